@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// zqt: a terminal client for the zhiqite AIGC image API.
+import PackageDescription
+
+let package = Package(
+    name: "zqt",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "zqt", targets: ["ZqtTUI"]),
+        .library(name: "Model", targets: ["Model"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // ncursesw, wrapped so Swift 6 can reach its globals and macros.
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // zlib, for the sandbox's PNG encoder.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Requests, wire format, catalog, validation, API client. Never the terminal.
+        .target(name: "Model"),
+        // The local stand-in for the service, on loopback.
+        .target(name: "Sandbox", dependencies: ["Model", "CZlib"]),
+        .executableTarget(
+            name: "ZqtTUI",
+            dependencies: [
+                "Model", "Sandbox", "CNcurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Model", "Sandbox"]),
+        .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Sandbox"]),
+    ]
+)

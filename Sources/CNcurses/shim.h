@@ -1,0 +1,55 @@
+// The parts of ncursesw that Swift cannot import by itself.
+//
+// pkg-config's -D_XOPEN_SOURCE=600 is dropped by SwiftPM, so the wide-character
+// API is switched on here, before curses.h is read. Swift 6 strict concurrency
+// rejects mutable C globals (stdscr, LINES, COLS, acs_map) and function-like
+// macros (COLOR_PAIR, KEY_F) do not import: each gets a static inline wrapper.
+#ifndef ZQT_CNCURSES_SHIM_H
+#define ZQT_CNCURSES_SHIM_H
+
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+static inline WINDOW *zqt_stdscr(void) { return stdscr; }
+static inline int zqt_lines(void) { return LINES; }
+static inline int zqt_cols(void) { return COLS; }
+static inline int zqt_color_pair(int n) { return (int)COLOR_PAIR(n); }
+static inline int zqt_key_f(int n) { return KEY_F(n); }
+
+static inline attr_t zqt_a_normal(void) { return A_NORMAL; }
+static inline attr_t zqt_a_bold(void) { return A_BOLD; }
+static inline attr_t zqt_a_dim(void) { return A_DIM; }
+static inline attr_t zqt_a_reverse(void) { return A_REVERSE; }
+static inline attr_t zqt_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t zqt_a_standout(void) { return A_STANDOUT; }
+
+static inline chtype zqt_acs_hline(void) { return ACS_HLINE; }
+static inline chtype zqt_acs_vline(void) { return ACS_VLINE; }
+static inline chtype zqt_acs_ulcorner(void) { return ACS_ULCORNER; }
+static inline chtype zqt_acs_urcorner(void) { return ACS_URCORNER; }
+static inline chtype zqt_acs_llcorner(void) { return ACS_LLCORNER; }
+static inline chtype zqt_acs_lrcorner(void) { return ACS_LRCORNER; }
+static inline chtype zqt_acs_ltee(void) { return ACS_LTEE; }
+static inline chtype zqt_acs_rtee(void) { return ACS_RTEE; }
+static inline chtype zqt_acs_ckboard(void) { return ACS_CKBOARD; }
+static inline chtype zqt_acs_block(void) { return ACS_BLOCK; }
+
+static inline int zqt_key_resize(void) { return KEY_RESIZE; }
+static inline int zqt_key_btab(void) { return KEY_BTAB; }
+static inline int zqt_key_mouse(void) { return KEY_MOUSE; }
+
+// Draw one wide character (with its attributes and colour pair) at y, x.
+static inline int zqt_put_wide(WINDOW *win, int y, int x, wchar_t ch, attr_t attrs, short pair) {
+    cchar_t cell;
+    wchar_t text[2] = { ch, 0 };
+    setcchar(&cell, text, attrs, pair, NULL);
+    return mvwadd_wch(win, y, x, &cell);
+}
+#endif

@@ -1,0 +1,70 @@
+// Everything that can go wrong talking to the service, each kind told apart
+// (wire rule 2) and each with a message that fits a status line.
+
+public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Detected before sending: no request leaves without both keys.
+    case missingCredentials
+    case invalidBaseURL(String)
+    case connectionRefused(host: String)
+    case unreachable(host: String, detail: String)
+    case timedOut(seconds: Double)
+    /// The server closed the connection without a complete answer.
+    case connectionLost
+    case httpStatus(Int, bodyStart: String)
+    case notJSON(status: Int, bodyStart: String)
+    /// JSON, but not the `{code, msg, data}` envelope or missing what was needed.
+    case unexpectedResponse(String)
+    /// The envelope's `code` is not "200"; `msg` is shown verbatim.
+    case api(code: String, message: String)
+    case cancelled
+    case transport(String)
+
+    public var description: String { message }
+
+    /// One line for the status bar.
+    public var message: String {
+        switch self {
+        case .missingCredentials:
+            return "No access keys: set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET (or use --sandbox)"
+        case let .invalidBaseURL(url):
+            return "Base URL is not usable: \(url)"
+        case let .connectionRefused(host):
+            return "Connection refused by \(host): is the service (or sandbox) running?"
+        case let .unreachable(host, detail):
+            return "Cannot reach \(host): \(detail)"
+        case let .timedOut(seconds):
+            return "No answer within \(JSONWriter.formatNumber(seconds)) s (timed out)"
+        case .connectionLost:
+            return "The connection was closed before the answer arrived"
+        case let .httpStatus(status, body):
+            return body.isEmpty ? "HTTP \(status) from the service" : "HTTP \(status) from the service: \(body)"
+        case let .notJSON(status, body):
+            return "The service answered (HTTP \(status)) with something that is not JSON: \(body)"
+        case let .unexpectedResponse(detail):
+            return "Unexpected answer from the service: \(detail)"
+        case let .api(code, message):
+            return "API error \(code): \(message)"
+        case .cancelled:
+            return "Cancelled"
+        case let .transport(detail):
+            return "Network error: \(detail)"
+        }
+    }
+
+    /// Whether trying the same call again later may succeed (used by polling).
+    public var isTransient: Bool {
+        switch self {
+        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport: return true
+        case let .httpStatus(status, _): return status >= 500 || status == 429
+        case .notJSON: return true
+        default: return false
+        }
+    }
+
+    /// The start of a body, on one line, for messages.
+    static func excerpt(_ bytes: [UInt8], limit: Int = 120) -> String {
+        let text = String(decoding: bytes.prefix(limit * 4), as: UTF8.self)
+        let oneLine = text.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
+        return oneLine.count > limit ? String(oneLine.prefix(limit)) + "…" : oneLine
+    }
+}

@@ -1,0 +1,50 @@
+// The API client's contract. One HTTP implementation (HTTPImageAPI); tests
+// run it against the sandbox over real loopback HTTP, not a fake object.
+
+import Foundation
+
+/// One request/response pair as it crossed the wire, for history and the
+/// detail view: exactly the bytes sent (credentials are headers, never here).
+public struct Exchange: Sendable, Equatable {
+    public let endpoint: Endpoint
+    public let requestBody: String
+    public let httpStatus: Int?
+    public let responseBody: String?
+    public let startedAt: Date
+    public let finishedAt: Date
+}
+
+/// The answer to a submit, with the exchange that produced it.
+public struct Submission: Sendable, Equatable {
+    public let result: SubmitResult
+    public let exchange: Exchange
+}
+
+/// Which task query to use (wire rule 8, zhiqite-api.md §A14).
+public enum QueryVersion: String, Sendable, Codable {
+    /// Current month only; reports progress.
+    case v2
+    /// Archived tasks from earlier months.
+    case v1
+
+    public var endpoint: Endpoint { self == .v2 ? .queryTaskInfoV2 : .queryTaskInfoV1 }
+
+    /// v2 for a task submitted in the current month, v1 for older ones.
+    /// Months are counted in China Standard Time, the service's home zone (inferred).
+    public static func forTask(submittedAt: Date, now: Date = Date()) -> QueryVersion {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        let a = calendar.dateComponents([.year, .month], from: submittedAt)
+        let b = calendar.dateComponents([.year, .month], from: now)
+        return a == b ? .v2 : .v1
+    }
+}
+
+public protocol ImageAPI: Sendable {
+    /// Sends a generation request; an API error (`code` not "200") throws.
+    func submit(_ request: SDRequest, to endpoint: Endpoint) async throws(APIError) -> Submission
+    func queryTask(businessTaskID: String, version: QueryVersion) async throws(APIError) -> TaskInfo
+    func queryModels(pageNum: Int, pageSize: Int, checkpoint: String?, name: String?) async throws(APIError) -> ModelListPage
+    /// Downloads a result image (result URLs are signed and expire: wire rule 10).
+    func download(_ url: String) async throws(APIError) -> Data
+}

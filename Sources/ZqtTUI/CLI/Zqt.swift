@@ -1,0 +1,230 @@
+// The `zqt` command line: the entry point and its subcommands.
+
+import ArgumentParser
+import Foundation
+import Model
+import Sandbox
+
+@main
+struct Zqt: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zqt",
+        abstract: "A terminal client for the zhiqite AIGC image API.",
+        discussion: """
+        zqt --sandbox           try everything on a local stand-in for the service
+        zqt sandbox             run the stand-in on its own and print its URL
+
+        Environment: ZQT_BASE_URL, ZQT_ACCESS_KEY_ID, ZQT_ACCESS_KEY_SECRET, ZQT_HOME.
+        """,
+        subcommands: [SandboxCommand.self, SendCommand.self, ValidateCommand.self]
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    mutating func run() async throws {
+        guard connection.sandbox else {
+            print("""
+            zqt talks to \(ClientConfiguration.resolve(baseURLFlag: connection.baseURL).baseURL).
+            The compose screen is not built yet. Meanwhile:
+              zqt --sandbox                 send the service's example request to a local sandbox and follow it
+              zqt send [FILE] [--sandbox]   send a request file (JSON) and follow its task
+              zqt validate FILE             check a request file and print it as zqt would send it
+              zqt sandbox [--port N]        run the sandbox on its own
+            """)
+            return
+        }
+        let outcome = try await SendCommand.send(
+            requestText: BundledExamples.controlNetJSON, endpoint: .controlNet, connection: connection,
+            freshID: true, printJSON: false, follow: true, downloadTo: nil)
+        guard case .succeeded = outcome else { throw ExitCode(1) }
+    }
+}
+
+/// Where to send, shared by the root command and `send`.
+struct ConnectionOptions: ParsableArguments {
+    @Flag(help: "Start a sandbox in this process on a free loopback port and talk to it.")
+    var sandbox = false
+
+    @Option(name: .customLong("base-url"), help: "The service's base URL (default: $ZQT_BASE_URL, else https://api.zhiqite.com).")
+    var baseURL: String?
+
+    @Option(help: "Seconds a call may take before it counts as timed out.")
+    var timeout: Double = 30
+}
+
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Send a request file and follow its task to the result.",
+        discussion: "Without FILE, sends the service's documented ControlNet example. The request always gets a fresh id_task unless --keep-id is given."
+    )
+
+    @Argument(help: "A request as JSON (the service's wire format). '-' reads standard input.")
+    var file: String?
+
+    @Option(help: "controlnet, text2image or image2image.")
+    var endpoint: String = "controlnet"
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Keep the file's id_task instead of generating a new one.")
+    var keepID = false
+
+    @Flag(name: .customLong("print-json"), help: "Print the exact JSON that is sent.")
+    var printJSON = false
+
+    @Flag(name: .customLong("no-wait"), help: "Return after the submit instead of following the task.")
+    var noWait = false
+
+    @Option(help: "Save the result images into this folder (result URLs expire).")
+    var download: String?
+
+    mutating func run() async throws {
+        guard let target = Endpoint.generation.first(where: { $0.title == endpoint }) else {
+            throw ValidationError("--endpoint must be one of: \(Endpoint.generation.map(\.title).joined(separator: ", "))")
+        }
+        let text: String
+        switch file {
+        case nil: text = BundledExamples.controlNetJSON
+        case "-"?: text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        case let path?:
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read \(path)")
+            }
+            text = String(decoding: data, as: UTF8.self)
+        }
+        let outcome = try await Self.send(requestText: text, endpoint: target, connection: connection,
+                                          freshID: !keepID, printJSON: printJSON, follow: !noWait,
+                                          downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        switch outcome {
+        case .succeeded: return
+        case .invalid: throw ExitCode(2)
+        case .submitFailed, .taskFailed: throw ExitCode(1)
+        }
+    }
+
+    static func send(requestText: String, endpoint: Endpoint, connection: ConnectionOptions, freshID: Bool,
+                     printJSON: Bool, follow: Bool, downloadTo: URL?) async throws -> RequestRunner.Outcome {
+        var configuration = ClientConfiguration.resolve(baseURLFlag: connection.baseURL)
+        configuration.timeout = connection.timeout
+        var sandbox: SandboxServer?
+        if connection.sandbox {
+            let server = SandboxServer()
+            configuration.baseURL = try server.start()
+            configuration.profile = "sandbox"
+            if !(configuration.credentials?.isComplete ?? false) {
+                configuration.credentials = SandboxServer.demoCredentials
+            }
+            sandbox = server
+        }
+        defer { sandbox?.stop() }
+        let printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "")
+        if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
+        let runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, printer: printer)
+        return await runner.run(requestText: requestText, endpoint: endpoint, freshID: freshID,
+                                printJSON: printJSON, follow: follow, downloadTo: downloadTo)
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a request file and print it exactly as zqt would send it."
+    )
+
+    @Argument(help: "A request as JSON. '-' reads standard input.")
+    var file: String
+
+    @Option(help: "controlnet, text2image or image2image.")
+    var endpoint: String = "controlnet"
+
+    mutating func run() throws {
+        guard let target = Endpoint.generation.first(where: { $0.title == endpoint }) else {
+            throw ValidationError("--endpoint must be one of: \(Endpoint.generation.map(\.title).joined(separator: ", "))")
+        }
+        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        guard let data else { throw ValidationError("cannot read \(file)") }
+        let decoded: SDRequest.Decoded
+        do {
+            decoded = try SDRequest.decode(json: String(decoding: data, as: UTF8.self))
+        } catch {
+            FileHandle.standardError.write(Data("\(file): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        print(decoded.request.wireJSON)
+        for note in decoded.notes {
+            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+        }
+        let problems = RequestValidator.validate(decoded.request, for: target)
+        for problem in problems {
+            FileHandle.standardError.write(Data("invalid: \(problem)\n".utf8))
+        }
+        if !problems.isEmpty { throw ExitCode(2) }
+    }
+}
+
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run the local stand-in for the service until stopped (Ctrl-C)."
+    )
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: UInt16 = 8931
+
+    @Option(help: "Address to listen on; loopback only by default.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .customLong("task-seconds"), help: "Seconds from submit to a finished task.")
+    var taskSeconds: Double = 3
+
+    @Option(name: .customLong("access-key-id"), help: "Accept only this access key id (default: any non-empty pair).")
+    var accessKeyID: String?
+
+    @Option(name: .customLong("access-key-secret"), help: "Accept only this access key secret.")
+    var accessKeySecret: String?
+
+    @Flag(name: .customLong("fail-tasks"), help: "Every task fails when it would have finished.")
+    var failTasks = false
+
+    @Option(name: .customLong("fault"), help: "Start with a fault: none, http500, not-json, drop.")
+    var fault: String = "none"
+
+    @Option(name: .customLong("latency-ms"), help: "Delay every answer by this many milliseconds.")
+    var latencyMilliseconds: Int = 0
+
+    mutating func validate() throws {
+        if (accessKeyID == nil) != (accessKeySecret == nil) {
+            throw ValidationError("give both --access-key-id and --access-key-secret, or neither")
+        }
+        guard SandboxFaults.Mode(rawValue: fault) != nil else {
+            throw ValidationError("--fault must be one of: \(SandboxFaults.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    mutating func run() async throws {
+        var options = SandboxOptions(taskSeconds: taskSeconds, failAllTasks: failTasks,
+                                     faults: SandboxFaults(latencyMilliseconds: latencyMilliseconds,
+                                                           mode: SandboxFaults.Mode(rawValue: fault) ?? .none))
+        if let accessKeyID, let accessKeySecret {
+            options.requiredCredentials = Credentials(accessKeyID: accessKeyID, accessKeySecret: accessKeySecret)
+        }
+        let server = SandboxServer(options: options, host: host)
+        let url: String
+        do {
+            url = try server.start(port: port)
+        } catch {
+            throw ValidationError("\(error) (try --port 0 for a free port)")
+        }
+        LinePrinter(prefix: "").say("""
+        [SANDBOX] zqt sandbox listening on \(url)
+        [SANDBOX] point zqt at it:  ZQT_BASE_URL=\(url) ZQT_ACCESS_KEY_ID=any ZQT_ACCESS_KEY_SECRET=any zqt send
+        [SANDBOX] or with curl:     curl -s \(url)\(Endpoint.controlNet.path) -H 'Content-Type: application/json' \\
+        [SANDBOX]                     -H '\(HTTPImageAPI.idHeader): any' -H '\(HTTPImageAPI.secretHeader): any' -d @request.json
+        [SANDBOX] tasks take \(JSONWriter.formatNumber(taskSeconds)) s; Ctrl-C stops
+        """)
+        while true {
+            try await Task.sleep(nanoseconds: 3_600_000_000_000)
+        }
+    }
+}
