@@ -74,7 +74,9 @@ def main():
         w("            serviceName: %s, name: %s," % (swift_string(service_name), swift_string(name)))
         w("            defaultModule: %s," % swift_string(t["default_module"]))
         w("            modules: [%s]," % ", ".join(swift_string(m) for m in mods))
-        w("            models: [%s]," % ", ".join(swift_string(m) for m in t.get("models", [])))
+        # Drop notes standing where a model name would ("None (reference_* are model-free)").
+        models = [m for m in t.get("models", []) if not m.lower().startswith("none")]
+        w("            models: [%s]," % ", ".join(swift_string(m) for m in models))
         w("            modelKeywords: [%s]" % ", ".join(swift_string(k) for k in t.get("model_filter_keywords", [])))
         w("        ),")
     w("    ]")

@@ -33,6 +33,7 @@ public final class SandboxService: @unchecked Sendable {
     private var options: SandboxOptions
     private var tasks: [String: TaskRecord] = [:]
     private var received: [ReceivedSubmission] = []
+    private var queries = 0
     private let now: @Sendable () -> Date
     /// Where result image URLs point, e.g. `http://127.0.0.1:8931`.
     var publicBaseURL: String = "http://127.0.0.1"
@@ -46,6 +47,13 @@ public final class SandboxService: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return received
+    }
+
+    /// How many task queries were answered, to check that polling stops when asked.
+    public var queryCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return queries
     }
 
     public func setFaults(_ faults: SandboxFaults) {
@@ -177,6 +185,7 @@ public final class SandboxService: @unchecked Sendable {
             return envelope(code: "400", msg: "businessTaskId is required")
         }
         lock.lock()
+        queries += 1
         let record = tasks[id]
         let base = publicBaseURL
         lock.unlock()

@@ -57,7 +57,7 @@ extension ControlNetCatalog {
             serviceName: "Reference", name: "Reference",
             defaultModule: "reference_only",
             modules: ["none", "reference_only", "reference_adain+attn", "reference_adain"],
-            models: ["None (reference_* are model-free)"],
+            models: [],
             modelKeywords: ["reference"]
         ),
         ControlType(

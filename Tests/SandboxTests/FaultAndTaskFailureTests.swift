@@ -1,0 +1,126 @@
+import Foundation
+import Model
+import Sandbox
+import Testing
+
+@Suite struct FaultAndTaskFailureTests {
+    @Test func http500IsAnHTTPStatusError() async throws {
+        let fixture = try SandboxFixture()
+        fixture.service.setFaults(SandboxFaults(mode: .http500))
+        let error = await fixture.submitError(try SandboxFixture.exampleRequest())
+        #expect(error == .httpStatus(500, bodyStart: "sandbox fault: internal server error"))
+        #expect(error?.message == "HTTP 500 from the service: sandbox fault: internal server error")
+    }
+
+    @Test func aBodyThatIsNotJSONIsToldApart() async throws {
+        let fixture = try SandboxFixture()
+        fixture.service.setFaults(SandboxFaults(mode: .notJSON))
+        let error = await fixture.submitError(try SandboxFixture.exampleRequest())
+        guard case let .notJSON(status, body)? = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        #expect(status == 200)
+        #expect(body.hasPrefix("<html>"))
+    }
+
+    @Test func aDroppedConnectionIsToldApart() async throws {
+        let fixture = try SandboxFixture()
+        fixture.service.setFaults(SandboxFaults(mode: .drop))
+        await #expect(throws: APIError.connectionLost) {
+            try await fixture.api.submit(try SandboxFixture.exampleRequest(), to: .controlNet)
+        }
+    }
+
+    @Test func aSlowAnswerTimesOut() async throws {
+        let fixture = try SandboxFixture(timeout: 0.5)
+        fixture.service.setFaults(SandboxFaults(latencyMilliseconds: 1500))
+        await #expect(throws: APIError.timedOut(seconds: 0.5)) {
+            try await fixture.api.submit(try SandboxFixture.exampleRequest(), to: .controlNet)
+        }
+    }
+
+    @Test func aRefusedConnectionIsToldApart() async throws {
+        let fixture = try SandboxFixture()
+        let url = fixture.server.baseURL
+        fixture.server.stop()
+        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials))
+        await #expect(throws: APIError.connectionRefused(host: "127.0.0.1")) {
+            try await api.submit(try SandboxFixture.exampleRequest(), to: .controlNet)
+        }
+    }
+
+    @Test func aPromptMarkerMakesTheTaskFailWithTheServicesDesc() async throws {
+        let fixture = try SandboxFixture()
+        let request = try SandboxFixture.exampleRequest { $0.prompt += ", sandbox:fail" }
+        _ = try await fixture.api.submit(request, to: .controlNet)
+        let info = try await TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling)
+            .waitForResult(businessTaskID: request.idTask)
+        #expect(info.phase == .failed)
+        #expect(info.status == 4)
+        #expect(info.desc == "Task failed: the prompt contains sandbox:fail")
+        #expect(info.results.isEmpty)
+    }
+
+    @Test func theFailSwitchFailsEveryTask() async throws {
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 0.3, failAllTasks: true))
+        let request = try SandboxFixture.exampleRequest()
+        _ = try await fixture.api.submit(request, to: .controlNet)
+        let info = try await TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling)
+            .waitForResult(businessTaskID: request.idTask)
+        #expect(info.phase == .failed)
+    }
+
+    @Test func aVanishedTaskEndsPollingWithTheAPIError() async throws {
+        let fixture = try SandboxFixture()
+        let request = try SandboxFixture.exampleRequest { $0.prompt += " sandbox:vanish" }
+        _ = try await fixture.api.submit(request, to: .controlNet)
+        await #expect(throws: APIError.api(code: "404", message: "no task with businessTaskId \(request.idTask)")) {
+            _ = try await TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling)
+                .waitForResult(businessTaskID: request.idTask)
+        }
+    }
+
+    @Test func pollingRidesOutTransientFaults() async throws {
+        let fixture = try SandboxFixture()
+        let request = try SandboxFixture.exampleRequest()
+        _ = try await fixture.api.submit(request, to: .controlNet)
+        fixture.service.setFaults(SandboxFaults(mode: .http500, remaining: 2))
+        var retries = 0
+        var final: TaskInfo?
+        for try await event in TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling).track(businessTaskID: request.idTask) {
+            switch event {
+            case .retrying: retries += 1
+            case let .update(info): final = info
+            }
+        }
+        #expect(retries == 2)
+        #expect(final?.phase == .succeeded)
+    }
+
+    @Test func pollingGivesUpWhenFaultsPersist() async throws {
+        let fixture = try SandboxFixture()
+        let request = try SandboxFixture.exampleRequest()
+        _ = try await fixture.api.submit(request, to: .controlNet)
+        fixture.service.setFaults(SandboxFaults(mode: .notJSON))
+        await #expect(throws: APIError.self) {
+            _ = try await TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling)
+                .waitForResult(businessTaskID: request.idTask)
+        }
+    }
+
+    @Test func cancellingStopsPolling() async throws {
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 30))
+        let request = try SandboxFixture.exampleRequest()
+        _ = try await fixture.api.submit(request, to: .controlNet)
+        let poller = TaskPoller(api: fixture.api, policy: PollPolicy(firstDelay: 0.05, growth: 1, maxDelay: 0.05, maxTransientFailures: 1))
+        let follower = Task {
+            for try await _ in poller.track(businessTaskID: request.idTask) {}
+        }
+        try await Task.sleep(nanoseconds: 400_000_000)
+        follower.cancel()
+        _ = await follower.result
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let afterCancel = fixture.service.queryCount
+        #expect(afterCancel > 0)
+        try await Task.sleep(nanoseconds: 400_000_000)
+        #expect(fixture.service.queryCount == afterCancel, "no query after cancel")
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Model
+import Testing
+
+@Suite(.serialized) struct CommandLineTests {
+    @Test func sandboxModeSendsTheExampleAndFollowsItToAPNG() throws {
+        let result = try ZqtBinary.run(["--sandbox"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("[SANDBOX] ") }, "every line carries the SANDBOX mark")
+        #expect(result.stdout.contains("/AIGCImgOpenServ/saas/sd/v2/controlnet"))
+        #expect(result.stdout.contains("accepted: task_id zqt-"))
+        #expect(result.stdout.contains("status 2 Success"))
+        #expect(result.stdout.contains("→ 768×768 PNG"))
+    }
+
+    @Test func sendRefusesAnInvalidFileAndSaysWhy() throws {
+        let result = try ZqtBinary.run(["send", "-", "--sandbox"], stdin: "{\"prompt\": \"\", \"steps\": 0}")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("prompt: the prompt is required"))
+        #expect(result.stderr.contains("steps: steps must be between 1 and 150 (is 0)"))
+        #expect(!result.stdout.contains("accepted"))
+    }
+
+    @Test func sendReportsAFailedTaskWithTheServicesDesc() throws {
+        let request = BundledExamples.controlNetJSON.replacingOccurrences(of: "ghost\"", with: "ghost sandbox:fail\"")
+        let result = try ZqtBinary.run(["send", "-", "--sandbox"], stdin: request)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("The task failed: Task failed: the prompt contains sandbox:fail"))
+    }
+
+    @Test func sendWithoutKeysAgainstARealURLSaysHowToSetThem() throws {
+        let result = try ZqtBinary.run(["send", "--base-url", "http://127.0.0.1:9"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("No access keys: set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET"))
+    }
+
+    @Test func sendDownloadsResultsIntoAFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-dl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try ZqtBinary.run(["send", "--sandbox", "--download", folder.path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files.count == 1 && files[0].hasSuffix("-1.png"))
+        let png = try Data(contentsOf: folder.appendingPathComponent(files[0]))
+        #expect(PNGInfo.dimensions(of: Array(png))! == (768, 768))
+    }
+
+    @Test func validatePrintsTheWireJSONAndItsNotes() throws {
+        let result = try ZqtBinary.run(["validate", "-"], stdin: "{\"prompt\": \"p\", \"seed\": \"7\", \"foo\": 1}")
+        #expect(result.status == 2, "no units and no checkpoint make it invalid for controlnet")
+        #expect(result.stdout.contains("\"seed\": 7"))
+        #expect(result.stderr.contains("note: foo: not a field zqt knows; kept and sent as it is"))
+        #expect(result.stderr.contains("invalid: alwayson_scripts.controlnet.args: add at least one ControlNet unit"))
+    }
+
+    @Test func curlAgainstTheStandaloneSandbox() throws {
+        let port = 20000 + Int.random(in: 0..<20000)
+        let server = Process()
+        server.executableURL = ZqtBinary.url
+        server.arguments = ["sandbox", "--port", String(port), "--task-seconds", "0.5"]
+        let out = Pipe()
+        server.standardOutput = out
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        // Wait for the line that says it listens.
+        var banner = ""
+        while !banner.contains("listening") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            banner += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(banner.contains("[SANDBOX] zqt sandbox listening on http://127.0.0.1:\(port)"))
+        let base = "http://127.0.0.1:\(port)/AIGCImgOpenServ/saas"
+        let headers = "-H 'Content-Type: application/json' -H 'X-Request-req-accessKeyId: k' -H 'X-Request-req-accessKeySecret: s'"
+        let example = FileManager.default.temporaryDirectory.appendingPathComponent("example-\(port).json")
+        try BundledExamples.controlNetJSON.replacingOccurrences(of: "pro1686666", with: "curl\(port)")
+            .write(to: example, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: example) }
+
+        let submit = try ZqtBinary.shell("curl -s \(base)/sd/v2/controlnet \(headers) -d @\(example.path)")
+        #expect(submit.contains("\"task_id\": \"curl\(port)\""), "submit answered: \(submit)")
+        Thread.sleep(forTimeInterval: 0.8)
+        let query = try ZqtBinary.shell("curl -s \(base)/sd/v2/queryTaskInfo \(headers) -d '{\"businessTaskId\": \"curl\(port)\"}'")
+        let info = TaskInfo(data: try #require(Envelope(try JSONParser.parse(query))?.data))
+        #expect(info.status == 2)
+        let url = try #require(info.results.first?.imageURL)
+        let header = try ZqtBinary.shell("curl -s '\(url)' | head -c 24 | od -An -tx1 | tr -d ' \\n'")
+        #expect(header.hasPrefix("89504e470d0a1a0a"), "a PNG")
+        #expect(header.hasSuffix("0000030000000300"), "768×768, as requested")
+
+        let invalid = try ZqtBinary.shell("curl -s \(base)/sd/v2/controlnet \(headers) -d '{\"prompt\": \"x\", \"steps\": 500}'")
+        let envelope = try #require(Envelope(try JSONParser.parse(invalid)))
+        #expect(envelope.code == "400")
+        #expect(envelope.msg.contains("steps"))
+    }
+}
