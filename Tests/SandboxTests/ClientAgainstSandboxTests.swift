@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ClientAgainstSandboxTests {
     @Test func fullCycleSubmitPollSucceedAndFetchPNGsOfTheRequestedSize() async throws {
-        let fixture = try SandboxFixture()
+        // Long enough that a poll lands while running, even on a loaded machine.
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 2.5))
         let request = try SandboxFixture.exampleRequest {
             $0.width = 512
             $0.height = 384
