@@ -17,6 +17,10 @@
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
+// wcwidth is declared by wchar.h only under _XOPEN_SOURCE, which SwiftPM drops.
+extern int wcwidth(wchar_t c);
+static inline int zqt_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
+
 static inline WINDOW *zqt_stdscr(void) { return stdscr; }
 static inline int zqt_lines(void) { return LINES; }
 static inline int zqt_cols(void) { return COLS; }

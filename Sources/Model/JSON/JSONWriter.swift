@@ -6,56 +6,78 @@
 
 public enum JSONWriter {
     public static func pretty(_ value: JSONValue) -> String {
-        var out = ""
-        write(value, indent: 0, pretty: true, into: &out)
-        return out
+        var printer = Printer(pretty: true, recordSpans: false)
+        printer.write(value, indent: 0, path: "")
+        return printer.out
     }
 
     public static func compact(_ value: JSONValue) -> String {
+        var printer = Printer(pretty: false, recordSpans: false)
+        printer.write(value, indent: 0, path: "")
+        return printer.out
+    }
+
+    /// The pretty text (exactly `pretty(value)`) and, for every member and
+    /// element, the lines it occupies, keyed by wire path
+    /// (`alwayson_scripts.controlnet.args[0].weight`). The preview uses this
+    /// to highlight the field being edited.
+    public static func prettyWithSpans(_ value: JSONValue) -> (text: String, spans: [String: ClosedRange<Int>]) {
+        var printer = Printer(pretty: true, recordSpans: true)
+        printer.write(value, indent: 0, path: "")
+        return (printer.out, printer.spans)
+    }
+
+    private struct Printer {
+        let pretty: Bool
+        let recordSpans: Bool
         var out = ""
-        write(value, indent: 0, pretty: false, into: &out)
-        return out
-    }
+        var line = 0
+        var spans: [String: ClosedRange<Int>] = [:]
 
-    public static func prettyData(_ value: JSONValue) -> [UInt8] {
-        Array(pretty(value).utf8)
-    }
-
-    static func write(_ value: JSONValue, indent: Int, pretty: Bool, into out: inout String) {
-        switch value {
-        case .null: out += "null"
-        case let .bool(b): out += b ? "true" : "false"
-        case let .int(i): out += String(i)
-        case let .double(d): out += formatNumber(d)
-        case let .string(s): writeString(s, into: &out)
-        case let .array(items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { newline(indent + 1, into: &out) }
-                write(item, indent: indent + 1, pretty: pretty, into: &out)
-            }
-            if pretty { newline(indent, into: &out) }
-            out += "]"
-        case let .object(members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { newline(indent + 1, into: &out) }
-                writeString(member.key, into: &out)
-                out += pretty ? ": " : ":"
-                write(member.value, indent: indent + 1, pretty: pretty, into: &out)
-            }
-            if pretty { newline(indent, into: &out) }
-            out += "}"
+        init(pretty: Bool, recordSpans: Bool) {
+            self.pretty = pretty
+            self.recordSpans = recordSpans
         }
-    }
 
-    private static func newline(_ indent: Int, into out: inout String) {
-        out += "\n"
-        out += String(repeating: "  ", count: indent)
+        mutating func write(_ value: JSONValue, indent: Int, path: String) {
+            let firstLine = line
+            switch value {
+            case .null: out += "null"
+            case let .bool(b): out += b ? "true" : "false"
+            case let .int(i): out += String(i)
+            case let .double(d): out += formatNumber(d)
+            case let .string(s): writeString(s, into: &out)
+            case let .array(items):
+                if items.isEmpty { out += "[]"; break }
+                out += "["
+                for (index, item) in items.enumerated() {
+                    if index > 0 { out += "," }
+                    if pretty { newline(indent + 1) }
+                    write(item, indent: indent + 1, path: path + "[\(index)]")
+                }
+                if pretty { newline(indent) }
+                out += "]"
+            case let .object(members):
+                if members.isEmpty { out += "{}"; break }
+                out += "{"
+                for (index, member) in members.enumerated() {
+                    if index > 0 { out += "," }
+                    if pretty { newline(indent + 1) }
+                    writeString(member.key, into: &out)
+                    out += pretty ? ": " : ":"
+                    write(member.value, indent: indent + 1, path: path.isEmpty ? member.key : path + "." + member.key)
+                }
+                if pretty { newline(indent) }
+                out += "}"
+            }
+            if recordSpans, !path.isEmpty { spans[path] = firstLine...line }
+        }
+
+        private mutating func newline(_ indent: Int) {
+            out += "\n"
+            out += String(repeating: "  ", count: indent)
+            line += 1
+        }
     }
 
     /// Whole numbers without a fraction; others in Swift's shortest

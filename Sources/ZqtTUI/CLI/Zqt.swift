@@ -11,32 +11,58 @@ struct Zqt: AsyncParsableCommand {
         commandName: "zqt",
         abstract: "A terminal client for the zhiqite AIGC image API.",
         discussion: """
-        zqt --sandbox           try everything on a local stand-in for the service
+        zqt                     compose, preview and send requests (needs a terminal)
+        zqt --sandbox           the same against a local stand-in for the service, no keys needed
         zqt sandbox             run the stand-in on its own and print its URL
 
         Environment: ZQT_BASE_URL, ZQT_ACCESS_KEY_ID, ZQT_ACCESS_KEY_SECRET, ZQT_HOME.
         """,
-        subcommands: [SandboxCommand.self, SendCommand.self, ValidateCommand.self]
+        subcommands: [SandboxCommand.self, SendCommand.self, ValidateCommand.self, KeysCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
 
     mutating func run() async throws {
-        guard connection.sandbox else {
-            print("""
-            zqt talks to \(ClientConfiguration.resolve(baseURLFlag: connection.baseURL).baseURL).
-            The compose screen is not built yet. Meanwhile:
-              zqt --sandbox                 send the service's example request to a local sandbox and follow it
-              zqt send [FILE] [--sandbox]   send a request file (JSON) and follow its task
-              zqt validate FILE             check a request file and print it as zqt would send it
-              zqt sandbox [--port N]        run the sandbox on its own
-            """)
+        let interactive = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
+        guard interactive else {
+            // No terminal (a pipe, CI): the sandbox run prints each step instead.
+            guard connection.sandbox else {
+                throw ValidationError("zqt needs a terminal for the compose screen; use zqt send, or zqt --sandbox for a scripted run")
+            }
+            let outcome = try await SendCommand.send(
+                requestText: BundledExamples.controlNetJSON, endpoint: .controlNet, connection: connection,
+                freshID: true, printJSON: false, follow: true, downloadTo: nil)
+            guard case .succeeded = outcome else { throw ExitCode(1) }
             return
         }
-        let outcome = try await SendCommand.send(
-            requestText: BundledExamples.controlNetJSON, endpoint: .controlNet, connection: connection,
-            freshID: true, printJSON: false, follow: true, downloadTo: nil)
-        guard case .succeeded = outcome else { throw ExitCode(1) }
+        let (configuration, sandbox) = try connection.resolve()
+        defer { sandbox?.stop() }
+        let status = ComposeSession.run(configuration: configuration)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Starts the compose screen against a configuration.
+enum ComposeSession {
+    static func run(configuration: ClientConfiguration) -> Int32 {
+        let request = SDRequest.new(for: .controlNet, idTask: TaskIDGenerator.shared.next())
+        let state = AppState(request: request, connection: ConnectionInfo(
+            baseURL: configuration.baseURL, profile: configuration.profile, isSandbox: configuration.profile == "sandbox"))
+        let inbox = ActionInbox()
+        let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
+                                  recorder: InMemorySubmissionLog(), inbox: inbox)
+        return TerminalApp(state: state, runner: runner, inbox: inbox).run()
+    }
+}
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Print the key bindings as a Markdown table (the README's table comes from here)."
+    )
+
+    func run() {
+        print(KeyBindings.markdown)
     }
 }
 
@@ -50,6 +76,20 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(help: "Seconds a call may take before it counts as timed out.")
     var timeout: Double = 30
+
+    /// The client configuration, with an in-process sandbox started when asked.
+    func resolve() throws -> (ClientConfiguration, SandboxServer?) {
+        var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL)
+        configuration.timeout = timeout
+        guard sandbox else { return (configuration, nil) }
+        let server = SandboxServer()
+        configuration.baseURL = try server.start()
+        configuration.profile = "sandbox"
+        if !(configuration.credentials?.isComplete ?? false) {
+            configuration.credentials = SandboxServer.demoCredentials
+        }
+        return (configuration, server)
+    }
 }
 
 struct SendCommand: AsyncParsableCommand {
@@ -105,18 +145,7 @@ struct SendCommand: AsyncParsableCommand {
 
     static func send(requestText: String, endpoint: Endpoint, connection: ConnectionOptions, freshID: Bool,
                      printJSON: Bool, follow: Bool, downloadTo: URL?) async throws -> RequestRunner.Outcome {
-        var configuration = ClientConfiguration.resolve(baseURLFlag: connection.baseURL)
-        configuration.timeout = connection.timeout
-        var sandbox: SandboxServer?
-        if connection.sandbox {
-            let server = SandboxServer()
-            configuration.baseURL = try server.start()
-            configuration.profile = "sandbox"
-            if !(configuration.credentials?.isComplete ?? false) {
-                configuration.credentials = SandboxServer.demoCredentials
-            }
-            sandbox = server
-        }
+        let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
         let printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "")
         if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }

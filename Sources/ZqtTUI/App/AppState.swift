@@ -1,0 +1,143 @@
+// The whole application state as a value: the request being edited (domain
+// state) apart from view state (focus, overlays, scroll).
+
+import Model
+
+struct ConnectionInfo: Equatable, Sendable {
+    var baseURL: String
+    var profile: String
+    var isSandbox: Bool
+}
+
+/// Typed text a field could not use, kept so nothing typed is lost.
+struct Draft: Equatable, Sendable {
+    var text: String
+    var message: String
+}
+
+struct StatusMessage: Equatable, Sendable {
+    enum Kind: Equatable, Sendable { case info, success, error }
+    var text: String
+    var kind: Kind
+}
+
+/// The task being followed after a submit.
+struct TrackedTask: Equatable, Sendable {
+    var idTask: String
+    var status: Int?
+    var desc: String
+    var progress: Double?
+    var phase: TaskPhase
+    var resultCount: Int
+}
+
+struct EditState: Equatable, Sendable {
+    var field: FieldID
+    var buffer: TextBuffer
+    /// The request and draft before editing, restored by Esc.
+    var originalRequest: SDRequest
+    var originalDraft: Draft?
+}
+
+struct PickerState: Equatable, Sendable {
+    enum Purpose: Equatable, Sendable {
+        case field(FieldID)
+        case addUnit
+        case palette
+    }
+
+    var purpose: Purpose
+    var title: String
+    var options: [String]
+    var filter: TextBuffer
+    var selected: Int
+    var freeText: Bool
+
+    /// Options matching the filter: exact first, then by prefix, then containing.
+    var matches: [String] {
+        let query = filter.text.lowercased()
+        guard !query.isEmpty else { return options }
+        let exact = options.filter { $0.lowercased() == query }
+        let prefix = options.filter { $0.lowercased().hasPrefix(query) && $0.lowercased() != query }
+        let contains = options.filter { $0.lowercased().contains(query) && !$0.lowercased().hasPrefix(query) }
+        return exact + prefix + contains
+    }
+}
+
+enum Overlay: Equatable, Sendable {
+    case help(scroll: Int)
+    case picker(PickerState)
+    case confirmQuit
+}
+
+struct ViewState: Equatable, Sendable {
+    var size = Size(width: 120, height: 40)
+    var focus: FieldID = .prompt
+    /// The unit whose sub-form is open, if any.
+    var openUnit: Int?
+    var editing: EditState?
+    var overlay: Overlay?
+    /// Lines the user scrolled the preview away from where it follows the focus.
+    var previewOffset = 0
+    /// Narrow terminals show one pane at a time.
+    var showPreviewWhenNarrow = false
+    /// Validation problems are marked once a send was refused.
+    var showProblems = false
+}
+
+struct AppState: Equatable, Sendable {
+    var request: SDRequest
+    var endpoint: Endpoint = .controlNet
+    var connection: ConnectionInfo
+    var view = ViewState()
+    var drafts: [FieldID: Draft] = [:]
+    var status: StatusMessage?
+    var submitting = false
+    var spinnerFrame = 0
+    var task: TrackedTask?
+    var lastResultSeed: Int?
+    var checkpoints: [String] = []
+    /// The wire JSON that counts as "saved": at start, and after each send.
+    var baselineJSON: String
+    var quitting = false
+    /// Set when the whole screen must be sent again (Ctrl-L, resize).
+    var needsFullRedraw = false
+
+    init(request: SDRequest, connection: ConnectionInfo, endpoint: Endpoint = .controlNet) {
+        self.request = request
+        self.connection = connection
+        self.endpoint = endpoint
+        baselineJSON = request.wireJSON
+    }
+
+    var hasUnsentEdits: Bool { request.wireJSON != baselineJSON || !drafts.isEmpty }
+
+    /// The fields of the form on screen: the request's, or the open unit's.
+    var fields: [FormField] {
+        if let index = view.openUnit, let unit = request.controlNetUnits?[safe: index] {
+            return FormSchema.unitFields(unit, index: index)
+        }
+        return FormSchema.mainFields(request, checkpoints: checkpoints)
+    }
+
+    var focusedField: FormField? { fields.first { $0.id == view.focus } }
+
+    var problems: [ValidationProblem] { RequestValidator.validate(request, for: endpoint) }
+
+    /// Scopes for key look-up at the focused field, narrowest first.
+    var scopes: [BindingScope] {
+        var scopes: [BindingScope] = []
+        if view.openUnit != nil { scopes.append(.unitForm) }
+        switch focusedField?.kind {
+        case .slider?: scopes.append(.slider)
+        case .choice?: scopes.append(.choice)
+        case .text?: scopes.append(.text)
+        case .unitRow?: scopes.append(.unitRow)
+        default: break
+        }
+        if view.focus == .seed { scopes.append(.seed) }
+        if view.focus == .idTask { scopes.append(.idTask) }
+        scopes.append(.form)
+        return scopes
+    }
+}

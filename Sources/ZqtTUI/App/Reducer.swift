@@ -1,0 +1,524 @@
+// The one place state changes: reduce(state, action) -> effects.
+
+import Model
+
+enum Reducer {
+    static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case let .key(key):
+            return handleKey(&state, key)
+        case let .paste(text):
+            if state.view.editing != nil {
+                state.view.editing?.buffer.insert(text)
+                applyEditBuffer(&state)
+            } else if case var .picker(picker)? = state.view.overlay {
+                picker.filter.insert(text.replacingOccurrences(of: "\n", with: " "))
+                picker.selected = 0
+                state.view.overlay = .picker(picker)
+            } else if let field = state.focusedField, case .text = field.kind {
+                // Pasting onto a text field starts an edit with the pasted text appended.
+                beginEdit(&state, field: field, initial: nil)
+                state.view.editing?.buffer.insert(text)
+                applyEditBuffer(&state)
+            }
+            return []
+        case let .resize(size):
+            state.view.size = size
+            state.needsFullRedraw = true
+            return []
+        case .tick:
+            state.spinnerFrame = (state.spinnerFrame + 1) % spinner.count
+            return []
+        case let .submitFinished(request, result):
+            return submitFinished(&state, request: request, result: result)
+        case let .poll(idTask, event):
+            guard state.task?.idTask == idTask else { return [] }
+            switch event {
+            case let .update(info):
+                state.task = TrackedTask(idTask: idTask, status: info.status, desc: info.desc, progress: info.progress,
+                                         phase: info.phase, resultCount: info.results.count)
+                if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }
+                state.status = taskStatus(state.task!)
+            case let .retrying(error, attempt):
+                state.status = StatusMessage(text: "Task \(idTask): \(error.message); retrying (\(attempt))", kind: .error)
+            }
+            return []
+        case let .pollEnded(idTask, error):
+            guard state.task?.idTask == idTask, let error else { return [] }
+            state.task?.phase = .failed
+            state.status = StatusMessage(text: "Task \(idTask): \(error.message)", kind: .error)
+            return []
+        case let .modelsLoaded(names):
+            state.checkpoints = names
+            return []
+        case let .editorFinished(field, text, error):
+            state.needsFullRedraw = true
+            if let error {
+                state.status = StatusMessage(text: error, kind: .error)
+            } else if let text {
+                commit(&state, field: field, text: text.hasSuffix("\n") ? String(text.dropLast()) : text)
+            }
+            return []
+        }
+    }
+
+    // MARK: Keys
+
+    static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        if key == .resize { return [] }
+        if let overlay = state.view.overlay {
+            return handleOverlayKey(&state, overlay, key)
+        }
+        if state.view.editing != nil {
+            return handleEditKey(&state, key)
+        }
+        if let command = KeyBindings.command(for: key, scopes: state.scopes) {
+            return run(&state, command)
+        }
+        // Typing a number on a slider or number field sets it exactly.
+        if case let .char(c) = key, let field = state.focusedField, c.isNumber || c == "-" || c == "." {
+            switch field.kind {
+            case .slider, .integer:
+                beginEdit(&state, field: field, initial: "")
+                state.view.editing?.buffer.insert(String(c))
+                applyEditBuffer(&state)
+            default: break
+            }
+        }
+        if key == .char(" "), let field = state.focusedField, field.kind == .toggle {
+            toggle(&state, field)
+        }
+        return []
+    }
+
+    static func run(_ state: inout AppState, _ command: Command) -> [Effect] {
+        let fields = state.fields
+        let index = fields.firstIndex { $0.id == state.view.focus } ?? 0
+        switch command {
+        case .submit:
+            return submit(&state)
+        case .quit:
+            if state.hasUnsentEdits {
+                state.view.overlay = .confirmQuit
+                return []
+            }
+            state.quitting = true
+            return [.quit]
+        case .help:
+            state.view.overlay = .help(scroll: 0)
+        case .palette:
+            state.view.overlay = .picker(PickerState(purpose: .palette, title: "Command",
+                                                     options: Command.allCases.map(\.title), filter: TextBuffer(""),
+                                                     selected: 0, freeText: false))
+        case .nextField:
+            focus(&state, fields[min(fields.count - 1, index + 1)].id)
+        case .previousField:
+            focus(&state, fields[max(0, index - 1)].id)
+        case .edit:
+            guard let field = state.focusedField else { return [] }
+            switch field.kind {
+            case .text, .integer, .slider: beginEdit(&state, field: field, initial: nil)
+            case .toggle: toggle(&state, field)
+            case let .choice(options, freeText): openPicker(&state, field: field, options: options, freeText: freeText)
+            case .unitRow:
+                if case let .unitRow(unit) = field.id { openUnit(&state, unit) }
+            case .action: return run(&state, .addUnit)
+            }
+        case .stepUp, .stepDown, .coarseUp, .coarseDown:
+            step(&state, command)
+        case .togglePreview:
+            state.view.showPreviewWhenNarrow.toggle()
+        case .previewUp:
+            state.view.previewOffset -= max(1, state.view.size.height / 3)
+        case .previewDown:
+            state.view.previewOffset += max(1, state.view.size.height / 3)
+        case .addUnit:
+            state.view.overlay = .picker(PickerState(purpose: .addUnit, title: "Add a ControlNet unit: control type",
+                                                     options: ControlNetCatalog.controlTypes.map(\.serviceName),
+                                                     filter: TextBuffer(""), selected: 0, freeText: false))
+        case .removeUnit, .duplicateUnit, .moveUnitUp, .moveUnitDown, .toggleUnit:
+            editUnits(&state, command)
+        case .back:
+            if let unit = state.view.openUnit {
+                state.view.openUnit = nil
+                state.view.focus = .unitRow(unit)
+                state.view.previewOffset = 0
+            }
+        case .randomSeed:
+            state.request.seed = -1
+            state.drafts[.seed] = nil
+        case .reuseSeed:
+            if let seed = state.lastResultSeed {
+                state.request.seed = seed
+                state.drafts[.seed] = nil
+                state.status = StatusMessage(text: "Seed set to the last result's \(seed)", kind: .info)
+            } else {
+                state.status = StatusMessage(text: "No result yet: send a request and wait for it to finish", kind: .error)
+            }
+        case .regenerateID:
+            state.request.idTask = TaskIDGenerator.shared.next()
+            state.drafts[.idTask] = nil
+        case .openInEditor:
+            guard let field = state.focusedField, case .text = field.kind else { return [] }
+            let text = state.drafts[field.id]?.text ?? FieldValues.text(of: field.id, in: state.request)
+            return [.openEditor(field.id, text: text)]
+        case .redraw:
+            state.needsFullRedraw = true
+        }
+        return []
+    }
+
+    static func focus(_ state: inout AppState, _ id: FieldID) {
+        if state.view.focus != id { state.view.previewOffset = 0 }
+        state.view.focus = id
+    }
+
+    static func openUnit(_ state: inout AppState, _ index: Int) {
+        state.view.openUnit = index
+        state.view.previewOffset = 0
+        state.view.focus = .unit(index, .controlType)
+    }
+
+    // MARK: Editing text
+
+    static func beginEdit(_ state: inout AppState, field: FormField, initial: String?) {
+        let current = state.drafts[field.id]?.text ?? FieldValues.text(of: field.id, in: state.request)
+        state.view.editing = EditState(field: field.id, buffer: TextBuffer(initial ?? current),
+                                       originalRequest: state.request, originalDraft: state.drafts[field.id])
+    }
+
+    /// Width of the value column text wraps in, as the form lays it out.
+    static func editWidth(_ state: AppState) -> Int {
+        max(10, Layout.regions(for: state.view.size, showPreview: state.view.showPreviewWhenNarrow).form.width - Layout.labelWidth - 3)
+    }
+
+    static func handleEditKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard var editing = state.view.editing else { return [] }
+        let width = editWidth(state)
+        let multiline: Bool
+        if let field = state.focusedField, case let .text(lines) = field.kind { multiline = lines > 1 } else { multiline = false }
+        switch key {
+        case .escape:
+            // Cancel: back to the value before the edit, draft included.
+            state.view.editing = nil
+            state.request = editing.originalRequest
+            state.drafts[editing.field] = editing.originalDraft
+            return []
+        case .enter, .tab, .backTab:
+            state.view.editing = nil
+            commit(&state, field: editing.field, text: editing.buffer.text)
+            if key == .tab { return run(&state, .nextField) }
+            if key == .backTab { return run(&state, .previousField) }
+            return []
+        case .ctrl("j"):
+            if multiline { editing.buffer.insert("\n") }
+        case let .char(c): editing.buffer.insert(String(c))
+        case .backspace, .ctrl("h"): editing.buffer.backspace()
+        case .delete, .ctrl("d"): editing.buffer.deleteForward()
+        case .left, .ctrl("b"): editing.buffer.moveLeft()
+        case .right, .ctrl("f"): editing.buffer.moveRight()
+        case .ctrlLeft, .alt("b"): editing.buffer.moveWordLeft()
+        case .ctrlRight, .alt("f"): editing.buffer.moveWordRight()
+        case .home, .ctrl("a"): editing.buffer.moveToLineStart(width: width)
+        case .end, .ctrl("e"): editing.buffer.moveToLineEnd(width: width)
+        case .up: editing.buffer.moveVertically(by: -1, width: width)
+        case .down: editing.buffer.moveVertically(by: 1, width: width)
+        case .ctrl("u"): editing.buffer.killToLineStart()
+        case .ctrl("k"): editing.buffer.killToLineEnd()
+        case .ctrl("w"): editing.buffer.deleteWordBackward()
+        case .function(4), .ctrl("o"):
+            state.view.editing = nil
+            return [.openEditor(editing.field, text: editing.buffer.text)]
+        case .function(5), .ctrl("s"):
+            state.view.editing = nil
+            commit(&state, field: editing.field, text: editing.buffer.text)
+            return submit(&state)
+        default: return []
+        }
+        state.view.editing = editing
+        applyEditBuffer(&state)
+        return []
+    }
+
+    /// Every keystroke updates the request when the text is usable, so the
+    /// preview follows the typing; unusable text waits for Enter to be marked.
+    static func applyEditBuffer(_ state: inout AppState) {
+        guard let editing = state.view.editing else { return }
+        if (try? applyText(&state, editing.field, editing.buffer.text)) != nil {
+            state.drafts[editing.field] = nil
+        }
+    }
+
+    static func commit(_ state: inout AppState, field: FieldID, text: String) {
+        do {
+            try applyText(&state, field, text)
+            state.drafts[field] = nil
+        } catch {
+            state.drafts[field] = Draft(text: text, message: error.message)
+            state.status = StatusMessage(text: "\(label(of: field, in: state)): \(error.message)", kind: .error)
+        }
+    }
+
+    static func applyText(_ state: inout AppState, _ field: FieldID, _ text: String) throws(FieldInputError) {
+        try FieldValues.apply(text, to: field, in: &state.request)
+    }
+
+    static func label(of id: FieldID, in state: AppState) -> String {
+        state.fields.first { $0.id == id }?.label ?? "Field"
+    }
+
+    // MARK: Sliders, toggles, choices
+
+    static func toggle(_ state: inout AppState, _ field: FormField) {
+        let current = FieldValues.text(of: field.id, in: state.request)
+        commit(&state, field: field.id, text: current == "on" ? "off" : "on")
+    }
+
+    static func step(_ state: inout AppState, _ command: Command) {
+        guard let field = state.focusedField else { return }
+        let direction: Double = (command == .stepUp || command == .coarseUp) ? 1 : -1
+        switch field.kind {
+        case let .slider(spec, integer):
+            let coarse = command == .coarseUp || command == .coarseDown
+            let increment = spec.step * (coarse ? 10 : 1) * direction
+            let current = Double(FieldValues.text(of: field.id, in: state.request)) ?? spec.defaultValue
+            var next = min(spec.max, max(spec.min, current + increment))
+            // Snap to the step grid so 0.7 + 0.05 prints as 0.75, not 0.7500000001.
+            next = ((next - spec.min) / spec.step).rounded() * spec.step + spec.min
+            next = (next * 1e6).rounded() / 1e6
+            if case .unit(_, .guidanceEnd) = field.id, let unit = state.request.controlNetUnits?[safe: state.view.openUnit ?? -1] {
+                next = max(next, unit.guidanceStart)
+            }
+            commit(&state, field: field.id, text: integer ? String(Int(next)) : JSONWriter.formatNumber(next))
+        case let .choice(options, _):
+            guard !options.isEmpty else { return }
+            let current = FieldValues.text(of: field.id, in: state.request)
+            let position = options.firstIndex(of: current) ?? (direction > 0 ? -1 : options.count)
+            let next = (position + Int(direction) + options.count) % options.count
+            commit(&state, field: field.id, text: options[next])
+        case .toggle:
+            toggle(&state, field)
+        default:
+            break
+        }
+    }
+
+    static func openPicker(_ state: inout AppState, field: FormField, options: [String], freeText: Bool) {
+        let current = FieldValues.text(of: field.id, in: state.request)
+        let selected = options.firstIndex(of: current) ?? 0
+        state.view.overlay = .picker(PickerState(purpose: .field(field.id), title: field.label, options: options,
+                                                 filter: TextBuffer(""), selected: selected, freeText: freeText))
+    }
+
+    static func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -> [Effect] {
+        switch overlay {
+        case let .help(scroll):
+            switch key {
+            case .down, .char("j"): state.view.overlay = .help(scroll: scroll + 1)
+            case .up, .char("k"): state.view.overlay = .help(scroll: max(0, scroll - 1))
+            case .pageDown: state.view.overlay = .help(scroll: scroll + 10)
+            case .pageUp: state.view.overlay = .help(scroll: max(0, scroll - 10))
+            default: state.view.overlay = nil
+            }
+            return []
+        case .confirmQuit:
+            switch key {
+            case .char("y"), .char("Y"):
+                state.view.overlay = nil
+                state.quitting = true
+                return [.quit]
+            default:
+                state.view.overlay = nil
+                state.status = StatusMessage(text: "Still here: F5 sends the request", kind: .info)
+                return []
+            }
+        case var .picker(picker):
+            let matches = picker.matches
+            switch key {
+            case .escape, .function(10), .ctrl("c"):
+                state.view.overlay = nil
+            case .up, .ctrl("p"):
+                picker.selected = max(0, picker.selected - 1)
+                state.view.overlay = .picker(picker)
+            case .down, .ctrl("n"):
+                picker.selected = min(max(0, matches.count - 1), picker.selected + 1)
+                state.view.overlay = .picker(picker)
+            case .pageUp:
+                picker.selected = max(0, picker.selected - 10)
+                state.view.overlay = .picker(picker)
+            case .pageDown:
+                picker.selected = min(max(0, matches.count - 1), picker.selected + 10)
+                state.view.overlay = .picker(picker)
+            case .enter, .tab:
+                // Tab takes the typed text as it is (free-text fields); Enter the highlighted match.
+                let typed = picker.filter.text.trimmingCharacters(in: .whitespaces)
+                let choice: String?
+                if key == .tab, picker.freeText, !typed.isEmpty {
+                    choice = typed
+                } else if matches.indices.contains(picker.selected) {
+                    choice = matches[picker.selected]
+                } else if picker.freeText, !typed.isEmpty {
+                    choice = typed
+                } else {
+                    choice = nil
+                }
+                guard let choice else { return [] }
+                state.view.overlay = nil
+                return choose(&state, picker.purpose, choice)
+            case .backspace, .ctrl("h"):
+                picker.filter.backspace()
+                picker.selected = 0
+                state.view.overlay = .picker(picker)
+            case .ctrl("u"):
+                picker.filter = TextBuffer("")
+                picker.selected = 0
+                state.view.overlay = .picker(picker)
+            case let .char(c):
+                picker.filter.insert(String(c))
+                picker.selected = 0
+                state.view.overlay = .picker(picker)
+            default:
+                break
+            }
+            return []
+        }
+    }
+
+    static func choose(_ state: inout AppState, _ purpose: PickerState.Purpose, _ choice: String) -> [Effect] {
+        switch purpose {
+        case let .field(id):
+            commit(&state, field: id, text: choice)
+        case .addUnit:
+            guard let type = ControlNetCatalog.controlType(named: choice) else { return [] }
+            var units = state.request.controlNetUnits ?? []
+            units.append(ControlNetUnit(controlType: type))
+            state.request.controlNetUnits = units
+            openUnit(&state, units.count - 1)
+            state.status = StatusMessage(text: "Added a \(type.serviceName) unit: set its control image, then Esc to go back", kind: .info)
+        case .palette:
+            if let command = Command.allCases.first(where: { $0.title == choice }) {
+                return run(&state, command)
+            }
+        }
+        return []
+    }
+
+    // MARK: Units
+
+    static func editUnits(_ state: inout AppState, _ command: Command) {
+        guard case let .unitRow(index) = state.view.focus, var units = state.request.controlNetUnits,
+              units.indices.contains(index) else { return }
+        switch command {
+        case .removeUnit:
+            units.remove(at: index)
+            state.view.focus = units.isEmpty ? .addUnit : .unitRow(min(index, units.count - 1))
+            state.status = StatusMessage(text: "Removed unit \(index + 1)", kind: .info)
+        case .duplicateUnit:
+            units.insert(units[index], at: index + 1)
+            state.view.focus = .unitRow(index + 1)
+        case .moveUnitUp where index > 0:
+            units.swapAt(index, index - 1)
+            state.view.focus = .unitRow(index - 1)
+        case .moveUnitDown where index + 1 < units.count:
+            units.swapAt(index, index + 1)
+            state.view.focus = .unitRow(index + 1)
+        case .toggleUnit:
+            units[index].enabled.toggle()
+        default:
+            return
+        }
+        state.request.controlNetUnits = units
+    }
+
+    // MARK: Submit
+
+    static func submit(_ state: inout AppState) -> [Effect] {
+        guard !state.submitting else {
+            state.status = StatusMessage(text: "Already sending; wait for the answer", kind: .info)
+            return []
+        }
+        // Typed text that could not be used comes first: it is what the user sees marked.
+        let order = allFieldOrder(state)
+        if let (id, draft) = order.compactMap({ id in state.drafts[id].map { (id, $0) } }).first {
+            moveFocus(&state, to: id)
+            state.status = StatusMessage(text: "Not sent: \(label(of: id, in: state)): \(draft.message)", kind: .error)
+            return []
+        }
+        let problems = state.problems
+        if let first = problems.first {
+            state.view.showProblems = true
+            if let id = field(forPath: first.path, in: state) { moveFocus(&state, to: id) }
+            let more = problems.count > 1 ? " (+\(problems.count - 1) more)" : ""
+            state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message)\(more)", kind: .error)
+            return []
+        }
+        state.submitting = true
+        state.status = StatusMessage(text: "Sending \(state.request.idTask)…", kind: .info)
+        return [.submit(state.request, state.endpoint)]
+    }
+
+    static func submitFinished(_ state: inout AppState, request: SDRequest, result: Result<Submission, APIError>) -> [Effect] {
+        state.submitting = false
+        switch result {
+        case let .success(submission):
+            let taskID = submission.result.serviceTaskID ?? request.idTask
+            state.task = TrackedTask(idTask: request.idTask, status: nil, desc: "submitted", progress: nil,
+                                     phase: .inProgress, resultCount: 0)
+            state.status = StatusMessage(text: "Sent: task_id \(taskID)", kind: .success)
+            // Wire rule 8: the next send needs a new id_task; what was sent is the new baseline.
+            if state.request.idTask == request.idTask {
+                state.request.idTask = TaskIDGenerator.shared.next()
+            }
+            state.baselineJSON = state.request.wireJSON
+            return [.track(idTask: request.idTask)]
+        case let .failure(error):
+            state.status = StatusMessage(text: "Send failed: \(error.message)", kind: .error)
+            return []
+        }
+    }
+
+    static func taskStatus(_ task: TrackedTask) -> StatusMessage {
+        switch task.phase {
+        case .inProgress:
+            let percent = task.progress.map { " \(Int(($0 * 100).rounded()))%" } ?? ""
+            return StatusMessage(text: "Task \(task.idTask): \(task.desc)\(percent)", kind: .info)
+        case .succeeded:
+            return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(task.resultCount) image\(task.resultCount == 1 ? "" : "s")", kind: .success)
+        case .failed:
+            return StatusMessage(text: "Task \(task.idTask) failed: \(task.desc)", kind: .error)
+        }
+    }
+
+    /// Every field in the main form and in each unit's form, in screen order.
+    static func allFieldOrder(_ state: AppState) -> [FieldID] {
+        var ids = FormSchema.mainFields(state.request, checkpoints: []).map(\.id)
+        for (index, unit) in (state.request.controlNetUnits ?? []).enumerated() {
+            ids += FormSchema.unitFields(unit, index: index).map(\.id)
+        }
+        return ids
+    }
+
+    /// The field a validation path belongs to (a unit's fields open its form).
+    static func field(forPath path: String, in state: AppState) -> FieldID? {
+        for (index, unit) in (state.request.controlNetUnits ?? []).enumerated() {
+            let prefix = "alwayson_scripts.controlnet.args[\(index)]"
+            guard path.hasPrefix(prefix) else { continue }
+            return FormSchema.unitFields(unit, index: index).first(where: { $0.wirePath == path && $0.id != .unit(index, .controlType) })?.id
+                ?? .unitRow(index)
+        }
+        return FormSchema.mainFields(state.request, checkpoints: []).first(where: { $0.wirePath == path && $0.id != .sizePreset })?.id
+    }
+
+    static func moveFocus(_ state: inout AppState, to id: FieldID) {
+        if case let .unit(index, _) = id {
+            state.view.openUnit = index
+        } else {
+            state.view.openUnit = nil
+        }
+        focus(&state, id)
+    }
+}
+
+import Foundation

@@ -1,0 +1,188 @@
+// The one table from keys to named commands. The footer hints, the `?` help
+// overlay, the command palette and the README's key table are all generated
+// from it, so they never disagree with the code (ARCHITECTURE.md).
+//
+// Every command has a key that reaches the program in any terminal (a
+// function key or a plain character); Ctrl-H/I/M/[ are never the only way.
+
+enum Command: String, CaseIterable, Sendable {
+    case submit
+    case quit
+    case help
+    case palette
+    case nextField
+    case previousField
+    case edit
+    case stepUp
+    case stepDown
+    case coarseUp
+    case coarseDown
+    case togglePreview
+    case previewUp
+    case previewDown
+    case addUnit
+    case removeUnit
+    case duplicateUnit
+    case moveUnitUp
+    case moveUnitDown
+    case toggleUnit
+    case back
+    case randomSeed
+    case reuseSeed
+    case regenerateID
+    case openInEditor
+    case redraw
+
+    var title: String {
+        switch self {
+        case .submit: return "Send the request"
+        case .quit: return "Quit"
+        case .help: return "Show all keys"
+        case .palette: return "Command palette"
+        case .nextField: return "Next field"
+        case .previousField: return "Previous field"
+        case .edit: return "Edit or activate the field"
+        case .stepUp: return "Slider or choice: next value"
+        case .stepDown: return "Slider or choice: previous value"
+        case .coarseUp: return "Slider: big step up"
+        case .coarseDown: return "Slider: big step down"
+        case .togglePreview: return "Show the form or the JSON (narrow terminals)"
+        case .previewUp: return "Scroll the JSON preview up"
+        case .previewDown: return "Scroll the JSON preview down"
+        case .addUnit: return "Add a ControlNet unit"
+        case .removeUnit: return "Remove the ControlNet unit"
+        case .duplicateUnit: return "Duplicate the ControlNet unit"
+        case .moveUnitUp: return "Move the ControlNet unit up"
+        case .moveUnitDown: return "Move the ControlNet unit down"
+        case .toggleUnit: return "Enable or disable the ControlNet unit"
+        case .back: return "Back to the request (from a unit)"
+        case .randomSeed: return "Seed: random (-1)"
+        case .reuseSeed: return "Seed: reuse the last result's seed"
+        case .regenerateID: return "New id_task"
+        case .openInEditor: return "Edit the text in $EDITOR"
+        case .redraw: return "Redraw the screen"
+        }
+    }
+
+    /// Short word for the footer.
+    var footerWord: String {
+        switch self {
+        case .submit: return "send"
+        case .quit: return "quit"
+        case .help: return "help"
+        case .palette: return "commands"
+        case .nextField, .previousField: return "move"
+        case .edit: return "edit"
+        case .stepUp, .stepDown: return "adjust"
+        case .coarseUp, .coarseDown: return "big step"
+        case .togglePreview: return "form/JSON"
+        case .previewUp, .previewDown: return "scroll JSON"
+        case .addUnit: return "add unit"
+        case .removeUnit: return "remove"
+        case .duplicateUnit: return "duplicate"
+        case .moveUnitUp, .moveUnitDown: return "reorder"
+        case .toggleUnit: return "on/off"
+        case .back: return "back"
+        case .randomSeed: return "random"
+        case .reuseSeed: return "last seed"
+        case .regenerateID: return "new id"
+        case .openInEditor: return "$EDITOR"
+        case .redraw: return "redraw"
+        }
+    }
+}
+
+/// Where a binding applies: everywhere, or only when the focused field is of a kind.
+enum BindingScope: String, Sendable {
+    case global
+    case form
+    case slider
+    case choice
+    case text
+    case seed
+    case idTask
+    case unitRow
+    case unitForm
+}
+
+struct KeyBinding: Sendable {
+    let keys: [Key]
+    let command: Command
+    let scope: BindingScope
+    /// Shown in the footer when its scope applies.
+    let inFooter: Bool
+}
+
+enum KeyBindings {
+    static let table: [KeyBinding] = [
+        KeyBinding(keys: [.function(5), .ctrl("s")], command: .submit, scope: .global, inFooter: true),
+        KeyBinding(keys: [.char("?"), .function(1)], command: .help, scope: .global, inFooter: true),
+        KeyBinding(keys: [.char(":"), .ctrl("p")], command: .palette, scope: .global, inFooter: true),
+        KeyBinding(keys: [.char("q"), .function(10), .ctrl("c")], command: .quit, scope: .global, inFooter: true),
+        KeyBinding(keys: [.tab, .down, .char("j")], command: .nextField, scope: .global, inFooter: false),
+        KeyBinding(keys: [.backTab, .up, .char("k")], command: .previousField, scope: .global, inFooter: false),
+        KeyBinding(keys: [.function(3), .char("v")], command: .togglePreview, scope: .global, inFooter: false),
+        KeyBinding(keys: [.char("]"), .shiftDown], command: .previewDown, scope: .global, inFooter: false),
+        KeyBinding(keys: [.char("["), .shiftUp], command: .previewUp, scope: .global, inFooter: false),
+        KeyBinding(keys: [.ctrl("l")], command: .redraw, scope: .global, inFooter: false),
+        KeyBinding(keys: [.enter], command: .edit, scope: .form, inFooter: true),
+        KeyBinding(keys: [.right, .char("l")], command: .stepUp, scope: .slider, inFooter: true),
+        KeyBinding(keys: [.left, .char("h")], command: .stepDown, scope: .slider, inFooter: false),
+        KeyBinding(keys: [.pageUp, .shiftRight], command: .coarseUp, scope: .slider, inFooter: true),
+        KeyBinding(keys: [.pageDown, .shiftLeft], command: .coarseDown, scope: .slider, inFooter: false),
+        KeyBinding(keys: [.right, .char("l")], command: .stepUp, scope: .choice, inFooter: true),
+        KeyBinding(keys: [.left, .char("h")], command: .stepDown, scope: .choice, inFooter: false),
+        KeyBinding(keys: [.char("e"), .function(4)], command: .openInEditor, scope: .text, inFooter: true),
+        KeyBinding(keys: [.char("r")], command: .randomSeed, scope: .seed, inFooter: true),
+        KeyBinding(keys: [.char("s")], command: .reuseSeed, scope: .seed, inFooter: true),
+        KeyBinding(keys: [.char("g")], command: .regenerateID, scope: .idTask, inFooter: true),
+        KeyBinding(keys: [.char("a"), .function(6)], command: .addUnit, scope: .form, inFooter: true),
+        KeyBinding(keys: [.char("x"), .delete], command: .removeUnit, scope: .unitRow, inFooter: true),
+        KeyBinding(keys: [.char("d")], command: .duplicateUnit, scope: .unitRow, inFooter: true),
+        KeyBinding(keys: [.char("K"), .alt("k")], command: .moveUnitUp, scope: .unitRow, inFooter: true),
+        KeyBinding(keys: [.char("J"), .alt("j")], command: .moveUnitDown, scope: .unitRow, inFooter: false),
+        KeyBinding(keys: [.char(" ")], command: .toggleUnit, scope: .unitRow, inFooter: true),
+        KeyBinding(keys: [.escape, .function(9)], command: .back, scope: .unitForm, inFooter: true),
+    ]
+
+    /// The command a key runs in the given scopes (the first match wins,
+    /// narrower scopes before global).
+    static func command(for key: Key, scopes: [BindingScope]) -> Command? {
+        for scope in scopes + [.global] {
+            if let binding = table.first(where: { $0.scope == scope && $0.keys.contains(key) }) {
+                return binding.command
+            }
+        }
+        return nil
+    }
+
+    static func keys(for command: Command) -> [Key] {
+        table.filter { $0.command == command }.flatMap(\.keys)
+    }
+
+    /// The key table as Markdown, for the README (`zqt keys`).
+    static var markdown: String {
+        var lines = ["| keys | command | where |", "|---|---|---|"]
+        for binding in table {
+            let keys = binding.keys.map { "`\($0.label)`" }.joined(separator: " ")
+            lines.append("| \(keys) | \(binding.command.title) | \(binding.scope.description) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension BindingScope: CustomStringConvertible {
+    var description: String {
+        switch self {
+        case .global: return "anywhere"
+        case .form: return "in the form"
+        case .slider: return "on a slider"
+        case .choice: return "on a choice"
+        case .text: return "on a text field"
+        case .seed: return "on the seed"
+        case .idTask: return "on id_task"
+        case .unitRow: return "on a ControlNet unit row"
+        case .unitForm: return "in a unit's form"
+        }
+    }
+}

@@ -1,0 +1,103 @@
+// The screen as data: a grid of cells that views render into and tests read.
+// ncurses only draws this grid (ARCHITECTURE.md, "views are pure").
+
+struct Cell: Equatable, Sendable {
+    /// The character, or nil for the right half of a wide character.
+    var character: Character?
+    var style: Style
+
+    static let blank = Cell(character: " ", style: .normal)
+}
+
+struct Size: Equatable, Sendable {
+    var width: Int
+    var height: Int
+}
+
+struct Rect: Equatable, Sendable {
+    var x: Int
+    var y: Int
+    var width: Int
+    var height: Int
+
+    var maxX: Int { x + width }
+    var maxY: Int { y + height }
+}
+
+struct Grid: Equatable, Sendable {
+    let size: Size
+    private(set) var cells: [Cell]
+    /// Where the terminal cursor should be shown (while editing), if anywhere.
+    var cursor: (x: Int, y: Int)?
+
+    init(size: Size) {
+        self.size = size
+        cells = Array(repeating: .blank, count: max(0, size.width * size.height))
+    }
+
+    static func == (lhs: Grid, rhs: Grid) -> Bool {
+        lhs.size == rhs.size && lhs.cells == rhs.cells && lhs.cursor?.x == rhs.cursor?.x && lhs.cursor?.y == rhs.cursor?.y
+    }
+
+    subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * size.width + x] }
+        set { cells[y * size.width + x] = newValue }
+    }
+
+    /// Writes text at (x, y), clipped to `limit` (a column past which nothing
+    /// is drawn). Returns the column after the last cell written.
+    @discardableResult
+    mutating func put(_ text: some StringProtocol, x: Int, y: Int, style: Style, limit: Int? = nil) -> Int {
+        guard y >= 0, y < size.height else { return x }
+        let end = min(limit ?? size.width, size.width)
+        var column = x
+        for character in text {
+            let shown: Character = (character.isNewline || character == "\t") ? " " : character
+            let width = TextWidth.of(shown)
+            if width == 0 { continue }
+            if column + width > end { break }
+            if column >= 0 {
+                self[column, y] = Cell(character: shown, style: style)
+                if width == 2 { self[column + 1, y] = Cell(character: nil, style: style) }
+            }
+            column += width
+        }
+        return column
+    }
+
+    mutating func fill(_ rect: Rect, style: Style, character: Character = " ") {
+        for y in max(0, rect.y)..<min(size.height, rect.maxY) {
+            for x in max(0, rect.x)..<min(size.width, rect.maxX) {
+                self[x, y] = Cell(character: character, style: style)
+            }
+        }
+    }
+
+    /// Restyles existing cells (for highlights) without changing characters.
+    mutating func restyle(_ rect: Rect, style: Style) {
+        for y in max(0, rect.y)..<min(size.height, rect.maxY) {
+            for x in max(0, rect.x)..<min(size.width, rect.maxX) {
+                self[x, y].style = style
+            }
+        }
+    }
+
+    /// One row as text (wide characters once), trailing blanks kept.
+    func line(_ y: Int) -> String {
+        var out = ""
+        for x in 0..<size.width {
+            if let character = self[x, y].character { out.append(character) }
+        }
+        return out
+    }
+
+    /// The whole screen as text, one row per line, trailing blanks trimmed:
+    /// what golden screen tests compare.
+    var text: String {
+        (0..<size.height).map { y in
+            var row = line(y)
+            while row.last == " " { row.removeLast() }
+            return row
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,29 @@
+// What a cell means, not how it looks: the backend maps each role to colours
+// on a colour terminal and to bold/reverse/underline on a monochrome one.
+
+enum Style: UInt8, Sendable, CaseIterable {
+    case normal
+    case dim
+    case title
+    case sandbox
+    case label
+    case focusedLabel
+    case value
+    case editing
+    case invalid
+    case message
+    case border
+    case keyHint
+    case status
+    case statusError
+    case statusOK
+    case selection
+    case jsonKey
+    case jsonString
+    case jsonNumber
+    case jsonLiteral
+    case jsonPunctuation
+    case jsonHighlight
+    case sliderFill
+    case overlay
+}

@@ -1,0 +1,214 @@
+// The ncurses backend: sets the terminal up, turns key codes into Keys, and
+// draws a Grid. It draws only rows that changed; ncurses then sends only the
+// cells that changed, so an unchanged screen costs zero bytes.
+
+import CNcurses
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class CursesTerminal {
+    private var previous: Grid?
+    private let colours: Bool
+    private var cursorVisible: Int32 = -1
+
+    init() {
+        TextWidth.ensureUTF8Locale()  // setlocale before initscr (wide characters)
+        initscr()
+        raw()  // Ctrl-S, Ctrl-C and friends arrive as keys
+        noecho()
+        nonl()
+        keypad(zqt_stdscr(), true)
+        nodelay(zqt_stdscr(), true)
+        set_escdelay(25)
+        mousemask(0, nil)  // mouse off by default
+        colours = has_colors()
+        if colours {
+            start_color()
+            use_default_colors()
+            for style in Style.allCases {
+                let (fg, bg, _) = Self.colourScheme(style)
+                init_pair(Int16(style.rawValue) + 1, fg, bg)
+            }
+        }
+        setCursor(visible: false)
+    }
+
+    var size: Size { Size(width: Int(zqt_cols()), height: Int(zqt_lines())) }
+
+    /// Leaves curses mode (before $EDITOR, on suspend and at exit).
+    func suspend() {
+        def_prog_mode()
+        endwin()
+    }
+
+    func resume() {
+        reset_prog_mode()
+        previous = nil
+        clearok(zqt_stdscr(), true)
+        wrefresh(zqt_stdscr())
+    }
+
+    func shutdown() {
+        endwin()
+    }
+
+    // MARK: Drawing
+
+    func draw(_ grid: Grid, full: Bool) {
+        let win = zqt_stdscr()!
+        if full || previous?.size != grid.size {
+            previous = nil
+            clearok(win, true)  // Ctrl-L and resize only: resend everything
+        }
+        for y in 0..<grid.size.height {
+            if let previous, rowEqual(previous, grid, y) { continue }
+            for x in 0..<grid.size.width {
+                let cell = grid[x, y]
+                guard let character = cell.character else { continue }
+                let scalar = character.unicodeScalars.first?.value ?? 32
+                let (attrs, pair) = look(cell.style)
+                _ = zqt_put_wide(win, Int32(y), Int32(x), wchar_t(bitPattern: scalar), attrs, pair)
+            }
+        }
+        if let cursor = grid.cursor {
+            setCursor(visible: true)
+            wmove(win, Int32(cursor.y), Int32(cursor.x))
+        } else {
+            setCursor(visible: false)
+        }
+        wnoutrefresh(win)
+        doupdate()
+        previous = grid
+    }
+
+    private func rowEqual(_ a: Grid, _ b: Grid, _ y: Int) -> Bool {
+        for x in 0..<a.size.width where a[x, y] != b[x, y] { return false }
+        return true
+    }
+
+    private func setCursor(visible: Bool) {
+        let wanted: Int32 = visible ? 1 : 0
+        if cursorVisible != wanted {
+            curs_set(wanted)
+            cursorVisible = wanted
+        }
+    }
+
+    private func look(_ style: Style) -> (attr_t, Int16) {
+        if colours {
+            return (Self.colourScheme(style).2, Int16(style.rawValue) + 1)
+        }
+        return (Self.monochrome(style), 0)
+    }
+
+    /// Colours for terminals that have them: (foreground, background, attributes); -1 is the terminal's default.
+    static func colourScheme(_ style: Style) -> (Int16, Int16, attr_t) {
+        let black = Int16(COLOR_BLACK), red = Int16(COLOR_RED), green = Int16(COLOR_GREEN), yellow = Int16(COLOR_YELLOW)
+        let blue = Int16(COLOR_BLUE), magenta = Int16(COLOR_MAGENTA), cyan = Int16(COLOR_CYAN)
+        switch style {
+        case .normal, .value, .label, .overlay, .status: return (-1, -1, zqt_a_normal())
+        case .dim: return (-1, -1, zqt_a_dim())
+        case .title: return (black, cyan, zqt_a_normal())
+        case .sandbox: return (black, yellow, zqt_a_bold())
+        case .focusedLabel: return (cyan, -1, zqt_a_bold())
+        case .editing: return (-1, -1, zqt_a_underline())
+        case .invalid, .message: return (red, -1, zqt_a_bold())
+        case .border: return (blue, -1, zqt_a_normal())
+        case .keyHint: return (cyan, -1, zqt_a_bold())
+        case .statusError: return (red, -1, zqt_a_bold())
+        case .statusOK: return (green, -1, zqt_a_bold())
+        case .selection: return (black, cyan, zqt_a_normal())
+        case .jsonKey: return (cyan, -1, zqt_a_normal())
+        case .jsonString: return (green, -1, zqt_a_normal())
+        case .jsonNumber: return (magenta, -1, zqt_a_normal())
+        case .jsonLiteral: return (yellow, -1, zqt_a_normal())
+        case .jsonPunctuation: return (-1, -1, zqt_a_normal())
+        case .jsonHighlight: return (yellow, -1, zqt_a_bold())
+        case .sliderFill: return (cyan, -1, zqt_a_normal())
+        }
+    }
+
+    /// Attributes alone, for monochrome terminals (vt100).
+    static func monochrome(_ style: Style) -> attr_t {
+        switch style {
+        case .title, .selection: return zqt_a_reverse()
+        case .sandbox: return zqt_a_reverse() | zqt_a_bold()
+        case .focusedLabel, .keyHint, .statusError, .jsonHighlight: return zqt_a_bold()
+        case .editing: return zqt_a_underline()
+        case .invalid, .message: return zqt_a_bold() | zqt_a_underline()
+        case .dim: return zqt_a_dim()
+        default: return zqt_a_normal()
+        }
+    }
+
+    // MARK: Input
+
+    /// Every key waiting now (never blocks).
+    func readKeys() -> [Key] {
+        var keys: [Key] = []
+        while let key = readKey() { keys.append(key) }
+        return keys
+    }
+
+    private func readRaw() -> (Int32, UInt32)? {
+        var ch: wint_t = 0
+        let result = wget_wch(zqt_stdscr(), &ch)
+        if result == ERR { return nil }
+        return (result, UInt32(ch))
+    }
+
+    private func readKey() -> Key? {
+        guard let (kind, code) = readRaw() else { return nil }
+        if kind == KEY_CODE_YES { return functionKey(Int32(code)) }
+        switch code {
+        case 27:
+            // Esc followed at once by a character is Alt plus that character.
+            if let (nextKind, next) = readRaw(), nextKind != KEY_CODE_YES, let scalar = Unicode.Scalar(next), next >= 32 {
+                return .alt(Character(scalar))
+            }
+            return .escape
+        case 13: return .enter
+        case 9: return .tab
+        case 127, 8: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(code + 96)!))
+        case 0..<32: return nil
+        default:
+            guard let scalar = Unicode.Scalar(code) else { return nil }
+            return .char(Character(scalar))
+        }
+    }
+
+    private func functionKey(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_DC: return .delete
+        case KEY_BACKSPACE: return .backspace
+        case KEY_ENTER: return .enter
+        case KEY_SLEFT: return .shiftLeft
+        case KEY_SRIGHT: return .shiftRight
+        case KEY_SR: return .shiftUp
+        case KEY_SF: return .shiftDown
+        case zqt_key_btab(): return .backTab
+        case zqt_key_resize(): return .resize
+        default:
+            if code >= zqt_key_f(1), code <= zqt_key_f(12) { return .function(Int(code - zqt_key_f(0))) }
+            // Extended keys are named by terminfo (xterm: kLFT5 is Ctrl-Left).
+            guard let name = keyname(code).map({ String(cString: $0) }) else { return nil }
+            switch name {
+            case "kLFT5": return .ctrlLeft
+            case "kRIT5": return .ctrlRight
+            case "kUP2": return .shiftUp
+            case "kDN2": return .shiftDown
+            default: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+// The event loop: waits on the keyboard and the inbox (no timer while
+// nothing is in flight), reduces actions, runs effects, draws when the
+// rendered screen differs. Restores the terminal on every way out.
+
+import CNcurses
+import Foundation
+import Model
+
+/// The write end of the signal pipe, for the async-signal-safe handler.
+nonisolated(unsafe) private var signalPipeWrite: Int32 = -1
+nonisolated(unsafe) private var cursesActive = false
+
+final class TerminalApp {
+    private(set) var state: AppState
+    private let runner: EffectRunner
+    private let inbox: ActionInbox
+    private var terminal: CursesTerminal?
+    private var lastGrid: Grid?
+    private var signalPipeRead: Int32 = -1
+
+    init(state: AppState, runner: EffectRunner, inbox: ActionInbox) {
+        self.state = state
+        self.runner = runner
+        self.inbox = inbox
+    }
+
+    /// Runs until the user quits or a signal ends it; returns the exit status.
+    func run() -> Int32 {
+        installSignalHandlers()
+        let terminal = CursesTerminal()
+        self.terminal = terminal
+        cursesActive = true
+        defer {
+            runner.cancelAll()
+            terminal.shutdown()
+            cursesActive = false
+        }
+        state.view.size = terminal.size
+        draw()
+        runner.perform(.loadModels)  // after the first frame: not on the start-up path
+
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: signalPipeRead, events: Int16(POLLIN), revents: 0)]
+        while !state.quitting {
+            let busy = state.submitting || state.task?.phase == .inProgress
+            let ready = poll(&fds, nfds_t(fds.count), busy ? 120 : -1)
+            if ready == 0 {
+                dispatch(.tick)
+            }
+            if fds[2].revents != 0 {
+                var signal: UInt8 = 0
+                _ = read(signalPipeRead, &signal, 1)
+                return 128 + Int32(signal)
+            }
+            // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
+            handleKeys(terminal.readKeys())
+            for action in inbox.drain() { dispatch(action) }
+            if !state.quitting { draw() }
+        }
+        return 0
+    }
+
+    private func handleKeys(_ keys: [Key]) {
+        // A burst holding a line break followed by more text is a paste: its
+        // Enter must not end the edit, so it goes in as text.
+        if keys.count > 2, let breakIndex = keys.firstIndex(of: .enter), breakIndex < keys.count - 1,
+           keys.allSatisfy({ if case .char = $0 { return true }; return $0 == .enter || $0 == .tab }) {
+            let text = String(keys.map { key -> Character in
+                switch key {
+                case let .char(c): return c
+                case .tab: return " "
+                default: return "\n"
+                }
+            })
+            dispatch(.paste(text))
+            return
+        }
+        for key in keys {
+            switch key {
+            case .resize:
+                dispatch(.resize(terminal?.size ?? state.view.size))
+            case .ctrl("z"):
+                suspendToShell()
+            default:
+                dispatch(.key(key))
+            }
+        }
+    }
+
+    private func dispatch(_ action: Action) {
+        let effects = Reducer.reduce(&state, action)
+        for effect in effects {
+            switch effect {
+            case let .openEditor(field, text):
+                openEditor(field, text: text)
+            case .quit:
+                break
+            default:
+                runner.perform(effect)
+            }
+        }
+    }
+
+    private func draw() {
+        guard let terminal else { return }
+        let grid = Screen.render(state)
+        let full = state.needsFullRedraw
+        state.needsFullRedraw = false
+        if !full, grid == lastGrid { return }  // nothing changed: nothing sent
+        terminal.draw(grid, full: full)
+        lastGrid = grid
+    }
+
+    /// Ctrl-Z: give the terminal back to the shell until `fg`.
+    private func suspendToShell() {
+        terminal?.suspend()
+        kill(getpid(), SIGSTOP)
+        terminal?.resume()
+        state.needsFullRedraw = true
+    }
+
+    /// Opens the text in $VISUAL / $EDITOR (else vi) and reads it back.
+    private func openEditor(_ field: FieldID, text: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-\(getpid())-edit.txt")
+        do {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        } catch {
+            dispatch(.editorFinished(field, text: nil, error: "Cannot write a temporary file: \(error.localizedDescription)"))
+            return
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
+        let env = ProcessInfo.processInfo.environment
+        let editor = env["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+        terminal?.suspend()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\(editor) \"$1\"", "zqt-editor", file.path]
+        var failure: String?
+        do {
+            try process.run()
+            process.waitUntilExit()
+            if process.terminationStatus != 0 { failure = "\(editor) exited with status \(process.terminationStatus); text unchanged" }
+        } catch {
+            failure = "Cannot start \(editor): \(error.localizedDescription)"
+        }
+        terminal?.resume()
+        if let failure {
+            dispatch(.editorFinished(field, text: nil, error: failure))
+        } else {
+            let edited = try? String(contentsOf: file, encoding: .utf8)
+            dispatch(.editorFinished(field, text: edited, error: edited == nil ? "Cannot read the edited text back" : nil))
+        }
+    }
+
+    private func installSignalHandlers() {
+        var fds: [Int32] = [0, 0]
+        pipe(&fds)
+        signalPipeRead = fds[0]
+        signalPipeWrite = fds[1]
+        signal(SIGPIPE, SIG_IGN)
+        // SIGTERM and SIGHUP end the loop, which restores the terminal on its way out.
+        for sig in [SIGTERM, SIGHUP, SIGINT] {
+            signal(sig) { number in
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(signalPipeWrite, &byte, 1)
+            }
+        }
+        // A crash restores the terminal before the default action (core, message).
+        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+            signal(sig) { number in
+                if cursesActive { endwin() }
+                signal(number, SIG_DFL)
+                raise(number)
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+// The form pane: a row per field (more for multi-line text), section
+// headings, the focus marker, sliders as bars, and the message beside any
+// field whose typed text could not be used or that validation flags.
+
+import Model
+
+enum FormView {
+    struct Row {
+        enum Content {
+            case section(String)
+            case field(FormField, line: Int)
+            case message(String)
+        }
+        let content: Content
+        let field: FieldID?
+    }
+
+    static func rows(_ state: AppState, problems: [String: String]) -> [Row] {
+        var rows: [Row] = []
+        for field in state.fields {
+            if let section = field.section { rows.append(Row(content: .section(section), field: nil)) }
+            let height: Int
+            if case let .text(lines) = field.kind { height = lines } else { height = 1 }
+            for line in 0..<height { rows.append(Row(content: .field(field, line: line), field: field.id)) }
+            if let message = state.drafts[field.id]?.message ?? problems[field.wirePath].flatMap({ field.id == .sizePreset ? nil : $0 }) {
+                rows.append(Row(content: .message(message), field: field.id))
+            }
+        }
+        return rows
+    }
+
+    /// Validation messages by wire path, once a send was refused. In the main
+    /// form a unit's problems show on its row.
+    static func problemsByPath(_ state: AppState) -> [String: String] {
+        guard state.view.showProblems else { return [:] }
+        var map: [String: String] = [:]
+        for problem in state.problems {
+            var path = problem.path
+            if state.view.openUnit == nil, path.hasPrefix("alwayson_scripts.controlnet.args["),
+               let close = path.firstIndex(of: "]") {
+                path = String(path[...close])
+                if map[path] != nil { continue }
+                map[path] = "\(problem.path.dropFirst(path.count + 1)): \(problem.message)"
+                continue
+            }
+            if map[path] == nil { map[path] = problem.message }
+        }
+        return map
+    }
+
+    static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
+        let problems = problemsByPath(state)
+        let rows = rows(state, problems: problems)
+        var header = 0
+        if let unit = state.view.openUnit {
+            grid.put(" ControlNet unit \(unit + 1) of \(state.request.controlNetUnits?.count ?? 0) · Esc back to the request",
+                     x: rect.x, y: rect.y, style: .title, limit: rect.maxX)
+            header = 1
+        }
+        let height = rect.height - header
+        // Keep the focused field (and its message) in view with as little movement as possible.
+        let focusRows = rows.indices.filter { rows[$0].field == state.view.focus }
+        let focusTop = max(0, (focusRows.first ?? 0) - 1)
+        let focusBottom = focusRows.last ?? 0
+        var scroll = max(0, focusBottom - height + 1)
+        scroll = min(scroll, focusTop)
+        let valueX = rect.x + 2 + Layout.labelWidth
+        let valueWidth = max(4, rect.maxX - valueX - 1)
+
+        for (offset, row) in rows.dropFirst(scroll).prefix(height).enumerated() {
+            let y = rect.y + header + offset
+            switch row.content {
+            case let .section(title):
+                let text = "── \(title) "
+                let end = grid.put(text, x: rect.x + 1, y: y, style: .border, limit: rect.maxX)
+                if end < rect.maxX - 1 {
+                    grid.put(String(repeating: "─", count: rect.maxX - 1 - end), x: end, y: y, style: .border, limit: rect.maxX)
+                }
+            case let .message(message):
+                grid.put("⚠ " + message, x: valueX, y: y, style: .invalid, limit: rect.maxX)
+            case let .field(field, line):
+                let focused = field.id == state.view.focus
+                if field.kind == .action {
+                    if focused { grid.put("▸", x: rect.x, y: y, style: .focusedLabel) }
+                    grid.put(field.label, x: rect.x + 2, y: y, style: focused ? .focusedLabel : .label, limit: rect.maxX)
+                    continue
+                }
+                if line == 0 {
+                    if focused { grid.put("▸", x: rect.x, y: y, style: .focusedLabel) }
+                    let labelStyle: Style = focused ? .focusedLabel : (field.dimmed ? .dim : .label)
+                    grid.put(TextWidth.truncate(field.label, to: Layout.labelWidth), x: rect.x + 2, y: y, style: labelStyle)
+                }
+                renderValue(state, field: field, line: line, focused: focused, into: &grid,
+                            x: valueX, y: y, width: valueWidth)
+            }
+        }
+        if scroll > 0 { grid.put("↑", x: rect.maxX - 1, y: rect.y + header, style: .dim) }
+        if rows.count > scroll + height { grid.put("↓", x: rect.maxX - 1, y: rect.maxY - 1, style: .dim) }
+    }
+
+    static func renderValue(_ state: AppState, field: FormField, line: Int, focused: Bool,
+                            into grid: inout Grid, x: Int, y: Int, width: Int) {
+        let limit = x + width
+        // The field being edited shows the edit buffer and the cursor.
+        if let editing = state.view.editing, editing.field == field.id {
+            let lines = editing.buffer.wrap(width: width)
+            let position = editing.buffer.cursorPosition(width: width)
+            let visible: Int
+            if case let .text(count) = field.kind { visible = count } else { visible = 1 }
+            let first = max(0, position.line - visible + 1)
+            let index = first + line
+            if lines.indices.contains(index) {
+                grid.put(editing.buffer.lineText(lines[index]), x: x, y: y, style: .editing, limit: limit)
+            }
+            grid.restyle(Rect(x: x, y: y, width: width, height: 1), style: .editing)
+            if index == position.line { grid.cursor = (x + position.column, y) }
+            return
+        }
+        let draft = state.drafts[field.id]
+        let text = draft?.text ?? FieldValues.text(of: field.id, in: state.request)
+        let valueStyle: Style = draft != nil ? .invalid : (field.dimmed ? .dim : .value)
+        switch field.kind {
+        case let .text(count):
+            if text.isEmpty {
+                if line == 0 { grid.put(field.optional ? FormSchema.notSent : "(empty)", x: x, y: y, style: .dim, limit: limit) }
+                if line == 0, !field.hint.isEmpty { putHint(field.hint, after: x + 11, y: y, limit: limit, into: &grid) }
+                return
+            }
+            let buffer = TextBuffer(text)
+            let lines = buffer.wrap(width: width)
+            guard lines.indices.contains(line) else { return }
+            var shown = buffer.lineText(lines[line])
+            if line == count - 1, lines.count > count { shown = TextWidth.truncate(shown + " …", to: width) }
+            let end = grid.put(shown, x: x, y: y, style: valueStyle, limit: limit)
+            if count == 1, !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
+        case let .slider(spec, _):
+            let barWidth = max(6, min(20, width - 14))
+            if draft == nil, let value = Double(text) {
+                let fraction = spec.max > spec.min ? (min(max(value, spec.min), spec.max) - spec.min) / (spec.max - spec.min) : 0
+                let filled = Int((fraction * Double(barWidth)).rounded())
+                grid.put(String(repeating: "█", count: filled), x: x, y: y, style: field.dimmed ? .dim : .sliderFill)
+                grid.put(String(repeating: "░", count: barWidth - filled), x: x + filled, y: y, style: .dim)
+            } else {
+                grid.put(String(repeating: "░", count: barWidth), x: x, y: y, style: .dim)
+            }
+            let end = grid.put(text.isEmpty ? FormSchema.notSent : text, x: x + barWidth + 1, y: y,
+                               style: text.isEmpty ? .dim : valueStyle, limit: limit)
+            if !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
+        case .integer:
+            let end = grid.put(text.isEmpty ? FormSchema.notSent : text, x: x, y: y, style: text.isEmpty ? .dim : valueStyle, limit: limit)
+            if !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
+        case .toggle:
+            grid.put(text == "on" ? "[x] on" : "[ ] off", x: x, y: y, style: field.dimmed ? .dim : .value, limit: limit)
+        case .choice:
+            let shown = text.isEmpty ? (field.optional ? FormSchema.notSent : "(choose)") : text
+            let end = grid.put(TextWidth.truncate(shown, to: width - 2), x: x, y: y, style: text.isEmpty ? .dim : valueStyle, limit: limit)
+            grid.put(" ▾", x: end, y: y, style: .dim, limit: limit)
+            if !field.hint.isEmpty { putHint(field.hint, after: end + 3, y: y, limit: limit, into: &grid) }
+        case .unitRow:
+            let enabled = text.hasPrefix("✓")
+            grid.put(TextWidth.truncate(text, to: width), x: x, y: y, style: enabled ? .value : .dim, limit: limit)
+        case .action:
+            break
+        }
+    }
+
+    private static func putHint(_ hint: String, after x: Int, y: Int, limit: Int, into grid: inout Grid) {
+        guard x + 4 < limit else { return }
+        grid.put(TextWidth.truncate(hint, to: limit - x), x: x, y: y, style: .dim, limit: limit)
+    }
+}

@@ -1,0 +1,83 @@
+// Boxes drawn over the screen: the key help (from the key table), pickers
+// (choices, control types, the command palette) and the quit question.
+
+enum OverlayView {
+    static func render(_ overlay: Overlay, state: AppState, into grid: inout Grid) {
+        switch overlay {
+        case let .help(scroll): renderHelp(scroll: scroll, into: &grid)
+        case let .picker(picker): renderPicker(picker, into: &grid)
+        case .confirmQuit:
+            let lines = ["You have changes that were not sent.", "", "Quit anyway?  y quit · any other key stays"]
+            let rect = box(width: 52, height: lines.count + 2, in: grid.size)
+            frame(rect, title: "Quit", into: &grid)
+            for (i, line) in lines.enumerated() { grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1) }
+        }
+    }
+
+    static func box(width: Int, height: Int, in size: Size) -> Rect {
+        let w = min(width, size.width - 4)
+        let h = min(height, size.height - 2)
+        return Rect(x: (size.width - w) / 2, y: max(1, (size.height - h) / 2), width: w, height: h)
+    }
+
+    static func frame(_ rect: Rect, title: String, into grid: inout Grid) {
+        grid.fill(rect, style: .overlay)
+        grid.put("┌" + String(repeating: "─", count: rect.width - 2) + "┐", x: rect.x, y: rect.y, style: .border)
+        grid.put("└" + String(repeating: "─", count: rect.width - 2) + "┘", x: rect.x, y: rect.maxY - 1, style: .border)
+        for y in rect.y + 1..<rect.maxY - 1 {
+            grid.put("│", x: rect.x, y: y, style: .border)
+            grid.put("│", x: rect.maxX - 1, y: y, style: .border)
+        }
+        grid.put(" \(title) ", x: rect.x + 2, y: rect.y, style: .title, limit: rect.maxX - 2)
+    }
+
+    /// The help text: every binding, generated from the key table.
+    static var helpLines: [String] {
+        var lines: [String] = []
+        for binding in KeyBindings.table {
+            let keys = binding.keys.map(\.label).joined(separator: " ")
+            lines.append(keys.padding(toLength: 22, withPad: " ", startingAt: 0) + binding.command.title
+                         + (binding.scope == .global ? "" : " (\(binding.scope))"))
+        }
+        lines += ["", "While editing text: Enter done · Esc cancel · Ctrl-A/E or Home/End line · Ctrl-←/→ word",
+                  "Ctrl-U/K kill to start/end · Ctrl-W delete word · Ctrl-J new line · F4 $EDITOR",
+                  "On a slider, typing a number sets it exactly."]
+        return lines
+    }
+
+    static func renderHelp(scroll: Int, into grid: inout Grid) {
+        let lines = helpLines
+        let rect = box(width: 96, height: lines.count + 2, in: grid.size)
+        frame(rect, title: "Keys · any key closes", into: &grid)
+        let visible = rect.height - 2
+        let first = min(scroll, max(0, lines.count - visible))
+        for (i, line) in lines.dropFirst(first).prefix(visible).enumerated() {
+            grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1)
+        }
+    }
+
+    static func renderPicker(_ picker: PickerState, into grid: inout Grid) {
+        let matches = picker.matches
+        let listHeight = min(max(matches.count, 1), max(3, grid.size.height - 10))
+        let rect = box(width: 64, height: listHeight + 5, in: grid.size)
+        frame(rect, title: picker.title, into: &grid)
+        let inner = rect.maxX - 1
+        let end = grid.put("> " + picker.filter.text, x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
+        grid.cursor = (min(end, inner - 1), rect.y + 1)
+        let visible = rect.height - 5
+        let first = max(0, picker.selected - visible + 1)
+        if matches.isEmpty {
+            grid.put(picker.freeText ? "no match · Enter uses the typed text" : "no match", x: rect.x + 2, y: rect.y + 2, style: .dim, limit: inner)
+        }
+        for (i, option) in matches.dropFirst(first).prefix(visible).enumerated() {
+            let selected = first + i == picker.selected
+            let y = rect.y + 2 + i
+            if selected { grid.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), style: .selection) }
+            grid.put(TextWidth.truncate(option, to: rect.width - 5), x: rect.x + 3, y: y, style: selected ? .selection : .overlay, limit: inner)
+        }
+        let help = picker.freeText ? "Enter choose · Tab use typed text · Esc cancel" : "Enter choose · type to filter · Esc cancel"
+        grid.put(help, x: rect.x + 2, y: rect.maxY - 2, style: .dim, limit: inner)
+    }
+}
+
+import Foundation

@@ -1,0 +1,118 @@
+// The JSON preview: exactly the bytes that will be sent (the same printer
+// as the wire), syntax-coloured, long lines wrapped, following the focused
+// field and highlighting the lines it occupies.
+
+import Model
+
+enum PreviewView {
+    /// One screen row of the preview: text with a style per character.
+    struct VisualRow {
+        let characters: [Character]
+        let styles: [Style]
+        let jsonLine: Int
+    }
+
+    /// The wire path whose lines light up for a focused field.
+    static func highlightPath(_ state: AppState) -> String? {
+        guard let field = state.focusedField else { return nil }
+        switch field.id {
+        case .addUnit: return "alwayson_scripts.controlnet"
+        case .unit(_, .controlType): return field.wirePath.replacingOccurrences(of: ".module", with: "")
+        default: return field.wirePath
+        }
+    }
+
+    static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
+        let (text, spans) = JSONWriter.prettyWithSpans(state.request.jsonValue)
+        let header = "JSON · \(text.utf8.count) bytes · exactly what is sent"
+        grid.put(TextWidth.truncate(header, to: rect.width - 1), x: rect.x + 1, y: rect.y, style: .title, limit: rect.maxX)
+        let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: rect.height - 1)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var rows: [VisualRow] = []
+        for (index, line) in lines.enumerated() {
+            rows += wrap(line, styles: syntaxStyles(line), width: body.width, jsonLine: index)
+        }
+        let span = highlightPath(state).flatMap { spans[$0] }
+        let firstRow = span.flatMap { s in rows.firstIndex { $0.jsonLine == s.lowerBound } } ?? 0
+        let maxScroll = max(0, rows.count - body.height)
+        let scroll = min(maxScroll, max(0, firstRow - body.height / 3 + state.view.previewOffset))
+        for (offset, row) in rows.dropFirst(scroll).prefix(body.height).enumerated() {
+            let highlighted = span?.contains(row.jsonLine) ?? false
+            var x = body.x
+            for (character, style) in zip(row.characters, row.styles) {
+                x = grid.put(String(character), x: x, y: body.y + offset, style: highlighted ? highlight(style) : style, limit: body.maxX)
+            }
+            if highlighted {
+                grid.put("▌", x: rect.x, y: body.y + offset, style: .jsonHighlight)
+            }
+        }
+        if scroll > 0 { grid.put("↑", x: rect.maxX - 1, y: body.y, style: .dim) }
+        if scroll < maxScroll { grid.put("↓", x: rect.maxX - 1, y: body.maxY - 1, style: .dim) }
+    }
+
+    static func highlight(_ style: Style) -> Style {
+        style == .jsonPunctuation ? .jsonHighlight : style
+    }
+
+    /// Wraps a line at `width` cells; continuation rows are indented like the line.
+    static func wrap(_ line: String, styles: [Style], width: Int, jsonLine: Int) -> [VisualRow] {
+        let characters = Array(line)
+        let indent = characters.prefix { $0 == " " }.count + 2
+        var rows: [VisualRow] = []
+        var start = 0
+        var first = true
+        repeat {
+            let available = first ? width : max(4, width - indent)
+            var used = 0
+            var end = start
+            while end < characters.count {
+                let w = TextWidth.of(characters[end])
+                if used + w > available { break }
+                used += w
+                end += 1
+            }
+            if end == start, end < characters.count { end += 1 }
+            let pad = first ? 0 : min(indent, width - 4)
+            rows.append(VisualRow(characters: Array(repeating: " ", count: pad) + Array(characters[start..<end]),
+                                  styles: Array(repeating: .normal, count: pad) + Array(styles[start..<end]),
+                                  jsonLine: jsonLine))
+            start = end
+            first = false
+        } while start < characters.count
+        return rows
+    }
+
+    /// A style per character: keys, strings, numbers, literals, punctuation.
+    static func syntaxStyles(_ line: String) -> [Style] {
+        let characters = Array(line)
+        var styles = Array(repeating: Style.normal, count: characters.count)
+        var i = 0
+        while i < characters.count {
+            let c = characters[i]
+            if c == "\"" {
+                var j = i + 1
+                while j < characters.count, characters[j] != "\"" { j += characters[j] == "\\" ? 2 : 1 }
+                j = min(j, characters.count - 1)
+                var k = j + 1
+                while k < characters.count, characters[k] == " " { k += 1 }
+                let isKey = k < characters.count && characters[k] == ":"
+                for index in i...j { styles[index] = isKey ? .jsonKey : .jsonString }
+                i = j + 1
+            } else if c.isNumber || c == "-" {
+                var j = i
+                while j < characters.count, characters[j].isNumber || "+-.eE".contains(characters[j]) { j += 1 }
+                for index in i..<j { styles[index] = .jsonNumber }
+                i = j
+            } else if c.isLetter {
+                var j = i
+                while j < characters.count, characters[j].isLetter { j += 1 }
+                for index in i..<j { styles[index] = .jsonLiteral }
+                i = j
+            } else {
+                if "{}[],:".contains(c) { styles[i] = .jsonPunctuation }
+                i += 1
+            }
+        }
+        return styles
+    }
+}

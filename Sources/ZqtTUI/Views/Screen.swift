@@ -1,0 +1,107 @@
+// render(state) -> Grid: the whole compose screen, pure, so tests compare
+// it with golden text and ncurses only draws it.
+
+import Model
+
+enum Screen {
+    static func render(_ state: AppState) -> Grid {
+        let size = state.view.size
+        var grid = Grid(size: size)
+        guard !Layout.isTooSmall(size) else {
+            renderTooSmall(size, into: &grid)
+            return grid
+        }
+        let regions = Layout.regions(for: size, showPreview: state.view.showPreviewWhenNarrow)
+        renderTitle(state, regions: regions, into: &grid)
+        if let preview = regions.preview {
+            if !regions.isNarrow {
+                for y in preview.y..<preview.maxY { grid.put("│", x: preview.x - 1, y: y, style: .border) }
+                FormView.render(state, into: &grid, rect: regions.form)
+            }
+            PreviewView.render(state, into: &grid, rect: preview)
+        } else {
+            FormView.render(state, into: &grid, rect: regions.form)
+        }
+        renderStatus(state, into: &grid, rect: regions.status)
+        renderFooter(state, into: &grid, rect: regions.footer)
+        if let overlay = state.view.overlay {
+            OverlayView.render(overlay, state: state, into: &grid)
+        }
+        return grid
+    }
+
+    static func renderTooSmall(_ size: Size, into grid: inout Grid) {
+        let lines = [
+            "Terminal too small: \(size.width)×\(size.height)",
+            "zqt needs at least \(Layout.minimum.width)×\(Layout.minimum.height).",
+            "Enlarge the window; q quits.",
+        ]
+        let top = max(0, size.height / 2 - 1)
+        for (offset, line) in lines.enumerated() where top + offset < size.height {
+            let text = TextWidth.truncate(line, to: size.width)
+            grid.put(text, x: max(0, (size.width - TextWidth.of(text)) / 2), y: top + offset, style: offset == 0 ? .statusError : .normal)
+        }
+    }
+
+    static func renderTitle(_ state: AppState, regions: Regions, into grid: inout Grid) {
+        let rect = regions.title
+        grid.fill(rect, style: .title)
+        var x = grid.put(" zqt ", x: 0, y: rect.y, style: .title)
+        x = grid.put("· \(state.endpoint.title) → \(state.connection.baseURL)", x: x, y: rect.y, style: .title, limit: rect.maxX)
+        var right = ""
+        if regions.isNarrow { right += state.view.showPreviewWhenNarrow ? " [JSON · F3 form] " : " [form · F3 JSON] " }
+        if state.connection.isSandbox {
+            let mark = " SANDBOX "
+            let markX = rect.maxX - TextWidth.of(mark)
+            grid.put(mark, x: markX, y: rect.y, style: .sandbox)
+            grid.put(right, x: markX - TextWidth.of(right), y: rect.y, style: .title)
+        } else {
+            let profile = " \(state.connection.profile) "
+            grid.put(right + profile, x: rect.maxX - TextWidth.of(right + profile), y: rect.y, style: .title)
+        }
+        _ = x
+    }
+
+    static func renderStatus(_ state: AppState, into grid: inout Grid, rect: Rect) {
+        var x = rect.x + 1
+        let busy = state.submitting || state.task?.phase == .inProgress
+        if busy {
+            x = grid.put(String(Reducer.spinner[state.spinnerFrame]), x: x, y: rect.y, style: .status) + 1
+        }
+        if let status = state.status {
+            let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
+            grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
+        } else {
+            let problems = state.problems.count + state.drafts.count
+            let text = problems == 0 ? "Ready to send: F5" : "\(problems) field\(problems == 1 ? "" : "s") to fix before sending"
+            grid.put(text, x: x, y: rect.y, style: .dim, limit: rect.maxX)
+        }
+    }
+
+    static func footerHints(_ state: AppState) -> [(String, String)] {
+        if state.view.editing != nil {
+            return [("Enter", "done"), ("Esc", "cancel"), ("Ctrl-U/K/W", "kill"), ("Ctrl-←/→", "word"),
+                    ("F4", "$EDITOR"), ("Ctrl-J", "new line"), ("F5", "send")]
+        }
+        var seen = Set<Command>()
+        var hints: [(String, String)] = []
+        let scopes = state.scopes + [.global]
+        for scope in scopes {
+            for binding in KeyBindings.table where binding.scope == scope && binding.inFooter && !seen.contains(binding.command) {
+                seen.insert(binding.command)
+                hints.append((binding.keys[0].label, binding.command.footerWord))
+            }
+        }
+        return hints
+    }
+
+    static func renderFooter(_ state: AppState, into grid: inout Grid, rect: Rect) {
+        var x = rect.x + 1
+        for (key, word) in footerHints(state) {
+            let width = TextWidth.of(key) + 1 + TextWidth.of(word) + 2
+            if x + width > rect.maxX { break }
+            x = grid.put(key, x: x, y: rect.y, style: .keyHint)
+            x = grid.put(" " + word + "  ", x: x, y: rect.y, style: .dim)
+        }
+    }
+}
