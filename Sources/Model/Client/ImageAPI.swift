@@ -12,12 +12,26 @@ public struct Exchange: Sendable, Equatable {
     public let responseBody: String?
     public let startedAt: Date
     public let finishedAt: Date
+
+    public init(endpoint: Endpoint, requestBody: String, httpStatus: Int?, responseBody: String?, startedAt: Date, finishedAt: Date) {
+        self.endpoint = endpoint
+        self.requestBody = requestBody
+        self.httpStatus = httpStatus
+        self.responseBody = responseBody
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
 }
 
 /// The answer to a submit, with the exchange that produced it.
 public struct Submission: Sendable, Equatable {
     public let result: SubmitResult
     public let exchange: Exchange
+
+    public init(result: SubmitResult, exchange: Exchange) {
+        self.result = result
+        self.exchange = exchange
+    }
 }
 
 /// Which task query to use (wire rule 8, zhiqite-api.md §A14).

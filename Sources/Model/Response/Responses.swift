@@ -45,6 +45,11 @@ public func readTaskID(in data: JSONValue?) -> String? {
 public struct SubmitResult: Sendable, Equatable {
     public let serviceTaskID: String?
     public let envelope: Envelope
+
+    public init(serviceTaskID: String?, envelope: Envelope) {
+        self.serviceTaskID = serviceTaskID
+        self.envelope = envelope
+    }
 }
 
 /// Task status codes (wire rule 9): 2 success; 0, 1, 3 in progress; others failed.

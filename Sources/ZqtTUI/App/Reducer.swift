@@ -207,8 +207,7 @@ enum Reducer {
             state.drafts[editing.field] = editing.originalDraft
             return []
         case .enter, .tab, .backTab:
-            state.view.editing = nil
-            commit(&state, field: editing.field, text: editing.buffer.text)
+            finishEdit(&state, editing)
             if key == .tab { return run(&state, .nextField) }
             if key == .backTab { return run(&state, .previousField) }
             return []
@@ -232,8 +231,7 @@ enum Reducer {
             state.view.editing = nil
             return [.openEditor(editing.field, text: editing.buffer.text)]
         case .function(5), .ctrl("s"):
-            state.view.editing = nil
-            commit(&state, field: editing.field, text: editing.buffer.text)
+            finishEdit(&state, editing)
             return submit(&state)
         default: return []
         }
@@ -251,13 +249,27 @@ enum Reducer {
         }
     }
 
-    static func commit(_ state: inout AppState, field: FieldID, text: String) {
+    /// Ends an edit with its text. When the text cannot be used, keystrokes
+    /// applied on the way ("76" of "76x") are undone and the text stays as a draft.
+    static func finishEdit(_ state: inout AppState, _ editing: EditState) {
+        state.view.editing = nil
+        if !commit(&state, field: editing.field, text: editing.buffer.text) {
+            let draft = state.drafts[editing.field]
+            state.request = editing.originalRequest
+            state.drafts[editing.field] = draft
+        }
+    }
+
+    @discardableResult
+    static func commit(_ state: inout AppState, field: FieldID, text: String) -> Bool {
         do {
             try applyText(&state, field, text)
             state.drafts[field] = nil
+            return true
         } catch {
             state.drafts[field] = Draft(text: text, message: error.message)
             state.status = StatusMessage(text: "\(label(of: field, in: state)): \(error.message)", kind: .error)
+            return false
         }
     }
 

@@ -1,0 +1,272 @@
+import Model
+import Testing
+@testable import ZqtTUI
+
+/// A fresh compose state at a fixed size, with a fixed id_task.
+func makeState(width: Int = 120, height: Int = 40) -> AppState {
+    TextWidth.ensureUTF8Locale()
+    var state = AppState(request: SDRequest.new(for: .controlNet, idTask: "zqt-20261124-120000-000-test"),
+                         connection: ConnectionInfo(baseURL: "http://127.0.0.1:8931", profile: "sandbox", isSandbox: true))
+    state.view.size = Size(width: width, height: height)
+    return state
+}
+
+@discardableResult
+func press(_ state: inout AppState, _ keys: Key...) -> [Effect] {
+    var effects: [Effect] = []
+    for key in keys { effects += Reducer.reduce(&state, .key(key)) }
+    return effects
+}
+
+func type(_ state: inout AppState, _ text: String) {
+    for character in text { _ = Reducer.reduce(&state, .key(.char(character))) }
+}
+
+func focus(_ state: inout AppState, _ id: FieldID) {
+    Reducer.moveFocus(&state, to: id)
+}
+
+@Suite struct ReducerTests {
+    @Test func typingIntoThePromptUpdatesTheRequestAsYouType() {
+        var state = makeState()
+        press(&state, .enter)
+        type(&state, "一只猫")
+        #expect(state.request.prompt == "一只猫", "the preview follows every keystroke")
+        press(&state, .enter)
+        #expect(state.view.editing == nil)
+        #expect(state.request.wireJSON.contains("\"prompt\": \"一只猫\""))
+    }
+
+    @Test func escapeCancelsAnEditAndRestoresTheValue() {
+        var state = makeState()
+        state.request.prompt = "before"
+        press(&state, .enter, .ctrl("u"))
+        type(&state, "after")
+        press(&state, .escape)
+        #expect(state.request.prompt == "before")
+    }
+
+    @Test func invalidInputIsKeptMarkedAndRefusesTheSend() {
+        var state = makeState()
+        focus(&state, .width)
+        press(&state, .enter, .ctrl("u"))
+        type(&state, "76x")
+        press(&state, .enter)
+        #expect(state.drafts[.width] == Draft(text: "76x", message: "\"76x\" is not a whole number"))
+        #expect(state.request.width == 512, "the request keeps its last good value")
+        focus(&state, .prompt)
+        let effects = press(&state, .function(5))
+        #expect(effects.isEmpty)
+        #expect(state.view.focus == .width, "focus moves to the problem")
+        #expect(state.status?.text == "Not sent: Width: \"76x\" is not a whole number")
+        // Editing again starts from what was typed.
+        press(&state, .enter, .backspace)
+        type(&state, "8")
+        press(&state, .enter)
+        #expect(state.drafts[.width] == nil && state.request.width == 768)
+    }
+
+    @Test func slidersStepCoarselyAndTakeTypedNumbers() {
+        var state = makeState()
+        focus(&state, .steps)
+        press(&state, .right)
+        #expect(state.request.steps == 21)
+        press(&state, .pageUp)
+        #expect(state.request.steps == 31)
+        press(&state, .left, .pageDown)
+        #expect(state.request.steps == 20)
+        type(&state, "25")
+        press(&state, .enter)
+        #expect(state.request.steps == 25)
+        focus(&state, .cfgScale)
+        press(&state, .right, .right)
+        #expect(state.request.cfgScale == 8)
+        for _ in 0..<100 { press(&state, .pageUp) }
+        #expect(state.request.cfgScale == 30, "sliders stop at their maximum")
+    }
+
+    @Test func addingAUnitPresetsItFromTheCatalogAndOpensIt() {
+        var state = makeState()
+        press(&state, .char("a"))
+        type(&state, "canny")
+        press(&state, .enter)
+        let unit = state.request.controlNetUnits?.first
+        #expect(unit?.module == "canny")
+        #expect(unit?.model == "control_v11p_sd15_canny [d14c016b]")
+        #expect(unit?.thresholdA == 100 && unit?.thresholdB == 200)
+        #expect(state.view.openUnit == 0)
+        #expect(state.view.focus == .unit(0, .controlType))
+        // Weight: two steps down from 1.
+        focus(&state, .unit(0, .weight))
+        press(&state, .left, .left)
+        #expect(state.request.controlNetUnits?.first?.weight == 0.9)
+        press(&state, .escape)
+        #expect(state.view.openUnit == nil && state.view.focus == .unitRow(0))
+    }
+
+    @Test func changingTheControlTypeKeepsTheImageAndWeight() {
+        var state = makeState()
+        state.request.controlNetUnits = [ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "canny")!)]
+        state.request.controlNetUnits![0].imageLink = "https://example.com/c.png"
+        state.request.controlNetUnits![0].weight = 0.6
+        focus(&state, .unit(0, .controlType))
+        press(&state, .enter)
+        type(&state, "depth")
+        press(&state, .enter)
+        let unit = state.request.controlNetUnits![0]
+        #expect(unit.module == "depth")
+        #expect(unit.thresholdA == nil, "depth has no thresholds")
+        #expect(unit.imageLink == "https://example.com/c.png" && unit.weight == 0.6)
+        #expect(!state.fields.contains { $0.id == .unit(0, .thresholdA) }, "threshold sliders are hidden")
+    }
+
+    @Test func guidanceEndNeverGoesBelowStart() {
+        var state = makeState()
+        state.request.controlNetUnits = [ControlNetUnit(guidanceStart: 0.4, guidanceEnd: 0.5)]
+        focus(&state, .unit(0, .guidanceEnd))
+        for _ in 0..<20 { press(&state, .left) }
+        #expect(state.request.controlNetUnits![0].guidanceEnd == 0.4)
+        type(&state, "0.2")
+        press(&state, .enter)
+        #expect(state.drafts[.unit(0, .guidanceEnd)]?.message == "guidance end must not be below guidance start (0.4)")
+        focus(&state, .unit(0, .guidanceStart))
+        type(&state, "0.7")
+        press(&state, .enter)
+        #expect(state.request.controlNetUnits![0].guidanceEnd == 0.7, "moving start past end carries end along")
+    }
+
+    @Test func unitListEditing() {
+        var state = makeState()
+        let canny = ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "canny")!)
+        let depth = ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "depth")!)
+        state.request.controlNetUnits = [canny, depth]
+        focus(&state, .unitRow(0))
+        press(&state, .char("d"))
+        #expect(state.request.controlNetUnits!.map(\.module) == ["canny", "canny", "depth"])
+        press(&state, .char("J"))
+        #expect(state.request.controlNetUnits!.map(\.module) == ["canny", "depth", "canny"])
+        #expect(state.view.focus == .unitRow(2))
+        press(&state, .char(" "))
+        #expect(state.request.controlNetUnits![2].enabled == false)
+        press(&state, .char("x"))
+        #expect(state.request.controlNetUnits!.map(\.module) == ["canny", "depth"])
+        press(&state, .char("K"))
+        #expect(state.request.controlNetUnits!.map(\.module) == ["depth", "canny"])
+    }
+
+    @Test func aRefusedSendOpensTheUnitWithTheProblem() {
+        var state = makeState()
+        state.request.prompt = "a cat"
+        state.request.sdModelCheckpoint = "photon_v1_84728.safetensors"
+        state.request.controlNetUnits = [ControlNetUnit(module: "canny", model: "None")]
+        let effects = press(&state, .function(5))
+        #expect(effects.isEmpty)
+        #expect(state.view.openUnit == 0)
+        #expect(state.view.focus == .unit(0, .model))
+        #expect(state.status?.text == "Not sent: alwayson_scripts.controlnet.args[0].model: choose a ControlNet model for this unit")
+    }
+
+    @Test func aValidSendHandsTheRequestToTheRunnerAndGetsANewID() throws {
+        var state = makeState()
+        state.request = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
+        let effects = press(&state, .ctrl("s"))
+        #expect(effects == [.submit(state.request, .controlNet)])
+        #expect(state.submitting)
+        let sent = state.request
+        let submission = Submission(
+            result: SubmitResult(serviceTaskID: sent.idTask, envelope: Envelope(try JSONParser.parse("{\"code\":\"200\"}"))!),
+            exchange: Exchange(endpoint: .controlNet, requestBody: sent.wireJSON, httpStatus: 200, responseBody: "{}",
+                               startedAt: .distantPast, finishedAt: .distantPast))
+        let after = Reducer.reduce(&state, .submitFinished(request: sent, result: .success(submission)))
+        #expect(after == [.track(idTask: sent.idTask)])
+        #expect(state.request.idTask != sent.idTask, "wire rule 8: the next send gets a new id_task")
+        #expect(!state.hasUnsentEdits)
+        #expect(state.status?.text == "Sent: task_id pro1686666")
+    }
+
+    @Test func aFailedSendKeepsEverythingAndSaysWhy() throws {
+        var state = makeState()
+        state.request = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
+        let before = state.request
+        _ = press(&state, .function(5))
+        _ = Reducer.reduce(&state, .submitFinished(request: before, result: .failure(.connectionRefused(host: "127.0.0.1"))))
+        #expect(state.request == before)
+        #expect(state.status?.kind == .error)
+        #expect(state.status?.text == "Send failed: Connection refused by 127.0.0.1: is the service (or sandbox) running?")
+    }
+
+    @Test func taskProgressShowsInTheStatusLineAndTheSeedCanBeReused() throws {
+        var state = makeState()
+        state.task = TrackedTask(idTask: "t1", status: nil, desc: "", progress: nil, phase: .inProgress, resultCount: 0)
+        let running = TaskInfo(data: try JSONParser.parse("{\"status\":1,\"desc\":\"running\",\"temporaryImageDto\":{\"progress\":0.42}}"))
+        _ = Reducer.reduce(&state, .poll(idTask: "t1", .update(running)))
+        #expect(state.status?.text == "Task t1: running 42%")
+        let done = TaskInfo(data: try JSONParser.parse("{\"status\":2,\"desc\":\"Success\",\"differentialImageRspList\":[{\"image_url\":\"u\",\"seed\":77}]}"))
+        _ = Reducer.reduce(&state, .poll(idTask: "t1", .update(done)))
+        #expect(state.status?.text == "Task t1: Success · 1 image")
+        focus(&state, .seed)
+        press(&state, .char("s"))
+        #expect(state.request.seed == 77)
+        press(&state, .char("r"))
+        #expect(state.request.seed == -1)
+    }
+
+    @Test func quittingWithUnsentEditsAsksFirst() {
+        var state = makeState()
+        #expect(press(&state, .char("q")) == [.quit], "nothing to lose: quits at once")
+        state = makeState()
+        state.request.prompt = "unsent"
+        #expect(press(&state, .char("q")).isEmpty)
+        #expect(state.view.overlay == .confirmQuit)
+        press(&state, .char("n"))
+        #expect(state.view.overlay == nil && !state.quitting)
+        press(&state, .function(10))
+        #expect(press(&state, .char("y")) == [.quit])
+    }
+
+    @Test func freeTextPickersTakeWhatWasTyped() {
+        var state = makeState()
+        state.request.controlNetUnits = [ControlNetUnit()]
+        focus(&state, .unit(0, .module))
+        press(&state, .enter)
+        type(&state, "inpaint_global_harmonious")
+        press(&state, .enter)
+        #expect(state.request.controlNetUnits![0].module == "inpaint_global_harmonious")
+        focus(&state, .unit(0, .model))
+        press(&state, .enter)
+        type(&state, "control_v1p_sd15_brightness")
+        press(&state, .tab)
+        #expect(state.request.controlNetUnits![0].model == "control_v1p_sd15_brightness")
+    }
+
+    @Test func overrideSettingsMustBeJSON() {
+        var state = makeState()
+        focus(&state, .overrideSettings)
+        press(&state, .enter)
+        type(&state, "{\"CLIP_stop_at_last_layers\": 2")
+        press(&state, .enter)
+        #expect(state.drafts[.overrideSettings]?.message.hasPrefix("not valid JSON") == true)
+        press(&state, .enter)
+        type(&state, "}")
+        press(&state, .enter)
+        #expect(state.request.overrideSettings == .object([(key: "CLIP_stop_at_last_layers", value: .int(2))]))
+    }
+
+    @Test func everyCommandHasAKeyThatIsNotOnlyAControlCharacter() {
+        let fragile: Set<Key> = [.ctrl("h"), .ctrl("i"), .ctrl("m"), .ctrl("[")]
+        for command in Command.allCases {
+            let keys = KeyBindings.keys(for: command)
+            #expect(!keys.isEmpty, "\(command) has a key")
+            #expect(keys.contains { !fragile.contains($0) }, "\(command) has a key besides Ctrl-H/I/M/[")
+        }
+    }
+
+    @Test func theReadmeKeyTableIsTheGeneratedOne() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        #expect(text.contains(KeyBindings.markdown), "README's key table is out of date: run zqt keys")
+    }
+}
+
+import Foundation
