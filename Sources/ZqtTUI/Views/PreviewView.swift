@@ -25,7 +25,7 @@ enum PreviewView {
     static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
         let (text, spans) = JSONWriter.prettyWithSpans(state.request.jsonValue)
         let header = "JSON · \(text.utf8.count) bytes · exactly what is sent"
-        grid.put(TextWidth.truncate(header, to: rect.width - 1), x: rect.x + 1, y: rect.y, style: .title, limit: rect.maxX)
+        grid.put(TextWidth.truncate(header, to: rect.width - 5), x: rect.x + 1, y: rect.y, style: .title, limit: rect.maxX - 4)
         let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: rect.height - 1)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var rows: [VisualRow] = []
@@ -46,8 +46,9 @@ enum PreviewView {
                 grid.put("▌", x: rect.x, y: body.y + offset, style: .jsonHighlight)
             }
         }
-        if scroll > 0 { grid.put("↑", x: rect.maxX - 1, y: body.y, style: .dim) }
-        if scroll < maxScroll { grid.put("↓", x: rect.maxX - 1, y: body.maxY - 1, style: .dim) }
+        // Scroll marks sit in the header, never over the JSON.
+        if scroll > 0 { grid.put("↑", x: rect.maxX - 3, y: rect.y, style: .dim) }
+        if scroll < maxScroll { grid.put("↓", x: rect.maxX - 2, y: rect.y, style: .dim) }
     }
 
     static func highlight(_ style: Style) -> Style {
