@@ -36,6 +36,16 @@ final class CursesTerminal {
 
     var size: Size { Size(width: Int(zqt_cols()), height: Int(zqt_lines())) }
 
+    /// After SIGWINCH: reads the window size from the terminal and tells ncurses.
+    func resizeToWindow() -> Size {
+        var window = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_row > 0, window.ws_col > 0 {
+            resizeterm(Int32(window.ws_row), Int32(window.ws_col))
+        }
+        previous = nil
+        return size
+    }
+
     /// Leaves curses mode (before $EDITOR, on suspend and at exit).
     func suspend() {
         def_prog_mode()

@@ -50,8 +50,10 @@ final class TerminalApp {
             }
             if fds[2].revents != 0 {
                 var signal: UInt8 = 0
-                _ = read(signalPipeRead, &signal, 1)
-                return 128 + Int32(signal)
+                while read(signalPipeRead, &signal, 1) == 1 {
+                    guard Int32(signal) == SIGWINCH else { return 128 + Int32(signal) }
+                    dispatch(.resize(terminal.resizeToWindow()))
+                }
             }
             // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
             handleKeys(terminal.readKeys())
@@ -159,8 +161,12 @@ final class TerminalApp {
         signalPipeRead = fds[0]
         signalPipeWrite = fds[1]
         signal(SIGPIPE, SIG_IGN)
+        _ = fcntl(signalPipeRead, F_SETFL, fcntl(signalPipeRead, F_GETFL) | O_NONBLOCK)
         // SIGTERM and SIGHUP end the loop, which restores the terminal on its way out.
-        for sig in [SIGTERM, SIGHUP, SIGINT] {
+        // SIGWINCH comes here too: a signal may land on any thread, and only the
+        // pipe is sure to wake the loop. Installed before initscr, so ncurses keeps
+        // out of SIGWINCH and the loop resizes it.
+        for sig in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] {
             signal(sig) { number in
                 var byte = UInt8(truncatingIfNeeded: number)
                 _ = write(signalPipeWrite, &byte, 1)

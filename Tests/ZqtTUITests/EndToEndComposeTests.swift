@@ -1,0 +1,105 @@
+import Foundation
+import Model
+import Testing
+
+/// Drives the real zqt binary in tmux against its in-process sandbox, as a
+/// user would: type a prompt, add a Canny unit, change its weight, send.
+@Suite(.serialized) struct EndToEndComposeTests {
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func composeAddCannyChangeWeightAndSend() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox",
+                                      width: 100, height: 70)
+        let first = try session.waitFor(text: "SANDBOX")
+        let baseURL = try #require(first.firstMatch(of: /→ (http:\/\/127\.0\.0\.1:\d+)/)?.1).description
+
+        // The prompt, with Chinese text.
+        try session.send("Enter")
+        try session.send("a cat in the rain, 一只猫", literal: true)
+        try session.send("Enter")
+        try session.waitFor(text: "a cat in the rain, 一只猫")
+
+        // A Canny unit, its control image, and its weight two steps down.
+        try session.send("a")
+        try session.waitFor(text: "Add a ControlNet unit")
+        try session.send("canny", literal: true)
+        try session.send("Enter")
+        try session.waitFor(text: "ControlNet unit 1 of 1")
+        try session.send("Down", "Down", "Enter")
+        try session.send("https://example.com/edges.png", literal: true)
+        try session.send("Enter")
+        try session.send("Down", "Down", "Down", "Left", "Left")
+        try session.waitFor("weight 0.9") { $0.contains("Weight") && $0.contains(" 0.9") }
+        try session.send("Escape")
+        try session.waitFor(text: "✓ canny · canny")
+
+        // The first send is refused for the missing checkpoint and lands on it.
+        try session.send("F5")
+        try session.waitFor(text: "Not sent: alwayson_scripts.sd_model_checkpoint")
+        try session.send("Enter")
+        try session.waitFor(text: "photon_v1_84728.safetensors")
+        try session.send("photon", literal: true)
+        try session.send("Enter")
+
+        // What the preview shows, read off the screen…
+        try session.send("F3")
+        let preview = try session.waitFor("the JSON preview") { $0.contains("exactly what is sent") && $0.contains("photon_v1") }
+        let rows = preview.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(rows.firstIndex { $0.contains("exactly what is sent") }) + 1
+        let end = try #require(rows.lastIndex { $0.hasPrefix(" }") || $0.hasPrefix("▌}") })
+        let shown = rows[start...end].map { row in
+            var line = String(row.dropFirst())
+            while line.last == " " { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
+
+        // …is exactly what the sandbox receives.
+        try session.send("F5")
+        try session.waitFor(text: "Sent: task_id")
+        let received = try ZqtBinary.shell("curl -s \(baseURL)/sandbox/requests")
+        let bodies = try #require(try JSONParser.parse(received).arrayValue)
+        #expect(bodies.count == 1)
+        let body = try #require(bodies.first?["body"])
+        #expect(JSONWriter.pretty(body) == shown, "the preview showed exactly the JSON that was sent")
+        let request = SDRequest.decode(body).request
+        #expect(request.prompt == "a cat in the rain, 一只猫")
+        #expect(request.controlNetUnits?.first?.module == "canny")
+        #expect(request.controlNetUnits?.first?.weight == 0.9)
+        #expect(request.controlNetUnits?.first?.imageLink == "https://example.com/edges.png")
+
+        // The task is followed to its end in the status line.
+        try session.waitFor("the task's success", timeout: 15) { $0.contains("Success · 1 image") }
+
+        // Nothing unsent now: q quits at once and the terminal is given back.
+        try session.send("q")
+        try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func tooSmallThenResizedAndQuitAskingFirst() throws {
+        let session = try TmuxSession(command: "TERM=screen \(ZqtBinary.url.path) --sandbox", width: 70, height: 20)
+        try session.waitFor(text: "Terminal too small: 70×20")
+        try TmuxSession.tmux(["resize-window", "-t", session.name, "-x", "120", "-y", "40"], capture: false)
+        try session.waitFor(text: "exactly what is sent")
+        try session.send("Enter")
+        try session.send("unsent words", literal: true)
+        try session.send("Enter", "q")
+        try session.waitFor(text: "Quit anyway?")
+        try session.send("n")
+        try session.waitFor(text: "Still here")
+        try session.send("F10", "y")
+        try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["SIGTERM", "SIGHUP"])
+    func aSignalRestoresTheTerminal(signal: String) throws {
+        let session = try TmuxSession(command: "\(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5", width: 100, height: 30)
+        try session.waitFor(text: "SANDBOX")
+        // The pane runs a shell whose child is zqt: signal exactly that child.
+        _ = try ZqtBinary.shell("pkill -\(signal.dropFirst(3)) -P \(try session.panePID())")
+        let screen = try session.waitFor(text: "EXITED=")
+        #expect(screen.contains(signal == "SIGTERM" ? "EXITED=143" : "EXITED=129"))
+        #expect(!screen.contains("SANDBOX"), "the compose screen is gone: the terminal was restored")
+    }
+}

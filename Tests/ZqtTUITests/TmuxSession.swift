@@ -1,0 +1,71 @@
+import Foundation
+
+/// The real zqt binary in a detached tmux pane: send keys, read the screen,
+/// wait for what should appear (never a fixed sleep).
+final class TmuxSession {
+    let name: String
+
+    init(command: String, width: Int, height: Int) throws {
+        name = "zqt-test-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        // new-session may start the tmux server, which would hold a stdout pipe open forever.
+        try Self.tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command], capture: false)
+    }
+
+    deinit { _ = try? Self.tmux(["kill-session", "-t", name], capture: false) }
+
+    /// The process running in the pane (the shell or zqt itself).
+    func panePID() throws -> Int32 {
+        Int32(try Self.tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
+
+    @discardableResult
+    static func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard capture else {
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return ""
+        }
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// tmux key names (Enter, Escape, F5, Down) or, with literal, text as typed.
+    func send(_ keys: String..., literal: Bool = false) throws {
+        try Self.tmux(["send-keys", "-t", name] + (literal ? ["-l"] : []) + keys)
+    }
+
+    func screen() throws -> String { try Self.tmux(["capture-pane", "-p", "-t", name]) }
+
+    /// Waits until the screen satisfies `condition`; returns that screen.
+    @discardableResult
+    func waitFor(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if condition(last) { return last }
+            usleep(50_000)
+        }
+        throw WaitError(message: "timed out waiting for \(what); screen was:\n\(last)")
+    }
+
+    func waitFor(text: String, timeout: TimeInterval = 10) throws -> String {
+        try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
+    }
+
+    struct WaitError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+}
