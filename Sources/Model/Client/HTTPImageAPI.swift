@@ -11,19 +11,30 @@ import FoundationNetworking
 
 public final class HTTPImageAPI: ImageAPI, @unchecked Sendable {
     public let configuration: ClientConfiguration
-    private let session: URLSession
+    private let lock = NSLock()
+    private var madeSession: URLSession?
 
     public init(configuration: ClientConfiguration) {
         self.configuration = configuration
+    }
+
+    deinit { madeSession?.finishTasksAndInvalidate() }
+
+    /// Made on the first call: creating a URLSession starts libcurl and its
+    /// TLS stack, which start-up (first frame, memory budget) does not need.
+    private var session: URLSession {
+        lock.lock()
+        defer { lock.unlock() }
+        if let madeSession { return madeSession }
         let sessionConfig = URLSessionConfiguration.ephemeral
         sessionConfig.timeoutIntervalForRequest = configuration.timeout
         sessionConfig.timeoutIntervalForResource = configuration.timeout * 4
         sessionConfig.httpCookieStorage = nil
         sessionConfig.urlCache = nil
-        session = URLSession(configuration: sessionConfig)
+        let made = URLSession(configuration: sessionConfig)
+        madeSession = made
+        return made
     }
-
-    deinit { session.finishTasksAndInvalidate() }
 
     public static let idHeader = "X-Request-req-accessKeyId"
     public static let secretHeader = "X-Request-req-accessKeySecret"

@@ -24,7 +24,8 @@ enum PreviewView {
 
     static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
         let (text, spans) = JSONWriter.prettyWithSpans(state.request.jsonValue)
-        let header = "JSON · \(text.utf8.count) bytes · exactly what is sent"
+        // No byte count here: it would change, and be resent, on every keystroke (≤ 60 bytes per key).
+        let header = "JSON · exactly what is sent"
         grid.put(TextWidth.truncate(header, to: rect.width - 5), x: rect.x + 1, y: rect.y, style: .title, limit: rect.maxX - 4)
         let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: rect.height - 1)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
