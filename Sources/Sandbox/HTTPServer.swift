@@ -150,7 +150,11 @@ public final class HTTPServer: @unchecked Sendable {
                 usleep(10_000)
                 continue
             }
-            DispatchQueue.global().async { [self] in serve(client) }
+            // A thread per connection: handlers block (reads, injected latency),
+            // and on the shared dispatch pool they would starve other servers' answers.
+            let worker = Thread { [self] in serve(client) }
+            worker.stackSize = 256 << 10
+            worker.start()
         }
     }
 

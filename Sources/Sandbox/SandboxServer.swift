@@ -2,14 +2,17 @@
 // loopback. `zqt sandbox` runs one standalone; `zqt --sandbox` and the tests
 // start one in-process on a free port.
 
+import Foundation
 import Model
 
 public final class SandboxServer: @unchecked Sendable {
     public let service: SandboxService
     private let http: HTTPServer
 
-    public init(options: SandboxOptions = SandboxOptions(), host: String = "127.0.0.1") {
-        let service = SandboxService(options: options)
+    /// `now` lets tests step the sandbox's time instead of waiting on it.
+    public init(options: SandboxOptions = SandboxOptions(), host: String = "127.0.0.1",
+                now: @escaping @Sendable () -> Date = Date.init) {
+        let service = SandboxService(options: options, now: now)
         self.service = service
         http = HTTPServer(host: host) { request in service.handle(request) }
     }

@@ -5,8 +5,9 @@ import Testing
 
 @Suite struct ClientAgainstSandboxTests {
     @Test func fullCycleSubmitPollSucceedAndFetchPNGsOfTheRequestedSize() async throws {
-        // Long enough that a poll lands while running, even on a loaded machine.
-        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 2.5))
+        // The sandbox's clock is stepped by hand: running at the first query, done after it.
+        let clock = TestClock()
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), clock: clock)
         let request = try SandboxFixture.exampleRequest {
             $0.width = 512
             $0.height = 384
@@ -15,6 +16,7 @@ import Testing
             $0.seed = 1000
         }
         let submission = try await fixture.api.submit(request, to: .controlNet)
+        clock.advance(5)
         #expect(submission.result.serviceTaskID == request.idTask)
         #expect(submission.exchange.httpStatus == 200)
         #expect(submission.exchange.requestBody == request.wireJSON, "exactly the preview's bytes were sent")
@@ -24,7 +26,11 @@ import Testing
         var final: TaskInfo?
         for try await event in poller.track(businessTaskID: request.idTask) {
             guard case let .update(info) = event else { continue }
-            if info.phase == .inProgress, info.progress != nil { sawProgress = true }
+            if info.phase == .inProgress, let progress = info.progress {
+                #expect(progress > 0.3 && progress < 0.7, "half-way through the running phase")
+                sawProgress = true
+                clock.advance(10)
+            }
             final = info
         }
         let info = try #require(final)

@@ -22,22 +22,7 @@ final class TmuxSession {
 
     @discardableResult
     static func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        guard capture else {
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return ""
-        }
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ZqtBinary.output(of: "/usr/bin/tmux", arguments, capture: capture)
     }
 
     /// tmux key names (Enter, Escape, F5, Down) or, with literal, text as typed.
@@ -60,6 +45,7 @@ final class TmuxSession {
         throw WaitError(message: "timed out waiting for \(what); screen was:\n\(last)")
     }
 
+    @discardableResult
     func waitFor(text: String, timeout: TimeInterval = 10) throws -> String {
         try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }

@@ -49,9 +49,24 @@ enum ZqtBinary {
 
     /// Runs a shell command (for curl) and returns its output.
     static func shell(_ command: String) throws -> String {
+        try output(of: "/bin/sh", ["-c", command])
+    }
+
+    /// Runs a program to its end and returns what it wrote to stdout. With
+    /// `capture` false, stdout goes nowhere: for programs that leave a
+    /// daemon holding the pipe open (tmux new-session starting its server).
+    @discardableResult
+    static func output(of executable: String, _ arguments: [String], capture: Bool = true) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard capture else {
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return ""
+        }
         let out = Pipe()
         process.standardOutput = out
         try process.run()
