@@ -18,8 +18,6 @@ public struct SliderSpec: Equatable, Sendable {
         self.defaultValue = defaultValue
         self.step = step
     }
-
-    public func contains(_ value: Double) -> Bool { value >= min && value <= max }
 }
 
 /// A preprocessor. `name` is the internal name, `label` the UI name; ControlNet

@@ -11,7 +11,6 @@ enum Style: UInt8, Sendable, CaseIterable {
     case value
     case editing
     case invalid
-    case message
     case border
     case keyHint
     case status

@@ -123,7 +123,7 @@ final class CursesTerminal {
         case .sandbox: return (black, yellow, zqt_a_bold())
         case .focusedLabel: return (cyan, -1, zqt_a_bold())
         case .editing: return (-1, -1, zqt_a_underline())
-        case .invalid, .message: return (red, -1, zqt_a_bold())
+        case .invalid: return (red, -1, zqt_a_bold())
         case .border: return (blue, -1, zqt_a_normal())
         case .keyHint: return (cyan, -1, zqt_a_bold())
         case .statusError: return (red, -1, zqt_a_bold())
@@ -146,7 +146,7 @@ final class CursesTerminal {
         case .sandbox: return zqt_a_reverse() | zqt_a_bold()
         case .focusedLabel, .keyHint, .statusError, .jsonHighlight: return zqt_a_bold()
         case .editing: return zqt_a_underline()
-        case .invalid, .message: return zqt_a_bold() | zqt_a_underline()
+        case .invalid: return zqt_a_bold() | zqt_a_underline()
         case .dim: return zqt_a_dim()
         default: return zqt_a_normal()
         }
