@@ -24,6 +24,8 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc calls Swift's Glibc module leaves out (posix_spawn's closefrom, pipe2).
+        .systemLibrary(name: "CSystem"),
         // Requests, wire format, catalog, validation, API client. Never the terminal.
         .target(name: "Model"),
         // The local stand-in for the service, on loopback.
@@ -31,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "ZqtTUI",
             dependencies: [
-                "Model", "Sandbox", "CNcurses",
+                "Model", "Sandbox", "CNcurses", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Testing
+@testable import ZqtTUI
 
 @Suite(.serialized) struct CommandLineTests {
     @Test func sandboxModeSendsTheExampleAndFollowsItToAPNG() throws {
@@ -56,17 +57,14 @@ import Testing
 
     @Test func curlAgainstTheStandaloneSandbox() throws {
         let port = 20000 + Int.random(in: 0..<20000)
-        let server = Process()
-        server.executableURL = ZqtBinary.url
-        server.arguments = ["sandbox", "--port", String(port), "--task-seconds", "0.5"]
-        let out = Pipe()
-        server.standardOutput = out
-        try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
+        let server = try ChildProcess.spawn(ZqtBinary.url.path, ["sandbox", "--port", String(port), "--task-seconds", "0.5"],
+                                            environment: ZqtBinary.environment(), stdout: .pipe, stderr: .null)
+        defer { server.terminate(); _ = server.waitForExit(timeout: 10) }
         // Wait for the line that says it listens.
+        let out = FileHandle(fileDescriptor: server.stdoutFD, closeOnDealloc: true)
         var banner = ""
         while !banner.contains("listening") {
-            let chunk = out.fileHandleForReading.availableData
+            let chunk = out.availableData
             if chunk.isEmpty { break }
             banner += String(decoding: chunk, as: UTF8.self)
         }

@@ -7,7 +7,7 @@ final class TmuxSession {
 
     init(command: String, width: Int, height: Int) throws {
         name = "zqt-test-\(getpid())-\(Int.random(in: 0..<1_000_000))"
-        // new-session may start the tmux server, which would hold a stdout pipe open forever.
+        // new-session may start the tmux server, a daemon: its output goes nowhere.
         try Self.tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command], capture: false)
     }
 

@@ -135,16 +135,15 @@ final class TerminalApp {
         let env = ProcessInfo.processInfo.environment
         let editor = env["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
         terminal?.suspend()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\(editor) \"$1\"", "zqt-editor", file.path]
         var failure: String?
         do {
-            try process.run()
-            process.waitUntilExit()
-            if process.terminationStatus != 0 { failure = "\(editor) exited with status \(process.terminationStatus); text unchanged" }
+            // The editor gets the terminal; waitpid, not Foundation.Process, sees it end (ChildProcess.swift).
+            let child = try ChildProcess.spawn("/bin/sh", ["-c", "\(editor) \"$1\"", "zqt-editor", file.path],
+                                               stdin: .inherit, stdout: .inherit, stderr: .inherit)
+            let status = child.waitForExit() ?? -1
+            if status != 0 { failure = "\(editor) exited with status \(status); text unchanged" }
         } catch {
-            failure = "Cannot start \(editor): \(error.localizedDescription)"
+            failure = "Cannot start \(editor): \(error)"
         }
         terminal?.resume()
         if let failure {

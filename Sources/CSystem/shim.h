@@ -1,0 +1,13 @@
+// glibc calls that Swift's Glibc module leaves out because they sit behind
+// _GNU_SOURCE. The declarations are glibc's own (spawn.h, unistd.h).
+#ifndef ZQT_CSYSTEM_SHIM_H
+#define ZQT_CSYSTEM_SHIM_H
+
+#include <spawn.h>
+
+/// Closes every descriptor from `from` up in the child (glibc 2.34+).
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
+/// pipe() with flags, so O_CLOEXEC is set before another thread can spawn.
+extern int pipe2(int fds[2], int flags);
+
+#endif
