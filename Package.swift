@@ -4,7 +4,7 @@ import PackageDescription
 
 let package = Package(
     name: "zqt",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "zqt", targets: ["ZqtTUI"]),
         .library(name: "Model", targets: ["Model"]),
@@ -27,18 +27,19 @@ let package = Package(
         // glibc calls Swift's Glibc module leaves out (posix_spawn's closefrom, pipe2).
         .systemLibrary(name: "CSystem"),
         // Requests, wire format, catalog, validation, API client. Never the terminal.
-        .target(name: "Model"),
+        .target(name: "Model", dependencies: ["CSystem"]),
         // The local stand-in for the service, on loopback.
         .target(name: "Sandbox", dependencies: ["Model", "CZlib"]),
         .executableTarget(
             name: "ZqtTUI",
             dependencies: [
-                "Model", "Sandbox", "CNcurses", "CSystem",
+                "Model", "Sandbox", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        // Golden files are read from the source tree (#filePath), so they can be reviewed and updated in place.
+        .testTarget(name: "ModelTests", dependencies: ["Model"], exclude: ["Golden"]),
         .testTarget(name: "SandboxTests", dependencies: ["Model", "Sandbox"]),
-        .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Sandbox"]),
+        .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Sandbox"], exclude: ["Screens"]),
     ]
 )

@@ -6,10 +6,11 @@
 // as closing a connection without answering. One request per connection
 // (`Connection: close`) keeps it simple; clients open a new one each time.
 
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Model
+import Synchronization
 
 public struct HTTPRequest: Sendable {
     public let method: String
@@ -64,18 +65,18 @@ public enum HTTPServerError: Error, CustomStringConvertible {
     }
 }
 
-public final class HTTPServer: @unchecked Sendable {
+public final class HTTPServer: Sendable {
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPAction
 
     private let handler: Handler
-    private var listenFD: Int32 = -1
-    private let lock = NSLock()
-    private var running = false
-    public private(set) var port: UInt16 = 0
+    /// The listening socket while running, -1 once stopped.
+    private let listenFD = Mutex<Int32>(-1)
+    private let boundPort = Atomic<UInt16>(0)
+    public var port: UInt16 { boundPort.load(ordering: .acquiring) }
     public let host: String
 
     /// Request bodies larger than this are refused with 413.
-    public var maxBodyBytes = 32 << 20
+    public let maxBodyBytes = 32 << 20
 
     public init(host: String = "127.0.0.1", handler: @escaping Handler) {
         self.host = host
@@ -112,34 +113,23 @@ public final class HTTPServer: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        port = UInt16(bigEndian: actual.sin_port)
-        lock.lock()
-        listenFD = fd
-        running = true
-        lock.unlock()
-
-        let thread = Thread { [self] in acceptLoop(fd) }
-        thread.name = "sandbox-accept"
-        thread.start()
+        boundPort.store(UInt16(bigEndian: actual.sin_port), ordering: .releasing)
+        listenFD.withLock { $0 = fd }
+        startThread { [self] in acceptLoop(fd) }
     }
 
     public func stop() {
-        lock.lock()
-        let fd = listenFD
-        running = false
-        listenFD = -1
-        lock.unlock()
+        let fd = listenFD.withLock { fd in
+            defer { fd = -1 }
+            return fd
+        }
         if fd >= 0 {
             shutdown(fd, Int32(SHUT_RDWR))
             close(fd)
         }
     }
 
-    private var isRunning: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return running
-    }
+    private var isRunning: Bool { listenFD.withLock { $0 >= 0 } }
 
     private func acceptLoop(_ fd: Int32) {
         while isRunning {
@@ -152,9 +142,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
             // A thread per connection: handlers block (reads, injected latency),
             // and on the shared dispatch pool they would starve other servers' answers.
-            let worker = Thread { [self] in serve(client) }
-            worker.stackSize = 256 << 10
-            worker.start()
+            startThread(stackSize: 256 << 10) { [self] in serve(client) }
         }
     }
 
@@ -178,53 +166,76 @@ public final class HTTPServer: @unchecked Sendable {
     private func readRequest(_ fd: Int32) -> Result<HTTPRequest, HTTPResponseBox> {
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
-        let separator: [UInt8] = [13, 10, 13, 10]
-        var headerEnd: Int?
-        while headerEnd == nil {
+        func receive() -> Bool {
             let n = recv(fd, &chunk, chunk.count, 0)
-            if n <= 0 { return .failure(HTTPResponseBox(nil)) }
-            buffer.append(contentsOf: chunk[0..<n])
-            headerEnd = buffer.firstRange(of: separator)?.lowerBound
-            if headerEnd == nil, buffer.count > 64 * 1024 {
-                return .failure(HTTPResponseBox(.text("headers too large", status: 431)))
-            }
+            if n <= 0 { return false }
+            buffer += chunk[0..<n]
+            return true
         }
-        let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
-        let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return .failure(HTTPResponseBox(.text("bad request line", status: 400))) }
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        var parsed: (head: HTTPHead, bodyStart: Int)?
+        while parsed == nil {
+            if buffer.count > 64 * 1024 { return .failure(HTTPResponseBox(.text("headers too large", status: 431))) }
+            guard receive() else { return .failure(HTTPResponseBox(nil)) }
+            parsed = HTTPHead.parse(buffer)
         }
-        var body = Array(buffer[(headerEnd! + 4)...])
-        let length = Int(headers["content-length"] ?? "0") ?? 0
-        if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
-            return .failure(HTTPResponseBox(.text("chunked request bodies are not supported; send Content-Length", status: 411)))
-        }
-        guard length <= maxBodyBytes else { return .failure(HTTPResponseBox(.text("body too large", status: 413))) }
-        if headers["expect"]?.lowercased() == "100-continue", body.count < length {
+        let (head, bodyStart) = parsed!
+        guard head.startLine.count >= 2 else { return .failure(HTTPResponseBox(.text("bad request line", status: 400))) }
+        buffer.removeFirst(bodyStart)
+        if head.header("expect")?.lowercased() == "100-continue" {
             sendAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), to: fd)
         }
-        while body.count < length {
-            let n = recv(fd, &chunk, min(chunk.count, length - body.count), 0)
-            if n <= 0 { return .failure(HTTPResponseBox(nil)) }
-            body.append(contentsOf: chunk[0..<n])
+        let body: [UInt8]
+        switch head.framing {
+        case let .contentLength(length):
+            guard length <= maxBodyBytes else { return .failure(HTTPResponseBox(.text("body too large", status: 413))) }
+            while buffer.count < length {
+                guard receive() else { return .failure(HTTPResponseBox(nil)) }
+            }
+            body = Array(buffer.prefix(length))
+        case .chunked:
+            var decoder = ChunkedDecoder()
+            do {
+                try decoder.feed(buffer)
+                while !decoder.isComplete {
+                    buffer = []
+                    guard receive() else { return .failure(HTTPResponseBox(nil)) }
+                    try decoder.feed(buffer)
+                    if decoder.body.count > maxBodyBytes { return .failure(HTTPResponseBox(.text("body too large", status: 413))) }
+                }
+            } catch {
+                return .failure(HTTPResponseBox(.text("malformed chunked body: \(error)", status: 400)))
+            }
+            body = decoder.body
+        case .untilClose:
+            body = []  // a request without Content-Length has no body (RFC 9112 §6.3)
         }
-        let target = String(requestLine[1])
-        let parts = target.split(separator: "?", maxSplits: 1)
+        let parts = head.startLine[1].split(separator: "?", maxSplits: 1)
         var query: [String: String] = [:]
         if parts.count == 2 {
             for pair in parts[1].split(separator: "&") {
                 let kv = pair.split(separator: "=", maxSplits: 1)
-                let key = String(kv[0]).removingPercentEncoding ?? String(kv[0])
-                query[key] = kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
+                query[Self.percentDecoded(kv[0])] = kv.count > 1 ? Self.percentDecoded(kv[1]) : ""
             }
         }
-        let path = String(parts.first ?? "/").removingPercentEncoding ?? String(parts.first ?? "/")
-        return .success(HTTPRequest(method: String(requestLine[0]), path: path, query: query, headers: headers, body: body))
+        let path = Self.percentDecoded(parts.first ?? "/")
+        return .success(HTTPRequest(method: head.startLine[0], path: path, query: query, headers: head.headers, body: body))
+    }
+
+    /// "%20" and friends decoded (and "+" in a query is left as it is);
+    /// a malformed escape is kept as typed.
+    static func percentDecoded<S: StringProtocol>(_ text: S) -> String {
+        var bytes: [UInt8] = []
+        var utf8 = Array(text.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "%"), utf8.count >= 2,
+               let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func write(_ response: HTTPResponse, to fd: Int32) {
@@ -264,4 +275,25 @@ public final class HTTPServer: @unchecked Sendable {
 struct HTTPResponseBox: Error {
     let response: HTTPResponse?
     init(_ response: HTTPResponse?) { self.response = response }
+}
+
+/// Runs `body` on a new detached thread (pthreads: Foundation's Thread is not loaded).
+func startThread(stackSize: Int = 0, _ body: @escaping @Sendable () -> Void) {
+    final class Box: @unchecked Sendable { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    if stackSize > 0 { pthread_attr_setstacksize(&attributes, stackSize) }
+    var thread = pthread_t()
+    let context = Unmanaged.passRetained(Box(body)).toOpaque()
+    let created = pthread_create(&thread, &attributes, { context in
+        let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
+        box.body()
+        return nil
+    }, context)
+    if created != 0 {
+        // No thread to run it on: run it here rather than drop the work.
+        Unmanaged<Box>.fromOpaque(context).takeRetainedValue().body()
+    }
 }

@@ -3,7 +3,6 @@
 // large hi-res result neither fills memory nor the wire.
 
 import CZlib
-import Foundation
 import Model
 
 public enum PNGImage {

@@ -2,7 +2,11 @@
 // loopback. `zqt sandbox` runs one standalone; `zqt --sandbox` and the tests
 // start one in-process on a free port.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Model
 
 public final class SandboxServer: @unchecked Sendable {

@@ -7,7 +7,14 @@
 // `temporaryImageDto`) → success (2) over `taskSeconds`, or fail (status 4)
 // when asked to. Result URLs point back here and serve real PNGs.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 
 public final class SandboxService: @unchecked Sendable {
@@ -29,7 +36,7 @@ public final class SandboxService: @unchecked Sendable {
         public let receivedAt: Date
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var options: SandboxOptions
     private var tasks: [String: TaskRecord] = [:]
     private var received: [ReceivedSubmission] = []
@@ -130,8 +137,8 @@ public final class SandboxService: @unchecked Sendable {
     }
 
     private func credentialProblem(_ request: HTTPRequest) -> String? {
-        let id = request.header(HTTPImageAPI.idHeader)?.trimmingCharacters(in: .whitespaces) ?? ""
-        let secret = request.header(HTTPImageAPI.secretHeader)?.trimmingCharacters(in: .whitespaces) ?? ""
+        let id = request.header(HTTPImageAPI.idHeader)?.trimmed ?? ""
+        let secret = request.header(HTTPImageAPI.secretHeader)?.trimmed ?? ""
         if id.isEmpty || secret.isEmpty {
             let missing = [id.isEmpty ? HTTPImageAPI.idHeader : nil, secret.isEmpty ? HTTPImageAPI.secretHeader : nil].compactMap { $0 }
             return "missing credential header \(missing.joined(separator: " and "))"

@@ -41,7 +41,7 @@ import Testing
         #expect(info.results.map(\.seed) == [1000, 1001, 1002, 1003])
         #expect(info.results.allSatisfy { $0.imageStatus == 1 && $0.auditPassed == true })
 
-        var pictures: [Data] = []
+        var pictures: [[UInt8]] = []
         for result in info.results {
             let data = try await fixture.api.download(result.imageURL)
             let size = try #require(PNGInfo.dimensions(of: Array(data)))

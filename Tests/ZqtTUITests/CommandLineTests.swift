@@ -1,7 +1,6 @@
 import Foundation
 import Model
 import Testing
-@testable import ZqtTUI
 
 @Suite(.serialized) struct CommandLineTests {
     @Test func sandboxModeSendsTheExampleAndFollowsItToAPNG() throws {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import ZqtTUI
+import Model
 
 /// Runs the built `zqt` executable, as a user would from a shell.
 enum ZqtBinary {

@@ -5,7 +5,11 @@
 // directory `ZQT_HOME` (default `$XDG_DATA_HOME/zqt`, else
 // `~/.local/share/zqt`).
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 public struct Credentials: Sendable, Equatable {
     public let accessKeyID: String
@@ -17,8 +21,8 @@ public struct Credentials: Sendable, Equatable {
     }
 
     public var isComplete: Bool {
-        !accessKeyID.trimmingCharacters(in: .whitespaces).isEmpty
-            && !accessKeySecret.trimmingCharacters(in: .whitespaces).isEmpty
+        !accessKeyID.trimmed.isEmpty
+            && !accessKeySecret.trimmed.isEmpty
     }
 }
 

@@ -1,39 +1,22 @@
-// The HTTP implementation of ImageAPI, on URLSession.
+// The HTTP implementation of ImageAPI, on zqt's own HTTPClient.
 //
 // Wire rule 1: every call is a JSON POST carrying both credential headers.
 // Wire rule 2: the `{code, msg, data}` envelope; a non-2xx status, a body that
 // is not JSON, a timeout and a refused connection are told apart.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
 #endif
 
-public final class HTTPImageAPI: ImageAPI, @unchecked Sendable {
+public struct HTTPImageAPI: ImageAPI {
     public let configuration: ClientConfiguration
-    private let lock = NSLock()
-    private var madeSession: URLSession?
+    private let http: HTTPClient
 
     public init(configuration: ClientConfiguration) {
         self.configuration = configuration
-    }
-
-    deinit { madeSession?.finishTasksAndInvalidate() }
-
-    /// Made on the first call: creating a URLSession starts libcurl and its
-    /// TLS stack, which start-up (first frame, memory budget) does not need.
-    private var session: URLSession {
-        lock.lock()
-        defer { lock.unlock() }
-        if let madeSession { return madeSession }
-        let sessionConfig = URLSessionConfiguration.ephemeral
-        sessionConfig.timeoutIntervalForRequest = configuration.timeout
-        sessionConfig.timeoutIntervalForResource = configuration.timeout * 4
-        sessionConfig.httpCookieStorage = nil
-        sessionConfig.urlCache = nil
-        let made = URLSession(configuration: sessionConfig)
-        madeSession = made
-        return made
+        http = HTTPClient(timeout: configuration.timeout)
     }
 
     public static let idHeader = "X-Request-req-accessKeyId"
@@ -71,13 +54,14 @@ public final class HTTPImageAPI: ImageAPI, @unchecked Sendable {
         return ModelListPage(data: data)
     }
 
-    public func download(_ url: String) async throws(APIError) -> Data {
-        guard let target = URL(string: url), let host = target.host else { throw .invalidBaseURL(url) }
-        let (data, response) = try await perform(URLRequest(url: target), host: host)
-        guard (200..<300).contains(response.statusCode) else {
-            throw .httpStatus(response.statusCode, bodyStart: APIError.excerpt(Array(data)))
+    public func download(_ url: String) async throws(APIError) -> [UInt8] {
+        guard HTTPTarget(url) != nil else { throw .unexpectedResponse("not an http(s) image URL: \(url)") }
+        // Signed object-storage links may redirect to a mirror.
+        let response = try await http.send("GET", url, followRedirects: 5)
+        guard (200..<300).contains(response.status) else {
+            throw .httpStatus(response.status, bodyStart: APIError.excerpt(response.body))
         }
-        return data
+        return response.body
     }
 
     // MARK: Transport
@@ -89,35 +73,26 @@ public final class HTTPImageAPI: ImageAPI, @unchecked Sendable {
             throw .missingCredentials
         }
         let base = configuration.baseURL.hasSuffix("/") ? String(configuration.baseURL.dropLast()) : configuration.baseURL
-        guard let url = URL(string: base + endpoint.path), let host = url.host,
-              ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
-            throw .invalidBaseURL(configuration.baseURL)
-        }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        request.setValue(credentials.accessKeyID, forHTTPHeaderField: Self.idHeader)
-        request.setValue(credentials.accessKeySecret, forHTTPHeaderField: Self.secretHeader)
-        request.httpBody = Data(body.utf8)
+        guard HTTPTarget(base + endpoint.path) != nil else { throw .invalidBaseURL(configuration.baseURL) }
+        let headers = [("Content-Type", "application/json"), ("Accept", "application/json"),
+                       (Self.idHeader, credentials.accessKeyID), (Self.secretHeader, credentials.accessKeySecret)]
 
         let started = Date()
-        let (data, response) = try await perform(request, host: host)
-        let bytes = Array(data)
-        let responseText = String(decoding: bytes, as: UTF8.self)
-        let exchange = Exchange(endpoint: endpoint, requestBody: body, httpStatus: response.statusCode,
-                                responseBody: responseText, startedAt: started, finishedAt: Date())
+        let response = try await http.send("POST", base + endpoint.path, headers: headers, body: Array(body.utf8))
+        let bytes = response.body
+        let exchange = Exchange(endpoint: endpoint, requestBody: body, httpStatus: response.status,
+                                responseBody: String(decoding: bytes, as: UTF8.self), startedAt: started, finishedAt: Date())
 
         let parsed = try? JSONParser.parse(bytes: bytes)
-        guard (200..<300).contains(response.statusCode) else {
+        guard (200..<300).contains(response.status) else {
             // A JSON error envelope on a non-2xx status still carries the service's msg.
             if let parsed, let envelope = Envelope(parsed), !envelope.isSuccess {
-                throw .api(code: envelope.code, message: envelope.msg.isEmpty ? "HTTP \(response.statusCode)" : envelope.msg)
+                throw .api(code: envelope.code, message: envelope.msg.isEmpty ? "HTTP \(response.status)" : envelope.msg)
             }
-            throw .httpStatus(response.statusCode, bodyStart: APIError.excerpt(bytes))
+            throw .httpStatus(response.status, bodyStart: APIError.excerpt(bytes))
         }
         guard let parsed else {
-            throw .notJSON(status: response.statusCode, bodyStart: APIError.excerpt(bytes))
+            throw .notJSON(status: response.status, bodyStart: APIError.excerpt(bytes))
         }
         guard let envelope = Envelope(parsed) else {
             throw .unexpectedResponse("no \"code\" in \(APIError.excerpt(bytes))")
@@ -126,38 +101,5 @@ public final class HTTPImageAPI: ImageAPI, @unchecked Sendable {
             throw .api(code: envelope.code, message: envelope.msg)
         }
         return (envelope, exchange)
-    }
-
-    private func perform(_ request: URLRequest, host: String) async throws(APIError) -> (Data, HTTPURLResponse) {
-        do {
-            let (data, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else {
-                throw APIError.unexpectedResponse("not an HTTP response")
-            }
-            return (data, http)
-        } catch let error as APIError {
-            throw error
-        } catch is CancellationError {
-            throw .cancelled
-        } catch let error as URLError {
-            throw map(error, host: host)
-        } catch {
-            throw .transport(String(describing: error))
-        }
-    }
-
-    private func map(_ error: URLError, host: String) -> APIError {
-        switch error.code {
-        case .cancelled: return .cancelled
-        case .timedOut: return .timedOut(seconds: configuration.timeout)
-        case .cannotConnectToHost: return .connectionRefused(host: host)
-        case .cannotFindHost, .dnsLookupFailed: return .unreachable(host: host, detail: "host name not found")
-        case .notConnectedToInternet: return .unreachable(host: host, detail: "no network")
-        case .networkConnectionLost, .badServerResponse, .zeroByteResource: return .connectionLost
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
-            return .unreachable(host: host, detail: "TLS failed (\(error.localizedDescription))")
-        default: return .transport(error.localizedDescription)
-        }
     }
 }

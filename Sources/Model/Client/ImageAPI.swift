@@ -1,7 +1,11 @@
 // The API client's contract. One HTTP implementation (HTTPImageAPI); tests
 // run it against the sandbox over real loopback HTTP, not a fake object.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One request/response pair as it crossed the wire, for history and the
 /// detail view: exactly the bytes sent (credentials are headers, never here).
@@ -46,11 +50,9 @@ public enum QueryVersion: String, Sendable, Codable {
     /// v2 for a task submitted in the current month, v1 for older ones.
     /// Months are counted in China Standard Time, the service's home zone (inferred).
     public static func forTask(submittedAt: Date, now: Date = Date()) -> QueryVersion {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
-        let a = calendar.dateComponents([.year, .month], from: submittedAt)
-        let b = calendar.dateComponents([.year, .month], from: now)
-        return a == b ? .v2 : .v1
+        // China Standard Time is UTC+8 all year (no daylight saving).
+        let a = CivilTime(submittedAt, utcOffset: 8 * 3600), b = CivilTime(now, utcOffset: 8 * 3600)
+        return (a.year, a.month) == (b.year, b.month) ? .v2 : .v1
     }
 }
 
@@ -60,5 +62,5 @@ public protocol ImageAPI: Sendable {
     func queryTask(businessTaskID: String, version: QueryVersion) async throws(APIError) -> TaskInfo
     func queryModels(pageNum: Int, pageSize: Int, checkpoint: String?, name: String?) async throws(APIError) -> ModelListPage
     /// Downloads a result image (result URLs are signed and expire: wire rule 10).
-    func download(_ url: String) async throws(APIError) -> Data
+    func download(_ url: String) async throws(APIError) -> [UInt8]
 }

@@ -2,7 +2,9 @@
 // with back-off, reporting every answer as it comes. Cancel the consuming
 // task to stop; no query is sent after that.
 
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public struct PollPolicy: Sendable, Equatable {
     /// Before the first query (the task was just submitted).

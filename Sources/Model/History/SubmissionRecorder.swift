@@ -2,7 +2,12 @@
 // layer's record of requests and task ids. Issue 4 puts it in SQLite; until
 // then the in-memory log keeps this session's submissions.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Synchronization
 
 public struct SubmissionRecord: Sendable, Equatable {
     public let endpoint: Endpoint
@@ -31,27 +36,20 @@ public protocol SubmissionRecorder: Sendable {
     func recordTaskInfo(idTask: String, info: TaskInfo)
 }
 
-public final class InMemorySubmissionLog: SubmissionRecorder, @unchecked Sendable {
-    private let lock = NSLock()
-    private var records: [SubmissionRecord] = []
+public final class InMemorySubmissionLog: SubmissionRecorder {
+    private let records = Mutex<[SubmissionRecord]>([])
 
     public init() {}
 
-    public var all: [SubmissionRecord] {
-        lock.lock()
-        defer { lock.unlock() }
-        return records
-    }
+    public var all: [SubmissionRecord] { records.withLock { $0 } }
 
     public func recordSubmit(_ record: SubmissionRecord) {
-        lock.lock()
-        records.append(record)
-        lock.unlock()
+        records.withLock { $0.append(record) }
     }
 
     public func recordTaskInfo(idTask: String, info: TaskInfo) {
-        lock.lock()
-        if let index = records.lastIndex(where: { $0.idTask == idTask }) { records[index].lastInfo = info }
-        lock.unlock()
+        records.withLock { records in
+            if let index = records.lastIndex(where: { $0.idTask == idTask }) { records[index].lastInfo = info }
+        }
     }
 }

@@ -2,7 +2,6 @@
 // wrong type that was replaced by its default, a seed sent as a string, an
 // unknown key kept as it was. Decoding never fails on these; it reports them.
 
-import Foundation
 
 public struct DecodeNote: Equatable, Sendable, CustomStringConvertible {
     /// The wire path, e.g. `alwayson_scripts.controlnet.args[0].weight`.
@@ -60,7 +59,7 @@ struct FieldReader {
         case let .int(i): return i
         case let .double(d) where d == d.rounded() && abs(d) < 1e15: return Int(d)
         case let .string(s):
-            if let i = Int(s.trimmingCharacters(in: .whitespaces)) {
+            if let i = Int(s.trimmed) {
                 if !quietStrings { notes.append(DecodeNote(path: path(key), message: "was text \"\(s)\"; read as a number")) }
                 return i
             }
@@ -76,7 +75,7 @@ struct FieldReader {
     mutating func double(_ key: String) -> Double? {
         guard let value = raw(key) else { return nil }
         if let d = value.numberValue { return d }
-        if case let .string(s) = value, let d = Double(s.trimmingCharacters(in: .whitespaces)) {
+        if case let .string(s) = value, let d = Double(s.trimmed) {
             notes.append(DecodeNote(path: path(key), message: "was text \"\(s)\"; read as a number"))
             return d
         }

@@ -3,11 +3,15 @@
 //
 // Letters, digits and '-' only, so the id survives any URL, shell or log.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Synchronization
 
-public final class TaskIDGenerator: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lastMillis: Int64 = 0
+public final class TaskIDGenerator: Sendable {
+    private let lastMillis = Mutex<Int64>(0)
     private let prefix: String
     private let now: @Sendable () -> Date
 
@@ -19,20 +23,15 @@ public final class TaskIDGenerator: @unchecked Sendable {
     }
 
     public func next() -> String {
-        lock.lock()
         // Strictly increasing milliseconds: two ids in the same millisecond
         // still sort in the order they were made.
-        var millis = Int64((now().timeIntervalSince1970 * 1000).rounded(.down))
-        if millis <= lastMillis { millis = lastMillis + 1 }
-        lastMillis = millis
-        lock.unlock()
-
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let date = Date(timeIntervalSince1970: Double(millis) / 1000)
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let stamp = String(format: "%04d%02d%02d-%02d%02d%02d-%03d",
-                           c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, Int(millis % 1000))
+        let millis = lastMillis.withLock { last in
+            last = max(last + 1, Int64((now().timeIntervalSince1970 * 1000).rounded(.down)))
+            return last
+        }
+        let c = CivilTime(Date(timeIntervalSince1970: Double(millis) / 1000))
+        let pad = CivilTime.pad
+        let stamp = "\(pad(c.year, 4))\(pad(c.month, 2))\(pad(c.day, 2))-\(pad(c.hour, 2))\(pad(c.minute, 2))\(pad(c.second, 2))-\(pad(c.millisecond, 3))"
         let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
         let suffix = String((0..<4).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
         return "\(prefix)-\(stamp)-\(suffix)"

@@ -3,7 +3,6 @@
 // (§1.4). Reading is tolerant: a field of an unexpected type is left empty,
 // never a crash, and the raw JSON is kept beside the typed value.
 
-import Foundation
 
 /// `{"code": "200", "msg": "...", "data": {...}}`.
 public struct Envelope: Sendable, Equatable {
@@ -122,7 +121,7 @@ public struct TaskInfo: Sendable, Equatable {
             guard let value = dto[key] else { continue }
             var number = value.numberValue
             if number == nil, let text = value.stringValue {
-                number = Double(text.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces))
+                number = Double(text.replacing("%", with: "").trimmed)
                 if let n = number, text.contains("%") { return min(max(n / 100, 0), 1) }
             }
             guard let n = number else { continue }

@@ -5,7 +5,11 @@
 // it and history saves it; only sending is refused. The sandbox answers with
 // the first of these problems, as the real service would (issue 2).
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 public struct ValidationProblem: Equatable, Sendable, CustomStringConvertible {
     /// The wire path, e.g. `steps` or `alwayson_scripts.controlnet.args[1].guidance_end`.
@@ -40,7 +44,7 @@ public enum RequestValidator {
             }
         }
 
-        if request.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if request.prompt.trimmed.isEmpty {
             fail("prompt", "the prompt is required")
         }
         range("n_iter", request.nIter, 1, 100, "n_iter (batches)")
@@ -51,7 +55,7 @@ public enum RequestValidator {
         dimension("width", request.width, "width")
         dimension("height", request.height, "height")
         rangeD("cfg_scale", request.cfgScale, 1, 30, "cfg_scale")
-        if request.samplerIndex.trimmingCharacters(in: .whitespaces).isEmpty {
+        if request.samplerIndex.trimmed.isEmpty {
             fail("sampler_index", "choose a sampler")
         }
         if let steps = request.hrSecondPassSteps { range("hr_second_pass_steps", steps, 0, 150, "hr_second_pass_steps") }
@@ -67,12 +71,12 @@ public enum RequestValidator {
         if let strength = request.denoisingStrength { rangeD("denoising_strength", strength, 0, 1, "denoising_strength") }
         range("resize_mode", request.resizeMode, 0, 3, "resize_mode")
 
-        if request.idTask.trimmingCharacters(in: .whitespaces).isEmpty {
+        if request.idTask.trimmed.isEmpty {
             fail("alwayson_scripts.id_task", "id_task is required (zqt generates one; regenerate it)")
         } else if request.idTask.contains(where: { $0.isWhitespace }) {
             fail("alwayson_scripts.id_task", "id_task must not contain spaces")
         }
-        if endpoint != .text2Image, request.sdModelCheckpoint.trimmingCharacters(in: .whitespaces).isEmpty {
+        if endpoint != .text2Image, request.sdModelCheckpoint.trimmed.isEmpty {
             fail("alwayson_scripts.sd_model_checkpoint", "choose a checkpoint model (sd_model_checkpoint)")
         }
         if let link = request.imageLink, let message = urlProblem(link) {
@@ -105,11 +109,11 @@ public enum RequestValidator {
 
         if let link = unit.imageLink, let message = urlProblem(link) { fail("image_link", message) }
         let module = ControlNetCatalog.module(named: unit.module)
-        if unit.module.trimmingCharacters(in: .whitespaces).isEmpty {
+        if unit.module.trimmed.isEmpty {
             fail("module", "choose a preprocessor (module), or \"none\"")
         }
         let needsModel = !(module?.modelFree ?? false)
-        let model = unit.model.trimmingCharacters(in: .whitespaces)
+        let model = unit.model.trimmed
         if needsModel, model.isEmpty || model.lowercased() == "none" {
             fail("model", "choose a ControlNet model for this unit")
         }
@@ -144,7 +148,7 @@ public enum RequestValidator {
 
     /// nil when the text is an http(s) URL with a host; else why not.
     public static func urlProblem(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         if trimmed.isEmpty { return nil }  // empty = not set
         guard let components = URLComponents(string: trimmed),
               let scheme = components.scheme?.lowercased() else {

@@ -14,7 +14,7 @@ enum Reducer {
                 state.view.editing?.buffer.insert(text)
                 applyEditBuffer(&state)
             } else if case var .picker(picker)? = state.view.overlay {
-                picker.filter.insert(text.replacingOccurrences(of: "\n", with: " "))
+                picker.filter.insert(text.replacing("\n", with: " "))
                 picker.selected = 0
                 state.view.overlay = .picker(picker)
             } else if let field = state.focusedField, case .text = field.kind {
@@ -365,7 +365,7 @@ enum Reducer {
                 state.view.overlay = .picker(picker)
             case .enter, .tab:
                 // Tab takes the typed text as it is (free-text fields); Enter the highlighted match.
-                let typed = picker.filter.text.trimmingCharacters(in: .whitespaces)
+                let typed = picker.filter.text.trimmed
                 let choice: String?
                 if key == .tab, picker.freeText, !typed.isEmpty {
                     choice = typed
@@ -532,5 +532,3 @@ enum Reducer {
         focus(&state, id)
     }
 }
-
-import Foundation

@@ -1,7 +1,14 @@
 // Sends one request and follows its task to the end, printing each step:
 // what `zqt send` and, until the compose screen exists, `zqt --sandbox` do.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 
 struct LinePrinter: Sendable {
@@ -11,11 +18,11 @@ struct LinePrinter: Sendable {
     func say(_ text: String) {
         // Written straight to the file descriptor, so each line shows at once even through a pipe.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 + "\n" }
-        FileHandle.standardOutput.write(Data(lines.joined().utf8))
+        StandardStreams.writeOut(lines.joined())
     }
 
     func warn(_ text: String) {
-        FileHandle.standardError.write(Data((prefix + text + "\n").utf8))
+        StandardStreams.writeError(prefix + text + "\n")
     }
 }
 
@@ -102,8 +109,7 @@ struct RequestRunner {
         for (index, result) in final.results.enumerated() {
             var line = "image \(index + 1)/\(final.results.count): seed \(result.seed.map(String.init) ?? "?") \(result.imageURL)"
             do {
-                let data = try await api.download(result.imageURL)
-                let bytes = Array(data)
+                let bytes = try await api.download(result.imageURL)
                 if let dims = PNGInfo.dimensions(of: bytes) {
                     line += " → \(dims.width)×\(dims.height) PNG, \(bytes.count / 1024) KB"
                 } else {
@@ -113,13 +119,13 @@ struct RequestRunner {
                     // Wire rule 10: result URLs expire, so what is downloaded is kept.
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     let file = folder.appendingPathComponent("\(request.idTask)-\(index + 1).png")
-                    try data.write(to: file)
+                    try Data(bytes).write(to: file)
                     line += ", saved to \(file.path)"
                 }
             } catch let error as APIError {
                 line += " → download failed: \(error.message)"
             } catch {
-                line += " → could not save: \(error.localizedDescription)"
+                line += " → could not save: \(error)"
             }
             printer.say(line)
         }

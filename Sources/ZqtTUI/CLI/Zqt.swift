@@ -1,7 +1,14 @@
 // The `zqt` command line: the entry point and its subcommands.
 
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 import Sandbox
 
@@ -126,7 +133,7 @@ struct SendCommand: AsyncParsableCommand {
         let text: String
         switch file {
         case nil: text = BundledExamples.controlNetJSON
-        case "-"?: text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        case "-"?: text = String(decoding: StandardStreams.readAllInput(), as: UTF8.self)
         case let path?:
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ValidationError("cannot read \(path)")
@@ -171,22 +178,22 @@ struct ValidateCommand: ParsableCommand {
         guard let target = Endpoint.generation.first(where: { $0.title == endpoint }) else {
             throw ValidationError("--endpoint must be one of: \(Endpoint.generation.map(\.title).joined(separator: ", "))")
         }
-        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        let data = file == "-" ? Data(StandardStreams.readAllInput()) : FileManager.default.contents(atPath: file)
         guard let data else { throw ValidationError("cannot read \(file)") }
         let decoded: SDRequest.Decoded
         do {
             decoded = try SDRequest.decode(json: String(decoding: data, as: UTF8.self))
         } catch {
-            FileHandle.standardError.write(Data("\(file): \(error)\n".utf8))
+            StandardStreams.writeError("\(file): \(error)\n")
             throw ExitCode(2)
         }
         print(decoded.request.wireJSON)
         for note in decoded.notes {
-            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+            StandardStreams.writeError("note: \(note)\n")
         }
         let problems = RequestValidator.validate(decoded.request, for: target)
         for problem in problems {
-            FileHandle.standardError.write(Data("invalid: \(problem)\n".utf8))
+            StandardStreams.writeError("invalid: \(problem)\n")
         }
         if !problems.isEmpty { throw ExitCode(2) }
     }

@@ -78,7 +78,7 @@ enum FieldValues {
 
     /// Writes typed text into the request.
     static func apply(_ raw: String, to id: FieldID, in request: inout SDRequest) throws(FieldInputError) {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmed
         switch id {
         case .prompt: request.prompt = raw
         case .negativePrompt: request.negativePrompt = raw
@@ -88,8 +88,8 @@ enum FieldValues {
         case .seed: request.seed = try integer(text)
         case .sizePreset:
             let parts = text.split(whereSeparator: { $0 == "×" || $0 == "x" || $0 == "X" })
-            guard parts.count == 2, let w = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-                  let h = Int(parts[1].trimmingCharacters(in: .whitespaces)) else {
+            guard parts.count == 2, let w = Int(parts[0].trimmed),
+                  let h = Int(parts[1].trimmed) else {
                 throw FieldInputError(message: "expected WIDTH×HEIGHT, like 768×768")
             }
             request.width = w
@@ -191,7 +191,7 @@ enum FieldValues {
     }
 
     private static func number(_ text: String) throws(FieldInputError) -> Double {
-        guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), value.isFinite else {
+        guard let value = Double(text.replacing(",", with: ".")), value.isFinite else {
             throw FieldInputError(message: text.isEmpty ? "a number is required" : "\"\(text)\" is not a number")
         }
         return value
@@ -213,5 +213,3 @@ enum FieldValues {
 extension Array {
     subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
-
-import Foundation

@@ -1,12 +1,19 @@
 // Performs effects (HTTP, polling) off the main thread and posts their
 // results back to the event loop as actions.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 
 /// Actions posted from other threads, and a pipe that wakes the event loop.
 final class ActionInbox: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var pending: [Action] = []
     let readFD: Int32
     private let writeFD: Int32
@@ -45,7 +52,7 @@ final class EffectRunner: @unchecked Sendable {
     let recorder: any SubmissionRecorder
     let inbox: ActionInbox
     private var tracking: [String: Task<Void, Never>] = [:]
-    private let lock = NSLock()
+    private let lock = Lock()
 
     init(api: any ImageAPI, configuration: ClientConfiguration, recorder: any SubmissionRecorder, inbox: ActionInbox) {
         self.api = api

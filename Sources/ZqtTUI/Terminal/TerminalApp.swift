@@ -3,7 +3,14 @@
 // rendered screen differs. Restores the terminal on every way out.
 
 import CNcurses
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 
 /// The write end of the signal pipe, for the async-signal-safe handler.
@@ -128,7 +135,7 @@ final class TerminalApp {
         do {
             try text.write(to: file, atomically: true, encoding: .utf8)
         } catch {
-            dispatch(.editorFinished(field, text: nil, error: "Cannot write a temporary file: \(error.localizedDescription)"))
+            dispatch(.editorFinished(field, text: nil, error: "Cannot write a temporary file: \(error)"))
             return
         }
         defer { try? FileManager.default.removeItem(at: file) }

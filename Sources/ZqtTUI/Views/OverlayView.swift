@@ -36,7 +36,7 @@ enum OverlayView {
         var lines: [String] = []
         for binding in KeyBindings.table {
             let keys = binding.keys.map(\.label).joined(separator: " ")
-            lines.append(keys.padding(toLength: 22, withPad: " ", startingAt: 0) + binding.command.title
+            lines.append(keys + String(repeating: " ", count: max(1, 22 - keys.count)) + binding.command.title
                          + (binding.scope == .global ? "" : " (\(binding.scope))"))
         }
         lines += ["", "While editing text: Enter done · Esc cancel · Ctrl-A/E or Home/End line · Ctrl-←/→ word",
@@ -79,5 +79,3 @@ enum OverlayView {
         grid.put(help, x: rect.x + 2, y: rect.maxY - 2, style: .dim, limit: inner)
     }
 }
-
-import Foundation

@@ -17,7 +17,7 @@ enum PreviewView {
         guard let field = state.focusedField else { return nil }
         switch field.id {
         case .addUnit: return "alwayson_scripts.controlnet"
-        case .unit(_, .controlType): return field.wirePath.replacingOccurrences(of: ".module", with: "")
+        case .unit(_, .controlType): return field.wirePath.replacing(".module", with: "")
         default: return field.wirePath
         }
     }

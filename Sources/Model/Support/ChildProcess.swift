@@ -191,10 +191,3 @@ public struct ChildProcess {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 }
-
-/// Seconds on a clock that never jumps (for deadlines).
-public func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-}

@@ -1,0 +1,87 @@
+import Foundation
+import Model
+import Testing
+
+/// https through the system's OpenSSL, against a local TLS server
+/// (Python's ssl module) with certificates made for the test.
+@Suite(.serialized) struct TLSTests {
+    static let tools = ["/usr/bin/openssl", "/usr/bin/python3"]
+    static var available: Bool { tools.allSatisfy { FileManager.default.isExecutableFile(atPath: $0) } }
+
+    /// A self-signed certificate for `names` (subjectAltName entries), as PEM files.
+    static func certificate(in folder: URL, named name: String, altNames: String) throws -> (cert: String, key: String) {
+        let cert = folder.appendingPathComponent("\(name).crt").path, key = folder.appendingPathComponent("\(name).key").path
+        let made = try ChildProcess.run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=\(name)", "-addext", "subjectAltName=\(altNames)"], timeout: 30)
+        #expect(made.status == 0, "openssl: \(made.stderr)")
+        return (cert, key)
+    }
+
+    static let serverScript = """
+    import http.server, json, ssl, sys
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            out = json.dumps({"code": "200", "msg": "ok", "data": {"task_id": "tls-" + str(len(body)),
+                              "key": self.headers.get("X-Request-req-accessKeyId")}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+        def log_message(self, *args): pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[1], sys.argv[2])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+    """
+
+    /// Starts a TLS server with the certificate; returns it and its port.
+    static func startServer(_ pair: (cert: String, key: String)) throws -> (ChildProcess, Int) {
+        let server = try ChildProcess.spawn("/usr/bin/python3", ["-c", serverScript, pair.cert, pair.key], stdout: .pipe, stderr: .null)
+        let out = FileHandle(fileDescriptor: server.stdoutFD, closeOnDealloc: true)
+        var line = ""
+        while !line.contains("\n") {
+            let chunk = out.availableData
+            if chunk.isEmpty { break }
+            line += String(decoding: chunk, as: UTF8.self)
+        }
+        return (server, Int(line.trimmed) ?? 0)
+    }
+
+    @Test(.enabled(if: TLSTests.available))
+    func certificatesAreCheckedAgainstTheTrustStoreAndTheHostName() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trusted = try Self.certificate(in: folder, named: "localhost", altNames: "DNS:localhost,IP:127.0.0.1")
+        let wrongName = try Self.certificate(in: folder, named: "other", altNames: "DNS:other.example")
+        let stranger = try Self.certificate(in: folder, named: "stranger", altNames: "DNS:localhost")
+        // The trust store: the first two, not the stranger. OpenSSL reads it when zqt first uses https.
+        let bundle = folder.appendingPathComponent("trust.pem")
+        try (String(contentsOfFile: trusted.cert, encoding: .utf8) + String(contentsOfFile: wrongName.cert, encoding: .utf8))
+            .write(to: bundle, atomically: true, encoding: .utf8)
+        setenv("SSL_CERT_FILE", bundle.path, 1)
+
+        for (pair, host, expected) in [(trusted, "localhost", nil), (trusted, "127.0.0.1", nil),
+                                       (wrongName, "localhost", "TLS failed (certificate not trusted: hostname mismatch)"),
+                                       (stranger, "localhost", "TLS failed (certificate not trusted: self-signed certificate)")] {
+            let (server, port) = try Self.startServer(pair)
+            defer { server.terminate(); _ = server.waitForExit(timeout: 10) }
+            let api = HTTPImageAPI(configuration: ClientConfiguration(
+                baseURL: "https://\(host):\(port)", credentials: Credentials(accessKeyID: "tls-key", accessKeySecret: "s"), timeout: 10))
+            do {
+                let (envelope, _) = try await api.post(.queryTaskInfoV2, body: "{\"businessTaskId\": \"x\"}")
+                #expect(expected == nil, "\(pair.cert) for \(host) should have been refused")
+                #expect(envelope.data?["task_id"]?.stringValue == "tls-23", "the body arrived whole over TLS")
+                #expect(envelope.data?["key"]?.stringValue == "tls-key", "the credential headers went inside TLS")
+            } catch {
+                #expect(error == .unreachable(host: host, detail: expected ?? "-"), "\(pair.cert) for \(host)")
+            }
+        }
+    }
+}
