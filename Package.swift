@@ -26,8 +26,14 @@ let package = Package(
         ),
         // glibc calls Swift's Glibc module leaves out (posix_spawn's closefrom, pipe2).
         .systemLibrary(name: "CSystem"),
-        // Requests, wire format, catalog, validation, API client. Never the terminal.
-        .target(name: "Model", dependencies: ["CSystem"]),
+        // SQLite, for the history of submissions.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Requests, wire format, catalog, validation, API client, history. Never the terminal.
+        .target(name: "Model", dependencies: ["CSystem", "CSQLite"]),
         // The local stand-in for the service, on loopback.
         .target(name: "Sandbox", dependencies: ["Model", "CZlib"]),
         .executableTarget(

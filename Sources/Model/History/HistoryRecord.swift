@@ -1,0 +1,141 @@
+// What the history keeps of a submission: the exact request sent, the
+// service's answer, the task as last seen and its results (issue 4).
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Where a submission stands. Stored as its raw value, which is also the
+/// word a history filter matches ("failed" finds both kinds of failure).
+public enum SubmissionState: String, Sendable, CaseIterable {
+    /// Written before the request leaves, so a send that never returns is still a row.
+    case sending
+    /// The service accepted it; no task query has answered yet.
+    case submitted
+    /// Task status 0 (wire rule 9).
+    case queued
+    /// Task status 1 or 3.
+    case running
+    case succeeded
+    /// The task ran and failed (any other status), or polling gave up on it.
+    case failed
+    /// The submit itself failed: network, HTTP or API error. Nothing runs.
+    case sendFailed = "send-failed"
+
+    /// Still to be followed: polling resumes for these when zqt starts.
+    public var isUnfinished: Bool { [.sending, .submitted, .queued, .running].contains(self) }
+    public var isFailure: Bool { self == .failed || self == .sendFailed }
+
+    /// A task status as a state (wire rule 9).
+    public init(taskStatus: Int) {
+        switch taskStatus {
+        case 0: self = .queued
+        case 1, 3: self = .running
+        case 2: self = .succeeded
+        default: self = .failed
+        }
+    }
+
+    /// One cell in the history list.
+    public var glyph: String {
+        switch self {
+        case .sending: return "↑"
+        case .submitted: return "…"
+        case .queued: return "◷"
+        case .running: return "▶"
+        case .succeeded: return "✓"
+        case .failed: return "✗"
+        case .sendFailed: return "!"
+        }
+    }
+
+    public var title: String {
+        switch self {
+        case .sending: return "sending"
+        case .submitted: return "submitted"
+        case .queued: return "queued"
+        case .running: return "running"
+        case .succeeded: return "succeeded"
+        case .failed: return "failed"
+        case .sendFailed: return "send failed"
+        }
+    }
+}
+
+/// A result image as stored: what the service said, and where zqt saved it.
+public struct StoredResult: Sendable, Equatable {
+    public let position: Int
+    public let imageURL: String
+    public let seed: Int?
+    public let imageStatus: Int?
+    public let auditPassed: Bool?
+    public let auditLabels: [String]
+    /// The local copy, once downloaded (result URLs expire: wire rule 10).
+    public var localPath: String?
+
+    public init(position: Int, imageURL: String, seed: Int?, imageStatus: Int?, auditPassed: Bool?,
+                auditLabels: [String], localPath: String? = nil) {
+        self.position = position
+        self.imageURL = imageURL
+        self.seed = seed
+        self.imageStatus = imageStatus
+        self.auditPassed = auditPassed
+        self.auditLabels = auditLabels
+        self.localPath = localPath
+    }
+
+    public init(position: Int, _ image: ResultImage) {
+        self.init(position: position, imageURL: image.imageURL, seed: image.seed, imageStatus: image.imageStatus,
+                  auditPassed: image.auditPassed, auditLabels: image.auditLabels)
+    }
+}
+
+/// A row of the history list: enough to draw it, nothing more.
+public struct HistorySummary: Sendable, Equatable, Identifiable {
+    public let id: Int
+    public let createdAt: Date
+    public let endpoint: Endpoint
+    public let idTask: String
+    public let serviceTaskID: String?
+    public let prompt: String
+    public let model: String
+    public let state: SubmissionState
+    public let progress: Double?
+    /// Results the task returned, else the images the request asked for.
+    public let imageCount: Int
+    public let resultCount: Int
+}
+
+/// Everything kept of one submission.
+public struct HistoryRecord: Sendable, Equatable, Identifiable {
+    public let id: Int
+    public let endpoint: Endpoint
+    public let baseURL: String
+    public let profile: String
+    public let createdAt: Date
+    public let idTask: String
+    public var serviceTaskID: String?
+    /// Exactly the JSON sent. Credentials travel in headers and are never stored.
+    public let requestJSON: String
+    public var state: SubmissionState
+    public var httpStatus: Int?
+    public var responseJSON: String?
+    public var taskStatus: Int?
+    public var taskDesc: String?
+    public var progress: Double?
+    /// The last task query's `data`, as JSON.
+    public var lastQueryJSON: String?
+    public var error: String?
+    /// When the service's answer to the submit arrived.
+    public var submittedAt: Date?
+    /// When the task reached a terminal status, or the send failed.
+    public var finishedAt: Date?
+    public var results: [StoredResult]
+
+    /// The request as zqt reads it back (tolerant; never fails on stored JSON).
+    public var request: SDRequest {
+        (try? SDRequest.decode(json: requestJSON).request) ?? SDRequest()
+    }
+}

@@ -1,0 +1,140 @@
+// The history database's schema, as numbered migrations. `PRAGMA
+// user_version` records how many have run; each runs once, in its own
+// transaction, and a database from a newer zqt is refused, not touched.
+// Never edit a migration that has shipped: add the next one.
+
+public enum HistorySchema {
+    public struct Migration: Sendable {
+        public let version: Int
+        public let sql: String
+    }
+
+    public static let migrations: [Migration] = [
+        // 1: submissions and their results.
+        Migration(version: 1, sql: """
+        CREATE TABLE submission (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            endpoint TEXT NOT NULL,
+            base_url TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            id_task TEXT NOT NULL,
+            service_task_id TEXT,
+            request_json TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            model TEXT NOT NULL,
+            image_count INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            http_status INTEGER,
+            response_json TEXT,
+            task_status INTEGER,
+            task_desc TEXT,
+            progress REAL,
+            last_query_json TEXT,
+            error TEXT,
+            submitted_at REAL,
+            finished_at REAL,
+            updated_at REAL NOT NULL
+        );
+        CREATE INDEX submission_id_task ON submission(id_task);
+        CREATE INDEX submission_unfinished ON submission(state) WHERE state IN ('sending', 'submitted', 'queued', 'running');
+        CREATE TABLE result (
+            submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            image_url TEXT NOT NULL,
+            seed INTEGER,
+            image_status INTEGER,
+            audit_passed INTEGER,
+            audit_labels TEXT NOT NULL DEFAULT '',
+            local_path TEXT,
+            PRIMARY KEY (submission_id, position)
+        );
+        """),
+        // 2: filtering as you type over a large history, and the compose draft.
+        // The filter matches prompt, task ids, model, endpoint and state
+        // through a trigram index, so any three characters anywhere find a
+        // row. search_text is computed by SQLite, so it never goes stale.
+        Migration(version: 2, sql: """
+        ALTER TABLE submission ADD COLUMN search_text TEXT GENERATED ALWAYS AS (
+            prompt || char(10) || id_task || char(10) || coalesce(service_task_id, '') || char(10)
+            || model || char(10) || endpoint || char(10) || state
+        ) VIRTUAL;
+        CREATE VIRTUAL TABLE submission_search USING fts5(
+            search_text, content='submission', content_rowid='id', tokenize='trigram'
+        );
+        INSERT INTO submission_search(submission_search) VALUES ('rebuild');
+        CREATE TRIGGER submission_search_insert AFTER INSERT ON submission BEGIN
+            INSERT INTO submission_search(rowid, search_text) VALUES (new.id, new.search_text);
+        END;
+        CREATE TRIGGER submission_search_delete AFTER DELETE ON submission BEGIN
+            INSERT INTO submission_search(submission_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+        END;
+        CREATE TRIGGER submission_search_update AFTER UPDATE OF prompt, id_task, service_task_id, model, endpoint, state ON submission BEGIN
+            INSERT INTO submission_search(submission_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+            INSERT INTO submission_search(rowid, search_text) VALUES (new.id, new.search_text);
+        END;
+        CREATE TABLE draft (
+            slot TEXT PRIMARY KEY,
+            endpoint TEXT NOT NULL,
+            request_json TEXT NOT NULL,
+            field_drafts TEXT NOT NULL,
+            saved_at REAL NOT NULL
+        );
+        """),
+    ]
+
+    public static var currentVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Brings the database up to `target` (the newest by default). Each
+    /// step is one transaction: a failure leaves the previous version whole.
+    public static func migrate(_ connection: SQLiteConnection, upTo target: Int = currentVersion) throws(HistoryError) {
+        let found: Int
+        do {
+            found = try connection.scalar("PRAGMA user_version") ?? 0
+        } catch {
+            throw .unreadable(path: connection.path, error)
+        }
+        if found > currentVersion {
+            throw .newerSchema(path: connection.path, found: found, known: currentVersion)
+        }
+        for migration in migrations where migration.version > found && migration.version <= target {
+            do {
+                try connection.transaction { () throws(SQLiteError) in
+                    try connection.execute(migration.sql)
+                    try connection.execute("PRAGMA user_version = \(migration.version)")
+                }
+            } catch {
+                throw .migrationFailed(path: connection.path, version: migration.version, error)
+            }
+        }
+    }
+}
+
+/// What can go wrong with the history file, each naming the file.
+public enum HistoryError: Error, Equatable, Sendable, CustomStringConvertible {
+    case cannotCreateFolder(path: String, reason: String)
+    case unreadable(path: String, SQLiteError)
+    case newerSchema(path: String, found: Int, known: Int)
+    case migrationFailed(path: String, version: Int, SQLiteError)
+    case write(path: String, SQLiteError)
+
+    public var description: String { message }
+
+    /// One line for the status bar or stderr.
+    public var message: String {
+        switch self {
+        case let .cannotCreateFolder(path, reason):
+            return "Cannot create the history folder \(path): \(reason)"
+        case let .unreadable(path, error) where error.isCorrupt:
+            return "History \(path) is damaged or not a zqt database (\(error.message)); it was left as it is. Move it away to start a new history."
+        case let .unreadable(path, error):
+            return "Cannot read history \(path): \(error.message)"
+        case let .newerSchema(path, found, known):
+            return "History \(path) was written by a newer zqt (schema \(found); this one knows \(known)); it was left as it is."
+        case let .migrationFailed(path, version, error):
+            return "Cannot upgrade history \(path) to schema \(version): \(error.message); it was left at the previous version."
+        case let .write(path, error):
+            return "Cannot write history \(path): \(error.message)"
+        }
+    }
+}

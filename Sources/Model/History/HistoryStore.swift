@@ -1,0 +1,318 @@
+// Every submission kept in SQLite at `$ZQT_HOME/history.sqlite` (issue 4):
+// written before the request leaves, updated with the service's answer and
+// each task query, and read back for the history screen, its filter and
+// its detail view. Also holds the compose form's draft.
+//
+// Several zqt processes may use one file at once: WAL lets readers and a
+// writer overlap, every write is one IMMEDIATE transaction, and a busy
+// timeout waits out the other process instead of failing.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The compose form as last saved: the request, and text typed into fields
+/// that could not use it yet (kept so nothing typed is lost).
+public struct ComposeDraft: Sendable, Equatable {
+    public var endpoint: Endpoint
+    public var requestJSON: String
+    /// Field name → the text as typed.
+    public var fieldDrafts: [String: String]
+    public var savedAt: Date
+
+    public init(endpoint: Endpoint, requestJSON: String, fieldDrafts: [String: String], savedAt: Date = Date()) {
+        self.endpoint = endpoint
+        self.requestJSON = requestJSON
+        self.fieldDrafts = fieldDrafts
+        self.savedAt = savedAt
+    }
+}
+
+/// Safe to share between threads: every use of the connection holds the lock.
+public final class HistoryStore: @unchecked Sendable {
+    public static let fileName = "history.sqlite"
+
+    public let path: String
+    private let connection: SQLiteConnection
+    private let lock = Lock()
+
+    /// Opens (creating when missing) the history in `folder`, migrating it to
+    /// the current schema. A damaged file or one from a newer zqt is
+    /// reported and left exactly as it is.
+    public static func open(inFolder folder: String) throws(HistoryError) -> HistoryStore {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreateFolder(path: folder, reason: "\(error)")
+        }
+        return try HistoryStore(path: folder + "/" + fileName)
+    }
+
+    public init(path: String, migrateUpTo version: Int = HistorySchema.currentVersion) throws(HistoryError) {
+        self.path = path
+        let db: SQLiteConnection
+        let found: Int
+        do {
+            db = try SQLiteConnection(path: path)
+            db.setBusyTimeout(milliseconds: 5000)
+            // Reading first tells a damaged file, or one from a newer zqt,
+            // apart before anything (even the journal mode) is written to it.
+            _ = try db.scalar("SELECT count(*) FROM sqlite_master")
+            found = try db.scalar("PRAGMA user_version") ?? 0
+        } catch {
+            throw .unreadable(path: path, error)
+        }
+        if found > HistorySchema.currentVersion {
+            throw .newerSchema(path: path, found: found, known: HistorySchema.currentVersion)
+        }
+        do {
+            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+        } catch {
+            throw .unreadable(path: path, error)
+        }
+        try HistorySchema.migrate(db, upTo: version)
+        connection = db
+    }
+
+    @discardableResult
+    private func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            return try connection.transaction { () throws(SQLiteError) in try body(connection) }
+        } catch {
+            throw .write(path: path, error)
+        }
+    }
+
+    private func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            return try body(connection)
+        } catch {
+            throw .unreadable(path: path, error)
+        }
+    }
+
+    // MARK: Writing a submission's life
+
+    /// The row for a request about to be sent; returns its id.
+    public func recordSending(_ request: SDRequest, endpoint: Endpoint, baseURL: String, profile: String,
+                              at date: Date = Date()) throws(HistoryError) -> Int {
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                INSERT INTO submission (endpoint, base_url, profile, created_at, id_task, request_json, prompt, model,
+                                        image_count, state, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(endpoint.rawValue), .text(baseURL), .text(profile), .double(date.timeIntervalSince1970),
+                      .text(request.idTask), .text(request.wireJSON), .text(request.prompt), .text(request.sdModelCheckpoint),
+                      .int(request.imageCount), .text(SubmissionState.sending.rawValue), .double(date.timeIntervalSince1970)])
+            return db.lastInsertRowID
+        }
+    }
+
+    /// The service accepted the request.
+    public func recordSubmitted(id: Int, submission: Submission, at date: Date = Date()) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                UPDATE submission SET state = ?, service_task_id = ?, http_status = ?, response_json = ?, error = NULL,
+                       submitted_at = ?, updated_at = ?
+                WHERE id = ?
+                """, [.text(SubmissionState.submitted.rawValue), submission.result.serviceTaskID.map { .text($0) } ?? .null,
+                      submission.exchange.httpStatus.map { .int($0) } ?? .null,
+                      submission.exchange.responseBody.map { .text($0) } ?? .null,
+                      .double(date.timeIntervalSince1970), .double(date.timeIntervalSince1970), .int(id)])
+        }
+    }
+
+    /// The submit failed; the row stays, marked, so it can be sent again.
+    /// `response` is what the service answered, when it answered at all.
+    public func recordSendFailed(id: Int, error: String, httpStatus: Int? = nil, response: String? = nil,
+                                 at date: Date = Date()) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                UPDATE submission SET state = ?, error = ?, http_status = coalesce(?, http_status),
+                       response_json = coalesce(?, response_json), finished_at = ?, updated_at = ?
+                WHERE id = ?
+                """, [.text(SubmissionState.sendFailed.rawValue), .text(error), httpStatus.map { .int($0) } ?? .null,
+                      response.map { .text($0) } ?? .null, .double(date.timeIntervalSince1970),
+                      .double(date.timeIntervalSince1970), .int(id)])
+        }
+    }
+
+    /// A task query's answer: status, desc, progress and, once done, results.
+    public func recordTaskInfo(id: Int, info: TaskInfo, at date: Date = Date()) throws(HistoryError) {
+        let state = SubmissionState(taskStatus: info.status)
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                UPDATE submission SET state = ?, task_status = ?, task_desc = ?, progress = ?, last_query_json = ?,
+                       error = NULL, finished_at = CASE WHEN ? THEN coalesce(finished_at, ?) ELSE NULL END, updated_at = ?
+                WHERE id = ?
+                """, [.text(state.rawValue), .int(info.status), .text(info.desc), info.progress.map { .double($0) } ?? .null,
+                      .text(JSONWriter.pretty(info.raw)), .int(state.isUnfinished ? 0 : 1), .double(date.timeIntervalSince1970),
+                      .double(date.timeIntervalSince1970), .int(id)])
+            guard !info.results.isEmpty else { return }
+            // Results are replaced as a whole, keeping local copies already made.
+            let kept = try db.run("SELECT position, local_path FROM result WHERE submission_id = ? AND local_path IS NOT NULL", [.int(id)])
+            var localPaths: [Int: String] = [:]
+            for row in kept { if let position = row.int(0), let path = row.text(1) { localPaths[position] = path } }
+            try db.run("DELETE FROM result WHERE submission_id = ?", [.int(id)])
+            let insert = try db.prepare("""
+                INSERT INTO result (submission_id, position, image_url, seed, image_status, audit_passed, audit_labels, local_path)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (position, image) in info.results.enumerated() {
+                try insert.bind([.int(id), .int(position), .text(image.imageURL), image.seed.map { .int($0) } ?? .null,
+                                 image.imageStatus.map { .int($0) } ?? .null, image.auditPassed.map { .int($0 ? 1 : 0) } ?? .null,
+                                 .text(image.auditLabels.joined(separator: "\n")), localPaths[position].map { .text($0) } ?? .null])
+                _ = try insert.step()
+            }
+        }
+    }
+
+    /// Following the task ended without a terminal status (the service
+    /// forgot it, keys were revoked): the row is marked failed with why.
+    public func recordTrackingFailed(id: Int, error: String, at date: Date = Date()) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                UPDATE submission SET state = ?, error = ?, finished_at = ?, updated_at = ? WHERE id = ?
+                """, [.text(SubmissionState.failed.rawValue), .text(error), .double(date.timeIntervalSince1970),
+                      .double(date.timeIntervalSince1970), .int(id)])
+        }
+    }
+
+    /// Where a result image was saved.
+    public func recordLocalCopy(id: Int, position: Int, path: String) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("UPDATE result SET local_path = ? WHERE submission_id = ? AND position = ?",
+                       [.text(path), .int(id), .int(position)])
+        }
+    }
+
+    public func delete(id: Int) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("DELETE FROM submission WHERE id = ?", [.int(id)])
+        }
+    }
+
+    // MARK: Reading
+
+    static let recordColumns = """
+        id, endpoint, base_url, profile, created_at, id_task, service_task_id, request_json, state, http_status,
+        response_json, task_status, task_desc, progress, last_query_json, error, submitted_at, finished_at
+        """
+
+    public func record(id: Int) throws(HistoryError) -> HistoryRecord? {
+        try read { db throws(SQLiteError) in
+            try db.run("SELECT \(Self.recordColumns) FROM submission WHERE id = ?", [.int(id)]).first
+                .map { row throws(SQLiteError) in try Self.record(row, db: db) }
+        }
+    }
+
+    /// The newest row for a client task id.
+    public func record(idTask: String) throws(HistoryError) -> HistoryRecord? {
+        try read { db throws(SQLiteError) in
+            try db.run("SELECT \(Self.recordColumns) FROM submission WHERE id_task = ? ORDER BY id DESC LIMIT 1",
+                       [.text(idTask)]).first
+                .map { row throws(SQLiteError) in try Self.record(row, db: db) }
+        }
+    }
+
+    /// Rows whose task may still change: polling resumes for these at start.
+    public func unfinished() throws(HistoryError) -> [HistoryRecord] {
+        try read { db throws(SQLiteError) in
+            try db.run("""
+                SELECT \(Self.recordColumns) FROM submission
+                WHERE state IN ('sending', 'submitted', 'queued', 'running') ORDER BY id
+                """).map { row throws(SQLiteError) in try Self.record(row, db: db) }
+        }
+    }
+
+    private static func record(_ row: SQLiteRow, db: SQLiteConnection) throws(SQLiteError) -> HistoryRecord {
+        let id = row.int(0) ?? 0
+        let results = try db.run("""
+            SELECT position, image_url, seed, image_status, audit_passed, audit_labels, local_path
+            FROM result WHERE submission_id = ? ORDER BY position
+            """, [.int(id)]).map { r in
+            StoredResult(position: r.int(0) ?? 0, imageURL: r.text(1) ?? "", seed: r.int(2), imageStatus: r.int(3),
+                         auditPassed: r.int(4).map { $0 != 0 },
+                         auditLabels: (r.text(5) ?? "").split(separator: "\n").map(String.init), localPath: r.text(6))
+        }
+        func date(_ column: Int) -> Date? { row.double(column).map { Date(timeIntervalSince1970: $0) } }
+        return HistoryRecord(
+            id: id, endpoint: Endpoint(rawValue: row.text(1) ?? "") ?? .controlNet, baseURL: row.text(2) ?? "",
+            profile: row.text(3) ?? "", createdAt: date(4) ?? Date(timeIntervalSince1970: 0), idTask: row.text(5) ?? "",
+            serviceTaskID: row.text(6), requestJSON: row.text(7) ?? "{}",
+            state: SubmissionState(rawValue: row.text(8) ?? "") ?? .failed, httpStatus: row.int(9), responseJSON: row.text(10),
+            taskStatus: row.int(11), taskDesc: row.text(12), progress: row.double(13), lastQueryJSON: row.text(14),
+            error: row.text(15), submittedAt: date(16), finishedAt: date(17), results: results)
+    }
+
+    /// A page of the list, newest first, matching `filter`; `before` (a row
+    /// id) continues after the last page.
+    public func list(filter: String = "", before: Int? = nil, limit: Int = 200) throws(HistoryError) -> [HistorySummary] {
+        let query = HistoryFilter(filter)
+        var conditions = query.conditions
+        var parameters = query.parameters
+        if let before {
+            conditions.append("id < ?")
+            parameters.append(.int(before))
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try read { db throws(SQLiteError) in
+            try db.run("""
+                SELECT id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state, progress,
+                       image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id)
+                FROM submission \(whereClause) ORDER BY id DESC LIMIT ?
+                """, parameters + [.int(limit)]).map { row in
+                HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
+                               endpoint: Endpoint(rawValue: row.text(2) ?? "") ?? .controlNet, idTask: row.text(3) ?? "",
+                               serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
+                               state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
+                               imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0)
+            }
+        }
+    }
+
+    /// How many rows match, counting no further than `cap` (so a filter over
+    /// a huge history stays quick; the list says "cap+").
+    public func count(filter: String = "", cap: Int = 100_000) throws(HistoryError) -> Int {
+        let query = HistoryFilter(filter)
+        let whereClause = query.conditions.isEmpty ? "" : "WHERE " + query.conditions.joined(separator: " AND ")
+        return try read { db throws(SQLiteError) in
+            try db.scalar("SELECT count(*) FROM (SELECT 1 FROM submission \(whereClause) LIMIT ?)",
+                          query.parameters + [.int(cap)]) ?? 0
+        }
+    }
+
+    // MARK: The compose draft
+
+    public func saveDraft(_ draft: ComposeDraft, slot: String = "compose") throws(HistoryError) {
+        let drafts = JSONWriter.compact(.object(draft.fieldDrafts.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                INSERT INTO draft (slot, endpoint, request_json, field_drafts, saved_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (slot) DO UPDATE SET endpoint = excluded.endpoint, request_json = excluded.request_json,
+                    field_drafts = excluded.field_drafts, saved_at = excluded.saved_at
+                """, [.text(slot), .text(draft.endpoint.rawValue), .text(draft.requestJSON), .text(drafts),
+                      .double(draft.savedAt.timeIntervalSince1970)])
+        }
+    }
+
+    public func loadDraft(slot: String = "compose") throws(HistoryError) -> ComposeDraft? {
+        try read { db throws(SQLiteError) in
+            guard let row = try db.run("SELECT endpoint, request_json, field_drafts, saved_at FROM draft WHERE slot = ?",
+                                       [.text(slot)]).first else { return nil }
+            var fieldDrafts: [String: String] = [:]
+            if let object = (try? JSONParser.parse(row.text(2) ?? "{}"))?.objectValue {
+                for (key, value) in object { if let text = value.stringValue { fieldDrafts[key] = text } }
+            }
+            return ComposeDraft(endpoint: Endpoint(rawValue: row.text(0) ?? "") ?? .controlNet,
+                                requestJSON: row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
+                                savedAt: Date(timeIntervalSince1970: row.double(3) ?? 0))
+        }
+    }
+}

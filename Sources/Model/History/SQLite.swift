@@ -1,0 +1,202 @@
+// A thin layer over SQLite's C API: a connection, prepared statements with
+// typed binding and reading, transactions, and errors that say what failed.
+//
+// Why not GRDB: it imports the full Foundation (and with it ICU), which with
+// GRDB itself adds about 9.5 MB resident to a program that only loaded
+// FoundationEssentials; zqt's whole budget is 25 MB (issue 3). Measured on
+// a minimal ncurses program, 120x40 tmux, release: FoundationEssentials
+// 12.9 MB, + SQLite directly 14.3 MB, + GRDB (and Foundation) 22.4 MB.
+// The history needs a handful of statements, which this covers.
+
+import CSQLite
+
+public struct SQLiteError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// SQLite's primary result code (SQLITE_BUSY, SQLITE_CORRUPT, ...).
+    public let code: Int32
+    public let message: String
+
+    public var description: String { message }
+
+    public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+    /// The file is not a database, or is damaged.
+    public var isCorrupt: Bool { code == SQLITE_CORRUPT || code == SQLITE_NOTADB }
+}
+
+/// A value for a statement parameter.
+public enum SQLiteValue: Sendable, Equatable {
+    case null
+    case int(Int)
+    case double(Double)
+    case text(String)
+}
+
+public final class SQLiteConnection {
+    let handle: OpaquePointer
+    public let path: String
+
+    /// Opens (creating it when `create`) the database at `path`.
+    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(SQLiteError) {
+        var handle: OpaquePointer?
+        var flags = SQLITE_OPEN_NOMUTEX  // one connection per thread of use; HistoryStore serialises
+        flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        let result = sqlite3_open_v2(path, &handle, flags, nil)
+        guard result == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(result))
+            sqlite3_close_v2(handle)
+            throw SQLiteError(code: result & 0xff, message: message)
+        }
+        self.handle = handle
+        self.path = path
+        sqlite3_extended_result_codes(handle, 0)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Waits up to `milliseconds` for another process's lock instead of failing at once.
+    public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
+    var lastError: SQLiteError {
+        SQLiteError(code: sqlite3_errcode(handle) & 0xff, message: String(cString: sqlite3_errmsg(handle)))
+    }
+
+    /// Runs SQL that returns no rows (several statements allowed).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let result = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard result == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(result))
+            sqlite3_free(message)
+            throw SQLiteError(code: result & 0xff, message: text)
+        }
+    }
+
+    public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw lastError }
+        return SQLiteStatement(statement, connection: self)
+    }
+
+    /// Runs one statement with parameters; returns the rows it produced.
+    @discardableResult
+    public func run(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SQLiteError) -> [SQLiteRow] {
+        let statement = try prepare(sql)
+        try statement.bind(parameters)
+        return try statement.all()
+    }
+
+    /// The first column of the first row, as an integer.
+    public func scalar(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SQLiteError) -> Int? {
+        try run(sql, parameters).first?.int(0)
+    }
+
+    public var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Runs `body` in a transaction. IMMEDIATE takes the write lock up front,
+    /// so two processes never both read and then fail to upgrade (SQLITE_BUSY).
+    public func transaction<T>(_ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// One row read by a statement, its columns copied out.
+public struct SQLiteRow: Sendable {
+    public let values: [SQLiteValue]
+
+    public func int(_ column: Int) -> Int? {
+        switch values[column] {
+        case let .int(i): return i
+        case let .double(d): return Int(d)
+        case let .text(t): return Int(t)
+        case .null: return nil
+        }
+    }
+
+    public func double(_ column: Int) -> Double? {
+        switch values[column] {
+        case let .int(i): return Double(i)
+        case let .double(d): return d
+        case let .text(t): return Double(t)
+        case .null: return nil
+        }
+    }
+
+    public func text(_ column: Int) -> String? {
+        switch values[column] {
+        case let .text(t): return t
+        case let .int(i): return String(i)
+        case let .double(d): return String(d)
+        case .null: return nil
+        }
+    }
+}
+
+public final class SQLiteStatement {
+    private let statement: OpaquePointer
+    private let connection: SQLiteConnection
+
+    init(_ statement: OpaquePointer, connection: SQLiteConnection) {
+        self.statement = statement
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    public func bind(_ parameters: [SQLiteValue]) throws(SQLiteError) {
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        for (offset, value) in parameters.enumerated() {
+            let index = Int32(offset + 1)
+            let result: Int32
+            switch value {
+            case .null: result = sqlite3_bind_null(statement, index)
+            case let .int(i): result = sqlite3_bind_int64(statement, index, Int64(i))
+            case let .double(d): result = sqlite3_bind_double(statement, index, d)
+            case let .text(t): result = sqlite3_bind_text(statement, index, t, -1, zqt_sqlite_transient())
+            }
+            guard result == SQLITE_OK else { throw connection.lastError }
+        }
+    }
+
+    /// The next row, or nil when done.
+    public func step() throws(SQLiteError) -> SQLiteRow? {
+        switch sqlite3_step(statement) {
+        case SQLITE_ROW:
+            let count = sqlite3_column_count(statement)
+            var values: [SQLiteValue] = []
+            values.reserveCapacity(Int(count))
+            for column in 0..<count {
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_INTEGER: values.append(.int(Int(sqlite3_column_int64(statement, column))))
+                case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
+                case SQLITE_NULL: values.append(.null)
+                default:
+                    let text = sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+                    values.append(.text(text))
+                }
+            }
+            return SQLiteRow(values: values)
+        case SQLITE_DONE:
+            return nil
+        default:
+            let error = connection.lastError
+            sqlite3_reset(statement)
+            throw error
+        }
+    }
+
+    public func all() throws(SQLiteError) -> [SQLiteRow] {
+        var rows: [SQLiteRow] = []
+        while let row = try step() { rows.append(row) }
+        return rows
+    }
+}

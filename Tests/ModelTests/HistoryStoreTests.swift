@@ -1,0 +1,221 @@
+import Foundation
+import Testing
+@testable import Model
+
+/// A history file in a folder of its own, removed afterwards.
+final class TemporaryHistory {
+    let folder: String
+    init() {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-history-\(UUID().uuidString)").path
+    }
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
+    var path: String { folder + "/" + HistoryStore.fileName }
+    func open() throws(HistoryError) -> HistoryStore { try HistoryStore.open(inFolder: folder) }
+}
+
+@Suite struct HistoryStoreTests {
+    static func request(_ prompt: String, model: String = "photon_v1.safetensors", idTask: String? = nil) -> SDRequest {
+        var request = SDRequest.new(for: .controlNet, idTask: idTask ?? TaskIDGenerator.shared.next())
+        request.prompt = prompt
+        request.sdModelCheckpoint = model
+        request.nIter = 2
+        return request
+    }
+
+    static func submission(_ request: SDRequest, taskID: String = "svc-1") -> Submission {
+        let body = "{\"code\": \"200\", \"msg\": \"ok\", \"data\": {\"task_id\": \"\(taskID)\"}}"
+        let envelope = Envelope(try! JSONParser.parse(body))!
+        return Submission(result: SubmitResult(serviceTaskID: taskID, envelope: envelope),
+                          exchange: Exchange(endpoint: .controlNet, requestBody: request.wireJSON, httpStatus: 200,
+                                             responseBody: body, startedAt: Date(), finishedAt: Date()))
+    }
+
+    static func info(_ json: String) -> TaskInfo { TaskInfo(data: try! JSONParser.parse(json)) }
+
+    @Test func aSubmissionIsKeptThroughItsWholeLife() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let request = Self.request("a cat in the rain, 一只猫")
+        let id = try store.recordSending(request, endpoint: .controlNet, baseURL: "http://127.0.0.1:1", profile: "sandbox")
+        #expect(try store.record(id: id)?.state == .sending)
+        #expect(try store.unfinished().map(\.id) == [id], "a send in flight is followed up at the next start")
+
+        try store.recordSubmitted(id: id, submission: Self.submission(request))
+        try store.recordTaskInfo(id: id, info: Self.info(#"{"status": 1, "desc": "Running", "temporaryImageDto": {"progress": 0.4}}"#))
+        var record = try #require(try store.record(id: id))
+        #expect(record.state == .running && record.progress == 0.4 && record.taskDesc == "Running" && record.finishedAt == nil)
+
+        try store.recordTaskInfo(id: id, info: Self.info("""
+            {"status": 2, "desc": "Success", "temporaryImageDto": null, "differentialImageRspList": [
+              {"image_url": "http://x/0.png", "seed": 7, "image_status": 1, "img_audit_status": true, "img_audit": []},
+              {"image_url": "http://x/1.png", "seed": 8, "image_status": 1, "img_audit_status": false, "img_audit": [{"label": "nsfw"}]}]}
+            """))
+        record = try #require(try store.record(id: id))
+        #expect(record.state == .succeeded)
+        #expect(record.requestJSON == request.wireJSON, "exactly the JSON sent")
+        #expect(record.serviceTaskID == "svc-1" && record.httpStatus == 200)
+        #expect(record.responseJSON?.contains("\"task_id\": \"svc-1\"") == true)
+        #expect(record.finishedAt != nil && record.submittedAt != nil)
+        #expect(record.results.map(\.imageURL) == ["http://x/0.png", "http://x/1.png"])
+        #expect(record.results.map(\.seed) == [7, 8])
+        #expect(record.results[1].auditPassed == false && record.results[1].auditLabels == ["nsfw"])
+        #expect(record.lastQueryJSON?.contains("\"desc\": \"Success\"") == true)
+        #expect(try store.unfinished().isEmpty)
+
+        // A local copy survives a later query that repeats the results.
+        try store.recordLocalCopy(id: id, position: 1, path: "/tmp/x-2.png")
+        try store.recordTaskInfo(id: id, info: Self.info(#"{"status": 2, "desc": "Success", "differentialImageRspList": [{"image_url": "http://x/0.png"}, {"image_url": "http://x/1.png"}]}"#))
+        #expect(try store.record(id: id)?.results.map(\.localPath) == [nil, "/tmp/x-2.png"])
+
+        let summary = try #require(try store.list().first)
+        #expect(summary.id == id && summary.state == .succeeded && summary.resultCount == 2 && summary.imageCount == 2)
+        #expect(summary.prompt == "a cat in the rain, 一只猫")
+    }
+
+    @Test func aFailedSendStaysInHistoryWithItsError() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let request = Self.request("a red bicycle")
+        let id = try store.recordSending(request, endpoint: .controlNet, baseURL: "https://api.zhiqite.com", profile: "default")
+        try store.recordSendFailed(id: id, error: "API error 401: bad key", httpStatus: 200, response: "{\"code\": \"401\"}")
+        let record = try #require(try store.record(id: id))
+        #expect(record.state == .sendFailed && record.error == "API error 401: bad key")
+        #expect(record.request.prompt == "a red bicycle", "the request can be read back and sent again")
+        #expect(try store.list(filter: "failed").map(\.id) == [id])
+    }
+
+    @Test func theFilterFindsPromptsTaskIDsModelsAndStates() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        var ids: [String: Int] = [:]
+        for (name, prompt, model) in [("cat", "A Cat in the rain, 一只猫", "photon_v1"), ("dog", "a dog on a beach", "revAnimated_v122"),
+                                      ("odd", "100% _real_ \"quoted\" o'brien", "photon_v1")] {
+            let request = Self.request(prompt, model: model, idTask: "zqt-test-\(name)")
+            ids[name] = try store.recordSending(request, endpoint: .controlNet, baseURL: "b", profile: "p")
+        }
+        try store.recordSendFailed(id: ids["dog"]!, error: "boom")
+        func find(_ filter: String) throws -> Set<Int> { Set(try store.list(filter: filter).map(\.id)) }
+        #expect(try find("") == Set(ids.values))
+        #expect(try find("rain") == [ids["cat"]!])
+        #expect(try find("RAIN cat") == [ids["cat"]!], "every word, any case")
+        #expect(try find("只猫") == [ids["cat"]!], "two Chinese characters")
+        #expect(try find("一只猫") == [ids["cat"]!])
+        #expect(try find("revanimated") == [ids["dog"]!], "the model")
+        #expect(try find("test-dog") == [ids["dog"]!], "the task id")
+        #expect(try find("failed") == [ids["dog"]!], "the state")
+        #expect(try find("sending photon") == [ids["cat"]!, ids["odd"]!])
+        #expect(try find("100%") == [ids["odd"]!])
+        #expect(try find("_r") == [ids["odd"]!], "LIKE wildcards are literal")
+        #expect(try find("\"quoted\"") == [ids["odd"]!], "quotes cannot break the index query")
+        #expect(try find("o'brien") == [ids["odd"]!])
+        #expect(try find("zebra").isEmpty)
+        #expect(try store.count(filter: "photon") == 2)
+        #expect(try store.count() == 3)
+    }
+
+    @Test func pagesContinueFromTheLastRowSeen() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        for i in 0..<25 {
+            _ = try store.recordSending(Self.request("prompt \(i)"), endpoint: .controlNet, baseURL: "b", profile: "p")
+        }
+        let first = try store.list(limit: 10)
+        let second = try store.list(before: first.last!.id, limit: 10)
+        #expect(first.first?.prompt == "prompt 24", "newest first")
+        #expect(second.first?.prompt == "prompt 14")
+        #expect(Set(first.map(\.id)).isDisjoint(with: second.map(\.id)))
+    }
+
+    @Test func deletingARowTakesItsResultsAndIndexEntryWithIt() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let request = Self.request("a lighthouse")
+        let id = try store.recordSending(request, endpoint: .controlNet, baseURL: "b", profile: "p")
+        try store.recordTaskInfo(id: id, info: Self.info(#"{"status": 2, "differentialImageRspList": [{"image_url": "u"}]}"#))
+        try store.delete(id: id)
+        #expect(try store.record(id: id) == nil)
+        #expect(try store.list(filter: "lighthouse").isEmpty)
+        let db = try SQLiteConnection(path: history.path)
+        #expect(try db.scalar("SELECT count(*) FROM result") == 0)
+        #expect(try db.run("PRAGMA integrity_check").first?.text(0) == "ok")
+        try db.execute("INSERT INTO submission_search(submission_search) VALUES ('integrity-check')")
+    }
+
+    @Test func theDraftIsSavedAndRestored() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        #expect(try store.loadDraft() == nil)
+        let draft = ComposeDraft(endpoint: .controlNet, requestJSON: Self.request("half-typed 提示").wireJSON,
+                                 fieldDrafts: ["steps": "2o", "seed": "12x"], savedAt: Date(timeIntervalSince1970: 1_795_000_000))
+        try store.saveDraft(draft)
+        try store.saveDraft(draft)  // saving again replaces it
+        #expect(try history.open().loadDraft() == draft)
+    }
+
+    @Test func aDatabaseWrittenBySchemaOneOpensWithEverythingKept() throws {
+        let history = TemporaryHistory()
+        try FileManager.default.createDirectory(atPath: history.folder, withIntermediateDirectories: true)
+        let old = try SQLiteConnection(path: history.path)
+        try old.execute(try GoldenFile.text("history-v1.sql"))
+        #expect(try old.scalar("PRAGMA user_version") == 1)
+
+        let store = try history.open()
+        let db = try SQLiteConnection(path: history.path)
+        #expect(try db.scalar("PRAGMA user_version") == HistorySchema.currentVersion)
+        let success = try #require(try store.record(id: 1))
+        #expect(success.state == .succeeded && success.taskDesc == "Success")
+        #expect(success.results.map(\.seed) == [1001, 1002])
+        #expect(success.results[0].localPath == "/home/u/.local/share/zqt/images/a/1.png")
+        #expect(success.results[1].auditLabels == ["nsfw"])
+        #expect(success.request.sdModelCheckpoint == "revAnimated_v122.safetensors")
+        #expect(try store.record(id: 2)?.error == "Cannot reach api.zhiqite.com: host name not found")
+        #expect(try store.unfinished().map(\.id) == [3], "the running task is followed again")
+        // Rows from before the index are found by the filter.
+        #expect(try store.list(filter: "灯塔").map(\.id) == [1])
+        #expect(try store.list(filter: "lighthouse").map(\.id) == [1])
+        #expect(try store.list(filter: "failed").map(\.id) == [2])
+        // New rows continue after the old ones.
+        let next = try store.recordSending(Self.request("new"), endpoint: .controlNet, baseURL: "b", profile: "p")
+        #expect(next == 4)
+    }
+
+    @Test func aDatabaseFromANewerZqtIsRefusedAndLeftAlone() throws {
+        let history = TemporaryHistory()
+        try FileManager.default.createDirectory(atPath: history.folder, withIntermediateDirectories: true)
+        let newer = try SQLiteConnection(path: history.path)
+        try newer.execute("CREATE TABLE future (x); PRAGMA user_version = 99")
+        let before = try Data(contentsOf: URL(fileURLWithPath: history.path))
+        #expect(throws: HistoryError.newerSchema(path: history.path, found: 99, known: HistorySchema.currentVersion)) {
+            try history.open()
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: history.path)) == before)
+    }
+
+    @Test func aDamagedFileGetsAMessageNamingItAndIsNeverReplaced() throws {
+        let history = TemporaryHistory()
+        try FileManager.default.createDirectory(atPath: history.folder, withIntermediateDirectories: true)
+        let junk = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        try junk.write(to: URL(fileURLWithPath: history.path))
+        do throws(HistoryError) {
+            _ = try history.open()
+            Issue.record("a damaged file must not open")
+        } catch {
+            #expect(error.message.hasPrefix("History \(history.path) is damaged or not a zqt database"))
+            #expect(error.message.hasSuffix("it was left as it is. Move it away to start a new history."))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: history.path)) == junk, "not a byte changed")
+    }
+
+    @Test func aFolderThatCannotBeCreatedIsNamed() throws {
+        let history = TemporaryHistory()
+        try FileManager.default.createDirectory(atPath: history.folder, withIntermediateDirectories: true)
+        let file = history.folder + "/plain-file"
+        try Data().write(to: URL(fileURLWithPath: file))
+        do throws(HistoryError) {
+            _ = try HistoryStore.open(inFolder: file + "/zqt")
+            Issue.record("a folder inside a file cannot be made")
+        } catch {
+            #expect(error.message.hasPrefix("Cannot create the history folder \(file)/zqt"))
+        }
+    }
+}
