@@ -177,8 +177,8 @@ func focus(_ state: inout AppState, _ id: FieldID) {
             result: SubmitResult(serviceTaskID: sent.idTask, envelope: Envelope(try JSONParser.parse("{\"code\":\"200\"}"))!),
             exchange: Exchange(endpoint: .controlNet, requestBody: sent.wireJSON, httpStatus: 200, responseBody: "{}",
                                startedAt: .distantPast, finishedAt: .distantPast))
-        let after = Reducer.reduce(&state, .submitFinished(request: sent, result: .success(submission)))
-        #expect(after == [.track(idTask: sent.idTask)])
+        let after = Reducer.reduce(&state, .submitFinished(request: sent, recordID: 7, result: .success(submission)))
+        #expect(after == [.track(recordID: 7, idTask: sent.idTask)])
         #expect(state.request.idTask != sent.idTask, "wire rule 8: the next send gets a new id_task")
         #expect(!state.hasUnsentEdits)
         #expect(state.status?.text == "Sent: task_id pro1686666")
@@ -189,20 +189,20 @@ func focus(_ state: inout AppState, _ id: FieldID) {
         state.request = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
         let before = state.request
         _ = press(&state, .function(5))
-        _ = Reducer.reduce(&state, .submitFinished(request: before, result: .failure(.connectionRefused(host: "127.0.0.1"))))
+        _ = Reducer.reduce(&state, .submitFinished(request: before, recordID: 3, result: .failure(.connectionRefused(host: "127.0.0.1"))))
         #expect(state.request == before)
         #expect(state.status?.kind == .error)
-        #expect(state.status?.text == "Send failed: Connection refused by 127.0.0.1: is the service (or sandbox) running?")
+        #expect(state.status?.text == "Send failed: Connection refused by 127.0.0.1: is the service (or sandbox) running? · kept in history (F2, r sends it again)")
     }
 
     @Test func taskProgressShowsInTheStatusLineAndTheSeedCanBeReused() throws {
         var state = makeState()
         state.task = TrackedTask(idTask: "t1", status: nil, desc: "", progress: nil, phase: .inProgress, resultCount: 0)
         let running = TaskInfo(data: try JSONParser.parse("{\"status\":1,\"desc\":\"running\",\"temporaryImageDto\":{\"progress\":0.42}}"))
-        _ = Reducer.reduce(&state, .poll(idTask: "t1", .update(running)))
+        _ = Reducer.reduce(&state, .poll(recordID: nil, idTask: "t1", .update(running)))
         #expect(state.status?.text == "Task t1: running 42%")
         let done = TaskInfo(data: try JSONParser.parse("{\"status\":2,\"desc\":\"Success\",\"differentialImageRspList\":[{\"image_url\":\"u\",\"seed\":77}]}"))
-        _ = Reducer.reduce(&state, .poll(idTask: "t1", .update(done)))
+        _ = Reducer.reduce(&state, .poll(recordID: nil, idTask: "t1", .update(done)))
         #expect(state.status?.text == "Task t1: Success · 1 image")
         focus(&state, .seed)
         press(&state, .char("s"))
@@ -217,7 +217,7 @@ func focus(_ state: inout AppState, _ id: FieldID) {
         state = makeState()
         state.request.prompt = "unsent"
         #expect(press(&state, .char("q")).isEmpty)
-        #expect(state.view.overlay == .confirmQuit)
+        #expect(state.view.overlay == .confirm(.quit))
         press(&state, .char("n"))
         #expect(state.view.overlay == nil && !state.quitting)
         press(&state, .function(10))

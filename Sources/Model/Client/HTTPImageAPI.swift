@@ -24,11 +24,21 @@ public struct HTTPImageAPI: ImageAPI {
 
     // MARK: ImageAPI
 
-    public func submit(_ request: SDRequest, to endpoint: Endpoint) async throws(APIError) -> Submission {
-        let body = request.wireJSON
-        let (envelope, exchange) = try await post(endpoint, body: body)
-        return Submission(result: SubmitResult(serviceTaskID: readTaskID(in: envelope.data), envelope: envelope),
-                          exchange: exchange)
+    public func send(_ request: SDRequest, to endpoint: Endpoint) async -> SendOutcome {
+        let exchange: Exchange
+        do {
+            exchange = try await self.exchange(endpoint, body: request.wireJSON)
+        } catch {
+            return SendOutcome(result: .failure(error), exchange: nil)
+        }
+        do {
+            let envelope = try Self.envelope(of: exchange)
+            return SendOutcome(result: .success(Submission(
+                result: SubmitResult(serviceTaskID: readTaskID(in: envelope.data), envelope: envelope), exchange: exchange)),
+                exchange: exchange)
+        } catch {
+            return SendOutcome(result: .failure(error), exchange: exchange)
+        }
     }
 
     public func queryTask(businessTaskID: String, version: QueryVersion) async throws(APIError) -> TaskInfo {
@@ -69,6 +79,13 @@ public struct HTTPImageAPI: ImageAPI {
     /// POSTs a JSON body and unwraps the envelope. Returns the exchange too,
     /// so a caller can keep exactly what was sent and received.
     public func post(_ endpoint: Endpoint, body: String) async throws(APIError) -> (Envelope, Exchange) {
+        let exchange = try await self.exchange(endpoint, body: body)
+        return (try Self.envelope(of: exchange), exchange)
+    }
+
+    /// POSTs a JSON body: what went out and what came back, whatever it says.
+    /// Throws only when no answer arrived (or none could be sent).
+    public func exchange(_ endpoint: Endpoint, body: String) async throws(APIError) -> Exchange {
         guard let credentials = configuration.credentials, credentials.isComplete else {
             throw .missingCredentials
         }
@@ -79,20 +96,24 @@ public struct HTTPImageAPI: ImageAPI {
 
         let started = Date()
         let response = try await http.send("POST", base + endpoint.path, headers: headers, body: Array(body.utf8))
-        let bytes = response.body
-        let exchange = Exchange(endpoint: endpoint, requestBody: body, httpStatus: response.status,
-                                responseBody: String(decoding: bytes, as: UTF8.self), startedAt: started, finishedAt: Date())
+        return Exchange(endpoint: endpoint, requestBody: body, httpStatus: response.status,
+                        responseBody: String(decoding: response.body, as: UTF8.self), startedAt: started, finishedAt: Date())
+    }
 
+    /// The envelope of an answer (wire rule 2), or the error it amounts to.
+    static func envelope(of exchange: Exchange) throws(APIError) -> Envelope {
+        let bytes = Array((exchange.responseBody ?? "").utf8)
+        let status = exchange.httpStatus ?? 0
         let parsed = try? JSONParser.parse(bytes: bytes)
-        guard (200..<300).contains(response.status) else {
+        guard (200..<300).contains(status) else {
             // A JSON error envelope on a non-2xx status still carries the service's msg.
             if let parsed, let envelope = Envelope(parsed), !envelope.isSuccess {
-                throw .api(code: envelope.code, message: envelope.msg.isEmpty ? "HTTP \(response.status)" : envelope.msg)
+                throw .api(code: envelope.code, message: envelope.msg.isEmpty ? "HTTP \(status)" : envelope.msg)
             }
-            throw .httpStatus(response.status, bodyStart: APIError.excerpt(bytes))
+            throw .httpStatus(status, bodyStart: APIError.excerpt(bytes))
         }
         guard let parsed else {
-            throw .notJSON(status: response.status, bodyStart: APIError.excerpt(bytes))
+            throw .notJSON(status: status, bodyStart: APIError.excerpt(bytes))
         }
         guard let envelope = Envelope(parsed) else {
             throw .unexpectedResponse("no \"code\" in \(APIError.excerpt(bytes))")
@@ -100,6 +121,6 @@ public struct HTTPImageAPI: ImageAPI {
         guard envelope.isSuccess else {
             throw .api(code: envelope.code, message: envelope.msg)
         }
-        return (envelope, exchange)
+        return envelope
     }
 }

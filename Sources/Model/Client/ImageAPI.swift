@@ -56,11 +56,30 @@ public enum QueryVersion: String, Sendable, Codable {
     }
 }
 
+/// How a send ended, with what crossed the wire when the service answered
+/// (an API error's body is worth keeping in history too).
+public struct SendOutcome: Sendable, Equatable {
+    public let result: Result<Submission, APIError>
+    public let exchange: Exchange?
+
+    public init(result: Result<Submission, APIError>, exchange: Exchange?) {
+        self.result = result
+        self.exchange = exchange
+    }
+}
+
 public protocol ImageAPI: Sendable {
-    /// Sends a generation request; an API error (`code` not "200") throws.
-    func submit(_ request: SDRequest, to endpoint: Endpoint) async throws(APIError) -> Submission
+    /// Sends a generation request; never throws, the outcome says how it went.
+    func send(_ request: SDRequest, to endpoint: Endpoint) async -> SendOutcome
     func queryTask(businessTaskID: String, version: QueryVersion) async throws(APIError) -> TaskInfo
     func queryModels(pageNum: Int, pageSize: Int, checkpoint: String?, name: String?) async throws(APIError) -> ModelListPage
     /// Downloads a result image (result URLs are signed and expire: wire rule 10).
     func download(_ url: String) async throws(APIError) -> [UInt8]
+}
+
+extension ImageAPI {
+    /// Sends a generation request; an API error (`code` not "200") throws.
+    public func submit(_ request: SDRequest, to endpoint: Endpoint) async throws(APIError) -> Submission {
+        try await send(request, to: endpoint).result.get()
+    }
 }

@@ -2,6 +2,11 @@
 // with back-off, reporting every answer as it comes. Cancel the consuming
 // task to stop; no query is sent after that.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,7 +56,12 @@ public struct TaskPoller: Sendable {
     /// Every answer for the task, ending after the one with a terminal status.
     /// Throws the last error when a non-transient one happens or transient
     /// ones persist.
-    public func track(businessTaskID: String, version: QueryVersion = .v2) -> AsyncThrowingStream<PollEvent, Error> {
+    ///
+    /// Each query picks v2 or v1 by the month the task was submitted in
+    /// (wire rule 8), so a task followed across a month's end, or resumed
+    /// weeks later, is asked at the right endpoint; `version` forces one.
+    public func track(businessTaskID: String, version: QueryVersion? = nil,
+                      submittedAt: Date = Date()) -> AsyncThrowingStream<PollEvent, Error> {
         AsyncThrowingStream { continuation in
             let worker = Task {
                 var attempt = 0
@@ -64,7 +74,8 @@ public struct TaskPoller: Sendable {
                     }
                     attempt += 1
                     do {
-                        let info = try await api.queryTask(businessTaskID: businessTaskID, version: version)
+                        let info = try await api.queryTask(
+                            businessTaskID: businessTaskID, version: version ?? QueryVersion.forTask(submittedAt: submittedAt))
                         failuresInARow = 0
                         continuation.yield(.update(info))
                         if info.phase.isTerminal {
@@ -91,10 +102,10 @@ public struct TaskPoller: Sendable {
     }
 
     /// Follows the task and returns its final answer, calling `onEvent` for each step.
-    public func waitForResult(businessTaskID: String, version: QueryVersion = .v2,
+    public func waitForResult(businessTaskID: String, version: QueryVersion? = nil, submittedAt: Date = Date(),
                               onEvent: @Sendable (PollEvent) -> Void = { _ in }) async throws -> TaskInfo {
         var last: TaskInfo?
-        for try await event in track(businessTaskID: businessTaskID, version: version) {
+        for try await event in track(businessTaskID: businessTaskID, version: version, submittedAt: submittedAt) {
             onEvent(event)
             if case let .update(info) = event { last = info }
         }

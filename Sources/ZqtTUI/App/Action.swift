@@ -11,17 +11,40 @@ enum Action: Sendable {
     case resize(Size)
     /// The spinner's clock; only runs while something is in flight.
     case tick
-    case submitFinished(request: SDRequest, result: Result<Submission, APIError>)
-    case poll(idTask: String, PollEvent)
-    case pollEnded(idTask: String, error: APIError?)
+    /// `recordID` is the request's history row (nil without a history).
+    case submitFinished(request: SDRequest, recordID: Int?, result: Result<Submission, APIError>)
+    case poll(recordID: Int?, idTask: String, PollEvent)
+    case pollEnded(recordID: Int?, idTask: String, error: APIError?)
     case modelsLoaded([String])
     case editorFinished(FieldID, text: String?, error: String?)
+
+    // History (issue 4).
+    case historyLoaded(HistoryPage)
+    case entriesLoaded([HistoryRecord], EntryPurpose)
+    /// A history read or write failed; the message names the file.
+    case historyFailed(String)
+    case entryDeleted(id: Int, idTask: String)
+    /// The answer to "query now".
+    case entryQueried(idTask: String, Result<TaskInfo, APIError>)
+    case imagesSaved(idTask: String, folder: String, saved: Int, failures: [String])
+    /// Text went to the terminal's clipboard.
+    case clipboardWritten(what: String, bytes: Int)
 }
 
 enum Effect: Equatable, Sendable {
     case submit(SDRequest, Endpoint)
-    case track(idTask: String)
+    case track(recordID: Int?, idTask: String)
     case loadModels
     case openEditor(FieldID, text: String)
     case quit
+
+    // History (issue 4).
+    /// A page of rows matching `filter`; `before` continues after a row id.
+    case loadHistory(filter: String, before: Int?, limit: Int)
+    case loadEntries([Int], EntryPurpose)
+    case deleteEntry(id: Int)
+    case queryNow(HistoryRecord)
+    case saveImages(HistoryRecord, folder: String)
+    /// Put text on the terminal's clipboard (OSC 52); `what` names it in the confirmation.
+    case copyToClipboard(String, what: String)
 }

@@ -7,6 +7,8 @@ struct ConnectionInfo: Equatable, Sendable {
     var baseURL: String
     var profile: String
     var isSandbox: Bool
+    /// ZQT_HOME: where the history and saved images live.
+    var dataFolder: String = "/tmp/zqt"
 }
 
 /// Typed text a field could not use, kept so nothing typed is lost.
@@ -21,8 +23,10 @@ struct StatusMessage: Equatable, Sendable {
     var kind: Kind
 }
 
-/// The task being followed after a submit.
+/// The task the status line follows: the last one sent from this screen.
 struct TrackedTask: Equatable, Sendable {
+    /// Its history row, when the history is available.
+    var recordID: Int?
     var idTask: String
     var status: Int?
     var desc: String
@@ -64,10 +68,33 @@ struct PickerState: Equatable, Sendable {
     }
 }
 
+/// A question that needs a yes before something is lost.
+enum Confirmation: Equatable, Sendable {
+    case quit
+    case deleteEntry(id: Int, idTask: String)
+    /// Opening a past request into a form that holds unsent edits.
+    case replaceForm(HistoryRecord)
+}
+
+/// A line of text asked for in a box (the folder to save images into).
+struct InputPrompt: Equatable, Sendable {
+    enum Purpose: Equatable, Sendable { case saveImages(HistoryRecord) }
+    var purpose: Purpose
+    var title: String
+    var text: TextBuffer
+}
+
 enum Overlay: Equatable, Sendable {
     case help(scroll: Int)
     case picker(PickerState)
-    case confirmQuit
+    case confirm(Confirmation)
+    case input(InputPrompt)
+}
+
+/// Which screen fills the terminal.
+enum ScreenMode: Equatable, Sendable {
+    case compose
+    case history
 }
 
 struct ViewState: Equatable, Sendable {
@@ -86,6 +113,11 @@ struct ViewState: Equatable, Sendable {
 }
 
 struct AppState: Equatable, Sendable {
+    var screen: ScreenMode = .compose
+    var history = HistoryViewState()
+    /// Why there is no history this session (the file is damaged, from a
+    /// newer zqt, or cannot be created), shown instead of the list.
+    var historyProblem: String?
     var request: SDRequest
     var endpoint: Endpoint = .controlNet
     var connection: ConnectionInfo
@@ -126,6 +158,13 @@ struct AppState: Equatable, Sendable {
 
     /// Scopes for key look-up at the focused field, narrowest first.
     var scopes: [BindingScope] {
+        if screen == .history {
+            switch history.mode {
+            case .list: return history.filterFocused ? [.historyFilter] : [.historyList, .historyEntry]
+            case .detail: return [.historyDetail, .historyEntry]
+            case .compare: return [.comparison]
+            }
+        }
         var scopes: [BindingScope] = []
         if view.openUnit != nil { scopes.append(.unitForm) }
         switch focusedField?.kind {
@@ -138,6 +177,7 @@ struct AppState: Equatable, Sendable {
         if view.focus == .seed { scopes.append(.seed) }
         if view.focus == .idTask { scopes.append(.idTask) }
         scopes.append(.form)
+        scopes.append(.compose)
         return scopes
     }
 }

@@ -31,28 +31,47 @@ enum Reducer {
         case .tick:
             state.spinnerFrame = (state.spinnerFrame + 1) % spinner.count
             return []
-        case let .submitFinished(request, result):
-            return submitFinished(&state, request: request, result: result)
-        case let .poll(idTask, event):
-            guard state.task?.idTask == idTask else { return [] }
+        case let .submitFinished(request, recordID, result):
+            return submitFinished(&state, request: request, recordID: recordID, result: result)
+        case let .poll(recordID, idTask, event):
+            var effects = refreshHistoryIfShown(state, changed: recordID)
+            guard state.task?.idTask == idTask else {
+                // A task resumed from an earlier session: say so when it ends.
+                if case let .update(info) = event, info.phase.isTerminal {
+                    let images = info.phase == .succeeded ? " · \(info.results.count) image\(info.results.count == 1 ? "" : "s")" : ""
+                    state.status = StatusMessage(text: "Earlier task \(idTask): \(info.desc)\(images)",
+                                                 kind: info.phase == .succeeded ? .success : .error)
+                }
+                return effects
+            }
             switch event {
             case let .update(info):
-                state.task = TrackedTask(idTask: idTask, status: info.status, desc: info.desc, progress: info.progress,
-                                         phase: info.phase, resultCount: info.results.count)
+                state.task = TrackedTask(recordID: recordID, idTask: idTask, status: info.status, desc: info.desc,
+                                         progress: info.progress, phase: info.phase, resultCount: info.results.count)
                 if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }
                 state.status = taskStatus(state.task!)
             case let .retrying(error, attempt):
                 state.status = StatusMessage(text: "Task \(idTask): \(error.message); retrying (\(attempt))", kind: .error)
+                effects = []
             }
-            return []
-        case let .pollEnded(idTask, error):
-            guard state.task?.idTask == idTask, let error else { return [] }
-            state.task?.phase = .failed
-            state.status = StatusMessage(text: "Task \(idTask): \(error.message)", kind: .error)
-            return []
+            return effects
+        case let .pollEnded(recordID, idTask, error):
+            let effects = refreshHistoryIfShown(state, changed: recordID)
+            guard let error else { return effects }
+            if state.task?.idTask == idTask { state.task?.phase = .failed }
+            if error != .cancelled {
+                state.status = StatusMessage(text: "Task \(idTask): \(error.message)", kind: .error)
+            }
+            return effects
         case let .modelsLoaded(names):
             state.checkpoints = names
             return []
+        case let .clipboardWritten(what, bytes):
+            let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
+            state.status = StatusMessage(text: "Copied \(what) (\(size)) to the clipboard (OSC 52)", kind: .success)
+            return []
+        case .historyLoaded, .entriesLoaded, .historyFailed, .entryDeleted, .entryQueried, .imagesSaved:
+            return reduceHistory(&state, action)
         case let .editorFinished(field, text, error):
             state.needsFullRedraw = true
             if let error {
@@ -74,9 +93,17 @@ enum Reducer {
         if state.view.editing != nil {
             return handleEditKey(&state, key)
         }
+        if state.screen == .history, state.history.filterFocused, state.history.mode == .list {
+            // Bound keys that make sense while typing (help, quit, F2) still work.
+            if case .char = key {} else if let command = KeyBindings.command(for: key, scopes: [.global]) {
+                return run(&state, command)
+            }
+            return handleFilterKey(&state, key)
+        }
         if let command = KeyBindings.command(for: key, scopes: state.scopes) {
             return run(&state, command)
         }
+        guard state.screen == .compose else { return [] }
         // Typing a number on a slider or number field sets it exactly.
         if case let .char(c) = key, let field = state.focusedField, c.isNumber || c == "-" || c == "." {
             switch field.kind {
@@ -94,6 +121,16 @@ enum Reducer {
     }
 
     static func run(_ state: inout AppState, _ command: Command) -> [Effect] {
+        switch command {
+        case .history: return toggleHistory(&state)
+        case .filterHistory, .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast,
+             .openEntry, .closeView, .editInForm, .resend, .queryNow, .deleteEntry, .copyRequest, .copyResultURLs,
+             .saveImages, .markEntry, .compareWithForm, .compareWithMarked:
+            return state.screen == .history ? runHistory(&state, command) : []
+        default:
+            break
+        }
+        if state.screen == .history, ![.quit, .help, .palette, .redraw].contains(command) { return [] }
         let fields = state.fields
         let index = fields.firstIndex { $0.id == state.view.focus } ?? 0
         switch command {
@@ -101,7 +138,7 @@ enum Reducer {
             return submit(&state)
         case .quit:
             if state.hasUnsentEdits {
-                state.view.overlay = .confirmQuit
+                state.view.overlay = .confirm(.quit)
                 return []
             }
             state.quitting = true
@@ -109,9 +146,14 @@ enum Reducer {
         case .help:
             state.view.overlay = .help(scroll: 0)
         case .palette:
-            state.view.overlay = .picker(PickerState(purpose: .palette, title: "Command",
-                                                     options: Command.allCases.map(\.title), filter: TextBuffer(""),
-                                                     selected: 0, freeText: false))
+            // The commands that do something here, in the key table's order.
+            let scopes = state.scopes + [.global]
+            var options: [String] = []
+            for binding in KeyBindings.table where scopes.contains(binding.scope) && !options.contains(binding.command.title) {
+                options.append(binding.command.title)
+            }
+            state.view.overlay = .picker(PickerState(purpose: .palette, title: "Command", options: options,
+                                                     filter: TextBuffer(""), selected: 0, freeText: false))
         case .nextField:
             focus(&state, fields[min(fields.count - 1, index + 1)].id)
         case .previousField:
@@ -166,6 +208,8 @@ enum Reducer {
             return [.openEditor(field.id, text: text)]
         case .redraw:
             state.needsFullRedraw = true
+        default:
+            break
         }
         return []
     }
@@ -335,17 +379,50 @@ enum Reducer {
             default: state.view.overlay = nil
             }
             return []
-        case .confirmQuit:
-            switch key {
-            case .char("y"), .char("Y"):
-                state.view.overlay = nil
-                state.quitting = true
-                return [.quit]
-            default:
-                state.view.overlay = nil
-                state.status = StatusMessage(text: "Still here: F5 sends the request", kind: .info)
+        case let .confirm(question):
+            state.view.overlay = nil
+            guard key == .char("y") || key == .char("Y") else {
+                if question == .quit { state.status = StatusMessage(text: "Still here: F5 sends the request", kind: .info) }
                 return []
             }
+            switch question {
+            case .quit:
+                state.quitting = true
+                return [.quit]
+            case let .deleteEntry(id, _):
+                return [.deleteEntry(id: id)]
+            case let .replaceForm(record):
+                openInForm(&state, record)
+                return []
+            }
+        case var .input(prompt):
+            switch key {
+            case .escape, .function(10), .ctrl("c"):
+                state.view.overlay = nil
+                return []
+            case .enter:
+                state.view.overlay = nil
+                let text = prompt.text.text.trimmed
+                switch prompt.purpose {
+                case let .saveImages(record):
+                    guard !text.isEmpty else { return [] }
+                    state.status = StatusMessage(text: "Saving the images of \(record.idTask) to \(text)…", kind: .info)
+                    return [.saveImages(record, folder: text)]
+                }
+            case let .char(c): prompt.text.insert(String(c))
+            case .backspace, .ctrl("h"): prompt.text.backspace()
+            case .delete, .ctrl("d"): prompt.text.deleteForward()
+            case .left, .ctrl("b"): prompt.text.moveLeft()
+            case .right, .ctrl("f"): prompt.text.moveRight()
+            case .home, .ctrl("a"): prompt.text.moveToStart()
+            case .end, .ctrl("e"): prompt.text.moveToEnd()
+            case .ctrl("u"): prompt.text.killToLineStart()
+            case .ctrl("k"): prompt.text.killToLineEnd()
+            case .ctrl("w"): prompt.text.deleteWordBackward()
+            default: return []
+            }
+            state.view.overlay = .input(prompt)
+            return []
         case var .picker(picker):
             let matches = picker.matches
             switch key {
@@ -447,10 +524,6 @@ enum Reducer {
     // MARK: Submit
 
     static func submit(_ state: inout AppState) -> [Effect] {
-        guard !state.submitting else {
-            state.status = StatusMessage(text: "Already sending; wait for the answer", kind: .info)
-            return []
-        }
         // Typed text that could not be used comes first: it is what the user sees marked.
         let order = allFieldOrder(state)
         if let (id, draft) = order.compactMap({ id in state.drafts[id].map { (id, $0) } }).first {
@@ -466,28 +539,41 @@ enum Reducer {
             state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message)\(more)", kind: .error)
             return []
         }
-        state.submitting = true
-        state.status = StatusMessage(text: "Sending \(state.request.idTask)…", kind: .info)
-        return [.submit(state.request, state.endpoint)]
+        return send(&state, state.request, state.endpoint, note: "Sending \(state.request.idTask)…")
     }
 
-    static func submitFinished(_ state: inout AppState, request: SDRequest, result: Result<Submission, APIError>) -> [Effect] {
+    /// Sends a request (from the form, or again from history).
+    static func send(_ state: inout AppState, _ request: SDRequest, _ endpoint: Endpoint, note: String) -> [Effect] {
+        guard !state.submitting else {
+            state.status = StatusMessage(text: "Already sending; wait for the answer", kind: .info)
+            return []
+        }
+        state.submitting = true
+        state.status = StatusMessage(text: note, kind: .info)
+        return [.submit(request, endpoint)]
+    }
+
+    static func submitFinished(_ state: inout AppState, request: SDRequest, recordID: Int?,
+                               result: Result<Submission, APIError>) -> [Effect] {
         state.submitting = false
+        if state.screen == .history, let recordID { state.history.pendingSelection = recordID }
+        let refresh = refreshHistoryIfShown(state, changed: recordID)
         switch result {
         case let .success(submission):
             let taskID = submission.result.serviceTaskID ?? request.idTask
-            state.task = TrackedTask(idTask: request.idTask, status: nil, desc: "submitted", progress: nil,
-                                     phase: .inProgress, resultCount: 0)
+            state.task = TrackedTask(recordID: recordID, idTask: request.idTask, status: nil, desc: "submitted",
+                                     progress: nil, phase: .inProgress, resultCount: 0)
             state.status = StatusMessage(text: "Sent: task_id \(taskID)", kind: .success)
             // Wire rule 8: the next send needs a new id_task; what was sent is the new baseline.
             if state.request.idTask == request.idTask {
                 state.request.idTask = TaskIDGenerator.shared.next()
+                state.baselineJSON = state.request.wireJSON
             }
-            state.baselineJSON = state.request.wireJSON
-            return [.track(idTask: request.idTask)]
+            return [.track(recordID: recordID, idTask: request.idTask)] + refresh
         case let .failure(error):
-            state.status = StatusMessage(text: "Send failed: \(error.message)", kind: .error)
-            return []
+            let kept = recordID == nil ? "" : " · kept in history (F2, r sends it again)"
+            state.status = StatusMessage(text: "Send failed: \(error.message)\(kept)", kind: .error)
+            return refresh
         }
     }
 

@@ -29,8 +29,20 @@ struct LinePrinter: Sendable {
 struct RequestRunner {
     let api: any ImageAPI
     let configuration: ClientConfiguration
+    /// Where the submission is kept, as from the compose screen (nil: not kept).
+    let store: HistoryStore?
     let printer: LinePrinter
     var pollPolicy: PollPolicy = .standard
+
+    /// A history write; a failure is said once and the send goes on.
+    private func keep(_ body: (HistoryStore) throws(HistoryError) -> Void) {
+        guard let store else { return }
+        do {
+            try body(store)
+        } catch {
+            printer.warn("not kept in history: \(error.message)")
+        }
+    }
 
     enum Outcome: Equatable {
         case succeeded(images: Int)
@@ -68,10 +80,24 @@ struct RequestRunner {
                     + "\(size.width)×\(size.height) · \(request.imageCount) image\(request.imageCount == 1 ? "" : "s")")
         if printJSON { printer.say(request.wireJSON) }
 
+        var recordID: Int?
+        keep { store throws(HistoryError) in
+            recordID = try store.recordSending(request, endpoint: endpoint, baseURL: configuration.baseURL,
+                                               profile: configuration.profile)
+        }
+        let outcome = await api.send(request, to: endpoint)
         let submission: Submission
-        do {
-            submission = try await api.submit(request, to: endpoint)
-        } catch {
+        switch outcome.result {
+        case let .success(accepted):
+            submission = accepted
+            if let recordID { keep { store throws(HistoryError) in try store.recordSubmitted(id: recordID, submission: accepted) } }
+        case let .failure(error):
+            if let recordID {
+                keep { store throws(HistoryError) in
+                    try store.recordSendFailed(id: recordID, error: error.message, httpStatus: outcome.exchange?.httpStatus,
+                                               response: outcome.exchange?.responseBody)
+                }
+            }
             printer.warn("Submit failed: \(error.message)")
             return .submitFailed
         }
@@ -83,12 +109,13 @@ struct RequestRunner {
         var lastLine = ""
         var final: TaskInfo?
         do {
-            let events = poller.track(businessTaskID: request.idTask, version: QueryVersion.forTask(submittedAt: Date()))
+            let events = poller.track(businessTaskID: request.idTask)
             for try await event in events {
                 let line: String
                 switch event {
                 case let .update(info):
                     final = info
+                    if let recordID { keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) } }
                     let percent = info.progress.map { " \(Int(($0 * 100).rounded()))%" } ?? ""
                     line = "status \(info.status) \(info.desc)\(info.phase == .inProgress ? percent : "")"
                 case let .retrying(error, attempt):
@@ -98,7 +125,13 @@ struct RequestRunner {
                 lastLine = line
             }
         } catch {
-            printer.warn("Following the task failed: \((error as? APIError)?.message ?? String(describing: error))")
+            let apiError = error as? APIError ?? .transport(String(describing: error))
+            if let recordID, !apiError.isTransient {
+                keep { store throws(HistoryError) in
+                    try store.recordTrackingFailed(id: recordID, error: "Following the task stopped: \(apiError.message)")
+                }
+            }
+            printer.warn("Following the task failed: \(apiError.message)")
             return .taskFailed
         }
         guard let final else { return .taskFailed }
@@ -118,9 +151,12 @@ struct RequestRunner {
                 if let folder {
                     // Wire rule 10: result URLs expire, so what is downloaded is kept.
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    let file = folder.appendingPathComponent("\(request.idTask)-\(index + 1).png")
+                    let file = folder.appendingPathComponent("\(request.idTask)-\(ImageFile.name(position: index, bytes: bytes))")
                     try Data(bytes).write(to: file)
                     line += ", saved to \(file.path)"
+                    if let recordID {
+                        keep { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: index, path: file.path) }
+                    }
                 }
             } catch let error as APIError {
                 line += " → download failed: \(error.message)"

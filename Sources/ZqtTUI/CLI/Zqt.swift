@@ -52,13 +52,38 @@ struct Zqt: AsyncParsableCommand {
 /// Starts the compose screen against a configuration.
 enum ComposeSession {
     static func run(configuration: ClientConfiguration) -> Int32 {
-        let request = SDRequest.new(for: .controlNet, idTask: TaskIDGenerator.shared.next())
-        let state = AppState(request: request, connection: ConnectionInfo(
-            baseURL: configuration.baseURL, profile: configuration.profile, isSandbox: configuration.profile == "sandbox"))
+        let home = ZqtPaths.home().path
+        var state = AppState(request: SDRequest.new(for: .controlNet, idTask: TaskIDGenerator.shared.next()),
+                             connection: ConnectionInfo(baseURL: configuration.baseURL, profile: configuration.profile,
+                                                        isSandbox: configuration.profile == "sandbox", dataFolder: home))
+        // The history opens before the first frame: the form comes back as it was left.
+        var store: HistoryStore?
+        var savedDraft: ComposeDraft?
+        do {
+            store = try HistoryStore.open(inFolder: home)
+            savedDraft = try store?.loadDraft()
+        } catch {
+            state.historyProblem = error.message
+            state.status = StatusMessage(text: error.message, kind: .error)
+        }
+        if let savedDraft, let store {
+            restore(savedDraft, into: &state, store: store)
+        }
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
-                                  recorder: InMemorySubmissionLog(), inbox: inbox)
-        return TerminalApp(state: state, runner: runner, inbox: inbox).run()
+                                  store: store, inbox: inbox)
+        return TerminalApp(state: state, runner: runner, inbox: inbox, savedDraft: savedDraft).run()
+    }
+
+    static func restore(_ draft: ComposeDraft, into state: inout AppState, store: HistoryStore) {
+        DraftCodec.restore(draft, into: &state)
+        // A draft whose id_task was already sent gets a new one (wire rule 8).
+        if (try? store.record(idTask: state.request.idTask)) != nil {
+            state.request.idTask = TaskIDGenerator.shared.next()
+        }
+        state.baselineJSON = state.request.wireJSON
+        let saved = CivilTime.local(draft.savedAt).dateAndMinute
+        state.status = StatusMessage(text: "Restored the form as it was left (saved \(saved)) · F2 history", kind: .info)
     }
 }
 
@@ -156,7 +181,14 @@ struct SendCommand: AsyncParsableCommand {
         defer { sandbox?.stop() }
         let printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "")
         if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
-        let runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, printer: printer)
+        var store: HistoryStore?
+        do {
+            store = try HistoryStore.open(inFolder: ZqtPaths.home().path)
+        } catch {
+            printer.warn("not kept in history: \(error.message)")
+        }
+        let runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
+                                   store: store, printer: printer)
         return await runner.run(requestText: requestText, endpoint: endpoint, freshID: freshID,
                                 printJSON: printJSON, follow: follow, downloadTo: downloadTo)
     }

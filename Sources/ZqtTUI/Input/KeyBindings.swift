@@ -32,6 +32,27 @@ enum Command: String, CaseIterable, Sendable {
     case regenerateID
     case openInEditor
     case redraw
+    // History (issue 4).
+    case history
+    case filterHistory
+    case selectNext
+    case selectPrevious
+    case selectPageDown
+    case selectPageUp
+    case selectFirst
+    case selectLast
+    case openEntry
+    case closeView
+    case editInForm
+    case resend
+    case queryNow
+    case deleteEntry
+    case copyRequest
+    case copyResultURLs
+    case saveImages
+    case markEntry
+    case compareWithForm
+    case compareWithMarked
 
     var title: String {
         switch self {
@@ -61,6 +82,26 @@ enum Command: String, CaseIterable, Sendable {
         case .regenerateID: return "New id_task"
         case .openInEditor: return "Edit the text in $EDITOR"
         case .redraw: return "Redraw the screen"
+        case .history: return "History: open, or back to the form"
+        case .filterHistory: return "Filter the history (prompt, task id, model, state)"
+        case .selectNext: return "Next row, or scroll down"
+        case .selectPrevious: return "Previous row, or scroll up"
+        case .selectPageDown: return "A page down"
+        case .selectPageUp: return "A page up"
+        case .selectFirst: return "Newest, or the top"
+        case .selectLast: return "Oldest, or the bottom"
+        case .openEntry: return "Open the entry: request, response, results, timings"
+        case .closeView: return "Back (clears the filter first)"
+        case .editInForm: return "Open into the form to edit and send again (new id_task)"
+        case .resend: return "Send again unchanged (new id_task)"
+        case .queryNow: return "Query the task now"
+        case .deleteEntry: return "Delete from history"
+        case .copyRequest: return "Copy the request JSON (OSC 52)"
+        case .copyResultURLs: return "Copy the result URLs (OSC 52)"
+        case .saveImages: return "Save the result images to a folder"
+        case .markEntry: return "Mark for comparing"
+        case .compareWithForm: return "Compare with the form"
+        case .compareWithMarked: return "Compare with the marked entry"
         }
     }
 
@@ -88,6 +129,21 @@ enum Command: String, CaseIterable, Sendable {
         case .regenerateID: return "new id"
         case .openInEditor: return "$EDITOR"
         case .redraw: return "redraw"
+        case .history: return "history"
+        case .filterHistory: return "filter"
+        case .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast: return "move"
+        case .openEntry: return "open"
+        case .closeView: return "back"
+        case .editInForm: return "edit"
+        case .resend: return "resend"
+        case .queryNow: return "query"
+        case .deleteEntry: return "delete"
+        case .copyRequest: return "copy JSON"
+        case .copyResultURLs: return "copy URLs"
+        case .saveImages: return "save images"
+        case .markEntry: return "mark"
+        case .compareWithForm: return "vs form"
+        case .compareWithMarked: return "vs marked"
         }
     }
 }
@@ -95,6 +151,8 @@ enum Command: String, CaseIterable, Sendable {
 /// Where a binding applies: everywhere, or only when the focused field is of a kind.
 enum BindingScope: String, Sendable {
     case global
+    /// The compose screen, whatever is focused.
+    case compose
     case form
     case slider
     case choice
@@ -103,6 +161,13 @@ enum BindingScope: String, Sendable {
     case idTask
     case unitRow
     case unitForm
+    case historyList
+    /// Typing into the history filter (keys not bound here edit the filter).
+    case historyFilter
+    case historyDetail
+    /// A history row or the entry open: the actions on one submission.
+    case historyEntry
+    case comparison
 }
 
 struct KeyBinding: Sendable {
@@ -115,15 +180,16 @@ struct KeyBinding: Sendable {
 
 enum KeyBindings {
     static let table: [KeyBinding] = [
-        KeyBinding(keys: [.function(5), .ctrl("s")], command: .submit, scope: .global, inFooter: true),
+        KeyBinding(keys: [.function(5), .ctrl("s")], command: .submit, scope: .compose, inFooter: true),
+        KeyBinding(keys: [.function(2), .ctrl("r")], command: .history, scope: .global, inFooter: true),
         KeyBinding(keys: [.char("?"), .function(1)], command: .help, scope: .global, inFooter: true),
         KeyBinding(keys: [.char(":"), .ctrl("p")], command: .palette, scope: .global, inFooter: true),
         KeyBinding(keys: [.char("q"), .function(10), .ctrl("c")], command: .quit, scope: .global, inFooter: true),
-        KeyBinding(keys: [.tab, .down, .char("j")], command: .nextField, scope: .global, inFooter: false),
-        KeyBinding(keys: [.backTab, .up, .char("k")], command: .previousField, scope: .global, inFooter: false),
-        KeyBinding(keys: [.function(3), .char("v")], command: .togglePreview, scope: .global, inFooter: false),
-        KeyBinding(keys: [.char("]"), .shiftDown], command: .previewDown, scope: .global, inFooter: false),
-        KeyBinding(keys: [.char("["), .shiftUp], command: .previewUp, scope: .global, inFooter: false),
+        KeyBinding(keys: [.tab, .down, .char("j")], command: .nextField, scope: .compose, inFooter: false),
+        KeyBinding(keys: [.backTab, .up, .char("k")], command: .previousField, scope: .compose, inFooter: false),
+        KeyBinding(keys: [.function(3), .char("v")], command: .togglePreview, scope: .compose, inFooter: false),
+        KeyBinding(keys: [.char("]"), .shiftDown], command: .previewDown, scope: .compose, inFooter: false),
+        KeyBinding(keys: [.char("["), .shiftUp], command: .previewUp, scope: .compose, inFooter: false),
         KeyBinding(keys: [.ctrl("l")], command: .redraw, scope: .global, inFooter: false),
         KeyBinding(keys: [.enter], command: .edit, scope: .form, inFooter: true),
         KeyBinding(keys: [.right, .char("l")], command: .stepUp, scope: .slider, inFooter: true),
@@ -143,6 +209,38 @@ enum KeyBindings {
         KeyBinding(keys: [.char("J"), .alt("j")], command: .moveUnitDown, scope: .unitRow, inFooter: false),
         KeyBinding(keys: [.char(" ")], command: .toggleUnit, scope: .unitRow, inFooter: true),
         KeyBinding(keys: [.escape, .function(9)], command: .back, scope: .unitForm, inFooter: true),
+        // The history screen (issue 4).
+        KeyBinding(keys: [.char("/")], command: .filterHistory, scope: .historyList, inFooter: true),
+        KeyBinding(keys: [.enter], command: .openEntry, scope: .historyList, inFooter: true),
+        KeyBinding(keys: [.down, .char("j")], command: .selectNext, scope: .historyList, inFooter: false),
+        KeyBinding(keys: [.up, .char("k")], command: .selectPrevious, scope: .historyList, inFooter: false),
+        KeyBinding(keys: [.pageDown], command: .selectPageDown, scope: .historyList, inFooter: false),
+        KeyBinding(keys: [.pageUp], command: .selectPageUp, scope: .historyList, inFooter: false),
+        KeyBinding(keys: [.home, .char("g")], command: .selectFirst, scope: .historyList, inFooter: false),
+        KeyBinding(keys: [.end, .char("G")], command: .selectLast, scope: .historyList, inFooter: false),
+        KeyBinding(keys: [.escape], command: .closeView, scope: .historyList, inFooter: false),
+        KeyBinding(keys: [.down, .char("j")], command: .selectNext, scope: .historyDetail, inFooter: false),
+        KeyBinding(keys: [.up, .char("k")], command: .selectPrevious, scope: .historyDetail, inFooter: false),
+        KeyBinding(keys: [.pageDown, .char(" ")], command: .selectPageDown, scope: .historyDetail, inFooter: false),
+        KeyBinding(keys: [.pageUp], command: .selectPageUp, scope: .historyDetail, inFooter: false),
+        KeyBinding(keys: [.home, .char("g")], command: .selectFirst, scope: .historyDetail, inFooter: false),
+        KeyBinding(keys: [.end, .char("G")], command: .selectLast, scope: .historyDetail, inFooter: false),
+        KeyBinding(keys: [.escape, .function(9)], command: .closeView, scope: .historyDetail, inFooter: true),
+        KeyBinding(keys: [.char("e")], command: .editInForm, scope: .historyEntry, inFooter: true),
+        KeyBinding(keys: [.char("r")], command: .resend, scope: .historyEntry, inFooter: true),
+        KeyBinding(keys: [.char("u")], command: .queryNow, scope: .historyEntry, inFooter: true),
+        KeyBinding(keys: [.char("y")], command: .copyRequest, scope: .historyEntry, inFooter: true),
+        KeyBinding(keys: [.char("Y")], command: .copyResultURLs, scope: .historyEntry, inFooter: false),
+        KeyBinding(keys: [.char("s")], command: .saveImages, scope: .historyEntry, inFooter: true),
+        KeyBinding(keys: [.char("c")], command: .compareWithForm, scope: .historyEntry, inFooter: false),
+        KeyBinding(keys: [.char("m")], command: .markEntry, scope: .historyEntry, inFooter: false),
+        KeyBinding(keys: [.char("C")], command: .compareWithMarked, scope: .historyEntry, inFooter: false),
+        KeyBinding(keys: [.char("x"), .delete], command: .deleteEntry, scope: .historyEntry, inFooter: true),
+        KeyBinding(keys: [.down, .char("j")], command: .selectNext, scope: .comparison, inFooter: false),
+        KeyBinding(keys: [.up, .char("k")], command: .selectPrevious, scope: .comparison, inFooter: false),
+        KeyBinding(keys: [.pageDown, .char(" ")], command: .selectPageDown, scope: .comparison, inFooter: false),
+        KeyBinding(keys: [.pageUp], command: .selectPageUp, scope: .comparison, inFooter: false),
+        KeyBinding(keys: [.escape, .function(9)], command: .closeView, scope: .comparison, inFooter: true),
     ]
 
     /// The command a key runs in the given scopes (the first match wins,
@@ -175,6 +273,7 @@ extension BindingScope: CustomStringConvertible {
     var description: String {
         switch self {
         case .global: return "anywhere"
+        case .compose: return "on the compose screen"
         case .form: return "in the form"
         case .slider: return "on a slider"
         case .choice: return "on a choice"
@@ -183,6 +282,11 @@ extension BindingScope: CustomStringConvertible {
         case .idTask: return "on id_task"
         case .unitRow: return "on a ControlNet unit row"
         case .unitForm: return "in a unit's form"
+        case .historyList: return "in the history list"
+        case .historyFilter: return "typing a history filter"
+        case .historyDetail: return "in a history entry"
+        case .historyEntry: return "on a history row or entry"
+        case .comparison: return "comparing two requests"
         }
     }
 }

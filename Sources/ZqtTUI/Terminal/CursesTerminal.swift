@@ -3,6 +3,11 @@
 // cells that changed, so an unchanged screen costs zero bytes.
 
 import CNcurses
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,6 +66,19 @@ final class CursesTerminal {
 
     func shutdown() {
         endwin()
+    }
+
+    /// Puts text on the clipboard of the terminal the user sits at, through
+    /// OSC 52, which travels over SSH (ARCHITECTURE.md). Written between
+    /// frames straight to the terminal; it draws nothing. Inside tmux this
+    /// needs `set -g set-clipboard on`.
+    func copyToClipboard(_ text: String) {
+        let sequence = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+        var bytes = Array(sequence.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n > 0 { bytes = bytes.dropFirst(n) } else if n < 0, errno == EINTR { continue } else { break }
+        }
     }
 
     // MARK: Drawing

@@ -1,5 +1,7 @@
-// Performs effects (HTTP, polling) off the main thread and posts their
-// results back to the event loop as actions.
+// Performs effects and posts their results back to the event loop as
+// actions. Network work runs off the main thread; history reads are quick
+// local queries done at once, so their answer is drawn in the same frame as
+// the key that asked (the filter stays instant as you type).
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -23,14 +25,14 @@ final class ActionInbox: @unchecked Sendable {
         pipe(&fds)
         readFD = fds[0]
         writeFD = fds[1]
-        _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK)
-        _ = fcntl(writeFD, F_SETFL, fcntl(writeFD, F_GETFL) | O_NONBLOCK)
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
     }
 
     func post(_ action: Action) {
-        lock.lock()
-        pending.append(action)
-        lock.unlock()
+        lock.withLock { pending.append(action) }
         var byte: UInt8 = 1
         _ = write(writeFD, &byte, 1)
     }
@@ -38,70 +40,37 @@ final class ActionInbox: @unchecked Sendable {
     func drain() -> [Action] {
         var buffer = [UInt8](repeating: 0, count: 64)
         while read(readFD, &buffer, buffer.count) > 0 {}
-        lock.lock()
-        defer { lock.unlock() }
-        let actions = pending
-        pending = []
-        return actions
+        return lock.withLock {
+            defer { pending = [] }
+            return pending
+        }
     }
 }
 
 final class EffectRunner: @unchecked Sendable {
     let api: any ImageAPI
     let configuration: ClientConfiguration
-    let recorder: any SubmissionRecorder
+    /// nil when the history could not be opened (zqt still composes and sends).
+    let store: HistoryStore?
     let inbox: ActionInbox
+    var pollPolicy = PollPolicy.standard
+    /// Tasks being followed, by client task id: one poller each.
     private var tracking: [String: Task<Void, Never>] = [:]
     private let lock = Lock()
 
-    init(api: any ImageAPI, configuration: ClientConfiguration, recorder: any SubmissionRecorder, inbox: ActionInbox) {
+    init(api: any ImageAPI, configuration: ClientConfiguration, store: HistoryStore?, inbox: ActionInbox) {
         self.api = api
         self.configuration = configuration
-        self.recorder = recorder
+        self.store = store
         self.inbox = inbox
     }
 
     func perform(_ effect: Effect) {
         switch effect {
         case let .submit(request, endpoint):
-            let api = api, recorder = recorder, inbox = inbox, baseURL = configuration.baseURL
-            Task.detached {
-                var record = SubmissionRecord(endpoint: endpoint, baseURL: baseURL, idTask: request.idTask,
-                                              requestJSON: request.wireJSON, submittedAt: Date())
-                do {
-                    let submission = try await api.submit(request, to: endpoint)
-                    record.serviceTaskID = submission.result.serviceTaskID
-                    record.httpStatus = submission.exchange.httpStatus
-                    record.responseJSON = submission.exchange.responseBody
-                    recorder.recordSubmit(record)
-                    inbox.post(.submitFinished(request: request, result: .success(submission)))
-                } catch let error as APIError {
-                    record.error = error.message
-                    recorder.recordSubmit(record)
-                    inbox.post(.submitFinished(request: request, result: .failure(error)))
-                } catch {
-                    record.error = String(describing: error)
-                    recorder.recordSubmit(record)
-                    inbox.post(.submitFinished(request: request, result: .failure(.transport(record.error!))))
-                }
-            }
-        case let .track(idTask):
-            let poller = TaskPoller(api: api)
-            let recorder = recorder, inbox = inbox
-            let task = Task.detached {
-                do {
-                    for try await event in poller.track(businessTaskID: idTask) {
-                        if case let .update(info) = event { recorder.recordTaskInfo(idTask: idTask, info: info) }
-                        inbox.post(.poll(idTask: idTask, event))
-                    }
-                    inbox.post(.pollEnded(idTask: idTask, error: nil))
-                } catch {
-                    inbox.post(.pollEnded(idTask: idTask, error: error as? APIError ?? .transport(String(describing: error))))
-                }
-            }
-            lock.lock()
-            tracking[idTask] = task
-            lock.unlock()
+            submit(request, endpoint)
+        case let .track(recordID, idTask):
+            track(recordID: recordID, idTask: idTask, submittedAt: Date())
         case .loadModels:
             let api = api, inbox = inbox
             Task.detached {
@@ -110,8 +79,209 @@ final class EffectRunner: @unchecked Sendable {
                     inbox.post(.modelsLoaded(page.rows.map(\.sdModelCheckpoint)))
                 }
             }
-        case .openEditor, .quit:
+        case let .loadHistory(filter, before, limit):
+            history { store throws(HistoryError) in
+                let rows = try store.list(filter: filter, before: before, limit: limit)
+                let cap = 10_000
+                let count = before == nil ? try store.count(filter: filter, cap: cap) : nil
+                return .historyLoaded(HistoryPage(filter: filter, rows: rows, matchCount: count,
+                                                  countCapped: count.map { $0 >= cap } ?? false,
+                                                  hasMore: rows.count == limit, appending: before != nil))
+            }
+        case let .loadEntries(ids, purpose):
+            history { store throws(HistoryError) in
+                var records: [HistoryRecord] = []
+                for id in ids { if let record = try store.record(id: id) { records.append(record) } }
+                return .entriesLoaded(records, purpose)
+            }
+        case let .deleteEntry(id):
+            history { store throws(HistoryError) in
+                let idTask = try store.record(id: id)?.idTask ?? "#\(id)"
+                self.stopTracking(idTask)
+                try store.delete(id: id)
+                return .entryDeleted(id: id, idTask: idTask)
+            }
+        case let .queryNow(record):
+            queryNow(record)
+        case let .saveImages(record, folder):
+            saveImages(record, into: folder)
+        case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal
+        }
+    }
+
+    /// Runs a history read or write now and posts its answer, or the error.
+    private func history(_ body: (HistoryStore) throws(HistoryError) -> Action) {
+        guard let store else { return }
+        do {
+            inbox.post(try body(store))
+        } catch {
+            inbox.post(.historyFailed(error.message))
+        }
+    }
+
+    /// A history write from a background task: a failure is reported, the send goes on.
+    private func record(_ body: (HistoryStore) throws(HistoryError) -> Void) {
+        guard let store else { return }
+        do {
+            try body(store)
+        } catch {
+            inbox.post(.historyFailed(error.message))
+        }
+    }
+
+    // MARK: Sending and following
+
+    private func submit(_ request: SDRequest, _ endpoint: Endpoint) {
+        let baseURL = configuration.baseURL, profile = configuration.profile
+        Task.detached { [self] in
+            // The row exists before the request leaves: a send that never returns is still in history.
+            var recordID: Int?
+            record { store throws(HistoryError) in
+                recordID = try store.recordSending(request, endpoint: endpoint, baseURL: baseURL, profile: profile)
+            }
+            let outcome = await api.send(request, to: endpoint)
+            if let recordID {
+                record { store throws(HistoryError) in
+                    switch outcome.result {
+                    case let .success(submission):
+                        try store.recordSubmitted(id: recordID, submission: submission)
+                    case let .failure(error):
+                        try store.recordSendFailed(id: recordID, error: error.message, httpStatus: outcome.exchange?.httpStatus,
+                                                   response: outcome.exchange?.responseBody)
+                    }
+                }
+            }
+            inbox.post(.submitFinished(request: request, recordID: recordID, result: outcome.result))
+        }
+    }
+
+    /// Follows a task until it ends, writing each answer to its row.
+    func track(recordID: Int?, idTask: String, submittedAt: Date) {
+        let poller = TaskPoller(api: api, policy: pollPolicy)
+        lock.lock()
+        defer { lock.unlock() }
+        guard tracking[idTask] == nil else { return }
+        tracking[idTask] = Task.detached { [self] in
+            do {
+                for try await event in poller.track(businessTaskID: idTask, submittedAt: submittedAt) {
+                    if case let .update(info) = event, let recordID {
+                        record { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) }
+                    }
+                    inbox.post(.poll(recordID: recordID, idTask: idTask, event))
+                }
+                inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: nil))
+            } catch {
+                let apiError = error as? APIError ?? .transport(String(describing: error))
+                // The service said no (the task is unknown, keys revoked): the row is
+                // marked failed. Network trouble leaves it open, to resume later.
+                if let recordID, apiError != .cancelled, !apiError.isTransient {
+                    record { store throws(HistoryError) in
+                        try store.recordTrackingFailed(id: recordID, error: "Following the task stopped: \(apiError.message)")
+                    }
+                }
+                inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: apiError))
+            }
+            stopTracking(idTask, cancel: false)
+        }
+    }
+
+    private func stopTracking(_ idTask: String, cancel: Bool = true) {
+        lock.lock()
+        let task = tracking.removeValue(forKey: idTask)
+        lock.unlock()
+        if cancel { task?.cancel() }
+    }
+
+    /// At start: follow again every task an earlier zqt left running. A row
+    /// still "sending" is only taken up once it is older than any send can
+    /// take; until then another zqt may be sending it right now.
+    func resumeUnfinished(now: Date = Date()) {
+        guard let store else { return }
+        let unfinished: [HistoryRecord]
+        do {
+            unfinished = try store.unfinished()
+        } catch {
+            inbox.post(.historyFailed(error.message))
+            return
+        }
+        for row in unfinished {
+            if row.baseURL != configuration.baseURL {
+                if row.profile == "sandbox" { closeIfSandboxGone(row) }
+                continue  // another service's task: followed when zqt next talks to it
+            }
+            if row.state == .sending, now.timeIntervalSince(row.createdAt) < configuration.timeout * 2 + 10 { continue }
+            track(recordID: row.id, idTask: row.idTask, submittedAt: row.submittedAt ?? row.createdAt)
+        }
+    }
+
+    /// An in-process sandbox's tasks end with its process. When nothing
+    /// answers at its address any more, its unfinished rows are closed with
+    /// that reason instead of staying "running" for ever.
+    private func closeIfSandboxGone(_ row: HistoryRecord) {
+        Task.detached { [self] in
+            do throws(APIError) {
+                _ = try await HTTPClient(timeout: 2).send("GET", row.baseURL + "/sandbox")
+            } catch {
+                guard case .connectionRefused = error else { return }
+                record { store throws(HistoryError) in
+                    try store.recordTrackingFailed(id: row.id, error: "The sandbox that ran this task has stopped (it lives only as long as its zqt)")
+                }
+            }
+        }
+    }
+
+    private func queryNow(_ row: HistoryRecord) {
+        Task.detached { [self] in
+            do throws(APIError) {
+                let info = try await api.queryTask(businessTaskID: row.idTask,
+                                                   version: QueryVersion.forTask(submittedAt: row.submittedAt ?? row.createdAt))
+                record { store throws(HistoryError) in try store.recordTaskInfo(id: row.id, info: info) }
+                if !info.phase.isTerminal {
+                    track(recordID: row.id, idTask: row.idTask, submittedAt: row.submittedAt ?? row.createdAt)
+                }
+                inbox.post(.entryQueried(idTask: row.idTask, .success(info)))
+            } catch {
+                if row.state.isUnfinished, !error.isTransient, error != .cancelled {
+                    record { store throws(HistoryError) in
+                        try store.recordTrackingFailed(id: row.id, error: "The service does not know this task: \(error.message)")
+                    }
+                }
+                inbox.post(.entryQueried(idTask: row.idTask, .failure(error)))
+            }
+        }
+    }
+
+    // MARK: Saving result images
+
+    /// Downloads every result into `folder` (wire rule 10: the service's URLs
+    /// expire) and notes each local copy in the row.
+    private func saveImages(_ row: HistoryRecord, into folder: String) {
+        Task.detached { [self] in
+            var saved = 0
+            var failures: [String] = []
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                inbox.post(.imagesSaved(idTask: row.idTask, folder: folder, saved: 0,
+                                        failures: ["cannot create \(folder): \(error)"]))
+                return
+            }
+            for result in row.results {
+                do throws(APIError) {
+                    let bytes = try await api.download(result.imageURL)
+                    let path = folder + "/" + ImageFile.name(position: result.position, bytes: bytes)
+                    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                        failures.append("cannot write \(path)")
+                        continue
+                    }
+                    record { store throws(HistoryError) in try store.recordLocalCopy(id: row.id, position: result.position, path: path) }
+                    saved += 1
+                } catch {
+                    failures.append("image \(result.position + 1): \(error.message)")
+                }
+            }
+            inbox.post(.imagesSaved(idTask: row.idTask, folder: folder, saved: saved, failures: failures))
         }
     }
 
@@ -119,5 +289,19 @@ final class EffectRunner: @unchecked Sendable {
         lock.lock()
         tracking.values.forEach { $0.cancel() }
         lock.unlock()
+    }
+}
+
+/// File names for saved result images: the position, and the type the bytes say.
+enum ImageFile {
+    static func name(position: Int, bytes: [UInt8]) -> String {
+        "\(position + 1).\(fileExtension(bytes))"
+    }
+
+    static func fileExtension(_ bytes: [UInt8]) -> String {
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "png" }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
+        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), bytes[8..<12].elementsEqual("WEBP".utf8) { return "webp" }
+        return "img"
     }
 }

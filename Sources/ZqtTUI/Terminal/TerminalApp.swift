@@ -24,11 +24,18 @@ final class TerminalApp {
     private var terminal: CursesTerminal?
     private var lastGrid: Grid?
     private var signalPipeRead: Int32 = -1
+    /// The draft as last saved, and when the next save is due (issue 4:
+    /// at most about a second of typing is lost however zqt ends).
+    private var savedDraft: ComposeDraft?
+    private var draftDue: Double?
+    static let draftDelay = 0.5
+    static let tickInterval = 0.12
 
-    init(state: AppState, runner: EffectRunner, inbox: ActionInbox) {
+    init(state: AppState, runner: EffectRunner, inbox: ActionInbox, savedDraft: ComposeDraft? = nil) {
         self.state = state
         self.runner = runner
         self.inbox = inbox
+        self.savedDraft = savedDraft
     }
 
     /// Runs until the user quits or a signal ends it; returns the exit status.
@@ -38,21 +45,30 @@ final class TerminalApp {
         self.terminal = terminal
         cursesActive = true
         defer {
+            saveDraft()
             runner.cancelAll()
             terminal.shutdown()
             cursesActive = false
         }
         state.view.size = terminal.size
         draw()
-        runner.perform(.loadModels)  // after the first frame: not on the start-up path
+        // After the first frame: not on the start-up path.
+        runner.perform(.loadModels)
+        runner.resumeUnfinished()
 
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: signalPipeRead, events: Int16(POLLIN), revents: 0)]
+        var nextTick = monotonicSeconds() + Self.tickInterval
         while !state.quitting {
+            // No timer at all while idle: only the spinner and a pending draft save wake the loop.
             let busy = state.submitting || state.task?.phase == .inProgress
-            let ready = poll(&fds, nfds_t(fds.count), busy ? 120 : -1)
-            if ready == 0 {
+            let now = monotonicSeconds()
+            let wakeAt = [busy ? nextTick : nil, draftDue].compactMap { $0 }.min()
+            let timeout = wakeAt.map { Int32(max(0, ($0 - now) * 1000).rounded(.up)) } ?? -1
+            _ = poll(&fds, nfds_t(fds.count), timeout)
+            if busy, monotonicSeconds() >= nextTick {
+                nextTick = monotonicSeconds() + Self.tickInterval
                 dispatch(.tick)
             }
             if fds[2].revents != 0 {
@@ -64,10 +80,44 @@ final class TerminalApp {
             }
             // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
             handleKeys(terminal.readKeys())
-            for action in inbox.drain() { dispatch(action) }
+            // History answers are posted at once, so they are drawn with the key that asked.
+            while case let actions = inbox.drain(), !actions.isEmpty {
+                for action in actions { dispatch(action) }
+            }
+            noteDraftChanges()
+            if let due = draftDue, monotonicSeconds() >= due { saveDraft() }
             if !state.quitting { draw() }
         }
         return 0
+    }
+
+    // MARK: The draft
+
+    private func noteDraftChanges() {
+        guard runner.store != nil else { return }
+        let current = DraftCodec.draft(of: state)
+        if let savedDraft, savedDraft.requestJSON == current.requestJSON, savedDraft.fieldDrafts == current.fieldDrafts,
+           savedDraft.endpoint == current.endpoint {
+            draftDue = nil
+        } else if draftDue == nil {
+            draftDue = monotonicSeconds() + Self.draftDelay
+        }
+    }
+
+    private func saveDraft() {
+        draftDue = nil
+        guard let store = runner.store else { return }
+        let current = DraftCodec.draft(of: state)
+        if let savedDraft, savedDraft.requestJSON == current.requestJSON, savedDraft.fieldDrafts == current.fieldDrafts,
+           savedDraft.endpoint == current.endpoint { return }
+        do {
+            try store.saveDraft(current)
+            savedDraft = current
+        } catch {
+            // Said once per failure; the form itself is untouched.
+            savedDraft = current
+            if !state.quitting { dispatch(.historyFailed("Draft not saved: \(error.message)")) }
+        }
     }
 
     private func handleKeys(_ keys: [Key]) {
@@ -105,6 +155,9 @@ final class TerminalApp {
                 openEditor(field, text: text)
             case .quit:
                 break
+            case let .copyToClipboard(text, what):
+                terminal?.copyToClipboard(text)
+                dispatch(.clipboardWritten(what: what, bytes: text.utf8.count))
             default:
                 runner.perform(effect)
             }

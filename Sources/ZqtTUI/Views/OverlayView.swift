@@ -4,13 +4,41 @@
 enum OverlayView {
     static func render(_ overlay: Overlay, state: AppState, into grid: inout Grid) {
         switch overlay {
-        case let .help(scroll): renderHelp(scroll: scroll, into: &grid)
+        case let .help(scroll): renderHelp(state, scroll: scroll, into: &grid)
         case let .picker(picker): renderPicker(picker, into: &grid)
-        case .confirmQuit:
-            let lines = ["You have changes that were not sent.", "", "Quit anyway?  y quit · any other key stays"]
-            let rect = box(width: 52, height: lines.count + 2, in: grid.size)
-            frame(rect, title: "Quit", into: &grid)
+        case let .confirm(question):
+            let (title, lines) = confirmText(question)
+            let rect = box(width: max(52, (lines.map { TextWidth.of($0) }.max() ?? 0) + 4), height: lines.count + 2, in: grid.size)
+            frame(rect, title: title, into: &grid)
             for (i, line) in lines.enumerated() { grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1) }
+        case let .input(prompt):
+            let rect = box(width: 76, height: 5, in: grid.size)
+            frame(rect, title: prompt.title, into: &grid)
+            let inner = rect.maxX - 2
+            // A long path scrolls so the cursor (usually at its end) stays in view.
+            let width = inner - rect.x - 2
+            let characters = prompt.text.characters
+            var start = 0
+            while start < prompt.text.cursor, TextWidth.of(characters[start..<prompt.text.cursor]) > width - 1 { start += 1 }
+            grid.put(String(characters[start...]), x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
+            grid.restyle(Rect(x: rect.x + 2, y: rect.y + 1, width: width, height: 1), style: .editing)
+            grid.cursor = (rect.x + 2 + TextWidth.of(characters[start..<prompt.text.cursor]), rect.y + 1)
+            grid.put("Enter save · Esc cancel · Ctrl-U clear", x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
+        }
+    }
+
+    static func confirmText(_ question: Confirmation) -> (String, [String]) {
+        switch question {
+        case .quit:
+            return ("Quit", ["You have changes that were not sent.", "", "Quit anyway?  y quit · any other key stays"])
+        case let .deleteEntry(_, idTask):
+            return ("Delete", ["Delete \(idTask) from history?",
+                               "Its request, answer and result links go; saved images stay.", "",
+                               "y delete · any other key keeps it"])
+        case let .replaceForm(record):
+            return ("Open into the form", ["The form has changes that were not sent.",
+                                           "Replace them with \(record.idTask)?", "",
+                                           "y replace · any other key keeps the form"])
         }
     }
 
@@ -31,29 +59,37 @@ enum OverlayView {
         grid.put(" \(title) ", x: rect.x + 2, y: rect.y, style: .title, limit: rect.maxX - 2)
     }
 
-    /// The help text: every binding, generated from the key table.
-    static var helpLines: [String] {
-        var lines: [String] = []
-        for binding in KeyBindings.table {
+    /// The help text, generated from the key table: the keys that work
+    /// where the user is come first, then the rest by where they work.
+    static func helpLines(_ state: AppState) -> [String] {
+        let here = Set(state.scopes + [.global])
+        func line(_ binding: KeyBinding, scoped: Bool) -> String {
             let keys = binding.keys.map(\.label).joined(separator: " ")
-            lines.append(keys + String(repeating: " ", count: max(1, 22 - keys.count)) + binding.command.title
-                         + (binding.scope == .global ? "" : " (\(binding.scope))"))
+            return keys + String(repeating: " ", count: max(1, 22 - keys.count)) + binding.command.title
+                + (scoped && binding.scope != .global ? " (\(binding.scope))" : "")
         }
+        var lines = ["Here"]
+        lines += KeyBindings.table.filter { here.contains($0.scope) }.map { line($0, scoped: false) }
+        lines += ["", "Elsewhere"]
+        lines += KeyBindings.table.filter { !here.contains($0.scope) }.map { line($0, scoped: true) }
         lines += ["", "While editing text: Enter done · Esc cancel · Ctrl-A/E or Home/End line · Ctrl-←/→ word",
                   "Ctrl-U/K kill to start/end · Ctrl-W delete word · Ctrl-J new line · F4 $EDITOR",
                   "On a slider, typing a number sets it exactly."]
         return lines
     }
 
-    static func renderHelp(scroll: Int, into grid: inout Grid) {
-        let lines = helpLines
-        let rect = box(width: 96, height: lines.count + 2, in: grid.size)
-        frame(rect, title: "Keys · any key closes", into: &grid)
+    static func renderHelp(_ state: AppState, scroll: Int, into grid: inout Grid) {
+        let lines = helpLines(state)
+        let rect = box(width: 100, height: lines.count + 2, in: grid.size)
+        frame(rect, title: "Keys · ↑/↓ scroll · any other key closes", into: &grid)
         let visible = rect.height - 2
         let first = min(scroll, max(0, lines.count - visible))
         for (i, line) in lines.dropFirst(first).prefix(visible).enumerated() {
-            grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1)
+            let heading = line == "Here" || line == "Elsewhere"
+            grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: heading ? .focusedLabel : .overlay, limit: rect.maxX - 1)
         }
+        if first > 0 { grid.put("↑", x: rect.maxX - 2, y: rect.y, style: .border) }
+        if first + visible < lines.count { grid.put("↓", x: rect.maxX - 2, y: rect.maxY - 1, style: .border) }
     }
 
     static func renderPicker(_ picker: PickerState, into grid: inout Grid) {

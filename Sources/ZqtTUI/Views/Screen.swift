@@ -13,7 +13,9 @@ enum Screen {
         }
         let regions = Layout.regions(for: size, showPreview: state.view.showPreviewWhenNarrow)
         renderTitle(state, regions: regions, into: &grid)
-        if let preview = regions.preview {
+        if state.screen == .history {
+            HistoryView.render(state, into: &grid, rect: Rect(x: 0, y: 1, width: size.width, height: size.height - 3))
+        } else if let preview = regions.preview {
             if !regions.isNarrow {
                 for y in preview.y..<preview.maxY { grid.put("│", x: preview.x - 1, y: y, style: .border) }
                 FormView.render(state, into: &grid, rect: regions.form)
@@ -47,9 +49,12 @@ enum Screen {
         let rect = regions.title
         grid.fill(rect, style: .title)
         var x = grid.put(" zqt ", x: 0, y: rect.y, style: .title)
-        x = grid.put("· \(state.endpoint.title) → \(state.connection.baseURL)", x: x, y: rect.y, style: .title, limit: rect.maxX)
+        let what = state.screen == .history ? "history" : state.endpoint.title
+        x = grid.put("· \(what) → \(state.connection.baseURL)", x: x, y: rect.y, style: .title, limit: rect.maxX)
         var right = ""
-        if regions.isNarrow { right += state.view.showPreviewWhenNarrow ? " [JSON · F3 form] " : " [form · F3 JSON] " }
+        if regions.isNarrow, state.screen == .compose {
+            right += state.view.showPreviewWhenNarrow ? " [JSON · F3 form] " : " [form · F3 JSON] "
+        }
         if state.connection.isSandbox {
             let mark = " SANDBOX "
             let markX = rect.maxX - TextWidth.of(mark)
@@ -71,7 +76,7 @@ enum Screen {
         if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
             grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
-        } else {
+        } else if state.screen == .compose {
             let problems = state.problems.count + state.drafts.count
             let text = problems == 0 ? "Ready to send: F5" : "\(problems) field\(problems == 1 ? "" : "s") to fix before sending"
             grid.put(text, x: x, y: rect.y, style: .dim, limit: rect.maxX)
@@ -83,13 +88,18 @@ enum Screen {
             return [("Enter", "done"), ("Esc", "cancel"), ("Ctrl-U/K/W", "kill"), ("Ctrl-←/→", "word"),
                     ("F4", "$EDITOR"), ("Ctrl-J", "new line"), ("F5", "send")]
         }
+        if state.screen == .history, state.history.filterFocused, state.history.mode == .list {
+            return [("type", "to filter"), ("↑/↓", "select"), ("Enter", "to the list"), ("Esc", "clear"), ("F2", "form")]
+        }
         var seen = Set<Command>()
         var hints: [(String, String)] = []
         let scopes = state.scopes + [.global]
         for scope in scopes {
             for binding in KeyBindings.table where binding.scope == scope && binding.inFooter && !seen.contains(binding.command) {
                 seen.insert(binding.command)
-                hints.append((binding.keys[0].label, binding.command.footerWord))
+                // F2 leads back to the form from the history.
+                let word = binding.command == .history && state.screen == .history ? "form" : binding.command.footerWord
+                hints.append((binding.keys[0].label, word))
             }
         }
         return hints

@@ -1,0 +1,369 @@
+// The history screen's half of the reducer (issue 4): moving through the
+// rows, filtering as you type, opening an entry, and the actions on one
+// submission (edit, send again, query, delete, copy, save images, compare).
+
+import Model
+
+extension Reducer {
+    // MARK: Opening and leaving
+
+    static func toggleHistory(_ state: inout AppState) -> [Effect] {
+        if state.screen == .history {
+            state.screen = .compose
+            state.needsFullRedraw = false
+            return []
+        }
+        state.screen = .history
+        state.history.mode = .list
+        state.history.comparison = nil
+        if state.historyProblem != nil { return [] }
+        return [reloadHistory(state)]
+    }
+
+    /// The rows shown, read again (after a filter change, a poll update, a send).
+    static func reloadHistory(_ state: AppState) -> Effect {
+        .loadHistory(filter: state.history.filter.text, before: nil,
+                     limit: max(HistoryViewState.pageSize, state.history.rows.count))
+    }
+
+    /// Reloads the list, and the open entry, when the history is on screen.
+    static func refreshHistoryIfShown(_ state: AppState, changed recordID: Int?) -> [Effect] {
+        guard state.screen == .history, state.historyProblem == nil else { return [] }
+        var effects = [reloadHistory(state)]
+        if state.history.mode == .detail, let id = state.history.detail?.id, recordID == nil || recordID == id {
+            effects.append(.loadEntries([id], .refreshDetail))
+        }
+        return effects
+    }
+
+    /// Rows of the list on screen (title, filter line, column heads, status, footer aside).
+    static func historyListHeight(_ state: AppState) -> Int { max(1, state.view.size.height - 5) }
+    /// Rows of an open entry or comparison on screen.
+    static func historyBodyHeight(_ state: AppState) -> Int { max(1, state.view.size.height - 4) }
+
+    // MARK: Commands
+
+    static func runHistory(_ state: inout AppState, _ command: Command) -> [Effect] {
+        switch command {
+        case .filterHistory:
+            state.history.filterFocused = true
+        case .selectNext: return moveInHistory(&state, by: 1)
+        case .selectPrevious: return moveInHistory(&state, by: -1)
+        case .selectPageDown: return moveInHistory(&state, by: pageStep(state))
+        case .selectPageUp: return moveInHistory(&state, by: -pageStep(state))
+        case .selectFirst: return moveInHistory(&state, by: -Int.max / 2)
+        case .selectLast: return moveInHistory(&state, by: Int.max / 2)
+        case .openEntry:
+            if let id = state.history.selectedRow?.id { return [.loadEntries([id], .show)] }
+        case .closeView:
+            switch state.history.mode {
+            case .compare: state.history.mode = state.history.detail == nil ? .list : .detail
+            case .detail: state.history.mode = .list
+            case .list:
+                if !state.history.filter.text.isEmpty {
+                    state.history.filter = TextBuffer("")
+                    state.history.selected = 0
+                    state.history.scroll = 0
+                    return [reloadHistory(state)]
+                }
+                state.screen = .compose
+            }
+        case .editInForm: return loadCurrent(state, .editInForm)
+        case .resend: return loadCurrent(state, .resend)
+        case .copyRequest: return loadCurrent(state, .copyRequest)
+        case .copyResultURLs: return loadCurrent(state, .copyResultURLs)
+        case .saveImages: return loadCurrent(state, .saveImages)
+        case .compareWithForm: return loadCurrent(state, .compareWithForm)
+        case .queryNow: return loadCurrent(state, .queryNow)
+        case .deleteEntry:
+            guard let id = state.history.currentID else { return [] }
+            let idTask = state.history.detail?.id == id ? state.history.detail!.idTask
+                : state.history.rows.first { $0.id == id }?.idTask ?? "#\(id)"
+            state.view.overlay = .confirm(.deleteEntry(id: id, idTask: idTask))
+        case .markEntry:
+            guard let id = state.history.currentID, let row = state.history.rows.first(where: { $0.id == id }) else { return [] }
+            if state.history.marked?.id == id {
+                state.history.marked = nil
+                state.status = StatusMessage(text: "Unmarked \(row.idTask)", kind: .info)
+            } else {
+                state.history.marked = row
+                state.status = StatusMessage(text: "Marked \(row.idTask): C on another entry compares the two", kind: .info)
+            }
+        case .compareWithMarked:
+            guard let id = state.history.currentID else { return [] }
+            guard let marked = state.history.marked else {
+                state.status = StatusMessage(text: "Mark an entry with m first, then C on another compares them", kind: .error)
+                return []
+            }
+            guard marked.id != id else {
+                state.status = StatusMessage(text: "That is the marked entry: choose another one to compare with it", kind: .error)
+                return []
+            }
+            return [.loadEntries([marked.id, id], .compareRows)]
+        default:
+            break
+        }
+        return []
+    }
+
+    private static func pageStep(_ state: AppState) -> Int {
+        max(1, (state.history.mode == .list ? historyListHeight(state) : historyBodyHeight(state)) - 1)
+    }
+
+    /// Actions work on the whole record, read fresh from the store (another
+    /// zqt may have changed it since the list was drawn).
+    private static func loadCurrent(_ state: AppState, _ purpose: EntryPurpose) -> [Effect] {
+        guard let id = state.history.currentID else { return [] }
+        return [.loadEntries([id], purpose)]
+    }
+
+    static func queryNow(_ state: inout AppState, _ record: HistoryRecord) -> [Effect] {
+        if record.state == .sendFailed {
+            state.status = StatusMessage(text: "\(record.idTask) was never accepted (the send failed): r sends it again", kind: .error)
+            return []
+        }
+        state.status = StatusMessage(text: "Asking the service about \(record.idTask)…", kind: .info)
+        return [.queryNow(record)]
+    }
+
+    /// Moves the selection (list) or scrolls (entry, comparison); near the
+    /// end of the rows loaded, the next page is asked for.
+    static func moveInHistory(_ state: inout AppState, by delta: Int) -> [Effect] {
+        // Scrolling stops where the last screenful shows (the views draw the same lines).
+        let width = state.view.size.width - 2
+        let height = historyBodyHeight(state)
+        func scrolled(_ current: Int, lines: Int) -> Int {
+            min(max(0, lines - height), max(0, current.addingReportingOverflow(delta).partialValue))
+        }
+        switch state.history.mode {
+        case .detail:
+            guard let record = state.history.detail else { return [] }
+            state.history.detailScroll = scrolled(state.history.detailScroll,
+                                                  lines: HistoryEntryView.detailLines(record, width: width).count)
+            return []
+        case .compare:
+            guard var comparison = state.history.comparison else { return [] }
+            comparison.scroll = scrolled(comparison.scroll,
+                                         lines: HistoryEntryView.comparisonLines(comparison.changes, width: width).count)
+            state.history.comparison = comparison
+            return []
+        case .list:
+            return select(&state, state.history.selected.addingReportingOverflow(delta).partialValue)
+        }
+    }
+
+    static func select(_ state: inout AppState, _ index: Int) -> [Effect] {
+        let rows = state.history.rows
+        guard !rows.isEmpty else { return [] }
+        state.history.selected = min(max(0, index), rows.count - 1)
+        keepSelectionVisible(&state)
+        if state.history.hasMore, state.history.selected >= rows.count - historyListHeight(state), let last = rows.last {
+            state.history.hasMore = false  // one request at a time
+            return [.loadHistory(filter: state.history.filter.text, before: last.id, limit: HistoryViewState.pageSize)]
+        }
+        return []
+    }
+
+    static func keepSelectionVisible(_ state: inout AppState) {
+        let height = historyListHeight(state)
+        if state.history.selected < state.history.scroll { state.history.scroll = state.history.selected }
+        if state.history.selected >= state.history.scroll + height { state.history.scroll = state.history.selected - height + 1 }
+        state.history.scroll = max(0, min(state.history.scroll, max(0, state.history.rows.count - height)))
+    }
+
+    // MARK: The filter
+
+    /// Keys while the filter has the focus: text edits it, arrows move the
+    /// selection, Enter keeps the filter and goes to the list, Esc clears it.
+    static func handleFilterKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        var filter = state.history.filter
+        switch key {
+        case .enter, .tab:
+            state.history.filterFocused = false
+            return []
+        case .escape:
+            state.history.filterFocused = false
+            guard !filter.text.isEmpty else { return [] }
+            filter = TextBuffer("")
+        case .down, .ctrl("n"): return select(&state, state.history.selected + 1)
+        case .up, .ctrl("p"): return select(&state, state.history.selected - 1)
+        case .pageDown: return select(&state, state.history.selected + pageStep(state))
+        case .pageUp: return select(&state, state.history.selected - pageStep(state))
+        case let .char(c): filter.insert(String(c))
+        case .backspace, .ctrl("h"): filter.backspace()
+        case .delete, .ctrl("d"): filter.deleteForward()
+        case .left, .ctrl("b"): filter.moveLeft()
+        case .right, .ctrl("f"): filter.moveRight()
+        case .home, .ctrl("a"): filter.moveToStart()
+        case .end, .ctrl("e"): filter.moveToEnd()
+        case .ctrl("u"): filter.killToLineStart()
+        case .ctrl("k"): filter.killToLineEnd()
+        case .ctrl("w"): filter.deleteWordBackward()
+        default: return []
+        }
+        return setFilter(&state, filter)
+    }
+
+    static func setFilter(_ state: inout AppState, _ filter: TextBuffer) -> [Effect] {
+        let changed = filter.text != state.history.filter.text
+        state.history.filter = filter
+        guard changed else { return [] }
+        state.history.selected = 0
+        state.history.scroll = 0
+        return [.loadHistory(filter: filter.text, before: nil, limit: HistoryViewState.pageSize)]
+    }
+
+    // MARK: Answers from the store and the service
+
+    static func reduceHistory(_ state: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case let .historyLoaded(page):
+            // An answer to an older filter is dropped: typing outran it.
+            guard page.filter == state.history.filter.text else { return [] }
+            let selectedID = state.history.pendingSelection ?? state.history.selectedRow?.id
+            state.history.pendingSelection = nil
+            if page.appending {
+                let known = Set(state.history.rows.map(\.id))
+                state.history.rows += page.rows.filter { !known.contains($0.id) }
+            } else {
+                state.history.rows = page.rows
+            }
+            if let count = page.matchCount {
+                state.history.matchCount = count
+                state.history.countCapped = page.countCapped
+            }
+            state.history.hasMore = page.hasMore
+            state.history.loaded = true
+            if !page.appending {
+                state.history.selected = selectedID.flatMap { id in state.history.rows.firstIndex { $0.id == id } }
+                    ?? min(state.history.selected, max(0, state.history.rows.count - 1))
+            }
+            keepSelectionVisible(&state)
+            return []
+
+        case let .entriesLoaded(records, purpose):
+            return entriesLoaded(&state, records, purpose)
+
+        case let .historyFailed(message):
+            state.status = StatusMessage(text: message, kind: .error)
+            return []
+
+        case let .entryDeleted(id, idTask):
+            state.status = StatusMessage(text: "Deleted \(idTask) from history", kind: .info)
+            if state.history.detail?.id == id {
+                state.history.detail = nil
+                state.history.mode = .list
+            }
+            if state.history.marked?.id == id { state.history.marked = nil }
+            state.history.rows.removeAll { $0.id == id }
+            state.history.selected = min(state.history.selected, max(0, state.history.rows.count - 1))
+            return refreshHistoryIfShown(state, changed: id)
+
+        case let .entryQueried(idTask, result):
+            switch result {
+            case let .success(info):
+                let percent = info.progress.map { " \(Int(($0 * 100).rounded()))%" } ?? ""
+                let images = info.phase == .succeeded ? " · \(info.results.count) image\(info.results.count == 1 ? "" : "s")" : ""
+                state.status = StatusMessage(text: "Task \(idTask): \(info.desc.isEmpty ? "status \(info.status)" : info.desc)\(percent)\(images)",
+                                             kind: info.phase == .failed ? .error : (info.phase == .succeeded ? .success : .info))
+            case let .failure(error):
+                state.status = StatusMessage(text: "Query for \(idTask) failed: \(error.message)", kind: .error)
+            }
+            return refreshHistoryIfShown(state, changed: nil)
+
+        case let .imagesSaved(idTask, folder, saved, failures):
+            if failures.isEmpty {
+                state.status = StatusMessage(text: "Saved \(saved) image\(saved == 1 ? "" : "s") of \(idTask) to \(folder)", kind: .success)
+            } else {
+                state.status = StatusMessage(text: "Saved \(saved) of \(saved + failures.count) images to \(folder); \(failures[0])", kind: .error)
+            }
+            return refreshHistoryIfShown(state, changed: nil)
+
+        default:
+            return []
+        }
+    }
+
+    static func entriesLoaded(_ state: inout AppState, _ records: [HistoryRecord], _ purpose: EntryPurpose) -> [Effect] {
+        guard let record = records.last else {
+            state.status = StatusMessage(text: "That entry is no longer in the history (deleted elsewhere?)", kind: .error)
+            return refreshHistoryIfShown(state, changed: nil)
+        }
+        switch purpose {
+        case .show:
+            state.history.detail = record
+            state.history.detailScroll = 0
+            state.history.mode = .detail
+        case .refreshDetail:
+            if state.history.detail?.id == record.id { state.history.detail = record }
+        case .queryNow:
+            return queryNow(&state, record)
+        case .editInForm:
+            if state.hasUnsentEdits {
+                state.view.overlay = .confirm(.replaceForm(record))
+                return []
+            }
+            openInForm(&state, record)
+        case .resend:
+            var request = record.request
+            request.idTask = TaskIDGenerator.shared.next()
+            let problems = RequestValidator.validate(request, for: record.endpoint)
+            if let first = problems.first {
+                state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message) · e opens it in the form to fix", kind: .error)
+                return []
+            }
+            return send(&state, request, record.endpoint, note: "Sending \(record.idTask) again as \(request.idTask)…")
+        case .copyRequest:
+            return [.copyToClipboard(record.requestJSON, what: "the request JSON of \(record.idTask)")]
+        case .copyResultURLs:
+            let urls = record.results.map(\.imageURL).filter { !$0.isEmpty }
+            guard !urls.isEmpty else {
+                state.status = StatusMessage(text: "\(record.idTask) has no result URLs (\(record.state.title))", kind: .error)
+                return []
+            }
+            return [.copyToClipboard(urls.joined(separator: "\n"), what: urls.count == 1 ? "the result URL" : "\(urls.count) result URLs")]
+        case .saveImages:
+            guard !record.results.isEmpty else {
+                state.status = StatusMessage(text: "\(record.idTask) has no result images to save (\(record.state.title))", kind: .error)
+                return []
+            }
+            let folder = state.connection.dataFolder + "/images/" + record.idTask
+            state.view.overlay = .input(InputPrompt(purpose: .saveImages(record), title: "Save \(record.results.count) image\(record.results.count == 1 ? "" : "s") into folder",
+                                                    text: TextBuffer(folder)))
+        case .compareWithForm:
+            state.history.comparison = ComparisonState(
+                title: "\(record.idTask) → the form now",
+                changes: RequestDiff.changes(from: wireValue(record), to: state.request.jsonValue))
+            state.history.mode = .compare
+        case .compareRows:
+            guard records.count == 2 else { return [] }
+            state.history.comparison = ComparisonState(
+                title: "\(records[0].idTask) → \(records[1].idTask)",
+                changes: RequestDiff.changes(from: wireValue(records[0]), to: wireValue(records[1])))
+            state.history.mode = .compare
+        }
+        return []
+    }
+
+    /// The stored request as sent, for comparing.
+    static func wireValue(_ record: HistoryRecord) -> JSONValue {
+        (try? JSONParser.parse(record.requestJSON)) ?? .object([])
+    }
+
+    /// A past request in the compose form, with a fresh id_task (wire rule 8).
+    static func openInForm(_ state: inout AppState, _ record: HistoryRecord) {
+        var request = record.request
+        let old = request.idTask
+        request.idTask = TaskIDGenerator.shared.next()
+        state.request = request
+        state.endpoint = record.endpoint
+        state.drafts = [:]
+        state.view.openUnit = nil
+        state.view.editing = nil
+        state.view.focus = .prompt
+        state.view.previewOffset = 0
+        state.view.showProblems = false
+        state.screen = .compose
+        state.status = StatusMessage(text: "Opened \(old) from history with a new id_task: edit, then F5 sends it", kind: .info)
+    }
+}

@@ -1,0 +1,73 @@
+// The history screen's state (issue 4): the filter, the page of rows it
+// matched, the selection, and the entry, comparison or folder prompt on
+// top of it. Rows come from the store through effects; nothing here
+// touches the database.
+
+import Model
+
+/// What loading one or more entries is for: the reducer decides what to do
+/// with the records when they arrive.
+enum EntryPurpose: Equatable, Sendable {
+    case show
+    case refreshDetail
+    case queryNow
+    case editInForm
+    case resend
+    case copyRequest
+    case copyResultURLs
+    case saveImages
+    case compareWithForm
+    case compareRows
+}
+
+/// A page of rows as the store answered a filter.
+struct HistoryPage: Equatable, Sendable {
+    let filter: String
+    let rows: [HistorySummary]
+    /// Rows matching the filter, counted up to a cap; nil for a next page (unchanged).
+    let matchCount: Int?
+    let countCapped: Bool
+    /// More rows follow (the page was full).
+    let hasMore: Bool
+    /// Appends to the rows shown (the next page) rather than replacing them.
+    let appending: Bool
+}
+
+/// Two requests side by side, field by field.
+struct ComparisonState: Equatable, Sendable {
+    let title: String
+    let changes: [RequestDiff.Change]
+    var scroll = 0
+}
+
+struct HistoryViewState: Equatable, Sendable {
+    enum Mode: Equatable, Sendable { case list, detail, compare }
+
+    var mode: Mode = .list
+    var filter = TextBuffer("")
+    /// Typing goes to the filter.
+    var filterFocused = false
+    var rows: [HistorySummary] = []
+    var matchCount = 0
+    var countCapped = false
+    var hasMore = false
+    var loaded = false
+    var selected = 0
+    /// The first row on screen.
+    var scroll = 0
+    var detail: HistoryRecord?
+    var detailScroll = 0
+    var comparison: ComparisonState?
+    /// The row picked with `m`, to compare another with.
+    var marked: HistorySummary?
+    /// The row to select when the list next loads (a submission just made).
+    var pendingSelection: Int?
+
+    /// Rows asked for at a time; more load as the selection nears the end.
+    static let pageSize = 200
+
+    var selectedRow: HistorySummary? { rows.indices.contains(selected) ? rows[selected] : nil }
+
+    /// The entry actions apply to: the one open, else the selected row.
+    var currentID: Int? { mode == .list ? selectedRow?.id : (detail?.id ?? selectedRow?.id) }
+}

@@ -1,0 +1,187 @@
+// One submission in full (issue 4): its state and timings, its results
+// with URL, seed and moderation, any error, then the request exactly as
+// sent, the service's answer and the last task query as coloured JSON.
+// Also the field-by-field comparison of two requests.
+
+import Model
+
+/// A line of text in pieces, each with its own style.
+struct StyledLine: Equatable {
+    var spans: [(text: String, style: Style)]
+
+    init(_ spans: [(String, Style)]) { self.spans = spans.map { (text: $0.0, style: $0.1) } }
+    init(_ text: String, _ style: Style = .normal) { self.init([(text, style)]) }
+
+    static func == (lhs: StyledLine, rhs: StyledLine) -> Bool {
+        lhs.spans.count == rhs.spans.count && zip(lhs.spans, rhs.spans).allSatisfy { $0.text == $1.text && $0.style == $1.style }
+    }
+
+    /// Cut into rows of at most `width` cells; rows after the first start
+    /// with `indent` spaces.
+    func wrapped(width: Int, indent: Int) -> [StyledLine] {
+        var rows: [StyledLine] = []
+        var current: [(String, Style)] = []
+        var used = 0
+        for span in spans {
+            var piece = ""
+            for character in span.text {
+                let w = TextWidth.of(character)
+                if used + w > width, used > indent {
+                    current.append((piece, span.style))
+                    rows.append(StyledLine(current))
+                    current = [(String(repeating: " ", count: indent), .normal)]
+                    used = indent
+                    piece = ""
+                }
+                piece.append(character)
+                used += w
+            }
+            current.append((piece, span.style))
+        }
+        rows.append(StyledLine(current))
+        return rows
+    }
+}
+
+enum HistoryEntryView {
+    static func renderDetail(_ state: AppState, into grid: inout Grid, rect: Rect) {
+        guard let record = state.history.detail else { return }
+        let header = "\(record.state.glyph) \(record.state.title) · \(record.idTask)"
+        grid.put(" " + header, x: rect.x, y: rect.y, style: .focusedLabel, limit: rect.maxX)
+        let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 1)
+        let lines = detailLines(record, width: body.width)
+        renderScrolled(lines, scroll: state.history.detailScroll, into: &grid, rect: body)
+    }
+
+    static func renderComparison(_ state: AppState, into grid: inout Grid, rect: Rect) {
+        guard let comparison = state.history.comparison else { return }
+        grid.put(" Compare " + comparison.title, x: rect.x, y: rect.y, style: .focusedLabel, limit: rect.maxX)
+        let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 1)
+        renderScrolled(comparisonLines(comparison.changes, width: body.width), scroll: comparison.scroll, into: &grid, rect: body)
+    }
+
+    /// Draws lines from `scroll` on (held so the last screenful stays full), with scroll marks.
+    static func renderScrolled(_ lines: [StyledLine], scroll: Int, into grid: inout Grid, rect: Rect) {
+        let first = min(scroll, max(0, lines.count - rect.height))
+        for (offset, line) in lines.dropFirst(first).prefix(rect.height).enumerated() {
+            var x = rect.x
+            for span in line.spans { x = grid.put(span.text, x: x, y: rect.y + offset, style: span.style, limit: rect.maxX) }
+        }
+        if first > 0 { grid.put("↑", x: rect.maxX, y: rect.y, style: .dim) }
+        if first + rect.height < lines.count { grid.put("↓", x: rect.maxX, y: rect.maxY - 1, style: .dim) }
+    }
+
+    // MARK: The entry
+
+    static func detailLines(_ record: HistoryRecord, width: Int) -> [StyledLine] {
+        var lines: [StyledLine] = []
+        func field(_ label: String, _ value: String, _ style: Style = .value) {
+            let padded = label + String(repeating: " ", count: max(1, 14 - label.count))
+            let wrapped = HistoryView.wrapWords(value, width: max(10, width - 14))
+            for (index, part) in (wrapped.isEmpty ? [""] : wrapped).enumerated() {
+                lines.append(StyledLine([(index == 0 ? padded : String(repeating: " ", count: 14), .label), (part, style)]))
+            }
+        }
+        func section(_ title: String) {
+            lines.append(StyledLine(""))
+            let text = "── \(title) "
+            lines.append(StyledLine(text + String(repeating: "─", count: max(0, width - TextWidth.of(text))), .border))
+        }
+
+        field("Endpoint", "\(record.endpoint.title) → \(record.baseURL) (\(record.profile))")
+        field("id_task", record.idTask)
+        if let service = record.serviceTaskID, service != record.idTask { field("Service task", service) }
+        var status = record.state.title
+        if let code = record.taskStatus { status += " · status \(code)" }
+        if let desc = record.taskDesc, !desc.isEmpty { status += " · \(desc)" }
+        if record.state == .running, let progress = record.progress { status += " · \(Int((progress * 100).rounded()))%" }
+        field("State", status, record.state.isFailure ? .statusError : (record.state == .succeeded ? .statusOK : .value))
+        if let http = record.httpStatus { field("HTTP", String(http)) }
+        field("Created", CivilTime.local(record.createdAt).dateAndSecond)
+        if let submitted = record.submittedAt { field("Accepted", "+" + seconds(submitted.timeIntervalSince(record.createdAt))) }
+        if let finished = record.finishedAt { field("Finished", "+" + seconds(finished.timeIntervalSince(record.createdAt))) }
+        if let error = record.error { field("Error", error, .statusError) }
+
+        section("Results (\(record.results.count))")
+        if record.results.isEmpty {
+            lines.append(StyledLine(record.state.isUnfinished ? "none yet: u queries the task now" : "none", .dim))
+        }
+        for result in record.results {
+            var about = "seed \(result.seed.map(String.init) ?? "?")"
+            if let status = result.imageStatus { about += status == 1 ? " · ok" : " · image_status \(status)" }
+            if let passed = result.auditPassed {
+                about += passed ? " · audit passed" : " · audit flagged" + (result.auditLabels.isEmpty ? "" : ": " + result.auditLabels.joined(separator: ", "))
+            }
+            lines.append(StyledLine([("\(result.position + 1). ", .label), (about, result.auditPassed == false ? .statusError : .value)]))
+            for part in chunks(result.imageURL, width: width - 3) { lines.append(StyledLine([("   ", .normal), (part, .jsonString)])) }
+            if let path = result.localPath { lines.append(StyledLine([("   saved ", .dim), (path, .value)])) }
+        }
+        if !record.results.isEmpty {
+            lines.append(StyledLine("Result URLs expire (signed links): s saves the images, Y copies the URLs.", .dim))
+        }
+
+        section("Request · exactly what was sent")
+        lines += json(record.requestJSON, width: width)
+        section("Response to the submit")
+        lines += record.responseJSON.map { json($0, width: width) } ?? [StyledLine("no answer", .dim)]
+        if let query = record.lastQueryJSON {
+            section("Last task query")
+            lines += json(query, width: width)
+        }
+        return lines
+    }
+
+    /// JSON text, re-indented when it parses, coloured and wrapped like the preview.
+    static func json(_ text: String, width: Int) -> [StyledLine] {
+        let pretty = (try? JSONParser.parse(text)).map { JSONWriter.pretty($0) } ?? text
+        var lines: [StyledLine] = []
+        for (index, line) in pretty.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(line)
+            for row in PreviewView.wrap(line, styles: PreviewView.syntaxStyles(line), width: width, jsonLine: index) {
+                lines.append(StyledLine(zip(row.characters, row.styles).map { (String($0), $1) }))
+            }
+        }
+        return lines
+    }
+
+    static func seconds(_ interval: Double) -> String {
+        if interval < 1 { return "\(Int((interval * 1000).rounded())) ms" }
+        if interval < 60 { return JSONWriter.formatNumber((interval * 10).rounded() / 10) + " s" }
+        return "\(Int(interval) / 60) min \(Int(interval) % 60) s"
+    }
+
+    /// A long string in pieces of at most `width` cells (URLs have no spaces to wrap at).
+    static func chunks(_ text: String, width: Int) -> [String] {
+        var pieces: [String] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let piece = TextWidth.prefix(rest, fitting: max(1, width))
+            pieces.append(piece.isEmpty ? String(rest.prefix(1)) : piece)
+            rest = rest.dropFirst(max(1, piece.count))
+        }
+        return pieces.isEmpty ? [""] : pieces
+    }
+
+    // MARK: The comparison
+
+    static func comparisonLines(_ changes: [RequestDiff.Change], width: Int) -> [StyledLine] {
+        guard !changes.isEmpty else {
+            return [StyledLine("The two requests are the same (id_task aside, which always differs).", .statusOK)]
+        }
+        var lines = [StyledLine("\(changes.count) field\(changes.count == 1 ? "" : "s") differ (id_task aside, which always differs)", .dim),
+                     StyledLine("")]
+        for change in changes {
+            switch change {
+            case let .changed(path, from, to):
+                lines.append(StyledLine([("~ ", .jsonNumber), (path, .jsonKey)]))
+                lines += StyledLine([("    − ", .statusError), (from, .statusError)]).wrapped(width: width, indent: 6)
+                lines += StyledLine([("    + ", .statusOK), (to, .statusOK)]).wrapped(width: width, indent: 6)
+            case let .added(path, value):
+                lines += StyledLine([("+ ", .statusOK), (path, .jsonKey), (" = ", .dim), (value, .statusOK)]).wrapped(width: width, indent: 4)
+            case let .removed(path, value):
+                lines += StyledLine([("− ", .statusError), (path, .jsonKey), (" = ", .dim), (value, .statusError)]).wrapped(width: width, indent: 4)
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,146 @@
+// The history list (issue 4): the filter line, then a row per submission,
+// newest first: when, state (with progress while running), task id, image
+// count, endpoint on wide terminals, and as much of the prompt as fits.
+
+import Model
+
+enum HistoryView {
+    static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
+        if let problem = state.historyProblem {
+            grid.put(" History is not available this session:", x: rect.x, y: rect.y + 1, style: .statusError, limit: rect.maxX)
+            var y = rect.y + 2
+            for line in wrapWords(problem, width: rect.width - 4) where y < rect.maxY {
+                grid.put(line, x: rect.x + 2, y: y, style: .normal, limit: rect.maxX)
+                y += 1
+            }
+            grid.put("F2 goes back to the form; sending still works.", x: rect.x + 2, y: min(rect.maxY - 1, y + 1), style: .dim)
+            return
+        }
+        switch state.history.mode {
+        case .list: renderList(state, into: &grid, rect: rect)
+        case .detail: HistoryEntryView.renderDetail(state, into: &grid, rect: rect)
+        case .compare: HistoryEntryView.renderComparison(state, into: &grid, rect: rect)
+        }
+    }
+
+    static func renderList(_ state: AppState, into grid: inout Grid, rect: Rect) {
+        let history = state.history
+        renderFilterLine(history, into: &grid, y: rect.y, width: rect.width)
+        let columns = Columns(width: rect.width)
+        grid.put(columns.heading, x: rect.x, y: rect.y + 1, style: .dim, limit: rect.maxX)
+        let body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)
+        if history.loaded, history.rows.isEmpty {
+            let message = history.filter.text.isEmpty
+                ? "No submissions yet. F2 goes back to the form; F5 there sends, and the request appears here."
+                : "Nothing matches “\(history.filter.text)”. Esc clears the filter."
+            grid.put(message, x: rect.x + 2, y: body.y + 1, style: .dim, limit: rect.maxX)
+            return
+        }
+        for (offset, row) in history.rows.dropFirst(history.scroll).prefix(body.height).enumerated() {
+            let index = history.scroll + offset
+            let y = body.y + offset
+            let selected = index == history.selected
+            if selected { grid.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: .selection) }
+            columns.render(row, marked: history.marked?.id == row.id, selected: selected, into: &grid, x: rect.x, y: y)
+        }
+        if history.scroll > 0 { grid.put("↑", x: rect.maxX - 1, y: body.y, style: .dim) }
+        if history.scroll + body.height < history.rows.count || history.hasMore {
+            grid.put("↓", x: rect.maxX - 1, y: body.maxY - 1, style: .dim)
+        }
+    }
+
+    static func renderFilterLine(_ history: HistoryViewState, into grid: inout Grid, y: Int, width: Int) {
+        let count: String
+        if !history.loaded {
+            count = ""
+        } else if history.filter.text.isEmpty {
+            count = "\(history.matchCount)\(history.countCapped ? "+" : "") submission\(history.matchCount == 1 ? "" : "s") · newest first"
+        } else {
+            count = history.matchCount == 0 ? "no match"
+                : "\(history.matchCount)\(history.countCapped ? "+" : "") match\(history.matchCount == 1 ? "" : "es")"
+        }
+        let countX = width - TextWidth.of(count) - 1
+        grid.put(count, x: countX, y: y, style: .dim)
+        let x = grid.put(" / ", x: 0, y: y, style: history.filterFocused ? .focusedLabel : .label)
+        let limit = countX - 2
+        if history.filterFocused {
+            let text = history.filter.text
+            grid.put(text, x: x, y: y, style: .editing, limit: limit)
+            grid.restyle(Rect(x: x, y: y, width: max(0, limit - x), height: 1), style: .editing)
+            grid.cursor = (min(limit - 1, x + TextWidth.of(history.filter.characters[..<history.filter.cursor])), y)
+        } else if history.filter.text.isEmpty {
+            grid.put("filter: type / then part of a prompt, a task id, a model or a state", x: x, y: y, style: .dim, limit: limit)
+        } else {
+            grid.put(history.filter.text, x: x, y: y, style: .value, limit: limit)
+        }
+    }
+
+    /// The list's columns for a terminal width: the prompt takes what is left.
+    struct Columns {
+        let showEndpoint: Bool
+        let promptWidth: Int
+        static let when = 16, stateWidth = 5, taskID = 28, images = 4, endpoint = 10
+
+        init(width: Int) {
+            showEndpoint = width >= 120
+            let fixed = 2 + Self.when + 1 + Self.stateWidth + 1 + Self.taskID + 1 + Self.images + 1
+                + (showEndpoint ? Self.endpoint + 1 : 0)
+            promptWidth = max(8, width - fixed - 1)
+        }
+
+        var heading: String {
+            "  " + pad("When", Self.when) + " " + pad("State", Self.stateWidth) + " " + pad("Task id", Self.taskID) + " "
+                + pad("Imgs", Self.images) + " " + (showEndpoint ? pad("Endpoint", Self.endpoint) + " " : "") + "Prompt"
+        }
+
+        func render(_ row: HistorySummary, marked: Bool, selected: Bool, into grid: inout Grid, x: Int, y: Int) {
+            func style(_ normal: Style) -> Style { selected ? .selection : normal }
+            var column = x
+            grid.put(selected ? "▸" : (marked ? "◆" : " "), x: column, y: y, style: style(marked ? .jsonNumber : .focusedLabel))
+            if marked, selected { grid.put("◆", x: column + 1, y: y, style: .selection) }
+            column += 2
+            grid.put(CivilTime.local(row.createdAt).dateAndMinute, x: column, y: y, style: style(.dim))
+            column += Self.when + 1
+            var stateText = row.state.glyph
+            if row.state == .running, let progress = row.progress { stateText += " \(Int((progress * 100).rounded()))%" }
+            let stateStyle: Style = row.state == .succeeded ? .statusOK : (row.state.isFailure ? .statusError : .value)
+            grid.put(stateText, x: column, y: y, style: style(stateStyle), limit: column + Self.stateWidth)
+            column += Self.stateWidth + 1
+            grid.put(TextWidth.truncate(row.idTask, to: Self.taskID), x: column, y: y, style: style(.value))
+            column += Self.taskID + 1
+            let images = row.resultCount > 0 ? row.resultCount : row.imageCount
+            let imagesText = String(images)
+            grid.put(imagesText, x: column + Self.images - imagesText.count, y: y,
+                     style: style(row.resultCount > 0 ? .value : .dim))
+            column += Self.images + 1
+            if showEndpoint {
+                grid.put(TextWidth.truncate(row.endpoint.title, to: Self.endpoint), x: column, y: y, style: style(.dim))
+                column += Self.endpoint + 1
+            }
+            let prompt = row.prompt.split(whereSeparator: \.isNewline).joined(separator: " ")
+            grid.put(TextWidth.truncate(prompt.isEmpty ? "(no prompt)" : prompt, to: promptWidth), x: column, y: y,
+                     style: style(prompt.isEmpty ? .dim : .normal))
+        }
+
+        private func pad(_ text: String, _ width: Int) -> String {
+            text + String(repeating: " ", count: max(0, width - TextWidth.of(text)))
+        }
+    }
+
+    /// Words laid out in lines of at most `width` cells.
+    static func wrapWords(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if TextWidth.of(candidate) > width, !line.isEmpty {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line = candidate
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}
