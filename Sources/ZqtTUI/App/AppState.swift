@@ -159,6 +159,7 @@ struct AppState: Equatable, Sendable {
     /// Scopes for key look-up at the focused field, narrowest first.
     var scopes: [BindingScope] {
         if screen == .history {
+            if historyProblem != nil { return [] }
             switch history.mode {
             case .list: return history.filterFocused ? [.historyFilter] : [.historyList, .historyEntry]
             case .detail: return [.historyDetail, .historyEntry]

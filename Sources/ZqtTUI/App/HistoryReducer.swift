@@ -15,6 +15,7 @@ extension Reducer {
         }
         state.screen = .history
         state.history.mode = .list
+        state.history.detail = nil
         state.history.comparison = nil
         if state.historyProblem != nil { return [] }
         return [reloadHistory(state)]
@@ -57,8 +58,12 @@ extension Reducer {
             if let id = state.history.selectedRow?.id { return [.loadEntries([id], .show)] }
         case .closeView:
             switch state.history.mode {
-            case .compare: state.history.mode = state.history.detail == nil ? .list : .detail
-            case .detail: state.history.mode = .list
+            case .compare:
+                state.history.mode = state.history.comparison?.returnTo ?? .list
+                state.history.comparison = nil
+            case .detail:
+                state.history.mode = .list
+                state.history.detail = nil
             case .list:
                 if !state.history.filter.text.isEmpty {
                     state.history.filter = TextBuffer("")
@@ -333,13 +338,15 @@ extension Reducer {
         case .compareWithForm:
             state.history.comparison = ComparisonState(
                 title: "\(record.idTask) → the form now",
-                changes: RequestDiff.changes(from: wireValue(record), to: state.request.jsonValue))
+                changes: RequestDiff.changes(from: wireValue(record), to: state.request.jsonValue),
+                returnTo: state.history.mode)
             state.history.mode = .compare
         case .compareRows:
             guard records.count == 2 else { return [] }
             state.history.comparison = ComparisonState(
                 title: "\(records[0].idTask) → \(records[1].idTask)",
-                changes: RequestDiff.changes(from: wireValue(records[0]), to: wireValue(records[1])))
+                changes: RequestDiff.changes(from: wireValue(records[0]), to: wireValue(records[1])),
+                returnTo: state.history.mode)
             state.history.mode = .compare
         }
         return []

@@ -38,6 +38,8 @@ struct ComparisonState: Equatable, Sendable {
     let title: String
     let changes: [RequestDiff.Change]
     var scroll = 0
+    /// Where Esc goes back to: the list or the entry it was opened from.
+    let returnTo: HistoryViewState.Mode
 }
 
 struct HistoryViewState: Equatable, Sendable {

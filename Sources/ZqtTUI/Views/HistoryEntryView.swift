@@ -168,7 +168,7 @@ enum HistoryEntryView {
         guard !changes.isEmpty else {
             return [StyledLine("The two requests are the same (id_task aside, which always differs).", .statusOK)]
         }
-        var lines = [StyledLine("\(changes.count) field\(changes.count == 1 ? "" : "s") differ (id_task aside, which always differs)", .dim),
+        var lines = [StyledLine("\(changes.count == 1 ? "1 field differs" : "\(changes.count) fields differ") (id_task aside, which always differs)", .dim),
                      StyledLine("")]
         for change in changes {
             switch change {

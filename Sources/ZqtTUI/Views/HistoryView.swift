@@ -69,7 +69,7 @@ enum HistoryView {
             grid.restyle(Rect(x: x, y: y, width: max(0, limit - x), height: 1), style: .editing)
             grid.cursor = (min(limit - 1, x + TextWidth.of(history.filter.characters[..<history.filter.cursor])), y)
         } else if history.filter.text.isEmpty {
-            grid.put("filter: type / then part of a prompt, a task id, a model or a state", x: x, y: y, style: .dim, limit: limit)
+            grid.put("to filter by prompt, task id, model or state", x: x, y: y, style: .dim, limit: limit)
         } else {
             grid.put(history.filter.text, x: x, y: y, style: .value, limit: limit)
         }
