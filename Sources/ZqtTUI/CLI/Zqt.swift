@@ -44,13 +44,22 @@ struct Zqt: AsyncParsableCommand {
         }
         let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
-        let status = ComposeSession.run(configuration: configuration)
+        let status = await ComposeSession.runOnItsOwnThread(configuration: configuration)
         if status != 0 { throw ExitCode(status) }
     }
 }
 
 /// Starts the compose screen against a configuration.
 enum ComposeSession {
+    /// The terminal loop blocks its thread while it waits for keys, so it
+    /// gets one of its own: on Swift's concurrency pool (as many threads as
+    /// cores) it would hold one of the threads that sends and polls run on.
+    static func runOnItsOwnThread(configuration: ClientConfiguration) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            startThread { continuation.resume(returning: run(configuration: configuration)) }
+        }
+    }
+
     static func run(configuration: ClientConfiguration) -> Int32 {
         let home = ZqtPaths.home().path
         var state = AppState(request: SDRequest.new(for: .controlNet, idTask: TaskIDGenerator.shared.next()),

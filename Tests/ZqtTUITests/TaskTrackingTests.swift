@@ -1,0 +1,167 @@
+import Foundation
+import Model
+import Sandbox
+import Testing
+@testable import ZqtTUI
+
+/// The effect runner against a real sandbox over loopback and a real
+/// history file: every submission's row follows its task to the end.
+final class TrackingFixture: @unchecked Sendable {
+    let folder: String
+    let store: HistoryStore
+    let server: SandboxServer
+    let configuration: ClientConfiguration
+    let inbox = ActionInbox()
+    let runner: EffectRunner
+
+    init(taskSeconds: Double = 0.6, folder: String? = nil) throws {
+        self.folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("zqt-track-\(UUID().uuidString)").path
+        store = try HistoryStore.open(inFolder: self.folder)
+        server = SandboxServer(options: SandboxOptions(taskSeconds: taskSeconds))
+        let url = try server.start()
+        configuration = ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 5, profile: "sandbox")
+        runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store, inbox: inbox)
+        runner.pollPolicy = PollPolicy(firstDelay: 0.1, growth: 1.5, maxDelay: 0.3, maxTransientFailures: 3)
+    }
+
+    deinit {
+        runner.cancelAll()
+        server.stop()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    static func request(_ prompt: String) throws -> SDRequest {
+        var request = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
+        request.idTask = TaskIDGenerator.shared.next()
+        request.prompt = prompt
+        return request
+    }
+
+    /// Waits until the row for `idTask` satisfies `condition`; returns it.
+    /// Async, so waiting never holds one of the few threads the tasks under test run on.
+    @discardableResult
+    func waitForRow(_ idTask: String, timeout: Double = 15, _ what: String,
+                    _ condition: (HistoryRecord) -> Bool) async throws -> HistoryRecord {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: HistoryRecord?
+        while Date() < deadline {
+            last = try store.record(idTask: idTask)
+            if let last, condition(last) { return last }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw TmuxSession.WaitError(message: "timed out waiting for \(what); row was \(String(describing: last))")
+    }
+}
+
+@Suite struct TaskTrackingTests {
+    @Test func aSubmissionIsKeptAndFollowedToItsResults() async throws {
+        let fixture = try TrackingFixture()
+        let request = try TrackingFixture.request("a lighthouse at dusk")
+        fixture.runner.perform(.submit(request, .controlNet))
+        let sent = try await fixture.waitForRow(request.idTask, "the submit's answer") { $0.state != .sending }
+        #expect(sent.serviceTaskID == request.idTask && sent.httpStatus == 200)
+        #expect(sent.requestJSON == request.wireJSON)
+        let submitted = fixture.inbox.drain().compactMap { action -> Int?? in
+            if case let .submitFinished(_, recordID, .success) = action { return recordID }
+            return nil
+        }
+        #expect(submitted == [sent.id], "the form learns the row's id")
+        fixture.runner.perform(.track(recordID: sent.id, idTask: request.idTask))
+        let done = try await fixture.waitForRow(request.idTask, "success") { $0.state == .succeeded }
+        #expect(done.taskDesc == "Success" && done.results.count == 1 && done.finishedAt != nil)
+        #expect(done.results[0].imageURL.hasPrefix(fixture.server.baseURL + "/sandbox/images/"))
+        #expect(done.lastQueryJSON?.contains("\"differentialImageRspList\"") == true)
+    }
+
+    @Test func aSlowTaskShowsItsProgressInTheRowOnTheWay() async throws {
+        let fixture = try TrackingFixture(taskSeconds: 1)
+        let request = try TrackingFixture.request("a lighthouse, sandbox:slow")
+        fixture.runner.perform(.submit(request, .controlNet))
+        let row = try await fixture.waitForRow(request.idTask, "submitted") { $0.state == .submitted }
+        fixture.runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        let running = try await fixture.waitForRow(request.idTask, "running with progress") { $0.state == .running && ($0.progress ?? 0) > 0 }
+        #expect(running.finishedAt == nil)
+        #expect(try fixture.store.list(filter: "running").map(\.idTask) == [request.idTask])
+        try await fixture.waitForRow(request.idTask, "success", { $0.state == .succeeded })
+    }
+
+    @Test func aFailingTaskIsMarkedFailedWithTheServicesDesc() async throws {
+        let fixture = try TrackingFixture()
+        let request = try TrackingFixture.request("sandbox:fail")
+        fixture.runner.perform(.submit(request, .controlNet))
+        let row = try await fixture.waitForRow(request.idTask, "submitted") { $0.state == .submitted }
+        fixture.runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        let failed = try await fixture.waitForRow(request.idTask, "failure") { $0.state == .failed }
+        #expect(failed.taskStatus == 4)
+        #expect(failed.taskDesc == "Task failed: the prompt contains sandbox:fail")
+    }
+
+    @Test func aVanishedTaskEndsFailedWithTheServicesAnswer() async throws {
+        let fixture = try TrackingFixture()
+        let request = try TrackingFixture.request("sandbox:vanish")
+        fixture.runner.perform(.submit(request, .controlNet))
+        let row = try await fixture.waitForRow(request.idTask, "submitted") { $0.state == .submitted }
+        fixture.runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        let failed = try await fixture.waitForRow(request.idTask, "failure") { $0.state == .failed }
+        #expect(failed.error?.hasPrefix("Following the task stopped: API error") == true, "\(failed.error ?? "")")
+    }
+
+    @Test func aFailedSendIsARowWithItsErrorAndTheServicesAnswer() async throws {
+        let fixture = try TrackingFixture()
+        fixture.server.service.setFaults(SandboxFaults(mode: .http500))
+        let request = try TrackingFixture.request("a red bicycle")
+        fixture.runner.perform(.submit(request, .controlNet))
+        let row = try await fixture.waitForRow(request.idTask, "send failure") { $0.state == .sendFailed }
+        #expect(row.error == "HTTP 500 from the service: sandbox fault: internal server error")
+        #expect(row.httpStatus == 500 && row.responseJSON == "sandbox fault: internal server error")
+        #expect(try fixture.store.unfinished().isEmpty, "nothing to follow")
+
+        // An API error keeps the service's envelope.
+        fixture.server.service.setFaults(SandboxFaults())
+        var invalid = try TrackingFixture.request("")
+        invalid.steps = 500
+        fixture.runner.perform(.submit(invalid, .controlNet))
+        let refused = try await fixture.waitForRow(invalid.idTask, "API error") { $0.state == .sendFailed }
+        #expect(refused.error?.hasPrefix("API error 400:") == true)
+        #expect(refused.responseJSON?.contains("\"code\": \"400\"") == true)
+    }
+
+    @Test func tasksLeftRunningAreFollowedAgainAtTheNextStart() async throws {
+        let fixture = try TrackingFixture(taskSeconds: 1)
+        let request = try TrackingFixture.request("left running")
+        // An earlier zqt sent it and was killed before the task finished.
+        let api = HTTPImageAPI(configuration: fixture.configuration)
+        let id = try fixture.store.recordSending(request, endpoint: .controlNet, baseURL: fixture.configuration.baseURL, profile: "sandbox")
+        let outcome = await api.send(request, to: .controlNet)
+        try fixture.store.recordSubmitted(id: id, submission: try outcome.result.get())
+        // And a row from an in-process sandbox that is gone.
+        let orphan = try TrackingFixture.request("orphan")
+        let orphanID = try fixture.store.recordSending(orphan, endpoint: .controlNet, baseURL: "http://127.0.0.1:9", profile: "sandbox",
+                                                       at: Date().addingTimeInterval(-3600))
+
+        fixture.runner.resumeUnfinished()
+        let done = try await fixture.waitForRow(request.idTask, "the resumed task's success") { $0.state == .succeeded }
+        #expect(done.id == id && done.results.count == 1)
+        let closed = try await fixture.waitForRow(orphan.idTask, "the orphan closed") { $0.state == .failed }
+        #expect(closed.id == orphanID)
+        #expect(closed.error == "The sandbox that ran this task has stopped (it lives only as long as its zqt)")
+    }
+
+    @Test func resultImagesAreSavedAndTheirPathsKept() async throws {
+        let fixture = try TrackingFixture()
+        var request = try TrackingFixture.request("two cats")
+        request.batchSize = 2
+        fixture.runner.perform(.submit(request, .controlNet))
+        let row = try await fixture.waitForRow(request.idTask, "submitted") { $0.state == .submitted }
+        fixture.runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        let done = try await fixture.waitForRow(request.idTask, "success") { $0.state == .succeeded }
+        let folder = fixture.folder + "/images/two-cats"
+        fixture.runner.perform(.saveImages(done, folder: folder))
+        let saved = try await fixture.waitForRow(request.idTask, "local copies") { $0.results.allSatisfy { $0.localPath != nil } }
+        #expect(saved.results.map(\.localPath) == [folder + "/1.png", folder + "/2.png"])
+        for path in saved.results.compactMap(\.localPath) {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(PNGInfo.dimensions(of: bytes)! == (768, 768))
+        }
+    }
+}
