@@ -219,3 +219,32 @@ final class TemporaryHistory {
         }
     }
 }
+
+@Suite struct HistoryOpenedAtOnceTests {
+    /// Two zqt starting together on a new machine both find no schema; the
+    /// second must not run the migrations again once it gets the write lock.
+    @Test func manyConnectionsCreatingOneHistoryAtOnceAllSucceed() async throws {
+        let history = TemporaryHistory()
+        try FileManager.default.createDirectory(atPath: history.folder, withIntermediateDirectories: true)
+        let path = history.path
+        let failures = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+                        startThread {
+                            do throws(HistoryError) {
+                                _ = try HistoryStore(path: path)
+                                continuation.resume(returning: nil)
+                            } catch {
+                                continuation.resume(returning: error.message)
+                            }
+                        }
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { if let failure = $1 { $0.append(failure) } }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(try SQLiteConnection(path: path).scalar("PRAGMA user_version") == HistorySchema.currentVersion)
+    }
+}

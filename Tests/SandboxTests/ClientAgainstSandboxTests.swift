@@ -6,7 +6,7 @@ import Testing
 @Suite struct ClientAgainstSandboxTests {
     @Test func fullCycleSubmitPollSucceedAndFetchPNGsOfTheRequestedSize() async throws {
         // The sandbox's clock is stepped by hand: running at the first query, done after it.
-        let clock = TestClock()
+        let clock = SteppedClock()
         let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), clock: clock)
         let request = try SandboxFixture.exampleRequest {
             $0.width = 512

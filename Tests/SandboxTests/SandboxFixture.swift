@@ -2,19 +2,6 @@ import Foundation
 import Model
 import Sandbox
 
-/// Time the test moves by hand, so a task's phases do not depend on scheduling.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Date()
-    var now: Date {
-        lock.lock(); defer { lock.unlock() }
-        return current
-    }
-    func advance(_ seconds: Double) {
-        lock.lock(); current += seconds; lock.unlock()
-    }
-}
-
 /// A sandbox on a free loopback port and a client pointed at it.
 final class SandboxFixture: @unchecked Sendable {
     let server: SandboxServer
@@ -22,8 +9,8 @@ final class SandboxFixture: @unchecked Sendable {
     let configuration: ClientConfiguration
 
     init(options: SandboxOptions = SandboxOptions(taskSeconds: 0.6), timeout: Double = 5,
-         credentials: Credentials? = SandboxServer.demoCredentials, clock: TestClock? = nil) throws {
-        server = clock.map { clock in SandboxServer(options: options, now: { clock.now }) } ?? SandboxServer(options: options)
+         credentials: Credentials? = SandboxServer.demoCredentials, clock: SteppedClock? = nil) throws {
+        server = clock.map { SandboxServer(options: options, now: $0.now) } ?? SandboxServer(options: options)
         let url = try server.start()
         configuration = ClientConfiguration(baseURL: url, credentials: credentials, timeout: timeout, profile: "sandbox")
         api = HTTPImageAPI(configuration: configuration)

@@ -3,7 +3,11 @@ import Model
 import Testing
 
 @Suite(.serialized) struct CommandLineTests {
-    @Test func sandboxModeSendsTheExampleAndFollowsItToAPNG() throws {
+    @Test func sandboxModeSendsTheExampleAndFollowsItToAPNG() async throws {
+        try await offThePool { try Self.sandboxModeSendsTheExampleAndFollowsItToAPNGSteps() }
+    }
+
+    static func sandboxModeSendsTheExampleAndFollowsItToAPNGSteps() throws {
         let result = try ZqtBinary.run(["--sandbox"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
@@ -14,7 +18,11 @@ import Testing
         #expect(result.stdout.contains("→ 768×768 PNG"))
     }
 
-    @Test func sendRefusesAnInvalidFileAndSaysWhy() throws {
+    @Test func sendRefusesAnInvalidFileAndSaysWhy() async throws {
+        try await offThePool { try Self.sendRefusesAnInvalidFileAndSaysWhySteps() }
+    }
+
+    static func sendRefusesAnInvalidFileAndSaysWhySteps() throws {
         let result = try ZqtBinary.run(["send", "-", "--sandbox"], stdin: "{\"prompt\": \"\", \"steps\": 0}")
         #expect(result.status == 2)
         #expect(result.stderr.contains("prompt: the prompt is required"))
@@ -22,20 +30,32 @@ import Testing
         #expect(!result.stdout.contains("accepted"))
     }
 
-    @Test func sendReportsAFailedTaskWithTheServicesDesc() throws {
+    @Test func sendReportsAFailedTaskWithTheServicesDesc() async throws {
+        try await offThePool { try Self.sendReportsAFailedTaskWithTheServicesDescSteps() }
+    }
+
+    static func sendReportsAFailedTaskWithTheServicesDescSteps() throws {
         let request = BundledExamples.controlNetJSON.replacingOccurrences(of: "ghost\"", with: "ghost sandbox:fail\"")
         let result = try ZqtBinary.run(["send", "-", "--sandbox"], stdin: request)
         #expect(result.status == 1)
         #expect(result.stderr.contains("The task failed: Task failed: the prompt contains sandbox:fail"))
     }
 
-    @Test func sendWithoutKeysAgainstARealURLSaysHowToSetThem() throws {
+    @Test func sendWithoutKeysAgainstARealURLSaysHowToSetThem() async throws {
+        try await offThePool { try Self.sendWithoutKeysAgainstARealURLSaysHowToSetThemSteps() }
+    }
+
+    static func sendWithoutKeysAgainstARealURLSaysHowToSetThemSteps() throws {
         let result = try ZqtBinary.run(["send", "--base-url", "http://127.0.0.1:9"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("No access keys: set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET"))
     }
 
-    @Test func sendDownloadsResultsIntoAFolder() throws {
+    @Test func sendDownloadsResultsIntoAFolder() async throws {
+        try await offThePool { try Self.sendDownloadsResultsIntoAFolderSteps() }
+    }
+
+    static func sendDownloadsResultsIntoAFolderSteps() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-dl-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try ZqtBinary.run(["send", "--sandbox", "--download", folder.path])
@@ -46,7 +66,11 @@ import Testing
         #expect(PNGInfo.dimensions(of: Array(png))! == (768, 768))
     }
 
-    @Test func validatePrintsTheWireJSONAndItsNotes() throws {
+    @Test func validatePrintsTheWireJSONAndItsNotes() async throws {
+        try await offThePool { try Self.validatePrintsTheWireJSONAndItsNotesSteps() }
+    }
+
+    static func validatePrintsTheWireJSONAndItsNotesSteps() throws {
         let result = try ZqtBinary.run(["validate", "-"], stdin: "{\"prompt\": \"p\", \"seed\": \"7\", \"foo\": 1}")
         #expect(result.status == 2, "no units and no checkpoint make it invalid for controlnet")
         #expect(result.stdout.contains("\"seed\": 7"))
@@ -54,7 +78,11 @@ import Testing
         #expect(result.stderr.contains("invalid: alwayson_scripts.controlnet.args: add at least one ControlNet unit"))
     }
 
-    @Test func curlAgainstTheStandaloneSandbox() throws {
+    @Test func curlAgainstTheStandaloneSandbox() async throws {
+        try await offThePool { try Self.curlAgainstTheStandaloneSandboxSteps() }
+    }
+
+    static func curlAgainstTheStandaloneSandboxSteps() throws {
         let port = 20000 + Int.random(in: 0..<20000)
         let server = try ChildProcess.spawn(ZqtBinary.url.path, ["sandbox", "--port", String(port), "--task-seconds", "0.5"],
                                             environment: ZqtBinary.environment(), stdout: .pipe, stderr: .null)

@@ -6,7 +6,11 @@ import Testing
 /// user would: type a prompt, add a Canny unit, change its weight, send.
 @Suite(.serialized) struct EndToEndComposeTests {
     @Test(.enabled(if: TmuxSession.isAvailable))
-    func composeAddCannyChangeWeightAndSend() throws {
+    func composeAddCannyChangeWeightAndSend() async throws {
+        try await offThePool { try Self.composeAddCannyChangeWeightAndSendSteps() }
+    }
+
+    static func composeAddCannyChangeWeightAndSendSteps() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: home) }
         let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox",
@@ -77,8 +81,12 @@ import Testing
     }
 
     @Test(.enabled(if: TmuxSession.isAvailable))
-    func tooSmallThenResizedAndQuitAskingFirst() throws {
-        let session = try TmuxSession(command: "TERM=screen \(ZqtBinary.url.path) --sandbox", width: 70, height: 20)
+    func tooSmallThenResizedAndQuitAskingFirst() async throws {
+        try await offThePool { try Self.tooSmallThenResizedAndQuitAskingFirstSteps() }
+    }
+
+    static func tooSmallThenResizedAndQuitAskingFirstSteps() throws {
+        let session = try TmuxSession(command: "TERM=screen ZQT_HOME=\(ZqtBinary.testHome)-small \(ZqtBinary.url.path) --sandbox", width: 70, height: 20)
         try session.waitFor(text: "Terminal too small: 70×20")
         try TmuxSession.tmux(["resize-window", "-t", session.name, "-x", "120", "-y", "40"], capture: false)
         try session.waitFor(text: "exactly what is sent")
@@ -93,8 +101,13 @@ import Testing
     }
 
     @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["SIGTERM", "SIGHUP"])
-    func aSignalRestoresTheTerminal(signal: String) throws {
-        let session = try TmuxSession(command: "\(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5", width: 100, height: 30)
+    func aSignalRestoresTheTerminal(signal: String) async throws {
+        try await offThePool { try Self.aSignalRestoresTheTerminalSteps(signal: signal) }
+    }
+
+    static func aSignalRestoresTheTerminalSteps(signal: String) throws {
+        let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5",
+                                      width: 100, height: 30)
         try session.waitFor(text: "SANDBOX")
         // The pane runs a shell whose child is zqt: signal exactly that child.
         _ = try ZqtBinary.shell("pkill -\(signal.dropFirst(3)) -P \(try session.panePID())")

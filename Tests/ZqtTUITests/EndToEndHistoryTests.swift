@@ -35,7 +35,11 @@ import Testing
     }
 
     @Test(.enabled(if: TmuxSession.isAvailable))
-    func sendOpenFromHistoryChangeAndSendAgain() throws {
+    func sendOpenFromHistoryChangeAndSendAgain() async throws {
+        try await offThePool { try Self.sendOpenFromHistoryChangeAndSendAgainSteps() }
+    }
+
+    static func sendOpenFromHistoryChangeAndSendAgainSteps() throws {
         let home = try Self.home(prompt: "a lighthouse at dusk")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let (session, baseURL) = try Self.start(home: home)
@@ -73,7 +77,11 @@ import Testing
     /// The "done when": three sends, quit, start again, find the
     /// second by part of its prompt, see its result URL, open it, change it, send.
     @Test(.enabled(if: TmuxSession.isAvailable))
-    func findAnEarlierSubmissionAfterARestartAndSendItAgainChanged() throws {
+    func findAnEarlierSubmissionAfterARestartAndSendItAgainChanged() async throws {
+        try await offThePool { try Self.findAnEarlierSubmissionAfterARestartAndSendItAgainChangedSteps() }
+    }
+
+    static func findAnEarlierSubmissionAfterARestartAndSendItAgainChangedSteps() throws {
         let home = try Self.home(prompt: "a lighthouse at dusk")
         defer { try? FileManager.default.removeItem(atPath: home) }
         var (session, _) = try Self.start(home: home)
@@ -112,7 +120,11 @@ import Testing
     }
 
     @Test(.enabled(if: TmuxSession.isAvailable))
-    func killingZqtLosesAtMostTheLastSecondOfTyping() throws {
+    func killingZqtLosesAtMostTheLastSecondOfTyping() async throws {
+        try await offThePool { try Self.killingZqtLosesAtMostTheLastSecondOfTypingSteps() }
+    }
+
+    static func killingZqtLosesAtMostTheLastSecondOfTypingSteps() throws {
         let home = try Self.home(prompt: "")
         defer { try? FileManager.default.removeItem(atPath: home) }
         var (session, _) = try Self.start(home: home)
@@ -132,7 +144,11 @@ import Testing
     }
 
     @Test(.enabled(if: TmuxSession.isAvailable))
-    func copyingTheRequestReachesTheTerminalsClipboard() throws {
+    func copyingTheRequestReachesTheTerminalsClipboard() async throws {
+        try await offThePool { try Self.copyingTheRequestReachesTheTerminalsClipboardSteps() }
+    }
+
+    static func copyingTheRequestReachesTheTerminalsClipboardSteps() throws {
         let home = try Self.home(prompt: "a copied prompt")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let (session, _) = try Self.start(home: home)

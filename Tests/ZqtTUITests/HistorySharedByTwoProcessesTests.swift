@@ -6,7 +6,11 @@ import Testing
 /// Two zqt processes writing one history at once (issue 4): no row lost,
 /// nothing corrupt.
 @Suite struct HistorySharedByTwoProcessesTests {
-    @Test func twoZqtProcessesSendingAtOnceKeepEveryRow() throws {
+    @Test func twoZqtProcessesSendingAtOnceKeepEveryRow() async throws {
+        try await offThePool { try Self.twoZqtProcessesSendingAtOnceKeepEveryRowSteps() }
+    }
+
+    static func twoZqtProcessesSendingAtOnceKeepEveryRowSteps() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-two-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: home) }
         let server = SandboxServer(options: SandboxOptions(taskSeconds: 0.3))

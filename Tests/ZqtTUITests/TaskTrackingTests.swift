@@ -14,10 +14,12 @@ final class TrackingFixture: @unchecked Sendable {
     let inbox = ActionInbox()
     let runner: EffectRunner
 
-    init(taskSeconds: Double = 0.6, folder: String? = nil) throws {
-        self.folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("zqt-track-\(UUID().uuidString)").path
-        store = try HistoryStore.open(inFolder: self.folder)
-        server = SandboxServer(options: SandboxOptions(taskSeconds: taskSeconds))
+    /// With a clock, the sandbox's time moves only when the test says.
+    init(taskSeconds: Double = 0.6, clock: SteppedClock? = nil) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-track-\(UUID().uuidString)").path
+        store = try HistoryStore.open(inFolder: folder)
+        server = clock.map { SandboxServer(options: SandboxOptions(taskSeconds: taskSeconds), now: $0.now) }
+            ?? SandboxServer(options: SandboxOptions(taskSeconds: taskSeconds))
         let url = try server.start()
         configuration = ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 5, profile: "sandbox")
         runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store, inbox: inbox)
@@ -74,14 +76,20 @@ final class TrackingFixture: @unchecked Sendable {
     }
 
     @Test func aSlowTaskShowsItsProgressInTheRowOnTheWay() async throws {
-        let fixture = try TrackingFixture(taskSeconds: 1)
+        // The sandbox's time is stepped by hand, so the running phase is seen however busy the machine is.
+        let clock = SteppedClock()
+        let fixture = try TrackingFixture(taskSeconds: 1, clock: clock)
         let request = try TrackingFixture.request("a lighthouse, sandbox:slow")
         fixture.runner.perform(.submit(request, .controlNet))
         let row = try await fixture.waitForRow(request.idTask, "submitted") { $0.state == .submitted }
         fixture.runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        let queued = try await fixture.waitForRow(request.idTask, "queued") { $0.state == .queued }
+        #expect(queued.taskStatus == 0)
+        clock.advance(2.4)  // four times one second: queued for 0.8 s, then running
         let running = try await fixture.waitForRow(request.idTask, "running with progress") { $0.state == .running && ($0.progress ?? 0) > 0 }
-        #expect(running.finishedAt == nil)
+        #expect(running.finishedAt == nil && running.progress == 0.5)
         #expect(try fixture.store.list(filter: "running").map(\.idTask) == [request.idTask])
+        clock.advance(2)
         try await fixture.waitForRow(request.idTask, "success", { $0.state == .succeeded })
     }
 

@@ -16,9 +16,12 @@ enum ZqtBinary {
         return root.appendingPathComponent(".build/debug/zqt")
     }
 
+    /// Where zqt keeps its history in these tests, never the user's own.
+    static let testHome = NSTemporaryDirectory() + "zqt-tests-\(getpid())"
+
     /// A clean environment plus `extra`: what a user's shell would pass.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "ZQT_HOME": testHome]
         env.merge(extra) { _, new in new }
         return env
     }

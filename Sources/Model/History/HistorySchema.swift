@@ -100,6 +100,9 @@ public enum HistorySchema {
         for migration in migrations where migration.version > found && migration.version <= target {
             do {
                 try connection.transaction { () throws(SQLiteError) in
+                    // Another zqt starting at the same moment may have run it while
+                    // this one waited for the write lock: read the version again under it.
+                    guard (try connection.scalar("PRAGMA user_version") ?? 0) < migration.version else { return }
                     try connection.execute(migration.sql)
                     try connection.execute("PRAGMA user_version = \(migration.version)")
                 }
