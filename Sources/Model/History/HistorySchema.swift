@@ -7,10 +7,14 @@ public enum HistorySchema {
     public struct Migration: Sendable {
         public let version: Int
         public let sql: String
+        /// Work SQL alone cannot do, run after `sql` in the same transaction.
+        public var then: (@Sendable (SQLiteConnection) throws(SQLiteError) -> Void)?
     }
 
     public static let migrations: [Migration] = [
-        // 1: submissions and their results.
+        // 1: submissions and their results. The JSON documents come last in
+        // the row: SQLite reads a row's columns in order, and the list's
+        // columns then never wade through a request's overflow pages.
         Migration(version: 1, sql: """
         CREATE TABLE submission (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -20,21 +24,21 @@ public enum HistorySchema {
             created_at REAL NOT NULL,
             id_task TEXT NOT NULL,
             service_task_id TEXT,
-            request_json TEXT NOT NULL,
             prompt TEXT NOT NULL,
             model TEXT NOT NULL,
             image_count INTEGER NOT NULL,
             state TEXT NOT NULL,
             http_status INTEGER,
-            response_json TEXT,
             task_status INTEGER,
             task_desc TEXT,
             progress REAL,
-            last_query_json TEXT,
             error TEXT,
             submitted_at REAL,
             finished_at REAL,
-            updated_at REAL NOT NULL
+            updated_at REAL NOT NULL,
+            request_json TEXT NOT NULL,
+            response_json TEXT,
+            last_query_json TEXT
         );
         CREATE INDEX submission_id_task ON submission(id_task);
         CREATE INDEX submission_unfinished ON submission(state) WHERE state IN ('sending', 'submitted', 'queued', 'running');
@@ -51,9 +55,13 @@ public enum HistorySchema {
         );
         """),
         // 2: filtering as you type over a large history, and the compose draft.
-        // The filter matches prompt, task ids, model, endpoint and state
-        // through a trigram index, so any three characters anywhere find a
-        // row. search_text is computed by SQLite, so it never goes stale.
+        // Two indexes serve the filter (HistoryFilter): a trigram index over
+        // prompt, task ids, model, endpoint and state, where any three
+        // characters anywhere find a row (search_text is computed by SQLite,
+        // so it never goes stale); and a word index over prompt and model,
+        // where one or two letters find words starting with them and Chinese
+        // characters are words of their own (HistoryWords), for the short
+        // filters the trigram index cannot answer.
         Migration(version: 2, sql: """
         ALTER TABLE submission ADD COLUMN search_text TEXT GENERATED ALWAYS AS (
             prompt || char(10) || id_task || char(10) || coalesce(service_task_id, '') || char(10)
@@ -63,11 +71,13 @@ public enum HistorySchema {
             search_text, content='submission', content_rowid='id', tokenize='trigram'
         );
         INSERT INTO submission_search(submission_search) VALUES ('rebuild');
+        CREATE VIRTUAL TABLE submission_words USING fts5(words, tokenize='unicode61 remove_diacritics 2');
         CREATE TRIGGER submission_search_insert AFTER INSERT ON submission BEGIN
             INSERT INTO submission_search(rowid, search_text) VALUES (new.id, new.search_text);
         END;
         CREATE TRIGGER submission_search_delete AFTER DELETE ON submission BEGIN
             INSERT INTO submission_search(submission_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+            DELETE FROM submission_words WHERE rowid = old.id;
         END;
         CREATE TRIGGER submission_search_update AFTER UPDATE OF prompt, id_task, service_task_id, model, endpoint, state ON submission BEGIN
             INSERT INTO submission_search(submission_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
@@ -80,7 +90,15 @@ public enum HistorySchema {
             field_drafts TEXT NOT NULL,
             saved_at REAL NOT NULL
         );
-        """),
+        """, then: { db throws(SQLiteError) in
+            // The word index of rows written before it existed.
+            let rows = try db.run("SELECT id, prompt, model FROM submission")
+            let insert = try db.prepare("INSERT INTO submission_words(rowid, words) VALUES (?, ?)")
+            for row in rows {
+                try insert.bind([.int(row.int(0) ?? 0), .text(HistoryWords.text(prompt: row.text(1) ?? "", model: row.text(2) ?? ""))])
+                _ = try insert.step()
+            }
+        }),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }
@@ -104,6 +122,7 @@ public enum HistorySchema {
                     // this one waited for the write lock: read the version again under it.
                     guard (try connection.scalar("PRAGMA user_version") ?? 0) < migration.version else { return }
                     try connection.execute(migration.sql)
+                    try migration.then?(connection)
                     try connection.execute("PRAGMA user_version = \(migration.version)")
                 }
             } catch {

@@ -102,7 +102,8 @@ public final class HistoryStore: @unchecked Sendable {
     /// The row for a request about to be sent; returns its id.
     public func recordSending(_ request: SDRequest, endpoint: Endpoint, baseURL: String, profile: String,
                               at date: Date = Date()) throws(HistoryError) -> Int {
-        try write { db throws(SQLiteError) in
+        let words = HistoryWords.text(prompt: request.prompt, model: request.sdModelCheckpoint)
+        return try write { db throws(SQLiteError) in
             try db.run("""
                 INSERT INTO submission (endpoint, base_url, profile, created_at, id_task, request_json, prompt, model,
                                         image_count, state, updated_at)
@@ -110,7 +111,9 @@ public final class HistoryStore: @unchecked Sendable {
                 """, [.text(endpoint.rawValue), .text(baseURL), .text(profile), .double(date.timeIntervalSince1970),
                       .text(request.idTask), .text(request.wireJSON), .text(request.prompt), .text(request.sdModelCheckpoint),
                       .int(request.imageCount), .text(SubmissionState.sending.rawValue), .double(date.timeIntervalSince1970)])
-            return db.lastInsertRowID
+            let id = db.lastInsertRowID
+            try db.run("INSERT INTO submission_words(rowid, words) VALUES (?, ?)", [.int(id), .text(words)])
+            return id
         }
     }
 
@@ -251,23 +254,17 @@ public final class HistoryStore: @unchecked Sendable {
             error: row.text(15), submittedAt: date(16), finishedAt: date(17), results: results)
     }
 
-    /// A page of the list, newest first, matching `filter`; `before` (a row
-    /// id) continues after the last page.
+    /// A page of the list, newest first, matching `filter` (HistoryFilter);
+    /// `before` (a row id) continues after the last page.
     public func list(filter: String = "", before: Int? = nil, limit: Int = 200) throws(HistoryError) -> [HistorySummary] {
-        let query = HistoryFilter(filter)
-        var conditions = query.conditions
-        var parameters = query.parameters
-        if let before {
-            conditions.append("id < ?")
-            parameters.append(.int(before))
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let (ids, parameters) = HistoryFilter(filter).matchingIDs(before: before, limit: limit)
         return try read { db throws(SQLiteError) in
             try db.run("""
-                SELECT id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state, progress,
-                       image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id)
-                FROM submission \(whereClause) ORDER BY id DESC LIMIT ?
-                """, parameters + [.int(limit)]).map { row in
+                WITH page(id) AS (\(ids))
+                SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
+                       progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id)
+                FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
+                """, parameters).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
                                endpoint: Endpoint(rawValue: row.text(2) ?? "") ?? .controlNet, idTask: row.text(3) ?? "",
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
@@ -277,15 +274,9 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
-    /// How many rows match, counting no further than `cap` (so a filter over
-    /// a huge history stays quick; the list says "cap+").
-    public func count(filter: String = "", cap: Int = 100_000) throws(HistoryError) -> Int {
-        let query = HistoryFilter(filter)
-        let whereClause = query.conditions.isEmpty ? "" : "WHERE " + query.conditions.joined(separator: " AND ")
-        return try read { db throws(SQLiteError) in
-            try db.scalar("SELECT count(*) FROM (SELECT 1 FROM submission \(whereClause) LIMIT ?)",
-                          query.parameters + [.int(cap)]) ?? 0
-        }
+    /// How many submissions the history holds (quick: counts an index).
+    public func count() throws(HistoryError) -> Int {
+        try read { db throws(SQLiteError) in try db.scalar("SELECT count(*) FROM submission") ?? 0 }
     }
 
     // MARK: The compose draft

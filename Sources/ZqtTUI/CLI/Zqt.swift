@@ -24,7 +24,7 @@ struct Zqt: AsyncParsableCommand {
 
         Environment: ZQT_BASE_URL, ZQT_ACCESS_KEY_ID, ZQT_ACCESS_KEY_SECRET, ZQT_HOME.
         """,
-        subcommands: [SandboxCommand.self, SendCommand.self, ValidateCommand.self, KeysCommand.self]
+        subcommands: [SandboxCommand.self, SendCommand.self, ValidateCommand.self, KeysCommand.self, BenchCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -82,10 +82,13 @@ final class EffectRunner: @unchecked Sendable {
         case let .loadHistory(filter, before, limit):
             history { store throws(HistoryError) in
                 let rows = try store.list(filter: filter, before: before, limit: limit)
-                let cap = 10_000
-                let count = before == nil ? try store.count(filter: filter, cap: cap) : nil
+                // The whole history is counted exactly (an index count); matches of a
+                // filter only as far as the page, which says "200+" when full: counting
+                // every match of a common word would cost more than the keystroke may.
+                let filtered = !filter.isBlank
+                let count = before != nil ? nil : (filtered ? rows.count : try store.count())
                 return .historyLoaded(HistoryPage(filter: filter, rows: rows, matchCount: count,
-                                                  countCapped: count.map { $0 >= cap } ?? false,
+                                                  countCapped: filtered && rows.count == limit,
                                                   hasMore: rows.count == limit, appending: before != nil))
             }
         case let .loadEntries(ids, purpose):

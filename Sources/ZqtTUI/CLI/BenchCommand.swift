@@ -1,0 +1,174 @@
+// `zqt bench history`: the history screen's figures over a large history
+// (issue 4), measured through the same code a key press runs: the reducer,
+// the effect runner's store query, the reducer again, and rendering the
+// screen grid. Only the terminal's own drawing is left out (it sends the
+// cells that changed, and is measured by ../shared/tools/wire-bytes).
+
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Model
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the history screen over a large generated history.",
+        discussion: """
+        zqt bench history --rows 100000 --home /tmp/zqt-bench
+        fills the history (once; it is reused while it has the rows) and prints the
+        median and worst times of opening the history screen and of each filter keystroke.
+        Start zqt on the same history to measure its first frame:
+        ZQT_HOME=/tmp/zqt-bench ../shared/tools/first-frame "exactly what is sent" .build/release/zqt --sandbox
+        """
+    )
+
+    @Argument(help: "What to measure: history.")
+    var what: String = "history"
+
+    @Option(help: "Rows of history to measure over.")
+    var rows: Int = 100_000
+
+    @Option(help: "The history folder to fill and measure (kept, so zqt can be started on it).")
+    var home: String = "/tmp/zqt-bench"
+
+    @Option(help: "Times each measurement is repeated.")
+    var repeats: Int = 15
+
+    func validate() throws {
+        guard what == "history" else { throw ValidationError("only 'history' can be measured") }
+    }
+
+    func run() throws {
+        let store = try HistoryStore.open(inFolder: home)
+        let existing = try store.count()
+        if existing < rows {
+            let started = monotonicSeconds()
+            try HistoryFiller.fill(store, rows: rows - existing)
+            print("filled \(rows - existing) rows in \(String(seconds: monotonicSeconds() - started))")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size]).flatMap { $0 as? any BinaryInteger }.map { Int($0) } ?? 0
+        print("history: \(try store.count()) rows, \(size >> 20) MB at \(store.path)")
+
+        let configuration = ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 5, profile: "bench")
+        let inbox = ActionInbox()
+        let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
+                                  store: store, inbox: inbox)
+        func compose() -> AppState {
+            var state = AppState(request: SDRequest.new(for: .controlNet, idTask: "zqt-bench"),
+                                 connection: ConnectionInfo(baseURL: configuration.baseURL, profile: "bench", isSandbox: false))
+            state.view.size = Size(width: 120, height: 40)
+            return state
+        }
+        /// One key as the terminal loop handles it: reduce, perform, reduce the answers, render.
+        func press(_ key: Key, _ state: inout AppState) {
+            var effects = Reducer.reduce(&state, .key(key))
+            while !effects.isEmpty {
+                effects.forEach(runner.perform)
+                effects = inbox.drain().flatMap { Reducer.reduce(&state, $0) }
+            }
+            _ = Screen.render(state)
+        }
+
+        var opening: [Double] = []
+        for _ in 0..<repeats {
+            var state = compose()
+            let started = monotonicSeconds()
+            press(.function(2), &state)
+            opening.append(monotonicSeconds() - started)
+            precondition(state.history.rows.count == HistoryViewState.pageSize, "the first page loaded")
+        }
+        report("open the history screen (F2)", opening)
+
+        // Filters as people type them: a word, a Chinese word (its first
+        // characters take the scan path), a task id fragment, a state, a miss.
+        for filter in ["lighthouse", "灯塔雨夜", "20261", "failed", "zebra"] {
+            var perKey: [Double] = []
+            for _ in 0..<repeats {
+                var state = compose()
+                press(.function(2), &state)
+                press(.char("/"), &state)
+                for character in filter {
+                    let started = monotonicSeconds()
+                    press(.char(character), &state)
+                    perKey.append(monotonicSeconds() - started)
+                }
+                for _ in filter {
+                    let started = monotonicSeconds()
+                    press(.backspace, &state)
+                    perKey.append(monotonicSeconds() - started)
+                }
+            }
+            report("filter keystroke, typing and deleting \"\(filter)\"", perKey)
+        }
+
+        var opens: [Double] = []
+        for _ in 0..<repeats {
+            let started = monotonicSeconds()
+            let reopened = try HistoryStore.open(inFolder: home)
+            _ = try reopened.loadDraft()
+            opens.append(monotonicSeconds() - started)
+        }
+        report("open the history file and read the draft (on the start-up path)", opens)
+    }
+
+    private func report(_ what: String, _ samples: [Double]) {
+        let sorted = samples.sorted()
+        let median = sorted[sorted.count / 2]
+        let p95 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))]
+        print("\(what): median \(String(milliseconds: median)), p95 \(String(milliseconds: p95)), worst \(String(milliseconds: sorted.last!)) (\(samples.count) samples)")
+    }
+}
+
+/// Generated submissions that look like a real user's: varied prompts in
+/// English and Chinese, several models, mostly successes with results.
+enum HistoryFiller {
+    static let subjects = ["a lighthouse at dusk", "portrait of a cat", "a red bicycle in the snow", "一只猫在雨中",
+                           "mountain lake at sunrise", "灯塔雨夜", "a girl kneeling in the rain", "cyberpunk street market",
+                           "watercolor fox in a forest", "山水画, 远山", "a robot reading a book", "still life with lemons"]
+    static let styles = ["masterpiece, best quality", "film grain, 85mm", "soft light", "highly detailed", "动漫风格",
+                         "oil painting", "studio lighting", "cinematic", "pastel colors", "sharp focus"]
+    static let models = ["revAnimated_v122_7371.safetensors", "photon_v1_84728.safetensors", "majicmixRealistic_v7.safetensors",
+                         "dreamshaper_8.safetensors", "AnythingV5_v5PrtRE.safetensors"]
+
+    static func fill(_ store: HistoryStore, rows: Int) throws {
+        let example = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
+        let start = Date().addingTimeInterval(-Double(rows) * 60)
+        for index in 0..<rows {
+            var request = example
+            request.prompt = subjects.randomElement()! + ", " + (0..<Int.random(in: 2...6)).map { _ in styles.randomElement()! }.joined(separator: ", ")
+            request.sdModelCheckpoint = models.randomElement()!
+            let at = start.addingTimeInterval(Double(index) * 60)
+            request.idTask = TaskIDGenerator(now: { at }).next()
+            request.seed = Int.random(in: 0..<4_000_000_000)
+            let id = try store.recordSending(request, endpoint: .controlNet, baseURL: ClientConfiguration.defaultBaseURL,
+                                             profile: "default", at: at)
+            switch Int.random(in: 0..<100) {
+            case 0..<5:
+                try store.recordSendFailed(id: id, error: "Cannot reach api.zhiqite.com: host name not found", at: at)
+            case 5..<10:
+                try store.recordTaskInfo(id: id, info: TaskInfo(data: .object([("status", .int(4)), ("desc", .string("Task failed"))])), at: at)
+            default:
+                let images = (0..<Int.random(in: 1...4)).map { n -> JSONValue in
+                    .object([("image_url", .string("https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Output/\(request.idTask)/\(n).png?Expires=1790003600&Signature=x")),
+                             ("seed", .int(request.seed + n)), ("image_status", .int(1)), ("img_audit_status", .bool(true))])
+                }
+                try store.recordTaskInfo(id: id, info: TaskInfo(data: .object([
+                    ("status", .int(2)), ("desc", .string("Success")), ("differentialImageRspList", .array(images)),
+                ])), at: at.addingTimeInterval(12))
+            }
+        }
+    }
+}
+
+extension String {
+    init(milliseconds seconds: Double) {
+        self = JSONWriter.formatNumber((seconds * 10_000).rounded() / 10) + " ms"
+    }
+
+    init(seconds value: Double) {
+        self = JSONWriter.formatNumber((value * 10).rounded() / 10) + " s"
+    }
+}
