@@ -155,6 +155,21 @@ final class TrackingFixture: @unchecked Sendable {
         #expect(closed.error == "The sandbox that ran this task has stopped (it lives only as long as its zqt)")
     }
 
+    @Test func aTaskFromAnEarlierMonthIsAskedAtTheArchiveQuery() async throws {
+        let fixture = try TrackingFixture()
+        let request = try TrackingFixture.request("sent last month")
+        let outcome = await HTTPImageAPI(configuration: fixture.configuration).send(request, to: .controlNet)
+        // Kept as sent 40 days ago: wire rule 8 sends its queries to sd/queryTaskInfo (v1).
+        let longAgo = Date().addingTimeInterval(-40 * 86_400)
+        let id = try fixture.store.recordSending(request, endpoint: .controlNet, baseURL: fixture.configuration.baseURL,
+                                                 profile: "sandbox", at: longAgo)
+        try fixture.store.recordSubmitted(id: id, submission: try outcome.result.get(), at: longAgo)
+        try await Task.sleep(nanoseconds: 700_000_000)  // the sandbox's task is done by now
+        fixture.runner.resumeUnfinished()
+        let done = try await fixture.waitForRow(request.idTask, "success through v1") { $0.state == .succeeded }
+        #expect(done.lastQueryJSON?.contains("\"task_id\"") == true, "v1 answers name the id task_id (§2.2); v2 says id_task")
+    }
+
     @Test func resultImagesAreSavedAndTheirPathsKept() async throws {
         let fixture = try TrackingFixture()
         var request = try TrackingFixture.request("two cats")
