@@ -18,7 +18,8 @@ struct Zqt: AsyncParsableCommand {
         commandName: "zqt",
         abstract: "A terminal client for the zhiqite AIGC image API.",
         discussion: """
-        zqt                     compose, preview and send requests (needs a terminal)
+        zqt                     compose, preview and send requests (needs a terminal);
+                                F2 shows every submission, kept in $ZQT_HOME/history.sqlite
         zqt --sandbox           the same against a local stand-in for the service, no keys needed
         zqt sandbox             run the stand-in on its own and print its URL
 

@@ -78,6 +78,9 @@ final class TerminalApp {
                     dispatch(.resize(terminal.resizeToWindow()))
                 }
             }
+            // The terminal went away without a SIGHUP (a dropped SSH link can do
+            // that): poll would report it at once for ever, so end as for SIGHUP.
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 128 + SIGHUP }
             // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
             handleKeys(terminal.readKeys())
             // History answers are posted at once, so they are drawn with the key that asked.
