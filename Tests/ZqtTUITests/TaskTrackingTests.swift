@@ -26,6 +26,15 @@ final class TrackingFixture: @unchecked Sendable {
         runner.pollPolicy = PollPolicy(firstDelay: 0.1, growth: 1.5, maxDelay: 0.3, maxTransientFailures: 3)
     }
 
+    /// Sends `request` and, once the service accepted it, follows its task.
+    @discardableResult
+    func submitAndFollow(_ request: SDRequest) async throws -> HistoryRecord {
+        runner.perform(.submit(request, .controlNet))
+        let row = try await waitForRow(request.idTask, "submitted") { $0.state == .submitted }
+        runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        return row
+    }
+
     deinit {
         runner.cancelAll()
         server.stop()
@@ -80,9 +89,7 @@ final class TrackingFixture: @unchecked Sendable {
         let clock = SteppedClock()
         let fixture = try TrackingFixture(taskSeconds: 1, clock: clock)
         let request = try TrackingFixture.request("a lighthouse, sandbox:slow")
-        fixture.runner.perform(.submit(request, .controlNet))
-        let row = try await fixture.waitForRow(request.idTask, "submitted") { $0.state == .submitted }
-        fixture.runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        try await fixture.submitAndFollow(request)
         let queued = try await fixture.waitForRow(request.idTask, "queued") { $0.state == .queued }
         #expect(queued.taskStatus == 0)
         clock.advance(2.4)  // four times one second: queued for 0.8 s, then running
@@ -96,9 +103,7 @@ final class TrackingFixture: @unchecked Sendable {
     @Test func aFailingTaskIsMarkedFailedWithTheServicesDesc() async throws {
         let fixture = try TrackingFixture()
         let request = try TrackingFixture.request("sandbox:fail")
-        fixture.runner.perform(.submit(request, .controlNet))
-        let row = try await fixture.waitForRow(request.idTask, "submitted") { $0.state == .submitted }
-        fixture.runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        try await fixture.submitAndFollow(request)
         let failed = try await fixture.waitForRow(request.idTask, "failure") { $0.state == .failed }
         #expect(failed.taskStatus == 4)
         #expect(failed.taskDesc == "Task failed: the prompt contains sandbox:fail")
@@ -107,9 +112,7 @@ final class TrackingFixture: @unchecked Sendable {
     @Test func aVanishedTaskEndsFailedWithTheServicesAnswer() async throws {
         let fixture = try TrackingFixture()
         let request = try TrackingFixture.request("sandbox:vanish")
-        fixture.runner.perform(.submit(request, .controlNet))
-        let row = try await fixture.waitForRow(request.idTask, "submitted") { $0.state == .submitted }
-        fixture.runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        try await fixture.submitAndFollow(request)
         let failed = try await fixture.waitForRow(request.idTask, "failure") { $0.state == .failed }
         #expect(failed.error?.hasPrefix("Following the task stopped: API error") == true, "\(failed.error ?? "")")
     }
@@ -174,9 +177,7 @@ final class TrackingFixture: @unchecked Sendable {
         let fixture = try TrackingFixture()
         var request = try TrackingFixture.request("two cats")
         request.batchSize = 2
-        fixture.runner.perform(.submit(request, .controlNet))
-        let row = try await fixture.waitForRow(request.idTask, "submitted") { $0.state == .submitted }
-        fixture.runner.perform(.track(recordID: row.id, idTask: request.idTask))
+        try await fixture.submitAndFollow(request)
         let done = try await fixture.waitForRow(request.idTask, "success") { $0.state == .succeeded }
         let folder = fixture.folder + "/images/two-cats"
         fixture.runner.perform(.saveImages(done, folder: folder))

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The real zqt binary in a detached tmux pane: send keys, read the screen,
 /// wait for what should appear (never a fixed sleep).
@@ -9,6 +10,9 @@ final class TmuxSession {
         name = "zqt-test-\(getpid())-\(Int.random(in: 0..<1_000_000))"
         // new-session may start the tmux server, a daemon: its output goes nowhere.
         try Self.tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command], capture: false)
+        // A server whose last session ends exits, and a session started at that
+        // moment can go down with it (a test that quits zqt and starts it again).
+        try Self.tmux(["set-option", "-s", "exit-empty", "off"], capture: false)
     }
 
     deinit { _ = try? Self.tmux(["kill-session", "-t", name], capture: false) }
@@ -20,9 +24,12 @@ final class TmuxSession {
 
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
+    /// The tests' own tmux server: the developer's sessions and options are never touched.
+    static let socket = "zqt-tests"
+
     @discardableResult
     static func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
-        try ZqtBinary.output(of: "/usr/bin/tmux", arguments, capture: capture)
+        try ZqtBinary.output(of: "/usr/bin/tmux", ["-L", socket] + arguments, capture: capture)
     }
 
     /// tmux key names (Enter, Escape, F5, Down) or, with literal, text as typed.

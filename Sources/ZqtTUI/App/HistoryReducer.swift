@@ -194,17 +194,8 @@ extension Reducer {
         case .up, .ctrl("p"): return select(&state, state.history.selected - 1)
         case .pageDown: return select(&state, state.history.selected + pageStep(state))
         case .pageUp: return select(&state, state.history.selected - pageStep(state))
-        case let .char(c): filter.insert(String(c))
-        case .backspace, .ctrl("h"): filter.backspace()
-        case .delete, .ctrl("d"): filter.deleteForward()
-        case .left, .ctrl("b"): filter.moveLeft()
-        case .right, .ctrl("f"): filter.moveRight()
-        case .home, .ctrl("a"): filter.moveToStart()
-        case .end, .ctrl("e"): filter.moveToEnd()
-        case .ctrl("u"): filter.killToLineStart()
-        case .ctrl("k"): filter.killToLineEnd()
-        case .ctrl("w"): filter.deleteWordBackward()
-        default: return []
+        default:
+            guard filter.applyLineKey(key) else { return [] }
         }
         return setFilter(&state, filter)
     }

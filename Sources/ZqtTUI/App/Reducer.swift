@@ -409,17 +409,8 @@ enum Reducer {
                     state.status = StatusMessage(text: "Saving the images of \(record.idTask) to \(text)…", kind: .info)
                     return [.saveImages(record, folder: text)]
                 }
-            case let .char(c): prompt.text.insert(String(c))
-            case .backspace, .ctrl("h"): prompt.text.backspace()
-            case .delete, .ctrl("d"): prompt.text.deleteForward()
-            case .left, .ctrl("b"): prompt.text.moveLeft()
-            case .right, .ctrl("f"): prompt.text.moveRight()
-            case .home, .ctrl("a"): prompt.text.moveToStart()
-            case .end, .ctrl("e"): prompt.text.moveToEnd()
-            case .ctrl("u"): prompt.text.killToLineStart()
-            case .ctrl("k"): prompt.text.killToLineEnd()
-            case .ctrl("w"): prompt.text.deleteWordBackward()
-            default: return []
+            default:
+                guard prompt.text.applyLineKey(key) else { return [] }
             }
             state.view.overlay = .input(prompt)
             return []
@@ -456,20 +447,12 @@ enum Reducer {
                 guard let choice else { return [] }
                 state.view.overlay = nil
                 return choose(&state, picker.purpose, choice)
-            case .backspace, .ctrl("h"):
-                picker.filter.backspace()
-                picker.selected = 0
-                state.view.overlay = .picker(picker)
-            case .ctrl("u"):
-                picker.filter = TextBuffer("")
-                picker.selected = 0
-                state.view.overlay = .picker(picker)
-            case let .char(c):
-                picker.filter.insert(String(c))
-                picker.selected = 0
-                state.view.overlay = .picker(picker)
             default:
-                break
+                // The rest edits the filter; the list starts again from the best match.
+                let before = picker.filter.text
+                guard picker.filter.applyLineKey(key) else { break }
+                if picker.filter.text != before { picker.selected = 0 }
+                state.view.overlay = .picker(picker)
             }
             return []
         }

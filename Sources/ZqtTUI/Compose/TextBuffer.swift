@@ -194,3 +194,26 @@ struct TextBuffer: Equatable, Sendable {
         c.isLetter || c.isNumber || c == "_"
     }
 }
+
+extension TextBuffer {
+    /// The readline keys of a one-line box (a filter, a folder name): typing,
+    /// deleting, moving, Ctrl-A/E/U/K/W. False when the key is not one of them.
+    mutating func applyLineKey(_ key: Key) -> Bool {
+        switch key {
+        case let .char(c): insert(String(c))
+        case .backspace, .ctrl("h"): backspace()
+        case .delete, .ctrl("d"): deleteForward()
+        case .left, .ctrl("b"): moveLeft()
+        case .right, .ctrl("f"): moveRight()
+        case .ctrlLeft, .alt("b"): moveWordLeft()
+        case .ctrlRight, .alt("f"): moveWordRight()
+        case .home, .ctrl("a"): moveToStart()
+        case .end, .ctrl("e"): moveToEnd()
+        case .ctrl("u"): killToLineStart()
+        case .ctrl("k"): killToLineEnd()
+        case .ctrl("w"): deleteWordBackward()
+        default: return false
+        }
+        return true
+    }
+}

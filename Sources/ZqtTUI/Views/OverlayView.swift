@@ -98,8 +98,9 @@ enum OverlayView {
         let rect = box(width: 64, height: listHeight + 5, in: grid.size)
         frame(rect, title: picker.title, into: &grid)
         let inner = rect.maxX - 1
-        let end = grid.put("> " + picker.filter.text, x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
-        grid.cursor = (min(end, inner - 1), rect.y + 1)
+        grid.put("> " + picker.filter.text, x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
+        let cursorX = rect.x + 4 + TextWidth.of(picker.filter.characters[..<picker.filter.cursor])
+        grid.cursor = (min(cursorX, inner - 1), rect.y + 1)
         let visible = rect.height - 5
         let first = max(0, picker.selected - visible + 1)
         if matches.isEmpty {
