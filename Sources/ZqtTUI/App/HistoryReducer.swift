@@ -10,7 +10,6 @@ extension Reducer {
     static func toggleHistory(_ state: inout AppState) -> [Effect] {
         if state.screen == .history {
             state.screen = .compose
-            state.needsFullRedraw = false
             return []
         }
         state.screen = .history
@@ -52,8 +51,9 @@ extension Reducer {
         case .selectPrevious: return moveInHistory(&state, by: -1)
         case .selectPageDown: return moveInHistory(&state, by: pageStep(state))
         case .selectPageUp: return moveInHistory(&state, by: -pageStep(state))
-        case .selectFirst: return moveInHistory(&state, by: -Int.max / 2)
-        case .selectLast: return moveInHistory(&state, by: Int.max / 2)
+        // Far enough to reach either end of any list or entry; moving clamps.
+        case .selectFirst: return moveInHistory(&state, by: -(1 << 40))
+        case .selectLast: return moveInHistory(&state, by: 1 << 40)
         case .openEntry:
             if let id = state.history.selectedRow?.id { return [.loadEntries([id], .show)] }
         case .closeView:
@@ -65,12 +65,7 @@ extension Reducer {
                 state.history.mode = .list
                 state.history.detail = nil
             case .list:
-                if !state.history.filter.text.isEmpty {
-                    state.history.filter = TextBuffer("")
-                    state.history.selected = 0
-                    state.history.scroll = 0
-                    return [reloadHistory(state)]
-                }
+                if !state.history.filter.text.isEmpty { return setFilter(&state, TextBuffer("")) }
                 state.screen = .compose
             }
         case .editInForm: return loadCurrent(state, .editInForm)
@@ -138,7 +133,7 @@ extension Reducer {
         let width = state.view.size.width - 2
         let height = historyBodyHeight(state)
         func scrolled(_ current: Int, lines: Int) -> Int {
-            min(max(0, lines - height), max(0, current.addingReportingOverflow(delta).partialValue))
+            min(max(0, lines - height), max(0, current + delta))
         }
         switch state.history.mode {
         case .detail:
@@ -153,7 +148,7 @@ extension Reducer {
             state.history.comparison = comparison
             return []
         case .list:
-            return select(&state, state.history.selected.addingReportingOverflow(delta).partialValue)
+            return select(&state, state.history.selected + delta)
         }
     }
 
