@@ -130,6 +130,12 @@ final class TemporaryHistory {
         #expect(first.first?.prompt == "prompt 24", "newest first")
         #expect(second.first?.prompt == "prompt 14")
         #expect(Set(first.map(\.id)).isDisjoint(with: second.map(\.id)))
+
+        // A filter with words for both indexes pages the same way.
+        let filtered = try store.list(filter: "prompt 1", limit: 5)
+        #expect(filtered.map(\.prompt) == ["prompt 19", "prompt 18", "prompt 17", "prompt 16", "prompt 15"])
+        #expect(try store.list(filter: "prompt 1", before: filtered.last!.id, limit: 5).map(\.prompt)
+                == ["prompt 14", "prompt 13", "prompt 12", "prompt 11", "prompt 10"])
     }
 
     @Test func deletingARowTakesItsResultsAndIndexEntryWithIt() throws {

@@ -44,31 +44,36 @@ struct HistoryFilter {
     }
 
     /// Ids of matching rows, newest first, below `before`, at most `limit`:
-    /// the SQL and its parameters.
+    /// the SQL and its parameters. With words of both kinds, the two indexes
+    /// are intersected as a merge of two lists sorted newest first, which
+    /// stops at the page's end: a constraint from one index on the other
+    /// (`rowid IN`, a join) makes SQLite query the second once per row of
+    /// the first, which took over a second on 100,000 rows.
     func matchingIDs(before: Int?, limit: Int) -> (sql: String, parameters: [SQLiteValue]) {
         var parameters: [SQLiteValue] = []
-        let driver: String
-        var conditions: [String] = []
-        if let trigramQuery {
-            driver = "submission_search"
-            conditions.append("submission_search MATCH ?")
-            parameters.append(.text(trigramQuery))
-            if let wordQuery {
-                conditions.append("rowid IN (SELECT rowid FROM submission_words WHERE submission_words MATCH ?)")
-                parameters.append(.text(wordQuery))
+        func select(_ table: String, _ query: String?) -> String {
+            var conditions: [String] = []
+            if let query {
+                conditions.append("\(table) MATCH ?")
+                parameters.append(.text(query))
             }
-        } else if let wordQuery {
-            driver = "submission_words"
-            conditions.append("submission_words MATCH ?")
-            parameters.append(.text(wordQuery))
-        } else {
-            driver = "submission"
+            if let before {
+                conditions.append("rowid < ?")
+                parameters.append(.int(before))
+            }
+            return "SELECT rowid FROM \(table)" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
         }
-        if let before {
-            conditions.append("rowid < ?")
-            parameters.append(.int(before))
+        let sql: String
+        switch (trigramQuery, wordQuery) {
+        case let (trigram?, words?):
+            sql = select("submission_search", trigram) + " INTERSECT " + select("submission_words", words)
+        case let (trigram?, nil):
+            sql = select("submission_search", trigram)
+        case let (nil, words?):
+            sql = select("submission_words", words)
+        case (nil, nil):
+            sql = select("submission", nil)
         }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return ("SELECT rowid FROM \(driver)\(whereClause) ORDER BY rowid DESC LIMIT ?", parameters + [.int(limit)])
+        return (sql + " ORDER BY 1 DESC LIMIT ?", parameters + [.int(limit)])
     }
 }

