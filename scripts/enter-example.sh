@@ -3,7 +3,8 @@
 S=ex; T="tmux send-keys -t $S"; L="tmux send-keys -t $S -l"
 w() { for i in $(seq 1 100); do tmux capture-pane -p -t $S | grep -qF -- "$1" && return 0; sleep 0.05; done; echo "TIMEOUT waiting for $1"; tmux capture-pane -p -t $S; exit 1; }
 tmux kill-session -t $S 2>/dev/null
-tmux new-session -d -s $S -x 120 -y 40 "TERM=xterm-256color $1 --sandbox"
+# A history folder of its own: the form starts empty, whatever an earlier zqt left as a draft.
+tmux new-session -d -s $S -x 120 -y 40 "TERM=xterm-256color ZQT_HOME=$(mktemp -d) $1 --sandbox"
 w SANDBOX
 PROMPT=$(python3 -c "import json;print(json.load(open('${EXAMPLE:-../shared/api/examples/controlnet.json}'))['prompt'])")
 NEG=$(python3 -c "import json;print(json.load(open('${EXAMPLE:-../shared/api/examples/controlnet.json}'))['negative_prompt'].replace(chr(13)+chr(10)+',',''))")
