@@ -134,6 +134,10 @@ public struct HistoryRecord: Sendable, Equatable, Identifiable {
     public var finishedAt: Date?
     public var results: [StoredResult]
 
+    /// When the task began at the service, as near as is known: its month
+    /// picks the task query (wire rule 8).
+    public var taskStartedAt: Date { submittedAt ?? createdAt }
+
     /// The request as zqt reads it back (tolerant; never fails on stored JSON).
     public var request: SDRequest {
         (try? SDRequest.decode(json: requestJSON).request) ?? SDRequest()

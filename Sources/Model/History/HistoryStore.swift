@@ -28,6 +28,11 @@ public struct ComposeDraft: Sendable, Equatable {
         self.fieldDrafts = fieldDrafts
         self.savedAt = savedAt
     }
+
+    /// The same form, whenever each was saved.
+    public func hasSameContent(as other: ComposeDraft) -> Bool {
+        endpoint == other.endpoint && requestJSON == other.requestJSON && fieldDrafts == other.fieldDrafts
+    }
 }
 
 /// Safe to share between threads: every use of the connection holds the lock.

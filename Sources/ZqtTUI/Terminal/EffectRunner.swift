@@ -115,15 +115,10 @@ final class EffectRunner: @unchecked Sendable {
 
     /// Runs a history read or write now and posts its answer, or the error.
     private func history(_ body: (HistoryStore) throws(HistoryError) -> Action) {
-        guard let store else { return }
-        do {
-            inbox.post(try body(store))
-        } catch {
-            inbox.post(.historyFailed(error.message))
-        }
+        record { store throws(HistoryError) in inbox.post(try body(store)) }
     }
 
-    /// A history write from a background task: a failure is reported, the send goes on.
+    /// A history read or write: a failure is reported (the send or poll around it goes on).
     private func record(_ body: (HistoryStore) throws(HistoryError) -> Void) {
         guard let store else { return }
         do {
@@ -214,7 +209,7 @@ final class EffectRunner: @unchecked Sendable {
                 continue  // another service's task: followed when zqt next talks to it
             }
             if row.state == .sending, now.timeIntervalSince(row.createdAt) < configuration.timeout * 2 + 10 { continue }
-            track(recordID: row.id, idTask: row.idTask, submittedAt: row.submittedAt ?? row.createdAt)
+            track(recordID: row.id, idTask: row.idTask, submittedAt: row.taskStartedAt)
         }
     }
 
@@ -238,10 +233,10 @@ final class EffectRunner: @unchecked Sendable {
         Task.detached { [self] in
             do throws(APIError) {
                 let info = try await api.queryTask(businessTaskID: row.idTask,
-                                                   version: QueryVersion.forTask(submittedAt: row.submittedAt ?? row.createdAt))
+                                                   version: QueryVersion.forTask(submittedAt: row.taskStartedAt))
                 record { store throws(HistoryError) in try store.recordTaskInfo(id: row.id, info: info) }
                 if !info.phase.isTerminal {
-                    track(recordID: row.id, idTask: row.idTask, submittedAt: row.submittedAt ?? row.createdAt)
+                    track(recordID: row.id, idTask: row.idTask, submittedAt: row.taskStartedAt)
                 }
                 inbox.post(.entryQueried(idTask: row.idTask, .success(info)))
             } catch {

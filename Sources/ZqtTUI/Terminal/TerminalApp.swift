@@ -96,11 +96,15 @@ final class TerminalApp {
 
     // MARK: The draft
 
+    /// The form as a draft, when it differs from what was last saved.
+    private func unsavedDraft() -> ComposeDraft? {
+        let current = DraftCodec.draft(of: state)
+        return savedDraft?.hasSameContent(as: current) == true ? nil : current
+    }
+
     private func noteDraftChanges() {
         guard runner.store != nil else { return }
-        let current = DraftCodec.draft(of: state)
-        if let savedDraft, savedDraft.requestJSON == current.requestJSON, savedDraft.fieldDrafts == current.fieldDrafts,
-           savedDraft.endpoint == current.endpoint {
+        if unsavedDraft() == nil {
             draftDue = nil
         } else if draftDue == nil {
             draftDue = monotonicSeconds() + Self.draftDelay
@@ -109,10 +113,7 @@ final class TerminalApp {
 
     private func saveDraft() {
         draftDue = nil
-        guard let store = runner.store else { return }
-        let current = DraftCodec.draft(of: state)
-        if let savedDraft, savedDraft.requestJSON == current.requestJSON, savedDraft.fieldDrafts == current.fieldDrafts,
-           savedDraft.endpoint == current.endpoint { return }
+        guard let store = runner.store, let current = unsavedDraft() else { return }
         do {
             try store.saveDraft(current)
             savedDraft = current
