@@ -253,8 +253,8 @@ extension Reducer {
         case let .entryQueried(idTask, result):
             switch result {
             case let .success(info):
-                let percent = info.progress.map { " \(Int(($0 * 100).rounded()))%" } ?? ""
-                let images = info.phase == .succeeded ? " · \(info.results.count) image\(info.results.count == 1 ? "" : "s")" : ""
+                let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
+                let images = info.phase == .succeeded ? " · " + Wording.count(info.results.count, "image") : ""
                 state.status = StatusMessage(text: "Task \(idTask): \(info.desc.isEmpty ? "status \(info.status)" : info.desc)\(percent)\(images)",
                                              kind: info.phase == .failed ? .error : (info.phase == .succeeded ? .success : .info))
             case let .failure(error):
@@ -264,7 +264,7 @@ extension Reducer {
 
         case let .imagesSaved(idTask, folder, saved, failures):
             if failures.isEmpty {
-                state.status = StatusMessage(text: "Saved \(saved) image\(saved == 1 ? "" : "s") of \(idTask) to \(folder)", kind: .success)
+                state.status = StatusMessage(text: "Saved \(Wording.count(saved, "image")) of \(idTask) to \(folder)", kind: .success)
             } else {
                 state.status = StatusMessage(text: "Saved \(saved) of \(saved + failures.count) images to \(folder); \(failures[0])", kind: .error)
             }
@@ -319,7 +319,7 @@ extension Reducer {
                 return []
             }
             let folder = state.connection.dataFolder + "/images/" + record.idTask
-            state.view.overlay = .input(InputPrompt(purpose: .saveImages(record), title: "Save \(record.results.count) image\(record.results.count == 1 ? "" : "s") into folder",
+            state.view.overlay = .input(InputPrompt(purpose: .saveImages(record), title: "Save \(Wording.count(record.results.count, "image")) into folder",
                                                     text: TextBuffer(folder)))
         case .compareWithForm:
             state.history.comparison = ComparisonState(

@@ -38,7 +38,7 @@ enum Reducer {
             guard state.task?.idTask == idTask else {
                 // A task resumed from an earlier session: say so when it ends.
                 if case let .update(info) = event, info.phase.isTerminal {
-                    let images = info.phase == .succeeded ? " · \(info.results.count) image\(info.results.count == 1 ? "" : "s")" : ""
+                    let images = info.phase == .succeeded ? " · " + Wording.count(info.results.count, "image") : ""
                     state.status = StatusMessage(text: "Earlier task \(idTask): \(info.desc)\(images)",
                                                  kind: info.phase == .succeeded ? .success : .error)
                 }
@@ -563,10 +563,10 @@ enum Reducer {
     static func taskStatus(_ task: TrackedTask) -> StatusMessage {
         switch task.phase {
         case .inProgress:
-            let percent = task.progress.map { " \(Int(($0 * 100).rounded()))%" } ?? ""
+            let percent = task.progress.map { " " + Wording.percent($0) } ?? ""
             return StatusMessage(text: "Task \(task.idTask): \(task.desc)\(percent)", kind: .info)
         case .succeeded:
-            return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(task.resultCount) image\(task.resultCount == 1 ? "" : "s")", kind: .success)
+            return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(Wording.count(task.resultCount, "image"))", kind: .success)
         case .failed:
             return StatusMessage(text: "Task \(task.idTask) failed: \(task.desc)", kind: .error)
         }

@@ -76,8 +76,8 @@ struct RequestRunner {
         let units = request.controlNetUnits?.count ?? 0
         let size = request.outputSize
         printer.say("POST \(configuration.baseURL)\(endpoint.path)")
-        printer.say("  id_task \(request.idTask) · \(units) ControlNet unit\(units == 1 ? "" : "s") · "
-                    + "\(size.width)×\(size.height) · \(request.imageCount) image\(request.imageCount == 1 ? "" : "s")")
+        printer.say("  id_task \(request.idTask) · \(Wording.count(units, "ControlNet unit")) · "
+                    + "\(size.width)×\(size.height) · \(Wording.count(request.imageCount, "image"))")
         if printJSON { printer.say(request.wireJSON) }
 
         var recordID: Int?
@@ -116,7 +116,7 @@ struct RequestRunner {
                 case let .update(info):
                     final = info
                     if let recordID { keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) } }
-                    let percent = info.progress.map { " \(Int(($0 * 100).rounded()))%" } ?? ""
+                    let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
                     line = "status \(info.status) \(info.desc)\(info.phase == .inProgress ? percent : "")"
                 case let .retrying(error, attempt):
                     line = "query failed (\(error.message)); retrying (\(attempt))"

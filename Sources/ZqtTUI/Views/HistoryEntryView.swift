@@ -94,7 +94,7 @@ enum HistoryEntryView {
         var status = record.state.title
         if let code = record.taskStatus { status += " · status \(code)" }
         if let desc = record.taskDesc, !desc.isEmpty { status += " · \(desc)" }
-        if record.state == .running, let progress = record.progress { status += " · \(Int((progress * 100).rounded()))%" }
+        if record.state == .running, let progress = record.progress { status += " · " + Wording.percent(progress) }
         field("State", status, record.state.isFailure ? .statusError : (record.state == .succeeded ? .statusOK : .value))
         if let http = record.httpStatus { field("HTTP", String(http)) }
         field("Created", CivilTime.local(record.createdAt).dateAndSecond)

@@ -102,7 +102,7 @@ enum HistoryView {
             grid.put(CivilTime.local(row.createdAt).dateAndMinute, x: column, y: y, style: style(.dim))
             column += Self.when + 1
             var stateText = row.state.glyph
-            if row.state == .running, let progress = row.progress { stateText += " \(Int((progress * 100).rounded()))%" }
+            if row.state == .running, let progress = row.progress { stateText += " " + Wording.percent(progress) }
             let stateStyle: Style = row.state == .succeeded ? .statusOK : (row.state.isFailure ? .statusError : .value)
             grid.put(stateText, x: column, y: y, style: style(stateStyle), limit: column + Self.stateWidth)
             column += Self.stateWidth + 1

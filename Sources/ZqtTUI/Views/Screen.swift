@@ -78,7 +78,7 @@ enum Screen {
             grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
         } else if state.screen == .compose {
             let problems = state.problems.count + state.drafts.count
-            let text = problems == 0 ? "Ready to send: F5" : "\(problems) field\(problems == 1 ? "" : "s") to fix before sending"
+            let text = problems == 0 ? "Ready to send: F5" : "\(Wording.count(problems, "field")) to fix before sending"
             grid.put(text, x: x, y: rect.y, style: .dim, limit: rect.maxX)
         }
     }

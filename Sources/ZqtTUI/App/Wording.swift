@@ -1,0 +1,13 @@
+// Counts and percentages as the screens and the command line write them.
+
+enum Wording {
+    /// "1 image", "2 images".
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+
+    /// 0.452 → "45%".
+    static func percent(_ fraction: Double) -> String {
+        "\(Int((fraction * 100).rounded()))%"
+    }
+}
