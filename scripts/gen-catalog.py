@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
-"""Generate Sources/Model/Catalog/CatalogData.swift from the shared API reference.
+"""Generate zqt's compiled-in catalogs from the shared API reference.
 
-zqt ships the ControlNet catalog compiled in, so it never reads files or the
-network at run time. Re-run after ../shared/api/controlnet-catalog.json or the
-bundled example changes:
+- Sources/Model/Catalog/CatalogData.swift: the ControlNet catalog (control
+  types, modules, samplers) from controlnet-catalog.json;
+- Sources/Model/Catalog/EndpointCatalogData.swift: every endpoint as data
+  (path, group, family, fields in wire order) from endpoints.json, with the
+  hand-kept choices of scripts/endpoint-overlay.json laid over it. It is zqt's
+  own catalog format (JSON), read by the same code that reads a user's catalog.
+
+zqt never reads these files or the network at run time. Re-run after
+../shared/api changes or the overlay is edited:
 
     python3 scripts/gen-catalog.py [path/to/shared/api]
 
@@ -17,6 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 API = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "api")
 OUT = os.path.join(ROOT, "Sources", "Model", "Catalog", "CatalogData.swift")
+ENDPOINTS_OUT = os.path.join(ROOT, "Sources", "Model", "Catalog", "EndpointCatalogData.swift")
+OVERLAY = os.path.join(HERE, "endpoint-overlay.json")
 
 # The 17 control types the service names, in its order (zhiqite-api.md §1.3),
 # mapped to the catalog's control type names.
@@ -116,6 +124,158 @@ def main():
     with open(OUT, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     print("wrote %s: %d control types, %d modules, %d samplers" % (OUT, len(SERVICE_TYPES), len(used_modules), len(samplers)))
+    endpoints(catalog, samplers, upscalers)
+
+
+# --- The endpoint catalog --------------------------------------------------
+
+# Wire rule 3: the SD routing fields that sit inside alwayson_scripts.
+ALWAYSON = ["sd_model_checkpoint", "id_task", "sd_vae", "override_settings", "output_image_format",
+            "image_link", "mask_link", "ADetailer", "controlnet"]
+URL_NAMES = {"sourceUrl", "targetUrl", "image", "imageUrl", "sourceImage", "callbackUrl"}
+ROLES = {"prompt": "prompt", "sourcePrompt": "prompt", "negativePrompt": "negative_prompt", "seed": "seed",
+         "businessTaskId": "task_id", "taskId": "task_id", "image": "input_image", "imageUrl": "input_image",
+         "sourceImage": "input_image", "width": "width", "height": "height", "imageCount": "image_count"}
+
+
+def family_of(path):
+    rel = path[len("/AIGCImgOpenServ/saas/"):]
+    if rel.startswith("sd/"):
+        return rel, "sd", None
+    if rel.startswith("tool/"):
+        return rel, "tool", rel[len("tool/"):]
+    if rel.startswith("modelTraining/"):
+        return rel, "training", None
+    return rel, None, None
+
+
+def generic_field(f):
+    """A field as endpoints.json gives it, before the overlay."""
+    name = f["name"]
+    t = (f.get("type") or "string").split(" ")[0].lower()
+    if t == "integer":
+        kind = "integer"
+    elif t == "number":
+        kind = "number"
+    elif t == "boolean":
+        kind = "toggle"
+    elif t == "object":
+        kind = "json"
+    elif t.startswith("array"):
+        kind = "url_list" if "url" in name.lower() else "json"
+    elif name in URL_NAMES or name.endswith("Url") or name.endswith("_link"):
+        kind = "url"
+    elif "prompt" in name.lower():
+        kind = "multiline"
+    else:
+        kind = "text"
+    desc = (f.get("description") or "").strip()
+    out = {"path": name, "label": name, "help": desc, "kind": kind, "required": f.get("required") is True}
+    if kind == "multiline":
+        out["lines"] = 3
+    if not out["required"]:
+        out["omit_empty"] = True
+    if name in ROLES:
+        out["role"] = ROLES[name]
+    return out
+
+
+def resolve_options(field, lists):
+    source = field.pop("options_from", None)
+    if source:
+        field["options"] = [[v, v] for v in lists[source]]
+
+
+def lay_over(field, overlay):
+    for key, value in overlay.items():
+        if key == "why":
+            field.setdefault("why", value)
+            continue
+        if value is None:
+            field.pop(key, None)
+        else:
+            field[key] = value
+    if "omit_empty" in overlay and overlay["omit_empty"] is False:
+        field.pop("omit_empty", None)
+
+
+def endpoints(cn_catalog, samplers, upscalers):
+    reference = json.load(open(os.path.join(API, "endpoints.json"), encoding="utf-8"))
+    overlay = json.load(open(OVERLAY, encoding="utf-8"))
+    lists = {"samplers": samplers, "hr_upscalers": upscalers}
+    wire = overlay["sd_wire_order"]
+    order = wire["top"] + ["alwayson_scripts." + k for k in wire["alwayson_scripts"]]
+    out = []
+    for e in reference:
+        if not e.get("path") or e["group"] == "task query" or "queryModelList" in e["path"]:
+            continue  # no path documented (§A16), or a query rather than a request someone composes
+        rel, family, tool_code = family_of(e["path"])
+        if family is None:
+            continue
+        spec = overlay["endpoints"].get(rel, {})
+        fields = []
+        for f in e["fields"]:
+            name = f["name"]
+            if "(header)" in name or name.startswith("X-Request-req-") or "(path)" in name or name == "alwayson_scripts":
+                continue  # credentials travel as headers (wire rule 1)
+            field = generic_field(f)
+            if family == "sd" and name in ALWAYSON:
+                field["path"] = "alwayson_scripts." + name
+            fields.append(field)
+        for added in spec.get("add", []):
+            fields.append({"path": added, "label": added, "help": "", "kind": "text", "required": False, "omit_empty": True})
+        by_path = {}
+        for field in fields:
+            path = field["path"]
+            if family == "sd":
+                lay_over(field, overlay["sd_fields"].get(path, {}))
+            elif family == "tool":
+                lay_over(field, overlay["tool_fields"].get(path, {}))
+            lay_over(field, spec.get("field", {}).get(path, {}))
+            resolve_options(field, lists)
+            by_path[field["path"]] = field
+        fields = list(by_path.values())
+        if family == "sd":
+            missing = [f["path"] for f in fields if f["path"] not in order and not f["path"].startswith("alwayson_scripts.controlnet")]
+            if missing:
+                raise SystemExit("%s: fields missing from sd_wire_order: %s" % (rel, missing))
+            fields.sort(key=lambda f: order.index(f["path"]) if f["path"] in order else order.index("alwayson_scripts.controlnet"))
+            form_order = spec.get("form_order", overlay["sd_form_order"])
+            fields.insert(0, dict(overlay["size_preset"]))
+        else:
+            form_order = spec.get("form_order", [f["path"] for f in fields])
+        for field in fields:
+            if field["path"] in form_order:
+                field["form_index"] = form_order.index(field["path"])
+        entry = {"id": rel, "name": e["name"], "title": spec.get("title", e["name"]), "group": e["group"],
+                 "family": family, "ready": bool(spec.get("ready")), "reference": spec.get("section", ""),
+                 "result": spec.get("result", "training" if family == "training" else "images"), "fields": fields}
+        if tool_code:
+            entry["tool_code"] = tool_code
+        out.append(entry)
+    # One field per line: reviewable in a diff, small to embed.
+    parts = []
+    for entry in out:
+        head = {k: v for k, v in entry.items() if k != "fields"}
+        body = ",\n".join("   " + json.dumps(f, ensure_ascii=False) for f in entry["fields"])
+        parts.append(" " + json.dumps(head, ensure_ascii=False)[:-1] + ', "fields": [\n' + body + "\n ]}")
+    text = '{"endpoints": [\n' + ",\n".join(parts) + "\n]}"
+    json.loads(text)
+    lines = [
+        "// Generated by scripts/gen-catalog.py from ../shared/api/endpoints.json and",
+        "// scripts/endpoint-overlay.json. Do not edit by hand; re-run the script.",
+        "",
+        "extension EndpointCatalog {",
+        "    /// Every endpoint zqt composes, in zqt's catalog format (EndpointCatalogFile).",
+        "    static let shippedJSON: String = #\"\"\"",
+        text,
+        "\"\"\"#",
+        "}",
+        "",
+    ]
+    with open(ENDPOINTS_OUT, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    print("wrote %s: %d endpoints, %d ready" % (ENDPOINTS_OUT, len(out), sum(1 for x in out if x["ready"])))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
     case api(code: String, message: String)
     case cancelled
     case transport(String)
+    /// The endpoint's family has no documented task query (training, §3.2).
+    case noTaskQuery(String)
 
     public var description: String { message }
 
@@ -48,6 +50,8 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
             return "Cancelled"
         case let .transport(detail):
             return "Network error: \(detail)"
+        case let .noTaskQuery(title):
+            return "\(title) tasks cannot be queried: the service documents no query for them (zhiqite-api.md §3.2)"
         }
     }
 

@@ -24,10 +24,10 @@ public struct HTTPImageAPI: ImageAPI {
 
     // MARK: ImageAPI
 
-    public func send(_ request: SDRequest, to endpoint: Endpoint) async -> SendOutcome {
+    public func send(_ request: Request) async -> SendOutcome {
         let exchange: Exchange
         do {
-            exchange = try await self.exchange(endpoint, body: request.wireJSON)
+            exchange = try await self.exchange(request.endpoint.id, body: request.wireJSON)
         } catch {
             return SendOutcome(result: .failure(error), exchange: nil)
         }
@@ -41,13 +41,16 @@ public struct HTTPImageAPI: ImageAPI {
         }
     }
 
-    public func queryTask(businessTaskID: String, version: QueryVersion) async throws(APIError) -> TaskInfo {
-        let body = JSONWriter.pretty(.object([(key: "businessTaskId", value: .string(businessTaskID))]))
-        let (envelope, _) = try await post(version.endpoint, body: body)
-        guard let data = envelope.data, data.objectValue != nil else {
-            throw .unexpectedResponse("queryTaskInfo answered without a data object")
+    public func queryTask(_ task: TaskReference) async throws(APIError) -> TaskInfo {
+        guard let path = task.endpoint.family.queryPath(submittedAt: task.submittedAt, version: task.version) else {
+            throw .noTaskQuery(task.endpoint.title)
         }
-        return TaskInfo(data: data)
+        let body = JSONWriter.pretty(.object([(key: "businessTaskId", value: .string(task.taskID))]))
+        let (envelope, _) = try await post(path, body: body)
+        guard let data = envelope.data, data.objectValue != nil else {
+            throw .unexpectedResponse("\(path) answered without a data object")
+        }
+        return TaskInfo(data: data, family: task.endpoint.family)
     }
 
     public func queryModels(pageNum: Int, pageSize: Int, checkpoint: String?, name: String?) async throws(APIError) -> ModelListPage {
@@ -57,7 +60,7 @@ public struct HTTPImageAPI: ImageAPI {
             ("pageSize", .int(pageSize)),
             ("pageNum", .int(pageNum)),
         ]))
-        let (envelope, _) = try await post(.queryModelList, body: body)
+        let (envelope, _) = try await post(Endpoint.Query.modelList, body: body)
         guard let data = envelope.data, data.objectValue != nil else {
             throw .unexpectedResponse("queryModelList answered without a data object")
         }
@@ -78,24 +81,24 @@ public struct HTTPImageAPI: ImageAPI {
 
     /// POSTs a JSON body and unwraps the envelope. Returns the exchange too,
     /// so a caller can keep exactly what was sent and received.
-    public func post(_ endpoint: Endpoint, body: String) async throws(APIError) -> (Envelope, Exchange) {
+    public func post(_ endpoint: String, body: String) async throws(APIError) -> (Envelope, Exchange) {
         let exchange = try await self.exchange(endpoint, body: body)
         return (try Self.envelope(of: exchange), exchange)
     }
 
     /// POSTs a JSON body: what went out and what came back, whatever it says.
     /// Throws only when no answer arrived (or none could be sent).
-    public func exchange(_ endpoint: Endpoint, body: String) async throws(APIError) -> Exchange {
+    public func exchange(_ endpoint: String, body: String) async throws(APIError) -> Exchange {
         guard let credentials = configuration.credentials, credentials.isComplete else {
             throw .missingCredentials
         }
         let base = configuration.baseURL.hasSuffix("/") ? String(configuration.baseURL.dropLast()) : configuration.baseURL
-        guard HTTPTarget(base + endpoint.path) != nil else { throw .invalidBaseURL(configuration.baseURL) }
+        guard HTTPTarget(base + Endpoint.pathPrefix + endpoint) != nil else { throw .invalidBaseURL(configuration.baseURL) }
         let headers = [("Content-Type", "application/json"), ("Accept", "application/json"),
                        (Self.idHeader, credentials.accessKeyID), (Self.secretHeader, credentials.accessKeySecret)]
 
         let started = Date()
-        let response = try await http.send("POST", base + endpoint.path, headers: headers, body: Array(body.utf8))
+        let response = try await http.send("POST", base + Endpoint.pathPrefix + endpoint, headers: headers, body: Array(body.utf8))
         return Exchange(endpoint: endpoint, requestBody: body, httpStatus: response.status,
                         responseBody: String(decoding: response.body, as: UTF8.self), startedAt: started, finishedAt: Date())
     }

@@ -10,14 +10,15 @@ import Foundation
 /// One request/response pair as it crossed the wire, for history and the
 /// detail view: exactly the bytes sent (credentials are headers, never here).
 public struct Exchange: Sendable, Equatable {
-    public let endpoint: Endpoint
+    /// The path called, relative to `/AIGCImgOpenServ/saas/` (`sd/v2/controlnet`, `tool/roop/queryTask`).
+    public let endpoint: String
     public let requestBody: String
     public let httpStatus: Int?
     public let responseBody: String?
     public let startedAt: Date
     public let finishedAt: Date
 
-    public init(endpoint: Endpoint, requestBody: String, httpStatus: Int?, responseBody: String?, startedAt: Date, finishedAt: Date) {
+    public init(endpoint: String, requestBody: String, httpStatus: Int?, responseBody: String?, startedAt: Date, finishedAt: Date) {
         self.endpoint = endpoint
         self.requestBody = requestBody
         self.httpStatus = httpStatus
@@ -45,7 +46,7 @@ public enum QueryVersion: String, Sendable, Codable {
     /// Archived tasks from earlier months.
     case v1
 
-    public var endpoint: Endpoint { self == .v2 ? .queryTaskInfoV2 : .queryTaskInfoV1 }
+    public var path: String { self == .v2 ? Endpoint.Query.taskInfoV2 : Endpoint.Query.taskInfoV1 }
 
     /// v2 for a task submitted in the current month, v1 for older ones.
     /// Months are counted in China Standard Time, the service's home zone (inferred).
@@ -68,18 +69,37 @@ public struct SendOutcome: Sendable, Equatable {
     }
 }
 
+/// A task to ask about: its endpoint decides the query (wire rule 8).
+public struct TaskReference: Sendable, Equatable {
+    public let endpoint: Endpoint
+    /// The client's id: `id_task` or `businessTaskId`.
+    public let taskID: String
+    /// Its month picks the SD query (v2 this month, v1 before).
+    public let submittedAt: Date
+    /// Forces the SD query version.
+    public let version: QueryVersion?
+
+    public init(endpoint: Endpoint, taskID: String, submittedAt: Date = Date(), version: QueryVersion? = nil) {
+        self.endpoint = endpoint
+        self.taskID = taskID
+        self.submittedAt = submittedAt
+        self.version = version
+    }
+}
+
 public protocol ImageAPI: Sendable {
-    /// Sends a generation request; never throws, the outcome says how it went.
-    func send(_ request: SDRequest, to endpoint: Endpoint) async -> SendOutcome
-    func queryTask(businessTaskID: String, version: QueryVersion) async throws(APIError) -> TaskInfo
+    /// Sends a request to its endpoint; never throws, the outcome says how it went.
+    func send(_ request: Request) async -> SendOutcome
+    /// Asks the service about a task, at the query its family uses.
+    func queryTask(_ task: TaskReference) async throws(APIError) -> TaskInfo
     func queryModels(pageNum: Int, pageSize: Int, checkpoint: String?, name: String?) async throws(APIError) -> ModelListPage
     /// Downloads a result image (result URLs are signed and expire: wire rule 10).
     func download(_ url: String) async throws(APIError) -> [UInt8]
 }
 
 extension ImageAPI {
-    /// Sends a generation request; an API error (`code` not "200") throws.
-    public func submit(_ request: SDRequest, to endpoint: Endpoint) async throws(APIError) -> Submission {
-        try await send(request, to: endpoint).result.get()
+    /// Sends a request; an API error (`code` not "200") throws.
+    public func submit(_ request: Request) async throws(APIError) -> Submission {
+        try await send(request).result.get()
     }
 }

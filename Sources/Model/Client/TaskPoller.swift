@@ -57,11 +57,11 @@ public struct TaskPoller: Sendable {
     /// Throws the last error when a non-transient one happens or transient
     /// ones persist.
     ///
-    /// Each query picks v2 or v1 by the month the task was submitted in
+    /// The task's family picks the query: an SD task's month picks v2 or v1
     /// (wire rule 8), so a task followed across a month's end, or resumed
-    /// weeks later, is asked at the right endpoint; `version` forces one.
-    public func track(businessTaskID: String, version: QueryVersion? = nil,
-                      submittedAt: Date = Date()) -> AsyncThrowingStream<PollEvent, Error> {
+    /// weeks later, is asked at the right endpoint; a tool's goes to its
+    /// queryTask (§2.3).
+    public func track(_ task: TaskReference) -> AsyncThrowingStream<PollEvent, Error> {
         AsyncThrowingStream { continuation in
             let worker = Task {
                 var attempt = 0
@@ -74,8 +74,7 @@ public struct TaskPoller: Sendable {
                     }
                     attempt += 1
                     do {
-                        let info = try await api.queryTask(
-                            businessTaskID: businessTaskID, version: version ?? QueryVersion.forTask(submittedAt: submittedAt))
+                        let info = try await api.queryTask(task)
                         failuresInARow = 0
                         continuation.yield(.update(info))
                         if info.phase.isTerminal {
@@ -102,10 +101,9 @@ public struct TaskPoller: Sendable {
     }
 
     /// Follows the task and returns its final answer, calling `onEvent` for each step.
-    public func waitForResult(businessTaskID: String, version: QueryVersion? = nil, submittedAt: Date = Date(),
-                              onEvent: @Sendable (PollEvent) -> Void = { _ in }) async throws -> TaskInfo {
+    public func waitForResult(_ task: TaskReference, onEvent: @Sendable (PollEvent) -> Void = { _ in }) async throws -> TaskInfo {
         var last: TaskInfo?
-        for try await event in track(businessTaskID: businessTaskID, version: version, submittedAt: submittedAt) {
+        for try await event in track(task) {
             onEvent(event)
             if case let .update(info) = event { last = info }
         }

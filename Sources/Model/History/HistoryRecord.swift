@@ -38,6 +38,15 @@ public enum SubmissionState: String, Sendable, CaseIterable {
         }
     }
 
+    /// A task query's answer as a state, as its family reads it.
+    public init(_ info: TaskInfo) {
+        switch info.phase {
+        case .succeeded: self = .succeeded
+        case .failed: self = .failed
+        case .inProgress: self = info.status == 0 ? .queued : .running
+        }
+    }
+
     /// One cell in the history list.
     public var glyph: String {
         switch self {
@@ -74,9 +83,14 @@ public struct StoredResult: Sendable, Equatable {
     public let auditLabels: [String]
     /// The local copy, once downloaded (result URLs expire: wire rule 10).
     public var localPath: String?
+    /// A text result (an expanded prompt, a description); `imageURL` is then empty.
+    public let text: String?
+
+    public var isText: Bool { text != nil }
 
     public init(position: Int, imageURL: String, seed: Int?, imageStatus: Int?, auditPassed: Bool?,
-                auditLabels: [String], localPath: String? = nil) {
+                auditLabels: [String], localPath: String? = nil, text: String? = nil) {
+        self.text = text
         self.position = position
         self.imageURL = imageURL
         self.seed = seed
@@ -139,7 +153,10 @@ public struct HistoryRecord: Sendable, Equatable, Identifiable {
     public var taskStartedAt: Date { submittedAt ?? createdAt }
 
     /// The request as zqt reads it back (tolerant; never fails on stored JSON).
-    public var request: SDRequest {
-        (try? SDRequest.decode(json: requestJSON).request) ?? SDRequest()
+    public var request: Request {
+        Request(endpoint: endpoint, body: (try? JSONParser.parse(requestJSON)) ?? .object([]))
     }
+
+    public var imageResults: [StoredResult] { results.filter { !$0.isText } }
+    public var textResults: [String] { results.compactMap(\.text) }
 }

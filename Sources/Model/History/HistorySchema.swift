@@ -103,6 +103,12 @@ public enum HistorySchema {
                 _ = try insert.step()
             }
         }),
+        // 3: every endpoint (issue 7). A tool may answer with text (an expanded
+        // prompt, an image description): such a result row has an empty
+        // image_url and its text here. Endpoints were always stored by path.
+        Migration(version: 3, sql: """
+        ALTER TABLE result ADD COLUMN text TEXT;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

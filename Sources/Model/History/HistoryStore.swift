@@ -105,16 +105,16 @@ public final class HistoryStore: @unchecked Sendable {
     // MARK: Writing a submission's life
 
     /// The row for a request about to be sent; returns its id.
-    public func recordSending(_ request: SDRequest, endpoint: Endpoint, baseURL: String, profile: String,
+    public func recordSending(_ request: Request, baseURL: String, profile: String,
                               at date: Date = Date()) throws(HistoryError) -> Int {
-        let words = HistoryWords.text(prompt: request.prompt, model: request.sdModelCheckpoint)
+        let words = HistoryWords.text(prompt: request.prompt, model: request.checkpoint)
         return try write { db throws(SQLiteError) in
             try db.run("""
                 INSERT INTO submission (endpoint, base_url, profile, created_at, id_task, request_json, prompt, model,
                                         image_count, state, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(endpoint.rawValue), .text(baseURL), .text(profile), .double(date.timeIntervalSince1970),
-                      .text(request.idTask), .text(request.wireJSON), .text(request.prompt), .text(request.sdModelCheckpoint),
+                """, [.text(request.endpoint.id), .text(baseURL), .text(profile), .double(date.timeIntervalSince1970),
+                      .text(request.taskID), .text(request.wireJSON), .text(request.prompt), .text(request.checkpoint),
                       .int(request.imageCount), .text(SubmissionState.sending.rawValue), .double(date.timeIntervalSince1970)])
             let id = db.lastInsertRowID
             try db.run("INSERT INTO submission_words(rowid, words) VALUES (?, ?)", [.int(id), .text(words)])
@@ -153,7 +153,7 @@ public final class HistoryStore: @unchecked Sendable {
 
     /// A task query's answer: status, desc, progress and, once done, results.
     public func recordTaskInfo(id: Int, info: TaskInfo, at date: Date = Date()) throws(HistoryError) {
-        let state = SubmissionState(taskStatus: info.status)
+        let state = SubmissionState(info)
         try write { db throws(SQLiteError) in
             try db.run("""
                 UPDATE submission SET state = ?, task_status = ?, task_desc = ?, progress = ?, last_query_json = ?,
@@ -162,20 +162,25 @@ public final class HistoryStore: @unchecked Sendable {
                 """, [.text(state.rawValue), .int(info.status), .text(info.desc), info.progress.map { .double($0) } ?? .null,
                       .text(JSONWriter.pretty(info.raw)), .int(state.isUnfinished ? 0 : 1), .double(date.timeIntervalSince1970),
                       .double(date.timeIntervalSince1970), .int(id)])
-            guard !info.results.isEmpty else { return }
+            guard info.hasResults else { return }
             // Results are replaced as a whole, keeping local copies already made.
             let kept = try db.run("SELECT position, local_path FROM result WHERE submission_id = ? AND local_path IS NOT NULL", [.int(id)])
             var localPaths: [Int: String] = [:]
             for row in kept { if let position = row.int(0), let path = row.text(1) { localPaths[position] = path } }
             try db.run("DELETE FROM result WHERE submission_id = ?", [.int(id)])
             let insert = try db.prepare("""
-                INSERT INTO result (submission_id, position, image_url, seed, image_status, audit_passed, audit_labels, local_path)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO result (submission_id, position, image_url, seed, image_status, audit_passed, audit_labels, local_path, text)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for (position, image) in info.results.enumerated() {
                 try insert.bind([.int(id), .int(position), .text(image.imageURL), image.seed.map { .int($0) } ?? .null,
                                  image.imageStatus.map { .int($0) } ?? .null, image.auditPassed.map { .int($0 ? 1 : 0) } ?? .null,
-                                 .text(image.auditLabels.joined(separator: "\n")), localPaths[position].map { .text($0) } ?? .null])
+                                 .text(image.auditLabels.joined(separator: "\n")), localPaths[position].map { .text($0) } ?? .null, .null])
+                _ = try insert.step()
+            }
+            // Text results (an expanded prompt, a description) follow the images (migration 3).
+            for (offset, text) in info.texts.enumerated() {
+                try insert.bind([.int(id), .int(info.results.count + offset), .text(""), .null, .null, .null, .text(""), .null, .text(text)])
                 _ = try insert.step()
             }
         }
@@ -242,16 +247,17 @@ public final class HistoryStore: @unchecked Sendable {
     private static func record(_ row: SQLiteRow, db: SQLiteConnection) throws(SQLiteError) -> HistoryRecord {
         let id = row.int(0) ?? 0
         let results = try db.run("""
-            SELECT position, image_url, seed, image_status, audit_passed, audit_labels, local_path
+            SELECT position, image_url, seed, image_status, audit_passed, audit_labels, local_path, text
             FROM result WHERE submission_id = ? ORDER BY position
             """, [.int(id)]).map { r in
             StoredResult(position: r.int(0) ?? 0, imageURL: r.text(1) ?? "", seed: r.int(2), imageStatus: r.int(3),
                          auditPassed: r.int(4).map { $0 != 0 },
-                         auditLabels: (r.text(5) ?? "").split(separator: "\n").map(String.init), localPath: r.text(6))
+                         auditLabels: (r.text(5) ?? "").split(separator: "\n").map(String.init), localPath: r.text(6),
+                         text: r.text(7))
         }
         func date(_ column: Int) -> Date? { row.double(column).map { Date(timeIntervalSince1970: $0) } }
         return HistoryRecord(
-            id: id, endpoint: Endpoint(rawValue: row.text(1) ?? "") ?? .controlNet, baseURL: row.text(2) ?? "",
+            id: id, endpoint: EndpointCatalog.shipped.resolve(row.text(1) ?? ""), baseURL: row.text(2) ?? "",
             profile: row.text(3) ?? "", createdAt: date(4) ?? Date(timeIntervalSince1970: 0), idTask: row.text(5) ?? "",
             serviceTaskID: row.text(6), requestJSON: row.text(7) ?? "{}",
             state: SubmissionState(rawValue: row.text(8) ?? "") ?? .failed, httpStatus: row.int(9), responseJSON: row.text(10),
@@ -271,7 +277,7 @@ public final class HistoryStore: @unchecked Sendable {
                 FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
                 """, parameters).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
-                               endpoint: Endpoint(rawValue: row.text(2) ?? "") ?? .controlNet, idTask: row.text(3) ?? "",
+                               endpoint: EndpointCatalog.shipped.resolve(row.text(2) ?? ""), idTask: row.text(3) ?? "",
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
                                state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
                                imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0)
@@ -293,7 +299,7 @@ public final class HistoryStore: @unchecked Sendable {
                 INSERT INTO draft (slot, endpoint, request_json, field_drafts, saved_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (slot) DO UPDATE SET endpoint = excluded.endpoint, request_json = excluded.request_json,
                     field_drafts = excluded.field_drafts, saved_at = excluded.saved_at
-                """, [.text(slot), .text(draft.endpoint.rawValue), .text(draft.requestJSON), .text(drafts),
+                """, [.text(slot), .text(draft.endpoint.id), .text(draft.requestJSON), .text(drafts),
                       .double(draft.savedAt.timeIntervalSince1970)])
         }
     }
@@ -306,7 +312,7 @@ public final class HistoryStore: @unchecked Sendable {
             if let object = (try? JSONParser.parse(row.text(2) ?? "{}"))?.objectValue {
                 for (key, value) in object { if let text = value.stringValue { fieldDrafts[key] = text } }
             }
-            return ComposeDraft(endpoint: Endpoint(rawValue: row.text(0) ?? "") ?? .controlNet,
+            return ComposeDraft(endpoint: EndpointCatalog.shipped.resolve(row.text(0) ?? ""),
                                 requestJSON: row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
                                 savedAt: Date(timeIntervalSince1970: row.double(3) ?? 0))
         }

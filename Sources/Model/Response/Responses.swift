@@ -79,16 +79,29 @@ public struct ResultImage: Sendable, Equatable {
 
     init(_ value: JSONValue) {
         imageURL = value["image_url"]?.stringValue ?? ""
-        seed = value["seed"]?.numberValue.map { Int($0) } ?? value["seed"]?.stringValue.flatMap { Int($0) }
-        imageStatus = value["image_status"]?.numberValue.map { Int($0) }
+        seed = value["seed"].flatMap(WireCoding.integer)
+        imageStatus = value["image_status"].flatMap(WireCoding.integer)
         auditPassed = value["img_audit_status"]?.boolValue
         auditLabels = value["img_audit"]?.arrayValue?.compactMap { $0["label"]?.stringValue } ?? []
     }
 }
 
-/// What queryTaskInfo (v1 or v2) says about a task.
+extension ResultImage {
+    /// A tool's result: a URL and nothing else known.
+    init(imageURL: String) {
+        self.imageURL = imageURL
+        seed = nil
+        imageStatus = nil
+        auditPassed = nil
+        auditLabels = []
+    }
+}
+
+/// What a task query says about a task: queryTaskInfo v1/v2 for SD (wire
+/// rule 9), a tool's queryTask (§2.3, read as ToolTaskReading says).
 public struct TaskInfo: Sendable, Equatable {
     public let taskID: String?
+    /// -1 when the answer has none.
     public let status: Int
     /// Shown as the service wrote it (wire rule 9).
     public let desc: String
@@ -97,19 +110,46 @@ public struct TaskInfo: Sendable, Equatable {
     /// An intermediate preview, when the service offers one.
     public let previewURL: String?
     public let results: [ResultImage]
+    /// Text results: expanded prompts, an image description, a style.
+    public let texts: [String]
+    public let phase: TaskPhase
     public let raw: JSONValue
 
-    public var phase: TaskPhase { TaskPhase(status: status) }
+    public var hasResults: Bool { !results.isEmpty || !texts.isEmpty }
 
+    /// An SD query's `data` (wire rule 9).
     public init(data: JSONValue) {
+        self.init(data: data, family: .sd)
+    }
+
+    public init(data: JSONValue, family: Family) {
         raw = data
         taskID = readTaskID(in: data)
-        status = data["status"]?.numberValue.map { Int($0) } ?? data["status"]?.stringValue.flatMap { Int($0) } ?? -1
-        desc = data["desc"]?.stringValue ?? ""
-        results = data["differentialImageRspList"]?.arrayValue?.map(ResultImage.init) ?? []
+        let statusValue = data["status"].flatMap(WireCoding.integer)
+        status = statusValue ?? -1
         let temp = data["temporaryImageDto"]
         progress = TaskInfo.readProgress(temp)
         previewURL = temp?["image_url"]?.stringValue ?? temp?["imageUrl"]?.stringValue
+        switch family {
+        case .sd, .training:
+            desc = data["desc"]?.stringValue ?? ""
+            results = data["differentialImageRspList"]?.arrayValue?.map(ResultImage.init) ?? []
+            texts = []
+            phase = TaskPhase(status: status)
+        case .tool:
+            results = ToolTaskReading.images(data)
+            texts = ToolTaskReading.texts(data)
+            let hasResults = !results.isEmpty || !texts.isEmpty
+            let toolPhase = ToolTaskReading.phase(status: statusValue, hasResults: hasResults)
+            phase = toolPhase
+            let fallback: String
+            switch toolPhase {
+            case .succeeded: fallback = "done"
+            case .inProgress: fallback = statusValue == nil ? "submitted" : "running"
+            case .failed: fallback = "failed (status \(statusValue ?? -1))"
+            }
+            desc = data["desc"]?.stringValue ?? data["msg"]?.stringValue ?? fallback
+        }
     }
 
     /// `temporaryImageDto`'s fields are undocumented (§2.2): accept a
@@ -142,7 +182,7 @@ public struct ModelRecord: Sendable, Equatable {
     public let imageURL: String?
 
     init(_ value: JSONValue) {
-        id = value["id"]?.numberValue.map { Int($0) }
+        id = value["id"].flatMap(WireCoding.integer)
         sdModelCheckpoint = value["sdModelCheckpoint"]?.stringValue ?? ""
         sdModelName = value["sdModelName"]?.stringValue ?? ""
         baseModel = value["modelBaseModel"]?.stringValue
@@ -159,8 +199,8 @@ public struct ModelListPage: Sendable, Equatable {
 
     public init(data: JSONValue) {
         rows = data["rows"]?.arrayValue?.map(ModelRecord.init) ?? []
-        total = data["total"]?.numberValue.map { Int($0) } ?? rows.count
-        pageSize = data["pageSize"]?.numberValue.map { Int($0) } ?? rows.count
-        pageNum = data["pageNum"]?.numberValue.map { Int($0) } ?? 1
+        total = data["total"].flatMap(WireCoding.integer) ?? rows.count
+        pageSize = data["pageSize"].flatMap(WireCoding.integer) ?? rows.count
+        pageNum = data["pageNum"].flatMap(WireCoding.integer) ?? 1
     }
 }

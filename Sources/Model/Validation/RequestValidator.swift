@@ -25,78 +25,172 @@ public struct ValidationProblem: Equatable, Sendable, CustomStringConvertible {
 }
 
 public enum RequestValidator {
-    public static func validate(_ request: SDRequest, for endpoint: Endpoint = .controlNet) -> [ValidationProblem] {
+    /// Every problem of a request: first what its fields' specs say
+    /// (required, kind, range, multiple of 8, URL, JSON object, choice), then
+    /// the named rules across fields below.
+    public static func validate(_ request: Request) -> [ValidationProblem] {
+        let wire = request.wireValue
         var problems: [ValidationProblem] = []
-        func fail(_ path: String, _ message: String) { problems.append(ValidationProblem(path: path, message: message)) }
-        func range<T: Comparable & CustomStringConvertible>(_ path: String, _ value: T, _ low: T, _ high: T, _ name: String) {
-            if value < low || value > high { fail(path, "\(name) must be between \(low) and \(high) (is \(value))") }
+        for field in request.endpoint.fields where !field.kind.isVirtual {
+            problems += check(field, wire.value(at: field.path))
         }
-        func rangeD(_ path: String, _ value: Double, _ low: Double, _ high: Double, _ name: String) {
-            if !(value >= low && value <= high) {
-                fail(path, "\(name) must be between \(fmt(low)) and \(fmt(high)) (is \(fmt(value)))")
-            }
-        }
-        func dimension(_ path: String, _ value: Int, _ name: String) {
-            if value < 64 || value > 2048 {
-                fail(path, "\(name) must be between 64 and 2048 pixels (is \(value))")
-            } else if value % 8 != 0 {
-                fail(path, "\(name) must be a multiple of 8 (is \(value); try \(value / 8 * 8) or \(value / 8 * 8 + 8))")
-            }
-        }
-
-        if request.prompt.trimmed.isEmpty {
-            fail("prompt", "the prompt is required")
-        }
-        range("n_iter", request.nIter, 1, 100, "n_iter (batches)")
-        range("batch_size", request.batchSize, 1, 8, "batch_size (images per batch)")
-        range("steps", request.steps, 1, 150, "steps")
-        if request.seed < -1 { fail("seed", "seed must be -1 (random) or a non-negative number (is \(request.seed))") }
-        rangeD("hr_scale", request.hrScale, 1, 4, "hr_scale")
-        dimension("width", request.width, "width")
-        dimension("height", request.height, "height")
-        rangeD("cfg_scale", request.cfgScale, 1, 30, "cfg_scale")
-        if request.samplerIndex.trimmed.isEmpty {
-            fail("sampler_index", "choose a sampler")
-        }
-        if let steps = request.hrSecondPassSteps { range("hr_second_pass_steps", steps, 0, 150, "hr_second_pass_steps") }
-        for (key, value, name) in [("hr_resize_x", request.hrResizeX, "hr_resize_x (hi-res width)"),
-                                   ("hr_resize_y", request.hrResizeY, "hr_resize_y (hi-res height)")] {
-            guard let value, value != 0 else { continue }  // 0 = use hr_scale
-            if value < 64 || value > 8192 {
-                fail(key, "\(name) must be 0 (use hr_scale) or between 64 and 8192 pixels (is \(value))")
-            } else if value % 8 != 0 {
-                fail(key, "\(name) must be a multiple of 8 (is \(value))")
-            }
-        }
-        if let strength = request.denoisingStrength { rangeD("denoising_strength", strength, 0, 1, "denoising_strength") }
-        range("resize_mode", request.resizeMode, 0, 3, "resize_mode")
-
-        if request.idTask.trimmed.isEmpty {
-            fail("alwayson_scripts.id_task", "id_task is required (zqt generates one; regenerate it)")
-        } else if request.idTask.contains(where: { $0.isWhitespace }) {
-            fail("alwayson_scripts.id_task", "id_task must not contain spaces")
-        }
-        if endpoint != .text2Image, request.sdModelCheckpoint.trimmed.isEmpty {
-            fail("alwayson_scripts.sd_model_checkpoint", "choose a checkpoint model (sd_model_checkpoint)")
-        }
-        if let link = request.imageLink, let message = urlProblem(link) {
-            fail("alwayson_scripts.image_link", message)
-        }
-        if let settings = request.overrideSettings, settings.objectValue == nil {
-            fail("alwayson_scripts.override_settings", "override_settings must be a JSON object like {\"CLIP_stop_at_last_layers\": 2}")
-        }
-
-        if endpoint == .controlNet {
-            let units = request.controlNetUnits ?? []
-            if units.isEmpty {
-                fail("alwayson_scripts.controlnet.args", "add at least one ControlNet unit")
-            }
-        }
-        for (index, unit) in (request.controlNetUnits ?? []).enumerated() {
-            problems += validate(unit, path: "alwayson_scripts.controlnet.args[\(index)]")
+        for rule in rules where rule.applies(request.endpoint) {
+            problems += rule.check(request, wire)
         }
         return problems
     }
+
+    /// What a field's own spec says about its value.
+    static func check(_ field: FieldSpec, _ value: JSONValue?) -> [ValidationProblem] {
+        var problems: [ValidationProblem] = []
+        func fail(_ message: String) { problems.append(ValidationProblem(path: field.path, message: message)) }
+        let name = field.label == field.path ? field.path : "\(field.label) (\(field.path))"
+        guard let value, value != .null, value != .string("") || !field.required else {
+            if field.required { fail(requiredMessage(field)) }
+            return problems
+        }
+        if case .string(let text) = value, text.trimmed.isEmpty, field.required {
+            fail(requiredMessage(field))
+            return problems
+        }
+        func bounds(_ number: Double) {
+            let low = field.minimum ?? { if case let .slider(spec, _) = field.kind { return spec.min } else { return nil } }()
+            let high = field.maximum ?? { if case let .slider(spec, _) = field.kind { return spec.max } else { return nil } }()
+            if let low, let high, !(number >= low && number <= high) {
+                fail("\(name) must be between \(fmt(low)) and \(fmt(high)) (is \(fmt(number)))")
+            } else if let low, high == nil, number < low {
+                fail("\(name) must be at least \(fmt(low)) (is \(fmt(number)))")
+            } else if let multiple = field.multipleOf, number.truncatingRemainder(dividingBy: Double(multiple)) != 0 {
+                let below = Int(clamping: (number / Double(multiple)).rounded(.down), to: -1_000_000...1_000_000) * multiple
+                fail("\(name) must be a multiple of \(multiple) (is \(fmt(number)); try \(below) or \(below + multiple))")
+            }
+        }
+        switch field.kind {
+        case .integer, .slider(_, integer: true):
+            guard case let .int(number) = value else {
+                fail("\(name) must be a whole number (is \(value.typeName == "a number" ? fmt(value.numberValue ?? 0) : value.typeName))")
+                return problems
+            }
+            bounds(Double(number))
+        case .number, .slider(_, integer: false):
+            guard let number = value.numberValue, number.isFinite else {
+                fail("\(name) must be a number (is \(value.typeName))")
+                return problems
+            }
+            bounds(number)
+        case .toggle:
+            if value.boolValue == nil { fail("\(name) must be on or off (true or false), not \(value.typeName)") }
+        case let .choice(options, freeText):
+            if !freeText, !options.isEmpty, !options.contains(where: { $0.value == value }) {
+                fail("\(name) must be one of: \(options.map(\.label).joined(separator: ", "))")
+            } else if freeText, value.stringValue == nil {
+                fail("\(name) must be text, not \(value.typeName)")
+            }
+        case .text, .multilineText, .modelChoice:
+            if value.stringValue == nil { fail("\(name) must be text, not \(value.typeName)") }
+        case .url:
+            if let text = value.stringValue {
+                if let message = urlProblem(text) { fail(message) }
+            } else {
+                fail("\(name) must be an http(s) URL, not \(value.typeName)")
+            }
+        case .urlList:
+            guard let items = value.arrayValue else {
+                fail("\(name) must be a list of http(s) URLs")
+                return problems
+            }
+            for (index, item) in items.enumerated() {
+                let message = item.stringValue.map(urlProblem) ?? "expected a URL, got \(item.typeName)"
+                if let message { problems.append(ValidationProblem(path: "\(field.path)[\(index)]", message: message)) }
+            }
+            if field.required, items.isEmpty { fail(requiredMessage(field)) }
+        case .jsonObject:
+            if value.objectValue == nil {
+                fail("\(name) must be a JSON object like {\"key\": value}, not \(value.typeName)")
+            }
+        case .group:
+            if value.arrayValue == nil { fail("\(name) must be a list") }
+        case .sizePreset:
+            break
+        }
+        return problems
+    }
+
+    static func requiredMessage(_ field: FieldSpec) -> String {
+        switch field.role {
+        case .taskID?: return "\(field.path) is required (zqt generates one; regenerate it)"
+        case .checkpoint?: return "choose a checkpoint model (\(field.path))"
+        case .prompt?: return "the prompt is required"
+        case .inputImage?: return "\(field.label) is required: the http(s) URL of the image to start from"
+        default: return "\(field.label) (\(field.path)) is required"
+        }
+    }
+
+    /// A rule across fields, with the endpoints it applies to.
+    struct Rule: Sendable {
+        let name: String
+        let applies: @Sendable (Endpoint) -> Bool
+        let check: @Sendable (Request, JSONValue) -> [ValidationProblem]
+    }
+
+    static let unitsPath = "alwayson_scripts.controlnet.args"
+
+    /// The named rules (issue 7), each citing what it follows.
+    static let rules: [Rule] = [
+        // Wire rule 8: the id goes into a URL-less JSON string, but the service keys tasks by it.
+        Rule(name: "task id without spaces", applies: { _ in true }) { request, _ in
+            let id = request.taskID
+            guard id.contains(where: { $0.isWhitespace }) else { return [] }
+            return [ValidationProblem(path: request.endpoint.taskIDPath, message: "\(request.endpoint.taskIDPath) must not contain spaces")]
+        },
+        // Wire rule 4: -1 means random; anything below is no seed.
+        Rule(name: "seed", applies: { $0.field(role: .seed) != nil }) { request, wire in
+            guard let field = request.endpoint.field(role: .seed), case let .int(seed)? = wire.value(at: field.path), seed < -1 else { return [] }
+            return [ValidationProblem(path: field.path, message: "seed must be -1 (random) or a non-negative number (is \(seed))")]
+        },
+        // Wire rule 7 / §A4: 0 means "use hr_scale"; else a size the upscaler takes.
+        Rule(name: "hi-res target size", applies: { $0.family == .sd }) { _, wire in
+            var problems: [ValidationProblem] = []
+            for (key, name) in [("hr_resize_x", "hr_resize_x (hi-res width)"), ("hr_resize_y", "hr_resize_y (hi-res height)")] {
+                guard case let .int(value)? = wire.value(at: key), value != 0 else { continue }
+                if value < 64 || value > 8192 {
+                    problems.append(ValidationProblem(path: key, message: "\(name) must be 0 (use hr_scale) or between 64 and 8192 pixels (is \(value))"))
+                } else if value % 8 != 0 {
+                    problems.append(ValidationProblem(path: key, message: "\(name) must be a multiple of 8 (is \(value))"))
+                }
+            }
+            return problems
+        },
+        // §1.3: the controlnet endpoint runs units; sending none is a plain text2image.
+        Rule(name: "controlnet needs a unit", applies: { $0.field(at: unitsPath) != nil }) { _, wire in
+            guard (wire.value(at: unitsPath)?.arrayValue ?? []).isEmpty else { return [] }
+            return [ValidationProblem(path: unitsPath, message: "add at least one ControlNet unit")]
+        },
+        // §1.1–1.2 document no ControlNet units; the service would ignore or refuse them.
+        Rule(name: "units only on controlnet", applies: { $0.family == .sd && $0.field(at: unitsPath) == nil }) { request, wire in
+            guard wire.value(at: "alwayson_scripts.controlnet") != nil else { return [] }
+            return [ValidationProblem(path: "alwayson_scripts.controlnet",
+                                      message: "ControlNet units are sent only to the ControlNet endpoint, not \(request.endpoint.title)")]
+        },
+        // Each unit: its own checks (controlnet-catalog.md), guidance start ≤ end, and a
+        // control image, its own image_link or the request's (§1.3).
+        Rule(name: "ControlNet units", applies: { $0.field(at: unitsPath) != nil }) { _, wire in
+            var problems: [ValidationProblem] = []
+            let requestImage = wire.value(at: "alwayson_scripts.image_link")?.stringValue?.trimmed ?? ""
+            for (index, item) in (wire.value(at: unitsPath)?.arrayValue ?? []).enumerated() {
+                let path = "\(unitsPath)[\(index)]"
+                var notes: [DecodeNote] = []
+                let unit = ControlNetUnit.decode(item, path: path, notes: &notes)
+                problems += validate(unit, path: path)
+                let ownImage = unit.imageLink?.trimmed ?? ""
+                if unit.enabled, ownImage.isEmpty, requestImage.isEmpty {
+                    problems.append(ValidationProblem(path: path + ".image_link",
+                                                      message: "unit \(index + 1) needs a control image: its own image link, or the request's"))
+                }
+            }
+            return problems
+        },
+    ]
 
     public static func validate(_ unit: ControlNetUnit, path: String) -> [ValidationProblem] {
         var problems: [ValidationProblem] = []

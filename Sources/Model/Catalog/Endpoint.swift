@@ -1,0 +1,214 @@
+// An endpoint as data: its path, group, family and fields in wire order
+// (issue 7). Every endpoint zqt composes comes from the catalog
+// (EndpointCatalog); no Swift names one endpoint's fields.
+
+/// How a task is followed and read: where the client's task id goes, which
+/// query follows it, what its statuses mean (TaskFamily.swift).
+public enum Family: Sendable, Hashable {
+    /// Stable Diffusion (zhiqite-api.md §1): `alwayson_scripts.id_task`, queryTaskInfo v2/v1.
+    case sd
+    /// An image tool (§4): `businessTaskId`, `tool/{toolCode}/queryTask` (§2.3).
+    case tool(code: String)
+    /// LoRA training (§3): `taskId`; §3.2 documents no query.
+    case training
+
+    public var name: String {
+        switch self {
+        case .sd: return "sd"
+        case .tool: return "tool"
+        case .training: return "training"
+        }
+    }
+}
+
+/// What a finished task gives back.
+public enum ResultKind: String, Sendable, Hashable {
+    case images
+    /// Text such as an expanded prompt or an image description.
+    case text
+    /// A trained model (§3); nothing zqt can show yet.
+    case training
+}
+
+/// Where the code must find a field, whatever the endpoint calls it.
+public enum FieldRole: String, Sendable, Hashable {
+    case prompt
+    case negativePrompt = "negative_prompt"
+    case checkpoint
+    case seed
+    case taskID = "task_id"
+    case inputImage = "input_image"
+    case imageCount = "image_count"
+    case width
+    case height
+}
+
+/// One value of a fixed choice: what is sent, and what the form shows.
+public struct ChoiceOption: Sendable, Equatable {
+    public let value: JSONValue
+    public let label: String
+
+    public init(value: JSONValue, label: String) {
+        self.value = value
+        self.label = label
+    }
+}
+
+/// What kind of value a field holds, which decides how the form edits it,
+/// how the wire writes it and how validation checks it.
+public enum FieldKind: Sendable, Equatable {
+    case text
+    case multilineText(lines: Int)
+    /// A whole number (`min`/`max` on the field bound it).
+    case integer
+    /// A number typed in.
+    case number
+    /// A number with a bar; `integer` values print without a fraction.
+    case slider(SliderSpec, integer: Bool)
+    case toggle
+    /// A pick from fixed values; `freeText` also accepts anything typed.
+    case choice([ChoiceOption], freeText: Bool)
+    /// A pick from a list the service serves (queryModelList §1.4); any text is accepted.
+    case modelChoice(list: String)
+    case url
+    case urlList
+    /// A JSON object (override_settings, ADetailer).
+    case jsonObject
+    /// A repeated group of objects edited one at a time (ControlNet units).
+    case group(String)
+    /// A form-only field that writes several wire fields (width and height).
+    case sizePreset([String])
+
+    /// Form-only: never written to the wire itself.
+    public var isVirtual: Bool {
+        if case .sizePreset = self { return true }
+        return false
+    }
+}
+
+public struct FieldSpec: Sendable, Equatable {
+    /// Wire path: `prompt`, `alwayson_scripts.sd_vae`, `alwayson_scripts.controlnet.args`.
+    public let path: String
+    public let label: String
+    /// The reference's description of the field.
+    public let help: String
+    /// Shown after the value, dim.
+    public let hint: String
+    public let kind: FieldKind
+    public let required: Bool
+    /// Written when the request has no value (a fresh form starts with it).
+    public let defaultValue: JSONValue?
+    /// An empty value (empty text, or none) is left out of the request.
+    public let omitWhenEmpty: Bool
+    /// A section heading drawn above this field.
+    public let section: String?
+    public let role: FieldRole?
+    public let minimum: Double?
+    public let maximum: Double?
+    public let multipleOf: Int?
+    /// Dimmed while this toggle's path is off (hi-res fields).
+    public let dimmedUnless: String?
+    /// Position in the form; nil: after the ordered ones, in wire order.
+    public let formIndex: Int?
+
+    public init(path: String, label: String, help: String = "", hint: String = "", kind: FieldKind, required: Bool = false,
+                defaultValue: JSONValue? = nil, omitWhenEmpty: Bool = false, section: String? = nil, role: FieldRole? = nil,
+                minimum: Double? = nil, maximum: Double? = nil, multipleOf: Int? = nil, dimmedUnless: String? = nil,
+                formIndex: Int? = nil) {
+        self.path = path
+        self.label = label
+        self.help = help
+        self.hint = hint
+        self.kind = kind
+        self.required = required
+        self.defaultValue = defaultValue
+        self.omitWhenEmpty = omitWhenEmpty
+        self.section = section
+        self.role = role
+        self.minimum = minimum
+        self.maximum = maximum
+        self.multipleOf = multipleOf
+        self.dimmedUnless = dimmedUnless
+        self.formIndex = formIndex
+    }
+}
+
+public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
+    /// The path under `/AIGCImgOpenServ/saas/`, e.g. `sd/v2/controlnet`; also its key in history.
+    public let id: String
+    /// The reference's name ("sd controlnet").
+    public let name: String
+    /// A short name for the title line, status line and history rows.
+    public let title: String
+    /// The service's group: "AI image generation", "image tool", "train model".
+    public let group: String
+    public let family: Family
+    public let result: ResultKind
+    /// The section of zhiqite-api.md the form follows ("§1.3").
+    public let reference: String
+    /// Has a complete form; the switcher offers it.
+    public let ready: Bool
+    /// In wire order.
+    public let fields: [FieldSpec]
+
+    public init(id: String, name: String, title: String, group: String, family: Family, result: ResultKind,
+                reference: String, ready: Bool, fields: [FieldSpec]) {
+        self.id = id
+        self.name = name
+        self.title = title
+        self.group = group
+        self.family = family
+        self.result = result
+        self.reference = reference
+        self.ready = ready
+        self.fields = fields
+    }
+
+    public static let pathPrefix = "/AIGCImgOpenServ/saas/"
+
+    public var path: String { Endpoint.pathPrefix + id }
+    public var description: String { title }
+
+    public static func == (lhs: Endpoint, rhs: Endpoint) -> Bool { lhs.id == rhs.id }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    public func field(at path: String) -> FieldSpec? { fields.first { $0.path == path } }
+    public func field(role: FieldRole) -> FieldSpec? { fields.first { $0.role == role } }
+
+    /// The fields as the form lists them.
+    public var formFields: [FieldSpec] {
+        fields.enumerated().sorted { a, b in
+            switch (a.element.formIndex, b.element.formIndex) {
+            case let (x?, y?): return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil): return a.offset < b.offset
+            }
+        }.map(\.element)
+    }
+
+    /// Where the client's task id sits in the body (wire rule 8, §A5).
+    public var taskIDPath: String {
+        field(role: .taskID)?.path ?? {
+            switch family {
+            case .sd: return "alwayson_scripts.id_task"
+            case .tool: return "businessTaskId"
+            case .training: return "taskId"
+            }
+        }()
+    }
+
+    // The endpoints the code names: the SD three (the screen's first form,
+    // `zqt send`'s default) and the task and model queries.
+    public static var controlNet: Endpoint { EndpointCatalog.shipped.endpoint(id: "sd/v2/controlnet")! }
+    public static var text2Image: Endpoint { EndpointCatalog.shipped.endpoint(id: "sd/v2/text2image")! }
+    public static var image2Image: Endpoint { EndpointCatalog.shipped.endpoint(id: "sd/v2/image2image")! }
+
+    /// The path of a task or list query (§1.4, §2.1–2.3), relative like `id`.
+    public enum Query {
+        public static let taskInfoV2 = "sd/v2/queryTaskInfo"
+        public static let taskInfoV1 = "sd/queryTaskInfo"
+        public static let modelList = "sd/v2/queryModelList"
+        public static func tool(_ code: String) -> String { "tool/\(code)/queryTask" }
+    }
+}

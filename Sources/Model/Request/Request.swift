@@ -1,0 +1,266 @@
+// A request: an endpoint and an ordered JSON body, read and written by wire
+// path (issue 7). The body holds what the user gave, known fields and
+// unknown ones alike; `wireValue` is what is sent and what the preview
+// shows, laid out by the endpoint's fields under the wire rules:
+//
+// - keys in the endpoint's wire order (rule 3), unknown keys kept after the
+//   known ones at their level;
+// - each value written as its kind says: an integer seed even when read
+//   from a string (rule 4), integer top-level resize_mode (rule 5), every
+//   ControlNet unit with `enabled` (rule 6);
+// - a field without a value gets its default; nothing is sent as null.
+
+public struct Request: Sendable {
+    public var endpoint: Endpoint
+    public var body: JSONValue
+
+    public init(endpoint: Endpoint, body: JSONValue = .object([])) {
+        self.endpoint = endpoint
+        self.body = body.objectValue == nil ? .object([]) : body
+    }
+
+    /// A fresh form: every field at its default, and a task id.
+    public static func new(for endpoint: Endpoint, taskID: String) -> Request {
+        var body: JSONValue = .object([])
+        for field in endpoint.fields where !field.kind.isVirtual {
+            if let value = field.defaultValue, value != .null { body.set(value, at: field.path) }
+        }
+        var request = Request(endpoint: endpoint, body: body)
+        request.taskID = taskID
+        return request
+    }
+
+    public subscript(path: String) -> JSONValue? {
+        get { body.value(at: path) }
+        set { body.set(newValue, at: path) }
+    }
+
+    public func value(role: FieldRole) -> JSONValue? {
+        endpoint.field(role: role).flatMap { body.value(at: $0.path) }
+    }
+
+    /// The client's task id (wire rule 8): `alwayson_scripts.id_task`, `businessTaskId` or `taskId`.
+    public var taskID: String {
+        get {
+            switch body.value(at: endpoint.taskIDPath) {
+            case let .string(s)?: return s
+            case let .int(i)?: return String(i)
+            default: return ""
+            }
+        }
+        set { body.set(.string(newValue), at: endpoint.taskIDPath) }
+    }
+
+    public var prompt: String { value(role: .prompt)?.stringValue ?? "" }
+    public var checkpoint: String { value(role: .checkpoint)?.stringValue ?? "" }
+
+    /// How many images the request asks for: the product of its image-count
+    /// fields (n_iter × batch_size on SD, §1.1), 1 when it has none.
+    public var imageCount: Int {
+        guard endpoint.result == .images else { return 0 }
+        var count = 1
+        for field in endpoint.fields where field.role == .imageCount {
+            let value = wireValue.value(at: field.path)?.numberValue ?? 1
+            count = count.multipliedReportingOverflow(by: Int(clamping: value, to: 0...10_000)).partialValue
+        }
+        return max(0, count)
+    }
+
+    /// The body moved onto another endpoint: fields whose wire path exists
+    /// there too carry over (prompt, size, seed…), as "send to img2img" does.
+    /// Fields the other endpoint lacks are left behind; a role match (the
+    /// prompt is `sourcePrompt` on prompt expansion) carries the value too.
+    public func carried(to target: Endpoint, taskID: String) -> Request {
+        var moved = Request.new(for: target, taskID: taskID)
+        let wire = wireValue
+        for field in target.fields where !field.kind.isVirtual && field.role != .taskID {
+            if let value = wire.value(at: field.path), endpoint.field(at: field.path) != nil {
+                moved[field.path] = value
+            } else if let role = field.role, let source = endpoint.field(role: role), let value = wire.value(at: source.path),
+                      role != .imageCount {
+                moved[field.path] = value
+            }
+        }
+        return moved
+    }
+
+    // MARK: The wire
+
+    /// What is sent, in order (see the top of this file).
+    public var wireValue: JSONValue {
+        var out: JSONValue = .object([])
+        var written: Set<String> = []
+        for field in endpoint.fields where !field.kind.isVirtual {
+            guard let value = WireCoding.encode(field, body.value(at: field.path)) else { continue }
+            out.set(value, at: field.path)
+            written.insert(field.path)
+        }
+        let containers = Set(endpoint.fields.flatMap { WireCoding.containers(of: $0.path) })
+        WireCoding.appendUnknown(from: body, into: &out, prefix: "", written: written, containers: containers)
+        return out
+    }
+
+    /// The exact text the preview shows and the client sends.
+    public var wireJSON: String { JSONWriter.pretty(wireValue) }
+
+    /// The body with unknown members listed, for notes.
+    public var unknownPaths: [String] {
+        var found: [String] = []
+        let known = Set(endpoint.fields.map(\.path))
+        let containers = Set(endpoint.fields.flatMap { WireCoding.containers(of: $0.path) })
+        func walk(_ value: JSONValue, _ prefix: String) {
+            for (key, child) in value.objectValue ?? [] {
+                let path = prefix.isEmpty ? key : prefix + "." + key
+                if known.contains(path) { continue }
+                if containers.contains(path) { walk(child, path) } else { found.append(path) }
+            }
+        }
+        walk(body, "")
+        return found
+    }
+
+    // MARK: Reading
+
+    /// Reads a request for `endpoint` from JSON text. Throws only when the
+    /// text is not JSON or not an object; everything else is kept and noted.
+    public static func decode(json text: String, for endpoint: Endpoint) throws(RequestReadError) -> (request: Request, notes: [DecodeNote]) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(text)
+        } catch {
+            throw .notJSON(error)
+        }
+        guard value.objectValue != nil else { throw .notAnObject(value.typeName) }
+        let request = Request(endpoint: endpoint, body: value)
+        var notes: [DecodeNote] = []
+        for field in endpoint.fields where !field.kind.isVirtual {
+            if let note = WireCoding.note(field, value.value(at: field.path)) { notes.append(DecodeNote(path: field.path, message: note)) }
+        }
+        for path in request.unknownPaths {
+            notes.append(DecodeNote(path: path, message: "not a field zqt knows on \(endpoint.title); sent as it is"))
+        }
+        return (request, notes)
+    }
+}
+
+extension Request: Equatable {
+    /// The same request: same endpoint, same bytes on the wire.
+    public static func == (lhs: Request, rhs: Request) -> Bool {
+        lhs.endpoint == rhs.endpoint && lhs.wireValue == rhs.wireValue
+    }
+}
+
+/// How each kind of field is written on the wire.
+enum WireCoding {
+    /// The value to send for a field, or nil to leave it out.
+    static func encode(_ field: FieldSpec, _ raw: JSONValue?) -> JSONValue? {
+        var value = raw
+        if value == .null { value = nil }
+        if field.omitWhenEmpty, case .string(let s)? = value, s.isEmpty { value = nil }
+        if field.omitWhenEmpty, case .array(let items)? = value, items.isEmpty { value = nil }
+        guard let present = value ?? field.defaultValue, present != .null else { return nil }
+        return coerce(field, present)
+    }
+
+    /// The value as the field's kind wants it; a value that cannot be read so
+    /// is sent as it is (validation says what is wrong with it).
+    static func coerce(_ field: FieldSpec, _ value: JSONValue) -> JSONValue {
+        switch field.kind {
+        case .integer, .slider(_, integer: true):
+            return integer(value).map(JSONValue.int) ?? value
+        case .number, .slider(_, integer: false):
+            if value.numberValue != nil { return value }
+            if let text = value.stringValue, let number = Double(text.trimmed), number.isFinite { return .double(number) }
+            return value
+        case .toggle:
+            switch value {
+            case .bool: return value
+            case let .int(i) where i == 0 || i == 1: return .bool(i == 1)  // §A7: random_crop: 0
+            case let .string(s) where s == "true" || s == "false": return .bool(s == "true")
+            default: return value
+            }
+        case let .choice(options, _):
+            if options.contains(where: { $0.value == value }) { return value }
+            // "1" for an option whose value is 1, or the option's label typed.
+            if let match = options.first(where: { JSONWriter.compact($0.value) == value.stringValue || $0.label == value.stringValue }) {
+                return match.value
+            }
+            return value
+        case .text, .multilineText, .url, .modelChoice:
+            if case .int = value { return .string(JSONWriter.compact(value)) }
+            if case .double = value { return .string(JSONWriter.compact(value)) }
+            return value
+        case let .group(name):
+            guard let items = value.arrayValue else { return value }
+            return .array(items.map { GroupCodec.normalize($0, group: name) })
+        case .urlList, .jsonObject, .sizePreset:
+            return value
+        }
+    }
+
+    /// A whole number from a number or numeric text; nil when there is none
+    /// (or it does not fit an Int: never a trap, issue 8).
+    static func integer(_ value: JSONValue) -> Int? {
+        switch value {
+        case let .int(i): return i
+        case let .double(d):
+            guard d.isFinite, d == d.rounded(), abs(d) < 9e15 else { return nil }
+            return Int(d)
+        case let .string(s):
+            if let i = Int(s.trimmed) { return i }
+            guard let d = Double(s.trimmed), d.isFinite, d == d.rounded(), abs(d) < 9e15 else { return nil }
+            return Int(d)
+        default:
+            return nil
+        }
+    }
+
+    /// What reading a field's value noticed, for `zqt send`'s notes.
+    static func note(_ field: FieldSpec, _ raw: JSONValue?) -> String? {
+        guard let raw, raw != .null else { return nil }
+        let written = coerce(field, raw)
+        if written == raw {
+            if case .string = raw, case .integer = field.kind { return nil }
+            return nil
+        }
+        if field.role == .seed, raw.stringValue != nil { return nil }  // wire rule 4: quietly an integer
+        return "was \(raw.typeName); sent as \(written.typeName)"
+    }
+
+    /// The objects a path passes through: `a.b.c` → `a`, `a.b`.
+    static func containers(of path: String) -> [String] {
+        let keys = path.split(separator: ".").map { part in String(part.prefix { $0 != "[" }) }
+        guard keys.count > 1 else { return [] }
+        return (1..<keys.count).map { keys[0..<$0].joined(separator: ".") }
+    }
+
+    /// Members of `body` no field covers, appended at their level in their order.
+    static func appendUnknown(from body: JSONValue, into out: inout JSONValue, prefix: String, written: Set<String>,
+                              containers: Set<String>) {
+        for (key, value) in body.objectValue ?? [] {
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            if written.contains(path) { continue }
+            if containers.contains(path), value.objectValue != nil {
+                appendUnknown(from: value, into: &out, prefix: path, written: written, containers: containers)
+            } else if out.value(at: path) == nil, value != .null {
+                out.set(value, at: path)
+            }
+        }
+    }
+}
+
+/// The items of a repeated group, by the group's name in the catalog.
+public enum GroupCodec {
+    /// An item as the wire wants it: a ControlNet unit in its documented key
+    /// order with `enabled` always written (wire rule 6).
+    public static func normalize(_ item: JSONValue, group: String) -> JSONValue {
+        switch group {
+        case "controlnet":
+            guard item.objectValue != nil else { return item }
+            var notes: [DecodeNote] = []
+            return ControlNetUnit.decode(item, path: "", notes: &notes).jsonValue
+        default:
+            return item
+        }
+    }
+}
