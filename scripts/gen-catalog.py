@@ -252,6 +252,8 @@ def endpoints(cn_catalog, samplers, upscalers):
                  "result": spec.get("result", "training" if family == "training" else "images"), "fields": fields}
         if tool_code:
             entry["tool_code"] = tool_code
+        if spec.get("short"):
+            entry["short"] = spec["short"]
         out.append(entry)
     # One field per line: reviewable in a diff, small to embed.
     parts = []

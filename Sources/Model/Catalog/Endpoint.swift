@@ -150,9 +150,12 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public let ready: Bool
     /// In wire order.
     public let fields: [FieldSpec]
+    /// A one-word name for the command line, when the catalog gives one.
+    let cliName: String?
 
     public init(id: String, name: String, title: String, group: String, family: Family, result: ResultKind,
-                reference: String, ready: Bool, fields: [FieldSpec]) {
+                reference: String, ready: Bool, fields: [FieldSpec], cliName: String? = nil) {
+        self.cliName = cliName
         self.id = id
         self.name = name
         self.title = title

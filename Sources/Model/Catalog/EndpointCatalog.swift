@@ -67,6 +67,7 @@ public struct EndpointCatalog: Sendable {
 extension Endpoint {
     /// A one-word name for the command line: `controlnet`, `text2image`, `flux`, `expand`.
     public var shortName: String {
+        if let cliName { return cliName }
         switch family {
         case .sd: return String(id.split(separator: "/").last ?? Substring(id)).lowercased()
         case let .tool(code): return code.replacing("/", with: "-").lowercased()
@@ -138,7 +139,7 @@ extension EndpointCatalog {
         return Endpoint(id: id, name: name.isEmpty ? id : name, title: title.isEmpty ? (name.isEmpty ? id : name) : title,
                         group: try text("group", required: false), family: family, result: result,
                         reference: try text("reference", required: false), ready: value["ready"]?.boolValue ?? false,
-                        fields: fields)
+                        fields: fields, cliName: value["short"]?.stringValue)
     }
 
     private static func field(_ value: JSONValue, at path: String) throws(CatalogError) -> FieldSpec {

@@ -139,7 +139,7 @@ extension EndpointCatalog {
    {"path": "gradientAccumulationSteps", "label": "gradientAccumulationSteps", "help": "grad accumulation", "kind": "integer", "required": false, "omit_empty": true, "form_index": 35},
    {"path": "noiseOffset", "label": "noiseOffset", "help": "0-1", "kind": "number", "required": false, "omit_empty": true, "form_index": 36}
  ]},
- {"id": "tool/comfyui/text2image", "name": "Flux text2image", "title": "Flux text2image", "group": "image tool", "family": "tool", "ready": true, "reference": "§4.1", "result": "images", "tool_code": "comfyui/text2image", "fields": [
+ {"id": "tool/comfyui/text2image", "name": "Flux text2image", "title": "Flux text2image", "group": "image tool", "family": "tool", "ready": true, "reference": "§4.1", "result": "images", "tool_code": "comfyui/text2image", "short": "flux", "fields": [
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 7},
    {"path": "comfyTaskType", "label": "Workflow", "help": "Flux1SchnellFP8: fast, 4 steps; Flux1DevFP8: finer, 20+ steps", "kind": "choice", "required": true, "options": [["Flux1SchnellFP8", "Flux1SchnellFP8"], ["Flux1DevFP8", "Flux1DevFP8"]], "default": "Flux1SchnellFP8", "section": "Flux", "form_index": 0},
    {"path": "prompt", "label": "Prompt", "help": "prompt", "kind": "multiline", "required": true, "lines": 4, "role": "prompt", "default": "", "form_index": 1},
@@ -190,7 +190,7 @@ extension EndpointCatalog {
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 1},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\")", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 2}
  ]},
- {"id": "tool/prompts/expand", "name": "Prompt expansion", "title": "Prompt expansion", "group": "image tool", "family": "tool", "ready": true, "reference": "§4.10", "result": "text", "tool_code": "prompts/expand", "fields": [
+ {"id": "tool/prompts/expand", "name": "Prompt expansion", "title": "Prompt expansion", "group": "image tool", "family": "tool", "ready": true, "reference": "§4.10", "result": "text", "tool_code": "prompts/expand", "short": "expand", "fields": [
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 9},
    {"path": "mode", "label": "Mode", "help": "0 = SD, 1 = SDXL", "kind": "choice", "required": true, "options": [[0, "0 SD"], [1, "1 SDXL"]], "default": 0, "section": "Prompt", "form_index": 0},
    {"path": "sourcePrompt", "label": "Prompt to expand", "help": "prompt to expand", "kind": "multiline", "required": true, "lines": 3, "role": "prompt", "default": "", "form_index": 1},

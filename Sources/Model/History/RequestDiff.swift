@@ -18,7 +18,7 @@ public enum RequestDiff {
 
     /// Fields that always differ between two submissions and say nothing
     /// about what was asked for (wire rule 8: each send has its own id_task).
-    public static let alwaysDifferent: Set<String> = ["alwayson_scripts.id_task"]
+    public static let alwaysDifferent: Set<String> = ["alwayson_scripts.id_task", "businessTaskId", "taskId"]
 
     /// Every leaf that differs, in the order of `old` then the new-only ones.
     public static func changes(from old: JSONValue, to new: JSONValue,

@@ -264,3 +264,21 @@ public enum GroupCodec {
         }
     }
 }
+
+extension Request {
+    /// The ControlNet units of an endpoint with the ControlNet group (§1.3),
+    /// read from and written to the body; nil on endpoints without one.
+    public var controlNetUnits: [ControlNetUnit]? {
+        get {
+            guard let field = endpoint.fields.first(where: { $0.kind == .group("controlnet") }) else { return nil }
+            var notes: [DecodeNote] = []
+            return (body.value(at: field.path)?.arrayValue ?? []).enumerated().map { index, item in
+                ControlNetUnit.decode(item, path: "\(field.path)[\(index)]", notes: &notes)
+            }
+        }
+        set {
+            guard let field = endpoint.fields.first(where: { $0.kind == .group("controlnet") }) else { return }
+            body.set(.array((newValue ?? []).map(\.jsonValue)), at: field.path)
+        }
+    }
+}

@@ -12,7 +12,7 @@ enum Action: Sendable {
     /// The spinner's clock; only runs while something is in flight.
     case tick
     /// `recordID` is the request's history row (nil without a history).
-    case submitFinished(request: SDRequest, recordID: Int?, result: Result<Submission, APIError>)
+    case submitFinished(request: Request, recordID: Int?, result: Result<Submission, APIError>)
     case poll(recordID: Int?, idTask: String, PollEvent)
     case pollEnded(recordID: Int?, idTask: String, error: APIError?)
     case modelsLoaded([String])
@@ -32,8 +32,8 @@ enum Action: Sendable {
 }
 
 enum Effect: Equatable, Sendable {
-    case submit(SDRequest, Endpoint)
-    case track(recordID: Int?, idTask: String)
+    case submit(Request)
+    case track(recordID: Int?, TaskReference)
     case loadModels
     case openEditor(FieldID, text: String)
     case quit

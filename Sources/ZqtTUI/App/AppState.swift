@@ -33,13 +33,21 @@ struct TrackedTask: Equatable, Sendable {
     var progress: Double?
     var phase: TaskPhase
     var resultCount: Int
+    /// Text results (an expanded prompt), shown in the status line.
+    var texts: [String] = []
+}
+
+/// A form not on screen: its request and the text typed into it that it could not use.
+struct ParkedForm: Equatable, Sendable {
+    var request: Request
+    var drafts: [FieldID: Draft]
 }
 
 struct EditState: Equatable, Sendable {
     var field: FieldID
     var buffer: TextBuffer
     /// The request and draft before editing, restored by Esc.
-    var originalRequest: SDRequest
+    var originalRequest: Request
     var originalDraft: Draft?
 }
 
@@ -48,6 +56,8 @@ struct PickerState: Equatable, Sendable {
         case field(FieldID)
         case addUnit
         case palette
+        /// The endpoint switcher; options are endpoint titles.
+        case endpoint
     }
 
     var purpose: Purpose
@@ -99,7 +109,7 @@ enum ScreenMode: Equatable, Sendable {
 
 struct ViewState: Equatable, Sendable {
     var size = Size(width: 120, height: 40)
-    var focus: FieldID = .prompt
+    var focus = FieldID("prompt")
     /// The unit whose sub-form is open, if any.
     var openUnit: Int?
     var editing: EditState?
@@ -118,8 +128,12 @@ struct AppState: Equatable, Sendable {
     /// Why there is no history this session (the file is damaged, from a
     /// newer zqt, or cannot be created), shown instead of the list.
     var historyProblem: String?
-    var request: SDRequest
-    var endpoint: Endpoint = .controlNet
+    /// The form on screen: its endpoint and body.
+    var request: Request
+    var endpoint: Endpoint { request.endpoint }
+    /// The other endpoints' forms, kept while another is on screen (each
+    /// endpoint keeps its own draft, issue 7), by endpoint id.
+    var otherForms: [String: ParkedForm] = [:]
     var connection: ConnectionInfo
     var view = ViewState()
     var drafts: [FieldID: Draft] = [:]
@@ -135,11 +149,11 @@ struct AppState: Equatable, Sendable {
     /// Set when the whole screen must be sent again (Ctrl-L, resize).
     var needsFullRedraw = false
 
-    init(request: SDRequest, connection: ConnectionInfo, endpoint: Endpoint = .controlNet) {
+    init(request: Request, connection: ConnectionInfo) {
         self.request = request
         self.connection = connection
-        self.endpoint = endpoint
         baselineJSON = request.wireJSON
+        view.focus = FormSchema.mainFields(request, checkpoints: []).first?.id ?? FieldID("prompt")
     }
 
     var hasUnsentEdits: Bool { request.wireJSON != baselineJSON || !drafts.isEmpty }
@@ -154,7 +168,7 @@ struct AppState: Equatable, Sendable {
 
     var focusedField: FormField? { fields.first { $0.id == view.focus } }
 
-    var problems: [ValidationProblem] { RequestValidator.validate(request, for: endpoint) }
+    var problems: [ValidationProblem] { RequestValidator.validate(request) }
 
     /// Scopes for key look-up at the focused field, narrowest first.
     var scopes: [BindingScope] {
@@ -175,8 +189,8 @@ struct AppState: Equatable, Sendable {
         case .unitRow?: scopes.append(.unitRow)
         default: break
         }
-        if view.focus == .seed { scopes.append(.seed) }
-        if view.focus == .idTask { scopes.append(.idTask) }
+        if focusedField?.spec?.role == .seed { scopes.append(.seed) }
+        if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)
         scopes.append(.compose)
         return scopes

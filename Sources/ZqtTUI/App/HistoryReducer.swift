@@ -75,6 +75,9 @@ extension Reducer {
         case .saveImages: return loadCurrent(state, .saveImages)
         case .compareWithForm: return loadCurrent(state, .compareWithForm)
         case .queryNow: return loadCurrent(state, .queryNow)
+        case .toImage2Image: return loadCurrent(state, .toImage2Image)
+        case .toControlNetUnit: return loadCurrent(state, .toControlNetUnit)
+        case .useTextAsPrompt: return loadCurrent(state, .useTextAsPrompt)
         case .deleteEntry:
             guard let id = state.history.currentID else { return [] }
             let idTask = state.history.detail?.id == id ? state.history.detail!.idTask
@@ -297,34 +300,46 @@ extension Reducer {
             openInForm(&state, record)
         case .resend:
             var request = record.request
-            request.idTask = TaskIDGenerator.shared.next()
-            let problems = RequestValidator.validate(request, for: record.endpoint)
+            request.taskID = TaskIDGenerator.shared.next()
+            let problems = RequestValidator.validate(request)
             if let first = problems.first {
                 state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message) · e opens it in the form to fix", kind: .error)
                 return []
             }
-            return send(&state, request, record.endpoint, note: "Sending \(record.idTask) again as \(request.idTask)…")
+            return send(&state, request, note: "Sending \(record.idTask) again as \(request.taskID)…")
+        case .toImage2Image, .toControlNetUnit:
+            guard let image = record.imageResults.first(where: { !$0.imageURL.isEmpty }) else {
+                state.status = StatusMessage(text: "\(record.idTask) has no result image (\(record.state.title))", kind: .error)
+                return []
+            }
+            moveOn(&state, record, image: image.imageURL, asUnit: purpose == .toControlNetUnit)
+        case .useTextAsPrompt:
+            guard let text = record.textResults.first else {
+                state.status = StatusMessage(text: "\(record.idTask) has no text result (\(record.state.title))", kind: .error)
+                return []
+            }
+            useAsPrompt(&state, text, from: record)
         case .copyRequest:
             return [.copyToClipboard(record.requestJSON, what: "the request JSON of \(record.idTask)")]
         case .copyResultURLs:
-            let urls = record.results.map(\.imageURL).filter { !$0.isEmpty }
+            let urls = record.imageResults.map(\.imageURL).filter { !$0.isEmpty }
             guard !urls.isEmpty else {
                 state.status = StatusMessage(text: "\(record.idTask) has no result URLs (\(record.state.title))", kind: .error)
                 return []
             }
             return [.copyToClipboard(urls.joined(separator: "\n"), what: urls.count == 1 ? "the result URL" : "\(urls.count) result URLs")]
         case .saveImages:
-            guard !record.results.isEmpty else {
+            guard !record.imageResults.isEmpty else {
                 state.status = StatusMessage(text: "\(record.idTask) has no result images to save (\(record.state.title))", kind: .error)
                 return []
             }
             let folder = state.connection.dataFolder + "/images/" + record.idTask
-            state.view.overlay = .input(InputPrompt(purpose: .saveImages(record), title: "Save \(Wording.count(record.results.count, "image")) into folder",
+            state.view.overlay = .input(InputPrompt(purpose: .saveImages(record), title: "Save \(Wording.count(record.imageResults.count, "image")) into folder",
                                                     text: TextBuffer(folder)))
         case .compareWithForm:
             state.history.comparison = ComparisonState(
                 title: "\(record.idTask) → the form now",
-                changes: RequestDiff.changes(from: wireValue(record), to: state.request.jsonValue),
+                changes: RequestDiff.changes(from: wireValue(record), to: state.request.wireValue),
                 returnTo: state.history.mode)
             state.history.mode = .compare
         case .compareRows:
@@ -343,20 +358,47 @@ extension Reducer {
         (try? JSONParser.parse(record.requestJSON)) ?? .object([])
     }
 
-    /// A past request in the compose form, with a fresh id_task (wire rule 8).
+    /// A past request in its endpoint's form, with a fresh task id (wire rule 8).
     static func openInForm(_ state: inout AppState, _ record: HistoryRecord) {
         var request = record.request
-        let old = request.idTask
-        request.idTask = TaskIDGenerator.shared.next()
-        state.request = request
-        state.endpoint = record.endpoint
-        state.drafts = [:]
-        state.view.openUnit = nil
-        state.view.editing = nil
-        state.view.focus = .prompt
-        state.view.previewOffset = 0
-        state.view.showProblems = false
-        state.screen = .compose
-        state.status = StatusMessage(text: "Opened \(old) from history with a new id_task: edit, then F5 sends it", kind: .info)
+        let old = request.taskID
+        request.taskID = TaskIDGenerator.shared.next()
+        show(&state, request)
+        state.status = StatusMessage(text: "Opened \(old) from history into \(request.endpoint.title) with a new task id: edit, then F5 sends it",
+                                     kind: .info)
+    }
+
+    /// A result image moved on, as AUTOMATIC1111's "send to img2img": into
+    /// image2image as its input, or into the ControlNet form as a new unit's
+    /// control image; the prompt and settings carry over where the wire names match.
+    static func moveOn(_ state: inout AppState, _ record: HistoryRecord, image url: String, asUnit: Bool) {
+        let target: Endpoint = asUnit ? .controlNet : .image2Image
+        var request = record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
+        if asUnit {
+            var units = request.controlNetUnits ?? []
+            var unit = ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0])
+            unit.imageLink = url
+            units.append(unit)
+            request.controlNetUnits = units
+        } else if let input = target.field(role: .inputImage) {
+            request[input.path] = .string(url)
+        }
+        show(&state, request)
+        if asUnit, let last = request.controlNetUnits?.indices.last { openUnit(&state, last) }
+        state.status = StatusMessage(text: asUnit
+            ? "A new ControlNet unit holds \(record.idTask)'s image: pick its control type, then F5"
+            : "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: F5 sends it", kind: .info)
+    }
+
+    /// A text result (an expanded prompt, a description) as the prompt of a
+    /// form: the one on screen when it has a prompt, else text2image.
+    static func useAsPrompt(_ state: inout AppState, _ text: String, from record: HistoryRecord) {
+        let onScreen = state.request
+        var request = onScreen.endpoint == record.endpoint || onScreen.endpoint.field(role: .prompt) == nil
+            ? (state.otherForms[Endpoint.text2Image.id]?.request ?? Request.new(for: .text2Image, taskID: TaskIDGenerator.shared.next()))
+            : onScreen
+        if let prompt = request.endpoint.field(role: .prompt) { request[prompt.path] = .string(text) }
+        show(&state, request)
+        state.status = StatusMessage(text: "The prompt of \(request.endpoint.title) is now \(record.idTask)'s text: F5 sends it", kind: .info)
     }
 }

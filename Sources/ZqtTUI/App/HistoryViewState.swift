@@ -18,6 +18,11 @@ enum EntryPurpose: Equatable, Sendable {
     case saveImages
     case compareWithForm
     case compareRows
+    /// Moving work on (issue 7): a result image into image2image or a new
+    /// ControlNet unit, a text result into the form's prompt.
+    case toImage2Image
+    case toControlNetUnit
+    case useTextAsPrompt
 }
 
 /// A page of rows as the store answered a filter.

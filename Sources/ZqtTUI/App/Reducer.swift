@@ -38,7 +38,8 @@ enum Reducer {
             guard state.task?.idTask == idTask else {
                 // A task resumed from an earlier session: say so when it ends.
                 if case let .update(info) = event, info.phase.isTerminal {
-                    let images = info.phase == .succeeded ? " · " + Wording.count(info.results.count, "image") : ""
+                    let images = info.phase != .succeeded ? "" : info.texts.isEmpty
+                        ? " · " + Wording.count(info.results.count, "image") : " · " + (info.texts.first ?? "")
                     state.status = StatusMessage(text: "Earlier task \(idTask): \(info.desc)\(images)",
                                                  kind: info.phase == .succeeded ? .success : .error)
                 }
@@ -47,7 +48,8 @@ enum Reducer {
             switch event {
             case let .update(info):
                 state.task = TrackedTask(recordID: recordID, idTask: idTask, status: info.status, desc: info.desc,
-                                         progress: info.progress, phase: info.phase, resultCount: info.results.count)
+                                         progress: info.progress, phase: info.phase, resultCount: info.results.count,
+                                         texts: info.texts)
                 if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }
                 state.status = taskStatus(state.task!)
             case let .retrying(error, attempt):
@@ -123,9 +125,10 @@ enum Reducer {
     static func run(_ state: inout AppState, _ command: Command) -> [Effect] {
         switch command {
         case .history: return toggleHistory(&state)
+        case .switchEndpoint: return openEndpointPicker(&state)
         case .filterHistory, .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast,
              .openEntry, .closeView, .editInForm, .resend, .queryNow, .deleteEntry, .copyRequest, .copyResultURLs,
-             .saveImages, .markEntry, .compareWithForm, .compareWithMarked:
+             .saveImages, .markEntry, .compareWithForm, .compareWithMarked, .toImage2Image, .toControlNetUnit, .useTextAsPrompt:
             return state.screen == .history ? runHistory(&state, command) : []
         default:
             break
@@ -165,7 +168,7 @@ enum Reducer {
             case .toggle: toggle(&state, field)
             case let .choice(options, freeText): openPicker(&state, field: field, options: options, freeText: freeText)
             case .unitRow:
-                if case let .unitRow(unit) = field.id { openUnit(&state, unit) }
+                if let unit = field.id.unitIndex { openUnit(&state, unit) }
             case .action: return run(&state, .addUnit)
             }
         case .stepUp, .stepDown, .coarseUp, .coarseDown:
@@ -177,6 +180,10 @@ enum Reducer {
         case .previewDown:
             state.view.previewOffset += max(1, state.view.size.height / 3)
         case .addUnit:
+            guard state.request.controlNetUnits != nil else {
+                state.status = StatusMessage(text: "\(state.endpoint.title) takes no ControlNet units: F7 switches to ControlNet", kind: .error)
+                return []
+            }
             state.view.overlay = .picker(PickerState(purpose: .addUnit, title: "Add a ControlNet unit: control type",
                                                      options: ControlNetCatalog.controlTypes.map(\.serviceName),
                                                      filter: TextBuffer(""), selected: 0, freeText: false))
@@ -189,19 +196,20 @@ enum Reducer {
                 state.view.previewOffset = 0
             }
         case .randomSeed:
-            state.request.seed = -1
-            state.drafts[.seed] = nil
+            guard let seed = state.endpoint.field(role: .seed) else { return [] }
+            state.request[seed.path] = .int(-1)
+            state.drafts[FieldID(seed.path)] = nil
         case .reuseSeed:
-            if let seed = state.lastResultSeed {
-                state.request.seed = seed
-                state.drafts[.seed] = nil
+            if let seed = state.lastResultSeed, let field = state.endpoint.field(role: .seed) {
+                state.request[field.path] = .int(seed)
+                state.drafts[FieldID(field.path)] = nil
                 state.status = StatusMessage(text: "Seed set to the last result's \(seed)", kind: .info)
             } else {
                 state.status = StatusMessage(text: "No result yet: send a request and wait for it to finish", kind: .error)
             }
         case .regenerateID:
-            state.request.idTask = TaskIDGenerator.shared.next()
-            state.drafts[.idTask] = nil
+            state.request.taskID = TaskIDGenerator.shared.next()
+            state.drafts[FieldID(state.endpoint.taskIDPath)] = nil
         case .openInEditor:
             guard let field = state.focusedField, case .text = field.kind else { return [] }
             let text = state.drafts[field.id]?.text ?? FieldValues.text(of: field.id, in: state.request)
@@ -217,6 +225,48 @@ enum Reducer {
     static func focus(_ state: inout AppState, _ id: FieldID) {
         if state.view.focus != id { state.view.previewOffset = 0 }
         state.view.focus = id
+    }
+
+    // MARK: Endpoints
+
+    /// The switcher's line for an endpoint: its group and title.
+    static func endpointPickerLabel(_ endpoint: Endpoint) -> String {
+        "\(endpoint.group) · \(endpoint.title)"
+    }
+
+    static func openEndpointPicker(_ state: inout AppState) -> [Effect] {
+        let options = EndpointCatalog.shipped.readyGroups.flatMap { $0.endpoints.map(endpointPickerLabel) }
+        state.view.overlay = .picker(PickerState(purpose: .endpoint, title: "Endpoint (now \(state.endpoint.title))", options: options,
+                                                 filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
+                                                 freeText: false))
+        return []
+    }
+
+    /// Shows another endpoint's form: the one kept for it this session or
+    /// from its draft, else a fresh one. The form left is kept as it is.
+    static func switchEndpoint(_ state: inout AppState, to target: Endpoint) {
+        state.screen = .compose
+        guard target != state.endpoint else { return }
+        let parked = state.otherForms.removeValue(forKey: target.id)
+        show(&state, parked?.request ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next()), drafts: parked?.drafts ?? [:])
+        state.baselineJSON = state.request.wireJSON
+        state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, F5 sends it", kind: .info)
+    }
+
+    /// Puts a request on screen, keeping the form it replaces when that is another endpoint's.
+    static func show(_ state: inout AppState, _ request: Request, drafts: [FieldID: Draft] = [:]) {
+        if request.endpoint != state.endpoint {
+            state.otherForms[state.endpoint.id] = ParkedForm(request: state.request, drafts: state.drafts)
+        }
+        state.otherForms[request.endpoint.id] = nil
+        state.request = request
+        state.drafts = drafts
+        state.view.openUnit = nil
+        state.view.editing = nil
+        state.view.focus = FormSchema.mainFields(request, checkpoints: []).first?.id ?? FieldID("prompt")
+        state.view.previewOffset = 0
+        state.view.showProblems = false
+        state.screen = .compose
     }
 
     static func openUnit(_ state: inout AppState, _ index: Int) {
@@ -344,7 +394,7 @@ enum Reducer {
             // Snap to the step grid so 0.7 + 0.05 prints as 0.75, not 0.7500000001.
             next = ((next - spec.min) / spec.step).rounded() * spec.step + spec.min
             next = (next * 1e6).rounded() / 1e6
-            if case .unit(_, .guidanceEnd) = field.id, let unit = state.request.controlNetUnits?[safe: state.view.openUnit ?? -1] {
+            if field.id.unitField == .guidanceEnd, let unit = state.request.controlNetUnits?[safe: state.view.openUnit ?? -1] {
                 next = max(next, unit.guidanceStart)
             }
             commit(&state, field: field.id, text: integer ? String(Int(next)) : JSONWriter.formatNumber(next))
@@ -473,6 +523,10 @@ enum Reducer {
             if let command = Command.allCases.first(where: { $0.title == choice }) {
                 return run(&state, command)
             }
+        case .endpoint:
+            if let target = EndpointCatalog.shipped.endpoints.first(where: { endpointPickerLabel($0) == choice }) {
+                switchEndpoint(&state, to: target)
+            }
         }
         return []
     }
@@ -480,7 +534,7 @@ enum Reducer {
     // MARK: Units
 
     static func editUnits(_ state: inout AppState, _ command: Command) {
-        guard case let .unitRow(index) = state.view.focus, var units = state.request.controlNetUnits,
+        guard state.view.focus.isUnitRow, let index = state.view.focus.unitIndex, var units = state.request.controlNetUnits,
               units.indices.contains(index) else { return }
         switch command {
         case .removeUnit:
@@ -522,37 +576,37 @@ enum Reducer {
             state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message)\(more)", kind: .error)
             return []
         }
-        return send(&state, state.request, state.endpoint, note: "Sending \(state.request.idTask)…")
+        return send(&state, state.request, note: "Sending \(state.request.taskID)…")
     }
 
     /// Sends a request (from the form, or again from history).
-    static func send(_ state: inout AppState, _ request: SDRequest, _ endpoint: Endpoint, note: String) -> [Effect] {
+    static func send(_ state: inout AppState, _ request: Request, note: String) -> [Effect] {
         guard !state.submitting else {
             state.status = StatusMessage(text: "Already sending; wait for the answer", kind: .info)
             return []
         }
         state.submitting = true
         state.status = StatusMessage(text: note, kind: .info)
-        return [.submit(request, endpoint)]
+        return [.submit(request)]
     }
 
-    static func submitFinished(_ state: inout AppState, request: SDRequest, recordID: Int?,
+    static func submitFinished(_ state: inout AppState, request: Request, recordID: Int?,
                                result: Result<Submission, APIError>) -> [Effect] {
         state.submitting = false
         if state.screen == .history, let recordID { state.history.pendingSelection = recordID }
         let refresh = refreshHistoryIfShown(state, changed: recordID)
         switch result {
         case let .success(submission):
-            let taskID = submission.result.serviceTaskID ?? request.idTask
-            state.task = TrackedTask(recordID: recordID, idTask: request.idTask, status: nil, desc: "submitted",
+            let taskID = submission.result.serviceTaskID ?? request.taskID
+            state.task = TrackedTask(recordID: recordID, idTask: request.taskID, status: nil, desc: "submitted",
                                      progress: nil, phase: .inProgress, resultCount: 0)
-            state.status = StatusMessage(text: "Sent: task_id \(taskID)", kind: .success)
+            state.status = StatusMessage(text: "Sent to \(request.endpoint.title): task_id \(taskID)", kind: .success)
             // Wire rule 8: the next send needs a new id_task; what was sent is the new baseline.
-            if state.request.idTask == request.idTask {
-                state.request.idTask = TaskIDGenerator.shared.next()
+            if state.request.endpoint == request.endpoint, state.request.taskID == request.taskID {
+                state.request.taskID = TaskIDGenerator.shared.next()
                 state.baselineJSON = state.request.wireJSON
             }
-            return [.track(recordID: recordID, idTask: request.idTask)] + refresh
+            return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: request.taskID))] + refresh
         case let .failure(error):
             let kept = recordID == nil ? "" : " · kept in history (F2, r sends it again)"
             state.status = StatusMessage(text: "Send failed: \(error.message)\(kept)", kind: .error)
@@ -566,7 +620,8 @@ enum Reducer {
             let percent = task.progress.map { " " + Wording.percent($0) } ?? ""
             return StatusMessage(text: "Task \(task.idTask): \(task.desc)\(percent)", kind: .info)
         case .succeeded:
-            return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(Wording.count(task.resultCount, "image"))", kind: .success)
+            let results = task.texts.isEmpty ? Wording.count(task.resultCount, "image") : "\(task.texts.first ?? "")"
+            return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(results)", kind: .success)
         case .failed:
             return StatusMessage(text: "Task \(task.idTask) failed: \(task.desc)", kind: .error)
         }
@@ -584,16 +639,20 @@ enum Reducer {
     /// The field a validation path belongs to (a unit's fields open its form).
     static func field(forPath path: String, in state: AppState) -> FieldID? {
         for (index, unit) in (state.request.controlNetUnits ?? []).enumerated() {
-            let prefix = "alwayson_scripts.controlnet.args[\(index)]"
+            let prefix = "\(FieldID.unitsPath)[\(index)]"
             guard path.hasPrefix(prefix) else { continue }
-            return FormSchema.unitFields(unit, index: index).first(where: { $0.wirePath == path && $0.id != .unit(index, .controlType) })?.id
+            return FormSchema.unitFields(unit, index: index).first(where: { $0.wirePath == path && $0.id.unitField != .controlType })?.id
                 ?? .unitRow(index)
         }
-        return FormSchema.mainFields(state.request, checkpoints: []).first(where: { $0.wirePath == path && $0.id != .sizePreset })?.id
+        let fields = FormSchema.mainFields(state.request, checkpoints: [])
+        if path.hasPrefix(FieldID.unitsPath) || path == "alwayson_scripts.controlnet" {
+            return fields.first { $0.id == .addUnit }?.id
+        }
+        return fields.first(where: { $0.wirePath == path })?.id
     }
 
     static func moveFocus(_ state: inout AppState, to id: FieldID) {
-        if case let .unit(index, _) = id {
+        if let index = id.unitIndex, !id.isUnitRow {
             state.view.openUnit = index
         } else {
             state.view.openUnit = nil

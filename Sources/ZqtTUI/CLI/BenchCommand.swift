@@ -57,7 +57,7 @@ struct BenchCommand: ParsableCommand {
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox)
         func compose() -> AppState {
-            var state = AppState(request: SDRequest.new(for: .controlNet, idTask: "zqt-bench"),
+            var state = AppState(request: Request.new(for: .controlNet, taskID: "zqt-bench"),
                                  connection: ConnectionInfo(baseURL: configuration.baseURL, profile: "bench", isSandbox: false))
             state.view.size = Size(width: 120, height: 40)
             return state
@@ -137,17 +137,18 @@ enum HistoryFiller {
                          "dreamshaper_8.safetensors", "AnythingV5_v5PrtRE.safetensors"]
 
     static func fill(_ store: HistoryStore, rows: Int) throws {
-        let example = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
+        let example = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
         let start = Date().addingTimeInterval(-Double(rows) * 60)
         for index in 0..<rows {
             var request = example
-            request.prompt = subjects.randomElement()! + ", " + (0..<Int.random(in: 2...6)).map { _ in styles.randomElement()! }.joined(separator: ", ")
-            request.sdModelCheckpoint = models.randomElement()!
+            request["prompt"] = .string(subjects.randomElement()! + ", "
+                + (0..<Int.random(in: 2...6)).map { _ in styles.randomElement()! }.joined(separator: ", "))
+            request["alwayson_scripts.sd_model_checkpoint"] = .string(models.randomElement()!)
             let at = start.addingTimeInterval(Double(index) * 60)
-            request.idTask = TaskIDGenerator(now: { at }).next()
-            request.seed = Int.random(in: 0..<4_000_000_000)
-            let id = try store.recordSending(request, endpoint: .controlNet, baseURL: ClientConfiguration.defaultBaseURL,
-                                             profile: "default", at: at)
+            request.taskID = TaskIDGenerator(now: { at }).next()
+            let seed = Int.random(in: 0..<4_000_000_000)
+            request["seed"] = .int(seed)
+            let id = try store.recordSending(request, baseURL: ClientConfiguration.defaultBaseURL, profile: "default", at: at)
             switch Int.random(in: 0..<100) {
             case 0..<5:
                 try store.recordSendFailed(id: id, error: "Cannot reach api.zhiqite.com: host name not found", at: at)
@@ -155,8 +156,8 @@ enum HistoryFiller {
                 try store.recordTaskInfo(id: id, info: TaskInfo(data: .object([("status", .int(4)), ("desc", .string("Task failed"))])), at: at)
             default:
                 let images = (0..<Int.random(in: 1...4)).map { n -> JSONValue in
-                    .object([("image_url", .string("https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Output/\(request.idTask)/\(n).png?Expires=1790003600&Signature=x")),
-                             ("seed", .int(request.seed + n)), ("image_status", .int(1)), ("img_audit_status", .bool(true))])
+                    .object([("image_url", .string("https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Output/\(request.taskID)/\(n).png?Expires=1790003600&Signature=x")),
+                             ("seed", .int(seed + n)), ("image_status", .int(1)), ("img_audit_status", .bool(true))])
                 }
                 try store.recordTaskInfo(id: id, info: TaskInfo(data: .object([
                     ("status", .int(2)), ("desc", .string("Success")), ("differentialImageRspList", .array(images)),

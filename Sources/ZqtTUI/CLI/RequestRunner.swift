@@ -34,16 +34,6 @@ struct RequestRunner {
     let printer: LinePrinter
     var pollPolicy: PollPolicy = .standard
 
-    /// A history write; a failure is said once and the send goes on.
-    private func keep(_ body: (HistoryStore) throws(HistoryError) -> Void) {
-        guard let store else { return }
-        do {
-            try body(store)
-        } catch {
-            printer.warn("not kept in history: \(error.message)")
-        }
-    }
-
     enum Outcome: Equatable {
         case succeeded(images: Int)
         case invalid
@@ -51,120 +41,120 @@ struct RequestRunner {
         case taskFailed
     }
 
-    /// Reads, validates, sends and follows. `freshID` gives the request a new
-    /// id_task (wire rule 8: a re-submission always gets a new one).
+    /// Reads, validates, sends and follows, through the screen's own
+    /// pipeline (SendPipeline). `freshID` gives the request a new task id
+    /// (wire rule 8: a re-submission always gets a new one).
     func run(requestText: String, endpoint: Endpoint, freshID: Bool, printJSON: Bool,
              follow: Bool, downloadTo folder: URL?) async -> Outcome {
-        let decoded: SDRequest.Decoded
+        let decoded: (request: Request, notes: [DecodeNote])
         do {
-            decoded = try SDRequest.decode(json: requestText)
+            decoded = try Request.decode(json: requestText, for: endpoint)
         } catch {
             printer.warn("Cannot read the request: \(error)")
             return .invalid
         }
         for note in decoded.notes { printer.say("note: \(note)") }
         var request = decoded.request
-        if freshID || request.idTask.isEmpty {
-            request.idTask = TaskIDGenerator.shared.next()
+        if freshID || request.taskID.isEmpty {
+            request.taskID = TaskIDGenerator.shared.next()
         }
-        let problems = RequestValidator.validate(request, for: endpoint)
+        let problems = RequestValidator.validate(request)
         guard problems.isEmpty else {
             printer.warn("The request is not valid; nothing was sent:")
             for problem in problems { printer.warn("  \(problem.path): \(problem.message)") }
             return .invalid
         }
-        let units = request.controlNetUnits?.count ?? 0
-        let size = request.outputSize
         printer.say("POST \(configuration.baseURL)\(endpoint.path)")
-        printer.say("  id_task \(request.idTask) · \(Wording.count(units, "ControlNet unit")) · "
-                    + "\(size.width)×\(size.height) · \(Wording.count(request.imageCount, "image"))")
+        printer.say("  \(endpoint.taskIDPath.split(separator: ".").last ?? "") \(request.taskID) · \(summary(request))")
         if printJSON { printer.say(request.wireJSON) }
 
-        var recordID: Int?
-        keep { store throws(HistoryError) in
-            recordID = try store.recordSending(request, endpoint: endpoint, baseURL: configuration.baseURL,
-                                               profile: configuration.profile)
+        let printer = printer
+        var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile) { error in
+            printer.warn("not kept in history: \(error.message)")
         }
-        let outcome = await api.send(request, to: endpoint)
+        pipeline.pollPolicy = pollPolicy
+        let sent = await pipeline.send(request)
         let submission: Submission
-        switch outcome.result {
+        switch sent.outcome.result {
         case let .success(accepted):
             submission = accepted
-            if let recordID { keep { store throws(HistoryError) in try store.recordSubmitted(id: recordID, submission: accepted) } }
         case let .failure(error):
-            if let recordID {
-                keep { store throws(HistoryError) in
-                    try store.recordSendFailed(id: recordID, error: error.message, httpStatus: outcome.exchange?.httpStatus,
-                                               response: outcome.exchange?.responseBody)
-                }
-            }
             printer.warn("Submit failed: \(error.message)")
             return .submitFailed
         }
-        let serviceID = submission.result.serviceTaskID ?? request.idTask
+        let serviceID = submission.result.serviceTaskID ?? request.taskID
         printer.say("accepted: task_id \(serviceID) (HTTP \(submission.exchange.httpStatus ?? 0))")
-        guard follow else { return .succeeded(images: 0) }
+        guard follow || sent.finished != nil else { return .succeeded(images: 0) }
 
-        let poller = TaskPoller(api: api, policy: pollPolicy)
-        var lastLine = ""
-        var final: TaskInfo?
-        do {
-            let events = poller.track(businessTaskID: request.idTask)
-            for try await event in events {
-                let line: String
-                switch event {
-                case let .update(info):
-                    final = info
-                    if let recordID { keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) } }
-                    let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
-                    line = "status \(info.status) \(info.desc)\(info.phase == .inProgress ? percent : "")"
-                case let .retrying(error, attempt):
-                    line = "query failed (\(error.message)); retrying (\(attempt))"
+        var final = sent.finished
+        if final == nil {
+            var lastLine = ""
+            do {
+                let task = TaskReference(endpoint: endpoint, taskID: request.taskID)
+                for try await event in pipeline.follow(task, recordID: sent.recordID) {
+                    let line: String
+                    switch event {
+                    case let .update(info):
+                        final = info
+                        let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
+                        line = "status \(info.status) \(info.desc)\(info.phase == .inProgress ? percent : "")"
+                    case let .retrying(error, attempt):
+                        line = "query failed (\(error.message)); retrying (\(attempt))"
+                    }
+                    if line != lastLine { printer.say(line) }
+                    lastLine = line
                 }
-                if line != lastLine { printer.say(line) }
-                lastLine = line
+            } catch {
+                printer.warn("Following the task failed: \((error as? APIError)?.message ?? String(describing: error))")
+                return .taskFailed
             }
-        } catch {
-            let apiError = error as? APIError ?? .transport(String(describing: error))
-            if let recordID, !apiError.isTransient {
-                keep { store throws(HistoryError) in
-                    try store.recordTrackingFailed(id: recordID, error: "Following the task stopped: \(apiError.message)")
-                }
-            }
-            printer.warn("Following the task failed: \(apiError.message)")
-            return .taskFailed
         }
         guard let final else { return .taskFailed }
         guard final.phase == .succeeded else {
             printer.warn("The task failed: \(final.desc)")
             return .taskFailed
         }
+        for (index, text) in final.texts.enumerated() {
+            printer.say("text \(index + 1)/\(final.texts.count): \(text)")
+        }
         for (index, result) in final.results.enumerated() {
             var line = "image \(index + 1)/\(final.results.count): seed \(result.seed.map(String.init) ?? "?") \(result.imageURL)"
-            do {
+            do throws(APIError) {
                 let bytes = try await api.download(result.imageURL)
-                if let dims = PNGInfo.dimensions(of: bytes) {
-                    line += " → \(dims.width)×\(dims.height) PNG, \(bytes.count / 1024) KB"
-                } else {
-                    line += " → \(bytes.count) bytes (not a PNG)"
-                }
+                line += describe(bytes)
                 if let folder {
                     // Wire rule 10: result URLs expire, so what is downloaded is kept.
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    let file = folder.appendingPathComponent("\(request.idTask)-\(ImageFile.name(position: index, bytes: bytes))")
-                    try Data(bytes).write(to: file)
-                    line += ", saved to \(file.path)"
-                    if let recordID {
-                        keep { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: index, path: file.path) }
+                    let path = folder.appendingPathComponent("\(request.taskID)-\(ImageFile.name(position: index, bytes: bytes))").path
+                    if (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) == nil {
+                        line += ", could not create \(folder.path)"
+                    } else if let problem = pipeline.save(bytes, to: path, recordID: sent.recordID, position: index) {
+                        line += ", \(problem)"
+                    } else {
+                        line += ", saved to \(path)"
                     }
                 }
-            } catch let error as APIError {
-                line += " → download failed: \(error.message)"
             } catch {
-                line += " → could not save: \(error)"
+                line += " → download failed: \(error.message)"
             }
             printer.say(line)
         }
         return .succeeded(images: final.results.count)
+    }
+
+    private func describe(_ bytes: [UInt8]) -> String {
+        if let dims = PNGInfo.dimensions(of: bytes) { return " → \(dims.width)×\(dims.height) PNG, \(bytes.count / 1024) KB" }
+        return " → \(bytes.count) bytes (not a PNG)"
+    }
+
+    /// One line about what the request asks for.
+    private func summary(_ request: Request) -> String {
+        switch request.endpoint.family {
+        case .sd:
+            let sd = SDRequest.decode(request.wireValue).request
+            let units = request.controlNetUnits.map { " · " + Wording.count($0.count, "ControlNet unit") } ?? ""
+            return "\(request.endpoint.title)\(units) · \(sd.outputSize.width)×\(sd.outputSize.height) · \(Wording.count(request.imageCount, "image"))"
+        case .tool, .training:
+            return request.endpoint.title
+        }
     }
 }

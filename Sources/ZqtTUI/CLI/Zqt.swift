@@ -63,34 +63,46 @@ enum ComposeSession {
 
     static func run(configuration: ClientConfiguration) -> Int32 {
         let home = ZqtPaths.home().path
-        var state = AppState(request: SDRequest.new(for: .controlNet, idTask: TaskIDGenerator.shared.next()),
+        var state = AppState(request: Request.new(for: .controlNet, taskID: TaskIDGenerator.shared.next()),
                              connection: ConnectionInfo(baseURL: configuration.baseURL, profile: configuration.profile,
                                                         isSandbox: configuration.profile == "sandbox", dataFolder: home))
         // The history opens before the first frame: the form comes back as it was left.
         var store: HistoryStore?
-        var savedDraft: ComposeDraft?
+        var savedDrafts: [String: ComposeDraft] = [:]
         do {
             store = try HistoryStore.open(inFolder: home)
-            savedDraft = try store?.loadDraft()
+            if let store {
+                savedDrafts[DraftCodec.currentSlot] = try store.loadDraft()
+                for endpoint in EndpointCatalog.shipped.endpoints where endpoint.ready {
+                    savedDrafts[DraftCodec.slot(for: endpoint)] = try store.loadDraft(slot: DraftCodec.slot(for: endpoint))
+                }
+            }
         } catch {
             state.historyProblem = error.message
             state.status = StatusMessage(text: error.message, kind: .error)
         }
-        if let savedDraft, let store {
-            restore(savedDraft, into: &state, store: store)
-        }
+        if let store { restore(savedDrafts, into: &state, store: store) }
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox)
-        return TerminalApp(state: state, runner: runner, inbox: inbox, savedDraft: savedDraft).run()
+        return TerminalApp(state: state, runner: runner, inbox: inbox, savedDrafts: savedDrafts).run()
     }
 
-    static func restore(_ draft: ComposeDraft, into state: inout AppState, store: HistoryStore) {
-        DraftCodec.restore(draft, into: &state)
-        // A draft whose id_task was already sent gets a new one (wire rule 8).
-        if (try? store.record(idTask: state.request.idTask)) != nil {
-            state.request.idTask = TaskIDGenerator.shared.next()
+    /// Every endpoint's form as it was left: the one on screen, and the
+    /// others kept aside for the switcher (issue 7).
+    static func restore(_ drafts: [String: ComposeDraft], into state: inout AppState, store: HistoryStore) {
+        // A draft whose task id was already sent gets a new one (wire rule 8).
+        func freshID(_ request: inout Request) {
+            if (try? store.record(idTask: request.taskID)) != nil { request.taskID = TaskIDGenerator.shared.next() }
         }
+        for (slot, draft) in drafts where slot != DraftCodec.currentSlot {
+            guard var form = DraftCodec.form(draft) else { continue }
+            freshID(&form.request)
+            state.otherForms[form.request.endpoint.id] = form
+        }
+        guard let draft = drafts[DraftCodec.currentSlot] else { return }
+        DraftCodec.restore(draft, into: &state)
+        freshID(&state.request)
         state.baselineJSON = state.request.wireJSON
         let saved = CivilTime.local(draft.savedAt).dateAndMinute
         state.status = StatusMessage(text: "Restored the form as it was left (saved \(saved)) · F2 history", kind: .info)
@@ -134,6 +146,20 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
+/// `--endpoint NAME`: every endpoint of the catalog by its one-word name (issue 7).
+enum EndpointNames {
+    static var list: String {
+        EndpointCatalog.shipped.endpoints.filter(\.ready).map(\.shortName).joined(separator: ", ")
+    }
+
+    static func resolve(_ name: String) throws -> Endpoint {
+        guard let found = EndpointCatalog.shipped.endpoint(named: name) else {
+            throw ValidationError("--endpoint must be one of: \(list) (or an endpoint path such as tool/roop)")
+        }
+        return found
+    }
+}
+
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
@@ -144,7 +170,7 @@ struct SendCommand: AsyncParsableCommand {
     @Argument(help: "A request as JSON (the service's wire format). '-' reads standard input.")
     var file: String?
 
-    @Option(help: "controlnet, text2image or image2image.")
+    @Option(help: ArgumentHelp("The endpoint: \(EndpointNames.list).", valueName: "name"))
     var endpoint: String = "controlnet"
 
     @OptionGroup var connection: ConnectionOptions
@@ -162,9 +188,7 @@ struct SendCommand: AsyncParsableCommand {
     var download: String?
 
     mutating func run() async throws {
-        guard let target = Endpoint.generation.first(where: { $0.title == endpoint }) else {
-            throw ValidationError("--endpoint must be one of: \(Endpoint.generation.map(\.title).joined(separator: ", "))")
-        }
+        let target = try EndpointNames.resolve(endpoint)
         let text: String
         switch file {
         case nil: text = BundledExamples.controlNetJSON
@@ -213,18 +237,16 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "A request as JSON. '-' reads standard input.")
     var file: String
 
-    @Option(help: "controlnet, text2image or image2image.")
+    @Option(help: ArgumentHelp("The endpoint: \(EndpointNames.list).", valueName: "name"))
     var endpoint: String = "controlnet"
 
     mutating func run() throws {
-        guard let target = Endpoint.generation.first(where: { $0.title == endpoint }) else {
-            throw ValidationError("--endpoint must be one of: \(Endpoint.generation.map(\.title).joined(separator: ", "))")
-        }
+        let target = try EndpointNames.resolve(endpoint)
         let data = file == "-" ? Data(StandardStreams.readAllInput()) : FileManager.default.contents(atPath: file)
         guard let data else { throw ValidationError("cannot read \(file)") }
-        let decoded: SDRequest.Decoded
+        let decoded: (request: Request, notes: [DecodeNote])
         do {
-            decoded = try SDRequest.decode(json: String(decoding: data, as: UTF8.self))
+            decoded = try Request.decode(json: String(decoding: data, as: UTF8.self), for: target)
         } catch {
             StandardStreams.writeError("\(file): \(error)\n")
             throw ExitCode(2)
@@ -233,7 +255,7 @@ struct ValidateCommand: ParsableCommand {
         for note in decoded.notes {
             StandardStreams.writeError("note: \(note)\n")
         }
-        let problems = RequestValidator.validate(decoded.request, for: target)
+        let problems = RequestValidator.validate(decoded.request)
         for problem in problems {
             StandardStreams.writeError("invalid: \(problem)\n")
         }

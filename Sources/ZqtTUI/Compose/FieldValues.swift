@@ -1,50 +1,44 @@
 // Reading a field's value out of the request as text, and writing typed
-// text back. Text that cannot be used throws FieldInputError; the caller
-// keeps what was typed and shows the message (issue 3: invalid input is
-// never thrown away).
+// text back, by the field's kind (one codec per kind, issue 7). Text that
+// cannot be used throws FieldInputError; the caller keeps what was typed
+// and shows the message (invalid input is never thrown away).
 
 import Model
 
 enum FieldValues {
     /// The value as the form shows it and as an edit starts from. Empty for
     /// an optional field that is not sent.
-    static func text(of id: FieldID, in request: SDRequest) -> String {
-        func num(_ d: Double?) -> String { d.map(JSONWriter.formatNumber) ?? "" }
-        switch id {
-        case .prompt: return request.prompt
-        case .negativePrompt: return request.negativePrompt
-        case .sampler: return request.samplerIndex
-        case .steps: return String(request.steps)
-        case .cfgScale: return num(request.cfgScale)
-        case .seed: return String(request.seed)
-        case .sizePreset: return "\(request.width)×\(request.height)"
-        case .width: return String(request.width)
-        case .height: return String(request.height)
-        case .nIter: return String(request.nIter)
-        case .batchSize: return String(request.batchSize)
-        case .resizeMode:
-            return FormSchema.resizeModes.indices.contains(request.resizeMode) ? FormSchema.resizeModes[request.resizeMode] : String(request.resizeMode)
-        case .enableHR: return request.enableHR ? "on" : "off"
-        case .hrScale: return num(request.hrScale)
-        case .hrSecondPassSteps: return request.hrSecondPassSteps.map(String.init) ?? ""
-        case .hrResizeX: return request.hrResizeX.map(String.init) ?? ""
-        case .hrResizeY: return request.hrResizeY.map(String.init) ?? ""
-        case .denoisingStrength: return num(request.denoisingStrength)
-        case .checkpoint: return request.sdModelCheckpoint
-        case .vae: return request.sdVae ?? ""
-        case .outputFormat: return request.outputImageFormat ?? ""
-        case .imageLink: return request.imageLink ?? ""
-        case .restoreFaces: return request.restoreFaces ? "on" : "off"
-        case .overrideSettings: return request.overrideSettings.map { settings in
-            if case let .string(raw) = settings { return raw }  // held as typed: not an object
-            return JSONWriter.compact(settings)
-        } ?? ""
-        case .idTask: return request.idTask
-        case let .unitRow(index): return unitSummary(request.controlNetUnits?[safe: index])
-        case .addUnit: return ""
-        case let .unit(index, field):
+    static func text(of id: FieldID, in request: Request) -> String {
+        if id.isUnitRow { return unitSummary(request.controlNetUnits?[safe: id.unitIndex ?? -1]) }
+        if id == .addUnit { return "" }
+        if let index = id.unitIndex, let field = id.unitField {
             guard let unit = request.controlNetUnits?[safe: index] else { return "" }
             return unitText(field, unit)
+        }
+        guard let spec = request.endpoint.field(at: id.path) else { return "" }
+        let wire = request.wireValue
+        if case .sizePreset = spec.kind {
+            let width = request.endpoint.field(role: .width).flatMap { wire.value(at: $0.path) }
+            let height = request.endpoint.field(role: .height).flatMap { wire.value(at: $0.path) }
+            return "\(width.map(JSONWriter.compact) ?? "?")×\(height.map(JSONWriter.compact) ?? "?")"
+        }
+        // What is sent, as the form shows it; text the wire could not read stays as given.
+        guard let value = wire.value(at: spec.path) ?? request[spec.path] else { return "" }
+        return display(value, spec)
+    }
+
+    static func display(_ value: JSONValue, _ spec: FieldSpec) -> String {
+        switch (spec.kind, value) {
+        case let (_, .string(text)): 
+            if case let .choice(options, _) = spec.kind, let option = options.first(where: { $0.value == value }) { return option.label }
+            return text
+        case (.toggle, .bool(let on)): return on ? "on" : "off"
+        case let (.choice(options, _), _):
+            return options.first { $0.value == value }?.label ?? JSONWriter.compact(value)
+        case let (.urlList, .array(items)):
+            return items.map { $0.stringValue ?? JSONWriter.compact($0) }.joined(separator: "\n")
+        case (_, .double(let d)): return JSONWriter.formatNumber(d)
+        default: return JSONWriter.compact(value)
         }
     }
 
@@ -77,56 +71,59 @@ enum FieldValues {
     }
 
     /// Writes typed text into the request.
-    static func apply(_ raw: String, to id: FieldID, in request: inout SDRequest) throws(FieldInputError) {
+    static func apply(_ raw: String, to id: FieldID, in request: inout Request) throws(FieldInputError) {
         let text = raw.trimmed
-        switch id {
-        case .prompt: request.prompt = raw
-        case .negativePrompt: request.negativePrompt = raw
-        case .sampler: request.samplerIndex = text
-        case .steps: request.steps = try integer(text)
-        case .cfgScale: request.cfgScale = try number(text)
-        case .seed: request.seed = try integer(text)
-        case .sizePreset:
-            let parts = text.split(whereSeparator: { $0 == "×" || $0 == "x" || $0 == "X" })
-            guard parts.count == 2, let w = Int(parts[0].trimmed),
-                  let h = Int(parts[1].trimmed) else {
-                throw FieldInputError(message: "expected WIDTH×HEIGHT, like 768×768")
-            }
-            request.width = w
-            request.height = h
-        case .width: request.width = try integer(text)
-        case .height: request.height = try integer(text)
-        case .nIter: request.nIter = try integer(text)
-        case .batchSize: request.batchSize = try integer(text)
-        case .resizeMode:
-            if let index = FormSchema.resizeModes.firstIndex(of: text) { request.resizeMode = index } else { request.resizeMode = try integer(text) }
-        case .enableHR: request.enableHR = try toggle(text)
-        case .hrScale: request.hrScale = try number(text)
-        case .hrSecondPassSteps: request.hrSecondPassSteps = try optionalInteger(text)
-        case .hrResizeX: request.hrResizeX = try optionalInteger(text)
-        case .hrResizeY: request.hrResizeY = try optionalInteger(text)
-        case .denoisingStrength: request.denoisingStrength = try optionalNumber(text)
-        case .checkpoint: request.sdModelCheckpoint = text
-        case .vae: request.sdVae = text.isEmpty ? nil : text
-        case .outputFormat: request.outputImageFormat = text.isEmpty ? nil : text
-        case .imageLink: request.imageLink = text.isEmpty ? nil : text
-        case .restoreFaces: request.restoreFaces = try toggle(text)
-        case .overrideSettings:
-            if text.isEmpty {
-                request.overrideSettings = nil
-            } else {
-                do {
-                    request.overrideSettings = try JSONParser.parse(text)
-                } catch {
-                    throw FieldInputError(message: "not valid JSON (\(error))")
-                }
-            }
-        case .idTask: request.idTask = text
-        case .unitRow, .addUnit: break
-        case let .unit(index, field):
+        if id.isUnitRow || id == .addUnit { return }
+        if let index = id.unitIndex, let field = id.unitField {
             guard var units = request.controlNetUnits, units.indices.contains(index) else { return }
             try applyUnit(text, field, to: &units[index])
             request.controlNetUnits = units
+            return
+        }
+        guard let spec = request.endpoint.field(at: id.path) else { return }
+        if case .sizePreset = spec.kind {
+            let parts = text.split(whereSeparator: { $0 == "×" || $0 == "x" || $0 == "X" })
+            guard parts.count == 2, let w = Int(parts[0].trimmed), let h = Int(parts[1].trimmed) else {
+                throw FieldInputError(message: "expected WIDTH×HEIGHT, like 768×768")
+            }
+            if let width = request.endpoint.field(role: .width) { request[width.path] = .int(w) }
+            if let height = request.endpoint.field(role: .height) { request[height.path] = .int(h) }
+            return
+        }
+        request[spec.path] = try value(raw, for: spec)
+    }
+
+    /// The JSON value typed text stands for in a field; nil leaves it out.
+    static func value(_ raw: String, for spec: FieldSpec) throws(FieldInputError) -> JSONValue? {
+        let text = raw.trimmed
+        if text.isEmpty, spec.omitWhenEmpty { return nil }
+        switch spec.kind {
+        case .multilineText: return .string(raw)
+        case .text, .url, .modelChoice: return .string(text)
+        case .integer, .slider(_, integer: true): return .int(try integer(text))
+        case .number, .slider(_, integer: false): return .double(try number(text))
+        case .toggle: return .bool(try toggle(text))
+        case let .choice(options, freeText):
+            if let option = options.first(where: { $0.label == text }) { return option.value }
+            if let option = options.first(where: { JSONWriter.compact($0.value) == text || $0.value.stringValue == text }) {
+                return option.value
+            }
+            if text == FormSchema.notSent { return nil }
+            guard freeText else {
+                throw FieldInputError(message: "choose one of: \(options.map(\.label).joined(separator: ", "))")
+            }
+            return .string(text)
+        case .jsonObject:
+            do {
+                return try JSONParser.parse(text)
+            } catch {
+                throw FieldInputError(message: "not valid JSON (\(error))")
+            }
+        case .urlList:
+            let items = raw.split(whereSeparator: { $0 == "\n" || $0 == "," || $0 == " " }).map { JSONValue.string(String($0)) }
+            return .array(items)
+        case .group, .sizePreset:
+            return nil
         }
     }
 
@@ -178,12 +175,11 @@ enum FieldValues {
         }
     }
 
+    /// A whole number that fits an Int: `inf`, `1e20` and the like are refused, never a trap (issue 8).
     private static func integer(_ text: String) throws(FieldInputError) -> Int {
-        guard let value = Int(text) else {
-            if let d = Double(text), d == d.rounded() { return Int(d) }
-            throw FieldInputError(message: text.isEmpty ? "a whole number is required" : "\"\(text)\" is not a whole number")
-        }
-        return value
+        if let value = Int(text) { return value }
+        if let d = Double(text), d.isFinite, d == d.rounded(), abs(d) < 9e15 { return Int(d) }
+        throw FieldInputError(message: text.isEmpty ? "a whole number is required" : "\"\(text)\" is not a whole number")
     }
 
     private static func optionalInteger(_ text: String) throws(FieldInputError) -> Int? {

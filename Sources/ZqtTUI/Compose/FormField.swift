@@ -9,16 +9,59 @@ enum UnitField: String, CaseIterable, Hashable, Sendable {
     case controlType, enabled, module, model, weight, guidanceStart, guidanceEnd
     case thresholdA, thresholdB, processorRes, pixelPerfect, lowVram
     case resizeMode, controlMode, hrOption, imageLink
+
+    /// The unit's wire key; the control type is form-only (it presets several keys).
+    var wireKey: String {
+        switch self {
+        case .controlType: return "@type"
+        case .enabled: return "enabled"
+        case .module: return "module"
+        case .model: return "model"
+        case .weight: return "weight"
+        case .guidanceStart: return "guidance_start"
+        case .guidanceEnd: return "guidance_end"
+        case .thresholdA: return "threshold_a"
+        case .thresholdB: return "threshold_b"
+        case .processorRes: return "processor_res"
+        case .pixelPerfect: return "pixel_perfect"
+        case .lowVram: return "low_vram"
+        case .resizeMode: return "resize_mode"
+        case .controlMode: return "control_mode"
+        case .hrOption: return "hr_option"
+        case .imageLink: return "image_link"
+        }
+    }
 }
 
-enum FieldID: Hashable, Sendable {
-    case prompt, negativePrompt
-    case sampler, steps, cfgScale, seed, sizePreset, width, height, nIter, batchSize, resizeMode
-    case enableHR, hrScale, hrSecondPassSteps, hrResizeX, hrResizeY, denoisingStrength
-    case checkpoint, vae, outputFormat, imageLink, restoreFaces, overrideSettings, idTask
-    case unitRow(Int)
-    case addUnit
-    case unit(Int, UnitField)
+/// A field of the form, named by its wire path (issue 7): the same name the
+/// preview highlights, validation reports and the draft saves. Form-only
+/// fields have paths starting with `@` (`@size`) or ending in one (a unit's `@type`).
+struct FieldID: Hashable, Sendable, CustomStringConvertible {
+    let path: String
+
+    init(_ path: String) { self.path = path }
+
+    var description: String { path }
+
+    /// Where ControlNet units sit (§1.3).
+    static let unitsPath = "alwayson_scripts.controlnet.args"
+    static let addUnit = FieldID(unitsPath + "[+]")
+    static func unitRow(_ index: Int) -> FieldID { FieldID("\(unitsPath)[\(index)]") }
+    static func unit(_ index: Int, _ field: UnitField) -> FieldID { FieldID("\(unitsPath)[\(index)].\(field.wireKey)") }
+
+    /// The unit this field belongs to (its row or one of its fields).
+    var unitIndex: Int? {
+        guard path.hasPrefix(Self.unitsPath + "["), let close = path.firstIndex(of: "]") else { return nil }
+        return Int(path[path.index(path.startIndex, offsetBy: Self.unitsPath.count + 1)..<close])
+    }
+
+    var isUnitRow: Bool { unitIndex != nil && path.hasSuffix("]") }
+
+    var unitField: UnitField? {
+        guard unitIndex != nil, let dot = path.lastIndex(of: "."), path[dot...].count > 1, !isUnitRow else { return nil }
+        let key = String(path[path.index(after: dot)...])
+        return UnitField.allCases.first { $0.wireKey == key }
+    }
 }
 
 enum FieldKind: Equatable, Sendable {
@@ -26,6 +69,7 @@ enum FieldKind: Equatable, Sendable {
     case text(lines: Int)
     /// A number with a bar; `integer` values print without a fraction.
     case slider(SliderSpec, integer: Bool)
+    /// A number typed in (whole or not, as the field's spec says).
     case integer
     case toggle
     /// A pick from `options`; `freeText` also accepts anything typed.
@@ -37,6 +81,8 @@ enum FieldKind: Equatable, Sendable {
 struct FormField: Sendable {
     let id: FieldID
     let label: String
+    /// The catalog's spec, for fields of the request (nil for unit fields).
+    var spec: FieldSpec? = nil
     /// Where the value sits in the JSON (e.g. `alwayson_scripts.controlnet.args[0].weight`).
     let wirePath: String
     let kind: FieldKind
@@ -56,79 +102,64 @@ struct FieldInputError: Error, Equatable {
 }
 
 enum FormSchema {
-    static let sizePresets = ["512×512", "768×768", "512×768", "768×512", "1024×1024", "832×1216", "1216×832", "1024×576", "576×1024"]
-    static let resizeModes = ["0 just resize", "1 crop and resize", "2 resize and fill", "3 just resize (latent upscale)"]
-    static let outputFormats = ["png", "jpg", "webp"]
-    static let vaes = ["vae-ft-mse-840000-ema-pruned.vae.pt", "vae-ft-mse-840000-ema-pruned.safetensors", "kl-f8-anime2.ckpt", "sdxl_vae.safetensors"]
     static let notSent = "(not sent)"
 
-    static let steps = SliderSpec(label: "Steps", min: 1, max: 150, defaultValue: 20, step: 1)
-    static let cfg = SliderSpec(label: "CFG scale", min: 1, max: 30, defaultValue: 7, step: 0.5)
-    static let hrScale = SliderSpec(label: "hr_scale", min: 1, max: 4, defaultValue: 2, step: 0.05)
-    static let denoising = SliderSpec(label: "Denoising", min: 0, max: 1, defaultValue: 0.55, step: 0.01)
-    static let nIter = SliderSpec(label: "Batches", min: 1, max: 100, defaultValue: 1, step: 1)
-    static let batchSize = SliderSpec(label: "Batch size", min: 1, max: 8, defaultValue: 1, step: 1)
-    static let secondPass = SliderSpec(label: "Second pass steps", min: 0, max: 150, defaultValue: 0, step: 1)
     static let weight = SliderSpec(label: "Weight", min: 0, max: 2, defaultValue: 1, step: 0.05)
     static let guidance = SliderSpec(label: "Guidance", min: 0, max: 1, defaultValue: 0, step: 0.01)
     static let processorRes = SliderSpec(label: "Preprocessor resolution", min: 64, max: 2048, defaultValue: 512, step: 8)
 
-    /// The main form's fields, top to bottom.
-    static func mainFields(_ request: SDRequest, checkpoints: [String]) -> [FormField] {
-        let hrOff = !request.enableHR
-        var fields: [FormField] = [
-            FormField(id: .prompt, label: "Prompt", wirePath: "prompt", kind: .text(lines: 4), section: "Prompt"),
-            FormField(id: .negativePrompt, label: "Negative prompt", wirePath: "negative_prompt", kind: .text(lines: 3)),
-            FormField(id: .sampler, label: "Sampler", wirePath: "sampler_index",
-                      kind: .choice(options: ControlNetCatalog.samplers, freeText: true), section: "Sampling"),
-            FormField(id: .steps, label: "Steps", wirePath: "steps", kind: .slider(steps, integer: true)),
-            FormField(id: .cfgScale, label: "CFG scale", wirePath: "cfg_scale", kind: .slider(cfg, integer: false)),
-            FormField(id: .seed, label: "Seed", wirePath: "seed", kind: .integer, hint: "-1 = random"),
-            FormField(id: .sizePreset, label: "Size preset", wirePath: "width",
-                      kind: .choice(options: sizePresets, freeText: false), hint: "sets width and height"),
-            FormField(id: .width, label: "Width", wirePath: "width", kind: .integer, hint: "px, multiple of 8"),
-            FormField(id: .height, label: "Height", wirePath: "height", kind: .integer, hint: "px, multiple of 8"),
-            FormField(id: .nIter, label: "Batches (n_iter)", wirePath: "n_iter", kind: .slider(nIter, integer: true)),
-            FormField(id: .batchSize, label: "Batch size", wirePath: "batch_size", kind: .slider(batchSize, integer: true)),
-            FormField(id: .resizeMode, label: "Resize mode", wirePath: "resize_mode", kind: .choice(options: resizeModes, freeText: false)),
-            FormField(id: .enableHR, label: "Hi-res fix", wirePath: "enable_hr", kind: .toggle, section: "Hi-res"),
-            FormField(id: .hrScale, label: "Upscale by", wirePath: "hr_scale", kind: .slider(hrScale, integer: false), dimmed: hrOff),
-            FormField(id: .hrSecondPassSteps, label: "Second pass steps", wirePath: "hr_second_pass_steps",
-                      kind: .slider(secondPass, integer: true), dimmed: hrOff, hint: "0 = same as steps", optional: true),
-            // Wire rule 7: x is the width, y the height, whatever the service's docs say (§A4).
-            FormField(id: .hrResizeX, label: "Resize to width", wirePath: "hr_resize_x", kind: .integer, dimmed: hrOff,
-                      hint: "hr_resize_x · 0 = use scale", optional: true),
-            FormField(id: .hrResizeY, label: "Resize to height", wirePath: "hr_resize_y", kind: .integer, dimmed: hrOff,
-                      hint: "hr_resize_y · 0 = use scale", optional: true),
-            FormField(id: .denoisingStrength, label: "Denoising strength", wirePath: "denoising_strength",
-                      kind: .slider(denoising, integer: false), dimmed: hrOff, optional: true),
-            FormField(id: .checkpoint, label: "Checkpoint", wirePath: "alwayson_scripts.sd_model_checkpoint",
-                      kind: .choice(options: checkpoints, freeText: true), section: "Model and output"),
-            FormField(id: .vae, label: "VAE", wirePath: "alwayson_scripts.sd_vae", kind: .choice(options: vaes, freeText: true), optional: true),
-            FormField(id: .outputFormat, label: "Output format", wirePath: "alwayson_scripts.output_image_format",
-                      kind: .choice(options: outputFormats, freeText: true), optional: true),
-            FormField(id: .imageLink, label: "Image link", wirePath: "alwayson_scripts.image_link", kind: .text(lines: 1),
-                      hint: "http(s) URL", optional: true),
-            FormField(id: .restoreFaces, label: "Restore faces", wirePath: "restore_faces", kind: .toggle),
-            FormField(id: .overrideSettings, label: "Override settings", wirePath: "alwayson_scripts.override_settings",
-                      kind: .text(lines: 1), hint: "JSON object", optional: true),
-            FormField(id: .idTask, label: "id_task", wirePath: "alwayson_scripts.id_task", kind: .text(lines: 1)),
-        ]
+    /// The request's form, top to bottom, from its endpoint's fields (issue 7).
+    static func mainFields(_ request: Request, checkpoints: [String]) -> [FormField] {
+        var fields: [FormField] = []
+        for spec in request.endpoint.formFields {
+            if case .group = spec.kind {
+                fields += groupFields(spec, request)
+                continue
+            }
+            var dimmed = false
+            if let toggle = spec.dimmedUnless { dimmed = request.wireValue.value(at: toggle)?.boolValue != true }
+            fields.append(FormField(id: FieldID(spec.path), label: spec.label, spec: spec, wirePath: spec.path,
+                                    kind: formKind(spec, checkpoints: checkpoints), dimmed: dimmed, hint: spec.hint,
+                                    optional: spec.omitWhenEmpty, section: spec.section))
+        }
+        return fields
+    }
+
+    /// How the form edits a kind of field.
+    static func formKind(_ spec: FieldSpec, checkpoints: [String]) -> FieldKind {
+        switch spec.kind {
+        case .text, .url, .jsonObject: return .text(lines: 1)
+        case let .multilineText(lines): return .text(lines: lines)
+        case .urlList: return .text(lines: 2)
+        case .integer, .number: return .integer
+        case let .slider(slider, integer): return .slider(slider, integer: integer)
+        case .toggle: return .toggle
+        case let .choice(options, freeText): return .choice(options: options.map(\.label), freeText: freeText)
+        case .modelChoice: return .choice(options: checkpoints, freeText: true)
+        case let .sizePreset(options): return .choice(options: options, freeText: false)
+        case .group: return .action
+        }
+    }
+
+    /// A repeated group (ControlNet units): a row per item and an add action.
+    static func groupFields(_ spec: FieldSpec, _ request: Request) -> [FormField] {
         let units = request.controlNetUnits ?? []
+        var fields: [FormField] = []
+        let heading = "\(spec.section ?? spec.label) (\(units.count))"
         for index in units.indices {
             fields.append(FormField(id: .unitRow(index), label: "Unit \(index + 1)",
-                                    wirePath: "alwayson_scripts.controlnet.args[\(index)]", kind: .unitRow,
-                                    section: index == 0 ? "ControlNet units (\(units.count))" : nil))
+                                    wirePath: "\(spec.path)[\(index)]", kind: .unitRow,
+                                    section: index == 0 ? heading : nil))
         }
         fields.append(FormField(id: .addUnit, label: "+ Add a ControlNet unit…", wirePath: "alwayson_scripts.controlnet",
-                                kind: .action, section: units.isEmpty ? "ControlNet units (0)" : nil))
+                                kind: .action, section: units.isEmpty ? heading : nil))
         return fields
     }
 
     /// A unit's sub-form. Threshold sliders follow the module and are left out
     /// when it has none (controlnet-catalog.md §2.3).
     static func unitFields(_ unit: ControlNetUnit, index: Int) -> [FormField] {
-        let path = "alwayson_scripts.controlnet.args[\(index)]"
+        let path = "\(FieldID.unitsPath)[\(index)]"
         let type = ControlNetCatalog.controlType(forModule: unit.module)
         let module = ControlNetCatalog.module(named: unit.module)
         let moduleOptions = type?.modules ?? ControlNetCatalog.moduleList.map(\.name)

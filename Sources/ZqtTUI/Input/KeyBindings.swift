@@ -32,6 +32,7 @@ enum Command: String, CaseIterable, Sendable {
     case regenerateID
     case openInEditor
     case redraw
+    case switchEndpoint
     // History (issue 4).
     case history
     case filterHistory
@@ -53,6 +54,9 @@ enum Command: String, CaseIterable, Sendable {
     case markEntry
     case compareWithForm
     case compareWithMarked
+    case toImage2Image
+    case toControlNetUnit
+    case useTextAsPrompt
 
     var title: String {
         switch self {
@@ -82,6 +86,7 @@ enum Command: String, CaseIterable, Sendable {
         case .regenerateID: return "New id_task"
         case .openInEditor: return "Edit the text in $EDITOR"
         case .redraw: return "Redraw the screen"
+        case .switchEndpoint: return "Switch endpoint (ControlNet, text2image, Flux, …)"
         case .history: return "History: open, or back to the form"
         case .filterHistory: return "Filter the history (prompt, task id, model, state)"
         case .selectNext: return "Next row, or scroll down"
@@ -102,6 +107,9 @@ enum Command: String, CaseIterable, Sendable {
         case .markEntry: return "Mark for comparing"
         case .compareWithForm: return "Compare with the form"
         case .compareWithMarked: return "Compare with the marked entry"
+        case .toImage2Image: return "Open the result image in image2image, settings carried over"
+        case .toControlNetUnit: return "Open the result image as a new ControlNet unit"
+        case .useTextAsPrompt: return "Use the text result as the prompt of the form"
         }
     }
 
@@ -129,6 +137,7 @@ enum Command: String, CaseIterable, Sendable {
         case .regenerateID: return "new id"
         case .openInEditor: return "$EDITOR"
         case .redraw: return "redraw"
+        case .switchEndpoint: return "endpoint"
         case .history: return "history"
         case .filterHistory: return "filter"
         case .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast: return "move"
@@ -144,6 +153,9 @@ enum Command: String, CaseIterable, Sendable {
         case .markEntry: return "mark"
         case .compareWithForm: return "vs form"
         case .compareWithMarked: return "vs marked"
+        case .toImage2Image: return "→ img2img"
+        case .toControlNetUnit: return "→ unit"
+        case .useTextAsPrompt: return "→ prompt"
         }
     }
 }
@@ -191,6 +203,7 @@ enum KeyBindings {
         KeyBinding(keys: [.char("]"), .shiftDown], command: .previewDown, scope: .compose, inFooter: false),
         KeyBinding(keys: [.char("["), .shiftUp], command: .previewUp, scope: .compose, inFooter: false),
         KeyBinding(keys: [.ctrl("l")], command: .redraw, scope: .global, inFooter: false),
+        KeyBinding(keys: [.function(7), .ctrl("e")], command: .switchEndpoint, scope: .global, inFooter: true),
         KeyBinding(keys: [.enter], command: .edit, scope: .form, inFooter: true),
         KeyBinding(keys: [.right, .char("l")], command: .stepUp, scope: .slider, inFooter: true),
         KeyBinding(keys: [.left, .char("h")], command: .stepDown, scope: .slider, inFooter: false),
@@ -236,6 +249,9 @@ enum KeyBindings {
         KeyBinding(keys: [.char("m")], command: .markEntry, scope: .historyEntry, inFooter: false),
         KeyBinding(keys: [.char("C")], command: .compareWithMarked, scope: .historyEntry, inFooter: false),
         KeyBinding(keys: [.char("x"), .delete], command: .deleteEntry, scope: .historyEntry, inFooter: true),
+        KeyBinding(keys: [.char("i")], command: .toImage2Image, scope: .historyEntry, inFooter: false),
+        KeyBinding(keys: [.char("n")], command: .toControlNetUnit, scope: .historyEntry, inFooter: false),
+        KeyBinding(keys: [.char("p")], command: .useTextAsPrompt, scope: .historyEntry, inFooter: false),
         KeyBinding(keys: [.down, .char("j")], command: .selectNext, scope: .comparison, inFooter: false),
         KeyBinding(keys: [.up, .char("k")], command: .selectPrevious, scope: .comparison, inFooter: false),
         KeyBinding(keys: [.pageDown, .char(" ")], command: .selectPageDown, scope: .comparison, inFooter: false),

@@ -56,6 +56,8 @@ final class EffectRunner: @unchecked Sendable {
     var pollPolicy = PollPolicy.standard
     /// Tasks being followed, by client task id: one poller each.
     private var tracking: [String: Task<Void, Never>] = [:]
+    /// Tasks whose submit answer already held the result: not followed.
+    private var finishedAtSubmit: Set<String> = []
     private let lock = Lock()
 
     init(api: any ImageAPI, configuration: ClientConfiguration, store: HistoryStore?, inbox: ActionInbox) {
@@ -67,10 +69,10 @@ final class EffectRunner: @unchecked Sendable {
 
     func perform(_ effect: Effect) {
         switch effect {
-        case let .submit(request, endpoint):
-            submit(request, endpoint)
-        case let .track(recordID, idTask):
-            track(recordID: recordID, idTask: idTask, submittedAt: Date())
+        case let .submit(request):
+            submit(request)
+        case let .track(recordID, task):
+            track(recordID: recordID, task)
         case .loadModels:
             let api = api, inbox = inbox
             Task.detached {
@@ -130,55 +132,45 @@ final class EffectRunner: @unchecked Sendable {
 
     // MARK: Sending and following
 
-    private func submit(_ request: SDRequest, _ endpoint: Endpoint) {
-        let baseURL = configuration.baseURL, profile = configuration.profile
+    /// The pipeline `zqt send` uses too; history faults reach the status line.
+    private var pipeline: SendPipeline {
+        let inbox = inbox
+        return SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
+                            pollPolicy: pollPolicy) { error in inbox.post(.historyFailed(error.message)) }
+    }
+
+    private func submit(_ request: Request) {
+        let pipeline = pipeline
         Task.detached { [self] in
-            // The row exists before the request leaves: a send that never returns is still in history.
-            var recordID: Int?
-            record { store throws(HistoryError) in
-                recordID = try store.recordSending(request, endpoint: endpoint, baseURL: baseURL, profile: profile)
+            let sent = await pipeline.send(request)
+            if let finished = sent.finished {
+                // A tool that answered with its result at once: nothing to follow.
+                lock.withLock { _ = finishedAtSubmit.insert(request.taskID) }
+                inbox.post(.submitFinished(request: request, recordID: sent.recordID, result: sent.outcome.result))
+                inbox.post(.poll(recordID: sent.recordID, idTask: request.taskID, .update(finished)))
+                inbox.post(.pollEnded(recordID: sent.recordID, idTask: request.taskID, error: nil))
+                return
             }
-            let outcome = await api.send(request, to: endpoint)
-            if let recordID {
-                record { store throws(HistoryError) in
-                    switch outcome.result {
-                    case let .success(submission):
-                        try store.recordSubmitted(id: recordID, submission: submission)
-                    case let .failure(error):
-                        try store.recordSendFailed(id: recordID, error: error.message, httpStatus: outcome.exchange?.httpStatus,
-                                                   response: outcome.exchange?.responseBody)
-                    }
-                }
-            }
-            inbox.post(.submitFinished(request: request, recordID: recordID, result: outcome.result))
+            inbox.post(.submitFinished(request: request, recordID: sent.recordID, result: sent.outcome.result))
         }
     }
 
     /// Follows a task until it ends, writing each answer to its row.
-    func track(recordID: Int?, idTask: String, submittedAt: Date) {
-        let poller = TaskPoller(api: api, policy: pollPolicy)
+    func track(recordID: Int?, _ task: TaskReference) {
+        let pipeline = pipeline
+        let idTask = task.taskID
         lock.lock()
         defer { lock.unlock() }
+        if finishedAtSubmit.remove(idTask) != nil { return }
         guard tracking[idTask] == nil else { return }
         tracking[idTask] = Task.detached { [self] in
             do {
-                for try await event in poller.track(businessTaskID: idTask, submittedAt: submittedAt) {
-                    if case let .update(info) = event, let recordID {
-                        record { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) }
-                    }
+                for try await event in pipeline.follow(task, recordID: recordID) {
                     inbox.post(.poll(recordID: recordID, idTask: idTask, event))
                 }
                 inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: nil))
             } catch {
-                let apiError = error as? APIError ?? .transport(String(describing: error))
-                // The service said no (the task is unknown, keys revoked): the row is
-                // marked failed. Network trouble leaves it open, to resume later.
-                if let recordID, apiError != .cancelled, !apiError.isTransient {
-                    record { store throws(HistoryError) in
-                        try store.recordTrackingFailed(id: recordID, error: "Following the task stopped: \(apiError.message)")
-                    }
-                }
-                inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: apiError))
+                inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: error as? APIError ?? .transport(String(describing: error))))
             }
             stopTracking(idTask, cancel: false)
         }
@@ -209,7 +201,7 @@ final class EffectRunner: @unchecked Sendable {
                 continue  // another service's task: followed when zqt next talks to it
             }
             if row.state == .sending, now.timeIntervalSince(row.createdAt) < configuration.timeout * 2 + 10 { continue }
-            track(recordID: row.id, idTask: row.idTask, submittedAt: row.taskStartedAt)
+            track(recordID: row.id, TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt))
         }
     }
 
@@ -232,11 +224,11 @@ final class EffectRunner: @unchecked Sendable {
     private func queryNow(_ row: HistoryRecord) {
         Task.detached { [self] in
             do throws(APIError) {
-                let info = try await api.queryTask(businessTaskID: row.idTask,
-                                                   version: QueryVersion.forTask(submittedAt: row.taskStartedAt))
+                let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)
+                let info = try await api.queryTask(task)
                 record { store throws(HistoryError) in try store.recordTaskInfo(id: row.id, info: info) }
                 if !info.phase.isTerminal {
-                    track(recordID: row.id, idTask: row.idTask, submittedAt: row.taskStartedAt)
+                    track(recordID: row.id, task)
                 }
                 inbox.post(.entryQueried(idTask: row.idTask, .success(info)))
             } catch {
@@ -265,7 +257,7 @@ final class EffectRunner: @unchecked Sendable {
                                         failures: ["cannot create \(folder): \(error)"]))
                 return
             }
-            for result in row.results {
+            for result in row.imageResults {
                 do throws(APIError) {
                     let bytes = try await api.download(result.imageURL)
                     let path = folder + "/" + ImageFile.name(position: result.position, bytes: bytes)

@@ -26,16 +26,17 @@ final class TerminalApp {
     private var signalPipeRead: Int32 = -1
     /// The draft as last saved, and when the next save is due (issue 4:
     /// at most about a second of typing is lost however zqt ends).
-    private var savedDraft: ComposeDraft?
+    /// By slot: the form on screen and each endpoint's form kept aside (issue 7).
+    private var savedDrafts: [String: ComposeDraft]
     private var draftDue: Double?
     static let draftDelay = 0.5
     static let tickInterval = 0.12
 
-    init(state: AppState, runner: EffectRunner, inbox: ActionInbox, savedDraft: ComposeDraft? = nil) {
+    init(state: AppState, runner: EffectRunner, inbox: ActionInbox, savedDrafts: [String: ComposeDraft] = [:]) {
         self.state = state
         self.runner = runner
         self.inbox = inbox
-        self.savedDraft = savedDraft
+        self.savedDrafts = savedDrafts
     }
 
     /// Runs until the user quits or a signal ends it; returns the exit status.
@@ -96,15 +97,14 @@ final class TerminalApp {
 
     // MARK: The draft
 
-    /// The form as a draft, when it differs from what was last saved.
-    private func unsavedDraft() -> ComposeDraft? {
-        let current = DraftCodec.draft(of: state)
-        return savedDraft?.hasSameContent(as: current) == true ? nil : current
+    /// The forms whose drafts differ from what was last saved, by slot.
+    private func unsavedDrafts() -> [String: ComposeDraft] {
+        DraftCodec.drafts(of: state).filter { slot, draft in savedDrafts[slot]?.hasSameContent(as: draft) != true }
     }
 
     private func noteDraftChanges() {
         guard runner.store != nil else { return }
-        if unsavedDraft() == nil {
+        if unsavedDrafts().isEmpty {
             draftDue = nil
         } else if draftDue == nil {
             draftDue = monotonicSeconds() + Self.draftDelay
@@ -113,14 +113,16 @@ final class TerminalApp {
 
     private func saveDraft() {
         draftDue = nil
-        guard let store = runner.store, let current = unsavedDraft() else { return }
-        do {
-            try store.saveDraft(current)
-            savedDraft = current
-        } catch {
-            // Said once per failure; the form itself is untouched.
-            savedDraft = current
-            if !state.quitting { dispatch(.historyFailed("Draft not saved: \(error.message)")) }
+        guard let store = runner.store else { return }
+        for (slot, draft) in unsavedDrafts() {
+            do {
+                try store.saveDraft(draft, slot: slot)
+                savedDrafts[slot] = draft
+            } catch {
+                // Said once per failure; the form itself is untouched.
+                savedDrafts[slot] = draft
+                if !state.quitting { dispatch(.historyFailed("Draft not saved: \(error.message)")) }
+            }
         }
     }
 

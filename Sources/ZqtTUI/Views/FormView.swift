@@ -22,7 +22,7 @@ enum FormView {
             let height: Int
             if case let .text(lines) = field.kind { height = lines } else { height = 1 }
             for line in 0..<height { rows.append(Row(content: .field(field, line: line), field: field.id)) }
-            if let message = state.drafts[field.id]?.message ?? problems[field.wirePath].flatMap({ field.id == .sizePreset ? nil : $0 }) {
+            if let message = state.drafts[field.id]?.message ?? problems[field.wirePath].flatMap({ field.spec?.kind.isVirtual == true ? nil : $0 }) {
                 rows.append(Row(content: .message(message), field: field.id))
             }
         }

@@ -15,15 +15,15 @@ enum PreviewView {
     /// The wire path whose lines light up for a focused field.
     static func highlightPath(_ state: AppState) -> String? {
         guard let field = state.focusedField else { return nil }
-        switch field.id {
-        case .addUnit: return "alwayson_scripts.controlnet"
-        case .unit(_, .controlType): return field.wirePath.replacing(".module", with: "")
-        default: return field.wirePath
-        }
+        if field.id == .addUnit { return "alwayson_scripts.controlnet" }
+        if field.id.unitField == .controlType { return field.wirePath.replacing(".module", with: "") }
+        // A form-only field (the size preset) lights up what it writes.
+        if case .sizePreset? = field.spec?.kind { return state.endpoint.field(role: .width)?.path }
+        return field.wirePath
     }
 
     static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
-        let (text, spans) = JSONWriter.prettyWithSpans(state.request.jsonValue)
+        let (text, spans) = JSONWriter.prettyWithSpans(state.request.wireValue)
         // No byte count here: it would change, and be resent, on every keystroke (≤ 60 bytes per key).
         let header = "JSON · exactly what is sent"
         grid.put(TextWidth.truncate(header, to: rect.width - 5), x: rect.x + 1, y: rect.y, style: .title, limit: rect.maxX - 4)

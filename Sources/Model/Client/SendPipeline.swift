@@ -1,0 +1,117 @@
+// One send pipeline for the screen and `zqt send` (issue 7): record the row,
+// send, keep the answer, follow the task, keep each answer and the results.
+// History writes that fail are reported through `onHistoryError` and never
+// stop the send: zqt still sends without a history.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+public struct SendPipeline: Sendable {
+    public let api: any ImageAPI
+    public let store: HistoryStore?
+    public let baseURL: String
+    public let profile: String
+    public var pollPolicy: PollPolicy
+    let onHistoryError: @Sendable (HistoryError) -> Void
+
+    public init(api: any ImageAPI, store: HistoryStore?, baseURL: String, profile: String, pollPolicy: PollPolicy = .standard,
+                onHistoryError: @escaping @Sendable (HistoryError) -> Void) {
+        self.api = api
+        self.store = store
+        self.baseURL = baseURL
+        self.profile = profile
+        self.pollPolicy = pollPolicy
+        self.onHistoryError = onHistoryError
+    }
+
+    /// A history write; a failure is reported and the work goes on.
+    public func keep(_ body: (HistoryStore) throws(HistoryError) -> Void) {
+        guard let store else { return }
+        do {
+            try body(store)
+        } catch {
+            onHistoryError(error)
+        }
+    }
+
+    public struct Sent: Sendable {
+        /// The history row, when there is a history.
+        public let recordID: Int?
+        public let outcome: SendOutcome
+        /// The finished task when the submit answer already carried its result
+        /// (a tool answering at once, §4.10); no polling is needed then.
+        public let finished: TaskInfo?
+    }
+
+    /// Records the row (before the request leaves: a send that never returns
+    /// is still in history), sends, and keeps the answer.
+    public func send(_ request: Request) async -> Sent {
+        var recordID: Int?
+        keep { store throws(HistoryError) in
+            recordID = try store.recordSending(request, baseURL: baseURL, profile: profile)
+        }
+        let outcome = await api.send(request)
+        var finished: TaskInfo?
+        switch outcome.result {
+        case let .success(submission):
+            finished = request.endpoint.family.finishedTask(inSubmitData: submission.result.envelope.data)
+            if let recordID {
+                keep { store throws(HistoryError) in
+                    try store.recordSubmitted(id: recordID, submission: submission)
+                    if let finished { try store.recordTaskInfo(id: recordID, info: finished) }
+                }
+            }
+        case let .failure(error):
+            if let recordID {
+                keep { store throws(HistoryError) in
+                    try store.recordSendFailed(id: recordID, error: error.message, httpStatus: outcome.exchange?.httpStatus,
+                                               response: outcome.exchange?.responseBody)
+                }
+            }
+        }
+        return Sent(recordID: recordID, outcome: outcome, finished: finished)
+    }
+
+    /// Follows a task to its end, keeping each answer in its row. A refusal
+    /// from the service (the task is unknown, keys revoked) marks the row
+    /// failed; network trouble leaves it open, to resume later.
+    public func follow(_ task: TaskReference, recordID: Int?) -> AsyncThrowingStream<PollEvent, Error> {
+        let poller = TaskPoller(api: api, policy: pollPolicy)
+        let pipeline = self
+        return AsyncThrowingStream { continuation in
+            let worker = Task {
+                do {
+                    for try await event in poller.track(task) {
+                        if case let .update(info) = event, let recordID {
+                            pipeline.keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) }
+                        }
+                        continuation.yield(event)
+                    }
+                    continuation.finish()
+                } catch {
+                    let apiError = error as? APIError ?? .transport(String(describing: error))
+                    if let recordID, apiError != .cancelled, !apiError.isTransient {
+                        pipeline.keep { store throws(HistoryError) in
+                            try store.recordTrackingFailed(id: recordID, error: "Following the task stopped: \(apiError.message)")
+                        }
+                    }
+                    continuation.finish(throwing: apiError)
+                }
+            }
+            continuation.onTermination = { _ in worker.cancel() }
+        }
+    }
+
+    /// Writes a downloaded result and notes the local copy in its row (wire
+    /// rule 10: result URLs expire). Returns why it could not, or nil.
+    public func save(_ bytes: [UInt8], to path: String, recordID: Int?, position: Int) -> String? {
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return "cannot write \(path)" }
+        if let recordID {
+            keep { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: position, path: path) }
+        }
+        return nil
+    }
+}
