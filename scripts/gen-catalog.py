@@ -232,6 +232,12 @@ def endpoints(cn_catalog, samplers, upscalers):
             elif family == "tool":
                 lay_over(field, overlay["tool_fields"].get(path, {}))
             lay_over(field, spec.get("field", {}).get(path, {}))
+            # A field with a default is always written (wire rule 3's documented
+            # example writes them all), unless the overlay says otherwise.
+            chosen = [overlay.get("sd_fields" if family == "sd" else "tool_fields", {}).get(path, {}),
+                      spec.get("field", {}).get(path, {})]
+            if "default" in field and not any("omit_empty" in c for c in chosen):
+                field.pop("omit_empty", None)
             resolve_options(field, lists)
             by_path[field["path"]] = field
         fields = list(by_path.values())

@@ -1,11 +1,18 @@
 // The sandbox's behaviour: a faithful stand-in for the service's SD
-// endpoints (zhiqite-api.md §1.1–1.4, §2.1–2.2) under the wire rules.
+// endpoints (zhiqite-api.md §1.1–1.4, §2.1–2.2) and its image tools (§4,
+// queried through §2.3) under the wire rules.
 //
-// Submits are checked as the service would: credential headers (rule 1),
-// the body validated with the Model's own RequestValidator, answered in the
-// envelope (rule 2). Tasks go queued (0) → running (1, progress in
-// `temporaryImageDto`) → success (2) over `taskSeconds`, or fail (status 4)
-// when asked to. Result URLs point back here and serve real PNGs.
+// Every submit path comes from the endpoint catalog. Submits are checked as
+// the service would: credential headers (rule 1), the body validated with
+// the Model's own RequestValidator, answered in the envelope (rule 2).
+// SD tasks go queued (0) → running (1, progress in `temporaryImageDto`) →
+// success (2) over `taskSeconds`, or fail (status 4) when asked to. Tool
+// tasks (rule 8: `businessTaskId`, `tool/{toolCode}/queryTask`) answer
+// status 1 while running and, when done, status 1 with `outputImageUrl`
+// (image tools, §4.1) or status 0 with `prompts` (prompt expansion, §4.10,
+// which answers its result at once, in the submit answer); a failed tool
+// task has status 4 and a `desc`. Result URLs point back here and serve
+// real PNGs.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -19,28 +26,55 @@ import Model
 
 public final class SandboxService: @unchecked Sendable {
     struct TaskRecord {
-        let idTask: String
+        /// The client's id: `id_task` (SD) or `businessTaskId` (tools).
+        let id: String
+        /// The service's own id: the `id_task` again for SD (wire rule 8), a number for tools.
+        let serviceID: String
         let endpoint: Endpoint
-        let request: SDRequest
         let submittedAt: Date
         let duration: Double
         let failReason: String?
         let vanished: Bool
+        /// The path segment of the task's image URLs.
+        let imageKey: String
+        let width: Int
+        let height: Int
+        /// One per result image.
         let seeds: [Int]
+        /// Text results (prompt expansion).
+        let texts: [String]
     }
 
     /// A submit as the sandbox received it, for tests that compare it with the preview.
     public struct ReceivedSubmission: Sendable {
+        /// The catalog endpoint posted to (`endpoint.id` is the path relative to `/AIGCImgOpenServ/saas/`).
         public let endpoint: Endpoint
         public let body: String
         public let receivedAt: Date
     }
 
+    /// Where a service path leads.
+    enum Route {
+        case sdSubmit(Endpoint)
+        case toolSubmit(Endpoint)
+        case sdQuery(QueryVersion)
+        /// `tool/{toolCode}/queryTask`, with the tool the code names.
+        case toolQuery(Endpoint)
+        case modelList
+    }
+
+    /// Tools that answer their result in the submit answer (§4.10).
+    static let synchronousTools: Set<String> = ["prompts/expand"]
+
     private let lock = Lock()
     private var options: SandboxOptions
     private var tasks: [String: TaskRecord] = [:]
+    /// Image URL key → client id.
+    private var imageKeys: [String: String] = [:]
     private var received: [ReceivedSubmission] = []
     private var queries = 0
+    private var nextServiceID = 11_895_411
+    private let catalog: EndpointCatalog
     private let now: @Sendable () -> Date
     /// Where result image URLs point, e.g. `http://127.0.0.1:8931`.
     var publicBaseURL: String = "http://127.0.0.1"
@@ -48,6 +82,7 @@ public final class SandboxService: @unchecked Sendable {
     public init(options: SandboxOptions = SandboxOptions(), now: @escaping @Sendable () -> Date = Date.init) {
         self.options = options
         self.now = now
+        catalog = .shipped
     }
 
     public var receivedSubmissions: [ReceivedSubmission] {
@@ -87,7 +122,7 @@ public final class SandboxService: @unchecked Sendable {
         guard request.method == "POST" else {
             return .respond(.text("the service takes POST with a JSON body (wire rule 1)", status: 405))
         }
-        guard let endpoint = Endpoint(path: request.path) else {
+        guard let route = route(request.path) else {
             return .respond(envelope(code: "404", msg: "no such endpoint: \(request.path)", status: 404))
         }
         if let problem = credentialProblem(request) {
@@ -99,13 +134,39 @@ public final class SandboxService: @unchecked Sendable {
         } catch {
             return .respond(envelope(code: "400", msg: "request body is not valid JSON: \(error)"))
         }
-        switch endpoint {
-        case .controlNet, .text2Image, .image2Image:
-            return .respond(submit(parsed, body: String(decoding: request.body, as: UTF8.self), endpoint: endpoint))
-        case .queryTaskInfoV2, .queryTaskInfoV1:
-            return .respond(query(parsed, version: endpoint == .queryTaskInfoV2 ? .v2 : .v1))
-        case .queryModelList:
-            return .respond(modelList(parsed))
+        let body = String(decoding: request.body, as: UTF8.self)
+        switch route {
+        case let .sdSubmit(endpoint): return .respond(submitSD(parsed, body: body, endpoint: endpoint))
+        case let .toolSubmit(endpoint): return .respond(submitTool(parsed, body: body, endpoint: endpoint))
+        case let .sdQuery(version): return .respond(query(parsed, version: version))
+        case let .toolQuery(endpoint): return .respond(toolQuery(parsed, endpoint: endpoint))
+        case .modelList: return .respond(modelList(parsed))
+        }
+    }
+
+    /// The route of a full service path, or nil when the sandbox serves none there.
+    func route(_ path: String) -> Route? {
+        guard path.hasPrefix(Endpoint.pathPrefix) else { return nil }
+        let id = String(path.dropFirst(Endpoint.pathPrefix.count))
+        switch id {
+        case Endpoint.Query.taskInfoV2: return .sdQuery(.v2)
+        case Endpoint.Query.taskInfoV1: return .sdQuery(.v1)
+        case Endpoint.Query.modelList: return .modelList
+        default: break
+        }
+        let querySuffix = "/queryTask"
+        if id.hasPrefix("tool/"), id.hasSuffix(querySuffix) {
+            // Wire rule 8: the toolCode is everything between `tool/` and `/queryTask`, slashes included.
+            let code = String(id.dropFirst("tool/".count).dropLast(querySuffix.count))
+            if let tool = catalog.endpoints.first(where: { $0.family == .tool(code: code) }) {
+                return .toolQuery(tool)
+            }
+        }
+        guard let endpoint = catalog.endpoint(path: id) else { return nil }
+        switch endpoint.family {
+        case .sd: return .sdSubmit(endpoint)
+        case .tool: return .toolSubmit(endpoint)
+        case .training: return nil  // §3.2 documents no query to follow a training task with
         }
     }
 
@@ -152,25 +213,18 @@ public final class SandboxService: @unchecked Sendable {
         return nil
     }
 
-    // MARK: Endpoints
+    // MARK: Submits
 
-    private func submit(_ value: JSONValue, body: String, endpoint: Endpoint) -> HTTPResponse {
-        guard value.objectValue != nil else {
-            return envelope(code: "400", msg: "request body must be a JSON object")
-        }
-        let request = SDRequest.decode(value).request
-        let problems = RequestValidator.validate(request, for: endpoint)
-        if let first = problems.first {
-            let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
-            return envelope(code: "400", msg: "invalid parameter \(first.path): \(first.message)\(more)")
-        }
-        lock.lock()
-        defer { lock.unlock() }
-        received.append(ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: now()))
-        if tasks[request.idTask] != nil {
-            return envelope(code: "409", msg: "id_task \(request.idTask) was already used; every submission needs a new id_task")
-        }
-        let prompt = request.prompt
+    /// The first validation problem as the service's 400, or nil when there is none.
+    private func invalid(_ request: Request) -> HTTPResponse? {
+        let problems = RequestValidator.validate(request)
+        guard let first = problems.first else { return nil }
+        let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
+        return envelope(code: "400", msg: "invalid parameter \(first.path): \(first.message)\(more)")
+    }
+
+    /// How long a task takes and whether it fails, from the switches and the prompt's markers.
+    private func fate(prompt: String) -> (duration: Double, failReason: String?, vanished: Bool) {
         var duration = options.taskSeconds
         if prompt.contains(SandboxOptions.PromptMarker.slow) { duration *= 4 }
         var failReason: String?
@@ -179,13 +233,154 @@ public final class SandboxService: @unchecked Sendable {
         } else if prompt.contains(SandboxOptions.PromptMarker.fail) {
             failReason = "the prompt contains \(SandboxOptions.PromptMarker.fail)"
         }
+        return (duration, failReason, prompt.contains(SandboxOptions.PromptMarker.vanish))
+    }
+
+    private func submitSD(_ value: JSONValue, body: String, endpoint: Endpoint) -> HTTPResponse {
+        guard value.objectValue != nil else {
+            return envelope(code: "400", msg: "request body must be a JSON object")
+        }
+        if let refusal = invalid(Request(endpoint: endpoint, body: value)) { return refusal }
+        // The typed reading gives what the results look like: size (hi-res aware), count, seed.
+        let request = SDRequest.decode(value).request
+        lock.lock()
+        defer { lock.unlock() }
+        received.append(ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: now()))
+        if tasks[request.idTask] != nil {
+            return envelope(code: "409", msg: "id_task \(request.idTask) was already used; every submission needs a new id_task")
+        }
+        let fate = fate(prompt: request.prompt)
         let firstSeed = request.seed >= 0 ? request.seed : Int.random(in: 0..<4_294_967_296)
+        let size = request.outputSize
         tasks[request.idTask] = TaskRecord(
-            idTask: request.idTask, endpoint: endpoint, request: request, submittedAt: now(), duration: duration,
-            failReason: failReason, vanished: prompt.contains(SandboxOptions.PromptMarker.vanish),
-            seeds: (0..<request.imageCount).map { firstSeed + $0 })
+            id: request.idTask, serviceID: request.idTask, endpoint: endpoint, submittedAt: now(), duration: fate.duration,
+            failReason: fate.failReason, vanished: fate.vanished, imageKey: request.idTask,
+            width: size.width, height: size.height, seeds: (0..<request.imageCount).map { firstSeed + $0 }, texts: [])
+        imageKeys[request.idTask] = request.idTask
         return envelope(code: "200", msg: "success", data: .object([(key: "task_id", value: .string(request.idTask))]))
     }
+
+    private func submitTool(_ value: JSONValue, body: String, endpoint: Endpoint) -> HTTPResponse {
+        guard value.objectValue != nil else {
+            return envelope(code: "400", msg: "request body must be a JSON object")
+        }
+        let request = Request(endpoint: endpoint, body: value)
+        let id = request.taskID
+        guard !id.trimmed.isEmpty else {
+            return envelope(code: "400", msg: "invalid parameter \(endpoint.taskIDPath): \(endpoint.taskIDPath) is required")
+        }
+        if let refusal = invalid(request) { return refusal }
+        let wire = request.wireValue
+        lock.lock()
+        defer { lock.unlock() }
+        received.append(ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: now()))
+        if tasks[id] != nil {
+            return envelope(code: "409", msg: "businessTaskId \(id) was already used; every submission needs a new businessTaskId")
+        }
+        let serviceID = String(nextServiceID)
+        nextServiceID += 1
+        var fate = fate(prompt: request.prompt)
+        let synchronous: Bool
+        if case let .tool(code) = endpoint.family, Self.synchronousTools.contains(code) {
+            synchronous = true
+            fate.duration = 0  // §4.10: the result comes in the submit answer
+        } else {
+            synchronous = false
+        }
+        var width = 0, height = 0, seeds: [Int] = [], texts: [String] = []
+        switch endpoint.result {
+        case .images:
+            func dimension(_ role: FieldRole) -> Int {
+                let number = endpoint.field(role: role).flatMap { wire.value(at: $0.path)?.numberValue } ?? 1024
+                return Int(clamping: number, to: 1...4096)
+            }
+            width = dimension(.width)
+            height = dimension(.height)
+            let seedValue = endpoint.field(role: .seed).flatMap { wire.value(at: $0.path)?.numberValue }
+            let firstSeed = seedValue.map { Int(clamping: $0, to: -1...Int(Int32.max)) }.flatMap { $0 >= 0 ? $0 : nil }
+                ?? Int.random(in: 0..<4_294_967_296)
+            seeds = (0..<min(max(request.imageCount, 1), 16)).map { firstSeed + $0 }
+        case .text:
+            texts = Self.textResults(endpoint: endpoint, wire: wire)
+        case .training:
+            break
+        }
+        let record = TaskRecord(
+            id: id, serviceID: serviceID, endpoint: endpoint, submittedAt: now(), duration: fate.duration,
+            failReason: fate.failReason, vanished: fate.vanished, imageKey: "tool-\(serviceID)",
+            width: width, height: height, seeds: seeds, texts: texts)
+        tasks[id] = record
+        imageKeys[record.imageKey] = id
+        if synchronous, !record.vanished {
+            // §4.10's answer: `{status, prompts, taskId, businessTaskId}`, or the failure at once.
+            let ids: [(String, JSONValue?)] = [("taskId", .string(serviceID)), ("businessTaskId", .string(id))]
+            let members: [(String, JSONValue?)]
+            if let reason = record.failReason {
+                members = ids + [("status", .int(4)), ("desc", .string("Task failed: \(reason)"))]
+            } else {
+                members = resultMembers(record, base: publicBaseURL) + ids
+            }
+            return envelope(code: "200", msg: "success", data: .object(dropping: members))
+        }
+        return envelope(code: "200", msg: "success", data: .object([
+            (key: "taskId", value: .string(serviceID)),
+            (key: "businessTaskId", value: .string(id)),
+            (key: "status", value: .int(1)),
+        ]))
+    }
+
+    /// A finished tool task's status and result: status 1 with `outputImageUrl`
+    /// (§4.1), status 0 with `prompts` (§4.10).
+    private func resultMembers(_ record: TaskRecord, base: String) -> [(String, JSONValue?)] {
+        switch record.endpoint.result {
+        case .images:
+            let urls = record.seeds.indices.map { "\(base)/sandbox/images/\(record.imageKey)/\($0).png" }
+            return [("status", .int(1)), ("desc", .string("success")),
+                    ("outputImageUrl", urls.count == 1 ? .string(urls[0]) : .array(urls.map(JSONValue.string)))]
+        case .text:
+            let key = record.endpoint.family == .tool(code: "prompts/expand") ? "prompts" : "text"
+            let value: JSONValue = key == "prompts" ? .array(record.texts.map(JSONValue.string)) : .string(record.texts.joined(separator: "\n"))
+            return [("status", .int(0)), ("desc", .string("success")), (key, value)]
+        case .training:
+            return [("status", .int(2)), ("desc", .string("success"))]
+        }
+    }
+
+    /// What a text tool answers: for prompt expansion, `sequencesNum` longer
+    /// prompts built from `sourcePrompt` (plausible and the same every time).
+    static func textResults(endpoint: Endpoint, wire: JSONValue) -> [String] {
+        guard endpoint.family == .tool(code: "prompts/expand") else {
+            let subject = endpoint.field(role: .prompt).flatMap { wire.value(at: $0.path)?.stringValue } ?? ""
+            return ["sandbox result of \(endpoint.title)" + (subject.isEmpty ? "" : ": \(subject)")]
+        }
+        let source = (endpoint.field(role: .prompt).flatMap { wire.value(at: $0.path)?.stringValue } ?? "").trimmed
+        let count = Int(clamping: wire["sequencesNum"]?.numberValue ?? 1, to: 1...8)
+        let sdxl = wire["mode"]?.numberValue == 1
+        return expandedPrompts(source, count: count, sdxl: sdxl)
+    }
+
+    static func expandedPrompts(_ source: String, count: Int, sdxl: Bool) -> [String] {
+        let sd: [(String, String)] = [
+            ("masterpiece, best quality, ", ", highly detailed, sharp focus, beautiful lighting, ultra-detailed, UHD, HDR"),
+            ("masterpiece, (photorealistic:1.4), best quality, ", ", cinematic lighting, intricate details, depth of field, 8k"),
+            ("best quality, (ultra-detailed:1.2), ", ", soft natural light, vivid colors, detailed background, film grain"),
+            ("masterpiece, illustration, best quality, ", ", dramatic composition, rim lighting, highly detailed, trending on artstation"),
+        ]
+        let xl: [(String, String)] = [
+            ("cinematic photo of ", ", highly detailed, sharp focus, dramatic lighting, shallow depth of field, 35mm, 8k"),
+            ("a detailed digital painting of ", ", rich colors, volumetric light, intricate details, masterpiece"),
+            ("professional photograph, ", ", golden hour, natural skin texture, bokeh, award-winning, ultra high resolution"),
+            ("concept art of ", ", epic composition, atmospheric perspective, highly detailed, octane render"),
+        ]
+        let templates = sdxl ? xl : sd
+        return (0..<count).map { index in
+            let (lead, tail) = templates[index % templates.count]
+            let round = index / templates.count
+            return lead + source + tail + (round > 0 ? ", variation \(round + 1)" : "")
+        }
+    }
+
+    // MARK: Queries
 
     private func query(_ value: JSONValue, version: QueryVersion) -> HTTPResponse {
         guard let id = value["businessTaskId"]?.stringValue, !id.isEmpty else {
@@ -196,7 +391,7 @@ public final class SandboxService: @unchecked Sendable {
         let record = tasks[id]
         let base = publicBaseURL
         lock.unlock()
-        guard let record, !record.vanished else {
+        guard let record, !record.vanished, record.endpoint.family == .sd else {
             return envelope(code: "404", msg: "no task with businessTaskId \(id)")
         }
         let elapsed = now().timeIntervalSince(record.submittedAt)
@@ -222,13 +417,42 @@ public final class SandboxService: @unchecked Sendable {
                     (key: "img_audit", value: .array([.object([(key: "confidence", value: .null), (key: "label", value: .string("nonLabel"))])])),
                     (key: "img_audit_status", value: .bool(true)),
                     (key: "image_status", value: .int(1)),
-                    (key: "image_url", value: .string("\(base)/sandbox/images/\(id)/\(index).png")),
+                    (key: "image_url", value: .string("\(base)/sandbox/images/\(record.imageKey)/\(index).png")),
                     (key: "seed", value: .int(seed)),
                 ])
             }
             members += [("status", .int(2)), ("desc", .string("Success")),
                         ("temporaryImageDto", version == .v2 ? .null : nil),
                         ("differentialImageRspList", .array(results))]
+        }
+        return envelope(code: "200", msg: "success", data: .object(dropping: members))
+    }
+
+    /// §2.3: `{taskId, businessTaskId, status, …}`; status 1 while the task
+    /// runs, its result when done, status 4 and a `desc` when it failed.
+    private func toolQuery(_ value: JSONValue, endpoint: Endpoint) -> HTTPResponse {
+        let id: String
+        switch value["businessTaskId"] {
+        case let .string(text)? where !text.isEmpty: id = text
+        case let .int(number)?: id = String(number)
+        default: return envelope(code: "400", msg: "businessTaskId is required")
+        }
+        lock.lock()
+        queries += 1
+        let record = tasks[id]
+        let base = publicBaseURL
+        lock.unlock()
+        guard let record, !record.vanished, record.endpoint == endpoint else {
+            return envelope(code: "404", msg: "no task with businessTaskId \(id)")
+        }
+        let elapsed = now().timeIntervalSince(record.submittedAt)
+        var members: [(String, JSONValue?)] = [("taskId", .string(record.serviceID)), ("businessTaskId", .string(id))]
+        if elapsed < record.duration {
+            members += [("status", .int(1)), ("desc", .string(elapsed < record.duration * 0.2 ? "queued" : "running"))]
+        } else if let reason = record.failReason {
+            members += [("status", .int(4)), ("desc", .string("Task failed: \(reason)"))]
+        } else {
+            members += resultMembers(record, base: base)
         }
         return envelope(code: "200", msg: "success", data: .object(dropping: members))
     }
@@ -315,10 +539,16 @@ public final class SandboxService: @unchecked Sendable {
             setFaults(faults)
             return .respond(.json(JSONValueText("{\"ok\": true}")))
         default:
+            let tools = catalog.endpoints.compactMap { endpoint -> String? in
+                if case let .tool(code) = endpoint.family { return code }
+                return nil
+            }
             let help = """
             zqt sandbox: a local stand-in for the zhiqite image API.
             POST \(Endpoint.pathPrefix){sd/v2/controlnet, sd/v2/text2image, sd/v2/image2image,
                  sd/v2/queryTaskInfo, sd/queryTaskInfo, sd/v2/queryModelList}
+            POST \(Endpoint.pathPrefix)tool/{toolCode} and tool/{toolCode}/queryTask, toolCode one of
+                 \(tools.joined(separator: ", "))
             GET  /sandbox/requests     the submit bodies received so far
             POST /sandbox/faults       {"mode": "none|http500|not-json|drop", "latency_ms": 0, "count": n}
             Prompt markers: \(SandboxOptions.PromptMarker.fail), \(SandboxOptions.PromptMarker.slow), \(SandboxOptions.PromptMarker.vanish)
@@ -328,18 +558,17 @@ public final class SandboxService: @unchecked Sendable {
         }
     }
 
-    private func image(task id: String, file: String) -> HTTPResponse {
+    private func image(task key: String, file: String) -> HTTPResponse {
         lock.lock()
-        let record = tasks[id]
+        let record = imageKeys[key].flatMap { tasks[$0] }
         lock.unlock()
         guard let record, file.hasSuffix(".png"), let index = Int(file.dropLast(4)),
               record.seeds.indices.contains(index), record.failReason == nil,
               now().timeIntervalSince(record.submittedAt) >= record.duration else {
             return .text("no such image (result URLs expire)", status: 404)
         }
-        let size = record.request.outputSize
         return HTTPResponse(status: 200, contentType: "image/png",
-                            body: PNGImage.render(width: size.width, height: size.height, seed: record.seeds[index]))
+                            body: PNGImage.render(width: record.width, height: record.height, seed: record.seeds[index]))
     }
 
     private func envelope(code: String, msg: String, data: JSONValue? = nil, status: Int = 200) -> HTTPResponse {

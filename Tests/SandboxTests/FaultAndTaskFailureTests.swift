@@ -25,7 +25,7 @@ import Testing
         let fixture = try SandboxFixture()
         fixture.service.setFaults(SandboxFaults(mode: .drop))
         await #expect(throws: APIError.connectionLost) {
-            try await fixture.api.submit(try SandboxFixture.exampleRequest(), to: .controlNet)
+            try await fixture.api.submit(try SandboxFixture.exampleRequest())
         }
     }
 
@@ -33,7 +33,7 @@ import Testing
         let fixture = try SandboxFixture(timeout: 0.5)
         fixture.service.setFaults(SandboxFaults(latencyMilliseconds: 1500))
         await #expect(throws: APIError.timedOut(seconds: 0.5)) {
-            try await fixture.api.submit(try SandboxFixture.exampleRequest(), to: .controlNet)
+            try await fixture.api.submit(try SandboxFixture.exampleRequest())
         }
     }
 
@@ -43,16 +43,16 @@ import Testing
         fixture.server.stop()
         let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials))
         await #expect(throws: APIError.connectionRefused(host: "127.0.0.1")) {
-            try await api.submit(try SandboxFixture.exampleRequest(), to: .controlNet)
+            try await api.submit(try SandboxFixture.exampleRequest())
         }
     }
 
     @Test func aPromptMarkerMakesTheTaskFailWithTheServicesDesc() async throws {
         let fixture = try SandboxFixture()
-        let request = try SandboxFixture.exampleRequest { $0.prompt += ", sandbox:fail" }
-        _ = try await fixture.api.submit(request, to: .controlNet)
+        let request = try SandboxFixture.exampleRequest { $0["prompt"] = .string($0.prompt + ", sandbox:fail") }
+        _ = try await fixture.api.submit(request)
         let info = try await TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling)
-            .waitForResult(businessTaskID: request.idTask)
+            .waitForResult(SandboxFixture.reference(request))
         #expect(info.phase == .failed)
         #expect(info.status == 4)
         #expect(info.desc == "Task failed: the prompt contains sandbox:fail")
@@ -62,30 +62,30 @@ import Testing
     @Test func theFailSwitchFailsEveryTask() async throws {
         let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 0.3, failAllTasks: true))
         let request = try SandboxFixture.exampleRequest()
-        _ = try await fixture.api.submit(request, to: .controlNet)
+        _ = try await fixture.api.submit(request)
         let info = try await TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling)
-            .waitForResult(businessTaskID: request.idTask)
+            .waitForResult(SandboxFixture.reference(request))
         #expect(info.phase == .failed)
     }
 
     @Test func aVanishedTaskEndsPollingWithTheAPIError() async throws {
         let fixture = try SandboxFixture()
-        let request = try SandboxFixture.exampleRequest { $0.prompt += " sandbox:vanish" }
-        _ = try await fixture.api.submit(request, to: .controlNet)
-        await #expect(throws: APIError.api(code: "404", message: "no task with businessTaskId \(request.idTask)")) {
+        let request = try SandboxFixture.exampleRequest { $0["prompt"] = .string($0.prompt + " sandbox:vanish") }
+        _ = try await fixture.api.submit(request)
+        await #expect(throws: APIError.api(code: "404", message: "no task with businessTaskId \(request.taskID)")) {
             _ = try await TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling)
-                .waitForResult(businessTaskID: request.idTask)
+                .waitForResult(SandboxFixture.reference(request))
         }
     }
 
     @Test func pollingRidesOutTransientFaults() async throws {
         let fixture = try SandboxFixture()
         let request = try SandboxFixture.exampleRequest()
-        _ = try await fixture.api.submit(request, to: .controlNet)
+        _ = try await fixture.api.submit(request)
         fixture.service.setFaults(SandboxFaults(mode: .http500, remaining: 2))
         var retries = 0
         var final: TaskInfo?
-        for try await event in TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling).track(businessTaskID: request.idTask) {
+        for try await event in TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling).track(SandboxFixture.reference(request)) {
             switch event {
             case .retrying: retries += 1
             case let .update(info): final = info
@@ -98,21 +98,21 @@ import Testing
     @Test func pollingGivesUpWhenFaultsPersist() async throws {
         let fixture = try SandboxFixture()
         let request = try SandboxFixture.exampleRequest()
-        _ = try await fixture.api.submit(request, to: .controlNet)
+        _ = try await fixture.api.submit(request)
         fixture.service.setFaults(SandboxFaults(mode: .notJSON))
         await #expect(throws: APIError.self) {
             _ = try await TaskPoller(api: fixture.api, policy: SandboxFixture.fastPolling)
-                .waitForResult(businessTaskID: request.idTask)
+                .waitForResult(SandboxFixture.reference(request))
         }
     }
 
     @Test func cancellingStopsPolling() async throws {
         let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 30))
         let request = try SandboxFixture.exampleRequest()
-        _ = try await fixture.api.submit(request, to: .controlNet)
+        _ = try await fixture.api.submit(request)
         let poller = TaskPoller(api: fixture.api, policy: PollPolicy(firstDelay: 0.05, growth: 1, maxDelay: 0.05, maxTransientFailures: 1))
         let follower = Task {
-            for try await _ in poller.track(businessTaskID: request.idTask) {}
+            for try await _ in poller.track(SandboxFixture.reference(request)) {}
         }
         try await Task.sleep(nanoseconds: 400_000_000)
         follower.cancel()

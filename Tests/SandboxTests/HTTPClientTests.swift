@@ -16,7 +16,7 @@ import Testing
         }
         let api = HTTPImageAPI(configuration: ClientConfiguration(
             baseURL: server.url + "/", credentials: Credentials(accessKeyID: "id-1", accessKeySecret: "secret-1"), timeout: 5))
-        let (envelope, exchange) = try await api.post(.queryTaskInfoV2, body: "{\"businessTaskId\": \"t1\"}")
+        let (envelope, exchange) = try await api.post(Endpoint.Query.taskInfoV2, body: "{\"businessTaskId\": \"t1\"}")
         #expect(envelope.isSuccess)
         #expect(envelope.data?["task_id"]?.stringValue == "t1")
         #expect(exchange.httpStatus == 200)
@@ -51,7 +51,7 @@ import Testing
         let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxCredentials.any, timeout: 5))
         #expect(try await api.download(server.url + "/signed/a.png") == [1, 2, 3, 4])
         await #expect(throws: APIError.httpStatus(301, bodyStart: "")) {
-            try await api.post(.controlNet, body: "{}")
+            try await api.post(Endpoint.controlNet.id, body: "{}")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Sandbox
+import Testing
 
 /// A sandbox on a free loopback port and a client pointed at it.
 final class SandboxFixture: @unchecked Sendable {
@@ -22,22 +23,48 @@ final class SandboxFixture: @unchecked Sendable {
 
     static let fastPolling = PollPolicy(firstDelay: 0.1, growth: 1.5, maxDelay: 0.3, maxTransientFailures: 3)
 
-    /// The service's example with a fresh id_task.
-    static func exampleRequest(_ change: (inout SDRequest) -> Void = { _ in }) throws -> SDRequest {
-        var request = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
-        request.idTask = TaskIDGenerator.shared.next()
+    /// The service's example (sd/v2/controlnet) with a fresh id_task.
+    static func exampleRequest(_ change: (inout Request) -> Void = { _ in }) throws -> Request {
+        var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        request.taskID = TaskIDGenerator.shared.next()
         change(&request)
         return request
     }
 
+    /// A fresh request for a catalog endpoint (`tool/comfyui/text2image`), with a new task id.
+    static func newRequest(_ id: String, _ change: (inout Request) -> Void = { _ in }) throws -> Request {
+        let endpoint = try #require(EndpointCatalog.shipped.endpoint(path: id))
+        var request = Request.new(for: endpoint, taskID: TaskIDGenerator.shared.next())
+        change(&request)
+        return request
+    }
+
+    /// The reference the poller follows a submitted request by.
+    static func reference(_ request: Request, version: QueryVersion? = nil) -> TaskReference {
+        TaskReference(endpoint: request.endpoint, taskID: request.taskID, version: version)
+    }
+
     /// The error a submit ends with, or nil when it succeeds.
-    func submitError(_ request: SDRequest, to endpoint: Endpoint = .controlNet) async -> APIError? {
+    func submitError(_ request: Request) async -> APIError? {
         do {
-            _ = try await api.submit(request, to: endpoint)
+            _ = try await api.submit(request)
             return nil
         } catch {
             return error
         }
+    }
+
+    /// Steps `clock` until `condition` holds, a query at a time: no fixed sleeps.
+    /// Fails the test when it does not hold within `attempts`.
+    func poll(until condition: (TaskInfo) -> Bool, _ task: TaskReference, clock: SteppedClock, step: Double = 1,
+              attempts: Int = 50) async throws -> TaskInfo {
+        for _ in 0..<attempts {
+            let info = try await api.queryTask(task)
+            if condition(info) { return info }
+            clock.advance(step)
+        }
+        Issue.record("the condition never held for \(task.taskID)")
+        return try await api.queryTask(task)
     }
 
     /// POSTs raw bytes, as curl would, and returns the HTTP status and body.

@@ -75,7 +75,7 @@ import Testing
             let api = HTTPImageAPI(configuration: ClientConfiguration(
                 baseURL: "https://\(host):\(port)", credentials: Credentials(accessKeyID: "tls-key", accessKeySecret: "s"), timeout: 10))
             do {
-                let (envelope, _) = try await api.post(.queryTaskInfoV2, body: "{\"businessTaskId\": \"x\"}")
+                let (envelope, _) = try await api.post(Endpoint.Query.taskInfoV2, body: "{\"businessTaskId\": \"x\"}")
                 #expect(expected == nil, "\(pair.cert) for \(host) should have been refused")
                 #expect(envelope.data?["task_id"]?.stringValue == "tls-23", "the body arrived whole over TLS")
                 #expect(envelope.data?["key"]?.stringValue == "tls-key", "the credential headers went inside TLS")

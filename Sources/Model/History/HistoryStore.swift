@@ -273,7 +273,7 @@ public final class HistoryStore: @unchecked Sendable {
             try db.run("""
                 WITH page(id) AS (\(ids))
                 SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
-                       progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id)
+                       progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL)
                 FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
                 """, parameters).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),

@@ -164,7 +164,7 @@ struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
         abstract: "Send a request file and follow its task to the result.",
-        discussion: "Without FILE, sends the service's documented ControlNet example. The request always gets a fresh id_task unless --keep-id is given."
+        discussion: "Without FILE, sends the service's documented ControlNet example. The request always gets a fresh task id (id_task or businessTaskId) unless --keep-id is given. examples/ holds a request for each endpoint."
     )
 
     @Argument(help: "A request as JSON (the service's wire format). '-' reads standard input.")
@@ -191,7 +191,11 @@ struct SendCommand: AsyncParsableCommand {
         let target = try EndpointNames.resolve(endpoint)
         let text: String
         switch file {
-        case nil: text = BundledExamples.controlNetJSON
+        case nil:
+            guard target == .controlNet else {
+                throw ValidationError("give a request FILE for \(target.title) (examples/ has one per endpoint)")
+            }
+            text = BundledExamples.controlNetJSON
         case "-"?: text = String(decoding: StandardStreams.readAllInput(), as: UTF8.self)
         case let path?:
             guard let data = FileManager.default.contents(atPath: path) else {
