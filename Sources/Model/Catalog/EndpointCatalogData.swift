@@ -172,7 +172,7 @@ extension EndpointCatalog {
    {"path": "seed", "label": "seed", "help": "seed", "kind": "integer", "required": false, "omit_empty": true, "role": "seed", "form_index": 8},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\")", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 9}
  ]},
- {"id": "tool/interrogate", "name": "image description", "title": "image description", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "interrogate", "fields": [
+ {"id": "tool/interrogate", "name": "image description", "title": "image description", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "text", "tool_code": "interrogate", "fields": [
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 0},
    {"path": "image", "label": "image", "help": "image URL", "kind": "url", "required": true, "role": "input_image", "form_index": 1},
    {"path": "model", "label": "model", "help": "interrogator: clip (default) or deepdanbooru", "kind": "text", "required": false, "omit_empty": true, "form_index": 2},
@@ -205,7 +205,7 @@ extension EndpointCatalog {
  {"id": "tool/hair/change", "name": "Hairstyle changer", "title": "Hairstyle changer", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "hair/change", "fields": [
 
  ]},
- {"id": "tool/identifyStyle", "name": "Style recognition", "title": "Style recognition", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "identifyStyle", "fields": [
+ {"id": "tool/identifyStyle", "name": "Style recognition", "title": "Style recognition", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "text", "tool_code": "identifyStyle", "fields": [
    {"path": "sourceImage", "label": "sourceImage", "help": "original image URL", "kind": "url", "required": false, "omit_empty": true, "role": "input_image", "form_index": 0},
    {"path": "businessTaskId", "label": "businessTaskId", "help": "business id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 1},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\")", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 2}

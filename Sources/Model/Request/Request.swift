@@ -51,6 +51,16 @@ public struct Request: Sendable {
         set { body.set(.string(newValue), at: endpoint.taskIDPath) }
     }
 
+    /// One field as the wire writes it (its default when unset, its kind's
+    /// type), without laying out the whole body: what the form shows.
+    public func wireValue(of field: FieldSpec) -> JSONValue? {
+        WireCoding.encode(field, body.value(at: field.path))
+    }
+
+    public func wireValue(at path: String) -> JSONValue? {
+        endpoint.field(at: path).flatMap(wireValue(of:)) ?? body.value(at: path)
+    }
+
     public var prompt: String { value(role: .prompt)?.stringValue ?? "" }
     public var checkpoint: String { value(role: .checkpoint)?.stringValue ?? "" }
 
@@ -60,7 +70,7 @@ public struct Request: Sendable {
         guard endpoint.result == .images else { return 0 }
         var count = 1
         for field in endpoint.fields where field.role == .imageCount {
-            let value = wireValue.value(at: field.path)?.numberValue ?? 1
+            let value = wireValue(of: field)?.numberValue ?? 1
             count = count.multipliedReportingOverflow(by: Int(clamping: value, to: 0...10_000)).partialValue
         }
         return max(0, count)

@@ -189,6 +189,7 @@ struct AppState: Equatable, Sendable {
         case .unitRow?: scopes.append(.unitRow)
         default: break
         }
+        if task?.phase == .succeeded, task?.recordID != nil { scopes.append(.lastResult) }
         if focusedField?.spec?.role == .seed { scopes.append(.seed) }
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)

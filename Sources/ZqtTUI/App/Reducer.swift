@@ -128,8 +128,14 @@ enum Reducer {
         case .switchEndpoint: return openEndpointPicker(&state)
         case .filterHistory, .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast,
              .openEntry, .closeView, .editInForm, .resend, .queryNow, .deleteEntry, .copyRequest, .copyResultURLs,
-             .saveImages, .markEntry, .compareWithForm, .compareWithMarked, .toImage2Image, .toControlNetUnit, .useTextAsPrompt:
+             .saveImages, .markEntry, .compareWithForm, .compareWithMarked:
             return state.screen == .history ? runHistory(&state, command) : []
+        case .toImage2Image, .toControlNetUnit, .useTextAsPrompt:
+            if state.screen == .history { return runHistory(&state, command) }
+            // The last task sent from the form: its row, read fresh.
+            guard let id = state.task?.recordID else { return [] }
+            let purpose: EntryPurpose = command == .toImage2Image ? .toImage2Image : command == .toControlNetUnit ? .toControlNetUnit : .useTextAsPrompt
+            return [.loadEntries([id], purpose)]
         default:
             break
         }
@@ -620,7 +626,10 @@ enum Reducer {
             let percent = task.progress.map { " " + Wording.percent($0) } ?? ""
             return StatusMessage(text: "Task \(task.idTask): \(task.desc)\(percent)", kind: .info)
         case .succeeded:
-            let results = task.texts.isEmpty ? Wording.count(task.resultCount, "image") : "\(task.texts.first ?? "")"
+            // What the result can do next (KeyBindings, scope lastResult).
+            let results = task.texts.isEmpty
+                ? Wording.count(task.resultCount, "image") + (task.resultCount > 0 ? " · i image2image · n ControlNet unit" : "")
+                : "p uses it as the prompt · " + (task.texts.first ?? "")
             return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(results)", kind: .success)
         case .failed:
             return StatusMessage(text: "Task \(task.idTask) failed: \(task.desc)", kind: .error)

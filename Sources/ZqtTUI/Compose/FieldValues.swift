@@ -16,14 +16,13 @@ enum FieldValues {
             return unitText(field, unit)
         }
         guard let spec = request.endpoint.field(at: id.path) else { return "" }
-        let wire = request.wireValue
         if case .sizePreset = spec.kind {
-            let width = request.endpoint.field(role: .width).flatMap { wire.value(at: $0.path) }
-            let height = request.endpoint.field(role: .height).flatMap { wire.value(at: $0.path) }
+            let width = request.endpoint.field(role: .width).flatMap(request.wireValue(of:))
+            let height = request.endpoint.field(role: .height).flatMap(request.wireValue(of:))
             return "\(width.map(JSONWriter.compact) ?? "?")×\(height.map(JSONWriter.compact) ?? "?")"
         }
         // What is sent, as the form shows it; text the wire could not read stays as given.
-        guard let value = wire.value(at: spec.path) ?? request[spec.path] else { return "" }
+        guard let value = request.wireValue(of: spec) ?? request[spec.path] else { return "" }
         return display(value, spec)
     }
 

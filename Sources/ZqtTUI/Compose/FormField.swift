@@ -117,7 +117,7 @@ enum FormSchema {
                 continue
             }
             var dimmed = false
-            if let toggle = spec.dimmedUnless { dimmed = request.wireValue.value(at: toggle)?.boolValue != true }
+            if let toggle = spec.dimmedUnless { dimmed = request.wireValue(at: toggle)?.boolValue != true }
             fields.append(FormField(id: FieldID(spec.path), label: spec.label, spec: spec, wirePath: spec.path,
                                     kind: formKind(spec, checkpoints: checkpoints), dimmed: dimmed, hint: spec.hint,
                                     optional: spec.omitWhenEmpty, section: spec.section))

@@ -180,6 +180,8 @@ enum BindingScope: String, Sendable {
     /// A history row or the entry open: the actions on one submission.
     case historyEntry
     case comparison
+    /// The compose screen after a task sent from it finished: its result moves on.
+    case lastResult
 }
 
 struct KeyBinding: Sendable {
@@ -252,6 +254,9 @@ enum KeyBindings {
         KeyBinding(keys: [.char("i")], command: .toImage2Image, scope: .historyEntry, inFooter: false),
         KeyBinding(keys: [.char("n")], command: .toControlNetUnit, scope: .historyEntry, inFooter: false),
         KeyBinding(keys: [.char("p")], command: .useTextAsPrompt, scope: .historyEntry, inFooter: false),
+        KeyBinding(keys: [.char("i")], command: .toImage2Image, scope: .lastResult, inFooter: false),
+        KeyBinding(keys: [.char("n")], command: .toControlNetUnit, scope: .lastResult, inFooter: false),
+        KeyBinding(keys: [.char("p")], command: .useTextAsPrompt, scope: .lastResult, inFooter: false),
         KeyBinding(keys: [.down, .char("j")], command: .selectNext, scope: .comparison, inFooter: false),
         KeyBinding(keys: [.up, .char("k")], command: .selectPrevious, scope: .comparison, inFooter: false),
         KeyBinding(keys: [.pageDown, .char(" ")], command: .selectPageDown, scope: .comparison, inFooter: false),
@@ -303,6 +308,7 @@ extension BindingScope: CustomStringConvertible {
         case .historyDetail: return "in a history entry"
         case .historyEntry: return "on a history row or entry"
         case .comparison: return "comparing two requests"
+        case .lastResult: return "on the compose screen, after a task finished"
         }
     }
 }
