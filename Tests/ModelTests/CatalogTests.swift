@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Model
 
@@ -62,5 +63,199 @@ import Testing
         #expect(ControlNetCatalog.samplers.first == "DPM++ 2M Karras")
         #expect(ControlNetCatalog.unitResizeModes == ["Just Resize", "Crop and Resize", "Resize and Fill"])
         #expect(ControlNetCatalog.controlModes.first == "Balanced")
+    }
+}
+
+@Suite struct EndpointCatalogTests {
+    static let catalog = EndpointCatalog.shipped
+    static let ready = EndpointCatalog.shipped.endpoints.filter(\.ready)
+
+    @Test func theShippedCatalogReadsAndOffersTheFiveReadyEndpoints() {
+        #expect(Self.catalog.endpoints.count > 5, "the built-in catalog read without a fault")
+        #expect(Set(Self.ready.map(\.id)) == ["sd/v2/controlnet", "sd/v2/text2image", "sd/v2/image2image",
+                                              "tool/comfyui/text2image", "tool/prompts/expand"])
+        let groups = Self.catalog.readyGroups
+        #expect(groups.map(\.group) == ["AI image generation", "image tool"])
+        #expect(groups.first?.endpoints.allSatisfy { $0.family == .sd } == true)
+        #expect(groups.last?.endpoints.map(\.id).sorted() == ["tool/comfyui/text2image", "tool/prompts/expand"])
+    }
+
+    @Test func everyEndpointIdIsUniqueAndItsFamilyFollowsItsPath() {
+        let ids = Self.catalog.endpoints.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        for endpoint in Self.catalog.endpoints {
+            switch endpoint.family {
+            case .sd: #expect(endpoint.id.hasPrefix("sd/"), "\(endpoint.id)")
+            case let .tool(code): #expect(endpoint.id == "tool/" + code, "toolCode is the path after tool/ (§2.3)")
+            case .training: #expect(endpoint.id.hasPrefix("modelTraining/"), "\(endpoint.id)")
+            }
+        }
+    }
+
+    @Test(arguments: EndpointCatalog.shipped.endpoints.filter(\.ready).map(\.id))
+    func aReadyEndpointsFieldsAreComplete(id: String) throws {
+        let endpoint = try #require(Self.catalog.endpoint(id: id))
+        let paths = endpoint.fields.map(\.path)
+        #expect(Set(paths).count == paths.count, "unique wire paths: \(paths)")
+        #expect(Set(endpoint.formFields.map(\.path)) == Set(paths), "the form shows every field")
+
+        // The client's task id (wire rule 8) is a required text field at taskIDPath.
+        let taskField = try #require(endpoint.field(at: endpoint.taskIDPath))
+        #expect(taskField.role == .taskID && taskField.required)
+        #expect(endpoint.fields.filter { $0.role == .taskID }.count == 1)
+        #expect(Request.new(for: endpoint, taskID: "t-1").taskID == "t-1")
+
+        // Every endpoint asks for a prompt; SD ones also know the seed, size and checkpoint.
+        let prompt = try #require(endpoint.field(role: .prompt))
+        #expect(prompt.required)
+        switch endpoint.family {
+        case .sd:
+            #expect(endpoint.taskIDPath == "alwayson_scripts.id_task")
+            #expect(endpoint.field(role: .prompt)?.path == "prompt")
+            #expect(endpoint.field(role: .negativePrompt)?.path == "negative_prompt")
+            #expect(endpoint.field(role: .seed)?.path == "seed")
+            #expect(endpoint.field(role: .checkpoint)?.path == "alwayson_scripts.sd_model_checkpoint")
+            #expect(endpoint.field(role: .width)?.path == "width" && endpoint.field(role: .height)?.path == "height")
+            #expect(endpoint.fields.filter { $0.role == .imageCount }.map(\.path) == ["n_iter", "batch_size"])
+            #expect(endpoint.result == .images)
+        case .tool:
+            #expect(endpoint.taskIDPath == "businessTaskId")
+            #expect(endpoint.fields.first?.path == "businessTaskId", "§4 lists businessTaskId first")
+        case .training:
+            Issue.record("no training endpoint is ready")
+        }
+
+        for field in endpoint.fields {
+            // Dimmed fields follow a toggle of the same endpoint.
+            if let toggle = field.dimmedUnless {
+                #expect(endpoint.field(at: toggle)?.kind == .toggle, "\(field.path) is dimmed by \(toggle)")
+            }
+            // A default is a valid value of its own field.
+            if let value = field.defaultValue, !field.kind.isVirtual, value != .string("") || !field.required {
+                let problems = RequestValidator.check(field, WireCoding.coerce(field, value))
+                #expect(problems.isEmpty, "\(id) \(field.path)'s default \(JSONWriter.compact(value)): \(problems)")
+            }
+            if case let .choice(options, freeText) = field.kind, !freeText {
+                #expect(!options.isEmpty, "\(field.path) offers something to choose")
+            }
+        }
+    }
+
+    @Test func theFluxAndPromptExpansionFormsFollowTheReference() throws {
+        let flux = try #require(Self.catalog.endpoint(id: "tool/comfyui/text2image"))
+        #expect(flux.family == .tool(code: "comfyui/text2image"))
+        #expect(flux.fields.map(\.path) == ["businessTaskId", "comfyTaskType", "prompt", "width", "height", "steps",
+                                            "fluxGuidance", "callbackUrl"], "§4.1's table order")
+        guard case let .choice(options, _) = flux.field(at: "comfyTaskType")?.kind else { Issue.record("a choice"); return }
+        #expect(options.map(\.value) == [.string("Flux1SchnellFP8"), .string("Flux1DevFP8")])
+        #expect(flux.field(at: "fluxGuidance")?.defaultValue == .double(3.5))
+        #expect(flux.result == .images)
+
+        let expand = try #require(Self.catalog.endpoint(id: "tool/prompts/expand"))
+        #expect(expand.fields.map(\.path) == ["businessTaskId", "mode", "sourcePrompt", "topK", "topP", "temperature",
+                                              "repetitionPenalty", "maxTokens", "minTokens", "sequencesNum"], "§4.10's table order")
+        #expect(expand.result == .text)
+        #expect(expand.field(at: "topK")?.minimum == 0 && expand.field(at: "topK")?.maximum == 250, "§4.10: [0, 250]")
+        #expect(expand.field(at: "topP")?.minimum == 0.01 && expand.field(at: "topP")?.maximum == 1, "§4.10: [0.01, 1.0]")
+    }
+
+    @Test func endpointsAreFoundByNamePathAndId() throws {
+        #expect(Self.catalog.endpoint(named: "flux")?.id == "tool/comfyui/text2image")
+        #expect(Self.catalog.endpoint(named: "FLUX")?.id == "tool/comfyui/text2image")
+        #expect(Self.catalog.endpoint(named: "controlnet")?.id == "sd/v2/controlnet")
+        #expect(Self.catalog.endpoint(named: "text2image")?.id == "sd/v2/text2image", "the exact title wins over Flux text2image")
+        #expect(Self.catalog.endpoint(named: "image2image")?.id == "sd/v2/image2image")
+        #expect(Self.catalog.endpoint(named: "prompt expansion")?.id == "tool/prompts/expand")
+        #expect(Self.catalog.endpoint(named: "sd/v2/controlnet")?.id == "sd/v2/controlnet")
+        #expect(Self.catalog.endpoint(named: "zebra") == nil)
+        #expect(Self.catalog.endpoint(path: "/AIGCImgOpenServ/saas/sd/v2/image2image")?.id == "sd/v2/image2image")
+        #expect(Self.catalog.endpoint(path: "tool/prompts/expand")?.title == "Prompt expansion")
+        #expect(Endpoint.controlNet.path == "/AIGCImgOpenServ/saas/sd/v2/controlnet")
+        #expect(Self.catalog.endpoint(named: "expand")?.id == "tool/prompts/expand")
+        #expect(Self.ready.map(\.shortName).sorted() == ["controlnet", "expand", "flux", "image2image", "text2image"],
+                "one word each for `zqt send --endpoint`")
+    }
+
+    @Test func aPathTheCatalogLacksStillResolvesByItsFamily() {
+        let tool = Self.catalog.resolve("/AIGCImgOpenServ/saas/tool/some/new/tool")
+        #expect(tool.id == "tool/some/new/tool" && tool.family == .tool(code: "some/new/tool") && tool.fields.isEmpty)
+        #expect(tool.family.queryPath(submittedAt: .now) == "tool/some/new/tool/queryTask", "§2.3: toolCode may hold slashes")
+        #expect(Self.catalog.resolve("sd/v9/thing").family == .sd)
+        #expect(Self.catalog.resolve("sd/v2/controlnet") == .controlNet)
+        #expect(Self.catalog.resolve("sd/v2/controlnet").fields.isEmpty == false)
+    }
+
+    // MARK: A broken catalog document is reported by path
+
+    static func fault(_ text: String) -> CatalogError? {
+        do {
+            _ = try EndpointCatalog(json: text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static let goodField = #"{"path": "prompt", "kind": "text", "role": "prompt"}"#
+
+    @Test func aDocumentThatIsNotACatalogIsNamed() {
+        #expect(Self.fault("{oops")?.path == "")
+        #expect(Self.fault("{oops")?.message.hasPrefix("not valid JSON") == true)
+        #expect(Self.fault(#"{"endpoint": []}"#) == CatalogError(path: "endpoints", message: "expected a list of endpoints"))
+        #expect(Self.fault(#"{"endpoints": []}"#) == nil, "an empty catalog is a catalog")
+    }
+
+    @Test func aBadKindIsReportedAtItsField() {
+        let text = #"{"endpoints": [{"id": "sd/a", "family": "sd", "fields": [\#(Self.goodField)]},"#
+            + #" {"id": "sd/b", "family": "sd", "fields": [\#(Self.goodField), {"path": "steps", "kind": "dial"}]}]}"#
+        let error = Self.fault(text)
+        #expect(error == CatalogError(path: "endpoints[1].fields[1].kind", message: "unknown kind \"dial\""))
+        #expect(error?.description == "endpoints[1].fields[1].kind: unknown kind \"dial\"")
+    }
+
+    @Test func missingFieldsAreReported() {
+        #expect(Self.fault(#"{"endpoints": [{"id": "sd/a", "family": "sd"}]}"#)
+                == CatalogError(path: "endpoints[0].fields", message: "expected a list of fields"))
+        #expect(Self.fault(#"{"endpoints": [{"id": "sd/a", "family": "sd", "fields": {"prompt": {}}}]}"#)?.path == "endpoints[0].fields")
+        #expect(Self.fault(#"{"endpoints": [{"id": "sd/a", "family": "sd", "fields": [{"kind": "text"}]}]}"#)
+                == CatalogError(path: "endpoints[0].fields[0].path", message: "expected the field's wire path"))
+        #expect(Self.fault(#"{"endpoints": [{"family": "sd", "fields": []}]}"#)
+                == CatalogError(path: "endpoints[0].id", message: "expected text"))
+    }
+
+    @Test func anUnknownFamilyIsReported() {
+        #expect(Self.fault(#"{"endpoints": [{"id": "video/a", "family": "video", "fields": []}]}"#)
+                == CatalogError(path: "endpoints[0].family", message: "unknown family \"video\" (sd, tool or training)"))
+        #expect(Self.fault(#"{"endpoints": [{"id": "other/a", "family": "tool", "fields": []}]}"#)?.path == "endpoints[0].tool_code",
+                "a tool whose path is not under tool/ needs its toolCode")
+    }
+
+    @Test func otherFaultsNameTheirPlaceToo() {
+        func one(_ field: String) -> String { #"{"endpoints": [{"id": "sd/a", "family": "sd", "fields": [\#(field)]}]}"# }
+        #expect(Self.fault(one(#"{"path": "x", "kind": "slider", "min": 5, "max": 1}"#))
+                == CatalogError(path: "endpoints[0].fields[0]", message: "a slider needs min < max"))
+        #expect(Self.fault(one(#"{"path": "x", "role": "mascot"}"#))
+                == CatalogError(path: "endpoints[0].fields[0].role", message: "unknown role \"mascot\""))
+        #expect(Self.fault(#"{"endpoints": [{"id": "/sd/a", "family": "sd", "fields": []}]}"#)?.path == "endpoints[0].id")
+        #expect(Self.fault(#"{"endpoints": [{"id": "sd/../x", "family": "sd", "fields": []}]}"#)?.path == "endpoints[0].id")
+    }
+
+    @Test func aUserCatalogIsReadWithItsOrderKindsAndRoles() throws {
+        let catalog = try EndpointCatalog(json: """
+            {"endpoints": [{"id": "tool/echo", "title": "Echo", "group": "image tool", "family": "tool", "ready": true, "result": "text",
+              "fields": [{"path": "businessTaskId", "kind": "text", "role": "task_id", "required": true},
+                         {"path": "words", "kind": "multiline", "lines": 99, "role": "prompt", "required": true},
+                         {"path": "level", "kind": "slider", "min": 0, "max": 10, "integer": true, "default": 3},
+                         {"path": "pick", "kind": "choice", "options": [[0, "zero"], "one"]}]}]}
+            """)
+        let echo = try #require(catalog.endpoint(named: "echo"))
+        #expect(echo.family == .tool(code: "echo") && echo.result == .text && echo.ready)
+        #expect(echo.fields.map(\.path) == ["businessTaskId", "words", "level", "pick"])
+        #expect(echo.fields[1].kind == .multilineText(lines: 12), "lines are held to 1…12")
+        guard case let .choice(options, _) = echo.fields[3].kind else { Issue.record("a choice"); return }
+        #expect(options == [ChoiceOption(value: .int(0), label: "zero"), ChoiceOption(value: .string("one"), label: "one")])
+        var request = Request.new(for: echo, taskID: "e-1")
+        request["words"] = .string("hello")
+        #expect(request.wireJSON == "{\n  \"businessTaskId\": \"e-1\",\n  \"words\": \"hello\",\n  \"level\": 3\n}")
     }
 }

@@ -14,29 +14,29 @@ final class TemporaryHistory {
 }
 
 @Suite struct HistoryStoreTests {
-    static func request(_ prompt: String, model: String = "photon_v1.safetensors", idTask: String? = nil) -> SDRequest {
-        var request = SDRequest.new(for: .controlNet, idTask: idTask ?? TaskIDGenerator.shared.next())
-        request.prompt = prompt
-        request.sdModelCheckpoint = model
-        request.nIter = 2
+    static func request(_ prompt: String, model: String = "photon_v1.safetensors", idTask: String? = nil) -> Request {
+        var request = Request.new(for: .controlNet, taskID: idTask ?? TaskIDGenerator.shared.next())
+        request["prompt"] = .string(prompt)
+        request["alwayson_scripts.sd_model_checkpoint"] = .string(model)
+        request["n_iter"] = .int(2)
         return request
     }
 
-    static func submission(_ request: SDRequest, taskID: String = "svc-1") -> Submission {
+    static func submission(_ request: Request, taskID: String = "svc-1") -> Submission {
         let body = "{\"code\": \"200\", \"msg\": \"ok\", \"data\": {\"task_id\": \"\(taskID)\"}}"
         let envelope = Envelope(try! JSONParser.parse(body))!
         return Submission(result: SubmitResult(serviceTaskID: taskID, envelope: envelope),
-                          exchange: Exchange(endpoint: .controlNet, requestBody: request.wireJSON, httpStatus: 200,
+                          exchange: Exchange(endpoint: request.endpoint.id, requestBody: request.wireJSON, httpStatus: 200,
                                              responseBody: body, startedAt: Date(), finishedAt: Date()))
     }
 
-    static func info(_ json: String) -> TaskInfo { TaskInfo(data: try! JSONParser.parse(json)) }
+    static func info(_ json: String, family: Family = .sd) -> TaskInfo { TaskInfo(data: try! JSONParser.parse(json), family: family) }
 
     @Test func aSubmissionIsKeptThroughItsWholeLife() throws {
         let history = TemporaryHistory()
         let store = try history.open()
         let request = Self.request("a cat in the rain, 一只猫")
-        let id = try store.recordSending(request, endpoint: .controlNet, baseURL: "http://127.0.0.1:1", profile: "sandbox")
+        let id = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "sandbox")
         #expect(try store.record(id: id)?.state == .sending)
         #expect(try store.unfinished().map(\.id) == [id], "a send in flight is followed up at the next start")
 
@@ -76,7 +76,7 @@ final class TemporaryHistory {
         let history = TemporaryHistory()
         let store = try history.open()
         let request = Self.request("a red bicycle")
-        let id = try store.recordSending(request, endpoint: .controlNet, baseURL: "https://api.zhiqite.com", profile: "default")
+        let id = try store.recordSending(request, baseURL: "https://api.zhiqite.com", profile: "default")
         try store.recordSendFailed(id: id, error: "API error 401: bad key", httpStatus: 200, response: "{\"code\": \"401\"}")
         let record = try #require(try store.record(id: id))
         #expect(record.state == .sendFailed && record.error == "API error 401: bad key")
@@ -91,7 +91,7 @@ final class TemporaryHistory {
         for (name, prompt, model) in [("cat", "A Cat in the rain, 一只猫", "photon_v1"), ("dog", "a dog on a beach", "revAnimated_v122"),
                                       ("odd", "100% _real_ \"quoted\" o'brien", "photon_v1")] {
             let request = Self.request(prompt, model: model, idTask: "zqt-test-\(name)")
-            ids[name] = try store.recordSending(request, endpoint: .controlNet, baseURL: "b", profile: "p")
+            ids[name] = try store.recordSending(request, baseURL: "b", profile: "p")
         }
         try store.recordSendFailed(id: ids["dog"]!, error: "boom")
         func find(_ filter: String) throws -> Set<Int> { Set(try store.list(filter: filter).map(\.id)) }
@@ -123,7 +123,7 @@ final class TemporaryHistory {
         let history = TemporaryHistory()
         let store = try history.open()
         for i in 0..<25 {
-            _ = try store.recordSending(Self.request("prompt \(i)"), endpoint: .controlNet, baseURL: "b", profile: "p")
+            _ = try store.recordSending(Self.request("prompt \(i)"), baseURL: "b", profile: "p")
         }
         let first = try store.list(limit: 10)
         let second = try store.list(before: first.last!.id, limit: 10)
@@ -142,7 +142,7 @@ final class TemporaryHistory {
         let history = TemporaryHistory()
         let store = try history.open()
         let request = Self.request("a lighthouse")
-        let id = try store.recordSending(request, endpoint: .controlNet, baseURL: "b", profile: "p")
+        let id = try store.recordSending(request, baseURL: "b", profile: "p")
         try store.recordTaskInfo(id: id, info: Self.info(#"{"status": 2, "differentialImageRspList": [{"image_url": "u"}]}"#))
         try store.delete(id: id)
         #expect(try store.record(id: id) == nil)
@@ -179,7 +179,7 @@ final class TemporaryHistory {
         #expect(success.results.map(\.seed) == [1001, 1002])
         #expect(success.results[0].localPath == "/home/u/.local/share/zqt/images/a/1.png")
         #expect(success.results[1].auditLabels == ["nsfw"])
-        #expect(success.request.sdModelCheckpoint == "revAnimated_v122.safetensors")
+        #expect(success.request.checkpoint == "revAnimated_v122.safetensors")
         #expect(try store.record(id: 2)?.error == "Cannot reach api.zhiqite.com: host name not found")
         #expect(try store.unfinished().map(\.id) == [3], "the running task is followed again")
         // Rows from before the index are found by the filter.
@@ -187,8 +187,96 @@ final class TemporaryHistory {
         #expect(try store.list(filter: "lighthouse").map(\.id) == [1])
         #expect(try store.list(filter: "failed").map(\.id) == [2])
         // New rows continue after the old ones.
-        let next = try store.recordSending(Self.request("new"), endpoint: .controlNet, baseURL: "b", profile: "p")
+        let next = try store.recordSending(Self.request("new"), baseURL: "b", profile: "p")
         #expect(next == 4)
+    }
+
+    @Test func aDatabaseWrittenBySchemaTwoUpgradesToTextResultsWithEverythingKept() throws {
+        let history = TemporaryHistory()
+        try FileManager.default.createDirectory(atPath: history.folder, withIntermediateDirectories: true)
+        let old = try SQLiteConnection(path: history.path)
+        try old.execute(try GoldenFile.text("history-v2.sql"))
+        #expect(try old.scalar("PRAGMA user_version") == 2)
+        #expect(try old.run("SELECT name FROM pragma_table_info('result') WHERE name = 'text'").isEmpty, "frozen before migration 3")
+
+        let store = try history.open()
+        let db = try SQLiteConnection(path: history.path)
+        #expect(HistorySchema.currentVersion == 3)
+        #expect(try db.scalar("PRAGMA user_version") == 3)
+        #expect(try db.run("PRAGMA integrity_check").first?.text(0) == "ok")
+        try db.execute("INSERT INTO submission_search(submission_search) VALUES ('integrity-check')")
+
+        // Every row, result and the draft are as the SD-only zqt left them.
+        #expect(try store.count() == 3)
+        let success = try #require(try store.record(id: 1))
+        #expect(success.endpoint == .controlNet && success.state == .succeeded && success.taskDesc == "Success")
+        #expect(success.results.map(\.seed) == [2001, 2002])
+        #expect(success.results.allSatisfy { $0.text == nil }, "old results are images")
+        #expect(success.imageResults.count == 2 && success.textResults.isEmpty)
+        #expect(success.results[0].localPath == "/home/u/.local/share/zqt/images/zqt-20261120-091500-000-aaaa-1.png")
+        #expect(success.results[1].auditPassed == false && success.results[1].auditLabels == ["nsfw", "violence"])
+        #expect(success.request.checkpoint == "revAnimated_v122.safetensors")
+        #expect(success.request.prompt == "a lighthouse at dusk, 一座灯塔")
+        #expect(RequestValidator.validate(success.request).isEmpty, "an old request still validates and can be sent again")
+        #expect(success.request.wireJSON == success.requestJSON, "an old SDRequest body is the same bytes through the catalog")
+
+        let failed = try #require(try store.record(id: 2))
+        #expect(failed.endpoint == .text2Image && failed.state == .sendFailed && failed.error == "API error 401: invalid access key")
+        #expect(try store.record(id: 3)?.endpoint == .image2Image)
+        #expect(try store.unfinished().map(\.id) == [3], "the running task is followed again")
+        #expect(try store.list().map(\.endpoint.id) == ["sd/v2/image2image", "sd/v2/text2image", "sd/v2/controlnet"])
+
+        // Both filter indexes answer for the old rows.
+        #expect(try store.list(filter: "灯塔").map(\.id) == [1])
+        #expect(try store.list(filter: "lighthouse").map(\.id) == [1])
+        #expect(try store.list(filter: "sn").map(\.id) == [3])
+        #expect(try store.list(filter: "failed").map(\.id) == [2])
+        #expect(try store.list(filter: "image2image").map(\.id) == [3])
+
+        let draft = try #require(try store.loadDraft())
+        #expect(draft.endpoint == .text2Image && draft.fieldDrafts == ["steps": "2o", "seed": "12x"])
+        #expect(Request(endpoint: draft.endpoint, body: try JSONParser.parse(draft.requestJSON)).prompt == "half-typed 提示")
+
+        // A text result can now be kept: a prompt expansion after the upgrade.
+        let expand = try #require(EndpointCatalog.shipped.endpoint(id: "tool/prompts/expand"))
+        var request = Request.new(for: expand, taskID: "zqt-20261125-100000-000-eeee")
+        request["sourcePrompt"] = .string("a girl")
+        let id = try store.recordSending(request, baseURL: "https://api.zhiqite.com", profile: "default")
+        #expect(id == 4, "new rows continue after the old ones")
+        try store.recordTaskInfo(id: id, info: Self.info("""
+            {"status": 0, "prompts": ["masterpiece, best quality, 1 girl, solo", "1 girl, detailed eyes, 一个女孩"], "taskId": "77"}
+            """, family: .tool(code: "prompts/expand")))
+        let record = try #require(try store.record(id: id))
+        #expect(record.endpoint == expand && record.state == .succeeded)
+        #expect(record.textResults == ["masterpiece, best quality, 1 girl, solo", "1 girl, detailed eyes, 一个女孩"])
+        #expect(record.imageResults.isEmpty)
+        #expect(record.results.map(\.imageURL) == ["", ""])
+        #expect(record.request.prompt == "a girl" && record.idTask == "zqt-20261125-100000-000-eeee")
+        #expect(try store.list(filter: "girl").map(\.id) == [id], "the source prompt is what the filter finds")
+        #expect(try store.record(id: 1)?.results.count == 2, "old rows untouched")
+    }
+
+    @Test func aToolTaskIsKeptWithImagesAndTextsInOrder() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let flux = try #require(EndpointCatalog.shipped.endpoint(id: "tool/comfyui/text2image"))
+        var request = Request.new(for: flux, taskID: "zqt-flux-1")
+        request["prompt"] = .string("blue sea, light yellow moon")
+        let id = try store.recordSending(request, baseURL: "b", profile: "p")
+        #expect(try store.record(id: id)?.idTask == "zqt-flux-1", "businessTaskId is the row's task id")
+        let tool = Family.tool(code: "comfyui/text2image")
+        try store.recordTaskInfo(id: id, info: Self.info(#"{"taskId": "1", "status": 1}"#, family: tool))
+        #expect(try store.record(id: id)?.state == .running)
+        #expect(try store.unfinished().map(\.id) == [id])
+        try store.recordTaskInfo(id: id, info: Self.info(#"{"taskId": "1", "status": 1, "outputImageUrl": "https://x/f.png", "caption": "a moon"}"#,
+                                                          family: tool))
+        let record = try #require(try store.record(id: id))
+        #expect(record.state == .succeeded && record.finishedAt != nil)
+        #expect(record.imageResults.map(\.imageURL) == ["https://x/f.png"])
+        #expect(record.textResults == ["a moon"])
+        #expect(record.results.map(\.position) == [0, 1], "texts follow the images")
+        #expect(try store.list().first?.resultCount == 1, "the list counts images")
+        #expect(try store.unfinished().isEmpty)
     }
 
     @Test func aDatabaseFromANewerZqtIsRefusedAndLeftAlone() throws {

@@ -89,6 +89,103 @@ import Testing
     }
 }
 
+@Suite struct ToolTaskInfoTests {
+    static let flux = Family.tool(code: "comfyui/text2image")
+    static let expand = Family.tool(code: "prompts/expand")
+
+    static func info(_ text: String, _ family: Family) throws -> TaskInfo {
+        TaskInfo(data: try #require(Envelope(try JSONParser.parse(text))?.data), family: family)
+    }
+
+    @Test func theDocumentedFluxAnswerIsASuccessWithItsImage() throws {
+        // §4.1's example: status 1, and the image already there (§A6).
+        let info = try Self.info("""
+            {"code":"200","msg":"success","data":{"taskId":"11895411","status":1,
+             "outputImageUrl":"https://aigcoss.zhiqiteai.cn/Output-Img2/codeformer/pro1704677500319557818419.png"}}
+            """, Self.flux)
+        #expect(info.phase == .succeeded)
+        #expect(info.results.map(\.imageURL) == ["https://aigcoss.zhiqiteai.cn/Output-Img2/codeformer/pro1704677500319557818419.png"])
+        #expect(info.texts.isEmpty)
+        #expect(info.taskID == "11895411")
+        #expect(info.status == 1)
+        #expect(info.desc == "done")
+        #expect(SubmissionState(info) == .succeeded)
+        #expect(Self.flux.finishedTask(inSubmitData: info.raw) == info, "a submit answer with the image needs no query")
+    }
+
+    @Test func theDocumentedPromptExpansionAnswerIsASuccessWithItsTexts() throws {
+        // §4.10's example: status 0, and the prompts in the answer.
+        let info = try Self.info("""
+            {"code":"200","msg":"success","data":{"status":0,"prompts":["masterpiece, (photorealistic:1.4), best quality, 1 girl",
+             "1 girl, solo, detailed eyes"],"taskId":"88","toolTask":"x","businessTaskId":"zqt-1"}}
+            """, Self.expand)
+        #expect(info.phase == .succeeded)
+        #expect(info.texts == ["masterpiece, (photorealistic:1.4), best quality, 1 girl", "1 girl, solo, detailed eyes"])
+        #expect(info.results.isEmpty)
+        #expect(info.hasResults)
+        #expect(SubmissionState(info) == .succeeded)
+        #expect(Self.expand.finishedTask(inSubmitData: info.raw)?.texts.count == 2)
+    }
+
+    @Test func withoutAResultTheStatusDecides() throws {
+        let running = try Self.info(#"{"code":"200","msg":"ok","data":{"taskId":"1","status":1}}"#, Self.flux)
+        #expect(running.phase == .inProgress && running.desc == "running")
+        #expect(SubmissionState(running) == .running)
+        #expect(Self.flux.finishedTask(inSubmitData: running.raw) == nil, "still to be followed")
+
+        let queued = try Self.info(#"{"code":"200","msg":"ok","data":{"status":0}}"#, Self.expand)
+        #expect(queued.phase == .inProgress && SubmissionState(queued) == .queued)
+
+        let failed = try Self.info(#"{"code":"200","msg":"ok","data":{"taskId":"1","status":4}}"#, Self.flux)
+        #expect(failed.phase == .failed && failed.desc == "failed (status 4)")
+        #expect(SubmissionState(failed) == .failed)
+
+        let said = try Self.info(#"{"code":"200","msg":"ok","data":{"status":5,"desc":"NSFW content"}}"#, Self.flux)
+        #expect(said.phase == .failed && said.desc == "NSFW content", "the service's own words win")
+
+        let doneEmpty = try Self.info(#"{"code":"200","msg":"ok","data":{"status":2}}"#, Self.flux)
+        #expect(doneEmpty.phase == .succeeded && !doneEmpty.hasResults)
+
+        let noStatus = try Self.info(#"{"code":"200","msg":"ok","data":{"taskId":"9"}}"#, Self.flux)
+        #expect(noStatus.phase == .inProgress && noStatus.desc == "submitted")
+        #expect(Self.flux.finishedTask(inSubmitData: nil) == nil)
+        #expect(Family.sd.finishedTask(inSubmitData: running.raw) == nil, "an SD submit never carries its result")
+    }
+
+    @Test func anEmptyResultIsNoResult() throws {
+        let info = try Self.info(#"{"code":"200","msg":"ok","data":{"status":1,"outputImageUrl":"","prompts":["", 3]}}"#, Self.flux)
+        #expect(!info.hasResults && info.phase == .inProgress)
+    }
+
+    @Test(arguments: ["1e300", "-1e300", "1e400", "1.5", "\"2\"", "\"lots\"", "true", "null", "[]", "{}", "9223372036854775807", "18446744073709551616"])
+    func oddStatusesNeverCrash(status: String) throws {
+        for family in [Self.flux, Self.expand, Family.sd] {
+            let info = try Self.info("{\"code\":\"200\",\"data\":{\"status\":\(status)}}", family)
+            _ = SubmissionState(info)
+            #expect(!info.hasResults)
+        }
+    }
+
+    @Test func aHugeStatusIsNotASuccess() throws {
+        for family in [Self.flux, Family.sd] {
+            let info = try Self.info(#"{"code":"200","data":{"status":1e300}}"#, family)
+            #expect(info.phase != .succeeded, "\(family.name)")
+        }
+        let tool = try Self.info(#"{"code":"200","data":{"status":1e300}}"#, Self.flux)
+        withKnownIssue("a tool status that is not a whole number reads as no status: in progress, polled until the poller gives up") {
+            #expect(tool.phase == .failed)
+        }
+    }
+
+    @Test func toolQueriesGoToTheToolsQueryTask() {
+        #expect(Self.flux.queryPath(submittedAt: Date()) == "tool/comfyui/text2image/queryTask")
+        #expect(Self.expand.queryPath(submittedAt: Date()) == "tool/prompts/expand/queryTask")
+        #expect(Family.sd.queryPath(submittedAt: Date(), version: .v1) == "sd/queryTaskInfo")
+        #expect(Family.sd.queryPath(submittedAt: Date(), version: .v2) == "sd/v2/queryTaskInfo")
+        #expect(Family.training.queryPath(submittedAt: Date()) == nil, "§3.2 documents no query")
+    }
+}
+
 @Suite struct ConfigurationTests {
     @Test func flagsWinOverTheEnvironment() {
         let env = ["ZQT_BASE_URL": "http://env:1", "ZQT_ACCESS_KEY_ID": "id", "ZQT_ACCESS_KEY_SECRET": "secret"]

@@ -200,6 +200,9 @@ public enum JSONParser {
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             if isInteger, let i = Int(text) { return .int(i) }
             guard let d = Double(text) else { throw error("malformed number '\(text)'") }
+            // JSON has no infinity: a number too large for a double (1e400) is refused,
+            // never carried on to be written as null.
+            guard d.isFinite else { throw error("number out of range '\(text.prefix(40))'") }
             return .double(d)
         }
     }

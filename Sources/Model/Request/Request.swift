@@ -144,7 +144,11 @@ public struct Request: Sendable {
         let request = Request(endpoint: endpoint, body: value)
         var notes: [DecodeNote] = []
         for field in endpoint.fields where !field.kind.isVirtual {
-            if let note = WireCoding.note(field, value.value(at: field.path)) { notes.append(DecodeNote(path: field.path, message: note)) }
+            if case let .group(name) = field.kind, let items = value.value(at: field.path)?.arrayValue {
+                notes += GroupCodec.notes(items, group: name, path: field.path)
+            } else if let note = WireCoding.note(field, value.value(at: field.path)) {
+                notes.append(DecodeNote(path: field.path, message: note))
+            }
         }
         for path in request.unknownPaths {
             notes.append(DecodeNote(path: path, message: "not a field zqt knows on \(endpoint.title); sent as it is"))
@@ -261,6 +265,20 @@ enum WireCoding {
 
 /// The items of a repeated group, by the group's name in the catalog.
 public enum GroupCodec {
+    /// What reading a group's items noticed, item by item.
+    static func notes(_ items: [JSONValue], group: String, path: String) -> [DecodeNote] {
+        var notes: [DecodeNote] = []
+        for (index, item) in items.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            guard item.objectValue != nil else {
+                notes.append(DecodeNote(path: itemPath, message: "expected an object, got \(item.typeName); sent as it is"))
+                continue
+            }
+            if group == "controlnet" { _ = ControlNetUnit.decode(item, path: itemPath, notes: &notes) }
+        }
+        return notes
+    }
+
     /// An item as the wire wants it: a ControlNet unit in its documented key
     /// order with `enabled` always written (wire rule 6).
     public static func normalize(_ item: JSONValue, group: String) -> JSONValue {

@@ -125,7 +125,10 @@ public struct TaskInfo: Sendable, Equatable {
     public init(data: JSONValue, family: Family) {
         raw = data
         taskID = readTaskID(in: data)
-        let statusValue = data["status"].flatMap(WireCoding.integer)
+        // A status that is not a whole number (1e300, "lots", true) is no
+        // status zqt knows: read as -1, which fails the task (wire rule 9).
+        let rawStatus = data["status"]
+        let statusValue = rawStatus.flatMap(WireCoding.integer) ?? ((rawStatus == nil || rawStatus == .null) ? nil : -1)
         status = statusValue ?? -1
         let temp = data["temporaryImageDto"]
         progress = TaskInfo.readProgress(temp)

@@ -179,6 +179,10 @@ public enum RequestValidator {
             let requestImage = wire.value(at: "alwayson_scripts.image_link")?.stringValue?.trimmed ?? ""
             for (index, item) in (wire.value(at: unitsPath)?.arrayValue ?? []).enumerated() {
                 let path = "\(unitsPath)[\(index)]"
+                guard item.objectValue != nil else {
+                    problems.append(ValidationProblem(path: path, message: "unit \(index + 1) must be an object of unit fields, not \(item.typeName)"))
+                    continue
+                }
                 var notes: [DecodeNote] = []
                 let unit = ControlNetUnit.decode(item, path: path, notes: &notes)
                 problems += validate(unit, path: path)
