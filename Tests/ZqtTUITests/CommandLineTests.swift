@@ -26,7 +26,7 @@ import Testing
         let result = try ZqtBinary.run(["send", "-", "--sandbox"], stdin: "{\"prompt\": \"\", \"steps\": 0}")
         #expect(result.status == 2)
         #expect(result.stderr.contains("prompt: the prompt is required"))
-        #expect(result.stderr.contains("steps: steps must be between 1 and 150 (is 0)"))
+        #expect(result.stderr.contains("steps: Steps (steps) must be between 1 and 150 (is 0)"))
         #expect(!result.stdout.contains("accepted"))
     }
 
@@ -74,7 +74,7 @@ import Testing
         let result = try ZqtBinary.run(["validate", "-"], stdin: "{\"prompt\": \"p\", \"seed\": \"7\", \"foo\": 1}")
         #expect(result.status == 2, "no units and no checkpoint make it invalid for controlnet")
         #expect(result.stdout.contains("\"seed\": 7"))
-        #expect(result.stderr.contains("note: foo: not a field zqt knows; kept and sent as it is"))
+        #expect(result.stderr.contains("note: foo: not a field zqt knows on ControlNet; sent as it is"))
         #expect(result.stderr.contains("invalid: alwayson_scripts.controlnet.args: add at least one ControlNet unit"))
     }
 

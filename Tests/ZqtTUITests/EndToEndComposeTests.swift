@@ -20,6 +20,7 @@ import Testing
 
         // The prompt, with Chinese text.
         try session.send("Enter")
+        try session.waitFor(text: "Enter done")  // editing: the text is typed, not a paste after an Enter
         try session.send("a cat in the rain, 一只猫", literal: true)
         try session.send("Enter")
         try session.waitFor(text: "a cat in the rain, 一只猫")
@@ -31,6 +32,7 @@ import Testing
         try session.send("Enter")
         try session.waitFor(text: "ControlNet unit 1 of 1")
         try session.send("Down", "Down", "Enter")
+        try session.waitFor(text: "Enter done")  // editing: what follows is typed, not a paste after an Enter
         try session.send("https://example.com/edges.png", literal: true)
         try session.send("Enter")
         try session.send("Down", "Down", "Down", "Left", "Left")
@@ -60,13 +62,13 @@ import Testing
 
         // …is exactly what the sandbox receives.
         try session.send("F5")
-        try session.waitFor(text: "Sent: task_id")
+        try session.waitFor(text: "Sent to ControlNet: task_id")
         let received = try ZqtBinary.shell("curl -s \(baseURL)/sandbox/requests")
         let bodies = try #require(try JSONParser.parse(received).arrayValue)
         #expect(bodies.count == 1)
         let body = try #require(bodies.first?["body"])
         #expect(JSONWriter.pretty(body) == shown, "the preview showed exactly the JSON that was sent")
-        let request = SDRequest.decode(body).request
+        let request = Request(endpoint: .controlNet, body: body)
         #expect(request.prompt == "a cat in the rain, 一只猫")
         #expect(request.controlNetUnits?.first?.module == "canny")
         #expect(request.controlNetUnits?.first?.weight == 0.9)
@@ -92,7 +94,12 @@ import Testing
         try session.waitFor(text: "exactly what is sent")
         try session.send("Enter")
         try session.send("unsent words", literal: true)
-        try session.send("Enter", "q")
+        // Text, Enter and more text read in one burst is a paste (the Enter goes in as a line break):
+        // each step waits for the screen, as a user would see it.
+        try session.waitFor(text: "unsent words")
+        try session.send("Enter")
+        try session.waitFor("the edit to end") { !$0.contains("Enter done") }
+        try session.send("q")
         try session.waitFor(text: "Quit anyway?")
         try session.send("n")
         try session.waitFor(text: "Still here")

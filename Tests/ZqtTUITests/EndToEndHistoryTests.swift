@@ -10,9 +10,9 @@ import Testing
     /// so the form opens ready to send.
     static func home(prompt: String) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-history-\(UUID().uuidString)").path
-        var request = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
-        request.prompt = prompt
-        request.idTask = TaskIDGenerator.shared.next()
+        var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        request["prompt"] = .string(prompt)
+        request.taskID = TaskIDGenerator.shared.next()
         try HistoryStore.open(inFolder: folder).saveDraft(ComposeDraft(endpoint: .controlNet, requestJSON: request.wireJSON, fieldDrafts: [:]))
         return folder
     }
@@ -46,17 +46,17 @@ import Testing
         try session.waitFor(text: "Restored the form as it was left")
 
         try session.send("F5")
-        try session.waitFor(text: "Sent: task_id")
+        try session.waitFor(text: "Sent to ControlNet: task_id")
         try session.waitFor("the task's success", timeout: 20) { $0.contains("Success · 1 image") }
 
         try session.send("F2")
         let list = try session.waitFor(text: "1 submission")
         #expect(list.contains("✓") && list.contains("a lighthouse at dusk"))
         try session.send("e")
-        try session.waitFor(text: "from history with a new id_task")
+        try session.waitFor(text: "with a new task id")
         try Self.retype(session, prompt: "a lighthouse at dawn, 灯塔")
         try session.send("F5")
-        try session.waitFor(text: "Sent: task_id")
+        try session.waitFor(text: "Sent to ControlNet: task_id")
         try session.send("F2")
         try session.waitFor(text: "2 submissions")
 
@@ -88,7 +88,7 @@ import Testing
         for prompt in ["a lighthouse at dusk", "a red bicycle in the snow", "portrait of a cat"] {
             if prompt != "a lighthouse at dusk" { try Self.retype(session, prompt: prompt) }
             try session.send("F5")
-            try session.waitFor(text: "Sent: task_id")
+            try session.waitFor(text: "Sent to ControlNet: task_id")
             try session.waitFor("the task's success", timeout: 20) { $0.contains("Success · 1 image") }
         }
         try session.send("q")
@@ -107,10 +107,10 @@ import Testing
         let second = try #require(try HistoryStore.open(inFolder: home).list(filter: "bicycle").first)
         #expect(entry.contains("/sandbox/images/\(second.idTask)/0.png"), "its result URL is on screen")
         try session.send("e")
-        try session.waitFor(text: "from history with a new id_task")
+        try session.waitFor(text: "with a new task id")
         try Self.retype(session, prompt: "a blue bicycle in the snow")
         try session.send("F5")
-        try session.waitFor(text: "Sent: task_id")
+        try session.waitFor(text: "Sent to ControlNet: task_id")
         try session.waitFor("the task's success", timeout: 20) { $0.contains("Success · 1 image") }
 
         let rows = try HistoryStore.open(inFolder: home).list()
@@ -129,6 +129,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: home) }
         var (session, _) = try Self.start(home: home)
         try session.send("Enter")
+        try session.waitFor(text: "Enter done")  // editing: the text is typed, not a paste after an Enter
         try session.send("half a prompt, 一半", literal: true)
         try session.waitFor(text: "half a prompt, 一半")
         Thread.sleep(forTimeInterval: 1.2)  // the draft is saved within about a second
@@ -155,7 +156,7 @@ import Testing
         // tmux keeps what a program sends with OSC 52 as a paste buffer when allowed to.
         try TmuxSession.tmux(["set-option", "-s", "set-clipboard", "on"], capture: false)
         try session.send("F5")
-        try session.waitFor(text: "Sent: task_id")
+        try session.waitFor(text: "Sent to ControlNet: task_id")
         try session.send("F2")
         try session.waitFor(text: "1 submission")
         try session.send("y")

@@ -12,10 +12,12 @@ func summary(_ id: Int, _ prompt: String, state: SubmissionState = .succeeded, r
 
 /// A whole record for a row.
 func record(_ id: Int, prompt: String, state: SubmissionState = .succeeded) -> HistoryRecord {
-    var request = SDRequest.new(for: .controlNet, idTask: "zqt-old-\(id)")
-    request.prompt = prompt
-    request.sdModelCheckpoint = "photon_v1.safetensors"
-    request.controlNetUnits = [ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "canny")!)]
+    var request = Request.new(for: .controlNet, taskID: "zqt-old-\(id)")
+    request["prompt"] = .string(prompt)
+    request["alwayson_scripts.sd_model_checkpoint"] = .string("photon_v1.safetensors")
+    var canny = ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "canny")!)
+    canny.imageLink = "https://example.com/edges.png"  // a control image: the request is valid as sent
+    request.controlNetUnits = [canny]
     return HistoryRecord(id: id, endpoint: .controlNet, baseURL: "http://127.0.0.1:8931", profile: "sandbox",
                          createdAt: Date(timeIntervalSince1970: 1_795_000_000), idTask: "zqt-old-\(id)", serviceTaskID: "zqt-old-\(id)",
                          requestJSON: request.wireJSON, state: state, httpStatus: 200, responseJSON: "{\"code\": \"200\"}",
@@ -106,9 +108,9 @@ func historyState(_ rows: [HistorySummary], width: Int = 120, height: Int = 40, 
         _ = Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .editInForm))
         #expect(state.screen == .compose)
         #expect(state.request.prompt == "a cat")
-        #expect(state.request.idTask != "zqt-old-5" && state.request.idTask.hasPrefix("zqt-"), "wire rule 8")
+        #expect(state.request.taskID != "zqt-old-5" && state.request.taskID.hasPrefix("zqt-"), "wire rule 8")
 
-        state.request.prompt = "typed and not sent"
+        state.request["prompt"] = .string("typed and not sent")
         press(&state, .function(2))
         _ = Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .editInForm))
         #expect(state.view.overlay == .confirm(.replaceForm(record(5, prompt: "a cat"))))
@@ -120,11 +122,11 @@ func historyState(_ rows: [HistorySummary], width: Int = 120, height: Int = 40, 
         var state = historyState([summary(5, "a cat")])
         #expect(press(&state, .char("r")) == [.loadEntries([5], .resend)])
         let effects = Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .resend))
-        guard case let .submit(request, endpoint)? = effects.first else { Issue.record("no submit: \(effects)"); return }
-        #expect(endpoint == .controlNet)
-        #expect(request.prompt == "a cat" && request.idTask != "zqt-old-5")
+        guard case let .submit(request)? = effects.first else { Issue.record("no submit: \(effects)"); return }
+        #expect(request.endpoint == .controlNet)
+        #expect(request.prompt == "a cat" && request.taskID != "zqt-old-5")
         var expected = record(5, prompt: "a cat").request
-        expected.idTask = request.idTask
+        expected.taskID = request.taskID
         #expect(request == expected, "unchanged apart from id_task")
         #expect(state.submitting)
         #expect(state.screen == .history, "the user stays in the history")
@@ -172,7 +174,7 @@ func historyState(_ rows: [HistorySummary], width: Int = 120, height: Int = 40, 
         #expect(press(&state, .char("C")) == [.loadEntries([6, 5], .compareRows)])
         var other = record(5, prompt: "a cat")
         var request = other.request
-        request.steps = 30
+        request["steps"] = .int(30)
         other = HistoryRecord(id: 5, endpoint: other.endpoint, baseURL: other.baseURL, profile: other.profile, createdAt: other.createdAt,
                               idTask: other.idTask, serviceTaskID: nil, requestJSON: request.wireJSON, state: .succeeded,
                               results: [])

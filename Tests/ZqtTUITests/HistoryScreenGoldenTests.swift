@@ -56,8 +56,8 @@ import Testing
     @Test func aComparison() throws {
         var state = historyState(Self.rows, width: 100, height: 24)
         var request = record(13, prompt: "").request
-        request.prompt = "portrait of a dog, 一只狗在雨中, masterpiece, best quality, soft light, film grain, 85mm, a very long prompt that wraps"
-        request.steps = 30
+        request["prompt"] = .string("portrait of a dog, 一只狗在雨中, masterpiece, best quality, soft light, film grain, 85mm, a very long prompt that wraps")
+        request["steps"] = .int(30)
         request.controlNetUnits?.append(ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "depth")!))
         state.request = request
         _ = Reducer.reduce(&state, .entriesLoaded([record(13, prompt: "portrait of a cat, 一只猫在雨中")], .compareWithForm))

@@ -22,8 +22,8 @@ import Testing
 
     static func filledState(width: Int, height: Int) throws -> AppState {
         var state = makeState(width: width, height: height)
-        var request = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
-        request.prompt = "一个女孩在雨中, masterpiece, best quality, kneeling down, from below, crying, ghost"
+        var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        request["prompt"] = .string("一个女孩在雨中, masterpiece, best quality, kneeling down, from below, crying, ghost")
         var canny = ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "canny")!)
         canny.imageLink = "https://example.com/edges.png"
         canny.weight = 0.85
@@ -42,6 +42,27 @@ import Testing
         var state = try Self.filledState(width: width, height: height)
         focus(&state, .unitRow(1))
         try check(state, "filled-two-units-\(width)x\(height)")
+    }
+
+    /// The tool family's form (issue 7): Flux, reached with F7, its prompt filled.
+    /// Its task id is `businessTaskId` at the top level, fixed here for the golden file.
+    static func fluxState(width: Int, height: Int) -> AppState {
+        var state = makeState(width: width, height: height)
+        press(&state, .function(7))
+        type(&state, "flux")
+        press(&state, .enter)
+        state.request.taskID = "zqt-20261124-120000-000-flux"
+        press(&state, .down, .enter)
+        type(&state, "a lighthouse on a cliff at dusk, 灯塔, volumetric light")
+        press(&state, .enter)
+        return state
+    }
+
+    @Test(arguments: [(120, 40), (80, 24)])
+    func toolFormFilled(width: Int, height: Int) throws {
+        let state = Self.fluxState(width: width, height: height)
+        #expect(state.endpoint.title == "Flux text2image")
+        try check(state, "flux-filled-\(width)x\(height)")
     }
 
     @Test(arguments: [(120, 40), (80, 24)])
@@ -92,7 +113,7 @@ import Testing
     @Test func thePreviewShowsExactlyTheWireJSON() throws {
         // At a size where nothing wraps or scrolls, the preview's lines are the wire text.
         var state = makeState(width: 110, height: 70)
-        state.request.prompt = "a cat"
+        state.request["prompt"] = .string("a cat")
         press(&state, .function(3))
         let grid = Screen.render(state)
         let lines = (2..<(70 - 2)).map { grid.line($0).dropFirst().replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }

@@ -28,10 +28,10 @@ final class TrackingFixture: @unchecked Sendable {
 
     /// Sends `request` and, once the service accepted it, follows its task.
     @discardableResult
-    func submitAndFollow(_ request: SDRequest) async throws -> HistoryRecord {
-        runner.perform(.submit(request, .controlNet))
-        let row = try await waitForRow(request.idTask, "submitted") { $0.state == .submitted }
-        runner.perform(.track(recordID: row.id, idTask: request.idTask))
+    func submitAndFollow(_ request: Request) async throws -> HistoryRecord {
+        runner.perform(.submit(request))
+        let row = try await waitForRow(request.taskID, "submitted") { $0.state == .submitted }
+        runner.perform(.track(recordID: row.id, TaskReference(endpoint: request.endpoint, taskID: request.taskID)))
         return row
     }
 
@@ -41,10 +41,10 @@ final class TrackingFixture: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    static func request(_ prompt: String) throws -> SDRequest {
-        var request = try SDRequest.decode(json: BundledExamples.controlNetJSON).request
-        request.idTask = TaskIDGenerator.shared.next()
-        request.prompt = prompt
+    static func request(_ prompt: String) throws -> Request {
+        var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        request.taskID = TaskIDGenerator.shared.next()
+        request["prompt"] = .string(prompt)
         return request
     }
 
@@ -68,17 +68,17 @@ final class TrackingFixture: @unchecked Sendable {
     @Test func aSubmissionIsKeptAndFollowedToItsResults() async throws {
         let fixture = try TrackingFixture()
         let request = try TrackingFixture.request("a lighthouse at dusk")
-        fixture.runner.perform(.submit(request, .controlNet))
-        let sent = try await fixture.waitForRow(request.idTask, "the submit's answer") { $0.state != .sending }
-        #expect(sent.serviceTaskID == request.idTask && sent.httpStatus == 200)
+        fixture.runner.perform(.submit(request))
+        let sent = try await fixture.waitForRow(request.taskID, "the submit's answer") { $0.state != .sending }
+        #expect(sent.serviceTaskID == request.taskID && sent.httpStatus == 200)
         #expect(sent.requestJSON == request.wireJSON)
         let submitted = fixture.inbox.drain().compactMap { action -> Int?? in
             if case let .submitFinished(_, recordID, .success) = action { return recordID }
             return nil
         }
         #expect(submitted == [sent.id], "the form learns the row's id")
-        fixture.runner.perform(.track(recordID: sent.id, idTask: request.idTask))
-        let done = try await fixture.waitForRow(request.idTask, "success") { $0.state == .succeeded }
+        fixture.runner.perform(.track(recordID: sent.id, TaskReference(endpoint: .controlNet, taskID: request.taskID)))
+        let done = try await fixture.waitForRow(request.taskID, "success") { $0.state == .succeeded }
         #expect(done.taskDesc == "Success" && done.results.count == 1 && done.finishedAt != nil)
         #expect(done.results[0].imageURL.hasPrefix(fixture.server.baseURL + "/sandbox/images/"))
         #expect(done.lastQueryJSON?.contains("\"differentialImageRspList\"") == true)
@@ -90,21 +90,21 @@ final class TrackingFixture: @unchecked Sendable {
         let fixture = try TrackingFixture(taskSeconds: 1, clock: clock)
         let request = try TrackingFixture.request("a lighthouse, sandbox:slow")
         try await fixture.submitAndFollow(request)
-        let queued = try await fixture.waitForRow(request.idTask, "queued") { $0.state == .queued }
+        let queued = try await fixture.waitForRow(request.taskID, "queued") { $0.state == .queued }
         #expect(queued.taskStatus == 0)
         clock.advance(2.4)  // four times one second: queued for 0.8 s, then running
-        let running = try await fixture.waitForRow(request.idTask, "running with progress") { $0.state == .running && ($0.progress ?? 0) > 0 }
+        let running = try await fixture.waitForRow(request.taskID, "running with progress") { $0.state == .running && ($0.progress ?? 0) > 0 }
         #expect(running.finishedAt == nil && running.progress == 0.5)
-        #expect(try fixture.store.list(filter: "running").map(\.idTask) == [request.idTask])
+        #expect(try fixture.store.list(filter: "running").map(\.idTask) == [request.taskID])
         clock.advance(2)
-        try await fixture.waitForRow(request.idTask, "success", { $0.state == .succeeded })
+        try await fixture.waitForRow(request.taskID, "success", { $0.state == .succeeded })
     }
 
     @Test func aFailingTaskIsMarkedFailedWithTheServicesDesc() async throws {
         let fixture = try TrackingFixture()
         let request = try TrackingFixture.request("sandbox:fail")
         try await fixture.submitAndFollow(request)
-        let failed = try await fixture.waitForRow(request.idTask, "failure") { $0.state == .failed }
+        let failed = try await fixture.waitForRow(request.taskID, "failure") { $0.state == .failed }
         #expect(failed.taskStatus == 4)
         #expect(failed.taskDesc == "Task failed: the prompt contains sandbox:fail")
     }
@@ -113,7 +113,7 @@ final class TrackingFixture: @unchecked Sendable {
         let fixture = try TrackingFixture()
         let request = try TrackingFixture.request("sandbox:vanish")
         try await fixture.submitAndFollow(request)
-        let failed = try await fixture.waitForRow(request.idTask, "failure") { $0.state == .failed }
+        let failed = try await fixture.waitForRow(request.taskID, "failure") { $0.state == .failed }
         #expect(failed.error?.hasPrefix("Following the task stopped: API error") == true, "\(failed.error ?? "")")
     }
 
@@ -121,8 +121,8 @@ final class TrackingFixture: @unchecked Sendable {
         let fixture = try TrackingFixture()
         fixture.server.service.setFaults(SandboxFaults(mode: .http500))
         let request = try TrackingFixture.request("a red bicycle")
-        fixture.runner.perform(.submit(request, .controlNet))
-        let row = try await fixture.waitForRow(request.idTask, "send failure") { $0.state == .sendFailed }
+        fixture.runner.perform(.submit(request))
+        let row = try await fixture.waitForRow(request.taskID, "send failure") { $0.state == .sendFailed }
         #expect(row.error == "HTTP 500 from the service: sandbox fault: internal server error")
         #expect(row.httpStatus == 500 && row.responseJSON == "sandbox fault: internal server error")
         #expect(try fixture.store.unfinished().isEmpty, "nothing to follow")
@@ -130,9 +130,9 @@ final class TrackingFixture: @unchecked Sendable {
         // An API error keeps the service's envelope.
         fixture.server.service.setFaults(SandboxFaults())
         var invalid = try TrackingFixture.request("")
-        invalid.steps = 500
-        fixture.runner.perform(.submit(invalid, .controlNet))
-        let refused = try await fixture.waitForRow(invalid.idTask, "API error") { $0.state == .sendFailed }
+        invalid["steps"] = .int(500)
+        fixture.runner.perform(.submit(invalid))
+        let refused = try await fixture.waitForRow(invalid.taskID, "API error") { $0.state == .sendFailed }
         #expect(refused.error?.hasPrefix("API error 400:") == true)
         #expect(refused.responseJSON?.contains("\"code\": \"400\"") == true)
     }
@@ -142,18 +142,18 @@ final class TrackingFixture: @unchecked Sendable {
         let request = try TrackingFixture.request("left running")
         // An earlier zqt sent it and was killed before the task finished.
         let api = HTTPImageAPI(configuration: fixture.configuration)
-        let id = try fixture.store.recordSending(request, endpoint: .controlNet, baseURL: fixture.configuration.baseURL, profile: "sandbox")
-        let outcome = await api.send(request, to: .controlNet)
+        let id = try fixture.store.recordSending(request, baseURL: fixture.configuration.baseURL, profile: "sandbox")
+        let outcome = await api.send(request)
         try fixture.store.recordSubmitted(id: id, submission: try outcome.result.get())
         // And a row from an in-process sandbox that is gone.
         let orphan = try TrackingFixture.request("orphan")
-        let orphanID = try fixture.store.recordSending(orphan, endpoint: .controlNet, baseURL: "http://127.0.0.1:9", profile: "sandbox",
+        let orphanID = try fixture.store.recordSending(orphan, baseURL: "http://127.0.0.1:9", profile: "sandbox",
                                                        at: Date().addingTimeInterval(-3600))
 
         fixture.runner.resumeUnfinished()
-        let done = try await fixture.waitForRow(request.idTask, "the resumed task's success") { $0.state == .succeeded }
+        let done = try await fixture.waitForRow(request.taskID, "the resumed task's success") { $0.state == .succeeded }
         #expect(done.id == id && done.results.count == 1)
-        let closed = try await fixture.waitForRow(orphan.idTask, "the orphan closed") { $0.state == .failed }
+        let closed = try await fixture.waitForRow(orphan.taskID, "the orphan closed") { $0.state == .failed }
         #expect(closed.id == orphanID)
         #expect(closed.error == "The sandbox that ran this task has stopped (it lives only as long as its zqt)")
     }
@@ -161,27 +161,27 @@ final class TrackingFixture: @unchecked Sendable {
     @Test func aTaskFromAnEarlierMonthIsAskedAtTheArchiveQuery() async throws {
         let fixture = try TrackingFixture()
         let request = try TrackingFixture.request("sent last month")
-        let outcome = await HTTPImageAPI(configuration: fixture.configuration).send(request, to: .controlNet)
+        let outcome = await HTTPImageAPI(configuration: fixture.configuration).send(request)
         // Kept as sent 40 days ago: wire rule 8 sends its queries to sd/queryTaskInfo (v1).
         let longAgo = Date().addingTimeInterval(-40 * 86_400)
-        let id = try fixture.store.recordSending(request, endpoint: .controlNet, baseURL: fixture.configuration.baseURL,
+        let id = try fixture.store.recordSending(request, baseURL: fixture.configuration.baseURL,
                                                  profile: "sandbox", at: longAgo)
         try fixture.store.recordSubmitted(id: id, submission: try outcome.result.get(), at: longAgo)
         try await Task.sleep(nanoseconds: 700_000_000)  // the sandbox's task is done by now
         fixture.runner.resumeUnfinished()
-        let done = try await fixture.waitForRow(request.idTask, "success through v1") { $0.state == .succeeded }
+        let done = try await fixture.waitForRow(request.taskID, "success through v1") { $0.state == .succeeded }
         #expect(done.lastQueryJSON?.contains("\"task_id\"") == true, "v1 answers name the id task_id (§2.2); v2 says id_task")
     }
 
     @Test func resultImagesAreSavedAndTheirPathsKept() async throws {
         let fixture = try TrackingFixture()
         var request = try TrackingFixture.request("two cats")
-        request.batchSize = 2
+        request["batch_size"] = .int(2)
         try await fixture.submitAndFollow(request)
-        let done = try await fixture.waitForRow(request.idTask, "success") { $0.state == .succeeded }
+        let done = try await fixture.waitForRow(request.taskID, "success") { $0.state == .succeeded }
         let folder = fixture.folder + "/images/two-cats"
         fixture.runner.perform(.saveImages(done, folder: folder))
-        let saved = try await fixture.waitForRow(request.idTask, "local copies") { $0.results.allSatisfy { $0.localPath != nil } }
+        let saved = try await fixture.waitForRow(request.taskID, "local copies") { $0.results.allSatisfy { $0.localPath != nil } }
         #expect(saved.results.map(\.localPath) == [folder + "/1.png", folder + "/2.png"])
         for path in saved.results.compactMap(\.localPath) {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))

@@ -156,6 +156,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public init(id: String, name: String, title: String, group: String, family: Family, result: ResultKind,
                 reference: String, ready: Bool, fields: [FieldSpec], cliName: String? = nil) {
         self.cliName = cliName
+        formFields = Endpoint.formOrder(fields)
         self.id = id
         self.name = name
         self.title = title
@@ -178,8 +179,10 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public func field(at path: String) -> FieldSpec? { fields.first { $0.path == path } }
     public func field(role: FieldRole) -> FieldSpec? { fields.first { $0.role == role } }
 
-    /// The fields as the form lists them.
-    public var formFields: [FieldSpec] {
+    /// The fields as the form lists them (sorted once, when the endpoint is read).
+    public let formFields: [FieldSpec]
+
+    static func formOrder(_ fields: [FieldSpec]) -> [FieldSpec] {
         fields.enumerated().sorted { a, b in
             switch (a.element.formIndex, b.element.formIndex) {
             case let (x?, y?): return x < y

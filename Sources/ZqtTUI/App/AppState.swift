@@ -193,6 +193,7 @@ struct AppState: Equatable, Sendable {
         if focusedField?.spec?.role == .seed { scopes.append(.seed) }
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)
+        if request.controlNetUnits != nil { scopes.append(.unitsForm) }
         scopes.append(.compose)
         return scopes
     }

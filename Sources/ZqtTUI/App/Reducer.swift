@@ -626,10 +626,11 @@ enum Reducer {
             let percent = task.progress.map { " " + Wording.percent($0) } ?? ""
             return StatusMessage(text: "Task \(task.idTask): \(task.desc)\(percent)", kind: .info)
         case .succeeded:
-            // What the result can do next (KeyBindings, scope lastResult).
+            // What the result can do next (KeyBindings, scope lastResult): it moves on from its history row.
+            let kept = task.recordID != nil
             let results = task.texts.isEmpty
-                ? Wording.count(task.resultCount, "image") + (task.resultCount > 0 ? " · i image2image · n ControlNet unit" : "")
-                : "p uses it as the prompt · " + (task.texts.first ?? "")
+                ? Wording.count(task.resultCount, "image") + (task.resultCount > 0 && kept ? " · i image2image · n ControlNet unit" : "")
+                : (kept ? "p uses it as the prompt · " : "") + (task.texts.first ?? "")
             return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(results)", kind: .success)
         case .failed:
             return StatusMessage(text: "Task \(task.idTask) failed: \(task.desc)", kind: .error)

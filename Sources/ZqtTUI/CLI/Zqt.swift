@@ -95,15 +95,19 @@ enum ComposeSession {
         func freshID(_ request: inout Request) {
             if (try? store.record(idTask: request.taskID)) != nil { request.taskID = TaskIDGenerator.shared.next() }
         }
-        for (slot, draft) in drafts where slot != DraftCodec.currentSlot {
+        // The form on screen first: the others are then kept beside it.
+        let current = drafts[DraftCodec.currentSlot]
+        if let current {
+            DraftCodec.restore(current, into: &state)
+            freshID(&state.request)
+            state.baselineJSON = state.request.wireJSON
+        }
+        for (slot, draft) in drafts where slot != DraftCodec.currentSlot && draft.endpoint != state.endpoint {
             guard var form = DraftCodec.form(draft) else { continue }
             freshID(&form.request)
             state.otherForms[form.request.endpoint.id] = form
         }
-        guard let draft = drafts[DraftCodec.currentSlot] else { return }
-        DraftCodec.restore(draft, into: &state)
-        freshID(&state.request)
-        state.baselineJSON = state.request.wireJSON
+        guard let draft = current else { return }
         let saved = CivilTime.local(draft.savedAt).dateAndMinute
         state.status = StatusMessage(text: "Restored the form as it was left (saved \(saved)) · F2 history", kind: .info)
     }

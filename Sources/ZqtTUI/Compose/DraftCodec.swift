@@ -57,8 +57,11 @@ enum DraftCodec {
     /// Puts a saved draft back on screen.
     static func restore(_ draft: ComposeDraft, into state: inout AppState) {
         guard let form = form(draft) else { return }
-        let blank = state.endpoint.id
+        // The form the draft replaces is the fresh one from start: it is not
+        // kept aside, and a saved form already kept for its endpoint stays.
+        let replaced = state.endpoint.id
+        let keptBefore = state.otherForms[replaced]
         Reducer.show(&state, form.request, drafts: form.drafts)
-        state.otherForms[blank] = nil  // the fresh form the draft replaces
+        if replaced != form.request.endpoint.id { state.otherForms[replaced] = keptBefore }
     }
 }

@@ -182,6 +182,8 @@ enum BindingScope: String, Sendable {
     case comparison
     /// The compose screen after a task sent from it finished: its result moves on.
     case lastResult
+    /// A form with ControlNet units (the repeated group).
+    case unitsForm
 }
 
 struct KeyBinding: Sendable {
@@ -217,7 +219,7 @@ enum KeyBindings {
         KeyBinding(keys: [.char("r")], command: .randomSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("s")], command: .reuseSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("g")], command: .regenerateID, scope: .idTask, inFooter: true),
-        KeyBinding(keys: [.char("a"), .function(6)], command: .addUnit, scope: .form, inFooter: true),
+        KeyBinding(keys: [.char("a"), .function(6)], command: .addUnit, scope: .unitsForm, inFooter: true),
         KeyBinding(keys: [.char("x"), .delete], command: .removeUnit, scope: .unitRow, inFooter: true),
         KeyBinding(keys: [.char("d")], command: .duplicateUnit, scope: .unitRow, inFooter: true),
         KeyBinding(keys: [.char("K"), .alt("k")], command: .moveUnitUp, scope: .unitRow, inFooter: true),
@@ -309,6 +311,7 @@ extension BindingScope: CustomStringConvertible {
         case .historyEntry: return "on a history row or entry"
         case .comparison: return "comparing two requests"
         case .lastResult: return "on the compose screen, after a task finished"
+        case .unitsForm: return "in a form with ControlNet units"
         }
     }
 }
