@@ -122,8 +122,9 @@ import Testing
         try session.send("F2")
         try session.waitFor(text: "1 submission")
         try session.send("e")
-        let reopened = try session.waitFor(text: "zqt · Flux text2image → ")
-        #expect(reopened.contains("Opened \(row.idTask) from history into Flux text2image with a new task id"))
+        let reopened = try session.waitFor("Flux's form") {
+            $0.contains("zqt · Flux text2image → ") && $0.contains("Opened \(row.idTask) from history into Flux text2image with a new task id")
+        }
         #expect(reopened.contains("a lighthouse on a cliff, Flux"))
         try quit(session)
     }
@@ -153,8 +154,11 @@ import Testing
         try session.send("F2")
         try session.waitFor(text: "1 submission")
         try session.send("p")
-        let form = try session.waitFor(text: "zqt · text2image → ")
-        #expect(form.contains("The prompt of text2image is now \(row.idTask)'s text"))
+        // Waiting for the last thing drawn: tmux may show a frame half written.
+        let form = try session.waitFor("text2image's form with the text") {
+            $0.contains("zqt · text2image → ") && $0.contains("The prompt of text2image is now \(row.idTask)'s text")
+                && $0.contains(String(expanded.prefix(40)))
+        }
         #expect(form.contains(String(expanded.prefix(40))), "the prompt field shows the text")
 
         // text2image's checkpoint may be left empty (the service's default, §1.1): the form is ready to send.
@@ -199,8 +203,10 @@ import Testing
         try session.send("F2")
         try session.waitFor(text: "1 submission")
         try session.send("i")
-        let form = try session.waitFor(text: "zqt · image2image → ")
-        #expect(form.contains("image2image starts from \(first.idTask)'s image"))
+        // The status line is drawn last: tmux may show a frame half written until it is there.
+        let form = try session.waitFor("image2image's form") {
+            $0.contains("zqt · image2image → ") && $0.contains("image2image starts from \(first.idTask)'s image")
+        }
         #expect(form.contains("a red bicycle in the snow"), "the prompt carried over")
         let inputImage = try #require(form.split(separator: "\n").first { $0.dropFirst(2).hasPrefix("Input image ") }, "no Input image field")
         #expect(inputImage.contains("/sandbox/images/"), "the Input image is the result's URL: \(inputImage)")
@@ -258,9 +264,10 @@ import Testing
             try session.send("e")
             let next = try session.waitFor("the form or the question") { $0.contains("zqt · \(endpoint.title) → ") || $0.contains("Replace them with") }
             if next.contains("Replace them with") { try session.send("y") }
-            let form = try session.waitFor(text: "zqt · \(endpoint.title) → ")
+            let form = try session.waitFor("\(endpoint.title)'s form") {
+                $0.contains("zqt · \(endpoint.title) → ") && $0.contains("from history into \(endpoint.title) with a new task id")
+            }
             #expect(form.contains(label), "\(endpoint.title): its prompt is in the form")
-            #expect(form.contains("from history into \(endpoint.title) with a new task id"))
         }
         try quit(session)
     }

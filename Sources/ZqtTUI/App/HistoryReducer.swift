@@ -180,18 +180,19 @@ extension Reducer {
     /// selection, Enter keeps the filter and goes to the list, Esc clears it.
     static func handleFilterKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         var filter = state.history.filter
-        switch key {
-        case .enter, .tab:
+        let command: Command? = { if case .char = key { return nil } else { return KeyBindings.command(for: key, only: [.historyFilter]) } }()
+        switch command {
+        case .filterDone?:
             state.history.filterFocused = false
             return []
-        case .escape:
+        case .filterClear?:
             state.history.filterFocused = false
             guard !filter.text.isEmpty else { return [] }
             filter = TextBuffer("")
-        case .down, .ctrl("n"): return select(&state, state.history.selected + 1)
-        case .up, .ctrl("p"): return select(&state, state.history.selected - 1)
-        case .pageDown: return select(&state, state.history.selected + pageStep(state))
-        case .pageUp: return select(&state, state.history.selected - pageStep(state))
+        case .selectNext?: return select(&state, state.history.selected + 1)
+        case .selectPrevious?: return select(&state, state.history.selected - 1)
+        case .selectPageDown?: return select(&state, state.history.selected + pageStep(state))
+        case .selectPageUp?: return select(&state, state.history.selected - pageStep(state))
         default:
             guard filter.applyLineKey(key) else { return [] }
         }

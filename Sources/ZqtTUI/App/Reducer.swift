@@ -96,8 +96,10 @@ enum Reducer {
             return handleEditKey(&state, key)
         }
         if state.screen == .history, state.history.filterFocused, state.history.mode == .list {
-            // Bound keys that make sense while typing (help, quit, F2) still work.
-            if case .char = key {} else if let command = KeyBindings.command(for: key, scopes: [.global]) {
+            // The filter's own keys first (Ctrl-E is the end of the line here), then
+            // the global ones that make sense while typing (help, quit, F2); letters are text.
+            if case .char = key {} else if KeyBindings.command(for: key, only: [.historyFilter, .lineEditing]) == nil,
+                                            let command = KeyBindings.command(for: key, scopes: [.global]) {
                 return run(&state, command)
             }
             return handleFilterKey(&state, key)
@@ -299,41 +301,35 @@ enum Reducer {
         let width = editWidth(state)
         let multiline: Bool
         if let field = state.focusedField, case let .text(lines) = field.kind { multiline = lines > 1 } else { multiline = false }
-        switch key {
-        case .escape:
+        if case let .char(c) = key {
+            editing.buffer.insert(String(c))
+            state.view.editing = editing
+            applyEditBuffer(&state)
+            return []
+        }
+        // Every other key comes from the key table (scopes textEditing, lineEditing).
+        guard let command = KeyBindings.command(for: key, only: [.textEditing, .lineEditing]) else { return [] }
+        switch command {
+        case .cancelEdit:
             // Cancel: back to the value before the edit, draft included.
             state.view.editing = nil
             state.request = editing.originalRequest
             state.drafts[editing.field] = editing.originalDraft
             return []
-        case .enter, .tab, .backTab:
+        case .finishEdit, .nextField, .previousField:
             finishEdit(&state, editing)
-            if key == .tab { return run(&state, .nextField) }
-            if key == .backTab { return run(&state, .previousField) }
-            return []
-        case .ctrl("j"):
+            if command == .finishEdit { return [] }
+            return run(&state, command)
+        case .newLine:
             if multiline { editing.buffer.insert("\n") }
-        case let .char(c): editing.buffer.insert(String(c))
-        case .backspace, .ctrl("h"): editing.buffer.backspace()
-        case .delete, .ctrl("d"): editing.buffer.deleteForward()
-        case .left, .ctrl("b"): editing.buffer.moveLeft()
-        case .right, .ctrl("f"): editing.buffer.moveRight()
-        case .ctrlLeft, .alt("b"): editing.buffer.moveWordLeft()
-        case .ctrlRight, .alt("f"): editing.buffer.moveWordRight()
-        case .home, .ctrl("a"): editing.buffer.moveToLineStart(width: width)
-        case .end, .ctrl("e"): editing.buffer.moveToLineEnd(width: width)
-        case .up: editing.buffer.moveVertically(by: -1, width: width)
-        case .down: editing.buffer.moveVertically(by: 1, width: width)
-        case .ctrl("u"): editing.buffer.killToLineStart()
-        case .ctrl("k"): editing.buffer.killToLineEnd()
-        case .ctrl("w"): editing.buffer.deleteWordBackward()
-        case .function(4), .ctrl("o"):
+        case .openInEditor:
             state.view.editing = nil
             return [.openEditor(editing.field, text: editing.buffer.text)]
-        case .function(5), .ctrl("s"):
+        case .submit:
             finishEdit(&state, editing)
             return submit(&state)
-        default: return []
+        default:
+            guard editing.buffer.apply(command, width: width) else { return [] }
         }
         state.view.editing = editing
         applyEditBuffer(&state)
@@ -452,11 +448,11 @@ enum Reducer {
                 return []
             }
         case var .input(prompt):
-            switch key {
-            case .escape, .function(10), .ctrl("c"):
+            switch KeyBindings.command(for: key, only: [.inputBox]) {
+            case .closeOverlay?:
                 state.view.overlay = nil
                 return []
-            case .enter:
+            case .confirmInput?:
                 state.view.overlay = nil
                 let text = prompt.text.text.trimmed
                 switch prompt.purpose {
@@ -472,26 +468,27 @@ enum Reducer {
             return []
         case var .picker(picker):
             let matches = picker.matches
-            switch key {
-            case .escape, .function(10), .ctrl("c"):
+            let command: Command? = { if case .char = key { return nil } else { return KeyBindings.command(for: key, only: [.picker]) } }()
+            switch command {
+            case .closeOverlay?:
                 state.view.overlay = nil
-            case .up, .ctrl("p"):
+            case .pickPrevious?:
                 picker.selected = max(0, picker.selected - 1)
                 state.view.overlay = .picker(picker)
-            case .down, .ctrl("n"):
+            case .pickNext?:
                 picker.selected = min(max(0, matches.count - 1), picker.selected + 1)
                 state.view.overlay = .picker(picker)
-            case .pageUp:
+            case .pickPageUp?:
                 picker.selected = max(0, picker.selected - 10)
                 state.view.overlay = .picker(picker)
-            case .pageDown:
+            case .pickPageDown?:
                 picker.selected = min(max(0, matches.count - 1), picker.selected + 10)
                 state.view.overlay = .picker(picker)
-            case .enter, .tab:
+            case .pickHighlighted?, .pickTyped?:
                 // Tab takes the typed text as it is (free-text fields); Enter the highlighted match.
                 let typed = picker.filter.text.trimmed
                 let choice: String?
-                if key == .tab, picker.freeText, !typed.isEmpty {
+                if command == .pickTyped, picker.freeText, !typed.isEmpty {
                     choice = typed
                 } else if matches.indices.contains(picker.selected) {
                     choice = matches[picker.selected]

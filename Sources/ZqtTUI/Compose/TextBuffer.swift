@@ -198,20 +198,35 @@ struct TextBuffer: Equatable, Sendable {
 extension TextBuffer {
     /// The readline keys of a one-line box (a filter, a folder name): typing,
     /// deleting, moving, Ctrl-A/E/U/K/W. False when the key is not one of them.
+    /// A key in a one-line box: typed text goes in, the cursor and delete
+    /// keys come from the key table (scope lineEditing). False when the key
+    /// is not one of them.
     mutating func applyLineKey(_ key: Key) -> Bool {
-        switch key {
-        case let .char(c): insert(String(c))
-        case .backspace, .ctrl("h"): backspace()
-        case .delete, .ctrl("d"): deleteForward()
-        case .left, .ctrl("b"): moveLeft()
-        case .right, .ctrl("f"): moveRight()
-        case .ctrlLeft, .alt("b"): moveWordLeft()
-        case .ctrlRight, .alt("f"): moveWordRight()
-        case .home, .ctrl("a"): moveToStart()
-        case .end, .ctrl("e"): moveToEnd()
-        case .ctrl("u"): killToLineStart()
-        case .ctrl("k"): killToLineEnd()
-        case .ctrl("w"): deleteWordBackward()
+        if case let .char(c) = key {
+            insert(String(c))
+            return true
+        }
+        guard let command = KeyBindings.command(for: key, only: [.lineEditing]) else { return false }
+        return apply(command, width: nil)
+    }
+
+    /// A cursor or delete command; `width` is the wrap width of a multi-line
+    /// field (its lines are the visual ones), nil for a one-line box.
+    mutating func apply(_ command: Command, width: Int?) -> Bool {
+        switch command {
+        case .cursorLeft: moveLeft()
+        case .cursorRight: moveRight()
+        case .wordLeft: moveWordLeft()
+        case .wordRight: moveWordRight()
+        case .lineStart: if let width { moveToLineStart(width: width) } else { moveToStart() }
+        case .lineEnd: if let width { moveToLineEnd(width: width) } else { moveToEnd() }
+        case .cursorUp: if let width { moveVertically(by: -1, width: width) } else { return false }
+        case .cursorDown: if let width { moveVertically(by: 1, width: width) } else { return false }
+        case .deleteBackward: backspace()
+        case .deleteForward: deleteForward()
+        case .killToStart: killToLineStart()
+        case .killToEnd: killToLineEnd()
+        case .deleteWordBackward: deleteWordBackward()
         default: return false
         }
         return true

@@ -57,6 +57,14 @@ enum Command: String, CaseIterable, Sendable {
     case toImage2Image
     case toControlNetUnit
     case useTextAsPrompt
+    // Editing text (a field, a picker's filter, the history filter, an input box).
+    case cursorLeft, cursorRight, wordLeft, wordRight, lineStart, lineEnd, cursorUp, cursorDown
+    case deleteBackward, deleteForward, killToStart, killToEnd, deleteWordBackward, newLine
+    case finishEdit, cancelEdit
+    // Pickers and the history filter.
+    case pickPrevious, pickNext, pickPageUp, pickPageDown, pickHighlighted, pickTyped, closeOverlay
+    case confirmInput
+    case filterDone, filterClear
 
     var title: String {
         switch self {
@@ -110,6 +118,32 @@ enum Command: String, CaseIterable, Sendable {
         case .toImage2Image: return "Open the result image in image2image, settings carried over"
         case .toControlNetUnit: return "Open the result image as a new ControlNet unit"
         case .useTextAsPrompt: return "Use the text result as the prompt of the form"
+        case .cursorLeft: return "Cursor left"
+        case .cursorRight: return "Cursor right"
+        case .wordLeft: return "Cursor a word left"
+        case .wordRight: return "Cursor a word right"
+        case .lineStart: return "Cursor to the start of the line"
+        case .lineEnd: return "Cursor to the end of the line"
+        case .cursorUp: return "Cursor a line up"
+        case .cursorDown: return "Cursor a line down"
+        case .deleteBackward: return "Delete before the cursor"
+        case .deleteForward: return "Delete under the cursor"
+        case .killToStart: return "Delete to the start of the line"
+        case .killToEnd: return "Delete to the end of the line"
+        case .deleteWordBackward: return "Delete the word before the cursor"
+        case .newLine: return "New line (multi-line fields)"
+        case .finishEdit: return "Done: keep the text"
+        case .cancelEdit: return "Cancel: back to the value before the edit"
+        case .pickPrevious: return "Previous choice"
+        case .pickNext: return "Next choice"
+        case .pickPageUp: return "Choices: a page up"
+        case .pickPageDown: return "Choices: a page down"
+        case .pickHighlighted: return "Choose the highlighted one"
+        case .pickTyped: return "Use the typed text as it is (free-text fields)"
+        case .closeOverlay: return "Close without choosing"
+        case .confirmInput: return "Confirm"
+        case .filterDone: return "Done filtering: to the list"
+        case .filterClear: return "Clear the filter"
         }
     }
 
@@ -156,6 +190,20 @@ enum Command: String, CaseIterable, Sendable {
         case .toImage2Image: return "→ img2img"
         case .toControlNetUnit: return "→ unit"
         case .useTextAsPrompt: return "→ prompt"
+        case .cursorLeft, .cursorRight, .cursorUp, .cursorDown: return "move"
+        case .wordLeft, .wordRight: return "word"
+        case .lineStart, .lineEnd: return "line"
+        case .deleteBackward, .deleteForward: return "delete"
+        case .killToStart, .killToEnd, .deleteWordBackward: return "kill"
+        case .newLine: return "new line"
+        case .finishEdit: return "done"
+        case .cancelEdit, .closeOverlay: return "cancel"
+        case .pickPrevious, .pickNext, .pickPageUp, .pickPageDown: return "select"
+        case .pickHighlighted: return "choose"
+        case .pickTyped: return "use typed text"
+        case .confirmInput: return "save"
+        case .filterDone: return "to the list"
+        case .filterClear: return "clear"
         }
     }
 }
@@ -184,6 +232,14 @@ enum BindingScope: String, Sendable {
     case lastResult
     /// A form with ControlNet units (the repeated group).
     case unitsForm
+    /// Editing a field's text (Enter on a text field).
+    case textEditing
+    /// Every one-line text box, and a field's text: cursor and delete keys.
+    case lineEditing
+    /// A picker: a list with a filter (choices, the palette, the endpoint switcher).
+    case picker
+    /// A box asking for one line (the folder to save images into).
+    case inputBox
 }
 
 struct KeyBinding: Sendable {
@@ -226,7 +282,44 @@ enum KeyBindings {
         KeyBinding(keys: [.char("J"), .alt("j")], command: .moveUnitDown, scope: .unitRow, inFooter: false),
         KeyBinding(keys: [.char(" ")], command: .toggleUnit, scope: .unitRow, inFooter: true),
         KeyBinding(keys: [.escape, .function(9)], command: .back, scope: .unitForm, inFooter: true),
+        // Editing text: a field's (Enter on it), and every one-line box.
+        KeyBinding(keys: [.enter], command: .finishEdit, scope: .textEditing, inFooter: true),
+        KeyBinding(keys: [.escape], command: .cancelEdit, scope: .textEditing, inFooter: true),
+        KeyBinding(keys: [.tab], command: .nextField, scope: .textEditing, inFooter: false),
+        KeyBinding(keys: [.backTab], command: .previousField, scope: .textEditing, inFooter: false),
+        KeyBinding(keys: [.up], command: .cursorUp, scope: .textEditing, inFooter: false),
+        KeyBinding(keys: [.down], command: .cursorDown, scope: .textEditing, inFooter: false),
+        KeyBinding(keys: [.ctrl("j")], command: .newLine, scope: .textEditing, inFooter: true),
+        KeyBinding(keys: [.function(4), .ctrl("o")], command: .openInEditor, scope: .textEditing, inFooter: true),
+        KeyBinding(keys: [.function(5), .ctrl("s")], command: .submit, scope: .textEditing, inFooter: true),
+        KeyBinding(keys: [.left, .ctrl("b")], command: .cursorLeft, scope: .lineEditing, inFooter: false),
+        KeyBinding(keys: [.right, .ctrl("f")], command: .cursorRight, scope: .lineEditing, inFooter: false),
+        KeyBinding(keys: [.ctrlLeft, .alt("b")], command: .wordLeft, scope: .lineEditing, inFooter: true),
+        KeyBinding(keys: [.ctrlRight, .alt("f")], command: .wordRight, scope: .lineEditing, inFooter: false),
+        KeyBinding(keys: [.home, .ctrl("a")], command: .lineStart, scope: .lineEditing, inFooter: false),
+        KeyBinding(keys: [.end, .ctrl("e")], command: .lineEnd, scope: .lineEditing, inFooter: false),
+        KeyBinding(keys: [.backspace, .ctrl("h")], command: .deleteBackward, scope: .lineEditing, inFooter: false),
+        KeyBinding(keys: [.delete, .ctrl("d")], command: .deleteForward, scope: .lineEditing, inFooter: false),
+        KeyBinding(keys: [.ctrl("u")], command: .killToStart, scope: .lineEditing, inFooter: true),
+        KeyBinding(keys: [.ctrl("k")], command: .killToEnd, scope: .lineEditing, inFooter: false),
+        KeyBinding(keys: [.ctrl("w")], command: .deleteWordBackward, scope: .lineEditing, inFooter: false),
+        // Pickers (choices, the palette, the endpoint switcher) and input boxes.
+        KeyBinding(keys: [.enter], command: .pickHighlighted, scope: .picker, inFooter: true),
+        KeyBinding(keys: [.tab], command: .pickTyped, scope: .picker, inFooter: false),
+        KeyBinding(keys: [.up, .ctrl("p")], command: .pickPrevious, scope: .picker, inFooter: false),
+        KeyBinding(keys: [.down, .ctrl("n")], command: .pickNext, scope: .picker, inFooter: false),
+        KeyBinding(keys: [.pageUp], command: .pickPageUp, scope: .picker, inFooter: false),
+        KeyBinding(keys: [.pageDown], command: .pickPageDown, scope: .picker, inFooter: false),
+        KeyBinding(keys: [.escape, .function(10), .ctrl("c")], command: .closeOverlay, scope: .picker, inFooter: true),
+        KeyBinding(keys: [.enter], command: .confirmInput, scope: .inputBox, inFooter: true),
+        KeyBinding(keys: [.escape, .function(10), .ctrl("c")], command: .closeOverlay, scope: .inputBox, inFooter: true),
         // The history screen (issue 4).
+        KeyBinding(keys: [.enter, .tab], command: .filterDone, scope: .historyFilter, inFooter: true),
+        KeyBinding(keys: [.escape], command: .filterClear, scope: .historyFilter, inFooter: true),
+        KeyBinding(keys: [.down, .ctrl("n")], command: .selectNext, scope: .historyFilter, inFooter: true),
+        KeyBinding(keys: [.up, .ctrl("p")], command: .selectPrevious, scope: .historyFilter, inFooter: false),
+        KeyBinding(keys: [.pageDown], command: .selectPageDown, scope: .historyFilter, inFooter: false),
+        KeyBinding(keys: [.pageUp], command: .selectPageUp, scope: .historyFilter, inFooter: false),
         KeyBinding(keys: [.char("/")], command: .filterHistory, scope: .historyList, inFooter: true),
         KeyBinding(keys: [.enter], command: .openEntry, scope: .historyList, inFooter: true),
         KeyBinding(keys: [.down, .char("j")], command: .selectNext, scope: .historyList, inFooter: false),
@@ -277,6 +370,30 @@ enum KeyBindings {
         return nil
     }
 
+    /// The command a key runs in exactly these scopes, the global ones not
+    /// included: text boxes, pickers and the filter take every other key as text.
+    static func command(for key: Key, only scopes: [BindingScope]) -> Command? {
+        for scope in scopes {
+            if let binding = table.first(where: { $0.scope == scope && $0.keys.contains(key) }) {
+                return binding.command
+            }
+        }
+        return nil
+    }
+
+    /// One line of hints for a set of scopes, from the table (overlays' own help lines).
+    static func hintLine(_ scopes: [BindingScope]) -> String {
+        var seen = Set<Command>()
+        var parts: [String] = []
+        for scope in scopes {
+            for binding in table where binding.scope == scope && binding.inFooter && !seen.contains(binding.command) {
+                seen.insert(binding.command)
+                parts.append("\(binding.keys[0].label) \(binding.command.footerWord)")
+            }
+        }
+        return parts.joined(separator: " · ")
+    }
+
     static func keys(for command: Command) -> [Key] {
         table.filter { $0.command == command }.flatMap(\.keys)
     }
@@ -312,6 +429,10 @@ extension BindingScope: CustomStringConvertible {
         case .comparison: return "comparing two requests"
         case .lastResult: return "on the compose screen, after a task finished"
         case .unitsForm: return "in a form with ControlNet units"
+        case .textEditing: return "editing a field's text"
+        case .lineEditing: return "editing any text"
+        case .picker: return "in a picker"
+        case .inputBox: return "in an input box"
         }
     }
 }

@@ -23,7 +23,7 @@ enum OverlayView {
             grid.put(String(characters[start...]), x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
             grid.restyle(Rect(x: rect.x + 2, y: rect.y + 1, width: width, height: 1), style: .editing)
             grid.cursor = (rect.x + 2 + TextWidth.of(characters[start..<prompt.text.cursor]), rect.y + 1)
-            grid.put("Enter save · Esc cancel · Ctrl-U clear", x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
+            grid.put(KeyBindings.hintLine([.inputBox, .lineEditing]), x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
         }
     }
 
@@ -72,9 +72,7 @@ enum OverlayView {
         lines += KeyBindings.table.filter { here.contains($0.scope) }.map { line($0, scoped: false) }
         lines += ["", "Elsewhere"]
         lines += KeyBindings.table.filter { !here.contains($0.scope) }.map { line($0, scoped: true) }
-        lines += ["", "While editing text: Enter done · Esc cancel · Ctrl-A/E or Home/End line · Ctrl-←/→ word",
-                  "Ctrl-U/K kill to start/end · Ctrl-W delete word · Ctrl-J new line · F4 $EDITOR",
-                  "On a slider, typing a number sets it exactly."]
+        lines += ["", "On a slider, typing a number sets it exactly; in any text, typed keys are text."]
         return lines
     }
 
@@ -112,7 +110,8 @@ enum OverlayView {
             if selected { grid.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), style: .selection) }
             grid.put(TextWidth.truncate(option, to: rect.width - 5), x: rect.x + 3, y: y, style: selected ? .selection : .overlay, limit: inner)
         }
-        let help = picker.freeText ? "Enter choose · Tab use typed text · Esc cancel" : "Enter choose · type to filter · Esc cancel"
+        let keys = KeyBindings.hintLine([.picker])
+        let help = picker.freeText ? keys + " · Tab use typed text" : keys + " · type to filter"
         grid.put(help, x: rect.x + 2, y: rect.maxY - 2, style: .dim, limit: inner)
     }
 }

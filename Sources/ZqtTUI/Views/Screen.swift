@@ -84,22 +84,33 @@ enum Screen {
     }
 
     static func footerHints(_ state: AppState) -> [(String, String)] {
-        if state.view.editing != nil {
-            return [("Enter", "done"), ("Esc", "cancel"), ("Ctrl-U/K/W", "kill"), ("Ctrl-←/→", "word"),
-                    ("F4", "$EDITOR"), ("Ctrl-J", "new line"), ("F5", "send")]
-        }
-        if state.screen == .history, state.history.filterFocused, state.history.mode == .list {
-            return [("type", "to filter"), ("↑/↓", "select"), ("Enter", "to the list"), ("Esc", "clear"), ("F2", "form")]
-        }
+        // Every hint comes from the key table, for the scopes that take the keys now.
         var seen = Set<Command>()
         var hints: [(String, String)] = []
-        let scopes = state.scopes + [.global]
+        let scopes: [BindingScope]
+        // While typing, letters are text: a command shows the first key that is not one.
+        var typing = false
+        if state.view.editing != nil {
+            scopes = [.textEditing, .lineEditing]
+        } else if state.screen == .history, state.history.filterFocused, state.history.mode == .list {
+            hints.append(("type", "to filter"))
+            scopes = [.historyFilter, .global]
+            typing = true
+        } else {
+            scopes = state.scopes + [.global]
+        }
         for scope in scopes {
             for binding in KeyBindings.table where binding.scope == scope && binding.inFooter && !seen.contains(binding.command) {
+                // While typing, a global command shows a key the box does not take itself.
+                let usable: (Key) -> Bool = { key in
+                    if case .char = key { return false }
+                    return binding.scope != .global || KeyBindings.command(for: key, only: [.historyFilter, .lineEditing]) == nil
+                }
+                guard let key = typing ? binding.keys.first(where: usable) : binding.keys.first else { continue }
                 seen.insert(binding.command)
                 // F2 leads back to the form from the history.
                 let word = binding.command == .history && state.screen == .history ? "form" : binding.command.footerWord
-                hints.append((binding.keys[0].label, word))
+                hints.append((key.label, word))
             }
         }
         return hints
