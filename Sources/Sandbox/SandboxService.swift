@@ -241,23 +241,23 @@ public final class SandboxService: @unchecked Sendable {
             return envelope(code: "400", msg: "request body must be a JSON object")
         }
         if let refusal = invalid(Request(endpoint: endpoint, body: value)) { return refusal }
-        // The typed reading gives what the results look like: size (hi-res aware), count, seed.
-        let request = SDRequest.decode(value).request
+        let request = Request(endpoint: endpoint, body: value)
         lock.lock()
         defer { lock.unlock() }
         received.append(ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: now()))
-        if tasks[request.idTask] != nil {
-            return envelope(code: "409", msg: "id_task \(request.idTask) was already used; every submission needs a new id_task")
+        if tasks[request.taskID] != nil {
+            return envelope(code: "409", msg: "id_task \(request.taskID) was already used; every submission needs a new id_task")
         }
         let fate = fate(prompt: request.prompt)
-        let firstSeed = request.seed >= 0 ? request.seed : Int.random(in: 0..<4_294_967_296)
+        let asked = request.seed ?? -1
+        let firstSeed = asked >= 0 ? asked : Int.random(in: 0..<4_294_967_296)
         let size = request.outputSize
-        tasks[request.idTask] = TaskRecord(
-            id: request.idTask, serviceID: request.idTask, endpoint: endpoint, submittedAt: now(), duration: fate.duration,
-            failReason: fate.failReason, vanished: fate.vanished, imageKey: request.idTask,
-            width: size.width, height: size.height, seeds: (0..<request.imageCount).map { firstSeed + $0 }, texts: [])
-        imageKeys[request.idTask] = request.idTask
-        return envelope(code: "200", msg: "success", data: .object([(key: "task_id", value: .string(request.idTask))]))
+        tasks[request.taskID] = TaskRecord(
+            id: request.taskID, serviceID: request.taskID, endpoint: endpoint, submittedAt: now(), duration: fate.duration,
+            failReason: fate.failReason, vanished: fate.vanished, imageKey: request.taskID,
+            width: size.width, height: size.height, seeds: (0..<request.imageCount).map { firstSeed &+ $0 }, texts: [])
+        imageKeys[request.taskID] = request.taskID
+        return envelope(code: "200", msg: "success", data: .object([(key: "task_id", value: .string(request.taskID))]))
     }
 
     private func submitTool(_ value: JSONValue, body: String, endpoint: Endpoint) -> HTTPResponse {

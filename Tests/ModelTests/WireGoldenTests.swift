@@ -201,3 +201,35 @@ import Testing
         }
     }
 }
+
+/// What a request's results will look like (RequestShape.swift).
+@Suite struct RequestShapeTests {
+    @Test func outputSizeFollowsHiResSettings() {
+        var request = Request.new(for: .text2Image, taskID: "t")
+        request["width"] = .int(512)
+        request["height"] = .int(768)
+        #expect(request.outputSize == (512, 768))
+        request["enable_hr"] = .bool(true)
+        #expect(request.outputSize == (1024, 1536), "hr_scale 2 by default")
+        request["hr_resize_x"] = .int(1000)
+        #expect(request.outputSize == (1000, 1500), "one target keeps the aspect ratio")
+        request["hr_resize_y"] = .int(640)
+        #expect(request.outputSize == (1000, 640), "wire rule 7: x the width, y the height")
+    }
+
+    @Test func aToolWithoutASizeAnswersTheUsualSquare() throws {
+        let expand = try #require(EndpointCatalog.shipped.endpoint(named: "expand"))
+        #expect(Request.new(for: expand, taskID: "t").outputSize == (1024, 1024))
+        var flux = Request.new(for: try #require(EndpointCatalog.shipped.endpoint(named: "flux")), taskID: "t")
+        flux["width"] = .int(768)
+        flux["height"] = .int(512)
+        #expect(flux.outputSize == (768, 512))
+    }
+
+    @Test func theSeedIsReadByItsRole() {
+        var request = Request.new(for: .controlNet, taskID: "t")
+        #expect(request.seed == -1)
+        request["seed"] = .string("1221212")
+        #expect(request.seed == 1221212, "wire rule 4: a string seed is read as the integer it holds")
+    }
+}

@@ -50,7 +50,11 @@ import Testing
 
         // What the preview shows, read off the screen…
         try session.send("F3")
-        let preview = try session.waitFor("the JSON preview") { $0.contains("exactly what is sent") && $0.contains("photon_v1") }
+        // The whole preview, closing brace included: tmux may show a frame half written.
+        let preview = try session.waitFor("the JSON preview") { screen in
+            screen.contains("exactly what is sent") && screen.contains("photon_v1")
+                && screen.split(separator: "\n").contains { $0.hasPrefix(" }") || $0.hasPrefix("▌}") }
+        }
         let rows = preview.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let start = try #require(rows.firstIndex { $0.contains("exactly what is sent") }) + 1
         let end = try #require(rows.lastIndex { $0.hasPrefix(" }") || $0.hasPrefix("▌}") })

@@ -157,6 +157,19 @@ public struct Request: Sendable {
     }
 }
 
+/// Why a request could not be read at all.
+public enum RequestReadError: Error, Equatable, CustomStringConvertible {
+    case notJSON(JSONParseError)
+    case notAnObject(String)
+
+    public var description: String {
+        switch self {
+        case let .notJSON(error): return "not valid JSON (\(error))"
+        case let .notAnObject(type): return "a request must be a JSON object, not \(type)"
+        }
+    }
+}
+
 extension Request: Equatable {
     /// The same request: same endpoint, same bytes on the wire.
     public static func == (lhs: Request, rhs: Request) -> Bool {

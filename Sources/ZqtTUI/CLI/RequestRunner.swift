@@ -150,9 +150,9 @@ struct RequestRunner {
     private func summary(_ request: Request) -> String {
         switch request.endpoint.family {
         case .sd:
-            let sd = SDRequest.decode(request.wireValue).request
+            let size = request.outputSize
             let units = request.controlNetUnits.map { " · " + Wording.count($0.count, "ControlNet unit") } ?? ""
-            return "\(request.endpoint.title)\(units) · \(sd.outputSize.width)×\(sd.outputSize.height) · \(Wording.count(request.imageCount, "image"))"
+            return "\(request.endpoint.title)\(units) · \(size.width)×\(size.height) · \(Wording.count(request.imageCount, "image"))"
         case .tool, .training:
             return request.endpoint.title
         }

@@ -107,6 +107,12 @@ enum HistoryEntryView {
             lines.append(StyledLine(record.state.isUnfinished ? "none yet: u queries the task now" : "none", .dim))
         }
         for result in record.results {
+            if let text = result.text {
+                // A text result (an expanded prompt, a description): shown whole, wrapped.
+                lines.append(StyledLine([("\(result.position + 1). ", .label), ("text", .value)]))
+                for part in chunks(text, width: width - 3) { lines.append(StyledLine([("   ", .normal), (part, .value)])) }
+                continue
+            }
             var about = "seed \(result.seed.map(String.init) ?? "?")"
             if let status = result.imageStatus { about += status == 1 ? " · ok" : " · image_status \(status)" }
             if let passed = result.auditPassed {
@@ -116,8 +122,12 @@ enum HistoryEntryView {
             for part in chunks(result.imageURL, width: width - 3) { lines.append(StyledLine([("   ", .normal), (part, .jsonString)])) }
             if let path = result.localPath { lines.append(StyledLine([("   saved ", .dim), (path, .value)])) }
         }
-        if !record.results.isEmpty {
+        if !record.imageResults.isEmpty {
             lines.append(StyledLine("Result URLs expire (signed links): s saves the images, Y copies the URLs.", .dim))
+            lines.append(StyledLine("i opens the first in image2image, n as a new ControlNet unit.", .dim))
+        }
+        if !record.textResults.isEmpty {
+            lines.append(StyledLine("p makes the first text the prompt of the form.", .dim))
         }
 
         section("Request · exactly what was sent")

@@ -109,7 +109,8 @@ enum HistoryView {
             grid.put(TextWidth.truncate(row.idTask, to: Self.taskID), x: column, y: y, style: style(.value))
             column += Self.taskID + 1
             let images = row.resultCount > 0 ? row.resultCount : row.imageCount
-            let imagesText = String(images)
+            // A text tool's row (prompt expansion) has no images to count.
+            let imagesText = row.endpoint.result == .text && images == 0 ? "text" : String(images)
             grid.put(imagesText, x: column + Self.images - imagesText.count, y: y,
                      style: style(row.resultCount > 0 ? .value : .dim))
             column += Self.images + 1
