@@ -362,12 +362,7 @@ enum KeyBindings {
     /// The command a key runs in the given scopes (the first match wins,
     /// narrower scopes before global).
     static func command(for key: Key, scopes: [BindingScope]) -> Command? {
-        for scope in scopes + [.global] {
-            if let binding = table.first(where: { $0.scope == scope && $0.keys.contains(key) }) {
-                return binding.command
-            }
-        }
-        return nil
+        command(for: key, only: scopes + [.global])
     }
 
     /// The command a key runs in exactly these scopes, the global ones not
