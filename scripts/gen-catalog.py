@@ -275,7 +275,7 @@ def endpoints(cn_catalog, samplers, upscalers):
         "",
         "extension EndpointCatalog {",
         "    /// Every endpoint zqt composes, in zqt's catalog format (EndpointCatalogFile).",
-        "    static let shippedJSON: String = #\"\"\"",
+        "    public static let shippedJSON: String = #\"\"\"",
         text,
         "\"\"\"#",
         "}",

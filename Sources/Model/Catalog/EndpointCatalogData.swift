@@ -3,7 +3,7 @@
 
 extension EndpointCatalog {
     /// Every endpoint zqt composes, in zqt's catalog format (EndpointCatalogFile).
-    static let shippedJSON: String = #"""
+    public static let shippedJSON: String = #"""
 {"endpoints": [
  {"id": "sd/v2/text2image", "name": "sd text2image", "title": "text2image", "group": "AI image generation", "family": "sd", "ready": true, "reference": "§1.1", "result": "images", "fields": [
    {"path": "@size", "label": "Size preset", "kind": "size_preset", "hint": "sets width and height", "options": ["512×512", "768×768", "512×768", "768×512", "1024×1024", "832×1216", "1216×832", "1024×576", "576×1024"], "form_index": 6},

@@ -15,8 +15,11 @@ import Model
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the history screen over a large generated history.",
+        abstract: "Measure the history screen over a large generated history, or the compose screen's own costs.",
         discussion: """
+        zqt bench compose
+        prints what start-up and typing cost inside zqt: reading the endpoint catalog, the
+        first frame of each endpoint's form rendered to the grid, and a typed character.
         zqt bench history --rows 100000 --home /tmp/zqt-bench
         fills the history (once; it is reused while it has the rows) and prints the
         median and worst times of opening the history screen and of each filter keystroke.
@@ -25,7 +28,7 @@ struct BenchCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "What to measure: history.")
+    @Argument(help: "What to measure: history or compose.")
     var what: String = "history"
 
     @Option(help: "Rows of history to measure over.")
@@ -38,10 +41,11 @@ struct BenchCommand: ParsableCommand {
     var repeats: Int = 15
 
     func validate() throws {
-        guard what == "history" else { throw ValidationError("only 'history' can be measured") }
+        guard what == "history" || what == "compose" else { throw ValidationError("'history' or 'compose' can be measured") }
     }
 
     func run() throws {
+        if what == "compose" { return try runCompose() }
         let store = try HistoryStore.open(inFolder: home)
         let existing = try store.count()
         if existing < rows {
@@ -115,6 +119,40 @@ struct BenchCommand: ParsableCommand {
             opens.append(monotonicSeconds() - started)
         }
         report("open the history file and read the draft (on the start-up path)", opens)
+    }
+
+    /// The compose screen's costs on the start-up path and per key (issue 7:
+    /// the catalog is read at start, forms are built from it).
+    func runCompose() throws {
+        func time(_ body: () throws -> Void) rethrows -> Double {
+            let started = monotonicSeconds()
+            try body()
+            return monotonicSeconds() - started
+        }
+        var parse: [Double] = []
+        for _ in 0..<repeats {
+            parse.append(try time { _ = try EndpointCatalog(json: EndpointCatalog.shippedJSON) })
+        }
+        report("read the endpoint catalog (\(EndpointCatalog.shippedJSON.utf8.count / 1024) KB, \(EndpointCatalog.shipped.endpoints.count) endpoints)", parse)
+        let connection = ConnectionInfo(baseURL: "http://127.0.0.1:9", profile: "bench", isSandbox: false)
+        for endpoint in EndpointCatalog.shipped.endpoints where endpoint.ready {
+            var frames: [Double] = []
+            var keys: [Double] = []
+            for _ in 0..<repeats {
+                var state = AppState(request: .new(for: endpoint, taskID: "zqt-bench"), connection: connection)
+                state.view.size = Size(width: 120, height: 40)
+                frames.append(time { _ = Screen.render(state) })
+                _ = Reducer.reduce(&state, .key(.enter))
+                for character in "a lighthouse" {
+                    keys.append(time {
+                        _ = Reducer.reduce(&state, .key(.char(character)))
+                        _ = Screen.render(state)
+                    })
+                }
+            }
+            report("\(endpoint.title): first frame to the grid", frames)
+            report("\(endpoint.title): a character typed into the prompt (reducer and render)", keys)
+        }
     }
 
     private func report(_ what: String, _ samples: [Double]) {
