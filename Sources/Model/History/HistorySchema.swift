@@ -106,8 +106,11 @@ public enum HistorySchema {
         // 3: every endpoint (issue 7). A tool may answer with text (an expanded
         // prompt, an image description): such a result row has an empty
         // image_url and its text here. Endpoints were always stored by path.
+        // The list counts a row's images (not its texts) from this partial
+        // index alone, as it counted every result from the primary key before.
         Migration(version: 3, sql: """
         ALTER TABLE result ADD COLUMN text TEXT;
+        CREATE INDEX result_images ON result(submission_id) WHERE text IS NULL;
         """),
     ]
 

@@ -259,11 +259,18 @@ struct ValidateCommand: ParsableCommand {
             StandardStreams.writeError("\(file): \(error)\n")
             throw ExitCode(2)
         }
-        print(decoded.request.wireJSON)
-        for note in decoded.notes {
+        var request = decoded.request
+        var notes = decoded.notes
+        // As `zqt send` would: a request without a task id gets one (wire rule 8).
+        if request.taskID.trimmed.isEmpty {
+            request.taskID = TaskIDGenerator.shared.next()
+            notes.append(DecodeNote(path: target.taskIDPath, message: "empty; zqt send gives every request a new one, as here"))
+        }
+        print(request.wireJSON)
+        for note in notes {
             StandardStreams.writeError("note: \(note)\n")
         }
-        let problems = RequestValidator.validate(decoded.request)
+        let problems = RequestValidator.validate(request)
         for problem in problems {
             StandardStreams.writeError("invalid: \(problem)\n")
         }
