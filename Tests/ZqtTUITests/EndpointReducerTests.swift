@@ -57,7 +57,9 @@ import Testing
         #expect(state.request.prompt == "", "a fresh Flux form")
         #expect(state.drafts.isEmpty, "the ControlNet draft stays with its form")
         #expect(state.view.openUnit == nil)
-        #expect(state.otherForms[Endpoint.controlNet.id] == ParkedForm(request: controlNetRequest, drafts: controlNetDrafts))
+        #expect(state.otherForms[Endpoint.controlNet.id]?.request == controlNetRequest)
+        #expect(state.otherForms[Endpoint.controlNet.id]?.drafts == controlNetDrafts)
+        #expect(state.otherForms[Endpoint.controlNet.id]?.hasUnsentEdits == true, "its edits still count as not sent (quit asks)")
         focus(&state, .prompt)
         press(&state, .enter)
         type(&state, "a cat, Flux")
@@ -155,9 +157,10 @@ import Testing
         var state = makeState()
         Reducer.switchEndpoint(&state, to: Self.flux)
         state.request["prompt"] = .string("a cat")
-        let effects = press(&state, .function(5))
-        #expect(effects == [.submit(state.request)])
         let sent = state.request
+        let effects = press(&state, .function(5))
+        #expect(effects == [.submit(sent)])
+        #expect(state.request.taskID != sent.taskID, "wire rule 8: the id is spent once the request leaves")
         let submission = Submission(
             result: SubmitResult(serviceTaskID: "1001", envelope: Envelope(try JSONParser.parse("{\"code\":\"200\"}"))!),
             exchange: Exchange(endpoint: Self.flux.id, requestBody: sent.wireJSON, httpStatus: 200, responseBody: "{}",
@@ -212,15 +215,43 @@ import Testing
         #expect(state.otherForms[Endpoint.controlNet.id] != nil, "the form it replaced is kept")
     }
 
-    @Test func nOpensTheResultImageAsANewControlNetUnit() {
+    @Test func nAddsTheResultImageAsAUnitOfTheControlNetFormLosingNothing() {
         var state = historyState([summary(21, "a red bicycle in the snow")])
+        state.request["prompt"] = .string("my ControlNet prompt")
         #expect(press(&state, .char("n")) == [.loadEntries([21], .toControlNetUnit)])
         _ = Reducer.reduce(&state, .entriesLoaded([Self.text2ImageResult()], .toControlNetUnit))
         #expect(state.endpoint == .controlNet)
         #expect(state.request.controlNetUnits?.count == 1)
         #expect(state.request.controlNetUnits?.last?.imageLink == "https://oss.example.com/21/0.png")
         #expect(state.view.openUnit == 0, "the new unit is open to pick its control type")
-        #expect(state.request.prompt == "a red bicycle in the snow")
+        #expect(state.request.prompt == "my ControlNet prompt", "the ControlNet form keeps what it held")
+    }
+
+    @Test func nWithoutAControlNetFormStartsOneCarryingTheSettings() {
+        var state = historyState([summary(21, "a red bicycle in the snow")])
+        Reducer.switchEndpoint(&state, to: Self.flux)
+        state.otherForms[Endpoint.controlNet.id] = nil  // as if ControlNet was never opened
+        state.screen = .history
+        _ = Reducer.reduce(&state, .entriesLoaded([Self.text2ImageResult()], .toControlNetUnit))
+        #expect(state.endpoint == .controlNet)
+        #expect(state.request.prompt == "a red bicycle in the snow", "carried over where the wire names match")
+        #expect(state.request.controlNetUnits?.count == 1)
+    }
+
+    @Test func iAsksBeforeReplacingAnImage2ImageFormWithUnsentEdits() {
+        var state = makeState()
+        Reducer.switchEndpoint(&state, to: .image2Image)
+        state.request["prompt"] = .string("my own img2img prompt")
+        Reducer.switchEndpoint(&state, to: .controlNet)
+        state.screen = .history
+        _ = Reducer.reduce(&state, .entriesLoaded([Self.text2ImageResult()], .toImage2Image))
+        #expect(state.view.overlay == .confirm(.replaceForm(Self.text2ImageResult(), .toImage2Image, .image2Image)))
+        press(&state, .char("n"))
+        #expect(state.endpoint == .controlNet, "no: nothing replaced")
+        #expect(state.otherForms[Endpoint.image2Image.id]?.request.prompt == "my own img2img prompt")
+        _ = Reducer.reduce(&state, .entriesLoaded([Self.text2ImageResult()], .toImage2Image))
+        press(&state, .char("y"))
+        #expect(state.endpoint == .image2Image && state.request.prompt == "a red bicycle in the snow")
     }
 
     @Test func pUsesTheTextResultAsThePromptOfText2Image() {
@@ -285,5 +316,34 @@ import Testing
             #expect(state.request.taskID != "zqt-old-\(endpoint.shortName)", "wire rule 8")
             #expect(Screen.render(state).line(0).hasPrefix(" zqt · \(endpoint.title) → "))
         }
+    }
+}
+
+/// Wire rule 8 across forms: a task id that left is never sent again.
+@Suite struct SpentTaskIDTests {
+    @Test func aFormKeptAsideWhileItsRequestIsSentGetsANewID() throws {
+        var state = makeState()
+        state.request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        let sent = state.request
+        _ = Reducer.reduce(&state, .key(.function(5)))
+        // While the answer is on its way, the user looks at another form and comes back.
+        Reducer.switchEndpoint(&state, to: .text2Image)
+        Reducer.switchEndpoint(&state, to: .controlNet)
+        #expect(state.request.taskID != sent.taskID)
+        _ = Reducer.reduce(&state, .submitFinished(request: sent, recordID: 1, result: .failure(.timedOut(seconds: 1))))
+        #expect(state.request.taskID != sent.taskID, "a timeout may still have been accepted: the id is spent")
+    }
+
+    @Test func cancellingAnEditAfterASendDoesNotBringTheSentIDBack() throws {
+        var state = makeState()
+        state.request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        state.view.focus = FieldID("prompt")
+        _ = Reducer.reduce(&state, .key(.enter))  // editing the prompt
+        let sent = state.request
+        _ = Reducer.reduce(&state, .key(.function(5)))  // F5 from the edit sends
+        _ = Reducer.reduce(&state, .key(.enter))
+        _ = Reducer.reduce(&state, .key(.char("x")))
+        _ = Reducer.reduce(&state, .key(.escape))  // cancel restores the form as before this edit
+        #expect(state.request.taskID != sent.taskID)
     }
 }

@@ -113,7 +113,7 @@ func historyState(_ rows: [HistorySummary], width: Int = 120, height: Int = 40, 
         state.request["prompt"] = .string("typed and not sent")
         press(&state, .function(2))
         _ = Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .editInForm))
-        #expect(state.view.overlay == .confirm(.replaceForm(record(5, prompt: "a cat"))))
+        #expect(state.view.overlay == .confirm(.replaceForm(record(5, prompt: "a cat"), .editInForm, .controlNet)))
         press(&state, .char("n"))
         #expect(state.request.prompt == "typed and not sent", "any other key keeps the form")
     }

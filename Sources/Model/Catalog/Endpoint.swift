@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 // An endpoint as data: its path, group, family and fields in wire order
 // (issue 7). Every endpoint zqt composes comes from the catalog
 // (EndpointCatalog); no Swift names one endpoint's fields.
@@ -192,6 +198,9 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             }
         }.map(\.element)
     }
+
+    /// Whether its tasks can be followed: training's cannot (§3.2 documents no query).
+    public var canBeFollowed: Bool { family.queryPath(submittedAt: Date(timeIntervalSince1970: 0)) != nil }
 
     /// Where the client's task id sits in the body (wire rule 8, §A5).
     public var taskIDPath: String {

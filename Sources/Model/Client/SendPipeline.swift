@@ -81,6 +81,10 @@ public struct SendPipeline: Sendable {
     public func follow(_ task: TaskReference, recordID: Int?) -> AsyncThrowingStream<PollEvent, Error> {
         let poller = TaskPoller(api: api, policy: pollPolicy)
         let pipeline = self
+        // A family without a query (training, §3.2): nothing to follow; the row stays "submitted".
+        guard task.endpoint.family.queryPath(submittedAt: task.submittedAt) != nil else {
+            return AsyncThrowingStream { $0.finish() }
+        }
         return AsyncThrowingStream { continuation in
             let worker = Task {
                 do {

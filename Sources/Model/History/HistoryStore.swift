@@ -306,15 +306,29 @@ public final class HistoryStore: @unchecked Sendable {
 
     public func loadDraft(slot: String = "compose") throws(HistoryError) -> ComposeDraft? {
         try read { db throws(SQLiteError) in
-            guard let row = try db.run("SELECT endpoint, request_json, field_drafts, saved_at FROM draft WHERE slot = ?",
-                                       [.text(slot)]).first else { return nil }
-            var fieldDrafts: [String: String] = [:]
-            if let object = (try? JSONParser.parse(row.text(2) ?? "{}"))?.objectValue {
-                for (key, value) in object { if let text = value.stringValue { fieldDrafts[key] = text } }
-            }
-            return ComposeDraft(endpoint: EndpointCatalog.shipped.resolve(row.text(0) ?? ""),
-                                requestJSON: row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
-                                savedAt: Date(timeIntervalSince1970: row.double(3) ?? 0))
+            try db.run("SELECT endpoint, request_json, field_drafts, saved_at FROM draft WHERE slot = ?", [.text(slot)])
+                .first.map(Self.draft)
         }
+    }
+
+    /// Every saved draft by slot (the form on screen, and each endpoint's).
+    public func loadDrafts() throws(HistoryError) -> [String: ComposeDraft] {
+        try read { db throws(SQLiteError) in
+            var drafts: [String: ComposeDraft] = [:]
+            for row in try db.run("SELECT endpoint, request_json, field_drafts, saved_at, slot FROM draft") {
+                if let slot = row.text(4) { drafts[slot] = Self.draft(row) }
+            }
+            return drafts
+        }
+    }
+
+    private static func draft(_ row: SQLiteRow) -> ComposeDraft {
+        var fieldDrafts: [String: String] = [:]
+        if let object = (try? JSONParser.parse(row.text(2) ?? "{}"))?.objectValue {
+            for (key, value) in object { if let text = value.stringValue { fieldDrafts[key] = text } }
+        }
+        return ComposeDraft(endpoint: EndpointCatalog.shipped.resolve(row.text(0) ?? ""),
+                            requestJSON: row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
+                            savedAt: Date(timeIntervalSince1970: row.double(3) ?? 0))
     }
 }

@@ -51,6 +51,8 @@ extension JSONValue {
     /// Sets the value at a wire path, creating objects on the way (appended
     /// after the members already there, so document order is kept). nil removes it.
     public mutating func set(_ newValue: JSONValue?, at path: String) {
+        // Removing what is not there changes nothing (never turns a value into {}).
+        if newValue == nil, value(at: path) == nil { return }
         set(newValue, steps: JSONPath.steps(path)[...])
     }
 

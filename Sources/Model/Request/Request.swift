@@ -99,11 +99,11 @@ public struct Request: Sendable {
     /// What is sent, in order (see the top of this file).
     public var wireValue: JSONValue {
         var out: JSONValue = .object([])
-        var written: Set<String> = []
+        // Known fields are written as their spec says, or left out: never copied again as unknown ones.
+        let written = Set(endpoint.fields.map(\.path))
         for field in endpoint.fields where !field.kind.isVirtual {
             guard let value = WireCoding.encode(field, body.value(at: field.path)) else { continue }
             out.set(value, at: field.path)
-            written.insert(field.path)
         }
         let containers = Set(endpoint.fields.flatMap { WireCoding.containers(of: $0.path) })
         WireCoding.appendUnknown(from: body, into: &out, prefix: "", written: written, containers: containers)
@@ -129,6 +129,16 @@ public struct Request: Sendable {
         return found
     }
 
+    /// Objects the endpoint's fields sit in (`alwayson_scripts`) that the
+    /// body holds as something else: what they held cannot be sent.
+    public var misplacedContainers: [String] {
+        let containers = Set(endpoint.fields.flatMap { WireCoding.containers(of: $0.path) })
+        return containers.sorted().filter { path in
+            guard let value = body.value(at: path), value != .null else { return false }
+            return value.objectValue == nil
+        }
+    }
+
     // MARK: Reading
 
     /// Reads a request for `endpoint` from JSON text. Throws only when the
@@ -149,6 +159,9 @@ public struct Request: Sendable {
             } else if let note = WireCoding.note(field, value.value(at: field.path)) {
                 notes.append(DecodeNote(path: field.path, message: note))
             }
+        }
+        for path in request.misplacedContainers {
+            notes.append(DecodeNote(path: path, message: "expected an object holding fields; it cannot be sent as it is"))
         }
         for path in request.unknownPaths {
             notes.append(DecodeNote(path: path, message: "not a field zqt knows on \(endpoint.title); sent as it is"))
@@ -181,11 +194,13 @@ extension Request: Equatable {
 enum WireCoding {
     /// The value to send for a field, or nil to leave it out.
     static func encode(_ field: FieldSpec, _ raw: JSONValue?) -> JSONValue? {
-        var value = raw
-        if value == .null { value = nil }
-        if field.omitWhenEmpty, case .string(let s)? = value, s.isEmpty { value = nil }
-        if field.omitWhenEmpty, case .array(let items)? = value, items.isEmpty { value = nil }
+        let value = raw == .null ? nil : raw
         guard let present = value ?? field.defaultValue, present != .null else { return nil }
+        // Left out when empty, whether typed empty or empty by default (text2image's checkpoint).
+        if field.omitWhenEmpty {
+            if case .string(let s) = present, s.isEmpty { return nil }
+            if case .urlList = field.kind, case .array(let items) = present, items.isEmpty { return nil }
+        }
         return coerce(field, present)
     }
 
@@ -261,18 +276,32 @@ enum WireCoding {
         return (1..<keys.count).map { keys[0..<$0].joined(separator: ".") }
     }
 
-    /// Members of `body` no field covers, appended at their level in their order.
+    /// Members of `body` no field covers, appended at their level in their
+    /// order, copied key by key: a key holding "." or "[" is a key, not a path.
     static func appendUnknown(from body: JSONValue, into out: inout JSONValue, prefix: String, written: Set<String>,
                               containers: Set<String>) {
+        guard var members = out.objectValue else { return }
         for (key, value) in body.objectValue ?? [] {
             let path = prefix.isEmpty ? key : prefix + "." + key
-            if written.contains(path) { continue }
+            if written.contains(path) || value == .null { continue }
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                // A container zqt writes into: its unknown members follow its known ones.
+                if containers.contains(path), value.objectValue != nil {
+                    var child = members[index].value
+                    appendUnknown(from: value, into: &child, prefix: path, written: written, containers: containers)
+                    members[index].value = child
+                }
+                continue
+            }
             if containers.contains(path), value.objectValue != nil {
-                appendUnknown(from: value, into: &out, prefix: path, written: written, containers: containers)
-            } else if out.value(at: path) == nil, value != .null {
-                out.set(value, at: path)
+                var child: JSONValue = .object([])
+                appendUnknown(from: value, into: &child, prefix: path, written: written, containers: containers)
+                if child.objectValue?.isEmpty == false { members.append((key: key, value: child)) }
+            } else {
+                members.append((key: key, value: value))
             }
         }
+        out = .object(members)
     }
 }
 

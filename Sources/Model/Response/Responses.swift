@@ -167,7 +167,7 @@ public struct TaskInfo: Sendable, Equatable {
                 number = Double(text.replacing("%", with: "").trimmed)
                 if let n = number, text.contains("%") { return min(max(n / 100, 0), 1) }
             }
-            guard let n = number else { continue }
+            guard let n = number, n.isFinite else { continue }
             let fraction = (key == "progress" && n <= 1) ? n : n / 100
             return min(max(fraction, 0), 1)
         }

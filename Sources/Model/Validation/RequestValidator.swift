@@ -137,6 +137,10 @@ public enum RequestValidator {
 
     /// The named rules (issue 7), each citing what it follows.
     static let rules: [Rule] = [
+        // Wire rule 3: routing fields sit in an object; a body holding something else there is not sent.
+        Rule(name: "containers are objects", applies: { _ in true }) { request, _ in
+            request.misplacedContainers.map { ValidationProblem(path: $0, message: "\($0) must be an object holding its fields") }
+        },
         // Wire rule 8: the id goes into a URL-less JSON string, but the service keys tasks by it.
         Rule(name: "task id without spaces", applies: { _ in true }) { request, _ in
             let id = request.taskID

@@ -41,6 +41,16 @@ struct TrackedTask: Equatable, Sendable {
 struct ParkedForm: Equatable, Sendable {
     var request: Request
     var drafts: [FieldID: Draft]
+    /// The wire JSON that counts as saved for this form (as AppState.baselineJSON).
+    var baselineJSON: String
+
+    init(request: Request, drafts: [FieldID: Draft], baselineJSON: String? = nil) {
+        self.request = request
+        self.drafts = drafts
+        self.baselineJSON = baselineJSON ?? request.wireJSON
+    }
+
+    var hasUnsentEdits: Bool { request.wireJSON != baselineJSON || !drafts.isEmpty }
 }
 
 struct EditState: Equatable, Sendable {
@@ -82,8 +92,9 @@ struct PickerState: Equatable, Sendable {
 enum Confirmation: Equatable, Sendable {
     case quit
     case deleteEntry(id: Int, idTask: String)
-    /// Opening a past request into a form that holds unsent edits.
-    case replaceForm(HistoryRecord)
+    /// Opening a past request (or its result) into a form that holds unsent
+    /// edits: `purpose` says how (edit, result into image2image, text as prompt).
+    case replaceForm(HistoryRecord, EntryPurpose, Endpoint)
 }
 
 /// A line of text asked for in a box (the folder to save images into).
@@ -157,6 +168,14 @@ struct AppState: Equatable, Sendable {
     }
 
     var hasUnsentEdits: Bool { request.wireJSON != baselineJSON || !drafts.isEmpty }
+
+    /// Whether any form, on screen or kept aside, holds edits not sent.
+    var anyUnsentEdits: Bool { hasUnsentEdits || otherForms.values.contains { $0.hasUnsentEdits } }
+
+    /// Whether the form of an endpoint holds unsent edits (none kept: no).
+    func hasUnsentEdits(in endpoint: Endpoint) -> Bool {
+        endpoint == self.endpoint ? hasUnsentEdits : (otherForms[endpoint.id]?.hasUnsentEdits ?? false)
+    }
 
     /// The fields of the form on screen: the request's, or the open unit's.
     var fields: [FormField] {

@@ -293,12 +293,8 @@ extension Reducer {
             if state.history.detail?.id == record.id { state.history.detail = record }
         case .queryNow:
             return queryNow(&state, record)
-        case .editInForm:
-            if state.hasUnsentEdits {
-                state.view.overlay = .confirm(.replaceForm(record))
-                return []
-            }
-            openInForm(&state, record)
+        case .editInForm, .toImage2Image, .toControlNetUnit, .useTextAsPrompt:
+            return moveOn(&state, record, purpose, confirmed: false)
         case .resend:
             var request = record.request
             request.taskID = TaskIDGenerator.shared.next()
@@ -308,18 +304,6 @@ extension Reducer {
                 return []
             }
             return send(&state, request, note: "Sending \(record.idTask) again as \(request.taskID)…")
-        case .toImage2Image, .toControlNetUnit:
-            guard let image = record.imageResults.first(where: { !$0.imageURL.isEmpty }) else {
-                state.status = StatusMessage(text: "\(record.idTask) has no result image (\(record.state.title))", kind: .error)
-                return []
-            }
-            moveOn(&state, record, image: image.imageURL, asUnit: purpose == .toControlNetUnit)
-        case .useTextAsPrompt:
-            guard let text = record.textResults.first else {
-                state.status = StatusMessage(text: "\(record.idTask) has no text result (\(record.state.title))", kind: .error)
-                return []
-            }
-            useAsPrompt(&state, text, from: record)
         case .copyRequest:
             return [.copyToClipboard(record.requestJSON, what: "the request JSON of \(record.idTask)")]
         case .copyResultURLs:
@@ -359,47 +343,87 @@ extension Reducer {
         (try? JSONParser.parse(record.requestJSON)) ?? .object([])
     }
 
+    /// A past request or its result, moved into a form: edited again (`e`),
+    /// its image into image2image (`i`) or a new ControlNet unit (`n`), its
+    /// text as a prompt (`p`). A form with unsent edits is replaced only
+    /// after a yes; a unit is added to the ControlNet form, which loses nothing.
+    static func moveOn(_ state: inout AppState, _ record: HistoryRecord, _ purpose: EntryPurpose, confirmed: Bool) -> [Effect] {
+        let target: Endpoint
+        switch purpose {
+        case .toImage2Image, .toControlNetUnit:
+            guard let image = record.imageResults.first(where: { !$0.imageURL.isEmpty }) else {
+                state.status = StatusMessage(text: "\(record.idTask) has no result image (\(record.state.title))", kind: .error)
+                return []
+            }
+            if purpose == .toControlNetUnit {
+                addUnit(&state, record, image: image.imageURL)
+                return []
+            }
+            target = .image2Image
+        case .useTextAsPrompt:
+            guard record.textResults.first != nil else {
+                state.status = StatusMessage(text: "\(record.idTask) has no text result (\(record.state.title))", kind: .error)
+                return []
+            }
+            target = promptTarget(state, for: record)
+        default:
+            target = record.endpoint
+        }
+        if !confirmed, state.hasUnsentEdits(in: target) {
+            state.view.overlay = .confirm(.replaceForm(record, purpose, target))
+            return []
+        }
+        switch purpose {
+        case .toImage2Image:
+            let url = record.imageResults.first { !$0.imageURL.isEmpty }?.imageURL ?? ""
+            var request = record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
+            if let input = target.field(role: .inputImage) { request[input.path] = .string(url) }
+            show(&state, request, drafts: [:])
+            state.status = StatusMessage(text: "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: F5 sends it",
+                                         kind: .info)
+        case .useTextAsPrompt:
+            var request = target == state.endpoint ? state.request
+                : (state.otherForms[target.id]?.request ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next()))
+            if let prompt = target.field(role: .prompt) { request[prompt.path] = .string(record.textResults.first ?? "") }
+            show(&state, request)
+            if let prompt = target.field(role: .prompt) { state.drafts[FieldID(prompt.path)] = nil }
+            state.status = StatusMessage(text: "The prompt of \(target.title) is now \(record.idTask)'s text: F5 sends it", kind: .info)
+        default:
+            openInForm(&state, record)
+        }
+        return []
+    }
+
     /// A past request in its endpoint's form, with a fresh task id (wire rule 8).
     static func openInForm(_ state: inout AppState, _ record: HistoryRecord) {
         var request = record.request
         let old = request.taskID
         request.taskID = TaskIDGenerator.shared.next()
-        show(&state, request)
+        show(&state, request, drafts: [:])
         state.status = StatusMessage(text: "Opened \(old) from history into \(request.endpoint.title) with a new task id: edit, then F5 sends it",
                                      kind: .info)
     }
 
-    /// A result image moved on, as AUTOMATIC1111's "send to img2img": into
-    /// image2image as its input, or into the ControlNet form as a new unit's
-    /// control image; the prompt and settings carry over where the wire names match.
-    static func moveOn(_ state: inout AppState, _ record: HistoryRecord, image url: String, asUnit: Bool) {
-        let target: Endpoint = asUnit ? .controlNet : .image2Image
-        var request = record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
-        if asUnit {
-            var units = request.controlNetUnits ?? []
-            var unit = ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0])
-            unit.imageLink = url
-            units.append(unit)
-            request.controlNetUnits = units
-        } else if let input = target.field(role: .inputImage) {
-            request[input.path] = .string(url)
-        }
+    /// A result image as a new unit of the ControlNet form: the one on
+    /// screen or kept aside, else a new one carrying the row's settings.
+    static func addUnit(_ state: inout AppState, _ record: HistoryRecord, image url: String) {
+        let target = Endpoint.controlNet
+        var request = target == state.endpoint ? state.request
+            : (state.otherForms[target.id]?.request ?? record.request.carried(to: target, taskID: TaskIDGenerator.shared.next()))
+        var units = request.controlNetUnits ?? []
+        var unit = ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0])
+        unit.imageLink = url
+        units.append(unit)
+        request.controlNetUnits = units
         show(&state, request)
-        if asUnit, let last = request.controlNetUnits?.indices.last { openUnit(&state, last) }
-        state.status = StatusMessage(text: asUnit
-            ? "A new ControlNet unit holds \(record.idTask)'s image: pick its control type, then F5"
-            : "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: F5 sends it", kind: .info)
+        openUnit(&state, units.count - 1)
+        state.status = StatusMessage(text: "Unit \(units.count) of the ControlNet form holds \(record.idTask)'s image: pick its control type, then F5",
+                                     kind: .info)
     }
 
-    /// A text result (an expanded prompt, a description) as the prompt of a
-    /// form: the one on screen when it has a prompt, else text2image.
-    static func useAsPrompt(_ state: inout AppState, _ text: String, from record: HistoryRecord) {
-        let onScreen = state.request
-        var request = onScreen.endpoint == record.endpoint || onScreen.endpoint.field(role: .prompt) == nil
-            ? (state.otherForms[Endpoint.text2Image.id]?.request ?? Request.new(for: .text2Image, taskID: TaskIDGenerator.shared.next()))
-            : onScreen
-        if let prompt = request.endpoint.field(role: .prompt) { request[prompt.path] = .string(text) }
-        show(&state, request)
-        state.status = StatusMessage(text: "The prompt of \(request.endpoint.title) is now \(record.idTask)'s text: F5 sends it", kind: .info)
+    /// Where a text result goes as a prompt: the form on screen when it has
+    /// a prompt and is not the tool that made the text, else text2image.
+    static func promptTarget(_ state: AppState, for record: HistoryRecord) -> Endpoint {
+        state.endpoint != record.endpoint && state.endpoint.field(role: .prompt) != nil ? state.endpoint : .text2Image
     }
 }

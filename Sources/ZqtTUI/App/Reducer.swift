@@ -148,7 +148,7 @@ enum Reducer {
         case .submit:
             return submit(&state)
         case .quit:
-            if state.hasUnsentEdits {
+            if state.anyUnsentEdits {
                 state.view.overlay = .confirm(.quit)
                 return []
             }
@@ -243,7 +243,12 @@ enum Reducer {
     }
 
     static func openEndpointPicker(_ state: inout AppState) -> [Effect] {
-        let options = EndpointCatalog.shipped.readyGroups.flatMap { $0.endpoints.map(endpointPickerLabel) }
+        // The complete forms, and any other endpoint whose form is kept (opened from a history row).
+        var options = EndpointCatalog.shipped.readyGroups.flatMap { $0.endpoints.map(endpointPickerLabel) }
+        for endpoint in ([state.endpoint] + state.otherForms.values.map(\.request.endpoint)) where !endpoint.ready {
+            let label = endpointPickerLabel(endpoint)
+            if !options.contains(label) { options.append(label) }
+        }
         state.view.overlay = .picker(PickerState(purpose: .endpoint, title: "Endpoint (now \(state.endpoint.title))", options: options,
                                                  filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
                                                  freeText: false))
@@ -255,20 +260,30 @@ enum Reducer {
     static func switchEndpoint(_ state: inout AppState, to target: Endpoint) {
         state.screen = .compose
         guard target != state.endpoint else { return }
-        let parked = state.otherForms.removeValue(forKey: target.id)
-        show(&state, parked?.request ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next()), drafts: parked?.drafts ?? [:])
-        state.baselineJSON = state.request.wireJSON
+        show(&state, state.otherForms[target.id]?.request ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next()))
         state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, F5 sends it", kind: .info)
     }
 
-    /// Puts a request on screen, keeping the form it replaces when that is another endpoint's.
-    static func show(_ state: inout AppState, _ request: Request, drafts: [FieldID: Draft] = [:]) {
-        if request.endpoint != state.endpoint {
-            state.otherForms[state.endpoint.id] = ParkedForm(request: state.request, drafts: state.drafts)
+    /// Puts a request in its endpoint's form on screen. The form on screen,
+    /// when it is another endpoint's, is kept aside as it is. The target
+    /// form keeps its own typed text and what counts as saved, unless `drafts`
+    /// or `baseline` are given (a saved draft restored); a form new this
+    /// session counts as saved when it is a fresh one.
+    static func show(_ state: inout AppState, _ request: Request, drafts: [FieldID: Draft]? = nil, baseline: String? = nil) {
+        let target = request.endpoint
+        let kept: ParkedForm?
+        if target == state.endpoint {
+            kept = ParkedForm(request: state.request, drafts: state.drafts, baselineJSON: state.baselineJSON)
+        } else {
+            kept = state.otherForms.removeValue(forKey: target.id)
+            state.otherForms[state.endpoint.id] = ParkedForm(request: state.request, drafts: state.drafts,
+                                                             baselineJSON: state.baselineJSON)
         }
-        state.otherForms[request.endpoint.id] = nil
         state.request = request
-        state.drafts = drafts
+        // Typed text a field could not use stays with its form, while the field is there.
+        let fields = Set(FormSchema.mainFields(request, checkpoints: []).map(\.id))
+        state.drafts = drafts ?? (kept?.drafts ?? [:]).filter { fields.contains($0.key) || $0.key.unitIndex != nil }
+        state.baselineJSON = baseline ?? kept?.baselineJSON ?? Request.new(for: target, taskID: request.taskID).wireJSON
         state.view.openUnit = nil
         state.view.editing = nil
         state.view.focus = FormSchema.mainFields(request, checkpoints: []).first?.id ?? FieldID("prompt")
@@ -443,9 +458,8 @@ enum Reducer {
                 return [.quit]
             case let .deleteEntry(id, _):
                 return [.deleteEntry(id: id)]
-            case let .replaceForm(record):
-                openInForm(&state, record)
-                return []
+            case let .replaceForm(record, purpose, _):
+                return moveOn(&state, record, purpose, confirmed: true)
             }
         case var .input(prompt):
             switch KeyBindings.command(for: key, only: [.inputBox]) {
@@ -527,7 +541,8 @@ enum Reducer {
                 return run(&state, command)
             }
         case .endpoint:
-            if let target = EndpointCatalog.shipped.endpoints.first(where: { endpointPickerLabel($0) == choice }) {
+            let kept = [state.endpoint] + state.otherForms.values.map(\.request.endpoint)
+            if let target = (EndpointCatalog.shipped.endpoints + kept).first(where: { endpointPickerLabel($0) == choice }) {
                 switchEndpoint(&state, to: target)
             }
         }
@@ -590,7 +605,27 @@ enum Reducer {
         }
         state.submitting = true
         state.status = StatusMessage(text: note, kind: .info)
+        renewTaskID(&state, sent: request.taskID)
         return [.submit(request)]
+    }
+
+    /// Wire rule 8: once a request leaves, its task id is spent, whatever
+    /// the answer (a timeout may still have been accepted, issue 8). Every
+    /// form holding it, on screen, kept aside or as an edit's undo, gets a new one.
+    static func renewTaskID(_ state: inout AppState, sent id: String) {
+        guard !id.isEmpty else { return }
+        func renew(_ request: inout Request) {
+            if request.taskID == id { request.taskID = TaskIDGenerator.shared.next() }
+        }
+        renew(&state.request)
+        if var editing = state.view.editing {
+            renew(&editing.originalRequest)
+            state.view.editing = editing
+        }
+        for (key, var form) in state.otherForms {
+            renew(&form.request)
+            state.otherForms[key] = form
+        }
     }
 
     static func submitFinished(_ state: inout AppState, request: Request, recordID: Int?,
@@ -604,10 +639,17 @@ enum Reducer {
             state.task = TrackedTask(recordID: recordID, idTask: request.taskID, status: nil, desc: "submitted",
                                      progress: nil, phase: .inProgress, resultCount: 0)
             state.status = StatusMessage(text: "Sent to \(request.endpoint.title): task_id \(taskID)", kind: .success)
-            // Wire rule 8: the next send needs a new id_task; what was sent is the new baseline.
-            if state.request.endpoint == request.endpoint, state.request.taskID == request.taskID {
-                state.request.taskID = TaskIDGenerator.shared.next()
-                state.baselineJSON = state.request.wireJSON
+            // What was sent is what counts as saved, when the form still holds it (its id renewed at send).
+            if state.request.endpoint == request.endpoint {
+                var probe = state.request
+                probe.taskID = request.taskID
+                if probe == request, state.drafts.isEmpty { state.baselineJSON = state.request.wireJSON }
+            }
+            guard request.endpoint.canBeFollowed else {
+                state.task = nil
+                state.status = StatusMessage(text: "Sent to \(request.endpoint.title): task_id \(taskID) · the service documents no query for these tasks (§3.2)",
+                                             kind: .success)
+                return refresh
             }
             return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: request.taskID))] + refresh
         case let .failure(error):

@@ -8,6 +8,7 @@ enum Wording {
 
     /// 0.452 → "45%".
     static func percent(_ fraction: Double) -> String {
-        "\(Int((fraction * 100).rounded()))%"
+        // Never a trap: a fraction from the service may be NaN or huge (issue 8).
+        "\(Int(clamping: (fraction * 100).rounded(), to: 0...100))%"
     }
 }

@@ -15,14 +15,16 @@ struct LinePrinter: Sendable {
     /// "[SANDBOX] " on every line while talking to the sandbox (issue 2).
     let prefix: String
 
+    /// Lines hold what the service said (msg, desc, prompts, URLs): only
+    /// printable text reaches the terminal (TerminalText).
     func say(_ text: String) {
         // Written straight to the file descriptor, so each line shows at once even through a pipe.
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 + "\n" }
+        let lines = TerminalText.printable(text).split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 + "\n" }
         StandardStreams.writeOut(lines.joined())
     }
 
     func warn(_ text: String) {
-        StandardStreams.writeError(prefix + text + "\n")
+        StandardStreams.writeError(prefix + TerminalText.printable(text) + "\n")
     }
 }
 
@@ -85,6 +87,10 @@ struct RequestRunner {
         let serviceID = submission.result.serviceTaskID ?? request.taskID
         printer.say("accepted: task_id \(serviceID) (HTTP \(submission.exchange.httpStatus ?? 0))")
         guard follow || sent.finished != nil else { return .succeeded(images: 0) }
+        guard endpoint.canBeFollowed || sent.finished != nil else {
+            printer.say("\(endpoint.title) tasks cannot be followed: the service documents no query for them (zhiqite-api.md §3.2)")
+            return .succeeded(images: 0)
+        }
 
         var final = sent.finished
         if final == nil {

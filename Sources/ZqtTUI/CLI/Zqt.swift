@@ -71,12 +71,7 @@ enum ComposeSession {
         var savedDrafts: [String: ComposeDraft] = [:]
         do {
             store = try HistoryStore.open(inFolder: home)
-            if let store {
-                savedDrafts[DraftCodec.currentSlot] = try store.loadDraft()
-                for endpoint in EndpointCatalog.shipped.endpoints where endpoint.ready {
-                    savedDrafts[DraftCodec.slot(for: endpoint)] = try store.loadDraft(slot: DraftCodec.slot(for: endpoint))
-                }
-            }
+            if let store { savedDrafts = try store.loadDrafts() }
         } catch {
             state.historyProblem = error.message
             state.status = StatusMessage(text: error.message, kind: .error)
@@ -152,8 +147,12 @@ struct ConnectionOptions: ParsableArguments {
 
 /// `--endpoint NAME`: every endpoint of the catalog by its one-word name (issue 7).
 enum EndpointNames {
+    /// The complete forms first, then every other endpoint of the catalog.
     static var list: String {
-        EndpointCatalog.shipped.endpoints.filter(\.ready).map(\.shortName).joined(separator: ", ")
+        let endpoints = EndpointCatalog.shipped.endpoints
+        let ready = endpoints.filter(\.ready).map(\.shortName).joined(separator: ", ")
+        let others = endpoints.filter { !$0.ready }.map(\.shortName).joined(separator: ", ")
+        return others.isEmpty ? ready : "\(ready); also \(others)"
     }
 
     static func resolve(_ name: String) throws -> Endpoint {

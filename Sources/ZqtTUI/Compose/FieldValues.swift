@@ -119,7 +119,8 @@ enum FieldValues {
                 throw FieldInputError(message: "not valid JSON (\(error))")
             }
         case .urlList:
-            let items = raw.split(whereSeparator: { $0 == "\n" || $0 == "," || $0 == " " }).map { JSONValue.string(String($0)) }
+            // One URL per line (or space): commas belong to signed links (x-oss-process=image/resize,w_100).
+            let items = raw.split(whereSeparator: { $0.isWhitespace }).map { JSONValue.string(String($0)) }
             return .array(items)
         case .group, .sizePreset:
             return nil

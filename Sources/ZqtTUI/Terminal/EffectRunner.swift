@@ -201,6 +201,7 @@ final class EffectRunner: @unchecked Sendable {
                 continue  // another service's task: followed when zqt next talks to it
             }
             if row.state == .sending, now.timeIntervalSince(row.createdAt) < configuration.timeout * 2 + 10 { continue }
+            if !row.endpoint.canBeFollowed { continue }  // §3.2: nothing to ask
             track(recordID: row.id, TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt))
         }
     }

@@ -35,8 +35,8 @@ enum OverlayView {
             return ("Delete", ["Delete \(idTask) from history?",
                                "Its request, answer and result links go; saved images stay.", "",
                                "y delete · any other key keeps it"])
-        case let .replaceForm(record):
-            return ("Open into the form", ["The form has changes that were not sent.",
+        case let .replaceForm(record, _, endpoint):
+            return ("Open into the form", ["The \(endpoint.title) form has changes that were not sent.",
                                            "Replace them with \(record.idTask)?", "",
                                            "y replace · any other key keeps the form"])
         }
