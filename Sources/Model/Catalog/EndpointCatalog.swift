@@ -8,17 +8,40 @@ import Glibc
 #endif
 
 public struct EndpointCatalog: Sendable {
-    public let endpoints: [Endpoint]
-    private let byID: [String: Int]
+    private let source: Source
 
-    public init(endpoints: [Endpoint]) {
-        self.endpoints = endpoints
-        var index: [String: Int] = [:]
-        for (position, endpoint) in endpoints.enumerated() where index[endpoint.id] == nil { index[endpoint.id] = position }
-        byID = index
+    /// Endpoints read whole (a catalog document), or the shipped ones read
+    /// one at a time when first asked for: start-up reads only the form it
+    /// shows (about 2 ms for all sixteen, issue 7's first-frame budget).
+    private enum Source: Sendable {
+        case read([Endpoint], byID: [String: Int])
+        case entries(LazyEntries)
     }
 
-    public func endpoint(id: String) -> Endpoint? { byID[id].map { endpoints[$0] } }
+    public init(endpoints: [Endpoint]) {
+        var index: [String: Int] = [:]
+        for (position, endpoint) in endpoints.enumerated() where index[endpoint.id] == nil { index[endpoint.id] = position }
+        source = .read(endpoints, byID: index)
+    }
+
+    /// Entries of the catalog format, each one endpoint's JSON object, by id.
+    init(entries: [(id: String, json: String)]) {
+        source = .entries(LazyEntries(entries))
+    }
+
+    public var endpoints: [Endpoint] {
+        switch source {
+        case let .read(endpoints, _): return endpoints
+        case let .entries(lazy): return lazy.all()
+        }
+    }
+
+    public func endpoint(id: String) -> Endpoint? {
+        switch source {
+        case let .read(endpoints, byID): return byID[id].map { endpoints[$0] }
+        case let .entries(lazy): return lazy.endpoint(id: id)
+        }
+    }
 
     /// The endpoint a full or relative path names (`/AIGCImgOpenServ/saas/sd/v2/controlnet` or `sd/v2/controlnet`).
     public func endpoint(path: String) -> Endpoint? {
@@ -51,17 +74,51 @@ public struct EndpointCatalog: Sendable {
         return groups
     }
 
-    /// The catalog shipped with zqt. Read once, on first use.
-    public static let shipped: EndpointCatalog = {
+    /// The catalog shipped with zqt (EndpointCatalogData.swift).
+    public static let shipped = EndpointCatalog(entries: shippedEntries)
+
+    /// The shipped catalog as one document of the catalog format.
+    public static var shippedJSON: String {
+        "{\"endpoints\": [\n" + shippedEntries.map(\.json).joined(separator: ",\n") + "\n]}"
+    }
+}
+
+/// The shipped entries, each read on first use and kept.
+final class LazyEntries: @unchecked Sendable {
+    private let entries: [(id: String, json: String)]
+    private var read: [String: Endpoint] = [:]
+    private let lock = Lock()
+
+    init(_ entries: [(id: String, json: String)]) { self.entries = entries }
+
+    func endpoint(id: String) -> Endpoint? {
+        lock.withLock {
+            if let known = read[id] { return known }
+            guard let entry = entries.first(where: { $0.id == id }) else { return nil }
+            let endpoint = Self.parse(entry)
+            read[id] = endpoint
+            return endpoint
+        }
+    }
+
+    func all() -> [Endpoint] { entries.compactMap { endpoint(id: $0.id) } }
+
+    private static func parse(_ entry: (id: String, json: String)) -> Endpoint? {
         do {
-            return try EndpointCatalog(json: shippedJSON)
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(entry.json)
+            } catch {
+                throw CatalogError(path: entry.id, message: "not valid JSON (\(error))")
+            }
+            return try EndpointCatalog.endpoint(value, at: entry.id)
         } catch {
             // Generated and tested with zqt; a fault here is a build defect, shown rather than hidden.
             let message = Array("zqt: the built-in endpoint catalog is damaged: \(error)\n".utf8)
             _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-            return EndpointCatalog(endpoints: [])
+            return nil
         }
-    }()
+    }
 }
 
 extension Endpoint {
@@ -103,7 +160,7 @@ extension EndpointCatalog {
         self.init(endpoints: endpoints)
     }
 
-    private static func endpoint(_ value: JSONValue, at path: String) throws(CatalogError) -> Endpoint {
+    static func endpoint(_ value: JSONValue, at path: String) throws(CatalogError) -> Endpoint {
         func text(_ key: String, required: Bool = true) throws(CatalogError) -> String {
             guard let found = value[key]?.stringValue else {
                 if required { throw CatalogError(path: "\(path).\(key)", message: "expected text") }

@@ -2,10 +2,10 @@
 // scripts/endpoint-overlay.json. Do not edit by hand; re-run the script.
 
 extension EndpointCatalog {
-    /// Every endpoint zqt composes, in zqt's catalog format (EndpointCatalogFile).
-    public static let shippedJSON: String = #"""
-{"endpoints": [
- {"id": "sd/v2/text2image", "name": "sd text2image", "title": "text2image", "group": "AI image generation", "family": "sd", "ready": true, "reference": "§1.1", "result": "images", "fields": [
+    /// Every endpoint zqt composes, each an object of zqt's catalog format, by id.
+    static let shippedEntries: [(id: String, json: String)] = [
+        (id: "sd/v2/text2image", json: #"""
+{"id": "sd/v2/text2image", "name": "sd text2image", "title": "text2image", "group": "AI image generation", "family": "sd", "ready": true, "reference": "§1.1", "result": "images", "fields": [
    {"path": "@size", "label": "Size preset", "kind": "size_preset", "hint": "sets width and height", "options": ["512×512", "768×768", "512×768", "768×512", "1024×1024", "832×1216", "1216×832", "1024×576", "576×1024"], "form_index": 6},
    {"path": "prompt", "label": "Prompt", "help": "(inferred required) positive prompt", "kind": "multiline", "required": true, "lines": 4, "role": "prompt", "section": "Prompt", "default": "", "form_index": 0},
    {"path": "n_iter", "label": "Batches (n_iter)", "help": "number of batches", "kind": "slider", "required": false, "min": 1, "max": 100, "step": 1, "integer": true, "default": 1, "role": "image_count", "form_index": 9},
@@ -32,8 +32,10 @@ extension EndpointCatalog {
    {"path": "alwayson_scripts.override_settings", "label": "Override settings", "help": "(inferred) A1111 override settings", "kind": "json", "required": false, "omit_empty": true, "hint": "JSON object", "form_index": 24},
    {"path": "alwayson_scripts.output_image_format", "label": "Output format", "help": "(inferred) output image format", "kind": "choice", "required": false, "omit_empty": true, "options": [["png", "png"], ["jpg", "jpg"], ["webp", "webp"]], "free_text": true, "form_index": 21},
    {"path": "alwayson_scripts.image_link", "label": "Image link", "help": "", "kind": "url", "required": false, "omit_empty": true, "hint": "http(s) URL", "role": "input_image", "form_index": 22}
- ]},
- {"id": "sd/v2/image2image", "name": "sd Image to Image", "title": "image2image", "group": "AI image generation", "family": "sd", "ready": true, "reference": "§1.2", "result": "images", "fields": [
+]}
+"""#),
+        (id: "sd/v2/image2image", json: #"""
+{"id": "sd/v2/image2image", "name": "sd Image to Image", "title": "image2image", "group": "AI image generation", "family": "sd", "ready": true, "reference": "§1.2", "result": "images", "fields": [
    {"path": "@size", "label": "Size preset", "kind": "size_preset", "hint": "sets width and height", "options": ["512×512", "768×768", "512×768", "768×512", "1024×1024", "832×1216", "1216×832", "1024×576", "576×1024"], "form_index": 10},
    {"path": "prompt", "label": "Prompt", "help": "positive prompt", "kind": "multiline", "required": true, "lines": 4, "role": "prompt", "section": "Prompt", "default": "", "form_index": 0},
    {"path": "n_iter", "label": "Batches (n_iter)", "help": "number of batches", "kind": "slider", "required": false, "min": 1, "max": 100, "step": 1, "integer": true, "default": 1, "role": "image_count", "form_index": 13},
@@ -71,8 +73,10 @@ extension EndpointCatalog {
    {"path": "alwayson_scripts.image_link", "label": "Input image", "help": "URL of user-uploaded input image", "kind": "url", "required": true, "omit_empty": true, "hint": "http(s) URL", "role": "input_image", "section": "Input image", "why": "§1.2: the image to start from.", "form_index": 2},
    {"path": "alwayson_scripts.mask_link", "label": "Mask link", "help": "URL of user-painted mask (inpainting)", "kind": "url", "required": false, "omit_empty": true, "hint": "http(s) URL; white = repaint", "why": "§1.2, nested in alwayson_scripts with image_link (§A3, inferred).", "section": "Inpainting", "form_index": 15},
    {"path": "alwayson_scripts.ADetailer", "label": "ADetailer", "help": "ADetailer plugin args", "kind": "json", "required": false, "omit_empty": true, "hint": "JSON object of ADetailer arguments", "section": "Extensions", "why": "§1.2; nested in alwayson_scripts as the table's order suggests (§A3, inferred).", "form_index": 35}
- ]},
- {"id": "sd/v2/controlnet", "name": "sd controlnet", "title": "ControlNet", "group": "AI image generation", "family": "sd", "ready": true, "reference": "§1.3", "result": "images", "fields": [
+]}
+"""#),
+        (id: "sd/v2/controlnet", json: #"""
+{"id": "sd/v2/controlnet", "name": "sd controlnet", "title": "ControlNet", "group": "AI image generation", "family": "sd", "ready": true, "reference": "§1.3", "result": "images", "fields": [
    {"path": "@size", "label": "Size preset", "kind": "size_preset", "hint": "sets width and height", "options": ["512×512", "768×768", "512×768", "768×512", "1024×1024", "832×1216", "1216×832", "1024×576", "576×1024"], "form_index": 6},
    {"path": "prompt", "label": "Prompt", "help": "prompt; LoRA allowed, use LoRA list field sdLoraFileSimplifyName", "kind": "multiline", "required": true, "lines": 4, "role": "prompt", "section": "Prompt", "default": "", "form_index": 0},
    {"path": "n_iter", "label": "Batches (n_iter)", "help": "batches", "kind": "slider", "required": false, "min": 1, "max": 100, "step": 1, "integer": true, "default": 1, "role": "image_count", "form_index": 9},
@@ -99,8 +103,10 @@ extension EndpointCatalog {
    {"path": "alwayson_scripts.output_image_format", "label": "Output format", "help": "output format", "kind": "choice", "required": false, "omit_empty": true, "options": [["png", "png"], ["jpg", "jpg"], ["webp", "webp"]], "free_text": true, "form_index": 21},
    {"path": "alwayson_scripts.image_link", "label": "Image link", "help": "base/control image URL", "kind": "url", "required": false, "omit_empty": true, "hint": "http(s) URL", "role": "input_image", "form_index": 22},
    {"path": "alwayson_scripts.controlnet.args", "label": "ControlNet units", "help": "ControlNet units; inner schema not retrievable; likely {args:[{enabled,module,model,weight,resize_mode,control_mode,guidance_start,guidance_end,...}]} (inferred)", "kind": "group", "required": true, "group": "controlnet", "section": "ControlNet units", "default": [], "why": "§1.3: units in alwayson_scripts.controlnet.args; wire rule 6: each always carries enabled."}
- ]},
- {"id": "modelTraining/submitTraining/Job", "name": "Submit training task", "title": "Submit training task", "group": "train model", "family": "training", "ready": false, "reference": "", "result": "training", "fields": [
+]}
+"""#),
+        (id: "modelTraining/submitTraining/Job", json: #"""
+{"id": "modelTraining/submitTraining/Job", "name": "Submit training task", "title": "Submit training task", "group": "train model", "family": "training", "ready": false, "reference": "", "result": "training", "fields": [
    {"path": "taskId", "label": "taskId", "help": "unique task id", "kind": "text", "required": true, "role": "task_id", "form_index": 0},
    {"path": "fileUrlList", "label": "fileUrlList", "help": "public training image URLs, 10-100 images", "kind": "url_list", "required": true, "form_index": 1},
    {"path": "maxEpochs", "label": "maxEpochs", "help": "10-50, default 20", "kind": "integer", "required": false, "omit_empty": true, "form_index": 2},
@@ -138,8 +144,10 @@ extension EndpointCatalog {
    {"path": "colorAug", "label": "colorAug", "help": "color augmentation", "kind": "toggle", "required": false, "omit_empty": true, "form_index": 34},
    {"path": "gradientAccumulationSteps", "label": "gradientAccumulationSteps", "help": "grad accumulation", "kind": "integer", "required": false, "omit_empty": true, "form_index": 35},
    {"path": "noiseOffset", "label": "noiseOffset", "help": "0-1", "kind": "number", "required": false, "omit_empty": true, "form_index": 36}
- ]},
- {"id": "tool/comfyui/text2image", "name": "Flux text2image", "title": "Flux text2image", "group": "image tool", "family": "tool", "ready": true, "reference": "§4.1", "result": "images", "tool_code": "comfyui/text2image", "short": "flux", "fields": [
+]}
+"""#),
+        (id: "tool/comfyui/text2image", json: #"""
+{"id": "tool/comfyui/text2image", "name": "Flux text2image", "title": "Flux text2image", "group": "image tool", "family": "tool", "ready": true, "reference": "§4.1", "result": "images", "tool_code": "comfyui/text2image", "short": "flux", "fields": [
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 7},
    {"path": "comfyTaskType", "label": "Workflow", "help": "Flux1SchnellFP8: fast, 4 steps; Flux1DevFP8: finer, 20+ steps", "kind": "choice", "required": true, "options": [["Flux1SchnellFP8", "Flux1SchnellFP8"], ["Flux1DevFP8", "Flux1DevFP8"]], "default": "Flux1SchnellFP8", "section": "Flux", "form_index": 0},
    {"path": "prompt", "label": "Prompt", "help": "prompt", "kind": "multiline", "required": true, "lines": 4, "role": "prompt", "default": "", "form_index": 1},
@@ -148,19 +156,25 @@ extension EndpointCatalog {
    {"path": "steps", "label": "Steps", "help": "steps", "kind": "slider", "required": false, "min": 1, "max": 50, "step": 1, "integer": true, "default": 4, "form_index": 4},
    {"path": "fluxGuidance", "label": "Guidance", "help": "guidance, 0.1 precision, like CFG; recommended/default 3.5", "kind": "slider", "required": false, "min": 0, "max": 10, "step": 0.1, "default": 3.5, "why": "§4.1: 0.1 precision, like CFG; 3.5 recommended.", "form_index": 5},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\") (EN optional, CN required)", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 6}
- ]},
- {"id": "tool/roop", "name": "Single Face Swap V1.0", "title": "Single Face Swap V1.0", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "roop", "fields": [
+]}
+"""#),
+        (id: "tool/roop", json: #"""
+{"id": "tool/roop", "name": "Single Face Swap V1.0", "title": "Single Face Swap V1.0", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "roop", "fields": [
    {"path": "sourceUrl", "label": "sourceUrl", "help": "URL of image providing the face", "kind": "url", "required": true, "form_index": 0},
    {"path": "targetUrl", "label": "targetUrl", "help": "URL of image receiving the face", "kind": "url", "required": true, "form_index": 1},
    {"path": "businessTaskId", "label": "businessTaskId", "help": "business id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 2}
- ]},
- {"id": "tool/v2/roop", "name": "Single Face Swap V2.0", "title": "Single Face Swap V2.0", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "v2/roop", "fields": [
+]}
+"""#),
+        (id: "tool/v2/roop", json: #"""
+{"id": "tool/v2/roop", "name": "Single Face Swap V2.0", "title": "Single Face Swap V2.0", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "v2/roop", "fields": [
    {"path": "sourceUrl", "label": "sourceUrl", "help": "face-providing image URL", "kind": "url", "required": true, "form_index": 0},
    {"path": "targetUrl", "label": "targetUrl", "help": "face-receiving image URL", "kind": "url", "required": true, "form_index": 1},
    {"path": "businessTaskId", "label": "businessTaskId", "help": "task id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 2},
    {"path": "fidelityWeight", "label": "fidelityWeight", "help": "[0,1]; balances restoration quality vs fidelity (CodeFormer w); typed string", "kind": "text", "required": false, "omit_empty": true, "form_index": 3}
- ]},
- {"id": "tool/instantID", "name": "instantID", "title": "instantID", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "instantID", "fields": [
+]}
+"""#),
+        (id: "tool/instantID", json: #"""
+{"id": "tool/instantID", "name": "instantID", "title": "instantID", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "instantID", "fields": [
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 0},
    {"path": "image", "label": "image", "help": "face/avatar photo URL", "kind": "url", "required": true, "role": "input_image", "form_index": 1},
    {"path": "prompt", "label": "prompt", "help": "positive prompt", "kind": "multiline", "required": true, "lines": 3, "role": "prompt", "form_index": 2},
@@ -171,26 +185,34 @@ extension EndpointCatalog {
    {"path": "guidanceScale", "label": "guidanceScale", "help": "CFG (curl sends 1.0)", "kind": "integer", "required": false, "omit_empty": true, "form_index": 7},
    {"path": "seed", "label": "seed", "help": "seed", "kind": "integer", "required": false, "omit_empty": true, "role": "seed", "form_index": 8},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\")", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 9}
- ]},
- {"id": "tool/interrogate", "name": "image description", "title": "image description", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "text", "tool_code": "interrogate", "fields": [
+]}
+"""#),
+        (id: "tool/interrogate", json: #"""
+{"id": "tool/interrogate", "name": "image description", "title": "image description", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "text", "tool_code": "interrogate", "fields": [
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 0},
    {"path": "image", "label": "image", "help": "image URL", "kind": "url", "required": true, "role": "input_image", "form_index": 1},
    {"path": "model", "label": "model", "help": "interrogator: clip (default) or deepdanbooru", "kind": "text", "required": false, "omit_empty": true, "form_index": 2},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\") (EN required; CN unmarked; absent from example)", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 3}
- ]},
- {"id": "tool/face/fusion", "name": "Multiple Face Swap", "title": "Multiple Face Swap", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "face/fusion", "fields": [
+]}
+"""#),
+        (id: "tool/face/fusion", json: #"""
+{"id": "tool/face/fusion", "name": "Multiple Face Swap", "title": "Multiple Face Swap", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "face/fusion", "fields": [
    {"path": "sourceUrl", "label": "sourceUrl", "help": "face-providing image URLs", "kind": "url_list", "required": true, "form_index": 0},
    {"path": "targetUrl", "label": "targetUrl", "help": "image whose faces are replaced", "kind": "url", "required": true, "form_index": 1},
    {"path": "faceIdx", "label": "faceIdx", "help": "1-based left-to-right index of the target face to replace when only one of several; e.g. 3 faces -> [1,3]", "kind": "integer", "required": false, "omit_empty": true, "form_index": 2},
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 3},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\")", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 4}
- ]},
- {"id": "tool/face/detection", "name": "Face Detection", "title": "Face Detection", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "face/detection", "fields": [
+]}
+"""#),
+        (id: "tool/face/detection", json: #"""
+{"id": "tool/face/detection", "name": "Face Detection", "title": "Face Detection", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "face/detection", "fields": [
    {"path": "imageUrl", "label": "imageUrl", "help": "image to scan for faces", "kind": "url", "required": true, "role": "input_image", "form_index": 0},
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 1},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\")", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 2}
- ]},
- {"id": "tool/prompts/expand", "name": "Prompt expansion", "title": "Prompt expansion", "group": "image tool", "family": "tool", "ready": true, "reference": "§4.10", "result": "text", "tool_code": "prompts/expand", "short": "expand", "fields": [
+]}
+"""#),
+        (id: "tool/prompts/expand", json: #"""
+{"id": "tool/prompts/expand", "name": "Prompt expansion", "title": "Prompt expansion", "group": "image tool", "family": "tool", "ready": true, "reference": "§4.10", "result": "text", "tool_code": "prompts/expand", "short": "expand", "fields": [
    {"path": "businessTaskId", "label": "businessTaskId", "help": "caller id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 9},
    {"path": "mode", "label": "Mode", "help": "0 = SD, 1 = SDXL", "kind": "choice", "required": true, "options": [[0, "0 SD"], [1, "1 SDXL"]], "default": 0, "section": "Prompt", "form_index": 0},
    {"path": "sourcePrompt", "label": "Prompt to expand", "help": "prompt to expand", "kind": "multiline", "required": true, "lines": 3, "role": "prompt", "default": "", "form_index": 1},
@@ -201,16 +223,22 @@ extension EndpointCatalog {
    {"path": "maxTokens", "label": "Max tokens", "help": "max generated tokens (inferred)", "kind": "integer", "required": false, "omit_empty": true, "min": 1, "max": 1024, "form_index": 6},
    {"path": "minTokens", "label": "Min tokens", "help": "min generated tokens (inferred)", "kind": "integer", "required": false, "omit_empty": true, "min": 0, "max": 1024, "form_index": 7},
    {"path": "sequencesNum", "label": "Candidates", "help": "number of candidate prompts (inferred)", "kind": "integer", "required": false, "omit_empty": true, "min": 1, "max": 8, "hint": "sequencesNum", "form_index": 8}
- ]},
- {"id": "tool/hair/change", "name": "Hairstyle changer", "title": "Hairstyle changer", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "hair/change", "fields": [
+]}
+"""#),
+        (id: "tool/hair/change", json: #"""
+{"id": "tool/hair/change", "name": "Hairstyle changer", "title": "Hairstyle changer", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "hair/change", "fields": [
 
- ]},
- {"id": "tool/identifyStyle", "name": "Style recognition", "title": "Style recognition", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "text", "tool_code": "identifyStyle", "fields": [
+]}
+"""#),
+        (id: "tool/identifyStyle", json: #"""
+{"id": "tool/identifyStyle", "name": "Style recognition", "title": "Style recognition", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "text", "tool_code": "identifyStyle", "fields": [
    {"path": "sourceImage", "label": "sourceImage", "help": "original image URL", "kind": "url", "required": false, "omit_empty": true, "role": "input_image", "form_index": 0},
    {"path": "businessTaskId", "label": "businessTaskId", "help": "business id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 1},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\")", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 2}
- ]},
- {"id": "tool/imgExpand", "name": "Outpainting", "title": "Outpainting", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "imgExpand", "fields": [
+]}
+"""#),
+        (id: "tool/imgExpand", json: #"""
+{"id": "tool/imgExpand", "name": "Outpainting", "title": "Outpainting", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "imgExpand", "fields": [
    {"path": "businessTaskId", "label": "businessTaskId", "help": "business task id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 0},
    {"path": "sourceImage", "label": "sourceImage", "help": "original image URL", "kind": "url", "required": true, "role": "input_image", "form_index": 1},
    {"path": "prompt", "label": "prompt", "help": "prompt", "kind": "multiline", "required": false, "lines": 3, "omit_empty": true, "role": "prompt", "form_index": 2},
@@ -223,13 +251,15 @@ extension EndpointCatalog {
    {"path": "verticalExpansionRatio", "label": "verticalExpansionRatio", "help": "vertical expansion multiple [1,4]", "kind": "number", "required": true, "form_index": 9},
    {"path": "horizontalExpansionRatio", "label": "horizontalExpansionRatio", "help": "horizontal expansion multiple; range truncated, probably [1,4] (inferred)", "kind": "number", "required": true, "form_index": 10},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\")", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 11}
- ]},
- {"id": "tool/cnt/preview", "name": "CNT preview", "title": "CNT preview", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "cnt/preview", "fields": [
+]}
+"""#),
+        (id: "tool/cnt/preview", json: #"""
+{"id": "tool/cnt/preview", "name": "CNT preview", "title": "CNT preview", "group": "image tool", "family": "tool", "ready": false, "reference": "", "result": "images", "tool_code": "cnt/preview", "fields": [
    {"path": "businessTaskId", "label": "businessTaskId", "help": "business task id", "kind": "text", "required": true, "role": "task_id", "default": "", "section": "Task", "why": "Wire rule 8: tool endpoints take a client-chosen businessTaskId.", "form_index": 0},
    {"path": "sourceImage", "label": "sourceImage", "help": "original image URL", "kind": "url", "required": false, "omit_empty": true, "role": "input_image", "form_index": 1},
    {"path": "preprocessor", "label": "preprocessor", "help": "ControlNet preprocessor name", "kind": "text", "required": false, "omit_empty": true, "form_index": 2},
    {"path": "callbackUrl", "label": "Callback URL", "help": "result callback URL; receiver must reply JSON with code \"200\" or server retries at 3,5,15,30,60,600,3600 s (\"up to 10 times\")", "kind": "url", "required": false, "omit_empty": true, "hint": "optional; zqt polls the task either way", "why": "§0.5, §A10: required on some pages, optional on others; a terminal has no public address, so zqt polls and leaves it out unless set.", "form_index": 3}
- ]}
 ]}
-"""#
+"""#),
+    ]
 }
