@@ -122,7 +122,7 @@ extension Reducer {
 
     static func queryNow(_ state: inout AppState, _ record: HistoryRecord) -> [Effect] {
         if record.state == .sendFailed {
-            state.status = StatusMessage(text: "\(record.idTask) was never accepted (the send failed): r sends it again", kind: .error)
+            state.status = StatusMessage(text: "\(record.idTask) was never accepted (the send failed): \(KeyBindings.label(.resend)) sends it again", kind: .error)
             return []
         }
         state.status = StatusMessage(text: "Asking the service about \(record.idTask)…", kind: .info)
@@ -300,7 +300,7 @@ extension Reducer {
             request.taskID = TaskIDGenerator.shared.next()
             let problems = RequestValidator.validate(request)
             if let first = problems.first {
-                state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message) · e opens it in the form to fix", kind: .error)
+                state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message) · \(KeyBindings.label(.editInForm)) opens it in the form to fix", kind: .error)
                 return []
             }
             return send(&state, request, note: "Sending \(record.idTask) again as \(request.taskID)…")
@@ -379,7 +379,7 @@ extension Reducer {
             var request = record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
             if let input = target.field(role: .inputImage) { request[input.path] = .string(url) }
             show(&state, request, drafts: [:])
-            state.status = StatusMessage(text: "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: F5 sends it",
+            state.status = StatusMessage(text: "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: \(KeyBindings.label(.submit)) sends it",
                                          kind: .info)
         case .useTextAsPrompt:
             var request = target == state.endpoint ? state.request
@@ -387,7 +387,7 @@ extension Reducer {
             if let prompt = target.field(role: .prompt) { request[prompt.path] = .string(record.textResults.first ?? "") }
             show(&state, request)
             if let prompt = target.field(role: .prompt) { state.drafts[FieldID(prompt.path)] = nil }
-            state.status = StatusMessage(text: "The prompt of \(target.title) is now \(record.idTask)'s text: F5 sends it", kind: .info)
+            state.status = StatusMessage(text: "The prompt of \(target.title) is now \(record.idTask)'s text: \(KeyBindings.label(.submit)) sends it", kind: .info)
         default:
             openInForm(&state, record)
         }
@@ -400,7 +400,7 @@ extension Reducer {
         let old = request.taskID
         request.taskID = TaskIDGenerator.shared.next()
         show(&state, request, drafts: [:])
-        state.status = StatusMessage(text: "Opened \(old) from history into \(request.endpoint.title) with a new task id: edit, then F5 sends it",
+        state.status = StatusMessage(text: "Opened \(old) from history into \(request.endpoint.title) with a new task id: edit, then \(KeyBindings.label(.submit)) sends it",
                                      kind: .info)
     }
 
@@ -417,7 +417,7 @@ extension Reducer {
         request.controlNetUnits = units
         show(&state, request)
         openUnit(&state, units.count - 1)
-        state.status = StatusMessage(text: "Unit \(units.count) of the ControlNet form holds \(record.idTask)'s image: pick its control type, then F5",
+        state.status = StatusMessage(text: "Unit \(units.count) of the ControlNet form holds \(record.idTask)'s image: pick its control type, then \(KeyBindings.label(.submit))",
                                      kind: .info)
     }
 

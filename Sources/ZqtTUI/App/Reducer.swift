@@ -189,7 +189,7 @@ enum Reducer {
             state.view.previewOffset += max(1, state.view.size.height / 3)
         case .addUnit:
             guard state.request.controlNetUnits != nil else {
-                state.status = StatusMessage(text: "\(state.endpoint.title) takes no ControlNet units: F7 switches to ControlNet", kind: .error)
+                state.status = StatusMessage(text: "\(state.endpoint.title) takes no ControlNet units: \(KeyBindings.label(.switchEndpoint)) switches to ControlNet", kind: .error)
                 return []
             }
             state.view.overlay = .picker(PickerState(purpose: .addUnit, title: "Add a ControlNet unit: control type",
@@ -261,7 +261,7 @@ enum Reducer {
         state.screen = .compose
         guard target != state.endpoint else { return }
         show(&state, state.otherForms[target.id]?.request ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next()))
-        state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, F5 sends it", kind: .info)
+        state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, \(KeyBindings.label(.submit)) sends it", kind: .info)
     }
 
     /// Puts a request in its endpoint's form on screen. The form on screen,
@@ -449,7 +449,7 @@ enum Reducer {
         case let .confirm(question):
             state.view.overlay = nil
             guard key == .char("y") || key == .char("Y") else {
-                if question == .quit { state.status = StatusMessage(text: "Still here: F5 sends the request", kind: .info) }
+                if question == .quit { state.status = StatusMessage(text: "Still here: \(KeyBindings.label(.submit)) sends the request", kind: .info) }
                 return []
             }
             switch question {
@@ -653,7 +653,7 @@ enum Reducer {
             }
             return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: request.taskID))] + refresh
         case let .failure(error):
-            let kept = recordID == nil ? "" : " · kept in history (F2, r sends it again)"
+            let kept = recordID == nil ? "" : " · kept in history (\(KeyBindings.label(.history)), \(KeyBindings.label(.resend)) sends it again)"
             state.status = StatusMessage(text: "Send failed: \(error.message)\(kept)", kind: .error)
             return refresh
         }
@@ -668,8 +668,8 @@ enum Reducer {
             // What the result can do next (KeyBindings, scope lastResult): it moves on from its history row.
             let kept = task.recordID != nil
             let results = task.texts.isEmpty
-                ? Wording.count(task.resultCount, "image") + (task.resultCount > 0 && kept ? " · i image2image · n ControlNet unit" : "")
-                : (kept ? "p uses it as the prompt · " : "") + (task.texts.first ?? "")
+                ? Wording.count(task.resultCount, "image") + (task.resultCount > 0 && kept ? " · \(KeyBindings.label(.toImage2Image)) image2image · \(KeyBindings.label(.toControlNetUnit)) ControlNet unit" : "")
+                : (kept ? "\(KeyBindings.label(.useTextAsPrompt)) uses it as the prompt · " : "") + (task.texts.first ?? "")
             return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(results)", kind: .success)
         case .failed:
             return StatusMessage(text: "Task \(task.idTask) failed: \(task.desc)", kind: .error)

@@ -389,6 +389,12 @@ enum KeyBindings {
         return parts.joined(separator: " · ")
     }
 
+    /// The first key of a command, for messages that say what to press next:
+    /// a rebound key shows as it is bound.
+    static func label(_ command: Command) -> String {
+        keys(for: command).first?.label ?? command.title
+    }
+
     static func keys(for command: Command) -> [Key] {
         table.filter { $0.command == command }.flatMap(\.keys)
     }
