@@ -482,8 +482,8 @@ public final class SandboxService: @unchecked Sendable {
     ]
 
     private func modelList(_ value: JSONValue) -> HTTPResponse {
-        guard let pageSize = value["pageSize"]?.numberValue.map({ Int($0) }), pageSize > 0,
-              let pageNum = value["pageNum"]?.numberValue.map({ Int($0) }), pageNum > 0 else {
+        guard let pageSize = value["pageSize"]?.numberValue.flatMap(WholeNumber.from), pageSize > 0,
+              let pageNum = value["pageNum"]?.numberValue.flatMap(WholeNumber.from), pageNum > 0 else {
             return envelope(code: "400", msg: "pageSize and pageNum are required and must be at least 1")
         }
         let checkpointFilter = value["sdModelCheckpoint"]?.stringValue?.lowercased() ?? ""
@@ -534,8 +534,8 @@ public final class SandboxService: @unchecked Sendable {
             guard let mode = SandboxFaults.Mode(rawValue: modeName) else {
                 return .respond(.text("unknown fault mode \(modeName); one of \(SandboxFaults.Mode.allCases.map(\.rawValue).joined(separator: ", "))", status: 400))
             }
-            let faults = SandboxFaults(latencyMilliseconds: value["latency_ms"]?.numberValue.map { Int($0) } ?? 0,
-                                       mode: mode, remaining: value["count"]?.numberValue.map { Int($0) })
+            let faults = SandboxFaults(latencyMilliseconds: value["latency_ms"]?.numberValue.flatMap(WholeNumber.from).map { min(max($0, 0), 60_000) } ?? 0,
+                                       mode: mode, remaining: value["count"]?.numberValue.flatMap(WholeNumber.from))
             setFaults(faults)
             return .respond(.json(JSONValueText("{\"ok\": true}")))
         default:

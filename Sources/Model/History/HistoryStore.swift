@@ -7,6 +7,9 @@
 // writer overlap, every write is one IMMEDIATE transaction, and a busy
 // timeout waits out the other process instead of failing.
 
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -81,15 +84,36 @@ public final class HistoryStore: @unchecked Sendable {
         connection = db
     }
 
+    /// One write transaction. Another zqt holding the file past the busy
+    /// timeout makes it wait and try again, for up to a minute, instead of
+    /// losing the row (issue 8: "database is locked" lost a submission).
     @discardableResult
     private func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
         lock.lock()
         defer { lock.unlock() }
-        do {
-            return try connection.transaction { () throws(SQLiteError) in try body(connection) }
-        } catch {
-            throw .write(path: path, error)
+        var attempt = 0
+        while true {
+            do {
+                return try connection.transaction { () throws(SQLiteError) in try body(connection) }
+            } catch where error.isBusy && attempt < Self.busyRetries {
+                attempt += 1
+                usleep(useconds_t(min(attempt, 10) * 50_000))  // the busy timeout already waited 5 s
+            } catch {
+                throw .write(path: path, error)
+            }
         }
+    }
+
+    static let busyRetries = 10
+
+    /// What the history keeps of an answer: all of it up to 1 MB; beyond,
+    /// the start and the size (a 120 MB answer made a 120 MB database, issue 8).
+    static func kept(_ text: String) -> String {
+        let limit = 1 << 20
+        let bytes = text.utf8
+        guard bytes.count > limit else { return text }
+        let start = String(decoding: bytes.prefix(64 << 10), as: UTF8.self)
+        return start + "\n… (\(bytes.count) bytes in all; the first 65,536 kept)"
     }
 
     private func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
@@ -131,7 +155,7 @@ public final class HistoryStore: @unchecked Sendable {
                 WHERE id = ?
                 """, [.text(SubmissionState.submitted.rawValue), submission.result.serviceTaskID.map { .text($0) } ?? .null,
                       submission.exchange.httpStatus.map { .int($0) } ?? .null,
-                      submission.exchange.responseBody.map { .text($0) } ?? .null,
+                      submission.exchange.responseBody.map { .text(Self.kept($0)) } ?? .null,
                       .double(date.timeIntervalSince1970), .double(date.timeIntervalSince1970), .int(id)])
         }
     }
@@ -146,7 +170,7 @@ public final class HistoryStore: @unchecked Sendable {
                        response_json = coalesce(?, response_json), finished_at = ?, updated_at = ?
                 WHERE id = ?
                 """, [.text(SubmissionState.sendFailed.rawValue), .text(error), httpStatus.map { .int($0) } ?? .null,
-                      response.map { .text($0) } ?? .null, .double(date.timeIntervalSince1970),
+                      response.map { .text(Self.kept($0)) } ?? .null, .double(date.timeIntervalSince1970),
                       .double(date.timeIntervalSince1970), .int(id)])
         }
     }
@@ -160,7 +184,7 @@ public final class HistoryStore: @unchecked Sendable {
                        error = NULL, finished_at = CASE WHEN ? THEN coalesce(finished_at, ?) ELSE NULL END, updated_at = ?
                 WHERE id = ?
                 """, [.text(state.rawValue), .int(info.status), .text(info.desc), info.progress.map { .double($0) } ?? .null,
-                      .text(JSONWriter.pretty(info.raw)), .int(state.isUnfinished ? 0 : 1), .double(date.timeIntervalSince1970),
+                      .text(Self.kept(JSONWriter.pretty(info.raw))), .int(state.isUnfinished ? 0 : 1), .double(date.timeIntervalSince1970),
                       .double(date.timeIntervalSince1970), .int(id)])
             guard info.hasResults else { return }
             // Results are replaced as a whole, keeping local copies already made.

@@ -115,7 +115,7 @@ public struct SQLiteRow: Sendable {
     public func int(_ column: Int) -> Int? {
         switch values[column] {
         case let .int(i): return i
-        case let .double(d): return Int(d)
+        case let .double(d): return WholeNumber.from(d)  // a REAL of 1e300 is no Int: never a trap (issue 8)
         case let .text(t): return Int(t)
         case .null: return nil
         }

@@ -57,7 +57,7 @@ struct FieldReader {
         guard let value = raw(key) else { return nil }
         switch value {
         case let .int(i): return i
-        case let .double(d) where d == d.rounded() && abs(d) < 1e15: return Int(d)
+        case let .double(d) where WholeNumber.from(d) != nil: return WholeNumber.from(d)
         case let .string(s):
             if let i = Int(s.trimmed) {
                 if !quietStrings { notes.append(DecodeNote(path: path(key), message: "was text \"\(s)\"; read as a number")) }

@@ -246,12 +246,10 @@ enum WireCoding {
         switch value {
         case let .int(i): return i
         case let .double(d):
-            guard d.isFinite, d == d.rounded(), abs(d) < 9e15 else { return nil }
-            return Int(d)
+            return WholeNumber.from(d)
         case let .string(s):
             if let i = Int(s.trimmed) { return i }
-            guard let d = Double(s.trimmed), d.isFinite, d == d.rounded(), abs(d) < 9e15 else { return nil }
-            return Int(d)
+            return Double(s.trimmed).flatMap(WholeNumber.from)
         default:
             return nil
         }

@@ -17,7 +17,11 @@ public struct CivilTime: Sendable, Equatable {
 
     /// The date and time `utcOffset` seconds east of UTC.
     public init(_ date: Date, utcOffset: Int = 0) {
-        let totalMillis = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) + utcOffset * 1000
+        // An instant read from a damaged history may be anything (1e300, NaN): held to ±100,000
+        // years, never a trap (issue 8).
+        let limit = 3_155_760_000_000_000  // 100,000 years of milliseconds
+        let millis = WholeNumber.rounded((date.timeIntervalSince1970 * 1000).rounded(.down), in: -limit...limit)
+        let totalMillis = millis + max(-86_400, min(86_400, utcOffset)) * 1000
         let millisPerDay = 86_400_000
         let days = Int((Double(totalMillis) / Double(millisPerDay)).rounded(.down))
         let inDay = totalMillis - days * millisPerDay
@@ -39,7 +43,7 @@ public struct CivilTime: Sendable, Equatable {
 
     /// In the machine's local time zone (TZ, /etc/localtime).
     public static func local(_ date: Date) -> CivilTime {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var seconds = time_t(WholeNumber.rounded(date.timeIntervalSince1970.rounded(.down), in: -3_155_760_000_000...3_155_760_000_000))
         var parts = tm()
         localtime_r(&seconds, &parts)
         return CivilTime(date, utcOffset: parts.tm_gmtoff)

@@ -178,7 +178,7 @@ enum FieldValues {
     /// A whole number that fits an Int: `inf`, `1e20` and the like are refused, never a trap (issue 8).
     private static func integer(_ text: String) throws(FieldInputError) -> Int {
         if let value = Int(text) { return value }
-        if let d = Double(text), d.isFinite, d == d.rounded(), abs(d) < 9e15 { return Int(d) }
+        if let whole = Double(text).flatMap(WholeNumber.from) { return whole }
         throw FieldInputError(message: text.isEmpty ? "a whole number is required" : "\"\(text)\" is not a whole number")
     }
 

@@ -135,9 +135,9 @@ enum FormView {
             if count == 1, !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
         case let .slider(spec, _):
             let barWidth = max(6, min(20, width - 14))
-            if draft == nil, let value = Double(text) {
+            if draft == nil, let value = Double(text), value.isFinite {
                 let fraction = spec.max > spec.min ? (min(max(value, spec.min), spec.max) - spec.min) / (spec.max - spec.min) : 0
-                let filled = Int((fraction * Double(barWidth)).rounded())
+                let filled = WholeNumber.rounded(fraction * Double(barWidth), in: 0...barWidth)
                 grid.put(String(repeating: "█", count: filled), x: x, y: y, style: field.dimmed ? .dim : .sliderFill)
                 grid.put(String(repeating: "░", count: barWidth - filled), x: x + filled, y: y, style: .dim)
             } else {

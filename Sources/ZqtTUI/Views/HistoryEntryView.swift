@@ -155,9 +155,11 @@ enum HistoryEntryView {
     }
 
     static func seconds(_ interval: Double) -> String {
-        if interval < 1 { return "\(Int((interval * 1000).rounded())) ms" }
+        if interval < 1 { return "\(WholeNumber.rounded(interval * 1000, in: -1_000...1_000)) ms" }
         if interval < 60 { return JSONWriter.formatNumber((interval * 10).rounded() / 10) + " s" }
-        return "\(Int(interval) / 60) min \(Int(interval) % 60) s"
+        // Times come from the history file: a damaged one may hold anything (issue 8).
+        let whole = WholeNumber.rounded(interval, in: 0...Int(Int32.max))
+        return "\(whole / 60) min \(whole % 60) s"
     }
 
     /// A long string in pieces of at most `width` cells (URLs have no spaces to wrap at).
