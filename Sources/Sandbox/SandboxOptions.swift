@@ -42,6 +42,11 @@ public struct SandboxFaults: Sendable, Equatable {
         case notJSON = "not-json"
         /// The connection is closed without an answer.
         case drop
+        /// The request is carried out (a task accepted), then the answer
+        /// comes `latency_ms` late: a client that timed out does not know it was accepted.
+        case lateAnswer = "late-answer"
+        /// The request is carried out, then the connection is closed without the answer.
+        case dropAfter = "drop-after"
     }
 
     /// Added before every answer, in milliseconds.

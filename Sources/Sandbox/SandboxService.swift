@@ -116,9 +116,24 @@ public final class SandboxService: @unchecked Sendable {
         if request.path.hasPrefix("/sandbox/") || request.path == "/" || request.path == "/sandbox" {
             return control(request)
         }
-        if let fault = takeFault() {
-            return fault
+        let fault = takeFault()
+        switch fault {
+        case let .lateAnswer(milliseconds)?:
+            let action = serve(request)
+            usleep(useconds_t(milliseconds) * 1000)
+            return action
+        case .dropAfter?:
+            _ = serve(request)
+            return .dropConnection
+        case let .now(action)?:
+            return action
+        case nil:
+            return serve(request)
         }
+    }
+
+    /// The service's answer to one of its own paths.
+    private func serve(_ request: HTTPRequest) -> HTTPAction {
         guard request.method == "POST" else {
             return .respond(.text("the service takes POST with a JSON body (wire rule 1)", status: 405))
         }
@@ -170,8 +185,18 @@ public final class SandboxService: @unchecked Sendable {
         }
     }
 
+    /// What a fault does to one request.
+    private enum FaultAction {
+        /// Answer this instead.
+        case now(HTTPAction)
+        /// Carry the request out, answer this much later.
+        case lateAnswer(Int)
+        /// Carry the request out, answer nothing.
+        case dropAfter
+    }
+
     /// Applies latency and takes one use of the current fault, if any.
-    private func takeFault() -> HTTPAction? {
+    private func takeFault() -> FaultAction? {
         lock.lock()
         let faults = options.faults
         var mode = faults.mode
@@ -179,6 +204,8 @@ public final class SandboxService: @unchecked Sendable {
             if let remaining = faults.remaining {
                 if remaining <= 0 {
                     mode = .none
+                    // A late answer's delay is its own: spent with its count.
+                    if options.faults.mode == .lateAnswer { options.faults.latencyMilliseconds = 0 }
                     options.faults.mode = .none
                 } else {
                     options.faults.remaining = remaining - 1
@@ -186,14 +213,16 @@ public final class SandboxService: @unchecked Sendable {
             }
         }
         lock.unlock()
-        if faults.latencyMilliseconds > 0 {
-            usleep(useconds_t(min(faults.latencyMilliseconds, 600_000)) * 1000)
-        }
+        let latency = min(max(faults.latencyMilliseconds, 0), 600_000)
+        if mode == .lateAnswer { return .lateAnswer(latency) }
+        if faults.mode == .lateAnswer { return nil }  // just spent: no delay of its own for this request
+        if latency > 0 { usleep(useconds_t(latency) * 1000) }
         switch mode {
-        case .none: return nil
-        case .http500: return .respond(.text("sandbox fault: internal server error", status: 500))
-        case .notJSON: return .respond(HTTPResponse(status: 200, contentType: "text/html", body: Array("<html><body>502 Bad Gateway (sandbox fault)</body></html>".utf8)))
-        case .drop: return .dropConnection
+        case .none, .lateAnswer: return nil
+        case .http500: return .now(.respond(.text("sandbox fault: internal server error", status: 500)))
+        case .notJSON: return .now(.respond(HTTPResponse(status: 200, contentType: "text/html", body: Array("<html><body>502 Bad Gateway (sandbox fault)</body></html>".utf8))))
+        case .drop: return .now(.dropConnection)
+        case .dropAfter: return .dropAfter
         }
     }
 
@@ -528,7 +557,7 @@ public final class SandboxService: @unchecked Sendable {
             return .respond(.json(JSONValueText(JSONWriter.pretty(.array(list)))))
         case ("POST", "faults"?):
             guard let value = try? JSONParser.parse(bytes: request.body) else {
-                return .respond(.text("faults: send {\"mode\": \"none|http500|not-json|drop\", \"latency_ms\": 0, \"count\": n}", status: 400))
+                return .respond(.text("faults: send {\"mode\": \"none|http500|not-json|drop|late-answer|drop-after\", \"latency_ms\": 0, \"count\": n}", status: 400))
             }
             let modeName = value["mode"]?.stringValue ?? "none"
             guard let mode = SandboxFaults.Mode(rawValue: modeName) else {
@@ -550,7 +579,7 @@ public final class SandboxService: @unchecked Sendable {
             POST \(Endpoint.pathPrefix)tool/{toolCode} and tool/{toolCode}/queryTask, toolCode one of
                  \(tools.joined(separator: ", "))
             GET  /sandbox/requests     the submit bodies received so far
-            POST /sandbox/faults       {"mode": "none|http500|not-json|drop", "latency_ms": 0, "count": n}
+            POST /sandbox/faults       {"mode": "none|http500|not-json|drop|late-answer|drop-after", "latency_ms": 0, "count": n}
             Prompt markers: \(SandboxOptions.PromptMarker.fail), \(SandboxOptions.PromptMarker.slow), \(SandboxOptions.PromptMarker.vanish)
 
             """

@@ -347,3 +347,41 @@ import Testing
         #expect(state.request.taskID != sent.taskID)
     }
 }
+
+/// Issue 8: a send with no answer, once the service was asked about it.
+@Suite struct UnansweredSendReducerTests {
+    static func sentState() throws -> (AppState, Request) {
+        var state = makeState()
+        state.request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        let sent = state.request
+        _ = Reducer.reduce(&state, .key(.function(5)))
+        return (state, sent)
+    }
+
+    @Test func theServiceHasItSoItIsFollowed() throws {
+        var (state, sent) = try Self.sentState()
+        let running = TaskInfo(data: try JSONParser.parse(#"{"status": 1, "desc": "running"}"#))
+        let effects = Reducer.reduce(&state, .submitUnanswered(request: sent, recordID: 4, error: .timedOut(seconds: 1),
+                                                              confirmation: .accepted(running)))
+        guard case let .track(recordID, task)? = effects.first else { Issue.record("not followed: \(effects)"); return }
+        #expect(recordID == 4 && task.taskID == sent.taskID)
+        #expect(state.status?.text == "No answer to the send (No answer within 1 s (timed out)), but the service has \(sent.taskID): following it")
+        #expect(!state.submitting && state.task?.idTask == sent.taskID)
+    }
+
+    @Test func theServiceHasNotSoTheSendFailedAndCanBeSentAgain() throws {
+        var (state, sent) = try Self.sentState()
+        _ = Reducer.reduce(&state, .submitUnanswered(request: sent, recordID: 4, error: .connectionLost,
+                                                    confirmation: .notAccepted(.api(code: "404", message: "no task"))))
+        #expect(state.status?.kind == .error)
+        #expect(state.status?.text.contains("the service has no task \(sent.taskID)") == true)
+        #expect(state.request.taskID != sent.taskID, "the next send has a new id: no 409")
+    }
+
+    @Test func notKnownYetSaysHowToAskAgain() throws {
+        var (state, sent) = try Self.sentState()
+        _ = Reducer.reduce(&state, .submitUnanswered(request: sent, recordID: 4, error: .timedOut(seconds: 1),
+                                                    confirmation: .stillUnknown(.timedOut(seconds: 1))))
+        #expect(state.status?.text.hasSuffix("zqt asks again at start, u in the history asks now") == true, "\(state.status?.text ?? "")")
+    }
+}

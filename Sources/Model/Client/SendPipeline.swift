@@ -44,6 +44,8 @@ public struct SendPipeline: Sendable {
         /// The finished task when the submit answer already carried its result
         /// (a tool answering at once, §4.10); no polling is needed then.
         public let finished: TaskInfo?
+        /// For a send that had no answer: what the service said when asked (issue 8).
+        public let confirmation: SendConfirmation?
     }
 
     /// Records the row (before the request leaves: a send that never returns
@@ -64,6 +66,17 @@ public struct SendPipeline: Sendable {
                     if let finished { try store.recordTaskInfo(id: recordID, info: finished) }
                 }
             }
+        case let .failure(error) where error.mayHaveBeenAccepted:
+            // No answer, but the request left: the service may run it. Ask before calling it failed.
+            if let recordID {
+                keep { store throws(HistoryError) in
+                    try store.recordOutcomeUnknown(id: recordID, error: error.message, httpStatus: outcome.exchange?.httpStatus,
+                                                   response: outcome.exchange?.responseBody)
+                }
+            }
+            let confirmation = await confirm(TaskReference(endpoint: request.endpoint, taskID: request.taskID), recordID: recordID,
+                                             after: error)
+            return Sent(recordID: recordID, outcome: outcome, finished: nil, confirmation: confirmation)
         case let .failure(error):
             if let recordID {
                 keep { store throws(HistoryError) in
@@ -72,7 +85,44 @@ public struct SendPipeline: Sendable {
                 }
             }
         }
-        return Sent(recordID: recordID, outcome: outcome, finished: finished)
+        return Sent(recordID: recordID, outcome: outcome, finished: finished, confirmation: nil)
+    }
+
+    /// Seconds before each question about a send that had no answer: the
+    /// service may still be taking the task in when first asked.
+    public var confirmDelays: [Double] = [0, 1, 2]
+
+    /// Asks the service whether it has a task whose send had no answer, and
+    /// keeps what it says in the row: followed like any other when it has
+    /// it, failed when it answers that it has not, left "outcome unknown"
+    /// when it cannot be asked (to be asked again at start or with `u`).
+    public func confirm(_ task: TaskReference, recordID: Int?, after sendError: APIError) async -> SendConfirmation {
+        guard task.endpoint.canBeFollowed else { return .stillUnknown(.noTaskQuery(task.endpoint.title)) }
+        var last = APIError.cancelled
+        for delay in confirmDelays {
+            if delay > 0 {
+                do { try await Task.sleep(nanoseconds: UInt64(delay * 1e9)) } catch { return .stillUnknown(.cancelled) }
+            }
+            do throws(APIError) {
+                let info = try await api.queryTask(task)
+                if let recordID { keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) } }
+                return .accepted(info)
+            } catch {
+                last = error
+                if error == .cancelled { return .stillUnknown(error) }
+            }
+        }
+        // The service answered, each time, that it has no such task (a refusal of the keys says nothing about it).
+        if case let .api(code, _) = last, code != "401", code != "403" {
+            if let recordID {
+                keep { store throws(HistoryError) in
+                    try store.recordSendFailed(id: recordID,
+                                               error: "\(sendError.message) · the service has no task \(task.taskID) (\(last.message))")
+                }
+            }
+            return .notAccepted(last)
+        }
+        return .stillUnknown(last)
     }
 
     /// Follows a task to its end, keeping each answer in its row. A refusal

@@ -23,9 +23,13 @@ public enum SubmissionState: String, Sendable, CaseIterable {
     case failed
     /// The submit itself failed: network, HTTP or API error. Nothing runs.
     case sendFailed = "send-failed"
+    /// The request left but no answer came (timed out, connection lost):
+    /// the service may have accepted it, so it is asked before anything is
+    /// called failed (issue 8).
+    case unknown
 
     /// Still to be followed: polling resumes for these when zqt starts.
-    public var isUnfinished: Bool { [.sending, .submitted, .queued, .running].contains(self) }
+    public var isUnfinished: Bool { [.sending, .submitted, .queued, .running, .unknown].contains(self) }
     public var isFailure: Bool { self == .failed || self == .sendFailed }
 
     /// A task status as a state (wire rule 9).
@@ -57,6 +61,7 @@ public enum SubmissionState: String, Sendable, CaseIterable {
         case .succeeded: return "✓"
         case .failed: return "✗"
         case .sendFailed: return "!"
+        case .unknown: return "?"
         }
     }
 
@@ -69,6 +74,7 @@ public enum SubmissionState: String, Sendable, CaseIterable {
         case .succeeded: return "succeeded"
         case .failed: return "failed"
         case .sendFailed: return "send failed"
+        case .unknown: return "outcome unknown"
         }
     }
 }

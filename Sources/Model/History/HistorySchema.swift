@@ -108,9 +108,13 @@ public enum HistorySchema {
         // image_url and its text here. Endpoints were always stored by path.
         // The list counts a row's images (not its texts) from this partial
         // index alone, as it counted every result from the primary key before.
+        // A send with no answer is "unknown" until the service is asked (issue 8):
+        // such rows are followed at start like the others.
         Migration(version: 3, sql: """
         ALTER TABLE result ADD COLUMN text TEXT;
         CREATE INDEX result_images ON result(submission_id) WHERE text IS NULL;
+        DROP INDEX submission_unfinished;
+        CREATE INDEX submission_unfinished ON submission(state) WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown');
         """),
     ]
 

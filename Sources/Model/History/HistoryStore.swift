@@ -175,6 +175,20 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
+    /// The request left and no answer came: whether the service has it is
+    /// not known yet. The row stays open, to be asked about (issue 8).
+    public func recordOutcomeUnknown(id: Int, error: String, httpStatus: Int? = nil, response: String? = nil,
+                                     at date: Date = Date()) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                UPDATE submission SET state = ?, error = ?, http_status = coalesce(?, http_status),
+                       response_json = coalesce(?, response_json), updated_at = ?
+                WHERE id = ?
+                """, [.text(SubmissionState.unknown.rawValue), .text(error), httpStatus.map { .int($0) } ?? .null,
+                      response.map { .text(Self.kept($0)) } ?? .null, .double(date.timeIntervalSince1970), .int(id)])
+        }
+    }
+
     /// A task query's answer: status, desc, progress and, once done, results.
     public func recordTaskInfo(id: Int, info: TaskInfo, at date: Date = Date()) throws(HistoryError) {
         let state = SubmissionState(info)
@@ -263,7 +277,7 @@ public final class HistoryStore: @unchecked Sendable {
         try read { db throws(SQLiteError) in
             try db.run("""
                 SELECT \(Self.recordColumns) FROM submission
-                WHERE state IN ('sending', 'submitted', 'queued', 'running') ORDER BY id
+                WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown') ORDER BY id
                 """).map { row throws(SQLiteError) in try Self.record(row, db: db) }
         }
     }

@@ -13,6 +13,8 @@ enum Action: Sendable {
     case tick
     /// `recordID` is the request's history row (nil without a history).
     case submitFinished(request: Request, recordID: Int?, result: Result<Submission, APIError>)
+    /// A send that had no answer, and what the service said when asked about it (issue 8).
+    case submitUnanswered(request: Request, recordID: Int?, error: APIError, confirmation: SendConfirmation)
     case poll(recordID: Int?, idTask: String, PollEvent)
     case pollEnded(recordID: Int?, idTask: String, error: APIError?)
     case modelsLoaded([String])

@@ -33,6 +33,8 @@ enum Reducer {
             return []
         case let .submitFinished(request, recordID, result):
             return submitFinished(&state, request: request, recordID: recordID, result: result)
+        case let .submitUnanswered(request, recordID, error, confirmation):
+            return submitUnanswered(&state, request: request, recordID: recordID, error: error, confirmation: confirmation)
         case let .poll(recordID, idTask, event):
             var effects = refreshHistoryIfShown(state, changed: recordID)
             guard state.task?.idTask == idTask else {
@@ -657,6 +659,37 @@ enum Reducer {
             state.status = StatusMessage(text: "Send failed: \(error.message)\(kept)", kind: .error)
             return refresh
         }
+    }
+
+    /// A send with no answer, once the service was asked about it (issue 8).
+    static func submitUnanswered(_ state: inout AppState, request: Request, recordID: Int?, error: APIError,
+                                 confirmation: SendConfirmation) -> [Effect] {
+        state.submitting = false
+        if state.screen == .history, let recordID { state.history.pendingSelection = recordID }
+        let refresh = refreshHistoryIfShown(state, changed: recordID)
+        let id = request.taskID
+        switch confirmation {
+        case let .accepted(info):
+            let task = TrackedTask(recordID: recordID, idTask: id, status: info.status, desc: info.desc, progress: info.progress,
+                                   phase: info.phase, resultCount: info.results.count, texts: info.texts)
+            state.task = task
+            if info.phase.isTerminal {
+                state.status = taskStatus(task)
+                return refresh
+            }
+            state.status = StatusMessage(text: "No answer to the send (\(error.message)), but the service has \(id): following it",
+                                         kind: .info)
+            return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: id))] + refresh
+        case let .notAccepted(answer):
+            let kept = recordID == nil ? "" : " · kept in history (\(KeyBindings.label(.history)), \(KeyBindings.label(.resend)) sends it again)"
+            state.status = StatusMessage(text: "Send failed: \(error.message); the service has no task \(id) (\(answer.message))\(kept)",
+                                         kind: .error)
+        case let .stillUnknown(reason):
+            state.status = StatusMessage(text: "No answer to the send (\(error.message)), and whether the service has \(id) is not known "
+                                         + "(\(reason.message)): zqt asks again at start, \(KeyBindings.label(.queryNow)) in the history asks now",
+                                         kind: .error)
+        }
+        return refresh
     }
 
     static func taskStatus(_ task: TrackedTask) -> StatusMessage {

@@ -76,16 +76,24 @@ struct RequestRunner {
         }
         pipeline.pollPolicy = pollPolicy
         let sent = await pipeline.send(request)
-        let submission: Submission
-        switch sent.outcome.result {
-        case let .success(accepted):
-            submission = accepted
-        case let .failure(error):
+        switch (sent.outcome.result, sent.confirmation) {
+        case let (.success(submission), _):
+            let serviceID = submission.result.serviceTaskID ?? request.taskID
+            printer.say("accepted: task_id \(serviceID) (HTTP \(submission.exchange.httpStatus ?? 0))")
+        case let (.failure(error), .accepted?):
+            // Issue 8: the request left without an answer, and the service has it.
+            printer.say("no answer to the send (\(error.message)), but the service has \(request.taskID): following it")
+        case let (.failure(error), .notAccepted(answer)?):
+            printer.warn("Submit failed: \(error.message); the service has no task \(request.taskID) (\(answer.message))")
+            return .submitFailed
+        case let (.failure(error), .stillUnknown(reason)?):
+            printer.warn("Submit had no answer (\(error.message)); whether the service has \(request.taskID) is not known (\(reason.message)). "
+                         + "It is kept in the history as \"outcome unknown\": `zqt` asks again at start.")
+            return .submitFailed
+        case let (.failure(error), nil):
             printer.warn("Submit failed: \(error.message)")
             return .submitFailed
         }
-        let serviceID = submission.result.serviceTaskID ?? request.taskID
-        printer.say("accepted: task_id \(serviceID) (HTTP \(submission.exchange.httpStatus ?? 0))")
         guard follow || sent.finished != nil else { return .succeeded(images: 0) }
         guard endpoint.canBeFollowed || sent.finished != nil else {
             printer.say("\(endpoint.title) tasks cannot be followed: the service documents no query for them (zhiqite-api.md §3.2)")

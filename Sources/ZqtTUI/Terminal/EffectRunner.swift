@@ -151,6 +151,10 @@ final class EffectRunner: @unchecked Sendable {
                 inbox.post(.pollEnded(recordID: sent.recordID, idTask: request.taskID, error: nil))
                 return
             }
+            if let confirmation = sent.confirmation, case let .failure(error) = sent.outcome.result {
+                inbox.post(.submitUnanswered(request: request, recordID: sent.recordID, error: error, confirmation: confirmation))
+                return
+            }
             inbox.post(.submitFinished(request: request, recordID: sent.recordID, result: sent.outcome.result))
         }
     }

@@ -1,0 +1,27 @@
+// Whether a failed send may still have been accepted (issue 8). A request
+// that left without an answer (timed out, the connection lost, a gateway
+// error or a page that is not the service's) may have reached the service
+// and started a task; only the service can say, so zqt asks it before
+// calling the send failed.
+
+extension APIError {
+    /// The request may have reached the service although no answer says so.
+    public var mayHaveBeenAccepted: Bool {
+        switch self {
+        case .timedOut, .connectionLost, .transport, .notJSON: return true
+        case let .httpStatus(status, _): return status >= 500
+        default: return false
+        }
+    }
+}
+
+/// What the service says about a send that had no answer.
+public enum SendConfirmation: Sendable, Equatable {
+    /// It has the task: follow it like any other.
+    case accepted(TaskInfo)
+    /// It has no such task: the send failed, nothing runs.
+    case notAccepted(APIError)
+    /// It could not be asked (still unreachable, or the family has no query):
+    /// the row stays "outcome unknown", asked again at start or with `u`.
+    case stillUnknown(APIError)
+}
