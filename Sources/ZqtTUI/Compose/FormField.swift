@@ -120,7 +120,7 @@ enum FormSchema {
             if let toggle = spec.dimmedUnless { dimmed = request.wireValue(at: toggle)?.boolValue != true }
             fields.append(FormField(id: FieldID(spec.path), label: spec.label, spec: spec, wirePath: spec.path,
                                     kind: formKind(spec, checkpoints: checkpoints), dimmed: dimmed, hint: spec.hint,
-                                    optional: spec.omitWhenEmpty, section: spec.section))
+                                    optional: spec.omitWhenEmpty && !spec.required, section: spec.section))
         }
         return fields
     }
