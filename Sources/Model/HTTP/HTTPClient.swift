@@ -272,8 +272,10 @@ public struct HTTPClient: Sendable {
         case Curl.Code.tooManyRedirects:
             return .unexpectedResponse("too many redirects (\(detail))")
         case Curl.Code.unsupportedProtocol:
-            var next = ""
-            if let location = zqt_curl_info_string(h, Curl.Info.redirectURL) { next = String(cString: location) }
+            // The head kept is the redirect's: its Location is where libcurl would not go.
+            var headCount = 0
+            let headBytes = zqt_curl_head(h, &headCount).map { Array(UnsafeBufferPointer(start: $0, count: headCount)) } ?? []
+            let next = HTTPHead.parse(headBytes + [13, 10, 13, 10])?.head.header("location") ?? ""
             return .unexpectedResponse(next.isEmpty ? detail
                                        : "a redirect to \(APIError.printable(Self.redacted(next))) was not followed (https is only left for https)")
         case Curl.Code.gotNothing, Curl.Code.partialFile, Curl.Code.recvError, Curl.Code.sendError:
@@ -346,7 +348,7 @@ enum Curl {
     }
     enum Info {
         static let responseCode: Int32 = 0x200002, sslVerifyResult: Int32 = 0x20000D, httpConnectCode: Int32 = 0x200016
-        static let osErrno: Int32 = 0x200019, redirectURL: Int32 = 0x10001F
+        static let osErrno: Int32 = 0x200019
     }
 
     /// OpenSSL's verify result (X509_V_ERR_*) in words; 0 with a failed check is the name check.
