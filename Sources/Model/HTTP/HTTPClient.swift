@@ -295,16 +295,18 @@ final class CurlHandle: @unchecked Sendable {
     private init(_ pointer: OpaquePointer) { self.pointer = pointer }
     deinit { zqt_curl_free(pointer) }
 
-    /// Idle handles by origin ("https://host:443"), the most recently used last.
-    private static let idle = Mutex<(byOrigin: [String: [CurlHandle]], order: [String])>(([:], []))
-    private static let keptIdle = 8
+    /// Idle handles, each with the origin ("https://host:443") it last talked
+    /// to and when, the most recently used last. A handle idle for longer than
+    /// `idleSeconds` is freed (its connection with it), so the pool holds only
+    /// the origins zqt is busy with: the service and its image hosts.
+    private static let idle = Mutex<[(origin: String, handle: CurlHandle, since: Double)]>([])
+    private static let idleSeconds = 60.0, keptIdle = 64
 
     /// A handle that last talked to `origin` when there is one: its connection is reused.
     static func take(for origin: String) throws(APIError) -> CurlHandle {
         let reused = idle.withLock { pool -> CurlHandle? in
-            guard let handle = pool.byOrigin[origin]?.popLast() else { return nil }
-            if let at = pool.order.lastIndex(of: origin) { pool.order.remove(at: at) }
-            return handle
+            guard let at = pool.lastIndex(where: { $0.origin == origin }) else { return nil }
+            return pool.remove(at: at).handle
         }
         if let reused { return reused }
         var reason = [CChar](repeating: 0, count: 256)
@@ -316,12 +318,14 @@ final class CurlHandle: @unchecked Sendable {
 
     static func giveBack(_ handle: CurlHandle, origin: String, keep: Bool) {
         guard keep else { return }
-        let dropped = idle.withLock { pool -> CurlHandle? in
-            pool.byOrigin[origin, default: []].append(handle)
-            pool.order.append(origin)
-            guard pool.order.count > keptIdle else { return nil }
-            let oldest = pool.order.removeFirst()
-            return pool.byOrigin[oldest]?.isEmpty == false ? pool.byOrigin[oldest]!.removeFirst() : nil
+        let now = monotonicSeconds()
+        let dropped = idle.withLock { pool -> [CurlHandle] in
+            pool.append((origin, handle, now))
+            var dropped: [CurlHandle] = []
+            while let oldest = pool.first, now - oldest.since > idleSeconds || pool.count > keptIdle {
+                dropped.append(pool.removeFirst().handle)
+            }
+            return dropped
         }
         _ = dropped  // freed here, outside the lock
     }
