@@ -183,7 +183,6 @@ public struct HTTPClient: Sendable {
         set(.acceptEncoding, "identity")
         set(.sslVersion, Curl.sslVersionTLS12)
         set(.tcpKeepAlive, 1)
-        if variable("ZQT_CURL_VERBOSE") != nil { set(.verbose, 1) }
         // The trust store: libcurl's default bundle unless the user names one.
         if let file = variable("SSL_CERT_FILE", "CURL_CA_BUNDLE") { set(.caInfo, file) }
         if let folder = variable("SSL_CERT_DIR") { set(.caPath, folder) }
@@ -334,7 +333,7 @@ final class CurlHandle: @unchecked Sendable {
 /// The numbers from curl.h (7.88) zqt uses; curl keeps them stable.
 enum Curl {
     enum Option: Int32 {
-        case verbose = 41, url = 10002, proxy = 10004, userAgent = 10018, lowSpeedLimit = 19, lowSpeedTime = 20
+        case url = 10002, proxy = 10004, userAgent = 10018, lowSpeedLimit = 19, lowSpeedTime = 20
         case customRequest = 10036, noBody = 44, post = 47, followLocation = 52, caInfo = 10065, maxRedirects = 68
         case httpGet = 80, caPath = 10097, acceptEncoding = 10102, sslVersion = 32
         case timeoutMilliseconds = 155, connectTimeoutMilliseconds = 156, noProxy = 10177, tcpKeepAlive = 213
