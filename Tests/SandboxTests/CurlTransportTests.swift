@@ -75,6 +75,11 @@ import Testing
             try await client.send("GET", "http://127.0.0.1:1/x")
         }
 
+        client.environment = ["http_proxy": "127.0.0.1:1"]
+        await #expect(throws: APIError.unreachable(host: "127.0.0.1", detail: "the proxy 127.0.0.1:1 did not take the connection")) {
+            try await client.send("GET", "http://127.0.0.1:\(proxy.port)/x")
+        }
+
         client.environment = ["HTTPS_PROXY": proxy.url]
         await #expect(throws: APIError.unreachable(host: "127.0.0.1", detail: "the proxy refused to connect (HTTP 403)")) {
             try await client.send("GET", "https://127.0.0.1:1/x")

@@ -213,7 +213,7 @@ public struct HTTPClient: Sendable {
         withExtendedLifetime(cancel) {}
         if code != 0 {
             keep = code != Curl.Code.stopped && code != Curl.Code.writeError
-            throw error(code, handle: h, target: target, total: total)
+            throw error(code, handle: h, target: target, proxy: proxy, total: total)
         }
         var status = 0
         if zqt_curl_info_long(h, Curl.Info.responseCode, &status) != 0 || status == 0 {
@@ -226,8 +226,14 @@ public struct HTTPClient: Sendable {
         return HTTPClientResponse(status: status, head: head, body: bodyBytes)
     }
 
+    /// Whether libcurl's "Failed to connect to HOST port PORT …" names the proxy.
+    static func names(_ detail: String, proxy: String) -> Bool {
+        guard let address = HTTPTarget(proxy.contains("://") ? proxy : "http://" + proxy) else { return false }
+        return detail.contains("to \(address.host) port \(address.port) ")
+    }
+
     /// What a failed transfer amounts to, in zqt's words.
-    private func error(_ code: Int32, handle h: OpaquePointer, target: HTTPTarget, total: Double) -> APIError {
+    private func error(_ code: Int32, handle h: OpaquePointer, target: HTTPTarget, proxy: String?, total: Double) -> APIError {
         let said = String(cString: zqt_curl_error_text(h))
         let detail = said.isEmpty ? String(cString: zqt_curl_strerror(code)) : said
         var proxyAnswer = 0
@@ -246,6 +252,8 @@ public struct HTTPClient: Sendable {
             return .unreachable(host: target.host, detail: "host name not found")
         case Curl.Code.couldntResolveProxy:
             return .unreachable(host: target.host, detail: "the proxy's host name was not found (\(detail))")
+        case Curl.Code.couldntConnect where proxy.map { Self.names(detail, proxy: $0) } == true:
+            return .unreachable(host: target.host, detail: "the proxy \(APIError.printable(Self.redacted(proxy ?? ""))) did not take the connection")
         case Curl.Code.couldntConnect:
             var osError = 0
             _ = zqt_curl_info_long(h, Curl.Info.osErrno, &osError)
