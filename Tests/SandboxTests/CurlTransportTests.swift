@@ -53,6 +53,11 @@ import Testing
         await #expect(throws: APIError.unexpectedResponse("the answer is larger than 8 MB")) {
             try await HTTPClient(timeout: 20).send("POST", server.url, body: [])
         }
+        // A declared length over the limit is refused before the body is read.
+        let declared = try RawHTTPServer { _ in Self.answer("200 OK", headers: ["Content-Length: 9000000000"], body: "x") }
+        await #expect(throws: APIError.unexpectedResponse("the answer is larger than 8 MB")) {
+            try await HTTPClient(timeout: 20).send("POST", declared.url, body: [])
+        }
         #expect(APIError.unexpectedResponse("the answer is larger than 8 MB").message
             == "Unexpected answer from the service: the answer is larger than 8 MB")
     }

@@ -180,6 +180,8 @@ public struct HTTPClient: Sendable {
         set(.lowSpeedLimit, stallBytesPerSecond)
         set(.lowSpeedTime, max(1, Int(timeout.rounded(.up))))
         set(.userAgent, userAgent)
+        // A Content-Length over the limit is refused before any of the body is read.
+        if failed == 0 { failed = zqt_curl_set_offset(h, Curl.maxFileSize, Int64(maxBodyBytes)) }
         set(.acceptEncoding, "identity")
         set(.sslVersion, Curl.sslVersionTLS12)
         set(.tcpKeepAlive, 1)
@@ -244,7 +246,7 @@ public struct HTTPClient: Sendable {
         switch code {
         case Curl.Code.stopped:
             return .cancelled
-        case Curl.Code.writeError where zqt_curl_over_limit(h) == 1:
+        case Curl.Code.fileSizeExceeded, Curl.Code.writeError where zqt_curl_over_limit(h) == 1:
             return .unexpectedResponse("the answer is larger than \(maxBodyBytes >> 20) MB")
         case Curl.Code.writeError where zqt_curl_over_limit(h) == 2:
             return .unexpectedResponse("the answer's headers are too long")
@@ -348,6 +350,8 @@ enum Curl {
         case protocols = 10318, redirectProtocols = 10319
     }
     static let sslVersionTLS12 = 6
+    /// CURLOPT_MAXFILESIZE_LARGE, a curl_off_t option.
+    static let maxFileSize: Int32 = 30117
     enum Code {
         /// zqt_curl_perform's own: should_stop said so.
         static let stopped: Int32 = -1
@@ -356,6 +360,7 @@ enum Curl {
         static let operationTimedOut: Int32 = 28, sslConnectError: Int32 = 35, tooManyRedirects: Int32 = 47
         static let gotNothing: Int32 = 52, sendError: Int32 = 55, recvError: Int32 = 56, sslCertProblem: Int32 = 58
         static let sslCipher: Int32 = 59, peerFailedVerification: Int32 = 60, sslCACertBadFile: Int32 = 77
+        static let fileSizeExceeded: Int32 = 63
     }
     enum Info {
         static let responseCode: Int32 = 0x200002, sslVerifyResult: Int32 = 0x20000D, httpConnectCode: Int32 = 0x200016
