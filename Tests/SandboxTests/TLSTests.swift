@@ -141,4 +141,70 @@ import Testing
             #expect(error == .connectionLost, "\(error.message)")
         }
     }
+
+    /// A CONNECT proxy that tunnels only to a name nobody else resolves.
+    static let tunnellingProxy = """
+    import select, socket, sys, threading
+    target_port = int(sys.argv[1])
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    print(listener.getsockname()[1], flush=True)
+    def serve(client):
+        data = b""
+        while b"\\r\\n\\r\\n" not in data and len(data) < 65536:
+            more = client.recv(4096)
+            if not more:
+                client.close()
+                return
+            data += more
+        if not data.startswith(b"CONNECT zqt-through-proxy.invalid:"):
+            client.sendall(b"HTTP/1.1 403 Forbidden\\r\\nContent-Length: 0\\r\\n\\r\\n")
+            client.close()
+            return
+        upstream = socket.create_connection(("127.0.0.1", target_port))
+        client.sendall(b"HTTP/1.1 200 Connection established\\r\\n\\r\\n")
+        while True:
+            ready, _, _ = select.select([client, upstream], [], [], 30)
+            if not ready:
+                break
+            for side in ready:
+                more = side.recv(65536)
+                if not more:
+                    client.close()
+                    upstream.close()
+                    return
+                (upstream if side is client else client).sendall(more)
+    while True:
+        connection, _ = listener.accept()
+        threading.Thread(target=serve, args=(connection,), daemon=True).start()
+    """
+
+    /// https through HTTPS_PROXY: the service's name resolves only at the
+    /// proxy, so an answer proves the request went through the tunnel.
+    @Test(.enabled(if: TLSTests.available))
+    func httpsGoesThroughTheProxyFromTheEnvironment() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pair = try Self.certificate(in: folder, named: "proxied", altNames: "DNS:zqt-through-proxy.invalid")
+        let (server, port) = try Self.startServer(pair)
+        defer { server.terminate(); _ = server.waitForExit(timeout: 10) }
+        let proxy = try ChildProcess.spawn("/usr/bin/python3", ["-c", Self.tunnellingProxy, String(port)], stdout: .pipe, stderr: .null)
+        defer { proxy.terminate(); _ = proxy.waitForExit(timeout: 10) }
+        let out = FileHandle(fileDescriptor: proxy.stdoutFD, closeOnDealloc: true)
+        var line = ""
+        while !line.contains("\n") {
+            let chunk = out.availableData
+            if chunk.isEmpty { break }
+            line += String(decoding: chunk, as: UTF8.self)
+        }
+        var client = HTTPClient(timeout: 10)
+        client.environment = ["HTTPS_PROXY": "http://127.0.0.1:\(line.trimmed)", "SSL_CERT_FILE": pair.cert]
+        for _ in 0..<2 {
+            let response = try await client.send("POST", "https://zqt-through-proxy.invalid:\(port)/x", body: Array("{}".utf8))
+            #expect(response.status == 200)
+            #expect(String(decoding: response.body, as: UTF8.self).contains("\"task_id\": \"tls-2\""))
+        }
+    }
 }
