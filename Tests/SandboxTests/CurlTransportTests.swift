@@ -151,3 +151,23 @@ import Testing
         #expect(unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == 1 /* SIG_IGN */)
     }
 }
+
+/// The start-up check for sandboxes of earlier sessions, which must not load libcurl.
+@Suite struct ConnectionProbeTests {
+    @Test func aRefusedAddressIsToldFromOneThatListens() async throws {
+        let server = try RawHTTPServer { _ in [] }
+        #expect(await ConnectionProbe.isRefused(server.url, timeout: 2) == false)
+
+        // A port bound but not listening refuses connections.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        #expect(await ConnectionProbe.isRefused("http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))", timeout: 2))
+        #expect(await ConnectionProbe.isRefused("not a url", timeout: 2) == false)
+    }
+}
