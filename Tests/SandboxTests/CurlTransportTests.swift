@@ -44,6 +44,14 @@ import Testing
         }
     }
 
+    @Test func anyTimeoutIsUsableWithoutATrap() async throws {
+        let server = try RawHTTPServer { _ in Self.answer("200 OK", headers: ["Content-Length: 2"], body: "ok") }
+        for timeout in [Double.infinity, .nan, 1e300, -1, 0] {
+            let response = try await HTTPClient(timeout: timeout).send("GET", server.url)
+            #expect(response.body == Array("ok".utf8), "timeout \(timeout)")
+        }
+    }
+
     @Test func anEndlessChunkedBodyEndsAtTheLimit() async throws {
         let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: 0x61, count: 0x10000) + Array("\r\n".utf8)
         let server = try RawHTTPServer { _, write in

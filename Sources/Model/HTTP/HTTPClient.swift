@@ -138,6 +138,18 @@ public struct HTTPClient: Sendable {
         return try result.get()
     }
 
+    /// Seconds as whole milliseconds for libcurl; never a trap, whatever
+    /// --timeout said (inf, nan, 1e300).
+    static func milliseconds(_ seconds: Double) -> Int {
+        Int(usable(seconds) * 1000)
+    }
+
+    /// A timeout that is no number or not positive (--timeout nan, 0) is the
+    /// default 30 s; one longer than a day (inf, 1e300) a day.
+    static func usable(_ seconds: Double) -> Double {
+        seconds.isNaN || seconds <= 0 ? 30 : min(max(seconds, 0.001), 86_400)
+    }
+
     /// "https://user:pw@host/x" as "https://***@host/x", for messages and storage.
     public static func redacted(_ url: String) -> String {
         guard let schemeEnd = url.firstRange(of: "://")?.upperBound else { return url }
@@ -162,8 +174,11 @@ public struct HTTPClient: Sendable {
         let origin = "\(target.secure ? "https" : "http")://\(target.host):\(target.port)"
         let handle = try CurlHandle.take(for: origin)
         var keep = true
-        defer { CurlHandle.giveBack(handle, origin: origin, keep: keep) }
         let h = handle.pointer
+        defer {
+            zqt_curl_reset(h)  // an idle handle keeps its connections, not the last answer
+            CurlHandle.giveBack(handle, origin: origin, keep: keep)
+        }
         zqt_curl_reset(h)
         var failed: Int32 = 0
         func set(_ option: Curl.Option, _ value: Int) { if failed == 0 { failed = zqt_curl_set_long(h, option.rawValue, value) } }
@@ -174,11 +189,12 @@ public struct HTTPClient: Sendable {
         set(.redirectProtocols, target.secure ? "https" : "http,https")
         set(.followLocation, followRedirects > 0 ? 1 : 0)
         set(.maxRedirects, followRedirects)
-        let total = max(deadline ?? timeout, timeout)
-        set(.timeoutMilliseconds, max(1, Int((total * 1000).rounded(.up))))
-        set(.connectTimeoutMilliseconds, max(1, Int((timeout * 1000).rounded(.up))))
+        let timeout = Self.usable(timeout)
+        let total = max(Self.usable(deadline ?? timeout), timeout)
+        set(.timeoutMilliseconds, Self.milliseconds(total))
+        set(.connectTimeoutMilliseconds, Self.milliseconds(timeout))
         set(.lowSpeedLimit, stallBytesPerSecond)
-        set(.lowSpeedTime, max(1, Int(timeout.rounded(.up))))
+        set(.lowSpeedTime, max(1, Self.milliseconds(timeout) / 1000))
         set(.userAgent, userAgent)
         // A Content-Length over the limit is refused before any of the body is read.
         if failed == 0 { failed = zqt_curl_set_offset(h, Curl.maxFileSize, Int64(maxBodyBytes)) }
@@ -263,7 +279,7 @@ public struct HTTPClient: Sendable {
             return .unreachable(host: target.host, detail: osError != 0 ? String(cString: strerror(Int32(osError))) : detail)
         case Curl.Code.operationTimedOut:
             if detail.contains("too slow") {
-                return .transport("the transfer stalled: under \(stallBytesPerSecond) bytes a second for \(JSONWriter.formatNumber(timeout)) s")
+                return .transport("the transfer stalled: under \(stallBytesPerSecond) bytes a second for \(JSONWriter.formatNumber(Self.usable(timeout))) s")
             }
             if detail.lowercased().contains("connect") && !detail.contains("bytes received") {
                 return .unreachable(host: target.host, detail: "no answer to the connection attempt")
