@@ -32,8 +32,10 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libcurl, opened with dlopen on the first request: typed setters for its variadic calls.
+        .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl")]),
         // Requests, wire format, catalog, validation, API client, history. Never the terminal.
-        .target(name: "Model", dependencies: ["CSystem", "CSQLite"]),
+        .target(name: "Model", dependencies: ["CSystem", "CSQLite", "CCurlShim"]),
         // The local stand-in for the service, on loopback.
         .target(name: "Sandbox", dependencies: ["Model", "CZlib"]),
         .executableTarget(

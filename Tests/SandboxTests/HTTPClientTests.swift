@@ -2,7 +2,7 @@ import Foundation
 import Model
 import Testing
 
-/// zqt's own HTTP client against servers that answer in the shapes real
+/// zqt's HTTP client (libcurl) against servers that answer in the shapes real
 /// services and object stores use.
 @Suite struct HTTPClientTests {
     static func answer(_ status: String, headers: [String] = [], body: String) -> [UInt8] {

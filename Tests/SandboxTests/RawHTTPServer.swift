@@ -9,9 +9,17 @@ final class RawHTTPServer: @unchecked Sendable {
     private let listener: Int32
     private let lock = Lock()
     private var requests: [String] = []
+    private var accepted = 0
 
     /// `answer` gets the request's head and body as text and returns the bytes to send.
-    init(answer: @escaping @Sendable (String) -> [UInt8]) throws {
+    /// With `keepAlive`, later requests on the same connection are answered too.
+    convenience init(keepAlive: Bool = false, answer: @escaping @Sendable (String) -> [UInt8]) throws {
+        try self.init(keepAlive: keepAlive) { request, write in _ = write(answer(request)) }
+    }
+
+    /// `respond` writes the answer itself, in as many parts as it likes;
+    /// `write` says false once the client has gone.
+    init(keepAlive: Bool = false, respond: @escaping @Sendable (String, ([UInt8]) -> Bool) -> Void) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var address = sockaddr_in()
@@ -31,11 +39,19 @@ final class RawHTTPServer: @unchecked Sendable {
             while true {
                 let client = accept(listener, nil, nil)
                 if client < 0 { return }
-                let request = Self.readRequest(client)
-                lock.withLock { requests.append(request) }
-                let bytes = answer(request)
-                _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                close(client)
+                lock.withLock { accepted += 1 }
+                // A thread per connection: a kept-alive one must not hold up the next.
+                Thread.detachNewThread { [self] in
+                    for _ in 0..<(keepAlive ? 1000 : 1) {
+                        let request = Self.readRequest(client)
+                        if request.isEmpty { break }
+                        lock.withLock { requests.append(request) }
+                        respond(request) { bytes in
+                            bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+                        }
+                    }
+                    close(client)
+                }
             }
         }
     }
@@ -47,6 +63,8 @@ final class RawHTTPServer: @unchecked Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
     var received: [String] { lock.withLock { requests } }
+    /// Connections accepted so far.
+    var connections: Int { lock.withLock { accepted } }
 
     /// The head and, by Content-Length, the body.
     private static func readRequest(_ fd: Int32) -> String {

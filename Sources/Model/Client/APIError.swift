@@ -5,6 +5,9 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Detected before sending: no request leaves without both keys.
     case missingCredentials
     case invalidBaseURL(String)
+    /// A header name or value holding a control character (a line break would
+    /// start a header of its own): refused before anything is sent.
+    case invalidHeader(name: String)
     case connectionRefused(host: String)
     case unreachable(host: String, detail: String)
     case timedOut(seconds: Double)
@@ -28,8 +31,16 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .missingCredentials:
             return "No access keys: set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET (or use --sandbox)"
+        case let .invalidBaseURL(url) where url.contains("***@"):
+            return "Base URL is not usable: \(url): zqt does not send a user name or password in it; remove them"
         case let .invalidBaseURL(url):
             return "Base URL is not usable: \(url)"
+        case let .invalidHeader(name) where name == HTTPImageAPI.idHeader:
+            return "ZQT_ACCESS_KEY_ID holds a control character (a line break?): nothing was sent"
+        case let .invalidHeader(name) where name == HTTPImageAPI.secretHeader:
+            return "ZQT_ACCESS_KEY_SECRET holds a control character (a line break?): nothing was sent"
+        case let .invalidHeader(name):
+            return "The header \(name) holds a control character: nothing was sent"
         case let .connectionRefused(host):
             return "Connection refused by \(host): is the service (or sandbox) running?"
         case let .unreachable(host, detail):
@@ -63,6 +74,19 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notJSON: return true
         default: return false
         }
+    }
+
+    /// Text from outside with every control character shown as \u{..}, for messages.
+    public static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// The start of a body, on one line, for messages.

@@ -49,7 +49,12 @@ public struct ClientConfiguration: Sendable, Equatable {
                                environment: [String: String] = ProcessInfo.processInfo.environment) -> ClientConfiguration {
         var config = ClientConfiguration()
         if let url = baseURLFlag ?? environment["ZQT_BASE_URL"], !url.isEmpty {
-            config.baseURL = url
+            // A password in the URL is neither kept (history, title line) nor
+            // sent: "https://user:pw@host" becomes "https://***@host", which
+            // HTTPImageAPI refuses with a message saying why.
+            // Control characters are kept as "\u{d}" text, which no request
+            // line accepts (HTTPTarget refuses "\"): refused, shown harmlessly.
+            config.baseURL = APIError.printable(HTTPClient.redacted(url))
         }
         let id = environment["ZQT_ACCESS_KEY_ID"] ?? ""
         let secret = environment["ZQT_ACCESS_KEY_SECRET"] ?? ""

@@ -1,4 +1,4 @@
-// The HTTP implementation of ImageAPI, on zqt's own HTTPClient.
+// The HTTP implementation of ImageAPI, on HTTPClient (libcurl).
 //
 // Wire rule 1: every call is a JSON POST carrying both credential headers.
 // Wire rule 2: the `{code, msg, data}` envelope; a non-2xx status, a body that
@@ -13,10 +13,17 @@ import Foundation
 public struct HTTPImageAPI: ImageAPI {
     public let configuration: ClientConfiguration
     private let http: HTTPClient
+    /// Result images: up to 64 MB, five minutes in all (or the timeout when
+    /// longer), ended sooner when they stall.
+    private let downloads: HTTPClient
 
     public init(configuration: ClientConfiguration) {
         self.configuration = configuration
         http = HTTPClient(timeout: configuration.timeout)
+        var downloads = HTTPClient(timeout: configuration.timeout)
+        downloads.maxBodyBytes = 64 << 20
+        downloads.deadline = max(300, configuration.timeout)
+        self.downloads = downloads
     }
 
     public static let idHeader = "X-Request-req-accessKeyId"
@@ -68,9 +75,11 @@ public struct HTTPImageAPI: ImageAPI {
     }
 
     public func download(_ url: String) async throws(APIError) -> [UInt8] {
-        guard HTTPTarget(url) != nil else { throw .unexpectedResponse("not an http(s) image URL: \(url)") }
-        // Signed object-storage links may redirect to a mirror.
-        let response = try await http.send("GET", url, followRedirects: 5)
+        guard HTTPTarget(url) != nil else {
+            throw .unexpectedResponse("not an http(s) image URL: \(APIError.printable(HTTPClient.redacted(url)))")
+        }
+        // Signed object-storage links may redirect to a mirror (never from https to http).
+        let response = try await downloads.send("GET", url, followRedirects: 5)
         guard (200..<300).contains(response.status) else {
             throw .httpStatus(response.status, bodyStart: APIError.excerpt(response.body))
         }
@@ -93,7 +102,11 @@ public struct HTTPImageAPI: ImageAPI {
             throw .missingCredentials
         }
         let base = configuration.baseURL.hasSuffix("/") ? String(configuration.baseURL.dropLast()) : configuration.baseURL
-        guard HTTPTarget(base + Endpoint.pathPrefix + endpoint) != nil else { throw .invalidBaseURL(configuration.baseURL) }
+        guard let target = HTTPTarget(base + Endpoint.pathPrefix + endpoint) else {
+            throw .invalidBaseURL(APIError.printable(configuration.baseURL))
+        }
+        // "user:pw@" is never sent (ClientConfiguration keeps only "***@").
+        if target.hasUserInfo { throw .invalidBaseURL(APIError.printable(HTTPClient.redacted(configuration.baseURL))) }
         let headers = [("Content-Type", "application/json"), ("Accept", "application/json"),
                        (Self.idHeader, credentials.accessKeyID), (Self.secretHeader, credentials.accessKeySecret)]
 

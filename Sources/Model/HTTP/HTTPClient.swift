@@ -1,13 +1,20 @@
-// zqt's HTTP/1.1 client: one request per connection, http and https,
-// redirects followed for downloads, every failure told apart (wire rule 2).
+// zqt's HTTP client: libcurl, opened with dlopen on the first request
+// (CCurlShim), behind the small API the rest of zqt uses. What it gives users:
+// the proxy variables (http_proxy/HTTP_PROXY, https_proxy/HTTPS_PROXY,
+// all_proxy, no_proxy/NO_PROXY), the system's CA bundle or SSL_CERT_FILE /
+// SSL_CERT_DIR, an overall deadline and a stall limit, a size limit on every
+// body (chunked included), redirects only when asked for and never from https
+// to http, keep-alive (a handle's connections are kept for the next request),
+// and every failure told apart (wire rule 2).
 //
-// Why not URLSession: on Linux it lives in FoundationNetworking, which loads
-// libcurl, the full Foundation with ICU, and a TLS stack with the program:
-// 13 MB of zqt's 25 MB memory budget before anything happens (README,
-// "Measured figures"). This client needs only the C library, and OpenSSL
-// once an https URL is used.
+// Why libcurl and why opened by hand: a hand-written HTTP/1.1 and TLS client
+// lacked proxies and keep-alive; linking libcurl at start costs 5.7 MB and
+// doubles start-up CPU, while opening it on the first request costs nothing
+// until zqt talks to a service (issue 8).
 
+import CCurlShim
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,8 +27,13 @@ public struct HTTPTarget: Sendable, Equatable {
     /// Path and query as they go on the request line ("/a/b?c=d").
     public let requestTarget: String
 
-    /// Parses an absolute http(s) URL; nil for anything else.
+    /// Whether the authority holds "user:password@" (zqt never sends it).
+    public let hasUserInfo: Bool
+
+    /// Parses an absolute http(s) URL; nil for anything else, and for any
+    /// control character, space or backslash in it (they would end the request line).
     public init?(_ url: String) {
+        guard !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" }) else { return nil }
         let lower = url.lowercased()
         let rest: Substring
         if lower.hasPrefix("https://") {
@@ -35,6 +47,7 @@ public struct HTTPTarget: Sendable, Equatable {
         }
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
         var authority = rest[..<authorityEnd]
+        hasUserInfo = authority.contains("@")
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
         var target = String(rest[authorityEnd...])
         if let hash = target.firstIndex(of: "#") { target = String(target[..<hash]) }
@@ -60,24 +73,6 @@ public struct HTTPTarget: Sendable, Equatable {
             port = secure ? 443 : 80
         }
     }
-
-    /// The Host header: the port only when it is not the scheme's default.
-    var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        return port == (secure ? 443 : 80) ? name : "\(name):\(port)"
-    }
-
-    /// An absolute URL from a Location header, which may be relative.
-    func resolve(_ location: String) -> String {
-        if HTTPTarget(location) != nil { return location }
-        let origin = (secure ? "https://" : "http://") + hostHeader
-        if location.hasPrefix("/") { return origin + location }
-        let directory = requestTarget.split(separator: "?", maxSplits: 1).first.map { path -> String in
-            guard let slash = path.lastIndex(of: "/") else { return "/" }
-            return String(path[...slash])
-        } ?? "/"
-        return origin + directory + location
-    }
 }
 
 public struct HTTPClientResponse: Sendable, Equatable {
@@ -86,34 +81,54 @@ public struct HTTPClientResponse: Sendable, Equatable {
     public let body: [UInt8]
 }
 
+
+/// Set from another thread to stop a request at its next look (a tenth of a second).
+final class CancelFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+    func set() { flag.store(true, ordering: .releasing) }
+}
+
 public struct HTTPClient: Sendable {
-    /// Seconds a connection may stay silent (connecting, sending, waiting
-    /// for the answer, between parts of the body) before it counts as timed out.
+    /// Seconds a call may take in all (connecting, sending, the whole answer),
+    /// unless `deadline` says otherwise; also the longest wait for a connection.
     public var timeout: Double
-    /// Larger answers are refused (result images are a few MB).
-    public var maxBodyBytes = 128 << 20
+    /// Seconds a call may take in all when longer than `timeout` (downloads);
+    /// then a transfer slower than `stallBytesPerSecond` for `timeout` seconds ends it.
+    public var deadline: Double?
+    public var stallBytesPerSecond = 1024
+    /// Larger answers are refused, whatever their framing: API answers are small,
+    /// result images a few MB (downloads raise it).
+    public var maxBodyBytes = 8 << 20
     public var userAgent = "zqt/0.4"
+    /// Where the proxy and trust-store variables are read; nil: the process's environment.
+    public var environment: [String: String]?
 
     public init(timeout: Double) {
         self.timeout = timeout
     }
 
-    /// Sends one request and reads the whole answer, off the caller's thread.
-    /// Cancelling the calling task ends it within about 0.1 s.
+    /// Sends one request and reads the whole answer, off Swift's cooperative
+    /// pool. Cancelling the calling task ends it within about 0.1 s.
     public func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8] = [],
                      followRedirects: Int = 0) async throws(APIError) -> HTTPClientResponse {
+        guard let target = HTTPTarget(url) else { throw .invalidBaseURL(APIError.printable(url)) }
+        if target.hasUserInfo { throw .invalidBaseURL(APIError.printable(Self.redacted(url))) }
+        for (name, value) in headers {
+            let bad = { (text: String) in text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F } }
+            if bad(name) || name.contains(":") || bad(value) { throw .invalidHeader(name: APIError.printable(name)) }
+        }
         let cancel = CancelFlag()
         let client = self
         let result: Result<HTTPClientResponse, APIError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                // Blocking socket work gets a thread of its own: a private serial
-                // queue is "overcommit" in libdispatch, whereas the global queues
-                // (which Swift's cooperative pool also runs on) are as wide as
-                // the machine has cores, and a slow server would starve them.
+                // libcurl blocks: a private serial queue is "overcommit" in
+                // libdispatch (a thread of its own), whereas the global queues
+                // Swift's cooperative pool shares are as wide as the machine.
                 DispatchQueue(label: "zqt.http").async {
                     continuation.resume(returning: Result { () throws(APIError) in
-                        try client.sendBlocking(method, url, headers: headers, body: body,
-                                                redirectsLeft: followRedirects, cancel: cancel)
+                        try client.sendBlocking(method, target, url, headers: headers, body: body,
+                                                followRedirects: followRedirects, cancel: cancel)
                     })
                 }
             }
@@ -123,97 +138,261 @@ public struct HTTPClient: Sendable {
         return try result.get()
     }
 
-    /// The same, on the calling thread.
-    func sendBlocking(_ method: String, _ url: String, headers: [(String, String)], body: [UInt8],
-                      redirectsLeft: Int, cancel: CancelFlag) throws(APIError) -> HTTPClientResponse {
-        guard let target = HTTPTarget(url) else { throw .invalidBaseURL(url) }
-        let socket = try SocketStream.connect(host: target.host, port: target.port, timeout: timeout, cancel: cancel)
-        let stream: any ByteStream = target.secure
-            ? try TLSStream(socket: socket, host: target.host, until: monotonicSeconds() + timeout)
-            : socket
-        defer { stream.close() }
-
-        var head = "\(method) \(target.requestTarget) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n"
-        head += "User-Agent: \(userAgent)\r\nAccept-Encoding: identity\r\nConnection: close\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
-        head += "\r\n"
-        try stream.writeAll(Array(head.utf8) + body, until: monotonicSeconds() + timeout)
-
-        let response = try readResponse(stream, isHead: method == "HEAD")
-        if redirectsLeft > 0, [301, 302, 303, 307, 308].contains(response.status),
-           let location = response.head.header("location") {
-            let next = target.resolve(location)
-            let keepBody = response.status == 307 || response.status == 308
-            return try sendBlocking(keepBody ? method : "GET", next, headers: headers, body: keepBody ? body : [],
-                                    redirectsLeft: redirectsLeft - 1, cancel: cancel)
-        }
-        return response
+    /// Seconds as whole milliseconds for libcurl; never a trap, whatever
+    /// --timeout said (inf, nan, 1e300).
+    static func milliseconds(_ seconds: Double) -> Int {
+        Int(usable(seconds) * 1000)
     }
 
-    private func readResponse(_ stream: any ByteStream, isHead: Bool) throws(APIError) -> HTTPClientResponse {
-        var buffer: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        // The head; 1xx answers (100 Continue) are skipped.
-        var parsed: (head: HTTPHead, bodyStart: Int)
-        var status: Int
-        while true {
-            while true {
-                if let found = HTTPHead.parse(buffer) { parsed = found; break }
-                if buffer.count > 64 << 10 { throw .unexpectedResponse("the answer's headers are too long") }
-                let n = try stream.read(into: &chunk, until: monotonicSeconds() + timeout)
-                if n == 0 { throw .connectionLost }
-                buffer += chunk[0..<n]
-            }
-            let startLine = parsed.head.startLine
-            guard startLine.count >= 2, startLine[0].hasPrefix("HTTP/"), let code = Int(startLine[1]) else {
-                throw .unexpectedResponse("not an HTTP answer: \(APIError.excerpt(buffer))")
-            }
-            status = code
-            buffer.removeFirst(parsed.bodyStart)
-            if !(100..<200).contains(code) || code == 101 { break }
-        }
-        let head = parsed.head
-        if isHead || status == 204 || status == 304 {
-            return HTTPClientResponse(status: status, head: head, body: [])
-        }
+    /// A timeout that is no number or not positive (--timeout nan, 0) is the
+    /// default 30 s; one longer than a day (inf, 1e300) a day.
+    static func usable(_ seconds: Double) -> Double {
+        seconds.isNaN || seconds <= 0 ? 30 : min(max(seconds, 0.001), 86_400)
+    }
 
-        func more() throws(APIError) -> Int {
-            let n = try stream.read(into: &chunk, until: monotonicSeconds() + timeout)
-            if buffer.count + n > maxBodyBytes { throw .unexpectedResponse("the answer is larger than \(maxBodyBytes >> 20) MB") }
-            return n
+    /// "https://user:pw@host/x" as "https://***@host/x", for messages and storage.
+    public static func redacted(_ url: String) -> String {
+        guard let schemeEnd = url.firstRange(of: "://")?.upperBound else { return url }
+        let rest: Substring = url[schemeEnd...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
+        let scheme = String(url[..<schemeEnd])
+        let after = String(rest[at...])
+        return scheme + "***" + after
+    }
+
+    private func variable(_ names: String...) -> String? {
+        for name in names {
+            let value = environment.map { $0[name] } ?? getenv(name).map { String(cString: $0) }
+            if let value, !value.isEmpty { return value }
         }
-        switch head.framing {
-        case let .contentLength(length):
-            guard length <= maxBodyBytes else { throw .unexpectedResponse("the answer is larger than \(maxBodyBytes >> 20) MB") }
-            while buffer.count < length {
-                let n = try more()
-                if n == 0 { throw .connectionLost }
-                buffer += chunk[0..<n]
+        return nil
+    }
+
+    func sendBlocking(_ method: String, _ target: HTTPTarget, _ url: String, headers: [(String, String)], body: [UInt8],
+                      followRedirects: Int, cancel: CancelFlag) throws(APIError) -> HTTPClientResponse {
+        let origin = "\(target.secure ? "https" : "http")://\(target.host):\(target.port)"
+        let handle = try CurlHandle.take(for: origin)
+        var keep = true
+        let h = handle.pointer
+        defer {
+            zqt_curl_reset(h)  // an idle handle keeps its connections, not the last answer
+            CurlHandle.giveBack(handle, origin: origin, keep: keep)
+        }
+        zqt_curl_reset(h)
+        var failed: Int32 = 0
+        func set(_ option: Curl.Option, _ value: Int) { if failed == 0 { failed = zqt_curl_set_long(h, option.rawValue, value) } }
+        func set(_ option: Curl.Option, _ value: String) { if failed == 0 { failed = zqt_curl_set_string(h, option.rawValue, value) } }
+        set(.url, url)
+        set(.protocols, "http,https")
+        // https never falls back to http on a redirect; http may move to https.
+        set(.redirectProtocols, target.secure ? "https" : "http,https")
+        set(.followLocation, followRedirects > 0 ? 1 : 0)
+        set(.maxRedirects, followRedirects)
+        let timeout = Self.usable(timeout)
+        let total = max(Self.usable(deadline ?? timeout), timeout)
+        set(.timeoutMilliseconds, Self.milliseconds(total))
+        set(.connectTimeoutMilliseconds, Self.milliseconds(timeout))
+        set(.lowSpeedLimit, stallBytesPerSecond)
+        set(.lowSpeedTime, max(1, Self.milliseconds(timeout) / 1000))
+        set(.userAgent, userAgent)
+        // A Content-Length over the limit is refused before any of the body is read.
+        if failed == 0 { failed = zqt_curl_set_offset(h, Curl.maxFileSize, Int64(maxBodyBytes)) }
+        set(.acceptEncoding, "identity")
+        set(.sslVersion, Curl.sslVersionTLS12)
+        set(.tcpKeepAlive, 1)
+        // The trust store: libcurl's default bundle unless the user names one.
+        if let file = variable("SSL_CERT_FILE", "CURL_CA_BUNDLE") { set(.caInfo, file) }
+        if let folder = variable("SSL_CERT_DIR") { set(.caPath, folder) }
+        // Proxies, read here rather than by libcurl so that HTTP_PROXY (which
+        // libcurl ignores for http, a CGI precaution zqt does not need) works too.
+        let proxy = target.secure ? variable("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+                                  : variable("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
+        set(.proxy, proxy ?? "")
+        set(.noProxy, variable("no_proxy", "NO_PROXY") ?? "")
+        switch method {
+        case "GET": set(.httpGet, 1)
+        case "HEAD": set(.noBody, 1)
+        default:
+            set(.post, 1)
+            if failed == 0 { failed = body.withUnsafeBytes { zqt_curl_set_body(h, $0.baseAddress, Int64($0.count)) } }
+            if method != "POST" { set(.customRequest, method) }
+        }
+        // No "Expect: 100-continue" round trip; the caller's headers as given.
+        for line in ["Expect:"] + headers.map({ "\($0.0): \($0.1)" }) where failed == 0 {
+            failed = zqt_curl_add_header(h, line)
+        }
+        if failed != 0 { throw .transport("libcurl refused an option (\(String(cString: zqt_curl_strerror(failed))))") }
+
+        let context = Unmanaged.passUnretained(cancel).toOpaque()
+        let code = zqt_curl_perform(h, maxBodyBytes, { context in
+            Unmanaged<CancelFlag>.fromOpaque(context!).takeUnretainedValue().isSet ? 1 : 0
+        }, context)
+        withExtendedLifetime(cancel) {}
+        if code != 0 {
+            keep = code != Curl.Code.stopped && code != Curl.Code.writeError
+            throw error(code, handle: h, target: target, proxy: proxy, total: total)
+        }
+        var status = 0
+        if zqt_curl_info_long(h, Curl.Info.responseCode, &status) != 0 || status == 0 {
+            throw .unexpectedResponse("not an HTTP answer")
+        }
+        var headCount = 0, bodyCount = 0
+        let headBytes = zqt_curl_head(h, &headCount).map { Array(UnsafeBufferPointer(start: $0, count: headCount)) } ?? []
+        let bodyBytes = zqt_curl_body(h, &bodyCount).map { Array(UnsafeBufferPointer(start: $0, count: bodyCount)) } ?? []
+        let head = HTTPHead.parse(headBytes + [13, 10, 13, 10])?.head ?? HTTPHead(startLine: [], headers: [:])
+        return HTTPClientResponse(status: status, head: head, body: bodyBytes)
+    }
+
+    /// Whether libcurl's "Failed to connect to HOST port PORT …" names the proxy.
+    static func names(_ detail: String, proxy: String) -> Bool {
+        guard let address = HTTPTarget(proxy.contains("://") ? proxy : "http://" + proxy) else { return false }
+        return detail.contains("to \(address.host) port \(address.port) ")
+    }
+
+    /// What a failed transfer amounts to, in zqt's words.
+    private func error(_ code: Int32, handle h: OpaquePointer, target: HTTPTarget, proxy: String?, total: Double) -> APIError {
+        let said = String(cString: zqt_curl_error_text(h))
+        let detail = said.isEmpty ? String(cString: zqt_curl_strerror(code)) : said
+        var proxyAnswer = 0
+        _ = zqt_curl_info_long(h, Curl.Info.httpConnectCode, &proxyAnswer)
+        if proxyAnswer >= 300 {
+            return .unreachable(host: target.host, detail: "the proxy refused to connect (HTTP \(proxyAnswer))")
+        }
+        switch code {
+        case Curl.Code.stopped:
+            return .cancelled
+        case Curl.Code.fileSizeExceeded, Curl.Code.writeError where zqt_curl_over_limit(h) == 1:
+            return .unexpectedResponse("the answer is larger than \(maxBodyBytes >> 20) MB")
+        case Curl.Code.writeError where zqt_curl_over_limit(h) == 2:
+            return .unexpectedResponse("the answer's headers are too long")
+        case Curl.Code.couldntResolveHost:
+            return .unreachable(host: target.host, detail: "host name not found")
+        case Curl.Code.couldntResolveProxy:
+            return .unreachable(host: target.host, detail: "the proxy's host name was not found (\(detail))")
+        case Curl.Code.couldntConnect where proxy.map { Self.names(detail, proxy: $0) } == true:
+            return .unreachable(host: target.host, detail: "the proxy \(APIError.printable(Self.redacted(proxy ?? ""))) did not take the connection")
+        case Curl.Code.couldntConnect:
+            var osError = 0
+            _ = zqt_curl_info_long(h, Curl.Info.osErrno, &osError)
+            if osError == Int(ECONNREFUSED) { return .connectionRefused(host: target.host) }
+            return .unreachable(host: target.host, detail: osError != 0 ? String(cString: strerror(Int32(osError))) : detail)
+        case Curl.Code.operationTimedOut:
+            if detail.contains("too slow") {
+                return .transport("the transfer stalled: under \(stallBytesPerSecond) bytes a second for \(JSONWriter.formatNumber(Self.usable(timeout))) s")
             }
-            return HTTPClientResponse(status: status, head: head, body: Array(buffer.prefix(length)))
-        case .chunked:
-            var decoder = ChunkedDecoder()
-            do {
-                try decoder.feed(buffer)
-                while !decoder.isComplete {
-                    let n = try more()
-                    if n == 0 { throw APIError.connectionLost }
-                    try decoder.feed(chunk[0..<n])
-                }
-            } catch let error as APIError {
-                throw error
-            } catch {
-                throw .unexpectedResponse("a chunked answer that does not parse (\(error))")
+            if detail.lowercased().contains("connect") && !detail.contains("bytes received") {
+                return .unreachable(host: target.host, detail: "no answer to the connection attempt")
             }
-            return HTTPClientResponse(status: status, head: head, body: decoder.body)
-        case .untilClose:
-            while true {
-                let n = try more()
-                if n == 0 { break }
-                buffer += chunk[0..<n]
+            return .timedOut(seconds: total)
+        case Curl.Code.peerFailedVerification:
+            var verify = 0
+            _ = zqt_curl_info_long(h, Curl.Info.sslVerifyResult, &verify)
+            // libcurl checks the name itself, after OpenSSL accepted the chain.
+            let nameCheck = detail.contains("subject name") || detail.contains("does not match")
+            return .unreachable(host: target.host,
+                                detail: "TLS failed (certificate not trusted: \(nameCheck ? "hostname mismatch" : Curl.verifyText(verify)))")
+        case Curl.Code.sslConnectError, Curl.Code.sslCACertBadFile, Curl.Code.sslCertProblem, Curl.Code.sslCipher:
+            return .unreachable(host: target.host, detail: "TLS failed (\(detail))")
+        case Curl.Code.tooManyRedirects:
+            return .unexpectedResponse("too many redirects (\(detail))")
+        case Curl.Code.unsupportedProtocol:
+            // The head kept is the redirect's: its Location is where libcurl would not go.
+            var headCount = 0
+            let headBytes = zqt_curl_head(h, &headCount).map { Array(UnsafeBufferPointer(start: $0, count: headCount)) } ?? []
+            let next = HTTPHead.parse(headBytes + [13, 10, 13, 10])?.head.header("location") ?? ""
+            return .unexpectedResponse(next.isEmpty ? detail
+                                       : "a redirect to \(APIError.printable(Self.redacted(next))) was not followed (https is only left for https)")
+        case Curl.Code.gotNothing, Curl.Code.partialFile, Curl.Code.recvError, Curl.Code.sendError:
+            return .connectionLost
+        case Curl.Code.weirdServerReply:
+            return .unexpectedResponse("not an HTTP answer (\(detail))")
+        default:
+            return .transport(detail)
+        }
+    }
+}
+
+/// A libcurl handle and the connections it keeps. Idle handles wait in a
+/// small pool, so polling the service reuses one connection (keep-alive).
+final class CurlHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+    private init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { zqt_curl_free(pointer) }
+
+    /// Idle handles, each with the origin ("https://host:443") it last talked
+    /// to and when, the most recently used last. A handle idle for longer than
+    /// `idleSeconds` is freed (its connection with it), so the pool holds only
+    /// the origins zqt is busy with: the service and its image hosts.
+    private static let idle = Mutex<[(origin: String, handle: CurlHandle, since: Double)]>([])
+    private static let idleSeconds = 60.0, keptIdle = 64
+
+    /// A handle that last talked to `origin` when there is one: its connection is reused.
+    static func take(for origin: String) throws(APIError) -> CurlHandle {
+        let reused = idle.withLock { pool -> CurlHandle? in
+            guard let at = pool.lastIndex(where: { $0.origin == origin }) else { return nil }
+            return pool.remove(at: at).handle
+        }
+        if let reused { return reused }
+        var reason = [CChar](repeating: 0, count: 256)
+        guard let pointer = zqt_curl_new(&reason, reason.count) else {
+            throw .transport(String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return CurlHandle(pointer)
+    }
+
+    static func giveBack(_ handle: CurlHandle, origin: String, keep: Bool) {
+        guard keep else { return }
+        let now = monotonicSeconds()
+        let dropped = idle.withLock { pool -> [CurlHandle] in
+            pool.append((origin, handle, now))
+            var dropped: [CurlHandle] = []
+            while let oldest = pool.first, now - oldest.since > idleSeconds || pool.count > keptIdle {
+                dropped.append(pool.removeFirst().handle)
             }
-            return HTTPClientResponse(status: status, head: head, body: buffer)
+            return dropped
+        }
+        _ = dropped  // freed here, outside the lock
+    }
+}
+
+/// The numbers from curl.h (7.88) zqt uses; curl keeps them stable.
+enum Curl {
+    enum Option: Int32 {
+        case url = 10002, proxy = 10004, userAgent = 10018, lowSpeedLimit = 19, lowSpeedTime = 20
+        case customRequest = 10036, noBody = 44, post = 47, followLocation = 52, caInfo = 10065, maxRedirects = 68
+        case httpGet = 80, caPath = 10097, acceptEncoding = 10102, sslVersion = 32
+        case timeoutMilliseconds = 155, connectTimeoutMilliseconds = 156, noProxy = 10177, tcpKeepAlive = 213
+        case protocols = 10318, redirectProtocols = 10319
+    }
+    static let sslVersionTLS12 = 6
+    /// CURLOPT_MAXFILESIZE_LARGE, a curl_off_t option.
+    static let maxFileSize: Int32 = 30117
+    enum Code {
+        /// zqt_curl_perform's own: should_stop said so.
+        static let stopped: Int32 = -1
+        static let unsupportedProtocol: Int32 = 1, couldntResolveProxy: Int32 = 5, couldntResolveHost: Int32 = 6
+        static let couldntConnect: Int32 = 7, weirdServerReply: Int32 = 8, partialFile: Int32 = 18, writeError: Int32 = 23
+        static let operationTimedOut: Int32 = 28, sslConnectError: Int32 = 35, tooManyRedirects: Int32 = 47
+        static let gotNothing: Int32 = 52, sendError: Int32 = 55, recvError: Int32 = 56, sslCertProblem: Int32 = 58
+        static let sslCipher: Int32 = 59, peerFailedVerification: Int32 = 60, sslCACertBadFile: Int32 = 77
+        static let fileSizeExceeded: Int32 = 63
+    }
+    enum Info {
+        static let responseCode: Int32 = 0x200002, sslVerifyResult: Int32 = 0x20000D, httpConnectCode: Int32 = 0x200016
+        static let osErrno: Int32 = 0x200019
+    }
+
+    /// OpenSSL's verify result (X509_V_ERR_*) in words; 0 with a failed check is the name check.
+    static func verifyText(_ code: Int) -> String {
+        switch code {
+        case 62: return "hostname mismatch"
+        case 18: return "self-signed certificate"
+        case 19: return "self-signed certificate in certificate chain"
+        case 20, 21: return "unable to get local issuer certificate"
+        case 9: return "certificate is not yet valid"
+        case 10: return "certificate has expired"
+        default: return "verify error \(code)"
         }
     }
 }

@@ -215,13 +215,10 @@ final class EffectRunner: @unchecked Sendable {
     /// that reason instead of staying "running" for ever.
     private func closeIfSandboxGone(_ row: HistoryRecord) {
         Task.detached { [self] in
-            do throws(APIError) {
-                _ = try await HTTPClient(timeout: 2).send("GET", row.baseURL + "/sandbox")
-            } catch {
-                guard case .connectionRefused = error else { return }
-                record { store throws(HistoryError) in
-                    try store.recordTrackingFailed(id: row.id, error: "The sandbox that ran this task has stopped (it lives only as long as its zqt)")
-                }
+            // A bare connection attempt: start-up does not load libcurl for it.
+            guard await ConnectionProbe.isRefused(row.baseURL, timeout: 2) else { return }
+            record { store throws(HistoryError) in
+                try store.recordTrackingFailed(id: row.id, error: "The sandbox that ran this task has stopped (it lives only as long as its zqt)")
             }
         }
     }

@@ -1,0 +1,50 @@
+// A typed door to the system's libcurl (libcurl.so.4), opened with dlopen on
+// the first request so zqt's start-up neither maps nor initialises it.
+// curl_easy_setopt is variadic, which Swift cannot call: these functions take
+// one type each. No curl header is needed to build: the few option and info
+// numbers zqt uses are declared in Swift (HTTP/Curl.swift), from curl.h.
+#ifndef ZQT_CURL_SHIM_H
+#define ZQT_CURL_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct zqt_curl zqt_curl;
+
+/// Loads libcurl once (thread-safe) and makes a handle: an easy handle in a
+/// multi handle of its own, whose connection cache keeps connections alive
+/// between requests made with it. NULL with a reason in `error` on failure.
+zqt_curl *zqt_curl_new(char *error, size_t error_size);
+void zqt_curl_free(zqt_curl *handle);
+
+/// Forgets every option, header and the last answer; keeps live connections.
+void zqt_curl_reset(zqt_curl *handle);
+
+int zqt_curl_set_long(zqt_curl *handle, int option, long value);
+int zqt_curl_set_string(zqt_curl *handle, int option, const char *value);
+int zqt_curl_set_offset(zqt_curl *handle, int option, int64_t value);
+/// Body bytes, copied (CURLOPT_POSTFIELDSIZE_LARGE then CURLOPT_COPYPOSTFIELDS).
+int zqt_curl_set_body(zqt_curl *handle, const void *bytes, int64_t count);
+/// Adds "Name: value" to the request's headers.
+int zqt_curl_add_header(zqt_curl *handle, const char *line);
+
+/// Runs the transfer. The body is kept up to `max_body` bytes, the final
+/// answer's head up to 64 KB; beyond either the transfer stops. `should_stop`
+/// is asked about ten times a second; nonzero aborts (result ZQT_CURL_STOPPED).
+/// Returns a CURLcode.
+enum { ZQT_CURL_STOPPED = -1 };
+int zqt_curl_perform(zqt_curl *handle, size_t max_body, int (*should_stop)(void *), void *context);
+
+const unsigned char *zqt_curl_body(const zqt_curl *handle, size_t *count);
+const unsigned char *zqt_curl_head(const zqt_curl *handle, size_t *count);
+/// 1 when the body, 2 when the head went over its limit.
+int zqt_curl_over_limit(const zqt_curl *handle);
+/// libcurl's own words about the last failure (CURLOPT_ERRORBUFFER), maybe empty.
+const char *zqt_curl_error_text(const zqt_curl *handle);
+const char *zqt_curl_strerror(int code);
+
+int zqt_curl_info_long(zqt_curl *handle, int info, long *value);
+/// A string the handle owns, or NULL.
+const char *zqt_curl_info_string(zqt_curl *handle, int info);
+
+#endif
