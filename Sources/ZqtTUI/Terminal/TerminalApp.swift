@@ -29,6 +29,7 @@ final class TerminalApp {
     /// By slot: the form on screen and each endpoint's form kept aside (issue 7).
     private var savedDrafts: [String: ComposeDraft]
     private var draftDue: Double?
+    private var lastDrawn = 0.0
     static let draftDelay = 0.5
     static let tickInterval = 0.12
 
@@ -83,11 +84,14 @@ final class TerminalApp {
             // that): poll would report it at once for ever, so end as for SIGHUP.
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 128 + SIGHUP }
             // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
-            handleKeys(terminal.readKeys())
+            handleInput(terminal.readInput())
             // History answers are posted at once, so they are drawn with the key that asked.
             while case let actions = inbox.drain(), !actions.isEmpty {
                 for action in actions { dispatch(action) }
             }
+            // While a long paste is still arriving, the screen waits for it (a
+            // frame lays out the whole text) but is drawn at least every 0.2 s.
+            if inputWaiting(), monotonicSeconds() - lastDrawn < 0.2 { continue }
             noteDraftChanges()
             if let due = draftDue, monotonicSeconds() >= due { saveDraft() }
             if !state.quitting { draw() }
@@ -126,30 +130,83 @@ final class TerminalApp {
         }
     }
 
-    private func handleKeys(_ keys: [Key]) {
-        // A burst holding a line break followed by more text is a paste: its
-        // Enter must not end the edit, so it goes in as text.
-        if keys.count > 2, let breakIndex = keys.firstIndex(of: .enter), breakIndex < keys.count - 1,
-           keys.allSatisfy({ if case .char = $0 { return true }; return $0 == .enter || $0 == .tab }) {
-            let text = String(keys.map { key -> Character in
-                switch key {
-                case let .char(c): return c
-                case .tab: return " "
-                default: return "\n"
-                }
-            })
-            dispatch(.paste(text))
-            return
-        }
-        for key in keys {
-            switch key {
-            case .resize:
+    private func handleInput(_ inputs: [TerminalInput]) {
+        for action in Self.actions(for: inputs) {
+            switch action {
+            case .key(.resize):
                 dispatch(.resize(terminal?.size ?? state.view.size))
-            case .ctrl("z"):
+            case .key(.ctrl("z")):
                 suspendToShell()
             default:
-                dispatch(.key(key))
+                dispatch(action)
             }
+        }
+    }
+
+    /// What one read of the terminal does. A bracketed paste is one `.paste`.
+    /// Without bracketed paste, a burst of keys that holds a line break or
+    /// control key with more text after it is a paste too: its Enter must not
+    /// end the edit and its Ctrl-S must not send, so all of it goes in as text.
+    /// Runs of typed characters go in as one `.typed` (a paste without line
+    /// breaks is one insert, not one per character).
+    static func actions(for inputs: [TerminalInput]) -> [Action] {
+        var actions: [Action] = []
+        var keys: [Key] = []
+        func flushKeys() {
+            defer { keys.removeAll() }
+            if looksLikePaste(keys) {
+                actions.append(.paste(keys.map(Self.pastedText).joined()))
+                return
+            }
+            var run = ""
+            for key in keys {
+                if case let .char(c) = key { run.append(c); continue }
+                if !run.isEmpty { actions.append(.typed(run)); run = "" }
+                actions.append(.key(key))
+            }
+            if !run.isEmpty { actions.append(.typed(run)) }
+        }
+        for input in inputs {
+            switch input {
+            case let .key(key): keys.append(key)
+            case let .paste(text):
+                flushKeys()
+                actions.append(.paste(text))
+            }
+        }
+        flushKeys()
+        return actions
+    }
+
+    /// Text and control keys only, at least two characters, and a control
+    /// key (Enter, Tab, Ctrl-letter) with text after it: no one types that
+    /// between two reads of the terminal.
+    static func looksLikePaste(_ keys: [Key]) -> Bool {
+        guard keys.count > 2 else { return false }
+        var characters = 0
+        var controlSeen = false
+        var textAfterControl = false
+        for key in keys {
+            switch key {
+            case .char:
+                characters += 1
+                if controlSeen { textAfterControl = true }
+            case .enter, .tab, .ctrl: controlSeen = true
+            default: return false
+            }
+        }
+        return characters >= 2 && textAfterControl
+    }
+
+    /// A key of a burst taken for a paste, as the text it stands for
+    /// (a control key as its control character, which the paste then drops).
+    private static func pastedText(_ key: Key) -> String {
+        switch key {
+        case let .char(c): return String(c)
+        case .enter: return "\r"
+        case .tab: return "\t"
+        case let .ctrl(c): return c.asciiValue.flatMap { Unicode.Scalar($0 &- 96) }.map { String($0) } ?? ""
+        default: return ""
         }
     }
 
@@ -170,7 +227,15 @@ final class TerminalApp {
         }
     }
 
+    /// More input is already waiting: a paste still arriving.
+    private func inputWaiting() -> Bool {
+        if terminal?.readingPaste == true { return true }
+        var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0
+    }
+
     private func draw() {
+        lastDrawn = monotonicSeconds()
         guard let terminal else { return }
         let grid = Screen.render(state)
         let full = state.needsFullRedraw
