@@ -41,7 +41,20 @@ final class TerminalApp {
     }
 
     /// Runs until the user quits or a signal ends it; returns the exit status.
+    /// A signal ends zqt with the terminal restored and a line saying which.
     func run() -> Int32 {
+        let status = runLoop()
+        if let signal = endedBy {
+            let name = Self.signalNames[signal] ?? "signal \(signal)"
+            StandardStreams.writeError("zqt: ended by \(name)\n")
+        }
+        return status
+    }
+
+    static let signalNames: [Int32: String] = [SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT"]
+    private var endedBy: Int32?
+
+    private func runLoop() -> Int32 {
         installSignalHandlers()
         let terminal = CursesTerminal()
         self.terminal = terminal
@@ -76,13 +89,19 @@ final class TerminalApp {
             if fds[2].revents != 0 {
                 var signal: UInt8 = 0
                 while read(signalPipeRead, &signal, 1) == 1 {
-                    guard Int32(signal) == SIGWINCH else { return 128 + Int32(signal) }
+                    guard Int32(signal) == SIGWINCH else {
+                        endedBy = Int32(signal)
+                        return 128 + Int32(signal)
+                    }
                     dispatch(.resize(terminal.resizeToWindow()))
                 }
             }
             // The terminal went away without a SIGHUP (a dropped SSH link can do
             // that): poll would report it at once for ever, so end as for SIGHUP.
-            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 128 + SIGHUP }
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                endedBy = SIGHUP
+                return 128 + SIGHUP
+            }
             // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
             handleInput(terminal.readInput())
             // History answers are posted at once, so they are drawn with the key that asked.
@@ -292,11 +311,13 @@ final class TerminalApp {
         signalPipeWrite = fds[1]
         signal(SIGPIPE, SIG_IGN)
         _ = fcntl(signalPipeRead, F_SETFL, fcntl(signalPipeRead, F_GETFL) | O_NONBLOCK)
-        // SIGTERM and SIGHUP end the loop, which restores the terminal on its way out.
+        // SIGTERM, SIGHUP, SIGINT and SIGQUIT end the loop, which restores the
+        // terminal on its way out. SIGQUIT's default (a core, and Swift's
+        // backtracer waiting at the terminal) left zqt hung with the terminal raw.
         // SIGWINCH comes here too: a signal may land on any thread, and only the
         // pipe is sure to wake the loop. Installed before initscr, so ncurses keeps
         // out of SIGWINCH and the loop resizes it.
-        for sig in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] {
+        for sig in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGWINCH] {
             signal(sig) { number in
                 var byte = UInt8(truncatingIfNeeded: number)
                 _ = write(signalPipeWrite, &byte, 1)
