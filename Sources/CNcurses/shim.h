@@ -21,6 +21,17 @@
 extern int wcwidth(wchar_t c);
 static inline int zqt_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 
+// Whether ncurses can drive the terminal named by $TERM: 1 when its terminfo
+// entry has cursor addressing (cup), 0 when it has none (dumb), -1 when the
+// name is not known (no entry), -2 when no terminfo database is found.
+extern int setupterm(const char *term, int filedes, int *errret);
+static inline int zqt_terminal_can_address_cursor(void) {
+    int err = 0;
+    if (setupterm(NULL, 1, &err) != OK) return err == 0 ? -1 : -2;
+    char *cup = tigetstr("cup");
+    return (cup == NULL || cup == (char *)-1) ? 0 : 1;
+}
+
 static inline WINDOW *zqt_stdscr(void) { return stdscr; }
 static inline int zqt_lines(void) { return LINES; }
 static inline int zqt_cols(void) { return COLS; }

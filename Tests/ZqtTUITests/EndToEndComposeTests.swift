@@ -130,4 +130,18 @@ import Testing
         #expect(screen.contains("icanon echo STTY-DONE"), "stty -a after zqt: echo and icanon are back on")
         #expect(!screen.contains("SANDBOX"), "the compose screen is gone: the terminal was restored")
     }
+
+    /// A terminal ncurses cannot drive gets a clear message and status 2, not a title line without a word.
+    @Test(.enabled(if: TmuxSession.isAvailable), arguments: [("dumb", "cannot move the cursor"),
+                                                             ("no-such-terminal-zqt", "is not known here")])
+    func aTerminalWithoutCursorAddressingIsToldSo(term: String, says: String) async throws {
+        try await offThePool {
+            let session = try TmuxSession(command: "TERM=\(term) ZQT_HOME=\(ZqtBinary.testHome)-\(term) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5",
+                                          width: 100, height: 30)
+            let screen = try session.waitFor(text: "EXITED=")
+            #expect(screen.contains("EXITED=2"))
+            #expect(screen.contains(says))
+            #expect(screen.contains("zqt send request.json"), "how to run without a screen")
+        }
+    }
 }
