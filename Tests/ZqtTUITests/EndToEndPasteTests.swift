@@ -82,3 +82,20 @@ import Testing
         }
     }
 }
+
+/// Issue 8: the terminal gets whole grapheme clusters, not their first scalar.
+@Suite(.serialized) struct EndToEndGraphemeTests {
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func clustersAndInvisibleCharactersReachTheScreen() async throws {
+        try await offThePool {
+            let (session, home) = try EndToEndPasteTests.editingPrompt("graphemes")
+            defer { try? FileManager.default.removeItem(at: home) }
+            try EndToEndPasteTests.paste(Array("x e\u{301} 👍🏽 👨\u{200D}👩\u{200D}👧 \u{202E}evil".utf8), into: session)
+            try session.send("Enter")
+            let screen = try session.waitFor(text: "⟨U+202E⟩evil")
+            #expect(screen.contains("e\u{301}"), "the accent is drawn with its letter")
+            #expect(screen.contains("x e\u{301} 👍⟨U+1F3FD⟩ 👨⟨U+200D⟩👩⟨U+200D⟩👧"),
+                    "the accent with its letter, the skin tone, the whole family")
+        }
+    }
+}

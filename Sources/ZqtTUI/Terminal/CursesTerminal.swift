@@ -107,9 +107,11 @@ final class CursesTerminal {
             for x in 0..<grid.size.width {
                 let cell = grid[x, y]
                 guard let character = cell.character else { continue }
-                let scalar = character.unicodeScalars.first?.value ?? 32
+                // The whole cluster (e + U+0301, 👍🏽), not its first scalar alone.
+                var text = character.unicodeScalars.prefix(Int(zqt_ccharw_max()) - 1).map { wchar_t(bitPattern: $0.value) }
+                text.append(0)
                 let (attrs, pair) = look(cell.style)
-                _ = zqt_put_wide(win, Int32(y), Int32(x), wchar_t(bitPattern: scalar), attrs, pair)
+                _ = zqt_put_cluster(win, Int32(y), Int32(x), text, attrs, pair)
             }
         }
         if let cursor = grid.cursor {
