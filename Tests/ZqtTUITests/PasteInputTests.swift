@@ -92,6 +92,12 @@ struct PasteInputTests {
         let keys: [TerminalInput] = "abc".map { .key(.char($0)) } + [.key(.enter)]
         #expect(TerminalApp.actions(for: keys).map(\.label) == ["typed(abc)", "key(enter)"])
         #expect(TerminalApp.actions(for: [.key(.function(10)), .key(.char("y"))]).map(\.label) == ["key(function(10))", "typed(y)"])
+        // Enter, Ctrl-U, new text, Enter read together (a loaded machine): still keys.
+        let retype: [TerminalInput] = [.key(.enter), .key(.ctrl("u"))] + "dawn".map { .key(.char($0)) } + [.key(.enter)]
+        #expect(TerminalApp.actions(for: retype).map(\.label) == ["key(enter)", "key(ctrl(\"u\"))", "typed(dawn)", "key(enter)"])
+        // A line break with text after it, as before: a paste.
+        let lines: [TerminalInput] = [.key(.char("a")), .key(.enter), .key(.char("b"))]
+        #expect(TerminalApp.actions(for: lines).map(\.label) == ["paste(a\rb)"])
     }
 
     // MARK: The reducer

@@ -197,24 +197,35 @@ final class TerminalApp {
         return actions
     }
 
-    /// Text and control keys only, at least two characters, and a control
-    /// key (Enter, Tab, Ctrl-letter) with text after it: no one types that
-    /// between two reads of the terminal.
+    /// Text and control keys only, at least two characters, and either a
+    /// line break or tab with text after it (no Ctrl keys), or a control key
+    /// with text both before and after it ("hello" Ctrl-S "world"): no one
+    /// types that between two reads of the terminal. Keys that start with a
+    /// command (Enter, Ctrl-U, then text) stay keys.
     static func looksLikePaste(_ keys: [Key]) -> Bool {
         guard keys.count > 2 else { return false }
         var characters = 0
-        var controlSeen = false
-        var textAfterControl = false
+        var hasCtrl = false
+        var textBefore = false       // a character seen
+        var controlAfterText = false // a control key after a character
+        var breakSeen = false
+        var textAfterBreak = false
+        var textAroundControl = false
         for key in keys {
             switch key {
             case .char:
                 characters += 1
-                if controlSeen { textAfterControl = true }
-            case .enter, .tab, .ctrl: controlSeen = true
+                if controlAfterText { textAroundControl = true }
+                if breakSeen { textAfterBreak = true }
+                textBefore = true
+            case .enter, .tab, .ctrl:
+                if case .ctrl = key { hasCtrl = true }
+                breakSeen = true
+                if textBefore { controlAfterText = true }
             default: return false
             }
         }
-        return characters >= 2 && textAfterControl
+        return characters >= 2 && ((!hasCtrl && textAfterBreak) || textAroundControl)
     }
 
     /// A key of a burst taken for a paste, as the text it stands for
