@@ -52,6 +52,19 @@ import Testing
         }
     }
 
+    /// A paste cut off before its end mark is taken as it stands, and keys work again.
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func aPasteWithoutItsEndIsTakenAfterAQuietSecond() async throws {
+        try await offThePool {
+            let (session, home) = try Self.editingPrompt("cut")
+            defer { try? FileManager.default.removeItem(at: home) }
+            try TmuxSession.tmux(["send-keys", "-t", session.name, "-H", "1b", "5b", "32", "30", "30", "7e"] + "cut off".utf8.map { String($0, radix: 16) })
+            try session.waitFor(text: "cut off")
+            try session.send("Escape")
+            try session.waitFor("the edit to end") { !$0.contains("Enter done") }
+        }
+    }
+
     @Test(.enabled(if: TmuxSession.isAvailable))
     func invalidUTF8KeepsTheRestOfThePaste() async throws {
         try await offThePool {

@@ -96,6 +96,13 @@ struct InputDecoder {
 
     static let pasteEnd: [UInt8] = Array("\u{1B}[201~".utf8)
 
+    /// A paste cut off before its end mark: what arrived, as text.
+    mutating func endPaste() -> String? {
+        guard let bytes = pasteBytes else { return nil }
+        pasteBytes = nil
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Bytes of a paste read straight from the terminal. Returns the paste
     /// once its end arrives, and the bytes that came after the end.
     mutating func feedPaste(_ bytes: [UInt8]) -> (paste: String?, after: [UInt8]) {

@@ -226,6 +226,9 @@ final class CursesTerminal {
         return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0
     }
 
+    /// Ends a paste whose end mark has not come: its text as it stands.
+    func endPaste() -> String? { decoder.endPaste() }
+
     /// Inside a bracketed paste whose end has not arrived.
     var readingPaste: Bool { decoder.insidePaste }
 

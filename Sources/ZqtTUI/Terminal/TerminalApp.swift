@@ -30,6 +30,8 @@ final class TerminalApp {
     private var savedDrafts: [String: ComposeDraft]
     private var draftDue: Double?
     private var lastDrawn = 0.0
+    private var lastInput = 0.0
+    static let pasteQuiet = 1.0
     static let draftDelay = 0.5
     static let tickInterval = 0.12
 
@@ -79,7 +81,10 @@ final class TerminalApp {
             // No timer at all while idle: only the spinner and a pending draft save wake the loop.
             let busy = state.submitting || state.task?.phase == .inProgress
             let now = monotonicSeconds()
-            let wakeAt = [busy ? nextTick : nil, draftDue].compactMap { $0 }.min()
+            // A paste whose end mark never comes (cut off) is taken as it stands after
+            // a quiet second, so the keys after it are keys again.
+            let pasteDue = terminal.readingPaste ? lastInput + Self.pasteQuiet : nil
+            let wakeAt = [busy ? nextTick : nil, draftDue, pasteDue].compactMap { $0 }.min()
             let timeout = wakeAt.map { Int32(max(0, ($0 - now) * 1000).rounded(.up)) } ?? -1
             _ = poll(&fds, nfds_t(fds.count), timeout)
             if busy, monotonicSeconds() >= nextTick {
@@ -103,7 +108,12 @@ final class TerminalApp {
                 return 128 + SIGHUP
             }
             // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
-            handleInput(terminal.readInput())
+            let inputs = terminal.readInput()
+            if fds[0].revents & Int16(POLLIN) != 0 { lastInput = monotonicSeconds() }
+            handleInput(inputs)
+            if terminal.readingPaste, monotonicSeconds() - lastInput >= Self.pasteQuiet, let cut = terminal.endPaste() {
+                dispatch(.paste(cut))
+            }
             // History answers are posted at once, so they are drawn with the key that asked.
             while case let actions = inbox.drain(), !actions.isEmpty {
                 for action in actions { dispatch(action) }
