@@ -30,7 +30,12 @@ final class TerminalApp {
     private var savedDrafts: [String: ComposeDraft]
     private var draftDue: Double?
     private var lastDrawn = 0.0
+    private var lastDrawCost = 0.0
+    private var drawDue: Double?
     private var lastInput = 0.0
+    private var pendingInput: [TerminalInput] = []
+    private var pendingSince: Double?
+    static let burstLimit = 1 << 18
     static let pasteQuiet = 1.0
     static let draftDelay = 0.5
     static let tickInterval = 0.12
@@ -84,7 +89,7 @@ final class TerminalApp {
             // A paste whose end mark never comes (cut off) is taken as it stands after
             // a quiet second, so the keys after it are keys again.
             let pasteDue = terminal.readingPaste ? lastInput + Self.pasteQuiet : nil
-            let wakeAt = [busy ? nextTick : nil, draftDue, pasteDue].compactMap { $0 }.min()
+            let wakeAt = [busy ? nextTick : nil, draftDue, pasteDue, drawDue].compactMap { $0 }.min()
             let timeout = wakeAt.map { Int32(max(0, ($0 - now) * 1000).rounded(.up)) } ?? -1
             _ = poll(&fds, nfds_t(fds.count), timeout)
             if busy, monotonicSeconds() >= nextTick {
@@ -108,9 +113,22 @@ final class TerminalApp {
                 return 128 + SIGHUP
             }
             // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
-            let inputs = terminal.readInput()
+            pendingInput += terminal.readInput()
             if fds[0].revents & Int16(POLLIN) != 0 { lastInput = monotonicSeconds() }
-            handleInput(inputs)
+            // Keys still arriving belong to the same burst (a paste without bracketed
+            // paste comes in many reads): judged together, inserted once; at most
+            // half a second or burstLimit keys at a time.
+            if !pendingInput.isEmpty {
+                let since = pendingSince ?? monotonicSeconds()
+                if inputWaiting(), pendingInput.count < Self.burstLimit, monotonicSeconds() - since < 0.5 {
+                    pendingSince = since
+                } else {
+                    let inputs = pendingInput
+                    pendingInput = []
+                    pendingSince = nil
+                    handleInput(inputs)
+                }
+            }
             if terminal.readingPaste, monotonicSeconds() - lastInput >= Self.pasteQuiet, let cut = terminal.endPaste() {
                 dispatch(.paste(cut))
             }
@@ -119,8 +137,17 @@ final class TerminalApp {
                 for action in actions { dispatch(action) }
             }
             // While a long paste is still arriving, the screen waits for it (a
-            // frame lays out the whole text) but is drawn at least every 0.2 s.
-            if inputWaiting(), monotonicSeconds() - lastDrawn < 0.2 { continue }
+            // frame lays out the whole text) but is drawn at least every 0.2 s, or
+            // every four frames' time when a frame is slow (a long text in a debug build).
+            // Slow frames are also spaced out while keys keep coming (a paste arriving
+            // slower than zqt reads it); the frame skipped is drawn when due.
+            let spacing = max(0.2, 4 * lastDrawCost)
+            let arriving = inputWaiting() || (lastDrawCost > 0.02 && monotonicSeconds() - lastInput < 0.1)
+            if arriving, monotonicSeconds() - lastDrawn < spacing {
+                drawDue = lastDrawn + spacing
+                continue
+            }
+            drawDue = nil
             noteDraftChanges()
             if let due = draftDue, monotonicSeconds() >= due { saveDraft() }
             if !state.quitting { draw() }
@@ -275,7 +302,11 @@ final class TerminalApp {
     }
 
     private func draw() {
-        lastDrawn = monotonicSeconds()
+        let start = monotonicSeconds()
+        defer {
+            lastDrawn = monotonicSeconds()
+            lastDrawCost = lastDrawn - start
+        }
         guard let terminal else { return }
         let grid = Screen.render(state)
         let full = state.needsFullRedraw
