@@ -126,6 +126,14 @@ struct PasteInputTests {
         #expect(Screen.render(typed).text == Screen.render(byKeys).text)
     }
 
+    /// The preview's JSON copies unescaped runs whole: a mark after a quote, emoji and controls stay exact.
+    @Test func jsonStringsAreWrittenExactlyWithRunsCopiedWhole() {
+        var out = ""
+        JSONWriter.writeString("\"\u{301}x👍🏽\\\u{1}\u{202E}end", into: &out)
+        #expect(out == "\"\\\"\u{301}x👍🏽\\\\\\u0001\u{202E}end\"")
+        #expect(out.unicodeScalars.count == 1 + 2 + 1 + 1 + 2 + 2 + 6 + 1 + 3 + 1)
+    }
+
     /// A megabyte pasted or typed in one burst goes in with one insert: well under a second
     /// (typed a key at a time, the same took minutes: each key copied and checked the whole text).
     @Test func aMegabyteLandsInWellUnderASecond() {
