@@ -21,6 +21,17 @@
 extern int wcwidth(wchar_t c);
 static inline int zqt_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 
+// Whether ncurses can drive the terminal named by $TERM: 1 when its terminfo
+// entry has cursor addressing (cup), 0 when it has none (dumb), -1 when the
+// name is not known (no entry), -2 when no terminfo database is found.
+extern int setupterm(const char *term, int filedes, int *errret);
+static inline int zqt_terminal_can_address_cursor(void) {
+    int err = 0;
+    if (setupterm(NULL, 1, &err) != OK) return err == 0 ? -1 : -2;
+    char *cup = tigetstr("cup");
+    return (cup == NULL || cup == (char *)-1) ? 0 : 1;
+}
+
 static inline WINDOW *zqt_stdscr(void) { return stdscr; }
 static inline int zqt_lines(void) { return LINES; }
 static inline int zqt_cols(void) { return COLS; }
@@ -49,11 +60,18 @@ static inline int zqt_key_resize(void) { return KEY_RESIZE; }
 static inline int zqt_key_btab(void) { return KEY_BTAB; }
 static inline int zqt_key_mouse(void) { return KEY_MOUSE; }
 
-// Draw one wide character (with its attributes and colour pair) at y, x.
-static inline int zqt_put_wide(WINDOW *win, int y, int x, wchar_t ch, attr_t attrs, short pair) {
+// Draw one character cell (with its attributes and colour pair) at y, x: a
+// whole grapheme cluster, its spacing character and the combining ones after
+// it (null-terminated, fewer than CCHARW_MAX). When ncurses refuses the
+// cluster, its first character alone.
+static inline int zqt_put_cluster(WINDOW *win, int y, int x, const wchar_t *text, attr_t attrs, short pair) {
     cchar_t cell;
-    wchar_t text[2] = { ch, 0 };
-    setcchar(&cell, text, attrs, pair, NULL);
+    if (setcchar(&cell, text, attrs, pair, NULL) == ERR) {
+        wchar_t first[2] = { text[0], 0 };
+        setcchar(&cell, first, attrs, pair, NULL);
+    }
     return mvwadd_wch(win, y, x, &cell);
 }
+
+static inline int zqt_ccharw_max(void) { return CCHARW_MAX; }
 #endif

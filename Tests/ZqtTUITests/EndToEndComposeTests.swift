@@ -111,19 +111,37 @@ import Testing
         try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["SIGTERM", "SIGHUP"])
+    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT"])
     func aSignalRestoresTheTerminal(signal: String) async throws {
         try await offThePool { try Self.aSignalRestoresTheTerminalSteps(signal: signal) }
     }
 
     static func aSignalRestoresTheTerminalSteps(signal: String) throws {
-        let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5",
+        // stty -a after zqt: the terminal zqt leaves behind (echo and line editing back on).
+        let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep 5",
                                       width: 100, height: 30)
         try session.waitFor(text: "SANDBOX")
         // The pane runs a shell whose child is zqt: signal exactly that child.
         _ = try ZqtBinary.shell("pkill -\(signal.dropFirst(3)) -P \(try session.panePID())")
-        let screen = try session.waitFor(text: "EXITED=")
-        #expect(screen.contains(signal == "SIGTERM" ? "EXITED=143" : "EXITED=129"))
+        let screen = try session.waitFor(text: "STTY-DONE")
+        let number = ["SIGHUP": 1, "SIGINT": 2, "SIGQUIT": 3, "SIGTERM": 15][signal]!
+        #expect(screen.contains("EXITED=\(128 + number)"))
+        #expect(screen.contains("zqt: ended by \(signal)"), "zqt says why it ended")
+        #expect(screen.contains("icanon echo STTY-DONE"), "stty -a after zqt: echo and icanon are back on")
         #expect(!screen.contains("SANDBOX"), "the compose screen is gone: the terminal was restored")
+    }
+
+    /// A terminal ncurses cannot drive gets a clear message and status 2, not a title line without a word.
+    @Test(.enabled(if: TmuxSession.isAvailable), arguments: [("dumb", "cannot move the cursor"),
+                                                             ("no-such-terminal-zqt", "is not known here")])
+    func aTerminalWithoutCursorAddressingIsToldSo(term: String, says: String) async throws {
+        try await offThePool {
+            let session = try TmuxSession(command: "TERM=\(term) ZQT_HOME=\(ZqtBinary.testHome)-\(term) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5",
+                                          width: 100, height: 30)
+            let screen = try session.waitFor(text: "EXITED=")
+            #expect(screen.contains("EXITED=2"))
+            #expect(screen.contains(says))
+            #expect(screen.contains("zqt send request.json"), "how to run without a screen")
+        }
     }
 }

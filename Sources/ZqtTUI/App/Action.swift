@@ -8,6 +8,9 @@ enum Action: Sendable {
     case key(Key)
     /// Text that arrived in one burst (a paste), inserted as it is.
     case paste(String)
+    /// Characters typed between two reads of the terminal: the same as each
+    /// as a `.key`, but what goes into an edit goes in with one insert.
+    case typed(String)
     case resize(Size)
     /// The spinner's clock; only runs while something is in flight.
     case tick

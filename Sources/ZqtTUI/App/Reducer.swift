@@ -10,20 +10,37 @@ enum Reducer {
         case let .key(key):
             return handleKey(&state, key)
         case let .paste(text):
-            if state.view.editing != nil {
-                state.view.editing?.buffer.insert(text)
+            // A paste is text, never commands: its control characters are dropped.
+            if state.view.editing != nil, state.view.overlay == nil {
+                let clean = PastedText.clean(text, multiline: editingMultiline(state))
+                state.view.editing?.buffer.insert(clean)
                 applyEditBuffer(&state)
             } else if case var .picker(picker)? = state.view.overlay {
-                picker.filter.insert(text.replacing("\n", with: " "))
+                picker.filter.insert(PastedText.clean(text, multiline: false))
                 picker.selected = 0
                 state.view.overlay = .picker(picker)
-            } else if let field = state.focusedField, case .text = field.kind {
+            } else if state.view.overlay == nil, let field = state.focusedField, case .text = field.kind {
                 // Pasting onto a text field starts an edit with the pasted text appended.
                 beginEdit(&state, field: field, initial: nil)
-                state.view.editing?.buffer.insert(text)
+                let clean = PastedText.clean(text, multiline: editingMultiline(state))
+                state.view.editing?.buffer.insert(clean)
                 applyEditBuffer(&state)
             }
             return []
+        case let .typed(text):
+            var effects: [Effect] = []
+            var rest = Substring(text)
+            while let first = rest.first {
+                if state.view.editing != nil, state.view.overlay == nil {
+                    // Typed text in an edit goes in as it would a key at a time, with one insert.
+                    state.view.editing?.buffer.insert(String(rest))
+                    applyEditBuffer(&state)
+                    break
+                }
+                effects += handleKey(&state, .char(first))
+                rest = rest.dropFirst()
+            }
+            return effects
         case let .resize(size):
             state.view.size = size
             state.needsFullRedraw = true
@@ -311,6 +328,12 @@ enum Reducer {
     /// Width of the value column text wraps in, as the form lays it out.
     static func editWidth(_ state: AppState) -> Int {
         max(10, Layout.regions(for: state.view.size, showPreview: state.view.showPreviewWhenNarrow).form.width - Layout.labelWidth - 3)
+    }
+
+    /// Whether the field being edited takes more than one line.
+    static func editingMultiline(_ state: AppState) -> Bool {
+        if let field = state.focusedField, case let .text(lines) = field.kind { return lines > 1 }
+        return false
     }
 
     static func handleEditKey(_ state: inout AppState, _ key: Key) -> [Effect] {

@@ -9,6 +9,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import CNcurses
 import Model
 import Sandbox
 
@@ -43,6 +44,10 @@ struct Zqt: AsyncParsableCommand {
             guard case .succeeded = outcome else { throw ExitCode(1) }
             return
         }
+        if let problem = ComposeSession.terminalProblem(term: ProcessInfo.processInfo.environment["TERM"]) {
+            StandardStreams.writeError(problem)
+            throw ExitCode(2)
+        }
         let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
         let status = await ComposeSession.runOnItsOwnThread(configuration: configuration)
@@ -52,6 +57,34 @@ struct Zqt: AsyncParsableCommand {
 
 /// Starts the compose screen against a configuration.
 enum ComposeSession {
+    /// Why ncurses cannot draw the compose screen on this terminal, said
+    /// plainly with what to do instead; nil when it can. Without this, TERM=dumb
+    /// drew a title line and nothing else, and an unknown TERM ended in ncurses'
+    /// own one-line error.
+    static func terminalProblem(term: String?) -> String? {
+        let ability = zqt_terminal_can_address_cursor()
+        let name = term.map { "\"\($0)\"" } ?? "(TERM is not set)"
+        let instead = """
+            Run zqt in a terminal that can, such as xterm-256color (TERM=xterm-256color zqt),
+            or without the screen: zqt send request.json sends a request file and follows it
+            (zqt validate request.json checks one; zqt --help lists the rest).
+
+            """
+        switch ability {
+        case 1: return nil
+        case 0:
+            return "zqt: the terminal \(name) cannot move the cursor (its terminfo entry has no cursor addressing),\n"
+                + "and the compose screen needs that.\n" + instead
+        case -1:
+            return "zqt: the terminal type \(name) is not known here (no terminfo entry for it), so the compose\n"
+                + "screen cannot be drawn.\n" + instead
+        default:
+            return "zqt: no terminfo database was found, so the terminal \(name) cannot be driven and the\n"
+                + "compose screen cannot be drawn.\n" + instead
+        }
+    }
+
+
     /// The terminal loop blocks its thread while it waits for keys, so it
     /// gets one of its own: on Swift's concurrency pool (as many threads as
     /// cores) it would hold one of the threads that sends and polls run on.

@@ -111,7 +111,9 @@ struct TextBuffer: Equatable, Sendable {
     }
 
     /// Wraps at `width` cells, preferring to break after a space, and at newlines.
-    func wrap(width: Int) -> [VisualLine] {
+    /// With `maxLines`, stops once that many lines are known (a field showing
+    /// the first three lines of a megabyte need not lay out the rest).
+    func wrap(width: Int, maxLines: Int = .max) -> [VisualLine] {
         let width = max(2, width)
         var lines: [VisualLine] = []
         var start = 0
@@ -119,6 +121,7 @@ struct TextBuffer: Equatable, Sendable {
         var lastSpace: Int?
         var i = 0
         while i < characters.count {
+            if lines.count >= maxLines { return lines }
             let c = characters[i]
             if c == "\n" {
                 lines.append(VisualLine(start: start, end: i))
@@ -149,7 +152,11 @@ struct TextBuffer: Equatable, Sendable {
 
     /// The visual line the cursor is on, and its column in cells.
     func cursorPosition(width: Int) -> (line: Int, column: Int) {
-        let lines = wrap(width: width)
+        cursorPosition(in: wrap(width: width))
+    }
+
+    /// The same, from lines already wrapped (one layout per frame).
+    func cursorPosition(in lines: [VisualLine]) -> (line: Int, column: Int) {
         let index = lineIndex(of: cursor, in: lines)
         return (index, TextWidth.of(characters[lines[index].start..<cursor]))
     }

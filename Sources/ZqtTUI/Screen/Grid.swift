@@ -56,13 +56,27 @@ struct Grid: Equatable, Sendable {
             let width = TextWidth.of(shown)
             if width == 0 { continue }
             if column + width > end { break }
-            if column >= 0 {
-                self[column, y] = Cell(character: shown, style: style)
-                if width == 2 { self[column + 1, y] = Cell(character: nil, style: style) }
+            // What would draw nothing is shown as its code, dim (TextWidth.visibleForm).
+            if let form = TextWidth.visibleForm(shown) {
+                for part in form {
+                    for piece in part.text { column = putCell(piece, at: column, y: y, style: part.code ? .dim : style) }
+                }
+                continue
             }
-            column += width
+            column = putCell(shown, at: column, y: y, style: style)
         }
         return column
+    }
+
+    /// One character (a whole grapheme cluster) in its cell, and the right
+    /// half of a wide one. Returns the column after it.
+    private mutating func putCell(_ character: Character, at column: Int, y: Int, style: Style) -> Int {
+        let width = TextWidth.of(character)
+        if column >= 0, column + width <= size.width {
+            self[column, y] = Cell(character: character, style: style)
+            if width == 2 { self[column + 1, y] = Cell(character: nil, style: style) }
+        }
+        return column + width
     }
 
     mutating func fill(_ rect: Rect, style: Style, character: Character = " ") {

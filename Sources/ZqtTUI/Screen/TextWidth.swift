@@ -17,14 +17,97 @@ enum TextWidth {
         }
     }
 
-    /// Cells one character takes: 2 for wide (CJK), 0 for combining marks,
-    /// 1 otherwise (control characters count as 1: they are shown as a symbol).
+    /// Cells one character (a grapheme cluster: e + U+0301) takes, from
+    /// wcwidth of its first scalar like ncurses: 2 for wide (CJK, emoji), 1
+    /// otherwise. A character shown another way takes the cells of its
+    /// visible form (`visibleForm`).
     static func of(_ character: Character) -> Int {
         guard let first = character.unicodeScalars.first else { return 0 }
-        if first.value < 0x20 || first.value == 0x7F { return 1 }
+        // Fast path: printable ASCII.
+        if first.value >= 0x20, first.value < 0x7F { return 1 }
+        if let form = visibleForm(character) {
+            return form.reduce(0) { sum, part in part.text.reduce(sum) { $0 + plainWidth($1) } }
+        }
+        return plainWidth(character)
+    }
+
+    private static func plainWidth(_ character: Character) -> Int {
+        guard let first = character.unicodeScalars.first else { return 0 }
         let width = Int(zqt_wcwidth(first.value))
-        if width >= 0 { return width }
-        return 1
+        return width >= 0 ? width : 1
+    }
+
+    /// A piece of a character's visible form; `code` pieces are drawn dim.
+    struct Part: Equatable {
+        let text: String
+        let code: Bool
+    }
+
+    /// How a character is shown when drawing it as it is would hide part of
+    /// it ("exactly what is sent" holds on screen), nil for every ordinary one:
+    /// - bidi controls (U+202A–202E, U+2066–2069), zero-width and other format
+    ///   characters (U+200B–200F, U+FEFF, every Cf) and control characters
+    ///   are shown as a dim ⟨U+202E⟩ after whatever of the character is visible;
+    /// - a combining mark with nothing to sit on sits on a dotted circle;
+    /// - a cluster with more than one spacing character (👍🏽, a ZWJ family,
+    ///   a flag) does not fit a cell of ncurses, and terminals disagree on
+    ///   its width (tmux 3.3 draws 👍🏽 four cells wide over its neighbours):
+    ///   its first picture is drawn and the rest named, 👍⟨U+1F3FD⟩,
+    ///   👨⟨U+200D⟩👩⟨U+200D⟩👧, so every terminal shows all of it, aligned.
+    /// Combining marks and variation selectors stay in their cell (e + U+0301).
+    static func visibleForm(_ character: Character) -> [Part]? {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return nil }
+        if scalars.count == 1, first.value >= 0xA0, first.value < 0x300, first.value != 0xAD { return nil }
+        var parts: [Part] = []
+        var plain = String.UnicodeScalarView()
+        var changed = false
+        var lastWasSpacing = false
+        func flush() {
+            if !plain.isEmpty { parts.append(Part(text: String(plain), code: false)); plain = String.UnicodeScalarView() }
+        }
+        for scalar in scalars {
+            let spacing = zqt_wcwidth(scalar.value) > 0
+            if isInvisible(scalar) || (spacing && lastWasSpacing) || isEmojiModifier(scalar) {
+                // Named, not drawn: it would draw nothing, or join the picture before it.
+                flush()
+                parts.append(Part(text: tag(scalar), code: true))
+                changed = true
+                lastWasSpacing = false
+            } else {
+                if spacing, !plain.isEmpty, plain.contains(where: { zqt_wcwidth($0.value) > 0 }) {
+                    flush()
+                }
+                plain.append(scalar)
+                if spacing { lastWasSpacing = true }
+            }
+        }
+        flush()
+        if !changed {
+            // A combining mark alone (the start of a text, after a line break).
+            if zqt_wcwidth(first.value) == 0, [.nonspacingMark, .enclosingMark, .spacingMark].contains(first.properties.generalCategory) {
+                return [Part(text: "\u{25CC}" + String(character), code: false)]
+            }
+            return nil
+        }
+        return parts
+    }
+
+    static func isEmojiModifier(_ scalar: Unicode.Scalar) -> Bool {
+        (0x1F3FB...0x1F3FF).contains(scalar.value)
+    }
+
+    /// Draws nothing, or moves the cursor, or turns text around: never sent to the terminal as it is.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: return false  // laid out as spaces and line breaks
+        default: return [.format, .control].contains(scalar.properties.generalCategory)
+        }
+    }
+
+    static func tag(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "⟨U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "⟩"
     }
 
     static func of<S: Sequence>(_ text: S) -> Int where S.Element == Character {

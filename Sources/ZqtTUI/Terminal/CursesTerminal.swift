@@ -16,6 +16,9 @@ final class CursesTerminal {
     private var previous: Grid?
     private let colours: Bool
     private var cursorVisible: Int32 = -1
+    private var decoder = InputDecoder(functionKey: CursesTerminal.functionKey)
+    /// Bracketed paste: the terminal marks pasted text (xterm, tmux, most others).
+    static let bracketedPasteOn = "\u{1B}[?2004h", bracketedPasteOff = "\u{1B}[?2004l"
 
     init() {
         TextWidth.ensureUTF8Locale()  // setlocale before initscr (wide characters)
@@ -37,6 +40,9 @@ final class CursesTerminal {
             }
         }
         setCursor(visible: false)
+        define_key("\u{1B}[200~", InputDecoder.pasteStartCode)
+        define_key("\u{1B}[201~", InputDecoder.pasteEndCode)
+        Self.writeToTerminal(Self.bracketedPasteOn)
     }
 
     var size: Size { Size(width: Int(zqt_cols()), height: Int(zqt_lines())) }
@@ -53,6 +59,7 @@ final class CursesTerminal {
 
     /// Leaves curses mode (before $EDITOR, on suspend and at exit).
     func suspend() {
+        Self.writeToTerminal(Self.bracketedPasteOff)
         def_prog_mode()
         endwin()
     }
@@ -62,9 +69,11 @@ final class CursesTerminal {
         previous = nil
         clearok(zqt_stdscr(), true)
         wrefresh(zqt_stdscr())
+        Self.writeToTerminal(Self.bracketedPasteOn)
     }
 
     func shutdown() {
+        Self.writeToTerminal(Self.bracketedPasteOff)
         endwin()
     }
 
@@ -73,7 +82,11 @@ final class CursesTerminal {
     /// frames straight to the terminal; it draws nothing. Inside tmux this
     /// needs `set -g set-clipboard on`.
     func copyToClipboard(_ text: String) {
-        let sequence = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+        Self.writeToTerminal("\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}")
+    }
+
+    /// Straight to the terminal, between frames (ncurses draws nothing of it).
+    static func writeToTerminal(_ sequence: String) {
         var bytes = Array(sequence.utf8)[...]
         while !bytes.isEmpty {
             let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
@@ -94,9 +107,11 @@ final class CursesTerminal {
             for x in 0..<grid.size.width {
                 let cell = grid[x, y]
                 guard let character = cell.character else { continue }
-                let scalar = character.unicodeScalars.first?.value ?? 32
+                // The whole cluster (e + U+0301, 👍🏽), not its first scalar alone.
+                var text = character.unicodeScalars.prefix(Int(zqt_ccharw_max()) - 1).map { wchar_t(bitPattern: $0.value) }
+                text.append(0)
                 let (attrs, pair) = look(cell.style)
-                _ = zqt_put_wide(win, Int32(y), Int32(x), wchar_t(bitPattern: scalar), attrs, pair)
+                _ = zqt_put_cluster(win, Int32(y), Int32(x), text, attrs, pair)
             }
         }
         if let cursor = grid.cursor {
@@ -172,42 +187,52 @@ final class CursesTerminal {
 
     // MARK: Input
 
-    /// Every key waiting now (never blocks).
-    func readKeys() -> [Key] {
-        var keys: [Key] = []
-        while let key = readKey() { keys.append(key) }
-        return keys
-    }
-
-    private func readRaw() -> (Int32, UInt32)? {
-        var ch: wint_t = 0
-        let result = wget_wch(zqt_stdscr(), &ch)
-        if result == ERR { return nil }
-        return (result, UInt32(ch))
-    }
-
-    private func readKey() -> Key? {
-        guard let (kind, code) = readRaw() else { return nil }
-        if kind == KEY_CODE_YES { return functionKey(Int32(code)) }
-        switch code {
-        case 27:
-            // Esc followed at once by a character is Alt plus that character.
-            if let (nextKind, next) = readRaw(), nextKind != KEY_CODE_YES, let scalar = Unicode.Scalar(next), next >= 32 {
-                return .alt(Character(scalar))
+    /// Every key and paste waiting now (never blocks; at most
+    /// InputDecoder.readLimit codes, so a long paste is read over several turns).
+    func readInput() -> [TerminalInput] {
+        let win = zqt_stdscr()
+        var inputs: [TerminalInput] = []
+        var budget = InputDecoder.readLimit
+        while budget > 0 {
+            if decoder.insidePaste {
+                // Inside a paste, read the terminal straight and in large reads: ncurses
+                // reads a byte per system call. It holds nothing now: the decoder
+                // stops at the paste's start, which ncurses has just matched whole.
+                guard Self.stdinReadable() else { break }
+                var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                let n = read(STDIN_FILENO, &buffer, buffer.count)
+                guard n > 0 else { break }
+                budget -= n
+                let (paste, after) = decoder.feedPaste(Array(buffer[..<n]))
+                if let paste { inputs.append(.paste(paste)) }
+                // What came after the paste goes back to ncurses, which names its keys.
+                for byte in after.reversed() { ungetch(Int32(byte)) }
+                continue
             }
-            return .escape
-        case 13: return .enter
-        case 9: return .tab
-        case 127, 8: return .backspace
-        case 1...26: return .ctrl(Character(Unicode.Scalar(code + 96)!))
-        case 0..<32: return nil
-        default:
-            guard let scalar = Unicode.Scalar(code) else { return nil }
-            return .char(Character(scalar))
+            var read = 0
+            inputs += decoder.decode {
+                read += 1
+                let code = wgetch(win)
+                return code == ERR ? nil : code
+            }
+            budget -= read
+            if !decoder.insidePaste { break }
         }
+        return inputs
     }
 
-    private func functionKey(_ code: Int32) -> Key? {
+    private static func stdinReadable() -> Bool {
+        var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0
+    }
+
+    /// Ends a paste whose end mark has not come: its text as it stands.
+    func endPaste() -> String? { decoder.endPaste() }
+
+    /// Inside a bracketed paste whose end has not arrived.
+    var readingPaste: Bool { decoder.insidePaste }
+
+    private static func functionKey(_ code: Int32) -> Key? {
         switch code {
         case KEY_UP: return .up
         case KEY_DOWN: return .down

@@ -29,6 +29,14 @@ final class TerminalApp {
     /// By slot: the form on screen and each endpoint's form kept aside (issue 7).
     private var savedDrafts: [String: ComposeDraft]
     private var draftDue: Double?
+    private var lastDrawn = 0.0
+    private var lastDrawCost = 0.0
+    private var drawDue: Double?
+    private var lastInput = 0.0
+    private var pendingInput: [TerminalInput] = []
+    private var pendingSince: Double?
+    static let burstLimit = 1 << 18
+    static let pasteQuiet = 1.0
     static let draftDelay = 0.5
     static let tickInterval = 0.12
 
@@ -40,7 +48,20 @@ final class TerminalApp {
     }
 
     /// Runs until the user quits or a signal ends it; returns the exit status.
+    /// A signal ends zqt with the terminal restored and a line saying which.
     func run() -> Int32 {
+        let status = runLoop()
+        if let signal = endedBy {
+            let name = Self.signalNames[signal] ?? "signal \(signal)"
+            StandardStreams.writeError("zqt: ended by \(name)\n")
+        }
+        return status
+    }
+
+    static let signalNames: [Int32: String] = [SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT"]
+    private var endedBy: Int32?
+
+    private func runLoop() -> Int32 {
         installSignalHandlers()
         let terminal = CursesTerminal()
         self.terminal = terminal
@@ -65,7 +86,10 @@ final class TerminalApp {
             // No timer at all while idle: only the spinner and a pending draft save wake the loop.
             let busy = state.submitting || state.task?.phase == .inProgress
             let now = monotonicSeconds()
-            let wakeAt = [busy ? nextTick : nil, draftDue].compactMap { $0 }.min()
+            // A paste whose end mark never comes (cut off) is taken as it stands after
+            // a quiet second, so the keys after it are keys again.
+            let pasteDue = terminal.readingPaste ? lastInput + Self.pasteQuiet : nil
+            let wakeAt = [busy ? nextTick : nil, draftDue, pasteDue, drawDue].compactMap { $0 }.min()
             let timeout = wakeAt.map { Int32(max(0, ($0 - now) * 1000).rounded(.up)) } ?? -1
             _ = poll(&fds, nfds_t(fds.count), timeout)
             if busy, monotonicSeconds() >= nextTick {
@@ -75,19 +99,55 @@ final class TerminalApp {
             if fds[2].revents != 0 {
                 var signal: UInt8 = 0
                 while read(signalPipeRead, &signal, 1) == 1 {
-                    guard Int32(signal) == SIGWINCH else { return 128 + Int32(signal) }
+                    guard Int32(signal) == SIGWINCH else {
+                        endedBy = Int32(signal)
+                        return 128 + Int32(signal)
+                    }
                     dispatch(.resize(terminal.resizeToWindow()))
                 }
             }
             // The terminal went away without a SIGHUP (a dropped SSH link can do
             // that): poll would report it at once for ever, so end as for SIGHUP.
-            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 128 + SIGHUP }
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                endedBy = SIGHUP
+                return 128 + SIGHUP
+            }
             // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
-            handleKeys(terminal.readKeys())
+            pendingInput += terminal.readInput()
+            if fds[0].revents & Int16(POLLIN) != 0 { lastInput = monotonicSeconds() }
+            // Keys still arriving belong to the same burst (a paste without bracketed
+            // paste comes in many reads): judged together, inserted once; at most
+            // half a second or burstLimit keys at a time.
+            if !pendingInput.isEmpty {
+                let since = pendingSince ?? monotonicSeconds()
+                if inputWaiting(), pendingInput.count < Self.burstLimit, monotonicSeconds() - since < 0.5 {
+                    pendingSince = since
+                } else {
+                    let inputs = pendingInput
+                    pendingInput = []
+                    pendingSince = nil
+                    handleInput(inputs)
+                }
+            }
+            if terminal.readingPaste, monotonicSeconds() - lastInput >= Self.pasteQuiet, let cut = terminal.endPaste() {
+                dispatch(.paste(cut))
+            }
             // History answers are posted at once, so they are drawn with the key that asked.
             while case let actions = inbox.drain(), !actions.isEmpty {
                 for action in actions { dispatch(action) }
             }
+            // While a long paste is still arriving, the screen waits for it (a
+            // frame lays out the whole text) but is drawn at least every 0.2 s, or
+            // every four frames' time when a frame is slow (a long text in a debug build).
+            // Slow frames are also spaced out while keys keep coming (a paste arriving
+            // slower than zqt reads it); the frame skipped is drawn when due.
+            let spacing = max(0.2, 4 * lastDrawCost)
+            let arriving = inputWaiting() || (lastDrawCost > 0.02 && monotonicSeconds() - lastInput < 0.1)
+            if arriving, monotonicSeconds() - lastDrawn < spacing {
+                drawDue = lastDrawn + spacing
+                continue
+            }
+            drawDue = nil
             noteDraftChanges()
             if let due = draftDue, monotonicSeconds() >= due { saveDraft() }
             if !state.quitting { draw() }
@@ -126,30 +186,94 @@ final class TerminalApp {
         }
     }
 
-    private func handleKeys(_ keys: [Key]) {
-        // A burst holding a line break followed by more text is a paste: its
-        // Enter must not end the edit, so it goes in as text.
-        if keys.count > 2, let breakIndex = keys.firstIndex(of: .enter), breakIndex < keys.count - 1,
-           keys.allSatisfy({ if case .char = $0 { return true }; return $0 == .enter || $0 == .tab }) {
-            let text = String(keys.map { key -> Character in
-                switch key {
-                case let .char(c): return c
-                case .tab: return " "
-                default: return "\n"
-                }
-            })
-            dispatch(.paste(text))
-            return
-        }
-        for key in keys {
-            switch key {
-            case .resize:
+    private func handleInput(_ inputs: [TerminalInput]) {
+        for action in Self.actions(for: inputs) {
+            switch action {
+            case .key(.resize):
                 dispatch(.resize(terminal?.size ?? state.view.size))
-            case .ctrl("z"):
+            case .key(.ctrl("z")):
                 suspendToShell()
             default:
-                dispatch(.key(key))
+                dispatch(action)
             }
+        }
+    }
+
+    /// What one read of the terminal does. A bracketed paste is one `.paste`.
+    /// Without bracketed paste, a burst of keys that holds a line break or
+    /// control key with more text after it is a paste too: its Enter must not
+    /// end the edit and its Ctrl-S must not send, so all of it goes in as text.
+    /// Runs of typed characters go in as one `.typed` (a paste without line
+    /// breaks is one insert, not one per character).
+    static func actions(for inputs: [TerminalInput]) -> [Action] {
+        var actions: [Action] = []
+        var keys: [Key] = []
+        func flushKeys() {
+            defer { keys.removeAll() }
+            if looksLikePaste(keys) {
+                actions.append(.paste(keys.map(Self.pastedText).joined()))
+                return
+            }
+            var run = ""
+            for key in keys {
+                if case let .char(c) = key { run.append(c); continue }
+                if !run.isEmpty { actions.append(.typed(run)); run = "" }
+                actions.append(.key(key))
+            }
+            if !run.isEmpty { actions.append(.typed(run)) }
+        }
+        for input in inputs {
+            switch input {
+            case let .key(key): keys.append(key)
+            case let .paste(text):
+                flushKeys()
+                actions.append(.paste(text))
+            }
+        }
+        flushKeys()
+        return actions
+    }
+
+    /// Text and control keys only, at least two characters, and either a
+    /// line break or tab with text after it (no Ctrl keys), or a control key
+    /// with text both before and after it ("hello" Ctrl-S "world"): no one
+    /// types that between two reads of the terminal. Keys that start with a
+    /// command (Enter, Ctrl-U, then text) stay keys.
+    static func looksLikePaste(_ keys: [Key]) -> Bool {
+        guard keys.count > 2 else { return false }
+        var characters = 0
+        var hasCtrl = false
+        var textBefore = false       // a character seen
+        var controlAfterText = false // a control key after a character
+        var breakSeen = false
+        var textAfterBreak = false
+        var textAroundControl = false
+        for key in keys {
+            switch key {
+            case .char:
+                characters += 1
+                if controlAfterText { textAroundControl = true }
+                if breakSeen { textAfterBreak = true }
+                textBefore = true
+            case .enter, .tab, .ctrl:
+                if case .ctrl = key { hasCtrl = true }
+                breakSeen = true
+                if textBefore { controlAfterText = true }
+            default: return false
+            }
+        }
+        return characters >= 2 && ((!hasCtrl && textAfterBreak) || textAroundControl)
+    }
+
+    /// A key of a burst taken for a paste, as the text it stands for
+    /// (a control key as its control character, which the paste then drops).
+    private static func pastedText(_ key: Key) -> String {
+        switch key {
+        case let .char(c): return String(c)
+        case .enter: return "\r"
+        case .tab: return "\t"
+        case let .ctrl(c): return c.asciiValue.flatMap { Unicode.Scalar($0 &- 96) }.map { String($0) } ?? ""
+        default: return ""
         }
     }
 
@@ -170,7 +294,19 @@ final class TerminalApp {
         }
     }
 
+    /// More input is already waiting: a paste still arriving.
+    private func inputWaiting() -> Bool {
+        if terminal?.readingPaste == true { return true }
+        var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0
+    }
+
     private func draw() {
+        let start = monotonicSeconds()
+        defer {
+            lastDrawn = monotonicSeconds()
+            lastDrawCost = lastDrawn - start
+        }
         guard let terminal else { return }
         let grid = Screen.render(state)
         let full = state.needsFullRedraw
@@ -227,11 +363,13 @@ final class TerminalApp {
         signalPipeWrite = fds[1]
         signal(SIGPIPE, SIG_IGN)
         _ = fcntl(signalPipeRead, F_SETFL, fcntl(signalPipeRead, F_GETFL) | O_NONBLOCK)
-        // SIGTERM and SIGHUP end the loop, which restores the terminal on its way out.
+        // SIGTERM, SIGHUP, SIGINT and SIGQUIT end the loop, which restores the
+        // terminal on its way out. SIGQUIT's default (a core, and Swift's
+        // backtracer waiting at the terminal) left zqt hung with the terminal raw.
         // SIGWINCH comes here too: a signal may land on any thread, and only the
         // pipe is sure to wake the loop. Installed before initscr, so ncurses keeps
         // out of SIGWINCH and the loop resizes it.
-        for sig in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] {
+        for sig in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGWINCH] {
             signal(sig) { number in
                 var byte = UInt8(truncatingIfNeeded: number)
                 _ = write(signalPipeWrite, &byte, 1)

@@ -67,6 +67,11 @@ enum FormView {
         let valueX = rect.x + 2 + Layout.labelWidth
         let valueWidth = max(4, rect.maxX - valueX - 1)
 
+        // The field being edited is laid out once a frame, not once per line shown.
+        let editLayout = state.view.editing.map { editing -> EditLayout in
+            let lines = editing.buffer.wrap(width: valueWidth)
+            return EditLayout(lines: lines, position: editing.buffer.cursorPosition(in: lines))
+        }
         for (offset, row) in rows.dropFirst(scroll).prefix(height).enumerated() {
             let y = rect.y + header + offset
             switch row.content {
@@ -91,20 +96,25 @@ enum FormView {
                     grid.put(TextWidth.truncate(field.label, to: Layout.labelWidth), x: rect.x + 2, y: y, style: labelStyle)
                 }
                 renderValue(state, field: field, line: line, focused: focused, into: &grid,
-                            x: valueX, y: y, width: valueWidth)
+                            x: valueX, y: y, width: valueWidth, editLayout: editLayout)
             }
         }
         if scroll > 0 { grid.put("↑", x: rect.maxX - 1, y: rect.y + header, style: .dim) }
         if rows.count > scroll + height { grid.put("↓", x: rect.maxX - 1, y: rect.maxY - 1, style: .dim) }
     }
 
+    struct EditLayout {
+        let lines: [TextBuffer.VisualLine]
+        let position: (line: Int, column: Int)
+    }
+
     static func renderValue(_ state: AppState, field: FormField, line: Int, focused: Bool,
-                            into grid: inout Grid, x: Int, y: Int, width: Int) {
+                            into grid: inout Grid, x: Int, y: Int, width: Int, editLayout: EditLayout? = nil) {
         let limit = x + width
         // The field being edited shows the edit buffer and the cursor.
         if let editing = state.view.editing, editing.field == field.id {
-            let lines = editing.buffer.wrap(width: width)
-            let position = editing.buffer.cursorPosition(width: width)
+            let lines = editLayout?.lines ?? editing.buffer.wrap(width: width)
+            let position = editLayout?.position ?? editing.buffer.cursorPosition(in: lines)
             let visible: Int
             if case let .text(count) = field.kind { visible = count } else { visible = 1 }
             let first = max(0, position.line - visible + 1)
@@ -127,7 +137,7 @@ enum FormView {
                 return
             }
             let buffer = TextBuffer(text)
-            let lines = buffer.wrap(width: width)
+            let lines = buffer.wrap(width: width, maxLines: count + 1)
             guard lines.indices.contains(line) else { return }
             var shown = buffer.lineText(lines[line])
             if line == count - 1, lines.count > count { shown = TextWidth.truncate(shown + " …", to: width) }

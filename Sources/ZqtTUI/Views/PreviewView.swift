@@ -6,10 +6,17 @@ import Model
 
 enum PreviewView {
     /// One screen row of the preview: text with a style per character.
+    /// A row of a wrapped JSON line: a range of the line's characters (shared,
+    /// not copied: a megabyte prompt is thousands of rows, and a few are shown).
     struct VisualRow {
-        let characters: [Character]
-        let styles: [Style]
+        let line: [Character]
+        let lineStyles: [Style]
+        let range: Range<Int>
+        let pad: Int
         let jsonLine: Int
+
+        var characters: [Character] { Array(repeating: " ", count: pad) + Array(line[range]) }
+        var styles: [Style] { Array(repeating: .normal, count: pad) + Array(lineStyles[range]) }
     }
 
     /// The wire path whose lines light up for a focused field.
@@ -75,9 +82,7 @@ enum PreviewView {
             }
             if end == start, end < characters.count { end += 1 }
             let pad = first ? 0 : min(indent, width - 4)
-            rows.append(VisualRow(characters: Array(repeating: " ", count: pad) + Array(characters[start..<end]),
-                                  styles: Array(repeating: .normal, count: pad) + Array(styles[start..<end]),
-                                  jsonLine: jsonLine))
+            rows.append(VisualRow(line: characters, lineStyles: styles, range: start..<end, pad: pad, jsonLine: jsonLine))
             start = end
             first = false
         } while start < characters.count

@@ -1,0 +1,173 @@
+// Turns what ncurses' wgetch hands over (bytes, and key codes for the
+// sequences terminfo names) into keys and pastes. Pure: tests feed it codes.
+//
+// Bytes, not wget_wch: zqt decodes UTF-8 itself so invalid bytes become
+// U+FFFD and the rest of the input is kept (issue 8). A bracketed paste
+// (ESC[200~ … ESC[201~, defined as two key codes) is gathered whole into one
+// `.paste`, however many reads it takes: a paste is text, never commands.
+
+enum TerminalInput: Equatable, Sendable {
+    case key(Key)
+    case paste(String)
+}
+
+struct InputDecoder {
+    /// Key codes given to ESC[200~ and ESC[201~ with define_key (above KEY_MAX).
+    static let pasteStartCode: Int32 = 0x7000
+    static let pasteEndCode: Int32 = 0x7001
+    /// At most this many codes are read per call, so a long paste still
+    /// lets the loop answer signals and draw between reads.
+    static let readLimit = 1 << 16
+
+    /// Bytes of a bracketed paste whose end has not arrived yet.
+    private(set) var pasteBytes: [UInt8]?
+    private var pushedBack: Int32?
+    /// Names the codes ncurses gives function keys (≥ 256).
+    let functionKey: (Int32) -> Key?
+
+    init(functionKey: @escaping (Int32) -> Key?) {
+        self.functionKey = functionKey
+    }
+
+    var insidePaste: Bool { pasteBytes != nil }
+
+    /// Everything `next` has now (nil: nothing more waiting), up to `readLimit` codes.
+    mutating func decode(_ next: () -> Int32?) -> [TerminalInput] {
+        var out: [TerminalInput] = []
+        var budget = Self.readLimit
+        var pushedBack = self.pushedBack
+        defer { self.pushedBack = pushedBack }
+        func take() -> Int32? {
+            if let code = pushedBack { pushedBack = nil; return code }
+            guard budget > 0 else { return nil }
+            budget -= 1
+            return next()
+        }
+        while let code = take() {
+            if pasteBytes != nil {
+                if code == Self.pasteEndCode {
+                    out.append(.paste(String(decoding: pasteBytes!, as: UTF8.self)))
+                    pasteBytes = nil
+                } else if code >= 0, code < 256 {
+                    pasteBytes!.append(UInt8(code))
+                }
+                // A key sequence inside pasted text (ESC[A) is not text: dropped.
+                continue
+            }
+            if code == Self.pasteStartCode {
+                // The caller may read the rest of the paste itself, in large reads (`feedPaste`).
+                pasteBytes = []
+                break
+            }
+            if code == Self.pasteEndCode { continue }
+            if code >= 256 {
+                if let key = functionKey(code) { out.append(.key(key)) }
+                continue
+            }
+            if code < 0 { continue }
+            let byte = UInt8(code)
+            if byte >= 0x80 {
+                let (characters, unread) = Self.utf8Sequence(starting: byte, take)
+                if let unread { pushedBack = unread }
+                for character in characters { out.append(.key(.char(character))) }
+                continue
+            }
+            switch byte {
+            case 27:
+                // Esc followed at once by a character is Alt plus that character.
+                if let next = take() {
+                    if next >= 32, next < 127 {
+                        out.append(.key(.alt(Character(Unicode.Scalar(UInt8(next))))))
+                        continue
+                    }
+                    pushedBack = next
+                }
+                out.append(.key(.escape))
+            case 13: out.append(.key(.enter))
+            case 9: out.append(.key(.tab))
+            case 127, 8: out.append(.key(.backspace))
+            case 1...26: out.append(.key(.ctrl(Character(Unicode.Scalar(byte + 96)))))
+            case 0..<32: continue
+            default: out.append(.key(.char(Character(Unicode.Scalar(byte)))))
+            }
+        }
+        return out
+    }
+
+    static let pasteEnd: [UInt8] = Array("\u{1B}[201~".utf8)
+
+    /// A paste cut off before its end mark: what arrived, as text.
+    mutating func endPaste() -> String? {
+        guard let bytes = pasteBytes else { return nil }
+        pasteBytes = nil
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Bytes of a paste read straight from the terminal. Returns the paste
+    /// once its end arrives, and the bytes that came after the end.
+    mutating func feedPaste(_ bytes: [UInt8]) -> (paste: String?, after: [UInt8]) {
+        guard var gathered = pasteBytes else { return (nil, bytes) }
+        pasteBytes = nil  // no copy while appending
+        let searchFrom = max(0, gathered.count - (Self.pasteEnd.count - 1))
+        gathered.append(contentsOf: bytes)
+        var i = searchFrom
+        while let escape = gathered[i...].firstIndex(of: 0x1B) {
+            if gathered[escape...].starts(with: Self.pasteEnd) {
+                let after = Array(gathered[(escape + Self.pasteEnd.count)...])
+                return (String(decoding: gathered[..<escape], as: UTF8.self), after)
+            }
+            i = escape + 1
+        }
+        pasteBytes = gathered
+        return (nil, [])
+    }
+
+    /// One UTF-8 sequence from its lead byte; what is not valid UTF-8 comes
+    /// out as U+FFFD and the byte that broke it is read again.
+    private static func utf8Sequence(starting lead: UInt8, _ take: () -> Int32?) -> ([Character], unread: Int32?) {
+        let length: Int
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return (["\u{FFFD}"], nil)
+        }
+        var bytes = [lead]
+        var unread: Int32?
+        while bytes.count < length {
+            guard let next = take() else { break }
+            guard next >= 0x80, next <= 0xBF else { unread = next; break }
+            bytes.append(UInt8(next))
+        }
+        return (Array(String(decoding: bytes, as: UTF8.self)), unread)
+    }
+}
+
+/// Pasted text made safe to insert: a paste is text, never commands.
+enum PastedText {
+    /// Line breaks (CR LF, CR, LF) become "\n" and tabs stay in a multi-line
+    /// field; in a one-line field both become spaces. Every other control
+    /// character (C0, DEL, C1: ESC and what follows it, Ctrl-S…) is dropped.
+    static func clean(_ text: String, multiline: Bool) -> String {
+        var out = String.UnicodeScalarView()
+        out.reserveCapacity(text.utf8.count)
+        var previousCR = false
+        for scalar in text.unicodeScalars {
+            let wasCR = previousCR
+            previousCR = scalar == "\r"
+            switch scalar.value {
+            case 0x0D:
+                out.append(multiline ? "\n" : " ")
+            case 0x0A:
+                if !wasCR { out.append(multiline ? "\n" : " ") }
+            case 0x09:
+                out.append(multiline ? "\t" : " ")
+            case 0x00..<0x20, 0x7F, 0x80..<0xA0:
+                continue
+            default:
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}
