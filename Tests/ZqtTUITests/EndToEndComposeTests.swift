@@ -131,6 +131,21 @@ import Testing
         #expect(!screen.contains("SANDBOX"), "the compose screen is gone: the terminal was restored")
     }
 
+    /// A crash (a fault signal) leaves the terminal usable too: echo and line editing back on (issue 8).
+    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["SIGSEGV", "SIGABRT"])
+    func aCrashRestoresTheTerminal(signal: String) async throws {
+        try await offThePool {
+            let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep 5",
+                                          width: 100, height: 30)
+            try session.waitFor(text: "SANDBOX")
+            _ = try ZqtBinary.shell("pkill -\(signal.dropFirst(3)) -P \(try session.panePID())")
+            let screen = try session.waitFor(text: "STTY-DONE")
+            let number = ["SIGSEGV": 11, "SIGABRT": 6][signal] ?? 0
+            #expect(screen.contains("EXITED=\(128 + number)"), "the crash is still a crash")
+            #expect(screen.contains("icanon echo STTY-DONE"), "stty -a after the crash: echo and icanon are back on")
+        }
+    }
+
     /// A terminal ncurses cannot drive gets a clear message and status 2, not a title line without a word.
     @Test(.enabled(if: TmuxSession.isAvailable), arguments: [("dumb", "cannot move the cursor"),
                                                              ("no-such-terminal-zqt", "is not known here")])
