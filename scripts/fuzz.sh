@@ -15,9 +15,9 @@ mkdir -p "$out/corpus"
 mkdir -p "$out/ccurl"
 printf 'module CCurlShim {\n    header "%s/Sources/CCurlShim/include/CCurlShim.h"\n    export *\n}\n' "$PWD" > "$out/ccurl/module.modulemap"
 clang -c -O1 -fsanitize=fuzzer-no-link,address Sources/CCurlShim/shim.c -I Sources/CCurlShim/include -o "$out/ccurl/shim.o"
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name Model \
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name Model -D ZQT_FUZZ \
     -I Sources/CSQLite -I Sources/CSystem -I "$out/ccurl" -lsqlite3 -ldl "$out/ccurl/shim.o" \
-    $(find Sources/Model -name '*.swift') Fuzz/DecodersFuzzTarget.swift -o "$out/fuzz-decoders"
+    $(find Sources/Model -name '*.swift') Tests/ModelTests/DecoderExercise.swift Fuzz/DecodersFuzzTarget.swift -o "$out/fuzz-decoders"
 cp examples/*.json "$out/corpus/" 2>/dev/null || true
 cp Tests/ModelTests/Golden/*.json "$out/corpus/" 2>/dev/null || true
 cd "$out" && rm -f crash-* leak-* && ASAN_OPTIONS=detect_leaks=0 ./fuzz-decoders -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 corpus 2>&1 | tail -12

@@ -1,0 +1,34 @@
+// Every decoder of outside input, given one input: what the generated-input
+// tests (DecoderFuzzTests) and the libFuzzer target (scripts/fuzz.sh, which
+// compiles this file into the Model module with -D ZQT_FUZZ) both run.
+
+#if !ZQT_FUZZ
+@testable import Model
+#endif
+
+enum DecoderExercise {
+    /// Feeds `bytes` to every decoder; true when they were JSON.
+    @discardableResult
+    static func run(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        _ = TerminalText.printable(text)
+        _ = try? EndpointCatalog(json: text)
+        _ = try? Request.decode(json: text, for: .image2Image)
+        guard let value = try? JSONParser.parse(bytes: bytes) else { return false }
+        _ = Envelope(value)
+        for family in [Family.sd, .tool(code: "comfyui/text2image"), .tool(code: "prompts/expand"), .training] {
+            let info = TaskInfo(data: value["data"] ?? value, family: family)
+            _ = SubmissionState(info)
+        }
+        _ = ModelListPage(data: value)
+        for endpoint in EndpointCatalog.shipped.endpoints {
+            let request = Request(endpoint: endpoint, body: value)
+            _ = request.wireJSON
+            _ = RequestValidator.validate(request)
+            _ = request.outputSize
+            _ = request.imageCount
+            _ = request.controlNetUnits
+        }
+        return true
+    }
+}
