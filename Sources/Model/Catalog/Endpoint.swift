@@ -163,6 +163,10 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
                 reference: String, ready: Bool, fields: [FieldSpec], cliName: String? = nil) {
         self.cliName = cliName
         formFields = Endpoint.formOrder(fields)
+        var positions: [String: Int] = [:]
+        for (index, field) in fields.enumerated() where positions[field.path] == nil { positions[field.path] = index }
+        fieldPositions = positions
+        containerPaths = Set(fields.flatMap { Endpoint.containers(of: $0.path) })
         self.id = id
         self.name = name
         self.title = title
@@ -182,11 +186,31 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static func == (lhs: Endpoint, rhs: Endpoint) -> Bool { lhs.id == rhs.id }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
-    public func field(at path: String) -> FieldSpec? { fields.first { $0.path == path } }
+    public func field(at path: String) -> FieldSpec? { fieldPositions[path].map { fields[$0] } }
     public func field(role: FieldRole) -> FieldSpec? { fields.first { $0.role == role } }
 
     /// The fields as the form lists them (sorted once, when the endpoint is read).
     public let formFields: [FieldSpec]
+    /// Where each field is in `fields`, by wire path.
+    private let fieldPositions: [String: Int]
+    /// The objects the fields sit in (`alwayson_scripts`, `alwayson_scripts.controlnet`):
+    /// the wire writes unknown members inside them after the known ones.
+    public let containerPaths: Set<String>
+
+    /// The ControlNet units' field (the repeated group of §1.3), on endpoints that take units.
+    public var controlNetUnitsField: FieldSpec? {
+        fields.first { $0.kind == .group("controlnet") }
+    }
+
+    /// Whether a wire path is one of the endpoint's fields.
+    public func hasField(at path: String) -> Bool { fieldPositions[path] != nil }
+
+    /// The objects a path passes through: `a.b.c` → `a`, `a.b`.
+    static func containers(of path: String) -> [String] {
+        let keys = path.split(separator: ".").map { part in String(part.prefix { $0 != "[" }) }
+        guard keys.count > 1 else { return [] }
+        return (1..<keys.count).map { keys[0..<$0].joined(separator: ".") }
+    }
 
     static func formOrder(_ fields: [FieldSpec]) -> [FieldSpec] {
         fields.enumerated().sorted { a, b in
@@ -200,7 +224,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether its tasks can be followed: training's cannot (§3.2 documents no query).
-    public var canBeFollowed: Bool { family.queryPath(submittedAt: Date(timeIntervalSince1970: 0)) != nil }
+    public var canBeFollowed: Bool { family.hasTaskQuery }
 
     /// Where the client's task id sits in the body (wire rule 8, §A5).
     public var taskIDPath: String {

@@ -132,7 +132,7 @@ public struct SendPipeline: Sendable {
         let poller = TaskPoller(api: api, policy: pollPolicy)
         let pipeline = self
         // A family without a query (training, §3.2): nothing to follow; the row stays "submitted".
-        guard task.endpoint.family.queryPath(submittedAt: task.submittedAt) != nil else {
+        guard task.endpoint.canBeFollowed else {
             return AsyncThrowingStream { $0.finish() }
         }
         return AsyncThrowingStream { continuation in

@@ -9,6 +9,9 @@ import Foundation
 #endif
 
 extension Family {
+    /// Whether its tasks can be asked about: training's cannot (§3.2 documents no query).
+    public var hasTaskQuery: Bool { self != .training }
+
     /// The query path for a task, or nil when the family has none.
     public func queryPath(submittedAt: Date, version: QueryVersion? = nil) -> String? {
         switch self {

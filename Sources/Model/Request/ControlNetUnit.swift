@@ -6,6 +6,9 @@
 // strings here. Wire rule 6: `enabled` is always written.
 
 public struct ControlNetUnit: Equatable, Sendable {
+    /// Where units sit in an SD body (zhiqite-api.md §1.3, wire rule 3).
+    public static let wirePath = "alwayson_scripts.controlnet.args"
+
     public var imageLink: String?
     public var enabled: Bool
     public var module: String

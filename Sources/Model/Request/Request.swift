@@ -99,14 +99,12 @@ public struct Request: Sendable {
     /// What is sent, in order (see the top of this file).
     public var wireValue: JSONValue {
         var out: JSONValue = .object([])
-        // Known fields are written as their spec says, or left out: never copied again as unknown ones.
-        let written = Set(endpoint.fields.map(\.path))
         for field in endpoint.fields where !field.kind.isVirtual {
             guard let value = WireCoding.encode(field, body.value(at: field.path)) else { continue }
             out.set(value, at: field.path)
         }
-        let containers = Set(endpoint.fields.flatMap { WireCoding.containers(of: $0.path) })
-        WireCoding.appendUnknown(from: body, into: &out, prefix: "", written: written, containers: containers)
+        // Known fields are written as their spec says, or left out: never copied again as unknown ones.
+        WireCoding.appendUnknown(from: body, into: &out, prefix: "", endpoint: endpoint)
         return out
     }
 
@@ -116,13 +114,11 @@ public struct Request: Sendable {
     /// The body with unknown members listed, for notes.
     public var unknownPaths: [String] {
         var found: [String] = []
-        let known = Set(endpoint.fields.map(\.path))
-        let containers = Set(endpoint.fields.flatMap { WireCoding.containers(of: $0.path) })
         func walk(_ value: JSONValue, _ prefix: String) {
             for (key, child) in value.objectValue ?? [] {
                 let path = prefix.isEmpty ? key : prefix + "." + key
-                if known.contains(path) { continue }
-                if containers.contains(path) { walk(child, path) } else { found.append(path) }
+                if endpoint.hasField(at: path) { continue }
+                if endpoint.containerPaths.contains(path) { walk(child, path) } else { found.append(path) }
             }
         }
         walk(body, "")
@@ -132,8 +128,7 @@ public struct Request: Sendable {
     /// Objects the endpoint's fields sit in (`alwayson_scripts`) that the
     /// body holds as something else: what they held cannot be sent.
     public var misplacedContainers: [String] {
-        let containers = Set(endpoint.fields.flatMap { WireCoding.containers(of: $0.path) })
-        return containers.sorted().filter { path in
+        endpoint.containerPaths.sorted().filter { path in
             guard let value = body.value(at: path), value != .null else { return false }
             return value.objectValue == nil
         }
@@ -259,41 +254,31 @@ enum WireCoding {
     static func note(_ field: FieldSpec, _ raw: JSONValue?) -> String? {
         guard let raw, raw != .null else { return nil }
         let written = coerce(field, raw)
-        if written == raw {
-            if case .string = raw, case .integer = field.kind { return nil }
-            return nil
-        }
+        guard written != raw else { return nil }
         if field.role == .seed, raw.stringValue != nil { return nil }  // wire rule 4: quietly an integer
         return "was \(raw.typeName); sent as \(written.typeName)"
     }
 
-    /// The objects a path passes through: `a.b.c` → `a`, `a.b`.
-    static func containers(of path: String) -> [String] {
-        let keys = path.split(separator: ".").map { part in String(part.prefix { $0 != "[" }) }
-        guard keys.count > 1 else { return [] }
-        return (1..<keys.count).map { keys[0..<$0].joined(separator: ".") }
-    }
-
     /// Members of `body` no field covers, appended at their level in their
     /// order, copied key by key: a key holding "." or "[" is a key, not a path.
-    static func appendUnknown(from body: JSONValue, into out: inout JSONValue, prefix: String, written: Set<String>,
-                              containers: Set<String>) {
+    static func appendUnknown(from body: JSONValue, into out: inout JSONValue, prefix: String, endpoint: Endpoint) {
         guard var members = out.objectValue else { return }
         for (key, value) in body.objectValue ?? [] {
             let path = prefix.isEmpty ? key : prefix + "." + key
-            if written.contains(path) || value == .null { continue }
+            if endpoint.hasField(at: path) || value == .null { continue }
+            let isContainer = endpoint.containerPaths.contains(path) && value.objectValue != nil
             if let index = members.firstIndex(where: { $0.key == key }) {
                 // A container zqt writes into: its unknown members follow its known ones.
-                if containers.contains(path), value.objectValue != nil {
+                if isContainer {
                     var child = members[index].value
-                    appendUnknown(from: value, into: &child, prefix: path, written: written, containers: containers)
+                    appendUnknown(from: value, into: &child, prefix: path, endpoint: endpoint)
                     members[index].value = child
                 }
                 continue
             }
-            if containers.contains(path), value.objectValue != nil {
+            if isContainer {
                 var child: JSONValue = .object([])
-                appendUnknown(from: value, into: &child, prefix: path, written: written, containers: containers)
+                appendUnknown(from: value, into: &child, prefix: path, endpoint: endpoint)
                 if child.objectValue?.isEmpty == false { members.append((key: key, value: child)) }
             } else {
                 members.append((key: key, value: value))
@@ -338,14 +323,14 @@ extension Request {
     /// read from and written to the body; nil on endpoints without one.
     public var controlNetUnits: [ControlNetUnit]? {
         get {
-            guard let field = endpoint.fields.first(where: { $0.kind == .group("controlnet") }) else { return nil }
+            guard let field = endpoint.controlNetUnitsField else { return nil }
             var notes: [DecodeNote] = []
             return (body.value(at: field.path)?.arrayValue ?? []).enumerated().map { index, item in
                 ControlNetUnit.decode(item, path: "\(field.path)[\(index)]", notes: &notes)
             }
         }
         set {
-            guard let field = endpoint.fields.first(where: { $0.kind == .group("controlnet") }) else { return }
+            guard let field = endpoint.controlNetUnitsField else { return }
             body.set(.array((newValue ?? []).map(\.jsonValue)), at: field.path)
         }
     }

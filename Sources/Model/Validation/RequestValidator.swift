@@ -133,7 +133,7 @@ public enum RequestValidator {
         let check: @Sendable (Request, JSONValue) -> [ValidationProblem]
     }
 
-    static let unitsPath = "alwayson_scripts.controlnet.args"
+    static let unitsPath = ControlNetUnit.wirePath
 
     /// The named rules (issue 7), each citing what it follows.
     static let rules: [Rule] = [

@@ -39,18 +39,22 @@ struct TrackedTask: Equatable, Sendable {
 
 /// A form not on screen: its request and the text typed into it that it could not use.
 struct ParkedForm: Equatable, Sendable {
-    var request: Request
+    /// A form aside changes only when its task id is renewed: its wire JSON is
+    /// kept with it, not laid out again each time the drafts are checked.
+    var request: Request { didSet { wireJSON = request.wireJSON } }
+    private(set) var wireJSON: String
     var drafts: [FieldID: Draft]
     /// The wire JSON that counts as saved for this form (as AppState.baselineJSON).
     var baselineJSON: String
 
     init(request: Request, drafts: [FieldID: Draft], baselineJSON: String? = nil) {
         self.request = request
+        wireJSON = request.wireJSON
         self.drafts = drafts
-        self.baselineJSON = baselineJSON ?? request.wireJSON
+        self.baselineJSON = baselineJSON ?? wireJSON
     }
 
-    var hasUnsentEdits: Bool { request.wireJSON != baselineJSON || !drafts.isEmpty }
+    var hasUnsentEdits: Bool { wireJSON != baselineJSON || !drafts.isEmpty }
 }
 
 struct EditState: Equatable, Sendable {
@@ -172,6 +176,11 @@ struct AppState: Equatable, Sendable {
     /// Whether any form, on screen or kept aside, holds edits not sent.
     var anyUnsentEdits: Bool { hasUnsentEdits || otherForms.values.contains { $0.hasUnsentEdits } }
 
+    /// The form of an endpoint: the one on screen, or the one kept aside; nil when it has none yet.
+    func form(of endpoint: Endpoint) -> Request? {
+        endpoint == self.endpoint ? request : otherForms[endpoint.id]?.request
+    }
+
     /// Whether the form of an endpoint holds unsent edits (none kept: no).
     func hasUnsentEdits(in endpoint: Endpoint) -> Bool {
         endpoint == self.endpoint ? hasUnsentEdits : (otherForms[endpoint.id]?.hasUnsentEdits ?? false)
@@ -212,7 +221,7 @@ struct AppState: Equatable, Sendable {
         if focusedField?.spec?.role == .seed { scopes.append(.seed) }
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)
-        if request.controlNetUnits != nil { scopes.append(.unitsForm) }
+        if endpoint.controlNetUnitsField != nil { scopes.append(.unitsForm) }
         scopes.append(.compose)
         return scopes
     }

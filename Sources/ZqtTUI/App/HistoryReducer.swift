@@ -382,8 +382,7 @@ extension Reducer {
             state.status = StatusMessage(text: "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: \(KeyBindings.label(.submit)) sends it",
                                          kind: .info)
         case .useTextAsPrompt:
-            var request = target == state.endpoint ? state.request
-                : (state.otherForms[target.id]?.request ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next()))
+            var request = state.form(of: target) ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next())
             if let prompt = target.field(role: .prompt) { request[prompt.path] = .string(record.textResults.first ?? "") }
             show(&state, request)
             if let prompt = target.field(role: .prompt) { state.drafts[FieldID(prompt.path)] = nil }
@@ -408,8 +407,7 @@ extension Reducer {
     /// screen or kept aside, else a new one carrying the row's settings.
     static func addUnit(_ state: inout AppState, _ record: HistoryRecord, image url: String) {
         let target = Endpoint.controlNet
-        var request = target == state.endpoint ? state.request
-            : (state.otherForms[target.id]?.request ?? record.request.carried(to: target, taskID: TaskIDGenerator.shared.next()))
+        var request = state.form(of: target) ?? record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
         var units = request.controlNetUnits ?? []
         var unit = ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0])
         unit.imageLink = url

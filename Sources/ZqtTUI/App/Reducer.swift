@@ -207,7 +207,7 @@ enum Reducer {
         case .previewDown:
             state.view.previewOffset += max(1, state.view.size.height / 3)
         case .addUnit:
-            guard state.request.controlNetUnits != nil else {
+            guard state.endpoint.controlNetUnitsField != nil else {
                 state.status = StatusMessage(text: "\(state.endpoint.title) takes no ControlNet units: \(KeyBindings.label(.switchEndpoint)) switches to ControlNet", kind: .error)
                 return []
             }
@@ -279,33 +279,34 @@ enum Reducer {
     static func switchEndpoint(_ state: inout AppState, to target: Endpoint) {
         state.screen = .compose
         guard target != state.endpoint else { return }
-        show(&state, state.otherForms[target.id]?.request ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next()))
+        show(&state, state.form(of: target) ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next()))
         state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, \(KeyBindings.label(.submit)) sends it", kind: .info)
     }
 
     /// Puts a request in its endpoint's form on screen. The form on screen,
     /// when it is another endpoint's, is kept aside as it is. The target
-    /// form keeps its own typed text and what counts as saved, unless `drafts`
-    /// or `baseline` are given (a saved draft restored); a form new this
-    /// session counts as saved when it is a fresh one.
-    static func show(_ state: inout AppState, _ request: Request, drafts: [FieldID: Draft]? = nil, baseline: String? = nil) {
+    /// form keeps its own typed text and what counts as saved, unless
+    /// `drafts` are given; a form new this session counts as saved when it is a fresh one.
+    static func show(_ state: inout AppState, _ request: Request, drafts: [FieldID: Draft]? = nil) {
         let target = request.endpoint
-        let kept: ParkedForm?
-        if target == state.endpoint {
-            kept = ParkedForm(request: state.request, drafts: state.drafts, baselineJSON: state.baselineJSON)
-        } else {
-            kept = state.otherForms.removeValue(forKey: target.id)
+        var keptDrafts = state.drafts
+        var keptBaseline: String? = state.baselineJSON
+        if target != state.endpoint {
+            let aside = state.otherForms.removeValue(forKey: target.id)
             state.otherForms[state.endpoint.id] = ParkedForm(request: state.request, drafts: state.drafts,
                                                              baselineJSON: state.baselineJSON)
+            keptDrafts = aside?.drafts ?? [:]
+            keptBaseline = aside?.baselineJSON
         }
+        let fields = FormSchema.mainFields(request, checkpoints: [])
         state.request = request
         // Typed text a field could not use stays with its form, while the field is there.
-        let fields = Set(FormSchema.mainFields(request, checkpoints: []).map(\.id))
-        state.drafts = drafts ?? (kept?.drafts ?? [:]).filter { fields.contains($0.key) || $0.key.unitIndex != nil }
-        state.baselineJSON = baseline ?? kept?.baselineJSON ?? Request.new(for: target, taskID: request.taskID).wireJSON
+        let ids = Set(fields.map(\.id))
+        state.drafts = drafts ?? keptDrafts.filter { ids.contains($0.key) || $0.key.unitIndex != nil }
+        state.baselineJSON = keptBaseline ?? Request.new(for: target, taskID: request.taskID).wireJSON
         state.view.openUnit = nil
         state.view.editing = nil
-        state.view.focus = FormSchema.mainFields(request, checkpoints: []).first?.id ?? FieldID("prompt")
+        state.view.focus = fields.first?.id ?? FieldID("prompt")
         state.view.previewOffset = 0
         state.view.showProblems = false
         state.screen = .compose

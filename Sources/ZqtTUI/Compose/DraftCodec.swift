@@ -29,7 +29,7 @@ enum DraftCodec {
         for form in state.otherForms.values {
             var typed: [String: String] = [:]
             for (field, draft) in form.drafts { typed[field.path] = draft.text }
-            all[slot(for: form.request.endpoint)] = ComposeDraft(endpoint: form.request.endpoint, requestJSON: form.request.wireJSON,
+            all[slot(for: form.request.endpoint)] = ComposeDraft(endpoint: form.request.endpoint, requestJSON: form.wireJSON,
                                                                   fieldDrafts: typed)
         }
         return all

@@ -44,7 +44,7 @@ struct FieldID: Hashable, Sendable, CustomStringConvertible {
     var description: String { path }
 
     /// Where ControlNet units sit (§1.3).
-    static let unitsPath = "alwayson_scripts.controlnet.args"
+    static let unitsPath = ControlNetUnit.wirePath
     static let addUnit = FieldID(unitsPath + "[+]")
     static func unitRow(_ index: Int) -> FieldID { FieldID("\(unitsPath)[\(index)]") }
     static func unit(_ index: Int, _ field: UnitField) -> FieldID { FieldID("\(unitsPath)[\(index)].\(field.wireKey)") }
