@@ -89,7 +89,48 @@ final class CancelFlag: Sendable {
     func set() { flag.store(true, ordering: .releasing) }
 }
 
+/// The transfers running now, so the process can stop them before it exits:
+/// exit runs the TLS libraries' finalizers, and a transfer still starting
+/// OpenSSL on another thread then crashed zqt on its way out (seen as a
+/// SIGSEGV after `q`, while the model list was loading).
+enum InFlight {
+    private static let state = Mutex<(flags: [ObjectIdentifier: CancelFlag], closed: Bool)>(([:], false))
+
+    /// Registers a transfer; false once the process is shutting down.
+    static func begin(_ flag: CancelFlag) -> Bool {
+        state.withLock { state in
+            guard !state.closed else { return false }
+            state.flags[ObjectIdentifier(flag)] = flag
+            return true
+        }
+    }
+
+    static func end(_ flag: CancelFlag) {
+        _ = state.withLock { $0.flags.removeValue(forKey: ObjectIdentifier(flag)) }
+    }
+
+    /// Refuses new transfers, cancels those running, and waits for them to
+    /// end, at most `seconds` (each looks at its flag every tenth of a second).
+    static func stopAll(waitingAtMost seconds: Double) {
+        let running = state.withLock { state in
+            state.closed = true
+            return Array(state.flags.values)
+        }
+        running.forEach { $0.set() }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, min(seconds, 10)) * 1e9)
+        while state.withLock({ !$0.flags.isEmpty }), DispatchTime.now().uptimeNanoseconds < deadline {
+            usleep(10_000)
+        }
+    }
+}
+
 public struct HTTPClient: Sendable {
+    /// Before the process exits: cancels every transfer and waits for them to
+    /// end (at most `seconds`), so no library is torn down under a running one.
+    public static func stopAllTransfers(waitingAtMost seconds: Double = 2) {
+        InFlight.stopAll(waitingAtMost: seconds)
+    }
+
     /// Seconds a call may take in all (connecting, sending, the whole answer),
     /// unless `deadline` says otherwise; also the longest wait for a connection.
     public var timeout: Double
@@ -125,7 +166,12 @@ public struct HTTPClient: Sendable {
                 // libcurl blocks: a private serial queue is "overcommit" in
                 // libdispatch (a thread of its own), whereas the global queues
                 // Swift's cooperative pool shares are as wide as the machine.
+                guard InFlight.begin(cancel) else {
+                    continuation.resume(returning: .failure(.cancelled))
+                    return
+                }
                 DispatchQueue(label: "zqt.http").async {
+                    defer { InFlight.end(cancel) }
                     continuation.resume(returning: Result { () throws(APIError) in
                         try client.sendBlocking(method, target, url, headers: headers, body: body,
                                                 followRedirects: followRedirects, cancel: cancel)

@@ -31,6 +31,25 @@ struct Zqt: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    /// Every command, then the process's end: transfers still running (the
+    /// model list, a poll) are stopped first, as exit tears down the TLS
+    /// libraries they use (issue 8: a crash on the way out).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            HTTPClient.stopAllTransfers()
+            exit()
+        } catch {
+            HTTPClient.stopAllTransfers()
+            exit(withError: error)
+        }
+    }
+
     mutating func run() async throws {
         let interactive = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
         guard interactive else {
