@@ -1,12 +1,12 @@
 #!/bin/bash
 # The README's measured figures, medians of N runs (default 5), with the
-# tools in ../shared/tools on a release build. Each zqt starts on a history
+# tools in scripts/tools on a release build. Each zqt starts on a history
 # folder of its own, so a user's history is never touched.
 #   scripts/measure.sh [RUNS]          (build first: swift build -c release)
 set -u
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-tools=../shared/tools
+tools=scripts/tools
 zqt=.build/release/zqt
 marker="exactly what is sent"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

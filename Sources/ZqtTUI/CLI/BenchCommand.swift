@@ -2,7 +2,7 @@
 // (issue 4), measured through the same code a key press runs: the reducer,
 // the effect runner's store query, the reducer again, and rendering the
 // screen grid. Only the terminal's own drawing is left out (it sends the
-// cells that changed, and is measured by ../shared/tools/wire-bytes).
+// cells that changed, and is measured by scripts/tools/wire-bytes).
 
 import ArgumentParser
 #if canImport(FoundationEssentials)
@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
         fills the history (once; it is reused while it has the rows) and prints the
         median and worst times of opening the history screen and of each filter keystroke.
         Start zqt on the same history to measure its first frame:
-        ZQT_HOME=/tmp/zqt-bench ../shared/tools/first-frame "exactly what is sent" .build/release/zqt --sandbox
+        ZQT_HOME=/tmp/zqt-bench scripts/tools/first-frame "exactly what is sent" .build/release/zqt --sandbox
         """
     )
 
