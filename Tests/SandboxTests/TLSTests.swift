@@ -49,14 +49,19 @@ import Testing
     /// Starts a TLS server with the certificate; returns it and its port.
     static func startServer(_ pair: (cert: String, key: String)) throws -> (ChildProcess, Int) {
         let server = try ChildProcess.spawn("/usr/bin/python3", ["-c", serverScript, pair.cert, pair.key], stdout: .pipe, stderr: .null)
-        let out = FileHandle(fileDescriptor: server.stdoutFD, closeOnDealloc: true)
+        return (server, firstLinePort(server))
+    }
+
+    /// The port a helper script prints on its first line when it listens.
+    static func firstLinePort(_ process: ChildProcess) -> Int {
+        let out = FileHandle(fileDescriptor: process.stdoutFD, closeOnDealloc: true)
         var line = ""
         while !line.contains("\n") {
             let chunk = out.availableData
             if chunk.isEmpty { break }
             line += String(decoding: chunk, as: UTF8.self)
         }
-        return (server, Int(line.trimmed) ?? 0)
+        return Int(line.trimmed) ?? 0
     }
 
     @Test(.enabled(if: TLSTests.available))
@@ -125,17 +130,11 @@ import Testing
         let pair = try Self.certificate(in: folder, named: "localhost", altNames: "DNS:localhost,IP:127.0.0.1")
         let server = try ChildProcess.spawn("/usr/bin/python3", ["-c", Self.resettingServer, pair.cert, pair.key], stdout: .pipe, stderr: .null)
         defer { server.terminate(); _ = server.waitForExit(timeout: 10) }
-        let out = FileHandle(fileDescriptor: server.stdoutFD, closeOnDealloc: true)
-        var line = ""
-        while !line.contains("\n") {
-            let chunk = out.availableData
-            if chunk.isEmpty { break }
-            line += String(decoding: chunk, as: UTF8.self)
-        }
+        let port = Self.firstLinePort(server)
         var client = HTTPClient(timeout: 10)
         client.environment = ["SSL_CERT_FILE": pair.cert]
         do {
-            _ = try await client.send("POST", "https://localhost:\(line.trimmed)/x", body: [UInt8](repeating: 0x61, count: 8 << 20))
+            _ = try await client.send("POST", "https://localhost:\(port)/x", body: [UInt8](repeating: 0x61, count: 8 << 20))
             Issue.record("the upload went through a reset connection")
         } catch {
             #expect(error == .connectionLost, "\(error.message)")
@@ -192,15 +191,9 @@ import Testing
         defer { server.terminate(); _ = server.waitForExit(timeout: 10) }
         let proxy = try ChildProcess.spawn("/usr/bin/python3", ["-c", Self.tunnellingProxy, String(port)], stdout: .pipe, stderr: .null)
         defer { proxy.terminate(); _ = proxy.waitForExit(timeout: 10) }
-        let out = FileHandle(fileDescriptor: proxy.stdoutFD, closeOnDealloc: true)
-        var line = ""
-        while !line.contains("\n") {
-            let chunk = out.availableData
-            if chunk.isEmpty { break }
-            line += String(decoding: chunk, as: UTF8.self)
-        }
+        let proxyPort = Self.firstLinePort(proxy)
         var client = HTTPClient(timeout: 10)
-        client.environment = ["HTTPS_PROXY": "http://127.0.0.1:\(line.trimmed)", "SSL_CERT_FILE": pair.cert]
+        client.environment = ["HTTPS_PROXY": "http://127.0.0.1:\(proxyPort)", "SSL_CERT_FILE": pair.cert]
         for _ in 0..<2 {
             let response = try await client.send("POST", "https://zqt-through-proxy.invalid:\(port)/x", body: Array("{}".utf8))
             #expect(response.status == 200)
