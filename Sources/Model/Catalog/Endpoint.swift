@@ -84,11 +84,18 @@ public enum FieldKind: Sendable, Equatable {
     case group(String)
     /// A form-only field that writes several wire fields (width and height).
     case sizePreset([String])
+    /// Form-only: the body's members no other field names, edited as one JSON
+    /// object (a custom request's body; an endpoint whose page lists no fields, §4.11).
+    case otherMembers(lines: Int)
+    /// Form-only: a custom request's path, family or task id key (CustomEndpoint.swift).
+    case endpointSetting(CustomEndpointSetting)
 
     /// Form-only: never written to the wire itself.
     public var isVirtual: Bool {
-        if case .sizePreset = self { return true }
-        return false
+        switch self {
+        case .sizePreset, .otherMembers, .endpointSetting: return true
+        default: return false
+        }
     }
 }
 
@@ -158,10 +165,14 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public let fields: [FieldSpec]
     /// A one-word name for the command line, when the catalog gives one.
     let cliName: String?
+    /// A custom request's endpoint (CustomEndpoint.swift): a path the user
+    /// typed, not a catalog entry; its form edits the path and the whole body.
+    public let isCustom: Bool
 
     public init(id: String, name: String, title: String, group: String, family: Family, result: ResultKind,
-                reference: String, ready: Bool, fields: [FieldSpec], cliName: String? = nil) {
+                reference: String, ready: Bool, fields: [FieldSpec], cliName: String? = nil, isCustom: Bool = false) {
         self.cliName = cliName
+        self.isCustom = isCustom
         formFields = Endpoint.formOrder(fields)
         var positions: [String: Int] = [:]
         for (index, field) in fields.enumerated() where positions[field.path] == nil { positions[field.path] = index }
@@ -183,8 +194,15 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public var path: String { Endpoint.pathPrefix + id }
     public var description: String { title }
 
-    public static func == (lhs: Endpoint, rhs: Endpoint) -> Bool { lhs.id == rhs.id }
-    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+    public static func == (lhs: Endpoint, rhs: Endpoint) -> Bool { lhs.id == rhs.id && lhs.isCustom == rhs.isCustom }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(isCustom)
+    }
+
+    /// The key of its form among the forms kept aside and saved drafts: its
+    /// id, or one slot for the custom request whatever path it names.
+    public var formKey: String { isCustom ? CustomEndpoint.formKey : id }
 
     public func field(at path: String) -> FieldSpec? { fieldPositions[path].map { fields[$0] } }
     public func field(role: FieldRole) -> FieldSpec? { fields.first { $0.role == role } }

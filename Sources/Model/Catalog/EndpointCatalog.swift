@@ -160,7 +160,10 @@ extension EndpointCatalog {
         self.init(endpoints: endpoints)
     }
 
-    static func endpoint(_ value: JSONValue, at path: String) throws(CatalogError) -> Endpoint {
+    /// One endpoint's entry. A user's entry (UserCatalog.swift) is offered
+    /// in the switcher unless it says `"ready": false`, under its own group.
+    static func endpoint(_ value: JSONValue, at path: String, userEntry: Bool = false) throws(CatalogError) -> Endpoint {
+        guard value.objectValue != nil else { throw CatalogError(path: path, message: "expected an endpoint object") }
         func text(_ key: String, required: Bool = true) throws(CatalogError) -> String {
             guard let found = value[key]?.stringValue else {
                 if required { throw CatalogError(path: "\(path).\(key)", message: "expected text") }
@@ -193,9 +196,10 @@ extension EndpointCatalog {
         }
         let name = try text("name", required: false)
         let title = try text("title", required: false)
+        let group = try text("group", required: false)
         return Endpoint(id: id, name: name.isEmpty ? id : name, title: title.isEmpty ? (name.isEmpty ? id : name) : title,
-                        group: try text("group", required: false), family: family, result: result,
-                        reference: try text("reference", required: false), ready: value["ready"]?.boolValue ?? false,
+                        group: userEntry && group.isEmpty ? UserCatalog.defaultGroup : group, family: family, result: result,
+                        reference: try text("reference", required: false), ready: value["ready"]?.boolValue ?? userEntry,
                         fields: fields, cliName: value["short"]?.stringValue)
     }
 
@@ -239,6 +243,7 @@ extension EndpointCatalog {
         case "json": kind = .jsonObject
         case "group": kind = .group(value["group"]?.stringValue ?? "")
         case "size_preset": kind = .sizePreset((value["options"]?.arrayValue ?? []).compactMap(\.stringValue))
+        case "other": kind = .otherMembers(lines: Int(clamping: number("lines") ?? 6, to: 1...24))
         default:
             throw CatalogError(path: "\(path).kind", message: "unknown kind \"\(kindName)\"")
         }
@@ -276,20 +281,11 @@ extension Int {
 
 extension EndpointCatalog {
     /// The endpoint of a stored or typed path: the catalog's entry, else a
-    /// field-less one whose family follows the path (a history row written
-    /// for an endpoint this catalog no longer has still opens and resends).
+    /// custom request to that path (a history row written for an endpoint
+    /// this catalog does not have still opens, edits and resends).
     public func resolve(_ path: String) -> Endpoint {
         if let known = endpoint(path: path) { return known }
         let id = path.hasPrefix(Endpoint.pathPrefix) ? String(path.dropFirst(Endpoint.pathPrefix.count)) : path
-        let family: Family
-        if id.hasPrefix("tool/") {
-            family = .tool(code: String(id.dropFirst(5)))
-        } else if id.hasPrefix("sd/") {
-            family = .sd
-        } else {
-            family = .training
-        }
-        return Endpoint(id: id, name: id, title: id, group: "", family: family,
-                        result: family == .training ? .training : .images, reference: "", ready: false, fields: [])
+        return CustomEndpoint.endpoint(path: id)
     }
 }

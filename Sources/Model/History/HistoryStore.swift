@@ -295,7 +295,7 @@ public final class HistoryStore: @unchecked Sendable {
         }
         func date(_ column: Int) -> Date? { row.double(column).map { Date(timeIntervalSince1970: $0) } }
         return HistoryRecord(
-            id: id, endpoint: EndpointCatalog.shipped.resolve(row.text(1) ?? ""), baseURL: row.text(2) ?? "",
+            id: id, endpoint: EndpointCatalog.active.resolve(row.text(1) ?? ""), baseURL: row.text(2) ?? "",
             profile: row.text(3) ?? "", createdAt: date(4) ?? Date(timeIntervalSince1970: 0), idTask: row.text(5) ?? "",
             serviceTaskID: row.text(6), requestJSON: row.text(7) ?? "{}",
             state: SubmissionState(rawValue: row.text(8) ?? "") ?? .failed, httpStatus: row.int(9), responseJSON: row.text(10),
@@ -315,7 +315,7 @@ public final class HistoryStore: @unchecked Sendable {
                 FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
                 """, parameters).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
-                               endpoint: EndpointCatalog.shipped.resolve(row.text(2) ?? ""), idTask: row.text(3) ?? "",
+                               endpoint: EndpointCatalog.active.resolve(row.text(2) ?? ""), idTask: row.text(3) ?? "",
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
                                state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
                                imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0)
@@ -337,7 +337,7 @@ public final class HistoryStore: @unchecked Sendable {
                 INSERT INTO draft (slot, endpoint, request_json, field_drafts, saved_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (slot) DO UPDATE SET endpoint = excluded.endpoint, request_json = excluded.request_json,
                     field_drafts = excluded.field_drafts, saved_at = excluded.saved_at
-                """, [.text(slot), .text(draft.endpoint.id), .text(draft.requestJSON), .text(drafts),
+                """, [.text(slot), .text(draft.endpoint.storageKey), .text(draft.requestJSON), .text(drafts),
                       .double(draft.savedAt.timeIntervalSince1970)])
         }
     }
@@ -365,7 +365,7 @@ public final class HistoryStore: @unchecked Sendable {
         if let object = (try? JSONParser.parse(row.text(2) ?? "{}"))?.objectValue {
             for (key, value) in object { if let text = value.stringValue { fieldDrafts[key] = text } }
         }
-        return ComposeDraft(endpoint: EndpointCatalog.shipped.resolve(row.text(0) ?? ""),
+        return ComposeDraft(endpoint: EndpointCatalog.active.resolve(storageKey: row.text(0) ?? ""),
                             requestJSON: row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
                             savedAt: Date(timeIntervalSince1970: row.double(3) ?? 0))
     }

@@ -26,6 +26,11 @@ public struct Request: Sendable {
             if let value = field.defaultValue, value != .null { body.set(value, at: field.path) }
         }
         var request = Request(endpoint: endpoint, body: body)
+        // A saved custom request's members without a field of their own (UserCatalog.swift).
+        if let other = endpoint.fields.first(where: { if case .otherMembers = $0.kind { return true } else { return false } }),
+           let template = other.defaultValue, template.objectValue?.isEmpty == false {
+            request.setOtherMembers(template)
+        }
         request.taskID = taskID
         return request
     }
@@ -158,7 +163,8 @@ public struct Request: Sendable {
         for path in request.misplacedContainers {
             notes.append(DecodeNote(path: path, message: "expected an object holding fields; it cannot be sent as it is"))
         }
-        for path in request.unknownPaths {
+        // A custom request's body is all members without a field: nothing to note.
+        for path in request.unknownPaths where !endpoint.isCustom {
             notes.append(DecodeNote(path: path, message: "not a field zqt knows on \(endpoint.title); sent as it is"))
         }
         return (request, notes)
@@ -230,7 +236,7 @@ enum WireCoding {
         case let .group(name):
             guard let items = value.arrayValue else { return value }
             return .array(items.map { GroupCodec.normalize($0, group: name) })
-        case .urlList, .jsonObject, .sizePreset:
+        case .urlList, .jsonObject, .sizePreset, .otherMembers, .endpointSetting:
             return value
         }
     }

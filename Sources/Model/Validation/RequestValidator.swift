@@ -110,7 +110,7 @@ public enum RequestValidator {
             }
         case .group:
             if value.arrayValue == nil { fail("\(name) must be a list") }
-        case .sizePreset:
+        case .sizePreset, .otherMembers, .endpointSetting:
             break
         }
         return problems
@@ -137,6 +137,12 @@ public enum RequestValidator {
 
     /// The named rules (issue 7), each citing what it follows.
     static let rules: [Rule] = [
+        // A custom request (issue 9) goes nowhere without its path.
+        Rule(name: "custom request path", applies: { $0.isCustom }) { request, _ in
+            guard request.endpoint.id.isEmpty else { return [] }
+            return [ValidationProblem(path: CustomEndpoint.pathField,
+                                      message: "give the path under \(Endpoint.pathPrefix), like tool/faceRestore")]
+        },
         // Wire rule 3: routing fields sit in an object; a body holding something else there is not sent.
         Rule(name: "containers are objects", applies: { _ in true }) { request, _ in
             request.misplacedContainers.map { ValidationProblem(path: $0, message: "\($0) must be an object holding its fields") }

@@ -34,6 +34,9 @@ enum Action: Sendable {
     case imagesSaved(idTask: String, folder: String, saved: Int, failures: [String])
     /// Text went to the terminal's clipboard.
     case clipboardWritten(what: String, bytes: Int)
+    /// The user's catalog file holds a new endpoint, or could not take it (issue 9).
+    case userEndpointSaved(Endpoint, file: String)
+    case userEndpointFailed(String)
 }
 
 enum Effect: Equatable, Sendable {
@@ -52,4 +55,6 @@ enum Effect: Equatable, Sendable {
     case saveImages(HistoryRecord, folder: String)
     /// Put text on the terminal's clipboard (OSC 52); `what` names it in the confirmation.
     case copyToClipboard(String, what: String)
+    /// Add an entry to the user's catalog file (a custom request saved, issue 9).
+    case saveUserEndpoint(JSONValue, file: String)
 }

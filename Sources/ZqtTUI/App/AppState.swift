@@ -9,6 +9,8 @@ struct ConnectionInfo: Equatable, Sendable {
     var isSandbox: Bool
     /// ZQT_HOME: where the history and saved images live.
     var dataFolder: String = "/tmp/zqt"
+    /// The user's catalog file (UserCatalog.swift), where custom requests are saved as endpoints.
+    var catalogFile: String = "/tmp/zqt/endpoints.json"
 }
 
 /// Typed text a field could not use, kept so nothing typed is lost.
@@ -103,7 +105,11 @@ enum Confirmation: Equatable, Sendable {
 
 /// A line of text asked for in a box (the folder to save images into).
 struct InputPrompt: Equatable, Sendable {
-    enum Purpose: Equatable, Sendable { case saveImages(HistoryRecord) }
+    enum Purpose: Equatable, Sendable {
+        case saveImages(HistoryRecord)
+        /// The title of the custom request saved as an endpoint of one's own.
+        case saveEndpoint
+    }
     var purpose: Purpose
     var title: String
     var text: TextBuffer
@@ -147,7 +153,7 @@ struct AppState: Equatable, Sendable {
     var request: Request
     var endpoint: Endpoint { request.endpoint }
     /// The other endpoints' forms, kept while another is on screen (each
-    /// endpoint keeps its own draft, issue 7), by endpoint id.
+    /// endpoint keeps its own draft, issue 7), by `Endpoint.formKey`.
     var otherForms: [String: ParkedForm] = [:]
     var connection: ConnectionInfo
     var view = ViewState()
@@ -177,13 +183,14 @@ struct AppState: Equatable, Sendable {
     var anyUnsentEdits: Bool { hasUnsentEdits || otherForms.values.contains { $0.hasUnsentEdits } }
 
     /// The form of an endpoint: the one on screen, or the one kept aside; nil when it has none yet.
+    /// A custom request has one form whatever path it names.
     func form(of endpoint: Endpoint) -> Request? {
-        endpoint == self.endpoint ? request : otherForms[endpoint.id]?.request
+        endpoint.formKey == self.endpoint.formKey ? request : otherForms[endpoint.formKey]?.request
     }
 
     /// Whether the form of an endpoint holds unsent edits (none kept: no).
     func hasUnsentEdits(in endpoint: Endpoint) -> Bool {
-        endpoint == self.endpoint ? hasUnsentEdits : (otherForms[endpoint.id]?.hasUnsentEdits ?? false)
+        endpoint.formKey == self.endpoint.formKey ? hasUnsentEdits : (otherForms[endpoint.formKey]?.hasUnsentEdits ?? false)
     }
 
     /// The fields of the form on screen: the request's, or the open unit's.
@@ -222,6 +229,7 @@ struct AppState: Equatable, Sendable {
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)
         if endpoint.controlNetUnitsField != nil { scopes.append(.unitsForm) }
+        if endpoint.isCustom { scopes.append(.customForm) }
         scopes.append(.compose)
         return scopes
     }

@@ -41,6 +41,12 @@ enum Reducer {
                 rest = rest.dropFirst()
             }
             return effects
+        case let .userEndpointSaved(endpoint, file):
+            userEndpointSaved(&state, endpoint, file: file)
+            return []
+        case let .userEndpointFailed(message):
+            state.status = StatusMessage(text: "Not saved as an endpoint: \(message)", kind: .error)
+            return []
         case let .resize(size):
             state.view.size = size
             state.needsFullRedraw = true
@@ -166,6 +172,8 @@ enum Reducer {
         switch command {
         case .submit:
             return submit(&state)
+        case .saveAsEndpoint:
+            return askToSaveAsEndpoint(&state)
         case .quit:
             if state.anyUnsentEdits {
                 state.view.overlay = .confirm(.quit)
@@ -256,18 +264,23 @@ enum Reducer {
 
     // MARK: Endpoints
 
-    /// The switcher's line for an endpoint: its group and title.
+    /// The switcher's line for an endpoint: its group and title. The custom
+    /// request has one line whatever path its form names.
     static func endpointPickerLabel(_ endpoint: Endpoint) -> String {
-        "\(endpoint.group) · \(endpoint.title)"
+        endpoint.isCustom ? customRequestLabel : "\(endpoint.group) · \(endpoint.title)"
     }
 
+    static let customRequestLabel = "\(CustomEndpoint.group) · \(CustomEndpoint.title): any path, a JSON body"
+
     static func openEndpointPicker(_ state: inout AppState) -> [Effect] {
-        // The complete forms, and any other endpoint whose form is kept (opened from a history row).
-        var options = EndpointCatalog.shipped.readyGroups.flatMap { $0.endpoints.map(endpointPickerLabel) }
+        // The complete forms (the user's own among them), any other endpoint
+        // whose form is kept (opened from a history row), and the custom request.
+        var options = EndpointCatalog.active.readyGroups.flatMap { $0.endpoints.map(endpointPickerLabel) }
         for endpoint in ([state.endpoint] + state.otherForms.values.map(\.request.endpoint)) where !endpoint.ready {
             let label = endpointPickerLabel(endpoint)
             if !options.contains(label) { options.append(label) }
         }
+        if !options.contains(customRequestLabel) { options.append(customRequestLabel) }
         state.view.overlay = .picker(PickerState(purpose: .endpoint, title: "Endpoint (now \(state.endpoint.title))", options: options,
                                                  filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
                                                  freeText: false))
@@ -278,9 +291,16 @@ enum Reducer {
     /// from its draft, else a fresh one. The form left is kept as it is.
     static func switchEndpoint(_ state: inout AppState, to target: Endpoint) {
         state.screen = .compose
-        guard target != state.endpoint else { return }
-        show(&state, state.form(of: target) ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next()))
-        state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, \(KeyBindings.label(.submit)) sends it", kind: .info)
+        guard target.formKey != state.endpoint.formKey else { return }
+        let form = state.form(of: target) ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next())
+        show(&state, form)
+        if target.isCustom {
+            state.status = StatusMessage(text: "Custom request: the path under \(Endpoint.pathPrefix), then the body as JSON; "
+                                             + "\(KeyBindings.label(.submit)) sends it, \(KeyBindings.label(.saveAsEndpoint)) saves it as your own endpoint",
+                                         kind: .info)
+        } else {
+            state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, \(KeyBindings.label(.submit)) sends it", kind: .info)
+        }
     }
 
     /// Puts a request in its endpoint's form on screen. The form on screen,
@@ -291,10 +311,10 @@ enum Reducer {
         let target = request.endpoint
         var keptDrafts = state.drafts
         var keptBaseline: String? = state.baselineJSON
-        if target != state.endpoint {
-            let aside = state.otherForms.removeValue(forKey: target.id)
-            state.otherForms[state.endpoint.id] = ParkedForm(request: state.request, drafts: state.drafts,
-                                                             baselineJSON: state.baselineJSON)
+        if target.formKey != state.endpoint.formKey {
+            let aside = state.otherForms.removeValue(forKey: target.formKey)
+            state.otherForms[state.endpoint.formKey] = ParkedForm(request: state.request, drafts: state.drafts,
+                                                                  baselineJSON: state.baselineJSON)
             keptDrafts = aside?.drafts ?? [:]
             keptBaseline = aside?.baselineJSON
         }
@@ -310,6 +330,33 @@ enum Reducer {
         state.view.previewOffset = 0
         state.view.showProblems = false
         state.screen = .compose
+    }
+
+    /// Asks for the title a custom request is saved under as an endpoint of one's own (issue 9).
+    static func askToSaveAsEndpoint(_ state: inout AppState) -> [Effect] {
+        guard state.endpoint.isCustom else { return [] }
+        let path = state.endpoint.id
+        guard !path.isEmpty else {
+            state.status = StatusMessage(text: "Give the custom request a path first: it is what the endpoint is saved as", kind: .error)
+            return []
+        }
+        if EndpointCatalog.shipped.endpoint(id: path) != nil {
+            state.status = StatusMessage(text: "\(path) has a form that ships with zqt (\(KeyBindings.label(.switchEndpoint))); "
+                                             + "to change it, add an entry with that id to \(state.connection.catalogFile)", kind: .error)
+            return []
+        }
+        state.view.overlay = .input(InputPrompt(purpose: .saveEndpoint, title: "Save \(path) as an endpoint named",
+                                                text: TextBuffer(path.split(separator: "/").last.map(String.init) ?? path)))
+        return []
+    }
+
+    /// A custom request was saved as an endpoint: its form takes the body on, the custom form stays as it was.
+    static func userEndpointSaved(_ state: inout AppState, _ endpoint: Endpoint, file: String) {
+        guard state.endpoint.isCustom else { return }
+        let body = state.request.body
+        show(&state, Request(endpoint: endpoint, body: body))
+        state.status = StatusMessage(text: "Saved as \"\(endpoint.title)\" in \(file); \(KeyBindings.label(.switchEndpoint)) lists it under \(endpoint.group)",
+                                     kind: .success)
     }
 
     static func openUnit(_ state: inout AppState, _ index: Int) {
@@ -500,6 +547,9 @@ enum Reducer {
                     guard !text.isEmpty else { return [] }
                     state.status = StatusMessage(text: "Saving the images of \(record.idTask) to \(text)…", kind: .info)
                     return [.saveImages(record, folder: text)]
+                case .saveEndpoint:
+                    guard !text.isEmpty, state.endpoint.isCustom else { return [] }
+                    return [.saveUserEndpoint(CustomEndpoint.catalogEntry(for: state.request, title: text), file: state.connection.catalogFile)]
                 }
             default:
                 guard prompt.text.applyLineKey(key) else { return [] }
@@ -568,7 +618,9 @@ enum Reducer {
             }
         case .endpoint:
             let kept = [state.endpoint] + state.otherForms.values.map(\.request.endpoint)
-            if let target = (EndpointCatalog.shipped.endpoints + kept).first(where: { endpointPickerLabel($0) == choice }) {
+            if choice == customRequestLabel {
+                switchEndpoint(&state, to: CustomEndpoint.endpoint(path: ""))
+            } else if let target = (EndpointCatalog.active.endpoints + kept).first(where: { endpointPickerLabel($0) == choice }) {
                 switchEndpoint(&state, to: target)
             }
         }

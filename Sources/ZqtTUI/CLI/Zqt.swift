@@ -37,6 +37,8 @@ struct Zqt: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            UserCatalogAtStart.load()
+            if !(command is Zqt) { UserCatalogAtStart.warnOnStandardError() }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -53,6 +55,7 @@ struct Zqt: AsyncParsableCommand {
     mutating func run() async throws {
         let interactive = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
         guard interactive else {
+            UserCatalogAtStart.warnOnStandardError()
             // No terminal (a pipe, CI): the sandbox run prints each step instead.
             guard connection.sandbox else {
                 throw ValidationError("zqt needs a terminal for the compose screen; use zqt send, or zqt --sandbox for a scripted run")
@@ -129,6 +132,9 @@ enum ComposeSession {
             state.status = StatusMessage(text: error.message, kind: .error)
         }
         if let store { restore(savedDrafts, into: &state, store: store) }
+        state.connection.catalogFile = UserCatalogAtStart.file
+        // A faulty catalog file is said first: the form is on the shipped catalog and the user should know why.
+        if let problem = UserCatalogAtStart.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox)
@@ -149,10 +155,10 @@ enum ComposeSession {
             freshID(&state.request)
             state.baselineJSON = state.request.wireJSON
         }
-        for (slot, draft) in drafts where slot != DraftCodec.currentSlot && draft.endpoint != state.endpoint {
+        for (slot, draft) in drafts where slot != DraftCodec.currentSlot && draft.endpoint.formKey != state.endpoint.formKey {
             guard var form = DraftCodec.form(draft) else { continue }
             freshID(&form.request)
-            state.otherForms[form.request.endpoint.id] = form
+            state.otherForms[form.request.endpoint.formKey] = form
         }
         guard let draft = current else { return }
         let saved = CivilTime.local(draft.savedAt).dateAndMinute
@@ -208,10 +214,12 @@ enum EndpointNames {
     }
 
     static func resolve(_ name: String) throws -> Endpoint {
-        guard let found = EndpointCatalog.shipped.endpoint(named: name) else {
-            throw ValidationError("--endpoint must be one of: \(list) (or an endpoint path such as tool/roop)")
+        if let found = EndpointCatalog.active.endpoint(named: name) { return found }
+        // Any other path is a custom request (issue 9): its family follows the path.
+        if name.contains("/"), case let .success(path) = CustomEndpoint.relativePath(name) {
+            return CustomEndpoint.endpoint(path: path)
         }
-        return found
+        throw ValidationError("--endpoint must be one of: \(list), or any path under \(Endpoint.pathPrefix) such as tool/faceRestore")
     }
 }
 

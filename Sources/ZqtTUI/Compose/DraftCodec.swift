@@ -8,7 +8,7 @@ import Model
 
 enum DraftCodec {
     static let currentSlot = "compose"
-    static func slot(for endpoint: Endpoint) -> String { "form:" + endpoint.id }
+    static func slot(for endpoint: Endpoint) -> String { "form:" + endpoint.formKey }
 
     /// What to save of the form on screen now.
     static func draft(of state: AppState) -> ComposeDraft {
@@ -59,9 +59,9 @@ enum DraftCodec {
         guard let form = form(draft) else { return }
         // The form the draft replaces is the fresh one from start: it is not
         // kept aside, and a saved form already kept for its endpoint stays.
-        let replaced = state.endpoint.id
+        let replaced = state.endpoint.formKey
         let keptBefore = state.otherForms[replaced]
         Reducer.show(&state, form.request, drafts: form.drafts)
-        if replaced != form.request.endpoint.id { state.otherForms[replaced] = keptBefore }
+        if replaced != form.request.endpoint.formKey { state.otherForms[replaced] = keptBefore }
     }
 }

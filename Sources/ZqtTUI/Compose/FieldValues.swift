@@ -21,6 +21,11 @@ enum FieldValues {
             let height = request.endpoint.field(role: .height).flatMap(request.wireValue(of:))
             return "\(width.map(JSONWriter.compact) ?? "?")×\(height.map(JSONWriter.compact) ?? "?")"
         }
+        switch spec.kind {
+        case .otherMembers: return request.otherMembers.objectValue?.isEmpty == false ? JSONWriter.pretty(request.otherMembers) : ""
+        case let .endpointSetting(setting): return request.customSetting(setting)
+        default: break
+        }
         // What is sent, as the form shows it; text the wire could not read stays as given.
         guard let value = request.wireValue(of: spec) ?? request[spec.path] else { return "" }
         return display(value, spec)
@@ -89,6 +94,29 @@ enum FieldValues {
             if let height = request.endpoint.field(role: .height) { request[height.path] = .int(h) }
             return
         }
+        switch spec.kind {
+        case .otherMembers:
+            // The members no field names, as one object (a custom request's body).
+            let members: JSONValue
+            do {
+                members = try JSONParser.parse(text.isEmpty ? "{}" : text)
+            } catch {
+                throw FieldInputError(message: "not valid JSON (\(error))")
+            }
+            guard members.objectValue != nil else {
+                throw FieldInputError(message: "a request body is a JSON object like {\"key\": value}, not \(members.typeName)")
+            }
+            request.setOtherMembers(members)
+            return
+        case let .endpointSetting(setting):
+            do {
+                try request.setCustom(setting, to: text)
+            } catch {
+                throw FieldInputError(message: error.message)
+            }
+            return
+        default: break
+        }
         request[spec.path] = try value(raw, for: spec)
     }
 
@@ -122,7 +150,7 @@ enum FieldValues {
             // One URL per line (or space): commas belong to signed links (x-oss-process=image/resize,w_100).
             let items = raw.split(whereSeparator: { $0.isWhitespace }).map { JSONValue.string(String($0)) }
             return .array(items)
-        case .group, .sizePreset:
+        case .group, .sizePreset, .otherMembers, .endpointSetting:
             return nil
         }
     }

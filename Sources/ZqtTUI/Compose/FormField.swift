@@ -137,6 +137,9 @@ enum FormSchema {
         case let .choice(options, freeText): return .choice(options: options.map(\.label), freeText: freeText)
         case .modelChoice: return .choice(options: checkpoints, freeText: true)
         case let .sizePreset(options): return .choice(options: options, freeText: false)
+        case let .otherMembers(lines): return .text(lines: lines)
+        case .endpointSetting(.family): return .choice(options: CustomEndpoint.familyNames, freeText: false)
+        case .endpointSetting: return .text(lines: 1)
         case .group: return .action
         }
     }

@@ -33,6 +33,7 @@ enum Command: String, CaseIterable, Sendable {
     case openInEditor
     case redraw
     case switchEndpoint
+    case saveAsEndpoint
     // History (issue 4).
     case history
     case filterHistory
@@ -94,7 +95,8 @@ enum Command: String, CaseIterable, Sendable {
         case .regenerateID: return "New id_task"
         case .openInEditor: return "Edit the text in $EDITOR"
         case .redraw: return "Redraw the screen"
-        case .switchEndpoint: return "Switch endpoint (ControlNet, text2image, Flux, …)"
+        case .switchEndpoint: return "Switch endpoint (ControlNet, text2image, Flux, image tools, custom request, …)"
+        case .saveAsEndpoint: return "Save the custom request as an endpoint of your own (in the switcher)"
         case .history: return "History: open, or back to the form"
         case .filterHistory: return "Filter the history (prompt, task id, model, state)"
         case .selectNext: return "Next row, or scroll down"
@@ -172,6 +174,7 @@ enum Command: String, CaseIterable, Sendable {
         case .openInEditor: return "$EDITOR"
         case .redraw: return "redraw"
         case .switchEndpoint: return "endpoint"
+        case .saveAsEndpoint: return "save as endpoint"
         case .history: return "history"
         case .filterHistory: return "filter"
         case .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast: return "move"
@@ -232,6 +235,8 @@ enum BindingScope: String, Sendable {
     case lastResult
     /// A form with ControlNet units (the repeated group).
     case unitsForm
+    /// A custom request's form (issue 9).
+    case customForm
     /// Editing a field's text (Enter on a text field).
     case textEditing
     /// Every one-line text box, and a field's text: cursor and delete keys.
@@ -276,6 +281,7 @@ enum KeyBindings {
         KeyBinding(keys: [.char("s")], command: .reuseSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("g")], command: .regenerateID, scope: .idTask, inFooter: true),
         KeyBinding(keys: [.char("a"), .function(6)], command: .addUnit, scope: .unitsForm, inFooter: true),
+        KeyBinding(keys: [.char("S"), .function(8)], command: .saveAsEndpoint, scope: .customForm, inFooter: true),
         KeyBinding(keys: [.char("x"), .delete], command: .removeUnit, scope: .unitRow, inFooter: true),
         KeyBinding(keys: [.char("d")], command: .duplicateUnit, scope: .unitRow, inFooter: true),
         KeyBinding(keys: [.char("K"), .alt("k")], command: .moveUnitUp, scope: .unitRow, inFooter: true),
@@ -430,6 +436,7 @@ extension BindingScope: CustomStringConvertible {
         case .comparison: return "comparing two requests"
         case .lastResult: return "on the compose screen, after a task finished"
         case .unitsForm: return "in a form with ControlNet units"
+        case .customForm: return "in a custom request's form"
         case .textEditing: return "editing a field's text"
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"

@@ -110,6 +110,15 @@ final class EffectRunner: @unchecked Sendable {
             queryNow(record)
         case let .saveImages(record, folder):
             saveImages(record, into: folder)
+        case let .saveUserEndpoint(entry, file):
+            do {
+                try UserCatalog.save(entry: entry, to: file)
+                let endpoint = try UserCatalog.endpoint(entry)
+                EndpointCatalog.active = EndpointCatalog.active.overlaid(with: [endpoint])
+                inbox.post(.userEndpointSaved(endpoint, file: file))
+            } catch {
+                inbox.post(.userEndpointFailed("\(error)"))
+            }
         case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal
         }
