@@ -176,9 +176,11 @@ import Testing
                 "one word each for `zqt send --endpoint`")
     }
 
-    @Test func aPathTheCatalogLacksStillResolvesByItsFamily() {
+    @Test func aPathTheCatalogLacksResolvesToACustomRequestOfItsFamily() {
         let tool = Self.catalog.resolve("/AIGCImgOpenServ/saas/tool/some/new/tool")
-        #expect(tool.id == "tool/some/new/tool" && tool.family == .tool(code: "some/new/tool") && tool.fields.isEmpty)
+        #expect(tool.id == "tool/some/new/tool" && tool.family == .tool(code: "some/new/tool") && tool.isCustom)
+        #expect(tool.taskIDPath == "businessTaskId" && tool.field(at: CustomEndpoint.bodyField) != nil,
+                "a history row for it opens in the custom request's form")
         #expect(tool.family.queryPath(submittedAt: .now) == "tool/some/new/tool/queryTask", "§2.3: toolCode may hold slashes")
         #expect(Self.catalog.resolve("sd/v9/thing").family == .sd)
         #expect(Self.catalog.resolve("sd/v2/controlnet") == .controlNet)

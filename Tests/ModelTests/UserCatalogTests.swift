@@ -1,0 +1,125 @@
+// The user's catalog file (issue 9): a good one adds endpoints and may
+// override shipped ones; a broken one is reported by file, line and column
+// and changes nothing else.
+
+import Foundation
+import Testing
+@testable import Model
+
+@Suite struct UserCatalogTests {
+    static func folder() -> String {
+        let path = NSTemporaryDirectory() + "zqt-usercatalog-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func write(_ text: String) -> String {
+        let file = folder() + "/endpoints.json"
+        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        return file
+    }
+
+    static let good = """
+        {
+          "endpoints": [
+            {"id": "tool/faceRestore", "title": "Face restoration", "family": "tool",
+             "fields": [
+               {"path": "businessTaskId", "kind": "text", "role": "task_id", "required": true, "default": ""},
+               {"path": "imageUrl", "label": "Image", "kind": "url", "required": true, "role": "input_image"},
+               {"path": "fidelity", "kind": "slider", "min": 0, "max": 1, "step": 0.05, "default": 0.7}
+             ]},
+            {"id": "tool/prompts/expand", "title": "My expansion", "group": "image tool", "family": "tool",
+             "fields": [{"path": "businessTaskId", "kind": "text", "role": "task_id"},
+                        {"path": "sourcePrompt", "kind": "multiline", "role": "prompt", "default": "a cat"}]}
+          ],
+          "lists": {"lora": "/AIGCImgOpenServ/saas/sd/v2/loraList"}
+        }
+        """
+
+    @Test func theFileIsInTheConfigFolder() {
+        #expect(UserCatalog.location(environment: ["XDG_CONFIG_HOME": "/x/cfg", "HOME": "/home/u"]) == "/x/cfg/zqt/endpoints.json")
+        #expect(UserCatalog.location(environment: ["HOME": "/home/u"]) == "/home/u/.config/zqt/endpoints.json")
+        #expect(UserCatalog.location(environment: ["XDG_CONFIG_HOME": "relative", "HOME": "/home/u"]) == "/home/u/.config/zqt/endpoints.json",
+                "XDG: a relative path is ignored")
+    }
+
+    @Test func aGoodFileAddsAnEndpointAndOverridesAShippedOne() throws {
+        let user = UserCatalog.load(file: Self.write(Self.good))
+        #expect(user.problem == nil)
+        #expect(user.listPaths == ["lora": "sd/v2/loraList"])
+        let catalog = EndpointCatalog.shipped.overlaid(with: user.endpoints)
+        let added = try #require(catalog.endpoint(named: "face restoration"))
+        #expect(added.family == .tool(code: "faceRestore") && added.ready && added.group == UserCatalog.defaultGroup)
+        #expect(catalog.readyGroups.contains { $0.group == UserCatalog.defaultGroup && $0.endpoints == [added] }, "the switcher lists it")
+        let request = Request.new(for: added, taskID: "t-1")
+        #expect(request.wireJSON == "{\n  \"businessTaskId\": \"t-1\",\n  \"fidelity\": 0.7\n}")
+        #expect(RequestValidator.validate(request).map(\.path) == ["imageUrl"])
+        #expect(catalog.endpoint(id: "tool/prompts/expand")?.title == "My expansion", "an entry with a shipped id replaces it")
+        #expect(catalog.endpoint(id: "sd/v2/controlnet") == .controlNet && catalog.endpoints.count == EndpointCatalog.shipped.endpoints.count + 1)
+    }
+
+    @Test func aMissingFileIsAnEmptyCatalog() {
+        let user = UserCatalog.load(file: Self.folder() + "/endpoints.json")
+        #expect(user.problem == nil && user.endpoints.isEmpty)
+    }
+
+    @Test(arguments: [
+        // (file text, line, column, what the message says)
+        ("{\n  \"endpoints\": [\n    {\"id\": \"tool/x\",, \"family\": \"tool\"}\n  ]\n}", 3, 21, "expected"),
+        ("{\"endpoints\": [\n  {\"id\": \"tool/x\", \"family\": \"tool\", \"fields\": [\n    {\"path\": \"a\", \"kind\": \"integr\"}\n  ]}\n]}", 3, 27, "unknown kind \"integr\""),
+        ("{\"endpoints\": [\n  {\"id\": \"tool/x\", \"family\": \"toool\", \"fields\": []}\n]}", 2, 30, "unknown family"),
+        ("{\"endpoints\": [\n  {\"id\": \"tool/x\", \"family\": \"tool\"}\n]}", 2, 3, "endpoints[0].fields"),
+        ("{\"endpoints\": {}}", 1, 15, "expected a list"),
+        ("{\"lists\": {\"lora\": \"../x\"}}", 1, 20, "lists.lora"),
+        ("{\"endpoints\": [{\"id\": \"tool/x\", \"family\": \"tool\", \"fields\": []},\n {\"id\": \"tool/x\", \"family\": \"tool\", \"fields\": []}]}", 2, 9, "already in this file"),
+    ])
+    func aBrokenFileIsReportedByLineAndColumnAndChangesNothing(text: String, line: Int, column: Int, says: String) {
+        let file = Self.write(text)
+        let user = UserCatalog.load(file: file)
+        guard let problem = user.problem else {
+            Issue.record("no problem reported for \(text)")
+            return
+        }
+        #expect(problem.file == file && problem.line == line && problem.column == column, "\(problem)")
+        #expect(problem.message.contains(says), "\(problem)")
+        #expect(problem.description.hasPrefix("\(file):\(line):\(column): "))
+        #expect(user.endpoints.isEmpty && user.listPaths.isEmpty, "nothing of a broken file is used")
+        #expect(EndpointCatalog.shipped.overlaid(with: user.endpoints).endpoints.count == EndpointCatalog.shipped.endpoints.count)
+    }
+
+    @Test func aFileThatIsNotTextOrTooLargeIsReportedNotRead() throws {
+        let binary = Self.folder() + "/endpoints.json"
+        FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xFE, 0x00, 0x7B]))
+        #expect(UserCatalog.load(file: binary).problem?.message == "is not UTF-8 text")
+        let large = Self.folder() + "/endpoints.json"
+        FileManager.default.createFile(atPath: large, contents: Data(repeating: 0x20, count: UserCatalog.maximumBytes + 1))
+        #expect(UserCatalog.load(file: large).problem?.message.contains("larger than") == true)
+    }
+
+    @Test func savingAddsOrReplacesAnEntryAndNeverOverwritesABrokenFile() throws {
+        let file = Self.folder() + "/zqt/endpoints.json"
+        var request = Request.new(for: CustomEndpoint.endpoint(path: "tool/bgRemove"), taskID: "t")
+        request.setOtherMembers(try JSONParser.parse(#"{"imageUrl": "https://a.example/x.png"}"#))
+        try UserCatalog.save(entry: CustomEndpoint.catalogEntry(for: request, title: "Background remove"), to: file)
+        try UserCatalog.save(entry: CustomEndpoint.catalogEntry(for: request, title: "Background removal"), to: file)
+        let user = UserCatalog.load(file: file)
+        #expect(user.problem == nil && user.endpoints.map(\.title) == ["Background removal"], "the same path is replaced, not doubled")
+        #expect(!FileManager.default.fileExists(atPath: file + ".partial"))
+
+        let broken = Self.write("{\"endpoints\": [oops]}")
+        #expect(throws: UserCatalogProblem.self) {
+            try UserCatalog.save(entry: CustomEndpoint.catalogEntry(for: request, title: "X"), to: broken)
+        }
+        #expect(String(decoding: FileManager.default.contents(atPath: broken) ?? Data(), as: UTF8.self) == "{\"endpoints\": [oops]}",
+                "the user's broken file is left as it was")
+    }
+
+    @Test func theLocatorFindsAValueOrTheDeepestPartOfItsPath() {
+        let text = "{\n  \"a\": [1, {\"b\": \"x\"}],\n  \"c\": {\"d\": true}\n}"
+        #expect(JSONLocator.position(of: "a[1].b", in: text)! == (2, 18))
+        #expect(JSONLocator.position(of: "c.d", in: text)! == (3, 14))
+        #expect(JSONLocator.position(of: "c.missing", in: text)! == (3, 8), "a missing member: its object")
+        #expect(JSONLocator.position(of: "", in: text)! == (1, 1))
+        #expect(JSONLocator.position(of: "a", in: "{\"a\": [") == nil)
+    }
+}

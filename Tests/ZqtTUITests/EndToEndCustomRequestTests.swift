@@ -1,0 +1,89 @@
+import Foundation
+import Model
+import Testing
+
+/// The real zqt binary in tmux (issue 9): a custom request to a path that has
+/// no form, sent to the sandbox and followed to its result, then saved as an
+/// endpoint of one's own; and the user's catalog file read at start, good and broken.
+@Suite(.serialized) struct EndToEndCustomRequestTests {
+    typealias E2E = EndToEndEndpointTests
+
+    static func start(home: String, config: String) throws -> (TmuxSession, String) {
+        let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home) XDG_CONFIG_HOME=\(config) \(ZqtBinary.url.path) --sandbox",
+                                      width: E2E.width, height: E2E.height)
+        let screen = try session.waitFor(text: "SANDBOX")
+        let baseURL = try #require(screen.firstMatch(of: /→ (http:\/\/127\.0\.0\.1:\d+)/)?.1).description
+        return (session, baseURL)
+    }
+
+    static func folders() -> (home: String, config: String) {
+        let root = E2E.freshHome()
+        return (root + "/home", root + "/config")
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func aCustomRequestToAPathWithoutAFormIsSentFollowedAndSavedAsAnEndpoint() async throws {
+        try await offThePool { try Self.customRequestSteps() }
+    }
+
+    static func customRequestSteps() throws {
+        let (home, config) = Self.folders()
+        defer { try? FileManager.default.removeItem(atPath: (home as NSString).deletingLastPathComponent) }
+        let (session, baseURL) = try Self.start(home: home, config: config)
+        try session.send("F7")
+        try session.waitFor(text: "Endpoint (now ")
+        try session.send("custom", literal: true)
+        try session.send("Enter")
+        try session.waitFor(text: "zqt · Custom request → ")
+        try E2E.focus(session, "Path")
+        try E2E.edit(session, "tool/faceRestore")
+        try session.waitFor(text: "zqt · Custom request tool/faceRestore → ")
+        try E2E.focus(session, "Body")
+        try E2E.edit(session, "{\"imageUrl\": \"https://a.example/face.png\"}")
+        try session.waitFor(text: "\"imageUrl\": \"https://a.example/face.png\"")
+        try session.send("F5")
+        // The sandbox takes any tool path as an image tool; the task is followed to its image.
+        try session.waitFor(text: "Sent to Custom request tool/faceRestore: task_id")
+        try session.waitFor("the result", timeout: 30) { $0.contains("· 1 image") }
+        let sent = try #require(try E2E.received(baseURL).last)
+        #expect(sent.endpoint.hasSuffix("tool/faceRestore"))
+        #expect(sent.body["imageUrl"] == .string("https://a.example/face.png") && sent.body["businessTaskId"]?.stringValue?.hasPrefix("zqt-") == true)
+
+        try session.send("S")
+        try session.waitFor(text: "as an endpoint named")
+        try session.send("C-u")
+        try session.send("Face restoration", literal: true)
+        try session.send("Enter")
+        try session.waitFor(text: "Saved as \"Face restoration\" in \(config)/zqt/endpoints.json")
+        try session.waitFor(text: "zqt · Face restoration → ")
+        let saved = UserCatalog.load(file: config + "/zqt/endpoints.json")
+        #expect(saved.problem == nil && saved.endpoints.map(\.title) == ["Face restoration"])
+        try E2E.quit(session)
+
+        // Started again, the endpoint is in the switcher.
+        let (again, _) = try Self.start(home: home, config: config)
+        try again.send("F7")
+        try again.waitFor(text: "your endpoints · Face restoration")
+        try again.send("Escape")
+        try E2E.quit(again)
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func aBrokenCatalogFileIsShownByLineAndColumnAndTheScreenStillWorks() async throws {
+        try await offThePool { try Self.brokenCatalogSteps() }
+    }
+
+    static func brokenCatalogSteps() throws {
+        let (home, config) = Self.folders()
+        defer { try? FileManager.default.removeItem(atPath: (home as NSString).deletingLastPathComponent) }
+        try FileManager.default.createDirectory(atPath: config + "/zqt", withIntermediateDirectories: true)
+        let file = config + "/zqt/endpoints.json"
+        try Data("{\"endpoints\": [\n  {\"id\": \"tool/x\", \"family\": \"tool\", \"fields\": [{\"path\": \"a\", \"kind\": \"numbr\"}]}\n]}".utf8)
+            .write(to: URL(fileURLWithPath: file))
+        let (session, _) = try Self.start(home: home, config: config)
+        try session.waitFor(text: "\(file):2:71: endpoints[0].fields[0].kind: unknown kind \"numbr\"")
+        try session.waitFor(text: "zqt · ControlNet → ")
+        try E2E.switchEndpoint(session, filter: "Flux", title: "Flux text2image")
+        try E2E.quit(session)
+    }
+}
