@@ -277,14 +277,15 @@ public final class SandboxService: @unchecked Sendable {
     }
 
     /// How long a task takes and whether it fails, from the switches and the prompt's markers.
-    private func fate(prompt: String) -> (duration: Double, failReason: String?, vanished: Bool) {
+    /// `text` is the prompt, or the whole body for a request without one (`what` says which).
+    private func fate(prompt: String, what: String = "prompt") -> (duration: Double, failReason: String?, vanished: Bool) {
         var duration = options.taskSeconds
         if prompt.contains(SandboxOptions.PromptMarker.slow) { duration *= 4 }
         var failReason: String?
         if options.failAllTasks {
             failReason = "the sandbox was started with --fail-tasks"
         } else if prompt.contains(SandboxOptions.PromptMarker.fail) {
-            failReason = "the prompt contains \(SandboxOptions.PromptMarker.fail)"
+            failReason = "the \(what) contains \(SandboxOptions.PromptMarker.fail)"
         }
         return (duration, failReason, prompt.contains(SandboxOptions.PromptMarker.vanish))
     }
@@ -333,7 +334,7 @@ public final class SandboxService: @unchecked Sendable {
         let serviceID = String(nextServiceID)
         nextServiceID += 1
         // Tools without a prompt (face swaps) take the markers anywhere in the body, e.g. in an image URL.
-        var fate = fate(prompt: request.prompt.isEmpty ? body : request.prompt)
+        var fate = request.prompt.isEmpty ? fate(prompt: body, what: "request") : fate(prompt: request.prompt)
         let synchronous: Bool
         if case let .tool(code) = endpoint.family, Self.synchronousTools.contains(code) {
             synchronous = true
@@ -431,7 +432,7 @@ public final class SandboxService: @unchecked Sendable {
         }
         let serviceID = "train\(nextServiceID)"
         nextServiceID += 1
-        let fate = fate(prompt: body)
+        let fate = fate(prompt: body, what: "request")
         let epochs = Int(clamping: request.wireValue["maxEpochs"]?.numberValue ?? 20, to: 1...1000)
         var record = TaskRecord(id: id, serviceID: serviceID, endpoint: endpoint, submittedAt: now(), duration: fate.duration * 20,
                                 failReason: fate.failReason, vanished: fate.vanished, imageKey: "train-\(serviceID)",

@@ -171,7 +171,7 @@ import Testing
         request["targetUrl"] = .string("https://example.com/target.png?sandbox:fail")
         _ = try await fixture.api.submit(request)
         let info = try await ToolEndpointTests.follow(SandboxFixture.reference(request), on: fixture, clock: clock)
-        #expect(info.phase == .failed && info.desc == "Task failed: the prompt contains sandbox:fail")
+        #expect(info.phase == .failed && info.desc == "Task failed: the request contains sandbox:fail")
     }
 
     @Test func anInvalidTrainingFormIsRefusedNamingTheField() async throws {
