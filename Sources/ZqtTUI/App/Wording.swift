@@ -18,9 +18,15 @@ enum Wording {
     }
 
     /// A `.data` result (face detection, §4.9) in the status line: the
-    /// service's JSON on one line; the history shows it whole.
+    /// service's JSON on one line, without the ids and status the line
+    /// already gives (§2.3's envelope members); the history shows it whole.
     static func serviceAnswer(_ json: String, kept: Bool) -> String {
-        "the service's answer" + (kept ? " (whole in the history)" : "") + ": " + oneLine(json)
+        var shown = oneLine(json)
+        if let members = try? JSONParser.parse(json).objectValue {
+            let told: Set<String> = ["taskId", "task_id", "id_task", "businessTaskId", "status", "desc", "msg"]
+            shown = JSONWriter.compact(.object(members.filter { !told.contains($0.key) }))
+        }
+        return "the service's answer" + (kept ? " (whole in the history)" : "") + ": " + shown
     }
 
     /// Text of several lines (a pretty JSON answer, a caption) on one line.
