@@ -124,7 +124,7 @@ def main():
     with open(OUT, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     print("wrote %s: %d control types, %d modules, %d samplers" % (OUT, len(SERVICE_TYPES), len(used_modules), len(samplers)))
-    endpoints(catalog, samplers, upscalers)
+    endpoints(catalog, samplers, upscalers, used_modules)
 
 
 # --- The endpoint catalog --------------------------------------------------
@@ -199,10 +199,11 @@ def lay_over(field, overlay):
         field.pop("omit_empty", None)
 
 
-def endpoints(cn_catalog, samplers, upscalers):
+def endpoints(cn_catalog, samplers, upscalers, cn_modules):
     reference = json.load(open(os.path.join(API, "endpoints.json"), encoding="utf-8"))
     overlay = json.load(open(OVERLAY, encoding="utf-8"))
-    lists = {"samplers": samplers, "hr_upscalers": upscalers}
+    # cn_modules: the ControlNet preprocessors, offered where a tool takes one (CNT preview §4.15).
+    lists = {"samplers": samplers, "hr_upscalers": upscalers, "cn_modules": cn_modules}
     wire = overlay["sd_wire_order"]
     order = wire["top"] + ["alwayson_scripts." + k for k in wire["alwayson_scripts"]]
     out = []
@@ -239,6 +240,9 @@ def endpoints(cn_catalog, samplers, upscalers):
             if "default" in field and not any("omit_empty" in c for c in chosen):
                 field.pop("omit_empty", None)
             resolve_options(field, lists)
+            # A fresh form shows a required field it must fill, empty, as the SD prompt does.
+            if field.get("required") and not field.get("omit_empty") and "default" not in field and field["kind"] in ("text", "url", "multiline", "url_list"):
+                field["default"] = [] if field["kind"] == "url_list" else ""
             by_path[field["path"]] = field
         fields = list(by_path.values())
         if family == "sd":

@@ -41,8 +41,14 @@ public final class SandboxService: @unchecked Sendable {
         let height: Int
         /// One per result image.
         let seeds: [Int]
-        /// Text results (prompt expansion).
+        /// Text results (prompt expansion, a caption, a style) and the key and status they are answered with.
         let texts: [String]
+        var textKey = "text"
+        var textStatus = 0
+        /// Other members of a finished answer (face detection's `faces`).
+        var members: [(String, JSONValue)] = []
+        /// A training task's epochs (§3.1 maxEpochs), for the sandbox's task list.
+        var epochs = 0
     }
 
     /// A submit as the sandbox received it, for tests that compare it with the preview.
@@ -57,6 +63,8 @@ public final class SandboxService: @unchecked Sendable {
     enum Route {
         case sdSubmit(Endpoint)
         case toolSubmit(Endpoint)
+        /// §3.1; no query follows it (§3.2 is a callback).
+        case trainingSubmit(Endpoint)
         case sdQuery(QueryVersion)
         /// `tool/{toolCode}/queryTask`, with the tool the code names.
         case toolQuery(Endpoint)
@@ -153,6 +161,7 @@ public final class SandboxService: @unchecked Sendable {
         switch route {
         case let .sdSubmit(endpoint): return .respond(submitSD(parsed, body: body, endpoint: endpoint))
         case let .toolSubmit(endpoint): return .respond(submitTool(parsed, body: body, endpoint: endpoint))
+        case let .trainingSubmit(endpoint): return .respond(submitTraining(parsed, body: body, endpoint: endpoint))
         case let .sdQuery(version): return .respond(query(parsed, version: version))
         case let .toolQuery(endpoint): return .respond(toolQuery(parsed, endpoint: endpoint))
         case .modelList: return .respond(modelList(parsed))
@@ -176,12 +185,27 @@ public final class SandboxService: @unchecked Sendable {
             if let tool = catalog.endpoints.first(where: { $0.family == .tool(code: code) }) {
                 return .toolQuery(tool)
             }
+            // A tool the catalog does not know (face restoration, super resolution…): its own queryTask.
+            return Self.isToolCode(code) ? .toolQuery(catalog.resolve(id.dropLast(querySuffix.count).description)) : nil
         }
-        guard let endpoint = catalog.endpoint(path: id) else { return nil }
+        guard let endpoint = catalog.endpoint(path: id) else {
+            // Users send custom requests to undocumented tools (§4.5, §4.6, §4.12…): served as a generic image tool.
+            if id.hasPrefix("tool/"), Self.isToolCode(String(id.dropFirst("tool/".count))) { return .toolSubmit(catalog.resolve(id)) }
+            return nil
+        }
         switch endpoint.family {
         case .sd: return .sdSubmit(endpoint)
         case .tool: return .toolSubmit(endpoint)
-        case .training: return nil  // §3.2 documents no query to follow a training task with
+        case .training: return .trainingSubmit(endpoint)
+        }
+    }
+
+    /// A toolCode as a path: segments of letters, digits, `-`, `_` and `.`, none empty or `..`.
+    static func isToolCode(_ code: String) -> Bool {
+        let segments = code.split(separator: "/", omittingEmptySubsequences: false)
+        return !segments.isEmpty && segments.count <= 4 && segments.allSatisfy { segment in
+            !segment.isEmpty && segment != "." && segment != ".." && segment.count <= 64
+                && segment.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
         }
     }
 
@@ -253,14 +277,15 @@ public final class SandboxService: @unchecked Sendable {
     }
 
     /// How long a task takes and whether it fails, from the switches and the prompt's markers.
-    private func fate(prompt: String) -> (duration: Double, failReason: String?, vanished: Bool) {
+    /// `text` is the prompt, or the whole body for a request without one (`what` says which).
+    private func fate(prompt: String, what: String = "prompt") -> (duration: Double, failReason: String?, vanished: Bool) {
         var duration = options.taskSeconds
         if prompt.contains(SandboxOptions.PromptMarker.slow) { duration *= 4 }
         var failReason: String?
         if options.failAllTasks {
             failReason = "the sandbox was started with --fail-tasks"
         } else if prompt.contains(SandboxOptions.PromptMarker.fail) {
-            failReason = "the prompt contains \(SandboxOptions.PromptMarker.fail)"
+            failReason = "the \(what) contains \(SandboxOptions.PromptMarker.fail)"
         }
         return (duration, failReason, prompt.contains(SandboxOptions.PromptMarker.vanish))
     }
@@ -308,7 +333,8 @@ public final class SandboxService: @unchecked Sendable {
         }
         let serviceID = String(nextServiceID)
         nextServiceID += 1
-        var fate = fate(prompt: request.prompt)
+        // Tools without a prompt (face swaps) take the markers anywhere in the body, e.g. in an image URL.
+        var fate = request.prompt.isEmpty ? fate(prompt: body, what: "request") : fate(prompt: request.prompt)
         let synchronous: Bool
         if case let .tool(code) = endpoint.family, Self.synchronousTools.contains(code) {
             synchronous = true
@@ -316,28 +342,27 @@ public final class SandboxService: @unchecked Sendable {
         } else {
             synchronous = false
         }
-        var width = 0, height = 0, seeds: [Int] = [], texts: [String] = []
-        switch endpoint.result {
-        case .images:
-            func dimension(_ role: FieldRole) -> Int {
-                let number = endpoint.field(role: role).flatMap { wire.value(at: $0.path)?.numberValue } ?? 1024
-                return Int(clamping: number, to: 1...4096)
-            }
-            width = dimension(.width)
-            height = dimension(.height)
+        var width = 0, height = 0, seeds: [Int] = [], texts: [String] = [], textKey = "text", textStatus = 0
+        var members: [(String, JSONValue)] = []
+        switch SandboxTools.plan(for: endpoint, wire: wire, imageCount: request.imageCount, sizeOf: imageSizeLocked) {
+        case let .images(count, planWidth, planHeight):
+            (width, height) = (planWidth, planHeight)
             let seedValue = endpoint.field(role: .seed).flatMap { wire.value(at: $0.path)?.numberValue }
             let firstSeed = seedValue.map { Int(clamping: $0, to: -1...Int(Int32.max)) }.flatMap { $0 >= 0 ? $0 : nil }
                 ?? Int.random(in: 0..<4_294_967_296)
-            seeds = (0..<min(max(request.imageCount, 1), 16)).map { firstSeed + $0 }
-        case .text:
-            texts = Self.textResults(endpoint: endpoint, wire: wire)
-        case .training:
-            break
+            seeds = (0..<count).map { firstSeed + $0 }
+        case let .texts(key, items, status):
+            (texts, textKey, textStatus) = (items, key, status)
+        case let .members(items):
+            members = items
         }
-        let record = TaskRecord(
+        var record = TaskRecord(
             id: id, serviceID: serviceID, endpoint: endpoint, submittedAt: now(), duration: fate.duration,
             failReason: fate.failReason, vanished: fate.vanished, imageKey: "tool-\(serviceID)",
             width: width, height: height, seeds: seeds, texts: texts)
+        record.textKey = textKey
+        record.textStatus = textStatus
+        record.members = members
         tasks[id] = record
         imageKeys[record.imageKey] = id
         if synchronous, !record.vanished {
@@ -358,34 +383,90 @@ public final class SandboxService: @unchecked Sendable {
         ]))
     }
 
-    /// A finished tool task's status and result: status 1 with `outputImageUrl`
-    /// (§4.1), status 0 with `prompts` (§4.10).
+    /// A finished tool task's status and result (SandboxTools): status 1 with
+    /// `outputImageUrl` (§4.1), status 0 with `prompts` (§4.10), status 1
+    /// with `caption` (§4.7), or the members the tool answers (face detection).
     private func resultMembers(_ record: TaskRecord, base: String) -> [(String, JSONValue?)] {
-        switch record.endpoint.result {
-        case .images:
+        if !record.seeds.isEmpty {
             let urls = record.seeds.indices.map { "\(base)/sandbox/images/\(record.imageKey)/\($0).png" }
             return [("status", .int(1)), ("desc", .string("success")),
                     ("outputImageUrl", urls.count == 1 ? .string(urls[0]) : .array(urls.map(JSONValue.string)))]
-        case .text:
-            let key = record.endpoint.family == .tool(code: "prompts/expand") ? "prompts" : "text"
-            let value: JSONValue = key == "prompts" ? .array(record.texts.map(JSONValue.string)) : .string(record.texts.joined(separator: "\n"))
-            return [("status", .int(0)), ("desc", .string("success")), (key, value)]
-        case .training:
-            return [("status", .int(2)), ("desc", .string("success"))]
         }
+        if !record.texts.isEmpty {
+            let value: JSONValue = record.textKey == "prompts" ? .array(record.texts.map(JSONValue.string)) : .string(record.texts.joined(separator: "\n"))
+            return [("status", .int(record.textStatus)), ("desc", .string("success")), (record.textKey, value)]
+        }
+        return [("status", .int(1)), ("desc", .string("success"))] + record.members.map { ($0.0, Optional($0.1)) }
     }
 
-    /// What a text tool answers: for prompt expansion, `sequencesNum` longer
-    /// prompts built from `sourcePrompt` (plausible and the same every time).
-    static func textResults(endpoint: Endpoint, wire: JSONValue) -> [String] {
-        guard endpoint.family == .tool(code: "prompts/expand") else {
-            let subject = endpoint.field(role: .prompt).flatMap { wire.value(at: $0.path)?.stringValue } ?? ""
-            return ["sandbox result of \(endpoint.title)" + (subject.isEmpty ? "" : ": \(subject)")]
+    /// The size of an image the sandbox served at `url` (a result of an
+    /// earlier task), or nil for any other URL. Called with the lock held.
+    private func imageSizeLocked(_ url: String) -> (width: Int, height: Int)? {
+        let marker = "/sandbox/images/"
+        let parts = url.split(separator: marker, maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let key = parts[1].split(separator: "/").first.map(String.init) ?? ""
+        guard let record = imageKeys[key].flatMap({ tasks[$0] }), record.width > 0, record.height > 0 else { return nil }
+        return (record.width, record.height)
+    }
+
+    /// A training task (§3.1): checked as any submit, accepted with the
+    /// service's own id. §3.2 reports results by callback, so nothing can
+    /// ask about it; its progress shows on the sandbox's own task list
+    /// (GET /sandbox/tasks), an epoch at a time over `taskSeconds` × 20.
+    private func submitTraining(_ value: JSONValue, body: String, endpoint: Endpoint) -> HTTPResponse {
+        guard value.objectValue != nil else {
+            return envelope(code: "400", msg: "request body must be a JSON object")
         }
-        let source = (endpoint.field(role: .prompt).flatMap { wire.value(at: $0.path)?.stringValue } ?? "").trimmed
-        let count = Int(clamping: wire["sequencesNum"]?.numberValue ?? 1, to: 1...8)
-        let sdxl = wire["mode"]?.numberValue == 1
-        return expandedPrompts(source, count: count, sdxl: sdxl)
+        let request = Request(endpoint: endpoint, body: value)
+        let id = request.taskID
+        guard !id.trimmed.isEmpty else {
+            return envelope(code: "400", msg: "invalid parameter \(endpoint.taskIDPath): \(endpoint.taskIDPath) is required")
+        }
+        if let refusal = invalid(request) { return refusal }
+        lock.lock()
+        defer { lock.unlock() }
+        received.append(ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: now()))
+        if tasks[id] != nil {
+            return envelope(code: "409", msg: "taskId \(id) was already used; every training task needs a new taskId")
+        }
+        let serviceID = "train\(nextServiceID)"
+        nextServiceID += 1
+        let fate = fate(prompt: body, what: "request")
+        let epochs = Int(clamping: request.wireValue["maxEpochs"]?.numberValue ?? 20, to: 1...1000)
+        var record = TaskRecord(id: id, serviceID: serviceID, endpoint: endpoint, submittedAt: now(), duration: fate.duration * 20,
+                                failReason: fate.failReason, vanished: fate.vanished, imageKey: "train-\(serviceID)",
+                                width: 0, height: 0, seeds: [], texts: [])
+        record.epochs = epochs
+        tasks[id] = record
+        // §3.1's response was not retrieved: the envelope with the service's id (inferred, §A5's task_id).
+        return envelope(code: "200", msg: "success", data: .object([(key: "task_id", value: .string(serviceID))]))
+    }
+
+    /// Every task the sandbox holds, oldest first, with where it stands now:
+    /// the sandbox's own page (not the service's), the one place a training
+    /// task's progress can be seen.
+    private func taskList() -> JSONValue {
+        lock.lock()
+        let records = tasks.values.sorted { ($0.submittedAt, $0.serviceID) < ($1.submittedAt, $1.serviceID) }
+        lock.unlock()
+        let time = now()
+        return .array(records.map { record in
+            let elapsed = time.timeIntervalSince(record.submittedAt)
+            let fraction = record.duration > 0 ? min(max(elapsed / record.duration, 0), 1) : 1
+            let state = fraction < 1 ? (fraction < 0.2 && record.endpoint.family != .training ? "queued" : "running")
+                : (record.failReason == nil ? "succeeded" : "failed")
+            var members: [(String, JSONValue?)] = [
+                ("endpoint", .string(record.endpoint.path)), ("taskId", .string(record.id)), ("serviceTaskId", .string(record.serviceID)),
+                ("state", .string(state)), ("progress", .int(Int(clamping: fraction * 100, to: 0...100))),
+            ]
+            if record.endpoint.family == .training {
+                let epochs = record.epochs
+                members.append(("epoch", .string("\(Int(clamping: fraction * Double(epochs), to: 0...epochs))/\(epochs)")))
+            }
+            if let reason = record.failReason, fraction >= 1 { members.append(("desc", .string("Task failed: \(reason)"))) }
+            return .object(dropping: members)
+        })
     }
 
     static func expandedPrompts(_ source: String, count: Int, sdxl: Bool) -> [String] {
@@ -549,6 +630,8 @@ public final class SandboxService: @unchecked Sendable {
         switch (request.method, parts.dropFirst().first) {
         case ("GET", "images"?) where parts.count == 4:
             return .respond(image(task: parts[2], file: parts[3]))
+        case ("GET", "tasks"?):
+            return .respond(.json(JSONValueText(JSONWriter.pretty(taskList()))))
         case ("GET", "requests"?):
             let list = receivedSubmissions.map { submission -> JSONValue in
                 let body = (try? JSONParser.parse(submission.body)) ?? .string(submission.body)
@@ -578,6 +661,9 @@ public final class SandboxService: @unchecked Sendable {
                  sd/v2/queryTaskInfo, sd/queryTaskInfo, sd/v2/queryModelList}
             POST \(Endpoint.pathPrefix)tool/{toolCode} and tool/{toolCode}/queryTask, toolCode one of
                  \(tools.joined(separator: ", "))
+                 or any other (served as a generic image tool)
+            POST \(Endpoint.pathPrefix)modelTraining/submitTraining/Job   (no query: §3.2 is a callback)
+            GET  /sandbox/tasks        every task and where it stands (training progress is seen here)
             GET  /sandbox/requests     the submit bodies received so far
             POST /sandbox/faults       {"mode": "none|http500|not-json|drop|late-answer|drop-after", "latency_ms": 0, "count": n}
             Prompt markers: \(SandboxOptions.PromptMarker.fail), \(SandboxOptions.PromptMarker.slow), \(SandboxOptions.PromptMarker.vanish)

@@ -70,14 +70,17 @@ import Testing
     static let catalog = EndpointCatalog.shipped
     static let ready = EndpointCatalog.shipped.endpoints.filter(\.ready)
 
-    @Test func theShippedCatalogReadsAndOffersTheFiveReadyEndpoints() {
-        #expect(Self.catalog.endpoints.count > 5, "the built-in catalog read without a fault")
-        #expect(Set(Self.ready.map(\.id)) == ["sd/v2/controlnet", "sd/v2/text2image", "sd/v2/image2image",
-                                              "tool/comfyui/text2image", "tool/prompts/expand"])
+    @Test func theShippedCatalogOffersEveryDocumentedEndpoint() {
+        #expect(Self.catalog.endpoints.count == 16, "the built-in catalog read without a fault")
+        #expect(Self.ready.count == Self.catalog.endpoints.count, "every endpoint with a documented path has a complete form (issue 9)")
         let groups = Self.catalog.readyGroups
-        #expect(groups.map(\.group) == ["AI image generation", "image tool"])
+        #expect(groups.map(\.group) == ["AI image generation", "train model", "image tool"], "the reference's order (§1, §3, §4)")
         #expect(groups.first?.endpoints.allSatisfy { $0.family == .sd } == true)
-        #expect(groups.last?.endpoints.map(\.id).sorted() == ["tool/comfyui/text2image", "tool/prompts/expand"])
+        #expect(groups[1].endpoints.map(\.id) == ["modelTraining/submitTraining/Job"])
+        #expect(groups.last?.endpoints.map(\.id).sorted() == [
+            "tool/cnt/preview", "tool/comfyui/text2image", "tool/face/detection", "tool/face/fusion", "tool/hair/change",
+            "tool/identifyStyle", "tool/imgExpand", "tool/instantID", "tool/interrogate", "tool/prompts/expand", "tool/roop", "tool/v2/roop",
+        ])
     }
 
     @Test func everyEndpointIdIsUniqueAndItsFamilyFollowsItsPath() {
@@ -105,9 +108,12 @@ import Testing
         #expect(endpoint.fields.filter { $0.role == .taskID }.count == 1)
         #expect(Request.new(for: endpoint, taskID: "t-1").taskID == "t-1")
 
-        // Every endpoint asks for a prompt; SD ones also know the seed, size and checkpoint.
-        let prompt = try #require(endpoint.field(role: .prompt))
-        #expect(prompt.required)
+        // A prompt, where there is one, is required (outpainting's is optional, §4.14); SD ones also know the seed, size and checkpoint.
+        if let prompt = endpoint.field(role: .prompt), id != "tool/imgExpand" { #expect(prompt.required, "\(id)") }
+        // Every field carries a label of its own beyond its wire name, but the task ids (wire rule 8 names them).
+        for field in endpoint.fields where field.role != .taskID && endpoint.family != .sd {
+            #expect(field.label != field.path || field.path == "v2", "\(id) \(field.path) has a label")
+        }
         switch endpoint.family {
         case .sd:
             #expect(endpoint.taskIDPath == "alwayson_scripts.id_task")
@@ -120,9 +126,10 @@ import Testing
             #expect(endpoint.result == .images)
         case .tool:
             #expect(endpoint.taskIDPath == "businessTaskId")
-            #expect(endpoint.fields.first?.path == "businessTaskId", "§4 lists businessTaskId first")
+            #expect(endpoint.result != .training)
         case .training:
-            Issue.record("no training endpoint is ready")
+            #expect(endpoint.taskIDPath == "taskId", "§3.1, §A5")
+            #expect(endpoint.result == .training && !endpoint.canBeFollowed, "§3.2 is a callback")
         }
 
         for field in endpoint.fields {
@@ -131,7 +138,8 @@ import Testing
                 #expect(endpoint.field(at: toggle)?.kind == .toggle, "\(field.path) is dimmed by \(toggle)")
             }
             // A default is a valid value of its own field.
-            if let value = field.defaultValue, !field.kind.isVirtual, value != .string("") || !field.required {
+            // (A required field's empty default, "" or [], is the fresh form asking for it.)
+            if let value = field.defaultValue, !field.kind.isVirtual, (value != .string("") && value != .array([])) || !field.required {
                 let problems = RequestValidator.check(field, WireCoding.coerce(field, value))
                 #expect(problems.isEmpty, "\(id) \(field.path)'s default \(JSONWriter.compact(value)): \(problems)")
             }
@@ -159,6 +167,44 @@ import Testing
         #expect(expand.field(at: "topP")?.minimum == 0.01 && expand.field(at: "topP")?.maximum == 1, "§4.10: [0.01, 1.0]")
     }
 
+    @Test func theToolFormsFollowTheReference() throws {
+        func endpoint(_ id: String) throws -> Endpoint { try #require(Self.catalog.endpoint(id: id)) }
+        #expect(try endpoint("tool/roop").fields.map(\.path) == ["sourceUrl", "targetUrl", "businessTaskId"], "§4.2's table, no callbackUrl")
+        let v2 = try endpoint("tool/v2/roop")
+        #expect(v2.field(at: "fidelityWeight")?.kind == .text, "§A2: typed string, sent as text")
+        #expect(v2.field(at: "fidelityWeight")?.minimum == 0 && v2.field(at: "fidelityWeight")?.maximum == 1)
+        let instant = try endpoint("tool/instantID")
+        guard case let .choice(sizes, freeText)? = instant.field(at: "width")?.kind else { Issue.record("a choice"); return }
+        #expect(sizes.map(\.value) == [.int(960)] && !freeText, "§4.4: only 960 is offered")
+        #expect(instant.field(at: "guidanceScale")?.kind == .number, "§A2: the curl sample sends 1.0")
+        #expect(try endpoint("tool/interrogate").field(at: "model")?.defaultValue == .string("clip"))
+        #expect(try endpoint("tool/interrogate").field(at: "callbackUrl")?.required == false, "§A10")
+        let fusion = try endpoint("tool/face/fusion")
+        #expect(fusion.field(at: "sourceUrl")?.kind == .urlList && fusion.field(at: "sourceUrl")?.maximum == 2, "§4.8: 1–2 URLs")
+        #expect(try endpoint("tool/face/detection").result == .data, "§4.9: the answer is not documented")
+        #expect(try endpoint("tool/hair/change").fields.map(\.path) == ["businessTaskId", "callbackUrl"], "§4.11: the path only")
+        #expect(try endpoint("tool/identifyStyle").result == .text)
+        let expand = try endpoint("tool/imgExpand")
+        #expect(["sourceImage", "imageCount", "verticalExpansionRatio", "horizontalExpansionRatio"].allSatisfy { expand.field(at: $0)?.required == true })
+        #expect(expand.field(at: "promptGuideFactor")?.minimum == 1 && expand.field(at: "promptGuideFactor")?.maximum == 45)
+        guard case let .choice(modules, true)? = try endpoint("tool/cnt/preview").field(at: "preprocessor")?.kind else {
+            Issue.record("a choice with free text"); return
+        }
+        #expect(modules.contains { $0.value == .string("canny") } && modules.count == ControlNetCatalog.moduleList.count)
+    }
+
+    @Test func theTrainingFormUsesTheSchemasCamelCaseKeys() throws {
+        let training = try #require(Self.catalog.endpoint(id: "modelTraining/submitTraining/Job"))
+        #expect(training.family == .training && training.group == "train model")
+        #expect(training.fields.allSatisfy { !$0.path.contains("_") }, "§A7: the example's snake_case is the docs' slip")
+        let wire = Request.new(for: training, taskID: "t-1").wireValue
+        #expect(wire.objectValue?.map(\.key) == ["taskId", "fileUrlList", "maxEpochs", "batchSize", "learningRate", "maxTokenLength", "clipSkip"],
+                "the documented defaults and the required fields; everything else is left out until set")
+        #expect(wire["learningRate"] == .string("0.00001") && wire["maxTokenLength"] == .int(225), "§3.1's defaults; the rate as text (§A2)")
+        guard case let .choice(lengths, false)? = training.field(at: "maxTokenLength")?.kind else { Issue.record("a choice"); return }
+        #expect(lengths.map(\.value) == [.int(0), .int(150), .int(225)])
+    }
+
     @Test func endpointsAreFoundByNamePathAndId() throws {
         #expect(Self.catalog.endpoint(named: "flux")?.id == "tool/comfyui/text2image")
         #expect(Self.catalog.endpoint(named: "FLUX")?.id == "tool/comfyui/text2image")
@@ -172,8 +218,13 @@ import Testing
         #expect(Self.catalog.endpoint(path: "tool/prompts/expand")?.title == "Prompt expansion")
         #expect(Endpoint.controlNet.path == "/AIGCImgOpenServ/saas/sd/v2/controlnet")
         #expect(Self.catalog.endpoint(named: "expand")?.id == "tool/prompts/expand")
-        #expect(Self.ready.map(\.shortName).sorted() == ["controlnet", "expand", "flux", "image2image", "text2image"],
+        #expect(Self.ready.map(\.shortName).sorted() == ["cnt-preview", "controlnet", "describe", "expand", "faces", "faceswap",
+                                                         "faceswap-multi", "faceswap2", "flux", "hair", "image2image", "instantid",
+                                                         "outpaint", "style", "text2image", "training"],
                 "one word each for `zqt send --endpoint`")
+        for endpoint in Self.ready {
+            #expect(Self.catalog.endpoint(named: endpoint.shortName) == endpoint, "\(endpoint.shortName) names \(endpoint.title)")
+        }
     }
 
     @Test func aPathTheCatalogLacksResolvesToACustomRequestOfItsFamily() {

@@ -267,4 +267,54 @@ import Testing
         request["prompt"] = .string("p")
         #expect(Set(Self.byPath(RequestValidator.validate(request)).keys) == ["alwayson_scripts.image_link", "alwayson_scripts.sd_model_checkpoint"])
     }
+
+    static func endpoint(_ id: String) -> Endpoint { EndpointCatalog.shipped.endpoint(id: id)! }
+
+    static func urls(_ count: Int) -> JSONValue {
+        .array((0..<count).map { .string("https://example.com/image-\($0).png") })
+    }
+
+    @Test func trainingTakesTenToAHundredImages() {
+        let training = Self.endpoint("modelTraining/submitTraining/Job")
+        #expect(Self.problems(on: training, [:])["fileUrlList"] == "Training images (fileUrlList) is required")
+        #expect(Self.problems(on: training, ["fileUrlList": Self.urls(9)])["fileUrlList"]
+                == "Training images (fileUrlList) takes 10–100 URLs (has 9)", "§3.1")
+        #expect(Self.problems(on: training, ["fileUrlList": Self.urls(10)]).isEmpty)
+        #expect(Self.problems(on: training, ["fileUrlList": Self.urls(100)]).isEmpty)
+        #expect(Self.problems(on: training, ["fileUrlList": Self.urls(101)])["fileUrlList"]
+                == "Training images (fileUrlList) takes 10–100 URLs (has 101)")
+        #expect(Self.problems(on: training, ["fileUrlList": Self.urls(10), "maxEpochs": .int(60)])["maxEpochs"]
+                == "Epochs (maxEpochs) must be between 10 and 50 (is 60)")
+    }
+
+    @Test func aNumberTheDocsTypeAsTextMustReadAsANumberInRange() {
+        let training = Self.endpoint("modelTraining/submitTraining/Job")
+        let ok = Self.problems(on: training, ["fileUrlList": Self.urls(10), "learningRate": .string("5e-05")])
+        #expect(ok.isEmpty, "\(ok)")
+        #expect(Self.problems(on: training, ["fileUrlList": Self.urls(10), "learningRate": .string("0.01")])["learningRate"]?
+                    .hasPrefix("Learning rate (learningRate) must be between") == true, "§3.1: at most 0.0001")
+        #expect(Self.problems(on: training, ["fileUrlList": Self.urls(10), "learningRate": .string("fast")])["learningRate"]?
+                    .hasPrefix("Learning rate (learningRate) must be a number written as text") == true)
+        let v2 = Self.endpoint("tool/v2/roop")
+        let faces = ["sourceUrl": JSONValue.string("https://example.com/a.png"), "targetUrl": .string("https://example.com/b.png")]
+        #expect(Self.problems(on: v2, faces.merging(["fidelityWeight": .string("0.7")]) { a, _ in a }).isEmpty)
+        // A number typed into the file is sent as the text the docs type (§A2), and checked the same.
+        var request = Request.new(for: v2, taskID: "t")
+        for (path, value) in faces { request[path] = value }
+        request["fidelityWeight"] = .double(0.7)
+        #expect(request.wireValue["fidelityWeight"] == .string("0.7"))
+        #expect(Self.problems(on: v2, faces.merging(["fidelityWeight": .string("1.5")]) { a, _ in a })["fidelityWeight"]
+                == "Fidelity weight (fidelityWeight) must be between 0 and 1 (is 1.5)", "§4.3: [0, 1]")
+    }
+
+    @Test func aMultipleFaceSwapTakesOneOrTwoSourceFaces() {
+        let fusion = Self.endpoint("tool/face/fusion")
+        let target = ["targetUrl": JSONValue.string("https://example.com/pair.png")]
+        #expect(Self.problems(on: fusion, target)["sourceUrl"] == "Source faces (sourceUrl) is required")
+        #expect(Self.problems(on: fusion, target.merging(["sourceUrl": Self.urls(2)]) { a, _ in a }).isEmpty)
+        #expect(Self.problems(on: fusion, target.merging(["sourceUrl": Self.urls(3)]) { a, _ in a })["sourceUrl"]
+                == "Source faces (sourceUrl) takes 1–2 URLs (has 3)", "§4.8")
+        #expect(Self.problems(on: fusion, target.merging(["sourceUrl": Self.urls(1), "faceIdx": .int(0)]) { a, _ in a })["faceIdx"]
+                == "Face index (faceIdx) must be at least 1 (is 0)", "§4.8: 1-based")
+    }
 }

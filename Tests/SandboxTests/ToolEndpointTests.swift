@@ -232,10 +232,35 @@ final class EventLog: @unchecked Sendable {
         #expect(help.contains("comfyui/text2image") && help.contains("prompts/expand"))
     }
 
-    @Test func anUnknownToolCodeIsNotServed() async throws {
-        let fixture = try SandboxFixture()
-        await #expect(throws: APIError.api(code: "404", message: "no such endpoint: \(Endpoint.pathPrefix)tool/nope/queryTask")) {
-            _ = try await fixture.api.post("tool/nope/queryTask", body: #"{"businessTaskId": "x"}"#)
+    /// Users send custom requests to tools the reference does not document
+    /// (face restoration §4.5, super resolution §4.6): the sandbox serves any
+    /// `tool/<code>` as a generic image tool, followed at its own queryTask.
+    @Test func anUndocumentedToolIsServedAsAGenericImageTool() async throws {
+        let clock = SteppedClock()
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), clock: clock)
+        let id = TaskIDGenerator.shared.next()
+        let (envelope, _) = try await fixture.api.post("tool/faceRestore", body: """
+            {"businessTaskId": "\(id)", "imageUrl": "https://example.com/old-photo.png", "width": 640, "height": 480}
+            """)
+        #expect(envelope.data?["businessTaskId"] == .string(id) && envelope.data?["status"] == .int(1))
+        let tool = EndpointCatalog.shipped.resolve("tool/faceRestore")
+        #expect(tool.family == .tool(code: "faceRestore") && tool.fields.isEmpty, "not in the catalog")
+        let info = try await Self.follow(TaskReference(endpoint: tool, taskID: id), on: fixture, clock: clock)
+        #expect(info.phase == .succeeded)
+        let url = try #require(info.results.first?.imageURL)
+        let size = try #require(PNGInfo.dimensions(of: try await fixture.api.download(url)))
+        #expect(size.width == 640 && size.height == 480, "the body's own size, when it gives one")
+
+        // Its id is its own tool's: another unknown tool does not know it; a body without an id is refused.
+        await #expect(throws: APIError.api(code: "404", message: "no task with businessTaskId \(id)")) {
+            _ = try await fixture.api.post("tool/superResolution/queryTask", body: #"{"businessTaskId": "\#(id)"}"#)
+        }
+        await #expect(throws: APIError.api(code: "400", message: "invalid parameter businessTaskId: businessTaskId is required")) {
+            _ = try await fixture.api.post("tool/superResolution", body: #"{"imageUrl": "https://example.com/a.png"}"#)
+        }
+        // A path that is no toolCode is no endpoint.
+        await #expect(throws: APIError.api(code: "404", message: "no such endpoint: \(Endpoint.pathPrefix)tool/x//y")) {
+            _ = try await fixture.api.post("tool/x//y", body: #"{"businessTaskId": "x"}"#)
         }
     }
 }

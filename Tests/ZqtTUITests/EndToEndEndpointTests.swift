@@ -227,6 +227,91 @@ import Testing
         try quit(session)
     }
 
+    // MARK: e. The image tool group: a face swap from the switcher to its image
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func aFaceSwapFromTheSwitcherSendsAndItsImageArrives() async throws {
+        try await offThePool { try Self.aFaceSwapFromTheSwitcherSendsAndItsImageArrivesSteps() }
+    }
+
+    static func aFaceSwapFromTheSwitcherSendsAndItsImageArrivesSteps() throws {
+        let home = freshHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let (session, baseURL) = try start(home: home)
+        try session.waitFor(text: "zqt · ControlNet → ")
+
+        try switchEndpoint(session, filter: "face swap v1", title: "Face swap V1")
+        try focus(session, "Source face")
+        try edit(session, "https://example.com/face.png")
+        try focus(session, "Target image")
+        try edit(session, "https://example.com/group.png")
+        try session.send("F5")
+        try session.waitFor(text: "Sent to Face swap V1: task_id")
+        try session.waitFor("the swapped image", timeout: 20) { $0.contains("success · 1 image") }
+
+        let sent = try received(baseURL)
+        #expect(sent.map(\.endpoint) == ["/AIGCImgOpenServ/saas/tool/roop"])
+        let body = try #require(sent.first?.body)
+        #expect(body["sourceUrl"] == .string("https://example.com/face.png") && body["targetUrl"] == .string("https://example.com/group.png"))
+        #expect(body.objectValue?.map(\.key) == ["sourceUrl", "targetUrl", "businessTaskId"], "§4.2's fields, nothing else")
+        let row = try #require(try HistoryStore.open(inFolder: home).list().first)
+        #expect(row.endpoint.title == "Face swap V1" && row.state == .succeeded && row.resultCount == 1)
+        let image = try #require(try HistoryStore.open(inFolder: home).record(id: row.id)?.imageResults.first?.imageURL)
+        #expect(try ZqtBinary.shell("curl -s -o /dev/null -w '%{http_code} %{content_type}' \(image)") == "200 image/png", "the image is served")
+        try quit(session)
+    }
+
+    // MARK: f. The training group: accepted, and said to be out of zqt's sight (§3.2)
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func aTrainingTaskIsAcceptedAndTheScreenSaysItCannotBeFollowed() async throws {
+        try await offThePool { try Self.aTrainingTaskIsAcceptedAndTheScreenSaysItCannotBeFollowedSteps() }
+    }
+
+    static func aTrainingTaskIsAcceptedAndTheScreenSaysItCannotBeFollowedSteps() throws {
+        let home = freshHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let (session, baseURL) = try start(home: home)
+        try session.waitFor(text: "zqt · ControlNet → ")
+
+        try switchEndpoint(session, filter: "training", title: "Training")
+        try focus(session, "Training images")
+        // Ten URLs, one per word (§3.1 takes 10–100); the field shows the first lines, so the wait is for the edit, not the text.
+        let urls = (1...10).map { "https://e.co/\($0).png" }
+        try session.send("Enter")
+        try session.waitFor(text: "Enter done")
+        try session.send(urls.joined(separator: " "), literal: true)
+        try session.waitFor(text: "https://e.co/1.png")
+        try session.send("Enter")
+        try session.waitFor("the edit to end") { !$0.contains("Enter done") }
+        try session.send("F5")
+        let sentScreen = try session.waitFor("the training task accepted", timeout: 20) {
+            $0.contains("Sent to Training: accepted, the service's task id train")
+        }
+        #expect(sentScreen.contains("· the service reports training results by callback (§3.2); zqt cannot follow it"), "the status line says what happens next")
+
+        let sent = try received(baseURL)
+        #expect(sent.map(\.endpoint) == ["/AIGCImgOpenServ/saas/modelTraining/submitTraining/Job"])
+        let body = try #require(sent.first?.body)
+        #expect(body["fileUrlList"]?.arrayValue?.compactMap(\.stringValue) == urls)
+        #expect(body["taskId"]?.stringValue?.hasPrefix("zqt-") == true && body["file_url_list"] == nil, "§3.1's camelCase (§A7)")
+        #expect(body["maxEpochs"] == .int(20) && body["learningRate"] == .string("0.00001"), "§3.1's defaults")
+
+        // The sandbox's own task list shows the training running; zqt never asks about it.
+        let tasks = try #require(try JSONParser.parse(ZqtBinary.shell("curl -s \(baseURL)/sandbox/tasks")).arrayValue)
+        #expect(tasks.count == 1 && tasks.first?["taskId"] == body["taskId"] && tasks.first?["epoch"]?.stringValue?.hasSuffix("/20") == true)
+
+        // The history says the same.
+        let row = try #require(try HistoryStore.open(inFolder: home).list().first)
+        #expect(row.endpoint.title == "Training" && row.state == .submitted && row.serviceTaskID?.hasPrefix("train") == true)
+        try session.send("F2")
+        try session.waitFor(text: "1 submission")
+        try session.send("Enter")
+        let entry = try session.waitFor("the entry") { $0.contains("accepted · the service reports training results by callback (§3.2)") }
+        #expect(entry.contains(row.serviceTaskID ?? "?"), "the service's task id")
+        try quit(session)
+    }
+
     // MARK: d. Every row reopens in its own endpoint's form
 
     @Test(.enabled(if: TmuxSession.isAvailable))
@@ -235,12 +320,13 @@ import Testing
     }
 
     static func everyHistoryRowReopensInItsEndpointsFormSteps() throws {
-        // One row per ready endpoint, sent to another service earlier (so none is followed now).
+        // One row per ready endpoint that has a prompt, sent to another service earlier (so none is followed now).
+        // (Every endpoint's row, prompt or not, reopens in its form: EndpointReducerTests.)
         let home = freshHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let store = try HistoryStore.open(inFolder: home)
-        let endpoints = EndpointCatalog.shipped.endpoints.filter(\.ready)
-        #expect(endpoints.count == 5)
+        let endpoints = EndpointCatalog.shipped.endpoints.filter { $0.ready && $0.field(role: .prompt) != nil }
+        #expect(endpoints.count == 7, "the SD three, Flux, instantID, prompt expansion, outpainting")
         for (index, endpoint) in endpoints.enumerated() {
             var request = Request.new(for: endpoint, taskID: TaskIDGenerator.shared.next())
             let prompt = try #require(endpoint.field(role: .prompt))
@@ -254,7 +340,7 @@ import Testing
         // Newest first: the last endpoint's row is at the top.
         for (position, endpoint) in endpoints.reversed().enumerated() {
             try session.send("F2")
-            try session.waitFor(text: "5 submissions")
+            try session.waitFor(text: "\(endpoints.count) submissions")
             try session.send("g")
             for _ in 0..<position { try session.send("j") }
             let label = "row \(endpoints.count - 1 - position) for \(endpoint.title)"

@@ -65,6 +65,17 @@ import Testing
         try check(state, "flux-filled-\(width)x\(height)")
     }
 
+    /// The training form (§3.1), fresh from F7: its sections, labels and ranges, the documented defaults.
+    @Test func trainingForm() throws {
+        var state = makeState(width: 120, height: 40)
+        press(&state, .function(7))
+        type(&state, "training")
+        press(&state, .enter)
+        state.request.taskID = "zqt-20261125-120000-000-trai"
+        #expect(state.endpoint.title == "Training")
+        try check(state, "training-form-120x40")
+    }
+
     @Test(arguments: [(120, 40), (80, 24)])
     func unitSubForm(width: Int, height: Int) throws {
         var state = try Self.filledState(width: width, height: height)

@@ -32,6 +32,10 @@ public enum ResultKind: String, Sendable, Hashable {
     case images
     /// Text such as an expanded prompt or an image description.
     case text
+    /// An answer whose shape the reference does not show (face detection,
+    /// §4.9): images and texts are read as for any tool; failing those, the
+    /// task's `data` itself, as the service returned it, is the result.
+    case data
     /// A trained model (§3); nothing zqt can show yet.
     case training
 }

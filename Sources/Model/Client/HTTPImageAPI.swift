@@ -57,7 +57,7 @@ public struct HTTPImageAPI: ImageAPI {
         guard let data = envelope.data, data.objectValue != nil else {
             throw .unexpectedResponse("\(path) answered without a data object")
         }
-        return TaskInfo(data: data, family: task.endpoint.family)
+        return TaskInfo(data: data, family: task.endpoint.family, result: task.endpoint.result)
     }
 
     public func queryModels(pageNum: Int, pageSize: Int, checkpoint: String?, name: String?) async throws(APIError) -> ModelListPage {

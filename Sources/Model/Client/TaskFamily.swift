@@ -67,6 +67,28 @@ enum ToolTaskReading {
         return texts
     }
 
+    /// The members every tool answer carries, result or not (§2.3, §4.1, §4.7).
+    static let bookkeepingKeys: Set<String> = ["taskId", "task_id", "id_task", "businessTaskId", "status", "desc", "msg"]
+
+    /// A `.data` tool's answer (face detection, §4.9, whose response the
+    /// reference never shows): once it holds anything beyond the bookkeeping
+    /// members, the whole `data` as the service returned it, pretty JSON,
+    /// kept as one text so the history keeps it too. Nothing is dropped.
+    static func answerText(_ data: JSONValue) -> [String] {
+        let members = data.objectValue ?? []
+        let carriesAnswer = members.contains { key, value in
+            guard !bookkeepingKeys.contains(key) else { return false }
+            switch value {
+            case .null: return false
+            case let .string(text): return !text.isEmpty
+            case let .array(items): return !items.isEmpty
+            case let .object(inner): return !inner.isEmpty
+            default: return true
+            }
+        }
+        return carriesAnswer ? [JSONWriter.pretty(data)] : []
+    }
+
     static func phase(status: Int?, hasResults: Bool) -> TaskPhase {
         if hasResults { return .succeeded }
         switch status {

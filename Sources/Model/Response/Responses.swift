@@ -122,7 +122,9 @@ public struct TaskInfo: Sendable, Equatable {
         self.init(data: data, family: .sd)
     }
 
-    public init(data: JSONValue, family: Family) {
+    /// A task's `data` read as its family says; `result` is what the endpoint
+    /// answers (a `.data` tool's answer is its own result, ToolTaskReading).
+    public init(data: JSONValue, family: Family, result: ResultKind = .images) {
         raw = data
         taskID = readTaskID(in: data)
         // A status that is not a whole number (1e300, "lots", true) is no
@@ -141,7 +143,8 @@ public struct TaskInfo: Sendable, Equatable {
             phase = TaskPhase(status: status)
         case .tool:
             results = ToolTaskReading.images(data)
-            texts = ToolTaskReading.texts(data)
+            let recognised = ToolTaskReading.texts(data)
+            texts = recognised.isEmpty && results.isEmpty && result == .data ? ToolTaskReading.answerText(data) : recognised
             let hasResults = !results.isEmpty || !texts.isEmpty
             let toolPhase = ToolTaskReading.phase(status: statusValue, hasResults: hasResults)
             phase = toolPhase

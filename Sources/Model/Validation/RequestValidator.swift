@@ -87,7 +87,19 @@ public enum RequestValidator {
                 fail("\(name) must be text, not \(value.typeName)")
             }
         case .text, .multilineText, .modelChoice:
-            if value.stringValue == nil { fail("\(name) must be text, not \(value.typeName)") }
+            guard let text = value.stringValue else {
+                fail("\(name) must be text, not \(value.typeName)")
+                return problems
+            }
+            // A number the reference types string (§A2: learningRate, fidelityWeight): a
+            // range on a text field means the text must read as a number within it.
+            if field.minimum != nil || field.maximum != nil, !text.trimmed.isEmpty {
+                guard let number = Double(text.trimmed), number.isFinite else {
+                    fail("\(name) must be a number written as text, like \"\(fmt(field.maximum ?? field.minimum ?? 0))\" (is \"\(text)\")")
+                    return problems
+                }
+                bounds(number)
+            }
         case .url:
             if let text = value.stringValue {
                 if let message = urlProblem(text) { fail(message) }
@@ -103,7 +115,20 @@ public enum RequestValidator {
                 let message = item.stringValue.map(urlProblem) ?? "expected a URL, got \(item.typeName)"
                 if let message { problems.append(ValidationProblem(path: "\(field.path)[\(index)]", message: message)) }
             }
-            if field.required, items.isEmpty { fail(requiredMessage(field)) }
+            if field.required, items.isEmpty {
+                fail(requiredMessage(field))
+            } else if !items.isEmpty || field.required {
+                // min and max on a list bound how many URLs it holds (§3.1: 10–100 training images; §4.8: 1–2 faces).
+                let low = field.minimum.map { Int(clamping: $0, to: 0...1_000_000) }
+                let high = field.maximum.map { Int(clamping: $0, to: 0...1_000_000) }
+                if let low, let high, !(low...high).contains(items.count) {
+                    fail("\(name) takes \(low == high ? "\(low)" : "\(low)–\(high)") URLs (has \(items.count))")
+                } else if let low, high == nil, items.count < low {
+                    fail("\(name) takes at least \(low) URLs (has \(items.count))")
+                } else if let high, low == nil, items.count > high {
+                    fail("\(name) takes at most \(high) URLs (has \(items.count))")
+                }
+            }
         case .jsonObject:
             if value.objectValue == nil {
                 fail("\(name) must be a JSON object like {\"key\": value}, not \(value.typeName)")

@@ -37,6 +37,9 @@ struct TrackedTask: Equatable, Sendable {
     var resultCount: Int
     /// Text results (an expanded prompt), shown in the status line.
     var texts: [String] = []
+    /// What its endpoint answers: a `.data` answer (face detection, §4.9) is
+    /// the service's JSON, not a prompt to use.
+    var result: ResultKind = .images
 }
 
 /// A form not on screen: its request and the text typed into it that it could not use.

@@ -64,7 +64,7 @@ enum Reducer {
                 // A task resumed from an earlier session: say so when it ends.
                 if case let .update(info) = event, info.phase.isTerminal {
                     let images = info.phase != .succeeded ? "" : info.texts.isEmpty
-                        ? " · " + Wording.count(info.results.count, "image") : " · " + (info.texts.first ?? "")
+                        ? " · " + Wording.count(info.results.count, "image") : " · " + Wording.oneLine(info.texts.first ?? "")
                     state.status = StatusMessage(text: "Earlier task \(idTask): \(info.desc)\(images)",
                                                  kind: info.phase == .succeeded ? .success : .error)
                 }
@@ -74,7 +74,7 @@ enum Reducer {
             case let .update(info):
                 state.task = TrackedTask(recordID: recordID, idTask: idTask, status: info.status, desc: info.desc,
                                          progress: info.progress, phase: info.phase, resultCount: info.results.count,
-                                         texts: info.texts)
+                                         texts: info.texts, result: state.task?.result ?? .images)
                 if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }
                 state.status = taskStatus(state.task!)
             case let .retrying(error, attempt):
@@ -715,7 +715,7 @@ enum Reducer {
         case let .success(submission):
             let taskID = submission.result.serviceTaskID ?? request.taskID
             state.task = TrackedTask(recordID: recordID, idTask: request.taskID, status: nil, desc: "submitted",
-                                     progress: nil, phase: .inProgress, resultCount: 0)
+                                     progress: nil, phase: .inProgress, resultCount: 0, result: request.endpoint.result)
             state.status = StatusMessage(text: "Sent to \(request.endpoint.title): task_id \(taskID)", kind: .success)
             // What was sent is what counts as saved, when the form still holds it (its id renewed at send).
             if state.request.endpoint == request.endpoint {
@@ -725,8 +725,7 @@ enum Reducer {
             }
             guard request.endpoint.canBeFollowed else {
                 state.task = nil
-                state.status = StatusMessage(text: "Sent to \(request.endpoint.title): task_id \(taskID) · the service documents no query for these tasks (§3.2)",
-                                             kind: .success)
+                state.status = StatusMessage(text: Wording.acceptedNotFollowed(request.endpoint.title, serviceTaskID: taskID), kind: .success)
                 return refresh
             }
             return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: request.taskID))] + refresh
@@ -747,7 +746,7 @@ enum Reducer {
         switch confirmation {
         case let .accepted(info):
             let task = TrackedTask(recordID: recordID, idTask: id, status: info.status, desc: info.desc, progress: info.progress,
-                                   phase: info.phase, resultCount: info.results.count, texts: info.texts)
+                                   phase: info.phase, resultCount: info.results.count, texts: info.texts, result: request.endpoint.result)
             state.task = task
             if info.phase.isTerminal {
                 state.status = taskStatus(task)
@@ -776,9 +775,14 @@ enum Reducer {
         case .succeeded:
             // What the result can do next (KeyBindings, scope lastResult): it moves on from its history row.
             let kept = task.recordID != nil
-            let results = task.texts.isEmpty
-                ? Wording.count(task.resultCount, "image") + (task.resultCount > 0 && kept ? " · \(KeyBindings.label(.toImage2Image)) image2image · \(KeyBindings.label(.toControlNetUnit)) ControlNet unit" : "")
-                : (kept ? "\(KeyBindings.label(.useTextAsPrompt)) uses it as the prompt · " : "") + (task.texts.first ?? "")
+            let results: String
+            if task.texts.isEmpty {
+                results = Wording.count(task.resultCount, "image") + (task.resultCount > 0 && kept ? " · \(KeyBindings.label(.toImage2Image)) image2image · \(KeyBindings.label(.toControlNetUnit)) ControlNet unit" : "")
+            } else if task.result == .data {
+                results = Wording.serviceAnswer(task.texts.first ?? "", kept: kept)
+            } else {
+                results = (kept ? "\(KeyBindings.label(.useTextAsPrompt)) uses it as the prompt · " : "") + Wording.oneLine(task.texts.first ?? "")
+            }
             return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(results)", kind: .success)
         case .failed:
             return StatusMessage(text: "Task \(task.idTask) failed: \(task.desc)", kind: .error)

@@ -96,7 +96,7 @@ struct RequestRunner {
         }
         guard follow || sent.finished != nil else { return .succeeded(images: 0) }
         guard endpoint.canBeFollowed || sent.finished != nil else {
-            printer.say("\(endpoint.title) tasks cannot be followed: the service documents no query for them (zhiqite-api.md §3.2)")
+            printer.say(Wording.notFollowed)
             return .succeeded(images: 0)
         }
 

@@ -160,7 +160,9 @@ enum FormView {
             let end = grid.put(text.isEmpty ? FormSchema.notSent : text, x: x, y: y, style: text.isEmpty ? .dim : valueStyle, limit: limit)
             if !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
         case .toggle:
-            grid.put(text == "on" ? "[x] on" : "[ ] off", x: x, y: y, style: field.dimmed ? .dim : .value, limit: limit)
+            // An optional toggle without a value is left out (training's §3.1 flags): "off" would claim a false is sent.
+            let shown = text == "on" ? "[x] on" : text.isEmpty ? "[ ] " + FormSchema.notSent : "[ ] off"
+            grid.put(shown, x: x, y: y, style: field.dimmed || text.isEmpty ? .dim : .value, limit: limit)
         case .choice:
             let shown = text.isEmpty ? (field.optional ? FormSchema.notSent : "(choose)") : text
             let end = grid.put(TextWidth.truncate(shown, to: width - 2), x: x, y: y, style: text.isEmpty ? .dim : valueStyle, limit: limit)

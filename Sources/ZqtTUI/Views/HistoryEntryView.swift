@@ -92,6 +92,8 @@ enum HistoryEntryView {
         field("id_task", record.idTask)
         if let service = record.serviceTaskID, service != record.idTask { field("Service task", service) }
         var status = record.state.title
+        // §3.2: a training task is accepted and then out of sight; say so rather than "submitted, to follow".
+        if record.state == .submitted, !record.endpoint.canBeFollowed { status = "accepted · " + Wording.notFollowed }
         if let code = record.taskStatus { status += " · status \(code)" }
         if let desc = record.taskDesc, !desc.isEmpty { status += " · \(desc)" }
         if record.state == .running, let progress = record.progress { status += " · " + Wording.percent(progress) }
@@ -104,7 +106,9 @@ enum HistoryEntryView {
 
         section("Results (\(record.results.count))")
         if record.results.isEmpty {
-            lines.append(StyledLine(record.state.isUnfinished ? "none yet: u queries the task now" : "none", .dim))
+            let none = !record.endpoint.canBeFollowed ? "none here: " + Wording.notFollowed
+                : record.state.isUnfinished ? "none yet: u queries the task now" : "none"
+            lines.append(StyledLine(none, .dim))
         }
         for result in record.results {
             if let text = result.text {
@@ -126,7 +130,7 @@ enum HistoryEntryView {
             lines.append(StyledLine("Result URLs expire (signed links): s saves the images, Y copies the URLs.", .dim))
             lines.append(StyledLine("i opens the first in image2image, n as a new ControlNet unit.", .dim))
         }
-        if !record.textResults.isEmpty {
+        if !record.textResults.isEmpty, record.endpoint.result != .data {
             lines.append(StyledLine("p makes the first text the prompt of the form.", .dim))
         }
 

@@ -110,7 +110,8 @@ enum HistoryView {
             column += Self.taskID + 1
             let images = row.resultCount > 0 ? row.resultCount : row.imageCount
             // A text tool's row (prompt expansion) has no images to count.
-            let imagesText = row.endpoint.result == .text && images == 0 ? "text" : String(images)
+            let imagesText = row.endpoint.result == .text && images == 0 ? "text"
+                : row.endpoint.result == .data && images == 0 ? "data" : String(images)
             grid.put(imagesText, x: column + Self.images - imagesText.count, y: y,
                      style: style(row.resultCount > 0 ? .value : .dim))
             column += Self.images + 1
