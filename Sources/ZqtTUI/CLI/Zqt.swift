@@ -129,9 +129,12 @@ enum ComposeSession {
             state.status = StatusMessage(text: error.message, kind: .error)
         }
         if let store { restore(savedDrafts, into: &state, store: store) }
+        // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
+        let listPaths = ModelListPaths.fromEnvironment()
+        state.modelLists.paths = listPaths
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
-                                  store: store, inbox: inbox)
+                                  store: store, inbox: inbox, listPaths: listPaths)
         return TerminalApp(state: state, runner: runner, inbox: inbox, savedDrafts: savedDrafts).run()
     }
 

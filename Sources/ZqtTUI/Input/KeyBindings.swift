@@ -33,6 +33,10 @@ enum Command: String, CaseIterable, Sendable {
     case openInEditor
     case redraw
     case switchEndpoint
+    // Model lists (issue 9).
+    case refreshModelLists
+    case insertLora
+    case insertEmbedding
     // History (issue 4).
     case history
     case filterHistory
@@ -95,6 +99,9 @@ enum Command: String, CaseIterable, Sendable {
         case .openInEditor: return "Edit the text in $EDITOR"
         case .redraw: return "Redraw the screen"
         case .switchEndpoint: return "Switch endpoint (ControlNet, text2image, Flux, …)"
+        case .refreshModelLists: return "Refresh the model lists (checkpoints, LoRAs, …)"
+        case .insertLora: return "Insert a LoRA <lora:NAME:1> at the cursor"
+        case .insertEmbedding: return "Insert an embedding at the cursor"
         case .history: return "History: open, or back to the form"
         case .filterHistory: return "Filter the history (prompt, task id, model, state)"
         case .selectNext: return "Next row, or scroll down"
@@ -172,6 +179,9 @@ enum Command: String, CaseIterable, Sendable {
         case .openInEditor: return "$EDITOR"
         case .redraw: return "redraw"
         case .switchEndpoint: return "endpoint"
+        case .refreshModelLists: return "refresh lists"
+        case .insertLora: return "LoRA"
+        case .insertEmbedding: return "embedding"
         case .history: return "history"
         case .filterHistory: return "filter"
         case .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast: return "move"
@@ -232,6 +242,8 @@ enum BindingScope: String, Sendable {
     case lastResult
     /// A form with ControlNet units (the repeated group).
     case unitsForm
+    /// The prompt or negative prompt, focused or being edited: LoRA and embedding pickers.
+    case promptText
     /// Editing a field's text (Enter on a text field).
     case textEditing
     /// Every one-line text box, and a field's text: cursor and delete keys.
@@ -272,6 +284,11 @@ enum KeyBindings {
         KeyBinding(keys: [.right, .char("l")], command: .stepUp, scope: .choice, inFooter: true),
         KeyBinding(keys: [.left, .char("h")], command: .stepDown, scope: .choice, inFooter: false),
         KeyBinding(keys: [.char("e"), .function(4)], command: .openInEditor, scope: .text, inFooter: true),
+        // Model lists (issue 9): control keys, so they work while the prompt is being typed too.
+        // Not in the footer: on an 80-column screen they would push out q quit; ? and : list them.
+        KeyBinding(keys: [.ctrl("t"), .function(8)], command: .insertLora, scope: .promptText, inFooter: false),
+        KeyBinding(keys: [.ctrl("g"), .function(12)], command: .insertEmbedding, scope: .promptText, inFooter: false),
+        KeyBinding(keys: [.char("R")], command: .refreshModelLists, scope: .compose, inFooter: false),
         KeyBinding(keys: [.char("r")], command: .randomSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("s")], command: .reuseSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("g")], command: .regenerateID, scope: .idTask, inFooter: true),
@@ -430,6 +447,7 @@ extension BindingScope: CustomStringConvertible {
         case .comparison: return "comparing two requests"
         case .lastResult: return "on the compose screen, after a task finished"
         case .unitsForm: return "in a form with ControlNet units"
+        case .promptText: return "on the prompt or negative prompt, or typing it"
         case .textEditing: return "editing a field's text"
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"
