@@ -111,6 +111,16 @@ import Testing
         try ScreenGoldenTests().check(state, "checkpoint-picker-120x40")
     }
 
+    @Test func aLoRAListThatFailedSaysWhyInThePickerGolden() throws {
+        var state = makeState(width: 80, height: 24)
+        _ = Reducer.reduce(&state, .modelListsCached([:], now: Self.fetched))
+        _ = Reducer.reduce(&state, .modelListRead(.lora, path: "sd/v2/queryLoraList", .failure(.api(code: "404", message: "no such endpoint"))))
+        focus(&state, .prompt)
+        press(&state, .ctrl("t"))
+        type(&state, "my_lora")
+        try ScreenGoldenTests().check(state, "lora-picker-failed-80x24")
+    }
+
     // MARK: ControlNet models
 
     /// The unit model picker with `checkpoint` chosen: its options in order and the marked ones.

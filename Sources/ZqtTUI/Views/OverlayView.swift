@@ -92,20 +92,24 @@ enum OverlayView {
 
     static func renderPicker(_ picker: PickerState, into grid: inout Grid) {
         let matches = picker.matches
-        let noteLines = picker.note == nil ? 0 : 1
-        let listHeight = min(max(matches.count, 1), max(3, grid.size.height - 10 - noteLines))
         // Pickers with a detail beside each option (a checkpoint's base) or a note get more room.
         let wide = !picker.details.isEmpty || picker.note != nil
-        let rect = box(width: wide ? 100 : 64, height: listHeight + 5 + noteLines, in: grid.size)
+        let width = min(wide ? 100 : 64, grid.size.width - 4)
+        // A note (why a list failed, and what to set) wraps to three lines at most: its end says what to do.
+        let note = picker.note.map { HistoryView.wrapWords($0.text, width: max(10, width - 4)) } ?? []
+        let noteLines = min(note.count, 3)
+        let listHeight = min(max(matches.count, 1), max(3, grid.size.height - 10 - noteLines))
+        let rect = box(width: width, height: listHeight + 5 + noteLines, in: grid.size)
         frame(rect, title: picker.title, into: &grid)
         let inner = rect.maxX - 1
         grid.put("> " + picker.filter.text, x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
         let cursorX = rect.x + 4 + TextWidth.of(picker.filter.characters[..<picker.filter.cursor])
         grid.cursor = (min(cursorX, inner - 1), rect.y + 1)
-        if let note = picker.note {
-            // Why the list is empty or old (§1.4–§1.7 failures), or where it is from.
-            grid.put(TextWidth.truncate(note.text, to: rect.width - 4), x: rect.x + 2, y: rect.y + 2,
-                     style: note.isProblem ? .statusError : .dim, limit: inner)
+        // Why the list is empty or old (§1.4–§1.7 failures), or where it is from.
+        for (i, line) in note.prefix(noteLines).enumerated() {
+            let last = i == noteLines - 1 && note.count > noteLines
+            grid.put(last ? TextWidth.truncate(line + " …", to: rect.width - 4) : line, x: rect.x + 2, y: rect.y + 2 + i,
+                     style: picker.note?.isProblem == true ? .statusError : .dim, limit: inner)
         }
         let top = rect.y + 2 + noteLines
         let visible = rect.height - 5 - noteLines
