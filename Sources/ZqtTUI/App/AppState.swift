@@ -104,10 +104,17 @@ struct PickerState: Equatable, Sendable {
     var matches: [String] {
         let query = filter.text.lowercased()
         guard !query.isEmpty else { return options }
-        let exact = options.filter { $0.lowercased() == query }
-        let prefix = options.filter { $0.lowercased().hasPrefix(query) && $0.lowercased() != query }
-        let contains = options.filter {
-            !$0.lowercased().hasPrefix(query) && ($0.lowercased().contains(query) || (details[$0]?.lowercased().contains(query) ?? false))
+        // One pass, each option lowered once: a model list may hold 10,000 (ModelListReader.maxItems).
+        var exact: [String] = [], prefix: [String] = [], contains: [String] = []
+        for option in options {
+            let lowered = option.lowercased()
+            if lowered == query {
+                exact.append(option)
+            } else if lowered.hasPrefix(query) {
+                prefix.append(option)
+            } else if lowered.contains(query) || (details[option]?.lowercased().contains(query) ?? false) {
+                contains.append(option)
+            }
         }
         return exact + prefix + contains
     }
