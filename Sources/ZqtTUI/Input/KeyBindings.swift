@@ -100,7 +100,7 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "Redraw the screen"
         case .switchEndpoint: return "Switch endpoint (ControlNet, text2image, Flux, …)"
         case .refreshModelLists: return "Refresh the model lists (checkpoints, LoRAs, …)"
-        case .insertLora: return "Insert a LoRA <lora:NAME:1> at the cursor"
+        case .insertLora: return "Insert a LoRA tag at the cursor (weight 1)"
         case .insertEmbedding: return "Insert an embedding at the cursor"
         case .history: return "History: open, or back to the form"
         case .filterHistory: return "Filter the history (prompt, task id, model, state)"
