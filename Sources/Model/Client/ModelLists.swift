@@ -253,17 +253,15 @@ public enum ModelListReader {
         var rowsRead = 0
         var complete = false
         for pageNum in 1...max(1, maxPages) {
-            let data = try await page(pageNum, pageSize)
-            guard data.objectValue != nil else {
+            guard let decoded = Page(data: try await page(pageNum, pageSize), kind: kind, pageSize: pageSize) else {
                 throw .unexpectedResponse("\(path) answered without a data object")
             }
-            let rows = (data["rows"] ?? data["list"] ?? data["records"])?.arrayValue ?? []
-            if rows.isEmpty {
+            if decoded.rowCount == 0 {
                 complete = true
                 break
             }
-            rowsRead += rows.count
-            let pageItems = rows.prefix(max(pageSize, 1) * 10).compactMap { ModelItem(row: $0, kind: kind) }
+            rowsRead += decoded.rowCount
+            let pageItems = decoded.items
             let names = pageItems.map(\.name)
             if names == previousNames { complete = true; break }
             previousNames = names
@@ -273,19 +271,36 @@ public enum ModelListReader {
             }
             if items.count >= maxItems { break }
             // Rows read so far against the total, not pages times pageSize: a
-            // service may give fewer rows a page than asked. A total that is
-            // missing, negative or not a whole number is no total: paging then
-            // ends on a short, empty or repeated page. One that lies high ends at maxPages.
-            let total = data["total"].flatMap(WireCoding.integer).flatMap { $0 >= 0 ? $0 : nil }
-            if let total, rowsRead >= total {
+            // service may give fewer rows a page than asked. One that lies high ends at maxPages.
+            if let total = decoded.total, rowsRead >= total {
                 complete = true
                 break
             }
-            if total == nil, rows.count < pageSize {
+            if decoded.total == nil, decoded.rowCount < pageSize {
                 complete = true
                 break
             }
         }
         return ModelList(kind: kind, items: items, fetchedAt: now(), path: path, complete: complete)
+    }
+
+    /// One page's `data` as read: how many rows it held, the usable items
+    /// (at most ten pages' worth: a page of a million rows is not read whole),
+    /// and its total. A total that is missing, negative or not a whole number
+    /// is no total.
+    public struct Page: Sendable, Equatable {
+        public let rowCount: Int
+        public let items: [ModelItem]
+        public let total: Int?
+
+        /// nil when `data` is not an object. Rows may sit under `rows` (§1.4)
+        /// or, on the undocumented lists, `list` or `records`.
+        public init?(data: JSONValue, kind: ModelListKind, pageSize: Int) {
+            guard data.objectValue != nil else { return nil }
+            let rows = (data["rows"] ?? data["list"] ?? data["records"])?.arrayValue ?? []
+            rowCount = rows.count
+            items = rows.prefix(max(pageSize, 1) * 10).compactMap { ModelItem(row: $0, kind: kind) }
+            total = data["total"].flatMap(WireCoding.integer).flatMap { $0 >= 0 ? $0 : nil }
+        }
     }
 }
