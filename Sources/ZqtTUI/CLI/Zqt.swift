@@ -362,6 +362,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: "Delay every answer by this many milliseconds.")
     var latencyMilliseconds: Int = 0
 
+    @Option(name: .customLong("missing-list"), help: "Answer this model list (checkpoint, lora, vae, embedding) as a service without it: HTTP 404. Repeatable.")
+    var missingLists: [String] = []
+
     mutating func validate() throws {
         if (accessKeyID == nil) != (accessKeySecret == nil) {
             throw ValidationError("give both --access-key-id and --access-key-secret, or neither")
@@ -369,12 +372,16 @@ struct SandboxCommand: AsyncParsableCommand {
         guard SandboxFaults.Mode(rawValue: fault) != nil else {
             throw ValidationError("--fault must be one of: \(SandboxFaults.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if let unknown = missingLists.first(where: { ModelListKind(rawValue: $0) == nil }) {
+            throw ValidationError("--missing-list \(unknown): one of \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 
     mutating func run() async throws {
         var options = SandboxOptions(taskSeconds: taskSeconds, failAllTasks: failTasks,
                                      faults: SandboxFaults(latencyMilliseconds: latencyMilliseconds,
                                                            mode: SandboxFaults.Mode(rawValue: fault) ?? .none))
+        options.modelLists.missing = Set(missingLists.compactMap(ModelListKind.init(rawValue:)))
         if let accessKeyID, let accessKeySecret {
             options.requiredCredentials = Credentials(accessKeyID: accessKeyID, accessKeySecret: accessKeySecret)
         }
