@@ -70,3 +70,21 @@ import Testing
         }
     }
 }
+
+/// A hostile service over real HTTP: every page new, a total of a billion.
+@Suite struct HostileModelListTests {
+    @Test func aServiceWhosePagesNeverEndIsReadOnlyToThePageLimit() async throws {
+        final class Count: @unchecked Sendable { let lock = Lock(); var n = 0 }
+        let count = Count()
+        let server = try RawHTTPServer(keepAlive: true) { _ in
+            let n = count.lock.withLock { count.n += 1; return count.n }
+            let rows = (0..<100).map { #"{"sdLoraFileSimplifyName": "lora_\#(n)_\#($0)"}"# }.joined(separator: ",")
+            let body = #"{"code": "200", "msg": "ok", "data": {"rows": [\#(rows)], "total": 1000000000}}"#
+            return CurlTransportTests.answer("200 OK", headers: ["Content-Length: \(body.utf8.count)"], body: body)
+        }
+        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxServer.demoCredentials, timeout: 5))
+        let list = try await api.readModelList(.lora, path: ModelListKind.lora.defaultPath)
+        #expect(server.received.count == ModelListReader.maxPages, "it stops asking at the page limit")
+        #expect(list.items.count == ModelListReader.maxItems && !list.complete)
+    }
+}
