@@ -12,6 +12,8 @@ public struct SandboxOptions: Sendable {
     /// Every task fails at the end, whatever its prompt.
     public var failAllTasks: Bool
     public var faults: SandboxFaults
+    /// Lists made to fail (SandboxModelLists.swift).
+    public var modelLists = SandboxModelListOptions()
 
     public init(requiredCredentials: Credentials? = nil, taskSeconds: Double = 3,
                 failAllTasks: Bool = false, faults: SandboxFaults = SandboxFaults()) {

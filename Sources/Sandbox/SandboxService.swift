@@ -68,7 +68,8 @@ public final class SandboxService: @unchecked Sendable {
         case sdQuery(QueryVersion)
         /// `tool/{toolCode}/queryTask`, with the tool the code names.
         case toolQuery(Endpoint)
-        case modelList
+        /// A model list (§1.4–§1.7; SandboxModelLists.swift).
+        case modelList(ModelListKind)
     }
 
     /// Tools that answer their result in the submit answer (§4.10).
@@ -164,7 +165,11 @@ public final class SandboxService: @unchecked Sendable {
         case let .trainingSubmit(endpoint): return .respond(submitTraining(parsed, body: body, endpoint: endpoint))
         case let .sdQuery(version): return .respond(query(parsed, version: version))
         case let .toolQuery(endpoint): return .respond(toolQuery(parsed, endpoint: endpoint))
-        case .modelList: return .respond(modelList(parsed))
+        case let .modelList(kind):
+            lock.lock()
+            let listOptions = options.modelLists
+            lock.unlock()
+            return .respond(modelListAnswer(kind, parsed, options: listOptions))
         }
     }
 
@@ -175,9 +180,9 @@ public final class SandboxService: @unchecked Sendable {
         switch id {
         case Endpoint.Query.taskInfoV2: return .sdQuery(.v2)
         case Endpoint.Query.taskInfoV1: return .sdQuery(.v1)
-        case Endpoint.Query.modelList: return .modelList
         default: break
         }
+        if let kind = Self.modelListKind(path: id) { return .modelList(kind) }
         let querySuffix = "/queryTask"
         if id.hasPrefix("tool/"), id.hasSuffix(querySuffix) {
             // Wire rule 8: the toolCode is everything between `tool/` and `/queryTask`, slashes included.
@@ -576,53 +581,6 @@ public final class SandboxService: @unchecked Sendable {
         ])
     }
 
-    static let checkpoints: [(file: String, name: String, base: String)] = [
-        ("revAnimated_v122_7371.safetensors", "ReV Animated", "SD 1.5"),
-        ("photon_v1_84728.safetensors", "Photon", "SD 1.5"),
-        ("majicmixRealistic_v7_176425.safetensors", "majicMIX realistic", "SD 1.5"),
-        ("dreamshaper_8_128713.safetensors", "DreamShaper", "SD 1.5"),
-        ("realisticVisionV60B1_v51VAE_130072.safetensors", "Realistic Vision", "SD 1.5"),
-        ("counterfeitV30_v30_57618.safetensors", "Counterfeit", "SD 1.5"),
-        ("anything-v5-PrtRE_30163.safetensors", "Anything V5", "SD 1.5"),
-        ("meinamix_meinaV11_176264.safetensors", "MeinaMix", "SD 1.5"),
-        ("sd_xl_base_1.0_128078.safetensors", "SDXL 1.0", "SDXL 1.0"),
-        ("juggernautXL_v9_348913.safetensors", "Juggernaut XL", "SDXL 1.0"),
-        ("animagineXLV31_v31_403131.safetensors", "Animagine XL", "SDXL 1.0"),
-        ("ponyDiffusionV6XL_v6_290640.safetensors", "Pony Diffusion V6 XL", "SDXL 1.0"),
-    ]
-
-    private func modelList(_ value: JSONValue) -> HTTPResponse {
-        guard let pageSize = value["pageSize"]?.numberValue.flatMap(WholeNumber.from), pageSize > 0,
-              let pageNum = value["pageNum"]?.numberValue.flatMap(WholeNumber.from), pageNum > 0 else {
-            return envelope(code: "400", msg: "pageSize and pageNum are required and must be at least 1")
-        }
-        let checkpointFilter = value["sdModelCheckpoint"]?.stringValue?.lowercased() ?? ""
-        let nameFilter = value["sdModelName"]?.stringValue?.lowercased() ?? ""
-        let matching = Self.checkpoints.enumerated().filter { _, model in
-            (checkpointFilter.isEmpty || model.file.lowercased().contains(checkpointFilter))
-                && (nameFilter.isEmpty || model.name.lowercased().contains(nameFilter))
-        }
-        let page = matching.dropFirst((pageNum - 1) * pageSize).prefix(pageSize)
-        let rows: [JSONValue] = page.map { index, model in
-            .object([
-                (key: "id", value: .int(index + 1)),
-                (key: "sdModelCheckpoint", value: .string(model.file)),
-                (key: "sdModelName", value: .string(model.name)),
-                (key: "modelBaseModel", value: .string(model.base)),
-                (key: "modelType", value: .string("Checkpoint")),
-                (key: "modelVersion", value: .string("v1")),
-                (key: "modelStatus", value: .int(1)),
-                (key: "modelUploadStatus", value: .int(2)),
-            ])
-        }
-        return envelope(code: "200", msg: "success", data: .object([
-            (key: "rows", value: .array(rows)),
-            (key: "total", value: .int(matching.count)),
-            (key: "pageSize", value: .int(pageSize)),
-            (key: "pageNum", value: .int(pageNum)),
-        ]))
-    }
-
     // MARK: Control routes (not part of the service)
 
     private func control(_ request: HTTPRequest) -> HTTPAction {
@@ -658,7 +616,8 @@ public final class SandboxService: @unchecked Sendable {
             let help = """
             zqt sandbox: a local stand-in for the zhiqite image API.
             POST \(Endpoint.pathPrefix){sd/v2/controlnet, sd/v2/text2image, sd/v2/image2image,
-                 sd/v2/queryTaskInfo, sd/queryTaskInfo, sd/v2/queryModelList}
+                 sd/v2/queryTaskInfo, sd/queryTaskInfo, sd/v2/queryModelList, sd/v2/queryLoraList,
+                 sd/v2/queryVaeList, sd/v2/queryEmbeddingList}
             POST \(Endpoint.pathPrefix)tool/{toolCode} and tool/{toolCode}/queryTask, toolCode one of
                  \(tools.joined(separator: ", "))
                  or any other (served as a generic image tool)
@@ -686,7 +645,7 @@ public final class SandboxService: @unchecked Sendable {
                             body: PNGImage.render(width: record.width, height: record.height, seed: record.seeds[index]))
     }
 
-    private func envelope(code: String, msg: String, data: JSONValue? = nil, status: Int = 200) -> HTTPResponse {
+    func envelope(code: String, msg: String, data: JSONValue? = nil, status: Int = 200) -> HTTPResponse {
         .json(JSONValueText(JSONWriter.pretty(.object(dropping: [("code", .string(code)), ("msg", .string(msg)), ("data", data)]))),
               status: status)
     }

@@ -21,6 +21,15 @@ enum DecoderExercise {
             _ = SubmissionState(info)
         }
         _ = ModelListPage(data: value)
+        for kind in ModelListKind.allCases {
+            _ = ModelListReader.Page(data: value["data"] ?? value, kind: kind, pageSize: 100)?.items.map(\.family)
+            _ = ModelItem(row: value, kind: kind)
+        }
+        if let text = value.stringValue {
+            _ = ModelFamily(modelName: text)
+            _ = ModelFamily(baseModel: text)
+            _ = ModelListPaths.clean(text)
+        }
         for endpoint in EndpointCatalog.shipped.endpoints {
             let request = Request(endpoint: endpoint, body: value)
             _ = request.wireJSON

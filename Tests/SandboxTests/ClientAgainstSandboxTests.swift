@@ -152,9 +152,9 @@ import Testing
     @Test func queryModelListPagesAndFilters() async throws {
         let fixture = try SandboxFixture()
         let first = try await fixture.api.queryModels(pageNum: 1, pageSize: 5, checkpoint: nil, name: nil)
-        #expect(first.rows.count == 5 && first.total == 12 && first.pageNum == 1)
-        let last = try await fixture.api.queryModels(pageNum: 3, pageSize: 5, checkpoint: nil, name: nil)
-        #expect(last.rows.count == 2)
+        #expect(first.rows.count == 5 && first.total == 23 && first.pageNum == 1)
+        let last = try await fixture.api.queryModels(pageNum: 5, pageSize: 5, checkpoint: nil, name: nil)
+        #expect(last.rows.count == 3)
         let photon = try await fixture.api.queryModels(pageNum: 1, pageSize: 10, checkpoint: nil, name: "photon")
         #expect(photon.rows.map(\.sdModelCheckpoint) == ["photon_v1_84728.safetensors"])
     }

@@ -8,7 +8,7 @@ import Testing
     @Test func everyFieldHasAKeyThatReadsBack() {
         var request = Request.new(for: .controlNet, taskID: "t")
         request.controlNetUnits = [ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0])]
-        let main = FormSchema.mainFields(request, checkpoints: [])
+        let main = FormSchema.mainFields(request)
         let unit = FormSchema.unitFields(ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0]), index: 3)
         let fields = main + unit
         for field in fields {

@@ -114,6 +114,10 @@ public struct UserCatalog: Sendable {
         if let given = document["lists"] {
             guard let members = given.objectValue else { return .failure(fault("lists", "expected an object of list paths by kind")) }
             for (kind, value) in members {
+                guard ModelListKind(rawValue: kind) != nil else {
+                    let known = ModelListKind.allCases.map(\.rawValue).joined(separator: ", ")
+                    return .failure(fault("lists.\(kind)", "no list is called \"\(kind)\" (\(known))"))
+                }
                 guard let path = value.stringValue, case let .success(relative) = CustomEndpoint.relativePath(path) else {
                     return .failure(fault("lists.\(kind)", "expected a path under \(Endpoint.pathPrefix), like sd/v2/queryLoraList"))
                 }

@@ -74,6 +74,16 @@ public struct HTTPImageAPI: ImageAPI {
         return ModelListPage(data: data)
     }
 
+    public func queryListPage(path: String, pageNum: Int, pageSize: Int) async throws(APIError) -> JSONValue {
+        // §1.4's body; the LoRA, VAE and embedding lists are inferred to take the same (§1.5–§1.7).
+        let body = JSONWriter.pretty(.object([(key: "pageSize", value: .int(pageSize)), (key: "pageNum", value: .int(pageNum))]))
+        let (envelope, _) = try await post(path, body: body)
+        guard let data = envelope.data, data.objectValue != nil else {
+            throw .unexpectedResponse("\(path) answered without a data object")
+        }
+        return data
+    }
+
     public func download(_ url: String) async throws(APIError) -> [UInt8] {
         guard HTTPTarget(url) != nil else {
             throw .unexpectedResponse("not an http(s) image URL: \(APIError.printable(HTTPClient.redacted(url)))")

@@ -93,11 +93,20 @@ public protocol ImageAPI: Sendable {
     /// Asks the service about a task, at the query its family uses.
     func queryTask(_ task: TaskReference) async throws(APIError) -> TaskInfo
     func queryModels(pageNum: Int, pageSize: Int, checkpoint: String?, name: String?) async throws(APIError) -> ModelListPage
+    /// One page of a model list (§1.4, and §1.5–§1.7 inferred to page alike): its `data`.
+    func queryListPage(path: String, pageNum: Int, pageSize: Int) async throws(APIError) -> JSONValue
     /// Downloads a result image (result URLs are signed and expire: wire rule 10).
     func download(_ url: String) async throws(APIError) -> [UInt8]
 }
 
 extension ImageAPI {
+    /// A whole model list, page by page to its end (ModelListReader's limits).
+    public func readModelList(_ kind: ModelListKind, path: String) async throws(APIError) -> ModelList {
+        try await ModelListReader.readAll(kind: kind, path: path) { pageNum, pageSize throws(APIError) in
+            try await queryListPage(path: path, pageNum: pageNum, pageSize: pageSize)
+        }
+    }
+
     /// Sends a request; an API error (`code` not "200") throws.
     public func submit(_ request: Request) async throws(APIError) -> Submission {
         try await send(request).result.get()

@@ -116,6 +116,23 @@ public enum HistorySchema {
         DROP INDEX submission_unfinished;
         CREATE INDEX submission_unfinished ON submission(state) WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown');
         """),
+        // 4: the service's model lists (zhiqite-api.md §1.4–§1.7), kept so the
+        // pickers have them at start without waiting for the network. One row
+        // per service and list: `service` is the base URL ("sandbox" for the
+        // in-process sandbox, whose port changes every run), `items_json` a
+        // compact array of {name, display, base}, `fetched_at` the last refresh.
+        Migration(version: 4, sql: """
+        CREATE TABLE model_list (
+            service TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            path TEXT NOT NULL,
+            fetched_at REAL NOT NULL,
+            complete INTEGER NOT NULL,
+            item_count INTEGER NOT NULL,
+            items_json TEXT NOT NULL,
+            PRIMARY KEY (service, kind)
+        );
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -369,4 +369,43 @@ public final class HistoryStore: @unchecked Sendable {
                             requestJSON: row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
                             savedAt: Date(timeIntervalSince1970: row.double(3) ?? 0))
     }
+
+    // MARK: Model lists (migration 4)
+
+    /// Keeps a list read from a service, replacing the one kept before.
+    public func saveModelList(_ list: ModelList, service: String) throws(HistoryError) {
+        let items = JSONWriter.compact(.array(list.items.map { item in
+            .object(dropping: [("name", .string(item.name)),
+                               ("display", item.displayName.isEmpty ? nil : .string(item.displayName)),
+                               ("base", item.baseModel.isEmpty ? nil : .string(item.baseModel))])
+        }))
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                INSERT INTO model_list (service, kind, path, fetched_at, complete, item_count, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (service, kind) DO UPDATE SET path = excluded.path, fetched_at = excluded.fetched_at,
+                    complete = excluded.complete, item_count = excluded.item_count, items_json = excluded.items_json
+                """, [.text(service), .text(list.kind.rawValue), .text(list.path), .double(list.fetchedAt.timeIntervalSince1970),
+                      .int(list.complete ? 1 : 0), .int(list.items.count), .text(items)])
+        }
+    }
+
+    /// Every list kept for a service, by kind. Rows are read as untrusted as
+    /// the service's answer they came from (another zqt, or a hand, wrote them).
+    public func loadModelLists(service: String) throws(HistoryError) -> [ModelListKind: ModelList] {
+        let rows = try read { db throws(SQLiteError) in
+            try db.run("SELECT kind, path, fetched_at, complete, items_json FROM model_list WHERE service = ?", [.text(service)])
+        }
+        var lists: [ModelListKind: ModelList] = [:]
+        for row in rows {
+            guard let kind = ModelListKind(rawValue: row.text(0) ?? ""),
+                  let array = (try? JSONParser.parse(row.text(4) ?? "[]"))?.arrayValue else { continue }
+            let items = array.prefix(ModelListReader.maxItems).compactMap { value -> ModelItem? in
+                guard let name = value["name"]?.stringValue else { return nil }
+                return ModelItem(checkedName: name, display: value["display"]?.stringValue, base: value["base"]?.stringValue)
+            }
+            lists[kind] = ModelList(kind: kind, items: items, fetchedAt: Date(timeIntervalSince1970: row.double(2) ?? 0),
+                                    path: row.text(1) ?? kind.defaultPath, complete: (row.int(3) ?? 0) != 0)
+        }
+        return lists
+    }
 }

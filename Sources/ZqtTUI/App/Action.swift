@@ -2,6 +2,11 @@
 // to do (effects, out). The effect runner performs effects and feeds their
 // results back as actions; the reducer never touches the network or disk.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Model
 
 enum Action: Sendable {
@@ -20,7 +25,10 @@ enum Action: Sendable {
     case submitUnanswered(request: Request, recordID: Int?, error: APIError, confirmation: SendConfirmation)
     case poll(recordID: Int?, idTask: String, PollEvent)
     case pollEnded(recordID: Int?, idTask: String, error: APIError?)
-    case modelsLoaded([String])
+    /// The model lists kept from earlier sessions for this service, read at start; `now` judges their age.
+    case modelListsCached([ModelListKind: ModelList], now: Date)
+    /// A list read from the service, or why it could not be, with the path asked.
+    case modelListRead(ModelListKind, path: String, Result<ModelList, APIError>)
     case editorFinished(FieldID, text: String?, error: String?)
 
     // History (issue 4).
@@ -42,7 +50,10 @@ enum Action: Sendable {
 enum Effect: Equatable, Sendable {
     case submit(Request)
     case track(recordID: Int?, TaskReference)
-    case loadModels
+    /// Read the kept model lists (after the first frame: never on the start-up path).
+    case loadCachedModelLists
+    /// Read these lists from the service, page by page, and keep them.
+    case refreshModelLists([ModelListKind])
     case openEditor(FieldID, text: String)
     case quit
 

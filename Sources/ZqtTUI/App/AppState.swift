@@ -1,6 +1,11 @@
 // The whole application state as a value: the request being edited (domain
 // state) apart from view state (focus, overlays, scroll).
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Model
 
 struct ConnectionInfo: Equatable, Sendable {
@@ -77,6 +82,14 @@ struct PickerState: Equatable, Sendable {
         case palette
         /// The endpoint switcher; options are endpoint titles.
         case endpoint
+        /// A LoRA token or an embedding name, inserted at the cursor of the text being edited.
+        case insert(ModelListKind)
+    }
+
+    /// A line under the filter: where the list came from and when, or why it could not be read.
+    struct Note: Equatable, Sendable {
+        var text: String
+        var isProblem: Bool
     }
 
     var purpose: Purpose
@@ -85,16 +98,69 @@ struct PickerState: Equatable, Sendable {
     var filter: TextBuffer
     var selected: Int
     var freeText: Bool
+    /// Shown beside an option, dim (a checkpoint's display name and base); the filter finds it too.
+    var details: [String: String] = [:]
+    /// Options marked as fitting (ControlNet models for the checkpoint's base), listed first.
+    var fits: Set<String> = []
+    var note: Note?
 
-    /// Options matching the filter: exact first, then by prefix, then containing.
+    /// Options matching the filter: exact first, then by prefix, then containing
+    /// (in the option or its detail).
     var matches: [String] {
         let query = filter.text.lowercased()
         guard !query.isEmpty else { return options }
-        let exact = options.filter { $0.lowercased() == query }
-        let prefix = options.filter { $0.lowercased().hasPrefix(query) && $0.lowercased() != query }
-        let contains = options.filter { $0.lowercased().contains(query) && !$0.lowercased().hasPrefix(query) }
+        // One pass, each option lowered once: a model list may hold 10,000 (ModelListReader.maxItems).
+        var exact: [String] = [], prefix: [String] = [], contains: [String] = []
+        for option in options {
+            let lowered = option.lowercased()
+            if lowered == query {
+                exact.append(option)
+            } else if lowered.hasPrefix(query) {
+                prefix.append(option)
+            } else if lowered.contains(query) || (details[option]?.lowercased().contains(query) ?? false) {
+                contains.append(option)
+            }
+        }
         return exact + prefix + contains
     }
+}
+
+/// One of the service's model lists as the screen has it: from the cache at
+/// start, then from the service (zhiqite-api.md §1.4–§1.7).
+struct ModelListState: Equatable, Sendable {
+    private(set) var items: [ModelItem] = []
+    /// The items' names, kept beside them: the form's choices are built on every frame.
+    private(set) var names: [String] = []
+    var fetchedAt: Date?
+    var complete = true
+    /// A read of this list is under way.
+    var refreshing = false
+    /// Why the last read failed, said in its picker; nil once one succeeds.
+    var problem: String?
+
+    mutating func set(_ list: ModelList) {
+        items = list.items
+        names = list.items.map(\.name)
+        fetchedAt = list.fetchedAt
+        complete = list.complete
+    }
+
+    func item(named name: String) -> ModelItem? { items.first { $0.name == name } }
+}
+
+/// Every list, and where each is asked for.
+struct ModelLists: Equatable, Sendable {
+    var paths = ModelListPaths()
+    private var lists: [ModelListKind: ModelListState] = [:]
+    /// The user asked for the refresh under way: its end is reported.
+    var announceRefresh = false
+
+    subscript(kind: ModelListKind) -> ModelListState {
+        get { lists[kind] ?? ModelListState() }
+        set { lists[kind] = newValue }
+    }
+
+    var refreshing: Bool { ModelListKind.allCases.contains { self[$0].refreshing } }
 }
 
 /// A question that needs a yes before something is lost.
@@ -166,7 +232,7 @@ struct AppState: Equatable, Sendable {
     var spinnerFrame = 0
     var task: TrackedTask?
     var lastResultSeed: Int?
-    var checkpoints: [String] = []
+    var modelLists = ModelLists()
     /// The wire JSON that counts as "saved": at start, and after each send.
     var baselineJSON: String
     var quitting = false
@@ -177,7 +243,7 @@ struct AppState: Equatable, Sendable {
         self.request = request
         self.connection = connection
         baselineJSON = request.wireJSON
-        view.focus = FormSchema.mainFields(request, checkpoints: []).first?.id ?? FieldID("prompt")
+        view.focus = FormSchema.mainFields(request).first?.id ?? FieldID("prompt")
     }
 
     var hasUnsentEdits: Bool { request.wireJSON != baselineJSON || !drafts.isEmpty }
@@ -201,7 +267,7 @@ struct AppState: Equatable, Sendable {
         if let index = view.openUnit, let unit = request.controlNetUnits?[safe: index] {
             return FormSchema.unitFields(unit, index: index)
         }
-        return FormSchema.mainFields(request, checkpoints: checkpoints)
+        return FormSchema.mainFields(request, lists: modelLists)
     }
 
     var focusedField: FormField? { fields.first { $0.id == view.focus } }
@@ -223,7 +289,9 @@ struct AppState: Equatable, Sendable {
         switch focusedField?.kind {
         case .slider?: scopes.append(.slider)
         case .choice?: scopes.append(.choice)
-        case .text?: scopes.append(.text)
+        case .text?:
+            if focusedField?.takesModelTokens == true { scopes.append(.promptText) }
+            scopes.append(.text)
         case .unitRow?: scopes.append(.unitRow)
         default: break
         }

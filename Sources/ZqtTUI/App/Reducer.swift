@@ -1,5 +1,10 @@
 // The one place state changes: reduce(state, action) -> effects.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Model
 
 enum Reducer {
@@ -90,9 +95,10 @@ enum Reducer {
                 state.status = StatusMessage(text: "Task \(idTask): \(error.message)", kind: .error)
             }
             return effects
-        case let .modelsLoaded(names):
-            state.checkpoints = names
-            return []
+        case let .modelListsCached(lists, now):
+            return modelListsCached(&state, lists, now: now)
+        case let .modelListRead(kind, path, result):
+            return modelListRead(&state, kind, path: path, result)
         case let .clipboardWritten(what, bytes):
             let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
             state.status = StatusMessage(text: "Copied \(what) (\(size)) to the clipboard (OSC 52)", kind: .success)
@@ -251,6 +257,13 @@ enum Reducer {
             return [.openEditor(field.id, text: text)]
         case .redraw:
             state.needsFullRedraw = true
+        case .refreshModelLists:
+            return refreshModelLists(&state, announce: true)
+        case .insertLora, .insertEmbedding:
+            // On the prompt (not typing it yet): an edit starts with the cursor at the end.
+            guard let field = state.focusedField, field.takesModelTokens else { return [] }
+            beginEdit(&state, field: field, initial: nil)
+            openInsertPicker(&state, command == .insertLora ? .lora : .embedding)
         default:
             break
         }
@@ -318,7 +331,7 @@ enum Reducer {
             keptDrafts = aside?.drafts ?? [:]
             keptBaseline = aside?.baselineJSON
         }
-        let fields = FormSchema.mainFields(request, checkpoints: [])
+        let fields = FormSchema.mainFields(request)
         state.request = request
         // Typed text a field could not use stays with its form, while the field is there.
         let ids = Set(fields.map(\.id))
@@ -395,9 +408,13 @@ enum Reducer {
             applyEditBuffer(&state)
             return []
         }
-        // Every other key comes from the key table (scopes textEditing, lineEditing).
-        guard let command = KeyBindings.command(for: key, only: [.textEditing, .lineEditing]) else { return [] }
+        // Every other key comes from the key table (scopes textEditing, lineEditing,
+        // and promptText while a prompt is typed).
+        guard let command = KeyBindings.command(for: key, only: editScopes(state)) else { return [] }
         switch command {
+        case .insertLora, .insertEmbedding:
+            openInsertPicker(&state, command == .insertLora ? .lora : .embedding)
+            return []
         case .cancelEdit:
             // Cancel: back to the value before the edit, draft included.
             state.view.editing = nil
@@ -503,9 +520,147 @@ enum Reducer {
 
     static func openPicker(_ state: inout AppState, field: FormField, options: [String], freeText: Bool) {
         let current = FieldValues.text(of: field.id, in: state.request)
-        let selected = options.firstIndex(of: current) ?? 0
-        state.view.overlay = .picker(PickerState(purpose: .field(field.id), title: field.label, options: options,
-                                                 filter: TextBuffer(""), selected: selected, freeText: freeText))
+        var picker = PickerState(purpose: .field(field.id), title: field.label, options: options,
+                                 filter: TextBuffer(""), selected: 0, freeText: freeText)
+        if let kind = field.modelList {
+            // A service list (§1.4, §1.6): each item's name and base beside it, and the list's state.
+            describe(&picker, state.modelLists[kind], kind: kind)
+        } else if field.id.unitField == .model {
+            markFitting(&picker, state)
+        }
+        picker.selected = picker.options.firstIndex(of: current) ?? 0
+        state.view.overlay = .picker(picker)
+    }
+
+    /// The scopes whose keys work while a field's text is edited.
+    static func editScopes(_ state: AppState) -> [BindingScope] {
+        let prompt = state.view.editing.flatMap { editing in state.fields.first { $0.id == editing.field } }?.takesModelTokens ?? false
+        return prompt ? [.textEditing, .lineEditing, .promptText] : [.textEditing, .lineEditing]
+    }
+
+    /// Details, marks and the note of a picker over a service list.
+    static func describe(_ picker: inout PickerState, _ list: ModelListState, kind: ModelListKind) {
+        var details: [String: String] = [:]
+        for item in list.items {
+            let detail = Wording.itemDetail(item)
+            if !detail.isEmpty { details[item.name] = detail }
+        }
+        picker.details = details
+        picker.note = Wording.listNote(kind, list)
+    }
+
+    /// The family of the checkpoint the request names: its list entry's base,
+    /// else what its file name says.
+    static func checkpointFamily(_ state: AppState) -> ModelFamily {
+        let checkpoint = state.request.checkpoint
+        if let item = state.modelLists[.checkpoint].item(named: checkpoint) { return item.family }
+        return ModelFamily(modelName: checkpoint)
+    }
+
+    /// A ControlNet model picker: the models that fit the checkpoint's base
+    /// marked and listed first; the others stay, in their order, to be chosen.
+    static func markFitting(_ picker: inout PickerState, _ state: AppState) {
+        let family = checkpointFamily(state)
+        let fitting = family == .unknown ? [] : picker.options.filter { ModelFamily(modelName: $0) == family }
+        picker.fits = Set(fitting)
+        picker.options = fitting + picker.options.filter { !picker.fits.contains($0) }
+        picker.note = PickerState.Note(text: Wording.fitNote(family, checkpoint: state.request.checkpoint, marked: fitting.count),
+                                       isProblem: false)
+    }
+
+    /// The LoRA or embedding picker, over the text being edited (§1.5, §1.7).
+    static func openInsertPicker(_ state: inout AppState, _ kind: ModelListKind) {
+        let list = state.modelLists[kind]
+        var picker = PickerState(purpose: .insert(kind), title: kind == .lora ? "Insert a LoRA at the cursor (weight 1)" : "Insert an embedding at the cursor",
+                                 options: list.names, filter: TextBuffer(""), selected: 0, freeText: true)
+        describe(&picker, list, kind: kind)
+        // LoRAs made for the checkpoint's base first, marked, as for ControlNet models.
+        let family = checkpointFamily(state)
+        if family != .unknown {
+            let fitting = list.items.filter { $0.family == family }.map(\.name)
+            picker.fits = Set(fitting)
+            picker.options = fitting + picker.options.filter { !picker.fits.contains($0) }
+        }
+        state.view.overlay = .picker(picker)
+    }
+
+    /// What a pick inserts: `<lora:NAME:1>` (weight 1, edited after), an
+    /// embedding's name as it is; a typed token (`<lora:x:0.6>`) as typed.
+    static func token(_ kind: ModelListKind, _ choice: String) -> String {
+        if choice.hasPrefix("<") || kind != .lora { return choice }
+        return "<lora:\(choice):1>"
+    }
+
+    // MARK: Model lists
+
+    /// How old a kept list may be before it is read again at start.
+    static let listMaxAge: Double = 6 * 3600
+
+    static func modelListsCached(_ state: inout AppState, _ lists: [ModelListKind: ModelList], now: Date) -> [Effect] {
+        var stale: [ModelListKind] = []
+        for kind in ModelListKind.allCases {
+            let path = state.modelLists.paths.path(for: kind)
+            guard let list = lists[kind] else {
+                stale.append(kind)
+                continue
+            }
+            state.modelLists[kind].set(list)
+            // Read again when old, when dated in the future (a clock moved back), or kept from another path.
+            let age = now.timeIntervalSince(list.fetchedAt)
+            if age > listMaxAge || age < -3600 || list.path != path { stale.append(kind) }
+        }
+        return refreshModelLists(&state, only: stale, announce: false)
+    }
+
+    /// Reads lists again: all of them when the user asks, the stale ones at start.
+    static func refreshModelLists(_ state: inout AppState, only kinds: [ModelListKind] = ModelListKind.allCases, announce: Bool) -> [Effect] {
+        if announce, state.modelLists.refreshing {
+            state.status = StatusMessage(text: Wording.alreadyRefreshing, kind: .info)
+            return []
+        }
+        let kinds = kinds.filter { !state.modelLists[$0].refreshing }
+        guard !kinds.isEmpty else { return [] }
+        for kind in kinds { state.modelLists[kind].refreshing = true }
+        if announce {
+            state.modelLists.announceRefresh = true
+            state.status = StatusMessage(text: Wording.refreshingLists, kind: .info)
+        }
+        return [.refreshModelLists(kinds)]
+    }
+
+    static func modelListRead(_ state: inout AppState, _ kind: ModelListKind, path: String, _ result: Result<ModelList, APIError>) -> [Effect] {
+        state.modelLists[kind].refreshing = false
+        switch result {
+        case let .success(list):
+            state.modelLists[kind].set(list)
+            state.modelLists[kind].problem = nil
+        case let .failure(error):
+            // The list kept from before stays; the picker says why it is not fresh.
+            state.modelLists[kind].problem = Wording.listProblem(kind, path: path, error: error)
+        }
+        // A picker open over this list shows it as it is now.
+        if case var .picker(picker)? = state.view.overlay {
+            switch picker.purpose {
+            case let .field(id) where state.fields.first(where: { $0.id == id })?.modelList == kind:
+                picker.options = state.modelLists[kind].names
+                describe(&picker, state.modelLists[kind], kind: kind)
+                state.view.overlay = .picker(picker)
+            case .insert(kind):
+                let filter = picker.filter
+                openInsertPicker(&state, kind)
+                if case var .picker(fresh)? = state.view.overlay {
+                    fresh.filter = filter
+                    state.view.overlay = .picker(fresh)
+                }
+            default:
+                break
+            }
+        }
+        if state.modelLists.announceRefresh, !state.modelLists.refreshing {
+            state.modelLists.announceRefresh = false
+            state.status = Wording.refreshed(state.modelLists)
+        }
+        return []
     }
 
     static func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -> [Effect] {
@@ -616,6 +771,11 @@ enum Reducer {
             if let command = Command.allCases.first(where: { $0.title == choice }) {
                 return run(&state, command)
             }
+        case let .insert(kind):
+            // Into the text being edited, at its cursor; the cursor ends after the token.
+            guard state.view.editing != nil else { return [] }
+            state.view.editing?.buffer.insert(token(kind, choice))
+            applyEditBuffer(&state)
         case .endpoint:
             let kept = [state.endpoint] + state.otherForms.values.map(\.request.endpoint)
             if choice == customRequestLabel {
@@ -791,7 +951,7 @@ enum Reducer {
 
     /// Every field in the main form and in each unit's form, in screen order.
     static func allFieldOrder(_ state: AppState) -> [FieldID] {
-        var ids = FormSchema.mainFields(state.request, checkpoints: []).map(\.id)
+        var ids = FormSchema.mainFields(state.request).map(\.id)
         for (index, unit) in (state.request.controlNetUnits ?? []).enumerated() {
             ids += FormSchema.unitFields(unit, index: index).map(\.id)
         }
@@ -806,7 +966,7 @@ enum Reducer {
             return FormSchema.unitFields(unit, index: index).first(where: { $0.wirePath == path && $0.id.unitField != .controlType })?.id
                 ?? .unitRow(index)
         }
-        let fields = FormSchema.mainFields(state.request, checkpoints: [])
+        let fields = FormSchema.mainFields(state.request)
         if path.hasPrefix(FieldID.unitsPath) || path == "alwayson_scripts.controlnet" {
             return fields.first { $0.id == .addUnit }?.id
         }

@@ -1,4 +1,7 @@
-// Counts and percentages as the screens and the command line write them.
+// Counts and percentages as the screens and the command line write them,
+// and what the model lists' pickers say.
+
+import Model
 
 import Model
 
@@ -38,5 +41,94 @@ enum Wording {
     static func percent(_ fraction: Double) -> String {
         // Never a trap: a fraction from the service may be NaN or huge (issue 8).
         "\(Int(clamping: (fraction * 100).rounded(), to: 0...100))%"
+    }
+}
+
+// MARK: Model lists (zhiqite-api.md §1.4–§1.7)
+
+extension Wording {
+    /// "checkpoint", "LoRA", "VAE", "embedding".
+    static func noun(_ kind: ModelListKind) -> String {
+        switch kind {
+        case .checkpoint: return "checkpoint"
+        case .lora: return "LoRA"
+        case .vae: return "VAE"
+        case .embedding: return "embedding"
+        }
+    }
+
+    /// "23 checkpoints", "1 LoRA".
+    static func count(_ number: Int, of kind: ModelListKind) -> String {
+        count(number, noun(kind))
+    }
+
+    /// Why a list could not be read, and what to do: the service's own msg
+    /// for refused keys, the network's reason, or (404) that the service has
+    /// no such list at the path asked, with how to point zqt elsewhere.
+    static func listProblem(_ kind: ModelListKind, path: String, error: APIError) -> String {
+        let list = "The \(noun(kind)) list"
+        switch error {
+        case .httpStatus(404, _), .api(code: "404", _):
+            let setting = kind.pathVariable.map { "; set \($0) (or the catalog's list path) to where it is" } ?? ""
+            return "This service has no \(noun(kind)) list at \(path)\(setting)"
+        case let .api(code, message) where code == "401" || code == "403":
+            return "\(list) was refused: \(message) (code \(code)); check ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET"
+        case .httpStatus(401, _), .httpStatus(403, _):
+            return "\(list) was refused (\(error.message)); check ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET"
+        case .missingCredentials:
+            return "\(list) was not asked for: \(error.message)"
+        default:
+            return "\(list) could not be read: \(error.message)"
+        }
+    }
+
+    /// The picker's line about its list: how many, when refreshed, how to
+    /// refresh; or that it is being read; or why it could not be.
+    static func listNote(_ kind: ModelListKind, _ list: ModelListState) -> PickerState.Note? {
+        let refresh = "\(KeyBindings.label(.refreshModelLists)) refreshes"
+        if let problem = list.problem {
+            let kept = list.fetchedAt.map { " · showing the list of \(CivilTime.local($0).dateAndMinute)" } ?? ""
+            return PickerState.Note(text: problem + kept + " · typed text is used as it is", isProblem: true)
+        }
+        if list.refreshing, list.fetchedAt == nil {
+            return PickerState.Note(text: "Reading the \(noun(kind)) list from the service… · typed text is used as it is", isProblem: false)
+        }
+        guard let fetched = list.fetchedAt else { return nil }
+        let partial = list.complete ? "" : " (the first ones: the service's list did not end)"
+        let when = list.refreshing ? "refreshing…" : "refreshed \(CivilTime.local(fetched).dateAndMinute)"
+        return PickerState.Note(text: "\(count(list.items.count, of: kind))\(partial) · \(when) · \(refresh)", isProblem: false)
+    }
+
+    /// A checkpoint's line beside its file name: "Photon · SD 1.5".
+    static func itemDetail(_ item: ModelItem) -> String {
+        [item.displayName, item.baseModel].filter { !$0.isEmpty }.joined(separator: " · ")
+    }
+
+    /// The ControlNet model picker's line: which base the marks are for.
+    static func fitNote(_ family: ModelFamily, checkpoint: String, marked: Int) -> String {
+        if checkpoint.isEmpty { return "No checkpoint chosen: no model is marked as fitting" }
+        guard family != .unknown else { return "The base of \(checkpoint) is not known: no model is marked as fitting" }
+        return marked == 0 ? "None of these is marked for \(family.rawValue) (\(checkpoint)); any can still be chosen"
+            : "✓ fits \(family.rawValue), the base of \(checkpoint); the others can still be chosen"
+    }
+
+    static let refreshingLists = "Refreshing the model lists…"
+    static let alreadyRefreshing = "The model lists are being read already"
+
+    /// After a refresh the user asked for: what each list holds now, or why not.
+    static func refreshed(_ lists: ModelLists) -> StatusMessage {
+        var parts: [String] = []
+        var failed = false
+        for kind in ModelListKind.allCases {
+            if lists[kind].problem != nil {
+                failed = true
+                parts.append("\(noun(kind)) list failed")
+            } else {
+                parts.append(count(lists[kind].items.count, of: kind))
+            }
+        }
+        let first = ModelListKind.allCases.compactMap { lists[$0].problem }.first
+        return StatusMessage(text: "Model lists: " + parts.joined(separator: ", ") + (first.map { " · " + $0 } ?? ""),
+                             kind: failed ? .error : .success)
     }
 }

@@ -153,6 +153,51 @@ struct BenchCommand: ParsableCommand {
             report("\(endpoint.title): first frame to the grid", frames)
             report("\(endpoint.title): a character typed into the prompt (reducer and render)", keys)
         }
+        try benchModelLists(connection: connection, time: time)
+    }
+
+    /// The model lists at their largest (ModelListReader.maxItems): read from
+    /// the cache (off the first frame, but it delays the pickers), and the
+    /// form and the checkpoint picker with them loaded (issue 9).
+    private func benchModelLists(connection: ConnectionInfo, time: (() throws -> Void) throws -> Double) throws {
+        let count = ModelListReader.maxItems
+        let items = (0..<count).map { ModelItem(name: "checkpoint_\($0)_v\($0 % 7).safetensors", displayName: "Checkpoint \($0)",
+                                                baseModel: $0 % 3 == 0 ? "SDXL 1.0" : "SD 1.5") }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-bench-lists-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try HistoryStore.open(inFolder: folder)
+        try store.saveModelList(ModelList(kind: .checkpoint, items: items, fetchedAt: Date(), path: ModelListKind.checkpoint.defaultPath),
+                                service: "bench")
+        var reads: [Double] = []
+        var lists: [ModelListKind: ModelList] = [:]
+        for _ in 0..<repeats { reads.append(try time { lists = try store.loadModelLists(service: "bench") }) }
+        report("model lists: \(count) checkpoints read from the cache", reads)
+        var frames: [Double] = [], keys: [Double] = [], opens: [Double] = [], filters: [Double] = []
+        for _ in 0..<repeats {
+            var state = AppState(request: .new(for: .controlNet, taskID: "zqt-bench"), connection: connection)
+            state.view.size = Size(width: 120, height: 40)
+            _ = Reducer.reduce(&state, .modelListsCached(lists, now: Date()))
+            frames.append(try time { _ = Screen.render(state) })
+            _ = Reducer.reduce(&state, .key(.enter))
+            keys.append(try time {
+                _ = Reducer.reduce(&state, .key(.char("a")))
+                _ = Screen.render(state)
+            })
+            _ = Reducer.reduce(&state, .key(.enter))
+            Reducer.moveFocus(&state, to: FieldID("alwayson_scripts.sd_model_checkpoint"))
+            opens.append(try time {
+                _ = Reducer.reduce(&state, .key(.enter))
+                _ = Screen.render(state)
+            })
+            filters.append(try time {
+                _ = Reducer.reduce(&state, .key(.char("9")))
+                _ = Screen.render(state)
+            })
+        }
+        report("ControlNet with \(count) checkpoints loaded: a frame", frames)
+        report("ControlNet with \(count) checkpoints loaded: a character typed into the prompt", keys)
+        report("the checkpoint picker opened over \(count) items", opens)
+        report("a character typed into its filter", filters)
     }
 
     private func report(_ what: String, _ samples: [Double]) {

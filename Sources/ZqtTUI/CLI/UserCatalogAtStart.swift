@@ -18,6 +18,15 @@ enum UserCatalogAtStart {
 
     static var file: String { loaded?.file ?? UserCatalog.location() }
 
+    /// The file's model list paths (`"lists": {"lora": …}`), by kind; names of no kind are left out.
+    static var listPathOverrides: [ModelListKind: String] {
+        var paths: [ModelListKind: String] = [:]
+        for (name, path) in loaded?.listPaths ?? [:] {
+            if let kind = ModelListKind(rawValue: name) { paths[kind] = path }
+        }
+        return paths
+    }
+
     /// The fault, said as the screen and the commands say it.
     static var problemMessage: String? {
         loaded?.problem.map { "\($0) (this file is left out; zqt goes on with its own endpoints)" }

@@ -135,9 +135,12 @@ enum ComposeSession {
         state.connection.catalogFile = UserCatalogAtStart.file
         // A faulty catalog file is said first: the form is on the shipped catalog and the user should know why.
         if let problem = UserCatalogAtStart.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }
+        // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
+        let listPaths = ModelListPaths.fromEnvironment(overrides: UserCatalogAtStart.listPathOverrides)
+        state.modelLists.paths = listPaths
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
-                                  store: store, inbox: inbox)
+                                  store: store, inbox: inbox, listPaths: listPaths)
         return TerminalApp(state: state, runner: runner, inbox: inbox, savedDrafts: savedDrafts).run()
     }
 
@@ -367,6 +370,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: "Delay every answer by this many milliseconds.")
     var latencyMilliseconds: Int = 0
 
+    @Option(name: .customLong("missing-list"), help: "Answer this model list (checkpoint, lora, vae, embedding) as a service without it: HTTP 404. Repeatable.")
+    var missingLists: [String] = []
+
     mutating func validate() throws {
         if (accessKeyID == nil) != (accessKeySecret == nil) {
             throw ValidationError("give both --access-key-id and --access-key-secret, or neither")
@@ -374,12 +380,16 @@ struct SandboxCommand: AsyncParsableCommand {
         guard SandboxFaults.Mode(rawValue: fault) != nil else {
             throw ValidationError("--fault must be one of: \(SandboxFaults.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if let unknown = missingLists.first(where: { ModelListKind(rawValue: $0) == nil }) {
+            throw ValidationError("--missing-list \(unknown): one of \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 
     mutating func run() async throws {
         var options = SandboxOptions(taskSeconds: taskSeconds, failAllTasks: failTasks,
                                      faults: SandboxFaults(latencyMilliseconds: latencyMilliseconds,
                                                            mode: SandboxFaults.Mode(rawValue: fault) ?? .none))
+        options.modelLists.missing = Set(missingLists.compactMap(ModelListKind.init(rawValue:)))
         if let accessKeyID, let accessKeySecret {
             options.requiredCredentials = Credentials(accessKeyID: accessKeyID, accessKeySecret: accessKeySecret)
         }

@@ -94,6 +94,16 @@ struct FormField: Sendable {
     var optional = false
     /// A section heading drawn above this field.
     var section: String?
+
+    /// The prompt and negative prompt take LoRA tokens and embedding names (§1.5, §1.7).
+    var takesModelTokens: Bool { spec?.role == .prompt || spec?.role == .negativePrompt }
+
+    /// The service list whose items this field picks from, if any (§1.4, §1.6).
+    var modelList: ModelListKind? {
+        guard let spec else { return nil }
+        if case let .modelChoice(list) = spec.kind { return ModelListKind(rawValue: list) ?? .checkpoint }
+        return spec.path == FormSchema.vaePath ? .vae : nil
+    }
 }
 
 /// A reason typed text could not be used; the text is kept and marked.
@@ -103,13 +113,15 @@ struct FieldInputError: Error, Equatable {
 
 enum FormSchema {
     static let notSent = "(not sent)"
+    /// Where the VAE goes (wire rule 3); its choices come from the VAE list (§1.6) once read.
+    static let vaePath = "alwayson_scripts.sd_vae"
 
     static let weight = SliderSpec(label: "Weight", min: 0, max: 2, defaultValue: 1, step: 0.05)
     static let guidance = SliderSpec(label: "Guidance", min: 0, max: 1, defaultValue: 0, step: 0.01)
     static let processorRes = SliderSpec(label: "Preprocessor resolution", min: 64, max: 2048, defaultValue: 512, step: 8)
 
     /// The request's form, top to bottom, from its endpoint's fields (issue 7).
-    static func mainFields(_ request: Request, checkpoints: [String]) -> [FormField] {
+    static func mainFields(_ request: Request, lists: ModelLists = ModelLists()) -> [FormField] {
         var fields: [FormField] = []
         for spec in request.endpoint.formFields {
             if case .group = spec.kind {
@@ -119,14 +131,14 @@ enum FormSchema {
             var dimmed = false
             if let toggle = spec.dimmedUnless { dimmed = request.wireValue(at: toggle)?.boolValue != true }
             fields.append(FormField(id: FieldID(spec.path), label: spec.label, spec: spec, wirePath: spec.path,
-                                    kind: formKind(spec, checkpoints: checkpoints), dimmed: dimmed, hint: spec.hint,
+                                    kind: formKind(spec, lists: lists), dimmed: dimmed, hint: spec.hint,
                                     optional: spec.omitWhenEmpty && !spec.required, section: spec.section))
         }
         return fields
     }
 
     /// How the form edits a kind of field.
-    static func formKind(_ spec: FieldSpec, checkpoints: [String]) -> FieldKind {
+    static func formKind(_ spec: FieldSpec, lists: ModelLists = ModelLists()) -> FieldKind {
         switch spec.kind {
         case .text, .url, .jsonObject: return .text(lines: 1)
         case let .multilineText(lines): return .text(lines: lines)
@@ -134,8 +146,11 @@ enum FormSchema {
         case .integer, .number: return .integer
         case let .slider(slider, integer): return .slider(slider, integer: integer)
         case .toggle: return .toggle
-        case let .choice(options, freeText): return .choice(options: options.map(\.label), freeText: freeText)
-        case .modelChoice: return .choice(options: checkpoints, freeText: true)
+        case let .choice(options, freeText):
+            // The service's VAE list replaces the catalog's examples once it is read.
+            if spec.path == vaePath, !lists[.vae].names.isEmpty { return .choice(options: lists[.vae].names, freeText: true) }
+            return .choice(options: options.map(\.label), freeText: freeText)
+        case let .modelChoice(list): return .choice(options: lists[ModelListKind(rawValue: list) ?? .checkpoint].names, freeText: true)
         case let .sizePreset(options): return .choice(options: options, freeText: false)
         case let .otherMembers(lines): return .text(lines: lines)
         case .endpointSetting(.family): return .choice(options: CustomEndpoint.familyNames, freeText: false)

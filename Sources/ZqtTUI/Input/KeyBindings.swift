@@ -34,6 +34,10 @@ enum Command: String, CaseIterable, Sendable {
     case redraw
     case switchEndpoint
     case saveAsEndpoint
+    // Model lists (issue 9).
+    case refreshModelLists
+    case insertLora
+    case insertEmbedding
     // History (issue 4).
     case history
     case filterHistory
@@ -97,6 +101,9 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "Redraw the screen"
         case .switchEndpoint: return "Switch endpoint (ControlNet, text2image, Flux, image tools, custom request, …)"
         case .saveAsEndpoint: return "Save the custom request as an endpoint of your own (in the switcher)"
+        case .refreshModelLists: return "Refresh the model lists (checkpoints, LoRAs, …)"
+        case .insertLora: return "Insert a LoRA tag at the cursor (weight 1)"
+        case .insertEmbedding: return "Insert an embedding at the cursor"
         case .history: return "History: open, or back to the form"
         case .filterHistory: return "Filter the history (prompt, task id, model, state)"
         case .selectNext: return "Next row, or scroll down"
@@ -175,6 +182,9 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "redraw"
         case .switchEndpoint: return "endpoint"
         case .saveAsEndpoint: return "save as endpoint"
+        case .refreshModelLists: return "refresh lists"
+        case .insertLora: return "LoRA"
+        case .insertEmbedding: return "embedding"
         case .history: return "history"
         case .filterHistory: return "filter"
         case .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast: return "move"
@@ -237,6 +247,8 @@ enum BindingScope: String, Sendable {
     case unitsForm
     /// A custom request's form (issue 9).
     case customForm
+    /// The prompt or negative prompt, focused or being edited: LoRA and embedding pickers.
+    case promptText
     /// Editing a field's text (Enter on a text field).
     case textEditing
     /// Every one-line text box, and a field's text: cursor and delete keys.
@@ -277,11 +289,16 @@ enum KeyBindings {
         KeyBinding(keys: [.right, .char("l")], command: .stepUp, scope: .choice, inFooter: true),
         KeyBinding(keys: [.left, .char("h")], command: .stepDown, scope: .choice, inFooter: false),
         KeyBinding(keys: [.char("e"), .function(4)], command: .openInEditor, scope: .text, inFooter: true),
+        // Model lists (issue 9): control keys, so they work while the prompt is being typed too.
+        // Not in the footer: on an 80-column screen they would push out q quit; ? and : list them.
+        KeyBinding(keys: [.ctrl("t"), .function(8)], command: .insertLora, scope: .promptText, inFooter: false),
+        KeyBinding(keys: [.ctrl("g"), .function(12)], command: .insertEmbedding, scope: .promptText, inFooter: false),
+        KeyBinding(keys: [.char("R")], command: .refreshModelLists, scope: .compose, inFooter: false),
         KeyBinding(keys: [.char("r")], command: .randomSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("s")], command: .reuseSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("g")], command: .regenerateID, scope: .idTask, inFooter: true),
         KeyBinding(keys: [.char("a"), .function(6)], command: .addUnit, scope: .unitsForm, inFooter: true),
-        KeyBinding(keys: [.char("S"), .function(8)], command: .saveAsEndpoint, scope: .customForm, inFooter: true),
+        KeyBinding(keys: [.char("S")], command: .saveAsEndpoint, scope: .customForm, inFooter: true),
         KeyBinding(keys: [.char("x"), .delete], command: .removeUnit, scope: .unitRow, inFooter: true),
         KeyBinding(keys: [.char("d")], command: .duplicateUnit, scope: .unitRow, inFooter: true),
         KeyBinding(keys: [.char("K"), .alt("k")], command: .moveUnitUp, scope: .unitRow, inFooter: true),
@@ -437,6 +454,7 @@ extension BindingScope: CustomStringConvertible {
         case .lastResult: return "on the compose screen, after a task finished"
         case .unitsForm: return "in a form with ControlNet units"
         case .customForm: return "in a custom request's form"
+        case .promptText: return "on the prompt or negative prompt, or typing it"
         case .textEditing: return "editing a field's text"
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"

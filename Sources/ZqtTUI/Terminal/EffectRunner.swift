@@ -60,11 +60,40 @@ final class EffectRunner: @unchecked Sendable {
     private var finishedAtSubmit: Set<String> = []
     private let lock = Lock()
 
-    init(api: any ImageAPI, configuration: ClientConfiguration, store: HistoryStore?, inbox: ActionInbox) {
+    /// Where each model list is asked for (catalog file, ZQT_*_LIST_PATH, defaults).
+    let listPaths: ModelListPaths
+
+    init(api: any ImageAPI, configuration: ClientConfiguration, store: HistoryStore?, inbox: ActionInbox,
+         listPaths: ModelListPaths = ModelListPaths()) {
         self.api = api
         self.configuration = configuration
         self.store = store
         self.inbox = inbox
+        self.listPaths = listPaths
+    }
+
+    /// The cache's name for this service: its base URL, or "sandbox" for the
+    /// in-process sandbox, whose port changes every run but whose lists do not.
+    var listService: String {
+        configuration.profile == "sandbox" ? "sandbox" : configuration.baseURL
+    }
+
+    /// Reads lists one after another (gentle on the service), keeping each
+    /// read in the history and posting it, or why it failed.
+    private func refreshModelLists(_ kinds: [ModelListKind]) {
+        let api = api, inbox = inbox, paths = listPaths, service = listService
+        Task.detached { [self] in
+            for kind in kinds {
+                let path = paths.path(for: kind)
+                do throws(APIError) {
+                    let list = try await api.readModelList(kind, path: path)
+                    record { store throws(HistoryError) in try store.saveModelList(list, service: service) }
+                    inbox.post(.modelListRead(kind, path: path, .success(list)))
+                } catch {
+                    inbox.post(.modelListRead(kind, path: path, .failure(error)))
+                }
+            }
+        }
     }
 
     func perform(_ effect: Effect) {
@@ -73,14 +102,16 @@ final class EffectRunner: @unchecked Sendable {
             submit(request)
         case let .track(recordID, task):
             track(recordID: recordID, task)
-        case .loadModels:
-            let api = api, inbox = inbox
+        case .loadCachedModelLists:
+            // Off the event loop: a long list takes a moment to read, and the
+            // first frame is already drawn when this starts.
+            let store = store, inbox = inbox, service = listService
             Task.detached {
-                // Deferred until after the first frame; a failure leaves the picker to free text.
-                if let page = try? await api.queryModels(pageNum: 1, pageSize: 100, checkpoint: nil, name: nil) {
-                    inbox.post(.modelsLoaded(page.rows.map(\.sdModelCheckpoint)))
-                }
+                let lists = (try? store?.loadModelLists(service: service)) ?? [:]
+                inbox.post(.modelListsCached(lists ?? [:], now: Date()))
             }
+        case let .refreshModelLists(kinds):
+            refreshModelLists(kinds)
         case let .loadHistory(filter, before, limit):
             history { store throws(HistoryError) in
                 let rows = try store.list(filter: filter, before: before, limit: limit)

@@ -75,7 +75,7 @@ final class TerminalApp {
         state.view.size = terminal.size
         draw()
         // After the first frame: not on the start-up path.
-        runner.perform(.loadModels)
+        runner.perform(.loadCachedModelLists)
         runner.resumeUnfinished()
 
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),

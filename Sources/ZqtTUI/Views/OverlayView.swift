@@ -92,23 +92,48 @@ enum OverlayView {
 
     static func renderPicker(_ picker: PickerState, into grid: inout Grid) {
         let matches = picker.matches
-        let listHeight = min(max(matches.count, 1), max(3, grid.size.height - 10))
-        let rect = box(width: 64, height: listHeight + 5, in: grid.size)
+        // Pickers with a detail beside each option (a checkpoint's base) or a note get more room.
+        let wide = !picker.details.isEmpty || picker.note != nil
+        let width = min(wide ? 100 : 64, grid.size.width - 4)
+        // A note (why a list failed, and what to set) wraps to three lines at most: its end says what to do.
+        let note = picker.note.map { HistoryView.wrapWords($0.text, width: max(10, width - 4)) } ?? []
+        let noteLines = min(note.count, 3)
+        let listHeight = min(max(matches.count, 1), max(3, grid.size.height - 10 - noteLines))
+        let rect = box(width: width, height: listHeight + 5 + noteLines, in: grid.size)
         frame(rect, title: picker.title, into: &grid)
         let inner = rect.maxX - 1
         grid.put("> " + picker.filter.text, x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
         let cursorX = rect.x + 4 + TextWidth.of(picker.filter.characters[..<picker.filter.cursor])
         grid.cursor = (min(cursorX, inner - 1), rect.y + 1)
-        let visible = rect.height - 5
+        // Why the list is empty or old (§1.4–§1.7 failures), or where it is from.
+        for (i, line) in note.prefix(noteLines).enumerated() {
+            let last = i == noteLines - 1 && note.count > noteLines
+            grid.put(last ? TextWidth.truncate(line + " …", to: rect.width - 4) : line, x: rect.x + 2, y: rect.y + 2 + i,
+                     style: picker.note?.isProblem == true ? .statusError : .dim, limit: inner)
+        }
+        let top = rect.y + 2 + noteLines
+        let visible = rect.height - 5 - noteLines
         let first = max(0, picker.selected - visible + 1)
         if matches.isEmpty {
-            grid.put(picker.freeText ? "no match · Enter uses the typed text" : "no match", x: rect.x + 2, y: rect.y + 2, style: .dim, limit: inner)
+            grid.put(picker.freeText ? "no match · Enter uses the typed text" : "no match", x: rect.x + 2, y: top, style: .dim, limit: inner)
         }
-        for (i, option) in matches.dropFirst(first).prefix(visible).enumerated() {
+        // Marks for fitting options take a column of their own; details line up after the names.
+        let marks = !picker.fits.isEmpty
+        let nameX = rect.x + (marks ? 5 : 3)
+        let shown = matches.dropFirst(first).prefix(visible)
+        let widest = shown.map { TextWidth.of($0) }.max() ?? 0
+        let nameWidth = picker.details.isEmpty ? rect.maxX - 2 - nameX : min(widest, max(20, (rect.maxX - 2 - nameX) * 3 / 5))
+        for (i, option) in shown.enumerated() {
             let selected = first + i == picker.selected
-            let y = rect.y + 2 + i
+            let y = top + i
+            let style: Style = selected ? .selection : .overlay
             if selected { grid.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), style: .selection) }
-            grid.put(TextWidth.truncate(option, to: rect.width - 5), x: rect.x + 3, y: y, style: selected ? .selection : .overlay, limit: inner)
+            if marks, picker.fits.contains(option) { grid.put("✓", x: rect.x + 3, y: y, style: style) }
+            grid.put(TextWidth.truncate(option, to: nameWidth), x: nameX, y: y, style: style, limit: inner)
+            if let detail = picker.details[option] {
+                let x = nameX + nameWidth + 2
+                if x < inner - 3 { grid.put(TextWidth.truncate(detail, to: inner - 1 - x), x: x, y: y, style: selected ? .selection : .dim, limit: inner) }
+            }
         }
         let keys = KeyBindings.hintLine([.picker])
         let help = picker.freeText ? keys + " · Tab use typed text" : keys + " · type to filter"

@@ -91,7 +91,7 @@ enum Screen {
         // While typing, letters are text: a command shows the first key that is not one.
         var typing = false
         if state.view.editing != nil {
-            scopes = [.textEditing, .lineEditing]
+            scopes = Reducer.editScopes(state)
         } else if state.screen == .history, state.history.filterFocused, state.history.mode == .list {
             hints.append(("type", "to filter"))
             scopes = [.historyFilter, .global]
