@@ -244,7 +244,7 @@ final class EventLog: @unchecked Sendable {
             """)
         #expect(envelope.data?["businessTaskId"] == .string(id) && envelope.data?["status"] == .int(1))
         let tool = EndpointCatalog.shipped.resolve("tool/faceRestore")
-        #expect(tool.family == .tool(code: "faceRestore") && tool.fields.isEmpty, "not in the catalog")
+        #expect(tool.family == .tool(code: "faceRestore") && tool.isCustom, "not in the catalog: a custom request")
         let info = try await Self.follow(TaskReference(endpoint: tool, taskID: id), on: fixture, clock: clock)
         #expect(info.phase == .succeeded)
         let url = try #require(info.results.first?.imageURL)
