@@ -254,6 +254,9 @@ def endpoints(cn_catalog, samplers, upscalers, cn_modules):
             fields.insert(0, dict(overlay["size_preset"]))
         else:
             form_order = spec.get("form_order", [f["path"] for f in fields])
+            # §A16: tool and training pages were read cut off, and §4.11 lists no
+            # fields at all: members the reference leaves out are typed here as JSON.
+            fields.append(dict(overlay["other_fields"]))
         for field in fields:
             if field["path"] in form_order:
                 field["form_index"] = form_order.index(field["path"])

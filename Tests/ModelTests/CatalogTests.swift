@@ -153,7 +153,7 @@ import Testing
         let flux = try #require(Self.catalog.endpoint(id: "tool/comfyui/text2image"))
         #expect(flux.family == .tool(code: "comfyui/text2image"))
         #expect(flux.fields.map(\.path) == ["businessTaskId", "comfyTaskType", "prompt", "width", "height", "steps",
-                                            "fluxGuidance", "callbackUrl"], "§4.1's table order")
+                                            "fluxGuidance", "callbackUrl", "@other"], "§4.1's table order, then the members it does not list (§A16)")
         guard case let .choice(options, _) = flux.field(at: "comfyTaskType")?.kind else { Issue.record("a choice"); return }
         #expect(options.map(\.value) == [.string("Flux1SchnellFP8"), .string("Flux1DevFP8")])
         #expect(flux.field(at: "fluxGuidance")?.defaultValue == .double(3.5))
@@ -161,7 +161,7 @@ import Testing
 
         let expand = try #require(Self.catalog.endpoint(id: "tool/prompts/expand"))
         #expect(expand.fields.map(\.path) == ["businessTaskId", "mode", "sourcePrompt", "topK", "topP", "temperature",
-                                              "repetitionPenalty", "maxTokens", "minTokens", "sequencesNum"], "§4.10's table order")
+                                              "repetitionPenalty", "maxTokens", "minTokens", "sequencesNum", "@other"], "§4.10's table order")
         #expect(expand.result == .text)
         #expect(expand.field(at: "topK")?.minimum == 0 && expand.field(at: "topK")?.maximum == 250, "§4.10: [0, 250]")
         #expect(expand.field(at: "topP")?.minimum == 0.01 && expand.field(at: "topP")?.maximum == 1, "§4.10: [0.01, 1.0]")
@@ -169,7 +169,7 @@ import Testing
 
     @Test func theToolFormsFollowTheReference() throws {
         func endpoint(_ id: String) throws -> Endpoint { try #require(Self.catalog.endpoint(id: id)) }
-        #expect(try endpoint("tool/roop").fields.map(\.path) == ["sourceUrl", "targetUrl", "businessTaskId"], "§4.2's table, no callbackUrl")
+        #expect(try endpoint("tool/roop").fields.map(\.path) == ["sourceUrl", "targetUrl", "businessTaskId", "@other"], "§4.2's table, no callbackUrl")
         let v2 = try endpoint("tool/v2/roop")
         #expect(v2.field(at: "fidelityWeight")?.kind == .text, "§A2: typed string, sent as text")
         #expect(v2.field(at: "fidelityWeight")?.minimum == 0 && v2.field(at: "fidelityWeight")?.maximum == 1)
@@ -182,7 +182,7 @@ import Testing
         let fusion = try endpoint("tool/face/fusion")
         #expect(fusion.field(at: "sourceUrl")?.kind == .urlList && fusion.field(at: "sourceUrl")?.maximum == 2, "§4.8: 1–2 URLs")
         #expect(try endpoint("tool/face/detection").result == .data, "§4.9: the answer is not documented")
-        #expect(try endpoint("tool/hair/change").fields.map(\.path) == ["businessTaskId", "callbackUrl"], "§4.11: the path only")
+        #expect(try endpoint("tool/hair/change").fields.map(\.path) == ["businessTaskId", "callbackUrl", "@other"], "§4.11: the path only")
         #expect(try endpoint("tool/identifyStyle").result == .text)
         let expand = try endpoint("tool/imgExpand")
         #expect(["sourceImage", "imageCount", "verticalExpansionRatio", "horizontalExpansionRatio"].allSatisfy { expand.field(at: $0)?.required == true })

