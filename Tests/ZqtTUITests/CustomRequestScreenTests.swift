@@ -115,7 +115,7 @@ import Testing
         let wire = state.request.wireValue
         #expect(wire["imageUrl"] == .string("https://a.example/me.png") && wire["hairStyle"] == .string("bob"))
         #expect(wire.objectValue?.first?.key == "businessTaskId", "the documented fields first")
-        Self.fill(&state, "@other", "")
+        try? FieldValues.apply("", to: FieldID("@other"), in: &state.request)
         #expect(state.request.wireValue["hairStyle"] == nil, "emptied, they are no longer sent")
     }
 }
