@@ -12,32 +12,9 @@ import Sandbox
 import Testing
 
 @Suite struct EveryEndpointTests {
-    /// A fresh form with its required fields filled as a user would: any URL
-    /// for a link, as many URLs as a list needs at least, a text, a
-    /// checkpoint, one ControlNet unit. Optional fields keep their defaults.
     static func filledForm(_ endpoint: Endpoint) -> Request {
-        var request = Request.new(for: endpoint, taskID: TaskIDGenerator.shared.next())
-        for field in endpoint.fields where field.required && !field.kind.isVirtual && field.role != .taskID {
-            let current = request.wireValue(of: field)
-            guard current == nil || current == .string("") || current == .array([]) else { continue }
-            switch field.kind {
-            case .url:
-                request[field.path] = .string("https://example.com/\(field.path).png")
-            case .urlList:
-                let count = Int(clamping: field.minimum ?? 1, to: 1...100)
-                request[field.path] = .array((0..<count).map { .string("https://example.com/\(field.path)-\($0).png") })
-            case .text, .multilineText:
-                request[field.path] = .string("a lighthouse at dusk")
-            case .modelChoice:
-                request[field.path] = .string("photon_v1_84728.safetensors")
-            case .group("controlnet"):
-                var unit = ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "canny")!)
-                unit.imageLink = "https://example.com/edges.png"
-                request[field.path] = .array([unit.jsonValue])
-            default:
-                Issue.record("\(endpoint.title): no way to fill \(field.path) (\(field.kind))")
-            }
-        }
+        let request = PlausibleForm.filled(endpoint)
+        #expect(PlausibleForm.unfilled(endpoint).isEmpty, "\(endpoint.title): no way to fill \(PlausibleForm.unfilled(endpoint))")
         return request
     }
 

@@ -100,3 +100,35 @@ import Testing
         try Self.checkGolden(state, "tool-result-faces-120x40")
     }
 }
+
+/// Every endpoint of the catalog on the screen (issue 9): its form filled,
+/// F5, and the task followed until its result is on the status line (for
+/// training, §3.2's callback said instead), against a real sandbox.
+@Suite struct EveryEndpointOnScreenTests {
+    @Test(arguments: EndpointCatalog.shipped.endpoints.map(\.id))
+    func aSentFormsResultReachesTheStatusLine(id: String) async throws {
+        let endpoint = try #require(EndpointCatalog.shipped.endpoint(id: id))
+        let fixture = try TrackingFixture(taskSeconds: 0.3)
+        var state = makeState(width: 120, height: 40)
+        Reducer.switchEndpoint(&state, to: endpoint)
+        state.request = PlausibleForm.filled(endpoint)
+        let sentID = state.request.taskID
+        let effects = press(&state, .function(5))
+        #expect(!effects.isEmpty, "\(endpoint.title): not sent: \(state.status?.text ?? "")")
+        guard endpoint.canBeFollowed else {
+            try await ToolResultScreenTests.run(&state, effects, on: fixture) { $0.status?.text.contains("callback") == true }
+            #expect(ToolResultScreenTests.statusLine(state).contains("accepted"), "\(endpoint.title): \(ToolResultScreenTests.statusLine(state))")
+            return
+        }
+        try await ToolResultScreenTests.run(&state, effects, on: fixture) { $0.task?.phase == .succeeded }
+        let line = ToolResultScreenTests.statusLine(state)
+        #expect(line.contains(sentID) && line.lowercased().contains("success"), "\(endpoint.title): \(line)")
+        let row = try #require(try fixture.store.record(idTask: sentID))
+        #expect(row.state == .succeeded, "\(endpoint.title): the history row")
+        switch endpoint.result {
+        case .images: #expect(line.contains("image") && !row.imageResults.isEmpty, "\(endpoint.title): \(line)")
+        case .text, .data: #expect(!(state.task?.texts.isEmpty ?? true), "\(endpoint.title): its text on screen")
+        case .training: Issue.record("\(endpoint.title) cannot be followed")
+        }
+    }
+}
