@@ -372,6 +372,12 @@ final class CurlHandle: @unchecked Sendable {
     /// the origins zqt is busy with: the service and its image hosts.
     private static let idle = Mutex<[(origin: String, handle: CurlHandle, since: Double)]>([])
     private static let idleSeconds = 60.0, keptIdle = 64
+    /// A handle given back this recently is not dropped to make room: it is
+    /// likely a poll's, asked again within seconds (TaskPoller's longest wait
+    /// is well under this), and dropping it would cost that poll a new
+    /// connection. Under a burst of other transfers the pool may exceed
+    /// `keptIdle` by the handles used in this time.
+    private static let graceSeconds = 15.0
 
     /// A handle that last talked to `origin` when there is one: its connection is reused.
     static func take(for origin: String) throws(APIError) -> CurlHandle {
@@ -393,7 +399,8 @@ final class CurlHandle: @unchecked Sendable {
         let dropped = idle.withLock { pool -> [CurlHandle] in
             pool.append((origin, handle, now))
             var dropped: [CurlHandle] = []
-            while let oldest = pool.first, now - oldest.since > idleSeconds || pool.count > keptIdle {
+            while let oldest = pool.first,
+                  now - oldest.since > idleSeconds || (pool.count > keptIdle && now - oldest.since > graceSeconds) {
                 dropped.append(pool.removeFirst().handle)
             }
             return dropped
