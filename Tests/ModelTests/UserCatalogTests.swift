@@ -123,3 +123,22 @@ import Testing
         #expect(JSONLocator.position(of: "a", in: "{\"a\": [") == nil)
     }
 }
+
+/// Review of issue 9: bounds a user's file gets wrong are said, not trapped on.
+@Suite struct UserCatalogBoundsTests {
+    @Test func aListWhoseMinimumIsAboveItsMaximumIsAFaultOfTheFile() throws {
+        let file = UserCatalogTests.write("""
+            {"endpoints": [{"id": "tool/faceswapMany", "family": "tool", "fields": [
+              {"path": "businessTaskId", "kind": "text", "role": "task_id"},
+              {"path": "faces", "kind": "url_list", "required": true, "min": 5, "max": 2}]}]}
+            """)
+        let user = UserCatalog.load(file: file)
+        let problem = try #require(user.problem, "min 5, max 2 is no count a list can have")
+        #expect(problem.message.contains("min") && problem.message.contains("max"))
+        #expect(problem.line == 3, "said where the field is")
+        #expect(user.endpoints.isEmpty)
+        // Such a field built by other means is checked, not trapped on.
+        let field = FieldSpec(path: "faces", label: "faces", kind: .urlList, required: true, minimum: 5, maximum: 2)
+        #expect(!RequestValidator.check(field, .array([.string("https://x/a.png")])).isEmpty)
+    }
+}

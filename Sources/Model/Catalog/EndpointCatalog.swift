@@ -256,6 +256,9 @@ extension EndpointCatalog {
         } else {
             role = nil
         }
+        if let low = number("min"), let high = number("max"), low > high {
+            throw CatalogError(path: "\(path).min", message: "min (\(JSONWriter.formatNumber(low))) is more than max (\(JSONWriter.formatNumber(high)))")
+        }
         return FieldSpec(
             path: wirePath, label: value["label"]?.stringValue ?? wirePath, help: value["help"]?.stringValue ?? "",
             hint: value["hint"]?.stringValue ?? "", kind: kind, required: value["required"]?.boolValue ?? false,
