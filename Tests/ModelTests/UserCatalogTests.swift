@@ -141,4 +141,25 @@ import Testing
         let field = FieldSpec(path: "faces", label: "faces", kind: .urlList, required: true, minimum: 5, maximum: 2)
         #expect(!RequestValidator.check(field, .array([.string("https://x/a.png")])).isEmpty)
     }
+
+    @Test func aFieldPathWithAnEmptyStepOrAnIndexIsAFaultOfTheFile() throws {
+        for path in ["a..b", "[0]", ".", "a.", ".a"] {
+            let file = UserCatalogTests.write("""
+                {"endpoints": [{"id": "tool/odd", "family": "tool", "fields": [
+                  {"path": "\(path)", "kind": "text", "default": "x"}]}]}
+                """)
+            let user = UserCatalog.load(file: file)
+            let problem = try #require(user.problem, "\(path) names no member a form can hold")
+            #expect(problem.message.contains("endpoints[0].fields[0].path") && problem.line == 2, "\(problem)")
+        }
+    }
+
+    @Test func aTaskIDKeyWithAnEmptyStepIsRefused() {
+        var request = Request.new(for: CustomEndpoint.endpoint(path: "tool/faceRestore"), taskID: "t-1")
+        request.setOtherMembers(.object([("imageUrl", .string("https://x/a.png"))]))
+        for key in [".", "a..b", "a."] {
+            #expect(throws: CustomEndpoint.PathProblem.self, "\(key)") { try request.setCustom(.taskKey, to: key) }
+        }
+        #expect(request.body.objectValue != nil && request.taskID == "t-1")
+    }
 }
