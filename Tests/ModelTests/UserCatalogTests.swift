@@ -162,4 +162,15 @@ import Testing
         }
         #expect(request.body.objectValue != nil && request.taskID == "t-1")
     }
+
+    @Test func aSavedCustomRequestWhoseMemberNameHasADotSendsItAsItWas() throws {
+        var request = Request.new(for: CustomEndpoint.endpoint(path: "tool/faceRestore"), taskID: "t-1")
+        request.setOtherMembers(.object([("image.url", .string("https://x/a.png")), ("[0]", .int(1)), ("scale", .int(2))]))
+        let saved = try UserCatalog.endpoint(CustomEndpoint.catalogEntry(for: request, title: "Restore"))
+        let fresh = Request.new(for: saved, taskID: "t-1")
+        func members(_ body: JSONValue) -> [String: JSONValue] {
+            Dictionary((body.objectValue ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
+        #expect(members(fresh.body) == members(request.body), "a fresh form of the saved endpoint sends the same body: \(fresh.wireJSON)")
+    }
 }
