@@ -153,6 +153,24 @@ final class TemporaryHistory {
         try db.execute("INSERT INTO submission_search(submission_search) VALUES ('integrity-check')")
     }
 
+    @Test func aCustomRequestReopensWithItsFamilyAndTaskIDKey() throws {
+        // A tool the docs leave out, at a path that names no family, its task id under a key of the user's.
+        var request = Request.new(for: CustomEndpoint.endpoint(path: "v3/restore"), taskID: "zqt-custom-1")
+        try request.setCustom(.family, to: "tool")
+        try request.setCustom(.taskKey, to: "requestId")
+        request.setOtherMembers(.object([("imageUrl", .string("https://x/a.png"))]))
+        #expect(request.wireJSON.contains("\"requestId\": \"zqt-custom-1\""))
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let id = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "sandbox")
+        let record = try #require(try store.record(id: id))
+        #expect(record.endpoint.family == .tool(code: "v3/restore"), "followed as the tool it was sent as")
+        #expect(record.endpoint.taskIDPath == "requestId")
+        let reopened = try Request.decode(json: record.requestJSON, for: record.endpoint).request
+        #expect(reopened.taskID == "zqt-custom-1" && reopened.wireJSON == request.wireJSON, "resent as it was sent")
+        #expect(try store.list().first?.endpoint.taskIDPath == "requestId")
+    }
+
     @Test func theDraftIsSavedAndRestored() throws {
         let history = TemporaryHistory()
         let store = try history.open()

@@ -123,3 +123,54 @@ import Testing
         #expect(JSONLocator.position(of: "a", in: "{\"a\": [") == nil)
     }
 }
+
+/// Review of issue 9: bounds a user's file gets wrong are said, not trapped on.
+@Suite struct UserCatalogBoundsTests {
+    @Test func aListWhoseMinimumIsAboveItsMaximumIsAFaultOfTheFile() throws {
+        let file = UserCatalogTests.write("""
+            {"endpoints": [{"id": "tool/faceswapMany", "family": "tool", "fields": [
+              {"path": "businessTaskId", "kind": "text", "role": "task_id"},
+              {"path": "faces", "kind": "url_list", "required": true, "min": 5, "max": 2}]}]}
+            """)
+        let user = UserCatalog.load(file: file)
+        let problem = try #require(user.problem, "min 5, max 2 is no count a list can have")
+        #expect(problem.message.contains("min") && problem.message.contains("max"))
+        #expect(problem.line == 3, "said where the field is")
+        #expect(user.endpoints.isEmpty)
+        // Such a field built by other means is checked, not trapped on.
+        let field = FieldSpec(path: "faces", label: "faces", kind: .urlList, required: true, minimum: 5, maximum: 2)
+        #expect(!RequestValidator.check(field, .array([.string("https://x/a.png")])).isEmpty)
+    }
+
+    @Test func aFieldPathWithAnEmptyStepOrAnIndexIsAFaultOfTheFile() throws {
+        for path in ["a..b", "[0]", ".", "a.", ".a"] {
+            let file = UserCatalogTests.write("""
+                {"endpoints": [{"id": "tool/odd", "family": "tool", "fields": [
+                  {"path": "\(path)", "kind": "text", "default": "x"}]}]}
+                """)
+            let user = UserCatalog.load(file: file)
+            let problem = try #require(user.problem, "\(path) names no member a form can hold")
+            #expect(problem.message.contains("endpoints[0].fields[0].path") && problem.line == 2, "\(problem)")
+        }
+    }
+
+    @Test func aTaskIDKeyWithAnEmptyStepIsRefused() {
+        var request = Request.new(for: CustomEndpoint.endpoint(path: "tool/faceRestore"), taskID: "t-1")
+        request.setOtherMembers(.object([("imageUrl", .string("https://x/a.png"))]))
+        for key in [".", "a..b", "a."] {
+            #expect(throws: CustomEndpoint.PathProblem.self, "\(key)") { try request.setCustom(.taskKey, to: key) }
+        }
+        #expect(request.body.objectValue != nil && request.taskID == "t-1")
+    }
+
+    @Test func aSavedCustomRequestWhoseMemberNameHasADotSendsItAsItWas() throws {
+        var request = Request.new(for: CustomEndpoint.endpoint(path: "tool/faceRestore"), taskID: "t-1")
+        request.setOtherMembers(.object([("image.url", .string("https://x/a.png")), ("[0]", .int(1)), ("scale", .int(2))]))
+        let saved = try UserCatalog.endpoint(CustomEndpoint.catalogEntry(for: request, title: "Restore"))
+        let fresh = Request.new(for: saved, taskID: "t-1")
+        func members(_ body: JSONValue) -> [String: JSONValue] {
+            Dictionary((body.objectValue ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
+        #expect(members(fresh.body) == members(request.body), "a fresh form of the saved endpoint sends the same body: \(fresh.wireJSON)")
+    }
+}

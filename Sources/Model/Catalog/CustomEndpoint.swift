@@ -181,7 +181,7 @@ extension Request {
             if named.name != family.name { key = CustomEndpoint.defaultTaskKey(named) }
             family = named
         case .taskKey:
-            guard !text.isEmpty, !text.contains(where: { $0.isWhitespace }), !text.contains("[") else {
+            guard !text.isEmpty, !text.contains(where: { $0.isWhitespace }), !text.contains("["), JSONPath.isWellFormed(text) else {
                 throw CustomEndpoint.PathProblem(message: "a task id key is a wire path like businessTaskId or alwayson_scripts.id_task")
             }
             key = text

@@ -207,6 +207,9 @@ extension EndpointCatalog {
         guard let wirePath = value["path"]?.stringValue, !wirePath.isEmpty else {
             throw CatalogError(path: "\(path).path", message: "expected the field's wire path")
         }
+        guard JSONPath.isWellFormed(wirePath) else {
+            throw CatalogError(path: "\(path).path", message: "\"\(wirePath)\" is not a wire path like prompt or alwayson_scripts.sd_vae (no empty step, no leading [n])")
+        }
         func number(_ key: String) -> Double? {
             guard let n = value[key]?.numberValue, n.isFinite else { return nil }
             return n
@@ -255,6 +258,9 @@ extension EndpointCatalog {
             role = known
         } else {
             role = nil
+        }
+        if let low = number("min"), let high = number("max"), low > high {
+            throw CatalogError(path: "\(path).min", message: "min (\(JSONWriter.formatNumber(low))) is more than max (\(JSONWriter.formatNumber(high)))")
         }
         return FieldSpec(
             path: wirePath, label: value["label"]?.stringValue ?? wirePath, help: value["help"]?.stringValue ?? "",

@@ -201,10 +201,17 @@ extension CustomEndpoint {
         ])]
         var rest: JSONValue = .object([])
         let containers = Set(Endpoint.containers(of: key))
+        // Kept under its own name in the object at `prefix` (the task id's containers, plain keys):
+        // a name with `.` or `[` read as a path would land elsewhere, or turn `rest` into an array.
+        func keep(_ member: JSONValue, _ name: String, in prefix: String) {
+            let inner = (prefix.isEmpty ? rest : rest.value(at: prefix))?.objectValue ?? []
+            let object = JSONValue.object(inner + [(key: name, value: member)])
+            if prefix.isEmpty { rest = object } else { rest.set(object, at: prefix) }
+        }
         func walk(_ value: JSONValue, _ prefix: String) {
             for (name, member) in value.objectValue ?? [] {
                 let path = prefix.isEmpty ? name : prefix + "." + name
-                if name.contains(".") || name.contains("[") { rest.set(member, at: path); continue }
+                if name.isEmpty || name.contains(".") || name.contains("[") { keep(member, name, in: prefix); continue }
                 let kind: String?
                 switch member {
                 case .object where containers.contains(path): walk(member, path); continue
@@ -217,7 +224,7 @@ extension CustomEndpoint {
                 case .bool: kind = "toggle"
                 default: kind = nil
                 }
-                guard let kind else { rest.set(member, at: path); continue }
+                guard let kind else { keep(member, name, in: prefix); continue }
                 fields.append(.object([("path", .string(path)), ("label", .string(name)), ("kind", .string(kind)),
                                        ("default", member)]))
             }

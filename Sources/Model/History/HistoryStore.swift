@@ -137,7 +137,7 @@ public final class HistoryStore: @unchecked Sendable {
                 INSERT INTO submission (endpoint, base_url, profile, created_at, id_task, request_json, prompt, model,
                                         image_count, state, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(request.endpoint.id), .text(baseURL), .text(profile), .double(date.timeIntervalSince1970),
+                """, [.text(request.endpoint.storageKey), .text(baseURL), .text(profile), .double(date.timeIntervalSince1970),
                       .text(request.taskID), .text(request.wireJSON), .text(request.prompt), .text(request.checkpoint),
                       .int(request.imageCount), .text(SubmissionState.sending.rawValue), .double(date.timeIntervalSince1970)])
             let id = db.lastInsertRowID
@@ -295,7 +295,7 @@ public final class HistoryStore: @unchecked Sendable {
         }
         func date(_ column: Int) -> Date? { row.double(column).map { Date(timeIntervalSince1970: $0) } }
         return HistoryRecord(
-            id: id, endpoint: EndpointCatalog.active.resolve(row.text(1) ?? ""), baseURL: row.text(2) ?? "",
+            id: id, endpoint: EndpointCatalog.active.resolve(storageKey: row.text(1) ?? ""), baseURL: row.text(2) ?? "",
             profile: row.text(3) ?? "", createdAt: date(4) ?? Date(timeIntervalSince1970: 0), idTask: row.text(5) ?? "",
             serviceTaskID: row.text(6), requestJSON: row.text(7) ?? "{}",
             state: SubmissionState(rawValue: row.text(8) ?? "") ?? .failed, httpStatus: row.int(9), responseJSON: row.text(10),
@@ -315,7 +315,7 @@ public final class HistoryStore: @unchecked Sendable {
                 FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
                 """, parameters).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
-                               endpoint: EndpointCatalog.active.resolve(row.text(2) ?? ""), idTask: row.text(3) ?? "",
+                               endpoint: EndpointCatalog.active.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
                                state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
                                imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0)

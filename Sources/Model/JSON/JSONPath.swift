@@ -8,6 +8,13 @@ public enum JSONPathStep: Equatable, Sendable {
 }
 
 public enum JSONPath {
+    /// Whether a path names one member: it starts with a key and has no
+    /// empty step (`a..b`, `.a`, `a.` and `[0]` do not; `steps` would skip
+    /// the gap or write over the whole body).
+    public static func isWellFormed(_ path: String) -> Bool {
+        !path.hasPrefix("[") && !path.split(separator: ".", omittingEmptySubsequences: false).contains { $0.isEmpty }
+    }
+
     /// The steps of a path. Keys may not contain `.` or `[`, which no wire name does.
     public static func steps(_ path: String) -> [JSONPathStep] {
         var steps: [JSONPathStep] = []

@@ -121,7 +121,7 @@ public enum RequestValidator {
                 // min and max on a list bound how many URLs it holds (§3.1: 10–100 training images; §4.8: 1–2 faces).
                 let low = field.minimum.map { Int(clamping: $0, to: 0...1_000_000) }
                 let high = field.maximum.map { Int(clamping: $0, to: 0...1_000_000) }
-                if let low, let high, !(low...high).contains(items.count) {
+                if let low, let high, items.count < low || items.count > high {
                     fail("\(name) takes \(low == high ? "\(low)" : "\(low)–\(high)") URLs (has \(items.count))")
                 } else if let low, high == nil, items.count < low {
                     fail("\(name) takes at least \(low) URLs (has \(items.count))")

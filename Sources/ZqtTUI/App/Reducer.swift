@@ -489,6 +489,9 @@ enum Reducer {
         commit(&state, field: field.id, text: current == "on" ? "off" : "on")
     }
 
+    /// The largest whole number a slider steps to: 2^53, beyond which a double skips whole numbers.
+    static let largestWhole = 9_007_199_254_740_992
+
     static func step(_ state: inout AppState, _ command: Command) {
         guard let field = state.focusedField else { return }
         let direction: Double = (command == .stepUp || command == .coarseUp) ? 1 : -1
@@ -497,14 +500,17 @@ enum Reducer {
             let coarse = command == .coarseUp || command == .coarseDown
             let increment = spec.step * (coarse ? 10 : 1) * direction
             let current = Double(FieldValues.text(of: field.id, in: state.request)) ?? spec.defaultValue
-            var next = min(spec.max, max(spec.min, current + increment))
+            let held = min(spec.max, max(spec.min, current + increment))
             // Snap to the step grid so 0.7 + 0.05 prints as 0.75, not 0.7500000001.
-            next = ((next - spec.min) / spec.step).rounded() * spec.step + spec.min
+            var next = ((held - spec.min) / spec.step).rounded() * spec.step + spec.min
             next = (next * 1e6).rounded() / 1e6
+            // A user's catalog may give a range no arithmetic here survives (issue 9): the value held to it, unsnapped.
+            if !next.isFinite { next = held }
             if field.id.unitField == .guidanceEnd, let unit = state.request.controlNetUnits?[safe: state.view.openUnit ?? -1] {
                 next = max(next, unit.guidanceStart)
             }
-            commit(&state, field: field.id, text: integer ? String(Int(next)) : JSONWriter.formatNumber(next))
+            commit(&state, field: field.id,
+                   text: integer ? String(Int(clamping: next, to: -Self.largestWhole...Self.largestWhole)) : JSONWriter.formatNumber(next))
         case let .choice(options, _):
             guard !options.isEmpty else { return }
             let current = FieldValues.text(of: field.id, in: state.request)
