@@ -319,16 +319,32 @@ public final class SandboxService: @unchecked Sendable {
         return envelope(code: "200", msg: "success", data: .object([(key: "task_id", value: .string(request.taskID))]))
     }
 
-    private func submitTool(_ value: JSONValue, body: String, endpoint: Endpoint) -> HTTPResponse {
+    enum SubmitCheck {
+        case accepted(Request)
+        case refused(HTTPResponse)
+    }
+
+    /// A tool's or training's submit as the service checks it: a JSON object
+    /// with its client task id (wire rule 8), valid by zqt's own rules; else the refusal.
+    private func checkedSubmit(_ value: JSONValue, endpoint: Endpoint) -> SubmitCheck {
         guard value.objectValue != nil else {
-            return envelope(code: "400", msg: "request body must be a JSON object")
+            return .refused(envelope(code: "400", msg: "request body must be a JSON object"))
         }
         let request = Request(endpoint: endpoint, body: value)
-        let id = request.taskID
-        guard !id.trimmed.isEmpty else {
-            return envelope(code: "400", msg: "invalid parameter \(endpoint.taskIDPath): \(endpoint.taskIDPath) is required")
+        guard !request.taskID.trimmed.isEmpty else {
+            return .refused(envelope(code: "400", msg: "invalid parameter \(endpoint.taskIDPath): \(endpoint.taskIDPath) is required"))
         }
-        if let refusal = invalid(request) { return refusal }
+        if let refusal = invalid(request) { return .refused(refusal) }
+        return .accepted(request)
+    }
+
+    private func submitTool(_ value: JSONValue, body: String, endpoint: Endpoint) -> HTTPResponse {
+        let request: Request
+        switch checkedSubmit(value, endpoint: endpoint) {
+        case let .accepted(checked): request = checked
+        case let .refused(refusal): return refusal
+        }
+        let id = request.taskID
         let wire = request.wireValue
         lock.lock()
         defer { lock.unlock() }
@@ -420,15 +436,12 @@ public final class SandboxService: @unchecked Sendable {
     /// ask about it; its progress shows on the sandbox's own task list
     /// (GET /sandbox/tasks), an epoch at a time over `taskSeconds` × 20.
     private func submitTraining(_ value: JSONValue, body: String, endpoint: Endpoint) -> HTTPResponse {
-        guard value.objectValue != nil else {
-            return envelope(code: "400", msg: "request body must be a JSON object")
+        let request: Request
+        switch checkedSubmit(value, endpoint: endpoint) {
+        case let .accepted(checked): request = checked
+        case let .refused(refusal): return refusal
         }
-        let request = Request(endpoint: endpoint, body: value)
         let id = request.taskID
-        guard !id.trimmed.isEmpty else {
-            return envelope(code: "400", msg: "invalid parameter \(endpoint.taskIDPath): \(endpoint.taskIDPath) is required")
-        }
-        if let refusal = invalid(request) { return refusal }
         lock.lock()
         defer { lock.unlock() }
         received.append(ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: now()))

@@ -86,4 +86,33 @@ import Testing
         try E2E.switchEndpoint(session, filter: "Flux", title: "Flux text2image")
         try E2E.quit(session)
     }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func anEntryOverridingTheShippedControlNetIsTheFormOnScreen() async throws {
+        try await offThePool { try Self.overrideSteps() }
+    }
+
+    /// The shipped ControlNet entry with a title and a default of one's own:
+    /// the first form, the preview and the switcher all take it.
+    static func overrideSteps() throws {
+        let (home, config) = Self.folders()
+        defer { try? FileManager.default.removeItem(atPath: (home as NSString).deletingLastPathComponent) }
+        let shipped = try JSONParser.parse(EndpointCatalog.shippedJSON)
+        var entry = try #require(shipped["endpoints"]?.arrayValue?.first { $0["id"] == .string("sd/v2/controlnet") })
+        entry.set(.string("ControlNet (studio)"), at: "title")
+        var fields = try #require(entry["fields"]?.arrayValue)
+        let steps = try #require(fields.firstIndex { $0["path"] == .string("steps") })
+        fields[steps].set(.int(33), at: "default")
+        entry.set(.array(fields), at: "fields")
+        try FileManager.default.createDirectory(atPath: config + "/zqt", withIntermediateDirectories: true)
+        try Data(JSONWriter.pretty(.object([("endpoints", .array([entry]))])).utf8)
+            .write(to: URL(fileURLWithPath: config + "/zqt/endpoints.json"))
+        let (session, _) = try Self.start(home: home, config: config)
+        try session.waitFor(text: "zqt · ControlNet (studio) → ")
+        try session.waitFor(text: "\"steps\": 33")
+        try session.send("F7")
+        try session.waitFor(text: "AI image generation · ControlNet (studio)")
+        try session.send("Escape")
+        try E2E.quit(session)
+    }
 }

@@ -260,10 +260,11 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     // The endpoints the code names: the SD three (the screen's first form,
-    // `zqt send`'s default) and the task and model queries.
-    public static var controlNet: Endpoint { EndpointCatalog.shipped.endpoint(id: "sd/v2/controlnet")! }
-    public static var text2Image: Endpoint { EndpointCatalog.shipped.endpoint(id: "sd/v2/text2image")! }
-    public static var image2Image: Endpoint { EndpointCatalog.shipped.endpoint(id: "sd/v2/image2image")! }
+    // `zqt send`'s default), as the user's catalog file may override them,
+    // and the task and model queries.
+    public static var controlNet: Endpoint { EndpointCatalog.active.endpoint(id: "sd/v2/controlnet")! }
+    public static var text2Image: Endpoint { EndpointCatalog.active.endpoint(id: "sd/v2/text2image")! }
+    public static var image2Image: Endpoint { EndpointCatalog.active.endpoint(id: "sd/v2/image2image")! }
 
     /// The path of a task or list query (§1.4, §2.1–2.3), relative like `id`.
     public enum Query {

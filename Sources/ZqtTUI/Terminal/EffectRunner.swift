@@ -74,8 +74,13 @@ final class EffectRunner: @unchecked Sendable {
 
     /// The cache's name for this service: its base URL, or "sandbox" for the
     /// in-process sandbox, whose port changes every run but whose lists do not.
+    /// Whose lists the cache holds: the service and the account, as LoRAs an
+    /// account trained (§3) are its own. The access key id is no secret; the
+    /// in-process sandbox's port changes each run, so it is one service.
     var listService: String {
-        configuration.profile == "sandbox" ? "sandbox" : configuration.baseURL
+        let service = configuration.profile == "sandbox" && configuration.baseURL.hasPrefix("http://127.0.0.1:")
+            ? "sandbox" : configuration.baseURL
+        return service + " " + (configuration.credentials?.accessKeyID ?? "")
     }
 
     /// Reads lists one after another (gentle on the service), keeping each
