@@ -45,6 +45,8 @@ enum Action: Sendable {
     /// The user's catalog file holds a new endpoint, or could not take it (issue 9).
     case userEndpointSaved(Endpoint, file: String)
     case userEndpointFailed(String)
+    case requestLoaded(ImportedRequest, source: String)
+    case requestLoadFailed(String)
 }
 
 enum Effect: Equatable, Sendable {
@@ -68,4 +70,6 @@ enum Effect: Equatable, Sendable {
     case copyToClipboard(String, what: String)
     /// Add an entry to the user's catalog file (a custom request saved, issue 9).
     case saveUserEndpoint(JSONValue, file: String)
+    /// Read a request from a file's path or a pasted curl command (issue 10).
+    case loadRequest(String, current: Endpoint)
 }

@@ -170,6 +170,8 @@ enum Confirmation: Equatable, Sendable {
     /// Opening a past request (or its result) into a form that holds unsent
     /// edits: `purpose` says how (edit, result into image2image, text as prompt).
     case replaceForm(HistoryRecord, EntryPurpose, Endpoint)
+    /// A loaded request (a file, a curl command) for a form with unsent edits.
+    case replaceWithLoaded(ImportedRequest, source: String)
 }
 
 /// A line of text asked for in a box (the folder to save images into).
@@ -178,6 +180,8 @@ struct InputPrompt: Equatable, Sendable {
         case saveImages(HistoryRecord)
         /// The title of the custom request saved as an endpoint of one's own.
         case saveEndpoint
+        /// A JSON file's path, or a curl command, to fill a form with (issue 10).
+        case loadRequest
     }
     var purpose: Purpose
     var title: String

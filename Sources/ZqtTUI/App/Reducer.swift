@@ -20,6 +20,11 @@ enum Reducer {
                 let clean = PastedText.clean(text, multiline: editingMultiline(state))
                 state.view.editing?.buffer.insert(clean)
                 applyEditBuffer(&state)
+            } else if case var .input(prompt)? = state.view.overlay {
+                // A curl command pasted over several lines: its continuations join them.
+                let joined = text.replacing("\\\r\n", with: " ").replacing("\\\n", with: " ")
+                prompt.text.insert(PastedText.clean(joined, multiline: false))
+                state.view.overlay = .input(prompt)
             } else if case var .picker(picker)? = state.view.overlay {
                 picker.filter.insert(PastedText.clean(text, multiline: false))
                 picker.selected = 0
@@ -51,6 +56,16 @@ enum Reducer {
             return []
         case let .userEndpointFailed(message):
             state.status = StatusMessage(text: "Not saved as an endpoint: \(message)", kind: .error)
+            return []
+        case let .requestLoaded(loaded, source):
+            if state.hasUnsentEdits(in: loaded.request.endpoint) {
+                state.view.overlay = .confirm(.replaceWithLoaded(loaded, source: source))
+            } else {
+                showLoaded(&state, loaded, source: source)
+            }
+            return []
+        case let .requestLoadFailed(message):
+            state.status = StatusMessage(text: "Not loaded: \(message)", kind: .error)
             return []
         case let .resize(size):
             state.view.size = size
@@ -180,6 +195,10 @@ enum Reducer {
             return submit(&state)
         case .saveAsEndpoint:
             return askToSaveAsEndpoint(&state)
+        case .loadRequest:
+            state.view.overlay = .input(InputPrompt(purpose: .loadRequest, title: "Load a request: a JSON file's path, or paste a curl command",
+                                                    text: TextBuffer("")))
+            return []
         case .quit:
             if state.anyUnsentEdits {
                 state.view.overlay = .confirm(.quit)
@@ -343,6 +362,15 @@ enum Reducer {
         state.view.previewOffset = 0
         state.view.showProblems = false
         state.screen = .compose
+    }
+
+    /// A loaded request in its endpoint's form; what reading it noticed (members
+    /// no field names, headers zqt does not send) is said, nothing dropped silently.
+    static func showLoaded(_ state: inout AppState, _ loaded: ImportedRequest, source: String) {
+        show(&state, loaded.request)
+        let notes = loaded.notes.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
+        let said = notes.isEmpty ? "" : " · " + notes.joined(separator: " · ")
+        state.status = StatusMessage(text: "Loaded into \(loaded.request.endpoint.title) from \(source)\(said)", kind: notes.isEmpty ? .success : .info)
     }
 
     /// Asks for the title a custom request is saved under as an endpoint of one's own (issue 9).
@@ -694,6 +722,9 @@ enum Reducer {
                 return [.deleteEntry(id: id)]
             case let .replaceForm(record, purpose, _):
                 return moveOn(&state, record, purpose, confirmed: true)
+            case let .replaceWithLoaded(loaded, source):
+                showLoaded(&state, loaded, source: source)
+                return []
             }
         case var .input(prompt):
             switch KeyBindings.command(for: key, only: [.inputBox]) {
@@ -708,6 +739,10 @@ enum Reducer {
                     guard !text.isEmpty else { return [] }
                     state.status = StatusMessage(text: "Saving the images of \(record.idTask) to \(text)…", kind: .info)
                     return [.saveImages(record, folder: text)]
+                case .loadRequest:
+                    guard !text.isEmpty else { return [] }
+                    state.status = StatusMessage(text: "Loading the request…", kind: .info)
+                    return [.loadRequest(prompt.text.text, current: state.endpoint)]
                 case .saveEndpoint:
                     guard !text.isEmpty, state.endpoint.isCustom else { return [] }
                     return [.saveUserEndpoint(CustomEndpoint.catalogEntry(for: state.request, title: text), file: state.connection.catalogFile)]

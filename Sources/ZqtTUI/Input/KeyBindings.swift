@@ -34,6 +34,7 @@ enum Command: String, CaseIterable, Sendable {
     case redraw
     case switchEndpoint
     case saveAsEndpoint
+    case loadRequest
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora
@@ -101,6 +102,7 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "Redraw the screen"
         case .switchEndpoint: return "Switch endpoint (every tool, or a custom request)"
         case .saveAsEndpoint: return "Save as your own endpoint"
+        case .loadRequest: return "Load a request: a JSON file, or a curl command pasted"
         case .refreshModelLists: return "Refresh the model lists (checkpoints, LoRAs, …)"
         case .insertLora: return "Insert a LoRA tag at the cursor (weight 1)"
         case .insertEmbedding: return "Insert an embedding at the cursor"
@@ -182,6 +184,7 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "redraw"
         case .switchEndpoint: return "endpoint"
         case .saveAsEndpoint: return "save as endpoint"
+        case .loadRequest: return "load"
         case .refreshModelLists: return "refresh lists"
         case .insertLora: return "LoRA"
         case .insertEmbedding: return "embedding"
@@ -281,6 +284,7 @@ enum KeyBindings {
         KeyBinding(keys: [.char("["), .shiftUp], command: .previewUp, scope: .compose, inFooter: false),
         KeyBinding(keys: [.ctrl("l")], command: .redraw, scope: .global, inFooter: false),
         KeyBinding(keys: [.function(7), .ctrl("e")], command: .switchEndpoint, scope: .global, inFooter: true),
+        KeyBinding(keys: [.char("L")], command: .loadRequest, scope: .compose, inFooter: false),
         KeyBinding(keys: [.enter], command: .edit, scope: .form, inFooter: true),
         KeyBinding(keys: [.right, .char("l")], command: .stepUp, scope: .slider, inFooter: true),
         KeyBinding(keys: [.left, .char("h")], command: .stepDown, scope: .slider, inFooter: false),

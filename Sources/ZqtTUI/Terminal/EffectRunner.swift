@@ -155,6 +155,8 @@ final class EffectRunner: @unchecked Sendable {
             } catch {
                 inbox.post(.userEndpointFailed("\(error)"))
             }
+        case let .loadRequest(text, current):
+            inbox.post(RequestLoading.load(text, current: current))
         case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal
         }

@@ -39,6 +39,10 @@ enum OverlayView {
             return ("Open into the form", ["The \(endpoint.title) form has changes that were not sent.",
                                            "Replace them with \(record.idTask)?", "",
                                            "y replace · any other key keeps the form"])
+        case let .replaceWithLoaded(loaded, source):
+            return ("Load into the form", ["The \(loaded.request.endpoint.title) form has changes that were not sent.",
+                                           "Replace them with the request from \(source)?", "",
+                                           "y replace · any other key keeps the form"])
         }
     }
 

@@ -1,0 +1,73 @@
+// "Load a request" on the compose screen (issue 10): `L`, a curl command
+// pasted (over several lines) or a file's path, and the matching form filled;
+// a form with unsent edits asks first.
+
+import Foundation
+import Testing
+@testable import Model
+@testable import ZqtTUI
+
+@Suite struct LoadRequestTests {
+    static let curl = """
+        curl 'https://api.zhiqite.com/AIGCImgOpenServ/saas/tool/interrogate' \\
+          -H 'Content-Type: application/json' \\
+          -H 'X-Request-req-accessKeySecret: not-kept' \\
+          --data-raw '{"image": "https://a.example/111.png", "model": "deepdanbooru", "threshold": 0.4}'
+        """
+
+    /// L, the text pasted, Enter; the effect run as the runner would.
+    static func load(_ state: inout AppState, paste text: String) -> Action? {
+        _ = press(&state, .char("L"))
+        guard case .input? = state.view.overlay else { return nil }
+        _ = Reducer.reduce(&state, .paste(text))
+        let effects = press(&state, .enter)
+        guard case let .loadRequest(typed, current)? = effects.first else { return nil }
+        return RequestLoading.load(typed, current: current)
+    }
+
+    @Test func aPastedCurlCommandFillsItsEndpointsFormAndSaysWhatWasLeftOut() throws {
+        var state = makeState()
+        let action = try #require(Self.load(&state, paste: Self.curl))
+        _ = Reducer.reduce(&state, action)
+        #expect(state.endpoint.id == "tool/interrogate")
+        #expect(state.request.wireValue["model"] == .string("deepdanbooru") && state.request.wireValue["threshold"] == .double(0.4))
+        let status = try #require(state.status?.text)
+        #expect(status.hasPrefix("Loaded into Image description from a curl command"), "\(status)")
+        #expect(status.contains("threshold: not a field zqt knows") && status.contains("not kept"), "\(status)")
+        #expect(!Screen.render(state).text.contains("not-kept"), "the secret is not shown")
+        #expect(!state.request.wireJSON.contains("not-kept"))
+    }
+
+    @Test func aFileIsLoadedByItsPathAndABadOneSaysWhy() throws {
+        var state = makeState()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-load-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("flux.json").path
+        try Data(#"{"prompt": "a lighthouse", "comfyTaskType": "Flux1DevFP8", "steps": 24}"#.utf8).write(to: URL(fileURLWithPath: file))
+        _ = Reducer.reduce(&state, try #require(Self.load(&state, paste: file)))
+        #expect(state.endpoint.id == "tool/comfyui/text2image" && state.request.wireValue["steps"] == .int(24))
+
+        _ = Reducer.reduce(&state, try #require(Self.load(&state, paste: folder.appendingPathComponent("missing.json").path)))
+        #expect(state.status?.text.contains("no such file") == true)
+        try Data("{\"prompt\": ".utf8).write(to: URL(fileURLWithPath: file))
+        _ = Reducer.reduce(&state, try #require(Self.load(&state, paste: file)))
+        #expect(state.status?.text.contains("not valid JSON (line 1, column") == true, "\(state.status?.text ?? "")")
+        #expect(state.endpoint.id == "tool/comfyui/text2image" && state.request.wireValue["steps"] == .int(24), "nothing changed")
+    }
+
+    @Test func aFormWithUnsentEditsAsksBeforeItIsReplaced() throws {
+        var state = makeState()
+        state.request["prompt"] = .string("my unsent prompt")
+        let action = try #require(Self.load(&state, paste: BundledExamples.controlNetJSON.replacing("\n", with: " ")))
+        _ = Reducer.reduce(&state, action)
+        guard case .confirm(.replaceWithLoaded)? = state.view.overlay else {
+            Issue.record("no question: \(String(describing: state.view.overlay))")
+            return
+        }
+        _ = press(&state, .char("n"))
+        #expect(state.request.prompt == "my unsent prompt", "kept")
+        _ = Reducer.reduce(&state, action)
+        _ = press(&state, .char("y"))
+        #expect(state.request.prompt != "my unsent prompt" && state.endpoint == .controlNet)
+    }
+}
