@@ -102,7 +102,7 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "Redraw the screen"
         case .switchEndpoint: return "Switch endpoint (every tool, or a custom request)"
         case .saveAsEndpoint: return "Save as your own endpoint"
-        case .loadRequest: return "Load a request: a JSON file, or a curl command pasted"
+        case .loadRequest: return "Load a request: JSON file or curl command"
         case .refreshModelLists: return "Refresh the model lists (checkpoints, LoRAs, …)"
         case .insertLora: return "Insert a LoRA tag at the cursor (weight 1)"
         case .insertEmbedding: return "Insert an embedding at the cursor"
