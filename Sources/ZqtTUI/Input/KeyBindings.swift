@@ -34,6 +34,8 @@ enum Command: String, CaseIterable, Sendable {
     case redraw
     case switchEndpoint
     case saveAsEndpoint
+    // The form's request as a curl command on the clipboard (issue 10).
+    case copyAsCurl
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora
@@ -101,6 +103,7 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "Redraw the screen"
         case .switchEndpoint: return "Switch endpoint (every tool, or a custom request)"
         case .saveAsEndpoint: return "Save as your own endpoint"
+        case .copyAsCurl: return "Copy the request as a curl command (OSC 52)"
         case .refreshModelLists: return "Refresh the model lists (checkpoints, LoRAs, …)"
         case .insertLora: return "Insert a LoRA tag at the cursor (weight 1)"
         case .insertEmbedding: return "Insert an embedding at the cursor"
@@ -182,6 +185,7 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "redraw"
         case .switchEndpoint: return "endpoint"
         case .saveAsEndpoint: return "save as endpoint"
+        case .copyAsCurl: return "copy curl"
         case .refreshModelLists: return "refresh lists"
         case .insertLora: return "LoRA"
         case .insertEmbedding: return "embedding"
@@ -294,6 +298,8 @@ enum KeyBindings {
         KeyBinding(keys: [.ctrl("t"), .function(8)], command: .insertLora, scope: .promptText, inFooter: false),
         KeyBinding(keys: [.ctrl("g"), .function(12)], command: .insertEmbedding, scope: .promptText, inFooter: false),
         KeyBinding(keys: [.char("R")], command: .refreshModelLists, scope: .compose, inFooter: false),
+        // Not in the footer either (80 columns); `:` and `?` list it.
+        KeyBinding(keys: [.char("Y")], command: .copyAsCurl, scope: .compose, inFooter: false),
         KeyBinding(keys: [.char("r")], command: .randomSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("s")], command: .reuseSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("g")], command: .regenerateID, scope: .idTask, inFooter: true),
