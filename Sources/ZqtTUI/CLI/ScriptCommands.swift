@@ -438,14 +438,17 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("For a file: the endpoint: \(EndpointNames.list).", valueName: "name"))
     var endpoint: String?
 
-    @Option(name: .customLong("base-url"), help: "Send to this service (default: the row's, else $ZQT_BASE_URL, else https://api.zhiqite.com).")
-    var baseURL: String?
+    // The root's options, whose --base-url ArgumentParser gives to the root when a
+    // subcommand declares its own: the snippet posts to it (default: the row's
+    // service, else $ZQT_BASE_URL, else https://api.zhiqite.com). --sandbox does nothing here.
+    @OptionGroup var connection: ConnectionOptions
 
     @Flag(name: .customLong("reveal-secrets"), help: "Write the access keys from the environment into the snippet.")
     var revealSecrets = false
 
     func run() throws {
         let language = RequestExport.Language(rawValue: language.rawValue) ?? .curl
+        let baseURL = connection.baseURL
         let configuration = ClientConfiguration.resolve(baseURLFlag: baseURL)
         var credentials: Credentials?
         if revealSecrets {

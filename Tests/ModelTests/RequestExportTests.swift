@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import Model
+
+/// Issue 10: exported snippets carry the wire JSON exactly, however hostile
+/// the text in it, and never a secret unless asked to.
+@Suite struct RequestExportTests {
+    /// Text a prompt may hold that breaks naive quoting in one language or another.
+    static let hostile = [
+        "it's a \"quote\" test",
+        "back\\slash \\n not a newline \\' \\\"",
+        "line one\nline two\r\nthree\ttab",
+        "$(touch /tmp/zqt-export-pwned) `id` ${HOME} $HOME !!",
+        "'; rm -rf / #",
+        "unicode 漢字 café 😀 \u{202E}bidi\u{202C} \u{200B}",
+        "controls \u{1}\u{7}\u{1B}[31m\u{7F}\u{85}",
+        "''''",
+        "",
+    ]
+
+    @Test func theShellWordIsTheTextByteForByte() throws {
+        for text in Self.hostile {
+            // printf '%s' prints its argument as the shell read it: any expansion or lost quote shows.
+            let output = try ChildProcess.run("/bin/sh", ["-c", "printf '%s' " + RequestExport.shellQuoted(text)], timeout: 10)
+            #expect(output.status == 0)
+            #expect(Array(output.stdout.utf8) == Array(text.utf8), "shell quoting of \(text.debugDescription)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/zqt-export-pwned"))
+    }
+
+    @Test func thePythonLiteralIsTheText() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { return }
+        for text in Self.hostile {
+            let literal = RequestExport.pythonLiteral(text)
+            #expect(literal.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) }, "only printable ASCII in \(literal)")
+            let script = "import sys\nsys.stdout.buffer.write((\(literal)).encode('utf-8'))\n"
+            let output = try ChildProcess.run("/usr/bin/python3", ["-c", script], timeout: 20)
+            #expect(output.status == 0, "python3: \(output.stderr)")
+            #expect(Array(output.stdout.utf8) == Array(text.utf8), "python literal of \(text.debugDescription)")
+        }
+    }
+
+    @Test func theSwiftLiteralEscapesEverythingButPrintableASCII() {
+        #expect(RequestExport.swiftLiteral("a\"b\\c\nd\u{0}é😀") == "\"a\\\"b\\\\c\\nd\\0\\u{e9}\\u{1f600}\"")
+        for text in Self.hostile {
+            let literal = RequestExport.swiftLiteral(text)
+            #expect(literal.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) })
+            // Interpolation would run code: "\(" never appears unescaped.
+            #expect(!literal.replacingOccurrences(of: "\\\\", with: "").contains("\\("))
+        }
+    }
+
+    @Test func aSnippetReadsTheKeysFromTheEnvironmentUnlessRevealing() {
+        let request = Request.new(for: .controlNet, taskID: "zqt-export-1")
+        let secrets = Credentials(accessKeyID: "KEYID-123", accessKeySecret: "SECRET-456")
+        for language in RequestExport.Language.allCases {
+            let hidden = RequestExport.snippet(language, request: request, baseURL: "https://api.zhiqite.com/")
+            #expect(hidden.contains(RequestExport.idVariable) && hidden.contains(RequestExport.secretVariable))
+            #expect(!hidden.contains("SECRET-456") && !hidden.contains("KEYID-123"))
+            #expect(hidden.contains("https://api.zhiqite.com/AIGCImgOpenServ/saas/sd/v2/controlnet"), "one slash between base and path")
+            let shown = RequestExport.snippet(language, request: request, baseURL: "https://api.zhiqite.com", revealing: secrets)
+            #expect(shown.contains("SECRET-456") && shown.contains("KEYID-123"))
+            #expect(!shown.contains(RequestExport.secretVariable))
+        }
+    }
+
+    @Test func theCurlCommandSendsTheWireJSONExactly() throws {
+        // curl is replaced by a function that prints its last argument: what --data-binary would send.
+        var request = Request.new(for: .controlNet, taskID: "zqt-export-2")
+        request["prompt"] = .string(Self.hostile.joined(separator: " | "))
+        let command = RequestExport.snippet(.curl, request: request, baseURL: "http://127.0.0.1:9")
+        let script = "curl() { for a; do last=$a; done; printf '%s' \"$last\"; }\nZQT_ACCESS_KEY_ID=k ZQT_ACCESS_KEY_SECRET=s\n" + command
+        let output = try ChildProcess.run("/bin/sh", ["-c", script], timeout: 10)
+        #expect(output.status == 0, "sh: \(output.stderr)")
+        #expect(Array(output.stdout.utf8) == Array(request.wireJSON.utf8))
+    }
+}
