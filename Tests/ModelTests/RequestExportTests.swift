@@ -72,6 +72,17 @@ import Testing
         let script = "curl() { for a; do last=$a; done; printf '%s' \"$last\"; }\nZQT_ACCESS_KEY_ID=k ZQT_ACCESS_KEY_SECRET=s\n" + command
         let output = try ChildProcess.run("/bin/sh", ["-c", script], timeout: 10)
         #expect(output.status == 0, "sh: \(output.stderr)")
-        #expect(Array(output.stdout.utf8) == Array(request.wireJSON.utf8))
+        // The same JSON; DEL, C1 and bidi characters arrive as \u escapes of themselves.
+        #expect(try JSONParser.parse(output.stdout) == request.wireValue)
+        #expect(output.stdout == RequestExport.visibleJSON(request.wireJSON))
+        #expect(!command.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0.value == 0x202E })
+    }
+
+    @Test func visibleJSONIsTheSameValue() throws {
+        let json = JSONWriter.compact(.string("a\u{7F}b\u{9B}31m\u{202E}c\u{2028}d 漢字 😀"))
+        let visible = RequestExport.visibleJSON(json)
+        #expect(visible == "\"a\\u007fb\\u009b31m\\u202ec\\u2028d 漢字 😀\"")
+        #expect(try JSONParser.parse(visible) == JSONParser.parse(json))
+        #expect(RequestExport.visibleJSON("{\"plain\": 1}") == "{\"plain\": 1}")
     }
 }

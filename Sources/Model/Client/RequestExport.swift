@@ -6,7 +6,8 @@
 // (a prompt, a file, a history row), so each language gets its own quoting,
 // chosen so nothing in the text can end the literal or be expanded:
 // - shell: single quotes, each ' written as '\'' (nothing else is special
-//   inside them, not $, `, \ nor a newline);
+//   inside them, not $, `, \ nor a newline); the JSON's invisible and
+//   terminal-driving characters as \u escapes (visibleJSON);
 // - Python and Swift: a double-quoted literal in which everything but
 //   printable ASCII is an escape, so no control or bidi character reaches the
 //   file or the clipboard as itself.
@@ -59,9 +60,28 @@ public enum RequestExport {
               -H 'Content-Type: application/json' \\
               -H \(id) \\
               -H \(secret) \\
-              --data-binary \(shellQuoted(body))
+              --data-binary \(shellQuoted(visibleJSON(body)))
 
             """
+    }
+
+    /// JSON text with DEL, the C1 controls and the bidi and line-separator
+    /// characters written as \u escapes: the same JSON value, but nothing in
+    /// it can drive a terminal that shows it (a C1 CSI) or make a command read
+    /// differently from what runs (a right-to-left override). They can only
+    /// stand inside strings, where \u means the same character. POSIX sh has
+    /// no quoting that escapes a character, so the curl body is written so.
+    public static func visibleJSON(_ json: String) -> String {
+        var out = ""
+        for scalar in json.unicodeScalars {
+            switch scalar.value {
+            case 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
+                out += "\\u" + hex(scalar.value, width: 4)
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Text as one POSIX shell word: inside single quotes nothing is special

@@ -29,9 +29,11 @@ enum CommandSupport {
         StandardStreams.writeOut(TerminalText.printable(text) + "\n")
     }
 
-    /// One JSON object as one line. JSON escapes every C0 control, so the line is one line.
+    /// One JSON object as one line. JSON escapes every C0 control, so the line
+    /// is one line; DEL, C1 and bidi controls are escaped too (visibleJSON), as
+    /// the line may be shown on a terminal.
     static func sayJSON(_ value: JSONValue) {
-        StandardStreams.writeOut(JSONWriter.compact(value) + "\n")
+        StandardStreams.writeOut(RequestExport.visibleJSON(JSONWriter.compact(value)) + "\n")
     }
 
     static func openHistory() throws -> HistoryStore {
