@@ -313,7 +313,7 @@ struct QueryCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let store = try? CommandSupport.openHistory()
-        let record = try store.flatMap { try? $0.record(idTask: taskID) }
+        let record = store.flatMap { try? $0.record(idTask: taskID) }
         let task: TaskReference
         if let record {
             task = TaskReference(endpoint: record.endpoint, taskID: record.idTask, submittedAt: record.taskStartedAt)
