@@ -78,6 +78,21 @@ import Testing
         #expect(!command.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0.value == 0x202E })
     }
 
+    @Test func theSwiftScriptTypeChecksWithAHostilePrompt() throws {
+        // swiftc next to the toolchain that runs these tests, else none: then nothing to check with.
+        guard let swiftc = ["/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"].first(where: FileManager.default.isExecutableFile) else { return }
+        var request = Request.new(for: .controlNet, taskID: "zqt-export-3")
+        request["prompt"] = .string(Self.hostile.joined(separator: " | ") + " \\(interpolation) \"\"\" #\"")
+        let file = NSTemporaryDirectory() + "zqt-export-\(UUID().uuidString).swift"
+        try RequestExport.snippet(.swift, request: request, baseURL: "http://127.0.0.1:9").write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let output = try ChildProcess.run(swiftc, ["-typecheck", file], timeout: 120)
+        #expect(output.status == 0, "swiftc: \(output.stderr)")
+        // The checker checks: a literal that ended early would fail like this.
+        try "let broken: Int = \"no\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try ChildProcess.run(swiftc, ["-typecheck", file], timeout: 120).status != 0)
+    }
+
     @Test func visibleJSONIsTheSameValue() throws {
         let json = JSONWriter.compact(.string("a\u{7F}b\u{9B}31m\u{202E}c\u{2028}d 漢字 😀"))
         let visible = RequestExport.visibleJSON(json)
