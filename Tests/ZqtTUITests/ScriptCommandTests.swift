@@ -246,9 +246,10 @@ import Testing
         let swift = try run(["export", "--swift", idTask], home: home, environment: keys)
         #expect(swift.status == 0 && !swift.stdout.contains(secret) && swift.stdout.contains("ZQT_ACCESS_KEY_SECRET"))
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-            // The service refuses an id_task twice: the Python copy gets a new one, else byte for byte the same.
-            let fresh = python.stdout.replacingOccurrences(of: idTask, with: idTask + "-py")
-            let answer = try ChildProcess.run("/usr/bin/python3", ["-c", fresh], environment: ZqtBinary.environment(keys), timeout: 30)
+            // The service refuses an id_task twice: the Python copy asks for a new one.
+            let renewed = try run(["export", "--python", idTask, "--base-url", sandbox.url, "--new-id"], home: home, environment: keys)
+            #expect(!renewed.stdout.contains(idTask), "a new id_task")
+            let answer = try ChildProcess.run("/usr/bin/python3", ["-c", renewed.stdout], environment: ZqtBinary.environment(keys), timeout: 30)
             #expect(answer.status == 0, "python3: \(answer.stderr)")
             #expect(Envelope(try JSONParser.parse(answer.stdout))?.code == "200", "python3 answered: \(answer.stdout)")
         }

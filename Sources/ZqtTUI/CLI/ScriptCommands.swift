@@ -419,10 +419,14 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Print a request as a curl command, or a Python or Swift script, that sends it as it is.",
         discussion: """
-        SOURCE is a history row's id_task, or a request file ('-': standard input; --endpoint says which).
-        Credentials are read from $\(RequestExport.idVariable) and $\(RequestExport.secretVariable) when the snippet runs;
-        --reveal-secrets writes the current ones in instead. Every submission needs a new id_task:
-        the service refuses one it has seen, so edit it before sending the same request again.
+        SOURCE is a history row's id_task, or a request file ('-': standard input; --endpoint says which). \
+        A row's request is exported exactly as it was sent.
+
+        Credentials are read from $\(RequestExport.idVariable) and $\(RequestExport.secretVariable) when the snippet runs; \
+        --reveal-secrets writes the current ones in instead.
+
+        The service refuses an id_task it has seen: --new-id gives the snippet a fresh one.
+
         \(ZqtExit.helpText)
         """
     )
@@ -448,6 +452,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .customLong("reveal-secrets"), help: "Write the access keys from the environment into the snippet.")
     var revealSecrets = false
 
+    @Flag(name: .customLong("new-id"), help: "Give the request a new id_task (or businessTaskId), so a service that has seen it takes it again.")
+    var newID = false
+
     func run() throws {
         let language = RequestExport.Language(rawValue: language.rawValue) ?? .curl
         let baseURL = connection.baseURL
@@ -461,16 +468,22 @@ struct ExportCommand: ParsableCommand {
         }
         // A row's id_task first: a file of that name is read only when no row has it, or with --endpoint.
         if endpoint == nil, let store = try? CommandSupport.openHistory(), let record = try? store.record(idTask: source) {
-            // Exactly the JSON that was sent, not a re-encoding of it.
+            // Exactly the JSON that was sent, not a re-encoding of it (unless it needs a new id).
             let url = RequestExport.url(baseURL: baseURL == nil ? record.baseURL : configuration.baseURL, endpoint: record.endpoint)
-            StandardStreams.writeOut(RequestExport.snippet(language, url: url, body: record.requestJSON, revealing: credentials))
+            var body = record.requestJSON
+            if newID {
+                var request = record.request
+                request.taskID = TaskIDGenerator.shared.next()
+                body = request.wireJSON
+            }
+            StandardStreams.writeOut(RequestExport.snippet(language, url: url, body: body, revealing: credentials))
             return
         }
         if source != "-" && !FileManager.default.fileExists(atPath: source) {
             throw CommandFailure("\(APIError.printable(source)) is neither a task in the history nor a file", .badInput)
         }
         let target = try EndpointNames.resolve(endpoint ?? "controlnet")
-        let request: Request
+        var request: Request
         do {
             request = try Request.decode(json: try CommandSupport.readRequest(source), for: target).request
         } catch let failure as CommandFailure {
@@ -478,6 +491,7 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(APIError.printable(source)): \(error)", .badInput)
         }
+        if newID { request.taskID = TaskIDGenerator.shared.next() }
         StandardStreams.writeOut(RequestExport.snippet(language, request: request, baseURL: configuration.baseURL, revealing: credentials))
     }
 }
