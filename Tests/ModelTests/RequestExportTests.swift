@@ -2,6 +2,15 @@ import Foundation
 import Testing
 @testable import Model
 
+/// Runs blocking test code (sh, python3, swiftc) on a thread of its own:
+/// on Swift's concurrency pool (two threads on a two-core machine) it would
+/// starve the sends and polls other suites run there, as in ZqtTUITests' offThePool.
+func onAThreadOfItsOwn(_ body: @escaping @Sendable () throws -> Void) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+        startThread { continuation.resume(with: Result { try body() }) }
+    }
+}
+
 /// Issue 10: exported snippets carry the wire JSON exactly, however hostile
 /// the text in it, and never a secret unless asked to.
 @Suite struct RequestExportTests {
@@ -18,8 +27,12 @@ import Testing
         "",
     ]
 
-    @Test func theShellWordIsTheTextByteForByte() throws {
-        for text in Self.hostile {
+    @Test func theShellWordIsTheTextByteForByte() async throws {
+        try await onAThreadOfItsOwn { try Self.theShellWordIsTheTextByteForByteSteps() }
+    }
+
+    static func theShellWordIsTheTextByteForByteSteps() throws {
+        for text in hostile {
             // printf '%s' prints its argument as the shell read it: any expansion or lost quote shows.
             let output = try ChildProcess.run("/bin/sh", ["-c", "printf '%s' " + RequestExport.shellQuoted(text)], timeout: 10)
             #expect(output.status == 0)
@@ -28,9 +41,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "/tmp/zqt-export-pwned"))
     }
 
-    @Test func thePythonLiteralIsTheText() throws {
+    @Test func thePythonLiteralIsTheText() async throws {
+        try await onAThreadOfItsOwn { try Self.thePythonLiteralIsTheTextSteps() }
+    }
+
+    static func thePythonLiteralIsTheTextSteps() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { return }
-        for text in Self.hostile {
+        for text in hostile {
             let literal = RequestExport.pythonLiteral(text)
             #expect(literal.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) }, "only printable ASCII in \(literal)")
             let script = "import sys\nsys.stdout.buffer.write((\(literal)).encode('utf-8'))\n"
@@ -64,7 +81,11 @@ import Testing
         }
     }
 
-    @Test func theCurlCommandSendsTheWireJSONExactly() throws {
+    @Test func theCurlCommandSendsTheWireJSONExactly() async throws {
+        try await onAThreadOfItsOwn { try Self.theCurlCommandSendsTheWireJSONExactlySteps() }
+    }
+
+    static func theCurlCommandSendsTheWireJSONExactlySteps() throws {
         // curl is replaced by a function that prints its last argument: what --data-binary would send.
         var request = Request.new(for: .controlNet, taskID: "zqt-export-2")
         request["prompt"] = .string(Self.hostile.joined(separator: " | "))
@@ -78,7 +99,11 @@ import Testing
         #expect(!command.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0.value == 0x202E })
     }
 
-    @Test func theSwiftScriptTypeChecksWithAHostilePrompt() throws {
+    @Test func theSwiftScriptTypeChecksWithAHostilePrompt() async throws {
+        try await onAThreadOfItsOwn { try Self.theSwiftScriptTypeChecksWithAHostilePromptSteps() }
+    }
+
+    static func theSwiftScriptTypeChecksWithAHostilePromptSteps() throws {
         // swiftc next to the toolchain that runs these tests, else none: then nothing to check with.
         guard let swiftc = ["/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"].first(where: FileManager.default.isExecutableFile) else { return }
         var request = Request.new(for: .controlNet, taskID: "zqt-export-3")
