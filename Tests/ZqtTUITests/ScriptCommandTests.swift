@@ -214,13 +214,16 @@ import Testing
         let secret = "S3cr3t-\(UUID().uuidString)"
         let keys = ["ZQT_ACCESS_KEY_ID": "kid-export", "ZQT_ACCESS_KEY_SECRET": secret]
         // A prompt that breaks naive quoting in each language, and would run a command if expanded.
-        let prompt = "it's \\\"quoted\\\" \\\\ back\\nslash $(touch \(marker)) `touch \(marker)` 漢字 😀 '\\u0001"
+        let prompt = "it's \\\"quoted\\\" \\t\\\\ back\\nslash $(touch \(marker)) `touch \(marker)` 漢字 😀 '\\u0001"
         let request = BundledExamples.controlNetJSON.replacingOccurrences(
             of: "\"prompt\": \"", with: "\"prompt\": \"\(prompt) ")
         let sent = try run(["send", "-", "--sandbox", "--no-wait"], home: home, environment: keys, stdin: request)
         #expect(sent.status == 0, "stderr: \(sent.stderr)")
         let rows = try jsonLines(try run(["history", "list", "--json"], home: home).stdout)
         let idTask = try #require(rows.first.flatMap { member($0, "id_task")?.stringValue })
+        // The prompt's line break and tab stay inside its column of the plain list.
+        let plain = try run(["history", "list"], home: home).stdout.split(separator: "\n")
+        #expect(plain.count == 1 && plain[0].split(separator: "\t", omittingEmptySubsequences: false).count == 5)
 
         // A sandbox that accepts only these keys: the snippet must send them from the environment.
         let sandbox = try StandaloneSandbox(["--access-key-id", "kid-export", "--access-key-secret", secret])

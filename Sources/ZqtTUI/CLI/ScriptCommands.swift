@@ -29,6 +29,12 @@ enum CommandSupport {
         StandardStreams.writeOut(TerminalText.printable(text) + "\n")
     }
 
+    /// A field of a tab-separated line: a tab or line break in it (a prompt, an
+    /// id_task kept from a file) would shift the columns a script cuts.
+    static func column(_ text: String) -> String {
+        String(text.map { $0 == "\t" || $0.isNewline ? " " : $0 })
+    }
+
     /// One JSON object as one line. JSON escapes every C0 control, so the line
     /// is one line; DEL, C1 and bidi controls are escaped too (visibleJSON), as
     /// the line may be shown on a terminal.
@@ -201,9 +207,9 @@ struct HistoryList: ParsableCommand {
             if output.json {
                 CommandSupport.sayJSON(CommandSupport.json(row))
             } else {
-                let prompt = row.prompt.split(whereSeparator: \.isNewline).joined(separator: " ")
-                CommandSupport.say("\(row.idTask)\t\(row.state.rawValue)\t\(row.endpoint.shortName)\t"
-                                   + "\(CivilTime.local(row.createdAt).dateAndMinute)\t\(prompt.prefix(60))")
+                let columns = [row.idTask, row.state.rawValue, row.endpoint.shortName,
+                               CivilTime.local(row.createdAt).dateAndMinute, String(row.prompt.prefix(60))]
+                CommandSupport.say(columns.map(CommandSupport.column).joined(separator: "\t"))
             }
         }
     }
@@ -558,7 +564,8 @@ struct ModelsCommand: AsyncParsableCommand {
                                                     (key: "display_name", value: .string(item.displayName)),
                                                     (key: "base_model", value: .string(item.baseModel))]))
                 } else {
-                    CommandSupport.say("\(kind.rawValue)\t\(item.name)\t\(item.displayName)\t\(item.baseModel)")
+                    CommandSupport.say([kind.rawValue, item.name, item.displayName, item.baseModel]
+                        .map(CommandSupport.column).joined(separator: "\t"))
                 }
             }
         }
