@@ -304,3 +304,14 @@ public enum ModelListReader {
         }
     }
 }
+
+extension ClientConfiguration {
+    /// Whose lists the cache holds: the service and the account, as LoRAs an
+    /// account trained (§3) are its own. The access key id is no secret; the
+    /// in-process sandbox's port changes each run, so it is one service.
+    /// The screen and `zqt models` read the same rows through this.
+    public var modelListCacheKey: String {
+        let service = profile == "sandbox" && baseURL.hasPrefix("http://127.0.0.1:") ? "sandbox" : baseURL
+        return service + " " + (credentials?.accessKeyID ?? "")
+    }
+}

@@ -278,6 +278,11 @@ enum Reducer {
             state.needsFullRedraw = true
         case .refreshModelLists:
             return refreshModelLists(&state, announce: true)
+        case .copyAsCurl:
+            // The request as the preview shows it; the keys stay as $ZQT_ACCESS_KEY_* references,
+            // as a clipboard ends up in chats and tickets (RequestExport).
+            let command = RequestExport.snippet(.curl, request: state.request, baseURL: state.connection.baseURL)
+            return [.copyToClipboard(command, what: "the request as a curl command")]
         case .insertLora, .insertEmbedding:
             // On the prompt (not typing it yet): an edit starts with the cursor at the end.
             guard let field = state.focusedField, field.takesModelTokens else { return [] }

@@ -14,13 +14,16 @@ import Model
 struct LinePrinter: Sendable {
     /// "[SANDBOX] " on every line while talking to the sandbox (issue 2).
     let prefix: String
+    /// With `--json`, standard output holds only the JSON a script reads, so
+    /// the running commentary goes to standard error.
+    var toStandardError = false
 
     /// Lines hold what the service said (msg, desc, prompts, URLs): only
     /// printable text reaches the terminal (TerminalText).
     func say(_ text: String) {
         // Written straight to the file descriptor, so each line shows at once even through a pipe.
         let lines = TerminalText.printable(text).split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 + "\n" }
-        StandardStreams.writeOut(lines.joined())
+        if toStandardError { StandardStreams.writeError(lines.joined()) } else { StandardStreams.writeOut(lines.joined()) }
     }
 
     func warn(_ text: String) {
@@ -41,6 +44,26 @@ struct RequestRunner {
         case invalid
         case submitFailed
         case taskFailed
+        /// No answer: the service could not be reached (exit 3, not 1).
+        case network
+
+        var exitStatus: ZqtExit {
+            switch self {
+            case .succeeded: return .success
+            case .invalid: return .badInput
+            case .submitFailed, .taskFailed: return .failed
+            case .network: return .network
+            }
+        }
+    }
+
+    /// What a run came to, for `--json`: the task, its last answer and the files kept.
+    struct Report {
+        var outcome: Outcome
+        var taskID: String?
+        var endpoint: Endpoint?
+        var final: TaskInfo?
+        var savedFiles: [Int: String] = [:]
     }
 
     /// Reads, validates, sends and follows, through the screen's own
@@ -48,12 +71,19 @@ struct RequestRunner {
     /// (wire rule 8: a re-submission always gets a new one).
     func run(requestText: String, endpoint: Endpoint, freshID: Bool, printJSON: Bool,
              follow: Bool, downloadTo folder: URL?) async -> Outcome {
+        await report(requestText: requestText, endpoint: endpoint, freshID: freshID, printJSON: printJSON,
+                     follow: follow, downloadTo: folder).outcome
+    }
+
+    func report(requestText: String, endpoint: Endpoint, freshID: Bool, printJSON: Bool,
+                follow: Bool, downloadTo folder: URL?) async -> Report {
+        var report = Report(outcome: .invalid, endpoint: endpoint)
         let decoded: (request: Request, notes: [DecodeNote])
         do {
             decoded = try Request.decode(json: requestText, for: endpoint)
         } catch {
             printer.warn("Cannot read the request: \(error)")
-            return .invalid
+            return report
         }
         for note in decoded.notes { printer.say("note: \(note)") }
         var request = decoded.request
@@ -64,8 +94,9 @@ struct RequestRunner {
         guard problems.isEmpty else {
             printer.warn("The request is not valid; nothing was sent:")
             for problem in problems { printer.warn("  \(problem.path): \(problem.message)") }
-            return .invalid
+            return report
         }
+        report.taskID = request.taskID
         printer.say("POST \(configuration.baseURL)\(endpoint.path)")
         printer.say("  \(endpoint.taskIDPath.split(separator: ".").last ?? "") \(request.taskID) · \(summary(request))")
         if printJSON { printer.say(request.wireJSON) }
@@ -85,19 +116,30 @@ struct RequestRunner {
             printer.say("no answer to the send (\(error.message)), but the service has \(request.taskID): following it")
         case let (.failure(error), .notAccepted(answer)?):
             printer.warn("Submit failed: \(error.message); the service has no task \(request.taskID) (\(answer.message))")
-            return .submitFailed
+            // The query answered, so the service was reached: its refusal is the failure (1).
+            report.outcome = .submitFailed
+            return report
         case let (.failure(error), .stillUnknown(reason)?):
             printer.warn("Submit had no answer (\(error.message)); whether the service has \(request.taskID) is not known (\(reason.message)). "
-                         + "It is kept in the history as \"outcome unknown\": `zqt` asks again at start.")
-            return .submitFailed
+                         + "It is kept in the history as \"outcome unknown\": `zqt` asks again at start (or `zqt query \(request.taskID)`).")
+            report.outcome = .network
+            return report
         case let (.failure(error), nil):
             printer.warn("Submit failed: \(error.message)")
-            return .submitFailed
+            // Missing keys or a bad URL are configuration (2), no answer is the network (3).
+            switch ZqtExit(error) {
+            case .badInput: report.outcome = .invalid
+            case .network: report.outcome = .network
+            default: report.outcome = .submitFailed
+            }
+            return report
         }
-        guard follow || sent.finished != nil else { return .succeeded(images: 0) }
+        report.outcome = .succeeded(images: 0)
+        report.final = sent.finished
+        guard follow || sent.finished != nil else { return report }
         guard endpoint.canBeFollowed || sent.finished != nil else {
             printer.say(Wording.notFollowed)
-            return .succeeded(images: 0)
+            return report
         }
 
         var final = sent.finished
@@ -120,13 +162,17 @@ struct RequestRunner {
                 }
             } catch {
                 printer.warn("Following the task failed: \((error as? APIError)?.message ?? String(describing: error))")
-                return .taskFailed
+                report.final = final
+                report.outcome = (error as? APIError).map { ZqtExit($0) == .network } == true ? .network : .taskFailed
+                return report
             }
         }
-        guard let final else { return .taskFailed }
+        report.final = final
+        guard let final else { report.outcome = .taskFailed; return report }
         guard final.phase == .succeeded else {
             printer.warn("The task failed: \(final.desc)")
-            return .taskFailed
+            report.outcome = .taskFailed
+            return report
         }
         for (index, text) in final.texts.enumerated() {
             printer.say("text \(index + 1)/\(final.texts.count): \(text)")
@@ -138,13 +184,14 @@ struct RequestRunner {
                 line += describe(bytes)
                 if let folder {
                     // Wire rule 10: result URLs expire, so what is downloaded is kept.
-                    let path = folder.appendingPathComponent("\(request.taskID)-\(ImageFile.name(position: index, bytes: bytes))").path
+                    let path = folder.appendingPathComponent("\(ImageFile.safeStem(request.taskID))-\(ImageFile.name(position: index, bytes: bytes))").path
                     if (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) == nil {
                         line += ", could not create \(folder.path)"
                     } else if let problem = pipeline.save(bytes, to: path, recordID: sent.recordID, position: index) {
                         line += ", \(problem)"
                     } else {
                         line += ", saved to \(path)"
+                        report.savedFiles[index] = path
                     }
                 }
             } catch {
@@ -152,7 +199,8 @@ struct RequestRunner {
             }
             printer.say(line)
         }
-        return .succeeded(images: final.results.count)
+        report.outcome = .succeeded(images: final.results.count)
+        return report
     }
 
     private func describe(_ bytes: [UInt8]) -> String {

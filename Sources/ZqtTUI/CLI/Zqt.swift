@@ -25,8 +25,12 @@ struct Zqt: AsyncParsableCommand {
         zqt sandbox             run the stand-in on its own and print its URL
 
         Environment: ZQT_BASE_URL, ZQT_ACCESS_KEY_ID, ZQT_ACCESS_KEY_SECRET, ZQT_HOME.
+        \(ZqtExit.helpText)
         """,
-        subcommands: [SandboxCommand.self, SendCommand.self, ValidateCommand.self, KeysCommand.self, BenchCommand.self]
+        version: ZqtVersion.current,
+        subcommands: [SandboxCommand.self, SendCommand.self, QueryCommand.self, HistoryCommand.self, ResultsCommand.self,
+                      ExportCommand.self, ModelsCommand.self, PathsCommand.self, ValidateCommand.self, KeysCommand.self,
+                      BenchCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -46,8 +50,18 @@ struct Zqt: AsyncParsableCommand {
             }
             HTTPClient.stopAllTransfers()
             exit()
+        } catch let failure as CommandFailure {
+            HTTPClient.stopAllTransfers()
+            StandardStreams.writeError("zqt: \(TerminalText.printable(failure.message))\n")
+            exit(withError: failure.status.exitCode)
         } catch {
             HTTPClient.stopAllTransfers()
+            // A usage error (an unknown flag, a missing argument, a ValidationError) is
+            // bad input: 2 in zqt's table, not ArgumentParser's 64.
+            if exitCode(for: error) == .validationFailure {
+                StandardStreams.writeError(fullMessage(for: error) + "\n")
+                exit(withError: ZqtExit.badInput.exitCode)
+            }
             exit(withError: error)
         }
     }
@@ -60,10 +74,10 @@ struct Zqt: AsyncParsableCommand {
             guard connection.sandbox else {
                 throw ValidationError("zqt needs a terminal for the compose screen; use zqt send, or zqt --sandbox for a scripted run")
             }
-            let outcome = try await SendCommand.send(
+            let report = try await SendCommand.send(
                 requestText: BundledExamples.controlNetJSON, endpoint: .controlNet, connection: connection,
                 freshID: true, printJSON: false, follow: true, downloadTo: nil)
-            guard case .succeeded = outcome else { throw ExitCode(1) }
+            if report.outcome.exitStatus != .success { throw report.outcome.exitStatus.exitCode }
             return
         }
         if let problem = ComposeSession.terminalProblem(term: ProcessInfo.processInfo.environment["TERM"]) {
@@ -230,7 +244,7 @@ struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
         abstract: "Send a request file and follow its task to the result.",
-        discussion: "Without FILE, sends the service's documented ControlNet example. The request always gets a fresh task id (id_task or businessTaskId) unless --keep-id is given. examples/ holds a request for each endpoint."
+        discussion: "Without FILE, sends the service's documented ControlNet example. The request always gets a fresh task id (id_task or businessTaskId) unless --keep-id is given. examples/ holds a request for each endpoint. \(ZqtExit.helpText)"
     )
 
     @Argument(help: "A request as JSON (the service's wire format). '-' reads standard input.")
@@ -247,8 +261,11 @@ struct SendCommand: AsyncParsableCommand {
     @Flag(name: .customLong("print-json"), help: "Print the exact JSON that is sent.")
     var printJSON = false
 
-    @Flag(name: .customLong("no-wait"), help: "Return after the submit instead of following the task.")
-    var noWait = false
+    @Flag(inversion: .prefixedNo, help: "Follow the task to its end and print the results (the default); --no-wait returns after the submit.")
+    var wait = true
+
+    @Flag(help: "Print one JSON object at the end (id_task, state, results); the steps go to standard error.")
+    var json = false
 
     @Option(help: "Save the result images into this folder (result URLs expire).")
     var download: String?
@@ -264,26 +281,46 @@ struct SendCommand: AsyncParsableCommand {
             text = BundledExamples.controlNetJSON
         case "-"?: text = String(decoding: StandardStreams.readAllInput(), as: UTF8.self)
         case let path?:
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("cannot read \(path)")
-            }
-            text = String(decoding: data, as: UTF8.self)
+            text = try CommandSupport.readRequest(path)
         }
-        let outcome = try await Self.send(requestText: text, endpoint: target, connection: connection,
-                                          freshID: !keepID, printJSON: printJSON, follow: !noWait,
-                                          downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        switch outcome {
-        case .succeeded: return
-        case .invalid: throw ExitCode(2)
-        case .submitFailed, .taskFailed: throw ExitCode(1)
+        let report = try await Self.send(requestText: text, endpoint: target, connection: connection,
+                                         freshID: !keepID, printJSON: printJSON, follow: wait,
+                                         downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) },
+                                         stepsToStandardError: json)
+        if json { CommandSupport.sayJSON(Self.json(report)) }
+        if report.outcome.exitStatus != .success { throw report.outcome.exitStatus.exitCode }
+    }
+
+    /// What `send --json` prints: the task, where it stands and its results.
+    static func json(_ report: RequestRunner.Report) -> JSONValue {
+        var members: [(String, JSONValue?)] = [
+            ("id_task", report.taskID.map { .string($0) }),
+            ("endpoint", report.endpoint.map { .string($0.shortName) }),
+        ]
+        if case .succeeded = report.outcome, report.final == nil {
+            members.append(("state", .string(SubmissionState.submitted.rawValue)))
+        } else if let final = report.final {
+            members.append(("state", .string(SubmissionState(final).rawValue)))
+            members.append(("status", .int(final.status)))
+            members.append(("desc", .string(final.desc)))
+            members.append(("results", .array(final.results.enumerated().map { index, image in
+                .object(dropping: [("position", .int(index + 1)), ("url", .string(image.imageURL)),
+                                   ("seed", image.seed.map { .int($0) }), ("path", report.savedFiles[index].map { .string($0) })])
+            })))
+            members.append(("texts", .array(final.texts.map { .string($0) })))
+        } else {
+            members.append(("state", .string(report.outcome == .invalid ? "invalid" : SubmissionState.sendFailed.rawValue)))
         }
+        members.append(("exit", .int(Int(report.outcome.exitStatus.rawValue))))
+        return .object(dropping: members)
     }
 
     static func send(requestText: String, endpoint: Endpoint, connection: ConnectionOptions, freshID: Bool,
-                     printJSON: Bool, follow: Bool, downloadTo: URL?) async throws -> RequestRunner.Outcome {
+                     printJSON: Bool, follow: Bool, downloadTo: URL?, stepsToStandardError: Bool = false) async throws -> RequestRunner.Report {
         let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
-        let printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "")
+        var printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "")
+        printer.toStandardError = stepsToStandardError
         if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
         var store: HistoryStore?
         do {
@@ -293,8 +330,8 @@ struct SendCommand: AsyncParsableCommand {
         }
         let runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                    store: store, printer: printer)
-        return await runner.run(requestText: requestText, endpoint: endpoint, freshID: freshID,
-                                printJSON: printJSON, follow: follow, downloadTo: downloadTo)
+        return await runner.report(requestText: requestText, endpoint: endpoint, freshID: freshID,
+                                   printJSON: printJSON, follow: follow, downloadTo: downloadTo)
     }
 }
 

@@ -35,6 +35,8 @@ enum Command: String, CaseIterable, Sendable {
     case switchEndpoint
     case saveAsEndpoint
     case loadRequest
+    // The form's request as a curl command on the clipboard (issue 10).
+    case copyAsCurl
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora
@@ -103,6 +105,7 @@ enum Command: String, CaseIterable, Sendable {
         case .switchEndpoint: return "Switch endpoint (every tool, or a custom request)"
         case .saveAsEndpoint: return "Save as your own endpoint"
         case .loadRequest: return "Load a request: JSON file or curl command"
+        case .copyAsCurl: return "Copy the request as a curl command (OSC 52)"
         case .refreshModelLists: return "Refresh the model lists (checkpoints, LoRAs, …)"
         case .insertLora: return "Insert a LoRA tag at the cursor (weight 1)"
         case .insertEmbedding: return "Insert an embedding at the cursor"
@@ -185,6 +188,7 @@ enum Command: String, CaseIterable, Sendable {
         case .switchEndpoint: return "endpoint"
         case .saveAsEndpoint: return "save as endpoint"
         case .loadRequest: return "load"
+        case .copyAsCurl: return "copy curl"
         case .refreshModelLists: return "refresh lists"
         case .insertLora: return "LoRA"
         case .insertEmbedding: return "embedding"
@@ -298,6 +302,8 @@ enum KeyBindings {
         KeyBinding(keys: [.ctrl("t"), .function(8)], command: .insertLora, scope: .promptText, inFooter: false),
         KeyBinding(keys: [.ctrl("g"), .function(12)], command: .insertEmbedding, scope: .promptText, inFooter: false),
         KeyBinding(keys: [.char("R")], command: .refreshModelLists, scope: .compose, inFooter: false),
+        // Not in the footer either (80 columns); `:` and `?` list it.
+        KeyBinding(keys: [.char("Y")], command: .copyAsCurl, scope: .compose, inFooter: false),
         KeyBinding(keys: [.char("r")], command: .randomSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("s")], command: .reuseSeed, scope: .seed, inFooter: true),
         KeyBinding(keys: [.char("g")], command: .regenerateID, scope: .idTask, inFooter: true),

@@ -72,16 +72,8 @@ final class EffectRunner: @unchecked Sendable {
         self.listPaths = listPaths
     }
 
-    /// The cache's name for this service: its base URL, or "sandbox" for the
-    /// in-process sandbox, whose port changes every run but whose lists do not.
-    /// Whose lists the cache holds: the service and the account, as LoRAs an
-    /// account trained (§3) are its own. The access key id is no secret; the
-    /// in-process sandbox's port changes each run, so it is one service.
-    var listService: String {
-        let service = configuration.profile == "sandbox" && configuration.baseURL.hasPrefix("http://127.0.0.1:")
-            ? "sandbox" : configuration.baseURL
-        return service + " " + (configuration.credentials?.accessKeyID ?? "")
-    }
+    /// The cache's name for this service and account (shared with `zqt models`).
+    var listService: String { configuration.modelListCacheKey }
 
     /// Reads lists one after another (gentle on the service), keeping each
     /// read in the history and posting it, or why it failed.

@@ -1,0 +1,51 @@
+// The exit statuses of every zqt command, in one place (issue 10), so a
+// script can tell "try again later" from "fix the input" from "it failed":
+//   0  done
+//   1  the service or the task failed (an API error, a failed task)
+//   2  bad input or configuration (a bad file or flag, missing keys)
+//   3  network (refused, unreachable, timed out, the connection lost)
+
+import ArgumentParser
+import Model
+
+enum ZqtExit: Int32, CaseIterable {
+    case success = 0
+    case failed = 1
+    case badInput = 2
+    case network = 3
+
+    /// The class of an error from the service's client.
+    init(_ error: APIError) {
+        switch error {
+        case .missingCredentials, .invalidBaseURL, .invalidHeader, .noTaskQuery:
+            self = .badInput
+        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport:
+            self = .network
+        case .httpStatus, .notJSON, .unexpectedResponse, .api, .cancelled:
+            self = .failed
+        }
+    }
+
+    /// What a command throws to end with this status (its message already written).
+    var exitCode: ExitCode { ExitCode(rawValue) }
+
+    /// The table `--help` shows.
+    static let helpText = """
+        Exit status: 0 done; 1 the service or the task failed; 2 bad input or configuration; 3 network.
+        """
+}
+
+/// A command's end with a message on standard error and its status.
+struct CommandFailure: Error {
+    let message: String
+    let status: ZqtExit
+
+    init(_ message: String, _ status: ZqtExit) {
+        self.message = message
+        self.status = status
+    }
+
+    init(_ error: APIError) {
+        self.init(error.message, ZqtExit(error))
+    }
+}

@@ -1,0 +1,623 @@
+// The commands a script runs without the screen (issue 10): the history,
+// a task's query and results, exports, model lists and paths. Each writes
+// what a script reads to standard output (with --json, one JSON object a
+// line), its complaints to standard error, and ends with a ZqtExit status.
+
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Model
+
+/// The zqt version `--version` prints: here and nowhere else.
+enum ZqtVersion {
+    static let current = "0.10.0"
+}
+
+/// `--json` on every command a script reads.
+struct JSONOption: ParsableArguments {
+    @Flag(help: "Print JSON for scripts: one object a line (lists give one line per item).")
+    var json = false
+}
+
+/// Output and history shared by the commands here.
+enum CommandSupport {
+    /// Text from the history or the service, safe on a terminal (TerminalText), then a line break.
+    static func say(_ text: String) {
+        StandardStreams.writeOut(TerminalText.printable(text) + "\n")
+    }
+
+    /// A field of a tab-separated line: a tab or line break in it (a prompt, an
+    /// id_task kept from a file) would shift the columns a script cuts.
+    static func column(_ text: String) -> String {
+        String(text.map { $0 == "\t" || $0.isNewline ? " " : $0 })
+    }
+
+    /// One JSON object as one line. JSON escapes every C0 control, so the line
+    /// is one line; DEL, C1 and bidi controls are escaped too (visibleJSON), as
+    /// the line may be shown on a terminal.
+    static func sayJSON(_ value: JSONValue) {
+        StandardStreams.writeOut(RequestExport.visibleJSON(JSONWriter.compact(value)) + "\n")
+    }
+
+    static func openHistory() throws -> HistoryStore {
+        do {
+            return try HistoryStore.open(inFolder: ZqtPaths.home().path)
+        } catch {
+            throw CommandFailure("cannot open the history: \(error.message)", .badInput)
+        }
+    }
+
+    /// The row whose id_task is `idTask`, or a message that says there is none.
+    static func record(_ idTask: String, in store: HistoryStore) throws -> HistoryRecord {
+        let found: HistoryRecord?
+        do {
+            found = try store.record(idTask: idTask)
+        } catch {
+            throw CommandFailure("cannot read the history: \(error.message)", .badInput)
+        }
+        guard let found else {
+            throw CommandFailure("no task \(APIError.printable(idTask)) in the history (zqt history list shows them)", .badInput)
+        }
+        return found
+    }
+
+    static func keep(_ body: () throws(HistoryError) -> Void) {
+        do {
+            try body()
+        } catch {
+            StandardStreams.writeError("zqt: not kept in history: \(TerminalText.printable(error.message))\n")
+        }
+    }
+
+    static func iso(_ date: Date?) -> JSONValue {
+        date.map { .string($0.ISO8601Format()) } ?? .null
+    }
+
+    static func json(_ result: StoredResult) -> JSONValue {
+        .object(dropping: [
+            ("position", .int(result.position + 1)),
+            ("url", result.isText ? nil : .string(result.imageURL)),
+            ("text", result.text.map { .string($0) }),
+            ("seed", result.seed.map { .int($0) }),
+            ("local_path", result.localPath.map { .string($0) }),
+        ])
+    }
+
+    static func json(_ summary: HistorySummary) -> JSONValue {
+        .object(dropping: [
+            ("id_task", .string(summary.idTask)),
+            ("endpoint", .string(summary.endpoint.shortName)),
+            ("state", .string(summary.state.rawValue)),
+            ("created_at", iso(summary.createdAt)),
+            ("service_task_id", summary.serviceTaskID.map { .string($0) }),
+            ("model", .string(summary.model)),
+            ("prompt", .string(summary.prompt)),
+            ("progress", summary.progress.map { .double($0) }),
+            ("images", .int(summary.imageCount)),
+        ])
+    }
+
+    /// Everything kept of a row; the request as the JSON object it was sent as.
+    static func json(_ record: HistoryRecord) -> JSONValue {
+        .object(dropping: [
+            ("id_task", .string(record.idTask)),
+            ("endpoint", .string(record.endpoint.shortName)),
+            ("path", .string(record.endpoint.id)),
+            ("state", .string(record.state.rawValue)),
+            ("base_url", .string(record.baseURL)),
+            ("profile", .string(record.profile)),
+            ("created_at", iso(record.createdAt)),
+            ("submitted_at", record.submittedAt.map { iso($0) }),
+            ("finished_at", record.finishedAt.map { iso($0) }),
+            ("service_task_id", record.serviceTaskID.map { .string($0) }),
+            ("http_status", record.httpStatus.map { .int($0) }),
+            ("task_status", record.taskStatus.map { .int($0) }),
+            ("task_desc", record.taskDesc.map { .string($0) }),
+            ("progress", record.progress.map { .double($0) }),
+            ("error", record.error.map { .string($0) }),
+            ("request", (try? JSONParser.parse(record.requestJSON)) ?? .string(record.requestJSON)),
+            ("results", .array(record.results.map(json))),
+        ])
+    }
+
+    static func json(_ info: TaskInfo, idTask: String) -> JSONValue {
+        .object(dropping: [
+            ("id_task", .string(idTask)),
+            ("state", .string(SubmissionState(info).rawValue)),
+            ("status", .int(info.status)),
+            ("desc", .string(info.desc)),
+            ("progress", info.progress.map { .double($0) }),
+            ("results", .array(info.results.enumerated().map { index, image in
+                .object(dropping: [("position", .int(index + 1)), ("url", .string(image.imageURL)),
+                                   ("seed", image.seed.map { .int($0) })])
+            })),
+            ("texts", .array(info.texts.map { .string($0) })),
+        ])
+    }
+
+    /// Reads a request file ("-": standard input) as text.
+    static func readRequest(_ file: String) throws -> String {
+        if file == "-" { return String(decoding: StandardStreams.readAllInput(), as: UTF8.self) }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CommandFailure("cannot read \(APIError.printable(file))", .badInput)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+// MARK: history
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List, show, export and delete the submissions zqt keeps.",
+        discussion: "ID is a submission's id_task (the first column of `zqt history list`). \(ZqtExit.helpText)",
+        subcommands: [HistoryList.self, HistoryShow.self, HistoryExport.self, HistoryDelete.self]
+    )
+}
+
+struct HistoryList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "The submissions, newest first: id_task, state, endpoint, time, prompt.")
+
+    @Option(help: "Only rows whose prompt, task id, model, endpoint or state hold every word of TEXT.")
+    var filter: String = ""
+
+    @Option(help: "At most this many rows.")
+    var limit: Int = 50
+
+    @Option(help: ArgumentHelp("Only this endpoint: \(EndpointNames.list).", valueName: "name"))
+    var endpoint: String?
+
+    @Option(help: "Only this state: \(SubmissionState.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var state: String?
+
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+        guard limit > 0 else { throw CommandFailure("--limit must be 1 or more", .badInput) }
+        let wantedEndpoint = try endpoint.map(EndpointNames.resolve)
+        let wantedState = try state.map { name in
+            guard let found = SubmissionState(rawValue: name) else {
+                throw CommandFailure("--state must be one of: \(SubmissionState.allCases.map(\.rawValue).joined(separator: ", "))", .badInput)
+            }
+            return found
+        }
+        let store = try CommandSupport.openHistory()
+        // Endpoint and state are checked here, page by page, so the filter's index does the rest.
+        var rows: [HistorySummary] = []
+        var before: Int?
+        while rows.count < limit {
+            let page: [HistorySummary]
+            do {
+                page = try store.list(filter: filter, before: before, limit: 200)
+            } catch {
+                throw CommandFailure("cannot read the history: \(error.message)", .badInput)
+            }
+            rows += page.filter { row in
+                (wantedEndpoint.map { row.endpoint.formKey == $0.formKey } ?? true) && (wantedState.map { row.state == $0 } ?? true)
+            }
+            guard page.count == 200, let last = page.last else { break }
+            before = last.id
+        }
+        for row in rows.prefix(limit) {
+            if output.json {
+                CommandSupport.sayJSON(CommandSupport.json(row))
+            } else {
+                let columns = [row.idTask, row.state.rawValue, row.endpoint.shortName,
+                               CivilTime.local(row.createdAt).dateAndMinute, String(row.prompt.prefix(60))]
+                CommandSupport.say(columns.map(CommandSupport.column).joined(separator: "\t"))
+            }
+        }
+    }
+}
+
+struct HistoryShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Everything kept of one submission: the request, the answers, the results.")
+
+    @Argument(help: "The submission's id_task.")
+    var id: String
+
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+        let store = try CommandSupport.openHistory()
+        let record = try CommandSupport.record(id, in: store)
+        if output.json {
+            CommandSupport.sayJSON(CommandSupport.json(record))
+            return
+        }
+        var lines = [
+            "id_task:   \(record.idTask)",
+            "endpoint:  \(record.endpoint.title) (\(record.endpoint.id))",
+            "state:     \(record.state.title)" + (record.taskDesc.map { " · \($0)" } ?? ""),
+            "sent:      \(CivilTime.local(record.createdAt).dateAndMinute) to \(record.baseURL) (\(record.profile))",
+        ]
+        if let service = record.serviceTaskID { lines.append("task_id:   \(service)") }
+        if let error = record.error { lines.append("error:     \(error)") }
+        for result in record.results {
+            if let text = result.text {
+                lines.append("text \(result.position + 1): \(text)")
+            } else {
+                lines.append("image \(result.position + 1): \(result.imageURL)" + (result.localPath.map { " (saved: \($0))" } ?? ""))
+            }
+        }
+        lines.append("request:")
+        lines.append(record.requestJSON)
+        CommandSupport.say(lines.joined(separator: "\n"))
+    }
+}
+
+struct HistoryExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Every submission as JSON Lines, oldest first (as `history show --json`).")
+
+    @Option(help: "The format; jsonl is the one there is.")
+    var format: String = "jsonl"
+
+    func run() throws {
+        guard format == "jsonl" else { throw CommandFailure("--format must be jsonl", .badInput) }
+        let store = try CommandSupport.openHistory()
+        var ids: [String] = []
+        var before: Int?
+        do {
+            while true {
+                let page = try store.list(before: before, limit: 500)
+                ids += page.map(\.idTask)
+                guard page.count == 500, let last = page.last else { break }
+                before = last.id
+            }
+            for idTask in ids.reversed() {
+                if let record = try store.record(idTask: idTask) { CommandSupport.sayJSON(CommandSupport.json(record)) }
+            }
+        } catch {
+            throw CommandFailure("cannot read the history: \(error.message)", .badInput)
+        }
+    }
+}
+
+struct HistoryDelete: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete one submission from the history (the service keeps its task).")
+
+    @Argument(help: "The submission's id_task.")
+    var id: String
+
+    func run() throws {
+        let store = try CommandSupport.openHistory()
+        let record = try CommandSupport.record(id, in: store)
+        do {
+            try store.delete(id: record.id)
+        } catch {
+            throw CommandFailure("cannot delete \(APIError.printable(id)): \(error.message)", .badInput)
+        }
+        StandardStreams.writeError("deleted \(APIError.printable(id))\n")
+    }
+}
+
+// MARK: query, results
+
+struct QueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Ask the service where a task stands; a task in the history gets the answer recorded.",
+        discussion: "A task in the history is asked with its endpoint's query; any other id with the SD query (or --endpoint's). \(ZqtExit.helpText) A task that failed ends with 1."
+    )
+
+    @Argument(help: "The task's id_task (or businessTaskId).")
+    var taskID: String
+
+    @Option(help: ArgumentHelp("For an id not in the history: its endpoint (default controlnet).", valueName: "name"))
+    var endpoint: String?
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: JSONOption
+
+    mutating func run() async throws {
+        let store = try? CommandSupport.openHistory()
+        let record = store.flatMap { try? $0.record(idTask: taskID) }
+        let task: TaskReference
+        if let record {
+            task = TaskReference(endpoint: record.endpoint, taskID: record.idTask, submittedAt: record.taskStartedAt)
+        } else {
+            task = TaskReference(endpoint: try EndpointNames.resolve(endpoint ?? "controlnet"), taskID: taskID)
+        }
+        let (configuration, sandbox) = try connection.resolve()
+        defer { sandbox?.stop() }
+        let info: TaskInfo
+        do throws(APIError) {
+            info = try await HTTPImageAPI(configuration: configuration).queryTask(task)
+        } catch {
+            throw CommandFailure(error)
+        }
+        if let record, let store {
+            CommandSupport.keep { () throws(HistoryError) in try store.recordTaskInfo(id: record.id, info: info) }
+        }
+        if output.json {
+            CommandSupport.sayJSON(CommandSupport.json(info, idTask: task.taskID))
+        } else {
+            let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
+            var lines = ["\(task.taskID)\t\(SubmissionState(info).rawValue)\tstatus \(info.status) \(info.desc)\(percent)"]
+            lines += info.results.enumerated().map { "image \($0.offset + 1): \($0.element.imageURL)" }
+            lines += info.texts.enumerated().map { "text \($0.offset + 1): \($0.element)" }
+            CommandSupport.say(lines.joined(separator: "\n"))
+        }
+        if info.phase == .failed { throw ZqtExit.failed.exitCode }
+    }
+}
+
+struct ResultsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results",
+        abstract: "Download a finished task's result images from the history into a folder.",
+        discussion: "Files are named <id_task>-<n>.<ext>; the history keeps where each was saved. \(ZqtExit.helpText)"
+    )
+
+    @Argument(help: "The submission's id_task.")
+    var id: String
+
+    @Option(help: "The folder to save the images into (created when missing).")
+    var download: String
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: JSONOption
+
+    mutating func run() async throws {
+        let store = try CommandSupport.openHistory()
+        let record = try CommandSupport.record(id, in: store)
+        let images = record.imageResults
+        guard !images.isEmpty else {
+            throw CommandFailure("\(APIError.printable(id)) has no result images (\(record.state.title)); zqt query \(APIError.printable(id)) asks the service", .failed)
+        }
+        let folder = URL(fileURLWithPath: download, isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure("cannot create \(APIError.printable(folder.path))", .badInput)
+        }
+        let (configuration, sandbox) = try connection.resolve()
+        defer { sandbox?.stop() }
+        let api = HTTPImageAPI(configuration: configuration)
+        let pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile) { error in
+            StandardStreams.writeError("zqt: not kept in history: \(TerminalText.printable(error.message))\n")
+        }
+        var worst = ZqtExit.success
+        for image in images {
+            let bytes: [UInt8]
+            do throws(APIError) {
+                bytes = try await api.download(image.imageURL)
+            } catch {
+                StandardStreams.writeError("zqt: image \(image.position + 1): \(TerminalText.printable(error.message))\n")
+                worst = max(worst, ZqtExit(error))
+                continue
+            }
+            // The file name is ours (the id_task is the user's, its path characters made safe by ImageFile).
+            let path = folder.appendingPathComponent("\(ImageFile.safeStem(record.idTask))-\(ImageFile.name(position: image.position, bytes: bytes))").path
+            if let problem = pipeline.save(bytes, to: path, recordID: record.id, position: image.position) {
+                StandardStreams.writeError("zqt: image \(image.position + 1): \(TerminalText.printable(problem))\n")
+                worst = max(worst, .badInput)
+                continue
+            }
+            if output.json {
+                CommandSupport.sayJSON(.object([(key: "position", value: .int(image.position + 1)), (key: "url", value: .string(image.imageURL)),
+                                                (key: "path", value: .string(path))]))
+            } else {
+                CommandSupport.say(path)
+            }
+        }
+        if worst != .success { throw worst.exitCode }
+    }
+}
+
+extension ZqtExit: Comparable {
+    /// The worse of two: network beats configuration beats failure, as the first to fix.
+    static func < (lhs: ZqtExit, rhs: ZqtExit) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+// MARK: export
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Print a request as a curl command, or a Python or Swift script, that sends it as it is.",
+        discussion: """
+        SOURCE is a history row's id_task, or a request file ('-': standard input; --endpoint says which). \
+        A row's request is exported exactly as it was sent.
+
+        Credentials are read from $\(RequestExport.idVariable) and $\(RequestExport.secretVariable) when the snippet runs; \
+        --reveal-secrets writes the current ones in instead.
+
+        The service refuses an id_task it has seen: --new-id gives the snippet a fresh one.
+
+        \(ZqtExit.helpText)
+        """
+    )
+
+    @Flag(help: "The language of the snippet.")
+    var language: Language
+
+    enum Language: String, EnumerableFlag {
+        case curl, python, swift
+    }
+
+    @Argument(help: "A history row's id_task, or a request JSON file.")
+    var source: String
+
+    @Option(help: ArgumentHelp("For a file: the endpoint: \(EndpointNames.list).", valueName: "name"))
+    var endpoint: String?
+
+    // The root's options, whose --base-url ArgumentParser gives to the root when a
+    // subcommand declares its own: the snippet posts to it (default: the row's
+    // service, else $ZQT_BASE_URL, else https://api.zhiqite.com). --sandbox does nothing here.
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(name: .customLong("reveal-secrets"), help: "Write the access keys from the environment into the snippet.")
+    var revealSecrets = false
+
+    @Flag(name: .customLong("new-id"), help: "Give the request a new id_task (or businessTaskId), so a service that has seen it takes it again.")
+    var newID = false
+
+    func run() throws {
+        let language = RequestExport.Language(rawValue: language.rawValue) ?? .curl
+        let baseURL = connection.baseURL
+        let configuration = ClientConfiguration.resolve(baseURLFlag: baseURL)
+        var credentials: Credentials?
+        if revealSecrets {
+            guard let keys = configuration.credentials, keys.isComplete else {
+                throw CommandFailure(APIError.missingCredentials.message, .badInput)
+            }
+            credentials = keys
+        }
+        // A row's id_task first: a file of that name is read only when no row has it, or with --endpoint.
+        if endpoint == nil, let store = try? CommandSupport.openHistory(), let record = try? store.record(idTask: source) {
+            // Exactly the JSON that was sent, not a re-encoding of it (unless it needs a new id).
+            let url = RequestExport.url(baseURL: baseURL == nil ? record.baseURL : configuration.baseURL, endpoint: record.endpoint)
+            var body = record.requestJSON
+            if newID {
+                var request = record.request
+                request.taskID = TaskIDGenerator.shared.next()
+                body = request.wireJSON
+            }
+            StandardStreams.writeOut(RequestExport.snippet(language, url: url, body: body, revealing: credentials))
+            return
+        }
+        if source != "-" && !FileManager.default.fileExists(atPath: source) {
+            throw CommandFailure("\(APIError.printable(source)) is neither a task in the history nor a file", .badInput)
+        }
+        let target = try EndpointNames.resolve(endpoint ?? "controlnet")
+        var request: Request
+        do {
+            request = try Request.decode(json: try CommandSupport.readRequest(source), for: target).request
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("\(APIError.printable(source)): \(error)", .badInput)
+        }
+        if newID { request.taskID = TaskIDGenerator.shared.next() }
+        StandardStreams.writeOut(RequestExport.snippet(language, request: request, baseURL: configuration.baseURL, revealing: credentials))
+    }
+}
+
+// MARK: models
+
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "The model lists: as cached in the history database, or asked of the service with --refresh.",
+        discussion: "Prints kind, name, display name and base model, a line each. \(ZqtExit.helpText) No cached list (and no --refresh) ends with 1."
+    )
+
+    @Option(help: "Only this list: \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kind: String?
+
+    @Flag(help: "Ask the service for the lists (and cache them) instead of reading the cache.")
+    var refresh = false
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: JSONOption
+
+    mutating func run() async throws {
+        let kinds: [ModelListKind]
+        if let kind {
+            guard let found = ModelListKind(rawValue: kind) else {
+                throw CommandFailure("--kind must be one of: \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", "))", .badInput)
+            }
+            kinds = [found]
+        } else {
+            kinds = ModelListKind.allCases
+        }
+        let (configuration, sandbox) = try connection.resolve()
+        defer { sandbox?.stop() }
+        let store = try? CommandSupport.openHistory()
+        let service = configuration.modelListCacheKey
+        var lists: [ModelListKind: ModelList] = [:]
+        var worst = ZqtExit.success
+        if refresh {
+            let api = HTTPImageAPI(configuration: configuration)
+            let paths = ModelListPaths.fromEnvironment(overrides: UserCatalogAtStart.listPathOverrides)
+            for kind in kinds {
+                do throws(APIError) {
+                    let list = try await api.readModelList(kind, path: paths.path(for: kind))
+                    lists[kind] = list
+                    if let store { CommandSupport.keep { () throws(HistoryError) in try store.saveModelList(list, service: service) } }
+                } catch {
+                    StandardStreams.writeError("zqt: the \(kind.rawValue) list: \(TerminalText.printable(error.message))\n")
+                    worst = max(worst, ZqtExit(error))
+                }
+            }
+        } else {
+            lists = (try? store?.loadModelLists(service: service)) ?? [:]
+            for kind in kinds where lists[kind] == nil {
+                StandardStreams.writeError("zqt: no \(kind.rawValue) list cached for \(TerminalText.printable(configuration.baseURL)); zqt models --refresh asks the service\n")
+                worst = max(worst, .failed)
+            }
+        }
+        for kind in kinds {
+            guard let list = lists[kind] else { continue }
+            for item in list.items {
+                if output.json {
+                    CommandSupport.sayJSON(.object([(key: "kind", value: .string(kind.rawValue)), (key: "name", value: .string(item.name)),
+                                                    (key: "display_name", value: .string(item.displayName)),
+                                                    (key: "base_model", value: .string(item.baseModel))]))
+                } else {
+                    CommandSupport.say([kind.rawValue, item.name, item.displayName, item.baseModel]
+                        .map(CommandSupport.column).joined(separator: "\t"))
+                }
+            }
+        }
+        if worst != .success { throw worst.exitCode }
+    }
+}
+
+// MARK: paths
+
+struct PathsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paths",
+        abstract: "Where zqt reads its configuration and keeps its data.",
+        discussion: "The data folder is $ZQT_HOME, else $XDG_DATA_HOME/zqt, else ~/.local/share/zqt."
+    )
+
+    @OptionGroup var output: JSONOption
+
+    func run() {
+        let environment = ProcessInfo.processInfo.environment
+        let paths: [(String, String)] = [
+            ("config_file", Self.configFile(environment: environment)),
+            ("catalog_file", UserCatalog.location(environment: environment)),
+            ("data_folder", ZqtPaths.home(environment: environment).path),
+            ("database", ZqtPaths.home(environment: environment).appendingPathComponent(HistoryStore.fileName).path),
+        ]
+        if output.json {
+            CommandSupport.sayJSON(.object(paths.map { (key: $0.0, value: .string($0.1)) }))
+        } else {
+            CommandSupport.say(paths.map { "\($0.0)\t\($0.1)" }.joined(separator: "\n"))
+        }
+    }
+
+    /// `$XDG_CONFIG_HOME/zqt/config.toml`, else `~/.config/zqt/config.toml`
+    /// (issue 10). A relative XDG_CONFIG_HOME is ignored, as the XDG spec says.
+    static func configFile(environment: [String: String]) -> String {
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
+            return config + "/zqt/config.toml"
+        }
+        return (environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/.config/zqt/config.toml"
+    }
+}
+
+extension ImageFile {
+    /// An id_task as part of a file name: it came from a request file, so
+    /// '/' and '..' could otherwise put the image outside the folder asked for.
+    static func safeStem(_ idTask: String) -> String {
+        let kept = idTask.unicodeScalars.prefix(100).map { scalar -> Character in
+            let allowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || scalar == "-" || scalar == "_"
+            return allowed ? Character(scalar) : "_"
+        }
+        return kept.isEmpty ? "task" : String(kept)
+    }
+}

@@ -1,0 +1,266 @@
+import Foundation
+import Model
+import Testing
+@testable import ZqtTUI
+
+/// Issue 10's command line, run as a script would: the real binary, its
+/// exit statuses, its --json lines, and exported snippets run by sh and python3.
+@Suite(.serialized) struct ScriptCommandTests {
+    /// A `zqt sandbox` of its own, on a free port, until `stop`.
+    final class StandaloneSandbox {
+        let process: ChildProcess
+        let url: String
+
+        init(_ extra: [String] = []) throws {
+            process = try ChildProcess.spawn(ZqtBinary.url.path, ["sandbox", "--port", "0", "--task-seconds", "0.3"] + extra,
+                                             environment: ZqtBinary.environment(), stdout: .pipe, stderr: .null)
+            // Waits for the line that says where it listens (read as it comes, no sleep).
+            let out = FileHandle(fileDescriptor: process.stdoutFD, closeOnDealloc: false)
+            var banner = ""
+            while !banner.contains("\n"), banner.count < 10_000 {
+                let chunk = out.availableData
+                if chunk.isEmpty { break }
+                banner += String(decoding: chunk, as: UTF8.self)
+            }
+            guard let range = banner.range(of: "listening on ") else {
+                process.terminate()
+                throw CocoaError(.fileReadUnknown)
+            }
+            url = String(banner[range.upperBound...].prefix { !$0.isWhitespace })
+        }
+
+        func stop() {
+            process.terminate()
+            _ = process.waitForExit(timeout: 10)
+        }
+    }
+
+    /// A history of its own, so rows of other tests do not mix in.
+    static func freshHome() -> String {
+        NSTemporaryDirectory() + "zqt-script-\(UUID().uuidString)"
+    }
+
+    static func run(_ arguments: [String], home: String, environment: [String: String] = [:], stdin: String? = nil) throws -> ChildProcess.Output {
+        try ZqtBinary.run(arguments, environment: environment.merging(["ZQT_HOME": home]) { _, new in new }, stdin: stdin)
+    }
+
+    /// Each line of standard output as a JSON object.
+    static func jsonLines(_ text: String) throws -> [JSONValue] {
+        try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+    }
+
+    /// The first line of standard output as a JSON object, or a failure saying there was none.
+    static func firstLine(_ text: String) throws -> JSONValue {
+        guard let first = try jsonLines(text).first else { throw CocoaError(.fileReadCorruptFile) }
+        return first
+    }
+
+    static func member(_ value: JSONValue, _ key: String) -> JSONValue? {
+        value.objectValue?.first { $0.key == key }?.value
+    }
+
+    // MARK: exit statuses
+
+    @Test func everyClassOfFailureHasItsExitStatus() async throws {
+        try await offThePool { try Self.everyClassOfFailureHasItsExitStatusSteps() }
+    }
+
+    static func everyClassOfFailureHasItsExitStatusSteps() throws {
+        let home = freshHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let keys = ["ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"]
+
+        let missing = try run(["send", "/nonexistent/request.json", "--sandbox"], home: home)
+        #expect(missing.status == 2, "bad file: \(missing.stderr)")
+        #expect(missing.stderr.contains("cannot read /nonexistent/request.json"))
+        #expect(try run(["history", "list", "--state", "nonsense"], home: home).status == 2, "a bad flag value")
+        #expect(try run(["no-such-command"], home: home).status == 2, "a usage error is 2, not ArgumentParser's 64")
+        #expect(try run(["send", "--base-url", "http://127.0.0.1:9"], home: home).status == 2, "no keys is configuration")
+
+        let refused = try run(["send", "--base-url", "http://127.0.0.1:9"], home: home, environment: keys)
+        #expect(refused.status == 3, "refused connection: \(refused.stderr)")
+        #expect(try run(["query", "zqt-nowhere", "--base-url", "http://127.0.0.1:9"], home: home, environment: keys).status == 3)
+
+        let failing = try StandaloneSandbox(["--fail-tasks"])
+        defer { failing.stop() }
+        let failed = try run(["send", "--base-url", failing.url, "--json"], home: home, environment: keys)
+        #expect(failed.status == 1, "a failed task: \(failed.stderr)")
+        let line = try firstLine(failed.stdout)
+        #expect(member(line, "state") == .string("failed"))
+        #expect(member(line, "exit") == .int(1))
+
+        let sandbox = try StandaloneSandbox()
+        defer { sandbox.stop() }
+        let done = try run(["send", "--base-url", sandbox.url, "--json"], home: home, environment: keys)
+        #expect(done.status == 0, "stderr: \(done.stderr)")
+        #expect(done.stdout.split(separator: "\n").count == 1, "--json: standard output is the one object; the steps go to stderr")
+        let result = try firstLine(done.stdout)
+        #expect(member(result, "state") == .string("succeeded"))
+        #expect(member(result, "results")?.arrayValue?.count == 1)
+    }
+
+    @Test func versionAndHelpSayWhatTheyShould() async throws {
+        try await offThePool {
+            let version = try ZqtBinary.run(["--version"])
+            #expect(version.status == 0)
+            #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == ZqtVersion.current)
+            for command in [["send"], ["query"], ["history", "list"], ["history", "show"], ["history", "export"], ["history", "delete"],
+                            ["results"], ["export"], ["models"], ["paths"]] {
+                let help = try ZqtBinary.run(command + ["--help"])
+                #expect(help.status == 0 && help.stdout.contains("USAGE"), "\(command) --help")
+            }
+            #expect(try ZqtBinary.run(["--help"]).stdout.contains("Exit status: 0 done"))
+        }
+    }
+
+    // MARK: following a task without the screen
+
+    @Test func aTaskSentWithoutWaitingIsQueriedResultsDownloadedAndTheHistoryRead() async throws {
+        try await offThePool { try Self.aTaskSentWithoutWaitingIsQueriedResultsDownloadedAndTheHistoryReadSteps() }
+    }
+
+    static func aTaskSentWithoutWaitingIsQueriedResultsDownloadedAndTheHistoryReadSteps() throws {
+        let home = freshHome()
+        let folder = NSTemporaryDirectory() + "zqt-results-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: home)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let keys = ["ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"]
+        let sandbox = try StandaloneSandbox()
+        defer { sandbox.stop() }
+
+        let sent = try run(["send", "--base-url", sandbox.url, "--no-wait", "--json"], home: home, environment: keys)
+        #expect(sent.status == 0, "stderr: \(sent.stderr)")
+        let idTask = try #require(member(try firstLine(sent.stdout), "id_task")?.stringValue)
+
+        // Queried until it ends (the sandbox takes 0.3 s); each answer is recorded.
+        var state = ""
+        let deadline = Date().addingTimeInterval(30)
+        while state != "succeeded", Date() < deadline {
+            let query = try run(["query", idTask, "--base-url", sandbox.url, "--json"], home: home, environment: keys)
+            #expect(query.status == 0, "stderr: \(query.stderr)")
+            state = try #require(member(try firstLine(query.stdout), "state")?.stringValue)
+        }
+        #expect(state == "succeeded")
+
+        let listed = try run(["history", "list", "--json", "--state", "succeeded", "--endpoint", "controlnet"], home: home)
+        #expect(listed.status == 0)
+        let rows = try jsonLines(listed.stdout)
+        #expect(rows.count == 1 && member(rows[0], "id_task") == .string(idTask), "the query's answer is in the history")
+        #expect(try jsonLines(try run(["history", "list", "--json", "--state", "failed"], home: home).stdout).isEmpty)
+        #expect(try jsonLines(try run(["history", "list", "--json", "--filter", "no-such-words-here"], home: home).stdout).isEmpty)
+
+        let results = try run(["results", idTask, "--download", folder, "--base-url", sandbox.url, "--json"], home: home, environment: keys)
+        #expect(results.status == 0, "stderr: \(results.stderr)")
+        let saved = try #require(member(try firstLine(results.stdout), "path")?.stringValue)
+        let png = try #require(FileManager.default.contents(atPath: saved))
+        #expect(PNGInfo.dimensions(of: Array(png)) != nil)
+
+        let shown = try run(["history", "show", idTask, "--json"], home: home)
+        let record = try firstLine(shown.stdout)
+        #expect(member(record, "state") == .string("succeeded"))
+        let firstResult = try #require(member(record, "results")?.arrayValue?.first)
+        #expect(member(firstResult, "local_path") == .string(saved))
+        #expect(member(record, "request")?.objectValue != nil, "the request as JSON, not a string")
+
+        let exported = try run(["history", "export", "--format", "jsonl"], home: home)
+        #expect(try jsonLines(exported.stdout).count == 1)
+
+        #expect(try run(["history", "delete", idTask], home: home).status == 0)
+        #expect(try run(["history", "show", idTask], home: home).status == 2, "gone")
+        #expect(try jsonLines(try run(["history", "list", "--json"], home: home).stdout).isEmpty)
+    }
+
+    @Test func modelsAreReadFromTheServiceThenFromTheCache() async throws {
+        try await offThePool {
+            let home = Self.freshHome()
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            let cold = try Self.run(["models", "--kind", "vae", "--sandbox"], home: home)
+            #expect(cold.status == 1 && cold.stderr.contains("--refresh"), "nothing cached yet")
+            let fresh = try Self.run(["models", "--kind", "vae", "--refresh", "--sandbox", "--json"], home: home)
+            #expect(fresh.status == 0, "stderr: \(fresh.stderr)")
+            let items = try Self.jsonLines(fresh.stdout)
+            #expect(!items.isEmpty && items.allSatisfy { Self.member($0, "kind") == .string("vae") })
+            let cached = try Self.run(["models", "--kind", "vae", "--sandbox", "--json"], home: home)
+            #expect(cached.status == 0)
+            #expect(try Self.jsonLines(cached.stdout) == items)
+            #expect(try Self.run(["models", "--kind", "unet"], home: home).status == 2)
+        }
+    }
+
+    @Test func pathsNameTheConfigCatalogAndData() async throws {
+        try await offThePool {
+            let output = try ZqtBinary.run(["paths", "--json"], environment: ["XDG_CONFIG_HOME": "/cfg", "ZQT_HOME": "/data/zqt"])
+            #expect(output.status == 0)
+            let paths = try Self.firstLine(output.stdout)
+            #expect(Self.member(paths, "config_file") == .string("/cfg/zqt/config.toml"))
+            #expect(Self.member(paths, "catalog_file") == .string("/cfg/zqt/endpoints.json"))
+            #expect(Self.member(paths, "data_folder") == .string("/data/zqt"))
+            #expect(Self.member(paths, "database") == .string("/data/zqt/history.sqlite"))
+        }
+    }
+
+    // MARK: export
+
+    @Test func anExportedHistoryRowRunsAndIsAcceptedWithoutTheSecretInIt() async throws {
+        try await offThePool { try Self.anExportedHistoryRowRunsAndIsAcceptedWithoutTheSecretInItSteps() }
+    }
+
+    static func anExportedHistoryRowRunsAndIsAcceptedWithoutTheSecretInItSteps() throws {
+        let home = freshHome()
+        let marker = NSTemporaryDirectory() + "zqt-pwned-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let secret = "S3cr3t-\(UUID().uuidString)"
+        let keys = ["ZQT_ACCESS_KEY_ID": "kid-export", "ZQT_ACCESS_KEY_SECRET": secret]
+        // A prompt that breaks naive quoting in each language, and would run a command if expanded.
+        let prompt = "it's \\\"quoted\\\" \\t\\\\ back\\nslash $(touch \(marker)) `touch \(marker)` 漢字 😀 '\\u0001"
+        let request = BundledExamples.controlNetJSON.replacingOccurrences(
+            of: "\"prompt\": \"", with: "\"prompt\": \"\(prompt) ")
+        let sent = try run(["send", "-", "--sandbox", "--no-wait"], home: home, environment: keys, stdin: request)
+        #expect(sent.status == 0, "stderr: \(sent.stderr)")
+        let rows = try jsonLines(try run(["history", "list", "--json"], home: home).stdout)
+        let idTask = try #require(rows.first.flatMap { member($0, "id_task")?.stringValue })
+        // The prompt's line break and tab stay inside its column of the plain list.
+        let plain = try run(["history", "list"], home: home).stdout.split(separator: "\n")
+        #expect(plain.count == 1 && plain[0].split(separator: "\t", omittingEmptySubsequences: false).count == 5)
+
+        // A sandbox that accepts only these keys: the snippet must send them from the environment.
+        let sandbox = try StandaloneSandbox(["--access-key-id", "kid-export", "--access-key-secret", secret])
+        defer { sandbox.stop() }
+        let curl = try run(["export", "--curl", idTask, "--base-url", sandbox.url], home: home, environment: keys)
+        #expect(curl.status == 0, "stderr: \(curl.stderr)")
+        #expect(!curl.stdout.contains(secret), "the secret never appears in an export")
+        let script = NSTemporaryDirectory() + "zqt-export-\(UUID().uuidString).sh"
+        try curl.stdout.write(toFile: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let answer = try ChildProcess.run("/bin/sh", [script], environment: ZqtBinary.environment(keys), timeout: 30)
+        #expect(answer.status == 0, "sh: \(answer.stderr)")
+        let envelope = try #require(Envelope(try JSONParser.parse(answer.stdout)))
+        #expect(envelope.code == "200", "the same request accepted: \(answer.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "nothing in the prompt ran")
+
+        // Without the keys in the environment, sh stops before sending.
+        let unset = try ChildProcess.run("/bin/sh", [script], environment: ZqtBinary.environment(), timeout: 30)
+        #expect(unset.status != 0 && unset.stderr.contains("ZQT_ACCESS_KEY_ID"))
+
+        let python = try run(["export", "--python", idTask, "--base-url", sandbox.url], home: home, environment: keys)
+        #expect(python.status == 0 && !python.stdout.contains(secret))
+        let swift = try run(["export", "--swift", idTask], home: home, environment: keys)
+        #expect(swift.status == 0 && !swift.stdout.contains(secret) && swift.stdout.contains("ZQT_ACCESS_KEY_SECRET"))
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
+            // The service refuses an id_task twice: the Python copy asks for a new one.
+            let renewed = try run(["export", "--python", idTask, "--base-url", sandbox.url, "--new-id"], home: home, environment: keys)
+            #expect(!renewed.stdout.contains(idTask), "a new id_task")
+            let answer = try ChildProcess.run("/usr/bin/python3", ["-c", renewed.stdout], environment: ZqtBinary.environment(keys), timeout: 30)
+            #expect(answer.status == 0, "python3: \(answer.stderr)")
+            #expect(Envelope(try JSONParser.parse(answer.stdout))?.code == "200", "python3 answered: \(answer.stdout)")
+        }
+
+        let revealed = try run(["export", "--curl", idTask, "--reveal-secrets"], home: home, environment: keys)
+        #expect(revealed.stdout.contains(secret), "only --reveal-secrets writes the secret in")
+        let file = try run(["export", "--curl", "-", "--endpoint", "controlnet"], home: home, environment: keys, stdin: request)
+        #expect(file.status == 0 && file.stdout.contains("sd/v2/controlnet"))
+        #expect(try run(["export", "--curl", "no-such-task-or-file"], home: home).status == 2)
+    }
+}
