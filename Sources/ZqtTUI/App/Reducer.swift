@@ -305,7 +305,7 @@ enum Reducer {
     static func switchEndpoint(_ state: inout AppState, to target: Endpoint) {
         state.screen = .compose
         guard target.formKey != state.endpoint.formKey else { return }
-        let form = state.form(of: target) ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next())
+        let form = state.form(of: target) ?? state.freshForm(for: target, taskID: TaskIDGenerator.shared.next())
         show(&state, form)
         if target.isCustom {
             state.status = StatusMessage(text: "Custom request: the path under \(Endpoint.pathPrefix), then the body as JSON; "
@@ -336,7 +336,7 @@ enum Reducer {
         // Typed text a field could not use stays with its form, while the field is there.
         let ids = Set(fields.map(\.id))
         state.drafts = drafts ?? keptDrafts.filter { ids.contains($0.key) || $0.key.unitIndex != nil }
-        state.baselineJSON = keptBaseline ?? Request.new(for: target, taskID: request.taskID).wireJSON
+        state.baselineJSON = keptBaseline ?? state.freshForm(for: target, taskID: request.taskID).wireJSON
         state.view.openUnit = nil
         state.view.editing = nil
         state.view.focus = fields.first?.id ?? FieldID("prompt")

@@ -268,7 +268,12 @@ struct KeyBinding: Sendable {
 }
 
 enum KeyBindings {
-    static let table: [KeyBinding] = [
+    /// The table in use: the shipped one with the config file's `[keys]`
+    /// applied at start (ConfigAtStart), before the first frame; never
+    /// changed after that.
+    nonisolated(unsafe) static var table: [KeyBinding] = shipped
+
+    static let shipped: [KeyBinding] = [
         KeyBinding(keys: [.function(5), .ctrl("s")], command: .submit, scope: .compose, inFooter: true),
         KeyBinding(keys: [.function(2), .ctrl("r")], command: .history, scope: .global, inFooter: true),
         KeyBinding(keys: [.char("?"), .function(1)], command: .help, scope: .global, inFooter: true),
@@ -382,6 +387,47 @@ enum KeyBindings {
         KeyBinding(keys: [.escape, .function(9)], command: .closeView, scope: .comparison, inFooter: true),
     ]
 
+    /// A `[keys]` entry that cannot be applied: which command, and why.
+    struct OverrideError: Error, Equatable {
+        let command: String
+        let message: String
+    }
+
+    /// `table` with each named command's keys replaced by the given ones, in
+    /// every scope the command has. The new keys are taken from other
+    /// commands of those scopes, so the override is what the key does there.
+    /// Commands are named as in the palette's code names ("submit",
+    /// "switchEndpoint", also "switch_endpoint"); keys as the footer writes them.
+    static func overridden(_ table: [KeyBinding], with overrides: [(command: String, keys: [String])]) throws(OverrideError) -> [KeyBinding] {
+        var table = table
+        for (name, keyNames) in overrides {
+            let wanted = name.replacing("_", with: "").lowercased()
+            guard let command = Command.allCases.first(where: { $0.rawValue.lowercased() == wanted }) else {
+                throw OverrideError(command: name, message: "keys: no command \"\(name)\" (zqt keys lists them; e.g. submit, history, switchEndpoint)")
+            }
+            guard !keyNames.isEmpty else {
+                throw OverrideError(command: name, message: "keys.\(name): give at least one key; a command without a key cannot be run")
+            }
+            var keys: [Key] = []
+            for keyName in keyNames {
+                guard let key = Key.named(keyName) else {
+                    throw OverrideError(command: name, message: "keys.\(name): no key \"\(keyName)\" (write keys as F6, Ctrl-x, Alt-k, Enter, Esc, PgUp, Space or one character)")
+                }
+                if !keys.contains(key) { keys.append(key) }
+            }
+            let scopes = Set(table.filter { $0.command == command }.map(\.scope))
+            table = table.map { binding in
+                if binding.command == command {
+                    return KeyBinding(keys: keys, command: command, scope: binding.scope, inFooter: binding.inFooter)
+                }
+                guard scopes.contains(binding.scope) else { return binding }
+                return KeyBinding(keys: binding.keys.filter { !keys.contains($0) }, command: binding.command,
+                                  scope: binding.scope, inFooter: binding.inFooter)
+            }
+        }
+        return table
+    }
+
     /// The command a key runs in the given scopes (the first match wins,
     /// narrower scopes before global).
     static func command(for key: Key, scopes: [BindingScope]) -> Command? {
@@ -404,7 +450,7 @@ enum KeyBindings {
         var seen = Set<Command>()
         var parts: [String] = []
         for scope in scopes {
-            for binding in table where binding.scope == scope && binding.inFooter && !seen.contains(binding.command) {
+            for binding in table where binding.scope == scope && binding.inFooter && !binding.keys.isEmpty && !seen.contains(binding.command) {
                 seen.insert(binding.command)
                 parts.append("\(binding.keys[0].label) \(binding.command.footerWord)")
             }
