@@ -45,6 +45,19 @@ enum Action: Sendable {
     /// The user's catalog file holds a new endpoint, or could not take it (issue 9).
     case userEndpointSaved(Endpoint, file: String)
     case userEndpointFailed(String)
+    /// The connection now in use after the profile switcher, or why it is unchanged (issue 10).
+    case profileSwitched(Result<ProfileSwitch, ProfileSwitchFailure>)
+}
+
+/// A profile switched to: what the screen may show of it (never a key).
+struct ProfileSwitch: Equatable, Sendable {
+    var name: String
+    var baseURL: String
+    var hasKeys: Bool
+}
+
+struct ProfileSwitchFailure: Error, Equatable, Sendable {
+    var message: String
 }
 
 enum Effect: Equatable, Sendable {
@@ -68,4 +81,6 @@ enum Effect: Equatable, Sendable {
     case copyToClipboard(String, what: String)
     /// Add an entry to the user's catalog file (a custom request saved, issue 9).
     case saveUserEndpoint(JSONValue, file: String)
+    /// Use the config file's profile of this name for the next calls (issue 10).
+    case switchProfile(String)
 }

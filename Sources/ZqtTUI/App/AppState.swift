@@ -16,6 +16,10 @@ struct ConnectionInfo: Equatable, Sendable {
     var dataFolder: String = "/tmp/zqt"
     /// The user's catalog file (UserCatalog.swift), where custom requests are saved as endpoints.
     var catalogFile: String = "/tmp/zqt/endpoints.json"
+    /// The config file's profiles, for the switcher (issue 10).
+    var profiles: [String] = []
+    /// Why the keys do not work, once said (missing, or refused by the service).
+    var keysProblem: String?
 }
 
 /// One `[defaults]` entry of the config file.
@@ -96,6 +100,8 @@ struct PickerState: Equatable, Sendable {
         case palette
         /// The endpoint switcher; options are endpoint titles.
         case endpoint
+        /// The profile switcher; options are the config file's profile names.
+        case profile
         /// A LoRA token or an embedding name, inserted at the cursor of the text being edited.
         case insert(ModelListKind)
     }

@@ -99,6 +99,8 @@ enum Reducer {
             return modelListsCached(&state, lists, now: now)
         case let .modelListRead(kind, path, result):
             return modelListRead(&state, kind, path: path, result)
+        case let .profileSwitched(result):
+            return profileSwitched(&state, result)
         case let .clipboardWritten(what, bytes):
             let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
             state.status = StatusMessage(text: "Copied \(what) (\(size)) to the clipboard (OSC 52)", kind: .success)
@@ -159,6 +161,7 @@ enum Reducer {
         switch command {
         case .history: return toggleHistory(&state)
         case .switchEndpoint: return openEndpointPicker(&state)
+        case .switchProfile: return openProfilePicker(&state)
         case .filterHistory, .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast,
              .openEntry, .closeView, .editInForm, .resend, .queryNow, .deleteEntry, .copyRequest, .copyResultURLs,
              .saveImages, .markEntry, .compareWithForm, .compareWithMarked:
@@ -284,6 +287,50 @@ enum Reducer {
     }
 
     static let customRequestLabel = "\(CustomEndpoint.group) · \(CustomEndpoint.title): any path, a JSON body"
+
+    static func openProfilePicker(_ state: inout AppState) -> [Effect] {
+        let names = state.connection.profiles
+        guard !names.isEmpty else {
+            state.status = StatusMessage(text: "No profiles to switch to: the config file holds none (zqt --help says where it goes)", kind: .info)
+            return []
+        }
+        state.view.overlay = .picker(PickerState(purpose: .profile, title: "Profile (now \(state.connection.profile))", options: names,
+                                                 filter: TextBuffer(""), selected: names.firstIndex(of: state.connection.profile) ?? 0,
+                                                 freeText: false))
+        return []
+    }
+
+    /// After the switcher: the title line and what the next send uses.
+    static func profileSwitched(_ state: inout AppState, _ result: Result<ProfileSwitch, ProfileSwitchFailure>) -> [Effect] {
+        switch result {
+        case let .failure(failure):
+            state.status = StatusMessage(text: "Profile not switched: \(failure.message)", kind: .error)
+            return []
+        case let .success(chosen):
+            state.connection.profile = chosen.name
+            state.connection.baseURL = chosen.baseURL
+            state.connection.isSandbox = false
+            state.connection.keysProblem = nil
+            if chosen.hasKeys {
+                state.status = StatusMessage(text: "Profile \(chosen.name): the next send goes to \(chosen.baseURL)", kind: .success)
+            } else {
+                noKeys(&state)
+            }
+            // The new service's (or account's) lists; their read also tells whether the keys work.
+            let paths = state.modelLists.paths
+            state.modelLists = ModelLists()
+            state.modelLists.paths = paths
+            return [.loadCachedModelLists]
+        }
+    }
+
+    /// No keys: said at once rather than at the first send.
+    static func noKeys(_ state: inout AppState) {
+        let text = "No access keys for profile \(state.connection.profile): nothing can be sent "
+            + "(set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys; \(KeyBindings.label(.switchProfile)) switches profile)"
+        state.connection.keysProblem = text
+        state.status = StatusMessage(text: text, kind: .error)
+    }
 
     static func openEndpointPicker(_ state: inout AppState) -> [Effect] {
         // The complete forms (the user's own among them), any other endpoint
@@ -640,9 +687,16 @@ enum Reducer {
         case let .success(list):
             state.modelLists[kind].set(list)
             state.modelLists[kind].problem = nil
+            // The service took the keys.
+            state.connection.keysProblem = nil
         case let .failure(error):
             // The list kept from before stays; the picker says why it is not fresh.
             state.modelLists[kind].problem = Wording.listProblem(kind, path: path, error: error)
+            // Keys missing or refused: said once, at once, not at the first send (issue 10).
+            if let text = Wording.keysProblem(error, profile: state.connection.profile), state.connection.keysProblem == nil {
+                state.connection.keysProblem = text
+                state.status = StatusMessage(text: text, kind: .error)
+            }
         }
         // A picker open over this list shows it as it is now.
         if case var .picker(picker)? = state.view.overlay {
@@ -789,6 +843,9 @@ enum Reducer {
             } else if let target = (EndpointCatalog.active.endpoints + kept).first(where: { endpointPickerLabel($0) == choice }) {
                 switchEndpoint(&state, to: target)
             }
+        case .profile:
+            state.status = StatusMessage(text: "Switching to profile \(choice)…", kind: .info)
+            return [.switchProfile(choice)]
         }
         return []
     }

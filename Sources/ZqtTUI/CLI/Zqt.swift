@@ -131,6 +131,7 @@ enum ComposeSession {
                              connection: ConnectionInfo(baseURL: configuration.baseURL, profile: configuration.profile,
                                                         isSandbox: configuration.profile == "sandbox", dataFolder: home))
         state.formDefaults = ConfigAtStart.formDefaults
+        state.connection.profiles = ConfigAtStart.config?.profiles.map(\.name) ?? []
         // The history opens before the first frame: the form comes back as it was left.
         var store: HistoryStore?
         var savedDrafts: [String: ComposeDraft] = [:]
@@ -146,6 +147,8 @@ enum ComposeSession {
         // A faulty catalog file is said first: the form is on the shipped catalog and the user should know why.
         if let problem = UserCatalogAtStart.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }
         // The config file's fault or permission warning is said last: it decides the keys and the connection.
+        // Keys missing are said at once; keys refused, when the first model list read comes back.
+        if !(configuration.credentials?.isComplete ?? false) { Reducer.noKeys(&state) }
         if let warning = ConfigAtStart.permissionWarning { state.status = StatusMessage(text: "Warning: \(warning)", kind: .error) }
         if let configProblem { state.status = StatusMessage(text: configProblem, kind: .error) }
         // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
@@ -154,6 +157,16 @@ enum ComposeSession {
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox, listPaths: listPaths)
+        if let config = ConfigAtStart.config {
+            // A switch is an explicit choice: the start's --base-url no longer applies; ZQT_* still do (precedence).
+            runner.profileResolver = { name in
+                do throws(ConfigProblem) {
+                    return .success(try ClientConfiguration.resolve(baseURLFlag: nil, profileFlag: name, config: config))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
         return TerminalApp(state: state, runner: runner, inbox: inbox, savedDrafts: savedDrafts,
                            theme: ConfigAtStart.theme()).run()
     }

@@ -34,6 +34,8 @@ enum Command: String, CaseIterable, Sendable {
     case redraw
     case switchEndpoint
     case saveAsEndpoint
+    // Profiles of the config file (issue 10).
+    case switchProfile
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora
@@ -101,6 +103,7 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "Redraw the screen"
         case .switchEndpoint: return "Switch endpoint (every tool, or a custom request)"
         case .saveAsEndpoint: return "Save as your own endpoint"
+        case .switchProfile: return "Switch profile (connection and keys from the config file)"
         case .refreshModelLists: return "Refresh the model lists (checkpoints, LoRAs, …)"
         case .insertLora: return "Insert a LoRA tag at the cursor (weight 1)"
         case .insertEmbedding: return "Insert an embedding at the cursor"
@@ -182,6 +185,7 @@ enum Command: String, CaseIterable, Sendable {
         case .redraw: return "redraw"
         case .switchEndpoint: return "endpoint"
         case .saveAsEndpoint: return "save as endpoint"
+        case .switchProfile: return "profile"
         case .refreshModelLists: return "refresh lists"
         case .insertLora: return "LoRA"
         case .insertEmbedding: return "embedding"
@@ -286,6 +290,8 @@ enum KeyBindings {
         KeyBinding(keys: [.char("["), .shiftUp], command: .previewUp, scope: .compose, inFooter: false),
         KeyBinding(keys: [.ctrl("l")], command: .redraw, scope: .global, inFooter: false),
         KeyBinding(keys: [.function(7), .ctrl("e")], command: .switchEndpoint, scope: .global, inFooter: true),
+        // F11 is often the terminal's full screen, so P too; not in the footer (room for q quit).
+        KeyBinding(keys: [.function(11), .char("P")], command: .switchProfile, scope: .global, inFooter: false),
         KeyBinding(keys: [.enter], command: .edit, scope: .form, inFooter: true),
         KeyBinding(keys: [.right, .char("l")], command: .stepUp, scope: .slider, inFooter: true),
         KeyBinding(keys: [.left, .char("h")], command: .stepDown, scope: .slider, inFooter: false),
