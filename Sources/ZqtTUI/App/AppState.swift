@@ -18,6 +18,9 @@ struct ConnectionInfo: Equatable, Sendable {
     var catalogFile: String = "/tmp/zqt/endpoints.json"
     /// The config file's profiles, for the switcher (issue 10).
     var profiles: [String] = []
+    /// Beside each profile in the switcher: its base URL and its key id
+    /// masked (the first 4 characters); never a secret.
+    var profileDetails: [String: String] = [:]
     /// Why the keys do not work, once said (missing, or refused by the service).
     var keysProblem: String?
 }

@@ -294,9 +294,11 @@ enum Reducer {
             state.status = StatusMessage(text: "No profiles to switch to: the config file holds none (zqt --help says where it goes)", kind: .info)
             return []
         }
-        state.view.overlay = .picker(PickerState(purpose: .profile, title: "Profile (now \(state.connection.profile))", options: names,
-                                                 filter: TextBuffer(""), selected: names.firstIndex(of: state.connection.profile) ?? 0,
-                                                 freeText: false))
+        var picker = PickerState(purpose: .profile, title: "Profile (now \(state.connection.profile))", options: names,
+                                 filter: TextBuffer(""), selected: names.firstIndex(of: state.connection.profile) ?? 0,
+                                 freeText: false)
+        picker.details = state.connection.profileDetails
+        state.view.overlay = .picker(picker)
         return []
     }
 

@@ -76,3 +76,19 @@ enum ConfigAtStart {
         if let permissionWarning { StandardStreams.writeError("zqt: warning: \(permissionWarning)\n") }
     }
 }
+
+/// What the screen shows of a profile: never the secret, the key id masked.
+enum ProfileMask {
+    static func details(_ profile: ConfigProfile) -> String {
+        let url = APIError.printable(HTTPClient.redacted(profile.baseURL ?? ClientConfiguration.defaultBaseURL))
+        let id = profile.accessKeyID.map { "key " + mask($0) } ?? "no key id"
+        let secret = profile.keySecretCommand != nil ? "secret from a command" : (profile.accessKeySecret != nil ? "secret in the file" : "no secret")
+        return "\(url) · \(id) · \(secret)"
+    }
+
+    /// The first 4 characters and an ellipsis (all of it hidden when short).
+    static func mask(_ id: String) -> String {
+        let shown = id.count > 8 ? String(id.prefix(4)) : ""
+        return APIError.printable(shown) + "…"
+    }
+}

@@ -132,6 +132,9 @@ enum ComposeSession {
                                                         isSandbox: configuration.profile == "sandbox", dataFolder: home))
         state.formDefaults = ConfigAtStart.formDefaults
         state.connection.profiles = ConfigAtStart.config?.profiles.map(\.name) ?? []
+        for profile in ConfigAtStart.config?.profiles ?? [] {
+            state.connection.profileDetails[profile.name] = ProfileMask.details(profile)
+        }
         // The history opens before the first frame: the form comes back as it was left.
         var store: HistoryStore?
         var savedDrafts: [String: ComposeDraft] = [:]

@@ -400,8 +400,8 @@ enum KeyBindings {
     }
 
     /// `table` with each named command's keys replaced by the given ones, in
-    /// every scope the command has. The new keys are taken from other
-    /// commands of those scopes, so the override is what the key does there.
+    /// every scope the command has. The new keys are taken from every other
+    /// command, so the key does what the file says wherever the command applies.
     /// Commands are named as in the palette's code names ("submit",
     /// "switchEndpoint", also "switch_endpoint"); keys as the footer writes them.
     static func overridden(_ table: [KeyBinding], with overrides: [(command: String, keys: [String])]) throws(OverrideError) -> [KeyBinding] {
@@ -421,12 +421,12 @@ enum KeyBindings {
                 }
                 if !keys.contains(key) { keys.append(key) }
             }
-            let scopes = Set(table.filter { $0.command == command }.map(\.scope))
             table = table.map { binding in
                 if binding.command == command {
                     return KeyBinding(keys: keys, command: command, scope: binding.scope, inFooter: binding.inFooter)
                 }
-                guard scopes.contains(binding.scope) else { return binding }
+                // Taken from every other command, whatever its scope: a narrower
+                // scope (F6 adds a unit in a units form) would otherwise win over it.
                 return KeyBinding(keys: binding.keys.filter { !keys.contains($0) }, command: binding.command,
                                   scope: binding.scope, inFooter: binding.inFooter)
             }
