@@ -173,4 +173,25 @@ import Testing
             try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
         }
     }
+
+    /// NO_COLOR (no-color.org) wins over the file's theme: attributes only, no colour at all.
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func noColorDrawsWithoutColours() async throws {
+        try await offThePool {
+            let setup = try Self.setUp { _ in "theme = \"light\"\n" }
+            defer { try? FileManager.default.removeItem(atPath: setup.root) }
+            func colours(_ extra: String) throws -> Bool {
+                let session = try TmuxSession(command: "\(setup.env) \(extra) \(ZqtBinary.url.path) --sandbox", width: 120, height: 40)
+                try session.waitFor(text: "SANDBOX")
+                let styled = try TmuxSession.tmux(["capture-pane", "-e", "-p", "-t", session.name])
+                try session.send("q")
+                try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
+                // An SGR colour: 30–37/40–47 (or 90–107), or 38;/48; for 256 colours.
+                return styled.contains(/\x1B\[(?:[0-9]+;)*(?:3[0-7]|4[0-7]|9[0-7]|10[0-7]|38|48)(?:;|m)/)
+            }
+            // Empty is unset (no-color.org); set here as the tests' tmux server may hold NO_COLOR from whoever started it.
+            #expect(try colours("NO_COLOR="), "the light theme draws in colour")
+            #expect(try !colours("NO_COLOR=1"), "NO_COLOR draws none")
+        }
+    }
 }
