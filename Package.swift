@@ -8,9 +8,14 @@ let package = Package(
     products: [
         .executable(name: "zqt", targets: ["ZqtTUI"]),
         .library(name: "Model", targets: ["Model"]),
+        // The config file's TOML reader, loaded with dlopen only when a config
+        // file exists: TOMLKit brings the full Foundation (about 6 MB at start),
+        // which a start without a config file must not pay (issue 10).
+        .library(name: "ZqtTOML", type: .dynamic, targets: ["ZqtTOML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // ncursesw, wrapped so Swift 6 can reach its globals and macros.
@@ -36,6 +41,8 @@ let package = Package(
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl")]),
         // Requests, wire format, catalog, validation, API client, history. Never the terminal.
         .target(name: "Model", dependencies: ["CSystem", "CSQLite", "CCurlShim"]),
+        // TOML to JSON text behind one C function; never linked into zqt, only dlopen'ed.
+        .target(name: "ZqtTOML", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         // The local stand-in for the service, on loopback.
         .target(name: "Sandbox", dependencies: ["Model", "CZlib"]),
         .executableTarget(

@@ -20,6 +20,8 @@ public struct ChildProcess {
         public let stdout: String
         public let stderr: String
         public let timedOut: Bool
+        /// It wrote more than the caller's outputLimit and was stopped.
+        public var overflowed = false
     }
 
     public struct SpawnError: Error, CustomStringConvertible {
@@ -107,25 +109,29 @@ public struct ChildProcess {
     /// writes. After `timeout` seconds it is sent SIGTERM (then SIGKILL) and
     /// the result says so, so a hanging program cannot stall the caller.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           input: String? = nil, captureOutput: Bool = true, timeout: Double? = nil) throws -> Output {
+                           input: String? = nil, captureOutput: Bool = true, timeout: Double? = nil,
+                           outputLimit: Int? = nil) throws -> Output {
         let child = try spawn(executable, arguments, environment: environment,
                               stdin: input == nil ? .null : .pipe,
                               stdout: captureOutput ? .pipe : .null, stderr: captureOutput ? .pipe : .null)
-        return child.collect(input: input.map { Array($0.utf8) } ?? [], timeout: timeout)
+        return child.collect(input: input.map { Array($0.utf8) } ?? [], timeout: timeout, outputLimit: outputLimit)
     }
 
     /// Writes `input`, reads stdout and stderr until both close, then reaps
     /// the process. Reading both at once keeps a chatty child from blocking
-    /// on a full pipe.
-    public func collect(input: [UInt8] = [], timeout: Double? = nil) -> Output {
+    /// on a full pipe. Past `outputLimit` bytes (stdout and stderr together)
+    /// the process is stopped as for a timeout, so a runaway command cannot
+    /// fill our memory.
+    public func collect(input: [UInt8] = [], timeout: Double? = nil, outputLimit: Int? = nil) -> Output {
         let deadline = timeout.map { monotonicSeconds() + $0 }
         var out: [UInt8] = [], err: [UInt8] = []
         var inputOffset = 0
         var inFD = stdinFD, outFD = stdoutFD, errFD = stderrFD
         if inFD >= 0, input.isEmpty { close(inFD); inFD = -1 }
         var timedOut = false
+        var overflowed = false
         var buffer = [UInt8](repeating: 0, count: 16384)
-        while inFD >= 0 || outFD >= 0 || errFD >= 0 {
+        while (inFD >= 0 || outFD >= 0 || errFD >= 0) && !overflowed {
             var fds = [pollfd(fd: inFD, events: Int16(POLLOUT), revents: 0),
                        pollfd(fd: outFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: errFD, events: Int16(POLLIN), revents: 0)]
@@ -147,6 +153,7 @@ public struct ChildProcess {
                 let n = read(fd, &buffer, buffer.count)
                 if n > 0 {
                     if index == 1 { out += buffer[0..<n] } else { err += buffer[0..<n] }
+                    if let outputLimit, out.count + err.count > outputLimit { overflowed = true }
                 } else if n == 0 || errno != EINTR {
                     close(fd)
                     if index == 1 { outFD = -1 } else { errFD = -1 }
@@ -154,8 +161,8 @@ public struct ChildProcess {
             }
         }
         [inFD, outFD, errFD].filter { $0 >= 0 }.forEach { close($0) }
-        if timedOut { terminate() }
-        var status = waitForExit(timeout: timedOut ? 2 : deadline.map { max(0.1, $0 - monotonicSeconds()) })
+        if timedOut || overflowed { terminate() }
+        var status = waitForExit(timeout: timedOut || overflowed ? 2 : deadline.map { max(0.1, $0 - monotonicSeconds()) })
         if status == nil {
             timedOut = true
             terminate()
@@ -165,8 +172,10 @@ public struct ChildProcess {
             kill(pid, SIGKILL)
             status = waitForExit(timeout: nil)
         }
-        return Output(status: status ?? -1, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut)
+        var output = Output(status: status ?? -1, stdout: String(decoding: out, as: UTF8.self),
+                            stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut)
+        output.overflowed = overflowed
+        return output
     }
 
     /// Asks the process to end (SIGTERM).

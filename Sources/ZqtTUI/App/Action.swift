@@ -47,6 +47,19 @@ enum Action: Sendable {
     case userEndpointFailed(String)
     case requestLoaded(ImportedRequest, source: String)
     case requestLoadFailed(String)
+    /// The connection now in use after the profile switcher, or why it is unchanged (issue 10).
+    case profileSwitched(Result<ProfileSwitch, ProfileSwitchFailure>)
+}
+
+/// A profile switched to: what the screen may show of it (never a key).
+struct ProfileSwitch: Equatable, Sendable {
+    var name: String
+    var baseURL: String
+    var hasKeys: Bool
+}
+
+struct ProfileSwitchFailure: Error, Equatable, Sendable {
+    var message: String
 }
 
 enum Effect: Equatable, Sendable {
@@ -72,4 +85,6 @@ enum Effect: Equatable, Sendable {
     case saveUserEndpoint(JSONValue, file: String)
     /// Read a request from a file's path or a pasted curl command (issue 10).
     case loadRequest(String, current: Endpoint)
+    /// Use the config file's profile of this name for the next calls (issue 10).
+    case switchProfile(String)
 }

@@ -16,6 +16,27 @@ struct ConnectionInfo: Equatable, Sendable {
     var dataFolder: String = "/tmp/zqt"
     /// The user's catalog file (UserCatalog.swift), where custom requests are saved as endpoints.
     var catalogFile: String = "/tmp/zqt/endpoints.json"
+    /// The config file's profiles, for the switcher (issue 10).
+    var profiles: [String] = []
+    /// Beside each profile in the switcher: its base URL and its key id
+    /// masked (the first 4 characters); never a secret.
+    var profileDetails: [String: String] = [:]
+    /// Why the keys do not work, once said (missing, or refused by the service).
+    var keysProblem: String?
+}
+
+/// One `[defaults]` entry of the config file.
+struct FormDefault: Equatable, Sendable {
+    var path: String
+    var value: JSONValue
+
+    static func apply(_ defaults: [FormDefault], to request: inout Request) {
+        let endpoint = request.endpoint
+        let paths = Set(endpoint.fields.filter { !$0.kind.isVirtual }.map(\.path))
+        for entry in defaults where paths.contains(entry.path) && entry.path != endpoint.taskIDPath {
+            request[entry.path] = entry.value
+        }
+    }
 }
 
 /// Typed text a field could not use, kept so nothing typed is lost.
@@ -82,6 +103,8 @@ struct PickerState: Equatable, Sendable {
         case palette
         /// The endpoint switcher; options are endpoint titles.
         case endpoint
+        /// The profile switcher; options are the config file's profile names.
+        case profile
         /// A LoRA token or an embedding name, inserted at the cursor of the text being edited.
         case insert(ModelListKind)
     }
@@ -242,6 +265,8 @@ struct AppState: Equatable, Sendable {
     var quitting = false
     /// Set when the whole screen must be sent again (Ctrl-L, resize).
     var needsFullRedraw = false
+    /// The config file's `[defaults]`, by wire path: what a fresh form starts with (issue 10).
+    var formDefaults: [FormDefault] = []
 
     init(request: Request, connection: ConnectionInfo) {
         self.request = request
@@ -251,6 +276,15 @@ struct AppState: Equatable, Sendable {
     }
 
     var hasUnsentEdits: Bool { request.wireJSON != baselineJSON || !drafts.isEmpty }
+
+    /// A fresh form of an endpoint: its defaults, then the config file's for
+    /// the fields it has (a path the endpoint lacks is left out; the task id
+    /// is never taken from the file, wire rule 8).
+    func freshForm(for endpoint: Endpoint, taskID: String) -> Request {
+        var request = Request.new(for: endpoint, taskID: taskID)
+        FormDefault.apply(formDefaults, to: &request)
+        return request
+    }
 
     /// Whether any form, on screen or kept aside, holds edits not sent.
     var anyUnsentEdits: Bool { hasUnsentEdits || otherForms.values.contains { $0.hasUnsentEdits } }

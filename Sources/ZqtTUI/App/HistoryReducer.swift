@@ -382,7 +382,7 @@ extension Reducer {
             state.status = StatusMessage(text: "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: \(KeyBindings.label(.submit)) sends it",
                                          kind: .info)
         case .useTextAsPrompt:
-            var request = state.form(of: target) ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next())
+            var request = state.form(of: target) ?? state.freshForm(for: target, taskID: TaskIDGenerator.shared.next())
             if let prompt = target.field(role: .prompt) { request[prompt.path] = .string(record.textResults.first ?? "") }
             show(&state, request)
             if let prompt = target.field(role: .prompt) { state.drafts[FieldID(prompt.path)] = nil }

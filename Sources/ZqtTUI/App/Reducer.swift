@@ -114,6 +114,8 @@ enum Reducer {
             return modelListsCached(&state, lists, now: now)
         case let .modelListRead(kind, path, result):
             return modelListRead(&state, kind, path: path, result)
+        case let .profileSwitched(result):
+            return profileSwitched(&state, result)
         case let .clipboardWritten(what, bytes):
             let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
             state.status = StatusMessage(text: "Copied \(what) (\(size)) to the clipboard (OSC 52)", kind: .success)
@@ -174,6 +176,7 @@ enum Reducer {
         switch command {
         case .history: return toggleHistory(&state)
         case .switchEndpoint: return openEndpointPicker(&state)
+        case .switchProfile: return openProfilePicker(&state)
         case .filterHistory, .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast,
              .openEntry, .closeView, .editInForm, .resend, .queryNow, .deleteEntry, .copyRequest, .copyResultURLs,
              .saveImages, .markEntry, .compareWithForm, .compareWithMarked:
@@ -309,6 +312,52 @@ enum Reducer {
 
     static let customRequestLabel = "\(CustomEndpoint.group) · \(CustomEndpoint.title): any path, a JSON body"
 
+    static func openProfilePicker(_ state: inout AppState) -> [Effect] {
+        let names = state.connection.profiles
+        guard !names.isEmpty else {
+            state.status = StatusMessage(text: "No profiles to switch to: the config file holds none (zqt --help says where it goes)", kind: .info)
+            return []
+        }
+        var picker = PickerState(purpose: .profile, title: "Profile (now \(state.connection.profile))", options: names,
+                                 filter: TextBuffer(""), selected: names.firstIndex(of: state.connection.profile) ?? 0,
+                                 freeText: false)
+        picker.details = state.connection.profileDetails
+        state.view.overlay = .picker(picker)
+        return []
+    }
+
+    /// After the switcher: the title line and what the next send uses.
+    static func profileSwitched(_ state: inout AppState, _ result: Result<ProfileSwitch, ProfileSwitchFailure>) -> [Effect] {
+        switch result {
+        case let .failure(failure):
+            state.status = StatusMessage(text: "Profile not switched: \(failure.message)", kind: .error)
+            return []
+        case let .success(chosen):
+            state.connection.profile = chosen.name
+            state.connection.baseURL = chosen.baseURL
+            state.connection.isSandbox = false
+            state.connection.keysProblem = nil
+            if chosen.hasKeys {
+                state.status = StatusMessage(text: "Profile \(chosen.name): the next send goes to \(chosen.baseURL)", kind: .success)
+            } else {
+                noKeys(&state)
+            }
+            // The new service's (or account's) lists; their read also tells whether the keys work.
+            let paths = state.modelLists.paths
+            state.modelLists = ModelLists()
+            state.modelLists.paths = paths
+            return [.loadCachedModelLists]
+        }
+    }
+
+    /// No keys: said at once rather than at the first send.
+    static func noKeys(_ state: inout AppState) {
+        let text = "No access keys for profile \(state.connection.profile): nothing can be sent "
+            + "(set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys; \(KeyBindings.label(.switchProfile)) switches profile)"
+        state.connection.keysProblem = text
+        state.status = StatusMessage(text: text, kind: .error)
+    }
+
     static func openEndpointPicker(_ state: inout AppState) -> [Effect] {
         // The complete forms (the user's own among them), any other endpoint
         // whose form is kept (opened from a history row), and the custom request.
@@ -329,7 +378,7 @@ enum Reducer {
     static func switchEndpoint(_ state: inout AppState, to target: Endpoint) {
         state.screen = .compose
         guard target.formKey != state.endpoint.formKey else { return }
-        let form = state.form(of: target) ?? Request.new(for: target, taskID: TaskIDGenerator.shared.next())
+        let form = state.form(of: target) ?? state.freshForm(for: target, taskID: TaskIDGenerator.shared.next())
         show(&state, form)
         if target.isCustom {
             state.status = StatusMessage(text: "Custom request: the path under \(Endpoint.pathPrefix), then the body as JSON; "
@@ -360,7 +409,7 @@ enum Reducer {
         // Typed text a field could not use stays with its form, while the field is there.
         let ids = Set(fields.map(\.id))
         state.drafts = drafts ?? keptDrafts.filter { ids.contains($0.key) || $0.key.unitIndex != nil }
-        state.baselineJSON = keptBaseline ?? Request.new(for: target, taskID: request.taskID).wireJSON
+        state.baselineJSON = keptBaseline ?? state.freshForm(for: target, taskID: request.taskID).wireJSON
         state.view.openUnit = nil
         state.view.editing = nil
         state.view.focus = fields.first?.id ?? FieldID("prompt")
@@ -673,9 +722,16 @@ enum Reducer {
         case let .success(list):
             state.modelLists[kind].set(list)
             state.modelLists[kind].problem = nil
+            // The service took the keys.
+            state.connection.keysProblem = nil
         case let .failure(error):
             // The list kept from before stays; the picker says why it is not fresh.
             state.modelLists[kind].problem = Wording.listProblem(kind, path: path, error: error)
+            // Keys missing or refused: said once, at once, not at the first send (issue 10).
+            if let text = Wording.keysProblem(error, profile: state.connection.profile), state.connection.keysProblem == nil {
+                state.connection.keysProblem = text
+                state.status = StatusMessage(text: text, kind: .error)
+            }
         }
         // A picker open over this list shows it as it is now.
         if case var .picker(picker)? = state.view.overlay {
@@ -829,6 +885,9 @@ enum Reducer {
             } else if let target = (EndpointCatalog.active.endpoints + kept).first(where: { endpointPickerLabel($0) == choice }) {
                 switchEndpoint(&state, to: target)
             }
+        case .profile:
+            state.status = StatusMessage(text: "Switching to profile \(choice)…", kind: .info)
+            return [.switchProfile(choice)]
         }
         return []
     }

@@ -65,6 +65,21 @@ extension Wording {
     /// Why a list could not be read, and what to do: the service's own msg
     /// for refused keys, the network's reason, or (404) that the service has
     /// no such list at the path asked, with how to point zqt elsewhere.
+    /// Keys missing, or refused by the service (its 401/403, or an API code
+    /// saying so), for the status line at start; nil for any other fault.
+    static func keysProblem(_ error: APIError, profile: String) -> String? {
+        switch error {
+        case .missingCredentials:
+            return "No access keys for profile \(profile): nothing can be sent (set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys)"
+        case let .httpStatus(status, _) where status == 401 || status == 403:
+            return "Keys refused by the service (HTTP \(status)) for profile \(profile): check the access key id and secret"
+        case let .api(code, message) where code == "401" || code == "403":
+            return "Keys refused by the service for profile \(profile): \(message)"
+        default:
+            return nil
+        }
+    }
+
     static func listProblem(_ kind: ModelListKind, path: String, error: APIError) -> String {
         let list = "The \(noun(kind)) list"
         switch error {

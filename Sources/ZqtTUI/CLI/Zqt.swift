@@ -24,7 +24,9 @@ struct Zqt: AsyncParsableCommand {
         zqt --sandbox           the same against a local stand-in for the service, no keys needed
         zqt sandbox             run the stand-in on its own and print its URL
 
-        Environment: ZQT_BASE_URL, ZQT_ACCESS_KEY_ID, ZQT_ACCESS_KEY_SECRET, ZQT_HOME.
+        Configuration: $XDG_CONFIG_HOME/zqt/config.toml (else ~/.config/zqt/config.toml): profiles,
+        defaults for form fields, [keys] and theme. Flags win over ZQT_* variables, which win over the file.
+        Environment: ZQT_PROFILE, ZQT_BASE_URL, ZQT_ACCESS_KEY_ID, ZQT_ACCESS_KEY_SECRET, ZQT_HOME, NO_COLOR.
         \(ZqtExit.helpText)
         """,
         version: ZqtVersion.current,
@@ -42,7 +44,11 @@ struct Zqt: AsyncParsableCommand {
         do {
             var command = try parseAsRoot()
             UserCatalogAtStart.load()
-            if !(command is Zqt) { UserCatalogAtStart.warnOnStandardError() }
+            ConfigAtStart.load()
+            if !(command is Zqt) {
+                UserCatalogAtStart.warnOnStandardError()
+                ConfigAtStart.warnOnStandardError()
+            }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -84,9 +90,9 @@ struct Zqt: AsyncParsableCommand {
             StandardStreams.writeError(problem)
             throw ExitCode(2)
         }
-        let (configuration, sandbox) = try connection.resolve()
+        let (configuration, sandbox, configProblem) = try connection.resolveForScreen()
         defer { sandbox?.stop() }
-        let status = await ComposeSession.runOnItsOwnThread(configuration: configuration)
+        let status = await ComposeSession.runOnItsOwnThread(configuration: configuration, configProblem: configProblem)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -124,17 +130,25 @@ enum ComposeSession {
     /// The terminal loop blocks its thread while it waits for keys, so it
     /// gets one of its own: on Swift's concurrency pool (as many threads as
     /// cores) it would hold one of the threads that sends and polls run on.
-    static func runOnItsOwnThread(configuration: ClientConfiguration) async -> Int32 {
+    static func runOnItsOwnThread(configuration: ClientConfiguration, configProblem: String? = nil) async -> Int32 {
         await withCheckedContinuation { continuation in
-            startThread { continuation.resume(returning: run(configuration: configuration)) }
+            startThread { continuation.resume(returning: run(configuration: configuration, configProblem: configProblem)) }
         }
     }
 
-    static func run(configuration: ClientConfiguration) -> Int32 {
+    static func run(configuration: ClientConfiguration, configProblem: String? = nil) -> Int32 {
         let home = ZqtPaths.home().path
-        var state = AppState(request: Request.new(for: .controlNet, taskID: TaskIDGenerator.shared.next()),
+        // The first form takes the config file's [defaults] too (a draft restored below replaces it).
+        var first = Request.new(for: .controlNet, taskID: TaskIDGenerator.shared.next())
+        FormDefault.apply(ConfigAtStart.formDefaults, to: &first)
+        var state = AppState(request: first,
                              connection: ConnectionInfo(baseURL: configuration.baseURL, profile: configuration.profile,
                                                         isSandbox: configuration.profile == "sandbox", dataFolder: home))
+        state.formDefaults = ConfigAtStart.formDefaults
+        state.connection.profiles = ConfigAtStart.config?.profiles.map(\.name) ?? []
+        for profile in ConfigAtStart.config?.profiles ?? [] {
+            state.connection.profileDetails[profile.name] = ProfileMask.details(profile)
+        }
         // The history opens before the first frame: the form comes back as it was left.
         var store: HistoryStore?
         var savedDrafts: [String: ComposeDraft] = [:]
@@ -149,13 +163,29 @@ enum ComposeSession {
         state.connection.catalogFile = UserCatalogAtStart.file
         // A faulty catalog file is said first: the form is on the shipped catalog and the user should know why.
         if let problem = UserCatalogAtStart.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }
+        // The config file's fault or permission warning is said last: it decides the keys and the connection.
+        // Keys missing are said at once; keys refused, when the first model list read comes back.
+        if !(configuration.credentials?.isComplete ?? false) { Reducer.noKeys(&state) }
+        if let warning = ConfigAtStart.permissionWarning { state.status = StatusMessage(text: "Warning: \(warning)", kind: .error) }
+        if let configProblem { state.status = StatusMessage(text: configProblem, kind: .error) }
         // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
         let listPaths = ModelListPaths.fromEnvironment(overrides: UserCatalogAtStart.listPathOverrides)
         state.modelLists.paths = listPaths
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox, listPaths: listPaths)
-        return TerminalApp(state: state, runner: runner, inbox: inbox, savedDrafts: savedDrafts).run()
+        if let config = ConfigAtStart.config {
+            // A switch is an explicit choice: the start's --base-url no longer applies; ZQT_* still do (precedence).
+            runner.profileResolver = { name in
+                do throws(ConfigProblem) {
+                    return .success(try ClientConfiguration.resolve(baseURLFlag: nil, profileFlag: name, config: config))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return TerminalApp(state: state, runner: runner, inbox: inbox, savedDrafts: savedDrafts,
+                           theme: ConfigAtStart.theme()).run()
     }
 
     /// Every endpoint's form as it was left: the one on screen, and the
@@ -202,12 +232,48 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("base-url"), help: "The service's base URL (default: $ZQT_BASE_URL, else https://api.zhiqite.com).")
     var baseURL: String?
 
+    @Option(help: "The config file's profile to use (default: $ZQT_PROFILE, else the file's default_profile).")
+    var profile: String?
+
     @Option(help: "Seconds a call may take before it counts as timed out.")
     var timeout: Double = 30
 
-    /// The client configuration, with an in-process sandbox started when asked.
+    /// The client configuration, with an in-process sandbox started when
+    /// asked. A fault in the config file (or its profile's secret command)
+    /// is said on stderr and ends the command with 2.
     func resolve() throws -> (ClientConfiguration, SandboxServer?) {
-        var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL)
+        let configuration: ClientConfiguration
+        do throws(ConfigProblem) {
+            configuration = try fromConfig()
+        } catch {
+            StandardStreams.writeError("zqt: \(error)\n")
+            throw ExitCode(2)
+        }
+        return try start(configuration)
+    }
+
+    private func fromConfig() throws(ConfigProblem) -> ClientConfiguration {
+        if let problem = ConfigAtStart.problem { throw problem }
+        return try ClientConfiguration.resolve(baseURLFlag: baseURL, profileFlag: profile, config: ConfigAtStart.config)
+    }
+
+    /// For the screen: a fault does not stop it. It starts on the defaults
+    /// (flags and ZQT_* still apply) and says the fault in its status line.
+    func resolveForScreen() throws -> (ClientConfiguration, SandboxServer?, String?) {
+        let configuration: ClientConfiguration
+        var problem: String?
+        do throws(ConfigProblem) {
+            configuration = try fromConfig()
+        } catch {
+            configuration = ClientConfiguration.resolve(baseURLFlag: baseURL)
+            problem = ConfigAtStart.problemMessage ?? "Config file: \(error)"
+        }
+        let (resolved, server) = try start(configuration)
+        return (resolved, server, problem)
+    }
+
+    private func start(_ resolved: ClientConfiguration) throws -> (ClientConfiguration, SandboxServer?) {
+        var configuration = resolved
         configuration.timeout = timeout
         guard sandbox else { return (configuration, nil) }
         let server = SandboxServer()

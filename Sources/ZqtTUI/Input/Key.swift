@@ -52,3 +52,44 @@ enum Key: Hashable, Sendable {
         }
     }
 }
+
+extension Key {
+    /// Every key a config file may name, by label (Key.named).
+    private static let nameable: [Key] = {
+        var keys: [Key] = [.enter, .tab, .backTab, .escape, .backspace, .delete, .up, .down, .left, .right,
+                           .shiftUp, .shiftDown, .shiftLeft, .shiftRight, .ctrlLeft, .ctrlRight,
+                           .home, .end, .pageUp, .pageDown, .char(" ")]
+        keys += (1...12).map { Key.function($0) }
+        for value in UInt8(ascii: "a")...UInt8(ascii: "z") {
+            keys.append(.ctrl(Character(Unicode.Scalar(value))))
+        }
+        for value in UInt8(ascii: "!")...UInt8(ascii: "~") {
+            keys.append(.alt(Character(Unicode.Scalar(value))))
+        }
+        return keys
+    }()
+
+    /// Words for the arrows besides the footer's symbols.
+    private static let aliases: [String: Key] = [
+        "up": .up, "down": .down, "left": .left, "right": .right, "escape": .escape, "delete": .delete,
+        "return": .enter, "pageup": .pageUp, "pagedown": .pageDown, "shift-up": .shiftUp, "shift-down": .shiftDown,
+        "shift-left": .shiftLeft, "shift-right": .shiftRight, "ctrl-left": .ctrlLeft, "ctrl-right": .ctrlRight,
+    ]
+
+    /// A key from its name in a config file, written as the footer writes it
+    /// ("F6", "Ctrl-x", "Alt-k", "Enter", "PgUp", "Space", "x"); names are
+    /// not case sensitive except a lone character and Alt's. Nil for any
+    /// other text.
+    static func named(_ name: String) -> Key? {
+        if name.count == 1, let c = name.first, !c.isWhitespace, !(c.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false),
+           !c.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return .char(c)
+        }
+        if name.lowercased().hasPrefix("alt-"), name.count == 5, let c = name.last {
+            return nameable.first { $0 == .alt(c) }
+        }
+        let lower = name.lowercased()
+        if let alias = aliases[lower] { return alias }
+        return nameable.first { $0.label.lowercased() == lower }
+    }
+}

@@ -37,6 +37,8 @@ enum Command: String, CaseIterable, Sendable {
     case loadRequest
     // The form's request as a curl command on the clipboard (issue 10).
     case copyAsCurl
+    // Profiles of the config file (issue 10).
+    case switchProfile
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora
@@ -106,6 +108,7 @@ enum Command: String, CaseIterable, Sendable {
         case .saveAsEndpoint: return "Save as your own endpoint"
         case .loadRequest: return "Load a request: JSON file or curl command"
         case .copyAsCurl: return "Copy the request as a curl command (OSC 52)"
+        case .switchProfile: return "Switch profile (connection and keys from the config file)"
         case .refreshModelLists: return "Refresh the model lists (checkpoints, LoRAs, …)"
         case .insertLora: return "Insert a LoRA tag at the cursor (weight 1)"
         case .insertEmbedding: return "Insert an embedding at the cursor"
@@ -189,6 +192,7 @@ enum Command: String, CaseIterable, Sendable {
         case .saveAsEndpoint: return "save as endpoint"
         case .loadRequest: return "load"
         case .copyAsCurl: return "copy curl"
+        case .switchProfile: return "profile"
         case .refreshModelLists: return "refresh lists"
         case .insertLora: return "LoRA"
         case .insertEmbedding: return "embedding"
@@ -275,7 +279,12 @@ struct KeyBinding: Sendable {
 }
 
 enum KeyBindings {
-    static let table: [KeyBinding] = [
+    /// The table in use: the shipped one with the config file's `[keys]`
+    /// applied at start (ConfigAtStart), before the first frame; never
+    /// changed after that.
+    nonisolated(unsafe) static var table: [KeyBinding] = shipped
+
+    static let shipped: [KeyBinding] = [
         KeyBinding(keys: [.function(5), .ctrl("s")], command: .submit, scope: .compose, inFooter: true),
         KeyBinding(keys: [.function(2), .ctrl("r")], command: .history, scope: .global, inFooter: true),
         KeyBinding(keys: [.char("?"), .function(1)], command: .help, scope: .global, inFooter: true),
@@ -289,6 +298,8 @@ enum KeyBindings {
         KeyBinding(keys: [.ctrl("l")], command: .redraw, scope: .global, inFooter: false),
         KeyBinding(keys: [.function(7), .ctrl("e")], command: .switchEndpoint, scope: .global, inFooter: true),
         KeyBinding(keys: [.char("L")], command: .loadRequest, scope: .compose, inFooter: false),
+        // F11 is often the terminal's full screen, so P too; not in the footer (room for q quit).
+        KeyBinding(keys: [.function(11), .char("P")], command: .switchProfile, scope: .global, inFooter: false),
         KeyBinding(keys: [.enter], command: .edit, scope: .form, inFooter: true),
         KeyBinding(keys: [.right, .char("l")], command: .stepUp, scope: .slider, inFooter: true),
         KeyBinding(keys: [.left, .char("h")], command: .stepDown, scope: .slider, inFooter: false),
@@ -392,6 +403,47 @@ enum KeyBindings {
         KeyBinding(keys: [.escape, .function(9)], command: .closeView, scope: .comparison, inFooter: true),
     ]
 
+    /// A `[keys]` entry that cannot be applied: which command, and why.
+    struct OverrideError: Error, Equatable {
+        let command: String
+        let message: String
+    }
+
+    /// `table` with each named command's keys replaced by the given ones, in
+    /// every scope the command has. The new keys are taken from every other
+    /// command, so the key does what the file says wherever the command applies.
+    /// Commands are named as in the palette's code names ("submit",
+    /// "switchEndpoint", also "switch_endpoint"); keys as the footer writes them.
+    static func overridden(_ table: [KeyBinding], with overrides: [(command: String, keys: [String])]) throws(OverrideError) -> [KeyBinding] {
+        var table = table
+        for (name, keyNames) in overrides {
+            let wanted = name.replacing("_", with: "").lowercased()
+            guard let command = Command.allCases.first(where: { $0.rawValue.lowercased() == wanted }) else {
+                throw OverrideError(command: name, message: "keys: no command \"\(name)\" (zqt keys lists them; e.g. submit, history, switchEndpoint)")
+            }
+            guard !keyNames.isEmpty else {
+                throw OverrideError(command: name, message: "keys.\(name): give at least one key; a command without a key cannot be run")
+            }
+            var keys: [Key] = []
+            for keyName in keyNames {
+                guard let key = Key.named(keyName) else {
+                    throw OverrideError(command: name, message: "keys.\(name): no key \"\(keyName)\" (write keys as F6, Ctrl-x, Alt-k, Enter, Esc, PgUp, Space or one character)")
+                }
+                if !keys.contains(key) { keys.append(key) }
+            }
+            table = table.map { binding in
+                if binding.command == command {
+                    return KeyBinding(keys: keys, command: command, scope: binding.scope, inFooter: binding.inFooter)
+                }
+                // Taken from every other command, whatever its scope: a narrower
+                // scope (F6 adds a unit in a units form) would otherwise win over it.
+                return KeyBinding(keys: binding.keys.filter { !keys.contains($0) }, command: binding.command,
+                                  scope: binding.scope, inFooter: binding.inFooter)
+            }
+        }
+        return table
+    }
+
     /// The command a key runs in the given scopes (the first match wins,
     /// narrower scopes before global).
     static func command(for key: Key, scopes: [BindingScope]) -> Command? {
@@ -414,7 +466,7 @@ enum KeyBindings {
         var seen = Set<Command>()
         var parts: [String] = []
         for scope in scopes {
-            for binding in table where binding.scope == scope && binding.inFooter && !seen.contains(binding.command) {
+            for binding in table where binding.scope == scope && binding.inFooter && !binding.keys.isEmpty && !seen.contains(binding.command) {
                 seen.insert(binding.command)
                 parts.append("\(binding.keys[0].label) \(binding.command.footerWord)")
             }

@@ -3,6 +3,7 @@
 // cells that changed, so an unchanged screen costs zero bytes.
 
 import CNcurses
+import Model
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -20,7 +21,11 @@ final class CursesTerminal {
     /// Bracketed paste: the terminal marks pasted text (xterm, tmux, most others).
     static let bracketedPasteOn = "\u{1B}[?2004h", bracketedPasteOff = "\u{1B}[?2004l"
 
-    init() {
+    /// The colours chosen (config file `theme`; NO_COLOR gives mono).
+    private let theme: Theme
+
+    init(theme: Theme = .dark) {
+        self.theme = theme
         TextWidth.ensureUTF8Locale()  // setlocale before initscr (wide characters)
         initscr()
         raw()  // Ctrl-S, Ctrl-C and friends arrive as keys
@@ -30,12 +35,13 @@ final class CursesTerminal {
         nodelay(zqt_stdscr(), true)
         set_escdelay(25)
         mousemask(0, nil)  // mouse off by default
-        colours = has_colors()
+        // mono: attributes alone, as on a terminal without colours (NO_COLOR, no-color.org).
+        colours = theme != .mono && has_colors()
         if colours {
             start_color()
             use_default_colors()
             for style in Style.allCases {
-                let (fg, bg, _) = Self.colourScheme(style)
+                let (fg, bg, _) = Self.colourScheme(style, theme: theme)
                 init_pair(Int16(style.rawValue) + 1, fg, bg)
             }
         }
@@ -140,15 +146,19 @@ final class CursesTerminal {
 
     private func look(_ style: Style) -> (attr_t, Int16) {
         if colours {
-            return (Self.colourScheme(style).2, Int16(style.rawValue) + 1)
+            return (Self.colourScheme(style, theme: theme).2, Int16(style.rawValue) + 1)
         }
         return (Self.monochrome(style), 0)
     }
 
     /// Colours for terminals that have them: (foreground, background, attributes); -1 is the terminal's default.
-    static func colourScheme(_ style: Style) -> (Int16, Int16, attr_t) {
-        let black = Int16(COLOR_BLACK), red = Int16(COLOR_RED), green = Int16(COLOR_GREEN), yellow = Int16(COLOR_YELLOW)
-        let blue = Int16(COLOR_BLUE), magenta = Int16(COLOR_MAGENTA), cyan = Int16(COLOR_CYAN)
+    /// The light theme trades the pale foregrounds (cyan, yellow), unreadable
+    /// on a white background, for the dark ones (blue, magenta).
+    static func colourScheme(_ style: Style, theme: Theme = .dark) -> (Int16, Int16, attr_t) {
+        let light = theme == .light
+        let black = Int16(COLOR_BLACK), red = Int16(COLOR_RED), green = Int16(COLOR_GREEN)
+        let blue = Int16(COLOR_BLUE), magenta = Int16(COLOR_MAGENTA)
+        let yellow = light ? magenta : Int16(COLOR_YELLOW), cyan = light ? blue : Int16(COLOR_CYAN)
         switch style {
         case .normal, .value, .label, .overlay, .status: return (-1, -1, zqt_a_normal())
         case .dim: return (-1, -1, zqt_a_dim())

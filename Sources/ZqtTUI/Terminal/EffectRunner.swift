@@ -48,8 +48,17 @@ final class ActionInbox: @unchecked Sendable {
 }
 
 final class EffectRunner: @unchecked Sendable {
-    let api: any ImageAPI
-    let configuration: ClientConfiguration
+    /// The connection in use, switched by the profile switcher (issue 10):
+    /// a send, poll or list read takes the one in use when it starts.
+    private var current: (api: any ImageAPI, configuration: ClientConfiguration)
+    private let connectionLock = Lock()
+    var api: any ImageAPI { connectionLock.withLock { current.api } }
+    var configuration: ClientConfiguration { connectionLock.withLock { current.configuration } }
+    /// A profile of the config file as a connection (its secret command run),
+    /// or why it cannot be; nil without a config file.
+    var profileResolver: (@Sendable (String) -> Result<ClientConfiguration, ConfigProblem>)?
+    /// The client for a configuration (tests give a fake).
+    var makeAPI: @Sendable (ClientConfiguration) -> any ImageAPI = { HTTPImageAPI(configuration: $0) }
     /// nil when the history could not be opened (zqt still composes and sends).
     let store: HistoryStore?
     let inbox: ActionInbox
@@ -65,8 +74,7 @@ final class EffectRunner: @unchecked Sendable {
 
     init(api: any ImageAPI, configuration: ClientConfiguration, store: HistoryStore?, inbox: ActionInbox,
          listPaths: ModelListPaths = ModelListPaths()) {
-        self.api = api
-        self.configuration = configuration
+        current = (api, configuration)
         self.store = store
         self.inbox = inbox
         self.listPaths = listPaths
@@ -74,6 +82,35 @@ final class EffectRunner: @unchecked Sendable {
 
     /// The cache's name for this service and account (shared with `zqt models`).
     var listService: String { configuration.modelListCacheKey }
+
+    /// Takes another connection for every call from now on; calls already
+    /// under way finish on the one they started with.
+    func switchConnection(_ configuration: ClientConfiguration) {
+        let api = makeAPI(configuration)
+        connectionLock.withLock { current = (api, configuration) }
+    }
+
+    /// Resolves a profile off the event loop (its key_secret_command may take
+    /// a moment), switches to it, and posts the outcome. Nothing secret is
+    /// posted: the name, the base URL and whether keys are complete.
+    private func switchProfile(_ name: String) {
+        guard let resolver = profileResolver else {
+            inbox.post(.profileSwitched(.failure(ProfileSwitchFailure(message: "No config file, so no profiles to switch to"))))
+            return
+        }
+        let inbox = inbox
+        Task.detached { [self] in
+            switch resolver(name) {
+            case var .success(configuration):
+                configuration.timeout = self.configuration.timeout
+                switchConnection(configuration)
+                inbox.post(.profileSwitched(.success(ProfileSwitch(name: configuration.profile, baseURL: configuration.baseURL,
+                                                                   hasKeys: configuration.credentials?.isComplete ?? false))))
+            case let .failure(problem):
+                inbox.post(.profileSwitched(.failure(ProfileSwitchFailure(message: problem.description))))
+            }
+        }
+    }
 
     /// Reads lists one after another (gentle on the service), keeping each
     /// read in the history and posting it, or why it failed.
@@ -109,6 +146,8 @@ final class EffectRunner: @unchecked Sendable {
             }
         case let .refreshModelLists(kinds):
             refreshModelLists(kinds)
+        case let .switchProfile(name):
+            switchProfile(name)
         case let .loadHistory(filter, before, limit):
             history { store throws(HistoryError) in
                 let rows = try store.list(filter: filter, before: before, limit: limit)

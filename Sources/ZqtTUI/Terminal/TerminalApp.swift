@@ -40,7 +40,11 @@ final class TerminalApp {
     static let draftDelay = 0.5
     static let tickInterval = 0.12
 
-    init(state: AppState, runner: EffectRunner, inbox: ActionInbox, savedDrafts: [String: ComposeDraft] = [:]) {
+    private let theme: Theme
+
+    init(state: AppState, runner: EffectRunner, inbox: ActionInbox, savedDrafts: [String: ComposeDraft] = [:],
+         theme: Theme = .dark) {
+        self.theme = theme
         self.state = state
         self.runner = runner
         self.inbox = inbox
@@ -63,7 +67,7 @@ final class TerminalApp {
 
     private func runLoop() -> Int32 {
         installSignalHandlers()
-        let terminal = CursesTerminal()
+        let terminal = CursesTerminal(theme: theme)
         self.terminal = terminal
         cursesActive = true
         defer {

@@ -1,0 +1,367 @@
+// The config file (issue 10): `$XDG_CONFIG_HOME/zqt/config.toml`, else
+// `~/.config/zqt/config.toml`. Named profiles (base URL, key id, and the
+// secret inline or from a command), the default profile, defaults for form
+// fields by wire path, key binding overrides and a theme.
+//
+// The file is read only when it exists: a missing file costs one stat().
+// Its TOML is read by TOMLKit inside libZqtTOML.so, loaded with dlopen at
+// that moment (TOMLKit brings the full Foundation, about 6 MB, which a start
+// without a config file does not pay). What the library gives back is JSON
+// text, read here by zqt's own JSON parser.
+//
+// Everything in the file is untrusted: every name and value that reaches a
+// message goes through APIError.printable (no raw control characters), and
+// a fault says the file, line and column.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fault in the config file, with its place when one is known.
+public struct ConfigProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    public let file: String
+    /// 1-based; 0 when the fault has no one place (a missing profile named by --profile).
+    public let line: Int
+    public let column: Int
+    public let message: String
+
+    public init(file: String, line: Int = 0, column: Int = 0, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        let place = line > 0 ? "\(file):\(line):\(max(column, 1))" : file
+        return "\(APIError.printable(place)): \(APIError.printable(message))"
+    }
+}
+
+/// One `[profiles.NAME]` table.
+public struct ConfigProfile: Sendable, Equatable {
+    public let name: String
+    public var baseURL: String?
+    public var accessKeyID: String?
+    /// Inline; the file then gets the permission check (ConfigFile.permissionWarning).
+    public var accessKeySecret: String?
+    /// A command whose standard output is the secret (a password manager).
+    public var keySecretCommand: String?
+
+    public init(name: String, baseURL: String? = nil, accessKeyID: String? = nil,
+                accessKeySecret: String? = nil, keySecretCommand: String? = nil) {
+        self.name = name
+        self.baseURL = baseURL
+        self.accessKeyID = accessKeyID
+        self.accessKeySecret = accessKeySecret
+        self.keySecretCommand = keySecretCommand
+    }
+}
+
+/// The colours of the screen.
+public enum Theme: String, Sendable, CaseIterable {
+    case dark, light, mono
+
+    /// `NO_COLOR` set to anything non-empty wins over the file (no-color.org).
+    public static func resolve(file: Theme?, environment: [String: String]) -> Theme {
+        if let value = environment["NO_COLOR"], !value.isEmpty { return .mono }
+        return file ?? .dark
+    }
+}
+
+/// The file, read and checked.
+public struct ZqtConfig: Sendable {
+    public let file: String
+    public var defaultProfile: String?
+    /// In the file's order of names (sorted: TOML tables have no order).
+    public var profiles: [ConfigProfile]
+    /// `[defaults]`: wire path → value, for fresh forms.
+    public var defaults: [(path: String, value: JSONValue)]
+    /// `[keys]`: command name → key names, checked by the screen against its table.
+    public var keys: [(command: String, keys: [String])]
+    public var theme: Theme?
+    /// Finds a key's line for faults found after reading (an unknown key name in [keys]).
+    public let places: ConfigPlaces
+
+    public init(file: String, defaultProfile: String? = nil, profiles: [ConfigProfile] = [],
+                defaults: [(path: String, value: JSONValue)] = [], keys: [(command: String, keys: [String])] = [],
+                theme: Theme? = nil, places: ConfigPlaces = ConfigPlaces(text: "")) {
+        self.file = file
+        self.defaultProfile = defaultProfile
+        self.profiles = profiles
+        self.defaults = defaults
+        self.keys = keys
+        self.theme = theme
+        self.places = places
+    }
+
+    public func profile(named name: String) -> ConfigProfile? {
+        profiles.first { $0.name == name }
+    }
+
+    /// A fault at a key of the file.
+    public func problem(_ message: String, table: [String], key: String?) -> ConfigProblem {
+        let (line, column) = places.find(table: table, key: key)
+        return ConfigProblem(file: file, line: line, column: column, message: message)
+    }
+
+    /// The profile used when none is named: default_profile, else one named
+    /// "default", else the only one.
+    public var startProfile: String? {
+        if let defaultProfile { return defaultProfile }
+        if profile(named: "default") != nil { return "default" }
+        return profiles.count == 1 ? profiles[0].name : nil
+    }
+}
+
+public enum ConfigFile {
+    /// `$XDG_CONFIG_HOME/zqt/config.toml`, else `~/.config/zqt/config.toml`.
+    public static func location(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/zqt/config.toml" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return home + "/.config/zqt/config.toml"
+    }
+
+    public enum Loaded: Sendable {
+        /// No file: nothing was read, nothing loaded.
+        case missing
+        case loaded(ZqtConfig)
+        case failed(ConfigProblem)
+    }
+
+    /// Reads the file when it exists. `reader` turns TOML text into JSON
+    /// text (tests give their own; zqt's is TOMLBridge, in libZqtTOML.so).
+    public static func load(path: String, reader: (String) -> Result<String, TOMLReadError> = TOMLBridge.toJSON) -> Loaded {
+        var info = stat()
+        // The one cost of a start without a file: this stat.
+        guard stat(path, &info) == 0 else { return .missing }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            return .failed(ConfigProblem(file: path, message: "is not a regular file"))
+        }
+        // A config file is small; a huge one is a mistake, not read into memory whole.
+        guard info.st_size <= 1 << 20 else {
+            return .failed(ConfigProblem(file: path, message: "is over 1 MiB; a config file is a few lines"))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failed(ConfigProblem(file: path, message: "cannot be read (\(String(cString: strerror(errno))))"))
+        }
+        // Invalid UTF-8 is repaired (U+FFFD), so TOMLKit sees a valid string; a NUL
+        // would cut the C string short, so it is refused with its place.
+        let text = String(decoding: data, as: UTF8.self)
+        if let nul = ConfigPlaces(text: text).placeOfNUL() {
+            return .failed(ConfigProblem(file: path, line: nul.line, column: nul.column, message: "holds a NUL character"))
+        }
+        return parse(text: text, file: path, reader: reader)
+    }
+
+    /// The TOML text read and checked against what zqt knows.
+    public static func parse(text: String, file: String,
+                             reader: (String) -> Result<String, TOMLReadError> = TOMLBridge.toJSON) -> Loaded {
+        let json: String
+        switch reader(text) {
+        case let .success(text): json = text
+        case let .failure(error):
+            return .failed(ConfigProblem(file: file, line: error.line, column: error.column, message: error.message))
+        }
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(json)
+        } catch {
+            return .failed(ConfigProblem(file: file, message: "could not be read: \(error)"))
+        }
+        do throws(ConfigProblem) {
+            return .loaded(try interpret(root, file: file, places: ConfigPlaces(text: text)))
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    static func interpret(_ root: JSONValue, file: String, places: ConfigPlaces) throws(ConfigProblem) -> ZqtConfig {
+        var config = ZqtConfig(file: file, places: places)
+        func fault(_ message: String, _ table: [String], _ key: String?) -> ConfigProblem {
+            config.problem(message, table: table, key: key)
+        }
+        func string(_ value: JSONValue, _ table: [String], _ key: String) throws(ConfigProblem) -> String {
+            guard case let .string(text) = value else {
+                throw fault("\(key) must be a string, not \(value.typeName)", table, key)
+            }
+            return text
+        }
+        for (key, value) in root.objectValue ?? [] {
+            switch key {
+            case "default_profile":
+                config.defaultProfile = try string(value, [], key)
+            case "theme":
+                let name = try string(value, [], key)
+                guard let theme = Theme(rawValue: name) else {
+                    throw fault("theme must be one of \(Theme.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(name)\"", [], key)
+                }
+                config.theme = theme
+            case "profiles":
+                guard let tables = value.objectValue else { throw fault("profiles must be a table of [profiles.NAME] tables", [], key) }
+                for (name, body) in tables {
+                    config.profiles.append(try profile(name, body, fault: fault, string: string))
+                }
+            case "defaults":
+                guard value.objectValue != nil else { throw fault("defaults must be a table: wire path = value", [], key) }
+                config.defaults = flatten(value, prefix: "")
+            case "keys":
+                guard let table = value.objectValue else { throw fault("keys must be a table: command = [\"key\", …]", [], key) }
+                for (command, keys) in table {
+                    switch keys {
+                    case let .string(one): config.keys.append((command, [one]))
+                    case let .array(many):
+                        var names: [String] = []
+                        for item in many {
+                            guard case let .string(name) = item else {
+                                throw fault("keys.\(command) must list key names as strings, such as [\"F6\", \"Ctrl-x\"]", ["keys"], command)
+                            }
+                            names.append(name)
+                        }
+                        config.keys.append((command, names))
+                    default:
+                        throw fault("keys.\(command) must list key names as strings, such as [\"F6\", \"Ctrl-x\"]", ["keys"], command)
+                    }
+                }
+            default:
+                throw fault("unknown setting \"\(key)\" (zqt knows default_profile, theme, [profiles.NAME], [defaults], [keys])", [], key)
+            }
+        }
+        if let name = config.defaultProfile, config.profile(named: name) == nil {
+            throw fault("default_profile \"\(name)\" names no [profiles.\(name)] table", [], "default_profile")
+        }
+        return config
+    }
+
+    private static func profile(_ name: String, _ body: JSONValue,
+                                fault: (String, [String], String?) -> ConfigProblem,
+                                string: (JSONValue, [String], String) throws(ConfigProblem) -> String) throws(ConfigProblem) -> ConfigProfile {
+        let table = ["profiles", name]
+        guard let members = body.objectValue else {
+            throw fault("profiles.\(name) must be a table ([profiles.\(name)])", ["profiles"], name)
+        }
+        var profile = ConfigProfile(name: name)
+        for (key, value) in members {
+            let text = try string(value, table, key)
+            switch key {
+            case "base_url": profile.baseURL = text
+            case "access_key_id": profile.accessKeyID = text
+            case "access_key_secret": profile.accessKeySecret = text
+            case "key_secret_command": profile.keySecretCommand = text
+            default:
+                throw fault("unknown setting \"\(key)\" in profile \(name) (base_url, access_key_id, access_key_secret, key_secret_command)", table, key)
+            }
+        }
+        if profile.accessKeySecret != nil, profile.keySecretCommand != nil {
+            throw fault("profile \(name) has both access_key_secret and key_secret_command; keep one", table, "key_secret_command")
+        }
+        return profile
+    }
+
+    /// Nested tables as dotted wire paths (`[defaults.override_settings]` or
+    /// `override_settings.sd_vae = …` both give "override_settings.sd_vae").
+    private static func flatten(_ value: JSONValue, prefix: String) -> [(path: String, value: JSONValue)] {
+        guard case let .object(members) = value else { return [(prefix, value)] }
+        return members.flatMap { key, member in flatten(member, prefix: prefix.isEmpty ? key : prefix + "." + key) }
+    }
+
+    /// The warning for a file that holds an inline secret and that group or
+    /// others can read: names the file and the chmod that fixes it. Nil
+    /// when the file is private or holds no secret.
+    public static func permissionWarning(_ config: ZqtConfig) -> String? {
+        guard config.profiles.contains(where: { $0.accessKeySecret != nil }) else { return nil }
+        var info = stat()
+        guard stat(config.file, &info) == 0, info.st_mode & 0o077 != 0 else { return nil }
+        let mode = String(info.st_mode & 0o777, radix: 8)
+        let file = APIError.printable(config.file)
+        return "\(file) holds an access_key_secret and group or others can read it (mode \(mode)); fix: chmod 600 \(shellQuoted(file))"
+    }
+
+    /// A path as a shell word: as it is when it is plain, else in single quotes.
+    static func shellQuoted(_ path: String) -> String {
+        let plain = path.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "/._-+,:@%".unicodeScalars.contains($0)
+        }
+        return plain && !path.isEmpty ? path : "'" + path.replacing("'", with: "'\\''") + "'"
+    }
+}
+
+/// Lines of the config text, to find where a key was written: TOMLKit's
+/// values carry no places, so faults found after reading look the key up.
+public struct ConfigPlaces: Sendable {
+    private let lines: [Substring]
+
+    public init(text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    func placeOfNUL() -> (line: Int, column: Int)? {
+        for (index, line) in lines.enumerated() {
+            if let at = line.unicodeScalars.firstIndex(of: "\u{0}") {
+                return (index + 1, line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: at) + 1)
+            }
+        }
+        return nil
+    }
+
+    /// The line and column of `key` in `table` (`key` nil: the table's
+    /// header); (0, 0) when it cannot be found.
+    public func find(table: [String], key: String?) -> (line: Int, column: Int) {
+        let wanted = key.map { table + [$0] } ?? table
+        var current: [String] = []
+        var tableLine: (Int, Int)?
+        for (index, raw) in lines.enumerated() {
+            let indent = raw.prefix(while: { $0 == " " || $0 == "\t" }).count
+            let line = raw.dropFirst(indent)
+            if line.hasPrefix("[") {
+                let inner = line.drop(while: { $0 == "[" }).prefix(while: { $0 != "]" })
+                current = Self.keyPath(inner)
+                if current == wanted { return (index + 1, indent + 1) }
+                if current == table, tableLine == nil { tableLine = (index + 1, indent + 1) }
+                continue
+            }
+            guard !line.hasPrefix("#"), let equals = Self.equalsIndex(line) else { continue }
+            let full = current + Self.keyPath(line[..<equals])
+            if full.starts(with: wanted) { return (index + 1, indent + 1) }
+        }
+        return tableLine ?? (0, 0)
+    }
+
+    /// The `=` of a key/value line, outside quoted key parts.
+    private static func equalsIndex(_ line: Substring) -> Substring.Index? {
+        var quote: Character?
+        for index in line.indices {
+            let c = line[index]
+            if let q = quote { if c == q { quote = nil } ; continue }
+            if c == "\"" || c == "'" { quote = c } else if c == "=" { return index }
+        }
+        return nil
+    }
+
+    /// `a."b.c".d` as ["a", "b.c", "d"].
+    private static func keyPath(_ text: Substring) -> [String] {
+        var parts: [String] = []
+        var part = ""
+        var quote: Character?
+        for c in text {
+            if let q = quote {
+                if c == q { quote = nil } else { part.append(c) }
+            } else if c == "\"" || c == "'" {
+                quote = c
+            } else if c == "." {
+                parts.append(part.trimmed)
+                part = ""
+            } else {
+                part.append(c)
+            }
+        }
+        parts.append(part.trimmed)
+        return parts
+    }
+}

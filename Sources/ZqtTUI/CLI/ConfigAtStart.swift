@@ -1,0 +1,94 @@
+// The config file read once, before any command runs (issue 10), beside
+// the user's catalog. Without a file nothing is loaded (ConfigFile.load is
+// one stat). A fault leaves the whole file out: the screen starts on the
+// defaults and says so in its status line; a command exits with 2.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Model
+
+enum ConfigAtStart {
+    nonisolated(unsafe) private(set) static var file = ""
+    nonisolated(unsafe) private(set) static var config: ZqtConfig?
+    nonisolated(unsafe) private(set) static var problem: ConfigProblem?
+    /// A readable file holding an inline secret: the warning with its chmod.
+    nonisolated(unsafe) private(set) static var permissionWarning: String?
+
+    /// Reads the file and applies what takes effect at once (the key table).
+    /// After UserCatalogAtStart.load: a default may name a field of the user's endpoints.
+    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        file = ConfigFile.location(environment: environment)
+        switch ConfigFile.load(path: file) {
+        case .missing:
+            return
+        case let .failed(fault):
+            problem = fault
+        case let .loaded(loaded):
+            do throws(ConfigProblem) {
+                try check(loaded)
+                KeyBindings.table = try keyTable(loaded)
+                config = loaded
+                permissionWarning = ConfigFile.permissionWarning(loaded)
+            } catch {
+                problem = error
+            }
+        }
+    }
+
+    /// `[keys]` applied to the shipped table; a fault names the command's line.
+    static func keyTable(_ config: ZqtConfig) throws(ConfigProblem) -> [KeyBinding] {
+        do {
+            return try KeyBindings.overridden(KeyBindings.shipped, with: config.keys)
+        } catch {
+            throw config.problem(error.message, table: ["keys"], key: error.command)
+        }
+    }
+
+    /// `[defaults]` paths must be fields of some endpoint: a typo would
+    /// otherwise be dropped without a word.
+    static func check(_ config: ZqtConfig) throws(ConfigProblem) {
+        let known = Set(EndpointCatalog.active.endpoints.flatMap { $0.fields.map(\.path) })
+        for entry in config.defaults where !known.contains(entry.path) {
+            let steps = entry.path.split(separator: ".").map(String.init)
+            throw config.problem("defaults: no endpoint has a field \(entry.path) (give wire paths, such as steps or cfg_scale)",
+                                 table: ["defaults"] + steps.dropLast(), key: steps.last)
+        }
+    }
+
+    static var formDefaults: [FormDefault] {
+        config?.defaults.map { FormDefault(path: $0.path, value: $0.value) } ?? []
+    }
+
+    static func theme(environment: [String: String] = ProcessInfo.processInfo.environment) -> Theme {
+        Theme.resolve(file: config?.theme, environment: environment)
+    }
+
+    /// The fault as the screen's status line says it.
+    static var problemMessage: String? {
+        problem.map { "Config file left out: \($0)" }
+    }
+
+    /// For commands: the permission warning on stderr.
+    static func warnOnStandardError() {
+        if let permissionWarning { StandardStreams.writeError("zqt: warning: \(permissionWarning)\n") }
+    }
+}
+
+/// What the screen shows of a profile: never the secret, the key id masked.
+enum ProfileMask {
+    static func details(_ profile: ConfigProfile) -> String {
+        let url = APIError.printable(HTTPClient.redacted(profile.baseURL ?? ClientConfiguration.defaultBaseURL))
+        let id = profile.accessKeyID.map { "key " + mask($0) } ?? "no key id"
+        let secret = profile.keySecretCommand != nil ? "secret from a command" : (profile.accessKeySecret != nil ? "secret in the file" : "no secret")
+        return "\(url) · \(id) · \(secret)"
+    }
+
+    /// The first 4 characters and an ellipsis (all of it hidden when short).
+    static func mask(_ id: String) -> String {
+        let shown = id.count > 8 ? String(id.prefix(4)) : ""
+        return APIError.printable(shown) + "…"
+    }
+}

@@ -1,0 +1,197 @@
+// The config file end to end (issue 10): a sandbox that takes only known
+// keys; zqt's screen in tmux starting on a profile whose secret is wrong
+// (said at once, from the model list read), switched to the right one
+// (secret from key_secret_command) and sending; `zqt send` with each
+// profile; then every file zqt wrote, and every screen and output, is
+// searched for the secret. Also a bad file on the screen and NO_COLOR.
+
+import Foundation
+import Model
+import Testing
+
+@Suite(.serialized) struct EndToEndConfigTests {
+    static let keyID = "AKID-zqt-test-4711"
+    static let secret = "S3CR3T-zqt-test"
+
+    struct Setup {
+        let root: String
+        let configFolder: String
+        let home: String
+        let sandbox: TmuxSession
+        let baseURL: String
+
+        /// What a shell in tmux is given: only these folders, never the user's.
+        var env: String { "TERM=xterm-256color XDG_CONFIG_HOME=\(root)/config ZQT_HOME=\(home)" }
+        var envDictionary: [String: String] { ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": home] }
+    }
+
+    static func setUp(config: (String) -> String) throws -> Setup {
+        let root = NSTemporaryDirectory() + "zqt-config-e2e-\(UUID().uuidString)"
+        let configFolder = root + "/config/zqt"
+        try FileManager.default.createDirectory(atPath: configFolder, withIntermediateDirectories: true)
+        let sandbox = try TmuxSession(command: "\(ZqtBinary.url.path) sandbox --port 0 --task-seconds 1 "
+                                      + "--access-key-id \(keyID) --access-key-secret \(secret)", width: 200, height: 20)
+        let banner = try sandbox.waitFor(text: "listening on http://")
+        let baseURL = try #require(banner.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/)?.1).description
+        let file = configFolder + "/config.toml"
+        FileManager.default.createFile(atPath: file, contents: Data(config(baseURL).utf8))
+        chmod(file, 0o600)
+        return Setup(root: root, configFolder: configFolder, home: root + "/home", sandbox: sandbox, baseURL: baseURL)
+    }
+
+    static func twoProfiles(_ baseURL: String) -> String {
+        """
+        default_profile = "wrong"
+
+        [profiles.wrong]
+        base_url = "\(baseURL)"
+        access_key_id = "\(keyID)"
+        access_key_secret = "not-the-secret"
+
+        [profiles.good]
+        base_url = "\(baseURL)"
+        access_key_id = "\(keyID)"
+        key_secret_command = "printf '%s\\\\n' \(secret)"
+
+        [defaults]
+        prompt = "a lighthouse from the config file"
+        """
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func aProfileSwitchReachesTheNextSendAndNoSecretIsWritten() async throws {
+        try await offThePool { try Self.switchAndSearchSteps() }
+    }
+
+    static func switchAndSearchSteps() throws {
+        let setup = try setUp(config: twoProfiles)
+        defer { try? FileManager.default.removeItem(atPath: setup.root) }
+        var seen: [String] = []
+
+        // The wrong profile's keys are refused by the start's model list read, before any send.
+        let session = try TmuxSession(command: "\(setup.env) \(ZqtBinary.url.path)", width: 120, height: 40)
+        seen.append(try session.waitFor(text: "Keys refused by the service", timeout: 20))
+        seen.append(try session.waitFor("the title to name the profile") { Self.title($0).hasSuffix(" wrong") })
+
+        // The switcher shows the profiles, their key ids masked.
+        try session.send("P")
+        let picker = try session.waitFor(text: "Profile (now wrong)")
+        seen.append(picker)
+        #expect(picker.contains("AKID…"))
+        #expect(!picker.contains(keyID))
+        try session.send("good", literal: true)
+        try session.send("Enter")
+        seen.append(try session.waitFor(text: "Profile good: the next send goes to \(setup.baseURL)", timeout: 20))
+        seen.append(try session.waitFor("the title to name the profile") { Self.title($0).hasSuffix(" good") })
+
+        // A fresh form takes [defaults]: Flux's prompt is filled, so F5 sends at once.
+        try session.send("F7")
+        try session.waitFor(text: "Endpoint (now ")
+        try session.send("flux", literal: true)
+        try session.send("Enter")
+        seen.append(try session.waitFor(text: "a lighthouse from the config file"))
+        try session.send("F5")
+        // The sandbox takes only the good keys: the task runs to its end.
+        seen.append(try session.waitFor("Flux's image", timeout: 30) { $0.contains("success · 1 image") })
+        // The preview, the history list and an entry.
+        try session.send("F3")
+        seen.append(try session.screen())
+        try session.send("F3")
+        try session.send("F2")
+        seen.append(try session.waitFor(text: "1 submission"))
+        try session.send("Enter")
+        seen.append(try session.waitFor(text: "lighthouse"))
+        try session.send("Escape")
+        try session.send("F2")
+        try session.send("q")
+        let last = try session.waitFor("zqt to exit or ask") { !Self.title($0).hasSuffix(" good") || $0.contains("Quit anyway?") }
+        if last.contains("Quit anyway?") { try session.send("y") }
+
+        // Commands: --profile picks the keys; the refused one fails with 1.
+        let good = try ZqtBinary.run(["send", "--profile", "good", "--print-json"], environment: setup.envDictionary)
+        #expect(good.status == 0, "\(good.stderr)")
+        let wrong = try ZqtBinary.run(["send", "--profile", "wrong"], environment: setup.envDictionary)
+        #expect(wrong.status == 1)
+
+        // Nothing zqt wrote, drew or printed holds the secret.
+        for text in seen + [good.stdout, good.stderr, wrong.stdout, wrong.stderr] {
+            #expect(!text.contains(secret))
+        }
+        for screen in seen { #expect(!screen.contains(keyID), "the screen shows key ids masked") }
+        let written = files(under: setup.home) + files(under: setup.configFolder).filter { !$0.hasSuffix("/config.toml") }
+        #expect(written.contains { $0.hasSuffix("history.sqlite") })
+        for file in written {
+            let bytes = FileManager.default.contents(atPath: file) ?? Data()
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(file) holds the secret")
+            #expect(bytes.range(of: Data("not-the-secret".utf8)) == nil, "\(file) holds the wrong secret")
+        }
+    }
+
+    static func title(_ screen: String) -> String {
+        String(screen.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Every regular file under a folder (the SQLite journal and WAL files too).
+    static func files(under folder: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+        return walker.compactMap { $0 as? String }.map { folder + "/" + $0 }.filter {
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: $0, isDirectory: &isFolder) && !isFolder.boolValue
+        }
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func aBadFileStillStartsTheScreenAndSaysWhere() async throws {
+        try await offThePool {
+            let setup = try Self.setUp { _ in "default_profile = \"x\"\n[profiles.x]\nbase_url = \"http://unclosed\n" }
+            defer { try? FileManager.default.removeItem(atPath: setup.root) }
+            let session = try TmuxSession(command: "\(setup.env) \(ZqtBinary.url.path) --sandbox", width: 200, height: 40)
+            try session.waitFor(text: "SANDBOX")
+            try session.waitFor(text: "Config file left out: \(setup.configFolder)/config.toml:3:")
+            try session.send("q")
+            try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
+            let command = try ZqtBinary.run(["send", "--sandbox"], environment: setup.envDictionary)
+            #expect(command.status == 2)
+            #expect(command.stderr.contains("config.toml:3:"))
+        }
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func aKeyOverrideTakesEffect() async throws {
+        try await offThePool {
+            let setup = try Self.setUp { _ in "[keys]\nhistory = [\"F6\"]\n" }
+            defer { try? FileManager.default.removeItem(atPath: setup.root) }
+            let session = try TmuxSession(command: "\(setup.env) \(ZqtBinary.url.path) --sandbox", width: 120, height: 40)
+            try session.waitFor(text: "SANDBOX")
+            // The footer says the new key, and the old one no longer opens the history.
+            try session.waitFor(text: "F6 history")
+            try session.send("F6")
+            try session.waitFor(text: "· history →")
+            try session.send("F6")
+            try session.waitFor(text: "· ControlNet →")
+            try session.send("q")
+            try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
+        }
+    }
+
+    /// NO_COLOR (no-color.org) wins over the file's theme: attributes only, no colour at all.
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func noColorDrawsWithoutColours() async throws {
+        try await offThePool {
+            let setup = try Self.setUp { _ in "theme = \"light\"\n" }
+            defer { try? FileManager.default.removeItem(atPath: setup.root) }
+            func colours(_ extra: String) throws -> Bool {
+                let session = try TmuxSession(command: "\(setup.env) \(extra) \(ZqtBinary.url.path) --sandbox", width: 120, height: 40)
+                try session.waitFor(text: "SANDBOX")
+                let styled = try TmuxSession.tmux(["capture-pane", "-e", "-p", "-t", session.name])
+                try session.send("q")
+                try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
+                // An SGR colour: 30–37/40–47 (or 90–107), or 38;/48; for 256 colours.
+                return styled.contains(/\x1B\[(?:[0-9]+;)*(?:3[0-7]|4[0-7]|9[0-7]|10[0-7]|38|48)(?:;|m)/)
+            }
+            // Empty is unset (no-color.org); set here as the tests' tmux server may hold NO_COLOR from whoever started it.
+            #expect(try colours("NO_COLOR="), "the light theme draws in colour")
+            #expect(try !colours("NO_COLOR=1"), "NO_COLOR draws none")
+        }
+    }
+}
