@@ -44,10 +44,7 @@ public struct UserCatalog: Sendable {
 
     /// Where the file is: `$XDG_CONFIG_HOME/zqt/endpoints.json`, else under `$HOME/.config`.
     public static func location(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
-            return config + "/zqt/endpoints.json"
-        }
-        return (environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/.config/zqt/endpoints.json"
+        ConfigFolder.path(environment: environment) + "/endpoints.json"
     }
 
     /// Reads the file; a missing file is an empty catalog, a faulty one is

@@ -122,10 +122,7 @@ public struct ZqtConfig: Sendable {
 public enum ConfigFile {
     /// `$XDG_CONFIG_HOME/zqt/config.toml`, else `~/.config/zqt/config.toml`.
     public static func location(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/zqt/config.toml" }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.path
-        return home + "/.config/zqt/config.toml"
+        ConfigFolder.path(environment: environment) + "/config.toml"
     }
 
     public enum Loaded: Sendable {

@@ -587,7 +587,7 @@ struct PathsCommand: ParsableCommand {
     func run() {
         let environment = ProcessInfo.processInfo.environment
         let paths: [(String, String)] = [
-            ("config_file", Self.configFile(environment: environment)),
+            ("config_file", ConfigFile.location(environment: environment)),
             ("catalog_file", UserCatalog.location(environment: environment)),
             ("data_folder", ZqtPaths.home(environment: environment).path),
             ("database", ZqtPaths.home(environment: environment).appendingPathComponent(HistoryStore.fileName).path),
@@ -599,14 +599,6 @@ struct PathsCommand: ParsableCommand {
         }
     }
 
-    /// `$XDG_CONFIG_HOME/zqt/config.toml`, else `~/.config/zqt/config.toml`
-    /// (issue 10). A relative XDG_CONFIG_HOME is ignored, as the XDG spec says.
-    static func configFile(environment: [String: String]) -> String {
-        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
-            return config + "/zqt/config.toml"
-        }
-        return (environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/.config/zqt/config.toml"
-    }
 }
 
 extension ImageFile {
