@@ -99,7 +99,9 @@ final class EffectRunner: @unchecked Sendable {
             return
         }
         let inbox = inbox
-        Task.detached { [self] in
+        // Its own thread: a key_secret_command may take seconds (a password
+        // manager), which on Swift's two-thread pool would hold up sends and polls.
+        startThread { [self] in
             switch resolver(name) {
             case var .success(configuration):
                 configuration.timeout = self.configuration.timeout
