@@ -35,7 +35,8 @@ import Testing
         await #expect(throws: APIError.timedOut(seconds: 2)) {
             try await HTTPClient(timeout: 2).send("POST", server.url, body: [])
         }
-        #expect(Date().timeIntervalSince(started) < 15)
+        // The trickle would last 100 s; a loaded machine may stretch the 2 s deadline's end, not to that.
+        #expect(Date().timeIntervalSince(started) < 40)
 
         // A download may take longer in all, but not stall.
         let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxCredentials.any, timeout: 1))

@@ -51,7 +51,7 @@ final class TrackingFixture: @unchecked Sendable {
     /// Waits until the row for `idTask` satisfies `condition`; returns it.
     /// Async, so waiting never holds one of the few threads the tasks under test run on.
     @discardableResult
-    func waitForRow(_ idTask: String, timeout: Double = 15, _ what: String,
+    func waitForRow(_ idTask: String, timeout: Double = 45, _ what: String,
                     _ condition: (HistoryRecord) -> Bool) async throws -> HistoryRecord {
         let deadline = Date().addingTimeInterval(timeout)
         var last: HistoryRecord?
