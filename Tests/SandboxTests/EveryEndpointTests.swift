@@ -25,7 +25,7 @@ import Testing
         #expect(RequestValidator.validate(request).isEmpty, "\(endpoint.title): \(RequestValidator.validate(request))")
 
         let clock = SteppedClock()
-        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), clock: clock)
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), timeout: 30, clock: clock)
         let submission = try await fixture.api.submit(request)
         #expect(submission.result.envelope.isSuccess, "\(endpoint.title): \(submission.result.envelope.msg)")
         #expect(fixture.service.receivedSubmissions.map(\.body) == [request.wireJSON], "\(endpoint.title): the sandbox got the form's JSON")
@@ -79,7 +79,7 @@ import Testing
     /// itself keeps its own size.
     @Test func toolImagesHavePlausibleSizes() async throws {
         let clock = SteppedClock()
-        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), clock: clock)
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), timeout: 30, clock: clock)
         func sizes(_ id: String, _ values: [(String, JSONValue)]) async throws -> [String] {
             var request = Self.filledForm(try #require(EndpointCatalog.shipped.endpoint(id: id)))
             for (path, value) in values { request[path] = value }
@@ -111,7 +111,7 @@ import Testing
 
     @Test func textToolsAnswerAsTheReferenceShows() async throws {
         let clock = SteppedClock()
-        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), clock: clock)
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), timeout: 30, clock: clock)
         var describe = Self.filledForm(try #require(EndpointCatalog.shipped.endpoint(id: "tool/interrogate")))
         describe["model"] = .string("deepdanbooru")
         _ = try await fixture.api.submit(describe)
@@ -127,7 +127,7 @@ import Testing
 
     @Test func faceDetectionFindsFacesLeftToRight() async throws {
         let clock = SteppedClock()
-        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), clock: clock)
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), timeout: 30, clock: clock)
         let request = Self.filledForm(try #require(EndpointCatalog.shipped.endpoint(id: "tool/face/detection")))
         _ = try await fixture.api.submit(request)
         let log = EventLog()
@@ -143,7 +143,7 @@ import Testing
 
     @Test func aFailMarkerInAnImageURLFailsAToolWithoutAPrompt() async throws {
         let clock = SteppedClock()
-        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), clock: clock)
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), timeout: 30, clock: clock)
         var request = Self.filledForm(try #require(EndpointCatalog.shipped.endpoint(id: "tool/roop")))
         request["targetUrl"] = .string("https://example.com/target.png?sandbox:fail")
         _ = try await fixture.api.submit(request)

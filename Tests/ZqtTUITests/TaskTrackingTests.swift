@@ -21,7 +21,8 @@ final class TrackingFixture: @unchecked Sendable {
         server = clock.map { SandboxServer(options: SandboxOptions(taskSeconds: taskSeconds), now: $0.now) }
             ?? SandboxServer(options: SandboxOptions(taskSeconds: taskSeconds))
         let url = try server.start()
-        configuration = ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 5, profile: "sandbox")
+        // Generous: on a loaded machine the sandbox's PNGs come slowly, and a stall would read as a fault.
+        configuration = ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 20, profile: "sandbox")
         runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store, inbox: inbox)
         runner.pollPolicy = PollPolicy(firstDelay: 0.1, growth: 1.5, maxDelay: 0.3, maxTransientFailures: 3)
     }
