@@ -14,13 +14,15 @@ import Model
 struct LinePrinter: Sendable {
     /// "[SANDBOX] " on every line while talking to the sandbox (issue 2).
     let prefix: String
+    /// Lines to stderr instead: a sweep's --json keeps stdout for its objects alone.
+    var toStandardError = false
 
     /// Lines hold what the service said (msg, desc, prompts, URLs): only
     /// printable text reaches the terminal (TerminalText).
     func say(_ text: String) {
         // Written straight to the file descriptor, so each line shows at once even through a pipe.
         let lines = TerminalText.printable(text).split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 + "\n" }
-        StandardStreams.writeOut(lines.joined())
+        if toStandardError { StandardStreams.writeError(lines.joined()) } else { StandardStreams.writeOut(lines.joined()) }
     }
 
     func warn(_ text: String) {

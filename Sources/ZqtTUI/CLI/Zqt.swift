@@ -253,6 +253,8 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "Save the result images into this folder (result URLs expire).")
     var download: String?
 
+    @OptionGroup(title: "Sweeps") var sweep: SweepOptions
+
     mutating func run() async throws {
         let target = try EndpointNames.resolve(endpoint)
         let text: String
@@ -268,6 +270,12 @@ struct SendCommand: AsyncParsableCommand {
                 throw ValidationError("cannot read \(path)")
             }
             text = String(decoding: data, as: UTF8.self)
+        }
+        if !sweep.specs.isEmpty {
+            let status = try await SweepRunner.send(requestText: text, endpoint: target, connection: connection, options: sweep,
+                                                    keepID: keepID, download: download, follow: !noWait, printJSON: printJSON)
+            if status != 0 { throw ExitCode(status) }
+            return
         }
         let outcome = try await Self.send(requestText: text, endpoint: target, connection: connection,
                                           freshID: !keepID, printJSON: printJSON, follow: !noWait,
