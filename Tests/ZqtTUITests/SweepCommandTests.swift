@@ -54,6 +54,23 @@ import Testing
             return [request["cfg_scale"], request["alwayson_scripts.controlnet.args[0].weight"]]
         }
         #expect(sent.count == 6 && Set(sent.map { "\($0)" }).count == 6)
+
+        // The screen shows them as one batch, and its filter finds exactly them, at 80 columns.
+        guard TmuxSession.isAvailable else { return }
+        let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home) \(ZqtBinary.url.path) --sandbox", width: 80, height: 24)
+        try session.waitFor(text: "SANDBOX")
+        try session.send("F2")
+        try session.waitFor(text: "6 submissions")
+        try session.send("/")
+        try session.send("batch:\(batch)", literal: true)
+        let screen = try session.waitFor(text: "6 matches")
+        let listed = screen.split(separator: "\n").filter { $0.contains("zqt-") }
+        #expect(listed.count == 6 && listed.allSatisfy { $0.contains("✓") }, "\(screen)")
+        #expect(listed.first?.contains("┌ batch of 6:") == true && listed.last?.contains("└ ") == true, "\(screen)")
+        #expect(listed.dropFirst().dropLast().allSatisfy { $0.contains("│ ") }, "\(screen)")
+        try session.send("Enter")  // from the filter to the list, where q quits
+        try session.send("q")
+        try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
     }
 
     @Test func parallelOneNeverHasTwoInFlight() async throws {

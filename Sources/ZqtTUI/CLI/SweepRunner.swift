@@ -216,16 +216,16 @@ struct SweepRunner {
                 for try await event in pipeline.follow(TaskReference(endpoint: request.endpoint, taskID: request.taskID),
                                                        recordID: sent.recordID) {
                     // A line when the task's status changes, not at every percent: six tasks' lines stay readable.
-                    let line: String
+                    // The last status is said by the line that ends the task.
                     switch event {
                     case let .update(info):
                         final = info
-                        line = "status \(info.status) \(info.desc)"
+                        let line = "status \(info.status) \(info.desc)"
+                        if line != lastLine, info.phase == .inProgress { say(line) }
+                        lastLine = line
                     case let .retrying(error, attempt):
-                        line = "query failed (\(error.message)); retrying (\(attempt))"
+                        say("query failed (\(error.message)); retrying (\(attempt))")
                     }
-                    if line != lastLine, final?.phase == .inProgress { say(line) }
-                    lastLine = line
                 }
             } catch {
                 let apiError = error as? APIError ?? .transport(String(describing: error))
