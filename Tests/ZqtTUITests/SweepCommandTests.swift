@@ -148,6 +148,20 @@ import Testing
         #expect(result.stderr.contains("accepted"), "the running commentary goes to stderr")
     }
 
+    @Test func aServiceThatCannotBeReachedEndsWithThree() async throws {
+        try await offThePool { try Self.aServiceThatCannotBeReachedEndsWithThreeSteps() }
+    }
+
+    static func aServiceThatCannotBeReachedEndsWithThreeSteps() throws {
+        let home = freshHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let result = try ZqtBinary.run(["send", example, "--sweep", "steps=20,21", "--base-url", "http://127.0.0.1:9"],
+                                       environment: ["ZQT_HOME": home, "ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"])
+        #expect(result.status == 3, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(result.stdout.contains("2 tasks: 2 unreachable"))
+        #expect(try HistoryStore.open(inFolder: home).list(filter: "batch:batch-").count == 2, "both kept, as one batch")
+    }
+
     @Test func aBadSweepSpecEndsWithTwoAndSendsNothing() async throws {
         try await offThePool { try Self.aBadSweepSpecEndsWithTwoAndSendsNothingSteps() }
     }
