@@ -137,7 +137,8 @@ import Testing
     static func jsonPrintsOneObjectPerTaskAndNothingElseSteps() throws {
         let home = freshHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let result = try ZqtBinary.run(["send", example, "--sweep", "steps=20,21", "--sandbox", "--json"],
+        let folder = home + "/images"
+        let result = try ZqtBinary.run(["send", example, "--sweep", "steps=20,21", "--sandbox", "--json", "--download", folder],
                                        environment: ["ZQT_HOME": home])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let objects = try result.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
@@ -146,6 +147,12 @@ import Testing
         #expect(objects.allSatisfy { $0["state"] == .string("succeeded") && $0["images"]?.arrayValue?.count == 1 })
         #expect(Set(objects.compactMap { $0["batch_id"]?.stringValue }).count == 1)
         #expect(result.stderr.contains("accepted"), "the running commentary goes to stderr")
+        // --download keeps each task's image, named by its task id, and the object says where.
+        for object in objects {
+            let saved = try #require(object["saved"]?.arrayValue?.first?.stringValue)
+            #expect(saved == folder + "/" + (object["task_id"]?.stringValue ?? "?") + "-1.png")
+            #expect(FileManager.default.contents(atPath: saved)?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true, "a PNG")
+        }
     }
 
     @Test func aServiceThatCannotBeReachedEndsWithThree() async throws {

@@ -4,7 +4,8 @@
 // joined by one batch id in the history. A line per step of each task while
 // they run (plain lines: a pipe or a log reads them as well as a terminal),
 // then a table of the parameters and results, or with --json one JSON object
-// per task.
+// per task. --download keeps each task's images as `TASKID-N.png`, as a
+// single send does (result URLs expire).
 //
 // Exit codes: 0 every task succeeded; 1 a task failed (at the service, or
 // its submit was refused); 2 a bad --sweep or request, nothing sent; 3 no
@@ -44,6 +45,8 @@ struct SweepRunner {
     var json = false
     var follow = true
     var printJSON = false
+    /// Where result images are saved (wire rule 10: result URLs expire), as `TASKID-N.png`.
+    var downloadTo: URL?
     var pollPolicy: PollPolicy = .standard
 
     /// How one task of the sweep ended.
@@ -63,6 +66,8 @@ struct SweepRunner {
         var state: State
         var seconds: Double
         var results: [ResultImage] = []
+        /// Where each result image was saved, by position; empty when not asked to.
+        var saved: [Int: String] = [:]
         var texts: [String] = []
         var problem: String?
     }
@@ -75,13 +80,9 @@ struct SweepRunner {
     /// opened as for a single send, then the sweep.
     static func send(requestText: String, endpoint: Endpoint, connection: ConnectionOptions, options: SweepOptions,
                      keepID: Bool, download: String?, follow: Bool, printJSON: Bool) async throws -> Int32 {
-        // Said, not ignored: each request of a sweep needs an id of its own, and downloads are not done for sweeps yet.
+        // Said, not ignored: each request of a sweep needs an id of its own.
         if keepID {
             StandardStreams.writeError("--keep-id cannot be used with --sweep: every request of a sweep gets its own task id\n")
-            return Exit.badInput
-        }
-        if download != nil {
-            StandardStreams.writeError("--download is not supported with --sweep yet; the table lists the result URLs\n")
             return Exit.badInput
         }
         guard (1...SweepOptions.maxParallel).contains(options.parallel) else {
@@ -100,7 +101,8 @@ struct SweepRunner {
             printer.warn("not kept in history: \(error.message)")
         }
         let runner = SweepRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store,
-                                 printer: printer, parallel: options.parallel, json: options.json, follow: follow, printJSON: printJSON)
+                                 printer: printer, parallel: options.parallel, json: options.json, follow: follow, printJSON: printJSON,
+                                 downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })
         return await runner.run(requestText: requestText, endpoint: endpoint, specs: options.specs)
     }
 
@@ -236,6 +238,23 @@ struct SweepRunner {
         outcome.results = final.results
         outcome.texts = final.texts
         guard final.phase == .succeeded else { return ended(.failed, final.desc) }
+        if let folder = downloadTo {
+            for (position, image) in final.results.enumerated() {
+                do throws(APIError) {
+                    let bytes = try await api.download(image.imageURL)
+                    let path = folder.appendingPathComponent("\(request.taskID)-\(ImageFile.name(position: position, bytes: bytes))").path
+                    if (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) == nil {
+                        say("image \(position + 1): could not create \(folder.path)")
+                    } else if let problem = pipeline.save(bytes, to: path, recordID: sent.recordID, position: position) {
+                        say("image \(position + 1): \(problem)")
+                    } else {
+                        outcome.saved[position] = path
+                    }
+                } catch {
+                    say("image \(position + 1): download failed: \(error.message)")
+                }
+            }
+        }
         return ended(.succeeded)
     }
 
@@ -276,7 +295,7 @@ struct SweepRunner {
         lines.insert("", at: 0)
         let urls = outcomes.flatMap { outcome in
             outcome.results.enumerated().map { position, image in
-                "#\(outcome.index + 1) image \(position + 1): \(image.imageURL)"
+                "#\(outcome.index + 1) image \(position + 1): \(image.imageURL)" + (outcome.saved[position].map { " → \($0)" } ?? "")
             }
         }
         if !urls.isEmpty { lines += [""] + urls }
@@ -316,6 +335,7 @@ struct SweepRunner {
             ("images", outcome.results.isEmpty ? nil : .array(outcome.results.map { image in
                 .object(dropping: [("url", .string(image.imageURL)), ("seed", image.seed.map { .int($0) })])
             })),
+            ("saved", outcome.saved.isEmpty ? nil : .array(outcome.saved.sorted { $0.key < $1.key }.map { .string($0.value) })),
             ("texts", outcome.texts.isEmpty ? nil : .array(outcome.texts.map { .string($0) })),
             ("error", outcome.problem.map { .string($0) }),
         ])
