@@ -44,6 +44,10 @@ struct SweepTests {
         #expect(refusal("a..b=1") == .badPath(spec: "a..b=1", path: "a..b"))
         #expect(refusal("[0]=1") == .badPath(spec: "[0]=1", path: "[0]"))
         #expect(refusal("a b=1") == .badPath(spec: "a b=1", path: "a b"))
+        for path in ["args[0", "args[]", "args[x]", "args]", "args[0]x", "args[-1]", "args[99999999999999999999]", "[0].a"] {
+            #expect(refusal(path + "=1") == .badPath(spec: path + "=1", path: path), "\(path)")
+        }
+        #expect(refusal("alwayson_scripts.controlnet.args[0].weight=1", "a[1][2].b=2") == nil)
         if case .unbalanced? = refusal("x=[1,2") {} else { Issue.record("an unclosed bracket") }
         if case .unbalanced? = refusal("x=1]") {} else { Issue.record("a closing bracket alone") }
         if case .unbalanced? = refusal(#"x="open,b"#) {} else { Issue.record("an unclosed string") }

@@ -96,11 +96,30 @@ public struct Sweep: Sendable, Equatable {
         guard let equals = spec.firstIndex(of: "=") else { throw .notKeyValue(spec) }
         let path = String(spec[..<equals]).trimmed
         guard !path.isEmpty else { throw .notKeyValue(spec) }
-        guard JSONPath.isWellFormed(path), !path.contains(where: \.isWhitespace), path.last != "[" else {
-            throw .badPath(spec: spec, path: path)
-        }
+        guard isPath(path) else { throw .badPath(spec: spec, path: path) }
         let texts = try split(String(spec[spec.index(after: equals)...]), spec: spec)
         return SweepAxis(path: path, values: texts.map(value(of:)), texts: texts)
+    }
+
+    /// Whether `path` is a wire path exactly as `JSONPath.steps` reads it:
+    /// steps of `name` then any `[n]`, joined by dots. Stricter than
+    /// JSONPath.isWellFormed, because steps() passes over what it cannot
+    /// read: `args[0=1` would set `args` itself, and `w]` a member named so.
+    static func isPath(_ path: String) -> Bool {
+        guard JSONPath.isWellFormed(path) else { return false }
+        return path.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
+            guard let open = part.firstIndex(of: "[") else { return !part.contains("]") && !part.contains(where: \.isWhitespace) }
+            let key = part[..<open]
+            guard !key.isEmpty, !key.contains("]"), !key.contains(where: \.isWhitespace) else { return false }
+            var rest = part[open...]
+            while !rest.isEmpty {
+                guard rest.first == "[", let close = rest.firstIndex(of: "]") else { return false }
+                let digits = rest[rest.index(after: rest.startIndex)..<close]
+                guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), Int(digits) != nil else { return false }
+                rest = rest[rest.index(after: close)...]
+            }
+            return true
+        }
     }
 
     /// The list split at commas outside brackets, braces and JSON strings,
@@ -151,7 +170,13 @@ public struct Sweep: Sendable, Equatable {
         (try? JSONParser.parse(text)) ?? .string(text)
     }
 
-    public var count: Int { axes.reduce(1) { $0 * $1.values.count } }
+    /// How many combinations; saturates rather than traps for axes not made by parse().
+    public var count: Int {
+        axes.reduce(1) { total, axis in
+            let (product, overflow) = total.multipliedReportingOverflow(by: axis.values.count)
+            return overflow ? Int.max : product
+        }
+    }
 
     /// Every combination, the first axis changing slowest.
     public var points: [SweepPoint] {
