@@ -14,7 +14,8 @@ import Model
 struct LinePrinter: Sendable {
     /// "[SANDBOX] " on every line while talking to the sandbox (issue 2).
     let prefix: String
-    /// Lines to stderr instead: a sweep's --json keeps stdout for its objects alone.
+    /// With `--json`, standard output holds only the JSON a script reads, so
+    /// the running commentary goes to standard error.
     var toStandardError = false
 
     /// Lines hold what the service said (msg, desc, prompts, URLs): only
