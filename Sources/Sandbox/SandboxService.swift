@@ -57,6 +57,17 @@ public final class SandboxService: @unchecked Sendable {
         public let endpoint: Endpoint
         public let body: String
         public let receivedAt: Date
+        /// Tasks submitted earlier and not finished when this one came:
+        /// how a test sees how many a client keeps in flight (a sweep's --parallel).
+        public var unfinishedTasks = 0
+    }
+
+    /// A submit as received, with the tasks still running then. The lock is held.
+    private func receipt(endpoint: Endpoint, body: String) -> ReceivedSubmission {
+        let time = now()
+        var submission = ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: time)
+        submission.unfinishedTasks = tasks.values.filter { time.timeIntervalSince($0.submittedAt) < $0.duration }.count
+        return submission
     }
 
     /// Where a service path leads.
@@ -303,7 +314,7 @@ public final class SandboxService: @unchecked Sendable {
         let request = Request(endpoint: endpoint, body: value)
         lock.lock()
         defer { lock.unlock() }
-        received.append(ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: now()))
+        received.append(receipt(endpoint: endpoint, body: body))
         if tasks[request.taskID] != nil {
             return envelope(code: "409", msg: "id_task \(request.taskID) was already used; every submission needs a new id_task")
         }
@@ -348,7 +359,7 @@ public final class SandboxService: @unchecked Sendable {
         let wire = request.wireValue
         lock.lock()
         defer { lock.unlock() }
-        received.append(ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: now()))
+        received.append(receipt(endpoint: endpoint, body: body))
         if tasks[id] != nil {
             return envelope(code: "409", msg: "businessTaskId \(id) was already used; every submission needs a new businessTaskId")
         }
@@ -444,7 +455,7 @@ public final class SandboxService: @unchecked Sendable {
         let id = request.taskID
         lock.lock()
         defer { lock.unlock() }
-        received.append(ReceivedSubmission(endpoint: endpoint, body: body, receivedAt: now()))
+        received.append(receipt(endpoint: endpoint, body: body))
         if tasks[id] != nil {
             return envelope(code: "409", msg: "taskId \(id) was already used; every training task needs a new taskId")
         }
@@ -606,7 +617,8 @@ public final class SandboxService: @unchecked Sendable {
         case ("GET", "requests"?):
             let list = receivedSubmissions.map { submission -> JSONValue in
                 let body = (try? JSONParser.parse(submission.body)) ?? .string(submission.body)
-                return .object([(key: "endpoint", value: .string(submission.endpoint.path)), (key: "body", value: body)])
+                return .object([(key: "endpoint", value: .string(submission.endpoint.path)), (key: "body", value: body),
+                                (key: "unfinished_tasks", value: .int(submission.unfinishedTasks))])
             }
             return .respond(.json(JSONValueText(JSONWriter.pretty(.array(list)))))
         case ("POST", "faults"?):
@@ -636,7 +648,7 @@ public final class SandboxService: @unchecked Sendable {
                  or any other (served as a generic image tool)
             POST \(Endpoint.pathPrefix)modelTraining/submitTraining/Job   (no query: §3.2 is a callback)
             GET  /sandbox/tasks        every task and where it stands (training progress is seen here)
-            GET  /sandbox/requests     the submit bodies received so far
+            GET  /sandbox/requests     the submit bodies received so far, each with the tasks unfinished when it came
             POST /sandbox/faults       {"mode": "none|http500|not-json|drop|late-answer|drop-after", "latency_ms": 0, "count": n}
             Prompt markers: \(SandboxOptions.PromptMarker.fail), \(SandboxOptions.PromptMarker.slow), \(SandboxOptions.PromptMarker.vanish)
 

@@ -33,6 +33,34 @@ import Testing
         try check(state, "history-list-\(width)x\(height)")
     }
 
+    /// Issue 10: a sweep's rows drawn as a group, its size on its first row;
+    /// a batch whose other rows are further down shows as a group of one.
+    @Test func sweepsShowAsGroups() throws {
+        func inBatch(_ row: HistorySummary, _ batch: String, size: Int) -> HistorySummary {
+            var row = row
+            row.batchID = batch
+            row.batchSize = size
+            return row
+        }
+        let rows = [
+            summary(20, "a red bicycle in the snow, at night"),
+            inBatch(summary(19, "portrait of a cat, soft light", state: .running, results: 0), "batch-a", size: 3),
+            inBatch(summary(18, "portrait of a cat, soft light"), "batch-a", size: 3),
+            inBatch(summary(17, "portrait of a cat, soft light", state: .failed, results: 0), "batch-a", size: 3),
+            summary(16, "a lighthouse at dusk"),
+            inBatch(summary(15, "一只猫在雨中"), "batch-b", size: 2),
+        ]
+        var state = historyState(rows, width: 80, height: 24)
+        press(&state, .char("j"))
+        press(&state, .char("j"))
+        try check(state, "history-batches-80x24")
+        var entry = record(18, prompt: "portrait of a cat, soft light")
+        entry.batchID = "batch-20261125-221811-050-rcsq"
+        _ = Reducer.reduce(&state, .entriesLoaded([entry], .show))
+        let screen = Screen.render(state).text
+        #expect(screen.contains(" Batch         batch-20261125-221811-050-rcsq\n"), "\(screen)")
+    }
+
     @Test func aFilterThatMatchesNothing() throws {
         var state = historyState(Self.rows, width: 100, height: 24)
         press(&state, .char("/"))

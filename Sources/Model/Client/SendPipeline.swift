@@ -15,6 +15,8 @@ public struct SendPipeline: Sendable {
     public let baseURL: String
     public let profile: String
     public var pollPolicy: PollPolicy
+    /// The sweep each row belongs to (issue 10); nil for a single send.
+    public var batchID: String?
     let onHistoryError: @Sendable (HistoryError) -> Void
 
     public init(api: any ImageAPI, store: HistoryStore?, baseURL: String, profile: String, pollPolicy: PollPolicy = .standard,
@@ -53,7 +55,7 @@ public struct SendPipeline: Sendable {
     public func send(_ request: Request) async -> Sent {
         var recordID: Int?
         keep { store throws(HistoryError) in
-            recordID = try store.recordSending(request, baseURL: baseURL, profile: profile)
+            recordID = try store.recordSending(request, baseURL: baseURL, profile: profile, batchID: batchID)
         }
         let outcome = await api.send(request)
         var finished: TaskInfo?

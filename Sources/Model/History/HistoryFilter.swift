@@ -9,19 +9,32 @@
 //   would take far longer than a keystroke may.)
 // Both indexes are searched newest first and stop at the page's end, so a
 // common word costs no more than a rare one.
+// - `batch:ID`: the rows of one sweep (issue 10), by its batch id or the
+//   start of one; with other words, the batch's rows are read first (a
+//   batch is small) and each is checked against the indexes.
 
 struct HistoryFilter {
     /// An FTS5 query for each index; nil when no word needs it.
     let trigramQuery: String?
     let wordQuery: String?
 
-    var isEmpty: Bool { trigramQuery == nil && wordQuery == nil }
+    /// The batch id, or its start, after `batch:`.
+    let batchPrefix: String?
+
+    var isEmpty: Bool { trigramQuery == nil && wordQuery == nil && batchPrefix == nil }
+
+    static let batchKeyword = "batch:"
 
     init(_ text: String) {
         var trigram: [String] = []
         var words: [String] = []
+        var batch: String?
         for term in text.split(whereSeparator: \.isWhitespace).map(String.init) {
-            if term.count >= 3 {
+            if term.lowercased().hasPrefix(Self.batchKeyword) {
+                // `batch:` alone, as typed before the id, narrows nothing yet.
+                let id = String(term.dropFirst(Self.batchKeyword.count))
+                if !id.isEmpty { batch = id }
+            } else if term.count >= 3 {
                 trigram.append(Self.quoted(term))
             } else {
                 // The term as the index splits text: ideographs alone, punctuation dropped.
@@ -36,6 +49,7 @@ struct HistoryFilter {
         }
         trigramQuery = trigram.isEmpty ? nil : trigram.joined(separator: " AND ")
         wordQuery = words.isEmpty ? nil : words.joined(separator: " AND ")
+        batchPrefix = batch
     }
 
     /// An FTS5 string: no operators inside, quotes doubled.
@@ -50,6 +64,7 @@ struct HistoryFilter {
     /// (`rowid IN`, a join) makes SQLite query the second once per row of
     /// the first, which took over a second on 100,000 rows.
     func matchingIDs(before: Int?, limit: Int) -> (sql: String, parameters: [SQLiteValue]) {
+        if let batchPrefix { return batchIDs(batchPrefix, before: before, limit: limit) }
         var parameters: [SQLiteValue] = []
         func select(_ table: String, _ query: String?) -> String {
             var conditions: [String] = []
@@ -75,5 +90,25 @@ struct HistoryFilter {
             sql = select("submission", nil)
         }
         return (sql + " ORDER BY 1 DESC LIMIT ?", parameters + [.int(limit)])
+    }
+
+    /// A batch's rows (through its partial index: ids starting with the
+    /// prefix sort between it and it followed by the last code point), each
+    /// checked against the word indexes by rowid, which costs a lookup per
+    /// row of the batch and never reads the whole index.
+    private func batchIDs(_ prefix: String, before: Int?, limit: Int) -> (sql: String, parameters: [SQLiteValue]) {
+        var conditions = ["batch_id >= ?", "batch_id < ?"]
+        var parameters: [SQLiteValue] = [.text(prefix), .text(prefix + "\u{10FFFF}")]
+        if let before {
+            conditions.append("id < ?")
+            parameters.append(.int(before))
+        }
+        for (table, query) in [("submission_search", trigramQuery), ("submission_words", wordQuery)] {
+            guard let query else { continue }
+            conditions.append("EXISTS (SELECT 1 FROM \(table) WHERE \(table) MATCH ? AND rowid = submission.id)")
+            parameters.append(.text(query))
+        }
+        return ("SELECT id FROM submission WHERE " + conditions.joined(separator: " AND ") + " ORDER BY 1 DESC LIMIT ?",
+                parameters + [.int(limit)])
     }
 }

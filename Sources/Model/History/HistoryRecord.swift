@@ -126,6 +126,10 @@ public struct HistorySummary: Sendable, Equatable, Identifiable {
     /// Results the task returned, else the images the request asked for.
     public let imageCount: Int
     public let resultCount: Int
+    /// The sweep the row was sent in (migration 5), and how many rows the
+    /// history holds of it; nil and 0 for a single send.
+    public var batchID: String? = nil
+    public var batchSize: Int = 0
 }
 
 /// Everything kept of one submission.
@@ -153,6 +157,8 @@ public struct HistoryRecord: Sendable, Equatable, Identifiable {
     /// When the task reached a terminal status, or the send failed.
     public var finishedAt: Date?
     public var results: [StoredResult]
+    /// The sweep the row was sent in (migration 5); nil for a single send.
+    public var batchID: String? = nil
 
     /// When the task began at the service, as near as is known: its month
     /// picks the task query (wire rule 8).

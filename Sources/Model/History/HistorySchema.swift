@@ -133,6 +133,14 @@ public enum HistorySchema {
             PRIMARY KEY (service, kind)
         );
         """),
+        // 5: sweeps (issue 10). The rows of one `zqt send --sweep` share a
+        // batch id (NULL for a single send). The partial index serves the
+        // filter's `batch:ID` and each row's count of its batch; rows outside
+        // a batch, nearly all of them, cost it nothing.
+        Migration(version: 5, sql: """
+        ALTER TABLE submission ADD COLUMN batch_id TEXT;
+        CREATE INDEX submission_batch ON submission(batch_id, id) WHERE batch_id IS NOT NULL;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -129,17 +129,19 @@ public final class HistoryStore: @unchecked Sendable {
     // MARK: Writing a submission's life
 
     /// The row for a request about to be sent; returns its id.
-    public func recordSending(_ request: Request, baseURL: String, profile: String,
+    /// `batchID` joins the rows of one sweep (migration 5).
+    public func recordSending(_ request: Request, baseURL: String, profile: String, batchID: String? = nil,
                               at date: Date = Date()) throws(HistoryError) -> Int {
         let words = HistoryWords.text(prompt: request.prompt, model: request.checkpoint)
         return try write { db throws(SQLiteError) in
             try db.run("""
                 INSERT INTO submission (endpoint, base_url, profile, created_at, id_task, request_json, prompt, model,
-                                        image_count, state, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        image_count, state, updated_at, batch_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(request.endpoint.storageKey), .text(baseURL), .text(profile), .double(date.timeIntervalSince1970),
                       .text(request.taskID), .text(request.wireJSON), .text(request.prompt), .text(request.checkpoint),
-                      .int(request.imageCount), .text(SubmissionState.sending.rawValue), .double(date.timeIntervalSince1970)])
+                      .int(request.imageCount), .text(SubmissionState.sending.rawValue), .double(date.timeIntervalSince1970),
+                      batchID.map { .text($0) } ?? .null])
             let id = db.lastInsertRowID
             try db.run("INSERT INTO submission_words(rowid, words) VALUES (?, ?)", [.int(id), .text(words)])
             return id
@@ -253,7 +255,7 @@ public final class HistoryStore: @unchecked Sendable {
 
     static let recordColumns = """
         id, endpoint, base_url, profile, created_at, id_task, service_task_id, request_json, state, http_status,
-        response_json, task_status, task_desc, progress, last_query_json, error, submitted_at, finished_at
+        response_json, task_status, task_desc, progress, last_query_json, error, submitted_at, finished_at, batch_id
         """
 
     public func record(id: Int) throws(HistoryError) -> HistoryRecord? {
@@ -300,7 +302,7 @@ public final class HistoryStore: @unchecked Sendable {
             serviceTaskID: row.text(6), requestJSON: row.text(7) ?? "{}",
             state: SubmissionState(rawValue: row.text(8) ?? "") ?? .failed, httpStatus: row.int(9), responseJSON: row.text(10),
             taskStatus: row.int(11), taskDesc: row.text(12), progress: row.double(13), lastQueryJSON: row.text(14),
-            error: row.text(15), submittedAt: date(16), finishedAt: date(17), results: results)
+            error: row.text(15), submittedAt: date(16), finishedAt: date(17), results: results, batchID: row.text(18))
     }
 
     /// A page of the list, newest first, matching `filter` (HistoryFilter);
@@ -311,14 +313,17 @@ public final class HistoryStore: @unchecked Sendable {
             try db.run("""
                 WITH page(id) AS (\(ids))
                 SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
-                       progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL)
+                       progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
+                       batch_id, CASE WHEN batch_id IS NULL THEN 0
+                                      ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END
                 FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
                 """, parameters).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
                                endpoint: EndpointCatalog.active.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
                                state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
-                               imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0)
+                               imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0, batchID: row.text(11),
+                               batchSize: row.int(12) ?? 0)
             }
         }
     }

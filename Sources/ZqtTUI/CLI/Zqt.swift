@@ -336,6 +336,8 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "Save the result images into this folder (result URLs expire).")
     var download: String?
 
+    @OptionGroup(title: "Sweeps") var sweep: SweepOptions
+
     mutating func run() async throws {
         let target = try EndpointNames.resolve(endpoint)
         let text: String
@@ -348,6 +350,12 @@ struct SendCommand: AsyncParsableCommand {
         case "-"?: text = String(decoding: StandardStreams.readAllInput(), as: UTF8.self)
         case let path?:
             text = try CommandSupport.readRequest(path)
+        }
+        if !sweep.specs.isEmpty {
+            let status = try await SweepRunner.send(requestText: text, endpoint: target, connection: connection, options: sweep,
+                                                    json: json, keepID: keepID, download: download, follow: wait, printJSON: printJSON)
+            if status != ZqtExit.success.rawValue { throw ExitCode(status) }
+            return
         }
         let report = try await Self.send(requestText: text, endpoint: target, connection: connection,
                                          freshID: !keepID, printJSON: printJSON, follow: wait,

@@ -91,6 +91,8 @@ enum HistoryEntryView {
         field("Endpoint", "\(record.endpoint.title) → \(record.baseURL) (\(record.profile))")
         field("id_task", record.idTask)
         if let service = record.serviceTaskID, service != record.idTask { field("Service task", service) }
+        // A sweep's row (issue 10): the id that `/ batch:ID` lists the batch by.
+        if let batch = record.batchID { field("Batch", batch) }
         var status = record.state.title
         // §3.2: a training task is accepted and then out of sight; say so rather than "submitted, to follow".
         if record.state == .submitted, !record.endpoint.canBeFollowed { status = "accepted · " + Wording.notFollowed }

@@ -1,6 +1,10 @@
 // The history list (issue 4): the filter line, then a row per submission,
 // newest first: when, state (with progress while running), task id, image
 // count, endpoint on wide terminals, and as much of the prompt as fits.
+// The rows of one sweep (issue 10) sit together, newest first like the
+// rest, and are drawn as a group: a bracket down the prompt column's left
+// edge, and on the batch's first row how many it holds. Rows outside a
+// batch look as they always did, so the list stays readable at 80 columns.
 
 import Model
 
@@ -41,7 +45,8 @@ enum HistoryView {
             let y = body.y + offset
             let selected = index == history.selected
             if selected { grid.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: .selection) }
-            columns.render(row, marked: history.marked?.id == row.id, selected: selected, into: &grid, x: rect.x, y: y)
+            columns.render(row, marked: history.marked?.id == row.id, selected: selected,
+                           batch: BatchMark(history.rows, at: index), into: &grid, x: rect.x, y: y)
         }
         if history.scroll > 0 { grid.put("↑", x: rect.maxX - 1, y: body.y, style: .dim) }
         if history.scroll + body.height < history.rows.count || history.hasMore {
@@ -75,6 +80,38 @@ enum HistoryView {
         }
     }
 
+    /// Where a row stands in its batch's run of rows: the bracket's piece.
+    enum BatchMark {
+        case first, middle, last, alone
+
+        /// nil for a row sent on its own. A run is the batch's rows next to
+        /// each other in the list (a batch's rows are sent together, so
+        /// they are next to each other unless others were sent meanwhile).
+        init?(_ rows: [HistorySummary], at index: Int) {
+            guard let batch = rows[index].batchID else { return nil }
+            let joinsAbove = index > 0 && rows[index - 1].batchID == batch
+            let joinsBelow = index + 1 < rows.count && rows[index + 1].batchID == batch
+            switch (joinsAbove, joinsBelow) {
+            case (false, true): self = .first
+            case (true, true): self = .middle
+            case (true, false): self = .last
+            case (false, false): self = .alone
+            }
+        }
+
+        var glyph: String {
+            switch self {
+            case .first: return "┌ "
+            case .middle: return "│ "
+            case .last: return "└ "
+            case .alone: return "╶ "
+            }
+        }
+
+        /// The batch's size is said where its run starts.
+        var startsRun: Bool { self == .first || self == .alone }
+    }
+
     /// The list's columns for a terminal width: the prompt takes what is left.
     struct Columns {
         let showEndpoint: Bool
@@ -93,7 +130,8 @@ enum HistoryView {
                 + pad("Imgs", Self.images) + " " + (showEndpoint ? pad("Endpoint", Self.endpoint) + " " : "") + "Prompt"
         }
 
-        func render(_ row: HistorySummary, marked: Bool, selected: Bool, into grid: inout Grid, x: Int, y: Int) {
+        func render(_ row: HistorySummary, marked: Bool, selected: Bool, batch: BatchMark? = nil,
+                    into grid: inout Grid, x: Int, y: Int) {
             func style(_ normal: Style) -> Style { selected ? .selection : normal }
             var column = x
             grid.put(selected ? "▸" : (marked ? "◆" : " "), x: column, y: y, style: style(marked ? .jsonNumber : .focusedLabel))
@@ -119,7 +157,16 @@ enum HistoryView {
                 grid.put(TextWidth.truncate(row.endpoint.title, to: Self.endpoint), x: column, y: y, style: style(.dim))
                 column += Self.endpoint + 1
             }
+            var promptWidth = promptWidth
+            if let batch {
+                var label = batch.glyph
+                if batch.startsRun { label += "batch of \(row.batchSize): " }
+                let end = grid.put(TextWidth.truncate(label, to: promptWidth), x: column, y: y, style: style(.jsonNumber))
+                promptWidth -= end - column
+                column = end
+            }
             let prompt = row.prompt.split(whereSeparator: \.isNewline).joined(separator: " ")
+            guard promptWidth > 0 else { return }
             grid.put(TextWidth.truncate(prompt.isEmpty ? "(no prompt)" : prompt, to: promptWidth), x: column, y: y,
                      style: style(prompt.isEmpty ? .dim : .normal))
         }

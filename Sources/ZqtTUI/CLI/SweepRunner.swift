@@ -1,0 +1,343 @@
+// `zqt send FILE --sweep PATH=V1,V2 ...` (issue 10): every combination of
+// the values (Model's Sweep), each sent with its own task id through the
+// screen's own pipeline, at most `--parallel` at once, all rows of the run
+// joined by one batch id in the history. A line per step of each task while
+// they run (plain lines: a pipe or a log reads them as well as a terminal),
+// then a table of the parameters and results, or with --json one JSON object
+// per task. --download keeps each task's images as `TASKID-N.png`, as a
+// single send does (result URLs expire).
+//
+// Exit codes: 0 every task succeeded; 1 a task failed (at the service, or
+// its submit was refused); 2 a bad --sweep or request, nothing sent; 3 no
+// task failed at the service but one could not be sent or followed for the
+// network (its row stays open, to be resumed).
+
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Model
+
+/// The options `zqt send` takes for a sweep.
+struct SweepOptions: ParsableArguments {
+    @Option(name: .customLong("sweep"),
+            help: ArgumentHelp("Send every combination: PATH is a wire path (cfg_scale, alwayson_scripts.controlnet.args[0].weight), each value JSON or text. Repeatable.",
+                               valueName: "path=v1,v2,..."))
+    var specs: [String] = []
+
+    @Option(help: "With --sweep: how many tasks run at once.")
+    var parallel: Int = 2
+
+    static let maxParallel = 16
+}
+
+struct SweepRunner {
+    let api: any ImageAPI
+    let configuration: ClientConfiguration
+    let store: HistoryStore?
+    let printer: LinePrinter
+    var parallel = 2
+    var json = false
+    var follow = true
+    var printJSON = false
+    /// Where result images are saved (wire rule 10: result URLs expire), as `TASKID-N.png`.
+    var downloadTo: URL?
+    var pollPolicy: PollPolicy = .standard
+
+    /// How one task of the sweep ended.
+    enum State: String {
+        case succeeded
+        /// Accepted and not followed (--no-wait, or a family with no task query).
+        case accepted
+        case failed
+        /// Could not be sent or followed for the network; the row stays open.
+        case unreachable
+    }
+
+    struct Outcome {
+        let index: Int
+        let point: SweepPoint
+        let taskID: String
+        var state: State
+        var seconds: Double
+        var results: [ResultImage] = []
+        /// Where each result image was saved, by position; empty when not asked to.
+        var saved: [Int: String] = [:]
+        var texts: [String] = []
+        var problem: String?
+    }
+
+    /// The command line's exit codes (ExitStatus.swift), as numbers.
+    enum Exit {
+        static let ok = ZqtExit.success.rawValue, failed = ZqtExit.failed.rawValue
+        static let badInput = ZqtExit.badInput.rawValue, network = ZqtExit.network.rawValue
+    }
+
+    /// `zqt send` with --sweep: the connection resolved and the history
+    /// opened as for a single send, then the sweep.
+    /// `json`: send's --json, one object per task instead of the table.
+    static func send(requestText: String, endpoint: Endpoint, connection: ConnectionOptions, options: SweepOptions,
+                     json: Bool, keepID: Bool, download: String?, follow: Bool, printJSON: Bool) async throws -> Int32 {
+        // Said, not ignored: each request of a sweep needs an id of its own.
+        if keepID {
+            StandardStreams.writeError("--keep-id cannot be used with --sweep: every request of a sweep gets its own task id\n")
+            return Exit.badInput
+        }
+        guard (1...SweepOptions.maxParallel).contains(options.parallel) else {
+            StandardStreams.writeError("--parallel must be 1 to \(SweepOptions.maxParallel)\n")
+            return Exit.badInput
+        }
+        let (configuration, sandbox) = try connection.resolve()
+        defer { sandbox?.stop() }
+        // With --json, standard output holds only the tasks' objects; the running commentary goes to stderr.
+        let printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "", toStandardError: json)
+        if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
+        var store: HistoryStore?
+        do {
+            store = try HistoryStore.open(inFolder: ZqtPaths.home().path)
+        } catch {
+            printer.warn("not kept in history: \(error.message)")
+        }
+        let runner = SweepRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store,
+                                 printer: printer, parallel: options.parallel, json: json, follow: follow, printJSON: printJSON,
+                                 downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        return await runner.run(requestText: requestText, endpoint: endpoint, specs: options.specs)
+    }
+
+    func run(requestText: String, endpoint: Endpoint, specs: [String]) async -> Int32 {
+        let sweep: Sweep
+        let requests: [(point: SweepPoint, request: Request)]
+        let decoded: (request: Request, notes: [DecodeNote])
+        do {
+            sweep = try Sweep.parse(specs)
+            decoded = try Request.decode(json: requestText, for: endpoint)
+            requests = try sweep.requests(from: decoded.request, nextTaskID: TaskIDGenerator.shared.next)
+        } catch let error as SweepSpecError {
+            printer.warn(error.description)
+            return Exit.badInput
+        } catch {
+            printer.warn("Cannot read the request: \(error)")
+            return Exit.badInput
+        }
+        for note in decoded.notes { printer.say("note: \(note)") }
+        // Every combination is checked before any is sent: a sweep half sent is harder to redo than one refused.
+        var invalid = false
+        for (index, item) in requests.enumerated() {
+            let problems = RequestValidator.validate(item.request)
+            guard !problems.isEmpty else { continue }
+            invalid = true
+            printer.warn("[\(index + 1)/\(requests.count)] \(item.point.label) is not valid:")
+            for problem in problems { printer.warn("  \(problem.path): \(problem.message)") }
+        }
+        if invalid {
+            printer.warn("Nothing was sent.")
+            return Exit.badInput
+        }
+
+        let batchID = TaskIDGenerator(prefix: "batch").next()
+        printer.say("POST \(configuration.baseURL)\(endpoint.path)")
+        printer.say("sweep of \(Wording.count(requests.count, "request")), at most \(parallel) at once · batch \(batchID)"
+                    + (store == nil ? "" : " (zqt history: filter batch:\(batchID))"))
+        let outcomes = await runAll(requests, batchID: batchID)
+
+        if json {
+            for outcome in outcomes { CommandSupport.sayJSON(jsonObject(outcome, batchID: batchID)) }
+        } else {
+            printer.say(table(outcomes, axes: sweep.axes))
+        }
+        let states = outcomes.map(\.state)
+        if states.contains(.failed) { return Exit.failed }
+        if states.contains(.unreachable) { return Exit.network }
+        return Exit.ok
+    }
+
+    /// Runs every request, never more than `parallel` at once: a task is
+    /// started only when one before it has ended (followed to its end).
+    func runAll(_ requests: [(point: SweepPoint, request: Request)], batchID: String) async -> [Outcome] {
+        var outcomes: [Outcome] = []
+        await withTaskGroup(of: Outcome.self) { group in
+            var next = 0
+            func startNext() {
+                let index = next
+                let item = requests[index]
+                group.addTask { await runOne(index: index, of: requests.count, item.point, item.request, batchID: batchID) }
+                next += 1
+            }
+            while next < min(parallel, requests.count) { startNext() }
+            while let outcome = await group.next() {
+                outcomes.append(outcome)
+                if next < requests.count { startNext() }
+            }
+        }
+        return outcomes.sorted { $0.index < $1.index }
+    }
+
+    func runOne(index: Int, of total: Int, _ point: SweepPoint, _ request: Request, batchID: String) async -> Outcome {
+        let started = ContinuousClock.now
+        let tag = "[\(index + 1)/\(total)] \(request.taskID) \(point.label):"
+        let printer = printer
+        func say(_ text: String) { printer.say("\(tag) \(text)") }
+        var outcome = Outcome(index: index, point: point, taskID: request.taskID, state: .failed, seconds: 0)
+        func ended(_ state: State, _ problem: String? = nil) -> Outcome {
+            outcome.state = state
+            outcome.problem = problem
+            let elapsed = ContinuousClock.now - started
+            outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            say(problem.map { "\(state.rawValue): \($0)" } ?? state.rawValue)
+            return outcome
+        }
+        if printJSON { say("\n" + request.wireJSON) }
+
+        var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile) { error in
+            printer.warn("\(tag) not kept in history: \(error.message)")
+        }
+        pipeline.pollPolicy = pollPolicy
+        pipeline.batchID = batchID
+        let sent = await pipeline.send(request)
+        switch (sent.outcome.result, sent.confirmation) {
+        case (.success, _):
+            say("accepted")
+        case let (.failure(error), .accepted?):
+            say("no answer to the send (\(error.message)), but the service has it: following it")
+        case let (.failure(error), .notAccepted(answer)?):
+            return ended(.failed, "submit failed: \(error.message); the service has no such task (\(answer.message))")
+        case let (.failure(error), .stillUnknown(reason)?):
+            return ended(Self.isNetwork(error) ? .unreachable : .failed,
+                         "submit had no answer (\(error.message)); whether the service has it is not known (\(reason.message))")
+        case let (.failure(error), nil):
+            return ended(Self.isNetwork(error) ? .unreachable : .failed, "submit failed: \(error.message)")
+        }
+
+        var final = sent.finished
+        if final == nil {
+            guard follow, request.endpoint.canBeFollowed else { return ended(.accepted) }
+            var lastLine = ""
+            do {
+                for try await event in pipeline.follow(TaskReference(endpoint: request.endpoint, taskID: request.taskID),
+                                                       recordID: sent.recordID) {
+                    // A line when the task's status changes, not at every percent: six tasks' lines stay readable.
+                    // The last status is said by the line that ends the task.
+                    switch event {
+                    case let .update(info):
+                        final = info
+                        let line = "status \(info.status) \(info.desc)"
+                        if line != lastLine, info.phase == .inProgress { say(line) }
+                        lastLine = line
+                    case let .retrying(error, attempt):
+                        say("query failed (\(error.message)); retrying (\(attempt))")
+                    }
+                }
+            } catch {
+                let apiError = error as? APIError ?? .transport(String(describing: error))
+                return ended(Self.isNetwork(apiError) ? .unreachable : .failed, "following the task failed: \(apiError.message)")
+            }
+        }
+        guard let final else { return ended(.failed, "the task ended without a status") }
+        outcome.results = final.results
+        outcome.texts = final.texts
+        guard final.phase == .succeeded else { return ended(.failed, final.desc) }
+        if let folder = downloadTo {
+            for (position, image) in final.results.enumerated() {
+                do throws(APIError) {
+                    let bytes = try await api.download(image.imageURL)
+                    let path = folder.appendingPathComponent("\(request.taskID)-\(ImageFile.name(position: position, bytes: bytes))").path
+                    if (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) == nil {
+                        say("image \(position + 1): could not create \(folder.path)")
+                    } else if let problem = pipeline.save(bytes, to: path, recordID: sent.recordID, position: position) {
+                        say("image \(position + 1): \(problem)")
+                    } else {
+                        outcome.saved[position] = path
+                    }
+                } catch {
+                    say("image \(position + 1): download failed: \(error.message)")
+                }
+            }
+        }
+        return ended(.succeeded)
+    }
+
+    /// Errors that say nothing about the task, only that the service could not be reached.
+    static func isNetwork(_ error: APIError) -> Bool {
+        switch error {
+        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport: return true
+        default: return false
+        }
+    }
+
+    // MARK: What is printed at the end
+
+    /// The parameters, state, time and results of every task, a row each;
+    /// result URLs (long) follow the table, a line each.
+    func table(_ outcomes: [Outcome], axes: [SweepAxis]) -> String {
+        // A column per swept path, named by its last key unless two would share a name.
+        let lastKeys = axes.map { axis -> String in
+            if case let .key(key)? = JSONPath.steps(axis.path).last(where: { if case .key = $0 { return true } else { return false } }) {
+                return key
+            }
+            return axis.path
+        }
+        let names = axes.indices.map { Set(lastKeys).count == lastKeys.count ? lastKeys[$0] : axes[$0].path }
+        var rows: [[String]] = [["#"] + names + ["state", "time", "task id", "result"]]
+        for outcome in outcomes {
+            let values = outcome.point.settings.map { JSONWriter.compact($0.value) }
+            rows.append(["\(outcome.index + 1)"] + values + [outcome.state.rawValue, Self.seconds(outcome.seconds),
+                                                                 outcome.taskID, summary(outcome)])
+        }
+        var widths = rows[0].map { _ in 0 }
+        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], TextWidth.of(cell)) } }
+        var lines = rows.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - TextWidth.of(cell))
+            }.joined(separator: "  ")
+        }
+        lines.insert("", at: 0)
+        let urls = outcomes.flatMap { outcome in
+            outcome.results.enumerated().map { position, image in
+                "#\(outcome.index + 1) image \(position + 1): \(image.imageURL)" + (outcome.saved[position].map { " → \($0)" } ?? "")
+            }
+        }
+        if !urls.isEmpty { lines += [""] + urls }
+        let counts = Dictionary(grouping: outcomes, by: \.state).mapValues(\.count)
+        let said = [State.succeeded, .accepted, .failed, .unreachable].compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
+        lines += ["", "\(outcomes.count) tasks: " + said.joined(separator: ", ")]
+        return lines.joined(separator: "\n")
+    }
+
+    /// The result column: seeds, the first text, or why the task failed.
+    private func summary(_ outcome: Outcome) -> String {
+        if let problem = outcome.problem { return problem.split(whereSeparator: \.isNewline).joined(separator: " ") }
+        if !outcome.results.isEmpty {
+            return "seed " + outcome.results.map { $0.seed.map(String.init) ?? "?" }.joined(separator: ", ")
+        }
+        if let text = outcome.texts.first {
+            let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+            let more = outcome.texts.count > 1 ? " (+\(outcome.texts.count - 1) more)" : ""
+            return TextWidth.truncate(line, to: 60) + more
+        }
+        return ""
+    }
+
+    static func seconds(_ value: Double) -> String {
+        let tenths = Int(clamping: (value * 10).rounded(), to: 0...Int(Int32.max))
+        return "\(tenths / 10).\(tenths % 10) s"
+    }
+
+    func jsonObject(_ outcome: Outcome, batchID: String) -> JSONValue {
+        .object(dropping: [
+            ("index", .int(outcome.index + 1)),
+            ("batch_id", .string(batchID)),
+            ("task_id", .string(outcome.taskID)),
+            ("parameters", .object(outcome.point.settings.map { (key: $0.path, value: $0.value) })),
+            ("state", .string(outcome.state.rawValue)),
+            ("seconds", .double((outcome.seconds * 1000).rounded() / 1000)),
+            ("images", outcome.results.isEmpty ? nil : .array(outcome.results.map { image in
+                .object(dropping: [("url", .string(image.imageURL)), ("seed", image.seed.map { .int($0) })])
+            })),
+            ("saved", outcome.saved.isEmpty ? nil : .array(outcome.saved.sorted { $0.key < $1.key }.map { .string($0.value) })),
+            ("texts", outcome.texts.isEmpty ? nil : .array(outcome.texts.map { .string($0) })),
+            ("error", outcome.problem.map { .string($0) }),
+        ])
+    }
+}
