@@ -41,12 +41,59 @@ public enum TOMLBridge {
 
     /// The folder of the running executable (/proc/self/exe).
     private static func executableFolder() -> String {
+        let path = executablePath()
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return String(path[..<slash])
+    }
+
+    /// The running executable's path (/proc/self/exe), "." when it cannot be read.
+    public static func executablePath() -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else { return "." }
-        let path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return String(path[..<slash])
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The subcommand of zqt that converts on its own: `zqt __toml-to-json < FILE`.
+    public static let childCommand = "__toml-to-json"
+
+    /// The conversion done by a child zqt (`executable __toml-to-json`): the
+    /// full Foundation TOMLKit brings (about 7 MB) is then never loaded into
+    /// zqt itself, which with libcurl loaded would pass the 32 MB budget.
+    /// Its answer is as `toJSON`'s, the exit status saying which.
+    public static func inChild(executable: String) -> @Sendable (String) -> Result<String, TOMLReadError> {
+        { text in
+            let output: ChildProcess.Output
+            do {
+                output = try ChildProcess.run(executable, [childCommand], input: text, timeout: 10, outputLimit: 4 << 20)
+            } catch {
+                return .failure(TOMLReadError(line: 0, column: 0, message: "cannot be read: zqt's TOML reader did not start (\(error))"))
+            }
+            switch output.status {
+            case 0: return .success(output.stdout)
+            case 1: return .failure(errorAnswer(output.stdout))
+            default:
+                let why = output.stderr.split(separator: "\n").first.map(String.init) ?? "status \(output.status)"
+                return .failure(TOMLReadError(line: 0, column: 0, message: "cannot be read: zqt's TOML reader failed (\(why))"))
+            }
+        }
+    }
+
+    /// "LINE\tCOLUMN\tMESSAGE"; numbers read without trapping.
+    static func errorAnswer(_ answer: String) -> TOMLReadError {
+        let parts = answer.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+        let line = parts.count > 0 ? Int(parts[0]) ?? 0 : 0
+        let column = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let message = parts.count > 2 ? String(parts[2]) : answer
+        return TOMLReadError(line: line, column: column, message: message)
+    }
+
+    /// What the child prints: the JSON, or the error as `errorAnswer` reads it.
+    public static func childAnswer(_ text: String) -> (status: Int32, output: String) {
+        switch toJSON(text) {
+        case let .success(json): return (0, json)
+        case let .failure(error): return (1, "\(error.line)\t\(error.column)\t\(error.message)")
+        }
     }
 
     /// The TOML document as JSON text, or where and why it is not TOML.
@@ -61,11 +108,6 @@ public enum TOMLBridge {
         defer { free(result) }
         let answer = result.map { String(cString: $0) } ?? ""
         if status == 0 { return .success(answer) }
-        // "LINE\tCOLUMN\tMESSAGE"; numbers read without trapping.
-        let parts = answer.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-        let line = parts.count > 0 ? Int(parts[0]) ?? 0 : 0
-        let column = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        let message = parts.count > 2 ? String(parts[2]) : answer
-        return .failure(TOMLReadError(line: line, column: column, message: message))
+        return .failure(errorAnswer(answer))
     }
 }

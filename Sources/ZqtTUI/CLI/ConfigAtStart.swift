@@ -21,7 +21,7 @@ enum ConfigAtStart {
     /// After UserCatalogAtStart.load: a default may name a field of the user's endpoints.
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) {
         file = ConfigFile.location(environment: environment)
-        switch ConfigFile.load(path: file) {
+        switch ConfigFile.load(path: file, reader: TOMLBridge.inChild(executable: TOMLBridge.executablePath())) {
         case .missing:
             return
         case let .failed(fault):

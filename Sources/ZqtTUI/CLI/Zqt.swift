@@ -32,7 +32,7 @@ struct Zqt: AsyncParsableCommand {
         version: ZqtVersion.current,
         subcommands: [SandboxCommand.self, SendCommand.self, QueryCommand.self, HistoryCommand.self, ResultsCommand.self,
                       ExportCommand.self, ModelsCommand.self, PathsCommand.self, ValidateCommand.self, KeysCommand.self,
-                      BenchCommand.self]
+                      BenchCommand.self, TOMLToJSONCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -43,6 +43,11 @@ struct Zqt: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            if command is TOMLToJSONCommand {
+                // zqt's own child reading a config file for it: nothing else to load.
+                try command.run()
+                exit()
+            }
             UserCatalogAtStart.load()
             ConfigAtStart.load()
             if !(command is Zqt) {
