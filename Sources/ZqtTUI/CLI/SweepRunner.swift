@@ -89,17 +89,10 @@ struct SweepRunner {
             StandardStreams.writeError("--parallel must be 1 to \(SweepOptions.maxParallel)\n")
             return Exit.badInput
         }
-        let (configuration, sandbox) = try connection.resolve()
-        defer { sandbox?.stop() }
         // With --json, standard output holds only the tasks' objects; the running commentary goes to stderr.
-        let printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "", toStandardError: json)
-        if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
-        var store: HistoryStore?
-        do {
-            store = try HistoryStore.open(inFolder: ZqtPaths.home().path)
-        } catch {
-            printer.warn("not kept in history: \(error.message)")
-        }
+        let setup = try SendSetup(connection: connection, stepsToStandardError: json)
+        defer { setup.sandbox?.stop() }
+        let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
         let runner = SweepRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store,
                                  printer: printer, parallel: options.parallel, json: json, follow: follow, printJSON: printJSON,
                                  downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })

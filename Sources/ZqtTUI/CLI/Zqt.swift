@@ -396,17 +396,9 @@ struct SendCommand: AsyncParsableCommand {
 
     static func send(requestText: String, endpoint: Endpoint, connection: ConnectionOptions, freshID: Bool,
                      printJSON: Bool, follow: Bool, downloadTo: URL?, stepsToStandardError: Bool = false) async throws -> RequestRunner.Report {
-        let (configuration, sandbox) = try connection.resolve()
-        defer { sandbox?.stop() }
-        var printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "")
-        printer.toStandardError = stepsToStandardError
-        if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
-        var store: HistoryStore?
-        do {
-            store = try HistoryStore.open(inFolder: ZqtPaths.home().path)
-        } catch {
-            printer.warn("not kept in history: \(error.message)")
-        }
+        let setup = try SendSetup(connection: connection, stepsToStandardError: stepsToStandardError)
+        defer { setup.sandbox?.stop() }
+        let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
         let runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                    store: store, printer: printer)
         return await runner.report(requestText: requestText, endpoint: endpoint, freshID: freshID,
@@ -526,5 +518,31 @@ struct SandboxCommand: AsyncParsableCommand {
         while true {
             try await Task.sleep(nanoseconds: 3_600_000_000_000)
         }
+    }
+}
+
+/// What a send from the command line starts with, one send or a sweep: the
+/// connection (a sandbox started when asked; the caller stops it), the line
+/// printer, and the history (a send goes on without it, saying so).
+struct SendSetup {
+    let configuration: ClientConfiguration
+    let sandbox: SandboxServer?
+    let printer: LinePrinter
+    let store: HistoryStore?
+
+    /// `stepsToStandardError`: with --json, standard output holds only JSON.
+    init(connection: ConnectionOptions, stepsToStandardError: Bool) throws {
+        (configuration, sandbox) = try connection.resolve()
+        var printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "")
+        printer.toStandardError = stepsToStandardError
+        if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
+        var store: HistoryStore?
+        do {
+            store = try HistoryStore.open(inFolder: ZqtPaths.home().path)
+        } catch {
+            printer.warn("not kept in history: \(error.message)")
+        }
+        self.printer = printer
+        self.store = store
     }
 }
