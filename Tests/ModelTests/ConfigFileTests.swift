@@ -140,6 +140,16 @@ import Testing
         #expect(bare.baseURL == "http://env:1" && bare.profile == "default")
     }
 
+    /// The resolve used where no config file is in play (the screen after a
+    /// faulty file, `zqt export`): a ZQT_PROFILE exported in the user's shell
+    /// names no profile there, and must not wipe --base-url and the ZQT_* keys.
+    @Test func withoutAFileZQTProfileKeepsFlagAndKeys() {
+        let env = ["ZQT_PROFILE": "work", "ZQT_ACCESS_KEY_ID": "AKID-env", "ZQT_ACCESS_KEY_SECRET": "env-secret"]
+        let resolved = ClientConfiguration.resolve(baseURLFlag: "http://flag:2", environment: env)
+        #expect(resolved.baseURL == "http://flag:2")
+        #expect(resolved.credentials == Credentials(accessKeyID: "AKID-env", accessKeySecret: "env-secret"))
+    }
+
     @Test func anUnknownProfileIsAFault() throws {
         let config = try Self.config(Self.example)
         #expect(throws: ConfigProblem.self) { try Self.resolve(profile: "nope", config: config) }

@@ -263,4 +263,41 @@ import Testing
         #expect(file.status == 0 && file.stdout.contains("sd/v2/controlnet"))
         #expect(try run(["export", "--curl", "no-such-task-or-file"], home: home).status == 2)
     }
+
+    /// `--profile` and the config file count for export as for every command:
+    /// the snippet posts to the profile's service, and --reveal-secrets writes
+    /// the profile's keys, not "missing keys" because none are in ZQT_*.
+    @Test func exportFollowsTheProfileOfTheConfigFile() async throws {
+        try await offThePool { try Self.exportFollowsTheProfileOfTheConfigFileSteps() }
+    }
+
+    static func exportFollowsTheProfileOfTheConfigFileSteps() throws {
+        let home = freshHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let secret = "S3cr3t-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home + "/config/zqt", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: home + "/config/zqt/config.toml", contents: Data("""
+            default_profile = "home"
+            [profiles.home]
+            base_url = "http://home.invalid:1"
+            [profiles.work]
+            base_url = "http://work.invalid:2"
+            access_key_id = "kid-work"
+            access_key_secret = "\(secret)"
+            """.utf8), attributes: [.posixPermissions: 0o600])
+        let environment = ["XDG_CONFIG_HOME": home + "/config"]
+        let request = BundledExamples.controlNetJSON
+        let plain = try run(["export", "--curl", "-", "--profile", "work"], home: home, environment: environment, stdin: request)
+        #expect(plain.status == 0, "stderr: \(plain.stderr)")
+        #expect(plain.stdout.contains("http://work.invalid:2/"), "the profile's service: \(plain.stdout)")
+        #expect(!plain.stdout.contains(secret))
+        let byDefault = try run(["export", "--curl", "-"], home: home, environment: environment, stdin: request)
+        #expect(byDefault.stdout.contains("http://home.invalid:1/"), "the file's default profile: \(byDefault.stdout)")
+        let revealed = try run(["export", "--curl", "-", "--profile", "work", "--reveal-secrets"], home: home,
+                               environment: environment, stdin: request)
+        #expect(revealed.status == 0, "stderr: \(revealed.stderr)")
+        #expect(revealed.stdout.contains(secret) && revealed.stdout.contains("kid-work"))
+        #expect(try run(["export", "--curl", "-", "--profile", "nope"], home: home, environment: environment, stdin: request).status == 2,
+                "a profile the file does not have is bad configuration")
+    }
 }

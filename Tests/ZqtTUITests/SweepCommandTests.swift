@@ -192,4 +192,21 @@ import Testing
         }
         #expect(try HistoryStore.open(inFolder: home).count() == 0, "nothing was sent, so nothing was kept")
     }
+
+    /// Missing keys are configuration (2) for a sweep as for a single send,
+    /// not a failed task (1): a script must learn to fix its setup, not retry.
+    @Test func aSweepWithoutKeysEndsWithTwo() async throws {
+        try await offThePool { try Self.aSweepWithoutKeysEndsWithTwoSteps() }
+    }
+
+    static func aSweepWithoutKeysEndsWithTwoSteps() throws {
+        let home = freshHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let single = try ZqtBinary.run(["send", example, "--base-url", "http://127.0.0.1:9"], environment: ["ZQT_HOME": home])
+        #expect(single.status == 2, "a single send: \(single.stderr)")
+        let result = try ZqtBinary.run(["send", example, "--sweep", "steps=20,21", "--base-url", "http://127.0.0.1:9"],
+                                       environment: ["ZQT_HOME": home])
+        #expect(result.status == 2, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(result.stdout.contains("2 tasks: 2 invalid"), "\(result.stdout)")
+    }
 }

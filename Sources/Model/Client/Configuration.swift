@@ -47,9 +47,13 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// Flags win over the environment, which wins over the defaults.
     public static func resolve(baseURLFlag: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) -> ClientConfiguration {
-        // Without a config file nothing can fail: no profile is named.
-        (try? resolve(baseURLFlag: baseURLFlag, profileFlag: nil, environment: environment, config: nil,
-                      secretCommand: SecretCommand.run)) ?? ClientConfiguration()
+        // Without a config file nothing can fail: no profile is named. A
+        // ZQT_PROFILE from the user's shell names none here either; left in, it
+        // made the resolve throw, and the fallback dropped the flag and ZQT_* keys.
+        var environment = environment
+        environment["ZQT_PROFILE"] = nil
+        return (try? resolve(baseURLFlag: baseURLFlag, profileFlag: nil, environment: environment, config: nil,
+                             secretCommand: SecretCommand.run)) ?? ClientConfiguration()
     }
 
     /// Flags, then `ZQT_*` environment variables, then the config file's

@@ -452,10 +452,11 @@ struct ExportCommand: ParsableCommand {
 
     // The root's options, whose --base-url ArgumentParser gives to the root when a
     // subcommand declares its own: the snippet posts to it (default: the row's
-    // service, else $ZQT_BASE_URL, else https://api.zhiqite.com). --sandbox does nothing here.
+    // service, else $ZQT_BASE_URL, else the profile's base_url, else
+    // https://api.zhiqite.com). --sandbox does nothing here.
     @OptionGroup var connection: ConnectionOptions
 
-    @Flag(name: .customLong("reveal-secrets"), help: "Write the access keys from the environment into the snippet.")
+    @Flag(name: .customLong("reveal-secrets"), help: "Write the access keys in use (flags, environment, profile) into the snippet.")
     var revealSecrets = false
 
     @Flag(name: .customLong("new-id"), help: "Give the request a new id_task (or businessTaskId), so a service that has seen it takes it again.")
@@ -464,7 +465,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let language = RequestExport.Language(rawValue: language.rawValue) ?? .curl
         let baseURL = connection.baseURL
-        let configuration = ClientConfiguration.resolve(baseURLFlag: baseURL)
+        let configuration = try connection.resolveWithoutConnecting(needsSecret: revealSecrets)
         var credentials: Credentials?
         if revealSecrets {
             guard let keys = configuration.credentials, keys.isComplete else {

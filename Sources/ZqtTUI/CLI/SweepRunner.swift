@@ -8,7 +8,8 @@
 // single send does (result URLs expire).
 //
 // Exit codes: 0 every task succeeded; 1 a task failed (at the service, or
-// its submit was refused); 2 a bad --sweep or request, nothing sent; 3 no
+// its submit was refused); 2 a bad --sweep, request or configuration (no
+// keys), nothing sent; 3 no
 // task failed at the service but one could not be sent or followed for the
 // network (its row stays open, to be resumed).
 
@@ -54,6 +55,8 @@ struct SweepRunner {
         case failed
         /// Could not be sent or followed for the network; the row stays open.
         case unreachable
+        /// Not sent for zqt's own configuration (no keys, a bad base URL): exit 2, as a single send.
+        case invalid
     }
 
     struct Outcome {
@@ -141,6 +144,7 @@ struct SweepRunner {
             printer.say(table(outcomes, axes: sweep.axes))
         }
         let states = outcomes.map(\.state)
+        if states.contains(.invalid) { return Exit.badInput }
         if states.contains(.failed) { return Exit.failed }
         if states.contains(.unreachable) { return Exit.network }
         return Exit.ok
@@ -200,7 +204,8 @@ struct SweepRunner {
             return ended(Self.isNetwork(error) ? .unreachable : .failed,
                          "submit had no answer (\(error.message)); whether the service has it is not known (\(reason.message))")
         case let (.failure(error), nil):
-            return ended(Self.isNetwork(error) ? .unreachable : .failed, "submit failed: \(error.message)")
+            let state: State = ZqtExit(error) == .badInput ? .invalid : Self.isNetwork(error) ? .unreachable : .failed
+            return ended(state, "submit failed: \(error.message)")
         }
 
         var final = sent.finished
@@ -293,7 +298,7 @@ struct SweepRunner {
         }
         if !urls.isEmpty { lines += [""] + urls }
         let counts = Dictionary(grouping: outcomes, by: \.state).mapValues(\.count)
-        let said = [State.succeeded, .accepted, .failed, .unreachable].compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
+        let said = [State.succeeded, .accepted, .failed, .unreachable, .invalid].compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
         lines += ["", "\(outcomes.count) tasks: " + said.joined(separator: ", ")]
         return lines.joined(separator: "\n")
     }

@@ -257,9 +257,23 @@ struct ConnectionOptions: ParsableArguments {
         return try start(configuration)
     }
 
-    private func fromConfig() throws(ConfigProblem) -> ClientConfiguration {
+    private func fromConfig(secretCommand: (String) -> Result<String, SecretCommand.Failure> = SecretCommand.run) throws(ConfigProblem) -> ClientConfiguration {
         if let problem = ConfigAtStart.problem { throw problem }
-        return try ClientConfiguration.resolve(baseURLFlag: baseURL, profileFlag: profile, config: ConfigAtStart.config)
+        return try ClientConfiguration.resolve(baseURLFlag: baseURL, profileFlag: profile, config: ConfigAtStart.config,
+                                               secretCommand: secretCommand)
+    }
+
+    /// For `zqt export`: the service and keys as every command resolves them
+    /// (flags, ZQT_*, the file's profile), no sandbox started. A profile's
+    /// key_secret_command runs only when `needsSecret` (--reveal-secrets): an
+    /// export otherwise reads the keys from the environment when it runs.
+    func resolveWithoutConnecting(needsSecret: Bool) throws -> ClientConfiguration {
+        do throws(ConfigProblem) {
+            return try fromConfig(secretCommand: needsSecret ? SecretCommand.run : { _ in .success("") })
+        } catch {
+            StandardStreams.writeError("zqt: \(error)\n")
+            throw ExitCode(2)
+        }
     }
 
     /// For the screen: a fault does not stop it. It starts on the defaults
