@@ -71,3 +71,13 @@ import Testing
         #expect(state.request.prompt != "my unsent prompt" && state.endpoint == .controlNet)
     }
 }
+
+extension LoadRequestTests {
+    @Test func aDeviceIsRefusedNotRead() {
+        guard case let .requestLoadFailed(message) = RequestLoading.load("/dev/zero", current: .controlNet) else {
+            Issue.record("/dev/zero was read")
+            return
+        }
+        #expect(message == "/dev/zero is not a regular file")
+    }
+}

@@ -31,7 +31,9 @@ public struct CurlCommand: Equatable, Sendable {
 
     public static func parse(_ text: String) throws(ParseError) -> CurlCommand {
         let words = try split(text)
-        guard words.first == "curl" else { throw ParseError(message: "not a curl command (it starts with \(words.first.map { "\"\($0)\"" } ?? "nothing"))") }
+        guard words.first == "curl" else {
+            throw ParseError(message: "not a curl command (it starts with \(words.first.map { "\"\(TerminalText.printable($0))\"" } ?? "nothing"))")
+        }
         var command = CurlCommand(url: "", method: nil, headers: [], body: nil, ignored: [])
         // Options that take a value, and whose value zqt does not need.
         let valued: Set<String> = ["-u", "--user", "-o", "--output", "-A", "--user-agent", "-e", "--referer", "-m", "--max-time",

@@ -189,7 +189,9 @@ final class EffectRunner: @unchecked Sendable {
                 inbox.post(.userEndpointFailed("\(error)"))
             }
         case let .loadRequest(text, current):
-            inbox.post(RequestLoading.load(text, current: current))
+            // A file is read off the event loop: a slow disk or mount must not freeze the screen.
+            let inbox = inbox
+            startThread { inbox.post(RequestLoading.load(text, current: current)) }
         case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal
         }
