@@ -21,7 +21,9 @@ enum ConfigAtStart {
     /// After UserCatalogAtStart.load: a default may name a field of the user's endpoints.
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) {
         file = ConfigFile.location(environment: environment)
-        switch ConfigFile.load(path: file, reader: TOMLBridge.inChild(executable: TOMLBridge.executablePath())) {
+        let convert = TOMLConversionCache.inDataFolder(environment: environment)
+            .reader(TOMLBridge.inChild(executable: TOMLBridge.executablePath()))
+        switch ConfigFile.load(path: file, reader: convert) {
         case .missing:
             return
         case let .failed(fault):
