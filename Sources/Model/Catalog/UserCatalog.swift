@@ -65,7 +65,9 @@ public struct UserCatalog: Sendable {
     /// The file's text; nil when there is no file.
     static func read(_ file: String) -> Result<String, UserCatalogProblem>? {
         guard FileManager.default.fileExists(atPath: file) else { return nil }
-        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        guard let size = LocalFile.regularFileSize(file) else {
+            return .failure(UserCatalogProblem(file: file, line: 0, column: 0, message: "is not a regular file"))
+        }
         guard size <= maximumBytes else {
             return .failure(UserCatalogProblem(file: file, line: 0, column: 0, message: "larger than \(maximumBytes >> 20) MB; not read"))
         }

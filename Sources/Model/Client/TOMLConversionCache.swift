@@ -49,8 +49,8 @@ public struct TOMLConversionCache: Sendable {
     }
 
     func read(_ key: String) -> String? {
-        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        guard size > 0, size <= 4 << 20, let data = FileManager.default.contents(atPath: file),
+        guard let size = LocalFile.regularFileSize(file), size > 0, size <= 4 << 20,
+              let data = FileManager.default.contents(atPath: file),
               let kept = try? JSONParser.parse(bytes: Array(data)),
               kept["source"]?.stringValue == key, let json = kept["json"]?.stringValue else { return nil }
         return json

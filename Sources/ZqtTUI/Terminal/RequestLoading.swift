@@ -26,13 +26,11 @@ enum RequestLoading {
         } else {
             let path = text.hasPrefix("~/") ? (ProcessInfo.processInfo.environment["HOME"] ?? "") + text.dropFirst() : text
             source = TerminalText.printable(path)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let size = attributes?[.size] as? Int ?? 0
             guard FileManager.default.fileExists(atPath: path) else {
                 return .requestLoadFailed("\(source): no such file (give a JSON file's path, or paste a curl command)")
             }
             // A device or a pipe (/dev/zero, a FIFO) has no size to bound a read by.
-            guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+            guard let size = LocalFile.regularFileSize(path) else {
                 return .requestLoadFailed("\(source) is not a regular file")
             }
             guard size <= maximumBytes else { return .requestLoadFailed("\(source) is larger than 4 MB") }
