@@ -46,6 +46,8 @@ enum Action: Sendable {
     case userEndpointSaved(Endpoint, file: String)
     case userEndpointFailed(String)
     case requestLoaded(ImportedRequest, source: String)
+    /// The start's key check: nil when the service took the keys.
+    case keysChecked(APIError?)
     case requestLoadFailed(String)
     /// The connection now in use after the profile switcher, or why it is unchanged (issue 10).
     case profileSwitched(Result<ProfileSwitch, ProfileSwitchFailure>)
@@ -69,6 +71,9 @@ enum Effect: Equatable, Sendable {
     case loadCachedModelLists
     /// Read these lists from the service, page by page, and keep them.
     case refreshModelLists([ModelListKind])
+    /// One page of one item of §1.4's list: whether the service takes the keys,
+    /// asked at start when every kept list is fresh and none is read (issue 10).
+    case checkKeys
     case openEditor(FieldID, text: String)
     case quit
 

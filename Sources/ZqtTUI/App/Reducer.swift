@@ -64,6 +64,16 @@ enum Reducer {
                 showLoaded(&state, loaded, source: source)
             }
             return []
+        case let .keysChecked(error):
+            guard let error else {
+                state.connection.keysProblem = nil
+                return []
+            }
+            if let text = Wording.keysProblem(error, profile: state.connection.profile), state.connection.keysProblem == nil {
+                state.connection.keysProblem = text
+                state.status = StatusMessage(text: text, kind: .error)
+            }
+            return []
         case let .requestLoadFailed(message):
             state.status = StatusMessage(text: "Not loaded: \(message)", kind: .error)
             return []
@@ -697,6 +707,8 @@ enum Reducer {
             let age = now.timeIntervalSince(list.fetchedAt)
             if age > listMaxAge || age < -3600 || list.path != path { stale.append(kind) }
         }
+        // Every list fresh: nothing is read, so the keys are asked about on their own.
+        if stale.isEmpty { return [.checkKeys] }
         return refreshModelLists(&state, only: stale, announce: false)
     }
 

@@ -148,6 +148,16 @@ final class EffectRunner: @unchecked Sendable {
             }
         case let .refreshModelLists(kinds):
             refreshModelLists(kinds)
+        case .checkKeys:
+            let api = api, inbox = inbox
+            Task.detached {
+                do throws(APIError) {
+                    _ = try await api.queryModels(pageNum: 1, pageSize: 1, checkpoint: nil, name: nil)
+                    inbox.post(.keysChecked(nil))
+                } catch {
+                    inbox.post(.keysChecked(error))
+                }
+            }
         case let .switchProfile(name):
             switchProfile(name)
         case let .loadHistory(filter, before, limit):
