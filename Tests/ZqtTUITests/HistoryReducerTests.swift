@@ -204,3 +204,19 @@ func historyState(_ rows: [HistorySummary], width: Int = 120, height: Int = 40, 
         #expect(state.screen == .history)
     }
 }
+
+/// `b` on a row of a sweep shows its whole batch (issue 10).
+@Suite struct ShowBatchTests {
+    @Test func bFiltersTheHistoryByTheRowsBatch() {
+        var inSweep = summary(2, "a cat, cfg 7")
+        inSweep.batchID = "b-20261125-1"
+        inSweep.batchSize = 6
+        var state = historyState([inSweep, summary(1, "sent alone")])
+        #expect(press(&state, .char("b")) == [.loadHistory(filter: "batch:b-20261125-1", before: nil, limit: HistoryViewState.pageSize)])
+        #expect(state.history.filter.text == "batch:b-20261125-1")
+
+        var alone = historyState([summary(1, "sent alone")])
+        #expect(press(&alone, .char("b")).isEmpty)
+        #expect(alone.status?.text.contains("was sent alone, not in a sweep") == true)
+    }
+}

@@ -47,6 +47,14 @@ extension Reducer {
         switch command {
         case .filterHistory:
             state.history.filterFocused = true
+        case .showBatch:
+            // A sweep's rows as one list: the filter the history already has (batch:ID).
+            guard let row = state.history.selectedRow else { return [] }
+            guard let batch = row.batchID else {
+                state.status = StatusMessage(text: "\(row.idTask) was sent alone, not in a sweep (zqt send --sweep)", kind: .info)
+                return []
+            }
+            return setFilter(&state, TextBuffer("batch:" + batch))
         case .selectNext: return moveInHistory(&state, by: 1)
         case .selectPrevious: return moveInHistory(&state, by: -1)
         case .selectPageDown: return moveInHistory(&state, by: pageStep(state))

@@ -187,7 +187,7 @@ enum Reducer {
         case .history: return toggleHistory(&state)
         case .switchEndpoint: return openEndpointPicker(&state)
         case .switchProfile: return openProfilePicker(&state)
-        case .filterHistory, .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast,
+        case .filterHistory, .showBatch, .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast,
              .openEntry, .closeView, .editInForm, .resend, .queryNow, .deleteEntry, .copyRequest, .copyResultURLs,
              .saveImages, .markEntry, .compareWithForm, .compareWithMarked:
             return state.screen == .history ? runHistory(&state, command) : []

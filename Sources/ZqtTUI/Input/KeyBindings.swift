@@ -46,6 +46,7 @@ enum Command: String, CaseIterable, Sendable {
     // History (issue 4).
     case history
     case filterHistory
+    case showBatch
     case selectNext
     case selectPrevious
     case selectPageDown
@@ -113,7 +114,8 @@ enum Command: String, CaseIterable, Sendable {
         case .insertLora: return "Insert a LoRA tag at the cursor (weight 1)"
         case .insertEmbedding: return "Insert an embedding at the cursor"
         case .history: return "History: open, or back to the form"
-        case .filterHistory: return "Filter the history (prompt, task id, model, state)"
+        case .filterHistory: return "Filter the history (prompt, task id, model, state, batch:ID)"
+        case .showBatch: return "Show the row's whole batch (a sweep)"
         case .selectNext: return "Next row, or scroll down"
         case .selectPrevious: return "Previous row, or scroll up"
         case .selectPageDown: return "A page down"
@@ -198,6 +200,7 @@ enum Command: String, CaseIterable, Sendable {
         case .insertEmbedding: return "embedding"
         case .history: return "history"
         case .filterHistory: return "filter"
+        case .showBatch: return "batch"
         case .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast: return "move"
         case .openEntry: return "open"
         case .closeView: return "back"
@@ -365,6 +368,7 @@ enum KeyBindings {
         KeyBinding(keys: [.pageDown], command: .selectPageDown, scope: .historyFilter, inFooter: false),
         KeyBinding(keys: [.pageUp], command: .selectPageUp, scope: .historyFilter, inFooter: false),
         KeyBinding(keys: [.char("/")], command: .filterHistory, scope: .historyList, inFooter: true),
+        KeyBinding(keys: [.char("b")], command: .showBatch, scope: .historyList, inFooter: false),
         KeyBinding(keys: [.enter], command: .openEntry, scope: .historyList, inFooter: true),
         KeyBinding(keys: [.down, .char("j")], command: .selectNext, scope: .historyList, inFooter: false),
         KeyBinding(keys: [.up, .char("k")], command: .selectPrevious, scope: .historyList, inFooter: false),
