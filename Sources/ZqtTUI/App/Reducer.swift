@@ -65,14 +65,7 @@ enum Reducer {
             }
             return []
         case let .keysChecked(error):
-            guard let error else {
-                state.connection.keysProblem = nil
-                return []
-            }
-            if let text = Wording.keysProblem(error, profile: state.connection.profile), state.connection.keysProblem == nil {
-                state.connection.keysProblem = text
-                state.status = StatusMessage(text: text, kind: .error)
-            }
+            keysAnswered(&state, error)
             return []
         case let .requestLoadFailed(message):
             state.status = StatusMessage(text: "Not loaded: \(message)", kind: .error)
@@ -357,6 +350,20 @@ enum Reducer {
             state.modelLists = ModelLists()
             state.modelLists.paths = paths
             return [.loadCachedModelLists]
+        }
+    }
+
+    /// What a call at start (a model list read, the key check) tells of the
+    /// keys: nil, the service took them; missing or refused keys are said
+    /// once, at once, not at the first send (issue 10); other faults say nothing of them.
+    static func keysAnswered(_ state: inout AppState, _ error: APIError?) {
+        guard let error else {
+            state.connection.keysProblem = nil
+            return
+        }
+        if let text = Wording.keysProblem(error, profile: state.connection.profile), state.connection.keysProblem == nil {
+            state.connection.keysProblem = text
+            state.status = StatusMessage(text: text, kind: .error)
         }
     }
 
@@ -734,16 +741,11 @@ enum Reducer {
         case let .success(list):
             state.modelLists[kind].set(list)
             state.modelLists[kind].problem = nil
-            // The service took the keys.
-            state.connection.keysProblem = nil
+            keysAnswered(&state, nil)
         case let .failure(error):
             // The list kept from before stays; the picker says why it is not fresh.
             state.modelLists[kind].problem = Wording.listProblem(kind, path: path, error: error)
-            // Keys missing or refused: said once, at once, not at the first send (issue 10).
-            if let text = Wording.keysProblem(error, profile: state.connection.profile), state.connection.keysProblem == nil {
-                state.connection.keysProblem = text
-                state.status = StatusMessage(text: text, kind: .error)
-            }
+            keysAnswered(&state, error)
         }
         // A picker open over this list shows it as it is now.
         if case var .picker(picker)? = state.view.overlay {
