@@ -64,20 +64,16 @@ public struct UserCatalog: Sendable {
 
     /// The file's text; nil when there is no file.
     static func read(_ file: String) -> Result<String, UserCatalogProblem>? {
-        guard FileManager.default.fileExists(atPath: file) else { return nil }
-        guard let size = LocalFile.regularFileSize(file) else {
-            return .failure(UserCatalogProblem(file: file, line: 0, column: 0, message: "is not a regular file"))
+        let message: String
+        switch LocalFile.readText(file, maximumBytes: maximumBytes) {
+        case let .success(text): return .success(text)
+        case .failure(.missing): return nil
+        case .failure(.notRegular): message = "is not a regular file"
+        case .failure(.tooLarge): message = "larger than \(maximumBytes >> 20) MB; not read"
+        case .failure(.unreadable): message = "cannot be read (permissions?)"
+        case .failure(.notUTF8): message = "is not UTF-8 text"
         }
-        guard size <= maximumBytes else {
-            return .failure(UserCatalogProblem(file: file, line: 0, column: 0, message: "larger than \(maximumBytes >> 20) MB; not read"))
-        }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            return .failure(UserCatalogProblem(file: file, line: 0, column: 0, message: "cannot be read (permissions?)"))
-        }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            return .failure(UserCatalogProblem(file: file, line: 0, column: 0, message: "is not UTF-8 text"))
-        }
-        return .success(text)
+        return .failure(UserCatalogProblem(file: file, line: 0, column: 0, message: message))
     }
 
     /// The endpoints and list paths of a catalog document, or its first fault with its line and column.

@@ -49,9 +49,8 @@ public struct TOMLConversionCache: Sendable {
     }
 
     func read(_ key: String) -> String? {
-        guard let size = LocalFile.regularFileSize(file), size > 0, size <= 4 << 20,
-              let data = FileManager.default.contents(atPath: file),
-              let kept = try? JSONParser.parse(bytes: Array(data)),
+        guard case let .success(text) = LocalFile.readText(file, maximumBytes: 4 << 20),
+              let kept = try? JSONParser.parse(text),
               kept["source"]?.stringValue == key, let json = kept["json"]?.stringValue else { return nil }
         return json
     }

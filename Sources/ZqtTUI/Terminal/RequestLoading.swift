@@ -26,17 +26,15 @@ enum RequestLoading {
         } else {
             let path = text.hasPrefix("~/") ? (ProcessInfo.processInfo.environment["HOME"] ?? "") + text.dropFirst() : text
             source = TerminalText.printable(path)
-            guard FileManager.default.fileExists(atPath: path) else {
-                return .requestLoadFailed("\(source): no such file (give a JSON file's path, or paste a curl command)")
+            // A device or a pipe (/dev/zero, a FIFO) is refused: it has no size to bound a read by.
+            switch LocalFile.readText(path, maximumBytes: maximumBytes) {
+            case let .success(text): content = text
+            case .failure(.missing): return .requestLoadFailed("\(source): no such file (give a JSON file's path, or paste a curl command)")
+            case .failure(.notRegular): return .requestLoadFailed("\(source) is not a regular file")
+            case .failure(.tooLarge): return .requestLoadFailed("\(source) is larger than 4 MB")
+            case .failure(.unreadable): return .requestLoadFailed("\(source) cannot be read")
+            case .failure(.notUTF8): return .requestLoadFailed("\(source) is not UTF-8 text")
             }
-            // A device or a pipe (/dev/zero, a FIFO) has no size to bound a read by.
-            guard let size = LocalFile.regularFileSize(path) else {
-                return .requestLoadFailed("\(source) is not a regular file")
-            }
-            guard size <= maximumBytes else { return .requestLoadFailed("\(source) is larger than 4 MB") }
-            guard let data = FileManager.default.contents(atPath: path) else { return .requestLoadFailed("\(source) cannot be read") }
-            guard let decoded = String(validating: data, as: UTF8.self) else { return .requestLoadFailed("\(source) is not UTF-8 text") }
-            content = decoded
         }
         switch RequestImport.read(content, catalog: .active, current: current, taskID: TaskIDGenerator.shared.next()) {
         case let .success(loaded): return .requestLoaded(loaded, source: source)
