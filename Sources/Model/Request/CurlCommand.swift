@@ -50,15 +50,7 @@ public struct CurlCommand: Equatable, Sendable {
             switch word {
             case "-X", "--request": command.method = try value(word)
             case "-H", "--header":
-                let line = try value(word)
-                guard let colon = line.firstIndex(of: ":") else {
-                    // `-H 'Name;'` sends an empty header (the docs' curl samples do this for the keys).
-                    if line.hasSuffix(";") { command.headers.append((String(line.dropLast()), "")) }
-                    break
-                }
-                let name = String(line[..<colon]).trimmed
-                let headerValue = String(line[line.index(after: colon)...]).trimmed
-                command.headers.append((name, headerValue))
+                command.addHeader(try value(word))
             case "-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--json":
                 let data = try value(word)
                 if word != "--data-raw", data.hasPrefix("@") {
@@ -74,10 +66,7 @@ public struct CurlCommand: Equatable, Sendable {
                         command.ignored.append(word)
                     } else if word.hasPrefix("-H"), word.count > 2 {
                         // -H'Name: value' written together.
-                        let line = String(word.dropFirst(2))
-                        if let colon = line.firstIndex(of: ":") {
-                            command.headers.append((String(line[..<colon]).trimmed, String(line[line.index(after: colon)...]).trimmed))
-                        }
+                        command.addHeader(String(word.dropFirst(2)))
                     } else {
                         command.ignored.append(word)
                     }
@@ -91,6 +80,16 @@ public struct CurlCommand: Equatable, Sendable {
         }
         guard !command.url.isEmpty else { throw ParseError(message: "the curl command names no URL") }
         return command
+    }
+
+    /// A header as curl's -H takes it: `Name: value`, or `Name;` for an empty
+    /// one (the docs' curl samples send the keys so); anything else is no header.
+    mutating func addHeader(_ line: String) {
+        guard let colon = line.firstIndex(of: ":") else {
+            if line.hasSuffix(";") { headers.append((String(line.dropLast()), "")) }
+            return
+        }
+        headers.append((String(line[..<colon]).trimmed, String(line[line.index(after: colon)...]).trimmed))
     }
 
     /// Shell words: quotes and escapes resolved, a backslash before a line
