@@ -39,22 +39,26 @@ let package = Package(
         ),
         // libcurl, opened with dlopen on the first request: typed setters for its variadic calls.
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl")]),
+        // libpng, libjpeg-turbo, libwebp and chafa, opened with dlopen on the first image (issue 11).
+        .target(name: "CImageShim", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         // Requests, wire format, catalog, validation, API client, history. Never the terminal.
         .target(name: "Model", dependencies: ["CSystem", "CSQLite", "CCurlShim"]),
         // TOML to JSON text behind one C function; never linked into zqt, only dlopen'ed.
         .target(name: "ZqtTOML", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        // Result images: decoded, scaled, kept on disk, drawn as terminal graphics. Never ncurses.
+        .target(name: "Images", dependencies: ["Model", "CImageShim"]),
         // The local stand-in for the service, on loopback.
         .target(name: "Sandbox", dependencies: ["Model", "CZlib"]),
         .executableTarget(
             name: "ZqtTUI",
             dependencies: [
-                "Model", "Sandbox", "CNcurses",
+                "Model", "Images", "Sandbox", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Golden files are read from the source tree (#filePath), so they can be reviewed and updated in place.
         .testTarget(name: "ModelTests", dependencies: ["Model"], exclude: ["Golden"]),
         .testTarget(name: "SandboxTests", dependencies: ["Model", "Sandbox"]),
-        .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Sandbox"], exclude: ["Screens"]),
+        .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Images", "Sandbox"], exclude: ["Screens"]),
     ]
 )

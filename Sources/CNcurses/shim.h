@@ -74,4 +74,25 @@ static inline int zqt_put_cluster(WINDOW *win, int y, int x, const wchar_t *text
 }
 
 static inline int zqt_ccharw_max(void) { return CCHARW_MAX; }
+
+// How many colours the terminal has (COLORS, after start_color).
+static inline int zqt_colors(void) { return COLORS; }
+
+// One cell of a picture drawn in block symbols: its character on its own
+// foreground and background (palette indexes, -1 the terminal's default).
+// The colour pair comes from ncurses' pair cache (alloc_pair, ncurses 6.1),
+// which reuses the least recently used pair once all are taken; its number
+// goes in setcchar's extension argument, as it may not fit a short.
+static inline int zqt_put_picture_cell(WINDOW *win, int y, int x, const wchar_t *text, int fg, int bg) {
+    int pair = alloc_pair(fg, bg);
+    if (pair < 0) pair = 0;
+    cchar_t cell;
+    if (setcchar(&cell, text, A_NORMAL, 0, &pair) == ERR) return ERR;
+    return mvwadd_wch(win, y, x, &cell);
+}
+
+// Tells ncurses that rows of the screen no longer show what it drew there
+// (a picture sent through a pixel protocol covered them): the next refresh
+// sends those rows whole.
+static inline int zqt_forget_rows(WINDOW *win, int y, int count) { return wredrawln(win, y, count); }
 #endif

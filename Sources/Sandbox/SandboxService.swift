@@ -544,7 +544,7 @@ public final class SandboxService: @unchecked Sendable {
         } else if elapsed < record.duration {
             let fraction = (elapsed - queuedFor) / max(record.duration - queuedFor, 0.001)
             members += [("status", .int(1)), ("desc", .string("running")),
-                        ("temporaryImageDto", version == .v2 ? progressDTO(fraction) : nil),
+                        ("temporaryImageDto", version == .v2 ? progressDTO(fraction, image: (base, record.imageKey)) : nil),
                         ("differentialImageRspList", .array([]))]
         } else if let reason = record.failReason {
             members += [("status", .int(4)), ("desc", .string("Task failed: \(reason)")),
@@ -596,12 +596,17 @@ public final class SandboxService: @unchecked Sendable {
         return envelope(code: "200", msg: "success", data: .object(dropping: members))
     }
 
-    private func progressDTO(_ fraction: Double) -> JSONValue {
+    /// While running, an intermediate image of the first result at the
+    /// step reached, in quarters (§2.2 names "intermediate image" without its
+    /// fields: the sandbox's `image_url` here is its own guess, which zqt reads).
+    private func progressDTO(_ fraction: Double, image: (base: String, key: String)? = nil) -> JSONValue {
         let clamped = min(max(fraction, 0), 0.99)
+        let step = Int(clamped * 4)
+        let url: JSONValue = image.map { .string("\($0.base)/sandbox/images/\($0.key)/step-\(step).png") } ?? .null
         return .object([
             (key: "progress", value: .double((clamped * 100).rounded() / 100)),
             (key: "percentage", value: .int(Int(clamped * 100))),
-            (key: "image_url", value: .null),
+            (key: "image_url", value: step > 0 ? url : .null),
         ])
     }
 
@@ -661,6 +666,13 @@ public final class SandboxService: @unchecked Sendable {
         lock.lock()
         let record = imageKeys[key].flatMap { tasks[$0] }
         lock.unlock()
+        // An intermediate image: the first result, coarse (fewer pixels, scaled up) at early steps.
+        if let record, file.hasPrefix("step-"), file.hasSuffix(".png"), let step = Int(file.dropFirst(5).dropLast(4)),
+           (1...3).contains(step), let seed = record.seeds.first, record.failReason == nil {
+            let divisor = [1, 16, 8, 4][step]
+            return HTTPResponse(status: 200, contentType: "image/png",
+                                body: PNGImage.render(width: max(1, record.width / divisor), height: max(1, record.height / divisor), seed: seed))
+        }
         guard let record, file.hasSuffix(".png"), let index = Int(file.dropLast(4)),
               record.seeds.indices.contains(index), record.failReason == nil,
               now().timeIntervalSince(record.submittedAt) >= record.duration else {

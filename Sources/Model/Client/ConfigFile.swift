@@ -85,6 +85,8 @@ public struct ZqtConfig: Sendable {
     /// `[keys]`: command name → key names, checked by the screen against its table.
     public var keys: [(command: String, keys: [String])]
     public var theme: Theme?
+    /// `images`: how result images are drawn (auto, kitty, iterm2, sixel, symbols, off), checked by the screen.
+    public var images: String?
     /// Finds a key's line for faults found after reading (an unknown key name in [keys]).
     public let places: ConfigPlaces
 
@@ -120,6 +122,9 @@ public struct ZqtConfig: Sendable {
 }
 
 public enum ConfigFile {
+    /// The values `images` takes (the screen's PictureSetting, issue 11).
+    public static let imageModes = ["auto", "kitty", "iterm2", "sixel", "symbols", "off"]
+
     /// `$XDG_CONFIG_HOME/zqt/config.toml`, else `~/.config/zqt/config.toml`.
     public static func location(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         ConfigFolder.path(environment: environment) + "/config.toml"
@@ -200,6 +205,12 @@ public enum ConfigFile {
                     throw fault("theme must be one of \(Theme.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(name)\"", [], key)
                 }
                 config.theme = theme
+            case "images":
+                let mode = try string(value, [], key)
+                guard ConfigFile.imageModes.contains(mode) else {
+                    throw fault("images must be one of \(ConfigFile.imageModes.joined(separator: ", ")), not \"\(mode)\"", [], key)
+                }
+                config.images = mode
             case "profiles":
                 guard let tables = value.objectValue else { throw fault("profiles must be a table of [profiles.NAME] tables", [], key) }
                 for (name, body) in tables {
@@ -227,7 +238,7 @@ public enum ConfigFile {
                     }
                 }
             default:
-                throw fault("unknown setting \"\(key)\" (zqt knows default_profile, theme, [profiles.NAME], [defaults], [keys])", [], key)
+                throw fault("unknown setting \"\(key)\" (zqt knows default_profile, theme, images, [profiles.NAME], [defaults], [keys])", [], key)
             }
         }
         if let name = config.defaultProfile, config.profile(named: name) == nil {

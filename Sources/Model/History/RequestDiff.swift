@@ -41,7 +41,7 @@ public enum RequestDiff {
     }
 
     /// (path, compact JSON) for every scalar, empty object and empty array.
-    static func leaves(_ value: JSONValue, path: String = "") -> [(String, String)] {
+    public static func leaves(_ value: JSONValue, path: String = "") -> [(String, String)] {
         switch value {
         case let .object(members) where !members.isEmpty:
             return members.flatMap { leaves($0.value, path: path.isEmpty ? $0.key : path + "." + $0.key) }

@@ -8,6 +8,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Model
+import Images
 
 enum Action: Sendable {
     case key(Key)
@@ -51,6 +52,15 @@ enum Action: Sendable {
     case requestLoadFailed(String)
     /// The connection now in use after the profile switcher, or why it is unchanged (issue 10).
     case profileSwitched(Result<ProfileSwitch, ProfileSwitchFailure>)
+    // Pictures (issue 11).
+    /// A task's images on disk (or why each is not), for where they are shown.
+    case picturesFetched(PictureTarget, idTask: String, recordID: Int?, [ShownPicture])
+    /// A running task's intermediate image from `url`, on disk (nil: it could not be had).
+    case intermediateFetched(idTask: String, url: String, LocalImage?)
+    case contactSheetLoaded(ContactSheet)
+    case contactSheetFailed(String)
+    /// What the terminal turned out to take, found on the first picture (chafa's terminal database, tmux).
+    case pictureModeFound(PictureMode)
 }
 
 /// A profile switched to: what the screen may show of it (never a key).
@@ -92,4 +102,14 @@ enum Effect: Equatable, Sendable {
     case loadRequest(String, current: Endpoint)
     /// Use the config file's profile of this name for the next calls (issue 10).
     case switchProfile(String)
+    // Pictures (issue 11).
+    /// Have a task's images on disk (downloaded once into $ZQT_HOME/images) with their thumbnails.
+    case fetchPictures(PictureFetch)
+    /// A history row's images: its record read, then as fetchPictures.
+    case fetchHistoryPictures(recordID: Int)
+    case fetchIntermediate(idTask: String, url: String)
+    /// A sweep's rows and their first images, for a contact sheet.
+    case loadContactSheet(batchID: String)
+    /// Remove a task's kept images (its history row is being deleted).
+    case deletePictures(idTask: String)
 }

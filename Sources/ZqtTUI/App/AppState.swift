@@ -237,6 +237,15 @@ struct ViewState: Equatable, Sendable {
     var showPreviewWhenNarrow = false
     /// Validation problems are marked once a send was refused.
     var showProblems = false
+    /// How pictures are drawn here (issue 11), and a cell's size in pixels
+    /// (the terminal's word, else 10×20), which keeps their proportions.
+    var pictureMode = PictureMode.symbols(.palette240)
+    var cellPixels = Size(width: 10, height: 20)
+    /// Keys go to the pictures of the results pane (or the history entry's).
+    var picturesFocused = false
+    var selectedPicture = 0
+    var zoom: PictureZoom?
+    var contactSheet: ContactSheet?
 }
 
 struct AppState: Equatable, Sendable {
@@ -267,6 +276,10 @@ struct AppState: Equatable, Sendable {
     var needsFullRedraw = false
     /// The config file's `[defaults]`, by wire path: what a fresh form starts with (issue 10).
     var formDefaults: [FormDefault] = []
+    /// The images of the task sent from this screen, for the results pane (issue 11).
+    var results: PictureSet?
+    /// The images of the history entry open, or of the row selected.
+    var historyPictures: PictureSet?
 
     init(request: Request, connection: ConnectionInfo) {
         self.request = request
@@ -314,11 +327,15 @@ struct AppState: Equatable, Sendable {
 
     /// Scopes for key look-up at the focused field, narrowest first.
     var scopes: [BindingScope] {
+        if view.contactSheet != nil { return [.contactSheet] }
+        if view.zoom != nil { return [.pictureZoom] }
+        if view.picturesFocused { return [.pictures] }
         if screen == .history {
             if historyProblem != nil { return [] }
+            let pictures: [BindingScope] = historyPictures?.pictures.contains(where: { $0.image != nil }) == true ? [.withPictures] : []
             switch history.mode {
-            case .list: return history.filterFocused ? [.historyFilter] : [.historyList, .historyEntry]
-            case .detail: return [.historyDetail, .historyEntry]
+            case .list: return history.filterFocused ? [.historyFilter] : [.historyList, .historyEntry] + pictures
+            case .detail: return [.historyDetail, .historyEntry] + pictures
             case .compare: return [.comparison]
             }
         }
@@ -334,6 +351,7 @@ struct AppState: Equatable, Sendable {
         default: break
         }
         if task?.phase == .succeeded, task?.recordID != nil { scopes.append(.lastResult) }
+        if results?.pictures.contains(where: { $0.image != nil }) == true { scopes.append(.withPictures) }
         if focusedField?.spec?.role == .seed { scopes.append(.seed) }
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)

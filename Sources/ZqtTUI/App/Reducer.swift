@@ -11,6 +11,13 @@ enum Reducer {
     static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
     static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+        let shown = PictureReducer.historyShownID(state)
+        let effects = reduceAction(&state, action)
+        // A history row or entry newly on screen: its images, beside it (issue 11).
+        return PictureReducer.historyShownID(state) == shown ? effects : effects + PictureReducer.historyShownChanged(&state)
+    }
+
+    private static func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case let .key(key):
             return handleKey(&state, key)
@@ -100,6 +107,7 @@ enum Reducer {
                                          texts: info.texts, result: state.task?.result ?? .images)
                 if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }
                 state.status = taskStatus(state.task!)
+                effects += PictureReducer.taskUpdated(&state, recordID: recordID, idTask: idTask, info: info)
             case let .retrying(error, attempt):
                 state.status = StatusMessage(text: "Task \(idTask): \(error.message); retrying (\(attempt))", kind: .error)
                 effects = []
@@ -119,6 +127,8 @@ enum Reducer {
             return modelListRead(&state, kind, path: path, result)
         case let .profileSwitched(result):
             return profileSwitched(&state, result)
+        case .picturesFetched, .intermediateFetched, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound:
+            return PictureReducer.reduce(&state, action)
         case let .clipboardWritten(what, bytes):
             let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
             state.status = StatusMessage(text: "Copied \(what) (\(size)) to the clipboard (OSC 52)", kind: .success)
@@ -177,7 +187,11 @@ enum Reducer {
 
     static func run(_ state: inout AppState, _ command: Command) -> [Effect] {
         switch command {
-        case .history: return toggleHistory(&state)
+        case .history:
+            state.view.picturesFocused = false
+            return toggleHistory(&state)
+        case .showPictures, .nextPicture, .previousPicture, .enlargePicture, .closePictures, .contactSheet:
+            return PictureReducer.run(&state, command)
         case .switchEndpoint: return openEndpointPicker(&state)
         case .switchProfile: return openProfilePicker(&state)
         case .filterHistory, .showBatch, .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast,
@@ -785,6 +799,8 @@ enum Reducer {
             return []
         case let .confirm(question):
             state.view.overlay = nil
+            // A history row may go with or without its images (issue 11).
+            if case let .deleteEntry(id, _) = question, key == .char("k") { return [.deleteEntry(id: id)] }
             guard key == .char("y") || key == .char("Y") else {
                 if question == .quit { state.status = StatusMessage(text: "Still here: \(KeyBindings.label(.submit)) sends the request", kind: .info) }
                 return []
@@ -793,8 +809,8 @@ enum Reducer {
             case .quit:
                 state.quitting = true
                 return [.quit]
-            case let .deleteEntry(id, _):
-                return [.deleteEntry(id: id)]
+            case let .deleteEntry(id, idTask):
+                return [.deleteEntry(id: id), .deletePictures(idTask: idTask)]
             case let .replaceForm(record, purpose, _):
                 return moveOn(&state, record, purpose, confirmed: true)
             case let .replaceWithLoaded(loaded, source):

@@ -2,6 +2,7 @@
 // and what the model lists' pickers say.
 
 import Model
+import Images
 
 import Model
 
@@ -145,5 +146,59 @@ extension Wording {
         let first = ModelListKind.allCases.compactMap { lists[$0].problem }.first
         return StatusMessage(text: "Model lists: " + parts.joined(separator: ", ") + (first.map { " · " + $0 } ?? ""),
                              kind: failed ? .error : .success)
+    }
+}
+
+// MARK: Pictures (issue 11)
+
+extension Wording {
+    static let picturesOff = "pictures are off (--images off)"
+    static let picturesDumbTerminal = "this terminal (TERM=dumb) shows no pictures"
+    static let picturesNeedUTF8 = "pictures need a UTF-8 locale (LANG=C.UTF-8 or similar)"
+    static let picturesDownloading = "downloading…"
+    static let picturesNoneYet = "no images yet"
+
+    /// The results pane's title: whose images, how many, and the keys that use them.
+    static func picturesTitle(_ idTask: String, images: Int, focused: Bool, openKey: String) -> String {
+        let keys = focused ? "←→ choose · Enter enlarge · Esc back" : "\(openKey) to choose and enlarge"
+        return "Results · \(count(images, "image")) · \(idTask) · \(keys)"
+    }
+
+    /// Under a thumbnail: its number, seed and size.
+    static func pictureCaption(_ position: Int, seed: Int?, width: Int?, height: Int?) -> String {
+        var caption = "\(position + 1)"
+        if let seed { caption += " · seed \(seed)" }
+        if let width, let height { caption += " · \(width)×\(height)" }
+        return caption
+    }
+
+    /// The enlarged picture's status line.
+    static func zoomStatus(_ index: Int, of total: Int, image: LocalImage?, seed: Int?) -> String {
+        var text = "Image \(index + 1) of \(total)"
+        if let seed { text += " · seed \(seed)" }
+        if let image { text += " · \(image.width)×\(image.height) · \(image.path)" }
+        return text
+    }
+
+    /// Where no picture can be drawn: the local copy's path, so it can be opened elsewhere.
+    static func pictureAsText(_ image: LocalImage, reason: String) -> String {
+        "image \(image.position + 1): \(image.path) (\(image.width)×\(image.height)); \(reason)"
+    }
+
+    static func intermediateTitle(_ idTask: String, progress: Double?) -> String {
+        "Task \(idTask) running" + (progress.map { " · " + percent($0) } ?? "") + " · intermediate image"
+    }
+
+    /// A contact sheet's title: the batch and what its axes vary.
+    static func contactSheetTitle(_ batch: String, rows: String?, columns: String?) -> String {
+        var text = "Batch \(batch)"
+        if let rows { text += " · rows: \(rows)" }
+        if let columns { text += " · columns: \(columns)" }
+        return text + " · Esc back"
+    }
+
+    static func deleteEntryQuestion(_ idTask: String, images: Bool) -> String {
+        images ? "Delete \(idTask) from the history? y: and its images · k: keep its images · n: no"
+            : "Delete \(idTask) from the history? y/n"
     }
 }

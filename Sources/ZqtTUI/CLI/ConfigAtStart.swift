@@ -9,6 +9,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Model
+import ArgumentParser
 
 enum ConfigAtStart {
     nonisolated(unsafe) private(set) static var file = ""
@@ -92,5 +93,19 @@ enum ProfileMask {
     static func mask(_ id: String) -> String {
         let shown = id.count > 8 ? String(id.prefix(4)) : ""
         return APIError.printable(shown) + "…"
+    }
+}
+
+/// How result images are drawn (issue 11): `--images`, else ZQT_IMAGES, else
+/// the config file's `images`, else auto.
+enum PictureSettingAtStart {
+    static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ValidationError) -> PictureSetting {
+        let (given, source) = flag.map { ($0, "--images") }
+            ?? environment["ZQT_IMAGES"].flatMap { $0.isEmpty ? nil : ($0, "ZQT_IMAGES") }
+            ?? ConfigAtStart.config?.images.map { ($0, "the config file's images") } ?? ("auto", "")
+        guard let setting = PictureSetting(rawValue: given.lowercased()) else {
+            throw ValidationError("\(source) must be one of \(PictureSetting.choices), not \"\(TerminalText.printable(given))\"")
+        }
+        return setting
     }
 }

@@ -10,6 +10,7 @@ import Foundation
 import Glibc
 #endif
 import Model
+import Images
 
 struct LinePrinter: Sendable {
     /// "[SANDBOX] " on every line while talking to the sandbox (issue 2).

@@ -10,6 +10,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Model
+import Images
 
 /// The zqt version `--version` prints: here and nowhere else.
 enum ZqtVersion {
@@ -600,17 +601,4 @@ struct PathsCommand: ParsableCommand {
         }
     }
 
-}
-
-extension ImageFile {
-    /// An id_task as part of a file name: it came from a request file, so
-    /// '/' and '..' could otherwise put the image outside the folder asked for.
-    static func safeStem(_ idTask: String) -> String {
-        let kept = idTask.unicodeScalars.prefix(100).map { scalar -> Character in
-            let allowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                || scalar == "-" || scalar == "_"
-            return allowed ? Character(scalar) : "_"
-        }
-        return kept.isEmpty ? "task" : String(kept)
-    }
 }

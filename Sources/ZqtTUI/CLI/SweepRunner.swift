@@ -20,6 +20,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Model
+import Images
 
 /// The options `zqt send` takes for a sweep.
 struct SweepOptions: ParsableArguments {

@@ -37,6 +37,11 @@ struct Zqt: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    @Option(name: .customLong("images"), help: ArgumentHelp(
+        "How result images are drawn: \(PictureSetting.choices) (default: $ZQT_IMAGES, else the config file's images, else auto).",
+        valueName: "mode"))
+    var images: String?
+
     /// Every command, then the process's end: transfers still running (the
     /// model list, a poll) are stopped first, as exit tears down the TLS
     /// libraries they use (issue 8: a crash on the way out).
@@ -95,9 +100,11 @@ struct Zqt: AsyncParsableCommand {
             StandardStreams.writeError(problem)
             throw ExitCode(2)
         }
+        let pictures = try PictureSettingAtStart.resolve(flag: images)
         let (configuration, sandbox, configProblem) = try connection.resolveForScreen()
         defer { sandbox?.stop() }
-        let status = await ComposeSession.runOnItsOwnThread(configuration: configuration, configProblem: configProblem)
+        let status = await ComposeSession.runOnItsOwnThread(configuration: configuration, configProblem: configProblem,
+                                                            pictures: pictures)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -135,13 +142,16 @@ enum ComposeSession {
     /// The terminal loop blocks its thread while it waits for keys, so it
     /// gets one of its own: on Swift's concurrency pool (as many threads as
     /// cores) it would hold one of the threads that sends and polls run on.
-    static func runOnItsOwnThread(configuration: ClientConfiguration, configProblem: String? = nil) async -> Int32 {
+    static func runOnItsOwnThread(configuration: ClientConfiguration, configProblem: String? = nil,
+                                  pictures: PictureSetting = .auto) async -> Int32 {
         await withCheckedContinuation { continuation in
-            startThread { continuation.resume(returning: run(configuration: configuration, configProblem: configProblem)) }
+            startThread {
+                continuation.resume(returning: run(configuration: configuration, configProblem: configProblem, pictures: pictures))
+            }
         }
     }
 
-    static func run(configuration: ClientConfiguration, configProblem: String? = nil) -> Int32 {
+    static func run(configuration: ClientConfiguration, configProblem: String? = nil, pictures: PictureSetting = .auto) -> Int32 {
         let home = ZqtPaths.home().path
         // The first form takes the config file's [defaults] too (a draft restored below replaces it).
         var first = Request.new(for: .controlNet, taskID: TaskIDGenerator.shared.next())
@@ -179,6 +189,7 @@ enum ComposeSession {
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox, listPaths: listPaths)
+        runner.home = home
         if let config = ConfigAtStart.config {
             // A switch is an explicit choice: the start's --base-url no longer applies; ZQT_* still do (precedence).
             runner.profileResolver = { name in
@@ -190,7 +201,7 @@ enum ComposeSession {
             }
         }
         return TerminalApp(state: state, runner: runner, inbox: inbox, savedDrafts: savedDrafts,
-                           theme: ConfigAtStart.theme()).run()
+                           theme: ConfigAtStart.theme(), pictures: pictures).run()
     }
 
     /// Every endpoint's form as it was left: the one on screen, and the

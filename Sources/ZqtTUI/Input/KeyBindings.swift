@@ -68,6 +68,13 @@ enum Command: String, CaseIterable, Sendable {
     case toImage2Image
     case toControlNetUnit
     case useTextAsPrompt
+    // Pictures (issue 11).
+    case showPictures
+    case nextPicture
+    case previousPicture
+    case enlargePicture
+    case closePictures
+    case contactSheet
     // Editing text (a field, a picker's filter, the history filter, an input box).
     case cursorLeft, cursorRight, wordLeft, wordRight, lineStart, lineEnd, cursorUp, cursorDown
     case deleteBackward, deleteForward, killToStart, killToEnd, deleteWordBackward, newLine
@@ -137,6 +144,12 @@ enum Command: String, CaseIterable, Sendable {
         case .toImage2Image: return "Open the result image in image2image, settings carried over"
         case .toControlNetUnit: return "Open the result image as a new ControlNet unit"
         case .useTextAsPrompt: return "Use the text result as the prompt of the form"
+        case .showPictures: return "The result images: choose one, enlarge it"
+        case .nextPicture: return "Next image"
+        case .previousPicture: return "Previous image"
+        case .enlargePicture: return "Show the image as large as the terminal allows"
+        case .closePictures: return "Back from the images"
+        case .contactSheet: return "The batch's images as a contact sheet (a sweep)"
         case .cursorLeft: return "Cursor left"
         case .cursorRight: return "Cursor right"
         case .wordLeft: return "Cursor a word left"
@@ -217,6 +230,11 @@ enum Command: String, CaseIterable, Sendable {
         case .toImage2Image: return "→ img2img"
         case .toControlNetUnit: return "→ unit"
         case .useTextAsPrompt: return "→ prompt"
+        case .showPictures: return "images"
+        case .nextPicture, .previousPicture: return "image"
+        case .enlargePicture: return "enlarge"
+        case .closePictures: return "back"
+        case .contactSheet: return "contact sheet"
         case .cursorLeft, .cursorRight, .cursorUp, .cursorDown: return "move"
         case .wordLeft, .wordRight: return "word"
         case .lineStart, .lineEnd: return "line"
@@ -271,6 +289,14 @@ enum BindingScope: String, Sendable {
     case picker
     /// A box asking for one line (the folder to save images into).
     case inputBox
+    /// The compose screen or a history entry with images (issue 11).
+    case withPictures
+    /// Keys on the results pane's thumbnails.
+    case pictures
+    /// One image as large as the terminal allows.
+    case pictureZoom
+    /// A sweep's images in a grid.
+    case contactSheet
 }
 
 struct KeyBinding: Sendable {
@@ -400,6 +426,16 @@ enum KeyBindings {
         KeyBinding(keys: [.char("i")], command: .toImage2Image, scope: .lastResult, inFooter: false),
         KeyBinding(keys: [.char("n")], command: .toControlNetUnit, scope: .lastResult, inFooter: false),
         KeyBinding(keys: [.char("p")], command: .useTextAsPrompt, scope: .lastResult, inFooter: false),
+        KeyBinding(keys: [.char("o")], command: .showPictures, scope: .withPictures, inFooter: true),
+        KeyBinding(keys: [.char("O")], command: .contactSheet, scope: .historyEntry, inFooter: false),
+        KeyBinding(keys: [.right, .char("l"), .tab], command: .nextPicture, scope: .pictures, inFooter: true),
+        KeyBinding(keys: [.left, .char("h"), .backTab], command: .previousPicture, scope: .pictures, inFooter: false),
+        KeyBinding(keys: [.enter], command: .enlargePicture, scope: .pictures, inFooter: true),
+        KeyBinding(keys: [.escape, .char("o")], command: .closePictures, scope: .pictures, inFooter: true),
+        KeyBinding(keys: [.right, .char("l"), .char(" ")], command: .nextPicture, scope: .pictureZoom, inFooter: true),
+        KeyBinding(keys: [.left, .char("h")], command: .previousPicture, scope: .pictureZoom, inFooter: false),
+        KeyBinding(keys: [.escape, .enter], command: .closePictures, scope: .pictureZoom, inFooter: true),
+        KeyBinding(keys: [.escape, .enter], command: .closePictures, scope: .contactSheet, inFooter: true),
         KeyBinding(keys: [.down, .char("j")], command: .selectNext, scope: .comparison, inFooter: false),
         KeyBinding(keys: [.up, .char("k")], command: .selectPrevious, scope: .comparison, inFooter: false),
         KeyBinding(keys: [.pageDown, .char(" ")], command: .selectPageDown, scope: .comparison, inFooter: false),
@@ -525,6 +561,10 @@ extension BindingScope: CustomStringConvertible {
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"
         case .inputBox: return "in an input box"
+        case .withPictures: return "where a task's images are shown"
+        case .pictures: return "on the result images"
+        case .pictureZoom: return "on an enlarged image"
+        case .contactSheet: return "on a contact sheet"
         }
     }
 }

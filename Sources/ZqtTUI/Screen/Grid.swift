@@ -5,8 +5,26 @@ struct Cell: Equatable, Sendable {
     /// The character, or nil for the right half of a wide character.
     var character: Character?
     var style: Style
+    /// A picture cell's colours (style .picture): palette indexes, -1 the terminal's own.
+    var picture = PictureColours.none
 
     static let blank = Cell(character: " ", style: .normal)
+}
+
+/// The two colours of one cell of a picture drawn in symbols (issue 11).
+struct PictureColours: Equatable, Sendable {
+    var foreground: Int16
+    var background: Int16
+
+    static let none = PictureColours(foreground: -1, background: -1)
+}
+
+/// A picture the terminal draws itself (kitty, iTerm2, sixel) over blank
+/// cells of the grid: where, and what (issue 11).
+struct PicturePlacement: Equatable, Sendable {
+    var rect: Rect
+    /// The file whose pixels go there.
+    var path: String
 }
 
 struct Size: Equatable, Sendable {
@@ -29,6 +47,8 @@ struct Grid: Equatable, Sendable {
     private(set) var cells: [Cell]
     /// Where the terminal cursor should be shown (while editing), if anywhere.
     var cursor: (x: Int, y: Int)?
+    /// Pictures sent through a pixel protocol, drawn after the cells.
+    var placements: [PicturePlacement] = []
 
     init(size: Size) {
         self.size = size
@@ -37,6 +57,7 @@ struct Grid: Equatable, Sendable {
 
     static func == (lhs: Grid, rhs: Grid) -> Bool {
         lhs.size == rhs.size && lhs.cells == rhs.cells && lhs.cursor?.x == rhs.cursor?.x && lhs.cursor?.y == rhs.cursor?.y
+            && lhs.placements == rhs.placements
     }
 
     subscript(x: Int, y: Int) -> Cell {

@@ -25,4 +25,6 @@ enum Style: UInt8, Sendable, CaseIterable {
     case jsonHighlight
     case sliderFill
     case overlay
+    /// A cell of a picture drawn in block symbols: its colours are the cell's own (Cell.picture).
+    case picture
 }

@@ -16,6 +16,8 @@ import Glibc
 final class CursesTerminal {
     private var previous: Grid?
     private let colours: Bool
+    /// The terminal's colours (0 in mono): how many a picture in symbols may use.
+    let paletteSize: Int
     private var cursorVisible: Int32 = -1
     private var decoder = InputDecoder(functionKey: CursesTerminal.functionKey)
     /// Bracketed paste: the terminal marks pasted text (xterm, tmux, most others).
@@ -37,6 +39,7 @@ final class CursesTerminal {
         mousemask(0, nil)  // mouse off by default
         // mono: attributes alone, as on a terminal without colours (NO_COLOR, no-color.org).
         colours = theme != .mono && has_colors()
+        paletteSize = colours ? Int(zqt_colors()) : 0
         if colours {
             start_color()
             use_default_colors()
@@ -52,6 +55,18 @@ final class CursesTerminal {
     }
 
     var size: Size { Size(width: Int(zqt_cols()), height: Int(zqt_lines())) }
+
+    /// A cell's size in pixels, as the terminal reports it (TIOCGWINSZ's
+    /// pixel fields); 10×20 when it reports none (most do over SSH: the
+    /// window size travels with its pixels since OpenSSH 8.x).
+    var cellPixels: Size {
+        var window = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0,
+           window.ws_xpixel >= window.ws_col, window.ws_ypixel >= window.ws_row {
+            return Size(width: Int(window.ws_xpixel / window.ws_col), height: Int(window.ws_ypixel / window.ws_row))
+        }
+        return Size(width: 10, height: 20)
+    }
 
     /// After SIGWINCH: reads the window size from the terminal and tells ncurses.
     func resizeToWindow() -> Size {
@@ -92,8 +107,10 @@ final class CursesTerminal {
     }
 
     /// Straight to the terminal, between frames (ncurses draws nothing of it).
-    static func writeToTerminal(_ sequence: String) {
-        var bytes = Array(sequence.utf8)[...]
+    static func writeToTerminal(_ sequence: String) { writeToTerminal(Array(sequence.utf8)) }
+
+    static func writeToTerminal(_ sequence: [UInt8]) {
+        var bytes = sequence[...]
         while !bytes.isEmpty {
             let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
             if n > 0 { bytes = bytes.dropFirst(n) } else if n < 0, errno == EINTR { continue } else { break }
@@ -116,6 +133,10 @@ final class CursesTerminal {
                 // The whole cluster (e + U+0301, 👍🏽), not its first scalar alone.
                 var text = character.unicodeScalars.prefix(Int(zqt_ccharw_max()) - 1).map { wchar_t(bitPattern: $0.value) }
                 text.append(0)
+                if cell.style == .picture, colours {
+                    _ = zqt_put_picture_cell(win, Int32(y), Int32(x), text, Int32(cell.picture.foreground), Int32(cell.picture.background))
+                    continue
+                }
                 let (attrs, pair) = look(cell.style)
                 _ = zqt_put_cluster(win, Int32(y), Int32(x), text, attrs, pair)
             }
@@ -129,6 +150,40 @@ final class CursesTerminal {
         wnoutrefresh(win)
         doupdate()
         previous = grid
+        paintPictures(grid.placements, full: full)
+    }
+
+    // MARK: Pictures through a pixel protocol (issue 11)
+
+    /// How pictures in `Grid.placements` reach the terminal; nil draws none.
+    var pixelOutput: PixelOutput?
+    /// The placements on the terminal now.
+    private var painted: [PicturePlacement] = []
+
+    /// Draws the frame's pictures over their blank cells, only when they
+    /// changed (an unchanged screen still costs zero bytes). The old ones go
+    /// first: kitty deletes its placements; sixel and iTerm2 pixels are part
+    /// of the cells, so ncurses is told those rows must be sent again.
+    private func paintPictures(_ placements: [PicturePlacement], full: Bool) {
+        guard let output = pixelOutput, full || placements != painted else { return }
+        let win = zqt_stdscr()!
+        if output.pixelProtocol == .kitty {
+            Self.writeToTerminal(output.wrap(PixelOutput.kittyDeleteAll))
+        } else if !painted.isEmpty {
+            for old in painted { _ = zqt_forget_rows(win, Int32(old.rect.y), Int32(old.rect.height)) }
+            wnoutrefresh(win)
+            doupdate()
+        }
+        for placement in placements {
+            guard let bytes = output.bytes(placement) else { continue }
+            // Save the cursor, move to the picture's corner, draw, and put the
+            // cursor back where ncurses believes it is.
+            var sequence = Array("\u{1B}7\u{1B}[\(placement.rect.y + 1);\(placement.rect.x + 1)H".utf8)
+            sequence += output.wrap(bytes)
+            sequence += Array("\u{1B}8".utf8)
+            Self.writeToTerminal(sequence)
+        }
+        painted = placements
     }
 
     private func rowEqual(_ a: Grid, _ b: Grid, _ y: Int) -> Bool {
@@ -179,6 +234,7 @@ final class CursesTerminal {
         case .jsonPunctuation: return (-1, -1, zqt_a_normal())
         case .jsonHighlight: return (yellow, -1, zqt_a_bold())
         case .sliderFill: return (cyan, -1, zqt_a_normal())
+        case .picture: return (-1, -1, zqt_a_normal())
         }
     }
 

@@ -12,6 +12,8 @@ import Foundation
 import Glibc
 #endif
 import Model
+import Images
+import Synchronization
 
 /// Actions posted from other threads, and a pipe that wakes the event loop.
 final class ActionInbox: @unchecked Sendable {
@@ -71,6 +73,14 @@ final class EffectRunner: @unchecked Sendable {
 
     /// Where each model list is asked for (catalog file, ZQT_*_LIST_PATH, defaults).
     let listPaths: ModelListPaths
+
+    /// ZQT_HOME: result images are kept in its images folder (issue 11).
+    var home = "/tmp/zqt"
+    /// Names each intermediate image anew (PictureEffects).
+    let intermediateCounter = Mutex(0)
+    /// Run once, on the first picture: what the terminal takes beyond what its
+    /// environment said (nil: nothing more); set by the terminal loop.
+    let pictureModeDetection = Mutex<(@Sendable () -> PictureMode?)?>(nil)
 
     init(api: any ImageAPI, configuration: ClientConfiguration, store: HistoryStore?, inbox: ActionInbox,
          listPaths: ModelListPaths = ModelListPaths()) {
@@ -202,6 +212,8 @@ final class EffectRunner: @unchecked Sendable {
             // A file is read off the event loop: a slow disk or mount must not freeze the screen.
             let inbox = inbox
             startThread { inbox.post(RequestLoading.load(text, current: current)) }
+        case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet, .deletePictures:
+            performPictures(effect)
         case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal
         }
@@ -373,19 +385,5 @@ final class EffectRunner: @unchecked Sendable {
         lock.lock()
         tracking.values.forEach { $0.cancel() }
         lock.unlock()
-    }
-}
-
-/// File names for saved result images: the position, and the type the bytes say.
-enum ImageFile {
-    static func name(position: Int, bytes: [UInt8]) -> String {
-        "\(position + 1).\(fileExtension(bytes))"
-    }
-
-    static func fileExtension(_ bytes: [UInt8]) -> String {
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "png" }
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
-        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), bytes[8..<12].elementsEqual("WEBP".utf8) { return "webp" }
-        return "img"
     }
 }

@@ -12,6 +12,7 @@ import Foundation
 import Glibc
 #endif
 import Model
+import Images
 
 /// The write end of the signal pipe, for the async-signal-safe handler.
 nonisolated(unsafe) private var signalPipeWrite: Int32 = -1
@@ -41,10 +42,13 @@ final class TerminalApp {
     static let tickInterval = 0.12
 
     private let theme: Theme
+    /// How result images are to be drawn, as asked (issue 11).
+    private let pictures: PictureSetting
 
     init(state: AppState, runner: EffectRunner, inbox: ActionInbox, savedDrafts: [String: ComposeDraft] = [:],
-         theme: Theme = .dark) {
+         theme: Theme = .dark, pictures: PictureSetting = .auto) {
         self.theme = theme
+        self.pictures = pictures
         self.state = state
         self.runner = runner
         self.inbox = inbox
@@ -77,6 +81,7 @@ final class TerminalApp {
             cursesActive = false
         }
         state.view.size = terminal.size
+        setUpPictures(terminal)
         draw()
         // After the first frame: not on the start-up path.
         runner.perform(.loadCachedModelLists)
@@ -108,6 +113,7 @@ final class TerminalApp {
                         return 128 + Int32(signal)
                     }
                     dispatch(.resize(terminal.resizeToWindow()))
+                    state.view.cellPixels = terminal.cellPixels
                 }
             }
             // The terminal went away without a SIGHUP (a dropped SSH link can do
@@ -312,12 +318,43 @@ final class TerminalApp {
             lastDrawCost = lastDrawn - start
         }
         guard let terminal else { return }
+        if state.view.pictureMode.pixelProtocol != terminal.pixelOutput?.pixelProtocol { usePictureMode(state.view.pictureMode) }
         let grid = Screen.render(state)
         let full = state.needsFullRedraw
         state.needsFullRedraw = false
         if !full, grid == lastGrid { return }  // nothing changed: nothing sent
         terminal.draw(grid, full: full)
         lastGrid = grid
+    }
+
+    // MARK: Pictures (issue 11)
+
+    /// The mode from the environment alone (no image library is loaded
+    /// before the first picture); on the first picture the runner asks
+    /// chafa's terminal database, and tmux whether it passes pictures on.
+    private func setUpPictures(_ terminal: CursesTerminal) {
+        let environment = ProcessInfo.processInfo.environment
+        state.view.cellPixels = terminal.cellPixels
+        state.view.pictureMode = PictureSupport.decide(pictures, environment: environment, paletteSize: terminal.paletteSize,
+                                                       utf8: PictureSupport.localeIsUTF8(environment))
+        usePictureMode(state.view.pictureMode)
+        guard pictures == .auto, case .symbols = state.view.pictureMode else { return }
+        runner.pictureModeDetection.withLock { $0 = { PictureSupport.detectOnFirstPicture(environment) } }
+    }
+
+    private var tmuxPassthrough: Bool { ProcessInfo.processInfo.environment["TMUX"] != nil }
+
+    private func usePictureMode(_ mode: PictureMode) {
+        guard let terminal else { return }
+        guard let used = mode.pixelProtocol else {
+            terminal.pixelOutput = nil
+            return
+        }
+        let cell = (width: state.view.cellPixels.width, height: state.view.cellPixels.height)
+        terminal.pixelOutput = PixelOutput(pixelProtocol: used, tmuxPassthrough: tmuxPassthrough) { placement in
+            try? PictureCache.shared.escapes(placement.path, columns: placement.rect.width, rows: placement.rect.height,
+                                             using: used, cell: cell).get()
+        }
     }
 
     /// Ctrl-Z: give the terminal back to the shell until `fg`.

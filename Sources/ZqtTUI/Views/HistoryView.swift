@@ -20,12 +20,43 @@ enum HistoryView {
             grid.put("F2 goes back to the form; sending still works.", x: rect.x + 2, y: min(rect.maxY - 1, y + 1), style: .dim)
             return
         }
+        let shownID = state.history.mode == .list ? state.history.selectedRow?.id : state.history.detail?.id
+        let pictures = state.historyPictures.flatMap { $0.recordID == shownID && !$0.pictures.isEmpty ? $0 : nil }
         switch state.history.mode {
-        case .list: renderList(state, into: &grid, rect: rect)
-        case .detail: HistoryEntryView.renderDetail(state, into: &grid, rect: rect)
+        case .list:
+            // The selected row's images beside the list, where there is room for both.
+            if let pictures, rect.width >= thumbnailListWidth {
+                let pane = Rect(x: rect.maxX - thumbnailPaneWidth, y: rect.y, width: thumbnailPaneWidth, height: min(rect.height, 18))
+                renderList(state, into: &grid, rect: Rect(x: rect.x, y: rect.y, width: rect.width - thumbnailPaneWidth - 1, height: rect.height))
+                for y in rect.y..<rect.maxY { grid.put("│", x: pane.x - 1, y: y, style: .border) }
+                PicturesPane.render(pictures, state: state, focused: state.view.picturesFocused, into: &grid, rect: pane)
+            } else {
+                renderList(state, into: &grid, rect: rect)
+            }
+        case .detail:
+            guard let pictures else {
+                HistoryEntryView.renderDetail(state, into: &grid, rect: rect)
+                return
+            }
+            // The entry's images beside its text (wide) or under it (narrow).
+            if rect.width >= Layout.sideBySideWidth {
+                let textWidth = rect.width * 55 / 100
+                HistoryEntryView.renderDetail(state, into: &grid, rect: Rect(x: rect.x, y: rect.y, width: textWidth, height: rect.height))
+                for y in rect.y..<rect.maxY { grid.put("│", x: rect.x + textWidth, y: y, style: .border) }
+                PicturesPane.render(pictures, state: state, focused: state.view.picturesFocused, into: &grid,
+                                    rect: Rect(x: rect.x + textWidth + 1, y: rect.y, width: rect.width - textWidth - 1, height: rect.height))
+            } else {
+                let paneHeight = max(Layout.resultsMinimum, rect.height * Layout.resultsShare / 100)
+                HistoryEntryView.renderDetail(state, into: &grid, rect: Rect(x: rect.x, y: rect.y, width: rect.width, height: rect.height - paneHeight))
+                PicturesPane.render(pictures, state: state, focused: state.view.picturesFocused, into: &grid,
+                                    rect: Rect(x: rect.x, y: rect.maxY - paneHeight, width: rect.width, height: paneHeight))
+            }
         case .compare: HistoryEntryView.renderComparison(state, into: &grid, rect: rect)
         }
     }
+
+    /// The list shows the selected row's thumbnail from this width on, in a pane this wide.
+    static let thumbnailListWidth = 140, thumbnailPaneWidth = 34
 
     static func renderList(_ state: AppState, into grid: inout Grid, rect: Rect) {
         let history = state.history

@@ -11,6 +11,10 @@ struct Regions: Equatable {
     var status: Rect
     var footer: Rect
     var isNarrow: Bool
+    /// The results pane (issue 11), when a task's images are shown: under
+    /// the JSON preview beside the form on wide terminals, under the form
+    /// (or the JSON) on narrow ones.
+    var results: Rect?
 }
 
 enum Layout {
@@ -23,7 +27,27 @@ enum Layout {
         size.width < minimum.width || size.height < minimum.height
     }
 
-    static func regions(for size: Size, showPreview: Bool) -> Regions {
+    /// The results pane's share of the body's height, at least `resultsMinimum` rows.
+    static let resultsShare = 45, resultsMinimum = 8
+
+    static func regions(for size: Size, showPreview: Bool, results: Bool = false) -> Regions {
+        var regions = regions(for: size, showPreview: showPreview)
+        guard results else { return regions }
+        let body = regions.preview ?? regions.form
+        let height = min(body.height - 4, max(resultsMinimum, body.height * resultsShare / 100))
+        guard height >= resultsMinimum else { return regions }
+        let pane = Rect(x: body.x, y: body.maxY - height, width: body.width, height: height)
+        regions.results = pane
+        if regions.isNarrow {
+            regions.form.height -= height
+            regions.preview?.height -= height
+        } else {
+            regions.preview?.height -= height
+        }
+        return regions
+    }
+
+    private static func regions(for size: Size, showPreview: Bool) -> Regions {
         let bodyY = 1
         let bodyHeight = max(0, size.height - 3)
         let title = Rect(x: 0, y: 0, width: size.width, height: 1)

@@ -33,8 +33,9 @@ enum OverlayView {
             return ("Quit", ["You have changes that were not sent.", "", "Quit anyway?  y quit · any other key stays"])
         case let .deleteEntry(_, idTask):
             return ("Delete", ["Delete \(idTask) from history?",
-                               "Its request, answer and result links go; saved images stay.", "",
-                               "y delete · any other key keeps it"])
+                               "Its request, answer and result links go; images saved to a folder stay.", "",
+                               "y delete, and zqt's copies of its images · k delete, keep the images",
+                               "any other key keeps it"])
         case let .replaceForm(record, _, endpoint):
             return ("Open into the form", ["The \(endpoint.title) form has changes that were not sent.",
                                            "Replace them with \(record.idTask)?", "",

@@ -11,22 +11,34 @@ enum Screen {
             renderTooSmall(size, into: &grid)
             return grid
         }
-        let regions = Layout.regions(for: size, showPreview: state.view.showPreviewWhenNarrow)
+        let regions = Layout.regions(for: size, showPreview: state.view.showPreviewWhenNarrow,
+                                     results: state.screen == .compose && state.results != nil)
         renderTitle(state, regions: regions, into: &grid)
-        if state.screen == .history {
+        let body = Rect(x: 0, y: 1, width: size.width, height: size.height - 3)
+        if let sheet = state.view.contactSheet {
+            PicturesPane.renderContactSheet(sheet, state: state, into: &grid, rect: body)
+        } else if let zoom = state.view.zoom, let set = zoom.target == .compose ? state.results : state.historyPictures {
+            PicturesPane.renderZoom(set, index: zoom.index, state: state, into: &grid, rect: body)
+        } else if state.screen == .history {
             HistoryView.render(state, into: &grid, rect: Rect(x: 0, y: 1, width: size.width, height: size.height - 3))
         } else if let preview = regions.preview {
             if !regions.isNarrow {
-                for y in preview.y..<preview.maxY { grid.put("│", x: preview.x - 1, y: y, style: .border) }
+                let bottom = regions.results?.maxY ?? preview.maxY
+                for y in preview.y..<bottom { grid.put("│", x: preview.x - 1, y: y, style: .border) }
                 FormView.render(state, into: &grid, rect: regions.form)
             }
             PreviewView.render(state, into: &grid, rect: preview)
         } else {
             FormView.render(state, into: &grid, rect: regions.form)
         }
+        if state.view.zoom == nil, state.view.contactSheet == nil, state.screen == .compose, let pane = regions.results, let results = state.results {
+            PicturesPane.render(results, state: state, focused: state.view.picturesFocused, into: &grid, rect: pane)
+        }
         renderStatus(state, into: &grid, rect: regions.status)
         renderFooter(state, into: &grid, rect: regions.footer)
         if let overlay = state.view.overlay {
+            // A picture the terminal draws itself would cover the overlay: none while one is open.
+            grid.placements.removeAll()
             OverlayView.render(overlay, state: state, into: &grid)
         }
         return grid
@@ -73,7 +85,11 @@ enum Screen {
         if busy {
             x = grid.put(String(Reducer.spinner[state.spinnerFrame]), x: x, y: rect.y, style: .status) + 1
         }
-        if let status = state.status {
+        if let zoom = state.view.zoom, let set = zoom.target == .compose ? state.results : state.historyPictures,
+           let picture = set.pictures[safe: zoom.index] {
+            let text = Wording.zoomStatus(zoom.index, of: set.pictures.count, image: picture.image, seed: picture.seed)
+            grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)
+        } else if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
             grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
         } else if state.screen == .compose {

@@ -1,0 +1,149 @@
+// zqt's own copy of each result image, under $ZQT_HOME/images/<id_task>/:
+// result URLs expire (wire rule 10), so an image is downloaded once, kept,
+// and every later look (the results pane, the history, a restart) reads the
+// copy. Beside each copy, a thumbnail scaled once (at most 512 pixels on its
+// longer side) whose name holds the full image's size.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Model
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A result image on disk, ready to draw.
+public struct LocalImage: Equatable, Sendable {
+    public let position: Int
+    /// The full image as the service made it.
+    public let path: String
+    public let thumbnailPath: String
+    /// The full image's size in pixels.
+    public let width: Int
+    public let height: Int
+
+    public init(position: Int, path: String, thumbnailPath: String, width: Int, height: Int) {
+        self.position = position
+        self.path = path
+        self.thumbnailPath = thumbnailPath
+        self.width = width
+        self.height = height
+    }
+}
+
+/// One image a task produced, as far as zqt knows it.
+public struct ResultImageSource: Equatable, Sendable {
+    public let position: Int
+    public let url: String
+    /// A copy the history already notes (zqt's own, or a folder the user saved into).
+    public let knownCopy: String?
+
+    public init(position: Int, url: String, knownCopy: String? = nil) {
+        self.position = position
+        self.url = url
+        self.knownCopy = knownCopy
+    }
+}
+
+public enum ResultImageFiles {
+    public static let thumbnailSide = 512
+
+    /// The folder of a task's images. The id is the client's (wire rule 8)
+    /// but came through files and the service: ImageFile.safeStem keeps it inside.
+    public static func folder(home: String, idTask: String) -> String {
+        home + "/images/" + ImageFile.safeStem(idTask)
+    }
+
+    /// The copy kept of one result, if there is one with its thumbnail.
+    public static func existing(home: String, idTask: String, position: Int) -> LocalImage? {
+        let folder = folder(home: home, idTask: idTask)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
+        let stem = "\(position + 1)."
+        guard let thumbnail = names.first(where: { $0.hasPrefix(stem) && $0.hasSuffix(".thumb.png") }),
+              let full = names.first(where: { $0.hasPrefix(stem) && !$0.hasSuffix(".thumb.png") && !$0.hasSuffix(".part") }) else {
+            return nil
+        }
+        // "1.1024x768.thumb.png": the full image's size.
+        let size = thumbnail.dropFirst(stem.count).dropLast(".thumb.png".count).split(separator: "x")
+        guard size.count == 2, let width = Int(size[0]), let height = Int(size[1]), width > 0, height > 0 else { return nil }
+        return LocalImage(position: position, path: folder + "/" + full, thumbnailPath: folder + "/" + thumbnail,
+                          width: width, height: height)
+    }
+
+    /// The local copy of a result: the one kept, else the history's noted copy,
+    /// else downloaded now; its thumbnail made when missing. `downloaded` is
+    /// told the path of a fresh download (to note it in the history).
+    public static func ensure(_ source: ResultImageSource, idTask: String, home: String, api: any ImageAPI,
+                              downloaded: (String) -> Void = { _ in }) async throws(PictureError) -> LocalImage {
+        if let kept = existing(home: home, idTask: idTask, position: source.position),
+           LocalFile.regularFileSize(kept.path) != nil {
+            return kept
+        }
+        let folder = folder(home: home, idTask: idTask)
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw PictureError("cannot create \(folder): \(error)")
+        }
+        var bytes: [UInt8]
+        if let copy = source.knownCopy, let size = LocalFile.regularFileSize(copy), size <= Picture.maximumFileBytes,
+           let data = FileManager.default.contents(atPath: copy) {
+            bytes = [UInt8](data)
+        } else {
+            guard !source.url.isEmpty else { throw PictureError("the service gave no URL for image \(source.position + 1)") }
+            do {
+                bytes = try await api.download(source.url)
+            } catch {
+                throw PictureError("image \(source.position + 1) could not be downloaded: \(error.message)")
+            }
+        }
+        let picture = try Picture.decode(bytes)
+        let path = folder + "/" + ImageFile.name(position: source.position, bytes: bytes)
+        // Written aside, then renamed: a copy is whole or absent, even if zqt ends mid-write.
+        let partial = path + ".part"
+        guard FileManager.default.createFile(atPath: partial, contents: Data(bytes)),
+              rename(partial, path) == 0 else {
+            throw PictureError("cannot write \(path)")
+        }
+        downloaded(path)
+        let thumbnailPath = folder + "/\(source.position + 1).\(picture.width)x\(picture.height).thumb.png"
+        try picture.scaled(within: thumbnailSide).writePNG(to: thumbnailPath)
+        return LocalImage(position: source.position, path: path, thumbnailPath: thumbnailPath,
+                          width: picture.width, height: picture.height)
+    }
+
+    /// Removes a task's folder of images (asked when its history row goes).
+    @discardableResult
+    public static func delete(home: String, idTask: String) -> Bool {
+        let folder = folder(home: home, idTask: idTask)
+        guard FileManager.default.fileExists(atPath: folder) else { return false }
+        return (try? FileManager.default.removeItem(atPath: folder)) != nil
+    }
+}
+
+/// File names for result images: the position, and the type the bytes say.
+public enum ImageFile {
+    public static func name(position: Int, bytes: [UInt8]) -> String {
+        "\(position + 1).\(fileExtension(bytes))"
+    }
+
+    public static func fileExtension(_ bytes: [UInt8]) -> String {
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "png" }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
+        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), bytes[8..<12].elementsEqual("WEBP".utf8) { return "webp" }
+        return "img"
+    }
+
+    /// An id_task as part of a file name: it came from a request file, so
+    /// '/' and '..' could otherwise put the image outside the folder asked for.
+    public static func safeStem(_ idTask: String) -> String {
+        let kept = idTask.unicodeScalars.prefix(100).map { scalar -> Character in
+            let allowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || scalar == "-" || scalar == "_"
+            return allowed ? Character(scalar) : "_"
+        }
+        return kept.isEmpty ? "task" : String(kept)
+    }
+}

@@ -1,0 +1,149 @@
+// The pictures' part of the reducer (issue 11): a task's images asked for
+// when it succeeds, its intermediate image while it runs, the keys of the
+// results pane, the enlarged picture and the contact sheet.
+
+import Images
+import Model
+
+enum PictureReducer {
+    /// A poll's answer for the task the compose screen follows.
+    static func taskUpdated(_ state: inout AppState, recordID: Int?, idTask: String, info: TaskInfo) -> [Effect] {
+        switch info.phase {
+        case .succeeded:
+            let images = info.results.filter { !$0.imageURL.isEmpty }
+            guard !images.isEmpty else {
+                if state.results?.idTask == idTask { state.results = nil }
+                return []
+            }
+            if let shown = state.results, shown.idTask == idTask, !shown.isRunning { return [] }
+            let pictures = images.enumerated().map { ShownPicture(position: $0.offset, seed: $0.element.seed) }
+            state.results = PictureSet(idTask: idTask, recordID: recordID, pictures: pictures)
+            state.view.selectedPicture = 0
+            return [.fetchPictures(PictureFetch(target: .compose, idTask: idTask, recordID: recordID,
+                                                sources: images.enumerated().map { ResultImageSource(position: $0.offset, url: $0.element.imageURL) },
+                                                seeds: images.map(\.seed)))]
+        case .inProgress:
+            // The pane appears with the first intermediate image, not before:
+            // a task without one leaves the form as it was until its results.
+            if state.results?.idTask == idTask {
+                state.results?.progress = info.progress
+            }
+            guard let url = info.previewURL, !url.isEmpty else { return [] }
+            if state.results?.idTask != idTask || state.results?.isRunning != true {
+                state.results = PictureSet(idTask: idTask, recordID: recordID, pictures: [], progress: info.progress)
+                closePictures(&state, target: .compose)
+            }
+            guard state.results?.intermediateURL != url else { return [] }
+            state.results?.intermediateURL = url
+            return [.fetchIntermediate(idTask: idTask, url: url)]
+        case .failed:
+            if state.results?.idTask == idTask, state.results?.isRunning == true { state.results = nil }
+            return []
+        }
+    }
+
+    static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case let .picturesFetched(target, idTask, recordID, pictures):
+            switch target {
+            case .compose:
+                guard state.results?.idTask == idTask else { return [] }
+                state.results?.pictures = pictures
+                state.results?.intermediate = nil
+            case .history:
+                guard recordID == historyShownID(state) else { return [] }
+                state.historyPictures = PictureSet(idTask: idTask, recordID: recordID, pictures: pictures)
+            }
+        case let .intermediateFetched(idTask, url, image):
+            guard let shown = state.results, shown.idTask == idTask, shown.isRunning, shown.intermediateURL == url, let image else {
+                return []
+            }
+            state.results?.intermediate = image
+        case let .contactSheetLoaded(sheet):
+            state.view.contactSheet = sheet
+            state.view.zoom = nil
+        case let .contactSheetFailed(message):
+            state.status = StatusMessage(text: "No contact sheet: \(message)", kind: .error)
+        case let .pictureModeFound(mode):
+            state.view.pictureMode = mode
+        default:
+            break
+        }
+        return []
+    }
+
+    static func run(_ state: inout AppState, _ command: Command) -> [Effect] {
+        let target: PictureTarget = state.view.zoom?.target ?? (state.screen == .history ? .history : .compose)
+        let set = target == .compose ? state.results : state.historyPictures
+        let count = set?.pictures.count ?? 0
+        switch command {
+        case .showPictures:
+            guard count > 0 else { return [] }
+            state.view.picturesFocused = true
+            state.view.selectedPicture = min(state.view.selectedPicture, count - 1)
+        case .nextPicture, .previousPicture:
+            guard count > 0 else { return [] }
+            let step = command == .nextPicture ? 1 : count - 1
+            state.view.selectedPicture = (state.view.selectedPicture + step) % count
+            if state.view.zoom != nil { state.view.zoom?.index = state.view.selectedPicture }
+        case .enlargePicture:
+            guard count > 0 else { return [] }
+            state.view.zoom = PictureZoom(target: target, index: min(state.view.selectedPicture, count - 1))
+        case .closePictures:
+            if state.view.contactSheet != nil {
+                state.view.contactSheet = nil
+            } else if state.view.zoom != nil {
+                state.view.zoom = nil
+            } else {
+                state.view.picturesFocused = false
+            }
+        case .contactSheet:
+            guard state.screen == .history else { return [] }
+            let row = state.history.mode == .list ? state.history.selectedRow : nil
+            let batch = row?.batchID ?? state.history.detail?.batchID
+            guard let batch else {
+                state.status = StatusMessage(text: "No contact sheet: this row was not sent in a sweep (zqt send --sweep)", kind: .error)
+                return []
+            }
+            state.status = StatusMessage(text: "Loading batch \(batch)'s images…", kind: .info)
+            return [.loadContactSheet(batchID: batch)]
+        default:
+            break
+        }
+        return []
+    }
+
+    /// The history row whose images the history shows: the entry open, or the row selected.
+    static func historyShownID(_ state: AppState) -> Int? {
+        guard state.screen == .history, state.historyProblem == nil else { return nil }
+        switch state.history.mode {
+        case .list: return state.history.selectedRow?.id
+        case .detail: return state.history.detail?.id
+        case .compare: return nil
+        }
+    }
+
+    /// Another row is on screen: its images are asked for (the list shows
+    /// them only where it has room for them; an entry always).
+    static func historyShownChanged(_ state: inout AppState) -> [Effect] {
+        if state.historyPictures?.recordID != historyShownID(state) {
+            state.historyPictures = nil
+            closePictures(&state, target: .history)
+        }
+        guard let id = historyShownID(state) else { return [] }
+        if state.history.mode == .list {
+            guard state.view.size.width >= HistoryView.thumbnailListWidth,
+                  (state.history.selectedRow?.resultCount ?? 0) > 0 else { return [] }
+        }
+        return [.fetchHistoryPictures(recordID: id)]
+    }
+
+    private static func closePictures(_ state: inout AppState, target: PictureTarget) {
+        if state.view.zoom?.target == target { state.view.zoom = nil }
+        let onScreen: PictureTarget = state.screen == .history ? .history : .compose
+        if onScreen == target {
+            state.view.picturesFocused = false
+            state.view.selectedPicture = 0
+        }
+    }
+}

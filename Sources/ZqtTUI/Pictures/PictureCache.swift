@@ -1,0 +1,118 @@
+// Pictures kept in memory between frames (issue 11): a frame is drawn on
+// every key, and decoding a PNG or asking chafa again each time would cost
+// far more than the 60 bytes and ~1 ms a key may. Decoded pixels are kept
+// up to a byte bound, drawn pictures (symbol cells, protocol bytes) by the
+// box they were drawn for; the least recently used goes first.
+
+import Images
+import Model
+
+final class PictureCache: @unchecked Sendable {
+    static let shared = PictureCache()
+
+    /// Decoded pixels kept at most (a 1024×1024 result is 4 MB).
+    static let pixelBudget = 24 << 20
+    static let drawnLimit = 48
+
+    private let lock = Lock()
+    private var pixels: [String: Picture] = [:]
+    private var pixelOrder: [String] = []
+    private var drawnSymbols: [String: SymbolArt] = [:]
+    private var drawnBytes: [String: [UInt8]] = [:]
+    private var drawnOrder: [String] = []
+    private var failures: [String: PictureError] = [:]
+
+    /// A file's pixels, decoded once.
+    func picture(_ path: String) -> Result<Picture, PictureError> {
+        if let kept = lock.withLock({ () -> Picture? in
+            guard let kept = pixels[path] else { return nil }
+            touch(&pixelOrder, path)
+            return kept
+        }) { return .success(kept) }
+        if let failure = lock.withLock({ failures[path] }) { return .failure(failure) }
+        let result: Result<Picture, PictureError>
+        do throws(PictureError) { result = .success(try Picture.read(path)) } catch { result = .failure(error) }
+        lock.withLock {
+            switch result {
+            case let .success(picture):
+                pixels[path] = picture
+                touch(&pixelOrder, path)
+                var total = pixels.values.reduce(0) { $0 + $1.pixels.count }
+                while total > Self.pixelBudget, pixelOrder.count > 1, let oldest = pixelOrder.first {
+                    total -= pixels.removeValue(forKey: oldest)?.pixels.count ?? 0
+                    pixelOrder.removeFirst()
+                }
+            case let .failure(error):
+                failures[path] = error
+            }
+        }
+        return result
+    }
+
+    /// The picture in block symbols over `columns` × `rows` cells.
+    func symbols(_ path: String, columns: Int, rows: Int, depth: ColourDepth) -> Result<SymbolArt, PictureError> {
+        let key = "\(path)|\(columns)x\(rows)|\(depth)"
+        if let kept = lock.withLock({ () -> SymbolArt? in
+            guard let kept = drawnSymbols[key] else { return nil }
+            touch(&drawnOrder, key)
+            return kept
+        }) { return .success(kept) }
+        let drawn = picture(path).flatMap { picture -> Result<SymbolArt, PictureError> in
+            do throws(PictureError) { return .success(try TerminalArt.symbols(picture, columns: columns, rows: rows, depth: depth)) } catch {
+                return .failure(error)
+            }
+        }
+        if case let .success(art) = drawn { keepDrawn(key) { $0.drawnSymbols[key] = art } }
+        return drawn
+    }
+
+    /// The picture as a protocol's bytes over `columns` × `rows` cells.
+    func escapes(_ path: String, columns: Int, rows: Int, using pixelProtocol: PixelProtocol,
+                 cell: (width: Int, height: Int)) -> Result<[UInt8], PictureError> {
+        let key = "\(path)|\(columns)x\(rows)|\(pixelProtocol)|\(cell.width)x\(cell.height)"
+        if let kept = lock.withLock({ () -> [UInt8]? in
+            guard let kept = drawnBytes[key] else { return nil }
+            touch(&drawnOrder, key)
+            return kept
+        }) { return .success(kept) }
+        let drawn = picture(path).flatMap { picture -> Result<[UInt8], PictureError> in
+            do throws(PictureError) {
+                return .success(try TerminalArt.escapes(picture, columns: columns, rows: rows, using: pixelProtocol, cell: cell))
+            } catch {
+                return .failure(error)
+            }
+        }
+        if case let .success(bytes) = drawn { keepDrawn(key) { $0.drawnBytes[key] = bytes } }
+        return drawn
+    }
+
+    /// Forgets every file under a folder (its images were deleted or replaced).
+    func forget(under folder: String) {
+        lock.withLock {
+            let gone = { (key: String) in key.hasPrefix(folder + "/") }
+            pixels = pixels.filter { !gone($0.key) }
+            pixelOrder.removeAll(where: gone)
+            drawnSymbols = drawnSymbols.filter { !gone($0.key) }
+            drawnBytes = drawnBytes.filter { !gone($0.key) }
+            drawnOrder.removeAll(where: gone)
+            failures = failures.filter { !gone($0.key) }
+        }
+    }
+
+    private func keepDrawn(_ key: String, _ store: (PictureCache) -> Void) {
+        lock.withLock {
+            store(self)
+            touch(&drawnOrder, key)
+            while drawnOrder.count > Self.drawnLimit {
+                let oldest = drawnOrder.removeFirst()
+                drawnSymbols[oldest] = nil
+                drawnBytes[oldest] = nil
+            }
+        }
+    }
+
+    private func touch(_ order: inout [String], _ key: String) {
+        order.removeAll { $0 == key }
+        order.append(key)
+    }
+}

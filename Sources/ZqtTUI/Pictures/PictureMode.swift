@@ -1,0 +1,138 @@
+// How this terminal is shown pictures (issue 11): a pixel protocol (kitty,
+// iTerm2, sixel), Unicode block symbols in the terminal's colours (what works
+// everywhere with a UTF-8 locale), or none. Chosen at start from the
+// environment alone, without loading any image library (the first frame
+// stays as fast as before); `--images`, ZQT_IMAGES or the config file's
+// `images` force a mode.
+
+import Images
+import Model
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+enum PictureMode: Equatable, Sendable {
+    case pixels(PixelProtocol)
+    case symbols(ColourDepth)
+    /// No pictures: the pane names the local copy instead, and says why.
+    case off(reason: String)
+
+    var pixelProtocol: PixelProtocol? {
+        if case let .pixels(used) = self { return used }
+        return nil
+    }
+}
+
+/// What the user asked for.
+enum PictureSetting: String, CaseIterable, Sendable {
+    case auto, kitty, iterm2, sixel, symbols, off
+
+    static let choices = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+enum PictureSupport {
+    /// The mode for a terminal: `paletteSize` is the number of colours
+    /// ncurses found (0 without colours or with NO_COLOR), `utf8` whether
+    /// the locale's characters are UTF-8 (block symbols need it).
+    static func decide(_ setting: PictureSetting, environment: [String: String], paletteSize: Int, utf8: Bool) -> PictureMode {
+        let term = environment["TERM"] ?? ""
+        let symbols = PictureMode.symbols(depth(paletteSize))
+        switch setting {
+        case .off: return .off(reason: Wording.picturesOff)
+        case .kitty: return .pixels(.kitty)
+        case .iterm2: return .pixels(.iterm2)
+        case .sixel: return .pixels(.sixel)
+        case .symbols: return utf8 ? symbols : .off(reason: Wording.picturesNeedUTF8)
+        case .auto: break
+        }
+        if term.isEmpty || term == "dumb" { return .off(reason: Wording.picturesDumbTerminal) }
+        guard utf8 else { return .off(reason: Wording.picturesNeedUTF8) }
+        // Inside tmux (and screen) a protocol passes only when tmux lets it
+        // (allow-passthrough), which zqt asks tmux on the first picture.
+        if environment["TMUX"] != nil || term.hasPrefix("screen") || term.hasPrefix("tmux") { return symbols }
+        return guessedProtocol(environment).map { .pixels($0) } ?? symbols
+    }
+
+    /// What the environment says of the terminal; over SSH only TERM (and
+    /// LC_TERMINAL, which iTerm2 sends with the locale) usually arrive.
+    static func guessedProtocol(_ environment: [String: String]) -> PixelProtocol? {
+        let term = environment["TERM"] ?? "", program = environment["TERM_PROGRAM"] ?? ""
+        if environment["KITTY_WINDOW_ID"] != nil || term == "xterm-kitty" || term == "xterm-ghostty" || program == "ghostty" {
+            return .kitty
+        }
+        if program == "iTerm.app" || environment["LC_TERMINAL"] == "iTerm2" || program == "WezTerm" { return .iterm2 }
+        if term.hasPrefix("foot") || term.hasPrefix("mlterm") || term.hasPrefix("contour") || term.contains("sixel") { return .sixel }
+        return nil
+    }
+
+    /// Whether the user's locale speaks UTF-8 (LC_ALL, else LC_CTYPE, else LANG).
+    static func localeIsUTF8(_ environment: [String: String]) -> Bool {
+        let locale = [environment["LC_ALL"], environment["LC_CTYPE"], environment["LANG"]].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        let lowered = locale.lowercased()
+        return lowered.contains("utf-8") || lowered.contains("utf8")
+    }
+
+    /// On the first picture, for an auto mode that chose symbols: chafa's
+    /// terminal database for the environment and, inside tmux, the terminal
+    /// tmux itself runs in, used only when tmux passes sequences on
+    /// (`set -g allow-passthrough on`). nil keeps the symbols.
+    static func detectOnFirstPicture(_ environment: [String: String]) -> PictureMode? {
+        var outer = environment
+        if environment["TMUX"] != nil {
+            let passthrough = tmux(["show-options", "-gv", "allow-passthrough"])
+            guard passthrough == "on" || passthrough == "all" else { return nil }
+            guard let client = tmux(["display-message", "-p", "#{client_termname}"]), !client.isEmpty else { return nil }
+            outer["TERM"] = client
+            outer["TERM_PROGRAM"] = tmux(["display-message", "-p", "#{client_termtype}"]).flatMap { $0.isEmpty ? nil : $0 }
+            outer["TMUX"] = nil
+        }
+        if let guessed = guessedProtocol(outer) { return .pixels(guessed) }
+        let found = TerminalArt.detect(environment: outer)
+        for preferred in [PixelProtocol.kitty, .iterm2, .sixel] where found.contains(preferred) { return .pixels(preferred) }
+        return nil
+    }
+
+    /// One tmux query's answer, trimmed; nil when tmux did not answer.
+    private static func tmux(_ arguments: [String]) -> String? {
+        guard let output = try? ChildProcess.run("/usr/bin/env", ["tmux"] + arguments, timeout: 2, outputLimit: 4096),
+              output.status == 0 else { return nil }
+        return output.stdout.trimmed
+    }
+
+    static func depth(_ paletteSize: Int) -> ColourDepth {
+        switch paletteSize {
+        case 256...: return .palette240
+        case 16...: return .palette16
+        case 8...: return .palette8
+        default: return .monochrome
+        }
+    }
+}
+
+/// What the terminal layer needs to send pictures through a protocol.
+struct PixelOutput {
+    let pixelProtocol: PixelProtocol
+    /// Inside tmux: each sequence wrapped for tmux to pass on (allow-passthrough on).
+    let tmuxPassthrough: Bool
+    /// The bytes for one placement; nil draws nothing there.
+    let bytes: (PicturePlacement) -> [UInt8]?
+
+    /// kitty: delete every placement zqt made (and free their data).
+    static let kittyDeleteAll = Array("\u{1B}_Ga=d,d=A\u{1B}\\".utf8)
+
+    /// tmux's passthrough framing: `ESC P tmux;` then the sequence with each
+    /// ESC doubled, then `ESC \`.
+    func wrap(_ sequence: [UInt8]) -> [UInt8] {
+        guard tmuxPassthrough else { return sequence }
+        var out = Array("\u{1B}Ptmux;".utf8)
+        out.reserveCapacity(sequence.count * 2 + 10)
+        for byte in sequence {
+            if byte == 0x1B { out.append(0x1B) }
+            out.append(byte)
+        }
+        out += Array("\u{1B}\\".utf8)
+        return out
+    }
+}

@@ -1,0 +1,66 @@
+// What the screens know of a task's images (issue 11): which are on disk
+// and ready to draw, which are still coming, and which could not be had and
+// why. The pixels themselves stay out of the state (PictureCache).
+
+import Images
+import Model
+
+struct ShownPicture: Equatable, Sendable {
+    var position: Int
+    var seed: Int?
+    /// The local copy and its thumbnail, once downloaded.
+    var image: LocalImage?
+    /// Why there is no picture (an expired URL, a damaged file).
+    var problem: String?
+
+    var isPending: Bool { image == nil && problem == nil }
+}
+
+/// Where a set of pictures is shown.
+enum PictureTarget: Equatable, Sendable {
+    /// The compose screen's results pane: the task sent from it.
+    case compose
+    /// The history: the entry open, or the row selected.
+    case history
+}
+
+struct PictureSet: Equatable, Sendable {
+    var idTask: String
+    var recordID: Int?
+    var pictures: [ShownPicture]
+    /// While the task runs: its latest intermediate image (temporaryImageDto,
+    /// wire rule 9) and how far it is.
+    var intermediate: LocalImage?
+    var progress: Double?
+    /// The intermediate image's URL last asked for (it changes as the task runs).
+    var intermediateURL: String?
+
+    var isRunning: Bool { pictures.isEmpty }
+}
+
+/// A picture shown as large as the terminal allows (Enter on a thumbnail).
+struct PictureZoom: Equatable, Sendable {
+    var target: PictureTarget
+    var index: Int
+}
+
+/// A sweep's results as a grid (issue 11): a row per value of the first
+/// varied parameter, a column per value of the second.
+struct ContactSheet: Equatable, Sendable {
+    var batchID: String
+    var rowLabel: String?
+    var columnLabel: String?
+    var rowValues: [String]
+    var columnValues: [String]
+    /// [row][column]: the picture there, if that combination has one.
+    var cells: [[ShownPicture?]]
+}
+
+/// A request to have a task's images on disk.
+struct PictureFetch: Equatable, Sendable {
+    var target: PictureTarget
+    var idTask: String
+    var recordID: Int?
+    var sources: [ResultImageSource]
+    var seeds: [Int?]
+}

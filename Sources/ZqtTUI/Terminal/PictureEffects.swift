@@ -1,0 +1,163 @@
+// The pictures' effects (issue 11), off the event loop: a task's images
+// downloaded once into $ZQT_HOME/images (result URLs expire, wire rule 10),
+// their thumbnails made and decoded before the frame that shows them, the
+// intermediate image of a running task, and a sweep's contact sheet.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Images
+import Model
+
+extension EffectRunner {
+    func performPictures(_ effect: Effect) {
+        switch effect {
+        case let .fetchPictures(fetch):
+            Task.detached { [self] in await fetchPictures(fetch) }
+        case let .fetchHistoryPictures(recordID):
+            Task.detached { [self] in
+                guard let record = (try? store?.record(id: recordID)) ?? nil else { return }
+                let images = record.imageResults
+                guard !images.isEmpty else { return }
+                await fetchPictures(PictureFetch(target: .history, idTask: record.idTask, recordID: record.id,
+                                                 sources: images.map { ResultImageSource(position: $0.position, url: $0.imageURL, knownCopy: $0.localPath) },
+                                                 seeds: images.map(\.seed)))
+            }
+        case let .fetchIntermediate(idTask, url):
+            Task.detached { [self] in
+                let image = await fetchIntermediate(idTask: idTask, url: url)
+                inbox.post(.intermediateFetched(idTask: idTask, url: url, image))
+            }
+        case let .loadContactSheet(batchID):
+            Task.detached { [self] in await loadContactSheet(batchID) }
+        case let .deletePictures(idTask):
+            let folder = ResultImageFiles.folder(home: home, idTask: idTask)
+            ResultImageFiles.delete(home: home, idTask: idTask)
+            PictureCache.shared.forget(under: folder)
+        default:
+            break
+        }
+    }
+
+    /// Every image of a task on disk with its thumbnail, posted together.
+    private func fetchPictures(_ fetch: PictureFetch) async {
+        noteFirstPicture()
+        let pictures = await localPictures(fetch)
+        // The task is done: its intermediate images have served.
+        let folder = ResultImageFiles.folder(home: home, idTask: fetch.idTask)
+        for old in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where old.hasPrefix("progress-") {
+            try? FileManager.default.removeItem(atPath: folder + "/" + old)
+        }
+        inbox.post(.picturesFetched(fetch.target, idTask: fetch.idTask, recordID: fetch.recordID, pictures))
+    }
+
+    private func localPictures(_ fetch: PictureFetch) async -> [ShownPicture] {
+        var pictures: [ShownPicture] = []
+        for (index, source) in fetch.sources.enumerated() {
+            let seed = fetch.seeds.indices.contains(index) ? fetch.seeds[index] : nil
+            do throws(PictureError) {
+                let store = store, recordID = fetch.recordID, inbox = inbox
+                let image = try await ResultImageFiles.ensure(source, idTask: fetch.idTask, home: home, api: api) { path in
+                    // The history notes zqt's copy, unless the row already names one (a folder the user saved into).
+                    guard let store, let recordID, source.knownCopy == nil else { return }
+                    do throws(HistoryError) { try store.recordLocalCopy(id: recordID, position: source.position, path: path) } catch {
+                        inbox.post(.historyFailed(error.message))
+                    }
+                }
+                // Decoded now, off the loop: the frame that shows it only draws.
+                _ = PictureCache.shared.picture(image.thumbnailPath)
+                pictures.append(ShownPicture(position: source.position, seed: seed, image: image))
+            } catch {
+                pictures.append(ShownPicture(position: source.position, seed: seed, problem: error.message))
+            }
+        }
+        return pictures
+    }
+
+    /// The latest intermediate image, kept as `progress-N` beside the task's
+    /// results (the one before it removed): each is a new file, so the
+    /// picture cache never shows an older one under the same name.
+    private func fetchIntermediate(idTask: String, url: String) async -> LocalImage? {
+        noteFirstPicture()
+        guard let bytes = try? await api.download(url), let picture = try? Picture.decode(bytes) else { return nil }
+        let folder = ResultImageFiles.folder(home: home, idTask: idTask)
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return nil }
+        let step = intermediateCounter.withLock { counter -> Int in
+            counter += 1
+            return counter
+        }
+        let path = folder + "/progress-\(step).png"
+        guard (try? picture.scaled(within: ResultImageFiles.thumbnailSide).writePNG(to: path)) != nil else { return nil }
+        for old in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where old.hasPrefix("progress-") && old != "progress-\(step).png" {
+            try? FileManager.default.removeItem(atPath: folder + "/" + old)
+        }
+        _ = PictureCache.shared.picture(path)
+        return LocalImage(position: 0, path: path, thumbnailPath: path, width: picture.width, height: picture.height)
+    }
+
+    /// A sweep's rows laid out by the parameters that vary between them: the
+    /// first varied path down, the others (joined) across; each cell the
+    /// row's first image.
+    private func loadContactSheet(_ batchID: String) async {
+        guard let store else { return inbox.post(.contactSheetFailed("the history is not available")) }
+        let records: [HistoryRecord]
+        do throws(HistoryError) {
+            let rows = try store.list(filter: "batch:\(batchID)", limit: 1000)
+            var found: [HistoryRecord] = []
+            for row in rows.reversed() { if let record = try store.record(id: row.id) { found.append(record) } }
+            records = found
+        } catch {
+            return inbox.post(.contactSheetFailed(error.message))
+        }
+        guard !records.isEmpty else { return inbox.post(.contactSheetFailed("no rows in batch \(batchID)")) }
+        let leaves = records.map { record in
+            Dictionary(RequestDiff.leaves((try? JSONParser.parse(record.requestJSON)) ?? .object([])),
+                       uniquingKeysWith: { first, _ in first })
+        }
+        let ignored = RequestDiff.alwaysDifferent
+        var varied: [String] = []
+        for (path, _) in RequestDiff.leaves((try? JSONParser.parse(records[0].requestJSON)) ?? .object([]))
+        where !ignored.contains(path) && Set(leaves.map { $0[path] ?? "" }).count > 1 {
+            varied.append(path)
+        }
+        let rowPath = varied.first
+        let columnPaths = Array(varied.dropFirst())
+        func value(_ index: Int, _ paths: [String]) -> String {
+            paths.map { leaves[index][$0] ?? "—" }.joined(separator: " · ")
+        }
+        var rowValues: [String] = [], columnValues: [String] = []
+        for index in records.indices {
+            let row = rowPath.map { value(index, [$0]) } ?? ""
+            let column = value(index, columnPaths)
+            if !rowValues.contains(row) { rowValues.append(row) }
+            if !columnValues.contains(column) { columnValues.append(column) }
+        }
+        var cells = [[ShownPicture?]](repeating: [ShownPicture?](repeating: nil, count: columnValues.count), count: rowValues.count)
+        for (index, record) in records.enumerated() {
+            guard let first = record.imageResults.first else { continue }
+            let fetch = PictureFetch(target: .history, idTask: record.idTask, recordID: record.id,
+                                     sources: [ResultImageSource(position: first.position, url: first.imageURL, knownCopy: first.localPath)],
+                                     seeds: [first.seed])
+            let picture = await localPictures(fetch).first
+            let row = rowValues.firstIndex(of: rowPath.map { value(index, [$0]) } ?? "") ?? 0
+            let column = columnValues.firstIndex(of: value(index, columnPaths)) ?? 0
+            cells[row][column] = picture
+        }
+        inbox.post(.contactSheetLoaded(ContactSheet(batchID: batchID, rowLabel: rowPath,
+                                                    columnLabel: columnPaths.isEmpty ? nil : columnPaths.joined(separator: " · "),
+                                                    rowValues: rowValues, columnValues: columnValues, cells: cells)))
+    }
+
+    /// On the first picture, the terminal is asked what it takes beyond what
+    /// its environment said at start (chafa's database, tmux's passthrough).
+    private func noteFirstPicture() {
+        guard let detect = pictureModeDetection.withLock({ detector -> (@Sendable () -> PictureMode?)? in
+            defer { detector = nil }
+            return detector
+        }) else { return }
+        if let mode = detect() { inbox.post(.pictureModeFound(mode)) }
+    }
+}

@@ -1,0 +1,161 @@
+// Result images on screen (issue 11): the results pane's thumbnails side by
+// side, one picture as large as the terminal allows, and a sweep's contact
+// sheet. A picture is drawn by PictureMode: block symbols go into the grid
+// as cells; a pixel protocol's picture is a placement over blank cells,
+// which the terminal layer sends; without either, the local copy's path.
+
+import Images
+import Model
+
+enum PicturesPane {
+    /// Rows a caption takes under each thumbnail.
+    static let captionRows = 1
+    /// Thumbnails narrower than this are not worth drawing: fewer are shown, around the selection.
+    static let minimumThumbnailWidth = 14
+
+    static func render(_ set: PictureSet, state: AppState, focused: Bool, into grid: inout Grid, rect: Rect) {
+        guard rect.width > 4, rect.height > 2 else { return }
+        let view = state.view
+        let ready = set.pictures.filter { $0.image != nil }.count
+        let title: String
+        if set.isRunning {
+            title = Wording.intermediateTitle(set.idTask, progress: set.progress)
+        } else {
+            title = Wording.picturesTitle(set.idTask, images: set.pictures.count, focused: focused,
+                                          openKey: KeyBindings.label(.showPictures))
+        }
+        grid.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), style: .border)
+        grid.put(" " + TextWidth.truncate(title, to: rect.width - 2) + " ", x: rect.x, y: rect.y,
+                 style: focused ? .focusedLabel : .label, limit: rect.maxX)
+        let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        if set.isRunning {
+            if let intermediate = set.intermediate {
+                draw(intermediate, large: false, view: view, into: &grid, rect: body)
+            } else {
+                centred(Wording.picturesNoneYet, into: &grid, rect: body)
+            }
+            return
+        }
+        _ = ready
+        let count = set.pictures.count
+        guard count > 0 else { return }
+        // As many slots as fit at the minimum width; the selection stays in view.
+        let fitting = max(1, min(count, (body.width + 1) / (minimumThumbnailWidth + 1)))
+        let selected = min(max(0, view.selectedPicture), count - 1)
+        let first = min(max(0, selected - fitting / 2), count - fitting)
+        let slotWidth = (body.width - (fitting - 1)) / fitting
+        for slot in 0..<fitting {
+            let index = first + slot
+            let picture = set.pictures[index]
+            let slotRect = Rect(x: body.x + slot * (slotWidth + 1), y: body.y, width: slotWidth, height: body.height - captionRows)
+            switch (picture.image, picture.problem) {
+            case let (image?, _): draw(image, large: false, view: view, into: &grid, rect: slotRect)
+            case let (nil, problem?): wrapped(problem, style: .statusError, into: &grid, rect: slotRect)
+            case (nil, nil): centred(Wording.picturesDownloading, into: &grid, rect: slotRect)
+            }
+            let caption = Wording.pictureCaption(picture.position, seed: picture.seed, width: picture.image?.width,
+                                                 height: picture.image?.height)
+            let isSelected = focused && index == selected
+            let captionText = TextWidth.truncate(caption, to: slotWidth)
+            grid.put(captionText, x: slotRect.x + max(0, (slotWidth - TextWidth.of(captionText)) / 2), y: body.maxY - 1,
+                     style: isSelected ? .selection : .dim, limit: slotRect.maxX)
+        }
+        if first > 0 { grid.put("◀", x: body.x, y: body.maxY - 1, style: .dim) }
+        if first + fitting < count { grid.put("▶", x: body.maxX - 1, y: body.maxY - 1, style: .dim) }
+    }
+
+    /// One picture as large as the body allows, with its place in the set on the status line.
+    static func renderZoom(_ set: PictureSet, index: Int, state: AppState, into grid: inout Grid, rect: Rect) {
+        guard set.pictures.indices.contains(index) else { return }
+        let picture = set.pictures[index]
+        if let image = picture.image {
+            draw(image, large: true, view: state.view, into: &grid, rect: rect)
+        } else {
+            wrapped(picture.problem ?? Wording.picturesDownloading, style: picture.problem == nil ? .dim : .statusError,
+                    into: &grid, rect: rect)
+        }
+    }
+
+    /// A sweep's images: a row per value of the first varied parameter, a
+    /// column per value of the second, each labelled.
+    static func renderContactSheet(_ sheet: ContactSheet, state: AppState, into grid: inout Grid, rect: Rect) {
+        let title = Wording.contactSheetTitle(sheet.batchID, rows: sheet.rowLabel, columns: sheet.columnLabel)
+        grid.put(" " + TextWidth.truncate(title, to: rect.width - 2), x: rect.x, y: rect.y, style: .label, limit: rect.maxX)
+        let rowLabelWidth = min(rect.width / 4, max(4, (sheet.rowValues.map { TextWidth.of($0) }.max() ?? 0) + 1))
+        let columns = max(1, sheet.columnValues.count), rows = max(1, sheet.rowValues.count)
+        let top = rect.y + 2
+        let cellWidth = max(1, (rect.width - rowLabelWidth) / columns)
+        let cellHeight = max(1, (rect.maxY - top) / rows)
+        for (column, value) in sheet.columnValues.enumerated() {
+            let text = TextWidth.truncate(value, to: cellWidth - 1)
+            grid.put(text, x: rect.x + rowLabelWidth + column * cellWidth + max(0, (cellWidth - TextWidth.of(text)) / 2),
+                     y: rect.y + 1, style: .jsonNumber, limit: rect.maxX)
+        }
+        for row in 0..<rows {
+            let y = top + row * cellHeight
+            if sheet.rowValues.indices.contains(row) {
+                grid.put(TextWidth.truncate(sheet.rowValues[row], to: rowLabelWidth - 1), x: rect.x, y: y + cellHeight / 2,
+                         style: .jsonNumber, limit: rect.x + rowLabelWidth)
+            }
+            for column in 0..<columns {
+                let cellRect = Rect(x: rect.x + rowLabelWidth + column * cellWidth, y: y, width: cellWidth - 1, height: cellHeight - 1)
+                guard let picture = sheet.cells[safe: row]?[safe: column] ?? nil else {
+                    centred("—", into: &grid, rect: cellRect)
+                    continue
+                }
+                switch (picture.image, picture.problem) {
+                case let (image?, _): draw(image, large: false, view: state.view, into: &grid, rect: cellRect)
+                case let (nil, problem?): wrapped(problem, style: .statusError, into: &grid, rect: cellRect)
+                case (nil, nil): centred(Wording.picturesDownloading, into: &grid, rect: cellRect)
+                }
+            }
+        }
+    }
+
+    /// A picture fitted to `rect` with its proportions and centred in it.
+    /// `large` draws from the full image rather than its thumbnail.
+    static func draw(_ image: LocalImage, large: Bool, view: ViewState, into grid: inout Grid, rect: Rect) {
+        guard rect.width > 0, rect.height > 0 else { return }
+        let cell = (width: max(1, view.cellPixels.width), height: max(1, view.cellPixels.height))
+        let box = TerminalArt.fit(width: image.width, height: image.height, columns: rect.width, rows: rect.height, cell: cell)
+        let placed = Rect(x: rect.x + (rect.width - box.columns) / 2, y: rect.y + (rect.height - box.rows) / 2,
+                          width: box.columns, height: box.rows)
+        // A thumbnail has enough pixels for a pane; an enlarged picture wants the full image.
+        let path = large ? image.path : image.thumbnailPath
+        switch view.pictureMode {
+        case let .off(reason):
+            wrapped(Wording.pictureAsText(image, reason: reason), style: .dim, into: &grid, rect: rect)
+        case .pixels:
+            grid.fill(placed, style: .normal)
+            grid.placements.append(PicturePlacement(rect: placed, path: path))
+        case let .symbols(depth):
+            switch PictureCache.shared.symbols(path, columns: placed.width, rows: placed.height, depth: depth) {
+            case let .success(art):
+                for y in 0..<art.rows {
+                    for x in 0..<art.columns {
+                        let symbol = art[x, y]
+                        let colours = PictureColours(foreground: Int16(clamping: symbol.foreground),
+                                                     background: Int16(clamping: symbol.background))
+                        grid[placed.x + x, placed.y + y] = Cell(character: symbol.character,
+                                                                style: depth == .monochrome ? .normal : .picture, picture: colours)
+                    }
+                }
+            case let .failure(error):
+                wrapped(Wording.pictureAsText(image, reason: error.message), style: .statusError, into: &grid, rect: rect)
+            }
+        }
+    }
+
+    private static func centred(_ text: String, into grid: inout Grid, rect: Rect) {
+        guard rect.height > 0 else { return }
+        let shown = TextWidth.truncate(text, to: rect.width)
+        grid.put(shown, x: rect.x + max(0, (rect.width - TextWidth.of(shown)) / 2), y: rect.y + rect.height / 2,
+                 style: .dim, limit: rect.maxX)
+    }
+
+    private static func wrapped(_ text: String, style: Style, into grid: inout Grid, rect: Rect) {
+        for (offset, line) in HistoryView.wrapWords(text, width: max(1, rect.width)).prefix(rect.height).enumerated() {
+            grid.put(line, x: rect.x, y: rect.y + offset, style: style, limit: rect.maxX)
+        }
+    }
+}
