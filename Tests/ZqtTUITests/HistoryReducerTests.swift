@@ -136,7 +136,8 @@ func historyState(_ rows: [HistorySummary], width: Int = 120, height: Int = 40, 
         var state = historyState([summary(5, "a cat")])
         press(&state, .char("x"))
         #expect(state.view.overlay == .confirm(.deleteEntry(id: 5, idTask: summary(5, "").idTask)))
-        #expect(press(&state, .char("y")) == [.deleteEntry(id: 5)])
+        // y takes zqt's copies of its images too; k keeps them (issue 11, PictureTests).
+        #expect(press(&state, .char("y")) == [.deleteEntry(id: 5), .deletePictures(idTask: summary(5, "").idTask)])
         _ = Reducer.reduce(&state, .entryDeleted(id: 5, idTask: "zqt-old-5"))
         #expect(state.history.rows.isEmpty)
         #expect(state.status?.text == "Deleted zqt-old-5 from history")

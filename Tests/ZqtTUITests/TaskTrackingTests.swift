@@ -25,6 +25,7 @@ final class TrackingFixture: @unchecked Sendable {
         configuration = ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 20, profile: "sandbox")
         runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store, inbox: inbox)
         runner.pollPolicy = PollPolicy(firstDelay: 0.1, growth: 1.5, maxDelay: 0.3, maxTransientFailures: 3)
+        runner.home = folder
     }
 
     /// Sends `request` and, once the service accepted it, follows its task.

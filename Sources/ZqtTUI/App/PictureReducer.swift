@@ -123,6 +123,11 @@ enum PictureReducer {
         }
     }
 
+    /// What the history shows, to notice a change: the row, and whether as an entry.
+    static func historyShownKey(_ state: AppState) -> String? {
+        historyShownID(state).map { "\(state.history.mode == .detail ? "entry" : "row") \($0)" }
+    }
+
     /// Another row is on screen: its images are asked for (the list shows
     /// them only where it has room for them; an entry always).
     static func historyShownChanged(_ state: inout AppState) -> [Effect] {
@@ -130,7 +135,7 @@ enum PictureReducer {
             state.historyPictures = nil
             closePictures(&state, target: .history)
         }
-        guard let id = historyShownID(state) else { return [] }
+        guard let id = historyShownID(state), state.historyPictures == nil else { return [] }
         if state.history.mode == .list {
             guard state.view.size.width >= HistoryView.thumbnailListWidth,
                   (state.history.selectedRow?.resultCount ?? 0) > 0 else { return [] }

@@ -11,10 +11,10 @@ enum Reducer {
     static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
     static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
-        let shown = PictureReducer.historyShownID(state)
+        let shown = PictureReducer.historyShownKey(state)
         let effects = reduceAction(&state, action)
         // A history row or entry newly on screen: its images, beside it (issue 11).
-        return PictureReducer.historyShownID(state) == shown ? effects : effects + PictureReducer.historyShownChanged(&state)
+        return PictureReducer.historyShownKey(state) == shown ? effects : effects + PictureReducer.historyShownChanged(&state)
     }
 
     private static func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect] {

@@ -161,7 +161,7 @@ extension Wording {
     /// The results pane's title: whose images, how many, and the keys that use them.
     static func picturesTitle(_ idTask: String, images: Int, focused: Bool, openKey: String) -> String {
         let keys = focused ? "←→ choose · Enter enlarge · Esc back" : "\(openKey) to choose and enlarge"
-        return "Results · \(count(images, "image")) · \(idTask) · \(keys)"
+        return "Results · \(count(images, "image")) · \(keys) · \(idTask)"
     }
 
     /// Under a thumbnail: its number, seed and size.

@@ -1,0 +1,82 @@
+import Foundation
+import Model
+import Testing
+
+/// A new user's first picture (issue 11), with the real zqt binary in tmux:
+/// a request sent to the sandbox, its image in the results pane as block
+/// symbols, enlarged and back, a resize, the history entry showing it, and
+/// the copy kept in ZQT_HOME/images.
+@Suite(.serialized) struct EndToEndPictureTests {
+    static let blocks = CharacterSet(charactersIn: "▀▁▂▃▄▅▆▇█▉▊▋▌▍▎▏▐▔▕▖▗▘▙▚▛▜▝▞▟")
+
+    static func blockCount(_ screen: String) -> Int {
+        screen.unicodeScalars.filter { blocks.contains($0) }.count
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func aSandboxTaskFinishesAndItsPictureAppearsInThePane() async throws {
+        try await offThePool { try Self.steps() }
+    }
+
+    static func steps() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-pictures-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/controlnet.json").path
+        let session = try TmuxSession(command: "TERM=xterm-256color LANG=C.UTF-8 ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox",
+                                      width: 130, height: 40)
+        try session.waitFor(text: "SANDBOX")
+        let before = try session.screen()
+        #expect(blockCount(before.components(separatedBy: "\n").dropFirst().prefix(36).joined()) < 60,
+                "no picture before a task finishes")
+
+        try session.send("L")
+        try session.waitFor(text: "Load a request")
+        try session.send(example, literal: true)
+        try session.send("Enter")
+        try session.waitFor(text: "revAnimated")
+        try session.send("F5")
+        let shown = try session.waitFor("the result picture", timeout: 60) { screen in
+            screen.contains("Results · 1 image") && screen.contains("1 · seed") && blockCount(screen) > 60
+        }
+        #expect(shown.contains("768×768"))
+
+        // o chooses, Enter enlarges: the picture fills the screen, then Esc brings the form back.
+        try session.send("o")
+        try session.waitFor(text: "Enter enlarge")
+        try session.send("Enter")
+        let zoomed = try session.waitFor(text: "Image 1 of 1 · seed")
+        #expect(blockCount(zoomed) > blockCount(shown))
+        #expect(!zoomed.contains("exactly what is sent"))
+        try session.send("Escape")
+        try session.send("Escape")
+        try session.waitFor("the form back") { $0.contains("exactly what is sent") && $0.contains("Results · 1 image") }
+
+        // A resize redraws the pane for the new size; the pane leaves no cells behind at the old one.
+        try TmuxSession.tmux(["resize-window", "-t", session.name, "-x", "90", "-y", "30"])
+        let narrow = try session.waitFor("the pane at 90×30") { screen in
+            screen.contains("Results · 1 image") && screen.split(separator: "\n").allSatisfy { $0.count <= 90 }
+        }
+        #expect(blockCount(narrow) > 20)
+
+        // The history entry shows the same picture, read from zqt's copy.
+        try session.send("F2")
+        try session.waitFor(text: "1 submission")
+        try session.send("Enter")
+        let entry = try session.waitFor("the entry's picture") { screen in
+            screen.contains("Results · 1 image") && blockCount(screen) > 20
+        }
+        #expect(entry.contains("1 · seed"))
+        let images = home.appendingPathComponent("images")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: images.path)
+        #expect(folders.count == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: images.appendingPathComponent(folders[0]).path).sorted()
+        #expect(files == ["1.768x768.thumb.png", "1.png"], "the copy and its thumbnail, the intermediate images gone: \(files)")
+
+        // Closing the entry leaves no picture cells on the list screen.
+        try session.send("Escape")
+        let list = try session.waitFor(text: "1 submission")
+        #expect(blockCount(list) < 20)
+        try session.send("q")
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+import Images
+import Model
+import Sandbox
+import Testing
+@testable import ZqtTUI
+
+/// Result images (issue 11): decoded by the system's libraries, drawn by
+/// chafa, shown in the results pane, enlarged, and kept on disk once.
+@Suite struct PictureTests {
+    static let screens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Screens")
+
+    /// A known picture: the sandbox's PNG for seed 7 (a banded diagonal gradient).
+    static func knownPNG(width: Int = 96, height: Int = 64) -> [UInt8] { PNGImage.render(width: width, height: height, seed: 7) }
+
+    /// The picture's symbols and colours as reviewable text: the characters,
+    /// then each cell's foreground/background palette index.
+    static func describe(_ art: SymbolArt) -> String {
+        var lines: [String] = []
+        for y in 0..<art.rows { lines.append(String((0..<art.columns).map { art[$0, y].character })) }
+        lines.append("")
+        for y in 0..<art.rows {
+            lines.append((0..<art.columns).map { "\(art[$0, y].foreground)/\(art[$0, y].background)" }.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func aKnownPNGInSymbolsMatchesItsGoldenFile() throws {
+        let picture = try Picture.decode(Self.knownPNG())
+        #expect(picture.width == 96 && picture.height == 64)
+        let art = try TerminalArt.symbols(picture, columns: 24, rows: 8, depth: .palette240)
+        let text = Self.describe(art)
+        let file = Self.screens.appendingPathComponent("picture-symbols-24x8.txt")
+        if ProcessInfo.processInfo.environment["ZQT_WRITE_GOLDENS"] == "1" {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(text == (try String(contentsOf: file, encoding: .utf8)), "the symbols picture differs from its golden file")
+        // Every colour is in the 240 a theme cannot change; every symbol a one-cell block element or a space.
+        #expect(art.cells.allSatisfy { (16...255).contains($0.foreground) && (16...255).contains($0.background) })
+        #expect(art.cells.allSatisfy { $0.character == " " || ("\u{2580}"..."\u{259F}").contains($0.character) })
+    }
+
+    @Test func thePixelProtocolsAreFramedAndSizedAsTheirSpecsSay() throws {
+        let picture = try Picture.decode(Self.knownPNG())
+        let cell = (width: 8, height: 16)
+        let kitty = String(decoding: try TerminalArt.escapes(picture, columns: 12, rows: 4, using: .kitty, cell: cell), as: UTF8.self)
+        #expect(kitty.hasPrefix("\u{1B}_G"))
+        #expect(kitty.contains("a=T"))
+        #expect(kitty.contains("s=96,v=64"), "12×4 cells of 8×16 pixels: \(kitty.prefix(80))")
+        #expect(kitty.hasSuffix("\u{1B}\\"))
+        let iterm = String(decoding: try TerminalArt.escapes(picture, columns: 12, rows: 4, using: .iterm2, cell: cell), as: UTF8.self)
+        #expect(iterm.hasPrefix("\u{1B}]1337;File="))
+        #expect(iterm.contains("inline=1"))
+        #expect(iterm.contains("width=12") && iterm.contains("height=4"))
+        #expect(iterm.hasSuffix("\u{07}"))
+        let sixel = String(decoding: try TerminalArt.escapes(picture, columns: 12, rows: 4, using: .sixel, cell: cell), as: UTF8.self)
+        #expect(sixel.hasPrefix("\u{1B}P"))
+        // Raster attributes give the size: 96 wide, the height in whole sixels (rows of 6) within the 64.
+        let raster = try #require(sixel.firstMatch(of: /q"1;1;(\d+);(\d+)/), "no raster attributes: \(sixel.prefix(40).debugDescription)")
+        #expect(Int(raster.1) == 96)
+        #expect(Int(raster.2).map { $0 <= 64 && $0 > 54 && $0 % 6 == 0 } == true, "height \(raster.2)")
+        #expect(sixel.hasSuffix("\u{1B}\\"))
+    }
+
+    @Test func tmuxPassthroughWrapsEachSequenceWithItsEscapesDoubled() {
+        let output = PixelOutput(pixelProtocol: .kitty, tmuxPassthrough: true) { _ in nil }
+        let wrapped = String(decoding: output.wrap(Array("\u{1B}_Ga=T;AAAA\u{1B}\\".utf8)), as: UTF8.self)
+        #expect(wrapped == "\u{1B}Ptmux;\u{1B}\u{1B}_Ga=T;AAAA\u{1B}\u{1B}\\\u{1B}\\")
+        let plain = PixelOutput(pixelProtocol: .sixel, tmuxPassthrough: false) { _ in nil }
+        #expect(plain.wrap([0x1B, 0x50]) == [0x1B, 0x50])
+    }
+
+    @Test func hostileImagesAreRefusedWithAMessage() throws {
+        #expect(throws: PictureError("not a PNG, JPEG or WebP image")) { try Picture.decode(Array("<html>expired</html>".utf8)) }
+        let png = Self.knownPNG()
+        #expect(throws: PictureError.self) { try Picture.decode(Array(png.prefix(60))) }
+        // A header claiming 100000 × 100000 pixels is refused before any pixel is read.
+        var huge = Array(png.prefix(33))
+        huge.replaceSubrange(16..<24, with: [0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0])
+        do {
+            _ = try Picture.decode(huge)
+            Issue.record("a 100000×100000 header was decoded")
+        } catch {
+            #expect(error.message.contains("PNG"), "\(error.message)")
+        }
+        #expect(throws: PictureError.self) { try Picture.decode([0xFF, 0xD8, 0xFF, 0xE0, 0, 0]) }
+        #expect(throws: PictureError.self) { try Picture.decode(Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)) }
+    }
+
+    @Test func thumbnailsKeepTheShapeAndAverageTheirPixels() throws {
+        let picture = try Picture.decode(Self.knownPNG(width: 1024, height: 512))
+        let thumbnail = picture.scaled(within: 512)
+        #expect(thumbnail.width == 512 && thumbnail.height == 256)
+        #expect(TerminalArt.fit(width: 1024, height: 1024, columns: 40, rows: 40) == (40, 20))
+        #expect(TerminalArt.fit(width: 1024, height: 1024, columns: 100, rows: 10) == (20, 10))
+        #expect(TerminalArt.fit(width: 0, height: 5, columns: 10, rows: 10) == (1, 1))
+    }
+
+    @Test func theModeComesFromTheEnvironmentOrTheSetting() {
+        func decide(_ environment: [String: String], _ setting: PictureSetting = .auto, palette: Int = 256) -> PictureMode {
+            PictureSupport.decide(setting, environment: environment, paletteSize: palette,
+                                  utf8: PictureSupport.localeIsUTF8(environment))
+        }
+        let utf8 = ["LANG": "en_US.UTF-8"]
+        #expect(decide(utf8.merging(["TERM": "xterm-256color"]) { $1 }) == .symbols(.palette240))
+        #expect(decide(utf8.merging(["TERM": "xterm-kitty"]) { $1 }) == .pixels(.kitty))
+        #expect(decide(utf8.merging(["TERM": "xterm-256color", "KITTY_WINDOW_ID": "3"]) { $1 }) == .pixels(.kitty))
+        #expect(decide(utf8.merging(["TERM": "xterm-256color", "LC_TERMINAL": "iTerm2"]) { $1 }) == .pixels(.iterm2))
+        #expect(decide(utf8.merging(["TERM": "foot"]) { $1 }) == .pixels(.sixel))
+        // Inside tmux a protocol needs passthrough, asked on the first picture.
+        #expect(decide(utf8.merging(["TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0", "KITTY_WINDOW_ID": "1"]) { $1 })
+            == .symbols(.palette240))
+        #expect(decide(["TERM": "xterm-256color", "LANG": "C"]) == .off(reason: Wording.picturesNeedUTF8))
+        #expect(decide(utf8.merging(["TERM": "dumb"]) { $1 }) == .off(reason: Wording.picturesDumbTerminal))
+        #expect(decide(utf8.merging(["TERM": "xterm"]) { $1 }, palette: 8) == .symbols(.palette8))
+        #expect(decide(utf8.merging(["TERM": "xterm"]) { $1 }, palette: 0) == .symbols(.monochrome))
+        #expect(decide(utf8.merging(["TERM": "xterm-256color"]) { $1 }, .sixel) == .pixels(.sixel))
+        #expect(decide(utf8.merging(["TERM": "xterm-kitty"]) { $1 }, .off) == .off(reason: Wording.picturesOff))
+    }
+
+    // MARK: On screen
+
+    /// A state whose last task finished with two images kept in `folder`.
+    static func stateWithResults(in folder: String, width: Int = 120, height: Int = 40) throws -> AppState {
+        var state = makeState(width: width, height: height)
+        var pictures: [ShownPicture] = []
+        for position in 0..<2 {
+            let path = folder + "/\(position + 1).png", thumbnail = folder + "/\(position + 1).96x64.thumb.png"
+            try Data(knownPNG()).write(to: URL(fileURLWithPath: path))
+            try Data(knownPNG()).write(to: URL(fileURLWithPath: thumbnail))
+            pictures.append(ShownPicture(position: position, seed: 100 + position,
+                                         image: LocalImage(position: position, path: path, thumbnailPath: thumbnail, width: 96, height: 64)))
+        }
+        state.results = PictureSet(idTask: "zqt-20261203-100000-000-test", recordID: 1, pictures: pictures)
+        return state
+    }
+
+    static func temporaryFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-pictures-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test(arguments: [(120, 40), (80, 24)])
+    func theResultsPaneShowsEachThumbnailWithItsCaption(width: Int, height: Int) throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let state = try Self.stateWithResults(in: folder, width: width, height: height)
+        let grid = Screen.render(state)
+        #expect(grid.text.contains("Results · 2 images · o to choose and enlarge"))
+        #expect(grid.text.contains("1 · seed 100 · 96×64"))
+        #expect(grid.text.contains("2 · seed 101 · 96×64"))
+        let pictureCells = grid.cells.filter { $0.style == .picture }
+        #expect(pictureCells.count > 40, "block symbols drawn in the grid: \(pictureCells.count)")
+        #expect(grid.placements.isEmpty)
+        // The form is still there, above or beside the pane.
+        #expect(grid.text.contains("Prompt"))
+    }
+
+    @Test func aPixelProtocolLeavesBlankCellsAndPlacesThePicture() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var state = try Self.stateWithResults(in: folder)
+        state.view.pictureMode = .pixels(.kitty)
+        let grid = Screen.render(state)
+        #expect(grid.placements.count == 2)
+        for placement in grid.placements {
+            #expect(placement.path.hasSuffix(".thumb.png"))
+            for y in placement.rect.y..<placement.rect.maxY {
+                for x in placement.rect.x..<placement.rect.maxX { #expect(grid[x, y].character == " ") }
+            }
+        }
+        // An overlay over the screen: no picture drawn over it.
+        press(&state, .char("?"))
+        #expect(Screen.render(state).placements.isEmpty)
+    }
+
+    @Test func withoutPicturesThePaneNamesTheLocalCopy() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var state = try Self.stateWithResults(in: folder)
+        state.view.pictureMode = .off(reason: Wording.picturesNeedUTF8)
+        let text = Screen.render(state).text.replacing("\n", with: " ")
+        #expect(text.contains(folder.prefix(20)))
+        #expect(text.contains("UTF-8"))
+    }
+
+    @Test func oChoosesEnterEnlargesEscGoesBack() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var state = try Self.stateWithResults(in: folder)
+        #expect(Screen.render(state).text.contains("o to choose and enlarge"))
+        press(&state, .char("o"))
+        #expect(state.view.picturesFocused)
+        press(&state, .right)
+        #expect(state.view.selectedPicture == 1)
+        press(&state, .enter)
+        #expect(state.view.zoom == PictureZoom(target: .compose, index: 1))
+        let zoomed = Screen.render(state)
+        #expect(zoomed.text.contains("Image 2 of 2 · seed 101 · 96×64"))
+        let small = Screen.render(try Self.stateWithResults(in: folder)).cells.filter { $0.style == .picture }.count
+        #expect(zoomed.cells.filter { $0.style == .picture }.count > small * 2, "the enlarged picture is larger")
+        press(&state, .left)
+        #expect(state.view.zoom?.index == 0)
+        press(&state, .escape)
+        #expect(state.view.zoom == nil && state.view.picturesFocused)
+        press(&state, .escape)
+        #expect(!state.view.picturesFocused)
+        // Keys go to the form again.
+        press(&state, .down)
+        #expect(state.view.focus != FieldID("prompt"))
+    }
+
+    @Test func aSucceededTaskAsksForItsImagesOnceAndARunningOneForItsIntermediateImage() {
+        var state = makeState()
+        state.task = TrackedTask(recordID: 5, idTask: "t1", status: nil, desc: "submitted", progress: nil, phase: .inProgress, resultCount: 0)
+        func info(_ data: String) -> TaskInfo {
+            TaskInfo(data: try! JSONParser.parse(data))
+        }
+        let running = info(#"{"id_task":"t1","status":1,"desc":"running","temporaryImageDto":{"progress":0.5,"image_url":"http://x/step-2.png"},"differentialImageRspList":[]}"#)
+        var effects = Reducer.reduce(&state, .poll(recordID: 5, idTask: "t1", .update(running)))
+        #expect(effects.contains(.fetchIntermediate(idTask: "t1", url: "http://x/step-2.png")))
+        #expect(state.results?.isRunning == true)
+        // The same intermediate image is not asked for twice.
+        effects = Reducer.reduce(&state, .poll(recordID: 5, idTask: "t1", .update(running)))
+        #expect(!effects.contains { if case .fetchIntermediate = $0 { return true } else { return false } })
+        let done = info(#"{"id_task":"t1","status":2,"desc":"Success","temporaryImageDto":null,"differentialImageRspList":[{"image_url":"http://x/0.png","seed":9,"image_status":1}]}"#)
+        effects = Reducer.reduce(&state, .poll(recordID: 5, idTask: "t1", .update(done)))
+        let fetch = PictureFetch(target: .compose, idTask: "t1", recordID: 5,
+                                 sources: [ResultImageSource(position: 0, url: "http://x/0.png")], seeds: [9])
+        #expect(effects.contains(.fetchPictures(fetch)))
+        #expect(state.results?.pictures == [ShownPicture(position: 0, seed: 9)])
+        #expect(Screen.render(state).text.contains(Wording.picturesDownloading))
+        effects = Reducer.reduce(&state, .poll(recordID: 5, idTask: "t1", .update(done)))
+        #expect(!effects.contains(.fetchPictures(fetch)))
+    }
+
+    @Test func deletingARowAsksWhetherItsImagesGoToo() {
+        var state = makeState()
+        state.view.overlay = .confirm(.deleteEntry(id: 3, idTask: "t3"))
+        #expect(Screen.render(state).text.contains("k delete, keep the images"))
+        #expect(Reducer.reduce(&state, .key(.char("y"))) == [.deleteEntry(id: 3), .deletePictures(idTask: "t3")])
+        state.view.overlay = .confirm(.deleteEntry(id: 3, idTask: "t3"))
+        #expect(Reducer.reduce(&state, .key(.char("k"))) == [.deleteEntry(id: 3)])
+        state.view.overlay = .confirm(.deleteEntry(id: 3, idTask: "t3"))
+        #expect(Reducer.reduce(&state, .key(.char("n"))) == [])
+    }
+}
