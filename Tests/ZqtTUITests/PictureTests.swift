@@ -247,3 +247,101 @@ import Testing
         #expect(Reducer.reduce(&state, .key(.char("n"))) == [])
     }
 }
+
+/// The terminal asked what it draws (issue 11): its answers come back as
+/// input, and must neither type into the form nor be missed.
+@Suite struct PictureQueryTests {
+    static func decode(_ text: String, expecting: Bool) -> [TerminalInput] {
+        var decoder = InputDecoder(functionKey: { _ in nil })
+        decoder.reportsExpected = expecting
+        var codes = Array(text.utf8).map(Int32.init)[...]
+        return decoder.decode { codes.popFirst() }
+    }
+
+    @Test func kittysAnswerAndDA1AreReportsNotKeys() {
+        let answers = Self.decode("\u{1B}_Gi=31;OK\u{1B}\\\u{1B}[?62;22c", expecting: true)
+        #expect(answers == [.report(.kittyGraphics(ok: true)), .report(.deviceAttributes([62, 22]))])
+        var gathered = PictureQuery.Answers()
+        for case let .report(report) in answers { gathered.take(report) }
+        #expect(gathered.conclusion() == .pixels(.kitty))
+        #expect(gathered.conclusion() == nil, "concluded once")
+    }
+
+    @Test func aSixelTerminalSaysSoInItsAttributes() {
+        let answers = Self.decode("\u{1B}[?64;1;2;4;6;9;15;18;21;22c", expecting: true)
+        var gathered = PictureQuery.Answers()
+        for case let .report(report) in answers { gathered.take(report) }
+        #expect(gathered.conclusion() == .pixels(.sixel))
+        // A terminal with neither keeps the symbols.
+        var plain = PictureQuery.Answers()
+        for case let .report(report) in Self.decode("\u{1B}[?1;2c", expecting: true) { plain.take(report) }
+        #expect(plain.conclusion() == nil)
+    }
+
+    @Test func keysAroundTheAnswersStayKeysAndNothingIsTyped() {
+        let mixed = Self.decode("a\u{1B}_Gi=31;ENOTSUPPORTED\u{1B}\\\u{1B}[?62;4cb", expecting: true)
+        #expect(mixed == [.key(.char("a")), .report(.kittyGraphics(ok: false)), .report(.deviceAttributes([62, 4])), .key(.char("b"))])
+        // Alt-[ and a plain Esc while answers are awaited.
+        #expect(Self.decode("\u{1B}[x", expecting: true) == [.key(.alt("[")), .key(.char("x"))])
+        #expect(Self.decode("\u{1B}", expecting: true) == [.key(.escape)])
+        // When nothing was asked, the same bytes are the keys they always were.
+        #expect(Self.decode("\u{1B}_G", expecting: false) == [.key(.alt("_")), .key(.char("G"))])
+        // An answer that never ends costs a bounded read and types nothing.
+        let endless = Self.decode("\u{1B}_G" + String(repeating: "A", count: 2000), expecting: true)
+        #expect(!endless.contains(.key(.char("G"))))
+        #expect(endless.filter { $0 == .key(.char("A")) }.count < 2000)
+    }
+}
+
+/// A sweep's images as a contact sheet (issue 11): rows and columns are the
+/// parameters that vary between the batch's requests, each cell a row's image.
+@Suite struct ContactSheetTests {
+    @Test func aBatchIsLaidOutByItsVariedParameters() async throws {
+        let fixture = try TrackingFixture()
+        let batch = "batch-20261203-100000-000-test"
+        let picture = PictureTests.knownPNG()
+        let pictureFile = fixture.folder + "/known.png"
+        try Data(picture).write(to: URL(fileURLWithPath: pictureFile))
+        for cfg in [5, 7] {
+            for steps in [20, 30] {
+                var request = try TrackingFixture.request("a cat")
+                request["cfg_scale"] = .int(cfg)
+                request["steps"] = .int(steps)
+                let id = try fixture.store.recordSending(request, baseURL: "http://127.0.0.1:9", profile: "sandbox", batchID: batch)
+                let answer = #"{"id_task":"\#(request.taskID)","status":2,"desc":"Success","differentialImageRspList":[{"image_url":"http://127.0.0.1:9/gone.png","seed":\#(cfg * 100 + steps),"image_status":1}]}"#
+                try fixture.store.recordTaskInfo(id: id, info: TaskInfo(data: try JSONParser.parse(answer)))
+                // The URL has expired; the copy the user saved earlier is what is shown.
+                try fixture.store.recordLocalCopy(id: id, position: 0, path: pictureFile)
+            }
+        }
+        fixture.runner.perform(.loadContactSheet(batchID: batch))
+        let deadline = Date().addingTimeInterval(30)
+        var sheet: ContactSheet?
+        while sheet == nil, Date() < deadline {
+            for case let .contactSheetLoaded(loaded) in fixture.inbox.drain() { sheet = loaded }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        let loaded = try #require(sheet)
+        let labels = [loaded.rowLabel, loaded.columnLabel].compactMap { $0 }.sorted()
+        #expect(labels == ["cfg_scale", "steps"])
+        let (cfgValues, stepValues) = loaded.rowLabel == "cfg_scale" ? (loaded.rowValues, loaded.columnValues) : (loaded.columnValues, loaded.rowValues)
+        #expect(cfgValues == ["5", "7"] && stepValues == ["20", "30"])
+        #expect(loaded.cells.flatMap { $0 }.allSatisfy { $0?.image != nil }, "every cell has its picture: \(loaded.cells)")
+
+        var state = makeState(width: 120, height: 40)
+        _ = Reducer.reduce(&state, .contactSheetLoaded(loaded))
+        let grid = Screen.render(state)
+        #expect(grid.text.contains("Batch \(batch) · rows: \(loaded.rowLabel!) · columns: \(loaded.columnLabel!)"))
+        #expect(grid.cells.filter { $0.style == .picture }.count > 100)
+        press(&state, .escape)
+        #expect(state.view.contactSheet == nil)
+    }
+
+    @Test func aRowOutsideASweepHasNoSheet() {
+        var state = makeState()
+        state.screen = .history
+        state.history.rows = []
+        #expect(PictureReducer.run(&state, .contactSheet) == [])
+        #expect(state.status?.text.contains("not sent in a sweep") == true)
+    }
+}

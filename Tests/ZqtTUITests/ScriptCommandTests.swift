@@ -167,7 +167,15 @@ import Testing
         let exported = try run(["history", "export", "--format", "jsonl"], home: home)
         #expect(try jsonLines(exported.stdout).count == 1)
 
-        #expect(try run(["history", "delete", idTask], home: home).status == 0)
+        // zqt's copies of its images (as the screen keeps them) go only with --delete-images (issue 11).
+        let kept = home + "/images/" + idTask
+        try FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: kept + "/1.png", contents: png)
+        let deleted = try run(["history", "delete", idTask, "--delete-images"], home: home)
+        #expect(deleted.status == 0)
+        #expect(deleted.stderr.contains("deleted its images in \(kept)"), "stderr: \(deleted.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: kept))
+        #expect(FileManager.default.fileExists(atPath: saved), "images saved to another folder stay")
         #expect(try run(["history", "show", idTask], home: home).status == 2, "gone")
         #expect(try jsonLines(try run(["history", "list", "--json"], home: home).stdout).isEmpty)
     }

@@ -288,6 +288,10 @@ struct HistoryDelete: ParsableCommand {
     @Argument(help: "The submission's id_task.")
     var id: String
 
+    @Flag(name: .customLong("delete-images"),
+          help: "Delete zqt's copies of its images too ($ZQT_HOME/images/ID); images saved to other folders stay.")
+    var deleteImages = false
+
     func run() throws {
         let store = try CommandSupport.openHistory()
         let record = try CommandSupport.record(id, in: store)
@@ -297,6 +301,15 @@ struct HistoryDelete: ParsableCommand {
             throw CommandFailure("cannot delete \(APIError.printable(id)): \(error.message)", .badInput)
         }
         StandardStreams.writeError("deleted \(APIError.printable(id))\n")
+        let home = ZqtPaths.home().path
+        let folder = ResultImageFiles.folder(home: home, idTask: record.idTask)
+        guard FileManager.default.fileExists(atPath: folder) else { return }
+        if deleteImages {
+            ResultImageFiles.delete(home: home, idTask: record.idTask)
+            StandardStreams.writeError("deleted its images in \(TerminalText.printable(folder))\n")
+        } else {
+            StandardStreams.writeError("its images stay in \(TerminalText.printable(folder)) (--delete-images deletes them)\n")
+        }
     }
 }
 

@@ -9,6 +9,16 @@
 enum TerminalInput: Equatable, Sendable {
     case key(Key)
     case paste(String)
+    /// The terminal's answer to a question zqt asked (PictureQuery), never a key.
+    case report(TerminalReport)
+}
+
+/// What a terminal answers about pictures (issue 11).
+enum TerminalReport: Equatable, Sendable {
+    /// kitty's graphics query (`ESC _ G i=31 … ESC \`): whether it took the test image.
+    case kittyGraphics(ok: Bool)
+    /// Primary device attributes (`ESC [ ? 62 ; 4 ; … c`): 4 means sixel.
+    case deviceAttributes([Int])
 }
 
 struct InputDecoder {
@@ -21,6 +31,10 @@ struct InputDecoder {
 
     /// Bytes of a bracketed paste whose end has not arrived yet.
     private(set) var pasteBytes: [UInt8]?
+    /// While zqt waits for the terminal's answer to its picture query, ESC _
+    /// and ESC [ ? begin a report, not Alt-_ or Alt-[: only then, so a key
+    /// typed at any other time is never taken for one.
+    var reportsExpected = false
     private var pushedBack: Int32?
     /// Names the codes ncurses gives function keys (≥ 256).
     let functionKey: (Int32) -> Key?
@@ -74,6 +88,15 @@ struct InputDecoder {
             }
             switch byte {
             case 27:
+                if reportsExpected, let report = Self.report(take, pushBack: { pushedBack = $0 }) {
+                    if case let .report(found)? = report {
+                        out.append(.report(found))
+                        if case .deviceAttributes = found { reportsExpected = false }  // always the last answer
+                    } else if let key = report {
+                        out.append(key)
+                    }
+                    continue
+                }
                 // Esc followed at once by a character is Alt plus that character.
                 if let next = take() {
                     if next >= 32, next < 127 {
@@ -92,6 +115,57 @@ struct InputDecoder {
             }
         }
         return out
+    }
+
+    /// After an ESC while reports are expected: a report (.report), the key
+    /// the bytes were after all (.key), or nil when the ESC starts neither
+    /// (the next code is pushed back). Reports are bounded: a terminal that
+    /// never ends one costs at most `reportLimit` codes.
+    static let reportLimit = 512
+
+    private static func report(_ take: () -> Int32?, pushBack: (Int32) -> Void) -> TerminalInput?? {
+        guard let first = take() else { return nil }
+        switch first {
+        case 0x5F:  // _ : an APC string, up to ESC \ (or BEL)
+            var body: [UInt8] = []
+            while body.count < reportLimit, let code = take() {
+                if code == 0x07 { break }
+                if code == 27 {
+                    _ = take()  // the \ of the string terminator
+                    break
+                }
+                if code >= 0, code < 256 { body.append(UInt8(code)) }
+            }
+            let text = String(decoding: body, as: UTF8.self)
+            guard text.hasPrefix("G") else { return .some(nil) }  // an APC that is not kitty's: dropped
+            return .some(.report(.kittyGraphics(ok: text.contains(";OK"))))
+        case 0x5B:  // [ : a report only as ESC [ ?
+            guard let second = take() else { return .some(.key(.alt("["))) }
+            guard second == 0x3F else {
+                pushBack(second)
+                return .some(.key(.alt("[")))
+            }
+            var parameters: [Int] = [], number = 0, digits = 0, count = 0
+            while count < reportLimit, let code = take() {
+                count += 1
+                if code >= 0x30, code <= 0x39 {
+                    number = min(number * 10 + Int(code - 0x30), 1 << 20)
+                    digits += 1
+                } else if code == 0x3B {
+                    parameters.append(number)
+                    number = 0
+                    digits = 0
+                } else {
+                    if digits > 0 { parameters.append(number) }
+                    // Only a DA1 answer ends in c; another report is dropped whole.
+                    return .some(code == 0x63 ? .report(.deviceAttributes(parameters)) : nil)
+                }
+            }
+            return .some(nil)
+        default:
+            pushBack(first)
+            return nil
+        }
     }
 
     static let pasteEnd: [UInt8] = Array("\u{1B}[201~".utf8)

@@ -136,3 +136,36 @@ struct PixelOutput {
         return out
     }
 }
+
+/// Asking the terminal what it draws (issue 11), once, on the first picture:
+/// kitty's graphics query (a 1×1 test image, `a=q`: checked, never shown),
+/// then primary device attributes (DA1), which every terminal answers and
+/// whose attribute 4 is sixel. A terminal that does not know the first
+/// ignores it (an APC string); DA1's answer is the sign all answers are in.
+enum PictureQuery {
+    static let question = Array("\u{1B}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\\u{1B}[c".utf8)
+    /// Answers are read as such this long after asking (over SSH they take a round trip).
+    static let answerSeconds = 3.0
+
+    struct Answers {
+        private var kitty: Bool?
+        private var attributes: [Int]?
+        private var concluded = false
+
+        mutating func take(_ report: TerminalReport) {
+            switch report {
+            case let .kittyGraphics(ok): kitty = ok
+            case let .deviceAttributes(list): attributes = list
+            }
+        }
+
+        /// Once DA1 has answered: the protocol the answers name, if any (once).
+        mutating func conclusion() -> PictureMode? {
+            guard !concluded, let attributes else { return nil }
+            concluded = true
+            if kitty == true { return .pixels(.kitty) }
+            if attributes.dropFirst().contains(4) { return .pixels(.sixel) }
+            return nil
+        }
+    }
+}

@@ -253,9 +253,20 @@ final class CursesTerminal {
 
     // MARK: Input
 
+    /// Writes a question to the terminal whose answer comes back as input
+    /// (`TerminalInput.report`), read as such for the next few seconds only.
+    func ask(_ question: [UInt8]) {
+        Self.writeToTerminal(question)
+        decoder.reportsExpected = true
+        reportsUntil = monotonicSeconds() + PictureQuery.answerSeconds
+    }
+
+    private var reportsUntil = 0.0
+
     /// Every key and paste waiting now (never blocks; at most
     /// InputDecoder.readLimit codes, so a long paste is read over several turns).
     func readInput() -> [TerminalInput] {
+        if decoder.reportsExpected, monotonicSeconds() > reportsUntil { decoder.reportsExpected = false }
         let win = zqt_stdscr()
         var inputs: [TerminalInput] = []
         var budget = InputDecoder.readLimit

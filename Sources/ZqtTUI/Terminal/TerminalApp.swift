@@ -197,6 +197,8 @@ final class TerminalApp {
     }
 
     private func handleInput(_ inputs: [TerminalInput]) {
+        for case let .report(report) in inputs { pictureAnswers.take(report) }
+        if let mode = pictureAnswers.conclusion() { dispatch(.pictureModeFound(mode)) }
         for action in Self.actions(for: inputs) {
             switch action {
             case .key(.resize):
@@ -238,6 +240,8 @@ final class TerminalApp {
             case let .paste(text):
                 flushKeys()
                 actions.append(.paste(text))
+            case .report:
+                continue  // answers to zqt's own questions: handleInput takes them
             }
         }
         flushKeys()
@@ -291,6 +295,9 @@ final class TerminalApp {
         let effects = Reducer.reduce(&state, action)
         for effect in effects {
             switch effect {
+            case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet:
+                askTerminalAboutPictures()
+                runner.perform(effect)
             case let .openEditor(field, text):
                 openEditor(field, text: text)
             case .quit:
@@ -338,11 +345,25 @@ final class TerminalApp {
         state.view.pictureMode = PictureSupport.decide(pictures, environment: environment, paletteSize: terminal.paletteSize,
                                                        utf8: PictureSupport.localeIsUTF8(environment))
         usePictureMode(state.view.pictureMode)
-        guard pictures == .auto, case .symbols = state.view.pictureMode else { return }
+        // Inside tmux the terminal cannot be asked (tmux answers for itself): tmux is.
+        guard pictures == .auto, case .symbols = state.view.pictureMode, tmuxPassthrough else { return }
         runner.pictureModeDetection.withLock { $0 = { PictureSupport.detectOnFirstPicture(environment) } }
     }
 
     private var tmuxPassthrough: Bool { ProcessInfo.processInfo.environment["TMUX"] != nil }
+
+    /// The terminal's answers to the picture query, gathered until its last.
+    private var pictureAnswers = PictureQuery.Answers()
+    private var pictureQueryAsked = false
+
+    /// On the first picture, when the mode is auto and the environment named
+    /// no protocol: ask the terminal itself (PictureQuery), outside tmux.
+    private func askTerminalAboutPictures() {
+        guard !pictureQueryAsked, let terminal else { return }
+        pictureQueryAsked = true
+        guard pictures == .auto, case .symbols = state.view.pictureMode, !tmuxPassthrough else { return }
+        terminal.ask(PictureQuery.question)
+    }
 
     private func usePictureMode(_ mode: PictureMode) {
         guard let terminal else { return }
