@@ -58,7 +58,7 @@ def run(mode):
     tmux("send-keys", "-t", session, "F5")
     wait(session, lambda s: "success · 1 image" in s.lower() or "Results · 1 image" in s)
     success = time.time()
-    wait(session, lambda s: "1024×1024" in s)
+    wait(session, lambda s: "1 · 1024×1024" in s)
     shown = time.time()
     time.sleep(1.5)
     after = os.path.getsize(record)

@@ -100,7 +100,12 @@ static void *open_library(const char *const *names, char *error, size_t size, co
 
 static void load_decoders(void) {
     static const char *const png_names[] = {"libpng16.so.16", NULL};
-    static const char *const jpeg_names[] = {"libjpeg.so.62", "libjpeg.so.8", "libjpeg.so", NULL};
+    // The library whose ABI the header describes (jpeg_CreateDecompress checks it).
+#if JPEG_LIB_VERSION >= 80
+    static const char *const jpeg_names[] = {"libjpeg.so.8", "libjpeg.so", NULL};
+#else
+    static const char *const jpeg_names[] = {"libjpeg.so.62", "libjpeg.so", NULL};
+#endif
     static const char *const webp_names[] = {"libwebp.so.7", "libwebp.so.6", NULL};
     void *library = open_library(png_names, png_fault, sizeof png_fault, "libpng16-16");
     have_png = library != NULL;
@@ -359,7 +364,7 @@ zqt_canvas *zqt_canvas_draw(const uint8_t *rgba, int width, int height, int colu
     chafa.config_set_canvas_mode(config, color_mode);
     chafa.config_set_pixel_mode(config, pixel_mode);
     if (cell_width > 0 && cell_height > 0) chafa.config_set_cell_geometry(config, cell_width, cell_height);
-    chafa.config_set_work_factor(config, 0.5f);
+    chafa.config_set_work_factor(config, 1.0f);  // the best fit: pictures are drawn once and kept (PictureCache)
     // Block elements (halves, quadrants, eighths) and the space: in every
     // monospace font that has box drawing, and each one cell wide.
     void *symbols = chafa.symbol_map_new();

@@ -77,6 +77,7 @@ static inline int zqt_ccharw_max(void) { return CCHARW_MAX; }
 
 // How many colours the terminal has (COLORS, after start_color).
 static inline int zqt_colors(void) { return COLORS; }
+static inline int zqt_color_pairs(void) { return COLOR_PAIRS; }
 
 // One cell of a picture drawn in block symbols: its character on its own
 // foreground and background (palette indexes, -1 the terminal's default).

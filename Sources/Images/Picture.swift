@@ -15,6 +15,11 @@ public struct PictureError: Error, Equatable, Sendable, CustomStringConvertible 
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+
+    /// The message a C function wrote into a buffer (up to its first NUL; invalid UTF-8 replaced).
+    init(cString buffer: [CChar]) {
+        message = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }
 
 public struct Picture: Equatable, Sendable {
@@ -30,9 +35,9 @@ public struct Picture: Equatable, Sendable {
         self.pixels = pixels
     }
 
-    /// 8192 × 8192: a result the service makes fits many times; a hostile
-    /// header claiming more is refused before any pixel is read.
-    public static let maximumPixels: Int64 = 8192 * 8192
+    /// 4096 × 4096 (64 MB while decoded): a hi-res result fits with room to
+    /// spare; a header claiming more is refused before any pixel is read.
+    public static let maximumPixels: Int64 = 4096 * 4096
     /// Files larger than this are not read (an image file, not a disk).
     public static let maximumFileBytes = 64 << 20
 
@@ -42,9 +47,7 @@ public struct Picture: Equatable, Sendable {
         let ok = bytes.withUnsafeBufferPointer { buffer in
             zqt_image_decode(buffer.baseAddress, buffer.count, maximumPixels, &image, &error, error.count)
         }
-        guard ok == 1, let pixels = image.pixels else {
-            throw PictureError(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
+        guard ok == 1, let pixels = image.pixels else { throw PictureError(cString: error) }
         defer { zqt_image_free(&image) }
         let count = Int(image.width) * Int(image.height) * 4
         return Picture(width: Int(image.width), height: Int(image.height),
@@ -104,8 +107,6 @@ public struct Picture: Equatable, Sendable {
         let ok = pixels.withUnsafeBufferPointer { buffer in
             zqt_image_write_png(path, buffer.baseAddress, Int32(width), Int32(height), &error, error.count)
         }
-        guard ok == 1 else {
-            throw PictureError(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
+        guard ok == 1 else { throw PictureError(cString: error) }
     }
 }

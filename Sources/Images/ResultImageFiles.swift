@@ -52,8 +52,15 @@ public enum ResultImageFiles {
 
     /// The folder of a task's images. The id is the client's (wire rule 8)
     /// but came through files and the service: ImageFile.safeStem keeps it inside.
+    /// An id that is not its own safe stem ("a/b", "a.b") gets a hash of itself
+    /// after it, so two ids never share a folder.
     public static func folder(home: String, idTask: String) -> String {
-        home + "/images/" + ImageFile.safeStem(idTask)
+        let stem = ImageFile.safeStem(idTask)
+        guard stem != idTask else { return home + "/images/" + stem }
+        // FNV-1a over the id's bytes: stable across runs (Hasher is seeded per process).
+        var hash: UInt32 = 2_166_136_261
+        for byte in idTask.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return home + "/images/" + stem + "-" + String(hash, radix: 16)
     }
 
     /// The copy kept of one result, if there is one with its thumbnail.
@@ -101,17 +108,33 @@ public enum ResultImageFiles {
         }
         let picture = try Picture.decode(bytes)
         let path = folder + "/" + ImageFile.name(position: source.position, bytes: bytes)
-        // Written aside, then renamed: a copy is whole or absent, even if zqt ends mid-write.
-        let partial = path + ".part"
+        // Written aside, then renamed: a copy is whole or absent, even if zqt ends
+        // mid-write; each writer its own aside name (the pane and the history may fetch at once).
+        let partial = partName(path)
         guard FileManager.default.createFile(atPath: partial, contents: Data(bytes)),
               rename(partial, path) == 0 else {
+            unlink(partial)
             throw PictureError("cannot write \(path)")
         }
         downloaded(path)
         let thumbnailPath = folder + "/\(source.position + 1).\(picture.width)x\(picture.height).thumb.png"
-        try picture.scaled(within: thumbnailSide).writePNG(to: thumbnailPath)
+        let thumbnailPartial = partName(thumbnailPath)
+        do {
+            try picture.scaled(within: thumbnailSide).writePNG(to: thumbnailPartial)
+        } catch {
+            unlink(thumbnailPartial)
+            throw error
+        }
+        guard rename(thumbnailPartial, thumbnailPath) == 0 else {
+            unlink(thumbnailPartial)
+            throw PictureError("cannot write \(thumbnailPath)")
+        }
         return LocalImage(position: source.position, path: path, thumbnailPath: thumbnailPath,
                           width: picture.width, height: picture.height)
+    }
+
+    private static func partName(_ path: String) -> String {
+        "\(path).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).part"
     }
 
     /// Removes a task's folder of images (asked when its history row goes).

@@ -62,7 +62,7 @@ public enum TerminalArt {
     /// Whether chafa can be used, and why not.
     public static func load() throws(PictureError) {
         var error = [CChar](repeating: 0, count: 256)
-        guard zqt_image_chafa_load(&error, error.count) == 1 else { throw PictureError(text(error)) }
+        guard zqt_image_chafa_load(&error, error.count) == 1 else { throw PictureError(cString: error) }
     }
 
     /// The largest box of whole cells within `columns` × `rows` that keeps the
@@ -140,9 +140,5 @@ public enum TerminalArt {
         if found & 2 != 0 { protocols.insert(.iterm2) }
         if found & 4 != 0 { protocols.insert(.sixel) }
         return protocols
-    }
-
-    private static func text(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -329,6 +329,11 @@ import Testing
         #expect(loaded.cells.flatMap { $0 }.allSatisfy { $0?.image != nil }, "every cell has its picture: \(loaded.cells)")
 
         var state = makeState(width: 120, height: 40)
+        state.screen = .history
+        // A sheet not asked for (another batch's, or after leaving the history) is not shown.
+        _ = Reducer.reduce(&state, .contactSheetLoaded(loaded))
+        #expect(state.view.contactSheet == nil)
+        state.view.contactSheetAsked = batch
         _ = Reducer.reduce(&state, .contactSheetLoaded(loaded))
         let grid = Screen.render(state)
         #expect(grid.text.contains("Batch \(batch) · rows: \(loaded.rowLabel!) · columns: \(loaded.columnLabel!)"))

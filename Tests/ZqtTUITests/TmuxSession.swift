@@ -39,6 +39,9 @@ final class TmuxSession {
 
     func screen() throws -> String { try Self.tmux(["capture-pane", "-p", "-t", name]) }
 
+    /// The screen with its colours and attributes as escape sequences.
+    func screenWithColours() throws -> String { try Self.tmux(["capture-pane", "-p", "-e", "-t", name]) }
+
     /// Waits until the screen satisfies `condition`; returns that screen.
     @discardableResult
     func waitFor(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {

@@ -85,8 +85,8 @@ public struct ZqtConfig: Sendable {
     /// `[keys]`: command name → key names, checked by the screen against its table.
     public var keys: [(command: String, keys: [String])]
     public var theme: Theme?
-    /// `images`: how result images are drawn (auto, kitty, iterm2, sixel, symbols, off), checked by the screen.
-    public var images: String?
+    /// `images`: how result images are drawn.
+    public var images: PictureSetting?
     /// Finds a key's line for faults found after reading (an unknown key name in [keys]).
     public let places: ConfigPlaces
 
@@ -121,10 +121,14 @@ public struct ZqtConfig: Sendable {
     }
 }
 
-public enum ConfigFile {
-    /// The values `images` takes (the screen's PictureSetting, issue 11).
-    public static let imageModes = ["auto", "kitty", "iterm2", "sixel", "symbols", "off"]
+/// How result images are drawn, as the user asks (`images`, `--images`, ZQT_IMAGES; issue 11).
+public enum PictureSetting: String, CaseIterable, Sendable {
+    case auto, kitty, iterm2, sixel, symbols, off
 
+    public static let choices = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+public enum ConfigFile {
     /// `$XDG_CONFIG_HOME/zqt/config.toml`, else `~/.config/zqt/config.toml`.
     public static func location(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         ConfigFolder.path(environment: environment) + "/config.toml"
@@ -207,10 +211,10 @@ public enum ConfigFile {
                 config.theme = theme
             case "images":
                 let mode = try string(value, [], key)
-                guard ConfigFile.imageModes.contains(mode) else {
-                    throw fault("images must be one of \(ConfigFile.imageModes.joined(separator: ", ")), not \"\(mode)\"", [], key)
+                guard let setting = PictureSetting(rawValue: mode) else {
+                    throw fault("images must be one of \(PictureSetting.choices), not \"\(mode)\"", [], key)
                 }
-                config.images = mode
+                config.images = setting
             case "profiles":
                 guard let tables = value.objectValue else { throw fault("profiles must be a table of [profiles.NAME] tables", [], key) }
                 for (name, body) in tables {

@@ -59,6 +59,8 @@ enum Action: Sendable {
     case intermediateFetched(idTask: String, url: String, LocalImage?)
     case contactSheetLoaded(ContactSheet)
     case contactSheetFailed(String)
+    /// A full image decoded for the enlarged picture.
+    case picturePrepared(path: String)
     /// What the terminal turned out to take, found on the first picture (chafa's terminal database, tmux).
     case pictureModeFound(PictureMode)
 }
@@ -112,4 +114,8 @@ enum Effect: Equatable, Sendable {
     case loadContactSheet(batchID: String)
     /// Remove a task's kept images (its history row is being deleted).
     case deletePictures(idTask: String)
+    /// Remove a failed task's intermediate images.
+    case discardIntermediate(idTask: String)
+    /// Decode a full image (for the enlarged picture) off the event loop.
+    case preparePicture(path: String)
 }

@@ -245,7 +245,11 @@ struct ViewState: Equatable, Sendable {
     var picturesFocused = false
     var selectedPicture = 0
     var zoom: PictureZoom?
+    /// The enlarged picture's full image is decoded (until then its thumbnail is drawn).
+    var zoomReady = false
     var contactSheet: ContactSheet?
+    /// The batch whose contact sheet is being loaded; a late answer for another is dropped.
+    var contactSheetAsked: String?
 }
 
 struct AppState: Equatable, Sendable {

@@ -149,8 +149,11 @@ extension Reducer {
         switch state.history.mode {
         case .detail:
             guard let record = state.history.detail else { return [] }
+            // The strip of images (issue 11) counts as lines of the entry.
+            let shown = state.historyPictures.map { $0.recordID == record.id && !$0.pictures.isEmpty } ?? false
+            let strip = shown ? HistoryEntryView.pictureRows(bodyHeight: height) : 0
             state.history.detailScroll = scrolled(state.history.detailScroll,
-                                                  lines: HistoryEntryView.detailLines(record, width: width).count)
+                                                  lines: HistoryEntryView.detailLines(record, width: width, pictureRows: strip).lines.count)
             return []
         case .compare:
             guard var comparison = state.history.comparison else { return [] }

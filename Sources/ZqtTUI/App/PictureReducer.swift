@@ -10,18 +10,20 @@ enum PictureReducer {
     static func taskUpdated(_ state: inout AppState, recordID: Int?, idTask: String, info: TaskInfo) -> [Effect] {
         switch info.phase {
         case .succeeded:
-            let images = info.results.filter { !$0.imageURL.isEmpty }
+            // Positions are the results' own (the history numbers them so): an
+            // image without a URL (refused by moderation) keeps its number empty.
+            let images = info.results.enumerated().filter { !$0.element.imageURL.isEmpty }
             guard !images.isEmpty else {
                 if state.results?.idTask == idTask { state.results = nil }
                 return []
             }
             if let shown = state.results, shown.idTask == idTask, !shown.isRunning { return [] }
-            let pictures = images.enumerated().map { ShownPicture(position: $0.offset, seed: $0.element.seed) }
+            let pictures = images.map { ShownPicture(position: $0.offset, seed: $0.element.seed) }
             state.results = PictureSet(idTask: idTask, recordID: recordID, pictures: pictures)
             state.view.selectedPicture = 0
             return [.fetchPictures(PictureFetch(target: .compose, idTask: idTask, recordID: recordID,
-                                                sources: images.enumerated().map { ResultImageSource(position: $0.offset, url: $0.element.imageURL) },
-                                                seeds: images.map(\.seed)))]
+                                                sources: images.map { ResultImageSource(position: $0.offset, url: $0.element.imageURL) },
+                                                seeds: images.map(\.element.seed)))]
         case .inProgress:
             // The pane appears with the first intermediate image, not before:
             // a task without one leaves the form as it was until its results.
@@ -37,8 +39,10 @@ enum PictureReducer {
             state.results?.intermediateURL = url
             return [.fetchIntermediate(idTask: idTask, url: url)]
         case .failed:
-            if state.results?.idTask == idTask, state.results?.isRunning == true { state.results = nil }
-            return []
+            guard state.results?.idTask == idTask, state.results?.isRunning == true else { return [] }
+            state.results = nil
+            // Its intermediate images have nothing left to show.
+            return [.discardIntermediate(idTask: idTask)]
         }
     }
 
@@ -60,10 +64,16 @@ enum PictureReducer {
             }
             state.results?.intermediate = image
         case let .contactSheetLoaded(sheet):
+            // Only the sheet still asked for, on the screen it was asked from.
+            guard state.view.contactSheetAsked == sheet.batchID, state.screen == .history else { return [] }
+            state.view.contactSheetAsked = nil
             state.view.contactSheet = sheet
             state.view.zoom = nil
         case let .contactSheetFailed(message):
-            state.status = StatusMessage(text: "No contact sheet: \(message)", kind: .error)
+            state.view.contactSheetAsked = nil
+            state.status = StatusMessage(text: Wording.noContactSheet(message), kind: .error)
+        case let .picturePrepared(path):
+            if state.view.zoom != nil, zoomedPath(state) == path { state.view.zoomReady = true }
         case let .pictureModeFound(mode):
             state.view.pictureMode = mode
         default:
@@ -85,10 +95,14 @@ enum PictureReducer {
             guard count > 0 else { return [] }
             let step = command == .nextPicture ? 1 : count - 1
             state.view.selectedPicture = (state.view.selectedPicture + step) % count
-            if state.view.zoom != nil { state.view.zoom?.index = state.view.selectedPicture }
+            if state.view.zoom != nil {
+                state.view.zoom?.index = state.view.selectedPicture
+                return prepareZoomed(&state)
+            }
         case .enlargePicture:
             guard count > 0 else { return [] }
             state.view.zoom = PictureZoom(target: target, index: min(state.view.selectedPicture, count - 1))
+            return prepareZoomed(&state)
         case .closePictures:
             if state.view.contactSheet != nil {
                 state.view.contactSheet = nil
@@ -102,10 +116,11 @@ enum PictureReducer {
             let row = state.history.mode == .list ? state.history.selectedRow : nil
             let batch = row?.batchID ?? state.history.detail?.batchID
             guard let batch else {
-                state.status = StatusMessage(text: "No contact sheet: this row was not sent in a sweep (zqt send --sweep)", kind: .error)
+                state.status = StatusMessage(text: Wording.noContactSheet(Wording.notASweep), kind: .error)
                 return []
             }
-            state.status = StatusMessage(text: "Loading batch \(batch)'s images…", kind: .info)
+            state.view.contactSheetAsked = batch
+            state.status = StatusMessage(text: Wording.loadingContactSheet(batch), kind: .info)
             return [.loadContactSheet(batchID: batch)]
         default:
             break
@@ -123,9 +138,28 @@ enum PictureReducer {
         }
     }
 
-    /// What the history shows, to notice a change: the row, and whether as an entry.
+    /// What the history shows, to notice a change: the row, whether as an
+    /// entry, whether the list has room for its thumbnail, and how many
+    /// results it has (a row that finishes while shown gets its images).
     static func historyShownKey(_ state: AppState) -> String? {
-        historyShownID(state).map { "\(state.history.mode == .detail ? "entry" : "row") \($0)" }
+        guard let id = historyShownID(state) else { return nil }
+        let room = state.view.size.width >= HistoryView.thumbnailListWidth
+        let results = state.history.mode == .list ? state.history.selectedRow?.resultCount ?? 0 : state.history.detail?.results.count ?? 0
+        return "\(state.history.mode == .detail ? "entry" : "row") \(id) \(room) \(results)"
+    }
+
+    /// The file an enlarged picture is drawn from: the full image, not its thumbnail.
+    static func zoomedPath(_ state: AppState) -> String? {
+        guard let zoom = state.view.zoom, let set = zoom.target == .compose ? state.results : state.historyPictures else { return nil }
+        return set.pictures[safe: zoom.index]?.image?.path
+    }
+
+    /// The full image is decoded off the event loop; until it is, the
+    /// enlarged picture is drawn from the thumbnail.
+    private static func prepareZoomed(_ state: inout AppState) -> [Effect] {
+        state.view.zoomReady = false
+        guard let path = zoomedPath(state) else { return [] }
+        return [.preparePicture(path: path)]
     }
 
     /// Another row is on screen: its images are asked for (the list shows

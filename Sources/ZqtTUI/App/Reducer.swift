@@ -127,7 +127,7 @@ enum Reducer {
             return modelListRead(&state, kind, path: path, result)
         case let .profileSwitched(result):
             return profileSwitched(&state, result)
-        case .picturesFetched, .intermediateFetched, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound:
+        case .picturesFetched, .intermediateFetched, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
             return PictureReducer.reduce(&state, action)
         case let .clipboardWritten(what, bytes):
             let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
@@ -188,7 +188,11 @@ enum Reducer {
     static func run(_ state: inout AppState, _ command: Command) -> [Effect] {
         switch command {
         case .history:
+            // The other screen's pictures stay behind: nothing enlarged, no sheet, keys to the screen.
             state.view.picturesFocused = false
+            state.view.zoom = nil
+            state.view.contactSheet = nil
+            state.view.contactSheetAsked = nil
             return toggleHistory(&state)
         case .showPictures, .nextPicture, .previousPicture, .enlargePicture, .closePictures, .contactSheet:
             return PictureReducer.run(&state, command)

@@ -152,15 +152,17 @@ extension Wording {
 // MARK: Pictures (issue 11)
 
 extension Wording {
-    static let picturesOff = "pictures are off (--images off)"
+    static let picturesOff = "pictures are off (images = off)"
     static let picturesDumbTerminal = "this terminal (TERM=dumb) shows no pictures"
     static let picturesNeedUTF8 = "pictures need a UTF-8 locale (LANG=C.UTF-8 or similar)"
     static let picturesDownloading = "downloading…"
     static let picturesNoneYet = "no images yet"
 
-    /// The results pane's title: whose images, how many, and the keys that use them.
-    static func picturesTitle(_ idTask: String, images: Int, focused: Bool, openKey: String) -> String {
-        let keys = focused ? "←→ choose · Enter enlarge · Esc back" : "\(openKey) to choose and enlarge"
+    /// The results pane's title: whose images, how many, and the keys that use them (as bound).
+    static func picturesTitle(_ idTask: String, images: Int, focused: Bool) -> String {
+        let keys = focused
+            ? "\(KeyBindings.label(.previousPicture))\(KeyBindings.label(.nextPicture)) choose · \(KeyBindings.label(.enlargePicture)) enlarge · \(KeyBindings.label(.closePictures)) back"
+            : "\(KeyBindings.label(.showPictures)) to choose and enlarge"
         return "Results · \(count(images, "image")) · \(keys) · \(idTask)"
     }
 
@@ -197,8 +199,13 @@ extension Wording {
         return text + " · Esc back"
     }
 
-    static func deleteEntryQuestion(_ idTask: String, images: Bool) -> String {
-        images ? "Delete \(idTask) from the history? y: and its images · k: keep its images · n: no"
-            : "Delete \(idTask) from the history? y/n"
-    }
+    static let notASweep = "this row was not sent in a sweep (zqt send --sweep)"
+
+    static func noContactSheet(_ why: String) -> String { "No contact sheet: \(why)" }
+
+    static func loadingContactSheet(_ batch: String) -> String { "Loading batch \(batch)'s images…" }
+
+    static let historyUnavailable = "the history is not available"
+
+    static func emptyBatch(_ batch: String) -> String { "no rows in batch \(batch)" }
 }

@@ -102,7 +102,7 @@ enum PictureSettingAtStart {
     static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ValidationError) -> PictureSetting {
         let (given, source) = flag.map { ($0, "--images") }
             ?? environment["ZQT_IMAGES"].flatMap { $0.isEmpty ? nil : ($0, "ZQT_IMAGES") }
-            ?? ConfigAtStart.config?.images.map { ($0, "the config file's images") } ?? ("auto", "")
+            ?? ConfigAtStart.config?.images.map { ($0.rawValue, "the config file's images") } ?? ("auto", "")
         guard let setting = PictureSetting(rawValue: given.lowercased()) else {
             throw ValidationError("\(source) must be one of \(PictureSetting.choices), not \"\(TerminalText.printable(given))\"")
         }

@@ -12,7 +12,12 @@ final class PictureCache: @unchecked Sendable {
 
     /// Decoded pixels kept at most (a 1024×1024 result is 4 MB).
     static let pixelBudget = 24 << 20
+    /// A full image is kept at most this large on its longer side: more than a
+    /// terminal shows, and at most 16 MB of pixels.
+    static let largeSide = 2048
     static let drawnLimit = 48
+    /// Protocol bytes kept at most (an enlarged kitty picture is several MB).
+    static let drawnByteBudget = 16 << 20
 
     private let lock = Lock()
     private var pixels: [String: Picture] = [:]
@@ -22,7 +27,8 @@ final class PictureCache: @unchecked Sendable {
     private var drawnOrder: [String] = []
     private var failures: [String: PictureError] = [:]
 
-    /// A file's pixels, decoded once.
+    /// A file's pixels, decoded once (off the event loop where it can be:
+    /// thumbnails when fetched, full images by Effect.preparePicture).
     func picture(_ path: String) -> Result<Picture, PictureError> {
         if let kept = lock.withLock({ () -> Picture? in
             guard let kept = pixels[path] else { return nil }
@@ -31,7 +37,7 @@ final class PictureCache: @unchecked Sendable {
         }) { return .success(kept) }
         if let failure = lock.withLock({ failures[path] }) { return .failure(failure) }
         let result: Result<Picture, PictureError>
-        do throws(PictureError) { result = .success(try Picture.read(path)) } catch { result = .failure(error) }
+        do throws(PictureError) { result = .success(try Picture.read(path).scaled(within: Self.largeSide)) } catch { result = .failure(error) }
         lock.withLock {
             switch result {
             case let .success(picture):
@@ -103,10 +109,11 @@ final class PictureCache: @unchecked Sendable {
         lock.withLock {
             store(self)
             touch(&drawnOrder, key)
-            while drawnOrder.count > Self.drawnLimit {
+            var bytes = drawnBytes.values.reduce(0) { $0 + $1.count }
+            while drawnOrder.count > 1, drawnOrder.count > Self.drawnLimit || bytes > Self.drawnByteBudget {
                 let oldest = drawnOrder.removeFirst()
                 drawnSymbols[oldest] = nil
-                drawnBytes[oldest] = nil
+                bytes -= drawnBytes.removeValue(forKey: oldest)?.count ?? 0
             }
         }
     }

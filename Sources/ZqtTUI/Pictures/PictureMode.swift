@@ -25,13 +25,6 @@ enum PictureMode: Equatable, Sendable {
     }
 }
 
-/// What the user asked for.
-enum PictureSetting: String, CaseIterable, Sendable {
-    case auto, kitty, iterm2, sixel, symbols, off
-
-    static let choices = allCases.map(\.rawValue).joined(separator: ", ")
-}
-
 enum PictureSupport {
     /// The mode for a terminal: `paletteSize` is the number of colours
     /// ncurses found (0 without colours or with NO_COLOR), `utf8` whether
@@ -123,16 +116,35 @@ struct PixelOutput {
     static let kittyDeleteAll = Array("\u{1B}_Ga=d,d=A\u{1B}\\".utf8)
 
     /// tmux's passthrough framing: `ESC P tmux;` then the sequence with each
-    /// ESC doubled, then `ESC \`.
+    /// ESC doubled, then `ESC \`. Each of chafa's sequences (a kitty picture
+    /// comes in many chunks, each ending in `ESC \`) is wrapped on its own, so
+    /// none passes tmux's bound on one passthrough string.
     func wrap(_ sequence: [UInt8]) -> [UInt8] {
         guard tmuxPassthrough else { return sequence }
-        var out = Array("\u{1B}Ptmux;".utf8)
-        out.reserveCapacity(sequence.count * 2 + 10)
-        for byte in sequence {
-            if byte == 0x1B { out.append(0x1B) }
-            out.append(byte)
+        var out: [UInt8] = []
+        out.reserveCapacity(sequence.count + sequence.count / 8 + 16)
+        var start = 0
+        var index = 0
+        func flush(through end: Int) {
+            guard end > start else { return }
+            out += Array("\u{1B}Ptmux;".utf8)
+            for byte in sequence[start..<end] {
+                if byte == 0x1B { out.append(0x1B) }
+                out.append(byte)
+            }
+            out += Array("\u{1B}\\".utf8)
+            start = end
         }
-        out += Array("\u{1B}\\".utf8)
+        while index < sequence.count {
+            // The end of one sequence: ESC \ (string terminator).
+            if sequence[index] == 0x1B, index + 1 < sequence.count, sequence[index + 1] == 0x5C {
+                flush(through: index + 2)
+                index += 2
+                continue
+            }
+            index += 1
+        }
+        flush(through: sequence.count)
         return out
     }
 }
@@ -144,8 +156,15 @@ struct PixelOutput {
 /// ignores it (an APC string); DA1's answer is the sign all answers are in.
 enum PictureQuery {
     static let question = Array("\u{1B}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\\u{1B}[c".utf8)
-    /// Answers are read as such this long after asking (over SSH they take a round trip).
-    static let answerSeconds = 3.0
+    /// Answers are read as such until DA1's comes, or this long after asking
+    /// (over a slow SSH link they take a round trip or several).
+    static let answerSeconds = 30.0
+
+    /// The Linux console and the VT100 family do not know APC strings and
+    /// may show the question as text: they are not asked.
+    static func isSafe(term: String) -> Bool {
+        !(term.hasPrefix("linux") || term.hasPrefix("vt") || term.hasPrefix("cons") || term == "dumb")
+    }
 
     struct Answers {
         private var kitty: Bool?

@@ -18,6 +18,7 @@ final class CursesTerminal {
     private let colours: Bool
     /// The terminal's colours (0 in mono): how many a picture in symbols may use.
     let paletteSize: Int
+    static let picturePairsNeeded: Int32 = 4096
     private var cursorVisible: Int32 = -1
     private var decoder = InputDecoder(functionKey: CursesTerminal.functionKey)
     /// Bracketed paste: the terminal marks pasted text (xterm, tmux, most others).
@@ -39,7 +40,6 @@ final class CursesTerminal {
         mousemask(0, nil)  // mouse off by default
         // mono: attributes alone, as on a terminal without colours (NO_COLOR, no-color.org).
         colours = theme != .mono && has_colors()
-        paletteSize = colours ? Int(zqt_colors()) : 0
         if colours {
             start_color()
             use_default_colors()
@@ -48,6 +48,11 @@ final class CursesTerminal {
                 init_pair(Int16(style.rawValue) + 1, fg, bg)
             }
         }
+        // COLORS and COLOR_PAIRS are known once start_color has run. A picture
+        // takes a colour pair per pair of colours it shows, from ncurses' pool
+        // (alloc_pair), which reuses the oldest once full, the theme's too: with
+        // few pairs (8- and 16-colour terminals) pictures show in shapes only.
+        paletteSize = colours && zqt_color_pairs() >= Self.picturePairsNeeded ? Int(zqt_colors()) : 0
         setCursor(visible: false)
         define_key("\u{1B}[200~", InputDecoder.pasteStartCode)
         define_key("\u{1B}[201~", InputDecoder.pasteEndCode)
@@ -121,7 +126,8 @@ final class CursesTerminal {
 
     func draw(_ grid: Grid, full: Bool) {
         let win = zqt_stdscr()!
-        if full || previous?.size != grid.size {
+        let everything = full || previous?.size != grid.size
+        if everything {
             previous = nil
             clearok(win, true)  // Ctrl-L and resize only: resend everything
         }
@@ -150,13 +156,26 @@ final class CursesTerminal {
         wnoutrefresh(win)
         doupdate()
         previous = grid
-        paintPictures(grid.placements, full: full)
+        paintPictures(grid.placements, full: everything)
     }
 
     // MARK: Pictures through a pixel protocol (issue 11)
 
     /// How pictures in `Grid.placements` reach the terminal; nil draws none.
-    var pixelOutput: PixelOutput?
+    var pixelOutput: PixelOutput? {
+        willSet {
+            // kitty keeps its pictures until told: none may outlive the protocol's use.
+            if let old = pixelOutput, old.pixelProtocol != newValue?.pixelProtocol, !painted.isEmpty {
+                if old.pixelProtocol == .kitty {
+                    Self.writeToTerminal(old.wrap(PixelOutput.kittyDeleteAll))
+                } else {
+                    // Sixel and iTerm2 pixels are in the cells: those rows are sent again.
+                    for rect in painted.map(\.rect) { _ = zqt_forget_rows(zqt_stdscr(), Int32(rect.y), Int32(rect.height)) }
+                }
+            }
+            painted = []
+        }
+    }
     /// The placements on the terminal now.
     private var painted: [PicturePlacement] = []
 

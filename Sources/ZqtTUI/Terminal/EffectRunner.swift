@@ -212,7 +212,8 @@ final class EffectRunner: @unchecked Sendable {
             // A file is read off the event loop: a slow disk or mount must not freeze the screen.
             let inbox = inbox
             startThread { inbox.post(RequestLoading.load(text, current: current)) }
-        case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet, .deletePictures:
+        case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet, .deletePictures,
+             .discardIntermediate, .preparePicture:
             performPictures(effect)
         case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal

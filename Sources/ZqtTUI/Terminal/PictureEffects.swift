@@ -33,9 +33,20 @@ extension EffectRunner {
         case let .loadContactSheet(batchID):
             Task.detached { [self] in await loadContactSheet(batchID) }
         case let .deletePictures(idTask):
-            let folder = ResultImageFiles.folder(home: home, idTask: idTask)
-            ResultImageFiles.delete(home: home, idTask: idTask)
-            PictureCache.shared.forget(under: folder)
+            let home = home
+            Task.detached {
+                let folder = ResultImageFiles.folder(home: home, idTask: idTask)
+                ResultImageFiles.delete(home: home, idTask: idTask)
+                PictureCache.shared.forget(under: folder)
+            }
+        case let .discardIntermediate(idTask):
+            let home = home
+            Task.detached { Self.removeIntermediates(in: ResultImageFiles.folder(home: home, idTask: idTask)) }
+        case let .preparePicture(path):
+            Task.detached { [self] in
+                _ = PictureCache.shared.picture(path)
+                inbox.post(.picturePrepared(path: path))
+            }
         default:
             break
         }
@@ -46,10 +57,7 @@ extension EffectRunner {
         noteFirstPicture()
         let pictures = await localPictures(fetch)
         // The task is done: its intermediate images have served.
-        let folder = ResultImageFiles.folder(home: home, idTask: fetch.idTask)
-        for old in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where old.hasPrefix("progress-") {
-            try? FileManager.default.removeItem(atPath: folder + "/" + old)
-        }
+        Self.removeIntermediates(in: ResultImageFiles.folder(home: home, idTask: fetch.idTask))
         inbox.post(.picturesFetched(fetch.target, idTask: fetch.idTask, recordID: fetch.recordID, pictures))
     }
 
@@ -90,19 +98,25 @@ extension EffectRunner {
         }
         let path = folder + "/progress-\(step).png"
         guard (try? picture.scaled(within: ResultImageFiles.thumbnailSide).writePNG(to: path)) != nil else { return nil }
-        for old in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        where old.hasPrefix("progress-") && old != "progress-\(step).png" {
-            try? FileManager.default.removeItem(atPath: folder + "/" + old)
-        }
+        // Only older ones go: one that finished late must not take a newer one with it.
+        Self.removeIntermediates(in: folder, before: step)
         _ = PictureCache.shared.picture(path)
         return LocalImage(position: 0, path: path, thumbnailPath: path, width: picture.width, height: picture.height)
+    }
+
+    /// Removes a task's intermediate images (`progress-N.png`), all or those before `before`.
+    static func removeIntermediates(in folder: String, before: Int = .max) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("progress-") {
+            let number = Int(name.dropFirst("progress-".count).prefix { $0.isNumber }) ?? 0
+            if number < before { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
+        }
     }
 
     /// A sweep's rows laid out by the parameters that vary between them: the
     /// first varied path down, the others (joined) across; each cell the
     /// row's first image.
     private func loadContactSheet(_ batchID: String) async {
-        guard let store else { return inbox.post(.contactSheetFailed("the history is not available")) }
+        guard let store else { return inbox.post(.contactSheetFailed(Wording.historyUnavailable)) }
         let records: [HistoryRecord]
         do throws(HistoryError) {
             let rows = try store.list(filter: "batch:\(batchID)", limit: 1000)
@@ -112,7 +126,7 @@ extension EffectRunner {
         } catch {
             return inbox.post(.contactSheetFailed(error.message))
         }
-        guard !records.isEmpty else { return inbox.post(.contactSheetFailed("no rows in batch \(batchID)")) }
+        guard !records.isEmpty else { return inbox.post(.contactSheetFailed(Wording.emptyBatch(batchID))) }
         let leaves = records.map { record in
             Dictionary(RequestDiff.leaves((try? JSONParser.parse(record.requestJSON)) ?? .object([])),
                        uniquingKeysWith: { first, _ in first })

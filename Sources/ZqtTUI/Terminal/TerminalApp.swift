@@ -361,7 +361,8 @@ final class TerminalApp {
     private func askTerminalAboutPictures() {
         guard !pictureQueryAsked, let terminal else { return }
         pictureQueryAsked = true
-        guard pictures == .auto, case .symbols = state.view.pictureMode, !tmuxPassthrough else { return }
+        guard pictures == .auto, case .symbols = state.view.pictureMode, !tmuxPassthrough,
+              PictureQuery.isSafe(term: ProcessInfo.processInfo.environment["TERM"] ?? "") else { return }
         terminal.ask(PictureQuery.question)
     }
 
@@ -371,10 +372,11 @@ final class TerminalApp {
             terminal.pixelOutput = nil
             return
         }
-        let cell = (width: state.view.cellPixels.width, height: state.view.cellPixels.height)
-        terminal.pixelOutput = PixelOutput(pixelProtocol: used, tmuxPassthrough: tmuxPassthrough) { placement in
-            try? PictureCache.shared.escapes(placement.path, columns: placement.rect.width, rows: placement.rect.height,
-                                             using: used, cell: cell).get()
+        // The cell size read when drawing: a resize or a font change alters it.
+        terminal.pixelOutput = PixelOutput(pixelProtocol: used, tmuxPassthrough: tmuxPassthrough) { [weak self] placement in
+            let size = self?.state.view.cellPixels ?? Size(width: 10, height: 20)
+            return try? PictureCache.shared.escapes(placement.path, columns: placement.rect.width, rows: placement.rect.height,
+                                                    using: used, cell: (size.width, size.height)).get()
         }
     }
 

@@ -44,13 +44,27 @@ struct StyledLine: Equatable {
 }
 
 enum HistoryEntryView {
-    static func renderDetail(_ state: AppState, into grid: inout Grid, rect: Rect) {
+    /// The entry, its images (issue 11) in its Results section as a strip of
+    /// thumbnails that scrolls with the text; drawn while wholly in view.
+    static func renderDetail(_ state: AppState, pictures: PictureSet? = nil, into grid: inout Grid, rect: Rect) {
         guard let record = state.history.detail else { return }
         let header = "\(record.state.glyph) \(record.state.title) · \(record.idTask)"
         grid.put(" " + header, x: rect.x, y: rect.y, style: .focusedLabel, limit: rect.maxX)
         let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 1)
-        let lines = detailLines(record, width: body.width)
+        let stripRows = pictures == nil ? 0 : pictureRows(bodyHeight: body.height)
+        let (lines, strip) = detailLines(record, width: body.width, pictureRows: stripRows)
         renderScrolled(lines, scroll: state.history.detailScroll, into: &grid, rect: body)
+        guard let pictures, let strip else { return }
+        let first = min(state.history.detailScroll, max(0, lines.count - body.height))
+        let top = body.y + strip - first
+        guard top >= body.y, top + stripRows <= body.maxY else { return }
+        PicturesPane.render(pictures, state: state, focused: state.view.picturesFocused, into: &grid,
+                            rect: Rect(x: body.x, y: top, width: body.width, height: stripRows))
+    }
+
+    /// Rows the entry's strip of images takes in a body this tall.
+    static func pictureRows(bodyHeight: Int) -> Int {
+        min(14, max(Layout.resultsMinimum, bodyHeight * 35 / 100))
     }
 
     static func renderComparison(_ state: AppState, into grid: inout Grid, rect: Rect) {
@@ -74,7 +88,14 @@ enum HistoryEntryView {
     // MARK: The entry
 
     static func detailLines(_ record: HistoryRecord, width: Int) -> [StyledLine] {
+        detailLines(record, width: width, pictureRows: 0).lines
+    }
+
+    /// The entry's lines, with `pictureRows` blank ones at the top of its
+    /// Results section for the images, and where they start.
+    static func detailLines(_ record: HistoryRecord, width: Int, pictureRows: Int) -> (lines: [StyledLine], strip: Int?) {
         var lines: [StyledLine] = []
+        var strip: Int?
         func field(_ label: String, _ value: String, _ style: Style = .value) {
             let padded = label + String(repeating: " ", count: max(1, 14 - label.count))
             let wrapped = HistoryView.wrapWords(value, width: max(10, width - 14))
@@ -112,6 +133,10 @@ enum HistoryEntryView {
                 : record.state.isUnfinished ? "none yet: u queries the task now" : "none"
             lines.append(StyledLine(none, .dim))
         }
+        if pictureRows > 0, !record.imageResults.isEmpty {
+            strip = lines.count
+            lines += Array(repeating: StyledLine(""), count: pictureRows)
+        }
         for result in record.results {
             if let text = result.text {
                 // A text result (an expanded prompt, a description): shown whole, wrapped.
@@ -144,7 +169,7 @@ enum HistoryEntryView {
             section("Last task query")
             lines += json(query, width: width)
         }
-        return lines
+        return (lines, strip)
     }
 
     /// JSON text, re-indented when it parses, coloured and wrapped like the preview.

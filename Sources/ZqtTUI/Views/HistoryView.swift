@@ -34,23 +34,8 @@ enum HistoryView {
                 renderList(state, into: &grid, rect: rect)
             }
         case .detail:
-            guard let pictures else {
-                HistoryEntryView.renderDetail(state, into: &grid, rect: rect)
-                return
-            }
-            // The entry's images beside its text (wide) or under it (narrow).
-            if rect.width >= Layout.sideBySideWidth {
-                let textWidth = rect.width * 55 / 100
-                HistoryEntryView.renderDetail(state, into: &grid, rect: Rect(x: rect.x, y: rect.y, width: textWidth, height: rect.height))
-                for y in rect.y..<rect.maxY { grid.put("│", x: rect.x + textWidth, y: y, style: .border) }
-                PicturesPane.render(pictures, state: state, focused: state.view.picturesFocused, into: &grid,
-                                    rect: Rect(x: rect.x + textWidth + 1, y: rect.y, width: rect.width - textWidth - 1, height: rect.height))
-            } else {
-                let paneHeight = max(Layout.resultsMinimum, rect.height * Layout.resultsShare / 100)
-                HistoryEntryView.renderDetail(state, into: &grid, rect: Rect(x: rect.x, y: rect.y, width: rect.width, height: rect.height - paneHeight))
-                PicturesPane.render(pictures, state: state, focused: state.view.picturesFocused, into: &grid,
-                                    rect: Rect(x: rect.x, y: rect.maxY - paneHeight, width: rect.width, height: paneHeight))
-            }
+            // The entry's images sit in its Results section (HistoryEntryView).
+            HistoryEntryView.renderDetail(state, pictures: pictures, into: &grid, rect: rect)
         case .compare: HistoryEntryView.renderComparison(state, into: &grid, rect: rect)
         }
     }

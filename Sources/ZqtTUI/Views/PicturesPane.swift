@@ -16,13 +16,11 @@ enum PicturesPane {
     static func render(_ set: PictureSet, state: AppState, focused: Bool, into grid: inout Grid, rect: Rect) {
         guard rect.width > 4, rect.height > 2 else { return }
         let view = state.view
-        let ready = set.pictures.filter { $0.image != nil }.count
         let title: String
         if set.isRunning {
             title = Wording.intermediateTitle(set.idTask, progress: set.progress)
         } else {
-            title = Wording.picturesTitle(set.idTask, images: set.pictures.count, focused: focused,
-                                          openKey: KeyBindings.label(.showPictures))
+            title = Wording.picturesTitle(set.idTask, images: set.pictures.count, focused: focused)
         }
         grid.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), style: .border)
         grid.put(" " + TextWidth.truncate(title, to: rect.width - 2) + " ", x: rect.x, y: rect.y,
@@ -36,7 +34,6 @@ enum PicturesPane {
             }
             return
         }
-        _ = ready
         let count = set.pictures.count
         guard count > 0 else { return }
         // As many slots as fit at the minimum width; the selection stays in view.
@@ -48,11 +45,7 @@ enum PicturesPane {
             let index = first + slot
             let picture = set.pictures[index]
             let slotRect = Rect(x: body.x + slot * (slotWidth + 1), y: body.y, width: slotWidth, height: body.height - captionRows)
-            switch (picture.image, picture.problem) {
-            case let (image?, _): draw(image, large: false, view: view, into: &grid, rect: slotRect)
-            case let (nil, problem?): wrapped(problem, style: .statusError, into: &grid, rect: slotRect)
-            case (nil, nil): centred(Wording.picturesDownloading, into: &grid, rect: slotRect)
-            }
+            draw(picture, view: view, into: &grid, rect: slotRect)
             let caption = Wording.pictureCaption(picture.position, seed: picture.seed, width: picture.image?.width,
                                                  height: picture.image?.height)
             let isSelected = focused && index == selected
@@ -67,13 +60,8 @@ enum PicturesPane {
     /// One picture as large as the body allows, with its place in the set on the status line.
     static func renderZoom(_ set: PictureSet, index: Int, state: AppState, into grid: inout Grid, rect: Rect) {
         guard set.pictures.indices.contains(index) else { return }
-        let picture = set.pictures[index]
-        if let image = picture.image {
-            draw(image, large: true, view: state.view, into: &grid, rect: rect)
-        } else {
-            wrapped(picture.problem ?? Wording.picturesDownloading, style: picture.problem == nil ? .dim : .statusError,
-                    into: &grid, rect: rect)
-        }
+        // The full image once it is decoded off the event loop; its thumbnail until then.
+        draw(set.pictures[index], large: state.view.zoomReady, view: state.view, into: &grid, rect: rect)
     }
 
     /// A sweep's images: a row per value of the first varied parameter, a
@@ -103,12 +91,17 @@ enum PicturesPane {
                     centred("—", into: &grid, rect: cellRect)
                     continue
                 }
-                switch (picture.image, picture.problem) {
-                case let (image?, _): draw(image, large: false, view: state.view, into: &grid, rect: cellRect)
-                case let (nil, problem?): wrapped(problem, style: .statusError, into: &grid, rect: cellRect)
-                case (nil, nil): centred(Wording.picturesDownloading, into: &grid, rect: cellRect)
-                }
+                draw(picture, view: state.view, into: &grid, rect: cellRect)
             }
+        }
+    }
+
+    /// A result's picture, or why there is none yet, or none at all.
+    static func draw(_ picture: ShownPicture, large: Bool = false, view: ViewState, into grid: inout Grid, rect: Rect) {
+        switch (picture.image, picture.problem) {
+        case let (image?, _): draw(image, large: large, view: view, into: &grid, rect: rect)
+        case let (nil, problem?): wrapped(problem, style: .statusError, into: &grid, rect: rect)
+        case (nil, nil): centred(Wording.picturesDownloading, into: &grid, rect: rect)
         }
     }
 
@@ -120,7 +113,8 @@ enum PicturesPane {
         let box = TerminalArt.fit(width: image.width, height: image.height, columns: rect.width, rows: rect.height, cell: cell)
         let placed = Rect(x: rect.x + (rect.width - box.columns) / 2, y: rect.y + (rect.height - box.rows) / 2,
                           width: box.columns, height: box.rows)
-        // A thumbnail has enough pixels for a pane; an enlarged picture wants the full image.
+        // A thumbnail has enough pixels for a pane; an enlarged picture wants the full
+        // image, decoded beforehand (PictureCache.largeSide) off the event loop.
         let path = large ? image.path : image.thumbnailPath
         switch view.pictureMode {
         case let .off(reason):
