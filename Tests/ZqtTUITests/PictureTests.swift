@@ -67,6 +67,13 @@ import Testing
         let output = PixelOutput(pixelProtocol: .kitty, tmuxPassthrough: true) { _ in nil }
         let wrapped = String(decoding: output.wrap(Array("\u{1B}_Ga=T;AAAA\u{1B}\\".utf8)), as: UTF8.self)
         #expect(wrapped == "\u{1B}Ptmux;\u{1B}\u{1B}_Ga=T;AAAA\u{1B}\u{1B}\\\u{1B}\\")
+        // A kitty picture comes in chunks: each is wrapped on its own (tmux bounds one passthrough string).
+        let chunks = String(decoding: output.wrap(Array("\u{1B}_Gm=1;AA\u{1B}\\\u{1B}_Gm=0;BB\u{1B}\\".utf8)), as: UTF8.self)
+        #expect(chunks == "\u{1B}Ptmux;\u{1B}\u{1B}_Gm=1;AA\u{1B}\u{1B}\\\u{1B}\\\u{1B}Ptmux;\u{1B}\u{1B}_Gm=0;BB\u{1B}\u{1B}\\\u{1B}\\")
+        // The cursor is moved again in each (tmux puts its own back after every passthrough).
+        let placed = String(decoding: output.wrap(Array("\u{1B}_Gm=1;AA\u{1B}\\\u{1B}_Gm=0;BB\u{1B}\\".utf8),
+                                                  each: Array("\u{1B}[3;4H".utf8)), as: UTF8.self)
+        #expect(placed.components(separatedBy: "\u{1B}Ptmux;\u{1B}\u{1B}[3;4H\u{1B}\u{1B}_Gm=").count == 3)
         let plain = PixelOutput(pixelProtocol: .sixel, tmuxPassthrough: false) { _ in nil }
         #expect(plain.wrap([0x1B, 0x50]) == [0x1B, 0x50])
     }

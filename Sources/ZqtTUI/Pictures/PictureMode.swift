@@ -80,11 +80,27 @@ enum PictureSupport {
             outer["TERM"] = client
             outer["TERM_PROGRAM"] = tmux(["display-message", "-p", "#{client_termtype}"]).flatMap { $0.isEmpty ? nil : $0 }
             outer["TMUX"] = nil
+            // Only kitty's pictures can be taken back inside tmux (its delete):
+            // sixel and iTerm2 pixels stay in the outer cells, which tmux never
+            // redraws for zqt, so they would outlive the pane.
+            let inner = guessedProtocol(outer) ?? TerminalArt.detect(environment: outer).contains(.kitty).then(.kitty)
+            return inner == .kitty ? .pixels(.kitty) : nil
         }
         if let guessed = guessedProtocol(outer) { return .pixels(guessed) }
         let found = TerminalArt.detect(environment: outer)
         for preferred in [PixelProtocol.kitty, .iterm2, .sixel] where found.contains(preferred) { return .pixels(preferred) }
         return nil
+    }
+
+    /// Where this tmux pane's top left cell is on the terminal tmux runs in.
+    static func tmuxPaneOrigin() -> (x: Int, y: Int) {
+        let position = tmux(["display-message", "-p", "#{pane_left} #{pane_top}"])?.split(separator: " ").compactMap { Int($0) }
+        guard let position, position.count == 2, (0...10_000).contains(position[0]), (0...10_000).contains(position[1]) else {
+            return (0, 0)
+        }
+        // A status line at the top moves every pane down by its height.
+        let statusAtTop = tmux(["show-options", "-gv", "status-position"]) == "top" && tmux(["show-options", "-gv", "status"]) != "off"
+        return (position[0], position[1] + (statusAtTop ? 1 : 0))
     }
 
     /// One tmux query's answer, trimmed; nil when tmux did not answer.
@@ -109,6 +125,8 @@ struct PixelOutput {
     let pixelProtocol: PixelProtocol
     /// Inside tmux: each sequence wrapped for tmux to pass on (allow-passthrough on).
     let tmuxPassthrough: Bool
+    /// Inside tmux: where the pane's top left cell is on the terminal tmux runs in.
+    var origin = (x: 0, y: 0)
     /// The bytes for one placement; nil draws nothing there.
     let bytes: (PicturePlacement) -> [UInt8]?
 
@@ -119,8 +137,12 @@ struct PixelOutput {
     /// ESC doubled, then `ESC \`. Each of chafa's sequences (a kitty picture
     /// comes in many chunks, each ending in `ESC \`) is wrapped on its own, so
     /// none passes tmux's bound on one passthrough string.
-    func wrap(_ sequence: [UInt8]) -> [UInt8] {
-        guard tmuxPassthrough else { return sequence }
+    ///
+    /// `each` goes first in every wrapped string: tmux puts its own cursor back
+    /// after each passthrough, and kitty places a picture where the cursor is
+    /// when its last chunk arrives, so the cursor is moved again in each one.
+    func wrap(_ sequence: [UInt8], each: [UInt8] = []) -> [UInt8] {
+        guard tmuxPassthrough else { return each + sequence }
         var out: [UInt8] = []
         out.reserveCapacity(sequence.count + sequence.count / 8 + 16)
         var start = 0
@@ -128,7 +150,7 @@ struct PixelOutput {
         func flush(through end: Int) {
             guard end > start else { return }
             out += Array("\u{1B}Ptmux;".utf8)
-            for byte in sequence[start..<end] {
+            for byte in each + sequence[start..<end] {
                 if byte == 0x1B { out.append(0x1B) }
                 out.append(byte)
             }
@@ -187,4 +209,8 @@ enum PictureQuery {
             return nil
         }
     }
+}
+
+private extension Bool {
+    func then<T>(_ value: T) -> T? { self ? value : nil }
 }

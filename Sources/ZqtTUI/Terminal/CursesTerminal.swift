@@ -196,11 +196,16 @@ final class CursesTerminal {
         for placement in placements {
             guard let bytes = output.bytes(placement) else { continue }
             // Save the cursor, move to the picture's corner, draw, and put the
-            // cursor back where ncurses believes it is.
-            var sequence = Array("\u{1B}7\u{1B}[\(placement.rect.y + 1);\(placement.rect.x + 1)H".utf8)
-            sequence += output.wrap(bytes)
-            sequence += Array("\u{1B}8".utf8)
-            Self.writeToTerminal(sequence)
+            // cursor back where ncurses believes it is. Inside tmux all of it
+            // goes to the terminal tmux runs in, whose cursor tmux does not move
+            // for a passthrough: the corner is where the pane sits there.
+            let row = placement.rect.y + 1 + output.origin.y, column = placement.rect.x + 1 + output.origin.x
+            let corner = Array("\u{1B}[\(row);\(column)H".utf8)
+            if output.tmuxPassthrough {
+                Self.writeToTerminal(output.wrap(bytes, each: corner))
+            } else {
+                Self.writeToTerminal(Array("\u{1B}7".utf8) + corner + bytes + Array("\u{1B}8".utf8))
+            }
         }
         painted = placements
     }

@@ -114,6 +114,8 @@ final class TerminalApp {
                     }
                     dispatch(.resize(terminal.resizeToWindow()))
                     state.view.cellPixels = terminal.cellPixels
+                    // A resize of a tmux pane may move it too (a split, a zoom).
+                    if tmuxPassthrough, terminal.pixelOutput != nil { terminal.pixelOutput?.origin = PictureSupport.tmuxPaneOrigin() }
                 }
             }
             // The terminal went away without a SIGHUP (a dropped SSH link can do
@@ -373,11 +375,13 @@ final class TerminalApp {
             return
         }
         // The cell size read when drawing: a resize or a font change alters it.
-        terminal.pixelOutput = PixelOutput(pixelProtocol: used, tmuxPassthrough: tmuxPassthrough) { [weak self] placement in
+        var output = PixelOutput(pixelProtocol: used, tmuxPassthrough: tmuxPassthrough) { [weak self] placement in
             let size = self?.state.view.cellPixels ?? Size(width: 10, height: 20)
             return try? PictureCache.shared.escapes(placement.path, columns: placement.rect.width, rows: placement.rect.height,
                                                     using: used, cell: (size.width, size.height)).get()
         }
+        if tmuxPassthrough { output.origin = PictureSupport.tmuxPaneOrigin() }
+        terminal.pixelOutput = output
     }
 
     /// Ctrl-Z: give the terminal back to the shell until `fg`.
