@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "ZqtTUI",
             dependencies: [
-                "Model", "Images", "Sandbox", "CNcurses",
+                "Model", "Images", "Sandbox", "CNcurses", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

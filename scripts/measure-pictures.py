@@ -11,7 +11,7 @@ no intermediate images, so the picture is the only one):
 - idle_bytes_3s after it, the resident memory with the picture on screen,
   and which image libraries were mapped before the first picture.
 Usage: scripts/measure-pictures.py [ZQT] [MODE ...]"""
-import json, os, subprocess, sys, tempfile, time
+import json, os, re, subprocess, sys, tempfile, time
 
 zqt = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/zqt")
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -65,13 +65,36 @@ def run(mode):
     rss = int(open(f"/proc/{pid}/status").read().split("VmRSS:")[1].split()[0])
     time.sleep(3)
     idle = os.path.getsize(record) - after
+    # Enlarged: o, Enter; the full image decoded off the loop, then drawn as large as the pane allows.
+    zoom = {}
+    if mode != "off":
+        tmux("send-keys", "-t", session, "o")
+        wait(session, lambda s: "Enter enlarge" in s)
+        before_zoom = os.path.getsize(record)
+        pressed = time.time()
+        tmux("send-keys", "-t", session, "Enter")
+        wait(session, lambda s: "Image 1 of 1" in s)
+        time.sleep(1.5)
+        zoom = dict(zoom_bytes=os.path.getsize(record) - before_zoom,
+                    zoom_rss_kib=int(open(f"/proc/{pid}/status").read().split("VmRSS:")[1].split()[0]))
+        if os.environ.get("SMAPS"):
+            import collections
+            sizes = collections.Counter()
+            name = None
+            for line in open(f"/proc/{pid}/smaps"):
+                parts = line.split()
+                if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                    name = parts[5] if len(parts) > 5 else "[anon]"
+                elif parts[0] == "Rss:":
+                    sizes[name] += int(parts[1])
+            print(sizes.most_common(8))
     maps = open(f"/proc/{pid}/maps").read()
     after_picture = sorted({m for m in ("libchafa", "libpng", "libjpeg", "libwebp", "libglib") if m in maps})
     tmux("send-keys", "-t", session, "q")
     time.sleep(0.5)
     tmux("kill-session", "-t", session)
     return dict(mode=mode, success_to_thumbnail_ms=round((shown - success) * 1000), bytes_f5_to_settled=after - before,
-                idle_bytes_3s=idle, rss_kib=rss, mapped_at_start=at_start, mapped_after=after_picture)
+                idle_bytes_3s=idle, rss_kib=rss, mapped_at_start=at_start, mapped_after=after_picture, **zoom)
 
 tmux("kill-server")
 for mode in (sys.argv[2:] or ["off", "symbols", "kitty", "iterm2", "sixel"]):

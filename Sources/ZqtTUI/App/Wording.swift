@@ -156,6 +156,7 @@ extension Wording {
     static let picturesDumbTerminal = "this terminal (TERM=dumb) shows no pictures"
     static let picturesNeedUTF8 = "pictures need a UTF-8 locale (LANG=C.UTF-8 or similar)"
     static let picturesDownloading = "downloading…"
+    static let picturesDecoding = "decoding…"
     static let picturesNoneYet = "no images yet"
 
     /// The results pane's title: whose images, how many, and the keys that use them (as bound).

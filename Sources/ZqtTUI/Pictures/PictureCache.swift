@@ -4,11 +4,20 @@
 // up to a byte bound, drawn pictures (symbol cells, protocol bytes) by the
 // box they were drawn for; the least recently used goes first.
 
+import CSystem
 import Images
 import Model
 
 final class PictureCache: @unchecked Sendable {
     static let shared = PictureCache()
+
+    /// Made on the first picture. Pictures allocate and free buffers of
+    /// megabytes; glibc raises its mmap threshold after the first is freed and
+    /// then serves the next from its heaps, where freed pages stay resident:
+    /// a fixed threshold keeps each such buffer its own mapping, gone once freed.
+    private init() {
+        _ = zqt_fix_mmap_threshold(256 << 10)
+    }
 
     /// Decoded pixels kept at most (a 1024×1024 result is 4 MB).
     static let pixelBudget = 24 << 20
@@ -16,8 +25,9 @@ final class PictureCache: @unchecked Sendable {
     /// terminal shows, and at most 16 MB of pixels.
     static let largeSide = 2048
     static let drawnLimit = 48
-    /// Protocol bytes kept at most (an enlarged kitty picture is several MB).
-    static let drawnByteBudget = 16 << 20
+    /// Protocol bytes kept at most, and the largest kept (an enlarged kitty
+    /// picture is several MB: encoded again when next needed rather than held).
+    static let drawnByteBudget = 6 << 20, drawnByteLargest = 2 << 20
 
     private let lock = Lock()
     private var pixels: [String: Picture] = [:]
@@ -88,8 +98,16 @@ final class PictureCache: @unchecked Sendable {
                 return .failure(error)
             }
         }
-        if case let .success(bytes) = drawn { keepDrawn(key) { $0.drawnBytes[key] = bytes } }
+        if case let .success(bytes) = drawn, bytes.count <= Self.drawnByteLargest { keepDrawn(key) { $0.drawnBytes[key] = bytes } }
+        Self.returnFreedMemory()
         return drawn
+    }
+
+    /// Gives the memory a large picture's work freed back to the system:
+    /// chafa's threads work in malloc arenas of their own, which glibc keeps
+    /// (several MB after an enlarged picture) until told to let them go.
+    static func returnFreedMemory() {
+        _ = malloc_trim(0)
     }
 
     /// Forgets every file under a folder (its images were deleted or replaced).

@@ -193,8 +193,14 @@ final class CursesTerminal {
             wnoutrefresh(win)
             doupdate()
         }
+        var sent = 0
+        defer {
+            // A large picture's bytes are gone once written: their memory goes back too.
+            if sent > 1 << 20 { PictureCache.returnFreedMemory() }
+        }
         for placement in placements {
             guard let bytes = output.bytes(placement) else { continue }
+            sent += bytes.count
             // Save the cursor, move to the picture's corner, draw, and put the
             // cursor back where ncurses believes it is. Inside tmux all of it
             // goes to the terminal tmux runs in, whose cursor tmux does not move

@@ -78,6 +78,9 @@ final class EffectRunner: @unchecked Sendable {
     var home = "/tmp/zqt"
     /// Names each intermediate image anew (PictureEffects).
     let intermediateCounter = Mutex(0)
+    /// Whether pictures are drawn here (not `--images off`): only then are
+    /// thumbnails decoded ahead of the frame that shows them.
+    let drawsPictures = Atomic<Bool>(true)
     /// Run once, on the first picture: what the terminal takes beyond what its
     /// environment said (nil: nothing more); set by the terminal loop.
     let pictureModeDetection = Mutex<(@Sendable () -> PictureMode?)?>(nil)

@@ -10,6 +10,7 @@ import Foundation
 #endif
 import Images
 import Model
+import Synchronization
 
 extension EffectRunner {
     func performPictures(_ effect: Effect) {
@@ -45,6 +46,7 @@ extension EffectRunner {
         case let .preparePicture(path):
             Task.detached { [self] in
                 _ = PictureCache.shared.picture(path)
+                PictureCache.returnFreedMemory()
                 inbox.post(.picturePrepared(path: path))
             }
         default:
@@ -56,6 +58,7 @@ extension EffectRunner {
     private func fetchPictures(_ fetch: PictureFetch) async {
         noteFirstPicture()
         let pictures = await localPictures(fetch)
+        PictureCache.returnFreedMemory()  // the full images decoded for the thumbnails
         // The task is done: its intermediate images have served.
         Self.removeIntermediates(in: ResultImageFiles.folder(home: home, idTask: fetch.idTask))
         inbox.post(.picturesFetched(fetch.target, idTask: fetch.idTask, recordID: fetch.recordID, pictures))
@@ -75,7 +78,7 @@ extension EffectRunner {
                     }
                 }
                 // Decoded now, off the loop: the frame that shows it only draws.
-                _ = PictureCache.shared.picture(image.thumbnailPath)
+                if drawsPictures.load(ordering: .relaxed) { _ = PictureCache.shared.picture(image.thumbnailPath) }
                 pictures.append(ShownPicture(position: source.position, seed: seed, image: image))
             } catch {
                 pictures.append(ShownPicture(position: source.position, seed: seed, problem: error.message))

@@ -370,6 +370,7 @@ final class TerminalApp {
 
     private func usePictureMode(_ mode: PictureMode) {
         guard let terminal else { return }
+        if case .off = mode { runner.drawsPictures.store(false, ordering: .relaxed) } else { runner.drawsPictures.store(true, ordering: .relaxed) }
         guard let used = mode.pixelProtocol else {
             terminal.pixelOutput = nil
             return

@@ -60,7 +60,13 @@ enum PicturesPane {
     /// One picture as large as the body allows, with its place in the set on the status line.
     static func renderZoom(_ set: PictureSet, index: Int, state: AppState, into grid: inout Grid, rect: Rect) {
         guard set.pictures.indices.contains(index) else { return }
-        // The full image once it is decoded off the event loop; its thumbnail until then.
+        // The full image once it is decoded off the event loop; until then its
+        // thumbnail in symbols, and nothing through a protocol (each picture sent
+        // there costs its pixels' bytes again).
+        if case .pixels = state.view.pictureMode, !state.view.zoomReady, set.pictures[index].image != nil {
+            centred(Wording.picturesDecoding, into: &grid, rect: rect)
+            return
+        }
         draw(set.pictures[index], large: state.view.zoomReady, view: state.view, into: &grid, rect: rect)
     }
 
@@ -110,7 +116,18 @@ enum PicturesPane {
     static func draw(_ image: LocalImage, large: Bool, view: ViewState, into grid: inout Grid, rect: Rect) {
         guard rect.width > 0, rect.height > 0 else { return }
         let cell = (width: max(1, view.cellPixels.width), height: max(1, view.cellPixels.height))
-        let box = TerminalArt.fit(width: image.width, height: image.height, columns: rect.width, rows: rect.height, cell: cell)
+        // A protocol's picture is sent pixel for pixel: never larger than the
+        // file drawn from holds (a thumbnail 512 at most), which would only send
+        // more bytes for the same picture.
+        var room = (columns: rect.width, rows: rect.height)
+        if case .pixels = view.pictureMode {
+            let side = large ? PictureCache.largeSide : ResultImageFiles.thumbnailSide
+            let scale = min(1, Double(side) / Double(max(image.width, image.height, 1)))
+            let pixels = (width: Double(image.width) * scale, height: Double(image.height) * scale)
+            room = (min(room.columns, max(1, Int((pixels.width / Double(cell.width)).rounded(.up)))),
+                    min(room.rows, max(1, Int((pixels.height / Double(cell.height)).rounded(.up)))))
+        }
+        let box = TerminalArt.fit(width: image.width, height: image.height, columns: room.columns, rows: room.rows, cell: cell)
         let placed = Rect(x: rect.x + (rect.width - box.columns) / 2, y: rect.y + (rect.height - box.rows) / 2,
                           width: box.columns, height: box.rows)
         // A thumbnail has enough pixels for a pane; an enlarged picture wants the full
