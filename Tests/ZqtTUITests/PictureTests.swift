@@ -357,3 +357,51 @@ import Testing
         #expect(state.status?.text.contains("not sent in a sweep") == true)
     }
 }
+
+/// The history's pictures (issue 11): the selected row's thumbnail beside a
+/// wide list, the entry's strip in its Results section.
+@Suite struct HistoryPictureTests {
+    @Test func aWideListAsksForTheSelectedRowsImagesAndShowsThemBesideIt() throws {
+        let folder = try PictureTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rows = [summary(2, "a dog"), summary(1, "a cat", results: 0)]
+        var state = historyState(rows, width: 150, height: 40)
+        #expect(PictureReducer.historyShownKey(state) != nil)
+        // Moving onto a row with no results asks nothing; back onto one with results asks for its images.
+        #expect(!press(&state, .down).contains(.fetchHistoryPictures(recordID: 1)))
+        #expect(press(&state, .up).contains(.fetchHistoryPictures(recordID: 2)))
+        let shown = try PictureTests.stateWithResults(in: folder).results!.pictures
+        _ = Reducer.reduce(&state, .picturesFetched(.history, idTask: rows[0].idTask, recordID: 2, shown))
+        let grid = Screen.render(state)
+        let pane = grid.text.split(separator: "\n").map { String($0.dropFirst(150 - HistoryView.thumbnailPaneWidth)) }
+        #expect(pane.contains { $0.contains("Results · 2 images") })
+        #expect(grid.cells.filter { $0.style == .picture }.count > 40)
+        // An answer for a row no longer selected is dropped.
+        press(&state, .down)
+        _ = Reducer.reduce(&state, .picturesFetched(.history, idTask: rows[0].idTask, recordID: 2, shown))
+        #expect(state.historyPictures == nil)
+        // At 120 columns the list keeps its room: nothing is asked while moving.
+        var narrow = historyState(rows, width: 120, height: 40)
+        press(&narrow, .down)
+        #expect(!press(&narrow, .up).contains(.fetchHistoryPictures(recordID: 2)))
+    }
+
+    @Test func theEntrysImagesSitInItsResultsSectionAndScrollWithIt() throws {
+        let folder = try PictureTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var state = historyState([summary(5, "a cat")], width: 120, height: 40)
+        let entry = record(5, prompt: "a cat")
+        _ = Reducer.reduce(&state, .entriesLoaded([entry], .show))
+        #expect(state.history.mode == .detail)
+        let shown = try PictureTests.stateWithResults(in: folder).results!.pictures
+        _ = Reducer.reduce(&state, .picturesFetched(.history, idTask: entry.idTask, recordID: 5, shown))
+        let lines = Screen.render(state).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let section = try #require(lines.firstIndex { $0.contains("Results (") })
+        #expect(lines[section + 1].contains("Results · 2 images"), "the strip opens the section")
+        #expect(lines.contains { $0.contains("1 · seed 100 · 96×64") })
+        // Scrolled past, the strip is not drawn over other lines.
+        for _ in 0..<30 { press(&state, .down) }
+        #expect(!Screen.render(state).text.contains("Results · 2 images"))
+        #expect(Screen.render(state).cells.filter { $0.style == .picture }.isEmpty)
+    }
+}
