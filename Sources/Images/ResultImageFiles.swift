@@ -95,7 +95,9 @@ public enum ResultImageFiles {
             throw PictureError("cannot create \(folder): \(error)")
         }
         var bytes: [UInt8]
-        if let copy = source.knownCopy, let size = LocalFile.regularFileSize(copy), size <= Picture.maximumFileBytes,
+        // zqt's own copy without its thumbnail (one it could not draw), else the history's noted copy.
+        let ownCopy = ownCopy(in: folder, position: source.position)
+        if let copy = ownCopy ?? source.knownCopy, let size = LocalFile.regularFileSize(copy), size <= Picture.maximumFileBytes,
            let data = FileManager.default.contents(atPath: copy) {
             bytes = [UInt8](data)
         } else {
@@ -106,17 +108,20 @@ public enum ResultImageFiles {
                 throw PictureError("image \(source.position + 1) could not be downloaded: \(error.message)")
             }
         }
-        let picture = try Picture.decode(bytes)
-        let path = folder + "/" + ImageFile.name(position: source.position, bytes: bytes)
-        // Written aside, then renamed: a copy is whole or absent, even if zqt ends
-        // mid-write; each writer its own aside name (the pane and the history may fetch at once).
-        let partial = partName(path)
-        guard FileManager.default.createFile(atPath: partial, contents: Data(bytes)),
-              rename(partial, path) == 0 else {
-            unlink(partial)
-            throw PictureError("cannot write \(path)")
+        let path = ownCopy ?? folder + "/" + ImageFile.name(position: source.position, bytes: bytes)
+        if ownCopy == nil {
+            // Kept first, whether or not it can be drawn (result URLs expire). Written
+            // aside, then renamed: a copy is whole or absent, even if zqt ends mid-write;
+            // each writer its own aside name (the pane and the history may fetch at once).
+            let partial = partName(path)
+            guard FileManager.default.createFile(atPath: partial, contents: Data(bytes)),
+                  rename(partial, path) == 0 else {
+                unlink(partial)
+                throw PictureError("cannot write \(path)")
+            }
+            downloaded(path)
         }
-        downloaded(path)
+        let picture = try Picture.decode(bytes)
         let thumbnailPath = folder + "/\(source.position + 1).\(picture.width)x\(picture.height).thumb.png"
         let thumbnailPartial = partName(thumbnailPath)
         do {
@@ -131,6 +136,13 @@ public enum ResultImageFiles {
         }
         return LocalImage(position: source.position, path: path, thumbnailPath: thumbnailPath,
                           width: picture.width, height: picture.height)
+    }
+
+    /// A result's copy in zqt's folder, thumbnail or not.
+    private static func ownCopy(in folder: String, position: Int) -> String? {
+        let stem = "\(position + 1)."
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.first { $0.hasPrefix(stem) && !$0.hasSuffix(".thumb.png") && !$0.hasSuffix(".part") }.map { folder + "/" + $0 }
     }
 
     private static func partName(_ path: String) -> String {

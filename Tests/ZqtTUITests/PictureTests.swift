@@ -405,3 +405,71 @@ import Testing
         #expect(Screen.render(state).cells.filter { $0.style == .picture }.isEmpty)
     }
 }
+
+/// The second review's findings (issue 11), each as a user would meet it.
+@Suite struct PictureReviewTests {
+    @Test func anAnswerSplitAcrossReadsIsStillAReportAndAKeyInsideOneIsAKey() {
+        var decoder = InputDecoder(functionKey: { $0 == 0x103 ? .up : nil })
+        decoder.reportsExpected = true
+        var first = Array("\u{1B}[?62;".utf8).map(Int32.init)[...]
+        #expect(decoder.decode { first.popFirst() } == [], "nothing typed while the answer is incomplete")
+        var rest = Array("4c".utf8).map(Int32.init)[...]
+        #expect(decoder.decode { rest.popFirst() } == [.report(.deviceAttributes([62, 4]))])
+        // An arrow key (ncurses' code) in the middle ends a would-be answer and stays a key.
+        decoder.reportsExpected = true
+        var mixed = (Array("\u{1B}_Gi".utf8).map(Int32.init) + [0x103] + Array("x".utf8).map(Int32.init))[...]
+        #expect(decoder.decode { mixed.popFirst() } == [.key(.up), .key(.char("x"))])
+    }
+
+    @Test func gnuScreenAndTheConsoleAreNotAsked() {
+        #expect(PictureQuery.isSafe(term: "xterm-256color"))
+        #expect(!PictureQuery.isSafe(term: "screen.xterm-256color"))
+        #expect(!PictureQuery.isSafe(term: "xterm-256color", environment: ["STY": "123.pts-0"]))
+        #expect(!PictureQuery.isSafe(term: "linux"))
+    }
+
+    @Test func aPictureEnlargedWhileDownloadingGetsItsFullImageWhenItArrives() throws {
+        let folder = try PictureTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var state = makeState()
+        let ready = try PictureTests.stateWithResults(in: folder).results!
+        state.results = PictureSet(idTask: ready.idTask, recordID: 1, pictures: ready.pictures.map { ShownPicture(position: $0.position, seed: $0.seed) })
+        // Focused on the pictures (as after an earlier set), Enter on one still downloading.
+        state.view.picturesFocused = true
+        #expect(press(&state, .enter) == [], "nothing to decode yet")
+        #expect(state.view.zoom != nil)
+        let effects = Reducer.reduce(&state, .picturesFetched(.compose, idTask: ready.idTask, recordID: 1, ready.pictures))
+        #expect(effects == [.preparePicture(path: ready.pictures[0].image!.path)])
+    }
+
+    @Test func anotherTasksResultsCloseTheEnlargedPicture() throws {
+        let folder = try PictureTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var state = try PictureTests.stateWithResults(in: folder)
+        state.task = TrackedTask(recordID: 9, idTask: "next", status: nil, desc: "submitted", progress: nil, phase: .inProgress, resultCount: 0)
+        press(&state, .char("o"), .right, .enter)
+        #expect(state.view.zoom?.index == 1)
+        let done = TaskInfo(data: try JSONParser.parse(#"{"id_task":"next","status":2,"desc":"Success","differentialImageRspList":[{"image_url":"http://x/0.png","seed":1,"image_status":1}]}"#))
+        _ = Reducer.reduce(&state, .poll(recordID: 9, idTask: "next", .update(done)))
+        #expect(state.view.zoom == nil && !state.view.zoomReady && !state.view.picturesFocused && state.view.selectedPicture == 0)
+    }
+
+    @Test func aCopyThatCannotBeDrawnIsKeptAndNotFetchedAgain() async throws {
+        let home = try PictureTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let saved = home + "/expired.html"
+        try Data("<html>not an image</html>".utf8).write(to: URL(fileURLWithPath: saved))
+        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 1, profile: "t"))
+        let source = ResultImageSource(position: 0, url: "http://127.0.0.1:9/gone.png", knownCopy: saved)
+        await #expect(throws: PictureError("not a PNG, JPEG or WebP image")) {
+            try await ResultImageFiles.ensure(source, idTask: "t-1", home: home, api: api)
+        }
+        let kept = ResultImageFiles.folder(home: home, idTask: "t-1") + "/1.img"
+        #expect(FileManager.default.fileExists(atPath: kept), "kept though it cannot be drawn")
+        try FileManager.default.removeItem(atPath: saved)
+        // Asked again (the URL long gone, the saved copy too): zqt's own copy is read, not the network.
+        await #expect(throws: PictureError("not a PNG, JPEG or WebP image")) {
+            try await ResultImageFiles.ensure(source, idTask: "t-1", home: home, api: api)
+        }
+    }
+}

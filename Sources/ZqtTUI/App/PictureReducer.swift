@@ -20,7 +20,8 @@ enum PictureReducer {
             if let shown = state.results, shown.idTask == idTask, !shown.isRunning { return [] }
             let pictures = images.map { ShownPicture(position: $0.offset, seed: $0.element.seed) }
             state.results = PictureSet(idTask: idTask, recordID: recordID, pictures: pictures)
-            state.view.selectedPicture = 0
+            // Another task's pictures: nothing of the old set stays enlarged or chosen.
+            closePictures(&state, target: .compose)
             return [.fetchPictures(PictureFetch(target: .compose, idTask: idTask, recordID: recordID,
                                                 sources: images.map { ResultImageSource(position: $0.offset, url: $0.element.imageURL) },
                                                 seeds: images.map(\.element.seed)))]
@@ -58,6 +59,8 @@ enum PictureReducer {
                 guard recordID == historyShownID(state) else { return [] }
                 state.historyPictures = PictureSet(idTask: idTask, recordID: recordID, pictures: pictures)
             }
+            // A picture enlarged while it was still downloading: its full image now.
+            if state.view.zoom?.target == target, !state.view.zoomReady { return prepareZoomed(&state) }
         case let .intermediateFetched(idTask, url, image):
             guard let shown = state.results, shown.idTask == idTask, shown.isRunning, shown.intermediateURL == url, let image else {
                 return []

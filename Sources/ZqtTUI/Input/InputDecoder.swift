@@ -35,6 +35,9 @@ struct InputDecoder {
     /// and ESC [ ? begin a report, not Alt-_ or Alt-[: only then, so a key
     /// typed at any other time is never taken for one.
     var reportsExpected = false
+    /// The start of a report that arrived without its end: read again, whole,
+    /// when the rest comes (a slow link splits answers across reads).
+    private var partialReport: [Int32] = []
     private var pushedBack: Int32?
     /// Names the codes ncurses gives function keys (≥ 256).
     let functionKey: (Int32) -> Key?
@@ -50,8 +53,11 @@ struct InputDecoder {
         var out: [TerminalInput] = []
         var budget = Self.readLimit
         var pushedBack = self.pushedBack
+        var replay = partialReport[...]
+        partialReport = []
         defer { self.pushedBack = pushedBack }
         func take() -> Int32? {
+            if let code = replay.popFirst() { return code }
             if let code = pushedBack { pushedBack = nil; return code }
             guard budget > 0 else { return nil }
             budget -= 1
@@ -87,16 +93,20 @@ struct InputDecoder {
                 continue
             }
             switch byte {
-            case 27:
-                if reportsExpected, let report = Self.report(take, pushBack: { pushedBack = $0 }) {
-                    if case let .report(found)? = report {
-                        out.append(.report(found))
-                        if case .deviceAttributes = found { reportsExpected = false }  // always the last answer
-                    } else if let key = report {
-                        out.append(key)
-                    }
+            case 27 where reportsExpected:
+                switch Self.report(take, pushBack: { pushedBack = $0 }) {
+                case .notReport:
+                    break  // an Esc key, or Alt with a key: read below as always
+                case let .read(found):
+                    if case let .report(report)? = found, case .deviceAttributes = report { reportsExpected = false }  // always the last answer
+                    if let found { out.append(found) }
                     continue
+                case let .incomplete(codes):
+                    partialReport = codes
+                    return out
                 }
+                fallthrough
+            case 27:
                 // Esc followed at once by a character is Alt plus that character.
                 if let next = take() {
                     if next >= 32, next < 127 {
@@ -123,31 +133,52 @@ struct InputDecoder {
     /// never ends one costs at most `reportLimit` codes.
     static let reportLimit = 512
 
-    private static func report(_ take: () -> Int32?, pushBack: (Int32) -> Void) -> TerminalInput?? {
-        guard let first = take() else { return nil }
+    enum ReportRead: Equatable {
+        /// Not the start of a report: the ESC is read as it always is (the next code pushed back).
+        case notReport
+        /// A report, or the key the codes were after all, or nothing (a report zqt does not read).
+        case read(TerminalInput?)
+        /// A report whose end has not arrived: these codes, ESC first, are read again with the rest.
+        case incomplete([Int32])
+    }
+
+    private static func report(_ take: () -> Int32?, pushBack: (Int32) -> Void) -> ReportRead {
+        guard let first = take() else { return .notReport }
+        var seen: [Int32] = [27, first]
+        func next() -> Int32? {
+            guard let code = take() else { return nil }
+            seen.append(code)
+            return code
+        }
         switch first {
         case 0x5F:  // _ : an APC string, up to ESC \ (or BEL)
             var body: [UInt8] = []
-            while body.count < reportLimit, let code = take() {
+            while body.count < reportLimit {
+                guard let code = next() else { return .incomplete(seen) }
                 if code == 0x07 { break }
                 if code == 27 {
-                    _ = take()  // the \ of the string terminator
+                    guard next() != nil else { return .incomplete(seen) }  // the \ of the string terminator
                     break
                 }
-                if code >= 0, code < 256 { body.append(UInt8(code)) }
+                // A key (ncurses' code for one) is not part of an answer: it is read as a key.
+                if code >= 256 {
+                    pushBack(code)
+                    return .read(nil)
+                }
+                if code >= 0 { body.append(UInt8(code)) }
             }
             let text = String(decoding: body, as: UTF8.self)
-            guard text.hasPrefix("G") else { return .some(nil) }  // an APC that is not kitty's: dropped
-            return .some(.report(.kittyGraphics(ok: text.contains(";OK"))))
+            guard text.hasPrefix("G") else { return .read(nil) }  // an APC that is not kitty's: dropped
+            return .read(.report(.kittyGraphics(ok: text.contains(";OK"))))
         case 0x5B:  // [ : a report only as ESC [ ?
-            guard let second = take() else { return .some(.key(.alt("["))) }
+            guard let second = next() else { return .incomplete(seen) }
             guard second == 0x3F else {
                 pushBack(second)
-                return .some(.key(.alt("[")))
+                return .read(.key(.alt("[")))
             }
-            var parameters: [Int] = [], number = 0, digits = 0, count = 0
-            while count < reportLimit, let code = take() {
-                count += 1
+            var parameters: [Int] = [], number = 0, digits = 0
+            while seen.count < reportLimit {
+                guard let code = next() else { return .incomplete(seen) }
                 if code >= 0x30, code <= 0x39 {
                     number = min(number * 10 + Int(code - 0x30), 1 << 20)
                     digits += 1
@@ -155,16 +186,19 @@ struct InputDecoder {
                     parameters.append(number)
                     number = 0
                     digits = 0
+                } else if code >= 256 {
+                    pushBack(code)
+                    return .read(nil)
                 } else {
                     if digits > 0 { parameters.append(number) }
                     // Only a DA1 answer ends in c; another report is dropped whole.
-                    return .some(code == 0x63 ? .report(.deviceAttributes(parameters)) : nil)
+                    return .read(code == 0x63 ? .report(.deviceAttributes(parameters)) : nil)
                 }
             }
-            return .some(nil)
+            return .read(nil)
         default:
             pushBack(first)
-            return nil
+            return .notReport
         }
     }
 

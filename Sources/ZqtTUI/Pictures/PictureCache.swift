@@ -65,6 +65,9 @@ final class PictureCache: @unchecked Sendable {
         return result
     }
 
+    /// Whether a file's pixels are decoded and kept.
+    func hasPicture(_ path: String) -> Bool { lock.withLock { pixels[path] != nil } }
+
     /// The picture in block symbols over `columns` × `rows` cells.
     func symbols(_ path: String, columns: Int, rows: Int, depth: ColourDepth) -> Result<SymbolArt, PictureError> {
         let key = "\(path)|\(columns)x\(rows)|\(depth)"
@@ -99,7 +102,6 @@ final class PictureCache: @unchecked Sendable {
             }
         }
         if case let .success(bytes) = drawn, bytes.count <= Self.drawnByteLargest { keepDrawn(key) { $0.drawnBytes[key] = bytes } }
-        Self.returnFreedMemory()
         return drawn
     }
 

@@ -92,15 +92,16 @@ enum PictureSupport {
         return nil
     }
 
-    /// Where this tmux pane's top left cell is on the terminal tmux runs in.
+    /// Where this tmux pane's top left cell is on the terminal tmux runs in:
+    /// one question to tmux, with the session's own status line (`status` is
+    /// off, on or its number of lines; at the top it moves every pane down).
     static func tmuxPaneOrigin() -> (x: Int, y: Int) {
-        let position = tmux(["display-message", "-p", "#{pane_left} #{pane_top}"])?.split(separator: " ").compactMap { Int($0) }
-        guard let position, position.count == 2, (0...10_000).contains(position[0]), (0...10_000).contains(position[1]) else {
-            return (0, 0)
-        }
-        // A status line at the top moves every pane down by its height.
-        let statusAtTop = tmux(["show-options", "-gv", "status-position"]) == "top" && tmux(["show-options", "-gv", "status"]) != "off"
-        return (position[0], position[1] + (statusAtTop ? 1 : 0))
+        guard let answer = tmux(["display-message", "-p", "#{pane_left} #{pane_top} #{status} #{status-position}"]) else { return (0, 0) }
+        let words = answer.split(separator: " ").map(String.init)
+        guard words.count == 4, let left = Int(words[0]), let top = Int(words[1]),
+              (0...10_000).contains(left), (0...10_000).contains(top) else { return (0, 0) }
+        let statusLines = words[2] == "on" ? 1 : min(max(Int(words[2]) ?? 0, 0), 5)
+        return (left, top + (words[3] == "top" ? statusLines : 0))
     }
 
     /// One tmux query's answer, trimmed; nil when tmux did not answer.
@@ -125,8 +126,6 @@ struct PixelOutput {
     let pixelProtocol: PixelProtocol
     /// Inside tmux: each sequence wrapped for tmux to pass on (allow-passthrough on).
     let tmuxPassthrough: Bool
-    /// Inside tmux: where the pane's top left cell is on the terminal tmux runs in.
-    var origin = (x: 0, y: 0)
     /// The bytes for one placement; nil draws nothing there.
     let bytes: (PicturePlacement) -> [UInt8]?
 
@@ -184,8 +183,10 @@ enum PictureQuery {
 
     /// The Linux console and the VT100 family do not know APC strings and
     /// may show the question as text: they are not asked.
-    static func isSafe(term: String) -> Bool {
-        !(term.hasPrefix("linux") || term.hasPrefix("vt") || term.hasPrefix("cons") || term == "dumb")
+    /// GNU screen takes an APC string for its status line: not asked either.
+    static func isSafe(term: String, environment: [String: String] = [:]) -> Bool {
+        !(term.hasPrefix("linux") || term.hasPrefix("vt") || term.hasPrefix("cons") || term == "dumb"
+            || term.hasPrefix("screen") || environment["STY"] != nil)
     }
 
     struct Answers {

@@ -85,6 +85,7 @@ final class CursesTerminal {
 
     /// Leaves curses mode (before $EDITOR, on suspend and at exit).
     func suspend() {
+        takeBackPictures()
         Self.writeToTerminal(Self.bracketedPasteOff)
         def_prog_mode()
         endwin()
@@ -99,6 +100,7 @@ final class CursesTerminal {
     }
 
     func shutdown() {
+        takeBackPictures()
         Self.writeToTerminal(Self.bracketedPasteOff)
         endwin()
     }
@@ -164,17 +166,31 @@ final class CursesTerminal {
     /// How pictures in `Grid.placements` reach the terminal; nil draws none.
     var pixelOutput: PixelOutput? {
         willSet {
-            // kitty keeps its pictures until told: none may outlive the protocol's use.
-            if let old = pixelOutput, old.pixelProtocol != newValue?.pixelProtocol, !painted.isEmpty {
-                if old.pixelProtocol == .kitty {
-                    Self.writeToTerminal(old.wrap(PixelOutput.kittyDeleteAll))
-                } else {
-                    // Sixel and iTerm2 pixels are in the cells: those rows are sent again.
-                    for rect in painted.map(\.rect) { _ = zqt_forget_rows(zqt_stdscr(), Int32(rect.y), Int32(rect.height)) }
-                }
-            }
-            painted = []
+            guard pixelOutput?.pixelProtocol != newValue?.pixelProtocol else { return }
+            // None of the old protocol's pictures may outlive its use.
+            takeBackPictures()
         }
+    }
+    /// Inside tmux: where the pane sits on the terminal tmux runs in; asked
+    /// (PictureSupport.tmuxPaneOrigin) before the first picture is placed and
+    /// after a resize, never at start.
+    var pictureOrigin: (x: Int, y: Int)? {
+        didSet { repaintPictures = true }
+    }
+    private var repaintPictures = false
+
+    /// Removes the pictures on the terminal now: kitty is told to delete its
+    /// own; sixel and iTerm2 pixels are in the cells, whose rows ncurses sends
+    /// again. Before leaving curses mode too: inside tmux, kitty's pictures
+    /// would otherwise stay over the shell.
+    private func takeBackPictures() {
+        guard let output = pixelOutput, !painted.isEmpty else { return }
+        if output.pixelProtocol == .kitty {
+            Self.writeToTerminal(output.wrap(PixelOutput.kittyDeleteAll))
+        } else {
+            for rect in painted.map(\.rect) { _ = zqt_forget_rows(zqt_stdscr(), Int32(rect.y), Int32(rect.height)) }
+        }
+        painted = []
     }
     /// The placements on the terminal now.
     private var painted: [PicturePlacement] = []
@@ -184,7 +200,8 @@ final class CursesTerminal {
     /// first: kitty deletes its placements; sixel and iTerm2 pixels are part
     /// of the cells, so ncurses is told those rows must be sent again.
     private func paintPictures(_ placements: [PicturePlacement], full: Bool) {
-        guard let output = pixelOutput, full || placements != painted else { return }
+        guard let output = pixelOutput, full || repaintPictures || placements != painted else { return }
+        repaintPictures = false
         let win = zqt_stdscr()!
         if output.pixelProtocol == .kitty {
             Self.writeToTerminal(output.wrap(PixelOutput.kittyDeleteAll))
@@ -205,7 +222,8 @@ final class CursesTerminal {
             // cursor back where ncurses believes it is. Inside tmux all of it
             // goes to the terminal tmux runs in, whose cursor tmux does not move
             // for a passthrough: the corner is where the pane sits there.
-            let row = placement.rect.y + 1 + output.origin.y, column = placement.rect.x + 1 + output.origin.x
+            let origin = output.tmuxPassthrough ? (pictureOrigin ?? (x: 0, y: 0)) : (x: 0, y: 0)
+            let row = placement.rect.y + 1 + origin.y, column = placement.rect.x + 1 + origin.x
             let corner = Array("\u{1B}[\(row);\(column)H".utf8)
             if output.tmuxPassthrough {
                 Self.writeToTerminal(output.wrap(bytes, each: corner))

@@ -81,6 +81,8 @@ final class EffectRunner: @unchecked Sendable {
     /// Whether pictures are drawn here (not `--images off`): only then are
     /// thumbnails decoded ahead of the frame that shows them.
     let drawsPictures = Atomic<Bool>(true)
+    /// The full image to decode next for an enlarged picture, and whether one is being decoded.
+    let preparing = Mutex<(wanted: String?, busy: Bool)>((nil, false))
     /// Run once, on the first picture: what the terminal takes beyond what its
     /// environment said (nil: nothing more); set by the terminal loop.
     let pictureModeDetection = Mutex<(@Sendable () -> PictureMode?)?>(nil)

@@ -44,13 +44,34 @@ extension EffectRunner {
             let home = home
             Task.detached { Self.removeIntermediates(in: ResultImageFiles.folder(home: home, idTask: idTask)) }
         case let .preparePicture(path):
-            Task.detached { [self] in
+            // One full image at a time, the latest asked for: holding → decodes no pile of them.
+            guard drawsPictures.load(ordering: .relaxed), !PictureCache.shared.hasPicture(path) else {
+                inbox.post(.picturePrepared(path: path))
+                return
+            }
+            let asked = preparing.withLock { latest -> Bool in
+                defer { latest.wanted = path }
+                return latest.busy
+            }
+            if !asked { prepareLatest() }
+        default:
+            break
+        }
+    }
+
+    /// Decodes the latest full image asked for, then any asked for meanwhile.
+    private func prepareLatest() {
+        preparing.withLock { $0.busy = true }
+        Task.detached { [self] in
+            while let path = preparing.withLock({ latest -> String? in
+                defer { latest.wanted = nil }
+                if latest.wanted == nil { latest.busy = false }
+                return latest.wanted
+            }) {
                 _ = PictureCache.shared.picture(path)
                 PictureCache.returnFreedMemory()
                 inbox.post(.picturePrepared(path: path))
             }
-        default:
-            break
         }
     }
 

@@ -114,8 +114,8 @@ final class TerminalApp {
                     }
                     dispatch(.resize(terminal.resizeToWindow()))
                     state.view.cellPixels = terminal.cellPixels
-                    // A resize of a tmux pane may move it too (a split, a zoom).
-                    if tmuxPassthrough, terminal.pixelOutput != nil { terminal.pixelOutput?.origin = PictureSupport.tmuxPaneOrigin() }
+                    // A resize of a tmux pane may move it too (a split, a zoom): asked again before the next picture.
+                    terminal.pictureOrigin = nil
                 }
             }
             // The terminal went away without a SIGHUP (a dropped SSH link can do
@@ -329,6 +329,10 @@ final class TerminalApp {
         guard let terminal else { return }
         if state.view.pictureMode.pixelProtocol != terminal.pixelOutput?.pixelProtocol { usePictureMode(state.view.pictureMode) }
         let grid = Screen.render(state)
+        // Inside tmux, where the pane sits is asked of tmux when a picture is first placed (not at start).
+        if !grid.placements.isEmpty, tmuxPassthrough, terminal.pixelOutput != nil, terminal.pictureOrigin == nil {
+            terminal.pictureOrigin = PictureSupport.tmuxPaneOrigin()
+        }
         let full = state.needsFullRedraw
         state.needsFullRedraw = false
         if !full, grid == lastGrid { return }  // nothing changed: nothing sent
@@ -364,7 +368,8 @@ final class TerminalApp {
         guard !pictureQueryAsked, let terminal else { return }
         pictureQueryAsked = true
         guard pictures == .auto, case .symbols = state.view.pictureMode, !tmuxPassthrough,
-              PictureQuery.isSafe(term: ProcessInfo.processInfo.environment["TERM"] ?? "") else { return }
+              PictureQuery.isSafe(term: ProcessInfo.processInfo.environment["TERM"] ?? "",
+                                  environment: ProcessInfo.processInfo.environment) else { return }
         terminal.ask(PictureQuery.question)
     }
 
@@ -376,12 +381,11 @@ final class TerminalApp {
             return
         }
         // The cell size read when drawing: a resize or a font change alters it.
-        var output = PixelOutput(pixelProtocol: used, tmuxPassthrough: tmuxPassthrough) { [weak self] placement in
+        let output = PixelOutput(pixelProtocol: used, tmuxPassthrough: tmuxPassthrough) { [weak self] placement in
             let size = self?.state.view.cellPixels ?? Size(width: 10, height: 20)
             return try? PictureCache.shared.escapes(placement.path, columns: placement.rect.width, rows: placement.rect.height,
                                                     using: used, cell: (size.width, size.height)).get()
         }
-        if tmuxPassthrough { output.origin = PictureSupport.tmuxPaneOrigin() }
         terminal.pixelOutput = output
     }
 

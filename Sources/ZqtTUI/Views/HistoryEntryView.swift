@@ -64,7 +64,9 @@ enum HistoryEntryView {
 
     /// Rows the entry's strip of images takes in a body this tall.
     static func pictureRows(bodyHeight: Int) -> Int {
-        min(14, max(Layout.resultsMinimum, bodyHeight * 35 / 100))
+        // A strip that can never be wholly in view is not made.
+        let rows = min(14, max(Layout.resultsMinimum, bodyHeight * 35 / 100))
+        return rows + 2 <= bodyHeight ? rows : 0
     }
 
     static func renderComparison(_ state: AppState, into grid: inout Grid, rect: Rect) {
