@@ -59,6 +59,6 @@ let package = Package(
         // Golden files are read from the source tree (#filePath), so they can be reviewed and updated in place.
         .testTarget(name: "ModelTests", dependencies: ["Model"], exclude: ["Golden"]),
         .testTarget(name: "SandboxTests", dependencies: ["Model", "Sandbox"]),
-        .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Images", "Sandbox"], exclude: ["Screens"]),
+        .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Images", "Sandbox"], exclude: ["Screens", "Pictures"]),
     ]
 )

@@ -78,6 +78,22 @@ import Testing
         #expect(plain.wrap([0x1B, 0x50]) == [0x1B, 0x50])
     }
 
+    /// Small JPEG and WebP files made with ImageMagick (a red-to-blue gradient, top to bottom), in Pictures/.
+    @Test(arguments: ["gradient-24x16.jpg", "gradient-24x16.webp"])
+    func jpegAndWebPAreDecodedByTheSystemsLibraries(file: String) throws {
+        let path = Self.screens.deletingLastPathComponent().appendingPathComponent("Pictures/" + file).path
+        let picture = try Picture.read(path)
+        #expect(picture.width == 24 && picture.height == 16)
+        func pixel(_ x: Int, _ y: Int) -> [UInt8] { Array(picture.pixels[(y * 24 + x) * 4..<(y * 24 + x) * 4 + 4]) }
+        let top = pixel(12, 0), bottom = pixel(12, 15)
+        #expect(top[0] > 200 && top[2] < 60, "red at the top: \(top)")
+        #expect(bottom[2] > 200 && bottom[0] < 60, "blue at the bottom: \(bottom)")
+        #expect(top[3] == 255 && bottom[3] == 255)
+        // Drawn like any other.
+        let art = try TerminalArt.symbols(picture, columns: 6, rows: 2, depth: .palette240)
+        #expect(art.cells.count == 12)
+    }
+
     @Test func hostileImagesAreRefusedWithAMessage() throws {
         #expect(throws: PictureError("not a PNG, JPEG or WebP image")) { try Picture.decode(Array("<html>expired</html>".utf8)) }
         let png = Self.knownPNG()
