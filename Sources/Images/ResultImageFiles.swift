@@ -69,7 +69,7 @@ public enum ResultImageFiles {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
         let stem = "\(position + 1)."
         guard let thumbnail = names.first(where: { $0.hasPrefix(stem) && $0.hasSuffix(".thumb.png") }),
-              let full = names.first(where: { $0.hasPrefix(stem) && !$0.hasSuffix(".thumb.png") && !$0.hasSuffix(".part") }) else {
+              let full = copyName(in: names, position: position) else {
             return nil
         }
         // "1.1024x768.thumb.png": the full image's size.
@@ -140,9 +140,14 @@ public enum ResultImageFiles {
 
     /// A result's copy in zqt's folder, thumbnail or not.
     private static func ownCopy(in folder: String, position: Int) -> String? {
-        let stem = "\(position + 1)."
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.first { $0.hasPrefix(stem) && !$0.hasSuffix(".thumb.png") && !$0.hasSuffix(".part") }.map { folder + "/" + $0 }
+        return copyName(in: names, position: position).map { folder + "/" + $0 }
+    }
+
+    /// The name of a result's copy among a folder's names: "N.ext", not its thumbnail nor a file being written.
+    private static func copyName(in names: [String], position: Int) -> String? {
+        let stem = "\(position + 1)."
+        return names.first { $0.hasPrefix(stem) && !$0.hasSuffix(".thumb.png") && !$0.hasSuffix(".part") }
     }
 
     private static func partName(_ path: String) -> String {

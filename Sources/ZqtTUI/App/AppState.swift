@@ -294,6 +294,11 @@ struct AppState: Equatable, Sendable {
 
     var hasUnsentEdits: Bool { request.wireJSON != baselineJSON || !drafts.isEmpty }
 
+    /// The pictures shown for a target: the compose screen's results or the history's.
+    func pictures(for target: PictureTarget) -> PictureSet? {
+        target == .compose ? results : historyPictures
+    }
+
     /// A fresh form of an endpoint: its defaults, then the config file's for
     /// the fields it has (a path the endpoint lacks is left out; the task id
     /// is never taken from the file, wire rule 8).

@@ -87,7 +87,7 @@ enum PictureReducer {
 
     static func run(_ state: inout AppState, _ command: Command) -> [Effect] {
         let target: PictureTarget = state.view.zoom?.target ?? (state.screen == .history ? .history : .compose)
-        let set = target == .compose ? state.results : state.historyPictures
+        let set = state.pictures(for: target)
         let count = set?.pictures.count ?? 0
         switch command {
         case .showPictures:
@@ -153,7 +153,7 @@ enum PictureReducer {
 
     /// The file an enlarged picture is drawn from: the full image, not its thumbnail.
     static func zoomedPath(_ state: AppState) -> String? {
-        guard let zoom = state.view.zoom, let set = zoom.target == .compose ? state.results : state.historyPictures else { return nil }
+        guard let zoom = state.view.zoom, let set = state.pictures(for: zoom.target) else { return nil }
         return set.pictures[safe: zoom.index]?.image?.path
     }
 

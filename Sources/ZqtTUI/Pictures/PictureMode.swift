@@ -23,6 +23,11 @@ enum PictureMode: Equatable, Sendable {
         if case let .pixels(used) = self { return used }
         return nil
     }
+
+    var isOff: Bool {
+        if case .off = self { return true }
+        return false
+    }
 }
 
 enum PictureSupport {
@@ -67,29 +72,22 @@ enum PictureSupport {
         return lowered.contains("utf-8") || lowered.contains("utf8")
     }
 
-    /// On the first picture, for an auto mode that chose symbols: chafa's
-    /// terminal database for the environment and, inside tmux, the terminal
-    /// tmux itself runs in, used only when tmux passes sequences on
-    /// (`set -g allow-passthrough on`). nil keeps the symbols.
-    static func detectOnFirstPicture(_ environment: [String: String]) -> PictureMode? {
+    /// On the first picture inside tmux, for an auto mode: kitty's pictures
+    /// when tmux passes sequences on (`set -g allow-passthrough on`) and the
+    /// terminal tmux runs in is kitty (by its name, else chafa's terminal
+    /// database). Only kitty's pictures can be taken back inside tmux (its
+    /// delete): sixel and iTerm2 pixels stay in the outer cells, which tmux
+    /// never redraws for zqt. nil keeps the symbols.
+    static func detectThroughTmux(_ environment: [String: String]) -> PictureMode? {
+        let passthrough = tmux(["show-options", "-gv", "allow-passthrough"])
+        guard passthrough == "on" || passthrough == "all" else { return nil }
+        guard let client = tmux(["display-message", "-p", "#{client_termname}"]), !client.isEmpty else { return nil }
         var outer = environment
-        if environment["TMUX"] != nil {
-            let passthrough = tmux(["show-options", "-gv", "allow-passthrough"])
-            guard passthrough == "on" || passthrough == "all" else { return nil }
-            guard let client = tmux(["display-message", "-p", "#{client_termname}"]), !client.isEmpty else { return nil }
-            outer["TERM"] = client
-            outer["TERM_PROGRAM"] = tmux(["display-message", "-p", "#{client_termtype}"]).flatMap { $0.isEmpty ? nil : $0 }
-            outer["TMUX"] = nil
-            // Only kitty's pictures can be taken back inside tmux (its delete):
-            // sixel and iTerm2 pixels stay in the outer cells, which tmux never
-            // redraws for zqt, so they would outlive the pane.
-            let inner = guessedProtocol(outer) ?? TerminalArt.detect(environment: outer).contains(.kitty).then(.kitty)
-            return inner == .kitty ? .pixels(.kitty) : nil
-        }
-        if let guessed = guessedProtocol(outer) { return .pixels(guessed) }
-        let found = TerminalArt.detect(environment: outer)
-        for preferred in [PixelProtocol.kitty, .iterm2, .sixel] where found.contains(preferred) { return .pixels(preferred) }
-        return nil
+        outer["TERM"] = client
+        outer["TERM_PROGRAM"] = tmux(["display-message", "-p", "#{client_termtype}"]).flatMap { $0.isEmpty ? nil : $0 }
+        outer["TMUX"] = nil
+        let kitty = guessedProtocol(outer) == .kitty || TerminalArt.detect(environment: outer).contains(.kitty)
+        return kitty ? .pixels(.kitty) : nil
     }
 
     /// Where this tmux pane's top left cell is on the terminal tmux runs in:
@@ -210,8 +208,4 @@ enum PictureQuery {
             return nil
         }
     }
-}
-
-private extension Bool {
-    func then<T>(_ value: T) -> T? { self ? value : nil }
 }

@@ -330,7 +330,7 @@ final class TerminalApp {
         if state.view.pictureMode.pixelProtocol != terminal.pixelOutput?.pixelProtocol { usePictureMode(state.view.pictureMode) }
         let grid = Screen.render(state)
         // Inside tmux, where the pane sits is asked of tmux when a picture is first placed (not at start).
-        if !grid.placements.isEmpty, tmuxPassthrough, terminal.pixelOutput != nil, terminal.pictureOrigin == nil {
+        if !grid.placements.isEmpty, insideTmux, terminal.pixelOutput != nil, terminal.pictureOrigin == nil {
             terminal.pictureOrigin = PictureSupport.tmuxPaneOrigin()
         }
         let full = state.needsFullRedraw
@@ -343,8 +343,9 @@ final class TerminalApp {
     // MARK: Pictures (issue 11)
 
     /// The mode from the environment alone (no image library is loaded
-    /// before the first picture); on the first picture the runner asks
-    /// chafa's terminal database, and tmux whether it passes pictures on.
+    /// before the first picture). On the first picture, for auto: the
+    /// terminal is asked (askTerminalAboutPictures), or inside tmux, the
+    /// runner asks tmux whether it passes kitty's pictures on.
     private func setUpPictures(_ terminal: CursesTerminal) {
         let environment = ProcessInfo.processInfo.environment
         state.view.cellPixels = terminal.cellPixels
@@ -352,11 +353,12 @@ final class TerminalApp {
                                                        utf8: PictureSupport.localeIsUTF8(environment))
         usePictureMode(state.view.pictureMode)
         // Inside tmux the terminal cannot be asked (tmux answers for itself): tmux is.
-        guard pictures == .auto, case .symbols = state.view.pictureMode, tmuxPassthrough else { return }
-        runner.pictureModeDetection.withLock { $0 = { PictureSupport.detectOnFirstPicture(environment) } }
+        guard pictures == .auto, case .symbols = state.view.pictureMode, insideTmux else { return }
+        runner.pictureModeDetection.withLock { $0 = { PictureSupport.detectThroughTmux(environment) } }
     }
 
-    private var tmuxPassthrough: Bool { ProcessInfo.processInfo.environment["TMUX"] != nil }
+    /// Read once: the frame's drawing asks it while a picture is on screen.
+    private let insideTmux = ProcessInfo.processInfo.environment["TMUX"] != nil
 
     /// The terminal's answers to the picture query, gathered until its last.
     private var pictureAnswers = PictureQuery.Answers()
@@ -367,7 +369,7 @@ final class TerminalApp {
     private func askTerminalAboutPictures() {
         guard !pictureQueryAsked, let terminal else { return }
         pictureQueryAsked = true
-        guard pictures == .auto, case .symbols = state.view.pictureMode, !tmuxPassthrough,
+        guard pictures == .auto, case .symbols = state.view.pictureMode, !insideTmux,
               PictureQuery.isSafe(term: ProcessInfo.processInfo.environment["TERM"] ?? "",
                                   environment: ProcessInfo.processInfo.environment) else { return }
         terminal.ask(PictureQuery.question)
@@ -375,13 +377,13 @@ final class TerminalApp {
 
     private func usePictureMode(_ mode: PictureMode) {
         guard let terminal else { return }
-        if case .off = mode { runner.drawsPictures.store(false, ordering: .relaxed) } else { runner.drawsPictures.store(true, ordering: .relaxed) }
+        runner.drawsPictures.store(!mode.isOff, ordering: .relaxed)
         guard let used = mode.pixelProtocol else {
             terminal.pixelOutput = nil
             return
         }
         // The cell size read when drawing: a resize or a font change alters it.
-        let output = PixelOutput(pixelProtocol: used, tmuxPassthrough: tmuxPassthrough) { [weak self] placement in
+        let output = PixelOutput(pixelProtocol: used, tmuxPassthrough: insideTmux) { [weak self] placement in
             let size = self?.state.view.cellPixels ?? Size(width: 10, height: 20)
             return try? PictureCache.shared.escapes(placement.path, columns: placement.rect.width, rows: placement.rect.height,
                                                     using: used, cell: (size.width, size.height)).get()

@@ -17,7 +17,7 @@ enum Screen {
         let body = Rect(x: 0, y: 1, width: size.width, height: size.height - 3)
         if let sheet = state.view.contactSheet {
             PicturesPane.renderContactSheet(sheet, state: state, into: &grid, rect: body)
-        } else if let zoom = state.view.zoom, let set = zoom.target == .compose ? state.results : state.historyPictures {
+        } else if let zoom = state.view.zoom, let set = state.pictures(for: zoom.target) {
             PicturesPane.renderZoom(set, index: zoom.index, state: state, into: &grid, rect: body)
         } else if state.screen == .history {
             HistoryView.render(state, into: &grid, rect: Rect(x: 0, y: 1, width: size.width, height: size.height - 3))
@@ -85,7 +85,7 @@ enum Screen {
         if busy {
             x = grid.put(String(Reducer.spinner[state.spinnerFrame]), x: x, y: rect.y, style: .status) + 1
         }
-        if let zoom = state.view.zoom, let set = zoom.target == .compose ? state.results : state.historyPictures,
+        if let zoom = state.view.zoom, let set = state.pictures(for: zoom.target),
            let picture = set.pictures[safe: zoom.index] {
             let text = Wording.zoomStatus(zoom.index, of: set.pictures.count, image: picture.image, seed: picture.seed)
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)
