@@ -409,7 +409,8 @@ struct SendCommand: AsyncParsableCommand {
             members.append(("desc", .string(final.desc)))
             members.append(("results", .array(final.results.enumerated().map { index, image in
                 .object(dropping: [("position", .int(index + 1)), ("url", .string(image.imageURL)),
-                                   ("seed", image.seed.map { .int($0) }), ("path", report.savedFiles[index].map { .string($0) })])
+                                   ("seed", image.seed.map { .int($0) }), ("path", report.savedFiles[index].map { .string($0) }),
+                                   ("kept", report.keptFiles[index].map { .string($0) })])
             })))
             members.append(("texts", .array(final.texts.map { .string($0) })))
         } else {

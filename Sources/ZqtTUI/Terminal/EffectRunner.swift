@@ -67,8 +67,6 @@ final class EffectRunner: @unchecked Sendable {
     var pollPolicy = PollPolicy.standard
     /// Tasks being followed, by client task id: one poller each.
     private var tracking: [String: Task<Void, Never>] = [:]
-    /// Tasks whose submit answer already held the result: not followed.
-    private var finishedAtSubmit: Set<String> = []
     private let lock = Lock()
 
     /// Where each model list is asked for (catalog file, ZQT_*_LIST_PATH, defaults).
@@ -243,51 +241,86 @@ final class EffectRunner: @unchecked Sendable {
     // MARK: Sending and following
 
     /// The pipeline `zqt send` uses too; history faults reach the status line.
+    /// It keeps every result in $ZQT_HOME/images (ResultImageFiles), where the
+    /// pictures are read from.
     private var pipeline: SendPipeline {
         let inbox = inbox
         return SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                            pollPolicy: pollPolicy) { error in inbox.post(.historyFailed(error.message)) }
+                            pollPolicy: pollPolicy, keeper: ResultImageKeeper(home: home)) { error in inbox.post(.historyFailed(error.message)) }
     }
 
+    /// Sends and follows through the pipeline, posting its events as the
+    /// reducer's actions. The send follows its own task: the `.track` the
+    /// reducer asks for once it is accepted finds it under way.
     private func submit(_ request: Request) {
         let pipeline = pipeline
-        Task.detached { [self] in
-            let sent = await pipeline.send(request)
-            if let finished = sent.finished {
-                // A tool that answered with its result at once: nothing to follow.
-                lock.withLock { _ = finishedAtSubmit.insert(request.taskID) }
-                inbox.post(.submitFinished(request: request, recordID: sent.recordID, result: sent.outcome.result))
-                inbox.post(.poll(recordID: sent.recordID, idTask: request.taskID, .update(finished)))
-                inbox.post(.pollEnded(recordID: sent.recordID, idTask: request.taskID, error: nil))
-                return
+        let idTask = request.taskID
+        lock.lock()
+        defer { lock.unlock() }
+        tracking[idTask] = Task.detached { [self] in
+            var recordID: Int?
+            _ = await post(pipeline.run(request), idTask: idTask) { event in
+                switch event {
+                case let .recorded(id):
+                    recordID = id
+                case let .accepted(submission):
+                    inbox.post(.submitFinished(request: request, recordID: recordID, result: .success(submission)))
+                case let .unanswered(error, confirmation):
+                    inbox.post(.submitUnanswered(request: request, recordID: recordID, error: error, confirmation: confirmation))
+                case let .failed(failure) where failure.stage == .send:
+                    inbox.post(.submitFinished(request: request, recordID: recordID, result: .failure(failure.error ?? .cancelled)))
+                default:
+                    break
+                }
+                return recordID
             }
-            if let confirmation = sent.confirmation, case let .failure(error) = sent.outcome.result {
-                inbox.post(.submitUnanswered(request: request, recordID: sent.recordID, error: error, confirmation: confirmation))
-                return
-            }
-            inbox.post(.submitFinished(request: request, recordID: sent.recordID, result: sent.outcome.result))
+            stopTracking(idTask, cancel: false)
         }
     }
 
-    /// Follows a task until it ends, writing each answer to its row.
+    /// Posts a followed task's events as polls, and its end; `other` sees
+    /// every event first and says which row they belong to.
+    private func post(_ events: AsyncStream<SendEvent>, idTask: String,
+                      other: (SendEvent) -> Int? = { _ in nil }) async -> APIError? {
+        var following = false
+        var stopped: APIError?
+        var recordID: Int?
+        for await event in events {
+            recordID = other(event) ?? recordID
+            switch event {
+            case let .progress(info), let .finished(info):
+                following = true
+                inbox.post(.poll(recordID: recordID, idTask: idTask, .update(info)))
+            case let .retrying(error, attempt):
+                inbox.post(.poll(recordID: recordID, idTask: idTask, .retrying(error, attempt: attempt)))
+            case let .failed(failure) where failure.stage == .follow:
+                following = true
+                stopped = failure.error ?? .cancelled
+            default:
+                break  // the images kept are read by the pictures (fetchPictures waits for them)
+            }
+        }
+        // Once its images are kept: the history shown then notes them.
+        if following { inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: stopped)) }
+        return stopped
+    }
+
+    /// Follows a task until it ends, writing each answer to its row, and keeps its images.
     func track(recordID: Int?, _ task: TaskReference) {
         let pipeline = pipeline
         let idTask = task.taskID
         lock.lock()
         defer { lock.unlock() }
-        if finishedAtSubmit.remove(idTask) != nil { return }
         guard tracking[idTask] == nil else { return }
         tracking[idTask] = Task.detached { [self] in
-            do {
-                for try await event in pipeline.follow(task, recordID: recordID) {
-                    inbox.post(.poll(recordID: recordID, idTask: idTask, event))
-                }
-                inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: nil))
-            } catch {
-                inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: error as? APIError ?? .transport(String(describing: error))))
-            }
+            _ = await post(pipeline.resume(task, recordID: recordID), idTask: idTask) { _ in recordID }
             stopTracking(idTask, cancel: false)
         }
+    }
+
+    /// The send or follow under way for a task, if any: its images are kept when it ends.
+    func runUnderWay(for idTask: String) -> Task<Void, Never>? {
+        lock.withLock { tracking[idTask] }
     }
 
     private func stopTracking(_ idTask: String, cancel: Bool = true) {
@@ -356,31 +389,20 @@ final class EffectRunner: @unchecked Sendable {
 
     // MARK: Saving result images
 
-    /// Downloads every result into `folder` (wire rule 10: the service's URLs
-    /// expire) and notes each local copy in the row.
+    /// Saves every result into `folder` through the pipeline: zqt's copy
+    /// first (wire rule 10: the service's URLs expire, so a kept image is
+    /// copied, not downloaded again), named `<id_task>-<n>.<ext>` as `zqt
+    /// results` names them, and each copy noted in the row.
     private func saveImages(_ row: HistoryRecord, into folder: String) {
+        let pipeline = pipeline
         Task.detached { [self] in
             var saved = 0
             var failures: [String] = []
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                inbox.post(.imagesSaved(idTask: row.idTask, folder: folder, saved: 0,
-                                        failures: ["cannot create \(folder): \(error)"]))
-                return
-            }
-            for result in row.imageResults {
-                do throws(APIError) {
-                    let bytes = try await api.download(result.imageURL)
-                    let path = folder + "/" + ImageFile.name(position: result.position, bytes: bytes)
-                    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-                        failures.append("cannot write \(path)")
-                        continue
-                    }
-                    record { store throws(HistoryError) in try store.recordLocalCopy(id: row.id, position: result.position, path: path) }
-                    saved += 1
-                } catch {
-                    failures.append("image \(result.position + 1): \(error.message)")
+            for await event in pipeline.keepResults(ResultSource.of(row), idTask: row.idTask, recordID: row.id, exportTo: folder) {
+                switch event {
+                case let .kept(kept) where kept.exported != nil: saved += 1
+                case let .failed(failure): failures.append(failure.message)
+                default: break
                 }
             }
             inbox.post(.imagesSaved(idTask: row.idTask, folder: folder, saved: saved, failures: failures))
