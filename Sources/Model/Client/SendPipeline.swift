@@ -267,8 +267,9 @@ public struct SendPipeline: Sendable {
         await keepImages(ResultSource.of(info), idTask: task.taskID, recordID: recordID, exportTo: folder, emit: emit)
     }
 
+    /// Each image kept by the keeper (and saved into `folder`), its copy noted in the row.
     private func keepImages(_ sources: [ResultSource], idTask: String, recordID: Int?, exportTo folder: String?,
-                      emit: @Sendable (SendEvent) -> Void) async {
+                            emit: @Sendable (SendEvent) -> Void) async {
         guard let keeper else { return }
         for source in sources {
             if Task.isCancelled { return }
