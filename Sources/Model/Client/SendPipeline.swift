@@ -167,6 +167,23 @@ public struct SendPipeline: Sendable {
         }
     }
 
+    /// Asks the service once where a task stands (`zqt query`, the history's
+    /// query key), keeping the answer in its row. A refusal (the service does
+    /// not know the task, the keys revoked) closes a row still open; the
+    /// network's trouble leaves it open, to be asked again.
+    public func ask(_ task: TaskReference, recordID: Int?, rowIsOpen: Bool) async throws(APIError) -> TaskInfo {
+        do throws(APIError) {
+            let info = try await api.queryTask(task)
+            if let recordID { keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) } }
+            return info
+        } catch {
+            if let recordID, rowIsOpen, !error.isTransient, error != .cancelled {
+                keep { store throws(HistoryError) in try store.recordTrackingFailed(id: recordID, error: SendWording.unknownTask(error)) }
+            }
+            throw error
+        }
+    }
+
     // MARK: The whole send, as events
 
     /// Sends, confirms a send that had no answer, follows the task (unless

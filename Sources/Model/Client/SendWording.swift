@@ -31,6 +31,11 @@ public enum SendWording {
         "Following the task stopped: \(error.message)"
     }
 
+    /// The row's error when the service, asked about a task still open, refuses.
+    public static func unknownTask(_ error: APIError) -> String {
+        "The service does not know this task: \(error.message)"
+    }
+
     /// Wire rule 9: the service's desc says why; a task without one says its status.
     public static func taskFailed(_ info: TaskInfo) -> String {
         "The task failed: \(info.desc.isEmpty ? "status \(info.status)" : info.desc)"

@@ -125,7 +125,7 @@ enum CommandSupport {
     }
 
     /// The send pipeline for a command that keeps a task's images (`zqt query`, `zqt results`).
-    static func pipeline(api: any ImageAPI, store: HistoryStore, configuration: ClientConfiguration) -> SendPipeline {
+    static func pipeline(api: any ImageAPI, store: HistoryStore?, configuration: ClientConfiguration) -> SendPipeline {
         SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
                      keeper: ResultImageKeeper(home: ZqtPaths.home().path)) { error in
             StandardStreams.writeError("zqt: \(TerminalText.printable(SendWording.notKeptInHistory(error)))\n")
@@ -362,20 +362,18 @@ struct QueryCommand: AsyncParsableCommand {
         let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
         let api = HTTPImageAPI(configuration: configuration)
+        // The answer kept in the task's row, as the screen's query keeps it (SendPipeline.ask).
+        let pipeline = CommandSupport.pipeline(api: api, store: record == nil ? nil : store, configuration: configuration)
         let info: TaskInfo
         do throws(APIError) {
-            info = try await api.queryTask(task)
+            info = try await pipeline.ask(task, recordID: record?.id, rowIsOpen: record?.state.isUnfinished ?? false)
         } catch {
             throw CommandFailure(error)
-        }
-        if let record, let store {
-            CommandSupport.keep { () throws(HistoryError) in try store.recordTaskInfo(id: record.id, info: info) }
         }
         // A finished task in the history gets its images kept, as a send that followed it would (wire rule 10).
         var kept: [Int: KeptResult] = [:]
         var notKept: [Int: SendFailure] = [:]
-        if let record, let store, info.phase == .succeeded {
-            let pipeline = CommandSupport.pipeline(api: api, store: store, configuration: configuration)
+        if let record, info.phase == .succeeded {
             for await event in pipeline.keepResults(ResultSource.of(info), idTask: record.idTask, recordID: record.id) {
                 switch event {
                 case let .kept(result): kept[result.source.position] = result

@@ -367,21 +367,16 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     private func queryNow(_ row: HistoryRecord) {
+        let pipeline = pipeline
         Task.detached { [self] in
+            let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)
             do throws(APIError) {
-                let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)
-                let info = try await api.queryTask(task)
-                record { store throws(HistoryError) in try store.recordTaskInfo(id: row.id, info: info) }
+                let info = try await pipeline.ask(task, recordID: row.id, rowIsOpen: row.state.isUnfinished)
                 if !info.phase.isTerminal {
                     track(recordID: row.id, task)
                 }
                 inbox.post(.entryQueried(idTask: row.idTask, .success(info)))
             } catch {
-                if row.state.isUnfinished, !error.isTransient, error != .cancelled {
-                    record { store throws(HistoryError) in
-                        try store.recordTrackingFailed(id: row.id, error: "The service does not know this task: \(error.message)")
-                    }
-                }
                 inbox.post(.entryQueried(idTask: row.idTask, .failure(error)))
             }
         }
