@@ -147,8 +147,10 @@ public enum SendEvent: Sendable, Equatable {
     case progress(TaskInfo)
     /// A query failed in a way that may pass; it is tried again.
     case retrying(APIError, attempt: Int)
-    /// The task's last answer: succeeded or failed.
-    case finished(TaskInfo)
+    /// The task's last answer: succeeded or failed. `followed`: by following
+    /// it; not when the answer came with the send (a tool's at once, §4.10)
+    /// or with the question about a send that had no answer.
+    case finished(TaskInfo, followed: Bool)
     /// A result image kept.
     case kept(KeptResult)
     case failed(SendFailure)

@@ -243,7 +243,7 @@ public struct SendPipeline: Sendable {
         }
         let task = TaskReference(endpoint: request.endpoint, taskID: idTask)
         if let finished {
-            emit(.finished(finished))
+            emit(.finished(finished, followed: false))
             await ended(finished, task: task, recordID: sent.recordID, exportTo: folder, emit: emit)
             return
         }
@@ -259,7 +259,7 @@ public struct SendPipeline: Sendable {
                 switch event {
                 case let .update(info):
                     last = info
-                    emit(info.phase.isTerminal ? .finished(info) : .progress(info))
+                    emit(info.phase.isTerminal ? .finished(info, followed: true) : .progress(info))
                 case let .retrying(error, attempt):
                     emit(.retrying(error, attempt: attempt))
                 }

@@ -138,11 +138,12 @@ struct RequestRunner {
                 say(SendLines.status(info))
             case let .retrying(error, attempt):
                 say(SendWording.queryRetrying(error, attempt: attempt))
-            case let .finished(info):
-                followed = true
+            case let .finished(info, followedToIt):
+                followed = followed || followedToIt
                 report.final = info
                 sources = ResultSource.of(info)
-                say(SendLines.status(info))
+                // An answer that came with the send (a tool's at once, §4.10) has no status to follow.
+                if followedToIt { say(SendLines.status(info)) }
                 for line in SendLines.texts(info) { printer.say(line) }
                 if info.phase == .succeeded { report.outcome = .succeeded(images: info.results.count) }
             case let .kept(kept):

@@ -220,7 +220,7 @@ struct SweepRunner {
                 lastLine = line
             case let .retrying(error, attempt):
                 say(SendWording.queryRetrying(error, attempt: attempt))
-            case let .finished(info):
+            case let .finished(info, _):
                 final = info
                 outcome.results = info.results
                 outcome.texts = info.texts

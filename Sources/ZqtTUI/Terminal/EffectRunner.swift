@@ -288,7 +288,7 @@ final class EffectRunner: @unchecked Sendable {
         for await event in events {
             recordID = other(event) ?? recordID
             switch event {
-            case let .progress(info), let .finished(info):
+            case let .progress(info), let .finished(info, _):
                 following = true
                 inbox.post(.poll(recordID: recordID, idTask: idTask, .update(info)))
             case let .retrying(error, attempt):
