@@ -363,7 +363,7 @@ struct SendCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object at the end (id_task, state, results); the steps go to standard error.")
     var json = false
 
-    @Option(help: "Save the result images into this folder (result URLs expire).")
+    @Option(help: "Save the result images into this folder too, as <id_task>-<n>.<ext> (they are always kept in $ZQT_HOME/images; result URLs expire).")
     var download: String?
 
     @OptionGroup(title: "Sweeps") var sweep: SweepOptions
