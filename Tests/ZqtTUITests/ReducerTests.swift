@@ -279,11 +279,11 @@ extension FieldID {
         }
     }
 
-    @Test func theReadmeKeyTableIsTheGeneratedOne() throws {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("README.md")
-        let text = try String(contentsOf: readme, encoding: .utf8)
-        #expect(text.contains(KeyBindings.markdown), "README's key table is out of date: run zqt keys")
+    @Test func theDocsKeyTableIsTheGeneratedOne() throws {
+        let keys = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/keys.md")
+        let text = try String(contentsOf: keys, encoding: .utf8)
+        #expect(text == KeyBindings.markdown + "\n", "docs/keys.md is out of date: run zqt keys > docs/keys.md")
     }
 }
 

@@ -1,5 +1,5 @@
 // The ControlNet domain catalog: control types, their preprocessors (modules),
-// slider ranges, samplers. Data comes from ../shared/api/controlnet-catalog.json
+// slider ranges, samplers. Data comes from docs/api/controlnet-catalog.json
 // through scripts/gen-catalog.py (CatalogData.swift); this file holds the types
 // and the look-ups the form and validation need.
 
