@@ -231,9 +231,10 @@ final class EffectRunner: @unchecked Sendable {
         case .resumeUnfinishedTasks:
             resumeUnfinished()
         case .scheduleDraftSave:
+            // A small thread of its own, not Swift's pool: sends and decodes there must not hold up the save.
             let inbox = inbox
-            Task.detached {
-                try? await Task.sleep(nanoseconds: UInt64(DraftSaving.delay * 1_000_000_000))
+            startThread(stackSize: 64 << 10) {
+                usleep(UInt32(DraftSaving.delay * 1_000_000))
                 inbox.post(.draftSaveDue)
             }
         case let .saveDrafts(drafts):
