@@ -169,7 +169,6 @@ extension EndpointCatalog {
         merged += user.filter { entry in !merged.contains { $0.id == entry.id } }
         return EndpointCatalog(endpoints: merged)
     }
-
 }
 
 // The catalog zqt composes with (the shipped one, the user's file laid over

@@ -81,10 +81,12 @@ final class PictureCache: @unchecked Sendable {
         }
     }
 
-    /// Whether a frame can draw the file through a pixel protocol without
-    /// decoding it: its pixels or its bytes for some box are kept, or it is known not to be drawable.
-    func canSend(_ path: String) -> Bool {
-        lock.withLock { pixels[path] != nil || failures[path] != nil || drawnBytes.keys.contains { $0.hasPrefix(path + "|") } }
+    /// Whether the terminal layer can send the file through a pixel protocol
+    /// over this box without decoding it (`escapes`): its pixels or its bytes
+    /// for the box are kept, or it is known not to be drawable.
+    func canSend(_ path: String, columns: Int, rows: Int, using pixelProtocol: PixelProtocol, cell: (width: Int, height: Int)) -> Bool {
+        let key = "\(path)|\(columns)x\(rows)|\(pixelProtocol)|\(cell.width)x\(cell.height)"
+        return lock.withLock { pixels[path] != nil || failures[path] != nil || drawnBytes[key] != nil }
     }
 
     /// The picture in block symbols over `columns` × `rows` cells, from the

@@ -136,9 +136,12 @@ enum PicturesPane {
         switch view.pictureMode {
         case let .off(reason):
             wrapped(Wording.pictureAsText(image, reason: reason), style: .dim, into: &grid, rect: rect)
-        case .pixels:
+        case let .pixels(pixelProtocol):
             // The terminal layer sends the pixels kept; a picture not decoded yet is asked for first.
-            guard PictureCache.shared.canSend(path) else { return decoding(path, into: &grid, rect: rect) }
+            guard PictureCache.shared.canSend(path, columns: placed.width, rows: placed.height, using: pixelProtocol,
+                                              cell: (view.cellPixels.width, view.cellPixels.height)) else {
+                return decoding(path, into: &grid, rect: rect)
+            }
             grid.fill(placed, style: .normal)
             grid.placements.append(PicturePlacement(rect: placed, path: path))
         case let .symbols(depth):
