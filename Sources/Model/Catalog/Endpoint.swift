@@ -260,11 +260,11 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     // The endpoints the code names: the SD three (the screen's first form,
-    // `zqt send`'s default), as the user's catalog file may override them,
-    // and the task and model queries.
-    public static var controlNet: Endpoint { EndpointCatalog.active.endpoint(id: "sd/v2/controlnet")! }
-    public static var text2Image: Endpoint { EndpointCatalog.active.endpoint(id: "sd/v2/text2image")! }
-    public static var image2Image: Endpoint { EndpointCatalog.active.endpoint(id: "sd/v2/image2image")! }
+    // `zqt send`'s default) as shipped, and the task and model queries. As
+    // the user's catalog file may override them: `catalog.controlNet`.
+    public static var controlNet: Endpoint { EndpointCatalog.shipped.controlNet }
+    public static var text2Image: Endpoint { EndpointCatalog.shipped.text2Image }
+    public static var image2Image: Endpoint { EndpointCatalog.shipped.image2Image }
 
     /// The path of a task or list query (§1.4, §2.1–2.3), relative like `id`.
     public enum Query {
@@ -272,5 +272,17 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         public static let taskInfoV1 = "sd/queryTaskInfo"
         public static let modelList = "sd/v2/queryModelList"
         public static func tool(_ code: String) -> String { "tool/\(code)/queryTask" }
+    }
+}
+
+extension EndpointCatalog {
+    /// The SD three in this catalog (a user's entry with their id replaces the shipped one).
+    public var controlNet: Endpoint { named("sd/v2/controlnet") }
+    public var text2Image: Endpoint { named("sd/v2/text2image") }
+    public var image2Image: Endpoint { named("sd/v2/image2image") }
+
+    /// A catalog made of other endpoints still has the shipped entry.
+    private func named(_ id: String) -> Endpoint {
+        endpoint(id: id) ?? EndpointCatalog.shipped.endpoint(id: id)!
     }
 }

@@ -169,15 +169,15 @@ extension EndpointCatalog {
         merged += user.filter { entry in !merged.contains { $0.id == entry.id } }
         return EndpointCatalog(endpoints: merged)
     }
+}
 
-    private static let activeLock = Lock()
-    nonisolated(unsafe) private static var activeCatalog: EndpointCatalog?
-
-    /// The catalog this process composes with: the shipped one, with the
-    /// user's file laid over it once read at start (`zqt` and its commands set it).
-    public static var active: EndpointCatalog {
-        get { activeLock.withLock { activeCatalog ?? .shipped } }
-        set { activeLock.withLock { activeCatalog = newValue } }
+// The catalog zqt composes with (the shipped one, the user's file laid over
+// it) is a value: read at start and handed to the screen's state, the effect
+// runner, the history and each command, never kept in a process-wide variable.
+extension EndpointCatalog: Equatable {
+    /// The same endpoints in the same order (states and effects holding a catalog are compared in tests).
+    public static func == (lhs: EndpointCatalog, rhs: EndpointCatalog) -> Bool {
+        lhs.endpoints == rhs.endpoints
     }
 }
 

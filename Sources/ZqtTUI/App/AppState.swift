@@ -39,6 +39,19 @@ struct FormDefault: Equatable, Sendable {
     }
 }
 
+/// Every form's draft is kept in the history (issue 4; each endpoint's, issue 7):
+/// saved through effects, at most `delay` after a change, so at most about a
+/// second of typing is lost however zqt ends, and never on every key.
+struct DraftSaving: Equatable, Sendable {
+    static let delay = 0.5
+    /// The drafts as last saved (or read at start), by slot (DraftCodec).
+    var saved: [String: ComposeDraft] = [:]
+    /// A save is scheduled (Effect.scheduleDraftSave): later changes join it.
+    var due = false
+    /// Whether a history is open to keep them (set at start).
+    var kept = false
+}
+
 /// Typed text a field could not use, kept so nothing typed is lost.
 struct Draft: Equatable, Sendable {
     var text: String
@@ -247,6 +260,9 @@ struct ViewState: Equatable, Sendable {
     var zoom: PictureZoom?
     /// The enlarged picture's full image is decoded (until then its thumbnail is drawn).
     var zoomReady = false
+    /// Pictures a frame wanted that are being decoded off the event loop
+    /// (Effect.decodePictures): asked once, until their answer comes.
+    var picturesDecoding: Set<String> = []
     var contactSheet: ContactSheet?
     /// The batch whose contact sheet is being loaded; a late answer for another is dropped.
     var contactSheetAsked: String?
@@ -284,6 +300,12 @@ struct AppState: Equatable, Sendable {
     var results: PictureSet?
     /// The images of the history entry open, or of the row selected.
     var historyPictures: PictureSet?
+    /// The endpoints this screen composes with: the shipped catalog with the
+    /// user's file laid over it, read at start; an endpoint saved from the
+    /// screen joins it (issue 9). A value, given to whoever needs it.
+    var catalog: EndpointCatalog = .shipped
+    /// The forms as last saved to the history, and whether a save is due.
+    var draftSaving = DraftSaving()
 
     init(request: Request, connection: ConnectionInfo) {
         self.request = request

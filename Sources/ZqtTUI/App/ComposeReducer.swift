@@ -83,7 +83,7 @@ extension Reducer {
     static func openEndpointPicker(_ state: inout AppState) -> [Effect] {
         // The complete forms (the user's own among them), any other endpoint
         // whose form is kept (opened from a history row), and the custom request.
-        var options = EndpointCatalog.active.readyGroups.flatMap { $0.endpoints.map(endpointPickerLabel) }
+        var options = state.catalog.readyGroups.flatMap { $0.endpoints.map(endpointPickerLabel) }
         for endpoint in ([state.endpoint] + state.otherForms.values.map(\.request.endpoint)) where !endpoint.ready {
             let label = endpointPickerLabel(endpoint)
             if !options.contains(label) { options.append(label) }

@@ -370,7 +370,7 @@ extension Reducer {
                 addUnit(&state, record, image: image.imageURL)
                 return []
             }
-            target = .image2Image
+            target = state.catalog.image2Image
         case .useTextAsPrompt:
             guard record.textResults.first != nil else {
                 state.status = StatusMessage(text: "\(record.idTask) has no text result (\(record.state.title))", kind: .error)
@@ -417,7 +417,7 @@ extension Reducer {
     /// A result image as a new unit of the ControlNet form: the one on
     /// screen or kept aside, else a new one carrying the row's settings.
     static func addUnit(_ state: inout AppState, _ record: HistoryRecord, image url: String) {
-        let target = Endpoint.controlNet
+        let target = state.catalog.controlNet
         var request = state.form(of: target) ?? record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
         var units = request.controlNetUnits ?? []
         var unit = ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0])
@@ -433,6 +433,6 @@ extension Reducer {
     /// Where a text result goes as a prompt: the form on screen when it has
     /// a prompt and is not the tool that made the text, else text2image.
     static func promptTarget(_ state: AppState, for record: HistoryRecord) -> Endpoint {
-        state.endpoint != record.endpoint && state.endpoint.field(role: .prompt) != nil ? state.endpoint : .text2Image
+        state.endpoint != record.endpoint && state.endpoint.field(role: .prompt) != nil ? state.endpoint : state.catalog.text2Image
     }
 }

@@ -208,7 +208,7 @@ extension Reducer {
             let kept = [state.endpoint] + state.otherForms.values.map(\.request.endpoint)
             if choice == customRequestLabel {
                 switchEndpoint(&state, to: CustomEndpoint.endpoint(path: ""))
-            } else if let target = (EndpointCatalog.active.endpoints + kept).first(where: { endpointPickerLabel($0) == choice }) {
+            } else if let target = (state.catalog.endpoints + kept).first(where: { endpointPickerLabel($0) == choice }) {
                 switchEndpoint(&state, to: target)
             }
         case .profile:

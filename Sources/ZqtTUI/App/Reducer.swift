@@ -12,9 +12,11 @@ enum Reducer {
 
     static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         let shown = PictureReducer.historyShownKey(state)
-        let effects = reduceAction(&state, action)
+        var effects = reduceAction(&state, action)
         // A history row or entry newly on screen: its images, beside it (issue 11).
-        return PictureReducer.historyShownKey(state) == shown ? effects : effects + PictureReducer.historyShownChanged(&state)
+        if PictureReducer.historyShownKey(state) != shown { effects += PictureReducer.historyShownChanged(&state) }
+        // A form changed: its draft is saved a moment later (issue 4).
+        return effects + SessionReducer.draftsChanged(&state)
     }
 
     private static func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect] {
@@ -59,8 +61,9 @@ enum Reducer {
             }
             return effects
         case let .userEndpointSaved(endpoint, file):
+            state.catalog = state.catalog.overlaid(with: [endpoint])
             userEndpointSaved(&state, endpoint, file: file)
-            return []
+            return [.useCatalog(state.catalog)]
         case let .userEndpointFailed(message):
             state.status = StatusMessage(text: "Not saved as an endpoint: \(message)", kind: .error)
             return []
@@ -129,6 +132,10 @@ enum Reducer {
             return profileSwitched(&state, result)
         case .picturesFetched, .intermediateFetched, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
             return PictureReducer.reduce(&state, action)
+        case .picturesWanted, .picturesDecoded:
+            return PictureDecodingReducer.reduce(&state, action)
+        case .firstFrameDrawn, .draftSaveDue:
+            return SessionReducer.reduce(&state, action)
         case let .clipboardWritten(what, bytes):
             let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
             state.status = StatusMessage(text: "Copied \(what) (\(size)) to the clipboard (OSC 52)", kind: .success)
