@@ -230,7 +230,7 @@ extension GroupSpec {
         guard let slider = variant?.sliders[key] else { return variants.caseOnly.contains(key) ? nil : field }
         guard case let .slider(_, integer) = field.kind else { return field }
         let label = variants.caseOnly.contains(key) ? slider.label : field.label
-        return field.with(kind: .slider(slider, integer: integer), label: label)
+        return field.with(kind: .slider(slider, integer: integer), label: label, minimum: slider.min, maximum: slider.max)
     }
 
     /// The item with `key` set to `value` (nil leaves it out), the rules
@@ -336,10 +336,10 @@ extension GroupSpec {
 }
 
 extension FieldSpec {
-    /// The same field with another kind and label (a variant's slider).
-    func with(kind: FieldKind, label: String) -> FieldSpec {
+    /// The same field with another kind, label and bounds (a variant's slider).
+    func with(kind: FieldKind, label: String, minimum: Double? = nil, maximum: Double? = nil) -> FieldSpec {
         FieldSpec(path: path, label: label, help: help, hint: hint, kind: kind, required: required, defaultValue: defaultValue,
-                  omitWhenEmpty: omitWhenEmpty, section: section, role: role, minimum: minimum, maximum: maximum,
+                  omitWhenEmpty: omitWhenEmpty, section: section, role: role, minimum: minimum ?? self.minimum, maximum: maximum ?? self.maximum,
                   multipleOf: multipleOf, dimmedUnless: dimmedUnless, formIndex: formIndex, inForm: inForm)
     }
 }

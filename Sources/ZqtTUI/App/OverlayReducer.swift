@@ -16,7 +16,7 @@ extension Reducer {
         if let kind = field.modelList {
             // A service list (§1.4, §1.6): each item's name and base beside it, and the list's state.
             describe(&picker, state.modelLists[kind], kind: kind)
-        } else if field.id.unitField == .model {
+        } else if field.spec?.role == .fitsCheckpoint {
             markFitting(&picker, state)
         }
         picker.selected = picker.options.firstIndex(of: current) ?? 0
@@ -188,13 +188,10 @@ extension Reducer {
         switch purpose {
         case let .field(id):
             commit(&state, field: id, text: choice)
-        case .addUnit:
-            guard let type = ControlNetCatalog.controlType(named: choice) else { return [] }
-            var units = state.request.controlNetUnits ?? []
-            units.append(ControlNetUnit(controlType: type))
-            state.request.controlNetUnits = units
-            openUnit(&state, units.count - 1)
-            state.status = StatusMessage(text: "Added a \(type.serviceName) unit: set its control image, then Esc to go back", kind: .info)
+        case let .addItem(group):
+            guard let (field, spec) = ItemPlace(group: group, index: nil, key: nil).field(in: state.endpoint),
+                  let preset = spec.presets?.preset(named: choice) else { return [] }
+            appendItem(&state, field, spec.newItem(preset: preset, family: checkpointFamily(state)), preset: preset.name)
         case .palette:
             if let command = Command.allCases.first(where: { $0.title == choice }) {
                 return run(&state, command)
