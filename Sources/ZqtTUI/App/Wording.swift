@@ -231,7 +231,7 @@ extension Wording {
 
     /// The add command on an endpoint without a group.
     static func noGroup(_ endpoint: Endpoint, switchKey: String) -> String {
-        "\(endpoint.title) takes no ControlNet units or other items: \(switchKey) switches endpoint"
+        "\(endpoint.title) takes no ControlNet units: \(switchKey) switches to ControlNet"
     }
 
     /// The open item's header: " ControlNet unit 1 of 2 · Esc back to the request".
