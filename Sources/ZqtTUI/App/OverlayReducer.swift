@@ -189,7 +189,7 @@ extension Reducer {
         case let .field(id):
             commit(&state, field: id, text: choice)
         case let .addItem(group):
-            guard let (field, spec) = ItemPlace(group: group, index: nil, key: nil).field(in: state.endpoint),
+            guard let (field, spec) = state.endpoint.group(at: group),
                   let preset = spec.presets?.preset(named: choice) else { return [] }
             appendItem(&state, field, spec.newItem(preset: preset, family: checkpointFamily(state)), preset: preset.name)
         case .palette:

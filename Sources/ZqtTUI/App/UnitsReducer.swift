@@ -31,7 +31,7 @@ extension Reducer {
     /// The group the focus is in (a row, the add action, an open item), else the endpoint's first.
     static func focusedGroup(_ state: AppState) -> (field: FieldSpec, group: GroupSpec)? {
         if let place = state.view.focus.itemPlace, let found = place.field(in: state.endpoint) { return found }
-        if let open = state.view.openItem, let found = ItemPlace(group: open.group, index: nil, key: nil).field(in: state.endpoint) {
+        if let open = state.view.openItem, let found = state.endpoint.group(at: open.group) {
             return found
         }
         return state.endpoint.groupFields.first.flatMap { field in field.groupSpec.map { (field, $0) } }

@@ -23,7 +23,7 @@ struct FieldID: Hashable, Sendable, CustomStringConvertible {
     static func item(_ group: String, _ index: Int, _ key: String) -> FieldID { FieldID("\(group)[\(index)].\(key)") }
 
     /// The group item the path names, read from its shape; the caller checks
-    /// that `group` is a group of the endpoint (ItemPlace.in).
+    /// that `group` is a group of the endpoint (`ItemPlace.field(in:)`).
     var itemPlace: ItemPlace? {
         if path.hasSuffix("[+]") { return ItemPlace(group: String(path.dropLast(3)), index: nil, key: nil) }
         guard let open = path.lastIndex(of: "[") else { return nil }
@@ -35,8 +35,6 @@ struct FieldID: Hashable, Sendable, CustomStringConvertible {
         guard rest.first == ".", rest.count > 1, !rest.dropFirst().contains("."), !rest.contains("[") else { return nil }
         return ItemPlace(group: group, index: index, key: String(rest.dropFirst()))
     }
-
-    var isItemRow: Bool { itemPlace.map { $0.index != nil && $0.key == nil } ?? false }
 }
 
 /// Where in a repeated group a field of the form is.
@@ -49,8 +47,13 @@ struct ItemPlace: Hashable, Sendable {
     let key: String?
 
     /// The group's field and spec on this endpoint, if `group` is one of its groups.
-    func field(in endpoint: Endpoint) -> (field: FieldSpec, group: GroupSpec)? {
-        guard let field = endpoint.field(at: group), let spec = field.groupSpec else { return nil }
+    func field(in endpoint: Endpoint) -> (field: FieldSpec, group: GroupSpec)? { endpoint.group(at: group) }
+}
+
+extension Endpoint {
+    /// The repeated group whose items sit at this wire path, with its field.
+    func group(at path: String) -> (field: FieldSpec, group: GroupSpec)? {
+        guard let field = field(at: path), let spec = field.groupSpec else { return nil }
         return (field, spec)
     }
 }

@@ -53,7 +53,7 @@ enum FormView {
         let problems = problemsByPath(state)
         let rows = rows(state, problems: problems)
         var header = 0
-        if let open = state.view.openItem, let (field, group) = ItemPlace(group: open.group, index: nil, key: nil).field(in: state.endpoint) {
+        if let open = state.view.openItem, let (field, group) = state.endpoint.group(at: open.group) {
             grid.put(Wording.itemHeader(group, number: open.index + 1, of: state.request.items(of: field).count),
                      x: rect.x, y: rect.y, style: .title, limit: rect.maxX)
             header = 1
