@@ -422,7 +422,7 @@ extension Reducer {
         var request = state.form(of: target) ?? record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
         guard let field = target.groupFields.first, let group = field.groupSpec else { return }
         var items = request.items(of: field)
-        var item = group.newItem(preset: group.presets?.presets.first)
+        var item = group.newItem(preset: group.presets?.presets.first, family: checkpointFamily(state, of: request))
         if let image = group.fields.first(where: { $0.role == .inputImage }) { item.set(.string(url), at: image.path) }
         items.append(item)
         request.setItems(items, of: field)

@@ -42,8 +42,8 @@ extension Reducer {
 
     /// The family of the checkpoint the request names: its list entry's base,
     /// else what its file name says.
-    static func checkpointFamily(_ state: AppState) -> ModelFamily {
-        let checkpoint = state.request.checkpoint
+    static func checkpointFamily(_ state: AppState, of request: Request? = nil) -> ModelFamily {
+        let checkpoint = (request ?? state.request).checkpoint
         if let item = state.modelLists[.checkpoint].item(named: checkpoint) { return item.family }
         return ModelFamily(modelName: checkpoint)
     }
