@@ -187,6 +187,9 @@ def resolve_options(field, lists):
     source = field.pop("options_from", None)
     if source:
         field["options"] = [[v, v] for v in lists[source]]
+    # A repeated group's item fields take the same lists (ControlNet's modules and modes).
+    for item_field in field.get("item", {}).get("fields", []):
+        resolve_options(item_field, lists)
 
 
 def lay_over(field, overlay):
@@ -207,6 +210,8 @@ def endpoints(cn_catalog, samplers, upscalers, cn_modules):
     overlay = json.load(open(OVERLAY, encoding="utf-8"))
     # cn_modules: the ControlNet preprocessors, offered where a tool takes one (CNT preview §4.15).
     lists = {"samplers": samplers, "hr_upscalers": upscalers, "cn_modules": cn_modules}
+    for key in ("resize_modes", "control_modes", "hr_options"):
+        lists["cn_" + key] = [i["value"] for i in cn_catalog[key]["items"]]
     wire = overlay["sd_wire_order"]
     order = wire["top"] + ["alwayson_scripts." + k for k in wire["alwayson_scripts"]]
     out = []

@@ -7,6 +7,20 @@
 //                     "family": "tool", "fields": [...]}],
 //      "lists": {"lora": "sd/v2/queryLoraList"}}
 //
+// A field of kind "group" is a repeated group (GroupSpec.swift): its items'
+// fields are given as an endpoint's are, with presets and rules as data:
+//
+//     {"path": "loras", "kind": "group", "group": "lora", "default": [],
+//      "item": {"title": "LoRA", "row": "LoRA", "summary": "{name} · {weight}",
+//               "fields": [{"path": "name", "kind": "text"},
+//                          {"path": "weight", "kind": "slider", "min": 0, "max": 2, "step": 0.1, "default": 1}],
+//               "presets": {"label": "Style", "by": "name",
+//                           "items": [{"name": "detail", "values": {"name": "add_detail", "weight": 0.6}}]},
+//               "rules": [{"rule": "needs_value", "field": "name", "message": "LoRA {n} needs a name"}]}}
+//
+// Rules: "not_below" (a field never below another of the item) and
+// "needs_value"; "variants" make sliders follow another key (ControlNet's module).
+//
 // It is read at start. A fault is reported with the file, line and column
 // and changes nothing: zqt goes on with the shipped catalog alone.
 

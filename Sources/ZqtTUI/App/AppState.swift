@@ -112,7 +112,8 @@ struct EditState: Equatable, Sendable {
 struct PickerState: Equatable, Sendable {
     enum Purpose: Equatable, Sendable {
         case field(FieldID)
-        case addUnit
+        /// A new item of the repeated group at this wire path, from the preset picked.
+        case addItem(String)
         case palette
         /// The endpoint switcher; options are endpoint titles.
         case endpoint
@@ -240,8 +241,8 @@ enum ScreenMode: Equatable, Sendable {
 struct ViewState: Equatable, Sendable {
     var size = Size(width: 120, height: 40)
     var focus = FieldID("prompt")
-    /// The unit whose sub-form is open, if any.
-    var openUnit: Int?
+    /// The group item whose form is open, if any.
+    var openItem: ItemRef?
     var editing: EditState?
     var overlay: Overlay?
     /// Lines the user scrolled the preview away from where it follows the focus.
@@ -344,10 +345,11 @@ struct AppState: Equatable, Sendable {
         endpoint.formKey == self.endpoint.formKey ? hasUnsentEdits : (otherForms[endpoint.formKey]?.hasUnsentEdits ?? false)
     }
 
-    /// The fields of the form on screen: the request's, or the open unit's.
+    /// The fields of the form on screen: the request's, or the open item's.
     var fields: [FormField] {
-        if let index = view.openUnit, let unit = request.controlNetUnits?[safe: index] {
-            return FormSchema.unitFields(unit, index: index)
+        if let open = view.openItem, let field = endpoint.field(at: open.group), field.groupSpec != nil,
+           request.items(of: field).indices.contains(open.index) {
+            return FormSchema.itemFields(field, index: open.index, in: request)
         }
         return FormSchema.mainFields(request, lists: modelLists)
     }
@@ -371,14 +373,14 @@ struct AppState: Equatable, Sendable {
             }
         }
         var scopes: [BindingScope] = []
-        if view.openUnit != nil { scopes.append(.unitForm) }
+        if view.openItem != nil { scopes.append(.unitForm) }
         switch focusedField?.kind {
         case .slider?: scopes.append(.slider)
         case .choice?: scopes.append(.choice)
         case .text?:
             if focusedField?.takesModelTokens == true { scopes.append(.promptText) }
             scopes.append(.text)
-        case .unitRow?: scopes.append(.unitRow)
+        case .itemRow?: scopes.append(.unitRow)
         default: break
         }
         if task?.phase == .succeeded, task?.recordID != nil { scopes.append(.lastResult) }
@@ -386,7 +388,7 @@ struct AppState: Equatable, Sendable {
         if focusedField?.spec?.role == .seed { scopes.append(.seed) }
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)
-        if endpoint.controlNetUnitsField != nil { scopes.append(.unitsForm) }
+        if !endpoint.groupFields.isEmpty { scopes.append(.unitsForm) }
         if endpoint.isCustom { scopes.append(.customForm) }
         scopes.append(.compose)
         return scopes

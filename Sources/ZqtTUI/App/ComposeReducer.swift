@@ -130,9 +130,9 @@ extension Reducer {
         state.request = request
         // Typed text a field could not use stays with its form, while the field is there.
         let ids = Set(fields.map(\.id))
-        state.drafts = drafts ?? keptDrafts.filter { ids.contains($0.key) || $0.key.unitIndex != nil }
+        state.drafts = drafts ?? keptDrafts.filter { ids.contains($0.key) || $0.key.itemPlace?.field(in: request.endpoint) != nil }
         state.baselineJSON = keptBaseline ?? state.freshForm(for: target, taskID: request.taskID).wireJSON
-        state.view.openUnit = nil
+        state.view.openItem = nil
         state.view.editing = nil
         state.view.focus = fields.first?.id ?? FieldID("prompt")
         state.view.previewOffset = 0

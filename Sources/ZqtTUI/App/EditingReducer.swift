@@ -106,7 +106,7 @@ extension Reducer {
     }
 
     static func applyText(_ state: inout AppState, _ field: FieldID, _ text: String) throws(FieldInputError) {
-        try FieldValues.apply(text, to: field, in: &state.request)
+        try FieldValues.apply(text, to: field, in: &state.request, family: checkpointFamily(state))
     }
 
     static func label(of id: FieldID, in state: AppState) -> String {

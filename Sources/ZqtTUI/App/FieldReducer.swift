@@ -38,8 +38,11 @@ extension Reducer {
             next = (next * 1e6).rounded() / 1e6
             // A user's catalog may give a range no arithmetic here survives (issue 9): the value held to it, unsnapped.
             if !next.isFinite { next = held }
-            if field.id.unitField == .guidanceEnd, let unit = state.request.controlNetUnits?[safe: state.view.openUnit ?? -1] {
-                next = max(next, unit.guidanceStart)
+            // A group's rule: never below the value it follows (guidance end, start).
+            if let place = field.id.itemPlace, let key = place.key, let index = place.index,
+               let (groupField, group) = place.field(in: state.request.endpoint), let item = state.request.wireItem(index, of: groupField),
+               let floor = group.floor(of: key, in: item) {
+                next = max(next, floor)
             }
             commit(&state, field: field.id,
                    text: integer ? String(Int(clamping: next, to: -Self.largestWhole...Self.largestWhole)) : JSONWriter.formatNumber(next))
@@ -56,35 +59,41 @@ extension Reducer {
         }
     }
 
-    /// Every field in the main form and in each unit's form, in screen order.
+    /// Every field in the main form and in each group item's form, in screen order.
     static func allFieldOrder(_ state: AppState) -> [FieldID] {
         var ids = FormSchema.mainFields(state.request).map(\.id)
-        for (index, unit) in (state.request.controlNetUnits ?? []).enumerated() {
-            ids += FormSchema.unitFields(unit, index: index).map(\.id)
+        for field in state.endpoint.groupFields {
+            for index in state.request.items(of: field).indices {
+                ids += FormSchema.itemFields(field, index: index, in: state.request).map(\.id)
+            }
         }
         return ids
     }
 
-    /// The field a validation path belongs to (a unit's fields open its form).
+    /// The field a validation path belongs to (an item's fields open its form).
     static func field(forPath path: String, in state: AppState) -> FieldID? {
-        for (index, unit) in (state.request.controlNetUnits ?? []).enumerated() {
-            let prefix = "\(FieldID.unitsPath)[\(index)]"
-            guard path.hasPrefix(prefix) else { continue }
-            return FormSchema.unitFields(unit, index: index).first(where: { $0.wirePath == path && $0.id.unitField != .controlType })?.id
-                ?? .unitRow(index)
-        }
         let fields = FormSchema.mainFields(state.request)
-        if path.hasPrefix(FieldID.unitsPath) || path == "alwayson_scripts.controlnet" {
-            return fields.first { $0.id == .addUnit }?.id
+        for field in state.endpoint.groupFields {
+            for index in state.request.items(of: field).indices {
+                let row = FieldID.itemRow(field.path, index)
+                guard path == row.path || path.hasPrefix(row.path + ".") else { continue }
+                return FormSchema.itemFields(field, index: index, in: state.request)
+                    .first(where: { $0.wirePath == path && $0.id.itemPlace?.key != GroupSpec.presetKey })?.id ?? row
+            }
+            // The list itself, or the object it sits in: its add action.
+            let add = FieldID.addItem(field.path)
+            if let action = fields.first(where: { $0.id == add }), path.hasPrefix(field.path) || path == action.wirePath {
+                return action.id
+            }
         }
         return fields.first(where: { $0.wirePath == path })?.id
     }
 
     static func moveFocus(_ state: inout AppState, to id: FieldID) {
-        if let index = id.unitIndex, !id.isUnitRow {
-            state.view.openUnit = index
+        if let place = id.itemPlace, let index = place.index, place.key != nil, place.field(in: state.endpoint) != nil {
+            state.view.openItem = ItemRef(group: place.group, index: index)
         } else {
-            state.view.openUnit = nil
+            state.view.openItem = nil
         }
         focus(&state, id)
     }

@@ -16,7 +16,7 @@ extension Reducer {
         if let kind = field.modelList {
             // A service list (§1.4, §1.6): each item's name and base beside it, and the list's state.
             describe(&picker, state.modelLists[kind], kind: kind)
-        } else if field.id.unitField == .model {
+        } else if field.spec?.role == .fitsCheckpoint {
             markFitting(&picker, state)
         }
         picker.selected = picker.options.firstIndex(of: current) ?? 0
@@ -42,8 +42,8 @@ extension Reducer {
 
     /// The family of the checkpoint the request names: its list entry's base,
     /// else what its file name says.
-    static func checkpointFamily(_ state: AppState) -> ModelFamily {
-        let checkpoint = state.request.checkpoint
+    static func checkpointFamily(_ state: AppState, of request: Request? = nil) -> ModelFamily {
+        let checkpoint = (request ?? state.request).checkpoint
         if let item = state.modelLists[.checkpoint].item(named: checkpoint) { return item.family }
         return ModelFamily(modelName: checkpoint)
     }
@@ -188,13 +188,10 @@ extension Reducer {
         switch purpose {
         case let .field(id):
             commit(&state, field: id, text: choice)
-        case .addUnit:
-            guard let type = ControlNetCatalog.controlType(named: choice) else { return [] }
-            var units = state.request.controlNetUnits ?? []
-            units.append(ControlNetUnit(controlType: type))
-            state.request.controlNetUnits = units
-            openUnit(&state, units.count - 1)
-            state.status = StatusMessage(text: "Added a \(type.serviceName) unit: set its control image, then Esc to go back", kind: .info)
+        case let .addItem(group):
+            guard let (field, spec) = state.endpoint.group(at: group),
+                  let preset = spec.presets?.preset(named: choice) else { return [] }
+            appendItem(&state, field, spec.newItem(preset: preset, family: checkpointFamily(state)), preset: preset.name)
         case .palette:
             if let command = Command.allCases.first(where: { $0.title == choice }) {
                 return run(&state, command)

@@ -258,8 +258,8 @@ enum Reducer {
             case .text, .integer, .slider: beginEdit(&state, field: field, initial: nil)
             case .toggle: toggle(&state, field)
             case let .choice(options, freeText): openPicker(&state, field: field, options: options, freeText: freeText)
-            case .unitRow:
-                if let unit = field.id.unitIndex { openUnit(&state, unit) }
+            case .itemRow:
+                if let place = field.id.itemPlace, let index = place.index { openItem(&state, place.group, index) }
             case .action: return run(&state, .addUnit)
             }
         case .stepUp, .stepDown, .coarseUp, .coarseDown:
@@ -271,21 +271,11 @@ enum Reducer {
         case .previewDown:
             state.view.previewOffset += max(1, state.view.size.height / 3)
         case .addUnit:
-            guard state.endpoint.controlNetUnitsField != nil else {
-                state.status = StatusMessage(text: "\(state.endpoint.title) takes no ControlNet units: \(KeyBindings.label(.switchEndpoint)) switches to ControlNet", kind: .error)
-                return []
-            }
-            state.view.overlay = .picker(PickerState(purpose: .addUnit, title: "Add a ControlNet unit: control type",
-                                                     options: ControlNetCatalog.controlTypes.map(\.serviceName),
-                                                     filter: TextBuffer(""), selected: 0, freeText: false))
+            addItem(&state)
         case .removeUnit, .duplicateUnit, .moveUnitUp, .moveUnitDown, .toggleUnit:
             editUnits(&state, command)
         case .back:
-            if let unit = state.view.openUnit {
-                state.view.openUnit = nil
-                state.view.focus = .unitRow(unit)
-                state.view.previewOffset = 0
-            }
+            closeItem(&state)
         case .randomSeed:
             guard let seed = state.endpoint.field(role: .seed) else { return [] }
             state.request[seed.path] = .int(-1)
