@@ -293,7 +293,7 @@ final class EffectRunner: @unchecked Sendable {
         defer { lock.unlock() }
         tracking[idTask] = Task.detached { [self] in
             var recordID: Int?
-            _ = await post(pipeline.run(request), idTask: idTask) { event in
+            await post(pipeline.run(request), idTask: idTask) { event in
                 switch event {
                 case let .recorded(id):
                     recordID = id
@@ -315,7 +315,7 @@ final class EffectRunner: @unchecked Sendable {
     /// Posts a followed task's events as polls, and its end; `other` sees
     /// every event first and says which row they belong to.
     private func post(_ events: AsyncStream<SendEvent>, idTask: String,
-                      other: (SendEvent) -> Int? = { _ in nil }) async -> APIError? {
+                      other: (SendEvent) -> Int?) async {
         var following = false
         var stopped: APIError?
         var recordID: Int?
@@ -336,7 +336,6 @@ final class EffectRunner: @unchecked Sendable {
         }
         // Once its images are kept: the history shown then notes them.
         if following { inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: stopped)) }
-        return stopped
     }
 
     /// Follows a task until it ends, writing each answer to its row, and keeps its images.
@@ -347,7 +346,7 @@ final class EffectRunner: @unchecked Sendable {
         defer { lock.unlock() }
         guard tracking[idTask] == nil else { return }
         tracking[idTask] = Task.detached { [self] in
-            _ = await post(pipeline.resume(task, recordID: recordID), idTask: idTask) { _ in recordID }
+            await post(pipeline.resume(task, recordID: recordID), idTask: idTask) { _ in recordID }
             stopTracking(idTask, cancel: false)
         }
     }
