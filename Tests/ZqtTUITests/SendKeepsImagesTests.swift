@@ -112,3 +112,37 @@ import Testing
         #expect(queried.stderr.split(separator: "\n").contains(sendFailure), "query: \(queried.stderr) send: \(sendFailure)")
     }
 }
+
+extension SendKeepsImagesTests {
+    @Test func queryClosesAnOpenRowOnlyWhenItsOwnServiceDoesNotKnowIt() async throws {
+        try await offThePool { try Self.queryClosesAnOpenRowOnlyWhenItsOwnServiceDoesNotKnowItSteps() }
+    }
+
+    static func queryClosesAnOpenRowOnlyWhenItsOwnServiceDoesNotKnowItSteps() throws {
+        let home = Script.freshHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let first = try Script.StandaloneSandbox()
+        let sent = try Script.run(["send", "--base-url", first.url, "--no-wait", "--json"], home: home, environment: keys)
+        #expect(sent.status == 0, "stderr: \(sent.stderr)")
+        let idTask = try #require(Script.member(try Script.firstLine(sent.stdout), "id_task")?.stringValue)
+        let port = try #require(first.url.firstMatch(of: /:(\d+)/).map { String($0.output.1) })
+        first.stop()
+
+        // Another service has never heard of the task: the row stays open.
+        let other = try Script.StandaloneSandbox()
+        defer { other.stop() }
+        let elsewhere = try Script.run(["query", idTask, "--base-url", other.url], home: home, environment: keys)
+        #expect(elsewhere.status == 1, "stderr: \(elsewhere.stderr)")
+        #expect(try Script.member(try Script.firstLine(try Script.run(["history", "show", idTask, "--json"], home: home).stdout),
+                                  "state") == .string("submitted"))
+
+        // Its own service (the same address, started again, its tasks gone) does not know it: the row is closed, in the screen's words.
+        let again = try Script.StandaloneSandbox(["--port", port])
+        defer { again.stop() }
+        let refused = try Script.run(["query", idTask, "--base-url", again.url], home: home, environment: keys)
+        #expect(refused.status == 1, "stderr: \(refused.stderr)")
+        let row = try Script.firstLine(try Script.run(["history", "show", idTask, "--json"], home: home).stdout)
+        #expect(Script.member(row, "state") == .string("failed"))
+        #expect(Script.member(row, "error")?.stringValue?.hasPrefix("The service does not know this task: ") == true, "\(row)")
+    }
+}

@@ -366,7 +366,9 @@ struct QueryCommand: AsyncParsableCommand {
         let pipeline = CommandSupport.pipeline(api: api, store: record == nil ? nil : store, configuration: configuration)
         let info: TaskInfo
         do throws(APIError) {
-            info = try await pipeline.ask(task, recordID: record?.id, rowIsOpen: record?.state.isUnfinished ?? false)
+            // Only the service the row was sent to may close it: another one has never heard of it.
+            info = try await pipeline.ask(task, recordID: record?.id,
+                                          rowIsOpen: record.map { $0.state.isUnfinished && $0.baseURL == configuration.baseURL } ?? false)
         } catch {
             throw CommandFailure(error)
         }

@@ -404,7 +404,9 @@ final class EffectRunner: @unchecked Sendable {
         Task.detached { [self] in
             let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)
             do throws(APIError) {
-                let info = try await pipeline.ask(task, recordID: row.id, rowIsOpen: row.state.isUnfinished)
+                // Only the service the row was sent to may close it (another profile's has never heard of it).
+                let info = try await pipeline.ask(task, recordID: row.id,
+                                                  rowIsOpen: row.state.isUnfinished && row.baseURL == pipeline.baseURL)
                 if !info.phase.isTerminal {
                     track(recordID: row.id, task)
                 }
