@@ -146,3 +146,29 @@ extension SendKeepsImagesTests {
         #expect(Script.member(row, "error")?.stringValue?.hasPrefix("The service does not know this task: ") == true, "\(row)")
     }
 }
+
+extension SendKeepsImagesTests {
+    @Test func resultsAfterTheServiceIsGoneSavesTheKeptCopy() async throws {
+        try await offThePool { try Self.resultsAfterTheServiceIsGoneSavesTheKeptCopySteps() }
+    }
+
+    /// Wire rule 10: result URLs expire. What a send kept is saved from the
+    /// copy, with no download: here the sandbox that made it has ended.
+    static func resultsAfterTheServiceIsGoneSavesTheKeptCopySteps() throws {
+        let home = Script.freshHome()
+        let folder = NSTemporaryDirectory() + "zqt-gone-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: home)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let sent = try Script.run(["send", "--sandbox", "--json"], home: home)
+        #expect(sent.status == 0, "stderr: \(sent.stderr)")
+        let idTask = try #require(Script.member(try Script.firstLine(sent.stdout), "id_task")?.stringValue)
+        let results = try Script.run(["results", idTask, "--download", folder, "--base-url", "http://127.0.0.1:9", "--json"],
+                                     home: home, environment: keys)
+        #expect(results.status == 0, "stderr: \(results.stderr)")
+        let saved = folder + "/\(idTask)-1.png"
+        #expect(Script.member(try Script.firstLine(results.stdout), "path") == .string(saved))
+        #expect(FileManager.default.contents(atPath: saved) == FileManager.default.contents(atPath: home + "/images/\(idTask)/1.png"))
+    }
+}
