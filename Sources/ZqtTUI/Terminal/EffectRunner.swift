@@ -67,6 +67,10 @@ final class EffectRunner: @unchecked Sendable {
     var pollPolicy = PollPolicy.standard
     /// Tasks being followed, by client task id: one poller each.
     private var tracking: [String: Task<Void, Never>] = [:]
+    /// Sends under way, by client task id (until their answer, and the images of one that came with it, are kept).
+    private var sending: [String: Task<Void, Never>] = [:]
+    /// Tasks whose submit answer already held the result: not followed.
+    private var finishedAtSubmit: Set<String> = []
     private let lock = Lock()
 
     /// Where each model list is asked for (catalog file, ZQT_*_LIST_PATH, defaults).
@@ -283,77 +287,83 @@ final class EffectRunner: @unchecked Sendable {
                             pollPolicy: pollPolicy, keeper: ResultImageKeeper(home: home)) { error in inbox.post(.historyFailed(error.message)) }
     }
 
-    /// Sends and follows through the pipeline, posting its events as the
-    /// reducer's actions. The send follows its own task: the `.track` the
-    /// reducer asks for once it is accepted finds it under way.
+    /// Sends through the pipeline, posting its events as the reducer's
+    /// actions. The reducer starts the follow-up (`.track`) once it has the
+    /// answer, as for a task resumed or asked again; an answer that came with
+    /// the send (a tool's at once, §4.10) is finished here, its images kept,
+    /// and the `.track` for it is let go.
     private func submit(_ request: Request) {
         let pipeline = pipeline
         let idTask = request.taskID
         lock.lock()
         defer { lock.unlock() }
-        tracking[idTask] = Task.detached { [self] in
+        sending[idTask] = Task.detached { [self] in
             var recordID: Int?
-            await post(pipeline.run(request), idTask: idTask) { event in
+            var accepted: Submission?
+            var answeredAtOnce = false
+            // Said with what comes next: whether an answer came with it decides whether it is followed.
+            func sayAccepted() {
+                guard let submission = accepted else { return }
+                inbox.post(.submitFinished(request: request, recordID: recordID, result: .success(submission)))
+                accepted = nil
+            }
+            for await event in pipeline.run(request, follow: false) {
                 switch event {
                 case let .recorded(id):
                     recordID = id
                 case let .accepted(submission):
-                    inbox.post(.submitFinished(request: request, recordID: recordID, result: .success(submission)))
+                    accepted = submission
                 case let .unanswered(error, confirmation):
                     inbox.post(.submitUnanswered(request: request, recordID: recordID, error: error, confirmation: confirmation))
+                case let .finished(info, _):
+                    if accepted != nil { lock.withLock { _ = finishedAtSubmit.insert(idTask) } }
+                    sayAccepted()
+                    answeredAtOnce = true
+                    inbox.post(.poll(recordID: recordID, idTask: idTask, .update(info)))
                 case let .failed(failure) where failure.stage == .send:
                     inbox.post(.submitFinished(request: request, recordID: recordID, result: .failure(failure.error ?? .cancelled)))
                 default:
-                    break
+                    break  // the images kept are read by the pictures (fetchPictures waits for them)
                 }
-                return recordID
             }
-            stopTracking(idTask, cancel: false)
+            sayAccepted()
+            if answeredAtOnce { inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: nil)) }
+            lock.withLock { sending[idTask] = nil }
         }
     }
 
-    /// Posts a followed task's events as polls, and its end; `other` sees
-    /// every event first and says which row they belong to.
-    private func post(_ events: AsyncStream<SendEvent>, idTask: String,
-                      other: (SendEvent) -> Int?) async {
-        var following = false
-        var stopped: APIError?
-        var recordID: Int?
-        for await event in events {
-            recordID = other(event) ?? recordID
-            switch event {
-            case let .progress(info), let .finished(info, _):
-                following = true
-                inbox.post(.poll(recordID: recordID, idTask: idTask, .update(info)))
-            case let .retrying(error, attempt):
-                inbox.post(.poll(recordID: recordID, idTask: idTask, .retrying(error, attempt: attempt)))
-            case let .failed(failure) where failure.stage == .follow:
-                following = true
-                stopped = failure.error ?? .cancelled
-            default:
-                break  // the images kept are read by the pictures (fetchPictures waits for them)
-            }
-        }
-        // Once its images are kept: the history shown then notes them.
-        if following { inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: stopped)) }
-    }
-
-    /// Follows a task until it ends, writing each answer to its row, and keeps its images.
+    /// Follows a task until it ends, writing each answer to its row, and
+    /// keeps its images: the pipeline's events posted as polls, then its end.
     func track(recordID: Int?, _ task: TaskReference) {
         let pipeline = pipeline
         let idTask = task.taskID
         lock.lock()
         defer { lock.unlock() }
+        if finishedAtSubmit.remove(idTask) != nil { return }
         guard tracking[idTask] == nil else { return }
         tracking[idTask] = Task.detached { [self] in
-            await post(pipeline.resume(task, recordID: recordID), idTask: idTask) { _ in recordID }
+            var stopped: APIError?
+            for await event in pipeline.resume(task, recordID: recordID) {
+                switch event {
+                case let .progress(info), let .finished(info, _):
+                    inbox.post(.poll(recordID: recordID, idTask: idTask, .update(info)))
+                case let .retrying(error, attempt):
+                    inbox.post(.poll(recordID: recordID, idTask: idTask, .retrying(error, attempt: attempt)))
+                case let .failed(failure) where failure.stage == .follow:
+                    stopped = failure.error ?? .cancelled
+                default:
+                    break  // the images kept are read by the pictures (fetchPictures waits for them)
+                }
+            }
+            // Once its images are kept: the history shown then notes them.
+            inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: stopped))
             stopTracking(idTask, cancel: false)
         }
     }
 
     /// The send or follow under way for a task, if any: its images are kept when it ends.
     func runUnderWay(for idTask: String) -> Task<Void, Never>? {
-        lock.withLock { tracking[idTask] }
+        lock.withLock { tracking[idTask] ?? sending[idTask] }
     }
 
     private func stopTracking(_ idTask: String, cancel: Bool = true) {
