@@ -75,7 +75,7 @@ extension Reducer {
     /// No keys: said at once rather than at the first send.
     static func noKeys(_ state: inout AppState) {
         let text = "No access keys for profile \(state.connection.profile): nothing can be sent "
-            + "(set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys; \(KeyBindings.label(.switchProfile)) switches profile)"
+            + "(set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys; \(state.keys.label(.switchProfile)) switches profile)"
         state.connection.keysProblem = text
         state.status = StatusMessage(text: text, kind: .error)
     }
@@ -104,10 +104,10 @@ extension Reducer {
         show(&state, form)
         if target.isCustom {
             state.status = StatusMessage(text: "Custom request: the path under \(Endpoint.pathPrefix), then the body as JSON; "
-                                             + "\(KeyBindings.label(.submit)) sends it, \(KeyBindings.label(.saveAsEndpoint)) saves it as your own endpoint",
+                                             + "\(state.keys.label(.submit)) sends it, \(state.keys.label(.saveAsEndpoint)) saves it as your own endpoint",
                                          kind: .info)
         } else {
-            state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, \(KeyBindings.label(.submit)) sends it", kind: .info)
+            state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, \(state.keys.label(.submit)) sends it", kind: .info)
         }
     }
 
@@ -149,6 +149,45 @@ extension Reducer {
         state.status = StatusMessage(text: "Loaded into \(loaded.request.endpoint.title) from \(source)\(said)", kind: notes.isEmpty ? .success : .info)
     }
 
+    // MARK: Commands (declared in Input/Commands/ComposeCommands.swift)
+
+    /// On a narrow terminal: the form or the JSON.
+    static func togglePreview(_ state: inout AppState) -> [Effect] {
+        state.view.showPreviewWhenNarrow.toggle()
+        return []
+    }
+
+    /// The JSON preview scrolled by a third of the screen.
+    static func scrollPreview(_ state: inout AppState, down: Bool) -> [Effect] {
+        let step = max(1, state.view.size.height / 3)
+        state.view.previewOffset += down ? step : -step
+        return []
+    }
+
+    static func askForRequestToLoad(_ state: inout AppState) -> [Effect] {
+        state.view.overlay = .input(InputPrompt(purpose: .loadRequest, title: "Load a request: a JSON file's path, or paste a curl command",
+                                                text: TextBuffer("")))
+        return []
+    }
+
+    /// The text in $EDITOR: the edit's text when typing, else the text field's.
+    static func openInEditor(_ state: inout AppState) -> [Effect] {
+        if let editing = state.view.editing {
+            state.view.editing = nil
+            return [.openEditor(editing.field, text: editing.buffer.text)]
+        }
+        guard let field = state.focusedField, case .text = field.kind else { return [] }
+        let text = state.drafts[field.id]?.text ?? FieldValues.text(of: field.id, in: state.request)
+        return [.openEditor(field.id, text: text)]
+    }
+
+    /// The request as the preview shows it; the keys stay as $ZQT_ACCESS_KEY_*
+    /// references, as a clipboard ends up in chats and tickets (RequestExport).
+    static func copyRequestAsCurl(_ state: inout AppState) -> [Effect] {
+        let command = RequestExport.snippet(.curl, request: state.request, baseURL: state.connection.baseURL)
+        return [.copyToClipboard(command, what: "the request as a curl command")]
+    }
+
     /// Asks for the title a custom request is saved under as an endpoint of one's own (issue 9).
     static func askToSaveAsEndpoint(_ state: inout AppState) -> [Effect] {
         guard state.endpoint.isCustom else { return [] }
@@ -158,7 +197,7 @@ extension Reducer {
             return []
         }
         if EndpointCatalog.shipped.endpoint(id: path) != nil {
-            state.status = StatusMessage(text: "\(path) has a form that ships with zqt (\(KeyBindings.label(.switchEndpoint))); "
+            state.status = StatusMessage(text: "\(path) has a form that ships with zqt (\(state.keys.label(.switchEndpoint))); "
                                              + "to change it, add an entry with that id to \(state.connection.catalogFile)", kind: .error)
             return []
         }
@@ -172,7 +211,7 @@ extension Reducer {
         guard state.endpoint.isCustom else { return }
         let body = state.request.body
         show(&state, Request(endpoint: endpoint, body: body))
-        state.status = StatusMessage(text: "Saved as \"\(endpoint.title)\" in \(file); \(KeyBindings.label(.switchEndpoint)) lists it under \(endpoint.group)",
+        state.status = StatusMessage(text: "Saved as \"\(endpoint.title)\" in \(file); \(state.keys.label(.switchEndpoint)) lists it under \(endpoint.group)",
                                      kind: .success)
     }
 }

@@ -41,80 +41,115 @@ extension Reducer {
     /// Rows of an open entry or comparison on screen.
     static func historyBodyHeight(_ state: AppState) -> Int { max(1, state.view.size.height - 4) }
 
-    // MARK: Commands
+    // MARK: Commands (declared in Input/Commands/HistoryCommands.swift)
 
-    static func runHistory(_ state: inout AppState, _ command: Command) -> [Effect] {
-        switch command {
-        case .filterHistory:
-            state.history.filterFocused = true
-        case .showBatch:
-            // A sweep's rows as one list: the filter the history already has (batch:ID).
-            guard let row = state.history.selectedRow else { return [] }
-            guard let batch = row.batchID else {
-                state.status = StatusMessage(text: "\(row.idTask) was sent alone, not in a sweep (zqt send --sweep)", kind: .info)
-                return []
-            }
-            return setFilter(&state, TextBuffer("batch:" + batch))
-        case .selectNext: return moveInHistory(&state, by: 1)
-        case .selectPrevious: return moveInHistory(&state, by: -1)
-        case .selectPageDown: return moveInHistory(&state, by: pageStep(state))
-        case .selectPageUp: return moveInHistory(&state, by: -pageStep(state))
-        // Far enough to reach either end of any list or entry; moving clamps.
-        case .selectFirst: return moveInHistory(&state, by: -(1 << 40))
-        case .selectLast: return moveInHistory(&state, by: 1 << 40)
-        case .openEntry:
-            if let id = state.history.selectedRow?.id { return [.loadEntries([id], .show)] }
-        case .closeView:
-            switch state.history.mode {
-            case .compare:
-                state.history.mode = state.history.comparison?.returnTo ?? .list
-                state.history.comparison = nil
-            case .detail:
-                state.history.mode = .list
-                state.history.detail = nil
-            case .list:
-                if !state.history.filter.text.isEmpty { return setFilter(&state, TextBuffer("")) }
-                state.screen = .compose
-            }
-        case .editInForm: return loadCurrent(state, .editInForm)
-        case .resend: return loadCurrent(state, .resend)
-        case .copyRequest: return loadCurrent(state, .copyRequest)
-        case .copyResultURLs: return loadCurrent(state, .copyResultURLs)
-        case .saveImages: return loadCurrent(state, .saveImages)
-        case .compareWithForm: return loadCurrent(state, .compareWithForm)
-        case .queryNow: return loadCurrent(state, .queryNow)
-        case .toImage2Image: return loadCurrent(state, .toImage2Image)
-        case .toControlNetUnit: return loadCurrent(state, .toControlNetUnit)
-        case .useTextAsPrompt: return loadCurrent(state, .useTextAsPrompt)
-        case .deleteEntry:
-            guard let id = state.history.currentID else { return [] }
-            let idTask = state.history.detail?.id == id ? state.history.detail!.idTask
-                : state.history.rows.first { $0.id == id }?.idTask ?? "#\(id)"
-            state.view.overlay = .confirm(.deleteEntry(id: id, idTask: idTask))
-        case .markEntry:
-            guard let id = state.history.currentID, let row = state.history.rows.first(where: { $0.id == id }) else { return [] }
-            if state.history.marked?.id == id {
-                state.history.marked = nil
-                state.status = StatusMessage(text: "Unmarked \(row.idTask)", kind: .info)
-            } else {
-                state.history.marked = row
-                state.status = StatusMessage(text: "Marked \(row.idTask): C on another entry compares the two", kind: .info)
-            }
-        case .compareWithMarked:
-            guard let id = state.history.currentID else { return [] }
-            guard let marked = state.history.marked else {
-                state.status = StatusMessage(text: "Mark an entry with m first, then C on another compares them", kind: .error)
-                return []
-            }
-            guard marked.id != id else {
-                state.status = StatusMessage(text: "That is the marked entry: choose another one to compare with it", kind: .error)
-                return []
-            }
-            return [.loadEntries([marked.id, id], .compareRows)]
-        default:
-            break
+    /// F2: the history, or back to the form. The other screen's pictures stay
+    /// behind: nothing enlarged, no sheet, keys to the screen.
+    static func openOrLeaveHistory(_ state: inout AppState) -> [Effect] {
+        state.view.picturesFocused = false
+        state.view.zoom = nil
+        state.view.contactSheet = nil
+        state.view.contactSheetAsked = nil
+        return toggleHistory(&state)
+    }
+
+    static func focusHistoryFilter(_ state: inout AppState) -> [Effect] {
+        state.history.filterFocused = true
+        return []
+    }
+
+    /// Enter in the filter: it stays, the keys go to the list.
+    static func filterDone(_ state: inout AppState) -> [Effect] {
+        state.history.filterFocused = false
+        return []
+    }
+
+    /// Esc in the filter: it goes, and the keys go to the list.
+    static func clearHistoryFilter(_ state: inout AppState) -> [Effect] {
+        state.history.filterFocused = false
+        guard !state.history.filter.text.isEmpty else { return [] }
+        return setFilter(&state, TextBuffer(""))
+    }
+
+    /// A sweep's rows as one list: the filter the history already has (batch:ID).
+    static func showBatch(_ state: inout AppState) -> [Effect] {
+        guard let row = state.history.selectedRow else { return [] }
+        guard let batch = row.batchID else {
+            state.status = StatusMessage(text: "\(row.idTask) was sent alone, not in a sweep (zqt send --sweep)", kind: .info)
+            return []
+        }
+        return setFilter(&state, TextBuffer("batch:" + batch))
+    }
+
+    static func pageInHistory(_ state: inout AppState, down: Bool) -> [Effect] {
+        moveInHistory(&state, by: down ? pageStep(state) : -pageStep(state))
+    }
+
+    /// Far enough to reach either end of any list or entry; moving clamps.
+    static func moveToHistoryEnd(_ state: inout AppState, last: Bool) -> [Effect] {
+        moveInHistory(&state, by: last ? 1 << 40 : -(1 << 40))
+    }
+
+    static func openEntry(_ state: inout AppState) -> [Effect] {
+        guard let id = state.history.selectedRow?.id else { return [] }
+        return [.loadEntries([id], .show)]
+    }
+
+    /// Back: from a comparison or an entry to where it was opened; in the
+    /// list, the filter is cleared first, then the form.
+    static func closeHistoryView(_ state: inout AppState) -> [Effect] {
+        switch state.history.mode {
+        case .compare:
+            state.history.mode = state.history.comparison?.returnTo ?? .list
+            state.history.comparison = nil
+        case .detail:
+            state.history.mode = .list
+            state.history.detail = nil
+        case .list:
+            if !state.history.filter.text.isEmpty { return setFilter(&state, TextBuffer("")) }
+            state.screen = .compose
         }
         return []
+    }
+
+    static func askToDeleteEntry(_ state: inout AppState) -> [Effect] {
+        guard let id = state.history.currentID else { return [] }
+        let idTask = state.history.detail?.id == id ? state.history.detail!.idTask
+            : state.history.rows.first { $0.id == id }?.idTask ?? "#\(id)"
+        state.view.overlay = .confirm(.deleteEntry(id: id, idTask: idTask))
+        return []
+    }
+
+    static func markEntry(_ state: inout AppState) -> [Effect] {
+        guard let id = state.history.currentID, let row = state.history.rows.first(where: { $0.id == id }) else { return [] }
+        if state.history.marked?.id == id {
+            state.history.marked = nil
+            state.status = StatusMessage(text: "Unmarked \(row.idTask)", kind: .info)
+        } else {
+            state.history.marked = row
+            state.status = StatusMessage(text: "Marked \(row.idTask): C on another entry compares the two", kind: .info)
+        }
+        return []
+    }
+
+    /// Why the entry cannot be compared with the marked one: none is marked, or it is the marked one.
+    static func cannotCompareWithMarked(_ state: AppState) -> String? {
+        guard let id = state.history.currentID else { return nil }
+        guard let marked = state.history.marked else { return "Mark an entry with m first, then C on another compares them" }
+        return marked.id == id ? "That is the marked entry: choose another one to compare with it" : nil
+    }
+
+    static func compareWithMarked(_ state: inout AppState) -> [Effect] {
+        guard let id = state.history.currentID, let marked = state.history.marked, marked.id != id else { return [] }
+        return [.loadEntries([marked.id, id], .compareRows)]
+    }
+
+    /// A result carried on (into image2image, a ControlNet unit, the prompt):
+    /// the history's row, or on the compose screen the last task sent from it, read fresh.
+    static func carryResult(_ state: inout AppState, _ purpose: EntryPurpose) -> [Effect] {
+        if state.screen == .history { return loadCurrent(state, purpose) }
+        guard let id = state.task?.recordID else { return [] }
+        return [.loadEntries([id], purpose)]
     }
 
     private static func pageStep(_ state: AppState) -> Int {
@@ -123,14 +158,14 @@ extension Reducer {
 
     /// Actions work on the whole record, read fresh from the store (another
     /// zqt may have changed it since the list was drawn).
-    private static func loadCurrent(_ state: AppState, _ purpose: EntryPurpose) -> [Effect] {
+    static func loadCurrent(_ state: AppState, _ purpose: EntryPurpose) -> [Effect] {
         guard let id = state.history.currentID else { return [] }
         return [.loadEntries([id], purpose)]
     }
 
     static func queryNow(_ state: inout AppState, _ record: HistoryRecord) -> [Effect] {
         if record.state == .sendFailed {
-            state.status = StatusMessage(text: "\(record.idTask) was never accepted (the send failed): \(KeyBindings.label(.resend)) sends it again", kind: .error)
+            state.status = StatusMessage(text: "\(record.idTask) was never accepted (the send failed): \(state.keys.label(.resend)) sends it again", kind: .error)
             return []
         }
         state.status = StatusMessage(text: "Asking the service about \(record.idTask)…", kind: .info)
@@ -186,29 +221,6 @@ extension Reducer {
     }
 
     // MARK: The filter
-
-    /// Keys while the filter has the focus: text edits it, arrows move the
-    /// selection, Enter keeps the filter and goes to the list, Esc clears it.
-    static func handleFilterKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-        var filter = state.history.filter
-        let command: Command? = { if case .char = key { return nil } else { return KeyBindings.command(for: key, only: [.historyFilter]) } }()
-        switch command {
-        case .filterDone?:
-            state.history.filterFocused = false
-            return []
-        case .filterClear?:
-            state.history.filterFocused = false
-            guard !filter.text.isEmpty else { return [] }
-            filter = TextBuffer("")
-        case .selectNext?: return select(&state, state.history.selected + 1)
-        case .selectPrevious?: return select(&state, state.history.selected - 1)
-        case .selectPageDown?: return select(&state, state.history.selected + pageStep(state))
-        case .selectPageUp?: return select(&state, state.history.selected - pageStep(state))
-        default:
-            guard filter.applyLineKey(key) else { return [] }
-        }
-        return setFilter(&state, filter)
-    }
 
     static func setFilter(_ state: inout AppState, _ filter: TextBuffer) -> [Effect] {
         let changed = filter.text != state.history.filter.text
@@ -311,7 +323,7 @@ extension Reducer {
             request.taskID = TaskIDGenerator.shared.next()
             let problems = RequestValidator.validate(request)
             if let first = problems.first {
-                state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message) · \(KeyBindings.label(.editInForm)) opens it in the form to fix", kind: .error)
+                state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message) · \(state.keys.label(.editInForm)) opens it in the form to fix", kind: .error)
                 return []
             }
             return send(&state, request, note: "Sending \(record.idTask) again as \(request.taskID)…")
@@ -390,14 +402,14 @@ extension Reducer {
             var request = record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
             if let input = target.field(role: .inputImage) { request[input.path] = .string(url) }
             show(&state, request, drafts: [:])
-            state.status = StatusMessage(text: "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: \(KeyBindings.label(.submit)) sends it",
+            state.status = StatusMessage(text: "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: \(state.keys.label(.submit)) sends it",
                                          kind: .info)
         case .useTextAsPrompt:
             var request = state.form(of: target) ?? state.freshForm(for: target, taskID: TaskIDGenerator.shared.next())
             if let prompt = target.field(role: .prompt) { request[prompt.path] = .string(record.textResults.first ?? "") }
             show(&state, request)
             if let prompt = target.field(role: .prompt) { state.drafts[FieldID(prompt.path)] = nil }
-            state.status = StatusMessage(text: "The prompt of \(target.title) is now \(record.idTask)'s text: \(KeyBindings.label(.submit)) sends it", kind: .info)
+            state.status = StatusMessage(text: "The prompt of \(target.title) is now \(record.idTask)'s text: \(state.keys.label(.submit)) sends it", kind: .info)
         default:
             openInForm(&state, record)
         }
@@ -410,7 +422,7 @@ extension Reducer {
         let old = request.taskID
         request.taskID = TaskIDGenerator.shared.next()
         show(&state, request, drafts: [:])
-        state.status = StatusMessage(text: "Opened \(old) from history into \(request.endpoint.title) with a new task id: edit, then \(KeyBindings.label(.submit)) sends it",
+        state.status = StatusMessage(text: "Opened \(old) from history into \(request.endpoint.title) with a new task id: edit, then \(state.keys.label(.submit)) sends it",
                                      kind: .info)
     }
 
@@ -426,7 +438,7 @@ extension Reducer {
         request.controlNetUnits = units
         show(&state, request)
         openUnit(&state, units.count - 1)
-        state.status = StatusMessage(text: "Unit \(units.count) of the ControlNet form holds \(record.idTask)'s image: pick its control type, then \(KeyBindings.label(.submit))",
+        state.status = StatusMessage(text: "Unit \(units.count) of the ControlNet form holds \(record.idTask)'s image: pick its control type, then \(state.keys.label(.submit))",
                                      kind: .info)
     }
 

@@ -11,6 +11,13 @@ import Model
 extension Reducer {
     // MARK: Submit
 
+    /// F5: a field being edited keeps its text first, then the form is sent.
+    static func submitFromForm(_ state: inout AppState) -> [Effect] {
+        if let editing = state.view.editing { finishEdit(&state, editing) }
+        guard state.screen == .compose else { return [] }
+        return submit(&state)
+    }
+
     static func submit(_ state: inout AppState) -> [Effect] {
         // Typed text that could not be used comes first: it is what the user sees marked.
         let order = allFieldOrder(state)
@@ -85,7 +92,7 @@ extension Reducer {
             }
             return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: request.taskID))] + refresh
         case let .failure(error):
-            let kept = recordID == nil ? "" : " · kept in history (\(KeyBindings.label(.history)), \(KeyBindings.label(.resend)) sends it again)"
+            let kept = recordID == nil ? "" : " · kept in history (\(state.keys.label(.history)), \(state.keys.label(.resend)) sends it again)"
             state.status = StatusMessage(text: "Send failed: \(error.message)\(kept)", kind: .error)
             return refresh
         }
@@ -104,39 +111,39 @@ extension Reducer {
                                    phase: info.phase, resultCount: info.results.count, texts: info.texts, result: request.endpoint.result)
             state.task = task
             if info.phase.isTerminal {
-                state.status = taskStatus(task)
+                state.status = taskStatus(task, keys: state.keys)
                 return refresh
             }
             state.status = StatusMessage(text: "No answer to the send (\(error.message)), but the service has \(id): following it",
                                          kind: .info)
             return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: id))] + refresh
         case let .notAccepted(answer):
-            let kept = recordID == nil ? "" : " · kept in history (\(KeyBindings.label(.history)), \(KeyBindings.label(.resend)) sends it again)"
+            let kept = recordID == nil ? "" : " · kept in history (\(state.keys.label(.history)), \(state.keys.label(.resend)) sends it again)"
             state.status = StatusMessage(text: "Send failed: \(error.message); the service has no task \(id) (\(answer.message))\(kept)",
                                          kind: .error)
         case let .stillUnknown(reason):
             state.status = StatusMessage(text: "No answer to the send (\(error.message)), and whether the service has \(id) is not known "
-                                         + "(\(reason.message)): zqt asks again at start, \(KeyBindings.label(.queryNow)) in the history asks now",
+                                         + "(\(reason.message)): zqt asks again at start, \(state.keys.label(.queryNow)) in the history asks now",
                                          kind: .error)
         }
         return refresh
     }
 
-    static func taskStatus(_ task: TrackedTask) -> StatusMessage {
+    static func taskStatus(_ task: TrackedTask, keys: KeyTable) -> StatusMessage {
         switch task.phase {
         case .inProgress:
             let percent = task.progress.map { " " + Wording.percent($0) } ?? ""
             return StatusMessage(text: "Task \(task.idTask): \(task.desc)\(percent)", kind: .info)
         case .succeeded:
-            // What the result can do next (KeyBindings, scope lastResult): it moves on from its history row.
+            // What the result can do next (scope lastResult): it moves on from its history row.
             let kept = task.recordID != nil
             let results: String
             if task.texts.isEmpty {
-                results = Wording.count(task.resultCount, "image") + (task.resultCount > 0 && kept ? " · \(KeyBindings.label(.toImage2Image)) image2image · \(KeyBindings.label(.toControlNetUnit)) ControlNet unit" : "")
+                results = Wording.count(task.resultCount, "image") + (task.resultCount > 0 && kept ? " · \(keys.label(.toImage2Image)) image2image · \(keys.label(.toControlNetUnit)) ControlNet unit" : "")
             } else if task.result == .data {
                 results = Wording.serviceAnswer(task.texts.first ?? "", kept: kept)
             } else {
-                results = (kept ? "\(KeyBindings.label(.useTextAsPrompt)) uses it as the prompt · " : "") + Wording.oneLine(task.texts.first ?? "")
+                results = (kept ? "\(keys.label(.useTextAsPrompt)) uses it as the prompt · " : "") + Wording.oneLine(task.texts.first ?? "")
             }
             return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(results)", kind: .success)
         case .failed:

@@ -100,8 +100,8 @@ extension Wording {
 
     /// The picker's line about its list: how many, when refreshed, how to
     /// refresh; or that it is being read; or why it could not be.
-    static func listNote(_ kind: ModelListKind, _ list: ModelListState) -> PickerState.Note? {
-        let refresh = "\(KeyBindings.label(.refreshModelLists)) refreshes"
+    static func listNote(_ kind: ModelListKind, _ list: ModelListState, keys: KeyTable) -> PickerState.Note? {
+        let refresh = "\(keys.label(.refreshModelLists)) refreshes"
         if let problem = list.problem {
             let kept = list.fetchedAt.map { " · showing the list of \(CivilTime.local($0).dateAndMinute)" } ?? ""
             return PickerState.Note(text: problem + kept + " · typed text is used as it is", isProblem: true)
@@ -160,10 +160,10 @@ extension Wording {
     static let picturesNoneYet = "no images yet"
 
     /// The results pane's title: whose images, how many, and the keys that use them (as bound).
-    static func picturesTitle(_ idTask: String, images: Int, focused: Bool) -> String {
+    static func picturesTitle(_ idTask: String, images: Int, focused: Bool, keys: KeyTable) -> String {
         let keys = focused
-            ? "\(KeyBindings.label(.previousPicture))\(KeyBindings.label(.nextPicture)) choose · \(KeyBindings.label(.enlargePicture)) enlarge · \(KeyBindings.label(.closePictures)) back"
-            : "\(KeyBindings.label(.showPictures)) to choose and enlarge"
+            ? "\(keys.label(.previousPicture))\(keys.label(.nextPicture)) choose · \(keys.label(.enlargePicture)) enlarge · \(keys.label(.closePictures)) back"
+            : "\(keys.label(.showPictures)) to choose and enlarge"
         return "Results · \(count(images, "image")) · \(keys) · \(idTask)"
     }
 

@@ -18,7 +18,7 @@ enum ConfigAtStart {
     /// A readable file holding an inline secret: the warning with its chmod.
     nonisolated(unsafe) private(set) static var permissionWarning: String?
 
-    /// Reads the file and applies what takes effect at once (the key table).
+    /// Reads the file and checks what takes effect at once (the key table).
     /// After UserCatalogAtStart.load: a default may name a field of the user's endpoints.
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) {
         file = ConfigFile.location(environment: environment)
@@ -32,7 +32,7 @@ enum ConfigAtStart {
         case let .loaded(loaded):
             do throws(ConfigProblem) {
                 try check(loaded)
-                KeyBindings.table = try keyTable(loaded)
+                _ = try keyTable(loaded)
                 config = loaded
                 permissionWarning = ConfigFile.permissionWarning(loaded)
             } catch {
@@ -41,10 +41,16 @@ enum ConfigAtStart {
         }
     }
 
+    /// The key table the screen starts with (AppState.keys): the shipped one
+    /// with the file's `[keys]` applied (checked by load; a fault leaves the file out).
+    static var keys: KeyTable {
+        config.flatMap { try? keyTable($0) } ?? .shipped
+    }
+
     /// `[keys]` applied to the shipped table; a fault names the command's line.
-    static func keyTable(_ config: ZqtConfig) throws(ConfigProblem) -> [KeyBinding] {
+    static func keyTable(_ config: ZqtConfig) throws(ConfigProblem) -> KeyTable {
         do {
-            return try KeyBindings.overridden(KeyBindings.shipped, with: config.keys)
+            return try KeyTable.shipped.overridden(with: config.keys)
         } catch {
             throw config.problem(error.message, table: ["keys"], key: error.command)
         }

@@ -160,6 +160,7 @@ enum ComposeSession {
                              connection: ConnectionInfo(baseURL: configuration.baseURL, profile: configuration.profile,
                                                         isSandbox: configuration.profile == "sandbox", dataFolder: home))
         state.formDefaults = ConfigAtStart.formDefaults
+        state.keys = ConfigAtStart.keys
         state.connection.profiles = ConfigAtStart.config?.profiles.map(\.name) ?? []
         for profile in ConfigAtStart.config?.profiles ?? [] {
             state.connection.profileDetails[profile.name] = ProfileMask.details(profile)
@@ -232,11 +233,11 @@ enum ComposeSession {
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Print the key bindings as a Markdown table (the README's table comes from here)."
+        abstract: "Print the key bindings as a Markdown table, with the config file's [keys] (docs/keys.md is this without a file)."
     )
 
     func run() {
-        print(KeyBindings.markdown)
+        print(ConfigAtStart.keys.markdown)
     }
 }
 

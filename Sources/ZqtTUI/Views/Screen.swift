@@ -94,7 +94,7 @@ enum Screen {
             grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
         } else if state.screen == .compose {
             let problems = state.problems.count + state.drafts.count
-            let text = problems == 0 ? "Ready to send: F5" : "\(Wording.count(problems, "field")) to fix before sending"
+            let text = problems == 0 ? "Ready to send: \(state.keys.label(.submit))" : "\(Wording.count(problems, "field")) to fix before sending"
             grid.put(text, x: x, y: rect.y, style: .dim, limit: rect.maxX)
         }
     }
@@ -108,26 +108,24 @@ enum Screen {
         var typing = false
         if state.view.editing != nil {
             scopes = Reducer.editScopes(state)
-        } else if state.screen == .history, state.history.filterFocused, state.history.mode == .list {
+        } else if state.historyFilterTyping {
             hints.append(("type", "to filter"))
             scopes = [.historyFilter, .global]
             typing = true
         } else {
             scopes = state.scopes + [.global]
         }
-        for scope in scopes {
-            for binding in KeyBindings.table where binding.scope == scope && binding.inFooter && !seen.contains(binding.command) {
-                // While typing, a global command shows a key the box does not take itself.
-                let usable: (Key) -> Bool = { key in
-                    if case .char = key { return false }
-                    return binding.scope != .global || KeyBindings.command(for: key, only: [.historyFilter, .lineEditing]) == nil
-                }
-                guard let key = typing ? binding.keys.first(where: usable) : binding.keys.first else { continue }
-                seen.insert(binding.command)
-                // F2 leads back to the form from the history.
-                let word = binding.command == .history && state.screen == .history ? "form" : binding.command.footerWord
-                hints.append((key.label, word))
+        for binding in state.keys.rows(in: scopes) where binding.inFooter && !seen.contains(binding.command) {
+            // While typing, a global command shows a key the box does not take itself.
+            let usable: (Key) -> Bool = { key in
+                if case .char = key { return false }
+                return binding.scope != .global || state.keys.command(for: key, only: [.historyFilter, .lineEditing]) == nil
             }
+            guard let key = typing ? binding.keys.first(where: usable) : binding.keys.first else { continue }
+            seen.insert(binding.command)
+            // F2 leads back to the form from the history.
+            let word = binding.command == .history && state.screen == .history ? "form" : binding.command.footerWord
+            hints.append((key.label, word))
         }
         return hints
     }
