@@ -64,7 +64,7 @@ import Testing
         var state = historyState([summary(5, "a cat")])
         state.keys = try ConfigAtStart.keyTable(Self.config("confirm = [\"Enter\"]\n"))
         press(&state, .char("x"))
-        let (_, lines) = OverlayView.confirmText(.deleteEntry(id: 5, idTask: "t"), keys: state.keys)
+        let (_, lines) = Wording.question(.deleteEntry(id: 5, idTask: "t"), keys: state.keys)
         #expect(lines.contains { $0.hasPrefix("Enter delete, and zqt's copies of its images") })
         #expect(press(&state, .char("y")) == [], "y is not confirm's any more: it says no")
         #expect(state.view.overlay == nil)

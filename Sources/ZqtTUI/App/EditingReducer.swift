@@ -122,7 +122,7 @@ extension Reducer {
             return true
         } catch {
             state.drafts[field] = Draft(text: text, message: error.message)
-            state.status = StatusMessage(text: "\(label(of: field, in: state)): \(error.message)", kind: .error)
+            state.status = StatusMessage(text: Wording.fieldProblem(label(of: field, in: state), error.message), kind: .error)
             return false
         }
     }

@@ -89,14 +89,14 @@ extension Reducer {
     /// Why the last result's seed cannot be reused: no task has finished with one.
     static func cannotReuseSeed(_ state: AppState) -> String? {
         state.lastResultSeed != nil && state.endpoint.field(role: .seed) != nil
-            ? nil : "No result yet: send a request and wait for it to finish"
+            ? nil : Wording.noResultSeedYet
     }
 
     static func reuseSeed(_ state: inout AppState) -> [Effect] {
         guard let seed = state.lastResultSeed, let field = state.endpoint.field(role: .seed) else { return [] }
         state.request[field.path] = .int(seed)
         state.drafts[FieldID(field.path)] = nil
-        state.status = StatusMessage(text: "Seed set to the last result's \(seed)", kind: .info)
+        state.status = StatusMessage(text: Wording.seedReused(seed), kind: .info)
         return []
     }
 

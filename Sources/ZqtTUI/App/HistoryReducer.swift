@@ -75,7 +75,7 @@ extension Reducer {
     static func showBatch(_ state: inout AppState) -> [Effect] {
         guard let row = state.history.selectedRow else { return [] }
         guard let batch = row.batchID else {
-            state.status = StatusMessage(text: "\(row.idTask) was sent alone, not in a sweep (zqt send --sweep)", kind: .info)
+            state.status = StatusMessage(text: Wording.sentAlone(row.idTask), kind: .info)
             return []
         }
         return setFilter(&state, TextBuffer("batch:" + batch))
@@ -124,10 +124,10 @@ extension Reducer {
         guard let id = state.history.currentID, let row = state.history.rows.first(where: { $0.id == id }) else { return [] }
         if state.history.marked?.id == id {
             state.history.marked = nil
-            state.status = StatusMessage(text: "Unmarked \(row.idTask)", kind: .info)
+            state.status = StatusMessage(text: Wording.unmarked(row.idTask), kind: .info)
         } else {
             state.history.marked = row
-            state.status = StatusMessage(text: "Marked \(row.idTask): C on another entry compares the two", kind: .info)
+            state.status = StatusMessage(text: Wording.marked(row.idTask, compareKey: state.keys.label(.compareWithMarked)), kind: .info)
         }
         return []
     }
@@ -135,8 +135,10 @@ extension Reducer {
     /// Why the entry cannot be compared with the marked one: none is marked, or it is the marked one.
     static func cannotCompareWithMarked(_ state: AppState) -> String? {
         guard let id = state.history.currentID else { return nil }
-        guard let marked = state.history.marked else { return "Mark an entry with m first, then C on another compares them" }
-        return marked.id == id ? "That is the marked entry: choose another one to compare with it" : nil
+        guard let marked = state.history.marked else {
+            return Wording.markFirst(markKey: state.keys.label(.markEntry), compareKey: state.keys.label(.compareWithMarked))
+        }
+        return marked.id == id ? Wording.thatIsTheMarkedEntry : nil
     }
 
     static func compareWithMarked(_ state: inout AppState) -> [Effect] {
@@ -165,10 +167,10 @@ extension Reducer {
 
     static func queryNow(_ state: inout AppState, _ record: HistoryRecord) -> [Effect] {
         if record.state == .sendFailed {
-            state.status = StatusMessage(text: "\(record.idTask) was never accepted (the send failed): \(state.keys.label(.resend)) sends it again", kind: .error)
+            state.status = StatusMessage(text: Wording.neverAccepted(record.idTask, resendKey: state.keys.label(.resend)), kind: .error)
             return []
         }
-        state.status = StatusMessage(text: "Asking the service about \(record.idTask)…", kind: .info)
+        state.status = StatusMessage(text: Wording.askingService(record.idTask), kind: .info)
         return [.queryNow(record)]
     }
 
@@ -267,7 +269,7 @@ extension Reducer {
             return []
 
         case let .entryDeleted(id, idTask):
-            state.status = StatusMessage(text: "Deleted \(idTask) from history", kind: .info)
+            state.status = StatusMessage(text: Wording.deleted(idTask), kind: .info)
             if state.history.detail?.id == id {
                 state.history.detail = nil
                 state.history.mode = .list
@@ -280,20 +282,19 @@ extension Reducer {
         case let .entryQueried(idTask, result):
             switch result {
             case let .success(info):
-                let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
-                let images = info.phase == .succeeded ? " · " + Wording.count(info.results.count, "image") : ""
-                state.status = StatusMessage(text: "Task \(idTask): \(info.desc.isEmpty ? "status \(info.status)" : info.desc)\(percent)\(images)",
+                state.status = StatusMessage(text: Wording.queried(idTask, desc: info.desc, status: info.status, progress: info.progress,
+                                                                   images: info.phase == .succeeded ? info.results.count : nil),
                                              kind: info.phase == .failed ? .error : (info.phase == .succeeded ? .success : .info))
             case let .failure(error):
-                state.status = StatusMessage(text: "Query for \(idTask) failed: \(error.message)", kind: .error)
+                state.status = StatusMessage(text: Wording.queryFailed(idTask, error.message), kind: .error)
             }
             return refreshHistoryIfShown(state, changed: nil)
 
         case let .imagesSaved(idTask, folder, saved, failures):
             if failures.isEmpty {
-                state.status = StatusMessage(text: "Saved \(Wording.count(saved, "image")) of \(idTask) to \(folder)", kind: .success)
+                state.status = StatusMessage(text: Wording.savedImages(saved, of: idTask, to: folder), kind: .success)
             } else {
-                state.status = StatusMessage(text: "Saved \(saved) of \(saved + failures.count) images to \(folder); \(failures[0])", kind: .error)
+                state.status = StatusMessage(text: Wording.savedSomeImages(saved, of: saved + failures.count, to: folder, firstFailure: failures[0]), kind: .error)
             }
             return refreshHistoryIfShown(state, changed: nil)
 
@@ -304,7 +305,7 @@ extension Reducer {
 
     static func entriesLoaded(_ state: inout AppState, _ records: [HistoryRecord], _ purpose: EntryPurpose) -> [Effect] {
         guard let record = records.last else {
-            state.status = StatusMessage(text: "That entry is no longer in the history (deleted elsewhere?)", kind: .error)
+            state.status = StatusMessage(text: Wording.entryGone, kind: .error)
             return refreshHistoryIfShown(state, changed: nil)
         }
         switch purpose {
@@ -323,37 +324,37 @@ extension Reducer {
             request.taskID = TaskIDGenerator.shared.next()
             let problems = RequestValidator.validate(request)
             if let first = problems.first {
-                state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message) · \(state.keys.label(.editInForm)) opens it in the form to fix", kind: .error)
+                state.status = StatusMessage(text: Wording.historyNotSent(path: first.path, message: first.message, editKey: state.keys.label(.editInForm)), kind: .error)
                 return []
             }
-            return send(&state, request, note: "Sending \(record.idTask) again as \(request.taskID)…")
+            return send(&state, request, note: Wording.sendingAgain(record.idTask, as: request.taskID))
         case .copyRequest:
-            return [.copyToClipboard(record.requestJSON, what: "the request JSON of \(record.idTask)")]
+            return [.copyToClipboard(record.requestJSON, what: Wording.requestJSONOf(record.idTask))]
         case .copyResultURLs:
             let urls = record.imageResults.map(\.imageURL).filter { !$0.isEmpty }
             guard !urls.isEmpty else {
-                state.status = StatusMessage(text: "\(record.idTask) has no result URLs (\(record.state.title))", kind: .error)
+                state.status = StatusMessage(text: Wording.noResultURLs(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
-            return [.copyToClipboard(urls.joined(separator: "\n"), what: urls.count == 1 ? "the result URL" : "\(urls.count) result URLs")]
+            return [.copyToClipboard(urls.joined(separator: "\n"), what: Wording.resultURLs(urls.count))]
         case .saveImages:
             guard !record.imageResults.isEmpty else {
-                state.status = StatusMessage(text: "\(record.idTask) has no result images to save (\(record.state.title))", kind: .error)
+                state.status = StatusMessage(text: Wording.noImagesToSave(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
             let folder = state.connection.dataFolder + "/images/" + record.idTask
-            state.view.overlay = .input(InputPrompt(purpose: .saveImages(record), title: "Save \(Wording.count(record.imageResults.count, "image")) into folder",
+            state.view.overlay = .input(InputPrompt(purpose: .saveImages(record), title: Wording.saveImagesTitle(record.imageResults.count),
                                                     text: TextBuffer(folder)))
         case .compareWithForm:
             state.history.comparison = ComparisonState(
-                title: "\(record.idTask) → the form now",
+                title: Wording.comparedWithForm(record.idTask),
                 changes: RequestDiff.changes(from: wireValue(record), to: state.request.wireValue),
                 returnTo: state.history.mode)
             state.history.mode = .compare
         case .compareRows:
             guard records.count == 2 else { return [] }
             state.history.comparison = ComparisonState(
-                title: "\(records[0].idTask) → \(records[1].idTask)",
+                title: Wording.compared(records[0].idTask, records[1].idTask),
                 changes: RequestDiff.changes(from: wireValue(records[0]), to: wireValue(records[1])),
                 returnTo: state.history.mode)
             state.history.mode = .compare
@@ -375,7 +376,7 @@ extension Reducer {
         switch purpose {
         case .toImage2Image, .toControlNetUnit:
             guard let image = record.imageResults.first(where: { !$0.imageURL.isEmpty }) else {
-                state.status = StatusMessage(text: "\(record.idTask) has no result image (\(record.state.title))", kind: .error)
+                state.status = StatusMessage(text: Wording.noResultImage(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
             if purpose == .toControlNetUnit {
@@ -385,7 +386,7 @@ extension Reducer {
             target = .image2Image
         case .useTextAsPrompt:
             guard record.textResults.first != nil else {
-                state.status = StatusMessage(text: "\(record.idTask) has no text result (\(record.state.title))", kind: .error)
+                state.status = StatusMessage(text: Wording.noTextResult(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
             target = promptTarget(state, for: record)
@@ -402,14 +403,14 @@ extension Reducer {
             var request = record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
             if let input = target.field(role: .inputImage) { request[input.path] = .string(url) }
             show(&state, request, drafts: [:])
-            state.status = StatusMessage(text: "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: \(state.keys.label(.submit)) sends it",
+            state.status = StatusMessage(text: Wording.image2imageFrom(record.idTask, submitKey: state.keys.label(.submit)),
                                          kind: .info)
         case .useTextAsPrompt:
             var request = state.form(of: target) ?? state.freshForm(for: target, taskID: TaskIDGenerator.shared.next())
             if let prompt = target.field(role: .prompt) { request[prompt.path] = .string(record.textResults.first ?? "") }
             show(&state, request)
             if let prompt = target.field(role: .prompt) { state.drafts[FieldID(prompt.path)] = nil }
-            state.status = StatusMessage(text: "The prompt of \(target.title) is now \(record.idTask)'s text: \(state.keys.label(.submit)) sends it", kind: .info)
+            state.status = StatusMessage(text: Wording.promptFrom(record.idTask, into: target.title, submitKey: state.keys.label(.submit)), kind: .info)
         default:
             openInForm(&state, record)
         }
@@ -422,7 +423,7 @@ extension Reducer {
         let old = request.taskID
         request.taskID = TaskIDGenerator.shared.next()
         show(&state, request, drafts: [:])
-        state.status = StatusMessage(text: "Opened \(old) from history into \(request.endpoint.title) with a new task id: edit, then \(state.keys.label(.submit)) sends it",
+        state.status = StatusMessage(text: Wording.openedFromHistory(old, into: request.endpoint.title, submitKey: state.keys.label(.submit)),
                                      kind: .info)
     }
 
@@ -438,7 +439,7 @@ extension Reducer {
         request.controlNetUnits = units
         show(&state, request)
         openUnit(&state, units.count - 1)
-        state.status = StatusMessage(text: "Unit \(units.count) of the ControlNet form holds \(record.idTask)'s image: pick its control type, then \(state.keys.label(.submit))",
+        state.status = StatusMessage(text: Wording.unitHoldsImage(units.count, of: record.idTask, submitKey: state.keys.label(.submit)),
                                      kind: .info)
     }
 

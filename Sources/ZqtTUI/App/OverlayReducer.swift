@@ -62,7 +62,7 @@ extension Reducer {
     /// The LoRA or embedding picker, over the text being edited (§1.5, §1.7).
     static func openInsertPicker(_ state: inout AppState, _ kind: ModelListKind) {
         let list = state.modelLists[kind]
-        var picker = PickerState(purpose: .insert(kind), title: kind == .lora ? "Insert a LoRA at the cursor (weight 1)" : "Insert an embedding at the cursor",
+        var picker = PickerState(purpose: .insert(kind), title: Wording.insertTitle(kind),
                                  options: list.names, filter: TextBuffer(""), selected: 0, freeText: true)
         describe(&picker, list, kind: kind, keys: state.keys)
         // LoRAs made for the checkpoint's base first, marked, as for ControlNet models.
@@ -101,7 +101,7 @@ extension Reducer {
         for binding in state.keys.rows(in: state.scopes + [.global]) where !options.contains(binding.command.title) {
             options.append(binding.command.title)
         }
-        state.view.overlay = .picker(PickerState(purpose: .palette, title: "Command", options: options,
+        state.view.overlay = .picker(PickerState(purpose: .palette, title: Wording.paletteTitle, options: options,
                                                  filter: TextBuffer(""), selected: 0, freeText: false))
         return []
     }
@@ -109,7 +109,7 @@ extension Reducer {
     /// The control type of a new ControlNet unit, asked first.
     static func openAddUnitPicker(_ state: inout AppState) -> [Effect] {
         guard state.screen == .compose else { return [] }
-        state.view.overlay = .picker(PickerState(purpose: .addUnit, title: "Add a ControlNet unit: control type",
+        state.view.overlay = .picker(PickerState(purpose: .addUnit, title: Wording.addUnitTitle,
                                                  options: ControlNetCatalog.controlTypes.map(\.serviceName),
                                                  filter: TextBuffer(""), selected: 0, freeText: false))
         return []
@@ -118,7 +118,7 @@ extension Reducer {
     /// Why no unit can be added: the endpoint takes none.
     static func cannotAddUnit(_ state: AppState) -> String? {
         guard state.endpoint.controlNetUnitsField == nil else { return nil }
-        return "\(state.endpoint.title) takes no ControlNet units: \(state.keys.label(.switchEndpoint)) switches to ControlNet"
+        return Wording.noUnits(state.endpoint.title, switchKey: state.keys.label(.switchEndpoint))
     }
 
     /// The LoRA or embedding picker: over the text being typed, or on the
@@ -161,7 +161,7 @@ extension Reducer {
     static func decline(_ state: inout AppState) -> [Effect] {
         guard case let .confirm(question)? = state.view.overlay else { return [] }
         state.view.overlay = nil
-        if question == .quit { state.status = StatusMessage(text: "Still here: \(state.keys.label(.submit)) sends the request", kind: .info) }
+        if question == .quit { state.status = StatusMessage(text: Wording.stillHere(submitKey: state.keys.label(.submit)), kind: .info) }
         return []
     }
 
@@ -178,11 +178,11 @@ extension Reducer {
         switch prompt.purpose {
         case let .saveImages(record):
             guard !text.isEmpty else { return [] }
-            state.status = StatusMessage(text: "Saving the images of \(record.idTask) to \(text)…", kind: .info)
+            state.status = StatusMessage(text: Wording.savingImages(record.idTask, to: text), kind: .info)
             return [.saveImages(record, folder: text)]
         case .loadRequest:
             guard !text.isEmpty else { return [] }
-            state.status = StatusMessage(text: "Loading the request…", kind: .info)
+            state.status = StatusMessage(text: Wording.loadingRequest, kind: .info)
             return [.loadRequest(prompt.text.text, current: state.endpoint)]
         case .saveEndpoint:
             guard !text.isEmpty, state.endpoint.isCustom else { return [] }
@@ -229,7 +229,7 @@ extension Reducer {
             units.append(ControlNetUnit(controlType: type))
             state.request.controlNetUnits = units
             openUnit(&state, units.count - 1)
-            state.status = StatusMessage(text: "Added a \(type.serviceName) unit: set its control image, then Esc to go back", kind: .info)
+            state.status = StatusMessage(text: Wording.unitAdded(type.serviceName, backKey: state.keys.label(.back)), kind: .info)
         case .palette:
             if let command = Command.allCases.first(where: { $0.title == choice }) {
                 return Commands.perform(&state, command)
@@ -247,7 +247,7 @@ extension Reducer {
                 switchEndpoint(&state, to: target)
             }
         case .profile:
-            state.status = StatusMessage(text: "Switching to profile \(choice)…", kind: .info)
+            state.status = StatusMessage(text: Wording.switchingProfile(choice), kind: .info)
             return [.switchProfile(choice)]
         }
         return []

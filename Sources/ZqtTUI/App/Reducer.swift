@@ -62,7 +62,7 @@ enum Reducer {
             userEndpointSaved(&state, endpoint, file: file)
             return []
         case let .userEndpointFailed(message):
-            state.status = StatusMessage(text: "Not saved as an endpoint: \(message)", kind: .error)
+            state.status = StatusMessage(text: Wording.notSavedAsEndpoint(message), kind: .error)
             return []
         case let .requestLoaded(loaded, source):
             if state.hasUnsentEdits(in: loaded.request.endpoint) {
@@ -75,7 +75,7 @@ enum Reducer {
             keysAnswered(&state, error)
             return []
         case let .requestLoadFailed(message):
-            state.status = StatusMessage(text: "Not loaded: \(message)", kind: .error)
+            state.status = StatusMessage(text: Wording.notLoaded(message), kind: .error)
             return []
         case let .resize(size):
             state.view.size = size
@@ -93,9 +93,9 @@ enum Reducer {
             guard state.task?.idTask == idTask else {
                 // A task resumed from an earlier session: say so when it ends.
                 if case let .update(info) = event, info.phase.isTerminal {
-                    let images = info.phase != .succeeded ? "" : info.texts.isEmpty
-                        ? " · " + Wording.count(info.results.count, "image") : " · " + Wording.oneLine(info.texts.first ?? "")
-                    state.status = StatusMessage(text: "Earlier task \(idTask): \(info.desc)\(images)",
+                    let succeeded = info.phase == .succeeded
+                    state.status = StatusMessage(text: Wording.earlierTask(idTask, desc: info.desc, images: succeeded ? info.results.count : nil,
+                                                                           text: succeeded && !info.texts.isEmpty ? info.texts[0] : nil),
                                                  kind: info.phase == .succeeded ? .success : .error)
                 }
                 return effects
@@ -109,7 +109,7 @@ enum Reducer {
                 state.status = taskStatus(state.task!, keys: state.keys)
                 effects += PictureReducer.taskUpdated(&state, recordID: recordID, idTask: idTask, info: info)
             case let .retrying(error, attempt):
-                state.status = StatusMessage(text: "Task \(idTask): \(error.message); retrying (\(attempt))", kind: .error)
+                state.status = StatusMessage(text: Wording.taskRetrying(idTask, error.message, attempt: attempt), kind: .error)
                 effects = []
             }
             return effects
@@ -118,7 +118,7 @@ enum Reducer {
             guard let error else { return effects }
             if state.task?.idTask == idTask { state.task?.phase = .failed }
             if error != .cancelled {
-                state.status = StatusMessage(text: "Task \(idTask): \(error.message)", kind: .error)
+                state.status = StatusMessage(text: Wording.taskProblem(idTask, error.message), kind: .error)
             }
             return effects
         case let .modelListsCached(lists, now):
@@ -130,8 +130,7 @@ enum Reducer {
         case .picturesFetched, .intermediateFetched, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
             return PictureReducer.reduce(&state, action)
         case let .clipboardWritten(what, bytes):
-            let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
-            state.status = StatusMessage(text: "Copied \(what) (\(size)) to the clipboard (OSC 52)", kind: .success)
+            state.status = StatusMessage(text: Wording.copied(what, bytes: bytes), kind: .success)
             return []
         case .historyLoaded, .entriesLoaded, .historyFailed, .entryDeleted, .entryQueried, .imagesSaved:
             return reduceHistory(&state, action)

@@ -24,7 +24,7 @@ extension Reducer {
         case .removeUnit:
             units.remove(at: index)
             state.view.focus = units.isEmpty ? .addUnit : .unitRow(min(index, units.count - 1))
-            state.status = StatusMessage(text: "Removed unit \(index + 1)", kind: .info)
+            state.status = StatusMessage(text: Wording.unitRemoved(index + 1), kind: .info)
         case .duplicateUnit:
             units.insert(units[index], at: index + 1)
             state.view.focus = .unitRow(index + 1)

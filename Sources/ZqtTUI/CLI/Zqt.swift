@@ -182,7 +182,7 @@ enum ComposeSession {
         // The config file's fault or permission warning is said last: it decides the keys and the connection.
         // Keys missing are said at once; keys refused, when the first model list read comes back.
         if !(configuration.credentials?.isComplete ?? false) { Reducer.noKeys(&state) }
-        if let warning = ConfigAtStart.permissionWarning { state.status = StatusMessage(text: "Warning: \(warning)", kind: .error) }
+        if let warning = ConfigAtStart.permissionWarning { state.status = StatusMessage(text: Wording.warning(warning), kind: .error) }
         if let configProblem { state.status = StatusMessage(text: configProblem, kind: .error) }
         // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
         let listPaths = ModelListPaths.fromEnvironment(overrides: UserCatalogAtStart.listPathOverrides)
@@ -226,7 +226,7 @@ enum ComposeSession {
         }
         guard let draft = current else { return }
         let saved = CivilTime.local(draft.savedAt).dateAndMinute
-        state.status = StatusMessage(text: "Restored the form as it was left (saved \(saved)) · F2 history", kind: .info)
+        state.status = StatusMessage(text: Wording.restoredForm(saved: saved, historyKey: state.keys.label(.history)), kind: .info)
     }
 }
 

@@ -7,7 +7,7 @@ enum OverlayView {
         case let .help(scroll): renderHelp(state, scroll: scroll, into: &grid)
         case let .picker(picker): renderPicker(picker, keys: state.keys, into: &grid)
         case let .confirm(question):
-            let (title, lines) = confirmText(question, keys: state.keys)
+            let (title, lines) = Wording.question(question, keys: state.keys)
             let rect = box(width: max(52, (lines.map { TextWidth.of($0) }.max() ?? 0) + 4), height: lines.count + 2, in: grid.size)
             frame(rect, title: title, into: &grid)
             for (i, line) in lines.enumerated() { grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1) }
@@ -24,28 +24,6 @@ enum OverlayView {
             grid.restyle(Rect(x: rect.x + 2, y: rect.y + 1, width: width, height: 1), style: .editing)
             grid.cursor = (rect.x + 2 + TextWidth.of(characters[start..<prompt.text.cursor]), rect.y + 1)
             grid.put(state.keys.hintLine([.inputBox, .lineEditing]), x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
-        }
-    }
-
-    /// The question and its answers, with the keys as bound.
-    static func confirmText(_ question: Confirmation, keys: KeyTable) -> (String, [String]) {
-        let yes = keys.label(.confirm, in: .confirmation)
-        switch question {
-        case .quit:
-            return ("Quit", ["You have changes that were not sent.", "", "Quit anyway?  \(yes) quit · any other key stays"])
-        case let .deleteEntry(_, idTask):
-            return ("Delete", ["Delete \(idTask) from history?",
-                               "Its request, answer and result links go; images saved to a folder stay.", "",
-                               "\(yes) delete, and zqt's copies of its images · \(keys.label(.deleteKeepingImages)) delete, keep the images",
-                               "any other key keeps it"])
-        case let .replaceForm(record, _, endpoint):
-            return ("Open into the form", ["The \(endpoint.title) form has changes that were not sent.",
-                                           "Replace them with \(record.idTask)?", "",
-                                           "\(yes) replace · any other key keeps the form"])
-        case let .replaceWithLoaded(loaded, source):
-            return ("Load into the form", ["The \(loaded.request.endpoint.title) form has changes that were not sent.",
-                                           "Replace them with the request from \(source)?", "",
-                                           "\(yes) replace · any other key keeps the form"])
         }
     }
 
@@ -76,22 +54,22 @@ enum OverlayView {
             return keys + String(repeating: " ", count: max(2, 22 - keys.count)) + binding.command.title
                 + (scoped && binding.scope != .global ? " (\(binding.scope))" : "")
         }
-        var lines = ["Here"]
+        var lines = [Wording.helpHere]
         lines += state.keys.rows(in: here).map { line($0, scoped: false) }
-        lines += ["", "Elsewhere"]
+        lines += ["", Wording.helpElsewhere]
         lines += state.keys.bindings.filter { !here.contains($0.scope) }.map { line($0, scoped: true) }
-        lines += ["", "In any text (a field being edited, a filter, a box), typed keys are text."]
+        lines += ["", Wording.helpTypedText]
         return lines
     }
 
     static func renderHelp(_ state: AppState, scroll: Int, into grid: inout Grid) {
         let lines = helpLines(state)
         let rect = box(width: 100, height: lines.count + 2, in: grid.size)
-        frame(rect, title: "Keys · \(state.keys.label(.helpUp))/\(state.keys.label(.helpDown)) scroll · any other key closes", into: &grid)
+        frame(rect, title: Wording.helpTitle(upKey: state.keys.label(.helpUp), downKey: state.keys.label(.helpDown)), into: &grid)
         let visible = rect.height - 2
         let first = min(scroll, max(0, lines.count - visible))
         for (i, line) in lines.dropFirst(first).prefix(visible).enumerated() {
-            let heading = line == "Here" || line == "Elsewhere"
+            let heading = line == Wording.helpHere || line == Wording.helpElsewhere
             grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: heading ? .focusedLabel : .overlay, limit: rect.maxX - 1)
         }
         if first > 0 { grid.put("↑", x: rect.maxX - 2, y: rect.y, style: .border) }
@@ -123,7 +101,7 @@ enum OverlayView {
         let visible = rect.height - 5 - noteLines
         let first = max(0, picker.selected - visible + 1)
         if matches.isEmpty {
-            grid.put(picker.freeText ? "no match · \(table.label(.pickHighlighted)) uses the typed text" : "no match", x: rect.x + 2, y: top, style: .dim, limit: inner)
+            grid.put(Wording.noMatch(useTypedKey: picker.freeText ? table.label(.pickHighlighted) : nil), x: rect.x + 2, y: top, style: .dim, limit: inner)
         }
         // Marks for fitting options take a column of their own; details line up after the names.
         let marks = !picker.fits.isEmpty
@@ -144,7 +122,7 @@ enum OverlayView {
             }
         }
         let keys = table.hintLine([.picker])
-        let help = picker.freeText ? keys + " · \(table.label(.pickTyped)) use typed text" : keys + " · type to filter"
+        let help = keys + Wording.pickerHint(typedKey: picker.freeText ? table.label(.pickTyped) : nil)
         grid.put(help, x: rect.x + 2, y: rect.maxY - 2, style: .dim, limit: inner)
     }
 }
