@@ -1,10 +1,13 @@
-// Counts and percentages as the screens and the command line write them,
-// and what the model lists' pickers say.
+// What zqt says to its user, in one place per feature (issue 16): this file
+// holds counts and percentages as the screens and the command line write
+// them, the model lists' pickers and the pictures; WordingCompose,
+// WordingHistory, WordingSubmit and WordingOverlays the rest. Each text is a
+// function or a constant taking typed arguments, keys named as bound
+// (KeyTable.label); a test (WordingTests) fails on a status text or a box's
+// title written anywhere else.
 
 import Model
 import Images
-
-import Model
 
 enum Wording {
     /// "1 image", "2 images".
@@ -193,11 +196,11 @@ extension Wording {
     }
 
     /// A contact sheet's title: the batch and what its axes vary.
-    static func contactSheetTitle(_ batch: String, rows: String?, columns: String?) -> String {
+    static func contactSheetTitle(_ batch: String, rows: String?, columns: String?, backKey: String) -> String {
         var text = "Batch \(batch)"
         if let rows { text += " · rows: \(rows)" }
         if let columns { text += " · columns: \(columns)" }
-        return text + " · Esc back"
+        return text + " · \(backKey) back"
     }
 
     static let notASweep = "this row was not sent in a sweep (zqt send --sweep)"
