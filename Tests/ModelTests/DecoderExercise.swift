@@ -14,6 +14,13 @@ enum DecoderExercise {
         _ = TerminalText.printable(text)
         _ = try? EndpointCatalog(json: text)
         _ = try? Request.decode(json: text, for: .image2Image)
+        // A picture's text chunks (issue 17): the bytes as a PNG, and after a PNG's signature, so chunks are reached.
+        for png in [bytes, PNGText.signature + bytes] {
+            _ = try? PNGText.entries(in: png)
+            _ = try? PNGText.inserting([PNGText.Entry(keyword: "zqt-request", text: text)], into: png)
+            _ = PictureRequest.read(png, sidecar: nil, catalog: .shipped, current: .image2Image, taskID: "fuzz")
+        }
+        _ = A1111Parameters.parse(text)
         guard let value = try? JSONParser.parse(bytes: bytes) else { return false }
         _ = Envelope(value)
         for family in [Family.sd, .tool(code: "comfyui/text2image"), .tool(code: "prompts/expand"), .training] {

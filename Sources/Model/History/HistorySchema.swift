@@ -141,6 +141,13 @@ public enum HistorySchema {
         ALTER TABLE submission ADD COLUMN batch_id TEXT;
         CREATE INDEX submission_batch ON submission(batch_id, id) WHERE batch_id IS NOT NULL;
         """),
+        // Issue 17: a result image that could not be kept is said on its row
+        // (why, how many tries, whether the service said it is gone), and tried again.
+        Migration(version: 6, sql: """
+        ALTER TABLE result ADD COLUMN keep_error TEXT;
+        ALTER TABLE result ADD COLUMN keep_attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE result ADD COLUMN keep_gone INTEGER NOT NULL DEFAULT 0;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }
