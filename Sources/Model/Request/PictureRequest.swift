@@ -43,13 +43,8 @@ public enum PictureRequest {
                 return .failure(RequestImport.Problem(message: "this catalog has no text2image endpoint"))
             }
             let parsed = A1111Parameters.parse(parameters)
-            var body = parsed.body
-            if case var .object(members) = body {
-                members.append((key: text2image.taskIDPath, value: .string(taskID)))
-                body = .object(members)
-            }
             do {
-                var decoded = try Request.decode(json: JSONWriter.pretty(body), for: text2image)
+                var decoded = try Request.decode(json: JSONWriter.pretty(parsed.body), for: text2image)
                 decoded.request.taskID = taskID
                 let notes = decoded.notes + parsed.unknown.map {
                     DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
