@@ -171,4 +171,52 @@ import Testing
         #expect(copy.hasPrefix(images + "/") && FileManager.default.fileExists(atPath: copy))
         #expect(kept.imageResults.first?.keepError == nil)
     }
+
+    /// A zqt that ended between a task's success and keeping its images:
+    /// the next start keeps them (the URL still lives).
+    @Test func aSuccessLeftUnkeptIsKeptAtTheNextStart() async throws {
+        let fixture = try TrackingFixture(taskSeconds: 0.2)
+        let request = try TrackingFixture.request("finished, never kept")
+        let api = HTTPImageAPI(configuration: fixture.configuration)
+        let id = try fixture.store.recordSending(request, baseURL: fixture.configuration.baseURL, profile: "sandbox")
+        try fixture.store.recordSubmitted(id: id, submission: try await api.send(request).result.get())
+        var info = try await api.queryTask(TaskReference(endpoint: request.endpoint, taskID: request.taskID))
+        let deadline = Date().addingTimeInterval(30)
+        while info.phase != .succeeded, Date() < deadline {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            info = try await api.queryTask(TaskReference(endpoint: request.endpoint, taskID: request.taskID))
+        }
+        try fixture.store.recordTaskInfo(id: id, info: info)
+        #expect(try fixture.store.record(id: id)?.imageResults.first?.localPath == nil)
+
+        fixture.runner.resumeUnfinished()
+        let kept = try await fixture.waitForRow(request.taskID, "kept at start") { $0.imageResults.first?.localPath != nil }
+        #expect(kept.imageResults.first?.localPath == fixture.folder + "/images/" + request.taskID + "/1.png")
+    }
+
+    /// The service says the image is gone (404): said on the row, and not tried again.
+    @Test func anImageTheServiceNoLongerHasIsNotTriedAgain() async throws {
+        let fixture = try TrackingFixture()
+        let request = try TrackingFixture.request("gone")
+        let id = try fixture.store.recordSending(request, baseURL: fixture.configuration.baseURL, profile: "sandbox")
+        let gone = fixture.server.baseURL + "/sandbox/images/no-such-image.png"
+        let pipeline = SendPipeline(api: HTTPImageAPI(configuration: fixture.configuration), store: fixture.store,
+                                    baseURL: fixture.configuration.baseURL, profile: "sandbox",
+                                    keeper: ResultImageKeeper(home: fixture.folder)) { error in Issue.record("history: \(error.message)") }
+        // The row's result, as a query would have written it.
+        try fixture.store.recordTaskInfo(id: id, info: TaskInfo(data: try JSONParser.parse("""
+            {"status": 2, "desc": "Success", "differentialImageRspList": [{"image_url": "\(gone)", "seed": 1}]}
+            """), family: .sd))
+        var failures: [SendFailure] = []
+        for await event in pipeline.keepResults([ResultSource(position: 0, url: gone)], idTask: request.taskID, recordID: id) {
+            if case let .failed(failure) = event { failures.append(failure) }
+        }
+        #expect(failures.count == 1)
+        let row = try #require(try fixture.store.record(id: id))
+        let result = try #require(row.imageResults.first)
+        #expect(result.keepGone && result.keepAttempts == 1 && result.keepError != nil, "\(result)")
+        #expect(!result.mayRetryKeep(finishedAt: row.finishedAt))
+        #expect(SendWording.notKept(result.keepError ?? "", attempts: 1, gone: true).hasSuffix("(the service no longer has it)"))
+        #expect(try fixture.store.rowsToKeepAgain().allSatisfy { $0.id != id })
+    }
 }
