@@ -5,7 +5,7 @@ import Testing
 /// Drives the real zqt binary in tmux against its in-process sandbox, as a
 /// user would: type a prompt, add a Canny unit, change its weight, send.
 @Suite(.serialized) struct EndToEndComposeTests {
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func composeAddCannyChangeWeightAndSend() async throws {
         try await offThePool { try Self.composeAddCannyChangeWeightAndSendSteps() }
     }
@@ -86,7 +86,7 @@ import Testing
         try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func tooSmallThenResizedAndQuitAskingFirst() async throws {
         try await offThePool { try Self.tooSmallThenResizedAndQuitAskingFirstSteps() }
     }
@@ -111,7 +111,7 @@ import Testing
         try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT"])
+    @Test(.needsTmux, arguments: ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT"])
     func aSignalRestoresTheTerminal(signal: String) async throws {
         try await offThePool { try Self.aSignalRestoresTheTerminalSteps(signal: signal) }
     }
@@ -132,7 +132,7 @@ import Testing
     }
 
     /// A crash (a fault signal) leaves the terminal usable too: echo and line editing back on (issue 8).
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["SIGSEGV", "SIGABRT"])
+    @Test(.needsTmux, arguments: ["SIGSEGV", "SIGABRT"])
     func aCrashRestoresTheTerminal(signal: String) async throws {
         try await offThePool {
             let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep 5",
@@ -147,7 +147,7 @@ import Testing
     }
 
     /// A terminal ncurses cannot drive gets a clear message and status 2, not a title line without a word.
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: [("dumb", "cannot move the cursor"),
+    @Test(.needsTmux, arguments: [("dumb", "cannot move the cursor"),
                                                              ("no-such-terminal-zqt", "is not known here")])
     func aTerminalWithoutCursorAddressingIsToldSo(term: String, says: String) async throws {
         try await offThePool {

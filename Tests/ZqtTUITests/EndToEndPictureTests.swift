@@ -13,7 +13,7 @@ import Testing
         try session.screenWithColours().components(separatedBy: "48;5;").count - 1
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aSandboxTaskFinishesAndItsPictureAppearsInThePane() async throws {
         try await offThePool { try Self.steps() }
     }

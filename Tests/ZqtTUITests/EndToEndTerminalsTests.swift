@@ -42,7 +42,7 @@ import Testing
         throw TmuxSession.WaitError(message: "no report from the shell after zqt; screen was:\n\(try session.screen())")
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: [(20, 5), (40, 12), (79, 23), (80, 24), (120, 40), (300, 100)])
+    @Test(.needsTmux, arguments: [(20, 5), (40, 12), (79, 23), (80, 24), (120, 40), (300, 100)])
     func everySizeDrawsAndQuitsCleanly(width: Int, height: Int) async throws {
         try await offThePool {
             let expected = width >= 80 && height >= 24 ? "zqt ·" : "too small"
@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aStormOfResizesLeavesAWorkingScreen() async throws {
         try await offThePool {
             var sizes: [(Int, Int)] = []
@@ -64,7 +64,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["xterm", "xterm-256color", "screen", "tmux-256color", "vt100"])
+    @Test(.needsTmux, arguments: ["xterm", "xterm-256color", "screen", "tmux-256color", "vt100"])
     func everyCommonTerminalDraws(term: String) async throws {
         try await offThePool {
             let report = try Self.run(env: "TERM=\(term)", width: 120, height: 40, expected: "exactly what is sent")
@@ -73,7 +73,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aCLocaleDrawsAndQuits() async throws {
         try await offThePool {
             let report = try Self.run(env: "LANG=C LC_ALL=C", width: 120, height: 40, expected: "exactly what is sent")

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Testing
 
 /// The real zqt binary in a detached tmux pane: send keys, read the screen,
 /// wait for what should appear (never a fixed sleep).
@@ -45,14 +46,12 @@ final class TmuxSession {
     /// Waits until the screen satisfies `condition`; returns that screen.
     @discardableResult
     func waitFor(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
         var last = ""
-        while Date() < deadline {
+        try waitUntil(what, timeout: timeout, detail: { "screen was:\n\(last)" }) {
             last = try screen()
-            if condition(last) { return last }
-            usleep(50_000)
+            return condition(last)
         }
-        throw WaitError(message: "timed out waiting for \(what); screen was:\n\(last)")
+        return last
     }
 
     @discardableResult
@@ -64,4 +63,10 @@ final class TmuxSession {
         let message: String
         var description: String { message }
     }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// The real binary in tmux: where tmux is not installed the test is
+    /// skipped and says why, never passed in silence.
+    static var needsTmux: Self { .enabled(if: TmuxSession.isAvailable, "tmux is not installed at /usr/bin/tmux") }
 }
