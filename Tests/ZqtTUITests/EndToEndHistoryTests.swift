@@ -136,10 +136,11 @@ import Testing
         // zqt saves the draft about a second after the typing stops: kill it once
         // the history file holds the half-typed text, however long that took.
         let store = try HistoryStore.open(inFolder: home)
-        var saved: ComposeDraft?
+        var saved: (prompt: String?, typed: [String: String])?
         try waitUntil("the half-typed prompt in the saved draft", timeout: 20, detail: { "the draft was \(String(describing: saved))" }) {
-            saved = try store.loadDraft()
-            return saved?.fieldDrafts.values.contains(typed) == true
+            guard let draft = try store.loadDraft() else { return false }
+            saved = ((try? JSONParser.parse(draft.requestJSON))?["prompt"]?.stringValue, draft.fieldDrafts)
+            return saved?.prompt == typed || draft.fieldDrafts.values.contains(typed)
         }
         // The pane's process is zqt itself, or the shell that started it.
         let pane = try session.panePID()
