@@ -118,7 +118,7 @@ import Testing
 
     static func aSignalRestoresTheTerminalSteps(signal: String) throws {
         // stty -a after zqt: the terminal zqt leaves behind (echo and line editing back on).
-        let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep 5",
+        let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep infinity",
                                       width: 100, height: 30)
         try session.waitFor(text: "SANDBOX")
         // The pane runs a shell whose child is zqt: signal exactly that child.
@@ -135,7 +135,7 @@ import Testing
     @Test(.needsTmux, arguments: ["SIGSEGV", "SIGABRT"])
     func aCrashRestoresTheTerminal(signal: String) async throws {
         try await offThePool {
-            let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep 5",
+            let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep infinity",
                                           width: 100, height: 30)
             try session.waitFor(text: "SANDBOX")
             _ = try ZqtBinary.shell("pkill -\(signal.dropFirst(3)) -P \(try session.panePID())")
@@ -148,10 +148,10 @@ import Testing
 
     /// A terminal ncurses cannot drive gets a clear message and status 2, not a title line without a word.
     @Test(.needsTmux, arguments: [("dumb", "cannot move the cursor"),
-                                                             ("no-such-terminal-zqt", "is not known here")])
+                                  ("no-such-terminal-zqt", "is not known here")])
     func aTerminalWithoutCursorAddressingIsToldSo(term: String, says: String) async throws {
         try await offThePool {
-            let session = try TmuxSession(command: "TERM=\(term) ZQT_HOME=\(ZqtBinary.testHome)-\(term) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5",
+            let session = try TmuxSession(command: "TERM=\(term) ZQT_HOME=\(ZqtBinary.testHome)-\(term) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep infinity",
                                           width: 100, height: 30)
             let screen = try session.waitFor(text: "EXITED=")
             #expect(screen.contains("EXITED=2"))

@@ -8,7 +8,7 @@ import Testing
     /// zqt in a pane, editing the prompt; the shell says how zqt ended.
     static func editingPrompt(_ tag: String) throws -> (TmuxSession, URL) {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-paste-\(tag)-\(UUID().uuidString)")
-        let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5",
+        let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep infinity",
                                       width: 120, height: 40)
         try session.waitFor(text: "SANDBOX")
         try session.send("Enter")

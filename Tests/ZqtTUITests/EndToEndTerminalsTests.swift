@@ -17,7 +17,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: report)
         }
         // The report goes to a file: a 20×5 pane has no room for it.
-        let session = try TmuxSession(command: "\(env) ZQT_HOME=\(home) \(ZqtBinary.url.path) --sandbox; s=$?; f=$(stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '); echo \"EXITED=$s $f\" > \(report); sleep 5",
+        let session = try TmuxSession(command: "\(env) ZQT_HOME=\(home) \(ZqtBinary.url.path) --sandbox; s=$?; f=$(stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '); echo \"EXITED=$s $f\" > \(report); sleep infinity",
                                       width: width, height: height)
         try session.waitFor("\(expected) at \(width)×\(height)") { $0.contains(expected) }
         for (w, h) in resizes {

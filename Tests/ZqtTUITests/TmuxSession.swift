@@ -3,7 +3,9 @@ import Model
 import Testing
 
 /// The real zqt binary in a detached tmux pane: send keys, read the screen,
-/// wait for what should appear (never a fixed sleep).
+/// wait for what should appear (never a fixed sleep). A command whose end the
+/// test reads (an exit status, stty) ends with `sleep infinity`: the pane
+/// stays until the session is killed in deinit, not for a guessed time.
 final class TmuxSession {
     let name: String
 
