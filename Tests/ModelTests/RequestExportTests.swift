@@ -5,9 +5,17 @@ import Testing
 /// Runs blocking test code (sh, python3, swiftc) on a thread of its own:
 /// on Swift's concurrency pool (two threads on a two-core machine) it would
 /// starve the sends and polls other suites run there, as in ZqtTUITests' offThePool.
+/// The test's own task is moved to that thread, so a failed expectation in
+/// `body` is reported against the test, not as an issue of no test.
 func onAThreadOfItsOwn(_ body: @escaping @Sendable () throws -> Void) async throws {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-        startThread { continuation.resume(with: Result { try body() }) }
+    try await withTaskExecutorPreference(ThreadPerJob()) { try body() }
+}
+
+/// Each job it is given runs on a new thread.
+final class ThreadPerJob: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        startThread { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

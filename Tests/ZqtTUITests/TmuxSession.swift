@@ -1,6 +1,5 @@
 import Foundation
 import Model
-import Testing
 
 /// The real zqt binary in a detached tmux pane: send keys, read the screen,
 /// wait for what should appear (never a fixed sleep). A command whose end the
@@ -65,10 +64,4 @@ final class TmuxSession {
         let message: String
         var description: String { message }
     }
-}
-
-extension Trait where Self == ConditionTrait {
-    /// The real binary in tmux: where tmux is not installed the test is
-    /// skipped and says why, never passed in silence.
-    static var needsTmux: Self { .enabled(if: TmuxSession.isAvailable, "tmux is not installed at /usr/bin/tmux") }
 }

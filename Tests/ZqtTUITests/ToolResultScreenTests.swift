@@ -55,6 +55,8 @@ import Testing
         let file = ScreenGoldenTests.folder.appendingPathComponent(name + ".txt")
         if ProcessInfo.processInfo.environment["ZQT_WRITE_GOLDENS"] == "1" {
             try text.write(to: file, atomically: true, encoding: .utf8)
+            // Written, not compared: a rewritten golden is read and reviewed before it counts.
+            Issue.record("wrote golden \(name): review it, then run the tests again")
             return
         }
         #expect(text == (try String(contentsOf: file, encoding: .utf8)), "screen \(name) differs from its golden file")
