@@ -34,12 +34,12 @@ import Testing
         // q quits (F10 is not in every terminfo: vt100 has none); y answers if it asks.
         try session.send("q")
         try session.send("y")
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: report, encoding: .utf8), text.hasSuffix("\n") { return text }
-            usleep(20_000)
+        var text = ""
+        try waitUntil("the shell's report after zqt", detail: { "screen was:\n\((try? session.screen()) ?? "")" }) {
+            text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+            return text.hasSuffix("\n")
         }
-        throw TmuxSession.WaitError(message: "no report from the shell after zqt; screen was:\n\(try session.screen())")
+        return text
     }
 
     @Test(.needsTmux, arguments: [(20, 5), (40, 12), (79, 23), (80, 24), (120, 40), (300, 100)])

@@ -347,7 +347,7 @@ import Testing
             for case let .contactSheetLoaded(loaded) in fixture.inbox.drain() { sheet = loaded }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
-        let loaded = try #require(sheet)
+        let loaded = try #require(sheet, "no contact sheet within 30 s")
         let labels = [loaded.rowLabel, loaded.columnLabel].compactMap { $0 }.sorted()
         #expect(labels == ["cfg_scale", "steps"])
         let (cfgValues, stepValues) = loaded.rowLabel == "cfg_scale" ? (loaded.rowValues, loaded.columnValues) : (loaded.columnValues, loaded.rowValues)
