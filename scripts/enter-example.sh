@@ -6,8 +6,8 @@ tmux kill-session -t $S 2>/dev/null
 # A history folder of its own: the form starts empty, whatever an earlier zqt left as a draft.
 tmux new-session -d -s $S -x 120 -y 40 "TERM=xterm-256color ZQT_HOME=$(mktemp -d) $1 --sandbox"
 w SANDBOX
-PROMPT=$(python3 -c "import json;print(json.load(open('${EXAMPLE:-../shared/api/examples/controlnet.json}'))['prompt'])")
-NEG=$(python3 -c "import json;print(json.load(open('${EXAMPLE:-../shared/api/examples/controlnet.json}'))['negative_prompt'].replace(chr(13)+chr(10)+',',''))")
+PROMPT=$(python3 -c "import json;print(json.load(open('${EXAMPLE:-docs/api/examples/controlnet.json}'))['prompt'])")
+NEG=$(python3 -c "import json;print(json.load(open('${EXAMPLE:-docs/api/examples/controlnet.json}'))['negative_prompt'].replace(chr(13)+chr(10)+',',''))")
 $T Enter; $L "$PROMPT"; $T Enter
 $T Down Enter; $L "$NEG"; $T Enter
 $T Down; $T Enter; $L "DPM++ 2M Karras"; $T Enter          # sampler

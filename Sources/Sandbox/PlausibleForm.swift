@@ -1,6 +1,7 @@
 // A fresh form of any endpoint with its required fields filled as a user
 // would fill them: any URL for a link, as many URLs as a list needs at least,
-// a text, a checkpoint the sandbox lists, one ControlNet unit. Optional
+// a text, a checkpoint the sandbox lists, one item of a repeated group (a
+// ControlNet unit from the first control type). Optional
 // fields keep their defaults. The tests send one of every endpoint with it
 // (issue 9), and a form the catalog gains is covered without a line more.
 
@@ -20,12 +21,17 @@ public enum PlausibleForm {
                 request[field.path] = .string("a lighthouse at dusk")
             case .modelChoice:
                 request[field.path] = .string("photon_v1_84728.safetensors")
-            case .group("controlnet"):
-                if let canny = ControlNetCatalog.controlType(named: "canny") {
-                    var unit = ControlNetUnit(controlType: canny)
-                    unit.imageLink = "https://example.com/edges.png"
-                    request[field.path] = .array([unit.jsonValue])
+            case let .group(group):
+                // One item from the first preset, its links and required texts filled as above.
+                var item = group.newItem(preset: group.presets?.presets.first)
+                for itemField in group.fields where itemField.role == .inputImage || (itemField.required && item[itemField.path] == nil) {
+                    switch itemField.kind {
+                    case .url: item.set(.string("https://example.com/\(itemField.path).png"), at: itemField.path)
+                    case .text, .multilineText, .modelChoice: item.set(.string("a lighthouse at dusk"), at: itemField.path)
+                    default: break
+                    }
                 }
+                request[field.path] = .array([item])
             default:
                 break  // named by `unfilled`
             }

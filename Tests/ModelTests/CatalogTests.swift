@@ -24,39 +24,38 @@ import Testing
     }
 
     @Test func choosingCannyPresetsItsThresholdsAndModel() throws {
-        let canny = try #require(ControlNetCatalog.controlType(named: "canny"))
-        let unit = ControlNetUnit(controlType: canny)
-        #expect(unit.module == "canny")
-        #expect(unit.model == "control_v11p_sd15_canny [d14c016b]")
-        #expect(unit.thresholdA == 100)
-        #expect(unit.thresholdB == 200)
-        #expect(unit.processorRes == 512)
-        #expect(unit.enabled)
+        let unit = ControlNetGroup.unit("canny")
+        #expect(unit["module"] == .string("canny"))
+        #expect(unit["model"] == .string("control_v11p_sd15_canny [d14c016b]"))
+        #expect(unit["threshold_a"] == .double(100))
+        #expect(unit["threshold_b"] == .double(200))
+        #expect(unit["processor_res"] == .int(512))
+        #expect(unit["enabled"] == .bool(true))
         let spec = try #require(ControlNetCatalog.module(named: "canny")?.thresholdA)
         #expect(spec.label == "Low Threshold" && spec.min == 1 && spec.max == 255)
-        #expect(RequestValidator.validate(unit, path: "u").isEmpty)
+        #expect(ControlNetGroup.problems(unit, request: .object([("alwayson_scripts", .object([("image_link", .string("https://example.com/i.png"))]))])).isEmpty)
     }
 
     @Test func everyControlTypePresetIsAValidUnit() {
         for type in ControlNetCatalog.controlTypes {
-            var unit = ControlNetUnit(controlType: type)
-            unit.imageLink = "https://example.com/control.png"
-            let problems = RequestValidator.validate(unit, path: "u")
+            let unit = ControlNetGroup.unit(type.serviceName, [("image_link", .string("https://example.com/control.png"))])
+            let problems = ControlNetGroup.problems(unit)
             #expect(problems.isEmpty, "\(type.name): \(problems)")
+            #expect(ControlNetGroup.group.preset(of: unit)?.name == type.serviceName || type.defaultModule == "none")
         }
     }
 
     @Test func modulesWithoutThresholdsLeaveThemOut() throws {
-        let ipAdapter = try #require(ControlNetCatalog.controlType(named: "IP-Adapter"))
-        let unit = ControlNetUnit(controlType: ipAdapter)
-        #expect(unit.thresholdA == nil && unit.thresholdB == nil && unit.processorRes == nil)
-        #expect(unit.jsonValue["threshold_a"] == nil)
+        let unit = ControlNetGroup.unit("IP-Adapter")
+        #expect(unit["threshold_a"] == nil && unit["threshold_b"] == nil && unit["processor_res"] == nil)
+        #expect(ControlNetGroup.group.normalize(unit)["threshold_a"] == nil)
     }
 
     @Test func modulesAreFoundByLabelToo() {
         // The service's example uses the UI label of the "inpaint" preprocessor.
         #expect(ControlNetCatalog.module(named: "inpaint_global_harmonious")?.name == "inpaint")
         #expect(ControlNetCatalog.controlType(forModule: "inpaint_global_harmonious")?.serviceName == "inpaint")
+        #expect(ControlNetGroup.group.preset(of: .object([("module", .string("inpaint_global_harmonious"))]))?.name == "inpaint")
     }
 
     @Test func samplersUseTheNamesTheServiceSends() {
@@ -310,5 +309,85 @@ import Testing
         var request = Request.new(for: echo, taskID: "e-1")
         request["words"] = .string("hello")
         #expect(request.wireJSON == "{\n  \"businessTaskId\": \"e-1\",\n  \"words\": \"hello\",\n  \"level\": 3\n}")
+    }
+}
+
+/// The repeated group as catalog data (issue 16): ControlNet's unit read
+/// from the shipped catalog, its presets, variants and rules.
+@Suite struct GroupSpecTests {
+    let group = ControlNetGroup.group
+
+    @Test func theUnitsFieldsAreCatalogDataInWireOrder() {
+        #expect(group.fields.map(\.path) == ["image_link", "enabled", "module", "model", "weight", "resize_mode", "low_vram",
+                                              "processor_res", "threshold_a", "threshold_b", "guidance_start", "guidance_end",
+                                              "pixel_perfect", "control_mode", "hr_option", "save_detected_map"])
+        #expect(group.itemTitle == "ControlNet unit" && group.rowLabel == "Unit")
+        #expect(group.presets?.presets.map(\.name) == ControlNetCatalog.controlTypes.map(\.serviceName))
+        #expect(group.switchField?.path == "enabled")
+        #expect(group.rules.contains(.notBelow(field: "guidance_end", other: "guidance_start")))
+        #expect(!group.formFields.contains { $0.path == "save_detected_map" }, "kept on the wire, not in the form")
+    }
+
+    @Test func theModelFollowsTheCheckpointsBase() {
+        #expect(ControlNetGroup.unit("canny", family: .sdxl)["model"] == .string("diffusers_xl_canny_full [2b69fca4]"))
+        #expect(ControlNetGroup.unit("canny", family: .sd15)["model"] == .string("control_v11p_sd15_canny [d14c016b]"))
+        #expect(ControlNetGroup.unit("canny")["model"] == .string("control_v11p_sd15_canny [d14c016b]"), "unknown base: the first")
+    }
+
+    @Test func switchingPresetKeepsWhatIsNotAboutIt() throws {
+        let canny = ControlNetGroup.unit("canny", [("image_link", .string("https://example.com/e.png")), ("weight", .double(0.6)),
+                                                   ("union_control_type", .string("Canny"))])
+        let depth = group.applying(try #require(group.presets?.preset(named: "Depth")), to: canny)
+        #expect(depth["module"] == .string("depth"))
+        #expect(depth["threshold_a"] == nil && depth["threshold_b"] == nil, "depth has no thresholds")
+        #expect(depth["image_link"] == .string("https://example.com/e.png") && depth["weight"] == .double(0.6))
+        #expect(group.normalize(depth).objectValue?.last?.key == "union_control_type", "an unknown key is kept, last")
+        #expect(group.resolvedField("threshold_a", in: depth) == nil, "no threshold slider for depth")
+        #expect(group.resolvedField("threshold_a", in: canny)?.label == "Low Threshold")
+    }
+
+    @Test func guidanceEndIsNeverBelowStart() throws {
+        let unit = try group.setting("guidance_start", to: .double(0.4), in: ControlNetGroup.unit("canny", [("guidance_end", .double(0.5))]))
+        #expect(throws: GroupRuleRefusal.self) { try group.setting("guidance_end", to: .double(0.3), in: unit) }
+        let carried = try group.setting("guidance_start", to: .double(0.7), in: unit)
+        #expect(carried["guidance_end"] == .double(0.7), "moving start past end carries end along")
+        #expect(group.floor(of: "guidance_end", in: carried) == 0.7)
+    }
+
+    @Test func changingTheModuleResetsItsSliders() throws {
+        let unit = try group.setting("module", to: .string("mlsd"), in: ControlNetGroup.unit("canny"))
+        let mlsd = try #require(ControlNetCatalog.module(named: "mlsd"))
+        #expect(unit["threshold_a"]?.numberValue == mlsd.thresholdA?.defaultValue)
+        #expect(group.preset(of: unit)?.name == "MLSD")
+        let unknown = try group.setting("module", to: .string("my_own"), in: unit)
+        #expect(unknown["threshold_a"] == unit["threshold_a"], "a module the catalog does not know keeps what was set")
+    }
+
+    @Test func anOlderRequestsIndicesAreSentAsStrings() throws {
+        let decoded = try Request.decode(json: #"{"alwayson_scripts": {"controlnet": {"args": [{"module": "canny", "resize_mode": 0, "hr_option": 2}]}}}"#,
+                                         for: .controlNet)
+        let unit = decoded.request.wireValue.value(at: "alwayson_scripts.controlnet.args[0]")
+        #expect(unit?["resize_mode"] == .string("Just Resize"))
+        #expect(unit?["hr_option"] == .string("High res only"))
+        #expect(unit?["enabled"] == .bool(true))
+        let notes = Dictionary(decoded.notes.map { ($0.path, $0.message) }, uniquingKeysWith: { a, _ in a })
+        #expect(notes["alwayson_scripts.controlnet.args[0].resize_mode"] == "was 0; zqt sends \"Just Resize\"")
+        #expect(notes["alwayson_scripts.controlnet.args[0].enabled"] == "missing; zqt sends \"enabled\": true")
+    }
+
+    @Test func aGroupEntryThatDoesNotHoldTogetherIsRefusedWithItsPlace() {
+        func entry(_ item: String) -> String {
+            #"{"endpoints": [{"id": "tool/x", "family": "tool", "fields": [{"path": "loras", "kind": "group", "group": "lora", "item": "#
+                + item + "}]}]}"
+        }
+        #expect(throws: CatalogError(path: "endpoints[0].fields[0].item.rules[0].other", message: "\"strength\" is not a field of the item")) {
+            try EndpointCatalog(json: entry(#"{"fields": [{"path": "weight", "kind": "number"}], "rules": [{"rule": "not_below", "field": "weight", "other": "strength"}]}"#))
+        }
+        #expect(throws: CatalogError(path: "endpoints[0].fields[0].item.fields[0].path", message: "an item's field is one key of the item, like weight")) {
+            try EndpointCatalog(json: entry(#"{"fields": [{"path": "a.b", "kind": "number"}]}"#))
+        }
+        #expect(throws: CatalogError(path: "endpoints[0].fields[0].item", message: "a group needs \"item\": {\"fields\": [...]}, the fields of one item")) {
+            try EndpointCatalog(json: #"{"endpoints": [{"id": "tool/x", "family": "tool", "fields": [{"path": "loras", "kind": "group"}]}]}"#)
+        }
     }
 }

@@ -36,7 +36,7 @@ enum DecoderExercise {
             _ = RequestValidator.validate(request)
             _ = request.outputSize
             _ = request.imageCount
-            _ = request.controlNetUnits
+            for field in endpoint.groupFields { _ = request.items(of: field).indices.map { request.wireItem($0, of: field) } }
         }
         return true
     }

@@ -212,10 +212,9 @@ import Testing
 
     @Test func aSecondUnitIsNamedByItsIndex() throws {
         var request = try Self.example()
-        var second = ControlNetUnit(controlType: try #require(ControlNetCatalog.controlType(named: "depth")))
-        second.weight = 3
+        let second = ControlNetGroup.unit("depth", [("weight", .int(3))])
         let first = try #require(request.wireValue.value(at: "alwayson_scripts.controlnet.args[0]"))
-        request["alwayson_scripts.controlnet.args"] = .array([first, second.jsonValue])
+        request["alwayson_scripts.controlnet.args"] = .array([first, second])
         let found = Self.byPath(RequestValidator.validate(request))
         #expect(found == ["alwayson_scripts.controlnet.args[1].weight": "weight must be between 0 and 2 (is 3)"])
     }

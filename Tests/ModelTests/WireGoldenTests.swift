@@ -76,15 +76,16 @@ import Testing
     }
 
     static let controlNet = Sample(golden: "controlnet.wire.json") {
-        var unit = ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "canny")!)
-        unit.imageLink = "https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Input/edges.png"
-        unit.weight = 0.8
-        unit.guidanceEnd = 0.9
+        let unit = ControlNetGroup.unit("canny", [
+            ("image_link", .string("https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Input/edges.png")),
+            ("weight", .double(0.8)),
+            ("guidance_end", .double(0.9)),
+        ])
         return filled("sd/v2/controlnet", taskID: "zqt-20261125-120000-002-cnta", [
             ("prompt", .string("a glass teapot on a wooden table")),
             ("seed", .int(-1)),
             ("alwayson_scripts.sd_model_checkpoint", .string("revAnimated_v122_7371.safetensors")),
-            ("alwayson_scripts.controlnet.args", .array([unit.jsonValue])),
+            ("alwayson_scripts.controlnet.args", .array([unit])),
         ])
     }
 

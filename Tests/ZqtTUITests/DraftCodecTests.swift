@@ -7,9 +7,9 @@ import Testing
     /// (issue 7): it reads back as the same field.
     @Test func everyFieldHasAKeyThatReadsBack() {
         var request = Request.new(for: .controlNet, taskID: "t")
-        request.controlNetUnits = [ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0])]
+        request.controlNetUnits = Array(repeating: ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0]), count: 4)
         let main = FormSchema.mainFields(request)
-        let unit = FormSchema.unitFields(ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0]), index: 3)
+        let unit = FormSchema.itemFields(ControlNetTest.field, index: 3, in: request)
         let fields = main + unit
         for field in fields {
             #expect(FieldID(field.id.path) == field.id, "\(field.id) ↔ \(field.id.path)")
@@ -19,8 +19,9 @@ import Testing
             #expect(field.id.path == field.wirePath, "a request field's key is its wire path: \(field.id)")
         }
         for field in unit {
-            #expect(field.id.unitIndex == 3 && field.id.unitField != nil, "\(field.id) names its unit and field")
-            #expect(FieldID.unit(3, field.id.unitField!) == field.id)
+            let place = field.id.itemPlace
+            #expect(place?.index == 3 && place?.key != nil && place?.group == ControlNetTest.path, "\(field.id) names its unit and field")
+            #expect(FieldID.item(ControlNetTest.path, 3, place?.key ?? "") == field.id)
         }
         #expect(FieldID.unit(0, .weight).path == "alwayson_scripts.controlnet.args[0].weight")
     }

@@ -243,6 +243,13 @@ import Testing
         #expect(state.request.controlNetUnits?.count == 1)
     }
 
+    @Test func nChoosesTheUnitsModelByTheCheckpointsBase() {
+        var state = historyState([summary(21, "a red bicycle in the snow")])
+        state.request["alwayson_scripts.sd_model_checkpoint"] = .string("sd_xl_base_1.0.safetensors")
+        _ = Reducer.reduce(&state, .entriesLoaded([Self.text2ImageResult()], .toControlNetUnit))
+        #expect(state.request.controlNetUnits?.last?.model == "diffusers_xl_canny_full [2b69fca4]", "SDXL checkpoint: the XL canny model")
+    }
+
     @Test func iAsksBeforeReplacingAnImage2ImageFormWithUnsentEdits() {
         var state = makeState()
         Reducer.switchEndpoint(&state, to: .image2Image)

@@ -22,7 +22,7 @@ import Testing
         _ = Reducer.reduce(&state, .paste(text))
         let effects = press(&state, .enter)
         guard case let .loadRequest(typed, current)? = effects.first else { return nil }
-        return RequestLoading.load(typed, current: current)
+        return RequestLoading.load(typed, current: current, catalog: .shipped)
     }
 
     @Test func aPastedCurlCommandFillsItsEndpointsFormAndSaysWhatWasLeftOut() throws {
@@ -74,7 +74,7 @@ import Testing
 
 extension LoadRequestTests {
     @Test func aDeviceIsRefusedNotRead() {
-        guard case let .requestLoadFailed(message) = RequestLoading.load("/dev/zero", current: .controlNet) else {
+        guard case let .requestLoadFailed(message) = RequestLoading.load("/dev/zero", current: .controlNet, catalog: .shipped) else {
             Issue.record("/dev/zero was read")
             return
         }

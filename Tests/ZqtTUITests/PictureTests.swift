@@ -162,6 +162,23 @@ import Testing
         return state
     }
 
+    /// The frame once its pictures are on screen, as the terminal loop gets
+    /// there: a frame names the pictures it would show that are not decoded
+    /// (a view never decodes), the reducer asks for them once, the effect's
+    /// answer is reduced, and the frame is drawn again.
+    static func renderWithPictures(_ state: inout AppState) -> Grid {
+        var grid = Screen.render(state)
+        var rounds = 0
+        while !grid.picturesWanted.isEmpty, rounds < 3 {
+            rounds += 1
+            for case let .decodePictures(paths) in Reducer.reduce(&state, .picturesWanted(grid.picturesWanted)) {
+                _ = Reducer.reduce(&state, EffectRunner.decodePictures(paths))
+            }
+            grid = Screen.render(state)
+        }
+        return grid
+    }
+
     static func temporaryFolder() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-pictures-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -172,8 +189,8 @@ import Testing
     func theResultsPaneShowsEachThumbnailWithItsCaption(width: Int, height: Int) throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let state = try Self.stateWithResults(in: folder, width: width, height: height)
-        let grid = Screen.render(state)
+        var state = try Self.stateWithResults(in: folder, width: width, height: height)
+        let grid = Self.renderWithPictures(&state)
         #expect(grid.text.contains("Results · 2 images · o to choose and enlarge"))
         #expect(grid.text.contains("1 · seed 100 · 96×64"))
         #expect(grid.text.contains("2 · seed 101 · 96×64"))
@@ -189,7 +206,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var state = try Self.stateWithResults(in: folder)
         state.view.pictureMode = .pixels(.kitty)
-        let grid = Screen.render(state)
+        let grid = Self.renderWithPictures(&state)
         #expect(grid.placements.count == 2)
         for placement in grid.placements {
             #expect(placement.path.hasSuffix(".thumb.png"))
@@ -223,9 +240,10 @@ import Testing
         #expect(state.view.selectedPicture == 1)
         press(&state, .enter)
         #expect(state.view.zoom == PictureZoom(target: .compose, index: 1))
-        let zoomed = Screen.render(state)
+        let zoomed = Self.renderWithPictures(&state)
         #expect(zoomed.text.contains("Image 2 of 2 · seed 101 · 96×64"))
-        let small = Screen.render(try Self.stateWithResults(in: folder)).cells.filter { $0.style == .picture }.count
+        var unzoomed = try Self.stateWithResults(in: folder)
+        let small = Self.renderWithPictures(&unzoomed).cells.filter { $0.style == .picture }.count
         #expect(zoomed.cells.filter { $0.style == .picture }.count > small * 2, "the enlarged picture is larger")
         press(&state, .left)
         #expect(state.view.zoom?.index == 0)
@@ -391,7 +409,7 @@ import Testing
         #expect(press(&state, .up).contains(.fetchHistoryPictures(recordID: 2)))
         let shown = try PictureTests.stateWithResults(in: folder).results!.pictures
         _ = Reducer.reduce(&state, .picturesFetched(.history, idTask: rows[0].idTask, recordID: 2, shown))
-        let grid = Screen.render(state)
+        let grid = PictureTests.renderWithPictures(&state)
         let pane = grid.text.split(separator: "\n").map { String($0.dropFirst(150 - HistoryView.thumbnailPaneWidth)) }
         #expect(pane.contains { $0.contains("Results · 2 images") })
         #expect(grid.cells.filter { $0.style == .picture }.count > 40)

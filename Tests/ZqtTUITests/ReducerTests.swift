@@ -116,6 +116,23 @@ extension FieldID {
         #expect(state.view.openUnit == nil && state.view.focus == .unitRow(0))
     }
 
+    /// The catalog's presets choose the model made for the checkpoint's base (issue 16).
+    @Test func aNewUnitsModelFitsTheCheckpointsBase() {
+        var state = makeState()
+        state.request["alwayson_scripts.sd_model_checkpoint"] = .string("juggernautXL_v9.safetensors")
+        press(&state, .char("a"))
+        type(&state, "canny")
+        press(&state, .enter)
+        #expect(state.request.controlNetUnits?.first?.model == "diffusers_xl_canny_full [2b69fca4]")
+        #expect(state.status?.text == "Added a canny unit: set its control image, then Esc to go back")
+        // Switching the type in the unit's form chooses again by the base.
+        focus(&state, .unit(0, .controlType))
+        press(&state, .enter)
+        type(&state, "depth")
+        press(&state, .enter)
+        #expect(state.request.controlNetUnits?.first?.model == "diffusers_xl_depth_full [2f51180b]")
+    }
+
     @Test func changingTheControlTypeKeepsTheImageAndWeight() {
         var state = makeState()
         state.request.controlNetUnits = [ControlNetUnit(controlType: ControlNetCatalog.controlType(named: "canny")!)]
@@ -279,11 +296,11 @@ extension FieldID {
         }
     }
 
-    @Test func theReadmeKeyTableIsTheGeneratedOne() throws {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("README.md")
-        let text = try String(contentsOf: readme, encoding: .utf8)
-        #expect(text.contains(KeyBindings.markdown), "README's key table is out of date: run zqt keys")
+    @Test func theDocsKeyTableIsTheGeneratedOne() throws {
+        let keys = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/keys.md")
+        let text = try String(contentsOf: keys, encoding: .utf8)
+        #expect(text == KeyBindings.markdown + "\n", "docs/keys.md is out of date: run zqt keys > docs/keys.md")
     }
 }
 

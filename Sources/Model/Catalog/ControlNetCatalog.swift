@@ -1,5 +1,5 @@
 // The ControlNet domain catalog: control types, their preprocessors (modules),
-// slider ranges, samplers. Data comes from ../shared/api/controlnet-catalog.json
+// slider ranges, samplers. Data comes from docs/api/controlnet-catalog.json
 // through scripts/gen-catalog.py (CatalogData.swift); this file holds the types
 // and the look-ups the form and validation need.
 
@@ -74,6 +74,45 @@ public enum ControlNetCatalog {
         guard let module = module(named: name), module.name != "none" else { return nil }
         return controlTypes.first { $0.modules.contains(module.name) }
     }
+}
+
+/// Preset and variant tables shipped with zqt, which a group's catalog entry
+/// names by `"table"` rather than repeating them (GroupSpec.swift). The
+/// ControlNet tables are the control types and modules above, written as
+/// the keys of a unit (zhiqite-api.md §1.3, controlnet-catalog.md §2.3).
+public enum GroupTables {
+    public static let names = ["controlnet"]
+
+    public static func presets(named name: String) -> [GroupPreset]? {
+        name == "controlnet" ? controlNetPresets : nil
+    }
+
+    public static func variants(named name: String) -> [String: GroupVariant]? {
+        name == "controlnet" ? controlNetVariants : nil
+    }
+
+    /// A control type: its default module and first model, the modules and
+    /// models offered while a unit is of it ("None" always among the models).
+    static let controlNetPresets: [GroupPreset] = ControlNetCatalog.controlTypes.map { type in
+        GroupPreset(name: type.serviceName, aliases: type.name == type.serviceName ? [] : [type.name],
+                    values: [("module", .string(type.defaultModule)), ("model", .string(type.models.first ?? "None"))],
+                    options: ["module": type.modules, "model": type.models.contains("None") ? type.models : type.models + ["None"]])
+    }
+
+    /// A module, by internal name and by UI label (servers take either): its sliders, and whether it needs a model.
+    static let controlNetVariants: [String: GroupVariant] = {
+        var cases: [String: GroupVariant] = [:]
+        for module in ControlNetCatalog.moduleList {
+            var sliders: [String: SliderSpec] = [:]
+            sliders["processor_res"] = module.processorRes
+            sliders["threshold_a"] = module.thresholdA
+            sliders["threshold_b"] = module.thresholdB
+            let variant = GroupVariant(name: module.name, sliders: sliders, flags: module.modelFree ? ["model_free"] : [])
+            if cases[module.name] == nil { cases[module.name] = variant }
+            if cases[module.label] == nil { cases[module.label] = variant }
+        }
+        return cases
+    }()
 }
 
 /// Requests shipped with the program, for the first run and the tests.

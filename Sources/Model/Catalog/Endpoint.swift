@@ -51,16 +51,24 @@ public enum FieldRole: String, Sendable, Hashable {
     case imageCount = "image_count"
     case width
     case height
+    /// An item's on/off toggle, flipped by the group's on/off command (ControlNet's `enabled`).
+    case itemSwitch = "item_switch"
+    /// A model whose choices are marked and chosen by the checkpoint's base (a ControlNet model).
+    case fitsCheckpoint = "fits_checkpoint"
 }
 
 /// One value of a fixed choice: what is sent, and what the form shows.
 public struct ChoiceOption: Sendable, Equatable {
     public let value: JSONValue
     public let label: String
+    /// Other values read as this one (wire rule 5: a ControlNet unit's
+    /// `resize_mode: 1` from an older request is sent as its string).
+    public let aliases: [JSONValue]
 
-    public init(value: JSONValue, label: String) {
+    public init(value: JSONValue, label: String, aliases: [JSONValue] = []) {
         self.value = value
         self.label = label
+        self.aliases = aliases
     }
 }
 
@@ -84,8 +92,9 @@ public enum FieldKind: Sendable, Equatable {
     case urlList
     /// A JSON object (override_settings, ADetailer).
     case jsonObject
-    /// A repeated group of objects edited one at a time (ControlNet units).
-    case group(String)
+    /// A repeated group of objects edited one at a time (ControlNet units),
+    /// described by its catalog entry (GroupSpec.swift).
+    case group(GroupSpec)
     /// A form-only field that writes several wire fields (width and height).
     case sizePreset([String])
     /// Form-only: the body's members no other field names, edited as one JSON
@@ -100,6 +109,14 @@ public enum FieldKind: Sendable, Equatable {
         case .sizePreset, .otherMembers, .endpointSetting: return true
         default: return false
         }
+    }
+}
+
+extension FieldSpec {
+    /// The group this field holds the items of, if it is a repeated group.
+    public var groupSpec: GroupSpec? {
+        if case let .group(spec) = kind { return spec }
+        return nil
     }
 }
 
@@ -127,11 +144,13 @@ public struct FieldSpec: Sendable, Equatable {
     public let dimmedUnless: String?
     /// Position in the form; nil: after the ordered ones, in wire order.
     public let formIndex: Int?
+    /// Shown in the form (a group item's field may be kept on the wire only).
+    public let inForm: Bool
 
     public init(path: String, label: String, help: String = "", hint: String = "", kind: FieldKind, required: Bool = false,
                 defaultValue: JSONValue? = nil, omitWhenEmpty: Bool = false, section: String? = nil, role: FieldRole? = nil,
                 minimum: Double? = nil, maximum: Double? = nil, multipleOf: Int? = nil, dimmedUnless: String? = nil,
-                formIndex: Int? = nil) {
+                formIndex: Int? = nil, inForm: Bool = true) {
         self.path = path
         self.label = label
         self.help = help
@@ -147,6 +166,7 @@ public struct FieldSpec: Sendable, Equatable {
         self.multipleOf = multipleOf
         self.dimmedUnless = dimmedUnless
         self.formIndex = formIndex
+        self.inForm = inForm
     }
 }
 
@@ -219,9 +239,9 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// the wire writes unknown members inside them after the known ones.
     public let containerPaths: Set<String>
 
-    /// The ControlNet units' field (the repeated group of §1.3), on endpoints that take units.
-    public var controlNetUnitsField: FieldSpec? {
-        fields.first { $0.kind == .group("controlnet") }
+    /// The repeated groups' fields (ControlNet units, §1.3), in form order.
+    public var groupFields: [FieldSpec] {
+        formFields.filter { $0.groupSpec != nil }
     }
 
     /// Whether a wire path is one of the endpoint's fields.
@@ -260,11 +280,11 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     // The endpoints the code names: the SD three (the screen's first form,
-    // `zqt send`'s default), as the user's catalog file may override them,
-    // and the task and model queries.
-    public static var controlNet: Endpoint { EndpointCatalog.active.endpoint(id: "sd/v2/controlnet")! }
-    public static var text2Image: Endpoint { EndpointCatalog.active.endpoint(id: "sd/v2/text2image")! }
-    public static var image2Image: Endpoint { EndpointCatalog.active.endpoint(id: "sd/v2/image2image")! }
+    // `zqt send`'s default) as shipped, and the task and model queries. As
+    // the user's catalog file may override them: `catalog.controlNet`.
+    public static var controlNet: Endpoint { EndpointCatalog.shipped.controlNet }
+    public static var text2Image: Endpoint { EndpointCatalog.shipped.text2Image }
+    public static var image2Image: Endpoint { EndpointCatalog.shipped.image2Image }
 
     /// The path of a task or list query (§1.4, §2.1–2.3), relative like `id`.
     public enum Query {
@@ -272,5 +292,17 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         public static let taskInfoV1 = "sd/queryTaskInfo"
         public static let modelList = "sd/v2/queryModelList"
         public static func tool(_ code: String) -> String { "tool/\(code)/queryTask" }
+    }
+}
+
+extension EndpointCatalog {
+    /// The SD three in this catalog (a user's entry with their id replaces the shipped one).
+    public var controlNet: Endpoint { named("sd/v2/controlnet") }
+    public var text2Image: Endpoint { named("sd/v2/text2image") }
+    public var image2Image: Endpoint { named("sd/v2/image2image") }
+
+    /// A catalog made of other endpoints still has the shipped entry.
+    private func named(_ id: String) -> Endpoint {
+        endpoint(id: id) ?? EndpointCatalog.shipped.endpoint(id: id)!
     }
 }

@@ -239,12 +239,16 @@ extension EndpointCatalog {
                 if let text = item.stringValue { return ChoiceOption(value: .string(text), label: text) }
                 return nil
             }
-            kind = .choice(options, freeText: value["free_text"]?.boolValue ?? false)
+            // Wire rule 5: where the catalog says so, an option's index is read as the option.
+            let indexed = value["legacy_indices"]?.boolValue == true
+                ? options.enumerated().map { ChoiceOption(value: $0.element.value, label: $0.element.label, aliases: [.int($0.offset)]) }
+                : options
+            kind = .choice(indexed, freeText: value["free_text"]?.boolValue ?? false)
         case "model": kind = .modelChoice(list: value["models"]?.stringValue ?? "checkpoint")
         case "url": kind = .url
         case "url_list": kind = .urlList
         case "json": kind = .jsonObject
-        case "group": kind = .group(value["group"]?.stringValue ?? "")
+        case "group": kind = .group(try group(value, at: path))
         case "size_preset": kind = .sizePreset((value["options"]?.arrayValue ?? []).compactMap(\.stringValue))
         case "other": kind = .otherMembers(lines: Int(clamping: number("lines") ?? 6, to: 1...24))
         default:
@@ -268,7 +272,130 @@ extension EndpointCatalog {
             defaultValue: value["default"], omitWhenEmpty: value["omit_empty"]?.boolValue ?? false,
             section: value["section"]?.stringValue, role: role, minimum: number("min"), maximum: number("max"),
             multipleOf: number("multiple_of").map { Int(clamping: $0, to: 1...4096) }, dimmedUnless: value["dimmed_unless"]?.stringValue,
-            formIndex: number("form_index").map { Int(clamping: $0, to: 0...10_000) })
+            formIndex: number("form_index").map { Int(clamping: $0, to: 0...10_000) },
+            inForm: value["in_form"]?.boolValue ?? true)
+    }
+
+    /// A repeated group's entry: `"item": {"title", "row", "summary", "fields",
+    /// "presets", "variants", "rules"}` (GroupSpec.swift). Presets and variants
+    /// are given inline, or by `"table"`, a table shipped with zqt (ControlNet's).
+    static func group(_ value: JSONValue, at path: String) throws(CatalogError) -> GroupSpec {
+        let name = value["group"]?.stringValue ?? ""
+        let itemPath = "\(path).item"
+        guard let item = value["item"], item.objectValue != nil else {
+            throw CatalogError(path: itemPath, message: "a group needs \"item\": {\"fields\": [...]}, the fields of one item")
+        }
+        guard let fieldList = item["fields"]?.arrayValue, !fieldList.isEmpty else {
+            throw CatalogError(path: "\(itemPath).fields", message: "expected a list of the item's fields")
+        }
+        var fields: [FieldSpec] = []
+        for (index, entry) in fieldList.enumerated() {
+            let spec = try field(entry, at: "\(itemPath).fields[\(index)]")
+            if spec.path.contains(".") || spec.path.contains("[") || spec.path.hasPrefix("@") {
+                throw CatalogError(path: "\(itemPath).fields[\(index)].path", message: "an item's field is one key of the item, like weight")
+            }
+            if case .group = spec.kind {
+                throw CatalogError(path: "\(itemPath).fields[\(index)].kind", message: "a group's item cannot hold another group")
+            }
+            if fields.contains(where: { $0.path == spec.path }) {
+                throw CatalogError(path: "\(itemPath).fields[\(index)].path", message: "\(spec.path) is already a field of the item")
+            }
+            fields.append(spec)
+        }
+        func keyNamed(_ key: String?, _ where_: String) throws(CatalogError) -> String? {
+            guard let key else { return nil }
+            guard fields.contains(where: { $0.path == key }) else {
+                throw CatalogError(path: where_, message: "\"\(key)\" is not a field of the item")
+            }
+            return key
+        }
+        var presets: GroupPresets?
+        if let given = item["presets"] {
+            let at = "\(itemPath).presets"
+            let by = try keyNamed(given["by"]?.stringValue, "\(at).by")
+            let list: [GroupPreset]
+            if let table = given["table"]?.stringValue {
+                guard let shipped = GroupTables.presets(named: table) else {
+                    throw CatalogError(path: "\(at).table", message: "no preset table is called \"\(table)\" (\(GroupTables.names.joined(separator: ", ")))")
+                }
+                list = shipped
+            } else {
+                var read: [GroupPreset] = []
+                for (index, entry) in (given["items"]?.arrayValue ?? []).enumerated() {
+                    guard let presetName = entry["name"]?.stringValue, !presetName.isEmpty else {
+                        throw CatalogError(path: "\(at).items[\(index)].name", message: "expected the preset's name")
+                    }
+                    let values = entry["values"]?.objectValue ?? []
+                    for member in values { _ = try keyNamed(member.key, "\(at).items[\(index)].values.\(member.key)") }
+                    var options: [String: [String]] = [:]
+                    for member in entry["options"]?.objectValue ?? [] {
+                        options[member.key] = (member.value.arrayValue ?? []).compactMap(\.stringValue)
+                    }
+                    read.append(GroupPreset(name: presetName, aliases: (entry["aliases"]?.arrayValue ?? []).compactMap(\.stringValue),
+                                            values: values, options: options))
+                }
+                list = read
+            }
+            guard !list.isEmpty else { throw CatalogError(path: "\(at).items", message: "expected a list of presets") }
+            presets = GroupPresets(label: given["label"]?.stringValue ?? "Preset", hint: given["hint"]?.stringValue ?? "", by: by,
+                                   ignored: (given["ignored"]?.arrayValue ?? []).compactMap(\.stringValue), presets: list)
+        }
+        var variants: GroupVariants?
+        if let given = item["variants"] {
+            let at = "\(itemPath).variants"
+            guard let on = try keyNamed(given["on"]?.stringValue, "\(at).on") else {
+                throw CatalogError(path: "\(at).on", message: "expected the key the variants follow")
+            }
+            var keys: [String] = []
+            for key in (given["keys"]?.arrayValue ?? []).compactMap(\.stringValue) { keys.append(try keyNamed(key, "\(at).keys") ?? key) }
+            var cases: [String: GroupVariant] = [:]
+            if let table = given["table"]?.stringValue {
+                guard let shipped = GroupTables.variants(named: table) else {
+                    throw CatalogError(path: "\(at).table", message: "no variant table is called \"\(table)\" (\(GroupTables.names.joined(separator: ", ")))")
+                }
+                cases = shipped
+            } else {
+                for member in given["cases"]?.objectValue ?? [] {
+                    var sliders: [String: SliderSpec] = [:]
+                    for slider in member.value["sliders"]?.objectValue ?? [] {
+                        guard let low = slider.value["min"]?.numberValue, let high = slider.value["max"]?.numberValue, low < high else {
+                            throw CatalogError(path: "\(at).cases.\(member.key).sliders.\(slider.key)", message: "a slider needs min < max")
+                        }
+                        let step = slider.value["step"]?.numberValue ?? 1
+                        sliders[slider.key] = SliderSpec(label: slider.value["label"]?.stringValue ?? slider.key, min: low, max: high,
+                                                         defaultValue: slider.value["default"]?.numberValue ?? low, step: step > 0 ? step : 1)
+                    }
+                    cases[member.key] = GroupVariant(name: member.key, sliders: sliders,
+                                                     flags: Set((member.value["flags"]?.arrayValue ?? []).compactMap(\.stringValue)))
+                }
+            }
+            variants = GroupVariants(on: on, keys: keys, caseOnly: Set((given["case_only"]?.arrayValue ?? []).compactMap(\.stringValue)),
+                                     cases: cases)
+        }
+        var rules: [GroupRule] = []
+        for (index, entry) in (item["rules"]?.arrayValue ?? []).enumerated() {
+            let at = "\(itemPath).rules[\(index)]"
+            guard let field = try keyNamed(entry["field"]?.stringValue, "\(at).field") else {
+                throw CatalogError(path: "\(at).field", message: "expected the key the rule is about")
+            }
+            switch entry["rule"]?.stringValue {
+            case "not_below":
+                guard let other = try keyNamed(entry["other"]?.stringValue, "\(at).other") else {
+                    throw CatalogError(path: "\(at).other", message: "expected the key it may not go below")
+                }
+                rules.append(.notBelow(field: field, other: other))
+            case "needs_value":
+                rules.append(.needsValue(field: field, none: (entry["none"]?.arrayValue ?? []).compactMap(\.stringValue),
+                                         unless: entry["unless"]?.stringValue, orRequest: entry["or_request"]?.stringValue,
+                                         whenOn: entry["when_on"]?.boolValue ?? false, message: entry["message"]?.stringValue))
+            case let other:
+                throw CatalogError(path: "\(at).rule", message: "unknown rule \"\(other ?? "")\" (not_below or needs_value)")
+            }
+        }
+        let title = item["title"]?.stringValue ?? (value["label"]?.stringValue ?? name)
+        return GroupSpec(name: name, itemTitle: title, rowLabel: item["row"]?.stringValue ?? "Item", fields: fields,
+                         summary: item["summary"]?.stringValue ?? fields.prefix(3).map { "{\($0.path)}" }.joined(separator: " · "),
+                         presets: presets, variants: variants, rules: rules)
     }
 }
 

@@ -7,6 +7,20 @@
 //                     "family": "tool", "fields": [...]}],
 //      "lists": {"lora": "sd/v2/queryLoraList"}}
 //
+// A field of kind "group" is a repeated group (GroupSpec.swift): its items'
+// fields are given as an endpoint's are, with presets and rules as data:
+//
+//     {"path": "loras", "kind": "group", "group": "lora", "default": [],
+//      "item": {"title": "LoRA", "row": "LoRA", "summary": "{name} · {weight}",
+//               "fields": [{"path": "name", "kind": "text"},
+//                          {"path": "weight", "kind": "slider", "min": 0, "max": 2, "step": 0.1, "default": 1}],
+//               "presets": {"label": "Style", "by": "name",
+//                           "items": [{"name": "detail", "values": {"name": "add_detail", "weight": 0.6}}]},
+//               "rules": [{"rule": "needs_value", "field": "name", "message": "LoRA {n} needs a name"}]}}
+//
+// Rules: "not_below" (a field never below another of the item) and
+// "needs_value"; "variants" make sliders follow another key (ControlNet's module).
+//
 // It is read at start. A fault is reported with the file, line and column
 // and changes nothing: zqt goes on with the shipped catalog alone.
 
@@ -169,15 +183,15 @@ extension EndpointCatalog {
         merged += user.filter { entry in !merged.contains { $0.id == entry.id } }
         return EndpointCatalog(endpoints: merged)
     }
+}
 
-    private static let activeLock = Lock()
-    nonisolated(unsafe) private static var activeCatalog: EndpointCatalog?
-
-    /// The catalog this process composes with: the shipped one, with the
-    /// user's file laid over it once read at start (`zqt` and its commands set it).
-    public static var active: EndpointCatalog {
-        get { activeLock.withLock { activeCatalog ?? .shipped } }
-        set { activeLock.withLock { activeCatalog = newValue } }
+// The catalog zqt composes with (the shipped one, the user's file laid over
+// it) is a value: read at start and handed to the screen's state, the effect
+// runner, the history and each command, never kept in a process-wide variable.
+extension EndpointCatalog: Equatable {
+    /// The same endpoints in the same order (states and effects holding a catalog are compared in tests).
+    public static func == (lhs: EndpointCatalog, rhs: EndpointCatalog) -> Bool {
+        lhs.endpoints == rhs.endpoints
     }
 }
 

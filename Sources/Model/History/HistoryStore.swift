@@ -45,21 +45,33 @@ public final class HistoryStore: @unchecked Sendable {
     public let path: String
     private let connection: SQLiteConnection
     private let lock = Lock()
+    /// The catalog a stored endpoint's key is read against: the shipped one
+    /// with the user's file laid over it, given by whoever opens the history
+    /// (a row of an endpoint it lacks still opens, as a custom request).
+    private var storedCatalog: EndpointCatalog
+
+    /// Replaced when the screen saves an endpoint of the user's own (issue 9).
+    public var catalog: EndpointCatalog {
+        get { lock.withLock { storedCatalog } }
+        set { lock.withLock { storedCatalog = newValue } }
+    }
 
     /// Opens (creating when missing) the history in `folder`, migrating it to
     /// the current schema. A damaged file or one from a newer zqt is
     /// reported and left exactly as it is.
-    public static func open(inFolder folder: String) throws(HistoryError) -> HistoryStore {
+    public static func open(inFolder folder: String, catalog: EndpointCatalog = .shipped) throws(HistoryError) -> HistoryStore {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw .cannotCreateFolder(path: folder, reason: "\(error)")
         }
-        return try HistoryStore(path: folder + "/" + fileName)
+        return try HistoryStore(path: folder + "/" + fileName, catalog: catalog)
     }
 
-    public init(path: String, migrateUpTo version: Int = HistorySchema.currentVersion) throws(HistoryError) {
+    public init(path: String, migrateUpTo version: Int = HistorySchema.currentVersion,
+                catalog: EndpointCatalog = .shipped) throws(HistoryError) {
         self.path = path
+        storedCatalog = catalog
         let db: SQLiteConnection
         let found: Int
         do {
@@ -261,7 +273,7 @@ public final class HistoryStore: @unchecked Sendable {
     public func record(id: Int) throws(HistoryError) -> HistoryRecord? {
         try read { db throws(SQLiteError) in
             try db.run("SELECT \(Self.recordColumns) FROM submission WHERE id = ?", [.int(id)]).first
-                .map { row throws(SQLiteError) in try Self.record(row, db: db) }
+                .map { row throws(SQLiteError) in try Self.record(row, db: db, catalog: storedCatalog) }
         }
     }
 
@@ -270,7 +282,7 @@ public final class HistoryStore: @unchecked Sendable {
         try read { db throws(SQLiteError) in
             try db.run("SELECT \(Self.recordColumns) FROM submission WHERE id_task = ? ORDER BY id DESC LIMIT 1",
                        [.text(idTask)]).first
-                .map { row throws(SQLiteError) in try Self.record(row, db: db) }
+                .map { row throws(SQLiteError) in try Self.record(row, db: db, catalog: storedCatalog) }
         }
     }
 
@@ -280,11 +292,11 @@ public final class HistoryStore: @unchecked Sendable {
             try db.run("""
                 SELECT \(Self.recordColumns) FROM submission
                 WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown') ORDER BY id
-                """).map { row throws(SQLiteError) in try Self.record(row, db: db) }
+                """).map { row throws(SQLiteError) in try Self.record(row, db: db, catalog: storedCatalog) }
         }
     }
 
-    private static func record(_ row: SQLiteRow, db: SQLiteConnection) throws(SQLiteError) -> HistoryRecord {
+    private static func record(_ row: SQLiteRow, db: SQLiteConnection, catalog: EndpointCatalog) throws(SQLiteError) -> HistoryRecord {
         let id = row.int(0) ?? 0
         let results = try db.run("""
             SELECT position, image_url, seed, image_status, audit_passed, audit_labels, local_path, text
@@ -297,7 +309,7 @@ public final class HistoryStore: @unchecked Sendable {
         }
         func date(_ column: Int) -> Date? { row.double(column).map { Date(timeIntervalSince1970: $0) } }
         return HistoryRecord(
-            id: id, endpoint: EndpointCatalog.active.resolve(storageKey: row.text(1) ?? ""), baseURL: row.text(2) ?? "",
+            id: id, endpoint: catalog.resolve(storageKey: row.text(1) ?? ""), baseURL: row.text(2) ?? "",
             profile: row.text(3) ?? "", createdAt: date(4) ?? Date(timeIntervalSince1970: 0), idTask: row.text(5) ?? "",
             serviceTaskID: row.text(6), requestJSON: row.text(7) ?? "{}",
             state: SubmissionState(rawValue: row.text(8) ?? "") ?? .failed, httpStatus: row.int(9), responseJSON: row.text(10),
@@ -319,7 +331,7 @@ public final class HistoryStore: @unchecked Sendable {
                 FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
                 """, parameters).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
-                               endpoint: EndpointCatalog.active.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
+                               endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
                                state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
                                imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0, batchID: row.text(11),
@@ -350,7 +362,7 @@ public final class HistoryStore: @unchecked Sendable {
     public func loadDraft(slot: String = "compose") throws(HistoryError) -> ComposeDraft? {
         try read { db throws(SQLiteError) in
             try db.run("SELECT endpoint, request_json, field_drafts, saved_at FROM draft WHERE slot = ?", [.text(slot)])
-                .first.map(Self.draft)
+                .first.map { Self.draft($0, catalog: storedCatalog) }
         }
     }
 
@@ -359,18 +371,18 @@ public final class HistoryStore: @unchecked Sendable {
         try read { db throws(SQLiteError) in
             var drafts: [String: ComposeDraft] = [:]
             for row in try db.run("SELECT endpoint, request_json, field_drafts, saved_at, slot FROM draft") {
-                if let slot = row.text(4) { drafts[slot] = Self.draft(row) }
+                if let slot = row.text(4) { drafts[slot] = Self.draft(row, catalog: storedCatalog) }
             }
             return drafts
         }
     }
 
-    private static func draft(_ row: SQLiteRow) -> ComposeDraft {
+    private static func draft(_ row: SQLiteRow, catalog: EndpointCatalog) -> ComposeDraft {
         var fieldDrafts: [String: String] = [:]
         if let object = (try? JSONParser.parse(row.text(2) ?? "{}"))?.objectValue {
             for (key, value) in object { if let text = value.stringValue { fieldDrafts[key] = text } }
         }
-        return ComposeDraft(endpoint: EndpointCatalog.active.resolve(storageKey: row.text(0) ?? ""),
+        return ComposeDraft(endpoint: catalog.resolve(storageKey: row.text(0) ?? ""),
                             requestJSON: row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
                             savedAt: Date(timeIntervalSince1970: row.double(3) ?? 0))
     }

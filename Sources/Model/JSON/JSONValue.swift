@@ -1,7 +1,7 @@
 // An ordered JSON document.
 //
 // Foundation's JSONEncoder does not promise key order, and the wire rules
-// (../shared/api/README.md, rule 3) ask for keys in the documented example's
+// (docs/api/README.md, rule 3) ask for keys in the documented example's
 // order. Every request is therefore turned into a JSONValue, and one printer
 // (JSONWriter) produces both the preview and the bytes sent.
 

@@ -7,7 +7,7 @@
 //   known ones at their level;
 // - each value written as its kind says: an integer seed even when read
 //   from a string (rule 4), integer top-level resize_mode (rule 5), every
-//   ControlNet unit with `enabled` (rule 6);
+//   group item as its catalog entry says (a ControlNet unit with `enabled`, rule 6);
 // - a field without a value gets its default; nothing is sent as null.
 
 public struct Request: Sendable {
@@ -154,8 +154,8 @@ public struct Request: Sendable {
         let request = Request(endpoint: endpoint, body: value)
         var notes: [DecodeNote] = []
         for field in endpoint.fields where !field.kind.isVirtual {
-            if case let .group(name) = field.kind, let items = value.value(at: field.path)?.arrayValue {
-                notes += GroupCodec.notes(items, group: name, path: field.path)
+            if case let .group(group) = field.kind, let items = value.value(at: field.path)?.arrayValue {
+                notes += GroupCodec.notes(items, group: group, path: field.path)
             } else if let note = WireCoding.note(field, value.value(at: field.path)) {
                 notes.append(DecodeNote(path: field.path, message: note))
             }
@@ -224,6 +224,8 @@ enum WireCoding {
             }
         case let .choice(options, _):
             if options.contains(where: { $0.value == value }) { return value }
+            // Wire rule 5: an older request's index, where the catalog reads indices as options.
+            if let match = options.first(where: { $0.aliases.contains(value) }) { return match.value }
             // "1" for an option whose value is 1, or the option's label typed.
             if let match = options.first(where: { JSONWriter.compact($0.value) == value.stringValue || $0.label == value.stringValue }) {
                 return match.value
@@ -233,9 +235,9 @@ enum WireCoding {
             if case .int = value { return .string(JSONWriter.compact(value)) }
             if case .double = value { return .string(JSONWriter.compact(value)) }
             return value
-        case let .group(name):
+        case let .group(group):
             guard let items = value.arrayValue else { return value }
-            return .array(items.map { GroupCodec.normalize($0, group: name) })
+            return .array(items.map(group.normalize))
         case .urlList, .jsonObject, .sizePreset, .otherMembers, .endpointSetting:
             return value
         }
@@ -294,10 +296,9 @@ enum WireCoding {
     }
 }
 
-/// The items of a repeated group, by the group's name in the catalog.
-public enum GroupCodec {
-    /// What reading a group's items noticed, item by item.
-    static func notes(_ items: [JSONValue], group: String, path: String) -> [DecodeNote] {
+/// What reading a repeated group's items noticed, item by item.
+enum GroupCodec {
+    static func notes(_ items: [JSONValue], group: GroupSpec, path: String) -> [DecodeNote] {
         var notes: [DecodeNote] = []
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
@@ -305,39 +306,27 @@ public enum GroupCodec {
                 notes.append(DecodeNote(path: itemPath, message: "expected an object, got \(item.typeName); sent as it is"))
                 continue
             }
-            if group == "controlnet" { _ = ControlNetUnit.decode(item, path: itemPath, notes: &notes) }
+            notes += group.notes(item, path: itemPath)
         }
         return notes
-    }
-
-    /// An item as the wire wants it: a ControlNet unit in its documented key
-    /// order with `enabled` always written (wire rule 6).
-    public static func normalize(_ item: JSONValue, group: String) -> JSONValue {
-        switch group {
-        case "controlnet":
-            guard item.objectValue != nil else { return item }
-            var notes: [DecodeNote] = []
-            return ControlNetUnit.decode(item, path: "", notes: &notes).jsonValue
-        default:
-            return item
-        }
     }
 }
 
 extension Request {
-    /// The ControlNet units of an endpoint with the ControlNet group (§1.3),
-    /// read from and written to the body; nil on endpoints without one.
-    public var controlNetUnits: [ControlNetUnit]? {
-        get {
-            guard let field = endpoint.controlNetUnitsField else { return nil }
-            var notes: [DecodeNote] = []
-            return (body.value(at: field.path)?.arrayValue ?? []).enumerated().map { index, item in
-                ControlNetUnit.decode(item, path: "\(field.path)[\(index)]", notes: &notes)
-            }
-        }
-        set {
-            guard let field = endpoint.controlNetUnitsField else { return }
-            body.set(.array((newValue ?? []).map(\.jsonValue)), at: field.path)
-        }
+    /// The items of a repeated group's field, as the body holds them (an
+    /// item that is not an object is kept as it is, for validation to name).
+    public func items(of field: FieldSpec) -> [JSONValue] {
+        body.value(at: field.path)?.arrayValue ?? []
+    }
+
+    public mutating func setItems(_ items: [JSONValue], of field: FieldSpec) {
+        body.set(.array(items), at: field.path)
+    }
+
+    /// One item as the wire writes it (defaults filled, keys in order).
+    public func wireItem(_ index: Int, of field: FieldSpec) -> JSONValue? {
+        guard let group = field.groupSpec else { return nil }
+        let items = self.items(of: field)
+        return items.indices.contains(index) ? group.normalize(items[index]) : nil
     }
 }

@@ -133,8 +133,13 @@ public enum RequestValidator {
             if value.objectValue == nil {
                 fail("\(name) must be a JSON object like {\"key\": value}, not \(value.typeName)")
             }
-        case .group:
-            if value.arrayValue == nil { fail("\(name) must be a list") }
+        case let .group(group):
+            guard let items = value.arrayValue else {
+                fail("\(name) must be a list")
+                return problems
+            }
+            // §1.3: the controlnet endpoint runs units; sending none is a plain text2image.
+            if field.required, items.isEmpty { fail("add at least one \(group.itemTitle)") }
         case .sizePreset, .otherMembers, .endpointSetting:
             break
         }
@@ -158,7 +163,8 @@ public enum RequestValidator {
         let check: @Sendable (Request, JSONValue) -> [ValidationProblem]
     }
 
-    static let unitsPath = ControlNetUnit.wirePath
+    /// Where ControlNet units would sit on an SD body (§1.3, wire rule 3).
+    static let controlNetContainer = "alwayson_scripts.controlnet"
 
     /// The named rules (issue 7), each citing what it follows.
     static let rules: [Rule] = [
@@ -196,85 +202,58 @@ public enum RequestValidator {
             }
             return problems
         },
-        // §1.3: the controlnet endpoint runs units; sending none is a plain text2image.
-        Rule(name: "controlnet needs a unit", applies: { $0.field(at: unitsPath) != nil }) { _, wire in
-            guard (wire.value(at: unitsPath)?.arrayValue ?? []).isEmpty else { return [] }
-            return [ValidationProblem(path: unitsPath, message: "add at least one ControlNet unit")]
-        },
         // §1.1–1.2 document no ControlNet units; the service would ignore or refuse them.
-        Rule(name: "units only on controlnet", applies: { $0.family == .sd && $0.field(at: unitsPath) == nil }) { request, wire in
-            guard wire.value(at: "alwayson_scripts.controlnet") != nil else { return [] }
-            return [ValidationProblem(path: "alwayson_scripts.controlnet",
+        Rule(name: "units only on controlnet",
+             applies: { endpoint in endpoint.family == .sd && !endpoint.groupFields.contains { $0.path.hasPrefix(controlNetContainer + ".") } }) { request, wire in
+            guard wire.value(at: controlNetContainer) != nil else { return [] }
+            return [ValidationProblem(path: controlNetContainer,
                                       message: "ControlNet units are sent only to the ControlNet endpoint, not \(request.endpoint.title)")]
         },
-        // Each unit: its own checks (controlnet-catalog.md), guidance start ≤ end, and a
-        // control image, its own image_link or the request's (§1.3).
-        Rule(name: "ControlNet units", applies: { $0.field(at: unitsPath) != nil }) { _, wire in
+        // Each item of each repeated group: its fields as the catalog describes them, and its rules.
+        Rule(name: "group items", applies: { !$0.groupFields.isEmpty }) { request, wire in
             var problems: [ValidationProblem] = []
-            let requestImage = wire.value(at: "alwayson_scripts.image_link")?.stringValue?.trimmed ?? ""
-            for (index, item) in (wire.value(at: unitsPath)?.arrayValue ?? []).enumerated() {
-                let path = "\(unitsPath)[\(index)]"
-                guard item.objectValue != nil else {
-                    problems.append(ValidationProblem(path: path, message: "unit \(index + 1) must be an object of unit fields, not \(item.typeName)"))
-                    continue
-                }
-                var notes: [DecodeNote] = []
-                let unit = ControlNetUnit.decode(item, path: path, notes: &notes)
-                problems += validate(unit, path: path)
-                let ownImage = unit.imageLink?.trimmed ?? ""
-                if unit.enabled, ownImage.isEmpty, requestImage.isEmpty {
-                    problems.append(ValidationProblem(path: path + ".image_link",
-                                                      message: "unit \(index + 1) needs a control image: its own image link, or the request's"))
+            for field in request.endpoint.groupFields {
+                guard let group = field.groupSpec else { continue }
+                for (index, item) in (wire.value(at: field.path)?.arrayValue ?? []).enumerated() {
+                    problems += validate(item, of: group, number: index + 1, path: "\(field.path)[\(index)]", request: wire)
                 }
             }
             return problems
         },
     ]
 
-    public static func validate(_ unit: ControlNetUnit, path: String) -> [ValidationProblem] {
+    /// One item of a group, as sent: each field by its spec (a slider as the
+    /// item's variant gives it; a field shown only for some variants is not
+    /// checked for others, which ignore it), then the group's rules.
+    public static func validate(_ item: JSONValue, of group: GroupSpec, number: Int, path: String, request wire: JSONValue) -> [ValidationProblem] {
+        let row = group.rowLabel.lowercased()
+        guard item.objectValue != nil else {
+            return [ValidationProblem(path: path, message: "\(row) \(number) must be an object of \(row) fields, not \(item.typeName)")]
+        }
         var problems: [ValidationProblem] = []
-        func fail(_ key: String, _ message: String) { problems.append(ValidationProblem(path: path + "." + key, message: message)) }
-        func rangeD(_ key: String, _ value: Double, _ low: Double, _ high: Double, _ name: String) {
-            if !(value >= low && value <= high) {
-                fail(key, "\(name) must be between \(fmt(low)) and \(fmt(high)) (is \(fmt(value)))")
+        for key in group.fields.map(\.path) {
+            guard let field = group.resolvedField(key, in: item) else { continue }
+            // Named by its key, as a unit's fields are written (or by the variant's label and key).
+            let named = field.with(kind: field.kind, label: field.label == group.field(key)?.label ? key : field.label)
+            problems += check(named, item[key]).map { ValidationProblem(path: path + "." + $0.path, message: $0.message) }
+        }
+        for rule in group.rules {
+            switch rule {
+            case let .notBelow(field, other):
+                if let high = item[field]?.numberValue, let low = item[other]?.numberValue, high < low {
+                    problems.append(ValidationProblem(path: path + "." + field,
+                                                      message: "\(field) (\(fmt(high))) must not be below \(other) (\(fmt(low)))"))
+                }
+            case let .needsValue(field, none, unless, orRequest, whenOn, message):
+                if let unless, group.variant(of: item)?.flags.contains(unless) == true { continue }
+                if whenOn, let toggle = group.switchField, item[toggle.path]?.boolValue == false { continue }
+                let given = item[field].map { $0.stringValue ?? JSONWriter.compact($0) }?.trimmed ?? ""
+                if !given.isEmpty, !none.contains(where: { $0.lowercased() == given.lowercased() }) { continue }
+                if let orRequest, let other = wire.value(at: orRequest)?.stringValue?.trimmed, !other.isEmpty { continue }
+                let label = group.field(field)?.label.lowercased() ?? field
+                let text = message?.replacing("{n}", with: String(number)) ?? "\(group.rowLabel.lowercased()) \(number) needs a \(label) (\(field))"
+                problems.append(ValidationProblem(path: path + "." + field, message: text))
             }
-        }
-
-        if let link = unit.imageLink, let message = urlProblem(link) { fail("image_link", message) }
-        let module = ControlNetCatalog.module(named: unit.module)
-        if unit.module.trimmed.isEmpty {
-            fail("module", "choose a preprocessor (module), or \"none\"")
-        }
-        let needsModel = !(module?.modelFree ?? false)
-        let model = unit.model.trimmed
-        if needsModel, model.isEmpty || model.lowercased() == "none" {
-            fail("model", "choose a ControlNet model for this unit")
-        }
-        rangeD("weight", unit.weight, 0, 2, "weight")
-        if !ControlNetCatalog.unitResizeModes.contains(unit.resizeMode) {
-            fail("resize_mode", "resize_mode must be one of: \(ControlNetCatalog.unitResizeModes.joined(separator: ", "))")
-        }
-        if let res = unit.processorRes, res < 64 || res > 2048 {
-            fail("processor_res", "processor_res must be between 64 and 2048 (is \(res))")
-        }
-        // Thresholds are checked only against a module that has them; a module
-        // without them ignores whatever is sent (the service's example sends 64).
-        if let spec = module?.thresholdA, let value = unit.thresholdA {
-            rangeD("threshold_a", value, spec.min, spec.max, "\(spec.label) (threshold_a)")
-        }
-        if let spec = module?.thresholdB, let value = unit.thresholdB {
-            rangeD("threshold_b", value, spec.min, spec.max, "\(spec.label) (threshold_b)")
-        }
-        rangeD("guidance_start", unit.guidanceStart, 0, 1, "guidance_start")
-        rangeD("guidance_end", unit.guidanceEnd, 0, 1, "guidance_end")
-        if unit.guidanceStart > unit.guidanceEnd {
-            fail("guidance_end", "guidance_end (\(fmt(unit.guidanceEnd))) must not be below guidance_start (\(fmt(unit.guidanceStart)))")
-        }
-        if !ControlNetCatalog.controlModes.contains(unit.controlMode) {
-            fail("control_mode", "control_mode must be one of: \(ControlNetCatalog.controlModes.joined(separator: ", "))")
-        }
-        if let option = unit.hrOption, !ControlNetCatalog.hrOptions.contains(option) {
-            fail("hr_option", "hr_option must be one of: \(ControlNetCatalog.hrOptions.joined(separator: ", "))")
         }
         return problems
     }

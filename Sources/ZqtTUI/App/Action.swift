@@ -63,6 +63,16 @@ enum Action: Sendable {
     case picturePrepared(path: String)
     /// What the terminal turned out to take, found on the first picture (chafa's terminal database, tmux).
     case pictureModeFound(PictureMode)
+    /// Pictures a frame would show that are not decoded yet (Grid.picturesWanted): a placeholder stands in.
+    case picturesWanted([String])
+    /// Those pictures are decoded (or known not to be drawable): the next frame draws them.
+    case picturesDecoded([String])
+
+    // The session (issue 4).
+    /// The first frame is on screen: what was kept from it starts now.
+    case firstFrameDrawn
+    /// The drafts' save is due (Effect.scheduleDraftSave).
+    case draftSaveDue
 }
 
 /// A profile switched to: what the screen may show of it (never a key).
@@ -118,4 +128,16 @@ enum Effect: Equatable, Sendable {
     case discardIntermediate(idTask: String)
     /// Decode a full image (for the enlarged picture) off the event loop.
     case preparePicture(path: String)
+    /// Decode pictures a frame wanted off the event loop; answered by `.picturesDecoded`.
+    case decodePictures([String])
+
+    // The session (issue 4).
+    /// Follow again every task an earlier zqt left running (after the first frame).
+    case resumeUnfinishedTasks
+    /// Answer `.draftSaveDue` after DraftSaving.delay.
+    case scheduleDraftSave
+    /// Keep these drafts in the history, by slot.
+    case saveDrafts([String: ComposeDraft])
+    /// The catalog the history and loaded requests are read against from now on (an endpoint was saved).
+    case useCatalog(EndpointCatalog)
 }

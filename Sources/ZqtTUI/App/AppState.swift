@@ -39,6 +39,19 @@ struct FormDefault: Equatable, Sendable {
     }
 }
 
+/// Every form's draft is kept in the history (issue 4; each endpoint's, issue 7):
+/// saved through effects, at most `delay` after a change, so at most about a
+/// second of typing is lost however zqt ends, and never on every key.
+struct DraftSaving: Equatable, Sendable {
+    static let delay = 0.5
+    /// The drafts as last saved (or read at start), by slot (DraftCodec).
+    var saved: [String: ComposeDraft] = [:]
+    /// A save is scheduled (Effect.scheduleDraftSave): later changes join it.
+    var due = false
+    /// Whether a history is open to keep them (set at start).
+    var kept = false
+}
+
 /// Typed text a field could not use, kept so nothing typed is lost.
 struct Draft: Equatable, Sendable {
     var text: String
@@ -99,7 +112,8 @@ struct EditState: Equatable, Sendable {
 struct PickerState: Equatable, Sendable {
     enum Purpose: Equatable, Sendable {
         case field(FieldID)
-        case addUnit
+        /// A new item of the repeated group at this wire path, from the preset picked.
+        case addItem(String)
         case palette
         /// The endpoint switcher; options are endpoint titles.
         case endpoint
@@ -227,8 +241,8 @@ enum ScreenMode: Equatable, Sendable {
 struct ViewState: Equatable, Sendable {
     var size = Size(width: 120, height: 40)
     var focus = FieldID("prompt")
-    /// The unit whose sub-form is open, if any.
-    var openUnit: Int?
+    /// The group item whose form is open, if any.
+    var openItem: ItemRef?
     var editing: EditState?
     var overlay: Overlay?
     /// Lines the user scrolled the preview away from where it follows the focus.
@@ -247,6 +261,9 @@ struct ViewState: Equatable, Sendable {
     var zoom: PictureZoom?
     /// The enlarged picture's full image is decoded (until then its thumbnail is drawn).
     var zoomReady = false
+    /// Pictures a frame wanted that are being decoded off the event loop
+    /// (Effect.decodePictures): asked once, until their answer comes.
+    var picturesDecoding: Set<String> = []
     var contactSheet: ContactSheet?
     /// The batch whose contact sheet is being loaded; a late answer for another is dropped.
     var contactSheetAsked: String?
@@ -284,6 +301,12 @@ struct AppState: Equatable, Sendable {
     var results: PictureSet?
     /// The images of the history entry open, or of the row selected.
     var historyPictures: PictureSet?
+    /// The endpoints this screen composes with: the shipped catalog with the
+    /// user's file laid over it, read at start; an endpoint saved from the
+    /// screen joins it (issue 9). A value, given to whoever needs it.
+    var catalog: EndpointCatalog = .shipped
+    /// The forms as last saved to the history, and whether a save is due.
+    var draftSaving = DraftSaving()
 
     init(request: Request, connection: ConnectionInfo) {
         self.request = request
@@ -322,10 +345,11 @@ struct AppState: Equatable, Sendable {
         endpoint.formKey == self.endpoint.formKey ? hasUnsentEdits : (otherForms[endpoint.formKey]?.hasUnsentEdits ?? false)
     }
 
-    /// The fields of the form on screen: the request's, or the open unit's.
+    /// The fields of the form on screen: the request's, or the open item's.
     var fields: [FormField] {
-        if let index = view.openUnit, let unit = request.controlNetUnits?[safe: index] {
-            return FormSchema.unitFields(unit, index: index)
+        if let open = view.openItem, let field = endpoint.field(at: open.group), field.groupSpec != nil,
+           request.items(of: field).indices.contains(open.index) {
+            return FormSchema.itemFields(field, index: open.index, in: request)
         }
         return FormSchema.mainFields(request, lists: modelLists)
     }
@@ -349,14 +373,14 @@ struct AppState: Equatable, Sendable {
             }
         }
         var scopes: [BindingScope] = []
-        if view.openUnit != nil { scopes.append(.unitForm) }
+        if view.openItem != nil { scopes.append(.unitForm) }
         switch focusedField?.kind {
         case .slider?: scopes.append(.slider)
         case .choice?: scopes.append(.choice)
         case .text?:
             if focusedField?.takesModelTokens == true { scopes.append(.promptText) }
             scopes.append(.text)
-        case .unitRow?: scopes.append(.unitRow)
+        case .itemRow?: scopes.append(.unitRow)
         default: break
         }
         if task?.phase == .succeeded, task?.recordID != nil { scopes.append(.lastResult) }
@@ -364,7 +388,7 @@ struct AppState: Equatable, Sendable {
         if focusedField?.spec?.role == .seed { scopes.append(.seed) }
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)
-        if endpoint.controlNetUnitsField != nil { scopes.append(.unitsForm) }
+        if !endpoint.groupFields.isEmpty { scopes.append(.unitsForm) }
         if endpoint.isCustom { scopes.append(.customForm) }
         scopes.append(.compose)
         return scopes

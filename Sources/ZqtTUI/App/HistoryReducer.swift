@@ -370,7 +370,7 @@ extension Reducer {
                 addUnit(&state, record, image: image.imageURL)
                 return []
             }
-            target = .image2Image
+            target = state.catalog.image2Image
         case .useTextAsPrompt:
             guard record.textResults.first != nil else {
                 state.status = StatusMessage(text: "\(record.idTask) has no text result (\(record.state.title))", kind: .error)
@@ -415,24 +415,26 @@ extension Reducer {
     }
 
     /// A result image as a new unit of the ControlNet form: the one on
-    /// screen or kept aside, else a new one carrying the row's settings.
+    /// screen or kept aside, else a new one carrying the row's settings. The
+    /// unit is the group's first preset with the image in its input-image field.
     static func addUnit(_ state: inout AppState, _ record: HistoryRecord, image url: String) {
-        let target = Endpoint.controlNet
+        let target = state.catalog.controlNet
         var request = state.form(of: target) ?? record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
-        var units = request.controlNetUnits ?? []
-        var unit = ControlNetUnit(controlType: ControlNetCatalog.controlTypes[0])
-        unit.imageLink = url
-        units.append(unit)
-        request.controlNetUnits = units
+        guard let field = target.groupFields.first, let group = field.groupSpec else { return }
+        var items = request.items(of: field)
+        var item = group.newItem(preset: group.presets?.presets.first, family: checkpointFamily(state, of: request))
+        if let image = group.fields.first(where: { $0.role == .inputImage }) { item.set(.string(url), at: image.path) }
+        items.append(item)
+        request.setItems(items, of: field)
         show(&state, request)
-        openUnit(&state, units.count - 1)
-        state.status = StatusMessage(text: "Unit \(units.count) of the ControlNet form holds \(record.idTask)'s image: pick its control type, then \(KeyBindings.label(.submit))",
+        openItem(&state, field.path, items.count - 1)
+        state.status = StatusMessage(text: "Unit \(items.count) of the ControlNet form holds \(record.idTask)'s image: pick its control type, then \(KeyBindings.label(.submit))",
                                      kind: .info)
     }
 
     /// Where a text result goes as a prompt: the form on screen when it has
     /// a prompt and is not the tool that made the text, else text2image.
     static func promptTarget(_ state: AppState, for record: HistoryRecord) -> Endpoint {
-        state.endpoint != record.endpoint && state.endpoint.field(role: .prompt) != nil ? state.endpoint : .text2Image
+        state.endpoint != record.endpoint && state.endpoint.field(role: .prompt) != nil ? state.endpoint : state.catalog.text2Image
     }
 }

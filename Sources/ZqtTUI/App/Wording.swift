@@ -209,4 +209,41 @@ extension Wording {
     static let historyUnavailable = "the history is not available"
 
     static func emptyBatch(_ batch: String) -> String { "no rows in batch \(batch)" }
+
+    // MARK: Repeated groups (GroupSpec.swift): named by the catalog's titles
+
+    /// The add action under a group's rows: "+ Add a ControlNet unit…".
+    static func addItemAction(_ group: GroupSpec) -> String { "+ Add a \(group.itemTitle)…" }
+
+    /// The title of the preset picker the add command opens.
+    static func addItemPicker(_ group: GroupSpec, _ presets: GroupPresets) -> String {
+        "Add a \(group.itemTitle): \(presets.label.lowercased())"
+    }
+
+    /// After an item was added and its form opened.
+    static func addedItem(_ group: GroupSpec, preset: String?) -> String {
+        let row = group.rowLabel.lowercased()
+        let first = group.formFields.first { $0.role == .inputImage }.map { "set its \($0.label.lowercased()), then " } ?? "fill it in, then "
+        return "Added a \(preset.map { $0 + " " } ?? "")\(row): \(first)Esc to go back"
+    }
+
+    static func removedItem(_ group: GroupSpec, number: Int) -> String { "Removed \(group.rowLabel.lowercased()) \(number)" }
+
+    /// The add command on an endpoint without a group.
+    static func noGroup(_ endpoint: Endpoint, switchKey: String) -> String {
+        "\(endpoint.title) takes no ControlNet units: \(switchKey) switches to ControlNet"
+    }
+
+    /// The open item's header: " ControlNet unit 1 of 2 · Esc back to the request".
+    static func itemHeader(_ group: GroupSpec, number: Int, of count: Int) -> String {
+        " \(group.itemTitle) \(number) of \(count) · Esc back to the request"
+    }
+
+    /// Typed text that names no preset: "not a control type: x".
+    static func notAPreset(_ label: String, _ text: String) -> String { "not a \(label.lowercased()): \(text)" }
+
+    /// A value a group's rule refuses: "guidance end must not be below guidance start (0.4)".
+    static func notBelow(_ field: String, _ other: String, _ value: Double) -> String {
+        "\(field.lowercased()) must not be below \(other.lowercased()) (\(JSONWriter.formatNumber(value)))"
+    }
 }

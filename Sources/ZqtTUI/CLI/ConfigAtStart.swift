@@ -11,32 +11,40 @@ import Foundation
 import Model
 import ArgumentParser
 
-enum ConfigAtStart {
-    nonisolated(unsafe) private(set) static var file = ""
-    nonisolated(unsafe) private(set) static var config: ZqtConfig?
-    nonisolated(unsafe) private(set) static var problem: ConfigProblem?
+struct ConfigAtStart: Sendable {
+    let file: String
+    let config: ZqtConfig?
+    let problem: ConfigProblem?
     /// A readable file holding an inline secret: the warning with its chmod.
-    nonisolated(unsafe) private(set) static var permissionWarning: String?
+    let permissionWarning: String?
+
+    /// No file read (a test's screen, or none to read).
+    init(file: String = "", config: ZqtConfig? = nil, problem: ConfigProblem? = nil, permissionWarning: String? = nil) {
+        self.file = file
+        self.config = config
+        self.problem = problem
+        self.permissionWarning = permissionWarning
+    }
 
     /// Reads the file and applies what takes effect at once (the key table).
-    /// After UserCatalogAtStart.load: a default may name a field of the user's endpoints.
-    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        file = ConfigFile.location(environment: environment)
+    /// `catalog` is the user's laid over the shipped: a default may name a field of the user's endpoints.
+    static func load(catalog: EndpointCatalog,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) -> ConfigAtStart {
+        let file = ConfigFile.location(environment: environment)
         let convert = TOMLConversionCache.inDataFolder(environment: environment)
             .reader(TOMLBridge.inChild(executable: TOMLBridge.executablePath()))
         switch ConfigFile.load(path: file, reader: convert) {
         case .missing:
-            return
+            return ConfigAtStart(file: file)
         case let .failed(fault):
-            problem = fault
+            return ConfigAtStart(file: file, problem: fault)
         case let .loaded(loaded):
             do throws(ConfigProblem) {
-                try check(loaded)
+                try check(loaded, catalog: catalog)
                 KeyBindings.table = try keyTable(loaded)
-                config = loaded
-                permissionWarning = ConfigFile.permissionWarning(loaded)
+                return ConfigAtStart(file: file, config: loaded, permissionWarning: ConfigFile.permissionWarning(loaded))
             } catch {
-                problem = error
+                return ConfigAtStart(file: file, problem: error)
             }
         }
     }
@@ -52,8 +60,8 @@ enum ConfigAtStart {
 
     /// `[defaults]` paths must be fields of some endpoint: a typo would
     /// otherwise be dropped without a word.
-    static func check(_ config: ZqtConfig) throws(ConfigProblem) {
-        let known = Set(EndpointCatalog.active.endpoints.flatMap { $0.fields.map(\.path) })
+    static func check(_ config: ZqtConfig, catalog: EndpointCatalog) throws(ConfigProblem) {
+        let known = Set(catalog.endpoints.flatMap { $0.fields.map(\.path) })
         for entry in config.defaults where !known.contains(entry.path) {
             let steps = entry.path.split(separator: ".").map(String.init)
             throw config.problem("defaults: no endpoint has a field \(entry.path) (give wire paths, such as steps or cfg_scale)",
@@ -61,21 +69,21 @@ enum ConfigAtStart {
         }
     }
 
-    static var formDefaults: [FormDefault] {
+    var formDefaults: [FormDefault] {
         config?.defaults.map { FormDefault(path: $0.path, value: $0.value) } ?? []
     }
 
-    static func theme(environment: [String: String] = ProcessInfo.processInfo.environment) -> Theme {
+    func theme(environment: [String: String] = ProcessInfo.processInfo.environment) -> Theme {
         Theme.resolve(file: config?.theme, environment: environment)
     }
 
     /// The fault as the screen's status line says it.
-    static var problemMessage: String? {
+    var problemMessage: String? {
         problem.map { "Config file left out: \($0)" }
     }
 
     /// For commands: the permission warning on stderr.
-    static func warnOnStandardError() {
+    func warnOnStandardError() {
         if let permissionWarning { StandardStreams.writeError("zqt: warning: \(permissionWarning)\n") }
     }
 }
@@ -99,10 +107,11 @@ enum ProfileMask {
 /// How result images are drawn (issue 11): `--images`, else ZQT_IMAGES, else
 /// the config file's `images`, else auto.
 enum PictureSettingAtStart {
-    static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ValidationError) -> PictureSetting {
+    static func resolve(flag: String?, config: ZqtConfig?,
+                        environment: [String: String] = ProcessInfo.processInfo.environment) throws(ValidationError) -> PictureSetting {
         let (given, source) = flag.map { ($0, "--images") }
             ?? environment["ZQT_IMAGES"].flatMap { $0.isEmpty ? nil : ($0, "ZQT_IMAGES") }
-            ?? ConfigAtStart.config?.images.map { ($0.rawValue, "the config file's images") } ?? ("auto", "")
+            ?? config?.images.map { ($0.rawValue, "the config file's images") } ?? ("auto", "")
         guard let setting = PictureSetting(rawValue: given.lowercased()) else {
             throw ValidationError("\(source) must be one of \(PictureSetting.choices), not \"\(TerminalText.printable(given))\"")
         }

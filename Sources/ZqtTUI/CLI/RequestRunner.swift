@@ -214,7 +214,7 @@ struct RequestRunner {
         switch request.endpoint.family {
         case .sd:
             let size = request.outputSize
-            let units = request.controlNetUnits.map { " · " + Wording.count($0.count, "ControlNet unit") } ?? ""
+            let units = request.endpoint.groupFields.map { " · " + Wording.count(request.items(of: $0).count, $0.groupSpec?.itemTitle ?? $0.label) }.joined()
             return "\(request.endpoint.title)\(units) · \(size.width)×\(size.height) · \(Wording.count(request.imageCount, "image"))"
         case .tool, .training:
             return request.endpoint.title

@@ -45,7 +45,7 @@ enum CommandSupport {
 
     static func openHistory() throws -> HistoryStore {
         do {
-            return try HistoryStore.open(inFolder: ZqtPaths.home().path)
+            return try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: StartUp.atStart.catalog)
         } catch {
             throw CommandFailure("cannot open the history: \(error.message)", .badInput)
         }
@@ -553,7 +553,7 @@ struct ModelsCommand: AsyncParsableCommand {
         var worst = ZqtExit.success
         if refresh {
             let api = HTTPImageAPI(configuration: configuration)
-            let paths = ModelListPaths.fromEnvironment(overrides: UserCatalogAtStart.listPathOverrides)
+            let paths = ModelListPaths.fromEnvironment(overrides: StartUp.atStart.user.listPathOverrides)
             for kind in kinds {
                 do throws(APIError) {
                     let list = try await api.readModelList(kind, path: paths.path(for: kind))

@@ -53,11 +53,11 @@ struct Zqt: AsyncParsableCommand {
                 try command.run()
                 exit()
             }
-            UserCatalogAtStart.load()
-            ConfigAtStart.load()
+            // The user's catalog, then the config file: read here, before any command runs.
+            let start = StartUp.atStart
             if !(command is Zqt) {
-                UserCatalogAtStart.warnOnStandardError()
-                ConfigAtStart.warnOnStandardError()
+                start.user.warnOnStandardError()
+                start.config.warnOnStandardError()
             }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -83,16 +83,17 @@ struct Zqt: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
+        let start = StartUp.atStart
         let interactive = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
         guard interactive else {
-            UserCatalogAtStart.warnOnStandardError()
+            start.user.warnOnStandardError()
             // No terminal (a pipe, CI): the sandbox run prints each step instead.
             guard connection.sandbox else {
                 throw ValidationError("zqt needs a terminal for the compose screen; use zqt send, or zqt --sandbox for a scripted run")
             }
             let report = try await SendCommand.send(
-                requestText: BundledExamples.controlNetJSON, endpoint: .controlNet, connection: connection,
-                freshID: true, printJSON: false, follow: true, downloadTo: nil)
+                requestText: BundledExamples.controlNetJSON, endpoint: start.catalog.controlNet, connection: connection,
+                freshID: true, printJSON: false, follow: true, downloadTo: nil, start: start)
             if report.outcome.exitStatus != .success { throw report.outcome.exitStatus.exitCode }
             return
         }
@@ -100,11 +101,11 @@ struct Zqt: AsyncParsableCommand {
             StandardStreams.writeError(problem)
             throw ExitCode(2)
         }
-        let pictures = try PictureSettingAtStart.resolve(flag: images)
-        let (configuration, sandbox, configProblem) = try connection.resolveForScreen()
+        let pictures = try PictureSettingAtStart.resolve(flag: images, config: start.config.config)
+        let (configuration, sandbox, configProblem) = try connection.resolveForScreen(config: start.config)
         defer { sandbox?.stop() }
         let status = await ComposeSession.runOnItsOwnThread(configuration: configuration, configProblem: configProblem,
-                                                            pictures: pictures)
+                                                            pictures: pictures, start: start)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -143,54 +144,60 @@ enum ComposeSession {
     /// gets one of its own: on Swift's concurrency pool (as many threads as
     /// cores) it would hold one of the threads that sends and polls run on.
     static func runOnItsOwnThread(configuration: ClientConfiguration, configProblem: String? = nil,
-                                  pictures: PictureSetting = .auto) async -> Int32 {
+                                  pictures: PictureSetting = .auto, start: StartUp) async -> Int32 {
         await withCheckedContinuation { continuation in
             startThread {
-                continuation.resume(returning: run(configuration: configuration, configProblem: configProblem, pictures: pictures))
+                continuation.resume(returning: run(configuration: configuration, configProblem: configProblem, pictures: pictures,
+                                                   start: start))
             }
         }
     }
 
-    static func run(configuration: ClientConfiguration, configProblem: String? = nil, pictures: PictureSetting = .auto) -> Int32 {
+    static func run(configuration: ClientConfiguration, configProblem: String? = nil, pictures: PictureSetting = .auto,
+                    start: StartUp) -> Int32 {
         let home = ZqtPaths.home().path
+        let config = start.config
         // The first form takes the config file's [defaults] too (a draft restored below replaces it).
-        var first = Request.new(for: .controlNet, taskID: TaskIDGenerator.shared.next())
-        FormDefault.apply(ConfigAtStart.formDefaults, to: &first)
+        var first = Request.new(for: start.catalog.controlNet, taskID: TaskIDGenerator.shared.next())
+        FormDefault.apply(config.formDefaults, to: &first)
         var state = AppState(request: first,
                              connection: ConnectionInfo(baseURL: configuration.baseURL, profile: configuration.profile,
                                                         isSandbox: configuration.profile == "sandbox", dataFolder: home))
-        state.formDefaults = ConfigAtStart.formDefaults
-        state.connection.profiles = ConfigAtStart.config?.profiles.map(\.name) ?? []
-        for profile in ConfigAtStart.config?.profiles ?? [] {
+        state.catalog = start.catalog
+        state.formDefaults = config.formDefaults
+        state.connection.profiles = config.config?.profiles.map(\.name) ?? []
+        for profile in config.config?.profiles ?? [] {
             state.connection.profileDetails[profile.name] = ProfileMask.details(profile)
         }
         // The history opens before the first frame: the form comes back as it was left.
         var store: HistoryStore?
         var savedDrafts: [String: ComposeDraft] = [:]
         do {
-            store = try HistoryStore.open(inFolder: home)
+            store = try HistoryStore.open(inFolder: home, catalog: start.catalog)
             if let store { savedDrafts = try store.loadDrafts() }
         } catch {
             state.historyProblem = error.message
             state.status = StatusMessage(text: error.message, kind: .error)
         }
         if let store { restore(savedDrafts, into: &state, store: store) }
-        state.connection.catalogFile = UserCatalogAtStart.file
+        // Drafts are saved through effects from here on, against what was read (issue 4).
+        state.draftSaving = DraftSaving(saved: savedDrafts, kept: store != nil)
+        state.connection.catalogFile = start.user.file
         // A faulty catalog file is said first: the form is on the shipped catalog and the user should know why.
-        if let problem = UserCatalogAtStart.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }
+        if let problem = start.user.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }
         // The config file's fault or permission warning is said last: it decides the keys and the connection.
         // Keys missing are said at once; keys refused, when the first model list read comes back.
         if !(configuration.credentials?.isComplete ?? false) { Reducer.noKeys(&state) }
-        if let warning = ConfigAtStart.permissionWarning { state.status = StatusMessage(text: "Warning: \(warning)", kind: .error) }
+        if let warning = config.permissionWarning { state.status = StatusMessage(text: "Warning: \(warning)", kind: .error) }
         if let configProblem { state.status = StatusMessage(text: configProblem, kind: .error) }
         // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
-        let listPaths = ModelListPaths.fromEnvironment(overrides: UserCatalogAtStart.listPathOverrides)
+        let listPaths = ModelListPaths.fromEnvironment(overrides: start.user.listPathOverrides)
         state.modelLists.paths = listPaths
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
-                                  store: store, inbox: inbox, listPaths: listPaths)
+                                  store: store, inbox: inbox, listPaths: listPaths, catalog: start.catalog)
         runner.home = home
-        if let config = ConfigAtStart.config {
+        if let config = config.config {
             // A switch is an explicit choice: the start's --base-url no longer applies; ZQT_* still do (precedence).
             runner.profileResolver = { name in
                 do throws(ConfigProblem) {
@@ -200,8 +207,7 @@ enum ComposeSession {
                 }
             }
         }
-        return TerminalApp(state: state, runner: runner, inbox: inbox, savedDrafts: savedDrafts,
-                           theme: ConfigAtStart.theme(), pictures: pictures).run()
+        return TerminalApp(state: state, runner: runner, inbox: inbox, theme: config.theme(), pictures: pictures).run()
     }
 
     /// Every endpoint's form as it was left: the one on screen, and the
@@ -257,10 +263,10 @@ struct ConnectionOptions: ParsableArguments {
     /// The client configuration, with an in-process sandbox started when
     /// asked. A fault in the config file (or its profile's secret command)
     /// is said on stderr and ends the command with 2.
-    func resolve() throws -> (ClientConfiguration, SandboxServer?) {
+    func resolve(config: ConfigAtStart = StartUp.atStart.config) throws -> (ClientConfiguration, SandboxServer?) {
         let configuration: ClientConfiguration
         do throws(ConfigProblem) {
-            configuration = try fromConfig()
+            configuration = try fromConfig(config)
         } catch {
             StandardStreams.writeError("zqt: \(error)\n")
             throw ExitCode(2)
@@ -268,9 +274,10 @@ struct ConnectionOptions: ParsableArguments {
         return try start(configuration)
     }
 
-    private func fromConfig(secretCommand: (String) -> Result<String, SecretCommand.Failure> = SecretCommand.run) throws(ConfigProblem) -> ClientConfiguration {
-        if let problem = ConfigAtStart.problem { throw problem }
-        return try ClientConfiguration.resolve(baseURLFlag: baseURL, profileFlag: profile, config: ConfigAtStart.config,
+    private func fromConfig(_ file: ConfigAtStart,
+                            secretCommand: (String) -> Result<String, SecretCommand.Failure> = SecretCommand.run) throws(ConfigProblem) -> ClientConfiguration {
+        if let problem = file.problem { throw problem }
+        return try ClientConfiguration.resolve(baseURLFlag: baseURL, profileFlag: profile, config: file.config,
                                                secretCommand: secretCommand)
     }
 
@@ -278,9 +285,9 @@ struct ConnectionOptions: ParsableArguments {
     /// (flags, ZQT_*, the file's profile), no sandbox started. A profile's
     /// key_secret_command runs only when `needsSecret` (--reveal-secrets): an
     /// export otherwise reads the keys from the environment when it runs.
-    func resolveWithoutConnecting(needsSecret: Bool) throws -> ClientConfiguration {
+    func resolveWithoutConnecting(needsSecret: Bool, config: ConfigAtStart = StartUp.atStart.config) throws -> ClientConfiguration {
         do throws(ConfigProblem) {
-            return try fromConfig(secretCommand: needsSecret ? SecretCommand.run : { _ in .success("") })
+            return try fromConfig(config, secretCommand: needsSecret ? SecretCommand.run : { _ in .success("") })
         } catch {
             StandardStreams.writeError("zqt: \(error)\n")
             throw ExitCode(2)
@@ -289,14 +296,14 @@ struct ConnectionOptions: ParsableArguments {
 
     /// For the screen: a fault does not stop it. It starts on the defaults
     /// (flags and ZQT_* still apply) and says the fault in its status line.
-    func resolveForScreen() throws -> (ClientConfiguration, SandboxServer?, String?) {
+    func resolveForScreen(config: ConfigAtStart) throws -> (ClientConfiguration, SandboxServer?, String?) {
         let configuration: ClientConfiguration
         var problem: String?
         do throws(ConfigProblem) {
-            configuration = try fromConfig()
+            configuration = try fromConfig(config)
         } catch {
             configuration = ClientConfiguration.resolve(baseURLFlag: baseURL)
-            problem = ConfigAtStart.problemMessage ?? "Config file: \(error)"
+            problem = config.problemMessage ?? "Config file: \(error)"
         }
         let (resolved, server) = try start(configuration)
         return (resolved, server, problem)
@@ -326,8 +333,13 @@ enum EndpointNames {
         return others.isEmpty ? ready : "\(ready); also \(others)"
     }
 
+    /// In the catalog this process read at start.
     static func resolve(_ name: String) throws -> Endpoint {
-        if let found = EndpointCatalog.active.endpoint(named: name) { return found }
+        try resolve(name, in: StartUp.atStart.catalog)
+    }
+
+    static func resolve(_ name: String, in catalog: EndpointCatalog) throws -> Endpoint {
+        if let found = catalog.endpoint(named: name) { return found }
         // Any other path is a custom request (issue 9): its family follows the path.
         if name.contains("/"), case let .success(path) = CustomEndpoint.relativePath(name) {
             return CustomEndpoint.endpoint(path: path)
@@ -369,11 +381,12 @@ struct SendCommand: AsyncParsableCommand {
     @OptionGroup(title: "Sweeps") var sweep: SweepOptions
 
     mutating func run() async throws {
-        let target = try EndpointNames.resolve(endpoint)
+        let start = StartUp.atStart
+        let target = try EndpointNames.resolve(endpoint, in: start.catalog)
         let text: String
         switch file {
         case nil:
-            guard target == .controlNet else {
+            guard target == start.catalog.controlNet else {
                 throw ValidationError("give a request FILE for \(target.title) (examples/ has one per endpoint)")
             }
             text = BundledExamples.controlNetJSON
@@ -390,7 +403,7 @@ struct SendCommand: AsyncParsableCommand {
         let report = try await Self.send(requestText: text, endpoint: target, connection: connection,
                                          freshID: !keepID, printJSON: printJSON, follow: wait,
                                          downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                                         stepsToStandardError: json)
+                                         stepsToStandardError: json, start: start)
         if json { CommandSupport.sayJSON(Self.json(report)) }
         if report.outcome.exitStatus != .success { throw report.outcome.exitStatus.exitCode }
     }
@@ -420,8 +433,9 @@ struct SendCommand: AsyncParsableCommand {
     }
 
     static func send(requestText: String, endpoint: Endpoint, connection: ConnectionOptions, freshID: Bool,
-                     printJSON: Bool, follow: Bool, downloadTo: URL?, stepsToStandardError: Bool = false) async throws -> RequestRunner.Report {
-        let setup = try SendSetup(connection: connection, stepsToStandardError: stepsToStandardError)
+                     printJSON: Bool, follow: Bool, downloadTo: URL?, stepsToStandardError: Bool = false,
+                     start: StartUp) async throws -> RequestRunner.Report {
+        let setup = try SendSetup(connection: connection, stepsToStandardError: stepsToStandardError, start: start)
         defer { setup.sandbox?.stop() }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
         let runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
@@ -444,7 +458,7 @@ struct ValidateCommand: ParsableCommand {
     var endpoint: String = "controlnet"
 
     mutating func run() throws {
-        let target = try EndpointNames.resolve(endpoint)
+        let target = try EndpointNames.resolve(endpoint, in: StartUp.atStart.catalog)
         let data = file == "-" ? Data(StandardStreams.readAllInput()) : FileManager.default.contents(atPath: file)
         guard let data else { throw ValidationError("cannot read \(file)") }
         let decoded: (request: Request, notes: [DecodeNote])
@@ -556,14 +570,14 @@ struct SendSetup {
     let store: HistoryStore?
 
     /// `stepsToStandardError`: with --json, standard output holds only JSON.
-    init(connection: ConnectionOptions, stepsToStandardError: Bool) throws {
-        (configuration, sandbox) = try connection.resolve()
+    init(connection: ConnectionOptions, stepsToStandardError: Bool, start: StartUp = .atStart) throws {
+        (configuration, sandbox) = try connection.resolve(config: start.config)
         var printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "")
         printer.toStandardError = stepsToStandardError
         if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
         var store: HistoryStore?
         do {
-            store = try HistoryStore.open(inFolder: ZqtPaths.home().path)
+            store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: start.catalog)
         } catch {
             printer.warn("not kept in history: \(error.message)")
         }

@@ -9,11 +9,12 @@ enum FieldValues {
     /// The value as the form shows it and as an edit starts from. Empty for
     /// an optional field that is not sent.
     static func text(of id: FieldID, in request: Request) -> String {
-        if id.isUnitRow { return unitSummary(request.controlNetUnits?[safe: id.unitIndex ?? -1]) }
-        if id == .addUnit { return "" }
-        if let index = id.unitIndex, let field = id.unitField {
-            guard let unit = request.controlNetUnits?[safe: index] else { return "" }
-            return unitText(field, unit)
+        if let place = id.itemPlace, let (field, group) = place.field(in: request.endpoint) {
+            guard let index = place.index, let item = request.wireItem(index, of: field) else { return "" }
+            guard let key = place.key else { return itemSummary(item, group) }
+            if key == GroupSpec.presetKey { return group.preset(of: item)?.name ?? "—" }
+            guard let spec = group.resolvedField(key, in: item), let value = item[key] else { return "" }
+            return display(value, spec)
         }
         guard let spec = request.endpoint.field(at: id.path) else { return "" }
         if case .sizePreset = spec.kind {
@@ -46,42 +47,23 @@ enum FieldValues {
         }
     }
 
-    static func unitText(_ field: UnitField, _ unit: ControlNetUnit) -> String {
-        func num(_ d: Double?) -> String { d.map(JSONWriter.formatNumber) ?? "" }
-        switch field {
-        case .controlType: return ControlNetCatalog.controlType(forModule: unit.module)?.serviceName ?? "—"
-        case .enabled: return unit.enabled ? "on" : "off"
-        case .module: return unit.module
-        case .model: return unit.model
-        case .weight: return num(unit.weight)
-        case .guidanceStart: return num(unit.guidanceStart)
-        case .guidanceEnd: return num(unit.guidanceEnd)
-        case .thresholdA: return num(unit.thresholdA)
-        case .thresholdB: return num(unit.thresholdB)
-        case .processorRes: return unit.processorRes.map(String.init) ?? ""
-        case .pixelPerfect: return unit.pixelPerfect ? "on" : "off"
-        case .lowVram: return unit.lowVram ? "on" : "off"
-        case .resizeMode: return unit.resizeMode
-        case .controlMode: return unit.controlMode
-        case .hrOption: return unit.hrOption ?? ""
-        case .imageLink: return unit.imageLink ?? ""
-        }
-    }
-
-    static func unitSummary(_ unit: ControlNetUnit?) -> String {
-        guard let unit else { return "" }
-        let type = ControlNetCatalog.controlType(forModule: unit.module)?.serviceName ?? "custom"
-        return "\(unit.enabled ? "✓" : "✗") \(type) · \(unit.module) · \(unit.model) · w \(JSONWriter.formatNumber(unit.weight))"
+    /// An item's row: on or off (where the group has a switch), then the group's summary.
+    static func itemSummary(_ item: JSONValue, _ group: GroupSpec) -> String {
+        let summary = group.summaryText(item) { spec, value in display(value, spec) }
+        guard let toggle = group.switchField else { return summary }
+        return (item[toggle.path]?.boolValue == false ? "✗ " : "✓ ") + summary
     }
 
     /// Writes typed text into the request.
-    static func apply(_ raw: String, to id: FieldID, in request: inout Request) throws(FieldInputError) {
+    /// `family`: the checkpoint's, for a preset's model (GroupSpec.applying).
+    static func apply(_ raw: String, to id: FieldID, in request: inout Request,
+                      family: ModelFamily = .unknown) throws(FieldInputError) {
         let text = raw.trimmed
-        if id.isUnitRow || id == .addUnit { return }
-        if let index = id.unitIndex, let field = id.unitField {
-            guard var units = request.controlNetUnits, units.indices.contains(index) else { return }
-            try applyUnit(text, field, to: &units[index])
-            request.controlNetUnits = units
+        if let place = id.itemPlace, let (field, group) = place.field(in: request.endpoint) {
+            var items = request.items(of: field)
+            guard let index = place.index, let key = place.key, items.indices.contains(index) else { return }
+            try applyItem(raw, key: key, to: &items[index], of: group, family: family)
+            request.setItems(items, of: field)
             return
         }
         guard let spec = request.endpoint.field(at: id.path) else { return }
@@ -155,51 +137,25 @@ enum FieldValues {
         }
     }
 
-    static func applyUnit(_ text: String, _ field: UnitField, to unit: inout ControlNetUnit) throws(FieldInputError) {
-        switch field {
-        case .controlType:
-            guard let type = ControlNetCatalog.controlType(named: text) else {
-                throw FieldInputError(message: "not a control type: \(text)")
+    /// Typed text into one key of an item: its preset switched, or the
+    /// value read by the key's kind and set under the group's rules.
+    static func applyItem(_ raw: String, key: String, to item: inout JSONValue, of group: GroupSpec,
+                          family: ModelFamily) throws(FieldInputError) {
+        let text = raw.trimmed
+        if key == GroupSpec.presetKey, let presets = group.presets {
+            guard let preset = presets.preset(named: text) else {
+                throw FieldInputError(message: Wording.notAPreset(presets.label, text))
             }
-            // Keep what is not about the type (image, weight, guidance, modes).
-            var preset = ControlNetUnit(controlType: type)
-            preset.imageLink = unit.imageLink
-            preset.enabled = unit.enabled
-            preset.weight = unit.weight
-            preset.guidanceStart = unit.guidanceStart
-            preset.guidanceEnd = unit.guidanceEnd
-            preset.resizeMode = unit.resizeMode
-            preset.controlMode = unit.controlMode
-            preset.pixelPerfect = unit.pixelPerfect
-            preset.lowVram = unit.lowVram
-            preset.hrOption = unit.hrOption
-            unit = preset
-        case .enabled: unit.enabled = try toggle(text)
-        case .module:
-            guard !text.isEmpty else { throw FieldInputError(message: "choose a preprocessor, or none") }
-            unit.module = text
-            unit.applyModuleDefaults()
-        case .model: unit.model = text
-        case .weight: unit.weight = try number(text)
-        case .guidanceStart:
-            unit.guidanceStart = try number(text)
-            // End never below start (issue 3): pushing start past end carries end along.
-            if unit.guidanceEnd < unit.guidanceStart { unit.guidanceEnd = unit.guidanceStart }
-        case .guidanceEnd:
-            let value = try number(text)
-            if value < unit.guidanceStart {
-                throw FieldInputError(message: "guidance end must not be below guidance start (\(JSONWriter.formatNumber(unit.guidanceStart)))")
-            }
-            unit.guidanceEnd = value
-        case .thresholdA: unit.thresholdA = try optionalNumber(text)
-        case .thresholdB: unit.thresholdB = try optionalNumber(text)
-        case .processorRes: unit.processorRes = try optionalInteger(text)
-        case .pixelPerfect: unit.pixelPerfect = try toggle(text)
-        case .lowVram: unit.lowVram = try toggle(text)
-        case .resizeMode: unit.resizeMode = text
-        case .controlMode: unit.controlMode = text
-        case .hrOption: unit.hrOption = (text.isEmpty || text == FormSchema.notSent) ? nil : text
-        case .imageLink: unit.imageLink = text.isEmpty ? nil : text
+            // Keep what is not about the preset (image, weight, guidance, modes).
+            item = group.applying(preset, to: item, family: family)
+            return
+        }
+        guard let spec = group.resolvedField(key, in: group.normalize(item)) ?? group.field(key) else { return }
+        let value = try self.value(raw, for: spec)
+        do {
+            item = try group.setting(key, to: value, in: item)
+        } catch {
+            throw FieldInputError(message: Wording.notBelow(error.field.label, error.other.label, error.otherValue))
         }
     }
 
@@ -210,19 +166,11 @@ enum FieldValues {
         throw FieldInputError(message: text.isEmpty ? "a whole number is required" : "\"\(text)\" is not a whole number")
     }
 
-    private static func optionalInteger(_ text: String) throws(FieldInputError) -> Int? {
-        text.isEmpty ? nil : try integer(text)
-    }
-
     private static func number(_ text: String) throws(FieldInputError) -> Double {
         guard let value = Double(text.replacing(",", with: ".")), value.isFinite else {
             throw FieldInputError(message: text.isEmpty ? "a number is required" : "\"\(text)\" is not a number")
         }
         return value
-    }
-
-    private static func optionalNumber(_ text: String) throws(FieldInputError) -> Double? {
-        text.isEmpty ? nil : try number(text)
     }
 
     private static func toggle(_ text: String) throws(FieldInputError) -> Bool {

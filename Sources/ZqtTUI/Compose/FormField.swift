@@ -5,34 +5,6 @@
 
 import Model
 
-enum UnitField: String, CaseIterable, Hashable, Sendable {
-    case controlType, enabled, module, model, weight, guidanceStart, guidanceEnd
-    case thresholdA, thresholdB, processorRes, pixelPerfect, lowVram
-    case resizeMode, controlMode, hrOption, imageLink
-
-    /// The unit's wire key; the control type is form-only (it presets several keys).
-    var wireKey: String {
-        switch self {
-        case .controlType: return "@type"
-        case .enabled: return "enabled"
-        case .module: return "module"
-        case .model: return "model"
-        case .weight: return "weight"
-        case .guidanceStart: return "guidance_start"
-        case .guidanceEnd: return "guidance_end"
-        case .thresholdA: return "threshold_a"
-        case .thresholdB: return "threshold_b"
-        case .processorRes: return "processor_res"
-        case .pixelPerfect: return "pixel_perfect"
-        case .lowVram: return "low_vram"
-        case .resizeMode: return "resize_mode"
-        case .controlMode: return "control_mode"
-        case .hrOption: return "hr_option"
-        case .imageLink: return "image_link"
-        }
-    }
-}
-
 /// A field of the form, named by its wire path (issue 7): the same name the
 /// preview highlights, validation reports and the draft saves. Form-only
 /// fields have paths starting with `@` (`@size`) or ending in one (a unit's `@type`).
@@ -43,25 +15,53 @@ struct FieldID: Hashable, Sendable, CustomStringConvertible {
 
     var description: String { path }
 
-    /// Where ControlNet units sit (§1.3).
-    static let unitsPath = ControlNetUnit.wirePath
-    static let addUnit = FieldID(unitsPath + "[+]")
-    static func unitRow(_ index: Int) -> FieldID { FieldID("\(unitsPath)[\(index)]") }
-    static func unit(_ index: Int, _ field: UnitField) -> FieldID { FieldID("\(unitsPath)[\(index)].\(field.wireKey)") }
+    // A repeated group's places (GroupSpec.swift): `PATH[+]` its add action,
+    // `PATH[n]` an item's row, `PATH[n].KEY` one of its fields, and
+    // `PATH[n].@type` its preset; drafts are saved under these names.
+    static func addItem(_ group: String) -> FieldID { FieldID(group + "[+]") }
+    static func itemRow(_ group: String, _ index: Int) -> FieldID { FieldID("\(group)[\(index)]") }
+    static func item(_ group: String, _ index: Int, _ key: String) -> FieldID { FieldID("\(group)[\(index)].\(key)") }
 
-    /// The unit this field belongs to (its row or one of its fields).
-    var unitIndex: Int? {
-        guard path.hasPrefix(Self.unitsPath + "["), let close = path.firstIndex(of: "]") else { return nil }
-        return Int(path[path.index(path.startIndex, offsetBy: Self.unitsPath.count + 1)..<close])
+    /// The group item the path names, read from its shape; the caller checks
+    /// that `group` is a group of the endpoint (`ItemPlace.field(in:)`).
+    var itemPlace: ItemPlace? {
+        if path.hasSuffix("[+]") { return ItemPlace(group: String(path.dropLast(3)), index: nil, key: nil) }
+        guard let open = path.lastIndex(of: "[") else { return nil }
+        let after = path[path.index(after: open)...]
+        guard let close = after.firstIndex(of: "]"), let index = Int(after[..<close]), index >= 0 else { return nil }
+        let rest = after[after.index(after: close)...]
+        let group = String(path[..<open])
+        if rest.isEmpty { return ItemPlace(group: group, index: index, key: nil) }
+        guard rest.first == ".", rest.count > 1, !rest.dropFirst().contains("."), !rest.contains("[") else { return nil }
+        return ItemPlace(group: group, index: index, key: String(rest.dropFirst()))
     }
+}
 
-    var isUnitRow: Bool { unitIndex != nil && path.hasSuffix("]") }
+/// Where in a repeated group a field of the form is.
+struct ItemPlace: Hashable, Sendable {
+    /// The group field's wire path.
+    let group: String
+    /// nil: the group's add action.
+    let index: Int?
+    /// nil: the item's row.
+    let key: String?
 
-    var unitField: UnitField? {
-        guard unitIndex != nil, let dot = path.lastIndex(of: "."), path[dot...].count > 1, !isUnitRow else { return nil }
-        let key = String(path[path.index(after: dot)...])
-        return UnitField.allCases.first { $0.wireKey == key }
+    /// The group's field and spec on this endpoint, if `group` is one of its groups.
+    func field(in endpoint: Endpoint) -> (field: FieldSpec, group: GroupSpec)? { endpoint.group(at: group) }
+}
+
+extension Endpoint {
+    /// The repeated group whose items sit at this wire path, with its field.
+    func group(at path: String) -> (field: FieldSpec, group: GroupSpec)? {
+        guard let field = field(at: path), let spec = field.groupSpec else { return nil }
+        return (field, spec)
     }
+}
+
+/// The item whose form is open.
+struct ItemRef: Hashable, Sendable {
+    let group: String
+    let index: Int
 }
 
 enum FieldKind: Equatable, Sendable {
@@ -74,14 +74,15 @@ enum FieldKind: Equatable, Sendable {
     case toggle
     /// A pick from `options`; `freeText` also accepts anything typed.
     case choice(options: [String], freeText: Bool)
-    case unitRow
+    /// A repeated group's item, summarised; opens its form.
+    case itemRow
     case action
 }
 
 struct FormField: Sendable {
     let id: FieldID
     let label: String
-    /// The catalog's spec, for fields of the request (nil for unit fields).
+    /// The catalog's spec: the request's field, or an item's (nil for rows, actions and presets).
     var spec: FieldSpec? = nil
     /// Where the value sits in the JSON (e.g. `alwayson_scripts.controlnet.args[0].weight`).
     let wirePath: String
@@ -115,10 +116,6 @@ enum FormSchema {
     static let notSent = "(not sent)"
     /// Where the VAE goes (wire rule 3); its choices come from the VAE list (§1.6) once read.
     static let vaePath = "alwayson_scripts.sd_vae"
-
-    static let weight = SliderSpec(label: "Weight", min: 0, max: 2, defaultValue: 1, step: 0.05)
-    static let guidance = SliderSpec(label: "Guidance", min: 0, max: 1, defaultValue: 0, step: 0.01)
-    static let processorRes = SliderSpec(label: "Preprocessor resolution", min: 64, max: 2048, defaultValue: 512, step: 8)
 
     /// The request's form, top to bottom, from its endpoint's fields (issue 7).
     static func mainFields(_ request: Request, lists: ModelLists = ModelLists()) -> [FormField] {
@@ -161,65 +158,51 @@ enum FormSchema {
 
     /// A repeated group (ControlNet units): a row per item and an add action.
     static func groupFields(_ spec: FieldSpec, _ request: Request) -> [FormField] {
-        let units = request.controlNetUnits ?? []
+        guard let group = spec.groupSpec else { return [] }
+        let count = request.items(of: spec).count
         var fields: [FormField] = []
-        let heading = "\(spec.section ?? spec.label) (\(units.count))"
-        for index in units.indices {
-            fields.append(FormField(id: .unitRow(index), label: "Unit \(index + 1)",
-                                    wirePath: "\(spec.path)[\(index)]", kind: .unitRow,
+        let heading = "\(spec.section ?? spec.label) (\(count))"
+        for index in 0..<count {
+            fields.append(FormField(id: .itemRow(spec.path, index), label: "\(group.rowLabel) \(index + 1)",
+                                    wirePath: "\(spec.path)[\(index)]", kind: .itemRow,
                                     section: index == 0 ? heading : nil))
         }
-        fields.append(FormField(id: .addUnit, label: "+ Add a ControlNet unit…", wirePath: "alwayson_scripts.controlnet",
-                                kind: .action, section: units.isEmpty ? heading : nil))
+        // The preview marks the object the items sit in (`alwayson_scripts.controlnet`).
+        let container = spec.path.lastIndex(of: ".").map { String(spec.path[..<$0]) } ?? spec.path
+        fields.append(FormField(id: .addItem(spec.path), label: Wording.addItemAction(group), wirePath: container,
+                                kind: .action, section: count == 0 ? heading : nil))
         return fields
     }
 
-    /// A unit's sub-form. Threshold sliders follow the module and are left out
-    /// when it has none (controlnet-catalog.md §2.3).
-    static func unitFields(_ unit: ControlNetUnit, index: Int) -> [FormField] {
-        let path = "\(FieldID.unitsPath)[\(index)]"
-        let type = ControlNetCatalog.controlType(forModule: unit.module)
-        let module = ControlNetCatalog.module(named: unit.module)
-        let moduleOptions = type?.modules ?? ControlNetCatalog.moduleList.map(\.name)
-        var modelOptions = type?.models ?? []
-        if !modelOptions.contains("None") { modelOptions.append("None") }
-        var fields: [FormField] = [
-            FormField(id: .unit(index, .controlType), label: "Control type", wirePath: path + ".module",
-                      kind: .choice(options: ControlNetCatalog.controlTypes.map(\.serviceName), freeText: false),
-                      hint: "presets module, model, thresholds", section: "ControlNet unit \(index + 1)"),
-            FormField(id: .unit(index, .enabled), label: "Enabled", wirePath: path + ".enabled", kind: .toggle),
-            FormField(id: .unit(index, .imageLink), label: "Control image", wirePath: path + ".image_link",
-                      kind: .text(lines: 1), hint: "http(s) URL", optional: true),
-            FormField(id: .unit(index, .module), label: "Preprocessor", wirePath: path + ".module",
-                      kind: .choice(options: moduleOptions, freeText: true)),
-            FormField(id: .unit(index, .model), label: "Model", wirePath: path + ".model",
-                      kind: .choice(options: modelOptions, freeText: true)),
-            FormField(id: .unit(index, .weight), label: "Weight", wirePath: path + ".weight", kind: .slider(weight, integer: false)),
-            FormField(id: .unit(index, .guidanceStart), label: "Guidance start", wirePath: path + ".guidance_start",
-                      kind: .slider(guidance, integer: false)),
-            FormField(id: .unit(index, .guidanceEnd), label: "Guidance end", wirePath: path + ".guidance_end",
-                      kind: .slider(guidance, integer: false), hint: "never below start"),
-        ]
-        if let spec = module?.thresholdA {
-            fields.append(FormField(id: .unit(index, .thresholdA), label: spec.label, wirePath: path + ".threshold_a",
-                                    kind: .slider(spec, integer: spec.step >= 1), hint: "threshold_a"))
+    /// An item's form: its preset first, then its fields in the catalog's
+    /// form order, each as the item's variant gives it; a field shown only
+    /// for some variants is left out for the others (a module without thresholds).
+    static func itemFields(_ field: FieldSpec, index: Int, in request: Request) -> [FormField] {
+        guard let group = field.groupSpec, let item = request.wireItem(index, of: field) else { return [] }
+        let path = "\(field.path)[\(index)]"
+        var section: String? = "\(group.itemTitle) \(index + 1)"
+        var fields: [FormField] = []
+        let preset = group.preset(of: item)
+        if let presets = group.presets {
+            fields.append(FormField(id: .item(field.path, index, GroupSpec.presetKey), label: presets.label,
+                                    wirePath: path + "." + (presets.by ?? GroupSpec.presetKey),
+                                    kind: .choice(options: presets.presets.map(\.name), freeText: false),
+                                    hint: presets.hint, section: section))
+            section = nil
         }
-        if let spec = module?.thresholdB {
-            fields.append(FormField(id: .unit(index, .thresholdB), label: spec.label, wirePath: path + ".threshold_b",
-                                    kind: .slider(spec, integer: spec.step >= 1), hint: "threshold_b"))
+        for base in group.formFields {
+            guard let spec = group.resolvedField(base.path, in: item) else { continue }
+            let optional = spec.omitWhenEmpty && !spec.required
+            var kind = formKind(spec)
+            if case let .choice(options, freeText) = kind {
+                // The preset's own choices (a control type's modules and models); "(not sent)" to leave an optional one out.
+                let offered = preset?.options[spec.path] ?? options
+                kind = .choice(options: optional && !freeText ? [notSent] + offered : offered, freeText: freeText)
+            }
+            fields.append(FormField(id: .item(field.path, index, spec.path), label: spec.label, spec: spec,
+                                    wirePath: path + "." + spec.path, kind: kind, hint: spec.hint, optional: optional, section: section))
+            section = nil
         }
-        fields += [
-            FormField(id: .unit(index, .processorRes), label: "Preprocessor res", wirePath: path + ".processor_res",
-                      kind: .slider(module?.processorRes ?? processorRes, integer: true), optional: true),
-            FormField(id: .unit(index, .pixelPerfect), label: "Pixel perfect", wirePath: path + ".pixel_perfect", kind: .toggle),
-            FormField(id: .unit(index, .lowVram), label: "Low VRAM", wirePath: path + ".low_vram", kind: .toggle),
-            FormField(id: .unit(index, .resizeMode), label: "Resize mode", wirePath: path + ".resize_mode",
-                      kind: .choice(options: ControlNetCatalog.unitResizeModes, freeText: false)),
-            FormField(id: .unit(index, .controlMode), label: "Control mode", wirePath: path + ".control_mode",
-                      kind: .choice(options: ControlNetCatalog.controlModes, freeText: false)),
-            FormField(id: .unit(index, .hrOption), label: "Hi-res option", wirePath: path + ".hr_option",
-                      kind: .choice(options: [notSent] + ControlNetCatalog.hrOptions, freeText: false), optional: true),
-        ]
         return fields
     }
 }

@@ -37,8 +37,9 @@ final class PictureCache: @unchecked Sendable {
     private var drawnOrder: [String] = []
     private var failures: [String: PictureError] = [:]
 
-    /// A file's pixels, decoded once (off the event loop where it can be:
-    /// thumbnails when fetched, full images by Effect.preparePicture).
+    /// A file's pixels, decoded once: off the event loop only (thumbnails
+    /// when fetched, full images by Effect.preparePicture, what a frame wanted
+    /// by Effect.decodePictures). A view asks `decoded` instead.
     func picture(_ path: String) -> Result<Picture, PictureError> {
         if let kept = lock.withLock({ () -> Picture? in
             guard let kept = pixels[path] else { return nil }
@@ -68,15 +69,38 @@ final class PictureCache: @unchecked Sendable {
     /// Whether a file's pixels are decoded and kept.
     func hasPicture(_ path: String) -> Bool { lock.withLock { pixels[path] != nil } }
 
-    /// The picture in block symbols over `columns` × `rows` cells.
-    func symbols(_ path: String, columns: Int, rows: Int, depth: ColourDepth) -> Result<SymbolArt, PictureError> {
+    /// A file's pixels as kept, or why it cannot be drawn; nil when it is
+    /// not decoded (yet, or no longer): never reads the file.
+    func decoded(_ path: String) -> Result<Picture, PictureError>? {
+        lock.withLock {
+            if let kept = pixels[path] {
+                touch(&pixelOrder, path)
+                return .success(kept)
+            }
+            return failures[path].map { .failure($0) }
+        }
+    }
+
+    /// Whether the terminal layer can send the file through a pixel protocol
+    /// over this box without decoding it (`escapes`): its pixels or its bytes
+    /// for the box are kept, or it is known not to be drawable.
+    func canSend(_ path: String, columns: Int, rows: Int, using pixelProtocol: PixelProtocol, cell: (width: Int, height: Int)) -> Bool {
+        let key = "\(path)|\(columns)x\(rows)|\(pixelProtocol)|\(cell.width)x\(cell.height)"
+        return lock.withLock { pixels[path] != nil || failures[path] != nil || drawnBytes[key] != nil }
+    }
+
+    /// The picture in block symbols over `columns` × `rows` cells, from the
+    /// pixels kept; nil when they are not decoded (a view draws a placeholder
+    /// and asks for them). Never reads the file.
+    func symbols(_ path: String, columns: Int, rows: Int, depth: ColourDepth) -> Result<SymbolArt, PictureError>? {
         let key = "\(path)|\(columns)x\(rows)|\(depth)"
         if let kept = lock.withLock({ () -> SymbolArt? in
             guard let kept = drawnSymbols[key] else { return nil }
             touch(&drawnOrder, key)
             return kept
         }) { return .success(kept) }
-        let drawn = picture(path).flatMap { picture -> Result<SymbolArt, PictureError> in
+        guard let pixels = decoded(path) else { return nil }
+        let drawn = pixels.flatMap { picture -> Result<SymbolArt, PictureError> in
             do throws(PictureError) { return .success(try TerminalArt.symbols(picture, columns: columns, rows: rows, depth: depth)) } catch {
                 return .failure(error)
             }

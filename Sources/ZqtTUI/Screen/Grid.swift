@@ -49,6 +49,10 @@ struct Grid: Equatable, Sendable {
     var cursor: (x: Int, y: Int)?
     /// Pictures sent through a pixel protocol, drawn after the cells.
     var placements: [PicturePlacement] = []
+    /// Pictures the frame would show that are not decoded yet (a view never
+    /// reads or decodes a file): placeholders stand in, and the event loop
+    /// has them decoded off the loop (Action.picturesWanted).
+    var picturesWanted: [String] = []
 
     init(size: Size) {
         self.size = size

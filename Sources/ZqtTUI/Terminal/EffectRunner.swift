@@ -73,6 +73,10 @@ final class EffectRunner: @unchecked Sendable {
 
     /// Where each model list is asked for (catalog file, ZQT_*_LIST_PATH, defaults).
     let listPaths: ModelListPaths
+    /// The catalog a loaded request is matched against: the screen's
+    /// (AppState.catalog), given at start and again by Effect.useCatalog.
+    private let catalogInUse: Mutex<EndpointCatalog>
+    var catalog: EndpointCatalog { catalogInUse.withLock { $0 } }
 
     /// ZQT_HOME: result images are kept in its images folder (issue 11).
     var home = "/tmp/zqt"
@@ -88,11 +92,12 @@ final class EffectRunner: @unchecked Sendable {
     let pictureModeDetection = Mutex<(@Sendable () -> PictureMode?)?>(nil)
 
     init(api: any ImageAPI, configuration: ClientConfiguration, store: HistoryStore?, inbox: ActionInbox,
-         listPaths: ModelListPaths = ModelListPaths()) {
+         listPaths: ModelListPaths = ModelListPaths(), catalog: EndpointCatalog = .shipped) {
         current = (api, configuration)
         self.store = store
         self.inbox = inbox
         self.listPaths = listPaths
+        catalogInUse = Mutex(catalog)
     }
 
     /// The cache's name for this service and account (shared with `zqt models`).
@@ -208,20 +213,49 @@ final class EffectRunner: @unchecked Sendable {
             do {
                 try UserCatalog.save(entry: entry, to: file)
                 let endpoint = try UserCatalog.endpoint(entry)
-                EndpointCatalog.active = EndpointCatalog.active.overlaid(with: [endpoint])
+                // The reducer lays it over the screen's catalog and hands that back (.useCatalog).
                 inbox.post(.userEndpointSaved(endpoint, file: file))
             } catch {
                 inbox.post(.userEndpointFailed("\(error)"))
             }
+        case let .useCatalog(catalog):
+            catalogInUse.withLock { $0 = catalog }
+            store?.catalog = catalog
         case let .loadRequest(text, current):
             // A file is read off the event loop: a slow disk or mount must not freeze the screen.
-            let inbox = inbox
-            startThread { inbox.post(RequestLoading.load(text, current: current)) }
+            let inbox = inbox, catalog = catalog
+            startThread { inbox.post(RequestLoading.load(text, current: current, catalog: catalog)) }
         case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet, .deletePictures,
-             .discardIntermediate, .preparePicture:
+             .discardIntermediate, .preparePicture, .decodePictures:
             performPictures(effect)
+        case .resumeUnfinishedTasks:
+            resumeUnfinished()
+        case .scheduleDraftSave:
+            // A small thread of its own, not Swift's pool: sends and decodes there must not hold up the save.
+            let inbox = inbox
+            startThread(stackSize: 64 << 10) {
+                usleep(UInt32(DraftSaving.delay * 1_000_000))
+                inbox.post(.draftSaveDue)
+            }
+        case let .saveDrafts(drafts):
+            saveDrafts(drafts)
         case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal
+        }
+    }
+
+    /// Each draft in its slot, now: a small write, at most one per
+    /// DraftSaving.delay (the reducer coalesces them), and the last on the
+    /// way out, which must be written before zqt ends. A failure is said once
+    /// per draft; the form itself is untouched.
+    private func saveDrafts(_ drafts: [String: ComposeDraft]) {
+        guard let store else { return }
+        for (slot, draft) in drafts.sorted(by: { $0.key < $1.key }) {
+            do throws(HistoryError) {
+                try store.saveDraft(draft, slot: slot)
+            } catch {
+                inbox.post(.historyFailed("Draft not saved: \(error.message)"))
+            }
         }
     }
 

@@ -43,6 +43,9 @@ extension EffectRunner {
         case let .discardIntermediate(idTask):
             let home = home
             Task.detached { Self.removeIntermediates(in: ResultImageFiles.folder(home: home, idTask: idTask)) }
+        case let .decodePictures(paths):
+            let inbox = inbox
+            Task.detached { inbox.post(Self.decodePictures(paths)) }
         case let .preparePicture(path):
             // One full image at a time, the latest asked for: holding → decodes no pile of them.
             guard drawsPictures.load(ordering: .relaxed), !PictureCache.shared.hasPicture(path) else {
@@ -57,6 +60,14 @@ extension EffectRunner {
         default:
             break
         }
+    }
+
+    /// Decodes pictures a frame wanted into the cache (or notes why one cannot
+    /// be drawn), then answers so the next frame draws them.
+    static func decodePictures(_ paths: [String]) -> Action {
+        for path in paths { _ = PictureCache.shared.picture(path) }
+        PictureCache.returnFreedMemory()
+        return .picturesDecoded(paths)
     }
 
     /// Decodes the latest full image asked for, then any asked for meanwhile.

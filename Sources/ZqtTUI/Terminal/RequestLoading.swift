@@ -13,7 +13,8 @@ enum RequestLoading {
     /// Larger files are refused rather than read (nothing from outside without a bound).
     static let maximumBytes = 4 << 20
 
-    static func load(_ typed: String, current: Endpoint) -> Action {
+    /// `catalog`: the endpoints a body is matched against (the screen's, with the user's own).
+    static func load(_ typed: String, current: Endpoint, catalog: EndpointCatalog) -> Action {
         let text = typed.trimmed
         let source: String
         let content: String
@@ -36,7 +37,7 @@ enum RequestLoading {
             case .failure(.notUTF8): return .requestLoadFailed("\(source) is not UTF-8 text")
             }
         }
-        switch RequestImport.read(content, catalog: .active, current: current, taskID: TaskIDGenerator.shared.next()) {
+        switch RequestImport.read(content, catalog: catalog, current: current, taskID: TaskIDGenerator.shared.next()) {
         case let .success(loaded): return .requestLoaded(loaded, source: source)
         case let .failure(problem): return .requestLoadFailed("\(source): \(problem.message)")
         }

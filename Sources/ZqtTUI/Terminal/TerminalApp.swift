@@ -25,11 +25,6 @@ final class TerminalApp {
     private var terminal: CursesTerminal?
     private var lastGrid: Grid?
     private var signalPipeRead: Int32 = -1
-    /// The draft as last saved, and when the next save is due (issue 4:
-    /// at most about a second of typing is lost however zqt ends).
-    /// By slot: the form on screen and each endpoint's form kept aside (issue 7).
-    private var savedDrafts: [String: ComposeDraft]
-    private var draftDue: Double?
     private var lastDrawn = 0.0
     private var lastDrawCost = 0.0
     private var drawDue: Double?
@@ -38,21 +33,18 @@ final class TerminalApp {
     private var pendingSince: Double?
     static let burstLimit = 1 << 18
     static let pasteQuiet = 1.0
-    static let draftDelay = 0.5
     static let tickInterval = 0.12
 
     private let theme: Theme
     /// How result images are to be drawn, as asked (issue 11).
     private let pictures: PictureSetting
 
-    init(state: AppState, runner: EffectRunner, inbox: ActionInbox, savedDrafts: [String: ComposeDraft] = [:],
-         theme: Theme = .dark, pictures: PictureSetting = .auto) {
+    init(state: AppState, runner: EffectRunner, inbox: ActionInbox, theme: Theme = .dark, pictures: PictureSetting = .auto) {
         self.theme = theme
         self.pictures = pictures
         self.state = state
         self.runner = runner
         self.inbox = inbox
-        self.savedDrafts = savedDrafts
     }
 
     /// Runs until the user quits or a signal ends it; returns the exit status.
@@ -75,7 +67,8 @@ final class TerminalApp {
         self.terminal = terminal
         cursesActive = true
         defer {
-            saveDraft()
+            // However zqt ends: the drafts as they are now, written before it does (issue 4).
+            dispatch(.draftSaveDue)
             runner.cancelAll()
             terminal.shutdown()
             cursesActive = false
@@ -84,21 +77,20 @@ final class TerminalApp {
         setUpPictures(terminal)
         draw()
         // After the first frame: not on the start-up path.
-        runner.perform(.loadCachedModelLists)
-        runner.resumeUnfinished()
+        dispatch(.firstFrameDrawn)
 
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: signalPipeRead, events: Int16(POLLIN), revents: 0)]
         var nextTick = monotonicSeconds() + Self.tickInterval
         while !state.quitting {
-            // No timer at all while idle: only the spinner and a pending draft save wake the loop.
+            // No timer at all while idle: only the spinner wakes the loop (a draft save is due through the inbox).
             let busy = state.submitting || state.task?.phase == .inProgress
             let now = monotonicSeconds()
             // A paste whose end mark never comes (cut off) is taken as it stands after
             // a quiet second, so the keys after it are keys again.
             let pasteDue = terminal.readingPaste ? lastInput + Self.pasteQuiet : nil
-            let wakeAt = [busy ? nextTick : nil, draftDue, pasteDue, drawDue].compactMap { $0 }.min()
+            let wakeAt = [busy ? nextTick : nil, pasteDue, drawDue].compactMap { $0 }.min()
             let timeout = wakeAt.map { Int32(max(0, ($0 - now) * 1000).rounded(.up)) } ?? -1
             _ = poll(&fds, nfds_t(fds.count), timeout)
             if busy, monotonicSeconds() >= nextTick {
@@ -160,42 +152,9 @@ final class TerminalApp {
                 continue
             }
             drawDue = nil
-            noteDraftChanges()
-            if let due = draftDue, monotonicSeconds() >= due { saveDraft() }
             if !state.quitting { draw() }
         }
         return 0
-    }
-
-    // MARK: The draft
-
-    /// The forms whose drafts differ from what was last saved, by slot.
-    private func unsavedDrafts() -> [String: ComposeDraft] {
-        DraftCodec.drafts(of: state).filter { slot, draft in savedDrafts[slot]?.hasSameContent(as: draft) != true }
-    }
-
-    private func noteDraftChanges() {
-        guard runner.store != nil else { return }
-        if unsavedDrafts().isEmpty {
-            draftDue = nil
-        } else if draftDue == nil {
-            draftDue = monotonicSeconds() + Self.draftDelay
-        }
-    }
-
-    private func saveDraft() {
-        draftDue = nil
-        guard let store = runner.store else { return }
-        for (slot, draft) in unsavedDrafts() {
-            do {
-                try store.saveDraft(draft, slot: slot)
-                savedDrafts[slot] = draft
-            } catch {
-                // Said once per failure; the form itself is untouched.
-                savedDrafts[slot] = draft
-                if !state.quitting { dispatch(.historyFailed("Draft not saved: \(error.message)")) }
-            }
-        }
     }
 
     private func handleInput(_ inputs: [TerminalInput]) {
@@ -329,6 +288,8 @@ final class TerminalApp {
         guard let terminal else { return }
         if state.view.pictureMode.pixelProtocol != terminal.pixelOutput?.pixelProtocol { usePictureMode(state.view.pictureMode) }
         let grid = Screen.render(state)
+        // Pictures the frame would show that are not decoded yet: decoded off the loop, then drawn.
+        if !grid.picturesWanted.isEmpty { dispatch(.picturesWanted(grid.picturesWanted)) }
         // Inside tmux, where the pane sits is asked of tmux when a picture is first placed (not at start).
         if !grid.placements.isEmpty, insideTmux, terminal.pixelOutput != nil, terminal.pictureOrigin == nil {
             terminal.pictureOrigin = PictureSupport.tmuxPaneOrigin()

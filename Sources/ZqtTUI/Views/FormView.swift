@@ -30,14 +30,15 @@ enum FormView {
     }
 
     /// Validation messages by wire path, once a send was refused. In the main
-    /// form a unit's problems show on its row.
+    /// form an item's problems show on its row.
     static func problemsByPath(_ state: AppState) -> [String: String] {
         guard state.view.showProblems else { return [:] }
         var map: [String: String] = [:]
+        let groups = state.endpoint.groupFields.map { $0.path + "[" }
         for problem in state.problems {
             var path = problem.path
-            if state.view.openUnit == nil, path.hasPrefix("alwayson_scripts.controlnet.args["),
-               let close = path.firstIndex(of: "]") {
+            if state.view.openItem == nil, let group = groups.first(where: { path.hasPrefix($0) }),
+               let close = path.dropFirst(group.count).firstIndex(of: "]") {
                 path = String(path[...close])
                 if map[path] != nil { continue }
                 map[path] = "\(problem.path.dropFirst(path.count + 1)): \(problem.message)"
@@ -52,8 +53,8 @@ enum FormView {
         let problems = problemsByPath(state)
         let rows = rows(state, problems: problems)
         var header = 0
-        if let unit = state.view.openUnit {
-            grid.put(" ControlNet unit \(unit + 1) of \(state.request.controlNetUnits?.count ?? 0) · Esc back to the request",
+        if let open = state.view.openItem, let (field, group) = state.endpoint.group(at: open.group) {
+            grid.put(Wording.itemHeader(group, number: open.index + 1, of: state.request.items(of: field).count),
                      x: rect.x, y: rect.y, style: .title, limit: rect.maxX)
             header = 1
         }
@@ -168,9 +169,9 @@ enum FormView {
             let end = grid.put(TextWidth.truncate(shown, to: width - 2), x: x, y: y, style: text.isEmpty ? .dim : valueStyle, limit: limit)
             grid.put(" ▾", x: end, y: y, style: .dim, limit: limit)
             if !field.hint.isEmpty { putHint(field.hint, after: end + 3, y: y, limit: limit, into: &grid) }
-        case .unitRow:
-            let enabled = text.hasPrefix("✓")
-            grid.put(TextWidth.truncate(text, to: width), x: x, y: y, style: enabled ? .value : .dim, limit: limit)
+        case .itemRow:
+            // An item switched off is dim (its summary starts with ✗).
+            grid.put(TextWidth.truncate(text, to: width), x: x, y: y, style: text.hasPrefix("✗") ? .dim : .value, limit: limit)
         case .action:
             break
         }

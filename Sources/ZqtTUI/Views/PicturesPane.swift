@@ -136,12 +136,19 @@ enum PicturesPane {
         switch view.pictureMode {
         case let .off(reason):
             wrapped(Wording.pictureAsText(image, reason: reason), style: .dim, into: &grid, rect: rect)
-        case .pixels:
+        case let .pixels(pixelProtocol):
+            // The terminal layer sends the pixels kept; a picture not decoded yet is asked for first.
+            guard PictureCache.shared.canSend(path, columns: placed.width, rows: placed.height, using: pixelProtocol,
+                                              cell: (view.cellPixels.width, view.cellPixels.height)) else {
+                return decoding(path, into: &grid, rect: rect)
+            }
             grid.fill(placed, style: .normal)
             grid.placements.append(PicturePlacement(rect: placed, path: path))
         case let .symbols(depth):
             switch PictureCache.shared.symbols(path, columns: placed.width, rows: placed.height, depth: depth) {
-            case let .success(art):
+            case nil:
+                decoding(path, into: &grid, rect: rect)
+            case let .success(art)?:
                 for y in 0..<art.rows {
                     for x in 0..<art.columns {
                         let symbol = art[x, y]
@@ -151,10 +158,17 @@ enum PicturesPane {
                                                                 style: depth == .monochrome ? .normal : .picture, picture: colours)
                     }
                 }
-            case let .failure(error):
+            case let .failure(error)?:
                 wrapped(Wording.pictureAsText(image, reason: error.message), style: .statusError, into: &grid, rect: rect)
             }
         }
+    }
+
+    /// A picture not decoded yet: a placeholder, and the frame names it so
+    /// it is decoded off the event loop (never here, while a frame is drawn).
+    private static func decoding(_ path: String, into grid: inout Grid, rect: Rect) {
+        centred(Wording.picturesDecoding, into: &grid, rect: rect)
+        if !grid.picturesWanted.contains(path) { grid.picturesWanted.append(path) }
     }
 
     private static func centred(_ text: String, into grid: inout Grid, rect: Rect) {

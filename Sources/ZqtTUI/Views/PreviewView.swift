@@ -22,8 +22,10 @@ enum PreviewView {
     /// The wire path whose lines light up for a focused field.
     static func highlightPath(_ state: AppState) -> String? {
         guard let field = state.focusedField else { return nil }
-        if field.id == .addUnit { return "alwayson_scripts.controlnet" }
-        if field.id.unitField == .controlType { return field.wirePath.replacing(".module", with: "") }
+        // An item's preset sets several of its keys: the whole item lights up.
+        if let place = field.id.itemPlace, place.key == GroupSpec.presetKey, let index = place.index {
+            return FieldID.itemRow(place.group, index).path
+        }
         // A form-only field (the size preset) lights up what it writes.
         if case .sizePreset? = field.spec?.kind { return state.endpoint.field(role: .width)?.path }
         return field.wirePath

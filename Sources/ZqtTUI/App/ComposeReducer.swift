@@ -1,0 +1,178 @@
+// The compose screen's content (issue 7, 9, 10): switching endpoints and
+// profiles, the start-up key check, showing a request (loaded, opened from
+// the history) and saving a custom request as an endpoint.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Model
+
+extension Reducer {
+    // MARK: Endpoints
+
+    /// The switcher's line for an endpoint: its group and title. The custom
+    /// request has one line whatever path its form names.
+    static func endpointPickerLabel(_ endpoint: Endpoint) -> String {
+        endpoint.isCustom ? customRequestLabel : "\(endpoint.group) · \(endpoint.title)"
+    }
+
+    static let customRequestLabel = "\(CustomEndpoint.group) · \(CustomEndpoint.title): any path, a JSON body"
+
+    static func openProfilePicker(_ state: inout AppState) -> [Effect] {
+        let names = state.connection.profiles
+        guard !names.isEmpty else {
+            state.status = StatusMessage(text: "No profiles to switch to: the config file holds none (zqt --help says where it goes)", kind: .info)
+            return []
+        }
+        var picker = PickerState(purpose: .profile, title: "Profile (now \(state.connection.profile))", options: names,
+                                 filter: TextBuffer(""), selected: names.firstIndex(of: state.connection.profile) ?? 0,
+                                 freeText: false)
+        picker.details = state.connection.profileDetails
+        state.view.overlay = .picker(picker)
+        return []
+    }
+
+    /// After the switcher: the title line and what the next send uses.
+    static func profileSwitched(_ state: inout AppState, _ result: Result<ProfileSwitch, ProfileSwitchFailure>) -> [Effect] {
+        switch result {
+        case let .failure(failure):
+            state.status = StatusMessage(text: "Profile not switched: \(failure.message)", kind: .error)
+            return []
+        case let .success(chosen):
+            state.connection.profile = chosen.name
+            state.connection.baseURL = chosen.baseURL
+            state.connection.isSandbox = false
+            state.connection.keysProblem = nil
+            if chosen.hasKeys {
+                state.status = StatusMessage(text: "Profile \(chosen.name): the next send goes to \(chosen.baseURL)", kind: .success)
+            } else {
+                noKeys(&state)
+            }
+            // The new service's (or account's) lists; their read also tells whether the keys work.
+            let paths = state.modelLists.paths
+            state.modelLists = ModelLists()
+            state.modelLists.paths = paths
+            return [.loadCachedModelLists]
+        }
+    }
+
+    /// What a call at start (a model list read, the key check) tells of the
+    /// keys: nil, the service took them; missing or refused keys are said
+    /// once, at once, not at the first send (issue 10); other faults say nothing of them.
+    static func keysAnswered(_ state: inout AppState, _ error: APIError?) {
+        guard let error else {
+            state.connection.keysProblem = nil
+            return
+        }
+        if let text = Wording.keysProblem(error, profile: state.connection.profile), state.connection.keysProblem == nil {
+            state.connection.keysProblem = text
+            state.status = StatusMessage(text: text, kind: .error)
+        }
+    }
+
+    /// No keys: said at once rather than at the first send.
+    static func noKeys(_ state: inout AppState) {
+        let text = "No access keys for profile \(state.connection.profile): nothing can be sent "
+            + "(set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys; \(KeyBindings.label(.switchProfile)) switches profile)"
+        state.connection.keysProblem = text
+        state.status = StatusMessage(text: text, kind: .error)
+    }
+
+    static func openEndpointPicker(_ state: inout AppState) -> [Effect] {
+        // The complete forms (the user's own among them), any other endpoint
+        // whose form is kept (opened from a history row), and the custom request.
+        var options = state.catalog.readyGroups.flatMap { $0.endpoints.map(endpointPickerLabel) }
+        for endpoint in ([state.endpoint] + state.otherForms.values.map(\.request.endpoint)) where !endpoint.ready {
+            let label = endpointPickerLabel(endpoint)
+            if !options.contains(label) { options.append(label) }
+        }
+        if !options.contains(customRequestLabel) { options.append(customRequestLabel) }
+        state.view.overlay = .picker(PickerState(purpose: .endpoint, title: "Endpoint (now \(state.endpoint.title))", options: options,
+                                                 filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
+                                                 freeText: false))
+        return []
+    }
+
+    /// Shows another endpoint's form: the one kept for it this session or
+    /// from its draft, else a fresh one. The form left is kept as it is.
+    static func switchEndpoint(_ state: inout AppState, to target: Endpoint) {
+        state.screen = .compose
+        guard target.formKey != state.endpoint.formKey else { return }
+        let form = state.form(of: target) ?? state.freshForm(for: target, taskID: TaskIDGenerator.shared.next())
+        show(&state, form)
+        if target.isCustom {
+            state.status = StatusMessage(text: "Custom request: the path under \(Endpoint.pathPrefix), then the body as JSON; "
+                                             + "\(KeyBindings.label(.submit)) sends it, \(KeyBindings.label(.saveAsEndpoint)) saves it as your own endpoint",
+                                         kind: .info)
+        } else {
+            state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, \(KeyBindings.label(.submit)) sends it", kind: .info)
+        }
+    }
+
+    /// Puts a request in its endpoint's form on screen. The form on screen,
+    /// when it is another endpoint's, is kept aside as it is. The target
+    /// form keeps its own typed text and what counts as saved, unless
+    /// `drafts` are given; a form new this session counts as saved when it is a fresh one.
+    static func show(_ state: inout AppState, _ request: Request, drafts: [FieldID: Draft]? = nil) {
+        let target = request.endpoint
+        var keptDrafts = state.drafts
+        var keptBaseline: String? = state.baselineJSON
+        if target.formKey != state.endpoint.formKey {
+            let aside = state.otherForms.removeValue(forKey: target.formKey)
+            state.otherForms[state.endpoint.formKey] = ParkedForm(request: state.request, drafts: state.drafts,
+                                                                  baselineJSON: state.baselineJSON)
+            keptDrafts = aside?.drafts ?? [:]
+            keptBaseline = aside?.baselineJSON
+        }
+        let fields = FormSchema.mainFields(request)
+        state.request = request
+        // Typed text a field could not use stays with its form, while the field is there.
+        let ids = Set(fields.map(\.id))
+        state.drafts = drafts ?? keptDrafts.filter { ids.contains($0.key) || $0.key.itemPlace?.field(in: request.endpoint) != nil }
+        state.baselineJSON = keptBaseline ?? state.freshForm(for: target, taskID: request.taskID).wireJSON
+        state.view.openItem = nil
+        state.view.editing = nil
+        state.view.focus = fields.first?.id ?? FieldID("prompt")
+        state.view.previewOffset = 0
+        state.view.showProblems = false
+        state.screen = .compose
+    }
+
+    /// A loaded request in its endpoint's form; what reading it noticed (members
+    /// no field names, headers zqt does not send) is said, nothing dropped silently.
+    static func showLoaded(_ state: inout AppState, _ loaded: ImportedRequest, source: String) {
+        show(&state, loaded.request)
+        let notes = loaded.notes.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
+        let said = notes.isEmpty ? "" : " · " + notes.joined(separator: " · ")
+        state.status = StatusMessage(text: "Loaded into \(loaded.request.endpoint.title) from \(source)\(said)", kind: notes.isEmpty ? .success : .info)
+    }
+
+    /// Asks for the title a custom request is saved under as an endpoint of one's own (issue 9).
+    static func askToSaveAsEndpoint(_ state: inout AppState) -> [Effect] {
+        guard state.endpoint.isCustom else { return [] }
+        let path = state.endpoint.id
+        guard !path.isEmpty else {
+            state.status = StatusMessage(text: "Give the custom request a path first: it is what the endpoint is saved as", kind: .error)
+            return []
+        }
+        if EndpointCatalog.shipped.endpoint(id: path) != nil {
+            state.status = StatusMessage(text: "\(path) has a form that ships with zqt (\(KeyBindings.label(.switchEndpoint))); "
+                                             + "to change it, add an entry with that id to \(state.connection.catalogFile)", kind: .error)
+            return []
+        }
+        state.view.overlay = .input(InputPrompt(purpose: .saveEndpoint, title: "Save \(path) as an endpoint named",
+                                                text: TextBuffer(path.split(separator: "/").last.map(String.init) ?? path)))
+        return []
+    }
+
+    /// A custom request was saved as an endpoint: its form takes the body on, the custom form stays as it was.
+    static func userEndpointSaved(_ state: inout AppState, _ endpoint: Endpoint, file: String) {
+        guard state.endpoint.isCustom else { return }
+        let body = state.request.body
+        show(&state, Request(endpoint: endpoint, body: body))
+        state.status = StatusMessage(text: "Saved as \"\(endpoint.title)\" in \(file); \(KeyBindings.label(.switchEndpoint)) lists it under \(endpoint.group)",
+                                     kind: .success)
+    }
+}

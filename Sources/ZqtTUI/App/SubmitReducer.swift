@@ -1,0 +1,146 @@
+// Sending the form's request and following the task it started: the
+// submit, its answer (or none: an unanswered send), and the task's status line.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Model
+
+extension Reducer {
+    // MARK: Submit
+
+    static func submit(_ state: inout AppState) -> [Effect] {
+        // Typed text that could not be used comes first: it is what the user sees marked.
+        let order = allFieldOrder(state)
+        if let (id, draft) = order.compactMap({ id in state.drafts[id].map { (id, $0) } }).first {
+            moveFocus(&state, to: id)
+            state.status = StatusMessage(text: "Not sent: \(label(of: id, in: state)): \(draft.message)", kind: .error)
+            return []
+        }
+        let problems = state.problems
+        if let first = problems.first {
+            state.view.showProblems = true
+            if let id = field(forPath: first.path, in: state) { moveFocus(&state, to: id) }
+            let more = problems.count > 1 ? " (+\(problems.count - 1) more)" : ""
+            state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message)\(more)", kind: .error)
+            return []
+        }
+        return send(&state, state.request, note: "Sending \(state.request.taskID)…")
+    }
+
+    /// Sends a request (from the form, or again from history).
+    static func send(_ state: inout AppState, _ request: Request, note: String) -> [Effect] {
+        guard !state.submitting else {
+            state.status = StatusMessage(text: "Already sending; wait for the answer", kind: .info)
+            return []
+        }
+        state.submitting = true
+        state.status = StatusMessage(text: note, kind: .info)
+        renewTaskID(&state, sent: request.taskID)
+        return [.submit(request)]
+    }
+
+    /// Wire rule 8: once a request leaves, its task id is spent, whatever
+    /// the answer (a timeout may still have been accepted, issue 8). Every
+    /// form holding it, on screen, kept aside or as an edit's undo, gets a new one.
+    static func renewTaskID(_ state: inout AppState, sent id: String) {
+        guard !id.isEmpty else { return }
+        func renew(_ request: inout Request) {
+            if request.taskID == id { request.taskID = TaskIDGenerator.shared.next() }
+        }
+        renew(&state.request)
+        if var editing = state.view.editing {
+            renew(&editing.originalRequest)
+            state.view.editing = editing
+        }
+        for (key, var form) in state.otherForms {
+            renew(&form.request)
+            state.otherForms[key] = form
+        }
+    }
+
+    static func submitFinished(_ state: inout AppState, request: Request, recordID: Int?,
+                               result: Result<Submission, APIError>) -> [Effect] {
+        state.submitting = false
+        if state.screen == .history, let recordID { state.history.pendingSelection = recordID }
+        let refresh = refreshHistoryIfShown(state, changed: recordID)
+        switch result {
+        case let .success(submission):
+            let taskID = submission.result.serviceTaskID ?? request.taskID
+            state.task = TrackedTask(recordID: recordID, idTask: request.taskID, status: nil, desc: "submitted",
+                                     progress: nil, phase: .inProgress, resultCount: 0, result: request.endpoint.result)
+            state.status = StatusMessage(text: "Sent to \(request.endpoint.title): task_id \(taskID)", kind: .success)
+            // What was sent is what counts as saved, when the form still holds it (its id renewed at send).
+            if state.request.endpoint == request.endpoint {
+                var probe = state.request
+                probe.taskID = request.taskID
+                if probe == request, state.drafts.isEmpty { state.baselineJSON = state.request.wireJSON }
+            }
+            guard request.endpoint.canBeFollowed else {
+                state.task = nil
+                state.status = StatusMessage(text: Wording.acceptedNotFollowed(request.endpoint.title, serviceTaskID: taskID), kind: .success)
+                return refresh
+            }
+            return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: request.taskID))] + refresh
+        case let .failure(error):
+            let kept = recordID == nil ? "" : " · kept in history (\(KeyBindings.label(.history)), \(KeyBindings.label(.resend)) sends it again)"
+            state.status = StatusMessage(text: "Send failed: \(error.message)\(kept)", kind: .error)
+            return refresh
+        }
+    }
+
+    /// A send with no answer, once the service was asked about it (issue 8).
+    static func submitUnanswered(_ state: inout AppState, request: Request, recordID: Int?, error: APIError,
+                                 confirmation: SendConfirmation) -> [Effect] {
+        state.submitting = false
+        if state.screen == .history, let recordID { state.history.pendingSelection = recordID }
+        let refresh = refreshHistoryIfShown(state, changed: recordID)
+        let id = request.taskID
+        switch confirmation {
+        case let .accepted(info):
+            let task = TrackedTask(recordID: recordID, idTask: id, status: info.status, desc: info.desc, progress: info.progress,
+                                   phase: info.phase, resultCount: info.results.count, texts: info.texts, result: request.endpoint.result)
+            state.task = task
+            if info.phase.isTerminal {
+                state.status = taskStatus(task)
+                return refresh
+            }
+            state.status = StatusMessage(text: "No answer to the send (\(error.message)), but the service has \(id): following it",
+                                         kind: .info)
+            return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: id))] + refresh
+        case let .notAccepted(answer):
+            let kept = recordID == nil ? "" : " · kept in history (\(KeyBindings.label(.history)), \(KeyBindings.label(.resend)) sends it again)"
+            state.status = StatusMessage(text: "Send failed: \(error.message); the service has no task \(id) (\(answer.message))\(kept)",
+                                         kind: .error)
+        case let .stillUnknown(reason):
+            state.status = StatusMessage(text: "No answer to the send (\(error.message)), and whether the service has \(id) is not known "
+                                         + "(\(reason.message)): zqt asks again at start, \(KeyBindings.label(.queryNow)) in the history asks now",
+                                         kind: .error)
+        }
+        return refresh
+    }
+
+    static func taskStatus(_ task: TrackedTask) -> StatusMessage {
+        switch task.phase {
+        case .inProgress:
+            let percent = task.progress.map { " " + Wording.percent($0) } ?? ""
+            return StatusMessage(text: "Task \(task.idTask): \(task.desc)\(percent)", kind: .info)
+        case .succeeded:
+            // What the result can do next (KeyBindings, scope lastResult): it moves on from its history row.
+            let kept = task.recordID != nil
+            let results: String
+            if task.texts.isEmpty {
+                results = Wording.count(task.resultCount, "image") + (task.resultCount > 0 && kept ? " · \(KeyBindings.label(.toImage2Image)) image2image · \(KeyBindings.label(.toControlNetUnit)) ControlNet unit" : "")
+            } else if task.result == .data {
+                results = Wording.serviceAnswer(task.texts.first ?? "", kept: kept)
+            } else {
+                results = (kept ? "\(KeyBindings.label(.useTextAsPrompt)) uses it as the prompt · " : "") + Wording.oneLine(task.texts.first ?? "")
+            }
+            return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(results)", kind: .success)
+        case .failed:
+            return StatusMessage(text: "Task \(task.idTask) failed: \(task.desc)", kind: .error)
+        }
+    }
+}

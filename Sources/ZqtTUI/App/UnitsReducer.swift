@@ -1,0 +1,97 @@
+// Repeated groups (GroupSpec.swift; ControlNet units, zhiqite-api.md §1.3):
+// opening an item, adding, removing, duplicating, reordering and switching
+// items on and off. The commands keep their unit names (KeyBindings.swift)
+// and work on the focused group, whichever it is; nothing here names a key
+// of an item.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Model
+
+extension Reducer {
+    /// Opens an item's form at its first field (its preset, where it has one).
+    static func openItem(_ state: inout AppState, _ group: String, _ index: Int) {
+        state.view.openItem = ItemRef(group: group, index: index)
+        state.view.previewOffset = 0
+        let first = state.endpoint.field(at: group).map { FormSchema.itemFields($0, index: index, in: state.request) }?.first
+        state.view.focus = first?.id ?? .itemRow(group, index)
+    }
+
+    /// Back from an item's form to its row.
+    static func closeItem(_ state: inout AppState) {
+        guard let open = state.view.openItem else { return }
+        state.view.openItem = nil
+        state.view.focus = .itemRow(open.group, open.index)
+        state.view.previewOffset = 0
+    }
+
+    /// The group the focus is in (a row, the add action, an open item), else the endpoint's first.
+    static func focusedGroup(_ state: AppState) -> (field: FieldSpec, group: GroupSpec)? {
+        if let place = state.view.focus.itemPlace, let found = place.field(in: state.endpoint) { return found }
+        if let open = state.view.openItem, let found = state.endpoint.group(at: open.group) {
+            return found
+        }
+        return state.endpoint.groupFields.first.flatMap { field in field.groupSpec.map { (field, $0) } }
+    }
+
+    /// The add command: a preset picker where the group has presets, else a fresh item.
+    static func addItem(_ state: inout AppState) {
+        guard let (field, group) = focusedGroup(state) else {
+            state.status = StatusMessage(text: Wording.noGroup(state.endpoint, switchKey: KeyBindings.label(.switchEndpoint)), kind: .error)
+            return
+        }
+        if let presets = group.presets {
+            state.view.overlay = .picker(PickerState(purpose: .addItem(field.path), title: Wording.addItemPicker(group, presets),
+                                                     options: presets.presets.map(\.name),
+                                                     filter: TextBuffer(""), selected: 0, freeText: false))
+        } else {
+            appendItem(&state, field, group.newItem(), preset: nil)
+        }
+    }
+
+    /// Adds an item at the end of its group and opens it.
+    static func appendItem(_ state: inout AppState, _ field: FieldSpec, _ item: JSONValue, preset: String?) {
+        guard let group = field.groupSpec else { return }
+        var items = state.request.items(of: field)
+        items.append(item)
+        state.request.setItems(items, of: field)
+        openItem(&state, field.path, items.count - 1)
+        state.status = StatusMessage(text: Wording.addedItem(group, preset: preset), kind: .info)
+    }
+
+    // MARK: Items
+
+    static func editUnits(_ state: inout AppState, _ command: Command) {
+        guard let place = state.view.focus.itemPlace, place.key == nil, let index = place.index,
+              let (field, group) = place.field(in: state.endpoint) else { return }
+        var items = state.request.items(of: field)
+        guard items.indices.contains(index) else { return }
+        switch command {
+        case .removeUnit:
+            items.remove(at: index)
+            state.view.focus = items.isEmpty ? .addItem(field.path) : .itemRow(field.path, min(index, items.count - 1))
+            state.status = StatusMessage(text: Wording.removedItem(group, number: index + 1), kind: .info)
+        case .duplicateUnit:
+            items.insert(items[index], at: index + 1)
+            state.view.focus = .itemRow(field.path, index + 1)
+        case .moveUnitUp where index > 0:
+            items.swapAt(index, index - 1)
+            state.view.focus = .itemRow(field.path, index - 1)
+        case .moveUnitDown where index + 1 < items.count:
+            items.swapAt(index, index + 1)
+            state.view.focus = .itemRow(field.path, index + 1)
+        case .toggleUnit:
+            // The item's switch, as it is sent (its default when unset), flipped.
+            guard let toggle = group.switchField else { return }
+            let on = group.normalize(items[index])[toggle.path]?.boolValue ?? false
+            guard let flipped = try? group.setting(toggle.path, to: .bool(!on), in: items[index]) else { return }
+            items[index] = flipped
+        default:
+            return
+        }
+        state.request.setItems(items, of: field)
+    }
+}
