@@ -78,7 +78,7 @@ import Testing
         #expect(result.stderr.contains("invalid: alwayson_scripts.controlnet.args: add at least one ControlNet unit"))
     }
 
-    @Test func curlAgainstTheStandaloneSandbox() async throws {
+    @Test(.needsCurl) func curlAgainstTheStandaloneSandbox() async throws {
         try await offThePool { try Self.curlAgainstTheStandaloneSandboxSteps() }
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// Drives the real zqt binary in tmux against its in-process sandbox, as a
 /// user would: type a prompt, add a Canny unit, change its weight, send.
 @Suite(.serialized) struct EndToEndComposeTests {
-    @Test(.needsTmux)
+    @Test(.needsTmux, .needsCurl)
     func composeAddCannyChangeWeightAndSend() async throws {
         try await offThePool { try Self.composeAddCannyChangeWeightAndSendSteps() }
     }

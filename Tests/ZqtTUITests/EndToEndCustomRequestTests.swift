@@ -21,7 +21,7 @@ import Testing
         return (root + "/home", root + "/config")
     }
 
-    @Test(.needsTmux)
+    @Test(.needsTmux, .needsCurl)
     func aCustomRequestToAPathWithoutAFormIsSentFollowedAndSavedAsAnEndpoint() async throws {
         try await offThePool { try Self.customRequestSteps() }
     }

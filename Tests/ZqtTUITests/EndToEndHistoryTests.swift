@@ -34,7 +34,7 @@ import Testing
         try session.waitFor(text: prompt)
     }
 
-    @Test(.needsTmux)
+    @Test(.needsTmux, .needsCurl)
     func sendOpenFromHistoryChangeAndSendAgain() async throws {
         try await offThePool { try Self.sendOpenFromHistoryChangeAndSendAgainSteps() }
     }

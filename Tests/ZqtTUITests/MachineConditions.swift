@@ -1,3 +1,4 @@
+import Foundation
 import Images
 import Testing
 
@@ -6,6 +7,9 @@ import Testing
 extension Trait where Self == ConditionTrait {
     /// The real binary in tmux.
     static var needsTmux: Self { .enabled(if: TmuxSession.isAvailable, "tmux is not installed at /usr/bin/tmux") }
+
+    /// curl, for asking the sandbox what it received as a script would.
+    static var needsCurl: Self { .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "curl is not installed at /usr/bin/curl") }
 
     /// Pictures drawn on the screen: chafa (Debian's libchafa0), opened at run time.
     static var needsChafa: Self { .enabled(if: chafaMissing == nil, Comment(rawValue: chafaMissing ?? "")) }

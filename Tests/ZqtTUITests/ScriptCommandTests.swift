@@ -211,7 +211,7 @@ import Testing
 
     // MARK: export
 
-    @Test func anExportedHistoryRowRunsAndIsAcceptedWithoutTheSecretInIt() async throws {
+    @Test(.needsCurl) func anExportedHistoryRowRunsAndIsAcceptedWithoutTheSecretInIt() async throws {
         try await offThePool { try Self.anExportedHistoryRowRunsAndIsAcceptedWithoutTheSecretInItSteps() }
         if !FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
             try Test.cancel("the exported Python script was not run: python3 is not installed at /usr/bin/python3")

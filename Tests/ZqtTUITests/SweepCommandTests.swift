@@ -74,7 +74,7 @@ import Testing
         try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
     }
 
-    @Test func parallelOneNeverHasTwoInFlight() async throws {
+    @Test(.needsCurl) func parallelOneNeverHasTwoInFlight() async throws {
         try await offThePool { try Self.parallelOneNeverHasTwoInFlightSteps() }
     }
 

@@ -55,14 +55,12 @@ final class TrackingFixture: @unchecked Sendable {
     @discardableResult
     func waitForRow(_ idTask: String, timeout: Double = 45, _ what: String,
                     _ condition: (HistoryRecord) -> Bool) async throws -> HistoryRecord {
-        let deadline = Date().addingTimeInterval(timeout)
         var last: HistoryRecord?
-        while Date() < deadline {
+        try await eventually(what, timeout: timeout, detail: { "row was \(String(describing: last))" }) {
             last = try store.record(idTask: idTask)
-            if let last, condition(last) { return last }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            return last.map(condition) ?? false
         }
-        throw TmuxSession.WaitError(message: "timed out waiting for \(what); row was \(String(describing: last))")
+        return try #require(last)
     }
 }
 

@@ -14,19 +14,13 @@ import Testing
     static func run(_ state: inout AppState, _ effects: [Effect], on fixture: TrackingFixture, timeout: Double = 30,
                     until done: (AppState) -> Bool) async throws {
         for effect in effects { fixture.runner.perform(effect) }
-        let deadline = Date().addingTimeInterval(timeout)
-        while !done(state) {
-            guard Date() < deadline else {
-                throw TmuxSession.WaitError(message: "timed out; the status line says \(state.status?.text ?? "nothing")")
-            }
-            let actions = fixture.inbox.drain()
-            if actions.isEmpty {
-                try await Task.sleep(nanoseconds: 20_000_000)
-                continue
-            }
-            for action in actions {
+        var status = ""
+        try await eventually("the state awaited", timeout: timeout, detail: { "the status line says \(status)" }) {
+            for action in fixture.inbox.drain() {
                 for effect in Reducer.reduce(&state, action) { fixture.runner.perform(effect) }
             }
+            status = state.status?.text ?? "nothing"
+            return done(state)
         }
     }
 

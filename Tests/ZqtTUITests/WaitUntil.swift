@@ -8,10 +8,29 @@ import Foundation
 func waitUntil(_ what: String, timeout: TimeInterval = 10, detail: () -> String = { "" },
                _ condition: () throws -> Bool) throws {
     let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
+    while true {
         if try condition() { return }
+        // Asked once more after the deadline: a loaded machine may oversleep it.
+        guard Date() < deadline else { break }
         usleep(50_000)
     }
-    let seen = detail()
-    throw TmuxSession.WaitError(message: "timed out after \(Int(timeout)) s waiting for \(what)" + (seen.isEmpty ? "" : "; \(seen)"))
+    throw waitError(what, timeout, detail())
+}
+
+/// `waitUntil` for async tests: `condition` may drain an inbox or read the
+/// history, and the pause between tries gives the pool back.
+func eventually(_ what: String, timeout: TimeInterval = 20, detail: () -> String = { "" },
+                _ condition: () async throws -> Bool) async throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+        if try await condition() { return }
+        // Asked once more after the deadline: a sleep on a starved pool may overrun it.
+        guard Date() < deadline else { break }
+        try await Task.sleep(nanoseconds: 20_000_000)
+    }
+    throw waitError(what, timeout, detail())
+}
+
+private func waitError(_ what: String, _ timeout: TimeInterval, _ seen: String) -> TmuxSession.WaitError {
+    TmuxSession.WaitError(message: "timed out after \(Int(timeout)) s waiting for \(what)" + (seen.isEmpty ? "" : "; \(seen)"))
 }
