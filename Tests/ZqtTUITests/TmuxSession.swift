@@ -46,7 +46,7 @@ final class TmuxSession {
 
     /// Waits until the screen satisfies `condition`; returns that screen.
     @discardableResult
-    func waitFor(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
+    func waitFor(_ what: String, timeout: TimeInterval = 30, _ condition: (String) -> Bool) throws -> String {
         var last = ""
         try waitUntil(what, timeout: timeout, detail: { "screen was:\n\(last)" }) {
             last = try screen()
@@ -56,7 +56,7 @@ final class TmuxSession {
     }
 
     @discardableResult
-    func waitFor(text: String, timeout: TimeInterval = 10) throws -> String {
+    func waitFor(text: String, timeout: TimeInterval = 30) throws -> String {
         try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }
 

@@ -11,7 +11,7 @@ import Testing
 /// (Screens/, ZQT_WRITE_GOLDENS=1 rewrites them: review every change).
 @Suite struct ToolResultScreenTests {
     /// Runs the loop until `done` holds for the state; fails after `timeout` seconds of real time.
-    static func run(_ state: inout AppState, _ effects: [Effect], on fixture: TrackingFixture, timeout: Double = 30,
+    static func run(_ state: inout AppState, _ effects: [Effect], on fixture: TrackingFixture, timeout: Double = 60,
                     until done: (AppState) -> Bool) async throws {
         for effect in effects { fixture.runner.perform(effect) }
         var status = ""

@@ -5,7 +5,7 @@ import Foundation
 /// tests wait for what they mean this way, never for a fixed time; the
 /// deadline is generous because a loaded machine is slow, not wrong.
 /// Blocking: call it off the cooperative pool (`offThePool`).
-func waitUntil(_ what: String, timeout: TimeInterval = 10, detail: () -> String = { "" },
+func waitUntil(_ what: String, timeout: TimeInterval = 30, detail: () -> String = { "" },
                _ condition: () throws -> Bool) throws {
     let deadline = Date().addingTimeInterval(timeout)
     while true {
@@ -19,7 +19,7 @@ func waitUntil(_ what: String, timeout: TimeInterval = 10, detail: () -> String 
 
 /// `waitUntil` for async tests: `condition` may drain an inbox or read the
 /// history, and the pause between tries gives the pool back.
-func eventually(_ what: String, timeout: TimeInterval = 20, detail: () -> String = { "" },
+func eventually(_ what: String, timeout: TimeInterval = 60, detail: () -> String = { "" },
                 _ condition: () async throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(timeout)
     while true {
