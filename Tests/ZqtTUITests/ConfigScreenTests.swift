@@ -21,19 +21,19 @@ import Testing
     }
 
     @Test func anOverrideReplacesTheCommandsKeysAndTakesThemFromOthers() throws {
-        let table = try KeyBindings.overridden(KeyBindings.shipped, with: [("submit", ["F6", "Ctrl-x"])])
+        let table = try KeyTable.shipped.overridden(with: [("submit", ["F6", "Ctrl-x"])]).bindings
         let submit = table.filter { $0.command == .submit }
         #expect(!submit.isEmpty && submit.allSatisfy { $0.keys == [.function(6), .ctrl("x")] })
         // F6 was addUnit's in the units form, which is narrower than compose: taken from it, else it would win there.
         #expect(table.first { $0.command == .addUnit }?.keys == [.char("a")])
-        let history = try KeyBindings.overridden(KeyBindings.shipped, with: [("switch_endpoint", ["F2"])])
+        let history = try KeyTable.shipped.overridden(with: [("switch_endpoint", ["F2"])]).bindings
         #expect(history.first { $0.command == .switchEndpoint }?.keys == [.function(2)])
         #expect(history.first { $0.command == .history }?.keys == [.ctrl("r")], "F2 moved to the switcher in their shared scope")
     }
 
     @Test func anUnknownCommandOrKeyIsAFaultWithItsPlace() throws {
-        #expect(throws: KeyBindings.OverrideError.self) { try KeyBindings.overridden(KeyBindings.shipped, with: [("sumbit", ["F6"])]) }
-        #expect(throws: KeyBindings.OverrideError.self) { try KeyBindings.overridden(KeyBindings.shipped, with: [("submit", ["F66"])]) }
+        #expect(throws: KeyTable.OverrideError.self) { try KeyTable.shipped.overridden(with: [("sumbit", ["F6"])]) }
+        #expect(throws: KeyTable.OverrideError.self) { try KeyTable.shipped.overridden(with: [("submit", ["F66"])]) }
         let text = "theme = \"dark\"\n\n[keys]\nhistory = [\"F2\"]\nsumbit = [\"F6\"]\n"
         guard case let .loaded(config) = ConfigFile.parse(text: text, file: "c.toml") else { Issue.record("must read"); return }
         do {

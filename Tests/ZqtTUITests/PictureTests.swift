@@ -388,7 +388,7 @@ import Testing
         var state = makeState()
         state.screen = .history
         state.history.rows = []
-        #expect(PictureReducer.run(&state, .contactSheet) == [])
+        #expect(PictureReducer.askForContactSheet(&state) == [])
         #expect(state.status?.text.contains("not sent in a sweep") == true)
     }
 }

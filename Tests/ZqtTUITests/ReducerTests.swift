@@ -290,7 +290,7 @@ extension FieldID {
     @Test func everyCommandHasAKeyThatIsNotOnlyAControlCharacter() {
         let fragile: Set<Key> = [.ctrl("h"), .ctrl("i"), .ctrl("m"), .ctrl("[")]
         for command in Command.allCases {
-            let keys = KeyBindings.keys(for: command)
+            let keys = KeyTable.shipped.keys(for: command)
             #expect(!keys.isEmpty, "\(command) has a key")
             #expect(keys.contains { !fragile.contains($0) }, "\(command) has a key besides Ctrl-H/I/M/[")
         }

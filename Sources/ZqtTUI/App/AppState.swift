@@ -283,6 +283,8 @@ struct AppState: Equatable, Sendable {
     var otherForms: [String: ParkedForm] = [:]
     var connection: ConnectionInfo
     var view = ViewState()
+    /// The key table: the shipped one with the config file's `[keys]` applied at start.
+    var keys: KeyTable = .shipped
     var drafts: [FieldID: Draft] = [:]
     var status: StatusMessage?
     var submitting = false
@@ -359,6 +361,11 @@ struct AppState: Equatable, Sendable {
     var problems: [ValidationProblem] { RequestValidator.validate(request) }
 
     /// Scopes for key look-up at the focused field, narrowest first.
+    /// The history filter has the keys: letters are text.
+    var historyFilterTyping: Bool {
+        screen == .history && history.filterFocused && history.mode == .list
+    }
+
     var scopes: [BindingScope] {
         if view.contactSheet != nil { return [.contactSheet] }
         if view.zoom != nil { return [.pictureZoom] }
@@ -375,7 +382,9 @@ struct AppState: Equatable, Sendable {
         var scopes: [BindingScope] = []
         if view.openItem != nil { scopes.append(.unitForm) }
         switch focusedField?.kind {
-        case .slider?: scopes.append(.slider)
+        case .slider?: scopes += [.slider, .number]
+        case .integer?: scopes.append(.number)
+        case .toggle?: scopes.append(.toggle)
         case .choice?: scopes.append(.choice)
         case .text?:
             if focusedField?.takesModelTokens == true { scopes.append(.promptText) }

@@ -23,10 +23,10 @@ extension Reducer {
     static func openProfilePicker(_ state: inout AppState) -> [Effect] {
         let names = state.connection.profiles
         guard !names.isEmpty else {
-            state.status = StatusMessage(text: "No profiles to switch to: the config file holds none (zqt --help says where it goes)", kind: .info)
+            state.status = StatusMessage(text: Wording.noProfiles, kind: .info)
             return []
         }
-        var picker = PickerState(purpose: .profile, title: "Profile (now \(state.connection.profile))", options: names,
+        var picker = PickerState(purpose: .profile, title: Wording.profilePickerTitle(current: state.connection.profile), options: names,
                                  filter: TextBuffer(""), selected: names.firstIndex(of: state.connection.profile) ?? 0,
                                  freeText: false)
         picker.details = state.connection.profileDetails
@@ -38,7 +38,7 @@ extension Reducer {
     static func profileSwitched(_ state: inout AppState, _ result: Result<ProfileSwitch, ProfileSwitchFailure>) -> [Effect] {
         switch result {
         case let .failure(failure):
-            state.status = StatusMessage(text: "Profile not switched: \(failure.message)", kind: .error)
+            state.status = StatusMessage(text: Wording.profileNotSwitched(failure.message), kind: .error)
             return []
         case let .success(chosen):
             state.connection.profile = chosen.name
@@ -46,7 +46,7 @@ extension Reducer {
             state.connection.isSandbox = false
             state.connection.keysProblem = nil
             if chosen.hasKeys {
-                state.status = StatusMessage(text: "Profile \(chosen.name): the next send goes to \(chosen.baseURL)", kind: .success)
+                state.status = StatusMessage(text: Wording.profileSwitched(chosen.name, baseURL: chosen.baseURL), kind: .success)
             } else {
                 noKeys(&state)
             }
@@ -74,8 +74,7 @@ extension Reducer {
 
     /// No keys: said at once rather than at the first send.
     static func noKeys(_ state: inout AppState) {
-        let text = "No access keys for profile \(state.connection.profile): nothing can be sent "
-            + "(set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys; \(KeyBindings.label(.switchProfile)) switches profile)"
+        let text = Wording.noAccessKeys(profile: state.connection.profile, switchKey: state.keys.label(.switchProfile))
         state.connection.keysProblem = text
         state.status = StatusMessage(text: text, kind: .error)
     }
@@ -89,7 +88,7 @@ extension Reducer {
             if !options.contains(label) { options.append(label) }
         }
         if !options.contains(customRequestLabel) { options.append(customRequestLabel) }
-        state.view.overlay = .picker(PickerState(purpose: .endpoint, title: "Endpoint (now \(state.endpoint.title))", options: options,
+        state.view.overlay = .picker(PickerState(purpose: .endpoint, title: Wording.endpointPickerTitle(current: state.endpoint.title), options: options,
                                                  filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
                                                  freeText: false))
         return []
@@ -103,11 +102,11 @@ extension Reducer {
         let form = state.form(of: target) ?? state.freshForm(for: target, taskID: TaskIDGenerator.shared.next())
         show(&state, form)
         if target.isCustom {
-            state.status = StatusMessage(text: "Custom request: the path under \(Endpoint.pathPrefix), then the body as JSON; "
-                                             + "\(KeyBindings.label(.submit)) sends it, \(KeyBindings.label(.saveAsEndpoint)) saves it as your own endpoint",
-                                         kind: .info)
+            state.status = StatusMessage(text: Wording.customRequestStarted(pathPrefix: Endpoint.pathPrefix, submitKey: state.keys.label(.submit),
+                                                                            saveKey: state.keys.label(.saveAsEndpoint)), kind: .info)
         } else {
-            state.status = StatusMessage(text: "\(target.title) (\(target.reference)): fill the form, \(KeyBindings.label(.submit)) sends it", kind: .info)
+            state.status = StatusMessage(text: Wording.endpointSwitched(target.title, reference: target.reference, submitKey: state.keys.label(.submit)),
+                                         kind: .info)
         }
     }
 
@@ -145,8 +144,47 @@ extension Reducer {
     static func showLoaded(_ state: inout AppState, _ loaded: ImportedRequest, source: String) {
         show(&state, loaded.request)
         let notes = loaded.notes.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
-        let said = notes.isEmpty ? "" : " · " + notes.joined(separator: " · ")
-        state.status = StatusMessage(text: "Loaded into \(loaded.request.endpoint.title) from \(source)\(said)", kind: notes.isEmpty ? .success : .info)
+        state.status = StatusMessage(text: Wording.loaded(into: loaded.request.endpoint.title, from: source, notes: notes),
+                                     kind: notes.isEmpty ? .success : .info)
+    }
+
+    // MARK: Commands (declared in Input/Commands/ComposeCommands.swift)
+
+    /// On a narrow terminal: the form or the JSON.
+    static func togglePreview(_ state: inout AppState) -> [Effect] {
+        state.view.showPreviewWhenNarrow.toggle()
+        return []
+    }
+
+    /// The JSON preview scrolled by a third of the screen.
+    static func scrollPreview(_ state: inout AppState, down: Bool) -> [Effect] {
+        let step = max(1, state.view.size.height / 3)
+        state.view.previewOffset += down ? step : -step
+        return []
+    }
+
+    static func askForRequestToLoad(_ state: inout AppState) -> [Effect] {
+        state.view.overlay = .input(InputPrompt(purpose: .loadRequest, title: Wording.loadRequestTitle,
+                                                text: TextBuffer("")))
+        return []
+    }
+
+    /// The text in $EDITOR: the edit's text when typing, else the text field's.
+    static func openInEditor(_ state: inout AppState) -> [Effect] {
+        if let editing = state.view.editing {
+            state.view.editing = nil
+            return [.openEditor(editing.field, text: editing.buffer.text)]
+        }
+        guard let field = state.focusedField, case .text = field.kind else { return [] }
+        let text = state.drafts[field.id]?.text ?? FieldValues.text(of: field.id, in: state.request)
+        return [.openEditor(field.id, text: text)]
+    }
+
+    /// The request as the preview shows it; the keys stay as $ZQT_ACCESS_KEY_*
+    /// references, as a clipboard ends up in chats and tickets (RequestExport).
+    static func copyRequestAsCurl(_ state: inout AppState) -> [Effect] {
+        let command = RequestExport.snippet(.curl, request: state.request, baseURL: state.connection.baseURL)
+        return [.copyToClipboard(command, what: Wording.requestAsCurl)]
     }
 
     /// Asks for the title a custom request is saved under as an endpoint of one's own (issue 9).
@@ -154,15 +192,15 @@ extension Reducer {
         guard state.endpoint.isCustom else { return [] }
         let path = state.endpoint.id
         guard !path.isEmpty else {
-            state.status = StatusMessage(text: "Give the custom request a path first: it is what the endpoint is saved as", kind: .error)
+            state.status = StatusMessage(text: Wording.customRequestNeedsPath, kind: .error)
             return []
         }
         if EndpointCatalog.shipped.endpoint(id: path) != nil {
-            state.status = StatusMessage(text: "\(path) has a form that ships with zqt (\(KeyBindings.label(.switchEndpoint))); "
-                                             + "to change it, add an entry with that id to \(state.connection.catalogFile)", kind: .error)
+            state.status = StatusMessage(text: Wording.endpointShipsWithZqt(path, switchKey: state.keys.label(.switchEndpoint),
+                                                                            catalogFile: state.connection.catalogFile), kind: .error)
             return []
         }
-        state.view.overlay = .input(InputPrompt(purpose: .saveEndpoint, title: "Save \(path) as an endpoint named",
+        state.view.overlay = .input(InputPrompt(purpose: .saveEndpoint, title: Wording.saveEndpointTitle(path),
                                                 text: TextBuffer(path.split(separator: "/").last.map(String.init) ?? path)))
         return []
     }
@@ -172,7 +210,7 @@ extension Reducer {
         guard state.endpoint.isCustom else { return }
         let body = state.request.body
         show(&state, Request(endpoint: endpoint, body: body))
-        state.status = StatusMessage(text: "Saved as \"\(endpoint.title)\" in \(file); \(KeyBindings.label(.switchEndpoint)) lists it under \(endpoint.group)",
+        state.status = StatusMessage(text: Wording.savedAsEndpoint(endpoint.title, file: file, switchKey: state.keys.label(.switchEndpoint), group: endpoint.group),
                                      kind: .success)
     }
 }

@@ -28,48 +28,70 @@ extension Reducer {
         return false
     }
 
-    static func handleEditKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-        guard var editing = state.view.editing else { return [] }
-        let width = editWidth(state)
-        let multiline: Bool
-        if let field = state.focusedField, case let .text(lines) = field.kind { multiline = lines > 1 } else { multiline = false }
-        if case let .char(c) = key {
-            editing.buffer.insert(String(c))
+    // MARK: Commands (declared in Input/Commands/EditingCommands.swift)
+
+    /// Enter: the text kept (a value that cannot be used stays as a draft).
+    static func finishEditing(_ state: inout AppState) -> [Effect] {
+        guard let editing = state.view.editing else { return [] }
+        finishEdit(&state, editing)
+        return []
+    }
+
+    /// Esc: back to the value before the edit, draft included.
+    static func cancelEdit(_ state: inout AppState) -> [Effect] {
+        guard let editing = state.view.editing else { return [] }
+        state.view.editing = nil
+        state.request = editing.originalRequest
+        state.drafts[editing.field] = editing.originalDraft
+        return []
+    }
+
+    static func newLine(_ state: inout AppState) -> [Effect] {
+        guard state.view.editing != nil else { return [] }
+        if editingMultiline(state) { state.view.editing?.buffer.insert("\n") }
+        applyEditBuffer(&state)
+        return []
+    }
+
+    /// A change to the text that has the keys now: the field being edited
+    /// (with its wrap width, so ↑/↓ move by visual lines), else a picker's
+    /// filter, an input box's line, or the history filter. `change` says
+    /// whether it did anything.
+    static func editFocusedText(_ state: inout AppState, _ change: (inout TextBuffer, _ width: Int?) -> Bool) -> [Effect] {
+        switch state.view.overlay {
+        case var .picker(picker)?:
+            // The list starts again from the best match when the filter changes.
+            let before = picker.filter.text
+            guard change(&picker.filter, nil) else { return [] }
+            if picker.filter.text != before { picker.selected = 0 }
+            state.view.overlay = .picker(picker)
+            return []
+        case var .input(prompt)?:
+            guard change(&prompt.text, nil) else { return [] }
+            state.view.overlay = .input(prompt)
+            return []
+        case .help?, .confirm?:
+            return []
+        case nil:
+            break
+        }
+        if var editing = state.view.editing {
+            guard change(&editing.buffer, editWidth(state)) else { return [] }
             state.view.editing = editing
             applyEditBuffer(&state)
             return []
         }
-        // Every other key comes from the key table (scopes textEditing, lineEditing,
-        // and promptText while a prompt is typed).
-        guard let command = KeyBindings.command(for: key, only: editScopes(state)) else { return [] }
-        switch command {
-        case .insertLora, .insertEmbedding:
-            openInsertPicker(&state, command == .insertLora ? .lora : .embedding)
-            return []
-        case .cancelEdit:
-            // Cancel: back to the value before the edit, draft included.
-            state.view.editing = nil
-            state.request = editing.originalRequest
-            state.drafts[editing.field] = editing.originalDraft
-            return []
-        case .finishEdit, .nextField, .previousField:
-            finishEdit(&state, editing)
-            if command == .finishEdit { return [] }
-            return run(&state, command)
-        case .newLine:
-            if multiline { editing.buffer.insert("\n") }
-        case .openInEditor:
-            state.view.editing = nil
-            return [.openEditor(editing.field, text: editing.buffer.text)]
-        case .submit:
-            finishEdit(&state, editing)
-            return submit(&state)
-        default:
-            guard editing.buffer.apply(command, width: width) else { return [] }
+        if state.historyFilterTyping {
+            var filter = state.history.filter
+            guard change(&filter, nil) else { return [] }
+            return setFilter(&state, filter)
         }
-        state.view.editing = editing
-        applyEditBuffer(&state)
         return []
+    }
+
+    /// A cursor or delete command on the text that has the keys.
+    static func editText(_ state: inout AppState, _ command: Command) -> [Effect] {
+        editFocusedText(&state) { buffer, width in buffer.apply(command, width: width) }
     }
 
     /// Every keystroke updates the request when the text is usable, so the
@@ -100,7 +122,7 @@ extension Reducer {
             return true
         } catch {
             state.drafts[field] = Draft(text: text, message: error.message)
-            state.status = StatusMessage(text: "\(label(of: field, in: state)): \(error.message)", kind: .error)
+            state.status = StatusMessage(text: Wording.fieldProblem(label(of: field, in: state), error.message), kind: .error)
             return false
         }
     }

@@ -14,6 +14,95 @@ extension Reducer {
         state.view.focus = id
     }
 
+    // MARK: Commands (declared in Input/Commands/ComposeCommands.swift)
+
+    /// Tab or Shift-Tab: the next or previous field; a field being edited keeps its text first.
+    static func stepFocus(_ state: inout AppState, by delta: Int) -> [Effect] {
+        if let editing = state.view.editing { finishEdit(&state, editing) }
+        guard state.screen == .compose else { return [] }
+        let fields = state.fields
+        guard !fields.isEmpty else { return [] }
+        let index = fields.firstIndex { $0.id == state.view.focus } ?? 0
+        focus(&state, fields[min(fields.count - 1, max(0, index + delta))].id)
+        return []
+    }
+
+    /// Enter on a field: an edit, a switch, a picker, a unit's form, or the action.
+    static func editOrActivate(_ state: inout AppState) -> [Effect] {
+        guard state.screen == .compose, let field = state.focusedField else { return [] }
+        switch field.kind {
+        case .text, .integer, .slider: beginEdit(&state, field: field, initial: nil)
+        case .toggle: toggle(&state, field)
+        case let .choice(options, freeText): openPicker(&state, field: field, options: options, freeText: freeText)
+        case .itemRow:
+            if let place = field.id.itemPlace, let index = place.index { openItem(&state, place.group, index) }
+        case .action: return run(&state, .addUnit)
+        }
+        return []
+    }
+
+    static func stepValue(_ state: inout AppState, _ command: Command) -> [Effect] {
+        guard state.screen == .compose else { return [] }
+        step(&state, command)
+        return []
+    }
+
+    /// Typing a number on a slider or number field sets it exactly: an edit
+    /// starts with the typed character (from the palette, empty).
+    static func typeNumber(_ state: inout AppState, _ key: Key?) -> [Effect] {
+        guard state.screen == .compose, let field = state.focusedField else { return [] }
+        switch field.kind {
+        case .slider, .integer:
+            beginEdit(&state, field: field, initial: "")
+            if case let .char(c)? = key, c.isNumber || c == "-" || c == "." {
+                state.view.editing?.buffer.insert(String(c))
+                applyEditBuffer(&state)
+            }
+        default:
+            break
+        }
+        return []
+    }
+
+    static func toggleField(_ state: inout AppState) -> [Effect] {
+        guard state.screen == .compose, let field = state.focusedField, field.kind == .toggle else { return [] }
+        toggle(&state, field)
+        return []
+    }
+
+    /// Esc in an item's form: back to its row in the request.
+    static func leaveUnit(_ state: inout AppState) -> [Effect] {
+        closeItem(&state)
+        return []
+    }
+
+    static func randomSeed(_ state: inout AppState) -> [Effect] {
+        guard let seed = state.endpoint.field(role: .seed) else { return [] }
+        state.request[seed.path] = .int(-1)
+        state.drafts[FieldID(seed.path)] = nil
+        return []
+    }
+
+    /// Why the last result's seed cannot be reused: no task has finished with one.
+    static func cannotReuseSeed(_ state: AppState) -> String? {
+        state.lastResultSeed != nil && state.endpoint.field(role: .seed) != nil
+            ? nil : Wording.noResultSeedYet
+    }
+
+    static func reuseSeed(_ state: inout AppState) -> [Effect] {
+        guard let seed = state.lastResultSeed, let field = state.endpoint.field(role: .seed) else { return [] }
+        state.request[field.path] = .int(seed)
+        state.drafts[FieldID(field.path)] = nil
+        state.status = StatusMessage(text: Wording.seedReused(seed), kind: .info)
+        return []
+    }
+
+    static func newTaskID(_ state: inout AppState) -> [Effect] {
+        state.request.taskID = TaskIDGenerator.shared.next()
+        state.drafts[FieldID(state.endpoint.taskIDPath)] = nil
+        return []
+    }
+
     // MARK: Sliders, toggles, choices
 
     static func toggle(_ state: inout AppState, _ field: FormField) {

@@ -41,80 +41,117 @@ extension Reducer {
     /// Rows of an open entry or comparison on screen.
     static func historyBodyHeight(_ state: AppState) -> Int { max(1, state.view.size.height - 4) }
 
-    // MARK: Commands
+    // MARK: Commands (declared in Input/Commands/HistoryCommands.swift)
 
-    static func runHistory(_ state: inout AppState, _ command: Command) -> [Effect] {
-        switch command {
-        case .filterHistory:
-            state.history.filterFocused = true
-        case .showBatch:
-            // A sweep's rows as one list: the filter the history already has (batch:ID).
-            guard let row = state.history.selectedRow else { return [] }
-            guard let batch = row.batchID else {
-                state.status = StatusMessage(text: "\(row.idTask) was sent alone, not in a sweep (zqt send --sweep)", kind: .info)
-                return []
-            }
-            return setFilter(&state, TextBuffer("batch:" + batch))
-        case .selectNext: return moveInHistory(&state, by: 1)
-        case .selectPrevious: return moveInHistory(&state, by: -1)
-        case .selectPageDown: return moveInHistory(&state, by: pageStep(state))
-        case .selectPageUp: return moveInHistory(&state, by: -pageStep(state))
-        // Far enough to reach either end of any list or entry; moving clamps.
-        case .selectFirst: return moveInHistory(&state, by: -(1 << 40))
-        case .selectLast: return moveInHistory(&state, by: 1 << 40)
-        case .openEntry:
-            if let id = state.history.selectedRow?.id { return [.loadEntries([id], .show)] }
-        case .closeView:
-            switch state.history.mode {
-            case .compare:
-                state.history.mode = state.history.comparison?.returnTo ?? .list
-                state.history.comparison = nil
-            case .detail:
-                state.history.mode = .list
-                state.history.detail = nil
-            case .list:
-                if !state.history.filter.text.isEmpty { return setFilter(&state, TextBuffer("")) }
-                state.screen = .compose
-            }
-        case .editInForm: return loadCurrent(state, .editInForm)
-        case .resend: return loadCurrent(state, .resend)
-        case .copyRequest: return loadCurrent(state, .copyRequest)
-        case .copyResultURLs: return loadCurrent(state, .copyResultURLs)
-        case .saveImages: return loadCurrent(state, .saveImages)
-        case .compareWithForm: return loadCurrent(state, .compareWithForm)
-        case .queryNow: return loadCurrent(state, .queryNow)
-        case .toImage2Image: return loadCurrent(state, .toImage2Image)
-        case .toControlNetUnit: return loadCurrent(state, .toControlNetUnit)
-        case .useTextAsPrompt: return loadCurrent(state, .useTextAsPrompt)
-        case .deleteEntry:
-            guard let id = state.history.currentID else { return [] }
-            let idTask = state.history.detail?.id == id ? state.history.detail!.idTask
-                : state.history.rows.first { $0.id == id }?.idTask ?? "#\(id)"
-            state.view.overlay = .confirm(.deleteEntry(id: id, idTask: idTask))
-        case .markEntry:
-            guard let id = state.history.currentID, let row = state.history.rows.first(where: { $0.id == id }) else { return [] }
-            if state.history.marked?.id == id {
-                state.history.marked = nil
-                state.status = StatusMessage(text: "Unmarked \(row.idTask)", kind: .info)
-            } else {
-                state.history.marked = row
-                state.status = StatusMessage(text: "Marked \(row.idTask): C on another entry compares the two", kind: .info)
-            }
-        case .compareWithMarked:
-            guard let id = state.history.currentID else { return [] }
-            guard let marked = state.history.marked else {
-                state.status = StatusMessage(text: "Mark an entry with m first, then C on another compares them", kind: .error)
-                return []
-            }
-            guard marked.id != id else {
-                state.status = StatusMessage(text: "That is the marked entry: choose another one to compare with it", kind: .error)
-                return []
-            }
-            return [.loadEntries([marked.id, id], .compareRows)]
-        default:
-            break
+    /// F2: the history, or back to the form. The other screen's pictures stay
+    /// behind: nothing enlarged, no sheet, keys to the screen.
+    static func openOrLeaveHistory(_ state: inout AppState) -> [Effect] {
+        state.view.picturesFocused = false
+        state.view.zoom = nil
+        state.view.contactSheet = nil
+        state.view.contactSheetAsked = nil
+        return toggleHistory(&state)
+    }
+
+    static func focusHistoryFilter(_ state: inout AppState) -> [Effect] {
+        state.history.filterFocused = true
+        return []
+    }
+
+    /// Enter in the filter: it stays, the keys go to the list.
+    static func filterDone(_ state: inout AppState) -> [Effect] {
+        state.history.filterFocused = false
+        return []
+    }
+
+    /// Esc in the filter: it goes, and the keys go to the list.
+    static func clearHistoryFilter(_ state: inout AppState) -> [Effect] {
+        state.history.filterFocused = false
+        guard !state.history.filter.text.isEmpty else { return [] }
+        return setFilter(&state, TextBuffer(""))
+    }
+
+    /// A sweep's rows as one list: the filter the history already has (batch:ID).
+    static func showBatch(_ state: inout AppState) -> [Effect] {
+        guard let row = state.history.selectedRow else { return [] }
+        guard let batch = row.batchID else {
+            state.status = StatusMessage(text: Wording.sentAlone(row.idTask), kind: .info)
+            return []
+        }
+        return setFilter(&state, TextBuffer("batch:" + batch))
+    }
+
+    static func pageInHistory(_ state: inout AppState, down: Bool) -> [Effect] {
+        moveInHistory(&state, by: down ? pageStep(state) : -pageStep(state))
+    }
+
+    /// Far enough to reach either end of any list or entry; moving clamps.
+    static func moveToHistoryEnd(_ state: inout AppState, last: Bool) -> [Effect] {
+        moveInHistory(&state, by: last ? 1 << 40 : -(1 << 40))
+    }
+
+    static func openEntry(_ state: inout AppState) -> [Effect] {
+        guard let id = state.history.selectedRow?.id else { return [] }
+        return [.loadEntries([id], .show)]
+    }
+
+    /// Back: from a comparison or an entry to where it was opened; in the
+    /// list, the filter is cleared first, then the form.
+    static func closeHistoryView(_ state: inout AppState) -> [Effect] {
+        switch state.history.mode {
+        case .compare:
+            state.history.mode = state.history.comparison?.returnTo ?? .list
+            state.history.comparison = nil
+        case .detail:
+            state.history.mode = .list
+            state.history.detail = nil
+        case .list:
+            if !state.history.filter.text.isEmpty { return setFilter(&state, TextBuffer("")) }
+            state.screen = .compose
         }
         return []
+    }
+
+    static func askToDeleteEntry(_ state: inout AppState) -> [Effect] {
+        guard let id = state.history.currentID else { return [] }
+        let idTask = state.history.detail?.id == id ? state.history.detail!.idTask
+            : state.history.rows.first { $0.id == id }?.idTask ?? "#\(id)"
+        state.view.overlay = .confirm(.deleteEntry(id: id, idTask: idTask))
+        return []
+    }
+
+    static func markEntry(_ state: inout AppState) -> [Effect] {
+        guard let id = state.history.currentID, let row = state.history.rows.first(where: { $0.id == id }) else { return [] }
+        if state.history.marked?.id == id {
+            state.history.marked = nil
+            state.status = StatusMessage(text: Wording.unmarked(row.idTask), kind: .info)
+        } else {
+            state.history.marked = row
+            state.status = StatusMessage(text: Wording.marked(row.idTask, compareKey: state.keys.label(.compareWithMarked)), kind: .info)
+        }
+        return []
+    }
+
+    /// Why the entry cannot be compared with the marked one: none is marked, or it is the marked one.
+    static func cannotCompareWithMarked(_ state: AppState) -> String? {
+        guard let id = state.history.currentID else { return nil }
+        guard let marked = state.history.marked else {
+            return Wording.markFirst(markKey: state.keys.label(.markEntry), compareKey: state.keys.label(.compareWithMarked))
+        }
+        return marked.id == id ? Wording.thatIsTheMarkedEntry : nil
+    }
+
+    static func compareWithMarked(_ state: inout AppState) -> [Effect] {
+        guard let id = state.history.currentID, let marked = state.history.marked, marked.id != id else { return [] }
+        return [.loadEntries([marked.id, id], .compareRows)]
+    }
+
+    /// A result carried on (into image2image, a ControlNet unit, the prompt):
+    /// the history's row, or on the compose screen the last task sent from it, read fresh.
+    static func carryResult(_ state: inout AppState, _ purpose: EntryPurpose) -> [Effect] {
+        if state.screen == .history { return loadCurrent(state, purpose) }
+        guard let id = state.task?.recordID else { return [] }
+        return [.loadEntries([id], purpose)]
     }
 
     private static func pageStep(_ state: AppState) -> Int {
@@ -123,17 +160,17 @@ extension Reducer {
 
     /// Actions work on the whole record, read fresh from the store (another
     /// zqt may have changed it since the list was drawn).
-    private static func loadCurrent(_ state: AppState, _ purpose: EntryPurpose) -> [Effect] {
+    static func loadCurrent(_ state: AppState, _ purpose: EntryPurpose) -> [Effect] {
         guard let id = state.history.currentID else { return [] }
         return [.loadEntries([id], purpose)]
     }
 
     static func queryNow(_ state: inout AppState, _ record: HistoryRecord) -> [Effect] {
         if record.state == .sendFailed {
-            state.status = StatusMessage(text: "\(record.idTask) was never accepted (the send failed): \(KeyBindings.label(.resend)) sends it again", kind: .error)
+            state.status = StatusMessage(text: Wording.neverAccepted(record.idTask, resendKey: state.keys.label(.resend)), kind: .error)
             return []
         }
-        state.status = StatusMessage(text: "Asking the service about \(record.idTask)…", kind: .info)
+        state.status = StatusMessage(text: Wording.askingService(record.idTask), kind: .info)
         return [.queryNow(record)]
     }
 
@@ -187,29 +224,6 @@ extension Reducer {
 
     // MARK: The filter
 
-    /// Keys while the filter has the focus: text edits it, arrows move the
-    /// selection, Enter keeps the filter and goes to the list, Esc clears it.
-    static func handleFilterKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-        var filter = state.history.filter
-        let command: Command? = { if case .char = key { return nil } else { return KeyBindings.command(for: key, only: [.historyFilter]) } }()
-        switch command {
-        case .filterDone?:
-            state.history.filterFocused = false
-            return []
-        case .filterClear?:
-            state.history.filterFocused = false
-            guard !filter.text.isEmpty else { return [] }
-            filter = TextBuffer("")
-        case .selectNext?: return select(&state, state.history.selected + 1)
-        case .selectPrevious?: return select(&state, state.history.selected - 1)
-        case .selectPageDown?: return select(&state, state.history.selected + pageStep(state))
-        case .selectPageUp?: return select(&state, state.history.selected - pageStep(state))
-        default:
-            guard filter.applyLineKey(key) else { return [] }
-        }
-        return setFilter(&state, filter)
-    }
-
     static func setFilter(_ state: inout AppState, _ filter: TextBuffer) -> [Effect] {
         let changed = filter.text != state.history.filter.text
         state.history.filter = filter
@@ -255,7 +269,7 @@ extension Reducer {
             return []
 
         case let .entryDeleted(id, idTask):
-            state.status = StatusMessage(text: "Deleted \(idTask) from history", kind: .info)
+            state.status = StatusMessage(text: Wording.deleted(idTask), kind: .info)
             if state.history.detail?.id == id {
                 state.history.detail = nil
                 state.history.mode = .list
@@ -268,20 +282,19 @@ extension Reducer {
         case let .entryQueried(idTask, result):
             switch result {
             case let .success(info):
-                let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
-                let images = info.phase == .succeeded ? " · " + Wording.count(info.results.count, "image") : ""
-                state.status = StatusMessage(text: "Task \(idTask): \(info.desc.isEmpty ? "status \(info.status)" : info.desc)\(percent)\(images)",
+                state.status = StatusMessage(text: Wording.queried(idTask, desc: info.desc, status: info.status, progress: info.progress,
+                                                                   images: info.phase == .succeeded ? info.results.count : nil),
                                              kind: info.phase == .failed ? .error : (info.phase == .succeeded ? .success : .info))
             case let .failure(error):
-                state.status = StatusMessage(text: "Query for \(idTask) failed: \(error.message)", kind: .error)
+                state.status = StatusMessage(text: Wording.queryFailed(idTask, error.message), kind: .error)
             }
             return refreshHistoryIfShown(state, changed: nil)
 
         case let .imagesSaved(idTask, folder, saved, failures):
             if failures.isEmpty {
-                state.status = StatusMessage(text: "Saved \(Wording.count(saved, "image")) of \(idTask) to \(folder)", kind: .success)
+                state.status = StatusMessage(text: Wording.savedImages(saved, of: idTask, to: folder), kind: .success)
             } else {
-                state.status = StatusMessage(text: "Saved \(saved) of \(saved + failures.count) images to \(folder); \(failures[0])", kind: .error)
+                state.status = StatusMessage(text: Wording.savedSomeImages(saved, of: saved + failures.count, to: folder, firstFailure: failures[0]), kind: .error)
             }
             return refreshHistoryIfShown(state, changed: nil)
 
@@ -292,7 +305,7 @@ extension Reducer {
 
     static func entriesLoaded(_ state: inout AppState, _ records: [HistoryRecord], _ purpose: EntryPurpose) -> [Effect] {
         guard let record = records.last else {
-            state.status = StatusMessage(text: "That entry is no longer in the history (deleted elsewhere?)", kind: .error)
+            state.status = StatusMessage(text: Wording.entryGone, kind: .error)
             return refreshHistoryIfShown(state, changed: nil)
         }
         switch purpose {
@@ -311,37 +324,37 @@ extension Reducer {
             request.taskID = TaskIDGenerator.shared.next()
             let problems = RequestValidator.validate(request)
             if let first = problems.first {
-                state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message) · \(KeyBindings.label(.editInForm)) opens it in the form to fix", kind: .error)
+                state.status = StatusMessage(text: Wording.historyNotSent(path: first.path, message: first.message, editKey: state.keys.label(.editInForm)), kind: .error)
                 return []
             }
-            return send(&state, request, note: "Sending \(record.idTask) again as \(request.taskID)…")
+            return send(&state, request, note: Wording.sendingAgain(record.idTask, as: request.taskID))
         case .copyRequest:
-            return [.copyToClipboard(record.requestJSON, what: "the request JSON of \(record.idTask)")]
+            return [.copyToClipboard(record.requestJSON, what: Wording.requestJSONOf(record.idTask))]
         case .copyResultURLs:
             let urls = record.imageResults.map(\.imageURL).filter { !$0.isEmpty }
             guard !urls.isEmpty else {
-                state.status = StatusMessage(text: "\(record.idTask) has no result URLs (\(record.state.title))", kind: .error)
+                state.status = StatusMessage(text: Wording.noResultURLs(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
-            return [.copyToClipboard(urls.joined(separator: "\n"), what: urls.count == 1 ? "the result URL" : "\(urls.count) result URLs")]
+            return [.copyToClipboard(urls.joined(separator: "\n"), what: Wording.resultURLs(urls.count))]
         case .saveImages:
             guard !record.imageResults.isEmpty else {
-                state.status = StatusMessage(text: "\(record.idTask) has no result images to save (\(record.state.title))", kind: .error)
+                state.status = StatusMessage(text: Wording.noImagesToSave(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
             let folder = state.connection.dataFolder + "/images/" + record.idTask
-            state.view.overlay = .input(InputPrompt(purpose: .saveImages(record), title: "Save \(Wording.count(record.imageResults.count, "image")) into folder",
+            state.view.overlay = .input(InputPrompt(purpose: .saveImages(record), title: Wording.saveImagesTitle(record.imageResults.count),
                                                     text: TextBuffer(folder)))
         case .compareWithForm:
             state.history.comparison = ComparisonState(
-                title: "\(record.idTask) → the form now",
+                title: Wording.comparedWithForm(record.idTask),
                 changes: RequestDiff.changes(from: wireValue(record), to: state.request.wireValue),
                 returnTo: state.history.mode)
             state.history.mode = .compare
         case .compareRows:
             guard records.count == 2 else { return [] }
             state.history.comparison = ComparisonState(
-                title: "\(records[0].idTask) → \(records[1].idTask)",
+                title: Wording.compared(records[0].idTask, records[1].idTask),
                 changes: RequestDiff.changes(from: wireValue(records[0]), to: wireValue(records[1])),
                 returnTo: state.history.mode)
             state.history.mode = .compare
@@ -363,7 +376,7 @@ extension Reducer {
         switch purpose {
         case .toImage2Image, .toControlNetUnit:
             guard let image = record.imageResults.first(where: { !$0.imageURL.isEmpty }) else {
-                state.status = StatusMessage(text: "\(record.idTask) has no result image (\(record.state.title))", kind: .error)
+                state.status = StatusMessage(text: Wording.noResultImage(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
             if purpose == .toControlNetUnit {
@@ -373,7 +386,7 @@ extension Reducer {
             target = state.catalog.image2Image
         case .useTextAsPrompt:
             guard record.textResults.first != nil else {
-                state.status = StatusMessage(text: "\(record.idTask) has no text result (\(record.state.title))", kind: .error)
+                state.status = StatusMessage(text: Wording.noTextResult(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
             target = promptTarget(state, for: record)
@@ -390,14 +403,14 @@ extension Reducer {
             var request = record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
             if let input = target.field(role: .inputImage) { request[input.path] = .string(url) }
             show(&state, request, drafts: [:])
-            state.status = StatusMessage(text: "image2image starts from \(record.idTask)'s image, its prompt and settings carried over: \(KeyBindings.label(.submit)) sends it",
+            state.status = StatusMessage(text: Wording.image2imageFrom(record.idTask, submitKey: state.keys.label(.submit)),
                                          kind: .info)
         case .useTextAsPrompt:
             var request = state.form(of: target) ?? state.freshForm(for: target, taskID: TaskIDGenerator.shared.next())
             if let prompt = target.field(role: .prompt) { request[prompt.path] = .string(record.textResults.first ?? "") }
             show(&state, request)
             if let prompt = target.field(role: .prompt) { state.drafts[FieldID(prompt.path)] = nil }
-            state.status = StatusMessage(text: "The prompt of \(target.title) is now \(record.idTask)'s text: \(KeyBindings.label(.submit)) sends it", kind: .info)
+            state.status = StatusMessage(text: Wording.promptFrom(record.idTask, into: target.title, submitKey: state.keys.label(.submit)), kind: .info)
         default:
             openInForm(&state, record)
         }
@@ -410,7 +423,7 @@ extension Reducer {
         let old = request.taskID
         request.taskID = TaskIDGenerator.shared.next()
         show(&state, request, drafts: [:])
-        state.status = StatusMessage(text: "Opened \(old) from history into \(request.endpoint.title) with a new task id: edit, then \(KeyBindings.label(.submit)) sends it",
+        state.status = StatusMessage(text: Wording.openedFromHistory(old, into: request.endpoint.title, submitKey: state.keys.label(.submit)),
                                      kind: .info)
     }
 
@@ -428,7 +441,7 @@ extension Reducer {
         request.setItems(items, of: field)
         show(&state, request)
         openItem(&state, field.path, items.count - 1)
-        state.status = StatusMessage(text: "Unit \(items.count) of the ControlNet form holds \(record.idTask)'s image: pick its control type, then \(KeyBindings.label(.submit))",
+        state.status = StatusMessage(text: Wording.unitHoldsImage(items.count, of: record.idTask, submitKey: state.keys.label(.submit)),
                                      kind: .info)
     }
 

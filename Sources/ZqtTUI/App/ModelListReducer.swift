@@ -65,7 +65,7 @@ extension Reducer {
             switch picker.purpose {
             case let .field(id) where state.fields.first(where: { $0.id == id })?.modelList == kind:
                 picker.options = state.modelLists[kind].names
-                describe(&picker, state.modelLists[kind], kind: kind)
+                describe(&picker, state.modelLists[kind], kind: kind, keys: state.keys)
                 state.view.overlay = .picker(picker)
             case .insert(kind):
                 let filter = picker.filter

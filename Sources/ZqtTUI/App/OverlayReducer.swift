@@ -15,7 +15,7 @@ extension Reducer {
                                  filter: TextBuffer(""), selected: 0, freeText: freeText)
         if let kind = field.modelList {
             // A service list (§1.4, §1.6): each item's name and base beside it, and the list's state.
-            describe(&picker, state.modelLists[kind], kind: kind)
+            describe(&picker, state.modelLists[kind], kind: kind, keys: state.keys)
         } else if field.spec?.role == .fitsCheckpoint {
             markFitting(&picker, state)
         }
@@ -30,14 +30,14 @@ extension Reducer {
     }
 
     /// Details, marks and the note of a picker over a service list.
-    static func describe(_ picker: inout PickerState, _ list: ModelListState, kind: ModelListKind) {
+    static func describe(_ picker: inout PickerState, _ list: ModelListState, kind: ModelListKind, keys: KeyTable) {
         var details: [String: String] = [:]
         for item in list.items {
             let detail = Wording.itemDetail(item)
             if !detail.isEmpty { details[item.name] = detail }
         }
         picker.details = details
-        picker.note = Wording.listNote(kind, list)
+        picker.note = Wording.listNote(kind, list, keys: keys)
     }
 
     /// The family of the checkpoint the request names: its list entry's base,
@@ -62,9 +62,9 @@ extension Reducer {
     /// The LoRA or embedding picker, over the text being edited (§1.5, §1.7).
     static func openInsertPicker(_ state: inout AppState, _ kind: ModelListKind) {
         let list = state.modelLists[kind]
-        var picker = PickerState(purpose: .insert(kind), title: kind == .lora ? "Insert a LoRA at the cursor (weight 1)" : "Insert an embedding at the cursor",
+        var picker = PickerState(purpose: .insert(kind), title: Wording.insertTitle(kind),
                                  options: list.names, filter: TextBuffer(""), selected: 0, freeText: true)
-        describe(&picker, list, kind: kind)
+        describe(&picker, list, kind: kind, keys: state.keys)
         // LoRAs made for the checkpoint's base first, marked, as for ControlNet models.
         let family = checkpointFamily(state)
         if family != .unknown {
@@ -82,106 +82,139 @@ extension Reducer {
         return "<lora:\(choice):1>"
     }
 
-    static func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -> [Effect] {
-        switch overlay {
-        case let .help(scroll):
-            switch key {
-            case .down, .char("j"): state.view.overlay = .help(scroll: scroll + 1)
-            case .up, .char("k"): state.view.overlay = .help(scroll: max(0, scroll - 1))
-            case .pageDown: state.view.overlay = .help(scroll: scroll + 10)
-            case .pageUp: state.view.overlay = .help(scroll: max(0, scroll - 10))
-            default: state.view.overlay = nil
-            }
-            return []
-        case let .confirm(question):
-            state.view.overlay = nil
-            // A history row may go with or without its images (issue 11).
-            if case let .deleteEntry(id, _) = question, key == .char("k") { return [.deleteEntry(id: id)] }
-            guard key == .char("y") || key == .char("Y") else {
-                if question == .quit { state.status = StatusMessage(text: "Still here: \(KeyBindings.label(.submit)) sends the request", kind: .info) }
-                return []
-            }
-            switch question {
-            case .quit:
-                state.quitting = true
-                return [.quit]
-            case let .deleteEntry(id, idTask):
-                return [.deleteEntry(id: id), .deletePictures(idTask: idTask)]
-            case let .replaceForm(record, purpose, _):
-                return moveOn(&state, record, purpose, confirmed: true)
-            case let .replaceWithLoaded(loaded, source):
-                showLoaded(&state, loaded, source: source)
-                return []
-            }
-        case var .input(prompt):
-            switch KeyBindings.command(for: key, only: [.inputBox]) {
-            case .closeOverlay?:
-                state.view.overlay = nil
-                return []
-            case .confirmInput?:
-                state.view.overlay = nil
-                let text = prompt.text.text.trimmed
-                switch prompt.purpose {
-                case let .saveImages(record):
-                    guard !text.isEmpty else { return [] }
-                    state.status = StatusMessage(text: "Saving the images of \(record.idTask) to \(text)…", kind: .info)
-                    return [.saveImages(record, folder: text)]
-                case .loadRequest:
-                    guard !text.isEmpty else { return [] }
-                    state.status = StatusMessage(text: "Loading the request…", kind: .info)
-                    return [.loadRequest(prompt.text.text, current: state.endpoint)]
-                case .saveEndpoint:
-                    guard !text.isEmpty, state.endpoint.isCustom else { return [] }
-                    return [.saveUserEndpoint(CustomEndpoint.catalogEntry(for: state.request, title: text), file: state.connection.catalogFile)]
-                }
-            default:
-                guard prompt.text.applyLineKey(key) else { return [] }
-            }
-            state.view.overlay = .input(prompt)
-            return []
-        case var .picker(picker):
-            let matches = picker.matches
-            let command: Command? = { if case .char = key { return nil } else { return KeyBindings.command(for: key, only: [.picker]) } }()
-            switch command {
-            case .closeOverlay?:
-                state.view.overlay = nil
-            case .pickPrevious?:
-                picker.selected = max(0, picker.selected - 1)
-                state.view.overlay = .picker(picker)
-            case .pickNext?:
-                picker.selected = min(max(0, matches.count - 1), picker.selected + 1)
-                state.view.overlay = .picker(picker)
-            case .pickPageUp?:
-                picker.selected = max(0, picker.selected - 10)
-                state.view.overlay = .picker(picker)
-            case .pickPageDown?:
-                picker.selected = min(max(0, matches.count - 1), picker.selected + 10)
-                state.view.overlay = .picker(picker)
-            case .pickHighlighted?, .pickTyped?:
-                // Tab takes the typed text as it is (free-text fields); Enter the highlighted match.
-                let typed = picker.filter.text.trimmed
-                let choice: String?
-                if command == .pickTyped, picker.freeText, !typed.isEmpty {
-                    choice = typed
-                } else if matches.indices.contains(picker.selected) {
-                    choice = matches[picker.selected]
-                } else if picker.freeText, !typed.isEmpty {
-                    choice = typed
-                } else {
-                    choice = nil
-                }
-                guard let choice else { return [] }
-                state.view.overlay = nil
-                return choose(&state, picker.purpose, choice)
-            default:
-                // The rest edits the filter; the list starts again from the best match.
-                let before = picker.filter.text
-                guard picker.filter.applyLineKey(key) else { break }
-                if picker.filter.text != before { picker.selected = 0 }
-                state.view.overlay = .picker(picker)
-            }
+    // MARK: Commands (declared in Input/Commands/OverlayCommands.swift)
+
+    static func openHelp(_ state: inout AppState) -> [Effect] {
+        state.view.overlay = .help(scroll: 0)
+        return []
+    }
+
+    static func scrollHelp(_ state: inout AppState, by lines: Int) -> [Effect] {
+        guard case let .help(scroll)? = state.view.overlay else { return [] }
+        state.view.overlay = .help(scroll: max(0, scroll + lines))
+        return []
+    }
+
+    /// The commands that do something here, in the help's order (the footer's: narrowest first).
+    static func openPalette(_ state: inout AppState) -> [Effect] {
+        var options: [String] = []
+        for binding in state.keys.rows(in: state.scopes + [.global]) where !options.contains(binding.command.title) {
+            options.append(binding.command.title)
+        }
+        state.view.overlay = .picker(PickerState(purpose: .palette, title: Wording.paletteTitle, options: options,
+                                                 filter: TextBuffer(""), selected: 0, freeText: false))
+        return []
+    }
+
+    /// A new item of the focused group: its preset asked first where the group has presets.
+    static func openAddUnitPicker(_ state: inout AppState) -> [Effect] {
+        guard state.screen == .compose else { return [] }
+        addItem(&state)
+        return []
+    }
+
+    /// Why no item can be added: the endpoint has no repeated group.
+    static func cannotAddUnit(_ state: AppState) -> String? {
+        guard focusedGroup(state) == nil else { return nil }
+        return Wording.noGroup(state.endpoint, switchKey: state.keys.label(.switchEndpoint))
+    }
+
+    /// The LoRA or embedding picker: over the text being typed, or on the
+    /// prompt (not typing it yet) an edit starts with the cursor at the end.
+    static func insertModelToken(_ state: inout AppState, _ kind: ModelListKind) -> [Effect] {
+        if state.view.editing == nil {
+            guard state.screen == .compose, let field = state.focusedField, field.takesModelTokens else { return [] }
+            beginEdit(&state, field: field, initial: nil)
+        }
+        openInsertPicker(&state, kind)
+        return []
+    }
+
+    /// Yes to the question asked.
+    static func answerYes(_ state: inout AppState) -> [Effect] {
+        guard case let .confirm(question)? = state.view.overlay else { return [] }
+        state.view.overlay = nil
+        switch question {
+        case .quit:
+            state.quitting = true
+            return [.quit]
+        case let .deleteEntry(id, idTask):
+            return [.deleteEntry(id: id), .deletePictures(idTask: idTask)]
+        case let .replaceForm(record, purpose, _):
+            return moveOn(&state, record, purpose, confirmed: true)
+        case let .replaceWithLoaded(loaded, source):
+            showLoaded(&state, loaded, source: source)
             return []
         }
+    }
+
+    /// A history row deleted without its images (issue 11).
+    static func deleteKeepingImages(_ state: inout AppState) -> [Effect] {
+        guard case let .confirm(.deleteEntry(id, _))? = state.view.overlay else { return [] }
+        state.view.overlay = nil
+        return [.deleteEntry(id: id)]
+    }
+
+    /// Any key the question does not take says no.
+    static func decline(_ state: inout AppState) -> [Effect] {
+        guard case let .confirm(question)? = state.view.overlay else { return [] }
+        state.view.overlay = nil
+        if question == .quit { state.status = StatusMessage(text: Wording.stillHere(submitKey: state.keys.label(.submit)), kind: .info) }
+        return []
+    }
+
+    static func closeOverlay(_ state: inout AppState) -> [Effect] {
+        state.view.overlay = nil
+        return []
+    }
+
+    /// Enter in an input box: its line, trimmed, for what it asked.
+    static func confirmInput(_ state: inout AppState) -> [Effect] {
+        guard case let .input(prompt)? = state.view.overlay else { return [] }
+        state.view.overlay = nil
+        let text = prompt.text.text.trimmed
+        switch prompt.purpose {
+        case let .saveImages(record):
+            guard !text.isEmpty else { return [] }
+            state.status = StatusMessage(text: Wording.savingImages(record.idTask, to: text), kind: .info)
+            return [.saveImages(record, folder: text)]
+        case .loadRequest:
+            guard !text.isEmpty else { return [] }
+            state.status = StatusMessage(text: Wording.loadingRequest, kind: .info)
+            return [.loadRequest(prompt.text.text, current: state.endpoint)]
+        case .saveEndpoint:
+            guard !text.isEmpty, state.endpoint.isCustom else { return [] }
+            return [.saveUserEndpoint(CustomEndpoint.catalogEntry(for: state.request, title: text), file: state.connection.catalogFile)]
+        }
+    }
+
+    /// The picker's highlight, moved within its matches.
+    static func movePickerSelection(_ state: inout AppState, by delta: Int) -> [Effect] {
+        guard case var .picker(picker)? = state.view.overlay else { return [] }
+        picker.selected = min(max(0, picker.matches.count - 1), max(0, picker.selected + delta))
+        state.view.overlay = .picker(picker)
+        return []
+    }
+
+    /// Enter takes the highlighted match; Tab (`typed`) the typed text as it
+    /// is, on a free-text field.
+    static func pick(_ state: inout AppState, typed: Bool) -> [Effect] {
+        guard case let .picker(picker)? = state.view.overlay else { return [] }
+        let matches = picker.matches
+        let text = picker.filter.text.trimmed
+        let choice: String?
+        if typed, picker.freeText, !text.isEmpty {
+            choice = text
+        } else if matches.indices.contains(picker.selected) {
+            choice = matches[picker.selected]
+        } else if picker.freeText, !text.isEmpty {
+            choice = text
+        } else {
+            choice = nil
+        }
+        guard let choice else { return [] }
+        state.view.overlay = nil
+        return choose(&state, picker.purpose, choice)
     }
 
     static func choose(_ state: inout AppState, _ purpose: PickerState.Purpose, _ choice: String) -> [Effect] {
@@ -194,7 +227,7 @@ extension Reducer {
             appendItem(&state, field, spec.newItem(preset: preset, family: checkpointFamily(state)), preset: preset.name)
         case .palette:
             if let command = Command.allCases.first(where: { $0.title == choice }) {
-                return run(&state, command)
+                return Commands.perform(&state, command)
             }
         case let .insert(kind):
             // Into the text being edited, at its cursor; the cursor ends after the token.
@@ -209,7 +242,7 @@ extension Reducer {
                 switchEndpoint(&state, to: target)
             }
         case .profile:
-            state.status = StatusMessage(text: "Switching to profile \(choice)…", kind: .info)
+            state.status = StatusMessage(text: Wording.switchingProfile(choice), kind: .info)
             return [.switchProfile(choice)]
         }
         return []

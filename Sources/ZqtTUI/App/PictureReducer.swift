@@ -85,50 +85,68 @@ enum PictureReducer {
         return []
     }
 
-    static func run(_ state: inout AppState, _ command: Command) -> [Effect] {
-        let target: PictureTarget = state.view.zoom?.target ?? (state.screen == .history ? .history : .compose)
-        let set = state.pictures(for: target)
-        let count = set?.pictures.count ?? 0
-        switch command {
-        case .showPictures:
-            guard count > 0 else { return [] }
-            state.view.picturesFocused = true
-            state.view.selectedPicture = min(state.view.selectedPicture, count - 1)
-        case .nextPicture, .previousPicture:
-            guard count > 0 else { return [] }
-            let step = command == .nextPicture ? 1 : count - 1
-            state.view.selectedPicture = (state.view.selectedPicture + step) % count
-            if state.view.zoom != nil {
-                state.view.zoom?.index = state.view.selectedPicture
-                return prepareZoomed(&state)
-            }
-        case .enlargePicture:
-            guard count > 0 else { return [] }
-            state.view.zoom = PictureZoom(target: target, index: min(state.view.selectedPicture, count - 1))
+    // MARK: Commands (declared in Input/Commands/PictureCommands.swift)
+
+    /// The screen's pictures: the enlarged one's set, else the history's or the compose screen's.
+    private static func shownTarget(_ state: AppState) -> PictureTarget {
+        state.view.zoom?.target ?? (state.screen == .history ? .history : .compose)
+    }
+
+    private static func shownCount(_ state: AppState) -> Int {
+        state.pictures(for: shownTarget(state))?.pictures.count ?? 0
+    }
+
+    static func showPictures(_ state: inout AppState) -> [Effect] {
+        let count = shownCount(state)
+        guard count > 0 else { return [] }
+        state.view.picturesFocused = true
+        state.view.selectedPicture = min(state.view.selectedPicture, count - 1)
+        return []
+    }
+
+    /// The next or previous image, round the set; an enlarged one follows.
+    static func stepPicture(_ state: inout AppState, forward: Bool) -> [Effect] {
+        let count = shownCount(state)
+        guard count > 0 else { return [] }
+        let step = forward ? 1 : count - 1
+        state.view.selectedPicture = (state.view.selectedPicture + step) % count
+        if state.view.zoom != nil {
+            state.view.zoom?.index = state.view.selectedPicture
             return prepareZoomed(&state)
-        case .closePictures:
-            if state.view.contactSheet != nil {
-                state.view.contactSheet = nil
-            } else if state.view.zoom != nil {
-                state.view.zoom = nil
-            } else {
-                state.view.picturesFocused = false
-            }
-        case .contactSheet:
-            guard state.screen == .history else { return [] }
-            let row = state.history.mode == .list ? state.history.selectedRow : nil
-            let batch = row?.batchID ?? state.history.detail?.batchID
-            guard let batch else {
-                state.status = StatusMessage(text: Wording.noContactSheet(Wording.notASweep), kind: .error)
-                return []
-            }
-            state.view.contactSheetAsked = batch
-            state.status = StatusMessage(text: Wording.loadingContactSheet(batch), kind: .info)
-            return [.loadContactSheet(batchID: batch)]
-        default:
-            break
         }
         return []
+    }
+
+    static func enlargePicture(_ state: inout AppState) -> [Effect] {
+        let count = shownCount(state)
+        guard count > 0 else { return [] }
+        state.view.zoom = PictureZoom(target: shownTarget(state), index: min(state.view.selectedPicture, count - 1))
+        return prepareZoomed(&state)
+    }
+
+    /// Back one step: from the contact sheet, the enlarged image, or the thumbnails.
+    static func backFromPictures(_ state: inout AppState) -> [Effect] {
+        if state.view.contactSheet != nil {
+            state.view.contactSheet = nil
+        } else if state.view.zoom != nil {
+            state.view.zoom = nil
+        } else {
+            state.view.picturesFocused = false
+        }
+        return []
+    }
+
+    static func askForContactSheet(_ state: inout AppState) -> [Effect] {
+        guard state.screen == .history else { return [] }
+        let row = state.history.mode == .list ? state.history.selectedRow : nil
+        let batch = row?.batchID ?? state.history.detail?.batchID
+        guard let batch else {
+            state.status = StatusMessage(text: Wording.noContactSheet(Wording.notASweep), kind: .error)
+            return []
+        }
+        state.view.contactSheetAsked = batch
+        state.status = StatusMessage(text: Wording.loadingContactSheet(batch), kind: .info)
+        return [.loadContactSheet(batchID: batch)]
     }
 
     /// The history row whose images the history shows: the entry open, or the row selected.

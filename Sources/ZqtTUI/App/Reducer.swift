@@ -65,7 +65,7 @@ enum Reducer {
             userEndpointSaved(&state, endpoint, file: file)
             return [.useCatalog(state.catalog)]
         case let .userEndpointFailed(message):
-            state.status = StatusMessage(text: "Not saved as an endpoint: \(message)", kind: .error)
+            state.status = StatusMessage(text: Wording.notSavedAsEndpoint(message), kind: .error)
             return []
         case let .requestLoaded(loaded, source):
             if state.hasUnsentEdits(in: loaded.request.endpoint) {
@@ -78,7 +78,7 @@ enum Reducer {
             keysAnswered(&state, error)
             return []
         case let .requestLoadFailed(message):
-            state.status = StatusMessage(text: "Not loaded: \(message)", kind: .error)
+            state.status = StatusMessage(text: Wording.notLoaded(message), kind: .error)
             return []
         case let .resize(size):
             state.view.size = size
@@ -96,9 +96,9 @@ enum Reducer {
             guard state.task?.idTask == idTask else {
                 // A task resumed from an earlier session: say so when it ends.
                 if case let .update(info) = event, info.phase.isTerminal {
-                    let images = info.phase != .succeeded ? "" : info.texts.isEmpty
-                        ? " · " + Wording.count(info.results.count, "image") : " · " + Wording.oneLine(info.texts.first ?? "")
-                    state.status = StatusMessage(text: "Earlier task \(idTask): \(info.desc)\(images)",
+                    let succeeded = info.phase == .succeeded
+                    state.status = StatusMessage(text: Wording.earlierTask(idTask, desc: info.desc, images: succeeded ? info.results.count : nil,
+                                                                           text: succeeded && !info.texts.isEmpty ? info.texts[0] : nil),
                                                  kind: info.phase == .succeeded ? .success : .error)
                 }
                 return effects
@@ -109,10 +109,10 @@ enum Reducer {
                                          progress: info.progress, phase: info.phase, resultCount: info.results.count,
                                          texts: info.texts, result: state.task?.result ?? .images)
                 if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }
-                state.status = taskStatus(state.task!)
+                state.status = taskStatus(state.task!, keys: state.keys)
                 effects += PictureReducer.taskUpdated(&state, recordID: recordID, idTask: idTask, info: info)
             case let .retrying(error, attempt):
-                state.status = StatusMessage(text: "Task \(idTask): \(error.message); retrying (\(attempt))", kind: .error)
+                state.status = StatusMessage(text: Wording.taskRetrying(idTask, error.message, attempt: attempt), kind: .error)
                 effects = []
             }
             return effects
@@ -121,7 +121,7 @@ enum Reducer {
             guard let error else { return effects }
             if state.task?.idTask == idTask { state.task?.phase = .failed }
             if error != .cancelled {
-                state.status = StatusMessage(text: "Task \(idTask): \(error.message)", kind: .error)
+                state.status = StatusMessage(text: Wording.taskProblem(idTask, error.message), kind: .error)
             }
             return effects
         case let .modelListsCached(lists, now):
@@ -137,8 +137,7 @@ enum Reducer {
         case .firstFrameDrawn, .draftSaveDue:
             return SessionReducer.reduce(&state, action)
         case let .clipboardWritten(what, bytes):
-            let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
-            state.status = StatusMessage(text: "Copied \(what) (\(size)) to the clipboard (OSC 52)", kind: .success)
+            state.status = StatusMessage(text: Wording.copied(what, bytes: bytes), kind: .success)
             return []
         case .historyLoaded, .entriesLoaded, .historyFailed, .entryDeleted, .entryQueried, .imagesSaved:
             return reduceHistory(&state, action)
@@ -155,163 +154,73 @@ enum Reducer {
 
     // MARK: Keys
 
-    static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-        if key == .resize { return [] }
-        if let overlay = state.view.overlay {
-            return handleOverlayKey(&state, overlay, key)
+    /// Where keys are read now: an open overlay's scopes, a field's text
+    /// being edited, the history filter being typed, or the screen's scopes.
+    static func keyContext(_ state: AppState) -> KeyContext {
+        switch state.view.overlay {
+        case .help?:
+            return KeyContext(scopes: [.help], charactersAreText: false)
+        case let .confirm(question)?:
+            if case .deleteEntry = question { return KeyContext(scopes: [.deleteConfirmation, .confirmation], charactersAreText: false) }
+            return KeyContext(scopes: [.confirmation], charactersAreText: false)
+        case .input?:
+            return KeyContext(scopes: [.inputBox, .lineEditing], charactersAreText: true)
+        case .picker?:
+            return KeyContext(scopes: [.picker, .lineEditing], charactersAreText: true)
+        case nil:
+            break
         }
-        if state.view.editing != nil {
-            return handleEditKey(&state, key)
-        }
-        if state.screen == .history, state.history.filterFocused, state.history.mode == .list {
-            // The filter's own keys first (Ctrl-E is the end of the line here), then
-            // the global ones that make sense while typing (help, quit, F2); letters are text.
-            if case .char = key {} else if KeyBindings.command(for: key, only: [.historyFilter, .lineEditing]) == nil,
-                                            let command = KeyBindings.command(for: key, scopes: [.global]) {
-                return run(&state, command)
-            }
-            return handleFilterKey(&state, key)
-        }
-        if let command = KeyBindings.command(for: key, scopes: state.scopes) {
-            return run(&state, command)
-        }
-        guard state.screen == .compose else { return [] }
-        // Typing a number on a slider or number field sets it exactly.
-        if case let .char(c) = key, let field = state.focusedField, c.isNumber || c == "-" || c == "." {
-            switch field.kind {
-            case .slider, .integer:
-                beginEdit(&state, field: field, initial: "")
-                state.view.editing?.buffer.insert(String(c))
-                applyEditBuffer(&state)
-            default: break
-            }
-        }
-        if key == .char(" "), let field = state.focusedField, field.kind == .toggle {
-            toggle(&state, field)
-        }
-        return []
+        if state.view.editing != nil { return KeyContext(scopes: editScopes(state), charactersAreText: true) }
+        // The filter's own keys first (Ctrl-E is the end of the line here), then
+        // the global ones that make sense while typing (help, quit, F2); letters are text.
+        if state.historyFilterTyping { return KeyContext(scopes: [.historyFilter, .lineEditing, .global], charactersAreText: true) }
+        return KeyContext(scopes: state.scopes + [.global], charactersAreText: false)
     }
 
+    /// A key runs the command the key table gives it where it is pressed;
+    /// no key is matched anywhere else.
+    static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        if key == .resize { return [] }
+        if let command = state.keys.command(for: key, in: keyContext(state)) {
+            return Commands.perform(&state, command, key: key)
+        }
+        return unboundKey(&state, key)
+    }
+
+    /// A key no command has where it was pressed: the help closes, a question
+    /// is answered no, and a character is text in whatever is being typed.
+    static func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        switch state.view.overlay {
+        case .help?: return closeOverlay(&state)
+        case .confirm?: return decline(&state)
+        default: break
+        }
+        guard case let .char(c) = key else { return [] }
+        return editFocusedText(&state) { buffer, _ in
+            buffer.insert(String(c))
+            return true
+        }
+    }
+
+    /// Runs a command as its key would (the palette, an action field, tests).
     static func run(_ state: inout AppState, _ command: Command) -> [Effect] {
-        switch command {
-        case .history:
-            // The other screen's pictures stay behind: nothing enlarged, no sheet, keys to the screen.
-            state.view.picturesFocused = false
-            state.view.zoom = nil
-            state.view.contactSheet = nil
-            state.view.contactSheetAsked = nil
-            return toggleHistory(&state)
-        case .showPictures, .nextPicture, .previousPicture, .enlargePicture, .closePictures, .contactSheet:
-            return PictureReducer.run(&state, command)
-        case .switchEndpoint: return openEndpointPicker(&state)
-        case .switchProfile: return openProfilePicker(&state)
-        case .filterHistory, .showBatch, .selectNext, .selectPrevious, .selectPageDown, .selectPageUp, .selectFirst, .selectLast,
-             .openEntry, .closeView, .editInForm, .resend, .queryNow, .deleteEntry, .copyRequest, .copyResultURLs,
-             .saveImages, .markEntry, .compareWithForm, .compareWithMarked:
-            return state.screen == .history ? runHistory(&state, command) : []
-        case .toImage2Image, .toControlNetUnit, .useTextAsPrompt:
-            if state.screen == .history { return runHistory(&state, command) }
-            // The last task sent from the form: its row, read fresh.
-            guard let id = state.task?.recordID else { return [] }
-            let purpose: EntryPurpose = command == .toImage2Image ? .toImage2Image : command == .toControlNetUnit ? .toControlNetUnit : .useTextAsPrompt
-            return [.loadEntries([id], purpose)]
-        default:
-            break
-        }
-        if state.screen == .history, ![.quit, .help, .palette, .redraw].contains(command) { return [] }
-        let fields = state.fields
-        let index = fields.firstIndex { $0.id == state.view.focus } ?? 0
-        switch command {
-        case .submit:
-            return submit(&state)
-        case .saveAsEndpoint:
-            return askToSaveAsEndpoint(&state)
-        case .loadRequest:
-            state.view.overlay = .input(InputPrompt(purpose: .loadRequest, title: "Load a request: a JSON file's path, or paste a curl command",
-                                                    text: TextBuffer("")))
+        Commands.perform(&state, command)
+    }
+
+    // MARK: The application's own commands (declared in Input/Commands/AppCommands.swift)
+
+    /// Quit, asking first when a form has changes that were not sent.
+    static func quit(_ state: inout AppState) -> [Effect] {
+        if state.anyUnsentEdits {
+            state.view.overlay = .confirm(.quit)
             return []
-        case .quit:
-            if state.anyUnsentEdits {
-                state.view.overlay = .confirm(.quit)
-                return []
-            }
-            state.quitting = true
-            return [.quit]
-        case .help:
-            state.view.overlay = .help(scroll: 0)
-        case .palette:
-            // The commands that do something here, in the key table's order.
-            let scopes = state.scopes + [.global]
-            var options: [String] = []
-            for binding in KeyBindings.table where scopes.contains(binding.scope) && !options.contains(binding.command.title) {
-                options.append(binding.command.title)
-            }
-            state.view.overlay = .picker(PickerState(purpose: .palette, title: "Command", options: options,
-                                                     filter: TextBuffer(""), selected: 0, freeText: false))
-        case .nextField:
-            focus(&state, fields[min(fields.count - 1, index + 1)].id)
-        case .previousField:
-            focus(&state, fields[max(0, index - 1)].id)
-        case .edit:
-            guard let field = state.focusedField else { return [] }
-            switch field.kind {
-            case .text, .integer, .slider: beginEdit(&state, field: field, initial: nil)
-            case .toggle: toggle(&state, field)
-            case let .choice(options, freeText): openPicker(&state, field: field, options: options, freeText: freeText)
-            case .itemRow:
-                if let place = field.id.itemPlace, let index = place.index { openItem(&state, place.group, index) }
-            case .action: return run(&state, .addUnit)
-            }
-        case .stepUp, .stepDown, .coarseUp, .coarseDown:
-            step(&state, command)
-        case .togglePreview:
-            state.view.showPreviewWhenNarrow.toggle()
-        case .previewUp:
-            state.view.previewOffset -= max(1, state.view.size.height / 3)
-        case .previewDown:
-            state.view.previewOffset += max(1, state.view.size.height / 3)
-        case .addUnit:
-            addItem(&state)
-        case .removeUnit, .duplicateUnit, .moveUnitUp, .moveUnitDown, .toggleUnit:
-            editUnits(&state, command)
-        case .back:
-            closeItem(&state)
-        case .randomSeed:
-            guard let seed = state.endpoint.field(role: .seed) else { return [] }
-            state.request[seed.path] = .int(-1)
-            state.drafts[FieldID(seed.path)] = nil
-        case .reuseSeed:
-            if let seed = state.lastResultSeed, let field = state.endpoint.field(role: .seed) {
-                state.request[field.path] = .int(seed)
-                state.drafts[FieldID(field.path)] = nil
-                state.status = StatusMessage(text: "Seed set to the last result's \(seed)", kind: .info)
-            } else {
-                state.status = StatusMessage(text: "No result yet: send a request and wait for it to finish", kind: .error)
-            }
-        case .regenerateID:
-            state.request.taskID = TaskIDGenerator.shared.next()
-            state.drafts[FieldID(state.endpoint.taskIDPath)] = nil
-        case .openInEditor:
-            guard let field = state.focusedField, case .text = field.kind else { return [] }
-            let text = state.drafts[field.id]?.text ?? FieldValues.text(of: field.id, in: state.request)
-            return [.openEditor(field.id, text: text)]
-        case .redraw:
-            state.needsFullRedraw = true
-        case .refreshModelLists:
-            return refreshModelLists(&state, announce: true)
-        case .copyAsCurl:
-            // The request as the preview shows it; the keys stay as $ZQT_ACCESS_KEY_* references,
-            // as a clipboard ends up in chats and tickets (RequestExport).
-            let command = RequestExport.snippet(.curl, request: state.request, baseURL: state.connection.baseURL)
-            return [.copyToClipboard(command, what: "the request as a curl command")]
-        case .insertLora, .insertEmbedding:
-            // On the prompt (not typing it yet): an edit starts with the cursor at the end.
-            guard let field = state.focusedField, field.takesModelTokens else { return [] }
-            beginEdit(&state, field: field, initial: nil)
-            openInsertPicker(&state, command == .insertLora ? .lora : .embedding)
-        default:
-            break
         }
+        state.quitting = true
+        return [.quit]
+    }
+
+    static func redraw(_ state: inout AppState) -> [Effect] {
+        state.needsFullRedraw = true
         return []
     }
 }

@@ -11,29 +11,35 @@ import Model
 extension Reducer {
     // MARK: Submit
 
+    /// F5: a field being edited keeps its text first, then the form is sent.
+    static func submitFromForm(_ state: inout AppState) -> [Effect] {
+        if let editing = state.view.editing { finishEdit(&state, editing) }
+        guard state.screen == .compose else { return [] }
+        return submit(&state)
+    }
+
     static func submit(_ state: inout AppState) -> [Effect] {
         // Typed text that could not be used comes first: it is what the user sees marked.
         let order = allFieldOrder(state)
         if let (id, draft) = order.compactMap({ id in state.drafts[id].map { (id, $0) } }).first {
             moveFocus(&state, to: id)
-            state.status = StatusMessage(text: "Not sent: \(label(of: id, in: state)): \(draft.message)", kind: .error)
+            state.status = StatusMessage(text: Wording.notSent(field: label(of: id, in: state), draft.message), kind: .error)
             return []
         }
         let problems = state.problems
         if let first = problems.first {
             state.view.showProblems = true
             if let id = field(forPath: first.path, in: state) { moveFocus(&state, to: id) }
-            let more = problems.count > 1 ? " (+\(problems.count - 1) more)" : ""
-            state.status = StatusMessage(text: "Not sent: \(first.path): \(first.message)\(more)", kind: .error)
+            state.status = StatusMessage(text: Wording.notSent(path: first.path, first.message, more: problems.count - 1), kind: .error)
             return []
         }
-        return send(&state, state.request, note: "Sending \(state.request.taskID)…")
+        return send(&state, state.request, note: Wording.sending(state.request.taskID))
     }
 
     /// Sends a request (from the form, or again from history).
     static func send(_ state: inout AppState, _ request: Request, note: String) -> [Effect] {
         guard !state.submitting else {
-            state.status = StatusMessage(text: "Already sending; wait for the answer", kind: .info)
+            state.status = StatusMessage(text: Wording.alreadySending, kind: .info)
             return []
         }
         state.submitting = true
@@ -71,7 +77,7 @@ extension Reducer {
             let taskID = submission.result.serviceTaskID ?? request.taskID
             state.task = TrackedTask(recordID: recordID, idTask: request.taskID, status: nil, desc: "submitted",
                                      progress: nil, phase: .inProgress, resultCount: 0, result: request.endpoint.result)
-            state.status = StatusMessage(text: "Sent to \(request.endpoint.title): task_id \(taskID)", kind: .success)
+            state.status = StatusMessage(text: Wording.sent(to: request.endpoint.title, taskID: taskID), kind: .success)
             // What was sent is what counts as saved, when the form still holds it (its id renewed at send).
             if state.request.endpoint == request.endpoint {
                 var probe = state.request
@@ -85,8 +91,7 @@ extension Reducer {
             }
             return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: request.taskID))] + refresh
         case let .failure(error):
-            let kept = recordID == nil ? "" : " · kept in history (\(KeyBindings.label(.history)), \(KeyBindings.label(.resend)) sends it again)"
-            state.status = StatusMessage(text: "Send failed: \(error.message)\(kept)", kind: .error)
+            state.status = StatusMessage(text: Wording.sendFailed(error.message, kept: keptKeys(state, recordID)), kind: .error)
             return refresh
         }
     }
@@ -104,43 +109,45 @@ extension Reducer {
                                    phase: info.phase, resultCount: info.results.count, texts: info.texts, result: request.endpoint.result)
             state.task = task
             if info.phase.isTerminal {
-                state.status = taskStatus(task)
+                state.status = taskStatus(task, keys: state.keys)
                 return refresh
             }
-            state.status = StatusMessage(text: "No answer to the send (\(error.message)), but the service has \(id): following it",
-                                         kind: .info)
+            state.status = StatusMessage(text: Wording.unansweredButFollowing(error.message, idTask: id), kind: .info)
             return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: id))] + refresh
         case let .notAccepted(answer):
-            let kept = recordID == nil ? "" : " · kept in history (\(KeyBindings.label(.history)), \(KeyBindings.label(.resend)) sends it again)"
-            state.status = StatusMessage(text: "Send failed: \(error.message); the service has no task \(id) (\(answer.message))\(kept)",
-                                         kind: .error)
+            state.status = StatusMessage(text: Wording.sendFailedNoTask(error.message, idTask: id, answer: answer.message,
+                                                                        kept: keptKeys(state, recordID)), kind: .error)
         case let .stillUnknown(reason):
-            state.status = StatusMessage(text: "No answer to the send (\(error.message)), and whether the service has \(id) is not known "
-                                         + "(\(reason.message)): zqt asks again at start, \(KeyBindings.label(.queryNow)) in the history asks now",
-                                         kind: .error)
+            state.status = StatusMessage(text: Wording.unansweredUnknown(error.message, idTask: id, reason: reason.message,
+                                                                         queryKey: state.keys.label(.queryNow)), kind: .error)
         }
         return refresh
     }
 
-    static func taskStatus(_ task: TrackedTask) -> StatusMessage {
+    /// The keys a failed send's status line names when it is kept in the history.
+    private static func keptKeys(_ state: AppState, _ recordID: Int?) -> Wording.KeptKeys? {
+        recordID == nil ? nil : Wording.KeptKeys(history: state.keys.label(.history), resend: state.keys.label(.resend))
+    }
+
+    static func taskStatus(_ task: TrackedTask, keys: KeyTable) -> StatusMessage {
         switch task.phase {
         case .inProgress:
-            let percent = task.progress.map { " " + Wording.percent($0) } ?? ""
-            return StatusMessage(text: "Task \(task.idTask): \(task.desc)\(percent)", kind: .info)
+            return StatusMessage(text: Wording.taskInProgress(task.idTask, desc: task.desc, progress: task.progress), kind: .info)
         case .succeeded:
-            // What the result can do next (KeyBindings, scope lastResult): it moves on from its history row.
+            // What the result can do next (scope lastResult): it moves on from its history row.
             let kept = task.recordID != nil
             let results: String
             if task.texts.isEmpty {
-                results = Wording.count(task.resultCount, "image") + (task.resultCount > 0 && kept ? " · \(KeyBindings.label(.toImage2Image)) image2image · \(KeyBindings.label(.toControlNetUnit)) ControlNet unit" : "")
+                results = Wording.imageResults(task.resultCount, image2imageKey: kept ? keys.label(.toImage2Image) : nil,
+                                               unitKey: kept ? keys.label(.toControlNetUnit) : nil)
             } else if task.result == .data {
                 results = Wording.serviceAnswer(task.texts.first ?? "", kept: kept)
             } else {
-                results = (kept ? "\(KeyBindings.label(.useTextAsPrompt)) uses it as the prompt · " : "") + Wording.oneLine(task.texts.first ?? "")
+                results = Wording.textResult(task.texts.first ?? "", promptKey: kept ? keys.label(.useTextAsPrompt) : nil)
             }
-            return StatusMessage(text: "Task \(task.idTask): \(task.desc) · \(results)", kind: .success)
+            return StatusMessage(text: Wording.taskSucceeded(task.idTask, desc: task.desc, results: results), kind: .success)
         case .failed:
-            return StatusMessage(text: "Task \(task.idTask) failed: \(task.desc)", kind: .error)
+            return StatusMessage(text: Wording.taskFailed(task.idTask, desc: task.desc), kind: .error)
         }
     }
 }

@@ -40,7 +40,7 @@ extension Reducer {
     /// The add command: a preset picker where the group has presets, else a fresh item.
     static func addItem(_ state: inout AppState) {
         guard let (field, group) = focusedGroup(state) else {
-            state.status = StatusMessage(text: Wording.noGroup(state.endpoint, switchKey: KeyBindings.label(.switchEndpoint)), kind: .error)
+            state.status = StatusMessage(text: Wording.noGroup(state.endpoint, switchKey: state.keys.label(.switchEndpoint)), kind: .error)
             return
         }
         if let presets = group.presets {
@@ -59,7 +59,7 @@ extension Reducer {
         items.append(item)
         state.request.setItems(items, of: field)
         openItem(&state, field.path, items.count - 1)
-        state.status = StatusMessage(text: Wording.addedItem(group, preset: preset), kind: .info)
+        state.status = StatusMessage(text: Wording.addedItem(group, preset: preset, backKey: state.keys.label(.back)), kind: .info)
     }
 
     // MARK: Items

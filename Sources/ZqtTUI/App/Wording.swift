@@ -1,10 +1,13 @@
-// Counts and percentages as the screens and the command line write them,
-// and what the model lists' pickers say.
+// What zqt says to its user, in one place per feature (issue 16): this file
+// holds counts and percentages as the screens and the command line write
+// them, the model lists' pickers and the pictures; WordingCompose,
+// WordingHistory, WordingSubmit and WordingOverlays the rest. Each text is a
+// function or a constant taking typed arguments, keys named as bound
+// (KeyTable.label); a test (WordingTests) fails on a status text or a box's
+// title written anywhere else.
 
 import Model
 import Images
-
-import Model
 
 enum Wording {
     /// "1 image", "2 images".
@@ -100,8 +103,8 @@ extension Wording {
 
     /// The picker's line about its list: how many, when refreshed, how to
     /// refresh; or that it is being read; or why it could not be.
-    static func listNote(_ kind: ModelListKind, _ list: ModelListState) -> PickerState.Note? {
-        let refresh = "\(KeyBindings.label(.refreshModelLists)) refreshes"
+    static func listNote(_ kind: ModelListKind, _ list: ModelListState, keys: KeyTable) -> PickerState.Note? {
+        let refresh = "\(keys.label(.refreshModelLists)) refreshes"
         if let problem = list.problem {
             let kept = list.fetchedAt.map { " · showing the list of \(CivilTime.local($0).dateAndMinute)" } ?? ""
             return PickerState.Note(text: problem + kept + " · typed text is used as it is", isProblem: true)
@@ -160,10 +163,10 @@ extension Wording {
     static let picturesNoneYet = "no images yet"
 
     /// The results pane's title: whose images, how many, and the keys that use them (as bound).
-    static func picturesTitle(_ idTask: String, images: Int, focused: Bool) -> String {
+    static func picturesTitle(_ idTask: String, images: Int, focused: Bool, keys: KeyTable) -> String {
         let keys = focused
-            ? "\(KeyBindings.label(.previousPicture))\(KeyBindings.label(.nextPicture)) choose · \(KeyBindings.label(.enlargePicture)) enlarge · \(KeyBindings.label(.closePictures)) back"
-            : "\(KeyBindings.label(.showPictures)) to choose and enlarge"
+            ? "\(keys.label(.previousPicture))\(keys.label(.nextPicture)) choose · \(keys.label(.enlargePicture)) enlarge · \(keys.label(.closePictures)) back"
+            : "\(keys.label(.showPictures)) to choose and enlarge"
         return "Results · \(count(images, "image")) · \(keys) · \(idTask)"
     }
 
@@ -193,11 +196,11 @@ extension Wording {
     }
 
     /// A contact sheet's title: the batch and what its axes vary.
-    static func contactSheetTitle(_ batch: String, rows: String?, columns: String?) -> String {
+    static func contactSheetTitle(_ batch: String, rows: String?, columns: String?, backKey: String) -> String {
         var text = "Batch \(batch)"
         if let rows { text += " · rows: \(rows)" }
         if let columns { text += " · columns: \(columns)" }
-        return text + " · Esc back"
+        return text + " · \(backKey) back"
     }
 
     static let notASweep = "this row was not sent in a sweep (zqt send --sweep)"
@@ -221,10 +224,10 @@ extension Wording {
     }
 
     /// After an item was added and its form opened.
-    static func addedItem(_ group: GroupSpec, preset: String?) -> String {
+    static func addedItem(_ group: GroupSpec, preset: String?, backKey: String) -> String {
         let row = group.rowLabel.lowercased()
         let first = group.formFields.first { $0.role == .inputImage }.map { "set its \($0.label.lowercased()), then " } ?? "fill it in, then "
-        return "Added a \(preset.map { $0 + " " } ?? "")\(row): \(first)Esc to go back"
+        return "Added a \(preset.map { $0 + " " } ?? "")\(row): \(first)\(backKey) to go back"
     }
 
     static func removedItem(_ group: GroupSpec, number: Int) -> String { "Removed \(group.rowLabel.lowercased()) \(number)" }

@@ -26,7 +26,7 @@ struct ConfigAtStart: Sendable {
         self.permissionWarning = permissionWarning
     }
 
-    /// Reads the file and applies what takes effect at once (the key table).
+    /// Reads the file and checks what takes effect at once (the key table).
     /// `catalog` is the user's laid over the shipped: a default may name a field of the user's endpoints.
     static func load(catalog: EndpointCatalog,
                      environment: [String: String] = ProcessInfo.processInfo.environment) -> ConfigAtStart {
@@ -41,7 +41,7 @@ struct ConfigAtStart: Sendable {
         case let .loaded(loaded):
             do throws(ConfigProblem) {
                 try check(loaded, catalog: catalog)
-                KeyBindings.table = try keyTable(loaded)
+                _ = try keyTable(loaded)
                 return ConfigAtStart(file: file, config: loaded, permissionWarning: ConfigFile.permissionWarning(loaded))
             } catch {
                 return ConfigAtStart(file: file, problem: error)
@@ -49,10 +49,16 @@ struct ConfigAtStart: Sendable {
         }
     }
 
+    /// The key table the screen starts with (AppState.keys): the shipped one
+    /// with the file's `[keys]` applied (checked by load; a fault leaves the file out).
+    var keys: KeyTable {
+        config.flatMap { try? Self.keyTable($0) } ?? .shipped
+    }
+
     /// `[keys]` applied to the shipped table; a fault names the command's line.
-    static func keyTable(_ config: ZqtConfig) throws(ConfigProblem) -> [KeyBinding] {
+    static func keyTable(_ config: ZqtConfig) throws(ConfigProblem) -> KeyTable {
         do {
-            return try KeyBindings.overridden(KeyBindings.shipped, with: config.keys)
+            return try KeyTable.shipped.overridden(with: config.keys)
         } catch {
             throw config.problem(error.message, table: ["keys"], key: error.command)
         }

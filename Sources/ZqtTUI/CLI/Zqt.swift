@@ -165,6 +165,7 @@ enum ComposeSession {
                                                         isSandbox: configuration.profile == "sandbox", dataFolder: home))
         state.catalog = start.catalog
         state.formDefaults = config.formDefaults
+        state.keys = config.keys
         state.connection.profiles = config.config?.profiles.map(\.name) ?? []
         for profile in config.config?.profiles ?? [] {
             state.connection.profileDetails[profile.name] = ProfileMask.details(profile)
@@ -188,7 +189,7 @@ enum ComposeSession {
         // The config file's fault or permission warning is said last: it decides the keys and the connection.
         // Keys missing are said at once; keys refused, when the first model list read comes back.
         if !(configuration.credentials?.isComplete ?? false) { Reducer.noKeys(&state) }
-        if let warning = config.permissionWarning { state.status = StatusMessage(text: "Warning: \(warning)", kind: .error) }
+        if let warning = config.permissionWarning { state.status = StatusMessage(text: Wording.warning(warning), kind: .error) }
         if let configProblem { state.status = StatusMessage(text: configProblem, kind: .error) }
         // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
         let listPaths = ModelListPaths.fromEnvironment(overrides: start.user.listPathOverrides)
@@ -231,18 +232,18 @@ enum ComposeSession {
         }
         guard let draft = current else { return }
         let saved = CivilTime.local(draft.savedAt).dateAndMinute
-        state.status = StatusMessage(text: "Restored the form as it was left (saved \(saved)) · F2 history", kind: .info)
+        state.status = StatusMessage(text: Wording.restoredForm(saved: saved, historyKey: state.keys.label(.history)), kind: .info)
     }
 }
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Print the key bindings as a Markdown table (the README's table comes from here)."
+        abstract: "Print the key bindings as a Markdown table, with the config file's [keys] (docs/keys.md is this without a file)."
     )
 
     func run() {
-        print(KeyBindings.markdown)
+        print(StartUp.atStart.config.keys.markdown)
     }
 }
 

@@ -205,18 +205,6 @@ struct TextBuffer: Equatable, Sendable {
 extension TextBuffer {
     /// The readline keys of a one-line box (a filter, a folder name): typing,
     /// deleting, moving, Ctrl-A/E/U/K/W. False when the key is not one of them.
-    /// A key in a one-line box: typed text goes in, the cursor and delete
-    /// keys come from the key table (scope lineEditing). False when the key
-    /// is not one of them.
-    mutating func applyLineKey(_ key: Key) -> Bool {
-        if case let .char(c) = key {
-            insert(String(c))
-            return true
-        }
-        guard let command = KeyBindings.command(for: key, only: [.lineEditing]) else { return false }
-        return apply(command, width: nil)
-    }
-
     /// A cursor or delete command; `width` is the wrap width of a multi-line
     /// field (its lines are the visual ones), nil for a one-line box.
     mutating func apply(_ command: Command, width: Int?) -> Bool {

@@ -5,9 +5,9 @@ enum OverlayView {
     static func render(_ overlay: Overlay, state: AppState, into grid: inout Grid) {
         switch overlay {
         case let .help(scroll): renderHelp(state, scroll: scroll, into: &grid)
-        case let .picker(picker): renderPicker(picker, into: &grid)
+        case let .picker(picker): renderPicker(picker, keys: state.keys, into: &grid)
         case let .confirm(question):
-            let (title, lines) = confirmText(question)
+            let (title, lines) = Wording.question(question, keys: state.keys)
             let rect = box(width: max(52, (lines.map { TextWidth.of($0) }.max() ?? 0) + 4), height: lines.count + 2, in: grid.size)
             frame(rect, title: title, into: &grid)
             for (i, line) in lines.enumerated() { grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1) }
@@ -23,27 +23,7 @@ enum OverlayView {
             grid.put(String(characters[start...]), x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
             grid.restyle(Rect(x: rect.x + 2, y: rect.y + 1, width: width, height: 1), style: .editing)
             grid.cursor = (rect.x + 2 + TextWidth.of(characters[start..<prompt.text.cursor]), rect.y + 1)
-            grid.put(KeyBindings.hintLine([.inputBox, .lineEditing]), x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
-        }
-    }
-
-    static func confirmText(_ question: Confirmation) -> (String, [String]) {
-        switch question {
-        case .quit:
-            return ("Quit", ["You have changes that were not sent.", "", "Quit anyway?  y quit · any other key stays"])
-        case let .deleteEntry(_, idTask):
-            return ("Delete", ["Delete \(idTask) from history?",
-                               "Its request, answer and result links go; images saved to a folder stay.", "",
-                               "y delete, and zqt's copies of its images · k delete, keep the images",
-                               "any other key keeps it"])
-        case let .replaceForm(record, _, endpoint):
-            return ("Open into the form", ["The \(endpoint.title) form has changes that were not sent.",
-                                           "Replace them with \(record.idTask)?", "",
-                                           "y replace · any other key keeps the form"])
-        case let .replaceWithLoaded(loaded, source):
-            return ("Load into the form", ["The \(loaded.request.endpoint.title) form has changes that were not sent.",
-                                           "Replace them with the request from \(source)?", "",
-                                           "y replace · any other key keeps the form"])
+            grid.put(state.keys.hintLine([.inputBox, .lineEditing]), x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
         }
     }
 
@@ -65,37 +45,38 @@ enum OverlayView {
     }
 
     /// The help text, generated from the key table: the keys that work
-    /// where the user is come first, then the rest by where they work.
+    /// where the user is come first, narrowest first as in the footer, then
+    /// the rest by where they work.
     static func helpLines(_ state: AppState) -> [String] {
-        let here = Set(state.scopes + [.global])
+        let here = state.scopes + [.global]
         func line(_ binding: KeyBinding, scoped: Bool) -> String {
             let keys = binding.keys.map(\.label).joined(separator: " ")
-            return keys + String(repeating: " ", count: max(1, 22 - keys.count)) + binding.command.title
+            return keys + String(repeating: " ", count: max(2, 22 - keys.count)) + binding.command.title
                 + (scoped && binding.scope != .global ? " (\(binding.scope))" : "")
         }
-        var lines = ["Here"]
-        lines += KeyBindings.table.filter { here.contains($0.scope) }.map { line($0, scoped: false) }
-        lines += ["", "Elsewhere"]
-        lines += KeyBindings.table.filter { !here.contains($0.scope) }.map { line($0, scoped: true) }
-        lines += ["", "On a slider, typing a number sets it exactly; in any text, typed keys are text."]
+        var lines = [Wording.helpHere]
+        lines += state.keys.rows(in: here).map { line($0, scoped: false) }
+        lines += ["", Wording.helpElsewhere]
+        lines += state.keys.bindings.filter { !here.contains($0.scope) }.map { line($0, scoped: true) }
+        lines += ["", Wording.helpTypedText]
         return lines
     }
 
     static func renderHelp(_ state: AppState, scroll: Int, into grid: inout Grid) {
         let lines = helpLines(state)
         let rect = box(width: 100, height: lines.count + 2, in: grid.size)
-        frame(rect, title: "Keys · ↑/↓ scroll · any other key closes", into: &grid)
+        frame(rect, title: Wording.helpTitle(upKey: state.keys.label(.helpUp), downKey: state.keys.label(.helpDown)), into: &grid)
         let visible = rect.height - 2
         let first = min(scroll, max(0, lines.count - visible))
         for (i, line) in lines.dropFirst(first).prefix(visible).enumerated() {
-            let heading = line == "Here" || line == "Elsewhere"
+            let heading = line == Wording.helpHere || line == Wording.helpElsewhere
             grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: heading ? .focusedLabel : .overlay, limit: rect.maxX - 1)
         }
         if first > 0 { grid.put("↑", x: rect.maxX - 2, y: rect.y, style: .border) }
         if first + visible < lines.count { grid.put("↓", x: rect.maxX - 2, y: rect.maxY - 1, style: .border) }
     }
 
-    static func renderPicker(_ picker: PickerState, into grid: inout Grid) {
+    static func renderPicker(_ picker: PickerState, keys table: KeyTable, into grid: inout Grid) {
         let matches = picker.matches
         // Pickers with a detail beside each option (a checkpoint's base) or a note get more room.
         let wide = !picker.details.isEmpty || picker.note != nil
@@ -120,7 +101,7 @@ enum OverlayView {
         let visible = rect.height - 5 - noteLines
         let first = max(0, picker.selected - visible + 1)
         if matches.isEmpty {
-            grid.put(picker.freeText ? "no match · Enter uses the typed text" : "no match", x: rect.x + 2, y: top, style: .dim, limit: inner)
+            grid.put(Wording.noMatch(useTypedKey: picker.freeText ? table.label(.pickHighlighted) : nil), x: rect.x + 2, y: top, style: .dim, limit: inner)
         }
         // Marks for fitting options take a column of their own; details line up after the names.
         let marks = !picker.fits.isEmpty
@@ -140,8 +121,8 @@ enum OverlayView {
                 if x < inner - 3 { grid.put(TextWidth.truncate(detail, to: inner - 1 - x), x: x, y: y, style: selected ? .selection : .dim, limit: inner) }
             }
         }
-        let keys = KeyBindings.hintLine([.picker])
-        let help = picker.freeText ? keys + " · Tab use typed text" : keys + " · type to filter"
+        let keys = table.hintLine([.picker])
+        let help = keys + Wording.pickerHint(typedKey: picker.freeText ? table.label(.pickTyped) : nil)
         grid.put(help, x: rect.x + 2, y: rect.maxY - 2, style: .dim, limit: inner)
     }
 }

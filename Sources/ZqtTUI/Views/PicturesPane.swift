@@ -20,7 +20,7 @@ enum PicturesPane {
         if set.isRunning {
             title = Wording.intermediateTitle(set.idTask, progress: set.progress)
         } else {
-            title = Wording.picturesTitle(set.idTask, images: set.pictures.count, focused: focused)
+            title = Wording.picturesTitle(set.idTask, images: set.pictures.count, focused: focused, keys: state.keys)
         }
         grid.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), style: .border)
         grid.put(" " + TextWidth.truncate(title, to: rect.width - 2) + " ", x: rect.x, y: rect.y,
@@ -73,7 +73,8 @@ enum PicturesPane {
     /// A sweep's images: a row per value of the first varied parameter, a
     /// column per value of the second, each labelled.
     static func renderContactSheet(_ sheet: ContactSheet, state: AppState, into grid: inout Grid, rect: Rect) {
-        let title = Wording.contactSheetTitle(sheet.batchID, rows: sheet.rowLabel, columns: sheet.columnLabel)
+        let title = Wording.contactSheetTitle(sheet.batchID, rows: sheet.rowLabel, columns: sheet.columnLabel,
+                                              backKey: state.keys.label(.closePictures, in: .contactSheet))
         grid.put(" " + TextWidth.truncate(title, to: rect.width - 2), x: rect.x, y: rect.y, style: .label, limit: rect.maxX)
         let rowLabelWidth = min(rect.width / 4, max(4, (sheet.rowValues.map { TextWidth.of($0) }.max() ?? 0) + 1))
         let columns = max(1, sheet.columnValues.count), rows = max(1, sheet.rowValues.count)

@@ -8,7 +8,7 @@ enum Screen {
         let size = state.view.size
         var grid = Grid(size: size)
         guard !Layout.isTooSmall(size) else {
-            renderTooSmall(size, into: &grid)
+            renderTooSmall(size, quitKey: state.keys.label(.quit), into: &grid)
             return grid
         }
         let regions = Layout.regions(for: size, showPreview: state.view.showPreviewWhenNarrow,
@@ -44,12 +44,8 @@ enum Screen {
         return grid
     }
 
-    static func renderTooSmall(_ size: Size, into grid: inout Grid) {
-        let lines = [
-            "Terminal too small: \(size.width)×\(size.height)",
-            "zqt needs at least \(Layout.minimum.width)×\(Layout.minimum.height).",
-            "Enlarge the window; q quits.",
-        ]
+    static func renderTooSmall(_ size: Size, quitKey: String, into grid: inout Grid) {
+        let lines = Wording.tooSmall(size, needs: Layout.minimum, quitKey: quitKey)
         let top = max(0, size.height / 2 - 1)
         for (offset, line) in lines.enumerated() where top + offset < size.height {
             let text = TextWidth.truncate(line, to: size.width)
@@ -65,7 +61,7 @@ enum Screen {
         x = grid.put("· \(what) → \(state.connection.baseURL)", x: x, y: rect.y, style: .title, limit: rect.maxX)
         var right = ""
         if regions.isNarrow, state.screen == .compose {
-            right += state.view.showPreviewWhenNarrow ? " [JSON · F3 form] " : " [form · F3 JSON] "
+            right += Wording.formOrJSON(showingJSON: state.view.showPreviewWhenNarrow, key: state.keys.label(.togglePreview))
         }
         if state.connection.isSandbox {
             let mark = " SANDBOX "
@@ -94,7 +90,7 @@ enum Screen {
             grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
         } else if state.screen == .compose {
             let problems = state.problems.count + state.drafts.count
-            let text = problems == 0 ? "Ready to send: F5" : "\(Wording.count(problems, "field")) to fix before sending"
+            let text = problems == 0 ? Wording.readyToSend(submitKey: state.keys.label(.submit)) : Wording.fieldsToFix(problems)
             grid.put(text, x: x, y: rect.y, style: .dim, limit: rect.maxX)
         }
     }
@@ -108,26 +104,24 @@ enum Screen {
         var typing = false
         if state.view.editing != nil {
             scopes = Reducer.editScopes(state)
-        } else if state.screen == .history, state.history.filterFocused, state.history.mode == .list {
-            hints.append(("type", "to filter"))
+        } else if state.historyFilterTyping {
+            hints.append(Wording.typeToFilterHint)
             scopes = [.historyFilter, .global]
             typing = true
         } else {
             scopes = state.scopes + [.global]
         }
-        for scope in scopes {
-            for binding in KeyBindings.table where binding.scope == scope && binding.inFooter && !seen.contains(binding.command) {
-                // While typing, a global command shows a key the box does not take itself.
-                let usable: (Key) -> Bool = { key in
-                    if case .char = key { return false }
-                    return binding.scope != .global || KeyBindings.command(for: key, only: [.historyFilter, .lineEditing]) == nil
-                }
-                guard let key = typing ? binding.keys.first(where: usable) : binding.keys.first else { continue }
-                seen.insert(binding.command)
-                // F2 leads back to the form from the history.
-                let word = binding.command == .history && state.screen == .history ? "form" : binding.command.footerWord
-                hints.append((key.label, word))
+        for binding in state.keys.rows(in: scopes) where binding.inFooter && !seen.contains(binding.command) {
+            // While typing, a global command shows a key the box does not take itself.
+            let usable: (Key) -> Bool = { key in
+                if case .char = key { return false }
+                return binding.scope != .global || state.keys.command(for: key, only: [.historyFilter, .lineEditing]) == nil
             }
+            guard let key = typing ? binding.keys.first(where: usable) : binding.keys.first else { continue }
+            seen.insert(binding.command)
+            // F2 leads back to the form from the history.
+            let word = binding.command == .history && state.screen == .history ? Wording.backToFormWord : binding.command.footerWord
+            hints.append((key.label, word))
         }
         return hints
     }

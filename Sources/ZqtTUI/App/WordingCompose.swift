@@ -1,0 +1,87 @@
+// What the compose screen says: endpoints and profiles switched, the keys'
+// problems, requests loaded and saved as endpoints, fields and units
+// changed, the clipboard, and the titles of its pickers and boxes. Keys are
+// named as bound (`KeyTable.label`), passed in by the caller.
+
+import Model
+
+extension Wording {
+    // MARK: Endpoints and custom requests
+
+    static func endpointPickerTitle(current: String) -> String { "Endpoint (now \(current))" }
+
+    /// After switching to a catalog endpoint: its title and the section its
+    /// form follows, when the catalog gives one (a user's entry may not: no "()").
+    static func endpointSwitched(_ title: String, reference: String, submitKey: String) -> String {
+        let section = reference.trimmed.isEmpty ? "" : " (\(reference.trimmed))"
+        return "\(title)\(section): fill the form, \(submitKey) sends it"
+    }
+
+    static func customRequestStarted(pathPrefix: String, submitKey: String, saveKey: String) -> String {
+        "Custom request: the path under \(pathPrefix), then the body as JSON; \(submitKey) sends it, \(saveKey) saves it as your own endpoint"
+    }
+
+    static let customRequestNeedsPath = "Give the custom request a path first: it is what the endpoint is saved as"
+
+    static func endpointShipsWithZqt(_ path: String, switchKey: String, catalogFile: String) -> String {
+        "\(path) has a form that ships with zqt (\(switchKey)); to change it, add an entry with that id to \(catalogFile)"
+    }
+
+    static func saveEndpointTitle(_ path: String) -> String { "Save \(path) as an endpoint named" }
+
+    static func savedAsEndpoint(_ title: String, file: String, switchKey: String, group: String) -> String {
+        "Saved as \"\(title)\" in \(file); \(switchKey) lists it under \(group)"
+    }
+
+    static func notSavedAsEndpoint(_ message: String) -> String { "Not saved as an endpoint: \(message)" }
+
+    // MARK: Loading a request
+
+    static let loadRequestTitle = "Load a request: a JSON file's path, or paste a curl command"
+    static let loadingRequest = "Loading the request…"
+
+    /// What reading it noticed follows, each note with its path.
+    static func loaded(into endpoint: String, from source: String, notes: [String]) -> String {
+        "Loaded into \(endpoint) from \(source)" + notes.map { " · " + $0 }.joined()
+    }
+
+    static func notLoaded(_ message: String) -> String { "Not loaded: \(message)" }
+
+    // MARK: Profiles and keys
+
+    static func profilePickerTitle(current: String) -> String { "Profile (now \(current))" }
+    static let noProfiles = "No profiles to switch to: the config file holds none (zqt --help says where it goes)"
+    static func switchingProfile(_ name: String) -> String { "Switching to profile \(name)…" }
+    static func profileNotSwitched(_ message: String) -> String { "Profile not switched: \(message)" }
+
+    static func profileSwitched(_ name: String, baseURL: String) -> String {
+        "Profile \(name): the next send goes to \(baseURL)"
+    }
+
+    static func noAccessKeys(profile: String, switchKey: String) -> String {
+        "No access keys for profile \(profile): nothing can be sent "
+            + "(set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys; \(switchKey) switches profile)"
+    }
+
+    // MARK: Fields, the seed, units
+
+    static func fieldProblem(_ label: String, _ message: String) -> String { "\(label): \(message)" }
+    static func seedReused(_ seed: Int) -> String { "Seed set to the last result's \(seed)" }
+    static let noResultSeedYet = "No result yet: send a request and wait for it to finish"
+
+    // MARK: The clipboard, the start
+
+    /// "812 B", "1.5 KB".
+    static func copied(_ what: String, bytes: Int) -> String {
+        let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
+        return "Copied \(what) (\(size)) to the clipboard (OSC 52)"
+    }
+
+    static func restoredForm(saved: String, historyKey: String) -> String {
+        "Restored the form as it was left (saved \(saved)) · \(historyKey) history"
+    }
+
+    static func warning(_ text: String) -> String { "Warning: \(text)" }
+
+    static func readyToSend(submitKey: String) -> String { "Ready to send: \(submitKey)" }
+}

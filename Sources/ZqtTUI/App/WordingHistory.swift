@@ -1,0 +1,90 @@
+// What the history screen says (issue 4): rows marked, queried, deleted,
+// copied and saved; a past request or result carried into a form; and the
+// titles of its boxes and comparisons. Keys are named as bound.
+
+import Model
+
+extension Wording {
+    // MARK: Rows and entries
+
+    static func sentAlone(_ idTask: String) -> String { "\(idTask) was sent alone, not in a sweep (zqt send --sweep)" }
+    static func unmarked(_ idTask: String) -> String { "Unmarked \(idTask)" }
+
+    static func marked(_ idTask: String, compareKey: String) -> String {
+        "Marked \(idTask): \(compareKey) on another entry compares the two"
+    }
+
+    static func markFirst(markKey: String, compareKey: String) -> String {
+        "Mark an entry with \(markKey) first, then \(compareKey) on another compares them"
+    }
+
+    static let thatIsTheMarkedEntry = "That is the marked entry: choose another one to compare with it"
+    static func deleted(_ idTask: String) -> String { "Deleted \(idTask) from history" }
+    static let entryGone = "That entry is no longer in the history (deleted elsewhere?)"
+
+    // MARK: Asking the service
+
+    static func neverAccepted(_ idTask: String, resendKey: String) -> String {
+        "\(idTask) was never accepted (the send failed): \(resendKey) sends it again"
+    }
+
+    static func askingService(_ idTask: String) -> String { "Asking the service about \(idTask)…" }
+
+    /// A query's answer: the service's description (else its status), how far, how many images.
+    static func queried(_ idTask: String, desc: String, status: Int, progress: Double?, images: Int?) -> String {
+        let percent = progress.map { " " + Wording.percent($0) } ?? ""
+        let results = images.map { " · " + count($0, "image") } ?? ""
+        return "Task \(idTask): \(desc.isEmpty ? "status \(status)" : desc)\(percent)\(results)"
+    }
+
+    static func queryFailed(_ idTask: String, _ message: String) -> String { "Query for \(idTask) failed: \(message)" }
+
+    // MARK: Copies and saved images
+
+    static func requestJSONOf(_ idTask: String) -> String { "the request JSON of \(idTask)" }
+    static func resultURLs(_ number: Int) -> String { number == 1 ? "the result URL" : "\(number) result URLs" }
+    static let requestAsCurl = "the request as a curl command"
+
+    /// What a record lacks for an action, with the state it is in.
+    static func noResultURLs(_ idTask: String, state: String) -> String { "\(idTask) has no result URLs (\(state))" }
+    static func noImagesToSave(_ idTask: String, state: String) -> String { "\(idTask) has no result images to save (\(state))" }
+    static func noResultImage(_ idTask: String, state: String) -> String { "\(idTask) has no result image (\(state))" }
+    static func noTextResult(_ idTask: String, state: String) -> String { "\(idTask) has no text result (\(state))" }
+
+    static func saveImagesTitle(_ images: Int) -> String { "Save \(count(images, "image")) into folder" }
+    static func savingImages(_ idTask: String, to folder: String) -> String { "Saving the images of \(idTask) to \(folder)…" }
+    static func savedImages(_ saved: Int, of idTask: String, to folder: String) -> String { "Saved \(count(saved, "image")) of \(idTask) to \(folder)" }
+
+    static func savedSomeImages(_ saved: Int, of total: Int, to folder: String, firstFailure: String) -> String {
+        "Saved \(saved) of \(total) images to \(folder); \(firstFailure)"
+    }
+
+    // MARK: Comparisons
+
+    static func comparedWithForm(_ idTask: String) -> String { "\(idTask) → the form now" }
+    static func compared(_ first: String, _ second: String) -> String { "\(first) → \(second)" }
+
+    // MARK: Into a form
+
+    static func historyNotSent(path: String, message: String, editKey: String) -> String {
+        "Not sent: \(path): \(message) · \(editKey) opens it in the form to fix"
+    }
+
+    static func sendingAgain(_ idTask: String, as newID: String) -> String { "Sending \(idTask) again as \(newID)…" }
+
+    static func image2imageFrom(_ idTask: String, submitKey: String) -> String {
+        "image2image starts from \(idTask)'s image, its prompt and settings carried over: \(submitKey) sends it"
+    }
+
+    static func promptFrom(_ idTask: String, into endpoint: String, submitKey: String) -> String {
+        "The prompt of \(endpoint) is now \(idTask)'s text: \(submitKey) sends it"
+    }
+
+    static func openedFromHistory(_ idTask: String, into endpoint: String, submitKey: String) -> String {
+        "Opened \(idTask) from history into \(endpoint) with a new task id: edit, then \(submitKey) sends it"
+    }
+
+    static func unitHoldsImage(_ unit: Int, of idTask: String, submitKey: String) -> String {
+        "Unit \(unit) of the ControlNet form holds \(idTask)'s image: pick its control type, then \(submitKey)"
+    }
+}

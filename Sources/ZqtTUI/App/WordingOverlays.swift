@@ -1,0 +1,75 @@
+// What the overlays say: the questions (quit, delete, replace the form)
+// with their answers' keys as bound, the key help's title, and the titles
+// of the palette and the model lists' pickers.
+
+import Model
+
+extension Wording {
+    static let paletteTitle = "Command"
+
+    static func insertTitle(_ kind: ModelListKind) -> String {
+        kind == .lora ? "Insert a LoRA at the cursor (weight 1)" : "Insert an embedding at the cursor"
+    }
+
+    static func helpTitle(upKey: String, downKey: String) -> String { "Keys · \(upKey)/\(downKey) scroll · any other key closes" }
+
+    static func stillHere(submitKey: String) -> String { "Still here: \(submitKey) sends the request" }
+
+    /// The question and its answers, with the keys as bound.
+    static func question(_ question: Confirmation, keys: KeyTable) -> (String, [String]) {
+        let yes = keys.label(.confirm, in: .confirmation)
+        switch question {
+        case .quit:
+            return ("Quit", ["You have changes that were not sent.", "", "Quit anyway?  \(yes) quit · any other key stays"])
+        case let .deleteEntry(_, idTask):
+            return ("Delete", ["Delete \(idTask) from history?",
+                               "Its request, answer and result links go; images saved to a folder stay.", "",
+                               "\(yes) delete, and zqt's copies of its images · \(keys.label(.deleteKeepingImages)) delete, keep the images",
+                               "any other key keeps it"])
+        case let .replaceForm(record, _, endpoint):
+            return ("Open into the form", ["The \(endpoint.title) form has changes that were not sent.",
+                                           "Replace them with \(record.idTask)?", "",
+                                           "\(yes) replace · any other key keeps the form"])
+        case let .replaceWithLoaded(loaded, source):
+            return ("Load into the form", ["The \(loaded.request.endpoint.title) form has changes that were not sent.",
+                                           "Replace them with the request from \(source)?", "",
+                                           "\(yes) replace · any other key keeps the form"])
+        }
+    }
+
+    // MARK: The key help and the pickers' lines
+
+    static let helpHere = "Here"
+    static let helpElsewhere = "Elsewhere"
+    static let helpTypedText = "In any text (a field being edited, a filter, a box), typed keys are text."
+
+    /// Under a picker's list when nothing matches; on a free-text field, the key that takes the typed text.
+    static func noMatch(useTypedKey: String?) -> String {
+        useTypedKey.map { "no match · \($0) uses the typed text" } ?? "no match"
+    }
+
+    /// After the picker's keys: how the typed text is used.
+    static func pickerHint(typedKey: String?) -> String {
+        typedKey.map { " · \($0) use typed text" } ?? " · type to filter"
+    }
+
+    // MARK: The screen's frame
+
+    static func tooSmall(_ size: Size, needs minimum: Size, quitKey: String) -> [String] {
+        ["Terminal too small: \(size.width)×\(size.height)",
+         "zqt needs at least \(minimum.width)×\(minimum.height).",
+         "Enlarge the window; \(quitKey) quits."]
+    }
+
+    /// The title line's switch on a narrow terminal.
+    static func formOrJSON(showingJSON: Bool, key: String) -> String {
+        showingJSON ? " [JSON · \(key) form] " : " [form · \(key) JSON] "
+    }
+
+    static func fieldsToFix(_ fields: Int) -> String { "\(count(fields, "field")) to fix before sending" }
+
+    /// The footer's first hint while the history filter is typed.
+    static let typeToFilterHint = ("type", "to filter")
+    /// F2's word on the history screen: it leads back to the form.
+    static let backToFormWord = "form"
+}

@@ -1,0 +1,79 @@
+// What a send and the task it started say in the status line: refused
+// before it leaves, sent, failed, unanswered (issue 8), and the task's
+// progress and outcome. Keys are named as bound.
+
+import Model
+
+extension Wording {
+    // MARK: Before the send
+
+    static func notSent(field: String, _ message: String) -> String { "Not sent: \(field): \(message)" }
+
+    /// The first problem of the form, and how many more there are.
+    static func notSent(path: String, _ message: String, more: Int) -> String {
+        "Not sent: \(path): \(message)" + (more > 0 ? " (+\(more) more)" : "")
+    }
+
+    static let alreadySending = "Already sending; wait for the answer"
+    static func sending(_ idTask: String) -> String { "Sending \(idTask)…" }
+
+    // MARK: The answer
+
+    static func sent(to endpoint: String, taskID: String) -> String { "Sent to \(endpoint): task_id \(taskID)" }
+
+    /// Where a send that failed is kept: the history's key, and the key that sends it again.
+    struct KeptKeys: Equatable, Sendable {
+        var history: String
+        var resend: String
+    }
+
+    private static func kept(_ keys: KeptKeys?) -> String {
+        keys.map { " · kept in history (\($0.history), \($0.resend) sends it again)" } ?? ""
+    }
+
+    static func sendFailed(_ message: String, kept keys: KeptKeys?) -> String { "Send failed: \(message)\(kept(keys))" }
+
+    static func unansweredButFollowing(_ message: String, idTask: String) -> String {
+        "No answer to the send (\(message)), but the service has \(idTask): following it"
+    }
+
+    static func sendFailedNoTask(_ message: String, idTask: String, answer: String, kept keys: KeptKeys?) -> String {
+        "Send failed: \(message); the service has no task \(idTask) (\(answer))\(kept(keys))"
+    }
+
+    static func unansweredUnknown(_ message: String, idTask: String, reason: String, queryKey: String) -> String {
+        "No answer to the send (\(message)), and whether the service has \(idTask) is not known "
+            + "(\(reason)): zqt asks again at start, \(queryKey) in the history asks now"
+    }
+
+    // MARK: The task
+
+    static func taskInProgress(_ idTask: String, desc: String, progress: Double?) -> String {
+        "Task \(idTask): \(desc)" + (progress.map { " " + percent($0) } ?? "")
+    }
+
+    static func taskSucceeded(_ idTask: String, desc: String, results: String) -> String { "Task \(idTask): \(desc) · \(results)" }
+    static func taskFailed(_ idTask: String, desc: String) -> String { "Task \(idTask) failed: \(desc)" }
+
+    /// A finished task's images, and where they can go next (from its history row).
+    static func imageResults(_ images: Int, image2imageKey: String?, unitKey: String?) -> String {
+        guard images > 0, let image2imageKey, let unitKey else { return count(images, "image") }
+        return count(images, "image") + " · \(image2imageKey) image2image · \(unitKey) ControlNet unit"
+    }
+
+    static func textResult(_ text: String, promptKey: String?) -> String {
+        (promptKey.map { "\($0) uses it as the prompt · " } ?? "") + oneLine(text)
+    }
+
+    /// A task resumed from an earlier session, when it ends: its images or text.
+    static func earlierTask(_ idTask: String, desc: String, images: Int?, text: String?) -> String {
+        let result = text.map { " · " + oneLine($0) } ?? images.map { " · " + count($0, "image") } ?? ""
+        return "Earlier task \(idTask): \(desc)\(result)"
+    }
+
+    static func taskRetrying(_ idTask: String, _ message: String, attempt: Int) -> String {
+        "Task \(idTask): \(message); retrying (\(attempt))"
+    }
+
+    static func taskProblem(_ idTask: String, _ message: String) -> String { "Task \(idTask): \(message)" }
+}

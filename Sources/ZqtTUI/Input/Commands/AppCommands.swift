@@ -1,0 +1,22 @@
+// The commands that work everywhere: the two screens, the key help, the
+// palette, quitting, redrawing, the endpoint and profile switchers.
+
+enum AppCommands {
+    static let all: [CommandDeclaration] = [
+        CommandDeclaration(.history, "History: open, or back to the form", footer: "history",
+                           [.on(.global, .function(2), .ctrl("r"), footer: true)]) { state, _ in Reducer.openOrLeaveHistory(&state) },
+        CommandDeclaration(.help, "Show all keys", footer: "help",
+                           [.on(.global, .char("?"), .function(1), footer: true)]) { state, _ in Reducer.openHelp(&state) },
+        CommandDeclaration(.palette, "Command palette", footer: "commands",
+                           [.on(.global, .char(":"), .ctrl("p"), footer: true)]) { state, _ in Reducer.openPalette(&state) },
+        CommandDeclaration(.quit, "Quit", footer: "quit",
+                           [.on(.global, .char("q"), .function(10), .ctrl("c"), footer: true)]) { state, _ in Reducer.quit(&state) },
+        CommandDeclaration(.redraw, "Redraw the screen", footer: "redraw",
+                           [.on(.global, .ctrl("l"))]) { state, _ in Reducer.redraw(&state) },
+        CommandDeclaration(.switchEndpoint, "Switch endpoint (every tool, or a custom request)", footer: "endpoint",
+                           [.on(.global, .function(7), .ctrl("e"), footer: true)]) { state, _ in Reducer.openEndpointPicker(&state) },
+        // F11 is often the terminal's full screen, so P too; not in the footer (room for q quit).
+        CommandDeclaration(.switchProfile, "Switch profile (connection and keys from the config file)", footer: "profile",
+                           [.on(.global, .function(11), .char("P"))]) { state, _ in Reducer.openProfilePicker(&state) },
+    ]
+}

@@ -1,0 +1,75 @@
+// A command declared once (issue 16; lazygit's `Binding` is the precedent):
+// its title, its footer word, the scopes it works in with their default
+// keys, the reason it cannot run when it cannot, and its handler. The
+// handler only points into a feature reducer (App/*Reducer.swift), where
+// the logic lives. Declarations are grouped by feature, one file each in
+// Input/Commands; `Commands.all` gathers them and the key table is made
+// from them (KeyTable.shipped). Within a scope, the order of declaration is
+// the order of the footer's hints.
+
+struct CommandDeclaration: Sendable {
+    /// The keys a command has by default in one scope, and whether the
+    /// footer shows them there.
+    struct Keys: Sendable {
+        let scope: BindingScope
+        let keys: [Key]
+        let inFooter: Bool
+
+        static func on(_ scope: BindingScope, _ keys: Key..., footer: Bool = false) -> Keys {
+            Keys(scope: scope, keys: keys, inFooter: footer)
+        }
+
+        static func on(_ scope: BindingScope, keys: [Key], footer: Bool = false) -> Keys {
+            Keys(scope: scope, keys: keys, inFooter: footer)
+        }
+    }
+
+    /// What the command does: the state changed, the effects asked for. The
+    /// key is the one pressed (nil from the palette).
+    typealias Handler = @Sendable (inout AppState, Key?) -> [Effect]
+
+    let command: Command
+    let title: String
+    let footerWord: String
+    let keys: [Keys]
+    /// Why the command cannot run now, said in the status line instead; nil when it can.
+    let disabledReason: (@Sendable (AppState) -> String?)?
+    let perform: Handler
+
+    init(_ command: Command, _ title: String, footer: String, _ keys: [Keys],
+         disabledWhen disabledReason: (@Sendable (AppState) -> String?)? = nil, perform: @escaping Handler) {
+        self.command = command
+        self.title = title
+        self.footerWord = footer
+        self.keys = keys
+        self.disabledReason = disabledReason
+        self.perform = perform
+    }
+}
+
+enum Commands {
+    /// Every declaration, feature by feature. The order of the files matters
+    /// only within a scope two of them share (the footer's order there).
+    static let all: [CommandDeclaration] = AppCommands.all + EditingCommands.all + ComposeCommands.all + UnitCommands.all
+        + PictureCommands.all + OverlayCommands.all + HistoryCommands.all
+
+    private static let byCommand: [Command: CommandDeclaration] =
+        Dictionary(all.map { ($0.command, $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// A command's declaration (a test holds every command to exactly one).
+    static func declaration(of command: Command) -> CommandDeclaration {
+        guard let declaration = byCommand[command] else { preconditionFailure("\(command) is not declared in Input/Commands") }
+        return declaration
+    }
+
+    /// Runs a command: the reason it cannot run goes to the status line, or
+    /// its handler runs.
+    static func perform(_ state: inout AppState, _ command: Command, key: Key? = nil) -> [Effect] {
+        let declaration = declaration(of: command)
+        if let reason = declaration.disabledReason?(state) {
+            state.status = StatusMessage(text: reason, kind: .error)
+            return []
+        }
+        return declaration.perform(&state, key)
+    }
+}

@@ -1,0 +1,24 @@
+// The pictures' commands (issue 11): a task's images chosen, enlarged and
+// left, and a sweep's contact sheet.
+
+enum PictureCommands {
+    static let all: [CommandDeclaration] = [
+        CommandDeclaration(.showPictures, "The result images: choose one, enlarge it", footer: "images",
+                           [.on(.withPictures, .char("o"), footer: true)]) { state, _ in PictureReducer.showPictures(&state) },
+        CommandDeclaration(.contactSheet, "The batch's images as a contact sheet (a sweep)", footer: "contact sheet",
+                           [.on(.historyEntry, .char("O"))]) { state, _ in PictureReducer.askForContactSheet(&state) },
+        CommandDeclaration(.nextPicture, "Next image", footer: "image",
+                           [.on(.pictures, .right, .char("l"), .tab, footer: true), .on(.pictureZoom, .right, .char("l"), .char(" "), footer: true)]) { state, _ in
+            PictureReducer.stepPicture(&state, forward: true)
+        },
+        CommandDeclaration(.previousPicture, "Previous image", footer: "image",
+                           [.on(.pictures, .left, .char("h"), .backTab), .on(.pictureZoom, .left, .char("h"))]) { state, _ in
+            PictureReducer.stepPicture(&state, forward: false)
+        },
+        CommandDeclaration(.enlargePicture, "Show the image as large as the terminal allows", footer: "enlarge",
+                           [.on(.pictures, .enter, footer: true)]) { state, _ in PictureReducer.enlargePicture(&state) },
+        CommandDeclaration(.closePictures, "Back from the images", footer: "back",
+                           [.on(.pictures, .escape, .char("o"), footer: true), .on(.pictureZoom, .escape, .enter, footer: true),
+                            .on(.contactSheet, .escape, .enter, footer: true)]) { state, _ in PictureReducer.backFromPictures(&state) },
+    ]
+}
