@@ -1,0 +1,240 @@
+// TOML to JSON text with toml++, compiled into zqt (header-only mode: no
+// library to install or load at run time; issue 16). The JSON is read by
+// zqt's own parser (Model/JSON), so no C++ type crosses into Swift.
+//
+// Values map as the TOMLKit route did (toml++'s json_formatter with quoted
+// dates): integers as integers, floats with a '.' or an exponent, booleans,
+// strings with JSON escapes, arrays, tables; dates and times as TOML writes
+// them, in quotes. Unlike that route, keys keep the file's order (toml++
+// keeps a table's keys sorted; each key remembers where it was written).
+
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#define TOML_ENABLE_FORMATTERS 0
+#include <toml++/toml.h>
+
+#include <CTOML.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+/// A fault found while writing (inf or nan), with the value's place.
+struct WriteFault {
+    std::string message;
+    toml::source_position place;
+};
+
+char *copy(std::string_view text) {
+    char *out = static_cast<char *>(std::malloc(text.size() + 1));
+    if (out == nullptr) return nullptr;
+    std::memcpy(out, text.data(), text.size());
+    out[text.size()] = '\0';
+    return out;
+}
+
+void digits(std::string &out, unsigned value, size_t width) {
+    char buffer[16];
+    auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    for (size_t n = static_cast<size_t>(end - buffer); n < width; n++) out.push_back('0');
+    out.append(buffer, end);
+}
+
+// As toml++ prints them (print_to_stream.inl), which TOMLKit's JSON quoted.
+void date(std::string &out, const toml::date &value) {
+    digits(out, value.year, 4);
+    out.push_back('-');
+    digits(out, value.month, 2);
+    out.push_back('-');
+    digits(out, value.day, 2);
+}
+
+void time(std::string &out, const toml::time &value) {
+    digits(out, value.hour, 2);
+    out.push_back(':');
+    digits(out, value.minute, 2);
+    out.push_back(':');
+    digits(out, value.second, 2);
+    if (value.nanosecond != 0 && value.nanosecond <= 999999999u) {
+        unsigned fraction = value.nanosecond;
+        size_t width = 9;
+        while (fraction % 10u == 0u) { fraction /= 10u; width--; }
+        out.push_back('.');
+        digits(out, fraction, width);
+    }
+}
+
+void offset(std::string &out, const toml::time_offset &value) {
+    int minutes = value.minutes;
+    if (minutes == 0) { out.push_back('Z'); return; }
+    out.push_back(minutes < 0 ? '-' : '+');
+    if (minutes < 0) minutes = -minutes;
+    digits(out, static_cast<unsigned>(minutes / 60), 2);
+    out.push_back(':');
+    digits(out, static_cast<unsigned>(minutes % 60), 2);
+}
+
+void string(std::string &out, std::string_view text) {
+    static const char hex[] = "0123456789ABCDEF";
+    out.push_back('"');
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\b': out.append("\\b"); break;
+        case '\t': out.append("\\t"); break;
+        case '\n': out.append("\\n"); break;
+        case '\f': out.append("\\f"); break;
+        case '\r': out.append("\\r"); break;
+        default:
+            if (byte < 0x20 || byte == 0x7F) {
+                out.append("\\u00");
+                out.push_back(hex[byte >> 4]);
+                out.push_back(hex[byte & 0xF]);
+            } else {
+                out.push_back(c); // UTF-8, checked by toml++, passes as it is
+            }
+        }
+    }
+    out.push_back('"');
+}
+
+bool number(std::string &out, const toml::value<double> &node, WriteFault &fault) {
+    double value = node.get();
+    if (!std::isfinite(value)) {
+        fault = {"inf and nan are not numbers JSON can carry; write a finite number", node.source().begin};
+        return false;
+    }
+    // The shortest text that reads back as the same double, as toml++ prints it.
+    char buffer[64];
+    auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    std::string_view text(buffer, static_cast<size_t>(end - buffer));
+    out.append(text);
+    if (text.find_first_of(".eE") == std::string_view::npos) out.append(".0");
+    return true;
+}
+
+bool write(std::string &out, const toml::node &node, WriteFault &fault);
+
+bool table(std::string &out, const toml::table &members, WriteFault &fault) {
+    // The file's order: by where each key was written (a table keeps them sorted).
+    std::vector<std::pair<const toml::key *, const toml::node *>> entries;
+    entries.reserve(members.size());
+    for (auto &&[key, value] : members) entries.emplace_back(&key, &value);
+    std::stable_sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) {
+        const auto &p = a.first->source().begin, &q = b.first->source().begin;
+        return p.line != q.line ? p.line < q.line : p.column < q.column;
+    });
+    out.push_back('{');
+    bool first = true;
+    for (auto &[key, value] : entries) {
+        if (!first) out.push_back(',');
+        first = false;
+        string(out, key->str());
+        out.push_back(':');
+        if (!write(out, *value, fault)) return false;
+    }
+    out.push_back('}');
+    return true;
+}
+
+bool write(std::string &out, const toml::node &node, WriteFault &fault) {
+    switch (node.type()) {
+    case toml::node_type::table:
+        return table(out, *node.as_table(), fault);
+    case toml::node_type::array: {
+        out.push_back('[');
+        bool first = true;
+        for (auto &&element : *node.as_array()) {
+            if (!first) out.push_back(',');
+            first = false;
+            if (!write(out, element, fault)) return false;
+        }
+        out.push_back(']');
+        return true;
+    }
+    case toml::node_type::string:
+        string(out, node.as_string()->get());
+        return true;
+    case toml::node_type::integer: {
+        char buffer[24];
+        auto end = std::to_chars(buffer, buffer + sizeof buffer, node.as_integer()->get()).ptr;
+        out.append(buffer, end);
+        return true;
+    }
+    case toml::node_type::floating_point:
+        return number(out, *node.as_floating_point(), fault);
+    case toml::node_type::boolean:
+        out.append(node.as_boolean()->get() ? "true" : "false");
+        return true;
+    case toml::node_type::date:
+        out.push_back('"');
+        date(out, node.as_date()->get());
+        out.push_back('"');
+        return true;
+    case toml::node_type::time:
+        out.push_back('"');
+        time(out, node.as_time()->get());
+        out.push_back('"');
+        return true;
+    case toml::node_type::date_time: {
+        const auto &value = node.as_date_time()->get();
+        out.push_back('"');
+        date(out, value.date);
+        out.push_back('T');
+        time(out, value.time);
+        if (value.offset) offset(out, *value.offset);
+        out.push_back('"');
+        return true;
+    }
+    default:
+        fault = {"holds a value of no TOML type", node.source().begin};
+        return false;
+    }
+}
+
+ctoml_result failure(std::string_view message, const toml::source_position &place) {
+    ctoml_result result{};
+    result.message = copy(message);
+    result.line = place.line;
+    result.column = place.column;
+    return result;
+}
+
+} // namespace
+
+extern "C" ctoml_result ctoml_to_json(const char *text, size_t length) {
+    try {
+        toml::parse_result parsed = toml::parse(std::string_view(text, length));
+        if (!parsed) {
+            const auto &error = parsed.error();
+            return failure(error.description(), error.source().begin);
+        }
+        std::string out;
+        out.reserve(length + 64);
+        WriteFault fault;
+        if (!table(out, parsed.table(), fault)) return failure(fault.message, fault.place);
+        ctoml_result result{};
+        result.json = copy(out);
+        if (result.json == nullptr) return failure("is too large to read (out of memory)", {});
+        return result;
+    } catch (...) {
+        // std::bad_alloc from the parser's allocations: a fault, never a crash.
+        return failure("is too large to read (out of memory)", {});
+    }
+}
+
+extern "C" void ctoml_result_free(ctoml_result *result) {
+    std::free(result->json);
+    std::free(result->message);
+    result->json = nullptr;
+    result->message = nullptr;
+}
