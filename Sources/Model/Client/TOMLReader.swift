@@ -65,6 +65,14 @@ enum TOMLFaultWording {
             default: return "the file ends in the middle of \(what)"
             }
         }
+        let header = scope.hasSuffix("header")
+        if header, reason == "expected ']', saw '\\n'" {
+            return "the table header is not closed: its ] is missing"
+        }
+        if header, let match = reason.firstMatch(of: /^expected '\]', saw (.+)$/) {
+            return "expected ] to end the table header, not \(match.1) (a name with spaces needs quotes)"
+        }
+        if reason == "expected value, saw '\\n'" { return "the value after = is missing" }
         if reason == "could not determine value type" {
             return "this is not a TOML value: text needs quotes (\"like this\"); numbers, true, false, dates, [arrays] and {tables} do not"
         }
@@ -89,7 +97,11 @@ enum TOMLFaultWording {
         }
         if reason == "leading zeroes are prohibited" { return "a number cannot start with 0 (write 7, not 07)" }
         // The rest read well enough: say where, then what.
-        return "in \(what): " + reason.replacing(", saw ", with: ", found ").replacing("end-of-file", with: "the end of the file")
+        return "in \(what): " + reason
+            .replacing("saw '\\n'", with: "found the end of the line")
+            .replacing("value-terminator", with: "the end of the value")
+            .replacing(", saw ", with: ", found ")
+            .replacing("end-of-file", with: "the end of the file")
     }
 
     /// toml++'s scope name as a noun with its article ("a string", "an array").
@@ -98,6 +110,7 @@ enum TOMLFaultWording {
         case "root table": return "the file"
         case "key-value pair": return "a key = value line"
         case "value": return "a value"
+        case "floating-point", "decimal integer": return "a number"
         default: return article(scope)
         }
     }
