@@ -11,6 +11,10 @@
 #define TOML_HEADER_ONLY 1
 #define TOML_EXCEPTIONS 0
 #define TOML_ENABLE_FORMATTERS 0
+// Floats read with std::from_chars (libstdc++ 11 and later), not toml++'s
+// default for clang, an istringstream: that one wakes the locale machinery
+// and cost about 300 KB more resident memory at start with a float in the file.
+#define TOML_FLOAT_CHARCONV 1
 #include <toml++/toml.h>
 
 #include <CTOML.h>
@@ -113,7 +117,9 @@ bool number(std::string &out, const toml::value<double> &node, WriteFault &fault
         fault = {"inf and nan are not numbers JSON can carry; write a finite number", node.source().begin};
         return false;
     }
-    // The shortest text that reads back as the same double, as toml++ prints it.
+    // The shortest text that reads back as the same double, whatever the
+    // locale (zqt sets LC_ALL for the screen; printf would write "7,5" in some).
+    // TOMLKit's text had 17 digits (0.10000000000000001): the same double.
     char buffer[64];
     auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
     std::string_view text(buffer, static_cast<size_t>(end - buffer));
