@@ -207,6 +207,72 @@ bool write(std::string &out, const toml::node &node, WriteFault &fault) {
     }
 }
 
+/// Dots and brackets outside strings and comments, at most. toml++ walks
+/// tables recursively after parsing (and frees them recursively): a key of
+/// 200,000 dotted parts, which fits in the 1 MiB zqt reads, overflows an
+/// 8 MB stack. Each level of nesting takes one '.', '[' or '{', so this bounds
+/// the depth; at 1,000 a 512 KiB thread stack keeps a wide margin (4,000
+/// levels were measured to fit), and a config file needs a few dozen.
+constexpr unsigned maximumStructure = 1000;
+
+/// The place of the first '.', '[' or '{' past maximumStructure, outside
+/// strings and comments; line 0 when there are fewer. Strings are followed as
+/// TOML writes them (escapes in "...", up to five quotes closing """...""");
+/// a string left open ends at its line, where toml++ stops anyway.
+toml::source_position tooMuchStructure(std::string_view text) {
+    enum class State { code, comment, basic, literal, multiBasic, multiLiteral } state = State::code;
+    unsigned count = 0;
+    toml::source_position place{1, 1};
+    auto quotes = [&](size_t at, char quote) {
+        size_t run = 0;
+        while (at + run < text.size() && text[at + run] == quote) run++;
+        return run;
+    };
+    for (size_t i = 0; i < text.size(); i++) {
+        char c = text[i];
+        if (c == '\n') {
+            if (state == State::comment || state == State::basic || state == State::literal) state = State::code;
+            place.line++;
+            place.column = 1;
+            continue;
+        }
+        switch (state) {
+        case State::code:
+            if (c == '#') state = State::comment;
+            else if (c == '"' || c == '\'') {
+                bool multi = quotes(i, c) >= 3;
+                state = c == '"' ? (multi ? State::multiBasic : State::basic) : (multi ? State::multiLiteral : State::literal);
+                if (multi) { i += 2; place.column += 2; }
+            } else if ((c == '.' || c == '[' || c == '{') && ++count > maximumStructure) {
+                return place;
+            }
+            break;
+        case State::basic:
+        case State::multiBasic:
+            if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') { i++; place.column++; }
+            else if (c == '"') {
+                size_t run = quotes(i, '"');
+                if (state == State::basic) state = State::code;
+                else if (run >= 3) { state = State::code; i += run - 1; place.column += static_cast<uint32_t>(run - 1); }
+            }
+            break;
+        case State::literal:
+        case State::multiLiteral:
+            if (c == '\'') {
+                size_t run = quotes(i, '\'');
+                if (state == State::literal) state = State::code;
+                else if (run >= 3) { state = State::code; i += run - 1; place.column += static_cast<uint32_t>(run - 1); }
+            }
+            break;
+        case State::comment:
+            break;
+        }
+        // Columns count code points, as toml++'s do: UTF-8 continuation bytes are not one.
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) place.column++;
+    }
+    return {0, 0};
+}
+
 ctoml_result failure(std::string_view message, const toml::source_position &place) {
     ctoml_result result{};
     result.message = copy(message);
@@ -219,7 +285,13 @@ ctoml_result failure(std::string_view message, const toml::source_position &plac
 
 extern "C" ctoml_result ctoml_to_json(const char *text, size_t length) {
     try {
-        toml::parse_result parsed = toml::parse(std::string_view(text, length));
+        std::string_view source(text, length);
+        auto deep = tooMuchStructure(source);
+        if (deep.line != 0) {
+            return failure("holds more than 1000 dots and brackets outside strings and comments; "
+                           "zqt reads no deeper nesting (a config file needs a few dozen)", deep);
+        }
+        toml::parse_result parsed = toml::parse(source);
         if (!parsed) {
             const auto &error = parsed.error();
             return failure(error.description(), error.source().begin);

@@ -106,6 +106,33 @@ import Testing
         #expect(nan.message.contains("inf and nan"))
     }
 
+    /// toml++ walks and frees tables recursively: a dotted key of 200,000
+    /// parts (400 KB, under the 1 MiB zqt reads) crashed it on an 8 MB stack.
+    /// Past 1,000 dots and brackets outside strings and comments, the file is
+    /// a fault at the first one too many; those in strings and comments do not count.
+    @Test func deepNestingIsAFaultNotACrash() throws {
+        let dotted = try #require(Self.fault("a" + String(repeating: ".a", count: 200_000) + " = 1\n"))
+        #expect(dotted.line == 1 && dotted.column == 2002)
+        #expect(dotted.message.hasPrefix("holds more than 1000 dots and brackets outside strings and comments"))
+        let header = try #require(Self.fault("x = 1\n[" + String(repeating: "a.", count: 100_000) + "a]\n"))
+        #expect(header.line == 2 && header.column == 2001)  // the [ counts too
+        let inline = try #require(Self.fault("a = " + String(repeating: "[{b = ", count: 100_000)))
+        #expect(inline.line == 1 && inline.column == 3005)
+
+        // Strings with escaped quotes, multi-line strings closed by five quotes, comments.
+        let dots = String(repeating: ".[{", count: 2_000)
+        let toml = """
+            # \(dots)
+            basic = "\(dots)\\"\\\\" # \(dots)
+            literal = '\(dots)'
+            multi = \"\"\"\(dots)\\\"\"\"\"\"
+            lines = '''\(dots)'''''
+            [\(String(repeating: "a.", count: 999))a]
+            """
+        let json = try Self.json(toml)
+        #expect(json.hasPrefix(#"{"basic":"\#(dots)\"\\","literal":"\#(dots)","multi":"\#(dots)\"\"","lines":"\#(dots)''","a":{"a":"#))
+    }
+
     /// Each row: the text, the fault's line and column, its message. The
     /// messages are what users read after "FILE:LINE:COLUMN: ".
     @Test func faultsSayWhereAndWhatInPlainWords() throws {

@@ -39,8 +39,9 @@ public enum TOMLReader {
 
 /// toml++'s fault descriptions ("Error while parsing string: unescaped
 /// control characters other than TAB (U+0009) are explicitly prohibited")
-/// said in plain words, by what the user most likely wrote. Every text of
-/// a TOML fault is here.
+/// said in plain words, by what the user most likely wrote. CTOML's own two
+/// faults (inf or nan; more nesting than it reads) are written plainly
+/// there and pass through unchanged.
 enum TOMLFaultWording {
     /// `raw` reworded; `found` is the character at the fault's place (nil at the file's end).
     static func plain(_ raw: String, found: Unicode.Scalar?) -> String {
