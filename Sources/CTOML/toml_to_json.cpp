@@ -8,6 +8,21 @@
 // them, in quotes. Unlike that route, keys keep the file's order (toml++
 // keeps a table's keys sorted; each key remembers where it was written).
 
+#include <cstdlib>
+
+namespace {
+/// Set when one of toml++'s internal checks fails during a parse. Its checks
+/// are assert()s, and this build has no NDEBUG, so the first input that
+/// trips one would abort zqt: "[é]" did in toml++ 3.3 (parse_key asserts a
+/// bare key character before it reports the very same fault). With NDEBUG
+/// they become __builtin_assume, which is worse: undefined behaviour. Here a
+/// failed check is noted and the parse goes on, as toml++'s release builds
+/// do; a parse that tripped one is not trusted (ctoml_to_json).
+thread_local bool internalCheckFailed = false;
+inline void noteInternalCheckFailed() { internalCheckFailed = true; }
+} // namespace
+#define TOML_ASSERT(expr) (static_cast<bool>(expr) ? static_cast<void>(0) : noteInternalCheckFailed())
+
 #define TOML_HEADER_ONLY 1
 #define TOML_EXCEPTIONS 0
 #define TOML_ENABLE_FORMATTERS 0
@@ -291,11 +306,13 @@ extern "C" ctoml_result ctoml_to_json(const char *text, size_t length) {
             return failure("holds more than 1000 dots and brackets outside strings and comments; "
                            "zqt reads no deeper nesting (a config file needs a few dozen)", deep);
         }
+        internalCheckFailed = false;
         toml::parse_result parsed = toml::parse(source);
         if (!parsed) {
             const auto &error = parsed.error();
             return failure(error.description(), error.source().begin);
         }
+        if (internalCheckFailed) return failure("could not be read: toml++ failed one of its own checks", {});
         std::string out;
         out.reserve(length + 64);
         WriteFault fault;

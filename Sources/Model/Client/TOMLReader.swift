@@ -70,27 +70,30 @@ enum TOMLFaultWording {
         if header, reason == "expected ']', saw '\\n'" {
             return "the table header is not closed: its ] is missing"
         }
-        if header, let match = reason.firstMatch(of: /^expected '\]', saw (.+)$/) {
-            return "expected ] to end the table header, not \(match.1) (a name with spaces needs quotes)"
+        if header, let match = reason.firstMatch(of: #/^expected '\]', saw (.+)$/#) {
+            return "expected ] to end the table header, not \(match.1) (\(quotedNames))"
         }
         if reason == "expected value, saw '\\n'" { return "the value after = is missing" }
         if reason == "could not determine value type" {
             return "this is not a TOML value: text needs quotes (\"like this\"); numbers, true, false, dates, [arrays] and {tables} do not"
         }
-        if let match = reason.firstMatch(of: /^cannot redefine existing (.+?) '(.+)'/) {
+        if let match = reason.firstMatch(of: #/^cannot redefine existing (.+?) '(.+)'/#) {
             return "\(match.2) is already defined above (as \(article(String(match.1)))); a key or table is written once"
         }
-        if let match = reason.firstMatch(of: /^'(.+)' is not representable in 64 bits/) {
+        if let match = reason.firstMatch(of: #/^'(.+)' is not representable in 64 bits/#) {
             return "\(match.1) is too large for a whole number (at most 9223372036854775807)"
         }
-        if let match = reason.firstMatch(of: /^expected keys, tables, whitespace or comments, saw (.+)$/) {
+        if let match = reason.firstMatch(of: #/^expected keys, tables, whitespace or comments, saw (.+)$/#) {
             return "expected a line such as key = value, a [table] or a # comment, not \(match.1)"
         }
-        if let match = reason.firstMatch(of: /^expected a comment or whitespace, saw (.+)$/) {
+        if let match = reason.firstMatch(of: #/^expected a comment or whitespace, saw (.+)$/#) {
             return "expected the end of the line after \(what), not \(match.1) (one key = value per line)"
         }
-        if let match = reason.firstMatch(of: /^expected '=', saw (.+)$/) {
-            return "expected = after the key, not \(match.1) (a key with spaces needs quotes)"
+        if let match = reason.firstMatch(of: #/^expected '=', saw (.+)$/#) {
+            return "expected = after the key, not \(match.1) (\(quotedNames))"
+        }
+        if let match = reason.firstMatch(of: #/^expected bare key starting character or string delimiter, saw (.+)$/#) {
+            return "\(quotedNames) (found \(match.1))"
         }
         if reason.hasPrefix("unknown escape sequence") {
             return reason.replacing("unknown escape sequence", with: "unknown escape")
@@ -104,6 +107,8 @@ enum TOMLFaultWording {
             .replacing(", saw ", with: ", found ")
             .replacing("end-of-file", with: "the end of the file")
     }
+
+    static let quotedNames = "a name needs quotes unless it is only ASCII letters, digits, - and _"
 
     /// toml++'s scope name as a noun with its article ("a string", "an array").
     static func noun(_ scope: String) -> String {
