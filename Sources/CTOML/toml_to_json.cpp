@@ -22,7 +22,13 @@ thread_local bool internalCheckFailed = false;
 inline void noteInternalCheckFailed() { internalCheckFailed = true; }
 } // namespace
 #define TOML_ASSERT(expr) (static_cast<bool>(expr) ? static_cast<void>(0) : noteInternalCheckFailed())
+#ifdef NDEBUG
+#undef NDEBUG // else toml++ makes some checks __builtin_assume, not TOML_ASSERT
+#endif
 
+#if !__has_include(<toml++/toml.h>)
+#error "toml++ is missing: apt-get install libtomlplusplus-dev (scripts/setup.sh installs it)"
+#endif
 #define TOML_HEADER_ONLY 1
 #define TOML_EXCEPTIONS 0
 #define TOML_ENABLE_FORMATTERS 0
