@@ -207,10 +207,12 @@ enum PathCompletionReducer {
         guard var picker = state.paths.picker else { return [] }
         switch result {
         case let .success(listing):
+            // The first folder shown after a fall-back keeps saying why it is not the field's.
+            let fallBackNote = picker.listing == nil && picker.fellBack ? picker.problem : nil
             picker.listing = listing
             picker.entries = entries(listing)
-            picker.selected = picker.entries.count > 1 ? 1 : 0
-            picker.problem = listing.truncated ? Wording.folderTruncated(PathCompletion.entryLimit) : nil
+            picker.selected = picker.entries.count > 1 && picker.entries[0] == .parent ? 1 : 0
+            picker.problem = listing.truncated ? Wording.folderTruncated(PathCompletion.entryLimit) : fallBackNote
         case let .failure(fault):
             if picker.listing == nil, !picker.fellBack, !read.folder.isEmpty {
                 // The field's folder is gone: the current folder instead, saying why.
