@@ -1,5 +1,6 @@
 import Foundation
 import Model
+@testable import Sandbox
 import Testing
 @testable import ZqtTUI
 
@@ -227,5 +228,43 @@ import Testing
 extension LocalFileInputTests {
     static func press(_ state: inout AppState, _ keys: [Key], places: PathEffects.Places) {
         for key in keys { press(&state, key, places: places) }
+    }
+}
+
+/// The picker's picture (issue 17): only the highlighted one is drawn, decoded
+/// off the loop as every picture is (PictureDecodingReducer), "decoding…" until then.
+@Suite struct FilePickerPictureTests {
+    @Test func theHighlightedPictureIsDecodedOnceWantedThenDrawn() throws {
+        let home = try LocalFileInputTests.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let folder = home + "/shots"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PNGImage.render(width: 64, height: 48, seed: 7)))
+        FileManager.default.createFile(atPath: folder + "/b.png", contents: Data(PNGImage.render(width: 64, height: 48, seed: 8)))
+        let places = PathEffects.Places(home: home, current: folder)
+        var state = LocalFileInputTests.faceSwapState()
+        state.view.pictureMode = .symbols(.palette240)
+        LocalFileInputTests.press(&state, .char("f"), places: places)
+        #expect(state.paths.picker?.entries == [.parent, .picture("a.png"), .picture("b.png")])
+        let first = Screen.render(state)
+        #expect(first.picturesWanted == [folder + "/a.png"], "only the highlighted picture is wanted, not b.png")
+        #expect(first.text.contains(Wording.picturesDecoding))
+        let effects = Reducer.reduce(&state, .picturesWanted(first.picturesWanted))
+        #expect(effects == [.decodePictures([folder + "/a.png"])])
+        _ = Reducer.reduce(&state, EffectRunner.decodePictures([folder + "/a.png"]))
+        let drawn = Screen.render(state)
+        #expect(drawn.picturesWanted.isEmpty && !drawn.text.contains(Wording.picturesDecoding))
+        #expect(drawn.cells.contains { $0.style == .picture }, "the picture is drawn beside the list")
+    }
+
+    @Test func withPicturesOffThePickerIsAListOnly() throws {
+        let home = try LocalFileInputTests.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let places = PathEffects.Places(home: home, current: home + "/pictures")
+        var state = LocalFileInputTests.faceSwapState()
+        state.view.pictureMode = .off(reason: "pictures are off")
+        LocalFileInputTests.press(&state, .char("f"), .down, .down, places: places)
+        let grid = Screen.render(state)
+        #expect(grid.picturesWanted.isEmpty && grid.text.contains("face.png"))
     }
 }
