@@ -24,7 +24,7 @@ import Testing
         try session.waitFor(text: "SANDBOX")
         try EndToEndEndpointTests.switchEndpoint(session, filter: "face swap v1", title: "Face swap V1")
         try EndToEndEndpointTests.focus(session, "Source face")
-        try session.waitFor(text: "f pick a file")
+        try session.waitFor("the source focused") { $0.contains("▸ Source face") }
         try session.send("Enter")
         try session.waitFor(text: "Tab complete path")
         try session.send("./por", literal: true)
@@ -40,7 +40,7 @@ import Testing
         try session.send("Down")
         try session.waitFor("the target focused") { $0.contains("▸ Target image") }
         try session.send("f")
-        let picker = try session.waitFor(text: "Target image: choose a picture in ")
+        let picker = try session.waitFor("the folder listed") { $0.contains("Target image: choose a picture in ") && $0.contains("group.jpg") }
         #expect(picker.contains("group.jpg") && picker.contains("portrait-of-me.png") && !picker.contains("notes.txt"))
         try session.send("Escape")
         try session.waitFor("the picker to close") { !$0.contains("choose a picture in") }

@@ -115,12 +115,12 @@ enum BindingScope: String, CaseIterable, Sendable {
     case number
     /// An on/off field.
     case toggle
-    /// An image field (a URL, a URL list, a unit's image): it takes a local file too (issue 17).
-    case imageField
     case seed
     case idTask
     /// A custom request's form (issue 9).
     case customForm
+    /// An image field (a URL, a URL list, a unit's image): it takes a local file too (issue 17).
+    case imageField
     /// A form with ControlNet units (the repeated group).
     case unitsForm
     case unitRow

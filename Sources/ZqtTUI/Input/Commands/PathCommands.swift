@@ -12,7 +12,8 @@ enum PathCommands {
         CommandDeclaration(.completePath, "Complete the file path (text starting /, ~, ./ or ../); else next field", footer: "complete path",
                            [.on(.pathEditing, .tab, footer: true)], perform: picker(PathCompletionReducer.completeOrMove)),
         CommandDeclaration(.pickFile, "Pick a local picture for the image field", footer: "pick a file",
-                           [.on(.imageField, .char("f"), .ctrl("o"), footer: true)],
+                           // Not in the footer: on 80 columns it would push out q quit; `?` lists it first on an image field.
+                           [.on(.imageField, .char("f"), .ctrl("o"))],
                            perform: ComposeCommands.onCompose(PathCompletionReducer.openFilePicker)),
         CommandDeclaration(.fileChoose, "Open the folder, or choose the picture", footer: "choose",
                            [.on(.filePicker, .enter, footer: true)], perform: picker(PathCompletionReducer.choose)),
