@@ -180,6 +180,7 @@ import Testing
         state.request["sourceUrl"] = .string("~/pictures/faces/me.webp")
         Self.press(&state, .ctrl("o"), places: places)
         #expect(state.paths.picker?.listing?.folder == home + "/pictures/faces/")
+        #expect(state.paths.picker?.entries[state.paths.picker?.selected ?? 0] == .picture("me.webp"), "the field's file is highlighted")
         let before = state.request
         Self.press(&state, .escape, places: places)
         #expect(state.paths.picker == nil && state.request == before)

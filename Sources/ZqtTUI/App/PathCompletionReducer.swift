@@ -48,6 +48,8 @@ struct FilePickerState: Equatable, Sendable {
     var problem: String?
     /// The folder asked for first could not be read: the current one was asked instead.
     var fellBack = false
+    /// The file the field names now, highlighted when its folder is first listed.
+    var current: String?
 }
 
 /// What the screen knows of local paths.
@@ -198,7 +200,8 @@ enum PathCompletionReducer {
         let text = state.drafts[field.id]?.text ?? FieldValues.text(of: field.id, in: state.request)
         let last = text.split(whereSeparator: { $0.isWhitespace }).last.map(String.init) ?? ""
         let folder = PathCompletion.looksLikePath(last) ? PathCompletion.split(last).folder : ""
-        state.paths.picker = FilePickerState(field: field.id, formKey: state.endpoint.formKey)
+        let name = folder.isEmpty ? nil : PathCompletion.split(last).name
+        state.paths.picker = FilePickerState(field: field.id, formKey: state.endpoint.formKey, current: name)
         return [.readFolder(FolderRead(purpose: .picker, folder: folder))]
     }
 
@@ -212,6 +215,9 @@ enum PathCompletionReducer {
             picker.listing = listing
             picker.entries = entries(listing)
             picker.selected = picker.entries.count > 1 && picker.entries[0] == .parent ? 1 : 0
+            // Opened on a field naming a file here: that file is highlighted.
+            if fallBackNote == nil, let name = picker.current, let index = picker.entries.firstIndex(of: .picture(name)) { picker.selected = index }
+            picker.current = nil
             picker.problem = listing.truncated ? Wording.folderTruncated(PathCompletion.entryLimit) : fallBackNote
         case let .failure(fault):
             if picker.listing == nil, !picker.fellBack, !read.folder.isEmpty {
