@@ -55,6 +55,8 @@ public enum FieldRole: String, Sendable, Hashable {
     case itemSwitch = "item_switch"
     /// A model whose choices are marked and chosen by the checkpoint's base (a ControlNet model).
     case fitsCheckpoint = "fits_checkpoint"
+    /// A URL the service calls back (§0.5, §A10): a URL field that takes no picture.
+    case callback
 }
 
 /// One value of a fixed choice: what is sent, and what the form shows.
