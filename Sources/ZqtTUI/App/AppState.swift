@@ -398,7 +398,8 @@ struct AppState: Equatable, Sendable {
         case .itemRow?: scopes.append(.unitRow)
         default: break
         }
-        if task?.phase == .succeeded, task?.recordID != nil { scopes.append(.lastResult) }
+        // Text results are carried on without a history too (the screen has them).
+        if task?.phase == .succeeded, task?.recordID != nil || task?.texts.isEmpty == false { scopes.append(.lastResult) }
         if results?.pictures.contains(where: { $0.image != nil }) == true || results?.texts.isEmpty == false { scopes.append(.withPictures) }
         if focusedField?.spec?.role == .seed { scopes.append(.seed) }
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }

@@ -11,6 +11,15 @@
 
 import Model
 
+extension FieldSpec {
+    /// A field a text result can go into: a prompt, or any text of several lines.
+    var takesProse: Bool {
+        if role == .prompt || role == .negativePrompt { return true }
+        if case .multilineText = kind { return role != .taskID }
+        return false
+    }
+}
+
 /// One place a picture can go: an endpoint's image field, as a picker line.
 struct ImageUseTarget: Equatable, Sendable {
     var endpoint: Endpoint
@@ -92,6 +101,7 @@ extension Reducer {
             }
             ?? state.freshForm(for: endpoint, taskID: TaskIDGenerator.shared.next())
         let from = use.record?.idTask
+        leavePictures(&state)
         switch target.input.place {
         case let .field(path):
             request[path] = .string(use.image)
@@ -160,15 +170,15 @@ extension Reducer {
 
     // MARK: Text
 
-    /// Every text field of every endpoint the switcher offers (the task id aside), grouped by endpoint.
+    /// Every field of prose of every endpoint the switcher offers, grouped
+    /// by endpoint: its prompts and every text of several lines. A one-line
+    /// text field holds a name or a number written as text (a base model, a
+    /// learning rate), no place for a description.
     static func textTargets(_ state: AppState) -> [(label: String, destination: TextDestination)] {
         var targets: [(String, TextDestination)] = []
         for endpoint in state.catalog.readyGroups.flatMap(\.endpoints) {
-            for field in endpoint.formFields where field.role != .taskID {
-                switch field.kind {
-                case .text, .multilineText: targets.append((Wording.textTargetLabel(endpoint.title, field.label), .field(endpoint, field.path)))
-                default: continue
-                }
+            for field in endpoint.formFields where field.takesProse {
+                targets.append((Wording.textTargetLabel(endpoint.title, field.label), .field(endpoint, field.path)))
             }
         }
         return targets
@@ -221,10 +231,13 @@ extension Reducer {
         case let .field(endpoint, path):
             var request = state.form(of: endpoint) ?? state.freshForm(for: endpoint, taskID: TaskIDGenerator.shared.next())
             request[path] = .string(text)
+            leavePictures(&state)
             show(&state, request)
             state.drafts[FieldID(path)] = nil
-            let label = endpoint.field(at: path)?.label ?? path
-            state.status = StatusMessage(text: Wording.textUsed(idTask, into: label, of: endpoint.title, submitKey: state.keys.label(.submit)),
+            let field = endpoint.field(at: path)
+            let submitKey = state.keys.label(.submit)
+            state.status = StatusMessage(text: field?.role == .prompt ? Wording.promptFrom(idTask, into: endpoint.title, submitKey: submitKey)
+                                            : Wording.textUsed(idTask, into: field?.label ?? path, of: endpoint.title, submitKey: submitKey),
                                          kind: .info)
             return []
         }
@@ -280,6 +293,12 @@ extension Reducer {
     /// a prompt and is not the tool that made the text, else text2image.
     static func promptTarget(_ state: AppState, madeBy endpoint: Endpoint) -> Endpoint {
         state.endpoint != endpoint && state.endpoint.field(role: .prompt) != nil ? state.endpoint : state.catalog.text2Image
+    }
+
+    /// Keys go to the form a result was carried into, not the pane it came from.
+    static func leavePictures(_ state: inout AppState) {
+        state.view.picturesFocused = false
+        state.view.zoom = nil
     }
 
     // MARK: Picks

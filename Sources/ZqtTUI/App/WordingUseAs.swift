@@ -54,10 +54,10 @@ extension Wording {
     static func textResultsTitle(_ idTask: String, count: Int, focused: Bool, keys: KeyTable) -> String {
         let what = count == 1 ? "text" : "\(count) texts"
         let hint = focused
-            ? "\(keys.label(.scrollResultsDown))\(keys.label(.scrollResultsUp)) scroll · \(keys.label(.nextPicture)) next · "
-                + "\(keys.label(.useTextAsPrompt)) prompt · \(keys.label(.useTextAs)) use as · \(keys.label(.closePictures)) back"
+            ? "\(keys.label(.nextPicture)) choose · \(keys.label(.enlargePicture)) use as… · "
+                + "\(keys.label(.useTextAsPrompt)) prompt · \(keys.label(.scrollResultsDown))\(keys.label(.scrollResultsUp)) scroll · \(keys.label(.closePictures)) back"
             : "\(keys.label(.showPictures)) to choose · \(keys.label(.useTextAsPrompt)) prompt · \(keys.label(.useTextAs)) use as…"
-        return "\(idTask) · \(what) · \(hint)"
+        return "Results · \(what) of \(idTask) · \(hint)"
     }
 
     /// A candidate's heading in the pane, when there are several.

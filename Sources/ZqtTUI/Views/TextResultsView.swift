@@ -78,31 +78,42 @@ extension PicturesPane {
         return lines[first].text.isEmpty ? first + 1 : first
     }
 
-    /// Words wrapped at a width; a word longer than the width (a URL, text
-    /// without spaces such as Chinese) is cut where the width ends.
+    /// Words wrapped at a width, each line's indentation kept (JSON stays
+    /// readable); a word longer than the width (a URL, text without spaces
+    /// such as Chinese) is cut where the width ends.
     static func wrap(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let words = HistoryView.wrapWords(String(paragraph).replacing("\t", with: " "), width: width)
-            if words.isEmpty { lines.append("") }
-            for line in words {
-                var rest = Substring(line)
-                while TextWidth.of(rest) > width {
-                    var cut = rest.startIndex
-                    var used = 0
-                    while cut < rest.endIndex, used + TextWidth.of(rest[cut]) <= width {
-                        used += TextWidth.of(rest[cut])
-                        cut = rest.index(after: cut)
-                    }
-                    if cut == rest.startIndex { cut = rest.index(after: cut) }  // a character wider than the pane
-                    lines.append(String(rest[..<cut]))
-                    rest = rest[cut...]
-                }
-                lines.append(String(rest))
+            let line = String(paragraph).replacing("\t", with: "    ")
+            let indent = String(line.prefix { $0 == " " }.prefix(max(0, width / 2)))
+            let room = max(1, width - indent.count)
+            let wrapped = HistoryView.wrapWords(line, width: room)
+            if wrapped.isEmpty { lines.append("") }
+            for part in wrapped {
+                lines += cut(part, width: room).map { indent + $0 }
             }
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines
+    }
+
+    /// A line cut where the width ends, as many times as it takes.
+    private static func cut(_ line: String, width: Int) -> [String] {
+        var pieces: [String] = []
+        var rest = Substring(line)
+        while TextWidth.of(rest) > width {
+            var end = rest.startIndex
+            var used = 0
+            while end < rest.endIndex, used + TextWidth.of(rest[end]) <= width {
+                used += TextWidth.of(rest[end])
+                end = rest.index(after: end)
+            }
+            if end == rest.startIndex { end = rest.index(after: end) }  // a character wider than the pane
+            pieces.append(String(rest[..<end]))
+            rest = rest[end...]
+        }
+        pieces.append(String(rest))
+        return pieces
     }
 
     /// The faces of a face detection answer: a list of objects under

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import Model
+
+/// Text results are found by the history filter (issue 17, schema 6): a
+/// description's or a candidate's words find the row, by three letters
+/// anywhere or by the start of a word, in a new history and in one written
+/// before schema 6.
+@Suite struct HistoryTextFilterTests {
+    static let description = "A weathered lighthouse stands on basalt cliffs; 灯塔 at dusk"
+
+    static func describe(_ store: HistoryStore) throws -> Int {
+        let endpoint = try #require(EndpointCatalog.shipped.endpoint(id: "tool/interrogate"))
+        var request = Request.new(for: endpoint, taskID: TaskIDGenerator.shared.next())
+        request["image"] = .string("https://example.com/photo.png")
+        let id = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "sandbox")
+        try store.recordSubmitted(id: id, submission: HistoryStoreTests.submission(request))
+        let data: JSONValue = .object([("businessTaskId", .string(request.taskID)), ("status", .int(2)), ("caption", .string(description))])
+        try store.recordTaskInfo(id: id, info: TaskInfo(data: data, family: endpoint.family, result: endpoint.result))
+        return id
+    }
+
+    static func expectFound(_ store: HistoryStore, _ id: Int) throws {
+        for filter in ["basalt", "weather", "ba", "lighthouse cliffs", "灯", "灯塔"] {
+            #expect(try store.list(filter: filter).map(\.id) == [id], "\"\(filter)\" finds the row by its text result")
+        }
+        #expect(try store.list(filter: "granite").isEmpty, "words it does not hold find nothing")
+    }
+
+    @Test func aRowIsFoundByTheWordsOfItsTextResult() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        _ = try store.recordSending(HistoryStoreTests.request("a cat"), baseURL: "http://127.0.0.1:1", profile: "sandbox")
+        let id = try Self.describe(store)
+        try Self.expectFound(store, id)
+        #expect(try store.list(filter: "cat").count == 1, "the prompt is still found")
+    }
+
+    @Test func aHistoryWrittenBeforeSchema6FindsItsTextResultsOnceUpgraded() throws {
+        let history = TemporaryHistory()
+        try FileManager.default.createDirectory(atPath: history.folder, withIntermediateDirectories: true)
+        do {
+            let db = try SQLiteConnection(path: history.path)
+            try HistorySchema.migrate(db, upTo: 5)
+            try db.execute("""
+                INSERT INTO submission (endpoint, base_url, profile, created_at, id_task, prompt, model, image_count, state, updated_at, request_json)
+                VALUES ('tool/interrogate', 'http://x', 'sandbox', 1, 'zqt-old-describe', '', '', 0, 'succeeded', 1, '{}');
+                INSERT INTO submission_words(rowid, words) VALUES (1, '');
+                INSERT INTO result (submission_id, position, image_url, text) VALUES (1, 0, '', '\(Self.description)');
+                """)
+            #expect(try db.scalar("PRAGMA user_version") == 5)
+        }
+        let store = try history.open()
+        try Self.expectFound(store, 1)
+        let id = try Self.describe(store)
+        #expect(try store.list(filter: "basalt").map(\.id) == [id, 1], "rows written after the upgrade too")
+    }
+}
