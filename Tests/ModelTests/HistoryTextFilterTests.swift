@@ -36,23 +36,27 @@ import Testing
         #expect(try store.list(filter: "cat").count == 1, "the prompt is still found")
     }
 
-    @Test func aHistoryWrittenBeforeSchema6FindsItsTextResultsOnceUpgraded() throws {
+    @Test func aDatabaseWrittenBySchemaFiveFindsItsTextResultsOnceUpgraded() throws {
         let history = TemporaryHistory()
         try FileManager.default.createDirectory(atPath: history.folder, withIntermediateDirectories: true)
         do {
-            let db = try SQLiteConnection(path: history.path)
-            try HistorySchema.migrate(db, upTo: 5)
-            try db.execute("""
-                INSERT INTO submission (endpoint, base_url, profile, created_at, id_task, prompt, model, image_count, state, updated_at, request_json)
-                VALUES ('tool/interrogate', 'http://x', 'sandbox', 1, 'zqt-old-describe', '', '', 0, 'succeeded', 1, '{}');
-                INSERT INTO submission_words(rowid, words) VALUES (1, '');
-                INSERT INTO result (submission_id, position, image_url, text) VALUES (1, 0, '', '\(Self.description)');
-                """)
-            #expect(try db.scalar("PRAGMA user_version") == 5)
+            let old = try SQLiteConnection(path: history.path)
+            try old.execute(try GoldenFile.text("history-v5.sql"))
+            #expect(try old.scalar("PRAGMA user_version") == 5)
         }
         let store = try history.open()
-        try Self.expectFound(store, 1)
+        let db = try SQLiteConnection(path: history.path)
+        #expect(try db.scalar("PRAGMA user_version") == HistorySchema.currentVersion)
+        #expect(try db.run("PRAGMA integrity_check").first?.text(0) == "ok")
+        try db.execute("INSERT INTO submission_search(submission_search) VALUES ('integrity-check')")
+        #expect(try store.count() == 4, "every row kept")
+        // Row 4's prompt is "a girl"; its texts "masterpiece, a girl" and "1 girl, 一个女孩".
+        #expect(try store.list(filter: "masterpiece").map(\.id) == [4], "three letters or more, through the trigram index")
+        #expect(try store.list(filter: "ma").map(\.id) == [4], "the start of a word, through the word index")
+        #expect(try store.list(filter: "女孩").map(\.id) == [4], "Chinese characters of a text result")
+        #expect(try store.list(filter: "灯塔").map(\.id) == [1], "prompts are found as before")
+        #expect(try store.record(id: 4)?.textResults == ["masterpiece, a girl", "1 girl, 一个女孩"], "the texts kept as they were")
         let id = try Self.describe(store)
-        #expect(try store.list(filter: "basalt").map(\.id) == [id, 1], "rows written after the upgrade too")
+        #expect(try store.list(filter: "basalt").map(\.id) == [id], "rows written after the upgrade too")
     }
 }
