@@ -1,6 +1,7 @@
 import Foundation
 @testable import Model
 import Testing
+@testable import Sandbox
 @testable import ZqtTUI
 
 /// Results carried on (issue 17): any picture into any image field of any
@@ -109,6 +110,18 @@ import Testing
         #expect(state.endpoint.title == "Face restoration" && state.request.wireValue["photo"] == .string(Self.picture))
     }
 
+    @Test func aCustomRequestsMembersHoldingAURLAreOffered() throws {
+        var state = makeState()
+        Reducer.switchEndpoint(&state, to: CustomEndpoint.endpoint(path: "tool/faceRestore"))
+        state.request.setOtherMembers(.object([("imageUrl", .string("https://example.com/old.png")), ("fidelity", .double(0.7))]))
+        EndpointReducerTests.switchTo(&state, "text2image")
+        Reducer.offerImageUses(&state, image: Self.picture, record: nil)
+        #expect(Self.pickerLines(state).last == "Custom request tool/faceRestore · imageUrl", "\(Self.pickerLines(state))")
+        _ = Self.choose(&state, "Custom request tool/faceRestore · imageUrl")
+        #expect(state.endpoint.isCustom && state.request.wireValue["imageUrl"] == .string(Self.picture))
+        #expect(state.request.wireValue["fidelity"] == .double(0.7), "the rest of its body stays")
+    }
+
     @Test func iAndNAreTheSameCodeWithTheFieldGiven() throws {
         var state = makeState()
         let past = record(6, prompt: "a lighthouse")
@@ -202,5 +215,43 @@ import Testing
         let chinese = String(repeating: "一只猫在雨中", count: 20)
         let lines = PicturesPane.wrap(chinese, width: 30)
         #expect(lines.joined() == chinese && lines.allSatisfy { TextWidth.of($0) <= 30 })
+    }
+}
+
+/// The same against a real sandbox and history (issue 17): prompt
+/// expansion asked for two candidates, `p` asks which, the second becomes
+/// text2image's prompt; a face swap's result goes into outpainting's source.
+@Suite struct UseAsAgainstTheSandboxTests {
+    @Test func expansionsSecondCandidateBecomesThePrompt() async throws {
+        let fixture = try TrackingFixture(taskSeconds: 0.3)
+        var state = try await ToolResultScreenTests.sendAndFollow("prompt expansion", title: "Prompt expansion", [
+            ("sourcePrompt", .string("a lighthouse")), ("sequencesNum", .int(2)),
+        ], fixture: fixture)
+        let expected = SandboxService.expandedPrompts("a lighthouse", count: 2, sdxl: false)
+        #expect(expected.count == 2 && state.results?.texts == expected, "both candidates in the pane")
+        let effects = press(&state, .char("p"))
+        try await ToolResultScreenTests.run(&state, effects, on: fixture) { state in
+            if case .picker? = state.view.overlay { return true } else { return false }
+        }
+        #expect(UseAsTests.pickerLines(state) == Reducer.candidateLines(expected))
+        _ = UseAsTests.choose(&state, Reducer.candidateLines(expected)[1])
+        #expect(state.endpoint.title == "text2image" && state.request.wireValue["prompt"] == .string(expected[1]))
+    }
+
+    @Test func aFaceSwapsResultBecomesOutpaintingsSource() async throws {
+        let fixture = try TrackingFixture(taskSeconds: 0.3)
+        var state = try await ToolResultScreenTests.sendAndFollow("face swap v1", title: "Face swap V1", [
+            ("sourceUrl", .string("https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Input/face.png")),
+            ("targetUrl", .string("https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Input/target.png")),
+        ], fixture: fixture)
+        let record = try #require(try fixture.store.record(idTask: state.task?.idTask ?? ""))
+        let result = try #require(record.imageResults.first?.imageURL)
+        let effects = press(&state, .char("A"))
+        try await ToolResultScreenTests.run(&state, effects, on: fixture) { state in
+            if case .picker? = state.view.overlay { return true } else { return false }
+        }
+        _ = UseAsTests.choose(&state, "Outpainting · Source image")
+        #expect(state.endpoint.title == "Outpainting" && state.request.wireValue["sourceImage"] == .string(result))
+        #expect(state.status?.text.contains("\(record.idTask)'s image") == true)
     }
 }
