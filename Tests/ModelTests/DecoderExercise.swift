@@ -21,6 +21,8 @@ enum DecoderExercise {
             _ = PictureRequest.read(png, sidecar: nil, catalog: .shipped, current: .image2Image, taskID: "fuzz")
         }
         _ = A1111Parameters.parse(text)
+        // The config file, read in process by toml++ (issue 16): its C++ sees every input too.
+        _ = ConfigFile.parse(text: text, file: "fuzz.toml")
         guard let value = try? JSONParser.parse(bytes: bytes) else { return false }
         _ = Envelope(value)
         for family in [Family.sd, .tool(code: "comfyui/text2image"), .tool(code: "prompts/expand"), .training] {

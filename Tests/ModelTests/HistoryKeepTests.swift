@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Model
 
-/// Issue 17 (migration 6): an image that could not be kept is said on its
+/// Issue 17 (migration 7): an image that could not be kept is said on its
 /// row, how often it failed and whether the service said it is gone; a
 /// later copy clears it; an older database gains the columns with its rows whole.
 struct HistoryKeepTests {
