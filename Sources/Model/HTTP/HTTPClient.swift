@@ -308,7 +308,10 @@ public struct HTTPClient: Sendable {
         switch code {
         case Curl.Code.stopped:
             return .cancelled
-        case Curl.Code.fileSizeExceeded, Curl.Code.writeError where zqt_curl_over_limit(h) == 1:
+        // libcurl's own size bound, or the write callback's (which says so with 1).
+        case Curl.Code.fileSizeExceeded:
+            return .unexpectedResponse("the answer is larger than \(maxBodyBytes >> 20) MB")
+        case Curl.Code.writeError where zqt_curl_over_limit(h) == 1:
             return .unexpectedResponse("the answer is larger than \(maxBodyBytes >> 20) MB")
         case Curl.Code.writeError where zqt_curl_over_limit(h) == 2:
             return .unexpectedResponse("the answer's headers are too long")

@@ -227,7 +227,14 @@ extension Wording {
     static func addedItem(_ group: GroupSpec, preset: String?, backKey: String) -> String {
         let row = group.rowLabel.lowercased()
         let first = group.formFields.first { $0.role == .inputImage }.map { "set its \($0.label.lowercased()), then " } ?? "fill it in, then "
-        return "Added a \(preset.map { $0 + " " } ?? "")\(row): \(first)\(backKey) to go back"
+        let what = (preset.map { $0 + " " } ?? "") + row
+        return "Added \(article(what)) \(what): \(first)\(backKey) to go back"
+    }
+
+    /// "a" or "an" before a word, by its first letter ("an OpenPose unit", "a canny unit").
+    static func article(_ word: String) -> String {
+        guard let first = word.first?.lowercased() else { return "a" }
+        return "aeiou".contains(first) ? "an" : "a"
     }
 
     static func removedItem(_ group: GroupSpec, number: Int) -> String { "Removed \(group.rowLabel.lowercased()) \(number)" }

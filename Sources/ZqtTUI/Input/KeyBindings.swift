@@ -299,10 +299,11 @@ struct KeyTable: Equatable, Sendable {
 
     /// The key table as Markdown (`zqt keys`, docs/keys.md).
     var markdown: String {
-        var lines = ["| keys | command | where |", "|---|---|---|"]
+        // The name column is what the config file's [keys] section calls the command.
+        var lines = ["| keys | command | name in [keys] | where |", "|---|---|---|---|"]
         for binding in bindings {
             let keys = binding.keys.map { "`\($0.label)`" }.joined(separator: " ")
-            lines.append("| \(keys) | \(binding.command.title) | \(binding.scope.description) |")
+            lines.append("| \(keys) | \(binding.command.title) | `\(binding.command.rawValue)` | \(binding.scope.description) |")
         }
         return lines.joined(separator: "\n")
     }
