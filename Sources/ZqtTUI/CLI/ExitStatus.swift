@@ -23,6 +23,8 @@ enum ZqtExit: Int32, CaseIterable {
             self = .network
         case .httpStatus, .notJSON, .unexpectedResponse, .api, .cancelled:
             self = .failed
+        case let .upload(failure):
+            self = failure.network ? .network : .badInput
         }
     }
 
