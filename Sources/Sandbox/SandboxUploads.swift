@@ -32,8 +32,8 @@ final class SandboxUploads: @unchecked Sendable {
             guard let header = ImageHeader.read(request.body) else {
                 return .text("an upload must be a PNG, JPEG or WebP picture", status: 400)
             }
-            guard request.body.count <= LocalImage.sizeLimit else {
-                return .text("an upload may be at most \(LocalImage.sizeLimit >> 20) MB", status: 413)
+            guard request.body.count <= LocalPicture.sizeLimit else {
+                return .text("an upload may be at most \(LocalPicture.sizeLimit >> 20) MB", status: 413)
             }
             let stored = lock.withLock { () -> String? in
                 var key: String
@@ -69,7 +69,7 @@ final class SandboxUploads: @unchecked Sendable {
 
     /// The size of an upload the sandbox serves at `url`, or nil for any other URL.
     func imageSize(_ url: String) -> (width: Int, height: Int)? {
-        guard let range = url.range(of: Self.pathPrefix) else { return nil }
+        guard let range = url.firstRange(of: Self.pathPrefix) else { return nil }
         let name = String(url[range.upperBound...].prefix { $0 != "?" && $0 != "#" })
         return lock.withLock { files[name].map { ($0.header.width, $0.header.height) } }
     }

@@ -65,7 +65,7 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .transport(detail):
             return "Network error: \(detail)"
         case let .upload(failure):
-            return "Not sent: \(failure.message)"
+            return "\(failure.message) (nothing was sent)"
         case let .noTaskQuery(title):
             return "\(title) tasks cannot be queried: the service documents no query for them (zhiqite-api.md §3.2)"
         }

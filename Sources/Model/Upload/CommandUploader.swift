@@ -27,7 +27,7 @@ public struct CommandUploader: ImageUploader {
         return "command \(hash.prefix(16))"
     }
 
-    public func upload(_ image: LocalImage) async throws(UploadFailure) -> UploadedImage {
+    public func upload(_ image: LocalPicture) async throws(UploadFailure) -> UploadedImage {
         let settings = settings
         let result: Result<String, UploadFailure> = await withCheckedContinuation { continuation in
             // The command blocks: a thread of its own, off Swift's cooperative pool.

@@ -18,7 +18,7 @@ public protocol ImageUploader: Sendable {
     /// Holds no secret.
     var store: String { get }
     /// Uploads one checked picture; its URL as the service will fetch it.
-    func upload(_ image: LocalImage) async throws(UploadFailure) -> UploadedImage
+    func upload(_ image: LocalPicture) async throws(UploadFailure) -> UploadedImage
     /// Whether an earlier upload's URL may be sent again instead of uploading
     /// the same bytes anew (a presigned URL until shortly before it expires).
     func mayReuse(_ earlier: UploadRecord, now: Date) async -> Bool

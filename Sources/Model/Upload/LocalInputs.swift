@@ -101,11 +101,11 @@ public enum LocalInputs {
                                 + "add a [profiles.NAME.upload] table to config.toml (docs/uploads.md), or give an http(s) URL")
         }
         // Checked first, all of them: a refused file sends nothing, and no upload is wasted.
-        var images: [LocalImage] = []
+        var images: [LocalPicture] = []
         for item in found {
-            let path = LocalImage.absolutePath(item.localPath, directory: directory, environment: environment)
+            let path = LocalPicture.absolutePath(item.localPath, directory: directory, environment: environment)
             do throws(UploadFailure) {
-                images.append(try LocalImage.load(path))
+                images.append(try LocalPicture.load(path))
             } catch {
                 throw error.about(item.label, item.localPath)
             }
@@ -174,15 +174,15 @@ extension LocalInputs {
     /// request with its paths and, once uploaded, its uploads; a failure
     /// leaves the row to be marked failed like any send that did not go.
     public struct Step: Sendable {
-        /// Nil: a local path in an image field is refused with how to set one up.
-        public var uploader: (any ImageUploader)?
+        /// Where the uploader comes from; `.none` refuses a local path with how to set one up.
+        public var source: UploaderSource
         /// Where relative paths are resolved (the current directory).
         public var directory: String
         public var onProgress: @Sendable (UploadProgress) -> Void
 
-        public init(uploader: (any ImageUploader)? = nil, directory: String = FileManager.default.currentDirectoryPath,
+        public init(source: UploaderSource = .none, directory: String = FileManager.default.currentDirectoryPath,
                     onProgress: @escaping @Sendable (UploadProgress) -> Void = { _ in }) {
-            self.uploader = uploader
+            self.source = source
             self.directory = directory
             self.onProgress = onProgress
         }
@@ -191,6 +191,7 @@ extension LocalInputs {
             guard !LocalInputs.find(in: request).isEmpty else { return .success(request) }
             let store = pipeline.store
             do throws(UploadFailure) {
+                let uploader = try source.uploader()
                 let (sent, records) = try await LocalInputs.resolve(
                     request, uploader: uploader, directory: directory,
                     earlier: { sha256, storeName in (try? store?.earlierUploads(sha256: sha256, store: storeName)) ?? [] },

@@ -30,7 +30,7 @@ public struct S3Uploader: ImageUploader {
     }
 
     /// The object's key: the prefix, the file's hash and its format's extension.
-    public func key(for image: LocalImage) -> String {
+    public func key(for image: LocalPicture) -> String {
         settings.prefix + image.sha256 + "." + image.header.format.fileExtension
     }
 
@@ -49,7 +49,7 @@ public struct S3Uploader: ImageUploader {
         return HTTPTarget(url).map { (url, $0) }
     }
 
-    public func upload(_ image: LocalImage) async throws(UploadFailure) -> UploadedImage {
+    public func upload(_ image: LocalPicture) async throws(UploadFailure) -> UploadedImage {
         let key = key(for: image)
         guard let (url, target) = objectURL(key: key) else {
             throw UploadFailure("the upload's endpoint \(APIError.printable(settings.endpoint)) is not an http(s) URL")

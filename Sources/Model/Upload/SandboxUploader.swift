@@ -22,7 +22,7 @@ public struct SandboxUploader: ImageUploader {
 
     public var store: String { "sandbox \(baseURL)" }
 
-    public func upload(_ image: LocalImage) async throws(UploadFailure) -> UploadedImage {
+    public func upload(_ image: LocalPicture) async throws(UploadFailure) -> UploadedImage {
         let url = baseURL + Self.uploadPath + image.sha256 + "." + image.header.format.fileExtension
         var client = HTTPClient(timeout: timeout)
         client.maxBodyBytes = 1 << 20

@@ -39,6 +39,8 @@ struct RequestRunner {
     let store: HistoryStore?
     let printer: LinePrinter
     var pollPolicy: PollPolicy = .standard
+    /// Local files in image fields (issue 17): uploaded before the submit.
+    var localInputs = LocalInputs.Step()
 
     enum Outcome: Equatable {
         case succeeded(images: Int)
@@ -107,6 +109,7 @@ struct RequestRunner {
             printer.warn("not kept in history: \(error.message)")
         }
         pipeline.pollPolicy = pollPolicy
+        pipeline.localInputs = localInputs
         let sent = await pipeline.send(request)
         switch (sent.outcome.result, sent.confirmation) {
         case let (.success(submission), _):

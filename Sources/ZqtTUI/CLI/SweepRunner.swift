@@ -47,6 +47,8 @@ struct SweepRunner {
     /// Where result images are saved (wire rule 10: result URLs expire), as `TASKID-N.png`.
     var downloadTo: URL?
     var pollPolicy: PollPolicy = .standard
+    /// Local files in image fields (issue 17): uploaded before each submit, reused once uploaded.
+    var localInputs = LocalInputs.Step()
 
     /// How one task of the sweep ended.
     enum State: String {
@@ -97,9 +99,10 @@ struct SweepRunner {
         let setup = try SendSetup(connection: connection, stepsToStandardError: json)
         defer { setup.sandbox?.stop() }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
-        let runner = SweepRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store,
+        var runner = SweepRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store,
                                  printer: printer, parallel: options.parallel, json: json, follow: follow, printJSON: printJSON,
                                  downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        runner.localInputs = setup.localInputs
         return await runner.run(requestText: requestText, endpoint: endpoint, specs: options.specs)
     }
 
@@ -192,6 +195,7 @@ struct SweepRunner {
             printer.warn("\(tag) not kept in history: \(error.message)")
         }
         pipeline.pollPolicy = pollPolicy
+        pipeline.localInputs = localInputs
         pipeline.batchID = batchID
         let sent = await pipeline.send(request)
         switch (sent.outcome.result, sent.confirmation) {

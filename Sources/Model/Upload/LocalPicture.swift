@@ -12,7 +12,7 @@ import Foundation
 import Glibc
 #endif
 
-public struct LocalImage: Sendable {
+public struct LocalPicture: Sendable {
     /// The file as it was opened (`~` expanded, made absolute).
     public let path: String
     public let bytes: [UInt8]
@@ -38,7 +38,7 @@ public struct LocalImage: Sendable {
     }
 
     /// Reads and checks the file at an absolute path.
-    public static func load(_ path: String, sizeLimit: Int = LocalImage.sizeLimit) throws(UploadFailure) -> LocalImage {
+    public static func load(_ path: String, sizeLimit: Int = LocalPicture.sizeLimit) throws(UploadFailure) -> LocalPicture {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw UploadFailure(errno == ENOENT ? "no such file" : "cannot be read (\(String(cString: strerror(errno))))")
@@ -75,7 +75,7 @@ public struct LocalImage: Sendable {
         } catch {
             throw UploadFailure(error.description)
         }
-        return LocalImage(path: path, bytes: bytes, header: header, sha256: Digest.hex(hash))
+        return LocalPicture(path: path, bytes: bytes, header: header, sha256: Digest.hex(hash))
     }
 
     static func megabytes(_ bytes: Int) -> String {
