@@ -118,7 +118,8 @@ public enum LocalInputs {
         var toUpload: [Int] = []
         for index in distinct {
             let image = images[index]
-            if let reusable = await firstReusable(earlier(image.sha256, uploader.store), uploader: uploader, now: now()) {
+            let candidates = earlier(image.sha256, uploader.store).filter { $0.sha256 == image.sha256 && $0.store == uploader.store }
+            if let reusable = await firstReusable(candidates, uploader: uploader, now: now()) {
                 answers[image.sha256] = (UploadedImage(url: reusable.url, expiresAt: reusable.expiresAt), false)
             } else {
                 toUpload.append(index)
