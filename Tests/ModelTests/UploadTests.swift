@@ -168,10 +168,11 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     }
 
     @Test func whatCountsAsALocalPath() {
-        for path in ["face.jpg", "./face.jpg", "../a/b.png", "~/x.webp", "/tmp/x.png", "photos/me.jpeg"] {
+        for path in ["face.jpg", "FACE.JPG", "./face", "../a/b.png", "~/x.webp", "/tmp/x.png", "photos/me.jpeg", "~"] {
             #expect(LocalInputs.localPath(path) != nil, "\(path)")
         }
-        for text in ["", "  ", "https://a.example/x.png", "HTTP://a.example/x.png", "ftp://a/b", "data:image/png;base64,AAAA"] {
+        for text in ["", "  ", "https://a.example/x.png", "HTTP://a.example/x.png", "ftp://a/b", "data:image/png;base64,AAAA",
+                     "mailto:me.png", "not a url", "5", "face"] {
             #expect(LocalInputs.localPath(text) == nil, "\(text)")
         }
     }

@@ -16,16 +16,21 @@ import Foundation
 #endif
 
 public enum LocalInputs {
-    /// The text as a local path, or nil when it is a URL (or empty). Anything
-    /// that is not an http(s) URL and has no other scheme is a path: `face.jpg`,
-    /// `./face.jpg`, `~/Pictures/face.jpg`, `/tmp/face.png`.
+    /// The text as a local path, or nil when it is none: a path starts with
+    /// `/`, `~`, `./` or `../`, or is a picture's file name (`face.jpg`,
+    /// `photos/me.webp`: ends in .png, .jpg, .jpeg or .webp and has no
+    /// scheme). Anything else (a URL, "not a url", a number) is left to the
+    /// URL check, so a typo is still said as one.
     public static func localPath(_ text: String) -> String? {
         let trimmed = text.trimmed
         guard !trimmed.isEmpty else { return nil }
         if trimmed.hasPrefix("/") || trimmed.hasPrefix("~") || trimmed.hasPrefix("./") || trimmed.hasPrefix("../") { return trimmed }
+        // "https:", "data:", "mailto:": a scheme, so no path.
+        if let colon = trimmed.firstIndex(of: ":"),
+           trimmed[..<colon].first?.isLetter == true,
+           trimmed[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }) { return nil }
         let lower = trimmed.lowercased()
-        if lower.hasPrefix("http:") || lower.hasPrefix("https:") || lower.hasPrefix("data:") || trimmed.contains("://") { return nil }
-        return trimmed
+        return [".png", ".jpg", ".jpeg", ".webp"].contains(where: { lower.hasSuffix($0) }) ? trimmed : nil
     }
 
     /// A local path found in a request: where it sits and how the field is called.
