@@ -376,7 +376,7 @@ struct SendCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object at the end (id_task, state, results); the steps go to standard error.")
     var json = false
 
-    @Option(help: "Save the result images into this folder (result URLs expire).")
+    @Option(help: "Save the result images into this folder too, as <id_task>-<n>.<ext> (they are always kept in $ZQT_HOME/images; result URLs expire).")
     var download: String?
 
     @OptionGroup(title: "Sweeps") var sweep: SweepOptions
@@ -423,7 +423,8 @@ struct SendCommand: AsyncParsableCommand {
             members.append(("desc", .string(final.desc)))
             members.append(("results", .array(final.results.enumerated().map { index, image in
                 .object(dropping: [("position", .int(index + 1)), ("url", .string(image.imageURL)),
-                                   ("seed", image.seed.map { .int($0) }), ("path", report.savedFiles[index].map { .string($0) })])
+                                   ("seed", image.seed.map { .int($0) }), ("path", report.savedFiles[index].map { .string($0) }),
+                                   ("kept", report.keptFiles[index].map { .string($0) })])
             })))
             members.append(("texts", .array(final.texts.map { .string($0) })))
         } else {
