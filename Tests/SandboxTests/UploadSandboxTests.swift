@@ -98,6 +98,16 @@ import Testing
         #expect(try await Self.get(source).body == face)
         #expect(try await Self.get(targetURL).body == target)
 
+        // The sandbox reads its own uploads as inputs: the swap comes out the target photo's size.
+        var info = try await fixture.api.queryTask(SandboxFixture.reference(request))
+        for _ in 0..<100 where !info.phase.isTerminal {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            info = try await fixture.api.queryTask(SandboxFixture.reference(request))
+        }
+        #expect(info.phase == .succeeded)
+        let result = try await Self.get(try #require(info.results.first?.imageURL))
+        #expect(PNGInfo.dimensions(of: result.body).map { [$0.width, $0.height] } == [96, 64])
+
         // The row: the request with its paths, and each path's URL and hash.
         let recordID = try #require(sent.recordID)
         let row = try #require(try store.record(id: recordID))
