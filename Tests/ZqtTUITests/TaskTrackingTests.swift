@@ -55,14 +55,12 @@ final class TrackingFixture: @unchecked Sendable {
     @discardableResult
     func waitForRow(_ idTask: String, timeout: Double = 45, _ what: String,
                     _ condition: (HistoryRecord) -> Bool) async throws -> HistoryRecord {
-        let deadline = Date().addingTimeInterval(timeout)
         var last: HistoryRecord?
-        while Date() < deadline {
+        try await eventually(what, timeout: timeout, detail: { "row was \(String(describing: last))" }) {
             last = try store.record(idTask: idTask)
-            if let last, condition(last) { return last }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            return last.map(condition) ?? false
         }
-        throw TmuxSession.WaitError(message: "timed out waiting for \(what); row was \(String(describing: last))")
+        return try #require(last)
     }
 }
 
@@ -169,7 +167,8 @@ final class TrackingFixture: @unchecked Sendable {
     }
 
     @Test func aTaskFromAnEarlierMonthIsAskedAtTheArchiveQuery() async throws {
-        let fixture = try TrackingFixture()
+        let clock = SteppedClock()
+        let fixture = try TrackingFixture(clock: clock)
         let request = try TrackingFixture.request("sent last month")
         let outcome = await HTTPImageAPI(configuration: fixture.configuration).send(request)
         // Kept as sent 40 days ago: wire rule 8 sends its queries to sd/queryTaskInfo (v1).
@@ -177,7 +176,7 @@ final class TrackingFixture: @unchecked Sendable {
         let id = try fixture.store.recordSending(request, baseURL: fixture.configuration.baseURL,
                                                  profile: "sandbox", at: longAgo)
         try fixture.store.recordSubmitted(id: id, submission: try outcome.result.get(), at: longAgo)
-        try await Task.sleep(nanoseconds: 700_000_000)  // the sandbox's task is done by now
+        clock.advance(1)  // the sandbox's 0.6 s task is done by its clock, whatever the machine's speed
         fixture.runner.resumeUnfinished()
         let done = try await fixture.waitForRow(request.taskID, "success through v1") { $0.state == .succeeded }
         #expect(done.lastQueryJSON?.contains("\"task_id\"") == true, "v1 answers name the id task_id (§2.2); v2 says id_task")

@@ -69,6 +69,11 @@ enum Action: Sendable {
     case picturesWanted([String])
     /// Those pictures are decoded (or known not to be drawable): the next frame draws them.
     case picturesDecoded([String])
+    // Local files in image fields (issue 17, PathCompletionReducer).
+    /// A folder read for a Tab completion or the file picker, or why it could not be.
+    case folderRead(FolderRead, Result<DirectoryListing, FolderReadFault>)
+    /// What each local path typed into an image field names now.
+    case localFilesChecked([String: LocalFileState])
 
     // The session (issue 4).
     /// The first frame is on screen: what was kept from it starts now.
@@ -132,6 +137,11 @@ enum Effect: Equatable, Sendable {
     case preparePicture(path: String)
     /// Decode pictures a frame wanted off the event loop; answered by `.picturesDecoded`.
     case decodePictures([String])
+    // Local files in image fields (issue 17).
+    /// Read a folder (bounded, PathCompletion.entryLimit); answered by `.folderRead`.
+    case readFolder(FolderRead)
+    /// stat(2) these typed paths; answered by `.localFilesChecked`.
+    case checkLocalFiles([String])
 
     // The session (issue 4).
     /// Follow again every task an earlier zqt left running (after the first frame).

@@ -309,6 +309,8 @@ struct AppState: Equatable, Sendable {
     var catalog: EndpointCatalog = .shipped
     /// The forms as last saved to the history, and whether a save is due.
     var draftSaving = DraftSaving()
+    /// Local files in image fields: what each path names, a Tab completion, the file picker (issue 17).
+    var paths = PathInputState()
 
     init(request: Request, connection: ConnectionInfo) {
         self.request = request
@@ -358,7 +360,10 @@ struct AppState: Equatable, Sendable {
 
     var focusedField: FormField? { fields.first { $0.id == view.focus } }
 
-    var problems: [ValidationProblem] { RequestValidator.validate(request) }
+    /// A local path in an image field is no "not a URL": it is uploaded at send, when it names a file (issue 17).
+    var problems: [ValidationProblem] {
+        LocalImageFields.problems(request, validated: RequestValidator.validate(request), files: paths.files)
+    }
 
     /// Scopes for key look-up at the focused field, narrowest first.
     /// The history filter has the keys: letters are text.
@@ -388,6 +393,7 @@ struct AppState: Equatable, Sendable {
         case .choice?: scopes.append(.choice)
         case .text?:
             if focusedField?.takesModelTokens == true { scopes.append(.promptText) }
+            if focusedField?.spec?.takesImage == true { scopes.append(.imageField) }
             scopes.append(.text)
         case .itemRow?: scopes.append(.unitRow)
         default: break

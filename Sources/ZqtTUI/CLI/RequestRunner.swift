@@ -197,13 +197,9 @@ struct RequestRunner {
 
     /// One line about what the request asks for.
     private func summary(_ request: Request) -> String {
-        switch request.endpoint.family {
-        case .sd:
-            let size = request.outputSize
-            let units = request.endpoint.groupFields.map { " · " + Wording.count(request.items(of: $0).count, $0.groupSpec?.itemTitle ?? $0.label) }.joined()
-            return "\(request.endpoint.title)\(units) · \(size.width)×\(size.height) · \(Wording.count(request.imageCount, "image"))"
-        case .tool, .training:
-            return request.endpoint.title
-        }
+        guard request.endpoint.family == .sd else { return request.endpoint.title }
+        let size = request.outputSize
+        let units = request.endpoint.groupFields.map { " · " + Wording.count(request.items(of: $0).count, $0.groupSpec?.itemTitle ?? $0.label) }.joined()
+        return "\(request.endpoint.title)\(units) · \(size.width)×\(size.height) · \(Wording.count(request.imageCount, "image"))"
     }
 }

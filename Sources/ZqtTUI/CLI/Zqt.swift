@@ -32,7 +32,7 @@ struct Zqt: AsyncParsableCommand {
         version: ZqtVersion.current,
         subcommands: [SandboxCommand.self, SendCommand.self, QueryCommand.self, HistoryCommand.self, ResultsCommand.self,
                       ExportCommand.self, ModelsCommand.self, PathsCommand.self, ValidateCommand.self, KeysCommand.self,
-                      BenchCommand.self, TOMLToJSONCommand.self]
+                      BenchCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -48,11 +48,6 @@ struct Zqt: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if command is TOMLToJSONCommand {
-                // zqt's own child reading a config file for it: nothing else to load.
-                try command.run()
-                exit()
-            }
             // The user's catalog, then the config file: read here, before any command runs.
             let start = StartUp.atStart
             if !(command is Zqt) {

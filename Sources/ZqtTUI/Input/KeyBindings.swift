@@ -93,7 +93,9 @@ enum Command: String, CaseIterable, Sendable {
     case typeNumber, toggleField
     case helpDown, helpUp, helpPageDown, helpPageUp
     case confirm, deleteKeepingImages
-
+    // Local files in image fields (issue 17).
+    case completePath, pickFile
+    case fileNext, filePrevious, filePageDown, filePageUp, fileChoose, fileParent, closeFilePicker
 }
 
 /// Where a binding applies: everywhere, or only when the focused field is of
@@ -117,6 +119,8 @@ enum BindingScope: String, CaseIterable, Sendable {
     case idTask
     /// A custom request's form (issue 9).
     case customForm
+    /// An image field (a URL, a URL list, a unit's image): it takes a local file too (issue 17).
+    case imageField
     /// A form with ControlNet units (the repeated group).
     case unitsForm
     case unitRow
@@ -131,6 +135,8 @@ enum BindingScope: String, CaseIterable, Sendable {
     case pictureZoom
     /// A sweep's images in a grid.
     case contactSheet
+    /// Editing an image field's text: Tab completes a path.
+    case pathEditing
     /// Editing a field's text (Enter on a text field).
     case textEditing
     /// Every one-line text box, and a field's text: cursor and delete keys.
@@ -143,6 +149,8 @@ enum BindingScope: String, CaseIterable, Sendable {
     case confirmation
     /// The question before a history entry is deleted: with or without its images.
     case deleteConfirmation
+    /// The file picker: a folder's pictures and folders.
+    case filePicker
     /// The `?` key help.
     case help
     case historyList
@@ -332,6 +340,9 @@ extension BindingScope: CustomStringConvertible {
         case .customForm: return "in a custom request's form"
         case .promptText: return "on the prompt or negative prompt, or typing it"
         case .textEditing: return "editing a field's text"
+        case .imageField: return "on an image field"
+        case .pathEditing: return "editing an image field"
+        case .filePicker: return "in the file picker"
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"
         case .inputBox: return "in an input box"

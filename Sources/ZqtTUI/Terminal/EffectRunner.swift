@@ -230,6 +230,8 @@ final class EffectRunner: @unchecked Sendable {
         case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet, .deletePictures,
              .discardIntermediate, .preparePicture, .decodePictures:
             performPictures(effect)
+        case .readFolder, .checkLocalFiles:
+            PathEffects.perform(effect, inbox: inbox)
         case .resumeUnfinishedTasks:
             resumeUnfinished()
         case .scheduleDraftSave:
