@@ -168,11 +168,11 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     }
 
     @Test func whatCountsAsALocalPath() {
-        for path in ["face.jpg", "FACE.JPG", "./face", "../a/b.png", "~/x.webp", "/tmp/x.png", "photos/me.jpeg", "~"] {
+        for path in ["./face.jpg", "./face", "../a/b.png", "~/x.webp", "/tmp/x.png", "~", " ./spaced.png "] {
             #expect(LocalInputs.localPath(path) != nil, "\(path)")
         }
         for text in ["", "  ", "https://a.example/x.png", "HTTP://a.example/x.png", "ftp://a/b", "data:image/png;base64,AAAA",
-                     "mailto:me.png", "not a url", "5", "face"] {
+                     "mailto:me.png", "not a url", "5", "face.jpg", "photos/me.jpeg"] {
             #expect(LocalInputs.localPath(text) == nil, "\(text)")
         }
     }
@@ -195,14 +195,18 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
 
         var controlnet = Request.new(for: try Self.endpoint("sd/v2/controlnet"), taskID: "t3")
         controlnet["prompt"] = .string("pose.png is not an image field")
-        controlnet["alwayson_scripts.image_link"] = .string("base.png")
+        controlnet["alwayson_scripts.image_link"] = .string("./base.png")
         controlnet["alwayson_scripts.controlnet.args"] = .array([
             .object([(key: "enabled", value: .bool(true)), (key: "image_link", value: .string("https://a.example/u1.png"))]),
-            .object([(key: "enabled", value: .bool(true)), (key: "image_link", value: .string("pose.png"))]),
+            .object([(key: "enabled", value: .bool(true)), (key: "image_link", value: .string("./pose.png"))]),
         ])
         let found = LocalInputs.find(in: controlnet)
         #expect(found.map(\.path) == ["alwayson_scripts.image_link", "alwayson_scripts.controlnet.args[1].image_link"])
-        #expect(found.last?.label == "ControlNet unit 2: Control image")
+        #expect(found.last?.label == "Unit 2 control image")
+        // A callback URL is no image field, whatever it holds.
+        var flux = Request.new(for: try Self.endpoint("tool/comfyui/text2image"), taskID: "t4")
+        flux["callbackUrl"] = .string("./hook.png")
+        #expect(LocalInputs.find(in: flux).isEmpty)
     }
 
     @Test func theValidatorTakesALocalPathInAnImageField() throws {
@@ -222,7 +226,7 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
         FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
         FileManager.default.createFile(atPath: folder + "/b.webp", contents: Data(PictureBytes.webp(width: 3, height: 3)))
         var fusion = Request.new(for: try Self.endpoint("tool/face/fusion"), taskID: "t2")
-        fusion["sourceUrl"] = .array([.string("a.png"), .string("https://a.example/keep.png")])
+        fusion["sourceUrl"] = .array([.string("./a.png"), .string("https://a.example/keep.png")])
         fusion["targetUrl"] = .string(folder + "/b.webp")
         let uploader = MemoryUploader()
         uploader.rendezvous = 2
@@ -232,7 +236,7 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
         #expect(uploader.peakInFlight == 2, "the two files went up at once")
         #expect(seen.withLock { $0 } == [UploadProgress(done: 0, total: 2), UploadProgress(done: 1, total: 2), UploadProgress(done: 2, total: 2)])
         #expect(records.map(\.field) == ["sourceUrl[0]", "targetUrl"])
-        #expect(records.map(\.localPath) == ["a.png", folder + "/b.webp"])
+        #expect(records.map(\.localPath) == ["./a.png", folder + "/b.webp"])
         #expect(records.allSatisfy { $0.uploaded && $0.store == "memory test" && $0.sha256.count == 64 })
         let sentSources = sent["sourceUrl"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(sentSources.count == 2 && sentSources[0] == records[0].url && sentSources[1] == "https://a.example/keep.png")
@@ -248,10 +252,10 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
         var swap = Request.new(for: try Self.endpoint("tool/roop"), taskID: "t1")
-        swap["sourceUrl"] = .string("a.png")
-        swap["targetUrl"] = .string("gone.png")
+        swap["sourceUrl"] = .string("./a.png")
+        swap["targetUrl"] = .string("./gone.png")
         let uploader = MemoryUploader()
-        await #expect(throws: UploadFailure("Target image: gone.png: no such file")) {
+        await #expect(throws: UploadFailure("Target image: ./gone.png: no such file")) {
             _ = try await LocalInputs.resolve(swap, uploader: uploader, directory: folder)
         }
         #expect(uploader.uploaded.isEmpty, "no upload starts while any file is refused")
@@ -259,9 +263,9 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
         await #expect(performing: { _ = try await LocalInputs.resolve(swap, uploader: nil, directory: folder) },
                       throws: { ($0 as? UploadFailure)?.message.contains("[profiles.NAME.upload]") == true })
         // An upload that fails is said with the field.
-        swap["targetUrl"] = .string("a.png")
+        swap["targetUrl"] = .string("./a.png")
         uploader.failWith = UploadFailure("the store refused the upload: HTTP 403", network: false)
-        await #expect(throws: UploadFailure("Source face: a.png: the store refused the upload: HTTP 403")) {
+        await #expect(throws: UploadFailure("Source face: ./a.png: the store refused the upload: HTTP 403")) {
             _ = try await LocalInputs.resolve(swap, uploader: uploader, directory: folder)
         }
     }
@@ -271,8 +275,8 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
         var swap = Request.new(for: try Self.endpoint("tool/roop"), taskID: "t1")
-        swap["sourceUrl"] = .string("a.png")
-        swap["targetUrl"] = .string("./a.png")
+        swap["sourceUrl"] = .string("./a.png")
+        swap["targetUrl"] = .string(folder + "/a.png")
         let uploader = MemoryUploader()
         uploader.expiresIn = 3600
         let (_, first) = try await LocalInputs.resolve(swap, uploader: uploader, directory: folder)

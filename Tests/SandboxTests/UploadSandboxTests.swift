@@ -79,7 +79,7 @@ import Testing
         pipeline.localInputs = LocalInputs.Step(source: .forConnection(fixture.configuration, sandbox: true), directory: folder,
                                                 onProgress: { progress.add($0) })
         let request = try SandboxFixture.newRequest("tool/roop") {
-            $0["sourceUrl"] = .string("face.png")
+            $0["sourceUrl"] = .string("./face.png")
             $0["targetUrl"] = .string(folder + "/target.png")
         }
         let sent = await pipeline.send(request)
@@ -111,10 +111,10 @@ import Testing
         // The row: the request with its paths, and each path's URL and hash.
         let recordID = try #require(sent.recordID)
         let row = try #require(try store.record(id: recordID))
-        #expect(row.request["sourceUrl"]?.stringValue == "face.png")
+        #expect(row.request["sourceUrl"]?.stringValue == "./face.png")
         let uploads = try store.uploads(id: recordID)
         #expect(uploads.map(\.field) == ["sourceUrl", "targetUrl"])
-        #expect(uploads.map(\.localPath) == ["face.png", folder + "/target.png"])
+        #expect(uploads.map(\.localPath) == ["./face.png", folder + "/target.png"])
         #expect(uploads.map(\.url) == [source, targetURL])
         #expect(uploads[0].sha256 == Digest.hex(try Digest.sha256(face)))
         #expect(uploads.allSatisfy { $0.uploaded })
@@ -139,17 +139,17 @@ import Testing
         var pipeline = SendPipeline(api: fixture.api, store: store, baseURL: fixture.configuration.baseURL, profile: "sandbox") { _ in }
         pipeline.localInputs = LocalInputs.Step(source: .forConnection(fixture.configuration, sandbox: true), directory: folder)
         let request = try SandboxFixture.newRequest("tool/roop") {
-            $0["sourceUrl"] = .string("face.png")
-            $0["targetUrl"] = .string("target.png")
+            $0["sourceUrl"] = .string("./face.png")
+            $0["targetUrl"] = .string("./target.png")
         }
         let sent = await pipeline.send(request)
-        #expect(sent.outcome.result == .failure(.upload(UploadFailure("Target image: target.png: is not a PNG, JPEG or WebP picture"))))
+        #expect(sent.outcome.result == .failure(.upload(UploadFailure("Target image: ./target.png: is not a PNG, JPEG or WebP picture"))))
         #expect(fixture.service.receivedSubmissions.isEmpty, "nothing reached the service")
         let failedID = try #require(sent.recordID)
         let row = try #require(try store.record(id: failedID))
         #expect(row.state == .sendFailed)
-        #expect(row.error == "Target image: target.png: is not a PNG, JPEG or WebP picture (nothing was sent)")
-        #expect(row.request["targetUrl"]?.stringValue == "target.png", "the row keeps what was asked, to send again")
+        #expect(row.error == "Target image: ./target.png: is not a PNG, JPEG or WebP picture (nothing was sent)")
+        #expect(row.request["targetUrl"]?.stringValue == "./target.png", "the row keeps what was asked, to send again")
 
         // Fixed, and sent again from the row: it goes.
         _ = Self.picture(folder, "target.png", seed: 3)

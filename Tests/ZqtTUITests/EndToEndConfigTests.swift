@@ -138,7 +138,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: setup.root + "/photos", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: setup.root + "/photos/me.png", contents: Data(PNGImage.render(width: 32, height: 32, seed: 7)))
         FileManager.default.createFile(atPath: setup.root + "/photos/swap.json", contents: Data("""
-            {"sourceUrl": "me.png", "targetUrl": "./me.png"}
+            {"sourceUrl": "./me.png", "targetUrl": "../photos/me.png"}
             """.utf8))
         let uploadEnv = ZqtBinary.environment(setup.envDictionary)
         let upload = try ChildProcess.run("/bin/sh", ["-c", "cd \"\(setup.root)/photos\" && exec \"\(ZqtBinary.url.path)\" send swap.json "

@@ -1,8 +1,9 @@
 // Local files as inputs on the screen (issue 17): zqt in tmux with
 // `--sandbox` and no configuration, face swap with two local photos typed
-// into its fields. A photo that is not there: the send fails with the
-// field named, nothing reaches the service, the form keeps the paths; the
-// photo put there and F5 again: the sandbox receives its own upload URLs,
+// into its fields. A file that is no picture (the form's own check sees a
+// file; the send's reads its header): the send fails with the field named,
+// nothing reaches the service, the form keeps the paths; the photo put
+// there and F5 again: the sandbox receives its own upload URLs,
 // the task succeeds, and the history row keeps paths, URLs and hashes.
 // The status line's upload progress is the reducer's (last test).
 
@@ -30,6 +31,7 @@ import Testing
         }
         let face = PNGImage.render(width: 64, height: 64, seed: 21)
         FileManager.default.createFile(atPath: photos + "/face.png", contents: Data(face))
+        FileManager.default.createFile(atPath: photos + "/group.png", contents: Data("not a picture yet".utf8))
         let (session, baseURL) = try Steps.start(home: home)
         try session.waitFor(text: "zqt · ControlNet → ")
 
@@ -39,7 +41,7 @@ import Testing
         try Steps.focus(session, "Target image")
         try Steps.edit(session, photos + "/group.png")
         try session.send("F5")
-        let failed = try session.waitFor(text: "Send failed: Target image: \(photos)/group.png: no such file (nothing was sent)")
+        let failed = try session.waitFor(text: "Send failed: Target image: \(photos)/group.png: is not a PNG, JPEG or WebP picture (nothing was sent)")
         #expect(failed.contains(photos + "/face.png"), "the form keeps the paths")
         #expect(try Steps.received(baseURL).isEmpty, "nothing reached the service")
 

@@ -104,7 +104,7 @@ import Testing
         FileManager.default.createFile(atPath: root + "/work/face.png", contents: Data(face))
         FileManager.default.createFile(atPath: root + "/work/target.png", contents: Data(target))
         FileManager.default.createFile(atPath: root + "/work/swap.json", contents: Data("""
-            {"sourceUrl": "./face.png", "targetUrl": "target.png"}
+            {"sourceUrl": "./face.png", "targetUrl": "../work/target.png"}
             """.utf8))
         let home = root + "/home"
         let env = ZqtBinary.environment(["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": home])
@@ -137,7 +137,7 @@ import Testing
         let record = try #require(try store.record(id: row.id))
         #expect(record.request["sourceUrl"]?.stringValue == "./face.png")
         let uploads = try store.uploads(id: row.id)
-        #expect(uploads.map(\.localPath) == ["./face.png", "target.png"])
+        #expect(uploads.map(\.localPath) == ["./face.png", "../work/target.png"])
         #expect(uploads.map(\.url) == [sourceURL, targetURL])
         #expect(uploads.map(\.sha256) == [Digest.hex(try Digest.sha256(face)), Digest.hex(try Digest.sha256(target))])
 

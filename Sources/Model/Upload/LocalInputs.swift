@@ -5,9 +5,9 @@
 // URL each path became and the file's hash, so a resend of an unchanged file
 // reuses a URL that is still valid.
 //
-// Which fields: every field of kind url or urlList, and in a repeated group
-// (ControlNet units) every item field with role input_image or kind url;
-// catalog data, no endpoint named here.
+// Which fields: the catalog's image fields (FieldSpec.takesImage: url and
+// url_list fields but callbacks, a group item's input image), as the form
+// finds them (LocalImageFields); no endpoint named here.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -16,72 +16,28 @@ import Foundation
 #endif
 
 public enum LocalInputs {
-    /// The text as a local path, or nil when it is none: a path starts with
-    /// `/`, `~`, `./` or `../`, or is a picture's file name (`face.jpg`,
-    /// `photos/me.webp`: ends in .png, .jpg, .jpeg or .webp and has no
-    /// scheme). Anything else (a URL, "not a url", a number) is left to the
-    /// URL check, so a typo is still said as one.
+    /// The text as a local path, or nil when it is none: the form's rule
+    /// (PathCompletion.looksLikePath: it starts with `/`, `~`, `./` or `../`).
+    /// Anything else (a URL, a word, a number) is left to the URL check.
     public static func localPath(_ text: String) -> String? {
         let trimmed = text.trimmed
-        guard !trimmed.isEmpty else { return nil }
-        if trimmed.hasPrefix("/") || trimmed.hasPrefix("~") || trimmed.hasPrefix("./") || trimmed.hasPrefix("../") { return trimmed }
-        // "https:", "data:", "mailto:": a scheme, so no path.
-        if let colon = trimmed.firstIndex(of: ":"),
-           trimmed[..<colon].first?.isLetter == true,
-           trimmed[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }) { return nil }
-        let lower = trimmed.lowercased()
-        return [".png", ".jpg", ".jpeg", ".webp"].contains(where: { lower.hasSuffix($0) }) ? trimmed : nil
+        return PathCompletion.looksLikePath(trimmed) ? trimmed : nil
     }
 
     /// A local path found in a request: where it sits and how the field is called.
     public struct Found: Sendable, Equatable {
-        /// The wire path of the value (`image_urls[1]` for a list's item).
+        /// The wire path of the value (`fileUrlList[1]` for a list's item).
         public let path: String
-        /// The field's label, for messages ("Source image").
+        /// The field's label, for messages ("Source face", "Unit 2 control image").
         public let label: String
         public let localPath: String
     }
 
-    /// Every local path in the request's image fields, in wire order.
+    /// Every local path in the request's image fields, in wire order: the
+    /// form's own list (LocalImageFields, FieldSpec.takesImage), so what the
+    /// form shows as a file is what is uploaded.
     public static func find(in request: Request) -> [Found] {
-        var found: [Found] = []
-        func look(_ fields: [FieldSpec], in body: JSONValue, prefix: String) {
-            for field in fields {
-                let path = prefix + field.path
-                guard let value = body.value(at: field.path) else { continue }
-                switch field.kind {
-                case .url:
-                    if let text = value.stringValue, let local = localPath(text) {
-                        found.append(Found(path: path, label: field.label, localPath: local))
-                    }
-                case .urlList:
-                    for (index, item) in (value.arrayValue ?? []).enumerated() {
-                        if let text = item.stringValue, let local = localPath(text) {
-                            found.append(Found(path: "\(path)[\(index)]", label: "\(field.label) #\(index + 1)", localPath: local))
-                        }
-                    }
-                case let .group(spec):
-                    let imageFields = spec.fields.filter { field in
-                        if field.role == .inputImage { return true }
-                        if case .url = field.kind { return true }
-                        return false
-                    }
-                    for (index, item) in (value.arrayValue ?? []).enumerated() where item.objectValue != nil {
-                        // A group item's image field is text holding a URL or a path, whatever its kind says.
-                        for field in imageFields {
-                            if let text = item.value(at: field.path)?.stringValue, let local = localPath(text) {
-                                found.append(Found(path: "\(path)[\(index)].\(field.path)",
-                                                   label: "\(spec.itemTitle) \(index + 1): \(field.label)", localPath: local))
-                            }
-                        }
-                    }
-                default:
-                    break
-                }
-            }
-        }
-        look(request.endpoint.fields.filter { !$0.kind.isVirtual }, in: request.body, prefix: "")
-        return found
+        LocalImageFields.localPaths(in: request).map { Found(path: $0.wirePath, label: $0.label, localPath: $0.path) }
     }
 
     /// Earlier uploads of a file's bytes to a store, newest first (the history's).

@@ -6,17 +6,7 @@
 // Here: where the local paths of a request are, and what the form says of
 // one that names no file.
 
-public extension FieldSpec {
-    /// A field that takes a picture, and so a local path: a URL or URL list
-    /// that is not a callback, or a group item's input image.
-    var takesImage: Bool {
-        guard role != .callback else { return false }
-        switch kind {
-        case .url, .urlList: return true
-        default: return role == .inputImage
-        }
-    }
-}
+// Which fields take a picture is FieldSpec.takesImage (Catalog/ImageInputs.swift).
 
 /// A local path in one of a request's image fields.
 public struct LocalImagePath: Equatable, Sendable {

@@ -121,6 +121,12 @@ struct PickerState: Equatable, Sendable {
         case profile
         /// A LoRA token or an embedding name, inserted at the cursor of the text being edited.
         case insert(ModelListKind)
+        /// Where a picture goes: every image field of every endpoint (UseAsReducer).
+        case useImage(ImageUse)
+        /// Which of a task's text results.
+        case textCandidate(TextUse)
+        /// Where the text chosen goes: a text field, or the clipboard.
+        case textDestination(TextUse, text: String)
     }
 
     /// A line under the filter: where the list came from and when, or why it could not be read.
@@ -398,8 +404,9 @@ struct AppState: Equatable, Sendable {
         case .itemRow?: scopes.append(.unitRow)
         default: break
         }
-        if task?.phase == .succeeded, task?.recordID != nil { scopes.append(.lastResult) }
-        if results?.pictures.contains(where: { $0.image != nil }) == true { scopes.append(.withPictures) }
+        // Text results are carried on without a history too (the screen has them).
+        if task?.phase == .succeeded, task?.recordID != nil || task?.texts.isEmpty == false { scopes.append(.lastResult) }
+        if results?.pictures.contains(where: { $0.image != nil }) == true || results?.texts.isEmpty == false { scopes.append(.withPictures) }
         if focusedField?.spec?.role == .seed { scopes.append(.seed) }
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)

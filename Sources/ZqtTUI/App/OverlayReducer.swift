@@ -246,6 +246,8 @@ extension Reducer {
         case .profile:
             state.status = StatusMessage(text: Wording.switchingProfile(choice), kind: .info)
             return [.switchProfile(choice)]
+        case .useImage, .textCandidate, .textDestination:
+            return chooseUse(&state, purpose, choice)
         }
         return []
     }

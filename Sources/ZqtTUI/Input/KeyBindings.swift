@@ -74,6 +74,11 @@ enum Command: String, CaseIterable, Sendable {
     case toImage2Image
     case toControlNetUnit
     case useTextAsPrompt
+    // Results carried on (issue 17).
+    case useAs
+    case useTextAs
+    case scrollResultsDown
+    case scrollResultsUp
     // Pictures (issue 11).
     case showPictures
     case nextPicture
