@@ -285,10 +285,6 @@ public final class SandboxService: @unchecked Sendable {
 
     /// The first validation problem as the service's 400, or nil when there is none.
     private func invalid(_ request: Request) -> HTTPResponse? {
-        // The service reads no client's disk: a local path left in an image field is refused as not a URL.
-        if let local = LocalInputs.find(in: request).first {
-            return envelope(code: "400", msg: "invalid parameter \(local.path): not a URL: expected http://… or https://…")
-        }
         let problems = RequestValidator.validate(request)
         guard let first = problems.first else { return nil }
         let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""

@@ -209,13 +209,16 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
         #expect(LocalInputs.find(in: flux).isEmpty)
     }
 
-    @Test func theValidatorTakesALocalPathInAnImageField() throws {
+    @Test func aSendFromTheCommandLineTakesALocalPathInAnImageField() throws {
         var swap = Request.new(for: try Self.endpoint("tool/roop"), taskID: "t1")
         swap["sourceUrl"] = .string("./me.jpg")
         swap["targetUrl"] = .string("~/target.png")
-        #expect(RequestValidator.validate(swap).isEmpty)
+        #expect(LocalInputs.problems(swap).isEmpty)
+        #expect(RequestValidator.validate(swap).count == 2, "the validator alone (the service's check) says they are no URLs")
         swap["targetUrl"] = .string("ftp://host/target.png")
-        #expect(RequestValidator.validate(swap).map(\.path) == ["targetUrl"])
+        #expect(LocalInputs.problems(swap).map(\.path) == ["targetUrl"])
+        swap["targetUrl"] = .string("target.png")
+        #expect(LocalInputs.problems(swap).map(\.message) == ["not a URL: expected http://… or https://…"])
     }
 
     // MARK: The step before the submit

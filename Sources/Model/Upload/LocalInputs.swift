@@ -40,6 +40,14 @@ public enum LocalInputs {
         LocalImageFields.localPaths(in: request).map { Found(path: $0.wirePath, label: $0.label, localPath: $0.path) }
     }
 
+    /// The request's problems before a send from the command line or the
+    /// history: the validator's, with a local path in an image field taken as
+    /// what it is (uploaded at send, its file checked then) rather than "not a
+    /// URL", as the form takes it (LocalImageFields.problems).
+    public static func problems(_ request: Request) -> [ValidationProblem] {
+        LocalImageFields.problems(request, validated: RequestValidator.validate(request), files: [:])
+    }
+
     /// Earlier uploads of a file's bytes to a store, newest first (the history's).
     public typealias EarlierUploads = @Sendable (_ sha256: String, _ store: String) -> [UploadRecord]
 

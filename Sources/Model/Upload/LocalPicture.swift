@@ -26,15 +26,9 @@ public struct LocalPicture: Sendable {
 
     /// `~` and `~/…` expanded with HOME; a relative path resolved against `directory`.
     public static func absolutePath(_ text: String, directory: String, environment: [String: String]) -> String {
-        var path = text.trimmed
-        if path == "~" || path.hasPrefix("~/") {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path
-            path = home + path.dropFirst()
-        }
-        if !path.hasPrefix("/") {
-            path = (directory.hasSuffix("/") ? directory : directory + "/") + path
-        }
-        return path
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path
+        // The form's rule (Tab completion, the picker): one meaning for a typed path.
+        return PathCompletion.expand(text.trimmed, home: home, currentFolder: directory)
     }
 
     /// Reads and checks the file at an absolute path.

@@ -102,7 +102,7 @@ public enum RequestValidator {
             }
         case .url:
             if let text = value.stringValue {
-                if let message = imageInputProblem(text) { fail(message) }
+                if let message = urlProblem(text) { fail(message) }
             } else {
                 fail("\(name) must be an http(s) URL, not \(value.typeName)")
             }
@@ -112,7 +112,7 @@ public enum RequestValidator {
                 return problems
             }
             for (index, item) in items.enumerated() {
-                let message = item.stringValue.map(imageInputProblem) ?? "expected a URL, got \(item.typeName)"
+                let message = item.stringValue.map(urlProblem) ?? "expected a URL, got \(item.typeName)"
                 if let message { problems.append(ValidationProblem(path: "\(field.path)[\(index)]", message: message)) }
             }
             if field.required, items.isEmpty {
@@ -259,12 +259,6 @@ public enum RequestValidator {
     }
 
     /// nil when the text is an http(s) URL with a host; else why not.
-    /// An image field's value: an http(s) URL, or a local file that is
-    /// checked and uploaded at send time (LocalInputs, issue 17).
-    public static func imageInputProblem(_ text: String) -> String? {
-        LocalInputs.localPath(text) != nil ? nil : urlProblem(text)
-    }
-
     public static func urlProblem(_ text: String) -> String? {
         let trimmed = text.trimmed
         if trimmed.isEmpty { return nil }  // empty = not set

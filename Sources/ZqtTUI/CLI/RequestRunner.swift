@@ -99,7 +99,7 @@ struct RequestRunner {
         if freshID || request.taskID.isEmpty {
             request.taskID = TaskIDGenerator.shared.next()
         }
-        let problems = RequestValidator.validate(request)
+        let problems = LocalInputs.problems(request)
         guard problems.isEmpty else {
             printer.warn("The request is not valid; nothing was sent:")
             for problem in problems { printer.warn("  \(problem.path): \(problem.message)") }

@@ -477,7 +477,7 @@ struct ValidateCommand: ParsableCommand {
         for note in notes {
             StandardStreams.writeError("note: \(note)\n")
         }
-        let problems = RequestValidator.validate(request)
+        let problems = LocalInputs.problems(request)
         for problem in problems {
             StandardStreams.writeError("invalid: \(problem)\n")
         }
