@@ -146,15 +146,62 @@ public enum ResultImageFiles {
     }
 
     /// A copy of a kept result in a folder the user named, as
-    /// `<id_task>-<n>.<ext>` (two tasks saved into one folder never share a name).
-    public static func export(_ copy: String, idTask: String, position: Int, into folder: String) throws(SendFailure) -> String {
-        guard let bytes = readCopy(copy) else {
+    /// `<id_task>-<n>.<ext>` (two tasks saved into one folder never share a
+    /// name), carrying its request (issue 17): a PNG in text chunks, another
+    /// format in a sidecar `<name>.json`. A file of that name is never
+    /// replaced: the same bytes are left as they are ("already there"), a
+    /// different file makes the copy `<id_task>-<n> (2).<ext>`, and so on.
+    public static func export(_ copy: String, idTask: String, position: Int, seed: Int? = nil, request: SavedRequest? = nil,
+                              into folder: String) throws(SendFailure) -> SavedCopy {
+        guard let kept = readCopy(copy) else {
             throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(copy))
         }
         guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
             throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotCreate(folder))
         }
-        return try write(bytes, as: folder + "/" + exportName(idTask: idTask, position: position, bytes: bytes), position: position)
+        var bytes = kept
+        var sidecar: String?
+        if let request {
+            let entries = PictureRequest.entries(endpoint: request.endpoint, requestJSON: request.json, seed: seed)
+            if ImageFile.fileExtension(kept) == "png", let tagged = try? PNGText.inserting(entries, into: kept) {
+                bytes = tagged
+            } else {
+                sidecar = request.json
+            }
+        }
+        let name = exportName(idTask: idTask, position: position, bytes: kept)
+        let dot = name.lastIndex(of: ".") ?? name.endIndex
+        let (stem, ext) = (String(name[..<dot]), String(name[dot...]))
+        // Each name in turn: link(2) never replaces a file, so a name taken meanwhile is skipped too.
+        for attempt in 1...1000 {
+            let path = folder + "/" + (attempt == 1 ? name : "\(stem) (\(attempt))\(ext)")
+            if FileManager.default.fileExists(atPath: path) {
+                if LocalFile.regularFileSize(path) == bytes.count, readCopy(path) == bytes {
+                    return SavedCopy(path: path, note: .alreadyThere)
+                }
+                continue
+            }
+            let partial = partName(path)
+            guard FileManager.default.createFile(atPath: partial, contents: Data(bytes)) else {
+                throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path))
+            }
+            let linked = link(partial, path) == 0
+            let linkError = errno
+            unlink(partial)
+            guard linked else {
+                if linkError == EEXIST { continue }
+                throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path))
+            }
+            if let sidecar {
+                let sidecarPath = path + ".json"
+                // The sidecar too is never written over another file.
+                if !FileManager.default.fileExists(atPath: sidecarPath) {
+                    _ = FileManager.default.createFile(atPath: sidecarPath, contents: Data(sidecar.utf8))
+                }
+            }
+            return SavedCopy(path: path, note: attempt == 1 ? .written : .renamed(existing: folder + "/" + name))
+        }
+        throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(folder + "/" + name))
     }
 
     /// The name of a result's copy in a folder the user named.
@@ -223,8 +270,9 @@ public struct ResultImageKeeper: ResultKeeper {
                           pixelSize: PNGInfo.dimensions(of: copy.bytes).map { PixelSize(width: $0.width, height: $0.height) })
     }
 
-    public func export(_ kept: KeptResult, idTask: String, into folder: String) throws(SendFailure) -> String {
-        try ResultImageFiles.export(kept.path, idTask: idTask, position: kept.source.position, into: folder)
+    public func export(_ kept: KeptResult, idTask: String, request: SavedRequest?, into folder: String) throws(SendFailure) -> SavedCopy {
+        try ResultImageFiles.export(kept.path, idTask: idTask, position: kept.source.position, seed: kept.source.seed,
+                                    request: request, into: folder)
     }
 }
 

@@ -14,6 +14,13 @@ enum DecoderExercise {
         _ = TerminalText.printable(text)
         _ = try? EndpointCatalog(json: text)
         _ = try? Request.decode(json: text, for: .image2Image)
+        // A picture's text chunks (issue 17): the bytes as a PNG, and after a PNG's signature, so chunks are reached.
+        for png in [bytes, PNGText.signature + bytes] {
+            _ = try? PNGText.entries(in: png)
+            _ = try? PNGText.inserting([PNGText.Entry(keyword: "zqt-request", text: text)], into: png)
+            _ = PictureRequest.read(png, sidecar: nil, catalog: .shipped, current: .image2Image, taskID: "fuzz")
+        }
+        _ = A1111Parameters.parse(text)
         // The config file, read in process by toml++ (issue 16): its C++ sees every input too.
         _ = ConfigFile.parse(text: text, file: "fuzz.toml")
         guard let value = try? JSONParser.parse(bytes: bytes) else { return false }

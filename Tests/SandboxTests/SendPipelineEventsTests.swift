@@ -33,7 +33,7 @@ import Testing
                               pixelSize: PNGInfo.dimensions(of: bytes).map { PixelSize(width: $0.width, height: $0.height) })
         }
 
-        func export(_ kept: KeptResult, idTask: String, into folder: String) throws(SendFailure) -> String {
+        func export(_ kept: KeptResult, idTask: String, request: SavedRequest?, into folder: String) throws(SendFailure) -> SavedCopy {
             throw SendFailure(.keep(position: kept.source.position), .badInput, message: SendWording.cannotWrite(folder))
         }
     }

@@ -81,3 +81,37 @@ extension LoadRequestTests {
         #expect(message == "/dev/zero is not a regular file")
     }
 }
+
+extension LoadRequestTests {
+    /// Issue 17: `L` with a picture's path loads the request it carries; an A1111 PNG becomes text2image.
+    @Test func anA1111PicturesPathLoadsItsParametersAsText2Image() throws {
+        let parameters = "a red fox in snow\nNegative prompt: blurry\nSteps: 30, Sampler: Euler a, CFG scale: 6, Seed: 42, Size: 512x768, Model: revAnimated_v122"
+        let png = try PNGText.inserting([PNGText.Entry(keyword: "parameters", text: parameters)], into: PictureRequestPNG.tiny())
+        let path = NSTemporaryDirectory() + "zqt-a1111-\(UUID().uuidString).png"
+        try Data(png).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var state = makeState()
+        let action = try #require(Self.load(&state, paste: path))
+        _ = Reducer.reduce(&state, action)
+        #expect(state.endpoint.id == "sd/v2/text2image")
+        #expect(state.request.wireValue["prompt"] == .string("a red fox in snow"))
+        #expect(state.request.wireValue["steps"] == .int(30) && state.request.wireValue["seed"] == .int(42))
+        #expect(state.request["alwayson_scripts.sd_model_checkpoint"] == .string("revAnimated_v122"))
+    }
+}
+
+/// A 1×1 RGB PNG built by hand (IHDR, a stored-block IDAT, IEND), for pictures made in tests.
+enum PictureRequestPNG {
+    static func tiny() -> [UInt8] {
+        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+            let body = Array(type.utf8) + data
+            let crc = PNGText.crc32(body)
+            let length = UInt32(data.count)
+            return [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + body
+                + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        }
+        let ihdr: [UInt8] = [0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]
+        let idat: [UInt8] = [0x78, 0x01, 0x01, 0x04, 0x00, 0xFB, 0xFF, 0, 0, 0, 0, 0x00, 0x04, 0x00, 0x01]
+        return PNGText.signature + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", [])
+    }
+}

@@ -161,6 +161,9 @@ final class TrackingFixture: @unchecked Sendable {
         fixture.runner.resumeUnfinished()
         let done = try await fixture.waitForRow(request.taskID, "the resumed task's success") { $0.state == .succeeded }
         #expect(done.id == id && done.results.count == 1)
+        // Its image kept as a send that followed it would keep it (issue 17).
+        let kept = try await fixture.waitForRow(request.taskID, "the resumed task's image kept") { $0.imageResults.first?.localPath != nil }
+        #expect(kept.imageResults.first?.localPath == fixture.folder + "/images/" + request.taskID + "/1.png")
         let closed = try await fixture.waitForRow(orphan.taskID, "the orphan closed") { $0.state == .failed }
         #expect(closed.id == orphanID)
         #expect(closed.error == "The sandbox that ran this task has stopped (it lives only as long as its zqt)")

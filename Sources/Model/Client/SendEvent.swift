@@ -98,6 +98,8 @@ public struct KeptResult: Sendable, Equatable {
     public let path: String
     /// The copy written into the folder the user named (--download, the history's save).
     public var exported: String?
+    /// How that copy came to its name (never over another picture, issue 17).
+    public var exportNote: SavedCopy.Note?
     public let byteCount: Int
     /// The image's size when its header says it (PNG).
     public let pixelSize: PixelSize?
@@ -124,6 +126,40 @@ public struct PixelSize: Sendable, Equatable {
     }
 }
 
+/// A result saved into a folder the user named. Nothing there is ever
+/// replaced by another picture (issue 17): the same bytes are left as they
+/// are, a different file of that name makes the copy take the next name.
+public struct SavedCopy: Sendable, Equatable {
+    public enum Note: Sendable, Equatable {
+        /// Written under its own name.
+        case written
+        /// The same picture was there already; left as it is.
+        case alreadyThere
+        /// Another file had the name (`existing`): the copy took the next free one.
+        case renamed(existing: String)
+    }
+
+    public let path: String
+    public let note: Note
+
+    public init(path: String, note: Note) {
+        self.path = path
+        self.note = note
+    }
+}
+
+/// The request a saved copy carries (issue 17): a PNG's text chunks, another format's sidecar `.json`.
+public struct SavedRequest: Sendable {
+    public let endpoint: Endpoint
+    /// The request's JSON as sent (the history row's).
+    public let json: String
+
+    public init(endpoint: Endpoint, json: String) {
+        self.endpoint = endpoint
+        self.json = json
+    }
+}
+
 /// Where result images are kept. Implemented by the Images module
 /// (ResultImageFiles), the one place their copies are named and written;
 /// Model only asks.
@@ -131,8 +167,9 @@ public protocol ResultKeeper: Sendable {
     /// zqt's copy of one result: the one already kept, else the history's
     /// noted copy, else downloaded now.
     func keep(_ source: ResultSource, idTask: String, api: any ImageAPI) async throws(SendFailure) -> KeptResult
-    /// A copy of a kept result in `folder`, named for its task and position; returns its path.
-    func export(_ kept: KeptResult, idTask: String, into folder: String) throws(SendFailure) -> String
+    /// A copy of a kept result in `folder`, named for its task and position,
+    /// carrying `request` when given; never over another picture.
+    func export(_ kept: KeptResult, idTask: String, request: SavedRequest?, into folder: String) throws(SendFailure) -> SavedCopy
 }
 
 /// What the pipeline says, in order. A send: `recorded`, then `accepted` or

@@ -248,16 +248,18 @@ public struct SendPipeline: Sendable {
             return emit(.failed(SendFailure(.send, FailureClass(error), message: SendWording.sendFailed(error), error: error)))
         }
         let task = TaskReference(endpoint: request.endpoint, taskID: idTask)
+        let saved = SavedRequest(endpoint: request.endpoint, json: request.wireJSON)
         if let finished {
             emit(.finished(finished, followed: false))
-            await ended(finished, task: task, recordID: sent.recordID, exportTo: folder, emit: emit)
+            await ended(finished, task: task, recordID: sent.recordID, exportTo: folder, request: saved, emit: emit)
             return
         }
         guard follow, request.endpoint.canBeFollowed else { return }
-        await followAndKeep(task, recordID: sent.recordID, exportTo: folder, emit: emit)
+        await followAndKeep(task, recordID: sent.recordID, exportTo: folder, request: saved, emit: emit)
     }
 
-    private func followAndKeep(_ task: TaskReference, recordID: Int?, exportTo folder: String?, emit: @Sendable (SendEvent) -> Void) async {
+    private func followAndKeep(_ task: TaskReference, recordID: Int?, exportTo folder: String?, request: SavedRequest? = nil,
+                               emit: @Sendable (SendEvent) -> Void) async {
         guard task.endpoint.canBeFollowed else { return }
         var last: TaskInfo?
         do {
@@ -278,35 +280,49 @@ public struct SendPipeline: Sendable {
         guard let last, last.phase.isTerminal else {
             return emit(.failed(SendFailure(.task, .failed, message: SendWording.noStatus)))
         }
-        await ended(last, task: task, recordID: recordID, exportTo: folder, emit: emit)
+        await ended(last, task: task, recordID: recordID, exportTo: folder, request: request, emit: emit)
     }
 
     /// A task's end: a failure said, a success's images kept.
-    private func ended(_ info: TaskInfo, task: TaskReference, recordID: Int?, exportTo folder: String?,
+    private func ended(_ info: TaskInfo, task: TaskReference, recordID: Int?, exportTo folder: String?, request: SavedRequest? = nil,
                        emit: @Sendable (SendEvent) -> Void) async {
         guard info.phase == .succeeded else {
             return emit(.failed(SendFailure(.task, .failed, message: SendWording.taskFailed(info))))
         }
-        await keepImages(ResultSource.of(info), idTask: task.taskID, recordID: recordID, exportTo: folder, emit: emit)
+        await keepImages(ResultSource.of(info), idTask: task.taskID, recordID: recordID, exportTo: folder, request: request, emit: emit)
     }
 
-    /// Each image kept by the keeper (and saved into `folder`), its copy noted in the row.
+    /// Each image kept by the keeper (and saved into `folder`, carrying its
+    /// request), its copy noted in the row; one that could not be kept is
+    /// said on the row, to be tried again (issue 17).
     private func keepImages(_ sources: [ResultSource], idTask: String, recordID: Int?, exportTo folder: String?,
-                            emit: @Sendable (SendEvent) -> Void) async {
+                            request: SavedRequest? = nil, emit: @Sendable (SendEvent) -> Void) async {
         guard let keeper else { return }
+        var saved = request
+        if folder != nil, saved == nil, let recordID, let record = (try? store?.record(id: recordID)) ?? nil {
+            saved = SavedRequest(endpoint: record.endpoint, json: record.requestJSON)
+        }
         for source in sources {
             if Task.isCancelled { return }
             var kept: KeptResult
             do throws(SendFailure) {
                 kept = try await keeper.keep(source, idTask: idTask, api: api)
             } catch {
+                if let recordID {
+                    keep { store throws(HistoryError) in
+                        try store.recordKeepFailed(id: recordID, position: source.position, reason: error.message,
+                                                   urlGone: Self.urlGone(error))
+                    }
+                }
                 emit(.failed(error))
                 continue
             }
             var failure: SendFailure?
             if let folder {
                 do throws(SendFailure) {
-                    kept.exported = try keeper.export(kept, idTask: idTask, into: folder)
+                    let copy = try keeper.export(kept, idTask: idTask, request: saved, into: folder)
+                    kept.exported = copy.path
+                    kept.exportNote = copy.note
                 } catch {
                     failure = error
                 }
@@ -319,5 +335,23 @@ public struct SendPipeline: Sendable {
             emit(.kept(kept))
             if let failure { emit(.failed(failure)) }
         }
+    }
+
+    /// Whether a keep failed because the service no longer has the image
+    /// (404, 410, or the signed link refused, 403): trying again cannot help.
+    static func urlGone(_ failure: SendFailure) -> Bool {
+        if case let .httpStatus(status, _)? = failure.error { return [403, 404, 410].contains(status) }
+        return false
+    }
+
+    // MARK: Keeping again
+
+    /// Keeps again the images of a row that could not be kept before, while
+    /// their URLs may live (StoredResult.mayRetryKeep): at start, and at the
+    /// next look at the row (the history entry, `zqt history show`).
+    public func retryKeeps(_ record: HistoryRecord, now: Date = Date()) -> AsyncStream<SendEvent> {
+        let sources = record.imageResults.filter { $0.mayRetryKeep(finishedAt: record.finishedAt, now: now) }
+            .map { ResultSource(position: $0.position, url: $0.imageURL, seed: $0.seed, knownCopy: nil) }
+        return keepResults(sources, idTask: record.idTask, recordID: record.id)
     }
 }

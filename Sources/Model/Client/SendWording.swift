@@ -66,4 +66,24 @@ public enum SendWording {
     public static func notKeptInHistory(_ error: HistoryError) -> String {
         "not kept in history: \(error.message)"
     }
+
+    // MARK: Copies (issue 17)
+
+    /// How a saved copy came to its name, when not simply under its own:
+    /// renamed because another picture had the name, or the same one already there.
+    public static func savedCopyNote(_ kept: KeptResult) -> String? {
+        guard let path = kept.exported, let note = kept.exportNote else { return nil }
+        switch note {
+        case .written: return nil
+        case .alreadyThere: return "\(path) already there (the same picture)"
+        case let .renamed(existing): return "saved as \(path) because \(existing) existed"
+        }
+    }
+
+    /// A result image not kept, as its row says it.
+    public static func notKept(_ reason: String, attempts: Int, gone: Bool) -> String {
+        let again = gone ? "the service no longer has it" : attempts >= StoredResult.maximumKeepAttempts
+            ? "given up after \(attempts) tries" : "tried again at the next look or start"
+        return "not kept: \(reason) (\(again))"
+    }
 }

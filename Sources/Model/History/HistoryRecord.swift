@@ -91,12 +91,36 @@ public struct StoredResult: Sendable, Equatable {
     public var localPath: String?
     /// A text result (an expanded prompt, a description); `imageURL` is then empty.
     public let text: String?
+    /// Why the image could not be kept the last time it was tried (issue 17), while it is not.
+    public var keepError: String?
+    /// How many times keeping it failed.
+    public var keepAttempts: Int
+    /// The service answered that the image is gone (404, 410, 403): no more tries.
+    public var keepGone: Bool
 
     public var isText: Bool { text != nil }
 
+    /// Tries at keeping an image before zqt gives up on it.
+    public static let maximumKeepAttempts = 5
+    /// How long after its task a result's URL may still work: wire rule 10
+    /// gives no figure; a signed S3-style link lives at most 7 days (SigV4's limit).
+    public static let urlLifetime: TimeInterval = 7 * 24 * 3600
+
+    /// Whether to try keeping it again: not kept, not said gone by the
+    /// service, fewer tries than the limit, and its URL may still live.
+    public func mayRetryKeep(finishedAt: Date?, now: Date = Date()) -> Bool {
+        guard !isText, localPath == nil, !imageURL.isEmpty, !keepGone, keepAttempts < Self.maximumKeepAttempts else { return false }
+        guard let finishedAt else { return true }
+        return now.timeIntervalSince(finishedAt) < Self.urlLifetime
+    }
+
     public init(position: Int, imageURL: String, seed: Int?, imageStatus: Int?, auditPassed: Bool?,
-                auditLabels: [String], localPath: String? = nil, text: String? = nil) {
+                auditLabels: [String], localPath: String? = nil, text: String? = nil,
+                keepError: String? = nil, keepAttempts: Int = 0, keepGone: Bool = false) {
         self.text = text
+        self.keepError = keepError
+        self.keepAttempts = keepAttempts
+        self.keepGone = keepGone
         self.position = position
         self.imageURL = imageURL
         self.seed = seed

@@ -190,13 +190,20 @@ public enum HistorySchema {
                 _ = try insert.step()
             }
         }),
-        // 7: local files as inputs (issue 17). Each local path a request's
+        // 7: a result image that could not be kept is said on its row (issue 17)
+        // with why, how many tries, whether the service said it is gone; tried again.
+        Migration(version: 7, sql: """
+        ALTER TABLE result ADD COLUMN keep_error TEXT;
+        ALTER TABLE result ADD COLUMN keep_attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE result ADD COLUMN keep_gone INTEGER NOT NULL DEFAULT 0;
+        """),
+        // 8: local files as inputs (issue 17). Each local path a request's
         // image fields held, the URL its upload got and the file's SHA-256;
         // the request_json keeps the path. `store` names where it went (never
         // a secret) and `expires_at` when a presigned URL stops working: a
         // resend of the same bytes to the same store reuses a URL still valid,
         // found by the (sha256, store) index.
-        Migration(version: 7, sql: """
+        Migration(version: 8, sql: """
         CREATE TABLE upload (
             submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
             field TEXT NOT NULL,

@@ -1,4 +1,4 @@
-// A history row's uploads (issue 17, schema 6): which URL each local path of
+// A history row's uploads (issue 17, schema 8): which URL each local path of
 // its request became, and the file's hash, so a resend reuses a URL still valid.
 
 #if canImport(FoundationEssentials)

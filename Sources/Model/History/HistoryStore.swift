@@ -216,23 +216,34 @@ public final class HistoryStore: @unchecked Sendable {
                       .double(date.timeIntervalSince1970), .int(id)])
             guard info.hasResults else { return }
             // Results are replaced as a whole, keeping local copies already made.
-            let kept = try db.run("SELECT position, local_path FROM result WHERE submission_id = ? AND local_path IS NOT NULL", [.int(id)])
-            var localPaths: [Int: String] = [:]
-            for row in kept { if let position = row.int(0), let path = row.text(1) { localPaths[position] = path } }
+            // ... and what is known of keeping each (issue 17).
+            let kept = try db.run("""
+                SELECT position, local_path, keep_error, keep_attempts, keep_gone FROM result
+                WHERE submission_id = ? AND (local_path IS NOT NULL OR keep_error IS NOT NULL)
+                """, [.int(id)])
+            var keptRows: [Int: [SQLiteValue]] = [:]
+            for row in kept {
+                guard let position = row.int(0) else { continue }
+                keptRows[position] = [row.text(1).map { .text($0) } ?? .null, row.text(2).map { .text($0) } ?? .null,
+                                      .int(row.int(3) ?? 0), .int(row.int(4) ?? 0)]
+            }
             try db.run("DELETE FROM result WHERE submission_id = ?", [.int(id)])
             let insert = try db.prepare("""
-                INSERT INTO result (submission_id, position, image_url, seed, image_status, audit_passed, audit_labels, local_path, text)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO result (submission_id, position, image_url, seed, image_status, audit_passed, audit_labels, local_path,
+                                    keep_error, keep_attempts, keep_gone, text)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for (position, image) in info.results.enumerated() {
                 try insert.bind([.int(id), .int(position), .text(image.imageURL), image.seed.map { .int($0) } ?? .null,
                                  image.imageStatus.map { .int($0) } ?? .null, image.auditPassed.map { .int($0 ? 1 : 0) } ?? .null,
-                                 .text(image.auditLabels.joined(separator: "\n")), localPaths[position].map { .text($0) } ?? .null, .null])
+                                 .text(image.auditLabels.joined(separator: "\n"))]
+                                + (keptRows[position] ?? [.null, .null, .int(0), .int(0)]) + [.null])
                 _ = try insert.step()
             }
             // Text results (an expanded prompt, a description) follow the images (migration 3).
             for (offset, text) in info.texts.enumerated() {
-                try insert.bind([.int(id), .int(info.results.count + offset), .text(""), .null, .null, .null, .text(""), .null, .text(text)])
+                try insert.bind([.int(id), .int(info.results.count + offset), .text(""), .null, .null, .null, .text(""), .null,
+                                 .null, .int(0), .int(0), .text(text)])
                 _ = try insert.step()
             }
             // And the filter finds them (schema 6): the trigram index follows
@@ -258,12 +269,40 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
-    /// Where a result image was saved.
+    /// Where a result image was saved (any earlier failure to keep it is over).
     public func recordLocalCopy(id: Int, position: Int, path: String) throws(HistoryError) {
         try write { db throws(SQLiteError) in
-            try db.run("UPDATE result SET local_path = ? WHERE submission_id = ? AND position = ?",
+            try db.run("UPDATE result SET local_path = ?, keep_error = NULL WHERE submission_id = ? AND position = ?",
                        [.text(path), .int(id), .int(position)])
         }
+    }
+
+    /// A result image that could not be kept, and why (issue 17): said on
+    /// the row, and tried again while `urlGone` is false and tries are left.
+    public func recordKeepFailed(id: Int, position: Int, reason: String, urlGone: Bool) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                UPDATE result SET keep_error = ?, keep_attempts = keep_attempts + 1, keep_gone = max(keep_gone, ?)
+                WHERE submission_id = ? AND position = ? AND local_path IS NULL
+                """, [.text(reason), .int(urlGone ? 1 : 0), .int(id), .int(position)])
+        }
+    }
+
+    /// Finished rows with an image not kept that may still be (StoredResult.mayRetryKeep): kept again at start.
+    public func rowsToKeepAgain(now: Date = Date()) throws(HistoryError) -> [HistoryRecord] {
+        let ids = try read { db throws(SQLiteError) in
+            try db.run("""
+                SELECT DISTINCT submission.id FROM submission JOIN result ON result.submission_id = submission.id
+                WHERE submission.state = 'succeeded' AND result.text IS NULL AND result.local_path IS NULL
+                  AND result.image_url != '' AND result.keep_gone = 0 AND result.keep_attempts < ?
+                  AND (submission.finished_at IS NULL OR submission.finished_at > ?)
+                ORDER BY submission.id LIMIT 200
+                """, [.int(StoredResult.maximumKeepAttempts), .double(now.timeIntervalSince1970 - StoredResult.urlLifetime)])
+                .compactMap { $0.int(0) }
+        }
+        var records: [HistoryRecord] = []
+        for id in ids { if let record = try record(id: id) { records.append(record) } }
+        return records
     }
 
     public func delete(id: Int) throws(HistoryError) {
@@ -308,13 +347,14 @@ public final class HistoryStore: @unchecked Sendable {
     private static func record(_ row: SQLiteRow, db: SQLiteConnection, catalog: EndpointCatalog) throws(SQLiteError) -> HistoryRecord {
         let id = row.int(0) ?? 0
         let results = try db.run("""
-            SELECT position, image_url, seed, image_status, audit_passed, audit_labels, local_path, text
+            SELECT position, image_url, seed, image_status, audit_passed, audit_labels, local_path, text,
+                   keep_error, keep_attempts, keep_gone
             FROM result WHERE submission_id = ? ORDER BY position
             """, [.int(id)]).map { r in
             StoredResult(position: r.int(0) ?? 0, imageURL: r.text(1) ?? "", seed: r.int(2), imageStatus: r.int(3),
                          auditPassed: r.int(4).map { $0 != 0 },
                          auditLabels: (r.text(5) ?? "").split(separator: "\n").map(String.init), localPath: r.text(6),
-                         text: r.text(7))
+                         text: r.text(7), keepError: r.text(8), keepAttempts: r.int(9) ?? 0, keepGone: (r.int(10) ?? 0) != 0)
         }
         func date(_ column: Int) -> Date? { row.double(column).map { Date(timeIntervalSince1970: $0) } }
         return HistoryRecord(

@@ -39,4 +39,13 @@ public enum LocalFile {
         guard let text = String(validating: data, as: UTF8.self) else { return .failure(.notUTF8) }
         return .success(text)
     }
+
+    /// A regular file's bytes, read whole when it is at most `maximumBytes` (a picture to read a request from).
+    public static func readBytes(_ path: String, maximumBytes: Int) -> Result<[UInt8], ReadFault> {
+        guard FileManager.default.fileExists(atPath: path) else { return .failure(.missing) }
+        guard let size = regularFileSize(path) else { return .failure(.notRegular) }
+        guard size <= maximumBytes else { return .failure(.tooLarge) }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= maximumBytes else { return .failure(.unreadable) }
+        return .success([UInt8](data))
+    }
 }

@@ -42,7 +42,7 @@ enum Action: Sendable {
     case entryDeleted(id: Int, idTask: String)
     /// The answer to "query now".
     case entryQueried(idTask: String, Result<TaskInfo, APIError>)
-    case imagesSaved(idTask: String, folder: String, saved: Int, failures: [String])
+    case imagesSaved(idTask: String, folder: String, saved: Int, failures: [String], notes: [String] = [])
     /// Text went to the terminal's clipboard.
     case clipboardWritten(what: String, bytes: Int)
     /// The user's catalog file holds a new endpoint, or could not take it (issue 9).

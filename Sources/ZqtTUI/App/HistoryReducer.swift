@@ -290,9 +290,11 @@ extension Reducer {
             }
             return refreshHistoryIfShown(state, changed: nil)
 
-        case let .imagesSaved(idTask, folder, saved, failures):
+        case let .imagesSaved(idTask, folder, saved, failures, notes):
             if failures.isEmpty {
-                state.status = StatusMessage(text: Wording.savedImages(saved, of: idTask, to: folder), kind: .success)
+                // A copy renamed (never over another picture) or already there is said (issue 17).
+                state.status = StatusMessage(text: Wording.savedImages(saved, of: idTask, to: folder) + Wording.savedNotes(notes),
+                                             kind: .success)
             } else {
                 state.status = StatusMessage(text: Wording.savedSomeImages(saved, of: saved + failures.count, to: folder, firstFailure: failures[0]), kind: .error)
             }

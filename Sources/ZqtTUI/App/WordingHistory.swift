@@ -55,6 +55,9 @@ extension Wording {
     static func savingImages(_ idTask: String, to folder: String) -> String { "Saving the images of \(idTask) to \(folder)…" }
     static func savedImages(_ saved: Int, of idTask: String, to folder: String) -> String { "Saved \(count(saved, "image")) of \(idTask) to \(folder)" }
 
+    /// What became of copies that did not simply take their name (issue 17), after the count.
+    static func savedNotes(_ notes: [String]) -> String { notes.isEmpty ? "" : "; " + notes.joined(separator: "; ") }
+
     static func savedSomeImages(_ saved: Int, of total: Int, to folder: String, firstFailure: String) -> String {
         "Saved \(saved) of \(total) images to \(folder); \(firstFailure)"
     }

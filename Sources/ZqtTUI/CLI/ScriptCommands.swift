@@ -84,6 +84,7 @@ enum CommandSupport {
             ("text", result.text.map { .string($0) }),
             ("seed", result.seed.map { .int($0) }),
             ("local_path", result.localPath.map { .string($0) }),
+            ("not_kept", result.localPath == nil ? result.keepError.map { .string($0) } : nil),
         ])
     }
 
@@ -264,6 +265,9 @@ struct HistoryShow: ParsableCommand {
                 lines.append("text \(result.position + 1): \(text)")
             } else {
                 lines.append("image \(result.position + 1): \(result.imageURL)" + (result.localPath.map { " (saved: \($0))" } ?? ""))
+                if result.localPath == nil, let reason = result.keepError {
+                    lines.append("  " + SendWording.notKept(reason, attempts: result.keepAttempts, gone: result.keepGone))
+                }
             }
         }
         // Local files in image fields (issue 17): the path as written, the URL sent, the file's hash.
@@ -443,9 +447,9 @@ struct ResultsCommand: AsyncParsableCommand {
             case let .kept(kept):
                 guard let path = kept.exported else { continue }
                 if output.json {
-                    CommandSupport.sayJSON(.object([(key: "position", value: .int(kept.source.position + 1)),
-                                                    (key: "url", value: .string(kept.source.url)),
-                                                    (key: "path", value: .string(path)), (key: "kept", value: .string(kept.path))]))
+                    CommandSupport.sayJSON(.object(dropping: [("position", .int(kept.source.position + 1)), ("url", .string(kept.source.url)),
+                                                              ("path", .string(path)), ("kept", .string(kept.path)),
+                                                              ("note", SendWording.savedCopyNote(kept).map { .string($0) })]))
                 } else {
                     CommandSupport.say(SendLines.kept(kept, of: sources.count))
                 }

@@ -29,7 +29,8 @@ enum SendLines {
     /// One result image and where it is kept (wire rule 10: result URLs expire).
     static func kept(_ kept: KeptResult, of count: Int) -> String {
         let size = kept.pixelSize.map { "\($0.width)×\($0.height) PNG, \(kept.byteCount / 1024) KB" } ?? "\(kept.byteCount) bytes (not a PNG)"
-        return image(kept.source, of: count) + " → \(size), kept in \(kept.path)" + (kept.exported.map { ", saved to \($0)" } ?? "")
+        return image(kept.source, of: count) + " → \(size), kept in \(kept.path)"
+            + (SendWording.savedCopyNote(kept).map { ", \($0)" } ?? kept.exported.map { ", saved to \($0)" } ?? "")
     }
 
     /// One result image that could not be kept, and why.

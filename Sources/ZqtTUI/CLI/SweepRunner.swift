@@ -231,6 +231,8 @@ struct SweepRunner {
             case let .kept(kept):
                 outcome.kept[kept.source.position] = kept.path
                 if let exported = kept.exported { outcome.saved[kept.source.position] = exported }
+                // A copy renamed (never over another file) or already there is said (issue 17).
+                if let note = SendWording.savedCopyNote(kept) { say("image \(kept.source.position + 1): \(note)") }
             case let .failed(failed):
                 if case let .keep(position) = failed.stage {
                     say("image \(position + 1): \(failed.message)")

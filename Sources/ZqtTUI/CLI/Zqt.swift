@@ -374,12 +374,22 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "Save the result images into this folder too, as <id_task>-<n>.<ext> (they are always kept in $ZQT_HOME/images; result URLs expire).")
     var download: String?
 
+    @Option(name: .customLong("from-image"),
+            help: ArgumentHelp("Send the request a picture carries: a copy zqt saved, or an AUTOMATIC1111 PNG (its parameters, as text2image).", valueName: "file"))
+    var fromImage: String?
+
     @OptionGroup(title: "Sweeps") var sweep: SweepOptions
 
     mutating func run() async throws {
         let start = StartUp.atStart
-        let target = try EndpointNames.resolve(endpoint, in: start.catalog)
+        var target = try EndpointNames.resolve(endpoint, in: start.catalog)
         let text: String
+        if let fromImage {
+            guard file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
+            let loaded = try PictureRequestOption.read(fromImage, catalog: start.catalog, current: target)
+            target = loaded.endpoint
+            text = loaded.wireJSON
+        } else {
         switch file {
         case nil:
             guard target == start.catalog.controlNet else {
@@ -389,6 +399,7 @@ struct SendCommand: AsyncParsableCommand {
         case "-"?: text = String(decoding: StandardStreams.readAllInput(), as: UTF8.self)
         case let path?:
             text = try CommandSupport.readRequest(path)
+        }
         }
         if !sweep.specs.isEmpty {
             let status = try await SweepRunner.send(requestText: text, endpoint: target, connection: connection, options: sweep,
@@ -450,14 +461,30 @@ struct ValidateCommand: ParsableCommand {
     )
 
     @Argument(help: "A request as JSON. '-' reads standard input.")
-    var file: String
+    var file: String?
 
     @Option(help: ArgumentHelp("The endpoint: \(EndpointNames.list).", valueName: "name"))
     var endpoint: String = "controlnet"
 
+    @Option(name: .customLong("from-image"),
+            help: ArgumentHelp("Check the request a picture carries (a copy zqt saved, or an AUTOMATIC1111 PNG).", valueName: "file"))
+    var fromImage: String?
+
     mutating func run() throws {
-        let target = try EndpointNames.resolve(endpoint, in: StartUp.atStart.catalog)
-        let data = file == "-" ? Data(StandardStreams.readAllInput()) : FileManager.default.contents(atPath: file)
+        var target = try EndpointNames.resolve(endpoint, in: StartUp.atStart.catalog)
+        let data: Data?
+        let file: String
+        if let fromImage {
+            guard self.file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
+            let loaded = try PictureRequestOption.read(fromImage, catalog: StartUp.atStart.catalog, current: target)
+            target = loaded.endpoint
+            data = Data(loaded.wireJSON.utf8)
+            file = fromImage
+        } else {
+            guard let given = self.file else { throw ValidationError("give a request FILE, or --from-image") }
+            file = given
+            data = given == "-" ? Data(StandardStreams.readAllInput()) : FileManager.default.contents(atPath: given)
+        }
         guard let data else { throw ValidationError("cannot read \(file)") }
         let decoded: (request: Request, notes: [DecodeNote])
         do {
@@ -586,5 +613,19 @@ struct SendSetup {
         let progressPrinter = printer
         localInputs = LocalInputs.Step(source: .forConnection(configuration, sandbox: sandbox != nil),
                                        onProgress: { progressPrinter.say(Wording.uploading($0)) })
+    }
+}
+
+/// `--from-image FILE` (issue 17): the request a picture carries, its notes
+/// on standard error; a picture without one stops the command (exit 2).
+enum PictureRequestOption {
+    static func read(_ path: String, catalog: EndpointCatalog, current: Endpoint) throws -> Request {
+        switch PictureRequest.load(path, catalog: catalog, current: current, taskID: TaskIDGenerator.shared.next()) {
+        case let .success(loaded):
+            for note in loaded.notes { StandardStreams.writeError("note: \(TerminalText.printable(note.description))\n") }
+            return loaded.request
+        case let .failure(problem):
+            throw CommandFailure("\(APIError.printable(path)): \(problem.message)", .badInput)
+        }
     }
 }

@@ -283,6 +283,8 @@ final class EffectRunner: @unchecked Sendable {
     /// The pipeline `zqt send` uses too; history faults reach the status line.
     /// It keeps every result in $ZQT_HOME/images (ResultImageFiles), where the
     /// pictures are read from.
+    var keepAgainPipeline: SendPipeline { pipeline }
+
     private var pipeline: SendPipeline {
         let inbox = inbox
         var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
@@ -400,6 +402,28 @@ final class EffectRunner: @unchecked Sendable {
             if !row.endpoint.canBeFollowed { continue }  // §3.2: nothing to ask
             track(recordID: row.id, TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt))
         }
+        keepAgain(now: now)
+    }
+
+    /// At start: the images of finished tasks that could not be kept (the
+    /// folder not writable, the disk full, zqt ended first) are tried again
+    /// while their URLs may live (issue 17, wire rule 10); each try is
+    /// noted on the row.
+    private func keepAgain(now: Date) {
+        guard let store else { return }
+        let pipeline = pipeline
+        let baseURL = configuration.baseURL
+        Task.detached { [self] in
+            let rows: [HistoryRecord]
+            do throws(HistoryError) {
+                rows = try store.rowsToKeepAgain(now: now)
+            } catch {
+                return inbox.post(.historyFailed(error.message))
+            }
+            for row in rows where row.baseURL == baseURL || row.profile != "sandbox" {
+                for await _ in pipeline.retryKeeps(row, now: now) {}
+            }
+        }
     }
 
     /// An in-process sandbox's tasks end with its process. When nothing
@@ -425,6 +449,9 @@ final class EffectRunner: @unchecked Sendable {
                                                   rowIsOpen: row.state.isUnfinished && row.baseURL == pipeline.baseURL)
                 if !info.phase.isTerminal {
                     track(recordID: row.id, task)
+                } else if info.phase == .succeeded {
+                    // As a follow would: a task found finished gets its images kept (issue 17).
+                    for await _ in pipeline.keepResults(ResultSource.of(info), idTask: row.idTask, recordID: row.id) {}
                 }
                 inbox.post(.entryQueried(idTask: row.idTask, .success(info)))
             } catch {
@@ -444,14 +471,17 @@ final class EffectRunner: @unchecked Sendable {
         Task.detached { [self] in
             var saved = 0
             var failures: [String] = []
+            var notes: [String] = []
             for await event in pipeline.keepResults(ResultSource.of(row), idTask: row.idTask, recordID: row.id, exportTo: folder) {
                 switch event {
-                case let .kept(kept) where kept.exported != nil: saved += 1
+                case let .kept(kept) where kept.exported != nil:
+                    saved += 1
+                    if let note = SendWording.savedCopyNote(kept) { notes.append(TerminalText.printable(note)) }
                 case let .failed(failure): failures.append(failure.message)
                 default: break
                 }
             }
-            inbox.post(.imagesSaved(idTask: row.idTask, folder: folder, saved: saved, failures: failures))
+            inbox.post(.imagesSaved(idTask: row.idTask, folder: folder, saved: saved, failures: failures, notes: notes))
         }
     }
 

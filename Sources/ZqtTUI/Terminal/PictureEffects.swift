@@ -20,7 +20,12 @@ extension EffectRunner {
             Task.detached { [self] in await fetchPictures(fetch) }
         case let .fetchHistoryPictures(recordID):
             Task.detached { [self] in
-                guard let record = (try? store?.record(id: recordID)) ?? nil else { return }
+                guard var record = (try? store?.record(id: recordID)) ?? nil else { return }
+                // A look at the row tries again an image that could not be kept (issue 17), its outcome noted on the row.
+                if record.imageResults.contains(where: { $0.keepError != nil && $0.mayRetryKeep(finishedAt: record.finishedAt) }) {
+                    for await _ in keepAgainPipeline.retryKeeps(record) {}
+                    record = ((try? store?.record(id: recordID)) ?? nil) ?? record
+                }
                 let images = record.imageResults
                 guard !images.isEmpty else { return }
                 await fetchPictures(PictureFetch(target: .history, idTask: record.idTask, recordID: record.id,

@@ -27,6 +27,13 @@ enum RequestLoading {
         } else {
             let path = text.hasPrefix("~/") ? (ProcessInfo.processInfo.environment["HOME"] ?? "") + text.dropFirst() : text
             source = TerminalText.printable(path)
+            // A picture: the request its copy carries (zqt's chunk or sidecar, or A1111's parameters; issue 17).
+            if PictureRequest.namesPicture(path) {
+                switch PictureRequest.load(path, catalog: catalog, current: current, taskID: TaskIDGenerator.shared.next()) {
+                case let .success(loaded): return .requestLoaded(loaded, source: source)
+                case let .failure(problem): return .requestLoadFailed("\(source): \(problem.message)")
+                }
+            }
             // A device or a pipe (/dev/zero, a FIFO) is refused: it has no size to bound a read by.
             switch LocalFile.readText(path, maximumBytes: maximumBytes) {
             case let .success(text): content = text

@@ -154,6 +154,12 @@ enum HistoryEntryView {
             lines.append(StyledLine([("\(result.position + 1). ", .label), (about, result.auditPassed == false ? .statusError : .value)]))
             for part in chunks(result.imageURL, width: width - 3) { lines.append(StyledLine([("   ", .normal), (part, .jsonString)])) }
             if let path = result.localPath { lines.append(StyledLine([("   saved ", .dim), (path, .value)])) }
+            if result.localPath == nil, let reason = result.keepError {
+                // Said on the row (issue 17): the image is not in $ZQT_HOME/images, and whether it will be tried again.
+                for part in chunks(SendWording.notKept(reason, attempts: result.keepAttempts, gone: result.keepGone), width: width - 3) {
+                    lines.append(StyledLine([("   ", .normal), (part, .statusError)]))
+                }
+            }
         }
         if !record.imageResults.isEmpty {
             lines.append(StyledLine("Result URLs expire (signed links): s saves the images, Y copies the URLs.", .dim))
