@@ -18,3 +18,20 @@ if [ "${#zqt_missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y "${zqt_missing[@]}" >&2
 fi
 unset zqt_missing sudo_cmd
+# For the tests only (scripts/test sets ZQT_SETUP_FOR_TESTS=1): moto's
+# standalone S3 server, the S3-compatible store the upload tests run against
+# on loopback (issue 17). From PyPI, when neither moto_server nor python3's
+# moto.server module is there; Debian's python may need --break-system-packages.
+if [ "${ZQT_SETUP_FOR_TESTS:-}" = 1 ] && ! command -v moto_server >/dev/null 2>&1 \
+    && ! python3 -c 'import moto.server' >/dev/null 2>&1; then
+    echo "installing: moto[server] (pip)" >&2
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+        sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y python3-pip >&2
+        unset sudo_cmd
+    fi
+    python3 -m pip install --quiet 'moto[server]' >&2 \
+        || python3 -m pip install --quiet --break-system-packages 'moto[server]' >&2 \
+        || echo "zqt: could not install moto[server]; the S3 upload tests will fail" >&2
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash >/dev/null 2>&1 || true
+fi

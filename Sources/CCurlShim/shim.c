@@ -231,3 +231,53 @@ const char *zqt_curl_info_string(zqt_curl *handle, int info) {
     if (curl.easy_getinfo(handle->easy, info, &value) != 0) return NULL;
     return value;
 }
+
+// MARK: libcrypto (see the header)
+
+static struct {
+    unsigned char *(*sha256)(const unsigned char *, size_t, unsigned char *);
+    const void *(*evp_sha256)(void);
+    unsigned char *(*hmac)(const void *, const void *, int, const unsigned char *, size_t, unsigned char *, unsigned int *);
+} crypto;
+
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+static char crypto_error[256] = "libcrypto did not load";
+
+static void load_crypto(void) {
+    void *library = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (!library) {
+        snprintf(crypto_error, sizeof crypto_error,
+                 "signing S3 URLs needs libcrypto (libcrypto.so.3): install the libssl3 package (%s)", dlerror());
+        return;
+    }
+#define SYMBOL(field, name) \
+    if (!(*(void **)&crypto.field = dlsym(library, name))) { \
+        snprintf(crypto_error, sizeof crypto_error, "the system's libcrypto lacks %s", name); \
+        return; \
+    }
+    SYMBOL(sha256, "SHA256")
+    SYMBOL(evp_sha256, "EVP_sha256")
+    SYMBOL(hmac, "HMAC")
+#undef SYMBOL
+    crypto_error[0] = 0;
+}
+
+int zqt_sha256(const void *bytes, size_t count, unsigned char *out) {
+    pthread_once(&crypto_once, load_crypto);
+    if (crypto_error[0]) return 1;
+    return crypto.sha256(count ? bytes : (const unsigned char *)"", count, out) ? 0 : 1;
+}
+
+int zqt_hmac_sha256(const void *key, size_t key_count, const void *bytes, size_t count, unsigned char *out) {
+    pthread_once(&crypto_once, load_crypto);
+    if (crypto_error[0]) return 1;
+    if (key_count > 0x7fffffff) return 1;
+    unsigned int length = 0;
+    return crypto.hmac(crypto.evp_sha256(), key_count ? key : "", (int)key_count,
+                       count ? bytes : (const unsigned char *)"", count, out, &length) && length == 32 ? 0 : 1;
+}
+
+const char *zqt_crypto_error(void) {
+    pthread_once(&crypto_once, load_crypto);
+    return crypto_error[0] ? crypto_error : "libcrypto failed";
+}

@@ -98,6 +98,8 @@ public final class SandboxService: @unchecked Sendable {
     private let now: @Sendable () -> Date
     /// Where result image URLs point, e.g. `http://127.0.0.1:8931`.
     var publicBaseURL: String = "http://127.0.0.1"
+    /// The user's pictures, uploaded to the sandbox itself (SandboxUploads.swift).
+    private let uploads = SandboxUploads()
 
     public init(options: SandboxOptions = SandboxOptions(), now: @escaping @Sendable () -> Date = Date.init) {
         self.options = options
@@ -431,6 +433,7 @@ public final class SandboxService: @unchecked Sendable {
     /// The size of an image the sandbox served at `url` (a result of an
     /// earlier task), or nil for any other URL. Called with the lock held.
     private func imageSizeLocked(_ url: String) -> (width: Int, height: Int)? {
+        if let size = uploads.imageSize(url) { return size }
         let marker = "/sandbox/images/"
         let parts = url.split(separator: marker, maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2 else { return nil }
@@ -614,6 +617,8 @@ public final class SandboxService: @unchecked Sendable {
         switch (request.method, parts.dropFirst().first) {
         case ("GET", "images"?) where parts.count == 4:
             return .respond(image(task: parts[2], file: parts[3]))
+        case (_, "uploads"?) where parts.count <= 3:
+            return .respond(uploads.handle(request, name: parts.count == 3 ? parts[2] : nil, base: publicBaseURL))
         case ("GET", "tasks"?):
             return .respond(.json(JSONValueText(JSONWriter.pretty(taskList()))))
         case ("GET", "requests"?):
@@ -647,6 +652,7 @@ public final class SandboxService: @unchecked Sendable {
                  or any other (served as a generic image tool)
             POST \(Endpoint.pathPrefix)modelTraining/submitTraining/Job   (no query: §3.2 is a callback)
             GET  /sandbox/tasks        every task and where it stands (training progress is seen here)
+            PUT  /sandbox/uploads/NAME a PNG, JPEG or WebP to use as an image input; answers {"url": …}, served back by GET
             GET  /sandbox/requests     the submit bodies received so far, each with the tasks unfinished when it came
             POST /sandbox/faults       {"mode": "none|http500|not-json|drop|late-answer|drop-after", "latency_ms": 0, "count": n}
             Prompt markers: \(SandboxOptions.PromptMarker.fail), \(SandboxOptions.PromptMarker.slow), \(SandboxOptions.PromptMarker.vanish)

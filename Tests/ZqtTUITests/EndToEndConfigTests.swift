@@ -2,16 +2,35 @@
 // keys; zqt's screen in tmux starting on a profile whose secret is wrong
 // (said at once, from the model list read), switched to the right one
 // (secret from key_secret_command) and sending; `zqt send` with each
-// profile; then every file zqt wrote, and every screen and output, is
-// searched for the secret. Also a bad file on the screen and NO_COLOR.
+// profile, and with the good profile's S3 upload (issue 17: a local photo
+// sent to moto's store, its secret from a command); then every file zqt
+// wrote, and every screen and output, is searched for both secrets. Also a bad file on the screen and NO_COLOR.
 
 import Foundation
 import Model
+import Sandbox
 import Testing
 
 @Suite(.serialized) struct EndToEndConfigTests {
     static let keyID = "AKID-zqt-test-4711"
     static let secret = "S3CR3T-zqt-test"
+    /// The S3 store's secret key (issue 17): a secret like the API keys.
+    static let storeSecret = "ST0RE-S3CR3T-zqt-test"
+
+    /// The good profile's upload to moto's S3 server; its secret from a command.
+    static func uploadTable(_ endpoint: String) -> String {
+        """
+
+        [profiles.good.upload]
+        kind = "s3"
+        endpoint = "\(endpoint)"
+        region = "\(MotoServer.region)"
+        bucket = "leak-test"
+        access_key_id = "\(MotoServer.accessKeyID)"
+        secret_command = "printf '%s\\\\n' \(storeSecret)"
+        path_style = true
+        """
+    }
 
     struct Setup {
         let root: String
@@ -64,7 +83,10 @@ import Testing
     }
 
     static func switchAndSearchSteps() throws {
-        let setup = try setUp(config: twoProfiles)
+        let moto = try MotoServer()
+        let bucket = try ChildProcess.run("/usr/bin/curl", ["-s", "-f", "-X", "PUT", "\(moto.endpoint)/leak-test"], timeout: 30)
+        #expect(bucket.status == 0, "\(bucket.stderr)")
+        let setup = try setUp(config: { twoProfiles($0) + uploadTable(moto.endpoint) })
         defer { try? FileManager.default.removeItem(atPath: setup.root) }
         var seen: [String] = []
 
@@ -112,10 +134,22 @@ import Testing
         #expect(good.status == 0, "\(good.stderr)")
         let wrong = try ZqtBinary.run(["send", "--profile", "wrong"], environment: setup.envDictionary)
         #expect(wrong.status == 1)
+        // A local photo in a face swap goes up to the store with the good profile.
+        try FileManager.default.createDirectory(atPath: setup.root + "/photos", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: setup.root + "/photos/me.png", contents: Data(PNGImage.render(width: 32, height: 32, seed: 7)))
+        FileManager.default.createFile(atPath: setup.root + "/photos/swap.json", contents: Data("""
+            {"sourceUrl": "./me.png", "targetUrl": "../photos/me.png"}
+            """.utf8))
+        let uploadEnv = ZqtBinary.environment(setup.envDictionary)
+        let upload = try ChildProcess.run("/bin/sh", ["-c", "cd \"\(setup.root)/photos\" && exec \"\(ZqtBinary.url.path)\" send swap.json "
+                                                      + "--endpoint tool/roop --profile good --print-json"], environment: uploadEnv, timeout: 90)
+        #expect(upload.status == 0, "\(upload.stdout)\n\(upload.stderr)")
+        #expect(upload.stdout.contains("Uploading 1 file… 1/1"))
 
         // Nothing zqt wrote, drew or printed holds the secret.
-        for text in seen + [good.stdout, good.stderr, wrong.stdout, wrong.stderr] {
+        for text in seen + [good.stdout, good.stderr, wrong.stdout, wrong.stderr, upload.stdout, upload.stderr] {
             #expect(!text.contains(secret))
+            #expect(!text.contains(storeSecret))
         }
         for screen in seen { #expect(!screen.contains(keyID), "the screen shows key ids masked") }
         let written = files(under: setup.home) + files(under: setup.configFolder).filter { !$0.hasSuffix("/config.toml") }
@@ -124,6 +158,7 @@ import Testing
             let bytes = FileManager.default.contents(atPath: file) ?? Data()
             #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(file) holds the secret")
             #expect(bytes.range(of: Data("not-the-secret".utf8)) == nil, "\(file) holds the wrong secret")
+            #expect(bytes.range(of: Data(storeSecret.utf8)) == nil, "\(file) holds the store's secret")
         }
     }
 

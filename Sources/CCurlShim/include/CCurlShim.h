@@ -47,4 +47,12 @@ int zqt_curl_info_long(zqt_curl *handle, int info, long *value);
 /// A string the handle owns, or NULL.
 const char *zqt_curl_info_string(zqt_curl *handle, int info);
 
+/// SHA-256 and HMAC-SHA256 from the libcrypto that libcurl already loads
+/// (libcrypto.so.3, opened with dlopen on first use): zqt signs presigned
+/// S3 URLs (SigV4 query signing) with them. `out` takes 32 bytes. 0 on
+/// success; nonzero with a reason from zqt_crypto_error otherwise.
+int zqt_sha256(const void *bytes, size_t count, unsigned char *out);
+int zqt_hmac_sha256(const void *key, size_t key_count, const void *bytes, size_t count, unsigned char *out);
+const char *zqt_crypto_error(void);
+
 #endif

@@ -23,6 +23,9 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
     case transport(String)
     /// The endpoint's family has no documented task query (training, §3.2).
     case noTaskQuery(String)
+    /// A local file in an image field was refused or its upload failed
+    /// (issue 17): nothing was sent to the service.
+    case upload(UploadFailure)
 
     public var description: String { message }
 
@@ -61,6 +64,8 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
             return "Cancelled"
         case let .transport(detail):
             return "Network error: \(detail)"
+        case let .upload(failure):
+            return "\(failure.message) (nothing was sent)"
         case let .noTaskQuery(title):
             return "\(title) tasks cannot be queried: the service documents no query for them (zhiqite-api.md §3.2)"
         }

@@ -50,6 +50,8 @@ public struct ConfigProfile: Sendable, Equatable {
     public var accessKeySecret: String?
     /// A command whose standard output is the secret (a password manager).
     public var keySecretCommand: String?
+    /// `[profiles.NAME.upload]`: where local pictures in image fields go before a send (issue 17).
+    public var upload: UploadSettings?
 
     public init(name: String, baseURL: String? = nil, accessKeyID: String? = nil,
                 accessKeySecret: String? = nil, keySecretCommand: String? = nil) {
@@ -258,6 +260,10 @@ public enum ConfigFile {
         }
         var profile = ConfigProfile(name: name)
         for (key, value) in members {
+            if key == "upload" {
+                profile.upload = try uploadSettings(value, table: table + ["upload"], fault: fault, string: string)
+                continue
+            }
             let text = try string(value, table, key)
             switch key {
             case "base_url": profile.baseURL = text
@@ -265,13 +271,97 @@ public enum ConfigFile {
             case "access_key_secret": profile.accessKeySecret = text
             case "key_secret_command": profile.keySecretCommand = text
             default:
-                throw fault("unknown setting \"\(key)\" in profile \(name) (base_url, access_key_id, access_key_secret, key_secret_command)", table, key)
+                throw fault("unknown setting \"\(key)\" in profile \(name) (base_url, access_key_id, access_key_secret, key_secret_command, [profiles.\(name).upload])", table, key)
             }
         }
         if profile.accessKeySecret != nil, profile.keySecretCommand != nil {
             throw fault("profile \(name) has both access_key_secret and key_secret_command; keep one", table, "key_secret_command")
         }
         return profile
+    }
+
+    /// `[profiles.NAME.upload]`: `kind = "s3"` or `kind = "command"` and
+    /// that kind's keys (docs/uploads.md). Every fault names its key's place.
+    private static func uploadSettings(_ body: JSONValue, table: [String],
+                                       fault: (String, [String], String?) -> ConfigProblem,
+                                       string: (JSONValue, [String], String) throws(ConfigProblem) -> String) throws(ConfigProblem) -> UploadSettings {
+        let name = table.joined(separator: ".")
+        guard let members = body.objectValue else {
+            throw fault("\(name) must be a table ([\(name)]) with kind = \"s3\" or \"command\"", Array(table.dropLast()), "upload")
+        }
+        var values: [String: JSONValue] = [:]
+        for (key, value) in members { values[key] = value }
+        guard let kindValue = values["kind"] else {
+            throw fault("\(name) needs kind = \"s3\" or kind = \"command\"", table, nil)
+        }
+        let kind = try string(kindValue, table, "kind")
+        func text(_ key: String) throws(ConfigProblem) -> String? {
+            guard let value = values[key] else { return nil }
+            return try string(value, table, key)
+        }
+        func required(_ key: String, _ what: String) throws(ConfigProblem) -> String {
+            guard let value = try text(key), !value.trimmed.isEmpty else {
+                throw fault("\(name) of kind \"\(kind)\" needs \(key) (\(what))", table, values[key] == nil ? nil : key)
+            }
+            return value
+        }
+        func wholeNumber(_ key: String, in range: ClosedRange<Int>) throws(ConfigProblem) -> Int? {
+            guard let value = values[key] else { return nil }
+            guard let number = value.numberValue, let whole = WholeNumber.from(number), range.contains(whole) else {
+                throw fault("\(key) must be a whole number of seconds from \(range.lowerBound) to \(range.upperBound)", table, key)
+            }
+            return whole
+        }
+        func httpURL(_ key: String, _ value: String) throws(ConfigProblem) {
+            guard let target = HTTPTarget(value), !target.hasUserInfo else {
+                throw fault("\(key) must be an http(s) URL without a password in it, not \"\(value)\"", table, key)
+            }
+        }
+        func unknown(_ allowed: [String]) throws(ConfigProblem) {
+            for (key, _) in members where !allowed.contains(key) {
+                throw fault("unknown setting \"\(key)\" in \(name) of kind \"\(kind)\" (\(allowed.joined(separator: ", ")))", table, key)
+            }
+        }
+        switch kind {
+        case "s3":
+            try unknown(["kind", "endpoint", "region", "bucket", "prefix", "access_key_id", "secret_access_key", "secret_command",
+                         "path_style", "public_base_url", "presign_seconds"])
+            let endpoint = try required("endpoint", "the store's URL, such as \"https://s3.us-east-1.amazonaws.com\"")
+            try httpURL("endpoint", endpoint)
+            var settings = UploadSettings.S3Settings(
+                endpoint: endpoint, region: try required("region", "such as \"us-east-1\""),
+                bucket: try required("bucket", "the bucket's name"), prefix: try text("prefix") ?? "",
+                accessKeyID: try required("access_key_id", "the store's access key id"),
+                secretAccessKey: try text("secret_access_key"), secretCommand: try text("secret_command"))
+            if settings.secretAccessKey != nil, settings.secretCommand != nil {
+                throw fault("\(name) has both secret_access_key and secret_command; keep one", table, "secret_command")
+            }
+            if settings.secretAccessKey == nil, settings.secretCommand == nil {
+                throw fault("\(name) of kind \"s3\" needs secret_command (a command that prints the store's secret key) or secret_access_key", table, nil)
+            }
+            if let value = values["path_style"] {
+                guard case let .bool(flag) = value else { throw fault("path_style must be true or false, not \(value.typeName)", table, "path_style") }
+                settings.pathStyle = flag
+            }
+            if let base = try text("public_base_url") {
+                try httpURL("public_base_url", base)
+                settings.publicBaseURL = base
+                if values["presign_seconds"] != nil {
+                    throw fault("\(name) has both public_base_url and presign_seconds: a public URL is not presigned; keep one", table, "presign_seconds")
+                }
+            }
+            settings.presignSeconds = try wholeNumber("presign_seconds", in: UploadSettings.S3Settings.presignRange)
+                ?? UploadSettings.S3Settings.defaultPresignSeconds
+            return .s3(settings)
+        case "command":
+            try unknown(["kind", "command", "timeout_seconds", "valid_seconds"])
+            var settings = UploadSettings.CommandSettings(command: try required("command", "run by /bin/sh with the file's path in $ZQT_FILE; its last line of output is the URL"))
+            if let timeout = try wholeNumber("timeout_seconds", in: 1...3600) { settings.timeoutSeconds = Double(timeout) }
+            settings.validSeconds = try wholeNumber("valid_seconds", in: 1...31_536_000)
+            return .command(settings)
+        default:
+            throw fault("\(name): kind must be \"s3\" or \"command\", not \"\(kind)\" (--sandbox needs no upload settings)", table, "kind")
+        }
     }
 
     /// Nested tables as dotted wire paths (`[defaults.override_settings]` or
@@ -285,12 +375,17 @@ public enum ConfigFile {
     /// others can read: names the file and the chmod that fixes it. Nil
     /// when the file is private or holds no secret.
     public static func permissionWarning(_ config: ZqtConfig) -> String? {
-        guard config.profiles.contains(where: { $0.accessKeySecret != nil }) else { return nil }
+        let inlineUploadSecret = config.profiles.contains { profile in
+            if case let .s3(settings)? = profile.upload { return settings.secretAccessKey != nil }
+            return false
+        }
+        let inlineKeySecret = config.profiles.contains { $0.accessKeySecret != nil }
+        guard inlineKeySecret || inlineUploadSecret else { return nil }
         var info = stat()
         guard stat(config.file, &info) == 0, info.st_mode & 0o077 != 0 else { return nil }
         let mode = String(info.st_mode & 0o777, radix: 8)
         let file = APIError.printable(config.file)
-        return "\(file) holds an access_key_secret and group or others can read it (mode \(mode)); fix: chmod 600 \(shellQuoted(file))"
+        return "\(file) holds \(inlineKeySecret ? "an access_key_secret" : "an upload's secret_access_key") and group or others can read it (mode \(mode)); fix: chmod 600 \(shellQuoted(file))"
     }
 
     /// A path as a shell word: as it is when it is plain, else in single quotes.

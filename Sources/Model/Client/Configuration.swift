@@ -35,6 +35,8 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var timeout: Double
     /// Shown in the title line; "sandbox" when talking to the local stand-in.
     public var profile: String
+    /// The profile's `[profiles.NAME.upload]`: where local pictures go (issue 17).
+    public var upload: UploadSettings?
 
     public init(baseURL: String = ClientConfiguration.defaultBaseURL, credentials: Credentials? = nil,
                 timeout: Double = 30, profile: String = "default") {
@@ -82,7 +84,10 @@ public struct ClientConfiguration: Sendable, Equatable {
         } else if let start = config?.startProfile {
             profile = config?.profile(named: start)
         }
-        if let profile { configuration.profile = profile.name }
+        if let profile {
+            configuration.profile = profile.name
+            configuration.upload = profile.upload
+        }
         func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
         if let url = nonEmpty(baseURLFlag) ?? nonEmpty(environment["ZQT_BASE_URL"]) ?? nonEmpty(profile?.baseURL) {
             // A password in the URL is neither kept (history, title line) nor

@@ -21,6 +21,9 @@ public enum FailureClass: Int, Sendable, Equatable, Comparable {
             self = .network
         case .httpStatus, .notJSON, .unexpectedResponse, .api, .cancelled:
             self = .failed
+        case let .upload(failure):
+            // A local file refused is the input's fault; a store out of reach, the network's (issue 17).
+            self = failure.network ? .network : .badInput
         }
     }
 

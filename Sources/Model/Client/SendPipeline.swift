@@ -19,6 +19,8 @@ public struct SendPipeline: Sendable {
     public var pollPolicy: PollPolicy
     /// The sweep each row belongs to (issue 10); nil for a single send.
     public var batchID: String?
+    /// Local files in image fields, uploaded before the submit (issue 17).
+    public var localInputs = LocalInputs.Step()
     /// Where a finished task's images are kept (wire rule 10: result URLs
     /// expire); nil keeps none.
     public var keeper: (any ResultKeeper)?
@@ -63,7 +65,11 @@ public struct SendPipeline: Sendable {
         keep { store throws(HistoryError) in
             recordID = try store.recordSending(request, baseURL: baseURL, profile: profile, batchID: batchID)
         }
-        let outcome = await api.send(request)
+        let outcome: SendOutcome
+        switch await localInputs.upload(request, recordID: recordID, pipeline: self) {
+        case let .success(sent): outcome = await api.send(sent)
+        case let .failure(failure): outcome = SendOutcome(result: .failure(.upload(failure)), exchange: nil)
+        }
         var finished: TaskInfo?
         switch outcome.result {
         case let .success(submission):

@@ -144,6 +144,25 @@ public struct HTTPClient: Sendable {
     public var userAgent = "zqt/0.4"
     /// Where the proxy and trust-store variables are read; nil: the process's environment.
     public var environment: [String: String]?
+    /// Signs the request with AWS Signature Version 4 (libcurl's
+    /// CURLOPT_AWS_SIGV4): an S3-compatible store's PUT (Upload/S3Uploader.swift).
+    public var awsSigning: AWSSigning?
+
+    /// What libcurl needs to sign a request for an S3-compatible store. The
+    /// secret goes to libcurl and nowhere else (no message names it).
+    public struct AWSSigning: Sendable {
+        public let region: String
+        public let service: String
+        public let accessKeyID: String
+        public let secretAccessKey: String
+
+        public init(region: String, service: String = "s3", accessKeyID: String, secretAccessKey: String) {
+            self.region = region
+            self.service = service
+            self.accessKeyID = accessKeyID
+            self.secretAccessKey = secretAccessKey
+        }
+    }
 
     public init(timeout: Double) {
         self.timeout = timeout
@@ -263,6 +282,12 @@ public struct HTTPClient: Sendable {
             set(.post, 1)
             if failed == 0 { failed = body.withUnsafeBytes { zqt_curl_set_body(h, $0.baseAddress, Int64($0.count)) } }
             if method != "POST" { set(.customRequest, method) }
+        }
+        if let signing = awsSigning {
+            // "provider1:provider2:region:service"; libcurl adds x-amz-date and the Authorization header.
+            set(.awsSigV4, "aws:amz:\(signing.region):\(signing.service)")
+            set(.username, signing.accessKeyID)
+            set(.password, signing.secretAccessKey)
         }
         // No "Expect: 100-continue" round trip; the caller's headers as given.
         for line in ["Expect:"] + headers.map({ "\($0.0): \($0.1)" }) where failed == 0 {
@@ -420,6 +445,7 @@ enum Curl {
         case httpGet = 80, caPath = 10097, acceptEncoding = 10102, sslVersion = 32
         case timeoutMilliseconds = 155, connectTimeoutMilliseconds = 156, noProxy = 10177, tcpKeepAlive = 213
         case protocols = 10318, redirectProtocols = 10319
+        case username = 10173, password = 10174, awsSigV4 = 10305
     }
     static let sslVersionTLS12 = 6
     /// CURLOPT_MAXFILESIZE_LARGE, a curl_off_t option.

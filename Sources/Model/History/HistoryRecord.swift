@@ -165,7 +165,9 @@ public struct HistoryRecord: Sendable, Equatable, Identifiable {
     public let createdAt: Date
     public let idTask: String
     public var serviceTaskID: String?
-    /// Exactly the JSON sent. Credentials travel in headers and are never stored.
+    /// Exactly the JSON sent, except that an image field's local path stays a
+    /// path here (its URL is in the row's uploads, issue 17). Credentials
+    /// travel in headers and are never stored.
     public let requestJSON: String
     public var state: SubmissionState
     public var httpStatus: Int?

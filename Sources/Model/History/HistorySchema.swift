@@ -197,6 +197,26 @@ public enum HistorySchema {
         ALTER TABLE result ADD COLUMN keep_attempts INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE result ADD COLUMN keep_gone INTEGER NOT NULL DEFAULT 0;
         """),
+        // 8: local files as inputs (issue 17). Each local path a request's
+        // image fields held, the URL its upload got and the file's SHA-256;
+        // the request_json keeps the path. `store` names where it went (never
+        // a secret) and `expires_at` when a presigned URL stops working: a
+        // resend of the same bytes to the same store reuses a URL still valid,
+        // found by the (sha256, store) index.
+        Migration(version: 8, sql: """
+        CREATE TABLE upload (
+            submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            local_path TEXT NOT NULL,
+            url TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            store TEXT NOT NULL,
+            expires_at REAL,
+            uploaded INTEGER NOT NULL,
+            PRIMARY KEY (submission_id, field)
+        );
+        CREATE INDEX upload_file ON upload(sha256, store);
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

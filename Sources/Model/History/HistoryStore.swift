@@ -100,7 +100,7 @@ public final class HistoryStore: @unchecked Sendable {
     /// timeout makes it wait and try again, for up to a minute, instead of
     /// losing the row (issue 8: "database is locked" lost a submission).
     @discardableResult
-    private func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
+    func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
         lock.lock()
         defer { lock.unlock() }
         var attempt = 0
@@ -128,7 +128,7 @@ public final class HistoryStore: @unchecked Sendable {
         return start + "\n… (\(bytes.count) bytes in all; the first 65,536 kept)"
     }
 
-    private func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
+    func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
         lock.lock()
         defer { lock.unlock() }
         do {

@@ -24,6 +24,8 @@ enum Action: Sendable {
     case submitFinished(request: Request, recordID: Int?, result: Result<Submission, APIError>)
     /// A send that had no answer, and what the service said when asked about it (issue 8).
     case submitUnanswered(request: Request, recordID: Int?, error: APIError, confirmation: SendConfirmation)
+    /// How far the local files of the request being sent have uploaded (issue 17).
+    case uploadProgress(UploadProgress)
     case poll(recordID: Int?, idTask: String, PollEvent)
     case pollEnded(recordID: Int?, idTask: String, error: APIError?)
     /// The model lists kept from earlier sessions for this service, read at start; `now` judges their age.

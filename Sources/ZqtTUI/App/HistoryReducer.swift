@@ -328,7 +328,7 @@ extension Reducer {
         case .resend:
             var request = record.request
             request.taskID = TaskIDGenerator.shared.next()
-            let problems = RequestValidator.validate(request)
+            let problems = LocalInputs.problems(request)
             if let first = problems.first {
                 state.status = StatusMessage(text: Wording.historyNotSent(path: first.path, message: first.message, editKey: state.keys.label(.editInForm)), kind: .error)
                 return []

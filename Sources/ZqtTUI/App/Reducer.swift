@@ -91,6 +91,10 @@ enum Reducer {
             return []
         case let .submitFinished(request, recordID, result):
             return submitFinished(&state, request: request, recordID: recordID, result: result)
+        case let .uploadProgress(progress):
+            // Only while the send it belongs to is still on its way.
+            if state.submitting { state.status = StatusMessage(text: Wording.uploading(progress), kind: .info) }
+            return []
         case let .submitUnanswered(request, recordID, error, confirmation):
             return submitUnanswered(&state, request: request, recordID: recordID, error: error, confirmation: confirmation)
         case let .poll(recordID, idTask, event):

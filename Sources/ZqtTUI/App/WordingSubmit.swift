@@ -17,6 +17,11 @@ extension Wording {
     static let alreadySending = "Already sending; wait for the answer"
     static func sending(_ idTask: String) -> String { "Sending \(idTask)…" }
 
+    /// Local files in image fields going up before the send (issue 17).
+    static func uploading(_ progress: UploadProgress) -> String {
+        "Uploading \(count(progress.total, "file"))… \(progress.done)/\(progress.total)"
+    }
+
     // MARK: The answer
 
     static func sent(to endpoint: String, taskID: String) -> String { "Sent to \(endpoint): task_id \(taskID)" }

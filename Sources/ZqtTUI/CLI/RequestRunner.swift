@@ -40,6 +40,8 @@ struct RequestRunner {
     let store: HistoryStore?
     let printer: LinePrinter
     var pollPolicy: PollPolicy = .standard
+    /// Local files in image fields (issue 17): uploaded before the submit.
+    var localInputs = LocalInputs.Step()
     /// ZQT_HOME: result images are kept in its images folder, as the screen keeps them (issue 16).
     var home = ZqtPaths.home().path
 
@@ -97,7 +99,7 @@ struct RequestRunner {
         if freshID || request.taskID.isEmpty {
             request.taskID = TaskIDGenerator.shared.next()
         }
-        let problems = RequestValidator.validate(request)
+        let problems = LocalInputs.problems(request)
         guard problems.isEmpty else {
             printer.warn("The request is not valid; nothing was sent:")
             for problem in problems { printer.warn("  \(problem.path): \(problem.message)") }
@@ -114,6 +116,7 @@ struct RequestRunner {
             printer.warn(SendWording.notKeptInHistory(error))
         }
         pipeline.pollPolicy = pollPolicy
+        pipeline.localInputs = localInputs
         report.outcome = .succeeded(images: 0)
         var lastLine = ""
         var followed = false

@@ -270,6 +270,11 @@ struct HistoryShow: ParsableCommand {
                 }
             }
         }
+        // Local files in image fields (issue 17): the path as written, the URL sent, the file's hash.
+        for upload in (try? store.uploads(id: record.id)) ?? [] {
+            lines.append("upload \(upload.field): \(upload.localPath) → \(upload.url) (sha256 \(upload.sha256.prefix(16))…"
+                         + (upload.uploaded ? ")" : ", sent again)"))
+        }
         lines.append("request:")
         lines.append(record.requestJSON)
         CommandSupport.say(lines.joined(separator: "\n"))

@@ -49,6 +49,8 @@ struct SweepRunner {
     /// Where result images are saved too (wire rule 10: result URLs expire), as `TASKID-N.png`.
     var downloadTo: URL?
     var pollPolicy: PollPolicy = .standard
+    /// Local files in image fields (issue 17): uploaded before each submit, reused once uploaded.
+    var localInputs = LocalInputs.Step()
     /// ZQT_HOME: every task's images are kept in its images folder, as the screen keeps them (issue 16).
     var home = ZqtPaths.home().path
 
@@ -103,9 +105,10 @@ struct SweepRunner {
         let setup = try SendSetup(connection: connection, stepsToStandardError: json)
         defer { setup.sandbox?.stop() }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
-        let runner = SweepRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store,
+        var runner = SweepRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store,
                                  printer: printer, parallel: options.parallel, json: json, follow: follow, printJSON: printJSON,
                                  downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        runner.localInputs = setup.localInputs
         return await runner.run(requestText: requestText, endpoint: endpoint, specs: options.specs)
     }
 
@@ -128,7 +131,7 @@ struct SweepRunner {
         // Every combination is checked before any is sent: a sweep half sent is harder to redo than one refused.
         var invalid = false
         for (index, item) in requests.enumerated() {
-            let problems = RequestValidator.validate(item.request)
+            let problems = LocalInputs.problems(item.request)
             guard !problems.isEmpty else { continue }
             invalid = true
             printer.warn("[\(index + 1)/\(requests.count)] \(item.point.label) is not valid:")
@@ -199,6 +202,7 @@ struct SweepRunner {
             printer.warn("\(tag) \(SendWording.notKeptInHistory(error))")
         }
         pipeline.pollPolicy = pollPolicy
+        pipeline.localInputs = localInputs
         pipeline.batchID = batchID
         var lastLine = ""
         var final: TaskInfo?

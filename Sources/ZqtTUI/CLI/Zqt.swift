@@ -446,8 +446,9 @@ struct SendCommand: AsyncParsableCommand {
         let setup = try SendSetup(connection: connection, stepsToStandardError: stepsToStandardError, start: start)
         defer { setup.sandbox?.stop() }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
-        let runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
+        var runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                    store: store, printer: printer)
+        runner.localInputs = setup.localInputs
         return await runner.report(requestText: requestText, endpoint: endpoint, freshID: freshID,
                                    printJSON: printJSON, follow: follow, downloadTo: downloadTo)
     }
@@ -503,7 +504,7 @@ struct ValidateCommand: ParsableCommand {
         for note in notes {
             StandardStreams.writeError("note: \(note)\n")
         }
-        let problems = RequestValidator.validate(request)
+        let problems = LocalInputs.problems(request)
         for problem in problems {
             StandardStreams.writeError("invalid: \(problem)\n")
         }
@@ -592,6 +593,8 @@ struct SendSetup {
     let sandbox: SandboxServer?
     let printer: LinePrinter
     let store: HistoryStore?
+    /// Local files in image fields: where they are uploaded, and the progress said (issue 17).
+    let localInputs: LocalInputs.Step
 
     /// `stepsToStandardError`: with --json, standard output holds only JSON.
     init(connection: ConnectionOptions, stepsToStandardError: Bool, start: StartUp = .atStart) throws {
@@ -607,6 +610,9 @@ struct SendSetup {
         }
         self.printer = printer
         self.store = store
+        let progressPrinter = printer
+        localInputs = LocalInputs.Step(source: .forConnection(configuration, sandbox: sandbox != nil),
+                                       onProgress: { progressPrinter.say(Wording.uploading($0)) })
     }
 }
 

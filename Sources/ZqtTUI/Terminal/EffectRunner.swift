@@ -287,8 +287,12 @@ final class EffectRunner: @unchecked Sendable {
 
     private var pipeline: SendPipeline {
         let inbox = inbox
-        return SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                            pollPolicy: pollPolicy, keeper: ResultImageKeeper(home: home)) { error in inbox.post(.historyFailed(error.message)) }
+        var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
+                                    pollPolicy: pollPolicy, keeper: ResultImageKeeper(home: home)) { error in inbox.post(.historyFailed(error.message)) }
+        // Local files in image fields go up first, their progress on the status line (issue 17).
+        pipeline.localInputs = LocalInputs.Step(source: .forConnection(configuration, sandbox: configuration.profile == "sandbox"),
+                                                onProgress: { inbox.post(.uploadProgress($0)) })
+        return pipeline
     }
 
     /// Sends through the pipeline, posting its events as the reducer's
