@@ -141,6 +141,12 @@ public enum HistorySchema {
         ALTER TABLE submission ADD COLUMN batch_id TEXT;
         CREATE INDEX submission_batch ON submission(batch_id, id) WHERE batch_id IS NOT NULL;
         """),
+        // 6: the gallery (issue 17): the submissions with a kept picture, newest
+        // first, a page at a time (GalleryQuery), read from this partial index
+        // alone; text results and results without a copy cost it nothing.
+        Migration(version: 6, sql: """
+        CREATE INDEX result_kept ON result(submission_id, position) WHERE local_path IS NOT NULL AND text IS NULL;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -67,6 +67,8 @@ enum Action: Sendable {
     case picturesWanted([String])
     /// Those pictures are decoded (or known not to be drawable): the next frame draws them.
     case picturesDecoded([String])
+    /// A page of the gallery's kept pictures (issue 17).
+    case galleryLoaded(GalleryPageLoaded)
 
     // The session (issue 4).
     /// The first frame is on screen: what was kept from it starts now.
@@ -130,6 +132,9 @@ enum Effect: Equatable, Sendable {
     case preparePicture(path: String)
     /// Decode pictures a frame wanted off the event loop; answered by `.picturesDecoded`.
     case decodePictures([String])
+    /// A page of kept pictures matching `filter`, with their thumbnails found on disk (issue 17);
+    /// `before` (a submission id) continues after the last page.
+    case loadGallery(filter: String, before: Int?, limit: Int)
 
     // The session (issue 4).
     /// Follow again every task an earlier zqt left running (after the first frame).

@@ -93,6 +93,10 @@ enum Command: String, CaseIterable, Sendable {
     case typeNumber, toggleField
     case helpDown, helpUp, helpPageDown, helpPageUp
     case confirm, deleteKeepingImages
+    // The gallery (issue 17).
+    case gallery, galleryEnlarge, galleryOpenEntry, filterGallery, galleryDelete
+    case galleryRight, galleryLeft, galleryDown, galleryUp, galleryPageDown, galleryPageUp, galleryFirst, galleryLast
+    case closeGallery, galleryFilterDone, galleryFilterClear
 
 }
 
@@ -152,6 +156,10 @@ enum BindingScope: String, CaseIterable, Sendable {
     /// A history row or the entry open: the actions on one submission.
     case historyEntry
     case comparison
+    /// The gallery's grid of kept pictures (issue 17).
+    case gallery
+    /// Typing the gallery's filter (keys not bound here edit the filter).
+    case galleryFilter
 }
 
 struct KeyBinding: Equatable, Sendable {
@@ -342,6 +350,8 @@ extension BindingScope: CustomStringConvertible {
         case .pictures: return "on the result images"
         case .pictureZoom: return "on an enlarged image"
         case .contactSheet: return "on a contact sheet"
+        case .gallery: return "in the gallery"
+        case .galleryFilter: return "typing the gallery's filter"
         }
     }
 }
