@@ -25,7 +25,12 @@ extension Wording {
 
     /// The first caption line: the endpoint and the picture's place in its task.
     static func galleryCaption(_ picture: GalleryPicture) -> String {
-        "\(picture.endpoint.title) · #\(picture.position + 1) · \(picture.idTask)"
+        "\(picture.endpoint.title) · #\(picture.position + 1)"
+    }
+
+    /// The status line on the selected picture: its task, when, and as much of its prompt as fits.
+    static func galleryStatus(_ picture: GalleryPicture) -> String {
+        "\(picture.idTask) · image \(picture.position + 1) · \(CivilTime.local(picture.createdAt).dateAndMinute) · \(galleryPrompt(picture))"
     }
 
     /// The second: the prompt on one line.

@@ -41,7 +41,7 @@ enum GalleryView {
             let cell = Rect(x: body.x + (slot % layout.columns) * (layout.cellWidth + 1),
                             y: body.y + (slot / layout.columns) * GalleryLayout.cellHeight,
                             width: layout.cellWidth, height: GalleryLayout.cellHeight - 1)
-            renderCell(gallery.items[index], selected: index == gallery.selected && !gallery.filterFocused,
+            renderCell(gallery.items[index], selected: index == gallery.selected,
                        state: state, into: &grid, rect: cell)
         }
         if gallery.scroll > 0 { grid.put("↑", x: body.maxX - 1, y: body.y, style: .dim) }

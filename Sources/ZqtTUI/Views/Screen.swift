@@ -90,6 +90,9 @@ enum Screen {
         } else if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
             grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
+        } else if state.screen == .gallery, !state.gallery.filterFocused, let item = state.gallery.selectedItem {
+            let text = Wording.galleryStatus(item.picture)
+            grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .dim, limit: rect.maxX)
         } else if state.screen == .compose {
             let problems = state.problems.count + state.drafts.count
             let text = problems == 0 ? Wording.readyToSend(submitKey: state.keys.label(.submit)) : Wording.fieldsToFix(problems)
