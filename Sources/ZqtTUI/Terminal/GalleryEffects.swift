@@ -11,7 +11,8 @@ extension EffectRunner {
     func loadGallery(filter: String, before: Int?, limit: Int) {
         guard let store else { return }
         let home = home, inbox = inbox
-        Task.detached {
+        // A thread of its own, not Swift's pool: decodes and downloads there must not hold up the page.
+        startThread {
             do throws(HistoryError) {
                 let page = try store.gallery(filter: filter, before: before, limit: limit)
                 let items = Self.galleryItems(page.pictures, home: home)

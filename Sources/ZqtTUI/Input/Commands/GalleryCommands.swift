@@ -40,11 +40,11 @@ enum GalleryCommands {
                            [.on(.gallery, .home, .char("g"))], perform: onGallery { GalleryReducer.moveToEnd(&$0, last: false) }),
         CommandDeclaration(.galleryLast, "The oldest picture loaded so far", footer: "move",
                            [.on(.gallery, .end, .char("G"))], perform: onGallery { GalleryReducer.moveToEnd(&$0, last: true) }),
-        CommandDeclaration(.closeGallery, "Back (clears the filter first)", footer: "back",
+        CommandDeclaration(.closeGallery, "Back from the gallery (clears the filter first)", footer: "back",
                            [.on(.gallery, .escape, footer: true)], perform: onGallery(GalleryReducer.back)),
         CommandDeclaration(.galleryFilterDone, "Done filtering: to the pictures", footer: "to the pictures",
                            [.on(.galleryFilter, .enter, .tab, footer: true)], perform: onGallery(GalleryReducer.filterDone)),
-        CommandDeclaration(.galleryFilterClear, "Clear the filter", footer: "clear",
+        CommandDeclaration(.galleryFilterClear, "Clear the gallery's filter", footer: "clear",
                            [.on(.galleryFilter, .escape, footer: true)], perform: onGallery(GalleryReducer.clearFilter)),
     ]
 }
