@@ -122,13 +122,13 @@ final class GalleryFixture: @unchecked Sendable {
         PictureCache.shared.forget(under: fixture.home)
         let wanted = Screen.render(state).picturesWanted
         #expect(wanted.count == GalleryLayout(size: state.view.size).perScreen)
-        #expect(wanted.allSatisfy { $0.hasSuffix(".thumb.png") })
-        #expect(Set(wanted) == Set(state.gallery.items.prefix(6).compactMap(\.image?.thumbnailPath)))
+        #expect(wanted.allSatisfy { $0.contains(".thumb.png") && $0.hasSuffix(PictureCache.smallMark + "224") }, "thumbnails, decoded no larger than a cell")
+        #expect(Set(wanted) == Set(state.gallery.items.prefix(6).compactMap(\.inGrid.image?.thumbnailPath)))
         // A row down: the next row's thumbnails, not the ones scrolled away again.
         press(&state, .down, .down)
         #expect(state.gallery.scroll == 1)
         let next = Screen.render(state).picturesWanted
-        #expect(Set(next).isSubset(of: Set(state.gallery.items.dropFirst(3).compactMap(\.image?.thumbnailPath))))
+        #expect(Set(next).isSubset(of: Set(state.gallery.items.dropFirst(3).compactMap(\.inGrid.image?.thumbnailPath))))
     }
 
     @Test func typingFiltersWithTheHistorysFilter() async throws {

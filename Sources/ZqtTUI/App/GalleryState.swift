@@ -16,6 +16,18 @@ struct GalleryItem: Equatable, Sendable {
     var problem: String?
 
     var shown: ShownPicture { ShownPicture(position: picture.position, seed: nil, image: image, problem: problem) }
+
+    /// As the grid draws it: the thumbnail decoded no larger than a cell
+    /// shows it, within the small pictures' budget (PictureCache.smallKey).
+    var inGrid: ShownPicture {
+        var shown = shown
+        shown.image = image.map { image in
+            LocalImage(position: image.position, path: image.path,
+                       thumbnailPath: PictureCache.smallKey(image.thumbnailPath, side: GalleryLayout.thumbnailSide),
+                       width: image.width, height: image.height)
+        }
+        return shown
+    }
 }
 
 /// A page of the gallery as loaded, for the filter it answered.
@@ -61,6 +73,12 @@ struct GalleryState: Equatable, Sendable {
 /// lines (the endpoint and task, the prompt).
 struct GalleryLayout: Equatable {
     static let minimumCellWidth = 22, pictureRows = 7, captionRows = 2
+    /// At most 8 × 5 thumbnails on screen (cells grow on larger terminals):
+    /// what one screen decodes stays well inside PictureCache.smallPixelBudget
+    /// and its drawn pictures inside PictureCache.drawnLimit.
+    static let maximumColumns = 8, maximumRows = 5
+    /// A cell's picture is at most 7 rows of 32 pixels: its thumbnail is decoded no larger.
+    static let thumbnailSide = 224
     static var cellHeight: Int { pictureRows + captionRows + 1 }
 
     let columns: Int
@@ -73,9 +91,9 @@ struct GalleryLayout: Equatable {
     }
 
     init(width: Int, height: Int) {
-        columns = max(1, (width + 1) / (Self.minimumCellWidth + 1))
+        columns = min(Self.maximumColumns, max(1, (width + 1) / (Self.minimumCellWidth + 1)))
         cellWidth = max(1, (width - (columns - 1)) / columns)
-        rows = max(1, height / Self.cellHeight)
+        rows = min(Self.maximumRows, max(1, height / Self.cellHeight))
     }
 
     var perScreen: Int { columns * rows }

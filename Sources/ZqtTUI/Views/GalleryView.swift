@@ -53,7 +53,7 @@ enum GalleryView {
     /// One picture: its thumbnail (or why there is none), then its two caption lines.
     static func renderCell(_ item: GalleryItem, selected: Bool, state: AppState, into grid: inout Grid, rect: Rect) {
         let picture = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: GalleryLayout.pictureRows)
-        PicturesPane.draw(item.shown, view: state.view, into: &grid, rect: picture)
+        PicturesPane.draw(item.inGrid, view: state.view, into: &grid, rect: picture)
         let lines = [Wording.galleryCaption(item.picture), Wording.galleryPrompt(item.picture)]
         for (offset, line) in lines.enumerated() {
             let y = rect.y + GalleryLayout.pictureRows + offset
