@@ -69,7 +69,17 @@ import Testing
         let history = TemporaryHistory()
         let store = try history.open()
         let kept = try Self.submission(store, "lighthouse kept")
-        for index in 0..<450 { try Self.submission(store, "lighthouse \(index)", images: 1, kept: 0) }
+        // Written in one transaction beside the store (450 of its own would take seconds).
+        let db = try SQLiteConnection(path: history.path)
+        try db.transaction { () throws(SQLiteError) in
+            for index in 0..<450 {
+                try db.run("""
+                    INSERT INTO submission (endpoint, base_url, profile, created_at, id_task, request_json, prompt, model,
+                                            image_count, state, updated_at)
+                    VALUES ('sd/controlnet', 'x', 'p', 0, ?, '{}', ?, 'm', 1, 'succeeded', 0)
+                    """, [.text("t\(index)"), .text("lighthouse \(index)")])
+            }
+        }
         let newest = try Self.submission(store, "lighthouse newest", images: 1, kept: 1)
         let page = try store.gallery(filter: "lighthouse", limit: 1)
         #expect(page.pictures.map(\.submissionID) == [newest])
