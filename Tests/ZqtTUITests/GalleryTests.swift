@@ -61,7 +61,8 @@ final class GalleryFixture: @unchecked Sendable {
     /// Effects run as the event loop runs them until `done` holds.
     func run(_ effects: [Effect], _ state: inout AppState, until done: (AppState) -> Bool) async throws {
         effects.forEach(runner.perform)
-        let deadline = Date().addingTimeInterval(20)
+        // Generous: the whole suite on a loaded 2-core machine has stalled for 20 s.
+        let deadline = Date().addingTimeInterval(60)
         while !done(state) {
             guard Date() < deadline else { throw TmuxSession.WaitError(message: "timed out; status \(String(describing: state.status))") }
             let actions = inbox.drain()
