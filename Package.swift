@@ -8,14 +8,9 @@ let package = Package(
     products: [
         .executable(name: "zqt", targets: ["ZqtTUI"]),
         .library(name: "Model", targets: ["Model"]),
-        // The config file's TOML reader, loaded with dlopen only when a config
-        // file exists: TOMLKit brings the full Foundation (about 6 MB at start),
-        // which a start without a config file must not pay (issue 10).
-        .library(name: "ZqtTOML", type: .dynamic, targets: ["ZqtTOML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // ncursesw, wrapped so Swift 6 can reach its globals and macros.
@@ -41,10 +36,11 @@ let package = Package(
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl")]),
         // libpng, libjpeg-turbo, libwebp and chafa, opened with dlopen on the first image (issue 11).
         .target(name: "CImageShim", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // The config file's TOML read by toml++ (libtomlplusplus-dev, header-only:
+        // nothing to install or load at run time) behind plain C functions (issue 16).
+        .target(name: "CTOML"),
         // Requests, wire format, catalog, validation, API client, history. Never the terminal.
-        .target(name: "Model", dependencies: ["CSystem", "CSQLite", "CCurlShim"]),
-        // TOML to JSON text behind one C function; never linked into zqt, only dlopen'ed.
-        .target(name: "ZqtTOML", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Model", dependencies: ["CSystem", "CSQLite", "CCurlShim", "CTOML"]),
         // Result images: decoded, scaled, kept on disk, drawn as terminal graphics. Never ncurses.
         .target(name: "Images", dependencies: ["Model", "CImageShim"]),
         // The local stand-in for the service, on loopback.
@@ -60,5 +56,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model"], exclude: ["Golden"]),
         .testTarget(name: "SandboxTests", dependencies: ["Model", "Sandbox"]),
         .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Images", "Sandbox"], exclude: ["Screens", "Pictures"]),
-    ]
+    ],
+    // toml++ (CTOML) needs C++17.
+    cxxLanguageStandard: .cxx17
 )

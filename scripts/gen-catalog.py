@@ -138,7 +138,9 @@ ALWAYSON = ["sd_model_checkpoint", "id_task", "sd_vae", "override_settings", "ou
 URL_NAMES = {"sourceUrl", "targetUrl", "image", "imageUrl", "sourceImage", "callbackUrl"}
 ROLES = {"prompt": "prompt", "sourcePrompt": "prompt", "negativePrompt": "negative_prompt", "seed": "seed",
          "businessTaskId": "task_id", "taskId": "task_id", "image": "input_image", "imageUrl": "input_image",
-         "sourceImage": "input_image", "width": "width", "height": "height", "imageCount": "image_count"}
+         "sourceImage": "input_image", "width": "width", "height": "height", "imageCount": "image_count",
+         # A URL the service calls back (§0.5, §A10): a URL field that never takes a picture or a local file.
+         "callbackUrl": "callback"}
 
 
 def family_of(path):

@@ -8,7 +8,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 command -v swift >/dev/null 2>&1 || { echo "zqt: Swift 6 is needed: put its bin folder on the PATH (here: /opt/swift/usr/bin)" >&2; exit 2; }
 zqt_missing=()
-for pkg in libncurses-dev zlib1g-dev libsqlite3-dev libcurl4 pkg-config libpng-dev libjpeg-dev libwebp-dev libchafa0 tmux curl; do
+for pkg in libncurses-dev zlib1g-dev libsqlite3-dev libtomlplusplus-dev libcurl4 pkg-config libpng-dev libjpeg-dev libwebp-dev libchafa0 tmux curl; do
     dpkg -s "$pkg" >/dev/null 2>&1 || zqt_missing+=("$pkg")
 done
 if [ "${#zqt_missing[@]}" -gt 0 ]; then

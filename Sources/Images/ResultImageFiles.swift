@@ -89,39 +89,13 @@ public enum ResultImageFiles {
             return kept
         }
         let folder = folder(home: home, idTask: idTask)
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let copy: (path: String, bytes: [UInt8])
+        do throws(SendFailure) {
+            copy = try await keepCopy(source, idTask: idTask, home: home, api: api, downloaded: downloaded)
         } catch {
-            throw PictureError("cannot create \(folder): \(error)")
+            throw PictureError(error.message)
         }
-        var bytes: [UInt8]
-        // zqt's own copy without its thumbnail (one it could not draw), else the history's noted copy.
-        let ownCopy = ownCopy(in: folder, position: source.position)
-        if let copy = ownCopy ?? source.knownCopy, let size = LocalFile.regularFileSize(copy), size <= Picture.maximumFileBytes,
-           let data = FileManager.default.contents(atPath: copy) {
-            bytes = [UInt8](data)
-        } else {
-            guard !source.url.isEmpty else { throw PictureError("the service gave no URL for image \(source.position + 1)") }
-            do {
-                bytes = try await api.download(source.url)
-            } catch {
-                throw PictureError("image \(source.position + 1) could not be downloaded: \(error.message)")
-            }
-        }
-        let path = ownCopy ?? folder + "/" + ImageFile.name(position: source.position, bytes: bytes)
-        if ownCopy == nil {
-            // Kept first, whether or not it can be drawn (result URLs expire). Written
-            // aside, then renamed: a copy is whole or absent, even if zqt ends mid-write;
-            // each writer its own aside name (the pane and the history may fetch at once).
-            let partial = partName(path)
-            guard FileManager.default.createFile(atPath: partial, contents: Data(bytes)),
-                  rename(partial, path) == 0 else {
-                unlink(partial)
-                throw PictureError("cannot write \(path)")
-            }
-            downloaded(path)
-        }
-        let picture = try Picture.decode(bytes)
+        let picture = try Picture.decode(copy.bytes)
         let thumbnailPath = folder + "/\(source.position + 1).\(picture.width)x\(picture.height).thumb.png"
         let thumbnailPartial = partName(thumbnailPath)
         do {
@@ -132,10 +106,80 @@ public enum ResultImageFiles {
         }
         guard rename(thumbnailPartial, thumbnailPath) == 0 else {
             unlink(thumbnailPartial)
-            throw PictureError("cannot write \(thumbnailPath)")
+            throw PictureError(SendWording.cannotWrite(thumbnailPath))
         }
-        return LocalImage(position: source.position, path: path, thumbnailPath: thumbnailPath,
+        return LocalImage(position: source.position, path: copy.path, thumbnailPath: thumbnailPath,
                           width: picture.width, height: picture.height)
+    }
+
+    /// zqt's copy of a result and its bytes, without decoding it (what a send
+    /// from the command line keeps: the screen makes the thumbnail when it
+    /// first shows it): the copy kept, else the history's noted copy, else
+    /// downloaded now. `downloaded` is told the path of a new copy.
+    public static func keepCopy(_ source: ResultImageSource, idTask: String, home: String, api: any ImageAPI,
+                                downloaded: (String) -> Void = { _ in }) async throws(SendFailure) -> (path: String, bytes: [UInt8]) {
+        let position = source.position
+        let folder = folder(home: home, idTask: idTask)
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+            throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotCreate(folder))
+        }
+        // zqt's own copy (one without its thumbnail too), else the history's noted copy.
+        let ownCopy = ownCopy(in: folder, position: position)
+        if let copy = ownCopy ?? source.knownCopy, let bytes = readCopy(copy) {
+            if let ownCopy { return (ownCopy, bytes) }
+            return (try write(bytes, as: folder + "/" + ImageFile.name(position: position, bytes: bytes), position: position,
+                              downloaded: downloaded), bytes)
+        }
+        guard !source.url.isEmpty else {
+            throw SendFailure(.keep(position: position), .failed, message: SendWording.noURL(position: position))
+        }
+        let bytes: [UInt8]
+        do throws(APIError) {
+            bytes = try await api.download(source.url)
+        } catch {
+            throw SendFailure(.keep(position: position), FailureClass(error), message: SendWording.downloadFailed(position: position, error),
+                              error: error)
+        }
+        // Kept whether or not it can be drawn (result URLs expire).
+        return (try write(bytes, as: ownCopy ?? folder + "/" + ImageFile.name(position: position, bytes: bytes), position: position,
+                          downloaded: downloaded), bytes)
+    }
+
+    /// A copy of a kept result in a folder the user named, as
+    /// `<id_task>-<n>.<ext>` (two tasks saved into one folder never share a name).
+    public static func export(_ copy: String, idTask: String, position: Int, into folder: String) throws(SendFailure) -> String {
+        guard let bytes = readCopy(copy) else {
+            throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(copy))
+        }
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+            throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotCreate(folder))
+        }
+        return try write(bytes, as: folder + "/" + exportName(idTask: idTask, position: position, bytes: bytes), position: position)
+    }
+
+    /// The name of a result's copy in a folder the user named.
+    public static func exportName(idTask: String, position: Int, bytes: [UInt8]) -> String {
+        "\(ImageFile.safeStem(idTask))-\(ImageFile.name(position: position, bytes: bytes))"
+    }
+
+    /// Written aside, then renamed: a copy is whole or absent, even if zqt ends
+    /// mid-write; each writer its own aside name (the pane and the history may fetch at once).
+    private static func write(_ bytes: [UInt8], as path: String, position: Int,
+                              downloaded: (String) -> Void = { _ in }) throws(SendFailure) -> String {
+        let partial = partName(path)
+        guard FileManager.default.createFile(atPath: partial, contents: Data(bytes)), rename(partial, path) == 0 else {
+            unlink(partial)
+            throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path))
+        }
+        downloaded(path)
+        return path
+    }
+
+    /// A copy's bytes, when it is a regular file no larger than an image may be.
+    private static func readCopy(_ path: String) -> [UInt8]? {
+        guard let size = LocalFile.regularFileSize(path), size <= Picture.maximumFileBytes,
+              let data = FileManager.default.contents(atPath: path) else { return nil }
+        return [UInt8](data)
     }
 
     /// A result's copy in zqt's folder, thumbnail or not.
@@ -160,6 +204,27 @@ public enum ResultImageFiles {
         let folder = folder(home: home, idTask: idTask)
         guard FileManager.default.fileExists(atPath: folder) else { return false }
         return (try? FileManager.default.removeItem(atPath: folder)) != nil
+    }
+}
+
+/// The send pipeline's keeper (issue 16): every result a send, a sweep, the
+/// screen, `zqt query` and `zqt results` keep goes through ResultImageFiles.
+public struct ResultImageKeeper: ResultKeeper {
+    public let home: String
+
+    public init(home: String) {
+        self.home = home
+    }
+
+    public func keep(_ source: ResultSource, idTask: String, api: any ImageAPI) async throws(SendFailure) -> KeptResult {
+        let copy = try await ResultImageFiles.keepCopy(ResultImageSource(position: source.position, url: source.url, knownCopy: source.knownCopy),
+                                                       idTask: idTask, home: home, api: api)
+        return KeptResult(source: source, path: copy.path, byteCount: copy.bytes.count,
+                          pixelSize: PNGInfo.dimensions(of: copy.bytes).map { PixelSize(width: $0.width, height: $0.height) })
+    }
+
+    public func export(_ kept: KeptResult, idTask: String, into folder: String) throws(SendFailure) -> String {
+        try ResultImageFiles.export(kept.path, idTask: idTask, position: kept.source.position, into: folder)
     }
 }
 

@@ -209,11 +209,8 @@ public final class SandboxService: @unchecked Sendable {
             if id.hasPrefix("tool/"), Self.isToolCode(String(id.dropFirst("tool/".count))) { return .toolSubmit(catalog.resolve(id)) }
             return nil
         }
-        switch endpoint.family {
-        case .sd: return .sdSubmit(endpoint)
-        case .tool: return .toolSubmit(endpoint)
-        case .training: return .trainingSubmit(endpoint)
-        }
+        if endpoint.family.toolCode != nil { return .toolSubmit(endpoint) }
+        return endpoint.family == .training ? .trainingSubmit(endpoint) : .sdSubmit(endpoint)
     }
 
     /// A toolCode as a path: segments of letters, digits, `-`, `_` and `.`, none empty or `..`.
@@ -368,7 +365,7 @@ public final class SandboxService: @unchecked Sendable {
         // Tools without a prompt (face swaps) take the markers anywhere in the body, e.g. in an image URL.
         var fate = request.prompt.isEmpty ? fate(prompt: body, what: "request") : fate(prompt: request.prompt)
         let synchronous: Bool
-        if case let .tool(code) = endpoint.family, Self.synchronousTools.contains(code) {
+        if let code = endpoint.family.toolCode, Self.synchronousTools.contains(code) {
             synchronous = true
             fate.duration = 0  // §4.10: the result comes in the submit answer
         } else {
@@ -639,10 +636,7 @@ public final class SandboxService: @unchecked Sendable {
             setFaults(faults)
             return .respond(.json(JSONValueText("{\"ok\": true}")))
         default:
-            let tools = catalog.endpoints.compactMap { endpoint -> String? in
-                if case let .tool(code) = endpoint.family { return code }
-                return nil
-            }
+            let tools = catalog.endpoints.compactMap(\.family.toolCode)
             let help = """
             zqt sandbox: a local stand-in for the zhiqite image API.
             POST \(Endpoint.pathPrefix){sd/v2/controlnet, sd/v2/text2image, sd/v2/image2image,

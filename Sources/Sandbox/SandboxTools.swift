@@ -29,7 +29,7 @@ enum SandboxTools {
     /// the sandbox served itself (nil for any other URL).
     static func plan(for endpoint: Endpoint, wire: JSONValue, imageCount: Int,
                      sizeOf: (String) -> (width: Int, height: Int)?) -> ToolPlan {
-        guard case let .tool(code) = endpoint.family else { return .images(count: 1, width: 1024, height: 1024) }
+        guard let code = endpoint.family.toolCode else { return .images(count: 1, width: 1024, height: 1024) }
         func text(_ key: String) -> String { wire[key]?.stringValue?.trimmed ?? "" }
         func number(_ key: String) -> Double? {
             guard let value = wire[key]?.numberValue ?? wire[key]?.stringValue.flatMap({ Double($0.trimmed) }), value.isFinite else { return nil }

@@ -1,5 +1,5 @@
-// The config file (issue 10): read with TOMLKit through libZqtTOML.so;
-// faults say file, line and column; settings resolve flags, then ZQT_*
+// The config file (issue 10): read in process by toml++ (issue 16);
+// faults say file, line and column in plain words; settings resolve flags, then ZQT_*
 // variables, then the file; a secret comes inline or from a command that is
 // bounded in time and output; an inline secret in a readable file is warned.
 
@@ -80,6 +80,90 @@ import Testing
         #expect(problem.line == 3)
         #expect(problem.column > 1)
         #expect(problem.description.hasPrefix(problem.file + ":3:"))
+    }
+
+    /// What a user reads for the most common slip, a string left open.
+    @Test func aBrokenFileSaysLineColumnAndWhatIsWrong() throws {
+        let file = Self.write("""
+            default_profile = "work"
+            [profiles.work]
+            base_url = "https://x
+            access_key_id = "AKID"
+            """)
+        guard case let .failed(problem) = ConfigFile.load(path: file) else {
+            Issue.record("an open string must be a fault")
+            return
+        }
+        #expect(problem.description == "\(file):3:22: the string is not closed: its closing quote is missing on this line")
+        guard case let .failed(unquoted) = ConfigFile.load(path: Self.write("\ntheme = dark\n")) else {
+            Issue.record("an unquoted string must be a fault")
+            return
+        }
+        #expect(unquoted.line == 2 && unquoted.column == 9)
+        #expect(unquoted.message.hasPrefix("this is not a TOML value: text needs quotes"))
+    }
+
+    /// A file with the secret inline is read in process like any other (it
+    /// once had to be converted by a child on every start, never cached),
+    /// escapes and all, and reading it writes nothing.
+    @Test func anInlineSecretIsReadInProcess() throws {
+        let file = Self.write(#"""
+            [profiles.home]
+            access_key_id = "AKID-home"
+            access_key_secret = "S3CR3T\"with\\escapes\u00e9"
+            """#)
+        guard case let .loaded(config) = ConfigFile.load(path: file) else { Issue.record("must load"); return }
+        #expect(config.profile(named: "home")?.accessKeySecret == "S3CR3T\"with\\escapesé")
+        #expect(config.startProfile == "home")
+        let folder = String(file[..<file.lastIndex(of: "/")!])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["config.toml"])
+    }
+
+    /// [defaults] values keep their TOML type on their way to the form: an
+    /// integer stays an integer (steps = 30 is sent as 30), a float a float.
+    @Test func defaultsKeepEveryValueTypeAndTheFilesOrder() throws {
+        let config = try Self.config("""
+            [defaults]
+            steps = 30
+            cfg_scale = 7.0
+            restore_faces = true
+            prompt = "a \\"quoted\\" lighthouse\\n"
+            size = [512, 768]
+            override_settings = { sd_vae = "vae.pt", clip_skip = 2 }
+            seed = -1
+            """)
+        #expect(config.defaults.map(\.path) == ["steps", "cfg_scale", "restore_faces", "prompt", "size",
+                                                "override_settings.sd_vae", "override_settings.clip_skip", "seed"])
+        let values = config.defaults.map(\.value)
+        #expect(values == [.int(30), .double(7), .bool(true), .string("a \"quoted\" lighthouse\n"),
+                           .array([.int(512), .int(768)]), .string("vae.pt"), .int(2), .int(-1)])
+        // == takes 30 and 30.0 for the same number; the kinds tell them apart.
+        #expect(values.map(Self.kind) == ["int", "double", "bool", "string", "array", "string", "int", "int"])
+        #expect(values[4].arrayValue?.map(Self.kind) == ["int", "int"])
+    }
+
+    static func kind(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "bool"
+        case .int: "int"
+        case .double: "double"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
+    /// Profiles come in the order the file writes them (the profile switcher's order).
+    @Test func profilesKeepTheFilesOrder() throws {
+        let config = try Self.config("[profiles.work]\n[profiles.home]\n[profiles.another]\n")
+        #expect(config.profiles.map(\.name) == ["work", "home", "another"])
+    }
+
+    /// A file written with Windows line ends: faults found after reading still name their line.
+    @Test func crlfLinesAreLines() throws {
+        let problem = try #require(Self.problem("default_profile = \"work\"\r\n[profiles.work]\r\n  acess_key_id = \"typo\"\r\n"))
+        #expect(problem.line == 3 && problem.column == 3)
     }
 
     @Test func aSemanticFaultSaysTheKeysLine() throws {

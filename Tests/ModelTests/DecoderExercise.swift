@@ -14,6 +14,8 @@ enum DecoderExercise {
         _ = TerminalText.printable(text)
         _ = try? EndpointCatalog(json: text)
         _ = try? Request.decode(json: text, for: .image2Image)
+        // The config file, read in process by toml++ (issue 16): its C++ sees every input too.
+        _ = ConfigFile.parse(text: text, file: "fuzz.toml")
         guard let value = try? JSONParser.parse(bytes: bytes) else { return false }
         _ = Envelope(value)
         for family in [Family.sd, .tool(code: "comfyui/text2image"), .tool(code: "prompts/expand"), .training] {

@@ -5,9 +5,17 @@ import Testing
 /// Runs blocking test code (sh, python3, swiftc) on a thread of its own:
 /// on Swift's concurrency pool (two threads on a two-core machine) it would
 /// starve the sends and polls other suites run there, as in ZqtTUITests' offThePool.
+/// The test's own task is moved to that thread, so a failed expectation in
+/// `body` is reported against the test, not as an issue of no test.
 func onAThreadOfItsOwn(_ body: @escaping @Sendable () throws -> Void) async throws {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-        startThread { continuation.resume(with: Result { try body() }) }
+    try await withTaskExecutorPreference(ThreadPerJob()) { try body() }
+}
+
+/// Each job it is given runs on a new thread.
+final class ThreadPerJob: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        startThread { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
@@ -41,17 +49,21 @@ func onAThreadOfItsOwn(_ body: @escaping @Sendable () throws -> Void) async thro
         #expect(!FileManager.default.fileExists(atPath: "/tmp/zqt-export-pwned"))
     }
 
-    @Test func thePythonLiteralIsTheText() async throws {
+    static let python3 = "/usr/bin/python3"
+    /// swiftc next to the toolchain that runs these tests, else none: then nothing to check with.
+    static let swiftc = ["/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"].first(where: FileManager.default.isExecutableFile)
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: RequestExportTests.python3), "python3 is not installed at /usr/bin/python3"))
+    func thePythonLiteralIsTheText() async throws {
         try await onAThreadOfItsOwn { try Self.thePythonLiteralIsTheTextSteps() }
     }
 
     static func thePythonLiteralIsTheTextSteps() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { return }
         for text in hostile {
             let literal = RequestExport.pythonLiteral(text)
             #expect(literal.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) }, "only printable ASCII in \(literal)")
             let script = "import sys\nsys.stdout.buffer.write((\(literal)).encode('utf-8'))\n"
-            let output = try ChildProcess.run("/usr/bin/python3", ["-c", script], timeout: 20)
+            let output = try ChildProcess.run(Self.python3, ["-c", script], timeout: 20)
             #expect(output.status == 0, "python3: \(output.stderr)")
             #expect(Array(output.stdout.utf8) == Array(text.utf8), "python literal of \(text.debugDescription)")
         }
@@ -99,13 +111,13 @@ func onAThreadOfItsOwn(_ body: @escaping @Sendable () throws -> Void) async thro
         #expect(!command.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0.value == 0x202E })
     }
 
-    @Test func theSwiftScriptTypeChecksWithAHostilePrompt() async throws {
+    @Test(.enabled(if: RequestExportTests.swiftc != nil, "no swiftc beside the toolchain (/opt/swift/usr/bin or /usr/bin)"))
+    func theSwiftScriptTypeChecksWithAHostilePrompt() async throws {
         try await onAThreadOfItsOwn { try Self.theSwiftScriptTypeChecksWithAHostilePromptSteps() }
     }
 
     static func theSwiftScriptTypeChecksWithAHostilePromptSteps() throws {
-        // swiftc next to the toolchain that runs these tests, else none: then nothing to check with.
-        guard let swiftc = ["/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"].first(where: FileManager.default.isExecutableFile) else { return }
+        let swiftc = try #require(Self.swiftc)
         var request = Request.new(for: .controlNet, taskID: "zqt-export-3")
         request["prompt"] = .string(Self.hostile.joined(separator: " | ") + " \\(interpolation) \"\"\" #\"")
         let file = NSTemporaryDirectory() + "zqt-export-\(UUID().uuidString).swift"

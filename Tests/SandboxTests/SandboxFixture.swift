@@ -9,7 +9,10 @@ final class SandboxFixture: @unchecked Sendable {
     let api: HTTPImageAPI
     let configuration: ClientConfiguration
 
-    init(options: SandboxOptions = SandboxOptions(taskSeconds: 0.6), timeout: Double = 5,
+    /// The timeout is generous unless a test is about a timeout: on a loaded
+    /// machine the sandbox draws a 1024×1024 PNG slowly, and a download that
+    /// sends nothing for `timeout` seconds reads as stalled.
+    init(options: SandboxOptions = SandboxOptions(taskSeconds: 0.6), timeout: Double = 30,
          credentials: Credentials? = SandboxServer.demoCredentials, clock: SteppedClock? = nil) throws {
         server = clock.map { SandboxServer(options: options, now: $0.now) } ?? SandboxServer(options: options)
         let url = try server.start()

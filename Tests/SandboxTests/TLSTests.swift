@@ -64,7 +64,7 @@ import Testing
         return Int(line.trimmed) ?? 0
     }
 
-    @Test(.enabled(if: TLSTests.available))
+    @Test(.enabled(if: TLSTests.available, "openssl or python3 is not installed in /usr/bin"))
     func certificatesAreCheckedAgainstTheTrustStoreAndTheHostName() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -122,7 +122,7 @@ import Testing
     /// A server resetting an https connection while the body goes out made
     /// OpenSSL's write raise SIGPIPE, ending zqt without a word (40 of 40 runs).
     /// Were that still so, this test would end the whole test process.
-    @Test(.enabled(if: TLSTests.available))
+    @Test(.enabled(if: TLSTests.available, "openssl or python3 is not installed in /usr/bin"))
     func aResetDuringAnHTTPSUploadIsAnErrorNotADeath() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -181,7 +181,7 @@ import Testing
 
     /// https through HTTPS_PROXY: the service's name resolves only at the
     /// proxy, so an answer proves the request went through the tunnel.
-    @Test(.enabled(if: TLSTests.available))
+    @Test(.enabled(if: TLSTests.available, "openssl or python3 is not installed in /usr/bin"))
     func httpsGoesThroughTheProxyFromTheEnvironment() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -5,7 +5,7 @@ import Testing
 /// Drives the real zqt binary in tmux against its in-process sandbox, as a
 /// user would: type a prompt, add a Canny unit, change its weight, send.
 @Suite(.serialized) struct EndToEndComposeTests {
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux, .needsCurl)
     func composeAddCannyChangeWeightAndSend() async throws {
         try await offThePool { try Self.composeAddCannyChangeWeightAndSendSteps() }
     }
@@ -86,7 +86,7 @@ import Testing
         try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func tooSmallThenResizedAndQuitAskingFirst() async throws {
         try await offThePool { try Self.tooSmallThenResizedAndQuitAskingFirstSteps() }
     }
@@ -111,14 +111,14 @@ import Testing
         try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT"])
+    @Test(.needsTmux, arguments: ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT"])
     func aSignalRestoresTheTerminal(signal: String) async throws {
         try await offThePool { try Self.aSignalRestoresTheTerminalSteps(signal: signal) }
     }
 
     static func aSignalRestoresTheTerminalSteps(signal: String) throws {
         // stty -a after zqt: the terminal zqt leaves behind (echo and line editing back on).
-        let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep 5",
+        let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep infinity",
                                       width: 100, height: 30)
         try session.waitFor(text: "SANDBOX")
         // The pane runs a shell whose child is zqt: signal exactly that child.
@@ -132,10 +132,10 @@ import Testing
     }
 
     /// A crash (a fault signal) leaves the terminal usable too: echo and line editing back on (issue 8).
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["SIGSEGV", "SIGABRT"])
+    @Test(.needsTmux, arguments: ["SIGSEGV", "SIGABRT"])
     func aCrashRestoresTheTerminal(signal: String) async throws {
         try await offThePool {
-            let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep 5",
+            let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep infinity",
                                           width: 100, height: 30)
             try session.waitFor(text: "SANDBOX")
             _ = try ZqtBinary.shell("pkill -\(signal.dropFirst(3)) -P \(try session.panePID())")
@@ -147,11 +147,11 @@ import Testing
     }
 
     /// A terminal ncurses cannot drive gets a clear message and status 2, not a title line without a word.
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: [("dumb", "cannot move the cursor"),
-                                                             ("no-such-terminal-zqt", "is not known here")])
+    @Test(.needsTmux, arguments: [("dumb", "cannot move the cursor"),
+                                  ("no-such-terminal-zqt", "is not known here")])
     func aTerminalWithoutCursorAddressingIsToldSo(term: String, says: String) async throws {
         try await offThePool {
-            let session = try TmuxSession(command: "TERM=\(term) ZQT_HOME=\(ZqtBinary.testHome)-\(term) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5",
+            let session = try TmuxSession(command: "TERM=\(term) ZQT_HOME=\(ZqtBinary.testHome)-\(term) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep infinity",
                                           width: 100, height: 30)
             let screen = try session.waitFor(text: "EXITED=")
             #expect(screen.contains("EXITED=2"))

@@ -174,6 +174,36 @@ import Testing
         }
     }
 
+    /// The file is read inside zqt (issue 16): a command with an inline secret
+    /// in the file runs with no helper beside the binary, writes nothing that
+    /// holds the secret, and removes the converted copy older zqt kept in
+    /// ZQT_HOME/cache (and the folder, then empty). The child's subcommand is gone.
+    @Test func anInlineSecretIsReadInProcessAndTheOldCacheIsRemoved() async throws {
+        try await offThePool {
+            let root = NSTemporaryDirectory() + "zqt-config-inproc-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let configFolder = root + "/config/zqt", home = root + "/home"
+            try FileManager.default.createDirectory(atPath: configFolder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: home + "/cache", withIntermediateDirectories: true)
+            let file = configFolder + "/config.toml"
+            try Data("[profiles.home]\naccess_key_id = \"\(Self.keyID)\"\naccess_key_secret = \"\(Self.secret)\"\n".utf8)
+                .write(to: URL(fileURLWithPath: file))
+            chmod(file, 0o600)
+            try Data("{\"source\":\"old\",\"json\":\"{}\"}".utf8).write(to: URL(fileURLWithPath: home + "/cache/config.json"))
+            let environment = ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": home]
+
+            let paths = try ZqtBinary.run(["paths", "--json"], environment: environment)
+            #expect(paths.status == 0, "\(paths.stderr)")
+            #expect(paths.stderr.isEmpty, "a private file with a readable profile warns of nothing")
+            #expect(!FileManager.default.fileExists(atPath: home + "/cache"), "the old cache and its folder are removed")
+            for file in Self.files(under: root) where !file.hasSuffix("/config.toml") {
+                let bytes = FileManager.default.contents(atPath: file) ?? Data()
+                #expect(bytes.range(of: Data(Self.secret.utf8)) == nil, "\(file) holds the secret")
+            }
+            #expect(try ZqtBinary.run(["__toml-to-json"], environment: environment, stdin: "a = 1\n").status != 0)
+        }
+    }
+
     /// NO_COLOR (no-color.org) wins over the file's theme: attributes only, no colour at all.
     @Test(.enabled(if: TmuxSession.isAvailable))
     func noColorDrawsWithoutColours() async throws {

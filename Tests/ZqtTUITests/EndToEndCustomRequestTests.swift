@@ -21,7 +21,7 @@ import Testing
         return (root + "/home", root + "/config")
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux, .needsCurl)
     func aCustomRequestToAPathWithoutAFormIsSentFollowedAndSavedAsAnEndpoint() async throws {
         try await offThePool { try Self.customRequestSteps() }
     }
@@ -68,7 +68,7 @@ import Testing
         try E2E.quit(again)
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aBrokenCatalogFileIsShownByLineAndColumnAndTheScreenStillWorks() async throws {
         try await offThePool { try Self.brokenCatalogSteps() }
     }
@@ -87,7 +87,7 @@ import Testing
         try E2E.quit(session)
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func anEntryOverridingTheShippedControlNetIsTheFormOnScreen() async throws {
         try await offThePool { try Self.overrideSteps() }
     }

@@ -85,7 +85,7 @@ import Testing
 
     // MARK: a. Flux
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux, .needsCurl)
     func fluxFromTheSwitcherSendsAndItsRowReopensInItsForm() async throws {
         try await offThePool { try Self.fluxFromTheSwitcherSendsAndItsRowReopensInItsFormSteps() }
     }
@@ -131,7 +131,7 @@ import Testing
 
     // MARK: b. Prompt expansion, and its text as text2image's prompt
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux, .needsCurl)
     func anExpandedPromptBecomesText2ImagesPromptAndIsSent() async throws {
         try await offThePool { try Self.anExpandedPromptBecomesText2ImagesPromptAndIsSentSteps() }
     }
@@ -175,7 +175,7 @@ import Testing
 
     // MARK: c. A text2image result into image2image
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux, .needsCurl)
     func aText2ImageResultOpensInImage2ImageAndIsSent() async throws {
         try await offThePool { try Self.aText2ImageResultOpensInImage2ImageAndIsSentSteps() }
     }
@@ -229,7 +229,7 @@ import Testing
 
     // MARK: e. The image tool group: a face swap from the switcher to its image
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux, .needsCurl)
     func aFaceSwapFromTheSwitcherSendsAndItsImageArrives() async throws {
         try await offThePool { try Self.aFaceSwapFromTheSwitcherSendsAndItsImageArrivesSteps() }
     }
@@ -263,7 +263,7 @@ import Testing
 
     // MARK: f. The training group: accepted, and said to be out of zqt's sight (§3.2)
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux, .needsCurl)
     func aTrainingTaskIsAcceptedAndTheScreenSaysItCannotBeFollowed() async throws {
         try await offThePool { try Self.aTrainingTaskIsAcceptedAndTheScreenSaysItCannotBeFollowedSteps() }
     }
@@ -314,7 +314,7 @@ import Testing
 
     // MARK: d. Every row reopens in its own endpoint's form
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func everyHistoryRowReopensInItsEndpointsForm() async throws {
         try await offThePool { try Self.everyHistoryRowReopensInItsEndpointsFormSteps() }
     }

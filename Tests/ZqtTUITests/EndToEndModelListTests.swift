@@ -6,7 +6,7 @@ import Testing
 /// opened while typing the prompt, fed by the LoRA list read in the
 /// background (§1.5, inferred path), puts `<lora:NAME:1>` into the request.
 @Suite(.serialized) struct EndToEndModelListTests {
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aLoRAPickedInThePromptShowsInTheJSONPreview() async throws {
         try await offThePool { try Self.pickALoRASteps() }
     }

@@ -8,7 +8,7 @@ import Testing
     /// zqt in a pane, editing the prompt; the shell says how zqt ended.
     static func editingPrompt(_ tag: String) throws -> (TmuxSession, URL) {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-paste-\(tag)-\(UUID().uuidString)")
-        let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep 5",
+        let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep infinity",
                                       width: 120, height: 40)
         try session.waitFor(text: "SANDBOX")
         try session.send("Enter")
@@ -25,7 +25,7 @@ import Testing
         try TmuxSession.tmux(["paste-buffer", "-d", "-b", session.name, "-t", session.name] + (bracketed ? ["-p"] : []), capture: false)
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func pastedControlCharactersAreTextNotCommands() async throws {
         try await offThePool {
             let (session, home) = try Self.editingPrompt("controls")
@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aBurstOfKeysWithControlsInsideIsText() async throws {
         try await offThePool {
             let (session, home) = try Self.editingPrompt("burst")
@@ -53,7 +53,7 @@ import Testing
     }
 
     /// A paste cut off before its end mark is taken as it stands, and keys work again.
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aPasteWithoutItsEndIsTakenAfterAQuietSecond() async throws {
         try await offThePool {
             let (session, home) = try Self.editingPrompt("cut")
@@ -65,7 +65,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func invalidUTF8KeepsTheRestOfThePaste() async throws {
         try await offThePool {
             let (session, home) = try Self.editingPrompt("utf8")
@@ -77,7 +77,7 @@ import Testing
 
     /// A megabyte lands (its last word shows) in a few seconds even in a debug
     /// build, and SIGTERM right after it is answered.
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aMegabytePasteLandsAndSignalsAreStillAnswered() async throws {
         try await offThePool {
             let (session, home) = try Self.editingPrompt("megabyte")
@@ -98,7 +98,7 @@ import Testing
 
 /// Issue 8: the terminal gets whole grapheme clusters, not their first scalar.
 @Suite(.serialized) struct EndToEndGraphemeTests {
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func clustersAndInvisibleCharactersReachTheScreen() async throws {
         try await offThePool {
             let (session, home) = try EndToEndPasteTests.editingPrompt("graphemes")

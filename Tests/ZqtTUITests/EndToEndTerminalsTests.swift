@@ -17,7 +17,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: report)
         }
         // The report goes to a file: a 20×5 pane has no room for it.
-        let session = try TmuxSession(command: "\(env) ZQT_HOME=\(home) \(ZqtBinary.url.path) --sandbox; s=$?; f=$(stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '); echo \"EXITED=$s $f\" > \(report); sleep 5",
+        let session = try TmuxSession(command: "\(env) ZQT_HOME=\(home) \(ZqtBinary.url.path) --sandbox; s=$?; f=$(stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '); echo \"EXITED=$s $f\" > \(report); sleep infinity",
                                       width: width, height: height)
         try session.waitFor("\(expected) at \(width)×\(height)") { $0.contains(expected) }
         for (w, h) in resizes {
@@ -34,15 +34,15 @@ import Testing
         // q quits (F10 is not in every terminfo: vt100 has none); y answers if it asks.
         try session.send("q")
         try session.send("y")
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: report, encoding: .utf8), text.hasSuffix("\n") { return text }
-            usleep(20_000)
+        var text = ""
+        try waitUntil("the shell's report after zqt", detail: { "screen was:\n\((try? session.screen()) ?? "")" }) {
+            text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+            return text.hasSuffix("\n")
         }
-        throw TmuxSession.WaitError(message: "no report from the shell after zqt; screen was:\n\(try session.screen())")
+        return text
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: [(20, 5), (40, 12), (79, 23), (80, 24), (120, 40), (300, 100)])
+    @Test(.needsTmux, arguments: [(20, 5), (40, 12), (79, 23), (80, 24), (120, 40), (300, 100)])
     func everySizeDrawsAndQuitsCleanly(width: Int, height: Int) async throws {
         try await offThePool {
             let expected = width >= 80 && height >= 24 ? "zqt ·" : "too small"
@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aStormOfResizesLeavesAWorkingScreen() async throws {
         try await offThePool {
             var sizes: [(Int, Int)] = []
@@ -64,7 +64,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["xterm", "xterm-256color", "screen", "tmux-256color", "vt100"])
+    @Test(.needsTmux, arguments: ["xterm", "xterm-256color", "screen", "tmux-256color", "vt100"])
     func everyCommonTerminalDraws(term: String) async throws {
         try await offThePool {
             let report = try Self.run(env: "TERM=\(term)", width: 120, height: 40, expected: "exactly what is sent")
@@ -73,7 +73,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TmuxSession.isAvailable))
+    @Test(.needsTmux)
     func aCLocaleDrawsAndQuits() async throws {
         try await offThePool {
             let report = try Self.run(env: "LANG=C LC_ALL=C", width: 120, height: 40, expected: "exactly what is sent")

@@ -61,13 +61,9 @@ final class GalleryFixture: @unchecked Sendable {
     /// Effects run as the event loop runs them until `done` holds.
     func run(_ effects: [Effect], _ state: inout AppState, until done: (AppState) -> Bool) async throws {
         effects.forEach(runner.perform)
-        // Generous: the whole suite on a loaded 2-core machine has stalled for 20 s.
-        let deadline = Date().addingTimeInterval(60)
-        while !done(state) {
-            guard Date() < deadline else { throw TmuxSession.WaitError(message: "timed out; status \(String(describing: state.status))") }
-            let actions = inbox.drain()
-            if actions.isEmpty { try await Task.sleep(nanoseconds: 10_000_000) }
-            for action in actions { Reducer.reduce(&state, action).forEach(runner.perform) }
+        try await eventually("the runner's answers", detail: { "status \(String(describing: state.status))" }) {
+            for action in inbox.drain() { Reducer.reduce(&state, action).forEach(runner.perform) }
+            return done(state)
         }
     }
 
@@ -211,9 +207,7 @@ final class GalleryFixture: @unchecked Sendable {
         try await fixture.run(effects, &state) { $0.gallery.items.count == 4 }
         #expect(!state.gallery.items.contains { $0.picture.submissionID == item.picture.submissionID })
         #expect(try fixture.store.record(id: item.picture.submissionID) == nil)
-        let deadline = Date().addingTimeInterval(10)
-        while FileManager.default.fileExists(atPath: folder), Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
-        #expect(!FileManager.default.fileExists(atPath: folder), "zqt's copy and its thumbnail are gone")
+        try await eventually("zqt's copy and its thumbnail gone") { !FileManager.default.fileExists(atPath: folder) }
         #expect(try fixture.store.gallery().pictures.count == 4)
     }
 

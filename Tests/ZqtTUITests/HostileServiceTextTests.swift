@@ -26,12 +26,12 @@ import Testing
         try script.write(toFile: folder + "/server.py", atomically: true, encoding: .utf8)
         try body.write(toFile: folder + "/body.json", atomically: true, encoding: .utf8)
         _ = try ZqtBinary.shell("timeout 30 python3 \(folder)/server.py \(folder) \(requests) > /dev/null 2>&1 &")
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: folder + "/port", encoding: .utf8), let port = Int(text) { return (port, folder) }
-            usleep(20_000)
+        var port: Int?
+        try waitUntil("the test server's port") {
+            port = (try? String(contentsOfFile: folder + "/port", encoding: .utf8)).flatMap { Int($0) }
+            return port != nil
         }
-        throw TmuxSession.WaitError(message: "the test server did not start")
+        return (port ?? 0, folder)
     }
 
     @Test func theServicesMessageReachesTheTerminalWithoutItsSequences() async throws {

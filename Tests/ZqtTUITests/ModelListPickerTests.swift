@@ -233,12 +233,11 @@ import Testing
     static func run(_ effects: [Effect], _ runner: EffectRunner, _ inbox: ActionInbox, _ state: inout AppState,
                     until done: (AppState) -> Bool) async throws {
         effects.forEach(runner.perform)
-        let deadline = Date().addingTimeInterval(20)
-        while !done(state) {
-            guard Date() < deadline else { throw TmuxSession.WaitError(message: "timed out; status \(String(describing: state.status))") }
-            let actions = inbox.drain()
-            if actions.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
-            for action in actions { Reducer.reduce(&state, action).forEach(runner.perform) }
+        var status = ""
+        try await eventually("the state awaited", detail: { "status \(status)" }) {
+            for action in inbox.drain() { Reducer.reduce(&state, action).forEach(runner.perform) }
+            status = String(describing: state.status)
+            return done(state)
         }
     }
 
@@ -271,8 +270,7 @@ import Testing
         var state = makeState()
         var cached: [ModelListKind: ModelList] = [:]
         runner.perform(.loadCachedModelLists)
-        let deadline = Date().addingTimeInterval(20)
-        while cached.isEmpty, Date() < deadline {
+        try await eventually("the kept lists") {
             for action in inbox.drain() {
                 if case let .modelListsCached(lists, now) = action {
                     cached = lists
@@ -280,7 +278,7 @@ import Testing
                             "fresh lists are not read again; only the keys are asked about")
                 }
             }
-            if cached.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
+            return !cached.isEmpty
         }
         #expect(cached[.checkpoint]?.items.count == 23)
         #expect(state.modelLists[.checkpoint].item(named: "juggernautXL_v9_348913.safetensors")?.baseModel == "SDXL 1.0")

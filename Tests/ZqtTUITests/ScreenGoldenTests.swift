@@ -14,6 +14,8 @@ import Testing
         let file = Self.folder.appendingPathComponent(name + ".txt")
         if ProcessInfo.processInfo.environment["ZQT_WRITE_GOLDENS"] == "1" {
             try text.write(to: file, atomically: true, encoding: .utf8)
+            // Written, not compared: a rewritten golden is read and reviewed before it counts.
+            Issue.record("wrote golden \(name): review it, then run the tests again")
             return
         }
         let golden = try String(contentsOf: file, encoding: .utf8)

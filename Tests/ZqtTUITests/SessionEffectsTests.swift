@@ -60,13 +60,9 @@ import Testing
         press(&state, .enter)
         for effect in Reducer.reduce(&state, .typed("a cat")) { runner.perform(effect) }
         // The schedule is answered by the inbox, a moment later.
-        let deadline = Date().addingTimeInterval(10)
-        var due = false
-        while !due, Date() < deadline {
-            due = inbox.drain().contains { if case .draftSaveDue = $0 { true } else { false } }
-            if !due { try await Task.sleep(nanoseconds: 20_000_000) }
+        try await eventually("the save to come due") {
+            inbox.drain().contains { if case .draftSaveDue = $0 { true } else { false } }
         }
-        #expect(due, "the save came due")
         for effect in Reducer.reduce(&state, .draftSaveDue) { runner.perform(effect) }
         let saved = try #require(try store.loadDrafts()[DraftCodec.currentSlot])
         #expect(saved.hasSameContent(as: DraftCodec.draft(of: state)))
@@ -82,7 +78,7 @@ import Testing
         return EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: nil, inbox: inbox)
     }
 
-    @Test func aColdCacheDrawsAPlaceholderAndThePictureArrivesWithTheEffectsAnswer() async throws {
+    @Test(.needsChafa) func aColdCacheDrawsAPlaceholderAndThePictureArrivesWithTheEffectsAnswer() async throws {
         let folder = try PictureTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var state = try PictureTests.stateWithResults(in: folder)
@@ -99,11 +95,10 @@ import Testing
 
         let inbox = ActionInbox()
         Self.runner(inbox).perform(.decodePictures(thumbnails))
-        let deadline = Date().addingTimeInterval(20)
         var answer: [String]?
-        while answer == nil, Date() < deadline {
+        try await eventually("the decoded pictures") {
             for case let .picturesDecoded(paths) in inbox.drain() { answer = paths }
-            if answer == nil { try await Task.sleep(nanoseconds: 20_000_000) }
+            return answer != nil
         }
         #expect(answer == thumbnails)
         _ = Reducer.reduce(&state, .picturesDecoded(try #require(answer)))

@@ -55,14 +55,12 @@ final class TrackingFixture: @unchecked Sendable {
     @discardableResult
     func waitForRow(_ idTask: String, timeout: Double = 45, _ what: String,
                     _ condition: (HistoryRecord) -> Bool) async throws -> HistoryRecord {
-        let deadline = Date().addingTimeInterval(timeout)
         var last: HistoryRecord?
-        while Date() < deadline {
+        try await eventually(what, timeout: timeout, detail: { "row was \(String(describing: last))" }) {
             last = try store.record(idTask: idTask)
-            if let last, condition(last) { return last }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            return last.map(condition) ?? false
         }
-        throw TmuxSession.WaitError(message: "timed out waiting for \(what); row was \(String(describing: last))")
+        return try #require(last)
     }
 }
 
@@ -74,9 +72,15 @@ final class TrackingFixture: @unchecked Sendable {
         let sent = try await fixture.waitForRow(request.taskID, "the submit's answer") { $0.state != .sending }
         #expect(sent.serviceTaskID == request.taskID && sent.httpStatus == 200)
         #expect(sent.requestJSON == request.wireJSON)
-        let submitted = fixture.inbox.drain().compactMap { action -> Int?? in
-            if case let .submitFinished(_, recordID, .success) = action { return recordID }
-            return nil
+        // The row is written first, then the answer posted (the pipeline's events reach the loop a moment later).
+        var submitted: [Int?] = []
+        let deadline = Date().addingTimeInterval(30)
+        while submitted.isEmpty, Date() < deadline {
+            submitted += fixture.inbox.drain().compactMap { action -> Int?? in
+                if case let .submitFinished(_, recordID, .success) = action { return recordID }
+                return nil
+            }
+            if submitted.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
         }
         #expect(submitted == [sent.id], "the form learns the row's id")
         fixture.runner.perform(.track(recordID: sent.id, TaskReference(endpoint: .controlNet, taskID: request.taskID)))
@@ -163,7 +167,8 @@ final class TrackingFixture: @unchecked Sendable {
     }
 
     @Test func aTaskFromAnEarlierMonthIsAskedAtTheArchiveQuery() async throws {
-        let fixture = try TrackingFixture()
+        let clock = SteppedClock()
+        let fixture = try TrackingFixture(clock: clock)
         let request = try TrackingFixture.request("sent last month")
         let outcome = await HTTPImageAPI(configuration: fixture.configuration).send(request)
         // Kept as sent 40 days ago: wire rule 8 sends its queries to sd/queryTaskInfo (v1).
@@ -171,7 +176,7 @@ final class TrackingFixture: @unchecked Sendable {
         let id = try fixture.store.recordSending(request, baseURL: fixture.configuration.baseURL,
                                                  profile: "sandbox", at: longAgo)
         try fixture.store.recordSubmitted(id: id, submission: try outcome.result.get(), at: longAgo)
-        try await Task.sleep(nanoseconds: 700_000_000)  // the sandbox's task is done by now
+        clock.advance(1)  // the sandbox's 0.6 s task is done by its clock, whatever the machine's speed
         fixture.runner.resumeUnfinished()
         let done = try await fixture.waitForRow(request.taskID, "success through v1") { $0.state == .succeeded }
         #expect(done.lastQueryJSON?.contains("\"task_id\"") == true, "v1 answers name the id task_id (§2.2); v2 says id_task")
@@ -182,11 +187,18 @@ final class TrackingFixture: @unchecked Sendable {
         var request = try TrackingFixture.request("two cats")
         request["batch_size"] = .int(2)
         try await fixture.submitAndFollow(request)
-        let done = try await fixture.waitForRow(request.taskID, "success") { $0.state == .succeeded }
+        // The pipeline keeps zqt's copies as the task ends (issue 16), and the row notes them.
+        let kept = fixture.folder + "/images/" + request.taskID
+        let done = try await fixture.waitForRow(request.taskID, "zqt's copies") { row in
+            row.state == .succeeded && row.results.count == 2 && row.results.allSatisfy { $0.localPath?.hasPrefix(kept) == true }
+        }
+        #expect(done.results.map(\.localPath) == [kept + "/1.png", kept + "/2.png"])
+        // Saved into a folder as `zqt results` names them (issue 16: the screen named them 1.png, 2.png,
+        // which a second task saved into the same folder overwrote).
         let folder = fixture.folder + "/images/two-cats"
         fixture.runner.perform(.saveImages(done, folder: folder))
-        let saved = try await fixture.waitForRow(request.taskID, "local copies") { $0.results.allSatisfy { $0.localPath != nil } }
-        #expect(saved.results.map(\.localPath) == [folder + "/1.png", folder + "/2.png"])
+        let saved = try await fixture.waitForRow(request.taskID, "local copies") { $0.results.allSatisfy { $0.localPath?.hasPrefix(folder) == true } }
+        #expect(saved.results.map(\.localPath) == [folder + "/\(request.taskID)-1.png", folder + "/\(request.taskID)-2.png"])
         for path in saved.results.compactMap(\.localPath) {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
             #expect(PNGInfo.dimensions(of: bytes)! == (768, 768))

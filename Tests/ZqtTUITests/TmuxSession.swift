@@ -2,7 +2,9 @@ import Foundation
 import Model
 
 /// The real zqt binary in a detached tmux pane: send keys, read the screen,
-/// wait for what should appear (never a fixed sleep).
+/// wait for what should appear (never a fixed sleep). A command whose end the
+/// test reads (an exit status, stty) ends with `sleep infinity`: the pane
+/// stays until the session is killed in deinit, not for a guessed time.
 final class TmuxSession {
     let name: String
 
@@ -44,19 +46,17 @@ final class TmuxSession {
 
     /// Waits until the screen satisfies `condition`; returns that screen.
     @discardableResult
-    func waitFor(_ what: String, timeout: TimeInterval = 10, _ condition: (String) -> Bool) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
+    func waitFor(_ what: String, timeout: TimeInterval = 30, _ condition: (String) -> Bool) throws -> String {
         var last = ""
-        while Date() < deadline {
+        try waitUntil(what, timeout: timeout, detail: { "screen was:\n\(last)" }) {
             last = try screen()
-            if condition(last) { return last }
-            usleep(50_000)
+            return condition(last)
         }
-        throw WaitError(message: "timed out waiting for \(what); screen was:\n\(last)")
+        return last
     }
 
     @discardableResult
-    func waitFor(text: String, timeout: TimeInterval = 10) throws -> String {
+    func waitFor(text: String, timeout: TimeInterval = 30) throws -> String {
         try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }
 

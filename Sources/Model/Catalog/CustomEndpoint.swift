@@ -29,36 +29,34 @@ public enum CustomEndpoint {
     public static let bodyField = "@body"
 
     /// The family names the form offers, in its order.
-    public static let familyNames = ["tool", "sd", "training"]
+    /// A tool first: a new custom request starts as one (every endpoint the docs leave out is one, §4).
+    public static var familyNames: [String] {
+        let tool = ToolFollowUp().name
+        return [tool] + FamilyFollowUps.names.filter { $0 != tool }
+    }
 
     /// The family a path names by its first segment (wire rule 8): `sd/…`,
     /// `tool/CODE` (the toolCode is the rest, slashes included, §A12),
     /// `modelTraining/…` (§3); nil for a path that says none.
     public static func family(ofPath id: String) -> Family? {
-        if id.hasPrefix("tool/"), id.count > 5 { return .tool(code: String(id.dropFirst(5))) }
-        if id.hasPrefix("sd/") { return .sd }
-        if id.hasPrefix("modelTraining/") { return .training }
+        for followUp in FamilyFollowUps.all where id.hasPrefix(followUp.pathPrefix) {
+            let code = followUp.code(ofPath: id)
+            if followUp.needsCode, code?.isEmpty ?? true { continue }
+            return Family.named(followUp.name, code: code)
+        }
         return nil
     }
 
     /// The family a name stands for on a path: a tool's code is the path
     /// after `tool/`, or the whole path when it is elsewhere.
     public static func family(named name: String, path id: String) -> Family? {
-        switch name {
-        case "sd": return .sd
-        case "training": return .training
-        case "tool": return .tool(code: id.hasPrefix("tool/") ? String(id.dropFirst(5)) : id)
-        default: return nil
-        }
+        guard let followUp = FamilyFollowUps.named(name) else { return nil }
+        return Family.named(name, code: followUp.code(ofPath: id) ?? id)
     }
 
     /// Where a family's task id sits when nothing says otherwise (wire rule 8, §A5).
     public static func defaultTaskKey(_ family: Family) -> String {
-        switch family {
-        case .sd: return "alwayson_scripts.id_task"
-        case .tool: return "businessTaskId"
-        case .training: return "taskId"
-        }
+        family.followUp.taskIDPath
     }
 
     /// A custom request's endpoint. The family defaults to the one the path
@@ -171,8 +169,8 @@ extension Request {
             if let named = CustomEndpoint.family(ofPath: path) {
                 if named.name != family.name { key = CustomEndpoint.defaultTaskKey(named) }
                 family = named
-            } else if case .tool = family {
-                family = .tool(code: path)
+            } else if family.followUp.needsCode {
+                family = Family.named(family.name, code: path) ?? family
             }
         case .family:
             guard let named = CustomEndpoint.family(named: text, path: path) else {

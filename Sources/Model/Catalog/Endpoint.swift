@@ -8,23 +8,41 @@ import Foundation
 // (issue 7). Every endpoint zqt composes comes from the catalog
 // (EndpointCatalog); no Swift names one endpoint's fields.
 
-/// How a task is followed and read: where the client's task id goes, which
-/// query follows it, what its statuses mean (TaskFamily.swift).
-public enum Family: Sendable, Hashable {
-    /// Stable Diffusion (zhiqite-api.md §1): `alwayson_scripts.id_task`, queryTaskInfo v2/v1.
-    case sd
-    /// An image tool (§4): `businessTaskId`, `tool/{toolCode}/queryTask` (§2.3).
-    case tool(code: String)
-    /// LoRA training (§3): `taskId`; §3.2 documents no query.
-    case training
+/// How a task is followed and read: a family's name and, where its
+/// follow-up needs one, the code that tells one endpoint's tasks from
+/// another's (a tool's toolCode, §2.3). What the family does (where the task
+/// id goes, which query follows it, what its statuses mean) is its
+/// FamilyFollowUp (TaskFamily.swift); a new family is a new follow-up.
+public struct Family: Sendable, Hashable {
+    public let name: String
+    /// A tool's toolCode (§2.3); nil for families whose follow-up needs none.
+    public let code: String?
 
-    public var name: String {
-        switch self {
-        case .sd: return "sd"
-        case .tool: return "tool"
-        case .training: return "training"
-        }
+    init(name: String, code: String? = nil) {
+        self.name = name
+        self.code = code
     }
+
+    /// Stable Diffusion (zhiqite-api.md §1).
+    public static let sd = Family(name: SDFollowUp().name)
+    /// LoRA training (§3).
+    public static let training = Family(name: TrainingFollowUp().name)
+    /// An image tool (§4) by its toolCode.
+    public static func tool(code: String) -> Family { Family(name: ToolFollowUp().name, code: code) }
+
+    /// A family by the name catalogs and the history use; the code is kept
+    /// only where the family's follow-up needs one. Nil for a name no follow-up has.
+    public static func named(_ name: String, code: String? = nil) -> Family? {
+        guard let followUp = FamilyFollowUps.named(name) else { return nil }
+        return Family(name: name, code: followUp.needsCode ? (code ?? "") : nil)
+    }
+
+    /// The toolCode of an image tool (§2.3), nil for any other family: for the
+    /// code that serves or summarises zhiqite's tools themselves (the sandbox).
+    public var toolCode: String? { name == ToolFollowUp().name ? code : nil }
+
+    /// What the family does; every Family is made from a registered name.
+    public var followUp: any FamilyFollowUp { FamilyFollowUps.named(name) ?? SDFollowUp() }
 }
 
 /// What a finished task gives back.
@@ -55,6 +73,8 @@ public enum FieldRole: String, Sendable, Hashable {
     case itemSwitch = "item_switch"
     /// A model whose choices are marked and chosen by the checkpoint's base (a ControlNet model).
     case fitsCheckpoint = "fits_checkpoint"
+    /// A URL the service calls back (§0.5), not a picture: it never takes a local file.
+    case callback
 }
 
 /// One value of a fixed choice: what is sent, and what the form shows.
@@ -270,13 +290,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// Where the client's task id sits in the body (wire rule 8, §A5).
     public var taskIDPath: String {
-        field(role: .taskID)?.path ?? {
-            switch family {
-            case .sd: return "alwayson_scripts.id_task"
-            case .tool: return "businessTaskId"
-            case .training: return "taskId"
-            }
-        }()
+        field(role: .taskID)?.path ?? family.followUp.taskIDPath
     }
 
     // The endpoints the code names: the SD three (the screen's first form,

@@ -125,11 +125,7 @@ extension Endpoint {
     /// A one-word name for the command line: `controlnet`, `text2image`, `flux`, `expand`.
     public var shortName: String {
         if let cliName { return cliName }
-        switch family {
-        case .sd: return String(id.split(separator: "/").last ?? Substring(id)).lowercased()
-        case let .tool(code): return code.replacing("/", with: "-").lowercased()
-        case .training: return "training"
-        }
+        return family.followUp.shortName(endpointID: id, code: family.code)
     }
 }
 
@@ -175,16 +171,17 @@ extension EndpointCatalog {
         guard !id.isEmpty, !id.hasPrefix("/"), !id.contains("..") else {
             throw CatalogError(path: "\(path).id", message: "expected a path under \(Endpoint.pathPrefix), like sd/v2/controlnet")
         }
-        let family: Family
-        switch try text("family") {
-        case "sd": family = .sd
-        case "training": family = .training
-        case "tool":
-            let code = value["tool_code"]?.stringValue ?? (id.hasPrefix("tool/") ? String(id.dropFirst(5)) : "")
-            guard !code.isEmpty else { throw CatalogError(path: "\(path).tool_code", message: "a tool needs its toolCode (§2.3)") }
-            family = .tool(code: code)
-        case let other:
-            throw CatalogError(path: "\(path).family", message: "unknown family \"\(other)\" (sd, tool or training)")
+        let familyName = try text("family")
+        guard let followUp = FamilyFollowUps.named(familyName) else {
+            throw CatalogError(path: "\(path).family", message: "unknown family \"\(familyName)\" (\(FamilyFollowUps.namesInWords))")
+        }
+        var code: String?
+        if followUp.needsCode {
+            code = value["tool_code"]?.stringValue ?? followUp.code(ofPath: id) ?? ""
+            guard code?.isEmpty == false else { throw CatalogError(path: "\(path).tool_code", message: "a tool needs its toolCode (§2.3)") }
+        }
+        guard let family = Family.named(familyName, code: code) else {
+            throw CatalogError(path: "\(path).family", message: "unknown family \"\(familyName)\"")
         }
         let result = ResultKind(rawValue: value["result"]?.stringValue ?? "images") ?? .images
         guard let fieldList = value["fields"]?.arrayValue else {

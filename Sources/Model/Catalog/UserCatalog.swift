@@ -247,7 +247,7 @@ extension CustomEndpoint {
             ("id", .string(endpoint.id)), ("title", .string(title)), ("group", .string(UserCatalog.defaultGroup)),
             ("family", .string(endpoint.family.name)),
         ]
-        if case let .tool(code) = endpoint.family { entry.append(("tool_code", .string(code))) }
+        if let code = endpoint.family.code { entry.append(("tool_code", .string(code))) }
         entry += [("result", .string(endpoint.result.rawValue)), ("ready", .bool(true)), ("fields", .array(fields))]
         return .object(entry)
     }

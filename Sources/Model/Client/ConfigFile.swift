@@ -4,10 +4,8 @@
 // fields by wire path, key binding overrides and a theme.
 //
 // The file is read only when it exists: a missing file costs one stat().
-// Its TOML is read by TOMLKit inside libZqtTOML.so, loaded with dlopen at
-// that moment (TOMLKit brings the full Foundation, about 6 MB, which a start
-// without a config file does not pay). What the library gives back is JSON
-// text, read here by zqt's own JSON parser.
+// Its TOML is read in process by toml++ (TOMLReader, Sources/CTOML; issue
+// 16), which gives back JSON text, read here by zqt's own JSON parser.
 //
 // Everything in the file is untrusted: every name and value that reaches a
 // message goes through APIError.printable (no raw control characters), and
@@ -78,7 +76,7 @@ public enum Theme: String, Sendable, CaseIterable {
 public struct ZqtConfig: Sendable {
     public let file: String
     public var defaultProfile: String?
-    /// In the file's order of names (sorted: TOML tables have no order).
+    /// In the order the file writes them.
     public var profiles: [ConfigProfile]
     /// `[defaults]`: wire path → value, for fresh forms.
     public var defaults: [(path: String, value: JSONValue)]
@@ -142,8 +140,8 @@ public enum ConfigFile {
     }
 
     /// Reads the file when it exists. `reader` turns TOML text into JSON
-    /// text (tests give their own; zqt's is TOMLBridge, in libZqtTOML.so).
-    public static func load(path: String, reader: (String) -> Result<String, TOMLReadError> = TOMLBridge.toJSON) -> Loaded {
+    /// text (zqt's is TOMLReader, toml++ in process).
+    public static func load(path: String, reader: (String) -> Result<String, TOMLReadError> = TOMLReader.toJSON) -> Loaded {
         var info = stat()
         // The one cost of a start without a file: this stat.
         guard stat(path, &info) == 0 else { return .missing }
@@ -157,8 +155,8 @@ public enum ConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failed(ConfigProblem(file: path, message: "cannot be read (\(String(cString: strerror(errno))))"))
         }
-        // Invalid UTF-8 is repaired (U+FFFD), so TOMLKit sees a valid string; a NUL
-        // would cut the C string short, so it is refused with its place.
+        // Invalid UTF-8 is repaired (U+FFFD), so toml++ sees a valid string; a NUL
+        // is refused with its place (TOML allows none, and says it less clearly).
         let text = String(decoding: data, as: UTF8.self)
         if let nul = ConfigPlaces(text: text).placeOfNUL() {
             return .failed(ConfigProblem(file: path, line: nul.line, column: nul.column, message: "holds a NUL character"))
@@ -168,7 +166,7 @@ public enum ConfigFile {
 
     /// The TOML text read and checked against what zqt knows.
     public static func parse(text: String, file: String,
-                             reader: (String) -> Result<String, TOMLReadError> = TOMLBridge.toJSON) -> Loaded {
+                             reader: (String) -> Result<String, TOMLReadError> = TOMLReader.toJSON) -> Loaded {
         let json: String
         switch reader(text) {
         case let .success(text): json = text
@@ -304,13 +302,14 @@ public enum ConfigFile {
     }
 }
 
-/// Lines of the config text, to find where a key was written: TOMLKit's
-/// values carry no places, so faults found after reading look the key up.
+/// Lines of the config text, to find where a key was written: the JSON
+/// carries no places, so faults found after reading look the key up.
 public struct ConfigPlaces: Sendable {
     private let lines: [Substring]
 
     public init(text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: a file written on Windows has lines too.
+        lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 
     func placeOfNUL() -> (line: Int, column: Int)? {

@@ -1,7 +1,9 @@
-// One send pipeline for the screen and `zqt send` (issue 7): record the row,
-// send, keep the answer, follow the task, keep each answer and the results.
-// History writes that fail are reported through `onHistoryError` and never
-// stop the send: zqt still sends without a history.
+// One send pipeline (issues 7 and 16): record the row, send, confirm a send
+// that had no answer, follow the task, read its outcome, keep its results;
+// written once, reported as a stream of SendEvents that the screen, `zqt
+// send`, sweeps, `zqt query` and `zqt results` only render. History writes
+// that fail are reported through `onHistoryError` and never stop the send:
+// zqt still sends without a history.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -17,15 +19,19 @@ public struct SendPipeline: Sendable {
     public var pollPolicy: PollPolicy
     /// The sweep each row belongs to (issue 10); nil for a single send.
     public var batchID: String?
+    /// Where a finished task's images are kept (wire rule 10: result URLs
+    /// expire); nil keeps none.
+    public var keeper: (any ResultKeeper)?
     let onHistoryError: @Sendable (HistoryError) -> Void
 
     public init(api: any ImageAPI, store: HistoryStore?, baseURL: String, profile: String, pollPolicy: PollPolicy = .standard,
-                onHistoryError: @escaping @Sendable (HistoryError) -> Void) {
+                keeper: (any ResultKeeper)? = nil, onHistoryError: @escaping @Sendable (HistoryError) -> Void) {
         self.api = api
         self.store = store
         self.baseURL = baseURL
         self.profile = profile
         self.pollPolicy = pollPolicy
+        self.keeper = keeper
         self.onHistoryError = onHistoryError
     }
 
@@ -119,7 +125,7 @@ public struct SendPipeline: Sendable {
             if let recordID {
                 keep { store throws(HistoryError) in
                     try store.recordSendFailed(id: recordID,
-                                               error: "\(sendError.message) · the service has no task \(task.taskID) (\(last.message))")
+                                               error: SendWording.notAcceptedRecord(sendError, idTask: task.taskID, answer: last))
                 }
             }
             return .notAccepted(last)
@@ -151,7 +157,7 @@ public struct SendPipeline: Sendable {
                     let apiError = error as? APIError ?? .transport(String(describing: error))
                     if let recordID, apiError != .cancelled, !apiError.isTransient {
                         pipeline.keep { store throws(HistoryError) in
-                            try store.recordTrackingFailed(id: recordID, error: "Following the task stopped: \(apiError.message)")
+                            try store.recordTrackingFailed(id: recordID, error: SendWording.followingStopped(apiError))
                         }
                     }
                     continuation.finish(throwing: apiError)
@@ -161,13 +167,151 @@ public struct SendPipeline: Sendable {
         }
     }
 
-    /// Writes a downloaded result and notes the local copy in its row (wire
-    /// rule 10: result URLs expire). Returns why it could not, or nil.
-    public func save(_ bytes: [UInt8], to path: String, recordID: Int?, position: Int) -> String? {
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return "cannot write \(path)" }
-        if let recordID {
-            keep { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: position, path: path) }
+    /// Asks the service once where a task stands (`zqt query`, the history's
+    /// query key), keeping the answer in its row. A refusal (the service does
+    /// not know the task, the keys revoked) closes a row still open; the
+    /// network's trouble leaves it open, to be asked again.
+    public func ask(_ task: TaskReference, recordID: Int?, rowIsOpen: Bool) async throws(APIError) -> TaskInfo {
+        do throws(APIError) {
+            let info = try await api.queryTask(task)
+            if let recordID { keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) } }
+            return info
+        } catch {
+            if let recordID, rowIsOpen, !error.isTransient, error != .cancelled {
+                keep { store throws(HistoryError) in try store.recordTrackingFailed(id: recordID, error: SendWording.unknownTask(error)) }
+            }
+            throw error
         }
-        return nil
+    }
+
+    // MARK: The whole send, as events
+
+    /// Sends, confirms a send that had no answer, follows the task (unless
+    /// `follow` is false or its family has no query) and keeps its images
+    /// (also into `exportTo`, when given). Cancelling the consumer stops it.
+    public func run(_ request: Request, follow: Bool = true, exportTo folder: String? = nil) -> AsyncStream<SendEvent> {
+        stream { emit in await drive(request, follow: follow, exportTo: folder, emit: emit) }
+    }
+
+    /// Follows a task already sent (resumed at start, asked again) to its
+    /// end, and keeps its images, as `run` does after the send.
+    public func resume(_ task: TaskReference, recordID: Int?, exportTo folder: String? = nil) -> AsyncStream<SendEvent> {
+        stream { emit in await followAndKeep(task, recordID: recordID, exportTo: folder, emit: emit) }
+    }
+
+    /// Keeps the images of a task that has finished (`zqt query`, `zqt
+    /// results`, the history's save): each a `kept` or `failed(.keep)`.
+    public func keepResults(_ sources: [ResultSource], idTask: String, recordID: Int?,
+                            exportTo folder: String? = nil) -> AsyncStream<SendEvent> {
+        stream { emit in await keepImages(sources, idTask: idTask, recordID: recordID, exportTo: folder, emit: emit) }
+    }
+
+    private func stream(_ body: @escaping @Sendable (@Sendable (SendEvent) -> Void) async -> Void) -> AsyncStream<SendEvent> {
+        AsyncStream { continuation in
+            let worker = Task {
+                await body { continuation.yield($0) }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in worker.cancel() }
+        }
+    }
+
+    private func drive(_ request: Request, follow: Bool, exportTo folder: String?, emit: @Sendable (SendEvent) -> Void) async {
+        let sent = await send(request)
+        emit(.recorded(recordID: sent.recordID))
+        let idTask = request.taskID
+        var finished = sent.finished
+        switch (sent.outcome.result, sent.confirmation) {
+        case let (.success(submission), _):
+            emit(.accepted(submission))
+        case let (.failure(error), confirmation?):
+            emit(.unanswered(error, confirmation))
+            switch confirmation {
+            case let .accepted(info):
+                if info.phase.isTerminal { finished = info }
+            case let .notAccepted(answer):
+                // The service answered the question, so it was reached: its refusal is the failure.
+                return emit(.failed(SendFailure(.notAccepted, .failed, message: SendWording.notAccepted(error, idTask: idTask, answer: answer),
+                                                error: error)))
+            case let .stillUnknown(reason):
+                // The row stays open, to be asked again: try again later (network), whatever the reason.
+                return emit(.failed(SendFailure(.outcomeUnknown, .network,
+                                                message: SendWording.outcomeUnknown(error, idTask: idTask, reason: reason), error: error)))
+            }
+        case let (.failure(error), nil):
+            return emit(.failed(SendFailure(.send, FailureClass(error), message: SendWording.sendFailed(error), error: error)))
+        }
+        let task = TaskReference(endpoint: request.endpoint, taskID: idTask)
+        if let finished {
+            emit(.finished(finished, followed: false))
+            await ended(finished, task: task, recordID: sent.recordID, exportTo: folder, emit: emit)
+            return
+        }
+        guard follow, request.endpoint.canBeFollowed else { return }
+        await followAndKeep(task, recordID: sent.recordID, exportTo: folder, emit: emit)
+    }
+
+    private func followAndKeep(_ task: TaskReference, recordID: Int?, exportTo folder: String?, emit: @Sendable (SendEvent) -> Void) async {
+        guard task.endpoint.canBeFollowed else { return }
+        var last: TaskInfo?
+        do {
+            for try await event in follow(task, recordID: recordID) {
+                switch event {
+                case let .update(info):
+                    last = info
+                    emit(info.phase.isTerminal ? .finished(info, followed: true) : .progress(info))
+                case let .retrying(error, attempt):
+                    emit(.retrying(error, attempt: attempt))
+                }
+            }
+        } catch {
+            let apiError = error as? APIError ?? .transport(String(describing: error))
+            return emit(.failed(SendFailure(.follow, FailureClass(apiError) == .network ? .network : .failed,
+                                            message: SendWording.followingStopped(apiError), error: apiError)))
+        }
+        guard let last, last.phase.isTerminal else {
+            return emit(.failed(SendFailure(.task, .failed, message: SendWording.noStatus)))
+        }
+        await ended(last, task: task, recordID: recordID, exportTo: folder, emit: emit)
+    }
+
+    /// A task's end: a failure said, a success's images kept.
+    private func ended(_ info: TaskInfo, task: TaskReference, recordID: Int?, exportTo folder: String?,
+                       emit: @Sendable (SendEvent) -> Void) async {
+        guard info.phase == .succeeded else {
+            return emit(.failed(SendFailure(.task, .failed, message: SendWording.taskFailed(info))))
+        }
+        await keepImages(ResultSource.of(info), idTask: task.taskID, recordID: recordID, exportTo: folder, emit: emit)
+    }
+
+    /// Each image kept by the keeper (and saved into `folder`), its copy noted in the row.
+    private func keepImages(_ sources: [ResultSource], idTask: String, recordID: Int?, exportTo folder: String?,
+                            emit: @Sendable (SendEvent) -> Void) async {
+        guard let keeper else { return }
+        for source in sources {
+            if Task.isCancelled { return }
+            var kept: KeptResult
+            do throws(SendFailure) {
+                kept = try await keeper.keep(source, idTask: idTask, api: api)
+            } catch {
+                emit(.failed(error))
+                continue
+            }
+            var failure: SendFailure?
+            if let folder {
+                do throws(SendFailure) {
+                    kept.exported = try keeper.export(kept, idTask: idTask, into: folder)
+                } catch {
+                    failure = error
+                }
+            }
+            // The history notes the user's copy when there is one (theirs to keep), else zqt's,
+            // unless it already names one (a folder the user saved into) and nothing new was saved.
+            if let recordID, kept.exported != nil || source.knownCopy == nil {
+                keep { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: source.position, path: kept.notedCopy) }
+            }
+            emit(.kept(kept))
+            if let failure { emit(.failed(failure)) }
+        }
     }
 }

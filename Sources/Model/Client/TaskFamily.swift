@@ -8,26 +8,167 @@ import FoundationEssentials
 import Foundation
 #endif
 
+/// What one family of endpoints does after the send: where the client's
+/// task id goes, which query follows a task, and how an answer reads. The
+/// send pipeline, the poller, the catalog and the history ask a family only
+/// through this protocol, so a new family (another server's API, say) is one
+/// type conforming to it and one line in FamilyFollowUps.all
+/// (docs/dev/architecture.md, "Adding a family").
+public protocol FamilyFollowUp: Sendable {
+    /// The name catalogs, the custom request's form and the history use.
+    var name: String { get }
+    /// The first path segment that names the family (wire rule 8).
+    var pathPrefix: String { get }
+    /// Whether each endpoint of the family carries a code of its own (a tool's toolCode, §2.3).
+    var needsCode: Bool { get }
+    /// Where the client's task id goes when the endpoint names no field for it (wire rule 8, §A5).
+    var taskIDPath: String { get }
+    /// The code a path gives, or nil when this family's paths carry none.
+    func code(ofPath id: String) -> String?
+    /// A one-word name for the command line when the catalog gives none.
+    func shortName(endpointID id: String, code: String?) -> String
+    /// The query that asks where a task stands, or nil when the family documents none.
+    func queryPath(code: String?, submittedAt: Date, version: QueryVersion?) -> String?
+    /// A finished task already carried by the submit answer's `data`.
+    func finishedTask(inSubmitData data: JSONValue, family: Family, result: ResultKind) -> TaskInfo?
+    /// A query answer's `data` read: `status` is its whole-number status, when it has one.
+    func read(_ data: JSONValue, status: Int?, result: ResultKind) -> TaskReading
+}
+
+/// What a family reads from a task's answer (TaskInfo adds what every family shares).
+public struct TaskReading: Sendable, Equatable {
+    public let desc: String
+    public let results: [ResultImage]
+    public let texts: [String]
+    public let phase: TaskPhase
+
+    public init(desc: String, results: [ResultImage], texts: [String], phase: TaskPhase) {
+        self.desc = desc
+        self.results = results
+        self.texts = texts
+        self.phase = phase
+    }
+}
+
+/// Every family zqt knows.
+public enum FamilyFollowUps {
+    public static let all: [any FamilyFollowUp] = [SDFollowUp(), ToolFollowUp(), TrainingFollowUp()]
+
+    public static var names: [String] { all.map(\.name) }
+
+    /// "sd, tool or training", for messages.
+    public static var namesInWords: String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+    }
+
+    public static func named(_ name: String) -> (any FamilyFollowUp)? {
+        all.first { $0.name == name }
+    }
+}
+
 extension Family {
     /// Whether its tasks can be asked about: training's cannot (§3.2 documents no query).
-    public var hasTaskQuery: Bool { self != .training }
+    public var hasTaskQuery: Bool { queryPath(submittedAt: Date(timeIntervalSince1970: 0)) != nil }
 
     /// The query path for a task, or nil when the family has none.
     public func queryPath(submittedAt: Date, version: QueryVersion? = nil) -> String? {
-        switch self {
-        case .sd: return (version ?? QueryVersion.forTask(submittedAt: submittedAt)).path
-        case let .tool(code): return Endpoint.Query.tool(code)
-        case .training: return nil
-        }
+        followUp.queryPath(code: code, submittedAt: submittedAt, version: version)
     }
 
-    /// Whether a submit answer already carries the finished task: a tool may
-    /// answer with its result at once (prompt expansion §4.10; Flux §4.1's
-    /// example has `outputImageUrl` too). SD answers never do (wire rule 8).
-    public func finishedTask(inSubmitData data: JSONValue?) -> TaskInfo? {
-        guard case .tool = self, let data, data.objectValue != nil else { return nil }
-        let info = TaskInfo(data: data, family: self)
+    /// Whether a submit answer already carries the finished task.
+    public func finishedTask(inSubmitData data: JSONValue?, result: ResultKind = .images) -> TaskInfo? {
+        guard let data, data.objectValue != nil else { return nil }
+        return followUp.finishedTask(inSubmitData: data, family: self, result: result)
+    }
+}
+
+/// Stable Diffusion (zhiqite-api.md §1): `alwayson_scripts.id_task`, queryTaskInfo
+/// v2 or v1 by the task's month (wire rule 8), statuses as wire rule 9 reads them.
+struct SDFollowUp: FamilyFollowUp {
+    let name = "sd"
+    let pathPrefix = "sd/"
+    let needsCode = false
+    let taskIDPath = "alwayson_scripts.id_task"
+
+    func code(ofPath id: String) -> String? { nil }
+
+    func shortName(endpointID id: String, code: String?) -> String {
+        String(id.split(separator: "/").last ?? Substring(id)).lowercased()
+    }
+
+    func queryPath(code: String?, submittedAt: Date, version: QueryVersion?) -> String? {
+        (version ?? QueryVersion.forTask(submittedAt: submittedAt)).path
+    }
+
+    /// SD answers never carry the finished task (wire rule 8).
+    func finishedTask(inSubmitData data: JSONValue, family: Family, result: ResultKind) -> TaskInfo? { nil }
+
+    func read(_ data: JSONValue, status: Int?, result: ResultKind) -> TaskReading {
+        TaskReading(desc: data["desc"]?.stringValue ?? "",
+                    results: data["differentialImageRspList"]?.arrayValue?.map(ResultImage.init) ?? [],
+                    texts: [], phase: TaskPhase(status: status ?? -1))
+    }
+}
+
+/// An image tool (§4): `businessTaskId`, `tool/{toolCode}/queryTask` (§2.3),
+/// its answer read as ToolTaskReading says.
+struct ToolFollowUp: FamilyFollowUp {
+    let name = "tool"
+    let pathPrefix = "tool/"
+    let needsCode = true
+    let taskIDPath = "businessTaskId"
+
+    /// The toolCode is the rest of the path, slashes included (§A12).
+    func code(ofPath id: String) -> String? {
+        id.hasPrefix(pathPrefix) ? String(id.dropFirst(pathPrefix.count)) : nil
+    }
+
+    func shortName(endpointID id: String, code: String?) -> String {
+        (code ?? id).replacing("/", with: "-").lowercased()
+    }
+
+    func queryPath(code: String?, submittedAt: Date, version: QueryVersion?) -> String? {
+        Endpoint.Query.tool(code ?? "")
+    }
+
+    /// A tool may answer with its result at once (prompt expansion §4.10;
+    /// Flux §4.1's example has `outputImageUrl` too).
+    func finishedTask(inSubmitData data: JSONValue, family: Family, result: ResultKind) -> TaskInfo? {
+        let info = TaskInfo(data: data, family: family, result: result)
         return info.hasResults ? info : nil
+    }
+
+    func read(_ data: JSONValue, status: Int?, result: ResultKind) -> TaskReading {
+        let results = ToolTaskReading.images(data)
+        let recognised = ToolTaskReading.texts(data)
+        let texts = recognised.isEmpty && results.isEmpty && result == .data ? ToolTaskReading.answerText(data) : recognised
+        let phase = ToolTaskReading.phase(status: status, hasResults: !results.isEmpty || !texts.isEmpty)
+        let fallback: String
+        switch phase {
+        case .succeeded: fallback = "done"
+        case .inProgress: fallback = status == nil ? "submitted" : "running"
+        case .failed: fallback = "failed (status \(status ?? -1))"
+        }
+        return TaskReading(desc: data["desc"]?.stringValue ?? data["msg"]?.stringValue ?? fallback,
+                           results: results, texts: texts, phase: phase)
+    }
+}
+
+/// LoRA training (§3): `taskId`; §3.2 documents no query, so its tasks are
+/// sent and kept, never followed. An answer, should one come, reads as SD's.
+struct TrainingFollowUp: FamilyFollowUp {
+    let name = "training"
+    let pathPrefix = "modelTraining/"
+    let needsCode = false
+    let taskIDPath = "taskId"
+
+    func code(ofPath id: String) -> String? { nil }
+    func shortName(endpointID id: String, code: String?) -> String { name }
+    func queryPath(code: String?, submittedAt: Date, version: QueryVersion?) -> String? { nil }
+    func finishedTask(inSubmitData data: JSONValue, family: Family, result: ResultKind) -> TaskInfo? { nil }
+
+    func read(_ data: JSONValue, status: Int?, result: ResultKind) -> TaskReading {
+        SDFollowUp().read(data, status: status, result: result)
     }
 }
 

@@ -55,7 +55,7 @@ public enum GalleryQuery {
     static let firstChunk = 200, largestChunk = 12_800
 
     /// The submissions with kept pictures, newest first, below `before`
-    /// (through the partial index of migration 6, named: without statistics
+    /// (through the partial index of migration 7, named: without statistics
     /// SQLite would take the index of every image result and read each row).
     static let keptSubmissions = """
         SELECT DISTINCT submission_id FROM result INDEXED BY result_kept

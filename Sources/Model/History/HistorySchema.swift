@@ -141,10 +141,59 @@ public enum HistorySchema {
         ALTER TABLE submission ADD COLUMN batch_id TEXT;
         CREATE INDEX submission_batch ON submission(batch_id, id) WHERE batch_id IS NOT NULL;
         """),
-        // 6: the gallery (issue 17): the submissions with a kept picture, newest
+        // 6: text results are found by the filter (issue 17): a description,
+        // the expansion candidates, a style. The row keeps its texts joined in
+        // result_text (the result table keeps each), which both indexes take
+        // in: the trigram index through search_text, made again with it (a
+        // generated column cannot be altered: it is dropped with its index and
+        // triggers and added anew), and the word index as the store writes it.
+        Migration(version: 6, sql: """
+        DROP TRIGGER submission_search_insert;
+        DROP TRIGGER submission_search_delete;
+        DROP TRIGGER submission_search_update;
+        DROP TABLE submission_search;
+        ALTER TABLE submission DROP COLUMN search_text;
+        ALTER TABLE submission ADD COLUMN result_text TEXT NOT NULL DEFAULT '';
+        UPDATE submission SET result_text = (
+            SELECT group_concat(text, char(10)) FROM (SELECT text FROM result WHERE submission_id = submission.id AND text IS NOT NULL ORDER BY position)
+        ) WHERE id IN (SELECT submission_id FROM result WHERE text IS NOT NULL);
+        ALTER TABLE submission ADD COLUMN search_text TEXT GENERATED ALWAYS AS (
+            prompt || char(10) || id_task || char(10) || coalesce(service_task_id, '') || char(10)
+            || model || char(10) || endpoint || char(10) || state || char(10) || result_text
+        ) VIRTUAL;
+        CREATE VIRTUAL TABLE submission_search USING fts5(
+            search_text, content='submission', content_rowid='id', tokenize='trigram'
+        );
+        INSERT INTO submission_search(submission_search) VALUES ('rebuild');
+        CREATE TRIGGER submission_search_insert AFTER INSERT ON submission BEGIN
+            INSERT INTO submission_search(rowid, search_text) VALUES (new.id, new.search_text);
+        END;
+        CREATE TRIGGER submission_search_delete AFTER DELETE ON submission BEGIN
+            INSERT INTO submission_search(submission_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+            DELETE FROM submission_words WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER submission_search_update AFTER UPDATE OF prompt, id_task, service_task_id, model, endpoint, state, result_text
+        ON submission BEGIN
+            INSERT INTO submission_search(submission_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+            INSERT INTO submission_search(rowid, search_text) VALUES (new.id, new.search_text);
+        END;
+        """, then: { db throws(SQLiteError) in
+            // The word index of rows with text results: their words too.
+            let rows = try db.run("SELECT id, prompt, model, result_text FROM submission WHERE result_text != ''")
+            let delete = try db.prepare("DELETE FROM submission_words WHERE rowid = ?")
+            let insert = try db.prepare("INSERT INTO submission_words(rowid, words) VALUES (?, ?)")
+            for row in rows {
+                try delete.bind([.int(row.int(0) ?? 0)])
+                _ = try delete.step()
+                try insert.bind([.int(row.int(0) ?? 0), .text(HistoryWords.text(prompt: row.text(1) ?? "", model: row.text(2) ?? "",
+                                                                                  results: row.text(3) ?? ""))])
+                _ = try insert.step()
+            }
+        }),
+        // 7: the gallery (issue 17): the submissions with a kept picture, newest
         // first, a page at a time (GalleryQuery), read from this partial index
         // alone; text results and results without a copy cost it nothing.
-        Migration(version: 6, sql: """
+        Migration(version: 7, sql: """
         CREATE INDEX result_kept ON result(submission_id, position) WHERE local_path IS NOT NULL AND text IS NULL;
         """),
     ]

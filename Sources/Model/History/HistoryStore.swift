@@ -236,6 +236,15 @@ public final class HistoryStore: @unchecked Sendable {
                 try insert.bind([.int(id), .int(info.results.count + offset), .text(""), .null, .null, .null, .text(""), .null, .text(text)])
                 _ = try insert.step()
             }
+            // And the filter finds them (schema 6): the trigram index follows
+            // result_text by its trigger, the word index is written here.
+            let texts = info.texts.joined(separator: "\n")
+            let current = try db.run("SELECT prompt, model, result_text FROM submission WHERE id = ?", [.int(id)]).first
+            guard let current, current.text(2) != texts else { return }
+            try db.run("UPDATE submission SET result_text = ? WHERE id = ?", [.text(texts), .int(id)])
+            try db.run("DELETE FROM submission_words WHERE rowid = ?", [.int(id)])
+            try db.run("INSERT INTO submission_words(rowid, words) VALUES (?, ?)",
+                       [.int(id), .text(HistoryWords.text(prompt: current.text(0) ?? "", model: current.text(1) ?? "", results: texts))])
         }
     }
 

@@ -5,8 +5,9 @@
 // short filters this index answers (HistoryFilter).
 
 enum HistoryWords {
-    static func text(prompt: String, model: String) -> String {
-        spaced(prompt) + "\n" + spaced(model)
+    /// `results`: the row's text results (schema 6), found like its prompt.
+    static func text(prompt: String, model: String, results: String = "") -> String {
+        spaced(prompt) + "\n" + spaced(model) + (results.isEmpty ? "" : "\n" + spaced(results))
     }
 
     /// `text` with a space either side of each ideograph or kana/hangul syllable.

@@ -135,27 +135,11 @@ public struct TaskInfo: Sendable, Equatable {
         let temp = data["temporaryImageDto"]
         progress = TaskInfo.readProgress(temp)
         previewURL = temp?["image_url"]?.stringValue ?? temp?["imageUrl"]?.stringValue
-        switch family {
-        case .sd, .training:
-            desc = data["desc"]?.stringValue ?? ""
-            results = data["differentialImageRspList"]?.arrayValue?.map(ResultImage.init) ?? []
-            texts = []
-            phase = TaskPhase(status: status)
-        case .tool:
-            results = ToolTaskReading.images(data)
-            let recognised = ToolTaskReading.texts(data)
-            texts = recognised.isEmpty && results.isEmpty && result == .data ? ToolTaskReading.answerText(data) : recognised
-            let hasResults = !results.isEmpty || !texts.isEmpty
-            let toolPhase = ToolTaskReading.phase(status: statusValue, hasResults: hasResults)
-            phase = toolPhase
-            let fallback: String
-            switch toolPhase {
-            case .succeeded: fallback = "done"
-            case .inProgress: fallback = statusValue == nil ? "submitted" : "running"
-            case .failed: fallback = "failed (status \(statusValue ?? -1))"
-            }
-            desc = data["desc"]?.stringValue ?? data["msg"]?.stringValue ?? fallback
-        }
+        let reading = family.followUp.read(data, status: statusValue, result: result)
+        desc = reading.desc
+        results = reading.results
+        texts = reading.texts
+        phase = reading.phase
     }
 
     /// `temporaryImageDto`'s fields are undocumented (§2.2): accept a

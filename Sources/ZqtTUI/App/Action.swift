@@ -69,6 +69,11 @@ enum Action: Sendable {
     case picturesDecoded([String])
     /// A page of the gallery's kept pictures (issue 17).
     case galleryLoaded(GalleryPageLoaded)
+    // Local files in image fields (issue 17, PathCompletionReducer).
+    /// A folder read for a Tab completion or the file picker, or why it could not be.
+    case folderRead(FolderRead, Result<DirectoryListing, FolderReadFault>)
+    /// What each local path typed into an image field names now.
+    case localFilesChecked([String: LocalFileState])
 
     // The session (issue 4).
     /// The first frame is on screen: what was kept from it starts now.
@@ -135,6 +140,11 @@ enum Effect: Equatable, Sendable {
     /// A page of kept pictures matching `filter`, with their thumbnails found on disk (issue 17);
     /// `before` (a submission id) continues after the last page.
     case loadGallery(filter: String, before: Int?, limit: Int)
+    // Local files in image fields (issue 17).
+    /// Read a folder (bounded, PathCompletion.entryLimit); answered by `.folderRead`.
+    case readFolder(FolderRead)
+    /// stat(2) these typed paths; answered by `.localFilesChecked`.
+    case checkLocalFiles([String])
 
     // The session (issue 4).
     /// Follow again every task an earlier zqt left running (after the first frame).

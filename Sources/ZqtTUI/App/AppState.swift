@@ -121,6 +121,12 @@ struct PickerState: Equatable, Sendable {
         case profile
         /// A LoRA token or an embedding name, inserted at the cursor of the text being edited.
         case insert(ModelListKind)
+        /// Where a picture goes: every image field of every endpoint (UseAsReducer).
+        case useImage(ImageUse)
+        /// Which of a task's text results.
+        case textCandidate(TextUse)
+        /// Where the text chosen goes: a text field, or the clipboard.
+        case textDestination(TextUse, text: String)
     }
 
     /// A line under the filter: where the list came from and when, or why it could not be read.
@@ -312,6 +318,8 @@ struct AppState: Equatable, Sendable {
     var catalog: EndpointCatalog = .shipped
     /// The forms as last saved to the history, and whether a save is due.
     var draftSaving = DraftSaving()
+    /// Local files in image fields: what each path names, a Tab completion, the file picker (issue 17).
+    var paths = PathInputState()
 
     init(request: Request, connection: ConnectionInfo) {
         self.request = request
@@ -365,7 +373,10 @@ struct AppState: Equatable, Sendable {
 
     var focusedField: FormField? { fields.first { $0.id == view.focus } }
 
-    var problems: [ValidationProblem] { RequestValidator.validate(request) }
+    /// A local path in an image field is no "not a URL": it is uploaded at send, when it names a file (issue 17).
+    var problems: [ValidationProblem] {
+        LocalImageFields.problems(request, validated: RequestValidator.validate(request), files: paths.files)
+    }
 
     /// Scopes for key look-up at the focused field, narrowest first.
     /// The history filter has the keys: letters are text.
@@ -399,12 +410,14 @@ struct AppState: Equatable, Sendable {
         case .choice?: scopes.append(.choice)
         case .text?:
             if focusedField?.takesModelTokens == true { scopes.append(.promptText) }
+            if focusedField?.spec?.takesImage == true { scopes.append(.imageField) }
             scopes.append(.text)
         case .itemRow?: scopes.append(.unitRow)
         default: break
         }
-        if task?.phase == .succeeded, task?.recordID != nil { scopes.append(.lastResult) }
-        if results?.pictures.contains(where: { $0.image != nil }) == true { scopes.append(.withPictures) }
+        // Text results are carried on without a history too (the screen has them).
+        if task?.phase == .succeeded, task?.recordID != nil || task?.texts.isEmpty == false { scopes.append(.lastResult) }
+        if results?.pictures.contains(where: { $0.image != nil }) == true || results?.texts.isEmpty == false { scopes.append(.withPictures) }
         if focusedField?.spec?.role == .seed { scopes.append(.seed) }
         if focusedField?.spec?.role == .taskID { scopes.append(.idTask) }
         scopes.append(.form)

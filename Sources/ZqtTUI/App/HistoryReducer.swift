@@ -150,7 +150,7 @@ extension Reducer {
     /// the history's row, or on the compose screen the last task sent from it, read fresh.
     static func carryResult(_ state: inout AppState, _ purpose: EntryPurpose) -> [Effect] {
         if state.screen == .history { return loadCurrent(state, purpose) }
-        guard let id = state.task?.recordID else { return [] }
+        guard let id = state.results?.recordID ?? state.task?.recordID else { return [] }
         return [.loadEntries([id], purpose)]
     }
 
@@ -317,8 +317,12 @@ extension Reducer {
             if state.history.detail?.id == record.id { state.history.detail = record }
         case .queryNow:
             return queryNow(&state, record)
-        case .editInForm, .toImage2Image, .toControlNetUnit, .useTextAsPrompt:
+        case .editInForm, .toImage2Image, .toControlNetUnit:
             return moveOn(&state, record, purpose, confirmed: false)
+        case let .useImageAs(position):
+            useImageAs(&state, record, position: position)
+        case .useTextAsPrompt, .useTextAs:
+            return useRecordText(&state, record, toPrompt: purpose == .useTextAsPrompt)
         case .resend:
             var request = record.request
             request.taskID = TaskIDGenerator.shared.next()
@@ -368,28 +372,24 @@ extension Reducer {
     }
 
     /// A past request or its result, moved into a form: edited again (`e`),
-    /// its image into image2image (`i`) or a new ControlNet unit (`n`), its
-    /// text as a prompt (`p`). A form with unsent edits is replaced only
-    /// after a yes; a unit is added to the ControlNet form, which loses nothing.
+    /// its image into image2image (`i`) with its settings carried over, or
+    /// into a new ControlNet unit (`n`): `i` and `n` are the use-as command
+    /// with the field given (UseAsReducer). A form with unsent edits is
+    /// replaced only after a yes; a unit is added to the ControlNet form,
+    /// which loses nothing.
     static func moveOn(_ state: inout AppState, _ record: HistoryRecord, _ purpose: EntryPurpose, confirmed: Bool) -> [Effect] {
         let target: Endpoint
         switch purpose {
         case .toImage2Image, .toControlNetUnit:
-            guard let image = record.imageResults.first(where: { !$0.imageURL.isEmpty }) else {
+            guard let image = resultImage(record, position: chosenPosition(state)) else {
                 state.status = StatusMessage(text: Wording.noResultImage(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
             if purpose == .toControlNetUnit {
-                addUnit(&state, record, image: image.imageURL)
+                addUnit(&state, record, image: image)
                 return []
             }
             target = state.catalog.image2Image
-        case .useTextAsPrompt:
-            guard record.textResults.first != nil else {
-                state.status = StatusMessage(text: Wording.noTextResult(record.idTask, state: record.state.title), kind: .error)
-                return []
-            }
-            target = promptTarget(state, for: record)
         default:
             target = record.endpoint
         }
@@ -399,18 +399,14 @@ extension Reducer {
         }
         switch purpose {
         case .toImage2Image:
-            let url = record.imageResults.first { !$0.imageURL.isEmpty }?.imageURL ?? ""
-            var request = record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
-            if let input = target.field(role: .inputImage) { request[input.path] = .string(url) }
-            show(&state, request, drafts: [:])
+            // Its settings carried over: the form is the record's, moved (a yes was asked above).
+            guard let url = resultImage(record, position: chosenPosition(state)),
+                  let input = target.imageInputs.first(where: { target.field(role: .inputImage)?.path == $0.fieldPath }) else { return [] }
+            show(&state, record.request.carried(to: target, taskID: TaskIDGenerator.shared.next()), drafts: [:])
+            useImage(&state, ImageUse(image: url, record: record, targets: []),
+                     ImageUseTarget(endpoint: target, input: input, label: Wording.imageTargetLabel(target.title, input)))
             state.status = StatusMessage(text: Wording.image2imageFrom(record.idTask, submitKey: state.keys.label(.submit)),
                                          kind: .info)
-        case .useTextAsPrompt:
-            var request = state.form(of: target) ?? state.freshForm(for: target, taskID: TaskIDGenerator.shared.next())
-            if let prompt = target.field(role: .prompt) { request[prompt.path] = .string(record.textResults.first ?? "") }
-            show(&state, request)
-            if let prompt = target.field(role: .prompt) { state.drafts[FieldID(prompt.path)] = nil }
-            state.status = StatusMessage(text: Wording.promptFrom(record.idTask, into: target.title, submitKey: state.keys.label(.submit)), kind: .info)
         default:
             openInForm(&state, record)
         }
@@ -425,29 +421,5 @@ extension Reducer {
         show(&state, request, drafts: [:])
         state.status = StatusMessage(text: Wording.openedFromHistory(old, into: request.endpoint.title, submitKey: state.keys.label(.submit)),
                                      kind: .info)
-    }
-
-    /// A result image as a new unit of the ControlNet form: the one on
-    /// screen or kept aside, else a new one carrying the row's settings. The
-    /// unit is the group's first preset with the image in its input-image field.
-    static func addUnit(_ state: inout AppState, _ record: HistoryRecord, image url: String) {
-        let target = state.catalog.controlNet
-        var request = state.form(of: target) ?? record.request.carried(to: target, taskID: TaskIDGenerator.shared.next())
-        guard let field = target.groupFields.first, let group = field.groupSpec else { return }
-        var items = request.items(of: field)
-        var item = group.newItem(preset: group.presets?.presets.first, family: checkpointFamily(state, of: request))
-        if let image = group.fields.first(where: { $0.role == .inputImage }) { item.set(.string(url), at: image.path) }
-        items.append(item)
-        request.setItems(items, of: field)
-        show(&state, request)
-        openItem(&state, field.path, items.count - 1)
-        state.status = StatusMessage(text: Wording.unitHoldsImage(items.count, of: record.idTask, submitKey: state.keys.label(.submit)),
-                                     kind: .info)
-    }
-
-    /// Where a text result goes as a prompt: the form on screen when it has
-    /// a prompt and is not the tool that made the text, else text2image.
-    static func promptTarget(_ state: AppState, for record: HistoryRecord) -> Endpoint {
-        state.endpoint != record.endpoint && state.endpoint.field(role: .prompt) != nil ? state.endpoint : state.catalog.text2Image
     }
 }

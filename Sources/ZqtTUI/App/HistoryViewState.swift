@@ -23,6 +23,11 @@ enum EntryPurpose: Equatable, Sendable {
     case toImage2Image
     case toControlNetUnit
     case useTextAsPrompt
+    /// Any result carried on (issue 17): its picture (the one at this
+    /// position, else the first) into a field picked from every image
+    /// field; its text (a candidate picked) anywhere text goes.
+    case useImageAs(position: Int?)
+    case useTextAs
 }
 
 /// A page of rows as the store answered a filter.

@@ -25,8 +25,10 @@ extension Reducer {
 
     /// The scopes whose keys work while a field's text is edited.
     static func editScopes(_ state: AppState) -> [BindingScope] {
-        let prompt = state.view.editing.flatMap { editing in state.fields.first { $0.id == editing.field } }?.takesModelTokens ?? false
-        return prompt ? [.textEditing, .lineEditing, .promptText] : [.textEditing, .lineEditing]
+        let field = state.view.editing.flatMap { editing in state.fields.first { $0.id == editing.field } }
+        // An image field's Tab completes a path first (issue 17).
+        if field?.spec?.takesImage == true { return [.pathEditing, .textEditing, .lineEditing] }
+        return field?.takesModelTokens == true ? [.textEditing, .lineEditing, .promptText] : [.textEditing, .lineEditing]
     }
 
     /// Details, marks and the note of a picker over a service list.
@@ -244,6 +246,8 @@ extension Reducer {
         case .profile:
             state.status = StatusMessage(text: Wording.switchingProfile(choice), kind: .info)
             return [.switchProfile(choice)]
+        case .useImage, .textCandidate, .textDestination:
+            return chooseUse(&state, purpose, choice)
         }
         return []
     }

@@ -14,8 +14,17 @@ enum PictureReducer {
             // image without a URL (refused by moderation) keeps its number empty.
             let images = info.results.enumerated().filter { !$0.element.imageURL.isEmpty }
             guard !images.isEmpty else {
-                if state.results?.idTask == idTask { state.results = nil }
-                return []
+                // A text result is the task's result: shown whole, and never
+                // under another task's pictures (issue 17).
+                let shown = state.results
+                if !info.texts.isEmpty {
+                    if shown?.idTask == idTask, shown?.texts == info.texts { return [] }
+                    state.results = PictureSet(idTask: idTask, recordID: recordID, pictures: [], texts: info.texts)
+                } else {
+                    state.results = nil
+                }
+                closePictures(&state, target: .compose)
+                return shown?.idTask == idTask && shown?.isRunning == true ? [.discardIntermediate(idTask: idTask)] : []
             }
             if let shown = state.results, shown.idTask == idTask, !shown.isRunning { return [] }
             let pictures = images.map { ShownPicture(position: $0.offset, seed: $0.element.seed) }
@@ -94,8 +103,19 @@ enum PictureReducer {
         state.view.zoom?.target ?? (state.screen == .history ? .history : (state.screen == .gallery ? .gallery : .compose))
     }
 
+    /// The pictures shown, or a text set's candidates (chosen as pictures are).
     private static func shownCount(_ state: AppState) -> Int {
-        state.pictures(for: shownTarget(state))?.pictures.count ?? 0
+        guard let set = state.pictures(for: shownTarget(state)) else { return 0 }
+        return set.pictures.isEmpty ? set.texts.count : set.pictures.count
+    }
+
+    /// The text results' lines scrolled (the pane clamps what it draws).
+    static func scrollResults(_ state: inout AppState, down: Bool, page: Bool) -> [Effect] {
+        guard state.screen == .compose, var set = state.results, !set.texts.isEmpty else { return [] }
+        let step = page ? max(1, state.view.size.height / 3) : 1
+        set.scroll = max(0, min(set.scroll + (down ? step : -step), PicturesPane.maxTextScroll(set, state: state)))
+        state.results = set
+        return []
     }
 
     static func showPictures(_ state: inout AppState) -> [Effect] {
@@ -112,6 +132,13 @@ enum PictureReducer {
         guard count > 0 else { return [] }
         let step = forward ? 1 : count - 1
         state.view.selectedPicture = (state.view.selectedPicture + step) % count
+        if let set = state.results, state.screen == .compose, set.pictures.isEmpty, !set.texts.isEmpty {
+            // The chosen candidate comes into view.
+            let scroll = min(PicturesPane.textLineOffset(set, candidate: state.view.selectedPicture, state: state),
+                             PicturesPane.maxTextScroll(set, state: state))
+            state.results?.scroll = scroll
+            return []
+        }
         if state.view.zoom != nil {
             state.view.zoom?.index = state.view.selectedPicture
             return prepareZoomed(&state)
@@ -120,6 +147,10 @@ enum PictureReducer {
     }
 
     static func enlargePicture(_ state: inout AppState) -> [Effect] {
+        // A text is not enlarged: Enter asks where the chosen one goes.
+        if let set = state.pictures(for: shownTarget(state)), set.pictures.isEmpty, !set.texts.isEmpty {
+            return Reducer.useResultText(&state, toPrompt: false)
+        }
         let count = shownCount(state)
         guard count > 0 else { return [] }
         state.view.zoom = PictureZoom(target: shownTarget(state), index: min(state.view.selectedPicture, count - 1))

@@ -17,6 +17,8 @@ enum Reducer {
         if PictureReducer.historyShownKey(state) != shown { effects += PictureReducer.historyShownChanged(&state) }
         // An enlarged gallery picture stepped through moves the gallery's selection (issue 17).
         effects += GalleryReducer.followZoom(&state)
+        // A local path in an image field not checked yet: is it a file (issue 17)?
+        effects += PathCompletionReducer.localPathsChanged(&state)
         // A form changed: its draft is saved a moment later (issue 4).
         return effects + SessionReducer.draftsChanged(&state)
     }
@@ -138,6 +140,8 @@ enum Reducer {
             return GalleryReducer.reduce(&state, action)
         case .picturesWanted, .picturesDecoded:
             return PictureDecodingReducer.reduce(&state, action)
+        case .folderRead, .localFilesChecked:
+            return PathCompletionReducer.reduce(&state, action)
         case .firstFrameDrawn, .draftSaveDue:
             return SessionReducer.reduce(&state, action)
         case let .clipboardWritten(what, bytes):
@@ -161,6 +165,8 @@ enum Reducer {
     /// Where keys are read now: an open overlay's scopes, a field's text
     /// being edited, the history filter being typed, or the screen's scopes.
     static func keyContext(_ state: AppState) -> KeyContext {
+        // The file picker has every key while it is open (issue 17).
+        if state.paths.picker != nil { return KeyContext(scopes: [.filePicker], charactersAreText: false) }
         switch state.view.overlay {
         case .help?:
             return KeyContext(scopes: [.help], charactersAreText: false)

@@ -83,8 +83,4 @@ extension Wording {
     static func openedFromHistory(_ idTask: String, into endpoint: String, submitKey: String) -> String {
         "Opened \(idTask) from history into \(endpoint) with a new task id: edit, then \(submitKey) sends it"
     }
-
-    static func unitHoldsImage(_ unit: Int, of idTask: String, submitKey: String) -> String {
-        "Unit \(unit) of the ControlNet form holds \(idTask)'s image: pick its control type, then \(submitKey)"
-    }
 }

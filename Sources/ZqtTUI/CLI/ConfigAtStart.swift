@@ -1,12 +1,16 @@
 // The config file read once, before any command runs (issue 10), beside
-// the user's catalog. Without a file nothing is loaded (ConfigFile.load is
-// one stat). A fault leaves the whole file out: the screen starts on the
-// defaults and says so in its status line; a command exits with 2.
+// the user's catalog, in process by toml++ (issue 16). Without a file
+// nothing is read (ConfigFile.load is one stat). A fault leaves the whole
+// file out: the screen starts on the defaults and says so in its status
+// line; a command exits with 2.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
 #endif
 import Model
 import ArgumentParser
@@ -31,9 +35,10 @@ struct ConfigAtStart: Sendable {
     static func load(catalog: EndpointCatalog,
                      environment: [String: String] = ProcessInfo.processInfo.environment) -> ConfigAtStart {
         let file = ConfigFile.location(environment: environment)
-        let convert = TOMLConversionCache.inDataFolder(environment: environment)
-            .reader(TOMLBridge.inChild(executable: TOMLBridge.executablePath()))
-        switch ConfigFile.load(path: file, reader: convert) {
+        let loaded = ConfigFile.load(path: file)
+        if case .missing = loaded { return ConfigAtStart(file: file) }
+        removeOldConversionCache(environment: environment)
+        switch loaded {
         case .missing:
             return ConfigAtStart(file: file)
         case let .failed(fault):
@@ -53,6 +58,16 @@ struct ConfigAtStart: Sendable {
     /// with the file's `[keys]` applied (checked by load; a fault leaves the file out).
     var keys: KeyTable {
         config.flatMap { try? Self.keyTable($0) } ?? .shipped
+    }
+
+    /// Before issue 16 a child zqt converted the file and kept the JSON in
+    /// `ZQT_HOME/cache/config.json` (never for a file with an inline secret).
+    /// Nothing reads it now: it is removed, with its folder when that is
+    /// then empty, by the first start that reads a config file (an unlink
+    /// that finds nothing after that; a start without a file pays nothing).
+    static func removeOldConversionCache(environment: [String: String]) {
+        let folder = ZqtPaths.home(environment: environment).path + "/cache"
+        if unlink(folder + "/config.json") == 0 { rmdir(folder) }
     }
 
     /// `[keys]` applied to the shipped table; a fault names the command's line.

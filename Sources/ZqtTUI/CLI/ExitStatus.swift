@@ -14,15 +14,17 @@ enum ZqtExit: Int32, CaseIterable {
     case badInput = 2
     case network = 3
 
-    /// The class of an error from the service's client.
+    /// The class of an error from the service's client (Model's FailureClass).
     init(_ error: APIError) {
-        switch error {
-        case .missingCredentials, .invalidBaseURL, .invalidHeader, .noTaskQuery:
-            self = .badInput
-        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport:
-            self = .network
-        case .httpStatus, .notJSON, .unexpectedResponse, .api, .cancelled:
-            self = .failed
+        self.init(FailureClass(error))
+    }
+
+    /// A failure's status, as the send pipeline classes it.
+    init(_ failureClass: FailureClass) {
+        switch failureClass {
+        case .failed: self = .failed
+        case .badInput: self = .badInput
+        case .network: self = .network
         }
     }
 

@@ -1,5 +1,6 @@
 // Sends one request and follows its task to the end, printing each step:
-// what `zqt send` and, until the compose screen exists, `zqt --sandbox` do.
+// what `zqt send` and `zqt --sandbox` without a terminal do. The send
+// itself is the pipeline's (SendPipeline); this only renders its events.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -39,6 +40,8 @@ struct RequestRunner {
     let store: HistoryStore?
     let printer: LinePrinter
     var pollPolicy: PollPolicy = .standard
+    /// ZQT_HOME: result images are kept in its images folder, as the screen keeps them (issue 16).
+    var home = ZqtPaths.home().path
 
     enum Outcome: Equatable {
         case succeeded(images: Int)
@@ -64,7 +67,10 @@ struct RequestRunner {
         var taskID: String?
         var endpoint: Endpoint?
         var final: TaskInfo?
+        /// Where each result was saved into the folder asked for (--download), by position.
         var savedFiles: [Int: String] = [:]
+        /// zqt's own copy of each result, under $ZQT_HOME/images, by position.
+        var keptFiles: [Int: String] = [:]
     }
 
     /// Reads, validates, sends and follows, through the screen's own
@@ -103,121 +109,94 @@ struct RequestRunner {
         if printJSON { printer.say(request.wireJSON) }
 
         let printer = printer
-        var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile) { error in
-            printer.warn("not kept in history: \(error.message)")
+        var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
+                                    keeper: ResultImageKeeper(home: home)) { error in
+            printer.warn(SendWording.notKeptInHistory(error))
         }
         pipeline.pollPolicy = pollPolicy
-        let sent = await pipeline.send(request)
-        switch (sent.outcome.result, sent.confirmation) {
-        case let (.success(submission), _):
-            let serviceID = submission.result.serviceTaskID ?? request.taskID
-            printer.say("accepted: task_id \(serviceID) (HTTP \(submission.exchange.httpStatus ?? 0))")
-        case let (.failure(error), .accepted?):
-            // Issue 8: the request left without an answer, and the service has it.
-            printer.say("no answer to the send (\(error.message)), but the service has \(request.taskID): following it")
-        case let (.failure(error), .notAccepted(answer)?):
-            printer.warn("Submit failed: \(error.message); the service has no task \(request.taskID) (\(answer.message))")
-            // The query answered, so the service was reached: its refusal is the failure (1).
-            report.outcome = .submitFailed
-            return report
-        case let (.failure(error), .stillUnknown(reason)?):
-            printer.warn("Submit had no answer (\(error.message)); whether the service has \(request.taskID) is not known (\(reason.message)). "
-                         + "It is kept in the history as \"outcome unknown\": `zqt` asks again at start (or `zqt query \(request.taskID)`).")
-            report.outcome = .network
-            return report
-        case let (.failure(error), nil):
-            printer.warn("Submit failed: \(error.message)")
-            // Missing keys or a bad URL are configuration (2), no answer is the network (3).
-            switch ZqtExit(error) {
-            case .badInput: report.outcome = .invalid
-            case .network: report.outcome = .network
-            default: report.outcome = .submitFailed
-            }
-            return report
-        }
         report.outcome = .succeeded(images: 0)
-        report.final = sent.finished
-        guard follow || sent.finished != nil else { return report }
-        guard endpoint.canBeFollowed || sent.finished != nil else {
-            printer.say(Wording.notFollowed)
-            return report
+        var lastLine = ""
+        var followed = false
+        var sources: [ResultSource] = []
+        func say(_ line: String) {
+            if line != lastLine { printer.say(line) }
+            lastLine = line
         }
-
-        var final = sent.finished
-        if final == nil {
-            var lastLine = ""
-            do {
-                let task = TaskReference(endpoint: endpoint, taskID: request.taskID)
-                for try await event in pipeline.follow(task, recordID: sent.recordID) {
-                    let line: String
-                    switch event {
-                    case let .update(info):
-                        final = info
-                        let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
-                        line = "status \(info.status) \(info.desc)\(info.phase == .inProgress ? percent : "")"
-                    case let .retrying(error, attempt):
-                        line = "query failed (\(error.message)); retrying (\(attempt))"
-                    }
-                    if line != lastLine { printer.say(line) }
-                    lastLine = line
-                }
-            } catch {
-                printer.warn("Following the task failed: \((error as? APIError)?.message ?? String(describing: error))")
-                report.final = final
-                report.outcome = (error as? APIError).map { ZqtExit($0) == .network } == true ? .network : .taskFailed
-                return report
-            }
-        }
-        report.final = final
-        guard let final else { report.outcome = .taskFailed; return report }
-        guard final.phase == .succeeded else {
-            printer.warn("The task failed: \(final.desc)")
-            report.outcome = .taskFailed
-            return report
-        }
-        for (index, text) in final.texts.enumerated() {
-            printer.say("text \(index + 1)/\(final.texts.count): \(text)")
-        }
-        for (index, result) in final.results.enumerated() {
-            var line = "image \(index + 1)/\(final.results.count): seed \(result.seed.map(String.init) ?? "?") \(result.imageURL)"
-            do throws(APIError) {
-                let bytes = try await api.download(result.imageURL)
-                line += describe(bytes)
-                if let folder {
-                    // Wire rule 10: result URLs expire, so what is downloaded is kept.
-                    let path = folder.appendingPathComponent("\(ImageFile.safeStem(request.taskID))-\(ImageFile.name(position: index, bytes: bytes))").path
-                    if (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) == nil {
-                        line += ", could not create \(folder.path)"
-                    } else if let problem = pipeline.save(bytes, to: path, recordID: sent.recordID, position: index) {
-                        line += ", \(problem)"
+        // The pipeline's events, rendered: what is said here is all `zqt send` adds.
+        for await event in pipeline.run(request, follow: follow, exportTo: folder?.path) {
+            switch event {
+            case .recorded:
+                break
+            case let .accepted(submission):
+                printer.say(SendLines.accepted(submission, idTask: request.taskID))
+            case let .unanswered(error, confirmation):
+                // Issue 8: the request left without an answer; a refusal or an unknown is said by its failure.
+                if case .accepted = confirmation { printer.say(SendWording.unansweredButAccepted(error, idTask: request.taskID)) }
+            case let .progress(info):
+                followed = true
+                report.final = info
+                say(SendLines.status(info))
+            case let .retrying(error, attempt):
+                say(SendWording.queryRetrying(error, attempt: attempt))
+            case let .finished(info, followedToIt):
+                followed = followed || followedToIt
+                report.final = info
+                sources = ResultSource.of(info)
+                // An answer that came with the send (a tool's at once, §4.10) has no status to follow.
+                if followedToIt { say(SendLines.status(info)) }
+                for line in SendLines.texts(info) { printer.say(line) }
+                if info.phase == .succeeded { report.outcome = .succeeded(images: info.results.count) }
+            case let .kept(kept):
+                printer.say(SendLines.kept(kept, of: sources.count))
+                report.keptFiles[kept.source.position] = kept.path
+                if let exported = kept.exported { report.savedFiles[kept.source.position] = exported }
+            case let .failed(failure):
+                report.outcome = Self.outcome(failure, current: report.outcome)
+                switch failure.stage {
+                case let .keep(position):
+                    // The task succeeded: an image not kept is said, the exit stays the task's.
+                    if let source = sources.first(where: { $0.position == position }) {
+                        printer.say(SendLines.notKept(source, of: sources.count, failure))
                     } else {
-                        line += ", saved to \(path)"
-                        report.savedFiles[index] = path
+                        printer.warn(failure.message)
                     }
+                case .outcomeUnknown:
+                    printer.warn(failure.message + ". " + SendLines.askAgain(request.taskID))
+                default:
+                    printer.warn(failure.message)
                 }
-            } catch {
-                line += " → download failed: \(error.message)"
             }
-            printer.say(line)
         }
-        report.outcome = .succeeded(images: final.results.count)
+        if follow, !followed, case .succeeded = report.outcome, !endpoint.canBeFollowed {
+            printer.say(Wording.notFollowed)
+        }
         return report
     }
 
-    private func describe(_ bytes: [UInt8]) -> String {
-        if let dims = PNGInfo.dimensions(of: bytes) { return " → \(dims.width)×\(dims.height) PNG, \(bytes.count / 1024) KB" }
-        return " → \(bytes.count) bytes (not a PNG)"
+    /// What a failure makes of the run: the keeping of an image changes nothing.
+    static func outcome(_ failure: SendFailure, current: Outcome) -> Outcome {
+        switch failure.stage {
+        case .keep: return current
+        case .send:
+            // Missing keys or a bad URL are configuration (2), no answer is the network (3).
+            switch failure.failureClass {
+            case .badInput: return .invalid
+            case .network: return .network
+            case .failed: return .submitFailed
+            }
+        // The query answered, so the service was reached: its refusal is the failure (1).
+        case .notAccepted: return .submitFailed
+        case .outcomeUnknown: return .network
+        case .follow: return failure.failureClass == .network ? .network : .taskFailed
+        case .task: return .taskFailed
+        }
     }
 
     /// One line about what the request asks for.
     private func summary(_ request: Request) -> String {
-        switch request.endpoint.family {
-        case .sd:
-            let size = request.outputSize
-            let units = request.endpoint.groupFields.map { " · " + Wording.count(request.items(of: $0).count, $0.groupSpec?.itemTitle ?? $0.label) }.joined()
-            return "\(request.endpoint.title)\(units) · \(size.width)×\(size.height) · \(Wording.count(request.imageCount, "image"))"
-        case .tool, .training:
-            return request.endpoint.title
-        }
+        guard request.endpoint.family == .sd else { return request.endpoint.title }
+        let size = request.outputSize
+        let units = request.endpoint.groupFields.map { " · " + Wording.count(request.items(of: $0).count, $0.groupSpec?.itemTitle ?? $0.label) }.joined()
+        return "\(request.endpoint.title)\(units) · \(size.width)×\(size.height) · \(Wording.count(request.imageCount, "image"))"
     }
 }

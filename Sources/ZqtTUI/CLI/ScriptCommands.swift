@@ -124,7 +124,26 @@ enum CommandSupport {
         ])
     }
 
-    static func json(_ info: TaskInfo, idTask: String) -> JSONValue {
+    /// The send pipeline for a command that keeps a task's images (`zqt query`, `zqt results`).
+    static func pipeline(api: any ImageAPI, store: HistoryStore?, configuration: ClientConfiguration) -> SendPipeline {
+        SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
+                     keeper: ResultImageKeeper(home: ZqtPaths.home().path)) { error in
+            StandardStreams.writeError("zqt: \(TerminalText.printable(SendWording.notKeptInHistory(error)))\n")
+        }
+    }
+
+    /// A finished task's outcome as `zqt send` says it (SendLines): its texts, then each image and where it is kept.
+    static func outcomeLines(_ info: TaskInfo, kept: [Int: KeptResult], notKept: [Int: SendFailure]) -> [String] {
+        guard info.phase == .succeeded else { return [] }
+        let sources = ResultSource.of(info)
+        return SendLines.texts(info) + sources.map { source in
+            if let result = kept[source.position] { return SendLines.kept(result, of: sources.count) }
+            if let failure = notKept[source.position] { return SendLines.notKept(source, of: sources.count, failure) }
+            return SendLines.image(source, of: sources.count)
+        }
+    }
+
+    static func json(_ info: TaskInfo, idTask: String, kept: [Int: KeptResult] = [:]) -> JSONValue {
         .object(dropping: [
             ("id_task", .string(idTask)),
             ("state", .string(SubmissionState(info).rawValue)),
@@ -133,7 +152,7 @@ enum CommandSupport {
             ("progress", info.progress.map { .double($0) }),
             ("results", .array(info.results.enumerated().map { index, image in
                 .object(dropping: [("position", .int(index + 1)), ("url", .string(image.imageURL)),
-                                   ("seed", image.seed.map { .int($0) })])
+                                   ("seed", image.seed.map { .int($0) }), ("kept", kept[index].map { .string($0.path) })])
             })),
             ("texts", .array(info.texts.map { .string($0) })),
         ])
@@ -342,25 +361,42 @@ struct QueryCommand: AsyncParsableCommand {
         }
         let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
+        let api = HTTPImageAPI(configuration: configuration)
+        // The answer kept in the task's row, as the screen's query keeps it (SendPipeline.ask).
+        let pipeline = CommandSupport.pipeline(api: api, store: record == nil ? nil : store, configuration: configuration)
         let info: TaskInfo
         do throws(APIError) {
-            info = try await HTTPImageAPI(configuration: configuration).queryTask(task)
+            // Only the service the row was sent to may close it: another one has never heard of it.
+            info = try await pipeline.ask(task, recordID: record?.id,
+                                          rowIsOpen: record.map { $0.state.isUnfinished && $0.baseURL == configuration.baseURL } ?? false)
         } catch {
             throw CommandFailure(error)
         }
-        if let record, let store {
-            CommandSupport.keep { () throws(HistoryError) in try store.recordTaskInfo(id: record.id, info: info) }
+        // A finished task in the history gets its images kept, as a send that followed it would (wire rule 10).
+        var kept: [Int: KeptResult] = [:]
+        var notKept: [Int: SendFailure] = [:]
+        if let record, info.phase == .succeeded {
+            for await event in pipeline.keepResults(ResultSource.of(info), idTask: record.idTask, recordID: record.id) {
+                switch event {
+                case let .kept(result): kept[result.source.position] = result
+                case let .failed(failure): if case let .keep(position) = failure.stage { notKept[position] = failure }
+                default: break
+                }
+            }
         }
         if output.json {
-            CommandSupport.sayJSON(CommandSupport.json(info, idTask: task.taskID))
+            CommandSupport.sayJSON(CommandSupport.json(info, idTask: task.taskID, kept: kept))
         } else {
+            // The first line for scripts (id, state, the service's words); then the outcome as `zqt send` says it.
             let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
             var lines = ["\(task.taskID)\t\(SubmissionState(info).rawValue)\tstatus \(info.status) \(info.desc)\(percent)"]
-            lines += info.results.enumerated().map { "image \($0.offset + 1): \($0.element.imageURL)" }
-            lines += info.texts.enumerated().map { "text \($0.offset + 1): \($0.element)" }
+            lines += CommandSupport.outcomeLines(info, kept: kept, notKept: notKept)
             CommandSupport.say(lines.joined(separator: "\n"))
         }
-        if info.phase == .failed { throw ZqtExit.failed.exitCode }
+        if info.phase == .failed {
+            StandardStreams.writeError(TerminalText.printable(SendWording.taskFailed(info)) + "\n")
+            throw ZqtExit.failed.exitCode
+        }
     }
 }
 
@@ -368,7 +404,7 @@ struct ResultsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
         abstract: "Download a finished task's result images from the history into a folder.",
-        discussion: "Files are named <id_task>-<n>.<ext>; the history keeps where each was saved. \(ZqtExit.helpText)"
+        discussion: "Files are named <id_task>-<n>.<ext>; the history keeps where each was saved. An image zqt already keeps (in $ZQT_HOME/images) is copied, not downloaded again. \(ZqtExit.helpText)"
     )
 
     @Argument(help: "The submission's id_task.")
@@ -383,44 +419,36 @@ struct ResultsCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let store = try CommandSupport.openHistory()
         let record = try CommandSupport.record(id, in: store)
-        let images = record.imageResults
-        guard !images.isEmpty else {
+        guard !record.imageResults.isEmpty else {
             throw CommandFailure("\(APIError.printable(id)) has no result images (\(record.state.title)); zqt query \(APIError.printable(id)) asks the service", .failed)
         }
-        let folder = URL(fileURLWithPath: download, isDirectory: true)
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CommandFailure("cannot create \(APIError.printable(folder.path))", .badInput)
+        // Absolute, so the history notes a path that holds from any folder.
+        let folder = URL(fileURLWithPath: download, isDirectory: true).path
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+            throw CommandFailure(SendWording.cannotCreate(APIError.printable(folder)), .badInput)
         }
         let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
-        let api = HTTPImageAPI(configuration: configuration)
-        let pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile) { error in
-            StandardStreams.writeError("zqt: not kept in history: \(TerminalText.printable(error.message))\n")
-        }
-        var worst = ZqtExit.success
-        for image in images {
-            let bytes: [UInt8]
-            do throws(APIError) {
-                bytes = try await api.download(image.imageURL)
-            } catch {
-                StandardStreams.writeError("zqt: image \(image.position + 1): \(TerminalText.printable(error.message))\n")
-                worst = max(worst, ZqtExit(error))
-                continue
-            }
-            // The file name is ours (the id_task is the user's, its path characters made safe by ImageFile).
-            let path = folder.appendingPathComponent("\(ImageFile.safeStem(record.idTask))-\(ImageFile.name(position: image.position, bytes: bytes))").path
-            if let problem = pipeline.save(bytes, to: path, recordID: record.id, position: image.position) {
-                StandardStreams.writeError("zqt: image \(image.position + 1): \(TerminalText.printable(problem))\n")
-                worst = max(worst, .badInput)
-                continue
-            }
-            if output.json {
-                CommandSupport.sayJSON(.object([(key: "position", value: .int(image.position + 1)), (key: "url", value: .string(image.imageURL)),
-                                                (key: "path", value: .string(path))]))
-            } else {
-                CommandSupport.say(path)
+        let pipeline = CommandSupport.pipeline(api: HTTPImageAPI(configuration: configuration), store: store, configuration: configuration)
+        let sources = ResultSource.of(record)
+        var worst: ZqtExit = .success
+        // The pipeline keeps each image (zqt's copy first: it outlives the service's URL) and saves it into the folder.
+        for await event in pipeline.keepResults(sources, idTask: record.idTask, recordID: record.id, exportTo: folder) {
+            switch event {
+            case let .kept(kept):
+                guard let path = kept.exported else { continue }
+                if output.json {
+                    CommandSupport.sayJSON(.object([(key: "position", value: .int(kept.source.position + 1)),
+                                                    (key: "url", value: .string(kept.source.url)),
+                                                    (key: "path", value: .string(path)), (key: "kept", value: .string(kept.path))]))
+                } else {
+                    CommandSupport.say(SendLines.kept(kept, of: sources.count))
+                }
+            case let .failed(failure):
+                StandardStreams.writeError("zqt: \(TerminalText.printable(failure.message))\n")
+                worst = max(worst, ZqtExit(failure.failureClass))
+            default:
+                break
             }
         }
         if worst != .success { throw worst.exitCode }

@@ -4,8 +4,10 @@
 // joined by one batch id in the history. A line per step of each task while
 // they run (plain lines: a pipe or a log reads them as well as a terminal),
 // then a table of the parameters and results, or with --json one JSON object
-// per task. --download keeps each task's images as `TASKID-N.png`, as a
-// single send does (result URLs expire).
+// per task. Each task is the send pipeline's (SendPipeline), rendered here:
+// its images are kept in $ZQT_HOME/images as the screen keeps them, and
+// --download saves them as `TASKID-N.png` too, as a single send does
+// (result URLs expire).
 //
 // Exit codes: 0 every task succeeded; 1 a task failed (at the service, or
 // its submit was refused); 2 a bad --sweep, request or configuration (no
@@ -44,9 +46,11 @@ struct SweepRunner {
     var json = false
     var follow = true
     var printJSON = false
-    /// Where result images are saved (wire rule 10: result URLs expire), as `TASKID-N.png`.
+    /// Where result images are saved too (wire rule 10: result URLs expire), as `TASKID-N.png`.
     var downloadTo: URL?
     var pollPolicy: PollPolicy = .standard
+    /// ZQT_HOME: every task's images are kept in its images folder, as the screen keeps them (issue 16).
+    var home = ZqtPaths.home().path
 
     /// How one task of the sweep ended.
     enum State: String {
@@ -67,8 +71,10 @@ struct SweepRunner {
         var state: State
         var seconds: Double
         var results: [ResultImage] = []
-        /// Where each result image was saved, by position; empty when not asked to.
+        /// Where each result image was saved (--download), by position; empty when not asked to.
         var saved: [Int: String] = [:]
+        /// zqt's own copy of each result image, under $ZQT_HOME/images, by position.
+        var kept: [Int: String] = [:]
         var texts: [String] = []
         var problem: String?
     }
@@ -188,80 +194,58 @@ struct SweepRunner {
         }
         if printJSON { say("\n" + request.wireJSON) }
 
-        var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile) { error in
-            printer.warn("\(tag) not kept in history: \(error.message)")
+        var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
+                                    keeper: ResultImageKeeper(home: home)) { error in
+            printer.warn("\(tag) \(SendWording.notKeptInHistory(error))")
         }
         pipeline.pollPolicy = pollPolicy
         pipeline.batchID = batchID
-        let sent = await pipeline.send(request)
-        switch (sent.outcome.result, sent.confirmation) {
-        case (.success, _):
-            say("accepted")
-        case let (.failure(error), .accepted?):
-            say("no answer to the send (\(error.message)), but the service has it: following it")
-        case let (.failure(error), .notAccepted(answer)?):
-            return ended(.failed, "submit failed: \(error.message); the service has no such task (\(answer.message))")
-        case let (.failure(error), .stillUnknown(reason)?):
-            return ended(Self.isNetwork(error) ? .unreachable : .failed,
-                         "submit had no answer (\(error.message)); whether the service has it is not known (\(reason.message))")
-        case let (.failure(error), nil):
-            let state: State = ZqtExit(error) == .badInput ? .invalid : Self.isNetwork(error) ? .unreachable : .failed
-            return ended(state, "submit failed: \(error.message)")
-        }
-
-        var final = sent.finished
-        if final == nil {
-            guard follow, request.endpoint.canBeFollowed else { return ended(.accepted) }
-            var lastLine = ""
-            do {
-                for try await event in pipeline.follow(TaskReference(endpoint: request.endpoint, taskID: request.taskID),
-                                                       recordID: sent.recordID) {
-                    // A line when the task's status changes, not at every percent: six tasks' lines stay readable.
-                    // The last status is said by the line that ends the task.
-                    switch event {
-                    case let .update(info):
-                        final = info
-                        let line = "status \(info.status) \(info.desc)"
-                        if line != lastLine, info.phase == .inProgress { say(line) }
-                        lastLine = line
-                    case let .retrying(error, attempt):
-                        say("query failed (\(error.message)); retrying (\(attempt))")
-                    }
-                }
-            } catch {
-                let apiError = error as? APIError ?? .transport(String(describing: error))
-                return ended(Self.isNetwork(apiError) ? .unreachable : .failed, "following the task failed: \(apiError.message)")
-            }
-        }
-        guard let final else { return ended(.failed, "the task ended without a status") }
-        outcome.results = final.results
-        outcome.texts = final.texts
-        guard final.phase == .succeeded else { return ended(.failed, final.desc) }
-        if let folder = downloadTo {
-            for (position, image) in final.results.enumerated() {
-                do throws(APIError) {
-                    let bytes = try await api.download(image.imageURL)
-                    let path = folder.appendingPathComponent("\(request.taskID)-\(ImageFile.name(position: position, bytes: bytes))").path
-                    if (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) == nil {
-                        say("image \(position + 1): could not create \(folder.path)")
-                    } else if let problem = pipeline.save(bytes, to: path, recordID: sent.recordID, position: position) {
-                        say("image \(position + 1): \(problem)")
-                    } else {
-                        outcome.saved[position] = path
-                    }
-                } catch {
-                    say("image \(position + 1): download failed: \(error.message)")
+        var lastLine = ""
+        var final: TaskInfo?
+        var failure: SendFailure?
+        // The pipeline's events, rendered as a line each, tagged with the task.
+        for await event in pipeline.run(request, follow: follow, exportTo: downloadTo?.path) {
+            switch event {
+            case .recorded:
+                break
+            case .accepted:
+                say("accepted")
+            case let .unanswered(error, confirmation):
+                if case .accepted = confirmation { say(SendWording.unansweredButAccepted(error, idTask: request.taskID)) }
+            case let .progress(info):
+                // A line when the task's status changes, not at every percent: six tasks' lines stay readable.
+                // The last status is said by the line that ends the task.
+                let line = "status \(info.status) \(info.desc)"
+                if line != lastLine { say(line) }
+                lastLine = line
+            case let .retrying(error, attempt):
+                say(SendWording.queryRetrying(error, attempt: attempt))
+            case let .finished(info, _):
+                final = info
+                outcome.results = info.results
+                outcome.texts = info.texts
+            case let .kept(kept):
+                outcome.kept[kept.source.position] = kept.path
+                if let exported = kept.exported { outcome.saved[kept.source.position] = exported }
+            case let .failed(failed):
+                if case let .keep(position) = failed.stage {
+                    say("image \(position + 1): \(failed.message)")
+                } else {
+                    failure = failed
                 }
             }
         }
+        if let failure { return ended(Self.state(failure), failure.message) }
+        guard final != nil else { return ended(.accepted) }
         return ended(.succeeded)
     }
 
-    /// Errors that say nothing about the task, only that the service could not be reached.
-    static func isNetwork(_ error: APIError) -> Bool {
-        switch error {
-        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport: return true
-        default: return false
+    /// How a task of the sweep ended, by the class of its failure.
+    static func state(_ failure: SendFailure) -> State {
+        switch failure.failureClass {
+        case .badInput: return failure.stage == .send ? .invalid : .failed
+        case .network: return .unreachable
+        case .failed: return .failed
         }
     }
 
@@ -294,7 +278,8 @@ struct SweepRunner {
         lines.insert("", at: 0)
         let urls = outcomes.flatMap { outcome in
             outcome.results.enumerated().map { position, image in
-                "#\(outcome.index + 1) image \(position + 1): \(image.imageURL)" + (outcome.saved[position].map { " → \($0)" } ?? "")
+                "#\(outcome.index + 1) image \(position + 1): \(image.imageURL)"
+                    + ((outcome.saved[position] ?? outcome.kept[position]).map { " → \($0)" } ?? "")
             }
         }
         if !urls.isEmpty { lines += [""] + urls }
@@ -335,6 +320,7 @@ struct SweepRunner {
                 .object(dropping: [("url", .string(image.imageURL)), ("seed", image.seed.map { .int($0) })])
             })),
             ("saved", outcome.saved.isEmpty ? nil : .array(outcome.saved.sorted { $0.key < $1.key }.map { .string($0.value) })),
+            ("kept", outcome.kept.isEmpty ? nil : .array(outcome.kept.sorted { $0.key < $1.key }.map { .string($0.value) })),
             ("texts", outcome.texts.isEmpty ? nil : .array(outcome.texts.map { .string($0) })),
             ("error", outcome.problem.map { .string($0) }),
         ])

@@ -32,7 +32,7 @@ struct Zqt: AsyncParsableCommand {
         version: ZqtVersion.current,
         subcommands: [SandboxCommand.self, SendCommand.self, QueryCommand.self, HistoryCommand.self, ResultsCommand.self,
                       ExportCommand.self, ModelsCommand.self, PathsCommand.self, ValidateCommand.self, KeysCommand.self,
-                      BenchCommand.self, TOMLToJSONCommand.self]
+                      BenchCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -48,11 +48,6 @@ struct Zqt: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if command is TOMLToJSONCommand {
-                // zqt's own child reading a config file for it: nothing else to load.
-                try command.run()
-                exit()
-            }
             // The user's catalog, then the config file: read here, before any command runs.
             let start = StartUp.atStart
             if !(command is Zqt) {
@@ -376,7 +371,7 @@ struct SendCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object at the end (id_task, state, results); the steps go to standard error.")
     var json = false
 
-    @Option(help: "Save the result images into this folder (result URLs expire).")
+    @Option(help: "Save the result images into this folder too, as <id_task>-<n>.<ext> (they are always kept in $ZQT_HOME/images; result URLs expire).")
     var download: String?
 
     @OptionGroup(title: "Sweeps") var sweep: SweepOptions
@@ -423,7 +418,8 @@ struct SendCommand: AsyncParsableCommand {
             members.append(("desc", .string(final.desc)))
             members.append(("results", .array(final.results.enumerated().map { index, image in
                 .object(dropping: [("position", .int(index + 1)), ("url", .string(image.imageURL)),
-                                   ("seed", image.seed.map { .int($0) }), ("path", report.savedFiles[index].map { .string($0) })])
+                                   ("seed", image.seed.map { .int($0) }), ("path", report.savedFiles[index].map { .string($0) }),
+                                   ("kept", report.keptFiles[index].map { .string($0) })])
             })))
             members.append(("texts", .array(final.texts.map { .string($0) })))
         } else {

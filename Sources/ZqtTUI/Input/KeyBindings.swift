@@ -74,6 +74,11 @@ enum Command: String, CaseIterable, Sendable {
     case toImage2Image
     case toControlNetUnit
     case useTextAsPrompt
+    // Results carried on (issue 17).
+    case useAs
+    case useTextAs
+    case scrollResultsDown
+    case scrollResultsUp
     // Pictures (issue 11).
     case showPictures
     case nextPicture
@@ -98,6 +103,9 @@ enum Command: String, CaseIterable, Sendable {
     case galleryRight, galleryLeft, galleryDown, galleryUp, galleryPageDown, galleryPageUp, galleryFirst, galleryLast
     case closeGallery, galleryFilterDone, galleryFilterClear
 
+    // Local files in image fields (issue 17).
+    case completePath, pickFile
+    case fileNext, filePrevious, filePageDown, filePageUp, fileChoose, fileParent, closeFilePicker
 }
 
 /// Where a binding applies: everywhere, or only when the focused field is of
@@ -121,6 +129,8 @@ enum BindingScope: String, CaseIterable, Sendable {
     case idTask
     /// A custom request's form (issue 9).
     case customForm
+    /// An image field (a URL, a URL list, a unit's image): it takes a local file too (issue 17).
+    case imageField
     /// A form with ControlNet units (the repeated group).
     case unitsForm
     case unitRow
@@ -135,6 +145,8 @@ enum BindingScope: String, CaseIterable, Sendable {
     case pictureZoom
     /// A sweep's images in a grid.
     case contactSheet
+    /// Editing an image field's text: Tab completes a path.
+    case pathEditing
     /// Editing a field's text (Enter on a text field).
     case textEditing
     /// Every one-line text box, and a field's text: cursor and delete keys.
@@ -147,6 +159,8 @@ enum BindingScope: String, CaseIterable, Sendable {
     case confirmation
     /// The question before a history entry is deleted: with or without its images.
     case deleteConfirmation
+    /// The file picker: a folder's pictures and folders.
+    case filePicker
     /// The `?` key help.
     case help
     case historyList
@@ -340,6 +354,9 @@ extension BindingScope: CustomStringConvertible {
         case .customForm: return "in a custom request's form"
         case .promptText: return "on the prompt or negative prompt, or typing it"
         case .textEditing: return "editing a field's text"
+        case .imageField: return "on an image field"
+        case .pathEditing: return "editing an image field"
+        case .filePicker: return "in the file picker"
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"
         case .inputBox: return "in an input box"

@@ -36,8 +36,13 @@ struct PictureSet: Equatable, Sendable {
     var progress: Double?
     /// The intermediate image's URL last asked for (it changes as the task runs).
     var intermediateURL: String?
+    /// A finished task's text results (issue 17): a description, the
+    /// expansion candidates, face detection's answer, a style; shown whole.
+    var texts: [String] = []
+    /// Lines of the texts scrolled past.
+    var scroll = 0
 
-    var isRunning: Bool { pictures.isEmpty }
+    var isRunning: Bool { pictures.isEmpty && texts.isEmpty }
 }
 
 /// A picture shown as large as the terminal allows (Enter on a thumbnail).

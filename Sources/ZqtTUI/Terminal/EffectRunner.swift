@@ -67,6 +67,8 @@ final class EffectRunner: @unchecked Sendable {
     var pollPolicy = PollPolicy.standard
     /// Tasks being followed, by client task id: one poller each.
     private var tracking: [String: Task<Void, Never>] = [:]
+    /// Sends under way, by client task id (until their answer, and the images of one that came with it, are kept).
+    private var sending: [String: Task<Void, Never>] = [:]
     /// Tasks whose submit answer already held the result: not followed.
     private var finishedAtSubmit: Set<String> = []
     private let lock = Lock()
@@ -230,6 +232,8 @@ final class EffectRunner: @unchecked Sendable {
             performPictures(effect)
         case let .loadGallery(filter, before, limit):
             loadGallery(filter: filter, before: before, limit: limit)
+        case .readFolder, .checkLocalFiles:
+            PathEffects.perform(effect, inbox: inbox)
         case .resumeUnfinishedTasks:
             resumeUnfinished()
         case .scheduleDraftSave:
@@ -279,33 +283,61 @@ final class EffectRunner: @unchecked Sendable {
     // MARK: Sending and following
 
     /// The pipeline `zqt send` uses too; history faults reach the status line.
+    /// It keeps every result in $ZQT_HOME/images (ResultImageFiles), where the
+    /// pictures are read from.
     private var pipeline: SendPipeline {
         let inbox = inbox
         return SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                            pollPolicy: pollPolicy) { error in inbox.post(.historyFailed(error.message)) }
+                            pollPolicy: pollPolicy, keeper: ResultImageKeeper(home: home)) { error in inbox.post(.historyFailed(error.message)) }
     }
 
+    /// Sends through the pipeline, posting its events as the reducer's
+    /// actions. The reducer starts the follow-up (`.track`) once it has the
+    /// answer, as for a task resumed or asked again; an answer that came with
+    /// the send (a tool's at once, §4.10) is finished here, its images kept,
+    /// and the `.track` for it is let go.
     private func submit(_ request: Request) {
         let pipeline = pipeline
-        Task.detached { [self] in
-            let sent = await pipeline.send(request)
-            if let finished = sent.finished {
-                // A tool that answered with its result at once: nothing to follow.
-                lock.withLock { _ = finishedAtSubmit.insert(request.taskID) }
-                inbox.post(.submitFinished(request: request, recordID: sent.recordID, result: sent.outcome.result))
-                inbox.post(.poll(recordID: sent.recordID, idTask: request.taskID, .update(finished)))
-                inbox.post(.pollEnded(recordID: sent.recordID, idTask: request.taskID, error: nil))
-                return
+        let idTask = request.taskID
+        lock.lock()
+        defer { lock.unlock() }
+        sending[idTask] = Task.detached { [self] in
+            var recordID: Int?
+            var accepted: Submission?
+            var answeredAtOnce = false
+            // Said with what comes next: whether an answer came with it decides whether it is followed.
+            func sayAccepted() {
+                guard let submission = accepted else { return }
+                inbox.post(.submitFinished(request: request, recordID: recordID, result: .success(submission)))
+                accepted = nil
             }
-            if let confirmation = sent.confirmation, case let .failure(error) = sent.outcome.result {
-                inbox.post(.submitUnanswered(request: request, recordID: sent.recordID, error: error, confirmation: confirmation))
-                return
+            for await event in pipeline.run(request, follow: false) {
+                switch event {
+                case let .recorded(id):
+                    recordID = id
+                case let .accepted(submission):
+                    accepted = submission
+                case let .unanswered(error, confirmation):
+                    inbox.post(.submitUnanswered(request: request, recordID: recordID, error: error, confirmation: confirmation))
+                case let .finished(info, _):
+                    if accepted != nil { lock.withLock { _ = finishedAtSubmit.insert(idTask) } }
+                    sayAccepted()
+                    answeredAtOnce = true
+                    inbox.post(.poll(recordID: recordID, idTask: idTask, .update(info)))
+                case let .failed(failure) where failure.stage == .send:
+                    inbox.post(.submitFinished(request: request, recordID: recordID, result: .failure(failure.error ?? .cancelled)))
+                default:
+                    break  // the images kept are read by the pictures (fetchPictures waits for them)
+                }
             }
-            inbox.post(.submitFinished(request: request, recordID: sent.recordID, result: sent.outcome.result))
+            sayAccepted()
+            if answeredAtOnce { inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: nil)) }
+            lock.withLock { sending[idTask] = nil }
         }
     }
 
-    /// Follows a task until it ends, writing each answer to its row.
+    /// Follows a task until it ends, writing each answer to its row, and
+    /// keeps its images: the pipeline's events posted as polls, then its end.
     func track(recordID: Int?, _ task: TaskReference) {
         let pipeline = pipeline
         let idTask = task.taskID
@@ -314,16 +346,28 @@ final class EffectRunner: @unchecked Sendable {
         if finishedAtSubmit.remove(idTask) != nil { return }
         guard tracking[idTask] == nil else { return }
         tracking[idTask] = Task.detached { [self] in
-            do {
-                for try await event in pipeline.follow(task, recordID: recordID) {
-                    inbox.post(.poll(recordID: recordID, idTask: idTask, event))
+            var stopped: APIError?
+            for await event in pipeline.resume(task, recordID: recordID) {
+                switch event {
+                case let .progress(info), let .finished(info, _):
+                    inbox.post(.poll(recordID: recordID, idTask: idTask, .update(info)))
+                case let .retrying(error, attempt):
+                    inbox.post(.poll(recordID: recordID, idTask: idTask, .retrying(error, attempt: attempt)))
+                case let .failed(failure) where failure.stage == .follow:
+                    stopped = failure.error ?? .cancelled
+                default:
+                    break  // the images kept are read by the pictures (fetchPictures waits for them)
                 }
-                inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: nil))
-            } catch {
-                inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: error as? APIError ?? .transport(String(describing: error))))
             }
+            // Once its images are kept: the history shown then notes them.
+            inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: stopped))
             stopTracking(idTask, cancel: false)
         }
+    }
+
+    /// The send or follow under way for a task, if any: its images are kept when it ends.
+    func runUnderWay(for idTask: String) -> Task<Void, Never>? {
+        lock.withLock { tracking[idTask] ?? sending[idTask] }
     }
 
     private func stopTracking(_ idTask: String, cancel: Bool = true) {
@@ -370,21 +414,18 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     private func queryNow(_ row: HistoryRecord) {
+        let pipeline = pipeline
         Task.detached { [self] in
+            let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)
             do throws(APIError) {
-                let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)
-                let info = try await api.queryTask(task)
-                record { store throws(HistoryError) in try store.recordTaskInfo(id: row.id, info: info) }
+                // Only the service the row was sent to may close it (another profile's has never heard of it).
+                let info = try await pipeline.ask(task, recordID: row.id,
+                                                  rowIsOpen: row.state.isUnfinished && row.baseURL == pipeline.baseURL)
                 if !info.phase.isTerminal {
                     track(recordID: row.id, task)
                 }
                 inbox.post(.entryQueried(idTask: row.idTask, .success(info)))
             } catch {
-                if row.state.isUnfinished, !error.isTransient, error != .cancelled {
-                    record { store throws(HistoryError) in
-                        try store.recordTrackingFailed(id: row.id, error: "The service does not know this task: \(error.message)")
-                    }
-                }
                 inbox.post(.entryQueried(idTask: row.idTask, .failure(error)))
             }
         }
@@ -392,31 +433,20 @@ final class EffectRunner: @unchecked Sendable {
 
     // MARK: Saving result images
 
-    /// Downloads every result into `folder` (wire rule 10: the service's URLs
-    /// expire) and notes each local copy in the row.
+    /// Saves every result into `folder` through the pipeline: zqt's copy
+    /// first (wire rule 10: the service's URLs expire, so a kept image is
+    /// copied, not downloaded again), named `<id_task>-<n>.<ext>` as `zqt
+    /// results` names them, and each copy noted in the row.
     private func saveImages(_ row: HistoryRecord, into folder: String) {
+        let pipeline = pipeline
         Task.detached { [self] in
             var saved = 0
             var failures: [String] = []
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                inbox.post(.imagesSaved(idTask: row.idTask, folder: folder, saved: 0,
-                                        failures: ["cannot create \(folder): \(error)"]))
-                return
-            }
-            for result in row.imageResults {
-                do throws(APIError) {
-                    let bytes = try await api.download(result.imageURL)
-                    let path = folder + "/" + ImageFile.name(position: result.position, bytes: bytes)
-                    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-                        failures.append("cannot write \(path)")
-                        continue
-                    }
-                    record { store throws(HistoryError) in try store.recordLocalCopy(id: row.id, position: result.position, path: path) }
-                    saved += 1
-                } catch {
-                    failures.append("image \(result.position + 1): \(error.message)")
+            for await event in pipeline.keepResults(ResultSource.of(row), idTask: row.idTask, recordID: row.id, exportTo: folder) {
+                switch event {
+                case let .kept(kept) where kept.exported != nil: saved += 1
+                case let .failed(failure): failures.append(failure.message)
+                default: break
                 }
             }
             inbox.post(.imagesSaved(idTask: row.idTask, folder: folder, saved: saved, failures: failures))

@@ -1,5 +1,6 @@
 // The pictures' effects (issue 11), off the event loop: a task's images
-// downloaded once into $ZQT_HOME/images (result URLs expire, wire rule 10),
+// read from $ZQT_HOME/images, where the send pipeline keeps them (result URLs
+// expire, wire rule 10; one kept before is downloaded here, by ResultImageFiles),
 // their thumbnails made and decoded before the frame that shows them, the
 // intermediate image of a running task, and a sweep's contact sheet.
 
@@ -89,6 +90,9 @@ extension EffectRunner {
     /// Every image of a task on disk with its thumbnail, posted together.
     private func fetchPictures(_ fetch: PictureFetch) async {
         noteFirstPicture()
+        // A send or follow under way keeps the task's images (the pipeline):
+        // read once it has, not downloaded a second time beside it.
+        await runUnderWay(for: fetch.idTask)?.value
         let pictures = await localPictures(fetch)
         PictureCache.returnFreedMemory()  // the full images decoded for the thumbnails
         // The task is done: its intermediate images have served.

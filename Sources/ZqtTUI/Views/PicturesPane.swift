@@ -15,6 +15,7 @@ enum PicturesPane {
 
     static func render(_ set: PictureSet, state: AppState, focused: Bool, into grid: inout Grid, rect: Rect) {
         guard rect.width > 4, rect.height > 2 else { return }
+        if set.pictures.isEmpty, !set.texts.isEmpty { return renderTexts(set, state: state, focused: focused, into: &grid, rect: rect) }
         let view = state.view
         let title: String
         if set.isRunning {

@@ -36,7 +36,15 @@ enum PreviewView {
         // No byte count here: it would change, and be resent, on every keystroke (≤ 60 bytes per key).
         let header = "JSON · exactly what is sent"
         grid.put(TextWidth.truncate(header, to: rect.width - 5), x: rect.x + 1, y: rect.y, style: .title, limit: rect.maxX - 4)
-        let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: rect.height - 1)
+        // A local file is sent as its upload's URL: said under the JSON, which stays what the form holds (issue 17).
+        let uploads = LocalImageFields.localPaths(in: state.request)
+        let noteLines = min(uploads.count, 3, max(0, rect.height - 4))
+        for (offset, upload) in uploads.prefix(noteLines).enumerated() {
+            let more = offset == noteLines - 1 && uploads.count > noteLines ? " (+\(uploads.count - noteLines))" : ""
+            grid.put(TextWidth.truncate(Wording.uploadedAtSend(upload.wirePath, upload.path) + more, to: rect.width - 2),
+                     x: rect.x + 1, y: rect.maxY - noteLines + offset, style: .dim, limit: rect.maxX)
+        }
+        let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: rect.height - 1 - noteLines)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var rows: [VisualRow] = []
         for (index, line) in lines.enumerated() {

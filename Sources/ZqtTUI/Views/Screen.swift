@@ -43,6 +43,11 @@ enum Screen {
             grid.placements.removeAll()
             OverlayView.render(overlay, state: state, into: &grid)
         }
+        if let picker = state.paths.picker {
+            // The picker draws its own picture; the panes' would cover it.
+            grid.placements.removeAll()
+            FilePickerView.render(picker, state: state, into: &grid)
+        }
         return grid
     }
 

@@ -69,11 +69,27 @@ enum HistoryCommands {
                            perform: onHistory(Reducer.compareWithMarked)),
         CommandDeclaration(.deleteEntry, "Delete from history", footer: "delete",
                            [.on(.historyEntry, .char("x"), .delete, footer: true)], perform: onHistory(Reducer.askToDeleteEntry)),
+        CommandDeclaration(.useAs, "Use the result image as… (any image field of any endpoint)", footer: "use as…",
+                           [.on(.historyEntry, .char("A")), .on(.lastResult, .char("A")), .on(.pictures, .char("A"))]) { state, _ in
+            Reducer.useResultImageAs(&state)
+        },
         CommandDeclaration(.toImage2Image, "Open the result image in image2image, settings carried over", footer: "→ img2img",
-                           [.on(.historyEntry, .char("i")), .on(.lastResult, .char("i"))]) { state, _ in Reducer.carryResult(&state, .toImage2Image) },
+                           [.on(.historyEntry, .char("i")), .on(.lastResult, .char("i")), .on(.pictures, .char("i"))]) { state, _ in
+            Reducer.carryResult(&state, .toImage2Image)
+        },
         CommandDeclaration(.toControlNetUnit, "Open the result image as a new ControlNet unit", footer: "→ unit",
-                           [.on(.historyEntry, .char("n")), .on(.lastResult, .char("n"))]) { state, _ in Reducer.carryResult(&state, .toControlNetUnit) },
-        CommandDeclaration(.useTextAsPrompt, "Use the text result as the prompt of the form", footer: "→ prompt",
-                           [.on(.historyEntry, .char("p")), .on(.lastResult, .char("p"))]) { state, _ in Reducer.carryResult(&state, .useTextAsPrompt) },
+                           [.on(.historyEntry, .char("n")), .on(.lastResult, .char("n")), .on(.pictures, .char("n"))]) { state, _ in
+            Reducer.carryResult(&state, .toControlNetUnit)
+        },
+        CommandDeclaration(.useTextAsPrompt, "Use a text result as the prompt of the form (which one, when there are several)",
+                           footer: "→ prompt",
+                           [.on(.historyEntry, .char("p")), .on(.lastResult, .char("p")), .on(.pictures, .char("p"))]) { state, _ in
+            Reducer.useResultText(&state, toPrompt: true)
+        },
+        CommandDeclaration(.useTextAs, "Use a text result as… (prompt, negative prompt, any text field, the clipboard)",
+                           footer: "use text as…",
+                           [.on(.historyEntry, .char("t")), .on(.lastResult, .char("t")), .on(.pictures, .char("t"))]) { state, _ in
+            Reducer.useResultText(&state, toPrompt: false)
+        },
     ]
 }

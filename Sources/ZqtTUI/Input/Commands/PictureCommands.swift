@@ -17,6 +17,14 @@ enum PictureCommands {
         },
         CommandDeclaration(.enlargePicture, "Show the image as large as the terminal allows", footer: "enlarge",
                            [.on(.pictures, .enter, footer: true)]) { state, _ in PictureReducer.enlargePicture(&state) },
+        CommandDeclaration(.scrollResultsDown, "Scroll the text results down", footer: "scroll",
+                           [.on(.pictures, .down, .char("j"), .pageDown)]) { state, key in
+            PictureReducer.scrollResults(&state, down: true, page: key == .pageDown)
+        },
+        CommandDeclaration(.scrollResultsUp, "Scroll the text results up", footer: "scroll",
+                           [.on(.pictures, .up, .char("k"), .pageUp)]) { state, key in
+            PictureReducer.scrollResults(&state, down: false, page: key == .pageUp)
+        },
         CommandDeclaration(.closePictures, "Back from the images", footer: "back",
                            [.on(.pictures, .escape, .char("o"), footer: true), .on(.pictureZoom, .escape, .enter, footer: true),
                             .on(.contactSheet, .escape, .enter, footer: true)]) { state, _ in PictureReducer.backFromPictures(&state) },

@@ -1,0 +1,69 @@
+// The texts of the send pipeline's failures, in one place (issue 16): the
+// screen's status line, `zqt send`, sweeps, `zqt query` and `zqt results`
+// say a failure in these words, and the history keeps them.
+
+public enum SendWording {
+    public static func sendFailed(_ error: APIError) -> String {
+        "Send failed: \(error.message)"
+    }
+
+    /// Issue 8: the send had no answer and the service, asked, has no such task.
+    public static func notAccepted(_ error: APIError, idTask: String, answer: APIError) -> String {
+        "Send failed: \(error.message); the service has no task \(APIError.printable(idTask)) (\(answer.message))"
+    }
+
+    /// Issue 8: the send had no answer, but the service has the task.
+    public static func unansweredButAccepted(_ error: APIError, idTask: String) -> String {
+        "No answer to the send (\(error.message)), but the service has \(APIError.printable(idTask)): following it"
+    }
+
+    /// Issue 8: the send had no answer and the service could not be asked.
+    public static func outcomeUnknown(_ error: APIError, idTask: String, reason: APIError) -> String {
+        "No answer to the send (\(error.message)), and whether the service has \(APIError.printable(idTask)) is not known (\(reason.message))"
+    }
+
+    /// The row's error when the service, asked, has no task (kept in the history).
+    public static func notAcceptedRecord(_ error: APIError, idTask: String, answer: APIError) -> String {
+        "\(error.message) · the service has no task \(APIError.printable(idTask)) (\(answer.message))"
+    }
+
+    public static func followingStopped(_ error: APIError) -> String {
+        "Following the task stopped: \(error.message)"
+    }
+
+    /// The row's error when the service, asked about a task still open, refuses.
+    public static func unknownTask(_ error: APIError) -> String {
+        "The service does not know this task: \(error.message)"
+    }
+
+    /// Wire rule 9: the service's desc says why; a task without one says its status.
+    public static func taskFailed(_ info: TaskInfo) -> String {
+        "The task failed: \(info.desc.isEmpty ? "status \(info.status)" : info.desc)"
+    }
+
+    public static let noStatus = "The task ended without a status"
+
+    public static func queryRetrying(_ error: APIError, attempt: Int) -> String {
+        "query failed (\(error.message)); retrying (\(attempt))"
+    }
+
+    public static func noURL(position: Int) -> String {
+        "the service gave no URL for image \(position + 1)"
+    }
+
+    public static func downloadFailed(position: Int, _ error: APIError) -> String {
+        "image \(position + 1) could not be downloaded: \(error.message)"
+    }
+
+    public static func cannotCreate(_ folder: String) -> String {
+        "cannot create \(folder)"
+    }
+
+    public static func cannotWrite(_ path: String) -> String {
+        "cannot write \(path)"
+    }
+
+    public static func notKeptInHistory(_ error: HistoryError) -> String {
+        "not kept in history: \(error.message)"
+    }
+}
