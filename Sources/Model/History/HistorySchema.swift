@@ -217,6 +217,12 @@ public enum HistorySchema {
         );
         CREATE INDEX upload_file ON upload(sha256, store);
         """),
+        // 9: the gallery (issue 17): the submissions with a kept picture, newest
+        // first, a page at a time (GalleryQuery), read from this partial index
+        // alone; text results and results without a copy cost it nothing.
+        Migration(version: 9, sql: """
+        CREATE INDEX result_kept ON result(submission_id, position) WHERE local_path IS NOT NULL AND text IS NULL;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -128,6 +128,7 @@ public final class HistoryStore: @unchecked Sendable {
         return start + "\n… (\(bytes.count) bytes in all; the first 65,536 kept)"
     }
 
+    /// One read under the lock (GalleryQuery reads through it too).
     func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
         lock.lock()
         defer { lock.unlock() }

@@ -69,6 +69,8 @@ enum Action: Sendable {
     case picturesWanted([String])
     /// Those pictures are decoded (or known not to be drawable): the next frame draws them.
     case picturesDecoded([String])
+    /// A page of the gallery's kept pictures (issue 17).
+    case galleryLoaded(GalleryPageLoaded)
     // Local files in image fields (issue 17, PathCompletionReducer).
     /// A folder read for a Tab completion or the file picker, or why it could not be.
     case folderRead(FolderRead, Result<DirectoryListing, FolderReadFault>)
@@ -137,6 +139,9 @@ enum Effect: Equatable, Sendable {
     case preparePicture(path: String)
     /// Decode pictures a frame wanted off the event loop; answered by `.picturesDecoded`.
     case decodePictures([String])
+    /// A page of kept pictures matching `filter`, with their thumbnails found on disk (issue 17);
+    /// `before` (a submission id) continues after the last page.
+    case loadGallery(filter: String, before: Int?, limit: Int)
     // Local files in image fields (issue 17).
     /// Read a folder (bounded, PathCompletion.entryLimit); answered by `.folderRead`.
     case readFolder(FolderRead)

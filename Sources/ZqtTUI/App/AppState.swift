@@ -242,6 +242,8 @@ enum Overlay: Equatable, Sendable {
 enum ScreenMode: Equatable, Sendable {
     case compose
     case history
+    /// Every kept picture (issue 17).
+    case gallery
 }
 
 struct ViewState: Equatable, Sendable {
@@ -278,6 +280,7 @@ struct ViewState: Equatable, Sendable {
 struct AppState: Equatable, Sendable {
     var screen: ScreenMode = .compose
     var history = HistoryViewState()
+    var gallery = GalleryState()
     /// Why there is no history this session (the file is damaged, from a
     /// newer zqt, or cannot be created), shown instead of the list.
     var historyProblem: String?
@@ -329,7 +332,11 @@ struct AppState: Equatable, Sendable {
 
     /// The pictures shown for a target: the compose screen's results or the history's.
     func pictures(for target: PictureTarget) -> PictureSet? {
-        target == .compose ? results : historyPictures
+        switch target {
+        case .compose: return results
+        case .history: return historyPictures
+        case .gallery: return gallery.pictureSet
+        }
     }
 
     /// A fresh form of an endpoint: its defaults, then the config file's for
@@ -377,10 +384,14 @@ struct AppState: Equatable, Sendable {
         screen == .history && history.filterFocused && history.mode == .list
     }
 
+    /// The gallery's filter has the keys: letters are text (issue 17).
+    var galleryFilterTyping: Bool { screen == .gallery && gallery.filterFocused && historyProblem == nil }
+
     var scopes: [BindingScope] {
         if view.contactSheet != nil { return [.contactSheet] }
         if view.zoom != nil { return [.pictureZoom] }
         if view.picturesFocused { return [.pictures] }
+        if screen == .gallery { return historyProblem != nil ? [] : (gallery.filterFocused ? [.galleryFilter] : [.gallery]) }
         if screen == .history {
             if historyProblem != nil { return [] }
             let pictures: [BindingScope] = historyPictures?.pictures.contains(where: { $0.image != nil }) == true ? [.withPictures] : []

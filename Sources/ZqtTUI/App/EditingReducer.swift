@@ -86,6 +86,7 @@ extension Reducer {
             guard change(&filter, nil) else { return [] }
             return setFilter(&state, filter)
         }
+        if state.galleryFilterTyping { return GalleryReducer.editFilter(&state, change) }
         return []
     }
 

@@ -67,6 +67,8 @@ enum PictureReducer {
             case .history:
                 guard recordID == historyShownID(state) else { return [] }
                 state.historyPictures = PictureSet(idTask: idTask, recordID: recordID, pictures: pictures)
+            case .gallery:
+                return []  // the gallery's pictures come with its pages (GalleryEffects)
             }
             // A picture enlarged while it was still downloading: its full image now.
             if state.view.zoom?.target == target, !state.view.zoomReady { return prepareZoomed(&state) }
@@ -98,7 +100,7 @@ enum PictureReducer {
 
     /// The screen's pictures: the enlarged one's set, else the history's or the compose screen's.
     private static func shownTarget(_ state: AppState) -> PictureTarget {
-        state.view.zoom?.target ?? (state.screen == .history ? .history : .compose)
+        state.view.zoom?.target ?? (state.screen == .history ? .history : (state.screen == .gallery ? .gallery : .compose))
     }
 
     /// The pictures shown, or a text set's candidates (chosen as pictures are).

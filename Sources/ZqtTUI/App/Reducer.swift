@@ -15,6 +15,8 @@ enum Reducer {
         var effects = reduceAction(&state, action)
         // A history row or entry newly on screen: its images, beside it (issue 11).
         if PictureReducer.historyShownKey(state) != shown { effects += PictureReducer.historyShownChanged(&state) }
+        // An enlarged gallery picture stepped through moves the gallery's selection (issue 17).
+        effects += GalleryReducer.followZoom(&state)
         // A local path in an image field not checked yet: is it a file (issue 17)?
         effects += PathCompletionReducer.localPathsChanged(&state)
         // A form changed: its draft is saved a moment later (issue 4).
@@ -137,7 +139,9 @@ enum Reducer {
         case let .profileSwitched(result):
             return profileSwitched(&state, result)
         case .picturesFetched, .intermediateFetched, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
-            return PictureReducer.reduce(&state, action)
+            return PictureReducer.reduce(&state, action) + GalleryReducer.reduce(&state, action)
+        case .galleryLoaded:
+            return GalleryReducer.reduce(&state, action)
         case .picturesWanted, .picturesDecoded:
             return PictureDecodingReducer.reduce(&state, action)
         case .folderRead, .localFilesChecked:
@@ -148,7 +152,7 @@ enum Reducer {
             state.status = StatusMessage(text: Wording.copied(what, bytes: bytes), kind: .success)
             return []
         case .historyLoaded, .entriesLoaded, .historyFailed, .entryDeleted, .entryQueried, .imagesSaved:
-            return reduceHistory(&state, action)
+            return reduceHistory(&state, action) + GalleryReducer.reduce(&state, action)
         case let .editorFinished(field, text, error):
             state.needsFullRedraw = true
             if let error {
@@ -184,6 +188,7 @@ enum Reducer {
         // The filter's own keys first (Ctrl-E is the end of the line here), then
         // the global ones that make sense while typing (help, quit, F2); letters are text.
         if state.historyFilterTyping { return KeyContext(scopes: [.historyFilter, .lineEditing, .global], charactersAreText: true) }
+        if state.galleryFilterTyping { return KeyContext(scopes: [.galleryFilter, .lineEditing, .global], charactersAreText: true) }
         return KeyContext(scopes: state.scopes + [.global], charactersAreText: false)
     }
 

@@ -15,7 +15,7 @@ import Model
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the history screen over a large generated history, or the compose screen's own costs.",
+        abstract: "Measure the history screen or the gallery over a large generated history, or the compose screen's own costs.",
         discussion: """
         zqt bench compose
         prints what start-up and typing cost inside zqt: reading the endpoint catalog, the
@@ -25,14 +25,21 @@ struct BenchCommand: ParsableCommand {
         median and worst times of opening the history screen and of each filter keystroke.
         Start zqt on the same history to measure its first frame:
         ZQT_HOME=/tmp/zqt-bench scripts/tools/first-frame "exactly what is sent" .build/release/zqt --sandbox
+        zqt bench gallery --pictures 10000 --home /tmp/zqt-bench-gallery
+        fills a history whose rows have kept pictures with real PNG thumbnails (once), and
+        prints the gallery's first frame, the time until every visible thumbnail is drawn,
+        and the thumbnails decoded and the resident memory while scrolling through it.
         """
     )
 
-    @Argument(help: "What to measure: history or compose.")
+    @Argument(help: "What to measure: history, gallery or compose.")
     var what: String = "history"
 
     @Option(help: "Rows of history to measure over.")
     var rows: Int = 100_000
+
+    @Option(help: "Kept pictures to measure the gallery over.")
+    var pictures: Int = 10_000
 
     @Option(help: "The history folder to fill and measure (kept, so zqt can be started on it).")
     var home: String = "/tmp/zqt-bench"
@@ -41,11 +48,12 @@ struct BenchCommand: ParsableCommand {
     var repeats: Int = 15
 
     func validate() throws {
-        guard what == "history" || what == "compose" else { throw ValidationError("'history' or 'compose' can be measured") }
+        guard ["history", "gallery", "compose"].contains(what) else { throw ValidationError("'history', 'gallery' or 'compose' can be measured") }
     }
 
     func run() throws {
         if what == "compose" { return try runCompose() }
+        if what == "gallery" { return try runGallery() }
         let store = try HistoryStore.open(inFolder: home)
         let existing = try store.count()
         if existing < rows {
@@ -200,7 +208,7 @@ struct BenchCommand: ParsableCommand {
         report("a character typed into its filter", filters)
     }
 
-    private func report(_ what: String, _ samples: [Double]) {
+    func report(_ what: String, _ samples: [Double]) {
         let sorted = samples.sorted()
         let median = sorted[sorted.count / 2]
         let p95 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))]

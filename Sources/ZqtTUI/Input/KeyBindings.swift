@@ -98,6 +98,11 @@ enum Command: String, CaseIterable, Sendable {
     case typeNumber, toggleField
     case helpDown, helpUp, helpPageDown, helpPageUp
     case confirm, deleteKeepingImages
+    // The gallery (issue 17).
+    case gallery, galleryEnlarge, galleryOpenEntry, filterGallery, galleryDelete
+    case galleryRight, galleryLeft, galleryDown, galleryUp, galleryPageDown, galleryPageUp, galleryFirst, galleryLast
+    case closeGallery, galleryFilterDone, galleryFilterClear
+
     // Local files in image fields (issue 17).
     case completePath, pickFile
     case fileNext, filePrevious, filePageDown, filePageUp, fileChoose, fileParent, closeFilePicker
@@ -165,6 +170,10 @@ enum BindingScope: String, CaseIterable, Sendable {
     /// A history row or the entry open: the actions on one submission.
     case historyEntry
     case comparison
+    /// The gallery's grid of kept pictures (issue 17).
+    case gallery
+    /// Typing the gallery's filter (keys not bound here edit the filter).
+    case galleryFilter
 }
 
 struct KeyBinding: Equatable, Sendable {
@@ -359,6 +368,8 @@ extension BindingScope: CustomStringConvertible {
         case .pictures: return "on the result images"
         case .pictureZoom: return "on an enlarged image"
         case .contactSheet: return "on a contact sheet"
+        case .gallery: return "in the gallery"
+        case .galleryFilter: return "typing the gallery's filter"
         }
     }
 }

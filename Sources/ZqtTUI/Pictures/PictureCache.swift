@@ -28,6 +28,21 @@ final class PictureCache: @unchecked Sendable {
     /// Protocol bytes kept at most, and the largest kept (an enlarged kitty
     /// picture is several MB: encoded again when next needed rather than held).
     static let drawnByteBudget = 6 << 20, drawnByteLargest = 2 << 20
+    /// A small grid's thumbnails (the gallery, issue 17) are decoded no larger
+    /// than they are drawn, under a key of their own (`smallKey`), and kept
+    /// within a budget of their own: scrolling through thousands must not
+    /// fill the whole budget with thumbnails scrolled past.
+    static let smallMark = "|within "
+    static let smallPixelBudget = 10 << 20
+
+    static func smallKey(_ path: String, side: Int) -> String { path + smallMark + String(side) }
+
+    /// The file a key names, and the longest side it is decoded to.
+    private static func source(of key: String) -> (file: String, side: Int) {
+        guard let mark = key.ranges(of: smallMark).last,
+              let side = Int(key[mark.upperBound...]), side > 0 else { return (key, largeSide) }
+        return (String(key[..<mark.lowerBound]), min(side, largeSide))
+    }
 
     private let lock = Lock()
     private var pixels: [String: Picture] = [:]
@@ -48,7 +63,8 @@ final class PictureCache: @unchecked Sendable {
         }) { return .success(kept) }
         if let failure = lock.withLock({ failures[path] }) { return .failure(failure) }
         let result: Result<Picture, PictureError>
-        do throws(PictureError) { result = .success(try Picture.read(path).scaled(within: Self.largeSide)) } catch { result = .failure(error) }
+        let (file, side) = Self.source(of: path)
+        do throws(PictureError) { result = .success(try Picture.read(file).scaled(within: side)) } catch { result = .failure(error) }
         lock.withLock {
             switch result {
             case let .success(picture):
@@ -58,6 +74,12 @@ final class PictureCache: @unchecked Sendable {
                 while total > Self.pixelBudget, pixelOrder.count > 1, let oldest = pixelOrder.first {
                     total -= pixels.removeValue(forKey: oldest)?.pixels.count ?? 0
                     pixelOrder.removeFirst()
+                }
+                var small = pixels.filter { $0.key.contains(Self.smallMark) }.values.reduce(0) { $0 + $1.pixels.count }
+                while small > Self.smallPixelBudget,
+                      let oldest = pixelOrder.first(where: { $0.contains(Self.smallMark) && $0 != path }) {
+                    small -= pixels.removeValue(forKey: oldest)?.pixels.count ?? 0
+                    pixelOrder.removeAll { $0 == oldest }
                 }
             case let .failure(error):
                 failures[path] = error

@@ -22,6 +22,8 @@ enum PictureTarget: Equatable, Sendable {
     case compose
     /// The history: the entry open, or the row selected.
     case history
+    /// The gallery: every kept picture (issue 17).
+    case gallery
 }
 
 struct PictureSet: Equatable, Sendable {

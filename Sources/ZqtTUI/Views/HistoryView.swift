@@ -80,19 +80,27 @@ enum HistoryView {
             count = history.matchCount == 0 ? "no match"
                 : "\(history.matchCount)\(history.countCapped ? "+" : "") match\(history.matchCount == 1 ? "" : "es")"
         }
+        renderFilterBox(history.filter, focused: history.filterFocused, count: count,
+                        placeholder: "to filter by prompt, task id, model or state", into: &grid, y: y, width: width)
+    }
+
+    /// The filter's line, the history's and the gallery's (issue 17): what is
+    /// typed (with the cursor while typing), and a count at the right.
+    static func renderFilterBox(_ filter: TextBuffer, focused: Bool, count: String, placeholder: String,
+                                into grid: inout Grid, y: Int, width: Int) {
         let countX = width - TextWidth.of(count) - 1
         grid.put(count, x: countX, y: y, style: .dim)
-        let x = grid.put(" / ", x: 0, y: y, style: history.filterFocused ? .focusedLabel : .label)
+        let x = grid.put(" / ", x: 0, y: y, style: focused ? .focusedLabel : .label)
         let limit = countX - 2
-        if history.filterFocused {
-            let text = history.filter.text
+        if focused {
+            let text = filter.text
             grid.put(text, x: x, y: y, style: .editing, limit: limit)
             grid.restyle(Rect(x: x, y: y, width: max(0, limit - x), height: 1), style: .editing)
-            grid.cursor = (min(limit - 1, x + TextWidth.of(history.filter.characters[..<history.filter.cursor])), y)
-        } else if history.filter.text.isEmpty {
-            grid.put("to filter by prompt, task id, model or state", x: x, y: y, style: .dim, limit: limit)
+            grid.cursor = (min(limit - 1, x + TextWidth.of(filter.characters[..<filter.cursor])), y)
+        } else if filter.text.isEmpty {
+            grid.put(placeholder, x: x, y: y, style: .dim, limit: limit)
         } else {
-            grid.put(history.filter.text, x: x, y: y, style: .value, limit: limit)
+            grid.put(filter.text, x: x, y: y, style: .value, limit: limit)
         }
     }
 

@@ -21,6 +21,8 @@ enum Screen {
             PicturesPane.renderZoom(set, index: zoom.index, state: state, into: &grid, rect: body)
         } else if state.screen == .history {
             HistoryView.render(state, into: &grid, rect: Rect(x: 0, y: 1, width: size.width, height: size.height - 3))
+        } else if state.screen == .gallery {
+            GalleryView.render(state, into: &grid, rect: body)
         } else if let preview = regions.preview {
             if !regions.isNarrow {
                 let bottom = regions.results?.maxY ?? preview.maxY
@@ -62,7 +64,7 @@ enum Screen {
         let rect = regions.title
         grid.fill(rect, style: .title)
         var x = grid.put(" zqt ", x: 0, y: rect.y, style: .title)
-        let what = state.screen == .history ? "history" : state.endpoint.title
+        let what = state.screen == .history ? "history" : (state.screen == .gallery ? Wording.galleryWord : state.endpoint.title)
         x = grid.put("· \(what) → \(state.connection.baseURL)", x: x, y: rect.y, style: .title, limit: rect.maxX)
         var right = ""
         if regions.isNarrow, state.screen == .compose {
@@ -93,6 +95,9 @@ enum Screen {
         } else if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
             grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
+        } else if state.screen == .gallery, !state.gallery.filterFocused, let item = state.gallery.selectedItem {
+            let text = Wording.galleryStatus(item.picture)
+            grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .dim, limit: rect.maxX)
         } else if state.screen == .compose {
             let problems = state.problems.count + state.drafts.count
             let text = problems == 0 ? Wording.readyToSend(submitKey: state.keys.label(.submit)) : Wording.fieldsToFix(problems)
@@ -109,9 +114,9 @@ enum Screen {
         var typing = false
         if state.view.editing != nil {
             scopes = Reducer.editScopes(state)
-        } else if state.historyFilterTyping {
+        } else if state.historyFilterTyping || state.galleryFilterTyping {
             hints.append(Wording.typeToFilterHint)
-            scopes = [.historyFilter, .global]
+            scopes = [state.galleryFilterTyping ? .galleryFilter : .historyFilter, .global]
             typing = true
         } else {
             scopes = state.scopes + [.global]
@@ -120,7 +125,7 @@ enum Screen {
             // While typing, a global command shows a key the box does not take itself.
             let usable: (Key) -> Bool = { key in
                 if case .char = key { return false }
-                return binding.scope != .global || state.keys.command(for: key, only: [.historyFilter, .lineEditing]) == nil
+                return binding.scope != .global || state.keys.command(for: key, only: [scopes[0], .lineEditing]) == nil
             }
             guard let key = typing ? binding.keys.first(where: usable) : binding.keys.first else { continue }
             seen.insert(binding.command)

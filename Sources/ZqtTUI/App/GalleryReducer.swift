@@ -1,0 +1,184 @@
+// The gallery's part of the reducer (issue 17): opening and leaving it,
+// the filter typed (the history's query, HistoryFilter), moving through the
+// grid with pages loaded ahead of the selection, and the actions on one
+// picture: enlarged (the pictures' zoom, PictureZoom with target .gallery),
+// its history entry opened, its entry deleted after the history's question.
+
+import Model
+
+enum GalleryReducer {
+    // MARK: Commands (declared in Input/Commands/GalleryCommands.swift)
+
+    /// From anywhere: the gallery, or back to where it was opened from. A
+    /// filter typed in the history comes along.
+    static func openOrLeave(_ state: inout AppState) -> [Effect] {
+        state.view.picturesFocused = false
+        state.view.zoom = nil
+        state.view.contactSheet = nil
+        state.view.contactSheetAsked = nil
+        if state.screen == .gallery {
+            state.screen = state.gallery.returnTo
+            return []
+        }
+        state.gallery.returnTo = state.screen
+        if state.screen == .history, state.gallery.filter.text != state.history.filter.text {
+            state.gallery.filter = state.history.filter
+            state.gallery.items = []
+        }
+        state.screen = .gallery
+        state.gallery.filterFocused = false
+        state.gallery.selected = 0
+        state.gallery.scroll = 0
+        if state.historyProblem != nil { return [] }
+        return [reload(&state)]
+    }
+
+    /// The first page for the filter as it is now.
+    static func reload(_ state: inout AppState) -> Effect {
+        state.gallery.loadingMore = false
+        return .loadGallery(filter: state.gallery.filter.text, before: nil, limit: GalleryState.pageSize)
+    }
+
+    static func focusFilter(_ state: inout AppState) -> [Effect] {
+        state.gallery.filterFocused = true
+        return []
+    }
+
+    static func filterDone(_ state: inout AppState) -> [Effect] {
+        state.gallery.filterFocused = false
+        return []
+    }
+
+    /// Esc in the filter: it goes, the keys go to the grid.
+    static func clearFilter(_ state: inout AppState) -> [Effect] {
+        state.gallery.filterFocused = false
+        return setFilter(&state, TextBuffer(""))
+    }
+
+    /// Esc on the grid: the filter first, then back.
+    static func back(_ state: inout AppState) -> [Effect] {
+        if !state.gallery.filter.text.isEmpty { return setFilter(&state, TextBuffer("")) }
+        state.screen = state.gallery.returnTo
+        return []
+    }
+
+    /// A change typed into the filter (EditingReducer.editFocusedText).
+    static func editFilter(_ state: inout AppState, _ change: (inout TextBuffer, _ width: Int?) -> Bool) -> [Effect] {
+        var filter = state.gallery.filter
+        guard change(&filter, nil) else { return [] }
+        return setFilter(&state, filter)
+    }
+
+    static func setFilter(_ state: inout AppState, _ filter: TextBuffer) -> [Effect] {
+        let changed = filter.text != state.gallery.filter.text
+        state.gallery.filter = filter
+        guard changed else { return [] }
+        state.gallery.selected = 0
+        state.gallery.scroll = 0
+        return [reload(&state)]
+    }
+
+    /// Moves the selection by `delta` pictures (a row is `columns`), clamped.
+    static func move(_ state: inout AppState, by delta: Int) -> [Effect] {
+        guard !state.gallery.items.isEmpty else { return [] }
+        state.gallery.selected = min(max(0, state.gallery.selected + delta), state.gallery.items.count - 1)
+        return keepSelectionVisible(&state)
+    }
+
+    static func moveRows(_ state: inout AppState, by rows: Int) -> [Effect] {
+        move(&state, by: rows * GalleryLayout(size: state.view.size).columns)
+    }
+
+    static func movePage(_ state: inout AppState, down: Bool) -> [Effect] {
+        let layout = GalleryLayout(size: state.view.size)
+        return move(&state, by: (down ? 1 : -1) * layout.perScreen)
+    }
+
+    static func moveToEnd(_ state: inout AppState, last: Bool) -> [Effect] {
+        move(&state, by: last ? 1 << 40 : -(1 << 40))
+    }
+
+    /// Enter: the picture as large as the terminal allows, through the
+    /// pictures' own zoom (its keys step through the gallery).
+    static func enlarge(_ state: inout AppState) -> [Effect] {
+        guard state.gallery.selectedItem?.image != nil else { return [] }
+        state.view.selectedPicture = state.gallery.selected
+        return PictureReducer.enlargePicture(&state)
+    }
+
+    /// The picture's history entry, opened as the history opens one.
+    static func openEntry(_ state: inout AppState) -> [Effect] {
+        guard let item = state.gallery.selectedItem else { return [] }
+        state.screen = .history
+        state.history.mode = .list
+        state.history.detail = nil
+        state.history.comparison = nil
+        return [Reducer.reloadHistory(state), .loadEntries([item.picture.submissionID], .show)]
+    }
+
+    /// The history's question before an entry goes: yes removes it with
+    /// zqt's copies of its images; the other answer keeps the files.
+    static func askToDelete(_ state: inout AppState) -> [Effect] {
+        guard let item = state.gallery.selectedItem else { return [] }
+        state.view.overlay = .confirm(.deleteEntry(id: item.picture.submissionID, idTask: item.picture.idTask))
+        return []
+    }
+
+    // MARK: Answers
+
+    static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case let .galleryLoaded(page):
+            // An answer to an older filter is dropped: typing outran it.
+            guard page.filter == state.gallery.filter.text else { return [] }
+            if page.appending {
+                state.gallery.loadingMore = false
+                let known = Set(state.gallery.items.map(\.picture.id))
+                state.gallery.items += page.items.filter { !known.contains($0.picture.id) }
+            } else {
+                let selectedID = state.gallery.selectedItem?.picture.id
+                state.gallery.items = page.items
+                state.gallery.selected = selectedID.flatMap { id in page.items.firstIndex { $0.picture.id == id } }
+                    ?? min(state.gallery.selected, max(0, page.items.count - 1))
+            }
+            state.gallery.hasMore = page.hasMore
+            state.gallery.nextBefore = page.nextBefore
+            state.gallery.loaded = true
+            return keepSelectionVisible(&state)
+        case let .entryDeleted(id, _):
+            guard state.gallery.items.contains(where: { $0.picture.submissionID == id }) else { return [] }
+            state.gallery.items.removeAll { $0.picture.submissionID == id }
+            state.gallery.selected = min(state.gallery.selected, max(0, state.gallery.items.count - 1))
+            return keepSelectionVisible(&state)
+        case let .picturesFetched(target, _, _, _):
+            // A task sent from the form has its copies kept: the gallery shows them.
+            guard target == .compose, state.screen == .gallery, state.view.zoom == nil else { return [] }
+            return [reload(&state)]
+        default:
+            return []
+        }
+    }
+
+    /// After any action: an enlarged gallery picture stepped through moves the selection with it.
+    static func followZoom(_ state: inout AppState) -> [Effect] {
+        guard state.screen == .gallery, let zoom = state.view.zoom, zoom.target == .gallery,
+              zoom.index != state.gallery.selected, state.gallery.items.indices.contains(zoom.index) else { return [] }
+        state.gallery.selected = zoom.index
+        return keepSelectionVisible(&state)
+    }
+
+    /// Scrolls so the selected row is on screen, and asks for the next page
+    /// once the selection is within a screen of the pictures loaded.
+    static func keepSelectionVisible(_ state: inout AppState) -> [Effect] {
+        let layout = GalleryLayout(size: state.view.size)
+        let row = state.gallery.selected / layout.columns
+        if row < state.gallery.scroll { state.gallery.scroll = row }
+        if row >= state.gallery.scroll + layout.rows { state.gallery.scroll = row - layout.rows + 1 }
+        let lastRow = max(0, (state.gallery.items.count - 1) / layout.columns)
+        state.gallery.scroll = max(0, min(state.gallery.scroll, lastRow))
+        guard state.gallery.hasMore, !state.gallery.loadingMore, let before = state.gallery.nextBefore,
+              state.gallery.items.count - state.gallery.selected <= 2 * layout.perScreen else { return [] }
+        state.gallery.loadingMore = true
+        return [.loadGallery(filter: state.gallery.filter.text, before: before, limit: GalleryState.pageSize)]
+    }
+}

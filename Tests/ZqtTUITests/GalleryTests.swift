@@ -1,0 +1,239 @@
+import Foundation
+import Images
+import Model
+import Sandbox
+import Testing
+@testable import ZqtTUI
+
+/// The gallery (issue 17) through the reducer, the effect runner and a real
+/// history with pictures kept as zqt keeps them ($ZQT_HOME/images/<id_task>/
+/// N.png beside N.WxH.thumb.png, the copy noted in the row).
+final class GalleryFixture: @unchecked Sendable {
+    let home: String
+    let store: HistoryStore
+    let inbox = ActionInbox()
+    let runner: EffectRunner
+    /// Rows are sent a minute apart from a fixed time (the status line shows it).
+    private var sent = 0
+
+    init() throws {
+        home = try PictureTests.temporaryFolder()
+        store = try HistoryStore.open(inFolder: home)
+        let configuration = ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 1, profile: "t")
+        runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store, inbox: inbox)
+        runner.home = home
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: home) }
+
+    /// A succeeded task whose `images` pictures are kept; returns its row id.
+    @discardableResult
+    func keep(_ prompt: String, idTask: String, images: Int, endpoint: Endpoint = .controlNet) throws -> Int {
+        var request = Request.new(for: endpoint, taskID: idTask)
+        request["prompt"] = .string(prompt)
+        sent += 1
+        let id = try store.recordSending(request, baseURL: "http://127.0.0.1:9", profile: "t",
+                                         at: Date(timeIntervalSince1970: 1_796_547_600 + Double(sent) * 60))
+        let results = (0..<images).map { n -> JSONValue in
+            .object([("image_url", .string("https://oss.example.com/\(idTask)/\(n).png")), ("seed", .int(100 + n)), ("image_status", .int(1))])
+        }
+        try store.recordTaskInfo(id: id, info: TaskInfo(data: .object([("status", .int(2)), ("desc", .string("Success")),
+                                                                        ("differentialImageRspList", .array(results))])))
+        let folder = ResultImageFiles.folder(home: home, idTask: idTask)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for n in 0..<images {
+            let png = Data(PNGImage.render(width: 96, height: 64, seed: id * 10 + n))
+            try png.write(to: URL(fileURLWithPath: folder + "/\(n + 1).png"))
+            try png.write(to: URL(fileURLWithPath: folder + "/\(n + 1).96x64.thumb.png"))
+            try store.recordLocalCopy(id: id, position: n, path: folder + "/\(n + 1).png")
+        }
+        return id
+    }
+
+    /// The four tasks the screens show: eight pictures, newest first.
+    func standardPictures() throws {
+        try keep("a lighthouse at dusk, film grain", idTask: "zqt-20261206-090000-000-aaaa", images: 1)
+        try keep("portrait of a cat, 一只猫在雨中, soft light, masterpiece, best quality, 85mm", idTask: "zqt-20261206-090100-000-bbbb", images: 2)
+        try keep("", idTask: "zqt-20261206-090200-000-cccc", images: 1)
+        try keep("a red bicycle in the snow\nsecond line", idTask: "zqt-20261206-090300-000-dddd", images: 4)
+    }
+
+    /// Effects run as the event loop runs them until `done` holds.
+    func run(_ effects: [Effect], _ state: inout AppState, until done: (AppState) -> Bool) async throws {
+        effects.forEach(runner.perform)
+        try await eventually("the runner's answers", detail: { "status \(String(describing: state.status))" }) {
+            for action in inbox.drain() { Reducer.reduce(&state, action).forEach(runner.perform) }
+            return done(state)
+        }
+    }
+
+    /// The gallery opened from the form, its first page loaded.
+    func opened(width: Int = 120, height: Int = 40) async throws -> AppState {
+        var state = makeState(width: width, height: height)
+        let effects = press(&state, .char("I"))
+        #expect(state.screen == .gallery)
+        #expect(effects == [.loadGallery(filter: "", before: nil, limit: GalleryState.pageSize)])
+        try await run(effects, &state) { $0.gallery.loaded }
+        return state
+    }
+}
+
+@Suite(.serialized) struct GalleryTests {
+    init() {
+        setenv("TZ", "UTC", 1)
+        tzset()
+    }
+
+    /// A rendered grid against its reviewed golden file (ZQT_WRITE_GOLDENS=1 writes it).
+    func check(_ grid: Grid, _ name: String) throws {
+        let file = ScreenGoldenTests.folder.appendingPathComponent(name + ".txt")
+        if ProcessInfo.processInfo.environment["ZQT_WRITE_GOLDENS"] == "1" {
+            try (grid.text + "\n").write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(grid.text + "\n" == (try String(contentsOf: file, encoding: .utf8)), "screen \(name) differs from its golden file")
+    }
+
+    @Test(arguments: [(120, 40), (80, 24)])
+    func theGridShowsEveryKeptPictureNewestFirst(width: Int, height: Int) async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        // A row whose copies were never kept is not in the gallery.
+        let unkept = try fixture.store.recordSending(Request.new(for: .controlNet, taskID: "zqt-unkept"), baseURL: "x", profile: "t")
+        try fixture.store.recordTaskInfo(id: unkept, info: TaskInfo(data: .object([("status", .int(2)), ("differentialImageRspList",
+            .array([.object([("image_url", .string("https://oss.example.com/x.png"))])]))])))
+        var state = try await fixture.opened(width: width, height: height)
+        #expect(state.gallery.items.map(\.picture.idTask).allSatisfy { $0 != "zqt-unkept" })
+        #expect(state.gallery.items.map(\.picture.position) == [0, 1, 2, 3, 0, 0, 1, 0])
+        press(&state, .right)
+        let grid = PictureTests.renderWithPictures(&state)
+        #expect(grid.picturesWanted.isEmpty, "every visible thumbnail drawn")
+        try check(grid, "gallery-\(width)x\(height)")
+    }
+
+    /// Only what is on screen is decoded: 8 pictures, 6 cells at 80×24.
+    @Test func onlyTheVisibleThumbnailsAreAskedFor() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = try await fixture.opened(width: 80, height: 24)
+        PictureCache.shared.forget(under: fixture.home)
+        let wanted = Screen.render(state).picturesWanted
+        #expect(wanted.count == GalleryLayout(size: state.view.size).perScreen)
+        #expect(wanted.allSatisfy { $0.contains(".thumb.png") && $0.hasSuffix(PictureCache.smallMark + "224") }, "thumbnails, decoded no larger than a cell")
+        #expect(Set(wanted) == Set(state.gallery.items.prefix(6).compactMap(\.inGrid.image?.thumbnailPath)))
+        // A row down: the next row's thumbnails, not the ones scrolled away again.
+        press(&state, .down, .down)
+        #expect(state.gallery.scroll == 1)
+        let next = Screen.render(state).picturesWanted
+        #expect(Set(next).isSubset(of: Set(state.gallery.items.dropFirst(3).compactMap(\.inGrid.image?.thumbnailPath))))
+    }
+
+    @Test func typingFiltersWithTheHistorysFilter() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = try await fixture.opened()
+        press(&state, .char("/"))
+        #expect(state.galleryFilterTyping)
+        var effects: [Effect] = []
+        for character in "cat" { effects += Reducer.reduce(&state, .key(.char(character))) }
+        #expect(effects.last == .loadGallery(filter: "cat", before: nil, limit: GalleryState.pageSize))
+        try await fixture.run(effects, &state) { $0.gallery.items.count == 2 }
+        #expect(state.gallery.items.allSatisfy { $0.picture.prompt.contains("cat") })
+        let screen = Screen.render(state).text
+        #expect(screen.contains(" / cat"))
+        #expect(screen.contains("2 pictures match"))
+        // Two letters: the start of a word, as in the history.
+        let shorter = press(&state, .backspace, .backspace)
+        try await fixture.run(shorter, &state) { $0.gallery.filter.text == "c" && $0.gallery.items.count == 2 }
+        // A miss says so; Esc clears the filter and brings every picture back.
+        var typed: [Effect] = []
+        for character in "zebra" { typed += Reducer.reduce(&state, .key(.char(character))) }
+        try await fixture.run(typed, &state) { $0.gallery.filter.text == "czebra" && $0.gallery.items.isEmpty }
+        #expect(Screen.render(state).text.contains("No kept picture matches “czebra”"))
+        let cleared = press(&state, .escape)
+        try await fixture.run(cleared, &state) { $0.gallery.items.count == 8 }
+        #expect(!state.galleryFilterTyping && state.gallery.filter.text.isEmpty)
+    }
+
+    @Test func enterEnlargesAndTheZoomStepsThroughTheGallery() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = try await fixture.opened()
+        press(&state, .right)
+        let effects = press(&state, .enter)
+        #expect(state.view.zoom == PictureZoom(target: .gallery, index: 1))
+        let full = try #require(state.gallery.items[1].image?.path)
+        #expect(effects == [.preparePicture(path: full)], "the full image, decoded off the loop")
+        let zoomed = PictureTests.renderWithPictures(&state)
+        #expect(zoomed.text.contains("Image 2 of 8"))
+        #expect(zoomed.cells.filter { $0.style == .picture }.count > 300, "as large as the terminal allows")
+        press(&state, .right)
+        #expect(state.view.zoom?.index == 2 && state.gallery.selected == 2, "the selection follows the enlarged picture")
+        press(&state, .escape)
+        #expect(state.view.zoom == nil && state.screen == .gallery && state.gallery.selected == 2)
+    }
+
+    @Test func oOpensThePicturesHistoryEntry() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = try await fixture.opened()
+        press(&state, .right, .right, .right, .right, .right)
+        let id = state.gallery.items[5].picture.submissionID
+        let effects = press(&state, .char("o"))
+        #expect(state.screen == .history)
+        #expect(effects.contains(.loadEntries([id], .show)))
+        try await fixture.run(effects, &state) { $0.history.mode == .detail }
+        #expect(state.history.detail?.idTask == "zqt-20261206-090100-000-bbbb")
+        #expect(Screen.render(state).text.contains("zqt-20261206-090100-000-bbbb"))
+    }
+
+    @Test func deleteAsksThenRemovesTheEntryAndItsFiles() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = try await fixture.opened()
+        let item = state.gallery.items[0]
+        let folder = ResultImageFiles.folder(home: fixture.home, idTask: item.picture.idTask)
+        #expect(FileManager.default.fileExists(atPath: folder + "/1.png"))
+        #expect(press(&state, .char("x")).isEmpty, "nothing goes before the answer")
+        #expect(state.view.overlay == .confirm(.deleteEntry(id: item.picture.submissionID, idTask: item.picture.idTask)))
+        #expect(Screen.render(state).text.contains("Delete \(item.picture.idTask) from history?"))
+        // Any other key keeps it.
+        #expect(press(&state, .char("n")).isEmpty)
+        #expect(state.view.overlay == nil && state.gallery.items.count == 8)
+        press(&state, .char("x"))
+        let effects = press(&state, .char("y"))
+        #expect(effects == [.deleteEntry(id: item.picture.submissionID), .deletePictures(idTask: item.picture.idTask)])
+        // Its four pictures go; the other tasks' stay.
+        try await fixture.run(effects, &state) { $0.gallery.items.count == 4 }
+        #expect(!state.gallery.items.contains { $0.picture.submissionID == item.picture.submissionID })
+        #expect(try fixture.store.record(id: item.picture.submissionID) == nil)
+        try await eventually("zqt's copy and its thumbnail gone") { !FileManager.default.fileExists(atPath: folder) }
+        #expect(try fixture.store.gallery().pictures.count == 4)
+    }
+
+    @Test func theNextPageIsAskedForAsTheSelectionNearsTheEnd() {
+        var state = makeState(width: 80, height: 24)
+        press(&state, .char("I"))
+        let items = (0..<20).map { index in
+            GalleryItem(picture: GalleryPicture(submissionID: 100 - index, position: 0, idTask: "t\(index)", endpoint: .controlNet,
+                                                createdAt: Date(), prompt: "p", localPath: "/k/\(index).png"), problem: "gone")
+        }
+        let page = GalleryPageLoaded(filter: "", items: items, hasMore: true, nextBefore: 81, appending: false)
+        #expect(Reducer.reduce(&state, .galleryLoaded(page)).isEmpty, "more than two screens ahead")
+        #expect(press(&state, .pageDown).isEmpty)
+        let effects = press(&state, .pageDown)
+        #expect(effects == [.loadGallery(filter: "", before: 81, limit: GalleryState.pageSize)])
+        #expect(press(&state, .pageDown).isEmpty, "asked once until it comes")
+    }
+
+    @Test func ctrlXOpensItFromTheHistorysFilterWithTheFilterTyped() {
+        var state = historyState([summary(1, "a cat")])
+        press(&state, .char("/"))
+        type(&state, "cat")
+        let effects = press(&state, .ctrl("x"))
+        #expect(state.screen == .gallery && state.gallery.filter.text == "cat")
+        #expect(effects == [.loadGallery(filter: "cat", before: nil, limit: GalleryState.pageSize)])
+        press(&state, .char("I"))
+        #expect(state.screen == .history, "back where it was opened")
+    }
+}
