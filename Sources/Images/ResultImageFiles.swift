@@ -95,8 +95,24 @@ public enum ResultImageFiles {
         } catch {
             throw PictureError(error.message)
         }
-        let picture = try Picture.decode(copy.bytes)
-        let thumbnailPath = folder + "/\(source.position + 1).\(picture.width)x\(picture.height).thumb.png"
+        return try makeThumbnail(of: copy.path, bytes: copy.bytes, position: source.position, folder: folder)
+    }
+
+    /// zqt's copy of a result with its thumbnail, the thumbnail made now when
+    /// the copy was kept without one (a send from the command line keeps no
+    /// thumbnail); nil when there is no copy in zqt's folder. Decodes the
+    /// copy: never on the event loop.
+    public static func withThumbnail(home: String, idTask: String, position: Int) throws(PictureError) -> LocalImage? {
+        if let kept = existing(home: home, idTask: idTask, position: position) { return kept }
+        let folder = folder(home: home, idTask: idTask)
+        guard let copy = ownCopy(in: folder, position: position), let bytes = readCopy(copy) else { return nil }
+        return try makeThumbnail(of: copy, bytes: bytes, position: position, folder: folder)
+    }
+
+    /// Scales a copy to its thumbnail beside it, named with the full image's size.
+    private static func makeThumbnail(of copy: String, bytes: [UInt8], position: Int, folder: String) throws(PictureError) -> LocalImage {
+        let picture = try Picture.decode(bytes)
+        let thumbnailPath = folder + "/\(position + 1).\(picture.width)x\(picture.height).thumb.png"
         let thumbnailPartial = partName(thumbnailPath)
         do {
             try picture.scaled(within: thumbnailSide).writePNG(to: thumbnailPartial)
@@ -108,7 +124,7 @@ public enum ResultImageFiles {
             unlink(thumbnailPartial)
             throw PictureError(SendWording.cannotWrite(thumbnailPath))
         }
-        return LocalImage(position: source.position, path: copy.path, thumbnailPath: thumbnailPath,
+        return LocalImage(position: position, path: copy, thumbnailPath: thumbnailPath,
                           width: picture.width, height: picture.height)
     }
 

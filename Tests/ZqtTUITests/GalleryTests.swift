@@ -28,7 +28,8 @@ final class GalleryFixture: @unchecked Sendable {
 
     /// A succeeded task whose `images` pictures are kept; returns its row id.
     @discardableResult
-    func keep(_ prompt: String, idTask: String, images: Int, endpoint: Endpoint = .controlNet) throws -> Int {
+    /// Without `thumbnails`, as `zqt send` keeps them: the copy alone.
+    func keep(_ prompt: String, idTask: String, images: Int, endpoint: Endpoint = .controlNet, thumbnails: Bool = true) throws -> Int {
         var request = Request.new(for: endpoint, taskID: idTask)
         request["prompt"] = .string(prompt)
         sent += 1
@@ -44,7 +45,7 @@ final class GalleryFixture: @unchecked Sendable {
         for n in 0..<images {
             let png = Data(PNGImage.render(width: 96, height: 64, seed: id * 10 + n))
             try png.write(to: URL(fileURLWithPath: folder + "/\(n + 1).png"))
-            try png.write(to: URL(fileURLWithPath: folder + "/\(n + 1).96x64.thumb.png"))
+            if thumbnails { try png.write(to: URL(fileURLWithPath: folder + "/\(n + 1).96x64.thumb.png")) }
             try store.recordLocalCopy(id: id, position: n, path: folder + "/\(n + 1).png")
         }
         return id
@@ -171,6 +172,48 @@ final class GalleryFixture: @unchecked Sendable {
         #expect(state.view.zoom?.index == 2 && state.gallery.selected == 2, "the selection follows the enlarged picture")
         press(&state, .escape)
         #expect(state.view.zoom == nil && state.screen == .gallery && state.gallery.selected == 2)
+    }
+
+    /// Pictures kept by `zqt send` have no thumbnail beside them: the gallery
+    /// makes it from the copy, off the loop, then draws it and Enter enlarges it.
+    @Test func aPictureKeptWithoutAThumbnailGetsOneAndEnlarges() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.keep("a lighthouse at dusk", idTask: "zqt-20261206-090000-000-aaaa", images: 1)
+        try fixture.keep("sent from the command line", idTask: "zqt-20261206-090100-000-send", images: 2, thumbnails: false)
+        var state = try await fixture.opened()
+        try await fixture.run([], &state) { $0.gallery.items.count == 3 && $0.gallery.items.allSatisfy { $0.image != nil } }
+        let folder = ResultImageFiles.folder(home: fixture.home, idTask: "zqt-20261206-090100-000-send")
+        let made = try #require(state.gallery.items[0].image)
+        #expect(made.path == folder + "/1.png" && made.thumbnailPath == folder + "/1.96x64.thumb.png")
+        #expect((made.width, made.height) == (96, 64))
+        #expect(FileManager.default.fileExists(atPath: folder + "/2.96x64.thumb.png"), "kept for the next look")
+        #expect(state.gallery.items.allSatisfy { $0.problem == nil })
+        let grid = PictureTests.renderWithPictures(&state)
+        #expect(!grid.text.contains(Wording.galleryNoThumbnail) && !grid.text.contains(Wording.galleryMakingThumbnail))
+        #expect(grid.picturesWanted.isEmpty, "every visible thumbnail drawn")
+        // Enter: the kept image itself, as large as the terminal allows; stepping onto the other one draws it too.
+        let effects = press(&state, .enter)
+        #expect(state.view.zoom == PictureZoom(target: .gallery, index: 0))
+        #expect(effects == [.preparePicture(path: folder + "/1.png")])
+        let zoomed = PictureTests.renderWithPictures(&state)
+        #expect(zoomed.cells.filter { $0.style == .picture }.count > 300)
+        press(&state, .right)
+        let stepped = PictureTests.renderWithPictures(&state)
+        #expect(state.view.zoom?.index == 1 && !stepped.text.contains(Wording.galleryNoThumbnail))
+        #expect(stepped.cells.filter { $0.style == .picture }.count > 300)
+    }
+
+    /// A copy that cannot be decoded says why rather than waiting forever.
+    @Test func aCopyThatCannotBeDecodedSaysWhy() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.keep("broken", idTask: "zqt-20261206-090000-000-bad", images: 1, thumbnails: false)
+        let folder = ResultImageFiles.folder(home: fixture.home, idTask: "zqt-20261206-090000-000-bad")
+        try Data("not a picture".utf8).write(to: URL(fileURLWithPath: folder + "/1.png"))
+        var state = try await fixture.opened()
+        try await fixture.run([], &state) { $0.gallery.items.first.map { $0.problem != Wording.galleryMakingThumbnail } ?? false }
+        #expect(state.gallery.items[0].image == nil && state.gallery.items[0].problem?.isEmpty == false)
+        press(&state, .enter)
+        #expect(state.view.zoom == nil)
     }
 
     @Test func oOpensThePicturesHistoryEntry() async throws {

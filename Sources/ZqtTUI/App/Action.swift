@@ -71,6 +71,8 @@ enum Action: Sendable {
     case picturesDecoded([String])
     /// A page of the gallery's kept pictures (issue 17).
     case galleryLoaded(GalleryPageLoaded)
+    /// A gallery picture kept without a thumbnail, with the one made for it (or why none could be).
+    case galleryThumbnailMade(GalleryItem)
     // Local files in image fields (issue 17, PathCompletionReducer).
     /// A folder read for a Tab completion or the file picker, or why it could not be.
     case folderRead(FolderRead, Result<DirectoryListing, FolderReadFault>)

@@ -145,6 +145,11 @@ enum GalleryReducer {
             state.gallery.nextBefore = page.nextBefore
             state.gallery.loaded = true
             return keepSelectionVisible(&state)
+        case let .galleryThumbnailMade(item):
+            // The picture where it is now (pages may have come or gone meanwhile).
+            guard let index = state.gallery.items.firstIndex(where: { $0.picture.id == item.picture.id }) else { return [] }
+            state.gallery.items[index] = item
+            return []
         case let .entryDeleted(id, _):
             guard state.gallery.items.contains(where: { $0.picture.submissionID == id }) else { return [] }
             state.gallery.items.removeAll { $0.picture.submissionID == id }

@@ -140,7 +140,7 @@ enum Reducer {
             return profileSwitched(&state, result)
         case .picturesFetched, .intermediateFetched, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
             return PictureReducer.reduce(&state, action) + GalleryReducer.reduce(&state, action)
-        case .galleryLoaded:
+        case .galleryLoaded, .galleryThumbnailMade:
             return GalleryReducer.reduce(&state, action)
         case .picturesWanted, .picturesDecoded:
             return PictureDecodingReducer.reduce(&state, action)

@@ -40,6 +40,8 @@ extension Wording {
     }
 
     static let galleryNoThumbnail = "no thumbnail"
+    /// A copy kept without a thumbnail (a send from the command line), while it is made.
+    static let galleryMakingThumbnail = "making thumbnail…"
 
     static func galleryCopyGone(_ path: String) -> String { "the kept copy is gone: \(path)" }
 }

@@ -1,8 +1,9 @@
 // The gallery's effect (issue 17), off the event loop: a page of kept
 // pictures from the history (GalleryQuery), each with its thumbnail found
-// beside zqt's copy. Nothing is decoded here: a frame that shows a
-// thumbnail asks for it (Effect.decodePictures), so only what is on screen
-// is ever decoded.
+// beside zqt's copy. The page is posted before anything is decoded; then a
+// copy kept without a thumbnail (a send from the command line makes none)
+// has it made, one at a time, each posted as it is ready. Thumbnails are
+// drawn only when a frame shows them (Effect.decodePictures).
 
 import Images
 import Model
@@ -18,6 +19,9 @@ extension EffectRunner {
                 let items = Self.galleryItems(page.pictures, home: home)
                 inbox.post(.galleryLoaded(GalleryPageLoaded(filter: filter, items: items, hasMore: page.hasMore,
                                                             nextBefore: page.nextBefore, appending: before != nil)))
+                for item in items where item.problem == Wording.galleryMakingThumbnail {
+                    inbox.post(.galleryThumbnailMade(Self.thumbnailMade(item, home: home)))
+                }
             } catch {
                 inbox.post(.historyFailed(error.message))
             }
@@ -32,8 +36,23 @@ extension EffectRunner {
                 return GalleryItem(picture: picture, image: image)
             }
             let problem = LocalFile.regularFileSize(picture.localPath) == nil
-                ? Wording.galleryCopyGone(picture.localPath) : Wording.galleryNoThumbnail
+                ? Wording.galleryCopyGone(picture.localPath) : Wording.galleryMakingThumbnail
             return GalleryItem(picture: picture, problem: problem)
+        }
+    }
+
+    /// A picture kept without a thumbnail, with the one made now from zqt's
+    /// copy (the screen's own thumbnailer), or why there is none.
+    static func thumbnailMade(_ item: GalleryItem, home: String) -> GalleryItem {
+        let picture = item.picture
+        do throws(PictureError) {
+            guard let image = try ResultImageFiles.withThumbnail(home: home, idTask: picture.idTask, position: picture.position) else {
+                return GalleryItem(picture: picture, problem: Wording.galleryNoThumbnail)
+            }
+            PictureCache.returnFreedMemory()  // the full image decoded for the thumbnail
+            return GalleryItem(picture: picture, image: image)
+        } catch {
+            return GalleryItem(picture: picture, problem: error.message)
         }
     }
 }
