@@ -181,6 +181,19 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
 
     static func endpoint(_ id: String) throws -> Endpoint { try #require(EndpointCatalog.shipped.endpoint(id: id)) }
 
+    /// What the history keeps: each local path absolute, URLs and other fields as they were.
+    @Test func localPathsAreMadeAbsoluteForTheHistory() throws {
+        var fusion = Request.new(for: try Self.endpoint("tool/face/fusion"), taskID: "t2")
+        fusion["sourceUrl"] = .array([.string("https://a.example/./1.png"), .string("~/two.png"), .string("./three.png")])
+        fusion["targetUrl"] = .string("../group/./g.webp")
+        let absolute = LocalInputs.absolute(fusion, directory: "/work/req", environment: ["HOME": "/home/ann"])
+        #expect(absolute["sourceUrl"] == .array([.string("https://a.example/./1.png"), .string("/home/ann/two.png"),
+                                                 .string("/work/req/three.png")]))
+        #expect(absolute["targetUrl"]?.stringValue == "/work/req/../group/g.webp", "a lexical .. could cross a symlink: kept")
+        #expect(LocalInputs.absolute(absolute, directory: "/elsewhere", environment: ["HOME": "/home/bob"]) == absolute,
+                "an absolute path stays as it is")
+    }
+
     @Test func everyImageFieldIsLookedAtButNoOther() throws {
         var swap = Request.new(for: try Self.endpoint("tool/roop"), taskID: "t1")
         swap["sourceUrl"] = .string("./me.jpg")
@@ -258,7 +271,9 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
         swap["sourceUrl"] = .string("./a.png")
         swap["targetUrl"] = .string("./gone.png")
         let uploader = MemoryUploader()
-        await #expect(throws: UploadFailure("Target image: ./gone.png: no such file")) {
+        // A missing file says where it was looked for, absolute.
+        await #expect(throws: UploadFailure("Target image: no such file at \(folder)/./gone.png (./gone.png)",
+                                            missingFile: folder + "/./gone.png")) {
             _ = try await LocalInputs.resolve(swap, uploader: uploader, directory: folder)
         }
         #expect(uploader.uploaded.isEmpty, "no upload starts while any file is refused")

@@ -1,8 +1,9 @@
 // Local files as inputs against the sandbox (issue 17): the sandbox's own
 // upload store; the send pipeline uploading a request's local files before
 // the submit, the service receiving URLs while the history row keeps the
-// paths, a resend reusing the upload, a failed upload sending nothing and
-// keeping the row; and the `command` uploader (the file in $ZQT_FILE, its
+// paths (made absolute at send), a resend reusing the upload, a resend from
+// another folder finding the file, a failed upload sending nothing and
+// keeping the row, a missing file named where it was looked for; and the `command` uploader (the file in $ZQT_FILE, its
 // last line the URL, bounded, its stderr said when it fails).
 
 import Foundation
@@ -108,13 +109,13 @@ import Testing
         let result = try await Self.get(try #require(info.results.first?.imageURL))
         #expect(PNGInfo.dimensions(of: result.body).map { [$0.width, $0.height] } == [96, 64])
 
-        // The row: the request with its paths, and each path's URL and hash.
+        // The row: the request with its paths made absolute, and each path's URL and hash.
         let recordID = try #require(sent.recordID)
         let row = try #require(try store.record(id: recordID))
-        #expect(row.request["sourceUrl"]?.stringValue == "./face.png")
+        #expect(row.request["sourceUrl"]?.stringValue == folder + "/face.png")
         let uploads = try store.uploads(id: recordID)
         #expect(uploads.map(\.field) == ["sourceUrl", "targetUrl"])
-        #expect(uploads.map(\.localPath) == ["./face.png", folder + "/target.png"])
+        #expect(uploads.map(\.localPath) == [folder + "/face.png", folder + "/target.png"])
         #expect(uploads.map(\.url) == [source, targetURL])
         #expect(uploads[0].sha256 == Digest.hex(try Digest.sha256(face)))
         #expect(uploads.allSatisfy { $0.uploaded })
@@ -143,13 +144,13 @@ import Testing
             $0["targetUrl"] = .string("./target.png")
         }
         let sent = await pipeline.send(request)
-        #expect(sent.outcome.result == .failure(.upload(UploadFailure("Target image: ./target.png: is not a PNG, JPEG or WebP picture"))))
+        #expect(sent.outcome.result == .failure(.upload(UploadFailure("Target image: \(folder)/target.png: is not a PNG, JPEG or WebP picture"))))
         #expect(fixture.service.receivedSubmissions.isEmpty, "nothing reached the service")
         let failedID = try #require(sent.recordID)
         let row = try #require(try store.record(id: failedID))
         #expect(row.state == .sendFailed)
-        #expect(row.error == "Target image: ./target.png: is not a PNG, JPEG or WebP picture (nothing was sent)")
-        #expect(row.request["targetUrl"]?.stringValue == "./target.png", "the row keeps what was asked, to send again")
+        #expect(row.error == "Target image: \(folder)/target.png: is not a PNG, JPEG or WebP picture (nothing was sent)")
+        #expect(row.request["targetUrl"]?.stringValue == folder + "/target.png", "the row keeps what was asked, to send again")
 
         // Fixed, and sent again from the row: it goes.
         _ = Self.picture(folder, "target.png", seed: 3)
@@ -161,6 +162,60 @@ import Testing
             return
         }
         #expect(fixture.service.receivedSubmissions.count == 1)
+    }
+
+    /// The newcomer's case: a request file with "./face.png" sent from one
+    /// folder, its history row sent again by a zqt whose current directory is
+    /// another. The row holds the absolute path, so the file is found.
+    @Test func aRowWithARelativePathIsSentAgainFromAnotherFolder() async throws {
+        let fixture = try SandboxFixture()
+        let photos = Self.folder()
+        let elsewhere = Self.folder()
+        defer {
+            try? FileManager.default.removeItem(atPath: photos)
+            try? FileManager.default.removeItem(atPath: elsewhere)
+        }
+        let face = Self.picture(photos, "face.png", seed: 5)
+        let store = try HistoryStore.open(inFolder: elsewhere + "/home")
+        func pipeline(in directory: String) -> SendPipeline {
+            var pipeline = SendPipeline(api: fixture.api, store: store, baseURL: fixture.configuration.baseURL, profile: "sandbox") { _ in }
+            pipeline.localInputs = LocalInputs.Step(source: .forConnection(fixture.configuration, sandbox: true), directory: directory)
+            return pipeline
+        }
+        let request = try SandboxFixture.newRequest("tool/interrogate") { $0["image"] = .string("./face.png") }
+        let first = await pipeline(in: photos).send(request)
+        guard case .success = first.outcome.result else {
+            Issue.record("the first send must be accepted: \(first.outcome.result)")
+            return
+        }
+        let firstID = try #require(first.recordID)
+        let row = try #require(try store.record(id: firstID))
+        #expect(row.request["image"]?.stringValue == photos + "/face.png", "the row names the file, not the folder it was sent from")
+        #expect(try store.uploads(id: row.id).map(\.localPath) == [photos + "/face.png"])
+
+        // The history's resend, from another folder: the file is found, the send goes.
+        var again = row.request
+        again.taskID = TaskIDGenerator.shared.next()
+        let resent = await pipeline(in: elsewhere).send(again)
+        guard case .success = resent.outcome.result else {
+            Issue.record("the resend from another folder must be accepted: \(resent.outcome.result)")
+            return
+        }
+        #expect(fixture.service.receivedSubmissions.count == 2)
+        let received = try #require(fixture.service.receivedSubmissions.last)
+        let image = try #require(try JSONParser.parse(received.body)["image"]?.stringValue)
+        #expect(try await Self.get(image).body == face)
+        let resentID = try #require(resent.recordID)
+        let resentRow = try #require(try store.record(id: resentID))
+        #expect(resentRow.request["image"]?.stringValue == photos + "/face.png")
+
+        // The file gone: the failure says so, and where it was looked for; nothing is sent.
+        try FileManager.default.removeItem(atPath: photos + "/face.png")
+        again.taskID = TaskIDGenerator.shared.next()
+        let missing = await pipeline(in: elsewhere).send(again)
+        #expect(missing.outcome.result == .failure(.upload(UploadFailure("Image: no such file at \(photos)/face.png",
+                                                                         missingFile: photos + "/face.png"))))
+        #expect(fixture.service.receivedSubmissions.count == 2)
     }
 
     @Test func withoutUploadSettingsALocalPathIsRefusedWithHowToSetOneUp() async throws {

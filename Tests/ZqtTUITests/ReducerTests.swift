@@ -230,6 +230,19 @@ extension FieldID {
         #expect(state.status?.text == "Send failed: Connection refused by 127.0.0.1: is the service (or sandbox) running? · kept in history (F2, r sends it again)")
     }
 
+    /// A local file missing at send: sending the row again cannot help until
+    /// the file is there, so the status line does not offer it; it says where
+    /// the file was looked for.
+    @Test func aMissingLocalFileIsNotOfferedToBeSentAgain() throws {
+        var state = makeState()
+        state.request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        let before = state.request
+        _ = press(&state, .function(5))
+        let missing = UploadFailure("Source face: no such file at /tmp/photos/face-me.png", missingFile: "/tmp/photos/face-me.png")
+        _ = Reducer.reduce(&state, .submitFinished(request: before, recordID: 3, result: .failure(.upload(missing))))
+        #expect(state.status?.text == "Send failed: Source face: no such file at /tmp/photos/face-me.png (nothing was sent) · kept in history (F2)")
+    }
+
     @Test func taskProgressShowsInTheStatusLineAndTheSeedCanBeReused() throws {
         var state = makeState()
         state.task = TrackedTask(recordID: 1, idTask: "t1", status: nil, desc: "", progress: nil, phase: .inProgress, resultCount: 0)

@@ -131,20 +131,20 @@ import Testing
         let key = "zqt/" + Digest.hex(try Digest.sha256(face)) + ".png"
         #expect(try await moto.object("zqt-inputs", key, secret: Self.storeSecret).body == face, "the object is in the bucket")
 
-        // The row keeps the paths as written, the URLs and the hashes.
+        // The row keeps the paths made absolute at send (a resend from elsewhere finds them), the URLs and the hashes.
         let store = try HistoryStore.open(inFolder: home)
         let row = try #require(try store.list(limit: 1).first)
         let record = try #require(try store.record(id: row.id))
-        #expect(record.request["sourceUrl"]?.stringValue == "./face.png")
+        #expect(record.request["sourceUrl"]?.stringValue == root + "/work/face.png")
         let uploads = try store.uploads(id: row.id)
-        #expect(uploads.map(\.localPath) == ["./face.png", "../work/target.png"])
+        #expect(uploads.map(\.localPath) == [root + "/work/face.png", root + "/work/../work/target.png"])
         #expect(uploads.map(\.url) == [sourceURL, targetURL])
         #expect(uploads.map(\.sha256) == [Digest.hex(try Digest.sha256(face)), Digest.hex(try Digest.sha256(target))])
 
         // `zqt history show` says what each path became.
         let idTask = record.idTask
         let shown = try await offThePool { try ZqtBinary.run(["history", "show", idTask], environment: ["ZQT_HOME": home]) }
-        #expect(shown.stdout.contains("upload sourceUrl: ./face.png → \(sourceURL) (sha256 \(uploads[0].sha256.prefix(16))…)"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("upload sourceUrl: \(root)/work/face.png → \(sourceURL) (sha256 \(uploads[0].sha256.prefix(16))…)"), "\(shown.stdout)")
 
         // Sent again, unchanged: the URLs still valid are reused, nothing goes up.
         let second = try await offThePool { try send() }

@@ -60,13 +60,17 @@ public struct SendPipeline: Sendable {
 
     /// Records the row (before the request leaves: a send that never returns
     /// is still in history), sends, and keeps the answer.
+    /// Local paths in image fields are made absolute once, here: the row
+    /// keeps them so (a resend from another folder finds the same files),
+    /// and the uploads read and record the same paths.
     public func send(_ request: Request) async -> Sent {
+        let recorded = localInputs.absolute(request)
         var recordID: Int?
         keep { store throws(HistoryError) in
-            recordID = try store.recordSending(request, baseURL: baseURL, profile: profile, batchID: batchID)
+            recordID = try store.recordSending(recorded, baseURL: baseURL, profile: profile, batchID: batchID)
         }
         let outcome: SendOutcome
-        switch await localInputs.upload(request, recordID: recordID, pipeline: self) {
+        switch await localInputs.upload(recorded, recordID: recordID, pipeline: self) {
         case let .success(sent): outcome = await api.send(sent)
         case let .failure(failure): outcome = SendOutcome(result: .failure(.upload(failure)), exchange: nil)
         }

@@ -7,6 +7,14 @@ public enum SendWording {
         "Send failed: \(error.message)"
     }
 
+    /// A local file named in an image field is not there at send: where it
+    /// was looked for (absolute), and the path as the request holds it when
+    /// that differs.
+    public static func missingFile(label: String, typed: String, lookedFor: String) -> String {
+        let asTyped = typed == lookedFor ? "" : " (\(APIError.printable(typed)))"
+        return "\(label): no such file at \(APIError.printable(lookedFor))\(asTyped)"
+    }
+
     /// Issue 8: the send had no answer and the service, asked, has no such task.
     public static func notAccepted(_ error: APIError, idTask: String, answer: APIError) -> String {
         "Send failed: \(error.message); the service has no task \(APIError.printable(idTask)) (\(answer.message))"

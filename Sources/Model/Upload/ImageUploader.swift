@@ -69,17 +69,24 @@ public struct UploadFailure: Error, Sendable, Equatable, CustomStringConvertible
     public let message: String
     /// The store could not be reached (try again later), rather than a file refused.
     public let network: Bool
+    /// The absolute path that was looked for, when the fault is that no file
+    /// is there: sending the same request again cannot help until one is.
+    public let missingFile: String?
 
-    public init(_ message: String, network: Bool = false) {
+    public init(_ message: String, network: Bool = false, missingFile: String? = nil) {
         self.message = message
         self.network = network
+        self.missingFile = missingFile
     }
 
     public var description: String { message }
 
-    /// The same fault, said of one field's file.
+    /// The same fault, said of one field's file; a missing file names where it was looked for.
     func about(_ label: String, _ path: String) -> UploadFailure {
-        UploadFailure("\(label): \(APIError.printable(path)): \(message)", network: network)
+        if let missingFile {
+            return UploadFailure(SendWording.missingFile(label: label, typed: path, lookedFor: missingFile), missingFile: missingFile)
+        }
+        return UploadFailure("\(label): \(APIError.printable(path)): \(message)", network: network)
     }
 }
 

@@ -1,9 +1,10 @@
 // The send path's step for local files (issue 17): before a request is
 // submitted, every image field that holds a local path is checked, uploaded
 // (several at once) and replaced by its URL in the body that is sent. The
-// request kept in history still holds the paths; the row's uploads say which
-// URL each path became and the file's hash, so a resend of an unchanged file
-// reuses a URL that is still valid.
+// request kept in history still holds the paths, made absolute at send
+// (`absolute`: a resend from another folder finds the same file); the row's
+// uploads say which URL each path became and the file's hash, so a resend of
+// an unchanged file reuses a URL that is still valid.
 //
 // Which fields: the catalog's image fields (FieldSpec.takesImage: url and
 // url_list fields but callbacks, a group item's input image), as the form
@@ -46,6 +47,29 @@ public enum LocalInputs {
     /// URL", as the form takes it (LocalImageFields.problems).
     public static func problems(_ request: Request) -> [ValidationProblem] {
         LocalImageFields.problems(request, validated: RequestValidator.validate(request), files: [:])
+    }
+
+    /// The request with each local path in an image field made absolute
+    /// (`~` expanded, a relative path joined to `directory`, `.` segments
+    /// dropped): what the history keeps, since a relative path means nothing
+    /// once the current directory has changed. Other values are left as typed.
+    public static func absolute(_ request: Request, directory: String,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) -> Request {
+        var resolved = request
+        for item in find(in: request) {
+            let path = withoutDotSegments(LocalPicture.absolutePath(item.localPath, directory: directory, environment: environment))
+            if path != item.localPath { resolved.body.set(.string(path), at: item.path) }
+        }
+        return resolved
+    }
+
+    /// `/a/./b` as `/a/b` (always the same file, unlike a lexical `..`, which a symlink can change).
+    static func withoutDotSegments(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        let kept = parts.enumerated().filter { index, part in part != "." || index == 0 }.map(\.element)
+        let joined = kept.joined(separator: "/")
+        return joined.isEmpty ? "/" : joined
     }
 
     /// Earlier uploads of a file's bytes to a store, newest first (the history's).
@@ -146,7 +170,7 @@ extension LocalInputs {
     public struct Step: Sendable {
         /// Where the uploader comes from; `.none` refuses a local path with how to set one up.
         public var source: UploaderSource
-        /// Where relative paths are resolved (the current directory).
+        /// Where relative paths are resolved (the current directory at send).
         public var directory: String
         public var onProgress: @Sendable (UploadProgress) -> Void
 
@@ -156,6 +180,9 @@ extension LocalInputs {
             self.directory = directory
             self.onProgress = onProgress
         }
+
+        /// The request as the history keeps it: its local paths absolute.
+        public func absolute(_ request: Request) -> Request { LocalInputs.absolute(request, directory: directory) }
 
         func upload(_ request: Request, recordID: Int?, pipeline: SendPipeline) async -> Result<Request, UploadFailure> {
             guard !LocalInputs.find(in: request).isEmpty else { return .success(request) }

@@ -35,7 +35,8 @@ public struct LocalPicture: Sendable {
     public static func load(_ path: String, sizeLimit: Int = LocalPicture.sizeLimit) throws(UploadFailure) -> LocalPicture {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw UploadFailure(errno == ENOENT ? "no such file" : "cannot be read (\(String(cString: strerror(errno))))")
+            if errno == ENOENT { throw UploadFailure("no such file", missingFile: path) }
+            throw UploadFailure("cannot be read (\(String(cString: strerror(errno))))")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw UploadFailure((info.st_mode & S_IFMT) == S_IFDIR ? "is a folder, not a picture" : "is not a regular file")

@@ -91,7 +91,10 @@ extension Reducer {
             }
             return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: request.taskID))] + refresh
         case let .failure(error):
-            state.status = StatusMessage(text: Wording.sendFailed(error.message, kept: keptKeys(state, recordID)), kind: .error)
+            var keys = keptKeys(state, recordID)
+            // A local file that is not there: the same request sent again would fail the same way.
+            if case let .upload(failure) = error, failure.missingFile != nil { keys?.resend = nil }
+            state.status = StatusMessage(text: Wording.sendFailed(error.message, kept: keys), kind: .error)
             return refresh
         }
     }

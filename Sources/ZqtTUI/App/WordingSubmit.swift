@@ -26,14 +26,17 @@ extension Wording {
 
     static func sent(to endpoint: String, taskID: String) -> String { "Sent to \(endpoint): task_id \(taskID)" }
 
-    /// Where a send that failed is kept: the history's key, and the key that sends it again.
+    /// Where a send that failed is kept: the history's key, and the key that
+    /// sends it again (nil when sending it again cannot help: a local file missing).
     struct KeptKeys: Equatable, Sendable {
         var history: String
-        var resend: String
+        var resend: String?
     }
 
     private static func kept(_ keys: KeptKeys?) -> String {
-        keys.map { " · kept in history (\($0.history), \($0.resend) sends it again)" } ?? ""
+        guard let keys else { return "" }
+        guard let resend = keys.resend else { return " · kept in history (\(keys.history))" }
+        return " · kept in history (\(keys.history), \(resend) sends it again)"
     }
 
     static func sendFailed(_ message: String, kept keys: KeptKeys?) -> String { "Send failed: \(message)\(kept(keys))" }
