@@ -6,16 +6,9 @@ import Testing
 struct PictureRequestTests {
     /// A 1×1 RGB PNG built by hand: IHDR, an IDAT (a stored zlib block), IEND.
     static func tinyPNG() -> [UInt8] {
-        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
-            let body = Array(type.utf8) + data
-            let crc = PNGText.crc32(body)
-            let length = UInt32(data.count)
-            return [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + body
-                + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
-        }
         let ihdr: [UInt8] = [0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]
         let idat: [UInt8] = [0x78, 0x01, 0x01, 0x04, 0x00, 0xFB, 0xFF, 0, 0, 0, 0, 0x00, 0x04, 0x00, 0x01]
-        return PNGText.signature + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", [])
+        return PNGText.signature + PNGText.chunk("IHDR", ihdr) + PNGText.chunk("IDAT", idat) + PNGText.chunk("IEND", [])
     }
 
     @Test func theCRCIsThePNGSpecificationsOne() {

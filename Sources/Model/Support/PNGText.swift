@@ -100,21 +100,24 @@ public enum PNGText {
             let keyword = Array(entry.keyword.utf8.prefix(79))
             let latin1 = entry.text.unicodeScalars.allSatisfy { $0.value <= 0xFF }
             if latin1 {
-                appendChunk("tEXt", keyword + [0] + entry.text.unicodeScalars.map { UInt8($0.value) }, to: &out)
+                out += chunk("tEXt", keyword + [0] + entry.text.unicodeScalars.map { UInt8($0.value) })
             } else {
-                appendChunk("iTXt", keyword + [0, 0, 0, 0, 0] + Array(entry.text.utf8), to: &out)
+                out += chunk("iTXt", keyword + [0, 0, 0, 0, 0] + Array(entry.text.utf8))
             }
         }
         out += bytes[insertAt...]
         return out
     }
 
-    private static func appendChunk(_ type: String, _ data: [UInt8], to out: inout [UInt8]) {
+    /// One chunk as a PNG file holds it: length, type, data, CRC.
+    public static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let typeBytes = Array(type.utf8)
+        var out: [UInt8] = []
         appendBigEndian32(UInt32(truncatingIfNeeded: data.count), to: &out)
         out += typeBytes
         out += data
         appendBigEndian32(crc32(typeBytes + data), to: &out)
+        return out
     }
 
     private static func bigEndian32(_ bytes: [UInt8], at offset: Int) -> UInt32 {

@@ -94,7 +94,7 @@ extension Reducer {
             var keys = keptKeys(state, recordID)
             // A local file that is not there: the same request sent again would fail the same way.
             if case let .upload(failure) = error, failure.missingFile != nil { keys?.resend = nil }
-            state.status = StatusMessage(text: Wording.sendFailed(error.message, kept: keys), kind: .error)
+            state.status = StatusMessage(text: Wording.sendFailed(error, kept: keys), kind: .error)
             return refresh
         }
     }
@@ -115,13 +115,13 @@ extension Reducer {
                 state.status = taskStatus(task, keys: state.keys)
                 return refresh
             }
-            state.status = StatusMessage(text: Wording.unansweredButFollowing(error.message, idTask: id), kind: .info)
+            state.status = StatusMessage(text: Wording.unansweredButFollowing(error, idTask: id), kind: .info)
             return [.track(recordID: recordID, TaskReference(endpoint: request.endpoint, taskID: id))] + refresh
         case let .notAccepted(answer):
-            state.status = StatusMessage(text: Wording.sendFailedNoTask(error.message, idTask: id, answer: answer.message,
+            state.status = StatusMessage(text: Wording.sendFailedNoTask(error, idTask: id, answer: answer,
                                                                         kept: keptKeys(state, recordID)), kind: .error)
         case let .stillUnknown(reason):
-            state.status = StatusMessage(text: Wording.unansweredUnknown(error.message, idTask: id, reason: reason.message,
+            state.status = StatusMessage(text: Wording.unansweredUnknown(error, idTask: id, reason: reason,
                                                                          queryKey: state.keys.label(.queryNow)), kind: .error)
         }
         return refresh

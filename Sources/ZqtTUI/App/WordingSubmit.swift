@@ -39,19 +39,20 @@ extension Wording {
         return " · kept in history (\(keys.history), \(resend) sends it again)"
     }
 
-    static func sendFailed(_ message: String, kept keys: KeptKeys?) -> String { "Send failed: \(message)\(kept(keys))" }
+    // The send's failures in the pipeline's words (SendWording), which the
+    // command line says too; the screen adds where the row is kept and its keys.
+    static func sendFailed(_ error: APIError, kept keys: KeptKeys?) -> String { SendWording.sendFailed(error) + kept(keys) }
 
-    static func unansweredButFollowing(_ message: String, idTask: String) -> String {
-        "No answer to the send (\(message)), but the service has \(idTask): following it"
+    static func unansweredButFollowing(_ error: APIError, idTask: String) -> String {
+        SendWording.unansweredButAccepted(error, idTask: idTask)
     }
 
-    static func sendFailedNoTask(_ message: String, idTask: String, answer: String, kept keys: KeptKeys?) -> String {
-        "Send failed: \(message); the service has no task \(idTask) (\(answer))\(kept(keys))"
+    static func sendFailedNoTask(_ error: APIError, idTask: String, answer: APIError, kept keys: KeptKeys?) -> String {
+        SendWording.notAccepted(error, idTask: idTask, answer: answer) + kept(keys)
     }
 
-    static func unansweredUnknown(_ message: String, idTask: String, reason: String, queryKey: String) -> String {
-        "No answer to the send (\(message)), and whether the service has \(idTask) is not known "
-            + "(\(reason)): zqt asks again at start, \(queryKey) in the history asks now"
+    static func unansweredUnknown(_ error: APIError, idTask: String, reason: APIError, queryKey: String) -> String {
+        SendWording.outcomeUnknown(error, idTask: idTask, reason: reason) + ": zqt asks again at start, \(queryKey) in the history asks now"
     }
 
     // MARK: The task
