@@ -27,6 +27,8 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var body: [UInt8]
+    /// Headers beyond the framing ones (a busy answer's Retry-After).
+    public var headers: [(name: String, value: String)] = []
 
     public init(status: Int = 200, contentType: String = "application/json", body: [UInt8]) {
         self.status = status
@@ -242,6 +244,7 @@ public final class HTTPServer: Sendable {
         let head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
             + "Content-Type: \(response.contentType)\r\n"
             + "Content-Length: \(response.body.count)\r\n"
+            + response.headers.map { "\($0.name): \($0.value)\r\n" }.joined()
             + "Connection: close\r\n\r\n"
         sendAll(Array(head.utf8) + response.body, to: fd)
     }
@@ -264,6 +267,7 @@ public final class HTTPServer: Sendable {
         case 405: return "Method Not Allowed"
         case 411: return "Length Required"
         case 413: return "Payload Too Large"
+        case 429: return "Too Many Requests"
         case 431: return "Request Header Fields Too Large"
         case 500: return "Internal Server Error"
         default: return "Status"

@@ -49,6 +49,9 @@ public struct SandboxFaults: Sendable, Equatable {
         case lateAnswer = "late-answer"
         /// The request is carried out, then the connection is closed without the answer.
         case dropAfter = "drop-after"
+        /// HTTP 429 with `Retry-After: 1` and a busy envelope (code "429"):
+        /// the service asking the client to slow down (issue 18).
+        case busy
     }
 
     /// Added before every answer, in milliseconds.

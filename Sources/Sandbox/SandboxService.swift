@@ -262,6 +262,10 @@ public final class SandboxService: @unchecked Sendable {
         case .notJSON: return .now(.respond(HTTPResponse(status: 200, contentType: "text/html", body: Array("<html><body>502 Bad Gateway (sandbox fault)</body></html>".utf8))))
         case .drop: return .now(.dropConnection)
         case .dropAfter: return .dropAfter
+        case .busy:
+            var busy = envelope(code: "429", msg: "sandbox fault: busy, try again later", status: 429)
+            busy.headers = [("Retry-After", "1")]
+            return .now(.respond(busy))
         }
     }
 
@@ -630,7 +634,7 @@ public final class SandboxService: @unchecked Sendable {
             return .respond(.json(JSONValueText(JSONWriter.pretty(.array(list)))))
         case ("POST", "faults"?):
             guard let value = try? JSONParser.parse(bytes: request.body) else {
-                return .respond(.text("faults: send {\"mode\": \"none|http500|not-json|drop|late-answer|drop-after\", \"latency_ms\": 0, \"count\": n}", status: 400))
+                return .respond(.text("faults: send {\"mode\": \"none|http500|not-json|drop|late-answer|drop-after|busy\", \"latency_ms\": 0, \"count\": n}", status: 400))
             }
             let modeName = value["mode"]?.stringValue ?? "none"
             guard let mode = SandboxFaults.Mode(rawValue: modeName) else {
@@ -654,7 +658,7 @@ public final class SandboxService: @unchecked Sendable {
             GET  /sandbox/tasks        every task and where it stands (training progress is seen here)
             PUT  /sandbox/uploads/NAME a PNG, JPEG or WebP to use as an image input; answers {"url": …}, served back by GET
             GET  /sandbox/requests     the submit bodies received so far, each with the tasks unfinished when it came
-            POST /sandbox/faults       {"mode": "none|http500|not-json|drop|late-answer|drop-after", "latency_ms": 0, "count": n}
+            POST /sandbox/faults       {"mode": "none|http500|not-json|drop|late-answer|drop-after|busy", "latency_ms": 0, "count": n}
             Prompt markers: \(SandboxOptions.PromptMarker.fail), \(SandboxOptions.PromptMarker.slow), \(SandboxOptions.PromptMarker.vanish)
 
             """

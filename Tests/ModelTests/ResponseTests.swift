@@ -80,13 +80,6 @@ import Testing
         #expect(QueryVersion.forTask(submittedAt: earlier, now: now) == .v2)
         #expect(QueryVersion.forTask(submittedAt: lastMonth, now: now) == .v1)
     }
-
-    @Test func pollingBacksOffFromOneSecondToAtMostFive() {
-        let policy = PollPolicy.standard
-        #expect(policy.delay(beforeAttempt: 0) == 1)
-        #expect(policy.delay(beforeAttempt: 1) == 1.5)
-        #expect(policy.delay(beforeAttempt: 10) == 5)
-    }
 }
 
 @Suite struct ToolTaskInfoTests {

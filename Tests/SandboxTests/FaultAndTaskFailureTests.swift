@@ -113,7 +113,7 @@ import Testing
         let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 30))
         let request = try SandboxFixture.exampleRequest()
         _ = try await fixture.api.submit(request)
-        let poller = TaskPoller(api: fixture.api, policy: PollPolicy(firstDelay: 0.05, growth: 1, maxDelay: 0.05, maxTransientFailures: 1))
+        let poller = TaskPoller(api: fixture.api, policy: .every(0.05, maxTransientFailures: 1))
         // Follow until two answers came (a condition, not a time), then stop: leaving the loop cancels the poller.
         var answers = 0
         for try await event in poller.track(SandboxFixture.reference(request)) {

@@ -24,7 +24,8 @@ final class SandboxFixture: @unchecked Sendable {
 
     var service: SandboxService { server.service }
 
-    static let fastPolling = PollPolicy(firstDelay: 0.1, growth: 1.5, maxDelay: 0.3, maxTransientFailures: 3)
+    static let fastPolling = PollPolicy(firstDelay: 0.1, ageShare: 0.25, minDelay: 0.1, maxDelay: 0.3, jitter: 0, busyDelay: 0.1, busyMaxDelay: 0.3,
+                                            maxTransientFailures: 3, maxBusyAnswers: 30)
 
     /// The service's example (sd/v2/controlnet) with a fresh id_task.
     static func exampleRequest(_ change: (inout Request) -> Void = { _ in }) throws -> Request {

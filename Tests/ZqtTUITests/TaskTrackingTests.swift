@@ -24,7 +24,8 @@ final class TrackingFixture: @unchecked Sendable {
         // Generous: on a loaded machine the sandbox's PNGs come slowly, and a stall would read as a fault.
         configuration = ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 20, profile: "sandbox")
         runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store, inbox: inbox)
-        runner.pollPolicy = PollPolicy(firstDelay: 0.1, growth: 1.5, maxDelay: 0.3, maxTransientFailures: 3)
+        runner.pollPolicy = PollPolicy(firstDelay: 0.1, ageShare: 0.25, minDelay: 0.1, maxDelay: 0.3, jitter: 0, busyDelay: 0.1, busyMaxDelay: 0.3,
+                                            maxTransientFailures: 3, maxBusyAnswers: 30)
         runner.home = folder
     }
 

@@ -19,6 +19,9 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
     case unexpectedResponse(String)
     /// The envelope's `code` is not "200"; `msg` is shown verbatim.
     case api(code: String, message: String)
+    /// The service said it is busy (HTTP 429 or 503, or an envelope whose
+    /// code says so): nothing is wrong with the call, ask again later (issue 18).
+    case busy(BusyAnswer)
     case cancelled
     case transport(String)
     /// The endpoint's family has no documented task query (training, §3.2).
@@ -60,6 +63,8 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
             return "Unexpected answer from the service: \(detail)"
         case let .api(code, message):
             return "API error \(code): \(message)"
+        case let .busy(answer):
+            return answer.message
         case .cancelled:
             return "Cancelled"
         case let .transport(detail):
@@ -74,11 +79,17 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Whether trying the same call again later may succeed (used by polling).
     public var isTransient: Bool {
         switch self {
-        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport: return true
+        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport, .busy: return true
         case let .httpStatus(status, _): return status >= 500 || status == 429
         case .notJSON: return true
         default: return false
         }
+    }
+
+    /// The busy answer this is, if it is one.
+    public var busyAnswer: BusyAnswer? {
+        if case let .busy(answer) = self { return answer }
+        return nil
     }
 
     /// Text from outside with every control character shown as \u{..}, for messages.
@@ -99,5 +110,50 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
         let text = String(decoding: bytes.prefix(limit * 4), as: UTF8.self)
         let oneLine = text.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
         return oneLine.count > limit ? String(oneLine.prefix(limit)) + "…" : oneLine
+    }
+}
+
+/// The service's "not now" (issue 18): its status, what it said, and how
+/// long it asked to wait (Retry-After), which the poller honours up to
+/// PollPolicy.busyMaxDelay.
+public struct BusyAnswer: Sendable, Equatable {
+    public let httpStatus: Int
+    /// The envelope's code, when the answer was an envelope.
+    public let code: String?
+    /// The envelope's msg or the body's start.
+    public let detail: String
+    /// Seconds the service asked to wait (its Retry-After, in seconds), when it said.
+    public let retryAfter: Double?
+
+    public init(httpStatus: Int, code: String? = nil, detail: String, retryAfter: Double? = nil) {
+        self.httpStatus = httpStatus
+        self.code = code
+        self.detail = detail
+        self.retryAfter = retryAfter
+    }
+
+    /// HTTP statuses that say "busy": Too Many Requests, Service Unavailable (RFC 9110 §15.6.4, RFC 6585 §4).
+    public static let statuses: Set<Int> = [429, 503]
+    /// Envelope codes read as busy. The reference documents none (zhiqite-api.md lists no error
+    /// codes); these mirror the HTTP ones, as the service's other codes ("400", "401") do.
+    public static let codes: Set<String> = ["429", "503"]
+
+    /// Whether an answer with this status and envelope code is a busy one.
+    public static func isBusy(status: Int, code: String?) -> Bool {
+        statuses.contains(status) || code.map(codes.contains) == true
+    }
+
+    /// A Retry-After in seconds (RFC 9110 §10.2.3). The HTTP-date form is not
+    /// read: the busy floor applies then, as when there is none.
+    public static func seconds(retryAfter value: String?) -> Double? {
+        guard let value = value?.trimmed, !value.isEmpty, value.count <= 9, value.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        return Double(value)
+    }
+
+    var message: String {
+        let what = code.map { "code \($0)" } ?? "HTTP \(httpStatus)"
+        let said = detail.isEmpty ? "" : ": \(detail)"
+        let wait = retryAfter.map { "; it asks to wait \(JSONWriter.formatNumber($0)) s" } ?? ""
+        return "The service is busy (\(what))\(said)\(wait)"
     }
 }

@@ -122,11 +122,15 @@ public struct HTTPImageAPI: ImageAPI {
 
         let started = Date()
         let response = try await http.send("POST", base + Endpoint.pathPrefix + endpoint, headers: headers, body: Array(body.utf8))
-        return Exchange(endpoint: endpoint, requestBody: body, httpStatus: response.status,
-                        responseBody: String(decoding: response.body, as: UTF8.self), startedAt: started, finishedAt: Date())
+        var exchange = Exchange(endpoint: endpoint, requestBody: body, httpStatus: response.status,
+                                responseBody: String(decoding: response.body, as: UTF8.self), startedAt: started, finishedAt: Date())
+        exchange.retryAfter = BusyAnswer.seconds(retryAfter: response.head.header("retry-after"))
+        return exchange
     }
 
     /// The envelope of an answer (wire rule 2), or the error it amounts to.
+    /// A busy answer (HTTP 429 or 503, or a busy envelope code) is `.busy`,
+    /// with the Retry-After it came with (issue 18).
     static func envelope(of exchange: Exchange) throws(APIError) -> Envelope {
         let bytes = Array((exchange.responseBody ?? "").utf8)
         let status = exchange.httpStatus ?? 0
@@ -134,7 +138,14 @@ public struct HTTPImageAPI: ImageAPI {
         guard (200..<300).contains(status) else {
             // A JSON error envelope on a non-2xx status still carries the service's msg.
             if let parsed, let envelope = Envelope(parsed), !envelope.isSuccess {
-                throw .api(code: envelope.code, message: envelope.msg.isEmpty ? "HTTP \(status)" : envelope.msg)
+                let message = envelope.msg.isEmpty ? "HTTP \(status)" : envelope.msg
+                if BusyAnswer.isBusy(status: status, code: envelope.code) {
+                    throw .busy(BusyAnswer(httpStatus: status, code: envelope.code, detail: message, retryAfter: exchange.retryAfter))
+                }
+                throw .api(code: envelope.code, message: message)
+            }
+            if BusyAnswer.isBusy(status: status, code: nil) {
+                throw .busy(BusyAnswer(httpStatus: status, detail: APIError.excerpt(bytes), retryAfter: exchange.retryAfter))
             }
             throw .httpStatus(status, bodyStart: APIError.excerpt(bytes))
         }
@@ -145,6 +156,9 @@ public struct HTTPImageAPI: ImageAPI {
             throw .unexpectedResponse("no \"code\" in \(APIError.excerpt(bytes))")
         }
         guard envelope.isSuccess else {
+            if BusyAnswer.isBusy(status: status, code: envelope.code) {
+                throw .busy(BusyAnswer(httpStatus: status, code: envelope.code, detail: envelope.msg, retryAfter: exchange.retryAfter))
+            }
             throw .api(code: envelope.code, message: envelope.msg)
         }
         return envelope

@@ -17,6 +17,9 @@ public struct Exchange: Sendable, Equatable {
     public let responseBody: String?
     public let startedAt: Date
     public let finishedAt: Date
+    /// Seconds the service asked to wait before the next call (its
+    /// Retry-After header), when it said (issue 18).
+    public var retryAfter: Double?
 
     public init(endpoint: String, requestBody: String, httpStatus: Int?, responseBody: String?, startedAt: Date, finishedAt: Date) {
         self.endpoint = endpoint

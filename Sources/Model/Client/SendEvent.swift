@@ -17,7 +17,8 @@ public enum FailureClass: Int, Sendable, Equatable, Comparable {
         switch error {
         case .missingCredentials, .invalidBaseURL, .invalidHeader, .noTaskQuery:
             self = .badInput
-        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport:
+        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport, .busy:
+            // The service busy is "try again later" too (issue 18).
             self = .network
         case .httpStatus, .notJSON, .unexpectedResponse, .api, .cancelled:
             self = .failed

@@ -10,6 +10,8 @@ extension APIError {
         switch self {
         case .timedOut, .connectionLost, .transport, .notJSON: return true
         case let .httpStatus(status, _): return status >= 500
+        // A gateway's 503 may come after the request went on; a 429, or the service's own busy envelope, refused it.
+        case let .busy(answer): return answer.code == nil && answer.httpStatus >= 500
         default: return false
         }
     }

@@ -1,6 +1,6 @@
 // Follows a task to its end: queries until a terminal status (wire rule 9),
-// with back-off, reporting every answer as it comes. Cancel the consuming
-// task to stop; no query is sent after that.
+// at the pace PollPolicy sets (issue 18), reporting every answer as it
+// comes. Cancel the consuming task to stop; no query is sent after that.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -11,31 +11,6 @@ import Foundation
 import Glibc
 #endif
 
-public struct PollPolicy: Sendable, Equatable {
-    /// Before the first query (the task was just submitted).
-    public var firstDelay: Double
-    /// Each wait is the previous one times this, capped at `maxDelay`.
-    public var growth: Double
-    public var maxDelay: Double
-    /// Transient failures in a row (timeouts, refused, 5xx) tolerated before giving up.
-    public var maxTransientFailures: Int
-
-    /// Issue 2: first poll after about 1 s, at most every 5 s.
-    public static let standard = PollPolicy(firstDelay: 1, growth: 1.5, maxDelay: 5, maxTransientFailures: 5)
-
-    public init(firstDelay: Double, growth: Double, maxDelay: Double, maxTransientFailures: Int) {
-        self.firstDelay = firstDelay
-        self.growth = growth
-        self.maxDelay = maxDelay
-        self.maxTransientFailures = maxTransientFailures
-    }
-
-    /// The wait before query number `attempt` (0-based).
-    public func delay(beforeAttempt attempt: Int) -> Double {
-        min(maxDelay, firstDelay * pow(growth, Double(attempt)))
-    }
-}
-
 /// What the poller reports.
 public enum PollEvent: Sendable, Equatable {
     /// A query answered; the task may still be running.
@@ -44,13 +19,37 @@ public enum PollEvent: Sendable, Equatable {
     case retrying(APIError, attempt: Int)
 }
 
+/// What the poller's waits are measured and spread with: the real clock and
+/// random numbers, or a test's.
+public struct PollTiming: Sendable {
+    /// Now, for a task's age (its submittedAt is a Date).
+    public var now: @Sendable () -> Date
+    /// Waits this many seconds; throws when the waiting task is cancelled.
+    public var sleep: @Sendable (Double) async throws -> Void
+    /// A number in 0..<1, for the spread.
+    public var random: @Sendable () -> Double
+
+    public init(now: @escaping @Sendable () -> Date, sleep: @escaping @Sendable (Double) async throws -> Void,
+                random: @escaping @Sendable () -> Double) {
+        self.now = now
+        self.sleep = sleep
+        self.random = random
+    }
+
+    public static let live = PollTiming(now: Date.init,
+                                        sleep: { seconds in try await Task.sleep(nanoseconds: UInt64(min(max(seconds, 0), 3600) * 1e9)) },
+                                        random: { Double.random(in: 0..<1) })
+}
+
 public struct TaskPoller: Sendable {
     public let api: any ImageAPI
     public let policy: PollPolicy
+    public var timing: PollTiming
 
-    public init(api: any ImageAPI, policy: PollPolicy = .standard) {
+    public init(api: any ImageAPI, policy: PollPolicy = .standard, timing: PollTiming = .live) {
         self.api = api
         self.policy = policy
+        self.timing = timing
     }
 
     /// Every answer for the task, ending after the one with a terminal status.
@@ -63,35 +62,32 @@ public struct TaskPoller: Sendable {
     /// queryTask (§2.3).
     public func track(_ task: TaskReference) -> AsyncThrowingStream<PollEvent, Error> {
         AsyncThrowingStream { continuation in
-            let worker = Task {
-                var attempt = 0
-                var failuresInARow = 0
+            let (api, timing) = (api, timing)
+            let worker = Task { [policy] in
+                var pace = PollPace(policy: policy)
                 while !Task.isCancelled {
+                    // The age counts from the submit (a task resumed at start is as old as its row says).
+                    let age = max(0, timing.now().timeIntervalSince(task.submittedAt))
                     do {
-                        try await Task.sleep(nanoseconds: UInt64(policy.delay(beforeAttempt: attempt) * 1e9))
+                        try await timing.sleep(pace.nextDelay(age: age, unit: timing.random()))
                     } catch {
                         break
                     }
-                    attempt += 1
-                    do {
+                    do throws(APIError) {
                         let info = try await api.queryTask(task)
-                        failuresInARow = 0
+                        pace.answered()
                         continuation.yield(.update(info))
                         if info.phase.isTerminal {
                             continuation.finish()
                             return
                         }
-                    } catch let error as APIError {
+                    } catch {
                         if error == .cancelled || Task.isCancelled { break }
-                        failuresInARow += 1
-                        guard error.isTransient, failuresInARow <= policy.maxTransientFailures else {
+                        guard pace.failed(error) == .askAgain else {
                             continuation.finish(throwing: error)
                             return
                         }
-                        continuation.yield(.retrying(error, attempt: failuresInARow))
-                    } catch {
-                        continuation.finish(throwing: error)
-                        return
+                        continuation.yield(.retrying(error, attempt: pace.attemptsInARow))
                     }
                 }
                 continuation.finish(throwing: APIError.cancelled)

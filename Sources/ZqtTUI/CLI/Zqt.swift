@@ -536,7 +536,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Flag(name: .customLong("fail-tasks"), help: "Every task fails when it would have finished.")
     var failTasks = false
 
-    @Option(name: .customLong("fault"), help: "Start with a fault: none, http500, not-json, drop.")
+    @Option(name: .customLong("fault"), help: "Start with a fault: none, http500, not-json, drop, late-answer, drop-after, busy.")
     var fault: String = "none"
 
     @Option(name: .customLong("latency-ms"), help: "Delay every answer by this many milliseconds.")
