@@ -233,3 +233,28 @@ private final class ScriptedTaskAPI: ImageAPI, @unchecked Sendable {
     func queryListPage(path: String, pageNum: Int, pageSize: Int) async throws(APIError) -> JSONValue { throw .cancelled }
     func download(_ url: String) async throws(APIError) -> [UInt8] { throw .cancelled }
 }
+
+/// Issue 18: the system's certificates are read from their hashed folder,
+/// a certificate at a time, rather than the whole bundle per connection.
+@Suite struct SystemTrustStoreTests {
+    @Test func hashedNamesAreToldFromOtherFiles() {
+        #expect(SystemTrustStore.isHashedName("5ad8a5d6.0"))
+        #expect(SystemTrustStore.isHashedName("ce275665.12"))
+        #expect(!SystemTrustStore.isHashedName("ca-certificates.crt"))
+        #expect(!SystemTrustStore.isHashedName("5AD8A5D6.0"))
+        #expect(!SystemTrustStore.isHashedName("5ad8a5d.0"))
+        #expect(!SystemTrustStore.isHashedName("5ad8a5d6."))
+        #expect(!SystemTrustStore.isHashedName("5ad8a5d6.pem"))
+    }
+
+    @Test func aFolderCountsOnlyWithAHashedName() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-trust-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data("bundle".utf8).write(to: URL(fileURLWithPath: folder + "/ca-bundle.crt"))
+        #expect(!SystemTrustStore.holdsHashedNames(folder))
+        try Data("cert".utf8).write(to: URL(fileURLWithPath: folder + "/5ad8a5d6.0"))
+        #expect(SystemTrustStore.holdsHashedNames(folder))
+        #expect(!SystemTrustStore.holdsHashedNames(folder + "/missing"))
+    }
+}

@@ -77,6 +77,23 @@ struct SweepTests {
         #expect(requests[1].point.label == "alwayson_scripts.controlnet.args[0].weight=0.5 prompt=\"a dog\" not_a_field=[1]")
     }
 
+    /// Issue 18: a sweep makes each request when it sends it, the same one
+    /// `requests(from:)` would have made up front.
+    @Test func aPointsRequestMadeWhenSentIsTheOneMadeUpFront() throws {
+        let base = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        let sweep = try Self.parse("cfg_scale=5,7", "seed=1,2,3")
+        try sweep.check(base)
+        let upFront = try sweep.requests(from: base, nextTaskID: { "t" })
+        let points = sweep.points
+        #expect(points.count == 6)
+        for (index, point) in points.enumerated() {
+            let made = try sweep.request(at: point, from: base, taskID: "t")
+            #expect(made.wireJSON == upFront[index].request.wireJSON)
+            #expect(point.label == upFront[index].point.label)
+        }
+        #expect(throws: SweepSpecError.self) { try Self.parse("alwayson_scripts.id_task=a,b").check(base) }
+    }
+
     @Test func aPathTheRequestCannotHoldOrTheTaskIDIsRefused() throws {
         let base = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
         func refusal(_ spec: String) -> SweepSpecError? {

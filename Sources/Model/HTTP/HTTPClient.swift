@@ -124,6 +124,35 @@ enum InFlight {
     }
 }
 
+/// The system's certificates as a folder OpenSSL looks a certificate up in
+/// by its subject's hash (`c_rehash`, `update-ca-certificates`).
+enum SystemTrustStore {
+    static let folders = ["/etc/ssl/certs"]
+
+    /// The first folder holding hashed names (`5ad8a5d6.0`), looked for once; nil when none does.
+    static let hashedFolder: String? = folders.first(where: holdsHashedNames)
+
+    static func holdsHashedNames(_ folder: String) -> Bool {
+        guard let directory = opendir(folder) else { return false }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if isHashedName(name) { return true }
+        }
+        return false
+    }
+
+    /// Eight hex digits, a dot, a number: how OpenSSL names a certificate in such a folder.
+    static func isHashedName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 8, !parts[1].isEmpty, parts[1].count <= 3 else { return false }
+        return parts[0].unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+            && parts[1].unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
+    }
+}
+
 public struct HTTPClient: Sendable {
     /// Before the process exits: cancels every transfer and waits for them to
     /// end (at most `seconds`), so no library is torn down under a running one.
@@ -266,9 +295,20 @@ public struct HTTPClient: Sendable {
         set(.acceptEncoding, "identity")
         set(.sslVersion, Curl.sslVersionTLS12)
         set(.tcpKeepAlive, 1)
-        // The trust store: libcurl's default bundle unless the user names one.
-        if let file = variable("SSL_CERT_FILE", "CURL_CA_BUNDLE") { set(.caInfo, file) }
-        if let folder = variable("SSL_CERT_DIR") { set(.caPath, folder) }
+        // The trust store: the one the user names, else the system's. Its
+        // hashed folder (/etc/ssl/certs on Debian, Ubuntu, Alpine) is read a
+        // certificate at a time, as a peer needs one, where the bundle file
+        // libcurl defaults to is parsed whole for every connection: 0.8 MB
+        // each (issue 18, docs/dev/measurements.md). The same certificates:
+        // update-ca-certificates writes both. Without such a folder, the bundle.
+        let namedFile = variable("SSL_CERT_FILE", "CURL_CA_BUNDLE")
+        if let namedFile { set(.caInfo, namedFile) }
+        if let folder = variable("SSL_CERT_DIR") {
+            set(.caPath, folder)
+        } else if namedFile == nil, let folder = SystemTrustStore.hashedFolder {
+            if failed == 0 { failed = zqt_curl_set_string(h, Curl.Option.caInfo.rawValue, nil) }
+            set(.caPath, folder)
+        }
         // Proxies, read here rather than by libcurl so that HTTP_PROXY (which
         // libcurl ignores for http, a CGI precaution zqt does not need) works too.
         let proxy = target.secure ? variable("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")

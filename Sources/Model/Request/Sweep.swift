@@ -193,23 +193,35 @@ public struct Sweep: Sendable, Equatable {
     /// would be dropped silently, and a step into a number or a string would
     /// replace it with an object.
     public func requests(from base: Request, nextTaskID: () -> String) throws(SweepSpecError) -> [(point: SweepPoint, request: Request)] {
+        try check(base)
+        var out: [(point: SweepPoint, request: Request)] = []
+        for point in points {
+            out.append((point, try request(at: point, from: base, taskID: nextTaskID())))
+        }
+        return out
+    }
+
+    /// Throws when a path is the task id's or cannot hold a value in `base`
+    /// (see `requests(from:)`), before any request is made.
+    public func check(_ base: Request) throws(SweepSpecError) {
         for axis in axes {
             if JSONPath.steps(axis.path) == JSONPath.steps(base.endpoint.taskIDPath) { throw .taskIDPath(axis.path) }
             if let reason = Self.obstacle(axis.path, in: base.body) { throw .cannotSet(path: axis.path, reason: reason) }
         }
-        var out: [(point: SweepPoint, request: Request)] = []
-        for point in points {
-            var request = base
-            for setting in point.settings {
-                request[setting.path] = setting.value
-                guard request[setting.path] == setting.value else {
-                    throw .cannotSet(path: setting.path, reason: "the request cannot hold a value there")
-                }
+    }
+
+    /// One point's request, made when it is sent: a sweep of a thousand
+    /// holds its points, not a thousand requests (issue 18).
+    public func request(at point: SweepPoint, from base: Request, taskID: String) throws(SweepSpecError) -> Request {
+        var request = base
+        for setting in point.settings {
+            request[setting.path] = setting.value
+            guard request[setting.path] == setting.value else {
+                throw .cannotSet(path: setting.path, reason: "the request cannot hold a value there")
             }
-            request.taskID = nextTaskID()
-            out.append((point, request))
         }
-        return out
+        request.taskID = taskID
+        return request
     }
 
     /// Why a value cannot be set at `path`: the first step the body cannot

@@ -15,7 +15,7 @@ import Model
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the history screen or the gallery over a large generated history, or the compose screen's own costs.",
+        abstract: "Measure the history screen or the gallery over a large generated history, the compose screen's own costs, a sweep, or memory at start.",
         discussion: """
         zqt bench compose
         prints what start-up and typing cost inside zqt: reading the endpoint catalog, the
@@ -29,6 +29,12 @@ struct BenchCommand: ParsableCommand {
         fills a history whose rows have kept pictures with real PNG thumbnails (once), and
         prints the gallery's first frame, the time until every visible thumbnail is drawn,
         and the thumbnails decoded and the resident memory while scrolling through it.
+        zqt bench sweep --tasks 1000 --parallel 16 --task-seconds 0.2
+        runs a sweep against a sandbox in this process and prints its wall time, CPU time and
+        peak resident memory (its lines go to standard error).
+        zqt bench startup
+        prints resident memory without network use, after the start-up key check and model
+        lists (libcurl loaded), and after one send followed to its end.
         """
     )
 
@@ -47,13 +53,29 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Times each measurement is repeated.")
     var repeats: Int = 15
 
+    @Option(help: "sweep: how many tasks.")
+    var tasks: Int = 1000
+
+    @Option(help: "sweep: how many at once (as send's --parallel).")
+    var parallel: Int = 16
+
+    @Option(name: .customLong("task-seconds"), help: "sweep, startup: how long the sandbox's tasks take.")
+    var taskSeconds: Double = 0.2
+
     func validate() throws {
-        guard ["history", "gallery", "compose"].contains(what) else { throw ValidationError("'history', 'gallery' or 'compose' can be measured") }
+        guard ["history", "gallery", "compose", "sweep", "startup"].contains(what) else {
+            throw ValidationError("'history', 'gallery', 'compose', 'sweep' or 'startup' can be measured")
+        }
+        guard (1...SweepOptions.maxParallel).contains(parallel), (1...100_000).contains(tasks), (0...600).contains(taskSeconds) else {
+            throw ValidationError("--parallel 1 to \(SweepOptions.maxParallel), --tasks 1 to 100000, --task-seconds 0 to 600")
+        }
     }
 
     func run() throws {
         if what == "compose" { return try runCompose() }
         if what == "gallery" { return try runGallery() }
+        if what == "sweep" { return try runSweepBench() }
+        if what == "startup" { return try runStartupBench() }
         let store = try HistoryStore.open(inFolder: home)
         let existing = try store.count()
         if existing < rows {

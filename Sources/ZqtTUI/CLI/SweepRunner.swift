@@ -114,12 +114,13 @@ struct SweepRunner {
 
     func run(requestText: String, endpoint: Endpoint, specs: [String]) async -> Int32 {
         let sweep: Sweep
-        let requests: [(point: SweepPoint, request: Request)]
+        let points: [SweepPoint]
         let decoded: (request: Request, notes: [DecodeNote])
         do {
             sweep = try Sweep.parse(specs)
             decoded = try Request.decode(json: requestText, for: endpoint)
-            requests = try sweep.requests(from: decoded.request, nextTaskID: TaskIDGenerator.shared.next)
+            try sweep.check(decoded.request)
+            points = sweep.points
         } catch let error as SweepSpecError {
             printer.warn(error.description)
             return Exit.badInput
@@ -129,12 +130,19 @@ struct SweepRunner {
         }
         for note in decoded.notes { printer.say("note: \(note)") }
         // Every combination is checked before any is sent: a sweep half sent is harder to redo than one refused.
+        // Each request is made again when it is sent, so a sweep of thousands holds its points, not its requests.
         var invalid = false
-        for (index, item) in requests.enumerated() {
-            let problems = LocalInputs.problems(item.request)
+        for (index, point) in points.enumerated() {
+            let problems: [ValidationProblem]
+            do throws(SweepSpecError) {
+                problems = LocalInputs.problems(try sweep.request(at: point, from: decoded.request, taskID: TaskIDGenerator.shared.next()))
+            } catch {
+                printer.warn(error.description)
+                return Exit.badInput
+            }
             guard !problems.isEmpty else { continue }
             invalid = true
-            printer.warn("[\(index + 1)/\(requests.count)] \(item.point.label) is not valid:")
+            printer.warn("[\(index + 1)/\(points.count)] \(point.label) is not valid:")
             for problem in problems { printer.warn("  \(problem.path): \(problem.message)") }
         }
         if invalid {
@@ -144,9 +152,11 @@ struct SweepRunner {
 
         let batchID = TaskIDGenerator(prefix: "batch").next()
         printer.say("POST \(configuration.baseURL)\(endpoint.path)")
-        printer.say("sweep of \(Wording.count(requests.count, "request")), at most \(parallel) at once · batch \(batchID)"
+        printer.say("sweep of \(Wording.count(points.count, "request")), at most \(parallel) at once · batch \(batchID)"
                     + (store == nil ? "" : " (zqt history: filter batch:\(batchID))"))
-        let outcomes = await runAll(requests, batchID: batchID)
+        // The history's writes need no cache kept across tasks (SQLiteMemory): at most about 1 MB, not the default 2 MB.
+        SQLiteMemory.limitHeap(bytes: 1 << 20)
+        let outcomes = await runAll(points, sweep: sweep, base: decoded.request, batchID: batchID)
 
         if json {
             for outcome in outcomes { CommandSupport.sayJSON(jsonObject(outcome, batchID: batchID)) }
@@ -160,22 +170,33 @@ struct SweepRunner {
         return Exit.ok
     }
 
-    /// Runs every request, never more than `parallel` at once: a task is
-    /// started only when one before it has ended (followed to its end).
-    func runAll(_ requests: [(point: SweepPoint, request: Request)], batchID: String) async -> [Outcome] {
+    /// Runs every point's request, never more than `parallel` at once: a
+    /// task is started (its request made) only when one before it has ended
+    /// (followed to its end), and what an ended task keeps is its row.
+    func runAll(_ points: [SweepPoint], sweep: Sweep, base: Request, batchID: String) async -> [Outcome] {
         var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(points.count)
         await withTaskGroup(of: Outcome.self) { group in
             var next = 0
             func startNext() {
                 let index = next
-                let item = requests[index]
-                group.addTask { await runOne(index: index, of: requests.count, item.point, item.request, batchID: batchID) }
+                let point = points[index]
                 next += 1
+                let taskID = TaskIDGenerator.shared.next()
+                guard let request = try? sweep.request(at: point, from: base, taskID: taskID) else {
+                    // Checked before anything was sent, so not seen; said rather than dropped.
+                    outcomes.append(Outcome(index: index, point: point, taskID: taskID, state: .invalid, seconds: 0,
+                                            problem: "the request cannot hold these values"))
+                    return
+                }
+                group.addTask { await runOne(index: index, of: points.count, point, request, batchID: batchID) }
             }
-            while next < min(parallel, requests.count) { startNext() }
+            while next < min(parallel, points.count) { startNext() }
             while let outcome = await group.next() {
                 outcomes.append(outcome)
-                if next < requests.count { startNext() }
+                // What the ended task's transfers and answers used goes back: memory stays flat over thousands.
+                FreedMemory.giveBack()
+                if next < points.count { startNext() }
             }
         }
         return outcomes.sorted { $0.index < $1.index }

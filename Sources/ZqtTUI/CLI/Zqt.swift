@@ -46,6 +46,7 @@ struct Zqt: AsyncParsableCommand {
     /// model list, a poll) are stopped first, as exit tears down the TLS
     /// libraries they use (issue 8: a crash on the way out).
     static func main() async {
+        FreedMemory.limitArenas()
         do {
             var command = try parseAsRoot()
             // The user's catalog, then the config file: read here, before any command runs.

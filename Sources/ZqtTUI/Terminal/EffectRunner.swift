@@ -339,6 +339,7 @@ final class EffectRunner: @unchecked Sendable {
             sayAccepted()
             if answeredAtOnce { inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: nil)) }
             lock.withLock { sending[idTask] = nil }
+            FreedMemory.giveBack()
         }
     }
 
@@ -368,6 +369,7 @@ final class EffectRunner: @unchecked Sendable {
             // Once its images are kept: the history shown then notes them.
             inbox.post(.pollEnded(recordID: recordID, idTask: idTask, error: stopped))
             stopTracking(idTask, cancel: false)
+            FreedMemory.giveBack()
         }
     }
 
