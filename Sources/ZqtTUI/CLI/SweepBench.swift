@@ -121,8 +121,7 @@ extension BenchCommand {
 
     /// A line of /proc/self/status, in KiB (0 where /proc is not there).
     static func status(_ field: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
+        guard let line = procFile("/proc/self/status").split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
@@ -146,9 +145,24 @@ extension BenchCommand {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// A file of /proc read to its end (they say their size is 0, so a read by size stops short).
+    static func procFile(_ path: String) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while bytes.count < 4 << 20 {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Shared libraries mapped now.
     static func librariesMapped() -> Int {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return 0 }
+        let maps = procFile("/proc/self/maps")
         return Set(maps.split(separator: "\n").compactMap { line -> Substring? in
             guard let path = line.split(separator: " ", omittingEmptySubsequences: true).last, path.contains(".so") else { return nil }
             return path
