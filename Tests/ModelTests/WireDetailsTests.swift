@@ -80,6 +80,8 @@ import Testing
         var request = try Request.decode(json: #"{"prompt": "a cat", "alwayson_scripts": "revAnimated"}"#, for: text2image).request
         request.taskID = "zqt-22-4"
         #expect(request.body["alwayson_scripts"] == .string("revAnimated"), "the user's value is not replaced by the task id")
+        #expect(request.wireValue["alwayson_scripts"] == .string("revAnimated"), "the preview shows what was written, in its place")
+        #expect(request.wireValue.objectValue?.last?.key == "alwayson_scripts")
         let problems = RequestValidator.validate(request)
         #expect(problems.map(\.path) == ["alwayson_scripts"], "\(problems)")
         #expect(problems.first?.message.hasPrefix("alwayson_scripts must be a JSON object holding ") == true)

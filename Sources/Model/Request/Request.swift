@@ -116,6 +116,11 @@ public struct Request: Sendable {
         }
         // Known fields are written as their spec says, or left out: never copied again as unknown ones.
         WireCoding.appendUnknown(from: body, into: &out, prefix: "", endpoint: endpoint)
+        // A container the body holds as something else shows what the user wrote
+        // (validation refuses to send it, issue 22), not an object of defaults.
+        for path in misplacedContainers where !misplacedContainers.contains(where: { path.hasPrefix($0 + ".") }) {
+            out.set(body.value(at: path), at: path)
+        }
         return out
     }
 
