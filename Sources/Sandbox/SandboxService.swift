@@ -297,7 +297,15 @@ public final class SandboxService: @unchecked Sendable {
         if let missing = missingRequired(request) {
             return envelope(code: "400", msg: "invalid parameter \(missing): \(missing) is required")
         }
-        let problems = RequestValidator.validate(request)
+        // zqt's own words for a missing value ("zqt generates one", "choose a checkpoint")
+        // are the client's; the service names the parameter (issue 22).
+        let wire = request.wireValue
+        let problems = RequestValidator.validate(request).map { problem -> ValidationProblem in
+            guard let field = request.endpoint.field(at: problem.path), field.required, Self.isEmpty(wire.value(at: field.path)) else {
+                return problem
+            }
+            return ValidationProblem(path: problem.path, message: "\(problem.path) is required")
+        }
         guard let first = problems.first else { return nil }
         let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
         return envelope(code: "400", msg: "invalid parameter \(first.path): \(first.message)\(more)")
@@ -305,21 +313,27 @@ public final class SandboxService: @unchecked Sendable {
 
     /// The first field the reference marks required that the body as received
     /// lacks (absent, null, empty text or an empty list), before any default
-    /// could fill it; a field only zqt's form requires (a sampler) is not one.
+    /// could fill it; a field only zqt's form requires (a sampler, which zqt
+    /// fills with its default) is not one.
     /// On SD endpoints, what the service's own documented example leaves out
     /// (`batch_size`, `resize_mode`, §1.3) is taken as the service takes it there.
     private func missingRequired(_ request: Request) -> String? {
         let body = request.body
         for field in request.endpoint.fields where field.required && !field.requiredByZqtOnly && !field.kind.isVirtual {
             if request.endpoint.family == .sd, Self.leftOutByTheExample.contains(field.path) { continue }
-            switch body.value(at: field.path) {
-            case nil, .null?: return field.path
-            case let .string(text)? where text.trimmed.isEmpty: return field.path
-            case let .array(items)? where items.isEmpty: return field.path
-            default: continue
-            }
+            if Self.isEmpty(body.value(at: field.path)) { return field.path }
         }
         return nil
+    }
+
+    /// No value: absent, null, blank text or an empty list.
+    static func isEmpty(_ value: JSONValue?) -> Bool {
+        switch value {
+        case nil, .null?: return true
+        case let .string(text)?: return text.trimmed.isEmpty
+        case let .array(items)?: return items.isEmpty
+        default: return false
+        }
     }
 
     /// The ControlNet endpoint's required fields its documented example (examples/controlnet.json) does not send.

@@ -285,6 +285,10 @@ final class EventLog: @unchecked Sendable {
                 _ = try await fixture.api.post(path, body: body)
             }
         }
+        // A value left empty is named the same way, never in zqt's own words ("zqt generates one").
+        await #expect(throws: APIError.api(code: "400", message: "invalid parameter alwayson_scripts.sd_model_checkpoint: alwayson_scripts.sd_model_checkpoint is required")) {
+            _ = try await fixture.api.post("sd/v2/controlnet", body: BundledExamples.controlNetJSON.replacing("revAnimated_v122_7371.safetensors", with: " "))
+        }
         #expect(fixture.service.receivedSubmissions.isEmpty)
         // The same with each field given is taken; so is the service's own documented example,
         // which leaves out batch_size and resize_mode (§1.3).
