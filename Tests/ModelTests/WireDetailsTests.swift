@@ -134,6 +134,7 @@ import Testing
             #expect(!LikelyMistake.oneEditApart(a, b), "\(a) \(b)")
         }
         #expect(LikelyMistake.nearest("sed", among: ["seed"]) == nil, "three letters are not guessed at")
+        #expect(LikelyMistake.nearest(String(repeating: "s", count: 1 << 20) + "teps", among: ["steps"]) == nil, "a huge key: no guess, no long work")
     }
 
     // MARK: 8. Key order against the documented examples

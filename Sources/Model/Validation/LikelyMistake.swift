@@ -30,11 +30,13 @@ public struct LikelyMistake: Equatable, Sendable {
     /// The name among `names` that `key` is likely a slip for: the same name
     /// in another case or with `_` (`negativePrompt`, `Steps`), else one
     /// insertion, deletion, substitution or swap of neighbours away (`stpes`,
-    /// `setps`, `step`). Names shorter than four letters are never guessed at.
+    /// `setps`, `step`). Names shorter than four letters are never guessed at,
+    /// nor keys longer than any field's name could be (a hostile file's, bounded work).
     public static func nearest(_ key: String, among names: [String]) -> String? {
-        guard key.count >= 4 else { return nil }
+        guard (4...80).contains(key.utf8.count) else { return nil }
         func folded(_ text: String) -> String { text.lowercased().filter { $0 != "_" && $0 != "-" } }
-        if let same = names.first(where: { $0 != key && folded($0) == folded(key) }) { return same }
+        let foldedKey = folded(key)
+        if let same = names.first(where: { $0 != key && folded($0) == foldedKey }) { return same }
         return names.first { $0.count >= 4 && oneEditApart($0, key) }
     }
 
