@@ -504,7 +504,7 @@ struct ValidateCommand: ParsableCommand {
         for note in notes {
             StandardStreams.writeError("note: \(note)\n")
         }
-        let problems = LocalInputs.problems(request)
+        let problems = LocalInputs.problems(request, namesIn: FileManager.default.currentDirectoryPath)
         for problem in problems {
             StandardStreams.writeError("invalid: \(problem)\n")
         }
