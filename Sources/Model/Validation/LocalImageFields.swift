@@ -24,6 +24,15 @@ public enum LocalImageFields {
         imageTexts(in: request) { PathCompletion.looksLikePath($0) }
     }
 
+    /// The first image field's text (a URL or a path), or nil: the picture
+    /// a one-picture tool worked on (face detection's `imageUrl`, §4.9).
+    public static func firstImage(in request: Request) -> String? {
+        for field in request.endpoint.fields where field.takesImage && !field.kind.isVirtual {
+            if let text = request.wireValue(of: field)?.stringValue?.trimmed, !text.isEmpty { return text }
+        }
+        return nil
+    }
+
     /// Bare names in image fields (`face.jpg`: no scheme, no `/`, `~`, `./`
     /// or `../` before it), which may be a file in the current folder.
     /// Such a name is not taken as a local path, only hinted at when it names

@@ -107,7 +107,7 @@ enum PictureReducer {
         if case .off = state.view.pictureMode { return [] }
         guard let boxes = texts.lazy.compactMap(PicturesPane.faceBoxes).first, !boxes.isEmpty else { return [] }
         // Without a row, the form's own image field (the request just sent, when still on screen).
-        let source = recordID == nil && state.task?.idTask == idTask ? EffectRunner.firstImageValue(of: state.request) : nil
+        let source = recordID == nil && state.task?.idTask == idTask ? LocalImageFields.firstImage(in: state.request) : nil
         return [.fetchFaceScan(FaceScanFetch(idTask: idTask, recordID: recordID, source: source, boxes: boxes))]
     }
 

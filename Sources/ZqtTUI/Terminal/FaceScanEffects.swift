@@ -28,7 +28,7 @@ extension EffectRunner {
         var source = scan.source
         // The row's request holds the path as sent (made absolute), or the URL.
         if let recordID = scan.recordID, let record = (try? store?.record(id: recordID)) ?? nil,
-           let sent = Self.firstImageValue(of: record.request) {
+           let sent = LocalImageFields.firstImage(in: record.request) {
             source = sent
         }
         guard let source, !source.isEmpty else { return nil }
@@ -53,13 +53,5 @@ extension EffectRunner {
         PictureCache.returnFreedMemory()
         return ShownPicture(position: 0, seed: nil,
                             image: LocalImage(position: 0, path: key, thumbnailPath: key, width: drawn.width, height: drawn.height))
-    }
-
-    /// The first image field's value of a request (face detection has one, `imageUrl`).
-    static func firstImageValue(of request: Request) -> String? {
-        for field in request.endpoint.fields where field.takesImage && !field.kind.isVirtual {
-            if let text = request.wireValue(of: field)?.stringValue?.trimmed, !text.isEmpty { return text }
-        }
-        return nil
     }
 }
