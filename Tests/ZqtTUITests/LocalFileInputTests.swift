@@ -364,14 +364,14 @@ extension LocalFileInputTests {
         LocalFileInputTests.press(&state, .char("f"), places: places)
         let listing = try #require(state.paths.picker?.listing)
         #expect(listing.notListed == 25 && listing.entries.count == PathCompletion.entryLimit)
-        #expect(Screen.render(state).text.contains("25 more not listed: / and part of a name finds them"))
+        #expect(Screen.render(state).text.contains("25 more entries not listed: / and part of a name finds them"))
         // Which names readdir(3) left out is the file system's order: the filter finds any of them.
         let kept = Set(listing.entries.map(\.name))
         let missing = try #require((0..<count).map { String(format: "IMG_%05d.jpg", $0) }.first { !kept.contains($0) })
         LocalFileInputTests.press(&state, .char("/"), places: places)
         for character in missing.dropLast(4) { LocalFileInputTests.press(&state, .char(character), places: places) }
         #expect(state.paths.picker?.entries == [.parent, .picture(missing)], "\(String(describing: state.paths.picker?.entries.prefix(3)))")
-        #expect(!Screen.render(state).text.contains("more not listed"))
+        #expect(!Screen.render(state).text.contains("more entries not listed"))
     }
 
     @Test func withPicturesOffThePickerIsAListOnly() throws {

@@ -49,7 +49,7 @@ extension Wording {
 
     /// A folder larger than the picker lists: how much is left out, and how to reach it.
     static func filePickerNotListed(_ count: Int, atLeast: Bool, filterKey: String) -> String {
-        "\(atLeast ? "at least " : "")\(count) more not listed: \(filterKey) and part of a name finds them"
+        "\(atLeast ? "at least " : "")\(count) more entries not listed: \(filterKey) and part of a name finds them"
     }
 
     static func filePickerTitle(_ field: String, folder: String) -> String { "\(field): choose a picture in \(folder)" }
