@@ -154,6 +154,7 @@ import Testing
         #expect(state.paths.files["face.png"] == .file, "the bare name was looked for in the current folder")
         let hint = "write ./face.png for the file here; not a URL"
         #expect(state.problems.first { $0.path == "sourceUrl" }?.message == hint)
+        #expect(state.status?.text == "Source face: " + hint, "said as soon as it is known, as a missing file is")
         Self.press(&state, .function(5), places: places)
         #expect(state.status?.text.contains(hint) == true && !state.submitting, "the send is refused with the hint: \(state.status?.text ?? "")")
         #expect(Screen.render(state).text.contains("⚠ write ./face.png for the file here"), "marked under the field")

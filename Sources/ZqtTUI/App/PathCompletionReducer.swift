@@ -84,6 +84,9 @@ enum PathCompletionReducer {
             if let missing = LocalImageFields.localPaths(in: state.request).first(where: { found[$0.path] != nil && found[$0.path] != .file }) {
                 state.status = StatusMessage(text: Wording.noLocalFile(missing.label, missing.path, folder: found[missing.path] == .notAFile),
                                              kind: .error)
+            } else if let bare = LocalImageFields.bareNames(in: state.request).first(where: { found[$0.path] == .file }) {
+                // A bare name that is a file here: said at once, as a missing file is.
+                state.status = StatusMessage(text: Wording.bareFileName(bare.label, hint: LocalImageFields.bareNameHint(bare)), kind: .error)
             }
             return []
         default:

@@ -43,6 +43,9 @@ extension Wording {
 
     static let filePickerEmpty = "No pictures or folders here (PNG, JPEG and WebP files are listed)"
     static let filePickerReading = "Reading the folder…"
+
+    /// A bare name in an image field that is a file here (`face.png`): the path to write instead.
+    static func bareFileName(_ label: String, hint: String) -> String { "\(label): \(hint)" }
     static let filePickerFilterPlaceholder = "type part of a name"
 
     static func filePickerNoMatch(_ filter: String) -> String { "No picture or folder here has “\(filter)” in its name" }
