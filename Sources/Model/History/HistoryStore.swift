@@ -335,6 +335,18 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
+    /// The newest row a task id names: zqt's id_task first, else the id the
+    /// service answered at submit (`accepted: task_id N` prints that one for
+    /// tools and training, §4, §3.1), so either is taken by every command.
+    public func record(taskID: String) throws(HistoryError) -> HistoryRecord? {
+        if let byOwnID = try record(idTask: taskID) { return byOwnID }
+        return try read { db throws(SQLiteError) in
+            try db.run("SELECT \(Self.recordColumns) FROM submission WHERE service_task_id = ? ORDER BY id DESC LIMIT 1",
+                       [.text(taskID)]).first
+                .map { row throws(SQLiteError) in try Self.record(row, db: db, catalog: storedCatalog) }
+        }
+    }
+
     /// Rows whose task may still change: polling resumes for these at start.
     public func unfinished() throws(HistoryError) -> [HistoryRecord] {
         try read { db throws(SQLiteError) in

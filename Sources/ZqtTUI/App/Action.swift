@@ -57,6 +57,8 @@ enum Action: Sendable {
     // Pictures (issue 11).
     /// A task's images on disk (or why each is not), for where they are shown.
     case picturesFetched(PictureTarget, idTask: String, recordID: Int?, [ShownPicture])
+    /// The picture a face detection scanned, its boxes drawn (issue 17).
+    case faceScanShown(idTask: String, ShownPicture)
     /// A running task's intermediate image from `url`, on disk (nil: it could not be had).
     case intermediateFetched(idTask: String, url: String, LocalImage?)
     case contactSheetLoaded(ContactSheet)
@@ -131,6 +133,8 @@ enum Effect: Equatable, Sendable {
     /// A history row's images: its record read, then as fetchPictures.
     case fetchHistoryPictures(recordID: Int)
     case fetchIntermediate(idTask: String, url: String)
+    /// Have the picture a face detection scanned, to draw its faces' boxes over (issue 17).
+    case fetchFaceScan(FaceScanFetch)
     /// A sweep's rows and their first images, for a contact sheet.
     case loadContactSheet(batchID: String)
     /// Remove a task's kept images (its history row is being deleted).

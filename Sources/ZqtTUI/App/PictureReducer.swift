@@ -17,14 +17,16 @@ enum PictureReducer {
                 // A text result is the task's result: shown whole, and never
                 // under another task's pictures (issue 17).
                 let shown = state.results
+                var effects: [Effect] = []
                 if !info.texts.isEmpty {
                     if shown?.idTask == idTask, shown?.texts == info.texts { return [] }
                     state.results = PictureSet(idTask: idTask, recordID: recordID, pictures: [], texts: info.texts)
+                    effects += faceScan(state, idTask: idTask, recordID: recordID, texts: info.texts)
                 } else {
                     state.results = nil
                 }
                 closePictures(&state, target: .compose)
-                return shown?.idTask == idTask && shown?.isRunning == true ? [.discardIntermediate(idTask: idTask)] : []
+                return effects + (shown?.idTask == idTask && shown?.isRunning == true ? [.discardIntermediate(idTask: idTask)] : [])
             }
             if let shown = state.results, shown.idTask == idTask, !shown.isRunning { return [] }
             let pictures = images.map { ShownPicture(position: $0.offset, seed: $0.element.seed) }
@@ -77,6 +79,9 @@ enum PictureReducer {
                 return []
             }
             state.results?.intermediate = image
+        case let .faceScanShown(idTask, picture):
+            guard state.results?.idTask == idTask, state.results?.pictures.isEmpty == true else { return [] }
+            state.results?.scanned = picture
         case let .contactSheetLoaded(sheet):
             // Only the sheet still asked for, on the screen it was asked from.
             guard state.view.contactSheetAsked == sheet.batchID, state.screen == .history else { return [] }
@@ -94,6 +99,16 @@ enum PictureReducer {
             break
         }
         return []
+    }
+
+    /// Face detection's faces (§4.9) over the picture it scanned, where
+    /// pictures are on: the picture asked for, its boxes from the answer.
+    private static func faceScan(_ state: AppState, idTask: String, recordID: Int?, texts: [String]) -> [Effect] {
+        if case .off = state.view.pictureMode { return [] }
+        guard let boxes = texts.lazy.compactMap(PicturesPane.faceBoxes).first, !boxes.isEmpty else { return [] }
+        // Without a row, the form's own image field (the request just sent, when still on screen).
+        let source = recordID == nil && state.task?.idTask == idTask ? LocalImageFields.firstImage(in: state.request) : nil
+        return [.fetchFaceScan(FaceScanFetch(idTask: idTask, recordID: recordID, source: source, boxes: boxes))]
     }
 
     // MARK: Commands (declared in Input/Commands/PictureCommands.swift)

@@ -99,7 +99,7 @@ struct RequestRunner {
         if freshID || request.taskID.isEmpty {
             request.taskID = TaskIDGenerator.shared.next()
         }
-        let problems = LocalInputs.problems(request)
+        let problems = LocalInputs.problems(request, namesIn: FileManager.default.currentDirectoryPath)
         guard problems.isEmpty else {
             printer.warn("The request is not valid; nothing was sent:")
             for problem in problems { printer.warn("  \(problem.path): \(problem.message)") }

@@ -51,11 +51,11 @@ enum CommandSupport {
         }
     }
 
-    /// The row whose id_task is `idTask`, or a message that says there is none.
+    /// The row whose id_task (or the service's task_id) is `idTask`, or a message that says there is none.
     static func record(_ idTask: String, in store: HistoryStore) throws -> HistoryRecord {
         let found: HistoryRecord?
         do {
-            found = try store.record(idTask: idTask)
+            found = try store.record(taskID: idTask)
         } catch {
             throw CommandFailure("cannot read the history: \(error.message)", .badInput)
         }
@@ -102,8 +102,23 @@ enum CommandSupport {
         ])
     }
 
-    /// Everything kept of a row; the request as the JSON object it was sent as.
-    static func json(_ record: HistoryRecord) -> JSONValue {
+    /// One local file of a request as its upload went (issue 17): the path
+    /// as the request holds it, the URL sent in its place, the file's hash.
+    static func json(_ upload: UploadRecord) -> JSONValue {
+        .object(dropping: [
+            ("field", .string(upload.field)),
+            ("path", .string(upload.localPath)),
+            ("url", .string(upload.url)),
+            ("sha256", .string(upload.sha256)),
+            ("store", .string(upload.store)),
+            ("expires_at", upload.expiresAt.map { iso($0) }),
+            ("uploaded", .bool(upload.uploaded)),
+        ])
+    }
+
+    /// Everything kept of a row; the request as the JSON object it was sent
+    /// as (its local paths), and what each path was uploaded as.
+    static func json(_ record: HistoryRecord, uploads: [UploadRecord] = []) -> JSONValue {
         .object(dropping: [
             ("id_task", .string(record.idTask)),
             ("endpoint", .string(record.endpoint.shortName)),
@@ -122,6 +137,7 @@ enum CommandSupport {
             ("error", record.error.map { .string($0) }),
             ("request", (try? JSONParser.parse(record.requestJSON)) ?? .string(record.requestJSON)),
             ("results", .array(record.results.map(json))),
+            ("uploads", uploads.isEmpty ? nil : .array(uploads.map(json))),
         ])
     }
 
@@ -175,7 +191,7 @@ struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List, show, export and delete the submissions zqt keeps.",
-        discussion: "ID is a submission's id_task (the first column of `zqt history list`). \(ZqtExit.helpText)",
+        discussion: "ID is a submission's id_task (the first column of `zqt history list`), or the task_id the service answered. \(ZqtExit.helpText)",
         subcommands: [HistoryList.self, HistoryShow.self, HistoryExport.self, HistoryDelete.self]
     )
 }
@@ -240,7 +256,7 @@ struct HistoryShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Everything kept of one submission: the request, the answers, the results.")
 
-    @Argument(help: "The submission's id_task.")
+    @Argument(help: "The submission's id_task, or the task_id the service answered (as `accepted:` printed it).")
     var id: String
 
     @OptionGroup var output: JSONOption
@@ -249,7 +265,7 @@ struct HistoryShow: ParsableCommand {
         let store = try CommandSupport.openHistory()
         let record = try CommandSupport.record(id, in: store)
         if output.json {
-            CommandSupport.sayJSON(CommandSupport.json(record))
+            CommandSupport.sayJSON(CommandSupport.json(record, uploads: (try? store.uploads(id: record.id)) ?? []))
             return
         }
         var lines = [
@@ -301,7 +317,9 @@ struct HistoryExport: ParsableCommand {
                 before = last.id
             }
             for idTask in ids.reversed() {
-                if let record = try store.record(idTask: idTask) { CommandSupport.sayJSON(CommandSupport.json(record)) }
+                if let record = try store.record(idTask: idTask) {
+                    CommandSupport.sayJSON(CommandSupport.json(record, uploads: try store.uploads(id: record.id)))
+                }
             }
         } catch {
             throw CommandFailure("cannot read the history: \(error.message)", .badInput)
@@ -313,7 +331,7 @@ struct HistoryDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete one submission from the history (the service keeps its task).")
 
-    @Argument(help: "The submission's id_task.")
+    @Argument(help: "The submission's id_task, or the task_id the service answered (as `accepted:` printed it).")
     var id: String
 
     @Flag(name: .customLong("delete-images"),
@@ -350,7 +368,7 @@ struct QueryCommand: AsyncParsableCommand {
         discussion: "A task in the history is asked with its endpoint's query; any other id with the SD query (or --endpoint's). \(ZqtExit.helpText) A task that failed ends with 1."
     )
 
-    @Argument(help: "The task's id_task (or businessTaskId).")
+    @Argument(help: "The task's id_task (or businessTaskId), or the task_id the service answered (as `accepted:` printed it).")
     var taskID: String
 
     @Option(help: ArgumentHelp("For an id not in the history: its endpoint (default controlnet).", valueName: "name"))
@@ -361,7 +379,7 @@ struct QueryCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let store = try? CommandSupport.openHistory()
-        let record = store.flatMap { try? $0.record(idTask: taskID) }
+        let record = store.flatMap { try? $0.record(taskID: taskID) }
         let task: TaskReference
         if let record {
             task = TaskReference(endpoint: record.endpoint, taskID: record.idTask, submittedAt: record.taskStartedAt)
@@ -416,7 +434,7 @@ struct ResultsCommand: AsyncParsableCommand {
         discussion: "Files are named <id_task>-<n>.<ext>; the history keeps where each was saved. An image zqt already keeps (in $ZQT_HOME/images) is copied, not downloaded again. \(ZqtExit.helpText)"
     )
 
-    @Argument(help: "The submission's id_task.")
+    @Argument(help: "The submission's id_task, or the task_id the service answered (as `accepted:` printed it).")
     var id: String
 
     @Option(help: "The folder to save the images into (created when missing).")
@@ -471,7 +489,7 @@ extension ZqtExit: Comparable {
 
 // MARK: export
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Print a request as a curl command, or a Python or Swift script, that sends it as it is.",
@@ -483,6 +501,10 @@ struct ExportCommand: ParsableCommand {
         --reveal-secrets writes the current ones in instead.
 
         The service refuses an id_task it has seen: --new-id gives the snippet a fresh one.
+
+        A local file in an image field (a path the snippet could not read where it runs) goes into the snippet as a URL: \
+        one the history holds for the same bytes while it is still valid, else the file is uploaded as `zqt send` would \
+        (the profile's [profiles.NAME.upload]); without upload settings the export is refused, naming the field.
 
         \(ZqtExit.helpText)
         """
@@ -513,7 +535,7 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .customLong("new-id"), help: "Give the request a new id_task (or businessTaskId), so a service that has seen it takes it again.")
     var newID = false
 
-    func run() throws {
+    mutating func run() async throws {
         let language = RequestExport.Language(rawValue: language.rawValue) ?? .curl
         let baseURL = connection.baseURL
         let configuration = try connection.resolveWithoutConnecting(needsSecret: revealSecrets)
@@ -525,13 +547,14 @@ struct ExportCommand: ParsableCommand {
             credentials = keys
         }
         // A row's id_task first: a file of that name is read only when no row has it, or with --endpoint.
-        if endpoint == nil, let store = try? CommandSupport.openHistory(), let record = try? store.record(idTask: source) {
-            // Exactly the JSON that was sent, not a re-encoding of it (unless it needs a new id).
+        let store = try? CommandSupport.openHistory()
+        if endpoint == nil, let store, let record = try? store.record(taskID: source) {
+            // Exactly the JSON that was sent, not a re-encoding of it (unless it needs a new id, or holds local files).
             let url = RequestExport.url(baseURL: baseURL == nil ? record.baseURL : configuration.baseURL, endpoint: record.endpoint)
             var body = record.requestJSON
-            if newID {
-                var request = record.request
-                request.taskID = TaskIDGenerator.shared.next()
+            if newID || !LocalInputs.find(in: record.request).isEmpty {
+                var request = try await Self.withURLs(record.request, configuration: configuration, store: store)
+                if newID { request.taskID = TaskIDGenerator.shared.next() }
                 body = request.wireJSON
             }
             StandardStreams.writeOut(RequestExport.snippet(language, url: url, body: body, revealing: credentials))
@@ -550,7 +573,27 @@ struct ExportCommand: ParsableCommand {
             throw CommandFailure("\(APIError.printable(source)): \(error)", .badInput)
         }
         if newID { request.taskID = TaskIDGenerator.shared.next() }
+        request = try await Self.withURLs(request, configuration: configuration, store: store)
         StandardStreams.writeOut(RequestExport.snippet(language, request: request, baseURL: configuration.baseURL, revealing: credentials))
+    }
+
+    /// The request with each local file in its image fields replaced by a URL
+    /// the snippet's service can fetch: an earlier upload of the same bytes
+    /// (the history's, by SHA-256) while its uploader says it is still valid,
+    /// else a new upload through the profile's uploader, as `zqt send` does
+    /// (LocalInputs.resolve). Refused, naming the field, when the profile has
+    /// no upload settings or the file is not a picture that can go.
+    static func withURLs(_ request: Request, configuration: ClientConfiguration, store: HistoryStore?) async throws -> Request {
+        guard !LocalInputs.find(in: request).isEmpty else { return request }
+        do throws(UploadFailure) {
+            let uploader = try UploaderSource.forConnection(configuration, sandbox: false).uploader()
+            let (sent, _) = try await LocalInputs.resolve(
+                request, uploader: uploader, directory: FileManager.default.currentDirectoryPath,
+                earlier: { sha256, storeName in (try? store?.earlierUploads(sha256: sha256, store: storeName)) ?? [] })
+            return sent
+        } catch {
+            throw CommandFailure("cannot export with a local file: \(error.message)", error.network ? .network : .badInput)
+        }
     }
 }
 

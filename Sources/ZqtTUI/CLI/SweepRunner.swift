@@ -131,7 +131,7 @@ struct SweepRunner {
         // Every combination is checked before any is sent: a sweep half sent is harder to redo than one refused.
         var invalid = false
         for (index, item) in requests.enumerated() {
-            let problems = LocalInputs.problems(item.request)
+            let problems = LocalInputs.problems(item.request, namesIn: FileManager.default.currentDirectoryPath)
             guard !problems.isEmpty else { continue }
             invalid = true
             printer.warn("[\(index + 1)/\(requests.count)] \(item.point.label) is not valid:")

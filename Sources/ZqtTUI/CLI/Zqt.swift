@@ -532,7 +532,8 @@ struct ValidateCommand: ParsableCommand {
         for note in notes {
             StandardStreams.writeError("note: \(note)\n")
         }
-        let problems = (strict ? request.unknownFieldProblems : []) + LocalInputs.problems(request)
+        let problems = (strict ? request.unknownFieldProblems : [])
+            + LocalInputs.problems(request, namesIn: FileManager.default.currentDirectoryPath)
         for problem in problems {
             StandardStreams.writeError("invalid: \(problem)\n")
         }

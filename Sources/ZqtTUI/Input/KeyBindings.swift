@@ -106,6 +106,7 @@ enum Command: String, CaseIterable, Sendable {
     // Local files in image fields (issue 17).
     case completePath, pickFile
     case fileNext, filePrevious, filePageDown, filePageUp, fileChoose, fileParent, closeFilePicker
+    case filterFiles, fileFilterDone, fileFilterClear
 }
 
 /// Where a binding applies: everywhere, or only when the focused field is of
@@ -161,6 +162,8 @@ enum BindingScope: String, CaseIterable, Sendable {
     case deleteConfirmation
     /// The file picker: a folder's pictures and folders.
     case filePicker
+    /// Typing the file picker's filter (keys not bound here edit the filter).
+    case filePickerFilter
     /// The `?` key help.
     case help
     case historyList
@@ -358,6 +361,7 @@ extension BindingScope: CustomStringConvertible {
         case .imageField: return "on an image field"
         case .pathEditing: return "editing an image field"
         case .filePicker: return "in the file picker"
+        case .filePickerFilter: return "typing the file picker's filter"
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"
         case .inputBox: return "in an input box"

@@ -41,6 +41,9 @@ struct PictureSet: Equatable, Sendable {
     var texts: [String] = []
     /// Lines of the texts scrolled past.
     var scroll = 0
+    /// The picture face detection scanned, its faces' boxes drawn over it
+    /// (issue 17); nil until had, and when pictures are off.
+    var scanned: ShownPicture?
 
     var isRunning: Bool { pictures.isEmpty && texts.isEmpty }
 }
@@ -61,6 +64,16 @@ struct ContactSheet: Equatable, Sendable {
     var columnValues: [String]
     /// [row][column]: the picture there, if that combination has one.
     var cells: [[ShownPicture?]]
+}
+
+/// A request to have the picture a face detection scanned (its row's image
+/// field: a local file, or a URL downloaded once), to draw its boxes over.
+struct FaceScanFetch: Equatable, Sendable {
+    var idTask: String
+    var recordID: Int?
+    /// The image field's value when there is no row to read it from.
+    var source: String?
+    var boxes: [FaceBox]
 }
 
 /// A request to have a task's images on disk.

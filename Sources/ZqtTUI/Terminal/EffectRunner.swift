@@ -230,6 +230,8 @@ final class EffectRunner: @unchecked Sendable {
         case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet, .deletePictures,
              .discardIntermediate, .preparePicture, .decodePictures:
             performPictures(effect)
+        case let .fetchFaceScan(scan):
+            performFaceScan(scan)
         case let .loadGallery(filter, before, limit):
             loadGallery(filter: filter, before: before, limit: limit)
         case .readFolder, .checkLocalFiles:
