@@ -130,6 +130,8 @@ enum Effect: Equatable, Sendable {
     case fetchPictures(PictureFetch)
     /// A history row's images: its record read, then as fetchPictures.
     case fetchHistoryPictures(recordID: Int)
+    /// Every image of a row, beyond what one task may bring (issue 23), shown in `target`.
+    case fetchRestOfPictures(PictureTarget, recordID: Int)
     case fetchIntermediate(idTask: String, url: String)
     /// A sweep's rows and their first images, for a contact sheet.
     case loadContactSheet(batchID: String)

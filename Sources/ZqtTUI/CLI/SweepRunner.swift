@@ -198,7 +198,7 @@ struct SweepRunner {
         if printJSON { say("\n" + request.wireJSON) }
 
         var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                                    keeper: ResultImageKeeper(home: home)) { error in
+                                    keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: ResultImageKeeper.configuredBudget)) { error in
             printer.warn("\(tag) \(SendWording.notKeptInHistory(error))")
         }
         pipeline.pollPolicy = pollPolicy
