@@ -342,7 +342,7 @@ public struct HTTPClient: Sendable {
 
     /// Whether `no_proxy` sends `host` straight, as libcurl reads it: "*", or
     /// a name that is the host or a domain it is in (".example.com" too).
-    static func bypassesProxy(_ host: String, noProxy: String?) -> Bool {
+    public static func bypassesProxy(_ host: String, noProxy: String?) -> Bool {
         guard let noProxy else { return false }
         let name = host.lowercased()
         for entry in noProxy.split(separator: ",") {
