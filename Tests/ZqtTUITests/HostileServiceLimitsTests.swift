@@ -249,6 +249,51 @@ import Testing
         #expect(state.status?.text == Wording.fetchingRest(1))
     }
 
+    @Test func browsingTheListFetchesOnlyWhatItsPaneShowsAndTheEntryTheRest() async throws {
+        let server = try HostileStandIn(body: "")
+        let home = try Self.freshHome()
+        let store = try HistoryStore.open(inFolder: home)
+        var request = Request.new(for: .controlNet, taskID: "many-images")
+        request["prompt"] = .string("many")
+        let id = try store.recordSending(request, baseURL: server.url, profile: "t")
+        let results = (0..<12).map { n -> JSONValue in
+            .object([("image_url", .string(server.url + "/big/2000/\(n).png")), ("seed", .int(n)), ("image_status", .int(1))])
+        }
+        try store.recordTaskInfo(id: id, info: TaskInfo(data: .object([("status", .int(2)), ("differentialImageRspList", .array(results))])))
+        let configuration = ClientConfiguration(baseURL: server.url, credentials: nil, timeout: 5, profile: "t")
+        let inbox = ActionInbox()
+        let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store, inbox: inbox)
+        runner.home = home
+        func fetched(_ effect: Effect) throws -> [ShownPicture] {
+            runner.perform(effect)
+            var pictures: [ShownPicture]?
+            try waitUntil("the pictures fetched") {
+                for case let .picturesFetched(_, _, _, shown) in inbox.drain() { pictures = shown }
+                return pictures != nil
+            }
+            return pictures ?? []
+        }
+        // The list's pane shows two: two are downloaded, the ten others said not fetched.
+        let slots = PicturesPane.slots(width: HistoryView.thumbnailPaneWidth)
+        let browsing = try fetched(.fetchHistoryPictures(recordID: id))
+        #expect(server.gets.count == slots, "\(server.gets)")
+        #expect(browsing.filter(\.notFetched).count == 12 - slots)
+        #expect(browsing.last?.problem == Wording.notFetchedWhileBrowsing)
+        // The entry opened: every image, within the task's bound.
+        let entry = try fetched(.fetchHistoryPictures(recordID: id, entry: true))
+        #expect(server.gets.count == 12 && !entry.contains { $0.notFetched })
+
+        // The reducer: a row shown while browsing, then opened, asks for the entry's images.
+        var state = historyState([summary(5, "a cat")], width: 150, height: 40)
+        let row = summary(5, "a cat")
+        _ = Reducer.reduce(&state, .picturesFetched(.history, idTask: row.idTask, recordID: 5, [
+            ShownPicture(position: 0, seed: 1), ShownPicture(position: 1, seed: 2, problem: Wording.notFetchedWhileBrowsing, notFetched: true),
+        ]))
+        press(&state, .enter)
+        let opened = Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .show))
+        #expect(opened.contains(.fetchHistoryPictures(recordID: 5, entry: true)), "\(opened)")
+    }
+
     // MARK: 3. $ZQT_HOME
 
     @Test func aDataFolderOthersCouldReadIsTightenedWithANote() throws {

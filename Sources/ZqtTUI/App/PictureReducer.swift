@@ -242,12 +242,15 @@ enum PictureReducer {
             state.historyPictures = nil
             closePictures(&state, target: .history)
         }
-        guard let id = historyShownID(state), state.historyPictures == nil else { return [] }
+        // The list fetched only what its pane shows (issue 23): the entry, opened, fetches its images.
+        let entry = state.history.mode != .list
+        let leftWhileBrowsing = entry && state.historyPictures?.pictures.contains { $0.problem == Wording.notFetchedWhileBrowsing } == true
+        guard let id = historyShownID(state), state.historyPictures == nil || leftWhileBrowsing else { return [] }
         if state.history.mode == .list {
             guard state.view.size.width >= HistoryView.thumbnailListWidth,
                   (state.history.selectedRow?.resultCount ?? 0) > 0 else { return [] }
         }
-        return [.fetchHistoryPictures(recordID: id)]
+        return [.fetchHistoryPictures(recordID: id, entry: entry)]
     }
 
     private static func closePictures(_ state: inout AppState, target: PictureTarget) {

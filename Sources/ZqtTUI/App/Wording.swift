@@ -162,6 +162,7 @@ extension Wording {
     static let picturesDecoding = "decoding…"
     static let picturesNoneYet = "no images yet"
     // Issue 23: what one task may bring.
+    static let notFetchedWhileBrowsing = "not fetched while browsing the list: Enter opens the entry with its images"
     static let nothingLeftUnfetched = "Every image of this task is fetched (none was left beyond what one task may bring)"
     static func fetchingRest(_ count: Int) -> String { "Fetching \(count == 1 ? "the image" : "the \(count) images") left unfetched…" }
 

@@ -74,4 +74,7 @@ struct PictureFetch: Equatable, Sendable {
     var seeds: [Int?]
     /// What the task may bring: `.onRequest` when the user asked for the rest (issue 23).
     var bounds: ImageBounds = .standard
+    /// Images downloaded at most, those shown first (the history list's pane,
+    /// issue 23); the others are shown when kept already, else not fetched.
+    var shownOnly: Int?
 }

@@ -18,7 +18,7 @@ extension EffectRunner {
         switch effect {
         case let .fetchPictures(fetch):
             Task.detached { [self] in await fetchPictures(fetch) }
-        case let .fetchHistoryPictures(recordID):
+        case let .fetchHistoryPictures(recordID, entry):
             Task.detached { [self] in
                 guard var record = (try? store?.record(id: recordID)) ?? nil else { return }
                 // A look at the row tries again an image that could not be kept (issue 17), its outcome noted on the row.
@@ -28,9 +28,11 @@ extension EffectRunner {
                 }
                 let images = record.imageResults
                 guard !images.isEmpty else { return }
+                // Browsing the list downloads only what its pane shows (issue 23: a hostile row's 2,000 images were all fetched).
                 await fetchPictures(PictureFetch(target: .history, idTask: record.idTask, recordID: record.id,
                                                  sources: images.map { ResultImageSource(position: $0.position, url: $0.imageURL, knownCopy: $0.localPath) },
-                                                 seeds: images.map(\.seed)))
+                                                 seeds: images.map(\.seed),
+                                                 shownOnly: entry ? nil : PicturesPane.slots(width: HistoryView.thumbnailPaneWidth)))
             }
         case let .fetchRestOfPictures(target, recordID):
             // Asked for by the user: every image, each still within what one image may be (issue 23).
@@ -118,6 +120,15 @@ extension EffectRunner {
         var pictures: [ShownPicture] = []
         for (index, source) in fetch.sources.enumerated() {
             let seed = fetch.seeds.indices.contains(index) ? fetch.seeds[index] : nil
+            if let shownOnly = fetch.shownOnly, index >= shownOnly {
+                // Not shown: a copy kept already is read, none is downloaded.
+                if let kept = try? ResultImageFiles.withThumbnail(home: home, idTask: fetch.idTask, position: source.position) {
+                    pictures.append(ShownPicture(position: source.position, seed: seed, image: kept))
+                } else {
+                    pictures.append(ShownPicture(position: source.position, seed: seed, problem: Wording.notFetchedWhileBrowsing, notFetched: true))
+                }
+                continue
+            }
             do throws(PictureError) {
                 let store = store, recordID = fetch.recordID, inbox = inbox
                 let image = try await ResultImageFiles.ensure(source, idTask: fetch.idTask, home: home, api: api, bounds: fetch.bounds,
