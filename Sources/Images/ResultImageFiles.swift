@@ -215,9 +215,8 @@ public enum ResultImageFiles {
     @discardableResult
     public static func pruneToBudget(home: String, budget: KeptPicturesBudget, sparing: String? = nil) -> [String] {
         let root = home + "/images"
-        var folders: [(path: String, bytes: Int, newest: Double, live: Bool)] = []
+        var folders: [(name: String, path: String, bytes: Int, newest: Double)] = []
         var total = 0
-        let live = budget.liveFolders?()
         for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
             let path = root + "/" + name
             var info = stat()
@@ -231,11 +230,13 @@ public enum ResultImageFiles {
                 newest = max(newest, Double(fileInfo.st_mtim.tv_sec))
             }
             total += bytes
-            folders.append((path, bytes, newest, live.map { $0.contains(name) } ?? true))
+            folders.append((name, path, bytes, newest))
         }
         guard total > budget.maxBytes else { return [] }
-        // Deleted rows' folders first, then the oldest.
-        folders.sort { ($0.live ? 1 : 0, $0.newest) < ($1.live ? 1 : 0, $1.newest) }
+        // Deleted rows' folders first, then the oldest (the history asked only when over the budget).
+        let live = budget.liveFolders?()
+        func isLive(_ name: String) -> Int { live.map { $0.contains(name) ? 1 : 0 } ?? 1 }
+        folders.sort { (isLive($0.name), $0.newest) < (isLive($1.name), $1.newest) }
         var removed: [String] = []
         for folder in folders where total > budget.maxBytes && folder.path != sparing {
             guard (try? FileManager.default.removeItem(atPath: folder.path)) != nil else { continue }
