@@ -13,7 +13,7 @@ import Foundation
 public struct HTTPImageAPI: ImageAPI {
     public let configuration: ClientConfiguration
     private let http: HTTPClient
-    /// Result images: up to 64 MB, five minutes in all (or the timeout when
+    /// Result images: up to 64 MB (each download asks for less: ImageBounds), five minutes in all (or the timeout when
     /// longer), ended sooner when they stall.
     private let downloads: HTTPClient
 
