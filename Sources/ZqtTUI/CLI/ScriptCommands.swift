@@ -72,7 +72,7 @@ enum CommandSupport {
         do {
             try body()
         } catch {
-            StandardStreams.writeError("zqt: not kept in history: \(TerminalText.printable(error.message))\n")
+            StandardStreams.writeError("zqt: not kept in history: \(TerminalText.line(error.message))\n")
         }
     }
 
@@ -135,7 +135,7 @@ enum CommandSupport {
         SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
                      keeper: ResultImageKeeper.zqt(home: ZqtPaths.home().path, store: store,
                                                    imagesMaxBytes: ResultImageKeeper.configuredBudget, bounds: bounds)) { error in
-            StandardStreams.writeError("zqt: \(TerminalText.printable(SendWording.notKeptInHistory(error)))\n")
+            StandardStreams.writeError("zqt: \(TerminalText.line(SendWording.notKeptInHistory(error)))\n")
         }
     }
 
@@ -609,7 +609,7 @@ struct ModelsCommand: AsyncParsableCommand {
                     lists[kind] = list
                     if let store { CommandSupport.keep { () throws(HistoryError) in try store.saveModelList(list, service: service) } }
                 } catch {
-                    StandardStreams.writeError("zqt: the \(kind.rawValue) list: \(TerminalText.printable(error.message))\n")
+                    StandardStreams.writeError("zqt: the \(kind.rawValue) list: \(TerminalText.line(error.message))\n")
                     worst = max(worst, ZqtExit(error))
                 }
             }
