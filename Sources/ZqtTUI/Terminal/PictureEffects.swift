@@ -121,8 +121,8 @@ extension EffectRunner {
         for (index, source) in fetch.sources.enumerated() {
             let seed = fetch.seeds.indices.contains(index) ? fetch.seeds[index] : nil
             if let shownOnly = fetch.shownOnly, index >= shownOnly {
-                // Not shown: a copy kept already is read, none is downloaded.
-                if let kept = try? ResultImageFiles.withThumbnail(home: home, idTask: fetch.idTask, position: source.position) {
+                // Not shown: a copy kept with its thumbnail is shown, nothing is downloaded or decoded.
+                if let kept = ResultImageFiles.existing(home: home, idTask: fetch.idTask, position: source.position) {
                     pictures.append(ShownPicture(position: source.position, seed: seed, image: kept))
                 } else {
                     pictures.append(ShownPicture(position: source.position, seed: seed, problem: Wording.notFetchedWhileBrowsing, notFetched: true))
