@@ -130,8 +130,11 @@ enum Effect: Equatable, Sendable {
     // Pictures (issue 11).
     /// Have a task's images on disk (downloaded once into $ZQT_HOME/images) with their thumbnails.
     case fetchPictures(PictureFetch)
-    /// A history row's images: its record read, then as fetchPictures.
-    case fetchHistoryPictures(recordID: Int)
+    /// A history row's images: its record read, then as fetchPictures. For
+    /// the list (not `entry`), only those its pane shows are downloaded (issue 23).
+    case fetchHistoryPictures(recordID: Int, entry: Bool = false)
+    /// Every image of a row, beyond what one task may bring (issue 23), shown in `target`.
+    case fetchRestOfPictures(PictureTarget, recordID: Int)
     case fetchIntermediate(idTask: String, url: String)
     /// Have the picture a face detection scanned, to draw its faces' boxes over (issue 17).
     case fetchFaceScan(FaceScanFetch)

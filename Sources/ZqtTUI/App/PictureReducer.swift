@@ -133,6 +133,25 @@ enum PictureReducer {
         return []
     }
 
+    /// The set on screen and its images a bound left unfetched (issue 23).
+    private static func unfetched(_ state: AppState) -> (target: PictureTarget, recordID: Int, count: Int)? {
+        let target: PictureTarget = state.screen == .history ? .history : .compose
+        guard let set = state.pictures(for: target), let recordID = set.recordID else { return nil }
+        let count = set.pictures.filter(\.notFetched).count
+        return count > 0 ? (target, recordID, count) : nil
+    }
+
+    static func nothingLeftUnfetched(_ state: AppState) -> String? {
+        unfetched(state) == nil ? Wording.nothingLeftUnfetched : nil
+    }
+
+    /// Fetches the images left unfetched, on the user's word: every one, each within what one image may be.
+    static func fetchRestOfPictures(_ state: inout AppState) -> [Effect] {
+        guard let (target, recordID, count) = unfetched(state) else { return [] }
+        state.status = StatusMessage(text: Wording.fetchingRest(count), kind: .info)
+        return [.fetchRestOfPictures(target, recordID: recordID)]
+    }
+
     static func showPictures(_ state: inout AppState) -> [Effect] {
         let count = shownCount(state)
         guard count > 0 else { return [] }
@@ -238,12 +257,15 @@ enum PictureReducer {
             state.historyPictures = nil
             closePictures(&state, target: .history)
         }
-        guard let id = historyShownID(state), state.historyPictures == nil else { return [] }
+        // The list fetched only what its pane shows (issue 23): the entry, opened, fetches its images.
+        let entry = state.history.mode != .list
+        let leftWhileBrowsing = entry && state.historyPictures?.pictures.contains { $0.problem == Wording.notFetchedWhileBrowsing } == true
+        guard let id = historyShownID(state), state.historyPictures == nil || leftWhileBrowsing else { return [] }
         if state.history.mode == .list {
             guard state.view.size.width >= HistoryView.thumbnailListWidth,
                   (state.history.selectedRow?.resultCount ?? 0) > 0 else { return [] }
         }
-        return [.fetchHistoryPictures(recordID: id)]
+        return [.fetchHistoryPictures(recordID: id, entry: entry)]
     }
 
     private static func closePictures(_ state: inout AppState, target: PictureTarget) {

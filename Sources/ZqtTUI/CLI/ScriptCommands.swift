@@ -32,8 +32,9 @@ enum CommandSupport {
 
     /// A field of a tab-separated line: a tab or line break in it (a prompt, an
     /// id_task kept from a file) would shift the columns a script cuts.
+    /// Bidi controls are named and marks capped as in any one-line field (TerminalText.line, issue 23).
     static func column(_ text: String) -> String {
-        String(text.map { $0 == "\t" || $0.isNewline ? " " : $0 })
+        String(TerminalText.line(text).map { $0 == "\t" || $0.isNewline ? " " : $0 })
     }
 
     /// One JSON object as one line. JSON escapes every C0 control, so the line
@@ -45,7 +46,9 @@ enum CommandSupport {
 
     static func openHistory() throws -> HistoryStore {
         do {
-            return try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: StartUp.atStart.catalog)
+            let store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: StartUp.atStart.catalog)
+            if let note = store.folderNote { StandardStreams.writeError(TerminalText.line(note) + "\n") }
+            return store
         } catch {
             throw CommandFailure("cannot open the history: \(error.message)", .badInput)
         }
@@ -69,7 +72,7 @@ enum CommandSupport {
         do {
             try body()
         } catch {
-            StandardStreams.writeError("zqt: not kept in history: \(TerminalText.printable(error.message))\n")
+            StandardStreams.writeError("zqt: not kept in history: \(TerminalText.line(error.message))\n")
         }
     }
 
@@ -142,10 +145,13 @@ enum CommandSupport {
     }
 
     /// The send pipeline for a command that keeps a task's images (`zqt query`, `zqt results`).
-    static func pipeline(api: any ImageAPI, store: HistoryStore?, configuration: ClientConfiguration) -> SendPipeline {
+    /// `bounds`: `.onRequest` when the user asked for every image (`zqt results --all`, issue 23).
+    static func pipeline(api: any ImageAPI, store: HistoryStore?, configuration: ClientConfiguration,
+                         bounds: ImageBounds = .standard) -> SendPipeline {
         SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                     keeper: ResultImageKeeper(home: ZqtPaths.home().path)) { error in
-            StandardStreams.writeError("zqt: \(TerminalText.printable(SendWording.notKeptInHistory(error)))\n")
+                     keeper: ResultImageKeeper.zqt(home: ZqtPaths.home().path, store: store,
+                                                   imagesMaxBytes: ResultImageKeeper.configuredBudget, bounds: bounds)) { error in
+            StandardStreams.writeError("zqt: \(TerminalText.line(SendWording.notKeptInHistory(error)))\n")
         }
     }
 
@@ -268,27 +274,29 @@ struct HistoryShow: ParsableCommand {
             CommandSupport.sayJSON(CommandSupport.json(record, uploads: (try? store.uploads(id: record.id)) ?? []))
             return
         }
+        // Each field one line, a text's lines each marked as the service's (issue 23): what `zqt send` printed.
+        let line = TerminalText.line
         var lines = [
-            "id_task:   \(record.idTask)",
+            "id_task:   \(line(record.idTask))",
             "endpoint:  \(record.endpoint.title) (\(record.endpoint.id))",
-            "state:     \(record.state.title)" + (record.taskDesc.map { " · \($0)" } ?? ""),
-            "sent:      \(CivilTime.local(record.createdAt).dateAndMinute) to \(record.baseURL) (\(record.profile))",
+            "state:     \(record.state.title)" + (record.taskDesc.map { " · \(line($0))" } ?? ""),
+            "sent:      \(CivilTime.local(record.createdAt).dateAndMinute) to \(line(record.baseURL)) (\(line(record.profile)))",
         ]
-        if let service = record.serviceTaskID { lines.append("task_id:   \(service)") }
-        if let error = record.error { lines.append("error:     \(error)") }
+        if let service = record.serviceTaskID { lines.append("task_id:   \(line(service))") }
+        if let error = record.error { lines.append("error:     \(line(error))") }
         for result in record.results {
             if let text = result.text {
-                lines.append("text \(result.position + 1): \(text)")
+                lines.append(SendLines.text(position: result.position, of: nil, text))
             } else {
-                lines.append("image \(result.position + 1): \(result.imageURL)" + (result.localPath.map { " (saved: \($0))" } ?? ""))
+                lines.append("image \(result.position + 1): \(line(result.imageURL))" + (result.localPath.map { " (saved: \(line($0)))" } ?? ""))
                 if result.localPath == nil, let reason = result.keepError {
-                    lines.append("  " + SendWording.notKept(reason, attempts: result.keepAttempts, gone: result.keepGone))
+                    lines.append("  " + line(SendWording.notKept(reason, attempts: result.keepAttempts, gone: result.keepGone)))
                 }
             }
         }
         // Local files in image fields (issue 17): the path as written, the URL sent, the file's hash.
         for upload in (try? store.uploads(id: record.id)) ?? [] {
-            lines.append("upload \(upload.field): \(upload.localPath) → \(upload.url) (sha256 \(upload.sha256.prefix(16))…"
+            lines.append("upload \(upload.field): \(line(upload.localPath)) → \(line(upload.url)) (sha256 \(upload.sha256.prefix(16))…"
                          + (upload.uploaded ? ")" : ", sent again)"))
         }
         lines.append("request:")
@@ -416,12 +424,12 @@ struct QueryCommand: AsyncParsableCommand {
         } else {
             // The first line for scripts (id, state, the service's words); then the outcome as `zqt send` says it.
             let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
-            var lines = ["\(task.taskID)\t\(SubmissionState(info).rawValue)\tstatus \(info.status) \(info.desc)\(percent)"]
+            var lines = ["\(CommandSupport.column(task.taskID))\t\(SubmissionState(info).rawValue)\tstatus \(info.status) \(CommandSupport.column(info.desc))\(percent)"]
             lines += CommandSupport.outcomeLines(info, kept: kept, notKept: notKept)
             CommandSupport.say(lines.joined(separator: "\n"))
         }
         if info.phase == .failed {
-            StandardStreams.writeError(TerminalText.printable(SendWording.taskFailed(info)) + "\n")
+            StandardStreams.writeError(TerminalText.line(SendWording.taskFailed(info)) + "\n")
             throw ZqtExit.failed.exitCode
         }
     }
@@ -430,15 +438,18 @@ struct QueryCommand: AsyncParsableCommand {
 struct ResultsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
-        abstract: "Download a finished task's result images from the history into a folder.",
-        discussion: "Files are named <id_task>-<n>.<ext>; the history keeps where each was saved. An image zqt already keeps (in $ZQT_HOME/images) is copied, not downloaded again. \(ZqtExit.helpText)"
+        abstract: "Download a finished task's result images from the history, into a folder when given.",
+        discussion: "Files are named <id_task>-<n>.<ext>; the history keeps where each was saved. An image zqt already keeps (in $ZQT_HOME/images) is copied, not downloaded again. One task brings at most \(ImageBounds.standard.imagesPerTask) images and \(ImageBounds.standard.bytesPerTask >> 20) MB unless --all is given. \(ZqtExit.helpText)"
     )
 
     @Argument(help: "The submission's id_task, or the task_id the service answered (as `accepted:` printed it).")
     var id: String
 
-    @Option(help: "The folder to save the images into (created when missing).")
-    var download: String
+    @Option(help: "The folder to save the images into (created when missing); without it they are kept in $ZQT_HOME/images only.")
+    var download: String?
+
+    @Flag(help: "Fetch every image, beyond what one task may bring (\(ImageBounds.standard.imagesPerTask) images, \(ImageBounds.standard.bytesPerTask >> 20) MB).")
+    var all = false
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: JSONOption
@@ -450,20 +461,21 @@ struct ResultsCommand: AsyncParsableCommand {
             throw CommandFailure("\(APIError.printable(id)) has no result images (\(record.state.title)); zqt query \(APIError.printable(id)) asks the service", .failed)
         }
         // Absolute, so the history notes a path that holds from any folder.
-        let folder = URL(fileURLWithPath: download, isDirectory: true).path
-        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+        let folder = download.map { URL(fileURLWithPath: $0, isDirectory: true).path }
+        if let folder, (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) == nil {
             throw CommandFailure(SendWording.cannotCreate(APIError.printable(folder)), .badInput)
         }
         let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
-        let pipeline = CommandSupport.pipeline(api: HTTPImageAPI(configuration: configuration), store: store, configuration: configuration)
+        let pipeline = CommandSupport.pipeline(api: HTTPImageAPI(configuration: configuration), store: store, configuration: configuration,
+                                               bounds: all ? .onRequest : .standard)
         let sources = ResultSource.of(record)
         var worst: ZqtExit = .success
         // The pipeline keeps each image (zqt's copy first: it outlives the service's URL) and saves it into the folder.
         for await event in pipeline.keepResults(sources, idTask: record.idTask, recordID: record.id, exportTo: folder) {
             switch event {
             case let .kept(kept):
-                guard let path = kept.exported else { continue }
+                guard let path = kept.exported ?? (folder == nil ? kept.path : nil) else { continue }
                 if output.json {
                     CommandSupport.sayJSON(.object(dropping: [("position", .int(kept.source.position + 1)), ("url", .string(kept.source.url)),
                                                               ("path", .string(path)), ("kept", .string(kept.path)),
@@ -472,7 +484,7 @@ struct ResultsCommand: AsyncParsableCommand {
                     CommandSupport.say(SendLines.kept(kept, of: sources.count))
                 }
             case let .failed(failure):
-                StandardStreams.writeError("zqt: \(TerminalText.printable(failure.message))\n")
+                StandardStreams.writeError("zqt: \(TerminalText.line(failure.message))\n")
                 worst = max(worst, ZqtExit(failure.failureClass))
             default:
                 break
@@ -640,7 +652,7 @@ struct ModelsCommand: AsyncParsableCommand {
                     lists[kind] = list
                     if let store { CommandSupport.keep { () throws(HistoryError) in try store.saveModelList(list, service: service) } }
                 } catch {
-                    StandardStreams.writeError("zqt: the \(kind.rawValue) list: \(TerminalText.printable(error.message))\n")
+                    StandardStreams.writeError("zqt: the \(kind.rawValue) list: \(TerminalText.line(error.message))\n")
                     worst = max(worst, ZqtExit(error))
                 }
             }

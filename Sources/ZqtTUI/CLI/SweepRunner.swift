@@ -185,7 +185,8 @@ struct SweepRunner {
         let started = ContinuousClock.now
         let tag = "[\(index + 1)/\(total)] \(request.taskID) \(point.label):"
         let printer = printer
-        func say(_ text: String) { printer.say("\(tag) \(text)") }
+        // One line each: the service's words in it cannot start a line of their own (issue 23).
+        func say(_ text: String) { printer.say("\(tag) \(TerminalText.line(text))") }
         var outcome = Outcome(index: index, point: point, taskID: request.taskID, state: .failed, seconds: 0)
         func ended(_ state: State, _ problem: String? = nil) -> Outcome {
             outcome.state = state
@@ -195,10 +196,10 @@ struct SweepRunner {
             say(problem.map { "\(state.rawValue): \($0)" } ?? state.rawValue)
             return outcome
         }
-        if printJSON { say("\n" + request.wireJSON) }
+        if printJSON { printer.say("\(tag)\n" + request.wireJSON) }
 
         var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                                    keeper: ResultImageKeeper(home: home)) { error in
+                                    keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: ResultImageKeeper.configuredBudget)) { error in
             printer.warn("\(tag) \(SendWording.notKeptInHistory(error))")
         }
         pipeline.pollPolicy = pollPolicy

@@ -63,7 +63,7 @@ struct Zqt: AsyncParsableCommand {
             exit()
         } catch let failure as CommandFailure {
             HTTPClient.stopAllTransfers()
-            StandardStreams.writeError("zqt: \(TerminalText.printable(failure.message))\n")
+            StandardStreams.writeError("zqt: \(TerminalText.line(failure.message))\n")
             exit(withError: failure.status.exitCode)
         } catch {
             HTTPClient.stopAllTransfers()
@@ -171,6 +171,7 @@ enum ComposeSession {
         do {
             store = try HistoryStore.open(inFolder: home, catalog: start.catalog)
             if let store { savedDrafts = try store.loadDrafts() }
+            if let note = store?.folderNote { state.status = StatusMessage(text: note, kind: .info) }
         } catch {
             state.historyProblem = error.message
             state.status = StatusMessage(text: error.message, kind: .error)
@@ -193,6 +194,7 @@ enum ComposeSession {
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox, listPaths: listPaths, catalog: start.catalog)
         runner.home = home
+        runner.imagesMaxBytes = ImageBounds.diskBudget(config.config?.imagesMaxBytes)
         if let config = config.config {
             // A switch is an explicit choice: the start's --base-url no longer applies; ZQT_* still do (precedence).
             runner.profileResolver = { name in
@@ -634,6 +636,7 @@ struct SendSetup {
         var store: HistoryStore?
         do {
             store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: start.catalog)
+            if let note = store?.folderNote { printer.warn(note) }
         } catch {
             printer.warn("not kept in history: \(error.message)")
         }

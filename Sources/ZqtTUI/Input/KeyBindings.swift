@@ -86,6 +86,8 @@ enum Command: String, CaseIterable, Sendable {
     case enlargePicture
     case closePictures
     case contactSheet
+    /// The images a bound of what one task may bring left unfetched (issue 23).
+    case fetchRestOfPictures
     // Editing text (a field, a picker's filter, the history filter, an input box).
     case cursorLeft, cursorRight, wordLeft, wordRight, lineStart, lineEnd, cursorUp, cursorDown
     case deleteBackward, deleteForward, killToStart, killToEnd, deleteWordBackward, newLine

@@ -12,6 +12,8 @@ struct ShownPicture: Equatable, Sendable {
     var image: LocalImage?
     /// Why there is no picture (an expired URL, a damaged file).
     var problem: String?
+    /// Left unfetched by a bound of what one task may bring (issue 23): "fetch the rest" fetches it.
+    var notFetched = false
 
     var isPending: Bool { image == nil && problem == nil }
 }
@@ -83,4 +85,9 @@ struct PictureFetch: Equatable, Sendable {
     var recordID: Int?
     var sources: [ResultImageSource]
     var seeds: [Int?]
+    /// What the task may bring: `.onRequest` when the user asked for the rest (issue 23).
+    var bounds: ImageBounds = .standard
+    /// Images downloaded at most, those shown first (the history list's pane,
+    /// issue 23); the others are shown when kept already, else not fetched.
+    var shownOnly: Int?
 }
