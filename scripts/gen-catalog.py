@@ -207,6 +207,43 @@ def lay_over(field, overlay):
         field.pop("omit_empty", None)
 
 
+def example_order(fields, example):
+    """Wire rule 3 for tools: a body compares line by line with the documented
+    example. The example's keys come first, in its order; the keys it leaves
+    out follow in the order of the reference's table. An example written in
+    other key names than the schema's (training's snake_case, §A7) orders nothing."""
+    if not isinstance(example, dict):
+        return fields
+    shown = [k for k in example if not k.startswith("_")]
+    paths = [f["path"] for f in fields]
+    if not shown or any(k not in paths for k in shown):
+        return fields
+    return sorted(fields, key=lambda f: (0, shown.index(f["path"])) if f["path"] in shown else (1, paths.index(f["path"])))
+
+
+def paths_without_form(overlay):
+    """Paths the reference names with a partial field list or none, that zqt
+    ships no form for (§5, §2.3's toolCode list): where their task id sits.
+    A custom request to one of them starts with that key, and the sandbox
+    serves them generically."""
+    rows = []
+    for path, spec in overlay.get("paths_without_form", {}).items():
+        if path == "why":
+            continue
+        rows.append("        (path: %s, taskKey: %s, title: %s, reference: %s)," % (
+            json.dumps(path), json.dumps(spec["task_key"]), json.dumps(spec["title"], ensure_ascii=False),
+            json.dumps(spec["section"], ensure_ascii=False)))
+    return [
+        "extension CustomEndpoint {",
+        "    /// Paths the reference names without a form zqt ships (scripts/endpoint-overlay.json, paths_without_form).",
+        "    public static let pathsWithoutForm: [(path: String, taskKey: String, title: String, reference: String)] = [",
+    ] + rows + [
+        "    ]",
+        "}",
+        "",
+    ]
+
+
 def endpoints(cn_catalog, samplers, upscalers, cn_modules):
     reference = json.load(open(os.path.join(API, "endpoints.json"), encoding="utf-8"))
     overlay = json.load(open(OVERLAY, encoding="utf-8"))
@@ -224,6 +261,12 @@ def endpoints(cn_catalog, samplers, upscalers, cn_modules):
         if family is None:
             continue
         spec = overlay["endpoints"].get(rel, {})
+        reference_required = {}
+        for f in e["fields"]:
+            path = ("alwayson_scripts." + f["name"]) if family == "sd" and f["name"] in ALWAYSON else f["name"]
+            reference_required[path] = f.get("required") is True
+        if family == "sd" and reference_required.get("alwayson_scripts.controlnet"):
+            reference_required["alwayson_scripts.controlnet.args"] = True
         fields = []
         for f in e["fields"]:
             name = f["name"]
@@ -253,6 +296,11 @@ def endpoints(cn_catalog, samplers, upscalers, cn_modules):
             # A fresh form shows a required field it must fill, empty, as the SD prompt does.
             if field.get("required") and not field.get("omit_empty") and "default" not in field and field["kind"] in ("text", "url", "multiline", "url_list"):
                 field["default"] = [] if field["kind"] == "url_list" else ""
+            # A field zqt requires that the reference does not mark required (a sampler,
+            # §4.13's and §4.15's image): the form asks for it, but the service may go
+            # without, so the sandbox does not refuse a body that leaves it out (issue 22).
+            if field.get("required") and not reference_required.get(field["path"], False) and field.get("role") != "task_id":
+                field["required_by"] = "zqt"
             by_path[field["path"]] = field
         fields = list(by_path.values())
         if family == "sd":
@@ -264,6 +312,7 @@ def endpoints(cn_catalog, samplers, upscalers, cn_modules):
             fields.insert(0, dict(overlay["size_preset"]))
         else:
             form_order = spec.get("form_order", [f["path"] for f in fields])
+            fields = example_order(fields, e.get("example_request"))
             # §A16: tool and training pages were read cut off, and §4.11 lists no
             # fields at all: members the reference leaves out are typed here as JSON.
             fields.append(dict(overlay["other_fields"]))
@@ -298,7 +347,7 @@ def endpoints(cn_catalog, samplers, upscalers, cn_modules):
         "    ]",
         "}",
         "",
-    ]
+    ] + paths_without_form(overlay)
     with open(ENDPOINTS_OUT, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     print("wrote %s: %d endpoints, %d ready" % (ENDPOINTS_OUT, len(out), sum(1 for x in out if x["ready"])))

@@ -13,7 +13,12 @@ import Model
 /// Why an image cannot be shown; the message says it in a user's words.
 public struct PictureError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// A bound of what one task may bring left the picture unfetched (issue 23).
+    public var notFetched = false
+    public init(_ message: String, notFetched: Bool = false) {
+        self.message = message
+        self.notFetched = notFetched
+    }
     public var description: String { message }
 
     /// The message a C function wrote into a buffer (up to its first NUL; invalid UTF-8 replaced).

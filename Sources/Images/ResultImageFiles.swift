@@ -83,6 +83,7 @@ public enum ResultImageFiles {
     /// else downloaded now; its thumbnail made when missing. `downloaded` is
     /// told the path of a fresh download (to note it in the history).
     public static func ensure(_ source: ResultImageSource, idTask: String, home: String, api: any ImageAPI,
+                              bounds: ImageBounds = .standard, budget: KeptPicturesBudget? = nil,
                               downloaded: (String) -> Void = { _ in }) async throws(PictureError) -> LocalImage {
         if let kept = existing(home: home, idTask: idTask, position: source.position),
            LocalFile.regularFileSize(kept.path) != nil {
@@ -91,9 +92,9 @@ public enum ResultImageFiles {
         let folder = folder(home: home, idTask: idTask)
         let copy: (path: String, bytes: [UInt8])
         do throws(SendFailure) {
-            copy = try await keepCopy(source, idTask: idTask, home: home, api: api, downloaded: downloaded)
+            copy = try await keepCopy(source, idTask: idTask, home: home, api: api, bounds: bounds, budget: budget, downloaded: downloaded)
         } catch {
-            throw PictureError(error.message)
+            throw PictureError(error.message, notFetched: error.notFetched)
         }
         return try makeThumbnail(of: copy.path, bytes: copy.bytes, position: source.position, folder: folder)
     }
@@ -116,6 +117,7 @@ public enum ResultImageFiles {
         let thumbnailPartial = partName(thumbnailPath)
         do {
             try picture.scaled(within: thumbnailSide).writePNG(to: thumbnailPartial)
+            PrivateFolder.restrict(thumbnailPartial)
         } catch {
             unlink(thumbnailPartial)
             throw error
@@ -132,11 +134,17 @@ public enum ResultImageFiles {
     /// from the command line keeps: the screen makes the thumbnail when it
     /// first shows it): the copy kept, else the history's noted copy, else
     /// downloaded now. `downloaded` is told the path of a new copy.
+    /// A download is bounded (issue 23): at most `bounds.imagesPerTask` copies
+    /// and `bounds.bytesPerTask` in a task's folder, each copy at most
+    /// `bounds.bytesPerImage`; beyond, a failure that says it was not fetched.
+    /// After a download, the kept pictures are brought within `budget`.
     public static func keepCopy(_ source: ResultImageSource, idTask: String, home: String, api: any ImageAPI,
+                                bounds: ImageBounds = .standard, budget: KeptPicturesBudget? = nil,
                                 downloaded: (String) -> Void = { _ in }) async throws(SendFailure) -> (path: String, bytes: [UInt8]) {
         let position = source.position
         let folder = folder(home: home, idTask: idTask)
-        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+        // $ZQT_HOME/images and the task's folder are the user's alone (issue 23).
+        guard PrivateFolder.ensure(folder) else {
             throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotCreate(folder))
         }
         // zqt's own copy (one without its thumbnail too), else the history's noted copy.
@@ -149,16 +157,93 @@ public enum ResultImageFiles {
         guard !source.url.isEmpty else {
             throw SendFailure(.keep(position: position), .failed, message: SendWording.noURL(position: position))
         }
+        let used = keptUsage(in: folder)
+        if used.count >= bounds.imagesPerTask {
+            throw SendFailure(.keep(position: position), .failed,
+                              message: SendWording.notFetchedBeyondCount(position: position, bounds: bounds, idTask: idTask), notFetched: true)
+        }
+        if used.bytes >= bounds.bytesPerTask {
+            throw SendFailure(.keep(position: position), .failed,
+                              message: SendWording.notFetchedBeyondTaskBytes(position: position, bounds: bounds, idTask: idTask), notFetched: true)
+        }
+        let limit = min(bounds.bytesPerImage, bounds.bytesPerTask - used.bytes)
         let bytes: [UInt8]
         do throws(APIError) {
-            bytes = try await api.download(source.url)
+            bytes = try await api.download(source.url, maxBytes: limit)
         } catch {
+            if HTTPClient.isOverLimit(error) {
+                throw SendFailure(.keep(position: position), .failed,
+                                  message: SendWording.notFetchedTooLarge(position: position, limit: limit, bounds: bounds, idTask: idTask), notFetched: true)
+            }
             throw SendFailure(.keep(position: position), FailureClass(error), message: SendWording.downloadFailed(position: position, error),
                               error: error)
         }
+        // An API that does not bound its downloads itself is held to the bound here.
+        if bytes.count > limit {
+            throw SendFailure(.keep(position: position), .failed,
+                              message: SendWording.notFetchedTooLarge(position: position, limit: limit, bounds: bounds, idTask: idTask), notFetched: true)
+        }
         // Kept whether or not it can be drawn (result URLs expire).
-        return (try write(bytes, as: ownCopy ?? folder + "/" + ImageFile.name(position: position, bytes: bytes), position: position,
-                          downloaded: downloaded), bytes)
+        let path = try write(bytes, as: ownCopy ?? folder + "/" + ImageFile.name(position: position, bytes: bytes), position: position,
+                             downloaded: downloaded)
+        if let budget { pruneToBudget(home: home, budget: budget, sparing: folder) }
+        return (path, bytes)
+    }
+
+    /// How many result copies a task's folder holds and their bytes (not thumbnails, intermediates or files being written).
+    static func keptUsage(in folder: String) -> (count: Int, bytes: Int) {
+        var count = 0, bytes = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where isCopyName(name) {
+            count += 1
+            bytes += LocalFile.regularFileSize(folder + "/" + name) ?? 0
+        }
+        return (count, bytes)
+    }
+
+    /// "3.png": a result's copy, by its position.
+    static func isCopyName(_ name: String) -> Bool {
+        guard let dot = name.firstIndex(of: "."), !name[..<dot].isEmpty, name[..<dot].allSatisfy(\.isASCII), Int(name[..<dot]) != nil else { return false }
+        return !name.hasSuffix(".thumb.png") && !name.hasSuffix(".part")
+    }
+
+    /// Brings the pictures kept under $ZQT_HOME/images within the budget
+    /// (`images_max_bytes`, issue 23): whole task folders go, first those of
+    /// rows no longer in the history, then the oldest, never `sparing` (the
+    /// task being kept). Only zqt's own copies live there: a picture the
+    /// user saved into a folder of theirs is never touched. Returns the
+    /// folders removed.
+    @discardableResult
+    public static func pruneToBudget(home: String, budget: KeptPicturesBudget, sparing: String? = nil) -> [String] {
+        let root = home + "/images"
+        var folders: [(name: String, path: String, bytes: Int, newest: Double)] = []
+        var total = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
+            let path = root + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            var bytes = 0
+            var newest = Double(info.st_mtim.tv_sec)
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+                var fileInfo = stat()
+                guard lstat(path + "/" + file, &fileInfo) == 0, (fileInfo.st_mode & S_IFMT) == S_IFREG else { continue }
+                bytes += Int(fileInfo.st_size)
+                newest = max(newest, Double(fileInfo.st_mtim.tv_sec))
+            }
+            total += bytes
+            folders.append((name, path, bytes, newest))
+        }
+        guard total > budget.maxBytes else { return [] }
+        // Deleted rows' folders first, then the oldest (the history asked only when over the budget).
+        let live = budget.liveFolders?()
+        func isLive(_ name: String) -> Int { live.map { $0.contains(name) ? 1 : 0 } ?? 1 }
+        folders.sort { (isLive($0.name), $0.newest) < (isLive($1.name), $1.newest) }
+        var removed: [String] = []
+        for folder in folders where total > budget.maxBytes && folder.path != sparing {
+            guard (try? FileManager.default.removeItem(atPath: folder.path)) != nil else { continue }
+            total -= folder.bytes
+            removed.append(folder.path)
+        }
+        return removed
     }
 
     /// A copy of a kept result in a folder the user named, as
@@ -230,7 +315,8 @@ public enum ResultImageFiles {
     private static func write(_ bytes: [UInt8], as path: String, position: Int,
                               downloaded: (String) -> Void = { _ in }) throws(SendFailure) -> String {
         let partial = partName(path)
-        guard FileManager.default.createFile(atPath: partial, contents: Data(bytes)), rename(partial, path) == 0 else {
+        guard FileManager.default.createFile(atPath: partial, contents: Data(bytes), attributes: [.posixPermissions: Int(PrivateFolder.fileMode)]),
+              rename(partial, path) == 0 else {
             unlink(partial)
             throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path))
         }
@@ -274,21 +360,44 @@ public enum ResultImageFiles {
 /// screen, `zqt query` and `zqt results` keep goes through ResultImageFiles.
 public struct ResultImageKeeper: ResultKeeper {
     public let home: String
+    /// What one task may bring (issue 23); `.onRequest` when the user asked for the rest.
+    public var bounds: ImageBounds
+    /// The kept pictures' disk budget (`images_max_bytes`); nil: none kept to.
+    public var budget: KeptPicturesBudget?
 
-    public init(home: String) {
+    public init(home: String, bounds: ImageBounds = .standard, budget: KeptPicturesBudget? = nil) {
         self.home = home
+        self.bounds = bounds
+        self.budget = budget
     }
 
     public func keep(_ source: ResultSource, idTask: String, api: any ImageAPI) async throws(SendFailure) -> KeptResult {
         let copy = try await ResultImageFiles.keepCopy(ResultImageSource(position: source.position, url: source.url, knownCopy: source.knownCopy),
-                                                       idTask: idTask, home: home, api: api)
-        return KeptResult(source: source, path: copy.path, byteCount: copy.bytes.count,
-                          pixelSize: PNGInfo.dimensions(of: copy.bytes).map { PixelSize(width: $0.width, height: $0.height) })
+                                                       idTask: idTask, home: home, api: api, bounds: bounds, budget: budget)
+        return KeptResult(source: source, path: copy.path, bytes: copy.bytes)
     }
 
     public func export(_ kept: KeptResult, idTask: String, request: SavedRequest?, into folder: String) throws(SendFailure) -> SavedCopy {
         try ResultImageFiles.export(kept.path, idTask: idTask, position: kept.source.position, seed: kept.source.seed,
                                     request: request, into: folder)
+    }
+}
+
+/// The disk budget of the pictures zqt keeps (`images_max_bytes`, issue 23).
+public struct KeptPicturesBudget: Sendable {
+    public let maxBytes: Int
+    /// The folder names under images/ of the rows the history holds (nil: not known,
+    /// every folder counted as a row's): the others are a deleted row's, and go first.
+    public let liveFolders: (@Sendable () -> Set<String>)?
+
+    public init(maxBytes: Int, liveFolders: (@Sendable () -> Set<String>)? = nil) {
+        self.maxBytes = maxBytes
+        self.liveFolders = liveFolders
+    }
+
+    /// The folder names of a history's rows.
+    public static func liveFolders(of store: HistoryStore, home: String) -> @Sendable () -> Set<String> {
+        { Set(((try? store.allTaskIDs()) ?? []).map { ResultImageFiles.folder(home: home, idTask: $0).split(separator: "/").last.map(String.init) ?? "" }) }
     }
 }
 

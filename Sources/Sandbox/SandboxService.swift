@@ -203,16 +203,22 @@ public final class SandboxService: @unchecked Sendable {
             if let tool = catalog.endpoints.first(where: { $0.family == .tool(code: code) }) {
                 return .toolQuery(tool)
             }
-            // A tool the catalog does not know (face restoration, super resolution…): its own queryTask.
-            return Self.isToolCode(code) ? .toolQuery(catalog.resolve(id.dropLast(querySuffix.count).description)) : nil
+            // A tool the reference names without a form (§5's sdPrompts): its own queryTask.
+            return Self.servedGenerically(code) ? .toolQuery(catalog.resolve("tool/" + code)) : nil
         }
         guard let endpoint = catalog.endpoint(path: id) else {
-            // Users send custom requests to undocumented tools (§4.5, §4.6, §4.12…): served as a generic image tool.
-            if id.hasPrefix("tool/"), Self.isToolCode(String(id.dropFirst("tool/".count))) { return .toolSubmit(catalog.resolve(id)) }
+            // Issue 22: the tools the reference names without a form are served as a generic
+            // tool; any other toolCode is a path the service does not have, refused as one.
+            if id.hasPrefix("tool/"), Self.servedGenerically(String(id.dropFirst("tool/".count))) { return .toolSubmit(catalog.resolve(id)) }
             return nil
         }
         if endpoint.family.toolCode != nil { return .toolSubmit(endpoint) }
         return endpoint.family == .training ? .trainingSubmit(endpoint) : .sdSubmit(endpoint)
+    }
+
+    /// A toolCode the reference names without a form zqt ships (CustomEndpoint.pathsWithoutForm, issue 22).
+    static func servedGenerically(_ code: String) -> Bool {
+        isToolCode(code) && CustomEndpoint.withoutForm("tool/" + code) != nil
     }
 
     /// A toolCode as a path: segments of letters, digits, `-`, `_` and `.`, none empty or `..`.
@@ -288,12 +294,58 @@ public final class SandboxService: @unchecked Sendable {
     // MARK: Submits
 
     /// The first validation problem as the service's 400, or nil when there is none.
+    /// A required field the body leaves out comes first, said as a server says it:
+    /// the service fills nothing in (issue 22), where zqt's own requests always
+    /// carry what is required.
     private func invalid(_ request: Request) -> HTTPResponse? {
-        let problems = RequestValidator.validate(request)
+        if let missing = missingRequired(request) {
+            return envelope(code: "400", msg: "invalid parameter \(missing): \(missing) is required")
+        }
+        // zqt's own words for a missing value ("zqt generates one", "choose a checkpoint")
+        // are the client's; the service names the parameter (issue 22).
+        let wire = request.wireValue
+        let problems = RequestValidator.validate(request).map { problem -> ValidationProblem in
+            guard let field = request.endpoint.field(at: problem.path), field.required, Self.isEmpty(wire.value(at: field.path)) else {
+                return problem
+            }
+            return ValidationProblem(path: problem.path, message: "\(problem.path) is required")
+        }
         guard let first = problems.first else { return nil }
         let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
         return envelope(code: "400", msg: "invalid parameter \(first.path): \(first.message)\(more)")
     }
+
+    /// The first field the reference marks required that the body as received
+    /// lacks (absent, null, empty text or an empty list), before any default
+    /// could fill it; a field only zqt's form requires (a sampler, which zqt
+    /// fills with its default) is not one.
+    /// On SD endpoints, what the service's own documented example leaves out
+    /// (`batch_size`, `resize_mode`, §1.3) is taken as the service takes it there.
+    private func missingRequired(_ request: Request) -> String? {
+        let body = request.body
+        for field in request.endpoint.fields where field.required && !field.requiredByZqtOnly && !field.kind.isVirtual {
+            if request.endpoint.family == .sd, Self.leftOutByTheExample.contains(field.path) { continue }
+            if Self.isEmpty(body.value(at: field.path)) { return field.path }
+        }
+        return nil
+    }
+
+    /// No value: absent, null, blank text or an empty list.
+    static func isEmpty(_ value: JSONValue?) -> Bool {
+        switch value {
+        case nil, .null?: return true
+        case let .string(text)?: return text.trimmed.isEmpty
+        case let .array(items)?: return items.isEmpty
+        default: return false
+        }
+    }
+
+    /// The ControlNet endpoint's required fields its documented example (examples/controlnet.json) does not send.
+    static let leftOutByTheExample: Set<String> = {
+        guard let example = try? JSONParser.parse(BundledExamples.controlNetJSON),
+              let controlNet = EndpointCatalog.shipped.endpoint(id: "sd/v2/controlnet") else { return [] }
+        return Set(controlNet.fields.filter { $0.required && !$0.kind.isVirtual && example.value(at: $0.path) == nil }.map(\.path))
+    }()
 
     /// How long a task takes and whether it fails, from the switches and the prompt's markers.
     /// `text` is the prompt, or the whole body for a request without one (`what` says which).
@@ -653,7 +705,8 @@ public final class SandboxService: @unchecked Sendable {
                  sd/v2/queryVaeList, sd/v2/queryEmbeddingList}
             POST \(Endpoint.pathPrefix)tool/{toolCode} and tool/{toolCode}/queryTask, toolCode one of
                  \(tools.joined(separator: ", "))
-                 or any other (served as a generic image tool)
+                 and \(CustomEndpoint.pathsWithoutForm.map { $0.path.dropFirst("tool/".count) }.joined(separator: ", ")) (named without fields by the reference: a generic tool);
+                 any other toolCode is a 404, as on the service
             POST \(Endpoint.pathPrefix)modelTraining/submitTraining/Job   (no query: §3.2 is a callback)
             GET  /sandbox/tasks        every task and where it stands (training progress is seen here)
             PUT  /sandbox/uploads/NAME a PNG, JPEG or WebP to use as an image input; answers {"url": …}, served back by GET

@@ -162,8 +162,9 @@ import Testing
         #expect(flux.result == .images)
 
         let expand = try #require(Self.catalog.endpoint(id: "tool/prompts/expand"))
-        #expect(expand.fields.map(\.path) == ["businessTaskId", "mode", "sourcePrompt", "topK", "topP", "temperature",
-                                              "repetitionPenalty", "maxTokens", "minTokens", "sequencesNum", "@other"], "§4.10's table order")
+        #expect(expand.fields.map(\.path) == ["mode", "sourcePrompt", "businessTaskId", "topK", "topP", "temperature",
+                                              "repetitionPenalty", "maxTokens", "minTokens", "sequencesNum", "@other"],
+                "§4.10's example's order, then its table's (wire rule 3, issue 22)")
         #expect(expand.result == .text)
         #expect(expand.field(at: "topK")?.minimum == 0 && expand.field(at: "topK")?.maximum == 250, "§4.10: [0, 250]")
         #expect(expand.field(at: "topP")?.minimum == 0.01 && expand.field(at: "topP")?.maximum == 1, "§4.10: [0.01, 1.0]")

@@ -83,6 +83,7 @@ import Testing
         request["alwayson_scripts.output_image_format"] = .string("png")
         request["alwayson_scripts.image_link"] = .string("https://example.com/in.png")
         request["alwayson_scripts.override_settings"] = .object([(key: "CLIP_stop_at_last_layers", value: .int(2))])
+        request["resize_mode"] = .int(1)  // text2image sends it only when set (issue 22)
         let json = request.wireValue
         var routed = ["sd_model_checkpoint", "id_task", "sd_vae", "override_settings", "output_image_format", "image_link"]
         if endpoint == .controlNet { routed.append("controlnet") }

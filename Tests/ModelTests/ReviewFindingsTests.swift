@@ -33,7 +33,8 @@ import Testing
         let decoded = try Request.decode(json: #"{"prompt":"p","alwayson_scripts":"oops"}"#, for: .text2Image)
         #expect(decoded.notes.contains { $0.path == "alwayson_scripts" && $0.message.contains("expected an object") })
         #expect(RequestValidator.validate(decoded.request).contains {
-            $0.path == "alwayson_scripts" && $0.message == "alwayson_scripts must be an object holding its fields"
+            $0.path == "alwayson_scripts"
+                && $0.message == "alwayson_scripts must be a JSON object holding sd_model_checkpoint, id_task, sd_vae…, not a string"
         })
     }
 

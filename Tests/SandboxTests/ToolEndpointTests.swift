@@ -232,35 +232,73 @@ final class EventLog: @unchecked Sendable {
         #expect(help.contains("comfyui/text2image") && help.contains("prompts/expand"))
     }
 
-    /// Users send custom requests to tools the reference does not document
-    /// (face restoration §4.5, super resolution §4.6): the sandbox serves any
-    /// `tool/<code>` as a generic image tool, followed at its own queryTask.
-    @Test func anUndocumentedToolIsServedAsAGenericImageTool() async throws {
+    /// A tool the reference names without a form zqt ships (§5's sdPrompts)
+    /// is served as a generic image tool, followed at its own queryTask, its
+    /// id read from `task_id` (§A5); any other toolCode is a path the service
+    /// does not have: 404 in its envelope, as an unknown path is (issue 22).
+    @Test func aToolTheReferenceNamesWithoutAFormIsServedGenericallyAndNoOther() async throws {
         let clock = SteppedClock()
         let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 10), clock: clock)
         let id = TaskIDGenerator.shared.next()
-        let (envelope, _) = try await fixture.api.post("tool/faceRestore", body: """
-            {"businessTaskId": "\(id)", "imageUrl": "https://example.com/old-photo.png", "width": 640, "height": 480}
+        let (envelope, _) = try await fixture.api.post("tool/sdPrompts", body: """
+            {"task_id": "\(id)", "raw_prompt": "a girl", "width": 640, "height": 480}
             """)
         #expect(envelope.data?["businessTaskId"] == .string(id) && envelope.data?["status"] == .int(1))
-        let tool = EndpointCatalog.shipped.resolve("tool/faceRestore")
-        #expect(tool.family == .tool(code: "faceRestore") && tool.isCustom, "not in the catalog: a custom request")
+        let tool = EndpointCatalog.shipped.resolve("tool/sdPrompts")
+        #expect(tool.family == .tool(code: "sdPrompts") && tool.isCustom, "not in the catalog: a custom request")
         let info = try await Self.follow(TaskReference(endpoint: tool, taskID: id), on: fixture, clock: clock)
         #expect(info.phase == .succeeded)
         let url = try #require(info.results.first?.imageURL)
         let size = try #require(PNGInfo.dimensions(of: try await fixture.api.download(url)))
         #expect(size.width == 640 && size.height == 480, "the body's own size, when it gives one")
 
-        // Its id is its own tool's: another unknown tool does not know it; a body without an id is refused.
-        await #expect(throws: APIError.api(code: "404", message: "no task with businessTaskId \(id)")) {
-            _ = try await fixture.api.post("tool/superResolution/queryTask", body: #"{"businessTaskId": "\#(id)"}"#)
+        // Without its id, refused as a server says it.
+        await #expect(throws: APIError.api(code: "400", message: "invalid parameter task_id: task_id is required")) {
+            _ = try await fixture.api.post("tool/sdPrompts", body: #"{"raw_prompt": "a girl"}"#)
         }
-        await #expect(throws: APIError.api(code: "400", message: "invalid parameter businessTaskId: businessTaskId is required")) {
-            _ = try await fixture.api.post("tool/superResolution", body: #"{"imageUrl": "https://example.com/a.png"}"#)
+        // A toolCode the reference does not name: no endpoint, to submit or to query.
+        for path in ["tool/faceRestore", "tool/superResolution/queryTask", "tool/sdPrompts2"] {
+            await #expect(throws: APIError.api(code: "404", message: "no such endpoint: \(Endpoint.pathPrefix)\(path)")) {
+                _ = try await fixture.api.post(path, body: #"{"businessTaskId": "\#(id)"}"#)
+            }
         }
+        #expect(fixture.service.receivedSubmissions.count == 1, "only the served submit is received")
         // A path that is no toolCode is no endpoint.
         await #expect(throws: APIError.api(code: "404", message: "no such endpoint: \(Endpoint.pathPrefix)tool/x//y")) {
             _ = try await fixture.api.post("tool/x//y", body: #"{"businessTaskId": "x"}"#)
+        }
+    }
+
+    /// The service fills nothing in: a raw body without a field the reference
+    /// marks required is refused as a server says it (issue 22), while zqt's
+    /// own requests always carry them.
+    @Test func requiredFieldsAreRefusedWhenLeftOutNotFilledIn() async throws {
+        let fixture = try SandboxFixture()
+        let refusals: [(String, String, String)] = [
+            ("tool/comfyui/text2image", #"{"businessTaskId": "r-1", "prompt": "blue sea"}"#, "comfyTaskType"),
+            ("tool/prompts/expand", #"{"businessTaskId": "r-2", "sourcePrompt": "a girl"}"#, "mode"),
+            ("tool/imgExpand", #"{"businessTaskId": "r-3", "sourceImage": "https://example.com/a.png", "verticalExpansionRatio": 1.5, "horizontalExpansionRatio": 1.5}"#, "imageCount"),
+            ("sd/v2/text2image", #"{"prompt": "a cat", "batch_size": 1, "alwayson_scripts": {}}"#, "alwayson_scripts.id_task"),
+        ]
+        for (path, body, field) in refusals {
+            await #expect(throws: APIError.api(code: "400", message: "invalid parameter \(field): \(field) is required"), "\(path)") {
+                _ = try await fixture.api.post(path, body: body)
+            }
+        }
+        // A value left empty is named the same way, never in zqt's own words ("zqt generates one").
+        await #expect(throws: APIError.api(code: "400", message: "invalid parameter alwayson_scripts.sd_model_checkpoint: alwayson_scripts.sd_model_checkpoint is required")) {
+            _ = try await fixture.api.post("sd/v2/controlnet", body: BundledExamples.controlNetJSON.replacing("revAnimated_v122_7371.safetensors", with: " "))
+        }
+        #expect(fixture.service.receivedSubmissions.isEmpty)
+        // The same with each field given is taken; so is the service's own documented example,
+        // which leaves out batch_size and resize_mode (§1.3).
+        _ = try await fixture.api.post("tool/comfyui/text2image", body: #"{"businessTaskId": "r-5", "comfyTaskType": "Flux1SchnellFP8", "prompt": "blue sea"}"#)
+        _ = try await fixture.api.post("sd/v2/controlnet", body: BundledExamples.controlNetJSON)
+        #expect(fixture.service.receivedSubmissions.count == 2)
+        // Every shipped form, fresh and plausibly filled, is taken: zqt always sends what is required.
+        for endpoint in EndpointCatalog.shipped.endpoints where endpoint.ready {
+            let request = PlausibleForm.filled(endpoint)
+            _ = try await fixture.api.post(endpoint.id, body: request.wireJSON)
         }
     }
 }

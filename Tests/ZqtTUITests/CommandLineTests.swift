@@ -78,6 +78,42 @@ import Testing
         #expect(result.stderr.contains("invalid: alwayson_scripts.controlnet.args: add at least one ControlNet unit"))
     }
 
+    /// Issue 22: a container of the wrong type is an error (exit 2, the field
+    /// named) in validate and send; `--strict` refuses unknown fields, each
+    /// said with the field it was likely meant to be.
+    @Test func aWrongContainerAndStrictUnknownFieldsExitTwo() async throws {
+        try await offThePool { try Self.aWrongContainerAndStrictUnknownFieldsExitTwoSteps() }
+    }
+
+    static func aWrongContainerAndStrictUnknownFieldsExitTwoSteps() throws {
+        let container = #"{"prompt": "a cat", "alwayson_scripts": "revAnimated"}"#
+        for arguments in [["validate", "-", "--endpoint", "text2image"], ["send", "-", "--endpoint", "text2image", "--sandbox"]] {
+            let result = try ZqtBinary.run(arguments, stdin: container)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("alwayson_scripts: alwayson_scripts must be a JSON object holding sd_model_checkpoint, id_task, sd_vae…, not a string"),
+                    "\(arguments): \(result.stderr)")
+            #expect(!result.stdout.contains("accepted"))
+        }
+
+        let slips = #"{"prompt": "a cat", "stpes": 30, "sd_model_checkpoint": "a.safetensors"}"#
+        let lenient = try ZqtBinary.run(["validate", "-", "--endpoint", "text2image"], stdin: slips)
+        #expect(lenient.status == 0, "without --strict an unknown field is sent as written: \(lenient.stderr)")
+        #expect(lenient.stdout.contains("\"stpes\": 30"))
+        #expect(lenient.stderr.contains("note: stpes: not a field zqt knows on text2image, likely a mistake for steps; sent as it is"))
+        #expect(lenient.stderr.contains("note: sd_model_checkpoint: not a field zqt knows on text2image, likely meant at alwayson_scripts.sd_model_checkpoint"))
+        for arguments in [["validate", "-", "--endpoint", "text2image", "--strict"],
+                          ["send", "-", "--endpoint", "text2image", "--sandbox", "--strict"]] {
+            let result = try ZqtBinary.run(arguments, stdin: slips)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("invalid: stpes: not a field of text2image (--strict refuses unknown fields), likely a mistake for steps"),
+                    "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("invalid: sd_model_checkpoint: not a field of text2image (--strict refuses unknown fields), likely meant at alwayson_scripts.sd_model_checkpoint"))
+            #expect(!result.stdout.contains("accepted"))
+        }
+        let clean = try ZqtBinary.run(["send", "-", "--endpoint", "text2image", "--sandbox", "--strict", "--no-wait"], stdin: #"{"prompt": "a cat"}"#)
+        #expect(clean.status == 0 && clean.stdout.contains("accepted"), "--strict takes a request of known fields: \(clean.stderr)")
+    }
+
     @Test(.needsCurl) func curlAgainstTheStandaloneSandbox() async throws {
         try await offThePool { try Self.curlAgainstTheStandaloneSandboxSteps() }
     }
@@ -120,7 +156,14 @@ import Testing
         #expect(header.hasPrefix("89504e470d0a1a0a"), "a PNG")
         #expect(header.hasSuffix("0000030000000300"), "768×768, as requested")
 
-        let invalid = try ZqtBinary.shell("curl -s \(base)/sd/v2/controlnet \(headers) -d '{\"prompt\": \"x\", \"steps\": 500}'")
+        // The service fills nothing in: a body without its id_task is refused as a server says it (issue 22).
+        let bare = try ZqtBinary.shell("curl -s \(base)/sd/v2/controlnet \(headers) -d '{\"prompt\": \"x\", \"steps\": 500}'")
+        let refusal = try #require(Envelope(try JSONParser.parse(bare)))
+        #expect(refusal.code == "400" && refusal.msg == "invalid parameter alwayson_scripts.id_task: alwayson_scripts.id_task is required")
+        try BundledExamples.controlNetJSON.replacingOccurrences(of: "pro1686666", with: "curl\(port)b")
+            .replacingOccurrences(of: "\"steps\": 25", with: "\"steps\": 500")
+            .write(to: example, atomically: true, encoding: .utf8)
+        let invalid = try ZqtBinary.shell("curl -s \(base)/sd/v2/controlnet \(headers) -d @\(example.path)")
         let envelope = try #require(Envelope(try JSONParser.parse(invalid)))
         #expect(envelope.code == "400")
         #expect(envelope.msg.contains("steps"))

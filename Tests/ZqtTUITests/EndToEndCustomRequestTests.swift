@@ -36,18 +36,20 @@ import Testing
         try session.send("Enter")
         try session.waitFor(text: "zqt · Custom request → ")
         try E2E.focus(session, "Path")
-        try E2E.edit(session, "tool/faceRestore")
-        try session.waitFor(text: "zqt · Custom request tool/faceRestore → ")
+        // §5's sdPrompts: a path the reference names without a form; its id is task_id (issue 22).
+        try E2E.edit(session, "tool/sdPrompts")
+        try session.waitFor(text: "zqt · Custom request tool/sdPrompts → ")
         try E2E.focus(session, "Body")
-        try E2E.edit(session, "{\"imageUrl\": \"https://a.example/face.png\"}")
-        try session.waitFor(text: "\"imageUrl\": \"https://a.example/face.png\"")
+        try E2E.edit(session, "{\"raw_prompt\": \"a girl\"}")
+        try session.waitFor(text: "\"raw_prompt\": \"a girl\"")
         try session.send("F5")
-        // The sandbox takes any tool path as an image tool; the task is followed to its image.
-        try session.waitFor(text: "Sent to Custom request tool/faceRestore: task_id")
+        // The sandbox serves the reference's paths without a form as a generic tool; the task is followed to its image.
+        try session.waitFor(text: "Sent to Custom request tool/sdPrompts: task_id")
         try session.waitFor("the result", timeout: 30) { $0.contains("· 1 image") }
         let sent = try #require(try E2E.received(baseURL).last)
-        #expect(sent.endpoint.hasSuffix("tool/faceRestore"))
-        #expect(sent.body["imageUrl"] == .string("https://a.example/face.png") && sent.body["businessTaskId"]?.stringValue?.hasPrefix("zqt-") == true)
+        #expect(sent.endpoint.hasSuffix("tool/sdPrompts"))
+        #expect(sent.body["raw_prompt"] == .string("a girl") && sent.body["task_id"]?.stringValue?.hasPrefix("zqt-") == true)
+        #expect(sent.body["businessTaskId"] == nil)
 
         try session.send("S")
         try session.waitFor(text: "as an endpoint named")

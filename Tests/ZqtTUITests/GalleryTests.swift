@@ -156,6 +156,29 @@ final class GalleryFixture: @unchecked Sendable {
         #expect(!state.galleryFilterTyping && state.gallery.filter.text.isEmpty)
     }
 
+    /// The status line describes the selected picture, and follows it as it
+    /// moves, though a message was on it when the gallery opened (issue 17).
+    @Test func theStatusLineFollowsTheSelection() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = makeState(width: 120, height: 40)
+        state.status = StatusMessage(text: "Sent to ControlNet: accepted", kind: .success)
+        let effects = press(&state, .char("I"))
+        try await fixture.run(effects, &state) { $0.gallery.loaded }
+        let statusLine = { (state: AppState) -> String in
+            let lines = Screen.render(state).text.split(separator: "\n", omittingEmptySubsequences: false)
+            return String(lines[lines.count - 2])
+        }
+        #expect(statusLine(state).contains("zqt-20261206-090300-000-dddd · image 1 ·"), "status: \(statusLine(state))")
+        press(&state, .right)
+        #expect(statusLine(state).contains("zqt-20261206-090300-000-dddd · image 2 ·"), "status: \(statusLine(state))")
+        state.status = StatusMessage(text: "a message said meanwhile", kind: .info)
+        press(&state, .down)
+        let selected = try #require(state.gallery.selectedItem?.picture)
+        #expect(statusLine(state).contains("\(selected.idTask) · image \(selected.position + 1) ·"), "status: \(statusLine(state))")
+        #expect(!statusLine(state).contains("a message said meanwhile"))
+    }
+
     @Test func enterEnlargesAndTheZoomStepsThroughTheGallery() async throws {
         let fixture = try GalleryFixture()
         try fixture.standardPictures()

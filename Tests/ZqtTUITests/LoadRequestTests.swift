@@ -55,6 +55,21 @@ import Testing
         #expect(state.endpoint.id == "tool/comfyui/text2image" && state.request.wireValue["steps"] == .int(24), "nothing changed")
     }
 
+    /// Issue 22: a container of the wrong type would lose the user's value to
+    /// the task id; the load is refused with the field named, the form untouched.
+    @Test func aContainerOfTheWrongTypeIsNotLoadedAndTheFormIsKept() throws {
+        var state = makeState()
+        state.request["prompt"] = .string("my unsent prompt")
+        let action = try #require(Self.load(&state, paste: #"{"prompt": "a cat", "alwayson_scripts": "revAnimated"}"#))
+        _ = Reducer.reduce(&state, action)
+        let status = try #require(state.status)
+        #expect(status.kind == .error)
+        #expect(status.text.contains("alwayson_scripts must be a JSON object holding ") && status.text.contains("not a string; not loaded"),
+                "\(status.text)")
+        #expect(state.view.overlay == nil, "nothing to confirm: nothing was loaded")
+        #expect(state.request.prompt == "my unsent prompt" && state.endpoint == .controlNet, "nothing typed is lost")
+    }
+
     @Test func aFormWithUnsentEditsAsksBeforeItIsReplaced() throws {
         var state = makeState()
         state.request["prompt"] = .string("my unsent prompt")

@@ -140,6 +140,43 @@ import Testing
         #expect(!state.problems.contains { $0.path == "sourceUrl" })
     }
 
+    /// A bare name (`face.png`) is no local path (it could as well be a URL
+    /// missing its scheme), but when it is a file here the field says to write `./face.png`.
+    @Test func aBareNameThatIsAFileHereIsHintedAsADotSlashPath() throws {
+        let home = try Self.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let places = PathEffects.Places(home: home, current: home + "/pictures")
+        var state = Self.faceSwapState()
+        state.request["targetUrl"] = .string("https://example.com/group.png")
+        Self.press(&state, .enter, places: places)
+        type(&state, "face.png")
+        Self.press(&state, .enter, places: places)
+        #expect(state.paths.files["face.png"] == .file, "the bare name was looked for in the current folder")
+        let hint = "write ./face.png for the file here; not a URL"
+        #expect(state.problems.first { $0.path == "sourceUrl" }?.message == hint)
+        #expect(state.status?.text == "Source face: " + hint, "said as soon as it is known, as a missing file is")
+        Self.press(&state, .function(5), places: places)
+        #expect(state.status?.text.contains(hint) == true && !state.submitting, "the send is refused with the hint: \(state.status?.text ?? "")")
+        #expect(Screen.render(state).text.contains("⚠ write ./face.png for the file here"), "marked under the field")
+        // A name that is no file here stays "not a URL".
+        Self.press(&state, .enter, places: places)
+        for _ in 0..<8 { Self.press(&state, .backspace, places: places) }
+        type(&state, "nope.png")
+        Self.press(&state, .enter, places: places)
+        #expect(state.problems.first { $0.path == "sourceUrl" }?.message == "not a URL: expected http://… or https://…")
+    }
+
+    /// The command line says the same of a request file's bare name.
+    @Test func theCommandLineHintsABareNameThatIsAFileToo() throws {
+        let home = try Self.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let folder = home + "/pictures"
+        try #"{"image": "face.png", "model": "clip"}"#.write(toFile: folder + "/describe.json", atomically: true, encoding: .utf8)
+        let answer = try ZqtBinary.shell("cd '\(folder)' && ZQT_HOME='\(home)/zqt' HOME='\(home)' '\(ZqtBinary.url.path)' validate describe.json --endpoint describe 2>&1; echo status $?")
+        #expect(answer.contains("invalid: image: write ./face.png for the file here; not a URL"), "output: \(answer)")
+        #expect(answer.hasSuffix("status 2\n"))
+    }
+
     @Test func thePickerListsOnlyPicturesAndFoldersAndChoosingSetsTheField() throws {
         let home = try Self.home()
         defer { try? FileManager.default.removeItem(atPath: home) }
@@ -232,8 +269,10 @@ extension LocalFileInputTests {
     }
 }
 
-/// The picker's picture (issue 17): only the highlighted one is drawn, decoded
-/// off the loop as every picture is (PictureDecodingReducer), "decoding…" until then.
+/// The picker's pictures (issue 17): a thumbnail on each row on screen and
+/// the highlighted one larger, decoded off the loop as every picture is
+/// (PictureDecodingReducer), a placeholder until then; rows scrolled past are
+/// never decoded. `/` filters by name; a folder past the bound says so.
 @Suite struct FilePickerPictureTests {
     @Test func theHighlightedPictureIsDecodedOnceWantedThenDrawn() throws {
         let home = try LocalFileInputTests.home()
@@ -248,14 +287,92 @@ extension LocalFileInputTests {
         LocalFileInputTests.press(&state, .char("f"), places: places)
         #expect(state.paths.picker?.entries == [.parent, .picture("a.png"), .picture("b.png")])
         let first = Screen.render(state)
-        #expect(first.picturesWanted == [folder + "/a.png"], "only the highlighted picture is wanted, not b.png")
+        let thumbnails = ["a.png", "b.png"].map { PictureCache.smallKey(folder + "/" + $0, side: FilePickerView.thumbnailSide) }
+        #expect(first.picturesWanted == thumbnails + [folder + "/a.png"], "each row's thumbnail, and the highlighted picture larger")
         #expect(first.text.contains(Wording.picturesDecoding))
         let effects = Reducer.reduce(&state, .picturesWanted(first.picturesWanted))
-        #expect(effects == [.decodePictures([folder + "/a.png"])])
-        _ = Reducer.reduce(&state, EffectRunner.decodePictures([folder + "/a.png"]))
+        #expect(effects == [.decodePictures(first.picturesWanted)])
+        _ = Reducer.reduce(&state, EffectRunner.decodePictures(first.picturesWanted))
         let drawn = Screen.render(state)
         #expect(drawn.picturesWanted.isEmpty && !drawn.text.contains(Wording.picturesDecoding))
         #expect(drawn.cells.contains { $0.style == .picture }, "the picture is drawn beside the list")
+    }
+
+    /// Only the rows on screen get their thumbnails decoded; moving down
+    /// asks for the rows that come into view, not the rest of the folder.
+    @Test func onlyTheRowsOnScreenHaveTheirThumbnailsDecoded() throws {
+        let home = try LocalFileInputTests.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let folder = home + "/many"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let png = Data(PNGImage.render(width: 16, height: 16, seed: 1))
+        for n in 0..<60 { FileManager.default.createFile(atPath: folder + String(format: "/p%02d.png", n), contents: png) }
+        var state = LocalFileInputTests.faceSwapState()
+        state.view.size = Size(width: 120, height: 30)
+        state.view.pictureMode = .symbols(.palette240)
+        LocalFileInputTests.press(&state, .char("f"), places: PathEffects.Places(home: home, current: folder))
+        let picker = try #require(state.paths.picker)
+        let visible = FilePickerView.visibleEntries(picker, state: state)
+        #expect(visible > 2 && visible < 20, "a page of rows, three lines each: \(visible)")
+        let wanted = Screen.render(state).picturesWanted.filter { $0.contains(PictureCache.smallMark) }
+        #expect(wanted.count == visible - 1, "a thumbnail for each picture row on screen (.. has none): \(wanted.count)")
+        #expect(!wanted.contains { $0.contains("p59.png") })
+        LocalFileInputTests.press(&state, .pageDown, places: PathEffects.Places(home: home, current: folder))
+        let later = Screen.render(state).picturesWanted.filter { $0.contains(PictureCache.smallMark) }
+        #expect(later.count == visible, "the rows now on screen: \(later.count)")
+        #expect(!later.contains { $0.contains("p59.png") }, "still not the folder's end")
+    }
+
+    /// `/` then letters narrow the list as the history's filter does; Esc clears it.
+    @Test func typingFiltersThePickerByName() throws {
+        let home = try LocalFileInputTests.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let places = PathEffects.Places(home: home, current: home + "/pictures")
+        var state = LocalFileInputTests.faceSwapState()
+        state.view.pictureMode = .off(reason: "pictures are off")
+        LocalFileInputTests.press(&state, .char("f"), .char("/"), places: places)
+        #expect(state.paths.picker?.filterFocused == true)
+        LocalFileInputTests.press(&state, .char("G"), .char("r"), places: places)
+        #expect(state.paths.picker?.entries == [.parent, .picture("group.jpg")], "any case, part of the name")
+        let screen = Screen.render(state).text
+        #expect(screen.contains("/ Gr") && screen.contains("group.jpg") && !screen.contains("face.png"), "\(screen)")
+        // j is text while the filter is typed; Enter goes back to the list, which chooses.
+        LocalFileInputTests.press(&state, .char("j"), places: places)
+        #expect(state.paths.picker?.filter.text == "Grj" && state.paths.picker?.entries == [.parent])
+        #expect(Screen.render(state).text.contains("No picture or folder here has “Grj” in its name"))
+        LocalFileInputTests.press(&state, .backspace, .enter, places: places)
+        #expect(state.paths.picker?.filterFocused == false && state.paths.picker?.entries == [.parent, .picture("group.jpg")])
+        LocalFileInputTests.press(&state, .enter, places: places)
+        #expect(state.request.wireValue["sourceUrl"] == .string("~/pictures/group.jpg"))
+        // Esc in the filter clears it.
+        LocalFileInputTests.press(&state, .char("f"), .char("/"), .char("f"), .escape, places: places)
+        #expect(state.paths.picker?.filter.text == "" && state.paths.picker?.entries.count == 5)
+    }
+
+    /// A folder larger than the bound says how many entries it left out, and
+    /// the filter finds one of them (the folder read again for it).
+    @Test func aFolderPastTheBoundSaysWhatIsNotListedAndTheFilterFindsIt() throws {
+        let home = try LocalFileInputTests.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let folder = home + "/camera"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let count = PathCompletion.entryLimit + 25
+        // creat(2): FileManager.createFile takes seconds for thousands of files.
+        for n in 0..<count { close(creat(folder + String(format: "/IMG_%05d.jpg", n), 0o644)) }
+        let places = PathEffects.Places(home: home, current: folder)
+        var state = LocalFileInputTests.faceSwapState()
+        state.view.pictureMode = .off(reason: "pictures are off")
+        LocalFileInputTests.press(&state, .char("f"), places: places)
+        let listing = try #require(state.paths.picker?.listing)
+        #expect(listing.notListed == 25 && listing.entries.count == PathCompletion.entryLimit)
+        #expect(Screen.render(state).text.contains("25 more entries not listed: / and part of a name finds them"))
+        // Which names readdir(3) left out is the file system's order: the filter finds any of them.
+        let kept = Set(listing.entries.map(\.name))
+        let missing = try #require((0..<count).map { String(format: "IMG_%05d.jpg", $0) }.first { !kept.contains($0) })
+        LocalFileInputTests.press(&state, .char("/"), places: places)
+        for character in missing.dropLast(4) { LocalFileInputTests.press(&state, .char(character), places: places) }
+        #expect(state.paths.picker?.entries == [.parent, .picture(missing)], "\(String(describing: state.paths.picker?.entries.prefix(3)))")
+        #expect(!Screen.render(state).text.contains("more entries not listed"))
     }
 
     @Test func withPicturesOffThePickerIsAListOnly() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Sandbox
 import Testing
 @testable import ZqtTUI
 
@@ -178,6 +179,102 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: saved), "images saved to another folder stay")
         #expect(try run(["history", "show", idTask], home: home).status == 2, "gone")
         #expect(try jsonLines(try run(["history", "list", "--json"], home: home).stdout).isEmpty)
+    }
+
+    /// Issue 17: a tool's `accepted: task_id N` prints the service's id, not
+    /// zqt's; every command that takes an id takes the one it printed.
+    @Test func theIdTheAcceptedLinePrintsIsTakenByEveryCommand() async throws {
+        try await offThePool { try Self.theIdTheAcceptedLinePrintsIsTakenByEveryCommandSteps() }
+    }
+
+    static func theIdTheAcceptedLinePrintsIsTakenByEveryCommandSteps() throws {
+        let home = freshHome()
+        let folder = NSTemporaryDirectory() + "zqt-results-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: home)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let keys = ["ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"]
+        let sandbox = try StandaloneSandbox()
+        defer { sandbox.stop() }
+        let example = "examples/flux.json".absolutePathInPackage
+        let sent = try run(["send", example, "--endpoint", "flux", "--base-url", sandbox.url], home: home, environment: keys)
+        #expect(sent.status == 0, "stderr: \(sent.stderr)")
+        let accepted = try #require(sent.stdout.split(separator: "\n").first { $0.hasPrefix("accepted: task_id ") })
+        let printed = String(accepted.dropFirst("accepted: task_id ".count).prefix { $0 != " " })
+        let row = try firstLine(try run(["history", "list", "--json"], home: home).stdout)
+        let idTask = try #require(member(row, "id_task")?.stringValue)
+        #expect(printed != idTask, "a tool's service id differs from zqt's (else this test proves nothing): \(accepted)")
+
+        let shown = try run(["history", "show", printed, "--json"], home: home)
+        #expect(shown.status == 0, "stderr: \(shown.stderr)")
+        #expect(member(try firstLine(shown.stdout), "id_task") == .string(idTask))
+        let query = try run(["query", printed, "--base-url", sandbox.url, "--json"], home: home, environment: keys)
+        #expect(query.status == 0, "stderr: \(query.stderr)")
+        #expect(member(try firstLine(query.stdout), "state") == .string("succeeded"))
+        let results = try run(["results", printed, "--download", folder, "--json"], home: home, environment: keys)
+        #expect(results.status == 0, "stderr: \(results.stderr)")
+        let saved = try #require(member(try firstLine(results.stdout), "path")?.stringValue)
+        #expect(FileManager.default.fileExists(atPath: saved))
+        let exported = try run(["export", "--curl", printed], home: home)
+        #expect(exported.status == 0 && exported.stdout.contains(idTask), "stderr: \(exported.stderr)")
+    }
+
+    /// Issue 17: a row whose request held a local file exports with a URL
+    /// (the history's upload of the same bytes while valid, else a new
+    /// upload), never the path; `history show --json` and `history export`
+    /// carry the uploads; without upload settings the export is refused, naming the field.
+    @Test func anExportWithALocalFileCarriesAURLAndTheRowItsUploads() async throws {
+        try await offThePool { try Self.anExportWithALocalFileCarriesAURLAndTheRowItsUploadsSteps() }
+    }
+
+    static func anExportWithALocalFileCarriesAURLAndTheRowItsUploadsSteps() throws {
+        let home = freshHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(atPath: home + "/config/zqt", withIntermediateDirectories: true)
+        let picture = home + "/face.png"
+        FileManager.default.createFile(atPath: picture, contents: Data(PNGImage.render(width: 32, height: 32, seed: 3)))
+        let count = home + "/uploads.count"
+        let storeURL = "https://files.example.com/pics/face.png"
+        FileManager.default.createFile(atPath: home + "/config/zqt/config.toml", contents: Data("""
+            [profiles.default.upload]
+            kind = "command"
+            command = 'echo up >> "\(count)"; echo \(storeURL)'
+            valid_seconds = 86400
+            """.utf8), attributes: [.posixPermissions: 0o600])
+        let environment = ["XDG_CONFIG_HOME": home + "/config", "ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"]
+        let uploads = { ((try? String(contentsOfFile: count, encoding: .utf8)) ?? "").split(separator: "\n").count }
+        let request = #"{"image": "\#(picture)", "model": "clip"}"#
+        let sandbox = try StandaloneSandbox()
+        defer { sandbox.stop() }
+        let sent = try run(["send", "-", "--endpoint", "describe", "--base-url", sandbox.url], home: home, environment: environment, stdin: request)
+        #expect(sent.status == 0, "stderr: \(sent.stderr)")
+        #expect(uploads() == 1)
+        let row = try firstLine(try run(["history", "list", "--json"], home: home).stdout)
+        let idTask = try #require(member(row, "id_task")?.stringValue)
+
+        let exported = try run(["export", "--curl", idTask], home: home, environment: environment)
+        #expect(exported.status == 0, "stderr: \(exported.stderr)")
+        #expect(exported.stdout.contains(storeURL) && !exported.stdout.contains(picture), "the URL, not the path: \(exported.stdout)")
+        #expect(uploads() == 1, "the history's URL for the same bytes, still valid, is reused")
+        // A request file naming the same file: the same bytes, the same URL.
+        let fromFile = try run(["export", "--python", "-", "--endpoint", "describe"], home: home, environment: environment, stdin: request)
+        #expect(fromFile.status == 0 && fromFile.stdout.contains(storeURL) && !fromFile.stdout.contains(picture), "stderr: \(fromFile.stderr)")
+        #expect(uploads() == 1)
+
+        let shown = try firstLine(try run(["history", "show", idTask, "--json"], home: home).stdout)
+        let upload = try #require(member(shown, "uploads")?.arrayValue?.first)
+        #expect(member(upload, "field") == .string("image") && member(upload, "path") == .string(picture))
+        #expect(member(upload, "url") == .string(storeURL))
+        #expect(member(upload, "sha256")?.stringValue?.count == 64)
+        let line = try firstLine(try run(["history", "export"], home: home).stdout)
+        #expect(member(line, "uploads") == member(shown, "uploads"))
+
+        // No upload settings: refused, naming the field; nothing written.
+        let bare = ["XDG_CONFIG_HOME": home + "/none"]
+        let refused = try run(["export", "--curl", "-", "--endpoint", "describe"], home: home, environment: bare, stdin: request)
+        #expect(refused.status == 2 && refused.stdout.isEmpty, "stdout: \(refused.stdout)")
+        #expect(refused.stderr.contains("Image") && refused.stderr.contains("upload"), "stderr: \(refused.stderr)")
     }
 
     @Test func modelsAreReadFromTheServiceThenFromTheCache() async throws {

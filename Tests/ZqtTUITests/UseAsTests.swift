@@ -1,5 +1,6 @@
 import Foundation
-@testable import Model
+@testable import Images
+import Model
 import Testing
 @testable import Sandbox
 @testable import ZqtTUI
@@ -199,6 +200,22 @@ import Testing
         let screen = Screen.render(state).text
         #expect(!screen.contains("1 image") && !screen.contains(Wording.picturesDownloading), "no picture of the old task:\n\(screen)")
         #expect(screen.contains("Results · text of zqt-new-text") && screen.contains("a single candidate"), "\(screen)")
+    }
+
+    /// The footer over a text result speaks of its texts, not of images (issue 17).
+    @Test func theFooterOverATextResultSpeaksOfTextsNotImages() throws {
+        var state = makeState(width: 160, height: 40)
+        _ = Self.expansionAnswered(&state, idTask: "zqt-expand-3", texts: Self.candidates)
+        let footer = { (state: AppState) in Screen.render(state).text.split(separator: "\n").last.map(String.init) ?? "" }
+        #expect(footer(state).contains("o texts") && !footer(state).contains("images"), "footer: \(footer(state))")
+        _ = press(&state, .char("o"))
+        #expect(footer(state).contains("candidate") && footer(state).contains("use as…") && !footer(state).contains("image"),
+                "footer: \(footer(state))")
+        // Over pictures, the same keys say images again.
+        let image = LocalImage(position: 0, path: "/nowhere/1.png", thumbnailPath: "/nowhere/1.png", width: 8, height: 8)
+        state.results = PictureSet(idTask: "zqt-images", recordID: nil, pictures: [ShownPicture(position: 0, seed: 1, image: image)])
+        state.view.picturesFocused = false
+        #expect(footer(state).contains("o images"), "footer: \(footer(state))")
     }
 
     @Test func faceDetectionsFacesAreATableWithTheirBoxes() {

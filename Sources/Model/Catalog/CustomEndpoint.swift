@@ -54,9 +54,20 @@ public enum CustomEndpoint {
         return Family.named(name, code: followUp.code(ofPath: id) ?? id)
     }
 
-    /// Where a family's task id sits when nothing says otherwise (wire rule 8, §A5).
-    public static func defaultTaskKey(_ family: Family) -> String {
-        family.followUp.taskIDPath
+    /// Where a path's task id sits when nothing says otherwise: the key the
+    /// catalog gives a path the reference names without a form zqt ships
+    /// (`task_id` on `tool/sdPrompts`, §5, §A5; `pathsWithoutForm`, generated
+    /// from scripts/endpoint-overlay.json), else the family's (wire rule 8).
+    public static func defaultTaskKey(_ family: Family, path: String = "") -> String {
+        if let known = pathsWithoutForm.first(where: { $0.path == path }), self.family(ofPath: path) == family {
+            return known.taskKey
+        }
+        return family.followUp.taskIDPath
+    }
+
+    /// The reference's entry for a path zqt ships no form for, if it is one.
+    public static func withoutForm(_ path: String) -> (path: String, taskKey: String, title: String, reference: String)? {
+        pathsWithoutForm.first { $0.path == path }
     }
 
     /// A custom request's endpoint. The family defaults to the one the path
@@ -64,7 +75,7 @@ public enum CustomEndpoint {
     /// form starts as a tool: every endpoint the docs leave out is one (§4).
     public static func endpoint(path id: String, family: Family? = nil, taskKey: String? = nil) -> Endpoint {
         let family = family ?? self.family(ofPath: id) ?? (id.isEmpty ? .tool(code: "") : .training)
-        let key = taskKey.flatMap { $0.isEmpty ? nil : $0 } ?? defaultTaskKey(family)
+        let key = taskKey.flatMap { $0.isEmpty ? nil : $0 } ?? defaultTaskKey(family, path: id)
         let fields = [
             FieldSpec(path: pathField, label: "Path", hint: "under \(Endpoint.pathPrefix)", kind: .endpointSetting(.path),
                       required: true, section: title, formIndex: 0),
@@ -165,9 +176,11 @@ extension Request {
             case let .success(relative): path = relative
             case let .failure(problem): throw problem
             }
-            // A path that names its family takes it (tool/x is followed as tool x).
+            // A path that names its family takes it (tool/x is followed as tool x), and
+            // a key nobody chose follows the path (task_id on tool/sdPrompts, §5).
+            let keyWasDefault = key == CustomEndpoint.defaultTaskKey(family, path: endpoint.id)
             if let named = CustomEndpoint.family(ofPath: path) {
-                if named.name != family.name { key = CustomEndpoint.defaultTaskKey(named) }
+                if named.name != family.name || keyWasDefault { key = CustomEndpoint.defaultTaskKey(named, path: path) }
                 family = named
             } else if family.followUp.needsCode {
                 family = Family.named(family.name, code: path) ?? family
@@ -176,7 +189,7 @@ extension Request {
             guard let named = CustomEndpoint.family(named: text, path: path) else {
                 throw CustomEndpoint.PathProblem(message: "choose one of: \(CustomEndpoint.familyNames.joined(separator: ", "))")
             }
-            if named.name != family.name { key = CustomEndpoint.defaultTaskKey(named) }
+            if named.name != family.name { key = CustomEndpoint.defaultTaskKey(named, path: path) }
             family = named
         case .taskKey:
             guard !text.isEmpty, !text.contains(where: { $0.isWhitespace }), !text.contains("["), JSONPath.isWellFormed(text) else {

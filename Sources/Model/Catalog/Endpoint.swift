@@ -164,13 +164,17 @@ public struct FieldSpec: Sendable, Equatable {
     public let dimmedUnless: String?
     /// Position in the form; nil: after the ordered ones, in wire order.
     public let formIndex: Int?
+    /// Required by zqt's form though the reference does not mark it required
+    /// (catalog `"required_by": "zqt"`): the sandbox, standing in for the
+    /// service, does not refuse a body that leaves it out (issue 22).
+    public let requiredByZqtOnly: Bool
     /// Shown in the form (a group item's field may be kept on the wire only).
     public let inForm: Bool
 
     public init(path: String, label: String, help: String = "", hint: String = "", kind: FieldKind, required: Bool = false,
                 defaultValue: JSONValue? = nil, omitWhenEmpty: Bool = false, section: String? = nil, role: FieldRole? = nil,
                 minimum: Double? = nil, maximum: Double? = nil, multipleOf: Int? = nil, dimmedUnless: String? = nil,
-                formIndex: Int? = nil, inForm: Bool = true) {
+                formIndex: Int? = nil, inForm: Bool = true, requiredByZqtOnly: Bool = false) {
         self.path = path
         self.label = label
         self.help = help
@@ -187,6 +191,7 @@ public struct FieldSpec: Sendable, Equatable {
         self.dimmedUnless = dimmedUnless
         self.formIndex = formIndex
         self.inForm = inForm
+        self.requiredByZqtOnly = requiredByZqtOnly
     }
 }
 

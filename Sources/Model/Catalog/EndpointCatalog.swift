@@ -270,7 +270,7 @@ extension EndpointCatalog {
             section: value["section"]?.stringValue, role: role, minimum: number("min"), maximum: number("max"),
             multipleOf: number("multiple_of").map { Int(clamping: $0, to: 1...4096) }, dimmedUnless: value["dimmed_unless"]?.stringValue,
             formIndex: number("form_index").map { Int(clamping: $0, to: 0...10_000) },
-            inForm: value["in_form"]?.boolValue ?? true)
+            inForm: value["in_form"]?.boolValue ?? true, requiredByZqtOnly: value["required_by"]?.stringValue == "zqt")
     }
 
     /// A repeated group's entry: `"item": {"title", "row", "summary", "fields",

@@ -305,7 +305,9 @@ extension GroupSpec {
             }
         }
         for member in members where field(member.key) == nil {
-            notes.append(DecodeNote(path: path + "." + member.key, message: "not a field zqt knows; kept and sent as it is"))
+            // Issue 22: a slip of a field's name is said with the name it was likely meant to be.
+            let hint = LikelyMistake.nearest(member.key, among: fields.map(\.path)).map { ", likely a mistake for \($0)" } ?? ""
+            notes.append(DecodeNote(path: path + "." + member.key, message: "not a field zqt knows\(hint); kept and sent as it is"))
         }
         return notes
     }
@@ -340,6 +342,7 @@ extension FieldSpec {
     func with(kind: FieldKind, label: String, minimum: Double? = nil, maximum: Double? = nil) -> FieldSpec {
         FieldSpec(path: path, label: label, help: help, hint: hint, kind: kind, required: required, defaultValue: defaultValue,
                   omitWhenEmpty: omitWhenEmpty, section: section, role: role, minimum: minimum ?? self.minimum, maximum: maximum ?? self.maximum,
-                  multipleOf: multipleOf, dimmedUnless: dimmedUnless, formIndex: formIndex, inForm: inForm)
+                  multipleOf: multipleOf, dimmedUnless: dimmedUnless, formIndex: formIndex, inForm: inForm,
+                  requiredByZqtOnly: requiredByZqtOnly)
     }
 }

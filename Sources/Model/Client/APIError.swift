@@ -92,12 +92,15 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// Text from outside with every control character shown as \u{..}, for messages.
+    /// Text from outside with every control character shown as \u{..} and bidi controls named (⟨U+202E⟩), for messages.
     public static func printable(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                 out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else if TerminalText.isBidiControl(scalar) {
+                // Issue 23: it would turn the rest of the message around.
+                out += TerminalText.named(scalar)
             } else {
                 out.unicodeScalars.append(scalar)
             }

@@ -87,6 +87,8 @@ public struct ZqtConfig: Sendable {
     public var theme: Theme?
     /// `images`: how result images are drawn.
     public var images: PictureSetting?
+    /// `images_max_bytes`: the disk budget of the pictures zqt keeps (issue 23; ImageBounds).
+    public var imagesMaxBytes: Int?
     /// Finds a key's line for faults found after reading (an unknown key name in [keys]).
     public let places: ConfigPlaces
 
@@ -215,6 +217,12 @@ public enum ConfigFile {
                     throw fault("images must be one of \(PictureSetting.choices), not \"\(mode)\"", [], key)
                 }
                 config.images = setting
+            case "images_max_bytes":
+                // Whole bytes, as TOML writes them (2_000_000_000); at least 1 MiB, so a slip keeps pictures.
+                guard case let .int(bytes) = value, bytes >= 1 << 20 else {
+                    throw fault("images_max_bytes must be a whole number of bytes, at least 1048576 (1 MiB), such as 2_000_000_000", [], key)
+                }
+                config.imagesMaxBytes = bytes
             case "profiles":
                 guard let tables = value.objectValue else { throw fault("profiles must be a table of [profiles.NAME] tables", [], key) }
                 for (name, body) in tables {
@@ -242,7 +250,7 @@ public enum ConfigFile {
                     }
                 }
             default:
-                throw fault("unknown setting \"\(key)\" (zqt knows default_profile, theme, images, [profiles.NAME], [defaults], [keys])", [], key)
+                throw fault("unknown setting \"\(key)\" (zqt knows default_profile, theme, images, images_max_bytes, [profiles.NAME], [defaults], [keys])", [], key)
             }
         }
         if let name = config.defaultProfile, config.profile(named: name) == nil {

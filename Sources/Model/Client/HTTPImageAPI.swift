@@ -13,7 +13,7 @@ import Foundation
 public struct HTTPImageAPI: ImageAPI {
     public let configuration: ClientConfiguration
     private let http: HTTPClient
-    /// Result images: up to 64 MB, five minutes in all (or the timeout when
+    /// Result images: up to 64 MB (each download asks for less: ImageBounds), five minutes in all (or the timeout when
     /// longer), ended sooner when they stall.
     private let downloads: HTTPClient
 
@@ -84,12 +84,15 @@ public struct HTTPImageAPI: ImageAPI {
         return data
     }
 
-    public func download(_ url: String) async throws(APIError) -> [UInt8] {
+    public func download(_ url: String, maxBytes: Int) async throws(APIError) -> [UInt8] {
         guard HTTPTarget(url) != nil else {
             throw .unexpectedResponse("not an http(s) image URL: \(APIError.printable(HTTPClient.redacted(url)))")
         }
         // Signed object-storage links may redirect to a mirror (never from https to http).
+        var downloads = downloads
+        downloads.maxBodyBytes = max(1, min(maxBytes, downloads.maxBodyBytes))
         let response = try await downloads.send("GET", url, followRedirects: 5)
+        if let refusal = response.proxyRefusal { throw .unreachable(host: HTTPTarget(url)?.host ?? "", detail: refusal) }
         guard (200..<300).contains(response.status) else {
             throw .httpStatus(response.status, bodyStart: APIError.excerpt(response.body))
         }
@@ -122,6 +125,8 @@ public struct HTTPImageAPI: ImageAPI {
 
         let started = Date()
         let response = try await http.send("POST", base + Endpoint.pathPrefix + endpoint, headers: headers, body: Array(body.utf8))
+        // A proxy's own refusal is no answer from the service (issue 23: not "HTTP 403 from the service").
+        if let refusal = response.proxyRefusal { throw .unreachable(host: target.host, detail: refusal) }
         var exchange = Exchange(endpoint: endpoint, requestBody: body, httpStatus: response.status,
                                 responseBody: String(decoding: response.body, as: UTF8.self), startedAt: started, finishedAt: Date())
         exchange.retryAfter = BusyAnswer.seconds(retryAfter: response.head.header("retry-after"))

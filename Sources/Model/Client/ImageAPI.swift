@@ -98,11 +98,17 @@ public protocol ImageAPI: Sendable {
     func queryModels(pageNum: Int, pageSize: Int, checkpoint: String?, name: String?) async throws(APIError) -> ModelListPage
     /// One page of a model list (§1.4, and §1.5–§1.7 inferred to page alike): its `data`.
     func queryListPage(path: String, pageNum: Int, pageSize: Int) async throws(APIError) -> JSONValue
-    /// Downloads a result image (result URLs are signed and expire: wire rule 10).
-    func download(_ url: String) async throws(APIError) -> [UInt8]
+    /// Downloads a result image (result URLs are signed and expire: wire rule 10),
+    /// refusing one larger than `maxBytes` (issue 23: ImageBounds).
+    func download(_ url: String, maxBytes: Int) async throws(APIError) -> [UInt8]
 }
 
 extension ImageAPI {
+    /// A result image, at most the bytes one image may be.
+    public func download(_ url: String) async throws(APIError) -> [UInt8] {
+        try await download(url, maxBytes: ImageBounds.standard.bytesPerImage)
+    }
+
     /// A whole model list, page by page to its end (ModelListReader's limits).
     public func readModelList(_ kind: ModelListKind, path: String) async throws(APIError) -> ModelList {
         try await ModelListReader.readAll(kind: kind, path: path) { pageNum, pageSize throws(APIError) in

@@ -55,12 +55,16 @@ public struct SendFailure: Error, Sendable, Equatable {
     public let message: String
     /// The client's error behind it, when there is one.
     public let error: APIError?
+    /// A bound of what one task may bring left the image unfetched (ImageBounds,
+    /// issue 23): fetched on request, never tried again by itself.
+    public let notFetched: Bool
 
-    public init(_ stage: Stage, _ failureClass: FailureClass, message: String, error: APIError? = nil) {
+    public init(_ stage: Stage, _ failureClass: FailureClass, message: String, error: APIError? = nil, notFetched: Bool = false) {
         self.stage = stage
         self.failureClass = failureClass
         self.message = message
         self.error = error
+        self.notFetched = notFetched
     }
 }
 
@@ -102,15 +106,26 @@ public struct KeptResult: Sendable, Equatable {
     /// How that copy came to its name (never over another picture, issue 17).
     public var exportNote: SavedCopy.Note?
     public let byteCount: Int
-    /// The image's size when its header says it (PNG).
+    /// The image's size when its header says it (PNG, JPEG, WebP).
     public let pixelSize: PixelSize?
+    /// What its header says it is (issue 23: a JPEG is no "not a PNG").
+    public let format: ImageHeader.Format?
 
-    public init(source: ResultSource, path: String, exported: String? = nil, byteCount: Int, pixelSize: PixelSize?) {
+    public init(source: ResultSource, path: String, exported: String? = nil, byteCount: Int, pixelSize: PixelSize?,
+                format: ImageHeader.Format? = nil) {
         self.source = source
         self.path = path
         self.exported = exported
         self.byteCount = byteCount
         self.pixelSize = pixelSize
+        self.format = format ?? (pixelSize != nil ? .png : nil)
+    }
+
+    /// The copy as its header says it: its bytes and type from the header alone.
+    public init(source: ResultSource, path: String, bytes: [UInt8]) {
+        let header = ImageHeader.read(bytes)
+        self.init(source: source, path: path, byteCount: bytes.count,
+                  pixelSize: header.map { PixelSize(width: $0.width, height: $0.height) }, format: header?.format)
     }
 
     /// The copy the history notes: the user's when there is one, else zqt's.

@@ -312,7 +312,8 @@ public struct SendPipeline: Sendable {
             do throws(SendFailure) {
                 kept = try await keeper.keep(source, idTask: idTask, api: api)
             } catch {
-                if let recordID {
+                // One left unfetched by a bound (issue 23) is no failure to try again by itself.
+                if let recordID, !error.notFetched {
                     keep { store throws(HistoryError) in
                         try store.recordKeepFailed(id: recordID, position: source.position, reason: error.message,
                                                    urlGone: Self.urlGone(error))

@@ -63,6 +63,31 @@ public enum SendWording {
         "image \(position + 1) could not be downloaded: \(error.message)"
     }
 
+    // MARK: What one task may bring (issue 23, ImageBounds)
+
+    /// How an image left unfetched is fetched all the same.
+    public static func fetchOnRequest(_ idTask: String) -> String {
+        "fetched on request: zqt results \(APIError.printable(idTask)) --all, or \"fetch the rest\" on the screen"
+    }
+
+    private static func megabytes(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes) bytes"
+    }
+
+    public static func notFetchedBeyondCount(position: Int, bounds: ImageBounds, idTask: String) -> String {
+        "image \(position + 1) not fetched: one task brings at most \(bounds.imagesPerTask) images (\(fetchOnRequest(idTask)))"
+    }
+
+    public static func notFetchedBeyondTaskBytes(position: Int, bounds: ImageBounds, idTask: String) -> String {
+        "image \(position + 1) not fetched: the task's images reached the \(megabytes(bounds.bytesPerTask)) one task may bring (\(fetchOnRequest(idTask)))"
+    }
+
+    public static func notFetchedTooLarge(position: Int, limit: Int, bounds: ImageBounds, idTask: String) -> String {
+        limit < bounds.bytesPerImage
+            ? "image \(position + 1) not fetched: larger than the \(megabytes(limit)) left of the \(megabytes(bounds.bytesPerTask)) one task may bring (\(fetchOnRequest(idTask)))"
+            : "image \(position + 1) not fetched: larger than the \(megabytes(bounds.bytesPerImage)) one image may be"
+    }
+
     public static func cannotCreate(_ folder: String) -> String {
         "cannot create \(folder)"
     }

@@ -79,6 +79,19 @@ public struct HTTPClientResponse: Sendable, Equatable {
     public let status: Int
     public let head: HTTPHead
     public let body: [UInt8]
+    /// The proxy the request went through (its address, user and password
+    /// hidden), nil when it went straight: an answer that is not the
+    /// service's may be the proxy's own (issue 23).
+    public var proxy: String? = nil
+
+    /// What a proxy answered in the service's place: an error status that is
+    /// not the service's `{code, msg}` envelope, with the start of its body.
+    public var proxyRefusal: String? {
+        guard let proxy, !(200..<300).contains(status) else { return nil }
+        if let parsed = try? JSONParser.parse(bytes: body), parsed["code"] != nil { return nil }
+        let excerpt = APIError.excerpt(body)
+        return "the proxy \(APIError.printable(proxy)) answered HTTP \(status) in its place" + (excerpt.isEmpty ? "" : ": \(APIError.printable(excerpt))")
+    }
 }
 
 
@@ -352,7 +365,34 @@ public struct HTTPClient: Sendable {
         let headBytes = zqt_curl_head(h, &headCount).map { Array(UnsafeBufferPointer(start: $0, count: headCount)) } ?? []
         let bodyBytes = zqt_curl_body(h, &bodyCount).map { Array(UnsafeBufferPointer(start: $0, count: bodyCount)) } ?? []
         let head = HTTPHead.parse(headBytes + [13, 10, 13, 10])?.head ?? HTTPHead(startLine: [], headers: [:])
-        return HTTPClientResponse(status: status, head: head, body: bodyBytes)
+        let through = proxy.flatMap { Self.bypassesProxy(target.host, noProxy: variable("no_proxy", "NO_PROXY")) ? nil : Self.redacted($0) }
+        return HTTPClientResponse(status: status, head: head, body: bodyBytes, proxy: through)
+    }
+
+    /// The answer to a body over `maxBodyBytes` ("the answer is larger than 8 MB").
+    static func overLimit(_ bytes: Int) -> String {
+        bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "the answer is larger than \(bytes >> 20) MB" : "the answer is larger than \(bytes) bytes"
+    }
+
+    /// Whether an error is a body over the size limit (ImageBounds says why in its own words).
+    public static func isOverLimit(_ error: APIError) -> Bool {
+        if case let .unexpectedResponse(detail) = error { return detail.hasPrefix("the answer is larger than") }
+        return false
+    }
+
+    /// Whether `no_proxy` sends `host` straight, as libcurl reads it: "*", or
+    /// a name that is the host or a domain it is in (".example.com" too).
+    public static func bypassesProxy(_ host: String, noProxy: String?) -> Bool {
+        guard let noProxy else { return false }
+        let name = host.lowercased()
+        for entry in noProxy.split(separator: ",") {
+            var pattern = String(entry).trimmed.lowercased()
+            if pattern == "*" { return true }
+            if pattern.hasPrefix(".") { pattern.removeFirst() }
+            if pattern.isEmpty { continue }
+            if name == pattern || name.hasSuffix("." + pattern) { return true }
+        }
+        return false
     }
 
     /// Whether libcurl's "Failed to connect to HOST port PORT …" names the proxy.
@@ -375,9 +415,9 @@ public struct HTTPClient: Sendable {
             return .cancelled
         // libcurl's own size bound, or the write callback's (which says so with 1).
         case Curl.Code.fileSizeExceeded:
-            return .unexpectedResponse("the answer is larger than \(maxBodyBytes >> 20) MB")
+            return .unexpectedResponse(Self.overLimit(maxBodyBytes))
         case Curl.Code.writeError where zqt_curl_over_limit(h) == 1:
-            return .unexpectedResponse("the answer is larger than \(maxBodyBytes >> 20) MB")
+            return .unexpectedResponse(Self.overLimit(maxBodyBytes))
         case Curl.Code.writeError where zqt_curl_over_limit(h) == 2:
             return .unexpectedResponse("the answer's headers are too long")
         case Curl.Code.couldntResolveHost:
@@ -415,8 +455,12 @@ public struct HTTPClient: Sendable {
             var headCount = 0
             let headBytes = zqt_curl_head(h, &headCount).map { Array(UnsafeBufferPointer(start: $0, count: headCount)) } ?? []
             let next = HTTPHead.parse(headBytes + [13, 10, 13, 10])?.head.header("location") ?? ""
-            return .unexpectedResponse(next.isEmpty ? detail
-                                       : "a redirect to \(APIError.printable(Self.redacted(next))) was not followed (https is only left for https)")
+            guard !next.isEmpty else { return .unexpectedResponse(detail) }
+            // Issue 23: the reason said is the one that holds (a file:// target is no https downgrade).
+            let scheme = next.prefix { $0 != ":" }.lowercased()
+            let reason = scheme == "http" && target.secure ? "https is only left for https"
+                : "zqt follows redirects to http and https only, not \(APIError.printable(String(scheme.prefix(20))))://"
+            return .unexpectedResponse("a redirect to \(APIError.printable(Self.redacted(next))) was not followed (\(reason))")
         case Curl.Code.gotNothing, Curl.Code.partialFile, Curl.Code.recvError, Curl.Code.sendError:
             return .connectionLost
         case Curl.Code.weirdServerReply:

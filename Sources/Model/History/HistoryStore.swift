@@ -59,14 +59,25 @@ public final class HistoryStore: @unchecked Sendable {
     /// Opens (creating when missing) the history in `folder`, migrating it to
     /// the current schema. A damaged file or one from a newer zqt is
     /// reported and left exactly as it is.
+    /// The folder is zqt's data folder: created 0700, and tightened when an
+    /// older zqt left it open to others (`folderNote` says so, issue 23).
     public static func open(inFolder folder: String, catalog: EndpointCatalog = .shipped) throws(HistoryError) -> HistoryStore {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotCreateFolder(path: folder, reason: "\(error)")
+        let note = PrivateFolder.prepareHome(folder)
+        guard PrivateFolder.ensure(folder) else {
+            throw .cannotCreateFolder(path: folder, reason: String(cString: strerror(errno)))
         }
-        return try HistoryStore(path: folder + "/" + fileName, catalog: catalog)
+        let path = folder + "/" + fileName
+        // Made 0600 before SQLite opens it: its -wal and -shm take the database's mode.
+        let made = Glibc.open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, PrivateFolder.fileMode)
+        if made >= 0 { close(made) }
+        for suffix in ["", "-wal", "-shm"] { PrivateFolder.restrict(path + suffix) }
+        let store = try HistoryStore(path: path, catalog: catalog)
+        store.folderNote = note
+        return store
     }
+
+    /// Set by `open` when it tightened a data folder others could read: to be said once.
+    public private(set) var folderNote: String?
 
     public init(path: String, migrateUpTo version: Int = HistorySchema.currentVersion,
                 catalog: EndpointCatalog = .shipped) throws(HistoryError) {
@@ -335,6 +346,18 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
+    /// The newest row a task id names: zqt's id_task first, else the id the
+    /// service answered at submit (`accepted: task_id N` prints that one for
+    /// tools and training, §4, §3.1), so either is taken by every command.
+    public func record(taskID: String) throws(HistoryError) -> HistoryRecord? {
+        if let byOwnID = try record(idTask: taskID) { return byOwnID }
+        return try read { db throws(SQLiteError) in
+            try db.run("SELECT \(Self.recordColumns) FROM submission WHERE service_task_id = ? ORDER BY id DESC LIMIT 1",
+                       [.text(taskID)]).first
+                .map { row throws(SQLiteError) in try Self.record(row, db: db, catalog: storedCatalog) }
+        }
+    }
+
     /// Rows whose task may still change: polling resumes for these at start.
     public func unfinished() throws(HistoryError) -> [HistoryRecord] {
         try read { db throws(SQLiteError) in
@@ -369,6 +392,13 @@ public final class HistoryStore: @unchecked Sendable {
 
     /// A page of the list, newest first, matching `filter` (HistoryFilter);
     /// `before` (a row id) continues after the last page.
+    /// Every row's id_task: whose kept pictures are a row's (the disk budget, issue 23).
+    public func allTaskIDs() throws(HistoryError) -> [String] {
+        try read { db throws(SQLiteError) in
+            try db.run("SELECT id_task FROM submission", []).compactMap { $0.text(0) }
+        }
+    }
+
     public func list(filter: String = "", before: Int? = nil, limit: Int = 200) throws(HistoryError) -> [HistorySummary] {
         let (ids, parameters) = HistoryFilter(filter).matchingIDs(before: before, limit: limit)
         return try read { db throws(SQLiteError) in

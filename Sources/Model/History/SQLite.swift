@@ -161,7 +161,15 @@ public final class SQLiteStatement {
             case .null: result = sqlite3_bind_null(statement, index)
             case let .int(i): result = sqlite3_bind_int64(statement, index, Int64(i))
             case let .double(d): result = sqlite3_bind_double(statement, index, d)
-            case let .text(t): result = sqlite3_bind_text(statement, index, t, -1, zqt_sqlite_transient())
+            case let .text(t):
+                // By its length, not up to a NUL (issue 23): a service's text after a NUL is kept too.
+                var bytes = Array(t.utf8)
+                if bytes.isEmpty { bytes = [0] }
+                result = bytes.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        sqlite3_bind_text(statement, index, $0, Int32(clamping: t.utf8.count), zqt_sqlite_transient())
+                    }
+                }
             }
             guard result == SQLITE_OK else { throw connection.lastError }
         }
@@ -180,7 +188,11 @@ public final class SQLiteStatement {
                 case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
                 case SQLITE_NULL: values.append(.null)
                 default:
-                    let text = sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+                    // By its length, as it was bound: a NUL inside is part of the text
+                    // (the length asked after the text, as SQLite's documentation says).
+                    let pointer = sqlite3_column_text(statement, column)
+                    let count = Int(sqlite3_column_bytes(statement, column))
+                    let text = pointer.map { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) } ?? ""
                     values.append(.text(text))
                 }
             }

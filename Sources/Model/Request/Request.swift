@@ -53,7 +53,13 @@ public struct Request: Sendable {
             default: return ""
             }
         }
-        set { body.set(.string(newValue), at: endpoint.taskIDPath) }
+        set {
+            // Issue 22: a container the id sits in that the body holds as something
+            // else (`"alwayson_scripts": "revAnimated"`) is the user's value, not an
+            // empty place: it is left for validation to refuse, never overwritten.
+            guard !Endpoint.containers(of: endpoint.taskIDPath).contains(where: misplacedContainers.contains) else { return }
+            body.set(.string(newValue), at: endpoint.taskIDPath)
+        }
     }
 
     /// One field as the wire writes it (its default when unset, its kind's
@@ -110,6 +116,11 @@ public struct Request: Sendable {
         }
         // Known fields are written as their spec says, or left out: never copied again as unknown ones.
         WireCoding.appendUnknown(from: body, into: &out, prefix: "", endpoint: endpoint)
+        // A container the body holds as something else shows what the user wrote
+        // (validation refuses to send it, issue 22), not an object of defaults.
+        for path in misplacedContainers where !misplacedContainers.contains(where: { path.hasPrefix($0 + ".") }) {
+            out.set(body.value(at: path), at: path)
+        }
         return out
     }
 
@@ -165,9 +176,31 @@ public struct Request: Sendable {
         }
         // A custom request's body is all members without a field: nothing to note.
         for path in request.unknownPaths where !endpoint.isCustom {
-            notes.append(DecodeNote(path: path, message: "not a field zqt knows on \(endpoint.title); sent as it is"))
+            let hint = endpoint.likelyMeant(path).map { ", \($0.explanation)" } ?? ""
+            notes.append(DecodeNote(path: path, message: "not a field zqt knows on \(endpoint.title)\(hint); sent as it is"))
         }
         return (request, notes)
+    }
+
+    /// `--strict` (issue 22): every member no field of the endpoint names,
+    /// refused, each with the field it was likely meant to be.
+    public var unknownFieldProblems: [ValidationProblem] {
+        guard !endpoint.isCustom else { return [] }
+        let refused = "not a field of \(endpoint.title) (--strict refuses unknown fields)"
+        var problems = unknownPaths.map { path in
+            ValidationProblem(path: path, message: refused + (endpoint.likelyMeant(path).map { ", \($0.explanation)" } ?? ""))
+        }
+        // The keys of a repeated group's items (a ControlNet unit's `wieght`).
+        for field in endpoint.groupFields {
+            guard let group = field.groupSpec else { continue }
+            for (index, item) in items(of: field).enumerated() {
+                for member in item.objectValue ?? [] where group.field(member.key) == nil {
+                    let hint = LikelyMistake.nearest(member.key, among: group.fields.map(\.path)).map { ", likely a mistake for \($0)" } ?? ""
+                    problems.append(ValidationProblem(path: "\(field.path)[\(index)].\(member.key)", message: refused + hint))
+                }
+            }
+        }
+        return problems
     }
 }
 

@@ -70,6 +70,11 @@ public enum RequestImport {
         do {
             let decoded = try Request.decode(json: body, for: endpoint)
             var request = decoded.request
+            // Issue 22: a container held as something else (`"alwayson_scripts": "x"`)
+            // would lose the user's value to the task id; nothing is loaded, the form stays.
+            if let problem = RequestValidator.validate(request).first(where: { request.misplacedContainers.contains($0.path) }) {
+                return .failure(Problem(message: "\(TerminalText.printable(problem.message)); not loaded"))
+            }
             notes += decoded.notes
             if !request.taskID.isEmpty, request.taskID != taskID {
                 notes.append(DecodeNote(path: endpoint.taskIDPath, message: "\(TerminalText.printable(request.taskID)) replaced by a new task id (wire rule 8)"))

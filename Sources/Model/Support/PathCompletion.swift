@@ -32,14 +32,24 @@ public struct DirectoryListing: Equatable, Sendable {
     public let shownFolder: String
     /// Sorted by name; `.` and `..` left out.
     public let entries: [DirectoryEntry]
-    /// More entries than the bound: the rest were not read.
-    public let truncated: Bool
+    /// More entries than the bound: the rest were not kept.
+    public var truncated: Bool { notListed > 0 }
+    /// How many entries past the bound were counted and not kept (counting
+    /// stops at `countLimit`: then at least that many).
+    public let notListed: Int
+    /// The text names had to hold to be kept (case folded), or nil for every name.
+    public let matching: String?
 
     public init(folder: String, shownFolder: String, entries: [DirectoryEntry], truncated: Bool) {
+        self.init(folder: folder, shownFolder: shownFolder, entries: entries, notListed: truncated ? 1 : 0)
+    }
+
+    public init(folder: String, shownFolder: String, entries: [DirectoryEntry], notListed: Int, matching: String? = nil) {
         self.folder = folder
         self.shownFolder = shownFolder
         self.entries = entries
-        self.truncated = truncated
+        self.notListed = notListed
+        self.matching = matching
     }
 }
 
@@ -141,9 +151,21 @@ public enum PathCompletion {
         return ["png", "jpg", "jpeg", "webp"].contains(name[name.index(after: dot)...].lowercased())
     }
 
+    /// Past the bound, names are only counted, up to this many (a number to
+    /// say, not a reason to walk a folder of millions).
+    public static let countLimit = 1_000_000
+
+    /// Whether a name holds the text, ignoring case (the file picker's filter).
+    public static func nameMatches(_ name: String, _ text: String) -> Bool {
+        text.isEmpty || name.lowercased().contains(text.lowercased())
+    }
+
     /// A folder's entries, at most `limit` of them (readdir(3): never the whole
-    /// folder in memory first), sorted by name.
-    public static func readFolder(_ folder: String, shownAs shown: String, limit: Int = entryLimit) -> Result<DirectoryListing, FolderReadFault> {
+    /// folder in memory first), sorted by name; the rest counted. With
+    /// `matching`, only names holding that text count (the picker's filter
+    /// finds a name past the bound of the whole folder).
+    public static func readFolder(_ folder: String, shownAs shown: String, limit: Int = entryLimit,
+                                  matching: String? = nil) -> Result<DirectoryListing, FolderReadFault> {
         var info = stat()
         guard stat(folder, &info) == 0 else {
             return .failure(errno == ENOENT || errno == ENOTDIR ? .missing(shown) : .unreadable(shown, reason: String(cString: strerror(errno))))
@@ -154,15 +176,18 @@ public enum PathCompletion {
         }
         defer { closedir(handle) }
         var entries: [DirectoryEntry] = []
-        var truncated = false
+        var notListed = 0
+        let matching = matching.flatMap { $0.isEmpty ? nil : $0 }
         while let entry = readdir(handle) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
                 pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
+            if let matching, !nameMatches(name, matching) { continue }
             if entries.count >= limit {
-                truncated = true
-                break
+                notListed += 1
+                if notListed >= countLimit { break }
+                continue
             }
             var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
             // A link or a file system that does not say: stat(2) follows it.
@@ -173,7 +198,7 @@ public enum PathCompletion {
             entries.append(DirectoryEntry(name: name, isDirectory: isDirectory))
         }
         entries.sort { $0.name < $1.name }
-        return .success(DirectoryListing(folder: folder, shownFolder: shown, entries: entries, truncated: truncated))
+        return .success(DirectoryListing(folder: folder, shownFolder: shown, entries: entries, notListed: notListed, matching: matching))
     }
 
     /// What a path names now (stat(2), following links).

@@ -10,6 +10,8 @@ public struct ImageHeader: Sendable, Equatable {
 
         /// The Content-Type an upload is stored with.
         public var mimeType: String { "image/\(rawValue)" }
+        /// As a line names it: "PNG", "JPEG", "WebP".
+        public var title: String { self == .webp ? "WebP" : rawValue.uppercased() }
         /// The file name extension an upload's object key ends with.
         public var fileExtension: String { self == .jpeg ? "jpg" : rawValue }
     }

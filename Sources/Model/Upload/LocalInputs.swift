@@ -45,8 +45,16 @@ public enum LocalInputs {
     /// history: the validator's, with a local path in an image field taken as
     /// what it is (uploaded at send, its file checked then) rather than "not a
     /// URL", as the form takes it (LocalImageFields.problems).
-    public static func problems(_ request: Request) -> [ValidationProblem] {
-        LocalImageFields.problems(request, validated: RequestValidator.validate(request), files: [:])
+    /// With `namesIn` (the command line's current folder), a bare name that
+    /// is a file there gets the form's hint (`./face.jpg`); without, nothing
+    /// is read from disk (a reducer's call).
+    public static func problems(_ request: Request, namesIn directory: String? = nil) -> [ValidationProblem] {
+        var files: [String: LocalFileState] = [:]
+        for name in LocalImageFields.bareNames(in: request) {
+            guard let directory else { break }
+            files[name.path] = PathCompletion.fileState(PathCompletion.expand(name.path, home: "/", currentFolder: directory))
+        }
+        return LocalImageFields.problems(request, validated: RequestValidator.validate(request), files: files)
     }
 
     /// The request with each local path in an image field made absolute

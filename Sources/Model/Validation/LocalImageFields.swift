@@ -21,12 +21,40 @@ public struct LocalImagePath: Equatable, Sendable {
 public enum LocalImageFields {
     /// Every local path the request's image fields hold, in wire order.
     public static func localPaths(in request: Request) -> [LocalImagePath] {
+        imageTexts(in: request) { PathCompletion.looksLikePath($0) }
+    }
+
+    /// The first image field's text (a URL or a path), or nil: the picture
+    /// a one-picture tool worked on (face detection's `imageUrl`, §4.9).
+    public static func firstImage(in request: Request) -> String? {
+        for field in request.endpoint.fields where field.takesImage && !field.kind.isVirtual {
+            if let text = request.wireValue(of: field)?.stringValue?.trimmed, !text.isEmpty { return text }
+        }
+        return nil
+    }
+
+    /// Bare names in image fields (`face.jpg`: no scheme, no `/`, `~`, `./`
+    /// or `../` before it), which may be a file in the current folder.
+    /// Such a name is not taken as a local path, only hinted at when it names
+    /// a file (`problems`): the same text is also what a URL missing its
+    /// scheme looks like (`example.com/face.jpg`), and a field sends exactly
+    /// what it shows; `./face.jpg` says which is meant, and a typo in a URL
+    /// never becomes a silent upload of some local file.
+    public static func bareNames(in request: Request) -> [LocalImagePath] {
+        imageTexts(in: request) { text in
+            !PathCompletion.looksLikePath(text) && !text.contains("://") && !text.contains(where: \.isWhitespace)
+                && RequestValidator.urlProblem(text) != nil
+        }
+    }
+
+    /// The texts of the request's image fields that `matches` takes, in wire order.
+    private static func imageTexts(in request: Request, _ matches: (String) -> Bool) -> [LocalImagePath] {
         var found: [LocalImagePath] = []
         func look(_ value: JSONValue?, at path: String, label: String) {
             switch value {
             case let .string(text)?:
                 let trimmed = text.trimmed
-                if PathCompletion.looksLikePath(trimmed) { found.append(LocalImagePath(wirePath: path, label: label, path: trimmed)) }
+                if !trimmed.isEmpty, matches(trimmed) { found.append(LocalImagePath(wirePath: path, label: label, path: trimmed)) }
             case let .array(items)?:
                 for (index, item) in items.enumerated() { look(item, at: "\(path)[\(index)]", label: label) }
             default:
@@ -51,11 +79,17 @@ public enum LocalImageFields {
     /// "not a URL" (the send uploads it), but one that names no file, or a
     /// folder, is a problem of its field. `files` holds what each path was
     /// found to be (checked off the event loop); a path not checked yet is not flagged.
+    /// A bare name (`face.jpg`) that `files` found to be a file gets a hint
+    /// naming the path it would be (`./face.jpg`) in place of "not a URL".
     public static func problems(_ request: Request, validated: [ValidationProblem], files: [String: LocalFileState]) -> [ValidationProblem] {
         let paths = localPaths(in: request)
-        guard !paths.isEmpty else { return validated }
-        let local = Set(paths.map(\.wirePath))
+        let hinted = bareNames(in: request).filter { files[$0.path] == .file }
+        guard !paths.isEmpty || !hinted.isEmpty else { return validated }
+        let local = Set(paths.map(\.wirePath)).union(hinted.map(\.wirePath))
         var problems = validated.filter { !local.contains($0.path) }
+        for name in hinted {
+            problems.append(ValidationProblem(path: name.wirePath, message: bareNameHint(name)))
+        }
         for path in paths {
             switch files[path.path] {
             case .missing?:
@@ -67,5 +101,11 @@ public enum LocalImageFields {
             }
         }
         return problems
+    }
+
+    /// What a bare name that is a file here is told: the path to type
+    /// first, as it is shown under the field in a narrow column.
+    public static func bareNameHint(_ name: LocalImagePath) -> String {
+        "write ./\(name.path) for the file here; not a URL"
     }
 }

@@ -31,7 +31,11 @@ public enum RequestValidator {
     public static func validate(_ request: Request) -> [ValidationProblem] {
         let wire = request.wireValue
         var problems: [ValidationProblem] = []
+        // A field inside a container the body holds as something else is not
+        // checked: the container's own problem says it (issue 22).
+        let misplaced = request.misplacedContainers
         for field in request.endpoint.fields where !field.kind.isVirtual {
+            if misplaced.contains(where: { field.path.hasPrefix($0 + ".") }) { continue }
             problems += check(field, wire.value(at: field.path))
         }
         for rule in rules where rule.applies(request.endpoint) {
@@ -176,7 +180,13 @@ public enum RequestValidator {
         },
         // Wire rule 3: routing fields sit in an object; a body holding something else there is not sent.
         Rule(name: "containers are objects", applies: { _ in true }) { request, _ in
-            request.misplacedContainers.map { ValidationProblem(path: $0, message: "\($0) must be an object holding its fields") }
+            request.misplacedContainers.map { path in
+                let inside = request.endpoint.fields.filter { !$0.kind.isVirtual && Endpoint.containers(of: $0.path).last == path }
+                    .prefix(3).map { Endpoint.lastKey(of: $0.path) }
+                let like = inside.isEmpty ? "" : " holding \(inside.joined(separator: ", "))…"
+                let given = request.body.value(at: path)?.typeName ?? "nothing"
+                return ValidationProblem(path: path, message: "\(path) must be a JSON object\(like), not \(given)")
+            }
         },
         // Wire rule 8: the id goes into a URL-less JSON string, but the service keys tasks by it.
         Rule(name: "task id without spaces", applies: { _ in true }) { request, _ in

@@ -57,6 +57,8 @@ enum Action: Sendable {
     // Pictures (issue 11).
     /// A task's images on disk (or why each is not), for where they are shown.
     case picturesFetched(PictureTarget, idTask: String, recordID: Int?, [ShownPicture])
+    /// The picture a face detection scanned, its boxes drawn (issue 17).
+    case faceScanShown(idTask: String, ShownPicture)
     /// A running task's intermediate image from `url`, on disk (nil: it could not be had).
     case intermediateFetched(idTask: String, url: String, LocalImage?)
     case contactSheetLoaded(ContactSheet)
@@ -128,9 +130,14 @@ enum Effect: Equatable, Sendable {
     // Pictures (issue 11).
     /// Have a task's images on disk (downloaded once into $ZQT_HOME/images) with their thumbnails.
     case fetchPictures(PictureFetch)
-    /// A history row's images: its record read, then as fetchPictures.
-    case fetchHistoryPictures(recordID: Int)
+    /// A history row's images: its record read, then as fetchPictures. For
+    /// the list (not `entry`), only those its pane shows are downloaded (issue 23).
+    case fetchHistoryPictures(recordID: Int, entry: Bool = false)
+    /// Every image of a row, beyond what one task may bring (issue 23), shown in `target`.
+    case fetchRestOfPictures(PictureTarget, recordID: Int)
     case fetchIntermediate(idTask: String, url: String)
+    /// Have the picture a face detection scanned, to draw its faces' boxes over (issue 17).
+    case fetchFaceScan(FaceScanFetch)
     /// A sweep's rows and their first images, for a contact sheet.
     case loadContactSheet(batchID: String)
     /// Remove a task's kept images (its history row is being deleted).

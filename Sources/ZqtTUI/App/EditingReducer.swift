@@ -87,6 +87,7 @@ extension Reducer {
             return setFilter(&state, filter)
         }
         if state.galleryFilterTyping { return GalleryReducer.editFilter(&state, change) }
+        if state.paths.picker?.filterFocused == true { return PathCompletionReducer.editPickerFilter(&state, change) }
         return []
     }
 

@@ -26,6 +26,8 @@ enum GalleryReducer {
             state.gallery.items = []
         }
         state.screen = .gallery
+        // The status line describes the selected picture (a word left from the screen before would hide it).
+        state.status = nil
         state.gallery.filterFocused = false
         state.gallery.selected = 0
         state.gallery.scroll = 0
@@ -82,6 +84,8 @@ enum GalleryReducer {
     static func move(_ state: inout AppState, by delta: Int) -> [Effect] {
         guard !state.gallery.items.isEmpty else { return [] }
         state.gallery.selected = min(max(0, state.gallery.selected + delta), state.gallery.items.count - 1)
+        // The status line follows the selection: a message said before (a delete, a save) has been read.
+        state.status = nil
         return keepSelectionVisible(&state)
     }
 

@@ -18,6 +18,8 @@ struct FolderRead: Equatable, Sendable {
     var purpose: Purpose
     /// The folder as typed (`~/photos/`, `./`, empty for the current one) or absolute.
     var folder: String
+    /// Only names holding this text (the picker's filter over a folder larger than the bound).
+    var matching: String? = nil
 }
 
 /// One line of the file picker.
@@ -50,6 +52,9 @@ struct FilePickerState: Equatable, Sendable {
     var fellBack = false
     /// The file the field names now, highlighted when its folder is first listed.
     var current: String?
+    /// Typed to narrow the list (`/`), as the history's filter: names holding it, any case.
+    var filter = TextBuffer("")
+    var filterFocused = false
 }
 
 /// What the screen knows of local paths.
@@ -79,6 +84,9 @@ enum PathCompletionReducer {
             if let missing = LocalImageFields.localPaths(in: state.request).first(where: { found[$0.path] != nil && found[$0.path] != .file }) {
                 state.status = StatusMessage(text: Wording.noLocalFile(missing.label, missing.path, folder: found[missing.path] == .notAFile),
                                              kind: .error)
+            } else if let bare = LocalImageFields.bareNames(in: state.request).first(where: { found[$0.path] == .file }) {
+                // A bare name that is a file here: said at once, as a missing file is.
+                state.status = StatusMessage(text: Wording.bareFileName(bare.label, hint: LocalImageFields.bareNameHint(bare)), kind: .error)
             }
             return []
         default:
@@ -100,7 +108,8 @@ enum PathCompletionReducer {
         }
         guard state.screen == .compose else { return [] }
         guard state.endpoint.fields.contains(where: { $0.takesImage || $0.groupSpec?.fields.contains(where: \.takesImage) == true }) else { return [] }
-        let paths = Set(LocalImageFields.localPaths(in: state.request).map(\.path))
+        // Bare names too (`face.jpg`): one that is a file here gets a hint to write it `./face.jpg`.
+        let paths = Set((LocalImageFields.localPaths(in: state.request) + LocalImageFields.bareNames(in: state.request)).map(\.path))
         let unasked = paths.subtracting(state.paths.asked)
         guard !unasked.isEmpty else { return [] }
         state.paths.asked.formUnion(unasked)
@@ -212,13 +221,17 @@ enum PathCompletionReducer {
         case let .success(listing):
             // The first folder shown after a fall-back keeps saying why it is not the field's.
             let fallBackNote = picker.listing == nil && picker.fellBack ? picker.problem : nil
+            // An answer for a filter no longer typed: the one for the text now is on its way.
+            if let matching = listing.matching, matching != picker.filter.text { return [] }
+            // Another folder: the filter was for the one before.
+            if picker.listing?.folder != listing.folder { picker.filter = TextBuffer("") }
             picker.listing = listing
-            picker.entries = entries(listing)
+            picker.entries = entries(listing, filter: picker.filter.text)
             picker.selected = picker.entries.count > 1 && picker.entries[0] == .parent ? 1 : 0
             // Opened on a field naming a file here: that file is highlighted.
             if fallBackNote == nil, let name = picker.current, let index = picker.entries.firstIndex(of: .picture(name)) { picker.selected = index }
             picker.current = nil
-            picker.problem = listing.truncated ? Wording.folderTruncated(PathCompletion.entryLimit) : fallBackNote
+            picker.problem = fallBackNote
         case let .failure(fault):
             if picker.listing == nil, !picker.fellBack, !read.folder.isEmpty {
                 // The field's folder is gone: the current folder instead, saying why.
@@ -235,12 +248,18 @@ enum PathCompletionReducer {
 
     /// The picker's lines: up a folder, the folders, then the pictures
     /// (PNG, JPEG, WebP by name); hidden names left out.
-    static func entries(_ listing: DirectoryListing) -> [FilePickerEntry] {
-        let shown = listing.entries.filter { !$0.name.hasPrefix(".") }
+    static func entries(_ listing: DirectoryListing, filter: String = "") -> [FilePickerEntry] {
+        let shown = listing.entries.filter { !$0.name.hasPrefix(".") && PathCompletion.nameMatches($0.name, filter) }
         var entries: [FilePickerEntry] = listing.folder == "/" ? [] : [.parent]
         entries += shown.filter(\.isDirectory).map { .folder($0.name) }
         entries += shown.filter { !$0.isDirectory && PathCompletion.isPicture($0.name) }.map { .picture($0.name) }
         return entries
+    }
+
+    /// PageDown's step: the entries on screen.
+    static func pickerPage(state: AppState) -> Int {
+        guard let picker = state.paths.picker else { return 10 }
+        return max(1, FilePickerView.visibleEntries(picker, state: state))
     }
 
     static func movePicker(_ state: inout AppState, by delta: Int) -> [Effect] {
@@ -288,6 +307,54 @@ enum PathCompletionReducer {
     static func closePicker(_ state: inout AppState) -> [Effect] {
         state.paths.picker = nil
         return []
+    }
+
+    // MARK: The picker's filter (typed as the history's)
+
+    static func focusPickerFilter(_ state: inout AppState) -> [Effect] {
+        state.paths.picker?.filterFocused = true
+        return []
+    }
+
+    /// Enter or Tab: the keys go back to the list, the filter stays.
+    static func pickerFilterDone(_ state: inout AppState) -> [Effect] {
+        state.paths.picker?.filterFocused = false
+        return []
+    }
+
+    /// Esc: the filter goes, and the keys back to the list.
+    static func clearPickerFilter(_ state: inout AppState) -> [Effect] {
+        state.paths.picker?.filterFocused = false
+        return setPickerFilter(&state, TextBuffer(""))
+    }
+
+    /// A change typed into the filter (EditingReducer.editFocusedText).
+    static func editPickerFilter(_ state: inout AppState, _ change: (inout TextBuffer, _ width: Int?) -> Bool) -> [Effect] {
+        guard var filter = state.paths.picker?.filter, change(&filter, nil) else { return [] }
+        return setPickerFilter(&state, filter)
+    }
+
+    /// The list narrowed to the names holding the filter. A folder read only
+    /// in part (more entries than the bound) is read again for the filter, so
+    /// a name past the bound is found too.
+    static func setPickerFilter(_ state: inout AppState, _ filter: TextBuffer) -> [Effect] {
+        guard var picker = state.paths.picker, filter.text != picker.filter.text else {
+            state.paths.picker?.filter = filter
+            return []
+        }
+        picker.filter = filter
+        guard let listing = picker.listing else {
+            state.paths.picker = picker
+            return []
+        }
+        // The entry highlighted stays so while it matches (`..` is no choice the filter made).
+        let selectedName = picker.entries[safe: picker.selected].flatMap { $0 == .parent ? nil : $0 }
+        picker.entries = entries(listing, filter: filter.text)
+        picker.selected = selectedName.flatMap { picker.entries.firstIndex(of: $0) }
+            ?? (picker.entries.count > 1 && picker.entries[0] == .parent ? 1 : 0)
+        state.paths.picker = picker
+        guard listing.truncated || listing.matching != nil else { return [] }
+        return [.readFolder(FolderRead(purpose: .picker, folder: listing.folder, matching: filter.text.isEmpty ? nil : filter.text))]
     }
 
     private static func join(_ folder: String, _ name: String) -> String {

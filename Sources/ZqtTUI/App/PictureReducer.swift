@@ -17,14 +17,16 @@ enum PictureReducer {
                 // A text result is the task's result: shown whole, and never
                 // under another task's pictures (issue 17).
                 let shown = state.results
+                var effects: [Effect] = []
                 if !info.texts.isEmpty {
                     if shown?.idTask == idTask, shown?.texts == info.texts { return [] }
                     state.results = PictureSet(idTask: idTask, recordID: recordID, pictures: [], texts: info.texts)
+                    effects += faceScan(state, idTask: idTask, recordID: recordID, texts: info.texts)
                 } else {
                     state.results = nil
                 }
                 closePictures(&state, target: .compose)
-                return shown?.idTask == idTask && shown?.isRunning == true ? [.discardIntermediate(idTask: idTask)] : []
+                return effects + (shown?.idTask == idTask && shown?.isRunning == true ? [.discardIntermediate(idTask: idTask)] : [])
             }
             if let shown = state.results, shown.idTask == idTask, !shown.isRunning { return [] }
             let pictures = images.map { ShownPicture(position: $0.offset, seed: $0.element.seed) }
@@ -77,6 +79,9 @@ enum PictureReducer {
                 return []
             }
             state.results?.intermediate = image
+        case let .faceScanShown(idTask, picture):
+            guard state.results?.idTask == idTask, state.results?.pictures.isEmpty == true else { return [] }
+            state.results?.scanned = picture
         case let .contactSheetLoaded(sheet):
             // Only the sheet still asked for, on the screen it was asked from.
             guard state.view.contactSheetAsked == sheet.batchID, state.screen == .history else { return [] }
@@ -94,6 +99,16 @@ enum PictureReducer {
             break
         }
         return []
+    }
+
+    /// Face detection's faces (§4.9) over the picture it scanned, where
+    /// pictures are on: the picture asked for, its boxes from the answer.
+    private static func faceScan(_ state: AppState, idTask: String, recordID: Int?, texts: [String]) -> [Effect] {
+        if case .off = state.view.pictureMode { return [] }
+        guard let boxes = texts.lazy.compactMap(PicturesPane.faceBoxes).first, !boxes.isEmpty else { return [] }
+        // Without a row, the form's own image field (the request just sent, when still on screen).
+        let source = recordID == nil && state.task?.idTask == idTask ? LocalImageFields.firstImage(in: state.request) : nil
+        return [.fetchFaceScan(FaceScanFetch(idTask: idTask, recordID: recordID, source: source, boxes: boxes))]
     }
 
     // MARK: Commands (declared in Input/Commands/PictureCommands.swift)
@@ -116,6 +131,25 @@ enum PictureReducer {
         set.scroll = max(0, min(set.scroll + (down ? step : -step), PicturesPane.maxTextScroll(set, state: state)))
         state.results = set
         return []
+    }
+
+    /// The set on screen and its images a bound left unfetched (issue 23).
+    private static func unfetched(_ state: AppState) -> (target: PictureTarget, recordID: Int, count: Int)? {
+        let target: PictureTarget = state.screen == .history ? .history : .compose
+        guard let set = state.pictures(for: target), let recordID = set.recordID else { return nil }
+        let count = set.pictures.filter(\.notFetched).count
+        return count > 0 ? (target, recordID, count) : nil
+    }
+
+    static func nothingLeftUnfetched(_ state: AppState) -> String? {
+        unfetched(state) == nil ? Wording.nothingLeftUnfetched : nil
+    }
+
+    /// Fetches the images left unfetched, on the user's word: every one, each within what one image may be.
+    static func fetchRestOfPictures(_ state: inout AppState) -> [Effect] {
+        guard let (target, recordID, count) = unfetched(state) else { return [] }
+        state.status = StatusMessage(text: Wording.fetchingRest(count), kind: .info)
+        return [.fetchRestOfPictures(target, recordID: recordID)]
     }
 
     static func showPictures(_ state: inout AppState) -> [Effect] {
@@ -223,12 +257,15 @@ enum PictureReducer {
             state.historyPictures = nil
             closePictures(&state, target: .history)
         }
-        guard let id = historyShownID(state), state.historyPictures == nil else { return [] }
+        // The list fetched only what its pane shows (issue 23): the entry, opened, fetches its images.
+        let entry = state.history.mode != .list
+        let leftWhileBrowsing = entry && state.historyPictures?.pictures.contains { $0.problem == Wording.notFetchedWhileBrowsing } == true
+        guard let id = historyShownID(state), state.historyPictures == nil || leftWhileBrowsing else { return [] }
         if state.history.mode == .list {
             guard state.view.size.width >= HistoryView.thumbnailListWidth,
                   (state.history.selectedRow?.resultCount ?? 0) > 0 else { return [] }
         }
-        return [.fetchHistoryPictures(recordID: id)]
+        return [.fetchHistoryPictures(recordID: id, entry: entry)]
     }
 
     private static func closePictures(_ state: inout AppState, target: PictureTarget) {

@@ -138,7 +138,7 @@ enum Reducer {
             return modelListRead(&state, kind, path: path, result)
         case let .profileSwitched(result):
             return profileSwitched(&state, result)
-        case .picturesFetched, .intermediateFetched, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
+        case .picturesFetched, .intermediateFetched, .faceScanShown, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
             return PictureReducer.reduce(&state, action) + GalleryReducer.reduce(&state, action)
         case .galleryLoaded, .galleryThumbnailMade:
             return GalleryReducer.reduce(&state, action)
@@ -170,7 +170,10 @@ enum Reducer {
     /// being edited, the history filter being typed, or the screen's scopes.
     static func keyContext(_ state: AppState) -> KeyContext {
         // The file picker has every key while it is open (issue 17).
-        if state.paths.picker != nil { return KeyContext(scopes: [.filePicker], charactersAreText: false) }
+        if let picker = state.paths.picker {
+            if picker.filterFocused { return KeyContext(scopes: [.filePickerFilter, .lineEditing], charactersAreText: true) }
+            return KeyContext(scopes: [.filePicker], charactersAreText: false)
+        }
         switch state.view.overlay {
         case .help?:
             return KeyContext(scopes: [.help], charactersAreText: false)

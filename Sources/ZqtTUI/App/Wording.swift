@@ -161,6 +161,10 @@ extension Wording {
     static let picturesDownloading = "downloading…"
     static let picturesDecoding = "decoding…"
     static let picturesNoneYet = "no images yet"
+    // Issue 23: what one task may bring.
+    static let notFetchedWhileBrowsing = "not fetched while browsing the list: Enter opens the entry with its images"
+    static let nothingLeftUnfetched = "Every image of this task is fetched (none was left beyond what one task may bring)"
+    static func fetchingRest(_ count: Int) -> String { "Fetching \(count == 1 ? "the image" : "the \(count) images") left unfetched…" }
 
     /// The results pane's title: whose images, how many, and the keys that use them (as bound).
     static func picturesTitle(_ idTask: String, images: Int, focused: Bool, keys: KeyTable) -> String {

@@ -44,6 +44,17 @@ extension Wording {
     static let filePickerEmpty = "No pictures or folders here (PNG, JPEG and WebP files are listed)"
     static let filePickerReading = "Reading the folder…"
 
+    /// A bare name in an image field that is a file here (`face.png`): the path to write instead.
+    static func bareFileName(_ label: String, hint: String) -> String { "\(label): \(hint)" }
+    static let filePickerFilterPlaceholder = "type part of a name"
+
+    static func filePickerNoMatch(_ filter: String) -> String { "No picture or folder here has “\(filter)” in its name" }
+
+    /// A folder larger than the picker lists: how much is left out, and how to reach it.
+    static func filePickerNotListed(_ count: Int, atLeast: Bool, filterKey: String) -> String {
+        "\(atLeast ? "at least " : "")\(count) more entries not listed: \(filterKey) and part of a name finds them"
+    }
+
     static func filePickerTitle(_ field: String, folder: String) -> String { "\(field): choose a picture in \(folder)" }
 
     /// Under the JSON preview: a local path is sent as the URL its upload returns.

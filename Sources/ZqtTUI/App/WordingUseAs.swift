@@ -51,6 +51,17 @@ extension Wording {
 
     // MARK: The results pane's text
 
+    /// The footer's words over a text result (issue 17): the pictures'
+    /// commands act on its texts there, and say so; nil keeps the command's own word.
+    static func textResultsFooterWord(_ command: Command) -> String? {
+        switch command {
+        case .showPictures: return "texts"
+        case .nextPicture, .previousPicture: return "candidate"
+        case .enlargePicture: return "use as…"
+        default: return nil
+        }
+    }
+
     static func textResultsTitle(_ idTask: String, count: Int, focused: Bool, keys: KeyTable) -> String {
         let what = count == 1 ? "text" : "\(count) texts"
         let hint = focused

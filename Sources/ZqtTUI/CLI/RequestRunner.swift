@@ -28,8 +28,9 @@ struct LinePrinter: Sendable {
         if toStandardError { StandardStreams.writeError(lines.joined()) } else { StandardStreams.writeOut(lines.joined()) }
     }
 
+    /// A message is one line (issue 23): a line break the service put in it is shown, not made.
     func warn(_ text: String) {
-        StandardStreams.writeError(prefix + TerminalText.printable(text) + "\n")
+        StandardStreams.writeError(prefix + TerminalText.line(text) + "\n")
     }
 }
 
@@ -44,6 +45,8 @@ struct RequestRunner {
     var localInputs = LocalInputs.Step()
     /// ZQT_HOME: result images are kept in its images folder, as the screen keeps them (issue 16).
     var home = ZqtPaths.home().path
+    /// The kept pictures' disk budget (issue 23).
+    var imagesMaxBytes = ResultImageKeeper.configuredBudget
 
     enum Outcome: Equatable {
         case succeeded(images: Int)
@@ -99,7 +102,7 @@ struct RequestRunner {
         if freshID || request.taskID.isEmpty {
             request.taskID = TaskIDGenerator.shared.next()
         }
-        let problems = LocalInputs.problems(request)
+        let problems = LocalInputs.problems(request, namesIn: FileManager.default.currentDirectoryPath)
         guard problems.isEmpty else {
             printer.warn("The request is not valid; nothing was sent:")
             for problem in problems { printer.warn("  \(problem.path): \(problem.message)") }
@@ -107,12 +110,12 @@ struct RequestRunner {
         }
         report.taskID = request.taskID
         printer.say("POST \(configuration.baseURL)\(endpoint.path)")
-        printer.say("  \(endpoint.taskIDPath.split(separator: ".").last ?? "") \(request.taskID) · \(summary(request))")
+        printer.say("  \(endpoint.taskIDPath.split(separator: ".").last ?? "") \(TerminalText.line(request.taskID)) · \(summary(request))")
         if printJSON { printer.say(request.wireJSON) }
 
         let printer = printer
         var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                                    keeper: ResultImageKeeper(home: home)) { error in
+                                    keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: imagesMaxBytes)) { error in
             printer.warn(SendWording.notKeptInHistory(error))
         }
         pipeline.pollPolicy = pollPolicy

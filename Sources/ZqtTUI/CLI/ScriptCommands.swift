@@ -32,8 +32,9 @@ enum CommandSupport {
 
     /// A field of a tab-separated line: a tab or line break in it (a prompt, an
     /// id_task kept from a file) would shift the columns a script cuts.
+    /// Bidi controls are named and marks capped as in any one-line field (TerminalText.line, issue 23).
     static func column(_ text: String) -> String {
-        String(text.map { $0 == "\t" || $0.isNewline ? " " : $0 })
+        String(TerminalText.line(text).map { $0 == "\t" || $0.isNewline ? " " : $0 })
     }
 
     /// One JSON object as one line. JSON escapes every C0 control, so the line
@@ -45,17 +46,19 @@ enum CommandSupport {
 
     static func openHistory() throws -> HistoryStore {
         do {
-            return try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: StartUp.atStart.catalog)
+            let store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: StartUp.atStart.catalog)
+            if let note = store.folderNote { StandardStreams.writeError(TerminalText.line(note) + "\n") }
+            return store
         } catch {
             throw CommandFailure("cannot open the history: \(error.message)", .badInput)
         }
     }
 
-    /// The row whose id_task is `idTask`, or a message that says there is none.
+    /// The row whose id_task (or the service's task_id) is `idTask`, or a message that says there is none.
     static func record(_ idTask: String, in store: HistoryStore) throws -> HistoryRecord {
         let found: HistoryRecord?
         do {
-            found = try store.record(idTask: idTask)
+            found = try store.record(taskID: idTask)
         } catch {
             throw CommandFailure("cannot read the history: \(error.message)", .badInput)
         }
@@ -69,7 +72,7 @@ enum CommandSupport {
         do {
             try body()
         } catch {
-            StandardStreams.writeError("zqt: not kept in history: \(TerminalText.printable(error.message))\n")
+            StandardStreams.writeError("zqt: not kept in history: \(TerminalText.line(error.message))\n")
         }
     }
 
@@ -102,8 +105,23 @@ enum CommandSupport {
         ])
     }
 
-    /// Everything kept of a row; the request as the JSON object it was sent as.
-    static func json(_ record: HistoryRecord) -> JSONValue {
+    /// One local file of a request as its upload went (issue 17): the path
+    /// as the request holds it, the URL sent in its place, the file's hash.
+    static func json(_ upload: UploadRecord) -> JSONValue {
+        .object(dropping: [
+            ("field", .string(upload.field)),
+            ("path", .string(upload.localPath)),
+            ("url", .string(upload.url)),
+            ("sha256", .string(upload.sha256)),
+            ("store", .string(upload.store)),
+            ("expires_at", upload.expiresAt.map { iso($0) }),
+            ("uploaded", .bool(upload.uploaded)),
+        ])
+    }
+
+    /// Everything kept of a row; the request as the JSON object it was sent
+    /// as (its local paths), and what each path was uploaded as.
+    static func json(_ record: HistoryRecord, uploads: [UploadRecord] = []) -> JSONValue {
         .object(dropping: [
             ("id_task", .string(record.idTask)),
             ("endpoint", .string(record.endpoint.shortName)),
@@ -122,14 +140,18 @@ enum CommandSupport {
             ("error", record.error.map { .string($0) }),
             ("request", (try? JSONParser.parse(record.requestJSON)) ?? .string(record.requestJSON)),
             ("results", .array(record.results.map(json))),
+            ("uploads", uploads.isEmpty ? nil : .array(uploads.map(json))),
         ])
     }
 
     /// The send pipeline for a command that keeps a task's images (`zqt query`, `zqt results`).
-    static func pipeline(api: any ImageAPI, store: HistoryStore?, configuration: ClientConfiguration) -> SendPipeline {
+    /// `bounds`: `.onRequest` when the user asked for every image (`zqt results --all`, issue 23).
+    static func pipeline(api: any ImageAPI, store: HistoryStore?, configuration: ClientConfiguration,
+                         bounds: ImageBounds = .standard) -> SendPipeline {
         SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                     keeper: ResultImageKeeper(home: ZqtPaths.home().path)) { error in
-            StandardStreams.writeError("zqt: \(TerminalText.printable(SendWording.notKeptInHistory(error)))\n")
+                     keeper: ResultImageKeeper.zqt(home: ZqtPaths.home().path, store: store,
+                                                   imagesMaxBytes: ResultImageKeeper.configuredBudget, bounds: bounds)) { error in
+            StandardStreams.writeError("zqt: \(TerminalText.line(SendWording.notKeptInHistory(error)))\n")
         }
     }
 
@@ -175,7 +197,7 @@ struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List, show, export and delete the submissions zqt keeps.",
-        discussion: "ID is a submission's id_task (the first column of `zqt history list`). \(ZqtExit.helpText)",
+        discussion: "ID is a submission's id_task (the first column of `zqt history list`), or the task_id the service answered. \(ZqtExit.helpText)",
         subcommands: [HistoryList.self, HistoryShow.self, HistoryExport.self, HistoryDelete.self]
     )
 }
@@ -240,7 +262,7 @@ struct HistoryShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Everything kept of one submission: the request, the answers, the results.")
 
-    @Argument(help: "The submission's id_task.")
+    @Argument(help: "The submission's id_task, or the task_id the service answered (as `accepted:` printed it).")
     var id: String
 
     @OptionGroup var output: JSONOption
@@ -249,30 +271,32 @@ struct HistoryShow: ParsableCommand {
         let store = try CommandSupport.openHistory()
         let record = try CommandSupport.record(id, in: store)
         if output.json {
-            CommandSupport.sayJSON(CommandSupport.json(record))
+            CommandSupport.sayJSON(CommandSupport.json(record, uploads: (try? store.uploads(id: record.id)) ?? []))
             return
         }
+        // Each field one line, a text's lines each marked as the service's (issue 23): what `zqt send` printed.
+        let line = TerminalText.line
         var lines = [
-            "id_task:   \(record.idTask)",
+            "id_task:   \(line(record.idTask))",
             "endpoint:  \(record.endpoint.title) (\(record.endpoint.id))",
-            "state:     \(record.state.title)" + (record.taskDesc.map { " · \($0)" } ?? ""),
-            "sent:      \(CivilTime.local(record.createdAt).dateAndMinute) to \(record.baseURL) (\(record.profile))",
+            "state:     \(record.state.title)" + (record.taskDesc.map { " · \(line($0))" } ?? ""),
+            "sent:      \(CivilTime.local(record.createdAt).dateAndMinute) to \(line(record.baseURL)) (\(line(record.profile)))",
         ]
-        if let service = record.serviceTaskID { lines.append("task_id:   \(service)") }
-        if let error = record.error { lines.append("error:     \(error)") }
+        if let service = record.serviceTaskID { lines.append("task_id:   \(line(service))") }
+        if let error = record.error { lines.append("error:     \(line(error))") }
         for result in record.results {
             if let text = result.text {
-                lines.append("text \(result.position + 1): \(text)")
+                lines.append(SendLines.text(position: result.position, of: nil, text))
             } else {
-                lines.append("image \(result.position + 1): \(result.imageURL)" + (result.localPath.map { " (saved: \($0))" } ?? ""))
+                lines.append("image \(result.position + 1): \(line(result.imageURL))" + (result.localPath.map { " (saved: \(line($0)))" } ?? ""))
                 if result.localPath == nil, let reason = result.keepError {
-                    lines.append("  " + SendWording.notKept(reason, attempts: result.keepAttempts, gone: result.keepGone))
+                    lines.append("  " + line(SendWording.notKept(reason, attempts: result.keepAttempts, gone: result.keepGone)))
                 }
             }
         }
         // Local files in image fields (issue 17): the path as written, the URL sent, the file's hash.
         for upload in (try? store.uploads(id: record.id)) ?? [] {
-            lines.append("upload \(upload.field): \(upload.localPath) → \(upload.url) (sha256 \(upload.sha256.prefix(16))…"
+            lines.append("upload \(upload.field): \(line(upload.localPath)) → \(line(upload.url)) (sha256 \(upload.sha256.prefix(16))…"
                          + (upload.uploaded ? ")" : ", sent again)"))
         }
         lines.append("request:")
@@ -301,7 +325,9 @@ struct HistoryExport: ParsableCommand {
                 before = last.id
             }
             for idTask in ids.reversed() {
-                if let record = try store.record(idTask: idTask) { CommandSupport.sayJSON(CommandSupport.json(record)) }
+                if let record = try store.record(idTask: idTask) {
+                    CommandSupport.sayJSON(CommandSupport.json(record, uploads: try store.uploads(id: record.id)))
+                }
             }
         } catch {
             throw CommandFailure("cannot read the history: \(error.message)", .badInput)
@@ -313,7 +339,7 @@ struct HistoryDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete one submission from the history (the service keeps its task).")
 
-    @Argument(help: "The submission's id_task.")
+    @Argument(help: "The submission's id_task, or the task_id the service answered (as `accepted:` printed it).")
     var id: String
 
     @Flag(name: .customLong("delete-images"),
@@ -350,7 +376,7 @@ struct QueryCommand: AsyncParsableCommand {
         discussion: "A task in the history is asked with its endpoint's query; any other id with the SD query (or --endpoint's). \(ZqtExit.helpText) A task that failed ends with 1."
     )
 
-    @Argument(help: "The task's id_task (or businessTaskId).")
+    @Argument(help: "The task's id_task (or businessTaskId), or the task_id the service answered (as `accepted:` printed it).")
     var taskID: String
 
     @Option(help: ArgumentHelp("For an id not in the history: its endpoint (default controlnet).", valueName: "name"))
@@ -361,7 +387,7 @@ struct QueryCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let store = try? CommandSupport.openHistory()
-        let record = store.flatMap { try? $0.record(idTask: taskID) }
+        let record = store.flatMap { try? $0.record(taskID: taskID) }
         let task: TaskReference
         if let record {
             task = TaskReference(endpoint: record.endpoint, taskID: record.idTask, submittedAt: record.taskStartedAt)
@@ -398,12 +424,12 @@ struct QueryCommand: AsyncParsableCommand {
         } else {
             // The first line for scripts (id, state, the service's words); then the outcome as `zqt send` says it.
             let percent = info.progress.map { " " + Wording.percent($0) } ?? ""
-            var lines = ["\(task.taskID)\t\(SubmissionState(info).rawValue)\tstatus \(info.status) \(info.desc)\(percent)"]
+            var lines = ["\(CommandSupport.column(task.taskID))\t\(SubmissionState(info).rawValue)\tstatus \(info.status) \(CommandSupport.column(info.desc))\(percent)"]
             lines += CommandSupport.outcomeLines(info, kept: kept, notKept: notKept)
             CommandSupport.say(lines.joined(separator: "\n"))
         }
         if info.phase == .failed {
-            StandardStreams.writeError(TerminalText.printable(SendWording.taskFailed(info)) + "\n")
+            StandardStreams.writeError(TerminalText.line(SendWording.taskFailed(info)) + "\n")
             throw ZqtExit.failed.exitCode
         }
     }
@@ -412,15 +438,18 @@ struct QueryCommand: AsyncParsableCommand {
 struct ResultsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
-        abstract: "Download a finished task's result images from the history into a folder.",
-        discussion: "Files are named <id_task>-<n>.<ext>; the history keeps where each was saved. An image zqt already keeps (in $ZQT_HOME/images) is copied, not downloaded again. \(ZqtExit.helpText)"
+        abstract: "Download a finished task's result images from the history, into a folder when given.",
+        discussion: "Files are named <id_task>-<n>.<ext>; the history keeps where each was saved. An image zqt already keeps (in $ZQT_HOME/images) is copied, not downloaded again. One task brings at most \(ImageBounds.standard.imagesPerTask) images and \(ImageBounds.standard.bytesPerTask >> 20) MB unless --all is given. \(ZqtExit.helpText)"
     )
 
-    @Argument(help: "The submission's id_task.")
+    @Argument(help: "The submission's id_task, or the task_id the service answered (as `accepted:` printed it).")
     var id: String
 
-    @Option(help: "The folder to save the images into (created when missing).")
-    var download: String
+    @Option(help: "The folder to save the images into (created when missing); without it they are kept in $ZQT_HOME/images only.")
+    var download: String?
+
+    @Flag(help: "Fetch every image, beyond what one task may bring (\(ImageBounds.standard.imagesPerTask) images, \(ImageBounds.standard.bytesPerTask >> 20) MB).")
+    var all = false
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: JSONOption
@@ -432,20 +461,21 @@ struct ResultsCommand: AsyncParsableCommand {
             throw CommandFailure("\(APIError.printable(id)) has no result images (\(record.state.title)); zqt query \(APIError.printable(id)) asks the service", .failed)
         }
         // Absolute, so the history notes a path that holds from any folder.
-        let folder = URL(fileURLWithPath: download, isDirectory: true).path
-        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+        let folder = download.map { URL(fileURLWithPath: $0, isDirectory: true).path }
+        if let folder, (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) == nil {
             throw CommandFailure(SendWording.cannotCreate(APIError.printable(folder)), .badInput)
         }
         let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
-        let pipeline = CommandSupport.pipeline(api: HTTPImageAPI(configuration: configuration), store: store, configuration: configuration)
+        let pipeline = CommandSupport.pipeline(api: HTTPImageAPI(configuration: configuration), store: store, configuration: configuration,
+                                               bounds: all ? .onRequest : .standard)
         let sources = ResultSource.of(record)
         var worst: ZqtExit = .success
         // The pipeline keeps each image (zqt's copy first: it outlives the service's URL) and saves it into the folder.
         for await event in pipeline.keepResults(sources, idTask: record.idTask, recordID: record.id, exportTo: folder) {
             switch event {
             case let .kept(kept):
-                guard let path = kept.exported else { continue }
+                guard let path = kept.exported ?? (folder == nil ? kept.path : nil) else { continue }
                 if output.json {
                     CommandSupport.sayJSON(.object(dropping: [("position", .int(kept.source.position + 1)), ("url", .string(kept.source.url)),
                                                               ("path", .string(path)), ("kept", .string(kept.path)),
@@ -454,7 +484,7 @@ struct ResultsCommand: AsyncParsableCommand {
                     CommandSupport.say(SendLines.kept(kept, of: sources.count))
                 }
             case let .failed(failure):
-                StandardStreams.writeError("zqt: \(TerminalText.printable(failure.message))\n")
+                StandardStreams.writeError("zqt: \(TerminalText.line(failure.message))\n")
                 worst = max(worst, ZqtExit(failure.failureClass))
             default:
                 break
@@ -471,7 +501,7 @@ extension ZqtExit: Comparable {
 
 // MARK: export
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Print a request as a curl command, or a Python or Swift script, that sends it as it is.",
@@ -483,6 +513,10 @@ struct ExportCommand: ParsableCommand {
         --reveal-secrets writes the current ones in instead.
 
         The service refuses an id_task it has seen: --new-id gives the snippet a fresh one.
+
+        A local file in an image field (a path the snippet could not read where it runs) goes into the snippet as a URL: \
+        one the history holds for the same bytes while it is still valid, else the file is uploaded as `zqt send` would \
+        (the profile's [profiles.NAME.upload]); without upload settings the export is refused, naming the field.
 
         \(ZqtExit.helpText)
         """
@@ -513,7 +547,7 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .customLong("new-id"), help: "Give the request a new id_task (or businessTaskId), so a service that has seen it takes it again.")
     var newID = false
 
-    func run() throws {
+    mutating func run() async throws {
         let language = RequestExport.Language(rawValue: language.rawValue) ?? .curl
         let baseURL = connection.baseURL
         let configuration = try connection.resolveWithoutConnecting(needsSecret: revealSecrets)
@@ -525,13 +559,14 @@ struct ExportCommand: ParsableCommand {
             credentials = keys
         }
         // A row's id_task first: a file of that name is read only when no row has it, or with --endpoint.
-        if endpoint == nil, let store = try? CommandSupport.openHistory(), let record = try? store.record(idTask: source) {
-            // Exactly the JSON that was sent, not a re-encoding of it (unless it needs a new id).
+        let store = try? CommandSupport.openHistory()
+        if endpoint == nil, let store, let record = try? store.record(taskID: source) {
+            // Exactly the JSON that was sent, not a re-encoding of it (unless it needs a new id, or holds local files).
             let url = RequestExport.url(baseURL: baseURL == nil ? record.baseURL : configuration.baseURL, endpoint: record.endpoint)
             var body = record.requestJSON
-            if newID {
-                var request = record.request
-                request.taskID = TaskIDGenerator.shared.next()
+            if newID || !LocalInputs.find(in: record.request).isEmpty {
+                var request = try await Self.withURLs(record.request, configuration: configuration, store: store)
+                if newID { request.taskID = TaskIDGenerator.shared.next() }
                 body = request.wireJSON
             }
             StandardStreams.writeOut(RequestExport.snippet(language, url: url, body: body, revealing: credentials))
@@ -550,7 +585,27 @@ struct ExportCommand: ParsableCommand {
             throw CommandFailure("\(APIError.printable(source)): \(error)", .badInput)
         }
         if newID { request.taskID = TaskIDGenerator.shared.next() }
+        request = try await Self.withURLs(request, configuration: configuration, store: store)
         StandardStreams.writeOut(RequestExport.snippet(language, request: request, baseURL: configuration.baseURL, revealing: credentials))
+    }
+
+    /// The request with each local file in its image fields replaced by a URL
+    /// the snippet's service can fetch: an earlier upload of the same bytes
+    /// (the history's, by SHA-256) while its uploader says it is still valid,
+    /// else a new upload through the profile's uploader, as `zqt send` does
+    /// (LocalInputs.resolve). Refused, naming the field, when the profile has
+    /// no upload settings or the file is not a picture that can go.
+    static func withURLs(_ request: Request, configuration: ClientConfiguration, store: HistoryStore?) async throws -> Request {
+        guard !LocalInputs.find(in: request).isEmpty else { return request }
+        do throws(UploadFailure) {
+            let uploader = try UploaderSource.forConnection(configuration, sandbox: false).uploader()
+            let (sent, _) = try await LocalInputs.resolve(
+                request, uploader: uploader, directory: FileManager.default.currentDirectoryPath,
+                earlier: { sha256, storeName in (try? store?.earlierUploads(sha256: sha256, store: storeName)) ?? [] })
+            return sent
+        } catch {
+            throw CommandFailure("cannot export with a local file: \(error.message)", error.network ? .network : .badInput)
+        }
     }
 }
 
@@ -597,7 +652,7 @@ struct ModelsCommand: AsyncParsableCommand {
                     lists[kind] = list
                     if let store { CommandSupport.keep { () throws(HistoryError) in try store.saveModelList(list, service: service) } }
                 } catch {
-                    StandardStreams.writeError("zqt: the \(kind.rawValue) list: \(TerminalText.printable(error.message))\n")
+                    StandardStreams.writeError("zqt: the \(kind.rawValue) list: \(TerminalText.line(error.message))\n")
                     worst = max(worst, ZqtExit(error))
                 }
             }

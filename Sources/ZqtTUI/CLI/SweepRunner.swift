@@ -135,7 +135,8 @@ struct SweepRunner {
         for (index, point) in points.enumerated() {
             let problems: [ValidationProblem]
             do throws(SweepSpecError) {
-                problems = LocalInputs.problems(try sweep.request(at: point, from: decoded.request, taskID: TaskIDGenerator.shared.next()))
+                problems = LocalInputs.problems(try sweep.request(at: point, from: decoded.request, taskID: TaskIDGenerator.shared.next()),
+                                                namesIn: FileManager.default.currentDirectoryPath)
             } catch {
                 printer.warn(error.description)
                 return Exit.badInput
@@ -178,20 +179,22 @@ struct SweepRunner {
         outcomes.reserveCapacity(points.count)
         await withTaskGroup(of: Outcome.self) { group in
             var next = 0
+            /// Starts the next point's task (one that cannot be made, checked before anything was sent so not seen, is said, not dropped).
             func startNext() {
-                let index = next
-                let point = points[index]
-                next += 1
-                let taskID = TaskIDGenerator.shared.next()
-                guard let request = try? sweep.request(at: point, from: base, taskID: taskID) else {
-                    // Checked before anything was sent, so not seen; said rather than dropped.
+                while next < points.count {
+                    let index = next
+                    let point = points[index]
+                    next += 1
+                    let taskID = TaskIDGenerator.shared.next()
+                    if let request = try? sweep.request(at: point, from: base, taskID: taskID) {
+                        group.addTask { await runOne(index: index, of: points.count, point, request, batchID: batchID) }
+                        return
+                    }
                     outcomes.append(Outcome(index: index, point: point, taskID: taskID, state: .invalid, seconds: 0,
                                             problem: "the request cannot hold these values"))
-                    return
                 }
-                group.addTask { await runOne(index: index, of: points.count, point, request, batchID: batchID) }
             }
-            while next < min(parallel, points.count) { startNext() }
+            for _ in 0..<min(parallel, points.count) { startNext() }
             while let outcome = await group.next() {
                 outcomes.append(outcome)
                 // What the ended task's transfers and answers used goes back: memory stays flat over thousands.
@@ -206,7 +209,8 @@ struct SweepRunner {
         let started = ContinuousClock.now
         let tag = "[\(index + 1)/\(total)] \(request.taskID) \(point.label):"
         let printer = printer
-        func say(_ text: String) { printer.say("\(tag) \(text)") }
+        // One line each: the service's words in it cannot start a line of their own (issue 23).
+        func say(_ text: String) { printer.say("\(tag) \(TerminalText.line(text))") }
         var outcome = Outcome(index: index, point: point, taskID: request.taskID, state: .failed, seconds: 0)
         func ended(_ state: State, _ problem: String? = nil) -> Outcome {
             outcome.state = state
@@ -216,10 +220,10 @@ struct SweepRunner {
             say(problem.map { "\(state.rawValue): \($0)" } ?? state.rawValue)
             return outcome
         }
-        if printJSON { say("\n" + request.wireJSON) }
+        if printJSON { printer.say("\(tag)\n" + request.wireJSON) }
 
         var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                                    keeper: ResultImageKeeper(home: home)) { error in
+                                    keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: ResultImageKeeper.configuredBudget)) { error in
             printer.warn("\(tag) \(SendWording.notKeptInHistory(error))")
         }
         pipeline.pollPolicy = pollPolicy

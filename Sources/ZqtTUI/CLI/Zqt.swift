@@ -64,7 +64,7 @@ struct Zqt: AsyncParsableCommand {
             exit()
         } catch let failure as CommandFailure {
             HTTPClient.stopAllTransfers()
-            StandardStreams.writeError("zqt: \(TerminalText.printable(failure.message))\n")
+            StandardStreams.writeError("zqt: \(TerminalText.line(failure.message))\n")
             exit(withError: failure.status.exitCode)
         } catch {
             HTTPClient.stopAllTransfers()
@@ -172,6 +172,7 @@ enum ComposeSession {
         do {
             store = try HistoryStore.open(inFolder: home, catalog: start.catalog)
             if let store { savedDrafts = try store.loadDrafts() }
+            if let note = store?.folderNote { state.status = StatusMessage(text: note, kind: .info) }
         } catch {
             state.historyProblem = error.message
             state.status = StatusMessage(text: error.message, kind: .error)
@@ -194,6 +195,7 @@ enum ComposeSession {
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox, listPaths: listPaths, catalog: start.catalog)
         runner.home = home
+        runner.imagesMaxBytes = ImageBounds.diskBudget(config.config?.imagesMaxBytes)
         if let config = config.config {
             // A switch is an explicit choice: the start's --base-url no longer applies; ZQT_* still do (precedence).
             runner.profileResolver = { name in
@@ -345,6 +347,20 @@ enum EndpointNames {
     }
 }
 
+/// `--strict` (issue 22): a member no field names is refused before anything is sent.
+enum StrictCheck {
+    /// The unknown members of a request text, or nil when it cannot be read
+    /// (the send itself then says why).
+    static func unknownFields(_ text: String, endpoint: Endpoint) -> [ValidationProblem]? {
+        (try? Request.decode(json: text, for: endpoint))?.request.unknownFieldProblems
+    }
+
+    static func report(_ problems: [ValidationProblem]) {
+        StandardStreams.writeError("The request is not valid; nothing was sent:\n")
+        for problem in problems { StandardStreams.writeError("invalid: \(TerminalText.printable(problem.description))\n") }
+    }
+}
+
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
@@ -379,6 +395,9 @@ struct SendCommand: AsyncParsableCommand {
             help: ArgumentHelp("Send the request a picture carries: a copy zqt saved, or an AUTOMATIC1111 PNG (its parameters, as text2image).", valueName: "file"))
     var fromImage: String?
 
+    @Flag(help: "Refuse a request with a member no field of the endpoint names (exit 2, nothing sent); each is said with the field it was likely meant to be.")
+    var strict = false
+
     @OptionGroup(title: "Sweeps") var sweep: SweepOptions
 
     mutating func run() async throws {
@@ -401,6 +420,11 @@ struct SendCommand: AsyncParsableCommand {
         case let path?:
             text = try CommandSupport.readRequest(path)
         }
+        }
+        if strict, let problems = StrictCheck.unknownFields(text, endpoint: target), !problems.isEmpty {
+            StrictCheck.report(problems)
+            if json { CommandSupport.sayJSON(Self.json(RequestRunner.Report(outcome: .invalid, endpoint: target))) }
+            throw ZqtExit.badInput.exitCode
         }
         if !sweep.specs.isEmpty {
             let status = try await SweepRunner.send(requestText: text, endpoint: target, connection: connection, options: sweep,
@@ -471,6 +495,9 @@ struct ValidateCommand: ParsableCommand {
             help: ArgumentHelp("Check the request a picture carries (a copy zqt saved, or an AUTOMATIC1111 PNG).", valueName: "file"))
     var fromImage: String?
 
+    @Flag(help: "Refuse members no field of the endpoint names (exit 2); each is said with the field it was likely meant to be.")
+    var strict = false
+
     mutating func run() throws {
         var target = try EndpointNames.resolve(endpoint, in: StartUp.atStart.catalog)
         let data: Data?
@@ -499,13 +526,17 @@ struct ValidateCommand: ParsableCommand {
         // As `zqt send` would: a request without a task id gets one (wire rule 8).
         if request.taskID.trimmed.isEmpty {
             request.taskID = TaskIDGenerator.shared.next()
-            notes.append(DecodeNote(path: target.taskIDPath, message: "empty; zqt send gives every request a new one, as here"))
+            // Not placed when its container is held as something else: validation says so below.
+            if !request.taskID.isEmpty {
+                notes.append(DecodeNote(path: target.taskIDPath, message: "empty; zqt send gives every request a new one, as here"))
+            }
         }
         print(request.wireJSON)
         for note in notes {
             StandardStreams.writeError("note: \(note)\n")
         }
-        let problems = LocalInputs.problems(request)
+        let problems = (strict ? request.unknownFieldProblems : [])
+            + LocalInputs.problems(request, namesIn: FileManager.default.currentDirectoryPath)
         for problem in problems {
             StandardStreams.writeError("invalid: \(problem)\n")
         }
@@ -606,6 +637,7 @@ struct SendSetup {
         var store: HistoryStore?
         do {
             store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: start.catalog)
+            if let note = store?.folderNote { printer.warn(note) }
         } catch {
             printer.warn("not kept in history: \(error.message)")
         }

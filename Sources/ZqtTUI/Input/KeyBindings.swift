@@ -86,6 +86,8 @@ enum Command: String, CaseIterable, Sendable {
     case enlargePicture
     case closePictures
     case contactSheet
+    /// The images a bound of what one task may bring left unfetched (issue 23).
+    case fetchRestOfPictures
     // Editing text (a field, a picker's filter, the history filter, an input box).
     case cursorLeft, cursorRight, wordLeft, wordRight, lineStart, lineEnd, cursorUp, cursorDown
     case deleteBackward, deleteForward, killToStart, killToEnd, deleteWordBackward, newLine
@@ -106,6 +108,7 @@ enum Command: String, CaseIterable, Sendable {
     // Local files in image fields (issue 17).
     case completePath, pickFile
     case fileNext, filePrevious, filePageDown, filePageUp, fileChoose, fileParent, closeFilePicker
+    case filterFiles, fileFilterDone, fileFilterClear
 }
 
 /// Where a binding applies: everywhere, or only when the focused field is of
@@ -161,6 +164,8 @@ enum BindingScope: String, CaseIterable, Sendable {
     case deleteConfirmation
     /// The file picker: a folder's pictures and folders.
     case filePicker
+    /// Typing the file picker's filter (keys not bound here edit the filter).
+    case filePickerFilter
     /// The `?` key help.
     case help
     case historyList
@@ -358,6 +363,7 @@ extension BindingScope: CustomStringConvertible {
         case .imageField: return "on an image field"
         case .pathEditing: return "editing an image field"
         case .filePicker: return "in the file picker"
+        case .filePickerFilter: return "typing the file picker's filter"
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"
         case .inputBox: return "in an input box"

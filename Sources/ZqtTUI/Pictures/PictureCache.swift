@@ -37,6 +37,38 @@ final class PictureCache: @unchecked Sendable {
 
     static func smallKey(_ path: String, side: Int) -> String { path + smallMark + String(side) }
 
+    /// A picture with face detection's boxes drawn over it (issue 17): the
+    /// file decoded no larger than a pane shows it, the boxes drawn into
+    /// those pixels (Picture.withFaceBoxes), under a key of its own; the file is never changed.
+    static let facesMark = "|faces "
+    static let facesSide = 1024
+
+    static func facesKey(_ file: String, boxes: [FaceBox]) -> String {
+        let list = boxes.map { "\($0.number):\($0.x),\($0.y),\($0.width),\($0.height)" }.joined(separator: ";")
+        return smallKey(file + facesMark + list, side: facesSide)
+    }
+
+    /// The file a faces key names and its boxes; nil for any other key.
+    static func faces(of file: String) -> (file: String, boxes: [FaceBox])? {
+        guard let mark = file.ranges(of: facesMark).last else { return nil }
+        let boxes = file[mark.upperBound...].split(separator: ";").compactMap { item -> FaceBox? in
+            let parts = item.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let number = Int(parts[0]) else { return nil }
+            let numbers = parts[1].split(separator: ",").compactMap { Int($0) }
+            guard numbers.count == 4 else { return nil }
+            return FaceBox(number: number, x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3])
+        }
+        return (String(file[..<mark.lowerBound]), boxes)
+    }
+
+    /// A file's pixels within `side`, with face boxes drawn when the name asks for them.
+    private static func decode(_ file: String, side: Int) throws(PictureError) -> Picture {
+        guard let (source, boxes) = faces(of: file) else { return try Picture.read(file).scaled(within: side) }
+        let original = try Picture.read(source)
+        let scaled = original.scaled(within: side)
+        return scaled.withFaceBoxes(boxes, scale: Double(scaled.width) / Double(max(1, original.width)))
+    }
+
     /// The file a key names, and the longest side it is decoded to.
     private static func source(of key: String) -> (file: String, side: Int) {
         guard let mark = key.ranges(of: smallMark).last,
@@ -64,7 +96,7 @@ final class PictureCache: @unchecked Sendable {
         if let failure = lock.withLock({ failures[path] }) { return .failure(failure) }
         let result: Result<Picture, PictureError>
         let (file, side) = Self.source(of: path)
-        do throws(PictureError) { result = .success(try Picture.read(file).scaled(within: side)) } catch { result = .failure(error) }
+        do throws(PictureError) { result = .success(try Self.decode(file, side: side)) } catch { result = .failure(error) }
         lock.withLock {
             switch result {
             case let .success(picture):

@@ -12,6 +12,8 @@ struct ShownPicture: Equatable, Sendable {
     var image: LocalImage?
     /// Why there is no picture (an expired URL, a damaged file).
     var problem: String?
+    /// Left unfetched by a bound of what one task may bring (issue 23): "fetch the rest" fetches it.
+    var notFetched = false
 
     var isPending: Bool { image == nil && problem == nil }
 }
@@ -41,6 +43,9 @@ struct PictureSet: Equatable, Sendable {
     var texts: [String] = []
     /// Lines of the texts scrolled past.
     var scroll = 0
+    /// The picture face detection scanned, its faces' boxes drawn over it
+    /// (issue 17); nil until had, and when pictures are off.
+    var scanned: ShownPicture?
 
     var isRunning: Bool { pictures.isEmpty && texts.isEmpty }
 }
@@ -63,6 +68,16 @@ struct ContactSheet: Equatable, Sendable {
     var cells: [[ShownPicture?]]
 }
 
+/// A request to have the picture a face detection scanned (its row's image
+/// field: a local file, or a URL downloaded once), to draw its boxes over.
+struct FaceScanFetch: Equatable, Sendable {
+    var idTask: String
+    var recordID: Int?
+    /// The image field's value when there is no row to read it from.
+    var source: String?
+    var boxes: [FaceBox]
+}
+
 /// A request to have a task's images on disk.
 struct PictureFetch: Equatable, Sendable {
     var target: PictureTarget
@@ -70,4 +85,9 @@ struct PictureFetch: Equatable, Sendable {
     var recordID: Int?
     var sources: [ResultImageSource]
     var seeds: [Int?]
+    /// What the task may bring: `.onRequest` when the user asked for the rest (issue 23).
+    var bounds: ImageBounds = .standard
+    /// Images downloaded at most, those shown first (the history list's pane,
+    /// issue 23); the others are shown when kept already, else not fetched.
+    var shownOnly: Int?
 }

@@ -82,6 +82,8 @@ final class EffectRunner: @unchecked Sendable {
 
     /// ZQT_HOME: result images are kept in its images folder (issue 11).
     var home = "/tmp/zqt"
+    /// `images_max_bytes`: the kept pictures' disk budget (issue 23), from the config file at start.
+    var imagesMaxBytes = ImageBounds.defaultDiskBudget
     /// Names each intermediate image anew (PictureEffects).
     let intermediateCounter = Mutex(0)
     /// Whether pictures are drawn here (not `--images off`): only then are
@@ -227,9 +229,11 @@ final class EffectRunner: @unchecked Sendable {
             // A file is read off the event loop: a slow disk or mount must not freeze the screen.
             let inbox = inbox, catalog = catalog
             startThread { inbox.post(RequestLoading.load(text, current: current, catalog: catalog)) }
-        case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet, .deletePictures,
+        case .fetchPictures, .fetchHistoryPictures, .fetchRestOfPictures, .fetchIntermediate, .loadContactSheet, .deletePictures,
              .discardIntermediate, .preparePicture, .decodePictures:
             performPictures(effect)
+        case let .fetchFaceScan(scan):
+            performFaceScan(scan)
         case let .loadGallery(filter, before, limit):
             loadGallery(filter: filter, before: before, limit: limit)
         case .readFolder, .checkLocalFiles:
@@ -290,7 +294,7 @@ final class EffectRunner: @unchecked Sendable {
     private var pipeline: SendPipeline {
         let inbox = inbox
         var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                                    pollPolicy: pollPolicy, keeper: ResultImageKeeper(home: home)) { error in inbox.post(.historyFailed(error.message)) }
+                                    pollPolicy: pollPolicy, keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: imagesMaxBytes)) { error in inbox.post(.historyFailed(error.message)) }
         // Local files in image fields go up first, their progress on the status line (issue 17).
         pipeline.localInputs = LocalInputs.Step(source: .forConnection(configuration, sandbox: configuration.profile == "sandbox"),
                                                 onProgress: { inbox.post(.uploadProgress($0)) })

@@ -45,7 +45,7 @@ enum PathEffects {
         } else {
             shown = read.folder
         }
-        return .folderRead(read, PathCompletion.readFolder(absolute, shownAs: shown))
+        return .folderRead(read, PathCompletion.readFolder(absolute, shownAs: shown, matching: read.matching))
     }
 
     static func checkFiles(_ paths: [String], places: Places) -> Action {

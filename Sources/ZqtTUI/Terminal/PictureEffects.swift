@@ -18,7 +18,7 @@ extension EffectRunner {
         switch effect {
         case let .fetchPictures(fetch):
             Task.detached { [self] in await fetchPictures(fetch) }
-        case let .fetchHistoryPictures(recordID):
+        case let .fetchHistoryPictures(recordID, entry):
             Task.detached { [self] in
                 guard var record = (try? store?.record(id: recordID)) ?? nil else { return }
                 // A look at the row tries again an image that could not be kept (issue 17), its outcome noted on the row.
@@ -28,9 +28,20 @@ extension EffectRunner {
                 }
                 let images = record.imageResults
                 guard !images.isEmpty else { return }
+                // Browsing the list downloads only what its pane shows (issue 23: a hostile row's 2,000 images were all fetched).
                 await fetchPictures(PictureFetch(target: .history, idTask: record.idTask, recordID: record.id,
                                                  sources: images.map { ResultImageSource(position: $0.position, url: $0.imageURL, knownCopy: $0.localPath) },
-                                                 seeds: images.map(\.seed)))
+                                                 seeds: images.map(\.seed),
+                                                 shownOnly: entry ? nil : PicturesPane.slots(width: HistoryView.thumbnailPaneWidth)))
+            }
+        case let .fetchRestOfPictures(target, recordID):
+            // Asked for by the user: every image, each still within what one image may be (issue 23).
+            Task.detached { [self] in
+                guard let record = (try? store?.record(id: recordID)) ?? nil, !record.imageResults.isEmpty else { return }
+                let images = record.imageResults
+                await fetchPictures(PictureFetch(target: target, idTask: record.idTask, recordID: record.id,
+                                                 sources: images.map { ResultImageSource(position: $0.position, url: $0.imageURL, knownCopy: $0.localPath) },
+                                                 seeds: images.map(\.seed), bounds: .onRequest))
             }
         case let .fetchIntermediate(idTask, url):
             Task.detached { [self] in
@@ -109,9 +120,19 @@ extension EffectRunner {
         var pictures: [ShownPicture] = []
         for (index, source) in fetch.sources.enumerated() {
             let seed = fetch.seeds.indices.contains(index) ? fetch.seeds[index] : nil
+            if let shownOnly = fetch.shownOnly, index >= shownOnly {
+                // Not shown: a copy kept with its thumbnail is shown, nothing is downloaded or decoded.
+                if let kept = ResultImageFiles.existing(home: home, idTask: fetch.idTask, position: source.position) {
+                    pictures.append(ShownPicture(position: source.position, seed: seed, image: kept))
+                } else {
+                    pictures.append(ShownPicture(position: source.position, seed: seed, problem: Wording.notFetchedWhileBrowsing, notFetched: true))
+                }
+                continue
+            }
             do throws(PictureError) {
                 let store = store, recordID = fetch.recordID, inbox = inbox
-                let image = try await ResultImageFiles.ensure(source, idTask: fetch.idTask, home: home, api: api) { path in
+                let image = try await ResultImageFiles.ensure(source, idTask: fetch.idTask, home: home, api: api, bounds: fetch.bounds,
+                                                              budget: ResultImageKeeper.budget(home: home, store: store, imagesMaxBytes: imagesMaxBytes)) { path in
                     // The history notes zqt's copy, unless the row already names one (a folder the user saved into).
                     guard let store, let recordID, source.knownCopy == nil else { return }
                     do throws(HistoryError) { try store.recordLocalCopy(id: recordID, position: source.position, path: path) } catch {
@@ -122,7 +143,7 @@ extension EffectRunner {
                 if drawsPictures.load(ordering: .relaxed) { _ = PictureCache.shared.picture(image.thumbnailPath) }
                 pictures.append(ShownPicture(position: source.position, seed: seed, image: image))
             } catch {
-                pictures.append(ShownPicture(position: source.position, seed: seed, problem: error.message))
+                pictures.append(ShownPicture(position: source.position, seed: seed, problem: error.message, notFetched: error.notFetched))
             }
         }
         return pictures
@@ -135,13 +156,14 @@ extension EffectRunner {
         noteFirstPicture()
         guard let bytes = try? await api.download(url), let picture = try? Picture.decode(bytes) else { return nil }
         let folder = ResultImageFiles.folder(home: home, idTask: idTask)
-        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return nil }
+        guard PrivateFolder.ensure(folder) else { return nil }
         let step = intermediateCounter.withLock { counter -> Int in
             counter += 1
             return counter
         }
         let path = folder + "/progress-\(step).png"
         guard (try? picture.scaled(within: ResultImageFiles.thumbnailSide).writePNG(to: path)) != nil else { return nil }
+        PrivateFolder.restrict(path)
         // Only older ones go: one that finished late must not take a newer one with it.
         Self.removeIntermediates(in: folder, before: step)
         _ = PictureCache.shared.picture(path)

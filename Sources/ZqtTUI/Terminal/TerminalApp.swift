@@ -256,7 +256,7 @@ final class TerminalApp {
         let effects = Reducer.reduce(&state, action)
         for effect in effects {
             switch effect {
-            case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet:
+            case .fetchPictures, .fetchHistoryPictures, .fetchRestOfPictures, .fetchIntermediate, .loadContactSheet:
                 askTerminalAboutPictures()
                 runner.perform(effect)
             case let .openEditor(field, text):

@@ -13,6 +13,11 @@ enum PicturesPane {
     /// Thumbnails narrower than this are not worth drawing: fewer are shown, around the selection.
     static let minimumThumbnailWidth = 14
 
+    /// How many thumbnails a pane this wide shows at once.
+    static func slots(width: Int) -> Int {
+        max(1, (width + 1) / (minimumThumbnailWidth + 1))
+    }
+
     static func render(_ set: PictureSet, state: AppState, focused: Bool, into grid: inout Grid, rect: Rect) {
         guard rect.width > 4, rect.height > 2 else { return }
         if set.pictures.isEmpty, !set.texts.isEmpty { return renderTexts(set, state: state, focused: focused, into: &grid, rect: rect) }

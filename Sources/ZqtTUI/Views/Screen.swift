@@ -121,6 +121,9 @@ enum Screen {
         } else {
             scopes = state.scopes + [.global]
         }
+        // Over a text result the pictures' commands act on its texts: their words say so.
+        let shownSet = state.view.zoom == nil ? (state.screen == .compose ? state.results : state.screen == .history ? state.historyPictures : nil) : nil
+        let overTexts = shownSet.map { $0.pictures.isEmpty && !$0.texts.isEmpty } ?? false
         for binding in state.keys.rows(in: scopes) where binding.inFooter && !seen.contains(binding.command) {
             // While typing, a global command shows a key the box does not take itself.
             let usable: (Key) -> Bool = { key in
@@ -130,7 +133,8 @@ enum Screen {
             guard let key = typing ? binding.keys.first(where: usable) : binding.keys.first else { continue }
             seen.insert(binding.command)
             // F2 leads back to the form from the history.
-            let word = binding.command == .history && state.screen == .history ? Wording.backToFormWord : binding.command.footerWord
+            var word = binding.command == .history && state.screen == .history ? Wording.backToFormWord : binding.command.footerWord
+            if overTexts, let textWord = Wording.textResultsFooterWord(binding.command) { word = textWord }
             hints.append((key.label, word))
         }
         return hints

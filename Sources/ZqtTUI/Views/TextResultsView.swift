@@ -4,6 +4,7 @@
 // reference never shows) as a table of the faces and their boxes when it
 // holds a list of them, else its JSON as the service returned it.
 
+import Images
 import Model
 
 /// One line of the pane's text, and how it is drawn.
@@ -25,7 +26,10 @@ extension PicturesPane {
         grid.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), style: .border)
         grid.put(" " + TextWidth.truncate(title, to: rect.width - 2) + " ", x: rect.x, y: rect.y,
                  style: focused ? .focusedLabel : .label, limit: rect.maxX)
-        let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 1)
+        let (body, pictureRect) = textAndPicture(set, state: state,
+                                                 body: Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 1))
+        // Face detection's faces, boxed and numbered as the table's rows, over the picture it scanned.
+        if let pictureRect, let scanned = set.scanned { draw(scanned, view: state.view, into: &grid, rect: pictureRect) }
         let chosen = focused ? state.view.selectedPicture : nil
         let lines = textLines(set, width: body.width, chosen: chosen)
         let first = min(max(0, set.scroll), max(0, lines.count - body.height))
@@ -57,11 +61,23 @@ extension PicturesPane {
         return lines
     }
 
-    /// The pane's body as the screen lays it out now.
+    /// The pane's body for the texts as the screen lays it out now.
     static func textBody(_ state: AppState) -> Rect {
         let pane = Layout.regions(for: state.view.size, showPreview: state.view.showPreviewWhenNarrow, results: true).results
             ?? Rect(x: 0, y: 0, width: state.view.size.width, height: 2)
-        return Rect(x: pane.x + 1, y: pane.y + 1, width: pane.width - 2, height: pane.height - 1)
+        let body = Rect(x: pane.x + 1, y: pane.y + 1, width: pane.width - 2, height: pane.height - 1)
+        guard let set = state.results else { return body }
+        return textAndPicture(set, state: state, body: body).text
+    }
+
+    /// The body split between the texts and a scanned picture: the picture
+    /// above, up to half the rows, when there is one to show and room for both.
+    static func textAndPicture(_ set: PictureSet, state: AppState, body: Rect) -> (text: Rect, picture: Rect?) {
+        guard set.scanned != nil, body.height >= 8, body.width >= 12 else { return (body, nil) }
+        if case .off = state.view.pictureMode { return (body, nil) }
+        let rows = min(body.height / 2, 16)
+        return (Rect(x: body.x, y: body.y + rows + 1, width: body.width, height: body.height - rows - 1),
+                Rect(x: body.x, y: body.y, width: body.width, height: rows))
     }
 
     /// The furthest the texts scroll: their last line at the pane's bottom.
@@ -121,18 +137,45 @@ extension PicturesPane {
     /// and box (`box` {x, y, width, height}, or `bbox` [x, y, w, h]); nil
     /// when the text holds none.
     static func faceTable(_ text: String) -> [FoundFace]? {
+        guard let list = faceList(text) else { return nil }
+        return list.enumerated().map { offset, face in
+            let number = face["index"].map(cell) ?? String(offset + 1)
+            return FoundFace(cells: [number, face["score"].map(cell) ?? "—"] + boxValues(face).map { $0.map(cell) ?? "—" })
+        }
+    }
+
+    /// The faces' boxes in the scanned picture's pixels, numbered as the
+    /// table's rows, for drawing over it; a face whose box is not four
+    /// finite numbers is left out. Nil when the text holds no faces.
+    static func faceBoxes(_ text: String) -> [FaceBox]? {
+        guard let list = faceList(text) else { return nil }
+        return list.enumerated().compactMap { offset, face in
+            let numbers = boxValues(face).compactMap { value -> Int? in
+                guard let number = value?.numberValue ?? value?.stringValue.flatMap({ Double($0.trimmed) }), number.isFinite else { return nil }
+                return Int(clamping: number, to: -1_000_000...1_000_000)
+            }
+            guard numbers.count == 4 else { return nil }
+            let number = face["index"]?.numberValue.flatMap { $0.isFinite ? Int(clamping: $0, to: 0...999) : nil } ?? offset + 1
+            return FaceBox(number: number, x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3])
+        }
+    }
+
+    /// The answer's list of face objects, or nil.
+    private static func faceList(_ text: String) -> [JSONValue]? {
         guard text.hasPrefix("{"), let answer = try? JSONParser.parse(text), let members = answer.objectValue else { return nil }
         let list = answer["faces"]?.arrayValue ?? members.lazy.compactMap { $0.value.arrayValue }.first { $0.first?.objectValue != nil }
         guard let list, !list.isEmpty, list.allSatisfy({ $0.objectValue != nil }) else { return nil }
-        return list.enumerated().map { offset, face in
-            var box: [JSONValue?] = [face["box"]?["x"], face["box"]?["y"], face["box"]?["width"], face["box"]?["height"]]
-            if box.allSatisfy({ $0 == nil }), let bbox = face["bbox"]?.arrayValue ?? face["box"]?.arrayValue {
-                box = (0..<4).map { bbox[safe: $0] }
-            }
-            if box.allSatisfy({ $0 == nil }) { box = [face["x"], face["y"], face["width"] ?? face["w"], face["height"] ?? face["h"]] }
-            let number = face["index"].map(cell) ?? String(offset + 1)
-            return FoundFace(cells: [number, face["score"].map(cell) ?? "—"] + box.map { $0.map(cell) ?? "—" })
+        return list
+    }
+
+    /// A face's x, y, width and height as the answer gives them (any of the shapes faceTable reads).
+    private static func boxValues(_ face: JSONValue) -> [JSONValue?] {
+        var box: [JSONValue?] = [face["box"]?["x"], face["box"]?["y"], face["box"]?["width"], face["box"]?["height"]]
+        if box.allSatisfy({ $0 == nil }), let bbox = face["bbox"]?.arrayValue ?? face["box"]?.arrayValue {
+            box = (0..<4).map { bbox[safe: $0] }
         }
+        if box.allSatisfy({ $0 == nil }) { box = [face["x"], face["y"], face["width"] ?? face["w"], face["height"] ?? face["h"]] }
+        return box
     }
 
     /// A value of the answer in a table's cell.

@@ -25,6 +25,10 @@ enum PictureCommands {
                            [.on(.pictures, .up, .char("k"), .pageUp)]) { state, key in
             PictureReducer.scrollResults(&state, down: false, page: key == .pageUp)
         },
+        CommandDeclaration(.fetchRestOfPictures, "Fetch the images left unfetched (beyond what one task may bring)", footer: "fetch the rest",
+                           [.on(.pictures, .char("f"))], disabledWhen: PictureReducer.nothingLeftUnfetched) { state, _ in
+            PictureReducer.fetchRestOfPictures(&state)
+        },
         CommandDeclaration(.closePictures, "Back from the images", footer: "back",
                            [.on(.pictures, .escape, .char("o"), footer: true), .on(.pictureZoom, .escape, .enter, footer: true),
                             .on(.contactSheet, .escape, .enter, footer: true)]) { state, _ in PictureReducer.backFromPictures(&state) },
