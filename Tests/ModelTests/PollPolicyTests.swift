@@ -231,7 +231,7 @@ private final class ScriptedTaskAPI: ImageAPI, @unchecked Sendable {
         throw .cancelled
     }
     func queryListPage(path: String, pageNum: Int, pageSize: Int) async throws(APIError) -> JSONValue { throw .cancelled }
-    func download(_ url: String) async throws(APIError) -> [UInt8] { throw .cancelled }
+    func download(_ url: String, maxBytes: Int) async throws(APIError) -> [UInt8] { throw .cancelled }
 }
 
 /// Issue 18: the system's certificates are read from their hashed folder,

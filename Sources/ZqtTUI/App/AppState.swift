@@ -79,6 +79,9 @@ struct TrackedTask: Equatable, Sendable {
     /// What its endpoint answers: a `.data` answer (face detection, §4.9) is
     /// the service's JSON, not a prompt to use.
     var result: ResultKind = .images
+    /// Answers that came while another message held the status line (the
+    /// send's, a copy's): it gives way after Reducer.messageHoldAnswers.
+    var answersUnderMessage = 0
 }
 
 /// A form not on screen: its request and the text typed into it that it could not use.

@@ -9,6 +9,9 @@ import Model
 
 enum Reducer {
     static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+    /// Answers of a running task that leave another message on the status
+    /// line: three, about a second at the start of a task (PollPolicy).
+    static let messageHoldAnswers = 3
 
     static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         let shown = PictureReducer.historyShownKey(state)
@@ -113,11 +116,21 @@ enum Reducer {
             }
             switch event {
             case let .update(info):
+                let previous = state.task
                 state.task = TrackedTask(recordID: recordID, idTask: idTask, status: info.status, desc: info.desc,
                                          progress: info.progress, phase: info.phase, resultCount: info.results.count,
                                          texts: info.texts, result: state.task?.result ?? .images)
                 if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }
-                state.status = taskStatus(state.task!, keys: state.keys)
+                // Another message on the status line (the send's "Sent to", a copy's) stays for a few answers
+                // while the task runs: asked about from a quarter second on (issue 18), the task's own line
+                // would wipe it before it could be read. Its end is said at once.
+                let held = previous?.answersUnderMessage ?? 0
+                if let previous, let shown = state.status, shown != taskStatus(previous, keys: state.keys),
+                   info.phase == previous.phase, held < Self.messageHoldAnswers {
+                    state.task?.answersUnderMessage = held + 1
+                } else {
+                    state.status = taskStatus(state.task!, keys: state.keys)
+                }
                 effects += PictureReducer.taskUpdated(&state, recordID: recordID, idTask: idTask, info: info)
             case let .retrying(error, attempt):
                 state.status = StatusMessage(text: Wording.taskRetrying(idTask, error.message, attempt: attempt), kind: .error)
