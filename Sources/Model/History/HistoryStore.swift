@@ -103,6 +103,9 @@ public final class HistoryStore: @unchecked Sendable {
     func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
         lock.lock()
         defer { lock.unlock() }
+        if transactionOpen {
+            do { return try body(connection) } catch { throw .write(path: path, error) }
+        }
         var attempt = 0
         while true {
             do {
@@ -117,6 +120,41 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     static let busyRetries = 10
+
+    /// Set while `inOneTransaction` runs: each write joins its transaction.
+    private var transactionOpen = false
+
+    /// Every write `body` makes, as one transaction: `zqt bench` fills a
+    /// history of a million rows, which a transaction a write took hours to
+    /// write (each commit is a new segment of each search index). A write
+    /// from another thread meanwhile joins it; another process waits.
+    public func inOneTransaction(_ body: () throws -> Void) throws {
+        try transactionStep("BEGIN IMMEDIATE", open: true)
+        do {
+            try body()
+        } catch {
+            try? transactionStep("ROLLBACK", open: false)
+            throw error
+        }
+        do {
+            try transactionStep("COMMIT", open: false)
+        } catch {
+            try? transactionStep("ROLLBACK", open: false)
+            throw error
+        }
+    }
+
+    private func transactionStep(_ sql: String, open: Bool) throws(HistoryError) {
+        lock.lock()
+        defer { lock.unlock() }
+        transactionOpen = open
+        do throws(SQLiteError) {
+            try connection.execute(sql)
+        } catch {
+            transactionOpen = false
+            throw .write(path: path, error)
+        }
+    }
 
     /// What the history keeps of an answer: all of it up to 1 MB; beyond,
     /// the start and the size (a 120 MB answer made a 120 MB database, issue 8).
