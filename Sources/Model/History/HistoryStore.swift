@@ -49,6 +49,9 @@ public final class HistoryStore: @unchecked Sendable {
     /// with the user's file laid over it, given by whoever opens the history
     /// (a row of an endpoint it lacks still opens, as a custom request).
     private var storedCatalog: EndpointCatalog
+    /// How many of the newest rows hold each trigram the filter asked about
+    /// (HistoryFilterPlan); read and written under the lock.
+    var trigramRarity: [String: Int] = [:]
 
     /// Replaced when the screen saves an endpoint of the user's own (issue 9).
     public var catalog: EndpointCatalog {
@@ -408,16 +411,18 @@ public final class HistoryStore: @unchecked Sendable {
     /// A page of the list, newest first, matching `filter` (HistoryFilter);
     /// `before` (a row id) continues after the last page.
     public func list(filter: String = "", before: Int? = nil, limit: Int = 200) throws(HistoryError) -> [HistorySummary] {
-        let (ids, parameters) = HistoryFilter(filter).matchingIDs(before: before, limit: limit)
+        let matcher = HistoryFilter(filter, catalog: catalog)  // read before the lock is taken: `catalog` takes it too
         return try read { db throws(SQLiteError) in
-            try db.run("""
-                WITH page(id) AS (\(ids))
+            let ids = try matchingIDs(matcher, db: db, before: before, limit: limit)
+            guard !ids.isEmpty else { return [] }
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            return try db.run("""
                 SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
                        progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
                        batch_id, CASE WHEN batch_id IS NULL THEN 0
                                       ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END
-                FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
-                """, parameters).map { row in
+                FROM submission WHERE submission.id IN (\(marks)) ORDER BY submission.id DESC
+                """, ids.map { .int($0) }).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
                                endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
