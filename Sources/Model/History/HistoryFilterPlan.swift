@@ -60,7 +60,9 @@ extension HistoryFilter {
             return Plan(sql: sql + " ORDER BY 1 DESC LIMIT ?", parameters: parameters + [.int(limit)], checksRows: false)
         }
         // The trigram index's candidates: every longer word (or an endpoint
-        // its name finds) and `endpoint:`, each by its rarest trigram.
+        // its name finds) and `endpoint:`, each by its rarest trigram. Not
+        // with `batch:`: a batch is small, its rows are read and checked,
+        // and the trigram list (a merge reads it whole) is left unread.
         func rarest(_ trigrams: [String]) throws(SQLiteError) -> String? {
             var best: (token: String, count: Int)?
             for token in trigrams {
@@ -71,21 +73,23 @@ extension HistoryFilter {
             return best?.token
         }
         var conjuncts: [String] = []
-        for term in textTerms {
+        for term in textTerms where batchPrefix == nil {
             var alternatives: [String] = []
             for trigrams in [term.trigrams] + term.endpointKeys.map(Self.trigrams(of:)) {
                 if let token = try rarest(trigrams) { alternatives.append(token) }
             }
             conjuncts.append(alternatives.count == 1 ? alternatives[0] : "(" + alternatives.joined(separator: " OR ") + ")")
         }
-        if let endpointKeys {
+        if let endpointKeys, batchPrefix == nil {
             var alternatives: [String] = []
             for key in endpointKeys { if let token = try rarest(Self.trigrams(of: key)) { alternatives.append(token) } }
             guard !alternatives.isEmpty else { return nil }
             conjuncts.append("(" + alternatives.joined(separator: " OR ") + ")")
         }
         var arms: [String] = []
-        if !conjuncts.isEmpty { arms.append(select("submission_search", conjuncts.joined(separator: " AND "))) }
+        if !conjuncts.isEmpty {
+            arms.append(select("submission_search", conjuncts.joined(separator: " AND ")))
+        }
         if let wordQuery { arms.append(select("submission_words", wordQuery)) }
         if let batchPrefix {
             // Through its partial index: ids starting with the prefix sort
@@ -93,7 +97,7 @@ extension HistoryFilter {
             parameters += [.text(batchPrefix), .text(batchPrefix + "\u{10FFFF}")]
             arms.append(select("submission", nil, key: "id", extra: ["batch_id >= ?", "batch_id < ?"]))
         }
-        let checksRows = !conjuncts.isEmpty
+        let checksRows = !textTerms.isEmpty || endpointKeys != nil
         let sql = arms.joined(separator: " INTERSECT ") + " ORDER BY 1 DESC"
         return checksRows ? Plan(sql: sql, parameters: parameters, checksRows: true)
             : Plan(sql: sql + " LIMIT ?", parameters: parameters + [.int(limit)], checksRows: false)
