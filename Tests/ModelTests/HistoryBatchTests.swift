@@ -36,7 +36,7 @@ struct HistoryBatchTests {
         let history = TemporaryHistory()
         _ = try history.open()
         let db = try SQLiteConnection(path: history.path)
-        let candidates = try #require(try HistoryFilter("batch:b-1 cat").plan(before: nil, limit: 10) { _ in 0 })
+        let candidates = try #require(try HistoryFilter("batch:b-1 cat").plan(before: nil, limit: 10) { _, _ in 0 })
         let plan = try db.run("EXPLAIN QUERY PLAN " + candidates.sql, candidates.parameters).compactMap { $0.text(3) }.joined(separator: "\n")
         #expect(plan.contains("submission_batch"), "\(plan)")
     }

@@ -42,6 +42,12 @@ import Testing
         #expect(seenEmpty && seenSome, "words that never meet and words that do")
         #expect(try ids("lighthouse 灯塔").isEmpty, "two words found often, never in one row")
         #expect(try ids("LIGHTHOUSE cat 灯") == (try ids("keeper's")), "three words, any case")
+        for words in ["cat a 灯", "light li a", "cat 灯 l", "lighthouse 雨 a", "dusk a s", "keeper's l c"] {
+            let parts = words.split(separator: " ").map(String.init)
+            var alone = Set(try ids(parts[0]))
+            for part in parts.dropFirst() { alone.formIntersection(try ids(part)) }
+            #expect(try ids(words) == alone.sorted(by: >), "\"\(words)\"")
+        }
         // Page after page, as the screen loads them.
         let all = try ids("light cat")
         var paged: [Int] = []
@@ -57,16 +63,25 @@ import Testing
 
     @Test func eachLongerWordIsAskedOfTheIndexByItsRarestTrigram() throws {
         let filter = HistoryFilter("lighthouse 灯塔")
-        let plan = try #require(try filter.plan(before: nil, limit: 200) { token in token == "\"hth\"" ? 2 : 900 })
+        let plan = try #require(try filter.plan(before: nil, limit: 200) { _, token in token == "\"hth\"" ? 2 : 900 })
         #expect(plan.checksRows)
         #expect(plan.parameters.first == .text("\"hth\""), "the rarest trigram alone, not the eight-trigram phrase")
         #expect(plan.parameters.contains(.text("\"灯 塔\"")), "short words keep their exact query")
         #expect(plan.sql.contains("INTERSECT"))
-        let alone = try #require(try HistoryFilter("lighthouse").plan(before: nil, limit: 200) { _ in
+        let alone = try #require(try HistoryFilter("lighthouse").plan(before: nil, limit: 200) { _, _ in
             Issue.record("one word alone is asked of the index as it is")
             return 0
         })
         #expect(!alone.checksRows && alone.parameters.first == .text("\"lighthouse\""))
+        // A short word nearly every row holds (`s`: every safetensors model) is
+        // asked of the word index only where candidates are; so is a longer
+        // word found in most rows, when a rarer list gives the candidates.
+        let common = try #require(try HistoryFilter("cat 灯塔 s endpoint:controlnet").plan(before: nil, limit: 200) { index, query in
+            index == .words ? (query == "\"s\"*" ? 4000 : 300) : (query.hasPrefix("\"sd/") || query.hasPrefix("\"v2/") ? 4096 : 2500)
+        })
+        #expect(common.deferredWords == "\"s\"*")
+        #expect(!common.parameters.contains(.text("\"s\"*")) && common.parameters.contains(.text("\"灯 塔\"")))
+        #expect(!common.sql.contains("submission_search"), "every longer word found in most rows: left to the check")
     }
 
     /// A row of each kind: ControlNet, outpainting, two face swaps, an image
@@ -110,5 +125,22 @@ import Testing
         #expect(try find("endpoint:controlnet endpoint:outpaint").isEmpty, "two narrow further")
         // The gallery takes the same filter.
         #expect(try store.gallery(filter: "endpoint:outpaint").pictures.isEmpty)
+    }
+
+    /// The history's count is kept between screens (a million rows took 20 ms
+    /// to count), and follows every write: this store's and another process's.
+    @Test func theCountFollowsWritesHereAndElsewhere() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        #expect(try store.count() == 0)
+        let id = try store.recordSending(HistoryStoreTests.request("a cat"), baseURL: "b", profile: "p")
+        #expect(try store.count() == 1)
+        let other = try history.open()
+        _ = try other.recordSending(HistoryStoreTests.request("a dog"), baseURL: "b", profile: "p")
+        #expect(try store.count() == 2, "another connection's row")
+        try store.delete(id: id)
+        #expect(try store.count() == 1)
+        try other.delete(id: id + 1)
+        #expect(try store.count() == 0)
     }
 }

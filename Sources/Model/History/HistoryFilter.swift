@@ -38,8 +38,10 @@ struct HistoryFilter {
     }
 
     let textTerms: [TextTerm]
-    /// An FTS5 query for the word index; nil when no word needs it.
-    let wordQuery: String?
+    /// Each short word as an FTS5 query of the word index.
+    let wordTerms: [String]
+    /// All of them: the word index's query; nil when no word needs it.
+    var wordQuery: String? { wordTerms.isEmpty ? nil : wordTerms.joined(separator: " AND ") }
     /// The batch id, or its start, after `batch:`.
     let batchPrefix: String?
     /// The stored endpoint keys `endpoint:NAME` names; nil without it, empty
@@ -84,7 +86,7 @@ struct HistoryFilter {
             }
         }
         textTerms = terms
-        wordQuery = words.isEmpty ? nil : words.joined(separator: " AND ")
+        wordTerms = words
         batchPrefix = batch
         endpointKeys = endpoints
     }

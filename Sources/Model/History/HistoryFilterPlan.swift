@@ -6,12 +6,15 @@
 // answered in two steps:
 // 1. candidates: each index gives a list of row ids, newest first, and SQLite
 //    merges them (INTERSECT, a merge of sorted lists: it never builds a set).
-//    The word index answers its words exactly. The trigram index answers, for
+//    The word index answers its rarest short word exactly (the others are
+//    asked of it over each chunk's span of ids). The trigram index answers, for
 //    each longer word, the rows holding its rarest trigram: one list without
 //    positions to compare, where the whole word is a phrase of up to dozens
 //    of lists (all of `lighthouse`'s eight trigrams cost 32 ms of CPU over a
 //    million rows, its rarest one 3 ms). How rare a trigram is is counted
-//    among the newest rows (`rarityWindow`), once per store.
+//    among the newest rows (`rarityWindow`), once per store; a word found in
+//    most of them narrows too little to be worth its list, and is left to
+//    the check when another list gives the candidates.
 // 2. the check: candidates are read a chunk at a time, newest first, and
 //    each row's own text is checked against every longer word (and its
 //    endpoint against `endpoint:`) until the page is full. Asking the
@@ -21,20 +24,28 @@
 // lists merged to nothing; a rare word keeps every list short.
 
 extension HistoryFilter {
-    /// The candidates' query; `checksRows` when each must then be checked.
+    /// The candidates' query; `checksRows` when each must then be checked:
+    /// its text, and its id among the rows `deferredWords` finds in the
+    /// word index (the short words left out of the candidates' query).
     struct Plan {
         let sql: String
         let parameters: [SQLiteValue]
         let checksRows: Bool
+        var deferredWords: String? = nil
     }
 
-    /// Rows among the newest counted to tell how rare a trigram is.
+    /// Which index a rarity is counted in.
+    enum Index: String {
+        case trigrams = "submission_search", words = "submission_words"
+    }
+
+    /// Rows among the newest counted to tell how rare a word or trigram is.
     static let rarityWindow = 4096
 
     /// The plan for rows below `before`, at most `limit` (exact plans stop
     /// there themselves); nil when nothing can match (`endpoint:` naming no
-    /// endpoint). `rarity` counts a quoted trigram's recent rows.
-    func plan(before: Int?, limit: Int, rarity: (String) throws(SQLiteError) -> Int) throws(SQLiteError) -> Plan? {
+    /// endpoint). `rarity` counts an FTS5 query's rows among the newest.
+    func plan(before: Int?, limit: Int, rarity: (Index, String) throws(SQLiteError) -> Int) throws(SQLiteError) -> Plan? {
         if let endpointKeys, endpointKeys.isEmpty { return nil }
         var parameters: [SQLiteValue] = []
         func select(_ table: String, _ query: String?, key: String = "rowid", extra: [String] = []) -> String {
@@ -50,57 +61,76 @@ extension HistoryFilter {
             }
             return "SELECT \(key) FROM \(table)" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
         }
-        let onlyWord = textTerms.count == 1 && textTerms[0].endpointKeys.isEmpty ? textTerms.first : nil
-        if isEmpty {
-            let sql = select("submission", nil, key: "id")
-            return Plan(sql: sql + " ORDER BY 1 DESC LIMIT ?", parameters: parameters + [.int(limit)], checksRows: false)
+        func exact(_ sql: String) -> Plan {
+            Plan(sql: sql + " ORDER BY 1 DESC LIMIT ?", parameters: parameters + [.int(limit)], checksRows: false)
         }
-        if let onlyWord, wordQuery == nil, batchPrefix == nil, endpointKeys == nil {
-            let sql = select("submission_search", onlyWord.phrase)
-            return Plan(sql: sql + " ORDER BY 1 DESC LIMIT ?", parameters: parameters + [.int(limit)], checksRows: false)
+        if isEmpty { return exact(select("submission", nil, key: "id")) }
+        if textTerms.count == 1, textTerms[0].endpointKeys.isEmpty, wordTerms.isEmpty, batchPrefix == nil, endpointKeys == nil {
+            return exact(select("submission_search", textTerms[0].phrase))
+        }
+        if textTerms.isEmpty, endpointKeys == nil, batchPrefix == nil {
+            // Short words alone: one query of the word index, whose own AND
+            // skips through its lists.
+            return exact(select("submission_words", wordQuery))
         }
         // The trigram index's candidates: every longer word (or an endpoint
-        // its name finds) and `endpoint:`, each by its rarest trigram. Not
-        // with `batch:`: a batch is small, its rows are read and checked,
-        // and the trigram list (a merge reads it whole) is left unread.
-        func rarest(_ trigrams: [String]) throws(SQLiteError) -> String? {
+        // its name finds) and `endpoint:`, each by its rarest trigram; one
+        // found in most rows is left to the check, unless all are. Not with
+        // `batch:`: a batch is small, its rows are read and checked, and the
+        // trigram list (a merge reads it whole) is left unread.
+        func rarest(_ trigrams: [String]) throws(SQLiteError) -> (token: String, count: Int)? {
             var best: (token: String, count: Int)?
             for token in trigrams {
-                let count = try rarity(token)
+                let count = try rarity(.trigrams, token)
                 if best == nil || count < best!.count { best = (token, count) }
                 if count == 0 { break }
             }
-            return best?.token
+            return best
         }
-        var conjuncts: [String] = []
+        var conjuncts: [(query: String, count: Int)] = []
         for term in textTerms where batchPrefix == nil {
-            var alternatives: [String] = []
+            var alternatives: [(token: String, count: Int)] = []
             for trigrams in [term.trigrams] + term.endpointKeys.map(Self.trigrams(of:)) {
-                if let token = try rarest(trigrams) { alternatives.append(token) }
+                if let found = try rarest(trigrams) { alternatives.append(found) }
             }
-            conjuncts.append(alternatives.count == 1 ? alternatives[0] : "(" + alternatives.joined(separator: " OR ") + ")")
+            let query = alternatives.count == 1 ? alternatives[0].token : "(" + alternatives.map(\.token).joined(separator: " OR ") + ")"
+            conjuncts.append((query, alternatives.reduce(0) { $0 + $1.count }))
         }
         if let endpointKeys, batchPrefix == nil {
-            var alternatives: [String] = []
-            for key in endpointKeys { if let token = try rarest(Self.trigrams(of: key)) { alternatives.append(token) } }
+            var alternatives: [(token: String, count: Int)] = []
+            for key in endpointKeys { if let found = try rarest(Self.trigrams(of: key)) { alternatives.append(found) } }
             guard !alternatives.isEmpty else { return nil }
-            conjuncts.append("(" + alternatives.joined(separator: " OR ") + ")")
+            conjuncts.append(("(" + alternatives.map(\.token).joined(separator: " OR ") + ")", alternatives.reduce(0) { $0 + $1.count }))
         }
+        // The word index's candidates: its rarest short word; the others are
+        // asked of it for the candidates' span only (a one-letter word such
+        // as `s`, which every `safetensors` model holds, is a whole list).
+        var armWord: String?
+        var deferred: [String] = []
+        if !wordTerms.isEmpty {
+            var counted: [(term: String, count: Int)] = []
+            for term in wordTerms { counted.append((term, wordTerms.count == 1 ? 0 : try rarity(.words, term))) }
+            let sorted = counted.sorted { $0.count < $1.count }
+            armWord = sorted[0].term
+            deferred = sorted.dropFirst().map(\.term)
+        }
+        let common = Self.rarityWindow / 2
+        let rare = conjuncts.filter { $0.count < common }
+        let kept = !rare.isEmpty || armWord != nil || batchPrefix != nil ? rare : conjuncts.min { $0.count < $1.count }.map { [$0] } ?? []
         var arms: [String] = []
-        if !conjuncts.isEmpty {
-            arms.append(select("submission_search", conjuncts.joined(separator: " AND ")))
+        if !kept.isEmpty {
+            arms.append(select("submission_search", kept.map(\.query).joined(separator: " AND ")))
         }
-        if let wordQuery { arms.append(select("submission_words", wordQuery)) }
+        if let armWord { arms.append(select("submission_words", armWord)) }
         if let batchPrefix {
             // Through its partial index: ids starting with the prefix sort
             // between it and it followed by the last code point.
             parameters += [.text(batchPrefix), .text(batchPrefix + "\u{10FFFF}")]
             arms.append(select("submission", nil, key: "id", extra: ["batch_id >= ?", "batch_id < ?"]))
         }
-        let checksRows = !textTerms.isEmpty || endpointKeys != nil
         let sql = arms.joined(separator: " INTERSECT ") + " ORDER BY 1 DESC"
-        return checksRows ? Plan(sql: sql, parameters: parameters, checksRows: true)
-            : Plan(sql: sql + " LIMIT ?", parameters: parameters + [.int(limit)], checksRows: false)
+        return Plan(sql: sql, parameters: parameters, checksRows: true,
+                    deferredWords: deferred.isEmpty ? nil : deferred.joined(separator: " AND "))
     }
 
     /// Whether a candidate row holds every longer word (or is of an endpoint
@@ -121,14 +151,15 @@ extension HistoryStore {
     /// `limit`. Called under the store's lock (inside `read`).
     func matchingIDs(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int) throws(SQLiteError) -> [Int] {
         var newest: Int?
-        let plan = try filter.plan(before: before, limit: limit) { token throws(SQLiteError) in
-            if let known = trigramRarity[token] { return known }
+        let plan = try filter.plan(before: before, limit: limit) { index, query throws(SQLiteError) in
+            let key = index.rawValue + " " + query
+            if let known = rarity[key] { return known }
             if newest == nil { newest = try db.scalar("SELECT max(id) FROM submission") ?? 0 }
             let count = try db.scalar("""
-                SELECT count(*) FROM (SELECT rowid FROM submission_search WHERE submission_search MATCH ? AND rowid > ?)
-                """, [.text(token), .int((newest ?? 0) - HistoryFilter.rarityWindow)]) ?? 0
-            if trigramRarity.count >= 4096 { trigramRarity.removeAll() }
-            trigramRarity[token] = count
+                SELECT count(*) FROM (SELECT rowid FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? AND rowid > ?)
+                """, [.text(query), .int((newest ?? 0) - HistoryFilter.rarityWindow)]) ?? 0
+            if rarity.count >= 4096 { rarity.removeAll() }
+            rarity[key] = count
             return count
         }
         guard let plan else { return [] }
@@ -154,7 +185,15 @@ extension HistoryStore {
             for row in try db.run("SELECT id, search_text, endpoint FROM submission WHERE id IN (\(marks))", chunk.map { .int($0) }) {
                 if let id = row.int(0) { rows[id] = (row.text(1) ?? "", row.text(2) ?? "") }
             }
-            for id in chunk where ids.count < limit {
+            // The short words left out of the candidates' query, asked of the
+            // word index over this chunk's span only.
+            var words: Set<Int>?
+            if let deferred = plan.deferredWords, let newest = chunk.first, let oldest = chunk.last {
+                words = Set(try db.run("""
+                    SELECT rowid FROM submission_words WHERE submission_words MATCH ? AND rowid BETWEEN ? AND ?
+                    """, [.text(deferred), .int(oldest), .int(newest)]).compactMap { $0.int(0) })
+            }
+            for id in chunk where ids.count < limit && words?.contains(id) != false {
                 if let row = rows[id], filter.accepts(searchText: row.text, endpoint: row.endpoint) { ids.append(id) }
             }
             chunkSize = min(chunkSize * 4, 2048)

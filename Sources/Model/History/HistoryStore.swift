@@ -49,9 +49,12 @@ public final class HistoryStore: @unchecked Sendable {
     /// with the user's file laid over it, given by whoever opens the history
     /// (a row of an endpoint it lacks still opens, as a custom request).
     private var storedCatalog: EndpointCatalog
-    /// How many of the newest rows hold each trigram the filter asked about
+    /// How many of the newest rows each trigram or short word the filter asked about is found in
     /// (HistoryFilterPlan); read and written under the lock.
-    var trigramRarity: [String: Int] = [:]
+    var rarity: [String: Int] = [:]
+    /// Writes this store has made, and the last count with when it was taken.
+    private var writes = 0
+    private var keptCount: (count: Int, version: Int, writes: Int)?
 
     /// Replaced when the screen saves an endpoint of the user's own (issue 9).
     public var catalog: EndpointCatalog {
@@ -106,6 +109,7 @@ public final class HistoryStore: @unchecked Sendable {
     func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
         lock.lock()
         defer { lock.unlock() }
+        writes &+= 1  // the count is read again (`count()`)
         if transactionOpen {
             do { return try body(connection) } catch { throw .write(path: path, error) }
         }
@@ -433,9 +437,18 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
-    /// How many submissions the history holds (quick: counts an index).
+    /// How many submissions the history holds. Counting an index of a
+    /// million rows takes 20 ms, which the list paid on each opening and on
+    /// each filter cleared (issue 18): the count is kept until this store
+    /// writes or another connection commits (`PRAGMA data_version` tells).
     public func count() throws(HistoryError) -> Int {
-        try read { db throws(SQLiteError) in try db.scalar("SELECT count(*) FROM submission") ?? 0 }
+        try read { db throws(SQLiteError) in
+            let version = try db.scalar("PRAGMA data_version") ?? 0
+            if let kept = keptCount, kept.version == version, kept.writes == writes { return kept.count }
+            let count = try db.scalar("SELECT count(*) FROM submission") ?? 0
+            keptCount = (count, version, writes)
+            return count
+        }
     }
 
     // MARK: The compose draft
