@@ -82,6 +82,9 @@ import Testing
         #expect(common.deferredWords == "\"s\"*")
         #expect(!common.parameters.contains(.text("\"s\"*")) && common.parameters.contains(.text("\"灯 塔\"")))
         #expect(!common.sql.contains("submission_search"), "every longer word found in most rows: left to the check")
+        let dense = try #require(try HistoryFilter("studio light").plan(before: nil, limit: 200) { _, _ in 3000 })
+        #expect(!dense.checksRows && dense.parameters.first == .text("\"studio\" AND \"light\""),
+                "two longer words each in most rows meet often: the index's own AND of the whole words")
     }
 
     /// A row of each kind: ControlNet, outpainting, two face swaps, an image

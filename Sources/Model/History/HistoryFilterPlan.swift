@@ -116,6 +116,13 @@ extension HistoryFilter {
         }
         let common = Self.rarityWindow / 2
         let rare = conjuncts.filter { $0.count < common }
+        if rare.isEmpty, wordTerms.isEmpty, batchPrefix == nil, endpointKeys == nil,
+           textTerms.allSatisfy({ $0.endpointKeys.isEmpty }) {
+            // Longer words alone, each in most recent rows: they meet in many
+            // rows, and the index's own AND of the whole words (`studio
+            // light`) fills the page sooner than reading and checking rows.
+            return exact(select("submission_search", textTerms.map(\.phrase).joined(separator: " AND ")))
+        }
         let kept = !rare.isEmpty || armWord != nil || batchPrefix != nil ? rare : conjuncts.min { $0.count < $1.count }.map { [$0] } ?? []
         var arms: [String] = []
         if !kept.isEmpty {
