@@ -36,8 +36,8 @@ struct HistoryBatchTests {
         let history = TemporaryHistory()
         _ = try history.open()
         let db = try SQLiteConnection(path: history.path)
-        let (sql, parameters) = HistoryFilter("batch:b-1 cat").matchingIDs(before: nil, limit: 10)
-        let plan = try db.run("EXPLAIN QUERY PLAN " + sql, parameters).compactMap { $0.text(3) }.joined(separator: "\n")
+        let candidates = try #require(try HistoryFilter("batch:b-1 cat").plan(before: nil, limit: 10) { _, _ in 0 })
+        let plan = try db.run("EXPLAIN QUERY PLAN " + candidates.sql, candidates.parameters).compactMap { $0.text(3) }.joined(separator: "\n")
         #expect(plan.contains("submission_batch"), "\(plan)")
     }
 

@@ -70,8 +70,8 @@ extension HistoryStore {
     /// submission id), at most `limit` submissions.
     public func gallery(filter: String = "", before: Int? = nil, limit: Int = 40) throws(HistoryError) -> GalleryPage {
         let limit = max(1, limit)
-        let matcher = HistoryFilter(filter)
         let catalog = catalog  // read before the lock is taken: `catalog` takes it too
+        let matcher = HistoryFilter(filter, catalog: catalog)
         return try read { db throws(SQLiteError) in
             var ids: [Int] = []
             var exhausted = false
@@ -87,15 +87,18 @@ extension HistoryStore {
                 var cursor = before
                 var chunk = GalleryQuery.firstChunk
                 while ids.count <= limit {
-                    let (matching, parameters) = matcher.matchingIDs(before: cursor, limit: chunk)
+                    let matching = try matchingIDs(matcher, db: db, before: cursor, limit: chunk)
+                    guard !matching.isEmpty else {
+                        exhausted = true
+                        break
+                    }
+                    let marks = Array(repeating: "?", count: matching.count).joined(separator: ", ")
                     let rows = try db.run("""
-                        WITH page(id) AS (\(matching))
-                        SELECT id, EXISTS (SELECT 1 FROM result WHERE submission_id = page.id
-                                           AND local_path IS NOT NULL AND text IS NULL)
-                        FROM page ORDER BY id DESC
-                        """, parameters)
-                    for row in rows where (row.int(1) ?? 0) != 0 { if let id = row.int(0) { ids.append(id) } }
-                    guard rows.count == chunk, let last = rows.last?.int(0) else {
+                        SELECT DISTINCT submission_id FROM result WHERE submission_id IN (\(marks))
+                            AND local_path IS NOT NULL AND text IS NULL ORDER BY submission_id DESC
+                        """, matching.map { .int($0) })
+                    ids += rows.compactMap { $0.int(0) }
+                    guard matching.count == chunk, let last = matching.last else {
                         exhausted = true
                         break
                     }

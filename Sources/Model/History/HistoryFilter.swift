@@ -1,41 +1,79 @@
 // The history filter: what is typed, as a query that stays fast over a very
-// large history (issue 4: each keystroke ≤ 15 ms with 100,000 rows). Every
-// word typed must match:
+// large history (issue 4: each keystroke ≤ 15 ms with 100,000 rows; issue 18:
+// within a frame with 1,000,000). Every word typed must match:
 // - three characters or more: anywhere in the prompt, a task id, the model,
-//   the endpoint or the state, in any case, through the trigram index;
-// - one or two characters: the start of a word of the prompt or the model,
-//   or, for Chinese (Japanese, Korean), those characters in a row, through
-//   the word index. (Too short for trigrams; scanning every row instead
-//   would take far longer than a keystroke may.)
-// Both indexes are searched newest first and stop at the page's end, so a
-// common word costs no more than a rare one.
+//   the endpoint (its id, or its name as the history shows it: `outpainting`,
+//   issue 19), the state or a text result, in any case, through the trigram
+//   index;
+// - one or two characters: the start of a word of the prompt, the model or
+//   a text result, or, for Chinese (Japanese, Korean), those characters in a
+//   row, through the word index. (Too short for trigrams; scanning every row
+//   instead would take far longer than a keystroke may.)
 // - `batch:ID`: the rows of one sweep (issue 10), by its batch id or the
-//   start of one; with other words, the batch's rows are read first (a
-//   batch is small) and each is checked against the indexes.
+//   start of one;
+// - `endpoint:NAME`: the rows of the endpoints NAME names (issue 19), as
+//   `--endpoint NAME` does, or every endpoint whose name holds it.
+//
+// One word alone is one index query, read newest first up to the page's end,
+// so a common word costs no more than a rare one. Several words are planned
+// from how often each is found (HistoryFilterPlan): each index answers a
+// cheap superset of the rows (a word of three letters or more by the rarest
+// one or two of its trigrams, no positions to compare), SQLite merges those
+// lists newest first, and only the rows left are read and checked against
+// every word. Two common words that never meet then cost two short lists
+// merged, not two whole phrase searches intersected (issue 18: 66 ms before).
 
 struct HistoryFilter {
-    /// An FTS5 query for each index; nil when no word needs it.
-    let trigramQuery: String?
-    let wordQuery: String?
+    /// A word of three characters or more (trigram index).
+    struct TextTerm: Equatable {
+        /// As typed, quoted: the whole word as one FTS5 phrase.
+        let phrase: String
+        /// Lowercased, as the row's text is for the check.
+        let folded: String
+        /// Its trigrams, each quoted for FTS5, in order, without repeats.
+        let trigrams: [String]
+        /// The stored endpoint keys whose names hold the word (`outpainting`
+        /// finds `tool/imgExpand`'s rows): found by those keys' own trigrams.
+        let endpointKeys: [String]
+    }
 
+    let textTerms: [TextTerm]
+    /// Each short word as an FTS5 query of the word index.
+    let wordTerms: [String]
+    /// All of them: the word index's query; nil when no word needs it.
+    var wordQuery: String? { wordTerms.isEmpty ? nil : wordTerms.joined(separator: " AND ") }
     /// The batch id, or its start, after `batch:`.
     let batchPrefix: String?
+    /// The stored endpoint keys `endpoint:NAME` names; nil without it, empty
+    /// when it names none (then nothing matches).
+    let endpointKeys: [String]?
 
-    var isEmpty: Bool { trigramQuery == nil && wordQuery == nil && batchPrefix == nil }
+    var isEmpty: Bool { textTerms.isEmpty && wordQuery == nil && batchPrefix == nil && endpointKeys == nil }
 
     static let batchKeyword = "batch:"
+    static let endpointKeyword = "endpoint:"
 
-    init(_ text: String) {
-        var trigram: [String] = []
+    /// `catalog` gives endpoints their names (the shipped one with the user's laid over it).
+    init(_ text: String, catalog: EndpointCatalog = .shipped) {
+        var terms: [TextTerm] = []
         var words: [String] = []
         var batch: String?
+        var endpoints: [String]?
         for term in text.split(whereSeparator: \.isWhitespace).map(String.init) {
-            if term.lowercased().hasPrefix(Self.batchKeyword) {
+            let lowered = term.lowercased()
+            if lowered.hasPrefix(Self.batchKeyword) {
                 // `batch:` alone, as typed before the id, narrows nothing yet.
                 let id = String(term.dropFirst(Self.batchKeyword.count))
                 if !id.isEmpty { batch = id }
+            } else if lowered.hasPrefix(Self.endpointKeyword) {
+                // Likewise `endpoint:` alone; a second one narrows further.
+                let name = String(term.dropFirst(Self.endpointKeyword.count))
+                guard !name.isEmpty else { continue }
+                let keys = Self.endpointKeys(named: name, in: catalog)
+                endpoints = endpoints.map { $0.filter(keys.contains) } ?? keys
             } else if term.count >= 3 {
-                trigram.append(Self.quoted(term))
+                terms.append(TextTerm(phrase: Self.quoted(term), folded: lowered, trigrams: Self.trigrams(of: term),
+                                      endpointKeys: Self.endpointKeys(holding: lowered, in: catalog)))
             } else {
                 // The term as the index splits text: ideographs alone, punctuation dropped.
                 let tokens = HistoryWords.spaced(term)
@@ -47,68 +85,67 @@ struct HistoryFilter {
                 words.append(HistoryWords.isWordOfItsOwn(last) ? phrase : phrase + "*")
             }
         }
-        trigramQuery = trigram.isEmpty ? nil : trigram.joined(separator: " AND ")
-        wordQuery = words.isEmpty ? nil : words.joined(separator: " AND ")
+        textTerms = terms
+        wordTerms = words
         batchPrefix = batch
+        endpointKeys = endpoints
     }
 
     /// An FTS5 string: no operators inside, quotes doubled.
-    private static func quoted(_ text: String) -> String {
+    static func quoted(_ text: String) -> String {
         "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 
-    /// Ids of matching rows, newest first, below `before`, at most `limit`:
-    /// the SQL and its parameters. With words of both kinds, the two indexes
-    /// are intersected as a merge of two lists sorted newest first, which
-    /// stops at the page's end: a constraint from one index on the other
-    /// (`rowid IN`, a join) makes SQLite query the second once per row of
-    /// the first, which took over a second on 100,000 rows.
-    func matchingIDs(before: Int?, limit: Int) -> (sql: String, parameters: [SQLiteValue]) {
-        if let batchPrefix { return batchIDs(batchPrefix, before: before, limit: limit) }
-        var parameters: [SQLiteValue] = []
-        func select(_ table: String, _ query: String?) -> String {
-            var conditions: [String] = []
-            if let query {
-                conditions.append("\(table) MATCH ?")
-                parameters.append(.text(query))
-            }
-            if let before {
-                conditions.append("rowid < ?")
-                parameters.append(.int(before))
-            }
-            return "SELECT rowid FROM \(table)" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+    /// The trigram tokenizer's tokens: three code points each, case folded by
+    /// the index itself.
+    static func trigrams(of text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= 3 else { return [] }
+        var seen: [String] = []
+        for start in 0...(scalars.count - 3) {
+            var token = String.UnicodeScalarView()
+            token.append(contentsOf: scalars[start..<(start + 3)])
+            let quoted = Self.quoted(String(token))
+            if !seen.contains(quoted) { seen.append(quoted) }
         }
-        let sql: String
-        switch (trigramQuery, wordQuery) {
-        case let (trigram?, words?):
-            sql = select("submission_search", trigram) + " INTERSECT " + select("submission_words", words)
-        case let (trigram?, nil):
-            sql = select("submission_search", trigram)
-        case let (nil, words?):
-            sql = select("submission_words", words)
-        case (nil, nil):
-            sql = select("submission", nil)
-        }
-        return (sql + " ORDER BY 1 DESC LIMIT ?", parameters + [.int(limit)])
+        return seen
     }
 
-    /// A batch's rows (through its partial index: ids starting with the
-    /// prefix sort between it and it followed by the last code point), each
-    /// checked against the word indexes by rowid, which costs a lookup per
-    /// row of the batch and never reads the whole index.
-    private func batchIDs(_ prefix: String, before: Int?, limit: Int) -> (sql: String, parameters: [SQLiteValue]) {
-        var conditions = ["batch_id >= ?", "batch_id < ?"]
-        var parameters: [SQLiteValue] = [.text(prefix), .text(prefix + "\u{10FFFF}")]
-        if let before {
-            conditions.append("id < ?")
-            parameters.append(.int(before))
+    // MARK: Endpoint names (issue 19)
+
+    /// The names a user sees or types for an endpoint, lowercased.
+    static func names(of endpoint: Endpoint) -> [String] {
+        [endpoint.id, endpoint.title, endpoint.name, endpoint.shortName].map { $0.lowercased() }
+    }
+
+    /// Keys of the catalog's endpoints whose id or name holds `word`, less
+    /// those whose id holds it already (the trigram index has the id).
+    static func endpointKeys(holding word: String, in catalog: EndpointCatalog) -> [String] {
+        catalog.endpoints.filter { endpoint in
+            !endpoint.id.lowercased().contains(word) && names(of: endpoint).contains { $0.contains(word) }
+        }.map(\.storageKey).filter { $0.unicodeScalars.count >= 3 }
+    }
+
+    /// `endpoint:NAME`: the endpoint `--endpoint NAME` would take (its id,
+    /// title or name, a short name, a unique start); else every endpoint one
+    /// of whose names holds NAME (`endpoint:face` takes the three face
+    /// tools); else a path of the user's own: a custom request's rows, whose
+    /// stored key ends with it (`HistoryFilter.isEndpoint`).
+    static func endpointKeys(named name: String, in catalog: EndpointCatalog) -> [String] {
+        let wanted = name.lowercased()
+        if let named = catalog.endpoint(named: name) { return [named.storageKey] }
+        let holding = catalog.endpoints.filter { names(of: $0).contains { $0.contains(wanted) } }
+        if !holding.isEmpty { return holding.map(\.storageKey) }
+        if name.contains("/"), case let .success(path) = CustomEndpoint.relativePath(name),
+           path.unicodeScalars.count >= 3 {
+            return [path]
         }
-        for (table, query) in [("submission_search", trigramQuery), ("submission_words", wordQuery)] {
-            guard let query else { continue }
-            conditions.append("EXISTS (SELECT 1 FROM \(table) WHERE \(table) MATCH ? AND rowid = submission.id)")
-            parameters.append(.text(query))
-        }
-        return ("SELECT id FROM submission WHERE " + conditions.joined(separator: " AND ") + " ORDER BY 1 DESC LIMIT ?",
-                parameters + [.int(limit)])
+        return []
+    }
+
+    /// Whether a row's stored endpoint key is one of `keys`: the key itself,
+    /// or a custom request's path, last in its key (Endpoint.storageKey).
+    static func isEndpoint(_ stored: String, in keys: [String]) -> Bool {
+        keys.contains { stored == $0 || stored.hasSuffix(" " + $0) }
     }
 }

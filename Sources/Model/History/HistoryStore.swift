@@ -49,6 +49,12 @@ public final class HistoryStore: @unchecked Sendable {
     /// with the user's file laid over it, given by whoever opens the history
     /// (a row of an endpoint it lacks still opens, as a custom request).
     private var storedCatalog: EndpointCatalog
+    /// How many of the newest rows each trigram or short word the filter asked about is found in
+    /// (HistoryFilterPlan); read and written under the lock.
+    var rarity: [String: Int] = [:]
+    /// Writes this store has made, and the last count with when it was taken.
+    private var writes = 0
+    private var keptCount: (count: Int, version: Int, writes: Int)?
 
     /// Replaced when the screen saves an endpoint of the user's own (issue 9).
     public var catalog: EndpointCatalog {
@@ -114,6 +120,10 @@ public final class HistoryStore: @unchecked Sendable {
     func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
         lock.lock()
         defer { lock.unlock() }
+        writes &+= 1  // the count is read again (`count()`)
+        if transactionOpen {
+            do { return try body(connection) } catch { throw .write(path: path, error) }
+        }
         var attempt = 0
         while true {
             do {
@@ -128,6 +138,41 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     static let busyRetries = 10
+
+    /// Set while `inOneTransaction` runs: each write joins its transaction.
+    private var transactionOpen = false
+
+    /// Every write `body` makes, as one transaction: `zqt bench` fills a
+    /// history of a million rows, which a transaction a write took hours to
+    /// write (each commit is a new segment of each search index). A write
+    /// from another thread meanwhile joins it; another process waits.
+    public func inOneTransaction(_ body: () throws -> Void) throws {
+        try transactionStep("BEGIN IMMEDIATE", open: true)
+        do {
+            try body()
+        } catch {
+            try? transactionStep("ROLLBACK", open: false)
+            throw error
+        }
+        do {
+            try transactionStep("COMMIT", open: false)
+        } catch {
+            try? transactionStep("ROLLBACK", open: false)
+            throw error
+        }
+    }
+
+    private func transactionStep(_ sql: String, open: Bool) throws(HistoryError) {
+        lock.lock()
+        defer { lock.unlock() }
+        transactionOpen = open
+        do throws(SQLiteError) {
+            try connection.execute(sql)
+        } catch {
+            transactionOpen = false
+            throw .write(path: path, error)
+        }
+    }
 
     /// What the history keeps of an answer: all of it up to 1 MB; beyond,
     /// the start and the size (a 120 MB answer made a 120 MB database, issue 8).
@@ -400,16 +445,18 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     public func list(filter: String = "", before: Int? = nil, limit: Int = 200) throws(HistoryError) -> [HistorySummary] {
-        let (ids, parameters) = HistoryFilter(filter).matchingIDs(before: before, limit: limit)
+        let matcher = HistoryFilter(filter, catalog: catalog)  // read before the lock is taken: `catalog` takes it too
         return try read { db throws(SQLiteError) in
-            try db.run("""
-                WITH page(id) AS (\(ids))
+            let ids = try matchingIDs(matcher, db: db, before: before, limit: limit)
+            guard !ids.isEmpty else { return [] }
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            return try db.run("""
                 SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
                        progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
                        batch_id, CASE WHEN batch_id IS NULL THEN 0
                                       ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END
-                FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
-                """, parameters).map { row in
+                FROM submission WHERE submission.id IN (\(marks)) ORDER BY submission.id DESC
+                """, ids.map { .int($0) }).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
                                endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
@@ -420,9 +467,18 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
-    /// How many submissions the history holds (quick: counts an index).
+    /// How many submissions the history holds. Counting an index of a
+    /// million rows takes 20 ms, which the list paid on each opening and on
+    /// each filter cleared (issue 18): the count is kept until this store
+    /// writes or another connection commits (`PRAGMA data_version` tells).
     public func count() throws(HistoryError) -> Int {
-        try read { db throws(SQLiteError) in try db.scalar("SELECT count(*) FROM submission") ?? 0 }
+        try read { db throws(SQLiteError) in
+            let version = try db.scalar("PRAGMA data_version") ?? 0
+            if let kept = keptCount, kept.version == version, kept.writes == writes { return kept.count }
+            let count = try db.scalar("SELECT count(*) FROM submission") ?? 0
+            keptCount = (count, version, writes)
+            return count
+        }
     }
 
     // MARK: The compose draft

@@ -1,0 +1,210 @@
+// How the history answers a filter (HistoryFilter) without reading more of
+// a 1,000,000-row history than the page needs (issue 18).
+//
+// One word alone is its index's own query, newest first, stopped at the
+// page's end. Several words (or a word with `batch:` or `endpoint:`) are
+// answered in two steps:
+// 1. candidates: each index gives a list of row ids, newest first, and SQLite
+//    merges them (INTERSECT, a merge of sorted lists: it never builds a set).
+//    The word index answers its rarest short word exactly (the others are
+//    asked of it over each chunk's span of ids). The trigram index answers, for
+//    each longer word, the rows holding its rarest trigram: one list without
+//    positions to compare, where the whole word is a phrase of up to dozens
+//    of lists (all of `lighthouse`'s eight trigrams cost 32 ms of CPU over a
+//    million rows, its rarest one 3 ms). How rare a trigram is is counted
+//    among the newest rows (`rarityWindow`), once per store; a word found in
+//    most of them narrows too little to be worth its list, and is left to
+//    the check when another list gives the candidates.
+// 2. the check: candidates are read a chunk at a time, newest first, and
+//    each row's own text is checked against every longer word (and its
+//    endpoint against `endpoint:`) until the page is full. Asking the
+//    index about one row instead costs half a millisecond or more.
+//
+// Two common words that never meet (`lighthouse 灯塔`) then cost two short
+// lists merged to nothing; a rare word keeps every list short.
+
+extension HistoryFilter {
+    /// The candidates' query; `checksRows` when each must then be checked:
+    /// its text, and its id among the rows `deferredWords` finds in the
+    /// word index (the short words left out of the candidates' query).
+    struct Plan {
+        let sql: String
+        let parameters: [SQLiteValue]
+        let checksRows: Bool
+        var deferredWords: String? = nil
+    }
+
+    /// Which index a rarity is counted in.
+    enum Index: String {
+        case trigrams = "submission_search", words = "submission_words"
+    }
+
+    /// Rows among the newest counted to tell how rare a word or trigram is.
+    static let rarityWindow = 4096
+
+    /// The plan for rows below `before`, at most `limit` (exact plans stop
+    /// there themselves); nil when nothing can match (`endpoint:` naming no
+    /// endpoint). `rarity` counts an FTS5 query's rows among the newest.
+    func plan(before: Int?, limit: Int, rarity: (Index, String) throws(SQLiteError) -> Int) throws(SQLiteError) -> Plan? {
+        if let endpointKeys, endpointKeys.isEmpty { return nil }
+        var parameters: [SQLiteValue] = []
+        func select(_ table: String, _ query: String?, key: String = "rowid", extra: [String] = []) -> String {
+            var conditions: [String] = []
+            if let query {
+                conditions.append("\(table) MATCH ?")
+                parameters.append(.text(query))
+            }
+            conditions += extra
+            if let before {
+                conditions.append("\(key) < ?")
+                parameters.append(.int(before))
+            }
+            return "SELECT \(key) FROM \(table)" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        }
+        func exact(_ sql: String) -> Plan {
+            Plan(sql: sql + " ORDER BY 1 DESC LIMIT ?", parameters: parameters + [.int(limit)], checksRows: false)
+        }
+        if isEmpty { return exact(select("submission", nil, key: "id")) }
+        if textTerms.count == 1, textTerms[0].endpointKeys.isEmpty, wordTerms.isEmpty, batchPrefix == nil, endpointKeys == nil {
+            return exact(select("submission_search", textTerms[0].phrase))
+        }
+        if textTerms.isEmpty, endpointKeys == nil, batchPrefix == nil {
+            // Short words alone: one query of the word index, whose own AND
+            // skips through its lists.
+            return exact(select("submission_words", wordQuery))
+        }
+        // The trigram index's candidates: every longer word (or an endpoint
+        // its name finds) and `endpoint:`, each by its rarest trigram; one
+        // found in most rows is left to the check, unless all are. Not with
+        // `batch:`: a batch is small, its rows are read and checked, and the
+        // trigram list (a merge reads it whole) is left unread.
+        func rarest(_ trigrams: [String]) throws(SQLiteError) -> (token: String, count: Int)? {
+            var best: (token: String, count: Int)?
+            for token in trigrams {
+                let count = try rarity(.trigrams, token)
+                if best == nil || count < best!.count { best = (token, count) }
+                if count == 0 { break }
+            }
+            return best
+        }
+        var conjuncts: [(query: String, count: Int)] = []
+        for term in textTerms where batchPrefix == nil {
+            var alternatives: [(token: String, count: Int)] = []
+            for trigrams in [term.trigrams] + term.endpointKeys.map(Self.trigrams(of:)) {
+                if let found = try rarest(trigrams) { alternatives.append(found) }
+            }
+            let query = alternatives.count == 1 ? alternatives[0].token : "(" + alternatives.map(\.token).joined(separator: " OR ") + ")"
+            conjuncts.append((query, alternatives.reduce(0) { $0 + $1.count }))
+        }
+        if let endpointKeys, batchPrefix == nil {
+            var alternatives: [(token: String, count: Int)] = []
+            for key in endpointKeys { if let found = try rarest(Self.trigrams(of: key)) { alternatives.append(found) } }
+            guard !alternatives.isEmpty else { return nil }
+            conjuncts.append(("(" + alternatives.map(\.token).joined(separator: " OR ") + ")", alternatives.reduce(0) { $0 + $1.count }))
+        }
+        // The word index's candidates: its rarest short word; the others are
+        // asked of it for the candidates' span only (a one-letter word such
+        // as `s`, which every `safetensors` model holds, is a whole list).
+        var armWord: String?
+        var deferred: [String] = []
+        if !wordTerms.isEmpty {
+            var counted: [(term: String, count: Int)] = []
+            for term in wordTerms { counted.append((term, wordTerms.count == 1 ? 0 : try rarity(.words, term))) }
+            let sorted = counted.sorted { $0.count < $1.count }
+            armWord = sorted[0].term
+            deferred = sorted.dropFirst().map(\.term)
+        }
+        let common = Self.rarityWindow / 2
+        let rare = conjuncts.filter { $0.count < common }
+        if rare.isEmpty, wordTerms.isEmpty, batchPrefix == nil, endpointKeys == nil,
+           textTerms.allSatisfy({ $0.endpointKeys.isEmpty }) {
+            // Longer words alone, each in most recent rows: they meet in many
+            // rows, and the index's own AND of the whole words (`studio
+            // light`) fills the page sooner than reading and checking rows.
+            return exact(select("submission_search", textTerms.map(\.phrase).joined(separator: " AND ")))
+        }
+        let kept = !rare.isEmpty || armWord != nil || batchPrefix != nil ? rare : conjuncts.min { $0.count < $1.count }.map { [$0] } ?? []
+        var arms: [String] = []
+        if !kept.isEmpty {
+            arms.append(select("submission_search", kept.map(\.query).joined(separator: " AND ")))
+        }
+        if let armWord { arms.append(select("submission_words", armWord)) }
+        if let batchPrefix {
+            // Through its partial index: ids starting with the prefix sort
+            // between it and it followed by the last code point.
+            parameters += [.text(batchPrefix), .text(batchPrefix + "\u{10FFFF}")]
+            arms.append(select("submission", nil, key: "id", extra: ["batch_id >= ?", "batch_id < ?"]))
+        }
+        let sql = arms.joined(separator: " INTERSECT ") + " ORDER BY 1 DESC"
+        return Plan(sql: sql, parameters: parameters, checksRows: true,
+                    deferredWords: deferred.isEmpty ? nil : deferred.joined(separator: " AND "))
+    }
+
+    /// Whether a candidate row holds every longer word (or is of an endpoint
+    /// its name finds) and is of an endpoint `endpoint:` names. `searchText`
+    /// is the row's search_text (HistorySchema, migration 6).
+    func accepts(searchText: String, endpoint: String) -> Bool {
+        if let endpointKeys, !Self.isEndpoint(endpoint, in: endpointKeys) { return false }
+        guard !textTerms.isEmpty else { return true }
+        let folded = searchText.lowercased().unicodeScalars
+        return textTerms.allSatisfy { term in
+            folded.contains(term.folded.unicodeScalars) || Self.isEndpoint(endpoint, in: term.endpointKeys)
+        }
+    }
+}
+
+extension HistoryStore {
+    /// Ids of rows matching `filter`, newest first, below `before`, at most
+    /// `limit`. Called under the store's lock (inside `read`).
+    func matchingIDs(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int) throws(SQLiteError) -> [Int] {
+        var newest: Int?
+        let plan = try filter.plan(before: before, limit: limit) { index, query throws(SQLiteError) in
+            let key = index.rawValue + " " + query
+            if let known = rarity[key] { return known }
+            if newest == nil { newest = try db.scalar("SELECT max(id) FROM submission") ?? 0 }
+            let count = try db.scalar("""
+                SELECT count(*) FROM (SELECT rowid FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? AND rowid > ?)
+                """, [.text(query), .int((newest ?? 0) - HistoryFilter.rarityWindow)]) ?? 0
+            if rarity.count >= 4096 { rarity.removeAll() }
+            rarity[key] = count
+            return count
+        }
+        guard let plan else { return [] }
+        guard plan.checksRows else { return try db.run(plan.sql, plan.parameters).compactMap { $0.int(0) } }
+        let candidates = try db.prepare(plan.sql)
+        try candidates.bind(plan.parameters)
+        var ids: [Int] = []
+        var chunk: [Int] = []
+        var chunkSize = 32
+        var exhausted = false
+        while ids.count < limit && !exhausted {
+            chunk.removeAll(keepingCapacity: true)
+            while chunk.count < chunkSize {
+                guard let row = try candidates.step() else {
+                    exhausted = true
+                    break
+                }
+                if let id = row.int(0) { chunk.append(id) }
+            }
+            guard !chunk.isEmpty else { break }
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            var rows: [Int: (text: String, endpoint: String)] = [:]
+            for row in try db.run("SELECT id, search_text, endpoint FROM submission WHERE id IN (\(marks))", chunk.map { .int($0) }) {
+                if let id = row.int(0) { rows[id] = (row.text(1) ?? "", row.text(2) ?? "") }
+            }
+            // The short words left out of the candidates' query, asked of the
+            // word index over this chunk's span only.
+            var words: Set<Int>?
+            if let deferred = plan.deferredWords, let newest = chunk.first, let oldest = chunk.last {
+                words = Set(try db.run("""
+                    SELECT rowid FROM submission_words WHERE submission_words MATCH ? AND rowid BETWEEN ? AND ?
+                    """, [.text(deferred), .int(oldest), .int(newest)]).compactMap { $0.int(0) })
+            }
+            for id in chunk where ids.count < limit && words?.contains(id) != false {
+                if let row = rows[id], filter.accepts(searchText: row.text, endpoint: row.endpoint) { ids.append(id) }
+            }
+            chunkSize = min(chunkSize * 4, 2048)
+        }
+        return ids
+    }
+}

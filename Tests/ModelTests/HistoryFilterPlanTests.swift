@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+@testable import Model
+
+/// The filter over several words (issue 18) and over endpoints (issue 19):
+/// whatever the plan, a filter of several words finds exactly the rows every
+/// one of its words finds alone, newest first, page after page; an endpoint
+/// is found by the name the history shows, and `endpoint:NAME` narrows.
+@Suite struct HistoryFilterPlanTests {
+    static let prompts = ["a lighthouse at dusk, soft light", "portrait of a cat, 85mm", "灯塔雨夜, cinematic",
+                          "一只猫在雨中, 动漫风格", "a red bicycle in the snow, studio lighting", "Lighthouse keeper's cat, 灯",
+                          "mountain lake, Highly detailed"]
+    static let models = ["photon_v1.safetensors", "revAnimated_v122.safetensors", "dreamshaper_8.safetensors"]
+
+    /// 84 rows: every prompt with every model, four times; every fifth failed.
+    static func filled() throws -> (TemporaryHistory, HistoryStore) {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        for index in 0..<84 {
+            let request = HistoryStoreTests.request(prompts[index % prompts.count], model: models[index % models.count])
+            let id = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "sandbox")
+            if index % 5 == 0 { try store.recordSendFailed(id: id, error: "boom") }
+        }
+        return (history, store)
+    }
+
+    @Test func severalWordsFindTheRowsEachWordFindsAloneNewestFirst() throws {
+        let (history, store) = try Self.filled()
+        _ = history
+        func ids(_ filter: String) throws -> [Int] { try store.list(filter: filter, limit: 1000).map(\.id) }
+        let words = ["lighthouse", "灯塔", "cat", "light", "85mm", "雨", "a", "li", "猫", "dusk", "failed", "zebra", "photon",
+                     "Highly", "灯", "keeper's"]
+        var seenEmpty = false, seenSome = false
+        for (offset, first) in words.enumerated() {
+            for second in words[(offset + 1)...] {
+                let together = try ids("\(first) \(second)")
+                let alone = Set(try ids(first)).intersection(try ids(second))
+                #expect(together == alone.sorted(by: >), "\"\(first) \(second)\"")
+                if together.isEmpty { seenEmpty = true } else { seenSome = true }
+            }
+        }
+        #expect(seenEmpty && seenSome, "words that never meet and words that do")
+        #expect(try ids("lighthouse 灯塔").isEmpty, "two words found often, never in one row")
+        #expect(try ids("LIGHTHOUSE cat 灯") == (try ids("keeper's")), "three words, any case")
+        for words in ["cat a 灯", "light li a", "cat 灯 l", "lighthouse 雨 a", "dusk a s", "keeper's l c"] {
+            let parts = words.split(separator: " ").map(String.init)
+            var alone = Set(try ids(parts[0]))
+            for part in parts.dropFirst() { alone.formIntersection(try ids(part)) }
+            #expect(try ids(words) == alone.sorted(by: >), "\"\(words)\"")
+        }
+        // Page after page, as the screen loads them.
+        let all = try ids("light cat")
+        var paged: [Int] = []
+        var before: Int?
+        while true {
+            let page = try store.list(filter: "light cat", before: before, limit: 3).map(\.id)
+            paged += page
+            guard page.count == 3 else { break }
+            before = page.last
+        }
+        #expect(paged == all && all.count > 3)
+    }
+
+    @Test func eachLongerWordIsAskedOfTheIndexByItsRarestTrigram() throws {
+        let filter = HistoryFilter("lighthouse 灯塔")
+        let plan = try #require(try filter.plan(before: nil, limit: 200) { _, token in token == "\"hth\"" ? 2 : 900 })
+        #expect(plan.checksRows)
+        #expect(plan.parameters.first == .text("\"hth\""), "the rarest trigram alone, not the eight-trigram phrase")
+        #expect(plan.parameters.contains(.text("\"灯 塔\"")), "short words keep their exact query")
+        #expect(plan.sql.contains("INTERSECT"))
+        let alone = try #require(try HistoryFilter("lighthouse").plan(before: nil, limit: 200) { _, _ in
+            Issue.record("one word alone is asked of the index as it is")
+            return 0
+        })
+        #expect(!alone.checksRows && alone.parameters.first == .text("\"lighthouse\""))
+        // A short word nearly every row holds (`s`: every safetensors model) is
+        // asked of the word index only where candidates are; so is a longer
+        // word found in most rows, when a rarer list gives the candidates.
+        let common = try #require(try HistoryFilter("cat 灯塔 s endpoint:controlnet").plan(before: nil, limit: 200) { index, query in
+            index == .words ? (query == "\"s\"*" ? 4000 : 300) : (query.hasPrefix("\"sd/") || query.hasPrefix("\"v2/") ? 4096 : 2500)
+        })
+        #expect(common.deferredWords == "\"s\"*")
+        #expect(!common.parameters.contains(.text("\"s\"*")) && common.parameters.contains(.text("\"灯 塔\"")))
+        #expect(!common.sql.contains("submission_search"), "every longer word found in most rows: left to the check")
+        let dense = try #require(try HistoryFilter("studio light").plan(before: nil, limit: 200) { _, _ in 3000 })
+        #expect(!dense.checksRows && dense.parameters.first == .text("\"studio\" AND \"light\""),
+                "two longer words each in most rows meet often: the index's own AND of the whole words")
+    }
+
+    /// A row of each kind: ControlNet, outpainting, two face swaps, an image
+    /// description with a text result, a custom request.
+    static func endpointRows(_ store: HistoryStore) throws -> [String: Int] {
+        var ids: [String: Int] = [:]
+        ids["controlnet"] = try store.recordSending(HistoryStoreTests.request("a lighthouse at dusk"), baseURL: "b", profile: "p")
+        for (name, id) in [("outpainting", "tool/imgExpand"), ("faceswap", "tool/roop"), ("faceswap2", "tool/v2/roop")] {
+            let endpoint = try #require(EndpointCatalog.shipped.endpoint(id: id))
+            ids[name] = try store.recordSending(Request.new(for: endpoint, taskID: TaskIDGenerator.shared.next()), baseURL: "b", profile: "p")
+        }
+        ids["describe"] = try HistoryTextFilterTests.describe(store)
+        let custom = CustomEndpoint.endpoint(path: "tool/faceRestore")
+        ids["custom"] = try store.recordSending(Request.new(for: custom, taskID: TaskIDGenerator.shared.next()), baseURL: "b", profile: "p")
+        return ids
+    }
+
+    @Test func anEndpointIsFoundByItsNameAndEndpointNarrows() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let ids = try Self.endpointRows(store)
+        func find(_ filter: String) throws -> Set<Int> { Set(try store.list(filter: filter).map(\.id)) }
+        #expect(try find("outpainting") == [ids["outpainting"]!], "the title the history shows, not the path tool/imgExpand")
+        #expect(try find("OUTPAINT") == [ids["outpainting"]!], "any case")
+        #expect(try find("imgexpand") == [ids["outpainting"]!], "the path still")
+        #expect(try find("face swap").isSuperset(of: [ids["faceswap"]!, ids["faceswap2"]!]))
+        #expect(try find("outpainting lighthouse").isEmpty)
+        #expect(try find("endpoint:outpaint") == [ids["outpainting"]!], "the short name, as --endpoint takes it")
+        #expect(try find("ENDPOINT:Outpainting") == [ids["outpainting"]!])
+        #expect(try find("endpoint:tool/imgExpand") == [ids["outpainting"]!])
+        #expect(try find("endpoint:faceswap") == [ids["faceswap"]!], "a name that is exactly one endpoint's")
+        #expect(try find("endpoint:face") == [ids["faceswap"]!, ids["faceswap2"]!], "a name several hold: all of them")
+        #expect(try find("endpoint:controlnet lighthouse") == [ids["controlnet"]!])
+        #expect(try find("endpoint:controlnet li") == [ids["controlnet"]!], "with a short word")
+        #expect(try find("endpoint:outpaint lighthouse").isEmpty)
+        #expect(try find("endpoint:describe basalt") == [ids["describe"]!], "text results are still found")
+        #expect(try find("endpoint:describe 灯塔") == [ids["describe"]!])
+        #expect(try find("endpoint:tool/faceRestore") == [ids["custom"]!], "a custom request's path")
+        #expect(try find("endpoint:nothing-like-it").isEmpty)
+        #expect(try find("endpoint:").count == ids.count, "endpoint: alone, as typed before the name, narrows nothing yet")
+        #expect(try find("endpoint:controlnet endpoint:outpaint").isEmpty, "two narrow further")
+        // The gallery takes the same filter.
+        #expect(try store.gallery(filter: "endpoint:outpaint").pictures.isEmpty)
+    }
+
+    /// The history's count is kept between screens (a million rows took 20 ms
+    /// to count), and follows every write: this store's and another process's.
+    @Test func theCountFollowsWritesHereAndElsewhere() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        #expect(try store.count() == 0)
+        let id = try store.recordSending(HistoryStoreTests.request("a cat"), baseURL: "b", profile: "p")
+        #expect(try store.count() == 1)
+        let other = try history.open()
+        _ = try other.recordSending(HistoryStoreTests.request("a dog"), baseURL: "b", profile: "p")
+        #expect(try store.count() == 2, "another connection's row")
+        try store.delete(id: id)
+        #expect(try store.count() == 1)
+        try other.delete(id: id + 1)
+        #expect(try store.count() == 0)
+    }
+}
