@@ -107,6 +107,12 @@ struct EditState: Equatable, Sendable {
     /// The request and draft before editing, restored by Esc.
     var originalRequest: Request
     var originalDraft: Draft?
+    /// The buffer's revision the request holds (applied on a key), if any:
+    /// a key that moves the cursor applies nothing, and the draft saved need
+    /// not carry the typed text too (issue 18).
+    var appliedRevision: Int? = nil
+    /// The revision last applied, usable or not (unusable text is not read again until it changes).
+    var triedRevision: Int? = nil
 }
 
 struct PickerState: Equatable, Sendable {
