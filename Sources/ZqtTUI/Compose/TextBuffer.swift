@@ -422,7 +422,6 @@ struct TextBuffer: Sendable {
         count = pieceCounts.reduce(0, +)
         revision = Self.nextRevision()
         mendLayout(range, newCount: range.count + count - before)
-        cursor = min(cursor, count)
     }
 
     private mutating func joinSeam(after piece: Int) {
