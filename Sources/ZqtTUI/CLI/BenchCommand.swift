@@ -29,10 +29,13 @@ struct BenchCommand: ParsableCommand {
         fills a history whose rows have kept pictures with real PNG thumbnails (once), and
         prints the gallery's first frame, the time until every visible thumbnail is drawn,
         and the thumbnails decoded and the resident memory while scrolling through it.
+        zqt bench typing --megabytes 1 --keys 60
+        pastes that much into the prompt and types keys into it at 20 a second (after the
+        paste, then twenty lines up): per key p50/p90, CPU, bytes written, and resident memory.
         """
     )
 
-    @Argument(help: "What to measure: history, gallery or compose.")
+    @Argument(help: "What to measure: history, gallery, compose or typing.")
     var what: String = "history"
 
     @Option(help: "Rows of history to measure over.")
@@ -44,16 +47,26 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The history folder to fill and measure (kept, so zqt can be started on it).")
     var home: String = "/tmp/zqt-bench"
 
+    @Option(help: "Megabytes pasted into the prompt before typing.")
+    var megabytes: Int = 1
+
+    @Option(help: "Keys typed into the pasted prompt.")
+    var keys: Int = 60
+
     @Option(help: "Times each measurement is repeated.")
     var repeats: Int = 15
 
     func validate() throws {
-        guard ["history", "gallery", "compose"].contains(what) else { throw ValidationError("'history', 'gallery' or 'compose' can be measured") }
+        guard ["history", "gallery", "compose", "typing"].contains(what) else {
+            throw ValidationError("'history', 'gallery', 'compose' or 'typing' can be measured")
+        }
+        guard (1...64).contains(megabytes), (2...1000).contains(keys) else { throw ValidationError("--megabytes 1-64, --keys 2-1000") }
     }
 
     func run() throws {
         if what == "compose" { return try runCompose() }
         if what == "gallery" { return try runGallery() }
+        if what == "typing" { return try runTyping() }
         let store = try HistoryStore.open(inFolder: home)
         let existing = try store.count()
         if existing < rows {
