@@ -44,8 +44,11 @@ struct FormDefault: Equatable, Sendable {
 /// second of typing is lost however zqt ends, and never on every key.
 struct DraftSaving: Equatable, Sendable {
     static let delay = 0.5
-    /// The drafts as last saved (or read at start), by slot (DraftCodec).
+    /// The drafts read at start, by slot (DraftCodec).
     var saved: [String: ComposeDraft] = [:]
+    /// The forms as last handed to the writer, by slot: what a change is
+    /// found against (nil until the first check, which compares with `saved`).
+    var savedForms: [String: DraftForm]?
     /// A save is scheduled (Effect.scheduleDraftSave): later changes join it.
     var due = false
     /// Whether a history is open to keep them (set at start).

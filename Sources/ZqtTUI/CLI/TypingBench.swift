@@ -74,6 +74,7 @@ extension BenchCommand {
         }
         // The last save, as on the way out (TerminalApp ends with it).
         handle(.draftSaveDue)
+        runner.finishDraftSaves()
         let typingTime = monotonicSeconds() - typingStarted
         let cpu = Self.cpuSeconds() - cpuBefore
         let written = Self.bytesWritten() - writtenBefore
