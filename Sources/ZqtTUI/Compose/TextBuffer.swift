@@ -176,7 +176,7 @@ struct TextBuffer: Sendable {
             return maxLines >= layout.lines.count ? layout.lines : Array(layout.lines.prefix(maxLines))
         }
         var lines: [VisualLine] = []
-        wrapLines(from: 0, width: width) { line in
+        wrapLines(from: 0, width: width) { line, _ in
             lines.append(line)
             return lines.count < maxLines
         }
@@ -197,9 +197,10 @@ struct TextBuffer: Sendable {
     func lineText(_ line: VisualLine) -> String { text(in: line.start..<line.end) }
 
     /// The greedy wrap from `start` (a line's start), line by line, until
-    /// `emit` says stop. A line depends only on the text from its start on,
-    /// which is what lets an edit mend the lines around it (`mendLayout`).
-    private func wrapLines(from start: Int, width: Int, _ emit: (VisualLine) -> Bool) {
+    /// `emit` says stop; it is also told where the next line starts. A line
+    /// depends only on the text from its start on, which is what lets an
+    /// edit mend the lines around it (`mendLayout`).
+    private func wrapLines(from start: Int, width: Int, _ emit: (VisualLine, _ next: Int) -> Bool) {
         var start = start
         var used = 0
         var lastSpace: Int?
@@ -210,7 +211,7 @@ struct TextBuffer: Sendable {
         forEach(from: start) { i, c in
             while true {
                 if c == "\n" {
-                    if !emit(VisualLine(start: start, end: i)) { stopped = true; return false }
+                    if !emit(VisualLine(start: start, end: i), i + 1) { stopped = true; return false }
                     start = i + 1
                     used = 0
                     lastSpace = nil
@@ -222,7 +223,7 @@ struct TextBuffer: Sendable {
                     // Break after the last space on this line when there is one.
                     let breakAt = lastSpace.map { $0 + 1 } ?? i
                     let end = breakAt > start ? breakAt : i
-                    if !emit(VisualLine(start: start, end: end)) { stopped = true; return false }
+                    if !emit(VisualLine(start: start, end: end), end) { stopped = true; return false }
                     widths.removeFirst(end - start)
                     start = end
                     used = widths.reduce(0, +)
@@ -235,7 +236,7 @@ struct TextBuffer: Sendable {
                 return true
             }
         }
-        if !stopped { _ = emit(VisualLine(start: start, end: count)) }
+        if !stopped { _ = emit(VisualLine(start: start, end: count), count) }
     }
 
     /// After `old` (in the text before the edit) became `new` characters at the
@@ -252,11 +253,10 @@ struct TextBuffer: Sendable {
         let restart = max(0, containing - 1)
         var mended = Array(lines[..<restart])
         var rejoin: Int?
-        wrapLines(from: restart < lines.count ? lines[restart].start : 0, width: kept.width) { line in
+        wrapLines(from: restart < lines.count ? lines[restart].start : 0, width: kept.width) { line, next in
             mended.append(line)
             // The text's last line (it ends at the end) has no line after it.
             guard line.end < count else { return true }
-            let next = nextStart(after: line)
             guard next >= editedEnd, next - delta >= old.upperBound else { return true }
             let candidate = Self.lastLine(startingAtOrBefore: next - delta, in: lines)
             if lines[candidate].start == next - delta {
@@ -270,11 +270,6 @@ struct TextBuffer: Sendable {
             for line in lines[rejoin...] { mended.append(VisualLine(start: line.start + delta, end: line.end + delta)) }
         }
         layout = Layout(width: kept.width, lines: mended)
-    }
-
-    /// Where the line after `line` starts: past its newline, or where it broke.
-    private func nextStart(after line: VisualLine) -> Int {
-        line.end < count && character(at: line.end) == "\n" ? line.end + 1 : line.end
     }
 
     private static func lastLine(startingAtOrBefore position: Int, in lines: [VisualLine]) -> Int {
@@ -351,12 +346,6 @@ struct TextBuffer: Sendable {
             remaining -= pieceCount
         }
         return pieces.isEmpty ? (0, 0) : (pieces.count - 1, pieceCounts[pieces.count - 1])
-    }
-
-    private func character(at position: Int) -> Character {
-        let (piece, offset) = locate(position)
-        let text = pieces[piece]
-        return text[text.index(text.startIndex, offsetBy: offset)]
     }
 
     /// Each character from `position` on, with its index, until `body` says stop.
