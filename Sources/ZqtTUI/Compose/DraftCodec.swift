@@ -16,6 +16,10 @@ import Model
 struct DraftForm: Sendable {
     var request: Request
     var drafts: [FieldID: Draft]
+    /// The field being edited and its text's revision: a key typed changes
+    /// the form without the request's texts being compared (issue 18).
+    var editing: FieldID?
+    var editRevision: Int?
     /// An edit in progress whose text the request does not hold: kept as typed text too.
     var typingField: FieldID?
     var typing: TextBuffer?
@@ -36,7 +40,9 @@ extension DraftForm: Equatable {
     /// revision is the same text), the rest by value, where a text not
     /// changed is the same storage and compares at once.
     static func == (lhs: DraftForm, rhs: DraftForm) -> Bool {
-        lhs.typingField == rhs.typingField && lhs.typing?.revision == rhs.typing?.revision
+        // The same field edited with another text: changed, known without comparing the texts.
+        if lhs.editing != nil, lhs.editing == rhs.editing, lhs.editRevision != rhs.editRevision { return false }
+        return lhs.typingField == rhs.typingField && lhs.typing?.revision == rhs.typing?.revision
             && lhs.drafts == rhs.drafts && lhs.request == rhs.request
     }
 }
@@ -47,7 +53,8 @@ enum DraftCodec {
 
     /// What to save of the form on screen now.
     static func form(of state: AppState) -> DraftForm {
-        var form = DraftForm(request: state.request, drafts: state.drafts)
+        var form = DraftForm(request: state.request, drafts: state.drafts,
+                             editing: state.view.editing?.field, editRevision: state.view.editing?.buffer.revision)
         // An edit in progress whose text the request does not hold (a number
         // half typed) is kept as typed text too.
         if let editing = state.view.editing, editing.appliedRevision != editing.buffer.revision {
