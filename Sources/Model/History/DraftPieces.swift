@@ -16,37 +16,40 @@ enum DraftPieces {
     }
 
     static func cut(_ text: String) -> [Piece] {
-        var pieces: [Piece] = []
-        var bytes = text.utf8[...]
-        while !bytes.isEmpty {
-            var hash: UInt64 = 0
-            var length = 0
-            var end = bytes.endIndex
-            // The lowest hash past the minimum: where a piece that found no
-            // mark by the maximum ends, so even text that repeats itself is
-            // cut by its content (the same place in each repeat), not by length.
-            var lowest: (hash: UInt64, index: String.Index)?
-            for index in bytes.indices {
-                let byte = bytes[index]
-                // Only before a character's first byte: each piece is valid UTF-8 text.
-                if length >= minimum, byte & 0xC0 != 0x80 {
-                    if hash >> 52 == 0 { end = index; break }
-                    if length >= maximum - 4 { end = lowest?.index ?? index; break }
-                    if hash < lowest?.hash ?? .max { lowest = (hash, index) }
+        var text = text
+        return text.withUTF8 { bytes in
+            let gear = Self.gear
+            var pieces: [Piece] = []
+            var start = 0
+            while start < bytes.count {
+                var hash: UInt64 = 0
+                var end = bytes.count
+                // The lowest hash past the minimum: where a piece that found no
+                // mark by the maximum ends, so even text that repeats itself is
+                // cut by its content (the same place in each repeat), not by length.
+                var lowest: (hash: UInt64, index: Int)?
+                for index in start..<bytes.count {
+                    let byte = bytes[index]
+                    let length = index - start
+                    // Only before a character's first byte: each piece is valid UTF-8 text.
+                    if length >= minimum, byte & 0xC0 != 0x80 {
+                        if hash >> 52 == 0 { end = index; break }
+                        if length >= maximum - 4 { end = lowest?.index ?? index; break }
+                        if hash < lowest?.hash ?? .max { lowest = (hash, index) }
+                    }
+                    // The top bits depend on the last 64 bytes.
+                    hash = (hash << 1) &+ gear[Int(byte)]
                 }
-                // The top bits depend on the last 64 bytes.
-                hash = (hash << 1) &+ gear[Int(byte)]
-                length += 1
+                let piece = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                pieces.append(Piece(key: key(piece), text: String(decoding: piece, as: UTF8.self)))
+                start = end
             }
-            let piece = bytes[..<end]
-            pieces.append(Piece(key: key(piece), text: String(decoding: piece, as: UTF8.self)))
-            bytes = bytes[end...]
+            return pieces
         }
-        return pieces
     }
 
     /// FNV-1a of the bytes, and their count.
-    private static func key(_ bytes: Substring.UTF8View) -> String {
+    private static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         let hex = String(hash, radix: 16)

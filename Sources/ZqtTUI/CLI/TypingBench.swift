@@ -38,6 +38,38 @@ extension BenchCommand {
             _ = Screen.render(state)
         }
 
+        /// Keys at 20 a second, as the loop takes them: at the end of the text,
+        /// then twenty lines up, inside it. Prints their cost.
+        func typeKeys(into what: String) {
+            var perKey: [Double] = []
+            let (cpuBefore, writtenBefore) = (Self.cpuSeconds(), Self.bytesWritten())
+            for phase in 0..<2 {
+                if phase == 1 {
+                    for _ in 0..<20 { handle(.key(.up)) }
+                }
+                for character in "a lighthouse at dusk, 灯塔雨夜, ".prefix(keys / 2) {
+                    let started = monotonicSeconds()
+                    handle(.key(.char(character)))
+                    perKey.append(monotonicSeconds() - started)
+                    usleep(50_000)
+                    for action in inbox.drain() { handle(action) }
+                }
+            }
+            // The last save, as on the way out (TerminalApp ends with it).
+            handle(.draftSaveDue)
+            runner.finishDraftSaves()
+            let cpu = Self.cpuSeconds() - cpuBefore
+            let written = Self.bytesWritten() - writtenBefore
+            let sorted = perKey.sorted()
+            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+            print("a key typed into \(what): p50 \(String(milliseconds: percentile(0.5))), p90 \(String(milliseconds: percentile(0.9))), worst \(String(milliseconds: sorted.last ?? 0)) (\(perKey.count) keys, 20 a second); CPU per key (every thread, saves included) \(String(milliseconds: cpu / Double(perKey.count))); bytes written per key (write and pwrite calls: the draft's saves) \(written / perKey.count)")
+        }
+
+        // The same keys into an empty prompt first, for comparison.
+        handle(.key(.enter))
+        typeKeys(into: "an empty prompt")
+        handle(.key(.enter))
+
         let startRSS = Self.residentKiB()
         // A megabyte of prompt tags, English and Chinese, pasted into the prompt.
         let tags = ["masterpiece", "best quality", "一个女孩在雨中", "film grain", "灯塔", "soft light", "highly detailed"]
@@ -50,39 +82,12 @@ extension BenchCommand {
         let pasteStarted = monotonicSeconds()
         handle(.paste(text))
         let pasteTime = monotonicSeconds() - pasteStarted
-        guard let prompt = state.view.editing?.buffer.text, !prompt.isEmpty else {
+        guard let prompt = state.view.editing?.buffer.text, prompt.utf8.count > text.utf8.count else {
             throw BenchFailure("the paste did not land in the prompt")
         }
         let afterPaste = Self.residentKiB()
         print("pasted \(text.utf8.count) bytes (\(prompt.count) characters) into the prompt in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after")
-
-        // Keys at 20 a second: after the paste, then twenty lines up, inside the text.
-        var perKey: [Double] = []
-        let (cpuBefore, writtenBefore) = (Self.cpuSeconds(), Self.bytesWritten())
-        let typingStarted = monotonicSeconds()
-        for phase in 0..<2 {
-            if phase == 1 {
-                for _ in 0..<20 { handle(.key(.up)) }
-            }
-            for character in "a lighthouse at dusk, 灯塔雨夜, ".prefix(keys / 2) {
-                let started = monotonicSeconds()
-                handle(.key(.char(character)))
-                perKey.append(monotonicSeconds() - started)
-                usleep(50_000)
-                for action in inbox.drain() { handle(action) }
-            }
-        }
-        // The last save, as on the way out (TerminalApp ends with it).
-        handle(.draftSaveDue)
-        runner.finishDraftSaves()
-        let typingTime = monotonicSeconds() - typingStarted
-        let cpu = Self.cpuSeconds() - cpuBefore
-        let written = Self.bytesWritten() - writtenBefore
-        let sorted = perKey.sorted()
-        func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        print("a key typed into the \(megabytes) MB prompt: p50 \(String(milliseconds: percentile(0.5))), p90 \(String(milliseconds: percentile(0.9))), worst \(String(milliseconds: sorted.last ?? 0)) (\(perKey.count) keys, 20 a second)")
-        print("CPU per key (every thread, saves included): \(String(milliseconds: cpu / Double(perKey.count))); \(String(seconds: typingTime)) of typing")
-        print("bytes written per key (write and pwrite calls, the draft's saves): \(written / perKey.count) (\(written) in all)")
+        typeKeys(into: "the \(megabytes) MB prompt")
         print("resident memory after typing: \(Self.residentKiB() / 1024) MB")
         let saved = try store.loadDrafts()[DraftCodec.currentSlot]
         let body = try saved.map { try JSONParser.parse($0.requestJSON) }
