@@ -24,9 +24,10 @@ enum DraftPieces {
             while start < bytes.count {
                 var hash: UInt64 = 0
                 var end = bytes.count
-                // The lowest hash past the minimum: where a piece that found no
-                // mark by the maximum ends, so even text that repeats itself is
-                // cut by its content (the same place in each repeat), not by length.
+                // The lowest hash past the minimum (the last such place): where a
+                // piece that found no mark by the maximum ends, so even text that
+                // repeats itself is cut by its content (the same place in each
+                // repeat), not by length, and little is read twice.
                 var lowest: (hash: UInt64, index: Int)?
                 for index in start..<bytes.count {
                     let byte = bytes[index]
@@ -35,7 +36,7 @@ enum DraftPieces {
                     if length >= minimum, byte & 0xC0 != 0x80 {
                         if hash >> 52 == 0 { end = index; break }
                         if length >= maximum - 4 { end = lowest?.index ?? index; break }
-                        if hash < lowest?.hash ?? .max { lowest = (hash, index) }
+                        if hash <= lowest?.hash ?? .max { lowest = (hash, index) }
                     }
                     // The top bits depend on the last 64 bytes.
                     hash = (hash << 1) &+ gear[Int(byte)]
