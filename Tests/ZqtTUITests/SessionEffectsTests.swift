@@ -29,7 +29,7 @@ import Testing
             return
         }
         #expect(Array(drafts.keys) == [DraftCodec.currentSlot], "only the form that changed")
-        let body = try JSONParser.parse(try #require(drafts[DraftCodec.currentSlot]).requestJSON)
+        let body = try JSONParser.parse(try #require(drafts[DraftCodec.currentSlot]).encoded().requestJSON)
         #expect(body.value(at: "prompt")?.stringValue?.hasSuffix("abc") == true, "the draft holds what was typed")
         // Saved: nothing more to save until the next edit, which schedules again.
         #expect(Reducer.reduce(&state, .draftSaveDue) == [])
@@ -64,6 +64,7 @@ import Testing
             inbox.drain().contains { if case .draftSaveDue = $0 { true } else { false } }
         }
         for effect in Reducer.reduce(&state, .draftSaveDue) { runner.perform(effect) }
+        runner.finishDraftSaves()  // written off the event loop: waited for, as zqt does on its way out
         let saved = try #require(try store.loadDrafts()[DraftCodec.currentSlot])
         #expect(saved.hasSameContent(as: DraftCodec.draft(of: state)))
     }

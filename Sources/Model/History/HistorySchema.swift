@@ -223,6 +223,14 @@ public enum HistorySchema {
         Migration(version: 9, sql: """
         CREATE INDEX result_kept ON result(submission_id, position) WHERE local_path IS NOT NULL AND text IS NULL;
         """),
+        // 10: drafts saved in pieces (issue 18, DraftPieces): a save writes the
+        // pieces it has not stored yet and the names of its pieces; a draft
+        // saved before keeps its whole text in request_json and field_drafts.
+        Migration(version: 10, sql: """
+        CREATE TABLE draft_piece (key TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
+        ALTER TABLE draft ADD COLUMN request_pieces TEXT;
+        ALTER TABLE draft ADD COLUMN drafts_pieces TEXT;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -483,43 +483,82 @@ public final class HistoryStore: @unchecked Sendable {
 
     // MARK: The compose draft
 
+    /// Saves a form's draft in its slot, in pieces (DraftPieces, migration 10):
+    /// only the pieces not stored yet are written, with the list of its
+    /// pieces; pieces no draft names any more are removed.
     public func saveDraft(_ draft: ComposeDraft, slot: String = "compose") throws(HistoryError) {
         let drafts = JSONWriter.compact(.object(draft.fieldDrafts.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        let requestPieces = DraftPieces.cut(draft.requestJSON), draftsPieces = DraftPieces.cut(drafts)
+        let names = Set(requestPieces.map(\.key) + draftsPieces.map(\.key))
         try write { db throws(SQLiteError) in
+            var before: Set<String> = [], others: Set<String> = []
+            for row in try db.run("SELECT slot, request_pieces, drafts_pieces FROM draft") {
+                let keys = Self.pieceNames(row.text(1)) + Self.pieceNames(row.text(2))
+                if row.text(0) == slot { before.formUnion(keys) } else { others.formUnion(keys) }
+            }
+            let insert = try db.prepare("INSERT OR IGNORE INTO draft_piece (key, text) VALUES (?, ?)")
+            for piece in requestPieces + draftsPieces where !before.contains(piece.key) && !others.contains(piece.key) {
+                try insert.bind([.text(piece.key), .text(piece.text)])
+                _ = try insert.step()
+            }
             try db.run("""
-                INSERT INTO draft (slot, endpoint, request_json, field_drafts, saved_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (slot) DO UPDATE SET endpoint = excluded.endpoint, request_json = excluded.request_json,
-                    field_drafts = excluded.field_drafts, saved_at = excluded.saved_at
-                """, [.text(slot), .text(draft.endpoint.storageKey), .text(draft.requestJSON), .text(drafts),
-                      .double(draft.savedAt.timeIntervalSince1970)])
+                INSERT INTO draft (slot, endpoint, request_json, field_drafts, saved_at, request_pieces, drafts_pieces)
+                VALUES (?, ?, '', '{}', ?, ?, ?)
+                ON CONFLICT (slot) DO UPDATE SET endpoint = excluded.endpoint, request_json = '', field_drafts = '{}',
+                    saved_at = excluded.saved_at, request_pieces = excluded.request_pieces, drafts_pieces = excluded.drafts_pieces
+                """, [.text(slot), .text(draft.endpoint.storageKey), .double(draft.savedAt.timeIntervalSince1970),
+                      .text(requestPieces.map(\.key).joined(separator: " ")), .text(draftsPieces.map(\.key).joined(separator: " "))])
+            let delete = try db.prepare("DELETE FROM draft_piece WHERE key = ?")
+            for key in before.subtracting(names).subtracting(others) {
+                try delete.bind([.text(key)])
+                _ = try delete.step()
+            }
         }
     }
 
     public func loadDraft(slot: String = "compose") throws(HistoryError) -> ComposeDraft? {
-        try read { db throws(SQLiteError) in
-            try db.run("SELECT endpoint, request_json, field_drafts, saved_at FROM draft WHERE slot = ?", [.text(slot)])
-                .first.map { Self.draft($0, catalog: storedCatalog) }
-        }
+        try loadDrafts()[slot]
     }
 
     /// Every saved draft by slot (the form on screen, and each endpoint's).
     public func loadDrafts() throws(HistoryError) -> [String: ComposeDraft] {
         try read { db throws(SQLiteError) in
+            var pieces: [String: String] = [:]
+            for row in try db.run("SELECT key, text FROM draft_piece") {
+                if let key = row.text(0) { pieces[key] = row.text(1) ?? "" }
+            }
             var drafts: [String: ComposeDraft] = [:]
-            for row in try db.run("SELECT endpoint, request_json, field_drafts, saved_at, slot FROM draft") {
-                if let slot = row.text(4) { drafts[slot] = Self.draft(row, catalog: storedCatalog) }
+            for row in try db.run("SELECT endpoint, request_json, field_drafts, saved_at, slot, request_pieces, drafts_pieces FROM draft") {
+                if let slot = row.text(4) { drafts[slot] = Self.draft(row, pieces: pieces, catalog: storedCatalog) }
             }
             return drafts
         }
     }
 
-    private static func draft(_ row: SQLiteRow, catalog: EndpointCatalog) -> ComposeDraft {
+    private static func pieceNames(_ list: String?) -> [String] {
+        (list ?? "").split(separator: " ").map(String.init)
+    }
+
+    /// A draft's text from its pieces, or as a draft saved before migration 10
+    /// kept it whole; nil when a piece is missing (the whole column is then used).
+    private static func assemble(_ list: String?, _ pieces: [String: String]) -> String? {
+        guard let list else { return nil }
+        var text = ""
+        for name in pieceNames(list) {
+            guard let piece = pieces[name] else { return nil }
+            text += piece
+        }
+        return text
+    }
+
+    private static func draft(_ row: SQLiteRow, pieces: [String: String], catalog: EndpointCatalog) -> ComposeDraft {
         var fieldDrafts: [String: String] = [:]
-        if let object = (try? JSONParser.parse(row.text(2) ?? "{}"))?.objectValue {
+        let draftsText = assemble(row.text(6), pieces) ?? row.text(2) ?? "{}"
+        if let object = (try? JSONParser.parse(draftsText))?.objectValue {
             for (key, value) in object { if let text = value.stringValue { fieldDrafts[key] = text } }
         }
         return ComposeDraft(endpoint: catalog.resolve(storageKey: row.text(0) ?? ""),
-                            requestJSON: row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
+                            requestJSON: assemble(row.text(5), pieces) ?? row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
                             savedAt: Date(timeIntervalSince1970: row.double(3) ?? 0))
     }
 

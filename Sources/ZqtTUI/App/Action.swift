@@ -162,8 +162,8 @@ enum Effect: Equatable, Sendable {
     case resumeUnfinishedTasks
     /// Answer `.draftSaveDue` after DraftSaving.delay.
     case scheduleDraftSave
-    /// Keep these drafts in the history, by slot.
-    case saveDrafts([String: ComposeDraft])
+    /// Keep these forms' drafts in the history, by slot (printed and written off the event loop).
+    case saveDrafts([String: DraftForm])
     /// The catalog the history and loaded requests are read against from now on (an endpoint was saved).
     case useCatalog(EndpointCatalog)
 }

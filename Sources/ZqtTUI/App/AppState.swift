@@ -44,8 +44,11 @@ struct FormDefault: Equatable, Sendable {
 /// second of typing is lost however zqt ends, and never on every key.
 struct DraftSaving: Equatable, Sendable {
     static let delay = 0.5
-    /// The drafts as last saved (or read at start), by slot (DraftCodec).
+    /// The drafts read at start, by slot (DraftCodec).
     var saved: [String: ComposeDraft] = [:]
+    /// The forms as last handed to the writer, by slot: what a change is
+    /// found against (nil until the first check, which compares with `saved`).
+    var savedForms: [String: DraftForm]?
     /// A save is scheduled (Effect.scheduleDraftSave): later changes join it.
     var due = false
     /// Whether a history is open to keep them (set at start).
@@ -110,6 +113,12 @@ struct EditState: Equatable, Sendable {
     /// The request and draft before editing, restored by Esc.
     var originalRequest: Request
     var originalDraft: Draft?
+    /// The buffer's revision the request holds (applied on a key), if any:
+    /// a key that moves the cursor applies nothing, and the draft saved need
+    /// not carry the typed text too (issue 18).
+    var appliedRevision: Int? = nil
+    /// The revision last applied, usable or not (unusable text is not read again until it changes).
+    var triedRevision: Int? = nil
 }
 
 struct PickerState: Equatable, Sendable {

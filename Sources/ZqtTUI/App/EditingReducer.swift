@@ -13,8 +13,12 @@ extension Reducer {
 
     static func beginEdit(_ state: inout AppState, field: FormField, initial: String?) {
         let current = state.drafts[field.id]?.text ?? FieldValues.text(of: field.id, in: state.request)
-        state.view.editing = EditState(field: field.id, buffer: TextBuffer(initial ?? current),
-                                       originalRequest: state.request, originalDraft: state.drafts[field.id])
+        var buffer = TextBuffer(initial ?? current)
+        buffer.keepLayout(width: editWidth(state))
+        // Started from the value the request holds: nothing to apply until it changes.
+        let applied = initial == nil && state.drafts[field.id] == nil ? buffer.revision : nil
+        state.view.editing = EditState(field: field.id, buffer: buffer, originalRequest: state.request,
+                                       originalDraft: state.drafts[field.id], appliedRevision: applied, triedRevision: applied)
     }
 
     /// Width of the value column text wraps in, as the form lays it out.
@@ -76,8 +80,11 @@ extension Reducer {
             break
         }
         if var editing = state.view.editing {
-            guard change(&editing.buffer, editWidth(state)) else { return [] }
+            // Taken out while it changes, so its text is edited in place, never copied (issue 18).
+            state.view.editing = nil
+            let changed = change(&editing.buffer, editWidth(state))
             state.view.editing = editing
+            guard changed else { return [] }
             applyEditBuffer(&state)
             return []
         }
@@ -98,10 +105,16 @@ extension Reducer {
 
     /// Every keystroke updates the request when the text is usable, so the
     /// preview follows the typing; unusable text waits for Enter to be marked.
+    /// A key that only moves the cursor leaves the request alone (the text is
+    /// the one applied, known by its revision).
     static func applyEditBuffer(_ state: inout AppState) {
-        guard let editing = state.view.editing else { return }
+        let width = editWidth(state)
+        state.view.editing?.buffer.keepLayout(width: width)
+        guard let editing = state.view.editing, editing.triedRevision != editing.buffer.revision else { return }
+        state.view.editing?.triedRevision = editing.buffer.revision
         if (try? applyText(&state, editing.field, editing.buffer.text)) != nil {
             state.drafts[editing.field] = nil
+            state.view.editing?.appliedRevision = editing.buffer.revision
         }
     }
 

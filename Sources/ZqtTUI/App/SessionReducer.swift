@@ -2,6 +2,10 @@
 // once the first frame is on screen (the kept model lists, tasks an earlier
 // zqt left running), and every form's draft kept in the history (issue 4),
 // at most DraftSaving.delay after a change and never on every key.
+//
+// Checking whether a form changed costs nothing in the size of its text
+// (issue 18): the forms are compared as they stand (DraftForm), not printed;
+// printing and writing happen on the draft writer's thread.
 
 import Model
 
@@ -22,7 +26,9 @@ enum SessionReducer {
     /// save scheduled. While one is scheduled, nothing is compared (the
     /// save takes every change made until then).
     static func draftsChanged(_ state: inout AppState) -> [Effect] {
-        guard state.draftSaving.kept, !state.draftSaving.due, !unsavedDrafts(state).isEmpty else { return [] }
+        guard state.draftSaving.kept, !state.draftSaving.due else { return [] }
+        let forms = DraftCodec.forms(of: state)
+        guard !unsaved(forms, &state).isEmpty else { return [] }
         state.draftSaving.due = true
         return [.scheduleDraftSave]
     }
@@ -33,14 +39,19 @@ enum SessionReducer {
     static func saveDrafts(_ state: inout AppState) -> [Effect] {
         state.draftSaving.due = false
         guard state.draftSaving.kept else { return [] }
-        let unsaved = unsavedDrafts(state)
-        guard !unsaved.isEmpty else { return [] }
-        state.draftSaving.saved.merge(unsaved) { _, new in new }
-        return [.saveDrafts(unsaved)]
+        let forms = DraftCodec.forms(of: state)
+        let changed = unsaved(forms, &state)
+        state.draftSaving.savedForms = forms
+        return changed.isEmpty ? [] : [.saveDrafts(changed)]
     }
 
-    /// The forms whose drafts differ from what was last saved, by slot.
-    private static func unsavedDrafts(_ state: AppState) -> [String: ComposeDraft] {
-        DraftCodec.drafts(of: state).filter { slot, draft in state.draftSaving.saved[slot]?.hasSameContent(as: draft) != true }
+    /// The forms that differ from what was last saved, by slot. Until the
+    /// first save of the session they are printed and compared with the
+    /// drafts read at start (once: unchanged, they count as saved).
+    private static func unsaved(_ forms: [String: DraftForm], _ state: inout AppState) -> [String: DraftForm] {
+        if let saved = state.draftSaving.savedForms { return forms.filter { slot, form in saved[slot] != form } }
+        let changed = forms.filter { slot, form in state.draftSaving.saved[slot]?.hasSameContent(as: form.encoded()) != true }
+        if changed.isEmpty { state.draftSaving.savedForms = forms }
+        return changed
     }
 }

@@ -37,10 +37,13 @@ struct BenchCommand: ParsableCommand {
         zqt bench startup
         prints resident memory without network use, after the start-up key check and model
         lists (libcurl loaded), and after one send followed to its end.
+        zqt bench typing --megabytes 1 --keys 60
+        pastes that much into the prompt and types keys into it at 20 a second (after the
+        paste, then twenty lines up): per key p50/p90, CPU, bytes written, and resident memory.
         """
     )
 
-    @Argument(help: "What to measure: history, gallery or compose.")
+    @Argument(help: "What to measure: history, gallery, compose or typing.")
     var what: String = "history"
 
     @Option(help: "Rows of history to measure over.")
@@ -51,6 +54,12 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "The history folder to fill and measure (kept, so zqt can be started on it).")
     var home: String = "/tmp/zqt-bench"
+
+    @Option(help: "Megabytes pasted into the prompt before typing.")
+    var megabytes: Int = 1
+
+    @Option(help: "Keys typed into the pasted prompt.")
+    var keys: Int = 60
 
     @Option(help: "Times each measurement is repeated.")
     var repeats: Int = 15
@@ -65,12 +74,13 @@ struct BenchCommand: ParsableCommand {
     var taskSeconds: Double = 0.2
 
     func validate() throws {
-        guard ["history", "gallery", "compose", "sweep", "startup"].contains(what) else {
-            throw ValidationError("'history', 'gallery', 'compose', 'sweep' or 'startup' can be measured")
+        guard ["history", "gallery", "compose", "sweep", "startup", "typing"].contains(what) else {
+            throw ValidationError("'history', 'gallery', 'compose', 'sweep', 'startup' or 'typing' can be measured")
         }
         guard (1...SweepOptions.maxParallel).contains(parallel), (1...100_000).contains(tasks), (0...600).contains(taskSeconds) else {
             throw ValidationError("--parallel 1 to \(SweepOptions.maxParallel), --tasks 1 to 100000, --task-seconds 0 to 600")
         }
+        guard (1...64).contains(megabytes), (2...1000).contains(keys) else { throw ValidationError("--megabytes 1-64, --keys 2-1000") }
     }
 
     func run() throws {
@@ -78,6 +88,7 @@ struct BenchCommand: ParsableCommand {
         if what == "gallery" { return try runGallery() }
         if what == "sweep" { return try runSweepBench() }
         if what == "startup" { return try runStartupBench() }
+        if what == "typing" { return try runTyping() }
         let store = try HistoryStore.open(inFolder: home)
         let existing = try store.count()
         if existing < rows {

@@ -3,37 +3,81 @@
 // the text of an edit still in progress, so killing the terminal loses at
 // most the moments since the last save. Each endpoint keeps its own draft
 // (issue 7): the form on screen in slot "compose", the others in "form:ID".
+//
+// What the reducer hands over is a DraftForm: the form as it stands, taken
+// without copying or printing anything, so checking it on every action
+// costs nothing in the size of the text; it is printed as JSON on the
+// draft writer's thread (DraftWriter), off the event loop (issue 18).
 
 import Model
+
+/// A form to save, as it stands: the request and typed text are shared,
+/// not copied; `encoded()` prints it.
+struct DraftForm: Sendable {
+    var request: Request
+    var drafts: [FieldID: Draft]
+    /// The field being edited and its text's revision: a key typed changes
+    /// the form without the request's texts being compared (issue 18).
+    var editing: FieldID?
+    var editRevision: Int?
+    /// An edit in progress whose text the request does not hold: kept as typed text too.
+    var typingField: FieldID?
+    var typing: TextBuffer?
+    /// A form kept aside has its wire JSON printed already.
+    var wireJSON: String?
+
+    /// The draft the history keeps.
+    func encoded() -> ComposeDraft {
+        var typed: [String: String] = [:]
+        for (field, draft) in drafts { typed[field.path] = draft.text }
+        if let typingField, let typing { typed[typingField.path] = typing.text }
+        return ComposeDraft(endpoint: request.endpoint, requestJSON: wireJSON ?? request.wireJSON, fieldDrafts: typed)
+    }
+}
+
+extension DraftForm: Equatable {
+    /// The same form: the edit's text compared by its revision (the same
+    /// revision is the same text), the rest by value, where a text not
+    /// changed is the same storage and compares at once.
+    static func == (lhs: DraftForm, rhs: DraftForm) -> Bool {
+        // The same field edited with another text: changed, known without comparing the texts.
+        if lhs.editing != nil, lhs.editing == rhs.editing, lhs.editRevision != rhs.editRevision { return false }
+        return lhs.typingField == rhs.typingField && lhs.typing?.revision == rhs.typing?.revision
+            && lhs.drafts == rhs.drafts && lhs.request == rhs.request
+    }
+}
 
 enum DraftCodec {
     static let currentSlot = "compose"
     static func slot(for endpoint: Endpoint) -> String { "form:" + endpoint.formKey }
 
     /// What to save of the form on screen now.
-    static func draft(of state: AppState) -> ComposeDraft {
-        var typed: [String: String] = [:]
-        for (field, draft) in state.drafts { typed[field.path] = draft.text }
-        // An edit in progress whose text the request does not hold yet (a
-        // number half typed) is kept as typed text too.
-        if let editing = state.view.editing,
-           editing.buffer.text != FieldValues.text(of: editing.field, in: state.request) {
-            typed[editing.field.path] = editing.buffer.text
+    static func form(of state: AppState) -> DraftForm {
+        var form = DraftForm(request: state.request, drafts: state.drafts,
+                             editing: state.view.editing?.field, editRevision: state.view.editing?.buffer.revision)
+        // An edit in progress whose text the request does not hold (a number
+        // half typed) is kept as typed text too.
+        if let editing = state.view.editing, editing.appliedRevision != editing.buffer.revision {
+            form.typingField = editing.field
+            form.typing = editing.buffer
         }
-        return ComposeDraft(endpoint: state.endpoint, requestJSON: state.request.wireJSON, fieldDrafts: typed)
+        return form
     }
 
     /// Every form to save, by slot: the one on screen and those kept aside.
-    static func drafts(of state: AppState) -> [String: ComposeDraft] {
-        var all = [currentSlot: draft(of: state)]
+    static func forms(of state: AppState) -> [String: DraftForm] {
+        var all = [currentSlot: form(of: state)]
         for form in state.otherForms.values {
-            var typed: [String: String] = [:]
-            for (field, draft) in form.drafts { typed[field.path] = draft.text }
-            all[slot(for: form.request.endpoint)] = ComposeDraft(endpoint: form.request.endpoint, requestJSON: form.wireJSON,
-                                                                  fieldDrafts: typed)
+            all[slot(for: form.request.endpoint)] = DraftForm(request: form.request, drafts: form.drafts, wireJSON: form.wireJSON)
         }
         return all
     }
+
+    /// The drafts of every form, printed (at start, and in tests).
+    static func drafts(of state: AppState) -> [String: ComposeDraft] { forms(of: state).mapValues { $0.encoded() } }
+
+    /// What to save of the form on screen, printed.
+    static func draft(of state: AppState) -> ComposeDraft { form(of: state).encoded() }
 
     /// A saved draft as a form. Typed text is checked again, so it comes
     /// back marked with the same message as before.

@@ -58,7 +58,6 @@ enum FieldValues {
     /// `family`: the checkpoint's, for a preset's model (GroupSpec.applying).
     static func apply(_ raw: String, to id: FieldID, in request: inout Request,
                       family: ModelFamily = .unknown) throws(FieldInputError) {
-        let text = raw.trimmed
         if let place = id.itemPlace, let (field, group) = place.field(in: request.endpoint) {
             var items = request.items(of: field)
             guard let index = place.index, let key = place.key, items.indices.contains(index) else { return }
@@ -68,7 +67,7 @@ enum FieldValues {
         }
         guard let spec = request.endpoint.field(at: id.path) else { return }
         if case .sizePreset = spec.kind {
-            let parts = text.split(whereSeparator: { $0 == "×" || $0 == "x" || $0 == "X" })
+            let parts = raw.trimmed.split(whereSeparator: { $0 == "×" || $0 == "x" || $0 == "X" })
             guard parts.count == 2, let w = Int(parts[0].trimmed), let h = Int(parts[1].trimmed) else {
                 throw FieldInputError(message: "expected WIDTH×HEIGHT, like 768×768")
             }
@@ -79,6 +78,7 @@ enum FieldValues {
         switch spec.kind {
         case .otherMembers:
             // The members no field names, as one object (a custom request's body).
+            let text = raw.trimmed
             let members: JSONValue
             do {
                 members = try JSONParser.parse(text.isEmpty ? "{}" : text)
@@ -92,7 +92,7 @@ enum FieldValues {
             return
         case let .endpointSetting(setting):
             do {
-                try request.setCustom(setting, to: text)
+                try request.setCustom(setting, to: raw.trimmed)
             } catch {
                 throw FieldInputError(message: error.message)
             }
@@ -104,6 +104,8 @@ enum FieldValues {
 
     /// The JSON value typed text stands for in a field; nil leaves it out.
     static func value(_ raw: String, for spec: FieldSpec) throws(FieldInputError) -> JSONValue? {
+        // A long text is sent as typed: not copied to trim it (issue 18).
+        if case .multilineText = spec.kind { return raw.isBlank && spec.omitWhenEmpty ? nil : .string(raw) }
         let text = raw.trimmed
         if text.isEmpty, spec.omitWhenEmpty { return nil }
         switch spec.kind {

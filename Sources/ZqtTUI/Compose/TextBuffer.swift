@@ -2,71 +2,119 @@
 // motions and kills of a shell line editor (Home/End, word motion, Ctrl-U,
 // Ctrl-K, Ctrl-W) and wrapping by display width, so the cursor moves right
 // over Chinese text, where a character takes two cells.
+//
+// A key costs what is on screen, not the size of the text (issue 18): the
+// text is kept in pieces of at most `pieceLimit` characters, so an edit
+// rewrites one piece in place, and the field's wrapped lines, once laid
+// out at a width, are kept and mended around each edit.
 
-struct TextBuffer: Equatable, Sendable {
-    private(set) var characters: [Character]
-    /// Index into `characters`: the cursor sits before that character.
+import Synchronization
+
+struct TextBuffer: Sendable {
+    /// The text in pieces; no character spans two pieces.
+    private var pieces: [String]
+    /// Characters in each piece (String.count walks the text: counted once, here).
+    private var pieceCounts: [Int]
+    /// Characters in the whole text.
+    private(set) var count: Int
+    /// Index in characters: the cursor sits before that character.
     private(set) var cursor: Int
+    /// Changes whenever the text does (not when only the cursor moves), and
+    /// never repeats in a run: the same revision means the same text.
+    private(set) var revision: Int
+    /// The wrapped lines at one width (`keepLayout(width:)`), mended on each edit.
+    private var layout: Layout?
 
-    init(_ text: String) {
-        characters = Array(text)
-        cursor = characters.count
+    static let pieceLimit = 1024
+    private static let revisions = Atomic<Int>(0)
+    private static func nextRevision() -> Int { revisions.add(1, ordering: .relaxed).newValue }
+
+    private struct Layout: Sendable {
+        let width: Int
+        var lines: [VisualLine]
     }
 
-    var text: String { String(characters) }
+    init(_ text: String) {
+        (pieces, pieceCounts) = Self.split(text)
+        count = pieceCounts.reduce(0, +)
+        cursor = count
+        revision = Self.nextRevision()
+    }
+
+    var text: String { pieces.joined() }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// The characters, for the one-line boxes (a filter, a folder name) that index them.
+    var characters: [Character] { Array(text) }
+
+    /// The characters in `range`, as text.
+    func text(in range: Range<Int>) -> String {
+        var out = ""
+        forEach(from: range.lowerBound) { index, character in
+            guard index < range.upperBound else { return false }
+            out.append(character)
+            return true
+        }
+        return out
+    }
 
     // MARK: Editing
 
     mutating func insert(_ text: String) {
-        let new = Array(text)
-        characters.insert(contentsOf: new, at: cursor)
-        cursor += new.count
+        let before = count
+        replace(cursor..<cursor, with: text)
+        cursor += count - before
     }
 
     mutating func backspace() {
         guard cursor > 0 else { return }
-        characters.remove(at: cursor - 1)
+        replace(cursor - 1..<cursor, with: "")
         cursor -= 1
     }
 
     mutating func deleteForward() {
-        guard cursor < characters.count else { return }
-        characters.remove(at: cursor)
+        guard cursor < count else { return }
+        replace(cursor..<cursor + 1, with: "")
     }
 
     /// Ctrl-U: delete from the start of the line to the cursor.
     mutating func killToLineStart() {
         let start = logicalLineStart(cursor)
-        characters.removeSubrange(start..<cursor)
+        replace(start..<cursor, with: "")
         cursor = start
     }
 
     /// Ctrl-K: delete from the cursor to the end of the line.
     mutating func killToLineEnd() {
-        let end = logicalLineEnd(cursor)
-        characters.removeSubrange(cursor..<end)
+        replace(cursor..<logicalLineEnd(cursor), with: "")
     }
 
     /// Ctrl-W: delete the word before the cursor (and the spaces after it).
     mutating func deleteWordBackward() {
         let start = wordStart(before: cursor)
-        characters.removeSubrange(start..<cursor)
+        replace(start..<cursor, with: "")
         cursor = start
     }
 
     // MARK: Motion
 
     mutating func moveLeft() { cursor = max(0, cursor - 1) }
-    mutating func moveRight() { cursor = min(characters.count, cursor + 1) }
+    mutating func moveRight() { cursor = min(count, cursor + 1) }
     mutating func moveToStart() { cursor = 0 }
-    mutating func moveToEnd() { cursor = characters.count }
+    mutating func moveToEnd() { cursor = count }
     mutating func moveWordLeft() { cursor = wordStart(before: cursor) }
 
     mutating func moveWordRight() {
-        var i = cursor
-        while i < characters.count, !isWordCharacter(characters[i]) { i += 1 }
-        while i < characters.count, isWordCharacter(characters[i]) { i += 1 }
-        cursor = i
+        var end = count
+        var inWord = false
+        forEach(from: cursor) { index, character in
+            let word = isWordCharacter(character)
+            if inWord, !word { end = index; return false }
+            inWord = inWord || word
+            return true
+        }
+        cursor = end
     }
 
     /// Home/End go to the start or end of the visual (wrapped) line.
@@ -77,8 +125,7 @@ struct TextBuffer: Equatable, Sendable {
 
     mutating func moveToLineEnd(width: Int) {
         let lines = wrap(width: width)
-        let line = lines[lineIndex(of: cursor, in: lines)]
-        cursor = line.end
+        cursor = lines[lineIndex(of: cursor, in: lines)].end
     }
 
     /// Up/Down keep the column in cells, as far as the target line allows.
@@ -87,27 +134,37 @@ struct TextBuffer: Equatable, Sendable {
         let index = lineIndex(of: cursor, in: lines)
         let target = index + delta
         guard lines.indices.contains(target) else {
-            cursor = delta < 0 ? 0 : characters.count
+            cursor = delta < 0 ? 0 : count
             return
         }
-        let column = TextWidth.of(characters[lines[index].start..<cursor])
+        let column = cells(lines[index].start..<cursor)
         var position = lines[target].start
         var used = 0
-        while position < lines[target].end {
-            let w = TextWidth.of(characters[position])
-            if used + w > column { break }
+        forEach(from: position) { index, character in
+            guard index < lines[target].end else { return false }
+            let w = TextWidth.of(character)
+            if used + w > column { return false }
             used += w
-            position += 1
+            position = index + 1
+            return true
         }
         cursor = position
     }
 
     // MARK: Layout
 
-    /// One visual line: characters `start..<end`, plus whether a newline ends it.
-    struct VisualLine: Equatable {
-        let start: Int
-        let end: Int
+    /// One visual line: characters `start..<end` (a newline ending it is not among them).
+    struct VisualLine: Equatable, Sendable {
+        var start: Int
+        var end: Int
+    }
+
+    /// Keeps the wrapped lines at `width` from now on, mended on each edit,
+    /// so `wrap(width:)` at that width answers without laying out the text.
+    mutating func keepLayout(width: Int) {
+        let width = max(2, width)
+        if layout?.width == width { return }
+        layout = Layout(width: width, lines: wrap(width: width))
     }
 
     /// Wraps at `width` cells, preferring to break after a space, and at newlines.
@@ -115,38 +172,14 @@ struct TextBuffer: Equatable, Sendable {
     /// the first three lines of a megabyte need not lay out the rest).
     func wrap(width: Int, maxLines: Int = .max) -> [VisualLine] {
         let width = max(2, width)
-        var lines: [VisualLine] = []
-        var start = 0
-        var used = 0
-        var lastSpace: Int?
-        var i = 0
-        while i < characters.count {
-            if lines.count >= maxLines { return lines }
-            let c = characters[i]
-            if c == "\n" {
-                lines.append(VisualLine(start: start, end: i))
-                start = i + 1
-                used = 0
-                lastSpace = nil
-                i += 1
-                continue
-            }
-            let w = TextWidth.of(c)
-            if used + w > width {
-                // Break after the last space on this line when there is one.
-                let breakAt = (lastSpace.map { $0 + 1 } ?? i)
-                let end = breakAt > start ? breakAt : i
-                lines.append(VisualLine(start: start, end: end))
-                start = end
-                used = TextWidth.of(characters[start..<i])
-                lastSpace = nil
-                continue
-            }
-            if c == " " { lastSpace = i }
-            used += w
-            i += 1
+        if let layout, layout.width == width {
+            return maxLines >= layout.lines.count ? layout.lines : Array(layout.lines.prefix(maxLines))
         }
-        lines.append(VisualLine(start: start, end: characters.count))
+        var lines: [VisualLine] = []
+        wrapLines(from: 0, width: width) { line, _ in
+            lines.append(line)
+            return lines.count < maxLines
+        }
         return lines
     }
 
@@ -158,47 +191,268 @@ struct TextBuffer: Equatable, Sendable {
     /// The same, from lines already wrapped (one layout per frame).
     func cursorPosition(in lines: [VisualLine]) -> (line: Int, column: Int) {
         let index = lineIndex(of: cursor, in: lines)
-        return (index, TextWidth.of(characters[lines[index].start..<cursor]))
+        return (index, cells(lines[index].start..<cursor))
     }
 
-    func lineText(_ line: VisualLine) -> String { String(characters[line.start..<line.end]) }
+    func lineText(_ line: VisualLine) -> String { text(in: line.start..<line.end) }
+
+    /// The greedy wrap from `start` (a line's start), line by line, until
+    /// `emit` says stop; it is also told where the next line starts. A line
+    /// depends only on the text from its start on, which is what lets an
+    /// edit mend the lines around it (`mendLayout`).
+    private func wrapLines(from start: Int, width: Int, _ emit: (VisualLine, _ next: Int) -> Bool) {
+        var start = start
+        var used = 0
+        var lastSpace: Int?
+        // Widths of the characters from `start` to the one being placed, for
+        // what moves to the next line when it breaks at a space.
+        var widths: [Int] = []
+        var stopped = false
+        forEach(from: start) { i, c in
+            while true {
+                if c == "\n" {
+                    if !emit(VisualLine(start: start, end: i), i + 1) { stopped = true; return false }
+                    start = i + 1
+                    used = 0
+                    lastSpace = nil
+                    widths.removeAll(keepingCapacity: true)
+                    return true
+                }
+                let w = TextWidth.of(c)
+                if used + w > width {
+                    // Break after the last space on this line when there is one.
+                    let breakAt = lastSpace.map { $0 + 1 } ?? i
+                    let end = breakAt > start ? breakAt : i
+                    if !emit(VisualLine(start: start, end: end), end) { stopped = true; return false }
+                    widths.removeFirst(end - start)
+                    start = end
+                    used = widths.reduce(0, +)
+                    lastSpace = nil
+                    continue
+                }
+                if c == " " { lastSpace = i }
+                used += w
+                widths.append(w)
+                return true
+            }
+        }
+        if !stopped { _ = emit(VisualLine(start: start, end: count), count) }
+    }
+
+    /// After `old` (in the text before the edit) became `new` characters at the
+    /// same start: the lines from the one before the edit are wrapped again
+    /// until one starts where a line started before (moved by the change),
+    /// and the rest are the old ones, moved.
+    private mutating func mendLayout(_ old: Range<Int>, newCount: Int) {
+        guard let kept = layout else { return }
+        layout = nil
+        let lines = kept.lines
+        let delta = newCount - old.count
+        let editedEnd = old.lowerBound + newCount
+        let containing = Self.lastLine(startingAtOrBefore: old.lowerBound, in: lines)
+        let restart = max(0, containing - 1)
+        var mended = Array(lines[..<restart])
+        var rejoin: Int?
+        wrapLines(from: restart < lines.count ? lines[restart].start : 0, width: kept.width) { line, next in
+            mended.append(line)
+            // The text's last line (it ends at the end) has no line after it.
+            guard line.end < count else { return true }
+            guard next >= editedEnd, next - delta >= old.upperBound else { return true }
+            let candidate = Self.lastLine(startingAtOrBefore: next - delta, in: lines)
+            if lines[candidate].start == next - delta {
+                rejoin = candidate
+                return false
+            }
+            return true
+        }
+        if let rejoin {
+            mended.reserveCapacity(mended.count + lines.count - rejoin)
+            for line in lines[rejoin...] { mended.append(VisualLine(start: line.start + delta, end: line.end + delta)) }
+        }
+        layout = Layout(width: kept.width, lines: mended)
+    }
+
+    private static func lastLine(startingAtOrBefore position: Int, in lines: [VisualLine]) -> Int {
+        var low = 0, high = lines.count - 1
+        var found = 0
+        while low <= high {
+            let mid = (low + high) / 2
+            if lines[mid].start <= position { found = mid; low = mid + 1 } else { high = mid - 1 }
+        }
+        return found
+    }
 
     private func lineIndex(of position: Int, in lines: [VisualLine]) -> Int {
         // A cursor at a wrap point belongs to the next line, except at the very end.
-        for (index, line) in lines.enumerated() {
-            if position >= line.start, position < line.end { return index }
-            if position == line.end {
-                let next = index + 1
-                if next < lines.count, lines[next].start == position { continue }
-                return index
-            }
+        guard !lines.isEmpty else { return 0 }
+        let index = Self.lastLine(startingAtOrBefore: position, in: lines)
+        return position <= lines[index].end ? index : lines.count - 1
+    }
+
+    private func cells(_ range: Range<Int>) -> Int {
+        var total = 0
+        forEach(from: range.lowerBound) { index, character in
+            guard index < range.upperBound else { return false }
+            total += TextWidth.of(character)
+            return true
         }
-        return max(0, lines.count - 1)
+        return total
     }
 
     private func logicalLineStart(_ position: Int) -> Int {
-        var i = position
-        while i > 0, characters[i - 1] != "\n" { i -= 1 }
-        return i
+        var start = 0
+        forEachBackward(before: position) { index, character in
+            if character == "\n" { start = index + 1; return false }
+            return true
+        }
+        return start
     }
 
     private func logicalLineEnd(_ position: Int) -> Int {
-        var i = position
-        while i < characters.count, characters[i] != "\n" { i += 1 }
-        return i
+        var end = count
+        forEach(from: position) { index, character in
+            if character == "\n" { end = index; return false }
+            return true
+        }
+        return end
     }
 
     private func wordStart(before position: Int) -> Int {
-        var i = position
-        while i > 0, !isWordCharacter(characters[i - 1]) { i -= 1 }
-        while i > 0, isWordCharacter(characters[i - 1]) { i -= 1 }
-        return i
+        var start = 0
+        var inWord = false
+        forEachBackward(before: position) { index, character in
+            let word = isWordCharacter(character)
+            if inWord, !word { start = index + 1; return false }
+            inWord = inWord || word
+            return true
+        }
+        return start
     }
 
     /// Letters, digits and CJK ideographs make words; spaces and punctuation
     /// such as the commas between prompt tags separate them.
     private func isWordCharacter(_ c: Character) -> Bool {
         c.isLetter || c.isNumber || c == "_"
+    }
+
+    // MARK: Pieces
+
+    /// The piece holding character `position`, and its offset there; the end
+    /// of the text is the end of the last piece.
+    private func locate(_ position: Int) -> (piece: Int, offset: Int) {
+        var remaining = position
+        for (index, pieceCount) in pieceCounts.enumerated() {
+            if remaining < pieceCount { return (index, remaining) }
+            remaining -= pieceCount
+        }
+        return pieces.isEmpty ? (0, 0) : (pieces.count - 1, pieceCounts[pieces.count - 1])
+    }
+
+    /// Each character from `position` on, with its index, until `body` says stop.
+    private func forEach(from position: Int, _ body: (Int, Character) -> Bool) {
+        guard position < count else { return }
+        var (piece, offset) = locate(position)
+        var index = position
+        while piece < pieces.count {
+            let text = pieces[piece]
+            var at = text.index(text.startIndex, offsetBy: offset)
+            while at != text.endIndex {
+                if !body(index, text[at]) { return }
+                index += 1
+                at = text.index(after: at)
+            }
+            piece += 1
+            offset = 0
+        }
+    }
+
+    /// Each character before `position`, nearest first, until `body` says stop.
+    private func forEachBackward(before position: Int, _ body: (Int, Character) -> Bool) {
+        guard position > 0 else { return }
+        var (piece, offset) = locate(position)
+        if offset == 0, position < count { piece -= 1; offset = pieceCounts[piece] }
+        var index = position
+        while piece >= 0 {
+            let text = pieces[piece]
+            var at = text.index(text.startIndex, offsetBy: offset)
+            while at != text.startIndex {
+                at = text.index(before: at)
+                index -= 1
+                if !body(index, text[at]) { return }
+            }
+            piece -= 1
+            if piece >= 0 { offset = pieceCounts[piece] }
+        }
+    }
+
+    /// The one edit: characters `range` become `text`. Only the pieces the
+    /// range touches are rewritten; the layout, if kept, is mended.
+    private mutating func replace(_ range: Range<Int>, with text: String) {
+        guard !range.isEmpty || !text.isEmpty else { return }
+        let before = count
+        if pieces.isEmpty {
+            (pieces, pieceCounts) = Self.split(text)
+        } else {
+            let (first, startOffset) = locate(range.lowerBound)
+            let (last, endOffset) = locate(range.upperBound)
+            let head = pieces[first].prefix(startOffset)
+            let lastText = pieces[last]
+            let tail = lastText[lastText.index(lastText.startIndex, offsetBy: endOffset)...]
+            let (newPieces, newCounts) = Self.split(String(head) + text + String(tail))
+            pieces.replaceSubrange(first...last, with: newPieces)
+            pieceCounts.replaceSubrange(first...last, with: newCounts)
+            // Characters that join across a seam (a combining mark typed
+            // after a letter) are moved into the piece before it.
+            if first > 0 { joinSeam(after: first - 1) }
+            let lastNew = first + newPieces.count - 1
+            if newPieces.count > 0, lastNew + 1 < pieces.count { joinSeam(after: lastNew) }
+            if first > 0, newPieces.isEmpty, first < pieces.count { joinSeam(after: first - 1) }
+        }
+        count = pieceCounts.reduce(0, +)
+        revision = Self.nextRevision()
+        mendLayout(range, newCount: range.count + count - before)
+    }
+
+    private mutating func joinSeam(after piece: Int) {
+        let next = piece + 1
+        guard piece >= 0, next < pieces.count else { return }
+        while let last = pieces[piece].last, let first = pieces[next].first, (String(last) + String(first)).count == 1 {
+            pieces[piece].append(first)
+            pieces[next].removeFirst()
+            pieceCounts[next] -= 1
+        }
+        if pieces[next].isEmpty {
+            pieces.remove(at: next)
+            pieceCounts.remove(at: next)
+        }
+    }
+
+    /// Text cut into pieces of at most `pieceLimit` characters, of even size.
+    private static func split(_ text: String) -> ([String], [Int]) {
+        guard !text.isEmpty else { return ([], []) }
+        let total = text.count
+        guard total > pieceLimit else { return ([text], [total]) }
+        let pieceCount = (total + pieceLimit - 1) / pieceLimit
+        var pieces: [String] = [], counts: [Int] = []
+        pieces.reserveCapacity(pieceCount)
+        var start = text.startIndex
+        var remaining = total
+        for index in 0..<pieceCount {
+            let size = remaining / (pieceCount - index)
+            let end = text.index(start, offsetBy: size)
+            pieces.append(String(text[start..<end]))
+            counts.append(size)
+            start = end
+            remaining -= size
+        }
+        return (pieces, counts)
+    }
+}
+
+extension TextBuffer: Equatable {
+    /// The same text and cursor (the kept layout is how it is shown, not what it is).
+    static func == (lhs: TextBuffer, rhs: TextBuffer) -> Bool {
+        lhs.cursor == rhs.cursor && lhs.count == rhs.count && (lhs.revision == rhs.revision || lhs.text == rhs.text)
     }
 }
 
@@ -225,5 +479,23 @@ extension TextBuffer {
         default: return false
         }
         return true
+    }
+
+    /// The first `count` visual lines of `text` at `width`, and whether more
+    /// follow: a field not being edited shows a few lines of what may be a
+    /// megabyte, so only enough of it to fill them is laid out.
+    static func leadingLines(of text: String, width: Int, count lineCount: Int) -> (lines: [String], more: Bool) {
+        var length = max(64, (lineCount + 2) * (width + 1))
+        while true {
+            let prefix = text.prefix(length)
+            let whole = prefix.endIndex == text.endIndex
+            let buffer = TextBuffer(String(prefix))
+            let lines = buffer.wrap(width: width, maxLines: lineCount + 1)
+            // Lines closed before the cut are exactly the whole text's.
+            if whole || lines.count > lineCount {
+                return (lines.prefix(lineCount).map(buffer.lineText), lines.count > lineCount)
+            }
+            length *= 2
+        }
     }
 }

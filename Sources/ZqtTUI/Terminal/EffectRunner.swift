@@ -64,6 +64,8 @@ final class EffectRunner: @unchecked Sendable {
     /// nil when the history could not be opened (zqt still composes and sends).
     let store: HistoryStore?
     let inbox: ActionInbox
+    /// The drafts, printed and written off the event loop (issue 18).
+    private let draftWriter: DraftWriter?
     var pollPolicy = PollPolicy.standard
     /// Tasks being followed, by client task id: one poller each.
     private var tracking: [String: Task<Void, Never>] = [:]
@@ -100,6 +102,9 @@ final class EffectRunner: @unchecked Sendable {
         current = (api, configuration)
         self.store = store
         self.inbox = inbox
+        draftWriter = store.map { store in
+            DraftWriter(store: store) { message in inbox.post(.historyFailed("Draft not saved: \(message)")) }
+        }
         self.listPaths = listPaths
         catalogInUse = Mutex(catalog)
     }
@@ -247,26 +252,16 @@ final class EffectRunner: @unchecked Sendable {
                 usleep(UInt32(DraftSaving.delay * 1_000_000))
                 inbox.post(.draftSaveDue)
             }
-        case let .saveDrafts(drafts):
-            saveDrafts(drafts)
+        case let .saveDrafts(forms):
+            draftWriter?.save(forms)
         case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal
         }
     }
 
-    /// Each draft in its slot, now: a small write, at most one per
-    /// DraftSaving.delay (the reducer coalesces them), and the last on the
-    /// way out, which must be written before zqt ends. A failure is said once
-    /// per draft; the form itself is untouched.
-    private func saveDrafts(_ drafts: [String: ComposeDraft]) {
-        guard let store else { return }
-        for (slot, draft) in drafts.sorted(by: { $0.key < $1.key }) {
-            do throws(HistoryError) {
-                try store.saveDraft(draft, slot: slot)
-            } catch {
-                inbox.post(.historyFailed("Draft not saved: \(error.message)"))
-            }
-        }
+    /// Waits until every draft handed over is written (zqt's way out).
+    func finishDraftSaves() {
+        draftWriter?.finish()
     }
 
     /// Runs a history read or write now and posts its answer, or the error.

@@ -69,6 +69,7 @@ final class TerminalApp {
         defer {
             // However zqt ends: the drafts as they are now, written before it does (issue 4).
             dispatch(.draftSaveDue)
+            runner.finishDraftSaves()
             runner.cancelAll()
             terminal.shutdown()
             cursesActive = false

@@ -137,11 +137,11 @@ enum FormView {
                 if line == 0, !field.hint.isEmpty { putHint(field.hint, after: x + 11, y: y, limit: limit, into: &grid) }
                 return
             }
-            let buffer = TextBuffer(text)
-            let lines = buffer.wrap(width: width, maxLines: count + 1)
+            // Only the lines shown are laid out (a field may hold a megabyte, issue 18).
+            let (lines, more) = TextBuffer.leadingLines(of: text, width: width, count: count)
             guard lines.indices.contains(line) else { return }
-            var shown = buffer.lineText(lines[line])
-            if line == count - 1, lines.count > count { shown = TextWidth.truncate(shown + " …", to: width) }
+            var shown = lines[line]
+            if line == count - 1, more { shown = TextWidth.truncate(shown + " …", to: width) }
             let end = grid.put(shown, x: x, y: y, style: valueStyle, limit: limit)
             if count == 1, !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
         case let .slider(spec, _):

@@ -32,7 +32,7 @@ enum PreviewView {
     }
 
     static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
-        let (text, spans) = JSONWriter.prettyWithSpans(state.request.wireValue)
+        let document = PreviewDocument(state.request.wireValue)
         // No byte count here: it would change, and be resent, on every keystroke (≤ 60 bytes per key).
         let header = "JSON · exactly what is sent"
         grid.put(TextWidth.truncate(header, to: rect.width - 5), x: rect.x + 1, y: rect.y, style: .title, limit: rect.maxX - 4)
@@ -45,16 +45,10 @@ enum PreviewView {
                      x: rect.x + 1, y: rect.maxY - noteLines + offset, style: .dim, limit: rect.maxX)
         }
         let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: rect.height - 1 - noteLines)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var rows: [VisualRow] = []
-        for (index, line) in lines.enumerated() {
-            rows += wrap(line, styles: syntaxStyles(line), width: body.width, jsonLine: index)
-        }
-        let span = highlightPath(state).flatMap { spans[$0] }
-        let firstRow = span.flatMap { s in rows.firstIndex { $0.jsonLine == s.lowerBound } } ?? 0
-        let maxScroll = max(0, rows.count - body.height)
-        let scroll = min(maxScroll, max(0, firstRow - body.height / 3 + state.view.previewOffset))
-        for (offset, row) in rows.dropFirst(scroll).prefix(body.height).enumerated() {
+        let span = highlightPath(state).flatMap { document.spans[$0] }
+        let window = visibleRows(document, width: body.width, height: max(0, body.height),
+                                 firstLine: span?.lowerBound, offset: state.view.previewOffset)
+        for (offset, row) in window.rows.enumerated() {
             let highlighted = span?.contains(row.jsonLine) ?? false
             var x = body.x
             for (character, style) in zip(row.characters, row.styles) {
@@ -65,8 +59,50 @@ enum PreviewView {
             }
         }
         // Scroll marks sit in the header, never over the JSON.
-        if scroll > 0 { grid.put("↑", x: rect.maxX - 3, y: rect.y, style: .dim) }
-        if scroll < maxScroll { grid.put("↓", x: rect.maxX - 2, y: rect.y, style: .dim) }
+        if window.scroll > 0 { grid.put("↑", x: rect.maxX - 3, y: rect.y, style: .dim) }
+        if window.more { grid.put("↓", x: rect.maxX - 2, y: rect.y, style: .dim) }
+    }
+
+    /// The rows on screen: the focused field's first row a third of the way
+    /// down (moved by the preview's own scrolling), as far as the JSON
+    /// allows. Only those rows are laid out and coloured; the lines above
+    /// them are counted (issue 18).
+    static func visibleRows(_ document: PreviewDocument, width: Int, height: Int, firstLine: Int?,
+                            offset: Int) -> (rows: [VisualRow], scroll: Int, more: Bool) {
+        var firstRow = 0
+        for index in 0..<(firstLine ?? 0) { firstRow += document.rowCount(index, width: width) }
+        let wanted = max(0, firstRow - height / 3 + offset)
+        let rows = rows(document, from: wanted, count: height + 1, width: width)
+        if rows.count > height { return (Array(rows.prefix(height)), wanted, true) }
+        // The end of the JSON is in view: the last screenful, as far as it goes.
+        let total = document.lines.indices.reduce(0) { $0 + document.rowCount($1, width: width) }
+        let scroll = max(0, min(wanted, total - height))
+        if scroll == wanted { return (rows, scroll, false) }
+        return (self.rows(document, from: scroll, count: height, width: width), scroll, false)
+    }
+
+    /// `count` rows from row `first` on (fewer at the end of the JSON).
+    private static func rows(_ document: PreviewDocument, from first: Int, count: Int, width: Int) -> [VisualRow] {
+        var rows: [VisualRow] = []
+        var row = 0
+        for index in document.lines.indices where rows.count < count {
+            // Lines wholly above the window are only counted.
+            if row < first {
+                let lineRows = document.rowCount(index, width: width)
+                if row + lineRows <= first {
+                    row += lineRows
+                    continue
+                }
+            }
+            let skip = max(0, first - row)
+            let (characters, ranges) = document.rows(index, width: width, upTo: skip + count - rows.count)
+            let styles = syntaxStyles(characters)
+            for (range, pad) in ranges.dropFirst(skip) {
+                rows.append(VisualRow(line: characters, lineStyles: styles, range: range, pad: pad, jsonLine: index))
+            }
+            row += ranges.count
+        }
+        return rows
     }
 
     static func highlight(_ style: Style) -> Style {
@@ -76,11 +112,20 @@ enum PreviewView {
     /// Wraps a line at `width` cells; continuation rows are indented like the line.
     static func wrap(_ line: String, styles: [Style], width: Int, jsonLine: Int) -> [VisualRow] {
         let characters = Array(line)
+        return rowRanges(characters, width: width).map {
+            VisualRow(line: characters, lineStyles: styles, range: $0.range, pad: $0.pad, jsonLine: jsonLine)
+        }
+    }
+
+    /// The rows of a line: each a range of its characters, and the indent
+    /// before it; the first `limit` of them.
+    static func rowRanges(_ characters: [Character], width: Int, limit: Int = .max) -> [(range: Range<Int>, pad: Int)] {
         let indent = characters.prefix { $0 == " " }.count + 2
-        var rows: [VisualRow] = []
+        var rows: [(range: Range<Int>, pad: Int)] = []
         var start = 0
         var first = true
         repeat {
+            if rows.count >= limit { break }
             let available = first ? width : max(4, width - indent)
             var used = 0
             var end = start
@@ -92,7 +137,7 @@ enum PreviewView {
             }
             if end == start, end < characters.count { end += 1 }
             let pad = first ? 0 : min(indent, width - 4)
-            rows.append(VisualRow(line: characters, lineStyles: styles, range: start..<end, pad: pad, jsonLine: jsonLine))
+            rows.append((start..<end, pad))
             start = end
             first = false
         } while start < characters.count
@@ -100,8 +145,9 @@ enum PreviewView {
     }
 
     /// A style per character: keys, strings, numbers, literals, punctuation.
-    static func syntaxStyles(_ line: String) -> [Style] {
-        let characters = Array(line)
+    static func syntaxStyles(_ line: String) -> [Style] { syntaxStyles(Array(line)) }
+
+    static func syntaxStyles(_ characters: [Character]) -> [Style] {
         var styles = Array(repeating: Style.normal, count: characters.count)
         var i = 0
         while i < characters.count {

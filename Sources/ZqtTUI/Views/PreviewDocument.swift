@@ -1,0 +1,150 @@
+// The preview's JSON as lines, printed as JSONWriter.pretty prints it (the
+// same bytes: the wire's printer is the reference, and a test holds the two
+// together), except that a long string is kept as it is and escaped only as
+// far as a row of it is shown (issue 18): a megabyte prompt is one line of
+// thousands of rows, of which a screenful is drawn.
+
+import Model
+
+struct PreviewDocument {
+    /// One line of the JSON: `head`, then a long string (quoted and escaped
+    /// when shown), then `tail` (the comma before the next member).
+    struct Line {
+        var head = ""
+        var long: String?
+        var tail = ""
+
+        /// The line as printed, whole.
+        var text: String {
+            guard let long else { return head }
+            var out = head
+            JSONWriter.writeString(long, into: &out)
+            return out + tail
+        }
+    }
+
+    /// Strings longer than this (in UTF-8 bytes) are escaped as far as they are shown.
+    static let longString = 4096
+
+    private(set) var lines: [Line] = []
+    /// Each wire path's lines (as JSONWriter.prettyWithSpans gives them).
+    private(set) var spans: [String: ClosedRange<Int>] = [:]
+    private var current = Line()
+
+    init(_ value: JSONValue) {
+        write(value, indent: 0, path: "")
+        lines.append(current)
+    }
+
+    private mutating func append(_ text: String) {
+        if current.long == nil { current.head += text } else { current.tail += text }
+    }
+
+    private mutating func write(_ value: JSONValue, indent: Int, path: String) {
+        let firstLine = lines.count
+        switch value {
+        case .null: append("null")
+        case let .bool(b): append(b ? "true" : "false")
+        case let .int(i): append(String(i))
+        case let .double(d): append(JSONWriter.formatNumber(d))
+        case let .string(s):
+            if s.utf8.count > Self.longString, current.long == nil {
+                current.long = s
+            } else {
+                var out = ""
+                JSONWriter.writeString(s, into: &out)
+                append(out)
+            }
+        case let .array(items):
+            if items.isEmpty { append("[]"); break }
+            append("[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { append(",") }
+                newline(indent + 1)
+                write(item, indent: indent + 1, path: path + "[\(index)]")
+            }
+            newline(indent)
+            append("]")
+        case let .object(members):
+            if members.isEmpty { append("{}"); break }
+            append("{")
+            for (index, member) in members.enumerated() {
+                if index > 0 { append(",") }
+                newline(indent + 1)
+                var key = ""
+                JSONWriter.writeString(member.key, into: &key)
+                append(key + ": ")
+                write(member.value, indent: indent + 1, path: path.isEmpty ? member.key : path + "." + member.key)
+            }
+            newline(indent)
+            append("}")
+        }
+        if !path.isEmpty { spans[path] = firstLine...lines.count }
+    }
+
+    private mutating func newline(_ indent: Int) {
+        lines.append(current)
+        current = Line(head: String(repeating: "  ", count: indent))
+    }
+
+    // MARK: Rows
+
+    /// How many screen rows line `index` takes at `width` (PreviewView.wrap).
+    /// Printable ASCII takes one cell a character, so its rows are counted
+    /// from its length, without laying it out; other text is laid out.
+    func rowCount(_ index: Int, width: Int) -> Int {
+        let line = lines[index]
+        if let length = Self.asciiLength(line) {
+            let indent = line.head.utf8.prefix { $0 == 0x20 }.count + 2
+            let first = max(1, width)
+            let next = max(4, width - indent)
+            return length <= first ? 1 : 1 + (length - first + next - 1) / next
+        }
+        return PreviewView.rowRanges(Array(line.text), width: width).count
+    }
+
+    /// The characters of line `index`, enough of them for its first `rows`
+    /// rows at `width`, with those rows (all of them when the line is shorter).
+    func rows(_ index: Int, width: Int, upTo rows: Int) -> (characters: [Character], rows: [(range: Range<Int>, pad: Int)]) {
+        let line = lines[index]
+        guard let long = line.long else {
+            let characters = Array(line.head)
+            return (characters, PreviewView.rowRanges(characters, width: width, limit: rows))
+        }
+        var length = max(256, (rows + 1) * (max(width, 4) + 1) * 2)
+        while true {
+            let prefix = long.prefix(length)
+            let whole = prefix.endIndex == long.endIndex
+            var text = line.head
+            JSONWriter.writeString(String(prefix), into: &text)
+            if whole {
+                text += line.tail
+            } else {
+                text.removeLast()  // the closing quote comes after the rest
+            }
+            let characters = Array(text)
+            let ranges = PreviewView.rowRanges(characters, width: width, limit: whole ? rows : rows + 1)
+            // Rows closed before the cut are exactly the whole line's.
+            if whole || ranges.count > rows { return (characters, Array(ranges.prefix(rows))) }
+            length *= 2
+        }
+    }
+
+    /// Characters in the line when all of it is printable ASCII once escaped.
+    private static func asciiLength(_ line: Line) -> Int? {
+        func printable(_ text: String) -> Bool { text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        guard printable(line.head) else { return nil }
+        guard let long = line.long else { return line.head.utf8.count }
+        guard printable(line.tail) else { return nil }
+        var length = line.head.utf8.count + 2 + line.tail.utf8.count
+        for byte in long.utf8 {
+            switch byte {
+            case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: length += 2
+            case 0x7F...: return nil
+            case ..<0x20: length += 6
+            default: length += 1
+            }
+        }
+        return length
+    }
+}
