@@ -120,10 +120,7 @@ extension BenchCommand {
     }
 
     /// A line of /proc/self/status, in KiB (0 where /proc is not there).
-    static func status(_ field: String) -> Int {
-        guard let line = procFile("/proc/self/status").split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-    }
+    static func status(_ field: String) -> Int { procField("/proc/self/status", field + ":") }
 
     static func memory(_ kib: Int) -> String {
         JSONWriter.formatNumber((Double(kib) / 1024 * 10).rounded() / 10) + " MB"

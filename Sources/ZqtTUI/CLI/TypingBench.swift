@@ -108,16 +108,9 @@ extension BenchCommand {
     /// Bytes this process passed to write(2) and its kind (/proc/self/io's wchar).
     static func bytesWritten() -> Int { procField("/proc/self/io", "wchar:") }
 
-    private static func procField(_ file: String, _ name: String) -> Int {
-        guard let status = try? String(contentsOfFile: file, encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
+    /// A "name: value" line of a /proc file, read whole by `procFile` (they say their size is 0).
+    static func procField(_ file: String, _ name: String) -> Int {
+        guard let line = procFile(file).split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-    }
-
-    /// User and system time of every thread so far.
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }
