@@ -54,6 +54,8 @@ enum Action: Sendable {
     case requestLoadFailed(String)
     /// The connection now in use after the profile switcher, or why it is unchanged (issue 10).
     case profileSwitched(Result<ProfileSwitch, ProfileSwitchFailure>)
+    /// The config file read again (issue 19).
+    case configFileRead(ConfigFileRead)
     // Pictures (issue 11).
     /// A task's images on disk (or why each is not), for where they are shown.
     case picturesFetched(PictureTarget, idTask: String, recordID: Int?, [ShownPicture])
@@ -125,6 +127,8 @@ enum Effect: Equatable, Sendable {
     case loadRequest(String, current: Endpoint)
     /// Use the config file's profile of this name for the next calls (issue 10).
     case switchProfile(String)
+    /// Reads the config file again when it changed (`asked`: always, and the outcome is said).
+    case checkConfigFile(asked: Bool)
     // Pictures (issue 11).
     /// Have a task's images on disk (downloaded once into $ZQT_HOME/images) with their thumbnails.
     case fetchPictures(PictureFetch)

@@ -236,6 +236,8 @@ enum Overlay: Equatable, Sendable {
     case picker(PickerState)
     case confirm(Confirmation)
     case input(InputPrompt)
+    /// A text said in full (the config file's fault, issue 19); any key closes it.
+    case notice(Notice)
 }
 
 /// Which screen fills the terminal.
@@ -320,6 +322,8 @@ struct AppState: Equatable, Sendable {
     var draftSaving = DraftSaving()
     /// Local files in image fields: what each path names, a Tab completion, the file picker (issue 17).
     var paths = PathInputState()
+    /// The config file: where, and why it is left out (issue 19).
+    var configFile = ConfigFileState()
 
     init(request: Request, connection: ConnectionInfo) {
         self.request = request

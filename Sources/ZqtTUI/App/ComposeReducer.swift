@@ -22,6 +22,13 @@ extension Reducer {
 
     static func openProfilePicker(_ state: inout AppState) -> [Effect] {
         let names = state.connection.profiles
+        if names.isEmpty, let problem = state.configFile.problem {
+            state.status = StatusMessage(text: Wording.profilesUnreadable(problem), kind: .error)
+            state.view.overlay = .notice(Wording.configProblemNotice(problem, keptEarlier: state.configFile.readOnce,
+                                                                     rereadKey: state.keys.label(.rereadConfig),
+                                                                     title: Wording.profilesUnreadableTitle))
+            return []
+        }
         guard !names.isEmpty else {
             state.status = StatusMessage(text: Wording.noProfiles, kind: .info)
             return []

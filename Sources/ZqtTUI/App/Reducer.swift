@@ -138,6 +138,8 @@ enum Reducer {
             return modelListRead(&state, kind, path: path, result)
         case let .profileSwitched(result):
             return profileSwitched(&state, result)
+        case let .configFileRead(read):
+            return configFileRead(&state, read)
         case .picturesFetched, .intermediateFetched, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
             return PictureReducer.reduce(&state, action) + GalleryReducer.reduce(&state, action)
         case .galleryLoaded, .galleryThumbnailMade:
@@ -179,6 +181,9 @@ enum Reducer {
             return KeyContext(scopes: [.confirmation], charactersAreText: false)
         case .input?:
             return KeyContext(scopes: [.inputBox, .lineEditing], charactersAreText: true)
+        case .notice?:
+            // Quit and help still work; any other key closes the box (unboundKey).
+            return KeyContext(scopes: [.global], charactersAreText: false)
         case .picker?:
             return KeyContext(scopes: [.picker, .lineEditing], charactersAreText: true)
         case nil:
@@ -206,7 +211,7 @@ enum Reducer {
     /// is answered no, and a character is text in whatever is being typed.
     static func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         switch state.view.overlay {
-        case .help?: return closeOverlay(&state)
+        case .help?, .notice?: return closeOverlay(&state)
         case .confirm?: return decline(&state)
         default: break
         }

@@ -52,6 +52,11 @@ struct Zqt: AsyncParsableCommand {
             let start = StartUp.atStart
             if !(command is Zqt) {
                 start.user.warnOnStandardError()
+                // A broken config file stops every command that reads it, with 2 (issue 19:
+                // `zqt history list` ran on and exited 0); only the sandbox reads none.
+                if !(command is SandboxCommand), let problem = start.config.problem {
+                    throw CommandFailure(ConfigAtStart.commandMessage(problem), .badInput)
+                }
                 start.config.warnOnStandardError()
             }
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -185,7 +190,14 @@ enum ComposeSession {
         // Keys missing are said at once; keys refused, when the first model list read comes back.
         if !(configuration.credentials?.isComplete ?? false) { Reducer.noKeys(&state) }
         if let warning = config.permissionWarning { state.status = StatusMessage(text: Wording.warning(warning), kind: .error) }
-        if let configProblem { state.status = StatusMessage(text: configProblem, kind: .error) }
+        state.configFile = ConfigFileState(file: config.file, problem: config.problem,
+                                           exists: config.config != nil || config.problem != nil, readOnce: config.config != nil)
+        if let problem = config.problem {
+            // In full, in a box: the status line cut it off (issue 19).
+            Reducer.showConfigProblem(&state, problem, keptEarlier: false)
+        } else if let configProblem {
+            state.status = StatusMessage(text: configProblem, kind: .error)
+        }
         // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
         let listPaths = ModelListPaths.fromEnvironment(overrides: start.user.listPathOverrides)
         state.modelLists.paths = listPaths
@@ -193,17 +205,23 @@ enum ComposeSession {
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox, listPaths: listPaths, catalog: start.catalog)
         runner.home = home
-        if let config = config.config {
-            // A switch is an explicit choice: the start's --base-url no longer applies; ZQT_* still do (precedence).
-            runner.profileResolver = { name in
-                do throws(ConfigProblem) {
-                    return .success(try ClientConfiguration.resolve(baseURLFlag: nil, profileFlag: name, config: config))
-                } catch {
-                    return .failure(error)
-                }
+        // Read again when it changed, on the next screen change or by a command (issue 19).
+        runner.configWatch.withLock { $0 = ConfigFileWatch(environment: ProcessInfo.processInfo.environment,
+                                                           stamp: ConfigFileStamp.of(config.file)) }
+        runner.profileResolver = config.config.map(profileResolver)
+        return TerminalApp(state: state, runner: runner, inbox: inbox, theme: config.theme(), pictures: pictures).run()
+    }
+
+    /// A profile of the file as a connection. A switch is an explicit choice:
+    /// the start's --base-url no longer applies; ZQT_* still do (precedence).
+    static func profileResolver(_ config: ZqtConfig) -> @Sendable (String) -> Result<ClientConfiguration, ConfigProblem> {
+        return { name in
+            do throws(ConfigProblem) {
+                return .success(try ClientConfiguration.resolve(baseURLFlag: nil, profileFlag: name, config: config))
+            } catch {
+                return .failure(error)
             }
         }
-        return TerminalApp(state: state, runner: runner, inbox: inbox, theme: config.theme(), pictures: pictures).run()
     }
 
     /// Every endpoint's form as it was left: the one on screen, and the

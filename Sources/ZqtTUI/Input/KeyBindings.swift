@@ -45,6 +45,8 @@ enum Command: String, CaseIterable, Sendable {
     case copyAsCurl
     // Profiles of the config file (issue 10).
     case switchProfile
+    // The config file read again (issue 19).
+    case rereadConfig
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora

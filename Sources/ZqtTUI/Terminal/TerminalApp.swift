@@ -253,7 +253,10 @@ final class TerminalApp {
     }
 
     private func dispatch(_ action: Action) {
-        let effects = Reducer.reduce(&state, action)
+        let screen = (state.screen, state.endpoint.formKey)
+        var effects = Reducer.reduce(&state, action)
+        // Another screen or form: the config file is read again if it changed (one stat; issue 19).
+        if screen != (state.screen, state.endpoint.formKey) { effects.append(.checkConfigFile(asked: false)) }
         for effect in effects {
             switch effect {
             case .fetchPictures, .fetchHistoryPictures, .fetchIntermediate, .loadContactSheet:
