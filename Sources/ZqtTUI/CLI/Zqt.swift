@@ -352,6 +352,26 @@ enum EndpointNames {
         try resolve(name, in: StartUp.atStart.catalog)
     }
 
+    /// The endpoint a request body fits, as `L` chooses it on the screen,
+    /// said on stderr; two that fit equally are refused with both named.
+    static func infer(_ text: String, in catalog: EndpointCatalog) throws -> Endpoint {
+        guard let body = try? JSONParser.parse(text), body.objectValue != nil else {
+            // Not an object: the endpoint cannot matter; decoding says what is wrong.
+            return catalog.controlNet
+        }
+        switch RequestImport.infer(for: body, in: catalog) {
+        case let .chosen(endpoint, alsoFit):
+            let others = alsoFit.isEmpty ? "" : "; \(alsoFit.map(\.shortName).joined(separator: ", ")) would take it too"
+            StandardStreams.writeError("note: endpoint \(endpoint.shortName), inferred from the body's fields\(others) (--endpoint NAME chooses)\n")
+            return endpoint
+        case let .ambiguous(candidates):
+            throw CommandFailure("the body fits \(candidates.map(\.shortName).joined(separator: " and ")) equally: "
+                                 + "give --endpoint \(candidates.map(\.shortName).joined(separator: " or --endpoint "))", .badInput)
+        case .none:
+            throw CommandFailure("no endpoint has a field the body names: give --endpoint NAME (\(list))", .badInput)
+        }
+    }
+
     static func resolve(_ name: String, in catalog: EndpointCatalog) throws -> Endpoint {
         if let found = catalog.endpoint(named: name) { return found }
         // Any other path is a custom request (issue 9): its family follows the path.
@@ -372,8 +392,8 @@ struct SendCommand: AsyncParsableCommand {
     @Argument(help: "A request as JSON (the service's wire format). '-' reads standard input.")
     var file: String?
 
-    @Option(help: ArgumentHelp("The endpoint: \(EndpointNames.list).", valueName: "name"))
-    var endpoint: String = "controlnet"
+    @Option(help: ArgumentHelp("The endpoint: \(EndpointNames.list) (default: the one the file's fields fit, as L does on the screen; controlnet without a file).", valueName: "name"))
+    var endpoint: String?
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -400,7 +420,7 @@ struct SendCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let start = StartUp.atStart
-        var target = try EndpointNames.resolve(endpoint, in: start.catalog)
+        var target = try EndpointNames.resolve(endpoint ?? "controlnet", in: start.catalog)
         let text: String
         if let fromImage {
             guard file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
@@ -418,6 +438,8 @@ struct SendCommand: AsyncParsableCommand {
         case let path?:
             text = try CommandSupport.readRequest(path)
         }
+        // No --endpoint: the one the body fits, said (issue 19: ControlNet was assumed).
+        if endpoint == nil, file != nil { target = try EndpointNames.infer(text, in: start.catalog) }
         }
         if !sweep.specs.isEmpty {
             let status = try await SweepRunner.send(requestText: text, endpoint: target, connection: connection, options: sweep,
