@@ -122,35 +122,13 @@ public enum RequestImport {
         return .chosen(smallest[0], alsoFit: best.filter { $0 != smallest[0] })
     }
 
-    /// The endpoint whose fields name most of the body's members and leave
-    /// the fewest unnamed; on a tie `current`, else the one with the fewest
-    /// fields (text2image rather than image2image for a plain SD body).
+    /// The endpoint a body fits (`infer`); `current` when it fits as well
+    /// (a body loaded into the form on screen stays there).
     public static func bestMatch(for body: JSONValue, in catalog: EndpointCatalog, current: Endpoint) -> Endpoint {
-        var best: Endpoint?
-        var bestScore = Int.min
-        for endpoint in catalog.endpoints where endpoint.ready {
-            let known = endpoint.fields.filter { !$0.kind.isVirtual && body.value(at: $0.path) != nil }.count
-            guard known > 0 else { continue }
-            let score = known - Request(endpoint: endpoint, body: body).unknownPaths.count
-            let better: Bool
-            if let chosen = best {
-                if score != bestScore {
-                    better = score > bestScore
-                } else if chosen == current {
-                    better = false
-                } else if endpoint == current {
-                    better = true
-                } else {
-                    better = endpoint.fields.count < chosen.fields.count
-                }
-            } else {
-                better = true
-            }
-            if better {
-                best = endpoint
-                bestScore = score
-            }
+        switch infer(for: body, in: catalog) {
+        case .none: return current
+        case let .chosen(endpoint, alsoFit): return alsoFit.contains(current) ? current : endpoint
+        case let .ambiguous(candidates): return candidates.contains(current) ? current : candidates[0]
         }
-        return best ?? current
     }
 }
