@@ -347,7 +347,7 @@ struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Ask the service where a task stands; a task in the history gets the answer recorded.",
-        discussion: "A task in the history is asked with its endpoint's query; any other id with the SD query (or --endpoint's). \(ZqtExit.helpText) A task that failed ends with 1."
+        discussion: "A task in the history is asked with its endpoint's query, of the service it was sent to (its base URL, with its profile's keys when the config file still has that profile) unless --base-url, --profile or --sandbox says otherwise; any other id with the SD query (or --endpoint's). \(ZqtExit.helpText) A task that failed ends with 1."
     )
 
     @Argument(help: "The task's id_task (or businessTaskId).")
@@ -368,7 +368,7 @@ struct QueryCommand: AsyncParsableCommand {
         } else {
             task = TaskReference(endpoint: try EndpointNames.resolve(endpoint ?? "controlnet"), taskID: taskID)
         }
-        let (configuration, sandbox) = try connection.resolve()
+        let (configuration, sandbox) = try connection.towards(record).resolve()
         defer { sandbox?.stop() }
         let api = HTTPImageAPI(configuration: configuration)
         // The answer kept in the task's row, as the screen's query keeps it (SendPipeline.ask).

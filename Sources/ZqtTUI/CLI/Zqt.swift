@@ -274,6 +274,21 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Seconds a call may take before it counts as timed out.")
     var timeout: Double = 30
 
+    /// For a task in the history (`zqt query`, issue 19): the service it was
+    /// sent to, its base URL and, while the config file has it, its profile's
+    /// keys, said on stderr; flags that name a service win. The current
+    /// profile's service has never heard of a task sent elsewhere.
+    func towards(_ record: HistoryRecord?, config: ConfigAtStart = StartUp.atStart.config) -> ConnectionOptions {
+        guard let record, !sandbox, baseURL == nil, profile == nil else { return self }
+        var options = self
+        options.baseURL = record.baseURL
+        let known = config.config?.profile(named: record.profile) != nil
+        if known { options.profile = record.profile }
+        let keys = known ? "profile \(record.profile)'s keys" : "the keys in use (profile \(record.profile) is not in the config file)"
+        StandardStreams.writeError("note: asking \(APIError.printable(record.baseURL)), where \(APIError.printable(record.idTask)) was sent, with \(keys)\n")
+        return options
+    }
+
     /// The client configuration, with an in-process sandbox started when
     /// asked. A fault in the config file (or its profile's secret command)
     /// is said on stderr and ends the command with 2.
