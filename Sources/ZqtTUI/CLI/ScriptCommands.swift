@@ -560,7 +560,7 @@ struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "The model lists: as cached in the history database, or asked of the service with --refresh.",
-        discussion: "Prints kind, name, display name and base model, a line each. \(ZqtExit.helpText) No cached list (and no --refresh) ends with 1."
+        discussion: "Prints kind, name, display name and base model, a line each. \(ZqtExit.helpText) One rule for every kind: each list asked for (every kind without --kind) that is not cached, or whose read fails with --refresh, is said on stderr and ends with 1 once the others are printed. The in-process sandbox's lists are kept under \"sandbox\", whatever its port."
     )
 
     @Option(help: "Only this list: \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -603,8 +603,10 @@ struct ModelsCommand: AsyncParsableCommand {
             }
         } else {
             lists = (try? store?.loadModelLists(service: service)) ?? [:]
+            // The in-process sandbox is named as its lists are kept: its port changes every run.
+            let from = service.hasPrefix("sandbox ") ? "the sandbox" : TerminalText.printable(configuration.baseURL)
             for kind in kinds where lists[kind] == nil {
-                StandardStreams.writeError("zqt: no \(kind.rawValue) list cached for \(TerminalText.printable(configuration.baseURL)); zqt models --refresh asks the service\n")
+                StandardStreams.writeError("zqt: no \(kind.rawValue) list cached for \(from); zqt models --refresh asks the service\n")
                 worst = max(worst, .failed)
             }
         }
