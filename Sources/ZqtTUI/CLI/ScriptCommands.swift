@@ -482,7 +482,7 @@ struct ExportCommand: ParsableCommand {
         Credentials are read from $\(RequestExport.idVariable) and $\(RequestExport.secretVariable) when the snippet runs; \
         --reveal-secrets writes the current ones in instead.
 
-        The service refuses an id_task it has seen: --new-id gives the snippet a fresh one.
+        The service refuses an id_task it has seen: with --new-id the snippet makes a fresh one each time it runs.
 
         \(ZqtExit.helpText)
         """
@@ -510,7 +510,7 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .customLong("reveal-secrets"), help: "Write the access keys in use (flags, environment, profile) into the snippet.")
     var revealSecrets = false
 
-    @Flag(name: .customLong("new-id"), help: "Give the request a new id_task (or businessTaskId), so a service that has seen it takes it again.")
+    @Flag(name: .customLong("new-id"), help: "The snippet makes a new id_task (or businessTaskId) each time it runs, so the service takes it every time.")
     var newID = false
 
     func run() throws {
@@ -529,12 +529,14 @@ struct ExportCommand: ParsableCommand {
             // Exactly the JSON that was sent, not a re-encoding of it (unless it needs a new id).
             let url = RequestExport.url(baseURL: baseURL == nil ? record.baseURL : configuration.baseURL, endpoint: record.endpoint)
             var body = record.requestJSON
+            var fresh: String?
             if newID {
                 var request = record.request
                 request.taskID = TaskIDGenerator.shared.next()
                 body = request.wireJSON
+                fresh = request.taskID
             }
-            StandardStreams.writeOut(RequestExport.snippet(language, url: url, body: body, revealing: credentials))
+            StandardStreams.writeOut(RequestExport.snippet(language, url: url, body: body, revealing: credentials, freshID: fresh))
             return
         }
         if source != "-" && !FileManager.default.fileExists(atPath: source) {
@@ -550,7 +552,8 @@ struct ExportCommand: ParsableCommand {
             throw CommandFailure("\(APIError.printable(source)): \(error)", .badInput)
         }
         if newID { request.taskID = TaskIDGenerator.shared.next() }
-        StandardStreams.writeOut(RequestExport.snippet(language, request: request, baseURL: configuration.baseURL, revealing: credentials))
+        StandardStreams.writeOut(RequestExport.snippet(language, url: RequestExport.url(baseURL: configuration.baseURL, endpoint: request.endpoint),
+                                                       body: request.wireJSON, revealing: credentials, freshID: newID ? request.taskID : nil))
     }
 }
 
