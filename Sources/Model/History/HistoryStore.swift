@@ -367,6 +367,13 @@ public final class HistoryStore: @unchecked Sendable {
             error: row.text(15), submittedAt: date(16), finishedAt: date(17), results: results, batchID: row.text(18))
     }
 
+    /// A row's headline: its prompt, else its request's main input (a tool's
+    /// pictures; issue 19), read from the request only for a row without a prompt.
+    static func headline(prompt: String, endpoint: Endpoint, requestJSON: String?) -> String {
+        guard prompt.isEmpty, let requestJSON, let body = try? JSONParser.parse(requestJSON) else { return prompt }
+        return Request(endpoint: endpoint, body: body).headline
+    }
+
     /// A page of the list, newest first, matching `filter` (HistoryFilter);
     /// `before` (a row id) continues after the last page.
     public func list(filter: String = "", before: Int? = nil, limit: Int = 200) throws(HistoryError) -> [HistorySummary] {
@@ -377,7 +384,8 @@ public final class HistoryStore: @unchecked Sendable {
                 SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
                        progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
                        batch_id, CASE WHEN batch_id IS NULL THEN 0
-                                      ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END
+                                      ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END,
+                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END
                 FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
                 """, parameters).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
@@ -385,7 +393,9 @@ public final class HistoryStore: @unchecked Sendable {
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
                                state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
                                imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0, batchID: row.text(11),
-                               batchSize: row.int(12) ?? 0)
+                               batchSize: row.int(12) ?? 0,
+                               headline: Self.headline(prompt: row.text(5) ?? "", endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""),
+                                                       requestJSON: row.text(13)))
             }
         }
     }
