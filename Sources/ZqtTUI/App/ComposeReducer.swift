@@ -95,9 +95,14 @@ extension Reducer {
             if !options.contains(label) { options.append(label) }
         }
         if !options.contains(customRequestLabel) { options.append(customRequestLabel) }
-        state.view.overlay = .picker(PickerState(purpose: .endpoint, title: Wording.endpointPickerTitle(current: state.endpoint.title), options: options,
-                                                 filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
-                                                 freeText: false))
+        var picker = PickerState(purpose: .endpoint, title: Wording.endpointPickerTitle(current: state.endpoint.title), options: options,
+                                 filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
+                                 freeText: false)
+        // Use: the endpoints with a form this session (on screen, kept aside or from a draft) rank first among equal matches.
+        for endpoint in [state.endpoint] + state.otherForms.values.map(\.request.endpoint) {
+            picker.uses[endpointPickerLabel(endpoint), default: 0] += 1
+        }
+        state.view.overlay = .picker(picker)
         return []
     }
 
