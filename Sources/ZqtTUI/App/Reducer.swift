@@ -12,7 +12,10 @@ enum Reducer {
 
     static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         let shown = PictureReducer.historyShownKey(state)
+        let fitted = (state.endpoint.formKey, checkpointFamily(state))
         var effects = reduceAction(&state, action)
+        // Another checkpoint base: the units' preset models follow it (issue 19).
+        if fitted.0 == state.endpoint.formKey, checkpointFamily(state) != fitted.1 { unitsFollowCheckpoint(&state) }
         // A history row or entry newly on screen: its images, beside it (issue 11).
         if PictureReducer.historyShownKey(state) != shown { effects += PictureReducer.historyShownChanged(&state) }
         // An enlarged gallery picture stepped through moves the gallery's selection (issue 17).

@@ -85,3 +85,14 @@ extension Wording {
 
     static func readyToSend(submitKey: String) -> String { "Ready to send: \(submitKey)" }
 }
+
+extension Wording {
+    /// A unit whose model is made for another base than the checkpoint's (issue 19).
+    static func misfit(_ misfit: ControlNetFit.Misfit) -> String { "for \(misfit.modelFamily.rawValue); checkpoint is \(misfit.checkpointFamily.rawValue)" }
+}
+
+extension Wording {
+    static func unitsFollowCheckpoint(_ count: Int, family: ModelFamily) -> String {
+        "\(count == 1 ? "1 unit's model" : "\(count) units' models") changed to the one made for \(family.rawValue), the checkpoint's base"
+    }
+}

@@ -559,6 +559,10 @@ struct ValidateCommand: ParsableCommand {
         for note in notes {
             StandardStreams.writeError("note: \(note)\n")
         }
+        // A likely mistake, not a refusal: the service takes any model name (issue 19).
+        for misfit in ControlNetFit.misfits(request) {
+            StandardStreams.writeError("warning: \(misfit)\n")
+        }
         let problems = LocalInputs.problems(request)
         for problem in problems {
             StandardStreams.writeError("invalid: \(problem)\n")

@@ -29,13 +29,17 @@ enum FormView {
         return rows
     }
 
-    /// Validation messages by wire path, once a send was refused. In the main
-    /// form an item's problems show on its row.
+    /// Validation messages by wire path, once a send was refused, and at
+    /// once a unit whose model does not fit the checkpoint's base (issue 19).
+    /// In the main form an item's problems show on its row.
     static func problemsByPath(_ state: AppState) -> [String: String] {
-        guard state.view.showProblems else { return [:] }
+        var said = state.view.showProblems ? state.problems.map { (path: $0.path, message: $0.message) } : []
+        said += ControlNetFit.misfits(state.request, checkpointFamily: Reducer.checkpointFamily(state))
+            .map { (path: $0.path, message: Wording.misfit($0)) }
+        guard !said.isEmpty else { return [:] }
         var map: [String: String] = [:]
         let groups = state.endpoint.groupFields.map { $0.path + "[" }
-        for problem in state.problems {
+        for problem in said {
             var path = problem.path
             if state.view.openItem == nil, let group = groups.first(where: { path.hasPrefix($0) }),
                let close = path.dropFirst(group.count).firstIndex(of: "]") {

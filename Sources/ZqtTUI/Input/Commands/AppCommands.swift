@@ -18,8 +18,5 @@ enum AppCommands {
         // F11 is often the terminal's full screen, so P too; not in the footer (room for q quit).
         CommandDeclaration(.switchProfile, "Switch profile (connection and keys from the config file)", footer: "profile",
                            [.on(.global, .function(11), .char("P"))]) { state, _ in Reducer.openProfilePicker(&state) },
-        // Also read by itself on the next screen change when the file changed (issue 19).
-        CommandDeclaration(.rereadConfig, "Read the config file again (profiles, [keys], [defaults])", footer: "config",
-                           [.on(.compose, .char("F"))]) { state, _ in Reducer.rereadConfig(&state) },
     ]
 }

@@ -57,6 +57,9 @@ enum ComposeCommands {
         // Not in the footer either (80 columns); `:` and `?` list it.
         CommandDeclaration(.copyAsCurl, "Copy the request as a curl command (OSC 52)", footer: "copy curl",
                            [.on(.compose, .char("Y"))], perform: onCompose(Reducer.copyRequestAsCurl)),
+        // The config file read again (issue 19); also by itself on the next screen change when it changed.
+        CommandDeclaration(.rereadConfig, "Read the config file again (profiles, [keys], [defaults])", footer: "config",
+                           [.on(.compose, .char("F"))], perform: onCompose(Reducer.rereadConfig)),
         CommandDeclaration(.randomSeed, "Seed: random (-1)", footer: "random",
                            [.on(.seed, .char("r"), footer: true)], perform: onCompose(Reducer.randomSeed)),
         CommandDeclaration(.reuseSeed, "Seed: reuse the last result's seed", footer: "last seed",
