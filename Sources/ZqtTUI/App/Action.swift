@@ -20,6 +20,8 @@ enum Action: Sendable {
     case resize(Size)
     /// The spinner's clock; only runs while something is in flight.
     case tick
+    /// Another whole second while a task is followed (at most one a second, none while idle; issue 19).
+    case secondElapsed
     /// `recordID` is the request's history row (nil without a history).
     case submitFinished(request: Request, recordID: Int?, result: Result<Submission, APIError>)
     /// A send that had no answer, and what the service said when asked about it (issue 8).

@@ -79,6 +79,9 @@ struct TrackedTask: Equatable, Sendable {
     /// What its endpoint answers: a `.data` answer (face detection, §4.9) is
     /// the service's JSON, not a prompt to use.
     var result: ResultKind = .images
+    /// Whole seconds this screen has followed it (Action.secondElapsed; issue 19):
+    /// a tool task reports no progress, so the time it runs is what shows it runs.
+    var elapsedSeconds = 0
 }
 
 /// A form not on screen: its request and the text typed into it that it could not use.

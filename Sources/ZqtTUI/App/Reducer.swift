@@ -94,6 +94,14 @@ enum Reducer {
         case .tick:
             state.spinnerFrame = (state.spinnerFrame + 1) % spinner.count
             return []
+        case .secondElapsed:
+            guard var task = state.task, task.phase == .inProgress else { return [] }
+            let shown = taskStatus(task, keys: state.keys)
+            task.elapsedSeconds += 1
+            state.task = task
+            // The status line follows only while it says this task (another message is not replaced).
+            if state.status == shown { state.status = taskStatus(task, keys: state.keys) }
+            return []
         case let .submitFinished(request, recordID, result):
             return submitFinished(&state, request: request, recordID: recordID, result: result)
         case let .uploadProgress(progress):
@@ -118,7 +126,8 @@ enum Reducer {
             case let .update(info):
                 state.task = TrackedTask(recordID: recordID, idTask: idTask, status: info.status, desc: info.desc,
                                          progress: info.progress, phase: info.phase, resultCount: info.results.count,
-                                         texts: info.texts, result: state.task?.result ?? .images)
+                                         texts: info.texts, result: state.task?.result ?? .images,
+                                         elapsedSeconds: state.task?.idTask == idTask ? state.task?.elapsedSeconds ?? 0 : 0)
                 if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }
                 state.status = taskStatus(state.task!, keys: state.keys)
                 effects += PictureReducer.taskUpdated(&state, recordID: recordID, idTask: idTask, info: info)

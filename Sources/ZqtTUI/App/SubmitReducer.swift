@@ -135,7 +135,8 @@ extension Reducer {
     static func taskStatus(_ task: TrackedTask, keys: KeyTable) -> StatusMessage {
         switch task.phase {
         case .inProgress:
-            return StatusMessage(text: Wording.taskInProgress(task.idTask, desc: task.desc, progress: task.progress), kind: .info)
+            return StatusMessage(text: Wording.taskInProgress(task.idTask, desc: task.desc, progress: task.progress,
+                                                              elapsedSeconds: task.elapsedSeconds), kind: .info)
         case .succeeded:
             // What the result can do next (scope lastResult): it moves on from its history row.
             let kept = task.recordID != nil

@@ -29,6 +29,8 @@ final class TerminalApp {
     private var lastDrawCost = 0.0
     private var drawDue: Double?
     private var lastInput = 0.0
+    /// The whole second (monotonic) last counted for the followed task's time.
+    private var lastSecond: Double?
     private var pendingInput: [TerminalInput] = []
     private var pendingSince: Double?
     static let burstLimit = 1 << 18
@@ -96,6 +98,14 @@ final class TerminalApp {
             if busy, monotonicSeconds() >= nextTick {
                 nextTick = monotonicSeconds() + Self.tickInterval
                 dispatch(.tick)
+            }
+            // A followed task's time, a second at a time (only while one runs: no timer when idle).
+            if state.task?.phase == .inProgress {
+                let second = monotonicSeconds().rounded(.down)
+                if let last = lastSecond, second > last { dispatch(.secondElapsed) }
+                if lastSecond.map({ second > $0 }) ?? true { lastSecond = second }
+            } else {
+                lastSecond = nil
             }
             if fds[2].revents != 0 {
                 var signal: UInt8 = 0
