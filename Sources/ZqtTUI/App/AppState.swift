@@ -354,6 +354,8 @@ struct AppState: Equatable, Sendable {
     var draftSaving = DraftSaving()
     /// Local files in image fields: what each path names, a Tab completion, the file picker (issue 17).
     var paths = PathInputState()
+    /// The form "new" replaced (or the fresh one, once brought back): one undo away (issue 19).
+    var formBeforeNew: ParkedForm?
     /// The config file: where, and why it is left out (issue 19).
     var configFile = ConfigFileState()
 

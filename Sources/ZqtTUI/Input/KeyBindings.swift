@@ -45,8 +45,9 @@ enum Command: String, CaseIterable, Sendable {
     case copyAsCurl
     // Profiles of the config file (issue 10).
     case switchProfile
-    // The config file read again (issue 19).
+    // The config file read again; a fresh form, one undo away; a field reset (issue 19).
     case rereadConfig
+    case newForm, undoNewForm, resetField
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora
