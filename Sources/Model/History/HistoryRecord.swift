@@ -156,6 +156,8 @@ public struct HistorySummary: Sendable, Equatable, Identifiable {
     public var batchSize: Int = 0
     /// What the list shows: the prompt, else a tool's main input (Request.headline, issue 19).
     public var headline: String = ""
+    /// The user stopped following its task (migration 14, issue 19).
+    public var notFollowed = false
 }
 
 /// Everything kept of one submission.

@@ -223,6 +223,12 @@ public enum HistorySchema {
         Migration(version: 9, sql: """
         CREATE INDEX result_kept ON result(submission_id, position) WHERE local_path IS NOT NULL AND text IS NULL;
         """),
+        // 14 (issue 19; renumbered at merge): a task the user stopped following.
+        // zqt no longer asks about it, nor at the next start, until `u` or
+        // `zqt query` takes it up again. The service documents no cancel.
+        Migration(version: 14, sql: """
+        ALTER TABLE submission ADD COLUMN not_followed INTEGER NOT NULL DEFAULT 0;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -205,6 +205,21 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     /// A task query's answer: status, desc, progress and, once done, results.
+    /// Stops or resumes following a task (issue 19): a row not followed is
+    /// left out of `unfinished()`, so no zqt asks about it until it is taken up again.
+    public func setFollowed(id: Int, _ followed: Bool) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("UPDATE submission SET not_followed = ? WHERE id = ?", [.int(followed ? 0 : 1), .int(id)])
+        }
+    }
+
+    /// Whether a row's task was stopped being followed.
+    public func isFollowed(id: Int) throws(HistoryError) -> Bool {
+        try read { db throws(SQLiteError) in
+            (try db.scalar("SELECT not_followed FROM submission WHERE id = ?", [.int(id)]) ?? 0) == 0
+        }
+    }
+
     public func recordTaskInfo(id: Int, info: TaskInfo, at date: Date = Date()) throws(HistoryError) {
         let state = SubmissionState(info)
         try write { db throws(SQLiteError) in
@@ -340,7 +355,7 @@ public final class HistoryStore: @unchecked Sendable {
         try read { db throws(SQLiteError) in
             try db.run("""
                 SELECT \(Self.recordColumns) FROM submission
-                WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown') ORDER BY id
+                WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown') AND not_followed = 0 ORDER BY id
                 """).map { row throws(SQLiteError) in try Self.record(row, db: db, catalog: storedCatalog) }
         }
     }
@@ -385,7 +400,7 @@ public final class HistoryStore: @unchecked Sendable {
                        progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
                        batch_id, CASE WHEN batch_id IS NULL THEN 0
                                       ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END,
-                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END
+                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed
                 FROM page JOIN submission ON submission.id = page.id ORDER BY submission.id DESC
                 """, parameters).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
@@ -395,7 +410,8 @@ public final class HistoryStore: @unchecked Sendable {
                                imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0, batchID: row.text(11),
                                batchSize: row.int(12) ?? 0,
                                headline: Self.headline(prompt: row.text(5) ?? "", endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""),
-                                                       requestJSON: row.text(13)))
+                                                       requestJSON: row.text(13)),
+                               notFollowed: (row.int(14) ?? 0) != 0)
             }
         }
     }

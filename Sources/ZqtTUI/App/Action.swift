@@ -129,6 +129,8 @@ enum Effect: Equatable, Sendable {
     case loadRequest(String, current: Endpoint)
     /// Use the config file's profile of this name for the next calls (issue 10).
     case switchProfile(String)
+    /// No longer asks about a task, now nor at the next start (issue 19).
+    case stopFollowing(recordID: Int?, idTask: String)
     /// Reads the config file again when it changed (`asked`: always, and the outcome is said).
     case checkConfigFile(asked: Bool)
     // Pictures (issue 11).

@@ -155,3 +155,20 @@ extension Reducer {
         }
     }
 }
+
+extension Reducer {
+    // MARK: Stop following (issue 19; declared in Input/Commands/ComposeCommands.swift)
+
+    static func cannotStopFollowing(_ state: AppState) -> String? {
+        state.task?.phase == .inProgress ? nil : Wording.noTaskToStop
+    }
+
+    /// zqt stops asking about the task; the service documents no cancel, so
+    /// it may still run there, which the status line says.
+    static func stopFollowing(_ state: inout AppState) -> [Effect] {
+        guard let task = state.task, task.phase == .inProgress else { return [] }
+        state.task = nil
+        state.status = StatusMessage(text: Wording.notFollowed(task.idTask, queryKey: state.keys.label(.queryNow)), kind: .info)
+        return [.stopFollowing(recordID: task.recordID, idTask: task.idTask)]
+    }
+}

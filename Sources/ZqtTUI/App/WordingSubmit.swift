@@ -93,3 +93,14 @@ extension Wording {
 
     static func taskProblem(_ idTask: String, _ message: String) -> String { "Task \(idTask): \(message)" }
 }
+
+extension Wording {
+    static let noTaskToStop = "No task is being followed"
+    /// Before a history row's prompt.
+    static let notFollowedMark = "(not followed) "
+
+    static func notFollowed(_ idTask: String, queryKey: String) -> String {
+        "Task \(idTask) not followed: zqt no longer asks about it (the service has no cancel, so it may still run there); "
+            + "\(queryKey) on its history row or zqt query \(idTask) takes it up again"
+    }
+}

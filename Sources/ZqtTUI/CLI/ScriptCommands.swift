@@ -176,7 +176,7 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "List, show, export and delete the submissions zqt keeps.",
         discussion: "ID is a submission's id_task (the first column of `zqt history list`). \(ZqtExit.helpText)",
-        subcommands: [HistoryList.self, HistoryShow.self, HistoryExport.self, HistoryDelete.self]
+        subcommands: [HistoryList.self, HistoryShow.self, HistoryExport.self, HistoryDelete.self, HistoryUnfollow.self]
     )
 }
 
@@ -309,6 +309,31 @@ struct HistoryExport: ParsableCommand {
     }
 }
 
+/// Stop following a task (issue 19): no zqt asks about it, now or at its next start, until `u` or `zqt query` takes it up.
+struct HistoryUnfollow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unfollow",
+        abstract: "Stop following a running task: zqt no longer asks about it until zqt query ID (or u on its row) takes it up again.",
+        discussion: "The service documents no cancel: the task may still run there. A screen that follows it stops at its next start.")
+
+    @Argument(help: "The submission's id_task.")
+    var id: String
+
+    func run() throws {
+        let store = try CommandSupport.openHistory()
+        let record = try CommandSupport.record(id, in: store)
+        guard record.state.isUnfinished else {
+            throw CommandFailure("\(APIError.printable(id)) is not running (\(record.state.title)): nothing to stop following", .badInput)
+        }
+        do {
+            try store.setFollowed(id: record.id, false)
+        } catch {
+            throw CommandFailure("cannot change \(APIError.printable(id)): \(error.message)", .badInput)
+        }
+        StandardStreams.writeError("\(APIError.printable(id)) not followed (the service has no cancel, so it may still run there); zqt query \(APIError.printable(id)) takes it up again\n")
+    }
+}
+
 struct HistoryDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete one submission from the history (the service keeps its task).")
@@ -368,6 +393,8 @@ struct QueryCommand: AsyncParsableCommand {
         } else {
             task = TaskReference(endpoint: try EndpointNames.resolve(endpoint ?? "controlnet"), taskID: taskID)
         }
+        // Asked by the user: a task no longer followed is followed again (issue 19).
+        if let record, let store { try? store.setFollowed(id: record.id, true) }
         let (configuration, sandbox) = try connection.towards(record).resolve()
         defer { sandbox?.stop() }
         let api = HTTPImageAPI(configuration: configuration)

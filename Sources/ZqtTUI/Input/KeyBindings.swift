@@ -47,7 +47,7 @@ enum Command: String, CaseIterable, Sendable {
     case switchProfile
     // The config file read again; a fresh form, one undo away; a field reset (issue 19).
     case rereadConfig
-    case newForm, undoNewForm, resetField
+    case newForm, undoNewForm, resetField, stopFollowing
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora

@@ -188,6 +188,9 @@ final class EffectRunner: @unchecked Sendable {
             }
         case let .switchProfile(name):
             switchProfile(name)
+        case let .stopFollowing(recordID, idTask):
+            stopTracking(idTask)
+            if let recordID { record { store throws(HistoryError) in try store.setFollowed(id: recordID, false) } }
         case let .checkConfigFile(asked):
             checkConfigFile(asked: asked)
         case let .loadHistory(filter, before, limit):
@@ -450,6 +453,8 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     private func queryNow(_ row: HistoryRecord) {
+        // Asked by the user: a task no longer followed is followed again (issue 19).
+        record { store throws(HistoryError) in try store.setFollowed(id: row.id, true) }
         let pipeline = pipeline
         Task.detached { [self] in
             let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)

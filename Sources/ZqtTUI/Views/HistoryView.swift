@@ -196,7 +196,9 @@ enum HistoryView {
                 promptWidth -= end - column
                 column = end
             }
-            let prompt = (row.headline.isEmpty ? row.prompt : row.headline).split(whereSeparator: \.isNewline).joined(separator: " ")
+            var prompt = (row.headline.isEmpty ? row.prompt : row.headline).split(whereSeparator: \.isNewline).joined(separator: " ")
+            // A task the user stopped following, still open at the service as far as zqt knows (issue 19).
+            if row.notFollowed, row.state.isUnfinished { prompt = Wording.notFollowedMark + prompt }
             guard promptWidth > 0 else { return }
             grid.put(TextWidth.truncate(prompt.isEmpty ? "(no prompt)" : prompt, to: promptWidth), x: column, y: y,
                      style: style(prompt.isEmpty ? .dim : .normal))
