@@ -41,3 +41,13 @@ import Testing
         #expect(!PickerState.startsAWord("style", in: "image tool · hairstyle changer"))
     }
 }
+
+@Suite struct EndpointPickerExactTitleTests {
+    /// A title typed whole is that endpoint, whatever was used: `text2image` is not Flux text2image.
+    @Test func aWholeTitleComesFirst() {
+        var state = makeState()
+        EndpointReducerTests.switchTo(&state, "Flux text2image")
+        let found = EndpointPickerRankTests.matches(&state, "text2image")
+        #expect(found.first == "AI image generation · text2image", "\(found)")
+    }
+}

@@ -50,3 +50,16 @@ import Testing
         #expect(state.request.prompt == "my draft prompt")
     }
 }
+
+@Suite struct CopyInvalidAsCurlTests {
+    /// Y says when the request is not valid (issue 19): copied as it stands, the first problem named.
+    @Test func yNamesTheFirstProblem() {
+        var state = makeState()
+        state.request["prompt"] = .string("")
+        let effects = press(&state, .char("Y"))
+        guard case let .copyToClipboard(_, what)? = effects.first else { Issue.record("nothing copied: \(effects)"); return }
+        #expect(what.hasPrefix("the request as a curl command, NOT VALID as it stands ("), "\(what)")
+        _ = Reducer.reduce(&state, .clipboardWritten(what: what, bytes: 900))
+        #expect(state.status?.text.contains("NOT VALID") == true)
+    }
+}

@@ -165,7 +165,8 @@ struct PickerState: Equatable, Sendable {
         var exact: [String] = [], prefix: [String] = [], wordStart: [String] = [], contains: [String] = []
         for option in options {
             let lowered = option.lowercased()
-            if lowered == query {
+            // "group · title": the title alone counts as the whole option (`text2image` is text2image, not Flux text2image).
+            if lowered == query || lowered.hasSuffix(" · " + query) {
                 exact.append(option)
             } else if lowered.hasPrefix(query) {
                 prefix.append(option)

@@ -98,8 +98,8 @@ extension Reducer {
         var picker = PickerState(purpose: .endpoint, title: Wording.endpointPickerTitle(current: state.endpoint.title), options: options,
                                  filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
                                  freeText: false)
-        // Use: the endpoints with a form this session (on screen, kept aside or from a draft) rank first among equal matches.
-        for endpoint in [state.endpoint] + state.otherForms.values.map(\.request.endpoint) {
+        // Use: the endpoints with a form kept this session (aside, or from a draft) rank first among equal matches.
+        for endpoint in state.otherForms.values.map(\.request.endpoint) {
             picker.uses[endpointPickerLabel(endpoint), default: 0] += 1
         }
         state.view.overlay = .picker(picker)
@@ -196,7 +196,9 @@ extension Reducer {
     /// references, as a clipboard ends up in chats and tickets (RequestExport).
     static func copyRequestAsCurl(_ state: inout AppState) -> [Effect] {
         let command = RequestExport.snippet(.curl, request: state.request, baseURL: state.connection.baseURL)
-        return [.copyToClipboard(command, what: Wording.requestAsCurl)]
+        // Copied as it stands, but said when the service would refuse it (issue 19).
+        let what = state.problems.first.map { Wording.requestAsCurlNotValid($0.path, $0.message) } ?? Wording.requestAsCurl
+        return [.copyToClipboard(command, what: what)]
     }
 
     /// Asks for the title a custom request is saved under as an endpoint of one's own (issue 9).
