@@ -109,8 +109,8 @@ enum Screen {
         footerItems(state).map { ($0.key, $0.word) }
     }
 
-    /// The keys a newcomer needs: kept when the footer must cut (issue 19: at 80 columns quit and endpoint fell off), and F2, the way to and back from the history.
-    static let essentialHints: Set<Command> = [.quit, .switchEndpoint, .submit, .help, .history]
+    /// The keys a newcomer needs: kept when the footer must cut (issue 19: at 80 columns quit and endpoint fell off), F2, the way to and back from the history, and Esc, the way back from a unit, an entry or the gallery.
+    static let essentialHints: Set<Command> = [.quit, .switchEndpoint, .submit, .help, .history, .back, .closeView, .closeGallery]
 
     /// The footer's hints that fit `width`: in order, the essential ones kept
     /// first when not all fit, the others where room is left.
