@@ -63,3 +63,14 @@ import Testing
         #expect(state.status?.text.contains("NOT VALID") == true)
     }
 }
+
+@Suite struct InputBoxFooterTests {
+    /// The Load box's footer says what Enter does there (issue 19: it said "save").
+    @Test func enterLoadsInTheLoadBox() {
+        var state = makeState()
+        press(&state, .char("L"))
+        let screen = Screen.render(state).text
+        #expect(screen.contains("Enter load"), "\(screen)")
+        #expect(!screen.contains("Enter save"))
+    }
+}

@@ -24,7 +24,8 @@ enum OverlayView {
             grid.put(String(characters[start...]), x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
             grid.restyle(Rect(x: rect.x + 2, y: rect.y + 1, width: width, height: 1), style: .editing)
             grid.cursor = (rect.x + 2 + TextWidth.of(characters[start..<prompt.text.cursor]), rect.y + 1)
-            grid.put(state.keys.hintLine([.inputBox, .lineEditing]), x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
+            grid.put(state.keys.hintLine([.inputBox, .lineEditing], words: [.confirmInput: Wording.inputConfirmWord(prompt.purpose)]),
+                     x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
         }
     }
 
