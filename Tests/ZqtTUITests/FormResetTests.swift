@@ -74,3 +74,14 @@ import Testing
         #expect(!screen.contains("Enter save"))
     }
 }
+
+@Suite struct InvalidSliderValueTests {
+    /// A value a slider cannot use is drawn as typed, not as an empty bar (issue 19).
+    @Test func theTypedValueShowsWithoutABar() {
+        var state = makeState()
+        state.drafts[FieldID("steps")] = Draft(text: "500", message: "Steps must be between 1 and 150")
+        let line = Screen.render(state).text.split(separator: "\n").first { $0.contains("  Steps ") } ?? ""
+        #expect(line.contains("Steps               500"), "\(line)")
+        #expect(!line.contains("░"), "\(line)")
+    }
+}

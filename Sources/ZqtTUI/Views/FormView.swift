@@ -149,6 +149,12 @@ enum FormView {
             let end = grid.put(shown, x: x, y: y, style: valueStyle, limit: limit)
             if count == 1, !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
         case let .slider(spec, _):
+            // A value the field cannot use is drawn as typed, marked, not as an empty bar that reads as the minimum (issue 19).
+            if draft != nil, !text.isEmpty {
+                let end = grid.put(text, x: x, y: y, style: valueStyle, limit: limit)
+                if !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
+                return
+            }
             let barWidth = max(6, min(20, width - 14))
             if draft == nil, let value = Double(text), value.isFinite {
                 let fraction = spec.max > spec.min ? (min(max(value, spec.min), spec.max) - spec.min) / (spec.max - spec.min) : 0
