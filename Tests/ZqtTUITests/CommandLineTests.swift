@@ -23,7 +23,7 @@ import Testing
     }
 
     static func sendRefusesAnInvalidFileAndSaysWhySteps() throws {
-        let result = try ZqtBinary.run(["send", "-", "--sandbox"], stdin: "{\"prompt\": \"\", \"steps\": 0}")
+        let result = try ZqtBinary.run(["send", "-", "--sandbox", "--endpoint", "controlnet"], stdin: "{\"prompt\": \"\", \"steps\": 0}")
         #expect(result.status == 2)
         #expect(result.stderr.contains("prompt: the prompt is required"))
         #expect(result.stderr.contains("steps: Steps (steps) must be between 1 and 150 (is 0)"))

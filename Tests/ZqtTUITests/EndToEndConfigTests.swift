@@ -182,7 +182,7 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: setup.root) }
             let session = try TmuxSession(command: "\(setup.env) \(ZqtBinary.url.path) --sandbox", width: 200, height: 40)
             try session.waitFor(text: "SANDBOX")
-            try session.waitFor(text: "Config file left out: \(setup.configFolder)/config.toml:3:")
+            try session.waitFor(text: "Config file left out: fault at \(setup.configFolder)/config.toml, line 3,")
             try session.send("q")
             try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
             let command = try ZqtBinary.run(["send", "--sandbox"], environment: setup.envDictionary)

@@ -26,7 +26,7 @@ import Testing
         let script = """
         send() { for i in 1 2 3 4 5 6 7 8; do
             if [ $((i % 2)) = 0 ]; then wait_flag=""; else wait_flag="--no-wait"; fi
-            "\(zqt)" send "\(example)" $wait_flag >/dev/null 2>>"\(home)-errors-$1" || echo "send $1.$i failed" >>"\(home)-errors-$1"
+            "\(zqt)" send "\(example)" --endpoint controlnet $wait_flag >/dev/null 2>>"\(home)-errors-$1" || echo "send $1.$i failed" >>"\(home)-errors-$1"
         done; }
         send a & send b & wait
         cat "\(home)-errors-a" "\(home)-errors-b" 2>/dev/null; rm -f "\(home)-errors-a" "\(home)-errors-b"

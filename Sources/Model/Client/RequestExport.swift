@@ -31,13 +31,22 @@ public enum RequestExport {
 
     /// A snippet that posts `body` (the wire JSON, unchanged) to `url`.
     /// `revealing`: the credentials to write in instead of reading them from the environment.
-    public static func snippet(_ language: Language, url: String, body: String, revealing credentials: Credentials? = nil) -> String {
+    /// `freshID`: the task id the body holds, replaced by a new one each time
+    /// the snippet runs (`zqt export --new-id`, issue 19: one fixed id met 409
+    /// on the second run; wire rule 8). It is itself a fresh id, so it
+    /// stands nowhere else in the body.
+    public static func snippet(_ language: Language, url: String, body: String, revealing credentials: Credentials? = nil,
+                               freshID: String? = nil) -> String {
+        let marker = freshID.flatMap { $0.isEmpty || !body.contains($0) ? nil : $0 }
         switch language {
-        case .curl: return curl(url: url, body: body, credentials: credentials)
-        case .python: return python(url: url, body: body, credentials: credentials)
-        case .swift: return swift(url: url, body: body, credentials: credentials)
+        case .curl: return curl(url: url, body: body, credentials: credentials, freshID: marker)
+        case .python: return python(url: url, body: body, credentials: credentials, freshID: marker)
+        case .swift: return swift(url: url, body: body, credentials: credentials, freshID: marker)
         }
     }
+
+    /// The id each run of a snippet makes: as zqt's (TaskIDGenerator), letters, digits and '-'.
+    static let shellNewID = #"zqt-$(date -u +%Y%m%d-%H%M%S)-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"#
 
     /// A request as the form holds it, for a service at `baseURL`.
     public static func snippet(_ language: Language, request: Request, baseURL: String,
@@ -47,7 +56,7 @@ public enum RequestExport {
 
     // MARK: curl
 
-    static func curl(url: String, body: String, credentials: Credentials?) -> String {
+    static func curl(url: String, body: String, credentials: Credentials?, freshID: String? = nil) -> String {
         // ${VAR:?} stops the command with a message when a variable is unset,
         // instead of sending an empty key the service would refuse less clearly.
         let id = credentials.map { shellQuoted("\(HTTPImageAPI.idHeader): \($0.accessKeyID)") }
@@ -55,12 +64,17 @@ public enum RequestExport {
         let secret = credentials.map { shellQuoted("\(HTTPImageAPI.secretHeader): \($0.accessKeySecret)") }
             ?? "\"\(HTTPImageAPI.secretHeader): ${\(secretVariable):?set \(secretVariable)}\""
         // --data-binary sends the body byte for byte, as the service would get it from zqt.
-        return """
+        // A fresh id: the body's quoted parts around it, with the id made when the command runs between them.
+        let data = freshID.map { id in
+            visibleJSON(body).components(separatedBy: id).map(shellQuoted).joined(separator: "\"$ZQT_TASK_ID\"")
+        } ?? shellQuoted(visibleJSON(body))
+        let newID = freshID == nil ? "" : "ZQT_TASK_ID=\"\(shellNewID)\"\n"
+        return newID + """
             curl -sS -X POST \(shellQuoted(url)) \\
               -H 'Content-Type: application/json' \\
               -H \(id) \\
               -H \(secret) \\
-              --data-binary \(shellQuoted(visibleJSON(body)))
+              --data-binary \(data)
 
             """
     }
@@ -96,14 +110,23 @@ public enum RequestExport {
 
     // MARK: Python
 
-    static func python(url: String, body: String, credentials: Credentials?) -> String {
+    static func python(url: String, body: String, credentials: Credentials?, freshID: String? = nil) -> String {
         let id = credentials.map { pythonLiteral($0.accessKeyID) } ?? "os.environ[\"\(idVariable)\"]"
         let secret = credentials.map { pythonLiteral($0.accessKeySecret) } ?? "os.environ[\"\(secretVariable)\"]"
+        let bodyLines = freshID.map { marker in
+            """
+            import time
+            import uuid
+
+            # A new task id each run: the service takes an id once (wire rule 8).
+            task_id = "zqt-" + time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+            body = \(pythonLiteral(body)).replace(\(pythonLiteral(marker)), task_id)
+            """
+        } ?? "\nbody = \(pythonLiteral(body))"
         return """
             import os
             import urllib.request
-
-            body = \(pythonLiteral(body))
+            \(bodyLines)
             request = urllib.request.Request(\(pythonLiteral(url)), data=body.encode("utf-8"), method="POST", headers={
                 "Content-Type": "application/json",
                 "\(HTTPImageAPI.idHeader)": \(id),
@@ -137,7 +160,7 @@ public enum RequestExport {
 
     // MARK: Swift
 
-    static func swift(url: String, body: String, credentials: Credentials?) -> String {
+    static func swift(url: String, body: String, credentials: Credentials?, freshID: String? = nil) -> String {
         let credentialLines: String
         if let credentials {
             credentialLines = """
@@ -152,6 +175,13 @@ public enum RequestExport {
                 }
                 """
         }
+        let bodyLines = freshID.map { marker in
+            """
+            // A new task id each run: the service takes an id once (wire rule 8).
+            let taskID = "zqt-" + String(Int64(Date().timeIntervalSince1970)) + "-" + UUID().uuidString.prefix(8).lowercased()
+            let body = \(swiftLiteral(body)).replacingOccurrences(of: \(swiftLiteral(marker)), with: taskID)
+            """
+        } ?? "let body = \(swiftLiteral(body))"
         return """
             import Foundation
             #if canImport(FoundationNetworking)
@@ -159,7 +189,7 @@ public enum RequestExport {
             #endif
 
             \(credentialLines)
-            let body = \(swiftLiteral(body))
+            \(bodyLines)
             guard let url = URL(string: \(swiftLiteral(url))) else { fatalError("not a URL") }
             var request = URLRequest(url: url)
             request.httpMethod = "POST"

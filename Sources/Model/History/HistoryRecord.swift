@@ -154,6 +154,10 @@ public struct HistorySummary: Sendable, Equatable, Identifiable {
     /// history holds of it; nil and 0 for a single send.
     public var batchID: String? = nil
     public var batchSize: Int = 0
+    /// What the list shows: the prompt, else a tool's main input (Request.headline, issue 19).
+    public var headline: String = ""
+    /// The user stopped following its task (migration 11, issue 19).
+    public var notFollowed = false
 }
 
 /// Everything kept of one submission.

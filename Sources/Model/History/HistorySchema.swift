@@ -231,6 +231,12 @@ public enum HistorySchema {
         ALTER TABLE draft ADD COLUMN request_pieces TEXT;
         ALTER TABLE draft ADD COLUMN drafts_pieces TEXT;
         """),
+        // 11 (issue 19): a task the user stopped following.
+        // zqt no longer asks about it, nor at the next start, until `u` or
+        // `zqt query` takes it up again. The service documents no cancel.
+        Migration(version: 11, sql: """
+        ALTER TABLE submission ADD COLUMN not_followed INTEGER NOT NULL DEFAULT 0;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -261,6 +261,21 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     /// A task query's answer: status, desc, progress and, once done, results.
+    /// Stops or resumes following a task (issue 19): a row not followed is
+    /// left out of `unfinished()`, so no zqt asks about it until it is taken up again.
+    public func setFollowed(id: Int, _ followed: Bool) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("UPDATE submission SET not_followed = ? WHERE id = ?", [.int(followed ? 0 : 1), .int(id)])
+        }
+    }
+
+    /// Whether a row's task was stopped being followed.
+    public func isFollowed(id: Int) throws(HistoryError) -> Bool {
+        try read { db throws(SQLiteError) in
+            (try db.scalar("SELECT not_followed FROM submission WHERE id = ?", [.int(id)]) ?? 0) == 0
+        }
+    }
+
     public func recordTaskInfo(id: Int, info: TaskInfo, at date: Date = Date()) throws(HistoryError) {
         let state = SubmissionState(info)
         try write { db throws(SQLiteError) in
@@ -408,7 +423,7 @@ public final class HistoryStore: @unchecked Sendable {
         try read { db throws(SQLiteError) in
             try db.run("""
                 SELECT \(Self.recordColumns) FROM submission
-                WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown') ORDER BY id
+                WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown') AND not_followed = 0 ORDER BY id
                 """).map { row throws(SQLiteError) in try Self.record(row, db: db, catalog: storedCatalog) }
         }
     }
@@ -435,8 +450,13 @@ public final class HistoryStore: @unchecked Sendable {
             error: row.text(15), submittedAt: date(16), finishedAt: date(17), results: results, batchID: row.text(18))
     }
 
-    /// A page of the list, newest first, matching `filter` (HistoryFilter);
-    /// `before` (a row id) continues after the last page.
+    /// A row's headline: its prompt, else its request's main input (a tool's
+    /// pictures; issue 19), read from the request only for a row without a prompt.
+    static func headline(prompt: String, endpoint: Endpoint, requestJSON: String?) -> String {
+        guard prompt.isEmpty, let requestJSON, let body = try? JSONParser.parse(requestJSON) else { return prompt }
+        return Request(endpoint: endpoint, body: body).headline
+    }
+
     /// Every row's id_task: whose kept pictures are a row's (the disk budget, issue 23).
     public func allTaskIDs() throws(HistoryError) -> [String] {
         try read { db throws(SQLiteError) in
@@ -444,6 +464,8 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
+    /// A page of the list, newest first, matching `filter` (HistoryFilter);
+    /// `before` (a row id) continues after the last page.
     public func list(filter: String = "", before: Int? = nil, limit: Int = 200) throws(HistoryError) -> [HistorySummary] {
         let matcher = HistoryFilter(filter, catalog: catalog)  // read before the lock is taken: `catalog` takes it too
         return try read { db throws(SQLiteError) in
@@ -454,7 +476,8 @@ public final class HistoryStore: @unchecked Sendable {
                 SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
                        progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
                        batch_id, CASE WHEN batch_id IS NULL THEN 0
-                                      ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END
+                                      ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END,
+                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed
                 FROM submission WHERE submission.id IN (\(marks)) ORDER BY submission.id DESC
                 """, ids.map { .int($0) }).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
@@ -462,7 +485,10 @@ public final class HistoryStore: @unchecked Sendable {
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
                                state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
                                imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0, batchID: row.text(11),
-                               batchSize: row.int(12) ?? 0)
+                               batchSize: row.int(12) ?? 0,
+                               headline: Self.headline(prompt: row.text(5) ?? "", endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""),
+                                                       requestJSON: row.text(13)),
+                               notFollowed: (row.int(14) ?? 0) != 0)
             }
         }
     }

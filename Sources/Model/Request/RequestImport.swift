@@ -86,35 +86,54 @@ public enum RequestImport {
         }
     }
 
-    /// The endpoint whose fields name most of the body's members and leave
-    /// the fewest unnamed; on a tie `current`, else the one with the fewest
-    /// fields (text2image rather than image2image for a plain SD body).
-    public static func bestMatch(for body: JSONValue, in catalog: EndpointCatalog, current: Endpoint) -> Endpoint {
-        var best: Endpoint?
+    /// What a body says of its endpoint, for a command given no --endpoint
+    /// (issue 19): the endpoints it fits best, as `L` ranks them.
+    public enum Inference: Equatable, Sendable {
+        /// One fits best (`alsoFit`: those that fit as well but have more fields, as L's tie rule leaves them).
+        case chosen(Endpoint, alsoFit: [Endpoint])
+        /// Two or more fit equally and the tie rule cannot choose: the user must.
+        case ambiguous([Endpoint])
+        /// No field of any endpoint is named in the body.
+        case none
+    }
+
+    /// The endpoints that fit a body best: those whose fields name most of
+    /// its members and leave the fewest unnamed; of these the one the body
+    /// is most nearly valid for (ControlNet without a unit is not), then the
+    /// one with the fewest fields (text2image rather than image2image for a
+    /// plain SD body), unless two are level on both.
+    public static func infer(for body: JSONValue, in catalog: EndpointCatalog) -> Inference {
+        var best: [Endpoint] = []
         var bestScore = Int.min
         for endpoint in catalog.endpoints where endpoint.ready {
             let known = endpoint.fields.filter { !$0.kind.isVirtual && body.value(at: $0.path) != nil }.count
             guard known > 0 else { continue }
             let score = known - Request(endpoint: endpoint, body: body).unknownPaths.count
-            let better: Bool
-            if let chosen = best {
-                if score != bestScore {
-                    better = score > bestScore
-                } else if chosen == current {
-                    better = false
-                } else if endpoint == current {
-                    better = true
-                } else {
-                    better = endpoint.fields.count < chosen.fields.count
-                }
-            } else {
-                better = true
-            }
-            if better {
-                best = endpoint
+            if score > bestScore {
+                best = [endpoint]
                 bestScore = score
+            } else if score == bestScore {
+                best.append(endpoint)
             }
         }
-        return best ?? current
+        let ranked = best.map { endpoint in
+            (endpoint, problems: RequestValidator.validate(Request(endpoint: endpoint, body: body)).count, fields: endpoint.fields.count)
+        }
+        guard let least = ranked.map(\.problems).min() else { return .none }
+        let nearest = ranked.filter { $0.problems == least }
+        let fewest = nearest.map(\.fields).min() ?? 0
+        let smallest = nearest.filter { $0.fields == fewest }.map(\.0)
+        guard smallest.count == 1 else { return .ambiguous(smallest) }
+        return .chosen(smallest[0], alsoFit: best.filter { $0 != smallest[0] })
+    }
+
+    /// The endpoint a body fits (`infer`); `current` when it fits as well
+    /// (a body loaded into the form on screen stays there).
+    public static func bestMatch(for body: JSONValue, in catalog: EndpointCatalog, current: Endpoint) -> Endpoint {
+        switch infer(for: body, in: catalog) {
+        case .none: return current
+        case let .chosen(endpoint, alsoFit): return alsoFit.contains(current) ? current : endpoint
+        case let .ambiguous(candidates): return candidates.contains(current) ? current : candidates[0]
+        }
     }
 }

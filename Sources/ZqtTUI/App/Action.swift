@@ -20,6 +20,8 @@ enum Action: Sendable {
     case resize(Size)
     /// The spinner's clock; only runs while something is in flight.
     case tick
+    /// Another whole second while a task is followed (at most one a second, none while idle; issue 19).
+    case secondElapsed
     /// `recordID` is the request's history row (nil without a history).
     case submitFinished(request: Request, recordID: Int?, result: Result<Submission, APIError>)
     /// A send that had no answer, and what the service said when asked about it (issue 8).
@@ -54,6 +56,8 @@ enum Action: Sendable {
     case requestLoadFailed(String)
     /// The connection now in use after the profile switcher, or why it is unchanged (issue 10).
     case profileSwitched(Result<ProfileSwitch, ProfileSwitchFailure>)
+    /// The config file read again (issue 19).
+    case configFileRead(ConfigFileRead)
     // Pictures (issue 11).
     /// A task's images on disk (or why each is not), for where they are shown.
     case picturesFetched(PictureTarget, idTask: String, recordID: Int?, [ShownPicture])
@@ -127,6 +131,10 @@ enum Effect: Equatable, Sendable {
     case loadRequest(String, current: Endpoint)
     /// Use the config file's profile of this name for the next calls (issue 10).
     case switchProfile(String)
+    /// No longer asks about a task, now nor at the next start (issue 19).
+    case stopFollowing(recordID: Int?, idTask: String)
+    /// Reads the config file again when it changed (`asked`: always, and the outcome is said).
+    case checkConfigFile(asked: Bool)
     // Pictures (issue 11).
     /// Have a task's images on disk (downloaded once into $ZQT_HOME/images) with their thumbnails.
     case fetchPictures(PictureFetch)

@@ -85,6 +85,9 @@ struct TrackedTask: Equatable, Sendable {
     /// Answers that came while another message held the status line (the
     /// send's, a copy's): it gives way after Reducer.messageHoldAnswers.
     var answersUnderMessage = 0
+    /// Whole seconds this screen has followed it (Action.secondElapsed; issue 19):
+    /// a tool task reports no progress, so the time it runs is what shows it runs.
+    var elapsedSeconds = 0
 }
 
 /// A form not on screen: its request and the text typed into it that it could not use.
@@ -159,24 +162,54 @@ struct PickerState: Equatable, Sendable {
     var fits: Set<String> = []
     var note: Note?
 
-    /// Options matching the filter: exact first, then by prefix, then containing
-    /// (in the option or its detail).
+    /// How often each option was used (the endpoint switcher: forms kept);
+    /// within a rank of matches the more used come first (issue 19).
+    var uses: [String: Int] = [:]
+
+    /// Options matching the filter: exact first, then by prefix, then where a
+    /// word starts ("style" finds "Style transfer" before "Hairstyle
+    /// changer", issue 19), then containing (in the option or its detail);
+    /// within each, the more used first, else in the options' order.
     var matches: [String] {
         let query = filter.text.lowercased()
         guard !query.isEmpty else { return options }
         // One pass, each option lowered once: a model list may hold 10,000 (ModelListReader.maxItems).
-        var exact: [String] = [], prefix: [String] = [], contains: [String] = []
+        var exact: [String] = [], prefix: [String] = [], wordStart: [String] = [], contains: [String] = []
         for option in options {
             let lowered = option.lowercased()
-            if lowered == query {
+            // "group · title": the title alone counts as the whole option (`text2image` is text2image, not Flux text2image).
+            if lowered == query || lowered.hasSuffix(" · " + query) {
                 exact.append(option)
             } else if lowered.hasPrefix(query) {
                 prefix.append(option)
+            } else if Self.startsAWord(query, in: lowered) {
+                wordStart.append(option)
             } else if lowered.contains(query) || (details[option]?.lowercased().contains(query) ?? false) {
                 contains.append(option)
             }
         }
-        return exact + prefix + contains
+        guard !uses.isEmpty else { return exact + prefix + wordStart + contains }
+        // A stable sort by use: equal uses keep the options' order.
+        func byUse(_ list: [String]) -> [String] {
+            list.enumerated().sorted { a, b in
+                let (ua, ub) = (uses[a.element] ?? 0, uses[b.element] ?? 0)
+                return ua != ub ? ua > ub : a.offset < b.offset
+            }.map(\.element)
+        }
+        return byUse(exact) + byUse(prefix) + byUse(wordStart) + byUse(contains)
+    }
+
+    /// Whether `query` stands in `text` where a word starts: at its start, or
+    /// after a character that is neither a letter nor a digit (a space, "·", "_", "/").
+    static func startsAWord(_ query: String, in text: String) -> Bool {
+        var searchFrom = text.startIndex
+        while searchFrom < text.endIndex, let found = text[searchFrom...].firstRange(of: query) {
+            if found.lowerBound == text.startIndex { return true }
+            let before = text[text.index(before: found.lowerBound)]
+            if !before.isLetter && !before.isNumber { return true }
+            searchFrom = text.index(after: found.lowerBound)
+        }
+        return false
     }
 }
 
@@ -248,6 +281,8 @@ enum Overlay: Equatable, Sendable {
     case picker(PickerState)
     case confirm(Confirmation)
     case input(InputPrompt)
+    /// A text said in full (the config file's fault, issue 19); any key closes it.
+    case notice(Notice)
 }
 
 /// Which screen fills the terminal.
@@ -332,6 +367,10 @@ struct AppState: Equatable, Sendable {
     var draftSaving = DraftSaving()
     /// Local files in image fields: what each path names, a Tab completion, the file picker (issue 17).
     var paths = PathInputState()
+    /// The form "new" replaced (or the fresh one, once brought back): one undo away (issue 19).
+    var formBeforeNew: ParkedForm?
+    /// The config file: where, and why it is left out (issue 19).
+    var configFile = ConfigFileState()
 
     init(request: Request, connection: ConnectionInfo) {
         self.request = request

@@ -22,6 +22,13 @@ extension Reducer {
 
     static func openProfilePicker(_ state: inout AppState) -> [Effect] {
         let names = state.connection.profiles
+        if names.isEmpty, let problem = state.configFile.problem {
+            state.status = StatusMessage(text: Wording.profilesUnreadable(problem), kind: .error)
+            state.view.overlay = .notice(Wording.configProblemNotice(problem, keptEarlier: state.configFile.readOnce,
+                                                                     rereadKey: state.keys.label(.rereadConfig),
+                                                                     title: Wording.profilesUnreadableTitle))
+            return []
+        }
         guard !names.isEmpty else {
             state.status = StatusMessage(text: Wording.noProfiles, kind: .info)
             return []
@@ -88,9 +95,14 @@ extension Reducer {
             if !options.contains(label) { options.append(label) }
         }
         if !options.contains(customRequestLabel) { options.append(customRequestLabel) }
-        state.view.overlay = .picker(PickerState(purpose: .endpoint, title: Wording.endpointPickerTitle(current: state.endpoint.title), options: options,
-                                                 filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
-                                                 freeText: false))
+        var picker = PickerState(purpose: .endpoint, title: Wording.endpointPickerTitle(current: state.endpoint.title), options: options,
+                                 filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
+                                 freeText: false)
+        // Use: the endpoints with a form kept this session (aside, or from a draft) rank first among equal matches.
+        for endpoint in state.otherForms.values.map(\.request.endpoint) {
+            picker.uses[endpointPickerLabel(endpoint), default: 0] += 1
+        }
+        state.view.overlay = .picker(picker)
         return []
     }
 
@@ -184,7 +196,9 @@ extension Reducer {
     /// references, as a clipboard ends up in chats and tickets (RequestExport).
     static func copyRequestAsCurl(_ state: inout AppState) -> [Effect] {
         let command = RequestExport.snippet(.curl, request: state.request, baseURL: state.connection.baseURL)
-        return [.copyToClipboard(command, what: Wording.requestAsCurl)]
+        // Copied as it stands, but said when the service would refuse it (issue 19).
+        let what = state.problems.first.map { Wording.requestAsCurlNotValid($0.path, $0.message) } ?? Wording.requestAsCurl
+        return [.copyToClipboard(command, what: what)]
     }
 
     /// Asks for the title a custom request is saved under as an endpoint of one's own (issue 9).

@@ -74,7 +74,7 @@ extension Reducer {
             guard change(&prompt.text, nil) else { return [] }
             state.view.overlay = .input(prompt)
             return []
-        case .help?, .confirm?:
+        case .help?, .confirm?, .notice?:
             return []
         case nil:
             break

@@ -15,7 +15,10 @@ enum Reducer {
 
     static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         let shown = PictureReducer.historyShownKey(state)
+        let fitted = (state.endpoint.formKey, checkpointFamily(state))
         var effects = reduceAction(&state, action)
+        // Another checkpoint base: the units' preset models follow it (issue 19).
+        if fitted.0 == state.endpoint.formKey, checkpointFamily(state) != fitted.1 { unitsFollowCheckpoint(&state) }
         // A history row or entry newly on screen: its images, beside it (issue 11).
         if PictureReducer.historyShownKey(state) != shown { effects += PictureReducer.historyShownChanged(&state) }
         // An enlarged gallery picture stepped through moves the gallery's selection (issue 17).
@@ -94,6 +97,14 @@ enum Reducer {
         case .tick:
             state.spinnerFrame = (state.spinnerFrame + 1) % spinner.count
             return []
+        case .secondElapsed:
+            guard var task = state.task, task.phase == .inProgress else { return [] }
+            let shown = taskStatus(task, keys: state.keys)
+            task.elapsedSeconds += 1
+            state.task = task
+            // The status line follows only while it says this task (another message is not replaced).
+            if state.status == shown { state.status = taskStatus(task, keys: state.keys) }
+            return []
         case let .submitFinished(request, recordID, result):
             return submitFinished(&state, request: request, recordID: recordID, result: result)
         case let .uploadProgress(progress):
@@ -119,7 +130,8 @@ enum Reducer {
                 let previous = state.task
                 state.task = TrackedTask(recordID: recordID, idTask: idTask, status: info.status, desc: info.desc,
                                          progress: info.progress, phase: info.phase, resultCount: info.results.count,
-                                         texts: info.texts, result: state.task?.result ?? .images)
+                                         texts: info.texts, result: state.task?.result ?? .images,
+                                         elapsedSeconds: state.task?.idTask == idTask ? state.task?.elapsedSeconds ?? 0 : 0)
                 if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }
                 // Another message on the status line (the send's "Sent to", a copy's) stays for a few answers
                 // while the task runs: asked about from a quarter second on (issue 18), the task's own line
@@ -151,6 +163,8 @@ enum Reducer {
             return modelListRead(&state, kind, path: path, result)
         case let .profileSwitched(result):
             return profileSwitched(&state, result)
+        case let .configFileRead(read):
+            return configFileRead(&state, read)
         case .picturesFetched, .intermediateFetched, .faceScanShown, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
             return PictureReducer.reduce(&state, action) + GalleryReducer.reduce(&state, action)
         case .galleryLoaded, .galleryThumbnailMade:
@@ -195,6 +209,9 @@ enum Reducer {
             return KeyContext(scopes: [.confirmation], charactersAreText: false)
         case .input?:
             return KeyContext(scopes: [.inputBox, .lineEditing], charactersAreText: true)
+        case .notice?:
+            // Quit and help still work; any other key closes the box (unboundKey).
+            return KeyContext(scopes: [.global], charactersAreText: false)
         case .picker?:
             return KeyContext(scopes: [.picker, .lineEditing], charactersAreText: true)
         case nil:
@@ -222,7 +239,7 @@ enum Reducer {
     /// is answered no, and a character is text in whatever is being typed.
     static func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         switch state.view.overlay {
-        case .help?: return closeOverlay(&state)
+        case .help?, .notice?: return closeOverlay(&state)
         case .confirm?: return decline(&state)
         default: break
         }

@@ -135,7 +135,8 @@ extension Reducer {
     static func taskStatus(_ task: TrackedTask, keys: KeyTable) -> StatusMessage {
         switch task.phase {
         case .inProgress:
-            return StatusMessage(text: Wording.taskInProgress(task.idTask, desc: task.desc, progress: task.progress), kind: .info)
+            return StatusMessage(text: Wording.taskInProgress(task.idTask, desc: task.desc, progress: task.progress,
+                                                              elapsedSeconds: task.elapsedSeconds), kind: .info)
         case .succeeded:
             // What the result can do next (scope lastResult): it moves on from its history row.
             let kept = task.recordID != nil
@@ -152,5 +153,22 @@ extension Reducer {
         case .failed:
             return StatusMessage(text: Wording.taskFailed(task.idTask, desc: task.desc), kind: .error)
         }
+    }
+}
+
+extension Reducer {
+    // MARK: Stop following (issue 19; declared in Input/Commands/ComposeCommands.swift)
+
+    static func cannotStopFollowing(_ state: AppState) -> String? {
+        state.task?.phase == .inProgress ? nil : Wording.noTaskToStop
+    }
+
+    /// zqt stops asking about the task; the service documents no cancel, so
+    /// it may still run there, which the status line says.
+    static func stopFollowing(_ state: inout AppState) -> [Effect] {
+        guard let task = state.task, task.phase == .inProgress else { return [] }
+        state.task = nil
+        state.status = StatusMessage(text: Wording.notFollowed(task.idTask, queryKey: state.keys.label(.queryNow)), kind: .info)
+        return [.stopFollowing(recordID: task.recordID, idTask: task.idTask)]
     }
 }

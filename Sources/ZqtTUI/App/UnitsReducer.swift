@@ -95,3 +95,32 @@ extension Reducer {
         state.request.setItems(items, of: field)
     }
 }
+
+extension Reducer {
+    /// The checkpoint's base changed: each unit whose model is one its
+    /// control type offers, made for another base, takes the one made for
+    /// this base (issue 19: presets follow the checkpoint). A model typed
+    /// in by hand stays, flagged in the form if it does not fit (ControlNetFit).
+    static func unitsFollowCheckpoint(_ state: inout AppState) {
+        let family = checkpointFamily(state)
+        guard family != .unknown else { return }
+        var changed = 0
+        for field in state.endpoint.fields {
+            guard let group = field.groupSpec else { continue }
+            var items = state.request.items(of: field)
+            for index in items.indices {
+                guard let preset = group.preset(of: items[index]) else { continue }
+                for spec in group.fields where spec.role == .fitsCheckpoint {
+                    let offered = preset.options[spec.path] ?? []
+                    guard let model = items[index][spec.path]?.stringValue, offered.contains(model),
+                          ModelFamily(modelName: model) != family,
+                          let fitting = offered.first(where: { ModelFamily(modelName: $0) == family }) else { continue }
+                    items[index].set(.string(fitting), at: spec.path)
+                    changed += 1
+                }
+            }
+            if changed > 0 { state.request.setItems(items, of: field) }
+        }
+        if changed > 0 { state.status = StatusMessage(text: Wording.unitsFollowCheckpoint(changed, family: family), kind: .info) }
+    }
+}

@@ -85,3 +85,31 @@ extension Wording {
 
     static func readyToSend(submitKey: String) -> String { "Ready to send: \(submitKey)" }
 }
+
+extension Wording {
+    /// A unit whose model is made for another base than the checkpoint's (issue 19).
+    static func misfit(_ misfit: ControlNetFit.Misfit) -> String { "for \(misfit.modelFamily.rawValue); checkpoint is \(misfit.checkpointFamily.rawValue)" }
+}
+
+extension Wording {
+    static func unitsFollowCheckpoint(_ count: Int, family: ModelFamily) -> String {
+        "\(count == 1 ? "1 unit's model" : "\(count) units' models") changed to the one made for \(family.rawValue), the checkpoint's base"
+    }
+}
+
+extension Wording {
+    // MARK: Starting over (issue 19)
+
+    static func newForm(defaults: Int, undoKey: String) -> String {
+        "New form: the endpoint's defaults" + (defaults > 0 ? " and the config file's [defaults]" : "")
+            + "; \(undoKey) brings back the form it replaced"
+    }
+
+    static func nothingToBringBack(newKey: String) -> String { "No form to bring back: \(newKey) starts a new one first" }
+    static func formBroughtBack(undoKey: String) -> String { "The form is back; \(undoKey) again shows the new one" }
+    static let cannotResetField = "This field has no default to go back to"
+
+    static func fieldReset(_ label: String, value: String?) -> String {
+        "\(label) reset" + (value.map { " to \(TextWidth.truncate($0, to: 40))" } ?? ": left out of the request")
+    }
+}

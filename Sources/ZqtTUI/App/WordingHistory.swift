@@ -45,6 +45,11 @@ extension Wording {
     static func resultURLs(_ number: Int) -> String { number == 1 ? "the result URL" : "\(number) result URLs" }
     static let requestAsCurl = "the request as a curl command"
 
+    /// Y on a form that would be refused: copied as it stands, the first problem said.
+    static func requestAsCurlNotValid(_ path: String, _ message: String) -> String {
+        "the request as a curl command, NOT VALID as it stands (\(path): \(message))"
+    }
+
     /// What a record lacks for an action, with the state it is in.
     static func noResultURLs(_ idTask: String, state: String) -> String { "\(idTask) has no result URLs (\(state))" }
     static func noImagesToSave(_ idTask: String, state: String) -> String { "\(idTask) has no result images to save (\(state))" }

@@ -73,3 +73,14 @@ extension Wording {
     /// F2's word on the history screen: it leads back to the form.
     static let backToFormWord = "form"
 }
+
+extension Wording {
+    /// What Enter does in an input box, said in its footer (issue 19: the Load box said "save").
+    static func inputConfirmWord(_ purpose: InputPrompt.Purpose) -> String {
+        switch purpose {
+        case .loadRequest: return "load"
+        case .saveImages: return "save the images"
+        case .saveEndpoint: return "save the endpoint"
+        }
+    }
+}

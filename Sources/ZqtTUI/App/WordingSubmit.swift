@@ -57,8 +57,15 @@ extension Wording {
 
     // MARK: The task
 
-    static func taskInProgress(_ idTask: String, desc: String, progress: Double?) -> String {
-        "Task \(idTask): \(desc)" + (progress.map { " " + percent($0) } ?? "")
+    /// Without a progress (a tool task) the time it has run, once a second has passed (issue 19).
+    static func taskInProgress(_ idTask: String, desc: String, progress: Double?, elapsedSeconds: Int = 0) -> String {
+        "Task \(idTask): \(desc)" + (progress.map { " " + percent($0) }
+            ?? (elapsedSeconds > 0 ? " · " + duration(elapsedSeconds) + " so far" : ""))
+    }
+
+    /// "12 s", "3 min 05 s".
+    static func duration(_ seconds: Int) -> String {
+        seconds < 60 ? "\(seconds) s" : "\(seconds / 60) min " + (seconds % 60 < 10 ? "0" : "") + "\(seconds % 60) s"
     }
 
     static func taskSucceeded(_ idTask: String, desc: String, results: String) -> String { "Task \(idTask): \(desc) · \(results)" }
@@ -85,4 +92,15 @@ extension Wording {
     }
 
     static func taskProblem(_ idTask: String, _ message: String) -> String { "Task \(idTask): \(message)" }
+}
+
+extension Wording {
+    static let noTaskToStop = "No task is being followed"
+    /// Before a history row's prompt.
+    static let notFollowedMark = "(not followed) "
+
+    static func notFollowed(_ idTask: String, queryKey: String) -> String {
+        "Task \(idTask) not followed: zqt no longer asks about it (the service has no cancel, so it may still run there); "
+            + "\(queryKey) on its history row or zqt query \(idTask) takes it up again"
+    }
 }

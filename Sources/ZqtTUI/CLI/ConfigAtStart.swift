@@ -103,6 +103,11 @@ struct ConfigAtStart: Sendable {
         problem.map { "Config file left out: \($0)" }
     }
 
+    /// For commands: the fault in full, where and what, and the way out.
+    static func commandMessage(_ problem: ConfigProblem) -> String {
+        "the config file cannot be read: \(problem) (fix it, or move it aside to run without it)"
+    }
+
     /// For commands: the permission warning on stderr.
     func warnOnStandardError() {
         if let permissionWarning { StandardStreams.writeError("zqt: warning: \(permissionWarning)\n") }

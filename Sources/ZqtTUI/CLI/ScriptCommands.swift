@@ -198,7 +198,7 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "List, show, export and delete the submissions zqt keeps.",
         discussion: "ID is a submission's id_task (the first column of `zqt history list`), or the task_id the service answered. \(ZqtExit.helpText)",
-        subcommands: [HistoryList.self, HistoryShow.self, HistoryExport.self, HistoryDelete.self]
+        subcommands: [HistoryList.self, HistoryShow.self, HistoryExport.self, HistoryDelete.self, HistoryUnfollow.self]
     )
 }
 
@@ -335,6 +335,31 @@ struct HistoryExport: ParsableCommand {
     }
 }
 
+/// Stop following a task (issue 19): no zqt asks about it, now or at its next start, until `u` or `zqt query` takes it up.
+struct HistoryUnfollow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unfollow",
+        abstract: "Stop following a running task: zqt no longer asks about it until zqt query ID (or u on its row) takes it up again.",
+        discussion: "The service documents no cancel: the task may still run there. A screen that follows it stops at its next start.")
+
+    @Argument(help: "The submission's id_task.")
+    var id: String
+
+    func run() throws {
+        let store = try CommandSupport.openHistory()
+        let record = try CommandSupport.record(id, in: store)
+        guard record.state.isUnfinished else {
+            throw CommandFailure("\(APIError.printable(id)) is not running (\(record.state.title)): nothing to stop following", .badInput)
+        }
+        do {
+            try store.setFollowed(id: record.id, false)
+        } catch {
+            throw CommandFailure("cannot change \(APIError.printable(id)): \(error.message)", .badInput)
+        }
+        StandardStreams.writeError("\(APIError.printable(id)) not followed (the service has no cancel, so it may still run there); zqt query \(APIError.printable(id)) takes it up again\n")
+    }
+}
+
 struct HistoryDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete one submission from the history (the service keeps its task).")
@@ -373,7 +398,7 @@ struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Ask the service where a task stands; a task in the history gets the answer recorded.",
-        discussion: "A task in the history is asked with its endpoint's query; any other id with the SD query (or --endpoint's). \(ZqtExit.helpText) A task that failed ends with 1."
+        discussion: "A task in the history is asked with its endpoint's query, of the service it was sent to (its base URL, with its profile's keys when the config file still has that profile) unless --base-url, --profile or --sandbox says otherwise; any other id with the SD query (or --endpoint's). \(ZqtExit.helpText) A task that failed ends with 1."
     )
 
     @Argument(help: "The task's id_task (or businessTaskId), or the task_id the service answered (as `accepted:` printed it).")
@@ -394,7 +419,9 @@ struct QueryCommand: AsyncParsableCommand {
         } else {
             task = TaskReference(endpoint: try EndpointNames.resolve(endpoint ?? "controlnet"), taskID: taskID)
         }
-        let (configuration, sandbox) = try connection.resolve()
+        // Asked by the user: a task no longer followed is followed again (issue 19).
+        if let record, let store { try? store.setFollowed(id: record.id, true) }
+        let (configuration, sandbox) = try connection.towards(record).resolve()
         defer { sandbox?.stop() }
         let api = HTTPImageAPI(configuration: configuration)
         // The answer kept in the task's row, as the screen's query keeps it (SendPipeline.ask).
@@ -512,7 +539,7 @@ struct ExportCommand: AsyncParsableCommand {
         Credentials are read from $\(RequestExport.idVariable) and $\(RequestExport.secretVariable) when the snippet runs; \
         --reveal-secrets writes the current ones in instead.
 
-        The service refuses an id_task it has seen: --new-id gives the snippet a fresh one.
+        The service refuses an id_task it has seen: with --new-id the snippet makes a fresh one each time it runs.
 
         A local file in an image field (a path the snippet could not read where it runs) goes into the snippet as a URL: \
         one the history holds for the same bytes while it is still valid, else the file is uploaded as `zqt send` would \
@@ -544,7 +571,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .customLong("reveal-secrets"), help: "Write the access keys in use (flags, environment, profile) into the snippet.")
     var revealSecrets = false
 
-    @Flag(name: .customLong("new-id"), help: "Give the request a new id_task (or businessTaskId), so a service that has seen it takes it again.")
+    @Flag(name: .customLong("new-id"), help: "The snippet makes a new id_task (or businessTaskId) each time it runs, so the service takes it every time.")
     var newID = false
 
     mutating func run() async throws {
@@ -564,12 +591,14 @@ struct ExportCommand: AsyncParsableCommand {
             // Exactly the JSON that was sent, not a re-encoding of it (unless it needs a new id, or holds local files).
             let url = RequestExport.url(baseURL: baseURL == nil ? record.baseURL : configuration.baseURL, endpoint: record.endpoint)
             var body = record.requestJSON
+            var fresh: String?
             if newID || !LocalInputs.find(in: record.request).isEmpty {
                 var request = try await Self.withURLs(record.request, configuration: configuration, store: store)
                 if newID { request.taskID = TaskIDGenerator.shared.next() }
                 body = request.wireJSON
+                fresh = request.taskID
             }
-            StandardStreams.writeOut(RequestExport.snippet(language, url: url, body: body, revealing: credentials))
+            StandardStreams.writeOut(RequestExport.snippet(language, url: url, body: body, revealing: credentials, freshID: fresh))
             return
         }
         if source != "-" && !FileManager.default.fileExists(atPath: source) {
@@ -586,7 +615,8 @@ struct ExportCommand: AsyncParsableCommand {
         }
         if newID { request.taskID = TaskIDGenerator.shared.next() }
         request = try await Self.withURLs(request, configuration: configuration, store: store)
-        StandardStreams.writeOut(RequestExport.snippet(language, request: request, baseURL: configuration.baseURL, revealing: credentials))
+        StandardStreams.writeOut(RequestExport.snippet(language, url: RequestExport.url(baseURL: configuration.baseURL, endpoint: request.endpoint),
+                                                       body: request.wireJSON, revealing: credentials, freshID: newID ? request.taskID : nil))
     }
 
     /// The request with each local file in its image fields replaced by a URL
@@ -615,7 +645,7 @@ struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "The model lists: as cached in the history database, or asked of the service with --refresh.",
-        discussion: "Prints kind, name, display name and base model, a line each. \(ZqtExit.helpText) No cached list (and no --refresh) ends with 1."
+        discussion: "Prints kind, name, display name and base model, a line each. \(ZqtExit.helpText) One rule for every kind: each list asked for (every kind without --kind) that is not cached, or whose read fails with --refresh, is said on stderr and ends with 1 once the others are printed. The in-process sandbox's lists are kept under \"sandbox\", whatever its port."
     )
 
     @Option(help: "Only this list: \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -658,8 +688,10 @@ struct ModelsCommand: AsyncParsableCommand {
             }
         } else {
             lists = (try? store?.loadModelLists(service: service)) ?? [:]
+            // The in-process sandbox is named as its lists are kept: its port changes every run.
+            let from = service.hasPrefix("sandbox ") ? "the sandbox" : TerminalText.printable(configuration.baseURL)
             for kind in kinds where lists[kind] == nil {
-                StandardStreams.writeError("zqt: no \(kind.rawValue) list cached for \(TerminalText.printable(configuration.baseURL)); zqt models --refresh asks the service\n")
+                StandardStreams.writeError("zqt: no \(kind.rawValue) list cached for \(from); zqt models --refresh asks the service\n")
                 worst = max(worst, .failed)
             }
         }

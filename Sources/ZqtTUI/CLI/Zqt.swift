@@ -53,6 +53,11 @@ struct Zqt: AsyncParsableCommand {
             let start = StartUp.atStart
             if !(command is Zqt) {
                 start.user.warnOnStandardError()
+                // A broken config file stops every command that reads it, with 2 (issue 19:
+                // `zqt history list` ran on and exited 0); only the sandbox reads none.
+                if !(command is SandboxCommand), let problem = start.config.problem {
+                    throw CommandFailure(ConfigAtStart.commandMessage(problem), .badInput)
+                }
                 start.config.warnOnStandardError()
             }
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -187,7 +192,14 @@ enum ComposeSession {
         // Keys missing are said at once; keys refused, when the first model list read comes back.
         if !(configuration.credentials?.isComplete ?? false) { Reducer.noKeys(&state) }
         if let warning = config.permissionWarning { state.status = StatusMessage(text: Wording.warning(warning), kind: .error) }
-        if let configProblem { state.status = StatusMessage(text: configProblem, kind: .error) }
+        state.configFile = ConfigFileState(file: config.file, problem: config.problem,
+                                           exists: config.config != nil || config.problem != nil, readOnce: config.config != nil)
+        if let problem = config.problem {
+            // In full, in a box: the status line cut it off (issue 19).
+            Reducer.showConfigProblem(&state, problem, keptEarlier: false)
+        } else if let configProblem {
+            state.status = StatusMessage(text: configProblem, kind: .error)
+        }
         // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
         let listPaths = ModelListPaths.fromEnvironment(overrides: start.user.listPathOverrides)
         state.modelLists.paths = listPaths
@@ -196,17 +208,23 @@ enum ComposeSession {
                                   store: store, inbox: inbox, listPaths: listPaths, catalog: start.catalog)
         runner.home = home
         runner.imagesMaxBytes = ImageBounds.diskBudget(config.config?.imagesMaxBytes)
-        if let config = config.config {
-            // A switch is an explicit choice: the start's --base-url no longer applies; ZQT_* still do (precedence).
-            runner.profileResolver = { name in
-                do throws(ConfigProblem) {
-                    return .success(try ClientConfiguration.resolve(baseURLFlag: nil, profileFlag: name, config: config))
-                } catch {
-                    return .failure(error)
-                }
+        // Read again when it changed, on the next screen change or by a command (issue 19).
+        runner.configWatch.withLock { $0 = ConfigFileWatch(environment: ProcessInfo.processInfo.environment,
+                                                           stamp: ConfigFileStamp.of(config.file)) }
+        runner.profileResolver = config.config.map(profileResolver)
+        return TerminalApp(state: state, runner: runner, inbox: inbox, theme: config.theme(), pictures: pictures).run()
+    }
+
+    /// A profile of the file as a connection. A switch is an explicit choice:
+    /// the start's --base-url no longer applies; ZQT_* still do (precedence).
+    static func profileResolver(_ config: ZqtConfig) -> @Sendable (String) -> Result<ClientConfiguration, ConfigProblem> {
+        return { name in
+            do throws(ConfigProblem) {
+                return .success(try ClientConfiguration.resolve(baseURLFlag: nil, profileFlag: name, config: config))
+            } catch {
+                return .failure(error)
             }
         }
-        return TerminalApp(state: state, runner: runner, inbox: inbox, theme: config.theme(), pictures: pictures).run()
     }
 
     /// Every endpoint's form as it was left: the one on screen, and the
@@ -258,6 +276,21 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(help: "Seconds a call may take before it counts as timed out.")
     var timeout: Double = 30
+
+    /// For a task in the history (`zqt query`, issue 19): the service it was
+    /// sent to, its base URL and, while the config file has it, its profile's
+    /// keys, said on stderr; flags that name a service win. The current
+    /// profile's service has never heard of a task sent elsewhere.
+    func towards(_ record: HistoryRecord?, config: ConfigAtStart = StartUp.atStart.config) -> ConnectionOptions {
+        guard let record, !sandbox, baseURL == nil, profile == nil else { return self }
+        var options = self
+        options.baseURL = record.baseURL
+        let known = config.config?.profile(named: record.profile) != nil
+        if known { options.profile = record.profile }
+        let keys = known ? "profile \(record.profile)'s keys" : "the keys in use (profile \(record.profile) is not in the config file)"
+        StandardStreams.writeError("note: asking \(APIError.printable(record.baseURL)), where \(APIError.printable(record.idTask)) was sent, with \(keys)\n")
+        return options
+    }
 
     /// The client configuration, with an in-process sandbox started when
     /// asked. A fault in the config file (or its profile's secret command)
@@ -337,6 +370,26 @@ enum EndpointNames {
         try resolve(name, in: StartUp.atStart.catalog)
     }
 
+    /// The endpoint a request body fits, as `L` chooses it on the screen,
+    /// said on stderr; two that fit equally are refused with both named.
+    static func infer(_ text: String, in catalog: EndpointCatalog) throws -> Endpoint {
+        guard let body = try? JSONParser.parse(text), body.objectValue != nil else {
+            // Not an object: the endpoint cannot matter; decoding says what is wrong.
+            return catalog.controlNet
+        }
+        switch RequestImport.infer(for: body, in: catalog) {
+        case let .chosen(endpoint, alsoFit):
+            let others = alsoFit.isEmpty ? "" : "; \(alsoFit.map(\.shortName).joined(separator: ", ")) would take it too"
+            StandardStreams.writeError("note: endpoint \(endpoint.shortName), inferred from the body's fields\(others) (--endpoint NAME chooses)\n")
+            return endpoint
+        case let .ambiguous(candidates):
+            throw CommandFailure("the body fits \(candidates.map(\.shortName).joined(separator: " and ")) equally: "
+                                 + "give --endpoint \(candidates.map(\.shortName).joined(separator: " or --endpoint "))", .badInput)
+        case .none:
+            throw CommandFailure("no endpoint has a field the body names: give --endpoint NAME (\(list))", .badInput)
+        }
+    }
+
     static func resolve(_ name: String, in catalog: EndpointCatalog) throws -> Endpoint {
         if let found = catalog.endpoint(named: name) { return found }
         // Any other path is a custom request (issue 9): its family follows the path.
@@ -371,8 +424,8 @@ struct SendCommand: AsyncParsableCommand {
     @Argument(help: "A request as JSON (the service's wire format). '-' reads standard input.")
     var file: String?
 
-    @Option(help: ArgumentHelp("The endpoint: \(EndpointNames.list).", valueName: "name"))
-    var endpoint: String = "controlnet"
+    @Option(help: ArgumentHelp("The endpoint: \(EndpointNames.list) (default: the one the file's fields fit, as L does on the screen; controlnet without a file).", valueName: "name"))
+    var endpoint: String?
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -402,7 +455,7 @@ struct SendCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let start = StartUp.atStart
-        var target = try EndpointNames.resolve(endpoint, in: start.catalog)
+        var target = try EndpointNames.resolve(endpoint ?? "controlnet", in: start.catalog)
         let text: String
         if let fromImage {
             guard file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
@@ -420,6 +473,8 @@ struct SendCommand: AsyncParsableCommand {
         case let path?:
             text = try CommandSupport.readRequest(path)
         }
+        // No --endpoint: the one the body fits, said (issue 19: ControlNet was assumed).
+        if endpoint == nil, file != nil { target = try EndpointNames.infer(text, in: start.catalog) }
         }
         if strict, let problems = StrictCheck.unknownFields(text, endpoint: target), !problems.isEmpty {
             StrictCheck.report(problems)
@@ -534,6 +589,10 @@ struct ValidateCommand: ParsableCommand {
         print(request.wireJSON)
         for note in notes {
             StandardStreams.writeError("note: \(note)\n")
+        }
+        // A likely mistake, not a refusal: the service takes any model name (issue 19).
+        for misfit in ControlNetFit.misfits(request) {
+            StandardStreams.writeError("warning: \(misfit)\n")
         }
         let problems = (strict ? request.unknownFieldProblems : [])
             + LocalInputs.problems(request, namesIn: FileManager.default.currentDirectoryPath)

@@ -45,6 +45,9 @@ enum Command: String, CaseIterable, Sendable {
     case copyAsCurl
     // Profiles of the config file (issue 10).
     case switchProfile
+    // The config file read again; a fresh form, one undo away; a field reset (issue 19).
+    case rereadConfig
+    case newForm, undoNewForm, resetField, stopFollowing
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora
@@ -286,12 +289,13 @@ struct KeyTable: Equatable, Sendable {
     }
 
     /// One line of hints for a set of scopes, from the table (overlays' own help lines).
-    func hintLine(_ scopes: [BindingScope]) -> String {
+    /// `words`: what a command does here, where its footer word would mislead (Enter in the Load box loads).
+    func hintLine(_ scopes: [BindingScope], words: [Command: String] = [:]) -> String {
         var seen = Set<Command>()
         var parts: [String] = []
         for binding in rows(in: scopes) where binding.inFooter && !binding.keys.isEmpty && !seen.contains(binding.command) {
             seen.insert(binding.command)
-            parts.append("\(binding.keys[0].label) \(binding.command.footerWord)")
+            parts.append("\(binding.keys[0].label) \(words[binding.command] ?? binding.command.footerWord)")
         }
         return parts.joined(separator: " · ")
     }

@@ -58,7 +58,13 @@ final class EffectRunner: @unchecked Sendable {
     var configuration: ClientConfiguration { connectionLock.withLock { current.configuration } }
     /// A profile of the config file as a connection (its secret command run),
     /// or why it cannot be; nil without a config file.
-    var profileResolver: (@Sendable (String) -> Result<ClientConfiguration, ConfigProblem>)?
+    var profileResolver: (@Sendable (String) -> Result<ClientConfiguration, ConfigProblem>)? {
+        get { resolverInUse.withLock { $0 } }
+        set { resolverInUse.withLock { $0 = newValue } }
+    }
+    private let resolverInUse = Mutex<(@Sendable (String) -> Result<ClientConfiguration, ConfigProblem>)?>(nil)
+    /// The config file as last read, to read it again when it changed (issue 19); nil: not watched (tests).
+    let configWatch = Mutex<ConfigFileWatch?>(nil)
     /// The client for a configuration (tests give a fake).
     var makeAPI: @Sendable (ClientConfiguration) -> any ImageAPI = { HTTPImageAPI(configuration: $0) }
     /// nil when the history could not be opened (zqt still composes and sends).
@@ -189,6 +195,11 @@ final class EffectRunner: @unchecked Sendable {
             }
         case let .switchProfile(name):
             switchProfile(name)
+        case let .stopFollowing(recordID, idTask):
+            stopTracking(idTask)
+            if let recordID { record { store throws(HistoryError) in try store.setFollowed(id: recordID, false) } }
+        case let .checkConfigFile(asked):
+            checkConfigFile(asked: asked)
         case let .loadHistory(filter, before, limit):
             history { store throws(HistoryError) in
                 let rows = try store.list(filter: filter, before: before, limit: limit)
@@ -443,6 +454,8 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     private func queryNow(_ row: HistoryRecord) {
+        // Asked by the user: a task no longer followed is followed again (issue 19).
+        record { store throws(HistoryError) in try store.setFollowed(id: row.id, true) }
         let pipeline = pipeline
         Task.detached { [self] in
             let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)

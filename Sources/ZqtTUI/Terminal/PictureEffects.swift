@@ -179,8 +179,8 @@ extension EffectRunner {
     }
 
     /// A sweep's rows laid out by the parameters that vary between them: the
-    /// first varied path down, the others (joined) across; each cell the
-    /// row's first image.
+    /// first `--sweep` down, the others (joined) across, numbers ascending
+    /// (ContactSheetAxes); each cell the row's first image.
     private func loadContactSheet(_ batchID: String) async {
         guard let store else { return inbox.post(.contactSheetFailed(Wording.historyUnavailable)) }
         let records: [HistoryRecord]
@@ -203,6 +203,7 @@ extension EffectRunner {
         where !ignored.contains(path) && Set(leaves.map { $0[path] ?? "" }).count > 1 {
             varied.append(path)
         }
+        varied = ContactSheetAxes.ordered(paths: varied, leaves: leaves)
         let rowPath = varied.first
         let columnPaths = Array(varied.dropFirst())
         func value(_ index: Int, _ paths: [String]) -> String {
@@ -215,6 +216,8 @@ extension EffectRunner {
             if !rowValues.contains(row) { rowValues.append(row) }
             if !columnValues.contains(column) { columnValues.append(column) }
         }
+        rowValues = ContactSheetAxes.sorted(rowValues)
+        columnValues = ContactSheetAxes.sorted(columnValues)
         var cells = [[ShownPicture?]](repeating: [ShownPicture?](repeating: nil, count: columnValues.count), count: rowValues.count)
         for (index, record) in records.enumerated() {
             guard let first = record.imageResults.first else { continue }

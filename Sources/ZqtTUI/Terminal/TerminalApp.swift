@@ -29,6 +29,8 @@ final class TerminalApp {
     private var lastDrawCost = 0.0
     private var drawDue: Double?
     private var lastInput = 0.0
+    /// The whole second (monotonic) last counted for the followed task's time.
+    private var lastSecond: Double?
     private var pendingInput: [TerminalInput] = []
     private var pendingSince: Double?
     static let burstLimit = 1 << 18
@@ -97,6 +99,14 @@ final class TerminalApp {
             if busy, monotonicSeconds() >= nextTick {
                 nextTick = monotonicSeconds() + Self.tickInterval
                 dispatch(.tick)
+            }
+            // A followed task's time, a second at a time (only while one runs: no timer when idle).
+            if state.task?.phase == .inProgress {
+                let second = monotonicSeconds().rounded(.down)
+                if let last = lastSecond, second > last { dispatch(.secondElapsed) }
+                if lastSecond.map({ second > $0 }) ?? true { lastSecond = second }
+            } else {
+                lastSecond = nil
             }
             if fds[2].revents != 0 {
                 var signal: UInt8 = 0
@@ -254,7 +264,10 @@ final class TerminalApp {
     }
 
     private func dispatch(_ action: Action) {
-        let effects = Reducer.reduce(&state, action)
+        let screen = (state.screen, state.endpoint.formKey)
+        var effects = Reducer.reduce(&state, action)
+        // Another screen or form: the config file is read again if it changed (one stat; issue 19).
+        if screen != (state.screen, state.endpoint.formKey) { effects.append(.checkConfigFile(asked: false)) }
         for effect in effects {
             switch effect {
             case .fetchPictures, .fetchHistoryPictures, .fetchRestOfPictures, .fetchIntermediate, .loadContactSheet:

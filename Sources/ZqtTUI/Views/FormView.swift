@@ -29,13 +29,17 @@ enum FormView {
         return rows
     }
 
-    /// Validation messages by wire path, once a send was refused. In the main
-    /// form an item's problems show on its row.
+    /// Validation messages by wire path, once a send was refused, and at
+    /// once a unit whose model does not fit the checkpoint's base (issue 19).
+    /// In the main form an item's problems show on its row.
     static func problemsByPath(_ state: AppState) -> [String: String] {
-        guard state.view.showProblems else { return [:] }
+        var said = state.view.showProblems ? state.problems.map { (path: $0.path, message: $0.message) } : []
+        said += ControlNetFit.misfits(state.request, checkpointFamily: Reducer.checkpointFamily(state))
+            .map { (path: $0.path, message: Wording.misfit($0)) }
+        guard !said.isEmpty else { return [:] }
         var map: [String: String] = [:]
         let groups = state.endpoint.groupFields.map { $0.path + "[" }
-        for problem in state.problems {
+        for problem in said {
             var path = problem.path
             if state.view.openItem == nil, let group = groups.first(where: { path.hasPrefix($0) }),
                let close = path.dropFirst(group.count).firstIndex(of: "]") {
@@ -145,6 +149,12 @@ enum FormView {
             let end = grid.put(shown, x: x, y: y, style: valueStyle, limit: limit)
             if count == 1, !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
         case let .slider(spec, _):
+            // A value the field cannot use is drawn as typed, marked, not as an empty bar that reads as the minimum (issue 19).
+            if draft != nil, !text.isEmpty {
+                let end = grid.put(text, x: x, y: y, style: valueStyle, limit: limit)
+                if !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
+                return
+            }
             let barWidth = max(6, min(20, width - 14))
             if draft == nil, let value = Double(text), value.isFinite {
                 let fraction = spec.max > spec.min ? (min(max(value, spec.min), spec.max) - spec.min) / (spec.max - spec.min) : 0

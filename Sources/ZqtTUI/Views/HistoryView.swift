@@ -46,7 +46,7 @@ enum HistoryView {
     static func renderList(_ state: AppState, into grid: inout Grid, rect: Rect) {
         let history = state.history
         renderFilterLine(history, into: &grid, y: rect.y, width: rect.width)
-        let columns = Columns(width: rect.width)
+        let columns = Columns(width: rect.width, endpoints: history.rows.dropFirst(history.scroll).prefix(max(0, rect.height - 2)).map(\.endpoint.title))
         grid.put(columns.heading, x: rect.x, y: rect.y + 1, style: .dim, limit: rect.maxX)
         let body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)
         if history.loaded, history.rows.isEmpty {
@@ -136,22 +136,29 @@ enum HistoryView {
         var startsRun: Bool { self == .first || self == .alone }
     }
 
-    /// The list's columns for a terminal width: the prompt takes what is left.
+    /// The list's columns for a terminal width, shared by need (issue 19: the
+    /// endpoint was cut to ten characters at 160 columns with room beside it):
+    /// the endpoint column is as wide as the longest title on screen while the
+    /// prompt keeps `promptRoom`; the prompt takes what is left.
     struct Columns {
         let showEndpoint: Bool
+        let endpointWidth: Int
         let promptWidth: Int
         static let when = 16, stateWidth = 5, taskID = 28, images = 4, endpoint = 10
+        /// The prompt's share before the endpoint column grows past its narrowest.
+        static let promptRoom = 40, widestEndpoint = 30
 
-        init(width: Int) {
+        init(width: Int, endpoints: [String] = []) {
             showEndpoint = width >= 120
             let fixed = 2 + Self.when + 1 + Self.stateWidth + 1 + Self.taskID + 1 + Self.images + 1
-                + (showEndpoint ? Self.endpoint + 1 : 0)
-            promptWidth = max(8, width - fixed - 1)
+            let needed = min(Self.widestEndpoint, max(Self.endpoint, endpoints.map { TextWidth.of($0) }.max() ?? 0))
+            endpointWidth = showEndpoint ? max(Self.endpoint, min(needed, width - fixed - 1 - 1 - Self.promptRoom)) : 0
+            promptWidth = max(8, width - fixed - 1 - (showEndpoint ? endpointWidth + 1 : 0))
         }
 
         var heading: String {
             "  " + pad("When", Self.when) + " " + pad("State", Self.stateWidth) + " " + pad("Task id", Self.taskID) + " "
-                + pad("Imgs", Self.images) + " " + (showEndpoint ? pad("Endpoint", Self.endpoint) + " " : "") + "Prompt"
+                + pad("Imgs", Self.images) + " " + (showEndpoint ? pad("Endpoint", endpointWidth) + " " : "") + "Prompt"
         }
 
         func render(_ row: HistorySummary, marked: Bool, selected: Bool, batch: BatchMark? = nil,
@@ -178,8 +185,8 @@ enum HistoryView {
                      style: style(row.resultCount > 0 ? .value : .dim))
             column += Self.images + 1
             if showEndpoint {
-                grid.put(TextWidth.truncate(row.endpoint.title, to: Self.endpoint), x: column, y: y, style: style(.dim))
-                column += Self.endpoint + 1
+                grid.put(TextWidth.truncate(row.endpoint.title, to: endpointWidth), x: column, y: y, style: style(.dim))
+                column += endpointWidth + 1
             }
             var promptWidth = promptWidth
             if let batch {
@@ -189,7 +196,9 @@ enum HistoryView {
                 promptWidth -= end - column
                 column = end
             }
-            let prompt = row.prompt.split(whereSeparator: \.isNewline).joined(separator: " ")
+            var prompt = (row.headline.isEmpty ? row.prompt : row.headline).split(whereSeparator: \.isNewline).joined(separator: " ")
+            // A task the user stopped following, still open at the service as far as zqt knows (issue 19).
+            if row.notFollowed, row.state.isUnfinished { prompt = Wording.notFollowedMark + prompt }
             guard promptWidth > 0 else { return }
             grid.put(TextWidth.truncate(prompt.isEmpty ? "(no prompt)" : prompt, to: promptWidth), x: column, y: y,
                      style: style(prompt.isEmpty ? .dim : .normal))

@@ -11,6 +11,7 @@ enum OverlayView {
             let rect = box(width: max(52, (lines.map { TextWidth.of($0) }.max() ?? 0) + 4), height: lines.count + 2, in: grid.size)
             frame(rect, title: title, into: &grid)
             for (i, line) in lines.enumerated() { grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1) }
+        case let .notice(notice): renderNotice(notice, into: &grid)
         case let .input(prompt):
             let rect = box(width: 76, height: 5, in: grid.size)
             frame(rect, title: prompt.title, into: &grid)
@@ -23,7 +24,19 @@ enum OverlayView {
             grid.put(String(characters[start...]), x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
             grid.restyle(Rect(x: rect.x + 2, y: rect.y + 1, width: width, height: 1), style: .editing)
             grid.cursor = (rect.x + 2 + TextWidth.of(characters[start..<prompt.text.cursor]), rect.y + 1)
-            grid.put(state.keys.hintLine([.inputBox, .lineEditing]), x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
+            grid.put(state.keys.hintLine([.inputBox, .lineEditing], words: [.confirmInput: Wording.inputConfirmWord(prompt.purpose)]),
+                     x: rect.x + 2, y: rect.y + 3, style: .dim, limit: inner)
+        }
+    }
+
+    /// A text in full: each line wrapped at spaces to the box's width.
+    static func renderNotice(_ notice: Notice, into grid: inout Grid) {
+        let width = min(96, grid.size.width - 4)
+        let lines = notice.lines.flatMap { $0.isEmpty ? [""] : PicturesPane.wrap($0, width: width - 4) }
+        let rect = box(width: width, height: lines.count + 2, in: grid.size)
+        frame(rect, title: notice.title, into: &grid)
+        for (i, line) in lines.prefix(rect.height - 2).enumerated() {
+            grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1)
         }
     }
 

@@ -106,16 +106,41 @@ enum Screen {
     }
 
     static func footerHints(_ state: AppState) -> [(String, String)] {
+        footerItems(state).map { ($0.key, $0.word) }
+    }
+
+    /// The keys a newcomer needs: kept when the footer must cut (issue 19: at 80 columns quit and endpoint fell off), F2, the way to and back from the history, and Esc, the way back from a unit, an entry or the gallery.
+    static let essentialHints: Set<Command> = [.quit, .switchEndpoint, .submit, .help, .history, .back, .closeView, .closeGallery]
+
+    /// The footer's hints that fit `width`: in order, the essential ones kept
+    /// first when not all fit, the others where room is left.
+    static func fittingHints(_ items: [(command: Command?, key: String, word: String)], width: Int) -> [(String, String)] {
+        func size(_ item: (command: Command?, key: String, word: String)) -> Int { TextWidth.of(item.key) + 1 + TextWidth.of(item.word) + 2 }
+        guard items.map(size).reduce(0, +) > width else { return items.map { ($0.key, $0.word) } }
+        var room = width - items.filter { $0.command.map(essentialHints.contains) ?? false }.map(size).reduce(0, +)
+        var kept: [(String, String)] = []
+        for item in items {
+            if item.command.map(essentialHints.contains) ?? false {
+                kept.append((item.key, item.word))
+            } else if size(item) <= room {
+                room -= size(item)
+                kept.append((item.key, item.word))
+            }
+        }
+        return kept
+    }
+
+    static func footerItems(_ state: AppState) -> [(command: Command?, key: String, word: String)] {
         // Every hint comes from the key table, for the scopes that take the keys now.
         var seen = Set<Command>()
-        var hints: [(String, String)] = []
+        var hints: [(command: Command?, key: String, word: String)] = []
         let scopes: [BindingScope]
         // While typing, letters are text: a command shows the first key that is not one.
         var typing = false
         if state.view.editing != nil {
             scopes = Reducer.editScopes(state)
         } else if state.historyFilterTyping || state.galleryFilterTyping {
-            hints.append(Wording.typeToFilterHint)
+            hints.append((nil, Wording.typeToFilterHint.0, Wording.typeToFilterHint.1))
             scopes = [state.galleryFilterTyping ? .galleryFilter : .historyFilter, .global]
             typing = true
         } else {
@@ -135,14 +160,14 @@ enum Screen {
             // F2 leads back to the form from the history.
             var word = binding.command == .history && state.screen == .history ? Wording.backToFormWord : binding.command.footerWord
             if overTexts, let textWord = Wording.textResultsFooterWord(binding.command) { word = textWord }
-            hints.append((key.label, word))
+            hints.append((binding.command, key.label, word))
         }
         return hints
     }
 
     static func renderFooter(_ state: AppState, into grid: inout Grid, rect: Rect) {
         var x = rect.x + 1
-        for (key, word) in footerHints(state) {
+        for (key, word) in fittingHints(footerItems(state), width: rect.maxX - x) {
             let width = TextWidth.of(key) + 1 + TextWidth.of(word) + 2
             if x + width > rect.maxX { break }
             x = grid.put(key, x: x, y: rect.y, style: .keyHint)

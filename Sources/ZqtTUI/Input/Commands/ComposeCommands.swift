@@ -57,6 +57,18 @@ enum ComposeCommands {
         // Not in the footer either (80 columns); `:` and `?` list it.
         CommandDeclaration(.copyAsCurl, "Copy the request as a curl command (OSC 52)", footer: "copy curl",
                            [.on(.compose, .char("Y"))], perform: onCompose(Reducer.copyRequestAsCurl)),
+        // The config file read again (issue 19); also by itself on the next screen change when it changed.
+        CommandDeclaration(.rereadConfig, "Read the config file again (profiles, [keys], [defaults])", footer: "config",
+                           [.on(.compose, .char("F"))], perform: onCompose(Reducer.rereadConfig)),
+        CommandDeclaration(.newForm, "New form: the endpoint's defaults and the config file's [defaults] (U brings this one back)", footer: "new",
+                           [.on(.compose, .char("N"))], perform: onCompose(Reducer.newForm)),
+        CommandDeclaration(.undoNewForm, "Bring back the form New replaced", footer: "undo new",
+                           [.on(.compose, .char("U"))], perform: onCompose(Reducer.undoNewForm)),
+        CommandDeclaration(.resetField, "Reset the field to its default", footer: "reset",
+                           [.on(.form, .char("D"))], perform: onCompose(Reducer.resetField)),
+        CommandDeclaration(.stopFollowing, "Stop following the running task (u on its history row takes it up again)", footer: "stop following",
+                           [.on(.compose, .char("X"))], disabledWhen: { Reducer.cannotStopFollowing($0) },
+                           perform: onCompose(Reducer.stopFollowing)),
         CommandDeclaration(.randomSeed, "Seed: random (-1)", footer: "random",
                            [.on(.seed, .char("r"), footer: true)], perform: onCompose(Reducer.randomSeed)),
         CommandDeclaration(.reuseSeed, "Seed: reuse the last result's seed", footer: "last seed",

@@ -1,0 +1,32 @@
+// The sweep's contact sheet (issue 19): 30 stood above 20, and the axes were
+// the reverse of the README's. The first `--sweep` runs down the rows (it
+// changes slowest in send order), numeric values ascend.
+
+import Testing
+@testable import ZqtTUI
+
+@Suite struct ContactSheetAxesTests {
+    @Test func theFirstSweepRunsDownTheRows() {
+        // zqt send --sweep steps=30,20 --sweep cfg_scale=5,7: sent in this order; the body writes cfg_scale first.
+        let leaves: [[String: String]] = [
+            ["cfg_scale": "5", "steps": "30"], ["cfg_scale": "7", "steps": "30"],
+            ["cfg_scale": "5", "steps": "20"], ["cfg_scale": "7", "steps": "20"],
+        ]
+        #expect(ContactSheetAxes.ordered(paths: ["cfg_scale", "steps"], leaves: leaves) == ["steps", "cfg_scale"])
+        // Three paths: the two changing faster join across, in sweep order.
+        let three: [[String: String]] = [
+            ["a": "1", "b": "x", "c": "p"], ["a": "1", "b": "x", "c": "q"], ["a": "1", "b": "y", "c": "p"], ["a": "1", "b": "y", "c": "q"],
+            ["a": "2", "b": "x", "c": "p"], ["a": "2", "b": "x", "c": "q"], ["a": "2", "b": "y", "c": "p"], ["a": "2", "b": "y", "c": "q"],
+        ]
+        #expect(ContactSheetAxes.ordered(paths: ["c", "b", "a"], leaves: three) == ["a", "b", "c"])
+    }
+
+    @Test func numbersAscendAndTextKeepsItsOrder() {
+        #expect(ContactSheetAxes.sorted(["30", "20"]) == ["20", "30"])
+        #expect(ContactSheetAxes.sorted(["10", "9", "100", "7.5"]) == ["7.5", "9", "10", "100"])
+        #expect(ContactSheetAxes.sorted(["\"euler\"", "\"ddim\""]) == ["\"euler\"", "\"ddim\""])
+        // Joined paths: part by part.
+        #expect(ContactSheetAxes.sorted(["7 · \"b\"", "5 · \"b\"", "7 · \"a\"", "5 · \"a\""])
+                == ["5 · \"b\"", "5 · \"a\"", "7 · \"b\"", "7 · \"a\""])
+    }
+}
