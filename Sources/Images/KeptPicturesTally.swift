@@ -23,6 +23,8 @@ public enum KeptPicturesTally {
         var bytes: Int
         /// When the folder was last listed (monotonic seconds).
         var listedAt: Double
+        /// How many times the folder was listed whole (tests see it is not once per download).
+        var listings = 1
     }
 
     /// After this long, a download lists the folder again: another process's pictures come into the count.
@@ -30,9 +32,6 @@ public enum KeptPicturesTally {
 
     /// By the images folder's home: tests (and `zqt bench`) use many homes in one process.
     private static let counts = Mutex<[String: Count]>([:])
-
-    /// How many times a folder was listed whole (tests see the walk is not made per download).
-    public static let listings = Atomic<Int>(0)
 
     /// After a copy of `bytes` was written for a task (`sparing`, its
     /// folder): the budget kept to, listing the folder only the first time,
@@ -49,7 +48,7 @@ public enum KeptPicturesTally {
             }
             // First download, a stale count, or over the budget: what is there, pruned to the budget.
             let total = ResultImageFiles.listAndPrune(home: home, budget: budget, sparing: sparing).total
-            counts[home] = Count(bytes: total, listedAt: now)
+            counts[home] = Count(bytes: total, listedAt: now, listings: (counts[home]?.listings ?? 0) + 1)
         }
     }
 
@@ -71,11 +70,16 @@ public enum KeptPicturesTally {
     /// The count after a listing made elsewhere (`pruneToBudget` called by itself).
     static func listed(_ total: Int, home: String) {
         let now = monotonicSeconds()
-        counts.withLock { counts in counts[home] = Count(bytes: total, listedAt: now) }
+        counts.withLock { counts in counts[home] = Count(bytes: total, listedAt: now, listings: (counts[home]?.listings ?? 0) + 1) }
     }
 
     /// The running total, when the folder has been counted (tests).
     public static func bytes(home: String) -> Int? {
         counts.withLock { $0[home]?.bytes }
+    }
+
+    /// How many times a home's images folder was listed whole (tests).
+    public static func listings(home: String) -> Int {
+        counts.withLock { $0[home]?.listings ?? 0 }
     }
 }

@@ -227,7 +227,6 @@ public enum ResultImageFiles {
 
     /// `pruneToBudget`'s work: the folders removed and the bytes left.
     static func listAndPrune(home: String, budget: KeptPicturesBudget, sparing: String?) -> (removed: [String], total: Int) {
-        KeptPicturesTally.listings.add(1, ordering: .relaxed)
         let root = home + "/images"
         var folders: [(name: String, path: String, bytes: Int, newest: Double)] = []
         var total = 0
