@@ -96,7 +96,7 @@ public enum ResultImageFiles {
         } catch {
             throw PictureError(error.message, notFetched: error.notFetched)
         }
-        return try makeThumbnail(of: copy.path, bytes: copy.bytes, position: source.position, folder: folder)
+        return try makeThumbnail(of: copy.path, bytes: copy.bytes, position: source.position, folder: folder, home: home)
     }
 
     /// zqt's copy of a result with its thumbnail, the thumbnail made now when
@@ -107,11 +107,12 @@ public enum ResultImageFiles {
         if let kept = existing(home: home, idTask: idTask, position: position) { return kept }
         let folder = folder(home: home, idTask: idTask)
         guard let copy = ownCopy(in: folder, position: position), let bytes = readCopy(copy) else { return nil }
-        return try makeThumbnail(of: copy, bytes: bytes, position: position, folder: folder)
+        return try makeThumbnail(of: copy, bytes: bytes, position: position, folder: folder, home: home)
     }
 
     /// Scales a copy to its thumbnail beside it, named with the full image's size.
-    private static func makeThumbnail(of copy: String, bytes: [UInt8], position: Int, folder: String) throws(PictureError) -> LocalImage {
+    private static func makeThumbnail(of copy: String, bytes: [UInt8], position: Int, folder: String,
+                                      home: String) throws(PictureError) -> LocalImage {
         let picture = try Picture.decode(bytes)
         let thumbnailPath = folder + "/\(position + 1).\(picture.width)x\(picture.height).thumb.png"
         let thumbnailPartial = partName(thumbnailPath)
@@ -126,6 +127,7 @@ public enum ResultImageFiles {
             unlink(thumbnailPartial)
             throw PictureError(SendWording.cannotWrite(thumbnailPath))
         }
+        KeptPicturesTally.added(LocalFile.regularFileSize(thumbnailPath) ?? 0, home: home)
         return LocalImage(position: position, path: copy, thumbnailPath: thumbnailPath,
                           width: picture.width, height: picture.height)
     }
@@ -151,8 +153,10 @@ public enum ResultImageFiles {
         let ownCopy = ownCopy(in: folder, position: position)
         if let copy = ownCopy ?? source.knownCopy, let bytes = readCopy(copy) {
             if let ownCopy { return (ownCopy, bytes) }
-            return (try write(bytes, as: folder + "/" + ImageFile.name(position: position, bytes: bytes), position: position,
-                              downloaded: downloaded), bytes)
+            let path = try write(bytes, as: folder + "/" + ImageFile.name(position: position, bytes: bytes), position: position,
+                                 downloaded: downloaded)
+            KeptPicturesTally.added(bytes.count, home: home)
+            return (path, bytes)
         }
         guard !source.url.isEmpty else {
             throw SendFailure(.keep(position: position), .failed, message: SendWording.noURL(position: position))
@@ -186,7 +190,8 @@ public enum ResultImageFiles {
         // Kept whether or not it can be drawn (result URLs expire).
         let path = try write(bytes, as: ownCopy ?? folder + "/" + ImageFile.name(position: position, bytes: bytes), position: position,
                              downloaded: downloaded)
-        if let budget { pruneToBudget(home: home, budget: budget, sparing: folder) }
+        // The budget kept to by a running total: the images tree is not listed after every download (issue 18).
+        if let budget { KeptPicturesTally.wrote(bytes.count, home: home, budget: budget, sparing: folder) }
         return (path, bytes)
     }
 
@@ -211,9 +216,17 @@ public enum ResultImageFiles {
     /// rows no longer in the history, then the oldest, never `sparing` (the
     /// task being kept). Only zqt's own copies live there: a picture the
     /// user saved into a folder of theirs is never touched. Returns the
-    /// folders removed.
+    /// folders removed. Lists the whole images tree: a download keeps to the
+    /// budget through KeptPicturesTally, which calls this only when over it.
     @discardableResult
     public static func pruneToBudget(home: String, budget: KeptPicturesBudget, sparing: String? = nil) -> [String] {
+        let pruned = listAndPrune(home: home, budget: budget, sparing: sparing)
+        KeptPicturesTally.listed(pruned.total, home: home)
+        return pruned.removed
+    }
+
+    /// `pruneToBudget`'s work: the folders removed and the bytes left.
+    static func listAndPrune(home: String, budget: KeptPicturesBudget, sparing: String?) -> (removed: [String], total: Int) {
         let root = home + "/images"
         var folders: [(name: String, path: String, bytes: Int, newest: Double)] = []
         var total = 0
@@ -232,7 +245,7 @@ public enum ResultImageFiles {
             total += bytes
             folders.append((name, path, bytes, newest))
         }
-        guard total > budget.maxBytes else { return [] }
+        guard total > budget.maxBytes else { return ([], total) }
         // Deleted rows' folders first, then the oldest (the history asked only when over the budget).
         let live = budget.liveFolders?()
         func isLive(_ name: String) -> Int { live.map { $0.contains(name) ? 1 : 0 } ?? 1 }
@@ -243,7 +256,7 @@ public enum ResultImageFiles {
             total -= folder.bytes
             removed.append(folder.path)
         }
-        return removed
+        return (removed, total)
     }
 
     /// A copy of a kept result in a folder the user named, as
@@ -352,7 +365,13 @@ public enum ResultImageFiles {
     public static func delete(home: String, idTask: String) -> Bool {
         let folder = folder(home: home, idTask: idTask)
         guard FileManager.default.fileExists(atPath: folder) else { return false }
-        return (try? FileManager.default.removeItem(atPath: folder)) != nil
+        // The running total of the kept pictures loses what the folder held (its files alone are listed).
+        let bytes = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).reduce(0) { sum, name in
+            sum + (LocalFile.regularFileSize(folder + "/" + name) ?? 0)
+        }
+        guard (try? FileManager.default.removeItem(atPath: folder)) != nil else { return false }
+        KeptPicturesTally.removed(bytes, home: home)
+        return true
     }
 }
 

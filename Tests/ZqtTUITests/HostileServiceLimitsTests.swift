@@ -207,6 +207,40 @@ import Testing
         #expect(ResultImageFiles.pruneToBudget(home: home, budget: budget).isEmpty, "within the budget: nothing goes")
     }
 
+    /// Issue 18: the budget is kept by a running total, the images tree listed
+    /// at the first download and when over the budget, not after every download.
+    @Test func theDiskBudgetIsKeptByARunningTotalNotAListingPerDownload() async throws {
+        let server = try HostileStandIn(body: "")
+        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: Credentials(accessKeyID: "k", accessKeySecret: "s"), timeout: 10))
+        let home = try Self.freshHome()
+        func onDisk() throws -> Int {
+            var total = 0
+            for folder in try FileManager.default.contentsOfDirectory(atPath: home + "/images") {
+                for file in try FileManager.default.contentsOfDirectory(atPath: home + "/images/" + folder) {
+                    total += LocalFile.regularFileSize(home + "/images/" + folder + "/" + file) ?? 0
+                }
+            }
+            return total
+        }
+        func keep(_ task: Int, budget: Int) async throws {
+            let source = ResultImageSource(position: 0, url: server.url + "/big/300000/\(task).png")
+            _ = try await ResultImageFiles.keepCopy(source, idTask: "task-\(task)", home: home, api: api,
+                                                    budget: KeptPicturesBudget(maxBytes: budget))
+        }
+        for task in 0..<6 { try await keep(task, budget: 10_000_000) }
+        #expect(KeptPicturesTally.listings(home: home) == 1, "listed at the first download only")
+        #expect(try KeptPicturesTally.bytes(home: home) == onDisk() && onDisk() == 1_800_000)
+        // Over the budget: listed again and pruned to it, the task being kept spared.
+        try await keep(6, budget: 1_000_000)
+        #expect(KeptPicturesTally.listings(home: home) == 2)
+        #expect(try onDisk() <= 1_000_000 && KeptPicturesTally.bytes(home: home) == onDisk())
+        #expect(FileManager.default.fileExists(atPath: ResultImageFiles.folder(home: home, idTask: "task-6") + "/1.png"))
+        // A row's folder deleted: its bytes leave the total, with no listing.
+        #expect(ResultImageFiles.delete(home: home, idTask: "task-6"))
+        #expect(try KeptPicturesTally.bytes(home: home) == onDisk())
+        #expect(KeptPicturesTally.listings(home: home) == 2)
+    }
+
     @Test func imagesMaxBytesFromTheConfigFileBoundsWhatSendsKeep() async throws {
         try await offThePool {
             let server = try HostileStandIn(body: "")

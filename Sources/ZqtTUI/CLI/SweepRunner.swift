@@ -66,12 +66,9 @@ struct SweepRunner {
         case invalid
     }
 
-    struct Outcome {
-        let index: Int
-        let point: SweepPoint
-        let taskID: String
-        var state: State
-        var seconds: Double
+    /// What a task brought while it ran: its answers, dropped when it ends
+    /// (the outcome keeps only what the final table or --json prints).
+    struct Answers {
         var results: [ResultImage] = []
         /// Where each result image was saved (--download), by position; empty when not asked to.
         var saved: [Int: String] = [:]
@@ -79,6 +76,53 @@ struct SweepRunner {
         var kept: [Int: String] = [:]
         var texts: [String] = []
         var problem: String?
+    }
+
+    /// How one task of the sweep ended, as the end of the run prints it:
+    /// printed text, not the task's answers (issue 18: a 1,000-task sweep's
+    /// memory stays flat): its row's result column and its URL lines, or
+    /// with --json its object. Kept to the end as an EndedTask.
+    struct Outcome {
+        let index: Int
+        let taskID: String
+        let state: State
+        let seconds: Double
+        /// The table's result column (seeds, the first text, or why it failed); empty with --json.
+        let summary: String
+        /// "#N image K: URL → copy", a line each, joined; empty with --json.
+        let imageLines: String
+        /// With --json, the task's object as printed.
+        let json: String
+    }
+
+    /// An ended task as kept until the end of the run: its text in the
+    /// run's one EndedTexts buffer. A thousand small strings kept to the end,
+    /// each made among a task's short-lived allocations, would each pin a
+    /// page of the heap that a task's freed memory could not give back.
+    struct EndedTask {
+        let index: Int
+        let state: State
+        let seconds: Double
+        let taskID: Range<Int>, summary: Range<Int>, imageLines: Range<Int>, json: Range<Int>
+    }
+
+    /// The text of every ended task, one buffer.
+    struct EndedTexts {
+        private var bytes: [UInt8] = []
+
+        init(expectedTasks: Int) { bytes.reserveCapacity(expectedTasks * 160) }
+
+        mutating func keep(_ outcome: Outcome) -> EndedTask {
+            func keep(_ text: String) -> Range<Int> {
+                let start = bytes.count
+                bytes.append(contentsOf: text.utf8)
+                return start..<bytes.count
+            }
+            return EndedTask(index: outcome.index, state: outcome.state, seconds: outcome.seconds, taskID: keep(outcome.taskID),
+                             summary: keep(outcome.summary), imageLines: keep(outcome.imageLines), json: keep(outcome.json))
+        }
+
+        subscript(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
     }
 
     /// The command line's exit codes (ExitStatus.swift), as numbers.
@@ -155,14 +199,16 @@ struct SweepRunner {
         printer.say("POST \(configuration.baseURL)\(endpoint.path)")
         printer.say("sweep of \(Wording.count(points.count, "request")), at most \(parallel) at once · batch \(batchID)"
                     + (store == nil ? "" : " (zqt history: filter batch:\(batchID))"))
-        // The history's writes need no cache kept across tasks (SQLiteMemory): at most about 1 MB, not the default 2 MB.
-        SQLiteMemory.limitHeap(bytes: 1 << 20)
-        let outcomes = await runAll(points, sweep: sweep, base: decoded.request, batchID: batchID)
+        // The history's writes need no cache kept across tasks (SQLiteMemory): at most about 256 KB, not the default 2 MB
+        // (1 MB held a 1,000-task sweep 0.4 MB higher, issue 18).
+        SQLiteMemory.limitHeap(bytes: 256 << 10)
+        let (outcomes, texts) = await runAll(points, sweep: sweep, base: decoded.request, batchID: batchID)
 
         if json {
-            for outcome in outcomes { CommandSupport.sayJSON(jsonObject(outcome, batchID: batchID)) }
+            for outcome in outcomes { StandardStreams.writeOut(texts[outcome.json] + "\n") }
         } else {
-            printer.say(table(outcomes, axes: sweep.axes))
+            // A line at a time: a thousand tasks' table is not held whole (issue 18).
+            printTable(outcomes, texts: texts, points: points, axes: sweep.axes) { printer.say($0) }
         }
         let states = outcomes.map(\.state)
         if states.contains(.invalid) { return Exit.badInput }
@@ -174,9 +220,10 @@ struct SweepRunner {
     /// Runs every point's request, never more than `parallel` at once: a
     /// task is started (its request made) only when one before it has ended
     /// (followed to its end), and what an ended task keeps is its row.
-    func runAll(_ points: [SweepPoint], sweep: Sweep, base: Request, batchID: String) async -> [Outcome] {
-        var outcomes: [Outcome] = []
+    func runAll(_ points: [SweepPoint], sweep: Sweep, base: Request, batchID: String) async -> ([EndedTask], EndedTexts) {
+        var outcomes: [EndedTask] = []
         outcomes.reserveCapacity(points.count)
+        var texts = EndedTexts(expectedTasks: points.count)
         await withTaskGroup(of: Outcome.self) { group in
             var next = 0
             /// Starts the next point's task (one that cannot be made, checked before anything was sent so not seen, is said, not dropped).
@@ -190,19 +237,20 @@ struct SweepRunner {
                         group.addTask { await runOne(index: index, of: points.count, point, request, batchID: batchID) }
                         return
                     }
-                    outcomes.append(Outcome(index: index, point: point, taskID: taskID, state: .invalid, seconds: 0,
-                                            problem: "the request cannot hold these values"))
+                    outcomes.append(texts.keep(outcome(index: index, point, taskID: taskID, state: .invalid, seconds: 0,
+                                                       Answers(problem: "the request cannot hold these values"), batchID: batchID)))
                 }
             }
             for _ in 0..<min(parallel, points.count) { startNext() }
             while let outcome = await group.next() {
-                outcomes.append(outcome)
+                outcomes.append(texts.keep(outcome))
                 // What the ended task's transfers and answers used goes back: memory stays flat over thousands.
                 FreedMemory.giveBack()
                 if next < points.count { startNext() }
             }
         }
-        return outcomes.sorted { $0.index < $1.index }
+        outcomes.sort { $0.index < $1.index }
+        return (outcomes, texts)
     }
 
     func runOne(index: Int, of total: Int, _ point: SweepPoint, _ request: Request, batchID: String) async -> Outcome {
@@ -211,14 +259,13 @@ struct SweepRunner {
         let printer = printer
         // One line each: the service's words in it cannot start a line of their own (issue 23).
         func say(_ text: String) { printer.say("\(tag) \(TerminalText.line(text))") }
-        var outcome = Outcome(index: index, point: point, taskID: request.taskID, state: .failed, seconds: 0)
+        var answers = Answers()
         func ended(_ state: State, _ problem: String? = nil) -> Outcome {
-            outcome.state = state
-            outcome.problem = problem
+            answers.problem = problem
             let elapsed = ContinuousClock.now - started
-            outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             say(problem.map { "\(state.rawValue): \($0)" } ?? state.rawValue)
-            return outcome
+            return outcome(index: index, point, taskID: request.taskID, state: state, seconds: seconds, answers, batchID: batchID)
         }
         if printJSON { printer.say("\(tag)\n" + request.wireJSON) }
 
@@ -251,11 +298,11 @@ struct SweepRunner {
                 say(SendWording.queryRetrying(error, attempt: attempt))
             case let .finished(info, _):
                 final = info
-                outcome.results = info.results
-                outcome.texts = info.texts
+                answers.results = info.results
+                answers.texts = info.texts
             case let .kept(kept):
-                outcome.kept[kept.source.position] = kept.path
-                if let exported = kept.exported { outcome.saved[kept.source.position] = exported }
+                answers.kept[kept.source.position] = kept.path
+                if let exported = kept.exported { answers.saved[kept.source.position] = exported }
                 // A copy renamed (never over another file) or already there is said (issue 17).
                 if let note = SendWording.savedCopyNote(kept) { say("image \(kept.source.position + 1): \(note)") }
             case let .failed(failed):
@@ -284,7 +331,7 @@ struct SweepRunner {
 
     /// The parameters, state, time and results of every task, a row each;
     /// result URLs (long) follow the table, a line each.
-    func table(_ outcomes: [Outcome], axes: [SweepAxis]) -> String {
+    func printTable(_ outcomes: [EndedTask], texts: EndedTexts, points: [SweepPoint], axes: [SweepAxis], say: (String) -> Void) {
         // A column per swept path, named by its last key unless two would share a name.
         let lastKeys = axes.map { axis -> String in
             if case let .key(key)? = JSONPath.steps(axis.path).last(where: { if case .key = $0 { return true } else { return false } }) {
@@ -293,42 +340,63 @@ struct SweepRunner {
             return axis.path
         }
         let names = axes.indices.map { Set(lastKeys).count == lastKeys.count ? lastKeys[$0] : axes[$0].path }
-        var rows: [[String]] = [["#"] + names + ["state", "time", "task id", "result"]]
-        for outcome in outcomes {
-            let values = outcome.point.settings.map { JSONWriter.compact($0.value) }
-            rows.append(["\(outcome.index + 1)"] + values + [outcome.state.rawValue, Self.seconds(outcome.seconds),
-                                                                 outcome.taskID, summary(outcome)])
+        let header = ["#"] + names + ["state", "time", "task id", "result"]
+        // Each row's cells are made twice (for the widths, then to print) rather than all held at once.
+        func row(_ outcome: EndedTask) -> [String] {
+            let values = points[outcome.index].settings.map { JSONWriter.compact($0.value) }
+            return ["\(outcome.index + 1)"] + values + [outcome.state.rawValue, Self.seconds(outcome.seconds),
+                                                       texts[outcome.taskID], texts[outcome.summary]]
         }
-        var widths = rows[0].map { _ in 0 }
-        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], TextWidth.of(cell)) } }
-        var lines = rows.map { row in
+        var widths = header.map(TextWidth.of)
+        for outcome in outcomes {
+            for (column, cell) in row(outcome).enumerated() { widths[column] = max(widths[column], TextWidth.of(cell)) }
+        }
+        func line(_ row: [String]) -> String {
             row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - TextWidth.of(cell))
             }.joined(separator: "  ")
         }
-        lines.insert("", at: 0)
-        let urls = outcomes.flatMap { outcome in
-            outcome.results.enumerated().map { position, image in
-                "#\(outcome.index + 1) image \(position + 1): \(image.imageURL)"
-                    + ((outcome.saved[position] ?? outcome.kept[position]).map { " → \($0)" } ?? "")
-            }
+        say("")
+        say(line(header))
+        for outcome in outcomes { say(line(row(outcome))) }
+        var saidURLs = false
+        for outcome in outcomes where !outcome.imageLines.isEmpty {
+            if !saidURLs { say("") }
+            saidURLs = true
+            say(texts[outcome.imageLines])
         }
-        if !urls.isEmpty { lines += [""] + urls }
-        let counts = Dictionary(grouping: outcomes, by: \.state).mapValues(\.count)
+        var counts: [State: Int] = [:]
+        for outcome in outcomes { counts[outcome.state, default: 0] += 1 }
         let said = [State.succeeded, .accepted, .failed, .unreachable, .invalid].compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
-        lines += ["", "\(outcomes.count) tasks: " + said.joined(separator: ", ")]
-        return lines.joined(separator: "\n")
+        say("")
+        say("\(outcomes.count) tasks: " + said.joined(separator: ", "))
+    }
+
+    /// A task's outcome as the end of the run prints it, made when it ends: its answers go.
+    func outcome(index: Int, _ point: SweepPoint, taskID: String, state: State, seconds: Double, _ answers: Answers,
+                 batchID: String) -> Outcome {
+        if json {
+            let object = jsonObject(index: index, point, taskID: taskID, state: state, seconds: seconds, answers, batchID: batchID)
+            return Outcome(index: index, taskID: taskID, state: state, seconds: seconds, summary: "", imageLines: "",
+                           json: RequestExport.visibleJSON(JSONWriter.compact(object)))
+        }
+        let imageLines = answers.results.enumerated().map { position, image in
+            "#\(index + 1) image \(position + 1): \(image.imageURL)"
+                + ((answers.saved[position] ?? answers.kept[position]).map { " → \($0)" } ?? "")
+        }
+        return Outcome(index: index, taskID: taskID, state: state, seconds: seconds, summary: summary(answers),
+                       imageLines: imageLines.joined(separator: "\n"), json: "")
     }
 
     /// The result column: seeds, the first text, or why the task failed.
-    private func summary(_ outcome: Outcome) -> String {
-        if let problem = outcome.problem { return problem.split(whereSeparator: \.isNewline).joined(separator: " ") }
-        if !outcome.results.isEmpty {
-            return "seed " + outcome.results.map { $0.seed.map(String.init) ?? "?" }.joined(separator: ", ")
+    private func summary(_ answers: Answers) -> String {
+        if let problem = answers.problem { return problem.split(whereSeparator: \.isNewline).joined(separator: " ") }
+        if !answers.results.isEmpty {
+            return "seed " + answers.results.map { $0.seed.map(String.init) ?? "?" }.joined(separator: ", ")
         }
-        if let text = outcome.texts.first {
+        if let text = answers.texts.first {
             let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-            let more = outcome.texts.count > 1 ? " (+\(outcome.texts.count - 1) more)" : ""
+            let more = answers.texts.count > 1 ? " (+\(answers.texts.count - 1) more)" : ""
             return TextWidth.truncate(line, to: 60) + more
         }
         return ""
@@ -339,21 +407,22 @@ struct SweepRunner {
         return "\(tenths / 10).\(tenths % 10) s"
     }
 
-    func jsonObject(_ outcome: Outcome, batchID: String) -> JSONValue {
+    func jsonObject(index: Int, _ point: SweepPoint, taskID: String, state: State, seconds: Double, _ answers: Answers,
+                    batchID: String) -> JSONValue {
         .object(dropping: [
-            ("index", .int(outcome.index + 1)),
+            ("index", .int(index + 1)),
             ("batch_id", .string(batchID)),
-            ("task_id", .string(outcome.taskID)),
-            ("parameters", .object(outcome.point.settings.map { (key: $0.path, value: $0.value) })),
-            ("state", .string(outcome.state.rawValue)),
-            ("seconds", .double((outcome.seconds * 1000).rounded() / 1000)),
-            ("images", outcome.results.isEmpty ? nil : .array(outcome.results.map { image in
+            ("task_id", .string(taskID)),
+            ("parameters", .object(point.settings.map { (key: $0.path, value: $0.value) })),
+            ("state", .string(state.rawValue)),
+            ("seconds", .double((seconds * 1000).rounded() / 1000)),
+            ("images", answers.results.isEmpty ? nil : .array(answers.results.map { image in
                 .object(dropping: [("url", .string(image.imageURL)), ("seed", image.seed.map { .int($0) })])
             })),
-            ("saved", outcome.saved.isEmpty ? nil : .array(outcome.saved.sorted { $0.key < $1.key }.map { .string($0.value) })),
-            ("kept", outcome.kept.isEmpty ? nil : .array(outcome.kept.sorted { $0.key < $1.key }.map { .string($0.value) })),
-            ("texts", outcome.texts.isEmpty ? nil : .array(outcome.texts.map { .string($0) })),
-            ("error", outcome.problem.map { .string($0) }),
+            ("saved", answers.saved.isEmpty ? nil : .array(answers.saved.sorted { $0.key < $1.key }.map { .string($0.value) })),
+            ("kept", answers.kept.isEmpty ? nil : .array(answers.kept.sorted { $0.key < $1.key }.map { .string($0.value) })),
+            ("texts", answers.texts.isEmpty ? nil : .array(answers.texts.map { .string($0) })),
+            ("error", answers.problem.map { .string($0) }),
         ])
     }
 }
