@@ -128,28 +128,32 @@ public enum LocalInputs {
         }
         let total = toUpload.count
         if total > 0 { progress(UploadProgress(done: 0, total: total)) }
-        let outcomes = await withTaskGroup(of: (Int, Result<UploadedImage, UploadFailure>).self) { group in
+        // Each upload answers as a plain value: a group of tuples holding a typed-throws Result read back a
+        // wrong index in release builds (Swift 6.3.1: a trap in Array's subscript on 2 files), where debug
+        // builds were right. A struct with optional members has no such layout.
+        let outcomes = await withTaskGroup(of: UploadOutcome.self) { group in
             for index in toUpload {
                 let image = images[index]
                 group.addTask {
                     do throws(UploadFailure) {
-                        return (index, .success(try await uploader.upload(image)))
+                        return UploadOutcome(index: index, sha256: image.sha256, uploaded: try await uploader.upload(image), failure: nil)
                     } catch {
-                        return (index, .failure(error))
+                        return UploadOutcome(index: index, sha256: image.sha256, uploaded: nil, failure: error)
                     }
                 }
             }
-            var results: [(Int, Result<UploadedImage, UploadFailure>)] = []
+            var results: [UploadOutcome] = []
             for await outcome in group {
                 results.append(outcome)
                 progress(UploadProgress(done: results.count, total: total))
             }
             return results
         }
-        for (index, outcome) in outcomes.sorted(by: { $0.0 < $1.0 }) {
-            switch outcome {
-            case let .success(uploaded): answers[images[index].sha256] = (uploaded, true)
-            case let .failure(failure): throw failure.about(found[index].label, found[index].localPath)
+        for outcome in outcomes.sorted(by: { $0.index < $1.index }) {
+            if let uploaded = outcome.uploaded {
+                answers[outcome.sha256] = (uploaded, true)
+            } else if let failure = outcome.failure, found.indices.contains(outcome.index) {
+                throw failure.about(found[outcome.index].label, found[outcome.index].localPath)
             }
         }
         var sent = request
@@ -208,4 +212,13 @@ extension LocalInputs {
             }
         }
     }
+}
+
+/// One upload's answer in `LocalInputs.resolve`: which file (its place among
+/// the fields and its hash) and what the uploader said.
+struct UploadOutcome: Sendable {
+    let index: Int
+    let sha256: String
+    let uploaded: UploadedImage?
+    let failure: UploadFailure?
 }
