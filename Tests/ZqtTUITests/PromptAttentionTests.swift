@@ -141,6 +141,20 @@ import Testing
         #expect(state.status?.kind == .error)
     }
 
+    @Test func anEmbeddingFromTheListIsMarkedWhereThePromptNamesIt() throws {
+        var state = ModelListPickerTests.loaded()
+        focus(&state, .prompt)
+        press(&state, .enter)
+        press(&state, .ctrl("u"))
+        type(&state, "cat, EasyNegative, EasyNegatives")
+        let grid = Screen.render(state)
+        let y = try #require((0..<grid.size.height).first { grid.line($0).contains("cat, EasyNegative") })
+        let row = Array(grid.line(y))
+        let x = try #require(row.firstIndex(of: "E"))
+        #expect((0..<12).allSatisfy { grid[x + $0, y].style == .network }, "the embedding's name")
+        #expect((14..<27).allSatisfy { grid[x + $0, y].style == .editing }, "a longer word is not it")
+    }
+
     @Test func aBalancedPromptEndsItsEditWithoutANote() {
         var state = makeState()
         focus(&state, .prompt)

@@ -116,6 +116,28 @@ enum PromptAttention {
         return nil
     }
 
+    /// An embedding's file name as a prompt names it: without `.pt`, `.safetensors`, `.bin`.
+    static func withoutExtension(_ name: String) -> String {
+        for suffix in [".pt", ".safetensors", ".bin"] where name.lowercased().hasSuffix(suffix) {
+            return String(name.dropLast(suffix.count))
+        }
+        return name
+    }
+
+    /// The words of `characters` (one visual line) that are in `names`: the embeddings a prompt uses.
+    static func namedWords(_ characters: [Character], base: Int = 0, in names: Set<String>) -> [Span] {
+        guard !names.isEmpty else { return [] }
+        var spans: [Span] = []
+        var start = 0
+        for end in 0...characters.count where end == characters.count || isDelimiter(characters[end]) {
+            if end > start, names.contains(String(characters[start..<end])) {
+                spans.append(Span(range: start + base..<end + base, kind: .network))
+            }
+            start = end + 1
+        }
+        return spans
+    }
+
     // MARK: Completing a LoRA or embedding name
 
     /// The name being typed just before the cursor, which a pick from the

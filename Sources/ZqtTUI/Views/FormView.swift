@@ -114,15 +114,19 @@ enum FormView {
 
     /// The prompt's attention syntax on one line being edited: brackets and
     /// weights, `<lora:…>`, and a bracket with no partner marked (PromptAttention).
-    static func highlightAttention(_ buffer: TextBuffer, line: TextBuffer.VisualLine, shown: Range<Int>,
+    static func highlightAttention(_ buffer: TextBuffer, line: TextBuffer.VisualLine, shown: Range<Int>, embeddings: Set<String>,
                                    into grid: inout Grid, x: Int, y: Int, limit: Int) {
         let window = max(0, shown.lowerBound - attentionMargin)..<min(buffer.count, shown.upperBound + attentionMargin)
-        let spans = PromptAttention.spans(Array(buffer.text(in: window)), base: window.lowerBound,
-                                          atStart: window.lowerBound == 0, atEnd: window.upperBound == buffer.count)
+        let lineCharacters = Array(buffer.lineText(line))
+        // Embeddings named in the line (from the embedding list) are marked as the tags are.
+        let spans = (PromptAttention.spans(Array(buffer.text(in: window)), base: window.lowerBound,
+                                           atStart: window.lowerBound == 0, atEnd: window.upperBound == buffer.count)
+            + PromptAttention.namedWords(lineCharacters, base: line.start, in: embeddings))
+            .sorted { $0.range.lowerBound < $1.range.lowerBound }
         guard !spans.isEmpty else { return }
         var column = x
         var next = 0
-        for (offset, character) in buffer.lineText(line).enumerated() {
+        for (offset, character) in lineCharacters.enumerated() {
             let index = line.start + offset
             let width = Grid.cellsTaken(by: character)
             while next < spans.count, spans[next].range.upperBound <= index { next += 1 }
@@ -164,7 +168,7 @@ enum FormView {
             if lines.indices.contains(index), field.takesModelTokens {
                 let last = min(lines.count - 1, first + visible - 1)
                 highlightAttention(editing.buffer, line: lines[index], shown: lines[first].start..<lines[last].end,
-                                   into: &grid, x: x, y: y, limit: limit)
+                                   embeddings: state.modelLists[.embedding].promptWords, into: &grid, x: x, y: y, limit: limit)
             }
             if index == position.line { grid.cursor = (x + position.column, y) }
             return
