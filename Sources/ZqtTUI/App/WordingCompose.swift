@@ -120,6 +120,6 @@ extension Wording {
     /// After a prompt's edit, when brackets do not pair (marked in the field while typing).
     static func unbalancedBrackets(_ label: String, count: Int) -> String {
         let brackets = count == 1 ? "1 bracket has" : "\(count) brackets have"
-        return "\(label): \(brackets) no partner; an open ( or [ weighs the rest of the prompt (\\( types a plain one)"
+        return "\(label): \(brackets) no partner (marked in the field; \\( types a plain one)"
     }
 }
