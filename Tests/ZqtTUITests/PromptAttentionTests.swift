@@ -61,6 +61,17 @@ import Testing
         }
     }
 
+    @Test func nestedGroupsWithoutWeightsAreReadOnceEach() {
+        // 500 unweighted groups around the word: the weighed group is found by reading each character once.
+        let text = String(repeating: "(", count: 500) + "cat" + String(repeating: ")", count: 500)
+        let clock = ContinuousClock()
+        var result = ("", 0)
+        let elapsed = clock.measure { result = Self.weigh(text, cursorAfter: "(c", [true]) }
+        #expect(result.0 == String(repeating: "(", count: 500) + "(cat:1.1)" + String(repeating: ")", count: 500))
+        #expect(elapsed < .seconds(1), "took \(elapsed)")
+        #expect(Self.weigh("((a) b:1.3)", cursorAfter: "((a", [true]).0 == "((a) b:1.4)", "the weighted group outside an unweighted one")
+    }
+
     // MARK: Ctrl-↑/↓ on the buffer
 
     static func weigh(_ text: String, cursorAfter marker: String, _ ups: [Bool]) -> (String, Int) {

@@ -227,6 +227,10 @@ enum PromptAttention {
     private static func enclosingGroup(_ characters: [Character], cursor: Int) -> Group? {
         var depth = 0
         var i = cursor - 1
+        // Where the last group tried (one without a weight) closed: an outer
+        // one closes after it, so each character is read forward once (a
+        // thousand `(` cost a thousand steps, not a million).
+        var closedAt: Int?
         while i >= 0 {
             let c = characters[i]
             if i > 0, characters[i - 1] == "\\" { i -= 1; continue }
@@ -234,7 +238,7 @@ enum PromptAttention {
                 if depth == 0 {
                     // Its closer: the first `)` at this depth after the cursor.
                     var inner = 0
-                    var j = i + 1
+                    var j = closedAt.map { $0 + 1 } ?? i + 1
                     while j < characters.count {
                         let d = characters[j]
                         if characters[j - 1] == "\\" { j += 1; continue }
@@ -246,6 +250,7 @@ enum PromptAttention {
                     }
                     guard j < characters.count, j >= cursor else { return nil }
                     guard let colon = characters[i + 1..<j].lastIndex(of: ":"), weightEnd(characters, colon: colon) == j else {
+                        closedAt = j
                         depth = 0
                         i -= 1
                         // A group without a weight: look further out.
