@@ -219,6 +219,8 @@ struct ModelListState: Equatable, Sendable {
     private(set) var items: [ModelItem] = []
     /// The items' names, kept beside them: the form's choices are built on every frame.
     private(set) var names: [String] = []
+    /// The names as a prompt writes them (`EasyNegative` for `EasyNegative.pt`), for the prompt's highlight.
+    private(set) var promptWords: Set<String> = []
     var fetchedAt: Date?
     var complete = true
     /// A read of this list is under way.
@@ -229,6 +231,7 @@ struct ModelListState: Equatable, Sendable {
     mutating func set(_ list: ModelList) {
         items = list.items
         names = list.items.map(\.name)
+        promptWords = Set(names.flatMap { name in [name, PromptAttention.withoutExtension(name)] })
         fetchedAt = list.fetchedAt
         complete = list.complete
     }

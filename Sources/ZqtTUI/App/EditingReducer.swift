@@ -38,6 +38,7 @@ extension Reducer {
     static func finishEditing(_ state: inout AppState) -> [Effect] {
         guard let editing = state.view.editing else { return [] }
         finishEdit(&state, editing)
+        if state.drafts[editing.field] == nil { noteUnbalancedBrackets(&state, field: editing.field, text: editing.buffer.text) }
         return []
     }
 

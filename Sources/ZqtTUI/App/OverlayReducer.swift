@@ -64,8 +64,10 @@ extension Reducer {
     /// The LoRA or embedding picker, over the text being edited (§1.5, §1.7).
     static func openInsertPicker(_ state: inout AppState, _ kind: ModelListKind) {
         let list = state.modelLists[kind]
+        // A name being typed at the cursor (`<lora:add_de`, `easyneg`) is completed: it filters the list (issue 19).
+        let typed = completionAtCursor(state)?.typed ?? ""
         var picker = PickerState(purpose: .insert(kind), title: Wording.insertTitle(kind),
-                                 options: list.names, filter: TextBuffer(""), selected: 0, freeText: true)
+                                 options: list.names, filter: TextBuffer(typed), selected: 0, freeText: true)
         describe(&picker, list, kind: kind, keys: state.keys)
         // LoRAs made for the checkpoint's base first, marked, as for ControlNet models.
         let family = checkpointFamily(state)
@@ -75,6 +77,12 @@ extension Reducer {
             picker.options = fitting + picker.options.filter { !picker.fits.contains($0) }
         }
         state.view.overlay = .picker(picker)
+    }
+
+    /// The LoRA or embedding name being typed before the cursor of the text being edited, if any.
+    static func completionAtCursor(_ state: AppState) -> PromptAttention.Partial? {
+        guard let buffer = state.view.editing?.buffer else { return nil }
+        return PromptAttention.partialName(before: buffer.charactersBeforeCursor(limit: PromptAttention.networkLimit))
     }
 
     /// What a pick inserts: `<lora:NAME:1>` (weight 1, edited after), an
@@ -234,7 +242,12 @@ extension Reducer {
         case let .insert(kind):
             // Into the text being edited, at its cursor; the cursor ends after the token.
             guard state.view.editing != nil else { return [] }
-            state.view.editing?.buffer.insert(token(kind, choice))
+            let picked = token(kind, choice)
+            if let partial = completionAtCursor(state), PromptAttention.completes(partial, with: picked) {
+                state.view.editing?.buffer.replaceBeforeCursor(partial.length, with: picked)
+            } else {
+                state.view.editing?.buffer.insert(picked)
+            }
             applyEditBuffer(&state)
         case .endpoint:
             let kept = [state.endpoint] + state.otherForms.values.map(\.request.endpoint)

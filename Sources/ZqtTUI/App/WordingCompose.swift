@@ -112,4 +112,14 @@ extension Wording {
     static func fieldReset(_ label: String, value: String?) -> String {
         "\(label) reset" + (value.map { " to \(TextWidth.truncate($0, to: 40))" } ?? ": left out of the request")
     }
+
+    // MARK: Prompt attention (issue 19)
+
+    static let nothingToWeigh = "No word or (group:weight) at the cursor to weigh"
+
+    /// After a prompt's edit, when brackets do not pair (marked in the field while typing).
+    static func unbalancedBrackets(_ label: String, count: Int) -> String {
+        let brackets = count == 1 ? "1 bracket has" : "\(count) brackets have"
+        return "\(label): \(brackets) no partner (marked in the field; \\( types a plain one)"
+    }
 }

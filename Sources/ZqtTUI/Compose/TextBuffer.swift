@@ -97,6 +97,35 @@ struct TextBuffer: Sendable {
         cursor = start
     }
 
+    /// Ctrl-↑/↓ (A1111's edit-attention): the weight at the cursor raised
+    /// or lowered by 0.1 (PromptAttention.adjust). Only a window around the
+    /// cursor is read, so the key costs the same in a megabyte. False when
+    /// there is no word or weight at the cursor.
+    mutating func adjustWeight(up: Bool) -> Bool {
+        let window = max(0, cursor - Self.weightWindow)..<min(count, cursor + Self.weightWindow)
+        let characters = Array(text(in: window))
+        guard let edit = PromptAttention.adjust(characters, base: window.lowerBound, cursor: cursor, up: up) else { return false }
+        replace(edit.range, with: edit.replacement)
+        cursor = min(max(0, edit.cursor), count)
+        return true
+    }
+
+    /// Up to `limit` characters just before the cursor.
+    func charactersBeforeCursor(limit: Int) -> [Character] {
+        Array(text(in: max(0, cursor - limit)..<cursor))
+    }
+
+    /// Replaces the `length` characters before the cursor (a name being completed) with `text`.
+    mutating func replaceBeforeCursor(_ length: Int, with text: String) {
+        let start = max(0, cursor - length)
+        let before = count
+        replace(start..<cursor, with: text)
+        cursor = min(count, max(0, cursor + count - before))
+    }
+
+    /// How far around the cursor Ctrl-↑/↓ looks for the group or word it weighs.
+    static let weightWindow = 512
+
     // MARK: Motion
 
     mutating func moveLeft() { cursor = max(0, cursor - 1) }

@@ -16,6 +16,7 @@ enum Key: Hashable, Sendable {
     case up, down, left, right
     case shiftUp, shiftDown, shiftLeft, shiftRight
     case ctrlLeft, ctrlRight
+    case ctrlUp, ctrlDown
     case home, end
     case pageUp, pageDown
     case function(Int)
@@ -43,6 +44,8 @@ enum Key: Hashable, Sendable {
         case .shiftRight: return "Shift-→"
         case .ctrlLeft: return "Ctrl-←"
         case .ctrlRight: return "Ctrl-→"
+        case .ctrlUp: return "Ctrl-↑"
+        case .ctrlDown: return "Ctrl-↓"
         case .home: return "Home"
         case .end: return "End"
         case .pageUp: return "PgUp"
@@ -57,7 +60,7 @@ extension Key {
     /// Every key a config file may name, by label (Key.named).
     private static let nameable: [Key] = {
         var keys: [Key] = [.enter, .tab, .backTab, .escape, .backspace, .delete, .up, .down, .left, .right,
-                           .shiftUp, .shiftDown, .shiftLeft, .shiftRight, .ctrlLeft, .ctrlRight,
+                           .shiftUp, .shiftDown, .shiftLeft, .shiftRight, .ctrlLeft, .ctrlRight, .ctrlUp, .ctrlDown,
                            .home, .end, .pageUp, .pageDown, .char(" ")]
         keys += (1...12).map { Key.function($0) }
         for value in UInt8(ascii: "a")...UInt8(ascii: "z") {
@@ -74,6 +77,7 @@ extension Key {
         "up": .up, "down": .down, "left": .left, "right": .right, "escape": .escape, "delete": .delete,
         "return": .enter, "pageup": .pageUp, "pagedown": .pageDown, "shift-up": .shiftUp, "shift-down": .shiftDown,
         "shift-left": .shiftLeft, "shift-right": .shiftRight, "ctrl-left": .ctrlLeft, "ctrl-right": .ctrlRight,
+        "ctrl-up": .ctrlUp, "ctrl-down": .ctrlDown,
     ]
 
     /// A key from its name in a config file, written as the footer writes it

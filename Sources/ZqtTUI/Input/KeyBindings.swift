@@ -52,6 +52,8 @@ enum Command: String, CaseIterable, Sendable {
     case refreshModelLists
     case insertLora
     case insertEmbedding
+    // A1111's Ctrl-↑/↓ on the prompt (issue 19).
+    case raiseWeight, lowerWeight
     // History (issue 4).
     case history
     case filterHistory

@@ -93,6 +93,12 @@ struct Grid: Equatable, Sendable {
         return column
     }
 
+    /// The cells `put` gives one character (its visible form's, for one that would draw nothing).
+    static func cellsTaken(by character: Character) -> Int {
+        let shown: Character = (character.isNewline || character == "\t") ? " " : character
+        return TextWidth.of(shown)
+    }
+
     /// One character (a whole grapheme cluster) in its cell, and the right
     /// half of a wide one. Returns the column after it.
     private mutating func putCell(_ character: Character, at column: Int, y: Int, style: Style) -> Int {

@@ -27,4 +27,10 @@ enum Style: UInt8, Sendable, CaseIterable {
     case overlay
     /// A cell of a picture drawn in block symbols: its colours are the cell's own (Cell.picture).
     case picture
+    /// A prompt's attention brackets and weights, `(x:1.2)`, `[x]` (issue 19).
+    case attention
+    /// An extra network in a prompt, `<lora:NAME:0.8>`.
+    case network
+    /// A bracket with no partner.
+    case unbalanced
 }

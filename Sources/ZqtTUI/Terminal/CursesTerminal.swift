@@ -56,6 +56,12 @@ final class CursesTerminal {
         setCursor(visible: false)
         define_key("\u{1B}[200~", InputDecoder.pasteStartCode)
         define_key("\u{1B}[201~", InputDecoder.pasteEndCode)
+        // Ctrl-↑/↓ as xterm and tmux send them (CSI 1;5A/B), where the
+        // terminfo entry does not name them (TERM=screen inside tmux): else
+        // the bytes would be typed into the prompt as "Alt-[" and "1;5A".
+        for (sequence, code) in [("\u{1B}[1;5A", Self.ctrlUpCode), ("\u{1B}[1;5B", Self.ctrlDownCode)] where key_defined(sequence) == 0 {
+            define_key(sequence, code)
+        }
         Self.writeToTerminal(Self.bracketedPasteOn)
     }
 
@@ -283,6 +289,10 @@ final class CursesTerminal {
         case .jsonHighlight: return (yellow, -1, zqt_a_bold())
         case .sliderFill: return (cyan, -1, zqt_a_normal())
         case .picture: return (-1, -1, zqt_a_normal())
+        // Inside the field being edited: underlined as the rest of it.
+        case .attention: return (magenta, -1, zqt_a_underline() | zqt_a_bold())
+        case .network: return (green, -1, zqt_a_underline())
+        case .unbalanced: return (red, -1, zqt_a_reverse() | zqt_a_bold())
         }
     }
 
@@ -292,7 +302,9 @@ final class CursesTerminal {
         case .title, .selection: return zqt_a_reverse()
         case .sandbox: return zqt_a_reverse() | zqt_a_bold()
         case .focusedLabel, .keyHint, .statusError, .jsonHighlight: return zqt_a_bold()
-        case .editing: return zqt_a_underline()
+        case .editing, .network: return zqt_a_underline()
+        case .attention: return zqt_a_bold() | zqt_a_underline()
+        case .unbalanced: return zqt_a_reverse()
         case .invalid: return zqt_a_bold() | zqt_a_underline()
         case .dim: return zqt_a_dim()
         default: return zqt_a_normal()
@@ -357,7 +369,11 @@ final class CursesTerminal {
     /// Inside a bracketed paste whose end has not arrived.
     var readingPaste: Bool { decoder.insidePaste }
 
-    private static func functionKey(_ code: Int32) -> Key? {
+    /// Key codes given to CSI 1;5A and 1;5B when terminfo names neither (above KEY_MAX, after the paste's).
+    static let ctrlUpCode: Int32 = 0x7010
+    static let ctrlDownCode: Int32 = 0x7011
+
+    static func functionKey(_ code: Int32) -> Key? {
         switch code {
         case KEY_UP: return .up
         case KEY_DOWN: return .down
@@ -376,6 +392,8 @@ final class CursesTerminal {
         case KEY_SF: return .shiftDown
         case zqt_key_btab(): return .backTab
         case zqt_key_resize(): return .resize
+        case ctrlUpCode: return .ctrlUp
+        case ctrlDownCode: return .ctrlDown
         default:
             if code >= zqt_key_f(1), code <= zqt_key_f(12) { return .function(Int(code - zqt_key_f(0))) }
             // Extended keys are named by terminfo (xterm: kLFT5 is Ctrl-Left).
@@ -383,6 +401,8 @@ final class CursesTerminal {
             switch name {
             case "kLFT5": return .ctrlLeft
             case "kRIT5": return .ctrlRight
+            case "kUP5": return .ctrlUp
+            case "kDN5": return .ctrlDown
             case "kUP2": return .shiftUp
             case "kDN2": return .shiftDown
             default: return nil

@@ -108,6 +108,43 @@ enum FormView {
         if rows.count > scroll + height { grid.put("↓", x: rect.maxX - 1, y: rect.maxY - 1, style: .dim) }
     }
 
+    /// Characters read on either side of the prompt's lines on screen to
+    /// pair their brackets: the highlight costs the same in a megabyte.
+    static let attentionMargin = 1024
+
+    /// The prompt's attention syntax on one line being edited: brackets and
+    /// weights, `<lora:…>`, and a bracket with no partner marked (PromptAttention).
+    static func highlightAttention(_ buffer: TextBuffer, line: TextBuffer.VisualLine, shown: Range<Int>, embeddings: Set<String>,
+                                   into grid: inout Grid, x: Int, y: Int, limit: Int) {
+        let window = max(0, shown.lowerBound - attentionMargin)..<min(buffer.count, shown.upperBound + attentionMargin)
+        let lineCharacters = Array(buffer.lineText(line))
+        // Embeddings named in the line (from the embedding list) are marked as the tags are.
+        let spans = (PromptAttention.spans(Array(buffer.text(in: window)), base: window.lowerBound,
+                                           atStart: window.lowerBound == 0, atEnd: window.upperBound == buffer.count)
+            + PromptAttention.namedWords(lineCharacters, base: line.start, in: embeddings))
+            .sorted { $0.range.lowerBound < $1.range.lowerBound }
+        guard !spans.isEmpty else { return }
+        var column = x
+        var next = 0
+        for (offset, character) in lineCharacters.enumerated() {
+            let index = line.start + offset
+            let width = Grid.cellsTaken(by: character)
+            while next < spans.count, spans[next].range.upperBound <= index { next += 1 }
+            if next < spans.count, spans[next].range.contains(index), column + width <= limit {
+                grid.restyle(Rect(x: column, y: y, width: width, height: 1), style: attentionStyle(spans[next].kind))
+            }
+            column += width
+        }
+    }
+
+    static func attentionStyle(_ kind: PromptAttention.Kind) -> Style {
+        switch kind {
+        case .bracket, .weight: return .attention
+        case .network: return .network
+        case .unbalanced: return .unbalanced
+        }
+    }
+
     struct EditLayout {
         let lines: [TextBuffer.VisualLine]
         let position: (line: Int, column: Int)
@@ -128,6 +165,11 @@ enum FormView {
                 grid.put(editing.buffer.lineText(lines[index]), x: x, y: y, style: .editing, limit: limit)
             }
             grid.restyle(Rect(x: x, y: y, width: width, height: 1), style: .editing)
+            if lines.indices.contains(index), field.takesModelTokens {
+                let last = min(lines.count - 1, first + visible - 1)
+                highlightAttention(editing.buffer, line: lines[index], shown: lines[first].start..<lines[last].end,
+                                   embeddings: state.modelLists[.embedding].promptWords, into: &grid, x: x, y: y, limit: limit)
+            }
             if index == position.line { grid.cursor = (x + position.column, y) }
             return
         }

@@ -52,6 +52,11 @@ enum ComposeCommands {
                            [.on(.promptText, .ctrl("t"), .function(8))]) { state, _ in Reducer.insertModelToken(&state, .lora) },
         CommandDeclaration(.insertEmbedding, "Insert an embedding at the cursor", footer: "embedding",
                            [.on(.promptText, .ctrl("g"), .function(12))]) { state, _ in Reducer.insertModelToken(&state, .embedding) },
+        // AUTOMATIC1111's attention keys (issue 19): `word` → `(word:1.1)`, back to `word` at 1.0.
+        CommandDeclaration(.raiseWeight, "Raise the weight of the word or (group:w) at the cursor by 0.1", footer: "weight",
+                           [.on(.promptText, .ctrlUp)]) { state, _ in Reducer.adjustWeight(&state, up: true) },
+        CommandDeclaration(.lowerWeight, "Lower the weight of the word or (group:w) at the cursor by 0.1", footer: "weight",
+                           [.on(.promptText, .ctrlDown)]) { state, _ in Reducer.adjustWeight(&state, up: false) },
         CommandDeclaration(.refreshModelLists, "Refresh the model lists (checkpoints, LoRAs, …)", footer: "refresh lists",
                            [.on(.compose, .char("R"))], perform: onCompose { Reducer.refreshModelLists(&$0, announce: true) }),
         // Not in the footer either (80 columns); `:` and `?` list it.

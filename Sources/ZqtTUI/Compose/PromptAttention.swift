@@ -1,0 +1,315 @@
+// AUTOMATIC1111's attention syntax in a prompt, as its
+// modules/prompt_parser.py reads it: `(x)` raises a part by 1.1, `[x]`
+// lowers it, `(x:1.2)` sets the weight, `\(` is a plain bracket, and round
+// and square brackets are matched on separate stacks (`( [ ) ]` is
+// balanced there). `<lora:NAME:0.8>` is an extra network (its
+// extra_networks.py). A bracket left open applies to the rest of the prompt
+// and a stray closer is text: both are flagged, as a user rarely means them.
+//
+// Pure and bounded: it reads only the characters it is given (a window
+// around what is on screen or around the cursor, never a whole megabyte per
+// key), and what lies outside the window is not guessed at: a closer whose
+// opener may be before the window is not flagged.
+
+enum PromptAttention {
+    enum Kind: Equatable, Sendable {
+        /// `(`, `)`, `[`, `]` that pair up.
+        case bracket
+        /// The `:1.2` before a `)`.
+        case weight
+        /// `<lora:NAME:0.8>` and the other extra networks.
+        case network
+        /// A bracket with no partner.
+        case unbalanced
+    }
+
+    struct Span: Equatable, Sendable {
+        /// In the characters given, moved by `base`.
+        var range: Range<Int>
+        var kind: Kind
+    }
+
+    /// Longest `<…>` read as one extra network; a `<` with no `>` that near is text.
+    static let networkLimit = 256
+
+    /// The spans of `characters`, which start at index `base` of the text.
+    /// `atStart`/`atEnd`: whether the window begins/ends the text, so a
+    /// bracket without a partner inside it is really unbalanced.
+    static func spans(_ characters: [Character], base: Int = 0, atStart: Bool = true, atEnd: Bool = true) -> [Span] {
+        var spans: [Span] = []
+        var round: [Int] = [], square: [Int] = []
+        var i = 0
+        let n = characters.count
+        func add(_ range: Range<Int>, _ kind: Kind) { spans.append(Span(range: range.lowerBound + base..<range.upperBound + base, kind: kind)) }
+        while i < n {
+            let c = characters[i]
+            switch c {
+            case "\\":
+                i += 2  // `\(`, `\\`: the next character is text
+                continue
+            case "<":
+                if let end = networkEnd(characters, from: i) { add(i..<end, .network); i = end; continue }
+            case "(":
+                round.append(i)
+            case "[":
+                square.append(i)
+            case ")":
+                if let open = round.popLast() { add(open..<open + 1, .bracket); add(i..<i + 1, .bracket) }
+                else { add(i..<i + 1, atStart ? .unbalanced : .bracket) }
+            case "]":
+                if let open = square.popLast() { add(open..<open + 1, .bracket); add(i..<i + 1, .bracket) }
+                else { add(i..<i + 1, atStart ? .unbalanced : .bracket) }
+            case ":":
+                // `:1.2)` closes a weighted group (prompt_parser's `:\s*([+-]?[.\d]+)\s*\)`).
+                if !round.isEmpty, let close = weightEnd(characters, colon: i) {
+                    let open = round.removeLast()
+                    add(open..<open + 1, .bracket)
+                    add(i..<close, .weight)
+                    add(close..<close + 1, .bracket)
+                    i = close + 1
+                    continue
+                }
+            default:
+                break
+            }
+            i += 1
+        }
+        for open in round + square { add(open..<open + 1, atEnd ? .unbalanced : .bracket) }
+        return spans.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    /// Characters with no partner, in a whole text (once, when an edit ends).
+    static func unbalancedCount(_ text: String) -> Int {
+        spans(Array(text)).filter { $0.kind == .unbalanced }.count
+    }
+
+    /// The index of the `)` when `:` at `colon` starts a weight, else nil.
+    static func weightEnd(_ characters: [Character], colon: Int) -> Int? {
+        var i = colon + 1
+        let n = characters.count
+        while i < n, characters[i] == " " { i += 1 }
+        if i < n, characters[i] == "+" || characters[i] == "-" { i += 1 }
+        let digits = i
+        while i < n, characters[i] == "." || characters[i].isASCII && characters[i].isNumber { i += 1 }
+        guard i > digits else { return nil }
+        while i < n, characters[i] == " " { i += 1 }
+        return i < n && characters[i] == ")" ? i : nil
+    }
+
+    /// The index after the `>` of `<name:…>` starting at `open`, else nil.
+    static func networkEnd(_ characters: [Character], from open: Int) -> Int? {
+        var i = open + 1
+        var sawName = false
+        while i < characters.count, i - open <= networkLimit {
+            let c = characters[i]
+            if c == ":" { if !sawName { return nil }; break }
+            guard c.isLetter || c.isNumber || c == "_" else { return nil }
+            sawName = true
+            i += 1
+        }
+        guard i < characters.count, characters[i] == ":" else { return nil }
+        while i < characters.count, i - open <= networkLimit {
+            if characters[i] == ">" { return i + 1 }
+            if characters[i] == "<" || characters[i].isNewline { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    /// An embedding's file name as a prompt names it: without `.pt`, `.safetensors`, `.bin`.
+    static func withoutExtension(_ name: String) -> String {
+        for suffix in [".pt", ".safetensors", ".bin"] where name.lowercased().hasSuffix(suffix) {
+            return String(name.dropLast(suffix.count))
+        }
+        return name
+    }
+
+    /// The words of `characters` (one visual line) that are in `names`: the embeddings a prompt uses.
+    static func namedWords(_ characters: [Character], base: Int = 0, in names: Set<String>) -> [Span] {
+        guard !names.isEmpty else { return [] }
+        var spans: [Span] = []
+        var start = 0
+        for end in 0...characters.count where end == characters.count || isDelimiter(characters[end]) {
+            if end > start, names.contains(String(characters[start..<end])) {
+                spans.append(Span(range: start + base..<end + base, kind: .network))
+            }
+            start = end + 1
+        }
+        return spans
+    }
+
+    // MARK: Completing a LoRA or embedding name
+
+    /// The name being typed just before the cursor, which a pick from the
+    /// LoRA or embedding list completes: after `<lora:` the name so far
+    /// (`tag`: the `<lora:` goes too, the pick brings its own), else the
+    /// word so far. `before` is a bounded stretch ending at the cursor.
+    struct Partial: Equatable, Sendable {
+        /// Characters before the cursor the completion replaces.
+        var length: Int
+        /// The name typed so far: the picker's filter.
+        var typed: String
+        var tag: Bool
+    }
+
+    static func partialName(before: [Character]) -> Partial? {
+        if let open = before.lastIndex(of: "<"), !before[open...].contains(">"), !before[open...].contains(where: \.isWhitespace) {
+            let inside = String(before[(open + 1)...])
+            if inside.lowercased().hasPrefix("lora:") {
+                return Partial(length: before.count - open, typed: String(inside.dropFirst(5)), tag: true)
+            }
+        }
+        var start = before.count
+        while start > 0, !isDelimiter(before[start - 1]) { start -= 1 }
+        guard start < before.count else { return nil }
+        return Partial(length: before.count - start, typed: String(before[start...]), tag: false)
+    }
+
+    /// Whether a pick replaces the partial name: a tag always; a word only
+    /// when the pick starts with it (else the word stays and the pick follows).
+    static func completes(_ partial: Partial, with choice: String) -> Bool {
+        partial.tag ? !choice.hasPrefix("<") || choice.lowercased().hasPrefix("<lora:")
+            : choice.lowercased().hasPrefix(partial.typed.lowercased()) || choice.lowercased().hasPrefix("<lora:" + partial.typed.lowercased())
+    }
+
+    // MARK: Raising and lowering a weight (A1111's Ctrl-↑/↓, edit-attention)
+
+    /// A change to make: characters `range` (of the text) become `replacement`, the cursor goes to `cursor`.
+    struct Edit: Equatable, Sendable {
+        var range: Range<Int>
+        var replacement: String
+        var cursor: Int
+    }
+
+    /// The step A1111 uses for attention (its keyedit_precision_attention).
+    static let step = 1
+
+    /// Characters that end a word for Ctrl-↑/↓ (A1111's keyedit_delimiters, and whitespace).
+    static func isDelimiter(_ c: Character) -> Bool {
+        c.isWhitespace || ".,\\/!?%^*;:{}=`~()[]<>|\"".contains(c)
+    }
+
+    /// Raises (`up`) or lowers the weight at `cursor` by 0.1: the
+    /// `(…:w)` group or `<lora:…:w>` around it, else the word under it,
+    /// which becomes `(word:1.1)`. A weight reaching 1.0 drops its brackets.
+    /// `characters` start at `base` of the text; nil when there is nothing to weigh.
+    static func adjust(_ characters: [Character], base: Int = 0, cursor absolute: Int, up: Bool) -> Edit? {
+        let cursor = absolute - base
+        guard cursor >= 0, cursor <= characters.count else { return nil }
+        let delta = up ? step : -step
+        // Just after a group's `)` or a tag's `>` (where the cursor is when it was typed) counts as on it.
+        let after = cursor > 0 && (characters[cursor - 1] == ")" || characters[cursor - 1] == ">")
+        if let network = enclosingNetwork(characters, cursor: cursor) ?? (after ? enclosingNetwork(characters, cursor: cursor - 1) : nil) {
+            return adjustNetwork(characters, network, base: base, cursor: cursor, delta: delta)
+        }
+        if let group = enclosingGroup(characters, cursor: cursor) ?? (after ? enclosingGroup(characters, cursor: cursor - 1) : nil) {
+            guard let tenths = tenths(of: characters[group.colon + 1..<group.close]) else { return nil }
+            let new = tenths + delta
+            let inner = String(characters[group.open + 1..<group.colon])
+            if new == 10 {
+                // Back to 1.0: the brackets and the weight go.
+                let moved = min(max(cursor - 1, group.open), group.colon - 1)
+                return Edit(range: group.open + base..<group.close + 1 + base, replacement: inner, cursor: moved + base)
+            }
+            return Edit(range: group.colon + 1 + base..<group.close + base, replacement: format(new), cursor: absolute)
+        }
+        var start = cursor, end = cursor
+        while start > 0, !isDelimiter(characters[start - 1]) { start -= 1 }
+        while end < characters.count, !isDelimiter(characters[end]) { end += 1 }
+        guard start < end else { return nil }
+        let word = String(characters[start..<end])
+        return Edit(range: start + base..<end + base, replacement: "(\(word):\(format(10 + delta)))", cursor: absolute + 1)
+    }
+
+    private struct Group { var open: Int; var colon: Int; var close: Int }
+
+    /// The innermost `(…:w)` holding the cursor, its weight well formed.
+    private static func enclosingGroup(_ characters: [Character], cursor: Int) -> Group? {
+        var depth = 0
+        var i = cursor - 1
+        // Where the last group tried (one without a weight) closed: an outer
+        // one closes after it, so each character is read forward once (a
+        // thousand `(` cost a thousand steps, not a million).
+        var closedAt: Int?
+        while i >= 0 {
+            let c = characters[i]
+            if i > 0, characters[i - 1] == "\\" { i -= 1; continue }
+            if c == ")" { depth += 1 } else if c == "(" {
+                if depth == 0 {
+                    // Its closer: the first `)` at this depth after the cursor.
+                    var inner = 0
+                    var j = closedAt.map { $0 + 1 } ?? i + 1
+                    while j < characters.count {
+                        let d = characters[j]
+                        if characters[j - 1] == "\\" { j += 1; continue }
+                        if d == "(" { inner += 1 } else if d == ")" {
+                            if inner == 0 { break }
+                            inner -= 1
+                        }
+                        j += 1
+                    }
+                    guard j < characters.count, j >= cursor else { return nil }
+                    guard let colon = characters[i + 1..<j].lastIndex(of: ":"), weightEnd(characters, colon: colon) == j else {
+                        closedAt = j
+                        depth = 0
+                        i -= 1
+                        // A group without a weight: look further out.
+                        continue
+                    }
+                    return Group(open: i, colon: colon, close: j)
+                }
+                depth -= 1
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    private static func enclosingNetwork(_ characters: [Character], cursor: Int) -> Range<Int>? {
+        var i = min(cursor, characters.count - 1)
+        while i >= 0, cursor - i <= networkLimit {
+            if characters[i] == "<" {
+                guard let end = networkEnd(characters, from: i), cursor < end else { return nil }
+                return i..<end
+            }
+            if characters[i] == ">", i < cursor { return nil }
+            i -= 1
+        }
+        return nil
+    }
+
+    private static func adjustNetwork(_ characters: [Character], _ network: Range<Int>, base: Int, cursor: Int, delta: Int) -> Edit? {
+        let close = network.upperBound - 1
+        guard let colon = characters[network].lastIndex(of: ":"), colon > characters[network].firstIndex(of: ":") ?? colon else {
+            // `<lora:NAME>`: the weight 1 is implied.
+            return Edit(range: close + base..<close + base, replacement: ":" + format(10 + delta), cursor: cursor + base)
+        }
+        guard let tenths = tenths(of: characters[colon + 1..<close]) else { return nil }
+        return Edit(range: colon + 1 + base..<close + base, replacement: format(tenths + delta), cursor: cursor + base)
+    }
+
+    /// A weight in tenths (`1.25` → 13, rounded as A1111 rounds for show), nil when it is not a number.
+    static func tenths(of text: ArraySlice<Character>) -> Int? {
+        let trimmed = String(text).trimmingSpaces
+        guard !trimmed.isEmpty, trimmed.count <= 12, let value = Double(trimmed), value.isFinite else { return nil }
+        let scaled = (value * 10).rounded()
+        guard abs(scaled) < 1_000_000 else { return nil }
+        return Int(scaled)
+    }
+
+    /// Tenths as A1111 writes them: one decimal (`1.1`, `0.9`, `-0.1`).
+    static func format(_ tenths: Int) -> String {
+        let sign = tenths < 0 ? "-" : ""
+        let magnitude = abs(tenths)
+        return "\(sign)\(magnitude / 10).\(magnitude % 10)"
+    }
+}
+
+private extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
