@@ -220,7 +220,7 @@ public enum ConfigFile {
             case "images_max_bytes":
                 // Whole bytes, as TOML writes them (2_000_000_000); at least 1 MiB, so a slip keeps pictures.
                 guard case let .int(bytes) = value, bytes >= 1 << 20 else {
-                    throw fault("images_max_bytes must be a whole number of bytes, at least 1048576 (1 MiB), such as 2_000_000_000", [], key)
+                    throw fault("images_max_bytes must be a whole number of bytes, at least 1048576 (1 MiB), such as 4_000_000_000 (the default is 2_147_483_648, 2 GiB)", [], key)
                 }
                 config.imagesMaxBytes = bytes
             case "profiles":

@@ -56,6 +56,8 @@ struct Zqt: AsyncParsableCommand {
                 // A broken config file stops every command that reads it, with 2 (issue 19:
                 // `zqt history list` ran on and exited 0); only the sandbox reads none.
                 if !(command is SandboxCommand), let problem = start.config.problem {
+                    // `zqt paths` is how a user finds the file to fix: it still prints them, then fails.
+                    if let paths = command as? PathsCommand { paths.run() }
                     throw CommandFailure(ConfigAtStart.commandMessage(problem), .badInput)
                 }
                 start.config.warnOnStandardError()
@@ -543,8 +545,8 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "A request as JSON. '-' reads standard input.")
     var file: String?
 
-    @Option(help: ArgumentHelp("The endpoint: \(EndpointNames.list).", valueName: "name"))
-    var endpoint: String = "controlnet"
+    @Option(help: ArgumentHelp("The endpoint: \(EndpointNames.list); without it, the one the file's fields fit (as zqt send infers it).", valueName: "name"))
+    var endpoint: String?
 
     @Option(name: .customLong("from-image"),
             help: ArgumentHelp("Check the request a picture carries (a copy zqt saved, or an AUTOMATIC1111 PNG).", valueName: "file"))
@@ -554,7 +556,7 @@ struct ValidateCommand: ParsableCommand {
     var strict = false
 
     mutating func run() throws {
-        var target = try EndpointNames.resolve(endpoint, in: StartUp.atStart.catalog)
+        var target = try EndpointNames.resolve(endpoint ?? "controlnet", in: StartUp.atStart.catalog)
         let data: Data?
         let file: String
         if let fromImage {
@@ -569,6 +571,10 @@ struct ValidateCommand: ParsableCommand {
             data = given == "-" ? Data(StandardStreams.readAllInput()) : FileManager.default.contents(atPath: given)
         }
         guard let data else { throw ValidationError("cannot read \(file)") }
+        // No --endpoint: the one the body fits, said, as `zqt send` chooses it (issue 19: ControlNet was assumed).
+        if endpoint == nil, fromImage == nil {
+            target = try EndpointNames.infer(String(decoding: data, as: UTF8.self), in: StartUp.atStart.catalog)
+        }
         let decoded: (request: Request, notes: [DecodeNote])
         do {
             decoded = try Request.decode(json: String(decoding: data, as: UTF8.self), for: target)
