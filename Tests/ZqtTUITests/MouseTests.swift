@@ -196,6 +196,23 @@ import Testing
         #expect(state.view.zoom?.index == 1, "the thumbnail clicked is enlarged")
     }
 
+    @Test func aClickInTheGallerySelectsThePictureAndTheWheelMovesARow() throws {
+        var state = makeState(width: 120, height: 40)
+        press(&state, .char("I"))
+        let items = (0..<20).map { index in
+            GalleryItem(picture: GalleryPicture(submissionID: 100 - index, position: 0, idTask: "t\(index)", endpoint: .controlNet,
+                                                createdAt: Date(), prompt: "p", localPath: "/k/\(index).png"), problem: "gone")
+        }
+        _ = Reducer.reduce(&state, .galleryLoaded(GalleryPageLoaded(filter: "", items: items, hasMore: false, nextBefore: nil, appending: false)))
+        let grid = Screen.render(state)
+        let third = try #require(grid.hitAreas.first { $0.target == .galleryItem(2) }, "the third picture is drawn").rect
+        _ = Self.click(&state, x: third.x + 2, y: third.y + 1)
+        #expect(state.gallery.selected == 2)
+        let columns = try #require(grid.hitAreas.filter { if case .galleryItem = $0.target { $0.rect.y == third.y } else { false } }.count as Int?)
+        for action in Self.actions(Self.sgr(65, x: third.x + 2, y: third.y + 1), over: Screen.render(state)) { _ = Reducer.reduce(&state, action) }
+        #expect(state.gallery.selected == 2 + columns, "the wheel moves a row of pictures down")
+    }
+
     // MARK: The config file
 
     @Test func mouseFalseInTheConfigFileTurnsItOff() throws {

@@ -1,6 +1,6 @@
 // Clicks and the wheel (issue 19): a click focuses a field, selects a
 // history row or a result, a second click on it does what Enter does there,
-// and a click on a thumbnail enlarges it; the wheel runs the commands the
+// and a click on a thumbnail (a result's, the gallery's) enlarges it; the wheel runs the commands the
 // arrows run where the pointer is. Nothing here knows the terminal.
 
 extension Reducer {
@@ -37,7 +37,13 @@ extension Reducer {
             state.view.picturesFocused = true
             state.view.selectedPicture = max(0, index)
             return PictureReducer.enlargePicture(&state)
-        case .form, .preview, .history, .pictures, .help, .picker, .covered:
+        case let .galleryItem(index):
+            guard state.screen == .gallery, state.view.overlay == nil, state.view.zoom == nil,
+                  state.gallery.items.indices.contains(index) else { return [] }
+            state.gallery.filterFocused = false
+            state.gallery.selected = index
+            return run(&state, .galleryEnlarge)
+        case .form, .preview, .history, .pictures, .gallery, .help, .picker, .covered:
             return []
         }
     }
@@ -59,6 +65,10 @@ extension Reducer {
             guard state.view.overlay == nil, state.view.editing == nil else { return [] }
             state.view.picturesFocused = true
             return run(&state, down ? .nextPicture : .previousPicture)
+        case .gallery, .galleryItem:
+            guard state.view.overlay == nil, state.screen == .gallery else { return [] }
+            state.gallery.filterFocused = false
+            return run(&state, down ? .galleryDown : .galleryUp)
         case .help:
             return run(&state, down ? .helpDown : .helpUp)
         case .picker:

@@ -18,6 +18,10 @@ enum MouseTarget: Equatable, Sendable {
     case picture(Int)
     /// The results pane: the wheel steps through the results.
     case pictures
+    /// A gallery picture, by its index in the pictures loaded.
+    case galleryItem(Int)
+    /// The gallery: the wheel moves a row of pictures.
+    case gallery
     /// The key help: the wheel scrolls it.
     case help
     /// A picker's box: the wheel moves the highlight.
