@@ -213,6 +213,21 @@ import Testing
         #expect(state.gallery.selected == 2 + columns, "the wheel moves a row of pictures down")
     }
 
+    @Test func aClickOnAPickersOptionChoosesIt() throws {
+        var state = makeState()
+        let grid = Screen.render(state)
+        let sampler = try #require(Self.cell(of: "  Sampler ", in: grid), "the form shows Sampler")
+        _ = Self.click(&state, x: sampler.x + 3, y: sampler.y)
+        _ = Self.click(&state, x: sampler.x + 3, y: sampler.y)
+        guard case let .picker(picker)? = state.view.overlay else { Issue.record("a second click opens the sampler's picker"); return }
+        let options = Screen.render(state).hitAreas.compactMap { if case let .pickerOption(index) = $0.target { $0 } else { nil } }
+        let third = try #require(options.first { $0.target == .pickerOption(2) }, "the third option is drawn")
+        let chosen = picker.matches[2]
+        _ = Self.click(&state, x: third.rect.x + 3, y: third.rect.y)
+        #expect(state.view.overlay == nil)
+        #expect(FieldValues.text(of: FieldID("sampler_index"), in: state.request) == chosen)
+    }
+
     // MARK: The config file
 
     @Test func mouseFalseInTheConfigFileTurnsItOff() throws {

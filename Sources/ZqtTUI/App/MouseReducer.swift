@@ -1,5 +1,5 @@
 // Clicks and the wheel (issue 19): a click focuses a field, selects a
-// history row or a result, a second click on it does what Enter does there,
+// history row or a result, chooses a picker's option, a second click on it does what Enter does there,
 // and a click on a thumbnail (a result's, the gallery's) enlarges it; the wheel runs the commands the
 // arrows run where the pointer is. Nothing here knows the terminal.
 
@@ -43,6 +43,12 @@ extension Reducer {
             state.gallery.filterFocused = false
             state.gallery.selected = index
             return run(&state, .galleryEnlarge)
+        case let .pickerOption(index):
+            // A click on an option chooses it, as Enter on the highlighted one does.
+            guard case var .picker(picker)? = state.view.overlay, picker.matches.indices.contains(index) else { return [] }
+            picker.selected = index
+            state.view.overlay = .picker(picker)
+            return run(&state, .pickHighlighted)
         case .form, .preview, .history, .pictures, .gallery, .help, .picker, .covered:
             return []
         }
@@ -71,7 +77,7 @@ extension Reducer {
             return run(&state, down ? .galleryDown : .galleryUp)
         case .help:
             return run(&state, down ? .helpDown : .helpUp)
-        case .picker:
+        case .picker, .pickerOption:
             return run(&state, down ? .pickNext : .pickPrevious)
         case .covered:
             return []

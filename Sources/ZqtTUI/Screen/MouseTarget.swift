@@ -26,6 +26,8 @@ enum MouseTarget: Equatable, Sendable {
     case help
     /// A picker's box: the wheel moves the highlight.
     case picker
+    /// A picker's option, by its index among the matches.
+    case pickerOption(Int)
     /// Anything else an overlay covers: a click there reaches nothing below.
     case covered
 }

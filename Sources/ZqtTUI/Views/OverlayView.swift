@@ -127,6 +127,7 @@ enum OverlayView {
         for (i, option) in shown.enumerated() {
             let selected = first + i == picker.selected
             let y = top + i
+            grid.mark(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), .pickerOption(first + i))
             let style: Style = selected ? .selection : .overlay
             if selected { grid.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), style: .selection) }
             if marks, picker.fits.contains(option) { grid.put("✓", x: rect.x + 3, y: y, style: style) }
