@@ -89,6 +89,8 @@ public struct ZqtConfig: Sendable {
     public var images: PictureSetting?
     /// `images_max_bytes`: the disk budget of the pictures zqt keeps (issue 23; ImageBounds).
     public var imagesMaxBytes: Int?
+    /// `mouse`: clicks and the wheel (issue 19); on unless `mouse = false`.
+    public var mouse: Bool?
     /// Finds a key's line for faults found after reading (an unknown key name in [keys]).
     public let places: ConfigPlaces
 
@@ -223,6 +225,9 @@ public enum ConfigFile {
                     throw fault("images_max_bytes must be a whole number of bytes, at least 1048576 (1 MiB), such as 4_000_000_000 (the default is 2_147_483_648, 2 GiB)", [], key)
                 }
                 config.imagesMaxBytes = bytes
+            case "mouse":
+                guard case let .bool(on) = value else { throw fault("mouse must be true or false, not \(value.typeName)", [], key) }
+                config.mouse = on
             case "profiles":
                 guard let tables = value.objectValue else { throw fault("profiles must be a table of [profiles.NAME] tables", [], key) }
                 for (name, body) in tables {
@@ -250,7 +255,7 @@ public enum ConfigFile {
                     }
                 }
             default:
-                throw fault("unknown setting \"\(key)\" (zqt knows default_profile, theme, images, images_max_bytes, [profiles.NAME], [defaults], [keys])", [], key)
+                throw fault("unknown setting \"\(key)\" (zqt knows default_profile, theme, images, images_max_bytes, mouse, [profiles.NAME], [defaults], [keys])", [], key)
             }
         }
         if let name = config.defaultProfile, config.profile(named: name) == nil {

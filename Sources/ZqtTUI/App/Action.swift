@@ -12,6 +12,8 @@ import Images
 
 enum Action: Sendable {
     case key(Key)
+    /// A click or the wheel over what the last frame drew (issue 19).
+    case pointer(PointerInput)
     /// Text that arrived in one burst (a paste), inserted as it is.
     case paste(String)
     /// Characters typed between two reads of the terminal: the same as each

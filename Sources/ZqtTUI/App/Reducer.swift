@@ -33,6 +33,8 @@ enum Reducer {
         switch action {
         case let .key(key):
             return handleKey(&state, key)
+        case let .pointer(input):
+            return pointer(&state, input)
         case let .paste(text):
             // A paste is text, never commands: its control characters are dropped.
             if state.view.editing != nil, state.view.overlay == nil {

@@ -98,6 +98,9 @@ struct ConfigAtStart: Sendable {
         Theme.resolve(file: config?.theme, environment: environment)
     }
 
+    /// Clicks and the wheel (issue 19): on unless the file says `mouse = false`.
+    var mouse: Bool { config?.mouse ?? true }
+
     /// The fault as the screen's status line says it.
     var problemMessage: String? {
         problem.map { "Config file left out: \($0)" }

@@ -214,7 +214,8 @@ enum ComposeSession {
         runner.configWatch.withLock { $0 = ConfigFileWatch(environment: ProcessInfo.processInfo.environment,
                                                            stamp: ConfigFileStamp.of(config.file)) }
         runner.profileResolver = config.config.map(profileResolver)
-        return TerminalApp(state: state, runner: runner, inbox: inbox, theme: config.theme(), pictures: pictures).run()
+        return TerminalApp(state: state, runner: runner, inbox: inbox, theme: config.theme(), pictures: pictures,
+                           mouse: config.mouse).run()
     }
 
     /// A profile of the file as a connection. A switch is an explicit choice:

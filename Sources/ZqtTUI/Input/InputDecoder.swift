@@ -11,6 +11,8 @@ enum TerminalInput: Equatable, Sendable {
     case paste(String)
     /// The terminal's answer to a question zqt asked (PictureQuery), never a key.
     case report(TerminalReport)
+    /// A click or a turn of the wheel (issue 19), reported in SGR form.
+    case mouse(MouseEvent)
 }
 
 /// What a terminal answers about pictures (issue 11).
@@ -25,6 +27,10 @@ struct InputDecoder {
     /// Key codes given to ESC[200~ and ESC[201~ with define_key (above KEY_MAX).
     static let pasteStartCode: Int32 = 0x7000
     static let pasteEndCode: Int32 = 0x7001
+    /// Key code given to ESC[< with define_key: an SGR mouse report's start (issue 19).
+    static let mouseCode: Int32 = 0x7002
+    /// An SGR mouse report is short (`0;9999;9999M`): longer is not one.
+    static let mouseLimit = 24
     /// At most this many codes are read per call, so a long paste still
     /// lets the loop answer signals and draw between reads.
     static let readLimit = 1 << 16
@@ -80,6 +86,16 @@ struct InputDecoder {
                 break
             }
             if code == Self.pasteEndCode { continue }
+            if code == Self.mouseCode {
+                switch Self.mouseReport(take, pushBack: { pushedBack = $0 }) {
+                case let .read(event):
+                    if let event { out.append(.mouse(event)) }
+                case let .incomplete(codes):
+                    partialReport = [Self.mouseCode] + codes
+                    return out
+                }
+                continue
+            }
             if code >= 256 {
                 if let key = functionKey(code) { out.append(.key(key)) }
                 continue
@@ -200,6 +216,42 @@ struct InputDecoder {
             pushBack(first)
             return .notReport
         }
+    }
+
+    enum MouseRead: Equatable {
+        /// The event, or nil for a malformed report (dropped whole).
+        case read(MouseEvent?)
+        /// The report's end has not arrived: these codes (after ESC[<) are read again with the rest.
+        case incomplete([Int32])
+    }
+
+    /// The rest of an SGR mouse report after ESC[<: `button ; column ; row`
+    /// then M or m. Anything else ends it and it is dropped; a key code
+    /// (≥ 256) inside is read as the key; at most `mouseLimit` codes are read.
+    static func mouseReport(_ take: () -> Int32?, pushBack: (Int32) -> Void) -> MouseRead {
+        var seen: [Int32] = []
+        var numbers: [Int] = [], number = 0, digits = 0
+        while seen.count < mouseLimit {
+            guard let code = take() else { return .incomplete(seen) }
+            seen.append(code)
+            switch code {
+            case 0x30...0x39:
+                number = min(number * 10 + Int(code - 0x30), 1 << 20)
+                digits += 1
+            case 0x3B:
+                guard digits > 0, numbers.count < 2 else { return .read(nil) }
+                numbers.append(number)
+                number = 0
+                digits = 0
+            case 0x4D, 0x6D:
+                guard digits > 0, numbers.count == 2 else { return .read(nil) }
+                return .read(MouseEvent.sgr(numbers[0], column: numbers[1], row: number, final: UInt8(code)))
+            default:
+                if code >= 256 || code < 0 || code == 27 { pushBack(code) }  // a key, or the start of the next sequence
+                return .read(nil)
+            }
+        }
+        return .read(nil)
     }
 
     static let pasteEnd: [UInt8] = Array("\u{1B}[201~".utf8)

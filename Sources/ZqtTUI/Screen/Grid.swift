@@ -53,6 +53,8 @@ struct Grid: Equatable, Sendable {
     /// reads or decodes a file): placeholders stand in, and the event loop
     /// has them decoded off the loop (Action.picturesWanted).
     var picturesWanted: [String] = []
+    /// Where the frame drew what a click can reach (issue 19; MouseTarget.swift). Not part of ==: it follows the cells.
+    var hitAreas: [HitArea] = []
 
     init(size: Size) {
         self.size = size

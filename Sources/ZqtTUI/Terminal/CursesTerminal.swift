@@ -27,8 +27,12 @@ final class CursesTerminal {
     /// The colours chosen (config file `theme`; NO_COLOR gives mono).
     private let theme: Theme
 
-    init(theme: Theme = .dark) {
+    /// Clicks and the wheel reported (issue 19; config `mouse`).
+    private let mouse: Bool
+
+    init(theme: Theme = .dark, mouse: Bool = true) {
         self.theme = theme
+        self.mouse = mouse
         TextWidth.ensureUTF8Locale()  // setlocale before initscr (wide characters)
         initscr()
         raw()  // Ctrl-S, Ctrl-C and friends arrive as keys
@@ -62,8 +66,17 @@ final class CursesTerminal {
         for (sequence, code) in [("\u{1B}[1;5A", Self.ctrlUpCode), ("\u{1B}[1;5B", Self.ctrlDownCode)] where key_defined(sequence) == 0 {
             define_key(sequence, code)
         }
-        Self.writeToTerminal(Self.bracketedPasteOn)
+        if mouse {
+            // The SGR report's start is read by InputDecoder, not by ncurses' own mouse code (kmous may name it).
+            define_key(nil, KEY_MOUSE)
+            define_key("\u{1B}[<", InputDecoder.mouseCode)
+        }
+        Self.writeToTerminal(Self.bracketedPasteOn + modesOn)
     }
+
+    /// Written once when zqt takes the terminal, and taken back whenever it gives it up.
+    private var modesOn: String { mouse ? MouseReporting.on : "" }
+    private var modesOff: String { mouse ? MouseReporting.off : "" }
 
     var size: Size { Size(width: Int(zqt_cols()), height: Int(zqt_lines())) }
 
@@ -92,7 +105,7 @@ final class CursesTerminal {
     /// Leaves curses mode (before $EDITOR, on suspend and at exit).
     func suspend() {
         takeBackPictures()
-        Self.writeToTerminal(Self.bracketedPasteOff)
+        Self.writeToTerminal(Self.bracketedPasteOff + modesOff)
         def_prog_mode()
         endwin()
     }
@@ -102,12 +115,12 @@ final class CursesTerminal {
         previous = nil
         clearok(zqt_stdscr(), true)
         wrefresh(zqt_stdscr())
-        Self.writeToTerminal(Self.bracketedPasteOn)
+        Self.writeToTerminal(Self.bracketedPasteOn + modesOn)
     }
 
     func shutdown() {
         takeBackPictures()
-        Self.writeToTerminal(Self.bracketedPasteOff)
+        Self.writeToTerminal(Self.bracketedPasteOff + modesOff)
         endwin()
     }
 

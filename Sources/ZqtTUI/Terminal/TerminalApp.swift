@@ -41,8 +41,15 @@ final class TerminalApp {
     /// How result images are to be drawn, as asked (issue 11).
     private let pictures: PictureSetting
 
-    init(state: AppState, runner: EffectRunner, inbox: ActionInbox, theme: Theme = .dark, pictures: PictureSetting = .auto) {
+    /// Clicks and the wheel (issue 19; config `mouse = false` turns them off).
+    private let mouse: Bool
+    /// Where the last frame drawn put what a click can reach.
+    private var hitAreas: [HitArea] = []
+
+    init(state: AppState, runner: EffectRunner, inbox: ActionInbox, theme: Theme = .dark, pictures: PictureSetting = .auto,
+         mouse: Bool = true) {
         self.theme = theme
+        self.mouse = mouse
         self.pictures = pictures
         self.state = state
         self.runner = runner
@@ -65,7 +72,7 @@ final class TerminalApp {
 
     private func runLoop() -> Int32 {
         installSignalHandlers()
-        let terminal = CursesTerminal(theme: theme)
+        let terminal = CursesTerminal(theme: theme, mouse: mouse)
         self.terminal = terminal
         cursesActive = true
         defer {
@@ -171,7 +178,7 @@ final class TerminalApp {
     private func handleInput(_ inputs: [TerminalInput]) {
         for case let .report(report) in inputs { pictureAnswers.take(report) }
         if let mode = pictureAnswers.conclusion() { dispatch(.pictureModeFound(mode)) }
-        for action in Self.actions(for: inputs) {
+        for action in Self.actions(for: inputs, hitAreas: hitAreas) {
             switch action {
             case .key(.resize):
                 dispatch(.resize(terminal?.size ?? state.view.size))
@@ -189,7 +196,7 @@ final class TerminalApp {
     /// end the edit and its Ctrl-S must not send, so all of it goes in as text.
     /// Runs of typed characters go in as one `.typed` (a paste without line
     /// breaks is one insert, not one per character).
-    static func actions(for inputs: [TerminalInput]) -> [Action] {
+    static func actions(for inputs: [TerminalInput], hitAreas: [HitArea] = []) -> [Action] {
         var actions: [Action] = []
         var keys: [Key] = []
         func flushKeys() {
@@ -214,6 +221,10 @@ final class TerminalApp {
                 actions.append(.paste(text))
             case .report:
                 continue  // answers to zqt's own questions: handleInput takes them
+            case let .mouse(event):
+                // A click goes to what the last frame drew under it (issue 19).
+                flushKeys()
+                if let pointer = MouseRouting.input(for: event, in: hitAreas) { actions.append(.pointer(pointer)) }
             }
         }
         flushKeys()
@@ -308,6 +319,7 @@ final class TerminalApp {
         if !grid.placements.isEmpty, insideTmux, terminal.pixelOutput != nil, terminal.pictureOrigin == nil {
             terminal.pictureOrigin = PictureSupport.tmuxPaneOrigin()
         }
+        hitAreas = grid.hitAreas
         let full = state.needsFullRedraw
         state.needsFullRedraw = false
         if !full, grid == lastGrid { return }  // nothing changed: nothing sent

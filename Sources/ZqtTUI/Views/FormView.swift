@@ -56,6 +56,7 @@ enum FormView {
     static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
         let problems = problemsByPath(state)
         let rows = rows(state, problems: problems)
+        grid.mark(rect, .form)
         var header = 0
         if let open = state.view.openItem, let (field, group) = state.endpoint.group(at: open.group) {
             grid.put(Wording.itemHeader(group, number: open.index + 1, of: state.request.items(of: field).count),
@@ -79,6 +80,7 @@ enum FormView {
         }
         for (offset, row) in rows.dropFirst(scroll).prefix(height).enumerated() {
             let y = rect.y + header + offset
+            if let id = row.field { grid.mark(Rect(x: rect.x, y: y, width: rect.width, height: 1), .field(id)) }
             switch row.content {
             case let .section(title):
                 let text = "── \(title) "

@@ -21,6 +21,7 @@ enum GalleryView {
         HistoryView.renderFilterBox(gallery.filter, focused: gallery.filterFocused, count: count,
                                     placeholder: Wording.galleryFilterPlaceholder, into: &grid, y: rect.y, width: rect.width)
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        grid.mark(body, .gallery)
         guard gallery.loaded else {
             grid.put(Wording.galleryLoading, x: body.x + 2, y: body.y + 1, style: .dim, limit: body.maxX)
             return
@@ -41,6 +42,7 @@ enum GalleryView {
             let cell = Rect(x: body.x + (slot % layout.columns) * (layout.cellWidth + 1),
                             y: body.y + (slot / layout.columns) * GalleryLayout.cellHeight,
                             width: layout.cellWidth, height: GalleryLayout.cellHeight - 1)
+            grid.mark(cell, .galleryItem(index))
             renderCell(gallery.items[index], selected: index == gallery.selected,
                        state: state, into: &grid, rect: cell)
         }

@@ -10,6 +10,7 @@ import Model
 
 enum HistoryView {
     static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
+        grid.mark(rect, .history)
         if let problem = state.historyProblem {
             grid.put(" History is not available this session:", x: rect.x, y: rect.y + 1, style: .statusError, limit: rect.maxX)
             var y = rect.y + 2
@@ -58,6 +59,7 @@ enum HistoryView {
         }
         for (offset, row) in history.rows.dropFirst(history.scroll).prefix(body.height).enumerated() {
             let index = history.scroll + offset
+            grid.mark(Rect(x: rect.x, y: body.y + offset, width: rect.width, height: 1), .historyRow(index))
             let y = body.y + offset
             let selected = index == history.selected
             if selected { grid.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: .selection) }

@@ -78,6 +78,7 @@ enum OverlayView {
     static func renderHelp(_ state: AppState, scroll: Int, into grid: inout Grid) {
         let lines = helpLines(state)
         let rect = box(width: 100, height: lines.count + 2, in: grid.size)
+        grid.mark(rect, .help)
         frame(rect, title: Wording.helpTitle(upKey: state.keys.label(.helpUp), downKey: state.keys.label(.helpDown)), into: &grid)
         let visible = rect.height - 2
         let first = min(scroll, max(0, lines.count - visible))
@@ -99,6 +100,7 @@ enum OverlayView {
         let noteLines = min(note.count, 3)
         let listHeight = min(max(matches.count, 1), max(3, grid.size.height - 10 - noteLines))
         let rect = box(width: width, height: listHeight + 5 + noteLines, in: grid.size)
+        grid.mark(rect, .picker)
         frame(rect, title: picker.title, into: &grid)
         let inner = rect.maxX - 1
         grid.put("> " + picker.filter.text, x: rect.x + 2, y: rect.y + 1, style: .editing, limit: inner)
@@ -125,6 +127,7 @@ enum OverlayView {
         for (i, option) in shown.enumerated() {
             let selected = first + i == picker.selected
             let y = top + i
+            grid.mark(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), .pickerOption(first + i))
             let style: Style = selected ? .selection : .overlay
             if selected { grid.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), style: .selection) }
             if marks, picker.fits.contains(option) { grid.put("✓", x: rect.x + 3, y: y, style: style) }

@@ -20,6 +20,7 @@ enum PicturesPane {
 
     static func render(_ set: PictureSet, state: AppState, focused: Bool, into grid: inout Grid, rect: Rect) {
         guard rect.width > 4, rect.height > 2 else { return }
+        grid.mark(rect, .pictures)
         if set.pictures.isEmpty, !set.texts.isEmpty { return renderTexts(set, state: state, focused: focused, into: &grid, rect: rect) }
         let view = state.view
         let title: String
@@ -51,6 +52,7 @@ enum PicturesPane {
             let index = first + slot
             let picture = set.pictures[index]
             let slotRect = Rect(x: body.x + slot * (slotWidth + 1), y: body.y, width: slotWidth, height: body.height - captionRows)
+            grid.mark(Rect(x: slotRect.x, y: slotRect.y, width: slotRect.width, height: body.height), .picture(index))
             draw(picture, view: view, into: &grid, rect: slotRect)
             let caption = Wording.pictureCaption(picture.position, seed: picture.seed, width: picture.image?.width,
                                                  height: picture.image?.height)

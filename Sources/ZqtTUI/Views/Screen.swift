@@ -30,6 +30,7 @@ enum Screen {
                 FormView.render(state, into: &grid, rect: regions.form)
             }
             PreviewView.render(state, into: &grid, rect: preview)
+            grid.mark(preview, .preview)
         } else {
             FormView.render(state, into: &grid, rect: regions.form)
         }
@@ -41,11 +42,14 @@ enum Screen {
         if let overlay = state.view.overlay {
             // A picture the terminal draws itself would cover the overlay: none while one is open.
             grid.placements.removeAll()
+            // A click beside a box reaches nothing below it; the box marks its own parts.
+            grid.hitAreas = [HitArea(rect: Rect(x: 0, y: 0, width: size.width, height: size.height), target: .covered)]
             OverlayView.render(overlay, state: state, into: &grid)
         }
         if let picker = state.paths.picker {
             // The picker draws its own picture; the panes' would cover it.
             grid.placements.removeAll()
+            grid.hitAreas = [HitArea(rect: Rect(x: 0, y: 0, width: size.width, height: size.height), target: .covered)]
             FilePickerView.render(picker, state: state, into: &grid)
         }
         return grid
