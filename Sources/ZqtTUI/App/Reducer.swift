@@ -17,6 +17,8 @@ enum Reducer {
         let shown = PictureReducer.historyShownKey(state)
         let fitted = (state.endpoint.formKey, checkpointFamily(state))
         var effects = reduceAction(&state, action)
+        // A field's problem on the status line goes with the problem (issue 19).
+        dropSettledFieldProblem(&state)
         // Another checkpoint base: the units' preset models follow it (issue 19).
         if fitted.0 == state.endpoint.formKey, checkpointFamily(state) != fitted.1 { unitsFollowCheckpoint(&state) }
         // A history row or entry newly on screen: its images, beside it (issue 11).
