@@ -259,9 +259,12 @@ enum Reducer {
 
     // MARK: The application's own commands (declared in Input/Commands/AppCommands.swift)
 
-    /// Quit, asking first when a form has changes that were not sent.
+    /// Quit, asking first when a form has changes that were not sent and
+    /// would be lost: with a history open, every form is kept as a draft on
+    /// the way out (TerminalApp) and comes back at the next start, so there is
+    /// nothing to ask (issue 19: the question was misleading).
     static func quit(_ state: inout AppState) -> [Effect] {
-        if state.anyUnsentEdits {
+        if state.anyUnsentEdits, !state.draftSaving.kept {
             state.view.overlay = .confirm(.quit)
             return []
         }
