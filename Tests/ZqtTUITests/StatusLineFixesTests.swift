@@ -123,4 +123,31 @@ import Testing
             #expect(joined.contains(binding.command.title.split(separator: " ").joined(separator: " ")), "\(binding.command.title)")
         }
     }
+
+    // MARK: The JSON preview wraps at spaces
+
+    @Test(arguments: [300, 9000])
+    func theJSONPreviewWrapsALongPromptAtSpacesShowingTheBytesSent(words: Int) {
+        var request = Request.new(for: .text2Image, taskID: "zqt-t")
+        // 9,000 words is past PreviewDocument.longString: the lazily escaped path.
+        let prompt = (0..<words).map { "word\($0 % 97)" }.joined(separator: " ") + ", \"lit\"\tsky"
+        request["prompt"] = .string(prompt)
+        let document = PreviewDocument(request.wireValue)
+        guard let index = document.lines.firstIndex(where: { $0.text.contains("\"prompt\"") }) else {
+            Issue.record("no prompt line")
+            return
+        }
+        let line = document.lines[index].text
+        let characters = Array(line)
+        for width in [30, 57, 80] {
+            let rows = PreviewView.rowRanges(characters, width: width)
+            #expect(document.rowCount(index, width: width) == rows.count, "the counted rows are the laid-out ones")
+            #expect(rows.map { String(characters[$0.range]) }.joined() == line, "exactly the bytes sent, spaces kept")
+            // Every cut falls at a space: after one, or before one the row had no room for.
+            for (row, next) in zip(rows, rows.dropFirst()) {
+                #expect(characters[row.range].last == " " || characters[next.range].first == " ",
+                        "\(String(characters[row.range])) | \(String(characters[next.range]))")
+            }
+        }
+    }
 }

@@ -94,13 +94,45 @@ struct PreviewDocument {
     /// from its length, without laying it out; other text is laid out.
     func rowCount(_ index: Int, width: Int) -> Int {
         let line = lines[index]
-        if let length = Self.asciiLength(line) {
-            let indent = line.head.utf8.prefix { $0 == 0x20 }.count + 2
-            let first = max(1, width)
-            let next = max(4, width - indent)
-            return length <= first ? 1 : 1 + (length - first + next - 1) / next
-        }
+        if Self.asciiLength(line) != nil { return Self.asciiRowCount(line, width: width) }
         return PreviewView.rowRanges(Array(line.text), width: width).count
+    }
+
+    /// PreviewView.rowRanges's rows of a printable ASCII line, counted as
+    /// its escaped bytes stream past (one cell each), never laid out: a row
+    /// that must be cut ends after its last space past the indent, not after a colon.
+    private static func asciiRowCount(_ line: Line, width: Int) -> Int {
+        let leading = line.head.utf8.prefix { $0 == 0x20 }.count
+        let first = max(1, width), next = max(4, width - (leading + 2))
+        var rows = 1, start = 0, available = first, lastSpace = -1, position = 0
+        var previous: UInt8 = 0
+        func take(_ byte: UInt8) {
+            if position >= start + available {
+                // The row is full at this byte: cut before it when it is a space, else after the row's last space.
+                if byte != 0x20, lastSpace > start, lastSpace >= leading { start = lastSpace + 1 } else { start = position }
+                rows += 1
+                available = next
+                // What was carried over holds no space: cut by width alone until this byte fits.
+                while position >= start + available { start += available; rows += 1 }
+                lastSpace = -1
+            }
+            if byte == 0x20, position > start, previous != 0x3A { lastSpace = position }
+            previous = byte
+            position += 1
+        }
+        for byte in line.head.utf8 { take(byte) }
+        guard let long = line.long else { return rows }
+        take(0x22)
+        for byte in long.utf8 {
+            switch byte {
+            case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: take(0x5C); take(0x6E)
+            case ..<0x20: for _ in 0..<6 { take(0x75) }
+            default: take(byte)
+            }
+        }
+        take(0x22)
+        for byte in line.tail.utf8 { take(byte) }
+        return rows
     }
 
     /// The characters of line `index`, enough of them for its first `rows`
