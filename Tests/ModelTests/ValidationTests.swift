@@ -120,9 +120,16 @@ import Testing
 
     // MARK: The named rules
 
-    @Test func aTaskIDWithSpacesIsRefused() throws {
-        #expect(try Self.problems { $0.taskID = "my task" }["alwayson_scripts.id_task"] == "alwayson_scripts.id_task must not contain spaces")
-        #expect(Self.problems(on: Self.flux, ["businessTaskId": .string("a\tb")])["businessTaskId"] == "businessTaskId must not contain spaces")
+    @Test func aTaskIDHoldsOnlyWhatTheServiceTakes() throws {
+        let allowed = "may hold only letters a–z and A–Z, digits, - and _"
+        #expect(try Self.problems { $0.taskID = "my task" }["alwayson_scripts.id_task"] == "alwayson_scripts.id_task \(allowed) (not a space)")
+        #expect(Self.problems(on: Self.flux, ["businessTaskId": .string("a\tb")])["businessTaskId"] == "businessTaskId \(allowed) (not a tab)")
+        // Issue 19: a slash, a quote, a letter outside ASCII, a control character (named, never printed raw).
+        #expect(try Self.problems { $0.taskID = "run/1" }["alwayson_scripts.id_task"] == "alwayson_scripts.id_task \(allowed) (not \"/\")")
+        #expect(try Self.problems { $0.taskID = "猫-1" }["alwayson_scripts.id_task"] == "alwayson_scripts.id_task \(allowed) (not \"猫\")")
+        #expect(try Self.problems { $0.taskID = "a\u{1B}[2J" }["alwayson_scripts.id_task"] == "alwayson_scripts.id_task \(allowed) (not U+001B)")
+        #expect(Self.problems(on: Self.flux, ["businessTaskId": .string("B-0001")])["businessTaskId"] == nil, "the docs' own example")
+        #expect(try Self.problems { $0.taskID = "pro_1686666" }.isEmpty)
         #expect(try Self.problems { $0.taskID = TaskIDGenerator.shared.next() }.isEmpty)
     }
 

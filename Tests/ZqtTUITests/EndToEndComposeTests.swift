@@ -87,12 +87,13 @@ import Testing
     }
 
     @Test(.needsTmux)
-    func tooSmallThenResizedAndQuitAskingFirst() async throws {
-        try await offThePool { try Self.tooSmallThenResizedAndQuitAskingFirstSteps() }
+    func tooSmallThenResizedAndQuitKeepingTheDraft() async throws {
+        try await offThePool { try Self.tooSmallThenResizedAndQuitKeepingTheDraftSteps() }
     }
 
-    static func tooSmallThenResizedAndQuitAskingFirstSteps() throws {
-        let session = try TmuxSession(command: "TERM=screen ZQT_HOME=\(ZqtBinary.testHome)-small \(ZqtBinary.url.path) --sandbox", width: 70, height: 20)
+    static func tooSmallThenResizedAndQuitKeepingTheDraftSteps() throws {
+        let command = "TERM=screen ZQT_HOME=\(ZqtBinary.testHome)-small \(ZqtBinary.url.path) --sandbox"
+        let session = try TmuxSession(command: command, width: 70, height: 20)
         try session.waitFor(text: "Terminal too small: 70×20")
         try TmuxSession.tmux(["resize-window", "-t", session.name, "-x", "120", "-y", "40"], capture: false)
         try session.waitFor(text: "exactly what is sent")
@@ -103,12 +104,15 @@ import Testing
         try session.waitFor(text: "unsent words")
         try session.send("Enter")
         try session.waitFor("the edit to end") { !$0.contains("Enter done") }
+        // The form is kept as a draft on the way out: q asks nothing about
+        // "changes that were not sent" (issue 19), and the next start brings them back.
         try session.send("q")
-        try session.waitFor(text: "Quit anyway?")
-        try session.send("n")
-        try session.waitFor(text: "Still here")
-        try session.send("F10", "y")
-        try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
+        let exited = try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") || $0.contains("Quit anyway?") }
+        #expect(!exited.contains("Quit anyway?"))
+        let again = try TmuxSession(command: command, width: 120, height: 40)
+        try again.waitFor(text: "unsent words")
+        try again.send("F10")
+        try again.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
     }
 
     @Test(.needsTmux, arguments: ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT"])

@@ -37,3 +37,49 @@ public final class TaskIDGenerator: Sendable {
         return "\(prefix)-\(stamp)-\(suffix)"
     }
 }
+
+/// The characters a task id may hold (issue 19): ASCII letters, digits, '-'
+/// and '_'. The service keys a task by the id the client chose and echoes it
+/// in its answers (wire rule 8); its documented ids are all of this kind
+/// (`pro1686666`, `test10086555513`, `B-0001`, zhiqite-api.md §1.3, §2.2,
+/// §4.14) and its result files are named after them (§A8's
+/// `…/pro1704677500319557818419.png`). Nothing documents what else it takes,
+/// so an id with a space, a slash, a quote or a letter outside ASCII is
+/// refused before it is sent rather than found out from a failed task *(inferred)*.
+public enum TaskIDCharacters {
+    /// As a message says it.
+    public static let allowed = "letters a–z and A–Z, digits, - and _"
+
+    public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "-", "_": return true
+        default: return false
+        }
+    }
+
+    /// The first character an id may not hold, as a message names it:
+    /// `a space`, `"/"`, `U+0007` (a control character is never printed raw).
+    public static func firstRefused(in id: String) -> String? {
+        guard let scalar = id.unicodeScalars.first(where: { !isAllowed($0) }) else { return nil }
+        switch scalar {
+        case " ": return "a space"
+        case "\t": return "a tab"
+        case "\n", "\r": return "a line break"
+        default:
+            if scalar.properties.generalCategory == .control || scalar.properties.isWhitespace || scalar.properties.generalCategory == .format {
+                return "U+" + String(String(scalar.value, radix: 16, uppercase: true).paddingLeft(to: 4))
+            }
+            return "\"\(Character(scalar))\""
+        }
+    }
+
+    /// What is wrong with an id, without the field's name: "may hold only
+    /// letters a–z and A–Z, digits, - and _ (not a space)"; nil when it is fine.
+    public static func problem(in id: String) -> String? {
+        firstRefused(in: id).map { "may hold only \(allowed) (not \($0))" }
+    }
+}
+
+private extension String {
+    func paddingLeft(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

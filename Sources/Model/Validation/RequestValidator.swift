@@ -188,11 +188,10 @@ public enum RequestValidator {
                 return ValidationProblem(path: path, message: "\(path) must be a JSON object\(like), not \(given)")
             }
         },
-        // Wire rule 8: the id goes into a URL-less JSON string, but the service keys tasks by it.
-        Rule(name: "task id without spaces", applies: { _ in true }) { request, _ in
-            let id = request.taskID
-            guard id.contains(where: { $0.isWhitespace }) else { return [] }
-            return [ValidationProblem(path: request.endpoint.taskIDPath, message: "\(request.endpoint.taskIDPath) must not contain spaces")]
+        // Wire rule 8: the service keys tasks by the id and names results after it (TaskIDCharacters, issue 19).
+        Rule(name: "task id characters", applies: { _ in true }) { request, _ in
+            guard let problem = TaskIDCharacters.problem(in: request.taskID) else { return [] }
+            return [ValidationProblem(path: request.endpoint.taskIDPath, message: "\(request.endpoint.taskIDPath) \(problem)")]
         },
         // Wire rule 4: -1 means random; anything below is no seed.
         Rule(name: "seed", applies: { $0.field(role: .seed) != nil }) { request, wire in

@@ -65,6 +65,16 @@ struct StatusMessage: Equatable, Sendable {
     enum Kind: Equatable, Sendable { case info, success, error }
     var text: String
     var kind: Kind
+    /// What the message is about, when it is a problem that can be fixed:
+    /// the message goes when its cause does (issue 19), not at the next message.
+    var cause: Cause? = nil
+
+    enum Cause: Equatable, Sendable {
+        /// Typed text a field could not use (a draft).
+        case draft(FieldID)
+        /// A problem of the request at a wire path (RequestValidator).
+        case problem(path: String)
+    }
 }
 
 /// The task the status line follows: the last one sent from this screen.

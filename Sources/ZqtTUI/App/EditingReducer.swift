@@ -135,16 +135,47 @@ extension Reducer {
         do {
             try applyText(&state, field, text)
             state.drafts[field] = nil
+            // Kept (Enter, a step), not on each key: Esc during an edit must not lose the other text.
+            retrySiblingDrafts(&state, of: field)
             return true
         } catch {
             state.drafts[field] = Draft(text: text, message: error.message)
-            state.status = StatusMessage(text: Wording.fieldProblem(label(of: field, in: state), error.message), kind: .error)
+            state.status = StatusMessage(text: Wording.fieldProblem(label(of: field, in: state), error.message), kind: .error, cause: .draft(field))
             return false
         }
     }
 
     static func applyText(_ state: inout AppState, _ field: FieldID, _ text: String) throws(FieldInputError) {
         try FieldValues.apply(text, to: field, in: &state.request, family: checkpointFamily(state))
+    }
+
+    /// A value of an item changed: the item's other typed text a rule across
+    /// its keys refused (guidance end below guidance start) is tried again,
+    /// and used when the change made it fit (issue 19: the cause is fixed).
+    static func retrySiblingDrafts(_ state: inout AppState, of field: FieldID) {
+        guard let place = field.itemPlace, let index = place.index, !state.drafts.isEmpty else { return }
+        for (id, draft) in state.drafts where id != field {
+            guard let other = id.itemPlace, other.group == place.group, other.index == index, other.key != nil else { continue }
+            var request = state.request
+            guard (try? FieldValues.apply(draft.text, to: id, in: &request, family: checkpointFamily(state))) != nil else { continue }
+            state.request = request
+            state.drafts[id] = nil
+        }
+    }
+
+    /// After every action: a message about typed text a field could not use
+    /// goes once that text is gone (fixed, undone or replaced), and one about
+    /// a problem of the request once the request no longer has it, rather than
+    /// standing until the next message (issue 19: the guidance warning stayed).
+    static func dropSettledFieldProblem(_ state: inout AppState) {
+        switch state.status?.cause {
+        case let .draft(field)?:
+            if state.drafts[field] == nil { state.status = nil }
+        case let .problem(path)?:
+            if !state.problems.contains(where: { $0.path == path }) { state.status = nil }
+        case nil:
+            break
+        }
     }
 
     static func label(of id: FieldID, in state: AppState) -> String {

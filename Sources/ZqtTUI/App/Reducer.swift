@@ -17,6 +17,8 @@ enum Reducer {
         let shown = PictureReducer.historyShownKey(state)
         let fitted = (state.endpoint.formKey, checkpointFamily(state))
         var effects = reduceAction(&state, action)
+        // A field's problem on the status line goes with the problem (issue 19).
+        dropSettledFieldProblem(&state)
         // Another checkpoint base: the units' preset models follow it (issue 19).
         if fitted.0 == state.endpoint.formKey, checkpointFamily(state) != fitted.1 { unitsFollowCheckpoint(&state) }
         // A history row or entry newly on screen: its images, beside it (issue 11).
@@ -259,9 +261,12 @@ enum Reducer {
 
     // MARK: The application's own commands (declared in Input/Commands/AppCommands.swift)
 
-    /// Quit, asking first when a form has changes that were not sent.
+    /// Quit, asking first when a form has changes that were not sent and
+    /// would be lost: with a history open, every form is kept as a draft on
+    /// the way out (TerminalApp) and comes back at the next start, so there is
+    /// nothing to ask (issue 19: the question was misleading).
     static func quit(_ state: inout AppState) -> [Effect] {
-        if state.anyUnsentEdits {
+        if state.anyUnsentEdits, !state.draftSaving.kept {
             state.view.overlay = .confirm(.quit)
             return []
         }

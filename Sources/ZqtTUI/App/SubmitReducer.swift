@@ -23,14 +23,16 @@ extension Reducer {
         let order = allFieldOrder(state)
         if let (id, draft) = order.compactMap({ id in state.drafts[id].map { (id, $0) } }).first {
             moveFocus(&state, to: id)
-            state.status = StatusMessage(text: Wording.notSent(field: label(of: id, in: state), draft.message), kind: .error)
+            state.status = StatusMessage(text: Wording.notSent(field: label(of: id, in: state), draft.message), kind: .error,
+                                         cause: .draft(id))
             return []
         }
         let problems = state.problems
         if let first = problems.first {
             state.view.showProblems = true
             if let id = field(forPath: first.path, in: state) { moveFocus(&state, to: id) }
-            state.status = StatusMessage(text: Wording.notSent(path: first.path, first.message, more: problems.count - 1), kind: .error)
+            state.status = StatusMessage(text: Wording.notSent(path: first.path, first.message, more: problems.count - 1), kind: .error,
+                                         cause: .problem(path: first.path))
             return []
         }
         return send(&state, state.request, note: Wording.sending(state.request.taskID))

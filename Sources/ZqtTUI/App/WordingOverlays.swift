@@ -20,7 +20,10 @@ extension Wording {
         let yes = keys.label(.confirm, in: .confirmation)
         switch question {
         case .quit:
-            return ("Quit", ["You have changes that were not sent.", "", "Quit anyway?  \(yes) quit · any other key stays"])
+            // Asked only when no history keeps the forms (Reducer.quit): then they are lost.
+            return ("Quit", ["You have changes that were not sent, and no history",
+                             "to keep them in: they are lost when zqt ends.", "",
+                             "Quit anyway?  \(yes) quit · any other key stays"])
         case let .deleteEntry(_, idTask):
             return ("Delete", ["Delete \(idTask) from history?",
                                "Its request, answer and result links go; images saved to a folder stay.", "",

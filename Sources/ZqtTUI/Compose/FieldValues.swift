@@ -110,6 +110,10 @@ enum FieldValues {
         if text.isEmpty, spec.omitWhenEmpty { return nil }
         switch spec.kind {
         case .multilineText: return .string(raw)
+        case .text where spec.role == .taskID:
+            // Refused as typed, as zqt validate refuses it (issue 19).
+            if let problem = TaskIDCharacters.problem(in: text) { throw FieldInputError(message: problem) }
+            return .string(text)
         case .text, .url, .modelChoice: return .string(text)
         case .integer, .slider(_, integer: true): return .int(try integer(text))
         case .number, .slider(_, integer: false): return .double(try number(text))

@@ -60,24 +60,37 @@ enum OverlayView {
     /// The help text, generated from the key table: the keys that work
     /// where the user is come first, narrowest first as in the footer, then
     /// the rest by where they work.
-    static func helpLines(_ state: AppState) -> [String] {
+    /// Each line fits `width` columns (issue 19: at 80 columns the longer
+    /// titles were cut): a title wraps at spaces under its own column, a
+    /// sentence under its start.
+    static func helpLines(_ state: AppState, width: Int = Int.max) -> [String] {
         let here = state.scopes + [.global]
-        func line(_ binding: KeyBinding, scoped: Bool) -> String {
+        func line(_ binding: KeyBinding, scoped: Bool) -> [String] {
             let keys = binding.keys.map(\.label).joined(separator: " ")
-            return keys + String(repeating: " ", count: max(2, 22 - keys.count)) + binding.command.title
-                + (scoped && binding.scope != .global ? " (\(binding.scope))" : "")
+            let lead = keys + String(repeating: " ", count: max(2, 22 - keys.count))
+            let title = binding.command.title + (scoped && binding.scope != .global ? " (\(binding.scope))" : "")
+            let indent = TextWidth.of(lead)
+            guard indent + TextWidth.of(title) > width, width - indent >= 16 else { return [lead + title] }
+            let wrapped = HistoryView.wrapWords(title, width: width - indent)
+            return wrapped.enumerated().map { ($0.offset == 0 ? lead : String(repeating: " ", count: indent)) + $0.element }
         }
+        func sentence(_ text: String) -> [String] { TextWidth.of(text) > width ? HistoryView.wrapWords(text, width: width) : [text] }
         var lines = [Wording.helpHere]
-        lines += state.keys.rows(in: here).map { line($0, scoped: false) }
+        lines += state.keys.rows(in: here).flatMap { line($0, scoped: false) }
         lines += ["", Wording.helpElsewhere]
-        lines += state.keys.bindings.filter { !here.contains($0.scope) }.map { line($0, scoped: true) }
-        lines += ["", Wording.helpTypedText]
+        lines += state.keys.bindings.filter { !here.contains($0.scope) }.flatMap { line($0, scoped: true) }
+        lines += [""] + sentence(Wording.helpTypedText)
         return lines
     }
 
+    /// The help's box: 100 columns, or the terminal's less a margin.
+    static let helpWidth = 100
+
     static func renderHelp(_ state: AppState, scroll: Int, into grid: inout Grid) {
-        let lines = helpLines(state)
-        let rect = box(width: 100, height: lines.count + 2, in: grid.size)
+        // The text's width inside the box: its borders and a column of margin on each side.
+        let textWidth = min(helpWidth, grid.size.width - 4) - 4
+        let lines = helpLines(state, width: textWidth)
+        let rect = box(width: helpWidth, height: lines.count + 2, in: grid.size)
         grid.mark(rect, .help)
         frame(rect, title: Wording.helpTitle(upKey: state.keys.label(.helpUp), downKey: state.keys.label(.helpDown)), into: &grid)
         let visible = rect.height - 2

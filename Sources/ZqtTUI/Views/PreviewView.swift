@@ -119,8 +119,14 @@ enum PreviewView {
 
     /// The rows of a line: each a range of its characters, and the indent
     /// before it; the first `limit` of them.
+    /// A row that must be cut ends after its last space when it has one
+    /// past the line's indent and not after a key's colon (a link stays
+    /// beside its key) (issue 19: long prompts broke mid-word); the
+    /// rows still hold every character as sent, the space kept at the row's
+    /// end. PreviewDocument.rowCount counts the same rows without laying them out.
     static func rowRanges(_ characters: [Character], width: Int, limit: Int = .max) -> [(range: Range<Int>, pad: Int)] {
-        let indent = characters.prefix { $0 == " " }.count + 2
+        let leading = characters.prefix { $0 == " " }.count
+        let indent = leading + 2
         var rows: [(range: Range<Int>, pad: Int)] = []
         var start = 0
         var first = true
@@ -136,6 +142,10 @@ enum PreviewView {
                 end += 1
             }
             if end == start, end < characters.count { end += 1 }
+            if end < characters.count, characters[end] != " ",
+               let space = (start..<end).last(where: { $0 > start && $0 >= leading && characters[$0] == " " && characters[$0 - 1] != ":" }) {
+                end = space + 1
+            }
             let pad = first ? 0 : min(indent, width - 4)
             rows.append((start..<end, pad))
             start = end
