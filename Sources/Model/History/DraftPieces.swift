@@ -12,14 +12,16 @@ enum DraftPieces {
     struct Piece: Equatable {
         /// The content's hash and length: the same name is the same text.
         let key: String
-        let text: String
+        /// A slice of the text cut, not a copy: only pieces not stored yet
+        /// are copied out, when written (a save of a megabyte copies a few KB).
+        let text: Substring
     }
 
     static func cut(_ text: String) -> [Piece] {
         var text = text
-        return text.withUTF8 { bytes in
+        let ends: [(key: String, start: Int, end: Int)] = text.withUTF8 { bytes in
             let gear = Self.gear
-            var pieces: [Piece] = []
+            var pieces: [(key: String, start: Int, end: Int)] = []
             var start = 0
             while start < bytes.count {
                 var hash: UInt64 = 0
@@ -41,11 +43,18 @@ enum DraftPieces {
                     // The top bits depend on the last 64 bytes.
                     hash = (hash << 1) &+ gear[Int(byte)]
                 }
-                let piece = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                pieces.append(Piece(key: key(piece), text: String(decoding: piece, as: UTF8.self)))
+                pieces.append((key(UnsafeBufferPointer(rebasing: bytes[start..<end])), start, end))
                 start = end
             }
             return pieces
+        }
+        // Each piece starts and ends at a character's first byte: the slices are
+        // whole scalars, and together the text's bytes exactly.
+        let utf8 = text.utf8
+        return ends.map { piece in
+            let start = utf8.index(utf8.startIndex, offsetBy: piece.start)
+            let end = utf8.index(utf8.startIndex, offsetBy: piece.end)
+            return Piece(key: piece.key, text: Substring(utf8[start..<end]))
         }
     }
 

@@ -524,7 +524,7 @@ public final class HistoryStore: @unchecked Sendable {
             }
             let insert = try db.prepare("INSERT OR IGNORE INTO draft_piece (key, text) VALUES (?, ?)")
             for piece in requestPieces + draftsPieces where !before.contains(piece.key) && !others.contains(piece.key) {
-                try insert.bind([.text(piece.key), .text(piece.text)])
+                try insert.bind([.text(piece.key), .text(String(piece.text))])
                 _ = try insert.step()
             }
             try db.run("""

@@ -53,7 +53,9 @@ public enum RequestValidator {
             if field.required { fail(requiredMessage(field)) }
             return problems
         }
-        if case .string(let text) = value, text.trimmed.isEmpty, field.required {
+        // Blank, read from the front: stops at the first letter, where trimming a
+        // megabyte prompt copied it on every frame (issue 18).
+        if case .string(let text) = value, field.required, text.isBlank {
             fail(requiredMessage(field))
             return problems
         }
@@ -97,7 +99,7 @@ public enum RequestValidator {
             }
             // A number the reference types string (§A2: learningRate, fidelityWeight): a
             // range on a text field means the text must read as a number within it.
-            if field.minimum != nil || field.maximum != nil, !text.trimmed.isEmpty {
+            if field.minimum != nil || field.maximum != nil, !text.isBlank {
                 guard let number = Double(text.trimmed), number.isFinite else {
                     fail("\(name) must be a number written as text, like \"\(fmt(field.maximum ?? field.minimum ?? 0))\" (is \"\(text)\")")
                     return problems

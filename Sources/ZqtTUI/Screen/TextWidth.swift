@@ -59,6 +59,11 @@ enum TextWidth {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return nil }
         if scalars.count == 1, first.value >= 0xA0, first.value < 0x300, first.value != 0xAD { return nil }
+        // Printable ASCII and spacing CJK ideographs, the bulk of a prompt,
+        // hold no format or control character: drawn as they are, without
+        // asking for their category (a frame asks for every cell, issue 18).
+        if scalars.count == 1, first.value >= 0x20, first.value < 0x7F { return nil }
+        if scalars.count == 1, first.value >= 0x3400, first.value < 0xA000, zqt_wcwidth(first.value) > 0 { return nil }
         var parts: [Part] = []
         var plain = String.UnicodeScalarView()
         var changed = false
