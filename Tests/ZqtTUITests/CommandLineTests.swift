@@ -66,12 +66,23 @@ import Testing
         #expect(PNGInfo.dimensions(of: Array(png))! == (768, 768))
     }
 
+    /// Without --endpoint, validate checks a file against the endpoint its fields fit, as send
+    /// does, and says which (a newcomer's text2image example was checked as ControlNet).
+    @Test func validateInfersTheEndpointAsSendDoes() async throws {
+        try await offThePool {
+            let result = try ZqtBinary.run(["validate", "examples/text2image.json"])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("note: endpoint text2image, inferred from the body's fields"), "\(result.stderr)")
+            #expect(!result.stderr.contains("ControlNet unit"))
+        }
+    }
+
     @Test func validatePrintsTheWireJSONAndItsNotes() async throws {
         try await offThePool { try Self.validatePrintsTheWireJSONAndItsNotesSteps() }
     }
 
     static func validatePrintsTheWireJSONAndItsNotesSteps() throws {
-        let result = try ZqtBinary.run(["validate", "-"], stdin: "{\"prompt\": \"p\", \"seed\": \"7\", \"foo\": 1}")
+        let result = try ZqtBinary.run(["validate", "-", "--endpoint", "controlnet"], stdin: "{\"prompt\": \"p\", \"seed\": \"7\", \"foo\": 1}")
         #expect(result.status == 2, "no units and no checkpoint make it invalid for controlnet")
         #expect(result.stdout.contains("\"seed\": 7"))
         #expect(result.stderr.contains("note: foo: not a field zqt knows on ControlNet; sent as it is"))
