@@ -34,6 +34,20 @@ import Testing
         #expect(try store.keptPictureCount() == 3)
     }
 
+    /// A tool's picture has no prompt: its caption names the pictures it was given, as its history row does.
+    @Test func aToolsPictureIsCaptionedByItsInputs() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let faceSwap = try #require(EndpointCatalog.shipped.endpoints.first { $0.id == "tool/roop" })
+        let request = try Request.decode(json: #"{"sourceUrl": "/home/me/my face.png", "targetUrl": "https://oss.example.com/beach.jpg"}"#,
+                                         for: faceSwap).request
+        let id = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "sandbox")
+        try store.recordTaskInfo(id: id, info: HistoryStoreTests.info(#"{"status": 2, "desc": "Success", "differentialImageRspList": [{"image_url": "https://oss.example.com/r.png"}]}"#))
+        try store.recordLocalCopy(id: id, position: 0, path: "/kept/x/1.png")
+        let picture = try #require(try store.gallery().pictures.first)
+        #expect(picture.prompt == "my face.png → beach.jpg")
+    }
+
     @Test func pagesAreCutBetweenSubmissionsAndContinue() throws {
         let history = TemporaryHistory()
         let store = try history.open()

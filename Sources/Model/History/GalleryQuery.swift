@@ -5,8 +5,9 @@
 //
 // Pages are cut by submission, never inside one: a page is every kept
 // picture of up to `limit` submissions, and `before` (a submission id)
-// continues after it. Nothing reads a request's JSON; the prompt is cut
-// to one short line's worth in SQL.
+// continues after it. The prompt is cut to one short line's worth in SQL;
+// a request's JSON is read only for a row without a prompt (a tool's), whose
+// caption names its pictures instead, as the history list does (issue 19).
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -114,16 +115,18 @@ extension HistoryStore {
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
             let rows = try db.run("""
                 SELECT result.submission_id, result.position, result.local_path, id_task, endpoint, created_at,
-                       substr(prompt, 1, \(GalleryQuery.promptLength))
+                       substr(prompt, 1, \(GalleryQuery.promptLength)),
+                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END
                 FROM result JOIN submission ON submission.id = result.submission_id
                 WHERE result.submission_id IN (\(marks)) AND local_path IS NOT NULL AND text IS NULL
                 ORDER BY result.submission_id DESC, result.position
                 """, ids.map { .int($0) })
             let pictures = rows.map { row in
-                GalleryPicture(submissionID: row.int(0) ?? 0, position: row.int(1) ?? 0, idTask: row.text(3) ?? "",
-                               endpoint: catalog.resolve(storageKey: row.text(4) ?? ""),
-                               createdAt: Date(timeIntervalSince1970: row.double(5) ?? 0), prompt: row.text(6) ?? "",
-                               localPath: row.text(2) ?? "")
+                let endpoint = catalog.resolve(storageKey: row.text(4) ?? "")
+                let headline = HistoryStore.headline(prompt: row.text(6) ?? "", endpoint: endpoint, requestJSON: row.text(7))
+                return GalleryPicture(submissionID: row.int(0) ?? 0, position: row.int(1) ?? 0, idTask: row.text(3) ?? "",
+                                      endpoint: endpoint, createdAt: Date(timeIntervalSince1970: row.double(5) ?? 0),
+                                      prompt: String(headline.prefix(GalleryQuery.promptLength)), localPath: row.text(2) ?? "")
             }
             return GalleryPage(pictures: pictures, hasMore: !exhausted, nextBefore: exhausted ? nil : ids.last)
         }
