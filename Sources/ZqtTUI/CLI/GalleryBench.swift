@@ -89,13 +89,13 @@ extension BenchCommand {
         let layout = GalleryLayout(size: state.view.size)
         decodedPaths = 0
         var perScreen: [Double] = []
-        var largest = residentKiB()
+        var largest = Self.status("VmRSS")
         var screens = 0
         while state.gallery.selected < min(2_000, state.gallery.items.count - 1) || state.gallery.hasMore && state.gallery.items.count < 2_000 {
             let started = monotonicSeconds()
             _ = settle(Reducer.reduce(&state, .key(.pageDown)), &state, until: allDrawn)
             perScreen.append(monotonicSeconds() - started)
-            largest = max(largest, residentKiB())
+            largest = max(largest, Self.status("VmRSS"))
             screens += 1
             if state.gallery.selected >= state.gallery.items.count - 1, !state.gallery.hasMore { break }
         }
@@ -104,13 +104,6 @@ extension BenchCommand {
         let ratio = JSONWriter.formatNumber((Double(decodedPaths) / Double(shown) * 100).rounded() / 100)
         print("scrolled \(screens) screens of \(layout.perScreen): \(decodedPaths) thumbnails decoded (\(ratio) per picture shown)")
         print("resident memory while scrolling: at most \(largest / 1024) MB (\(largest) KiB)")
-    }
-
-    /// VmRSS of this process, in KiB (0 where /proc is not there).
-    private func residentKiB() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 }
 

@@ -70,7 +70,7 @@ extension BenchCommand {
         typeKeys(into: "an empty prompt")
         handle(.key(.enter))
 
-        let startRSS = Self.residentKiB()
+        let startRSS = Self.status("VmRSS")
         // A megabyte of prompt tags, English and Chinese, pasted into the prompt.
         let tags = ["masterpiece", "best quality", "一个女孩在雨中", "film grain", "灯塔", "soft light", "highly detailed"]
         var text = ""
@@ -85,10 +85,10 @@ extension BenchCommand {
         guard let prompt = state.view.editing?.buffer.text, prompt.utf8.count > text.utf8.count else {
             throw BenchFailure("the paste did not land in the prompt")
         }
-        let afterPaste = Self.residentKiB()
+        let afterPaste = Self.status("VmRSS")
         print("pasted \(text.utf8.count) bytes (\(prompt.count) characters) into the prompt in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after")
         typeKeys(into: "the \(megabytes) MB prompt")
-        print("resident memory after typing: \(Self.residentKiB() / 1024) MB")
+        print("resident memory after typing: \(Self.status("VmRSS") / 1024) MB")
         let saved = try store.loadDrafts()[DraftCodec.currentSlot]
         let body = try saved.map { try JSONParser.parse($0.requestJSON) }
         guard body?.value(at: "prompt")?.stringValue == state.view.editing?.buffer.text else {
@@ -102,8 +102,6 @@ extension BenchCommand {
         init(_ description: String) { self.description = description }
     }
 
-    /// VmRSS of this process, in KiB (0 where /proc is not there).
-    static func residentKiB() -> Int { procField("/proc/self/status", "VmRSS:") }
 
     /// Bytes this process passed to write(2) and its kind (/proc/self/io's wchar).
     static func bytesWritten() -> Int { procField("/proc/self/io", "wchar:") }

@@ -294,7 +294,7 @@ enum PromptAttention {
         guard !trimmed.isEmpty, trimmed.count <= 12, let value = Double(trimmed), value.isFinite else { return nil }
         let scaled = (value * 10).rounded()
         guard abs(scaled) < 1_000_000 else { return nil }
-        return Int(scaled)
+        return Int(exactly: scaled)
     }
 
     /// Tenths as A1111 writes them: one decimal (`1.1`, `0.9`, `-0.1`).
