@@ -132,6 +132,10 @@ struct EditState: Equatable, Sendable {
     var appliedRevision: Int? = nil
     /// The revision last applied, usable or not (unusable text is not read again until it changes).
     var triedRevision: Int? = nil
+    /// The LoRA or embedding names offered under the cursor, if any (issue 19).
+    var completion: PromptCompletion? = nil
+    /// What the list last saw of the text: only typing opens it.
+    var completionWatch = PromptCompletion.Watch()
 }
 
 struct PickerState: Equatable, Sendable {

@@ -42,9 +42,14 @@ extension Reducer {
         return []
     }
 
-    /// Esc: back to the value before the edit, draft included.
+    /// Esc: back to the value before the edit, draft included. With text
+    /// selected, the selection goes first and the edit stays (issue 19).
     static func cancelEdit(_ state: inout AppState) -> [Effect] {
         guard let editing = state.view.editing else { return [] }
+        if editing.buffer.selection != nil {
+            state.view.editing?.buffer.clearSelection()
+            return []
+        }
         state.view.editing = nil
         state.request = editing.originalRequest
         state.drafts[editing.field] = editing.originalDraft
@@ -111,6 +116,8 @@ extension Reducer {
     static func applyEditBuffer(_ state: inout AppState) {
         let width = editWidth(state)
         state.view.editing?.buffer.keepLayout(width: width)
+        // The names offered under the cursor follow the typing (issue 19).
+        updateCompletion(&state)
         guard let editing = state.view.editing, editing.triedRevision != editing.buffer.revision else { return }
         state.view.editing?.triedRevision = editing.buffer.revision
         if (try? applyText(&state, editing.field, editing.buffer.text)) != nil {

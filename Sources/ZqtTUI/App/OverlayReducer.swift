@@ -28,7 +28,10 @@ extension Reducer {
         let field = state.view.editing.flatMap { editing in state.fields.first { $0.id == editing.field } }
         // An image field's Tab completes a path first (issue 17).
         if field?.spec?.takesImage == true { return [.pathEditing, .textEditing, .lineEditing] }
-        return field?.takesModelTokens == true ? [.textEditing, .lineEditing, .promptText] : [.textEditing, .lineEditing]
+        guard field?.takesModelTokens == true else { return [.textEditing, .lineEditing] }
+        // The names offered under the cursor have Tab, ↓/↑ and Esc; Enter once one is highlighted (issue 19).
+        let completion: [BindingScope] = state.view.editing?.completion.map { $0.chosen == nil ? [.completion] : [.completionChosen, .completion] } ?? []
+        return completion + [.textEditing, .lineEditing, .promptText]
     }
 
     /// Details, marks and the note of a picker over a service list.

@@ -221,6 +221,49 @@ enum PromptAttention {
         return Edit(range: start + base..<end + base, replacement: "(\(word):\(format(10 + delta)))", cursor: absolute + 1)
     }
 
+    /// Ctrl-↑/↓ on a selection, as A1111's edit-attention does it: the
+    /// selected words (spaces at their ends left out) become `(a b c:1.1)`;
+    /// a selection that is a group's words (`(` just before it, `:w)` just
+    /// after) or a whole `(…:w)` group is re-weighed in place, and at 1.0
+    /// the brackets go; inside a `<lora:…>` tag its weight moves. The new
+    /// selection covers the same words. `characters` start at `base` and
+    /// hold the selection and a few characters either side; nil when there
+    /// is nothing but spaces to weigh.
+    static func adjust(_ characters: [Character], base: Int = 0, selection: Range<Int>, up: Bool) -> (edit: Edit, selection: Range<Int>)? {
+        var low = selection.lowerBound - base, high = selection.upperBound - base
+        guard low >= 0, high <= characters.count, low < high else { return nil }
+        while low < high, characters[low] == " " { low += 1 }
+        while high > low, characters[high - 1] == " " { high -= 1 }
+        guard low < high else { return nil }
+        let delta = up ? step : -step
+        let whole = (low + base)..<(high + base)
+        if let network = enclosingNetwork(characters, cursor: low), high <= network.upperBound {
+            guard let edit = adjustNetwork(characters, network, base: base, cursor: low, delta: delta) else { return nil }
+            return (edit, whole)
+        }
+        // A whole `(words:w)` selected: its words are the ones weighed.
+        if characters[low] == "(", characters[high - 1] == ")",
+           let colon = characters[low + 1..<high - 1].lastIndex(of: ":"), weightEnd(characters, colon: colon) == high - 1,
+           !characters[low + 1..<colon].contains(where: { $0 == "(" || $0 == ")" }) {
+            low += 1
+            high = colon
+        }
+        // The words of a weighted group: `(` before them, `:w)` after.
+        if low > 0, characters[low - 1] == "(", high < characters.count, characters[high] == ":",
+           let close = weightEnd(characters, colon: high), let tenths = tenths(of: characters[high + 1..<close]) {
+            let new = tenths + delta
+            let words = String(characters[low..<high])
+            if new == 10 {
+                return (Edit(range: low - 1 + base..<close + 1 + base, replacement: words, cursor: high - 1 + base),
+                        low - 1 + base..<high - 1 + base)
+            }
+            return (Edit(range: high + 1 + base..<close + base, replacement: format(new), cursor: high + base), low + base..<high + base)
+        }
+        let words = String(characters[low..<high])
+        return (Edit(range: low + base..<high + base, replacement: "(\(words):\(format(10 + delta)))", cursor: high + 1 + base),
+                low + 1 + base..<high + 1 + base)
+    }
+
     private struct Group { var open: Int; var colon: Int; var close: Int }
 
     /// The innermost `(…:w)` holding the cursor, its weight well formed.

@@ -24,6 +24,9 @@ struct TextBuffer: Sendable {
     private(set) var revision: Int
     /// The wrapped lines at one width (`keepLayout(width:)`), mended on each edit.
     private var layout: Layout?
+    /// Where a selection began (Shift-←/→/Home/End, issue 19): it runs from
+    /// here to the cursor. Any edit ends it; a plain motion clears it (`apply`).
+    private(set) var anchor: Int?
 
     static let pieceLimit = 1024
     private static let revisions = Atomic<Int>(0)
@@ -62,18 +65,22 @@ struct TextBuffer: Sendable {
     // MARK: Editing
 
     mutating func insert(_ text: String) {
+        // Typing over a selection replaces it, as in every editor.
+        deleteSelection()
         let before = count
         replace(cursor..<cursor, with: text)
         cursor += count - before
     }
 
     mutating func backspace() {
+        if deleteSelection() { return }
         guard cursor > 0 else { return }
         replace(cursor - 1..<cursor, with: "")
         cursor -= 1
     }
 
     mutating func deleteForward() {
+        if deleteSelection() { return }
         guard cursor < count else { return }
         replace(cursor..<cursor + 1, with: "")
     }
@@ -102,6 +109,7 @@ struct TextBuffer: Sendable {
     /// cursor is read, so the key costs the same in a megabyte. False when
     /// there is no word or weight at the cursor.
     mutating func adjustWeight(up: Bool) -> Bool {
+        if let selection { return adjustSelectionWeight(selection, up: up) }
         let window = max(0, cursor - Self.weightWindow)..<min(count, cursor + Self.weightWindow)
         let characters = Array(text(in: window))
         guard let edit = PromptAttention.adjust(characters, base: window.lowerBound, cursor: cursor, up: up) else { return false }
@@ -439,6 +447,7 @@ struct TextBuffer: Sendable {
         }
         count = pieceCounts.reduce(0, +)
         revision = Self.nextRevision()
+        anchor = nil
         mendLayout(range, newCount: range.count + count - before)
     }
 
@@ -481,7 +490,7 @@ struct TextBuffer: Sendable {
 extension TextBuffer: Equatable {
     /// The same text and cursor (the kept layout is how it is shown, not what it is).
     static func == (lhs: TextBuffer, rhs: TextBuffer) -> Bool {
-        lhs.cursor == rhs.cursor && lhs.count == rhs.count && (lhs.revision == rhs.revision || lhs.text == rhs.text)
+        lhs.cursor == rhs.cursor && lhs.anchor == rhs.anchor && lhs.count == rhs.count && (lhs.revision == rhs.revision || lhs.text == rhs.text)
     }
 }
 
@@ -491,7 +500,13 @@ extension TextBuffer {
     /// A cursor or delete command; `width` is the wrap width of a multi-line
     /// field (its lines are the visual ones), nil for a one-line box.
     mutating func apply(_ command: Command, width: Int?) -> Bool {
+        // A plain motion ends a selection; a Shift one makes or grows it.
+        if Self.motions.contains(command) { clearSelection() }
         switch command {
+        case .selectLeft: extendSelection { $0.moveLeft() }
+        case .selectRight: extendSelection { $0.moveRight() }
+        case .selectLineStart: extendSelection { buffer in if let width { buffer.moveToLineStart(width: width) } else { buffer.moveToStart() } }
+        case .selectLineEnd: extendSelection { buffer in if let width { buffer.moveToLineEnd(width: width) } else { buffer.moveToEnd() } }
         case .cursorLeft: moveLeft()
         case .cursorRight: moveRight()
         case .wordLeft: moveWordLeft()
@@ -509,6 +524,53 @@ extension TextBuffer {
         }
         return true
     }
+
+    private static let motions: Set<Command> = [.cursorLeft, .cursorRight, .wordLeft, .wordRight, .lineStart, .lineEnd, .cursorUp, .cursorDown]
+
+    // MARK: Selection (issue 19)
+
+    /// The selected characters, if any (none when the anchor is the cursor).
+    var selection: Range<Int>? {
+        guard let anchor, anchor != cursor else { return nil }
+        return min(anchor, cursor)..<max(anchor, cursor)
+    }
+
+    mutating func clearSelection() { anchor = nil }
+
+    /// A motion that grows the selection from where it began (or from the cursor).
+    mutating func extendSelection(_ move: (inout TextBuffer) -> Void) {
+        let start = anchor ?? cursor
+        move(&self)
+        anchor = start
+    }
+
+    /// Deletes the selected text, the cursor at its place; false when nothing is selected.
+    @discardableResult
+    mutating func deleteSelection() -> Bool {
+        guard let selection else { anchor = nil; return false }
+        replace(selection, with: "")
+        cursor = selection.lowerBound
+        return true
+    }
+
+    /// Ctrl-↑/↓ on a selection (A1111's edit-attention): `(a b c:1.1)`, an
+    /// already weighted selection re-weighed in place, at 1.0 its brackets
+    /// gone. The selection stays on the same words. Reads the selection and
+    /// a few characters around it, never the rest of the text.
+    private mutating func adjustSelectionWeight(_ selection: Range<Int>, up: Bool) -> Bool {
+        let window = max(0, selection.lowerBound - Self.selectionMargin)..<min(count, selection.upperBound + Self.selectionMargin)
+        let characters = Array(text(in: window))
+        guard let result = PromptAttention.adjust(characters, base: window.lowerBound, selection: selection, up: up) else { return false }
+        let cursorAtEnd = cursor == selection.upperBound
+        replace(result.edit.range, with: result.edit.replacement)
+        let kept = min(result.selection.lowerBound, count)..<min(result.selection.upperBound, count)
+        anchor = cursorAtEnd ? kept.lowerBound : kept.upperBound
+        cursor = cursorAtEnd ? kept.upperBound : kept.lowerBound
+        return true
+    }
+
+    /// Characters read on either side of a selection Ctrl-↑/↓ weighs: its `(` and `:1.25)`.
+    static let selectionMargin = 32
 
     /// The first `count` visual lines of `text` at `width`, and whether more
     /// follow: a field not being edited shows a few lines of what may be a

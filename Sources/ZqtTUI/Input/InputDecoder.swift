@@ -29,6 +29,21 @@ struct InputDecoder {
     static let pasteEndCode: Int32 = 0x7001
     /// Key code given to ESC[< with define_key: an SGR mouse report's start (issue 19).
     static let mouseCode: Int32 = 0x7002
+    /// Shift with the arrows, Home and End as xterm and tmux send them
+    /// (CSI 1;2 D/C/H/F, the modifier 2 being Shift). A terminfo entry that
+    /// has them (xterm's kLFT, kRIT, kHOM, kEND) makes ncurses give
+    /// KEY_SLEFT, KEY_SRIGHT, KEY_SHOME, KEY_SEND; one that lacks them
+    /// (TERM=screen, tmux's default inside it) would hand over the bytes,
+    /// typed into the prompt as "Alt-[" and "1;2D". Where terminfo names
+    /// none, these sequences are given these codes (define_key, above
+    /// KEY_MAX, after the paste's and Ctrl-↑/↓'s) and read back as the keys.
+    static let shiftSequences: [(sequence: String, code: Int32, key: Key)] = [
+        ("\u{1B}[1;2D", 0x7020, .shiftLeft),
+        ("\u{1B}[1;2C", 0x7021, .shiftRight),
+        ("\u{1B}[1;2H", 0x7022, .shiftHome),
+        ("\u{1B}[1;2F", 0x7023, .shiftEnd),
+    ]
+    private static let shiftKeys = Dictionary(uniqueKeysWithValues: shiftSequences.map { ($0.code, $0.key) })
     /// An SGR mouse report is short (`0;9999;9999M`): longer is not one.
     static let mouseLimit = 24
     /// At most this many codes are read per call, so a long paste still
@@ -97,7 +112,7 @@ struct InputDecoder {
                 continue
             }
             if code >= 256 {
-                if let key = functionKey(code) { out.append(.key(key)) }
+                if let key = Self.shiftKeys[code] ?? functionKey(code) { out.append(.key(key)) }
                 continue
             }
             if code < 0 { continue }

@@ -18,6 +18,7 @@ enum Key: Hashable, Sendable {
     case ctrlLeft, ctrlRight
     case ctrlUp, ctrlDown
     case home, end
+    case shiftHome, shiftEnd
     case pageUp, pageDown
     case function(Int)
     case resize
@@ -48,6 +49,8 @@ enum Key: Hashable, Sendable {
         case .ctrlDown: return "Ctrl-↓"
         case .home: return "Home"
         case .end: return "End"
+        case .shiftHome: return "Shift-Home"
+        case .shiftEnd: return "Shift-End"
         case .pageUp: return "PgUp"
         case .pageDown: return "PgDn"
         case let .function(n): return "F\(n)"
@@ -61,7 +64,7 @@ extension Key {
     private static let nameable: [Key] = {
         var keys: [Key] = [.enter, .tab, .backTab, .escape, .backspace, .delete, .up, .down, .left, .right,
                            .shiftUp, .shiftDown, .shiftLeft, .shiftRight, .ctrlLeft, .ctrlRight, .ctrlUp, .ctrlDown,
-                           .home, .end, .pageUp, .pageDown, .char(" ")]
+                           .home, .end, .shiftHome, .shiftEnd, .pageUp, .pageDown, .char(" ")]
         keys += (1...12).map { Key.function($0) }
         for value in UInt8(ascii: "a")...UInt8(ascii: "z") {
             keys.append(.ctrl(Character(Unicode.Scalar(value))))

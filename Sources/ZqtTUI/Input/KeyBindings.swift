@@ -97,6 +97,10 @@ enum Command: String, CaseIterable, Sendable {
     case cursorLeft, cursorRight, wordLeft, wordRight, lineStart, lineEnd, cursorUp, cursorDown
     case deleteBackward, deleteForward, killToStart, killToEnd, deleteWordBackward, newLine
     case finishEdit, cancelEdit
+    // A selection in a field's text (issue 19): Shift-←/→/Home/End.
+    case selectLeft, selectRight, selectLineStart, selectLineEnd
+    // The list of LoRA and embedding names that pops up while a prompt is typed (issue 19).
+    case completionNext, completionPrevious, completionTake, completionTakeChosen, closeCompletion
     // Pickers and the history filter.
     case pickPrevious, pickNext, pickPageUp, pickPageDown, pickHighlighted, pickTyped, closeOverlay
     case confirmInput
@@ -155,6 +159,10 @@ enum BindingScope: String, CaseIterable, Sendable {
     case contactSheet
     /// Editing an image field's text: Tab completes a path.
     case pathEditing
+    /// The LoRA and embedding names offered under the cursor while a prompt is typed (issue 19).
+    case completion
+    /// The same list once a name in it is highlighted (↓): Enter takes it.
+    case completionChosen
     /// Editing a field's text (Enter on a text field).
     case textEditing
     /// Every one-line text box, and a field's text: cursor and delete keys.
@@ -366,6 +374,8 @@ extension BindingScope: CustomStringConvertible {
         case .customForm: return "in a custom request's form"
         case .promptText: return "on the prompt or negative prompt, or typing it"
         case .textEditing: return "editing a field's text"
+        case .completion: return "while names are offered under the cursor"
+        case .completionChosen: return "while a name offered under the cursor is highlighted"
         case .imageField: return "on an image field"
         case .pathEditing: return "editing an image field"
         case .filePicker: return "in the file picker"

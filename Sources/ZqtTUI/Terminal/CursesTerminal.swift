@@ -66,6 +66,9 @@ final class CursesTerminal {
         for (sequence, code) in [("\u{1B}[1;5A", Self.ctrlUpCode), ("\u{1B}[1;5B", Self.ctrlDownCode)] where key_defined(sequence) == 0 {
             define_key(sequence, code)
         }
+        for shifted in InputDecoder.shiftSequences where key_defined(shifted.sequence) == 0 {
+            define_key(shifted.sequence, shifted.code)
+        }
         if mouse {
             // The SGR report's start is read by InputDecoder, not by ncurses' own mouse code (kmous may name it).
             define_key(nil, KEY_MOUSE)
@@ -401,6 +404,8 @@ final class CursesTerminal {
         case KEY_ENTER: return .enter
         case KEY_SLEFT: return .shiftLeft
         case KEY_SRIGHT: return .shiftRight
+        case KEY_SHOME: return .shiftHome
+        case KEY_SEND: return .shiftEnd
         case KEY_SR: return .shiftUp
         case KEY_SF: return .shiftDown
         case zqt_key_btab(): return .backTab

@@ -120,12 +120,31 @@ enum FormView {
                                    into grid: inout Grid, x: Int, y: Int, limit: Int) {
         let window = max(0, shown.lowerBound - attentionMargin)..<min(buffer.count, shown.upperBound + attentionMargin)
         let lineCharacters = Array(buffer.lineText(line))
+        let spans = PromptAttention.spans(Array(buffer.text(in: window)), base: window.lowerBound,
+                                          atStart: window.lowerBound == 0, atEnd: window.upperBound == buffer.count)
+        paintAttention(spans, line: lineCharacters, start: line.start, embeddings: embeddings, into: &grid, x: x, y: y, limit: limit)
+    }
+
+    /// The same on a prompt's line in the form while it is not edited: the
+    /// text read from its start to `attentionMargin` past the lines shown, so
+    /// a bracket closed just below them is not flagged, and one opened
+    /// there is flagged on the `…` (issue 19). Bounded: a megabyte's prompt
+    /// costs what a short one does.
+    static func attentionSpans(of text: String, shownCharacters: Int) -> (spans: [PromptAttention.Span], characters: [Character]) {
+        let wanted = shownCharacters + attentionMargin
+        let characters = Array(text.prefix(wanted))
+        return (PromptAttention.spans(characters, atStart: true, atEnd: characters.count < wanted), characters)
+    }
+
+    /// Restyles the characters of one line (starting at `start` of the text)
+    /// that `spans` cover, and the words of it that name an embedding.
+    static func paintAttention(_ spans: [PromptAttention.Span], line lineCharacters: [Character], start: Int, embeddings: Set<String>,
+                               into grid: inout Grid, x: Int, y: Int, limit: Int) {
         // Embeddings named in the line (from the embedding list) are marked as the tags are.
-        let spans = (PromptAttention.spans(Array(buffer.text(in: window)), base: window.lowerBound,
-                                           atStart: window.lowerBound == 0, atEnd: window.upperBound == buffer.count)
-            + PromptAttention.namedWords(lineCharacters, base: line.start, in: embeddings))
+        let spans = (spans + PromptAttention.namedWords(lineCharacters, base: start, in: embeddings))
             .sorted { $0.range.lowerBound < $1.range.lowerBound }
         guard !spans.isEmpty else { return }
+        let line = TextBuffer.VisualLine(start: start, end: start + lineCharacters.count)
         var column = x
         var next = 0
         for (offset, character) in lineCharacters.enumerated() {
@@ -172,6 +191,9 @@ enum FormView {
                 highlightAttention(editing.buffer, line: lines[index], shown: lines[first].start..<lines[last].end,
                                    embeddings: state.modelLists[.embedding].promptWords, into: &grid, x: x, y: y, limit: limit)
             }
+            if lines.indices.contains(index), let selection = editing.buffer.selection {
+                paintSelection(selection, editing.buffer, line: lines[index], into: &grid, x: x, y: y, limit: limit)
+            }
             if index == position.line { grid.cursor = (x + position.column, y) }
             return
         }
@@ -191,6 +213,10 @@ enum FormView {
             var shown = lines[line]
             if line == count - 1, more { shown = TextWidth.truncate(shown + " …", to: width) }
             let end = grid.put(shown, x: x, y: y, style: valueStyle, limit: limit)
+            if field.takesModelTokens, draft == nil {
+                highlightShownPrompt(text, lines: lines, line: line, more: line == count - 1 && more,
+                                     embeddings: state.modelLists[.embedding].promptWords, into: &grid, x: x, y: y, end: end)
+            }
             if count == 1, !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
         case let .slider(spec, _):
             // A value the field cannot use is drawn as typed, marked, not as an empty bar that reads as the minimum (issue 19).
@@ -228,6 +254,49 @@ enum FormView {
             grid.put(TextWidth.truncate(text, to: width), x: x, y: y, style: text.hasPrefix("✗") ? .dim : .value, limit: limit)
         case .action:
             break
+        }
+    }
+
+    /// A prompt's line in the form, not being edited: its attention syntax
+    /// coloured as in the editor, a bracket without a partner flagged; one
+    /// opened below the lines shown flags the `…` (issue 19).
+    static func highlightShownPrompt(_ text: String, lines: [String], line: Int, more: Bool, embeddings: Set<String>,
+                                     into grid: inout Grid, x: Int, y: Int, end: Int) {
+        let shownCharacters = lines.reduce(0) { $0 + $1.count + 1 }
+        let (spans, characters) = attentionSpans(of: text, shownCharacters: shownCharacters)
+        // Where this line starts: the lines before it, and the newline that ended each.
+        var start = 0
+        for earlier in lines[..<line] {
+            start += earlier.count
+            if start < characters.count, characters[start] == "\n" { start += 1 }
+        }
+        let lineCharacters = Array(lines[line])
+        // A line cut for the `…` keeps its two cells out of the colouring.
+        paintAttention(spans, line: lineCharacters, start: start, embeddings: embeddings, into: &grid, x: x, y: y,
+                       limit: more ? end - 2 : end)
+        let lineEnd = start + lineCharacters.count
+        if more, end > x, spans.contains(where: { $0.kind == .unbalanced && $0.range.lowerBound >= lineEnd }) {
+            grid.restyle(Rect(x: end - 1, y: y, width: 1, height: 1), style: .unbalanced)
+        }
+    }
+
+    /// The selected part of one line being edited, reversed (issue 19); a
+    /// selected line break shows as one reversed cell after the line's text.
+    static func paintSelection(_ selection: Range<Int>, _ buffer: TextBuffer, line: TextBuffer.VisualLine,
+                               into grid: inout Grid, x: Int, y: Int, limit: Int) {
+        let from = max(selection.lowerBound, line.start), to = min(selection.upperBound, line.end)
+        guard from <= to else { return }
+        var column = x
+        for (offset, character) in buffer.lineText(line).enumerated() {
+            let index = line.start + offset
+            let width = Grid.cellsTaken(by: character)
+            guard column + width <= limit else { return }
+            if index >= from, index < to { grid.restyle(Rect(x: column, y: y, width: width, height: 1), style: .selection) }
+            column += width
+        }
+        if selection.upperBound > line.end, selection.lowerBound <= line.end, column < limit,
+           buffer.text(in: line.end..<line.end + 1) == "\n" {
+            grid.restyle(Rect(x: column, y: y, width: 1, height: 1), style: .selection)
         }
     }
 

@@ -37,6 +37,10 @@ enum Screen {
         if state.view.zoom == nil, state.view.contactSheet == nil, state.screen == .compose, let pane = regions.results, let results = state.results {
             PicturesPane.render(results, state: state, focused: state.view.picturesFocused, into: &grid, rect: pane)
         }
+        // The names offered under the cursor while a prompt is typed (issue 19), over the form.
+        if state.view.overlay == nil, state.screen == .compose, let completion = state.view.editing?.completion {
+            CompletionView.render(completion, into: &grid, bottom: regions.status.y)
+        }
         renderStatus(state, into: &grid, rect: regions.status)
         renderFooter(state, into: &grid, rect: regions.footer)
         if let overlay = state.view.overlay {

@@ -12,6 +12,16 @@ enum EditingCommands {
                            [.on(.textEditing, .enter, footer: true)]) { state, _ in Reducer.finishEditing(&state) },
         CommandDeclaration(.cancelEdit, "Cancel: back to the value before the edit", footer: "cancel",
                            [.on(.textEditing, .escape, footer: true)]) { state, _ in Reducer.cancelEdit(&state) },
+        // A selection as terminal editors make one (issue 19); typing replaces it, Esc or a plain motion ends it.
+        // Shift-drag stays the terminal's own selection (mouse reporting leaves Shift to it).
+        CommandDeclaration(.selectLeft, "Select: grow the selection a character left", footer: "select",
+                           [.on(.textEditing, .shiftLeft)], perform: edit(.selectLeft)),
+        CommandDeclaration(.selectRight, "Select: grow the selection a character right", footer: "select",
+                           [.on(.textEditing, .shiftRight)], perform: edit(.selectRight)),
+        CommandDeclaration(.selectLineStart, "Select to the start of the line", footer: "select",
+                           [.on(.textEditing, .shiftHome)], perform: edit(.selectLineStart)),
+        CommandDeclaration(.selectLineEnd, "Select to the end of the line", footer: "select",
+                           [.on(.textEditing, .shiftEnd)], perform: edit(.selectLineEnd)),
         CommandDeclaration(.cursorUp, "Cursor a line up", footer: "move", [.on(.textEditing, .up)], perform: edit(.cursorUp)),
         CommandDeclaration(.cursorDown, "Cursor a line down", footer: "move", [.on(.textEditing, .down)], perform: edit(.cursorDown)),
         CommandDeclaration(.newLine, "New line (multi-line fields)", footer: "new line",
@@ -33,5 +43,17 @@ enum EditingCommands {
         CommandDeclaration(.killToEnd, "Delete to the end of the line", footer: "kill", [.on(.lineEditing, .ctrl("k"))], perform: edit(.killToEnd)),
         CommandDeclaration(.deleteWordBackward, "Delete the word before the cursor", footer: "kill",
                            [.on(.lineEditing, .ctrl("w"))], perform: edit(.deleteWordBackward)),
+        // The names offered under the cursor while a prompt is typed (issue 19). Enter is the list's only
+        // once ↓/↑ highlighted a name: else it ends the edit as always (PromptCompletion).
+        CommandDeclaration(.completionTake, "Take the offered name (the highlighted one, else the first)", footer: "take name",
+                           [.on(.completion, .tab, footer: true)]) { state, _ in Reducer.takeCompletion(&state) },
+        CommandDeclaration(.completionTakeChosen, "Take the highlighted name", footer: "take name",
+                           [.on(.completionChosen, .enter, footer: true)]) { state, _ in Reducer.takeCompletion(&state) },
+        CommandDeclaration(.completionNext, "Highlight the next offered name", footer: "names",
+                           [.on(.completion, .down)]) { state, _ in Reducer.moveCompletion(&state, by: 1) },
+        CommandDeclaration(.completionPrevious, "Highlight the previous offered name", footer: "names",
+                           [.on(.completion, .up)]) { state, _ in Reducer.moveCompletion(&state, by: -1) },
+        CommandDeclaration(.closeCompletion, "Close the offered names (the text stays)", footer: "close list",
+                           [.on(.completion, .escape, footer: true)]) { state, _ in Reducer.closeCompletion(&state) },
     ]
 }
