@@ -52,9 +52,11 @@ struct PromptCompletion: Equatable, Sendable {
             return names.isEmpty ? nil : PromptCompletion(kind: .lora, partial: partial, names: names, start: start)
         }
         guard partial.typed.count >= wordMinimum else { return nil }
+        // Matched on the list's names (a prompt's name is a prefix of its file's), then written as a prompt names them.
         var seen = Set<String>()
-        let words = embeddings.map(PromptAttention.withoutExtension).filter { seen.insert($0).inserted }
-        let names = matches(partial.typed, in: words, prefixOnly: true)
+        let typed = partial.typed.lowercased()
+        let names = matches(partial.typed, in: embeddings, prefixOnly: true).map(PromptAttention.withoutExtension)
+            .filter { $0.lowercased().hasPrefix(typed) && seen.insert($0).inserted }
         // The word is already a whole name and no other starts with it: nothing to offer.
         guard !names.isEmpty, names != [partial.typed] else { return nil }
         return PromptCompletion(kind: .embedding, partial: partial, names: names, start: start)

@@ -10,7 +10,7 @@ enum EditingCommands {
     static let all: [CommandDeclaration] = [
         CommandDeclaration(.finishEdit, "Done: keep the text", footer: "done",
                            [.on(.textEditing, .enter, footer: true)]) { state, _ in Reducer.finishEditing(&state) },
-        CommandDeclaration(.cancelEdit, "Cancel: back to the value before the edit", footer: "cancel",
+        CommandDeclaration(.cancelEdit, "Cancel: back to the value before the edit (or end a selection)", footer: "cancel",
                            [.on(.textEditing, .escape, footer: true)]) { state, _ in Reducer.cancelEdit(&state) },
         // A selection as terminal editors make one (issue 19); typing replaces it, Esc or a plain motion ends it.
         // Shift-drag stays the terminal's own selection (mouse reporting leaves Shift to it).
