@@ -194,7 +194,11 @@ import Testing
         #expect(grid.line(cursor.y + 1).contains("add_detail") && grid.line(cursor.y + 2).contains("film_grain_sdxl"))
         let line = grid.line(cursor.y + 1)
         let x = try #require(line.range(of: "add_detail").map { line.distance(from: line.startIndex, to: $0.lowerBound) })
-        #expect(grid[x, cursor.y + 1].style == .overlay && grid[x - 1, cursor.y + 1].style == .overlay)
+        #expect(grid[x, cursor.y + 1].style == .overlay && grid[x - 1, cursor.y + 1].style == .border)
+        var moved = state
+        press(&moved, .down, .down)
+        let highlighted = Screen.render(moved)
+        #expect(highlighted[x, cursor.y + 2].style == .selection && highlighted[x, cursor.y + 1].style == .overlay, "the second name highlighted")
         #expect(Screen.render(Self.editing("a girl, ", state: ModelListPickerTests.loaded())).line(cursor.y + 1).contains("add_detail") == false)
     }
 

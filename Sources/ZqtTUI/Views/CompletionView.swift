@@ -25,16 +25,19 @@ enum CompletionView {
         }
         let rect = Rect(x: x, y: y, width: width, height: min(height, max(0, bottom - y)))
         grid.hitAreas.append(HitArea(rect: rect, target: .covered))
+        // Bars either side set the list apart from the text under it (a terminal's default colours have no box).
         for (offset, name) in names.enumerated() where y + offset < bottom {
             let index = range.lowerBound + offset
             let style: Style = index == completion.chosen ? .selection : .overlay
-            grid.fill(Rect(x: x, y: y + offset, width: width, height: 1), style: style)
-            grid.put(TextWidth.truncate(name, to: width - 2), x: x + 1, y: y + offset, style: style, limit: x + width - 1)
+            grid.put("│", x: x, y: y + offset, style: .border)
+            grid.fill(Rect(x: x + 1, y: y + offset, width: width - 2, height: 1), style: style)
+            grid.put(TextWidth.truncate(name, to: width - 3), x: x + 1, y: y + offset, style: style, limit: x + width - 1)
+            grid.put("│", x: x + width - 1, y: y + offset, style: .border)
         }
         // More names than rows: the edge says which way they go.
-        if range.lowerBound > 0 { grid.put("↑", x: x + width - 1, y: y, style: .overlay) }
+        if range.lowerBound > 0 { grid.put("↑", x: x + width - 1, y: y, style: .border) }
         if range.upperBound < completion.names.count, y + height - 1 < bottom {
-            grid.put("↓", x: x + width - 1, y: y + height - 1, style: .overlay)
+            grid.put("↓", x: x + width - 1, y: y + height - 1, style: .border)
         }
     }
 }
