@@ -273,8 +273,11 @@ import Testing
     @Test func theKeyTableGivesTheListItsKeysOnlyWhileItIsOpen() {
         var state = Self.editing("a, <lora:", state: ModelListPickerTests.loaded())
         #expect(Reducer.keyContext(state).scopes.first == .completion)
+        func footer() -> [String] { Screen.footerItems(state).map { "\($0.key) \($0.word)" } }
+        #expect(footer().starts(with: ["Tab take name", "Esc close list", "Enter done"]) && !footer().contains("Esc cancel"), "\(footer())")
         press(&state, .down)
         #expect(Reducer.keyContext(state).scopes.prefix(2) == [.completionChosen, .completion])
+        #expect(footer().first == "Enter take name" && !footer().contains("Enter done"), "\(footer())")
         press(&state, .escape)
         #expect(!Reducer.keyContext(state).scopes.contains(.completion))
     }

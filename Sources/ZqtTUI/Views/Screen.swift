@@ -164,6 +164,8 @@ enum Screen {
                 return binding.scope != .global || state.keys.command(for: key, only: [scopes[0], .lineEditing]) == nil
             }
             guard let key = typing ? binding.keys.first(where: usable) : binding.keys.first else { continue }
+            // A key a narrower scope takes does something else here (Esc closes the offered names, not the edit).
+            if state.view.editing != nil, state.keys.command(for: key, only: scopes) != binding.command { continue }
             seen.insert(binding.command)
             // F2 leads back to the form from the history.
             var word = binding.command == .history && state.screen == .history ? Wording.backToFormWord : binding.command.footerWord
