@@ -110,6 +110,17 @@ import Testing
         #expect(weigh("a   b", 1..<4, true) == nil, "only spaces: nothing to weigh")
     }
 
+    @Test func aSelectionInsideALongLoRANameStepsTheTagsWeight() {
+        let name = String(repeating: "long_", count: 20) + "detail"
+        var buffer = TextBuffer("a, <lora:\(name):0.8>, b")
+        for _ in 0..<8 { buffer.moveLeft() }
+        for _ in 0..<6 { _ = buffer.apply(.selectLeft, width: 80) }
+        #expect(buffer.selection.map(buffer.text(in:)) == "detail")
+        let weighed = buffer.adjustWeight(up: true)
+        #expect(weighed)
+        #expect(buffer.text == "a, <lora:\(name):0.9>, b")
+    }
+
     @Test func aSelectionInAMegabyteReadsOnlyAroundIt() {
         let big = String(repeating: "masterpiece, best quality, ", count: 40_000)
         var buffer = TextBuffer(big + "red hat")

@@ -569,8 +569,9 @@ extension TextBuffer {
         return true
     }
 
-    /// Characters read on either side of a selection Ctrl-↑/↓ weighs: its `(` and `:1.25)`.
-    static let selectionMargin = 32
+    /// Characters read on either side of a selection Ctrl-↑/↓ weighs: its
+    /// `(` and `:1.25)`, or the `<lora:` of a tag it lies in.
+    static let selectionMargin = PromptAttention.networkLimit + 1
 
     /// The first `count` visual lines of `text` at `width`, and whether more
     /// follow: a field not being edited shows a few lines of what may be a
