@@ -222,3 +222,33 @@ import Testing
         }
     }
 }
+
+/// The screen's history draws a sweep as one group; when its rows were made
+/// by several servers each says which (issue 20), and a one-server batch
+/// looks as it always did.
+@Suite struct SweepServersScreenTests {
+    static func rows(profiles: [String]) throws -> [HistorySummary] {
+        let folder = NSTemporaryDirectory() + "zqt-batch-servers-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try HistoryStore.open(inFolder: folder, catalog: .shipped)
+        for (index, profile) in profiles.enumerated() {
+            var request = Request.new(for: .controlNet, taskID: "zqt-row-\(index)")
+            request["prompt"] = .string("a lighthouse \(index)")
+            _ = try store.recordSending(request, baseURL: "http://127.0.0.1:\(9000 + index)", profile: profile, batchID: "batch-x")
+        }
+        return try store.list()
+    }
+
+    @Test func aBatchOfSeveralServersSaysWhichMadeEachRow() throws {
+        let screen = Screen.render(historyState(try Self.rows(profiles: ["a", "b", "a"]), width: 120, height: 24)).text
+        let listed = screen.split(separator: "\n").filter { $0.contains("zqt-row-") }
+        #expect(listed.count == 3, "\(screen)")
+        #expect(listed.first?.contains("┌ batch of 3: [a] a lighthouse 2") == true, "\(screen)")
+        #expect(listed.dropFirst().first?.contains("│ [b] a lighthouse 1") == true, "\(screen)")
+        #expect(listed.last?.contains("└ [a] a lighthouse 0") == true, "\(screen)")
+
+        let one = Screen.render(historyState(try Self.rows(profiles: ["a", "a"]), width: 120, height: 24)).text
+        #expect(one.contains("┌ batch of 2: a lighthouse 1") && !one.contains("[a]"), "\(one)")
+    }
+}

@@ -51,6 +51,11 @@ public enum A1111Translation {
         public let path: String
         public let action: Action
 
+        public init(path: String, action: Action) {
+            self.path = path
+            self.action = action
+        }
+
         public var description: String {
             switch action {
             case let .downloadAndInline(url): return "\(path): download \(url) and send it inline"
@@ -65,6 +70,11 @@ public enum A1111Translation {
         /// Its path in the body given.
         public let path: String
         public let reason: String
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
 
         public var description: String { "\(path): \(reason)" }
     }
