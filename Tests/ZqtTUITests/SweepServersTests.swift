@@ -206,6 +206,11 @@ import Testing
             try ZqtBinary.run(["send", example, "--sweep", "seed=1,2", "--profile", "a,a"], environment: ["XDG_CONFIG_HOME": configHome])
         }
         #expect(twice.status == 2 && twice.stderr.contains("names a twice"), "stderr: \(twice.stderr)")
+        let single = try await offThePool {
+            try ZqtBinary.run(["send", example, "--profile", "a,a"], environment: ["XDG_CONFIG_HOME": configHome])
+        }
+        #expect(single.status == 2 && single.stderr.contains("only a sweep (--sweep) is spread over them"), "stderr: \(single.stderr)")
+        #expect(a.server.service.receivedSubmissions.isEmpty, "nothing was sent")
     }
 
     @Test func aProfilesParallelIsReadAndChecked() throws {

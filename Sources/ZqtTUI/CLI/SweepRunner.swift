@@ -341,7 +341,13 @@ struct SweepRunner {
                     }
                     if outcome.movable {
                         // Its row goes: the combination gets the row of the server that makes it.
-                        if let recordID = outcome.recordID { try? store?.delete(id: recordID) }
+                        if let recordID = outcome.recordID, let store {
+                            do throws(HistoryError) {
+                                try store.delete(id: recordID)
+                            } catch {
+                                printer.warn("[\(outcome.index + 1)/\(points.count)] the refused row stays in the history: \(error.message)")
+                            }
+                        }
                         printer.say("[\(outcome.index + 1)/\(points.count)] \(points[outcome.index].label): not accepted by \(servers[server].name); sent to another server")
                         moved.append(outcome.index)
                         startWhatFits()

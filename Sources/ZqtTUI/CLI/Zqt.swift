@@ -484,6 +484,10 @@ struct SendCommand: AsyncParsableCommand {
             if json { CommandSupport.sayJSON(Self.json(RequestRunner.Report(outcome: .invalid, endpoint: target))) }
             throw ZqtExit.badInput.exitCode
         }
+        // Several profiles share a sweep's combinations (issue 20); one request goes to one server.
+        if sweep.specs.isEmpty, SweepServer.names(connection.profile) != nil {
+            throw CommandFailure("--profile \(APIError.printable(connection.profile ?? "")) names several servers: only a sweep (--sweep) is spread over them; give one profile", .badInput)
+        }
         if !sweep.specs.isEmpty {
             let status = try await SweepRunner.send(requestText: text, endpoint: target, connection: connection, options: sweep,
                                                     json: json, keepID: keepID, download: download, follow: wait, printJSON: printJSON)
