@@ -257,3 +257,34 @@ import Testing
         #expect(one.contains("┌ batch of 2: a lighthouse 1") && !one.contains("[a]"), "\(one)")
     }
 }
+
+/// The contact sheet (`O`) of a sweep spread over two servers: laid out by
+/// the parameters swept, each cell the picture of the row that made it,
+/// whichever server that was (issue 20).
+@Suite struct SweepServersContactSheetTests {
+    @Test(.needsChafa) func aBatchOfTwoServersIsOneSheet() async throws {
+        let fixture = try TrackingFixture()
+        let batch = "batch-20261206-150000-000-two"
+        let pictureFile = fixture.folder + "/known.png"
+        try Data(PictureTests.knownPNG()).write(to: URL(fileURLWithPath: pictureFile))
+        for (index, seed) in [1, 2, 3, 4].enumerated() {
+            var request = try TrackingFixture.request("a cat")
+            request["seed"] = .int(seed)
+            let (profile, port) = index % 2 == 0 ? ("a", 9001) : ("b", 9002)
+            let id = try fixture.store.recordSending(request, baseURL: "http://127.0.0.1:\(port)", profile: profile, batchID: batch)
+            let answer = #"{"id_task":"\#(request.taskID)","status":2,"desc":"Success","differentialImageRspList":[{"image_url":"http://127.0.0.1:\#(port)/gone.png","seed":\#(seed),"image_status":1}]}"#
+            try fixture.store.recordTaskInfo(id: id, info: TaskInfo(data: try JSONParser.parse(answer)))
+            try fixture.store.recordLocalCopy(id: id, position: 0, path: pictureFile)
+        }
+        fixture.runner.perform(.loadContactSheet(batchID: batch))
+        var sheet: ContactSheet?
+        try await eventually("the contact sheet", timeout: 30) {
+            for case let .contactSheetLoaded(loaded) in fixture.inbox.drain() { sheet = loaded }
+            return sheet != nil
+        }
+        let loaded = try #require(sheet)
+        #expect(loaded.rowLabel == "seed" && loaded.columnLabel == nil, "the server is no axis: \(String(describing: loaded.rowLabel))")
+        #expect(loaded.rowValues == ["1", "2", "3", "4"])
+        #expect(loaded.cells.flatMap { $0 }.allSatisfy { $0?.image != nil }, "every cell has its picture, from either server")
+    }
+}
