@@ -50,10 +50,10 @@ public struct ConfigProfile: Sendable, Equatable {
     public var accessKeySecret: String?
     /// A command whose standard output is the secret (a password manager).
     public var keySecretCommand: String?
-    /// `[profiles.NAME.upload]`: where local pictures in image fields go before a send (issue 17).
-    public var upload: UploadSettings?
     /// `parallel`: at most how many tasks of a sweep this profile's server runs at once (issue 20).
     public var parallel: Int?
+    /// `[profiles.NAME.upload]`: where local pictures in image fields go before a send (issue 17).
+    public var upload: UploadSettings?
 
     public init(name: String, baseURL: String? = nil, accessKeyID: String? = nil,
                 accessKeySecret: String? = nil, keySecretCommand: String? = nil) {
@@ -287,15 +287,15 @@ public enum ConfigFile {
         }
         var profile = ConfigProfile(name: name)
         for (key, value) in members {
-            if key == "upload" {
-                profile.upload = try uploadSettings(value, table: table + ["upload"], fault: fault, string: string)
-                continue
-            }
             if key == "parallel" {
                 guard case let .int(count) = value, ConfigProfile.parallelRange.contains(count) else {
                     throw fault("parallel must be a whole number from \(ConfigProfile.parallelRange.lowerBound) to \(ConfigProfile.parallelRange.upperBound): how many tasks of a sweep this profile's server runs at once", table, key)
                 }
                 profile.parallel = count
+                continue
+            }
+            if key == "upload" {
+                profile.upload = try uploadSettings(value, table: table + ["upload"], fault: fault, string: string)
                 continue
             }
             let text = try string(value, table, key)
