@@ -50,6 +50,8 @@ public struct ConfigProfile: Sendable, Equatable {
     public var accessKeySecret: String?
     /// A command whose standard output is the secret (a password manager).
     public var keySecretCommand: String?
+    /// `parallel`: at most how many tasks of a sweep this profile's server runs at once (issue 20).
+    public var parallel: Int?
     /// `[profiles.NAME.upload]`: where local pictures in image fields go before a send (issue 17).
     public var upload: UploadSettings?
 
@@ -61,6 +63,18 @@ public struct ConfigProfile: Sendable, Equatable {
         self.accessKeySecret = accessKeySecret
         self.keySecretCommand = keySecretCommand
     }
+}
+
+/// A sweep over several servers (issue 20): how many tasks each takes at once.
+extension ConfigProfile {
+    public static let parallelRange = 1...16
+
+    /// Without `parallel`: what the profile's kind of server runs well at
+    /// once. The one place the kind decides it.
+    public static func defaultParallel(for profile: ConfigProfile?) -> Int { 2 }
+
+    /// `parallel`, else the kind's default.
+    public var sweepParallel: Int { parallel ?? Self.defaultParallel(for: self) }
 }
 
 /// The colours of the screen.
@@ -273,6 +287,13 @@ public enum ConfigFile {
         }
         var profile = ConfigProfile(name: name)
         for (key, value) in members {
+            if key == "parallel" {
+                guard case let .int(count) = value, ConfigProfile.parallelRange.contains(count) else {
+                    throw fault("parallel must be a whole number from \(ConfigProfile.parallelRange.lowerBound) to \(ConfigProfile.parallelRange.upperBound): how many tasks of a sweep this profile's server runs at once", table, key)
+                }
+                profile.parallel = count
+                continue
+            }
             if key == "upload" {
                 profile.upload = try uploadSettings(value, table: table + ["upload"], fault: fault, string: string)
                 continue
@@ -284,7 +305,7 @@ public enum ConfigFile {
             case "access_key_secret": profile.accessKeySecret = text
             case "key_secret_command": profile.keySecretCommand = text
             default:
-                throw fault("unknown setting \"\(key)\" in profile \(name) (base_url, access_key_id, access_key_secret, key_secret_command, [profiles.\(name).upload])", table, key)
+                throw fault("unknown setting \"\(key)\" in profile \(name) (base_url, access_key_id, access_key_secret, key_secret_command, parallel, [profiles.\(name).upload])", table, key)
             }
         }
         if profile.accessKeySecret != nil, profile.keySecretCommand != nil {

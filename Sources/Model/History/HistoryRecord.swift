@@ -158,6 +158,8 @@ public struct HistorySummary: Sendable, Equatable, Identifiable {
     public var headline: String = ""
     /// The user stopped following its task (migration 11, issue 19).
     public var notFollowed = false
+    /// The profile it was sent with: a sweep over several servers says which made each row (issue 20).
+    public var profile = ""
 }
 
 /// Everything kept of one submission.

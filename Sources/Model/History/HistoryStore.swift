@@ -477,7 +477,7 @@ public final class HistoryStore: @unchecked Sendable {
                        progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
                        batch_id, CASE WHEN batch_id IS NULL THEN 0
                                       ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END,
-                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed
+                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed, profile
                 FROM submission WHERE submission.id IN (\(marks)) ORDER BY submission.id DESC
                 """, ids.map { .int($0) }).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
@@ -488,7 +488,7 @@ public final class HistoryStore: @unchecked Sendable {
                                batchSize: row.int(12) ?? 0,
                                headline: Self.headline(prompt: row.text(5) ?? "", endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""),
                                                        requestJSON: row.text(13)),
-                               notFollowed: (row.int(14) ?? 0) != 0)
+                               notFollowed: (row.int(14) ?? 0) != 0, profile: row.text(15) ?? "")
             }
         }
     }

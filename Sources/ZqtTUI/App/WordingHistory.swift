@@ -5,6 +5,9 @@
 import Model
 
 extension Wording {
+    /// A row of a sweep over several servers (issue 20): the profile that made it, before its prompt.
+    static func batchServer(_ profile: String) -> String { "[\(TerminalText.line(profile))] " }
+
     // MARK: Rows and entries
 
     static func sentAlone(_ idTask: String) -> String { "\(idTask) was sent alone, not in a sweep (zqt send --sweep)" }

@@ -102,6 +102,8 @@ enum CommandSupport {
             ("prompt", .string(summary.prompt)),
             ("progress", summary.progress.map { .double($0) }),
             ("images", .int(summary.imageCount)),
+            ("batch_id", summary.batchID.map { .string($0) }),
+            ("profile", summary.profile.isEmpty ? nil : .string(summary.profile)),
         ])
     }
 
@@ -204,7 +206,7 @@ struct HistoryCommand: ParsableCommand {
 
 struct HistoryList: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "The submissions, newest first: id_task, state, endpoint, time, prompt.")
+        commandName: "list", abstract: "The submissions, newest first: id_task, state, endpoint, time, prompt (and the profile, when a batch listed was sent to several servers).")
 
     @Option(help: "Only rows whose prompt, task id, model, endpoint or state hold every word of TEXT.")
     var filter: String = ""
@@ -246,12 +248,18 @@ struct HistoryList: ParsableCommand {
             guard page.count == 200, let last = page.last else { break }
             before = last.id
         }
-        for row in rows.prefix(limit) {
+        let listed = Array(rows.prefix(limit))
+        // A batch sent to several servers (issue 20): a last column says which made each row.
+        var batchProfiles: [String: Set<String>] = [:]
+        for row in listed { if let batch = row.batchID { batchProfiles[batch, default: []].insert(row.profile) } }
+        let spansServers = batchProfiles.values.contains { $0.count > 1 }
+        for row in listed {
             if output.json {
                 CommandSupport.sayJSON(CommandSupport.json(row))
             } else {
                 let columns = [row.idTask, row.state.rawValue, row.endpoint.shortName,
                                CivilTime.local(row.createdAt).dateAndMinute, String(row.prompt.prefix(60))]
+                    + (spansServers ? [row.profile] : [])
                 CommandSupport.say(columns.map(CommandSupport.column).joined(separator: "\t"))
             }
         }

@@ -9,6 +9,17 @@
 // --download saves them as `TASKID-N.png` too, as a single send does
 // (result URLs expire).
 //
+// Several servers (issue 20): `--profile a,b,c` spreads the combinations over
+// the profiles' servers, each running at most its profile's `parallel` at
+// once (SweepServer). A server that fails a send in a way that is its own
+// (refused, gone, 5xx, busy, its keys refused) leaves the sweep when another
+// remains: the combination it had not accepted goes to the others, its
+// refused row is dropped (the combination gets the row of the server that
+// makes it), and it takes no more. An accepted task is never sent again: it
+// is followed on its own server, and a server that cannot be asked about
+// one leaves the sweep too. The last server standing is never left, so a
+// sweep over one server runs as it always did.
+//
 // Exit codes: 0 every task succeeded; 1 a task failed (at the service, or
 // its submit was refused); 2 a bad --sweep, request or configuration (no
 // keys), nothing sent; 3 no
@@ -31,8 +42,8 @@ struct SweepOptions: ParsableArguments {
                                valueName: "path=v1,v2,..."))
     var specs: [String] = []
 
-    @Option(help: "With --sweep: how many tasks run at once.")
-    var parallel: Int = 2
+    @Option(help: "With --sweep: how many tasks run at once (default: the profile's parallel, else 2; with --profile a,b: at most this many over all the servers, each at most its own parallel).")
+    var parallel: Int?
 
     static let maxParallel = 16
 }
@@ -53,6 +64,16 @@ struct SweepRunner {
     var localInputs = LocalInputs.Step()
     /// ZQT_HOME: every task's images are kept in its images folder, as the screen keeps them (issue 16).
     var home = ZqtPaths.home().path
+    /// The servers of a sweep over several profiles (issue 20); empty: the one of `api` and `configuration`, `parallel` at once.
+    var servers: [SweepServer] = []
+
+    /// The servers the sweep sends to: `servers`, else the one it was made with.
+    var sweepServers: [SweepServer] {
+        servers.isEmpty ? [SweepServer(configuration: configuration, api: api, parallel: parallel, localInputs: localInputs)] : servers
+    }
+
+    /// Several servers: each line and row says which made it.
+    var spansServers: Bool { servers.count > 1 }
 
     /// How one task of the sweep ended.
     enum State: String {
@@ -93,6 +114,14 @@ struct SweepRunner {
         let imageLines: String
         /// With --json, the task's object as printed.
         let json: String
+        /// The server that ran it (its place in `sweepServers`).
+        var server = 0
+        /// Why its server cannot take more tasks, when the failure was the server's, not the request's.
+        var serverFault: String?
+        /// The send was certainly not accepted (refused, or the service said it has no such task): it may go to another server.
+        var movable = false
+        /// Its history row, to drop when the combination goes to another server.
+        var recordID: Int?
     }
 
     /// An ended task as kept until the end of the run: its text in the
@@ -101,6 +130,8 @@ struct SweepRunner {
     /// page of the heap that a task's freed memory could not give back.
     struct EndedTask {
         let index: Int
+        /// The server that made it (its place in `sweepServers`).
+        let server: Int
         let state: State
         let seconds: Double
         let taskID: Range<Int>, summary: Range<Int>, imageLines: Range<Int>, json: Range<Int>
@@ -118,7 +149,7 @@ struct SweepRunner {
                 bytes.append(contentsOf: text.utf8)
                 return start..<bytes.count
             }
-            return EndedTask(index: outcome.index, state: outcome.state, seconds: outcome.seconds, taskID: keep(outcome.taskID),
+            return EndedTask(index: outcome.index, server: outcome.server, state: outcome.state, seconds: outcome.seconds, taskID: keep(outcome.taskID),
                              summary: keep(outcome.summary), imageLines: keep(outcome.imageLines), json: keep(outcome.json))
         }
 
@@ -132,7 +163,8 @@ struct SweepRunner {
     }
 
     /// `zqt send` with --sweep: the connection resolved and the history
-    /// opened as for a single send, then the sweep.
+    /// opened as for a single send, then the sweep. `--profile a,b,c`: a
+    /// server per profile (issue 20).
     /// `json`: send's --json, one object per task instead of the table.
     static func send(requestText: String, endpoint: Endpoint, connection: ConnectionOptions, options: SweepOptions,
                      json: Bool, keepID: Bool, download: String?, follow: Bool, printJSON: Bool) async throws -> Int32 {
@@ -141,18 +173,40 @@ struct SweepRunner {
             StandardStreams.writeError("--keep-id cannot be used with --sweep: every request of a sweep gets its own task id\n")
             return Exit.badInput
         }
-        guard (1...SweepOptions.maxParallel).contains(options.parallel) else {
+        if let parallel = options.parallel, !(1...SweepOptions.maxParallel).contains(parallel) {
             StandardStreams.writeError("--parallel must be 1 to \(SweepOptions.maxParallel)\n")
             return Exit.badInput
         }
+        let plan: SweepServer.Plan
+        switch SweepServer.plan(connection) {
+        case let .success(found): plan = found
+        case let .failure(problem):
+            StandardStreams.writeError("zqt: \(problem.message)\n")
+            return Exit.badInput
+        }
+        var several: [SweepServer.Named] = []
+        var profileParallel: Int?
+        switch plan {
+        case let .one(parallel): profileParallel = parallel
+        case let .several(servers): several = servers
+        }
         // With --json, standard output holds only the tasks' objects; the running commentary goes to stderr.
-        let setup = try SendSetup(connection: connection, stepsToStandardError: json)
+        let setup = try SendSetup(connection: connection, stepsToStandardError: json, resolved: several.first?.configuration)
         defer { setup.sandbox?.stop() }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
         var runner = SweepRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store,
-                                 printer: printer, parallel: options.parallel, json: json, follow: follow, printJSON: printJSON,
+                                 printer: printer, parallel: options.parallel ?? profileParallel ?? ConfigProfile.defaultParallel(for: nil),
+                                 json: json, follow: follow, printJSON: printJSON,
                                  downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })
         runner.localInputs = setup.localInputs
+        if !several.isEmpty {
+            runner.servers = several.map { server in
+                SweepServer(configuration: server.configuration, api: HTTPImageAPI(configuration: server.configuration),
+                            parallel: server.parallel, localInputs: setup.localInputs(for: server.configuration))
+            }
+            // --parallel, given with several servers, bounds them all together.
+            runner.parallel = options.parallel ?? several.reduce(0) { $0 + $1.parallel }
+        }
         return await runner.run(requestText: requestText, endpoint: endpoint, specs: options.specs)
     }
 
@@ -196,8 +250,17 @@ struct SweepRunner {
         }
 
         let batchID = TaskIDGenerator(prefix: "batch").next()
-        printer.say("POST \(configuration.baseURL)\(endpoint.path)")
-        printer.say("sweep of \(Wording.count(points.count, "request")), at most \(parallel) at once · batch \(batchID)"
+        let servers = sweepServers
+        if spansServers {
+            for server in servers {
+                printer.say("POST \(server.configuration.baseURL)\(endpoint.path) (profile \(server.name), at most \(server.parallel) at once)")
+            }
+        } else {
+            printer.say("POST \(configuration.baseURL)\(endpoint.path)")
+        }
+        let atOnce = min(parallel, servers.reduce(0) { $0 + $1.parallel })
+        printer.say("sweep of \(Wording.count(points.count, "request")), at most \(atOnce) at once"
+                    + (spansServers ? " over \(servers.count) servers" : "") + " · batch \(batchID)"
                     + (store == nil ? "" : " (zqt history: filter batch:\(batchID))"))
         // The history's writes need no cache kept across tasks (SQLiteMemory): at most about 256 KB, not the default 2 MB
         // (1 MB held a 1,000-task sweep 0.4 MB higher, issue 18).
@@ -217,45 +280,101 @@ struct SweepRunner {
         return Exit.ok
     }
 
-    /// Runs every point's request, never more than `parallel` at once: a
-    /// task is started (its request made) only when one before it has ended
-    /// (followed to its end), and what an ended task keeps is its row.
+    /// Runs every point's request, never more than `parallel` at once, nor
+    /// more than its own `parallel` on each server: a task is started (its
+    /// request made) only when one before it has ended (followed to its
+    /// end), and what an ended task keeps is its row. A combination a
+    /// failing server did not accept goes back to be sent to another (issue 20).
     func runAll(_ points: [SweepPoint], sweep: Sweep, base: Request, batchID: String) async -> ([EndedTask], EndedTexts) {
         var outcomes: [EndedTask] = []
         outcomes.reserveCapacity(points.count)
         var texts = EndedTexts(expectedTasks: points.count)
+        let servers = sweepServers
+        var running = [Int](repeating: 0, count: servers.count)
+        /// Why each server left the sweep; nil while it takes tasks.
+        var left = [String?](repeating: nil, count: servers.count)
         await withTaskGroup(of: Outcome.self) { group in
             var next = 0
-            /// Starts the next point's task (one that cannot be made, checked before anything was sent so not seen, is said, not dropped).
-            func startNext() {
-                while next < points.count {
-                    let index = next
+            /// Combinations a failing server did not accept: sent before the next new one.
+            var moved: [Int] = []
+            /// The server with the most room, nil when none has any (or the sweep's own bound is reached).
+            func freeServer() -> Int? {
+                guard running.reduce(0, +) < parallel else { return nil }
+                var best: Int?
+                for server in servers.indices where left[server] == nil && running[server] < servers[server].parallel {
+                    if best.map({ servers[server].parallel - running[server] > servers[$0].parallel - running[$0] }) ?? true { best = server }
+                }
+                return best
+            }
+            /// Starts what the servers have room for (a point that cannot be made, checked before anything was sent so not seen, is said, not dropped).
+            func startWhatFits() {
+                while !moved.isEmpty || next < points.count, let server = freeServer() {
+                    let index: Int
+                    if moved.isEmpty {
+                        index = next
+                        next += 1
+                    } else {
+                        index = moved.removeFirst()
+                    }
                     let point = points[index]
-                    next += 1
                     let taskID = TaskIDGenerator.shared.next()
                     if let request = try? sweep.request(at: point, from: base, taskID: taskID) {
-                        group.addTask { await runOne(index: index, of: points.count, point, request, batchID: batchID) }
-                        return
+                        running[server] += 1
+                        group.addTask { await runOne(index: index, of: points.count, point, request, batchID: batchID, server: server) }
+                        continue
                     }
                     outcomes.append(texts.keep(outcome(index: index, point, taskID: taskID, state: .invalid, seconds: 0,
-                                                       Answers(problem: "the request cannot hold these values"), batchID: batchID)))
+                                                       Answers(problem: "the request cannot hold these values"), batchID: batchID,
+                                                       server: server)))
                 }
             }
-            for _ in 0..<min(parallel, points.count) { startNext() }
+            startWhatFits()
             while let outcome = await group.next() {
+                let server = outcome.server
+                running[server] -= 1
+                // A fault of the server's own, while another still takes tasks: it takes no more, and what it did not accept goes on.
+                let others = servers.indices.filter { $0 != server && left[$0] == nil }
+                if let fault = outcome.serverFault, !others.isEmpty {
+                    if left[server] == nil {
+                        left[server] = fault
+                        printer.warn(Self.leftLine(servers[server], fault: fault, to: others.map { servers[$0] }))
+                    }
+                    if outcome.movable {
+                        // Its row goes: the combination gets the row of the server that makes it.
+                        if let recordID = outcome.recordID, let store {
+                            do throws(HistoryError) {
+                                try store.delete(id: recordID)
+                            } catch {
+                                printer.warn("[\(outcome.index + 1)/\(points.count)] the refused row stays in the history: \(error.message)")
+                            }
+                        }
+                        printer.say("[\(outcome.index + 1)/\(points.count)] \(points[outcome.index].label): not accepted by \(servers[server].name); sent to another server")
+                        moved.append(outcome.index)
+                        startWhatFits()
+                        continue
+                    }
+                }
                 outcomes.append(texts.keep(outcome))
                 // What the ended task's transfers and answers used goes back: memory stays flat over thousands.
                 FreedMemory.giveBack()
-                if next < points.count { startNext() }
+                startWhatFits()
             }
         }
         outcomes.sort { $0.index < $1.index }
         return (outcomes, texts)
     }
 
-    func runOne(index: Int, of total: Int, _ point: SweepPoint, _ request: Request, batchID: String) async -> Outcome {
+    /// `server b (http://…) left the sweep: why; the rest goes to a, c`.
+    static func leftLine(_ server: SweepServer, fault: String, to others: [SweepServer]) -> String {
+        "server \(server.name) (\(server.configuration.baseURL)) left the sweep: \(fault); "
+            + "what it has not accepted goes to \(others.map(\.name).joined(separator: ", "))"
+    }
+
+    func runOne(index: Int, of total: Int, _ point: SweepPoint, _ request: Request, batchID: String, server: Int = 0) async -> Outcome {
         let started = ContinuousClock.now
-        let tag = "[\(index + 1)/\(total)] \(request.taskID) \(point.label):"
+        let target = sweepServers[server]
+        // Several servers: each line says which one runs the task.
+        let tag = "[\(index + 1)/\(total)] \(request.taskID) \(point.label)" + (spansServers ? " on \(target.name):" : ":")
         let printer = printer
         // One line each: the service's words in it cannot start a line of their own (issue 23).
         func say(_ text: String) { printer.say("\(tag) \(TerminalText.line(text))") }
@@ -265,25 +384,27 @@ struct SweepRunner {
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             say(problem.map { "\(state.rawValue): \($0)" } ?? state.rawValue)
-            return outcome(index: index, point, taskID: request.taskID, state: state, seconds: seconds, answers, batchID: batchID)
+            return outcome(index: index, point, taskID: request.taskID, state: state, seconds: seconds, answers, batchID: batchID,
+                           server: server)
         }
         if printJSON { printer.say("\(tag)\n" + request.wireJSON) }
 
-        var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
+        var pipeline = SendPipeline(api: target.api, store: store, baseURL: target.configuration.baseURL, profile: target.configuration.profile,
                                     keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: ResultImageKeeper.configuredBudget)) { error in
             printer.warn("\(tag) \(SendWording.notKeptInHistory(error))")
         }
         pipeline.pollPolicy = pollPolicy
-        pipeline.localInputs = localInputs
+        pipeline.localInputs = target.localInputs
         pipeline.batchID = batchID
         var lastLine = ""
+        var recordID: Int?
         var final: TaskInfo?
         var failure: SendFailure?
         // The pipeline's events, rendered as a line each, tagged with the task.
         for await event in pipeline.run(request, follow: follow, exportTo: downloadTo?.path) {
             switch event {
-            case .recorded:
-                break
+            case let .recorded(id):
+                recordID = id
             case .accepted:
                 say("accepted")
             case let .unanswered(error, confirmation):
@@ -313,9 +434,54 @@ struct SweepRunner {
                 }
             }
         }
-        if let failure { return ended(Self.state(failure), failure.message) }
+        if let failure {
+            var outcome = ended(Self.state(failure), failure.message)
+            outcome.serverFault = Self.serverFault(failure)
+            outcome.movable = Self.notAccepted(failure)
+            outcome.recordID = recordID
+            return outcome
+        }
         guard final != nil else { return ended(.accepted) }
         return ended(.succeeded)
+    }
+
+    /// Why a failure says the server cannot take tasks (issue 20): it could
+    /// not be reached or asked, it failed (5xx) or was busy, or it refused
+    /// the profile's keys. Nil for the request's own faults (a 4xx, the
+    /// service's refusal of a value, a local file) and for a task that ran
+    /// and failed: those would fail anywhere.
+    static func serverFault(_ failure: SendFailure) -> String? {
+        switch failure.stage {
+        case .send, .notAccepted, .outcomeUnknown, .follow: break
+        case .task, .keep: return nil
+        }
+        guard let error = failure.error else { return nil }
+        switch error {
+        case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport, .busy, .missingCredentials, .invalidBaseURL,
+             .invalidHeader:
+            return error.message
+        case let .httpStatus(status, _), let .notJSON(status, _):
+            return status >= 500 || status == 401 || status == 403 ? error.message : nil
+        case let .api(code, _):
+            return ["401", "403"].contains(code) ? error.message : nil
+        case .unexpectedResponse, .cancelled, .noTaskQuery, .upload:
+            return nil
+        }
+    }
+
+    /// Whether the service certainly did not take the task: its send was
+    /// refused, or, unanswered, the service said it has no such task. A task
+    /// it may have taken (no answer, and it could not be asked) is never
+    /// sent again: its row stays open, to be asked on its own server.
+    static func notAccepted(_ failure: SendFailure) -> Bool {
+        switch failure.stage {
+        case .send:
+            // A send with no answer is confirmed before it fails at this stage; only an upload can fail before it leaves.
+            if case .upload? = failure.error { return false }
+            return true
+        case .notAccepted: return true
+        case .outcomeUnknown, .follow, .task, .keep: return false
+        }
     }
 
     /// How a task of the sweep ended, by the class of its failure.
@@ -340,12 +506,15 @@ struct SweepRunner {
             return axis.path
         }
         let names = axes.indices.map { Set(lastKeys).count == lastKeys.count ? lastKeys[$0] : axes[$0].path }
-        let header = ["#"] + names + ["state", "time", "task id", "result"]
+        // Several servers: a column says which made each row (issue 20).
+        let servers = spansServers ? sweepServers : []
+        let header = ["#"] + names + (servers.isEmpty ? [] : ["server"]) + ["state", "time", "task id", "result"]
         // Each row's cells are made twice (for the widths, then to print) rather than all held at once.
         func row(_ outcome: EndedTask) -> [String] {
             let values = points[outcome.index].settings.map { JSONWriter.compact($0.value) }
-            return ["\(outcome.index + 1)"] + values + [outcome.state.rawValue, Self.seconds(outcome.seconds),
-                                                       texts[outcome.taskID], texts[outcome.summary]]
+            let server = servers.isEmpty ? [] : [servers[outcome.server].name]
+            return ["\(outcome.index + 1)"] + values + server + [outcome.state.rawValue, Self.seconds(outcome.seconds),
+                                                                texts[outcome.taskID], texts[outcome.summary]]
         }
         var widths = header.map(TextWidth.of)
         for outcome in outcomes {
@@ -374,18 +543,23 @@ struct SweepRunner {
 
     /// A task's outcome as the end of the run prints it, made when it ends: its answers go.
     func outcome(index: Int, _ point: SweepPoint, taskID: String, state: State, seconds: Double, _ answers: Answers,
-                 batchID: String) -> Outcome {
+                 batchID: String, server: Int = 0) -> Outcome {
         if json {
-            let object = jsonObject(index: index, point, taskID: taskID, state: state, seconds: seconds, answers, batchID: batchID)
+            var object = jsonObject(index: index, point, taskID: taskID, state: state, seconds: seconds, answers, batchID: batchID)
+            // Several servers: each object says which one made it (issue 20).
+            if spansServers, case let .object(members) = object {
+                let target = sweepServers[server].configuration
+                object = .object(members + [(key: "profile", value: .string(target.profile)), (key: "base_url", value: .string(target.baseURL))])
+            }
             return Outcome(index: index, taskID: taskID, state: state, seconds: seconds, summary: "", imageLines: "",
-                           json: RequestExport.visibleJSON(JSONWriter.compact(object)))
+                           json: RequestExport.visibleJSON(JSONWriter.compact(object)), server: server)
         }
         let imageLines = answers.results.enumerated().map { position, image in
             "#\(index + 1) image \(position + 1): \(image.imageURL)"
                 + ((answers.saved[position] ?? answers.kept[position]).map { " → \($0)" } ?? "")
         }
         return Outcome(index: index, taskID: taskID, state: state, seconds: seconds, summary: summary(answers),
-                       imageLines: imageLines.joined(separator: "\n"), json: "")
+                       imageLines: imageLines.joined(separator: "\n"), json: "", server: server)
     }
 
     /// The result column: seeds, the first text, or why the task failed.

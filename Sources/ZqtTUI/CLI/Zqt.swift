@@ -32,7 +32,7 @@ struct Zqt: AsyncParsableCommand {
         version: ZqtVersion.current,
         subcommands: [SandboxCommand.self, SendCommand.self, QueryCommand.self, HistoryCommand.self, ResultsCommand.self,
                       ExportCommand.self, ModelsCommand.self, PathsCommand.self, ValidateCommand.self, KeysCommand.self,
-                      BenchCommand.self]
+                      ConvertCommand.self, BenchCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -484,6 +484,10 @@ struct SendCommand: AsyncParsableCommand {
             if json { CommandSupport.sayJSON(Self.json(RequestRunner.Report(outcome: .invalid, endpoint: target))) }
             throw ZqtExit.badInput.exitCode
         }
+        // Several profiles share a sweep's combinations (issue 20); one request goes to one server.
+        if sweep.specs.isEmpty, SweepServer.names(connection.profile) != nil {
+            throw CommandFailure("--profile \(APIError.printable(connection.profile ?? "")) names several servers: only a sweep (--sweep) is spread over them; give one profile", .badInput)
+        }
         if !sweep.specs.isEmpty {
             let status = try await SweepRunner.send(requestText: text, endpoint: target, connection: connection, options: sweep,
                                                     json: json, keepID: keepID, download: download, follow: wait, printJSON: printJSON)
@@ -695,8 +699,15 @@ struct SendSetup {
     let localInputs: LocalInputs.Step
 
     /// `stepsToStandardError`: with --json, standard output holds only JSON.
-    init(connection: ConnectionOptions, stepsToStandardError: Bool, start: StartUp = .atStart) throws {
-        (configuration, sandbox) = try connection.resolve(config: start.config)
+    /// `resolved`: a sweep over several profiles (issue 20) has resolved its
+    /// servers already; the first is the one the setup stands for.
+    init(connection: ConnectionOptions, stepsToStandardError: Bool, start: StartUp = .atStart,
+         resolved: ClientConfiguration? = nil) throws {
+        if let resolved {
+            (configuration, sandbox) = (resolved, nil)
+        } else {
+            (configuration, sandbox) = try connection.resolve(config: start.config)
+        }
         var printer = LinePrinter(prefix: connection.sandbox ? "[SANDBOX] " : "")
         printer.toStandardError = stepsToStandardError
         if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
@@ -712,6 +723,13 @@ struct SendSetup {
         let progressPrinter = printer
         localInputs = LocalInputs.Step(source: .forConnection(configuration, sandbox: sandbox != nil),
                                        onProgress: { progressPrinter.say(Wording.uploading($0)) })
+    }
+
+    /// Local files for another profile's server of a sweep: its own uploader, the same progress lines.
+    func localInputs(for other: ClientConfiguration) -> LocalInputs.Step {
+        var step = localInputs
+        step.source = .forConnection(other, sandbox: false)
+        return step
     }
 }
 

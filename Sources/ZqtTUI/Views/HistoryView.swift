@@ -64,7 +64,8 @@ enum HistoryView {
             let selected = index == history.selected
             if selected { grid.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: .selection) }
             columns.render(row, marked: history.marked?.id == row.id, selected: selected,
-                           batch: BatchMark(history.rows, at: index), into: &grid, x: rect.x, y: y)
+                           batch: BatchMark(history.rows, at: index), server: BatchMark.server(history.rows, at: index),
+                           into: &grid, x: rect.x, y: y)
         }
         if history.scroll > 0 { grid.put("↑", x: rect.maxX - 1, y: body.y, style: .dim) }
         if history.scroll + body.height < history.rows.count || history.hasMore {
@@ -136,6 +137,25 @@ enum HistoryView {
 
         /// The batch's size is said where its run starts.
         var startsRun: Bool { self == .first || self == .alone }
+
+        /// The profile that made the row when its batch's run spans several
+        /// servers (a sweep over `--profile a,b`, issue 20); nil otherwise,
+        /// so a batch of one server looks as it always did.
+        static func server(_ rows: [HistorySummary], at index: Int) -> String? {
+            guard let batch = rows[index].batchID else { return nil }
+            let profile = rows[index].profile
+            var above = index - 1
+            while above >= 0, rows[above].batchID == batch {
+                if rows[above].profile != profile { return profile }
+                above -= 1
+            }
+            var below = index + 1
+            while below < rows.count, rows[below].batchID == batch {
+                if rows[below].profile != profile { return profile }
+                below += 1
+            }
+            return nil
+        }
     }
 
     /// The list's columns for a terminal width, shared by need (issue 19: the
@@ -163,7 +183,7 @@ enum HistoryView {
                 + pad("Imgs", Self.images) + " " + (showEndpoint ? pad("Endpoint", endpointWidth) + " " : "") + "Prompt"
         }
 
-        func render(_ row: HistorySummary, marked: Bool, selected: Bool, batch: BatchMark? = nil,
+        func render(_ row: HistorySummary, marked: Bool, selected: Bool, batch: BatchMark? = nil, server: String? = nil,
                     into grid: inout Grid, x: Int, y: Int) {
             func style(_ normal: Style) -> Style { selected ? .selection : normal }
             var column = x
@@ -194,6 +214,7 @@ enum HistoryView {
             if let batch {
                 var label = batch.glyph
                 if batch.startsRun { label += "batch of \(row.batchSize): " }
+                if let server { label += Wording.batchServer(server) }
                 let end = grid.put(TextWidth.truncate(label, to: promptWidth), x: column, y: y, style: style(.jsonNumber))
                 promptWidth -= end - column
                 column = end
