@@ -134,6 +134,9 @@ public enum HistoryRepair {
             } else {
                 source = try SQLiteConnection(path: path, create: false, readOnly: true)
                 source.setBusyTimeout(milliseconds: 5000)
+                // A file shorter than its header says (truncated) is refused whole unless the schema is
+                // trusted as it stands; on this read-only connection that writes nothing.
+                try source.execute("PRAGMA writable_schema = ON")
                 (copied, unreadable) = try copyRows(from: source, into: fresh)
             }
         } catch let error as RecoveryFailure {
