@@ -352,7 +352,9 @@ struct ConnectionOptions: ParsableArguments {
         var configuration = resolved
         configuration.timeout = timeout
         guard sandbox else { return (configuration, nil) }
-        let server = SandboxServer()
+        var options = SandboxOptions()
+        options.firstTaskID = SandboxOptions.firstTaskIDOfThisRun()
+        let server = SandboxServer(options: options)
         configuration.baseURL = try server.start()
         configuration.profile = "sandbox"
         if !(configuration.credentials?.isComplete ?? false) {
@@ -664,6 +666,7 @@ struct SandboxCommand: AsyncParsableCommand {
                                      faults: SandboxFaults(latencyMilliseconds: latencyMilliseconds,
                                                            mode: SandboxFaults.Mode(rawValue: fault) ?? .none))
         options.modelLists.missing = Set(missingLists.compactMap(ModelListKind.init(rawValue:)))
+        options.firstTaskID = SandboxOptions.firstTaskIDOfThisRun()
         if let accessKeyID, let accessKeySecret {
             options.requiredCredentials = Credentials(accessKeyID: accessKeyID, accessKeySecret: accessKeySecret)
         }
