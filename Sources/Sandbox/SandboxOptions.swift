@@ -3,6 +3,11 @@
 // through `POST /sandbox/faults` (see SandboxService).
 
 import Model
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 public struct SandboxOptions: Sendable {
     /// nil accepts any non-empty pair of credential headers.
@@ -14,6 +19,16 @@ public struct SandboxOptions: Sendable {
     public var faults: SandboxFaults
     /// Lists made to fail (SandboxModelLists.swift).
     public var modelLists = SandboxModelListOptions()
+    /// The service's task id of the first task; tests keep the documented example's.
+    public var firstTaskID = 11_895_411
+
+    /// For a sandbox a user starts: task ids that differ from one run to the
+    /// next, as the service's never repeat, so `zqt results ID` from an earlier
+    /// run does not meet a newer task of the same id.
+    public static func firstTaskIDOfThisRun(now: Double = Date().timeIntervalSince1970) -> Int {
+        // Tenths of a second since 2026, times 100: rising, room for 100 tasks a tenth before the next run's.
+        10_000_000_000 + WholeNumber.rounded(((now - 1_767_225_600) * 10).rounded(.down), in: 0...(1 << 40)) * 100
+    }
 
     public init(requiredCredentials: Credentials? = nil, taskSeconds: Double = 3,
                 failAllTasks: Bool = false, faults: SandboxFaults = SandboxFaults()) {

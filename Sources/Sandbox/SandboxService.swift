@@ -93,7 +93,7 @@ public final class SandboxService: @unchecked Sendable {
     private var imageKeys: [String: String] = [:]
     private var received: [ReceivedSubmission] = []
     private var queries = 0
-    private var nextServiceID = 11_895_411
+    private var nextServiceID: Int
     private let catalog: EndpointCatalog
     private let now: @Sendable () -> Date
     /// Where result image URLs point, e.g. `http://127.0.0.1:8931`.
@@ -104,6 +104,7 @@ public final class SandboxService: @unchecked Sendable {
     public init(options: SandboxOptions = SandboxOptions(), now: @escaping @Sendable () -> Date = Date.init) {
         self.options = options
         self.now = now
+        nextServiceID = options.firstTaskID
         catalog = .shipped
     }
 

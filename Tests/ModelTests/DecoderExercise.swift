@@ -1,28 +1,55 @@
 // Every decoder of outside input, given one input: what the generated-input
-// tests (DecoderFuzzTests) and the libFuzzer target (scripts/fuzz.sh, which
+// tests (DecoderFuzzTests) and the libFuzzer targets (scripts/fuzz.sh, which
 // compiles this file into the Model module with -D ZQT_FUZZ) both run.
+//
+// One target per kind of outside input (issue 21), so libFuzzer's coverage
+// guidance works on one decoder's branches at a time and each keeps a corpus
+// of its own in Fuzz/corpus/NAME; `all` feeds every decoder, for the
+// generated-input tests.
 
 #if !ZQT_FUZZ
 @testable import Model
 #endif
 
 enum DecoderExercise {
+    /// A kind of outside input and the decoders that read it.
+    struct Target: Sendable {
+        let name: String
+        /// Where this input comes from, for `scripts/fuzz.sh --list`.
+        let source: String
+        /// Feeds the bytes to the decoders; true when they were read as a document (JSON, TOML).
+        let run: @Sendable ([UInt8]) -> Bool
+    }
+
+    static let targets: [Target] = [
+        Target(name: "answers", source: "the service's answers: envelopes, task states of every family, model list pages",
+               run: answers),
+        Target(name: "requests", source: "request files, pasted JSON and curl commands, catalogs, stored requests",
+               run: requests),
+        Target(name: "config", source: "config.toml (toml++ in process)",
+               run: config),
+        Target(name: "pictures", source: "PNG text chunks of saved pictures, image headers of local files, A1111 infotext",
+               run: pictures),
+        Target(name: "uploads", source: "upload answers: the sandbox's JSON, an upload command's output, S3's XML error",
+               run: uploads),
+        Target(name: "wire", source: "HTTP heads read by the sandbox and the test servers, text shown on the terminal",
+               run: wire),
+    ]
+
+    static func target(named name: String) -> Target? { targets.first { $0.name == name } }
+
     /// Feeds `bytes` to every decoder; true when they were JSON.
     @discardableResult
     static func run(_ bytes: [UInt8]) -> Bool {
-        let text = String(decoding: bytes, as: UTF8.self)
-        _ = TerminalText.printable(text)
-        _ = try? EndpointCatalog(json: text)
-        _ = try? Request.decode(json: text, for: .image2Image)
-        // A picture's text chunks (issue 17): the bytes as a PNG, and after a PNG's signature, so chunks are reached.
-        for png in [bytes, PNGText.signature + bytes] {
-            _ = try? PNGText.entries(in: png)
-            _ = try? PNGText.inserting([PNGText.Entry(keyword: "zqt-request", text: text)], into: png)
-            _ = PictureRequest.read(png, sidecar: nil, catalog: .shipped, current: .image2Image, taskID: "fuzz")
+        var wasJSON = false
+        for target in targets {
+            let read = target.run(bytes)
+            if target.name == "answers" { wasJSON = read }
         }
-        _ = A1111Parameters.parse(text)
-        // The config file, read in process by toml++ (issue 16): its C++ sees every input too.
-        _ = ConfigFile.parse(text: text, file: "fuzz.toml")
+        return wasJSON
+    }
+
+    static func answers(_ bytes: [UInt8]) -> Bool {
         guard let value = try? JSONParser.parse(bytes: bytes) else { return false }
         _ = Envelope(value)
         for family in [Family.sd, .tool(code: "comfyui/text2image"), .tool(code: "prompts/expand"), .training] {
@@ -39,6 +66,17 @@ enum DecoderExercise {
             _ = ModelFamily(baseModel: text)
             _ = ModelListPaths.clean(text)
         }
+        return true
+    }
+
+    static func requests(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        _ = try? EndpointCatalog(json: text)
+        _ = UserCatalog.parse(text, file: "endpoints.json")
+        _ = try? Request.decode(json: text, for: .image2Image)
+        _ = RequestImport.read(text, catalog: .shipped, current: .image2Image, taskID: "fuzz")
+        guard let value = try? JSONParser.parse(bytes: bytes) else { return false }
+        _ = RequestImport.infer(for: value, in: .shipped)
         for endpoint in EndpointCatalog.shipped.endpoints {
             let request = Request(endpoint: endpoint, body: value)
             _ = request.wireJSON
@@ -47,6 +85,51 @@ enum DecoderExercise {
             _ = request.imageCount
             for field in endpoint.groupFields { _ = request.items(of: field).indices.map { request.wireItem($0, of: field) } }
         }
+        return true
+    }
+
+    static func config(_ bytes: [UInt8]) -> Bool {
+        if case .loaded = ConfigFile.parse(text: String(decoding: bytes, as: UTF8.self), file: "fuzz.toml") { return true }
+        return false
+    }
+
+    static func pictures(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        // The bytes as a PNG, and after a PNG's signature, so chunks are reached.
+        var read = false
+        for png in [bytes, PNGText.signature + bytes] {
+            if let entries = try? PNGText.entries(in: png) { read = read || !entries.isEmpty }
+            _ = try? PNGText.inserting([PNGText.Entry(keyword: "zqt-request", text: text)], into: png)
+            _ = PictureRequest.read(png, sidecar: nil, catalog: .shipped, current: .image2Image, taskID: "fuzz")
+            _ = PNGInfo.dimensions(of: png)
+            _ = ImageHeader.read(png)
+        }
+        _ = PictureRequest.read(PNGText.signature, sidecar: text, catalog: .shipped, current: .image2Image, taskID: "fuzz")
+        _ = A1111Parameters.parse(text)
+        return read
+    }
+
+    static func uploads(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        _ = S3Uploader.errorText(bytes)
+        _ = CommandUploader.url(inOutput: text, said: "")
+        _ = CommandUploader.stderrTail(text)
+        return SandboxUploader.servedURL(bytes) != nil
+    }
+
+    static func wire(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        _ = TerminalText.printable(text)
+        _ = APIError.printable(text)
+        _ = BusyAnswer.seconds(retryAfter: text)
+        _ = TaskIDCharacters.problem(in: text)
+        _ = HTTPTarget(text)
+        // A chunked body, fed in two parts as it arrives.
+        var chunks = ChunkedDecoder()
+        try? chunks.feed(bytes.prefix(bytes.count / 2))
+        try? chunks.feed(bytes.dropFirst(bytes.count / 2))
+        guard let (head, _) = HTTPHead.parse(bytes) else { return false }
+        _ = head.framing
         return true
     }
 }

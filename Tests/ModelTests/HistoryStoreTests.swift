@@ -318,7 +318,7 @@ final class TemporaryHistory {
             Issue.record("a damaged file must not open")
         } catch {
             #expect(error.message.hasPrefix("History \(history.path) is damaged or not a zqt database"))
-            #expect(error.message.hasSuffix("it was left as it is. Move it away to start a new history."))
+            #expect(error.message.contains("it was left as it is. `zqt history check` says what is wrong; `zqt history recover`"))
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: history.path)) == junk, "not a byte changed")
     }

@@ -29,7 +29,8 @@ public struct SendPipeline: Sendable {
     public init(api: any ImageAPI, store: HistoryStore?, baseURL: String, profile: String, pollPolicy: PollPolicy = .standard,
                 keeper: (any ResultKeeper)? = nil, onHistoryError: @escaping @Sendable (HistoryError) -> Void) {
         self.api = api
-        self.store = store
+        // A newer zqt's history is read-only (issue 21): sends go unkept, as without a history, and the user was told at the start.
+        self.store = store?.readOnly == nil ? store : nil
         self.baseURL = baseURL
         self.profile = profile
         self.pollPolicy = pollPolicy

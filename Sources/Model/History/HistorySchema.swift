@@ -277,6 +277,8 @@ public enum HistoryError: Error, Equatable, Sendable, CustomStringConvertible {
     case newerSchema(path: String, found: Int, known: Int)
     case migrationFailed(path: String, version: Int, SQLiteError)
     case write(path: String, SQLiteError)
+    /// The database is missing but its write-ahead log is not (issue 21).
+    case journalWithoutDatabase(path: String, journal: String)
 
     public var description: String { message }
 
@@ -285,16 +287,26 @@ public enum HistoryError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .cannotCreateFolder(path, reason):
             return "Cannot create the history folder \(path): \(reason)"
-        case let .unreadable(path, error) where error.isCorrupt:
-            return "History \(path) is damaged or not a zqt database (\(error.message)); it was left as it is. Move it away to start a new history."
+        case let .unreadable(path, error) where error.isCorrupt, let .write(path, error) where error.isCorrupt:
+            return "History \(path) is damaged or not a zqt database (\(error.message)); it was left as it is. "
+                + "`zqt history check` says what is wrong; `zqt history recover` copies what can be read into a new history and keeps this one beside it."
+        case let .journalWithoutDatabase(path, journal):
+            return "History \(path) is missing but its log \(journal) is there; both were left as they are. "
+                + "`zqt history recover` makes a history of what the log holds; moving the log away starts a new one."
         case let .unreadable(path, error):
             return "Cannot read history \(path): \(error.message)"
         case let .newerSchema(path, found, known):
-            return "History \(path) was written by a newer zqt (schema \(found); this one knows \(known)); it was left as it is."
+            return "History \(path) was written by a newer zqt (schema \(found); this one knows \(known)): read-only here, nothing new is kept. Update zqt to add to it."
         case let .migrationFailed(path, version, error):
             return "Cannot upgrade history \(path) to schema \(version): \(error.message); it was left at the previous version."
         case let .write(path, error):
             return "Cannot write history \(path): \(error.message)"
         }
     }
+}
+
+/// A history from a newer zqt, opened to be read only (issue 21).
+public struct HistoryReadOnly: Sendable, Equatable {
+    public let found: Int
+    public let known: Int
 }

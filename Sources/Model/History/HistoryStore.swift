@@ -7,6 +7,7 @@
 // writer overlap, every write is one IMMEDIATE transaction, and a busy
 // timeout waits out the other process instead of failing.
 
+import CSQLite
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -73,6 +74,8 @@ public final class HistoryStore: @unchecked Sendable {
             throw .cannotCreateFolder(path: folder, reason: String(cString: strerror(errno)))
         }
         let path = folder + "/" + fileName
+        // A log without its database would be reset by opening: its rows are left for `zqt history recover` (issue 21).
+        if let journal = HistoryRepair.strayJournal(atHistory: path) { throw .journalWithoutDatabase(path: path, journal: journal) }
         // Made 0600 before SQLite opens it: its -wal and -shm take the database's mode.
         let made = Glibc.open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, PrivateFolder.fileMode)
         if made >= 0 { close(made) }
@@ -85,26 +88,43 @@ public final class HistoryStore: @unchecked Sendable {
     /// Set by `open` when it tightened a data folder others could read: to be said once.
     public private(set) var folderNote: String?
 
+    /// Set when the file was written by a newer zqt: rows are read, every write is refused.
+    public private(set) var readOnly: HistoryReadOnly?
+
     public init(path: String, migrateUpTo version: Int = HistorySchema.currentVersion,
                 catalog: EndpointCatalog = .shipped) throws(HistoryError) {
         self.path = path
         storedCatalog = catalog
-        let db: SQLiteConnection
         let found: Int
+        do {
+            // Reading first, through a read-only connection, tells a damaged
+            // file or one from a newer zqt apart before anything (even the
+            // journal mode, or a checkpoint as the connection closes) is written to it.
+            if access(path, F_OK) != 0 { _ = try SQLiteConnection(path: path) }  // a missing file is made, as it always was
+            let probe = try SQLiteConnection(path: path, create: false, readOnly: true)
+            probe.setBusyTimeout(milliseconds: 5000)
+            _ = try probe.scalar("SELECT count(*) FROM sqlite_master")
+            found = try probe.scalar("PRAGMA user_version") ?? 0
+            if found > HistorySchema.currentVersion {
+                // A newer zqt's history is read if it can be, never migrated down or written (issue 21).
+                guard (try? probe.scalar("SELECT count(*) FROM submission WHERE id = 0")) != nil else {
+                    throw HistoryError.newerSchema(path: path, found: found, known: HistorySchema.currentVersion)
+                }
+                connection = probe
+                readOnly = HistoryReadOnly(found: found, known: HistorySchema.currentVersion)
+                return
+            }
+        } catch let error as HistoryError {
+            throw error
+        } catch let error as SQLiteError {
+            throw .unreadable(path: path, error)
+        } catch {
+            throw .unreadable(path: path, SQLiteError(code: SQLITE_ERROR, message: "\(error)"))
+        }
+        let db: SQLiteConnection
         do {
             db = try SQLiteConnection(path: path)
             db.setBusyTimeout(milliseconds: 5000)
-            // Reading first tells a damaged file, or one from a newer zqt,
-            // apart before anything (even the journal mode) is written to it.
-            _ = try db.scalar("SELECT count(*) FROM sqlite_master")
-            found = try db.scalar("PRAGMA user_version") ?? 0
-        } catch {
-            throw .unreadable(path: path, error)
-        }
-        if found > HistorySchema.currentVersion {
-            throw .newerSchema(path: path, found: found, known: HistorySchema.currentVersion)
-        }
-        do {
             try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
         } catch {
             throw .unreadable(path: path, error)
@@ -118,6 +138,7 @@ public final class HistoryStore: @unchecked Sendable {
     /// losing the row (issue 8: "database is locked" lost a submission).
     @discardableResult
     func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
+        if let readOnly { throw .newerSchema(path: path, found: readOnly.found, known: readOnly.known) }
         lock.lock()
         defer { lock.unlock() }
         writes &+= 1  // the count is read again (`count()`)
@@ -163,6 +184,7 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     private func transactionStep(_ sql: String, open: Bool) throws(HistoryError) {
+        if let readOnly { throw .newerSchema(path: path, found: readOnly.found, known: readOnly.known) }
         lock.lock()
         defer { lock.unlock() }
         transactionOpen = open

@@ -59,7 +59,12 @@ public struct CommandUploader: ImageUploader {
         guard output.status == 0 else {
             return .failure(UploadFailure("the upload command failed (exit \(output.status))" + said))
         }
-        let last = output.stdout.split(whereSeparator: \.isNewline).last.map { String($0).trimmed } ?? ""
+        return url(inOutput: output.stdout, said: said)
+    }
+
+    /// The URL on the last line the command printed, or what is wrong with that line.
+    static func url(inOutput stdout: String, said: String) -> Result<String, UploadFailure> {
+        let last = stdout.split(whereSeparator: \.isNewline).last.map { String($0).trimmed } ?? ""
         guard !last.isEmpty else {
             return .failure(UploadFailure("the upload command printed no URL (its last line of output is the URL)" + said))
         }

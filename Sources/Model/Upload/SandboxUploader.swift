@@ -32,12 +32,17 @@ public struct SandboxUploader: ImageUploader {
         } catch {
             throw UploadFailure("the upload to the sandbox failed: \(error.message)", network: error.isTransient)
         }
-        guard answer.status == 200 || answer.status == 201,
-              let value = try? JSONParser.parse(bytes: answer.body), let served = value["url"]?.stringValue,
-              HTTPTarget(served) != nil else {
+        guard answer.status == 200 || answer.status == 201, let served = Self.servedURL(answer.body) else {
             throw UploadFailure("the sandbox refused the upload: HTTP \(answer.status) \(APIError.printable(String(decoding: answer.body.prefix(200), as: UTF8.self)))")
         }
         return UploadedImage(url: served)
+    }
+
+    /// The URL the sandbox's answer names (`{"url": …}`), when it is one zqt can fetch.
+    static func servedURL(_ body: [UInt8]) -> String? {
+        guard let value = try? JSONParser.parse(bytes: body), let served = value["url"]?.stringValue,
+              HTTPTarget(served) != nil else { return nil }
+        return served
     }
 
     /// The same sandbox still serves it (a sandbox started again has lost its uploads).

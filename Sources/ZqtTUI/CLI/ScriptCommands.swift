@@ -200,7 +200,8 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "List, show, export and delete the submissions zqt keeps.",
         discussion: "ID is a submission's id_task (the first column of `zqt history list`), or the task_id the service answered. \(ZqtExit.helpText)",
-        subcommands: [HistoryList.self, HistoryShow.self, HistoryExport.self, HistoryDelete.self, HistoryUnfollow.self]
+        subcommands: [HistoryList.self, HistoryShow.self, HistoryExport.self, HistoryDelete.self, HistoryUnfollow.self,
+                      HistoryCheck.self, HistoryRecover.self]
     )
 }
 

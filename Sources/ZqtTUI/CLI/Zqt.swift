@@ -180,13 +180,17 @@ enum ComposeSession {
             store = try HistoryStore.open(inFolder: home, catalog: start.catalog)
             if let store { savedDrafts = try store.loadDrafts() }
             if let note = store?.folderNote { state.status = StatusMessage(text: note, kind: .info) }
+            // A newer zqt's history (issue 21): its rows are shown, nothing is written to it.
+            if let readOnly = store?.readOnly {
+                state.status = StatusMessage(text: Wording.historyReadOnly(readOnly), kind: .error)
+            }
         } catch {
             state.historyProblem = error.message
-            state.status = StatusMessage(text: error.message, kind: .error)
+            state.status = StatusMessage(text: Wording.nothingKept(error.message), kind: .error)
         }
         if let store { restore(savedDrafts, into: &state, store: store) }
         // Drafts are saved through effects from here on, against what was read (issue 4).
-        state.draftSaving = DraftSaving(saved: savedDrafts, kept: store != nil)
+        state.draftSaving = DraftSaving(saved: savedDrafts, kept: store != nil && store?.readOnly == nil)
         state.connection.catalogFile = start.user.file
         // A faulty catalog file is said first: the form is on the shipped catalog and the user should know why.
         if let problem = start.user.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }
@@ -348,7 +352,9 @@ struct ConnectionOptions: ParsableArguments {
         var configuration = resolved
         configuration.timeout = timeout
         guard sandbox else { return (configuration, nil) }
-        let server = SandboxServer()
+        var options = SandboxOptions()
+        options.firstTaskID = SandboxOptions.firstTaskIDOfThisRun()
+        let server = SandboxServer(options: options)
         configuration.baseURL = try server.start()
         configuration.profile = "sandbox"
         if !(configuration.credentials?.isComplete ?? false) {
@@ -664,6 +670,7 @@ struct SandboxCommand: AsyncParsableCommand {
                                      faults: SandboxFaults(latencyMilliseconds: latencyMilliseconds,
                                                            mode: SandboxFaults.Mode(rawValue: fault) ?? .none))
         options.modelLists.missing = Set(missingLists.compactMap(ModelListKind.init(rawValue:)))
+        options.firstTaskID = SandboxOptions.firstTaskIDOfThisRun()
         if let accessKeyID, let accessKeySecret {
             options.requiredCredentials = Credentials(accessKeyID: accessKeyID, accessKeySecret: accessKeySecret)
         }

@@ -1,0 +1,308 @@
+// `zqt history check` and `zqt history recover` (issue 21): what is wrong
+// with a history file, and a new file holding every row SQLite can still
+// read from a damaged one. Neither ever writes to the file it reads: the
+// check opens it read-only, and recovery copies rows into a new file, then
+// moves the damaged one aside (with its -wal and -shm) rather than deleting it.
+//
+// The Debian SQLite has no recovery API (sqlite3_recover is a shell
+// extension), so rows are copied table by table, by rowid, stepping past the
+// ranges a damaged page hides.
+
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+public enum HistoryRepair {
+    /// What `check` found.
+    public enum Finding: Sendable, Equatable {
+        /// No history file (and no stray journal): a new one is made at the next start.
+        case missing
+        /// Readable, its integrity check passed; the rows it holds.
+        case healthy(schema: Int, submissions: Int)
+        /// Written by a newer zqt: read-only for this one.
+        case newer(schema: Int, known: Int, submissions: Int?)
+        /// SQLite reads it but finds damage: the first problems it reports.
+        case damaged(problems: [String])
+        /// Not an SQLite database at all (overwritten, truncated to nothing useful).
+        case notADatabase(String)
+        /// A write-ahead log whose database is missing: opening would throw the log away.
+        case journalWithoutDatabase(journal: String)
+        /// It could not be opened (permissions, a folder in its place).
+        case unreadable(String)
+    }
+
+    /// The files that belong to a history at `path`: itself, its WAL and shared memory.
+    static let companions = ["", "-wal", "-shm"]
+
+    /// A WAL left without its database: SQLite would start an empty
+    /// database and reset the log, losing the rows it holds.
+    public static func strayJournal(atHistory path: String) -> String? {
+        var info = stat()
+        let databaseMissing = stat(path, &info) != 0 || info.st_size == 0
+        var journal = stat()
+        guard databaseMissing, stat(path + "-wal", &journal) == 0, journal.st_size > 0 else { return nil }
+        return path + "-wal"
+    }
+
+    /// Looks at the history at `path` without writing to it.
+    public static func check(path: String) -> Finding {
+        if let journal = strayJournal(atHistory: path) { return .journalWithoutDatabase(journal: journal) }
+        var info = stat()
+        if stat(path, &info) != 0 { return .missing }
+        if (info.st_mode & S_IFMT) != S_IFREG { return .unreadable("\(path) is not a regular file") }
+        let db: SQLiteConnection
+        do {
+            db = try SQLiteConnection(path: path, create: false, readOnly: true)
+            db.setBusyTimeout(milliseconds: 5000)
+            _ = try db.scalar("SELECT count(*) FROM sqlite_master")
+        } catch {
+            return error.code == SQLITE_NOTADB ? .notADatabase(error.message)
+                : error.isCorrupt ? .damaged(problems: [error.message]) : .unreadable(error.message)
+        }
+        let schema = (try? db.scalar("PRAGMA user_version")) ?? 0
+        let problems: [String]
+        do {
+            problems = try db.run("PRAGMA integrity_check(20)").compactMap { $0.text(0) }.filter { $0 != "ok" }
+        } catch {
+            return error.isCorrupt ? .damaged(problems: [error.message]) : .unreadable(error.message)
+        }
+        if !problems.isEmpty { return .damaged(problems: problems) }
+        let submissions = try? db.scalar("SELECT count(*) FROM submission")
+        if schema > HistorySchema.currentVersion {
+            return .newer(schema: schema, known: HistorySchema.currentVersion, submissions: submissions)
+        }
+        guard let submissions else { return .damaged(problems: ["it has no submission table: not a zqt history"]) }
+        return .healthy(schema: schema, submissions: submissions)
+    }
+
+    /// What recovery did.
+    public struct Recovered: Sendable, Equatable {
+        /// The new history, now at the history's path.
+        public let path: String
+        /// Where the damaged file (and its -wal, -shm) went.
+        public let keptAside: String
+        /// Rows copied, per table, and rows that could not be read.
+        public let copied: [String: Int]
+        public let unreadable: Int
+    }
+
+    public struct RecoveryFailure: Error, Sendable, Equatable {
+        public let message: String
+    }
+
+    /// The tables a history's rows live in, in the order they are copied
+    /// (parents first). Search indexes are rebuilt from the copied rows,
+    /// and the model list cache is left to be read again.
+    static let copiedTables = ["submission", "result", "upload", "draft", "draft_piece"]
+
+    /// Copies what can be read from the history at `path` into a new file,
+    /// moves the old one aside as `history.sqlite.damaged-STAMP` (its -wal and
+    /// -shm beside it) and puts the new one in its place. `stamp` names the copy.
+    public static func recover(path: String, stamp: String) throws(RecoveryFailure) -> Recovered {
+        let journalOnly = strayJournal(atHistory: path) != nil
+        let fresh = path + ".recovering-" + stamp
+        let aside = path + ".damaged-" + stamp
+        for suffix in companions { unlink(fresh + suffix) }
+        var copied: [String: Int] = [:]
+        var unreadable = 0
+        do {
+            // A journal alone is read through a database file made for it: SQLite reads a WAL only beside its database.
+            let source: SQLiteConnection
+            if journalOnly {
+                let scratch = path + ".journal-" + stamp
+                for suffix in companions { unlink(scratch + suffix) }
+                // An empty database in WAL mode: SQLite deletes a log beside a zero-length file instead of reading it.
+                do {
+                    let empty = try SQLiteConnection(path: scratch)
+                    let pageSize = walPageSize(path + "-wal") ?? 4096
+                    try empty.execute("PRAGMA page_size = \(pageSize); PRAGMA journal_mode = WAL; CREATE TABLE scratch(x); DROP TABLE scratch")
+                }
+                unlink(scratch + "-wal")
+                unlink(scratch + "-shm")
+                guard copyFile(path + "-wal", to: scratch + "-wal") else {
+                    throw RecoveryFailure(message: "cannot copy \(path)-wal: \(String(cString: strerror(errno)))")
+                }
+                defer { for suffix in companions { unlink(scratch + suffix) } }
+                source = try SQLiteConnection(path: scratch, create: true, readOnly: false)
+                (copied, unreadable) = try copyRows(from: source, into: fresh)
+            } else {
+                source = try SQLiteConnection(path: path, create: false, readOnly: true)
+                source.setBusyTimeout(milliseconds: 5000)
+                // A file shorter than its header says (truncated) is refused whole unless the schema is
+                // trusted as it stands; on this read-only connection that writes nothing.
+                try source.execute("PRAGMA writable_schema = ON")
+                (copied, unreadable) = try copyRows(from: source, into: fresh)
+            }
+        } catch let error as RecoveryFailure {
+            for suffix in companions { unlink(fresh + suffix) }
+            throw error
+        } catch {
+            for suffix in companions { unlink(fresh + suffix) }
+            throw RecoveryFailure(message: "\(error)")
+        }
+        // The damaged files go aside first; the new one then takes the name. A failure between leaves both, named.
+        for suffix in companions where access(path + suffix, F_OK) == 0 {
+            guard rename(path + suffix, aside + suffix) == 0 else {
+                throw RecoveryFailure(message: "cannot move \(path + suffix) aside: \(String(cString: strerror(errno))); the recovered rows are in \(fresh)")
+            }
+        }
+        guard rename(fresh, path) == 0 else {
+            throw RecoveryFailure(message: "cannot put the recovered history in place: \(String(cString: strerror(errno))); it is \(fresh), the damaged one \(aside)")
+        }
+        return Recovered(path: path, keptAside: aside, copied: copied, unreadable: unreadable)
+    }
+
+    /// Every readable row of the copied tables into a new history at `fresh`.
+    private static func copyRows(from source: SQLiteConnection, into fresh: String) throws -> ([String: Int], Int) {
+        let target = try SQLiteConnection(path: fresh)
+        try target.execute("PRAGMA journal_mode = DELETE; PRAGMA foreign_keys = OFF")
+        try HistorySchema.migrate(target)
+        var copied: [String: Int] = [:]
+        var unreadable = 0
+        try target.transaction { () throws(SQLiteError) in
+            for table in copiedTables {
+                let columns = shared(columnsOf: table, in: source, and: target)
+                guard !columns.isEmpty else { continue }
+                let (count, lost) = try copy(table: table, columns: columns, from: source, into: target)
+                copied[table] = count
+                unreadable += lost
+            }
+            // Rows whose submission was lost have nothing to belong to.
+            try target.execute("""
+            DELETE FROM result WHERE submission_id NOT IN (SELECT id FROM submission);
+            DELETE FROM upload WHERE submission_id NOT IN (SELECT id FROM submission);
+            """)
+            // The word index is rebuilt from the rows (the trigram index followed each insert).
+            let rows = try target.run("SELECT id, prompt, model, result_text FROM submission")
+            let insert = try target.prepare("INSERT INTO submission_words(rowid, words) VALUES (?, ?)")
+            for row in rows {
+                try insert.bind([.int(row.int(0) ?? 0), .text(HistoryWords.text(prompt: row.text(1) ?? "", model: row.text(2) ?? "",
+                                                                                  results: row.text(3) ?? ""))])
+                _ = try insert.step()
+            }
+        }
+        try target.execute("PRAGMA foreign_keys = ON")
+        return (copied, unreadable)
+    }
+
+    /// The stored (not generated) columns both files have for `table`.
+    private static func shared(columnsOf table: String, in source: SQLiteConnection, and target: SQLiteConnection) -> [String] {
+        func columns(_ db: SQLiteConnection) -> [String] {
+            // table_xinfo's 7th column is `hidden`: 0 for a stored column, 2 and 3 for generated ones.
+            ((try? db.run("SELECT name, hidden FROM pragma_table_xinfo(?)", [.text(table)])) ?? [])
+                .filter { ($0.int(1) ?? 0) == 0 }.compactMap { $0.text(0) }
+        }
+        let have = Set(columns(source))
+        return columns(target).filter { have.contains($0) }
+    }
+
+    /// Copies `table` by rowid in batches; a batch that hits damage is read
+    /// again row by row, and a row that cannot be read is counted and skipped.
+    private static func copy(table: String, columns: [String], from source: SQLiteConnection,
+                             into target: SQLiteConnection) throws(SQLiteError) -> (Int, Int) {
+        let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let insert = try target.prepare("INSERT OR IGNORE INTO \(table) (\(list)) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
+        let withoutRowID = table == "draft_piece"
+        var copied = 0
+        var lost = 0
+        func put(_ row: SQLiteRow) throws(SQLiteError) {
+            try insert.bind(Array(row.values.prefix(columns.count)))
+            _ = try insert.step()
+            copied += 1
+        }
+        if withoutRowID {
+            // A WITHOUT ROWID table is read whole; damage in it loses it.
+            let rows: [SQLiteRow]
+            do throws(SQLiteError) {
+                rows = try source.run("SELECT \(list) FROM \(table)")
+            } catch {
+                if !error.isCorrupt { throw error }
+                return (0, 1)
+            }
+            for row in rows { try put(row) }
+            return (copied, lost)
+        }
+        let highest = (try? source.scalar("SELECT max(rowid) FROM \(table)")) ?? nil
+        var after = Int.min
+        let batch = 256
+        while true {
+            let rows: [SQLiteRow]
+            do throws(SQLiteError) {
+                rows = try source.run("SELECT rowid, \(list) FROM \(table) WHERE rowid > ? ORDER BY rowid LIMIT \(batch)", [.int(after)])
+            } catch {
+                if !error.isCorrupt { throw error }
+                // Row by row past the damage: the next rowid that reads.
+                guard let next = step(past: after, table: table, list: list, source: source, highest: highest, lost: &lost) else { break }
+                try put(SQLiteRow(values: Array(next.values.dropFirst())))
+                after = next.int(0) ?? Int.max
+                continue
+            }
+            if rows.isEmpty { break }
+            for row in rows { try put(SQLiteRow(values: Array(row.values.dropFirst()))) }
+            guard let last = rows.last?.int(0), last < Int.max else { break }
+            after = last
+        }
+        return (copied, lost)
+    }
+
+    /// The first readable row after `after`, probing rowids one by one up
+    /// to the highest the table's index names (bounded: a lost range is
+    /// skipped in growing steps so a damaged page costs little).
+    private static func step(past after: Int, table: String, list: String, source: SQLiteConnection,
+                             highest: Int?, lost: inout Int) -> SQLiteRow? {
+        var probe = after == Int.min ? 1 : after &+ 1
+        var stride = 1
+        let end = highest ?? (after == Int.min ? 1_000_000 : after &+ 1_000_000)
+        while probe <= end {
+            do {
+                if let row = try source.run("SELECT rowid, \(list) FROM \(table) WHERE rowid = ?", [.int(probe)]).first { return row }
+            } catch {
+                lost += 1
+                stride = min(stride * 2, 4096)
+                probe = probe &+ stride
+                continue
+            }
+            probe = probe &+ 1
+        }
+        return nil
+    }
+
+    /// The page size a write-ahead log's header names (bytes 8–11, big-endian).
+    private static func walPageSize(_ path: String) -> Int? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 12)
+        guard head.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 12, 0) }) == 12 else { return nil }
+        let size = head[8..<12].reduce(0) { $0 << 8 | Int($1) }
+        return [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536].contains(size) ? size : nil
+    }
+
+    /// A byte-for-byte copy, streamed (a log can be large).
+    private static func copyFile(_ from: String, to: String) -> Bool {
+        let input = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard input >= 0 else { return false }
+        defer { close(input) }
+        let output = open(to, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, PrivateFolder.fileMode)
+        guard output >= 0 else { return false }
+        defer { close(output) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if got == 0 { return true }
+            if got < 0 { if errno == EINTR { continue }; return false }
+            var written = 0
+            while written < got {
+                let n = buffer.withUnsafeBytes { write(output, $0.baseAddress! + written, got - written) }
+                if n < 0 { if errno == EINTR { continue }; return false }
+                written += n
+            }
+        }
+    }
+}

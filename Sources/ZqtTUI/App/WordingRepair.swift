@@ -1,0 +1,59 @@
+// What `zqt history check` and `zqt history recover` say (issue 21): what is
+// wrong with the history file in plain words, and what to do about it.
+
+import Model
+
+extension Wording {
+    /// The screen without a history: what it can still do.
+    static func nothingKept(_ problem: String) -> String { "Nothing you send is kept. " + problem }
+
+    static func historyReadOnly(_ readOnly: HistoryReadOnly) -> String {
+        "The history was written by a newer zqt (schema \(readOnly.found); this one knows \(readOnly.known)): "
+            + "its rows are shown, nothing new is kept in it. Update zqt to add to it."
+    }
+
+    /// The finding, first line; the lines after it say what to do.
+    static func historyFinding(_ finding: HistoryRepair.Finding, path: String) -> [String] {
+        let recover = "`zqt history recover` copies every row SQLite can still read into a new history and keeps this file beside it"
+        switch finding {
+        case .missing:
+            return ["no history yet at \(path): zqt makes one at its first send"]
+        case let .healthy(schema, submissions):
+            return ["ok: \(path) passed SQLite's integrity check (schema \(schema), \(submissions) submission\(submissions == 1 ? "" : "s"))"]
+        case let .newer(schema, known, submissions):
+            let rows = submissions.map { ", \($0) submission\($0 == 1 ? "" : "s")" } ?? ""
+            return ["newer: \(path) was written by a newer zqt (schema \(schema)\(rows); this one knows \(known))",
+                    "this zqt reads it and adds nothing to it; update zqt to keep new submissions in it"]
+        case let .damaged(problems):
+            return ["damaged: SQLite finds \(path) damaged:"] + problems.prefix(10).map { "  " + $0 }
+                + (problems.count > 10 ? ["  … and more"] : []) + [recover]
+        case let .notADatabase(message):
+            return ["not a database: \(path) is not an SQLite database (\(message)); it may have been overwritten or cut short",
+                    recover + " (from a file this damaged, it may find nothing)"]
+        case let .journalWithoutDatabase(journal):
+            return ["log without database: \(path) is missing but its log \(journal) is there",
+                    "`zqt history recover` makes a history of what the log holds; moving the log away starts a new history"]
+        case let .unreadable(message):
+            return ["unreadable: \(path) cannot be opened: \(message)"]
+        }
+    }
+
+    static func recoveryNotNeeded(_ finding: HistoryRepair.Finding) -> String {
+        switch finding {
+        case .missing: return "nothing to recover: there is no history yet"
+        case .newer: return "nothing to recover: the history was written by a newer zqt and is not damaged; update zqt"
+        default: return "nothing to recover: the history passed SQLite's integrity check"
+        }
+    }
+
+    static func recovered(_ result: HistoryRepair.Recovered) -> [String] {
+        let submissions = result.copied["submission"] ?? 0
+        let results = result.copied["result"] ?? 0
+        var lines = ["recovered \(submissions) submission\(submissions == 1 ? "" : "s") and \(results) result\(results == 1 ? "" : "s") into \(result.path)"]
+        if result.unreadable > 0 {
+            lines.append("\(result.unreadable) damaged row\(result.unreadable == 1 ? "" : "s") or range\(result.unreadable == 1 ? "" : "s") could not be read and \(result.unreadable == 1 ? "was" : "were") left out")
+        }
+        lines.append("the damaged file is kept as \(result.keptAside) (remove it when you no longer need it)")
+        return lines
+    }
+}

@@ -1,0 +1,89 @@
+// `zqt history check` and `zqt history recover` (issue 21). Both work on a
+// history the other commands refuse to open; neither writes to the file it
+// reads (HistoryRepair).
+
+import ArgumentParser
+import Model
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct HistoryCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Say whether the history file is sound, damaged or from a newer zqt, without changing it.",
+        discussion: "Exit 0 when the history can be used (or there is none yet), 2 when it is damaged or cannot be read.")
+
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+        let path = ZqtPaths.home().path + "/" + HistoryStore.fileName
+        let finding = HistoryRepair.check(path: path)
+        let lines = Wording.historyFinding(finding, path: path)
+        if output.json {
+            var fields: [(key: String, value: JSONValue)] = [("path", .string(path)), ("finding", .string(Self.name(finding)))]
+            if case let .damaged(problems) = finding { fields.append(("problems", .array(problems.map(JSONValue.string)))) }
+            fields.append(("message", .string(lines.joined(separator: "\n"))))
+            CommandSupport.sayJSON(.object(fields))
+        } else {
+            for line in lines { CommandSupport.say(line) }
+        }
+        if !Self.usable(finding) { throw ExitCode(ZqtExit.badInput.rawValue) }
+    }
+
+    static func usable(_ finding: HistoryRepair.Finding) -> Bool {
+        switch finding {
+        case .missing, .healthy, .newer: return true
+        case .damaged, .notADatabase, .journalWithoutDatabase, .unreadable: return false
+        }
+    }
+
+    static func name(_ finding: HistoryRepair.Finding) -> String {
+        switch finding {
+        case .missing: return "missing"
+        case .healthy: return "ok"
+        case .newer: return "newer"
+        case .damaged: return "damaged"
+        case .notADatabase: return "not-a-database"
+        case .journalWithoutDatabase: return "log-without-database"
+        case .unreadable: return "unreadable"
+        }
+    }
+}
+
+struct HistoryRecover: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recover",
+        abstract: "Copy what can still be read from a damaged history into a new one, keeping the damaged file beside it.",
+        discussion: "Close every zqt using the history first. The damaged file (and its -wal, -shm) is renamed history.sqlite.damaged-TIME, never deleted.")
+
+    func run() throws {
+        let path = ZqtPaths.home().path + "/" + HistoryStore.fileName
+        let finding = HistoryRepair.check(path: path)
+        switch finding {
+        case .missing, .healthy, .newer:
+            CommandSupport.say(Wording.recoveryNotNeeded(finding))
+            return
+        case .unreadable:
+            throw CommandFailure(Wording.historyFinding(finding, path: path).joined(separator: "\n"), .badInput)
+        case .damaged, .notADatabase, .journalWithoutDatabase:
+            break
+        }
+        do throws(HistoryRepair.RecoveryFailure) {
+            let result = try HistoryRepair.recover(path: path, stamp: Self.stamp())
+            for line in Wording.recovered(result) { CommandSupport.say(line) }
+        } catch {
+            throw CommandFailure("cannot recover the history: \(error.message)", .badInput)
+        }
+    }
+
+    /// UTC, to the second: sorts, and two recoveries do not collide.
+    static func stamp() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        let pad = { (value: Int32, width: Int) in CivilTime.pad(Int(value), width) }
+        return pad(parts.tm_year + 1900, 4) + pad(parts.tm_mon + 1, 2) + pad(parts.tm_mday, 2) + "-"
+            + pad(parts.tm_hour, 2) + pad(parts.tm_min, 2) + pad(parts.tm_sec, 2)
+    }
+}
