@@ -528,3 +528,8 @@ extension TextBuffer {
         }
     }
 }
+
+extension TextBuffer {
+    /// The cursor to a character index (a click in the field, issue 19), kept within the text.
+    mutating func moveCursor(to index: Int) { cursor = min(max(0, index), count) }
+}
