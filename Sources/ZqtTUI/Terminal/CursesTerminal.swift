@@ -139,6 +139,9 @@ final class CursesTerminal {
 
     func resume() {
         reset_prog_mode()
+        // The cursor keys' application mode (smkx) again: ncurses does not
+        // resend it after endwin, and the shell's readline turned it off (issue 19).
+        keypad(zqt_stdscr(), true)
         previous = nil
         clearok(zqt_stdscr(), true)
         wrefresh(zqt_stdscr())
