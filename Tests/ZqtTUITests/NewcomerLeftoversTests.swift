@@ -216,6 +216,9 @@ import Testing
         type(&state, "x")
         press(&state, .function(10))
         #expect(state.view.overlay == .confirm(.quit) && !state.quitting)
+        // F10 again on the question is its yes.
+        press(&state, .function(10))
+        #expect(state.quitting)
     }
 
     @Test func f10QuitsFromTheHelpAndAPickersCtrlCClosesItFirst() {

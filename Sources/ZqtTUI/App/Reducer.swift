@@ -277,7 +277,10 @@ enum Reducer {
     static func quit(_ state: inout AppState) -> [Effect] {
         // Quitting from a field being edited (F10, Ctrl-C): its text goes into the form first, so the draft keeps it.
         if let editing = state.view.editing { finishEdit(&state, editing) }
-        if state.anyUnsentEdits, !state.draftSaving.kept {
+        // F10 or Ctrl-C again on the question itself: the answer is yes.
+        let asked: Bool
+        if case .confirm(.quit)? = state.view.overlay { asked = true } else { asked = false }
+        if state.anyUnsentEdits, !asked, !state.draftSaving.kept {
             state.view.overlay = .confirm(.quit)
             return []
         }
