@@ -46,7 +46,8 @@ import Testing
 
     @Test func theFirstFrameStartsTheKeptListsAndTheUnfinishedTasks() {
         var state = makeState()
-        #expect(Reducer.reduce(&state, .firstFrameDrawn) == [.loadCachedModelLists, .resumeUnfinishedTasks])
+        // And the endpoint picker's count of the history's sends (issue 19).
+        #expect(Reducer.reduce(&state, .firstFrameDrawn) == [.loadCachedModelLists, .resumeUnfinishedTasks, .countEndpointUses])
     }
 
     @Test func theRunnerAnswersTheScheduleAndWritesTheDrafts() async throws {

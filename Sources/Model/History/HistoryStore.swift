@@ -515,6 +515,18 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
+    /// How many of the latest `recent` submissions went to each endpoint
+    /// (issue 19: the endpoint picker ranks by use). The newest rows by id,
+    /// so the count reads a bounded slice of the table whatever its size.
+    public func endpointUses(recent: Int = 2000) throws(HistoryError) -> [(endpoint: Endpoint, count: Int)] {
+        try read { db throws(SQLiteError) in
+            try db.run("SELECT endpoint, count(*) FROM (SELECT endpoint FROM submission ORDER BY id DESC LIMIT ?) GROUP BY endpoint",
+                       [.int(max(0, recent))]).map { row in
+                (endpoint: storedCatalog.resolve(storageKey: row.text(0) ?? ""), count: row.int(1) ?? 0)
+            }
+        }
+    }
+
     /// How many submissions the history holds. Counting an index of a
     /// million rows takes 20 ms, which the list paid on each opening and on
     /// each filter cleared (issue 18): the count is kept until this store

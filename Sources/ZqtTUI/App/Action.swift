@@ -40,6 +40,8 @@ enum Action: Sendable {
 
     // History (issue 4).
     case historyLoaded(HistoryPage)
+    /// The latest submissions counted by endpoint, by the endpoint picker's line (issue 19).
+    case endpointUsesCounted([String: Int])
     case entriesLoaded([HistoryRecord], EntryPurpose)
     /// A history read or write failed; the message names the file.
     case historyFailed(String)
@@ -170,6 +172,8 @@ enum Effect: Equatable, Sendable {
     // The session (issue 4).
     /// Follow again every task an earlier zqt left running (after the first frame).
     case resumeUnfinishedTasks
+    /// Count the latest submissions by endpoint (the picker's ranking by use); answered by `.endpointUsesCounted`.
+    case countEndpointUses
     /// Answer `.draftSaveDue` after DraftSaving.delay.
     case scheduleDraftSave
     /// Keep these forms' drafts in the history, by slot (printed and written off the event loop).

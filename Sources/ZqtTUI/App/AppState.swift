@@ -354,6 +354,9 @@ struct AppState: Equatable, Sendable {
     /// The other endpoints' forms, kept while another is on screen (each
     /// endpoint keeps its own draft, issue 7), by `Endpoint.formKey`.
     var otherForms: [String: ParkedForm] = [:]
+    /// The latest submissions in the history by endpoint picker line, counted
+    /// after the first frame and again whenever the picker opens (issue 19).
+    var endpointUses: [String: Int] = [:]
     var connection: ConnectionInfo
     var view = ViewState()
     /// The key table: the shipped one with the config file's `[keys]` applied at start.

@@ -98,11 +98,31 @@ extension Reducer {
         var picker = PickerState(purpose: .endpoint, title: Wording.endpointPickerTitle(current: state.endpoint.title), options: options,
                                  filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
                                  freeText: false)
-        // Use: the endpoints with a form kept this session (aside, or from a draft) rank first among equal matches.
-        for endpoint in state.otherForms.values.map(\.request.endpoint) {
-            picker.uses[endpointPickerLabel(endpoint), default: 0] += 1
-        }
+        picker.uses = endpointUses(state)
         state.view.overlay = .picker(picker)
+        // Counted again for the sends since (an open picker takes new counts on: endpointUsesCounted).
+        return [.countEndpointUses]
+    }
+
+    /// Use, which ranks equal matches (issue 19): the endpoint's submissions
+    /// among the history's latest, so a fresh start ranks what the user
+    /// really sends; plus one for a form kept this session (aside, or from a draft).
+    static func endpointUses(_ state: AppState) -> [String: Int] {
+        var uses = state.endpointUses
+        for endpoint in state.otherForms.values.map(\.request.endpoint) {
+            uses[endpointPickerLabel(endpoint), default: 0] += 1
+        }
+        return uses
+    }
+
+    /// The history's counts: kept, and an endpoint picker open takes them on.
+    static func endpointUsesCounted(_ state: inout AppState, _ counts: [String: Int]) -> [Effect] {
+        guard counts != state.endpointUses else { return [] }
+        state.endpointUses = counts
+        if case var .picker(picker)? = state.view.overlay, picker.purpose == .endpoint {
+            picker.uses = endpointUses(state)
+            state.view.overlay = .picker(picker)
+        }
         return []
     }
 
@@ -168,10 +188,17 @@ extension Reducer {
         return []
     }
 
-    /// The JSON preview scrolled by a third of the screen.
+    /// The JSON preview scrolled by a third of the screen, no further than
+    /// its first row at the top or its last at the bottom (issue 19: past
+    /// either end, the first notches back did nothing).
     static func scrollPreview(_ state: inout AppState, down: Bool) -> [Effect] {
         let step = max(1, state.view.size.height / 3)
-        state.view.previewOffset += down ? step : -step
+        let moved = state.view.previewOffset + (down ? step : -step)
+        // Where the preview is, or would be once shown on a narrow terminal.
+        let regions = Layout.regions(for: state.view.size, showPreview: true, results: state.screen == .compose && state.results != nil)
+        guard let preview = regions.preview else { return [] }
+        let range = PreviewView.offsetRange(state, rect: preview)
+        state.view.previewOffset = min(max(moved, range.lowerBound), range.upperBound)
         return []
     }
 

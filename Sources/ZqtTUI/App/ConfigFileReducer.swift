@@ -21,6 +21,9 @@ struct ConfigFileState: Equatable, Sendable {
     var exists = false
     /// A file was read without a fault this session: its settings are in use.
     var readOnce = false
+    /// The colours the file (or NO_COLOR) asks for, once read again while the
+    /// screen runs; the terminal takes them on at its next frame (issue 19). nil: as at start.
+    var theme: Theme?
 }
 
 /// The config file as read again: what the screen takes of it.
@@ -33,6 +36,8 @@ struct ConfigFileRead: Equatable, Sendable {
     var keys: KeyTable = .shipped
     var formDefaults: [FormDefault] = []
     var permissionWarning: String?
+    /// `theme`, NO_COLOR winning over it (Theme.resolve).
+    var theme: Theme = .dark
     /// Asked for by the command (said even when nothing changed), or noticed on a screen change.
     var asked: Bool
 }
@@ -54,7 +59,7 @@ extension Reducer {
 
     /// The file read again: a fault keeps what was read before (nothing
     /// changes under the user's hands but the box that says why); a good
-    /// file's profiles, keys and `[defaults]` apply from now on (the
+    /// file's profiles, keys, `[defaults]` and theme apply from now on (the
     /// connection in use stays: switching profile is the user's choice).
     static func configFileRead(_ state: inout AppState, _ read: ConfigFileRead) -> [Effect] {
         state.configFile.file = read.file
@@ -70,6 +75,7 @@ extension Reducer {
         state.connection.profileDetails = read.profileDetails
         state.keys = read.keys
         state.formDefaults = read.formDefaults
+        state.configFile.theme = read.theme
         if let warning = read.permissionWarning {
             state.status = StatusMessage(text: Wording.warning(warning), kind: .error)
         } else {

@@ -193,7 +193,9 @@ enum PictureReducer {
 
     /// Back one step: from the contact sheet, the enlarged image, or the thumbnails.
     static func backFromPictures(_ state: inout AppState) -> [Effect] {
-        if state.view.contactSheet != nil {
+        if state.view.contactSheet?.enlarged != nil {
+            state.view.contactSheet?.enlarged = nil
+        } else if state.view.contactSheet != nil {
             state.view.contactSheet = nil
         } else if state.view.zoom != nil {
             state.view.zoom = nil

@@ -16,7 +16,14 @@ enum Reducer {
     static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         let shown = PictureReducer.historyShownKey(state)
         let fitted = (state.endpoint.formKey, checkpointFamily(state))
+        let (screen, status) = (state.screen, state.status)
         var effects = reduceAction(&state, action)
+        // A status message belongs to the screen that raised it (issue 19: the prompt's
+        // "no partner" stayed over the history): another screen starts without it,
+        // unless the change itself said something. A followed task's line is no screen's: it stays.
+        if state.screen != screen, state.status == status, status != state.task.map({ taskStatus($0, keys: state.keys) }) {
+            state.status = nil
+        }
         // A field's problem on the status line goes with the problem (issue 19).
         dropSettledFieldProblem(&state)
         // Another checkpoint base: the units' preset models follow it (issue 19).
@@ -169,6 +176,8 @@ enum Reducer {
             return profileSwitched(&state, result)
         case let .configFileRead(read):
             return configFileRead(&state, read)
+        case let .endpointUsesCounted(counts):
+            return endpointUsesCounted(&state, counts)
         case .picturesFetched, .intermediateFetched, .faceScanShown, .contactSheetLoaded, .contactSheetFailed, .pictureModeFound, .picturePrepared:
             return PictureReducer.reduce(&state, action) + GalleryReducer.reduce(&state, action)
         case .galleryLoaded, .galleryThumbnailMade:
@@ -266,7 +275,12 @@ enum Reducer {
     /// the way out (TerminalApp) and comes back at the next start, so there is
     /// nothing to ask (issue 19: the question was misleading).
     static func quit(_ state: inout AppState) -> [Effect] {
-        if state.anyUnsentEdits, !state.draftSaving.kept {
+        // Quitting from a field being edited (F10, Ctrl-C): its text goes into the form first, so the draft keeps it.
+        if let editing = state.view.editing { finishEdit(&state, editing) }
+        // F10 or Ctrl-C again on the question itself: the answer is yes.
+        let asked: Bool
+        if case .confirm(.quit)? = state.view.overlay { asked = true } else { asked = false }
+        if state.anyUnsentEdits, !asked, !state.draftSaving.kept {
             state.view.overlay = .confirm(.quit)
             return []
         }

@@ -14,7 +14,7 @@ enum SessionReducer {
         switch action {
         case .firstFrameDrawn:
             // Not on the start-up path: the first frame is drawn before either.
-            return [.loadCachedModelLists, .resumeUnfinishedTasks]
+            return [.loadCachedModelLists, .resumeUnfinishedTasks, .countEndpointUses]
         case .draftSaveDue:
             return saveDrafts(&state)
         default:

@@ -200,6 +200,14 @@ extension Wording {
     }
 
     /// A contact sheet's title: the batch and what its axes vary.
+    /// Over a contact sheet's picture enlarged: which values made it (issue 19).
+    static func sheetPictureTitle(rows: String?, _ rowValue: String?, columns: String?, _ columnValue: String?, backKey: String) -> String {
+        let parts = [(rows, rowValue), (columns, columnValue)].compactMap { label, value in
+            value.map { value in label.map { "\($0) \(value)" } ?? value }
+        }
+        return (parts + ["\(backKey) or a click: back to the sheet"]).joined(separator: " · ")
+    }
+
     static func contactSheetTitle(_ batch: String, rows: String?, columns: String?, backKey: String) -> String {
         var text = "Batch \(batch)"
         if let rows { text += " · rows: \(rows)" }

@@ -40,6 +40,11 @@ extension Wording {
         return "Task \(idTask): \(desc.isEmpty ? "status \(status)" : desc)\(percent)\(results)"
     }
 
+    /// `zqt history show` on a task the user stopped following (issue 19), as the screen marks its row.
+    static func notFollowedLine(_ idTask: String) -> String {
+        "not followed: zqt no longer asks about it (zqt query \(APIError.printable(idTask)) takes it up again)"
+    }
+
     static func queryFailed(_ idTask: String, _ message: String) -> String { "Query for \(idTask) failed: \(message)" }
 
     // MARK: Copies and saved images

@@ -86,4 +86,7 @@ extension Wording {
         case .saveEndpoint: return "save the endpoint"
         }
     }
+
+    /// Where quit's keys work, as docs/keys.md says it (issue 19).
+    static let quitKeysWhere = "anywhere; F10 and Ctrl-C while typing too (q is a letter there), and they close a picker or box first"
 }

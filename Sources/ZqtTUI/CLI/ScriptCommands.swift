@@ -104,6 +104,7 @@ enum CommandSupport {
             ("images", .int(summary.imageCount)),
             ("batch_id", summary.batchID.map { .string($0) }),
             ("profile", summary.profile.isEmpty ? nil : .string(summary.profile)),
+            ("not_followed", summary.notFollowed && summary.state.isUnfinished ? .bool(true) : nil),
         ])
     }
 
@@ -123,7 +124,7 @@ enum CommandSupport {
 
     /// Everything kept of a row; the request as the JSON object it was sent
     /// as (its local paths), and what each path was uploaded as.
-    static func json(_ record: HistoryRecord, uploads: [UploadRecord] = []) -> JSONValue {
+    static func json(_ record: HistoryRecord, uploads: [UploadRecord] = [], notFollowed: Bool = false) -> JSONValue {
         .object(dropping: [
             ("id_task", .string(record.idTask)),
             ("endpoint", .string(record.endpoint.shortName)),
@@ -143,6 +144,7 @@ enum CommandSupport {
             ("request", (try? JSONParser.parse(record.requestJSON)) ?? .string(record.requestJSON)),
             ("results", .array(record.results.map(json))),
             ("uploads", uploads.isEmpty ? nil : .array(uploads.map(json))),
+            ("not_followed", notFollowed ? .bool(true) : nil),
         ])
     }
 
@@ -258,8 +260,10 @@ struct HistoryList: ParsableCommand {
             if output.json {
                 CommandSupport.sayJSON(CommandSupport.json(row))
             } else {
+                // A task the user stopped following is marked as the screen marks it (issue 19).
+                let prompt = (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + row.prompt
                 let columns = [row.idTask, row.state.rawValue, row.endpoint.shortName,
-                               CivilTime.local(row.createdAt).dateAndMinute, String(row.prompt.prefix(60))]
+                               CivilTime.local(row.createdAt).dateAndMinute, String(prompt.prefix(60))]
                     + (spansServers ? [row.profile] : [])
                 CommandSupport.say(columns.map(CommandSupport.column).joined(separator: "\t"))
             }
@@ -280,7 +284,8 @@ struct HistoryShow: ParsableCommand {
         let store = try CommandSupport.openHistory()
         let record = try CommandSupport.record(id, in: store)
         if output.json {
-            CommandSupport.sayJSON(CommandSupport.json(record, uploads: (try? store.uploads(id: record.id)) ?? []))
+            let notFollowed = record.state.isUnfinished && !((try? store.isFollowed(id: record.id)) ?? true)
+            CommandSupport.sayJSON(CommandSupport.json(record, uploads: (try? store.uploads(id: record.id)) ?? [], notFollowed: notFollowed))
             return
         }
         // Each field one line, a text's lines each marked as the service's (issue 23): what `zqt send` printed.
@@ -288,7 +293,8 @@ struct HistoryShow: ParsableCommand {
         var lines = [
             "id_task:   \(line(record.idTask))",
             "endpoint:  \(record.endpoint.title) (\(record.endpoint.id))",
-            "state:     \(record.state.title)" + (record.taskDesc.map { " · \(line($0))" } ?? ""),
+            "state:     \(record.state.title)" + (record.taskDesc.map { " · \(line($0))" } ?? "")
+                + (record.state.isUnfinished && !((try? store.isFollowed(id: record.id)) ?? true) ? " · " + Wording.notFollowedLine(record.idTask) : ""),
             "sent:      \(CivilTime.local(record.createdAt).dateAndMinute) to \(line(record.baseURL)) (\(line(record.profile)))",
         ]
         if let service = record.serviceTaskID { lines.append("task_id:   \(line(service))") }

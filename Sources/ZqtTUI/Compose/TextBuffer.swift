@@ -591,3 +591,12 @@ extension TextBuffer {
         }
     }
 }
+
+extension TextBuffer {
+    /// The cursor to a character index (a click in the field, issue 19), kept within the text.
+    /// A click in the text: a plain move, so it ends a selection too.
+    mutating func moveCursor(to index: Int) {
+        cursor = min(max(0, index), count)
+        anchor = nil
+    }
+}

@@ -200,6 +200,21 @@ struct KeyBinding: Equatable, Sendable {
     let scope: BindingScope
     /// Shown in the footer when its scope applies.
     let inFooter: Bool
+    /// Its keys that are not characters work everywhere else too: while a
+    /// field's text is edited, in the help and the boxes (a narrower scope's
+    /// own binding of the key wins: a picker's F10 closes it). Quit's F10
+    /// and Ctrl-C (issue 19: docs/keys.md said "anywhere", typing stopped them).
+    var evenWhileTyping = false
+    /// Where it works, as `zqt keys` and docs/keys.md say it; nil: its scope's description.
+    var whereText: String?
+
+    /// Where it works, in words.
+    var whereDescription: String { whereText ?? scope.description }
+
+    /// The same binding with other keys (a `[keys]` override).
+    func with(keys: [Key]) -> KeyBinding {
+        KeyBinding(keys: keys, command: command, scope: scope, inFooter: inFooter, evenWhileTyping: evenWhileTyping, whereText: whereText)
+    }
 }
 
 /// Where keys are read now: the scopes, narrowest first, and whether plain
@@ -221,7 +236,8 @@ struct KeyTable: Equatable, Sendable {
     /// the order the commands are declared in, which is the footer's order).
     init(declarations: [CommandDeclaration]) {
         let rows = declarations.flatMap { declaration in
-            declaration.keys.map { KeyBinding(keys: $0.keys, command: declaration.command, scope: $0.scope, inFooter: $0.inFooter) }
+            declaration.keys.map { KeyBinding(keys: $0.keys, command: declaration.command, scope: $0.scope, inFooter: $0.inFooter,
+                                              evenWhileTyping: $0.evenWhileTyping, whereText: $0.whereText) }
         }
         let order = Dictionary(uniqueKeysWithValues: BindingScope.allCases.enumerated().map { ($0.element, $0.offset) })
         bindings = rows.enumerated().sorted { a, b in
@@ -262,13 +278,10 @@ struct KeyTable: Equatable, Sendable {
                 if !keys.contains(key) { keys.append(key) }
             }
             table = table.map { binding in
-                if binding.command == command {
-                    return KeyBinding(keys: keys, command: command, scope: binding.scope, inFooter: binding.inFooter)
-                }
+                if binding.command == command { return binding.with(keys: keys) }
                 // Taken from every other command, whatever its scope: a narrower
                 // scope (F6 adds a unit in a units form) would otherwise win over it.
-                return KeyBinding(keys: binding.keys.filter { !keys.contains($0) }, command: binding.command,
-                                  scope: binding.scope, inFooter: binding.inFooter)
+                return binding.with(keys: binding.keys.filter { !keys.contains($0) })
             }
         }
         return KeyTable(bindings: table)
@@ -279,7 +292,10 @@ struct KeyTable: Equatable, Sendable {
     /// character is never a command.
     func command(for key: Key, in context: KeyContext) -> Command? {
         if context.charactersAreText, case .char = key { return nil }
-        return command(for: key, only: context.scopes)
+        if let command = command(for: key, only: context.scopes) { return command }
+        // A key that works even while typing (F10 and Ctrl-C quit), where nothing narrower took it; never a character.
+        if case .char = key { return nil }
+        return bindings.first { $0.evenWhileTyping && $0.keys.contains(key) }?.command
     }
 
     /// The command a key runs in exactly these scopes.
@@ -331,7 +347,7 @@ struct KeyTable: Equatable, Sendable {
         var lines = ["| keys | command | name in [keys] | where |", "|---|---|---|---|"]
         for binding in bindings {
             let keys = binding.keys.map { "`\($0.label)`" }.joined(separator: " ")
-            lines.append("| \(keys) | \(binding.command.title) | `\(binding.command.rawValue)` | \(binding.scope.description) |")
+            lines.append("| \(keys) | \(binding.command.title) | `\(binding.command.rawValue)` | \(binding.whereDescription) |")
         }
         return lines.joined(separator: "\n")
     }

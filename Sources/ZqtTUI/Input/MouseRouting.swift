@@ -4,7 +4,8 @@
 // keeps Shift for its own selection; one that passes it on means it so).
 
 enum PointerInput: Equatable, Sendable {
-    case click(MouseTarget)
+    /// A click, and where inside its target it landed.
+    case click(MouseTarget, at: PointerSpot = PointerSpot())
     case wheel(MouseTarget, down: Bool)
 }
 
@@ -12,7 +13,7 @@ enum MouseRouting {
     static func input(for event: MouseEvent, in areas: [HitArea]) -> PointerInput? {
         guard event.pressed, !event.motion, !event.shift, let target = Grid.target(at: event.x, event.y, in: areas) else { return nil }
         switch event.button {
-        case .left: return .click(target)
+        case .left: return .click(target, at: Grid.spot(at: event.x, event.y, in: areas) ?? PointerSpot())
         case .wheelUp: return .wheel(target, down: false)
         case .wheelDown: return .wheel(target, down: true)
         default: return nil

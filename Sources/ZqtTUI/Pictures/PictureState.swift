@@ -66,6 +66,8 @@ struct ContactSheet: Equatable, Sendable {
     var columnValues: [String]
     /// [row][column]: the picture there, if that combination has one.
     var cells: [[ShownPicture?]]
+    /// The cell whose picture fills the screen (a click on it, issue 19); nil: the sheet.
+    var enlarged: SheetPlace? = nil
 }
 
 /// A request to have the picture a face detection scanned (its row's image

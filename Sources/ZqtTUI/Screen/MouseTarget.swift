@@ -28,8 +28,37 @@ enum MouseTarget: Equatable, Sendable {
     case picker
     /// A picker's option, by its index among the matches.
     case pickerOption(Int)
+    /// The history's filter line: a click focuses the filter.
+    case historyFilter
+    /// The enlarged picture: its left and right edges step, its middle closes it.
+    case zoomed(ZoomPart)
+    /// A contact sheet's cell: a click enlarges its picture.
+    case sheetCell(SheetPlace)
+    /// A contact sheet's picture enlarged: a click goes back to the sheet.
+    case sheetEnlarged
     /// Anything else an overlay covers: a click there reaches nothing below.
     case covered
+}
+
+/// Where a click on an enlarged picture lands (issue 19).
+enum ZoomPart: Equatable, Sendable {
+    case previous, close, next
+}
+
+/// A contact sheet's cell: its row and column.
+struct SheetPlace: Equatable, Sendable {
+    var row: Int
+    var column: Int
+}
+
+/// Where inside what it reaches a click lands: the cell from the left edge
+/// of the marked area, the row counted over every area marked for the same
+/// target (a field's second line is row 1), and the area's width. A click
+/// inside a field being edited moves the cursor there (issue 19).
+struct PointerSpot: Equatable, Sendable {
+    var column = 0
+    var row = 0
+    var width = 0
 }
 
 struct HitArea: Equatable, Sendable {
@@ -46,6 +75,17 @@ extension Grid {
 
     /// What was drawn at a cell, nil for nothing a click can reach.
     static func target(at x: Int, _ y: Int, in areas: [HitArea]) -> MouseTarget? {
-        areas.last { x >= $0.rect.x && x < $0.rect.maxX && y >= $0.rect.y && y < $0.rect.maxY }?.target
+        area(at: x, y, in: areas)?.target
+    }
+
+    static func area(at x: Int, _ y: Int, in areas: [HitArea]) -> HitArea? {
+        areas.last { x >= $0.rect.x && x < $0.rect.maxX && y >= $0.rect.y && y < $0.rect.maxY }
+    }
+
+    /// Where in what was drawn at a cell the cell is (PointerSpot).
+    static func spot(at x: Int, _ y: Int, in areas: [HitArea]) -> PointerSpot? {
+        guard let hit = area(at: x, y, in: areas) else { return nil }
+        let rowsAbove = areas.filter { $0.target == hit.target && $0.rect.maxY <= hit.rect.y }.reduce(0) { $0 + $1.rect.height }
+        return PointerSpot(column: x - hit.rect.x, row: rowsAbove + y - hit.rect.y, width: hit.rect.width)
     }
 }

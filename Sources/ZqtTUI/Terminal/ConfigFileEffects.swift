@@ -49,13 +49,13 @@ extension EffectRunner {
         guard changed || asked else { return }
         let config = ConfigAtStart.load(catalog: catalog, environment: watch.environment)
         if config.problem == nil { profileResolver = config.config.map(ComposeSession.profileResolver) }
-        inbox.post(.configFileRead(ConfigFileRead(config, asked: asked)))
+        inbox.post(.configFileRead(ConfigFileRead(config, asked: asked, environment: watch.environment)))
     }
 }
 
 extension ConfigFileRead {
     /// What the screen takes of a file read (never a secret: profiles by name and masked details).
-    init(_ config: ConfigAtStart, asked: Bool) {
+    init(_ config: ConfigAtStart, asked: Bool, environment: [String: String]) {
         self.init(file: config.file, exists: config.config != nil || config.problem != nil, problem: config.problem, asked: asked)
         let profiles = config.config?.profiles ?? []
         self.profiles = profiles.map(\.name)
@@ -63,5 +63,6 @@ extension ConfigFileRead {
         keys = config.keys
         formDefaults = config.formDefaults
         permissionWarning = config.permissionWarning
+        theme = config.theme(environment: environment)
     }
 }

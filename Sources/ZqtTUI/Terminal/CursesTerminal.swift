@@ -15,7 +15,9 @@ import Glibc
 
 final class CursesTerminal {
     private var previous: Grid?
-    private let colours: Bool
+    private var colours: Bool
+    /// start_color has run (a mono start has not: a theme read again may start it).
+    private var coloursStarted = false
     /// The terminal's colours (0 in mono): how many a picture in symbols may use.
     let paletteSize: Int
     static let picturePairsNeeded: Int32 = 4096
@@ -24,8 +26,8 @@ final class CursesTerminal {
     /// Bracketed paste: the terminal marks pasted text (xterm, tmux, most others).
     static let bracketedPasteOn = "\u{1B}[?2004h", bracketedPasteOff = "\u{1B}[?2004l"
 
-    /// The colours chosen (config file `theme`; NO_COLOR gives mono).
-    private let theme: Theme
+    /// The colours chosen (config file `theme`; NO_COLOR gives mono); another when the file is read again.
+    private(set) var theme: Theme
 
     /// Clicks and the wheel reported (issue 19; config `mouse`).
     private let mouse: Bool
@@ -47,6 +49,7 @@ final class CursesTerminal {
         if colours {
             start_color()
             use_default_colors()
+            coloursStarted = true
             for style in Style.allCases {
                 let (fg, bg, _) = Self.colourScheme(style, theme: theme)
                 init_pair(Int16(style.rawValue) + 1, fg, bg)
@@ -75,6 +78,30 @@ final class CursesTerminal {
             define_key("\u{1B}[<", InputDecoder.mouseCode)
         }
         Self.writeToTerminal(Self.bracketedPasteOn + modesOn)
+    }
+
+    /// The styles' colour pairs for the theme.
+    private func definePairs() {
+        for style in Style.allCases {
+            let (fg, bg, _) = Self.colourScheme(style, theme: theme)
+            init_pair(Int16(style.rawValue) + 1, fg, bg)
+        }
+    }
+
+    /// Another theme, from the config file read again (issue 19): the pairs
+    /// are defined anew and the next frame is drawn whole. (Pictures keep the
+    /// palette found at start: a mono start draws them in shapes still.)
+    func use(_ newTheme: Theme) {
+        guard newTheme != theme else { return }
+        theme = newTheme
+        colours = newTheme != .mono && has_colors()
+        if colours, !coloursStarted {
+            start_color()
+            use_default_colors()
+            coloursStarted = true
+        }
+        if colours { definePairs() }
+        previous = nil
     }
 
     /// Written once when zqt takes the terminal, and taken back whenever it gives it up.
@@ -115,6 +142,9 @@ final class CursesTerminal {
 
     func resume() {
         reset_prog_mode()
+        // The cursor keys' application mode (smkx) again: ncurses does not
+        // resend it after endwin, and the shell's readline turned it off (issue 19).
+        keypad(zqt_stdscr(), true)
         previous = nil
         clearok(zqt_stdscr(), true)
         wrefresh(zqt_stdscr())

@@ -256,6 +256,15 @@ final class EffectRunner: @unchecked Sendable {
             PathEffects.perform(effect, inbox: inbox)
         case .resumeUnfinishedTasks:
             resumeUnfinished()
+        case .countEndpointUses:
+            // Off the event loop, as the lists are: a bounded slice of the table (HistoryStore.endpointUses).
+            let store = store, inbox = inbox
+            Task.detached {
+                guard let uses = try? store?.endpointUses() else { return }
+                var counts: [String: Int] = [:]
+                for use in uses { counts[Reducer.endpointPickerLabel(use.endpoint), default: 0] += use.count }
+                inbox.post(.endpointUsesCounted(counts))
+            }
         case .scheduleDraftSave:
             // A small thread of its own, not Swift's pool: sends and decodes there must not hold up the save.
             let inbox = inbox

@@ -320,6 +320,11 @@ final class TerminalApp {
             terminal.pictureOrigin = PictureSupport.tmuxPaneOrigin()
         }
         hitAreas = grid.hitAreas
+        // The config file read again named other colours: drawn whole in them.
+        if let theme = state.configFile.theme, theme != terminal.theme {
+            terminal.use(theme)
+            state.needsFullRedraw = true
+        }
         let full = state.needsFullRedraw
         state.needsFullRedraw = false
         if !full, grid == lastGrid { return }  // nothing changed: nothing sent
@@ -379,9 +384,14 @@ final class TerminalApp {
     }
 
     /// Ctrl-Z: give the terminal back to the shell until `fg`.
+    /// The stop is raised on this thread (tgkill), so it takes effect before
+    /// raise returns: kill(getpid()) let another thread take the signal while
+    /// this one ran on into resume(), and zqt drew itself and turned the mouse
+    /// and bracketed paste on again just before it stopped; after `fg` the
+    /// shell's readline had turned bracketed paste off and the modes were lost (issue 19).
     private func suspendToShell() {
         terminal?.suspend()
-        kill(getpid(), SIGSTOP)
+        raise(SIGSTOP)
         terminal?.resume()
         state.needsFullRedraw = true
     }

@@ -47,6 +47,7 @@ enum HistoryView {
     static func renderList(_ state: AppState, into grid: inout Grid, rect: Rect) {
         let history = state.history
         renderFilterLine(history, into: &grid, y: rect.y, width: rect.width)
+        grid.mark(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), .historyFilter)
         let columns = Columns(width: rect.width, endpoints: history.rows.dropFirst(history.scroll).prefix(max(0, rect.height - 2)).map(\.endpoint.title))
         grid.put(columns.heading, x: rect.x, y: rect.y + 1, style: .dim, limit: rect.maxX)
         let body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)

@@ -76,6 +76,30 @@ enum PicturesPane {
             return
         }
         draw(set.pictures[index], large: state.view.zoomReady, view: state.view, into: &grid, rect: rect)
+        markZoom(rect, steps: set.pictures.count > 1, into: &grid)
+    }
+
+    /// A click on the enlarged picture (issue 19): its left and right fifths
+    /// step to the previous and next picture (when there are others), the rest closes it.
+    static func markZoom(_ rect: Rect, steps: Bool, into grid: inout Grid) {
+        grid.mark(rect, .zoomed(.close))
+        guard steps else { return }
+        let edge = max(1, rect.width / 5)
+        grid.mark(Rect(x: rect.x, y: rect.y, width: edge, height: rect.height), .zoomed(.previous))
+        grid.mark(Rect(x: rect.maxX - edge, y: rect.y, width: edge, height: rect.height), .zoomed(.next))
+    }
+
+    /// A contact sheet's picture as large as the body allows, under a line
+    /// naming its row's and column's values; a click or the back key returns to the sheet.
+    static func renderSheetPicture(_ sheet: ContactSheet, place: SheetPlace, state: AppState, into grid: inout Grid, rect: Rect) {
+        guard let picture = sheet.cells[safe: place.row]?[safe: place.column] ?? nil else { return }
+        let title = Wording.sheetPictureTitle(rows: sheet.rowLabel, sheet.rowValues[safe: place.row],
+                                              columns: sheet.columnLabel, sheet.columnValues[safe: place.column],
+                                              backKey: state.keys.label(.closePictures, in: .contactSheet))
+        grid.put(" " + TextWidth.truncate(title, to: rect.width - 2), x: rect.x, y: rect.y, style: .label, limit: rect.maxX)
+        let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        draw(picture, view: state.view, into: &grid, rect: body)
+        grid.mark(rect, .sheetEnlarged)
     }
 
     /// A sweep's images: a row per value of the first varied parameter, a
@@ -107,6 +131,7 @@ enum PicturesPane {
                     continue
                 }
                 draw(picture, view: state.view, into: &grid, rect: cellRect)
+                grid.mark(cellRect, .sheetCell(SheetPlace(row: row, column: column)))
             }
         }
     }

@@ -44,7 +44,7 @@ enum PreviewView {
             grid.put(TextWidth.truncate(Wording.uploadedAtSend(upload.wirePath, upload.path) + more, to: rect.width - 2),
                      x: rect.x + 1, y: rect.maxY - noteLines + offset, style: .dim, limit: rect.maxX)
         }
-        let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: rect.height - 1 - noteLines)
+        let body = jsonRect(rect, noteLines: noteLines)
         let span = highlightPath(state).flatMap { document.spans[$0] }
         let window = visibleRows(document, width: body.width, height: max(0, body.height),
                                  firstLine: span?.lowerBound, offset: state.view.previewOffset)
@@ -61,6 +61,29 @@ enum PreviewView {
         // Scroll marks sit in the header, never over the JSON.
         if window.scroll > 0 { grid.put("↑", x: rect.maxX - 3, y: rect.y, style: .dim) }
         if window.more { grid.put("↓", x: rect.maxX - 2, y: rect.y, style: .dim) }
+    }
+
+    /// Where the JSON's rows go in the preview's rect, under the header and above the notes of local files.
+    static func jsonRect(_ rect: Rect, noteLines: Int) -> Rect {
+        Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 1, height: rect.height - 1 - noteLines)
+    }
+
+    /// The offsets the preview's own scrolling can take in `rect` (issue 19:
+    /// the wheel and ]/[ ran past either end, and the first notches back did
+    /// nothing): from the one that shows the JSON's first row at the top to
+    /// the one that shows its last at the bottom, as `visibleRows` places them.
+    static func offsetRange(_ state: AppState, rect: Rect) -> ClosedRange<Int> {
+        let document = PreviewDocument(state.request.wireValue)
+        let noteLines = min(LocalImageFields.localPaths(in: state.request).count, 3, max(0, rect.height - 4))
+        let body = jsonRect(rect, noteLines: noteLines)
+        let width = body.width, height = max(0, body.height)
+        let firstLine = highlightPath(state).flatMap { document.spans[$0] }?.lowerBound ?? 0
+        var firstRow = 0
+        for index in 0..<firstLine { firstRow += document.rowCount(index, width: width) }
+        let total = document.lines.indices.reduce(0) { $0 + document.rowCount($1, width: width) }
+        // visibleRows scrolls to firstRow - height / 3 + offset, kept within 0...total - height.
+        let top = height / 3 - firstRow
+        return top...max(top, top + total - height)
     }
 
     /// The rows on screen: the focused field's first row a third of the way

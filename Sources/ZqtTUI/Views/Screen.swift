@@ -15,7 +15,9 @@ enum Screen {
                                      results: state.screen == .compose && state.results != nil)
         renderTitle(state, regions: regions, into: &grid)
         let body = Rect(x: 0, y: 1, width: size.width, height: size.height - 3)
-        if let sheet = state.view.contactSheet {
+        if let sheet = state.view.contactSheet, let place = sheet.enlarged {
+            PicturesPane.renderSheetPicture(sheet, place: place, state: state, into: &grid, rect: body)
+        } else if let sheet = state.view.contactSheet {
             PicturesPane.renderContactSheet(sheet, state: state, into: &grid, rect: body)
         } else if let zoom = state.view.zoom, let set = state.pictures(for: zoom.target) {
             PicturesPane.renderZoom(set, index: zoom.index, state: state, into: &grid, rect: body)

@@ -10,7 +10,10 @@ enum AppCommands {
         CommandDeclaration(.palette, "Command palette", footer: "commands",
                            [.on(.global, .char(":"), .ctrl("p"), footer: true)]) { state, _ in Reducer.openPalette(&state) },
         CommandDeclaration(.quit, "Quit", footer: "quit",
-                           [.on(.global, .char("q"), .function(10), .ctrl("c"), footer: true)]) { state, _ in Reducer.quit(&state) },
+                           // F10 and Ctrl-C even while typing (issue 19: docs said "anywhere", an edit stopped them); q is a letter there.
+                           [.everywhere(.global, .char("q"), .function(10), .ctrl("c"), footer: true, whereText: Wording.quitKeysWhere)]) { state, _ in
+            Reducer.quit(&state)
+        },
         CommandDeclaration(.redraw, "Redraw the screen", footer: "redraw",
                            [.on(.global, .ctrl("l"))]) { state, _ in Reducer.redraw(&state) },
         CommandDeclaration(.switchEndpoint, "Switch endpoint (every tool, or a custom request)", footer: "endpoint",

@@ -14,9 +14,18 @@ struct CommandDeclaration: Sendable {
         let scope: BindingScope
         let keys: [Key]
         let inFooter: Bool
+        /// Its keys that are not characters work everywhere, typing included (KeyBinding.evenWhileTyping).
+        var evenWhileTyping = false
+        /// Where it works in words, when its scope's description would not say it exactly.
+        var whereText: String?
 
         static func on(_ scope: BindingScope, _ keys: Key..., footer: Bool = false) -> Keys {
             Keys(scope: scope, keys: keys, inFooter: footer)
+        }
+
+        /// Keys that work everywhere: the scope's, and their non-character keys while typing too.
+        static func everywhere(_ scope: BindingScope, _ keys: Key..., footer: Bool = false, whereText: String) -> Keys {
+            Keys(scope: scope, keys: keys, inFooter: footer, evenWhileTyping: true, whereText: whereText)
         }
 
         static func on(_ scope: BindingScope, keys: [Key], footer: Bool = false) -> Keys {
