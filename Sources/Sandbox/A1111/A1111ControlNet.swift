@@ -118,7 +118,7 @@ enum A1111ControlNet {
                     thresholdB: thresholdB, guidanceStart: start, guidanceEnd: end, pixelPerfect: pixelPerfect,
                     controlMode: control, saveDetectedMap: save, pictureFingerprint: fingerprint ^ module.count))
             } catch {
-                return .failure(error as? A1111Refusal ?? validation("__root__", "\(error)", "value_error"))
+                return .failure(error)
             }
         }
         return .success(units)

@@ -59,8 +59,9 @@ final class A1111Jobs: Sendable {
         var nextTicket = 0
         var serving = 0
         var closed = false
-        /// Jobs run so far, for tests.
+        /// Jobs run so far, and the steps the last one ran, for tests.
         var finishedJobs = 0
+        var stepsRun = 0
     }
 
     private let state = Mutex(State())
@@ -99,6 +100,9 @@ final class A1111Jobs: Sendable {
 
     var finishedJobs: Int { state.withLock { $0.finishedJobs } }
 
+    /// Sampling steps the running or last job has made.
+    var stepsRun: Int { state.withLock { $0.stepsRun } }
+
     /// Stops the running job and lets no other start (the server is stopping).
     func close() {
         state.withLock {
@@ -127,6 +131,7 @@ final class A1111Jobs: Sendable {
             state.currentImage = nil
             state.currentImageStep = 0
             state.previewRequest = nil
+            state.stepsRun = 0
         }
         defer {
             state.withLock { state in
@@ -157,6 +162,7 @@ final class A1111Jobs: Sendable {
                     }
                     state.withLock { state in
                         state.samplingStep = step
+                        state.stepsRun += 1
                         let seed = plan.previewSeeds.isEmpty ? 0 : plan.previewSeeds[iteration % plan.previewSeeds.count]
                         state.previewRequest = (plan.previewWidth, plan.previewHeight, seed &+ step)
                     }

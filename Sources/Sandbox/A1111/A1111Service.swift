@@ -45,6 +45,9 @@ public final class A1111Service: Sendable {
     /// Generation calls that have finished, whoever sent them.
     public var finishedJobs: Int { jobs.finishedJobs }
 
+    /// Sampling steps the running or last job has made: how a test sees that skip and interrupt cut a job short.
+    public var stepsRunByLastJob: Int { jobs.stepsRun }
+
     /// Generation calls waiting behind the running one.
     public var waitingJobs: Int { jobs.waiting }
 
