@@ -263,4 +263,29 @@ import Testing
         #expect(caption.json["caption"]?.stringValue?.isEmpty == false)
         #expect(try await sandbox.post("/sdapi/v1/interrogate", "{\"image\": \"\(source)\", \"model\": \"blip9\"}").status == 404)
     }
+
+    @Test func theDropMarkerClosesTheConnectionMidJobAndTheBadPreviewMarkerSendsNoPicture() async throws {
+        let sandbox = try A1111SandboxFixture()
+        await #expect(throws: APIError.self) {
+            _ = try await sandbox.post("/sdapi/v1/txt2img", #"{"prompt": "x sandbox:drop", "steps": 20, "width": 64, "height": 64}"#)
+        }
+        #expect(sandbox.service.stepsRunByLastJob == 10, "the job went half-way")
+
+        let call = Task { try await sandbox.post("/sdapi/v1/txt2img", #"{"prompt": "sandbox:bad-preview", "steps": 100, "width": 64, "height": 64}"#) }
+        let progress = try await sandbox.progress { $0["current_image"]?.stringValue != nil }
+        let preview = try A1111SandboxFixture.bytes(progress["current_image"])
+        #expect(A1111SandboxFixture.size(preview) == nil)
+        _ = try await sandbox.post("/sdapi/v1/interrupt", "")
+        #expect(try await call.value.status == 200)
+    }
+
+    @Test func aCallBeyondTheSandboxsGPUIsAnsweredAsOutOfMemory() async throws {
+        let sandbox = try A1111SandboxFixture()
+        let tooMany = try await sandbox.post("/sdapi/v1/txt2img", #"{"steps": 1, "width": 2048, "height": 2048, "batch_size": 8}"#)
+        #expect(tooMany.status == 500)
+        #expect(tooMany.json["error"]?.stringValue == "OutOfMemoryError")
+        let tooWide = try await sandbox.post("/sdapi/v1/txt2img", #"{"steps": 1, "width": 1024, "height": 1024, "enable_hr": true, "hr_scale": 8}"#)
+        #expect(tooWide.status == 500)
+        #expect(sandbox.service.finishedJobs == 0, "refused before it ran")
+    }
 }

@@ -26,39 +26,42 @@ extension A1111Service {
     /// makes: beyond them it answers as a GPU out of memory does.
     static let maximumSide = 4096
     static let maximumPictures = 16
+    /// Pixels one call draws at most, pictures and control maps together (a grid adds as many again).
+    static let maximumPixels = 16 << 20
 
     /// Always-on scripts A1111 1.10 and the ControlNet extension offer; any
     /// other name is refused as A1111 refuses it.
     static let alwaysOnScripts: Set<String> = ["controlnet", "refiner", "seed", "sampler", "extra options", "hypertile",
                                                "soft inpainting", "lora", "comments"]
 
-    func generate(_ kind: GenerationKind, body: JSONValue, request: HTTPRequest) -> HTTPResponse {
+    func generate(_ kind: GenerationKind, body: JSONValue, request: HTTPRequest) -> HTTPAction {
         record(request)
         let fields: [(key: String, value: JSONValue)]
         switch A1111Schema.validate(body, against: kind.fields) {
-        case let .failure(failure): return Self.json(failure.json, status: 422)
+        case let .failure(failure): return .respond(Self.json(failure.json, status: 422))
         case let .success(valid): fields = valid
         }
         let plan: GenerationPlan
         switch GenerationPlan.make(kind, fields, service: self) {
-        case let .failure(refusal): return refusal.response
+        case let .failure(refusal): return .respond(refusal.response)
         case let .success(made): plan = made
         }
         let ticket = jobs.enqueue()
         guard jobs.waitForTurn(ticket) else {
-            return Self.error(status: 500, type: "RuntimeError", errors: "the server is stopping")
+            return .respond(Self.error(status: 500, type: "RuntimeError", errors: "the server is stopping"))
         }
         let ends: [A1111IterationEnd]
         do {
             defer { jobs.endTurn() }
             ends = jobs.run(plan.job)
         }
+        if plan.prompt.contains(A1111SandboxOptions.PromptMarker.drop) { return .dropConnection }
         if plan.prompt.contains(A1111SandboxOptions.PromptMarker.fail) {
-            return Self.error(status: 500, type: "RuntimeError",
-                              errors: "the job failed as asked (\(A1111SandboxOptions.PromptMarker.fail) in the prompt)")
+            return .respond(Self.error(status: 500, type: "RuntimeError",
+                                       errors: "the job failed as asked (\(A1111SandboxOptions.PromptMarker.fail) in the prompt)"))
         }
-        return Self.json(plan.answer(iterations: ends, echo: echo(kind, fields), returnGrid: options.returnGrid,
-                                     sendImages: fields[member: "send_images"].boolValue ?? true))
+        return .respond(Self.json(plan.answer(iterations: ends, echo: echo(kind, fields), returnGrid: options.returnGrid,
+                                              sendImages: fields[member: "send_images"].boolValue ?? true)))
     }
 
     /// The request as the answer's `parameters` echoes it: every field, defaults filled in;
@@ -183,6 +186,15 @@ struct GenerationPlan {
             return outOfMemory("pictures up to \(A1111Service.maximumSide)x\(A1111Service.maximumSide), asked for \(outputWidth)x\(outputHeight)")
         }
 
+        // Checked before anything is decoded or drawn; the units are counted once they are read.
+        let pixelsPerPicture = outputWidth * outputHeight
+        func overBudget(maps: Int) -> Bool {
+            (batchSize * iterations + maps).multipliedReportingOverflow(by: pixelsPerPicture).partialValue > A1111Service.maximumPixels
+        }
+        if overBudget(maps: 0) {
+            return outOfMemory("at most \(A1111Service.maximumPixels >> 20) megapixels a call, asked for \(batchSize * iterations) of \(outputWidth)x\(outputHeight)")
+        }
+
         var initFingerprint: Int?
         if kind == .img2img {
             guard let images = fields[member: "init_images"].arrayValue, !images.isEmpty else {
@@ -209,6 +221,9 @@ struct GenerationPlan {
             case let .failure(refusal): return .failure(refusal)
             case let .success(read): units = read
             }
+            if overBudget(maps: units.filter(\.saveDetectedMap).count) {
+                return outOfMemory("at most \(A1111Service.maximumPixels >> 20) megapixels a call, pictures and control maps together")
+            }
         }
 
         let checkpoint = A1111Lists.checkpoint(named: fields[member: "override_settings"]["sd_model_checkpoint"]?.stringValue,
@@ -224,6 +239,8 @@ struct GenerationPlan {
         let previewScale = max(1, max(outputWidth, outputHeight) / 256)
         let job = A1111JobPlan(name: kind.jobName, iterations: iterations, passes: passes,
                                stepMilliseconds: service.options.stepMilliseconds.multipliedReportingOverflow(by: slow).partialValue,
+                               dropHalfWay: prompt.contains(A1111SandboxOptions.PromptMarker.drop),
+                               badPreview: prompt.contains(A1111SandboxOptions.PromptMarker.badPreview),
                                previewWidth: max(8, outputWidth / previewScale), previewHeight: max(8, outputHeight / previewScale),
                                previewSeeds: (0..<iterations).map { seed &+ $0 * batchSize })
         let denoising: Double? = kind == .img2img ? (double("denoising_strength") ?? 0.75)

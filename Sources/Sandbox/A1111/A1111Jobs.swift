@@ -26,6 +26,10 @@ struct A1111JobPlan {
     /// Sampling steps of each pass of an iteration (a second pass for hi-res fix).
     let passes: [Int]
     let stepMilliseconds: Int
+    /// The job stops half-way (the `sandbox:drop` marker: the call then closes its connection unanswered).
+    var dropHalfWay = false
+    /// The preview is no picture (the `sandbox:bad-preview` marker).
+    var badPreview = false
     /// The preview's size and the seed of the picture it shows per iteration.
     let previewWidth: Int
     let previewHeight: Int
@@ -55,6 +59,7 @@ final class A1111Jobs: Sendable {
         var currentImage: String?
         var currentImageStep = 0
         var previewRequest: (width: Int, height: Int, seed: Int)?
+        var previewIsGarbage = false
         /// The queue: tickets are served in the order taken.
         var nextTicket = 0
         var serving = 0
@@ -131,6 +136,7 @@ final class A1111Jobs: Sendable {
             state.currentImage = nil
             state.currentImageStep = 0
             state.previewRequest = nil
+            state.previewIsGarbage = plan.badPreview
             state.stepsRun = 0
         }
         defer {
@@ -141,6 +147,8 @@ final class A1111Jobs: Sendable {
             }
         }
         var ends: [A1111IterationEnd] = []
+        let totalSteps = plan.passes.reduce(0) { $0 + max(1, $1) } * plan.iterations
+        var stepsSoFar = 0
         for iteration in 0..<plan.iterations {
             let stop = state.withLock { state -> Bool in
                 if state.interrupted { return true }
@@ -156,6 +164,8 @@ final class A1111Jobs: Sendable {
                     $0.samplingStep = 0
                 }
                 for step in 1...max(1, steps) {
+                    stepsSoFar += 1
+                    if plan.dropHalfWay, stepsSoFar > totalSteps / 2 { return ends }
                     guard sleepStep(plan.stepMilliseconds) else {
                         end = .cutShort
                         break passes
@@ -230,15 +240,15 @@ final class A1111Jobs: Sendable {
     /// Redraws the preview when the job has gone `previewEverySteps` steps
     /// since the last one (A1111 does it when progress is asked, too).
     private func refreshPreview() {
-        let wanted = state.withLock { state -> (width: Int, height: Int, seed: Int, step: Int)? in
+        let wanted = state.withLock { state -> (width: Int, height: Int, seed: Int, step: Int, garbage: Bool)? in
             guard state.jobCount > 0, let request = state.previewRequest,
                   state.currentImage == nil || state.samplingStep - state.currentImageStep >= previewEverySteps,
                   state.samplingStep >= min(previewEverySteps, max(1, state.samplingSteps)) else { return nil }
-            return (request.width, request.height, request.seed, state.samplingStep)
+            return (request.width, request.height, request.seed, state.samplingStep, state.previewIsGarbage)
         }
         guard let wanted else { return }
-        let png = PNGImage.render(width: wanted.width, height: wanted.height, seed: wanted.seed)
-        let encoded = A1111Images.base64(png)
+        let encoded = wanted.garbage ? A1111Images.base64(Array("not a picture \(wanted.step)".utf8))
+            : A1111Images.base64(PNGImage.render(width: wanted.width, height: wanted.height, seed: wanted.seed))
         state.withLock { state in
             guard state.jobCount > 0 else { return }
             state.currentImage = encoded

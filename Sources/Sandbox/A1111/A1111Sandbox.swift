@@ -48,6 +48,11 @@ public struct A1111SandboxOptions: Sendable {
         public static let fail = SandboxOptions.PromptMarker.fail
         /// Each step takes four times as long.
         public static let slow = SandboxOptions.PromptMarker.slow
+        /// Half-way through the job the connection is closed without an
+        /// answer: a GPU box that went away during the call.
+        public static let drop = "sandbox:drop"
+        /// The progress preview (`current_image`) is base64 of bytes that are no picture.
+        public static let badPreview = "sandbox:bad-preview"
     }
 }
 

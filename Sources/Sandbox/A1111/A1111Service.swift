@@ -56,7 +56,11 @@ public final class A1111Service: Sendable {
     // MARK: Routing
 
     public func handle(_ request: HTTPRequest) -> HTTPAction {
-        .respond(route(request))
+        if request.method == "POST", ["/sdapi/v1/txt2img", "/sdapi/v1/img2img"].contains(request.path),
+           authenticationRefusal(request) == nil, let body = try? JSONParser.parse(bytes: request.body) {
+            return generate(request.path.hasSuffix("txt2img") ? .txt2img : .img2img, body: body, request: request)
+        }
+        return .respond(route(request))
     }
 
     private func route(_ request: HTTPRequest) -> HTTPResponse {
@@ -74,8 +78,9 @@ public final class A1111Service: Sendable {
             "latent-upscale-modes": { .array(["Latent", "Latent (antialiased)", "Latent (bicubic)", "Latent (nearest)"].map { .object([("name", .string($0))]) }) },
         ]
         let posts: [String: (JSONValue, HTTPRequest) -> HTTPResponse] = [
-            "txt2img": { [self] body, request in generate(.txt2img, body: body, request: request) },
-            "img2img": { [self] body, request in generate(.img2img, body: body, request: request) },
+            // Bodies that parse are taken by handle(); these answer the ones that do not.
+            "txt2img": { _, _ in Self.json(.null, status: 500) },
+            "img2img": { _, _ in Self.json(.null, status: 500) },
             "extra-single-image": { [self] body, _ in extras(body) },
             "interrogate": { [self] body, _ in interrogate(body) },
             "png-info": { [self] body, _ in pngInfo(body) },
