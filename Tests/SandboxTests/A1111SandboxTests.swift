@@ -288,4 +288,21 @@ import Testing
         #expect(tooWide.status == 500)
         #expect(sandbox.service.finishedJobs == 0, "refused before it ran")
     }
+
+    @Test func asForgeA422IsWordedAsPydantic2WordsIt() async throws {
+        let sandbox = try A1111SandboxFixture(A1111SandboxOptions(stepMilliseconds: 1, flavor: .forge))
+        let answer = try await sandbox.post("/sdapi/v1/txt2img", #"{"steps": "many", "width": 512.5, "prompt": 3}"#)
+        #expect(answer.status == 422)
+        let detail = try #require(answer.json["detail"]?.arrayValue)
+        #expect(detail.count == 3, "pydantic 2 neither truncates 512.5 nor writes 3 as a string")
+        #expect(detail[0] == .object([("type", .string("string_type")), ("loc", .array([.string("body"), .string("prompt")])),
+                                      ("msg", .string("Input should be a valid string")), ("input", .int(3))]))
+        #expect(detail[1]["type"]?.stringValue == "int_parsing")
+        #expect(detail[1]["input"]?.stringValue == "many")
+        #expect(detail[2]["type"]?.stringValue == "int_from_float")
+        let bounds = try await sandbox.post("/sdapi/v1/extra-single-image", #"{"image": "", "codeformer_weight": 2}"#)
+        #expect(bounds.json["detail"]?[0]?["ctx"] == .object([("le", .int(1))]))
+        let made = try await sandbox.post("/sdapi/v1/txt2img", #"{"steps": 1, "width": 64, "height": 64}"#)
+        #expect(try A1111SandboxFixture.info(made.json)["version"]?.stringValue?.hasPrefix("f2.") == true)
+    }
 }

@@ -107,9 +107,13 @@ public final class A1111Service: Sendable {
         do {
             body = try JSONParser.parse(bytes: request.body)
         } catch {
-            return Self.json(A1111ValidationFailure(issues: [
-                A1111ValidationIssue(location: [.string("body"), .int(0)], message: "Expecting value: \(error)", type: "value_error.jsondecode"),
-            ]).json, status: 422)
+            var issue = A1111ValidationIssue(location: [.string("body"), .int(0)], message: "Expecting value: \(error)",
+                                             type: "value_error.jsondecode")
+            if options.flavor == .forge {
+                issue = A1111ValidationIssue(location: [.string("body"), .int(0)], message: "JSON decode error", type: "json_invalid",
+                                             context: [("error", .string("Expecting value"))], input: .object([]))
+            }
+            return Self.json(A1111ValidationFailure(issues: [issue]).json, status: 422)
         }
         return post(body, request)
     }
