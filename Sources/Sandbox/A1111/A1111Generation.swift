@@ -246,7 +246,7 @@ struct GenerationPlan {
                                previewWidth: max(8, outputWidth / previewScale), previewHeight: max(8, outputHeight / previewScale),
                                previewSeeds: (0..<iterations).map { seed &+ $0 * batchSize })
         let denoising: Double? = kind == .img2img ? (double("denoising_strength") ?? 0.75)
-            : (hires != nil ? (double("denoising_strength") ?? 0.7) : nil)
+            : (hires != nil ? (double("denoising_strength") ?? 0.75) : nil)
         return .success(GenerationPlan(
             kind: kind, prompt: prompt, negativePrompt: string("negative_prompt") ?? "", sampler: sampler, scheduler: scheduler,
             steps: steps, cfgScale: double("cfg_scale") ?? 7, width: width, height: height,

@@ -184,9 +184,20 @@ public final class A1111Service: Sendable {
                  ("api_auth", options.apiAuth == nil ? .null : .string("(set)")), ("api_log", .bool(false))])
     }
 
+    /// Keeps the call for `receivedCalls`; the oldest are let go beyond
+    /// `receivedBytesKept` of bodies, so a long-running sandbox fed inline
+    /// pictures does not grow without end.
     func record(_ request: HTTPRequest) {
-        received.withLock { $0.append(ReceivedCall(path: request.path, body: String(decoding: request.body, as: UTF8.self))) }
+        received.withLock { calls in
+            calls.append(ReceivedCall(path: request.path, body: String(decoding: request.body, as: UTF8.self)))
+            var total = calls.reduce(0) { $0 + $1.body.utf8.count }
+            while total > Self.receivedBytesKept, calls.count > 1 {
+                total -= calls.removeFirst().body.utf8.count
+            }
+        }
     }
+
+    static let receivedBytesKept = 64 << 20
 
     // MARK: ControlNet's own routes
 
