@@ -50,7 +50,7 @@ final class A1111SandboxFixture: @unchecked Sendable {
         while Date() < deadline {
             let answer = try await progress()
             if condition(answer) { return answer }
-            try await Task.sleep(nanoseconds: 10_000_000)
+            try await Task.sleep(nanoseconds: 50_000_000)  // an HTTP round trip each: not a busy loop on a shared machine
         }
         Issue.record("the progress never showed the expected state")
         return try await progress()
