@@ -132,6 +132,9 @@ struct EditState: Equatable, Sendable {
     var appliedRevision: Int? = nil
     /// The revision last applied, usable or not (unusable text is not read again until it changes).
     var triedRevision: Int? = nil
+    /// A long text read whole (JSON, a URL list) has a read scheduled or on
+    /// its way (EditingReducer.readTextLater): keys meanwhile only edit the text.
+    var readPending = false
 }
 
 struct PickerState: Equatable, Sendable {
@@ -439,7 +442,7 @@ struct AppState: Equatable, Sendable {
 
     /// A local path in an image field is no "not a URL": it is uploaded at send, when it names a file (issue 17).
     var problems: [ValidationProblem] {
-        LocalImageFields.problems(request, validated: RequestValidator.validate(request), files: paths.files)
+        LocalImageFields.problems(request, validated: RequestValidator.ofRequest(request), files: paths.files)
     }
 
     /// Scopes for key look-up at the focused field, narrowest first.

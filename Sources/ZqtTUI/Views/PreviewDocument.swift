@@ -6,10 +6,10 @@
 
 import Model
 
-struct PreviewDocument {
+struct PreviewDocument: Sendable {
     /// One line of the JSON: `head`, then a long string (quoted and escaped
     /// when shown), then `tail` (the comma before the next member).
-    struct Line {
+    struct Line: Sendable {
         var head = ""
         var long: String?
         var tail = ""

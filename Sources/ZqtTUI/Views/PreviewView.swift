@@ -32,7 +32,8 @@ enum PreviewView {
     }
 
     static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
-        let document = PreviewDocument(state.request.wireValue)
+        // Printed once per change of the request, not once per frame (issue 18).
+        let document = PreviewDocument.ofRequest(state.request)
         // No byte count here: it would change, and be resent, on every keystroke (≤ 60 bytes per key).
         let header = "JSON · exactly what is sent"
         grid.put(TextWidth.truncate(header, to: rect.width - 5), x: rect.x + 1, y: rect.y, style: .title, limit: rect.maxX - 4)
