@@ -442,7 +442,7 @@ struct AppState: Equatable, Sendable {
 
     /// A local path in an image field is no "not a URL": it is uploaded at send, when it names a file (issue 17).
     var problems: [ValidationProblem] {
-        LocalImageFields.problems(request, validated: RequestValidator.ofRequest(request), files: paths.files)
+        LocalImageFields.problemsOfRequest(request, paths.files)
     }
 
     /// Scopes for key look-up at the focused field, narrowest first.

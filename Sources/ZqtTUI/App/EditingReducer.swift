@@ -124,16 +124,27 @@ extension Reducer {
     // MARK: Long texts read whole (issue 18)
 
     /// Texts read whole to update the request (a JSON object, `Other
-    /// fields`, a URL list) longer than this many characters are read off the
-    /// event loop, at most once per `textReadDelay`, not on every key: a key
-    /// into ten thousand URLs then costs what a key into one does, and the
-    /// request (with the preview, which shows it) follows within a moment.
-    /// Shorter ones are read on each key, as the preview follows at once.
+    /// fields`, a URL list, a prompt: joined into one string) longer than
+    /// this many characters are read off the event loop, at most once per
+    /// `textReadDelay`, not on every key: a key into ten thousand URLs or a
+    /// megabyte prompt then costs what a key into a line does. The request
+    /// follows within a moment (a prompt's preview at once, from the edit's
+    /// pieces); Enter, Tab and F5 read the text then and there.
+    /// Shorter texts are read on each key.
     static let readLaterLength = 32 << 10
     static let textReadDelay = 0.2
 
     private static func readsLater(_ state: AppState, _ editing: EditState) -> Bool {
-        editing.buffer.count > readLaterLength && FieldValues.readWhole(editing.field, in: state.request.endpoint) != nil
+        guard editing.buffer.count > readLaterLength, let spec = FieldValues.readWhole(editing.field, in: state.request.endpoint) else {
+            return false
+        }
+        guard case .multilineText = spec.kind else { return true }
+        // A long prompt: the request keeps the text it held until the read
+        // joins the new one, and the preview shows the edit's text meanwhile
+        // (PreviewDocument.showingTyping), which it can where the request
+        // holds a long string (a paste into a short one is applied at once).
+        guard case let .string(held)? = state.request[spec.path] else { return false }
+        return held.utf8.count > PreviewDocument.longString
     }
 
     /// After every action: an edit whose long text the request does not

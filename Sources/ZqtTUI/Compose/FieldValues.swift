@@ -109,14 +109,15 @@ enum FieldValues {
     // MARK: Texts read whole (issue 18)
 
     /// The spec of a form field whose text is read whole to update the
-    /// request (parsed as JSON or split into URLs), nil for any other: a
+    /// request (parsed as JSON, split into URLs, or joined: a long prompt
+    /// is one string in the request), nil for any other: a
     /// long one is read off the event loop on a coalesced tick
     /// (Reducer.readTextLater), so a key costs the same in ten
     /// thousand URLs as in one.
     static func readWhole(_ id: FieldID, in endpoint: Endpoint) -> FieldSpec? {
         guard id.itemPlace.flatMap({ $0.field(in: endpoint) }) == nil, let spec = endpoint.field(at: id.path) else { return nil }
         switch spec.kind {
-        case .jsonObject, .urlList, .otherMembers: return spec
+        case .jsonObject, .urlList, .otherMembers, .multilineText: return spec
         default: return nil
         }
     }
