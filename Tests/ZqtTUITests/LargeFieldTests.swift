@@ -65,7 +65,7 @@ import Testing
         #expect(typed.contains("雨中, lighthouse 灯塔 number"), "typed inside a member's string")
         var expected = state.request
         try FieldValues.apply(typed, to: field, in: &expected)
-        try await eventually("the typed text to be read into the request", timeout: 30) {
+        try await eventually("the typed text to be read into the request", timeout: 120) {
             for action in inbox.drain() { Self.handle(&state, action, runner, sent: &sent) }
             return state.request.wireJSON == expected.wireJSON
         }
@@ -98,7 +98,7 @@ import Testing
         for character in "typed.png" { Self.handle(&state, .typed(String(character)), runner, sent: &sent) }
         var expected = urls
         expected.insert("https://e.com/typed.png", at: 5_000)
-        try await eventually("the typed list to be read into the request", timeout: 30) {
+        try await eventually("the typed list to be read into the request", timeout: 120) {
             for action in inbox.drain() { Self.handle(&state, action, runner, sent: &sent) }
             return state.request["fileUrlList"] == .array(expected.map(JSONValue.string))
         }

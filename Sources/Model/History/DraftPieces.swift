@@ -53,6 +53,7 @@ enum DraftPieces {
     static func cut(_ text: String) -> [Piece] {
         var text = text
         let candidates = text.utf8.count >= keptLength ? kept.withLock { $0 } : []
+        var replaced: Kept?
         let spans: [Span] = text.withUTF8 { bytes in
             var best: (kept: Kept, prefix: Int, suffix: Int)?
             for candidate in candidates {
@@ -61,12 +62,18 @@ enum DraftPieces {
                 if prefix + suffix > (best.map { $0.prefix + $0.suffix } ?? 0) { best = (candidate, prefix, suffix) }
             }
             guard let best else { return Self.spans(bytes, reusing: nil) }
+            replaced = best.kept
             return Self.spans(bytes, reusing: (best.kept.spans, best.kept.text.utf8.count, best.prefix, best.suffix))
         }
         if text.utf8.count >= keptLength {
             let cut = Kept(text: text, spans: spans)
             kept.withLock { kept in
-                kept.removeAll { $0.text.utf8.count == text.utf8.count && $0.spans == spans }
+                // The text it was cut from is replaced by it (a form's drafts keep one
+                // megabyte here, not four), and the same text is kept once.
+                kept.removeAll { other in
+                    (other.text.utf8.count == text.utf8.count && other.spans == spans)
+                        || (replaced.map { other.text.utf8.count == $0.text.utf8.count && other.spans == $0.spans } ?? false)
+                }
                 kept.insert(cut, at: 0)
                 if kept.count > keptCount { kept.removeLast(kept.count - keptCount) }
             }
