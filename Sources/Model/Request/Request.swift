@@ -10,13 +10,24 @@
 //   group item as its catalog entry says (a ControlNet unit with `enabled`, rule 6);
 // - a field without a value gets its default; nothing is sent as null.
 
+import Synchronization
+
 public struct Request: Sendable {
-    public var endpoint: Endpoint
-    public var body: JSONValue
+    public var endpoint: Endpoint { didSet { revision = Self.nextRevision() } }
+    public var body: JSONValue { didSet { revision = Self.nextRevision() } }
+    /// Changes whenever the endpoint or body does and never repeats in a run:
+    /// the same revision is the same request, known without printing or
+    /// comparing it (issue 18: what a frame derives from a request with ten
+    /// thousand URLs is kept until the request changes). Not part of equality.
+    public private(set) var revision: Int
+
+    private static let revisions = Atomic<Int>(0)
+    private static func nextRevision() -> Int { revisions.add(1, ordering: .relaxed).newValue }
 
     public init(endpoint: Endpoint, body: JSONValue = .object([])) {
         self.endpoint = endpoint
         self.body = body.objectValue == nil ? .object([]) : body
+        revision = Self.nextRevision()
     }
 
     /// A fresh form: every field at its default, and a task id.

@@ -94,6 +94,10 @@ enum Action: Sendable {
     case firstFrameDrawn
     /// The drafts' save is due (Effect.scheduleDraftSave).
     case draftSaveDue
+    /// A long text read whole (JSON, a URL list) is due to be read (Effect.scheduleTextRead, issue 18).
+    case textReadDue
+    /// Such a text read off the event loop (Effect.readText): the field's value, or why it cannot be used.
+    case textRead(field: FieldID, revision: Int, Result<JSONValue?, FieldInputError>)
 }
 
 /// A profile switched to: what the screen may show of it (never a key).
@@ -178,6 +182,10 @@ enum Effect: Equatable, Sendable {
     case scheduleDraftSave
     /// Keep these forms' drafts in the history, by slot (printed and written off the event loop).
     case saveDrafts([String: DraftForm])
+    /// Answer `.textReadDue` after Reducer.textReadDelay.
+    case scheduleTextRead
+    /// Read an edit's text whole into the field's value on another thread; answered by `.textRead`.
+    case readText(field: FieldID, spec: FieldSpec, revision: Int, TextBuffer)
     /// The catalog the history and loaded requests are read against from now on (an endpoint was saved).
     case useCatalog(EndpointCatalog)
 }

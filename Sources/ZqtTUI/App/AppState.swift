@@ -136,6 +136,9 @@ struct EditState: Equatable, Sendable {
     var completion: PromptCompletion? = nil
     /// What the list last saw of the text: only typing opens it.
     var completionWatch = PromptCompletion.Watch()
+    /// A long text read whole (JSON, a URL list) has a read scheduled or on
+    /// its way (EditingReducer.readTextLater): keys meanwhile only edit the text.
+    var readPending = false
 }
 
 struct PickerState: Equatable, Sendable {
@@ -446,7 +449,7 @@ struct AppState: Equatable, Sendable {
 
     /// A local path in an image field is no "not a URL": it is uploaded at send, when it names a file (issue 17).
     var problems: [ValidationProblem] {
-        LocalImageFields.problems(request, validated: RequestValidator.validate(request), files: paths.files)
+        LocalImageFields.problemsOfRequest(request, paths.files)
     }
 
     /// Scopes for key look-up at the focused field, narrowest first.

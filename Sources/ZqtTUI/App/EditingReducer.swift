@@ -119,11 +119,73 @@ extension Reducer {
         // The names offered under the cursor follow the typing (issue 19).
         updateCompletion(&state)
         guard let editing = state.view.editing, editing.triedRevision != editing.buffer.revision else { return }
+        // A long text read whole waits for its read (readTextLater), never on a key.
+        if readsLater(state, editing) { return }
         state.view.editing?.triedRevision = editing.buffer.revision
         if (try? applyText(&state, editing.field, editing.buffer.text)) != nil {
             state.drafts[editing.field] = nil
             state.view.editing?.appliedRevision = editing.buffer.revision
         }
+    }
+
+    // MARK: Long texts read whole (issue 18)
+
+    /// Texts read whole to update the request (a JSON object, `Other
+    /// fields`, a URL list, a prompt: joined into one string) longer than
+    /// this many characters are read off the event loop, at most once per
+    /// `textReadDelay`, not on every key: a key into ten thousand URLs or a
+    /// megabyte prompt then costs what a key into a line does. The request
+    /// follows within a moment (a prompt's preview at once, from the edit's
+    /// pieces); Enter, Tab and F5 read the text then and there.
+    /// Shorter texts are read on each key.
+    static let readLaterLength = 32 << 10
+    static let textReadDelay = 0.2
+
+    private static func readsLater(_ state: AppState, _ editing: EditState) -> Bool {
+        guard editing.buffer.count > readLaterLength, let spec = FieldValues.readWhole(editing.field, in: state.request.endpoint) else {
+            return false
+        }
+        guard case .multilineText = spec.kind else { return true }
+        // A long prompt: the request keeps the text it held until the read
+        // joins the new one, and the preview shows the edit's text meanwhile
+        // (PreviewDocument.showingTyping), which it can where the request
+        // holds a long string (a paste into a short one is applied at once).
+        guard case let .string(held)? = state.request[spec.path] else { return false }
+        return held.utf8.count > PreviewDocument.longString
+    }
+
+    /// After every action: an edit whose long text the request does not
+    /// hold yet gets a read scheduled, unless one is on its way (it is read
+    /// again once that one answers, so the reads never pile up).
+    static func readTextLater(_ state: inout AppState) -> [Effect] {
+        guard let editing = state.view.editing, !editing.readPending, editing.triedRevision != editing.buffer.revision,
+              readsLater(state, editing) else { return [] }
+        state.view.editing?.readPending = true
+        return [.scheduleTextRead]
+    }
+
+    /// The read's moment: the text as it is now is handed over (shared, not copied).
+    static func textReadDue(_ state: inout AppState) -> [Effect] {
+        guard let editing = state.view.editing, editing.readPending else { return [] }
+        guard let spec = FieldValues.readWhole(editing.field, in: state.request.endpoint) else {
+            state.view.editing?.readPending = false
+            return []
+        }
+        return [.readText(field: editing.field, spec: spec, revision: editing.buffer.revision, editing.buffer)]
+    }
+
+    /// The text read: its value goes into the request when the text is
+    /// still the one read and usable (unusable text waits for Enter to be
+    /// marked, as on a key); a text changed meanwhile is read again.
+    static func textRead(_ state: inout AppState, field: FieldID, revision: Int, _ result: Result<JSONValue?, FieldInputError>) {
+        guard let editing = state.view.editing, editing.field == field, editing.readPending else { return }
+        state.view.editing?.readPending = false
+        guard editing.buffer.revision == revision, let spec = FieldValues.readWhole(field, in: state.request.endpoint) else { return }
+        state.view.editing?.triedRevision = revision
+        guard case let .success(value) = result else { return }
+        FieldValues.set(value, for: spec, in: &state.request)
+        state.drafts[field] = nil
+        state.view.editing?.appliedRevision = revision
     }
 
     /// Ends an edit with its text. When the text cannot be used, keystrokes

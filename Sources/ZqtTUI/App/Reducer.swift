@@ -34,6 +34,8 @@ enum Reducer {
         effects += GalleryReducer.followZoom(&state)
         // A local path in an image field not checked yet: is it a file (issue 17)?
         effects += PathCompletionReducer.localPathsChanged(&state)
+        // A long JSON or URL list typed into: read a moment later, off the event loop (issue 18).
+        effects += readTextLater(&state)
         // A form changed: its draft is saved a moment later (issue 4).
         return effects + SessionReducer.draftsChanged(&state)
     }
@@ -188,6 +190,11 @@ enum Reducer {
             return PathCompletionReducer.reduce(&state, action)
         case .firstFrameDrawn, .draftSaveDue:
             return SessionReducer.reduce(&state, action)
+        case .textReadDue:
+            return textReadDue(&state)
+        case let .textRead(field, revision, result):
+            textRead(&state, field: field, revision: revision, result)
+            return []
         case let .clipboardWritten(what, bytes):
             state.status = StatusMessage(text: Wording.copied(what, bytes: bytes), kind: .success)
             return []

@@ -37,9 +37,11 @@ struct BenchCommand: ParsableCommand {
         zqt bench startup
         prints resident memory without network use, after the start-up key check and model
         lists (libcurl loaded), and after one send followed to its end.
-        zqt bench typing --megabytes 1 --keys 60
+        zqt bench typing --megabytes 1 --keys 60 --field prompt
         pastes that much into the prompt and types keys into it at 20 a second (after the
         paste, then twenty lines up): per key p50/p90, CPU, bytes written, and resident memory.
+        --field negative, json (a JSON object field), other (a custom request's Other fields)
+        or urls (a URL list, 10,000 lines a megabyte) types into that field instead.
         """
     )
 
@@ -60,6 +62,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Keys typed into the pasted prompt.")
     var keys: Int = 60
+
+    @Option(help: "typing: the large field typed into: prompt, negative, json, other or urls.")
+    var field: String = "prompt"
 
     @Option(help: "Times each measurement is repeated.")
     var repeats: Int = 15

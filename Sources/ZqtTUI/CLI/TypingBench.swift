@@ -1,8 +1,11 @@
-// `zqt bench typing`: a key typed into a prompt holding a megabyte (issue
+// `zqt bench typing`: a key typed into a field holding a megabyte (issue
 // 18), through the same code the terminal loop runs for a key: the reducer,
 // the effect runner (the draft's save included, into a history of its own),
 // the reducer again for the answers, and the screen grid. Keys come at a
 // typing pace, so the draft's saves fall among them as they would.
+// `--field` picks the large field: the prompt, the negative prompt, a JSON
+// object field (ControlNet's override settings), a custom request's
+// `Other fields`, or a URL list (training images, 10,000 lines a megabyte asked).
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -23,9 +26,12 @@ extension BenchCommand {
         let inbox = ActionInbox()
         let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
                                   store: store, inbox: inbox)
-        var state = AppState(request: .new(for: .controlNet, taskID: "zqt-bench"),
+        let large = try TypingBenchField(field, megabytes: megabytes)
+        var state = AppState(request: .new(for: large.endpoint, taskID: "zqt-bench"),
                              connection: ConnectionInfo(baseURL: configuration.baseURL, profile: "bench", isSandbox: false))
         state.view.size = Size(width: 120, height: 40)
+        state.view.focus = large.id
+        guard state.focusedField?.id == large.id else { throw BenchFailure("\(large.id) is not a field of the form") }
         state.draftSaving = DraftSaving(saved: DraftCodec.drafts(of: state), kept: true)
 
         /// One action as the terminal loop handles it: reduce, perform, reduce the answers, render.
@@ -65,36 +71,37 @@ extension BenchCommand {
             print("a key typed into \(what): p50 \(String(milliseconds: percentile(0.5))), p90 \(String(milliseconds: percentile(0.9))), worst \(String(milliseconds: sorted.last ?? 0)) (\(perKey.count) keys, 20 a second); CPU per key (every thread, saves included) \(String(milliseconds: cpu / Double(perKey.count))); bytes written per key (write and pwrite calls: the draft's saves) \(written / perKey.count)")
         }
 
-        // The same keys into an empty prompt first, for comparison.
+        // The same keys into the empty field first, for comparison.
         handle(.key(.enter))
-        typeKeys(into: "an empty prompt")
+        typeKeys(into: "the empty \(large.name)")
         handle(.key(.enter))
+        state.view.focus = large.id
 
         let startRSS = Self.status("VmRSS")
-        // A megabyte of prompt tags, English and Chinese, pasted into the prompt.
-        let tags = ["masterpiece", "best quality", "一个女孩在雨中", "film grain", "灯塔", "soft light", "highly detailed"]
-        var text = ""
-        var index = 0
-        while text.utf8.count < megabytes << 20 {
-            text += tags[index % tags.count] + ", "
-            index += 1
-        }
+        let text = large.text
         let pasteStarted = monotonicSeconds()
         handle(.paste(text))
         let pasteTime = monotonicSeconds() - pasteStarted
-        guard let prompt = state.view.editing?.buffer.text, prompt.utf8.count > text.utf8.count else {
-            throw BenchFailure("the paste did not land in the prompt")
+        guard let pasted = state.view.editing?.buffer, state.view.editing?.field == large.id, pasted.count >= text.count else {
+            throw BenchFailure("the paste did not land in the \(large.name)")
         }
+        // Typed inside the text's last string (a JSON value), not after it.
+        for _ in 0..<large.keysBack { handle(.key(.left)) }
         let afterPaste = Self.status("VmRSS")
-        print("pasted \(text.utf8.count) bytes (\(prompt.count) characters) into the prompt in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after")
-        typeKeys(into: "the \(megabytes) MB prompt")
+        print("pasted \(text.utf8.count) bytes (\(pasted.count) characters) into the \(large.name) in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after")
+        typeKeys(into: "the \(megabytes) MB \(large.name)")
         print("resident memory after typing: \(Self.status("VmRSS") / 1024) MB")
-        let saved = try store.loadDrafts()[DraftCodec.currentSlot]
-        let body = try saved.map { try JSONParser.parse($0.requestJSON) }
-        guard body?.value(at: "prompt")?.stringValue == state.view.editing?.buffer.text else {
-            throw BenchFailure("the saved draft does not hold the prompt as typed")
+        // What a restart would put back: the saved draft read as the form, against the text typed.
+        guard let typed = state.view.editing?.buffer.text, let saved = try store.loadDrafts()[DraftCodec.currentSlot],
+              let restored = DraftCodec.form(saved) else {
+            throw BenchFailure("no draft was saved")
         }
-        print("the saved draft holds the prompt as typed")
+        var expected = state.request
+        let usable = (try? FieldValues.apply(typed, to: large.id, in: &expected)) != nil
+        if usable ? restored.request.wireJSON != expected.wireJSON : restored.drafts[large.id]?.text != typed {
+            throw BenchFailure("the saved draft does not hold the \(large.name) as typed")
+        }
+        print("the saved draft holds the \(large.name) as typed (\(usable ? "sent as typed" : "kept as typed text"))")
     }
 
     struct BenchFailure: Error, CustomStringConvertible {
@@ -110,5 +117,56 @@ extension BenchCommand {
     static func procField(_ file: String, _ name: String) -> Int {
         guard let line = procFile(file).split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+}
+
+/// The large field `zqt bench typing --field` types into, and its megabyte.
+struct TypingBenchField {
+    let name: String
+    let endpoint: Endpoint
+    let id: FieldID
+    let text: String
+    /// ← keys after the paste, so the keys land inside the last JSON string.
+    var keysBack = 0
+
+    static let names = ["prompt", "negative", "json", "other", "urls"]
+
+    init(_ field: String, megabytes: Int) throws {
+        let size = megabytes << 20
+        switch field {
+        case "prompt", "negative":
+            name = field == "prompt" ? "prompt" : "negative prompt"
+            endpoint = .controlNet
+            id = FieldID(field == "prompt" ? "prompt" : "negative_prompt")
+            // Prompt tags, English and Chinese.
+            let tags = ["masterpiece", "best quality", "一个女孩在雨中", "film grain", "灯塔", "soft light", "highly detailed"]
+            var text = ""
+            var index = 0
+            while text.utf8.count < size {
+                text += tags[index % tags.count] + ", "
+                index += 1
+            }
+            self.text = text
+        case "json", "other":
+            // A pretty JSON object of long string members, as pasted from a file.
+            name = field == "json" ? "JSON object field" : "Other fields"
+            endpoint = field == "json" ? .controlNet : CustomEndpoint.endpoint(path: "tool/bench")
+            id = FieldID(field == "json" ? "alwayson_scripts.override_settings" : CustomEndpoint.bodyField)
+            var text = "{"
+            var index = 0
+            while text.utf8.count < size {
+                text += (index == 0 ? "\n" : ",\n") + "  \"setting_\(index)\": \"masterpiece, best quality, 一个女孩在雨中, film grain, 灯塔, soft light, highly detailed, number \(index)\""
+                index += 1
+            }
+            self.text = text + "\n}"
+            keysBack = 3
+        case "urls":
+            name = "URL list"
+            endpoint = EndpointCatalog.shipped.resolve("modelTraining/submitTraining/Job")
+            id = FieldID("fileUrlList")
+            self.text = (0..<(10_000 * megabytes)).map { "https://example.com/training/2026/12/06/photo-\($0).png" }.joined(separator: "\n")
+        default:
+            throw BenchCommand.BenchFailure("--field is one of \(Self.names.joined(separator: ", "))")
+        }
     }
 }

@@ -30,7 +30,15 @@ struct DraftForm: Sendable {
     func encoded() -> ComposeDraft {
         var typed: [String: String] = [:]
         for (field, draft) in drafts { typed[field.path] = draft.text }
-        if let typingField, let typing { typed[typingField.path] = typing.text }
+        var request = request
+        if let typingField, let typing {
+            // Usable typed text the request waits for (a long text read on a
+            // tick, issue 18) is saved in the request, as it will be, not
+            // beside it: one copy of a megabyte printed and cut, not two.
+            let text = typing.text
+            let readLater = wireJSON == nil && FieldValues.readWhole(typingField, in: request.endpoint) != nil
+            if !readLater || (try? FieldValues.apply(text, to: typingField, in: &request)) == nil { typed[typingField.path] = text }
+        }
         return ComposeDraft(endpoint: request.endpoint, requestJSON: wireJSON ?? request.wireJSON, fieldDrafts: typed)
     }
 }

@@ -77,18 +77,7 @@ enum FieldValues {
         }
         switch spec.kind {
         case .otherMembers:
-            // The members no field names, as one object (a custom request's body).
-            let text = raw.trimmed
-            let members: JSONValue
-            do {
-                members = try JSONParser.parse(text.isEmpty ? "{}" : text)
-            } catch {
-                throw FieldInputError(message: "not valid JSON (\(error))")
-            }
-            guard members.objectValue != nil else {
-                throw FieldInputError(message: "a request body is a JSON object like {\"key\": value}, not \(members.typeName)")
-            }
-            request.setOtherMembers(members)
+            request.setOtherMembers(try otherMembers(raw))
             return
         case let .endpointSetting(setting):
             do {
@@ -100,6 +89,57 @@ enum FieldValues {
         default: break
         }
         request[spec.path] = try value(raw, for: spec)
+    }
+
+    /// The members no field names, as one object (a custom request's body).
+    static func otherMembers(_ raw: String) throws(FieldInputError) -> JSONValue {
+        let text = raw.trimmed
+        let members: JSONValue
+        do {
+            members = try JSONParser.parse(text.isEmpty ? "{}" : text)
+        } catch {
+            throw FieldInputError(message: "not valid JSON (\(error))")
+        }
+        guard members.objectValue != nil else {
+            throw FieldInputError(message: "a request body is a JSON object like {\"key\": value}, not \(members.typeName)")
+        }
+        return members
+    }
+
+    // MARK: Texts read whole (issue 18)
+
+    /// The spec of a form field whose text is read whole to update the
+    /// request (parsed as JSON, split into URLs, or joined: a long prompt
+    /// is one string in the request), nil for any other: a
+    /// long one is read off the event loop on a coalesced tick
+    /// (Reducer.readTextLater), so a key costs the same in ten
+    /// thousand URLs as in one.
+    static func readWhole(_ id: FieldID, in endpoint: Endpoint) -> FieldSpec? {
+        guard id.itemPlace.flatMap({ $0.field(in: endpoint) }) == nil, let spec = endpoint.field(at: id.path) else { return nil }
+        switch spec.kind {
+        case .jsonObject, .urlList, .otherMembers, .multilineText: return spec
+        default: return nil
+        }
+    }
+
+    /// What such a text stands for, read without the request (on another
+    /// thread): the field's value (nil: left out), or why it cannot be used.
+    static func read(_ raw: String, for spec: FieldSpec) -> Result<JSONValue?, FieldInputError> {
+        do throws(FieldInputError) {
+            if case .otherMembers = spec.kind { return .success(try otherMembers(raw)) }
+            return .success(try value(raw, for: spec))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// A value `read` gave, put into the request as `apply` would have.
+    static func set(_ value: JSONValue?, for spec: FieldSpec, in request: inout Request) {
+        if case .otherMembers = spec.kind {
+            request.setOtherMembers(value ?? .object([]))
+        } else {
+            request[spec.path] = value
+        }
     }
 
     /// The JSON value typed text stands for in a field; nil leaves it out.

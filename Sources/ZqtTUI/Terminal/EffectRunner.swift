@@ -274,6 +274,16 @@ final class EffectRunner: @unchecked Sendable {
             }
         case let .saveDrafts(forms):
             draftWriter?.save(forms)
+        case .scheduleTextRead:
+            let inbox = inbox
+            startThread(stackSize: 64 << 10) {
+                usleep(UInt32(Reducer.textReadDelay * 1_000_000))
+                inbox.post(.textReadDue)
+            }
+        case let .readText(field, spec, revision, buffer):
+            // The text is joined and read here, not on the event loop (issue 18).
+            let inbox = inbox
+            startThread { inbox.post(.textRead(field: field, revision: revision, FieldValues.read(buffer.text, for: spec))) }
         case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal
         }

@@ -198,7 +198,8 @@ enum FormView {
             return
         }
         let draft = state.drafts[field.id]
-        let text = draft?.text ?? FieldValues.text(of: field.id, in: state.request)
+        // Kept per request revision: `Other fields` or a URL list of a megabyte is not printed again each frame (issue 18).
+        let text = draft?.text ?? FieldValues.shownText(of: field.id, in: state.request)
         let valueStyle: Style = draft != nil ? .invalid : (field.dimmed ? .dim : .value)
         switch field.kind {
         case let .text(count):

@@ -6,21 +6,74 @@
 
 import Model
 
-struct PreviewDocument {
+struct PreviewDocument: Sendable {
     /// One line of the JSON: `head`, then a long string (quoted and escaped
     /// when shown), then `tail` (the comma before the next member).
-    struct Line {
+    struct Line: Sendable {
         var head = ""
-        var long: String?
+        var long: LongText?
         var tail = ""
 
         /// The line as printed, whole.
         var text: String {
             guard let long else { return head }
             var out = head
-            JSONWriter.writeString(long, into: &out)
+            JSONWriter.writeString(long.whole, into: &out)
             return out + tail
         }
+    }
+
+    /// A long string: the request's, or the text being typed into it, read
+    /// from the edit's pieces and never joined for a frame (issue 18).
+    enum LongText: Sendable {
+        case string(String)
+        case typing(TextBuffer)
+
+        var whole: String {
+            switch self {
+            case let .string(text): return text
+            case let .typing(buffer): return buffer.text
+            }
+        }
+
+        /// Its first `length` characters, and whether they are all of it.
+        func prefix(_ length: Int) -> (text: String, whole: Bool) {
+            switch self {
+            case let .string(text):
+                let prefix = text.prefix(length)
+                return (String(prefix), prefix.endIndex == text.endIndex)
+            case let .typing(buffer):
+                let end = min(length, buffer.count)
+                return (buffer.text(in: 0..<end), end == buffer.count)
+            }
+        }
+
+        /// Each UTF-8 byte, until `body` says stop.
+        func forEachByte(_ body: (UInt8) -> Bool) {
+            switch self {
+            case let .string(text):
+                for byte in text.utf8 where !body(byte) { return }
+            case let .typing(buffer):
+                var start = 0
+                while start < buffer.count {
+                    let end = min(buffer.count, start + TextBuffer.pieceLimit)
+                    for byte in buffer.text(in: start..<end).utf8 where !body(byte) { return }
+                    start = end
+                }
+            }
+        }
+    }
+
+    /// The preview of an edit whose text the request does not hold yet (a
+    /// long prompt is read into it on a coalesced tick, Reducer.readTextLater):
+    /// the field's long string shown from the edit's text, so the preview
+    /// follows each key with the bytes the send would carry. Only where the
+    /// request holds a long string there (the only case the reducer defers).
+    func showingTyping(_ buffer: TextBuffer, at path: String) -> PreviewDocument {
+        guard let span = spans[path], span.count == 1, lines[span.lowerBound].long != nil else { return self }
+        var shown = self
+        shown.lines[span.lowerBound].long = .typing(buffer)
+        return shown
     }
 
     /// Strings longer than this (in UTF-8 bytes) are escaped as far as they are shown.
@@ -49,7 +102,7 @@ struct PreviewDocument {
         case let .double(d): append(JSONWriter.formatNumber(d))
         case let .string(s):
             if s.utf8.count > Self.longString, current.long == nil {
-                current.long = s
+                current.long = .string(s)
             } else {
                 var out = ""
                 JSONWriter.writeString(s, into: &out)
@@ -126,14 +179,17 @@ struct PreviewDocument {
         for byte in line.head.utf8 { take(byte) }
         guard let long = line.long else { return rows }
         take(0x22)
-        for byte in long.utf8 {
+        var printable = true
+        long.forEachByte { byte in
             switch byte {
             case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: take(0x5C); take(0x6E)
             case ..<0x20: for _ in 0..<6 { take(0x75) }
-            case 0x7F...: return nil
+            case 0x7F...: printable = false
             default: take(byte)
             }
+            return printable
         }
+        guard printable else { return nil }
         take(0x22)
         for byte in line.tail.utf8 { take(byte) }
         return rows
@@ -149,10 +205,9 @@ struct PreviewDocument {
         }
         var length = max(256, (rows + 1) * (max(width, 4) + 1) * 2)
         while true {
-            let prefix = long.prefix(length)
-            let whole = prefix.endIndex == long.endIndex
+            let (prefix, whole) = long.prefix(length)
             var text = line.head
-            JSONWriter.writeString(String(prefix), into: &text)
+            JSONWriter.writeString(prefix, into: &text)
             if whole {
                 text += line.tail
             } else {

@@ -31,13 +31,23 @@ enum PreviewView {
         return field.wirePath
     }
 
+    /// The JSON shown: printed once per change of the request, not once per
+    /// frame, with the text being typed where the request waits for it (issue 18).
+    static func document(_ state: AppState) -> PreviewDocument {
+        let document = PreviewDocument.ofRequest(state.request)
+        guard let editing = state.view.editing, editing.appliedRevision != editing.buffer.revision, editing.readPending else {
+            return document
+        }
+        return document.showingTyping(editing.buffer, at: editing.field.path)
+    }
+
     static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
-        let document = PreviewDocument(state.request.wireValue)
+        let document = document(state)
         // No byte count here: it would change, and be resent, on every keystroke (≤ 60 bytes per key).
         let header = "JSON · exactly what is sent"
         grid.put(TextWidth.truncate(header, to: rect.width - 5), x: rect.x + 1, y: rect.y, style: .title, limit: rect.maxX - 4)
         // A local file is sent as its upload's URL: said under the JSON, which stays what the form holds (issue 17).
-        let uploads = LocalImageFields.localPaths(in: state.request)
+        let uploads = LocalImageFields.localPathsOfRequest(state.request)
         let noteLines = min(uploads.count, 3, max(0, rect.height - 4))
         for (offset, upload) in uploads.prefix(noteLines).enumerated() {
             let more = offset == noteLines - 1 && uploads.count > noteLines ? " (+\(uploads.count - noteLines))" : ""

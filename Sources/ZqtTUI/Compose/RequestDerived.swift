@@ -1,0 +1,70 @@
+// What a frame derives from the request (its preview's lines, its
+// problems), kept for the request's revision (issue 18): keys typed into a
+// large field whose request is brought up to date on a coalesced tick
+// (Reducer.readTextLater) draw frames over the same request, and
+// a URL list of ten thousand lines is laid out and validated once per
+// change, not once per frame. One value is kept per use: the last request's.
+
+import Model
+import Synchronization
+
+final class RequestDerived<Key: Equatable & Sendable, Value: Sendable>: Sendable {
+    private let kept = Mutex<(revision: Int, key: Key, value: Value)?>(nil)
+    private let derive: @Sendable (Request, Key) -> Value
+
+    init(_ derive: @escaping @Sendable (Request, Key) -> Value) {
+        self.derive = derive
+    }
+
+    /// The value for this request and key: the kept one when the request is
+    /// the same revision and the key the same, else derived now (outside the lock) and kept.
+    func callAsFunction(_ request: Request, _ key: Key) -> Value {
+        if let kept = kept.withLock({ $0 }), kept.revision == request.revision, kept.key == key { return kept.value }
+        let value = derive(request, key)
+        kept.withLock { $0 = (request.revision, key, value) }
+        return value
+    }
+}
+
+/// The key of a value derived from the request alone.
+struct OnlyTheRequest: Equatable, Sendable {}
+
+extension RequestDerived where Key == OnlyTheRequest {
+    convenience init(_ derive: @escaping @Sendable (Request) -> Value) {
+        self.init { request, _ in derive(request) }
+    }
+
+    func callAsFunction(_ request: Request) -> Value { self(request, OnlyTheRequest()) }
+}
+
+extension PreviewDocument {
+    /// The preview of a request, printed once per revision.
+    static let ofRequest = RequestDerived { PreviewDocument($0.wireValue) }
+}
+
+extension LocalImageFields {
+    /// The request's problems, its local files' among them (AppState.problems),
+    /// checked once per revision and files known: every frame counts them.
+    static let problemsOfRequest = RequestDerived<[String: LocalFileState], [ValidationProblem]> { request, files in
+        LocalImageFields.problems(request, validated: RequestValidator.validate(request), files: files)
+    }
+
+    /// The local paths the preview notes under the JSON, once per revision.
+    static let localPathsOfRequest = RequestDerived { LocalImageFields.localPaths(in: $0) }
+}
+
+extension FieldValues {
+    private static let shownTexts = Mutex<(revision: Int, texts: [FieldID: String])>((0, [:]))
+
+    /// What a field not being edited shows, printed once per request
+    /// revision: the form draws a few lines of it on every frame.
+    static func shownText(of id: FieldID, in request: Request) -> String {
+        if let text = shownTexts.withLock({ $0.revision == request.revision ? $0.texts[id] : nil }) { return text }
+        let text = text(of: id, in: request)
+        shownTexts.withLock { kept in
+            if kept.revision != request.revision { kept = (request.revision, [:]) }
+            kept.texts[id] = text
+        }
+        return text
+    }
+}
