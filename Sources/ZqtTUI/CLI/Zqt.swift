@@ -185,6 +185,9 @@ enum ComposeSession {
             state.status = StatusMessage(text: error.message, kind: .error)
         }
         if let store { restore(savedDrafts, into: &state, store: store) }
+        // An A1111 profile opens on its own forms (issue 20): the drafts of the other kind wait aside.
+        state.connection.server = configuration.server
+        Reducer.showServersForm(&state)
         // Drafts are saved through effects from here on, against what was read (issue 4).
         state.draftSaving = DraftSaving(saved: savedDrafts, kept: store != nil)
         state.connection.catalogFile = start.user.file
@@ -192,7 +195,7 @@ enum ComposeSession {
         if let problem = start.user.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }
         // The config file's fault or permission warning is said last: it decides the keys and the connection.
         // Keys missing are said at once; keys refused, when the first model list read comes back.
-        if !(configuration.credentials?.isComplete ?? false) { Reducer.noKeys(&state) }
+        if !configuration.canSend { Reducer.noKeys(&state) }
         if let warning = config.permissionWarning { state.status = StatusMessage(text: Wording.warning(warning), kind: .error) }
         state.configFile = ConfigFileState(file: config.file, problem: config.problem,
                                            exists: config.config != nil || config.problem != nil, readOnce: config.config != nil)
@@ -206,7 +209,7 @@ enum ComposeSession {
         let listPaths = ModelListPaths.fromEnvironment(overrides: start.user.listPathOverrides)
         state.modelLists.paths = listPaths
         let inbox = ActionInbox()
-        let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
+        let runner = EffectRunner(api: configuration.makeAPI(), configuration: configuration,
                                   store: store, inbox: inbox, listPaths: listPaths, catalog: start.catalog)
         runner.home = home
         runner.imagesMaxBytes = ImageBounds.diskBudget(config.config?.imagesMaxBytes)
