@@ -66,3 +66,11 @@ public struct SandboxFaults: Sendable, Equatable {
         self.remaining = remaining
     }
 }
+
+/// Which API a sandbox speaks: the zhiqite service's (the default) or an
+/// AUTOMATIC1111 web UI's (issue 20; Sources/Sandbox/A1111). `zqt sandbox
+/// --api a1111` and `zqt --sandbox --api a1111` pick it.
+public enum SandboxAPI: String, Sendable, CaseIterable {
+    case zhiqite
+    case a1111
+}

@@ -619,8 +619,8 @@ struct SandboxCommand: AsyncParsableCommand {
         abstract: "Run the local stand-in for the service until stopped (Ctrl-C)."
     )
 
-    @Option(help: "Port to listen on (0 picks a free one).")
-    var port: UInt16 = 8931
+    @Option(help: "Port to listen on (0 picks a free one; default 8931, or 7860 with --api a1111 as A1111 itself).")
+    var port: UInt16?
 
     @Option(help: "Address to listen on; loopback only by default.")
     var host: String = "127.0.0.1"
@@ -646,6 +646,15 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("missing-list"), help: "Answer this model list (checkpoint, lora, vae, embedding) as a service without it: HTTP 404. Repeatable.")
     var missingLists: [String] = []
 
+    @Option(help: "Which API to speak: zhiqite (the service) or a1111 (an AUTOMATIC1111 web UI).")
+    var api: String = SandboxAPI.zhiqite.rawValue
+
+    @Option(name: .customLong("api-auth"), help: "With --api a1111: require HTTP Basic with this user:password on /sdapi paths.")
+    var apiAuth: String?
+
+    @Option(name: .customLong("step-ms"), help: "With --api a1111: milliseconds per sampling step (100: a 20-step job takes 2 s).")
+    var stepMilliseconds: Int = 100
+
     mutating func validate() throws {
         if (accessKeyID == nil) != (accessKeySecret == nil) {
             throw ValidationError("give both --access-key-id and --access-key-secret, or neither")
@@ -656,9 +665,20 @@ struct SandboxCommand: AsyncParsableCommand {
         if let unknown = missingLists.first(where: { ModelListKind(rawValue: $0) == nil }) {
             throw ValidationError("--missing-list \(unknown): one of \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard let kind = SandboxAPI(rawValue: api) else {
+            throw ValidationError("--api must be one of: \(SandboxAPI.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if kind != .a1111, apiAuth != nil || stepMilliseconds != 100 {
+            throw ValidationError("--api-auth and --step-ms go with --api a1111")
+        }
+        if let apiAuth, case let .failure(problem) = A1111SandboxOptions.credentials(fromAPIAuth: apiAuth) {
+            throw ValidationError(problem.description)
+        }
+        guard (0...60_000).contains(stepMilliseconds) else { throw ValidationError("--step-ms takes 0 to 60000") }
     }
 
     mutating func run() async throws {
+        if api == SandboxAPI.a1111.rawValue { return try await runA1111() }
         var options = SandboxOptions(taskSeconds: taskSeconds, failAllTasks: failTasks,
                                      faults: SandboxFaults(latencyMilliseconds: latencyMilliseconds,
                                                            mode: SandboxFaults.Mode(rawValue: fault) ?? .none))
@@ -669,7 +689,7 @@ struct SandboxCommand: AsyncParsableCommand {
         let server = SandboxServer(options: options, host: host)
         let url: String
         do {
-            url = try server.start(port: port)
+            url = try server.start(port: port ?? 8931)
         } catch {
             throw ValidationError("\(error) (try --port 0 for a free port)")
         }
@@ -680,6 +700,22 @@ struct SandboxCommand: AsyncParsableCommand {
         [SANDBOX]                     -H '\(HTTPImageAPI.idHeader): any' -H '\(HTTPImageAPI.secretHeader): any' -d @request.json
         [SANDBOX] tasks take \(JSONWriter.formatNumber(taskSeconds)) s; Ctrl-C stops
         """)
+        while true {
+            try await Task.sleep(nanoseconds: 3_600_000_000_000)
+        }
+    }
+
+    /// `--api a1111`: the AUTOMATIC1111 stand-in instead (docs/sandbox.md).
+    private func runA1111() async throws {
+        let options = A1111SandboxOptions(stepMilliseconds: stepMilliseconds, apiAuth: apiAuth)
+        let server = A1111SandboxServer(options: options, host: host)
+        let url: String
+        do {
+            url = try server.start(port: port ?? 7860)
+        } catch {
+            throw ValidationError("\(error) (try --port 0 for a free port)")
+        }
+        LinePrinter(prefix: "").say(A1111Sandbox.banner(baseURL: url, options: options))
         while true {
             try await Task.sleep(nanoseconds: 3_600_000_000_000)
         }

@@ -1,0 +1,106 @@
+// A1111's infotext, the text it writes into each PNG as `parameters` and
+// answers in `info.infotexts` (processing.py create_infotext):
+//
+//   prompt
+//   Negative prompt: …                       (only when there is one)
+//   Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512, Model hash: …, Model: …, Version: …
+//
+// and its reading back for /sdapi/v1/png-info (infotext_utils.py
+// parse_generation_parameters): each "Key: value" a string, a size
+// "WxH" split into "Key-1" and "Key-2".
+
+import Model
+
+enum A1111Infotext {
+    /// The version the stand-in reports, in infotexts and `info`.
+    static let version = "v1.10.1-sandbox"
+
+    /// The infotext line: keys in A1111's order, a pair left out when its value is nil.
+    static func text(prompt: String, negativePrompt: String, pairs: [(String, String?)]) -> String {
+        let line = pairs.compactMap { key, value in value.map { "\(key): \(quote($0))" } }.joined(separator: ", ")
+        return prompt + (negativePrompt.isEmpty ? "" : "\nNegative prompt: \(negativePrompt)") + "\n" + line
+    }
+
+    /// A value holding ',', ':' or a newline is written as a JSON string (A1111's quote()).
+    static func quote(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == ":" || $0 == "\n" || $0 == "\"" }) else { return text }
+        var out = ""
+        JSONWriter.writeString(text, into: &out)
+        return out
+    }
+
+    /// A number as A1111 prints it: whole numbers without a fraction.
+    static func number(_ value: Double) -> String { JSONWriter.formatNumber(value) }
+
+    // MARK: Reading
+
+    /// The png-info answer's `parameters`: Prompt, Negative prompt, and every pair as text.
+    static func parse(_ text: String) -> JSONValue {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var pairs: [(String, String)] = []
+        if let last = lines.last, let found = keyValues(last), !found.isEmpty {
+            pairs = found
+            lines.removeLast()
+        }
+        var prompt: [String] = [], negative: [String] = []
+        var inNegative = false
+        for line in lines {
+            if !inNegative, line.hasPrefix("Negative prompt:") {
+                inNegative = true
+                negative.append(String(line.dropFirst("Negative prompt:".count)).trimmed)
+            } else if inNegative {
+                negative.append(line)
+            } else {
+                prompt.append(line)
+            }
+        }
+        var members: [(key: String, value: JSONValue)] = [
+            ("Prompt", .string(prompt.joined(separator: "\n").trimmed)),
+            ("Negative prompt", .string(negative.joined(separator: "\n").trimmed)),
+        ]
+        for (key, value) in pairs {
+            let size = value.split(separator: "x")
+            if size.count == 2, Int(size[0]) != nil, Int(size[1]) != nil {
+                members.append(("\(key)-1", .string(String(size[0]))))
+                members.append(("\(key)-2", .string(String(size[1]))))
+            } else {
+                members.append((key, .string(value)))
+            }
+        }
+        return .object(members)
+    }
+
+    /// "Key: value, Key: "quoted, value"" pairs; nil when the line is not such a list.
+    static func keyValues(_ line: String) -> [(String, String)]? {
+        var pairs: [(String, String)] = []
+        var rest = Substring(line)
+        while !rest.isEmpty {
+            rest = rest.drop { $0 == " " }
+            if rest.isEmpty { break }
+            guard let colon = rest.firstIndex(of: ":") else { return nil }
+            let key = rest[..<colon].trimmed
+            guard !key.isEmpty, key.count <= 80 else { return nil }
+            rest = rest[rest.index(after: colon)...].drop { $0 == " " }
+            let value: String
+            if rest.first == "\"" {
+                var index = rest.index(after: rest.startIndex)
+                var escaped = false
+                while index < rest.endIndex, escaped || rest[index] != "\"" {
+                    escaped = !escaped && rest[index] == "\\"
+                    index = rest.index(after: index)
+                }
+                guard index < rest.endIndex else { return nil }
+                let literal = String(rest[...index])
+                value = (try? JSONParser.parse(literal))?.stringValue ?? literal
+                rest = rest[rest.index(after: index)...].drop { $0 == " " }
+                if rest.first == "," { rest = rest.dropFirst() }
+            } else {
+                let end = rest.firstIndex(of: ",") ?? rest.endIndex
+                value = rest[..<end].trimmed
+                rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[end...]
+            }
+            pairs.append((key, value))
+        }
+        return pairs
+    }
+}
