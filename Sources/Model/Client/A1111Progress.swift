@@ -71,15 +71,34 @@ public struct A1111Progress: Sendable, Equatable {
 public struct A1111JobWatch: Sendable {
     /// The timestamp of the job the server ran when we sent, if it ran one.
     public let earlierJob: String?
+    /// Whether that job may still be the one running: it ends for good once
+    /// the server is seen idle, on another timestamp, or back at an earlier
+    /// fraction (a new job started within the same second, which A1111's
+    /// timestamps cannot tell apart).
+    private var earlierRunning: Bool
+    private var earlierFraction: Double
 
     public init(before: A1111Progress?) {
         earlierJob = before.flatMap { $0.isIdle ? nil : $0.jobTimestamp }
+        earlierRunning = earlierJob != nil
+        earlierFraction = before?.fraction ?? 0
+    }
+
+    /// Reads one progress answer: whether it still shows the other client's job.
+    public mutating func observe(_ progress: A1111Progress) -> Bool {
+        guard earlierRunning else { return false }
+        if progress.isIdle || progress.jobTimestamp != earlierJob || progress.fraction + 0.05 < earlierFraction {
+            earlierRunning = false
+            return false
+        }
+        earlierFraction = max(earlierFraction, progress.fraction)
+        return true
     }
 
     /// The task's progress as TaskInfo reads it (status 1 running, `temporaryImageDto`
     /// with the fraction and the preview's URL), or a wait when the job is not ours.
-    public func info(_ progress: A1111Progress, previewURL: String?) -> TaskInfo {
-        let busy = earlierJob != nil && progress.jobTimestamp == earlierJob && !progress.isIdle
+    public func info(_ progress: A1111Progress, previewURL: String?, others: Bool) -> TaskInfo {
+        let busy = others
         var dto: [(key: String, value: JSONValue)] = [(key: "progress", value: .double(busy ? 0 : progress.fraction))]
         if let previewURL, !busy { dto.append((key: "image_url", value: .string(previewURL))) }
         let desc = busy ? "the server is busy with another client's job (\(Int(exactly: (progress.fraction * 100).rounded()) ?? 0)%); ours waits"
@@ -89,8 +108,4 @@ public struct A1111JobWatch: Sendable {
                         family: Family.a1111, result: .images)
     }
 
-    /// Whether a progress answer shows another client's job, not ours.
-    public func isOthers(_ progress: A1111Progress) -> Bool {
-        earlierJob != nil && progress.jobTimestamp == earlierJob && !progress.isIdle
-    }
 }

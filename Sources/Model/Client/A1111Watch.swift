@@ -23,10 +23,11 @@ public enum A1111Watch {
         guard let live = api as? any LiveProgressAPI else { return await api.send(request) }
         // What the server runs before ours leaves: a job then is another client's (the server is busy).
         let before = try? await live.progress()
-        let watch = A1111JobWatch(before: before)
-        if let before, !before.isIdle { onProgress(watch.info(before, previewURL: nil)) }
+        var watch = A1111JobWatch(before: before)
+        if let before, !before.isIdle { onProgress(watch.info(before, previewURL: nil, others: true)) }
         let idTask = request.taskID
-        let watcher = Task {
+        let watcher = Task { [watch] in
+            var watch = watch
             var lastImage: String?
             var delay = firstQuestion
             while !Task.isCancelled {
@@ -34,14 +35,15 @@ public enum A1111Watch {
                 delay = between
                 guard let progress = try? await live.progress(), !Task.isCancelled else { continue }
                 var previewURL: String?
-                if let image = progress.currentImage, image != lastImage, !watch.isOthers(progress) {
+                let others = watch.observe(progress)
+                if let image = progress.currentImage, image != lastImage, !others {
                     lastImage = image
                     // A preview that does not decode as a picture is skipped; the progress still counts.
                     if let bytes = Base64.decode(image, maxBytes: previewBytes), ImageHeader.read(bytes) != nil {
                         previewURL = live.holdPreview(bytes, idTask: idTask)
                     }
                 }
-                onProgress(watch.info(progress, previewURL: previewURL))
+                onProgress(watch.info(progress, previewURL: previewURL, others: others))
             }
         }
         let outcome = await api.send(request)

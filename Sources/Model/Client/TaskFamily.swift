@@ -285,10 +285,13 @@ struct A1111FollowUp: FamilyFollowUp {
         }
         let info = data["info"]
         let seeds = (info?["all_seeds"]?.arrayValue ?? []).map { WireCoding.integer($0) }
+        // A batch's grid comes first (A1111's return_grid): `index_of_first_image` says where the pictures begin.
+        let first = info?["index_of_first_image"].flatMap(WireCoding.integer) ?? 0
         var results: [ResultImage] = []
         if let images = data["images"]?.arrayValue {
-            for (index, image) in images.enumerated() {
-                results.append(ResultImage(imageURL: image.stringValue ?? "", seed: seeds.indices.contains(index) ? seeds[index] : nil))
+            for (index, image) in images.enumerated() where index >= first {
+                let seed = seeds.indices.contains(index - first) ? seeds[index - first] : nil
+                results.append(ResultImage(imageURL: image.stringValue ?? "", seed: seed))
             }
         } else if let image = data["image"]?.stringValue, InlineImages.isInline(image) {
             results.append(ResultImage(imageURL: image, seed: nil))

@@ -274,6 +274,9 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Start a sandbox in this process on a free loopback port and talk to it.")
     var sandbox = false
 
+    @Option(name: .customLong("api"), help: "With --sandbox: which API the sandbox speaks, zhiqite (the default) or a1111 (an AUTOMATIC1111 server).")
+    var sandboxAPI: String?
+
     @Option(name: .customLong("base-url"), help: "The service's base URL (default: $ZQT_BASE_URL, else https://api.zhiqite.com).")
     var baseURL: String?
 
@@ -301,7 +304,7 @@ struct ConnectionOptions: ParsableArguments {
     /// The client configuration, with an in-process sandbox started when
     /// asked. A fault in the config file (or its profile's secret command)
     /// is said on stderr and ends the command with 2.
-    func resolve(config: ConfigAtStart = StartUp.atStart.config) throws -> (ClientConfiguration, SandboxServer?) {
+    func resolve(config: ConfigAtStart = StartUp.atStart.config) throws -> (ClientConfiguration, (any RunningSandbox)?) {
         let configuration: ClientConfiguration
         do throws(ConfigProblem) {
             configuration = try fromConfig(config)
@@ -334,7 +337,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// For the screen: a fault does not stop it. It starts on the defaults
     /// (flags and ZQT_* still apply) and says the fault in its status line.
-    func resolveForScreen(config: ConfigAtStart) throws -> (ClientConfiguration, SandboxServer?, String?) {
+    func resolveForScreen(config: ConfigAtStart) throws -> (ClientConfiguration, (any RunningSandbox)?, String?) {
         let configuration: ClientConfiguration
         var problem: String?
         do throws(ConfigProblem) {
@@ -347,9 +350,16 @@ struct ConnectionOptions: ParsableArguments {
         return (resolved, server, problem)
     }
 
-    private func start(_ resolved: ClientConfiguration) throws -> (ClientConfiguration, SandboxServer?) {
+    private func start(_ resolved: ClientConfiguration) throws -> (ClientConfiguration, (any RunningSandbox)?) {
         var configuration = resolved
         configuration.timeout = timeout
+        if let sandboxAPI {
+            guard let kind = ServerKind(rawValue: sandboxAPI) else {
+                throw ValidationError("--api must be zhiqite or a1111, not \(APIError.printable(sandboxAPI))")
+            }
+            guard sandbox else { throw ValidationError("--api goes with --sandbox (a profile says its server's API with api = \"a1111\")") }
+            if kind == .a1111 { return try A1111SandboxConnection.start(configuration) }
+        }
         guard sandbox else { return (configuration, nil) }
         let server = SandboxServer()
         configuration.baseURL = try server.start()
@@ -532,7 +542,11 @@ struct SendCommand: AsyncParsableCommand {
         let setup = try SendSetup(connection: connection, stepsToStandardError: stepsToStandardError, start: start)
         defer { setup.sandbox?.stop() }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
-        var runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
+        // An endpoint of the other kind of server would reach a path that server does not have (issue 20).
+        if endpoint.server != configuration.server, !endpoint.isCustom {
+            throw CommandFailure(A1111SandboxConnection.wrongServer(endpoint, configuration, in: start.catalog), .badInput)
+        }
+        var runner = RequestRunner(api: configuration.makeAPI(), configuration: configuration,
                                    store: store, printer: printer)
         runner.localInputs = setup.localInputs
         return await runner.report(requestText: requestText, endpoint: endpoint, freshID: freshID,
@@ -727,7 +741,7 @@ struct SandboxCommand: AsyncParsableCommand {
 /// printer, and the history (a send goes on without it, saying so).
 struct SendSetup {
     let configuration: ClientConfiguration
-    let sandbox: SandboxServer?
+    let sandbox: (any RunningSandbox)?
     let printer: LinePrinter
     let store: HistoryStore?
     /// Local files in image fields: where they are uploaded, and the progress said (issue 17).
