@@ -250,7 +250,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     public static let pathPrefix = "/AIGCImgOpenServ/saas/"
 
-    public var path: String { Endpoint.pathPrefix + id }
+    /// Under the service's prefix; an A1111 server's paths are its own (`/sdapi/v1/txt2img`, issue 20).
+    public var path: String { server == .a1111 ? "/" + id : Endpoint.pathPrefix + id }
     public var description: String { title }
 
     public static func == (lhs: Endpoint, rhs: Endpoint) -> Bool { lhs.id == rhs.id && lhs.isCustom == rhs.isCustom }

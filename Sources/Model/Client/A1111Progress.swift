@@ -77,6 +77,8 @@ public struct A1111JobWatch: Sendable {
     /// timestamps cannot tell apart).
     private var earlierRunning: Bool
     private var earlierFraction: Double
+    /// Our job was seen running: an idle server after it is sending the answer.
+    private var oursSeen = false
 
     public init(before: A1111Progress?) {
         earlierJob = before.flatMap { $0.isIdle ? nil : $0.jobTimestamp }
@@ -86,9 +88,13 @@ public struct A1111JobWatch: Sendable {
 
     /// Reads one progress answer: whether it still shows the other client's job.
     public mutating func observe(_ progress: A1111Progress) -> Bool {
-        guard earlierRunning else { return false }
+        guard earlierRunning else {
+            if !progress.isIdle { oursSeen = true }
+            return false
+        }
         if progress.isIdle || progress.jobTimestamp != earlierJob || progress.fraction + 0.05 < earlierFraction {
             earlierRunning = false
+            oursSeen = !progress.isIdle
             return false
         }
         earlierFraction = max(earlierFraction, progress.fraction)
@@ -99,10 +105,12 @@ public struct A1111JobWatch: Sendable {
     /// with the fraction and the preview's URL), or a wait when the job is not ours.
     public func info(_ progress: A1111Progress, previewURL: String?, others: Bool) -> TaskInfo {
         let busy = others
-        var dto: [(key: String, value: JSONValue)] = [(key: "progress", value: .double(busy ? 0 : progress.fraction))]
+        // Idle after ours ran: the job is done and its answer on its way.
+        let finishing = progress.isIdle && oursSeen
+        var dto: [(key: String, value: JSONValue)] = [(key: "progress", value: .double(busy ? 0 : (finishing ? 1 : progress.fraction)))]
         if let previewURL, !busy { dto.append((key: "image_url", value: .string(previewURL))) }
         let desc = busy ? "the server is busy with another client's job (\(Int(exactly: (progress.fraction * 100).rounded()) ?? 0)%); ours waits"
-            : (progress.isIdle ? "sent; waiting for the server" : progress.desc)
+            : (finishing ? "done; receiving the pictures" : (progress.isIdle ? "sent; waiting for the server" : progress.desc))
         return TaskInfo(data: .object([(key: "status", value: .int(1)), (key: "desc", value: .string(desc)),
                                        (key: "temporaryImageDto", value: .object(dto))]),
                         family: Family.a1111, result: .images)

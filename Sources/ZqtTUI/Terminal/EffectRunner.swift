@@ -153,9 +153,11 @@ final class EffectRunner: @unchecked Sendable {
     /// read in the history and posting it, or why it failed.
     private func refreshModelLists(_ kinds: [ModelListKind]) {
         let api = api, inbox = inbox, paths = listPaths, service = listService
+        // An A1111 server's own lists (issue 20): /sdapi/v1/sd-models, loras, sd-vae, embeddings.
+        let a1111 = configuration.server == .a1111
         Task.detached { [self] in
             for kind in kinds {
-                let path = paths.path(for: kind)
+                let path = a1111 ? A1111ModelLists.path(for: kind) : paths.path(for: kind)
                 do throws(APIError) {
                     let list = try await api.readModelList(kind, path: path)
                     record { store throws(HistoryError) in try store.saveModelList(list, service: service) }
