@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func aSentRequestShowsProgressThenItsPicturesAreKeptWithTheirSeeds() async throws {
-        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 25, previewEverySteps: 4))
+        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 100, previewEverySteps: 4))
         let request = Self.txt2img([("prompt", .string("a lighthouse")), ("steps", .int(20)), ("seed", .int(42)), ("batch_size", .int(2)),
                                     ("width", .int(64)), ("height", .int(64)),
                                     ("override_settings.sd_model_checkpoint", .string("v1-5-pruned-emaonly.safetensors [6ce0161689]"))])
@@ -127,6 +127,25 @@ import Testing
         #expect(row.requestJSON.contains(picture) && !row.requestJSON.contains(Base64.encode(png)))
     }
 
+    @Test func extrasInterrogateAndPNGInfoAnswerAtOnce() async throws {
+        let fixture = try Fixture()
+        let png = PNGImage.render(width: 32, height: 32, seed: 9)
+        func request(_ id: String, _ values: [(String, JSONValue)]) -> Request {
+            var request = Request.new(for: EndpointCatalog.shipped.endpoint(id: id)!, taskID: TaskIDGenerator.shared.next())
+            for (path, value) in values { request[path] = value }
+            return request
+        }
+        let extras = await fixture.run(request("sdapi/v1/extra-single-image", [("image", .string(Base64.encode(png))),
+                                                                                ("upscaling_resize", .int(2)), ("upscaler_1", .string("Lanczos"))]))
+        let upscaled = try #require(extras.compactMap { event -> KeptResult? in if case let .kept(kept) = event { return kept }; return nil }.first,
+                                    "\(extras)")
+        #expect(upscaled.pixelSize == PixelSize(width: 64, height: 64), "twice the size")
+
+        let described = await fixture.run(request("sdapi/v1/interrogate", [("image", .string(Base64.encode(png)))]))
+        let caption = try #require(described.compactMap { event -> TaskInfo? in if case let .finished(info, _) = event { return info }; return nil }.first)
+        #expect(caption.phase == .succeeded && !(caption.texts.first ?? "").isEmpty, "the caption is the result: \(described)")
+    }
+
     @Test func anInterruptedJobAnswersWithWhatItMade() async throws {
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 60))
         let api = fixture.api
@@ -145,7 +164,7 @@ import Testing
 
     @Test func aBusyServerIsSaidNotMistakenForOurJob() async throws {
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 20))
-        fixture.server.service.startForeignJob(steps: 40)
+        fixture.server.service.startForeignJob(steps: 100)
         // Running before ours is sent (the stand-in starts it on a thread of its own).
         for _ in 0..<400 where (try? await fixture.api.progress())?.isIdle != false {
             try await Task.sleep(nanoseconds: 5_000_000)

@@ -29,6 +29,9 @@ enum A1111SandboxConnection {
         return (configuration, server)
     }
 
+    /// What `zqt --sandbox --api a1111` sends without a terminal.
+    static let exampleJSON = #"{"prompt": "a lighthouse at dusk, volumetric light", "steps": 20, "batch_size": 2, "seed": 1234}"#
+
     /// Why an endpoint cannot go to this connection's server, and which would.
     static func wrongServer(_ endpoint: Endpoint, _ configuration: ClientConfiguration, in catalog: EndpointCatalog) -> String {
         let theirs = catalog.readyGroups(for: configuration.server).flatMap(\.endpoints).map(\.shortName).joined(separator: ", ")

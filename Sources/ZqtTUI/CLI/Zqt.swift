@@ -94,8 +94,11 @@ struct Zqt: AsyncParsableCommand {
             guard connection.sandbox else {
                 throw ValidationError("zqt needs a terminal for the compose screen; use zqt send, or zqt --sandbox for a scripted run")
             }
+            // The A1111 stand-in runs a small txt2img instead of the service's documented example (issue 20).
+            let a1111 = connection.sandboxAPI == ServerKind.a1111.rawValue
             let report = try await SendCommand.send(
-                requestText: BundledExamples.controlNetJSON, endpoint: start.catalog.controlNet, connection: connection,
+                requestText: a1111 ? A1111SandboxConnection.exampleJSON : BundledExamples.controlNetJSON,
+                endpoint: a1111 ? try EndpointNames.resolve("txt2img", in: start.catalog) : start.catalog.controlNet, connection: connection,
                 freshID: true, printJSON: false, follow: true, downloadTo: nil, start: start)
             if report.outcome.exitStatus != .success { throw report.outcome.exitStatus.exitCode }
             return

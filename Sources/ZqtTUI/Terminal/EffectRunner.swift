@@ -338,7 +338,7 @@ final class EffectRunner: @unchecked Sendable {
                 case let .progress(info):
                     // An A1111 call's progress while it runs (issue 20).
                     inbox.post(.generationProgress(request: request, recordID: recordID, info))
-                case let .failed(failure) where failure.stage == .outcomeUnknown:
+                case let .failed(failure) where failure.stage == .outcomeUnknown && request.endpoint.family.followUp.answersWhenDone:
                     // An A1111 call whose connection dropped: nothing to ask, the send is over (issue 20).
                     inbox.post(.submitFinished(request: request, recordID: recordID, result: .failure(failure.error ?? .connectionLost)))
                 case let .accepted(submission):
