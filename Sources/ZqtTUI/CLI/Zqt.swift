@@ -48,7 +48,15 @@ struct Zqt: AsyncParsableCommand {
     static func main() async {
         FreedMemory.limitArenas()
         do {
-            var command = try parseAsRoot()
+            // `zqt sandbox --api …` is the sandbox's own --api, not the root's `--sandbox --api` (issue 20):
+            // the root's options would otherwise take it before the subcommand sees it.
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            var command: ParsableCommand
+            if arguments.first == SandboxCommand.configuration.commandName {
+                do { command = try SandboxCommand.parse(Array(arguments.dropFirst())) } catch { SandboxCommand.exit(withError: error) }
+            } else {
+                command = try parseAsRoot()
+            }
             // The user's catalog, then the config file: read here, before any command runs.
             let start = StartUp.atStart
             if !(command is Zqt) {
