@@ -43,12 +43,14 @@ final class A1111SandboxFixture: @unchecked Sendable {
 
     func progress() async throws -> JSONValue { try await get("/sdapi/v1/progress").json }
 
-    /// Asks for progress until `condition` holds; no fixed sleeps, a bounded number of asks.
-    func progress(until condition: (JSONValue) -> Bool, attempts: Int = 2000) async throws -> JSONValue {
-        for _ in 0..<attempts {
+    /// Asks for progress until `condition` holds; no fixed sleeps, bounded by
+    /// `seconds` (a loaded machine answers slowly, so jobs under test last seconds).
+    func progress(until condition: (JSONValue) -> Bool, seconds: Double = 60) async throws -> JSONValue {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
             let answer = try await progress()
             if condition(answer) { return answer }
-            try await Task.sleep(nanoseconds: 5_000_000)
+            try await Task.sleep(nanoseconds: 50_000_000)  // an HTTP round trip each: not a busy loop on a shared machine
         }
         Issue.record("the progress never showed the expected state")
         return try await progress()

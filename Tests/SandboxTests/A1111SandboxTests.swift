@@ -6,16 +6,17 @@ import Testing
 /// The A1111 stand-in over real HTTP: what an A1111 client sees of a GPU box.
 @Suite struct A1111SandboxTests {
     @Test func progressAdvancesWhileTheCallRunsThenTheCallAnswersWithThePictures() async throws {
-        let sandbox = try A1111SandboxFixture(A1111SandboxOptions(stepMilliseconds: 15, previewEverySteps: 5))
+        // 3 s of steps: long enough for a loaded machine's polls to see it run.
+        let sandbox = try A1111SandboxFixture(A1111SandboxOptions(stepMilliseconds: 100, previewEverySteps: 3))
         let idle = try await sandbox.progress()
         #expect(idle["progress"]?.numberValue == 0)
         #expect(idle["state"]?["job"]?.stringValue == "")
         #expect(idle["state"]?["job_count"]?.numberValue == 0)
 
-        let call = Task { try await sandbox.post("/sdapi/v1/txt2img", #"{"prompt": "a lighthouse", "steps": 40, "seed": 42}"#) }
+        let call = Task { try await sandbox.post("/sdapi/v1/txt2img", #"{"prompt": "a lighthouse", "steps": 30, "seed": 42}"#) }
         let early = try await sandbox.progress { ($0["state"]?["sampling_step"]?.numberValue ?? 0) >= 1 }
         #expect(early["state"]?["job"]?.stringValue == "scripts_txt2img")
-        #expect(early["state"]?["sampling_steps"]?.numberValue == 40)
+        #expect(early["state"]?["sampling_steps"]?.numberValue == 30)
         let withPreview = try await sandbox.progress { $0["current_image"]?.stringValue != nil }
         let preview = try A1111SandboxFixture.bytes(withPreview["current_image"])
         #expect(A1111SandboxFixture.size(preview) != nil, "the preview is a PNG")
@@ -31,7 +32,7 @@ import Testing
         #expect(A1111SandboxFixture.size(pictures[0]).map { [$0.0, $0.1] } == [512, 512])
         let info = try A1111SandboxFixture.info(answer.json)
         #expect(info["all_seeds"] == .array([.int(42)]))
-        #expect(info["steps"]?.numberValue == 40)
+        #expect(info["steps"]?.numberValue == 30)
         #expect(info["sd_model_name"]?.stringValue == "v1-5-pruned-emaonly")
         #expect(answer.json["parameters"]?["prompt"]?.stringValue == "a lighthouse")
         #expect(answer.json["parameters"]?["cfg_scale"]?.numberValue == 7, "the echo fills in defaults")
@@ -41,12 +42,12 @@ import Testing
     }
 
     @Test func interruptStopsTheJobAndTheAnswerHoldsThePicturesMadeSoFar() async throws {
-        let sandbox = try A1111SandboxFixture()
+        let sandbox = try A1111SandboxFixture(A1111SandboxOptions(stepMilliseconds: 30))
         let call = Task { try await sandbox.post("/sdapi/v1/txt2img", #"{"prompt": "x", "steps": 100, "n_iter": 4, "seed": 7}"#) }
         let second = try await sandbox.progress {
             $0["state"]?["job_no"]?.numberValue == 1 && ($0["state"]?["sampling_step"]?.numberValue ?? 0) >= 1
         }
-        #expect(second["state"]?["job"]?.stringValue == "Batch 2 out of 4")
+        #expect(second["state"]?["job"]?.stringValue?.hasPrefix("Batch 2 out of 4") == true)
         let interrupt = try await sandbox.post("/sdapi/v1/interrupt", "")
         #expect(interrupt.status == 200)
         let answer = try await call.value
@@ -64,7 +65,7 @@ import Testing
     }
 
     @Test func skipEndsTheCurrentPictureAndTheBatchGoesOn() async throws {
-        let sandbox = try A1111SandboxFixture()
+        let sandbox = try A1111SandboxFixture(A1111SandboxOptions(stepMilliseconds: 30))
         let call = Task { try await sandbox.post("/sdapi/v1/txt2img", #"{"prompt": "x", "steps": 100, "n_iter": 2}"#) }
         _ = try await sandbox.progress {
             $0["state"]?["job_no"]?.numberValue == 0 && ($0["state"]?["sampling_step"]?.numberValue ?? 0) >= 1
@@ -159,17 +160,21 @@ import Testing
 
     @Test func oneJobRunsAtATimeAndAnotherClientsJobIsSeenInTheProgress() async throws {
         let sandbox = try A1111SandboxFixture()
-        let started = try await sandbox.post("/sandbox/busy", #"{"steps": 60}"#)
+        // Another client's job that runs until interrupted.
+        let started = try await sandbox.post("/sandbox/busy", #"{"steps": 10000}"#)
         #expect(started.status == 200)
-        let foreign = try await sandbox.progress { ($0["state"]?["sampling_step"]?.numberValue ?? 0) >= 1 }
-        #expect(foreign["state"]?["job"]?.stringValue == "scripts_txt2img")
+        let foreign = try await sandbox.progress { $0["state"]?["job"]?.stringValue == "scripts_txt2img" }
+        #expect((foreign["state"]?["job_count"]?.numberValue ?? 0) > 0, "an idle check before sending sees the box busy")
         let call = Task { try await sandbox.post("/sdapi/v1/txt2img", #"{"steps": 5, "width": 64, "height": 64, "seed": 3}"#) }
-        for _ in 0..<2000 where sandbox.service.waitingJobs == 0 { try await Task.sleep(nanoseconds: 2_000_000) }
+        let deadline = Date().addingTimeInterval(60)
+        while sandbox.service.waitingJobs == 0, Date() < deadline { try await Task.sleep(nanoseconds: 5_000_000) }
         #expect(sandbox.service.waitingJobs == 1, "our call waits behind the other client's job")
         #expect(sandbox.service.finishedJobs == 0)
+        _ = try await sandbox.post("/sdapi/v1/interrupt", "")
         let answer = try await call.value
         #expect(answer.status == 200)
-        #expect(sandbox.service.finishedJobs == 2, "the other client's job finished first")
+        #expect(try A1111SandboxFixture.pictures(answer.json).count == 1, "an interrupt of the job before ours does not touch ours")
+        #expect(sandbox.service.finishedJobs == 2, "the other client's job ended first")
         #expect(sandbox.service.stepsRunByLastJob == 5)
     }
 
@@ -265,7 +270,7 @@ import Testing
     }
 
     @Test func theDropMarkerClosesTheConnectionMidJobAndTheBadPreviewMarkerSendsNoPicture() async throws {
-        let sandbox = try A1111SandboxFixture()
+        let sandbox = try A1111SandboxFixture(A1111SandboxOptions(stepMilliseconds: 30))
         await #expect(throws: APIError.self) {
             _ = try await sandbox.post("/sdapi/v1/txt2img", #"{"prompt": "x sandbox:drop", "steps": 20, "width": 64, "height": 64}"#)
         }
@@ -287,5 +292,22 @@ import Testing
         let tooWide = try await sandbox.post("/sdapi/v1/txt2img", #"{"steps": 1, "width": 1024, "height": 1024, "enable_hr": true, "hr_scale": 8}"#)
         #expect(tooWide.status == 500)
         #expect(sandbox.service.finishedJobs == 0, "refused before it ran")
+    }
+
+    @Test func asForgeA422IsWordedAsPydantic2WordsIt() async throws {
+        let sandbox = try A1111SandboxFixture(A1111SandboxOptions(stepMilliseconds: 1, flavor: .forge))
+        let answer = try await sandbox.post("/sdapi/v1/txt2img", #"{"steps": "many", "width": 512.5, "prompt": 3}"#)
+        #expect(answer.status == 422)
+        let detail = try #require(answer.json["detail"]?.arrayValue)
+        #expect(detail.count == 3, "pydantic 2 neither truncates 512.5 nor writes 3 as a string")
+        #expect(detail[0] == .object([("type", .string("string_type")), ("loc", .array([.string("body"), .string("prompt")])),
+                                      ("msg", .string("Input should be a valid string")), ("input", .int(3))]))
+        #expect(detail[1]["type"]?.stringValue == "int_parsing")
+        #expect(detail[1]["input"]?.stringValue == "many")
+        #expect(detail[2]["type"]?.stringValue == "int_from_float")
+        let bounds = try await sandbox.post("/sdapi/v1/extra-single-image", #"{"image": "", "codeformer_weight": 2}"#)
+        #expect(bounds.json["detail"]?[0]?["ctx"] == .object([("le", .int(1))]))
+        let made = try await sandbox.post("/sdapi/v1/txt2img", #"{"steps": 1, "width": 64, "height": 64}"#)
+        #expect(try A1111SandboxFixture.info(made.json)["version"]?.stringValue?.hasPrefix("f2.") == true)
     }
 }

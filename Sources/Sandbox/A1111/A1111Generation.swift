@@ -37,7 +37,7 @@ extension A1111Service {
     func generate(_ kind: GenerationKind, body: JSONValue, request: HTTPRequest) -> HTTPAction {
         record(request)
         let fields: [(key: String, value: JSONValue)]
-        switch A1111Schema.validate(body, against: kind.fields) {
+        switch A1111Schema.validate(body, against: kind.fields, flavor: options.flavor) {
         case let .failure(failure): return .respond(Self.json(failure.json, status: 422))
         case let .success(valid): fields = valid
         }
@@ -127,6 +127,8 @@ struct GenerationPlan {
     let hires: (scale: Double?, resize: (Int, Int)?, upscaler: String?, steps: Int)?
     let units: [A1111ControlUnit]
     let job: A1111JobPlan
+    /// The version infotexts and `info` name.
+    let version: String
 
     var seeds: [Int] { (0..<(batchSize * iterations)).map { seed &+ $0 } }
 
@@ -244,13 +246,13 @@ struct GenerationPlan {
                                previewWidth: max(8, outputWidth / previewScale), previewHeight: max(8, outputHeight / previewScale),
                                previewSeeds: (0..<iterations).map { seed &+ $0 * batchSize })
         let denoising: Double? = kind == .img2img ? (double("denoising_strength") ?? 0.75)
-            : (hires != nil ? (double("denoising_strength") ?? 0.7) : nil)
+            : (hires != nil ? (double("denoising_strength") ?? 0.75) : nil)
         return .success(GenerationPlan(
             kind: kind, prompt: prompt, negativePrompt: string("negative_prompt") ?? "", sampler: sampler, scheduler: scheduler,
             steps: steps, cfgScale: double("cfg_scale") ?? 7, width: width, height: height,
             outputWidth: outputWidth, outputHeight: outputHeight, batchSize: batchSize, iterations: iterations,
             seed: seed, subseed: subseed, checkpoint: checkpoint, denoisingStrength: denoising, hires: hires,
-            units: units, job: job))
+            units: units, job: job, version: service.options.flavor.version))
     }
 
     /// The infotext of the picture made with `seed`.
@@ -268,7 +270,7 @@ struct GenerationPlan {
             pairs.append(("Hires upscaler", hires.upscaler))
         }
         for (index, unit) in units.enumerated() { pairs.append(("ControlNet \(index)", unit.infotext)) }
-        pairs.append(("Version", A1111Infotext.version))
+        pairs.append(("Version", version))
         return A1111Infotext.text(prompt: prompt, negativePrompt: negativePrompt, pairs: pairs)
     }
 
@@ -320,7 +322,7 @@ struct GenerationPlan {
             ("index_of_first_image", .int(returnGrid && madeSeeds.count > 1 ? 1 : 0)),
             ("infotexts", .array(infotexts.map(JSONValue.string))), ("styles", .array([])),
             ("job_timestamp", .string(A1111Jobs.timestampFormat(Date()))), ("clip_skip", .int(1)),
-            ("is_using_inpainting_conditioning", .bool(false)), ("version", .string(A1111Infotext.version)),
+            ("is_using_inpainting_conditioning", .bool(false)), ("version", .string(version)),
         ])
         return .object([("images", .array(images.map(JSONValue.string))), ("parameters", echo),
                         ("info", .string(JSONWriter.compact(info)))])

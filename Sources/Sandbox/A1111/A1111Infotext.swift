@@ -12,9 +12,6 @@
 import Model
 
 enum A1111Infotext {
-    /// The version the stand-in reports, in infotexts and `info`.
-    static let version = "v1.10.1-sandbox"
-
     /// The infotext line: keys in A1111's order, a pair left out when its value is nil.
     static func text(prompt: String, negativePrompt: String, pairs: [(String, String?)]) -> String {
         let line = pairs.compactMap { key, value in value.map { "\(key): \(quote($0))" } }.joined(separator: ", ")

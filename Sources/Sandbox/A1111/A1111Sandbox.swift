@@ -20,12 +20,16 @@ public struct A1111SandboxOptions: Sendable {
     public var previewEverySteps: Int
     /// A batch answers a grid of its pictures first, as A1111's `return_grid` option does by default.
     public var returnGrid: Bool
+    /// AUTOMATIC1111 itself, or Forge (pydantic 2's 422 wording, its version string).
+    public var flavor: A1111Flavor
 
-    public init(stepMilliseconds: Int = 100, apiAuth: String? = nil, previewEverySteps: Int = 5, returnGrid: Bool = true) {
+    public init(stepMilliseconds: Int = 100, apiAuth: String? = nil, previewEverySteps: Int = 5, returnGrid: Bool = true,
+                flavor: A1111Flavor = .automatic1111) {
         self.stepMilliseconds = stepMilliseconds
         self.apiAuth = apiAuth
         self.previewEverySteps = previewEverySteps
         self.returnGrid = returnGrid
+        self.flavor = flavor
     }
 
     /// The pairs `--api-auth` names, or the reason it cannot be read.
@@ -106,7 +110,8 @@ public enum A1111Sandbox {
     /// The lines `zqt sandbox --api a1111` prints: where it listens and a
     /// profile to paste into the config file.
     public static func banner(baseURL: String, options: A1111SandboxOptions) -> String {
-        var lines = ["[SANDBOX] zqt sandbox (AUTOMATIC1111 API) listening on \(baseURL)",
+        let kind = options.flavor == .forge ? "Forge, AUTOMATIC1111 API" : "AUTOMATIC1111 API"
+        var lines = ["[SANDBOX] zqt sandbox (\(kind)) listening on \(baseURL)",
                      "[SANDBOX] a profile for ~/.config/zqt/config.toml:",
                      "[SANDBOX]   [profiles.a1111-sandbox]",
                      "[SANDBOX]   api = \"a1111\"",

@@ -31,9 +31,16 @@ struct A1111ValidationIssue: Error {
     let message: String
     let type: String
     var context: [(key: String, value: JSONValue)] = []
+    /// The value refused, which pydantic 2 repeats (Forge); nil for pydantic 1.
+    var input: JSONValue?
 
     var json: JSONValue {
-        var members: [(key: String, value: JSONValue)] = [("loc", .array(location)), ("msg", .string(message)), ("type", .string(type))]
+        var members: [(key: String, value: JSONValue)]
+        if let input {
+            members = [("type", .string(type)), ("loc", .array(location)), ("msg", .string(message)), ("input", input)]
+        } else {
+            members = [("loc", .array(location)), ("msg", .string(message)), ("type", .string(type))]
+        }
         if !context.isEmpty { members.append(("ctx", .object(context))) }
         return .object(members)
     }
@@ -118,12 +125,10 @@ enum A1111Schema {
 
     /// The body with every field coerced and every default filled in (the
     /// answer's `parameters`), or the problems FastAPI would list.
-    static func validate(_ body: JSONValue, against fields: [A1111Field], required: Set<String> = [])
-        -> Result<[(key: String, value: JSONValue)], A1111ValidationFailure> {
+    static func validate(_ body: JSONValue, against fields: [A1111Field], required: Set<String> = [],
+                         flavor: A1111Flavor = .automatic1111) -> Result<[(key: String, value: JSONValue)], A1111ValidationFailure> {
         guard let members = body.objectValue else {
-            return .failure(A1111ValidationFailure(issues: [
-                A1111ValidationIssue(location: [.string("body")], message: "value is not a valid dict", type: "type_error.dict"),
-            ]))
+            return .failure(A1111ValidationFailure(issues: [flavor.issue(.notAnObject, given: body, location: [.string("body")])]))
         }
         var issues: [A1111ValidationIssue] = []
         var result: [(key: String, value: JSONValue)] = []
@@ -131,28 +136,27 @@ enum A1111Schema {
             let location: [JSONValue] = [.string("body"), .string(field.name)]
             guard let given = members.last(where: { $0.key == field.name })?.value else {
                 if required.contains(field.name) {
-                    issues.append(A1111ValidationIssue(location: location, message: "field required", type: "value_error.missing"))
+                    issues.append(flavor.issue(.missing, given: body, location: location))
                 } else {
                     result.append((field.name, field.defaultValue))
                 }
                 continue
             }
-            switch coerce(given, to: field) {
+            switch coerce(given, to: field, flavor: flavor) {
             case let .success(value): result.append((field.name, value))
-            case let .failure(issue): issues.append(A1111ValidationIssue(location: location, message: issue.message, type: issue.type,
-                                                                       context: issue.context))
+            case let .failure(problem): issues.append(flavor.issue(problem, given: given, location: location))
             }
         }
         return issues.isEmpty ? .success(result) : .failure(A1111ValidationFailure(issues: issues))
     }
 
-    /// pydantic v1's coercion of one value to a field's type, then its bounds.
-    static func coerce(_ value: JSONValue, to field: A1111Field) -> Result<JSONValue, A1111ValidationIssue> {
-        func issue(_ message: String, _ type: String, _ context: [(key: String, value: JSONValue)] = []) -> Result<JSONValue, A1111ValidationIssue> {
-            .failure(A1111ValidationIssue(location: [], message: message, type: type, context: context))
-        }
+    /// pydantic's coercion of one value to a field's type (lax mode: "20"
+    /// for an int), then its bounds. Version 1 truncates 20.5 to an int and
+    /// writes a number as a string; version 2 refuses both.
+    static func coerce(_ value: JSONValue, to field: A1111Field, flavor: A1111Flavor) -> Result<JSONValue, A1111Problem> {
+        let lenient = flavor == .automatic1111
         if case .null = value {
-            return field.nullable ? .success(.null) : issue("none is not an allowed value", "type_error.none.not_allowed")
+            return field.nullable ? .success(.null) : .failure(.none(field.kind))
         }
         let coerced: JSONValue
         switch field.kind {
@@ -161,14 +165,13 @@ enum A1111Schema {
             case let .int(number): coerced = .int(number)
             case let .bool(flag): coerced = .int(flag ? 1 : 0)
             case let .double(number):
-                guard number.isFinite, let whole = Int(exactly: number.rounded(.towardZero)) else {
-                    return issue("value is not a valid integer", "type_error.integer")
-                }
+                guard number.isFinite, let whole = Int(exactly: number.rounded(.towardZero)) else { return .failure(.wrongType(.int)) }
+                guard lenient || Double(whole) == number else { return .failure(.fraction) }
                 coerced = .int(whole)
             case let .string(text):
-                guard let number = Int(text.trimmed) else { return issue("value is not a valid integer", "type_error.integer") }
+                guard let number = Int(text.trimmed) else { return .failure(.unparsable(.int)) }
                 coerced = .int(number)
-            default: return issue("value is not a valid integer", "type_error.integer")
+            default: return .failure(.wrongType(.int))
             }
         case .float:
             switch value {
@@ -176,9 +179,9 @@ enum A1111Schema {
             case let .double(number): coerced = .double(number)
             case let .bool(flag): coerced = .double(flag ? 1 : 0)
             case let .string(text):
-                guard let number = Double(text.trimmed) else { return issue("value is not a valid float", "type_error.float") }
+                guard let number = Double(text.trimmed) else { return .failure(.unparsable(.float)) }
                 coerced = .double(number)
-            default: return issue("value is not a valid float", "type_error.float")
+            default: return .failure(.wrongType(.float))
             }
         case .bool:
             switch value {
@@ -192,50 +195,124 @@ enum A1111Schema {
                 } else if ["0", "off", "f", "false", "n", "no"].contains(word) {
                     coerced = .bool(false)
                 } else {
-                    return issue("value could not be parsed to a boolean", "type_error.bool")
+                    return .failure(.unparsable(.bool))
                 }
-            default: return issue("value could not be parsed to a boolean", "type_error.bool")
+            case .int, .double: return .failure(.unparsable(.bool))
+            default: return .failure(.wrongType(.bool))
             }
         case .string:
             switch value {
             case let .string(text): coerced = .string(text)
-            case let .int(number): coerced = .string(String(number))
-            case let .double(number): coerced = .string(JSONWriter.formatNumber(number))
-            default: return issue("str type expected", "type_error.str")
+            case let .int(number) where lenient: coerced = .string(String(number))
+            case let .double(number) where lenient: coerced = .string(JSONWriter.formatNumber(number))
+            default: return .failure(.wrongType(.string))
             }
         case .list:
-            guard case .array = value else { return issue("value is not a valid list", "type_error.list") }
+            guard case .array = value else { return .failure(.wrongType(.list)) }
             coerced = value
         case .dict:
-            guard case .object = value else { return issue("value is not a valid dict", "type_error.dict") }
+            guard case .object = value else { return .failure(.wrongType(.dict)) }
             coerced = value
         }
         if let permitted = field.permitted {
-            guard case let .int(number) = coerced, permitted.contains(number) else {
-                let list = permitted.map(String.init).joined(separator: ", ")
-                return issue("unexpected value; permitted: \(list)", "value_error.const",
-                             [("given", value), ("permitted", .array(permitted.map(JSONValue.int)))])
-            }
+            guard case let .int(number) = coerced, permitted.contains(number) else { return .failure(.notPermitted(permitted)) }
         }
         if let number = coerced.numberValue {
             if let minimum = field.minimum {
-                let limit: JSONValue = minimum == minimum.rounded() ? .int(Int(exactly: minimum) ?? 0) : .double(minimum)
-                if field.minimumExclusive, !(number > minimum) {
-                    return issue("ensure this value is greater than \(JSONWriter.formatNumber(minimum))", "value_error.number.not_gt",
-                                 [("limit_value", limit)])
-                }
-                if !field.minimumExclusive, !(number >= minimum) {
-                    return issue("ensure this value is greater than or equal to \(JSONWriter.formatNumber(minimum))",
-                                 "value_error.number.not_ge", [("limit_value", limit)])
-                }
+                if field.minimumExclusive, !(number > minimum) { return .failure(.notAbove(minimum)) }
+                if !field.minimumExclusive, !(number >= minimum) { return .failure(.below(minimum)) }
             }
-            if let maximum = field.maximum, !(number <= maximum) {
-                let limit: JSONValue = maximum == maximum.rounded() ? .int(Int(exactly: maximum) ?? 0) : .double(maximum)
-                return issue("ensure this value is less than or equal to \(JSONWriter.formatNumber(maximum))", "value_error.number.not_le",
-                             [("limit_value", limit)])
-            }
+            if let maximum = field.maximum, !(number <= maximum) { return .failure(.above(maximum)) }
         }
         return .success(coerced)
+    }
+}
+
+/// Why one value was refused, before it is worded as a pydantic version words it.
+enum A1111Problem: Error {
+    case notAnObject
+    case missing
+    case none(A1111Field.Kind)
+    case wrongType(A1111Field.Kind)
+    /// A string that does not read as the type.
+    case unparsable(A1111Field.Kind)
+    /// A number with a fraction for an int (pydantic 2 only).
+    case fraction
+    case notPermitted([Int])
+    case below(Double)
+    case notAbove(Double)
+    case above(Double)
+}
+
+/// Which server the stand-in answers as: AUTOMATIC1111 1.x (pydantic 1's
+/// 422 wording) or Forge (FastAPI on pydantic 2: `type`, `loc`, `msg`,
+/// `input`, and `ctx` for bounds).
+public enum A1111Flavor: String, Sendable, CaseIterable {
+    case automatic1111 = "a1111"
+    case forge
+
+    var version: String { self == .forge ? "f2.0.1v1.10.1-sandbox" : "v1.10.1-sandbox" }
+
+    func issue(_ problem: A1111Problem, given: JSONValue, location: [JSONValue]) -> A1111ValidationIssue {
+        func limit(_ value: Double) -> JSONValue { Int(exactly: value).map(JSONValue.int) ?? .double(value) }
+        let text = JSONWriter.formatNumber
+        if self == .automatic1111 {
+            let (message, type, context): (String, String, [(key: String, value: JSONValue)]) = switch problem {
+            case .notAnObject: ("value is not a valid dict", "type_error.dict", [])
+            case .missing: ("field required", "value_error.missing", [])
+            case .none: ("none is not an allowed value", "type_error.none.not_allowed", [])
+            case let .wrongType(kind), let .unparsable(kind): Self.version1Words(kind)
+            case .fraction: Self.version1Words(.int)
+            case let .notPermitted(values):
+                ("unexpected value; permitted: \(values.map(String.init).joined(separator: ", "))", "value_error.const",
+                 [("given", given), ("permitted", .array(values.map(JSONValue.int)))])
+            case let .below(value): ("ensure this value is greater than or equal to \(text(value))", "value_error.number.not_ge", [("limit_value", limit(value))])
+            case let .notAbove(value): ("ensure this value is greater than \(text(value))", "value_error.number.not_gt", [("limit_value", limit(value))])
+            case let .above(value): ("ensure this value is less than or equal to \(text(value))", "value_error.number.not_le", [("limit_value", limit(value))])
+            }
+            return A1111ValidationIssue(location: location, message: message, type: type, context: context)
+        }
+        let (message, type, context): (String, String, [(key: String, value: JSONValue)]) = switch problem {
+        case .notAnObject: ("Input should be a valid dictionary or object to extract fields from", "model_attributes_type", [])
+        case .missing: ("Field required", "missing", [])
+        case let .none(kind), let .wrongType(kind): Self.version2Words(kind, parsing: false)
+        case let .unparsable(kind): Self.version2Words(kind, parsing: true)
+        case .fraction: ("Input should be a valid integer, got a number with a fractional part", "int_from_float", [])
+        case let .notPermitted(values):
+            ("Input should be \(values.map(String.init).dropLast().joined(separator: ", ")) or \(values.last.map(String.init) ?? "")",
+             "literal_error", [("expected", .string(values.map(String.init).dropLast().joined(separator: ", ") + " or " + (values.last.map(String.init) ?? "")))])
+        case let .below(value): ("Input should be greater than or equal to \(text(value))", "greater_than_equal", [("ge", limit(value))])
+        case let .notAbove(value): ("Input should be greater than \(text(value))", "greater_than", [("gt", limit(value))])
+        case let .above(value): ("Input should be less than or equal to \(text(value))", "less_than_equal", [("le", limit(value))])
+        }
+        var issue = A1111ValidationIssue(location: location, message: message, type: type, context: context)
+        issue.input = given
+        return issue
+    }
+
+    private static func version1Words(_ kind: A1111Field.Kind) -> (String, String, [(key: String, value: JSONValue)]) {
+        switch kind {
+        case .int: ("value is not a valid integer", "type_error.integer", [])
+        case .float: ("value is not a valid float", "type_error.float", [])
+        case .bool: ("value could not be parsed to a boolean", "type_error.bool", [])
+        case .string: ("str type expected", "type_error.str", [])
+        case .list: ("value is not a valid list", "type_error.list", [])
+        case .dict: ("value is not a valid dict", "type_error.dict", [])
+        }
+    }
+
+    private static func version2Words(_ kind: A1111Field.Kind, parsing: Bool) -> (String, String, [(key: String, value: JSONValue)]) {
+        switch (kind, parsing) {
+        case (.int, true): ("Input should be a valid integer, unable to parse string as an integer", "int_parsing", [])
+        case (.int, false): ("Input should be a valid integer", "int_type", [])
+        case (.float, true): ("Input should be a valid number, unable to parse string as a number", "float_parsing", [])
+        case (.float, false): ("Input should be a valid number", "float_type", [])
+        case (.bool, true): ("Input should be a valid boolean, unable to interpret input", "bool_parsing", [])
+        case (.bool, false): ("Input should be a valid boolean", "bool_type", [])
+        case (.string, _): ("Input should be a valid string", "string_type", [])
+        case (.list, _): ("Input should be a valid list", "list_type", [])
+        case (.dict, _): ("Input should be a valid dictionary", "dict_type", [])
+        }
     }
 }
 

@@ -56,18 +56,17 @@ public final class A1111Service: Sendable {
     // MARK: Routing
 
     public func handle(_ request: HTTPRequest) -> HTTPAction {
-        if request.method == "POST", ["/sdapi/v1/txt2img", "/sdapi/v1/img2img"].contains(request.path),
-           authenticationRefusal(request) == nil, let body = try? JSONParser.parse(bytes: request.body) {
-            return generate(request.path.hasSuffix("txt2img") ? .txt2img : .img2img, body: body, request: request)
-        }
-        return .respond(route(request))
+        let path = request.path
+        if path.hasPrefix("/sandbox/") { return .respond(control(request)) }
+        if path.hasPrefix("/controlnet/") { return .respond(controlNet(request)) }
+        guard path.hasPrefix("/sdapi/v1/") else { return .respond(Self.json(.object([("detail", .string("Not Found"))]), status: 404)) }
+        return sdapi(request)
     }
 
-    private func route(_ request: HTTPRequest) -> HTTPResponse {
+    /// The /sdapi/v1 paths: an action rather than an answer, because a
+    /// generation may close its connection unanswered (`sandbox:drop`).
+    private func sdapi(_ request: HTTPRequest) -> HTTPAction {
         let path = request.path
-        if path.hasPrefix("/sandbox/") { return control(request) }
-        if path.hasPrefix("/controlnet/") { return controlNet(request) }
-        guard path.hasPrefix("/sdapi/v1/") else { return Self.json(.object([("detail", .string("Not Found"))]), status: 404) }
         let name = String(path.dropFirst("/sdapi/v1/".count))
         let gets: [String: () -> JSONValue] = [
             "progress": { [jobs] in jobs.progress(skipCurrentImage: Self.flag(request.query["skip_current_image"])) },
@@ -77,39 +76,42 @@ public final class A1111Service: Sendable {
             "cmd-flags": { [self] in commandFlagsAnswer() },
             "latent-upscale-modes": { .array(["Latent", "Latent (antialiased)", "Latent (bicubic)", "Latent (nearest)"].map { .object([("name", .string($0))]) }) },
         ]
-        let posts: [String: (JSONValue, HTTPRequest) -> HTTPResponse] = [
-            // Bodies that parse are taken by handle(); these answer the ones that do not.
-            "txt2img": { _, _ in Self.json(.null, status: 500) },
-            "img2img": { _, _ in Self.json(.null, status: 500) },
-            "extra-single-image": { [self] body, _ in extras(body) },
-            "interrogate": { [self] body, _ in interrogate(body) },
-            "png-info": { [self] body, _ in pngInfo(body) },
+        let posts: [String: (JSONValue, HTTPRequest) -> HTTPAction] = [
+            "txt2img": { [self] body, request in generate(.txt2img, body: body, request: request) },
+            "img2img": { [self] body, request in generate(.img2img, body: body, request: request) },
+            "extra-single-image": { [self] body, _ in .respond(extras(body)) },
+            "interrogate": { [self] body, _ in .respond(interrogate(body)) },
+            "png-info": { [self] body, _ in .respond(pngInfo(body)) },
             "interrupt": { [jobs] _, _ in
                 jobs.interrupt()
-                return Self.json(.object([]))
+                return .respond(Self.json(.object([])))
             },
             "skip": { [jobs] _, _ in
                 jobs.skip()
-                return Self.json(.null)
+                return .respond(Self.json(.null))
             },
         ]
         let known = gets[name] != nil || posts[name] != nil
-        guard known else { return Self.json(.object([("detail", .string("Not Found"))]), status: 404) }
-        if let refusal = authenticationRefusal(request) { return refusal }
+        guard known else { return .respond(Self.json(.object([("detail", .string("Not Found"))]), status: 404)) }
+        if let refusal = authenticationRefusal(request) { return .respond(refusal) }
         if let get = gets[name] {
-            guard request.method == "GET" else { return Self.methodNotAllowed() }
-            return Self.json(get())
+            guard request.method == "GET" else { return .respond(Self.methodNotAllowed()) }
+            return .respond(Self.json(get()))
         }
-        guard request.method == "POST", let post = posts[name] else { return Self.methodNotAllowed() }
+        guard request.method == "POST", let post = posts[name] else { return .respond(Self.methodNotAllowed()) }
         // interrupt and skip take no body; the others a JSON object.
         if name == "interrupt" || name == "skip" { return post(.null, request) }
         let body: JSONValue
         do {
             body = try JSONParser.parse(bytes: request.body)
         } catch {
-            return Self.json(A1111ValidationFailure(issues: [
-                A1111ValidationIssue(location: [.string("body"), .int(0)], message: "Expecting value: \(error)", type: "value_error.jsondecode"),
-            ]).json, status: 422)
+            var issue = A1111ValidationIssue(location: [.string("body"), .int(0)], message: "Expecting value: \(error)",
+                                             type: "value_error.jsondecode")
+            if options.flavor == .forge {
+                issue = A1111ValidationIssue(location: [.string("body"), .int(0)], message: "JSON decode error", type: "json_invalid",
+                                             context: [("error", .string("Expecting value"))], input: .object([]))
+            }
+            return .respond(Self.json(A1111ValidationFailure(issues: [issue]).json, status: 422))
         }
         return post(body, request)
     }
@@ -182,9 +184,20 @@ public final class A1111Service: Sendable {
                  ("api_auth", options.apiAuth == nil ? .null : .string("(set)")), ("api_log", .bool(false))])
     }
 
+    /// Keeps the call for `receivedCalls`; the oldest are let go beyond
+    /// `receivedBytesKept` of bodies, so a long-running sandbox fed inline
+    /// pictures does not grow without end.
     func record(_ request: HTTPRequest) {
-        received.withLock { $0.append(ReceivedCall(path: request.path, body: String(decoding: request.body, as: UTF8.self))) }
+        received.withLock { calls in
+            calls.append(ReceivedCall(path: request.path, body: String(decoding: request.body, as: UTF8.self)))
+            var total = calls.reduce(0) { $0 + $1.body.utf8.count }
+            while total > Self.receivedBytesKept, calls.count > 1 {
+                total -= calls.removeFirst().body.utf8.count
+            }
+        }
     }
+
+    static let receivedBytesKept = 64 << 20
 
     // MARK: ControlNet's own routes
 

@@ -10,7 +10,7 @@ extension A1111Service {
     /// `upscaling_resize` (resize_mode 0) or to `upscaling_resize_w`×`_h` (1).
     func extras(_ body: JSONValue) -> HTTPResponse {
         let fields: [(key: String, value: JSONValue)]
-        switch A1111Schema.validate(body, against: A1111Schema.extras) {
+        switch A1111Schema.validate(body, against: A1111Schema.extras, flavor: options.flavor) {
         case let .failure(failure): return Self.json(failure.json, status: 422)
         case let .success(valid): fields = valid
         }
@@ -54,7 +54,7 @@ extension A1111Service {
     /// /sdapi/v1/interrogate: a caption in the style of the model asked for.
     func interrogate(_ body: JSONValue) -> HTTPResponse {
         let fields: [(key: String, value: JSONValue)]
-        switch A1111Schema.validate(body, against: A1111Schema.interrogate) {
+        switch A1111Schema.validate(body, against: A1111Schema.interrogate, flavor: options.flavor) {
         case let .failure(failure): return Self.json(failure.json, status: 422)
         case let .success(valid): fields = valid
         }
@@ -79,7 +79,7 @@ extension A1111Service {
     /// /sdapi/v1/png-info: the `parameters` text, the other text chunks, and the text parsed.
     func pngInfo(_ body: JSONValue) -> HTTPResponse {
         let fields: [(key: String, value: JSONValue)]
-        switch A1111Schema.validate(body, against: A1111Schema.pngInfo, required: ["image"]) {
+        switch A1111Schema.validate(body, against: A1111Schema.pngInfo, required: ["image"], flavor: options.flavor) {
         case let .failure(failure): return Self.json(failure.json, status: 422)
         case let .success(valid): fields = valid
         }

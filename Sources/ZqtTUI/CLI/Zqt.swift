@@ -680,6 +680,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("step-ms"), help: "With --api a1111: milliseconds per sampling step (100: a 20-step job takes 2 s).")
     var stepMilliseconds: Int = 100
 
+    @Option(help: "With --api a1111: answer as a1111 (AUTOMATIC1111 1.x) or forge (its pydantic 2 validation answers).")
+    var flavor: String = A1111Flavor.automatic1111.rawValue
+
     mutating func validate() throws {
         if (accessKeyID == nil) != (accessKeySecret == nil) {
             throw ValidationError("give both --access-key-id and --access-key-secret, or neither")
@@ -693,8 +696,11 @@ struct SandboxCommand: AsyncParsableCommand {
         guard let kind = SandboxAPI(rawValue: api) else {
             throw ValidationError("--api must be one of: \(SandboxAPI.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if kind != .a1111, apiAuth != nil || stepMilliseconds != 100 {
-            throw ValidationError("--api-auth and --step-ms go with --api a1111")
+        if kind != .a1111, apiAuth != nil || stepMilliseconds != 100 || flavor != A1111Flavor.automatic1111.rawValue {
+            throw ValidationError("--api-auth, --step-ms and --flavor go with --api a1111")
+        }
+        guard A1111Flavor(rawValue: flavor) != nil else {
+            throw ValidationError("--flavor must be one of: \(A1111Flavor.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let apiAuth, case let .failure(problem) = A1111SandboxOptions.credentials(fromAPIAuth: apiAuth) {
             throw ValidationError(problem.description)
@@ -732,7 +738,8 @@ struct SandboxCommand: AsyncParsableCommand {
 
     /// `--api a1111`: the AUTOMATIC1111 stand-in instead (docs/sandbox.md).
     private func runA1111() async throws {
-        let options = A1111SandboxOptions(stepMilliseconds: stepMilliseconds, apiAuth: apiAuth)
+        let options = A1111SandboxOptions(stepMilliseconds: stepMilliseconds, apiAuth: apiAuth,
+                                          flavor: A1111Flavor(rawValue: flavor) ?? .automatic1111)
         let server = A1111SandboxServer(options: options, host: host)
         let url: String
         do {
