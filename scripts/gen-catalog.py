@@ -327,6 +327,7 @@ def endpoints(cn_catalog, samplers, upscalers, cn_modules):
         if spec.get("short"):
             entry["short"] = spec["short"]
         out.append(entry)
+    out += a1111_entries(overlay, lists)
     # One endpoint per entry (read on first use), one field per line: reviewable in a diff.
     parts = []
     for entry in out:
@@ -351,6 +352,66 @@ def endpoints(cn_catalog, samplers, upscalers, cn_modules):
     with open(ENDPOINTS_OUT, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     print("wrote %s: %d endpoints, %d ready" % (ENDPOINTS_OUT, len(out), sum(1 for x in out if x["ready"])))
+
+
+def a1111_entries(overlay, lists):
+    """An AUTOMATIC1111-compatible server's endpoints (issue 20), written whole
+    in the overlay's 'a1111' section: each of server "a1111" and family
+    "a1111", its fields in the order of its 'wire' list. A field's spec "sd"
+    reuses sd_fields' (the same A1111 key on the service's SD endpoints); the
+    ControlNet group is the service's, its unit's picture under A1111's key
+    'image' (sent inline) instead of 'image_link'."""
+    spec = overlay.get("a1111")
+    if not spec:
+        return []
+    out = []
+    for rel, e in spec["endpoints"].items():
+        fields = []
+        for path in e["wire"]:
+            if path == "alwayson_scripts.controlnet":
+                group = json.loads(json.dumps(overlay["sd_fields"][spec["controlnet_from"]]))
+                field = {"path": "alwayson_scripts.controlnet.args", "help": "", "required": False}
+                lay_over(field, group)
+                field["path"] = "alwayson_scripts.controlnet.args"
+                field["required"] = False
+                field["omit_empty"] = True
+                field["why"] = "sd-webui-controlnet's API: units in alwayson_scripts.controlnet.args; a unit's picture is `image`, base64 (issue 20)."
+                item = field["item"]
+                item["fields"] = [dict(spec["controlnet_image"]) if f["path"] == "image_link" else f for f in item["fields"]]
+                for rule in item.get("rules", []):
+                    if rule.get("field") == "image_link":
+                        rule["field"] = "image"
+                        if e.get("controlnet_or_request"):
+                            rule["or_request"] = e["controlnet_or_request"]
+                            rule["message"] = "unit {n} needs a control image: its own, or the request's input image"
+                        else:
+                            rule.pop("or_request", None)
+                            rule["message"] = "unit {n} needs a control image (a local file or base64)"
+                        rule["why"] = "sd-webui-controlnet: a unit's own image, else on img2img the input image."
+            else:
+                given = spec["fields"][path]
+                if given == "sd":
+                    given = {k: v for k, v in overlay["sd_fields"][path].items() if k != "why"}
+                    given["why"] = "The same key and meaning as on the service's SD endpoints (sd_fields)."
+                field = {"path": path, "help": "", "required": False}
+                lay_over(field, given)
+                if not field.get("required") and "default" not in field:
+                    field.setdefault("omit_empty", True)
+            lay_over(field, e.get("field", {}).get(path, {}))
+            resolve_options(field, lists)
+            field.setdefault("label", path)
+            fields.append(field)
+        if "width" in e["wire"]:
+            fields.insert(0, dict(overlay["size_preset"]))
+        for field in fields:
+            if field["path"] in e["form_order"] or (field["path"] == "alwayson_scripts.controlnet.args" and "alwayson_scripts.controlnet" in e["form_order"]):
+                key = "alwayson_scripts.controlnet" if field["path"] == "alwayson_scripts.controlnet.args" else field["path"]
+                field["form_index"] = e["form_order"].index(key)
+        entry = {"id": rel, "name": e["name"], "title": e["title"], "group": e["group"], "family": "a1111", "server": "a1111",
+                 "ready": bool(e.get("ready")), "reference": e.get("section", ""), "result": e.get("result", "images"),
+                 "fields": fields, "short": e["short"]}
+        out.append(entry)
+    return out
 
 
 if __name__ == "__main__":

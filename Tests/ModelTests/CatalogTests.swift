@@ -70,7 +70,7 @@ import Testing
     static let ready = EndpointCatalog.shipped.endpoints.filter(\.ready)
 
     @Test func theShippedCatalogOffersEveryDocumentedEndpoint() {
-        #expect(Self.catalog.endpoints.count == 16, "the built-in catalog read without a fault")
+        #expect(Self.catalog.endpoints.count == 21, "the built-in catalog read without a fault: the service's 16 and an A1111 server's 5")
         #expect(Self.ready.count == Self.catalog.endpoints.count, "every endpoint with a documented path has a complete form (issue 9)")
         let groups = Self.catalog.readyGroups
         #expect(groups.map(\.group) == ["AI image generation", "train model", "image tool"], "the reference's order (§1, §3, §4)")
@@ -80,6 +80,13 @@ import Testing
             "tool/cnt/preview", "tool/comfyui/text2image", "tool/face/detection", "tool/face/fusion", "tool/hair/change",
             "tool/identifyStyle", "tool/imgExpand", "tool/instantID", "tool/interrogate", "tool/prompts/expand", "tool/roop", "tool/v2/roop",
         ])
+        // An A1111 server's forms are its own (issue 20): never in the service's switcher, and the service's never in its.
+        let a1111 = Self.catalog.readyGroups(for: .a1111)
+        #expect(a1111.map(\.group) == ["AUTOMATIC1111"])
+        #expect(a1111.first?.endpoints.map(\.id) == ["sdapi/v1/txt2img", "sdapi/v1/img2img", "sdapi/v1/extra-single-image",
+                                                      "sdapi/v1/interrogate", "sdapi/v1/png-info"])
+        #expect(a1111.first?.endpoints.allSatisfy { $0.family == .a1111 && $0.server == .a1111 } == true)
+        #expect(groups.flatMap(\.endpoints).allSatisfy { $0.server == .zhiqite })
     }
 
     @Test func everyEndpointIdIsUniqueAndItsFamilyFollowsItsPath() {
@@ -90,6 +97,7 @@ import Testing
             case "sd": #expect(endpoint.id.hasPrefix("sd/"), "\(endpoint.id)")
             case "tool": #expect(endpoint.id == "tool/" + (endpoint.family.code ?? ""), "toolCode is the path after tool/ (§2.3)")
             case "training": #expect(endpoint.id.hasPrefix("modelTraining/"), "\(endpoint.id)")
+            case "a1111": #expect(endpoint.id.hasPrefix("sdapi/v1/"), "\(endpoint.id)")
             default: Issue.record("\(endpoint.id): a family the shipped catalog should not have (\(endpoint.family.name))")
             }
         }
@@ -130,6 +138,12 @@ import Testing
         case "training":
             #expect(endpoint.taskIDPath == "taskId", "§3.1, §A5")
             #expect(endpoint.result == .training && !endpoint.canBeFollowed, "§3.2 is a callback")
+        case "a1111":
+            // Issue 20: zqt's id in force_task_id; the answer is the result, nothing is followed after.
+            #expect(endpoint.taskIDPath == "force_task_id" && endpoint.server == .a1111)
+            #expect(!endpoint.canBeFollowed && endpoint.family.followUp.answersWhenDone)
+            let inline = endpoint.fields.filter(\.takesImage).allSatisfy { $0.inlineImage }
+            #expect(inline, "a picture goes inline (base64) to an A1111 server")
         default:
             Issue.record("a family the shipped catalog should not have: \(endpoint.family.name)")
         }
@@ -221,9 +235,9 @@ import Testing
         #expect(Self.catalog.endpoint(path: "tool/prompts/expand")?.title == "Prompt expansion")
         #expect(Endpoint.controlNet.path == "/AIGCImgOpenServ/saas/sd/v2/controlnet")
         #expect(Self.catalog.endpoint(named: "expand")?.id == "tool/prompts/expand")
-        #expect(Self.ready.map(\.shortName).sorted() == ["cnt-preview", "controlnet", "describe", "expand", "faces", "faceswap",
-                                                         "faceswap-multi", "faceswap2", "flux", "hair", "image2image", "instantid",
-                                                         "outpaint", "style", "text2image", "training"],
+        #expect(Self.ready.map(\.shortName).sorted() == ["cnt-preview", "controlnet", "describe", "expand", "extras", "faces", "faceswap",
+                                                         "faceswap-multi", "faceswap2", "flux", "hair", "image2image", "img2img", "instantid",
+                                                         "interrogate", "outpaint", "png-info", "style", "text2image", "training", "txt2img"],
                 "one word each for `zqt send --endpoint`")
         for endpoint in Self.ready {
             #expect(Self.catalog.endpoint(named: endpoint.shortName) == endpoint, "\(endpoint.shortName) names \(endpoint.title)")
@@ -281,7 +295,7 @@ import Testing
 
     @Test func anUnknownFamilyIsReported() {
         #expect(Self.fault(#"{"endpoints": [{"id": "video/a", "family": "video", "fields": []}]}"#)
-                == CatalogError(path: "endpoints[0].family", message: "unknown family \"video\" (sd, tool or training)"))
+                == CatalogError(path: "endpoints[0].family", message: "unknown family \"video\" (sd, tool, training or a1111)"))
         #expect(Self.fault(#"{"endpoints": [{"id": "other/a", "family": "tool", "fields": []}]}"#)?.path == "endpoints[0].tool_code",
                 "a tool whose path is not under tool/ needs its toolCode")
     }

@@ -203,8 +203,73 @@ import Testing
         ])
     }
 
+    // An AUTOMATIC1111 server's endpoints (issue 20): A1111's own keys (models.py), a checkpoint for this
+    // request only in override_settings, a ControlNet unit's picture inline under `image`.
+    static let a1111Text2Image = Sample(golden: "a1111-txt2img.wire.json") {
+        let group = endpoint("sdapi/v1/txt2img").groupFields[0].groupSpec!
+        var unit = group.newItem(preset: group.presets?.preset(named: "canny"), family: .unknown)
+        unit.set(.string("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg=="), at: "image")
+        unit.set(.double(0.8), at: "weight")
+        return filled("sdapi/v1/txt2img", taskID: "zqt-20261206-120000-020-a1tx", [
+            ("prompt", .string("a lighthouse at dusk, volumetric light")),
+            ("negative_prompt", .string("lowres, watermark")),
+            ("sampler_name", .string("DPM++ 2M")),
+            ("scheduler", .string("Karras")),
+            ("steps", .int(20)),
+            ("seed", .int(1234)),
+            ("width", .int(768)),
+            ("height", .int(512)),
+            ("batch_size", .int(2)),
+            ("enable_hr", .bool(true)),
+            ("hr_scale", .double(1.5)),
+            ("hr_upscaler", .string("Latent")),
+            ("denoising_strength", .double(0.55)),
+            ("refiner_checkpoint", .string("sd_xl_refiner_1.0.safetensors")),
+            ("refiner_switch_at", .double(0.8)),
+            ("override_settings.sd_model_checkpoint", .string("sd_xl_base_1.0.safetensors [31e35c80fc]")),
+            ("alwayson_scripts.controlnet.args", .array([unit])),
+        ])
+    }
+
+    static let a1111Image2Image = Sample(golden: "a1111-img2img.wire.json") {
+        filled("sdapi/v1/img2img", taskID: "zqt-20261206-120000-021-a1im", [
+            ("prompt", .string("the same lighthouse in winter")),
+            ("init_images", .array([.string("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg==")])),
+            ("denoising_strength", .double(0.6)),
+            ("resize_mode", .int(1)),
+            ("mask", .string("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAW2SDYwAAAABJRU5ErkJggg==")),
+            ("mask_blur", .int(8)),
+            ("inpainting_fill", .int(1)),
+            ("inpaint_full_res", .bool(true)),
+            ("steps", .int(25)),
+        ])
+    }
+
+    static let a1111Extras = Sample(golden: "a1111-extras.wire.json") {
+        filled("sdapi/v1/extra-single-image", taskID: "zqt-20261206-120000-022-a1ex", [
+            ("image", .string("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg==")),
+            ("upscaling_resize", .int(4)),
+            ("upscaler_1", .string("R-ESRGAN 4x+")),
+            ("codeformer_visibility", .double(0.5)),
+        ])
+    }
+
+    static let a1111Interrogate = Sample(golden: "a1111-interrogate.wire.json") {
+        filled("sdapi/v1/interrogate", taskID: "zqt-20261206-120000-023-a1in", [
+            ("image", .string("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg==")),
+            ("model", .string("deepdanbooru")),
+        ])
+    }
+
+    static let a1111PNGInfo = Sample(golden: "a1111-png-info.wire.json") {
+        filled("sdapi/v1/png-info", taskID: "zqt-20261206-120000-024-a1pn", [
+            ("image", .string("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg==")),
+        ])
+    }
+
     static let samples = [text2Image, image2Image, controlNet, flux, promptExpansion, faceSwap, faceSwapV2, instantID, imageDescription,
-                          multipleFaceSwap, faceDetection, hairstyle, styleRecognition, outpainting, cntPreview, training]
+                          multipleFaceSwap, faceDetection, hairstyle, styleRecognition, outpainting, cntPreview, training,
+                          a1111Text2Image, a1111Image2Image, a1111Extras, a1111Interrogate, a1111PNGInfo]
 
     @Test func everyReadyEndpointHasASample() {
         let ready = Set(EndpointCatalog.shipped.endpoints.filter(\.ready).map(\.id))
@@ -266,6 +331,14 @@ import Testing
         case "training":
             #expect(wire.objectValue?.first?.key == "taskId" && wire["taskId"] == .string(request.taskID), "§3.1, §A5")
             #expect(wire["businessTaskId"] == nil && wire["alwayson_scripts"] == nil)
+        case "a1111":
+            // A1111's own keys: the zhiqite routing (id_task, sd_model_checkpoint in alwayson_scripts) never goes there.
+            #expect(wire["force_task_id"] == .string(request.taskID), "zqt's id for the job (models.py, 1.7+)")
+            #expect(wire.value(at: "alwayson_scripts.id_task") == nil && wire.value(at: "alwayson_scripts.sd_model_checkpoint") == nil)
+            #expect(wire["sampler_index"] == nil, "sampler_name, the key A1111 reads first")
+            for unit in wire.value(at: "alwayson_scripts.controlnet.args")?.arrayValue ?? [] {
+                #expect(unit["image"]?.stringValue != nil && unit["image_link"] == nil, "a unit's picture inline under image")
+            }
         default:
             Issue.record("a family the shipped catalog should not have: \(request.endpoint.family.name)")
         }

@@ -325,7 +325,7 @@ import Testing
         let home = freshHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let store = try HistoryStore.open(inFolder: home)
-        let endpoints = EndpointCatalog.shipped.endpoints.filter { $0.ready && $0.field(role: .prompt) != nil }
+        let endpoints = EndpointCatalog.shipped.endpoints.filter { $0.ready && $0.field(role: .prompt) != nil && $0.server == .zhiqite }
         #expect(endpoints.count == 7, "the SD three, Flux, instantID, prompt expansion, outpainting")
         for (index, endpoint) in endpoints.enumerated() {
             var request = Request.new(for: endpoint, taskID: TaskIDGenerator.shared.next())

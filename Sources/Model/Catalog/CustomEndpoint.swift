@@ -89,7 +89,7 @@ public enum CustomEndpoint {
         ]
         return Endpoint(id: id, name: title, title: id.isEmpty ? title : "\(title) \(id)", group: group, family: family,
                         result: family == .training ? .training : .images, reference: "§4", ready: true,
-                        fields: fields, isCustom: true)
+                        fields: fields, isCustom: true, server: family == .a1111 ? .a1111 : .zhiqite)
     }
 
     /// A path as typed: a full URL, `/AIGCImgOpenServ/saas/tool/x` or

@@ -27,6 +27,8 @@ public struct Family: Sendable, Hashable {
     public static let sd = Family(name: SDFollowUp().name)
     /// LoRA training (§3).
     public static let training = Family(name: TrainingFollowUp().name)
+    /// An AUTOMATIC1111-compatible server's endpoint (issue 20).
+    public static let a1111 = Family(name: A1111FollowUp().name)
     /// An image tool (§4) by its toolCode.
     public static func tool(code: String) -> Family { Family(name: ToolFollowUp().name, code: code) }
 
@@ -170,6 +172,9 @@ public struct FieldSpec: Sendable, Equatable {
     public let requiredByZqtOnly: Bool
     /// Shown in the form (a group item's field may be kept on the wire only).
     public let inForm: Bool
+    /// Takes a picture inline as base64 as well as a URL or a local file
+    /// (catalog `"inline_image": true`: an A1111 server's image fields, issue 20).
+    public var inlineImage = false
 
     public init(path: String, label: String, help: String = "", hint: String = "", kind: FieldKind, required: Bool = false,
                 defaultValue: JSONValue? = nil, omitWhenEmpty: Bool = false, section: String? = nil, role: FieldRole? = nil,
@@ -217,11 +222,16 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// A custom request's endpoint (CustomEndpoint.swift): a path the user
     /// typed, not a catalog entry; its form edits the path and the whole body.
     public let isCustom: Bool
+    /// The kind of server that serves it (issue 20): the switcher offers an
+    /// endpoint only for a profile of its kind.
+    public let server: ServerKind
 
     public init(id: String, name: String, title: String, group: String, family: Family, result: ResultKind,
-                reference: String, ready: Bool, fields: [FieldSpec], cliName: String? = nil, isCustom: Bool = false) {
+                reference: String, ready: Bool, fields: [FieldSpec], cliName: String? = nil, isCustom: Bool = false,
+                server: ServerKind = .zhiqite) {
         self.cliName = cliName
         self.isCustom = isCustom
+        self.server = server
         formFields = Endpoint.formOrder(fields)
         var positions: [String: Int] = [:]
         for (index, field) in fields.enumerated() where positions[field.path] == nil { positions[field.path] = index }
@@ -240,7 +250,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     public static let pathPrefix = "/AIGCImgOpenServ/saas/"
 
-    public var path: String { Endpoint.pathPrefix + id }
+    /// Under the service's prefix; an A1111 server's paths are its own (`/sdapi/v1/txt2img`, issue 20).
+    public var path: String { server == .a1111 ? "/" + id : Endpoint.pathPrefix + id }
     public var description: String { title }
 
     public static func == (lhs: Endpoint, rhs: Endpoint) -> Bool { lhs.id == rhs.id && lhs.isCustom == rhs.isCustom }

@@ -62,9 +62,13 @@ public struct EndpointCatalog: Sendable {
     }
 
     /// The endpoints with complete forms, grouped as the service groups them.
-    public var readyGroups: [(group: String, endpoints: [Endpoint])] {
+    public var readyGroups: [(group: String, endpoints: [Endpoint])] { readyGroups(for: .zhiqite) }
+
+    /// The complete forms a server of this kind serves (issue 20: an A1111
+    /// profile's switcher lists only A1111 endpoints, the service's only its own).
+    public func readyGroups(for server: ServerKind) -> [(group: String, endpoints: [Endpoint])] {
         var groups: [(group: String, endpoints: [Endpoint])] = []
-        for endpoint in endpoints where endpoint.ready {
+        for endpoint in endpoints where endpoint.ready && endpoint.server == server {
             if let index = groups.firstIndex(where: { $0.group == endpoint.group }) {
                 groups[index].endpoints.append(endpoint)
             } else {
@@ -191,13 +195,23 @@ extension EndpointCatalog {
         for (index, item) in fieldList.enumerated() {
             fields.append(try field(item, at: "\(path).fields[\(index)]"))
         }
+        let server: ServerKind
+        if let named = value["server"]?.stringValue {
+            guard let kind = ServerKind(rawValue: named) else {
+                throw CatalogError(path: "\(path).server", message: "unknown server \"\(named)\" (\(ServerKind.namesInWords))")
+            }
+            server = kind
+        } else {
+            // An entry of the A1111 family is an A1111 server's without saying so.
+            server = familyName == A1111FollowUp().name ? .a1111 : .zhiqite
+        }
         let name = try text("name", required: false)
         let title = try text("title", required: false)
         let group = try text("group", required: false)
         return Endpoint(id: id, name: name.isEmpty ? id : name, title: title.isEmpty ? (name.isEmpty ? id : name) : title,
                         group: userEntry && group.isEmpty ? UserCatalog.defaultGroup : group, family: family, result: result,
                         reference: try text("reference", required: false), ready: value["ready"]?.boolValue ?? userEntry,
-                        fields: fields, cliName: value["short"]?.stringValue)
+                        fields: fields, cliName: value["short"]?.stringValue, server: server)
     }
 
     private static func field(_ value: JSONValue, at path: String) throws(CatalogError) -> FieldSpec {
@@ -263,7 +277,7 @@ extension EndpointCatalog {
         if let low = number("min"), let high = number("max"), low > high {
             throw CatalogError(path: "\(path).min", message: "min (\(JSONWriter.formatNumber(low))) is more than max (\(JSONWriter.formatNumber(high)))")
         }
-        return FieldSpec(
+        var spec = FieldSpec(
             path: wirePath, label: value["label"]?.stringValue ?? wirePath, help: value["help"]?.stringValue ?? "",
             hint: value["hint"]?.stringValue ?? "", kind: kind, required: value["required"]?.boolValue ?? false,
             defaultValue: value["default"], omitWhenEmpty: value["omit_empty"]?.boolValue ?? false,
@@ -271,6 +285,8 @@ extension EndpointCatalog {
             multipleOf: number("multiple_of").map { Int(clamping: $0, to: 1...4096) }, dimmedUnless: value["dimmed_unless"]?.stringValue,
             formIndex: number("form_index").map { Int(clamping: $0, to: 0...10_000) },
             inForm: value["in_form"]?.boolValue ?? true, requiredByZqtOnly: value["required_by"]?.stringValue == "zqt")
+        spec.inlineImage = value["inline_image"]?.boolValue ?? false
+        return spec
     }
 
     /// A repeated group's entry: `"item": {"title", "row", "summary", "fields",

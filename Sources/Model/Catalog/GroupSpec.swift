@@ -340,9 +340,11 @@ extension GroupSpec {
 extension FieldSpec {
     /// The same field with another kind, label and bounds (a variant's slider).
     func with(kind: FieldKind, label: String, minimum: Double? = nil, maximum: Double? = nil) -> FieldSpec {
-        FieldSpec(path: path, label: label, help: help, hint: hint, kind: kind, required: required, defaultValue: defaultValue,
-                  omitWhenEmpty: omitWhenEmpty, section: section, role: role, minimum: minimum ?? self.minimum, maximum: maximum ?? self.maximum,
-                  multipleOf: multipleOf, dimmedUnless: dimmedUnless, formIndex: formIndex, inForm: inForm,
-                  requiredByZqtOnly: requiredByZqtOnly)
+        var spec = FieldSpec(path: path, label: label, help: help, hint: hint, kind: kind, required: required, defaultValue: defaultValue,
+                             omitWhenEmpty: omitWhenEmpty, section: section, role: role, minimum: minimum ?? self.minimum, maximum: maximum ?? self.maximum,
+                             multipleOf: multipleOf, dimmedUnless: dimmedUnless, formIndex: formIndex, inForm: inForm,
+                             requiredByZqtOnly: requiredByZqtOnly)
+        spec.inlineImage = inlineImage
+        return spec
     }
 }

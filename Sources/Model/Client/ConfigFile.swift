@@ -54,6 +54,14 @@ public struct ConfigProfile: Sendable, Equatable {
     public var parallel: Int?
     /// `[profiles.NAME.upload]`: where local pictures in image fields go before a send (issue 17).
     public var upload: UploadSettings?
+    /// `api`: the kind of server (issue 20); nil is the zhiqite service.
+    public var api: ServerKind?
+    /// `username` and `password` or `password_command`: HTTP Basic for an A1111 server started with `--api-auth`.
+    public var username: String?
+    public var password: String?
+    public var passwordCommand: String?
+    /// `generation_timeout`: seconds an A1111 generation call may take.
+    public var generationTimeout: Int?
 
     public init(name: String, baseURL: String? = nil, accessKeyID: String? = nil,
                 accessKeySecret: String? = nil, keySecretCommand: String? = nil) {
@@ -71,7 +79,8 @@ extension ConfigProfile {
 
     /// Without `parallel`: what the profile's kind of server runs well at
     /// once. The one place the kind decides it.
-    public static func defaultParallel(for profile: ConfigProfile?) -> Int { 2 }
+    /// An AUTOMATIC1111 server runs one job at a time (it queues the rest).
+    public static func defaultParallel(for profile: ConfigProfile?) -> Int { profile?.api == .a1111 ? 1 : 2 }
 
     /// `parallel`, else the kind's default.
     public var sweepParallel: Int { parallel ?? Self.defaultParallel(for: self) }
@@ -298,6 +307,7 @@ public enum ConfigFile {
                 profile.upload = try uploadSettings(value, table: table + ["upload"], fault: fault, string: string)
                 continue
             }
+            if try a1111Setting(key, value, of: &profile, table: table, fault: fault, string: string) { continue }
             let text = try string(value, table, key)
             switch key {
             case "base_url": profile.baseURL = text
@@ -305,12 +315,13 @@ public enum ConfigFile {
             case "access_key_secret": profile.accessKeySecret = text
             case "key_secret_command": profile.keySecretCommand = text
             default:
-                throw fault("unknown setting \"\(key)\" in profile \(name) (base_url, access_key_id, access_key_secret, key_secret_command, parallel, [profiles.\(name).upload])", table, key)
+                throw fault("unknown setting \"\(key)\" in profile \(name) (base_url, access_key_id, access_key_secret, key_secret_command, api, username, password, password_command, generation_timeout, parallel, [profiles.\(name).upload])", table, key)
             }
         }
         if profile.accessKeySecret != nil, profile.keySecretCommand != nil {
             throw fault("profile \(name) has both access_key_secret and key_secret_command; keep one", table, "key_secret_command")
         }
+        try checkA1111(profile, table: table, fault: fault)
         return profile
     }
 
@@ -413,13 +424,13 @@ public enum ConfigFile {
             if case let .s3(settings)? = profile.upload { return settings.secretAccessKey != nil }
             return false
         }
-        let inlineKeySecret = config.profiles.contains { $0.accessKeySecret != nil }
+        let inlineKeySecret = config.profiles.contains { $0.accessKeySecret != nil || $0.password != nil }
         guard inlineKeySecret || inlineUploadSecret else { return nil }
         var info = stat()
         guard stat(config.file, &info) == 0, info.st_mode & 0o077 != 0 else { return nil }
         let mode = String(info.st_mode & 0o777, radix: 8)
         let file = APIError.printable(config.file)
-        return "\(file) holds \(inlineKeySecret ? "an access_key_secret" : "an upload's secret_access_key") and group or others can read it (mode \(mode)); fix: chmod 600 \(shellQuoted(file))"
+        return "\(file) holds \(inlineKeySecret ? (config.profiles.contains { $0.accessKeySecret != nil } ? "an access_key_secret" : "a password") : "an upload's secret_access_key") and group or others can read it (mode \(mode)); fix: chmod 600 \(shellQuoted(file))"
     }
 
     /// A path as a shell word: as it is when it is plain, else in single quotes.

@@ -37,6 +37,10 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var profile: String
     /// The profile's `[profiles.NAME.upload]`: where local pictures go (issue 17).
     public var upload: UploadSettings?
+    /// The kind of server (issue 20): the zhiqite service unless the profile says `api = "a1111"`.
+    public var server: ServerKind = .zhiqite
+    /// An A1111 profile's credentials and generation deadline.
+    public var a1111 = A1111Settings()
 
     public init(baseURL: String = ClientConfiguration.defaultBaseURL, credentials: Credentials? = nil,
                 timeout: Double = 30, profile: String = "default") {
@@ -87,6 +91,7 @@ public struct ClientConfiguration: Sendable, Equatable {
         if let profile {
             configuration.profile = profile.name
             configuration.upload = profile.upload
+            configuration.server = profile.api ?? .zhiqite
         }
         func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
         if let url = nonEmpty(baseURLFlag) ?? nonEmpty(environment["ZQT_BASE_URL"]) ?? nonEmpty(profile?.baseURL) {
@@ -109,6 +114,9 @@ public struct ClientConfiguration: Sendable, Equatable {
         }
         if !id.isEmpty || !secret.isEmpty {
             configuration.credentials = Credentials(accessKeyID: id, accessKeySecret: secret)
+        }
+        if let profile, profile.api == .a1111, let config {
+            configuration.a1111 = try A1111Settings.resolve(profile, config: config, secretCommand: secretCommand)
         }
         return configuration
     }

@@ -65,15 +65,32 @@ public struct SendPipeline: Sendable {
     /// keeps them so (a resend from another folder finds the same files),
     /// and the uploads read and record the same paths.
     public func send(_ request: Request) async -> Sent {
+        await send(request, onRecorded: nil, onProgress: nil)
+    }
+
+    /// As `send`; for a family that answers when done (an A1111 server,
+    /// issue 20), `onRecorded` is told the row before the call leaves and
+    /// `onProgress` each progress answer while it runs.
+    func send(_ request: Request, onRecorded: (@Sendable (Int?) -> Void)?,
+              onProgress: (@Sendable (TaskInfo) -> Void)?) async -> Sent {
         let recorded = localInputs.absolute(request)
         var recordID: Int?
         keep { store throws(HistoryError) in
             recordID = try store.recordSending(recorded, baseURL: baseURL, profile: profile, batchID: batchID)
         }
+        onRecorded?(recordID)
         let outcome: SendOutcome
-        switch await localInputs.upload(recorded, recordID: recordID, pipeline: self) {
-        case let .success(sent): outcome = await api.send(sent)
-        case let .failure(failure): outcome = SendOutcome(result: .failure(.upload(failure)), exchange: nil)
+        if request.endpoint.family.followUp.answersWhenDone {
+            // Local files go inline (base64), no upload (issue 20); progress is asked for meanwhile.
+            switch A1111Inline.inline(recorded) {
+            case let .success(sent): outcome = await A1111Watch.send(sent, api: api, onProgress: onProgress ?? { _ in })
+            case let .failure(failure): outcome = SendOutcome(result: .failure(.upload(failure)), exchange: nil)
+            }
+        } else {
+            switch await localInputs.upload(recorded, recordID: recordID, pipeline: self) {
+            case let .success(sent): outcome = await api.send(sent)
+            case let .failure(failure): outcome = SendOutcome(result: .failure(.upload(failure)), exchange: nil)
+            }
         }
         var finished: TaskInfo?
         switch outcome.result {
@@ -217,7 +234,7 @@ public struct SendPipeline: Sendable {
         stream { emit in await keepImages(sources, idTask: idTask, recordID: recordID, exportTo: folder, emit: emit) }
     }
 
-    private func stream(_ body: @escaping @Sendable (@Sendable (SendEvent) -> Void) async -> Void) -> AsyncStream<SendEvent> {
+    private func stream(_ body: @escaping @Sendable (@escaping @Sendable (SendEvent) -> Void) async -> Void) -> AsyncStream<SendEvent> {
         AsyncStream { continuation in
             let worker = Task {
                 await body { continuation.yield($0) }
@@ -227,9 +244,17 @@ public struct SendPipeline: Sendable {
         }
     }
 
-    private func drive(_ request: Request, follow: Bool, exportTo folder: String?, emit: @Sendable (SendEvent) -> Void) async {
-        let sent = await send(request)
-        emit(.recorded(recordID: sent.recordID))
+    private func drive(_ request: Request, follow: Bool, exportTo folder: String?, emit: @escaping @Sendable (SendEvent) -> Void) async {
+        let answersWhenDone = request.endpoint.family.followUp.answersWhenDone
+        // A call that lasts as long as the job: its row is said first, its progress as it comes.
+        let sent = answersWhenDone
+            ? await send(request, onRecorded: { emit(.recorded(recordID: $0)) }, onProgress: { emit(.progress($0)) })
+            : await send(request)
+        if !answersWhenDone { emit(.recorded(recordID: sent.recordID)) }
+        if answersWhenDone, case let .failure(error) = sent.outcome.result, error.mayHaveBeenAccepted {
+            // No task to ask about afterwards: a dropped call is said as what it is, the row left "outcome unknown".
+            return emit(.failed(SendFailure(.outcomeUnknown, .network, message: SendWording.droppedDuringGeneration(error), error: error)))
+        }
         let idTask = request.taskID
         var finished = sent.finished
         switch (sent.outcome.result, sent.confirmation) {
@@ -295,6 +320,8 @@ public struct SendPipeline: Sendable {
             return emit(.failed(SendFailure(.task, .failed, message: SendWording.taskFailed(info))))
         }
         await keepImages(ResultSource.of(info), idTask: task.taskID, recordID: recordID, exportTo: folder, request: request, emit: emit)
+        // Pictures that came inline are on disk now (or said failed): memory lets them go.
+        (api as? any LiveProgressAPI)?.releaseInline(idTask: task.taskID)
     }
 
     /// Each image kept by the keeper (and saved into `folder`, carrying its

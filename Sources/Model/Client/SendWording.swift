@@ -26,6 +26,13 @@ public enum SendWording {
     }
 
     /// Issue 8: the send had no answer and the service could not be asked.
+    /// An A1111 generation call that lost its connection (issue 20): the job may have
+    /// run to its end on the server, which keeps no task to ask about.
+    public static func droppedDuringGeneration(_ error: APIError) -> String {
+        "The connection to the server ended during the generation (\(error.message)): the job may have finished there "
+            + "(its pictures would be in the server's outputs folder), and an A1111 server keeps no task zqt could ask about"
+    }
+
     public static func outcomeUnknown(_ error: APIError, idTask: String, reason: APIError) -> String {
         "No answer to the send (\(error.message)), and whether the service has \(APIError.printable(idTask)) is not known (\(reason.message))"
     }

@@ -33,6 +33,16 @@ public protocol FamilyFollowUp: Sendable {
     func finishedTask(inSubmitData data: JSONValue, family: Family, result: ResultKind) -> TaskInfo?
     /// A query answer's `data` read: `status` is its whole-number status, when it has one.
     func read(_ data: JSONValue, status: Int?, result: ResultKind) -> TaskReading
+    /// Whether the send's own answer carries the finished task after a call as long as the job (issue 20).
+    var answersWhenDone: Bool { get }
+}
+
+extension FamilyFollowUp {
+    /// Whether the send's own answer carries the finished task, after a call
+    /// that lasts as long as the job (an A1111 server, issue 20): nothing is
+    /// followed afterwards, and while the call runs its progress is asked
+    /// for (LiveProgressAPI). The service's families answer at once.
+    public var answersWhenDone: Bool { false }
 }
 
 /// What a family reads from a task's answer (TaskInfo adds what every family shares).
@@ -52,7 +62,7 @@ public struct TaskReading: Sendable, Equatable {
 
 /// Every family zqt knows.
 public enum FamilyFollowUps {
-    public static let all: [any FamilyFollowUp] = [SDFollowUp(), ToolFollowUp(), TrainingFollowUp()]
+    public static let all: [any FamilyFollowUp] = [SDFollowUp(), ToolFollowUp(), TrainingFollowUp(), A1111FollowUp()]
 
     public static var names: [String] { all.map(\.name) }
 
@@ -237,5 +247,65 @@ enum ToolTaskReading {
         case 2?: return .succeeded
         default: return .failed
         }
+    }
+}
+
+/// An AUTOMATIC1111-compatible server (issue 20): the call answers when the
+/// job is done, with its images inline (A1111Answer turned them into
+/// `a1111-inline:` URLs) and `info`; there is no task to ask about after.
+/// zqt's own id stands for the task (`force_task_id` is where A1111 1.7+
+/// takes a client's id; older servers ignore it).
+struct A1111FollowUp: FamilyFollowUp {
+    let name = "a1111"
+    let pathPrefix = "sdapi/"
+    let needsCode = false
+    let taskIDPath = "force_task_id"
+    var answersWhenDone: Bool { true }
+
+    func code(ofPath id: String) -> String? { nil }
+
+    func shortName(endpointID id: String, code: String?) -> String {
+        String(id.split(separator: "/").last ?? Substring(id)).lowercased()
+    }
+
+    func queryPath(code: String?, submittedAt: Date, version: QueryVersion?) -> String? { nil }
+
+    /// The answer is the finished task: pictures, or a text (interrogate's caption, PNG Info's parameters).
+    func finishedTask(inSubmitData data: JSONValue, family: Family, result: ResultKind) -> TaskInfo? {
+        guard data["status"] == nil else { return TaskInfo(data: data, family: family, result: result) }
+        var members = data.objectValue ?? []
+        members.append((key: "status", value: .int(2)))
+        return TaskInfo(data: .object(members), family: family, result: result)
+    }
+
+    func read(_ data: JSONValue, status: Int?, result: ResultKind) -> TaskReading {
+        // A progress answer (A1111JobWatch) is a running task.
+        if status == 1 {
+            return TaskReading(desc: data["desc"]?.stringValue ?? "generating", results: [], texts: [], phase: .inProgress)
+        }
+        let info = data["info"]
+        let seeds = (info?["all_seeds"]?.arrayValue ?? []).map { WireCoding.integer($0) }
+        // A batch's grid comes first (A1111's return_grid): `index_of_first_image` says where the pictures begin.
+        let first = info?["index_of_first_image"].flatMap(WireCoding.integer) ?? 0
+        var results: [ResultImage] = []
+        if let images = data["images"]?.arrayValue {
+            for (index, image) in images.enumerated() where index >= first {
+                let seed = seeds.indices.contains(index - first) ? seeds[index - first] : nil
+                results.append(ResultImage(imageURL: image.stringValue ?? "", seed: seed))
+            }
+        } else if let image = data["image"]?.stringValue, InlineImages.isInline(image) {
+            results.append(ResultImage(imageURL: image, seed: nil))
+        }
+        var texts: [String] = []
+        for key in ["caption", "info"] {
+            if let text = data[key]?.stringValue, !text.isEmpty { texts.append(text) }
+        }
+        let made = results.filter { !$0.imageURL.isEmpty }.count
+        let notes = (data["zqt_notes"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let phase: TaskPhase = made > 0 || !texts.isEmpty ? .succeeded : .failed
+        var desc = made > 0 ? "done: \(made) picture\(made == 1 ? "" : "s")" : (texts.isEmpty ? "the server answered with no picture" : "done")
+        if !notes.isEmpty { desc += " (" + notes.joined(separator: "; ") + ")" }
+        // Images with no picture in them (a batch interrupted early gives fewer) are not results.
+        return TaskReading(desc: desc, results: results.filter { !$0.imageURL.isEmpty }, texts: texts, phase: phase)
     }
 }

@@ -245,6 +245,8 @@ enum WireCoding {
         if field.omitWhenEmpty {
             if case .string(let s) = present, s.isEmpty { return nil }
             if case .urlList = field.kind, case .array(let items) = present, items.isEmpty { return nil }
+            // A group with no item (an A1111 server without the ControlNet extension refuses its name, issue 20).
+            if case .group = field.kind, case .array(let items) = present, items.isEmpty { return nil }
         }
         return coerce(field, present)
     }

@@ -102,10 +102,10 @@ public enum RequestImport {
     /// is most nearly valid for (ControlNet without a unit is not), then the
     /// one with the fewest fields (text2image rather than image2image for a
     /// plain SD body), unless two are level on both.
-    public static func infer(for body: JSONValue, in catalog: EndpointCatalog) -> Inference {
+    public static func infer(for body: JSONValue, in catalog: EndpointCatalog, server: ServerKind = .zhiqite) -> Inference {
         var best: [Endpoint] = []
         var bestScore = Int.min
-        for endpoint in catalog.endpoints where endpoint.ready {
+        for endpoint in catalog.endpoints where endpoint.ready && endpoint.server == server {
             let known = endpoint.fields.filter { !$0.kind.isVirtual && body.value(at: $0.path) != nil }.count
             guard known > 0 else { continue }
             let score = known - Request(endpoint: endpoint, body: body).unknownPaths.count

@@ -87,6 +87,15 @@ public struct ResultImage: Sendable, Equatable {
 }
 
 extension ResultImage {
+    /// A picture and the seed that made it (an A1111 answer's `info.all_seeds`, issue 20).
+    init(imageURL: String, seed: Int?) {
+        self.imageURL = imageURL
+        self.seed = seed
+        imageStatus = nil
+        auditPassed = nil
+        auditLabels = []
+    }
+
     /// A tool's result: a URL and nothing else known.
     init(imageURL: String) {
         self.imageURL = imageURL

@@ -108,6 +108,7 @@ public enum RequestValidator {
             }
         case .url:
             if let text = value.stringValue {
+                if field.inlineImage, Base64.isInlinePicture(text) { break }
                 if let message = urlProblem(text) { fail(message) }
             } else {
                 fail("\(name) must be an http(s) URL, not \(value.typeName)")
@@ -118,6 +119,7 @@ public enum RequestValidator {
                 return problems
             }
             for (index, item) in items.enumerated() {
+                if field.inlineImage, let text = item.stringValue, Base64.isInlinePicture(text) { continue }
                 let message = item.stringValue.map(urlProblem) ?? "expected a URL, got \(item.typeName)"
                 if let message { problems.append(ValidationProblem(path: "\(field.path)[\(index)]", message: message)) }
             }

@@ -32,6 +32,10 @@ enum Action: Sendable {
     case uploadProgress(UploadProgress)
     case poll(recordID: Int?, idTask: String, PollEvent)
     case pollEnded(recordID: Int?, idTask: String, error: APIError?)
+    /// How far a generation call to an A1111 server is, while it runs (issue 20).
+    case generationProgress(request: Request, recordID: Int?, TaskInfo)
+    /// The server's answer to an interrupt (nil: taken).
+    case interruptAnswered(idTask: String, error: APIError?)
     /// The model lists kept from earlier sessions for this service, read at start; `now` judges their age.
     case modelListsCached([ModelListKind: ModelList], now: Date)
     /// A list read from the service, or why it could not be, with the path asked.
@@ -105,6 +109,8 @@ struct ProfileSwitch: Equatable, Sendable {
     var name: String
     var baseURL: String
     var hasKeys: Bool
+    /// The kind of server the profile names (issue 20).
+    var server: ServerKind = .zhiqite
 }
 
 struct ProfileSwitchFailure: Error, Equatable, Sendable {
@@ -141,6 +147,8 @@ enum Effect: Equatable, Sendable {
     case switchProfile(String)
     /// No longer asks about a task, now nor at the next start (issue 19).
     case stopFollowing(recordID: Int?, idTask: String)
+    /// Stops the A1111 server's job (POST /sdapi/v1/interrupt): its call answers with what it made (issue 20).
+    case interruptGeneration(idTask: String)
     /// Reads the config file again when it changed (`asked`: always, and the outcome is said).
     case checkConfigFile(asked: Bool)
     // Pictures (issue 11).

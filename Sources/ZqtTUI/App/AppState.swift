@@ -23,6 +23,8 @@ struct ConnectionInfo: Equatable, Sendable {
     var profileDetails: [String: String] = [:]
     /// Why the keys do not work, once said (missing, or refused by the service).
     var keysProblem: String?
+    /// The kind of server (issue 20): which endpoints the switcher lists, the title line's mark.
+    var server: ServerKind = .zhiqite
 }
 
 /// One `[defaults]` entry of the config file.
@@ -367,6 +369,8 @@ struct AppState: Equatable, Sendable {
     var drafts: [FieldID: Draft] = [:]
     var status: StatusMessage?
     var submitting = false
+    /// The id of the A1111 generation call under way, once its progress came (issue 20): `X` interrupts it.
+    var generating: String?
     var spinnerFrame = 0
     var task: TrackedTask?
     var lastResultSeed: Int?

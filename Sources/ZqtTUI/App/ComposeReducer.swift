@@ -52,6 +52,9 @@ extension Reducer {
             state.connection.baseURL = chosen.baseURL
             state.connection.isSandbox = false
             state.connection.keysProblem = nil
+            let serverChanged = state.connection.server != chosen.server
+            state.connection.server = chosen.server
+            if serverChanged { showServersForm(&state) }
             if chosen.hasKeys {
                 state.status = StatusMessage(text: Wording.profileSwitched(chosen.name, baseURL: chosen.baseURL), kind: .success)
             } else {
@@ -89,7 +92,7 @@ extension Reducer {
     static func openEndpointPicker(_ state: inout AppState) -> [Effect] {
         // The complete forms (the user's own among them), any other endpoint
         // whose form is kept (opened from a history row), and the custom request.
-        var options = state.catalog.readyGroups.flatMap { $0.endpoints.map(endpointPickerLabel) }
+        var options = state.catalog.readyGroups(for: state.connection.server).flatMap { $0.endpoints.map(endpointPickerLabel) }
         for endpoint in ([state.endpoint] + state.otherForms.values.map(\.request.endpoint)) where !endpoint.ready {
             let label = endpointPickerLabel(endpoint)
             if !options.contains(label) { options.append(label) }

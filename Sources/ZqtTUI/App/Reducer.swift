@@ -162,6 +162,10 @@ enum Reducer {
                 effects = []
             }
             return effects
+        case let .generationProgress(request, recordID, info):
+            return generationProgress(&state, request: request, recordID: recordID, info: info)
+        case let .interruptAnswered(idTask, error):
+            return interruptAnswered(&state, idTask: idTask, error: error)
         case let .pollEnded(recordID, idTask, error):
             let effects = refreshHistoryIfShown(state, changed: recordID)
             guard let error else { return effects }

@@ -72,6 +72,7 @@ extension Reducer {
     static func submitFinished(_ state: inout AppState, request: Request, recordID: Int?,
                                result: Result<Submission, APIError>) -> [Effect] {
         state.submitting = false
+        generationEnded(&state, request: request, result: result)
         if state.screen == .history, let recordID { state.history.pendingSelection = recordID }
         let refresh = refreshHistoryIfShown(state, changed: recordID)
         switch result {
@@ -86,7 +87,7 @@ extension Reducer {
                 probe.taskID = request.taskID
                 if probe == request, state.drafts.isEmpty { state.baselineJSON = state.request.wireJSON }
             }
-            guard request.endpoint.canBeFollowed else {
+            guard request.endpoint.canBeFollowed || request.endpoint.family.followUp.answersWhenDone else {
                 state.task = nil
                 state.status = StatusMessage(text: Wording.acceptedNotFollowed(request.endpoint.title, serviceTaskID: taskID), kind: .success)
                 return refresh
@@ -169,6 +170,7 @@ extension Reducer {
     /// it may still run there, which the status line says.
     static func stopFollowing(_ state: inout AppState) -> [Effect] {
         guard let task = state.task, task.phase == .inProgress else { return [] }
+        if state.generating == task.idTask { return interruptGeneration(&state, idTask: task.idTask) }
         state.task = nil
         state.status = StatusMessage(text: Wording.notFollowed(task.idTask, queryKey: state.keys.label(.queryNow)), kind: .info)
         return [.stopFollowing(recordID: task.recordID, idTask: task.idTask)]

@@ -64,7 +64,7 @@ extension Reducer {
     /// endpoint in its order; then the custom request's members that hold a URL.
     static func imageTargets(_ state: AppState) -> [ImageUseTarget] {
         var targets: [ImageUseTarget] = []
-        for endpoint in state.catalog.readyGroups.flatMap(\.endpoints) {
+        for endpoint in state.catalog.readyGroups(for: state.connection.server).flatMap(\.endpoints) {
             for input in endpoint.imageInputs {
                 targets.append(ImageUseTarget(endpoint: endpoint, input: input, label: Wording.imageTargetLabel(endpoint.title, input)))
             }
@@ -176,7 +176,7 @@ extension Reducer {
     /// learning rate), no place for a description.
     static func textTargets(_ state: AppState) -> [(label: String, destination: TextDestination)] {
         var targets: [(String, TextDestination)] = []
-        for endpoint in state.catalog.readyGroups.flatMap(\.endpoints) {
+        for endpoint in state.catalog.readyGroups(for: state.connection.server).flatMap(\.endpoints) {
             for field in endpoint.formFields where field.takesProse {
                 targets.append((Wording.textTargetLabel(endpoint.title, field.label), .field(endpoint, field.path)))
             }

@@ -104,3 +104,15 @@ extension Wording {
             + "\(queryKey) on its history row or zqt query \(idTask) takes it up again"
     }
 }
+
+extension Wording {
+    // MARK: An A1111 server's job (issue 20)
+
+    static func interrupting(_ idTask: String) -> String {
+        "Interrupting \(APIError.printable(idTask)): the server stops the job and answers with the pictures made so far"
+    }
+
+    static func interruptFailed(_ idTask: String, _ message: String) -> String {
+        "Could not interrupt \(APIError.printable(idTask)): \(message)"
+    }
+}

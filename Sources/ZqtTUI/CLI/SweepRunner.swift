@@ -194,14 +194,14 @@ struct SweepRunner {
         let setup = try SendSetup(connection: connection, stepsToStandardError: json, resolved: several.first?.configuration)
         defer { setup.sandbox?.stop() }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
-        var runner = SweepRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store,
+        var runner = SweepRunner(api: configuration.makeAPI(), configuration: configuration, store: store,
                                  printer: printer, parallel: options.parallel ?? profileParallel ?? ConfigProfile.defaultParallel(for: nil),
                                  json: json, follow: follow, printJSON: printJSON,
                                  downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })
         runner.localInputs = setup.localInputs
         if !several.isEmpty {
             runner.servers = several.map { server in
-                SweepServer(configuration: server.configuration, api: HTTPImageAPI(configuration: server.configuration),
+                SweepServer(configuration: server.configuration, api: server.configuration.makeAPI(),
                             parallel: server.parallel, localInputs: setup.localInputs(for: server.configuration))
             }
             // --parallel, given with several servers, bounds them all together.

@@ -48,7 +48,15 @@ struct Zqt: AsyncParsableCommand {
     static func main() async {
         FreedMemory.limitArenas()
         do {
-            var command = try parseAsRoot()
+            // `zqt sandbox --api …` is the sandbox's own --api, not the root's `--sandbox --api` (issue 20):
+            // the root's options would otherwise take it before the subcommand sees it.
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            var command: ParsableCommand
+            if arguments.first == SandboxCommand.configuration.commandName {
+                do { command = try SandboxCommand.parse(Array(arguments.dropFirst())) } catch { SandboxCommand.exit(withError: error) }
+            } else {
+                command = try parseAsRoot()
+            }
             // The user's catalog, then the config file: read here, before any command runs.
             let start = StartUp.atStart
             if !(command is Zqt) {
@@ -94,8 +102,11 @@ struct Zqt: AsyncParsableCommand {
             guard connection.sandbox else {
                 throw ValidationError("zqt needs a terminal for the compose screen; use zqt send, or zqt --sandbox for a scripted run")
             }
+            // The A1111 stand-in runs a small txt2img instead of the service's documented example (issue 20).
+            let a1111 = connection.sandboxAPI == ServerKind.a1111.rawValue
             let report = try await SendCommand.send(
-                requestText: BundledExamples.controlNetJSON, endpoint: start.catalog.controlNet, connection: connection,
+                requestText: a1111 ? A1111SandboxConnection.exampleJSON : BundledExamples.controlNetJSON,
+                endpoint: a1111 ? try EndpointNames.resolve("txt2img", in: start.catalog) : start.catalog.controlNet, connection: connection,
                 freshID: true, printJSON: false, follow: true, downloadTo: nil, start: start)
             if report.outcome.exitStatus != .success { throw report.outcome.exitStatus.exitCode }
             return
@@ -189,6 +200,9 @@ enum ComposeSession {
             state.status = StatusMessage(text: Wording.nothingKept(error.message), kind: .error)
         }
         if let store { restore(savedDrafts, into: &state, store: store) }
+        // An A1111 profile opens on its own forms (issue 20): the drafts of the other kind wait aside.
+        state.connection.server = configuration.server
+        Reducer.showServersForm(&state)
         // Drafts are saved through effects from here on, against what was read (issue 4).
         state.draftSaving = DraftSaving(saved: savedDrafts, kept: store != nil && store?.readOnly == nil)
         state.connection.catalogFile = start.user.file
@@ -196,7 +210,7 @@ enum ComposeSession {
         if let problem = start.user.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }
         // The config file's fault or permission warning is said last: it decides the keys and the connection.
         // Keys missing are said at once; keys refused, when the first model list read comes back.
-        if !(configuration.credentials?.isComplete ?? false) { Reducer.noKeys(&state) }
+        if !configuration.canSend { Reducer.noKeys(&state) }
         if let warning = config.permissionWarning { state.status = StatusMessage(text: Wording.warning(warning), kind: .error) }
         state.configFile = ConfigFileState(file: config.file, problem: config.problem,
                                            exists: config.config != nil || config.problem != nil, readOnce: config.config != nil)
@@ -210,7 +224,7 @@ enum ComposeSession {
         let listPaths = ModelListPaths.fromEnvironment(overrides: start.user.listPathOverrides)
         state.modelLists.paths = listPaths
         let inbox = ActionInbox()
-        let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
+        let runner = EffectRunner(api: configuration.makeAPI(), configuration: configuration,
                                   store: store, inbox: inbox, listPaths: listPaths, catalog: start.catalog)
         runner.home = home
         runner.imagesMaxBytes = ImageBounds.diskBudget(config.config?.imagesMaxBytes)
@@ -275,6 +289,9 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Start a sandbox in this process on a free loopback port and talk to it.")
     var sandbox = false
 
+    @Option(name: .customLong("api"), help: "With --sandbox: which API the sandbox speaks, zhiqite (the default) or a1111 (an AUTOMATIC1111 server).")
+    var sandboxAPI: String?
+
     @Option(name: .customLong("base-url"), help: "The service's base URL (default: $ZQT_BASE_URL, else https://api.zhiqite.com).")
     var baseURL: String?
 
@@ -302,7 +319,7 @@ struct ConnectionOptions: ParsableArguments {
     /// The client configuration, with an in-process sandbox started when
     /// asked. A fault in the config file (or its profile's secret command)
     /// is said on stderr and ends the command with 2.
-    func resolve(config: ConfigAtStart = StartUp.atStart.config) throws -> (ClientConfiguration, SandboxServer?) {
+    func resolve(config: ConfigAtStart = StartUp.atStart.config) throws -> (ClientConfiguration, (any RunningSandbox)?) {
         let configuration: ClientConfiguration
         do throws(ConfigProblem) {
             configuration = try fromConfig(config)
@@ -335,7 +352,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// For the screen: a fault does not stop it. It starts on the defaults
     /// (flags and ZQT_* still apply) and says the fault in its status line.
-    func resolveForScreen(config: ConfigAtStart) throws -> (ClientConfiguration, SandboxServer?, String?) {
+    func resolveForScreen(config: ConfigAtStart) throws -> (ClientConfiguration, (any RunningSandbox)?, String?) {
         let configuration: ClientConfiguration
         var problem: String?
         do throws(ConfigProblem) {
@@ -348,9 +365,16 @@ struct ConnectionOptions: ParsableArguments {
         return (resolved, server, problem)
     }
 
-    private func start(_ resolved: ClientConfiguration) throws -> (ClientConfiguration, SandboxServer?) {
+    private func start(_ resolved: ClientConfiguration) throws -> (ClientConfiguration, (any RunningSandbox)?) {
         var configuration = resolved
         configuration.timeout = timeout
+        if let sandboxAPI {
+            guard let kind = ServerKind(rawValue: sandboxAPI) else {
+                throw ValidationError("--api must be zhiqite or a1111, not \(APIError.printable(sandboxAPI))")
+            }
+            guard sandbox else { throw ValidationError("--api goes with --sandbox (a profile says its server's API with api = \"a1111\")") }
+            if kind == .a1111 { return try A1111SandboxConnection.start(configuration) }
+        }
         guard sandbox else { return (configuration, nil) }
         var options = SandboxOptions()
         options.firstTaskID = SandboxOptions.firstTaskIDOfThisRun()
@@ -539,7 +563,11 @@ struct SendCommand: AsyncParsableCommand {
         let setup = try SendSetup(connection: connection, stepsToStandardError: stepsToStandardError, start: start)
         defer { setup.sandbox?.stop() }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
-        var runner = RequestRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
+        // An endpoint of the other kind of server would reach a path that server does not have (issue 20).
+        if endpoint.server != configuration.server, !endpoint.isCustom {
+            throw CommandFailure(A1111SandboxConnection.wrongServer(endpoint, configuration, in: start.catalog), .badInput)
+        }
+        var runner = RequestRunner(api: configuration.makeAPI(), configuration: configuration,
                                    store: store, printer: printer)
         runner.localInputs = setup.localInputs
         return await runner.report(requestText: requestText, endpoint: endpoint, freshID: freshID,
@@ -742,7 +770,7 @@ struct SandboxCommand: AsyncParsableCommand {
 /// printer, and the history (a send goes on without it, saying so).
 struct SendSetup {
     let configuration: ClientConfiguration
-    let sandbox: SandboxServer?
+    let sandbox: (any RunningSandbox)?
     let printer: LinePrinter
     let store: HistoryStore?
     /// Local files in image fields: where they are uploaded, and the progress said (issue 17).

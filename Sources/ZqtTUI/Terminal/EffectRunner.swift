@@ -66,7 +66,7 @@ final class EffectRunner: @unchecked Sendable {
     /// The config file as last read, to read it again when it changed (issue 19); nil: not watched (tests).
     let configWatch = Mutex<ConfigFileWatch?>(nil)
     /// The client for a configuration (tests give a fake).
-    var makeAPI: @Sendable (ClientConfiguration) -> any ImageAPI = { HTTPImageAPI(configuration: $0) }
+    var makeAPI: @Sendable (ClientConfiguration) -> any ImageAPI = { $0.makeAPI() }
     /// nil when the history could not be opened (zqt still composes and sends).
     let store: HistoryStore?
     let inbox: ActionInbox
@@ -142,7 +142,7 @@ final class EffectRunner: @unchecked Sendable {
                 configuration.timeout = self.configuration.timeout
                 switchConnection(configuration)
                 inbox.post(.profileSwitched(.success(ProfileSwitch(name: configuration.profile, baseURL: configuration.baseURL,
-                                                                   hasKeys: configuration.credentials?.isComplete ?? false))))
+                                                                   hasKeys: configuration.canSend, server: configuration.server))))
             case let .failure(problem):
                 inbox.post(.profileSwitched(.failure(ProfileSwitchFailure(message: problem.description))))
             }
@@ -153,9 +153,11 @@ final class EffectRunner: @unchecked Sendable {
     /// read in the history and posting it, or why it failed.
     private func refreshModelLists(_ kinds: [ModelListKind]) {
         let api = api, inbox = inbox, paths = listPaths, service = listService
+        // An A1111 server's own lists (issue 20): /sdapi/v1/sd-models, loras, sd-vae, embeddings.
+        let a1111 = configuration.server == .a1111
         Task.detached { [self] in
             for kind in kinds {
-                let path = paths.path(for: kind)
+                let path = a1111 ? A1111ModelLists.path(for: kind) : paths.path(for: kind)
                 do throws(APIError) {
                     let list = try await api.readModelList(kind, path: path)
                     record { store throws(HistoryError) in try store.saveModelList(list, service: service) }
@@ -195,6 +197,8 @@ final class EffectRunner: @unchecked Sendable {
             }
         case let .switchProfile(name):
             switchProfile(name)
+        case let .interruptGeneration(idTask):
+            interruptGeneration(idTask)
         case let .stopFollowing(recordID, idTask):
             stopTracking(idTask)
             if let recordID { record { store throws(HistoryError) in try store.setFollowed(id: recordID, false) } }
@@ -350,6 +354,12 @@ final class EffectRunner: @unchecked Sendable {
                 switch event {
                 case let .recorded(id):
                     recordID = id
+                case let .progress(info):
+                    // An A1111 call's progress while it runs (issue 20).
+                    inbox.post(.generationProgress(request: request, recordID: recordID, info))
+                case let .failed(failure) where failure.stage == .outcomeUnknown && request.endpoint.family.followUp.answersWhenDone:
+                    // An A1111 call whose connection dropped: nothing to ask, the send is over (issue 20).
+                    inbox.post(.submitFinished(request: request, recordID: recordID, result: .failure(failure.error ?? .connectionLost)))
                 case let .accepted(submission):
                     accepted = submission
                 case let .unanswered(error, confirmation):
@@ -524,5 +534,22 @@ final class EffectRunner: @unchecked Sendable {
         lock.lock()
         tracking.values.forEach { $0.cancel() }
         lock.unlock()
+    }
+}
+
+extension EffectRunner {
+    /// POST /sdapi/v1/interrupt on the connection in use (issue 20); the
+    /// generation call under way then answers with what the job made.
+    func interruptGeneration(_ idTask: String) {
+        let api = api, inbox = inbox
+        Task.detached {
+            guard let live = api as? any LiveProgressAPI else { return }
+            do throws(APIError) {
+                try await live.interrupt()
+                inbox.post(.interruptAnswered(idTask: idTask, error: nil))
+            } catch {
+                inbox.post(.interruptAnswered(idTask: idTask, error: error))
+            }
+        }
     }
 }

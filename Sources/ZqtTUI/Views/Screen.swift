@@ -81,12 +81,12 @@ enum Screen {
             right += Wording.formOrJSON(showingJSON: state.view.showPreviewWhenNarrow, key: state.keys.label(.togglePreview))
         }
         if state.connection.isSandbox {
-            let mark = " SANDBOX "
+            let mark = state.connection.server.titleMark.map { " SANDBOX \($0) " } ?? " SANDBOX "
             let markX = rect.maxX - TextWidth.of(mark)
             grid.put(mark, x: markX, y: rect.y, style: .sandbox)
             grid.put(right, x: markX - TextWidth.of(right), y: rect.y, style: .title)
         } else {
-            let profile = " \(state.connection.profile) "
+            let profile = state.connection.server.titleMark.map { " \(state.connection.profile) · \($0) " } ?? " \(state.connection.profile) "
             grid.put(right + profile, x: rect.maxX - TextWidth.of(right + profile), y: rect.y, style: .title)
         }
         _ = x
