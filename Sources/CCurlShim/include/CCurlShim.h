@@ -11,12 +11,13 @@
 
 typedef struct zqt_curl zqt_curl;
 
-/// Loads libcurl once (thread-safe) and makes a handle (an easy handle and
-/// the buffers its answer goes to). NULL with a reason in `error` on failure.
+/// Loads libcurl once (thread-safe) and makes a handle: an easy handle in a
+/// multi handle of its own, whose connection cache keeps connections alive
+/// between requests made with it. NULL with a reason in `error` on failure.
 zqt_curl *zqt_curl_new(char *error, size_t error_size);
 void zqt_curl_free(zqt_curl *handle);
 
-/// Forgets every option, header and the last answer.
+/// Forgets every option, header and the last answer; keeps live connections.
 void zqt_curl_reset(zqt_curl *handle);
 
 int zqt_curl_set_long(zqt_curl *handle, int option, long value);
@@ -27,21 +28,12 @@ int zqt_curl_set_body(zqt_curl *handle, const void *bytes, int64_t count);
 /// Adds "Name: value" to the request's headers.
 int zqt_curl_add_header(zqt_curl *handle, const char *line);
 
-/// Hands the transfer to zqt's one transfer thread, which runs every
-/// transfer on one multi handle (its connections kept alive for the next
-/// request to the same place) and returns at once. The body is kept up to
-/// `max_body` bytes, the final answer's head up to 64 KB; beyond either the
-/// transfer stops. `should_stop(stop_context)` is asked on that thread
-/// about ten times a second; nonzero aborts (result ZQT_CURL_STOPPED).
-/// `done(done_context, CURLcode)` is called on that thread when the
-/// transfer has ended, once; the handle is the caller's again from then,
-/// and must not be touched before. Returns nonzero (and never calls `done`)
-/// when the thread could not be started.
+/// Runs the transfer. The body is kept up to `max_body` bytes, the final
+/// answer's head up to 64 KB; beyond either the transfer stops. `should_stop`
+/// is asked about ten times a second; nonzero aborts (result ZQT_CURL_STOPPED).
+/// Returns a CURLcode.
 enum { ZQT_CURL_STOPPED = -1 };
-int zqt_curl_start(zqt_curl *handle, size_t max_body, int (*should_stop)(void *), void *stop_context,
-                   void (*done)(void *, int), void *done_context);
-/// Makes the transfer thread look at its transfers now (one was cancelled).
-void zqt_curl_wake(void);
+int zqt_curl_perform(zqt_curl *handle, size_t max_body, int (*should_stop)(void *), void *context);
 
 const unsigned char *zqt_curl_body(const zqt_curl *handle, size_t *count);
 const unsigned char *zqt_curl_head(const zqt_curl *handle, size_t *count);
