@@ -53,6 +53,9 @@ public final class HistoryStore: @unchecked Sendable {
     /// How many of the newest rows each trigram or short word the filter asked about is found in
     /// (HistoryFilterPlan); read and written under the lock.
     var rarity: [String: Int] = [:]
+    /// The disk fault last said (issue 21), under the lock: a full disk is told
+    /// once, not at every key, poll or row of a sweep; a write that lands forgets it.
+    private var faultSaid: DiskFault?
     /// Writes this store has made, and the last count with when it was taken.
     private var writes = 0
     private var keptCount: (count: Int, version: Int, writes: Int)?
@@ -71,7 +74,7 @@ public final class HistoryStore: @unchecked Sendable {
     public static func open(inFolder folder: String, catalog: EndpointCatalog = .shipped) throws(HistoryError) -> HistoryStore {
         let note = PrivateFolder.prepareHome(folder)
         guard PrivateFolder.ensure(folder) else {
-            throw .cannotCreateFolder(path: folder, reason: String(cString: strerror(errno)))
+            throw .cannotCreateFolder(path: folder, reason: DiskFault.reason(errno: errno))
         }
         let path = folder + "/" + fileName
         // A log without its database would be reset by opening: its rows are left for `zqt history recover` (issue 21).
@@ -148,7 +151,9 @@ public final class HistoryStore: @unchecked Sendable {
         var attempt = 0
         while true {
             do {
-                return try connection.transaction { () throws(SQLiteError) in try body(connection) }
+                let value = try connection.transaction { () throws(SQLiteError) in try body(connection) }
+                faultSaid = nil
+                return value
             } catch where error.isBusy && attempt < Self.busyRetries {
                 attempt += 1
                 usleep(useconds_t(min(attempt, 10) * 50_000))  // the busy timeout already waited 5 s
@@ -159,6 +164,18 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     static let busyRetries = 10
+
+    /// Whether `error` is to be told the user: always, unless it is the disk
+    /// fault already told since the last write that landed (issue 21: a full
+    /// disk said once, in words, not a status per key or per poll).
+    public func shouldSay(_ error: HistoryError) -> Bool {
+        guard let fault = error.diskFault else { return true }
+        lock.lock()
+        defer { lock.unlock() }
+        guard faultSaid != fault else { return false }
+        faultSaid = fault
+        return true
+    }
 
     /// Set while `inOneTransaction` runs: each write joins its transaction.
     private var transactionOpen = false
@@ -647,5 +664,16 @@ public final class HistoryStore: @unchecked Sendable {
                                     path: row.text(1) ?? kind.defaultPath, complete: (row.int(3) ?? 0) != 0)
         }
         return lists
+    }
+}
+
+extension HistoryError {
+    /// A full disk, a read-only folder or a refused permission behind the error (issue 21).
+    public var diskFault: DiskFault? {
+        switch self {
+        case let .unreadable(_, error), let .write(_, error), let .migrationFailed(_, _, error): return error.diskFault
+        case let .cannotCreateFolder(_, reason): return DiskFault.allCases.first { $0.words == reason }
+        case .newerSchema, .journalWithoutDatabase: return nil
+        }
     }
 }

@@ -92,6 +92,8 @@ enum Action: Sendable {
     case firstFrameDrawn
     /// The drafts' save is due (Effect.scheduleDraftSave).
     case draftSaveDue
+    /// Every draft a full disk or read-only folder held back is written now (issue 21).
+    case draftsSavedAgain
 }
 
 /// A profile switched to: what the screen may show of it (never a key).

@@ -177,7 +177,7 @@ enum Reducer {
             return PictureDecodingReducer.reduce(&state, action)
         case .folderRead, .localFilesChecked:
             return PathCompletionReducer.reduce(&state, action)
-        case .firstFrameDrawn, .draftSaveDue:
+        case .firstFrameDrawn, .draftSaveDue, .draftsSavedAgain:
             return SessionReducer.reduce(&state, action)
         case let .clipboardWritten(what, bytes):
             state.status = StatusMessage(text: Wording.copied(what, bytes: bytes), kind: .success)

@@ -17,6 +17,9 @@ enum SessionReducer {
             return [.loadCachedModelLists, .resumeUnfinishedTasks]
         case .draftSaveDue:
             return saveDrafts(&state)
+        case .draftsSavedAgain:
+            state.status = StatusMessage(text: Wording.draftsSavedAgain, kind: .success)
+            return []
         default:
             return []
         }
