@@ -73,7 +73,7 @@ send_loop() {
     local mode=$1 home download port sandbox killed=0
     home=$(mktemp -d) download=$(mktemp -d)
     port=$((20000 + RANDOM % 20000))
-    "$zqt" sandbox --port "$port" --task-seconds 1 > "$home/sandbox.log" 2>&1 &
+    "$zqt" sandbox --port "$port" --task-seconds 2 > "$home/sandbox.log" 2>&1 &
     sandbox=$!
     for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/sandbox" > /dev/null && break; sleep 0.05; done
     local extra=()
@@ -82,7 +82,7 @@ send_loop() {
         ZQT_HOME="$home" "$zqt" send examples/text2image.json --endpoint text2image --base-url "http://127.0.0.1:$port" "${extra[@]}" > /dev/null 2>&1 &
         local pid=$!
         # The send, the task's second, the pictures' download: a kill may land in any of them.
-        sleep "$(random_delay 0.0 2.5)"
+        sleep "$(random_delay 0.0 3.0)"
         if kill -9 "$pid" 2> /dev/null; then killed=$((killed + 1)); fi
         wait "$pid" 2> /dev/null
     done

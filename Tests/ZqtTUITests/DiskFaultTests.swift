@@ -22,7 +22,7 @@ import Testing
         let url: String
         let home: String
         let store: HistoryStore
-        let told = Mutex<[String]>([])
+        let told = Lines()
         var pipeline: SendPipeline
 
         init(kilobytes: Int = 4096, homeOn view: ((SmallDisk) throws -> String)? = nil) throws {
@@ -34,7 +34,7 @@ import Testing
             let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 10))
             let told = told
             pipeline = SendPipeline(api: api, store: store, baseURL: url, profile: "sandbox", pollPolicy: DiskFaultTests.fastPolling,
-                                    keeper: ResultImageKeeper(home: home)) { error in told.withLock { $0.append(error.message) } }
+                                    keeper: ResultImageKeeper(home: home)) { error in told.append(error.message) }
         }
 
         deinit {
@@ -93,7 +93,7 @@ import Testing
         #expect(row.state == .succeeded)
         #expect(try setting.store.record(idTask: refused.taskID) == nil)
         #expect(try setting.integrity() == "ok")
-        #expect(setting.told.withLock { $0 }.isEmpty, "the refused send said it once, as its failure")
+        #expect(setting.told.all.isEmpty, "the refused send said it once, as its failure")
     }
 
     @Test(.needsMount)
@@ -103,7 +103,10 @@ import Testing
         let request = try setting.request("a harbour at night")
         let sent = await setting.pipeline.send(request)
         let recordID = try #require(sent.recordID)
-        guard case .success = sent.outcome.result else { return Issue.record("not accepted: \(sent.outcome.result)") }
+        guard case .success = sent.outcome.result else {
+            Issue.record("not accepted: \(sent.outcome.result)")
+            return
+        }
         try setting.disk.fill()
 
         // Followed to its end on a full disk: every poll's write fails, the user is told once.
@@ -111,7 +114,7 @@ import Testing
         for await event in setting.pipeline.resume(TaskReference(endpoint: .controlNet, taskID: request.taskID), recordID: recordID) {
             events.append(event)
         }
-        let told = setting.told.withLock { $0 }
+        let told = setting.told.all
         #expect(told.count == 1, "told once, not per poll: \(told)")
         #expect(told.first?.contains("the disk is full") == true)
         // The picture could not be kept either, and says why in words.
@@ -130,8 +133,8 @@ import Testing
         var kept: [SendEvent] = []
         for await event in setting.pipeline.keepResults(ResultSource.of(info), idTask: request.taskID, recordID: recordID) { kept.append(event) }
         #expect(kept.contains { if case .kept = $0 { true } else { false } }, "\(kept)")
-        let copy = try #require(ResultImageFiles.existing(home: setting.home, idTask: request.taskID, position: 0)?.path
-            ?? FileManager.default.contentsOfDirectory(atPath: folder).first(where: ResultImageFiles.isCopyName).map { folder + "/" + $0 })
+        let keptNames = try FileManager.default.contentsOfDirectory(atPath: folder)
+        let copy = try #require(keptNames.first(where: ResultImageFiles.isCopyName).map { folder + "/" + $0 })
         #expect(try Picture.decode([UInt8](Data(contentsOf: URL(fileURLWithPath: copy)))).width > 0, "the copy is whole")
         #expect(try setting.integrity() == "ok")
     }
@@ -140,10 +143,10 @@ import Testing
     func aDraftOnAFullDiskStaysInMemoryIsSaidOnceAndIsWrittenWhenThereIsRoom() async throws {
         let setting = try Setting()
         defer { setting.disk.unmount() }
-        let failures = Mutex<[String]>([])
-        let caughtUp = Atomic<Int>(0)
-        let writer = DraftWriter(store: setting.store, retryDelay: 0.2, onFailure: { message in failures.withLock { $0.append(message) } },
-                                 onCaughtUp: { caughtUp.add(1, ordering: .relaxed) })
+        let failures = Lines()
+        let caughtUp = Lines()
+        let writer = DraftWriter(store: setting.store, retryDelay: 0.2, onFailure: { message in failures.append(message) },
+                                 onCaughtUp: { caughtUp.append("caught up") })
         try setting.disk.fill()
 
         var form = DraftForm(request: try setting.request("first words"), drafts: [:])
@@ -151,8 +154,8 @@ import Testing
         form.request["prompt"] = .string("first words, then more typed on a full disk")
         writer.save(["compose": form])
         writer.finish()
-        try await waitUntil("the draft writer tried again at least once") { failures.withLock { $0.count } >= 1 }
-        let said = failures.withLock { $0 }
+        try await eventually("the draft writer tried again at least once") { failures.all.count >= 1 }
+        let said = failures.all
         #expect(said.count == 1, "said once, not at every change: \(said)")
         #expect(said.first?.contains("the disk is full") == true, "\(said)")
         #expect(writer.isBehind)
@@ -160,11 +163,11 @@ import Testing
 
         // Room again, no new key: the writer's own retry writes what was typed, and says so.
         setting.disk.free()
-        try await waitUntil("the draft is written by the retry") { caughtUp.load(ordering: .relaxed) == 1 }
+        try await eventually("the draft is written by the retry") { caughtUp.all.count == 1 }
         #expect(!writer.isBehind)
         let draft = try #require(try setting.store.loadDraft())
         #expect(draft.requestJSON.contains("first words, then more typed on a full disk"))
-        #expect(failures.withLock { $0.count } == 1)
+        #expect(failures.all.count == 1)
         #expect(try setting.integrity() == "ok")
     }
 
@@ -189,17 +192,18 @@ import Testing
         let pipeline = SendPipeline(api: api, store: store, baseURL: setting.url, profile: "sandbox") { _ in }
         let sent = await pipeline.send(try setting.request("a quay, read-only"))
         guard case let .failure(error) = sent.outcome.result, case let .notRecorded(history) = error else {
-            return Issue.record("sent without its row: \(sent.outcome.result)")
+            Issue.record("sent without its row: \(sent.outcome.result)")
+            return
         }
         #expect(history.diskFault == .readOnly, "\(history.message)")
         #expect(error.message.contains("the folder is read-only"), "\(error.message)")
         #expect(setting.server.service.receivedSubmissions.count == 1, "only the first")
 
-        let failures = Mutex<[String]>([])
-        let writer = DraftWriter(store: store, retryDelay: 60, onFailure: { message in failures.withLock { $0.append(message) } })
+        let failures = Lines()
+        let writer = DraftWriter(store: store, retryDelay: 60, onFailure: { message in failures.append(message) })
         writer.save(["compose": DraftForm(request: try setting.request("typed into a read-only home"), drafts: [:])])
         #expect(writer.finish() == ["compose"])
-        #expect(failures.withLock { $0 }.first?.contains("the folder is read-only") == true, "\(failures.withLock { $0 })")
+        #expect(failures.all.first?.contains("the folder is read-only") == true, "\(failures.all)")
 
         // A picture kept into the read-only folder.
         let source = ResultImageSource(position: 5, url: setting.url + "/sandbox/images/none.png")
@@ -232,12 +236,9 @@ import Testing
     }
 }
 
-/// Waits (polling, never a fixed sleep) until `condition` holds, for up to `seconds`.
-private func waitUntil(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) async throws {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-        if try condition() { return }
-        try await Task.sleep(nanoseconds: 20_000_000)
-    }
-    Issue.record("timed out waiting until \(what)")
+/// What was said, from any thread.
+final class Lines: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
 }

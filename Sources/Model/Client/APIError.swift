@@ -76,8 +76,9 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .upload(failure):
             return "\(failure.message) (nothing was sent)"
         case let .notRecorded(error):
-            let why = error.diskFault.map { "\($0.words) (\(error.message))" } ?? error.message
-            return "the history cannot keep its row: \(why); nothing was sent"
+            // What happened first: a status line cut at the screen's width still says it.
+            let why = error.diskFault.map { "\($0.words), " } ?? ""
+            return "nothing was sent: \(why)the history cannot keep its row (\(error.message))"
         case let .noTaskQuery(title):
             return "\(title) tasks cannot be queried: the service documents no query for them (zhiqite-api.md §3.2)"
         }
