@@ -52,7 +52,7 @@ final class SmallDisk {
     /// Fills the disk to its last byte: what is free preallocated, then
     /// written a page and a byte at a time until the kernel says ENOSPC.
     func fill() throws {
-        let fd = open(path + "/filler", O_CREAT | O_WRONLY | O_APPEND, 0o600)
+        let fd = open(path + "/filler", O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure("cannot make the filler: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = statvfs()

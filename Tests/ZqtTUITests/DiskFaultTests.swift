@@ -215,6 +215,26 @@ import Testing
         }
     }
 
+    /// A history closed (its -shm gone) in a folder that is read-only now:
+    /// SQLite says only "unable to open database file"; the folder says why.
+    @Test(.needsMount)
+    func aClosedHistoryInAReadOnlyFolderSaysTheFolderIsReadOnly() throws {
+        let disk = try SmallDisk(kilobytes: 4096)
+        defer { disk.unmount() }
+        do {
+            let store = try HistoryStore.open(inFolder: disk.path + "/home")
+            _ = try store.count()
+        }
+        let view = try disk.readOnlyView()
+        do {
+            _ = try HistoryStore.open(inFolder: view + "/home")
+            Issue.record("a read-only folder's history opened to be written")
+        } catch {
+            #expect(error.diskFault == .readOnly, "\(error.message)")
+            #expect(error.message.contains("the folder is read-only"), "\(error.message)")
+        }
+    }
+
     @Test(.needsMount)
     func aPictureOnAFullDiskSaysSoAndLeavesNoPartOfItself() async throws {
         let setting = try Setting()

@@ -120,7 +120,7 @@ public final class HistoryStore: @unchecked Sendable {
         } catch let error as HistoryError {
             throw error
         } catch let error as SQLiteError {
-            throw .unreadable(path: path, error)
+            throw .unreadable(path: path, Self.explained(error, at: path))
         } catch {
             throw .unreadable(path: path, SQLiteError(code: SQLITE_ERROR, message: "\(error)"))
         }
@@ -130,7 +130,7 @@ public final class HistoryStore: @unchecked Sendable {
             db.setBusyTimeout(milliseconds: 5000)
             try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
         } catch {
-            throw .unreadable(path: path, error)
+            throw .unreadable(path: path, Self.explained(error, at: path))
         }
         try HistorySchema.migrate(db, upTo: version)
         connection = db
@@ -146,7 +146,7 @@ public final class HistoryStore: @unchecked Sendable {
         defer { lock.unlock() }
         writes &+= 1  // the count is read again (`count()`)
         if transactionOpen {
-            do { return try body(connection) } catch { throw .write(path: path, error) }
+            do { return try body(connection) } catch { throw .write(path: path, Self.explained(error, at: path)) }
         }
         var attempt = 0
         while true {
@@ -158,12 +158,27 @@ public final class HistoryStore: @unchecked Sendable {
                 attempt += 1
                 usleep(useconds_t(min(attempt, 10) * 50_000))  // the busy timeout already waited 5 s
             } catch {
-                throw .write(path: path, error)
+                throw .write(path: path, Self.explained(error, at: path))
             }
         }
     }
 
     static let busyRetries = 10
+
+    /// A file-system error SQLite could not put an errno to, explained by
+    /// the folder (issue 21): opening a closed history in a read-only folder
+    /// fails making its -shm (EROFS), then reading one (ENOENT, the errno
+    /// SQLite keeps), and says only "unable to open database file".
+    static func explained(_ error: SQLiteError, at path: String) -> SQLiteError {
+        guard error.diskFault == nil, [SQLITE_CANTOPEN, SQLITE_IOERR].contains(error.code) else { return error }
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        var info = statvfs()
+        guard statvfs(folder, &info) == 0 else { return error }
+        // Root may write into the blocks kept for it: the disk is full when none is free to the writer.
+        let free = getuid() == 0 ? info.f_bfree : info.f_bavail
+        let number: Int32 = info.f_flag & UInt(ST_RDONLY) != 0 ? EROFS : free == 0 ? ENOSPC : access(folder, W_OK) != 0 ? EACCES : 0
+        return number == 0 ? error : SQLiteError(code: error.code, message: error.message, systemErrno: number)
+    }
 
     /// Whether `error` is to be told the user: always, unless it is the disk
     /// fault already told since the last write that landed (issue 21: a full
@@ -209,7 +224,7 @@ public final class HistoryStore: @unchecked Sendable {
             try connection.execute(sql)
         } catch {
             transactionOpen = false
-            throw .write(path: path, error)
+            throw .write(path: path, Self.explained(error, at: path))
         }
     }
 
