@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Sandbox
+import Synchronization
 import Testing
 
 /// Two zqt processes writing one history at once (issue 4): no row lost,
@@ -92,5 +93,47 @@ import Testing
         #expect(rows.filter { $0.batchID != nil }.count == 8, "the sweep's rows are one batch")
         let db = try SQLiteConnection(path: home + "/" + HistoryStore.fileName)
         #expect(try db.run("PRAGMA integrity_check").first?.text(0) == "ok")
+    }
+
+    /// Issue 21: drafts written by two screens' writers (each its own
+    /// connection, as two processes have) while a third connection writes
+    /// rows: every write lands, none fails for the lock, and each sees the
+    /// others' rows at its next read.
+    @Test func draftsOfTwoScreensAndRowsOfASweepAllLand() async throws {
+        try await offThePool { try Self.draftsOfTwoScreensAndRowsOfASweepAllLandSteps() }
+    }
+
+    static func draftsOfTwoScreensAndRowsOfASweepAllLandSteps() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-drafts-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let screens = try (0..<2).map { _ in try HistoryStore.open(inFolder: home) }
+        let sweep = try HistoryStore.open(inFolder: home)
+        let failures = Mutex<[String]>([])
+        let request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        DispatchQueue.concurrentPerform(iterations: 3) { writer in
+            for round in 0..<40 {
+                do throws(HistoryError) {
+                    if writer < 2 {
+                        var draft = request
+                        draft["prompt"] = .string("screen \(writer) round \(round)")
+                        try screens[writer].saveDraft(ComposeDraft(endpoint: .controlNet, requestJSON: draft.wireJSON, fieldDrafts: [:]),
+                                                      slot: "screen-\(writer)")
+                    } else {
+                        var row = request
+                        row.taskID = TaskIDGenerator.shared.next()
+                        _ = try sweep.recordSending(row, baseURL: "http://sandbox", profile: "t", batchID: "b")
+                    }
+                } catch {
+                    failures.withLock { $0.append(error.message) }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        for (writer, screen) in screens.enumerated() {
+            #expect(try screen.count() == 40, "screen \(writer) sees the sweep's rows at its next read")
+            #expect(try screen.loadDraft(slot: "screen-\(writer)")?.requestJSON.contains("screen \(writer) round 39") == true)
+            #expect(try screen.loadDraft(slot: "screen-\(1 - writer)")?.requestJSON.contains("screen \(1 - writer) round 39") == true,
+                    "each sees the other's last draft")
+        }
     }
 }
