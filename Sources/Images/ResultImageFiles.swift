@@ -120,12 +120,16 @@ public enum ResultImageFiles {
             try picture.scaled(within: thumbnailSide).writePNG(to: thumbnailPartial)
             PrivateFolder.restrict(thumbnailPartial)
         } catch {
+            // libpng's stdio leaves the failed write's errno: a full disk is said in words (issue 21).
+            let number = errno
             unlink(thumbnailPartial)
+            if DiskFault(errno: number) != nil { throw PictureError(SendWording.cannotWrite(thumbnailPath, errno: number)) }
             throw error
         }
         guard rename(thumbnailPartial, thumbnailPath) == 0 else {
+            let number = errno
             unlink(thumbnailPartial)
-            throw PictureError(SendWording.cannotWrite(thumbnailPath))
+            throw PictureError(SendWording.cannotWrite(thumbnailPath, errno: number))
         }
         KeptPicturesTally.added(LocalFile.regularFileSize(thumbnailPath) ?? 0, home: home)
         return LocalImage(position: position, path: copy, thumbnailPath: thumbnailPath,
@@ -147,7 +151,7 @@ public enum ResultImageFiles {
         let folder = folder(home: home, idTask: idTask)
         // $ZQT_HOME/images and the task's folder are the user's alone (issue 23).
         guard PrivateFolder.ensure(folder) else {
-            throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotCreate(folder))
+            throw SendFailure(.keep(position: position), .badInput, message: "\(SendWording.cannotCreate(folder)): \(DiskFault.reason(errno: errno))")
         }
         // zqt's own copy (one without its thumbnail too), else the history's noted copy.
         let ownCopy = ownCopy(in: folder, position: position)
@@ -296,8 +300,10 @@ public enum ResultImageFiles {
                 continue
             }
             let partial = partName(path)
-            guard FileManager.default.createFile(atPath: partial, contents: Data(bytes)) else {
-                throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path))
+            // The user's folder: their umask decides, as for any file they make.
+            if let number = writeWhole(bytes, to: partial, mode: 0o666) {
+                unlink(partial)
+                throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path, errno: number))
             }
             let linked = link(partial, path) == 0
             let linkError = errno
@@ -325,16 +331,65 @@ public enum ResultImageFiles {
 
     /// Written aside, then renamed: a copy is whole or absent, even if zqt ends
     /// mid-write; each writer its own aside name (the pane and the history may fetch at once).
+    /// Written with write(2) to the aside name itself (not a library's own
+    /// temporary file, which a kill would leave under a name of its own), so
+    /// a failure keeps its errno: "the disk is full" (issue 21).
     private static func write(_ bytes: [UInt8], as path: String, position: Int,
                               downloaded: (String) -> Void = { _ in }) throws(SendFailure) -> String {
         let partial = partName(path)
-        guard FileManager.default.createFile(atPath: partial, contents: Data(bytes), attributes: [.posixPermissions: Int(PrivateFolder.fileMode)]),
-              rename(partial, path) == 0 else {
+        if let number = writeWhole(bytes, to: partial) ?? (rename(partial, path) == 0 ? nil : errno) {
             unlink(partial)
-            throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path))
+            throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path, errno: number))
         }
         downloaded(path)
         return path
+    }
+
+    /// Writes `bytes` to a new file at `path` (zqt's own 0600, never over another); the errno of the first failure, or nil.
+    static func writeWhole(_ bytes: [UInt8], to path: String, mode: mode_t = PrivateFolder.fileMode) -> Int32? {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { return errno }
+        var failure: Int32?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let wrote = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if wrote < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += wrote
+            }
+        }
+        if close(fd) != 0, failure == nil { failure = errno }
+        return failure
+    }
+
+    /// The aside names of copies whose writer is gone (killed mid-write, issue 21)
+    /// are removed; those of a zqt still running are left to it.
+    static func isLeftover(_ name: String) -> Bool {
+        guard name.hasSuffix(".part") else { return false }
+        // "<name>.<pid>-<random>.part"
+        let stem = name.dropLast(".part".count)
+        guard let dot = stem.lastIndex(of: "."), let dash = stem[dot...].firstIndex(of: "-"),
+              let pid = Int32(stem[stem.index(after: dot)..<dash]), pid > 0 else { return true }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    /// Removes every leftover aside file under $ZQT_HOME/images (a copy or a
+    /// thumbnail being written when zqt was killed): never shown (no copy
+    /// name ends in .part), and now gone. Returns how many were removed.
+    @discardableResult
+    public static func removeLeftovers(home: String) -> Int {
+        let root = home + "/images"
+        var removed = 0
+        for folder in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + folder)) ?? [] where isLeftover(name) {
+                if unlink(root + "/" + folder + "/" + name) == 0 { removed += 1 }
+            }
+        }
+        return removed
     }
 
     /// A copy's bytes, when it is a regular file no larger than an image may be.

@@ -29,6 +29,10 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A local file in an image field was refused or its upload failed
     /// (issue 17): nothing was sent to the service.
     case upload(UploadFailure)
+    /// The history could not keep the row a send is written to first
+    /// (issue 21: a full disk, a read-only folder): nothing was sent, as a
+    /// task the service accepted must always have its row.
+    case notRecorded(HistoryError)
 
     public var description: String { message }
 
@@ -71,6 +75,10 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
             return "Network error: \(detail)"
         case let .upload(failure):
             return "\(failure.message) (nothing was sent)"
+        case let .notRecorded(error):
+            // What happened first: a status line cut at the screen's width still says it.
+            let why = error.diskFault.map { "\($0.words), " } ?? ""
+            return "nothing was sent: \(why)the history cannot keep its row (\(error.message))"
         case let .noTaskQuery(title):
             return "\(title) tasks cannot be queried: the service documents no query for them (zhiqite-api.md §3.2)"
         }

@@ -2,8 +2,10 @@
 // that had no answer, follow the task, read its outcome, keep its results;
 // written once, reported as a stream of SendEvents that the screen, `zqt
 // send`, sweeps, `zqt query` and `zqt results` only render. History writes
-// that fail are reported through `onHistoryError` and never stop the send:
-// zqt still sends without a history.
+// that fail are reported through `onHistoryError` (a disk fault once, issue
+// 21) and never stop a task already sent; the row a send is written to
+// first does: a send whose row cannot be written is not sent. zqt without a
+// history at all (none could be opened, or a newer zqt's) still sends, unkept.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -38,13 +40,13 @@ public struct SendPipeline: Sendable {
         self.onHistoryError = onHistoryError
     }
 
-    /// A history write; a failure is reported and the work goes on.
+    /// A history write; a failure is reported (a disk fault once, until a write lands) and the work goes on.
     public func keep(_ body: (HistoryStore) throws(HistoryError) -> Void) {
         guard let store else { return }
         do {
             try body(store)
         } catch {
-            onHistoryError(error)
+            if store.shouldSay(error) { onHistoryError(error) }
         }
     }
 
@@ -75,8 +77,15 @@ public struct SendPipeline: Sendable {
               onProgress: (@Sendable (TaskInfo) -> Void)?) async -> Sent {
         let recorded = localInputs.absolute(request)
         var recordID: Int?
-        keep { store throws(HistoryError) in
-            recordID = try store.recordSending(recorded, baseURL: baseURL, profile: profile, batchID: batchID)
+        if let store {
+            // An accepted task must always have its row (issue 21): a row that cannot be
+            // written (a full disk, a read-only folder) stops the send before anything leaves.
+            do throws(HistoryError) {
+                recordID = try store.recordSending(recorded, baseURL: baseURL, profile: profile, batchID: batchID)
+            } catch {
+                return Sent(recordID: nil, outcome: SendOutcome(result: .failure(.notRecorded(error)), exchange: nil), finished: nil,
+                            confirmation: nil)
+            }
         }
         onRecorded?(recordID)
         let outcome: SendOutcome

@@ -53,6 +53,9 @@ public final class HistoryStore: @unchecked Sendable {
     /// How many of the newest rows each trigram or short word the filter asked about is found in
     /// (HistoryFilterPlan); read and written under the lock.
     var rarity: [String: Int] = [:]
+    /// The disk fault last said (issue 21), under the lock: a full disk is told
+    /// once, not at every key, poll or row of a sweep; a write that lands forgets it.
+    private var faultSaid: DiskFault?
     /// Writes this store has made, and the last count with when it was taken.
     private var writes = 0
     private var keptCount: (count: Int, version: Int, writes: Int)?
@@ -71,7 +74,7 @@ public final class HistoryStore: @unchecked Sendable {
     public static func open(inFolder folder: String, catalog: EndpointCatalog = .shipped) throws(HistoryError) -> HistoryStore {
         let note = PrivateFolder.prepareHome(folder)
         guard PrivateFolder.ensure(folder) else {
-            throw .cannotCreateFolder(path: folder, reason: String(cString: strerror(errno)))
+            throw .cannotCreateFolder(path: folder, reason: DiskFault.reason(errno: errno))
         }
         let path = folder + "/" + fileName
         // A log without its database would be reset by opening: its rows are left for `zqt history recover` (issue 21).
@@ -117,7 +120,7 @@ public final class HistoryStore: @unchecked Sendable {
         } catch let error as HistoryError {
             throw error
         } catch let error as SQLiteError {
-            throw .unreadable(path: path, error)
+            throw .unreadable(path: path, Self.explained(error, at: path))
         } catch {
             throw .unreadable(path: path, SQLiteError(code: SQLITE_ERROR, message: "\(error)"))
         }
@@ -127,7 +130,7 @@ public final class HistoryStore: @unchecked Sendable {
             db.setBusyTimeout(milliseconds: 5000)
             try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
         } catch {
-            throw .unreadable(path: path, error)
+            throw .unreadable(path: path, Self.explained(error, at: path))
         }
         try HistorySchema.migrate(db, upTo: version)
         connection = db
@@ -143,22 +146,51 @@ public final class HistoryStore: @unchecked Sendable {
         defer { lock.unlock() }
         writes &+= 1  // the count is read again (`count()`)
         if transactionOpen {
-            do { return try body(connection) } catch { throw .write(path: path, error) }
+            do { return try body(connection) } catch { throw .write(path: path, Self.explained(error, at: path)) }
         }
         var attempt = 0
         while true {
             do {
-                return try connection.transaction { () throws(SQLiteError) in try body(connection) }
+                let value = try connection.transaction { () throws(SQLiteError) in try body(connection) }
+                faultSaid = nil
+                return value
             } catch where error.isBusy && attempt < Self.busyRetries {
                 attempt += 1
                 usleep(useconds_t(min(attempt, 10) * 50_000))  // the busy timeout already waited 5 s
             } catch {
-                throw .write(path: path, error)
+                throw .write(path: path, Self.explained(error, at: path))
             }
         }
     }
 
     static let busyRetries = 10
+
+    /// A file-system error SQLite could not put an errno to, explained by
+    /// the folder (issue 21): opening a closed history in a read-only folder
+    /// fails making its -shm (EROFS), then reading one (ENOENT, the errno
+    /// SQLite keeps), and says only "unable to open database file".
+    static func explained(_ error: SQLiteError, at path: String) -> SQLiteError {
+        guard error.diskFault == nil, [SQLITE_CANTOPEN, SQLITE_IOERR].contains(error.code) else { return error }
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        var info = statvfs()
+        guard statvfs(folder, &info) == 0 else { return error }
+        // Root may write into the blocks kept for it: the disk is full when none is free to the writer.
+        let free = getuid() == 0 ? info.f_bfree : info.f_bavail
+        let number: Int32 = info.f_flag & UInt(ST_RDONLY) != 0 ? EROFS : free == 0 ? ENOSPC : access(folder, W_OK) != 0 ? EACCES : 0
+        return number == 0 ? error : SQLiteError(code: error.code, message: error.message, systemErrno: number)
+    }
+
+    /// Whether `error` is to be told the user: always, unless it is the disk
+    /// fault already told since the last write that landed (issue 21: a full
+    /// disk said once, in words, not a status per key or per poll).
+    public func shouldSay(_ error: HistoryError) -> Bool {
+        guard let fault = error.diskFault else { return true }
+        lock.lock()
+        defer { lock.unlock() }
+        guard faultSaid != fault else { return false }
+        faultSaid = fault
+        return true
+    }
 
     /// Set while `inOneTransaction` runs: each write joins its transaction.
     private var transactionOpen = false
@@ -192,7 +224,7 @@ public final class HistoryStore: @unchecked Sendable {
             try connection.execute(sql)
         } catch {
             transactionOpen = false
-            throw .write(path: path, error)
+            throw .write(path: path, Self.explained(error, at: path))
         }
     }
 
@@ -659,5 +691,16 @@ public final class HistoryStore: @unchecked Sendable {
                                     path: row.text(1) ?? kind.defaultPath, complete: (row.int(3) ?? 0) != 0)
         }
         return lists
+    }
+}
+
+extension HistoryError {
+    /// A full disk, a read-only folder or a refused permission behind the error (issue 21).
+    public var diskFault: DiskFault? {
+        switch self {
+        case let .unreadable(_, error), let .write(_, error), let .migrationFailed(_, _, error): return error.diskFault
+        case let .cannotCreateFolder(_, reason): return DiskFault.allCases.first { $0.words == reason }
+        case .newerSchema, .journalWithoutDatabase: return nil
+        }
     }
 }

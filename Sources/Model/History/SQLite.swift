@@ -13,7 +13,18 @@ import CSQLite
 public struct SQLiteError: Error, Equatable, Sendable, CustomStringConvertible {
     /// SQLite's primary result code (SQLITE_BUSY, SQLITE_CORRUPT, ...).
     public let code: Int32
+    /// SQLite's message, after the plain words of a disk fault when it is one
+    /// ("the disk is full (database or disk is full)", issue 21).
     public let message: String
+    /// A full disk, a read-only folder or a refused permission behind the error.
+    public let diskFault: DiskFault?
+
+    public init(code: Int32, message: String, systemErrno: Int32 = 0) {
+        self.code = code
+        let fault = DiskFault(sqliteCode: code, errno: systemErrno)
+        diskFault = fault
+        self.message = fault.map { "\($0.words) (\(message))" } ?? message
+    }
 
     public var description: String { message }
 
@@ -43,8 +54,9 @@ public final class SQLiteConnection {
         let result = sqlite3_open_v2(path, &handle, flags, nil)
         guard result == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(result))
+            let systemErrno = handle.map { sqlite3_system_errno($0) } ?? 0
             sqlite3_close_v2(handle)
-            throw SQLiteError(code: result & 0xff, message: message)
+            throw SQLiteError(code: result & 0xff, message: message, systemErrno: systemErrno)
         }
         self.handle = handle
         self.path = path
@@ -57,7 +69,8 @@ public final class SQLiteConnection {
     public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
 
     var lastError: SQLiteError {
-        SQLiteError(code: sqlite3_errcode(handle) & 0xff, message: String(cString: sqlite3_errmsg(handle)))
+        SQLiteError(code: sqlite3_errcode(handle) & 0xff, message: String(cString: sqlite3_errmsg(handle)),
+                    systemErrno: sqlite3_system_errno(handle))
     }
 
     /// Runs SQL that returns no rows (several statements allowed).
@@ -67,7 +80,7 @@ public final class SQLiteConnection {
         guard result == SQLITE_OK else {
             let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(result))
             sqlite3_free(message)
-            throw SQLiteError(code: result & 0xff, message: text)
+            throw SQLiteError(code: result & 0xff, message: text, systemErrno: sqlite3_system_errno(handle))
         }
     }
 

@@ -102,6 +102,8 @@ enum Action: Sendable {
     case textReadDue
     /// Such a text read off the event loop (Effect.readText): the field's value, or why it cannot be used.
     case textRead(field: FieldID, revision: Int, Result<JSONValue?, FieldInputError>)
+    /// Every draft a full disk or read-only folder held back is written now (issue 21).
+    case draftsSavedAgain
 }
 
 /// A profile switched to: what the screen may show of it (never a key).

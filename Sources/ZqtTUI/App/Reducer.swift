@@ -192,7 +192,7 @@ enum Reducer {
             return PictureDecodingReducer.reduce(&state, action)
         case .folderRead, .localFilesChecked:
             return PathCompletionReducer.reduce(&state, action)
-        case .firstFrameDrawn, .draftSaveDue:
+        case .firstFrameDrawn, .draftSaveDue, .draftsSavedAgain:
             return SessionReducer.reduce(&state, action)
         case .textReadDue:
             return textReadDue(&state)

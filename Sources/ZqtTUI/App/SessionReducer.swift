@@ -17,6 +17,9 @@ enum SessionReducer {
             return [.loadCachedModelLists, .resumeUnfinishedTasks, .countEndpointUses]
         case .draftSaveDue:
             return saveDrafts(&state)
+        case .draftsSavedAgain:
+            state.status = StatusMessage(text: Wording.draftsSavedAgain, kind: .success)
+            return []
         default:
             return []
         }

@@ -794,6 +794,9 @@ struct SendSetup {
             store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: start.catalog)
             if let note = store?.folderNote { printer.warn(note) }
         } catch {
+            // A full disk or a read-only folder (issue 21): a send would leave no row; nothing is sent.
+            // A damaged history or a newer zqt's still sends, unkept, as it says.
+            if error.diskFault != nil { throw CommandFailure(APIError.notRecorded(error)) }
             printer.warn("not kept in history: \(error.message)")
         }
         self.printer = printer

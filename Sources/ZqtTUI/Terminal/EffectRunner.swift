@@ -109,7 +109,8 @@ final class EffectRunner: @unchecked Sendable {
         self.store = store
         self.inbox = inbox
         draftWriter = store.map { store in
-            DraftWriter(store: store) { message in inbox.post(.historyFailed("Draft not saved: \(message)")) }
+            DraftWriter(store: store, onFailure: { message in inbox.post(.historyFailed(Wording.draftsNotSaved(message))) },
+                        onCaughtUp: { inbox.post(.draftsSavedAgain) })
         }
         self.listPaths = listPaths
         catalogInUse = Mutex(catalog)
@@ -293,9 +294,10 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
-    /// Waits until every draft handed over is written (zqt's way out).
-    func finishDraftSaves() {
-        draftWriter?.finish()
+    /// Waits until every draft handed over is written (zqt's way out); the slots a fault left unwritten.
+    @discardableResult
+    func finishDraftSaves() -> [String] {
+        draftWriter?.finish() ?? []
     }
 
     /// Runs a history read or write now and posts its answer, or the error.
