@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Model
 
@@ -145,5 +146,43 @@ import Testing
         #expect(try store.count() == 1)
         try other.delete(id: id + 1)
         #expect(try store.count() == 0)
+    }
+    /// The screen runs a filter off its event loop and stops it when the
+    /// next key makes it worthless (issue 18): a stopped query answers nil,
+    /// never a part of its rows, and the store answers the next one whole.
+    @Test func aCancelledFilterStopsAndTheNextAnswersWhole() throws {
+        let (history, store) = try Self.filled()
+        _ = history
+        let whole = try store.list(filter: "lighthouse cat", limit: 1000).map(\.id)
+        #expect(!whole.isEmpty)
+        let cancelled = HistoryQueryCancel()
+        cancelled.cancel()
+        #expect(try store.list(filter: "lighthouse cat", before: nil, limit: 1000, cancel: cancelled) == nil)
+        #expect(try store.list(filter: "lighthouse cat", before: nil, limit: 1000, cancel: HistoryQueryCancel())?.map(\.id) == whole,
+                "a cancel never set changes nothing")
+        #expect(try store.list(filter: "lighthouse cat", limit: 1000).map(\.id) == whole, "the stopped query left nothing behind")
+
+        // A statement under way stops once its cancel is set, from another thread.
+        let db = try SQLiteConnection(path: history.path)
+        let cancel = HistoryQueryCancel()
+        let started = Atomic<Bool>(false)
+        let canceller = Thread {
+            while !started.load(ordering: .relaxed) { usleep(1000) }
+            cancel.cancel()
+        }
+        canceller.start()
+        var stopped: SQLiteError?
+        do throws(SQLiteError) {
+            _ = try db.watching(cancel) { () throws(SQLiteError) -> Int? in
+                started.store(true, ordering: .relaxed)
+                // Far more work than any filter: it ends only by being stopped.
+                return try db.scalar("WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1000000000) SELECT count(*) FROM n")
+            }
+        } catch {
+            stopped = error
+        }
+        #expect(stopped?.code == SQLiteError.interrupted.code)
+        #expect(try db.watching(nil) { () throws(SQLiteError) -> Int? in try db.scalar("SELECT count(*) FROM submission") } == 84,
+                "the connection answers again")
     }
 }

@@ -155,18 +155,22 @@ extension HistoryFilter {
 
 extension HistoryStore {
     /// Ids of rows matching `filter`, newest first, below `before`, at most
-    /// `limit`. Called under the store's lock (inside `read`).
-    func matchingIDs(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int) throws(SQLiteError) -> [Int] {
+    /// `limit`. Called under the filter's lock (inside `filterRead`);
+    /// `cancel` is looked at between chunks too.
+    func matchingIDs(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int,
+                     cancel: HistoryQueryCancel? = nil) throws(SQLiteError) -> [Int] {
         var newest: Int?
         let plan = try filter.plan(before: before, limit: limit) { index, query throws(SQLiteError) in
             let key = index.rawValue + " " + query
-            if let known = rarity[key] { return known }
+            if let known = rarity.withLock({ $0[key] }) { return known }
             if newest == nil { newest = try db.scalar("SELECT max(id) FROM submission") ?? 0 }
             let count = try db.scalar("""
                 SELECT count(*) FROM (SELECT rowid FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? AND rowid > ?)
                 """, [.text(query), .int((newest ?? 0) - HistoryFilter.rarityWindow)]) ?? 0
-            if rarity.count >= 4096 { rarity.removeAll() }
-            rarity[key] = count
+            rarity.withLock { known in
+                if known.count >= 4096 { known.removeAll() }
+                known[key] = count
+            }
             return count
         }
         guard let plan else { return [] }
@@ -178,6 +182,7 @@ extension HistoryStore {
         var chunkSize = 32
         var exhausted = false
         while ids.count < limit && !exhausted {
+            if cancel?.isCancelled == true { throw .interrupted }
             chunk.removeAll(keepingCapacity: true)
             while chunk.count < chunkSize {
                 guard let row = try candidates.step() else {
