@@ -185,4 +185,52 @@ import Testing
         #expect(try db.watching(nil) { () throws(SQLiteError) -> Int? in try db.scalar("SELECT count(*) FROM submission") } == 84,
                 "the connection answers again")
     }
+    /// The lists a filter of several words merges are read a chunk at a
+    /// time and kept for the next key (HistoryCandidates): over lists longer
+    /// than a chunk, page after page, and after the history changes, a filter
+    /// finds exactly the rows each of its words finds alone.
+    @Test func keptListsAnswerAsTheIndexDoesPageAfterPageAndAfterAWrite() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let prompts = ["a lighthouse at dusk", "灯塔雨夜", "lighthouse keeper's cat, 灯", "portrait of a cat", "一只猫在雨中"]
+        try store.inOneTransaction {
+            for index in 0..<1500 {
+                _ = try store.recordSending(HistoryStoreTests.request(prompts[index % prompts.count] + " \(index % 7)"),
+                                            baseURL: "http://127.0.0.1:1", profile: "sandbox")
+            }
+        }
+        func ids(_ filter: String, limit: Int = 5000) throws -> [Int] { try store.list(filter: filter, limit: limit).map(\.id) }
+        func alone(_ filter: String) throws -> [Int] {
+            var found: Set<Int>?
+            for word in filter.split(separator: " ").map(String.init) {
+                let each = Set(try ids(word))
+                found = found.map { $0.intersection(each) } ?? each
+            }
+            return (found ?? []).sorted(by: >)
+        }
+        for filter in ["lighthouse 灯", "lighthouse 灯塔", "cat 雨", "cat 灯 3", "lighthouse cat", "灯 cat", "lighthouse 灯 cat 6"] {
+            let whole = try ids(filter)
+            #expect(whole == (try alone(filter)), "\"\(filter)\"")
+            #expect(try ids(filter) == whole, "\"\(filter)\" again, from the kept lists")
+            var paged: [Int] = []
+            var before: Int?
+            while true {
+                let page = try store.list(filter: filter, before: before, limit: 37).map(\.id)
+                paged += page
+                guard page.count == 37 else { break }
+                before = page.last
+            }
+            #expect(paged == whole, "\"\(filter)\" page after page")
+        }
+        #expect(try ids("lighthouse 灯塔").isEmpty && (try ids("lighthouse 灯")).count == 300)
+        // A write (here, or by another zqt) is seen by the next filter.
+        let newer = try store.recordSending(HistoryStoreTests.request("lighthouse 灯塔"), baseURL: "http://127.0.0.1:1", profile: "sandbox")
+        #expect(try ids("lighthouse 灯塔") == [newer])
+        #expect(try ids("lighthouse 灯").first == newer)
+        let other = try HistoryStore(path: history.path)
+        let fromElsewhere = try other.recordSending(HistoryStoreTests.request("lighthouse cat 灯塔"), baseURL: "b", profile: "p")
+        #expect(try ids("lighthouse 灯塔") == [fromElsewhere, newer])
+        try store.delete(id: newer)
+        #expect(try ids("lighthouse 灯塔") == [fromElsewhere])
+    }
 }

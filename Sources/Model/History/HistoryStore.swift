@@ -59,6 +59,8 @@ public final class HistoryStore: @unchecked Sendable {
     /// which take `lock`. WAL lets it read while the other writes.
     private var filterConnection: SQLiteConnection?
     private let filterLock = Lock()
+    /// The lists a filter of several words merged, kept for the next key (HistoryCandidates).
+    private let candidateLists = CandidateLists()
     /// Writes this store has made, and the last count with when it was taken.
     private var writes = 0
     private var keptCount: (count: Int, version: Int, writes: Int)?
@@ -483,7 +485,7 @@ public final class HistoryStore: @unchecked Sendable {
         let storedCatalog = catalog  // read before the filter's lock is taken: `catalog` takes the store's lock
         let matcher = HistoryFilter(filter, catalog: storedCatalog)
         return try filterRead(cancel) { db throws(SQLiteError) in
-            let ids = try matchingIDs(matcher, db: db, before: before, limit: limit, cancel: cancel)
+            let ids = try matchingIDs(matcher, db: db, before: before, limit: limit, cancel: cancel, lists: candidateLists)
             guard !ids.isEmpty else { return [] }
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
             return try db.run("""
