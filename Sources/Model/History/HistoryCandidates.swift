@@ -12,6 +12,8 @@
 // data_version`, which another connection's commit moves, this process's
 // own writes included) and when they hold more than `keptIDsLimit` ids.
 
+import CSQLite
+
 /// One arm's ids, newest first, from `upper` (exclusive) down to the last
 /// read; `exhausted` once the index has no more.
 final class CandidateList {
@@ -56,11 +58,61 @@ final class CandidateList {
         exhausted = false
     }
 
+    /// The chunk's statement, prepared once per connection and reset after each chunk
+    /// (a statement left unreset would hold its read transaction open).
+    private var statement: (connection: ObjectIdentifier, handle: OpaquePointer)?
+
+    deinit { if let statement { sqlite3_finalize(statement.handle) } }
+
+    /// The next chunk's ids, read as integers straight from SQLite: a row
+    /// copied into an SQLiteRow costs more than the index's own reading,
+    /// and a list read to its end is 80,000 rows.
     private func readMore(_ db: SQLiteConnection) throws(SQLiteError) {
         let size = min(max(Self.firstChunk, ids.count), Self.largestChunk)
-        let rows = try db.run(arm.chunkSQL, arm.parameters + [.int(ids.last ?? upper), .int(size)])
-        ids += rows.compactMap { $0.int(0) }
-        if rows.count < size { exhausted = true }
+        let prepared: OpaquePointer
+        if let statement, statement.connection == ObjectIdentifier(db) {
+            prepared = statement.handle
+        } else {
+            if let statement { sqlite3_finalize(statement.handle) }
+            statement = nil
+            var made: OpaquePointer?
+            guard sqlite3_prepare_v3(db.handle, arm.chunkSQL, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &made, nil) == SQLITE_OK,
+                  let made else { throw db.lastError }
+            statement = (ObjectIdentifier(db), made)
+            prepared = made
+        }
+        defer {
+            sqlite3_reset(prepared)
+            sqlite3_clear_bindings(prepared)
+        }
+        for (offset, value) in (arm.parameters + [.int(ids.last ?? upper), .int(size)]).enumerated() {
+            let index = Int32(offset + 1)
+            let result: Int32
+            switch value {
+            case .null: result = sqlite3_bind_null(prepared, index)
+            case let .int(number): result = sqlite3_bind_int64(prepared, index, Int64(number))
+            case let .double(number): result = sqlite3_bind_double(prepared, index, number)
+            case let .text(text):
+                var bytes = Array(text.utf8)
+                let length = Int32(clamping: bytes.count)
+                if bytes.isEmpty { bytes = [0] }
+                result = bytes.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        sqlite3_bind_text(prepared, index, $0, length, zqt_sqlite_transient())
+                    }
+                }
+            }
+            guard result == SQLITE_OK else { throw db.lastError }
+        }
+        var read = 0
+        while true {
+            let result = sqlite3_step(prepared)
+            if result == SQLITE_DONE { break }
+            guard result == SQLITE_ROW else { throw db.lastError }
+            ids.append(Int(sqlite3_column_int64(prepared, 0)))
+            read += 1
+        }
+        if read < size { exhausted = true }
     }
 }
 
