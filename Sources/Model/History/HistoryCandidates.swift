@@ -29,22 +29,25 @@ final class CandidateList {
     static let firstChunk = 256, largestChunk = 65_536
 
     /// Index in `ids` of the first id at most `target`, at or after `from`,
-    /// reading on as needed; nil when the list has none.
-    func first(atMost target: Int, from: Int, db: SQLiteConnection) throws(SQLiteError) -> Int? {
+    /// with that id, reading on as needed; nil when the list has none.
+    func first(atMost target: Int, from: Int, db: SQLiteConnection) throws(SQLiteError) -> (index: Int, id: Int)? {
         if upper != Int.max && target >= upper {
             // Above what was read (a list read for a later page): read again from there.
             reset(below: target == Int.max ? Int.max : target + 1)
         }
         var start = from
         while true {
-            if start < ids.count, let last = ids.last, last <= target {
+            // Read through a local: a class's stored array checks exclusive
+            // access on every read, which the merge's inner loop felt.
+            let read = ids
+            if start < read.count, let last = read.last, last <= target {
                 // Descending: the first at most `target` by bisection.
-                var low = start, high = ids.count - 1
+                var low = start, high = read.count - 1
                 while low < high {
                     let middle = (low + high) / 2
-                    if ids[middle] <= target { high = middle } else { low = middle + 1 }
+                    if read[middle] <= target { high = middle } else { low = middle + 1 }
                 }
-                return low
+                return (low, read[low])
             }
             if exhausted { return nil }
             start = ids.count
@@ -176,12 +179,11 @@ struct CandidateMerge {
             if steps % 4096 == 0, cancel?.isCancelled == true { throw .interrupted }
             var agreed = true
             for (index, list) in lists.enumerated() {
-                guard let at = try list.first(atMost: target, from: positions[index], db: db) else {
+                guard let (at, id) = try list.first(atMost: target, from: positions[index], db: db) else {
                     done = true
                     return nil
                 }
                 positions[index] = at
-                let id = list.ids[at]
                 if id < target {
                     // This list has nothing between: the others skip to it.
                     target = id
