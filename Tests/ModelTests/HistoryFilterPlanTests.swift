@@ -199,7 +199,10 @@ import Testing
                                             baseURL: "http://127.0.0.1:1", profile: "sandbox")
             }
         }
-        func ids(_ filter: String, limit: Int = 5000) throws -> [Int] { try store.list(filter: filter, limit: limit).map(\.id) }
+        // As the screen asks (a cancel given): through the lists kept.
+        func ids(_ filter: String, before: Int? = nil, limit: Int = 5000) throws -> [Int] {
+            try #require(try store.list(filter: filter, before: before, limit: limit, cancel: HistoryQueryCancel())).map(\.id)
+        }
         func alone(_ filter: String) throws -> [Int] {
             var found: Set<Int>?
             for word in filter.split(separator: " ").map(String.init) {
@@ -212,10 +215,11 @@ import Testing
             let whole = try ids(filter)
             #expect(whole == (try alone(filter)), "\"\(filter)\"")
             #expect(try ids(filter) == whole, "\"\(filter)\" again, from the kept lists")
+            #expect(try store.list(filter: filter, limit: 5000).map(\.id) == whole, "\"\(filter)\" as the command line asks")
             var paged: [Int] = []
             var before: Int?
             while true {
-                let page = try store.list(filter: filter, before: before, limit: 37).map(\.id)
+                let page = try ids(filter, before: before, limit: 37)
                 paged += page
                 guard page.count == 37 else { break }
                 before = page.last

@@ -485,7 +485,9 @@ public final class HistoryStore: @unchecked Sendable {
         let storedCatalog = catalog  // read before the filter's lock is taken: `catalog` takes the store's lock
         let matcher = HistoryFilter(filter, catalog: storedCatalog)
         return try filterRead(cancel) { db throws(SQLiteError) in
-            let ids = try matchingIDs(matcher, db: db, before: before, limit: limit, cancel: cancel, lists: candidateLists)
+            // The screen's filter (the one a cancel is given) keeps its lists for the next key.
+            let ids = try matchingIDs(matcher, db: db, before: before, limit: limit, cancel: cancel,
+                                      lists: cancel == nil ? nil : candidateLists)
             guard !ids.isEmpty else { return [] }
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
             return try db.run("""
