@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Model
 
@@ -145,5 +146,95 @@ import Testing
         #expect(try store.count() == 1)
         try other.delete(id: id + 1)
         #expect(try store.count() == 0)
+    }
+    /// The screen runs a filter off its event loop and stops it when the
+    /// next key makes it worthless (issue 18): a stopped query answers nil,
+    /// never a part of its rows, and the store answers the next one whole.
+    @Test func aCancelledFilterStopsAndTheNextAnswersWhole() throws {
+        let (history, store) = try Self.filled()
+        _ = history
+        let whole = try store.list(filter: "lighthouse cat", limit: 1000).map(\.id)
+        #expect(!whole.isEmpty)
+        let cancelled = HistoryQueryCancel()
+        cancelled.cancel()
+        #expect(try store.list(filter: "lighthouse cat", before: nil, limit: 1000, cancel: cancelled) == nil)
+        #expect(try store.list(filter: "lighthouse cat", before: nil, limit: 1000, cancel: HistoryQueryCancel())?.map(\.id) == whole,
+                "a cancel never set changes nothing")
+        #expect(try store.list(filter: "lighthouse cat", limit: 1000).map(\.id) == whole, "the stopped query left nothing behind")
+
+        // A statement under way stops once its cancel is set, from another thread.
+        let db = try SQLiteConnection(path: history.path)
+        let cancel = HistoryQueryCancel()
+        let started = Atomic<Bool>(false)
+        let canceller = Thread {
+            while !started.load(ordering: .relaxed) { usleep(1000) }
+            cancel.cancel()
+        }
+        canceller.start()
+        var stopped: SQLiteError?
+        do throws(SQLiteError) {
+            _ = try db.watching(cancel) { () throws(SQLiteError) -> Int? in
+                started.store(true, ordering: .relaxed)
+                // Far more work than any filter: it ends only by being stopped.
+                return try db.scalar("WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1000000000) SELECT count(*) FROM n")
+            }
+        } catch {
+            stopped = error
+        }
+        #expect(stopped?.code == SQLiteError.interrupted.code)
+        #expect(try db.watching(nil) { () throws(SQLiteError) -> Int? in try db.scalar("SELECT count(*) FROM submission") } == 84,
+                "the connection answers again")
+    }
+    /// The lists a filter of several words merges are read a chunk at a
+    /// time and kept for the next key (HistoryCandidates): over lists longer
+    /// than a chunk, page after page, and after the history changes, a filter
+    /// finds exactly the rows each of its words finds alone.
+    @Test func keptListsAnswerAsTheIndexDoesPageAfterPageAndAfterAWrite() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let prompts = ["a lighthouse at dusk", "灯塔雨夜", "lighthouse keeper's cat, 灯", "portrait of a cat", "一只猫在雨中"]
+        try store.inOneTransaction {
+            for index in 0..<1500 {
+                _ = try store.recordSending(HistoryStoreTests.request(prompts[index % prompts.count] + " \(index % 7)"),
+                                            baseURL: "http://127.0.0.1:1", profile: "sandbox")
+            }
+        }
+        // As the screen asks (a cancel given): through the lists kept.
+        func ids(_ filter: String, before: Int? = nil, limit: Int = 5000) throws -> [Int] {
+            try #require(try store.list(filter: filter, before: before, limit: limit, cancel: HistoryQueryCancel())).map(\.id)
+        }
+        func alone(_ filter: String) throws -> [Int] {
+            var found: Set<Int>?
+            for word in filter.split(separator: " ").map(String.init) {
+                let each = Set(try ids(word))
+                found = found.map { $0.intersection(each) } ?? each
+            }
+            return (found ?? []).sorted(by: >)
+        }
+        for filter in ["lighthouse 灯", "lighthouse 灯塔", "cat 雨", "cat 灯 3", "lighthouse cat", "灯 cat", "lighthouse 灯 cat 6"] {
+            let whole = try ids(filter)
+            #expect(whole == (try alone(filter)), "\"\(filter)\"")
+            #expect(try ids(filter) == whole, "\"\(filter)\" again, from the kept lists")
+            #expect(try store.list(filter: filter, limit: 5000).map(\.id) == whole, "\"\(filter)\" as the command line asks")
+            var paged: [Int] = []
+            var before: Int?
+            while true {
+                let page = try ids(filter, before: before, limit: 37)
+                paged += page
+                guard page.count == 37 else { break }
+                before = page.last
+            }
+            #expect(paged == whole, "\"\(filter)\" page after page")
+        }
+        #expect(try ids("lighthouse 灯塔").isEmpty && (try ids("lighthouse 灯")).count == 300)
+        // A write (here, or by another zqt) is seen by the next filter.
+        let newer = try store.recordSending(HistoryStoreTests.request("lighthouse 灯塔"), baseURL: "http://127.0.0.1:1", profile: "sandbox")
+        #expect(try ids("lighthouse 灯塔") == [newer])
+        #expect(try ids("lighthouse 灯").first == newer)
+        let other = try HistoryStore(path: history.path)
+        let fromElsewhere = try other.recordSending(HistoryStoreTests.request("lighthouse cat 灯塔"), baseURL: "b", profile: "p")
+        #expect(try ids("lighthouse 灯塔") == [fromElsewhere, newer])
+        try store.delete(id: newer)
+        #expect(try ids("lighthouse 灯塔") == [fromElsewhere])
     }
 }

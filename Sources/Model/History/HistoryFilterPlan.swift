@@ -5,7 +5,9 @@
 // page's end. Several words (or a word with `batch:` or `endpoint:`) are
 // answered in two steps:
 // 1. candidates: each index gives a list of row ids, newest first, and SQLite
-//    merges them (INTERSECT, a merge of sorted lists: it never builds a set).
+//    merges them (INTERSECT, a merge of sorted lists: it never builds a set),
+//    or, for the screen's filter, HistoryCandidates, which keeps the lists
+//    for the next key.
 //    The word index answers its rarest short word exactly (the others are
 //    asked of it over each chunk's span of ids). The trigram index answers, for
 //    each longer word, the rows holding its rarest trigram: one list without
@@ -32,6 +34,26 @@ extension HistoryFilter {
         let parameters: [SQLiteValue]
         let checksRows: Bool
         var deferredWords: String? = nil
+        /// When `checksRows`: the lists `sql` intersects, each read on its
+        /// own and merged here (HistoryCandidates), not bounded by `before`.
+        var arms: [Arm] = []
+    }
+
+    /// One index's list of row ids, newest first: `SELECT key FROM table WHERE conditions`.
+    struct Arm: Equatable {
+        let table: String
+        let key: String
+        let conditions: [String]
+        let parameters: [SQLiteValue]
+
+        /// Up to `?` ids below `?`, newest first (the two parameters after `parameters`).
+        var chunkSQL: String {
+            "SELECT \(key) FROM \(table) WHERE " + (conditions + ["\(key) < ?"]).joined(separator: " AND ")
+                + " ORDER BY \(key) DESC LIMIT ?"
+        }
+
+        /// Names the list whatever page is asked of it.
+        var cacheKey: String { chunkSQL + "\u{0}" + parameters.map { "\($0)" }.joined(separator: "\u{0}") }
     }
 
     /// Which index a rarity is counted in.
@@ -125,19 +147,27 @@ extension HistoryFilter {
         }
         let kept = !rare.isEmpty || armWord != nil || batchPrefix != nil ? rare : conjuncts.min { $0.count < $1.count }.map { [$0] } ?? []
         var arms: [String] = []
+        var lists: [Arm] = []
         if !kept.isEmpty {
-            arms.append(select("submission_search", kept.map(\.query).joined(separator: " AND ")))
+            let query = kept.map(\.query).joined(separator: " AND ")
+            arms.append(select("submission_search", query))
+            lists.append(Arm(table: "submission_search", key: "rowid", conditions: ["submission_search MATCH ?"], parameters: [.text(query)]))
         }
-        if let armWord { arms.append(select("submission_words", armWord)) }
+        if let armWord {
+            arms.append(select("submission_words", armWord))
+            lists.append(Arm(table: "submission_words", key: "rowid", conditions: ["submission_words MATCH ?"], parameters: [.text(armWord)]))
+        }
         if let batchPrefix {
             // Through its partial index: ids starting with the prefix sort
             // between it and it followed by the last code point.
-            parameters += [.text(batchPrefix), .text(batchPrefix + "\u{10FFFF}")]
+            let bounds: [SQLiteValue] = [.text(batchPrefix), .text(batchPrefix + "\u{10FFFF}")]
+            parameters += bounds
             arms.append(select("submission", nil, key: "id", extra: ["batch_id >= ?", "batch_id < ?"]))
+            lists.append(Arm(table: "submission", key: "id", conditions: ["batch_id >= ?", "batch_id < ?"], parameters: bounds))
         }
         let sql = arms.joined(separator: " INTERSECT ") + " ORDER BY 1 DESC"
         return Plan(sql: sql, parameters: parameters, checksRows: true,
-                    deferredWords: deferred.isEmpty ? nil : deferred.joined(separator: " AND "))
+                    deferredWords: deferred.isEmpty ? nil : deferred.joined(separator: " AND "), arms: lists)
     }
 
     /// Whether a candidate row holds every longer word (or is of an endpoint
@@ -155,36 +185,61 @@ extension HistoryFilter {
 
 extension HistoryStore {
     /// Ids of rows matching `filter`, newest first, below `before`, at most
-    /// `limit`. Called under the store's lock (inside `read`).
-    func matchingIDs(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int) throws(SQLiteError) -> [Int] {
+    /// `limit`. Called under the filter's lock (inside `filterRead`);
+    /// `cancel` is looked at between chunks too.
+    func matchingIDs(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int,
+                     cancel: HistoryQueryCancel? = nil, lists: CandidateLists? = nil) throws(SQLiteError) -> [Int] {
         var newest: Int?
         let plan = try filter.plan(before: before, limit: limit) { index, query throws(SQLiteError) in
             let key = index.rawValue + " " + query
-            if let known = rarity[key] { return known }
+            if let known = rarity.withLock({ $0[key] }) { return known }
             if newest == nil { newest = try db.scalar("SELECT max(id) FROM submission") ?? 0 }
             let count = try db.scalar("""
                 SELECT count(*) FROM (SELECT rowid FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? AND rowid > ?)
                 """, [.text(query), .int((newest ?? 0) - HistoryFilter.rarityWindow)]) ?? 0
-            if rarity.count >= 4096 { rarity.removeAll() }
-            rarity[key] = count
+            rarity.withLock { known in
+                if known.count >= 4096 { known.removeAll() }
+                known[key] = count
+            }
             return count
         }
         guard let plan else { return [] }
         guard plan.checksRows else { return try db.run(plan.sql, plan.parameters).compactMap { $0.int(0) } }
-        let candidates = try db.prepare(plan.sql)
-        try candidates.bind(plan.parameters)
+        // The screen's filter merges the lists itself and keeps them for the
+        // next key (HistoryCandidates); a query made once (the command line,
+        // the gallery's pages) lets SQLite merge them, which costs less CPU
+        // for lists read cold (docs/dev/measurements.md).
+        var merge: CandidateMerge?
+        var intersect: SQLiteStatement?
+        if let lists {
+            try lists.forgetIfChanged(db)
+            merge = CandidateMerge(plan.arms.map(lists.list), below: before, db: db, cancel: cancel)
+        } else {
+            let statement = try db.prepare(plan.sql)
+            try statement.bind(plan.parameters)
+            intersect = statement
+        }
+        defer { lists?.trim() }
+        func nextCandidate() throws(SQLiteError) -> Int? {
+            if merge != nil { return try merge?.next() }
+            while let row = try intersect?.step() {
+                if let id = row.int(0) { return id }
+            }
+            return nil
+        }
         var ids: [Int] = []
         var chunk: [Int] = []
         var chunkSize = 32
         var exhausted = false
         while ids.count < limit && !exhausted {
+            if cancel?.isCancelled == true { throw .interrupted }
             chunk.removeAll(keepingCapacity: true)
             while chunk.count < chunkSize {
-                guard let row = try candidates.step() else {
+                guard let id = try nextCandidate() else {
                     exhausted = true
                     break
                 }
-                if let id = row.int(0) { chunk.append(id) }
+                chunk.append(id)
             }
             guard !chunk.isEmpty else { break }
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")

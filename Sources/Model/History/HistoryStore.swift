@@ -16,6 +16,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Synchronization
 
 /// The compose form as last saved: the request, and text typed into fields
 /// that could not use it yet (kept so nothing typed is lost).
@@ -51,8 +52,16 @@ public final class HistoryStore: @unchecked Sendable {
     /// (a row of an endpoint it lacks still opens, as a custom request).
     private var storedCatalog: EndpointCatalog
     /// How many of the newest rows each trigram or short word the filter asked about is found in
-    /// (HistoryFilterPlan); read and written under the lock.
-    var rarity: [String: Int] = [:]
+    /// (HistoryFilterPlan); the filter's connection and the gallery's (the store's) both ask.
+    let rarity = Mutex<[String: Int]>([:])
+    /// The filter's own connection (issue 18), opened on the first filter:
+    /// the screen runs filters off its event loop, and one reading two long
+    /// lists must not hold up a poll's write or the event loop's own reads,
+    /// which take `lock`. WAL lets it read while the other writes.
+    private var filterConnection: SQLiteConnection?
+    private let filterLock = Lock()
+    /// The lists a filter of several words merged, kept for the next key (HistoryCandidates).
+    private let candidateLists = CandidateLists()
     /// The disk fault last said (issue 21), under the lock: a full disk is told
     /// once, not at every key, poll or row of a sweep; a write that lands forgets it.
     private var faultSaid: DiskFault?
@@ -521,9 +530,18 @@ public final class HistoryStore: @unchecked Sendable {
     /// A page of the list, newest first, matching `filter` (HistoryFilter);
     /// `before` (a row id) continues after the last page.
     public func list(filter: String = "", before: Int? = nil, limit: Int = 200) throws(HistoryError) -> [HistorySummary] {
-        let matcher = HistoryFilter(filter, catalog: catalog)  // read before the lock is taken: `catalog` takes it too
-        return try read { db throws(SQLiteError) in
-            let ids = try matchingIDs(matcher, db: db, before: before, limit: limit)
+        try list(filter: filter, before: before, limit: limit, cancel: nil) ?? []
+    }
+
+    /// `list`, stopped when `cancel` is set (from another thread): nil then.
+    /// Read through the filter's own connection.
+    public func list(filter: String, before: Int?, limit: Int, cancel: HistoryQueryCancel?) throws(HistoryError) -> [HistorySummary]? {
+        let storedCatalog = catalog  // read before the filter's lock is taken: `catalog` takes the store's lock
+        let matcher = HistoryFilter(filter, catalog: storedCatalog)
+        return try filterRead(cancel) { db throws(SQLiteError) in
+            // The screen's filter (the one a cancel is given) keeps its lists for the next key.
+            let ids = try matchingIDs(matcher, db: db, before: before, limit: limit, cancel: cancel,
+                                      lists: cancel == nil ? nil : candidateLists)
             guard !ids.isEmpty else { return [] }
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
             return try db.run("""
@@ -556,6 +574,30 @@ public final class HistoryStore: @unchecked Sendable {
                        [.int(max(0, recent))]).map { row in
                 (endpoint: storedCatalog.resolve(storageKey: row.text(0) ?? ""), count: row.int(1) ?? 0)
             }
+        }
+    }
+
+    /// One read through the filter's connection, under its own lock, with
+    /// `cancel` watched; nil when it stopped the read.
+    private func filterRead<T>(_ cancel: HistoryQueryCancel?,
+                               _ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T? {
+        filterLock.lock()
+        defer { filterLock.unlock() }
+        do {
+            if cancel?.isCancelled == true { return nil }
+            let db: SQLiteConnection
+            if let filterConnection {
+                db = filterConnection
+            } else {
+                db = try SQLiteConnection(path: path, create: false, readOnly: readOnly != nil)
+                db.setBusyTimeout(milliseconds: 5000)
+                filterConnection = db
+            }
+            return try db.watching(cancel) { () throws(SQLiteError) -> T in try body(db) }
+        } catch where cancel?.isCancelled == true && error.code == SQLiteError.interrupted.code {
+            return nil
+        } catch {
+            throw .unreadable(path: path, error)
         }
     }
 

@@ -1,7 +1,7 @@
 // `zqt bench history`: the history screen's figures over a large history
 // (issue 4), measured through the same code a key press runs: the reducer,
-// the effect runner's store query, the reducer again, and rendering the
-// screen grid. Only the terminal's own drawing is left out (it sends the
+// the effect runner's store query (a filter's on its own queue, issue 18),
+// the reducer again, and rendering the screen grid. Only the terminal's own drawing is left out (it sends the
 // cells that changed, and is measured by scripts/tools/wire-bytes).
 
 import ArgumentParser
@@ -9,6 +9,9 @@ import ArgumentParser
 import FoundationEssentials
 #else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
 #endif
 import Model
 
@@ -114,12 +117,41 @@ struct BenchCommand: ParsableCommand {
             state.view.size = Size(width: 120, height: 40)
             return state
         }
-        /// One key as the terminal loop handles it: reduce, perform, reduce the answers, render.
-        func press(_ key: Key, _ state: inout AppState) {
-            var effects = Reducer.reduce(&state, .key(key))
-            while !effects.isEmpty {
+        /// Reduces what the inbox holds and what follows from it, as the
+        /// terminal loop does; whether the page for the filter on screen came.
+        func settle(_ state: inout AppState) -> Bool {
+            var answered = false
+            var actions = inbox.drain()
+            while !actions.isEmpty {
+                var effects: [Effect] = []
+                for action in actions {
+                    if case let .historyLoaded(page) = action, page.filter == state.history.filter.text { answered = true }
+                    effects += Reducer.reduce(&state, action)
+                }
                 effects.forEach(runner.perform)
-                effects = inbox.drain().flatMap { Reducer.reduce(&state, $0) }
+                actions = inbox.drain()
+            }
+            return answered
+        }
+        /// One key as the terminal loop handles it: reduce, perform, reduce
+        /// the answers already there, render. A filter's rows come later
+        /// (HistoryFilterQueue): `awaitAnswer` waits for them.
+        /// True when no page is awaited (the key asked for none, or it came at once).
+        func press(_ key: Key, _ state: inout AppState) -> Bool {
+            let effects = Reducer.reduce(&state, .key(key))
+            effects.forEach(runner.perform)
+            let asked = effects.contains { if case .loadHistory = $0 { true } else { false } }
+            let answered = settle(&state)
+            _ = Screen.render(state)
+            return answered || !asked
+        }
+        /// Waits for the filter's page, as the terminal loop waits on the inbox, and draws it.
+        func awaitAnswer(_ state: inout AppState, answered: Bool) {
+            var answered = answered
+            while !answered {
+                var ready = pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)
+                _ = poll(&ready, 1, 1000)
+                answered = settle(&state)
             }
             _ = Screen.render(state)
         }
@@ -128,7 +160,7 @@ struct BenchCommand: ParsableCommand {
         for _ in 0..<repeats {
             var state = compose()
             let started = monotonicSeconds()
-            press(.function(2), &state)
+            awaitAnswer(&state, answered: press(.function(2), &state))
             opening.append(monotonicSeconds() - started)
             precondition(state.history.rows.count == HistoryViewState.pageSize, "the first page loaded")
         }
@@ -146,28 +178,57 @@ struct BenchCommand: ParsableCommand {
         let filters = ["lighthouse", "灯塔雨夜", "20261", "failed", "studio light", "zebra",
                        "lighthouse 灯塔", "lighthouse 雨", "猫 灯塔", "portrait lighthouse", "cat 灯塔 s", "灯塔 x",
                        "outpainting", "endpoint:outpaint", "endpoint:controlnet 灯塔 lighthouse"]
+        // Each keystroke: its frame (the key drawn, the event loop free again),
+        // its answer (the rows for the filter drawn, HistoryFilterQueue), and
+        // the CPU the process spent between the key and the answer, which on a
+        // loaded machine is the figure that does not wait for a core.
+        // Then the filter typed at once, a key every 30 ms (a fast typist),
+        // each key cancelling the query of the one before: key to rows drawn
+        // for the last one.
+        print("load average: \(Self.loadAverage())")
         for filter in filters {
-            var perKey: [Double] = []
-            var whole: [Double] = []
+            var frames: [Double] = [], answers: [Double] = [], cpu: [Double] = []
+            var whole: [Double] = [], wholeCPU: [Double] = [], typed: [Double] = []
             for _ in 0..<repeats {
                 var state = compose()
-                press(.function(2), &state)
-                press(.char("/"), &state)
+                awaitAnswer(&state, answered: press(.function(2), &state))
+                _ = press(.char("/"), &state)
+                let keys = filter.map { Key.char($0) } + filter.map { _ in Key.backspace }
+                for (index, key) in keys.enumerated() {
+                    let started = monotonicSeconds(), startedCPU = Self.cpuSeconds()
+                    let answered = press(key, &state)
+                    frames.append(monotonicSeconds() - started)
+                    awaitAnswer(&state, answered: answered)
+                    answers.append(monotonicSeconds() - started)
+                    cpu.append(Self.cpuSeconds() - startedCPU)
+                    if index == filter.count - 1 {
+                        whole.append(answers.last ?? 0)
+                        wholeCPU.append(cpu.last ?? 0)
+                    }
+                }
+                var last = 0.0
+                var answered = false
                 for character in filter {
-                    let started = monotonicSeconds()
-                    press(.char(character), &state)
-                    perKey.append(monotonicSeconds() - started)
+                    while monotonicSeconds() < last + 0.030 {
+                        var ready = pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)
+                        _ = poll(&ready, 1, Int32(max(1, (last + 0.030 - monotonicSeconds()) * 1000)))
+                        _ = settle(&state)
+                    }
+                    last = monotonicSeconds()
+                    answered = press(.char(character), &state)
                 }
-                whole.append(perKey.last ?? 0)
-                for _ in filter {
-                    let started = monotonicSeconds()
-                    press(.backspace, &state)
-                    perKey.append(monotonicSeconds() - started)
-                }
+                awaitAnswer(&state, answered: answered)
+                typed.append(monotonicSeconds() - last)
             }
-            report("filter keystroke, typing and deleting \"\(filter)\"", perKey)
-            report("  its last keystroke (the whole filter)", whole)
+            print("filter \"\(filter)\", typed and deleted a key at a time:")
+            report("  a key's frame", frames)
+            report("  a key's answer (rows drawn)", answers)
+            report("  a key's CPU (key to answer)", cpu)
+            report("  the last key's answer (the whole filter)", whole)
+            report("  the last key's CPU", wholeCPU)
+            report("  typed at a key every 30 ms: the last key's answer", typed)
         }
+        print("load average: \(Self.loadAverage())")
 
         var opens: [Double] = []
         for _ in 0..<repeats {
@@ -256,6 +317,11 @@ struct BenchCommand: ParsableCommand {
         report("ControlNet with \(count) checkpoints loaded: a character typed into the prompt", keys)
         report("the checkpoint picker opened over \(count) items", opens)
         report("a character typed into its filter", filters)
+    }
+
+    /// /proc/loadavg's first three figures: every timed figure is read beside it.
+    static func loadAverage() -> String {
+        procFile("/proc/loadavg").split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     func report(_ what: String, _ samples: [Double]) {

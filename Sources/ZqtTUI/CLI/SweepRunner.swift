@@ -464,7 +464,7 @@ struct SweepRunner {
             return status >= 500 || status == 401 || status == 403 ? error.message : nil
         case let .api(code, _):
             return ["401", "403"].contains(code) ? error.message : nil
-        case .unexpectedResponse, .cancelled, .noTaskQuery, .upload:
+        case .unexpectedResponse, .cancelled, .noTaskQuery, .upload, .notRecorded:
             return nil
         }
     }

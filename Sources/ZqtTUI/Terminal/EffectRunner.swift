@@ -1,7 +1,8 @@
 // Performs effects and posts their results back to the event loop as
 // actions. Network work runs off the main thread; history reads are quick
 // local queries done at once, so their answer is drawn in the same frame as
-// the key that asked (the filter stays instant as you type).
+// the key that asked, but for a filter's, which may read long lists and run
+// on a queue of their own (HistoryFilterQueue, issue 18).
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -72,6 +73,8 @@ final class EffectRunner: @unchecked Sendable {
     let inbox: ActionInbox
     /// The drafts, printed and written off the event loop (issue 18).
     private let draftWriter: DraftWriter?
+    /// The history filter's queries, run off the event loop (issue 18).
+    private let filterQueue: HistoryFilterQueue?
     var pollPolicy = PollPolicy.standard
     /// Tasks being followed, by client task id: one poller each.
     private var tracking: [String: Task<Void, Never>] = [:]
@@ -112,6 +115,7 @@ final class EffectRunner: @unchecked Sendable {
             DraftWriter(store: store, onFailure: { message in inbox.post(.historyFailed(Wording.draftsNotSaved(message))) },
                         onCaughtUp: { inbox.post(.draftsSavedAgain) })
         }
+        filterQueue = store.map { store in HistoryFilterQueue(store: store) { inbox.post($0) } }
         self.listPaths = listPaths
         catalogInUse = Mutex(catalog)
     }
@@ -206,16 +210,15 @@ final class EffectRunner: @unchecked Sendable {
         case let .checkConfigFile(asked):
             checkConfigFile(asked: asked)
         case let .loadHistory(filter, before, limit):
-            history { store throws(HistoryError) in
-                let rows = try store.list(filter: filter, before: before, limit: limit)
-                // The whole history is counted exactly (an index count); matches of a
-                // filter only as far as the page, which says "200+" when full: counting
-                // every match of a common word would cost more than the keystroke may.
-                let filtered = !filter.isBlank
-                let count = before != nil ? nil : (filtered ? rows.count : try store.count())
-                return .historyLoaded(HistoryPage(filter: filter, rows: rows, matchCount: count,
-                                                  countCapped: filtered && rows.count == limit,
-                                                  hasMore: rows.count == limit, appending: before != nil))
+            // A filter's rows come off the event loop (HistoryFilterQueue); the
+            // whole history's newest page is quick, and drawn in the same frame.
+            guard let store, let filterQueue else { return }
+            let request = HistoryFilterQueue.Request(filter: filter, before: before, limit: limit)
+            if filter.isBlank {
+                filterQueue.supersede(by: filter)
+                if let answer = HistoryFilterQueue.page(store, request, cancel: nil) { inbox.post(answer) }
+            } else {
+                filterQueue.submit(request)
             }
         case let .loadEntries(ids, purpose):
             history { store throws(HistoryError) in

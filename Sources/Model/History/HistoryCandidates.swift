@@ -1,0 +1,203 @@
+// The candidates of a filter of several words (HistoryFilterPlan), merged
+// here rather than by SQLite's INTERSECT (issue 18). Each list (an index's
+// rows for the rarest trigram of a word, or for a short word) is read
+// newest first a chunk at a time, only as far as the merge needs, and what
+// was read is kept for the next key: typing `lighthouse 灯塔` a key at a
+// time, or deleting it, asks the same lists again and again, and two
+// common words that never meet read both lists to the end (80,000 rows
+// each, 10-19 ms of CPU at a million rows). Kept, the next key merges them
+// in memory (well under a millisecond) and reads only a list it has not seen.
+//
+// The lists kept are forgotten when the history changes (`PRAGMA
+// data_version`, which another connection's commit moves, this process's
+// own writes included) and when they hold more than `keptIDsLimit` ids.
+
+import CSQLite
+
+/// One arm's ids, newest first, from `upper` (exclusive) down to the last
+/// read; `exhausted` once the index has no more.
+final class CandidateList {
+    let arm: HistoryFilter.Arm
+    private(set) var ids: [Int] = []
+    private(set) var upper = Int.max
+    private(set) var exhausted = false
+
+    init(_ arm: HistoryFilter.Arm) { self.arm = arm }
+
+    /// Rows read per chunk: small first (the page is often full after a
+    /// few), then growing, so a list read to its end costs a few queries.
+    static let firstChunk = 256, largestChunk = 65_536
+
+    /// Index in `ids` of the first id at most `target`, at or after `from`,
+    /// with that id, reading on as needed; nil when the list has none.
+    func first(atMost target: Int, from: Int, db: SQLiteConnection) throws(SQLiteError) -> (index: Int, id: Int)? {
+        if upper != Int.max && target >= upper {
+            // Above what was read (a list read for a later page): read again from there.
+            reset(below: target == Int.max ? Int.max : target + 1)
+        }
+        var start = from
+        while true {
+            // Read through a local: a class's stored array checks exclusive
+            // access on every read, which the merge's inner loop felt.
+            let read = ids
+            if start < read.count, let last = read.last, last <= target {
+                // Descending: the first at most `target` by bisection.
+                var low = start, high = read.count - 1
+                while low < high {
+                    let middle = (low + high) / 2
+                    if read[middle] <= target { high = middle } else { low = middle + 1 }
+                }
+                return (low, read[low])
+            }
+            if exhausted { return nil }
+            start = ids.count
+            try readMore(db)
+        }
+    }
+
+    private func reset(below bound: Int) {
+        ids = []
+        upper = bound
+        exhausted = false
+    }
+
+    /// The chunk's statement, prepared once per connection and reset after each chunk
+    /// (a statement left unreset would hold its read transaction open).
+    private var statement: (connection: ObjectIdentifier, handle: OpaquePointer)?
+
+    deinit { if let statement { sqlite3_finalize(statement.handle) } }
+
+    /// The next chunk's ids, read as integers straight from SQLite: a row
+    /// copied into an SQLiteRow costs more than the index's own reading,
+    /// and a list read to its end is 80,000 rows.
+    private func readMore(_ db: SQLiteConnection) throws(SQLiteError) {
+        let size = min(max(Self.firstChunk, ids.count), Self.largestChunk)
+        let prepared: OpaquePointer
+        if let statement, statement.connection == ObjectIdentifier(db) {
+            prepared = statement.handle
+        } else {
+            if let statement { sqlite3_finalize(statement.handle) }
+            statement = nil
+            var made: OpaquePointer?
+            guard sqlite3_prepare_v3(db.handle, arm.chunkSQL, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &made, nil) == SQLITE_OK,
+                  let made else { throw db.lastError }
+            statement = (ObjectIdentifier(db), made)
+            prepared = made
+        }
+        defer {
+            sqlite3_reset(prepared)
+            sqlite3_clear_bindings(prepared)
+        }
+        for (offset, value) in (arm.parameters + [.int(ids.last ?? upper), .int(size)]).enumerated() {
+            let index = Int32(offset + 1)
+            let result: Int32
+            switch value {
+            case .null: result = sqlite3_bind_null(prepared, index)
+            case let .int(number): result = sqlite3_bind_int64(prepared, index, Int64(number))
+            case let .double(number): result = sqlite3_bind_double(prepared, index, number)
+            case let .text(text):
+                var bytes = Array(text.utf8)
+                let length = Int32(clamping: bytes.count)
+                if bytes.isEmpty { bytes = [0] }
+                result = bytes.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        sqlite3_bind_text(prepared, index, $0, length, zqt_sqlite_transient())
+                    }
+                }
+            }
+            guard result == SQLITE_OK else { throw db.lastError }
+        }
+        var read = 0
+        while true {
+            let result = sqlite3_step(prepared)
+            if result == SQLITE_DONE { break }
+            guard result == SQLITE_ROW else { throw db.lastError }
+            ids.append(Int(sqlite3_column_int64(prepared, 0)))
+            read += 1
+        }
+        if read < size { exhausted = true }
+    }
+}
+
+/// The lists kept between keys, for one connection (the filter's).
+final class CandidateLists {
+    private var lists: [String: CandidateList] = [:]
+    private var version: Int?
+
+    /// Ids kept across every list at most (8 bytes each: 2 MB).
+    static let keptIDsLimit = 262_144
+
+    init() {}
+
+    /// The kept list for `arm`, or a new one.
+    func list(_ arm: HistoryFilter.Arm) -> CandidateList {
+        if let kept = lists[arm.cacheKey] { return kept }
+        let list = CandidateList(arm)
+        lists[arm.cacheKey] = list
+        return list
+    }
+
+    /// Forgets every list when the history changed since they were read.
+    func forgetIfChanged(_ db: SQLiteConnection) throws(SQLiteError) {
+        let now = try db.scalar("PRAGMA data_version")
+        if now != version { lists.removeAll() }
+        version = now
+    }
+
+    /// Forgets them all once they hold more than the limit.
+    func trim() {
+        if lists.values.reduce(0, { $0 + $1.ids.count }) > Self.keptIDsLimit { lists.removeAll() }
+    }
+}
+
+/// The ids every list holds, newest first, below a bound: each list in turn
+/// skips to the newest id at most the others' (a leapfrog merge), so two
+/// lists that never meet cost each read once, and one that meets the
+/// other early stops early.
+struct CandidateMerge {
+    private let lists: [CandidateList]
+    private var positions: [Int]
+    private var target: Int
+    private let db: SQLiteConnection
+    private let cancel: HistoryQueryCancel?
+    private var done = false
+
+    init(_ lists: [CandidateList], below: Int?, db: SQLiteConnection, cancel: HistoryQueryCancel?) {
+        self.lists = lists
+        positions = Array(repeating: 0, count: lists.count)
+        target = below.map { $0 - 1 } ?? Int.max
+        self.db = db
+        self.cancel = cancel
+        done = lists.isEmpty
+    }
+
+    /// The next id in every list, or nil when there is none.
+    mutating func next() throws(SQLiteError) -> Int? {
+        var steps = 0
+        while !done {
+            steps += 1
+            if steps % 4096 == 0, cancel?.isCancelled == true { throw .interrupted }
+            var agreed = true
+            for (index, list) in lists.enumerated() {
+                guard let (at, id) = try list.first(atMost: target, from: positions[index], db: db) else {
+                    done = true
+                    return nil
+                }
+                positions[index] = at
+                if id < target {
+                    // This list has nothing between: the others skip to it.
+                    target = id
+                    agreed = index == 0
+                    if !agreed { break }
+                }
+            }
+            if agreed {
+                let found = target
+                target = found == Int.min ? found : found - 1
+                if found == Int.min { done = true }
+                return found
+            }
+        }
+        return nil
+    }
+}
