@@ -34,6 +34,8 @@ enum DecoderExercise {
                run: uploads),
         Target(name: "wire", source: "HTTP heads read by the sandbox and the test servers, text shown on the terminal",
                run: wire),
+        Target(name: "a1111", source: "an AUTOMATIC1111 server's answers: generations with inline base64 images, progress, refusals, lists",
+               run: a1111),
     ]
 
     static func target(named name: String) -> Target? { targets.first { $0.name == name } }
@@ -130,6 +132,26 @@ enum DecoderExercise {
         try? chunks.feed(bytes.dropFirst(bytes.count / 2))
         guard let (head, _) = HTTPHead.parse(bytes) else { return false }
         _ = head.framing
+        return true
+    }
+
+    static func a1111(_ bytes: [UInt8]) -> Bool {
+        // Small bounds, so an input that claims big pictures is refused the way a real one is, fast.
+        let bounds = ImageBounds(imagesPerTask: 4, bytesPerTask: 1 << 20, bytesPerImage: 1 << 19)
+        for status in [200, 422, 500] {
+            _ = A1111Answer.read(bytes, status: status, idTask: "fuzz", bounds: bounds, into: InlineImages(budget: 2 << 20))
+        }
+        _ = A1111Failure.error(status: 401, body: bytes)
+        _ = Base64.decode(String(decoding: bytes, as: UTF8.self), maxBytes: 1 << 20)
+        guard let value = try? JSONParser.parse(bytes: bytes) else { return false }
+        var watch = A1111JobWatch(before: A1111Progress(value))
+        _ = watch.observe(A1111Progress(value))
+        _ = watch.info(A1111Progress(value), previewURL: nil, others: true)
+        _ = A1111Failure.validationProblems(value)
+        _ = A1111Failure.serverError(value)
+        for path in ["sdapi/v1/sd-models", "sdapi/v1/loras", "sdapi/v1/samplers", "controlnet/model_list", "controlnet/module_list"] {
+            _ = A1111ModelLists.names(value, path: path)
+        }
         return true
     }
 }

@@ -164,7 +164,7 @@ import Testing
 
     @Test func aBusyServerIsSaidNotMistakenForOurJob() async throws {
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 20))
-        fixture.server.service.startForeignJob(steps: 100)
+        fixture.server.service.startForeignJob(steps: 400)  // 8 s: still running at our first progress poll on a loaded machine
         // Running before ours is sent (the stand-in starts it on a thread of its own).
         for _ in 0..<400 where (try? await fixture.api.progress())?.isIdle != false {
             try await Task.sleep(nanoseconds: 5_000_000)
