@@ -203,8 +203,14 @@ public enum A1111Failure {
         let parsed = try? JSONParser.parse(bytes: body)
         switch status {
         case 401:
-            return .api(code: "401", message: "the server wants a username and password (it runs with --api-auth): give the profile username and password_command")
+            // The server's own reason ("Incorrect username or password") when it gives one: the profile may hold a wrong pair.
+            let said = (parsed?["detail"]?.stringValue).map { APIError.printable(String($0.prefix(200))) + ": " } ?? ""
+            return .api(code: "401", message: said + "the server runs with --api-auth: check the profile's username and password_command (or password)")
         case 404:
+            // A route's own 404 (`{"detail": "Sampler not found"}`) says what was not found; FastAPI's bare "Not Found" is a missing path.
+            if let detail = parsed?["detail"]?.stringValue, !detail.isEmpty, detail != "Not Found" {
+                return .api(code: "404", message: APIError.printable(String(detail.prefix(300))))
+            }
             return .api(code: "404", message: "the server has no such path: is it started with --api (and the extension installed)?")
         case 422:
             let problems = validationProblems(parsed)

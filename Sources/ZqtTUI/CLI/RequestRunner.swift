@@ -173,7 +173,8 @@ struct RequestRunner {
                 }
             }
         }
-        if follow, !followed, case .succeeded = report.outcome, !endpoint.canBeFollowed {
+        // Training alone is told by callback (§3.2); an A1111 call that answered with its result has nothing left to follow.
+        if follow, !followed, case .succeeded = report.outcome, !endpoint.canBeFollowed, endpoint.family == .training {
             printer.say(Wording.notFollowed)
         }
         return report

@@ -381,6 +381,11 @@ struct ConnectionOptions: ParsableArguments {
         let server = SandboxServer(options: options)
         configuration.baseURL = try server.start()
         configuration.profile = "sandbox"
+        // The zhiqite sandbox speaks the service's API whatever the default profile's server is (an A1111 one, say).
+        if configuration.server != .zhiqite {
+            configuration.server = .zhiqite
+            configuration.credentials = nil
+        }
         if !(configuration.credentials?.isComplete ?? false) {
             configuration.credentials = SandboxServer.demoCredentials
         }
