@@ -88,9 +88,32 @@ import Testing
         #expect(Self.weigh("a cat, dog", cursorAfter: "a c", [true, true]).0 == "a (cat:1.2), dog")
         #expect(Self.weigh("a cat, dog", cursorAfter: "a c", [true, true, false, false]).0 == "a cat, dog")
         #expect(Self.weigh("a cat, dog", cursorAfter: "a c", [false]).0 == "a (cat:0.9), dog")
-        #expect(Self.weigh("a cat, dog", cursorAfter: "a c", [false, true]) == ("a cat, dog", 3), "the cursor stays on the word")
+        #expect(Self.weigh("a cat, dog", cursorAfter: "a c", [false, true]) == ("a cat, dog", 5), "the word stays selected, the cursor at its end")
         // The cursor at the end of a word weighs that word; tags with _ and - are one word.
         #expect(Self.weigh("blue_hair", cursorAfter: "blue_hair", [true]).0 == "(blue_hair:1.1)")
+    }
+
+    @Test func afterCtrlUpTheWordStaysSelectedAndATagsCursorIsAfterTheTag() {
+        // A1111 leaves the weighed words selected: the next letter replaces them, never lands inside the weight.
+        var state = PromptEditingTests.editing("cat")
+        press(&state, .ctrlUp)
+        #expect(PromptEditingTests.selectedText(state) == "cat")
+        type(&state, "X")
+        #expect(PromptEditingTests.buffer(state)?.text == "(X:1.1)")
+        state = PromptEditingTests.editing("a (red hat:1.2)")
+        press(&state, .left, .left, .left, .left, .left, .ctrlDown)
+        #expect(PromptEditingTests.buffer(state)?.text == "a (red hat:1.1)" && PromptEditingTests.selectedText(state) == "red hat")
+        press(&state, .ctrlDown)
+        #expect(PromptEditingTests.buffer(state)?.text == "a red hat" && PromptEditingTests.selectedText(state) == "red hat", "at 1.0 the words stay selected")
+        // A tag: the cursor goes after it, never between the digits of its weight.
+        state = PromptEditingTests.editing("dog <lora:LowRA:1> z")
+        press(&state, .left, .left, .left)
+        press(&state, .ctrlUp)
+        #expect(PromptEditingTests.buffer(state)?.text == "dog <lora:LowRA:1.1> z")
+        type(&state, "Q")
+        #expect(PromptEditingTests.buffer(state)?.text == "dog <lora:LowRA:1.1>Q z")
+        #expect(Self.weigh("<lora:x>", cursorAfter: "<lora:x", [true]) == ("<lora:x:1.1>", 12))
+        #expect(Self.weigh("<lora:x:1.9> b", cursorAfter: "<lora:", [true, false, true]) == ("<lora:x:2.0> b", 12), "again and again from after the tag")
     }
 
     @Test func aGroupsWeightIsSteppedAndWrittenAsA1111WritesIt() {
@@ -216,6 +239,27 @@ import Testing
         #expect(state.view.editing?.buffer.text == "a girl, <lora:add_detail:1>")
         press(&state, .enter)
         #expect(state.request.prompt == "a girl, <lora:add_detail:1>")
+    }
+
+    @Test func ctrlTAfterAPlainWordListsEveryLoRAAndKeepsTheWord() throws {
+        // `a cat` is the prompt's own word, not a LoRA's name being typed: the picker is not filtered by it, nothing eats it.
+        var state = ModelListPickerTests.loaded()
+        state.request["prompt"] = .string("a cat")
+        focus(&state, .prompt)
+        press(&state, .ctrl("t"))
+        let picker = try #require(ModelListPickerTests.picker(state))
+        #expect(picker.filter.text == "" && picker.options.count == state.modelLists[.lora].names.count && picker.options.count > 1)
+        let rows = (0..<state.view.size.height).map(Screen.render(state).line)
+        #expect(!rows.contains { $0.contains("no match") } && rows.contains { $0.contains("add_detail") })
+        type(&state, "detail")
+        press(&state, .enter, .enter)
+        #expect(state.request.prompt == "a cat <lora:add_detail:1>", "the word stays, the tag follows it after a space")
+        // A typed name that is no LoRA in the list is still used as typed.
+        state.request["prompt"] = .string("a cat")
+        press(&state, .ctrl("t"))
+        type(&state, "mine")
+        press(&state, .enter, .enter)
+        #expect(state.request.prompt == "a cat <lora:mine:1>")
     }
 
     @Test func ctrlGAfterAPartialWordCompletesItFromTheEmbeddingList() throws {

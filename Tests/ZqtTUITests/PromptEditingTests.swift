@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Testing
 @testable import ZqtTUI
@@ -134,12 +135,64 @@ import Testing
 
     // MARK: The keys
 
+    @Test func ctrlShiftArrowsSelectByWord() {
+        var state = Self.editing("a red hat")
+        press(&state, .ctrlShiftLeft)
+        #expect(Self.selectedText(state) == "hat")
+        press(&state, .ctrlShiftLeft)
+        #expect(Self.selectedText(state) == "red hat")
+        press(&state, .ctrlShiftRight)
+        #expect(Self.selectedText(state) == " hat", "back the other way, to the word's end, from where the selection began")
+        press(&state, .ctrlUp)
+        #expect(Self.buffer(state)?.text == "a red (hat:1.1)")
+        press(&state, .home, .ctrlShiftRight)
+        #expect(Self.selectedText(state) == "a")
+        // As xterm sends them (CSI 1;6 D/C), where terminfo has no kLFT6/kRIT6.
+        var decoder = InputDecoder(functionKey: CursesTerminal.functionKey)
+        var codes = InputDecoder.shiftSequences.suffix(2).map(\.code)
+        #expect(decoder.decode { codes.isEmpty ? nil : codes.removeFirst() } == [.key(.ctrlShiftLeft), .key(.ctrlShiftRight)])
+        #expect(InputDecoder.shiftSequences.suffix(2).map(\.sequence) == ["\u{1B}[1;6D", "\u{1B}[1;6C"])
+        #expect(Key.named("Ctrl-Shift-←") == .ctrlShiftLeft && Key.named("ctrl-shift-right") == .ctrlShiftRight)
+    }
+
+    @Test func theEditingFooterSaysHowToQuitWhereItFits() {
+        var state = Self.editing("a red hat")
+        state.view.size = Size(width: 80, height: 24)
+        let footer = Screen.render(state).line(23)
+        #expect(footer.contains("F10 quit") && footer.contains("Enter done") && footer.contains("Esc cancel") && footer.contains("F5 send"), "\(footer)")
+        press(&state, .function(10))
+        let asked: Bool
+        if case .confirm(.quit)? = state.view.overlay { asked = true } else { asked = false }
+        #expect(state.view.editing == nil && (asked || state.quitting), "and F10 does quit from the edit")
+    }
+
+    @Test func theOfferedNamesHaveABottomEdgeAndTheMoreMarkStaysInside() throws {
+        var state = ModelListPickerTests.loaded()
+        let many = (1...12).map { ModelItem(name: "style_\($0)") }
+        _ = Reducer.reduce(&state, .modelListsCached([.lora: ModelListPickerTests.list(.lora, many)], now: ModelListPickerTests.fetched + 60))
+        state = Self.editing("a, <lora:sty", state: state)
+        let completion = try #require(state.view.editing?.completion)
+        let rows = completion.shownRange.count
+        #expect(rows < completion.names.count, "more names than rows")
+        let grid = Screen.render(state)
+        let cursor = try #require(grid.cursor)
+        let first = grid.line(cursor.y + 1)
+        let left = try #require(first.firstIndex(of: "│"))
+        let right = try #require(first[first.index(after: left)...].firstIndex(of: "│"))
+        #expect(first.contains("style_1"))
+        let edge = grid.line(cursor.y + 1 + rows)
+        let x0 = first.distance(from: first.startIndex, to: left), x1 = first.distance(from: first.startIndex, to: right)
+        let bottom = String(Array(edge)[x0...x1])
+        #expect(bottom.hasPrefix("└─") && bottom.hasSuffix("↓┘"), "\(bottom)")
+        for offset in 1...rows { #expect(Array(grid.line(cursor.y + offset))[x1] == "│", "the right bar whole on row \(offset)") }
+    }
+
     @Test func shiftArrowsHomeAndEndAreDecodedWhereTerminfoDoesNotNameThem() {
         var decoder = InputDecoder(functionKey: CursesTerminal.functionKey)
         var codes = InputDecoder.shiftSequences.map(\.code)
         let inputs = decoder.decode { codes.isEmpty ? nil : codes.removeFirst() }
-        #expect(inputs == [.key(.shiftLeft), .key(.shiftRight), .key(.shiftHome), .key(.shiftEnd)])
-        #expect(InputDecoder.shiftSequences.map(\.sequence) == ["\u{1B}[1;2D", "\u{1B}[1;2C", "\u{1B}[1;2H", "\u{1B}[1;2F"])
+        #expect(inputs == [.key(.shiftLeft), .key(.shiftRight), .key(.shiftHome), .key(.shiftEnd), .key(.ctrlShiftLeft), .key(.ctrlShiftRight)])
+        #expect(InputDecoder.shiftSequences.map(\.sequence) == ["\u{1B}[1;2D", "\u{1B}[1;2C", "\u{1B}[1;2H", "\u{1B}[1;2F", "\u{1B}[1;6D", "\u{1B}[1;6C"])
         #expect(Key.named("Shift-Home") == .shiftHome && Key.named("shift-end") == .shiftEnd)
     }
 

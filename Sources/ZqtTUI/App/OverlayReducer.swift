@@ -68,7 +68,7 @@ extension Reducer {
     static func openInsertPicker(_ state: inout AppState, _ kind: ModelListKind) {
         let list = state.modelLists[kind]
         // A name being typed at the cursor (`<lora:add_de`, `easyneg`) is completed: it filters the list (issue 19).
-        let typed = completionAtCursor(state)?.typed ?? ""
+        let typed = completionAtCursor(state, for: kind)?.typed ?? ""
         var picker = PickerState(purpose: .insert(kind), title: Wording.insertTitle(kind),
                                  options: list.names, filter: TextBuffer(typed), selected: 0, freeText: true)
         describe(&picker, list, kind: kind, keys: state.keys)
@@ -86,6 +86,14 @@ extension Reducer {
     static func completionAtCursor(_ state: AppState) -> PromptAttention.Partial? {
         guard let buffer = state.view.editing?.buffer else { return nil }
         return PromptAttention.partialName(before: buffer.charactersBeforeCursor(limit: PromptAttention.networkLimit))
+    }
+
+    /// The name a pick from `kind`'s list completes: for a LoRA only a
+    /// `<lora:…` being typed; a plain word before the cursor is the
+    /// prompt's own (`a cat`), never taken for a LoRA's name.
+    static func completionAtCursor(_ state: AppState, for kind: ModelListKind) -> PromptAttention.Partial? {
+        guard let partial = completionAtCursor(state) else { return nil }
+        return kind == .lora && !partial.tag ? nil : partial
     }
 
     /// What a pick inserts: `<lora:NAME:1>` (weight 1, edited after), an
@@ -246,10 +254,13 @@ extension Reducer {
             // Into the text being edited, at its cursor; the cursor ends after the token.
             guard state.view.editing != nil else { return [] }
             let picked = token(kind, choice)
-            if let partial = completionAtCursor(state), PromptAttention.completes(partial, with: picked) {
+            if let partial = completionAtCursor(state, for: kind), PromptAttention.completes(partial, with: picked) {
                 state.view.editing?.buffer.replaceBeforeCursor(partial.length, with: picked)
             } else {
-                state.view.editing?.buffer.insert(picked)
+                // Right after a word, a space first: the word stays a word (`a cat <lora:x:1>`, not `a cat<lora:x:1>`).
+                let previous = state.view.editing?.buffer.charactersBeforeCursor(limit: 1).last
+                let glued = previous.map { !$0.isWhitespace && !"([{".contains($0) } ?? false
+                state.view.editing?.buffer.insert(glued ? " " + picked : picked)
             }
             applyEditBuffer(&state)
         case .endpoint:

@@ -179,6 +179,10 @@ enum PromptAttention {
         var range: Range<Int>
         var replacement: String
         var cursor: Int
+        /// What stays selected after it (the words just weighed, as A1111
+        /// leaves them), so the next letter replaces them and never lands
+        /// inside the weight; nil to leave only the cursor.
+        var selected: Range<Int>? = nil
     }
 
     /// The step A1111 uses for attention (its keyedit_precision_attention).
@@ -209,16 +213,19 @@ enum PromptAttention {
             if new == 10 {
                 // Back to 1.0: the brackets and the weight go.
                 let moved = min(max(cursor - 1, group.open), group.colon - 1)
-                return Edit(range: group.open + base..<group.close + 1 + base, replacement: inner, cursor: moved + base)
+                return Edit(range: group.open + base..<group.close + 1 + base, replacement: inner, cursor: moved + base,
+                            selected: group.open + base..<group.open + inner.count + base)
             }
-            return Edit(range: group.colon + 1 + base..<group.close + base, replacement: format(new), cursor: absolute)
+            return Edit(range: group.colon + 1 + base..<group.close + base, replacement: format(new), cursor: absolute,
+                        selected: group.open + 1 + base..<group.colon + base)
         }
         var start = cursor, end = cursor
         while start > 0, !isDelimiter(characters[start - 1]) { start -= 1 }
         while end < characters.count, !isDelimiter(characters[end]) { end += 1 }
         guard start < end else { return nil }
         let word = String(characters[start..<end])
-        return Edit(range: start + base..<end + base, replacement: "(\(word):\(format(10 + delta)))", cursor: absolute + 1)
+        return Edit(range: start + base..<end + base, replacement: "(\(word):\(format(10 + delta)))", cursor: absolute + 1,
+                    selected: start + 1 + base..<end + 1 + base)
     }
 
     /// Ctrl-↑/↓ on a selection, as A1111's edit-attention does it: the
@@ -325,10 +332,13 @@ enum PromptAttention {
         let close = network.upperBound - 1
         guard let colon = characters[network].lastIndex(of: ":"), colon > characters[network].firstIndex(of: ":") ?? colon else {
             // `<lora:NAME>`: the weight 1 is implied.
-            return Edit(range: close + base..<close + base, replacement: ":" + format(10 + delta), cursor: cursor + base)
+            // The cursor goes after the tag, never into its number (the next letter would change the weight).
+            let weight = ":" + format(10 + delta)
+            return Edit(range: close + base..<close + base, replacement: weight, cursor: close + weight.count + 1 + base)
         }
         guard let tenths = tenths(of: characters[colon + 1..<close]) else { return nil }
-        return Edit(range: colon + 1 + base..<close + base, replacement: format(tenths + delta), cursor: cursor + base)
+        let weight = format(tenths + delta)
+        return Edit(range: colon + 1 + base..<close + base, replacement: weight, cursor: colon + 1 + weight.count + 1 + base)
     }
 
     /// A weight in tenths (`1.25` → 13, rounded as A1111 rounds for show), nil when it is not a number.

@@ -115,6 +115,11 @@ struct TextBuffer: Sendable {
         guard let edit = PromptAttention.adjust(characters, base: window.lowerBound, cursor: cursor, up: up) else { return false }
         replace(edit.range, with: edit.replacement)
         cursor = min(max(0, edit.cursor), count)
+        // The weighed words stay selected (A1111's edit-attention): typing replaces them, an arrow lets go.
+        if let selected = edit.selected {
+            anchor = min(max(0, selected.lowerBound), count)
+            cursor = min(max(0, selected.upperBound), count)
+        }
         return true
     }
 
@@ -505,6 +510,8 @@ extension TextBuffer {
         switch command {
         case .selectLeft: extendSelection { $0.moveLeft() }
         case .selectRight: extendSelection { $0.moveRight() }
+        case .selectWordLeft: extendSelection { $0.moveWordLeft() }
+        case .selectWordRight: extendSelection { $0.moveWordRight() }
         case .selectLineStart: extendSelection { buffer in if let width { buffer.moveToLineStart(width: width) } else { buffer.moveToStart() } }
         case .selectLineEnd: extendSelection { buffer in if let width { buffer.moveToLineEnd(width: width) } else { buffer.moveToEnd() } }
         case .cursorLeft: moveLeft()

@@ -42,6 +42,9 @@ struct InputDecoder {
         ("\u{1B}[1;2C", 0x7021, .shiftRight),
         ("\u{1B}[1;2H", 0x7022, .shiftHome),
         ("\u{1B}[1;2F", 0x7023, .shiftEnd),
+        // Ctrl-Shift-←/→ (modifier 6; xterm's kLFT6, kRIT6): select by word.
+        ("\u{1B}[1;6D", 0x7024, .ctrlShiftLeft),
+        ("\u{1B}[1;6C", 0x7025, .ctrlShiftRight),
     ]
     private static let shiftKeys = Dictionary(uniqueKeysWithValues: shiftSequences.map { ($0.code, $0.key) })
     /// An SGR mouse report is short (`0;9999;9999M`): longer is not one.

@@ -16,6 +16,8 @@ enum Key: Hashable, Sendable {
     case up, down, left, right
     case shiftUp, shiftDown, shiftLeft, shiftRight
     case ctrlLeft, ctrlRight
+    /// Ctrl-Shift-←/→: select by word.
+    case ctrlShiftLeft, ctrlShiftRight
     case ctrlUp, ctrlDown
     case home, end
     case shiftHome, shiftEnd
@@ -45,6 +47,8 @@ enum Key: Hashable, Sendable {
         case .shiftRight: return "Shift-→"
         case .ctrlLeft: return "Ctrl-←"
         case .ctrlRight: return "Ctrl-→"
+        case .ctrlShiftLeft: return "Ctrl-Shift-←"
+        case .ctrlShiftRight: return "Ctrl-Shift-→"
         case .ctrlUp: return "Ctrl-↑"
         case .ctrlDown: return "Ctrl-↓"
         case .home: return "Home"
@@ -63,7 +67,7 @@ extension Key {
     /// Every key a config file may name, by label (Key.named).
     private static let nameable: [Key] = {
         var keys: [Key] = [.enter, .tab, .backTab, .escape, .backspace, .delete, .up, .down, .left, .right,
-                           .shiftUp, .shiftDown, .shiftLeft, .shiftRight, .ctrlLeft, .ctrlRight, .ctrlUp, .ctrlDown,
+                           .shiftUp, .shiftDown, .shiftLeft, .shiftRight, .ctrlLeft, .ctrlRight, .ctrlShiftLeft, .ctrlShiftRight, .ctrlUp, .ctrlDown,
                            .home, .end, .shiftHome, .shiftEnd, .pageUp, .pageDown, .char(" ")]
         keys += (1...12).map { Key.function($0) }
         for value in UInt8(ascii: "a")...UInt8(ascii: "z") {
@@ -80,7 +84,7 @@ extension Key {
         "up": .up, "down": .down, "left": .left, "right": .right, "escape": .escape, "delete": .delete,
         "return": .enter, "pageup": .pageUp, "pagedown": .pageDown, "shift-up": .shiftUp, "shift-down": .shiftDown,
         "shift-left": .shiftLeft, "shift-right": .shiftRight, "ctrl-left": .ctrlLeft, "ctrl-right": .ctrlRight,
-        "ctrl-up": .ctrlUp, "ctrl-down": .ctrlDown,
+        "ctrl-up": .ctrlUp, "ctrl-down": .ctrlDown, "ctrl-shift-left": .ctrlShiftLeft, "ctrl-shift-right": .ctrlShiftRight,
     ]
 
     /// A key from its name in a config file, written as the footer writes it

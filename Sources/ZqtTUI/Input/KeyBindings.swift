@@ -97,8 +97,8 @@ enum Command: String, CaseIterable, Sendable {
     case cursorLeft, cursorRight, wordLeft, wordRight, lineStart, lineEnd, cursorUp, cursorDown
     case deleteBackward, deleteForward, killToStart, killToEnd, deleteWordBackward, newLine
     case finishEdit, cancelEdit
-    // A selection in a field's text (issue 19): Shift-←/→/Home/End.
-    case selectLeft, selectRight, selectLineStart, selectLineEnd
+    // A selection in a field's text (issue 19): Shift-←/→/Home/End, Ctrl-Shift-←/→ by word.
+    case selectLeft, selectRight, selectLineStart, selectLineEnd, selectWordLeft, selectWordRight
     // The list of LoRA and embedding names that pops up while a prompt is typed (issue 19).
     case completionNext, completionPrevious, completionTake, completionTakeChosen, closeCompletion
     // Pickers and the history filter.

@@ -449,6 +449,8 @@ final class CursesTerminal {
             switch name {
             case "kLFT5": return .ctrlLeft
             case "kRIT5": return .ctrlRight
+            case "kLFT6": return .ctrlShiftLeft
+            case "kRIT6": return .ctrlShiftRight
             case "kUP5": return .ctrlUp
             case "kDN5": return .ctrlDown
             case "kUP2": return .shiftUp

@@ -12,7 +12,10 @@ enum CompletionView {
         let range = completion.shownRange
         let names = completion.names[range]
         let width = min(maxWidth, max(12, (names.map { TextWidth.of($0) }.max() ?? 0) + 3), grid.size.width)
-        let height = names.count
+        guard width >= 3 else { return }
+        // The names and a bottom edge (the first name sits right under the text being typed, as editors show them).
+        let rows = names.count
+        let height = rows + 1
         let typed = TextWidth.of(completion.partial.typed)
         let x = max(0, min(cursor.x - typed - 1, grid.size.width - width))
         let y: Int
@@ -25,7 +28,7 @@ enum CompletionView {
         }
         let rect = Rect(x: x, y: y, width: width, height: min(height, max(0, bottom - y)))
         grid.hitAreas.append(HitArea(rect: rect, target: .covered))
-        // Bars either side set the list apart from the text under it (a terminal's default colours have no box).
+        // Bars either side and an edge below set the list apart from the text under it (a terminal's default colours have no box).
         for (offset, name) in names.enumerated() where y + offset < bottom {
             let index = range.lowerBound + offset
             let style: Style = index == completion.chosen ? .selection : .overlay
@@ -34,10 +37,16 @@ enum CompletionView {
             grid.put(TextWidth.truncate(name, to: width - 3), x: x + 1, y: y + offset, style: style, limit: x + width - 1)
             grid.put("│", x: x + width - 1, y: y + offset, style: .border)
         }
-        // More names than rows: the edge says which way they go.
-        if range.lowerBound > 0 { grid.put("↑", x: x + width - 1, y: y, style: .border) }
-        if range.upperBound < completion.names.count, y + height - 1 < bottom {
-            grid.put("↓", x: x + width - 1, y: y + height - 1, style: .border)
+        if y + rows < bottom {
+            grid.put("└" + String(repeating: "─", count: max(0, width - 2)) + "┘", x: x, y: y + rows, style: .border, limit: x + width)
+        }
+        // More names than rows: inside the box, by the edge, a mark says which way they go (never over the border).
+        if range.lowerBound > 0, y < bottom {
+            let style: Style = range.lowerBound == completion.chosen ? .selection : .overlay
+            grid.put("↑", x: x + width - 2, y: y, style: style)
+        }
+        if range.upperBound < completion.names.count, y + rows < bottom {
+            grid.put("↓", x: x + width - 2, y: y + rows, style: .border)
         }
     }
 }

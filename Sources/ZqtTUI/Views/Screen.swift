@@ -174,6 +174,17 @@ enum Screen {
             if overTexts, let textWord = Wording.textResultsFooterWord(binding.command) { word = textWord }
             hints.append((binding.command, key.label, word))
         }
+        // While a field is edited, quitting still works (F10, Ctrl-C): say so last, where it fits (a newcomer's way out).
+        if state.view.editing != nil {
+            for binding in state.keys.rows(in: [.global]) where binding.evenWhileTyping && binding.inFooter && !seen.contains(binding.command) {
+                guard let key = binding.keys.first(where: { key in
+                    if case .char = key { return false }
+                    return state.keys.command(for: key, only: scopes) == nil
+                }) else { continue }
+                seen.insert(binding.command)
+                hints.append((binding.command, key.label, binding.command.footerWord))
+            }
+        }
         return hints
     }
 
