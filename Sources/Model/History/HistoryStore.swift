@@ -404,6 +404,18 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
+    /// Every unfinished row sent to one address, followed or not, marked
+    /// failed with why: an in-process sandbox's tasks end with its zqt.
+    public func closeUnfinished(baseURL: String, error: String, at date: Date = Date()) throws(HistoryError) {
+        try write { db throws(SQLiteError) in
+            try db.run("""
+                UPDATE submission SET state = ?, error = ?, finished_at = ?, updated_at = ?
+                WHERE base_url = ? AND state IN ('sending', 'submitted', 'queued', 'running', 'unknown')
+                """, [.text(SubmissionState.failed.rawValue), .text(error), .double(date.timeIntervalSince1970),
+                      .double(date.timeIntervalSince1970), .text(baseURL)])
+        }
+    }
+
     /// Where a result image was saved (any earlier failure to keep it is over).
     public func recordLocalCopy(id: Int, position: Int, path: String) throws(HistoryError) {
         try write { db throws(SQLiteError) in
@@ -482,11 +494,13 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     /// Rows whose task may still change: polling resumes for these at start.
-    public func unfinished() throws(HistoryError) -> [HistoryRecord] {
+    /// With `includingNotFollowed`, the rows the user stopped following too
+    /// (an in-process sandbox's are closed once it is gone, followed or not).
+    public func unfinished(includingNotFollowed: Bool = false) throws(HistoryError) -> [HistoryRecord] {
         try read { db throws(SQLiteError) in
             try db.run("""
                 SELECT \(Self.recordColumns) FROM submission
-                WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown') AND not_followed = 0 ORDER BY id
+                WHERE state IN ('sending', 'submitted', 'queued', 'running', 'unknown')\(includingNotFollowed ? "" : " AND not_followed = 0") ORDER BY id
                 """).map { row throws(SQLiteError) in try Self.record(row, db: db, catalog: storedCatalog) }
         }
     }

@@ -51,7 +51,8 @@ enum Action: Sendable {
     case historyFailed(String)
     case entryDeleted(id: Int, idTask: String)
     /// The answer to "query now".
-    case entryQueried(idTask: String, Result<TaskInfo, APIError>)
+    /// askedAt: the service asked, when not the one in use (a task sent through another profile, issue 19).
+    case entryQueried(idTask: String, Result<TaskInfo, APIError>, askedAt: String? = nil)
     case imagesSaved(idTask: String, folder: String, saved: Int, failures: [String], notes: [String] = [])
     /// Text went to the terminal's clipboard.
     case clipboardWritten(what: String, bytes: Int)

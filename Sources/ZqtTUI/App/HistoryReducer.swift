@@ -170,7 +170,11 @@ extension Reducer {
             state.status = StatusMessage(text: Wording.neverAccepted(record.idTask, resendKey: state.keys.label(.resend)), kind: .error)
             return []
         }
-        state.status = StatusMessage(text: Wording.askingService(record.idTask), kind: .info)
+        // A task sent through another profile is asked of its own service (issue 19), said as it goes.
+        let text = RowService.isElsewhere(record, inUse: state.connection.baseURL)
+            ? Wording.askingRowService(record.idTask, baseURL: record.baseURL, profile: record.profile)
+            : Wording.askingService(record.idTask)
+        state.status = StatusMessage(text: text, kind: .info)
         return [.queryNow(record)]
     }
 
@@ -279,14 +283,15 @@ extension Reducer {
             state.history.selected = min(state.history.selected, max(0, state.history.rows.count - 1))
             return refreshHistoryIfShown(state, changed: id)
 
-        case let .entryQueried(idTask, result):
+        case let .entryQueried(idTask, result, askedAt):
             switch result {
             case let .success(info):
                 state.status = StatusMessage(text: Wording.queried(idTask, desc: info.desc, status: info.status, progress: info.progress,
-                                                                   images: info.phase == .succeeded ? info.results.count : nil),
+                                                                   images: info.phase == .succeeded ? info.results.count : nil)
+                                                 + Wording.askedAt(askedAt),
                                              kind: info.phase == .failed ? .error : (info.phase == .succeeded ? .success : .info))
             case let .failure(error):
-                state.status = StatusMessage(text: Wording.queryFailed(idTask, error.message), kind: .error)
+                state.status = StatusMessage(text: Wording.queryFailed(idTask, error.message) + Wording.askedAt(askedAt), kind: .error)
             }
             return refreshHistoryIfShown(state, changed: nil)
 

@@ -33,6 +33,35 @@ extension Wording {
 
     static func askingService(_ idTask: String) -> String { "Asking the service about \(idTask)…" }
 
+    /// A task sent through another profile is asked of its own service (issue 19), said as it goes.
+    static func askingRowService(_ idTask: String, baseURL: String, profile: String) -> String {
+        "Asking \(APIError.printable(baseURL)) (where it was sent, with profile \(APIError.printable(profile))'s keys) about \(idTask)…"
+    }
+
+    /// `zqt query`'s note on stderr: which service is asked, with which keys.
+    static func askingRowServiceNote(_ idTask: String, baseURL: String, profile: String, known: Bool) -> String {
+        let keys = known ? "profile \(APIError.printable(profile))'s keys"
+            : "the keys in use (profile \(APIError.printable(profile)) is not in the config file)"
+        return "note: asking \(APIError.printable(baseURL)), where \(APIError.printable(idTask)) was sent, with \(keys)"
+    }
+
+    /// The screen does not send one profile's keys to another profile's service: the row's own profile is needed.
+    static func rowProfileUnusable(_ idTask: String, baseURL: String, profile: String, problem: String) -> String {
+        "Not asked: \(idTask) was sent to \(APIError.printable(baseURL)) with profile \(APIError.printable(profile)), which cannot be used (\(problem))"
+    }
+
+    static func noConfigForProfile(_ profile: String) -> String {
+        "there is no config file, so no profile \(APIError.printable(profile))"
+    }
+
+    /// Why an in-process sandbox's unfinished task was closed (it ends with its zqt).
+    static let sandboxStopped = "The sandbox that ran this task has stopped (it lives only as long as its zqt)"
+
+    /// After a query's answer: which service answered, when it was not the one in use.
+    static func askedAt(_ baseURL: String?) -> String {
+        baseURL.map { " (asked \(APIError.printable($0)))" } ?? ""
+    }
+
     /// A query's answer: the service's description (else its status), how far, how many images.
     static func queried(_ idTask: String, desc: String, status: Int, progress: Double?, images: Int?) -> String {
         let percent = progress.map { " " + Wording.percent($0) } ?? ""

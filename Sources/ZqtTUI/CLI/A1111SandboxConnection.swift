@@ -13,6 +13,16 @@ protocol RunningSandbox: Sendable {
     func stop()
 }
 
+extension RunningSandbox {
+    /// Stops it, and closes its tasks still open in the history, followed
+    /// or not, with that reason: an in-process sandbox's tasks end with
+    /// its zqt (docs/history.md), nothing can answer for them any more.
+    func stop(closingRowsIn store: HistoryStore?) {
+        stop()
+        try? store?.closeUnfinished(baseURL: baseURL, error: Wording.sandboxStopped)
+    }
+}
+
 extension SandboxServer: RunningSandbox {}
 extension A1111SandboxServer: RunningSandbox {}
 

@@ -117,7 +117,7 @@ struct Zqt: AsyncParsableCommand {
         }
         let pictures = try PictureSettingAtStart.resolve(flag: images, config: start.config.config)
         let (configuration, sandbox, configProblem) = try connection.resolveForScreen(config: start.config)
-        defer { sandbox?.stop() }
+        defer { sandbox?.stop(closingRowsIn: try? HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: start.catalog)) }
         let status = await ComposeSession.runOnItsOwnThread(configuration: configuration, configProblem: configProblem,
                                                             pictures: pictures, start: start)
         if status != 0 { throw ExitCode(status) }
@@ -311,8 +311,7 @@ struct ConnectionOptions: ParsableArguments {
         options.baseURL = record.baseURL
         let known = config.config?.profile(named: record.profile) != nil
         if known { options.profile = record.profile }
-        let keys = known ? "profile \(record.profile)'s keys" : "the keys in use (profile \(record.profile) is not in the config file)"
-        StandardStreams.writeError("note: asking \(APIError.printable(record.baseURL)), where \(APIError.printable(record.idTask)) was sent, with \(keys)\n")
+        StandardStreams.writeError(Wording.askingRowServiceNote(record.idTask, baseURL: record.baseURL, profile: record.profile, known: known) + "\n")
         return options
     }
 
@@ -566,7 +565,7 @@ struct SendCommand: AsyncParsableCommand {
                      printJSON: Bool, follow: Bool, downloadTo: URL?, stepsToStandardError: Bool = false,
                      start: StartUp) async throws -> RequestRunner.Report {
         let setup = try SendSetup(connection: connection, stepsToStandardError: stepsToStandardError, start: start)
-        defer { setup.sandbox?.stop() }
+        defer { setup.sandbox?.stop(closingRowsIn: setup.store) }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
         // An endpoint of the other kind of server would reach a path that server does not have (issue 20).
         if endpoint.server != configuration.server, !endpoint.isCustom {

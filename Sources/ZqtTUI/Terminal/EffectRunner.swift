@@ -326,6 +326,12 @@ final class EffectRunner: @unchecked Sendable {
     var keepAgainPipeline: SendPipeline { pipeline }
 
     private var pipeline: SendPipeline {
+        let (api, configuration) = connectionLock.withLock { current }
+        return pipeline(api: api, configuration: configuration)
+    }
+
+    /// The pipeline on another connection: a task sent through another profile, asked of its own service (issue 19).
+    private func pipeline(api: any ImageAPI, configuration: ClientConfiguration) -> SendPipeline {
         let inbox = inbox
         var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
                                     pollPolicy: pollPolicy, keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: imagesMaxBytes)) { error in inbox.post(.historyFailed(error.message)) }
@@ -389,8 +395,8 @@ final class EffectRunner: @unchecked Sendable {
 
     /// Follows a task until it ends, writing each answer to its row, and
     /// keeps its images: the pipeline's events posted as polls, then its end.
-    func track(recordID: Int?, _ task: TaskReference) {
-        let pipeline = pipeline
+    func track(recordID: Int?, _ task: TaskReference, on other: SendPipeline? = nil) {
+        let pipeline = other ?? pipeline
         let idTask = task.taskID
         lock.lock()
         defer { lock.unlock() }
@@ -435,21 +441,30 @@ final class EffectRunner: @unchecked Sendable {
     func resumeUnfinished(now: Date = Date()) {
         guard let store else { return }
         let unfinished: [HistoryRecord]
+        let onAnotherSandbox: [HistoryRecord]
         do {
             unfinished = try store.unfinished()
+            // A gone sandbox's rows are closed even when not followed: nothing can ever answer for them.
+            onAnotherSandbox = try store.unfinished(includingNotFollowed: true).filter {
+                $0.baseURL != configuration.baseURL && $0.profile == "sandbox"
+            }
         } catch {
             inbox.post(.historyFailed(error.message))
             return
         }
+        onAnotherSandbox.forEach(closeIfSandboxGone)
+        var elsewhere: [HistoryRecord] = []
         for row in unfinished {
-            if row.baseURL != configuration.baseURL {
-                if row.profile == "sandbox" { closeIfSandboxGone(row) }
-                continue  // another service's task: followed when zqt next talks to it
-            }
+            if row.baseURL != configuration.baseURL, row.profile == "sandbox" { continue }  // closed above once gone
             if row.state == .sending, now.timeIntervalSince(row.createdAt) < configuration.timeout * 2 + 10 { continue }
             if !row.endpoint.canBeFollowed { continue }  // §3.2: nothing to ask
+            if row.baseURL != configuration.baseURL {
+                elsewhere.append(row)  // another profile's task: followed on its own service
+                continue
+            }
             track(recordID: row.id, TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt))
         }
+        followElsewhere(elsewhere)
         keepAgain(now: now)
     }
 
@@ -482,7 +497,28 @@ final class EffectRunner: @unchecked Sendable {
             // A bare connection attempt: start-up does not load libcurl for it.
             guard await ConnectionProbe.isRefused(row.baseURL, timeout: 2) else { return }
             record { store throws(HistoryError) in
-                try store.recordTrackingFailed(id: row.id, error: "The sandbox that ran this task has stopped (it lives only as long as its zqt)")
+                try store.recordTrackingFailed(id: row.id, error: Wording.sandboxStopped)
+            }
+        }
+    }
+
+    /// At start: tasks an earlier zqt left running on another profile's
+    /// service are followed there, with that profile's keys (issue 19); a
+    /// row whose profile is gone from the config file is left as it stands
+    /// (zqt never sends one profile's keys to another's service). Off the
+    /// event loop: a profile's key_secret_command may take a moment.
+    private func followElsewhere(_ rows: [HistoryRecord]) {
+        guard !rows.isEmpty, let resolve = profileResolver else { return }
+        let timeout = configuration.timeout
+        startThread { [self] in
+            var pipelines: [String: SendPipeline] = [:]
+            for row in rows {
+                let key = row.profile + "\u{0}" + row.baseURL
+                if pipelines[key] == nil {
+                    guard case let .success(configuration) = RowService.configuration(for: row, resolve: resolve, timeout: timeout) else { continue }
+                    pipelines[key] = pipeline(api: makeAPI(configuration), configuration: configuration)
+                }
+                track(recordID: row.id, TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt), on: pipelines[key])
             }
         }
     }
@@ -490,22 +526,39 @@ final class EffectRunner: @unchecked Sendable {
     private func queryNow(_ row: HistoryRecord) {
         // Asked by the user: a task no longer followed is followed again (issue 19).
         record { store throws(HistoryError) in try store.setFollowed(id: row.id, true) }
-        let pipeline = pipeline
-        Task.detached { [self] in
-            let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)
-            do throws(APIError) {
-                // Only the service the row was sent to may close it (another profile's has never heard of it).
-                let info = try await pipeline.ask(task, recordID: row.id,
-                                                  rowIsOpen: row.state.isUnfinished && row.baseURL == pipeline.baseURL)
-                if !info.phase.isTerminal {
-                    track(recordID: row.id, task)
-                } else if info.phase == .succeeded {
-                    // As a follow would: a task found finished gets its images kept (issue 17).
-                    for await _ in pipeline.keepResults(ResultSource.of(info), idTask: row.idTask, recordID: row.id) {}
+        let inUse = configuration
+        let resolve = profileResolver
+        // Its own thread when the row's profile is resolved: its key_secret_command may take a moment.
+        startThread { [self] in
+            var pipeline = self.pipeline
+            var askedAt: String?
+            if RowService.isElsewhere(row, inUse: inUse.baseURL) {
+                switch RowService.configuration(for: row, resolve: resolve, timeout: inUse.timeout) {
+                case let .success(configuration):
+                    pipeline = self.pipeline(api: makeAPI(configuration), configuration: configuration)
+                    askedAt = configuration.baseURL
+                case let .failure(unusable):
+                    return inbox.post(.historyFailed(Wording.rowProfileUnusable(row.idTask, baseURL: row.baseURL, profile: row.profile,
+                                                                                problem: unusable.message)))
                 }
-                inbox.post(.entryQueried(idTask: row.idTask, .success(info)))
-            } catch {
-                inbox.post(.entryQueried(idTask: row.idTask, .failure(error)))
+            }
+            let chosen = pipeline
+            Task.detached { [self] in
+                let task = TaskReference(endpoint: row.endpoint, taskID: row.idTask, submittedAt: row.taskStartedAt)
+                do throws(APIError) {
+                    // Only the service the row was sent to may close it (another profile's has never heard of it).
+                    let info = try await chosen.ask(task, recordID: row.id,
+                                                    rowIsOpen: row.state.isUnfinished && row.baseURL == chosen.baseURL)
+                    if !info.phase.isTerminal {
+                        track(recordID: row.id, task, on: askedAt == nil ? nil : chosen)
+                    } else if info.phase == .succeeded {
+                        // As a follow would: a task found finished gets its images kept (issue 17).
+                        for await _ in chosen.keepResults(ResultSource.of(info), idTask: row.idTask, recordID: row.id) {}
+                    }
+                    inbox.post(.entryQueried(idTask: row.idTask, .success(info), askedAt: askedAt))
+                } catch {
+                    inbox.post(.entryQueried(idTask: row.idTask, .failure(error), askedAt: askedAt))
+                }
             }
         }
     }
