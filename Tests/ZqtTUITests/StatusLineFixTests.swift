@@ -114,8 +114,12 @@ import Testing
         guard case .input? = state.view.overlay else { Issue.record("the load box is open"); return }
         let lines = Screen.render(state).text.split(separator: "\n")
         let top = try #require(lines.first { $0.contains("┌─ Load a request") })
-        #expect(top.contains("… ─"), "cut with …: \(top)")
-        #expect(!top.contains("comm─"), "\(top)")
+        #expect(top.contains(" \(Wording.loadRequestTitle) ─"), "whole at 120 columns: \(top)")
+        var small = makeState(width: 80, height: 24)
+        press(&small, .char("L"))
+        let smallTop = try #require(Screen.render(small).text.split(separator: "\n").first { $0.contains("┌─ Load a request") })
+        #expect(smallTop.contains(" \(Wording.loadRequestTitle) ─"), "whole at 80 columns: \(smallTop)")
+        // A title longer than its box: cut after a word, with "…".
         #expect(OverlayView.fitted("Load a request: a JSON file's path, or paste a curl command", room: 40) == "Load a request: a JSON file's path, or…")
         #expect(OverlayView.fitted("Short", room: 40) == "Short")
     }
