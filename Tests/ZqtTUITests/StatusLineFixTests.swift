@@ -150,4 +150,31 @@ import Testing
         _ = Reducer.reduce(&state, action)
         #expect(state.status?.text == "Sending zqt-1…")
     }
+
+    // MARK: Already right on main, held by a test
+
+    @Test func theHistoryUnavailableMessageIsWrappedWholeAt120Columns() {
+        var state = makeState(width: 120, height: 40)
+        state.historyProblem = HistoryError.unreadable(path: "/home/someone/.local/share/zqt/history.sqlite",
+                                                       SQLiteError(code: 26, message: "file is not a database")).message
+        press(&state, .function(2))
+        let text = Screen.render(state).text
+        #expect(text.contains("zqt history check"), "\(text)")
+        #expect(text.contains("keeps this one beside it."), "the whole message, to its end")
+    }
+
+    @Test func aConfigFaultFoundOnReadingAgainIsShownInTheBox() throws {
+        let folder = NSTemporaryDirectory() + "zqt-purple-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/zqt", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let environment = ["XDG_CONFIG_HOME": folder, "HOME": folder]
+        try "theme = \"purple\"\n".write(toFile: folder + "/zqt/config.toml", atomically: true, encoding: .utf8)
+        var state = makeState(width: 120, height: 40)
+        press(&state, .function(2))
+        let read = ConfigFileRead(ConfigAtStart.load(catalog: .shipped, environment: environment), asked: false, environment: environment)
+        _ = Reducer.reduce(&state, .configFileRead(read))
+        guard case .notice? = state.view.overlay else { Issue.record("the fault is in the box"); return }
+        let text = Screen.render(state).text
+        #expect(text.contains("not \"purple\""), "the whole fault in the box: \(text)")
+    }
 }
