@@ -9,7 +9,7 @@ import Foundation
 import Testing
 @testable import ZqtTUI
 
-@Suite struct StatusLineFixTests {
+@Suite struct NewcomerStatusTests {
     // MARK: The endpoint picker with nothing typed
 
     @Test func theEndpointPickerOpensOnTheMostUsedEndpoints() throws {
