@@ -42,7 +42,7 @@ import Testing
 
         // The first send is refused for the missing checkpoint and lands on it.
         try session.send("F5")
-        try session.waitFor(text: "Not sent: alwayson_scripts.sd_model_checkpoint")
+        try session.waitFor(text: "Not sent: choose a checkpoint model")
         try session.send("Enter")
         try session.waitFor(text: "photon_v1_84728.safetensors")
         try session.send("photon", literal: true)

@@ -192,7 +192,7 @@ extension FieldID {
         #expect(effects.isEmpty)
         #expect(state.view.openUnit == 0)
         #expect(state.view.focus == .unit(0, .model))
-        #expect(state.status?.text == "Not sent: alwayson_scripts.controlnet.args[0].model: choose a ControlNet model for this unit")
+        #expect(state.status?.text == "Not sent: choose a ControlNet model for this unit")
     }
 
     @Test func aValidSendHandsTheRequestToTheRunnerAndGetsANewID() throws {

@@ -10,6 +10,19 @@ import Foundation
 import Model
 import Images
 
+extension Action {
+    /// A history fault as the screen is told it: a damaged file is its own
+    /// action (said once, with what to do), any other the history's words.
+    static func historyFault(_ error: HistoryError) -> Action {
+        switch error {
+        case let .unreadable(_, sqlite) where sqlite.isCorrupt, let .write(_, sqlite) where sqlite.isCorrupt:
+            return .historyDamaged(error.message)
+        default:
+            return .historyFailed(error.message)
+        }
+    }
+}
+
 enum Action: Sendable {
     case key(Key)
     /// A click or the wheel over what the last frame drew (issue 19).
@@ -49,6 +62,8 @@ enum Action: Sendable {
     case entriesLoaded([HistoryRecord], EntryPurpose)
     /// A history read or write failed; the message names the file.
     case historyFailed(String)
+    /// A history read or write met SQLite's "damaged" (SQLITE_CORRUPT/NOTADB) while the screen runs.
+    case historyDamaged(String)
     case entryDeleted(id: Int, idTask: String)
     /// The answer to "query now".
     /// askedAt: the service asked, when not the one in use (a task sent through another profile, issue 19).

@@ -76,6 +76,11 @@ struct StatusMessage: Equatable, Sendable {
         case draft(FieldID)
         /// A problem of the request at a wire path (RequestValidator).
         case problem(path: String)
+        /// A note about a field (a prompt's unpaired brackets): it goes when
+        /// the focus leaves the field; the field keeps its own mark.
+        case focused(FieldID)
+        /// The form restored at start: said until the user changes something.
+        case restoredForm
     }
 }
 
@@ -188,10 +193,12 @@ struct PickerState: Equatable, Sendable {
     /// Options matching the filter: exact first, then by prefix, then where a
     /// word starts ("style" finds "Style transfer" before "Hairstyle
     /// changer", issue 19), then containing (in the option or its detail);
-    /// within each, the more used first, else in the options' order.
+    /// within each, the more used first, else in the options' order. With
+    /// nothing typed, all options, the more used first (the endpoint switcher
+    /// opens on what the user sends most).
     var matches: [String] {
         let query = filter.text.lowercased()
-        guard !query.isEmpty else { return options }
+        guard !query.isEmpty else { return uses.isEmpty ? options : Self.byUse(options, uses) }
         // One pass, each option lowered once: a model list may hold 10,000 (ModelListReader.maxItems).
         var exact: [String] = [], prefix: [String] = [], wordStart: [String] = [], contains: [String] = []
         for option in options {
@@ -208,14 +215,15 @@ struct PickerState: Equatable, Sendable {
             }
         }
         guard !uses.isEmpty else { return exact + prefix + wordStart + contains }
-        // A stable sort by use: equal uses keep the options' order.
-        func byUse(_ list: [String]) -> [String] {
-            list.enumerated().sorted { a, b in
-                let (ua, ub) = (uses[a.element] ?? 0, uses[b.element] ?? 0)
-                return ua != ub ? ua > ub : a.offset < b.offset
-            }.map(\.element)
-        }
-        return byUse(exact) + byUse(prefix) + byUse(wordStart) + byUse(contains)
+        return Self.byUse(exact, uses) + Self.byUse(prefix, uses) + Self.byUse(wordStart, uses) + Self.byUse(contains, uses)
+    }
+
+    /// A stable sort by use: equal uses keep the options' order.
+    static func byUse(_ list: [String], _ uses: [String: Int]) -> [String] {
+        list.enumerated().sorted { a, b in
+            let (ua, ub) = (uses[a.element] ?? 0, uses[b.element] ?? 0)
+            return ua != ub ? ua > ub : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// Whether `query` stands in `text` where a word starts: at its start, or
@@ -353,6 +361,8 @@ struct AppState: Equatable, Sendable {
     /// Why there is no history this session (the file is damaged, from a
     /// newer zqt, or cannot be created), shown instead of the list.
     var historyProblem: String?
+    /// A read or write met a damaged history while the screen ran: said once.
+    var historyDamageSaid = false
     /// The form on screen: its endpoint and body.
     var request: Request
     var endpoint: Endpoint { request.endpoint }

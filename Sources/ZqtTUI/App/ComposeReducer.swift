@@ -102,6 +102,8 @@ extension Reducer {
                                  filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
                                  freeText: false)
         picker.uses = endpointUses(state)
+        // The current endpoint stays selected where the ranking by use puts it.
+        picker.selected = picker.matches.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0
         state.view.overlay = .picker(picker)
         // Counted again for the sends since (an open picker takes new counts on: endpointUsesCounted).
         return [.countEndpointUses]
@@ -123,7 +125,10 @@ extension Reducer {
         guard counts != state.endpointUses else { return [] }
         state.endpointUses = counts
         if case var .picker(picker)? = state.view.overlay, picker.purpose == .endpoint {
+            // The selection stays on the same option as the new counts reorder the list.
+            let selectedOption = picker.matches.indices.contains(picker.selected) ? picker.matches[picker.selected] : nil
             picker.uses = endpointUses(state)
+            if let selectedOption, let index = picker.matches.firstIndex(of: selectedOption) { picker.selected = index }
             state.view.overlay = .picker(picker)
         }
         return []

@@ -242,7 +242,9 @@ extension Reducer {
             if state.drafts[field] == nil { state.status = nil }
         case let .problem(path)?:
             if !state.problems.contains(where: { $0.path == path }) { state.status = nil }
-        case nil:
+        case let .focused(field)?:
+            if state.view.focus != field { state.status = nil }
+        case .restoredForm?, nil:
             break
         }
     }

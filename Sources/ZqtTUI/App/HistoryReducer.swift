@@ -272,6 +272,14 @@ extension Reducer {
             state.status = StatusMessage(text: message, kind: .error)
             return []
 
+        case .historyDamaged:
+            // Said once, short enough for the status line, with the way out (the
+            // history's own words name the file but run past 120 columns).
+            guard !state.historyDamageSaid else { return [] }
+            state.historyDamageSaid = true
+            state.status = StatusMessage(text: Wording.historyDamagedNow, kind: .error)
+            return []
+
         case let .entryDeleted(id, idTask):
             state.status = StatusMessage(text: Wording.deleted(idTask), kind: .info)
             if state.history.detail?.id == id {

@@ -88,6 +88,8 @@ enum PictureReducer {
             state.view.contactSheetAsked = nil
             state.view.contactSheet = sheet
             state.view.zoom = nil
+            // The pictures are drawn: "Loading…" is over.
+            if state.status?.text == Wording.loadingContactSheet(sheet.batchID) { state.status = nil }
         case let .contactSheetFailed(message):
             state.view.contactSheetAsked = nil
             state.status = StatusMessage(text: Wording.noContactSheet(message), kind: .error)

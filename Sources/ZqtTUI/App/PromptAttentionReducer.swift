@@ -27,7 +27,10 @@ extension Reducer {
     static func noteUnbalancedBrackets(_ state: inout AppState, field: FieldID, text: String) {
         guard state.fields.first(where: { $0.id == field })?.takesModelTokens == true else { return }
         let count = PromptAttention.unbalancedCount(text)
-        if count > 0 { state.status = StatusMessage(text: Wording.unbalancedBrackets(label(of: field, in: state), count: count), kind: .error) }
+        if count > 0 {
+            // It belongs to the field: it goes when the focus leaves it (the field keeps its mark).
+            state.status = StatusMessage(text: Wording.unbalancedBrackets(label(of: field, in: state), count: count), kind: .error, cause: .focused(field))
+        }
     }
 }
 

@@ -17,7 +17,13 @@ enum Reducer {
         let shown = PictureReducer.historyShownKey(state)
         let fitted = (state.endpoint.formKey, checkpointFamily(state))
         let (screen, status) = (state.screen, state.status)
+        let (request, focus) = (state.request, state.view.focus)
         var effects = reduceAction(&state, action)
+        // "Restored the form as it was left" goes at the first change: an edit, a field
+        // begun, the focus moved, the form changed.
+        if state.status?.cause == .restoredForm, state.request != request || state.view.focus != focus || state.view.editing != nil {
+            state.status = nil
+        }
         // A status message belongs to the screen that raised it (issue 19: the prompt's
         // "no partner" stayed over the history): another screen starts without it,
         // unless the change itself said something. A followed task's line is no screen's: it stays.
@@ -202,7 +208,7 @@ enum Reducer {
         case let .clipboardWritten(what, bytes):
             state.status = StatusMessage(text: Wording.copied(what, bytes: bytes), kind: .success)
             return []
-        case .historyLoaded, .entriesLoaded, .historyFailed, .entryDeleted, .entryQueried, .imagesSaved:
+        case .historyLoaded, .entriesLoaded, .historyFailed, .historyDamaged, .entryDeleted, .entryQueried, .imagesSaved:
             return reduceHistory(&state, action) + GalleryReducer.reduce(&state, action)
         case let .editorFinished(field, text, error):
             state.needsFullRedraw = true

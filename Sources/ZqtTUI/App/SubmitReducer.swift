@@ -30,8 +30,10 @@ extension Reducer {
         let problems = state.problems
         if let first = problems.first {
             state.view.showProblems = true
-            if let id = field(forPath: first.path, in: state) { moveFocus(&state, to: id) }
-            state.status = StatusMessage(text: Wording.notSent(path: first.path, first.message, more: problems.count - 1), kind: .error,
+            let id = field(forPath: first.path, in: state)
+            if let id { moveFocus(&state, to: id) }
+            let name = id.flatMap { id in state.fields.first { $0.id == id }?.label } ?? first.path
+            state.status = StatusMessage(text: Wording.notSent(field: name, path: first.path, first.message, more: problems.count - 1), kind: .error,
                                          cause: .problem(path: first.path))
             return []
         }

@@ -223,6 +223,9 @@ extension Wording {
 
     static let historyUnavailable = "the history is not available"
 
+    /// A history read or write found the file damaged while zqt runs.
+    static let historyDamagedNow = "The history file is damaged: quit and run `zqt history check`, then `zqt history recover` to save what it can"
+
     static func emptyBatch(_ batch: String) -> String { "no rows in batch \(batch)" }
 
     // MARK: Repeated groups (GroupSpec.swift): named by the catalog's titles

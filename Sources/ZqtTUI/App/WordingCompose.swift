@@ -37,7 +37,7 @@ extension Wording {
 
     // MARK: Loading a request
 
-    static let loadRequestTitle = "Load a request: a JSON file's or a picture's path, or paste a curl command"
+    static let loadRequestTitle = "Load a request: a JSON file or picture path, or a pasted curl command"
     static let loadingRequest = "Loading the request…"
 
     /// What reading it noticed follows, each note with its path.

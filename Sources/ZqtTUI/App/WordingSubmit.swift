@@ -10,8 +10,14 @@ extension Wording {
     static func notSent(field: String, _ message: String) -> String { "Not sent: \(field): \(message)" }
 
     /// The first problem of the form, and how many more there are.
-    static func notSent(path: String, _ message: String, more: Int) -> String {
-        "Not sent: \(path): \(message)" + (more > 0 ? " (+\(more) more)" : "")
+    /// The field said once (newcomer check: "alwayson_scripts.sd_model_checkpoint: choose a
+    /// checkpoint model (alwayson_scripts.sd_model_checkpoint)"): by its label, not again when
+    /// the message names it already; the wire path only for a field the form has no label for.
+    static func notSent(field: String, path: String, _ message: String, more: Int) -> String {
+        let bare = message.replacing(" (\(path))", with: "")
+        let lowered = bare.lowercased()
+        let named = lowered.contains(field.lowercased()) || lowered.contains(path.lowercased())
+        return "Not sent: " + (named ? bare : "\(field): \(bare)") + (more > 0 ? " (+\(more) more)" : "")
     }
 
     static let alreadySending = "Already sending; wait for the answer"

@@ -269,7 +269,8 @@ enum ComposeSession {
         }
         guard let draft = current else { return }
         let saved = CivilTime.local(draft.savedAt).dateAndMinute
-        state.status = StatusMessage(text: Wording.restoredForm(saved: saved, historyKey: state.keys.label(.history)), kind: .info)
+        state.status = StatusMessage(text: Wording.restoredForm(saved: saved, historyKey: state.keys.label(.history)), kind: .info,
+                                     cause: .restoredForm)
     }
 }
 

@@ -314,7 +314,7 @@ final class EffectRunner: @unchecked Sendable {
         do {
             try body(store)
         } catch {
-            inbox.post(.historyFailed(error.message))
+            inbox.post(.historyFault(error))
         }
     }
 
@@ -334,7 +334,7 @@ final class EffectRunner: @unchecked Sendable {
     private func pipeline(api: any ImageAPI, configuration: ClientConfiguration) -> SendPipeline {
         let inbox = inbox
         var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
-                                    pollPolicy: pollPolicy, keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: imagesMaxBytes)) { error in inbox.post(.historyFailed(error.message)) }
+                                    pollPolicy: pollPolicy, keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: imagesMaxBytes)) { error in inbox.post(.historyFault(error)) }
         // Local files in image fields go up first, their progress on the status line (issue 17).
         pipeline.localInputs = LocalInputs.Step(source: .forConnection(configuration, sandbox: configuration.profile == "sandbox"),
                                                 onProgress: { inbox.post(.uploadProgress($0)) })
@@ -449,7 +449,7 @@ final class EffectRunner: @unchecked Sendable {
                 $0.baseURL != configuration.baseURL && $0.profile == "sandbox"
             }
         } catch {
-            inbox.post(.historyFailed(error.message))
+            inbox.post(.historyFault(error))
             return
         }
         onAnotherSandbox.forEach(closeIfSandboxGone)
@@ -481,7 +481,7 @@ final class EffectRunner: @unchecked Sendable {
             do throws(HistoryError) {
                 rows = try store.rowsToKeepAgain(now: now)
             } catch {
-                return inbox.post(.historyFailed(error.message))
+                return inbox.post(.historyFault(error))
             }
             for row in rows where row.baseURL == baseURL || row.profile != "sandbox" {
                 for await _ in pipeline.retryKeeps(row, now: now) {}

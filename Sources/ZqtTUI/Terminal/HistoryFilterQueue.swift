@@ -98,7 +98,7 @@ final class HistoryFilterQueue: Sendable {
                                               countCapped: filtered && rows.count == request.limit,
                                               hasMore: rows.count == request.limit, appending: request.before != nil))
         } catch {
-            return .historyFailed(error.message)
+            return .historyFault(error)
         }
     }
 }

@@ -136,7 +136,7 @@ extension EffectRunner {
                     // The history notes zqt's copy, unless the row already names one (a folder the user saved into).
                     guard let store, let recordID, source.knownCopy == nil else { return }
                     do throws(HistoryError) { try store.recordLocalCopy(id: recordID, position: source.position, path: path) } catch {
-                        inbox.post(.historyFailed(error.message))
+                        inbox.post(.historyFault(error))
                     }
                 }
                 // Decoded now, off the loop: the frame that shows it only draws.

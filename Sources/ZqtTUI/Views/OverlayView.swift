@@ -54,7 +54,24 @@ enum OverlayView {
             grid.put("│", x: rect.x, y: y, style: .border)
             grid.put("│", x: rect.maxX - 1, y: y, style: .border)
         }
-        grid.put(" \(title) ", x: rect.x + 2, y: rect.y, style: .title, limit: rect.maxX - 2)
+        grid.put(" \(fitted(title, room: rect.width - 6)) ", x: rect.x + 2, y: rect.y, style: .title, limit: rect.maxX - 2)
+    }
+
+    /// A title too long for its box, cut after a whole word with "…"
+    /// (newcomer check: "…or paste a curl comm─┐"), a word cut only when
+    /// no whole one fits.
+    static func fitted(_ title: String, room: Int) -> String {
+        guard TextWidth.of(title) > room, room > 1 else { return title }
+        var kept = ""
+        for word in title.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = kept.isEmpty ? String(word) : kept + " " + word
+            guard TextWidth.of(candidate) + 1 <= room else { break }
+            kept = candidate
+        }
+        // Not after a colon or a comma: "…file's path, or…" reads as cut on purpose.
+        while let last = kept.last, last == "," || last == ":" || last == " " { kept.removeLast() }
+        if kept.isEmpty { kept = String(title.prefix(room - 1)) }
+        return kept + "…"
     }
 
     /// The help text, generated from the key table: the keys that work
