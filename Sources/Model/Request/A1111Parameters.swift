@@ -90,26 +90,10 @@ public enum A1111Parameters {
     /// A `parameters` text as a text2image body: the prompt lines, the
     /// negative prompt, and the last line's "Key: value" pairs.
     public static func parse(_ text: String) -> Parsed {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var pairs: [(String, String)] = []
-        if let last = lines.last, let found = keyValues(last), found.count >= 3 {
-            pairs = found
-            lines.removeLast()
-        }
-        var prompt: [String] = [], negative: [String] = []
-        var inNegative = false
-        for line in lines {
-            if !inNegative, line.hasPrefix("Negative prompt:") {
-                inNegative = true
-                negative.append(String(line.dropFirst("Negative prompt:".count)).trimmed)
-            } else if inNegative {
-                negative.append(line)
-            } else {
-                prompt.append(line)
-            }
-        }
-        var members: [(key: String, value: JSONValue)] = [("prompt", .string(prompt.joined(separator: "\n").trimmed))]
-        let negativeText = negative.joined(separator: "\n").trimmed
+        let parts = split(text, minimumPairs: 3)
+        let pairs = parts.pairs
+        var members: [(key: String, value: JSONValue)] = [("prompt", .string(parts.prompt))]
+        let negativeText = parts.negative
         if !negativeText.isEmpty { members.append(("negative_prompt", .string(negativeText))) }
         var unknown: [String] = []
         var hires = false
@@ -159,11 +143,38 @@ public enum A1111Parameters {
     }
 
     /// The "Key: value, …" pairs of a line, values unquoted; nil when the line is not such a list.
+    /// An infotext's three parts: the prompt lines, the negative prompt after
+    /// "Negative prompt:", and the last line's "Key: value" pairs when it holds
+    /// at least `minimumPairs` of them (else that line is the prompt's too).
+    /// The sandbox's PNG Info answers from the same reading.
+    public static func split(_ text: String, minimumPairs: Int) -> (prompt: String, negative: String, pairs: [(String, String)]) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var pairs: [(String, String)] = []
+        if let last = lines.last, let found = keyValues(last), found.count >= max(1, minimumPairs) {
+            pairs = found
+            lines.removeLast()
+        }
+        var prompt: [String] = [], negative: [String] = []
+        var inNegative = false
+        for line in lines {
+            if !inNegative, line.hasPrefix("Negative prompt:") {
+                inNegative = true
+                negative.append(String(line.dropFirst("Negative prompt:".count)).trimmed)
+            } else if inNegative {
+                negative.append(line)
+            } else {
+                prompt.append(line)
+            }
+        }
+        return (prompt.joined(separator: "\n").trimmed, negative.joined(separator: "\n").trimmed, pairs)
+    }
+
     static func keyValues(_ line: String) -> [(String, String)]? {
         var pairs: [(String, String)] = []
         var rest = Substring(line)
         while !rest.isEmpty {
             rest = rest.drop { $0 == " " }
+            if rest.isEmpty { break }  // spaces after the last pair
             guard let colon = rest.firstIndex(of: ":") else { return nil }
             let key = rest[..<colon].trimmed
             guard !key.isEmpty, key.count <= 60, key.allSatisfy({ $0.isLetter || $0.isNumber || " -/_".contains($0) }) else { return nil }

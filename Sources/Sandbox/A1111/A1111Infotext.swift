@@ -33,27 +33,10 @@ enum A1111Infotext {
 
     /// The png-info answer's `parameters`: Prompt, Negative prompt, and every pair as text.
     static func parse(_ text: String) -> JSONValue {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var pairs: [(String, String)] = []
-        if let last = lines.last, let found = keyValues(last), !found.isEmpty {
-            pairs = found
-            lines.removeLast()
-        }
-        var prompt: [String] = [], negative: [String] = []
-        var inNegative = false
-        for line in lines {
-            if !inNegative, line.hasPrefix("Negative prompt:") {
-                inNegative = true
-                negative.append(String(line.dropFirst("Negative prompt:".count)).trimmed)
-            } else if inNegative {
-                negative.append(line)
-            } else {
-                prompt.append(line)
-            }
-        }
+        let (prompt, negative, pairs) = A1111Parameters.split(text, minimumPairs: 1)
         var members: [(key: String, value: JSONValue)] = [
-            ("Prompt", .string(prompt.joined(separator: "\n").trimmed)),
-            ("Negative prompt", .string(negative.joined(separator: "\n").trimmed)),
+            ("Prompt", .string(prompt)),
+            ("Negative prompt", .string(negative)),
         ]
         for (key, value) in pairs {
             let size = value.split(separator: "x")
@@ -65,39 +48,5 @@ enum A1111Infotext {
             }
         }
         return .object(members)
-    }
-
-    /// "Key: value, Key: "quoted, value"" pairs; nil when the line is not such a list.
-    static func keyValues(_ line: String) -> [(String, String)]? {
-        var pairs: [(String, String)] = []
-        var rest = Substring(line)
-        while !rest.isEmpty {
-            rest = rest.drop { $0 == " " }
-            if rest.isEmpty { break }
-            guard let colon = rest.firstIndex(of: ":") else { return nil }
-            let key = rest[..<colon].trimmed
-            guard !key.isEmpty, key.count <= 80 else { return nil }
-            rest = rest[rest.index(after: colon)...].drop { $0 == " " }
-            let value: String
-            if rest.first == "\"" {
-                var index = rest.index(after: rest.startIndex)
-                var escaped = false
-                while index < rest.endIndex, escaped || rest[index] != "\"" {
-                    escaped = !escaped && rest[index] == "\\"
-                    index = rest.index(after: index)
-                }
-                guard index < rest.endIndex else { return nil }
-                let literal = String(rest[...index])
-                value = (try? JSONParser.parse(literal))?.stringValue ?? literal
-                rest = rest[rest.index(after: index)...].drop { $0 == " " }
-                if rest.first == "," { rest = rest.dropFirst() }
-            } else {
-                let end = rest.firstIndex(of: ",") ?? rest.endIndex
-                value = rest[..<end].trimmed
-                rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[end...]
-            }
-            pairs.append((key, value))
-        }
-        return pairs
     }
 }
