@@ -82,6 +82,9 @@ public struct SendPipeline: Sendable {
             // written (a full disk, a read-only folder) stops the send before anything leaves.
             do throws(HistoryError) {
                 recordID = try store.recordSending(recorded, baseURL: baseURL, profile: profile, batchID: batchID)
+            } catch where error.isDamage {
+                // A damaged file is no history (docs/history.md): the send goes, unkept, and the damage is said.
+                onHistoryError(error)
             } catch {
                 return Sent(recordID: nil, outcome: SendOutcome(result: .failure(.notRecorded(error)), exchange: nil), finished: nil,
                             confirmation: nil)

@@ -282,6 +282,16 @@ public enum HistoryError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// The file itself is damaged (SQLite's corruption codes), as opposed to
+    /// a disk that refuses writes: zqt then goes on as without a history
+    /// (issue 21: "the compose screen still works without a history").
+    public var isDamage: Bool {
+        switch self {
+        case let .unreadable(_, error), let .write(_, error): return error.isCorrupt
+        default: return false
+        }
+    }
+
     /// One line for the status bar or stderr.
     public var message: String {
         switch self {
