@@ -282,7 +282,9 @@ struct GenerationPlan {
         var images: [String] = []
         var infotexts: [String] = []
         if returnGrid, madeSeeds.count > 1 {
-            var rows = max(1, Int(Double(madeSeeds.count).squareRoot()))
+            // The grid's rows: the whole square root of the count, at least 1, counted in whole numbers.
+            var rows = 1
+            while (rows + 1) * (rows + 1) <= madeSeeds.count { rows += 1 }
             while madeSeeds.count % rows != 0 { rows -= 1 }
             let columns = (madeSeeds.count + rows - 1) / rows
             let text = infotext(seed: madeSeeds[0])

@@ -324,10 +324,17 @@ struct BenchCommand: ParsableCommand {
         procFile("/proc/loadavg").split(separator: " ").prefix(3).joined(separator: " ")
     }
 
+    /// The sample at `percent` of sorted samples (nearest rank, rounded down), in whole-number
+    /// arithmetic: no Double-to-Int conversion that could trap. Every bench reads its percentiles here.
+    static func percentile(_ percent: Int, of sorted: [Double]) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, sorted.count * percent / 100)]
+    }
+
     func report(_ what: String, _ samples: [Double]) {
         let sorted = samples.sorted()
-        let median = sorted[sorted.count / 2]
-        let p95 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))]
+        let median = Self.percentile(50, of: sorted)
+        let p95 = Self.percentile(95, of: sorted)
         print("\(what): median \(String(milliseconds: median)), p95 \(String(milliseconds: p95)), worst \(String(milliseconds: sorted.last!)) (\(samples.count) samples)")
     }
 }

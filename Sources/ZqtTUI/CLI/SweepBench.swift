@@ -25,7 +25,7 @@ extension BenchCommand {
         let server = SandboxServer(options: SandboxOptions(taskSeconds: taskSeconds))
         let url = try server.start()
         defer { server.stop() }
-        let folder = home + "/sweep-\(getpid())-\(Int(Date().timeIntervalSince1970))"
+        let folder = home + "/sweep-\(getpid())-\(time(nil))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try HistoryStore.open(inFolder: folder)
@@ -55,7 +55,7 @@ extension BenchCommand {
     /// after the start-up key check and the model lists read from the
     /// sandbox (libcurl loaded), then after one send followed to its end.
     func runStartupBench() throws {
-        let folder = home + "/startup-\(getpid())-\(Int(Date().timeIntervalSince1970))"
+        let folder = home + "/startup-\(getpid())-\(time(nil))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         print("resident memory, this process (not the screen's own: no terminal, no ncurses)")

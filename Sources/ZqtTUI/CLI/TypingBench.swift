@@ -67,8 +67,7 @@ extension BenchCommand {
             let cpu = Self.cpuSeconds() - cpuBefore
             let written = Self.bytesWritten() - writtenBefore
             let sorted = perKey.sorted()
-            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-            print("a key typed into \(what): p50 \(String(milliseconds: percentile(0.5))), p90 \(String(milliseconds: percentile(0.9))), worst \(String(milliseconds: sorted.last ?? 0)) (\(perKey.count) keys, 20 a second); CPU per key (every thread, saves included) \(String(milliseconds: cpu / Double(perKey.count))); bytes written per key (write and pwrite calls: the draft's saves) \(written / perKey.count)")
+            print("a key typed into \(what): p50 \(String(milliseconds: Self.percentile(50, of: sorted))), p90 \(String(milliseconds: Self.percentile(90, of: sorted))), worst \(String(milliseconds: sorted.last ?? 0)) (\(perKey.count) keys, 20 a second); CPU per key (every thread, saves included) \(String(milliseconds: cpu / Double(perKey.count))); bytes written per key (write and pwrite calls: the draft's saves) \(written / perKey.count)")
         }
 
         // The same keys into the empty field first, for comparison.
