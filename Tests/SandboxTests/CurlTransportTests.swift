@@ -1,5 +1,5 @@
 import Foundation
-import Model
+@testable import Model
 import Testing
 
 /// What the libcurl transport gives users, each against a server on loopback.
@@ -19,7 +19,13 @@ import Testing
             #expect(envelope.isSuccess)
         }
         #expect(server.received.count == 5)
-        #expect(server.connections == 1, "five queries, one TCP connection")
+        // The idle pool is bounded and shared by the whole process: when the
+        // suite's other servers crowd it while this test waits for a thread,
+        // the handle may be dropped and its connection made again. Only then
+        // is a second connection expected.
+        let origin = server.url
+        #expect(server.connections == 1 || CurlHandle.wasDropped(origin: origin),
+                "five queries, one TCP connection (\(server.connections) made; the handle was not dropped)")
     }
 
     /// One byte a second would keep a call going for ever; the deadline ends it.

@@ -490,6 +490,16 @@ final class CurlHandle: @unchecked Sendable {
     /// connection. Under a burst of other transfers the pool may exceed
     /// `keptIdle` by the handles used in this time.
     private static let graceSeconds = 15.0
+    /// The origins of the last handles dropped, newest last: a connection
+    /// made again after its handle was dropped is the pool's bound at work,
+    /// not a failure to reuse (CurlTransportTests tells the two apart).
+    private static let dropped = Mutex<[String]>([])
+    private static let droppedRemembered = 64
+
+    /// Whether a handle that last talked to `origin` was dropped from the pool lately.
+    static func wasDropped(origin: String) -> Bool {
+        dropped.withLock { $0.contains(origin) }
+    }
 
     /// A handle that last talked to `origin` when there is one: its connection is reused.
     static func take(for origin: String) throws(APIError) -> CurlHandle {
@@ -508,14 +518,21 @@ final class CurlHandle: @unchecked Sendable {
     static func giveBack(_ handle: CurlHandle, origin: String, keep: Bool) {
         guard keep else { return }
         let now = monotonicSeconds()
-        let dropped = idle.withLock { pool -> [CurlHandle] in
+        let dropped = idle.withLock { pool -> [(origin: String, handle: CurlHandle)] in
             pool.append((origin, handle, now))
-            var dropped: [CurlHandle] = []
+            var dropped: [(origin: String, handle: CurlHandle)] = []
             while let oldest = pool.first,
                   now - oldest.since > idleSeconds || (pool.count > keptIdle && now - oldest.since > graceSeconds) {
-                dropped.append(pool.removeFirst().handle)
+                let oldest = pool.removeFirst()
+                dropped.append((oldest.origin, oldest.handle))
             }
             return dropped
+        }
+        if !dropped.isEmpty {
+            Self.dropped.withLock { origins in
+                origins.append(contentsOf: dropped.map(\.origin))
+                origins.removeFirst(max(0, origins.count - droppedRemembered))
+            }
         }
         _ = dropped  // freed here, outside the lock
     }
