@@ -303,6 +303,34 @@ import Testing
         #expect(state.configFile.theme == .mono)
     }
 
+    // MARK: [defaults] checked without reading every form
+
+    @Test func aDefaultOfALaterFormIsTakenAndATypoIsSaid() throws {
+        let folder = NSTemporaryDirectory() + "zqt-defaults-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/zqt", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let environment = ["XDG_CONFIG_HOME": folder, "HOME": folder]
+        // A field only a form late in the catalog has (the training's), beside the usual ones.
+        let late = try #require(EndpointCatalog.shipped.endpoints.last { endpoint in
+            endpoint.fields.contains { field in
+                !field.kind.isVirtual && !field.path.contains("[")
+                    && EndpointCatalog.shipped.endpoints.first!.fields.allSatisfy { $0.path != field.path }
+            }
+        })
+        let path = try #require(late.fields.first { field in
+            !field.kind.isVirtual && !field.path.contains("[")
+                && EndpointCatalog.shipped.endpoints.first!.fields.allSatisfy { $0.path != field.path }
+        }).path
+        try "[defaults]\nsteps = 30\n\"\(path)\" = 1\n".write(toFile: folder + "/zqt/config.toml", atomically: true, encoding: .utf8)
+        let taken = ConfigAtStart.load(catalog: .shipped, environment: environment)
+        #expect(taken.problem == nil, "\(path), a field of \(late.id) only, is a default: \(String(describing: taken.problem))")
+        #expect(taken.formDefaults.map(\.path) == ["steps", path])
+
+        try "[defaults]\nstesp = 30\n".write(toFile: folder + "/zqt/config.toml", atomically: true, encoding: .utf8)
+        let typo = ConfigAtStart.load(catalog: .shipped, environment: environment)
+        #expect(typo.problemMessage?.contains("no endpoint has a field stesp") == true, "\(String(describing: typo.problemMessage))")
+    }
+
     // MARK: A status message stays on its own screen
 
     @Test func aStatusMessageDoesNotFollowToTheHistoryScreen() {

@@ -36,6 +36,16 @@ public struct EndpointCatalog: Sendable {
         }
     }
 
+    /// The first endpoint that satisfies `matches`, in catalog order; shipped
+    /// entries are read only up to it (start-up checks a config file's
+    /// `[defaults]` this way without reading every form: issue 18).
+    public func firstEndpoint(where matches: (Endpoint) -> Bool) -> Endpoint? {
+        switch source {
+        case let .read(endpoints, _): return endpoints.first(where: matches)
+        case let .entries(lazy): return lazy.first(where: matches)
+        }
+    }
+
     public func endpoint(id: String) -> Endpoint? {
         switch source {
         case let .read(endpoints, byID): return byID[id].map { endpoints[$0] }
@@ -106,6 +116,13 @@ final class LazyEntries: @unchecked Sendable {
     }
 
     func all() -> [Endpoint] { entries.compactMap { endpoint(id: $0.id) } }
+
+    func first(where matches: (Endpoint) -> Bool) -> Endpoint? {
+        for entry in entries {
+            if let endpoint = endpoint(id: entry.id), matches(endpoint) { return endpoint }
+        }
+        return nil
+    }
 
     private static func parse(_ entry: (id: String, json: String)) -> Endpoint? {
         do {

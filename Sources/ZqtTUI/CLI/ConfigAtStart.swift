@@ -82,8 +82,11 @@ struct ConfigAtStart: Sendable {
     /// `[defaults]` paths must be fields of some endpoint: a typo would
     /// otherwise be dropped without a word.
     static func check(_ config: ZqtConfig, catalog: EndpointCatalog) throws(ConfigProblem) {
-        let known = Set(catalog.endpoints.flatMap { $0.fields.map(\.path) })
-        for entry in config.defaults where !known.contains(entry.path) {
+        // Endpoints are read only until one has the field: the usual defaults
+        // (steps, cfg_scale, a sampler) are fields of the first form, so a
+        // config file does not cost the first frame every form's reading.
+        for entry in config.defaults
+        where catalog.firstEndpoint(where: { $0.fields.contains { $0.path == entry.path } }) == nil {
             let steps = entry.path.split(separator: ".").map(String.init)
             throw config.problem("defaults: no endpoint has a field \(entry.path) (give wire paths, such as steps or cfg_scale)",
                                  table: ["defaults"] + steps.dropLast(), key: steps.last)
