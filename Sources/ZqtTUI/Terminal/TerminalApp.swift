@@ -34,6 +34,9 @@ final class TerminalApp {
     private var pendingInput: [TerminalInput] = []
     private var pendingSince: Double?
     static let burstLimit = 1 << 18
+    /// Wakes in a row with the terminal readable and nothing read before zqt takes it as gone.
+    static let unreadableWakeLimit = 1000
+    private var unreadableWakes = 0
     static let pasteQuiet = 1.0
     static let tickInterval = 0.12
 
@@ -135,7 +138,21 @@ final class TerminalApp {
                 return 128 + SIGHUP
             }
             // Keys (EINTR from SIGWINCH lands here too: ncurses then reports KEY_RESIZE).
-            pendingInput += terminal.readInput()
+            let read = terminal.readInput()
+            pendingInput += read
+            // A terminal zqt may no longer read (its process group put in the
+            // background without being stopped, an orphaned group: every read
+            // is EIO) is reported readable at once for ever, and nothing comes
+            // of it: rather than spin a core, end as when the terminal goes.
+            if fds[0].revents & Int16(POLLIN) != 0, read.isEmpty {
+                unreadableWakes += 1
+                if unreadableWakes >= Self.unreadableWakeLimit {
+                    endedBy = SIGHUP
+                    return 128 + SIGHUP
+                }
+            } else {
+                unreadableWakes = 0
+            }
             if fds[0].revents & Int16(POLLIN) != 0 { lastInput = monotonicSeconds() }
             // Keys still arriving belong to the same burst (a paste without bracketed
             // paste comes in many reads): judged together, inserted once; at most
