@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func aConnectionLostAfterTheBodyWentOutIsAskedAbout() async throws {
-        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 30), timeout: 5)
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 30), timeout: 30)
         fixture.service.setFaults(SandboxFaults(mode: .dropAfter, remaining: 1))
         let home = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: home) }
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func aDroppedSendTheServiceNeverSawFailsClearly() async throws {
-        let fixture = try SandboxFixture(timeout: 5)
+        let fixture = try SandboxFixture(timeout: 30)
         fixture.service.setFaults(SandboxFaults(mode: .drop, remaining: 1))  // closed before the service took it in
         let home = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: home) }
