@@ -14,18 +14,27 @@ import Testing
             Self.answer("200 OK", headers: ["Content-Length: \(Self.envelope.utf8.count)"], body: Self.envelope)
         }
         let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxCredentials.any, timeout: 30))
+        // The longest time between two queries' starts: the longest the connection can have waited idle.
+        var longestGap = 0.0
+        var lastStart: Date?
         for _ in 0..<5 {
+            let start = Date()
+            if let lastStart { longestGap = max(longestGap, start.timeIntervalSince(lastStart)) }
+            lastStart = start
             let (envelope, _) = try await api.post(Endpoint.Query.taskInfoV2, body: "{}")
             #expect(envelope.isSuccess)
         }
         #expect(server.received.count == 5)
         // The idle pool is bounded and shared by the whole process: when the
         // suite's other servers crowd it while this test waits for a thread,
-        // the handle may be dropped and its connection made again. Only then
-        // is a second connection expected.
+        // the handle may be dropped and its connection made again. A connection
+        // idle for a minute is closed too, by the pool (its idleSeconds) or by
+        // libcurl (CURLOPT_MAXAGE_CONN, 118 s): a test starved that long by a
+        // loaded machine's pool made a second one (CI). Only then is a second
+        // connection expected.
         let origin = server.url
-        #expect(server.connections == 1 || CurlHandle.wasDropped(origin: origin),
-                "five queries, one TCP connection (\(server.connections) made; the handle was not dropped)")
+        #expect(server.connections == 1 || CurlHandle.wasDropped(origin: origin) || longestGap >= 60,
+                "five queries, one TCP connection (\(server.connections) made; the handle was not dropped; queries at most \(longestGap.rounded()) s apart)")
     }
 
     /// One byte a second would keep a call going for ever; the deadline ends it.
