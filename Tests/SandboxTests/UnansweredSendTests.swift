@@ -20,10 +20,11 @@ import Testing
     }
 
     @Test func aTimedOutSendTheServiceAcceptedIsFollowedNotFailed() async throws {
-        let fixture = try SandboxFixture(timeout: 1)
-        // The service takes the task in, then answers 20 s late: the client's 1 s deadline
+        let fixture = try SandboxFixture(timeout: 5)
+        // The service takes the task in, then answers 60 s late: the client's 5 s deadline
         // firing first is what is under test, and no slow machine lets the answer win.
-        fixture.service.setFaults(SandboxFaults(latencyMilliseconds: 20_000, mode: .lateAnswer, remaining: 1))
+        // The questions that follow get the same 5 s each (1 s ran out on a loaded machine).
+        fixture.service.setFaults(SandboxFaults(latencyMilliseconds: 60_000, mode: .lateAnswer, remaining: 1))
         let home = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let (pipeline, store) = try Self.pipeline(fixture, home)
