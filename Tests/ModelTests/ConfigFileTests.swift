@@ -277,12 +277,13 @@ import Testing
 
     @Test func secretCommandIsStoppedAtItsTimeAndSize() {
         let started = Date()
-        guard case let .failure(failure) = SecretCommand.run("sleep 30", timeout: 0.5) else {
+        guard case let .failure(failure) = SecretCommand.run("sleep 600", timeout: 0.5) else {
             Issue.record("must time out")
             return
         }
         #expect(failure.reason.contains("did not finish"))
-        #expect(Date().timeIntervalSince(started) < 10)
+        // Stopped, not waited out: a loaded machine stretches the 0.5 s, never to the 600 s of the command.
+        #expect(Date().timeIntervalSince(started) < 120)
         guard case let .failure(big) = SecretCommand.run("yes") else {
             Issue.record("endless output must be stopped")
             return

@@ -110,7 +110,9 @@ import Testing
     }
 
     @Test func cancellingStopsPolling() async throws {
-        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 30))
+        // Tasks that never end while the test runs: an answer saying "done" would end
+        // a stream before its count, and a loaded machine can take 30 s to ask five times.
+        let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 3600))
         let request = try SandboxFixture.exampleRequest()
         _ = try await fixture.api.submit(request)
         let poller = TaskPoller(api: fixture.api, policy: .every(0.05, maxTransientFailures: 1))
@@ -125,7 +127,7 @@ import Testing
         // Proving that nothing more comes needs time to pass: as long as a poller
         // like it, not cancelled, takes to ask five times on a sandbox of its own.
         // A busy machine slows both alike: a condition, not a guess of time.
-        let control = try SandboxFixture(options: SandboxOptions(taskSeconds: 30))
+        let control = try SandboxFixture(options: SandboxOptions(taskSeconds: 3600))
         let other = try SandboxFixture.exampleRequest()
         _ = try await control.api.submit(other)
         var controlAnswers = 0

@@ -15,7 +15,7 @@ import Testing
                         body: "10\r\n{\"code\": \"200\", \r\n1c\r\n\"msg\": \"ok\", \"data\": {\"task_\r\na\r\nid\": \"t1\"}\r\n1\r\n}\r\n0\r\n\r\n")
         }
         let api = HTTPImageAPI(configuration: ClientConfiguration(
-            baseURL: server.url + "/", credentials: Credentials(accessKeyID: "id-1", accessKeySecret: "secret-1"), timeout: 5))
+            baseURL: server.url + "/", credentials: Credentials(accessKeyID: "id-1", accessKeySecret: "secret-1"), timeout: 30))
         let (envelope, exchange) = try await api.post(Endpoint.Query.taskInfoV2, body: "{\"businessTaskId\": \"t1\"}")
         #expect(envelope.isSuccess)
         #expect(envelope.data?["task_id"]?.stringValue == "t1")
@@ -33,7 +33,7 @@ import Testing
 
     @Test func aBodyEndedByClosingTheConnectionIsRead() async throws {
         let server = try RawHTTPServer { _ in Self.answer("200 OK", body: "{\"code\": \"200\", \"msg\": \"closed\"}") }
-        let response = try await HTTPClient(timeout: 5).send("POST", server.url + "/x", body: Array("{}".utf8))
+        let response = try await HTTPClient(timeout: 30).send("POST", server.url + "/x", body: Array("{}".utf8))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "{\"code\": \"200\", \"msg\": \"closed\"}")
     }
@@ -48,7 +48,7 @@ import Testing
             }
             return Self.answer("301 Moved Permanently", headers: ["Location: /elsewhere", "Content-Length: 0"], body: "")
         }
-        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxCredentials.any, timeout: 5))
+        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxCredentials.any, timeout: 30))
         #expect(try await api.download(server.url + "/signed/a.png") == [1, 2, 3, 4])
         await #expect(throws: APIError.httpStatus(301, bodyStart: "")) {
             try await api.post(Endpoint.controlNet.id, body: "{}")
@@ -58,7 +58,7 @@ import Testing
     @Test func aTruncatedBodyIsAConnectionLost() async throws {
         let server = try RawHTTPServer { _ in Self.answer("200 OK", headers: ["Content-Length: 100"], body: "{\"code\"") }
         await #expect(throws: APIError.connectionLost) {
-            try await HTTPClient(timeout: 5).send("POST", server.url, body: [])
+            try await HTTPClient(timeout: 30).send("POST", server.url, body: [])
         }
     }
 
@@ -93,10 +93,10 @@ import Testing
 
     @Test func unknownHostsAndBadURLsSaySo() async throws {
         await #expect(throws: APIError.unreachable(host: "no-such-host.invalid", detail: "host name not found")) {
-            try await HTTPClient(timeout: 5).send("GET", "http://no-such-host.invalid/x")
+            try await HTTPClient(timeout: 30).send("GET", "http://no-such-host.invalid/x")
         }
         await #expect(throws: APIError.invalidBaseURL("ftp://example.com")) {
-            try await HTTPClient(timeout: 5).send("GET", "ftp://example.com")
+            try await HTTPClient(timeout: 30).send("GET", "ftp://example.com")
         }
     }
 }

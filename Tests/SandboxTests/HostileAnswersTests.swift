@@ -10,7 +10,7 @@ import Testing
 
     @Test func aRefusedRedirectToAFileSaysWhy() async throws {
         let server = try RawHTTPServer { _ in Self.answer("302 Found", headers: ["Location: file:///etc/passwd", "Content-Length: 0"], body: "") }
-        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxCredentials.any, timeout: 5))
+        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxCredentials.any, timeout: 30))
         do {
             _ = try await api.download(server.url + "/x.png")
             Issue.record("a redirect to file:// must not be followed")
@@ -25,7 +25,7 @@ import Testing
         let proxy = try RawHTTPServer(keepAlive: true) { _ in
             Self.answer("403 Forbidden", headers: ["Content-Type: text/html", "Content-Length: 32"], body: "<html>blocked by policy 7</html>")
         }
-        var client = HTTPClient(timeout: 5)
+        var client = HTTPClient(timeout: 30)
         client.environment = ["HTTP_PROXY": proxy.url]
         let refused = try await client.send("POST", "http://127.0.0.1:1/AIGCImgOpenServ/saas/sd/v2/txt2img", body: [])
         #expect(refused.proxy == proxy.url)

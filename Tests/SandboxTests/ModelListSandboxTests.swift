@@ -61,7 +61,7 @@ import Testing
         let fixture = try SandboxFixture()
         let url = fixture.configuration.baseURL
         fixture.server.stop()
-        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 5, profile: "x"))
+        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 30, profile: "x"))
         do {
             _ = try await api.readModelList(.checkpoint, path: Endpoint.Query.modelList)
             Issue.record("a stopped sandbox cannot answer")
@@ -82,7 +82,7 @@ import Testing
             let body = #"{"code": "200", "msg": "ok", "data": {"rows": [\#(rows)], "total": 1000000000}}"#
             return CurlTransportTests.answer("200 OK", headers: ["Content-Length: \(body.utf8.count)"], body: body)
         }
-        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxServer.demoCredentials, timeout: 5))
+        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: SandboxServer.demoCredentials, timeout: 30))
         let list = try await api.readModelList(.lora, path: ModelListKind.lora.defaultPath)
         #expect(server.received.count == ModelListReader.maxPages, "it stops asking at the page limit")
         #expect(list.items.count == ModelListReader.maxItems && !list.complete)

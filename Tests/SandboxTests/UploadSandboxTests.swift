@@ -25,7 +25,7 @@ import Testing
     }
 
     static func get(_ url: String) async throws -> HTTPClientResponse {
-        var client = HTTPClient(timeout: 5)
+        var client = HTTPClient(timeout: 30)
         client.maxBodyBytes = 32 << 20
         return try await client.send("GET", url)
     }
@@ -44,7 +44,7 @@ import Testing
         #expect(served.head.header("content-type") == "image/png")
 
         // Not a picture, or a name that is not one: refused.
-        let client = HTTPClient(timeout: 5)
+        let client = HTTPClient(timeout: 30)
         let text = try await client.send("PUT", fixture.configuration.baseURL + "/sandbox/uploads/x.png", body: Array("hello".utf8))
         #expect(text.status == 400)
         let posted = try await client.send("POST", fixture.configuration.baseURL + "/sandbox/uploads", body: bytes)

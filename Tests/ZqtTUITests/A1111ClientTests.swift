@@ -66,7 +66,9 @@ import Testing
     }
 
     @Test func aSentRequestShowsProgressThenItsPicturesAreKeptWithTheirSeeds() async throws {
-        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 100, previewEverySteps: 4))
+        // 8 s of steps: the watch asks every 0.5 s, and on a loaded machine each
+        // question takes a while; 2 s could end before one saw a preview.
+        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 400, previewEverySteps: 4))
         let request = Self.txt2img([("prompt", .string("a lighthouse")), ("steps", .int(20)), ("seed", .int(42)), ("batch_size", .int(2)),
                                     ("width", .int(64)), ("height", .int(64)),
                                     ("override_settings.sd_model_checkpoint", .string("v1-5-pruned-emaonly.safetensors [6ce0161689]"))])
@@ -147,9 +149,11 @@ import Testing
     }
 
     @Test func anInterruptedJobAnswersWithWhatItMade() async throws {
+        // 400 steps of 60 ms: the interrupt ends it, so the length costs nothing,
+        // and an interrupt a loaded machine delays by seconds still comes before the last step.
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 60))
         let api = fixture.api
-        let request = Self.txt2img([("prompt", .string("slow")), ("steps", .int(40)), ("width", .int(64)), ("height", .int(64))])
+        let request = Self.txt2img([("prompt", .string("slow")), ("steps", .int(400)), ("width", .int(64)), ("height", .int(64))])
         let interrupted = Mutex<Bool>(false)
         let events = await fixture.run(request, api: api) { event in
             guard case let .progress(info) = event, (info.progress ?? 0) > 0.1, !interrupted.withLock({ $0 }) else { return }
@@ -157,20 +161,27 @@ import Testing
             try? await api.interrupt()
         }
         #expect(interrupted.withLock { $0 })
-        #expect(fixture.server.service.stepsRunByLastJob < 40, "the job stopped before its last step")
+        #expect(fixture.server.service.stepsRunByLastJob < 400, "the job stopped before its last step")
         #expect(events.contains { if case let .finished(info, _) = $0 { return info.phase == .succeeded }; return false })
         #expect(events.contains { if case .kept = $0 { return true }; return false }, "the picture made so far is kept")
     }
 
     @Test func aBusyServerIsSaidNotMistakenForOurJob() async throws {
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 20))
-        fixture.server.service.startForeignJob(steps: 400)  // 8 s: still running at our first progress poll on a loaded machine
+        // 40 s: still running at our first progress poll however loaded the machine
+        // is; once our call was seen waiting behind it, it is interrupted (as its
+        // owner might), so the length costs nothing.
+        fixture.server.service.startForeignJob(steps: 2000)
         // Running before ours is sent (the stand-in starts it on a thread of its own).
-        for _ in 0..<400 where (try? await fixture.api.progress())?.isIdle != false {
-            try await Task.sleep(nanoseconds: 5_000_000)
-        }
+        try await eventually("the other client's job to run") { (try? await fixture.api.progress())?.isIdle == false }
         let request = Self.txt2img([("prompt", .string("after the other")), ("steps", .int(5)), ("width", .int(64)), ("height", .int(64))])
-        let events = await fixture.run(request)
+        let api = fixture.api
+        let busyAnswers = Mutex<Int>(0)
+        let events = await fixture.run(request, api: api) { event in
+            guard case let .progress(info) = event, info.desc.contains("busy with another client's job") == true else { return }
+            // The second: asked by the watch after ours was sent, so ours is queued behind it.
+            if busyAnswers.withLock({ $0 += 1; return $0 }) == 2 { try? await api.interrupt() }
+        }
         let descs = events.compactMap { event -> String? in if case let .progress(info) = event { return info.desc }; return nil }
         #expect(descs.first?.contains("busy with another client's job") == true, "\(descs)")
         #expect(events.contains { if case .kept = $0 { return true }; return false }, "ours ran after it: \(events)")

@@ -40,15 +40,18 @@ import Testing
         #expect(try PNGText.entries(in: png).first { $0.keyword == "parameters" }?.text.contains("Seed: 11, Size: 96x64") == true)
     }
 
-    @Test func badA1111OptionsAreRefusedBeforeListening() throws {
-        let auth = try ZqtBinary.run(["sandbox", "--api", "a1111", "--port", "0", "--api-auth", "no-colon"], timeout: 30)
-        #expect(auth.status != 0)
-        #expect(auth.stderr.contains("--api-auth takes user:password"))
-        let api = try ZqtBinary.run(["sandbox", "--api", "comfy", "--port", "0"], timeout: 30)
-        #expect(api.status != 0)
-        #expect(api.stderr.contains("--api must be one of: zhiqite, a1111"))
-        let stray = try ZqtBinary.run(["sandbox", "--port", "0", "--step-ms", "5"], timeout: 30)
-        #expect(stray.status != 0)
-        #expect(stray.stderr.contains("go with --api a1111"))
+    @Test func badA1111OptionsAreRefusedBeforeListening() async throws {
+        // zqt runs as a child process: off the two-thread pool the other tests need.
+        try await offThePool {
+            let auth = try ZqtBinary.run(["sandbox", "--api", "a1111", "--port", "0", "--api-auth", "no-colon"], timeout: 30)
+            #expect(auth.status != 0)
+            #expect(auth.stderr.contains("--api-auth takes user:password"))
+            let api = try ZqtBinary.run(["sandbox", "--api", "comfy", "--port", "0"], timeout: 30)
+            #expect(api.status != 0)
+            #expect(api.stderr.contains("--api must be one of: zhiqite, a1111"))
+            let stray = try ZqtBinary.run(["sandbox", "--port", "0", "--step-ms", "5"], timeout: 30)
+            #expect(stray.status != 0)
+            #expect(stray.stderr.contains("go with --api a1111"))
+        }
     }
 }

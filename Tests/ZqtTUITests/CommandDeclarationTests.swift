@@ -139,17 +139,20 @@ import Testing
         #expect(markdown.contains("| `↓` `j` | Scroll the key help down | `helpDown` | in the key help |"))
     }
 
-    @Test func zqtKeysPrintsTheTableWithTheConfigFilesKeys() throws {
-        let root = NSTemporaryDirectory() + "zqt-keys-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let shipped = try ZqtBinary.run(["keys"], environment: ["XDG_CONFIG_HOME": root + "/none"])
-        #expect(shipped.status == 0)
-        #expect(shipped.stdout == KeyBindings.markdown + "\n", "without a file, zqt keys is the shipped table (docs/keys.md)")
-        #expect(shipped.stdout.contains("| `y` `Y` | Yes: do what the question asks |"))
-        try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
-        try "[keys]\nconfirm = [\"Enter\"]\n".write(toFile: root + "/config/zqt/config.toml", atomically: true, encoding: .utf8)
-        let rebound = try ZqtBinary.run(["keys"], environment: ["XDG_CONFIG_HOME": root + "/config"])
-        #expect(rebound.status == 0)
-        #expect(rebound.stdout.contains("| `Enter` | Yes: do what the question asks | `confirm` | asked a question (quit, replace the form, delete) |"))
+    @Test func zqtKeysPrintsTheTableWithTheConfigFilesKeys() async throws {
+        // zqt runs as a child process: off the two-thread pool the other tests need.
+        try await offThePool {
+            let root = NSTemporaryDirectory() + "zqt-keys-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let shipped = try ZqtBinary.run(["keys"], environment: ["XDG_CONFIG_HOME": root + "/none"])
+            #expect(shipped.status == 0)
+            #expect(shipped.stdout == KeyBindings.markdown + "\n", "without a file, zqt keys is the shipped table (docs/keys.md)")
+            #expect(shipped.stdout.contains("| `y` `Y` | Yes: do what the question asks |"))
+            try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
+            try "[keys]\nconfirm = [\"Enter\"]\n".write(toFile: root + "/config/zqt/config.toml", atomically: true, encoding: .utf8)
+            let rebound = try ZqtBinary.run(["keys"], environment: ["XDG_CONFIG_HOME": root + "/config"])
+            #expect(rebound.status == 0)
+            #expect(rebound.stdout.contains("| `Enter` | Yes: do what the question asks | `confirm` | asked a question (quit, replace the form, delete) |"))
+        }
     }
 }

@@ -130,18 +130,26 @@ import Testing
     }
 
     static func curlAgainstTheStandaloneSandboxSteps() throws {
-        let port = 20000 + Int.random(in: 0..<20000)
-        let server = try ChildProcess.spawn(ZqtBinary.url.path, ["sandbox", "--port", String(port), "--task-seconds", "0.5"],
-                                            environment: ZqtBinary.environment(), stdout: .pipe, stderr: .null)
-        defer { server.terminate(); _ = server.waitForExit(timeout: 10) }
-        // Wait for the line that says it listens.
-        let out = FileHandle(fileDescriptor: server.stdoutFD, closeOnDealloc: true)
-        var banner = ""
-        while !banner.contains("listening") {
-            let chunk = out.availableData
-            if chunk.isEmpty { break }
-            banner += String(decoding: chunk, as: UTF8.self)
+        // The port a user names with --port: a free one, asked again when
+        // another process took it before the sandbox could (a random one collided).
+        let (server, port, banner) = try withFreePort { port -> (ChildProcess, UInt16, String)? in
+            let server = try ChildProcess.spawn(ZqtBinary.url.path, ["sandbox", "--port", String(port), "--task-seconds", "0.5"],
+                                                environment: ZqtBinary.environment(), stdout: .pipe, stderr: .null)
+            // Wait for the line that says it listens; a sandbox that cannot bind exits without it.
+            let out = FileHandle(fileDescriptor: server.stdoutFD, closeOnDealloc: false)
+            var banner = ""
+            while !banner.contains("listening") {
+                let chunk = out.availableData
+                if chunk.isEmpty { break }
+                banner += String(decoding: chunk, as: UTF8.self)
+            }
+            if banner.contains("listening") { return (server, port, banner) }
+            server.terminate()
+            _ = server.waitForExit(timeout: 10)
+            close(server.stdoutFD)
+            return nil
         }
+        defer { server.terminate(); _ = server.waitForExit(timeout: 10); close(server.stdoutFD) }
         #expect(banner.contains("[SANDBOX] zqt sandbox listening on http://127.0.0.1:\(port)"))
         let base = "http://127.0.0.1:\(port)/AIGCImgOpenServ/saas"
         let headers = "-H 'Content-Type: application/json' -H 'X-Request-req-accessKeyId: k' -H 'X-Request-req-accessKeySecret: s'"

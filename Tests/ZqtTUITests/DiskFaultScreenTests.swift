@@ -56,10 +56,13 @@ import Testing
         let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home) XDG_CONFIG_HOME=\(disk.path)-config \(ZqtBinary.url.path) --sandbox",
                                       width: 160, height: 40)
         try session.waitFor(text: "SANDBOX")
+        // The disk fills once zqt has started and said so: filled at the first frame, a
+        // loaded machine's zqt met it in its own start-up writes, and the fault it then
+        // said took the place of this note before the screen was read.
+        try session.waitFor(text: "Restored the form as it was left")
         try disk.fill()
 
         // Typed into the prompt (the form opens on it) with no room for its draft.
-        try session.waitFor(text: "Restored the form as it was left")
         try EndToEndHistoryTests.retype(session, prompt: "words typed on a full disk")
         let told = try session.waitFor("the draft's fault on the status line") { $0.contains("Draft not saved") }
         #expect(told.contains("the disk is full"), "\(told)")

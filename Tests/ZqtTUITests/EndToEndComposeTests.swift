@@ -79,7 +79,7 @@ import Testing
         #expect(request.controlNetUnits?.first?.imageLink == "https://example.com/edges.png")
 
         // The task is followed to its end in the status line.
-        try session.waitFor("the task's success", timeout: 15) { $0.contains("Success · 1 image") }
+        try session.waitFor("the task's success", timeout: 60) { $0.contains("Success · 1 image") }
 
         // Nothing unsent now: q quits at once and the terminal is given back.
         try session.send("q")

@@ -55,29 +55,32 @@ import Testing
 
     /// Every command that reads the file stops with 2 and says where (issue 19:
     /// `zqt history list`, `zqt keys` and `zqt paths` exited 0); the sandbox reads none.
-    @Test func everyCommandThatReadsTheFileExitsTwo() throws {
-        let root = NSTemporaryDirectory() + "zqt-config-fault-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
-        let file = root + "/config/zqt/config.toml"
-        try Data(Self.broken.utf8).write(to: URL(fileURLWithPath: file))
-        let environment = ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": root + "/home"]
-        let commands: [[String]] = [["history", "list"], ["keys"], ["paths"], ["models"], ["send", "--sandbox"],
-                                    ["query", "x"], ["results", "x", "--download", root + "/out"], ["export", "--curl", "examples/text2image.json"],
-                                    ["validate", "examples/text2image.json"]]
-        for arguments in commands {
-            let run = try ZqtBinary.run(arguments, environment: environment)
-            #expect(run.status == 2, "zqt \(arguments.joined(separator: " ")) exited \(run.status)")
-            #expect(run.stderr.contains("the config file cannot be read: \(file):3:"), "\(arguments): \(run.stderr)")
-            #expect(run.stderr.contains("the string is not closed"), "\(arguments): \(run.stderr)")
-            if arguments == ["paths"] {
-                // How a user finds the file to fix: the paths still print, then the fault and 2.
-                #expect(run.stdout.contains("config_file\t\(file)"), "paths printed \(run.stdout)")
-            } else {
-                #expect(run.stdout.isEmpty, "\(arguments) printed \(run.stdout)")
+    @Test func everyCommandThatReadsTheFileExitsTwo() async throws {
+        // zqt runs as a child process: off the two-thread pool the other tests need.
+        try await offThePool {
+            let root = NSTemporaryDirectory() + "zqt-config-fault-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
+            let file = root + "/config/zqt/config.toml"
+            try Data(Self.broken.utf8).write(to: URL(fileURLWithPath: file))
+            let environment = ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": root + "/home"]
+            let commands: [[String]] = [["history", "list"], ["keys"], ["paths"], ["models"], ["send", "--sandbox"],
+                                        ["query", "x"], ["results", "x", "--download", root + "/out"], ["export", "--curl", "examples/text2image.json"],
+                                        ["validate", "examples/text2image.json"]]
+            for arguments in commands {
+                let run = try ZqtBinary.run(arguments, environment: environment)
+                #expect(run.status == 2, "zqt \(arguments.joined(separator: " ")) exited \(run.status)")
+                #expect(run.stderr.contains("the config file cannot be read: \(file):3:"), "\(arguments): \(run.stderr)")
+                #expect(run.stderr.contains("the string is not closed"), "\(arguments): \(run.stderr)")
+                if arguments == ["paths"] {
+                    // How a user finds the file to fix: the paths still print, then the fault and 2.
+                    #expect(run.stdout.contains("config_file\t\(file)"), "paths printed \(run.stdout)")
+                } else {
+                    #expect(run.stdout.isEmpty, "\(arguments) printed \(run.stdout)")
+                }
             }
+            let help = try ZqtBinary.run(["sandbox", "--port", "bad"], environment: environment)
+            #expect(!help.stderr.contains("config file"), "the sandbox does not read the file")
         }
-        let help = try ZqtBinary.run(["sandbox", "--port", "bad"], environment: environment)
-        #expect(!help.stderr.contains("config file"), "the sandbox does not read the file")
     }
 }

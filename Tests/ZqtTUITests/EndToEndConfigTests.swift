@@ -92,7 +92,7 @@ import Testing
 
         // The wrong profile's keys are refused by the start's model list read, before any send.
         let session = try TmuxSession(command: "\(setup.env) \(ZqtBinary.url.path)", width: 120, height: 40)
-        seen.append(try session.waitFor(text: "Keys refused by the service", timeout: 20))
+        seen.append(try session.waitFor(text: "Keys refused by the service", timeout: 60))
         seen.append(try session.waitFor("the title to name the profile") { Self.title($0).hasSuffix(" wrong") })
 
         // The switcher shows the profiles, their key ids masked.
@@ -103,7 +103,7 @@ import Testing
         #expect(!picker.contains(keyID))
         try session.send("good", literal: true)
         try session.send("Enter")
-        seen.append(try session.waitFor(text: "Profile good: the next send goes to \(setup.baseURL)", timeout: 20))
+        seen.append(try session.waitFor(text: "Profile good: the next send goes to \(setup.baseURL)", timeout: 60))
         seen.append(try session.waitFor("the title to name the profile") { Self.title($0).hasSuffix(" good") })
 
         // A fresh form takes [defaults]: Flux's prompt is filled, so F5 sends at once.

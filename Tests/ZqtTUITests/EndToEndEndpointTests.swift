@@ -101,7 +101,7 @@ import Testing
         try edit(session, "a lighthouse on a cliff, Flux")
         try session.send("F5")
         try session.waitFor(text: "Sent to Flux text2image: task_id")
-        try session.waitFor("Flux's image", timeout: 20) { $0.contains("success · 1 image") }
+        try session.waitFor("Flux's image", timeout: 60) { $0.contains("success · 1 image") }
 
         let sent = try received(baseURL)
         #expect(sent.count == 1)
@@ -147,7 +147,7 @@ import Testing
         try edit(session, "a lighthouse")
         // Prompt expansion answers with its text at once (§4.10): "Sent to" gives way to the result straight away.
         try session.send("F5")
-        try session.waitFor("the expanded text in the status line", timeout: 20) { $0.contains("success · p uses it as the prompt · \(expanded)") }
+        try session.waitFor("the expanded text in the status line", timeout: 60) { $0.contains("success · p uses it as the prompt · \(expanded)") }
         let row = try #require(try HistoryStore.open(inFolder: home).list().first)
         #expect(try HistoryStore.open(inFolder: home).record(id: row.id)?.textResults == [expanded])
 
@@ -164,7 +164,7 @@ import Testing
         // text2image's checkpoint may be left empty (the service's default, §1.1): the form is ready to send.
         try session.send("F5")
         try session.waitFor(text: "Sent to text2image: task_id")
-        try session.waitFor("text2image's image", timeout: 20) { $0.contains("Success · 1 image") }
+        try session.waitFor("text2image's image", timeout: 60) { $0.contains("Success · 1 image") }
 
         let sent = try received(baseURL)
         #expect(sent.map(\.endpoint) == ["/AIGCImgOpenServ/saas/tool/prompts/expand", "/AIGCImgOpenServ/saas/sd/v2/text2image"])
@@ -195,7 +195,7 @@ import Testing
 
         try session.send("F5")
         try session.waitFor(text: "Sent to text2image: task_id")
-        try session.waitFor("text2image's image", timeout: 20) { $0.contains("Success · 1 image") }
+        try session.waitFor("text2image's image", timeout: 60) { $0.contains("Success · 1 image") }
         let first = try #require(try HistoryStore.open(inFolder: home).list().first)
         let result = try #require(try HistoryStore.open(inFolder: home).record(id: first.id)?.imageResults.first?.imageURL)
         #expect(result.hasPrefix(baseURL + "/sandbox/images/"))
@@ -213,7 +213,7 @@ import Testing
 
         try session.send("F5")
         try session.waitFor(text: "Sent to image2image: task_id")
-        try session.waitFor("image2image's image", timeout: 20) { $0.contains("Success · 1 image") }
+        try session.waitFor("image2image's image", timeout: 60) { $0.contains("Success · 1 image") }
         let sent = try received(baseURL)
         #expect(sent.map(\.endpoint) == ["/AIGCImgOpenServ/saas/sd/v2/text2image", "/AIGCImgOpenServ/saas/sd/v2/image2image"])
         let body = try #require(sent.last?.body)
@@ -247,7 +247,7 @@ import Testing
         try edit(session, "https://example.com/group.png")
         try session.send("F5")
         try session.waitFor(text: "Sent to Face swap V1: task_id")
-        try session.waitFor("the swapped image", timeout: 20) { $0.contains("success · 1 image") }
+        try session.waitFor("the swapped image", timeout: 60) { $0.contains("success · 1 image") }
 
         let sent = try received(baseURL)
         #expect(sent.map(\.endpoint) == ["/AIGCImgOpenServ/saas/tool/roop"])
@@ -285,7 +285,7 @@ import Testing
         try session.send("Enter")
         try session.waitFor("the edit to end") { !$0.contains("Enter done") }
         try session.send("F5")
-        let sentScreen = try session.waitFor("the training task accepted", timeout: 20) {
+        let sentScreen = try session.waitFor("the training task accepted", timeout: 60) {
             $0.contains("Sent to Training: accepted, the service's task id train")
         }
         #expect(sentScreen.contains("· the service reports training results by callback (§3.2); zqt cannot follow it"), "the status line says what happens next")

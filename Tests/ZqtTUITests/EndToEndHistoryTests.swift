@@ -57,7 +57,7 @@ import Testing
         try session.waitFor(text: "Restored the form as it was left")
 
         try Self.sendAndSeeItSent(session)
-        try session.waitFor("the task's success", timeout: 20) { $0.contains("Success · 1 image") }
+        try session.waitFor("the task's success", timeout: 60) { $0.contains("Success · 1 image") }
 
         try session.send("F2")
         let list = try session.waitFor(text: "1 submission")
@@ -97,7 +97,7 @@ import Testing
         for prompt in ["a lighthouse at dusk", "a red bicycle in the snow", "portrait of a cat"] {
             if prompt != "a lighthouse at dusk" { try Self.retype(session, prompt: prompt) }
             try Self.sendAndSeeItSent(session)
-            try session.waitFor("the task's success", timeout: 20) { $0.contains("Success · 1 image") }
+            try session.waitFor("the task's success", timeout: 60) { $0.contains("Success · 1 image") }
         }
         try session.send("q")
         try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
@@ -118,7 +118,7 @@ import Testing
         try session.waitFor(text: "with a new task id")
         try Self.retype(session, prompt: "a blue bicycle in the snow")
         try Self.sendAndSeeItSent(session)
-        try session.waitFor("the task's success", timeout: 20) { $0.contains("Success · 1 image") }
+        try session.waitFor("the task's success", timeout: 60) { $0.contains("Success · 1 image") }
 
         let rows = try HistoryStore.open(inFolder: home).list()
         #expect(rows.map(\.prompt) == ["a blue bicycle in the snow", "portrait of a cat", "a red bicycle in the snow", "a lighthouse at dusk"])
@@ -144,7 +144,7 @@ import Testing
         // the history file holds the half-typed text, however long that took.
         let store = try HistoryStore.open(inFolder: home)
         var saved: (prompt: String?, typed: [String: String])?
-        try waitUntil("the half-typed prompt in the saved draft", timeout: 20, detail: { "the draft was \(String(describing: saved))" }) {
+        try waitUntil("the half-typed prompt in the saved draft", timeout: 60, detail: { "the draft was \(String(describing: saved))" }) {
             guard let draft = try store.loadDraft() else { return false }
             saved = ((try? JSONParser.parse(draft.requestJSON))?["prompt"]?.stringValue, draft.fieldDrafts)
             return saved?.prompt == typed || draft.fieldDrafts.values.contains(typed)

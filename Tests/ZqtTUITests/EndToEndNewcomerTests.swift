@@ -86,7 +86,7 @@ import Testing
             }
             #expect(try cursor() != "\(column),\(row)")
             try TmuxSession.tmux(["send-keys", "-t", session.name, "-H"] + EndToEndMouseTests.clickHex(x: column, y: row))
-            try waitUntil("the cursor on the a of at", timeout: 10, detail: { (try? cursor()) ?? "" }) { try cursor() == "\(column),\(row)" }
+            try waitUntil("the cursor on the a of at", timeout: 60, detail: { (try? cursor()) ?? "" }) { try cursor() == "\(column),\(row)" }
             try session.send("X", literal: true)
             try session.waitFor(text: "lighthouse Xat dusk")
         }
@@ -107,7 +107,7 @@ import Testing
             try "theme = \"light\"\n".write(to: file, atomically: true, encoding: .utf8)
             try session.send("F2")
             try session.waitFor(text: "submission")
-            try waitUntil("the title in the light theme's colours", timeout: 10, detail: { (try? titleColours())?.debugDescription ?? "" }) {
+            try waitUntil("the title in the light theme's colours", timeout: 60, detail: { (try? titleColours())?.debugDescription ?? "" }) {
                 let light = try titleColours()
                 return light.contains("44m") && !light.contains("46m")
             }

@@ -43,7 +43,7 @@ import Testing
         try session.send("fg", literal: true)
         try session.send("Enter")
         try session.waitFor("zqt drawn again") { $0.contains("SANDBOX") && !$0.contains("shell$ fg") }
-        try waitUntil("the modes to come back", timeout: 10, detail: { "\((try? modes(session)).map { "\($0)" } ?? "")" }) {
+        try waitUntil("the modes to come back", timeout: 60, detail: { "\((try? modes(session)).map { "\($0)" } ?? "")" }) {
             let after = try modes(session)
             return after.mouse == "1001" && after.keypad == "1"
         }

@@ -49,8 +49,8 @@ import Testing
         let group = PNGImage.render(width: 96, height: 64, seed: 22)
         FileManager.default.createFile(atPath: photos + "/group.png", contents: Data(group))
         try session.send("F5")
-        try session.waitFor(text: "Sent to Face swap V1: task_id", timeout: 20)
-        try session.waitFor("the swapped image", timeout: 20) { $0.contains("success · 1 image") }
+        try session.waitFor(text: "Sent to Face swap V1: task_id", timeout: 60)
+        try session.waitFor("the swapped image", timeout: 60) { $0.contains("success · 1 image") }
 
         let sent = try Steps.received(baseURL)
         let body = try #require(sent.last?.body)

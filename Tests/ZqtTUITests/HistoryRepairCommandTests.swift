@@ -16,51 +16,54 @@ import Testing
         try ZqtBinary.run(arguments, environment: ["ZQT_HOME": home])
     }
 
-    @Test func aDamagedHistoryIsNamedByEveryCommandAndRecovered() throws {
-        let home = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let path = home + "/" + HistoryStore.fileName
-        do {
-            let store = try HistoryStore.open(inFolder: home)
-            try store.inOneTransaction {
-                for index in 0..<400 {
-                    var request = Request.new(for: .controlNet, taskID: "zqt-repair-\(index)")
-                    request["prompt"] = .string("harbour \(index) " + String(repeating: "boats under a grey sky, ", count: 10))
-                    _ = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "p")
+    @Test func aDamagedHistoryIsNamedByEveryCommandAndRecovered() async throws {
+        // zqt runs as a child process: off the two-thread pool the other tests need.
+        try await offThePool {
+            let home = try Self.home()
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            let path = home + "/" + HistoryStore.fileName
+            do {
+                let store = try HistoryStore.open(inFolder: home)
+                try store.inOneTransaction {
+                    for index in 0..<400 {
+                        var request = Request.new(for: .controlNet, taskID: "zqt-repair-\(index)")
+                        request["prompt"] = .string("harbour \(index) " + String(repeating: "boats under a grey sky, ", count: 10))
+                        _ = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "p")
+                    }
                 }
             }
-        }
-        #expect(try Self.zqt(["history", "check"], home: home).status == 0)
-        // A page in the middle overwritten.
-        let size = try #require(FileManager.default.contents(atPath: path)).count
-        let handle = try #require(FileHandle(forWritingAtPath: path))
-        try handle.seek(toOffset: UInt64(size / 4096 / 2 * 4096))
-        handle.write(Data(repeating: 0xA5, count: 4096))
-        try handle.close()
-        let damaged = try #require(FileManager.default.contents(atPath: path))
+            #expect(try Self.zqt(["history", "check"], home: home).status == 0)
+            // A page in the middle overwritten.
+            let size = try #require(FileManager.default.contents(atPath: path)).count
+            let handle = try #require(FileHandle(forWritingAtPath: path))
+            try handle.seek(toOffset: UInt64(size / 4096 / 2 * 4096))
+            handle.write(Data(repeating: 0xA5, count: 4096))
+            try handle.close()
+            let damaged = try #require(FileManager.default.contents(atPath: path))
 
-        let check = try Self.zqt(["history", "check"], home: home)
-        #expect(check.status == 2)
-        #expect(check.stdout.hasPrefix("damaged: SQLite finds \(path) damaged:"), "\(check.stdout)")
-        #expect(check.stdout.contains("`zqt history recover` copies every row SQLite can still read"))
-        let list = try Self.zqt(["history", "list"], home: home)
-        if list.status != 0 {
-            #expect(list.status == 2)
-            #expect(list.stderr.contains("zqt history recover"), "\(list.stderr)")
-        }
-        #expect(FileManager.default.contents(atPath: path) == damaged, "no command wrote to it")
+            let check = try Self.zqt(["history", "check"], home: home)
+            #expect(check.status == 2)
+            #expect(check.stdout.hasPrefix("damaged: SQLite finds \(path) damaged:"), "\(check.stdout)")
+            #expect(check.stdout.contains("`zqt history recover` copies every row SQLite can still read"))
+            let list = try Self.zqt(["history", "list"], home: home)
+            if list.status != 0 {
+                #expect(list.status == 2)
+                #expect(list.stderr.contains("zqt history recover"), "\(list.stderr)")
+            }
+            #expect(FileManager.default.contents(atPath: path) == damaged, "no command wrote to it")
 
-        let recover = try Self.zqt(["history", "recover"], home: home)
-        #expect(recover.status == 0, "\(recover.stderr)")
-        #expect(recover.stdout.hasPrefix("recovered "), "\(recover.stdout)")
-        let keptLine = try #require(recover.stdout.split(separator: "\n").first { $0.contains("kept as ") })
-        let aside = String(keptLine.split(separator: "kept as ")[1].split(separator: " ")[0])
-        #expect(aside.hasPrefix(path + ".damaged-"))
-        #expect(FileManager.default.contents(atPath: aside) == damaged, "the damaged file is kept, unchanged")
-        #expect(try Self.zqt(["history", "check"], home: home).status == 0)
-        let after = try Self.zqt(["history", "list", "--limit", "1000"], home: home)
-        #expect(after.status == 0)
-        #expect(after.stdout.split(separator: "\n").count > 200, "most rows are back")
-        #expect(try Self.zqt(["history", "recover"], home: home).stdout.hasPrefix("nothing to recover"))
+            let recover = try Self.zqt(["history", "recover"], home: home)
+            #expect(recover.status == 0, "\(recover.stderr)")
+            #expect(recover.stdout.hasPrefix("recovered "), "\(recover.stdout)")
+            let keptLine = try #require(recover.stdout.split(separator: "\n").first { $0.contains("kept as ") })
+            let aside = String(keptLine.split(separator: "kept as ")[1].split(separator: " ")[0])
+            #expect(aside.hasPrefix(path + ".damaged-"))
+            #expect(FileManager.default.contents(atPath: aside) == damaged, "the damaged file is kept, unchanged")
+            #expect(try Self.zqt(["history", "check"], home: home).status == 0)
+            let after = try Self.zqt(["history", "list", "--limit", "1000"], home: home)
+            #expect(after.status == 0)
+            #expect(after.stdout.split(separator: "\n").count > 200, "most rows are back")
+            #expect(try Self.zqt(["history", "recover"], home: home).stdout.hasPrefix("nothing to recover"))
+        }
     }
 }

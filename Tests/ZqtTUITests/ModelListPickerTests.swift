@@ -250,7 +250,7 @@ import Testing
         let folder = Folder()
         let server = SandboxServer()
         defer { server.stop() }
-        let configuration = ClientConfiguration(baseURL: try server.start(), credentials: SandboxServer.demoCredentials, timeout: 5, profile: "sandbox")
+        let configuration = ClientConfiguration(baseURL: try server.start(), credentials: SandboxServer.demoCredentials, timeout: 30, profile: "sandbox")
         do {
             let inbox = ActionInbox()
             let runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration,
@@ -307,7 +307,7 @@ import Testing
         let server = SandboxServer(options: SandboxOptions(requiredCredentials: Credentials(accessKeyID: "right", accessKeySecret: "right")))
         defer { server.stop() }
         let configuration = ClientConfiguration(baseURL: try server.start(), credentials: Credentials(accessKeyID: "wrong", accessKeySecret: "wrong"),
-                                                timeout: 5, profile: "default")
+                                                timeout: 30, profile: "default")
         let (note, shown) = try await Self.loraProblem(configuration)
         var state = shown
         #expect(note == "The LoRA list was refused: invalid access key (code 401); check ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET · typed text is used as it is")
@@ -323,7 +323,7 @@ import Testing
         let server = SandboxServer()
         let url = try server.start()
         server.stop()
-        let configuration = ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 5, profile: "default")
+        let configuration = ClientConfiguration(baseURL: url, credentials: SandboxServer.demoCredentials, timeout: 30, profile: "default")
         let (note, _) = try await Self.loraProblem(configuration)
         #expect(note == "The LoRA list could not be read: Connection refused by 127.0.0.1: is the service (or sandbox) running? · typed text is used as it is")
     }
@@ -333,7 +333,7 @@ import Testing
         options.modelLists = SandboxModelListOptions(missing: [.lora])
         let server = SandboxServer(options: options)
         defer { server.stop() }
-        let configuration = ClientConfiguration(baseURL: try server.start(), credentials: SandboxServer.demoCredentials, timeout: 5, profile: "default")
+        let configuration = ClientConfiguration(baseURL: try server.start(), credentials: SandboxServer.demoCredentials, timeout: 30, profile: "default")
         let (note, state) = try await Self.loraProblem(configuration)
         #expect(note == "This service has no LoRA list at sd/v2/queryLoraList; set ZQT_LORA_LIST_PATH (or the catalog's list path) to where it is · typed text is used as it is")
         #expect(state.modelLists[.checkpoint].items.count == 23, "the other lists are read")

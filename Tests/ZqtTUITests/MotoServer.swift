@@ -32,22 +32,26 @@ final class MotoServer: @unchecked Sendable {
 
     init() throws {
         let command = try #require(MotoServer.command(), "moto's server is not installed: run scripts/setup.sh (pip install 'moto[server]')")
-        port = try Self.freePort()
-        process = try ChildProcess.spawn(command.0, command.1 + ["-H", "127.0.0.1", "-p", String(port)], stdout: .null, stderr: .null)
-        // Ready when it answers; it takes a few seconds to import.
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let status = try? Self.status("\(endpoint)/"), status > 0 { return }
-            if process.waitForExit(timeout: 0.2) != nil { break }
+        // A free port, asked again when another process took it before moto could bind it.
+        (port, process) = try withFreePort { port -> (UInt16, ChildProcess)? in
+            let process = try ChildProcess.spawn(command.0, command.1 + ["-H", "127.0.0.1", "-p", String(port)], stdout: .null, stderr: .null)
+            // Ready when it answers; it takes a few seconds to import, far longer on a loaded machine.
+            let deadline = Date().addingTimeInterval(180)
+            while Date() < deadline {
+                if let status = try? Self.status("http://127.0.0.1:\(port)/"), status > 0 { return (port, process) }
+                if process.waitForExit(timeout: 0.2) != nil { return nil }  // it could not start there
+            }
+            Self.stop(process)
+            Issue.record("moto's server did not answer on port \(port) within 180 s")
+            throw CancellationError()
         }
-        stop()
-        Issue.record("moto's server did not answer on port \(port)")
-        throw CancellationError()
     }
 
     deinit { stop() }
 
-    func stop() {
+    func stop() { Self.stop(process) }
+
+    static func stop(_ process: ChildProcess) {
         process.terminate()
         if process.waitForExit(timeout: 5) == nil {
             kill(process.pid, SIGKILL)
@@ -58,21 +62,6 @@ final class MotoServer: @unchecked Sendable {
     static func status(_ url: String) throws -> Int {
         let output = try ChildProcess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", url], timeout: 5)
         return Int(output.stdout.trimmed) ?? 0
-    }
-
-    static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw CancellationError() }
-        return UInt16(bigEndian: address.sin_port)
     }
 
     /// A client that signs as the store's user (moto takes any key).
