@@ -82,19 +82,19 @@ send_loop() {
     for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/sandbox" > /dev/null && break; sleep 0.05; done
     local extra=()
     [ "$mode" = pictures ] && extra=(--download "$download")
-    local pause=0.6
+    local pause=1.0
     for run in $(seq "$runs"); do
         ZQT_TEST_PICTURE_WRITE_PAUSE=$([ "$mode" = pictures ] && echo "$pause" || echo 0) \
             ZQT_HOME="$home" "$zqt" send examples/text2image.json --endpoint text2image --base-url "http://127.0.0.1:$port" "${extra[@]}" > /dev/null 2>&1 &
         local pid=$!
         if [ "$mode" = pictures ] && [ $((run % 2)) -eq 0 ]; then
-            # Inside a picture's write: once its *.part is there, a kill within the pause.
-            for _ in $(seq 200); do
-                [ -n "$(find "$home/images" "$download" -name '*.part' 2> /dev/null | head -1)" ] && break
+            # Inside a picture's write: once this writer's *.part is there (not one an earlier kill left), a kill within the pause.
+            for _ in $(seq 600); do
+                [ -n "$(find "$home/images" "$download" -name "*.$pid-*.part" 2> /dev/null | head -1)" ] && break
                 kill -0 "$pid" 2> /dev/null || break
                 sleep 0.025
             done
-            sleep "$(random_delay 0.0 0.3)"
+            sleep "$(random_delay 0.0 0.7)"
         else
             # The send, the task's second, the pictures' download: a kill may land in any of them.
             sleep "$(random_delay 0.0 3.0)"
