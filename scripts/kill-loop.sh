@@ -9,7 +9,11 @@
 #   pictures  `zqt send --download DIR` killed while it follows the task and
 #             keeps its pictures: as `send`, and no kept copy or copy in DIR is
 #             ever a part of a picture (written aside as *.part, then renamed),
-#             and the next start clears the *.part files a kill left.
+#             and the next start clears the *.part files a kill left. Every
+#             other run waits for a picture's *.part to appear and kills inside
+#             its write: a debug build pauses half-way through each picture it
+#             writes when ZQT_TEST_PICTURE_WRITE_PAUSE (seconds) is set (a
+#             sandbox picture is otherwise written in microseconds).
 #   screen    zqt's screen in tmux killed while the user types into the
 #             prompt (the draft is saved 0.5 s after a change): the history
 #             passes the integrity check, and the words typed a second or more
@@ -70,7 +74,7 @@ failed=0
 
 # `zqt send` (with --download DIR for pictures) killed RUNS times against one sandbox.
 send_loop() {
-    local mode=$1 home download port sandbox killed=0
+    local mode=$1 home download port sandbox killed=0 inside=0
     home=$(mktemp -d) download=$(mktemp -d)
     port=$((20000 + RANDOM % 20000))
     "$zqt" sandbox --port "$port" --task-seconds 2 > "$home/sandbox.log" 2>&1 &
@@ -78,13 +82,27 @@ send_loop() {
     for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/sandbox" > /dev/null && break; sleep 0.05; done
     local extra=()
     [ "$mode" = pictures ] && extra=(--download "$download")
-    for _ in $(seq "$runs"); do
-        ZQT_HOME="$home" "$zqt" send examples/text2image.json --endpoint text2image --base-url "http://127.0.0.1:$port" "${extra[@]}" > /dev/null 2>&1 &
+    local pause=1.0
+    for run in $(seq "$runs"); do
+        ZQT_TEST_PICTURE_WRITE_PAUSE=$([ "$mode" = pictures ] && echo "$pause" || echo 0) \
+            ZQT_HOME="$home" "$zqt" send examples/text2image.json --endpoint text2image --base-url "http://127.0.0.1:$port" "${extra[@]}" > /dev/null 2>&1 &
         local pid=$!
-        # The send, the task's second, the pictures' download: a kill may land in any of them.
-        sleep "$(random_delay 0.0 3.0)"
+        if [ "$mode" = pictures ] && [ $((run % 2)) -eq 0 ]; then
+            # Inside a picture's write: once this writer's *.part is there (not one an earlier kill left), a kill within the pause.
+            for _ in $(seq 600); do
+                [ -n "$(find "$home/images" "$download" -name "*.$pid-*.part" 2> /dev/null | head -1)" ] && break
+                kill -0 "$pid" 2> /dev/null || break
+                sleep 0.025
+            done
+            sleep "$(random_delay 0.0 0.7)"
+        else
+            # The send, the task's second, the pictures' download: a kill may land in any of them.
+            sleep "$(random_delay 0.0 3.0)"
+        fi
         if kill -9 "$pid" 2> /dev/null; then killed=$((killed + 1)); fi
         wait "$pid" 2> /dev/null
+        # A *.part of this writer is there only if the kill came inside its write (a write ends renamed or removed).
+        [ -n "$(find "$home/images" "$download" -name "*.$pid-*.part" 2> /dev/null | head -1)" ] && inside=$((inside + 1))
     done
     read -r _ _ parts_left < <(pictures "$home/images" "$download")
     # The next start: one send left to end, which clears what the kills left.
@@ -99,10 +117,11 @@ print("\n".join(sorted((b["body"] if isinstance(b["body"], dict) else json.loads
     read -r whole broken parts < <(pictures "$home/images" "$download")
     kill "$sandbox" 2> /dev/null
     wait "$sandbox" 2> /dev/null
-    echo "$mode: runs $runs, killed mid-way $killed, integrity $integrity, accepted by the sandbox $(echo "$accepted" | sed '/^$/d' | wc -l), rows in history $(echo "$kept" | wc -l), accepted but missing $missing, pictures whole $whole, broken $broken, *.part left by the kills $parts_left, *.part after the next start $parts"
+    echo "$mode: runs $runs, killed mid-way $killed (inside a picture's write $inside), integrity $integrity, accepted by the sandbox $(echo "$accepted" | sed '/^$/d' | wc -l), rows in history $(echo "$kept" | wc -l), accepted but missing $missing, pictures whole $whole, broken $broken, *.part left by the kills $parts_left, *.part after the next start $parts"
     # A run that saw no accepted submission proves nothing.
     if [ "$integrity" != "ok" ] || [ "$missing" -ne 0 ] || [ -z "$accepted" ] || [ "$broken" -ne 0 ] || [ "$parts" -ne 0 ]; then failed=1; fi
-    if [ "$mode" = pictures ] && [ "$whole" -eq 0 ]; then failed=1; fi
+    # A pictures run none of whose kills landed inside a write proves nothing of it.
+    if [ "$mode" = pictures ] && { [ "$whole" -eq 0 ] || [ "$inside" -eq 0 ]; }; then failed=1; fi
     rm -rf "$home" "$download"
 }
 

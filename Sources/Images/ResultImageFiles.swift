@@ -10,6 +10,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Model
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -277,6 +278,7 @@ public enum ResultImageFiles {
         guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
             throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotCreate(folder))
         }
+        removeLeftoversOnce(inFolder: folder)
         var bytes = kept
         var sidecar: String?
         if let request {
@@ -352,8 +354,20 @@ public enum ResultImageFiles {
         var failure: Int32?
         bytes.withUnsafeBytes { buffer in
             var offset = 0
+            #if DEBUG
+            var pauseAt = pauseInsideWrite == nil ? Int.max : buffer.count / 2
+            #endif
             while offset < buffer.count {
-                let wrote = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                #if DEBUG
+                if offset >= pauseAt, let pause = pauseInsideWrite {
+                    pauseAt = Int.max
+                    usleep(useconds_t(min(max(pause, 0), 10) * 1_000_000))
+                }
+                let end = min(buffer.count, max(pauseAt, offset + 1))
+                #else
+                let end = buffer.count
+                #endif
+                let wrote = Glibc.write(fd, buffer.baseAddress! + offset, end - offset)
                 if wrote < 0 {
                     if errno == EINTR { continue }
                     failure = errno
@@ -365,6 +379,13 @@ public enum ResultImageFiles {
         if close(fd) != 0, failure == nil { failure = errno }
         return failure
     }
+
+    #if DEBUG
+    /// scripts/kill-loop.sh's pause half-way through each picture written
+    /// (ZQT_TEST_PICTURE_WRITE_PAUSE, seconds), so its kills land inside a
+    /// write; debug builds only: a release zqt has no such switch.
+    static let pauseInsideWrite: Double? = getenv("ZQT_TEST_PICTURE_WRITE_PAUSE").flatMap { Double(String(cString: $0)) }.flatMap { $0 > 0 ? $0 : nil }
+    #endif
 
     /// The aside names of copies whose writer is gone (killed mid-write, issue 21)
     /// are removed; those of a zqt still running are left to it.
@@ -390,6 +411,35 @@ public enum ResultImageFiles {
             }
         }
         return removed
+    }
+
+    /// The folders a user named whose leftovers this process has cleared.
+    private static let clearedFolders = Mutex<Set<String>>([])
+
+    /// A copy into a folder the user named is written aside too (`<name>.<pid>-<n>.part`,
+    /// then linked): a kill mid-write leaves that part there. The first export into a
+    /// folder removes the parts of writers that are gone; only names zqt makes (a
+    /// picture's extension, its writer's pid and number) are touched in the user's folder.
+    @discardableResult
+    public static func removeLeftoversOnce(inFolder folder: String) -> Int {
+        guard clearedFolders.withLock({ $0.insert(folder).inserted }) else { return 0 }
+        var removed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where isExportLeftover(name) {
+            if unlink(folder + "/" + name) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    /// "<stem>.<ext>.<pid>-<digits>.part" with a picture's extension and a writer that is gone.
+    static func isExportLeftover(_ name: String) -> Bool {
+        guard name.hasSuffix(".part") else { return false }
+        let stem = name.dropLast(".part".count)
+        guard let dot = stem.lastIndex(of: "."), let dash = stem[dot...].firstIndex(of: "-") else { return false }
+        let number = stem[stem.index(after: dash)...]
+        let picture = stem[..<dot].lowercased()
+        guard let pid = Int32(stem[stem.index(after: dot)..<dash]), pid > 0, !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }),
+              [".png", ".jpg", ".jpeg", ".webp", ".gif"].contains(where: { picture.hasSuffix($0) }) else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// A copy's bytes, when it is a regular file no larger than an image may be.

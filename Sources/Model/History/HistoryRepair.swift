@@ -306,3 +306,157 @@ public enum HistoryRepair {
         }
     }
 }
+
+extension HistoryStore {
+    /// The rows among `ids` a whole read meets damage in (issue 21): a list
+    /// reads a row's short columns only, while `zqt history show` reads all
+    /// of it (its request, its answers, its results), so damage on the pages
+    /// of the long ones is found only here. Another fault (a busy history)
+    /// is not damage and is not counted.
+    public func damagedRows(_ ids: [Int]) -> Set<Int> {
+        var damaged: Set<Int> = []
+        for id in ids {
+            do throws(HistoryError) {
+                _ = try record(id: id)
+                _ = try uploads(id: id)
+            } catch where error.isDamage {
+                damaged.insert(id)
+            } catch {}
+        }
+        return damaged
+    }
+}
+
+// MARK: Who else has the history open (issue 21)
+
+extension HistoryRepair {
+    /// Beside the history: every zqt holds a shared lock on it while it has
+    /// the history open; `recover` asks for it alone. The file itself stays
+    /// (an empty file; removing it would let two holders lock two files).
+    public static func inUsePath(ofHistory path: String) -> String { path + ".lock" }
+
+    /// Takes the shared lock (flock, released by the kernel however the
+    /// process ends: a kill leaves no stale mark). The descriptor to keep
+    /// open, or -1 when the folder takes no file (read-only: nothing can be
+    /// written there anyway).
+    public static func markInUse(atHistory path: String) -> Int32 {
+        let lockPath = inUsePath(ofHistory: path)
+        var fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if fd < 0 { fd = open(lockPath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+        guard fd >= 0 else { return -1 }
+        // A recovery under way holds it alone for a moment: wait for it a little, then go on unmarked.
+        for _ in 0..<50 {
+            if flock(fd, LOCK_SH | LOCK_NB) == 0 { return fd }
+            guard errno == EWOULDBLOCK || errno == EINTR else { break }
+            usleep(100_000)
+        }
+        close(fd)
+        return -1
+    }
+
+    /// A process that has the history open: its pid and, when /proc says it, its command line.
+    public struct User: Sendable, Equatable, CustomStringConvertible {
+        public let pid: Int32
+        public let command: String?
+        public var description: String { command.map { "pid \(pid): \($0)" } ?? "pid \(pid)" }
+    }
+
+    /// Holds the history alone for a recovery: the descriptor (to close
+    /// once it is done), or the others using it. Those are found by the
+    /// lock (/proc/locks names its holders) and, for a zqt too old to take
+    /// it, by the files every process has open (/proc/PID/fd).
+    public static func holdAlone(atHistory path: String) -> Result<Int32, OthersUsing> {
+        let lockPath = inUsePath(ofHistory: path)
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        var users: [User] = []
+        if fd >= 0, flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            users = lockHolders(lockPath)
+            if users.isEmpty { users = [User(pid: 0, command: nil)] }  // held, by whom /proc does not say
+        }
+        for user in openers(path) where !users.contains(where: { $0.pid == user.pid }) { users.append(user) }
+        users.removeAll { $0.pid == getpid() }
+        if users.isEmpty { return .success(fd) }
+        if fd >= 0 { close(fd) }
+        return .failure(OthersUsing(users: users))
+    }
+
+    public struct OthersUsing: Error, Sendable, Equatable {
+        public let users: [User]
+    }
+
+    /// The pids /proc/locks gives for locks on the file (its device and inode).
+    static func lockHolders(_ lockPath: String) -> [User] {
+        var info = stat()
+        guard stat(lockPath, &info) == 0, let text = readSmallFile("/proc/locks", limit: 1 << 20) else { return [] }
+        let device = UInt64(info.st_dev)
+        // gnu_dev_major/minor as the kernel prints them: "MAJ:MIN:INODE", the numbers in hex, hex, decimal.
+        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
+        let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+        let wanted = String(major, radix: 16, uppercase: false).leftPadded(2) + ":" + String(minor, radix: 16).leftPadded(2)
+            + ":" + String(info.st_ino)
+        var users: [User] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            // "1: FLOCK  ADVISORY  READ  1234 08:01:5678 0 EOF" (a waiting lock adds "->" after the number)
+            guard let at = fields.firstIndex(where: { $0 == wanted }), at >= 1, let pid = Int32(fields[at - 1]), pid > 0 else { continue }
+            if !users.contains(where: { $0.pid == pid }) { users.append(User(pid: pid, command: commandLine(pid))) }
+        }
+        return users
+    }
+
+    /// Processes with the history itself open (/proc/PID/fd), for a zqt that takes no lock.
+    static func openers(_ path: String) -> [User] {
+        guard let resolved = realpath(path, nil) else { return [] }
+        let target = String(cString: resolved)
+        free(resolved)
+        guard let proc = opendir("/proc") else { return [] }
+        defer { closedir(proc) }
+        var users: [User] = []
+        while let entry = readdir(proc) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let pid = Int32(name), pid > 0, let fds = opendir("/proc/\(name)/fd") else { continue }
+            defer { closedir(fds) }
+            var buffer = [CChar](repeating: 0, count: 4096)
+            while let fd = readdir(fds) {
+                let fdName = withUnsafeBytes(of: fd.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let count = readlink("/proc/\(name)/fd/\(fdName)", &buffer, buffer.count - 1)
+                guard count > 0 else { continue }
+                let link = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if link == target || link == target + "-wal" {
+                    users.append(User(pid: pid, command: commandLine(pid)))
+                    break
+                }
+            }
+        }
+        return users
+    }
+
+    /// The process's command line, its arguments joined by spaces, at most 200 characters, printable.
+    static func commandLine(_ pid: Int32) -> String? {
+        guard let text = readSmallFile("/proc/\(pid)/cmdline", limit: 4096) else { return nil }
+        let joined = text.split(separator: "\0").joined(separator: " ")
+        let printable = String(joined.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }
+            .map(Character.init)).prefix(200)
+        return printable.isEmpty ? nil : String(printable)
+    }
+
+    /// A /proc file read whole (its size is not known beforehand), up to `limit` bytes.
+    static func readSmallFile(_ path: String, limit: Int) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < limit {
+            let count = read(fd, &chunk, chunk.count)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += chunk.prefix(count)
+        }
+        return String(decoding: bytes.prefix(limit), as: UTF8.self)
+    }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

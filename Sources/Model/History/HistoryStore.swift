@@ -94,7 +94,16 @@ public final class HistoryStore: @unchecked Sendable {
         for suffix in ["", "-wal", "-shm"] { PrivateFolder.restrict(path + suffix) }
         let store = try HistoryStore(path: path, catalog: catalog)
         store.folderNote = note
+        // Held while the store lives: `zqt history recover` will not move the file from under a zqt using it (issue 21).
+        store.inUseMark = HistoryRepair.markInUse(atHistory: path)
         return store
+    }
+
+    /// The shared lock on `history.sqlite.lock` every zqt holds while it has the history open (-1: none).
+    private var inUseMark: Int32 = -1
+
+    deinit {
+        if inUseMark >= 0 { close(inUseMark) }
     }
 
     /// Set by `open` when it tightened a data folder others could read: to be said once.

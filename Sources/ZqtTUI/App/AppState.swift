@@ -361,6 +361,9 @@ struct AppState: Equatable, Sendable {
     /// Why there is no history this session (the file is damaged, from a
     /// newer zqt, or cannot be created), shown instead of the list.
     var historyProblem: String?
+    /// The history could not be opened because the disk refuses writes (a
+    /// read-only folder, a full disk): a send would leave no row, so none is sent (issue 21).
+    var historyRefusesSends: HistoryError?
     /// A read or write met a damaged history while the screen ran: said once.
     var historyDamageSaid = false
     /// The form on screen: its endpoint and body.

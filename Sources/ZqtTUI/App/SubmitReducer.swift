@@ -40,10 +40,30 @@ extension Reducer {
         return send(&state, state.request, note: Wording.sending(state.request.taskID))
     }
 
+    /// The history did not open at start. A damaged file or a newer zqt's:
+    /// the screen sends unkept, as docs/history.md says (commit 540e4da). A
+    /// disk that refuses writes (a read-only folder, a full disk): sends are
+    /// refused as `zqt send` refuses them, since an accepted task must always
+    /// have its row (issue 21).
+    static func historyCannotOpen(_ state: inout AppState, _ error: HistoryError) {
+        state.historyProblem = error.message
+        if error.diskFault != nil {
+            state.historyRefusesSends = error
+            state.status = StatusMessage(text: Wording.sendsRefused(error.message), kind: .error)
+        } else {
+            state.status = StatusMessage(text: Wording.nothingKept(error.message), kind: .error)
+        }
+    }
+
     /// Sends a request (from the form, or again from history).
     static func send(_ state: inout AppState, _ request: Request, note: String) -> [Effect] {
         guard !state.submitting else {
             state.status = StatusMessage(text: Wording.alreadySending, kind: .info)
+            return []
+        }
+        // The words `zqt send` says; the request stays in the form, its task id unspent (nothing left).
+        if let refusal = state.historyRefusesSends {
+            state.status = StatusMessage(text: Wording.sendFailed(.notRecorded(refusal), kept: nil), kind: .error)
             return []
         }
         state.submitting = true

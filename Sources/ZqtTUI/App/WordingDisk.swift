@@ -12,4 +12,28 @@ extension Wording {
 
     /// Every draft a fault held back is written now.
     static let draftsSavedAgain = "Drafts saved again: the history can be written again."
+
+    /// The history cannot be opened because the disk refuses writes: what F5 will do, said at start.
+    static func sendsRefused(_ problem: String) -> String {
+        "Nothing can be sent: the history cannot be written (\(problem)). What you type stays on screen; "
+            + "restart zqt once the folder can be written."
+    }
+}
+
+extension Wording {
+    /// Said on the terminal after the screen is left, when drafts could not be
+    /// saved (issue 21): which, why, and where they are now.
+    static func draftsUnsavedAtQuit(slots: [String], fault: String?, file: String?, json: String?) -> String {
+        let count = slots.count == 1 ? "1 draft" : "\(slots.count) drafts"
+        let why = fault.map { TerminalText.line($0) } ?? "the history could not be written"
+        var text = "zqt: \(count) could not be saved in the history (\(why)): \(slots.joined(separator: ", ")).\n"
+        if let file {
+            text += "zqt: they are written to \(TerminalText.line(file)) instead: each draft's \"request\" is a request "
+                + "`zqt send` reads (saved alone in a file), its \"typed\" the text a field could not take yet.\n"
+        } else if let json {
+            text += "zqt: no folder could take them (the temporary folders refused too); here they are:\n"
+                + RequestExport.visibleJSON(json)
+        }
+        return text
+    }
 }

@@ -57,3 +57,28 @@ extension Wording {
         return lines
     }
 }
+
+extension Wording {
+    /// `zqt history list`: the mark before a row `show` cannot read whole (issue 21).
+    static let damagedRowMark = "[damaged] "
+
+    /// `zqt history list`'s last word when rows are damaged (standard error; exit 2).
+    static func damagedRowsListed(_ count: Int, of listed: Int) -> String {
+        let rows = count == 1 ? "1 of the \(listed) rows listed is" : "\(count) of the \(listed) rows listed are"
+        return "\(rows) damaged (marked [damaged]): `zqt history show` cannot read "
+            + (count == 1 ? "it" : "them") + " whole. `zqt history check` says what is wrong; `zqt history recover` copies what can be read into a new history."
+    }
+}
+
+extension Wording {
+    /// `zqt history recover` refused: who has the history open (issue 21).
+    static func historyInUse(_ users: [String]) -> String {
+        let who = users.map { $0 == "pid 0" ? "a process /proc does not name" : $0 }.joined(separator: "; ")
+        return "the history is open in another zqt (\(who)): a recovery now would lose the rows it writes. "
+            + "Close it first, or give --force to recover anyway."
+    }
+
+    static func recoveringWhileInUse(_ users: [String]) -> String {
+        "recovering while the history is open elsewhere (\(users.joined(separator: "; "))), as --force asks: rows written there meanwhile are lost"
+    }
+}

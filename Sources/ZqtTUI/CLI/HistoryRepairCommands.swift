@@ -55,7 +55,10 @@ struct HistoryRecover: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recover",
         abstract: "Copy what can still be read from a damaged history into a new one, keeping the damaged file beside it.",
-        discussion: "Close every zqt using the history first. The damaged file (and its -wal, -shm) is renamed history.sqlite.damaged-TIME, never deleted.")
+        discussion: "Close every zqt using the history first: a zqt that has it open is named and the recovery refused (--force goes on: rows it writes meanwhile are lost). The damaged file (and its -wal, -shm) is renamed history.sqlite.damaged-TIME, never deleted.")
+
+    @Flag(help: "Recover even while another zqt has the history open (the rows it writes meanwhile are lost).")
+    var force = false
 
     func run() throws {
         let path = ZqtPaths.home().path + "/" + HistoryStore.fileName
@@ -69,6 +72,15 @@ struct HistoryRecover: ParsableCommand {
         case .damaged, .notADatabase, .journalWithoutDatabase:
             break
         }
+        // A screen or a sweep writing it would lose its rows into the file moved aside (issue 21).
+        var alone: Int32 = -1
+        switch HistoryRepair.holdAlone(atHistory: path) {
+        case let .success(fd): alone = fd
+        case let .failure(others):
+            guard force else { throw CommandFailure(Wording.historyInUse(others.users.map(\.description)), .badInput) }
+            StandardStreams.writeError("zqt: " + TerminalText.line(Wording.recoveringWhileInUse(others.users.map(\.description))) + "\n")
+        }
+        defer { if alone >= 0 { close(alone) } }
         do throws(HistoryRepair.RecoveryFailure) {
             let result = try HistoryRepair.recover(path: path, stamp: Self.stamp())
             for line in Wording.recovered(result) { CommandSupport.say(line) }

@@ -256,18 +256,24 @@ struct HistoryList: ParsableCommand {
         var batchProfiles: [String: Set<String>] = [:]
         for row in listed { if let batch = row.batchID { batchProfiles[batch, default: []].insert(row.profile) } }
         let spansServers = batchProfiles.values.contains { $0.count > 1 }
+        // Rows `show` could not read (damage on their long columns' pages, issue 21): marked, counted, exit 2.
+        let damaged = store.damagedRows(listed.map(\.id))
         for row in listed {
             if output.json {
-                CommandSupport.sayJSON(CommandSupport.json(row))
+                var fields = CommandSupport.json(row)
+                if damaged.contains(row.id), case let .object(members) = fields { fields = .object(members + [("damaged", .bool(true))]) }
+                CommandSupport.sayJSON(fields)
             } else {
                 // A task the user stopped following is marked as the screen marks it (issue 19).
-                let prompt = (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + row.prompt
+                let prompt = (damaged.contains(row.id) ? Wording.damagedRowMark : "")
+                    + (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + row.prompt
                 let columns = [row.idTask, row.state.rawValue, row.endpoint.shortName,
                                CivilTime.local(row.createdAt).dateAndMinute, String(prompt.prefix(60))]
                     + (spansServers ? [row.profile] : [])
                 CommandSupport.say(columns.map(CommandSupport.column).joined(separator: "\t"))
             }
         }
+        if !damaged.isEmpty { throw CommandFailure(Wording.damagedRowsListed(damaged.count, of: listed.count), .badInput) }
     }
 }
 

@@ -196,8 +196,7 @@ enum ComposeSession {
                 state.status = StatusMessage(text: Wording.historyReadOnly(readOnly), kind: .error)
             }
         } catch {
-            state.historyProblem = error.message
-            state.status = StatusMessage(text: Wording.nothingKept(error.message), kind: .error)
+            Reducer.historyCannotOpen(&state, error)
         }
         if let store { restore(savedDrafts, into: &state, store: store) }
         // An A1111 profile opens on its own forms (issue 20): the drafts of the other kind wait aside.

@@ -51,6 +51,9 @@ final class DraftWriter: Sendable {
     /// Whether a draft waits unwritten (tests).
     var isBehind: Bool { unwritten.withLock { !$0.forms.isEmpty } }
 
+    /// The forms a fault left unwritten, by slot: zqt's way out writes them elsewhere (issue 21).
+    var unwrittenForms: [String: DraftForm] { unwritten.withLock { $0.forms } }
+
     /// Each waiting draft in its slot, with those a fault left unwritten
     /// (the newer form of a slot wins); the form itself is untouched.
     private func writeWaiting() {

@@ -73,6 +73,8 @@ final class EffectRunner: @unchecked Sendable {
     let inbox: ActionInbox
     /// The drafts, printed and written off the event loop (issue 18).
     private let draftWriter: DraftWriter?
+    /// The words of the last fault a draft save met (said again at the way out).
+    private let draftFault = UnsavedDrafts.LastFault()
     /// The history filter's queries, run off the event loop (issue 18).
     private let filterQueue: HistoryFilterQueue?
     var pollPolicy = PollPolicy.standard
@@ -111,8 +113,12 @@ final class EffectRunner: @unchecked Sendable {
         current = (api, configuration)
         self.store = store
         self.inbox = inbox
+        let draftFault = draftFault
         draftWriter = store.map { store in
-            DraftWriter(store: store, onFailure: { message in inbox.post(.historyFailed(Wording.draftsNotSaved(message))) },
+            DraftWriter(store: store, onFailure: { message in
+                            draftFault.words = message
+                            inbox.post(.historyFailed(Wording.draftsNotSaved(message)))
+                        },
                         onCaughtUp: { inbox.post(.draftsSavedAgain) })
         }
         filterQueue = store.map { store in HistoryFilterQueue(store: store) { inbox.post($0) } }
@@ -297,10 +303,12 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
-    /// Waits until every draft handed over is written (zqt's way out); the slots a fault left unwritten.
+    /// Waits until every draft handed over is written (zqt's way out); the
+    /// drafts a fault left unwritten, with the fault's words (issue 21).
     @discardableResult
-    func finishDraftSaves() -> [String] {
-        draftWriter?.finish() ?? []
+    func finishDraftSaves() -> UnsavedDrafts {
+        guard let draftWriter, !draftWriter.finish().isEmpty else { return UnsavedDrafts(forms: [:], fault: nil) }
+        return UnsavedDrafts(forms: draftWriter.unwrittenForms, fault: draftFault.words)
     }
 
     /// Runs a history read or write now and posts its answer, or the error.

@@ -63,6 +63,10 @@ final class TerminalApp {
     /// A signal ends zqt with the terminal restored and a line saying which.
     func run() -> Int32 {
         let status = runLoop()
+        // Drafts the history could not take (issue 21): said once the screen is left, and where they went.
+        if let unsaved = unsavedAtExit, !unsaved.isEmpty {
+            StandardStreams.writeError(unsaved.report(writtenTo: unsaved.write()))
+        }
         if let signal = endedBy {
             let name = Self.signalNames[signal] ?? "signal \(signal)"
             StandardStreams.writeError("zqt: ended by \(name)\n")
@@ -72,6 +76,8 @@ final class TerminalApp {
 
     static let signalNames: [Int32: String] = [SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT"]
     private var endedBy: Int32?
+    /// The drafts a full or read-only disk kept from the history, as zqt ends.
+    private var unsavedAtExit: UnsavedDrafts?
 
     private func runLoop() -> Int32 {
         installSignalHandlers()
@@ -81,7 +87,7 @@ final class TerminalApp {
         defer {
             // However zqt ends: the drafts as they are now, written before it does (issue 4).
             dispatch(.draftSaveDue)
-            runner.finishDraftSaves()
+            unsavedAtExit = runner.finishDraftSaves()
             runner.cancelAll()
             terminal.shutdown()
             cursesActive = false

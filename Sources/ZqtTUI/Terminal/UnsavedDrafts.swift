@@ -1,0 +1,98 @@
+// Drafts the history could not take at zqt's way out (issue 21: a full
+// disk, a read-only folder). They are never lost in silence: written, as
+// JSON, to a file in the temporary folder (or the first folder that takes
+// it), and said on the terminal once the screen is left, with the file's
+// name. A file none of them takes: the JSON itself is printed.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Model
+import Synchronization
+
+struct UnsavedDrafts: Sendable {
+    /// The words of the last fault a draft save met, kept for the way out.
+    final class LastFault: Sendable {
+        private let stored = Mutex<String?>(nil)
+        var words: String? {
+            get { stored.withLock { $0 } }
+            set { stored.withLock { $0 = newValue } }
+        }
+    }
+
+    /// By slot (`compose`, one per endpoint kept aside).
+    let forms: [String: DraftForm]
+    /// The history's words for the fault, when one was said.
+    let fault: String?
+
+    var isEmpty: Bool { forms.isEmpty }
+
+    /// The file's contents: each draft's endpoint, its request as `zqt send`
+    /// reads it, and the typed text a field could not take yet.
+    var json: String {
+        let drafts: [JSONValue] = forms.sorted { $0.key < $1.key }.map { slot, form in
+            let draft = form.encoded()
+            let request = (try? JSONParser.parse(draft.requestJSON)) ?? .string(draft.requestJSON)
+            let typed = JSONValue.object(draft.fieldDrafts.sorted { $0.key < $1.key }.map { (key: $0.key, value: .string($0.value)) })
+            return .object(dropping: [("slot", .string(slot)), ("endpoint", .string(draft.endpoint.id)), ("request", request),
+                                      ("typed", draft.fieldDrafts.isEmpty ? nil : typed)])
+        }
+        return JSONWriter.pretty(.object(dropping: [("zqt_unsaved_drafts", .string(fault ?? "the history could not be written")),
+                                                    ("drafts", .array(drafts))])) + "\n"
+    }
+
+    /// Where the file is tried, in order: $TMPDIR, then the system's own
+    /// temporary folders (one of them is often on another disk than the full one).
+    static func folders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        var folders: [String] = []
+        for folder in [environment["TMPDIR"], "/tmp", "/var/tmp", "/dev/shm"].compactMap({ $0 }) where !folder.isEmpty {
+            let trimmed = folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+            if !folders.contains(trimmed) { folders.append(trimmed) }
+        }
+        return folders
+    }
+
+    /// Writes the JSON, whole, to a new file (0600, never over another) in
+    /// the first folder that takes it; its path, or nil when none did.
+    func write(into folders: [String] = UnsavedDrafts.folders(), now: Date = Date(), pid: Int32 = getpid()) -> String? {
+        let bytes = Array(json.utf8)
+        let stamp = Self.stamp(now)
+        for folder in folders {
+            let path = "\(folder)/zqt-unsaved-drafts-\(stamp)-\(pid).json"
+            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { continue }
+            var written = 0
+            while written < bytes.count {
+                let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                written += count
+            }
+            let whole = written == bytes.count && fsync(fd) == 0
+            close(fd)
+            if whole { return path }
+            unlink(path)  // half a file would be taken for the drafts
+        }
+        return nil
+    }
+
+    /// YYYYMMDD-HHMMSS in UTC, as the history's own copies are named.
+    static func stamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = strftime(&buffer, buffer.count, "%Y%m%d-%H%M%S", &parts)
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// What the terminal is told once the screen is left.
+    func report(writtenTo path: String?) -> String {
+        Wording.draftsUnsavedAtQuit(slots: forms.keys.sorted(), fault: fault, file: path, json: path == nil ? json : nil)
+    }
+}
