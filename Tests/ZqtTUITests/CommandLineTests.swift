@@ -14,7 +14,7 @@ import Testing
         #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("[SANDBOX] ") }, "every line carries the SANDBOX mark")
         #expect(result.stdout.contains("/AIGCImgOpenServ/saas/sd/v2/controlnet"))
         #expect(result.stdout.contains("accepted: task_id zqt-"))
-        #expect(result.stdout.contains("status 2 Success"))
+        #expect(result.stdout.contains("status 2 (succeeded) Success"))
         #expect(result.stdout.contains("→ 768×768 PNG"))
     }
 

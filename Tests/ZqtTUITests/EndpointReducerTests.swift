@@ -330,6 +330,8 @@ import Testing
             let record = Self.finished(30, request, result: StoredResult(position: 0, imageURL: "https://oss.example.com/0.png", seed: nil,
                                                                          imageStatus: 1, auditPassed: true, auditLabels: []))
             var state = historyState([summary(30, "x")])
+            // On a profile of the row's kind (issue 20: across kinds the screen switches first, A1111RowKindTests).
+            state.connection.server = endpoint.server
             _ = Reducer.reduce(&state, .entriesLoaded([record], .editInForm))
             #expect(state.screen == .compose && state.endpoint == endpoint, "\(endpoint)")
             #expect(state.request[marked.path] == .string("from \(endpoint.title)"), "\(endpoint.title): \(marked.path) carried back")

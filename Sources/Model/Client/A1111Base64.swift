@@ -40,10 +40,19 @@ public enum Base64 {
     /// decode to more than `maxBytes`. A `data:image/png;base64,` prefix (how
     /// A1111 writes a preview in some versions) is skipped; whitespace is ignored.
     public static func decode(_ text: String, maxBytes: Int = Int.max) -> [UInt8]? {
-        var utf8 = Substring(text).utf8[...]
+        decode(bytes: Substring(text).utf8, maxBytes: maxBytes)
+    }
+
+    /// The bytes base64 text holds, read from its UTF-8 bytes where they lie
+    /// (an answer's, A1111Answer: no string is made of megabytes of base64).
+    public static func decode<Text: Collection>(bytes utf8: Text, maxBytes: Int = Int.max) -> [UInt8]? where Text.Element == UInt8 {
         if utf8.starts(with: "data:".utf8), let comma = utf8.firstIndex(of: UInt8(ascii: ",")) {
-            utf8 = utf8[utf8.index(after: comma)...]
+            return decodeBase64(utf8[utf8.index(after: comma)...], maxBytes: maxBytes)
         }
+        return decodeBase64(utf8, maxBytes: maxBytes)
+    }
+
+    private static func decodeBase64<Text: Collection>(_ utf8: Text, maxBytes: Int) -> [UInt8]? where Text.Element == UInt8 {
         // Three bytes per four characters: refused before any work when plainly too large.
         if utf8.count / 4 * 3 > maxBytes + 3 { return nil }
         var out = [UInt8]()

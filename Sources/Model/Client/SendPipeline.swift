@@ -377,6 +377,8 @@ public struct SendPipeline: Sendable {
             if let recordID, kept.exported != nil || source.knownCopy == nil {
                 keep { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: source.position, path: kept.notedCopy) }
             }
+            // A picture that came inline is on disk now: memory lets it go before the next is kept (issue 20).
+            if InlineImages.isInline(source.url) { (api as? A1111API)?.inline.release(url: source.url) }
             emit(.kept(kept))
             if let failure { emit(.failed(failure)) }
         }

@@ -25,6 +25,11 @@ struct ConnectionInfo: Equatable, Sendable {
     var keysProblem: String?
     /// The kind of server (issue 20): which endpoints the switcher lists, the title line's mark.
     var server: ServerKind = .zhiqite
+    /// The kind of server each profile of the config file is (issue 20): a
+    /// history row goes to a profile of its own kind (RowService).
+    var profileServers: [String: ServerKind] = [:]
+    /// A row's `e` or `r` waiting for the switch to a profile of its kind (RowService).
+    var rowWaitingForProfile: RowService.Waiting?
 }
 
 /// One `[defaults]` entry of the config file.

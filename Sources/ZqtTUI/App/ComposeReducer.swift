@@ -45,6 +45,7 @@ extension Reducer {
     static func profileSwitched(_ state: inout AppState, _ result: Result<ProfileSwitch, ProfileSwitchFailure>) -> [Effect] {
         switch result {
         case let .failure(failure):
+            state.connection.rowWaitingForProfile = nil
             state.status = StatusMessage(text: Wording.profileNotSwitched(failure.message), kind: .error)
             return []
         case let .success(chosen):
@@ -64,7 +65,8 @@ extension Reducer {
             let paths = state.modelLists.paths
             state.modelLists = ModelLists()
             state.modelLists.paths = paths
-            return [.loadCachedModelLists]
+            // A history row waiting for this profile (issue 20) goes on now.
+            return [.loadCachedModelLists] + RowService.afterSwitch(&state)
         }
     }
 

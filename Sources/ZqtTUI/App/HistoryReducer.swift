@@ -323,6 +323,8 @@ extension Reducer {
             state.status = StatusMessage(text: Wording.entryGone, kind: .error)
             return refreshHistoryIfShown(state, changed: nil)
         }
+        // A row of the other kind of server opens and sends through a profile of its kind (issue 20).
+        if let elsewhere = RowService.toItsKind(&state, record, purpose) { return elsewhere }
         switch purpose {
         case .show:
             state.history.detail = record

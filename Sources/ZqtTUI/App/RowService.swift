@@ -35,3 +35,61 @@ enum RowService {
         }
     }
 }
+
+// MARK: A row of the other kind of server (issue 20)
+
+extension RowService {
+    /// A row's `e` or `r` held while the screen switches to a profile of the row's kind.
+    struct Waiting: Equatable, Sendable {
+        let recordID: Int
+        let idTask: String
+        let purpose: EntryPurpose
+        let server: ServerKind
+        let profile: String
+    }
+
+    /// Where a request of `server`'s kind goes: the profile in use when it
+    /// is of that kind; else the row's own profile (`preferring`) when the
+    /// config file still has it as that kind; else the file's first profile
+    /// of that kind; nil when it has none.
+    static func profile(for server: ServerKind, preferring: String?, connection: ConnectionInfo) -> String? {
+        if connection.server == server { return connection.profile }
+        func kind(_ name: String) -> ServerKind? { connection.profileServers[name] }
+        if let preferring, connection.profiles.contains(preferring), kind(preferring) == server { return preferring }
+        return connection.profiles.first { kind($0) == server }
+    }
+
+    /// `e` (edit and send again) and `r` (send again) on a row sent to the
+    /// other kind of server than the profile in use: never its body to this
+    /// server. The screen switches to a profile of the row's kind (its own
+    /// when the file has it) and the action goes on from there
+    /// (`afterSwitch`); with no such profile, it is said and nothing moves.
+    /// Nil when the row is of the profile's kind (or a custom request): the action goes on as ever.
+    static func toItsKind(_ state: inout AppState, _ record: HistoryRecord, _ purpose: EntryPurpose) -> [Effect]? {
+        guard purpose == .editInForm || purpose == .resend, !record.endpoint.isCustom,
+              record.endpoint.server != state.connection.server else { return nil }
+        let server = record.endpoint.server
+        guard let profile = profile(for: server, preferring: record.profile, connection: state.connection) else {
+            state.status = StatusMessage(text: Wording.noProfileOfRowKind(record.idTask, server: server,
+                                                                          switchKey: state.keys.label(.switchProfile)), kind: .error)
+            return []
+        }
+        state.connection.rowWaitingForProfile = Waiting(recordID: record.id, idTask: record.idTask, purpose: purpose, server: server,
+                                                        profile: profile)
+        state.status = StatusMessage(text: Wording.switchingForRow(record.idTask, profile: profile, server: server), kind: .info)
+        return [.switchProfile(profile)]
+    }
+
+    /// After a profile switch: the row waiting for it opens or is sent, when
+    /// the profile is of its kind (a file changed meanwhile may say otherwise).
+    static func afterSwitch(_ state: inout AppState) -> [Effect] {
+        guard let waiting = state.connection.rowWaitingForProfile else { return [] }
+        state.connection.rowWaitingForProfile = nil
+        guard state.connection.profile == waiting.profile, state.connection.server == waiting.server else {
+            state.status = StatusMessage(text: Wording.profileNotOfRowKind(waiting.idTask, profile: state.connection.profile,
+                                                                           server: waiting.server), kind: .error)
+            return []
+        }
+        return [.loadEntries([waiting.recordID], waiting.purpose)]
+    }
+}

@@ -47,6 +47,8 @@ struct RequestRunner {
     var home = ZqtPaths.home().path
     /// The kept pictures' disk budget (issue 23).
     var imagesMaxBytes = ResultImageKeeper.configuredBudget
+    /// `zqt send` alone (issue 20): Ctrl-C during an A1111 call interrupts the server's job (SendInterrupt).
+    var interruptsOnCtrlC = false
 
     enum Outcome: Equatable {
         case succeeded(images: Int)
@@ -76,6 +78,8 @@ struct RequestRunner {
         var savedFiles: [Int: String] = [:]
         /// zqt's own copy of each result, under $ZQT_HOME/images, by position.
         var keptFiles: [Int: String] = [:]
+        /// Ctrl-C stopped the server's job (issue 20): what it made is kept, the exit is 130.
+        var interrupted = false
     }
 
     /// Reads, validates, sends and follows, through the screen's own
@@ -124,24 +128,39 @@ struct RequestRunner {
         var lastLine = ""
         var followed = false
         var sources: [ResultSource] = []
+        let answersWhenDone = endpoint.family.followUp.answersWhenDone
         func say(_ line: String) {
             if line != lastLine { printer.say(line) }
             lastLine = line
         }
+        // Ctrl-C once the call is on its way interrupts the server's job (issue 20); before, it quits as ever.
+        let interrupted = InterruptedFlag()
+        var interrupt: SendInterrupt?
+        defer { interrupt?.remove() }
         // The pipeline's events, rendered: what is said here is all `zqt send` adds.
         for await event in pipeline.run(request, follow: follow, exportTo: folder?.path) {
             switch event {
             case .recorded:
-                break
+                // A call that answers when done (issue 20): said as it leaves, before its progress.
+                if answersWhenDone { printer.say(SendLines.started(request.taskID)) }
+                if answersWhenDone, interruptsOnCtrlC, let live = api as? any LiveProgressAPI {
+                    interrupt = SendInterrupt.install {
+                        interrupted.set()
+                        printer.warn(SendLines.interrupting)
+                        Task {
+                            do throws(APIError) { try await live.interrupt() } catch { printer.warn(SendLines.interruptFailed(error)) }
+                        }
+                    }
+                }
             case let .accepted(submission):
-                printer.say(SendLines.accepted(submission, idTask: request.taskID))
+                printer.say(answersWhenDone ? SendLines.answered(submission) : SendLines.accepted(submission, idTask: request.taskID))
             case let .unanswered(error, confirmation):
                 // Issue 8: the request left without an answer; a refusal or an unknown is said by its failure.
                 if case .accepted = confirmation { printer.say(SendWording.unansweredButAccepted(error, idTask: request.taskID)) }
             case let .progress(info):
                 followed = true
                 report.final = info
-                say(SendLines.status(info))
+                say(SendLines.status(info, server: endpoint.server))
             case let .retrying(error, attempt):
                 say(SendWording.queryRetrying(error, attempt: attempt))
             case let .finished(info, followedToIt):
@@ -149,7 +168,7 @@ struct RequestRunner {
                 report.final = info
                 sources = ResultSource.of(info)
                 // An answer that came with the send (a tool's at once, §4.10) has no status to follow.
-                if followedToIt { say(SendLines.status(info)) }
+                if followedToIt { say(SendLines.status(info, server: endpoint.server)) }
                 for line in SendLines.texts(info) { printer.say(line) }
                 if info.phase == .succeeded { report.outcome = .succeeded(images: info.results.count) }
             case let .kept(kept):
@@ -172,6 +191,12 @@ struct RequestRunner {
                     printer.warn(failure.message)
                 }
             }
+        }
+        interrupt?.remove()
+        interrupt = nil
+        if interrupted.isSet {
+            report.interrupted = true
+            printer.warn(SendLines.interrupted(kept: report.keptFiles.count))
         }
         // Training alone is told by callback (§3.2); an A1111 call that answered with its result has nothing left to follow.
         if follow, !followed, case .succeeded = report.outcome, !endpoint.canBeFollowed, endpoint.family == .training {
@@ -206,4 +231,13 @@ struct RequestRunner {
         let units = request.endpoint.groupFields.map { " · " + Wording.count(request.items(of: $0).count, $0.groupSpec?.itemTitle ?? $0.label) }.joined()
         return "\(request.endpoint.title)\(units) · \(size.width)×\(size.height) · \(Wording.count(request.imageCount, "image"))"
     }
+}
+
+/// Whether Ctrl-C came, set on the interrupt's thread and read after the send.
+final class InterruptedFlag: Sendable {
+    private let lock = Lock()
+    nonisolated(unsafe) private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

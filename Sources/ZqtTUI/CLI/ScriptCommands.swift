@@ -145,7 +145,19 @@ enum CommandSupport {
             ("results", .array(record.results.map(json))),
             ("uploads", uploads.isEmpty ? nil : .array(uploads.map(json))),
             ("not_followed", notFollowed ? .bool(true) : nil),
+            ("info", a1111Info(record)),
         ])
+    }
+
+    /// An A1111 answer's `info` as the row keeps it (issue 20: read as JSON
+    /// when it came, A1111Answer): the seeds and every parameter the server
+    /// used. Nil for the service's rows and for an answer without one.
+    static func a1111Info(_ record: HistoryRecord) -> JSONValue? {
+        guard record.endpoint.server == .a1111, let text = record.responseJSON,
+              let info = (try? JSONParser.parse(text))?["info"], info != .null else { return nil }
+        // An older row kept `info` as the server sent it, a JSON string: read here the same.
+        if let inner = info.stringValue, let read = try? JSONParser.parse(inner), read.objectValue != nil { return read }
+        return info
     }
 
     /// The send pipeline for a command that keeps a task's images (`zqt query`, `zqt results`).
@@ -322,6 +334,11 @@ struct HistoryShow: ParsableCommand {
         }
         lines.append("request:")
         lines.append(record.requestJSON)
+        // What an A1111 server says it did (issue 20): the seeds and every parameter, readable.
+        if let info = CommandSupport.a1111Info(record) {
+            lines.append("info:")
+            lines.append(JSONWriter.pretty(info))
+        }
         CommandSupport.say(lines.joined(separator: "\n"))
     }
 }

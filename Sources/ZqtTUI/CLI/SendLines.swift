@@ -11,10 +11,28 @@ enum SendLines {
         "accepted: task_id \(TerminalText.line(submission.result.serviceTaskID ?? idTask)) (HTTP \(submission.exchange.httpStatus ?? 0))"
     }
 
-    /// A task's answer: its status and desc, with the progress while it runs.
-    static func status(_ info: TaskInfo) -> String {
+    /// A task's answer: where it stands in words, its desc, with the
+    /// progress while it runs. The service's status number is kept for
+    /// scripts, but a number alone misleads (a tool's 1 is its success, an
+    /// SD task's 1 is running, wire rule 9), so the state follows it; an
+    /// A1111 server has no status number (issue 20): the state alone.
+    static func status(_ info: TaskInfo, server: ServerKind = .zhiqite) -> String {
         let percent = info.phase == .inProgress ? info.progress.map { " " + Wording.percent($0) } ?? "" : ""
-        return "status \(info.status) \(TerminalText.line(info.desc))\(percent)"
+        let state = SubmissionState(info).title
+        let desc = info.desc.trimmed.lowercased() == state ? "" : " " + TerminalText.line(info.desc)
+        if server == .a1111 { return "\(state):\(desc)\(percent)" }
+        return "status \(info.status) (\(state))\(desc)\(percent)"
+    }
+
+    /// An A1111 call, as it leaves (issue 20): the server answers only when
+    /// the job is done, so this line comes first and the progress after it.
+    static func started(_ idTask: String) -> String {
+        "started: id_task \(TerminalText.line(idTask)); the server answers when the job is done"
+    }
+
+    /// An A1111 call's answer, before its pictures.
+    static func answered(_ submission: Submission) -> String {
+        "done: the server answered (HTTP \(submission.exchange.httpStatus ?? 0))"
     }
 
     /// What the outcome says beyond its images: each text of a success, its
@@ -31,7 +49,8 @@ enum SendLines {
 
     /// One result image, before it is kept.
     static func image(_ source: ResultSource, of count: Int) -> String {
-        "image \(source.position + 1)/\(count): seed \(source.seed.map(String.init) ?? "?") \(TerminalText.line(source.url))"
+        // A picture without a seed (an upscaled one, A1111's extras) says none rather than "seed ?".
+        "image \(source.position + 1)/\(count): \(source.seed.map { "seed \($0) " } ?? "")\(TerminalText.line(source.url))"
     }
 
     /// One result image and where it is kept (wire rule 10: result URLs expire).
@@ -49,6 +68,19 @@ enum SendLines {
     /// One result image that could not be kept, and why.
     static func notKept(_ source: ResultSource, of count: Int, _ failure: SendFailure) -> String {
         image(source, of: count) + " → \(TerminalText.line(failure.message))"
+    }
+
+    /// The first Ctrl-C during an A1111 call (issue 20, SendInterrupt).
+    static let interrupting = "Ctrl-C: asking the server to stop the job (POST /sdapi/v1/interrupt); Ctrl-C again quits at once"
+
+    static func interruptFailed(_ error: APIError) -> String {
+        "the server could not be asked to stop the job: \(error.message); Ctrl-C again quits at once"
+    }
+
+    /// After the interrupted call answered: what the server made before it stopped is kept.
+    static func interrupted(kept: Int) -> String {
+        "interrupted: the server stopped the job at Ctrl-C; "
+            + (kept == 0 ? "it made no picture before it stopped" : "\(Wording.count(kept, "picture")) it made before it stopped kept")
     }
 
     /// After an outcome that is not known: where it stays and how to ask again.

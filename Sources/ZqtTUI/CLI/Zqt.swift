@@ -183,6 +183,7 @@ enum ComposeSession {
         state.connection.profiles = config.config?.profiles.map(\.name) ?? []
         for profile in config.config?.profiles ?? [] {
             state.connection.profileDetails[profile.name] = ProfileMask.details(profile)
+            state.connection.profileServers[profile.name] = profile.api ?? .zhiqite
         }
         // The history opens before the first frame: the form comes back as it was left.
         var store: HistoryStore?
@@ -315,6 +316,24 @@ struct ConnectionOptions: ParsableArguments {
         return options
     }
 
+    /// The kind of server these options name, read before anything runs
+    /// (issue 20: an endpoint is inferred among that kind's): `--sandbox
+    /// --api`, else the profile's `api` (a sweep's first profile); no secret
+    /// is asked for. A config fault reads as the service: the send says it.
+    func serverKind(config: ConfigAtStart = StartUp.atStart.config) -> ServerKind {
+        if sandbox { return sandboxAPI.flatMap(ServerKind.init(rawValue:)) ?? .zhiqite }
+        return Self.serverKind(profile: SweepServer.names(profile)?.first ?? profile, config: config)
+    }
+
+    /// The kind of server a profile is: `profile`, else ZQT_PROFILE, else
+    /// the file's default_profile, as a send resolves it.
+    static func serverKind(profile: String?, config: ConfigAtStart = StartUp.atStart.config,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerKind {
+        guard config.problem == nil, let file = config.config else { return .zhiqite }
+        let named = profile.flatMap { $0.isEmpty ? nil : $0 } ?? environment["ZQT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? file.startProfile
+        return named.flatMap { file.profile(named: $0)?.api } ?? .zhiqite
+    }
+
     /// The client configuration, with an in-process sandbox started when
     /// asked. A fault in the config file (or its profile's secret command)
     /// is said on stderr and ends the command with 2.
@@ -408,23 +427,40 @@ enum EndpointNames {
     }
 
     /// The endpoint a request body fits, as `L` chooses it on the screen,
-    /// said on stderr; two that fit equally are refused with both named.
-    static func infer(_ text: String, in catalog: EndpointCatalog) throws -> Endpoint {
+    /// among the endpoints of the kind of server the profile is (issue 20:
+    /// an A1111 profile's body is txt2img, img2img by its `init_images`,
+    /// extras by its `image`…), said on stderr; two that fit equally are
+    /// refused with both named.
+    static func infer(_ text: String, in catalog: EndpointCatalog, server: ServerKind = .zhiqite) throws -> Endpoint {
         guard let body = try? JSONParser.parse(text), body.objectValue != nil else {
             // Not an object: the endpoint cannot matter; decoding says what is wrong.
-            return catalog.controlNet
+            return server == .zhiqite ? catalog.controlNet : catalog.readyGroups(for: server).first?.endpoints.first ?? catalog.controlNet
         }
-        switch RequestImport.infer(for: body, in: catalog) {
+        let kind = server == .zhiqite ? "" : " of the profile's \(server.titleMark ?? server.rawValue) server"
+        var inference = RequestImport.infer(for: body, in: catalog, server: server)
+        // An A1111 server's endpoints that take a bare `image` do different things (upscale it, describe
+        // it, read its parameters): the fewest fields is no reason to choose one, so the user does.
+        if server == .a1111, case let .chosen(endpoint, alsoFit) = inference {
+            func problems(_ candidate: Endpoint) -> Int { RequestValidator.validate(Request(endpoint: candidate, body: body)).count }
+            let level = alsoFit.filter { problems($0) == problems(endpoint) }
+            if !level.isEmpty { inference = .ambiguous([endpoint] + level) }
+        }
+        switch inference {
         case let .chosen(endpoint, alsoFit):
             let others = alsoFit.isEmpty ? "" : "; \(alsoFit.map(\.shortName).joined(separator: ", ")) would take it too"
-            StandardStreams.writeError("note: endpoint \(endpoint.shortName), inferred from the body's fields\(others) (--endpoint NAME chooses)\n")
+            StandardStreams.writeError("note: endpoint \(endpoint.shortName)\(kind), inferred from the body's fields\(others) (--endpoint NAME chooses)\n")
             return endpoint
         case let .ambiguous(candidates):
-            throw CommandFailure("the body fits \(candidates.map(\.shortName).joined(separator: " and ")) equally: "
+            throw CommandFailure("the body fits \(candidates.map(\.shortName).joined(separator: " and ")) equally\(kind): "
                                  + "give --endpoint \(candidates.map(\.shortName).joined(separator: " or --endpoint "))", .badInput)
         case .none:
-            throw CommandFailure("no endpoint has a field the body names: give --endpoint NAME (\(list))", .badInput)
+            throw CommandFailure("no endpoint\(kind) has a field the body names: give --endpoint NAME (\(list(for: server, in: catalog)))", .badInput)
         }
+    }
+
+    /// The complete forms of one kind of server, for a message about a body sent to it.
+    static func list(for server: ServerKind, in catalog: EndpointCatalog) -> String {
+        server == .zhiqite ? list : catalog.readyGroups(for: server).flatMap(\.endpoints).map(\.shortName).joined(separator: ", ")
     }
 
     static func resolve(_ name: String, in catalog: EndpointCatalog) throws -> Endpoint {
@@ -496,9 +532,14 @@ struct SendCommand: AsyncParsableCommand {
         let text: String
         if let fromImage {
             guard file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
-            let loaded = try PictureRequestOption.read(fromImage, catalog: start.catalog, current: target)
+            let loaded = try PictureRequestOption.read(fromImage, catalog: start.catalog, current: target,
+                                                       server: connection.serverKind(config: start.config))
             target = loaded.endpoint
             text = loaded.wireJSON
+            // A request of the other kind of server goes to a profile of its kind (issue 20).
+            if let profile = try PictureRequestOption.profile(for: target, connection: connection, config: start.config) {
+                connection.profile = profile
+            }
         } else {
         switch file {
         case nil:
@@ -511,7 +552,7 @@ struct SendCommand: AsyncParsableCommand {
             text = try CommandSupport.readRequest(path)
         }
         // No --endpoint: the one the body fits, said (issue 19: ControlNet was assumed).
-        if endpoint == nil, file != nil { target = try EndpointNames.infer(text, in: start.catalog) }
+        if endpoint == nil, file != nil { target = try EndpointNames.infer(text, in: start.catalog, server: connection.serverKind(config: start.config)) }
         }
         if strict, let problems = StrictCheck.unknownFields(text, endpoint: target), !problems.isEmpty {
             StrictCheck.report(problems)
@@ -533,6 +574,8 @@ struct SendCommand: AsyncParsableCommand {
                                          downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) },
                                          stepsToStandardError: json, start: start)
         if json { CommandSupport.sayJSON(Self.json(report)) }
+        // Ctrl-C stopped the server's job (issue 20): the shell's status for it, whatever was kept.
+        if report.interrupted { throw ExitCode(SendInterrupt.exitStatus) }
         if report.outcome.exitStatus != .success { throw report.outcome.exitStatus.exitCode }
     }
 
@@ -557,7 +600,8 @@ struct SendCommand: AsyncParsableCommand {
         } else {
             members.append(("state", .string(report.outcome == .invalid ? "invalid" : SubmissionState.sendFailed.rawValue)))
         }
-        members.append(("exit", .int(Int(report.outcome.exitStatus.rawValue))))
+        if report.interrupted { members.append(("interrupted", .bool(true))) }
+        members.append(("exit", .int(Int(report.interrupted ? SendInterrupt.exitStatus : report.outcome.exitStatus.rawValue))))
         return .object(dropping: members)
     }
 
@@ -574,6 +618,7 @@ struct SendCommand: AsyncParsableCommand {
         var runner = RequestRunner(api: configuration.makeAPI(), configuration: configuration,
                                    store: store, printer: printer)
         runner.localInputs = setup.localInputs
+        runner.interruptsOnCtrlC = true
         return await runner.report(requestText: requestText, endpoint: endpoint, freshID: freshID,
                                    printJSON: printJSON, follow: follow, downloadTo: downloadTo)
     }
@@ -598,13 +643,17 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Refuse members no field of the endpoint names (exit 2); each is said with the field it was likely meant to be.")
     var strict = false
 
+    /// `--profile` (or `--sandbox --api a1111`): the kind of server the endpoint is inferred for (issue 20); nothing is sent.
+    @OptionGroup var connection: ConnectionOptions
+
     mutating func run() throws {
         var target = try EndpointNames.resolve(endpoint ?? "controlnet", in: StartUp.atStart.catalog)
         let data: Data?
         let file: String
         if let fromImage {
             guard self.file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
-            let loaded = try PictureRequestOption.read(fromImage, catalog: StartUp.atStart.catalog, current: target)
+            let server = connection.serverKind()
+            let loaded = try PictureRequestOption.read(fromImage, catalog: StartUp.atStart.catalog, current: target, server: server)
             target = loaded.endpoint
             data = Data(loaded.wireJSON.utf8)
             file = fromImage
@@ -616,7 +665,9 @@ struct ValidateCommand: ParsableCommand {
         guard let data else { throw ValidationError("cannot read \(file)") }
         // No --endpoint: the one the body fits, said, as `zqt send` chooses it (issue 19: ControlNet was assumed).
         if endpoint == nil, fromImage == nil {
-            target = try EndpointNames.infer(String(decoding: data, as: UTF8.self), in: StartUp.atStart.catalog)
+            // Among the endpoints of the profile's kind of server (issue 20), as `zqt send` would.
+            let server = connection.serverKind()
+            target = try EndpointNames.infer(String(decoding: data, as: UTF8.self), in: StartUp.atStart.catalog, server: server)
         }
         let decoded: (request: Request, notes: [DecodeNote])
         do {
@@ -821,13 +872,48 @@ struct SendSetup {
 /// `--from-image FILE` (issue 17): the request a picture carries, its notes
 /// on standard error; a picture without one stops the command (exit 2).
 enum PictureRequestOption {
-    static func read(_ path: String, catalog: EndpointCatalog, current: Endpoint) throws -> Request {
+    /// `server`: the kind of server the profile is (issue 20). A picture
+    /// from AUTOMATIC1111's web UI (its `parameters`, no request of zqt's)
+    /// read for an A1111 profile is a txt2img request of that server, the
+    /// same fields under the same names; zqt's own copy names its endpoint.
+    static func read(_ path: String, catalog: EndpointCatalog, current: Endpoint, server: ServerKind = .zhiqite) throws -> Request {
         switch PictureRequest.load(path, catalog: catalog, current: current, taskID: TaskIDGenerator.shared.next()) {
         case let .success(loaded):
+            if server == .a1111, onlyA1111Parameters(path), let txt2img = catalog.readyGroups(for: .a1111).flatMap(\.endpoints).first,
+               let decoded = try? Request.decode(json: loaded.request.wireJSON, for: txt2img) {
+                for note in decoded.notes { StandardStreams.writeError("note: \(TerminalText.printable(note.description))\n") }
+                return decoded.request
+            }
             for note in loaded.notes { StandardStreams.writeError("note: \(TerminalText.printable(note.description))\n") }
             return loaded.request
         case let .failure(problem):
             throw CommandFailure("\(APIError.printable(path)): \(problem.message)", .badInput)
         }
+    }
+
+    /// Whether a picture carries A1111's `parameters` and no request of zqt's.
+    static func onlyA1111Parameters(_ path: String) -> Bool {
+        guard case let .success(bytes) = LocalFile.readBytes(path, maximumBytes: PictureRequest.maximumBytes),
+              let entries = try? PNGText.entries(in: bytes) else { return false }
+        return entries.contains { $0.keyword == A1111Parameters.keyword } && !entries.contains { $0.keyword == PictureRequest.requestKeyword }
+    }
+
+    /// The profile a picture's request goes to when it is of the other kind
+    /// of server than the one the options name (issue 20): never its body to
+    /// that server. With no profile, server or sandbox named, the config
+    /// file's profile of the request's kind (said on stderr); nil: the
+    /// options stand (a send of the other kind is then refused, naming why).
+    static func profile(for endpoint: Endpoint, connection: ConnectionOptions, config: ConfigAtStart) throws -> String? {
+        let server = connection.serverKind(config: config)
+        guard endpoint.server != server, !endpoint.isCustom, connection.profile == nil, !connection.sandbox, connection.baseURL == nil
+        else { return nil }
+        let kind = endpoint.server == .a1111 ? "an AUTOMATIC1111 server" : "the zhiqite service"
+        guard let profile = config.config?.profiles.first(where: { ($0.api ?? .zhiqite) == endpoint.server }) else {
+            let add = endpoint.server == .a1111 ? "a profile with api = \"a1111\"" : "a profile without api"
+            throw CommandFailure("the picture's request is for \(kind) (\(endpoint.shortName)), and the config file has no profile of that kind: "
+                                 + "add \(add), or give --profile; nothing sent", .badInput)
+        }
+        StandardStreams.writeError("note: the picture's request is for \(kind) (\(endpoint.shortName)): sent through profile \(APIError.printable(profile.name))\n")
+        return profile.name
     }
 }

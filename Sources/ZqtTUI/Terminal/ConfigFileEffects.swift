@@ -60,6 +60,7 @@ extension ConfigFileRead {
         let profiles = config.config?.profiles ?? []
         self.profiles = profiles.map(\.name)
         for profile in profiles { profileDetails[profile.name] = ProfileMask.details(profile) }
+        for profile in profiles { profileServers[profile.name] = profile.api ?? .zhiqite }
         keys = config.keys
         formDefaults = config.formDefaults
         permissionWarning = config.permissionWarning
