@@ -40,7 +40,7 @@ import Testing
                                        action: .downloadAndInline(url: "https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Output-Img2/bbbb/QR_Code4.png")),
         ])
         #expect(Self.paths(moved.unmoved) == ["alwayson_scripts.id_task"], "\(moved.unmoved)")
-        #expect(moved.unmoved.first?.description == "alwayson_scripts.id_task: A1111 has no task id; zqt keeps the send under its own id")
+        #expect(moved.unmoved.first?.description == "alwayson_scripts.id_task: zhiqite's task id; the A1111 request gets an id of its own (force_task_id) when sent")
     }
 
     @Test func aText2ImageRequestIsTxt2ImgAndSaysWhatTxt2ImgHasNoPlaceFor() throws {
@@ -63,7 +63,7 @@ import Testing
         #expect(unmoved["stpes"]?.contains("no field of zqt's text2image names it") == true, "\(unmoved)")
     }
 
-    @Test func anImage2ImageRequestKeepsItsInpaintingFieldsAndALocalFileIsReadInline() throws {
+    @Test func anImage2ImageRequestKeepsItsInpaintingFieldsAndALocalFileStaysAPath() throws {
         let request = try Self.request("image2image", """
         {"prompt": "winter", "denoising_strength": 0.6, "mask_blur": 4, "inpainting_fill": 1, "inpaint_full_res": true,
          "alwayson_scripts": {"sd_model_checkpoint": "m.safetensors", "image_link": "/home/me/base.png",
@@ -74,9 +74,19 @@ import Testing
         #expect(moved.body["inpainting_fill"] == .int(1) && moved.body["inpaint_full_res"] == .bool(true))
         #expect(moved.body["alwayson_scripts"]?["ADetailer"] == .object([("args", .array([.object([("ad_model", .string("face_yolov8n.pt"))])]))]))
         #expect(moved.images == [
-            A1111Translation.ImageMove(path: "init_images[0]", action: .readAndInline(file: "/home/me/base.png")),
+            A1111Translation.ImageMove(path: "init_images[0]", action: .readAtSend(file: "/home/me/base.png")),
             A1111Translation.ImageMove(path: "mask", action: .downloadAndInline(url: "https://x.example/mask.png")),
         ])
+        #expect(moved.body["init_images"] == .array([.string("/home/me/base.png")]), "the path stays a path: read at send, never inlined into the form")
+    }
+
+    @Test func anA1111LocalFileStaysAPathToUploadAndAURLMovesAsItIs() throws {
+        let body = try JSONParser.parse(#"{"prompt": "p", "init_images": ["./base.png"], "mask": "https://x.example/m.png"}"#)
+        let (endpointID, moved) = try A1111Translation.toZhiqite(body)
+        #expect(endpointID == "sd/v2/image2image")
+        #expect(moved.body["alwayson_scripts"]?["image_link"] == .string("./base.png"))
+        #expect(moved.body["alwayson_scripts"]?["mask_link"] == .string("https://x.example/m.png"))
+        #expect(moved.images == [A1111Translation.ImageMove(path: "alwayson_scripts.image_link", action: .uploadAtSend(file: "./base.png"))])
     }
 
     @Test func anA1111BodyBecomesAZhiqiteControlNetRequestItsInlineImagesToUpload() throws {

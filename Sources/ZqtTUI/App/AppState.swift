@@ -25,6 +25,8 @@ struct ConnectionInfo: Equatable, Sendable {
     var keysProblem: String?
     /// The kind of server (issue 20): which endpoints the switcher lists, the title line's mark.
     var server: ServerKind = .zhiqite
+    /// Each profile's kind of server: a request moved to the other kind switches to one of it (issue 20).
+    var profileServers: [String: ServerKind] = [:]
 }
 
 /// One `[defaults]` entry of the config file.
@@ -406,6 +408,8 @@ struct AppState: Equatable, Sendable {
     var paths = PathInputState()
     /// The form "new" replaced (or the fresh one, once brought back): one undo away (issue 19).
     var formBeforeNew: ParkedForm?
+    /// A request moved to the other kind of server: what the undo key brings back (issue 20).
+    var kindMoveUndo: KindMoveUndo?
     /// The config file: where, and why it is left out (issue 19).
     var configFile = ConfigFileState()
 

@@ -33,6 +33,8 @@ struct ConfigFileRead: Equatable, Sendable {
     var problem: ConfigProblem?
     var profiles: [String] = []
     var profileDetails: [String: String] = [:]
+    /// Each profile's kind of server (issue 20).
+    var profileServers: [String: ServerKind] = [:]
     var keys: KeyTable = .shipped
     var formDefaults: [FormDefault] = []
     var permissionWarning: String?
@@ -73,6 +75,7 @@ extension Reducer {
         if case .notice? = state.view.overlay { state.view.overlay = nil }
         state.connection.profiles = read.profiles
         state.connection.profileDetails = read.profileDetails
+        state.connection.profileServers = read.profileServers
         state.keys = read.keys
         state.formDefaults = read.formDefaults
         state.configFile.theme = read.theme

@@ -183,6 +183,7 @@ enum ComposeSession {
         state.connection.profiles = config.config?.profiles.map(\.name) ?? []
         for profile in config.config?.profiles ?? [] {
             state.connection.profileDetails[profile.name] = ProfileMask.details(profile)
+            state.connection.profileServers[profile.name] = profile.api ?? .zhiqite
         }
         // The history opens before the first frame: the form comes back as it was left.
         var store: HistoryStore?
