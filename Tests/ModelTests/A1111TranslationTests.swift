@@ -21,7 +21,8 @@ import Testing
         #expect(body["prompt"] == request["prompt"])
         #expect(body["seed"] == .int(1221212), "the example's string seed as A1111's whole number")
         #expect(body["sampler_name"] == .string("DPM++ 2M Karras") && body["sampler_index"] == nil)
-        #expect(body["cfg_scale"] == .int(11) && body["steps"] == .int(25) && body["hr_resize_x"] == .int(1024))
+        #expect(body["cfg_scale"] == .int(11) && body["steps"] == .int(25) && body["denoising_strength"] == .double(0.55))
+        #expect(body["hr_resize_x"] == nil && body["enable_hr"] == nil, "img2img has no hi-res fix; off in the example, so not said")
         #expect(body["override_settings"] == .object([("sd_model_checkpoint", .string("revAnimated_v122_7371.safetensors")),
                                                        ("sd_vae", .string("vae-ft-mse-840000-ema-pruned.vae.pt"))]))
         let base = "https://paintimage.glutinoust.com/api/2023_08_18/20230818183453157097_2436301704c05f465c363e5758d46cff.png"
@@ -154,6 +155,10 @@ import Testing
             #expect(back.images.isEmpty, "\(name): URLs come back as they went")
             var returned = Request(endpoint: original.endpoint, body: back.body)
             returned.taskID = original.taskID
+            if A1111Translation.call(for: original) == .img2img {
+                // The hi-res fix is txt2img's alone on A1111: not a field both have on img2img.
+                for key in A1111Translation.hiResFields { returned[key] = original[key] }
+            }
             #expect(returned.wireJSON == original.wireJSON, "\(name): \(returned.wireJSON)\n---\n\(original.wireJSON)")
         }
     }

@@ -114,7 +114,7 @@ public enum A1111Translation {
     ]
 
     /// The hi-res fix: txt2img's alone on A1111, zhiqite's SD endpoints all have it (§1.1–§1.3).
-    static let hiResFields = ["enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps", "hr_resize_x", "hr_resize_y"]
+    public static let hiResFields = ["enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps", "hr_resize_x", "hr_resize_y"]
 
     /// img2img's own fields (StableDiffusionProcessingImg2Img), zhiqite's image2image's too (§1.2).
     static let img2imgFields = [
@@ -174,7 +174,8 @@ public enum A1111Translation {
                 if call == .img2img {
                     put(key, value)
                 } else if key == "resize_mode" {
-                    unmoved.append(Unmoved(path: key, reason: "txt2img has no resize mode (it resizes no base image)"))
+                    // The form's default (0, just resize) means nothing without a base image: said only when chosen.
+                    if value != .int(0) { unmoved.append(Unmoved(path: key, reason: "txt2img has no resize mode (it resizes no base image)")) }
                 } else {
                     unmoved.append(Unmoved(path: key, reason: "an img2img field; txt2img has none"))
                 }
