@@ -146,7 +146,7 @@ import Testing
         for await _ in pipeline.run(sent) {}
         let row = try #require(try store.record(idTask: sent.taskID))
 
-        // On the history screen, the row selected: M opens it as zhiqite's ControlNet.
+        // On the history screen, the row selected: T opens it as zhiqite's ControlNet.
         var state = AppState(request: sent, connection: ConnectionInfo(baseURL: a1111URL, profile: "gpu", isSandbox: false, dataFolder: home))
         state.connection.server = .a1111
         state.screen = .history

@@ -7,7 +7,7 @@ enum KindMoveCommands {
         CommandDeclaration(.openAsOtherKind,
                            "Open as the other kind of server's request: zhiqite SD ↔ A1111 txt2img/img2img (U brings the form back)",
                            footer: "→ other kind",
-                           [.on(.compose, .char("M")), .on(.historyEntry, .char("M"))]) { state, _ in
+                           [.on(.compose, .char("T")), .on(.historyEntry, .char("T"))]) { state, _ in
             Reducer.openAsOtherKind(&state)
         },
     ]
