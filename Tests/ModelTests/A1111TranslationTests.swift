@@ -21,7 +21,8 @@ import Testing
         #expect(body["prompt"] == request["prompt"])
         #expect(body["seed"] == .int(1221212), "the example's string seed as A1111's whole number")
         #expect(body["sampler_name"] == .string("DPM++ 2M Karras") && body["sampler_index"] == nil)
-        #expect(body["cfg_scale"] == .int(11) && body["steps"] == .int(25) && body["hr_resize_x"] == .int(1024))
+        #expect(body["cfg_scale"] == .int(11) && body["steps"] == .int(25) && body["denoising_strength"] == .double(0.55))
+        #expect(body["hr_resize_x"] == nil && body["enable_hr"] == nil, "img2img has no hi-res fix; off in the example, so not said")
         #expect(body["override_settings"] == .object([("sd_model_checkpoint", .string("revAnimated_v122_7371.safetensors")),
                                                        ("sd_vae", .string("vae-ft-mse-840000-ema-pruned.vae.pt"))]))
         let base = "https://paintimage.glutinoust.com/api/2023_08_18/20230818183453157097_2436301704c05f465c363e5758d46cff.png"
@@ -40,7 +41,7 @@ import Testing
                                        action: .downloadAndInline(url: "https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Output-Img2/bbbb/QR_Code4.png")),
         ])
         #expect(Self.paths(moved.unmoved) == ["alwayson_scripts.id_task"], "\(moved.unmoved)")
-        #expect(moved.unmoved.first?.description == "alwayson_scripts.id_task: A1111 has no task id; zqt keeps the send under its own id")
+        #expect(moved.unmoved.first?.description == "alwayson_scripts.id_task: zhiqite's task id; the A1111 request gets an id of its own (force_task_id) when sent")
     }
 
     @Test func aText2ImageRequestIsTxt2ImgAndSaysWhatTxt2ImgHasNoPlaceFor() throws {
@@ -63,7 +64,7 @@ import Testing
         #expect(unmoved["stpes"]?.contains("no field of zqt's text2image names it") == true, "\(unmoved)")
     }
 
-    @Test func anImage2ImageRequestKeepsItsInpaintingFieldsAndALocalFileIsReadInline() throws {
+    @Test func anImage2ImageRequestKeepsItsInpaintingFieldsAndALocalFileStaysAPath() throws {
         let request = try Self.request("image2image", """
         {"prompt": "winter", "denoising_strength": 0.6, "mask_blur": 4, "inpainting_fill": 1, "inpaint_full_res": true,
          "alwayson_scripts": {"sd_model_checkpoint": "m.safetensors", "image_link": "/home/me/base.png",
@@ -74,9 +75,19 @@ import Testing
         #expect(moved.body["inpainting_fill"] == .int(1) && moved.body["inpaint_full_res"] == .bool(true))
         #expect(moved.body["alwayson_scripts"]?["ADetailer"] == .object([("args", .array([.object([("ad_model", .string("face_yolov8n.pt"))])]))]))
         #expect(moved.images == [
-            A1111Translation.ImageMove(path: "init_images[0]", action: .readAndInline(file: "/home/me/base.png")),
+            A1111Translation.ImageMove(path: "init_images[0]", action: .readAtSend(file: "/home/me/base.png")),
             A1111Translation.ImageMove(path: "mask", action: .downloadAndInline(url: "https://x.example/mask.png")),
         ])
+        #expect(moved.body["init_images"] == .array([.string("/home/me/base.png")]), "the path stays a path: read at send, never inlined into the form")
+    }
+
+    @Test func anA1111LocalFileStaysAPathToUploadAndAURLMovesAsItIs() throws {
+        let body = try JSONParser.parse(#"{"prompt": "p", "init_images": ["./base.png"], "mask": "https://x.example/m.png"}"#)
+        let (endpointID, moved) = try A1111Translation.toZhiqite(body)
+        #expect(endpointID == "sd/v2/image2image")
+        #expect(moved.body["alwayson_scripts"]?["image_link"] == .string("./base.png"))
+        #expect(moved.body["alwayson_scripts"]?["mask_link"] == .string("https://x.example/m.png"))
+        #expect(moved.images == [A1111Translation.ImageMove(path: "alwayson_scripts.image_link", action: .uploadAtSend(file: "./base.png"))])
     }
 
     @Test func anA1111BodyBecomesAZhiqiteControlNetRequestItsInlineImagesToUpload() throws {
@@ -144,6 +155,10 @@ import Testing
             #expect(back.images.isEmpty, "\(name): URLs come back as they went")
             var returned = Request(endpoint: original.endpoint, body: back.body)
             returned.taskID = original.taskID
+            if A1111Translation.call(for: original) == .img2img {
+                // The hi-res fix is txt2img's alone on A1111: not a field both have on img2img.
+                for key in A1111Translation.hiResFields { returned[key] = original[key] }
+            }
             #expect(returned.wireJSON == original.wireJSON, "\(name): \(returned.wireJSON)\n---\n\(original.wireJSON)")
         }
     }

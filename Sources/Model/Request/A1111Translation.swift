@@ -1,9 +1,9 @@
 // Moving a request between kinds of server (issue 20): a zhiqite SD request
 // (text2image, image2image, controlnet; zhiqite-api.md §1.1–§1.3) as the
 // body of an AUTOMATIC1111 txt2img or img2img call, and back. Pure: what
-// the translation needs done to images (a URL to download and inline, a
-// local file to read and inline, an inline image to upload) is returned
-// as a list with the paths, for an effect to do.
+// the translation needs done to images (a URL to download and inline, an
+// inline image to keep as a file and upload; a local file stays a path) is returned
+// as a list with the paths, for an effect to do (KindMove).
 //
 // zhiqite's SD endpoints speak A1111's language (§1.3: "A1111 naming"), so
 // most fields keep their name. What differs, by A1111's own API
@@ -41,9 +41,12 @@ public enum A1111Translation {
         public enum Action: Sendable, Equatable {
             /// A URL (zhiqite's `image_link`): download it and put its bytes inline (A1111 takes base64).
             case downloadAndInline(url: String)
-            /// A local file (issue 17): read it and put its bytes inline.
-            case readAndInline(file: String)
-            /// An inline image (A1111's base64): upload it through the profile's upload and put its URL there.
+            /// A local file (issue 17) going to A1111: it stays a path, which zqt reads and sends inline at send.
+            case readAtSend(file: String)
+            /// A local file going to zhiqite: it stays a path, which zqt uploads at send.
+            case uploadAtSend(file: String)
+            /// An inline image (A1111's base64) going to zhiqite: kept as a local file
+            /// (KindMove), which the profile's upload gives a URL at send.
             case upload(bytes: Int)
         }
 
@@ -59,7 +62,8 @@ public enum A1111Translation {
         public var description: String {
             switch action {
             case let .downloadAndInline(url): return "\(path): download \(url) and send it inline"
-            case let .readAndInline(file): return "\(path): read \(file) and send it inline"
+            case let .readAtSend(file): return "\(path): \(file) stays a local file, which zqt reads and sends inline at send"
+            case let .uploadAtSend(file): return "\(path): \(file) stays a local file, which zqt uploads at send"
             case let .upload(bytes): return "\(path): upload the inline image (\(bytes) bytes) and send its URL"
             }
         }
@@ -109,6 +113,9 @@ public enum A1111Translation {
         "enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps", "hr_resize_x", "hr_resize_y", "denoising_strength",
     ]
 
+    /// The hi-res fix: txt2img's alone on A1111, zhiqite's SD endpoints all have it (§1.1–§1.3).
+    public static let hiResFields = ["enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps", "hr_resize_x", "hr_resize_y"]
+
     /// img2img's own fields (StableDiffusionProcessingImg2Img), zhiqite's image2image's too (§1.2).
     static let img2imgFields = [
         "resize_mode", "mask_blur", "mask_blur_x", "mask_blur_y", "inpainting_fill", "inpaint_full_res",
@@ -149,20 +156,26 @@ public enum A1111Translation {
                 unmoved.append(Unmoved(path: sourcePath, reason: "not a URL or a file"))
                 return nil
             }
-            images.append(ImageMove(path: path, action: isURL(text) ? .downloadAndInline(url: text) : .readAndInline(file: text)))
+            images.append(contentsOf: imageToA1111(text, at: path))
             return .string(text)
         }
         var overrides: [(key: String, value: JSONValue)] = []
         var scripts: [(key: String, value: JSONValue)] = []
         for (key, value) in source.objectValue ?? [] {
             switch key {
+            case _ where call == .img2img && hiResFields.contains(key):
+                // A1111's hi-res pass is txt2img's (StableDiffusionProcessingTxt2Img); said only when it was on.
+                if key == "enable_hr", value == .bool(true) {
+                    unmoved.append(Unmoved(path: key, reason: "img2img has no hi-res fix (it is txt2img's); its hi-res fields are left out"))
+                }
             case _ where sharedFields.contains(key):
                 put(key, value)
             case _ where img2imgFields.contains(key):
                 if call == .img2img {
                     put(key, value)
                 } else if key == "resize_mode" {
-                    unmoved.append(Unmoved(path: key, reason: "txt2img has no resize mode (it resizes no base image)"))
+                    // The form's default (0, just resize) means nothing without a base image: said only when chosen.
+                    if value != .int(0) { unmoved.append(Unmoved(path: key, reason: "txt2img has no resize mode (it resizes no base image)")) }
                 } else {
                     unmoved.append(Unmoved(path: key, reason: "an img2img field; txt2img has none"))
                 }
@@ -182,7 +195,7 @@ public enum A1111Translation {
                             overrides.append((setting, setValue))
                         }
                     case "id_task":
-                        unmoved.append(Unmoved(path: path, reason: "A1111 has no task id; zqt keeps the send under its own id"))
+                        unmoved.append(Unmoved(path: path, reason: "zhiqite's task id; the A1111 request gets an id of its own (force_task_id) when sent"))
                     case "output_image_format":
                         if nonEmptyText(member) != nil {
                             unmoved.append(Unmoved(path: path, reason: "A1111 answers PNG; it has no output format per request"))
@@ -229,8 +242,7 @@ public enum A1111Translation {
             switch key {
             case "image_link", "input_image":
                 guard let text = nonEmptyText(value) else { continue }
-                images.append(ImageMove(path: base + ".image",
-                                        action: isURL(text) ? .downloadAndInline(url: text) : .readAndInline(file: text)))
+                images.append(contentsOf: imageToA1111(text, at: base + ".image"))
                 out.append(("image", .string(text)))
             default:
                 // The unit's members are the extension's own on both (§1.3, controlnet-catalog.md §1).
@@ -238,6 +250,13 @@ public enum A1111Translation {
             }
         }
         return .object(out)
+    }
+
+    /// A zhiqite picture's way to A1111: a URL is downloaded and inlined; a
+    /// local path stays one, read at send; anything else moves as it is.
+    static func imageToA1111(_ text: String, at path: String) -> [ImageMove] {
+        if isURL(text) { return [ImageMove(path: path, action: .downloadAndInline(url: text))] }
+        return LocalInputs.localPath(text).map { [ImageMove(path: path, action: .readAtSend(file: $0))] } ?? []
     }
 
     // MARK: A1111 → zhiqite
@@ -271,7 +290,7 @@ public enum A1111Translation {
                 return nil
             }
             if isURL(text) { return .string(text) }  // A1111 also takes a URL (with api_enable_requests): it moves as it is.
-            images.append(ImageMove(path: path, action: .upload(bytes: base64Bytes(text))))
+            images.append(imageToZhiqite(text, at: path))
             return .string(text)
         }
         var sampler: String?
@@ -296,6 +315,8 @@ public enum A1111Translation {
                 if let name = value.stringValue { scheduler = (name, key) }
             case "seed":
                 if let seed = seedValue(value) { put("seed", .int(seed)) } else { unmoved.append(Unmoved(path: key, reason: "not a whole number")) }
+            case "force_task_id":
+                unmoved.append(Unmoved(path: key, reason: "the A1111 request's id; the zhiqite request gets a task id of its own when sent"))
             case "override_settings":
                 for (setting, setValue) in value.objectValue ?? [] {
                     if liftedSettings.contains(setting) { scripts.append((setting, setValue)) } else { overrides.append((setting, setValue)) }
@@ -405,7 +426,7 @@ public enum A1111Translation {
                     if image != .null { unmoved.append(Unmoved(path: "\(base).\(key)", reason: "not an image zqt can move")) }
                     continue
                 }
-                if !isURL(text) { images.append(ImageMove(path: base + ".image_link", action: .upload(bytes: base64Bytes(text)))) }
+                if !isURL(text) { images.append(imageToZhiqite(text, at: base + ".image_link")) }
                 out.append(("image_link", .string(text)))
             case "mask", "mask_image", "effective_region_mask":
                 if value != .null { unmoved.append(Unmoved(path: "\(base).\(key)", reason: "zhiqite's units take no mask")) }
@@ -414,6 +435,13 @@ public enum A1111Translation {
             }
         }
         return .object(out)
+    }
+
+    /// An A1111 picture's way to zhiqite (not a URL): a local path stays one,
+    /// uploaded at send; inline base64 is kept as a file first (KindMove).
+    static func imageToZhiqite(_ text: String, at path: String) -> ImageMove {
+        if let file = LocalInputs.localPath(text) { return ImageMove(path: path, action: .uploadAtSend(file: file)) }
+        return ImageMove(path: path, action: .upload(bytes: base64Bytes(text)))
     }
 
     // MARK: Values

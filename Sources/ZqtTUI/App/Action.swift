@@ -120,6 +120,8 @@ enum Action: Sendable {
     case textRead(field: FieldID, revision: Int, Result<JSONValue?, FieldInputError>)
     /// Every draft a full disk or read-only folder held back is written now (issue 21).
     case draftsSavedAgain
+    /// A request's pictures moved for the other kind of server (issue 20, KindMoveReducer).
+    case kindMoved(KindMoveDone)
 }
 
 /// A profile switched to: what the screen may show of it (never a key).
@@ -214,4 +216,6 @@ enum Effect: Equatable, Sendable {
     case readText(field: FieldID, spec: FieldSpec, revision: Int, TextBuffer)
     /// The catalog the history and loaded requests are read against from now on (an endpoint was saved).
     case useCatalog(EndpointCatalog)
+    /// Move a request's pictures for the other kind of server off the event loop; answered by `.kindMoved`.
+    case moveKind(KindMoveJob)
 }

@@ -414,6 +414,8 @@ struct AppState: Equatable, Sendable {
     var paths = PathInputState()
     /// The form "new" replaced (or the fresh one, once brought back): one undo away (issue 19).
     var formBeforeNew: ParkedForm?
+    /// A request moved to the other kind of server: what the undo key brings back (issue 20).
+    var kindMoveUndo: KindMoveUndo?
     /// The config file: where, and why it is left out (issue 19).
     var configFile = ConfigFileState()
 

@@ -33,6 +33,7 @@ struct ConfigFileRead: Equatable, Sendable {
     var problem: ConfigProblem?
     var profiles: [String] = []
     var profileDetails: [String: String] = [:]
+    /// Each profile's kind of server (issue 20).
     var profileServers: [String: ServerKind] = [:]
     var keys: KeyTable = .shipped
     var formDefaults: [FormDefault] = []

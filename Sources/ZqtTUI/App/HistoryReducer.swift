@@ -340,6 +340,8 @@ extension Reducer {
             useImageAs(&state, record, position: position)
         case .useTextAsPrompt, .useTextAs:
             return useRecordText(&state, record, toPrompt: purpose == .useTextAsPrompt)
+        case .openAsOtherKind:
+            return moveRequest(&state, record.request, from: Wording.movedFromRow(record.idTask))
         case .resend:
             var request = record.request
             request.taskID = TaskIDGenerator.shared.next()

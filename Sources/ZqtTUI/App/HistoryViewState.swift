@@ -28,6 +28,8 @@ enum EntryPurpose: Equatable, Sendable {
     /// field; its text (a candidate picked) anywhere text goes.
     case useImageAs(position: Int?)
     case useTextAs
+    /// The row's request opened as the other kind of server's (issue 20, KindMoveReducer).
+    case openAsOtherKind
 }
 
 /// A page of rows as the store answered a filter.

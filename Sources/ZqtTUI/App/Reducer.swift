@@ -202,6 +202,8 @@ enum Reducer {
             return SessionReducer.reduce(&state, action)
         case .textReadDue:
             return textReadDue(&state)
+        case let .kindMoved(done):
+            return kindMoved(&state, done)
         case let .textRead(field, revision, result):
             textRead(&state, field: field, revision: revision, result)
             return []

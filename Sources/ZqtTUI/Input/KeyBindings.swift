@@ -48,6 +48,8 @@ enum Command: String, CaseIterable, Sendable {
     // The config file read again; a fresh form, one undo away; a field reset (issue 19).
     case rereadConfig
     case newForm, undoNewForm, resetField, stopFollowing
+    // A request moved between kinds of server: zhiqite SD ↔ A1111 (issue 20).
+    case openAsOtherKind
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora

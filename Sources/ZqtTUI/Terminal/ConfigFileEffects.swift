@@ -59,8 +59,10 @@ extension ConfigFileRead {
         self.init(file: config.file, exists: config.config != nil || config.problem != nil, problem: config.problem, asked: asked)
         let profiles = config.config?.profiles ?? []
         self.profiles = profiles.map(\.name)
-        for profile in profiles { profileDetails[profile.name] = ProfileMask.details(profile) }
-        for profile in profiles { profileServers[profile.name] = profile.api ?? .zhiqite }
+        for profile in profiles {
+            profileDetails[profile.name] = ProfileMask.details(profile)
+            profileServers[profile.name] = profile.api ?? .zhiqite
+        }
         keys = config.keys
         formDefaults = config.formDefaults
         permissionWarning = config.permissionWarning

@@ -255,6 +255,8 @@ final class EffectRunner: @unchecked Sendable {
         case let .useCatalog(catalog):
             catalogInUse.withLock { $0 = catalog }
             store?.catalog = catalog
+        case let .moveKind(job):
+            moveKind(job)
         case let .loadRequest(text, current):
             // A file is read off the event loop: a slow disk or mount must not freeze the screen.
             let inbox = inbox, catalog = catalog

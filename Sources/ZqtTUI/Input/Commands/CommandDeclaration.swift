@@ -60,7 +60,7 @@ enum Commands {
     /// Every declaration, feature by feature. The order of the files matters
     /// only within a scope two of them share (the footer's order there).
     static let all: [CommandDeclaration] = AppCommands.all + EditingCommands.all + ComposeCommands.all + UnitCommands.all
-        + PictureCommands.all + OverlayCommands.all + HistoryCommands.all + PathCommands.all + GalleryCommands.all
+        + PictureCommands.all + OverlayCommands.all + HistoryCommands.all + PathCommands.all + GalleryCommands.all + KindMoveCommands.all
 
     private static let byCommand: [Command: CommandDeclaration] =
         Dictionary(all.map { ($0.command, $0) }, uniquingKeysWith: { first, _ in first })
