@@ -173,4 +173,37 @@ import Testing
         let request = try #require(sent.first, "F5 sent the request (status: \(state.status?.text ?? "none"))")
         #expect(request.wireJSON == shown, "the preview showed exactly the bytes sent")
     }
+
+    /// A megabyte of JSON is read once the typing pauses, not while it goes
+    /// on: a read's moment that finds the text changed since it was set is
+    /// put off again, and one that finds it unchanged reads it (issue 18).
+    @Test func aLongJSONFieldIsReadAtAPauseNotWhileTheKeysGoOn() throws {
+        var state = makeState()
+        state.request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        state.view.focus = FieldID("alwayson_scripts.override_settings")
+        _ = Reducer.reduce(&state, .key(.enter))
+        _ = Reducer.reduce(&state, .paste(Self.jsonObject(1500)))
+        for _ in 0..<3 { _ = Reducer.reduce(&state, .key(.left)) }
+        func isRead(_ effects: [Effect]) -> Bool { effects.contains { if case .readText = $0 { true } else { false } } }
+        func isScheduled(_ effects: [Effect]) -> Bool { effects.contains { if case .scheduleTextRead = $0 { true } else { false } } }
+        let held = state.request["alwayson_scripts.override_settings"]
+        // The paste set the read's moment; a key meanwhile reads nothing.
+        #expect(!isRead(Reducer.reduce(&state, .typed("a"))))
+        #expect(state.view.editing?.readPending == true, "a read's moment is set")
+        // Keys keep coming: each moment finds the text changed and is put off, nothing is read.
+        for character in "bcd" {
+            #expect(!isScheduled(Reducer.reduce(&state, .typed(String(character)))), "one read's moment at a time")
+            let due = Reducer.reduce(&state, .textReadDue)
+            #expect(!isRead(due) && isScheduled(due), "typing goes on: the read waits")
+        }
+        #expect(state.request["alwayson_scripts.override_settings"] == held, "nothing parsed while typing")
+        // A pause: the next moment finds the text as it was and reads it.
+        let due = Reducer.reduce(&state, .textReadDue)
+        guard case let .readText(field, spec, revision, buffer)? = due.first(where: { if case .readText = $0 { true } else { false } }) else {
+            Issue.record("the pause did not read the text")
+            return
+        }
+        _ = Reducer.reduce(&state, .textRead(field: field, revision: revision, FieldValues.read(buffer.text, for: spec)))
+        #expect(state.request["alwayson_scripts.override_settings"]?.value(at: "setting_1499")?.stringValue?.hasSuffix("number 1499abcd") == true)
+    }
 }

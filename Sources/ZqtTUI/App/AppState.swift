@@ -151,6 +151,10 @@ struct EditState: Equatable, Sendable {
     /// A long text read whole (JSON, a URL list) has a read scheduled or on
     /// its way (EditingReducer.readTextLater): keys meanwhile only edit the text.
     var readPending = false
+    /// The text's revision when the read's moment was last set: a key since
+    /// then puts the read off again, so a long text is read at a pause in
+    /// the typing, not while it goes on (EditingReducer.textReadDue).
+    var readScheduledRevision: Int? = nil
 }
 
 struct PickerState: Equatable, Sendable {

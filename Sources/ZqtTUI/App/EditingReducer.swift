@@ -132,14 +132,16 @@ extension Reducer {
 
     /// Texts read whole to update the request (a JSON object, `Other
     /// fields`, a URL list, a prompt: joined into one string) longer than
-    /// this many characters are read off the event loop, at most once per
-    /// `textReadDelay`, not on every key: a key into ten thousand URLs or a
-    /// megabyte prompt then costs what a key into a line does. The request
-    /// follows within a moment (a prompt's preview at once, from the edit's
-    /// pieces); Enter, Tab and F5 read the text then and there.
-    /// Shorter texts are read on each key.
+    /// this many characters are read off the event loop at a pause in the
+    /// typing (no key for a whole `textReadDelay`), not on every key nor
+    /// while the keys go on: a key into ten thousand URLs or a megabyte
+    /// then costs what a key into a line does, and a megabyte of JSON is
+    /// not parsed five times a second while typing. The request follows
+    /// within half a second of the last key (a prompt's preview at once,
+    /// from the edit's pieces); Enter, Tab and F5 read the text then and
+    /// there. Shorter texts are read on each key.
     static let readLaterLength = 32 << 10
-    static let textReadDelay = 0.2
+    static let textReadDelay = 0.25
 
     private static func readsLater(_ state: AppState, _ editing: EditState) -> Bool {
         guard editing.buffer.count > readLaterLength, let spec = FieldValues.readWhole(editing.field, in: state.request.endpoint) else {
@@ -161,12 +163,19 @@ extension Reducer {
         guard let editing = state.view.editing, !editing.readPending, editing.triedRevision != editing.buffer.revision,
               readsLater(state, editing) else { return [] }
         state.view.editing?.readPending = true
+        state.view.editing?.readScheduledRevision = editing.buffer.revision
         return [.scheduleTextRead]
     }
 
-    /// The read's moment: the text as it is now is handed over (shared, not copied).
+    /// The read's moment: the text as it is now is handed over (shared, not
+    /// copied), when no key changed it during the wait; else the read waits
+    /// for the next pause (a key at least every `textReadDelay` reads nothing).
     static func textReadDue(_ state: inout AppState) -> [Effect] {
         guard let editing = state.view.editing, editing.readPending else { return [] }
+        if editing.readScheduledRevision != editing.buffer.revision {
+            state.view.editing?.readScheduledRevision = editing.buffer.revision
+            return [.scheduleTextRead]
+        }
         guard let spec = FieldValues.readWhole(editing.field, in: state.request.endpoint) else {
             state.view.editing?.readPending = false
             return []

@@ -19,6 +19,10 @@ import Model
 
 extension BenchCommand {
     func runTyping() throws {
+        // Widths as the terminal has them (it sets the locale before its first
+        // frame): in the C locale a Chinese character is one cell, and each is
+        // asked for its category, so the bench measured another layout.
+        TextWidth.ensureUTF8Locale()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-bench-typing-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try HistoryStore.open(inFolder: folder)

@@ -32,15 +32,28 @@ struct DraftForm: Sendable {
         for (field, draft) in drafts { typed[field.path] = draft.text }
         var request = request
         if let typingField, let typing {
-            // Usable typed text the request waits for (a long text read on a
-            // tick, issue 18) is saved in the request, as it will be, not
-            // beside it: one copy of a megabyte printed and cut, not two.
+            // A long prompt the request waits for (read at a pause, issue 18)
+            // is saved in the request, as it will be, not beside it: one copy
+            // of a megabyte printed and cut, not two. Other texts read whole
+            // (JSON, `Other fields`, URLs) are saved as typed, not parsed on
+            // each save: a restart reads them into the request
+            // (DraftCodec.form), which gives the same request.
             let text = typing.text
-            let readLater = wireJSON == nil && FieldValues.readWhole(typingField, in: request.endpoint) != nil
-            if !readLater || (try? FieldValues.apply(text, to: typingField, in: &request)) == nil { typed[typingField.path] = text }
+            let joinedOnly: Bool
+            if wireJSON == nil, case .multilineText? = FieldValues.readWhole(typingField, in: request.endpoint)?.kind {
+                joinedOnly = true
+            } else {
+                joinedOnly = false
+            }
+            if !joinedOnly || (try? FieldValues.apply(text, to: typingField, in: &request)) == nil { typed[typingField.path] = text }
         }
-        return ComposeDraft(endpoint: request.endpoint, requestJSON: wireJSON ?? request.wireJSON, fieldDrafts: typed)
+        return ComposeDraft(endpoint: request.endpoint, requestJSON: wireJSON ?? Self.printed(request), fieldDrafts: typed)
     }
+
+    /// The request's wire JSON, printed once per revision: saves while a long
+    /// JSON field or URL list is typed into (kept as typed text until its read)
+    /// carry the same request, which is then not printed again (issue 18).
+    private static let printed = RequestDerived { $0.wireJSON }
 }
 
 extension DraftForm: Equatable {
@@ -67,7 +80,9 @@ enum DraftCodec {
         // half typed) is kept as typed text too.
         if let editing = state.view.editing, editing.appliedRevision != editing.buffer.revision {
             form.typingField = editing.field
-            form.typing = editing.buffer
+            // Without its wrapped lines: the form kept as saved would make the
+            // next key copy a megabyte's layout before mending it (issue 18).
+            form.typing = editing.buffer.withoutLayout
         }
         return form
     }

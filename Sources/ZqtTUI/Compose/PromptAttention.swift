@@ -42,24 +42,25 @@ enum PromptAttention {
         let n = characters.count
         func add(_ range: Range<Int>, _ kind: Kind) { spans.append(Span(range: range.lowerBound + base..<range.upperBound + base, kind: kind)) }
         while i < n {
-            let c = characters[i]
-            switch c {
-            case "\\":
+            // Compared as ASCII bytes: every character looked for is one, and a
+            // Character compared with a literal costs a string comparison (issue 18).
+            switch characters[i].asciiValue {
+            case UInt8(ascii: "\\"):
                 i += 2  // `\(`, `\\`: the next character is text
                 continue
-            case "<":
+            case UInt8(ascii: "<"):
                 if let end = networkEnd(characters, from: i) { add(i..<end, .network); i = end; continue }
-            case "(":
+            case UInt8(ascii: "("):
                 round.append(i)
-            case "[":
+            case UInt8(ascii: "["):
                 square.append(i)
-            case ")":
+            case UInt8(ascii: ")"):
                 if let open = round.popLast() { add(open..<open + 1, .bracket); add(i..<i + 1, .bracket) }
                 else { add(i..<i + 1, atStart ? .unbalanced : .bracket) }
-            case "]":
+            case UInt8(ascii: "]"):
                 if let open = square.popLast() { add(open..<open + 1, .bracket); add(i..<i + 1, .bracket) }
                 else { add(i..<i + 1, atStart ? .unbalanced : .bracket) }
-            case ":":
+            case UInt8(ascii: ":"):
                 // `:1.2)` closes a weighted group (prompt_parser's `:\s*([+-]?[.\d]+)\s*\)`).
                 if !round.isEmpty, let close = weightEnd(characters, colon: i) {
                     let open = round.removeLast()

@@ -46,18 +46,37 @@ struct TextBuffer: Sendable {
 
     var text: String { pieces.joined() }
 
+    /// The same text and cursor without the kept layout (TextBuffer.keepLayout):
+    /// a copy kept elsewhere (a draft to save) then shares only the pieces.
+    var withoutLayout: TextBuffer {
+        var copy = self
+        copy.layout = nil
+        return copy
+    }
+
     var isEmpty: Bool { count == 0 }
 
     /// The characters, for the one-line boxes (a filter, a folder name) that index them.
     var characters: [Character] { Array(text) }
 
-    /// The characters in `range`, as text.
+    /// The characters in `range`, as text: slices of the pieces it spans
+    /// appended whole (a frame reads a few thousand characters around the
+    /// lines shown; a character at a time was a tenth of a frame, issue 18).
     func text(in range: Range<Int>) -> String {
+        guard range.lowerBound >= 0, range.lowerBound < count, !range.isEmpty else { return "" }
+        var (piece, offset) = locate(range.lowerBound)
+        var remaining = min(range.upperBound, count) - range.lowerBound
         var out = ""
-        forEach(from: range.lowerBound) { index, character in
-            guard index < range.upperBound else { return false }
-            out.append(character)
-            return true
+        if remaining > 64 { out.reserveCapacity(remaining) }
+        while remaining > 0, piece < pieces.count {
+            let text = pieces[piece]
+            let take = min(pieceCounts[piece] - offset, remaining)
+            let start = text.index(text.startIndex, offsetBy: offset)
+            let end = take == pieceCounts[piece] - offset ? text.endIndex : text.index(start, offsetBy: take)
+            out += text[start..<end]
+            remaining -= take
+            piece += 1
+            offset = 0
         }
         return out
     }
@@ -286,32 +305,39 @@ struct TextBuffer: Sendable {
     /// until one starts where a line started before (moved by the change),
     /// and the rest are the old ones, moved.
     private mutating func mendLayout(_ old: Range<Int>, newCount: Int) {
-        guard let kept = layout else { return }
+        guard var kept = layout else { return }
+        // Taken out, so the lines are mended in place (no copy of a
+        // megabyte's twenty thousand lines on each key, issue 18).
         layout = nil
-        let lines = kept.lines
         let delta = newCount - old.count
         let editedEnd = old.lowerBound + newCount
-        let containing = Self.lastLine(startingAtOrBefore: old.lowerBound, in: lines)
+        let containing = Self.lastLine(startingAtOrBefore: old.lowerBound, in: kept.lines)
         let restart = max(0, containing - 1)
-        var mended = Array(lines[..<restart])
+        var wrapped: [VisualLine] = []
         var rejoin: Int?
-        wrapLines(from: restart < lines.count ? lines[restart].start : 0, width: kept.width) { line, next in
-            mended.append(line)
+        wrapLines(from: restart < kept.lines.count ? kept.lines[restart].start : 0, width: kept.width) { line, next in
+            wrapped.append(line)
             // The text's last line (it ends at the end) has no line after it.
             guard line.end < count else { return true }
             guard next >= editedEnd, next - delta >= old.upperBound else { return true }
-            let candidate = Self.lastLine(startingAtOrBefore: next - delta, in: lines)
-            if lines[candidate].start == next - delta {
+            let candidate = Self.lastLine(startingAtOrBefore: next - delta, in: kept.lines)
+            if kept.lines[candidate].start == next - delta {
                 rejoin = candidate
                 return false
             }
             return true
         }
-        if let rejoin {
-            mended.reserveCapacity(mended.count + lines.count - rejoin)
-            for line in lines[rejoin...] { mended.append(VisualLine(start: line.start + delta, end: line.end + delta)) }
+        let end = rejoin ?? kept.lines.count
+        kept.lines.replaceSubrange(restart..<end, with: wrapped)
+        if rejoin != nil, delta != 0 {
+            kept.lines.withUnsafeMutableBufferPointer { lines in
+                for index in (restart + wrapped.count)..<lines.count {
+                    lines[index].start += delta
+                    lines[index].end += delta
+                }
+            }
         }
-        layout = Layout(width: kept.width, lines: mended)
+        layout = kept
     }
 
     private static func lastLine(startingAtOrBefore position: Int, in lines: [VisualLine]) -> Int {
