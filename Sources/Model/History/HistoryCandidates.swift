@@ -50,8 +50,20 @@ final class CandidateList {
             // access on every read, which the merge's inner loop felt.
             let read = ids
             if start < read.count, let last = read.last, last <= target {
-                // Descending: the first at most `target` by bisection.
-                var low = start, high = read.count - 1
+                // Descending: the first at most `target`, galloping from
+                // `start` then bisecting. Two lists that interleave (two
+                // common words that never meet) move a step or two each
+                // time, and a bisection over the whole rest of a list of
+                // 80,000 ids cost some 17 reads on each of 170,000 steps.
+                if read[start] <= target { return (start, read[start]) }
+                var low = start, high = start + 1, stride = 1
+                while high < read.count - 1 && read[high] > target {
+                    low = high
+                    stride *= 2
+                    high = min(start + stride, read.count - 1)
+                }
+                // read[low] > target >= read[high]: the first in (low, high].
+                low += 1
                 while low < high {
                     let middle = (low + high) / 2
                     if read[middle] <= target { high = middle } else { low = middle + 1 }
@@ -143,8 +155,12 @@ final class CandidateList {
     /// Up to `size` more ids from the statement under way; at its end (or on
     /// an error, a cancel among them) the statement is reset.
     private func step(_ prepared: OpaquePointer, _ size: Int, _ db: SQLiteConnection) throws(SQLiteError) {
-        var read = 0
-        while read < size {
+        // Into a local array, added to the class's once: each append to a
+        // class's stored array checks exclusive access.
+        var read: [Int] = []
+        read.reserveCapacity(size)
+        defer { ids.append(contentsOf: read) }
+        while read.count < size {
             let result = sqlite3_step(prepared)
             if result == SQLITE_DONE {
                 exhausted = true
@@ -156,8 +172,7 @@ final class CandidateList {
                 pause()
                 throw error
             }
-            ids.append(Int(sqlite3_column_int64(prepared, 0)))
-            read += 1
+            read.append(Int(sqlite3_column_int64(prepared, 0)))
         }
     }
 }
