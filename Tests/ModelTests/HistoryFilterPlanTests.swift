@@ -67,7 +67,9 @@ import Testing
         let plan = try #require(try filter.plan(before: nil, limit: 200) { _, token in token == "\"hth\"" ? 2 : 900 })
         #expect(plan.checksRows)
         #expect(plan.parameters.first == .text("\"hth\""), "the rarest trigram alone, not the eight-trigram phrase")
-        #expect(plan.parameters.contains(.text("\"灯 塔\"")), "short words keep their exact query")
+        #expect(plan.parameters.contains(.text("\"灯\"")) && !plan.parameters.contains(.text("\"灯 塔\"")),
+                "a word of two characters is read by one character's list, without positions")
+        #expect(plan.deferredWords == "\"灯 塔\"", "and the whole word asked of the index for the candidates' span")
         #expect(plan.sql.contains("INTERSECT"))
         let alone = try #require(try HistoryFilter("lighthouse").plan(before: nil, limit: 200) { _, _ in
             Issue.record("one word alone is asked of the index as it is")
@@ -80,8 +82,19 @@ import Testing
         let common = try #require(try HistoryFilter("cat 灯塔 s endpoint:controlnet").plan(before: nil, limit: 200) { index, query in
             index == .words ? (query == "\"s\"*" ? 4000 : 300) : (query.hasPrefix("\"sd/") || query.hasPrefix("\"v2/") ? 4096 : 2500)
         })
-        #expect(common.deferredWords == "\"s\"*")
-        #expect(!common.parameters.contains(.text("\"s\"*")) && common.parameters.contains(.text("\"灯 塔\"")))
+        #expect(common.deferredWords == "\"灯 塔\" AND \"s\"*")
+        #expect(!common.parameters.contains(.text("\"s\"*")) && common.parameters.contains(.text("\"灯\"")))
+        // A character found far more often than the word it is in (`的` in
+        // `的确`) is not worth its list: the whole word's is read.
+        let frequentCharacter = try #require(try HistoryFilter("lighthouse 的确").plan(before: nil, limit: 200) { index, query in
+            index == .trigrams ? 2 : (query == "\"的\"" ? 3000 : 40)
+        })
+        #expect(frequentCharacter.parameters.contains(.text("\"确\"")) && frequentCharacter.deferredWords == "\"的 确\"",
+                "the rarer character, as rare as the word")
+        let bothFrequent = try #require(try HistoryFilter("lighthouse 的确").plan(before: nil, limit: 200) { index, query in
+            index == .trigrams ? 2 : (query == "\"的 确\"" ? 40 : 3000)
+        })
+        #expect(bothFrequent.parameters.contains(.text("\"的 确\"")) && bothFrequent.deferredWords == nil)
         #expect(!common.sql.contains("submission_search"), "every longer word found in most rows: left to the check")
         let dense = try #require(try HistoryFilter("studio light").plan(before: nil, limit: 200) { _, _ in 3000 })
         #expect(!dense.checksRows && dense.parameters.first == .text("\"studio\" AND \"light\""),
@@ -211,7 +224,8 @@ import Testing
             }
             return (found ?? []).sorted(by: >)
         }
-        for filter in ["lighthouse 灯", "lighthouse 灯塔", "cat 雨", "cat 灯 3", "lighthouse cat", "灯 cat", "lighthouse 灯 cat 6"] {
+        for filter in ["lighthouse 灯", "lighthouse 灯塔", "cat 雨", "cat 灯 3", "lighthouse cat", "灯 cat", "lighthouse 灯 cat 6",
+                       "cat 雨中", "一只 cat", "lighthouse 灯灯", "雨夜 灯塔 light"] {
             let whole = try ids(filter)
             #expect(whole == (try alone(filter)), "\"\(filter)\"")
             #expect(try ids(filter) == whole, "\"\(filter)\" again, from the kept lists")

@@ -40,6 +40,11 @@ struct HistoryFilter {
     let textTerms: [TextTerm]
     /// Each short word as an FTS5 query of the word index.
     let wordTerms: [String]
+    /// For each short word of several tokens matched whole (`灯塔` is the
+    /// phrase `"灯 塔"`), each token as a query of its own, else empty: one
+    /// token's list holds every row the phrase finds, and is read without
+    /// the positions a phrase compares (HistoryFilterPlan).
+    let wordParts: [[String]]
     /// All of them: the word index's query; nil when no word needs it.
     var wordQuery: String? { wordTerms.isEmpty ? nil : wordTerms.joined(separator: " AND ") }
     /// The batch id, or its start, after `batch:`.
@@ -57,6 +62,7 @@ struct HistoryFilter {
     init(_ text: String, catalog: EndpointCatalog = .shipped) {
         var terms: [TextTerm] = []
         var words: [String] = []
+        var parts: [[String]] = []
         var batch: String?
         var endpoints: [String]?
         for term in text.split(whereSeparator: \.isWhitespace).map(String.init) {
@@ -82,11 +88,17 @@ struct HistoryFilter {
                 guard let last = tokens.last?.last else { continue }  // punctuation alone narrows nothing
                 let phrase = Self.quoted(tokens.joined(separator: " "))
                 // A Latin word is matched by its start; ideographs are whole words already.
-                words.append(HistoryWords.isWordOfItsOwn(last) ? phrase : phrase + "*")
+                let whole = HistoryWords.isWordOfItsOwn(last)
+                words.append(whole ? phrase : phrase + "*")
+                // In the order typed: of two as rare, the first is the list the key before read.
+                var distinct: [String] = []
+                for token in tokens where !distinct.contains(token) { distinct.append(token) }
+                parts.append(whole && tokens.count > 1 ? distinct.map(Self.quoted) : [])
             }
         }
         textTerms = terms
         wordTerms = words
+        wordParts = parts
         batchPrefix = batch
         endpointKeys = endpoints
     }
