@@ -48,6 +48,8 @@ enum Command: String, CaseIterable, Sendable {
     // The config file read again; a fresh form, one undo away; a field reset (issue 19).
     case rereadConfig
     case newForm, undoNewForm, resetField, stopFollowing
+    // An A1111 job's current picture skipped, the batch going on (issue 20).
+    case skipImage
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora
