@@ -124,5 +124,13 @@ import Testing
         // The history entry labels it in place of a seed.
         let lines = HistoryEntryView.detailLines(row, width: 100).map { $0.spans.map(\.text).joined() }
         #expect(lines.contains { $0.contains("3. control map (ControlNet's detected map)") }, "\(lines)")
+
+        // The results pane's caption and the enlarged picture's status line say it too.
+        #expect(Wording.pictureCaption(2, seed: nil, width: 64, height: 64, controlMap: true) == "3 · control map · 64×64")
+        #expect(Wording.zoomStatus(2, of: 3, image: nil, seed: nil, controlMap: true)
+                == "Image 3 of 3 · control map (ControlNet's detected map, not a generated picture)")
+        var state = makeState(width: 120, height: 40)
+        _ = PictureReducer.taskUpdated(&state, recordID: id, idTask: request.taskID, info: info)
+        #expect(state.results?.pictures.map(\.isControlMap) == [false, false, true], "the pane knows which is the map")
     }
 }
