@@ -35,13 +35,15 @@ import Testing
     }
 
     @Test func anInterruptedJobIsRecordedAsInterruptedWithThePicturesMadeSoFar() async throws {
-        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 40))
+        // Each picture takes 5 s, so the interrupt lands before the batch ends even on a loaded machine;
+        // the job then stops within a step (the sandbox checks every 10 ms).
+        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 50))
         let api = fixture.api
-        let request = Self.batch(iterations: 4, steps: 10)
+        let request = Self.batch(iterations: 4, steps: 100)
         let sent = Mutex(false)
-        // Interrupted during the second picture: the first is done, the second is kept as it stands, the last two never start.
+        // Interrupted once the job runs: the picture being made is kept as it stands, the later ones never start.
         let events = await fixture.run(request, api: api) { event in
-            guard case let .progress(info) = event, (info.progress ?? 0) > 0.3, !sent.withLock({ $0 }) else { return }
+            guard case let .progress(info) = event, (info.progress ?? 0) > 0.02, !sent.withLock({ $0 }) else { return }
             sent.withLock { $0 = true }
             try? await A1111Watch.interrupt(request.taskID, api: api)
         }
