@@ -378,6 +378,9 @@ def a1111_entries(overlay, lists):
                 field["why"] = "sd-webui-controlnet's API: units in alwayson_scripts.controlnet.args; a unit's picture is `image`, base64 (issue 20)."
                 item = field["item"]
                 item["fields"] = [dict(spec["controlnet_image"]) if f["path"] == "image_link" else f for f in item["fields"]]
+                for f in item["fields"]:
+                    if f["path"] in spec.get("controlnet_server_lists", {}):
+                        f["server_list"] = spec["controlnet_server_lists"][f["path"]]
                 for rule in item.get("rules", []):
                     if rule.get("field") == "image_link":
                         rule["field"] = "image"
@@ -398,6 +401,8 @@ def a1111_entries(overlay, lists):
                 if not field.get("required") and "default" not in field:
                     field.setdefault("omit_empty", True)
             lay_over(field, e.get("field", {}).get(path, {}))
+            if path in spec.get("server_lists", {}):
+                field["server_list"] = spec["server_lists"][path]
             resolve_options(field, lists)
             field.setdefault("label", path)
             fields.append(field)

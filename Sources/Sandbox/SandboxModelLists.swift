@@ -91,7 +91,7 @@ extension SandboxService {
 
     /// The list a service path is, when it is one (the default paths).
     static func modelListKind(path id: String) -> ModelListKind? {
-        ModelListKind.allCases.first { $0.defaultPath == id }
+        ModelListKind.kinds(for: .zhiqite).first { $0.defaultPath == id }
     }
 
     /// One page of a list, in the §1.4 envelope.
@@ -119,6 +119,8 @@ extension SandboxService {
         case .lora: entries = Self.loraEntries
         case .vae: entries = Self.vaeEntries
         case .embedding: entries = Self.embeddingEntries
+        // An A1111 server's own lists: the service has none (modelListKind(path:) never names one).
+        case .sampler, .scheduler, .upscaler, .controlNetModule, .controlNetModel: entries = []
         }
         let size = min(pageSize, 1000)
         let start = (pageNum - 1).multipliedReportingOverflow(by: size)
@@ -160,7 +162,7 @@ extension SandboxService {
                 (key: "sdVaeName", value: .string(entry.display)),
                 (key: "modelBaseModel", value: .string(entry.base)),
             ])
-        case .embedding:
+        case .embedding, .sampler, .scheduler, .upscaler, .controlNetModule, .controlNetModel:
             return .object([
                 (key: "id", value: .int(id)),
                 (key: "name", value: .string(entry.name)),

@@ -112,8 +112,9 @@ import Testing
         }
         let text = seen.joined(separator: "\n")
         // Cut at the box's edge before (…(u on its history r│): now wrapped under its column.
-        #expect(text.contains("X                     Stop following the running task (u on its history "))
-        #expect(text.contains("                      row takes it up again)"))
+        // (X's text names both kinds of server since issue 20.)
+        #expect(text.contains("X                     zhiqite task: stop following it (u on its history "))
+        #expect(text.contains("                      row takes it up again); A1111 job: interrupt it on "))
         for line in OverlayView.helpLines(state, width: 72) {
             #expect(TextWidth.of(line) <= 72, "\(line)")
         }

@@ -175,6 +175,10 @@ public struct FieldSpec: Sendable, Equatable {
     /// Takes a picture inline as base64 as well as a URL or a local file
     /// (catalog `"inline_image": true`: an A1111 server's image fields, issue 20).
     public var inlineImage = false
+    /// A choice whose options are, once read, the connected server's own
+    /// list of this kind (an A1111 server's samplers, upscalers, ControlNet
+    /// modules: issue 20); the catalog's options stand until then.
+    public var serverList: ModelListKind?
 
     public init(path: String, label: String, help: String = "", hint: String = "", kind: FieldKind, required: Bool = false,
                 defaultValue: JSONValue? = nil, omitWhenEmpty: Bool = false, section: String? = nil, role: FieldRole? = nil,

@@ -303,6 +303,13 @@ extension EndpointCatalog {
             formIndex: number("form_index").map { Int(clamping: $0, to: 0...10_000) },
             inForm: value["in_form"]?.boolValue ?? true, requiredByZqtOnly: value["required_by"]?.stringValue == "zqt")
         spec.inlineImage = value["inline_image"]?.boolValue ?? false
+        if let list = value["server_list"]?.stringValue {
+            guard let kind = ModelListKind(rawValue: list) else {
+                let known = ModelListKind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw CatalogError(path: "\(path).server_list", message: "unknown list \"\(list)\" (known: \(known))")
+            }
+            spec.serverList = kind
+        }
         return spec
     }
 

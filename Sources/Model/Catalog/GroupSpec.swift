@@ -345,6 +345,7 @@ extension FieldSpec {
                              multipleOf: multipleOf, dimmedUnless: dimmedUnless, formIndex: formIndex, inForm: inForm,
                              requiredByZqtOnly: requiredByZqtOnly)
         spec.inlineImage = inlineImage
+        spec.serverList = serverList
         return spec
     }
 }

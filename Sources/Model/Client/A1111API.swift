@@ -115,7 +115,8 @@ public struct A1111API: LiveProgressAPI {
 
     public func download(_ url: String, maxBytes: Int) async throws(APIError) -> [UInt8] {
         if InlineImages.isInline(url) {
-            guard let bytes = inline.bytes(url) else {
+            // A control map's mark (A1111ResultKinds) names no other bytes than its picture's.
+            guard let bytes = inline.bytes(A1111ResultKinds.heldURL(url)) else {
                 throw .unexpectedResponse("this picture came inline in an answer of an earlier run and was not kept")
             }
             return bytes

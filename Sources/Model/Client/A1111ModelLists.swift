@@ -19,6 +19,11 @@ public enum A1111ModelLists {
         case .lora: return "sdapi/v1/loras"
         case .vae: return "sdapi/v1/sd-vae"
         case .embedding: return "sdapi/v1/embeddings"
+        case .sampler: return samplers
+        case .scheduler: return schedulers
+        case .upscaler: return upscalers
+        case .controlNetModule: return controlNetModules
+        case .controlNetModel: return controlNetModels
         }
     }
 

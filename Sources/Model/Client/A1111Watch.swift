@@ -48,8 +48,52 @@ public enum A1111Watch {
         }
         let outcome = await api.send(request)
         watcher.cancel()
-        return outcome
+        return marked(outcome, interrupted: interrupts.take(idTask))
     }
+
+    // MARK: Interrupted jobs
+
+    /// The member an interrupted job's answer carries (A1111 says nothing of
+    /// it: the call answers as for a finished job, with fewer pictures).
+    public static let interruptedKey = "zqt_interrupted"
+
+    /// Jobs zqt asked the server to stop, until their call answers.
+    private static let interrupts = InterruptedJobs()
+
+    /// Stops the server's job (POST /sdapi/v1/interrupt), noting that
+    /// `idTask` was stopped so its answer is read as interrupted, not done.
+    public static func interrupt(_ idTask: String, api: any LiveProgressAPI) async throws(APIError) {
+        interrupts.note(idTask)
+        do throws(APIError) {
+            try await api.interrupt()
+        } catch {
+            _ = interrupts.take(idTask)
+            throw error
+        }
+    }
+
+    /// The answer of an interrupted job, said so in its data.
+    static func marked(_ outcome: SendOutcome, interrupted: Bool) -> SendOutcome {
+        guard interrupted, case let .success(submission) = outcome.result, var members = submission.result.envelope.data?.objectValue else {
+            return outcome
+        }
+        members.append((key: interruptedKey, value: .bool(true)))
+        let envelope = Envelope(code: submission.result.envelope.code, msg: submission.result.envelope.msg, data: .object(members))
+        let result = SubmitResult(serviceTaskID: submission.result.serviceTaskID, envelope: envelope)
+        return SendOutcome(result: .success(Submission(result: result, exchange: submission.exchange)), exchange: outcome.exchange)
+    }
+}
+
+/// The ids of jobs an interrupt was sent for (a lock, not an actor: the
+/// effect runner and the send pipeline each touch it once per job).
+final class InterruptedJobs: @unchecked Sendable {
+    private var ids: Set<String> = []
+    private let lock = Lock()
+
+    func note(_ idTask: String) { lock.withLock { _ = ids.insert(idTask) } }
+
+    /// Whether `idTask` was interrupted, forgotten once asked.
+    func take(_ idTask: String) -> Bool { lock.withLock { ids.remove(idTask) != nil } }
 }
 
 /// Local files in an A1111 request's image fields, sent inline (issue 20):
@@ -70,4 +114,59 @@ public enum A1111Inline {
         }
         return .success(sent)
     }
+}
+
+/// What an A1111 answer's pictures are (issue 20): the ones asked for, and
+/// the ControlNet extension's detected maps, which it appends after them
+/// (its save_detected_map, on by default) with no infotext of their own.
+/// A map is kept and shown as any picture, marked by its URL's
+/// `#control-map` (the history keeps the mark in the result's URL, so no
+/// column is added), and is not counted among the pictures made.
+public enum A1111ResultKinds {
+    public static let controlMapMark = "#control-map"
+
+    /// The URL a control map is kept under: its held picture's, marked.
+    public static func controlMapURL(_ url: String) -> String {
+        url.isEmpty || url.hasSuffix(controlMapMark) ? url : url + controlMapMark
+    }
+
+    public static func isControlMap(_ url: String) -> Bool { url.hasSuffix(controlMapMark) }
+
+    /// The URL its bytes are held under (InlineImages).
+    public static func heldURL(_ url: String) -> String {
+        isControlMap(url) ? String(url.dropLast(controlMapMark.count)) : url
+    }
+
+    /// How many pictures the job was to make: batch_size × n_iter as the
+    /// answer echoes them, else as many as `info` has seeds; nil when neither says.
+    static func planned(_ data: JSONValue, info: JSONValue?) -> Int? {
+        let parameters = data["parameters"]
+        if let size = parameters?["batch_size"].flatMap(WireCoding.integer),
+           let iterations = parameters?["n_iter"].flatMap(WireCoding.integer), size > 0, iterations > 0 {
+            let (product, overflow) = size.multipliedReportingOverflow(by: iterations)
+            if !overflow { return product }
+        }
+        if let seeds = info?["all_seeds"]?.arrayValue, !seeds.isEmpty { return seeds.count }
+        return nil
+    }
+
+    /// "interrupted: 2 of 4 pictures".
+    static func interruptedDesc(made: Int, of planned: Int?) -> String {
+        guard let planned, planned >= made else { return "interrupted: \(made) picture\(made == 1 ? "" : "s")" }
+        return "interrupted: \(made) of \(planned) picture\(planned == 1 ? "" : "s")"
+    }
+}
+
+extension ResultImage {
+    /// A ControlNet detected map an A1111 server appended, not a picture asked for.
+    public var isControlMap: Bool { A1111ResultKinds.isControlMap(imageURL) }
+}
+
+extension StoredResult {
+    public var isControlMap: Bool { A1111ResultKinds.isControlMap(imageURL) }
+}
+
+extension TaskInfo {
+    /// An A1111 job zqt interrupted: its pictures are those made before it stopped.
+    public var interrupted: Bool { raw[A1111Watch.interruptedKey]?.boolValue == true }
 }

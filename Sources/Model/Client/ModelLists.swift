@@ -16,6 +16,21 @@ public enum ModelListKind: String, CaseIterable, Sendable, Hashable, Codable {
     case lora
     case vae
     case embedding
+    // An A1111 server's lists of choices (issue 20): the service has none of
+    // these, so they are read only from an A1111 server (A1111ModelLists).
+    case sampler
+    case scheduler
+    case upscaler
+    case controlNetModule = "controlnet_module"
+    case controlNetModel = "controlnet_model"
+
+    /// A list only an A1111 server serves.
+    public var isA1111Only: Bool { [.sampler, .scheduler, .upscaler, .controlNetModule, .controlNetModel].contains(self) }
+
+    /// The lists a kind of server serves, in the order they are read.
+    public static func kinds(for server: ServerKind) -> [ModelListKind] {
+        server == .a1111 ? allCases : allCases.filter { !$0.isA1111Only }
+    }
 
     /// The path under `/AIGCImgOpenServ/saas/`. Only §1.4's is documented;
     /// the others are inferred from it (§1.5–§1.7) and can be set (ModelListPaths).
@@ -25,6 +40,8 @@ public enum ModelListKind: String, CaseIterable, Sendable, Hashable, Codable {
         case .lora: return "sd/v2/queryLoraList"
         case .vae: return "sd/v2/queryVaeList"
         case .embedding: return "sd/v2/queryEmbeddingList"
+        // Never asked of the service (kinds(for:)); the A1111 server's path stands in.
+        case .sampler, .scheduler, .upscaler, .controlNetModule, .controlNetModel: return A1111ModelLists.path(for: self)
         }
     }
 
@@ -35,6 +52,7 @@ public enum ModelListKind: String, CaseIterable, Sendable, Hashable, Codable {
         case .lora: return "ZQT_LORA_LIST_PATH"
         case .vae: return "ZQT_VAE_LIST_PATH"
         case .embedding: return "ZQT_EMBEDDING_LIST_PATH"
+        case .sampler, .scheduler, .upscaler, .controlNetModule, .controlNetModel: return nil
         }
     }
 
@@ -48,6 +66,7 @@ public enum ModelListKind: String, CaseIterable, Sendable, Hashable, Codable {
         case .lora: return ["sdLoraFileSimplifyName", "sdLoraFileName", "sdLoraName", "loraName", "name", "fileName"]
         case .vae: return ["sdVae", "sdVaeName", "sdVaeFileName", "vaeName", "name", "fileName"]
         case .embedding: return ["sdEmbeddingName", "sdEmbeddingFileSimplifyName", "embeddingName", "name", "fileName"]
+        case .sampler, .scheduler, .upscaler, .controlNetModule, .controlNetModel: return ["name"]
         }
     }
 
@@ -58,6 +77,7 @@ public enum ModelListKind: String, CaseIterable, Sendable, Hashable, Codable {
         case .lora: return ["sdLoraName", "loraName", "displayName", "title"]
         case .vae: return ["sdVaeName", "vaeName", "displayName", "title"]
         case .embedding: return ["sdEmbeddingName", "embeddingName", "displayName", "title"]
+        case .sampler, .scheduler, .upscaler, .controlNetModule, .controlNetModel: return ["displayName"]
         }
     }
 

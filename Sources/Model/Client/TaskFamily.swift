@@ -287,11 +287,19 @@ struct A1111FollowUp: FamilyFollowUp {
         let seeds = (info?["all_seeds"]?.arrayValue ?? []).map { WireCoding.integer($0) }
         // A batch's grid comes first (A1111's return_grid): `index_of_first_image` says where the pictures begin.
         let first = info?["index_of_first_image"].flatMap(WireCoding.integer) ?? 0
+        // Each picture (and the grid) has its infotext; what follows them is the ControlNet
+        // extension's detected maps, appended without one (A1111ResultKinds).
+        let described = (info?["infotexts"]?.arrayValue).map(\.count)
         var results: [ResultImage] = []
         if let images = data["images"]?.arrayValue {
             for (index, image) in images.enumerated() where index >= first {
+                let url = image.stringValue ?? ""
+                if let described, index >= described {
+                    results.append(ResultImage(imageURL: A1111ResultKinds.controlMapURL(url), seed: nil))
+                    continue
+                }
                 let seed = seeds.indices.contains(index - first) ? seeds[index - first] : nil
-                results.append(ResultImage(imageURL: image.stringValue ?? "", seed: seed))
+                results.append(ResultImage(imageURL: url, seed: seed))
             }
         } else if let image = data["image"]?.stringValue, InlineImages.isInline(image) {
             results.append(ResultImage(imageURL: image, seed: nil))
@@ -300,12 +308,20 @@ struct A1111FollowUp: FamilyFollowUp {
         for key in ["caption", "info"] {
             if let text = data[key]?.stringValue, !text.isEmpty { texts.append(text) }
         }
-        let made = results.filter { !$0.imageURL.isEmpty }.count
+        let kept = results.filter { !$0.imageURL.isEmpty }
+        let maps = kept.filter(\.isControlMap).count
+        let made = kept.count - maps
         let notes = (data["zqt_notes"]?.arrayValue ?? []).compactMap(\.stringValue)
         let phase: TaskPhase = made > 0 || !texts.isEmpty ? .succeeded : .failed
-        var desc = made > 0 ? "done: \(made) picture\(made == 1 ? "" : "s")" : (texts.isEmpty ? "the server answered with no picture" : "done")
+        var desc: String
+        if data[A1111Watch.interruptedKey]?.boolValue == true {
+            desc = A1111ResultKinds.interruptedDesc(made: made, of: A1111ResultKinds.planned(data, info: info))
+        } else {
+            desc = made > 0 ? "done: \(made) picture\(made == 1 ? "" : "s")" : (texts.isEmpty ? "the server answered with no picture" : "done")
+        }
+        if maps > 0 { desc += " and \(maps) control map\(maps == 1 ? "" : "s")" }
         if !notes.isEmpty { desc += " (" + notes.joined(separator: "; ") + ")" }
         // Images with no picture in them (a batch interrupted early gives fewer) are not results.
-        return TaskReading(desc: desc, results: results.filter { !$0.imageURL.isEmpty }, texts: texts, phase: phase)
+        return TaskReading(desc: desc, results: kept, texts: texts, phase: phase)
     }
 }

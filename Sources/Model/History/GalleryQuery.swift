@@ -26,6 +26,8 @@ public struct GalleryPicture: Sendable, Equatable, Identifiable {
     public let prompt: String
     /// The copy the history notes (zqt's own under $ZQT_HOME/images, or a folder saved into).
     public let localPath: String
+    /// A ControlNet detected map an A1111 server appended (A1111ResultKinds), not a picture asked for.
+    public var isControlMap = false
 
     public var id: String { "\(submissionID)/\(position)" }
 
@@ -116,17 +118,20 @@ extension HistoryStore {
             let rows = try db.run("""
                 SELECT result.submission_id, result.position, result.local_path, id_task, endpoint, created_at,
                        substr(prompt, 1, \(GalleryQuery.promptLength)),
-                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END
+                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END,
+                       result.image_url LIKE '%' || ?
                 FROM result JOIN submission ON submission.id = result.submission_id
                 WHERE result.submission_id IN (\(marks)) AND local_path IS NOT NULL AND text IS NULL
                 ORDER BY result.submission_id DESC, result.position
-                """, ids.map { .int($0) })
+                """, [.text(A1111ResultKinds.controlMapMark)] + ids.map { .int($0) })
             let pictures = rows.map { row in
                 let endpoint = catalog.resolve(storageKey: row.text(4) ?? "")
                 let headline = HistoryStore.headline(prompt: row.text(6) ?? "", endpoint: endpoint, requestJSON: row.text(7))
-                return GalleryPicture(submissionID: row.int(0) ?? 0, position: row.int(1) ?? 0, idTask: row.text(3) ?? "",
-                                      endpoint: endpoint, createdAt: Date(timeIntervalSince1970: row.double(5) ?? 0),
-                                      prompt: String(headline.prefix(GalleryQuery.promptLength)), localPath: row.text(2) ?? "")
+                var picture = GalleryPicture(submissionID: row.int(0) ?? 0, position: row.int(1) ?? 0, idTask: row.text(3) ?? "",
+                                             endpoint: endpoint, createdAt: Date(timeIntervalSince1970: row.double(5) ?? 0),
+                                             prompt: String(headline.prefix(GalleryQuery.promptLength)), localPath: row.text(2) ?? "")
+                picture.isControlMap = row.int(8) == 1
+                return picture
             }
             return GalleryPage(pictures: pictures, hasMore: !exhausted, nextBefore: exhausted ? nil : ids.last)
         }

@@ -19,6 +19,8 @@ public enum SubmissionState: String, Sendable, CaseIterable {
     /// Task status 1 or 3.
     case running
     case succeeded
+    /// An A1111 job zqt interrupted (issue 20): it ended early, its pictures those made before.
+    case interrupted
     /// The task ran and failed (any other status), or polling gave up on it.
     case failed
     /// The submit itself failed: network, HTTP or API error. Nothing runs.
@@ -45,7 +47,7 @@ public enum SubmissionState: String, Sendable, CaseIterable {
     /// A task query's answer as a state, as its family reads it.
     public init(_ info: TaskInfo) {
         switch info.phase {
-        case .succeeded: self = .succeeded
+        case .succeeded: self = info.interrupted ? .interrupted : .succeeded
         case .failed: self = .failed
         case .inProgress: self = info.status == 0 ? .queued : .running
         }
@@ -59,6 +61,7 @@ public enum SubmissionState: String, Sendable, CaseIterable {
         case .queued: return "◷"
         case .running: return "▶"
         case .succeeded: return "✓"
+        case .interrupted: return "◐"
         case .failed: return "✗"
         case .sendFailed: return "!"
         case .unknown: return "?"
@@ -72,6 +75,7 @@ public enum SubmissionState: String, Sendable, CaseIterable {
         case .queued: return "queued"
         case .running: return "running"
         case .succeeded: return "succeeded"
+        case .interrupted: return "interrupted"
         case .failed: return "failed"
         case .sendFailed: return "send failed"
         case .unknown: return "outcome unknown"

@@ -449,7 +449,7 @@ public final class HistoryStore: @unchecked Sendable {
         let ids = try read { db throws(SQLiteError) in
             try db.run("""
                 SELECT DISTINCT submission.id FROM submission JOIN result ON result.submission_id = submission.id
-                WHERE submission.state = 'succeeded' AND result.text IS NULL AND result.local_path IS NULL
+                WHERE submission.state IN ('succeeded', 'interrupted') AND result.text IS NULL AND result.local_path IS NULL
                   AND result.image_url != '' AND result.keep_gone = 0 AND result.keep_attempts < ?
                   AND (submission.finished_at IS NULL OR submission.finished_at > ?)
                 ORDER BY submission.id LIMIT 200

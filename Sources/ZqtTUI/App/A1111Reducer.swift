@@ -41,6 +41,28 @@ extension Reducer {
         return [.interruptGeneration(idTask: idTask)]
     }
 
+    /// `B` needs an A1111 job of ours running: a zhiqite task has no skip.
+    static func cannotSkipImage(_ state: AppState) -> String? {
+        guard let task = state.task, task.phase == .inProgress, state.generating == task.idTask else { return Wording.noJobToSkip }
+        return nil
+    }
+
+    /// `B` on a running A1111 job: the picture being made ends there (kept as it is), the batch goes on.
+    static func skipImage(_ state: inout AppState) -> [Effect] {
+        guard cannotSkipImage(state) == nil, let idTask = state.task?.idTask else {
+            state.status = StatusMessage(text: Wording.noJobToSkip, kind: .info)
+            return []
+        }
+        state.status = StatusMessage(text: Wording.skipping(idTask), kind: .info)
+        return [.skipGenerationImage(idTask: idTask)]
+    }
+
+    static func skipAnswered(_ state: inout AppState, idTask: String, error: APIError?) -> [Effect] {
+        guard let error else { return [] }
+        state.status = StatusMessage(text: Wording.skipFailed(idTask, error.message), kind: .error)
+        return []
+    }
+
     static func interruptAnswered(_ state: inout AppState, idTask: String, error: APIError?) -> [Effect] {
         guard let error else { return [] }
         state.status = StatusMessage(text: Wording.interruptFailed(idTask, error.message), kind: .error)

@@ -49,6 +49,8 @@ enum Action: Sendable {
     case generationProgress(request: Request, recordID: Int?, TaskInfo)
     /// The server's answer to an interrupt (nil: taken).
     case interruptAnswered(idTask: String, error: APIError?)
+    /// The server's answer to a skip (nil: taken).
+    case skipAnswered(idTask: String, error: APIError?)
     /// The model lists kept from earlier sessions for this service, read at start; `now` judges their age.
     case modelListsCached([ModelListKind: ModelList], now: Date)
     /// A list read from the service, or why it could not be, with the path asked.
@@ -169,6 +171,8 @@ enum Effect: Equatable, Sendable {
     case stopFollowing(recordID: Int?, idTask: String)
     /// Stops the A1111 server's job (POST /sdapi/v1/interrupt): its call answers with what it made (issue 20).
     case interruptGeneration(idTask: String)
+    /// Skips the picture the A1111 server is making (POST /sdapi/v1/skip): the batch goes on with the next (issue 20).
+    case skipGenerationImage(idTask: String)
     /// Reads the config file again when it changed (`asked`: always, and the outcome is said).
     case checkConfigFile(asked: Bool)
     // Pictures (issue 11).

@@ -468,7 +468,7 @@ struct AppState: Equatable, Sendable {
     var fields: [FormField] {
         if let open = view.openItem, let field = endpoint.field(at: open.group), field.groupSpec != nil,
            request.items(of: field).indices.contains(open.index) {
-            return FormSchema.itemFields(field, index: open.index, in: request)
+            return FormSchema.itemFields(field, index: open.index, in: request, lists: modelLists)
         }
         return FormSchema.mainFields(request, lists: modelLists)
     }

@@ -15,7 +15,9 @@ struct GalleryItem: Equatable, Sendable {
     /// Why there is no thumbnail to draw (the copy was removed, none was made).
     var problem: String?
 
-    var shown: ShownPicture { ShownPicture(position: picture.position, seed: nil, image: image, problem: problem) }
+    var shown: ShownPicture {
+        ShownPicture(position: picture.position, seed: nil, image: image, problem: problem, isControlMap: picture.isControlMap)
+    }
 
     /// As the grid draws it: the thumbnail decoded no larger than a cell
     /// shows it, within the small pictures' budget (PictureCache.smallKey).

@@ -16,8 +16,10 @@ extension Reducer {
 
     static func modelListsCached(_ state: inout AppState, _ lists: [ModelListKind: ModelList], now: Date) -> [Effect] {
         var stale: [ModelListKind] = []
-        for kind in ModelListKind.allCases {
-            let path = state.modelLists.paths.path(for: kind)
+        let a1111 = state.connection.server == .a1111
+        // An A1111 server's lists are at its own paths (A1111ModelLists), its choices among them (issue 20).
+        for kind in ModelListKind.kinds(for: state.connection.server) {
+            let path = a1111 ? A1111ModelLists.path(for: kind) : state.modelLists.paths.path(for: kind)
             guard let list = lists[kind] else {
                 stale.append(kind)
                 continue
@@ -33,12 +35,13 @@ extension Reducer {
     }
 
     /// Reads lists again: all of them when the user asks, the stale ones at start.
-    static func refreshModelLists(_ state: inout AppState, only kinds: [ModelListKind] = ModelListKind.allCases, announce: Bool) -> [Effect] {
+    static func refreshModelLists(_ state: inout AppState, only kinds: [ModelListKind]? = nil, announce: Bool) -> [Effect] {
         if announce, state.modelLists.refreshing {
             state.status = StatusMessage(text: Wording.alreadyRefreshing, kind: .info)
             return []
         }
-        let kinds = kinds.filter { !state.modelLists[$0].refreshing }
+        let served = ModelListKind.kinds(for: state.connection.server)
+        let kinds = (kinds ?? served).filter { served.contains($0) && !state.modelLists[$0].refreshing }
         guard !kinds.isEmpty else { return [] }
         for kind in kinds { state.modelLists[kind].refreshing = true }
         if announce {
@@ -80,7 +83,7 @@ extension Reducer {
         }
         if state.modelLists.announceRefresh, !state.modelLists.refreshing {
             state.modelLists.announceRefresh = false
-            state.status = Wording.refreshed(state.modelLists)
+            state.status = Wording.refreshed(state.modelLists, kinds: ModelListKind.kinds(for: state.connection.server))
         }
         return []
     }

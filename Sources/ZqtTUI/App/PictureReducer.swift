@@ -29,7 +29,7 @@ enum PictureReducer {
                 return effects + (shown?.idTask == idTask && shown?.isRunning == true ? [.discardIntermediate(idTask: idTask)] : [])
             }
             if let shown = state.results, shown.idTask == idTask, !shown.isRunning { return [] }
-            let pictures = images.map { ShownPicture(position: $0.offset, seed: $0.element.seed) }
+            let pictures = images.map { ShownPicture(position: $0.offset, seed: $0.element.seed, isControlMap: $0.element.isControlMap) }
             state.results = PictureSet(idTask: idTask, recordID: recordID, pictures: pictures)
             // Another task's pictures: nothing of the old set stays enlarged or chosen.
             closePictures(&state, target: .compose)

@@ -172,6 +172,8 @@ enum Reducer {
             return generationProgress(&state, request: request, recordID: recordID, info: info)
         case let .interruptAnswered(idTask, error):
             return interruptAnswered(&state, idTask: idTask, error: error)
+        case let .skipAnswered(idTask, error):
+            return skipAnswered(&state, idTask: idTask, error: error)
         case let .pollEnded(recordID, idTask, error):
             let effects = refreshHistoryIfShown(state, changed: recordID)
             guard let error else { return effects }

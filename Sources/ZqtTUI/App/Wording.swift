@@ -58,6 +58,11 @@ extension Wording {
         case .lora: return "LoRA"
         case .vae: return "VAE"
         case .embedding: return "embedding"
+        case .sampler: return "sampler"
+        case .scheduler: return "schedule type"
+        case .upscaler: return "upscaler"
+        case .controlNetModule: return "ControlNet preprocessor"
+        case .controlNetModel: return "ControlNet model"
         }
     }
 
@@ -87,6 +92,9 @@ extension Wording {
     static func listProblem(_ kind: ModelListKind, path: String, error: APIError) -> String {
         let list = "The \(noun(kind)) list"
         switch error {
+        case .httpStatus(404, _) where kind.isA1111Only:
+            // An older A1111 (no /schedulers before 1.9), or one without the ControlNet extension.
+            return "This server has no \(noun(kind)) list at \(path) (an older version, or the extension is not installed); the form's own choices stand"
         case .httpStatus(404, _), .api(code: "404", _):
             let setting = kind.pathVariable.map { "; set \($0) (or the catalog's list path) to where it is" } ?? ""
             return "This service has no \(noun(kind)) list at \(path)\(setting)"
@@ -135,10 +143,10 @@ extension Wording {
     static let alreadyRefreshing = "The model lists are being read already"
 
     /// After a refresh the user asked for: what each list holds now, or why not.
-    static func refreshed(_ lists: ModelLists) -> StatusMessage {
+    static func refreshed(_ lists: ModelLists, kinds: [ModelListKind] = ModelListKind.kinds(for: .zhiqite)) -> StatusMessage {
         var parts: [String] = []
         var failed = false
-        for kind in ModelListKind.allCases {
+        for kind in kinds {
             if lists[kind].problem != nil {
                 failed = true
                 parts.append("\(noun(kind)) list failed")
@@ -146,7 +154,7 @@ extension Wording {
                 parts.append(count(lists[kind].items.count, of: kind))
             }
         }
-        let first = ModelListKind.allCases.compactMap { lists[$0].problem }.first
+        let first = kinds.compactMap { lists[$0].problem }.first
         return StatusMessage(text: "Model lists: " + parts.joined(separator: ", ") + (first.map { " · " + $0 } ?? ""),
                              kind: failed ? .error : .success)
     }
@@ -175,16 +183,21 @@ extension Wording {
     }
 
     /// Under a thumbnail: its number, seed and size.
-    static func pictureCaption(_ position: Int, seed: Int?, width: Int?, height: Int?) -> String {
+    static func pictureCaption(_ position: Int, seed: Int?, width: Int?, height: Int?, controlMap: Bool = false) -> String {
         var caption = "\(position + 1)"
+        if controlMap { caption += " · \(Self.controlMap)" }
         if let seed { caption += " · seed \(seed)" }
         if let width, let height { caption += " · \(width)×\(height)" }
         return caption
     }
 
+    /// What a ControlNet detected map an A1111 server appended is called beside it (issue 20).
+    static let controlMap = "control map"
+
     /// The enlarged picture's status line.
-    static func zoomStatus(_ index: Int, of total: Int, image: LocalImage?, seed: Int?) -> String {
+    static func zoomStatus(_ index: Int, of total: Int, image: LocalImage?, seed: Int?, controlMap: Bool = false) -> String {
         var text = "Image \(index + 1) of \(total)"
+        if controlMap { text += " · \(Self.controlMap) (ControlNet's detected map, not a generated picture)" }
         if let seed { text += " · seed \(seed)" }
         if let image { text += " · \(image.width)×\(image.height) · \(image.path)" }
         return text

@@ -25,7 +25,7 @@ extension Wording {
 
     /// The first caption line: the endpoint and the picture's place in its task.
     static func galleryCaption(_ picture: GalleryPicture) -> String {
-        "\(picture.endpoint.title) · #\(picture.position + 1)"
+        "\(picture.endpoint.title) · #\(picture.position + 1)" + (picture.isControlMap ? " · \(controlMap)" : "")
     }
 
     /// The status line on the selected picture: its task, when, and as much of its prompt as fits.

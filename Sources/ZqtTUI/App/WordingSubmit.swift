@@ -121,4 +121,14 @@ extension Wording {
     static func interruptFailed(_ idTask: String, _ message: String) -> String {
         "Could not interrupt \(APIError.printable(idTask)): \(message)"
     }
+
+    static let noJobToSkip = "No A1111 job is running: skip is for a picture of an A1111 server's batch"
+
+    static func skipping(_ idTask: String) -> String {
+        "Skipping the picture being made in \(APIError.printable(idTask)): the server keeps it as it is and goes on with the next"
+    }
+
+    static func skipFailed(_ idTask: String, _ message: String) -> String {
+        "Could not skip in \(APIError.printable(idTask)): \(message)"
+    }
 }

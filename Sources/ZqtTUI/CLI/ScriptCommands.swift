@@ -686,7 +686,7 @@ struct ModelsCommand: AsyncParsableCommand {
         discussion: "Prints kind, name, display name and base model, a line each. \(ZqtExit.helpText) One rule for every kind: each list asked for (every kind without --kind) that is not cached, or whose read fails with --refresh, is said on stderr and ends with 1 once the others are printed. The in-process sandbox's lists are kept under \"sandbox\", whatever its port."
     )
 
-    @Option(help: "Only this list: \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Only this list: \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", ")) (the last five an A1111 server's only).")
     var kind: String?
 
     @Flag(help: "Ask the service for the lists (and cache them) instead of reading the cache.")
@@ -696,27 +696,34 @@ struct ModelsCommand: AsyncParsableCommand {
     @OptionGroup var output: JSONOption
 
     mutating func run() async throws {
+        let (configuration, sandbox) = try connection.resolve()
         let kinds: [ModelListKind]
         if let kind {
             guard let found = ModelListKind(rawValue: kind) else {
+                sandbox?.stop()
                 throw CommandFailure("--kind must be one of: \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", "))", .badInput)
+            }
+            guard ModelListKind.kinds(for: configuration.server).contains(found) else {
+                sandbox?.stop()
+                throw CommandFailure("--kind \(found.rawValue) is a list only an A1111 server has (a profile with api = \"a1111\")", .badInput)
             }
             kinds = [found]
         } else {
-            kinds = ModelListKind.allCases
+            kinds = ModelListKind.kinds(for: configuration.server)
         }
-        let (configuration, sandbox) = try connection.resolve()
         defer { sandbox?.stop() }
         let store = try? CommandSupport.openHistory()
         let service = configuration.modelListCacheKey
         var lists: [ModelListKind: ModelList] = [:]
         var worst = ZqtExit.success
         if refresh {
-            let api = HTTPImageAPI(configuration: configuration)
+            let api = configuration.makeAPI()
             let paths = ModelListPaths.fromEnvironment(overrides: StartUp.atStart.user.listPathOverrides)
             for kind in kinds {
+                // An A1111 server's lists are at its own paths (issue 20).
+                let path = configuration.server == .a1111 ? A1111ModelLists.path(for: kind) : paths.path(for: kind)
                 do throws(APIError) {
-                    let list = try await api.readModelList(kind, path: paths.path(for: kind))
+                    let list = try await api.readModelList(kind, path: path)
                     lists[kind] = list
                     if let store { CommandSupport.keep { () throws(HistoryError) in try store.saveModelList(list, service: service) } }
                 } catch {

@@ -103,6 +103,7 @@ struct FormField: Sendable {
     var modelList: ModelListKind? {
         guard let spec else { return nil }
         if case let .modelChoice(list) = spec.kind { return ModelListKind(rawValue: list) ?? .checkpoint }
+        if let list = spec.serverList { return list }
         return spec.path == FormSchema.vaePath ? .vae : nil
     }
 }
@@ -146,6 +147,8 @@ enum FormSchema {
         case let .choice(options, freeText):
             // The service's VAE list replaces the catalog's examples once it is read.
             if spec.path == vaePath, !lists[.vae].names.isEmpty { return .choice(options: lists[.vae].names, freeText: true) }
+            // An A1111 server's own list (samplers, upscalers…) replaces the catalog's options once read (issue 20).
+            if let list = spec.serverList, !lists[list].names.isEmpty { return .choice(options: lists[list].names, freeText: true) }
             return .choice(options: options.map(\.label), freeText: freeText)
         case let .modelChoice(list): return .choice(options: lists[ModelListKind(rawValue: list) ?? .checkpoint].names, freeText: true)
         case let .sizePreset(options): return .choice(options: options, freeText: false)
@@ -177,7 +180,7 @@ enum FormSchema {
     /// An item's form: its preset first, then its fields in the catalog's
     /// form order, each as the item's variant gives it; a field shown only
     /// for some variants is left out for the others (a module without thresholds).
-    static func itemFields(_ field: FieldSpec, index: Int, in request: Request) -> [FormField] {
+    static func itemFields(_ field: FieldSpec, index: Int, in request: Request, lists: ModelLists = ModelLists()) -> [FormField] {
         guard let group = field.groupSpec, let item = request.wireItem(index, of: field) else { return [] }
         let path = "\(field.path)[\(index)]"
         var section: String? = "\(group.itemTitle) \(index + 1)"
@@ -193,10 +196,12 @@ enum FormSchema {
         for base in group.formFields {
             guard let spec = group.resolvedField(base.path, in: item) else { continue }
             let optional = spec.omitWhenEmpty && !spec.required
-            var kind = formKind(spec)
+            var kind = formKind(spec, lists: lists)
             if case let .choice(options, freeText) = kind {
                 // The preset's own choices (a control type's modules and models); "(not sent)" to leave an optional one out.
-                let offered = preset?.options[spec.path] ?? options
+                // A server's own list (an A1111 server's modules and models, issue 20) is what that server has: it wins.
+                let serversOwn = spec.serverList.map { !lists[$0].names.isEmpty } ?? false
+                let offered = serversOwn ? options : (preset?.options[spec.path] ?? options)
                 kind = .choice(options: optional && !freeText ? [notSent] + offered : offered, freeText: freeText)
             }
             fields.append(FormField(id: .item(field.path, index, spec.path), label: spec.label, spec: spec,

@@ -50,6 +50,8 @@ enum Command: String, CaseIterable, Sendable {
     case newForm, undoNewForm, resetField, stopFollowing
     // A request moved between kinds of server: zhiqite SD ↔ A1111 (issue 20).
     case openAsOtherKind
+    // An A1111 job's current picture skipped, the batch going on (issue 20).
+    case skipImage
     // Model lists (issue 9).
     case refreshModelLists
     case insertLora

@@ -14,6 +14,8 @@ struct ShownPicture: Equatable, Sendable {
     var problem: String?
     /// Left unfetched by a bound of what one task may bring (issue 23): "fetch the rest" fetches it.
     var notFetched = false
+    /// A ControlNet detected map an A1111 server appended, not a picture asked for (issue 20).
+    var isControlMap = false
 
     var isPending: Bool { image == nil && problem == nil }
 }

@@ -210,6 +210,8 @@ final class EffectRunner: @unchecked Sendable {
             switchProfile(name)
         case let .interruptGeneration(idTask):
             interruptGeneration(idTask)
+        case let .skipGenerationImage(idTask):
+            skipGenerationImage(idTask)
         case let .stopFollowing(recordID, idTask):
             stopTracking(idTask)
             if let recordID { record { store throws(HistoryError) in try store.setFollowed(id: recordID, false) } }
@@ -613,10 +615,25 @@ extension EffectRunner {
         Task.detached {
             guard let live = api as? any LiveProgressAPI else { return }
             do throws(APIError) {
-                try await live.interrupt()
+                // Noted first: the call's answer may come before the interrupt's, and its row then says "interrupted".
+                try await A1111Watch.interrupt(idTask, api: live)
                 inbox.post(.interruptAnswered(idTask: idTask, error: nil))
             } catch {
                 inbox.post(.interruptAnswered(idTask: idTask, error: error))
+            }
+        }
+    }
+
+    /// POST /sdapi/v1/skip: the server ends the picture it is making and goes on with the batch's next.
+    func skipGenerationImage(_ idTask: String) {
+        let api = api, inbox = inbox
+        Task.detached {
+            guard let live = api as? any LiveProgressAPI else { return }
+            do throws(APIError) {
+                try await live.skip()
+                inbox.post(.skipAnswered(idTask: idTask, error: nil))
+            } catch {
+                inbox.post(.skipAnswered(idTask: idTask, error: error))
             }
         }
     }

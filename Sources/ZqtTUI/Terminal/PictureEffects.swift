@@ -120,12 +120,13 @@ extension EffectRunner {
         var pictures: [ShownPicture] = []
         for (index, source) in fetch.sources.enumerated() {
             let seed = fetch.seeds.indices.contains(index) ? fetch.seeds[index] : nil
+            let controlMap = A1111ResultKinds.isControlMap(source.url)
             if let shownOnly = fetch.shownOnly, index >= shownOnly {
                 // Not shown: a copy kept with its thumbnail is shown, nothing is downloaded or decoded.
                 if let kept = ResultImageFiles.existing(home: home, idTask: fetch.idTask, position: source.position) {
-                    pictures.append(ShownPicture(position: source.position, seed: seed, image: kept))
+                    pictures.append(ShownPicture(position: source.position, seed: seed, image: kept, isControlMap: controlMap))
                 } else {
-                    pictures.append(ShownPicture(position: source.position, seed: seed, problem: Wording.notFetchedWhileBrowsing, notFetched: true))
+                    pictures.append(ShownPicture(position: source.position, seed: seed, problem: Wording.notFetchedWhileBrowsing, notFetched: true, isControlMap: controlMap))
                 }
                 continue
             }
@@ -141,9 +142,9 @@ extension EffectRunner {
                 }
                 // Decoded now, off the loop: the frame that shows it only draws.
                 if drawsPictures.load(ordering: .relaxed) { _ = PictureCache.shared.picture(image.thumbnailPath) }
-                pictures.append(ShownPicture(position: source.position, seed: seed, image: image))
+                pictures.append(ShownPicture(position: source.position, seed: seed, image: image, isControlMap: controlMap))
             } catch {
-                pictures.append(ShownPicture(position: source.position, seed: seed, problem: error.message, notFetched: error.notFetched))
+                pictures.append(ShownPicture(position: source.position, seed: seed, problem: error.message, notFetched: error.notFetched, isControlMap: controlMap))
             }
         }
         return pictures

@@ -146,7 +146,8 @@ enum HistoryEntryView {
                 for part in chunks(text, width: width - 3) { lines.append(StyledLine([("   ", .normal), (part, .value)])) }
                 continue
             }
-            var about = "seed \(result.seed.map(String.init) ?? "?")"
+            // A ControlNet detected map an A1111 server appended: no seed, not a picture asked for (issue 20).
+            var about = result.isControlMap ? Wording.controlMap + " (ControlNet's detected map)" : "seed \(result.seed.map(String.init) ?? "?")"
             if let status = result.imageStatus { about += status == 1 ? " · ok" : " · image_status \(status)" }
             if let passed = result.auditPassed {
                 about += passed ? " · audit passed" : " · audit flagged" + (result.auditLabels.isEmpty ? "" : ": " + result.auditLabels.joined(separator: ", "))

@@ -55,7 +55,7 @@ enum PicturesPane {
             grid.mark(Rect(x: slotRect.x, y: slotRect.y, width: slotRect.width, height: body.height), .picture(index))
             draw(picture, view: view, into: &grid, rect: slotRect)
             let caption = Wording.pictureCaption(picture.position, seed: picture.seed, width: picture.image?.width,
-                                                 height: picture.image?.height)
+                                                 height: picture.image?.height, controlMap: picture.isControlMap)
             let isSelected = focused && index == selected
             let captionText = TextWidth.truncate(caption, to: slotWidth)
             grid.put(captionText, x: slotRect.x + max(0, (slotWidth - TextWidth.of(captionText)) / 2), y: body.maxY - 1,

@@ -100,7 +100,8 @@ enum Screen {
         }
         if let zoom = state.view.zoom, let set = state.pictures(for: zoom.target),
            let picture = set.pictures[safe: zoom.index] {
-            let text = Wording.zoomStatus(zoom.index, of: set.pictures.count, image: picture.image, seed: picture.seed)
+            let text = Wording.zoomStatus(zoom.index, of: set.pictures.count, image: picture.image, seed: picture.seed,
+                                          controlMap: picture.isControlMap)
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)
         } else if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)

@@ -1,0 +1,138 @@
+// Issue 20, what an A1111 job shows beyond its pictures: a job zqt
+// interrupted is recorded as interrupted ("interrupted: N of M pictures"),
+// skip ends one picture of a batch and the batch goes on, and the
+// ControlNet detected maps the extension appends are labelled, not counted
+// as pictures. Against the A1111 sandbox over loopback, through the send
+// pipeline and the history file, as A1111ClientTests.
+
+import Foundation
+import Model
+import Sandbox
+import Synchronization
+import Testing
+@testable import ZqtTUI
+
+@Suite(.serialized) struct A1111JobControlTests {
+    typealias Fixture = A1111ClientTests.Fixture
+
+    static func finished(_ events: [SendEvent]) -> TaskInfo? {
+        events.compactMap { event -> TaskInfo? in if case let .finished(info, _) = event { return info }; return nil }.first
+    }
+
+    static func kept(_ events: [SendEvent]) -> [KeptResult] {
+        events.compactMap { event -> KeptResult? in if case let .kept(kept) = event { return kept }; return nil }
+    }
+
+    static func recordID(_ events: [SendEvent]) -> Int? {
+        if case let .recorded(id?) = events.first { return id }
+        return nil
+    }
+
+    /// A batch of `iterations` one-picture iterations, slow enough to act on while it runs.
+    static func batch(iterations: Int, steps: Int) -> Request {
+        A1111ClientTests.txt2img([("prompt", .string("a slow batch")), ("steps", .int(steps)), ("seed", .int(7)), ("n_iter", .int(iterations)),
+                                  ("batch_size", .int(1)), ("width", .int(64)), ("height", .int(64))])
+    }
+
+    @Test func anInterruptedJobIsRecordedAsInterruptedWithThePicturesMadeSoFar() async throws {
+        // Each picture takes 5 s, so the interrupt lands before the batch ends even on a loaded machine;
+        // the job then stops within a step (the sandbox checks every 10 ms).
+        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 50))
+        let api = fixture.api
+        let request = Self.batch(iterations: 4, steps: 100)
+        let sent = Mutex(false)
+        // Interrupted once the job runs: the picture being made is kept as it stands, the later ones never start.
+        let events = await fixture.run(request, api: api) { event in
+            guard case let .progress(info) = event, (info.progress ?? 0) > 0.02, !sent.withLock({ $0 }) else { return }
+            sent.withLock { $0 = true }
+            try? await A1111Watch.interrupt(request.taskID, api: api)
+        }
+        #expect(sent.withLock { $0 })
+        let info = try #require(Self.finished(events), "\(events)")
+        let made = Self.kept(events).count
+        #expect(made >= 1 && made < 4, "the pictures made before the interrupt: \(made)")
+        #expect(info.phase == .succeeded && info.interrupted)
+        #expect(info.desc == "interrupted: \(made) of 4 pictures")
+
+        let id = try #require(Self.recordID(events))
+        let row = try #require(try fixture.store.record(id: id))
+        #expect(row.state == .interrupted && row.state.title == "interrupted")
+        #expect(row.taskDesc == "interrupted: \(made) of 4 pictures")
+        #expect(row.imageResults.count == made && row.imageResults.allSatisfy { $0.localPath.map(FileManager.default.fileExists) == true },
+                "the pictures made so far are kept as for any job")
+        // The history's state filter finds it by its word.
+        #expect(SubmissionState(rawValue: "interrupted") == .interrupted)
+    }
+
+    @Test func aJobNotInterruptedIsNoInterruptedOne() async throws {
+        let fixture = try Fixture()
+        let events = await fixture.run(Self.batch(iterations: 2, steps: 3))
+        let info = try #require(Self.finished(events))
+        #expect(!info.interrupted && info.desc == "done: 2 pictures")
+        let id = try #require(Self.recordID(events))
+        let row = try #require(try fixture.store.record(id: id))
+        #expect(row.state == .succeeded)
+    }
+
+    @Test func skipEndsThePictureBeingMadeAndTheBatchGoesOn() async throws {
+        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 40))
+        let api = fixture.api
+        let request = Self.batch(iterations: 3, steps: 12)
+        let skipped = Mutex(false)
+        let events = await fixture.run(request, api: api) { event in
+            guard case let .progress(info) = event, (info.progress ?? 0) > 0.05, !skipped.withLock({ $0 }) else { return }
+            skipped.withLock { $0 = true }
+            try? await api.skip()
+        }
+        #expect(skipped.withLock { $0 })
+        #expect(fixture.server.service.stepsRunByLastJob < 36, "the skipped picture ran fewer than its 12 steps")
+        let info = try #require(Self.finished(events))
+        #expect(Self.kept(events).count == 3, "every picture of the batch, the skipped one as it stood: \(events)")
+        #expect(!info.interrupted && info.desc == "done: 3 pictures")
+        let id = try #require(Self.recordID(events))
+        let row = try #require(try fixture.store.record(id: id))
+        #expect(row.state == .succeeded)
+    }
+
+    @Test func theControlMapIsLabelledAndNotCountedAsAPicture() async throws {
+        let fixture = try Fixture()
+        let endpoint = EndpointCatalog.shipped.endpoint(id: "sdapi/v1/txt2img")!
+        let group = try #require(endpoint.groupFields.first?.groupSpec)
+        var unit = group.newItem(preset: group.presets?.preset(named: "canny"), family: .unknown)
+        unit.set(.string(Base64.encode(PNGImage.render(width: 8, height: 8, seed: 5))), at: "image")
+        unit.set(.string("control_v11p_sd15_canny [d14c016b]"), at: "model")
+        let request = A1111ClientTests.txt2img([("prompt", .string("edges")), ("steps", .int(3)), ("batch_size", .int(2)),
+                                                ("width", .int(64)), ("height", .int(64)),
+                                                ("alwayson_scripts.controlnet.args", .array([unit]))])
+        let events = await fixture.run(request)
+        let info = try #require(Self.finished(events), "\(events)")
+        // The grid first (no result), the two pictures, then the unit's detected map.
+        #expect(info.desc == "done: 2 pictures and 1 control map")
+        #expect(info.results.map(\.isControlMap) == [false, false, true])
+        #expect(info.results.last?.seed == nil, "a map has no seed of its own")
+        #expect(Self.kept(events).count == 3, "the map is kept beside the pictures")
+
+        let id = try #require(Self.recordID(events))
+        let row = try #require(try fixture.store.record(id: id))
+        #expect(row.imageResults.map(\.isControlMap) == [false, false, true])
+        #expect(row.imageResults.allSatisfy { $0.localPath.map(FileManager.default.fileExists) == true })
+        #expect(row.taskDesc == "done: 2 pictures and 1 control map")
+
+        // The gallery says which is the map.
+        let page = try fixture.store.gallery(filter: "", before: nil, limit: 10)
+        #expect(page.pictures.map(\.isControlMap) == [false, false, true])
+        #expect(Wording.galleryCaption(try #require(page.pictures.last)) == "txt2img · #3 · control map")
+
+        // The history entry labels it in place of a seed.
+        let lines = HistoryEntryView.detailLines(row, width: 100).map { $0.spans.map(\.text).joined() }
+        #expect(lines.contains { $0.contains("3. control map (ControlNet's detected map)") }, "\(lines)")
+
+        // The results pane's caption and the enlarged picture's status line say it too.
+        #expect(Wording.pictureCaption(2, seed: nil, width: 64, height: 64, controlMap: true) == "3 · control map · 64×64")
+        #expect(Wording.zoomStatus(2, of: 3, image: nil, seed: nil, controlMap: true)
+                == "Image 3 of 3 · control map (ControlNet's detected map, not a generated picture)")
+        var state = makeState(width: 120, height: 40)
+        _ = PictureReducer.taskUpdated(&state, recordID: id, idTask: request.taskID, info: info)
+        #expect(state.results?.pictures.map(\.isControlMap) == [false, false, true], "the pane knows which is the map")
+    }
+}
