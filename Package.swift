@@ -50,6 +50,17 @@ let package = Package(
             dependencies: [
                 "Model", "Images", "Sandbox", "CNcurses", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // Release: the Swift runtime and FoundationEssentials linked in, only
+            // what zqt uses kept (--gc-sections): the shared libraries' pages
+            // that relocations and start-up touch were 3-4 MB of resident memory
+            // at start and after a send (issue 18, docs/dev/measurements.md).
+            // Debug builds and the test bundle keep the shared runtime.
+            linkerSettings: [
+                .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+                // The static FoundationEssentials names its helpers only for the shared one.
+                .linkedLibrary("_FoundationCollections", .when(configuration: .release)),
+                .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
             ]
         ),
         // Golden files are read from the source tree (#filePath), so they can be reviewed and updated in place.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Model
+import Synchronization
 import Testing
 
 /// What the libcurl transport gives users, each against a server on loopback.
@@ -35,6 +36,72 @@ import Testing
         let origin = server.url
         #expect(server.connections == 1 || CurlHandle.wasDropped(origin: origin) || longestGap >= 60,
                 "five queries, one TCP connection (\(server.connections) made; the handle was not dropped; queries at most \(longestGap.rounded()) s apart)")
+    }
+
+    /// A poll's connection outlives transfers to other places in between:
+    /// libcurl's own cache keeps four connections per handle added, which a
+    /// sweep's service, image hosts and the screen's lists outgrow; zqt's
+    /// keeps 64 (issue 18).
+    @Test func aConnectionOutlivesTransfersToTenOtherPlaces() async throws {
+        let polled = try RawHTTPServer(keepAlive: true) { _ in
+            Self.answer("200 OK", headers: ["Content-Length: 2"], body: "ok")
+        }
+        let others = try (0..<10).map { _ in
+            try RawHTTPServer(keepAlive: true) { _ in Self.answer("200 OK", headers: ["Content-Length: 2"], body: "ok") }
+        }
+        let client = HTTPClient(timeout: 30)
+        _ = try await client.send("GET", polled.url)
+        for other in others { _ = try await client.send("GET", other.url) }
+        let again = try await client.send("GET", polled.url)
+        #expect(again.body == Array("ok".utf8))
+        #expect(polled.received.count == 2)
+        #expect(polled.connections == 1 || CurlHandle.wasDropped(origin: polled.url),
+                "the first connection was reused (\(polled.connections) made; it was not evicted)")
+    }
+
+    /// Every transfer runs on zqt's one transfer thread (issue 18: a thread
+    /// a request held a sweep's memory up): sixteen requests the server holds
+    /// until all sixteen have arrived are in flight together, and they are
+    /// carried by one thread, not sixteen.
+    @Test func sixteenRequestsAtOnceShareOneTransferThread() async throws {
+        final class Seen: Sendable {
+            let arrived = Mutex(0)
+            let transferThreads = Mutex<Set<Int>>([])
+        }
+        let seen = Seen()
+        let server = try RawHTTPServer { _ in
+            seen.arrived.withLock { $0 += 1 }
+            let deadline = Date().addingTimeInterval(30)
+            while seen.arrived.withLock({ $0 }) < 16, Date() < deadline { usleep(1000) }
+            return Self.answer("200 OK", headers: ["Content-Length: 2"], body: "ok")
+        }
+        let client = HTTPClient(timeout: 40)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    let response = try await client.send("GET", server.url)
+                    #expect(response.body == Array("ok".utf8))
+                }
+            }
+            // While the server holds them: the threads named for transfers.
+            group.addTask {
+                let deadline = Date().addingTimeInterval(30)
+                while seen.arrived.withLock({ $0 }) < 16, Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000) }
+                seen.transferThreads.withLock { $0.formUnion(Self.threads(named: "zqt-transfers")) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(seen.arrived.withLock { $0 } == 16)
+        #expect(seen.transferThreads.withLock { $0.count } == 1)
+    }
+
+    /// This process's threads (their ids) whose name is `name`.
+    static func threads(named name: String) -> Set<Int> {
+        let ids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return Set(ids.compactMap { id in
+            let comm = (try? String(contentsOfFile: "/proc/self/task/\(id)/comm", encoding: .utf8)) ?? ""
+            return comm.trimmingCharacters(in: .whitespacesAndNewlines) == name ? Int(id) : nil
+        })
     }
 
     /// One byte a second would keep a call going for ever; the deadline ends it.

@@ -11,13 +11,12 @@
 
 typedef struct zqt_curl zqt_curl;
 
-/// Loads libcurl once (thread-safe) and makes a handle: an easy handle in a
-/// multi handle of its own, whose connection cache keeps connections alive
-/// between requests made with it. NULL with a reason in `error` on failure.
+/// Loads libcurl once (thread-safe) and makes a handle (an easy handle and
+/// the buffers its answer goes to). NULL with a reason in `error` on failure.
 zqt_curl *zqt_curl_new(char *error, size_t error_size);
 void zqt_curl_free(zqt_curl *handle);
 
-/// Forgets every option, header and the last answer; keeps live connections.
+/// Forgets every option, header and the last answer.
 void zqt_curl_reset(zqt_curl *handle);
 
 int zqt_curl_set_long(zqt_curl *handle, int option, long value);
@@ -28,12 +27,25 @@ int zqt_curl_set_body(zqt_curl *handle, const void *bytes, int64_t count);
 /// Adds "Name: value" to the request's headers.
 int zqt_curl_add_header(zqt_curl *handle, const char *line);
 
-/// Runs the transfer. The body is kept up to `max_body` bytes, the final
-/// answer's head up to 64 KB; beyond either the transfer stops. `should_stop`
-/// is asked about ten times a second; nonzero aborts (result ZQT_CURL_STOPPED).
-/// Returns a CURLcode.
+/// Hands the transfer to zqt's one transfer thread, which runs every
+/// transfer on one multi handle (its connections kept alive for the next
+/// request to the same place) and returns at once. The body is kept up to
+/// `max_body` bytes, the final answer's head up to 64 KB; beyond either the
+/// transfer stops. `should_stop(stop_context)` is asked on that thread
+/// about ten times a second; nonzero aborts (result ZQT_CURL_STOPPED).
+/// `done(done_context, CURLcode)` is called on that thread when the
+/// transfer has ended, once; the handle is the caller's again from then,
+/// and must not be touched before. Returns nonzero (and never calls `done`)
+/// when the thread could not be started.
 enum { ZQT_CURL_STOPPED = -1 };
-int zqt_curl_perform(zqt_curl *handle, size_t max_body, int (*should_stop)(void *), void *context);
+int zqt_curl_start(zqt_curl *handle, size_t max_body, int (*should_stop)(void *), void *stop_context,
+                   void (*done)(void *, int), void *done_context);
+/// Makes the transfer thread look at its transfers now (one was cancelled).
+void zqt_curl_wake(void);
+/// Nonzero when a connection to `host` (a numeric address) and `port` was
+/// closed lately to keep the transfer thread's connection cache within its
+/// bound, or when its idle connections were freed.
+int zqt_curl_was_evicted(const char *host, int port);
 
 const unsigned char *zqt_curl_body(const zqt_curl *handle, size_t *count);
 const unsigned char *zqt_curl_head(const zqt_curl *handle, size_t *count);

@@ -4,8 +4,10 @@
 // all_proxy, no_proxy/NO_PROXY), the system's CA bundle or SSL_CERT_FILE /
 // SSL_CERT_DIR, an overall deadline and a stall limit, a size limit on every
 // body (chunked included), redirects only when asked for and never from https
-// to http, keep-alive (a handle's connections are kept for the next request),
-// and every failure told apart (wire rule 2).
+// to http, keep-alive (connections are kept for the next request to the same
+// place), and every failure told apart (wire rule 2). Every transfer runs on
+// one thread of zqt's own (CCurlShim's transfer thread, issue 18): the
+// callers wait suspended, holding no thread.
 //
 // Why libcurl and why opened by hand: a hand-written HTTP/1.1 and TLS client
 // lacked proxies and keep-alive; linking libcurl at start costs 5.7 MB and
@@ -130,6 +132,7 @@ enum InFlight {
             return Array(state.flags.values)
         }
         running.forEach { $0.set() }
+        if !running.isEmpty { zqt_curl_wake() }
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, min(seconds, 10)) * 1e9)
         while state.withLock({ !$0.flags.isEmpty }), DispatchTime.now().uptimeNanoseconds < deadline {
             usleep(10_000)
@@ -210,8 +213,8 @@ public struct HTTPClient: Sendable {
         self.timeout = timeout
     }
 
-    /// Sends one request and reads the whole answer, off Swift's cooperative
-    /// pool. Cancelling the calling task ends it within about 0.1 s.
+    /// Sends one request and reads the whole answer, on the transfer thread
+    /// (the caller waits suspended). Cancelling the calling task ends it within about 0.1 s.
     public func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8] = [],
                      followRedirects: Int = 0) async throws(APIError) -> HTTPClientResponse {
         guard let target = HTTPTarget(url) else { throw .invalidBaseURL(APIError.printable(url)) }
@@ -220,29 +223,81 @@ public struct HTTPClient: Sendable {
             let bad = { (text: String) in text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F } }
             if bad(name) || name.contains(":") || bad(value) { throw .invalidHeader(name: APIError.printable(name)) }
         }
+        let handle = try CurlHandle.take()
+        let h = handle.pointer
+        zqt_curl_reset(h)
+        let proxy: String?
+        do throws(APIError) {
+            proxy = try configure(h, method, target, url, headers: headers, body: body, followRedirects: followRedirects)
+        } catch {
+            zqt_curl_reset(h)
+            CurlHandle.giveBack(handle)
+            throw error
+        }
         let cancel = CancelFlag()
-        let client = self
-        let result: Result<HTTPClientResponse, APIError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                // libcurl blocks: a private serial queue is "overcommit" in
-                // libdispatch (a thread of its own), whereas the global queues
-                // Swift's cooperative pool shares are as wide as the machine.
-                guard InFlight.begin(cancel) else {
-                    continuation.resume(returning: .failure(.cancelled))
-                    return
-                }
-                DispatchQueue(label: "zqt.http").async {
-                    defer { InFlight.end(cancel) }
-                    continuation.resume(returning: Result { () throws(APIError) in
-                        try client.sendBlocking(method, target, url, headers: headers, body: body,
-                                                followRedirects: followRedirects, cancel: cancel)
-                    })
-                }
-            }
+        let code = await withTaskCancellationHandler {
+            await Self.transfer(h, maxBodyBytes: maxBodyBytes, cancel: cancel)
         } onCancel: {
             cancel.set()
+            zqt_curl_wake()
         }
-        return try result.get()
+        let outcome: Result<HTTPClientResponse, APIError> = code == 0
+            ? answer(h, target: target, proxy: proxy)
+            : .failure(error(code, handle: h, target: target, proxy: proxy, total: max(Self.usable(deadline ?? timeout), Self.usable(timeout))))
+        // An idle handle keeps neither the last answer nor its options; one stopped halfway is not kept.
+        zqt_curl_reset(h)
+        if code != Curl.Code.stopped && code != Curl.Code.writeError { CurlHandle.giveBack(handle) }
+        return try outcome.get()
+    }
+
+    /// The answer a finished transfer brought, read off its handle.
+    private func answer(_ h: OpaquePointer, target: HTTPTarget, proxy: String?) -> Result<HTTPClientResponse, APIError> {
+        var status = 0
+        if zqt_curl_info_long(h, Curl.Info.responseCode, &status) != 0 || status == 0 {
+            return .failure(.unexpectedResponse("not an HTTP answer"))
+        }
+        var headCount = 0, bodyCount = 0
+        let headBytes = zqt_curl_head(h, &headCount).map { Array(UnsafeBufferPointer(start: $0, count: headCount)) } ?? []
+        let bodyBytes = zqt_curl_body(h, &bodyCount).map { Array(UnsafeBufferPointer(start: $0, count: bodyCount)) } ?? []
+        let head = HTTPHead.parse(headBytes + [13, 10, 13, 10])?.head ?? HTTPHead(startLine: [], headers: [:])
+        let through = proxy.flatMap { Self.bypassesProxy(target.host, noProxy: variable("no_proxy", "NO_PROXY")) ? nil : Self.redacted($0) }
+        return .success(HTTPClientResponse(status: status, head: head, body: bodyBytes, proxy: through))
+    }
+
+    /// What the transfer thread is told when a transfer ends: who waits for it.
+    private final class Waiter: @unchecked Sendable {
+        let continuation: CheckedContinuation<Int32, Never>
+        let cancel: CancelFlag
+        init(_ continuation: CheckedContinuation<Int32, Never>, _ cancel: CancelFlag) {
+            self.continuation = continuation
+            self.cancel = cancel
+        }
+    }
+
+    /// Runs the configured transfer on zqt's one transfer thread (CCurlShim:
+    /// issue 18, a thread a request held a sweep's memory up) and waits,
+    /// suspended, for its CURLcode. A cancelled transfer ends within a tenth
+    /// of a second (Code.stopped); so does one running at exit (InFlight).
+    private static func transfer(_ h: OpaquePointer, maxBodyBytes: Int, cancel: CancelFlag) async -> Int32 {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            guard InFlight.begin(cancel) else {
+                continuation.resume(returning: Curl.Code.stopped)
+                return
+            }
+            let waiter = Unmanaged.passRetained(Waiter(continuation, cancel)).toOpaque()
+            let started = zqt_curl_start(h, maxBodyBytes, { context in
+                Unmanaged<CancelFlag>.fromOpaque(context!).takeUnretainedValue().isSet ? 1 : 0
+            }, Unmanaged.passUnretained(cancel).toOpaque(), { context, code in
+                let waiter = Unmanaged<Waiter>.fromOpaque(context!).takeRetainedValue()
+                InFlight.end(waiter.cancel)
+                waiter.continuation.resume(returning: code)
+            }, waiter)
+            if started != 0 {
+                let waiter = Unmanaged<Waiter>.fromOpaque(waiter).takeRetainedValue()
+                InFlight.end(cancel)
+                waiter.continuation.resume(returning: started)
+            }
+        }
     }
 
     /// Seconds as whole milliseconds for libcurl; never a trap, whatever
@@ -276,17 +331,9 @@ public struct HTTPClient: Sendable {
         return nil
     }
 
-    func sendBlocking(_ method: String, _ target: HTTPTarget, _ url: String, headers: [(String, String)], body: [UInt8],
-                      followRedirects: Int, cancel: CancelFlag) throws(APIError) -> HTTPClientResponse {
-        let origin = "\(target.secure ? "https" : "http")://\(target.host):\(target.port)"
-        let handle = try CurlHandle.take(for: origin)
-        var keep = true
-        let h = handle.pointer
-        defer {
-            zqt_curl_reset(h)  // an idle handle keeps its connections, not the last answer
-            CurlHandle.giveBack(handle, origin: origin, keep: keep)
-        }
-        zqt_curl_reset(h)
+    /// Sets the request's options on a handle; returns the proxy it goes through.
+    private func configure(_ h: OpaquePointer, _ method: String, _ target: HTTPTarget, _ url: String, headers: [(String, String)],
+                           body: [UInt8], followRedirects: Int) throws(APIError) -> String? {
         var failed: Int32 = 0
         func set(_ option: Curl.Option, _ value: Int) { if failed == 0 { failed = zqt_curl_set_long(h, option.rawValue, value) } }
         func set(_ option: Curl.Option, _ value: String) { if failed == 0 { failed = zqt_curl_set_string(h, option.rawValue, value) } }
@@ -347,26 +394,7 @@ public struct HTTPClient: Sendable {
             failed = zqt_curl_add_header(h, line)
         }
         if failed != 0 { throw .transport("libcurl refused an option (\(String(cString: zqt_curl_strerror(failed))))") }
-
-        let context = Unmanaged.passUnretained(cancel).toOpaque()
-        let code = zqt_curl_perform(h, maxBodyBytes, { context in
-            Unmanaged<CancelFlag>.fromOpaque(context!).takeUnretainedValue().isSet ? 1 : 0
-        }, context)
-        withExtendedLifetime(cancel) {}
-        if code != 0 {
-            keep = code != Curl.Code.stopped && code != Curl.Code.writeError
-            throw error(code, handle: h, target: target, proxy: proxy, total: total)
-        }
-        var status = 0
-        if zqt_curl_info_long(h, Curl.Info.responseCode, &status) != 0 || status == 0 {
-            throw .unexpectedResponse("not an HTTP answer")
-        }
-        var headCount = 0, bodyCount = 0
-        let headBytes = zqt_curl_head(h, &headCount).map { Array(UnsafeBufferPointer(start: $0, count: headCount)) } ?? []
-        let bodyBytes = zqt_curl_body(h, &bodyCount).map { Array(UnsafeBufferPointer(start: $0, count: bodyCount)) } ?? []
-        let head = HTTPHead.parse(headBytes + [13, 10, 13, 10])?.head ?? HTTPHead(startLine: [], headers: [:])
-        let through = proxy.flatMap { Self.bypassesProxy(target.host, noProxy: variable("no_proxy", "NO_PROXY")) ? nil : Self.redacted($0) }
-        return HTTPClientResponse(status: status, head: head, body: bodyBytes, proxy: through)
+        return proxy
     }
 
     /// The answer to a body over `maxBodyBytes` ("the answer is larger than 8 MB").
@@ -471,43 +499,36 @@ public struct HTTPClient: Sendable {
     }
 }
 
-/// A libcurl handle and the connections it keeps. Idle handles wait in a
-/// small pool, so polling the service reuses one connection (keep-alive).
+/// A libcurl handle: an easy handle and the buffers its answer goes to.
+/// Idle handles wait in a small pool to be used again. The connections are
+/// not theirs: they are the transfer thread's (CCurlShim), kept for
+/// whichever request next goes to the same place, and closed when no
+/// transfer has run for 20 s.
 final class CurlHandle: @unchecked Sendable {
     let pointer: OpaquePointer
     private init(_ pointer: OpaquePointer) { self.pointer = pointer }
     deinit { zqt_curl_free(pointer) }
 
-    /// Idle handles, each with the origin ("https://host:443") it last talked
-    /// to and when, the most recently used last. A handle idle for longer than
-    /// `idleSeconds` is freed (its connection with it), so the pool holds only
-    /// the origins zqt is busy with: the service and its image hosts.
-    private static let idle = Mutex<[(origin: String, handle: CurlHandle, since: Double)]>([])
-    private static let idleSeconds = 60.0, keptIdle = 64
-    /// A handle given back this recently is not dropped to make room: it is
-    /// likely a poll's, asked again within seconds (TaskPoller's longest wait
-    /// is well under this), and dropping it would cost that poll a new
-    /// connection. Under a burst of other transfers the pool may exceed
-    /// `keptIdle` by the handles used in this time.
-    private static let graceSeconds = 15.0
-    /// The origins of the last handles dropped, newest last: a connection
-    /// made again after its handle was dropped is the pool's bound at work,
-    /// not a failure to reuse (CurlTransportTests tells the two apart).
-    private static let dropped = Mutex<[String]>([])
-    private static let droppedRemembered = 64
+    /// Idle handles, the most recently used last, with when each was given
+    /// back. A handle idle for longer than `idleSeconds` is freed, and at most
+    /// `keptIdle` are kept: as many as a sweep runs at once
+    /// (SweepOptions.maxParallel).
+    private static let idle = Mutex<[(handle: CurlHandle, since: Double)]>([])
+    private static let idleSeconds = 60.0, keptIdle = 16
 
-    /// Whether a handle that last talked to `origin` was dropped from the pool lately.
+    /// Whether a connection to `origin` was closed lately to keep the
+    /// transfer thread's connection cache within its bound (or because no
+    /// transfer ran for a while): a connection made again after that is the
+    /// bound at work, not a failure to reuse (CurlTransportTests tells the
+    /// two apart under the whole suite's load).
     static func wasDropped(origin: String) -> Bool {
-        dropped.withLock { $0.contains(origin) }
+        guard let target = HTTPTarget(origin) else { return false }
+        return zqt_curl_was_evicted(target.host, Int32(clamping: target.port)) != 0
     }
 
-    /// A handle that last talked to `origin` when there is one: its connection is reused.
-    static func take(for origin: String) throws(APIError) -> CurlHandle {
-        let reused = idle.withLock { pool -> CurlHandle? in
-            guard let at = pool.lastIndex(where: { $0.origin == origin }) else { return nil }
-            return pool.remove(at: at).handle
-        }
-        if let reused { return reused }
+    /// The handle used most recently when one is idle, else a new one.
+    static func take() throws(APIError) -> CurlHandle {
+        if let reused = idle.withLock({ $0.popLast()?.handle }) { return reused }
         var reason = [CChar](repeating: 0, count: 256)
         guard let pointer = zqt_curl_new(&reason, reason.count) else {
             throw .transport(String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
@@ -515,24 +536,15 @@ final class CurlHandle: @unchecked Sendable {
         return CurlHandle(pointer)
     }
 
-    static func giveBack(_ handle: CurlHandle, origin: String, keep: Bool) {
-        guard keep else { return }
+    static func giveBack(_ handle: CurlHandle) {
         let now = monotonicSeconds()
-        let dropped = idle.withLock { pool -> [(origin: String, handle: CurlHandle)] in
-            pool.append((origin, handle, now))
-            var dropped: [(origin: String, handle: CurlHandle)] = []
-            while let oldest = pool.first,
-                  now - oldest.since > idleSeconds || (pool.count > keptIdle && now - oldest.since > graceSeconds) {
-                let oldest = pool.removeFirst()
-                dropped.append((oldest.origin, oldest.handle))
+        let dropped = idle.withLock { pool -> [CurlHandle] in
+            pool.append((handle, now))
+            var dropped: [CurlHandle] = []
+            while let oldest = pool.first, now - oldest.since > idleSeconds || pool.count > keptIdle {
+                dropped.append(pool.removeFirst().handle)
             }
             return dropped
-        }
-        if !dropped.isEmpty {
-            Self.dropped.withLock { origins in
-                origins.append(contentsOf: dropped.map(\.origin))
-                origins.removeFirst(max(0, origins.count - droppedRemembered))
-            }
         }
         _ = dropped  // freed here, outside the lock
     }

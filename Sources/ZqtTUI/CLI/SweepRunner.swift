@@ -32,6 +32,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 import Images
 
@@ -137,23 +140,82 @@ struct SweepRunner {
         let taskID: Range<Int>, summary: Range<Int>, imageLines: Range<Int>, json: Range<Int>
     }
 
-    /// The text of every ended task, one buffer.
-    struct EndedTexts {
+    /// The text of every ended task, out of the heap (issue 18: what a
+    /// finished task keeps is its row, not its text): appended to an
+    /// unlinked temporary file as each task ends, read back a row at a time
+    /// when the table is printed. A thousand tasks' text in one growing
+    /// buffer, copied at each doubling, held a sweep's peak up by a few
+    /// hundred KB. Kept in memory when no temporary file can be made or
+    /// written (a full disk): the output is the same either way.
+    final class EndedTexts {
+        private var file: Int32 = -1
+        /// Bytes written to `file`, or held in `bytes` once it failed.
+        private var count = 0
         private var bytes: [UInt8] = []
 
-        init(expectedTasks: Int) { bytes.reserveCapacity(expectedTasks * 160) }
-
-        mutating func keep(_ outcome: Outcome) -> EndedTask {
-            func keep(_ text: String) -> Range<Int> {
-                let start = bytes.count
-                bytes.append(contentsOf: text.utf8)
-                return start..<bytes.count
-            }
-            return EndedTask(index: outcome.index, server: outcome.server, state: outcome.state, seconds: outcome.seconds, taskID: keep(outcome.taskID),
-                             summary: keep(outcome.summary), imageLines: keep(outcome.imageLines), json: keep(outcome.json))
+        init() {
+            let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            var template = Array("\(folder)/zqt-sweep-XXXXXX".utf8CString)
+            let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard made >= 0 else { return }
+            // Gone from the folder at once: nothing is left behind, whatever ends the run.
+            _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+            _ = fcntl(made, F_SETFD, FD_CLOEXEC)
+            file = made
         }
 
-        subscript(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        deinit { if file >= 0 { close(file) } }
+
+        func keep(_ outcome: Outcome) -> EndedTask {
+            EndedTask(index: outcome.index, server: outcome.server, state: outcome.state, seconds: outcome.seconds, taskID: keep(outcome.taskID),
+                      summary: keep(outcome.summary), imageLines: keep(outcome.imageLines), json: keep(outcome.json))
+        }
+
+        private func keep(_ text: String) -> Range<Int> {
+            let start = count
+            let utf8 = Array(text.utf8)
+            if file >= 0, !append(utf8) { moveIntoMemory() }
+            if file < 0 { bytes.append(contentsOf: utf8) }
+            count += utf8.count
+            return start..<count
+        }
+
+        /// Writes `utf8` at the file's end; false when it could not be written whole.
+        private func append(_ utf8: [UInt8]) -> Bool {
+            var done = 0
+            while done < utf8.count {
+                let wrote = utf8.withUnsafeBytes { pwrite(file, $0.baseAddress! + done, utf8.count - done, off_t(count + done)) }
+                if wrote < 0, errno == EINTR { continue }
+                guard wrote > 0 else { return false }
+                done += wrote
+            }
+            return true
+        }
+
+        /// The file failed: what it holds is read back, and the rest kept in memory.
+        private func moveIntoMemory() {
+            bytes = read(0..<count) ?? Array(repeating: UInt8(ascii: "?"), count: count)
+            close(file)
+            file = -1
+        }
+
+        private func read(_ range: Range<Int>) -> [UInt8]? {
+            var out = [UInt8](repeating: 0, count: range.count)
+            var done = 0
+            while done < range.count {
+                let got = out.withUnsafeMutableBytes { pread(file, $0.baseAddress! + done, range.count - done, off_t(range.lowerBound + done)) }
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { return nil }
+                done += got
+            }
+            return out
+        }
+
+        subscript(_ range: Range<Int>) -> String {
+            guard !range.isEmpty else { return "" }
+            if file < 0 { return String(decoding: bytes[range], as: UTF8.self) }
+            return String(decoding: read(range) ?? Array(repeating: UInt8(ascii: "?"), count: range.count), as: UTF8.self)
+        }
     }
 
     /// The command line's exit codes (ExitStatus.swift), as numbers.
@@ -288,7 +350,7 @@ struct SweepRunner {
     func runAll(_ points: [SweepPoint], sweep: Sweep, base: Request, batchID: String) async -> ([EndedTask], EndedTexts) {
         var outcomes: [EndedTask] = []
         outcomes.reserveCapacity(points.count)
-        var texts = EndedTexts(expectedTasks: points.count)
+        let texts = EndedTexts()
         let servers = sweepServers
         var running = [Int](repeating: 0, count: servers.count)
         /// Why each server left the sweep; nil while it takes tasks.
