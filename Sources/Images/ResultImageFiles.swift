@@ -349,35 +349,12 @@ public enum ResultImageFiles {
 
     /// Writes `bytes` to a new file at `path` (zqt's own 0600, never over another); the errno of the first failure, or nil.
     static func writeWhole(_ bytes: [UInt8], to path: String, mode: mode_t = PrivateFolder.fileMode) -> Int32? {
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard fd >= 0 else { return errno }
-        var failure: Int32?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            #if DEBUG
-            var pauseAt = pauseInsideWrite == nil ? Int.max : buffer.count / 2
-            #endif
-            while offset < buffer.count {
-                #if DEBUG
-                if offset >= pauseAt, let pause = pauseInsideWrite {
-                    pauseAt = Int.max
-                    usleep(useconds_t(min(max(pause, 0), 10) * 1_000_000))
-                }
-                let end = min(buffer.count, max(pauseAt, offset + 1))
-                #else
-                let end = buffer.count
-                #endif
-                let wrote = Glibc.write(fd, buffer.baseAddress! + offset, end - offset)
-                if wrote < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += wrote
-            }
-        }
-        if close(fd) != 0, failure == nil { failure = errno }
-        return failure
+        #if DEBUG
+        let halfway: (() -> Void)? = pauseInsideWrite.map { pause in { usleep(useconds_t(min(max(pause, 0), 10) * 1_000_000)) } }
+        #else
+        let halfway: (() -> Void)? = nil
+        #endif
+        return WholeFile.write(bytes, to: path, mode: mode, halfway: halfway)
     }
 
     #if DEBUG
@@ -461,9 +438,7 @@ public enum ResultImageFiles {
         return names.first { $0.hasPrefix(stem) && !$0.hasSuffix(".thumb.png") && !$0.hasSuffix(".part") }
     }
 
-    private static func partName(_ path: String) -> String {
-        "\(path).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).part"
-    }
+    private static func partName(_ path: String) -> String { WholeFile.asideName(path) }
 
     /// Removes a task's folder of images (asked when its history row goes).
     @discardableResult

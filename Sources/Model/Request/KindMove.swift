@@ -132,26 +132,7 @@ public enum KindMove {
             ?? String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let path = "\(folder)/\(digest).\(header.format.fileExtension)"
         if LocalFile.regularFileSize(path) == bytes.count { return .success(path) }
-        let aside = "\(path).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).part"
-        let fd = open(aside, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, PrivateFolder.fileMode)
-        guard fd >= 0 else { return .failure(KeepFault(String(cString: strerror(errno)))) }
-        var failure: Int32?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let wrote = write(fd, base + offset, buffer.count - offset)
-                if wrote < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += wrote
-            }
-        }
-        if close(fd) != 0, failure == nil { failure = errno }
-        if failure == nil, rename(aside, path) != 0 { failure = errno }
-        if let failure {
-            unlink(aside)
+        if let failure = WholeFile.replace(path, with: bytes) {
             return .failure(KeepFault(String(cString: strerror(failure))))
         }
         return .success(path)
