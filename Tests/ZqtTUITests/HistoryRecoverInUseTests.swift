@@ -12,23 +12,8 @@ import Testing
         let home = try HistoryRepairCommandTests.home()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let path = home + "/" + HistoryStore.fileName
-        do {
-            let store = try HistoryStore.open(inFolder: home)
-            try store.inOneTransaction {
-                for index in 0..<400 {
-                    var request = Request.new(for: .controlNet, taskID: "zqt-inuse-\(index)")
-                    request["prompt"] = .string("harbour \(index) " + String(repeating: "boats under a grey sky, ", count: 10))
-                    _ = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "p")
-                }
-            }
-        }
-        // A page in the middle overwritten: the file still opens (its first pages are sound).
-        let size = try #require(FileManager.default.contents(atPath: path)).count
-        let handle = try #require(FileHandle(forWritingAtPath: path))
-        try handle.seek(toOffset: UInt64(size / 4096 / 2 * 4096))
-        handle.write(Data(repeating: 0xA5, count: 4096))
-        try handle.close()
-        let damaged = try #require(FileManager.default.contents(atPath: path))
+        try HistoryRepairCommandTests.fill(home, prefix: "zqt-inuse")
+        let damaged = try HistoryRepairCommandTests.overwriteAPageInTheMiddle(path)
 
         // This test's process is the other zqt: the history open, as a screen has it.
         var user: HistoryStore? = try HistoryStore.open(inFolder: home)

@@ -12,6 +12,28 @@ import Testing
         return home
     }
 
+    /// 400 rows of ControlNet requests, their ids `prefix-N`, each prompt long enough to fill pages.
+    static func fill(_ home: String, prefix: String) throws {
+        let store = try HistoryStore.open(inFolder: home)
+        try store.inOneTransaction {
+            for index in 0..<400 {
+                var request = Request.new(for: .controlNet, taskID: "\(prefix)-\(index)")
+                request["prompt"] = .string("harbour \(index) " + String(repeating: "boats under a grey sky, ", count: 10))
+                _ = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "p")
+            }
+        }
+    }
+
+    /// A page in the middle of the file overwritten (its first pages sound, so it still opens); the damaged bytes.
+    static func overwriteAPageInTheMiddle(_ path: String) throws -> Data {
+        let size = try #require(FileManager.default.contents(atPath: path)).count
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seek(toOffset: UInt64(size / 4096 / 2 * 4096))
+        handle.write(Data(repeating: 0xA5, count: 4096))
+        try handle.close()
+        return try #require(FileManager.default.contents(atPath: path))
+    }
+
     static func zqt(_ arguments: [String], home: String) throws -> ChildProcess.Output {
         try ZqtBinary.run(arguments, environment: ["ZQT_HOME": home])
     }
@@ -22,24 +44,9 @@ import Testing
             let home = try Self.home()
             defer { try? FileManager.default.removeItem(atPath: home) }
             let path = home + "/" + HistoryStore.fileName
-            do {
-                let store = try HistoryStore.open(inFolder: home)
-                try store.inOneTransaction {
-                    for index in 0..<400 {
-                        var request = Request.new(for: .controlNet, taskID: "zqt-repair-\(index)")
-                        request["prompt"] = .string("harbour \(index) " + String(repeating: "boats under a grey sky, ", count: 10))
-                        _ = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "p")
-                    }
-                }
-            }
+            try Self.fill(home, prefix: "zqt-repair")
             #expect(try Self.zqt(["history", "check"], home: home).status == 0)
-            // A page in the middle overwritten.
-            let size = try #require(FileManager.default.contents(atPath: path)).count
-            let handle = try #require(FileHandle(forWritingAtPath: path))
-            try handle.seek(toOffset: UInt64(size / 4096 / 2 * 4096))
-            handle.write(Data(repeating: 0xA5, count: 4096))
-            try handle.close()
-            let damaged = try #require(FileManager.default.contents(atPath: path))
+            let damaged = try Self.overwriteAPageInTheMiddle(path)
 
             let check = try Self.zqt(["history", "check"], home: home)
             #expect(check.status == 2)
