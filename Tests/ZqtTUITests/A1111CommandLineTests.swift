@@ -133,6 +133,12 @@ import Testing
             #expect(rest.stderr.contains("interrupted: the server stopped the job at Ctrl-C; 1 picture it made before it stopped kept"),
                     "\(rest.stderr)")
             #expect(rest.stdout.contains("done: the server answered (HTTP 200)"), "\(rest.stdout)")
+            // The row says so as the screen's X does: interrupted, not done.
+            let listed = try ZqtBinary.run(["history", "list", "--state", "interrupted"], environment: ["ZQT_HOME": home])
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(listed.stdout.contains("interrupted"), "the Ctrl-C'd row is listed as interrupted: \(listed.stdout)")
+            let all = try ZqtBinary.run(["history", "list"], environment: ["ZQT_HOME": home])
+            #expect(!all.stdout.contains("succeeded"), "\(all.stdout)")
         }
     }
 

@@ -2,10 +2,23 @@
 // the reverse of the README's. The first `--sweep` runs down the rows (it
 // changes slowest in send order), numeric values ascend.
 
+import Model
 import Testing
 @testable import ZqtTUI
 
 @Suite struct ContactSheetAxesTests {
+    /// An A1111 sweep's rows differ in their task ids too (`force_task_id`):
+    /// that is no swept value (a newcomer's 3×2 sweep drew a 3×6 sheet headed
+    /// "cfg_scale · force_task_id"). Every endpoint's task id field is ignored.
+    @Test func anA1111SweepsTaskIdIsNoAxis() throws {
+        let first = try JSONParser.parse(#"{"prompt": "p", "seed": 1, "force_task_id": "zqt-a"}"#)
+        let second = try JSONParser.parse(#"{"prompt": "p", "seed": 2, "force_task_id": "zqt-b"}"#)
+        #expect(RequestDiff.changes(from: first, to: second).map(\.path) == ["seed"])
+        for endpoint in EndpointCatalog.shipped.endpoints {
+            #expect(RequestDiff.alwaysDifferent.contains(endpoint.taskIDPath), "\(endpoint.id)")
+        }
+    }
+
     @Test func theFirstSweepRunsDownTheRows() {
         // zqt send --sweep steps=30,20 --sweep cfg_scale=5,7: sent in this order; the body writes cfg_scale first.
         let leaves: [[String: String]] = [

@@ -18,7 +18,11 @@ public enum RequestDiff {
 
     /// Fields that always differ between two submissions and say nothing
     /// about what was asked for (wire rule 8: each send has its own id_task).
-    public static let alwaysDifferent: Set<String> = ["alwayson_scripts.id_task", "businessTaskId", "taskId"]
+    /// Each endpoint's task id field, as the catalog names it (an A1111
+    /// request's `force_task_id` too: a sweep's contact sheet took it for a
+    /// swept value).
+    public static let alwaysDifferent: Set<String> = Set(EndpointCatalog.shipped.endpoints.map(\.taskIDPath))
+        .union(["alwayson_scripts.id_task", "businessTaskId", "taskId"])
 
     /// Every leaf that differs, in the order of `old` then the new-only ones.
     public static func changes(from old: JSONValue, to new: JSONValue,

@@ -144,11 +144,17 @@ struct RequestRunner {
                 // A call that answers when done (issue 20): said as it leaves, before its progress.
                 if answersWhenDone { printer.say(SendLines.started(request.taskID)) }
                 if answersWhenDone, interruptsOnCtrlC, let live = api as? any LiveProgressAPI {
+                    let idTask = request.taskID
                     interrupt = SendInterrupt.install {
                         interrupted.set()
                         printer.warn(SendLines.interrupting)
                         Task {
-                            do throws(APIError) { try await live.interrupt() } catch { printer.warn(SendLines.interruptFailed(error)) }
+                            // Through A1111Watch, as the screen's X: the answer is then read, and its row kept, as interrupted.
+                            do throws(APIError) {
+                                try await A1111Watch.interrupt(idTask, api: live)
+                            } catch {
+                                printer.warn(SendLines.interruptFailed(error))
+                            }
                         }
                     }
                 }
