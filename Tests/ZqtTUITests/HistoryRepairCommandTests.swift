@@ -73,4 +73,26 @@ import Testing
             #expect(try Self.zqt(["history", "recover"], home: home).stdout.hasPrefix("nothing to recover"))
         }
     }
+
+    /// A history from a newer zqt is read only: `zqt send` still sends, and
+    /// says that the task is not kept (a newcomer's send was accepted with
+    /// nothing said and no row to ask about later).
+    @Test func aSendBesideANewerZqtsHistorySaysItIsNotKept() async throws {
+        try await offThePool {
+            let home = try Self.home()
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            let path = home + "/" + HistoryStore.fileName
+            try Self.fill(home, prefix: "zqt-newer")
+            try SQLiteConnection(path: path).execute("PRAGMA user_version = \(HistorySchema.currentVersion + 1)")
+            let before = try #require(FileManager.default.contents(atPath: path))
+            let body = NSTemporaryDirectory() + "zqt-newer-\(UUID().uuidString).json"
+            try #"{"prompt": "a harbour", "steps": 4, "width": 64, "height": 64}"#.write(toFile: body, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: body) }
+            let run = try ZqtBinary.run(["send", body, "--endpoint", "text2image", "--sandbox", "--no-wait"], environment: ["ZQT_HOME": home])
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stderr.contains("not kept in history: The history was written by a newer zqt (schema \(HistorySchema.currentVersion + 1)"),
+                    "\(run.stderr)")
+            #expect(FileManager.default.contents(atPath: path) == before, "the newer history is left as it was")
+        }
+    }
 }

@@ -848,6 +848,9 @@ struct SendSetup {
         do {
             store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: start.catalog)
             if let note = store?.folderNote { printer.warn(note) }
+            // A newer zqt's history opens to be read only: a send goes unkept, and is said to (a newcomer's
+            // send to it was accepted with nothing on stderr and no row to ask about later).
+            if let readOnly = store?.readOnly { printer.warn("not kept in history: " + Wording.historyReadOnly(readOnly)) }
         } catch {
             // A full disk or a read-only folder (issue 21): a send would leave no row; nothing is sent.
             // A damaged history or a newer zqt's still sends, unkept, as it says.
