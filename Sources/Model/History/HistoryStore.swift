@@ -572,9 +572,10 @@ public final class HistoryStore: @unchecked Sendable {
                        progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
                        batch_id, CASE WHEN batch_id IS NULL THEN 0
                                       ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END,
-                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed, profile
+                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed, profile,
+                       (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL AND image_url LIKE '%' || ?)
                 FROM submission WHERE submission.id IN (\(marks)) ORDER BY submission.id DESC
-                """, ids.map { .int($0) }).map { row in
+                """, [.text(A1111ResultKinds.controlMapMark)] + ids.map { .int($0) }).map { row in
                 HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
                                endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
                                serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
@@ -583,7 +584,7 @@ public final class HistoryStore: @unchecked Sendable {
                                batchSize: row.int(12) ?? 0,
                                headline: Self.headline(prompt: row.text(5) ?? "", endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""),
                                                        requestJSON: row.text(13)),
-                               notFollowed: (row.int(14) ?? 0) != 0, profile: row.text(15) ?? "")
+                               notFollowed: (row.int(14) ?? 0) != 0, profile: row.text(15) ?? "", controlMapCount: row.int(16) ?? 0)
             }
         }
     }
