@@ -5,6 +5,7 @@
 
 import Foundation
 import Model
+import Sandbox
 import Testing
 
 @Suite(.serialized) struct A1111CommandLineTests {
@@ -99,6 +100,31 @@ import Testing
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("[SANDBOX] image 1/1: a1111-inline:"), "\(run.stdout)")
         #expect(!run.stdout.contains("seed ?"), "\(run.stdout)")
+    }
+
+    @Test func aControlMapIsSaidAsOneAndNotCountedAmongThePictures() throws {
+        let home = NSTemporaryDirectory() + "zqt-a1111-home-\(UUID().uuidString)"
+        let picture = NSTemporaryDirectory() + "zqt-a1111-unit-\(UUID().uuidString).png"
+        try Data(PNGImage.render(width: 16, height: 16, seed: 3)).write(to: URL(fileURLWithPath: picture))
+        let body = try Self.file(#"{"prompt": "edges", "steps": 2, "batch_size": 2, "width": 64, "height": 64, "seed": 40, "#
+            + #""alwayson_scripts": {"controlnet": {"args": [{"enabled": true, "module": "canny", "#
+            + #""model": "control_v11p_sd15_canny [d14c016b]", "image": "\#(picture)"}]}}}"#)
+        let run = try ZqtBinary.run(["send", body, "--endpoint", "txt2img", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],
+                                    timeout: 120)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("[SANDBOX] image 1/2: seed 40 a1111-inline:"), "\(run.stdout)")
+        #expect(run.stdout.contains("[SANDBOX] image 2/2: seed 41 a1111-inline:"), "\(run.stdout)")
+        let map = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("[SANDBOX] control map 1: a1111-inline:") },
+                               "\(run.stdout)")
+        #expect(map.contains("kept in "), "\(map)")
+        #expect(!run.stdout.contains("seed ?") && !run.stdout.contains("#control-map") && !run.stdout.contains("/3:"), "\(run.stdout)")
+
+        // `zqt history show` names it a control map too, not only by its URL's mark.
+        let idTask = try #require(run.stdout.range(of: "started: id_task ").map { String(run.stdout[$0.upperBound...].prefix { $0 != ";" }) })
+        let show = try ZqtBinary.run(["history", "show", idTask], environment: ["ZQT_HOME": home])
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("\nimage 1: a1111-inline:") && show.stdout.contains("\nimage 2: a1111-inline:"), "\(show.stdout)")
+        #expect(show.stdout.contains("\ncontrol map 1: a1111-inline:") && !show.stdout.contains("\nimage 3:"), "\(show.stdout)")
     }
 
     /// Reads a child's output until `marker` shows (or the deadline passes).

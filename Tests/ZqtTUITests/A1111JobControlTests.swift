@@ -134,5 +134,28 @@ import Testing
         var state = makeState(width: 120, height: 40)
         _ = PictureReducer.taskUpdated(&state, recordID: id, idTask: request.taskID, info: info)
         #expect(state.results?.pictures.map(\.isControlMap) == [false, false, true], "the pane knows which is the map")
+
+        // `zqt send`'s lines (SendLines) count the two pictures and name the map a control map: no seed, no mark.
+        let sources = ResultSource.of(info)
+        let said = Self.kept(events).map { SendLines.kept($0, among: sources) }
+        #expect(said.count == 3 && said[0].hasPrefix("image 1/2: ") && said[1].hasPrefix("image 2/2: "), "\(said)")
+        #expect(said[2].hasPrefix("control map 1: a1111-inline:") && said[2].contains("kept in "), "\(said)")
+        #expect(!said[2].contains("seed") && !said[2].contains(A1111ResultKinds.controlMapMark), "\(said)")
+        // The history list's Imgs column counts the pictures, as the row's desc does.
+        let listed = try #require(try fixture.store.list().first)
+        #expect(listed.resultCount == 3 && listed.controlMapCount == 1 && listed.pictureCount == 2)
+        var grid = Grid(size: Size(width: 120, height: 1))
+        HistoryView.Columns(width: 120).render(listed, marked: false, selected: false, into: &grid, x: 0, y: 0)
+        let imgsColumn = 2 + HistoryView.Columns.when + 1 + HistoryView.Columns.stateWidth + 1 + HistoryView.Columns.taskID + 1
+        let imgs = String(Array(grid.line(0)).dropFirst(imgsColumn).prefix(HistoryView.Columns.images))
+        #expect(imgs.trimmingCharacters(in: CharacterSet.whitespaces) == "2", "the row: \(grid.line(0))")
+        // The status line, when the job ends, says two images too.
+        var tracked = makeState(width: 120, height: 40)
+        tracked.task = TrackedTask(recordID: id, idTask: request.taskID, status: nil, desc: "", progress: nil, phase: .inProgress, resultCount: 0)
+        _ = Reducer.reduce(&tracked, .poll(recordID: id, idTask: request.taskID, .update(info)))
+        #expect(tracked.task?.resultCount == 2)
+        let status = try #require(tracked.status?.text)
+        #expect(status.contains("done: 2 pictures and 1 control map · 2 images"), "\(status)")
+        #expect(!status.contains("3 images"), "\(status)")
     }
 }

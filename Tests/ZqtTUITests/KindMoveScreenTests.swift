@@ -170,11 +170,11 @@ import Testing
                                                        timeout: 10, profile: "sandbox")
         var zhiqitePipeline = SendPipeline(api: HTTPImageAPI(configuration: zhiqiteConfiguration), store: store, baseURL: zhiqiteURL, profile: "sandbox") { _ in }
         zhiqitePipeline.localInputs = LocalInputs.Step(source: .forConnection(zhiqiteConfiguration, sandbox: true), directory: home)
+        // Read to its end: the task followed to its outcome, so nothing of the send runs after the test (and its sandbox) ends.
         var events: [SendEvent] = []
-        for await event in zhiqitePipeline.run(state.request) {
-            events.append(event)
-            if case .accepted = event { break }
-        }
+        for await event in zhiqitePipeline.run(state.request) { events.append(event) }
+        let finished = events.contains { if case let .finished(info, _) = $0 { return info.phase == .succeeded }; return false }
+        #expect(finished, "the zhiqite sandbox's task followed to its end: \(events)")
         let received = zhiqite.service.receivedSubmissions
         let body = try JSONParser.parse(try #require(received.last?.body, "the service got nothing: \(events)"))
         let link = try #require(body["alwayson_scripts"]?["controlnet"]?["args"]?.arrayValue?.first?["image_link"]?.stringValue)

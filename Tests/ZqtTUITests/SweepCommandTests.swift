@@ -41,6 +41,9 @@ import Testing
         ])
         #expect(Set(rows.map { $0[6] }) == Set(accepted), "each row names its task")
         #expect(out.contains("6 tasks: 6 succeeded"))
+        // A task's status line says where it stands in words beside the number, as `zqt send` does (SendLines.status).
+        let statusLines = out.split(separator: "\n").filter { $0.contains(": status ") }
+        #expect(!statusLines.isEmpty && statusLines.allSatisfy { $0.contains(/: status \d+ \([a-z ]+\)/) }, "\(out)")
         #expect(out.matches(of: /#\d image 1: http:\/\/127\.0\.0\.1:\d+\/sandbox\/images\//).count == 6)
 
         // The history: six rows sharing one batch id, and the filter finds exactly them.

@@ -151,7 +151,7 @@ public struct HistorySummary: Sendable, Equatable, Identifiable {
     public let model: String
     public let state: SubmissionState
     public let progress: Double?
-    /// Results the task returned, else the images the request asked for.
+    /// The images the request asked for, and the image results the task returned.
     public let imageCount: Int
     public let resultCount: Int
     /// The sweep the row was sent in (migration 5), and how many rows the
@@ -164,6 +164,12 @@ public struct HistorySummary: Sendable, Equatable, Identifiable {
     public var notFollowed = false
     /// The profile it was sent with: a sweep over several servers says which made each row (issue 20).
     public var profile = ""
+    /// Of the results, the ControlNet maps an A1111 server added (issue 20,
+    /// A1111ResultKinds): kept beside the pictures, not counted among them.
+    public var controlMapCount = 0
+
+    /// The pictures made: the results, less the control maps.
+    public var pictureCount: Int { max(0, resultCount - controlMapCount) }
 }
 
 /// Everything kept of one submission.

@@ -567,6 +567,15 @@ public final class HistoryStore: @unchecked Sendable {
                                       lists: cancel == nil ? nil : candidateLists)
             guard !ids.isEmpty else { return [] }
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            // An A1111 row's ControlNet maps (issue 20), counted apart from its pictures. Asked on its own and
+            // read with try?: it reads the results' URLs, which the list does not otherwise touch, so a damaged
+            // results page leaves the counts at 0 (maps counted as pictures) rather than the list unreadable.
+            let mapRows = try? db.run("""
+                SELECT submission_id, count(*) FROM result
+                WHERE submission_id IN (\(marks)) AND text IS NULL AND image_url LIKE '%' || ? GROUP BY submission_id
+                """, ids.map { .int($0) } + [.text(A1111ResultKinds.controlMapMark)])
+            var maps: [Int: Int] = [:]
+            for row in mapRows ?? [] { if let id = row.int(0) { maps[id] = row.int(1) ?? 0 } }
             return try db.run("""
                 SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
                        progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
@@ -583,7 +592,8 @@ public final class HistoryStore: @unchecked Sendable {
                                batchSize: row.int(12) ?? 0,
                                headline: Self.headline(prompt: row.text(5) ?? "", endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""),
                                                        requestJSON: row.text(13)),
-                               notFollowed: (row.int(14) ?? 0) != 0, profile: row.text(15) ?? "")
+                               notFollowed: (row.int(14) ?? 0) != 0, profile: row.text(15) ?? "",
+                               controlMapCount: maps[row.int(0) ?? 0] ?? 0)
             }
         }
     }

@@ -98,6 +98,7 @@ struct TrackedTask: Equatable, Sendable {
     var desc: String
     var progress: Double?
     var phase: TaskPhase
+    /// The pictures made (TaskInfo.pictureCount): an A1111 answer's ControlNet maps are not counted.
     var resultCount: Int
     /// Text results (an expanded prompt), shown in the status line.
     var texts: [String] = []
@@ -528,4 +529,11 @@ struct AppState: Equatable, Sendable {
         scopes.append(.compose)
         return scopes
     }
+}
+
+extension TaskInfo {
+    /// The images made, less the ControlNet maps an A1111 server adds after
+    /// them (issue 20, A1111ResultKinds): what "N images" counts, as the
+    /// answer's own "done: 2 pictures and 1 control map" does.
+    var pictureCount: Int { results.count(where: { !$0.isControlMap }) }
 }

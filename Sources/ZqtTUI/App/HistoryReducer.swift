@@ -295,7 +295,7 @@ extension Reducer {
             switch result {
             case let .success(info):
                 state.status = StatusMessage(text: Wording.queried(idTask, desc: info.desc, status: info.status, progress: info.progress,
-                                                                   images: info.phase == .succeeded ? info.results.count : nil)
+                                                                   images: info.phase == .succeeded ? info.pictureCount : nil)
                                                  + Wording.askedAt(askedAt),
                                              kind: info.phase == .failed ? .error : (info.phase == .succeeded ? .success : .info))
             case let .failure(error):

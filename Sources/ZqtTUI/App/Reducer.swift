@@ -138,7 +138,7 @@ enum Reducer {
                 // A task resumed from an earlier session: say so when it ends.
                 if case let .update(info) = event, info.phase.isTerminal {
                     let succeeded = info.phase == .succeeded
-                    state.status = StatusMessage(text: Wording.earlierTask(idTask, desc: info.desc, images: succeeded ? info.results.count : nil,
+                    state.status = StatusMessage(text: Wording.earlierTask(idTask, desc: info.desc, images: succeeded ? info.pictureCount : nil,
                                                                            text: succeeded && !info.texts.isEmpty ? info.texts[0] : nil),
                                                  kind: info.phase == .succeeded ? .success : .error)
                 }
@@ -148,7 +148,7 @@ enum Reducer {
             case let .update(info):
                 let previous = state.task
                 state.task = TrackedTask(recordID: recordID, idTask: idTask, status: info.status, desc: info.desc,
-                                         progress: info.progress, phase: info.phase, resultCount: info.results.count,
+                                         progress: info.progress, phase: info.phase, resultCount: info.pictureCount,
                                          texts: info.texts, result: state.task?.result ?? .images,
                                          elapsedSeconds: state.task?.idTask == idTask ? state.task?.elapsedSeconds ?? 0 : 0)
                 if info.phase == .succeeded, let seed = info.results.first?.seed { state.lastResultSeed = seed }

@@ -134,7 +134,7 @@ extension Reducer {
         switch confirmation {
         case let .accepted(info):
             let task = TrackedTask(recordID: recordID, idTask: id, status: info.status, desc: info.desc, progress: info.progress,
-                                   phase: info.phase, resultCount: info.results.count, texts: info.texts, result: request.endpoint.result)
+                                   phase: info.phase, resultCount: info.pictureCount, texts: info.texts, result: request.endpoint.result)
             state.task = task
             if info.phase.isTerminal {
                 state.status = taskStatus(task, keys: state.keys)

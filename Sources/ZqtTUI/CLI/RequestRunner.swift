@@ -178,7 +178,7 @@ struct RequestRunner {
                 for line in SendLines.texts(info) { printer.say(line) }
                 if info.phase == .succeeded { report.outcome = .succeeded(images: info.results.count) }
             case let .kept(kept):
-                printer.say(SendLines.kept(kept, of: sources.count))
+                printer.say(SendLines.kept(kept, among: sources.isEmpty ? [kept.source] : sources))
                 report.keptFiles[kept.source.position] = kept.path
                 if let exported = kept.exported { report.savedFiles[kept.source.position] = exported }
             case let .failed(failure):
@@ -187,7 +187,7 @@ struct RequestRunner {
                 case let .keep(position):
                     // The task succeeded: an image not kept is said, the exit stays the task's.
                     if let source = sources.first(where: { $0.position == position }) {
-                        printer.say(SendLines.notKept(source, of: sources.count, failure))
+                        printer.say(SendLines.notKept(source, among: sources, failure))
                     } else {
                         printer.warn(failure.message)
                     }

@@ -86,6 +86,8 @@ enum CommandSupport {
             ("url", result.isText ? nil : .string(result.imageURL)),
             ("text", result.text.map { .string($0) }),
             ("seed", result.seed.map { .int($0) }),
+            // An A1111 ControlNet map (issue 20): kept beside the pictures, not one of them.
+            ("control_map", result.isControlMap ? .bool(true) : nil),
             ("local_path", result.localPath.map { .string($0) }),
             ("not_kept", result.localPath == nil ? result.keepError.map { .string($0) } : nil),
         ])
@@ -176,9 +178,9 @@ enum CommandSupport {
         guard info.phase == .succeeded else { return [] }
         let sources = ResultSource.of(info)
         return SendLines.texts(info) + sources.map { source in
-            if let result = kept[source.position] { return SendLines.kept(result, of: sources.count) }
-            if let failure = notKept[source.position] { return SendLines.notKept(source, of: sources.count, failure) }
-            return SendLines.image(source, of: sources.count)
+            if let result = kept[source.position] { return SendLines.kept(result, among: sources) }
+            if let failure = notKept[source.position] { return SendLines.notKept(source, among: sources, failure) }
+            return SendLines.image(source, among: sources)
         }
     }
 
@@ -321,7 +323,10 @@ struct HistoryShow: ParsableCommand {
             if let text = result.text {
                 lines.append(SendLines.text(position: result.position, of: nil, text))
             } else {
-                lines.append("image \(result.position + 1): \(line(result.imageURL))" + (result.localPath.map { " (saved: \(line($0)))" } ?? ""))
+                // A control map is named so (issue 20), not left to its URL's mark.
+                let name = SendLines.resultName(position: result.position, url: result.imageURL,
+                                                among: record.imageResults.map { ($0.position, $0.imageURL) }, counted: false)
+                lines.append("\(name): \(SendLines.resultURL(result.imageURL))" + (result.localPath.map { " (saved: \(line($0)))" } ?? ""))
                 if result.localPath == nil, let reason = result.keepError {
                     lines.append("  " + line(SendWording.notKept(reason, attempts: result.keepAttempts, gone: result.keepGone)))
                 }
@@ -546,7 +551,7 @@ struct ResultsCommand: AsyncParsableCommand {
                                                               ("path", .string(path)), ("kept", .string(kept.path)),
                                                               ("note", SendWording.savedCopyNote(kept).map { .string($0) })]))
                 } else {
-                    CommandSupport.say(SendLines.kept(kept, of: sources.count))
+                    CommandSupport.say(SendLines.kept(kept, among: sources))
                 }
             case let .failed(failure):
                 StandardStreams.writeError("zqt: \(TerminalText.line(failure.message))\n")

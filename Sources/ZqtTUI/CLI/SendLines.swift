@@ -16,8 +16,10 @@ enum SendLines {
     /// scripts, but a number alone misleads (a tool's 1 is its success, an
     /// SD task's 1 is running, wire rule 9), so the state follows it; an
     /// A1111 server has no status number (issue 20): the state alone.
-    static func status(_ info: TaskInfo, server: ServerKind = .zhiqite) -> String {
-        let percent = info.phase == .inProgress ? info.progress.map { " " + Wording.percent($0) } ?? "" : ""
+    /// `withProgress: false` leaves the percent out: a sweep says a task's
+    /// line when its state changes, not at every percent.
+    static func status(_ info: TaskInfo, server: ServerKind = .zhiqite, withProgress: Bool = true) -> String {
+        let percent = withProgress && info.phase == .inProgress ? info.progress.map { " " + Wording.percent($0) } ?? "" : ""
         let state = SubmissionState(info).title
         let desc = info.desc.trimmed.lowercased() == state ? "" : " " + TerminalText.line(info.desc)
         if server == .a1111 { return "\(state):\(desc)\(percent)" }
@@ -47,27 +49,47 @@ enum SendLines {
         (["text \(position + 1)\(count.map { "/\($0)" } ?? ""):"] + TerminalText.serviceLines(text)).joined(separator: "\n")
     }
 
-    /// One result image, before it is kept.
-    static func image(_ source: ResultSource, of count: Int) -> String {
-        // A picture without a seed (an upscaled one, A1111's extras) says none rather than "seed ?".
-        "image \(source.position + 1)/\(count): \(source.seed.map { "seed \($0) " } ?? "")\(TerminalText.line(source.url))"
+    /// A result's name: "image 2/3" (the pictures counted), or for a
+    /// ControlNet map an A1111 server added after the pictures (issue 20,
+    /// A1111ResultKinds) "control map 1", which has no seed and is not a
+    /// picture made: as the answer's "done: 2 pictures and 1 control map".
+    /// `counted: false` leaves the count out (`zqt history show`).
+    static func resultName(position: Int, url: String, among results: [(position: Int, url: String)], counted: Bool = true) -> String {
+        if A1111ResultKinds.isControlMap(url) {
+            let ordinal = results.filter { A1111ResultKinds.isControlMap($0.url) && $0.position <= position }.count
+            return "control map \(max(1, ordinal))"
+        }
+        let pictures = results.filter { !A1111ResultKinds.isControlMap($0.url) }.count
+        return "image \(position + 1)" + (counted ? "/\(pictures)" : "")
+    }
+
+    /// A result's URL as said: a control map's without the mark its name already gives.
+    static func resultURL(_ url: String) -> String {
+        TerminalText.line(A1111ResultKinds.heldURL(url))
+    }
+
+    /// One result image, before it is kept; `sources` are the task's results, which name it.
+    static func image(_ source: ResultSource, among sources: [ResultSource]) -> String {
+        let name = resultName(position: source.position, url: source.url, among: sources.map { ($0.position, $0.url) })
+        // A picture without a seed (an upscaled one, A1111's extras, a control map) says none rather than "seed ?".
+        return "\(name): \(source.seed.map { "seed \($0) " } ?? "")\(resultURL(source.url))"
     }
 
     /// One result image and where it is kept (wire rule 10: result URLs expire).
-    static func kept(_ kept: KeptResult, of count: Int) -> String {
+    static func kept(_ kept: KeptResult, among sources: [ResultSource]) -> String {
         let size: String
         if let pixels = kept.pixelSize, let format = kept.format {
             size = "\(pixels.width)×\(pixels.height) \(format.title), \(kept.byteCount / 1024) KB"
         } else {
             size = "\(kept.byteCount) bytes (not a PNG, JPEG or WebP picture)"
         }
-        return image(kept.source, of: count) + " → \(size), kept in \(kept.path)"
+        return image(kept.source, among: sources) + " → \(size), kept in \(kept.path)"
             + (SendWording.savedCopyNote(kept).map { ", \($0)" } ?? kept.exported.map { ", saved to \($0)" } ?? "")
     }
 
     /// One result image that could not be kept, and why.
-    static func notKept(_ source: ResultSource, of count: Int, _ failure: SendFailure) -> String {
-        image(source, of: count) + " → \(TerminalText.line(failure.message))"
+    static func notKept(_ source: ResultSource, among sources: [ResultSource], _ failure: SendFailure) -> String {
+        image(source, among: sources) + " → \(TerminalText.line(failure.message))"
     }
 
     /// The first Ctrl-C during an A1111 call (issue 20, SendInterrupt).

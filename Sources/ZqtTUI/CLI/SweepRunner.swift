@@ -462,6 +462,12 @@ struct SweepRunner {
         var recordID: Int?
         var final: TaskInfo?
         var failure: SendFailure?
+        // A result named as `zqt send` names it: "image 2", or "control map 1" for an A1111 ControlNet map (issue 20).
+        func resultName(_ position: Int) -> String {
+            let results = answers.results.enumerated().map { (position: $0.offset, url: $0.element.imageURL) }
+            return SendLines.resultName(position: position, url: results.first { $0.position == position }?.url ?? "",
+                                        among: results, counted: false)
+        }
         // The pipeline's events, rendered as a line each, tagged with the task.
         for await event in pipeline.run(request, follow: follow, exportTo: downloadTo?.path) {
             switch event {
@@ -473,8 +479,9 @@ struct SweepRunner {
                 if case .accepted = confirmation { say(SendWording.unansweredButAccepted(error, idTask: request.taskID)) }
             case let .progress(info):
                 // A line when the task's status changes, not at every percent: six tasks' lines stay readable.
-                // The last status is said by the line that ends the task.
-                let line = "status \(info.status) \(info.desc)"
+                // The last status is said by the line that ends the task. Said as `zqt send` says it (SendLines):
+                // the state in words beside the number, which alone misleads (wire rule 9).
+                let line = SendLines.status(info, server: request.endpoint.server, withProgress: false)
                 if line != lastLine { say(line) }
                 lastLine = line
             case let .retrying(error, attempt):
@@ -487,10 +494,10 @@ struct SweepRunner {
                 answers.kept[kept.source.position] = kept.path
                 if let exported = kept.exported { answers.saved[kept.source.position] = exported }
                 // A copy renamed (never over another file) or already there is said (issue 17).
-                if let note = SendWording.savedCopyNote(kept) { say("image \(kept.source.position + 1): \(note)") }
+                if let note = SendWording.savedCopyNote(kept) { say("\(resultName(kept.source.position)): \(note)") }
             case let .failed(failed):
                 if case let .keep(position) = failed.stage {
-                    say("image \(position + 1): \(failed.message)")
+                    say("\(resultName(position)): \(failed.message)")
                 } else {
                     failure = failed
                 }
@@ -616,8 +623,11 @@ struct SweepRunner {
             return Outcome(index: index, taskID: taskID, state: state, seconds: seconds, summary: "", imageLines: "",
                            json: RequestExport.visibleJSON(JSONWriter.compact(object)), server: server)
         }
+        let results = answers.results.enumerated().map { (position: $0.offset, url: $0.element.imageURL) }
         let imageLines = answers.results.enumerated().map { position, image in
-            "#\(index + 1) image \(position + 1): \(image.imageURL)"
+            // Named as `zqt send` names it: an A1111 ControlNet map as "control map 1" (issue 20).
+            "#\(index + 1) \(SendLines.resultName(position: position, url: image.imageURL, among: results, counted: false)): "
+                + SendLines.resultURL(image.imageURL)
                 + ((answers.saved[position] ?? answers.kept[position]).map { " → \($0)" } ?? "")
         }
         return Outcome(index: index, taskID: taskID, state: state, seconds: seconds, summary: summary(answers),
@@ -628,7 +638,9 @@ struct SweepRunner {
     private func summary(_ answers: Answers) -> String {
         if let problem = answers.problem { return problem.split(whereSeparator: \.isNewline).joined(separator: " ") }
         if !answers.results.isEmpty {
-            return "seed " + answers.results.map { $0.seed.map(String.init) ?? "?" }.joined(separator: ", ")
+            // The pictures' seeds: an A1111 ControlNet map has none to give (issue 20).
+            let pictures = answers.results.filter { !$0.isControlMap }
+            return "seed " + (pictures.isEmpty ? answers.results : pictures).map { $0.seed.map(String.init) ?? "?" }.joined(separator: ", ")
         }
         if let text = answers.texts.first {
             let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")

@@ -200,7 +200,8 @@ enum HistoryView {
             column += Self.stateWidth + 1
             grid.put(TextWidth.truncate(row.idTask, to: Self.taskID), x: column, y: y, style: style(.value))
             column += Self.taskID + 1
-            let images = row.resultCount > 0 ? row.resultCount : row.imageCount
+            // Pictures only: an A1111 row's ControlNet maps are results but not pictures made (issue 20).
+            let images = row.resultCount > 0 ? row.pictureCount : row.imageCount
             // A text tool's row (prompt expansion) has no images to count.
             let imagesText = row.endpoint.result == .text && images == 0 ? "text"
                 : row.endpoint.result == .data && images == 0 ? "data" : String(images)
