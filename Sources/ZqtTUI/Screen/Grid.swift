@@ -79,6 +79,18 @@ struct Grid: Equatable, Sendable {
         let end = min(limit ?? size.width, size.width)
         var column = x
         for character in text {
+            // Printable ASCII and spacing CJK, the bulk of a prompt, are drawn
+            // as they are without asking for a visible form: a frame puts
+            // every cell of the screen (issue 18).
+            if let width = TextWidth.plainCells(character) {
+                if column + width > end { break }
+                if column >= 0 {
+                    self[column, y] = Cell(character: character, style: style)
+                    if width == 2 { self[column + 1, y] = Cell(character: nil, style: style) }
+                }
+                column += width
+                continue
+            }
             let shown: Character = (character.isNewline || character == "\t") ? " " : character
             let width = TextWidth.of(shown)
             if width == 0 { continue }
@@ -90,7 +102,7 @@ struct Grid: Equatable, Sendable {
                 }
                 continue
             }
-            column = putCell(shown, at: column, y: y, style: style)
+            column = putCell(shown, width: width, at: column, y: y, style: style)
         }
         return column
     }
@@ -103,8 +115,8 @@ struct Grid: Equatable, Sendable {
 
     /// One character (a whole grapheme cluster) in its cell, and the right
     /// half of a wide one. Returns the column after it.
-    private mutating func putCell(_ character: Character, at column: Int, y: Int, style: Style) -> Int {
-        let width = TextWidth.of(character)
+    private mutating func putCell(_ character: Character, width: Int? = nil, at column: Int, y: Int, style: Style) -> Int {
+        let width = width ?? TextWidth.of(character)
         if column >= 0, column + width <= size.width {
             self[column, y] = Cell(character: character, style: style)
             if width == 2 { self[column + 1, y] = Cell(character: nil, style: style) }

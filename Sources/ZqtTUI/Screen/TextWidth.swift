@@ -23,12 +23,42 @@ enum TextWidth {
     /// visible form (`visibleForm`).
     static func of(_ character: Character) -> Int {
         guard let first = character.unicodeScalars.first else { return 0 }
-        // Fast path: printable ASCII.
+        // Fast path: printable ASCII first (a cluster too, measured by its first scalar as before).
         if first.value >= 0x20, first.value < 0x7F { return 1 }
+        if let width = plainCells(character) { return width }
         if let form = visibleForm(character) {
             return form.reduce(0) { sum, part in part.text.reduce(sum) { $0 + plainWidth($1) } }
         }
         return plainWidth(character)
+    }
+
+    /// The cells of a character that is drawn as it is and measured without
+    /// asking for its visible form, nil for any other: printable ASCII, and
+    /// one spacing scalar alone from blocks that hold no format, control or
+    /// combining character (Latin, punctuation, arrows, box drawing and
+    /// blocks, CJK, Hangul, full-width forms): the bulk of a prompt and of
+    /// the screen's frame (issue 18). `visibleForm` is nil for each, so `of`
+    /// answers the same as it did.
+    static func plainCells(_ character: Character) -> Int? {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : nil }
+        guard let first = character.unicodeScalars.first, isPlainBlock(first.value) else { return nil }
+        // Its UTF-8 bytes are the whole character's: the scalar is alone (no mark, no joiner after it).
+        let length = first.value < 0x800 ? 2 : (first.value < 0x10000 ? 3 : 4)
+        guard character.utf8.count == length else { return nil }
+        let width = Int(zqt_wcwidth(first.value))
+        return width > 0 ? width : nil
+    }
+
+    private static func isPlainBlock(_ value: UInt32) -> Bool {
+        switch value {
+        case 0xA0..<0xAD, 0xAE..<0x300: return true     // Latin-1 and Latin, but the soft hyphen (Cf)
+        case 0x2010..<0x2028: return true                // dashes, quotes, bullets, …; not U+200B–200F or U+2028 on
+        case 0x2190..<0x2C00: return true                // arrows, technical, box drawing, blocks, shapes, symbols
+        case 0x3000..<0xA000: return true                // CJK punctuation, kana, ideographs
+        case 0xAC00..<0xD7A4: return true                // Hangul syllables
+        case 0xFF01..<0xFFEF: return true                // full-width and half-width forms
+        default: return false
+        }
     }
 
     private static func plainWidth(_ character: Character) -> Int {

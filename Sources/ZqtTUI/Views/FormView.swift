@@ -73,11 +73,24 @@ enum FormView {
         let valueX = rect.x + 2 + Layout.labelWidth
         let valueWidth = max(4, rect.maxX - valueX - 1)
 
-        // The field being edited is laid out once a frame, not once per line shown.
+        // The field being edited is laid out once a frame, not once per line
+        // shown, and so are its attention spans (issue 18).
         let editLayout = state.view.editing.map { editing -> EditLayout in
             let lines = editing.buffer.wrap(width: valueWidth)
-            return EditLayout(lines: lines, position: editing.buffer.cursorPosition(in: lines))
+            let position = editing.buffer.cursorPosition(in: lines)
+            // From the rows: `state.fields` is built anew on each read.
+            let field = rows.lazy.compactMap { row -> FormField? in
+                if case let .field(field, _) = row.content, field.id == editing.field { return field }
+                return nil
+            }.first
+            let attention = field.flatMap { field -> [PromptAttention.Span]? in
+                guard field.takesModelTokens else { return nil }
+                return editAttentionSpans(editing.buffer, lines: lines, shown: shownLines(of: field, lines: lines, position: position))
+            }
+            return EditLayout(lines: lines, position: position, attention: attention)
         }
+        // A prompt not being edited: its lines shown and attention spans, once a frame, not once per line shown.
+        var shownValues: [FieldID: ShownValue] = [:]
         for (offset, row) in rows.dropFirst(scroll).prefix(height).enumerated() {
             let y = rect.y + header + offset
             if let id = row.field { grid.mark(Rect(x: rect.x, y: y, width: rect.width, height: 1), .field(id)) }
@@ -103,7 +116,7 @@ enum FormView {
                     grid.put(TextWidth.truncate(field.label, to: Layout.labelWidth), x: rect.x + 2, y: y, style: labelStyle)
                 }
                 renderValue(state, field: field, line: line, focused: focused, into: &grid,
-                            x: valueX, y: y, width: valueWidth, editLayout: editLayout)
+                            x: valueX, y: y, width: valueWidth, editLayout: editLayout, shownValues: &shownValues)
             }
         }
         if scroll > 0 { grid.put("↑", x: rect.maxX - 1, y: rect.y + header, style: .dim) }
@@ -114,15 +127,23 @@ enum FormView {
     /// pair their brackets: the highlight costs the same in a megabyte.
     static let attentionMargin = 1024
 
-    /// The prompt's attention syntax on one line being edited: brackets and
-    /// weights, `<lora:…>`, and a bracket with no partner marked (PromptAttention).
-    static func highlightAttention(_ buffer: TextBuffer, line: TextBuffer.VisualLine, shown: Range<Int>, embeddings: Set<String>,
-                                   into grid: inout Grid, x: Int, y: Int, limit: Int) {
-        let window = max(0, shown.lowerBound - attentionMargin)..<min(buffer.count, shown.upperBound + attentionMargin)
-        let lineCharacters = Array(buffer.lineText(line))
-        let spans = PromptAttention.spans(Array(buffer.text(in: window)), base: window.lowerBound,
-                                          atStart: window.lowerBound == 0, atEnd: window.upperBound == buffer.count)
-        paintAttention(spans, line: lineCharacters, start: line.start, embeddings: embeddings, into: &grid, x: x, y: y, limit: limit)
+    /// The visual lines of the field being edited that are on screen: the
+    /// field's height of them, ending at the cursor's line when it is further down.
+    static func shownLines(of field: FormField, lines: [TextBuffer.VisualLine], position: (line: Int, column: Int)) -> Range<Int> {
+        let visible: Int
+        if case let .text(count) = field.kind { visible = count } else { visible = 1 }
+        let first = max(0, position.line - visible + 1)
+        return first..<max(first, min(lines.count, first + visible))
+    }
+
+    /// The prompt's attention syntax in the lines of the edit shown (brackets
+    /// and weights, `<lora:…>`, a bracket with no partner; PromptAttention),
+    /// read from `attentionMargin` characters either side of them: once a frame.
+    static func editAttentionSpans(_ buffer: TextBuffer, lines: [TextBuffer.VisualLine], shown: Range<Int>) -> [PromptAttention.Span] {
+        guard let firstLine = lines[safe: shown.lowerBound], let lastLine = lines[safe: shown.upperBound - 1] else { return [] }
+        let window = max(0, firstLine.start - attentionMargin)..<min(buffer.count, lastLine.end + attentionMargin)
+        return PromptAttention.spans(Array(buffer.text(in: window)), base: window.lowerBound,
+                                     atStart: window.lowerBound == 0, atEnd: window.upperBound == buffer.count)
     }
 
     /// The same on a prompt's line in the form while it is not edited: the
@@ -169,27 +190,38 @@ enum FormView {
     struct EditLayout {
         let lines: [TextBuffer.VisualLine]
         let position: (line: Int, column: Int)
+        /// The attention spans of the lines shown, for a field that takes model tokens.
+        var attention: [PromptAttention.Span]? = nil
+    }
+
+    /// A text field's value as the form shows it when it is not edited: its
+    /// leading lines, and for a prompt the attention spans and the characters
+    /// they were read from.
+    struct ShownValue {
+        let lines: [String]
+        let more: Bool
+        var attention: (spans: [PromptAttention.Span], characters: [Character])?
     }
 
     static func renderValue(_ state: AppState, field: FormField, line: Int, focused: Bool,
-                            into grid: inout Grid, x: Int, y: Int, width: Int, editLayout: EditLayout? = nil) {
+                            into grid: inout Grid, x: Int, y: Int, width: Int, editLayout: EditLayout? = nil,
+                            shownValues: inout [FieldID: ShownValue]) {
         let limit = x + width
         // The field being edited shows the edit buffer and the cursor.
         if let editing = state.view.editing, editing.field == field.id {
             let lines = editLayout?.lines ?? editing.buffer.wrap(width: width)
             let position = editLayout?.position ?? editing.buffer.cursorPosition(in: lines)
-            let visible: Int
-            if case let .text(count) = field.kind { visible = count } else { visible = 1 }
-            let first = max(0, position.line - visible + 1)
-            let index = first + line
-            if lines.indices.contains(index) {
-                grid.put(editing.buffer.lineText(lines[index]), x: x, y: y, style: .editing, limit: limit)
+            let shown = shownLines(of: field, lines: lines, position: position)
+            let index = shown.lowerBound + line
+            let lineText = lines.indices.contains(index) ? editing.buffer.lineText(lines[index]) : nil
+            if let lineText {
+                grid.put(lineText, x: x, y: y, style: .editing, limit: limit)
             }
             grid.restyle(Rect(x: x, y: y, width: width, height: 1), style: .editing)
-            if lines.indices.contains(index), field.takesModelTokens {
-                let last = min(lines.count - 1, first + visible - 1)
-                highlightAttention(editing.buffer, line: lines[index], shown: lines[first].start..<lines[last].end,
-                                   embeddings: state.modelLists[.embedding].promptWords, into: &grid, x: x, y: y, limit: limit)
+            if let lineText, field.takesModelTokens {
+                let spans = editLayout?.attention ?? editAttentionSpans(editing.buffer, lines: lines, shown: shown)
+                paintAttention(spans, line: Array(lineText), start: lines[index].start,
+                               embeddings: state.modelLists[.embedding].promptWords, into: &grid, x: x, y: y, limit: limit)
             }
             if lines.indices.contains(index), let selection = editing.buffer.selection {
                 paintSelection(selection, editing.buffer, line: lines[index], into: &grid, x: x, y: y, limit: limit)
@@ -208,14 +240,23 @@ enum FormView {
                 if line == 0, !field.hint.isEmpty { putHint(field.hint, after: x + 11, y: y, limit: limit, into: &grid) }
                 return
             }
-            // Only the lines shown are laid out (a field may hold a megabyte, issue 18).
-            let (lines, more) = TextBuffer.leadingLines(of: text, width: width, count: count)
+            // Only the lines shown are laid out (a field may hold a megabyte,
+            // issue 18), once a frame rather than once per line shown.
+            let highlighted = field.takesModelTokens && draft == nil
+            let value = shownValues[field.id] ?? {
+                let (lines, more) = TextBuffer.leadingLines(of: text, width: width, count: count)
+                let attention = highlighted ? attentionSpans(of: text, shownCharacters: lines.reduce(0) { $0 + $1.count + 1 }) : nil
+                let value = ShownValue(lines: lines, more: more, attention: attention)
+                shownValues[field.id] = value
+                return value
+            }()
+            let (lines, more) = (value.lines, value.more)
             guard lines.indices.contains(line) else { return }
             var shown = lines[line]
             if line == count - 1, more { shown = TextWidth.truncate(shown + " …", to: width) }
             let end = grid.put(shown, x: x, y: y, style: valueStyle, limit: limit)
-            if field.takesModelTokens, draft == nil {
-                highlightShownPrompt(text, lines: lines, line: line, more: line == count - 1 && more,
+            if let attention = value.attention {
+                highlightShownPrompt(attention, lines: lines, line: line, more: line == count - 1 && more,
                                      embeddings: state.modelLists[.embedding].promptWords, into: &grid, x: x, y: y, end: end)
             }
             if count == 1, !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
@@ -261,10 +302,9 @@ enum FormView {
     /// A prompt's line in the form, not being edited: its attention syntax
     /// coloured as in the editor, a bracket without a partner flagged; one
     /// opened below the lines shown flags the `…` (issue 19).
-    static func highlightShownPrompt(_ text: String, lines: [String], line: Int, more: Bool, embeddings: Set<String>,
-                                     into grid: inout Grid, x: Int, y: Int, end: Int) {
-        let shownCharacters = lines.reduce(0) { $0 + $1.count + 1 }
-        let (spans, characters) = attentionSpans(of: text, shownCharacters: shownCharacters)
+    static func highlightShownPrompt(_ attention: (spans: [PromptAttention.Span], characters: [Character]), lines: [String], line: Int,
+                                     more: Bool, embeddings: Set<String>, into grid: inout Grid, x: Int, y: Int, end: Int) {
+        let (spans, characters) = attention
         // Where this line starts: the lines before it, and the newline that ended each.
         var start = 0
         for earlier in lines[..<line] {
