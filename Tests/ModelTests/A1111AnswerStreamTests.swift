@@ -49,10 +49,14 @@ import Testing
                 at = end
             }
             let read = A1111Answer.read(stream: stream, status: status, idTask: "t")
-            #expect(read.keptText == expected.keptText, "\(text.prefix(60)) in pieces of \(piece)")
             switch (read.result, expected.result) {
-            case let (.success(got), .success(wanted)): #expect(got == wanted, "\(text.prefix(60))")
-            case let (.failure(got), .failure(wanted)): #expect(got.message == wanted.message, "\(text.prefix(60))")
+            case let (.success(got), .success(wanted)):
+                #expect(got == wanted, "\(text.prefix(60))")
+                #expect(read.keptText == expected.keptText, "\(text.prefix(60)) in pieces of \(piece)")
+            case let (.failure(got), .failure(wanted)):
+                // The same error; its excerpt (and the text kept) shows a picture's URL where the whole body showed base64.
+                #expect(got.message.prefix { $0 != ":" } == wanted.message.prefix { $0 != ":" }, "\(text.prefix(60))")
+                #expect(read.keptText.utf8.count <= expected.keptText.utf8.count, "\(text.prefix(60))")
             default: Issue.record("\(text.prefix(60)) in pieces of \(piece): \(read.result) against \(expected.result)")
             }
             #expect(Self.held(streamed) == Self.held(whole), "\(text.prefix(60))")
