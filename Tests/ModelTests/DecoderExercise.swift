@@ -160,6 +160,12 @@ enum DecoderExercise {
         let bounds = ImageBounds(imagesPerTask: 4, bytesPerTask: 1 << 20, bytesPerImage: 1 << 19)
         for status in [200, 422, 500] {
             _ = A1111Answer.read(bytes, status: status, idTask: "fuzz", bounds: bounds, into: InlineImages(budget: 2 << 20))
+            // The same answer as it arrives over the network (A1111AnswerStream), cut in three.
+            let stream = A1111AnswerStream(idTask: "fuzz", bounds: bounds, into: InlineImages(budget: 2 << 20))
+            for piece in [bytes.prefix(bytes.count / 3), bytes.dropFirst(bytes.count / 3).prefix(bytes.count / 3), bytes.dropFirst(bytes.count / 3 * 2)] {
+                piece.withUnsafeBufferPointer { stream.consumeBody($0) }
+            }
+            _ = A1111Answer.read(stream: stream, status: status, idTask: "fuzz")
         }
         _ = A1111Failure.error(status: 401, body: bytes)
         _ = Base64.decode(String(decoding: bytes, as: UTF8.self), maxBytes: 1 << 20)

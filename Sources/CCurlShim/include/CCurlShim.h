@@ -24,6 +24,10 @@ int zqt_curl_set_string(zqt_curl *handle, int option, const char *value);
 int zqt_curl_set_offset(zqt_curl *handle, int option, int64_t value);
 /// Body bytes, copied (CURLOPT_POSTFIELDSIZE_LARGE then CURLOPT_COPYPOSTFIELDS).
 int zqt_curl_set_body(zqt_curl *handle, const void *bytes, int64_t count);
+/// The answer's body handed to `sink` as it arrives, on the transfer thread,
+/// and not kept (zqt_curl_body is then empty); still bounded by `max_body`.
+/// Cleared by zqt_curl_reset.
+void zqt_curl_set_sink(zqt_curl *handle, void (*sink)(void *, const unsigned char *, size_t), void *context);
 /// Adds "Name: value" to the request's headers.
 int zqt_curl_add_header(zqt_curl *handle, const char *line);
 

@@ -74,13 +74,16 @@ public struct A1111API: LiveProgressAPI {
         let path = request.endpoint.id
         let response: HTTPClientResponse
         let started = Date()
+        // The answer is read as it arrives: each picture decoded from its base64
+        // as it comes, never the whole answer held (A1111AnswerStream).
+        let stream = A1111AnswerStream(idTask: request.taskID, bounds: bounds, into: inline)
         do {
-            response = try await call("POST", path, body: Array(body.utf8), client: generation)
+            response = try await call("POST", path, body: Array(body.utf8), client: generation, sink: stream)
         } catch {
+            inline.release(idTask: request.taskID)
             return SendOutcome(result: .failure(error), exchange: nil)
         }
-        // The answer is read from its bytes, once; its images leave as they are decoded.
-        let read = A1111Answer.read(response.body, status: response.status, idTask: request.taskID, bounds: bounds, into: inline)
+        let read = A1111Answer.read(stream: stream, status: response.status, idTask: request.taskID)
         let exchange = Exchange(endpoint: path, requestBody: body, httpStatus: response.status, responseBody: read.keptText,
                                 startedAt: started, finishedAt: Date())
         switch read.result {
@@ -164,14 +167,18 @@ public struct A1111API: LiveProgressAPI {
 
     /// One call: JSON in and out, Basic credentials when the profile has them.
     /// Throws only when no answer came (or none could be sent).
-    private func call(_ method: String, _ path: String, body: [UInt8], client: HTTPClient) async throws(APIError) -> HTTPClientResponse {
+    private func call(_ method: String, _ path: String, body: [UInt8], client: HTTPClient,
+                      sink: A1111AnswerStream? = nil) async throws(APIError) -> HTTPClientResponse {
         let url = base + "/" + path
         guard let target = HTTPTarget(url) else { throw .invalidBaseURL(APIError.printable(configuration.baseURL)) }
         if target.hasUserInfo { throw .invalidBaseURL(APIError.printable(HTTPClient.redacted(configuration.baseURL))) }
         var headers = [("Accept", "application/json")]
         if method == "POST" { headers.append(("Content-Type", "application/json")) }
         if let auth = configuration.a1111.auth { headers.append(("Authorization", auth.headerValue)) }
-        let response = try await client.send(method, url, headers: headers, body: method == "POST" && body.isEmpty ? Array("{}".utf8) : body)
+        var response = try await client.send(method, url, headers: headers, body: method == "POST" && body.isEmpty ? Array("{}".utf8) : body,
+                                             sink: sink)
+        // A streamed answer's body is what the stream kept (pictures replaced: a proxy's page has none).
+        if let sink { response = HTTPClientResponse(status: response.status, head: response.head, body: sink.rest, proxy: response.proxy) }
         if let refusal = response.proxyRefusal { throw .unreachable(host: target.host, detail: refusal) }
         return response
     }

@@ -45,6 +45,26 @@ public enum A1111Answer {
         return Read(result: .success(data), keptText: JSONWriter.pretty(data))
     }
 
+    /// Reads an answer that came as a stream (A1111AnswerStream): its pictures
+    /// held as they arrived, the rest as `read` would have made it from the
+    /// whole body, so the result, the kept text and the errors are the same.
+    public static func read(stream: A1111AnswerStream, status: Int, idTask: String) -> Read {
+        let rest = stream.rest
+        guard (200..<300).contains(status) else {
+            // A refusal has no pictures to keep (any its body held are let go).
+            stream.inline.release(idTask: idTask)
+            let error = A1111Failure.error(status: status, body: rest)
+            return Read(result: .failure(error), keptText: String(decoding: rest.prefix(64 << 10), as: UTF8.self))
+        }
+        guard let parsed = try? JSONParser.parse(bytes: rest), parsed.objectValue != nil else {
+            stream.inline.release(idTask: idTask)
+            let error = APIError.notJSON(status: status, bodyStart: APIError.excerpt(rest))
+            return Read(result: .failure(error), keptText: String(decoding: rest.prefix(64 << 10), as: UTF8.self))
+        }
+        let data = finished(parsed, notes: stream.notes)
+        return Read(result: .success(data), keptText: JSONWriter.pretty(data))
+    }
+
     /// The answer's bytes with each picture's string replaced by the URL it
     /// is held under, or by `null` when it does not decode or is past the
     /// bounds (said in `notes`).

@@ -77,6 +77,18 @@ public struct HTTPTarget: Sendable, Equatable {
     }
 }
 
+/// Takes an answer's body as it arrives, on the transfer thread (one
+/// transfer's bytes, in order, never two calls at once); read by the caller
+/// once `send` returns.
+public protocol HTTPBodySink: AnyObject, Sendable {
+    func consumeBody(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+private final class SinkBox {
+    let sink: HTTPBodySink
+    init(_ sink: HTTPBodySink) { self.sink = sink }
+}
+
 public struct HTTPClientResponse: Sendable, Equatable {
     public let status: Int
     public let head: HTTPHead
@@ -215,8 +227,11 @@ public struct HTTPClient: Sendable {
 
     /// Sends one request and reads the whole answer, on the transfer thread
     /// (the caller waits suspended). Cancelling the calling task ends it within about 0.1 s.
+    /// `sink`, when given, is handed the answer's body as it arrives (on the
+    /// transfer thread) and the response's `body` is empty: an answer too
+    /// large to hold twice is read as it comes (A1111AnswerStream, issue 20).
     public func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8] = [],
-                     followRedirects: Int = 0) async throws(APIError) -> HTTPClientResponse {
+                     followRedirects: Int = 0, sink: HTTPBodySink? = nil) async throws(APIError) -> HTTPClientResponse {
         guard let target = HTTPTarget(url) else { throw .invalidBaseURL(APIError.printable(url)) }
         if target.hasUserInfo { throw .invalidBaseURL(APIError.printable(Self.redacted(url))) }
         for (name, value) in headers {
@@ -234,6 +249,15 @@ public struct HTTPClient: Sendable {
             CurlHandle.giveBack(handle)
             throw error
         }
+        // Held by this call until the handle is reset, so the transfer thread's pointer stays good.
+        let sinkBox = sink.map(SinkBox.init)
+        if let sinkBox {
+            zqt_curl_set_sink(h, { context, bytes, count in
+                guard let context, let bytes else { return }
+                Unmanaged<SinkBox>.fromOpaque(context).takeUnretainedValue().sink
+                    .consumeBody(UnsafeBufferPointer(start: bytes, count: count))
+            }, Unmanaged.passUnretained(sinkBox).toOpaque())
+        }
         let cancel = CancelFlag()
         let code = await withTaskCancellationHandler {
             await Self.transfer(h, maxBodyBytes: maxBodyBytes, cancel: cancel)
@@ -246,6 +270,7 @@ public struct HTTPClient: Sendable {
             : .failure(error(code, handle: h, target: target, proxy: proxy, total: max(Self.usable(deadline ?? timeout), Self.usable(timeout))))
         // An idle handle keeps neither the last answer nor its options; one stopped halfway is not kept.
         zqt_curl_reset(h)
+        withExtendedLifetime(sinkBox) {}
         if code != Curl.Code.stopped && code != Curl.Code.writeError { CurlHandle.giveBack(handle) }
         return try outcome.get()
     }
