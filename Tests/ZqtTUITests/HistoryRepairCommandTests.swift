@@ -66,6 +66,8 @@ import Testing
             let aside = String(keptLine.split(separator: "kept as ")[1].split(separator: " ")[0])
             #expect(aside.hasPrefix(path + ".damaged-"))
             #expect(FileManager.default.contents(atPath: aside) == damaged, "the damaged file is kept, unchanged")
+            var info = stat()
+            #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600, "the recovered history is the user's alone")
             #expect(try Self.zqt(["history", "check"], home: home).status == 0)
             let after = try Self.zqt(["history", "list", "--limit", "1000"], home: home)
             #expect(after.status == 0)

@@ -152,6 +152,9 @@ public enum HistoryRepair {
                 throw RecoveryFailure(message: "cannot move \(path + suffix) aside: \(String(cString: strerror(errno))); the recovered rows are in \(fresh)")
             }
         }
+        // The recovered file is the user's alone, as every history file is (issue 23):
+        // SQLite made it with the umask's mode (0644 under umask 022, a newcomer found).
+        PrivateFolder.restrict(fresh)
         guard rename(fresh, path) == 0 else {
             throw RecoveryFailure(message: "cannot put the recovered history in place: \(String(cString: strerror(errno))); it is \(fresh), the damaged one \(aside)")
         }
