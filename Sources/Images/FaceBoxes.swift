@@ -5,6 +5,8 @@
 // picture goes through every picture mode (chafa's symbols, kitty, iTerm2,
 // sixel). Only a copy in memory is drawn on: the file stays as it was.
 
+import Model
+
 /// One face's box in the scanned picture's own pixels, and its number.
 public struct FaceBox: Equatable, Sendable {
     public var number: Int
@@ -40,7 +42,7 @@ extension Picture {
         let thickness = max(2, min(width, height) / 120)
         func clamped(_ value: Double) -> Int {
             guard value.isFinite else { return 0 }
-            return Int(max(-1, min(Double(Int32.max), value.rounded())))
+            return WholeNumber.rounded(value, in: -1...Int(Int32.max))
         }
         for (index, box) in boxes.enumerated() {
             let colour = Self.faceBoxColours[index % Self.faceBoxColours.count]

@@ -72,7 +72,7 @@ public struct Picture: Equatable, Sendable {
     public func fitted(within box: Int) -> (width: Int, height: Int) {
         guard width > box || height > box else { return (width, height) }
         let scale = Double(box) / Double(max(width, height))
-        return (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
+        return (WholeNumber.rounded(Double(width) * scale, in: 1...max(1, width)), WholeNumber.rounded(Double(height) * scale, in: 1...max(1, height)))
     }
 
     /// A smaller copy whose longer side is at most `box` pixels: each new

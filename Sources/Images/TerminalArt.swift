@@ -4,6 +4,7 @@
 // (kitty, iTerm2, sixel), which the terminal layer writes over blank cells.
 
 import CImageShim
+import Model
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,7 +78,7 @@ public enum TerminalArt {
             fitRows = Double(rows)
             fitColumns = fitRows * aspect
         }
-        return (max(1, min(columns, Int(fitColumns.rounded()))), max(1, min(rows, Int(fitRows.rounded()))))
+        return (WholeNumber.rounded(fitColumns, in: 1...columns), WholeNumber.rounded(fitRows, in: 1...rows))
     }
 
     /// The picture drawn in block symbols over exactly `columns` × `rows` cells.
