@@ -338,9 +338,7 @@ public enum ResultImageFiles {
     /// a failure keeps its errno: "the disk is full" (issue 21).
     private static func write(_ bytes: [UInt8], as path: String, position: Int,
                               downloaded: (String) -> Void = { _ in }) throws(SendFailure) -> String {
-        let partial = partName(path)
-        if let number = writeWhole(bytes, to: partial) ?? (rename(partial, path) == 0 ? nil : errno) {
-            unlink(partial)
+        if let number = WholeFile.replace(path, with: bytes, halfway: halfwayPause) {
             throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path, errno: number))
         }
         downloaded(path)
@@ -349,12 +347,16 @@ public enum ResultImageFiles {
 
     /// Writes `bytes` to a new file at `path` (zqt's own 0600, never over another); the errno of the first failure, or nil.
     static func writeWhole(_ bytes: [UInt8], to path: String, mode: mode_t = PrivateFolder.fileMode) -> Int32? {
+        WholeFile.write(bytes, to: path, mode: mode, halfway: halfwayPause)
+    }
+
+    /// The kill loop's pause inside a picture's write (debug builds only).
+    private static var halfwayPause: (() -> Void)? {
         #if DEBUG
-        let halfway: (() -> Void)? = pauseInsideWrite.map { pause in { usleep(useconds_t(min(max(pause, 0), 10) * 1_000_000)) } }
+        pauseInsideWrite.map { pause in { usleep(useconds_t(min(max(pause, 0), 10) * 1_000_000)) } }
         #else
-        let halfway: (() -> Void)? = nil
+        nil
         #endif
-        return WholeFile.write(bytes, to: path, mode: mode, halfway: halfway)
     }
 
     #if DEBUG
