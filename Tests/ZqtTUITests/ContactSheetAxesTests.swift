@@ -14,6 +14,7 @@ import Testing
         let first = try JSONParser.parse(#"{"prompt": "p", "seed": 1, "force_task_id": "zqt-a"}"#)
         let second = try JSONParser.parse(#"{"prompt": "p", "seed": 2, "force_task_id": "zqt-b"}"#)
         #expect(RequestDiff.changes(from: first, to: second).map(\.path) == ["seed"])
+        #expect(RequestDiff.alwaysDifferent == ["alwayson_scripts.id_task", "businessTaskId", "taskId", "force_task_id"])
         for endpoint in EndpointCatalog.shipped.endpoints {
             #expect(RequestDiff.alwaysDifferent.contains(endpoint.taskIDPath), "\(endpoint.id)")
         }

@@ -22,7 +22,6 @@ public enum RequestDiff {
     /// request's `force_task_id` too: a sweep's contact sheet took it for a
     /// swept value).
     public static let alwaysDifferent: Set<String> = Set(EndpointCatalog.shipped.endpoints.map(\.taskIDPath))
-        .union(["alwayson_scripts.id_task", "businessTaskId", "taskId"])
 
     /// Every leaf that differs, in the order of `old` then the new-only ones.
     public static func changes(from old: JSONValue, to new: JSONValue,
