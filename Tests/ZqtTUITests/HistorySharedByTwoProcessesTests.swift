@@ -7,19 +7,46 @@ import Testing
 /// Two zqt processes writing one history at once (issue 4): no row lost,
 /// nothing corrupt.
 @Suite struct HistorySharedByTwoProcessesTests {
+    /// What the processes of a test share: a history folder, a sandbox on
+    /// loopback, and the ControlNet example as a file to send.
+    struct Setting {
+        let home: String
+        let server: SandboxServer
+        let url: String
+        let example: String
+
+        init(_ name: String) throws {
+            home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-\(name)-\(UUID().uuidString)").path
+            server = SandboxServer(options: SandboxOptions(taskSeconds: 0.3))
+            url = try server.start()
+            example = home + "-example.json"
+            do {
+                try BundledExamples.controlNetJSON.write(toFile: example, atomically: true, encoding: .utf8)
+            } catch {
+                server.stop()
+                throw error
+            }
+        }
+
+        var environment: [String: String] {
+            ZqtBinary.environment(["ZQT_HOME": home, "ZQT_BASE_URL": url, "ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"])
+        }
+
+        func remove() {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: home)
+            try? FileManager.default.removeItem(atPath: example)
+        }
+    }
+
     @Test func twoZqtProcessesSendingAtOnceKeepEveryRow() async throws {
         try await offThePool { try Self.twoZqtProcessesSendingAtOnceKeepEveryRowSteps() }
     }
 
     static func twoZqtProcessesSendingAtOnceKeepEveryRowSteps() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-two-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let server = SandboxServer(options: SandboxOptions(taskSeconds: 0.3))
-        let url = try server.start()
-        defer { server.stop() }
-        let example = home + "-example.json"
-        try BundledExamples.controlNetJSON.write(toFile: example, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: example) }
+        let setting = try Setting("two")
+        defer { setting.remove() }
+        let (home, server, example) = (setting.home, setting.server, setting.example)
 
         // Each process sends 8 requests; every other one is followed to its
         // result, so task updates are written while the other process inserts.
@@ -32,9 +59,7 @@ import Testing
         send a & send b & wait
         cat "\(home)-errors-a" "\(home)-errors-b" 2>/dev/null; rm -f "\(home)-errors-a" "\(home)-errors-b"
         """
-        let result = try ChildProcess.run("/bin/sh", ["-c", script], environment: ZqtBinary.environment([
-            "ZQT_HOME": home, "ZQT_BASE_URL": url, "ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s",
-        ]), timeout: 120)
+        let result = try ChildProcess.run("/bin/sh", ["-c", script], environment: setting.environment, timeout: 120)
         #expect(result.stdout.isEmpty, "every send succeeded and was kept: \(result.stdout)")
 
         let store = try HistoryStore.open(inFolder: home)
@@ -57,14 +82,9 @@ import Testing
     }
 
     static func aSweepAndTwoSendersAtOnceKeepEveryRowSteps() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-three-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let server = SandboxServer(options: SandboxOptions(taskSeconds: 0.3))
-        let url = try server.start()
-        defer { server.stop() }
-        let example = home + "-example.json"
-        try BundledExamples.controlNetJSON.write(toFile: example, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: example) }
+        let setting = try Setting("three")
+        defer { setting.remove() }
+        let (home, server, example) = (setting.home, setting.server, setting.example)
 
         let zqt = ZqtBinary.url.path
         let script = """
@@ -76,9 +96,7 @@ import Testing
         cat "\(home)-errors-a" "\(home)-errors-b" "\(home)-errors-s" 2>/dev/null; rm -f "\(home)-errors-a" "\(home)-errors-b" "\(home)-errors-s"
         """
         let started = Date()
-        let result = try ChildProcess.run("/bin/sh", ["-c", script], environment: ZqtBinary.environment([
-            "ZQT_HOME": home, "ZQT_BASE_URL": url, "ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s",
-        ]), timeout: 180)
+        let result = try ChildProcess.run("/bin/sh", ["-c", script], environment: setting.environment, timeout: 180)
         #expect(result.stdout.isEmpty, "every send and the sweep succeeded and were kept: \(result.stdout)")
         #expect(Date().timeIntervalSince(started) < 170, "none waited forever")
 
