@@ -96,7 +96,8 @@ public enum GroupTables {
     static let controlNetPresets: [GroupPreset] = ControlNetCatalog.controlTypes.map { type in
         GroupPreset(name: type.serviceName, aliases: type.name == type.serviceName ? [] : [type.name],
                     values: [("module", .string(type.defaultModule)), ("model", .string(type.models.first ?? "None"))],
-                    options: ["module": type.modules, "model": type.models.contains("None") ? type.models : type.models + ["None"]])
+                    options: ["module": type.modules, "model": type.models.contains("None") ? type.models : type.models + ["None"]],
+                    keywords: ["model": type.modelKeywords])
     }
 
     /// A module, by internal name and by UI label (servers take either): its sliders, and whether it needs a model.

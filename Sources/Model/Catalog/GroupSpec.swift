@@ -56,12 +56,17 @@ public struct GroupPreset: Sendable, Equatable {
     public let values: [(key: String, value: JSONValue)]
     /// The choices offered for a key while an item is of this preset (its modules, its models).
     public let options: [String: [String]]
+    /// Words that pick a key's fitting choices out of a longer list (a
+    /// server's own ControlNet models: "depth" for the Depth type's), ignoring case.
+    public let keywords: [String: [String]]
 
-    public init(name: String, aliases: [String] = [], values: [(key: String, value: JSONValue)], options: [String: [String]] = [:]) {
+    public init(name: String, aliases: [String] = [], values: [(key: String, value: JSONValue)], options: [String: [String]] = [:],
+                keywords: [String: [String]] = [:]) {
         self.name = name
         self.aliases = aliases
         self.values = values
         self.options = options
+        self.keywords = keywords
     }
 
     public static func == (lhs: GroupPreset, rhs: GroupPreset) -> Bool {

@@ -131,6 +131,13 @@ public enum A1111Translation {
 
     static let zhiqiteEndpoints = ["sd/v2/text2image", "sd/v2/image2image", "sd/v2/controlnet"]
 
+    /// A1111's API-only flags, at the values zqt sets itself on every A1111
+    /// request (the pictures come back inline, the server keeps no copy): not
+    /// the user's fields, so a move to zhiqite leaves them out without listing
+    /// them. A value the user changed (`save_images: true`) is listed as any
+    /// field zhiqite has no place for.
+    public static let clientFlags: [String: JSONValue] = ["send_images": .bool(true), "save_images": .bool(false)]
+
     // MARK: zhiqite → A1111
 
     /// The call a zhiqite SD request becomes: image2image, and controlnet with a base image, are img2img.
@@ -317,6 +324,8 @@ public enum A1111Translation {
                 if let seed = seedValue(value) { put("seed", .int(seed)) } else { unmoved.append(Unmoved(path: key, reason: "not a whole number")) }
             case "force_task_id":
                 unmoved.append(Unmoved(path: key, reason: "the A1111 request's id; the zhiqite request gets a task id of its own when sent"))
+            case _ where clientFlags[key] == value:
+                continue
             case "override_settings":
                 for (setting, setValue) in value.objectValue ?? [] {
                     if liftedSettings.contains(setting) { scripts.append((setting, setValue)) } else { overrides.append((setting, setValue)) }

@@ -46,8 +46,18 @@ public enum PictureRequest {
             do {
                 var decoded = try Request.decode(json: JSONWriter.pretty(parsed.body), for: text2image)
                 decoded.request.taskID = taskID
-                let notes = decoded.notes + parsed.unknown.map {
+                let leftOut = parsed.unknown.map {
                     DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
+                }
+                let notes = decoded.notes + leftOut
+                // On an A1111 form (issue 20) the picture's parameters are a txt2img request of that server, said so.
+                if current.server == .a1111, let txt2img = catalog.endpoint(id: "sdapi/v1/txt2img"),
+                   let moved = try? A1111Translation.toA1111(decoded.request),
+                   var own = try? Request.decode(json: JSONWriter.pretty(moved.body), for: txt2img) {
+                    own.request.taskID = taskID
+                    let chosen = DecodeNote(path: "", message: "txt2img chosen: an A1111 picture's parameters are a txt2img request (the endpoint switcher moves the form)")
+                    let unmoved = moved.unmoved.filter { !$0.path.hasSuffix("id_task") }.map { DecodeNote(path: $0.path, message: $0.reason) }
+                    return .success(ImportedRequest(request: own.request, notes: [chosen] + own.notes + leftOut + unmoved))
                 }
                 return .success(ImportedRequest(request: decoded.request, notes: notes))
             } catch {

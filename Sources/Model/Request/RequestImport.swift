@@ -65,7 +65,9 @@ public enum RequestImport {
                     return .failure(Problem(message: "not valid JSON (\(error)), nor a curl command"))
                 }
             }
-            endpoint = bestMatch(for: value, in: catalog, current: current)
+            let choice = choose(for: value, in: catalog, current: current)
+            endpoint = choice.endpoint
+            if let note = choice.note { notes.append(note) }
         }
         do {
             let decoded = try Request.decode(json: body, for: endpoint)
@@ -130,10 +132,32 @@ public enum RequestImport {
     /// The endpoint a body fits (`infer`); `current` when it fits as well
     /// (a body loaded into the form on screen stays there).
     public static func bestMatch(for body: JSONValue, in catalog: EndpointCatalog, current: Endpoint) -> Endpoint {
-        switch infer(for: body, in: catalog) {
-        case .none: return current
-        case let .chosen(endpoint, alsoFit): return alsoFit.contains(current) ? current : endpoint
-        case let .ambiguous(candidates): return candidates.contains(current) ? current : candidates[0]
+        choose(for: body, in: catalog, current: current).endpoint
+    }
+
+    /// The endpoint a body fits among those of the form's kind of server
+    /// (issue 20: an A1111 body loaded on an A1111 form stays A1111's), and,
+    /// when it is not plainly the form on screen, a note saying which was
+    /// chosen, why, and what another would need: said as a choice, not a fault.
+    public static func choose(for body: JSONValue, in catalog: EndpointCatalog, current: Endpoint) -> (endpoint: Endpoint, note: DecodeNote?) {
+        var inference = infer(for: body, in: catalog, server: current.server)
+        if inference == .none, current.server != .zhiqite { inference = infer(for: body, in: catalog) }
+        switch inference {
+        case .none:
+            return (current, nil)
+        case let .chosen(endpoint, alsoFit):
+            if endpoint == current && alsoFit.isEmpty || alsoFit.contains(current) { return (current, nil) }
+            var message = "\(endpoint.title) chosen: the body's fields fit it"
+            let others = alsoFit.map { other in
+                let needs = RequestValidator.validate(Request(endpoint: other, body: body)).map(\.path).filter { !$0.isEmpty }
+                return needs.isEmpty ? "\(other.title) takes them too, with more fields" : "\(other.title) would also need \(needs.prefix(2).joined(separator: " and "))"
+            }
+            if !others.isEmpty { message += "; " + others.joined(separator: "; ") + " (the endpoint switcher moves the form)" }
+            return (endpoint, DecodeNote(path: "", message: message))
+        case let .ambiguous(candidates):
+            let chosen = candidates.contains(current) ? current : candidates[0]
+            let rest = candidates.filter { $0 != chosen }.map(\.title).joined(separator: " or ")
+            return (chosen, DecodeNote(path: "", message: "the body fits \(chosen.title) and \(rest) equally: opened as \(chosen.title) (the endpoint switcher moves the form to \(rest))"))
         }
     }
 }

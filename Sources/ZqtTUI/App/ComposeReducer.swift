@@ -36,7 +36,10 @@ extension Reducer {
         var picker = PickerState(purpose: .profile, title: Wording.profilePickerTitle(current: state.connection.profile), options: names,
                                  filter: TextBuffer(""), selected: names.firstIndex(of: state.connection.profile) ?? 0,
                                  freeText: false)
-        picker.details = state.connection.profileDetails
+        // Each profile's kind beside it, as the title line marks it (issue 20).
+        picker.details = Dictionary(names.map { name in
+            (name, Wording.profileDetail(state.connection.profileServers[name] ?? .zhiqite, details: state.connection.profileDetails[name]))
+        }, uniquingKeysWith: { first, _ in first })
         state.view.overlay = .picker(picker)
         return []
     }

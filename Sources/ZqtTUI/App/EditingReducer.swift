@@ -213,6 +213,8 @@ extension Reducer {
         do {
             try applyText(&state, field, text)
             state.drafts[field] = nil
+            // A unit's new preprocessor takes a model that fits it (issue 20).
+            modelFollowsModule(&state, field)
             // Kept (Enter, a step), not on each key: Esc during an edit must not lose the other text.
             retrySiblingDrafts(&state, of: field)
             return true

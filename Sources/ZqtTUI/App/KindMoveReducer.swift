@@ -34,6 +34,8 @@ struct KindMoveUndo: Equatable, Sendable {
     var returnTo: ParkedForm
     var replaced: ParkedForm?
     var profile: String?
+    /// The results pane's pictures before the move: they belong to the request moved from.
+    var results: PictureSet? = nil
 }
 
 extension Reducer {
@@ -87,7 +89,11 @@ extension Reducer {
         } else {
             profile = .none(target.server)
         }
-        state.kindMoveUndo = KindMoveUndo(movedFormKey: target.formKey, returnTo: returnTo, replaced: replaced, profile: previousProfile)
+        state.kindMoveUndo = KindMoveUndo(movedFormKey: target.formKey, returnTo: returnTo, replaced: replaced, profile: previousProfile,
+                                          results: state.results)
+        // The moved form is a new draft for the other kind of server: the pictures of the
+        // request it came from are not its results (issue 20). The undo key brings them back.
+        clearResults(&state)
 
         let targetTitle = Wording.kindTitle(target)
         let unmovedLines = unmoved.map { TerminalText.line($0.description) }
@@ -111,8 +117,18 @@ extension Reducer {
         show(&state, undo.returnTo.request, drafts: undo.returnTo.drafts)
         state.baselineJSON = undo.returnTo.baselineJSON
         state.otherForms[undo.movedFormKey] = undo.replaced
+        if state.results == nil { state.results = undo.results }
         let back = undo.profile.flatMap { state.connection.profiles.contains($0) ? $0 : nil }
         state.status = StatusMessage(text: Wording.kindMoveUndone(state.endpoint.title, profile: back), kind: .info)
         return back.map { [.switchProfile($0)] } ?? []
+    }
+
+    /// The results pane emptied, nothing of it left enlarged or chosen.
+    static func clearResults(_ state: inout AppState) {
+        state.results = nil
+        if state.view.zoom?.target == .compose { state.view.zoom = nil }
+        state.view.contactSheet = nil
+        state.view.picturesFocused = false
+        state.view.selectedPicture = 0
     }
 }

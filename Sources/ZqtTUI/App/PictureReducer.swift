@@ -31,6 +31,7 @@ enum PictureReducer {
             if let shown = state.results, shown.idTask == idTask, !shown.isRunning { return [] }
             let pictures = images.map { ShownPicture(position: $0.offset, seed: $0.element.seed, isControlMap: $0.element.isControlMap) }
             state.results = PictureSet(idTask: idTask, recordID: recordID, pictures: pictures)
+            state.results?.gridLeftOut = A1111AnswerFacts(answer: info.raw).gridLeftOut
             // Another task's pictures: nothing of the old set stays enlarged or chosen.
             closePictures(&state, target: .compose)
             return [.fetchPictures(PictureFetch(target: .compose, idTask: idTask, recordID: recordID,

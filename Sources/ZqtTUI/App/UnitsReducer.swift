@@ -124,3 +124,32 @@ extension Reducer {
         if changed > 0 { state.status = StatusMessage(text: Wording.unitsFollowCheckpoint(changed, family: family), kind: .info) }
     }
 }
+
+extension Reducer {
+    /// A unit's preprocessor was chosen: its model follows when it no longer
+    /// fits (GroupSpec.followingModule), picked from the server's own model
+    /// list where one was read (an A1111 server's), else from the catalog's,
+    /// and the status line says what was chosen and what it replaced.
+    static func modelFollowsModule(_ state: inout AppState, _ id: FieldID) {
+        guard let place = id.itemPlace, let index = place.index, let key = place.key,
+              let (field, group) = place.field(in: state.endpoint), key == group.presets?.by else { return }
+        var items = state.request.items(of: field)
+        guard items.indices.contains(index) else { return }
+        let list = group.fields.first { $0.role == .fitsCheckpoint }?.serverList.map { state.modelLists[$0].names }
+        let offered = list.flatMap { $0.isEmpty ? nil : $0 }
+        let (item, follow) = group.followingModule(items[index], family: checkpointFamily(state), offered: offered)
+        let module = items[index][key]?.stringValue ?? ""
+        switch follow {
+        case .kept:
+            return
+        case let .chosen(model, was):
+            items[index] = item
+            state.request.setItems(items, of: field)
+            state.status = StatusMessage(text: Wording.unitModelFollowsModule(index + 1, module: module, model: model, was: was,
+                                                                              fromServer: offered != nil), kind: .info)
+        case let .noneFits(model):
+            state.status = StatusMessage(text: Wording.unitModelFitsNoModel(index + 1, module: module, model: model, fromServer: offered != nil),
+                                         kind: .info)
+        }
+    }
+}

@@ -175,11 +175,11 @@ extension Wording {
     static func fetchingRest(_ count: Int) -> String { "Fetching \(count == 1 ? "the image" : "the \(count) images") left unfetched…" }
 
     /// The results pane's title: whose images, how many, and the keys that use them (as bound).
-    static func picturesTitle(_ idTask: String, images: Int, focused: Bool, keys: KeyTable) -> String {
+    static func picturesTitle(_ idTask: String, images: Int, focused: Bool, keys: KeyTable, note: String? = nil) -> String {
         let keys = focused
             ? "\(keys.label(.previousPicture))\(keys.label(.nextPicture)) choose · \(keys.label(.enlargePicture)) enlarge · \(keys.label(.closePictures)) back"
             : "\(keys.label(.showPictures)) to choose and enlarge"
-        return "Results · \(count(images, "image")) · \(keys) · \(idTask)"
+        return "Results · \(count(images, "image"))\(note.map { " (\($0))" } ?? "") · \(keys) · \(idTask)"
     }
 
     /// Under a thumbnail: its number, seed and size.

@@ -48,6 +48,8 @@ struct PictureSet: Equatable, Sendable {
     /// The picture face detection scanned, its faces' boxes drawn over it
     /// (issue 17); nil until had, and when pictures are off.
     var scanned: ShownPicture?
+    /// An A1111 batch's grid, sent first, was left out (issue 20): the pane says so.
+    var gridLeftOut = false
 
     var isRunning: Bool { pictures.isEmpty && texts.isEmpty }
 }

@@ -111,7 +111,14 @@ enum HistoryEntryView {
             lines.append(StyledLine(text + String(repeating: "─", count: max(0, width - TextWidth.of(text))), .border))
         }
 
-        field("Endpoint", "\(record.endpoint.title) → \(record.baseURL) (\(record.profile))")
+        // An A1111 row speaks A1111's terms (issue 20): its kind of server, no status number, no signed links.
+        let a1111 = record.endpoint.server == .a1111
+        let facts = a1111 ? A1111AnswerFacts(answer: record.responseJSON) : A1111AnswerFacts()
+        if a1111 {
+            field("Endpoint", Wording.entryEndpoint(record.endpoint.title, server: .a1111, baseURL: record.baseURL, profile: record.profile))
+        } else {
+            field("Endpoint", "\(record.endpoint.title) → \(record.baseURL) (\(record.profile))")
+        }
         field("id_task", record.idTask)
         if let service = record.serviceTaskID, service != record.idTask { field("Service task", service) }
         // A sweep's row (issue 10): the id that `/ batch:ID` lists the batch by.
@@ -119,7 +126,8 @@ enum HistoryEntryView {
         var status = record.state.title
         // §3.2: a training task is accepted and then out of sight; say so rather than "submitted, to follow".
         if record.state == .submitted, !record.endpoint.canBeFollowed { status = "accepted · " + Wording.notFollowed }
-        if let code = record.taskStatus { status += " · status \(code)" }
+        // zhiqite's task status number (§2); an A1111 server has none (zqt writes 2 for a finished call).
+        if let code = record.taskStatus, !a1111 { status += " · status \(code)" }
         if let desc = record.taskDesc, !desc.isEmpty { status += " · \(desc)" }
         if record.state == .running, let progress = record.progress { status += " · " + Wording.percent(progress) }
         field("State", status, record.state.isFailure ? .statusError : (record.state == .succeeded ? .statusOK : .value))
@@ -128,6 +136,9 @@ enum HistoryEntryView {
         if let submitted = record.submittedAt { field("Accepted", "+" + seconds(submitted.timeIntervalSince(record.createdAt))) }
         if let finished = record.finishedAt { field("Finished", "+" + seconds(finished.timeIntervalSince(record.createdAt))) }
         if let error = record.error { field("Error", error, .statusError) }
+        if !facts.seeds.isEmpty {
+            field("Seeds", Wording.a1111Seeds(facts.seeds, subseed: facts.subseed, strength: facts.subseedStrength))
+        }
 
         section("Results (\(record.results.count))")
         if record.results.isEmpty {
@@ -162,7 +173,12 @@ enum HistoryEntryView {
                 }
             }
         }
-        if !record.imageResults.isEmpty {
+        if facts.gridLeftOut { lines.append(StyledLine(Wording.gridLeftOut, .dim)) }
+        if !record.imageResults.isEmpty, a1111 {
+            let kept = record.imageResults.lazy.compactMap(\.localPath).first.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) }
+            lines.append(StyledLine(Wording.a1111PicturesKept(folder: kept ?? "$ZQT_HOME/images", saveKey: "s"), .dim))
+            lines.append(StyledLine("i opens the first in image2image, n as a new ControlNet unit.", .dim))
+        } else if !record.imageResults.isEmpty {
             lines.append(StyledLine("Result URLs expire (signed links): s saves the images, Y copies the URLs.", .dim))
             lines.append(StyledLine("i opens the first in image2image, n as a new ControlNet unit.", .dim))
         }

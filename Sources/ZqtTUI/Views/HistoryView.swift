@@ -201,7 +201,8 @@ enum HistoryView {
             grid.put(TextWidth.truncate(row.idTask, to: Self.taskID), x: column, y: y, style: style(.value))
             column += Self.taskID + 1
             // Pictures only: an A1111 row's ControlNet maps are results but not pictures made (issue 20).
-            let images = row.resultCount > 0 ? row.pictureCount : row.imageCount
+            // A row still under way shows how many it asks for (dim); a finished one what it made: a failed row made none.
+            let images = row.resultCount > 0 || !row.state.isUnfinished ? row.pictureCount : row.imageCount
             // A text tool's row (prompt expansion) has no images to count.
             let imagesText = row.endpoint.result == .text && images == 0 ? "text"
                 : row.endpoint.result == .data && images == 0 ? "data" : String(images)

@@ -27,7 +27,8 @@ enum PicturesPane {
         if set.isRunning {
             title = Wording.intermediateTitle(set.idTask, progress: set.progress)
         } else {
-            title = Wording.picturesTitle(set.idTask, images: set.pictures.count, focused: focused, keys: state.keys)
+            title = Wording.picturesTitle(set.idTask, images: set.pictures.count, focused: focused, keys: state.keys,
+                                          note: set.gridLeftOut ? Wording.gridNotKeptShort : nil)
         }
         grid.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), style: .border)
         grid.put(" " + TextWidth.truncate(title, to: rect.width - 2) + " ", x: rect.x, y: rect.y,

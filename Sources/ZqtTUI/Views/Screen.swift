@@ -105,7 +105,11 @@ enum Screen {
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)
         } else if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
-            grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
+            if status.kind == .error, TextWidth.of(status.text) > rect.maxX - x {
+                renderWholeError(status.text, style: style, x: x, into: &grid, rect: rect)
+            } else {
+                grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
+            }
         } else if state.screen == .gallery, !state.gallery.filterFocused, let item = state.gallery.selectedItem {
             let text = Wording.galleryStatus(item.picture)
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .dim, limit: rect.maxX)
@@ -113,6 +117,35 @@ enum Screen {
             let problems = state.problems.count + state.drafts.count
             let text = problems == 0 ? Wording.readyToSend(submitKey: state.keys.label(.submit)) : Wording.fieldsToFix(problems)
             grid.put(text, x: x, y: rect.y, style: .dim, limit: rect.maxX)
+        }
+    }
+
+    /// The most rows an error may take above the status line.
+    static let errorRowsMaximum = 5
+
+    /// An error longer than the status line, shown whole (issue 20: the point
+    /// of an upload error fell past column 120, and 80): wrapped at spaces
+    /// (a path or URL cut where it must) and grown upward over the bottom rows
+    /// of the body, the last row on the status line; cut with "…" only past
+    /// `errorRowsMaximum` rows.
+    static func renderWholeError(_ text: String, style: Style, x: Int, into grid: inout Grid, rect: Rect) {
+        let width = max(10, rect.maxX - x)
+        var rows: [String] = []
+        for line in HistoryView.wrapWords(TerminalText.line(text), width: width) {
+            rows += TextWidth.of(line) > width ? HistoryEntryView.chunks(line, width: width) : [line]
+        }
+        let room = min(errorRowsMaximum, max(1, rect.y - 1))
+        if rows.count > room {
+            rows = Array(rows.prefix(room))
+            rows[room - 1] = TextWidth.truncate(rows[room - 1] + " …", to: width)
+        }
+        let top = rect.y - (rows.count - 1)
+        let covered = Rect(x: rect.x, y: top, width: rect.width, height: rows.count)
+        // A picture the terminal draws itself would hide the message's rows.
+        grid.placements.removeAll { $0.rect.y < covered.maxY && covered.y < $0.rect.maxY }
+        grid.fill(covered, style: style)
+        for (offset, row) in rows.enumerated() {
+            grid.put(row, x: offset == rows.count - 1 ? x : rect.x + 1, y: top + offset, style: style, limit: rect.maxX)
         }
     }
 

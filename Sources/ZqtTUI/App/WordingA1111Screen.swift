@@ -1,0 +1,58 @@
+// What the screen says about AUTOMATIC1111 profiles and rows (issue 20's
+// screen findings): the kind beside each profile in the switcher, an A1111
+// row's history entry in A1111's terms, a batch's grid left out, a unit's
+// model following its preprocessor, the endpoint `L` chose for a body.
+
+import Model
+
+extension Wording {
+    /// The kind of server a profile is, as the switcher shows it beside the profile (the title line's mark).
+    static func profileKind(_ server: ServerKind) -> String {
+        server.titleMark ?? "zhiqite"
+    }
+
+    /// The switcher's line beside a profile: its kind first, then what the config file says of it.
+    static func profileDetail(_ server: ServerKind, details: String?) -> String {
+        [profileKind(server), details].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: " · ")
+    }
+
+    // MARK: An A1111 row's history entry
+
+    /// The entry's Endpoint line: the form, the kind of server, where it went.
+    static func entryEndpoint(_ title: String, server: ServerKind, baseURL: String, profile: String) -> String {
+        let kind = server.titleMark.map { " (\($0))" } ?? ""
+        return "\(TerminalText.line(title))\(kind) → \(TerminalText.line(baseURL)) (profile \(TerminalText.line(profile)))"
+    }
+
+    /// How an A1111 row's pictures came and where they are.
+    static func a1111PicturesKept(folder: String, saveKey: String) -> String {
+        "The server sent the pictures inline; zqt keeps them in \(TerminalText.line(folder)) (no link expires): \(saveKey) saves copies elsewhere."
+    }
+
+    /// The seeds an A1111 answer's `info` gives: every picture's, and the variation seed when one was used.
+    static func a1111Seeds(_ seeds: [Int], subseed: Int?, strength: Double?) -> String {
+        var text = seeds.map(String.init).joined(separator: ", ")
+        if let subseed, let strength, strength > 0 {
+            text += " · variation seed \(subseed) at \(JSONWriter.formatNumber(strength))"
+        }
+        return text
+    }
+
+    /// A batch's grid the server put first, which zqt does not keep (docs/a1111.md).
+    /// The results pane's title, beside the count.
+    static let gridNotKeptShort = "the server's grid not kept"
+    static let gridLeftOut = "The grid of the batch the server sent first is not kept: it is the same pictures again, each kept on its own."
+
+    // MARK: A unit's model follows its preprocessor
+
+    static func unitModelFollowsModule(_ number: Int, module: String, model: String, was: String?, fromServer: Bool) -> String {
+        let source = fromServer ? "from the server's list" : "from the catalog"
+        let before = was.map { " (was \(TerminalText.line($0)); choose it again in Model to keep it)" } ?? ""
+        return "Unit \(number): preprocessor \(TerminalText.line(module)) takes model \(TerminalText.line(model)), \(source)\(before)"
+    }
+
+    static func unitModelFitsNoModel(_ number: Int, module: String, model: String, fromServer: Bool) -> String {
+        let place = fromServer ? "the server's model list has" : "the catalog has"
+        return "Unit \(number): \(place) no model for preprocessor \(TerminalText.line(module)); \(TerminalText.line(model)) kept, which is made for another"
+    }
+}
