@@ -144,7 +144,7 @@ import Testing
         #expect(!joined.contains("status 2") && !joined.contains("signed links"), "\(joined)")
         #expect(text.contains("Seeds         77, 78"), "\(joined)")
         #expect(text.contains { $0.hasPrefix("The server sent the pictures inline; zqt keeps them in /home/me/.local/share/zqt/images/zqt-a1111-row") }, "\(joined)")
-        #expect(text.contains(Wording.gridLeftOut), "\(joined)")
+        #expect(text.joined().contains(Wording.gridLeftOut), "\(joined)")
         // A zhiqite row is as it was.
         let service = HistoryEntryView.detailLines(record(3, prompt: "a cat"), width: 110).map { $0.spans.map(\.text).joined() }.joined(separator: "\n")
         #expect(service.contains("status 2") && service.contains("signed links") && !service.contains("Seeds"))
@@ -232,6 +232,16 @@ import Testing
         #expect(chosen.request.endpoint == img2img)
         let note = chosen.notes.first { $0.path.isEmpty }?.message ?? ""
         #expect(note.hasPrefix("img2img chosen: the body's fields fit it"), "\(chosen.notes)")
+        // A plain body on the img2img form stays there (the form on screen), and what it lacks is said with the other.
+        let kept = try RequestImport.read(body, catalog: .shipped, current: img2img, taskID: "zqt-new").get()
+        #expect(kept.request.endpoint == img2img)
+        #expect(kept.notes.first { $0.path.isEmpty }?.message
+                == "kept in img2img, the form on screen, which needs init_images; txt2img takes the body as it is (the endpoint switcher moves the form)",
+                "\(kept.notes)")
+        // And on txt2img the note says the choice and what img2img would need.
+        #expect(loaded.notes.first { $0.path.isEmpty }?.message
+                == "txt2img chosen: the body's fields fit it; img2img would also need init_images (the endpoint switcher moves the form)",
+                "\(loaded.notes)")
     }
 
     @Test func anA1111PicturesParametersOnAnA1111FormAreATxt2imgRequest() throws {

@@ -146,11 +146,23 @@ public enum RequestImport {
         case .none:
             return (current, nil)
         case let .chosen(endpoint, alsoFit):
-            if endpoint == current && alsoFit.isEmpty || alsoFit.contains(current) { return (current, nil) }
+            func needs(_ other: Endpoint) -> [String] {
+                // The task id is given at load (wire rule 8): never what a body lacks.
+                Array(RequestValidator.validate(Request(endpoint: other, body: body)).map(\.path)
+                    .filter { !$0.isEmpty && $0 != other.taskIDPath }.prefix(2))
+            }
+            if endpoint == current && alsoFit.isEmpty { return (current, nil) }
+            if alsoFit.contains(current) {
+                // The form on screen takes the body as well: it stays, and what it still needs is said with the other.
+                let missing = needs(current)
+                guard !missing.isEmpty else { return (current, nil) }
+                return (current, DecodeNote(path: "", message: "kept in \(current.title), the form on screen, which needs \(missing.joined(separator: " and ")); "
+                                            + "\(endpoint.title) takes the body as it is (the endpoint switcher moves the form)"))
+            }
             var message = "\(endpoint.title) chosen: the body's fields fit it"
             let others = alsoFit.map { other in
-                let needs = RequestValidator.validate(Request(endpoint: other, body: body)).map(\.path).filter { !$0.isEmpty }
-                return needs.isEmpty ? "\(other.title) takes them too, with more fields" : "\(other.title) would also need \(needs.prefix(2).joined(separator: " and "))"
+                let missing = needs(other)
+                return missing.isEmpty ? "\(other.title) takes them too, with more fields" : "\(other.title) would also need \(missing.joined(separator: " and "))"
             }
             if !others.isEmpty { message += "; " + others.joined(separator: "; ") + " (the endpoint switcher moves the form)" }
             return (endpoint, DecodeNote(path: "", message: message))

@@ -173,10 +173,10 @@ enum HistoryEntryView {
                 }
             }
         }
-        if facts.gridLeftOut { lines.append(StyledLine(Wording.gridLeftOut, .dim)) }
+        if facts.gridLeftOut { lines += StyledLine(Wording.gridLeftOut, .dim).wrapped(width: width, indent: 0) }
         if !record.imageResults.isEmpty, a1111 {
             let kept = record.imageResults.lazy.compactMap(\.localPath).first.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) }
-            lines.append(StyledLine(Wording.a1111PicturesKept(folder: kept ?? "$ZQT_HOME/images", saveKey: "s"), .dim))
+            lines += StyledLine(Wording.a1111PicturesKept(folder: kept ?? "$ZQT_HOME/images", saveKey: "s"), .dim).wrapped(width: width, indent: 0)
             lines.append(StyledLine("i opens the first in image2image, n as a new ControlNet unit.", .dim))
         } else if !record.imageResults.isEmpty {
             lines.append(StyledLine("Result URLs expire (signed links): s saves the images, Y copies the URLs.", .dim))
