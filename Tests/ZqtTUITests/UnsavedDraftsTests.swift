@@ -239,7 +239,7 @@ import Testing
 
     @Test func theDiskMessagesPutTheirPointWithinEightyColumns() {
         let problem = "Cannot read history /home/someone/.local/share/zqt/history.sqlite: the disk is full (database or disk is full)"
-        for (text, point) in [(Wording.draftsNotSaved(problem), "Draft not saved; your text stays and is saved when the disk allows"),
+        for (text, point) in [(Wording.draftsNotSaved(problem), "Draft not saved, the disk is full: your text stays and is saved later"),
                               (Wording.sendsRefused(problem, historyKey: "F2"),
                                "Nothing can be sent: the history is not writable. You can type; F2 says why")] {
             var state = makeState(width: 80, height: 24)

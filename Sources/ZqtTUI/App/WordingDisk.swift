@@ -6,9 +6,12 @@ import Model
 
 extension Wording {
     /// A draft could not be written: it stays on screen and is written when it can be.
-    /// The point first, the history's words last: it reads whole in 80 columns up to them.
+    /// The point and the fault's plain words first (DiskFault's, found in the
+    /// history's words), the history's words with their path last: it reads
+    /// whole in 80 columns up to them.
     static func draftsNotSaved(_ problem: String) -> String {
-        "Draft not saved; your text stays and is saved when the disk allows (\(problem))"
+        let fault = DiskFault.allCases.first { problem.contains($0.words) }.map { ", " + $0.words } ?? ""
+        return "Draft not saved\(fault): your text stays and is saved later (\(problem))"
     }
 
     /// Every draft a fault held back is written now.
