@@ -88,14 +88,18 @@ import Testing
         #expect(state.view.overlay == nil && state.quitting)
     }
 
-    @Test func quittingWithoutAHistorySaysTheChangesAreLost() {
+    /// Issue 21: they are no longer lost; the question says where they go (UnsavedDraftsTests shows the file).
+    @Test func quittingWithoutAHistorySaysWhereTheChangesGo() {
         var state = makeState(width: 80, height: 24)
         state.draftSaving.kept = false
+        state.draftSaving.fallbackFolder = "/tmp"
         state.request["prompt"] = .string("unsent")
         #expect(press(&state, .char("q")).isEmpty)
         let screen = Screen.render(state).text
-        #expect(screen.contains("You have changes that were not sent, and no history"))
-        #expect(screen.contains("to keep them in: they are lost when zqt ends."))
+        #expect(screen.contains("You have changes that were not sent and no history"))
+        #expect(screen.contains("to keep them in. When zqt ends they are written to a"))
+        #expect(screen.contains("file in /tmp (its name is printed);"))
+        #expect(screen.contains("L (Load a request) brings them back."))
     }
 
     // MARK: The key help at 80 columns

@@ -122,6 +122,8 @@ enum Action: Sendable {
     case textRead(field: FieldID, revision: Int, Result<JSONValue?, FieldInputError>)
     /// Every draft a full disk or read-only folder held back is written now (issue 21).
     case draftsSavedAgain
+    /// A file of drafts an earlier zqt could not keep in this history, newer than its drafts (issue 21).
+    case unsavedDraftsFound(path: String)
     /// A request's pictures moved for the other kind of server (issue 20, KindMoveReducer).
     case kindMoved(KindMoveDone)
 }
@@ -210,6 +212,9 @@ enum Effect: Equatable, Sendable {
     case resumeUnfinishedTasks
     /// Count the latest submissions by endpoint (the picker's ranking by use); answered by `.endpointUsesCounted`.
     case countEndpointUses
+    /// Look for a file of drafts an earlier zqt could not keep in the history
+    /// (issue 21), written after `after`; answered by `.unsavedDraftsFound` when there is one.
+    case lookForUnsavedDrafts(after: Date?)
     /// Answer `.draftSaveDue` after DraftSaving.delay.
     case scheduleDraftSave
     /// Keep these forms' drafts in the history, by slot (printed and written off the event loop).

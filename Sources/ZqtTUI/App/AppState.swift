@@ -60,6 +60,14 @@ struct DraftSaving: Equatable, Sendable {
     var due = false
     /// Whether a history is open to keep them (set at start).
     var kept = false
+    /// Why no history keeps them, when none does (set at start): zqt's way
+    /// out writes them to a file of their own and says this (issue 21).
+    var notKeptBecause: String?
+    /// The folder that file would go to now (set at start; the quit question names it).
+    var fallbackFolder: String?
+    /// Such a file an earlier zqt wrote for this history, newer than its
+    /// drafts (found after the first frame): L's box opens with its path.
+    var waitingFile: String?
 }
 
 /// Typed text a field could not use, kept so nothing typed is lost.

@@ -216,8 +216,9 @@ extension Reducer {
     }
 
     static func askForRequestToLoad(_ state: inout AppState) -> [Effect] {
+        // Drafts an earlier zqt could not keep in the history are offered first (issue 21): Enter loads them, Ctrl-U clears.
         state.view.overlay = .input(InputPrompt(purpose: .loadRequest, title: Wording.loadRequestTitle,
-                                                text: TextBuffer("")))
+                                                text: TextBuffer(state.draftSaving.waitingFile ?? "")))
         return []
     }
 

@@ -97,6 +97,8 @@ enum Reducer {
             state.status = StatusMessage(text: Wording.notSavedAsEndpoint(message), kind: .error)
             return []
         case let .requestLoaded(loaded, source):
+            // The waiting drafts' file loaded: no longer offered (issue 21).
+            if let waiting = state.draftSaving.waitingFile, TerminalText.printable(waiting) == source { state.draftSaving.waitingFile = nil }
             if state.hasUnsentEdits(in: loaded.request.endpoint) {
                 state.view.overlay = .confirm(.replaceWithLoaded(loaded, source: source))
             } else {
@@ -200,7 +202,7 @@ enum Reducer {
             return PictureDecodingReducer.reduce(&state, action)
         case .folderRead, .localFilesChecked:
             return PathCompletionReducer.reduce(&state, action)
-        case .firstFrameDrawn, .draftSaveDue, .draftsSavedAgain:
+        case .firstFrameDrawn, .draftSaveDue, .draftsSavedAgain, .unsavedDraftsFound:
             return SessionReducer.reduce(&state, action)
         case .textReadDue:
             return textReadDue(&state)

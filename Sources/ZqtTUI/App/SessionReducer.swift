@@ -14,7 +14,20 @@ enum SessionReducer {
         switch action {
         case .firstFrameDrawn:
             // Not on the start-up path: the first frame is drawn before either.
+            // With a history to keep drafts again: drafts an earlier zqt could not keep in it, newer than its own (issue 21).
+            let newestDraft = state.draftSaving.saved.values.map(\.savedAt).max()
             return [.loadCachedModelLists, .resumeUnfinishedTasks, .countEndpointUses]
+                + (state.draftSaving.kept ? [.lookForUnsavedDrafts(after: newestDraft)] : [])
+        case let .unsavedDraftsFound(path):
+            // Said in place of "Restored the form as it was left", which the file shows was not all;
+            // a fault said at start (an error) stays.
+            state.draftSaving.waitingFile = path
+            guard state.status?.kind != .error else { return [] }
+            let restored = state.status?.cause == .restoredForm
+            state.status = StatusMessage(text: Wording.unsavedDraftsWaiting(file: path, restored: restored,
+                                                                            loadKey: state.keys.label(.loadRequest)),
+                                         kind: .info, cause: restored ? .restoredForm : nil)
+            return []
         case .draftSaveDue:
             return saveDrafts(&state)
         case .draftsSavedAgain:
@@ -46,6 +59,22 @@ enum SessionReducer {
         let changed = unsaved(forms, &state)
         state.draftSaving.savedForms = forms
         return changed.isEmpty ? [] : [.saveDrafts(changed)]
+    }
+
+    /// The forms holding edits not sent, by slot, when no history keeps
+    /// them (none opened, or a newer zqt's, read-only): zqt's way out writes
+    /// them to a file of their own rather than lose them (issue 21). A field
+    /// being edited counts with its text, as a quit would take it.
+    static func unkeptForms(_ state: AppState) -> [String: DraftForm] {
+        guard !state.draftSaving.kept else { return [:] }
+        var finished = state
+        if let editing = finished.view.editing { Reducer.finishEdit(&finished, editing) }
+        var forms = DraftCodec.forms(of: finished)
+        if !finished.hasUnsentEdits { forms[DraftCodec.currentSlot] = nil }
+        for form in finished.otherForms.values where !form.hasUnsentEdits {
+            forms[DraftCodec.slot(for: form.request.endpoint)] = nil
+        }
+        return forms
     }
 
     /// The forms that differ from what was last saved, by slot. Until the

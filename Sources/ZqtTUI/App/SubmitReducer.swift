@@ -49,7 +49,7 @@ extension Reducer {
         state.historyProblem = error.message
         if error.diskFault != nil {
             state.historyRefusesSends = error
-            state.status = StatusMessage(text: Wording.sendsRefused(error.message), kind: .error)
+            state.status = StatusMessage(text: Wording.sendsRefused(error.message, historyKey: state.keys.label(.history)), kind: .error)
         } else {
             state.status = StatusMessage(text: Wording.nothingKept(error.message), kind: .error)
         }

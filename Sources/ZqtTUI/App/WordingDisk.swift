@@ -6,17 +6,21 @@ import Model
 
 extension Wording {
     /// A draft could not be written: it stays on screen and is written when it can be.
+    /// The point and the fault's plain words first (DiskFault's, found in the
+    /// history's words), the history's words with their path last: it reads
+    /// whole in 80 columns up to them.
     static func draftsNotSaved(_ problem: String) -> String {
-        "Draft not saved: \(problem). What you typed stays here and is saved when the history can be written again."
+        let fault = DiskFault.allCases.first { problem.contains($0.words) }.map { ", " + $0.words } ?? ""
+        return "Draft not saved\(fault): your text stays and is saved later (\(problem))"
     }
 
     /// Every draft a fault held back is written now.
     static let draftsSavedAgain = "Drafts saved again: the history can be written again."
 
     /// The history cannot be opened because the disk refuses writes: what F5 will do, said at start.
-    static func sendsRefused(_ problem: String) -> String {
-        "Nothing can be sent: the history cannot be written (\(problem)). What you type stays on screen; "
-            + "restart zqt once the folder can be written."
+    /// The point first; the history screen says the whole problem and what to do (historyUnavailableHint).
+    static func sendsRefused(_ problem: String, historyKey: String) -> String {
+        "Nothing can be sent: the history is not writable. You can type; \(historyKey) says why (\(problem))"
     }
 }
 
@@ -28,10 +32,10 @@ extension Wording {
         let why = fault.map { TerminalText.line($0) } ?? "the history could not be written"
         var text = "zqt: \(count) could not be saved in the history (\(why)): \(slots.joined(separator: ", ")).\n"
         if let file {
-            text += "zqt: they are written to \(TerminalText.line(file)) instead: each draft's \"request\" is a request "
-                + "`zqt send` reads (saved alone in a file), its \"typed\" the text a field could not take yet.\n"
+            text += "zqt: they are written to \(TerminalText.line(file)) instead: L (Load a request) on zqt's screen "
+                + "loads them back, a form at a time; each draft's \"typed\" is the text a field could not take yet.\n"
         } else if let json {
-            text += "zqt: no folder could take them (the temporary folders refused too); here they are:\n"
+            text += "zqt: no folder could take them (the history's, the temporary folders and the current one refused); here they are:\n"
                 + RequestExport.visibleJSON(json)
         }
         return text

@@ -16,14 +16,13 @@ extension Wording {
     static func stillHere(submitKey: String) -> String { "Still here: \(submitKey) sends the request" }
 
     /// The question and its answers, with the keys as bound.
-    static func question(_ question: Confirmation, keys: KeyTable) -> (String, [String]) {
+    /// `draftsFolder`: where the forms go when zqt ends without a history to keep them (issue 21).
+    static func question(_ question: Confirmation, keys: KeyTable, draftsFolder: String? = nil) -> (String, [String]) {
         let yes = keys.label(.confirm, in: .confirmation)
         switch question {
         case .quit:
-            // Asked only when no history keeps the forms (Reducer.quit): then they are lost.
-            return ("Quit", ["You have changes that were not sent, and no history",
-                             "to keep them in: they are lost when zqt ends.", "",
-                             "Quit anyway?  \(yes) quit · any other key stays"])
+            // Asked only when no history keeps the forms (Reducer.quit): they go to a file of their own.
+            return ("Quit", quitWithoutHistory(yes: yes, load: keys.label(.loadRequest), folder: draftsFolder))
         case let .deleteEntry(_, idTask):
             return ("Delete", ["Delete \(idTask) from history?",
                                "Its request, answer and result links go; images saved to a folder stay.", "",

@@ -205,7 +205,10 @@ enum CommandSupport {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CommandFailure("cannot read \(APIError.printable(file))", .badInput)
         }
-        return String(decoding: data, as: UTF8.self)
+        let text = String(decoding: data, as: UTF8.self)
+        // Drafts zqt wrote when no history took them (issue 21) hold several requests: not one to send.
+        if UnsavedDraftsFile.read(text) != nil { throw CommandFailure(Wording.unsavedDraftsNotSent(APIError.printable(file)), .badInput) }
+        return text
     }
 }
 

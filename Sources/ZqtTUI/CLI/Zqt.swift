@@ -205,6 +205,11 @@ enum ComposeSession {
         Reducer.showServersForm(&state)
         // Drafts are saved through effects from here on, against what was read (issue 4).
         state.draftSaving = DraftSaving(saved: savedDrafts, kept: store != nil && store?.readOnly == nil)
+        // No history keeps the drafts: the way out writes them to a file of their own, and the quit question says where (issue 21).
+        if !state.draftSaving.kept {
+            state.draftSaving.notKeptBecause = state.historyProblem ?? store?.readOnly.map(Wording.draftsNotKeptInANewerHistory)
+            state.draftSaving.fallbackFolder = UnsavedDrafts.likelyFolder(UnsavedDrafts.folders(home: home))
+        }
         state.connection.catalogFile = start.user.file
         // A faulty catalog file is said first: the form is on the shipped catalog and the user should know why.
         if let problem = start.user.problemMessage { state.status = StatusMessage(text: problem, kind: .error) }

@@ -283,6 +283,13 @@ final class EffectRunner: @unchecked Sendable {
                 for use in uses { counts[Reducer.endpointPickerLabel(use.endpoint), default: 0] += use.count }
                 inbox.post(.endpointUsesCounted(counts))
             }
+        case let .lookForUnsavedDrafts(after):
+            // Off the event loop: a few folders' names read (UnsavedDraftsFile.newest).
+            let (inbox, home) = (inbox, home)
+            startThread(stackSize: 256 << 10) {
+                guard let path = UnsavedDraftsFile.newest(in: UnsavedDrafts.folders(home: home), history: home, after: after) else { return }
+                inbox.post(.unsavedDraftsFound(path: path))
+            }
         case .scheduleDraftSave:
             // A small thread of its own, not Swift's pool: sends and decodes there must not hold up the save.
             let inbox = inbox

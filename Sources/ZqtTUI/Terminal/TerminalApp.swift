@@ -64,8 +64,9 @@ final class TerminalApp {
     func run() -> Int32 {
         let status = runLoop()
         // Drafts the history could not take (issue 21): said once the screen is left, and where they went.
-        if let unsaved = unsavedAtExit, !unsaved.isEmpty {
-            StandardStreams.writeError(unsaved.report(writtenTo: unsaved.write()))
+        if var unsaved = unsavedAtExit, !unsaved.isEmpty {
+            unsaved.home = runner.home
+            StandardStreams.writeError(unsaved.report(writtenTo: unsaved.write(into: UnsavedDrafts.folders(home: runner.home))))
         }
         if let signal = endedBy {
             let name = Self.signalNames[signal] ?? "signal \(signal)"
@@ -88,6 +89,9 @@ final class TerminalApp {
             // However zqt ends: the drafts as they are now, written before it does (issue 4).
             dispatch(.draftSaveDue)
             unsavedAtExit = runner.finishDraftSaves()
+            // No history keeps them at all (none opened, or a newer zqt's): written elsewhere, not lost (issue 21).
+            let unkept = SessionReducer.unkeptForms(state)
+            if !unkept.isEmpty { unsavedAtExit = UnsavedDrafts(forms: unkept, fault: state.draftSaving.notKeptBecause) }
             runner.cancelAll()
             terminal.shutdown()
             cursesActive = false

@@ -1,8 +1,11 @@
 // Drafts the history could not take at zqt's way out (issue 21: a full
 // disk, a read-only folder). They are never lost in silence: written, as
-// JSON, to a file in the temporary folder (or the first folder that takes
-// it), and said on the terminal once the screen is left, with the file's
-// name. A file none of them takes: the JSON itself is printed.
+// JSON, to a file in the history's folder, else a temporary folder, else
+// the current one (the first that takes it whole), and said on the terminal
+// once the screen is left, with the file's name; L loads it back
+// (UnsavedDraftsFile). A file none of them takes: the JSON itself is printed.
+// Every way out goes through here: a quit, SIGTERM, SIGHUP, the terminal
+// gone, and a history that could not be opened at all at start (issue 21).
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -29,6 +32,8 @@ struct UnsavedDrafts: Sendable {
     let forms: [String: DraftForm]
     /// The history's words for the fault, when one was said.
     let fault: String?
+    /// The history's folder (ZQT_HOME): the next start offers the file back for it alone.
+    var home: String?
 
     var isEmpty: Bool { forms.isEmpty }
 
@@ -42,28 +47,38 @@ struct UnsavedDrafts: Sendable {
             return .object(dropping: [("slot", .string(slot)), ("endpoint", .string(draft.endpoint.id)), ("request", request),
                                       ("typed", draft.fieldDrafts.isEmpty ? nil : typed)])
         }
-        return JSONWriter.pretty(.object(dropping: [("zqt_unsaved_drafts", .string(fault ?? "the history could not be written")),
-                                                    ("drafts", .array(drafts))])) + "\n"
+        return JSONWriter.pretty(.object(dropping: [(UnsavedDraftsFile.marker, .string(fault ?? "the history could not be written")),
+                                                    ("history", home.map { .string($0) }), ("drafts", .array(drafts))])) + "\n"
     }
 
-    /// Where the file is tried, in order: $TMPDIR, then the system's own
-    /// temporary folders (one of them is often on another disk than the full one).
-    static func folders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    /// Where the file is tried, in order: the history's own folder (beside
+    /// the history, where the next start looks first), then $TMPDIR and the
+    /// system's temporary folders (one of them is often on another disk than
+    /// the full one), then the folder zqt was started in.
+    static func folders(home: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                        current: String? = FileManager.default.currentDirectoryPath) -> [String] {
         var folders: [String] = []
-        for folder in [environment["TMPDIR"], "/tmp", "/var/tmp", "/dev/shm"].compactMap({ $0 }) where !folder.isEmpty {
+        for folder in [home, environment["TMPDIR"], "/tmp", "/var/tmp", "/dev/shm", current].compactMap({ $0 }) where !folder.isEmpty {
             let trimmed = folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
             if !folders.contains(trimmed) { folders.append(trimmed) }
         }
         return folders
     }
 
+    /// The first of `folders` the system lets zqt write to now (a full disk
+    /// is found only by writing: the quit question names this one, the way
+    /// out says where the file went).
+    static func likelyFolder(_ folders: [String]) -> String? {
+        folders.first { access($0, W_OK | X_OK) == 0 }
+    }
+
     /// Writes the JSON, whole, to a new file (0600, never over another) in
     /// the first folder that takes it; its path, or nil when none did.
-    func write(into folders: [String] = UnsavedDrafts.folders(), now: Date = Date(), pid: Int32 = getpid()) -> String? {
+    func write(into folders: [String], now: Date = Date(), pid: Int32 = getpid()) -> String? {
         let bytes = Array(json.utf8)
         let stamp = Self.stamp(now)
         for folder in folders {
-            let path = "\(folder)/zqt-unsaved-drafts-\(stamp)-\(pid).json"
+            let path = "\(folder)/\(UnsavedDraftsFile.namePrefix)\(stamp)-\(pid).json"
             let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { continue }
             var written = 0

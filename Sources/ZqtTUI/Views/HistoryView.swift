@@ -18,7 +18,12 @@ enum HistoryView {
                 grid.put(line, x: rect.x + 2, y: y, style: .normal, limit: rect.maxX)
                 y += 1
             }
-            grid.put("F2 goes back to the form; sending still works.", x: rect.x + 2, y: min(rect.maxY - 1, y + 1), style: .dim)
+            let hint = Wording.historyUnavailableHint(formKey: state.keys.label(.history), sendsRefused: state.historyRefusesSends != nil)
+            y = min(rect.maxY - 1, y + 1)
+            for line in wrapWords(hint, width: rect.width - 4) where y < rect.maxY {
+                grid.put(line, x: rect.x + 2, y: y, style: .dim, limit: rect.maxX)
+                y += 1
+            }
             return
         }
         let shownID = state.history.mode == .list ? state.history.selectedRow?.id : state.history.detail?.id

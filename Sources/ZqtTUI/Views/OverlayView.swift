@@ -7,7 +7,7 @@ enum OverlayView {
         case let .help(scroll): renderHelp(state, scroll: scroll, into: &grid)
         case let .picker(picker): renderPicker(picker, keys: state.keys, into: &grid)
         case let .confirm(question):
-            let (title, lines) = Wording.question(question, keys: state.keys)
+            let (title, lines) = Wording.question(question, keys: state.keys, draftsFolder: state.draftSaving.fallbackFolder)
             let rect = box(width: max(52, (lines.map { TextWidth.of($0) }.max() ?? 0) + 4), height: lines.count + 2, in: grid.size)
             frame(rect, title: title, into: &grid)
             for (i, line) in lines.enumerated() { grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1) }

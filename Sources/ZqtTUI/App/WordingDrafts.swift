@@ -1,0 +1,68 @@
+// What zqt says about drafts no history keeps (issue 21, the newcomer's
+// findings): the quit question names the file they go to, the history
+// screen says what still works, L reads the file back, and the next start
+// says where the newer drafts are rather than claim the form was restored.
+// Each line puts its point first, so it reads whole in 80 columns.
+
+import Model
+
+extension Wording {
+    /// Why the drafts are not kept, when the history is a newer zqt's (said with the file at the way out).
+    static func draftsNotKeptInANewerHistory(_ readOnly: HistoryReadOnly) -> String {
+        "the history was written by a newer zqt (schema \(readOnly.found); this one knows \(readOnly.known)) and is only read"
+    }
+
+    /// The quit question when no history keeps the forms: they go to a file, said before quitting.
+    static func quitWithoutHistory(yes: String, load: String, folder: String?) -> [String] {
+        let whereTo = folder.map { ["file in \(TerminalText.line($0)) (its name is printed);", "\(load) (Load a request) brings them back."] }
+            ?? ["file in the first folder that takes it (its name is", "printed; none: they are printed)."]
+        return ["You have changes that were not sent and no history",
+                "to keep them in. When zqt ends they are written to a"] + whereTo
+            + ["", "Quit anyway?  \(yes) quit · any other key stays"]
+    }
+
+    /// Under the history screen's problem: what works without it (a damaged
+    /// history still sends, unkept; one that cannot be written refuses, as `zqt send` does).
+    static func historyUnavailableHint(formKey: String, sendsRefused: Bool) -> String {
+        sendsRefused
+            ? "\(formKey) goes back to the form, which still works; sending needs a history that can be written: "
+                + "free the disk, or start zqt with ZQT_HOME set to a folder that can be written."
+            : "\(formKey) goes back to the form; sending still works."
+    }
+
+    // MARK: The file of unsaved drafts, loaded back with L
+
+    /// L of the file: which draft was loaded, and the others it holds.
+    static func unsavedDraftsLoaded(others: [String], typed: [String]) -> [String] {
+        var notes: [String] = []
+        if !typed.isEmpty {
+            notes.append("text typed in \(typed.joined(separator: ", ")) was not taken by its field: it is in the file, under \"typed\"")
+        }
+        if !others.isEmpty {
+            notes.append("the file also holds the form of \(others.joined(separator: ", ")): switch to it and load the file again")
+        }
+        return notes
+    }
+
+    /// `zqt send` of the file: it holds drafts, not one request.
+    static func unsavedDraftsNotSent(_ file: String) -> String {
+        "\(file) holds the drafts zqt could not keep, not one request: L (Load a request) on zqt's screen loads them; "
+            + "to send one from here, save its \"request\" alone in a file"
+    }
+
+    static let unsavedDraftsEmpty = "a file of unsaved drafts that holds none"
+
+    static func unsavedDraftUnknownEndpoint(_ id: String) -> String {
+        "its draft is for \(TerminalText.line(id)), an endpoint this zqt's catalog does not have"
+    }
+
+    /// The next start, when a file of drafts the history did not take is
+    /// newer than the history's drafts: the point first, the file last
+    /// (L's box opens with its path).
+    static func unsavedDraftsWaiting(file: String, restored: Bool, loadKey: String) -> String {
+        let path = TerminalText.line(file)
+        return restored
+            ? "Drafts newer than the restored form were not kept: \(loadKey) loads them (from \(path))"
+            : "Drafts from the last quit were not kept in the history: \(loadKey) loads them (from \(path))"
+    }
+}
