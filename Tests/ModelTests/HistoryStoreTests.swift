@@ -32,6 +32,27 @@ final class TemporaryHistory {
 
     static func info(_ json: String, family: Family = .sd) -> TaskInfo { TaskInfo(data: try! JSONParser.parse(json), family: family) }
 
+    /// A first start makes its history without waiting for the disk (issue
+    /// 18: six fdatasyncs before the first frame); what it makes is a whole
+    /// history at the current schema, and every write after it is as durable
+    /// as on any other start (synchronous NORMAL, WAL).
+    @Test func aFirstStartMakesAWholeHistoryThatWritesDurablyAfterwards() throws {
+        let history = TemporaryHistory()
+        #expect(!FileManager.default.fileExists(atPath: history.path))
+        let store = try history.open()
+        #expect(try store.connection.scalar("PRAGMA synchronous") == 1, "NORMAL again once the schema is made")
+        #expect(try store.connection.run("PRAGMA journal_mode").first?.text(0) == "wal")
+        let id = try store.recordSending(Self.request("a lighthouse"), baseURL: "http://127.0.0.1:1", profile: "sandbox")
+
+        let reader = try SQLiteConnection(path: history.path, create: false, readOnly: true)
+        #expect(try reader.scalar("PRAGMA user_version") == HistorySchema.currentVersion)
+        #expect(try reader.run("PRAGMA integrity_check").first?.text(0) == "ok")
+        #expect(try history.open().record(id: id)?.state == .sending, "the row is there after the next start")
+        // A history that exists is opened as before: nothing about it changes.
+        let again = try history.open()
+        #expect(try again.connection.scalar("PRAGMA synchronous") == 1)
+    }
+
     @Test func aSubmissionIsKeptThroughItsWholeLife() throws {
         let history = TemporaryHistory()
         let store = try history.open()

@@ -45,7 +45,8 @@ public final class HistoryStore: @unchecked Sendable {
     public static let fileName = "history.sqlite"
 
     public let path: String
-    private let connection: SQLiteConnection
+    /// Internal, not private: a test reads its settings (a first start's history, issue 18).
+    let connection: SQLiteConnection
     private let lock = Lock()
     /// The catalog a stored endpoint's key is read against: the shipped one
     /// with the user's file laid over it, given by whoever opens the history
@@ -142,15 +143,25 @@ public final class HistoryStore: @unchecked Sendable {
         } catch {
             throw .unreadable(path: path, SQLiteError(code: SQLITE_ERROR, message: "\(error)"))
         }
+        // A history with nothing in it yet (zqt's first start here) is made
+        // without waiting for the disk: the switch to WAL and the schema's
+        // migrations were six fdatasyncs before the first frame, 1 to 50 ms
+        // of waiting on a busy disk (issue 18, mem18f). A power cut in those
+        // milliseconds can leave only an empty history to make again.
+        var info = stat()
+        let empty = stat(path, &info) == 0 && info.st_size == 0
         let db: SQLiteConnection
         do {
             db = try SQLiteConnection(path: path)
             db.setBusyTimeout(milliseconds: 5000)
-            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            try db.execute("PRAGMA synchronous = \(empty ? "OFF" : "NORMAL"); PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON")
         } catch {
             throw .unreadable(path: path, Self.explained(error, at: path))
         }
         try HistorySchema.migrate(db, upTo: version)
+        if empty {
+            do { try db.execute("PRAGMA synchronous = NORMAL") } catch { throw .unreadable(path: path, Self.explained(error, at: path)) }
+        }
         connection = db
     }
 
