@@ -91,4 +91,20 @@ import Testing
         #expect(!details.contains("S3CR3T") && !details.contains("AKID-long") && !details.contains("pw"))
         #expect(details.contains("AKID…"))
     }
+
+    /// An A1111 profile has no key pair: the switcher names its login instead
+    /// of "no key id · no secret" (issue 20).
+    @Test func anA1111ProfileShowsItsLoginNotKeys() {
+        var open = ConfigProfile(name: "gpu", baseURL: "http://gpu-box:7860")
+        open.api = .a1111
+        #expect(ProfileMask.details(open) == "http://gpu-box:7860 · no login")
+        var guarded = open
+        guarded.username = "me"
+        guarded.passwordCommand = "pass show gpu"
+        #expect(ProfileMask.details(guarded) == "http://gpu-box:7860 · user me · password from a command")
+        guarded.passwordCommand = nil
+        #expect(ProfileMask.details(guarded) == "http://gpu-box:7860 · user me · no password")
+        guarded.password = "hunter2"
+        #expect(!ProfileMask.details(guarded).contains("hunter2"))
+    }
 }

@@ -124,6 +124,14 @@ struct ConfigAtStart: Sendable {
 enum ProfileMask {
     static func details(_ profile: ConfigProfile) -> String {
         let url = APIError.printable(HTTPClient.redacted(profile.baseURL ?? ClientConfiguration.defaultBaseURL))
+        // An A1111 server has no key pair (issue 20): its login, if any, is a
+        // user name and a password (`--api-auth`).
+        if profile.api == .a1111 {
+            let login = profile.username.map { "user " + APIError.printable($0) } ?? "no login"
+            let password = profile.passwordCommand != nil ? "password from a command"
+                : (profile.password != nil ? "password in the file" : nil)
+            return ([url, login] + (profile.username == nil ? [] : [password ?? "no password"])).joined(separator: " · ")
+        }
         let id = profile.accessKeyID.map { "key " + mask($0) } ?? "no key id"
         let secret = profile.keySecretCommand != nil ? "secret from a command" : (profile.accessKeySecret != nil ? "secret in the file" : "no secret")
         return "\(url) · \(id) · \(secret)"
