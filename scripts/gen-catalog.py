@@ -110,6 +110,15 @@ def main():
     samplers = catalog["samplers"]["a1111_1_8_combined"]["items"]
     w("    /// Sampler names with the schedule in the name, as the service's example sends them.")
     w("    public static let samplers: [String] = [%s]" % ", ".join(swift_string(s) for s in samplers))
+    # The schedules those combined names end in (a scheduler's label after a
+    # v1.9+ sampler's name): a move to A1111 splits them off into `scheduler`.
+    split = [i["name"] for i in catalog["samplers"]["a1111_1_10_split"]["items"]]
+    suffixes = []
+    for label in (i["label"] for i in catalog["schedulers"]["items"]):
+        if any(s.endswith(" " + label) and s[:-len(label) - 1] in split for s in samplers) and label not in suffixes:
+            suffixes.append(label)
+    w("    /// The schedules a combined sampler name ends in (\"DPM++ 2M Karras\": Karras), each a scheduler's label.")
+    w("    public static let samplerScheduleSuffixes: [String] = [%s]" % ", ".join(swift_string(s) for s in suffixes))
     up = catalog["hr_upscalers"]
     upscalers = up["latent"]["items"] + up["builtin_default_visible"]["items"]
     w("    public static let hrUpscalers: [String] = [%s]" % ", ".join(swift_string(s) for s in upscalers))

@@ -20,7 +20,8 @@ import Testing
         let body = moved.body
         #expect(body["prompt"] == request["prompt"])
         #expect(body["seed"] == .int(1221212), "the example's string seed as A1111's whole number")
-        #expect(body["sampler_name"] == .string("DPM++ 2M Karras") && body["sampler_index"] == nil)
+        // A1111 1.9 and later (and the sandbox) refuse the combined name: its schedule goes in `scheduler`.
+        #expect(body["sampler_name"] == .string("DPM++ 2M") && body["scheduler"] == .string("Karras") && body["sampler_index"] == nil)
         #expect(body["cfg_scale"] == .int(11) && body["steps"] == .int(25) && body["denoising_strength"] == .double(0.55))
         #expect(body["hr_resize_x"] == nil && body["enable_hr"] == nil, "img2img has no hi-res fix; off in the example, so not said")
         #expect(body["override_settings"] == .object([("sd_model_checkpoint", .string("revAnimated_v122_7371.safetensors")),
@@ -192,5 +193,24 @@ import Testing
         #expect(reasons["alwayson_scripts.controlnet.args[0]"]?.contains("zhiqite takes units as objects") == true)
         #expect(reasons["alwayson_scripts.controlnet.args[1].image"] == "not an image zqt can move")
         #expect(reasons["scheduler"] == "no sampler named to carry it", "\(reasons)")
+    }
+
+    @Test func everyCombinedSamplerNameSplitsOnTheWayToA1111AndJoinsOnTheWayBack() throws {
+        // The catalog's list of schedule endings (Karras, Exponential): each combined zhiqite name splits and joins back whole.
+        #expect(ControlNetCatalog.samplerScheduleSuffixes == ["Karras", "Exponential"])
+        for name in ControlNetCatalog.samplers {
+            let request = try Self.request("text2image", #"{"prompt": "a fox", "sampler_index": "\#(name)"}"#)
+            let body = try A1111Translation.toA1111(request).body
+            let sampler = try #require(body["sampler_name"]?.stringValue)
+            #expect(!ControlNetCatalog.samplerScheduleSuffixes.contains { sampler.hasSuffix(" " + $0) }, "\(name) → \(sampler)")
+            if name.hasSuffix(" Karras") || name.hasSuffix(" Exponential") {
+                #expect(body["scheduler"] != nil && sampler + " " + (body["scheduler"]?.stringValue ?? "") == name, "\(name)")
+            } else {
+                #expect(body["scheduler"] == nil && sampler == name, "\(name)")
+            }
+            let back = try A1111Translation.toZhiqite(body, endpointID: "sd/v2/text2image").translated
+            #expect(back.body["sampler_index"] == .string(name), "\(name) comes back whole")
+            #expect(!back.unmoved.contains { $0.path == "scheduler" }, "\(name): \(back.unmoved)")
+        }
     }
 }

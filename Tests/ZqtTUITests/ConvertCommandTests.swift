@@ -15,7 +15,9 @@ import Testing
         let there = try await offThePool { try ZqtBinary.run(["convert", example, "--to", "a1111", "--no-download"]) }
         #expect(there.status == 0, "stderr: \(there.stderr)")
         let body = try JSONParser.parse(there.stdout)
-        #expect(body["sampler_name"] == .string("DPM++ 2M Karras") && body["override_settings"]?["sd_model_checkpoint"] != nil)
+        // The combined sampler name as A1111 1.9 and later take it: a sampler and its schedule.
+        #expect(body["sampler_name"] == .string("DPM++ 2M") && body["scheduler"] == .string("Karras")
+                && body["override_settings"]?["sd_model_checkpoint"] != nil)
         let notes = there.stderr.split(separator: "\n").map(String.init)
         #expect(notes.contains("note: for AUTOMATIC1111 img2img (POST /sdapi/v1/img2img), from ControlNet"), "\(there.stderr)")
         #expect(notes.contains { $0.hasPrefix("not moved: alwayson_scripts.controlnet.args[0].image: https://") && $0.contains("not downloaded (--no-download)") },

@@ -600,6 +600,8 @@ extension ControlNetCatalog {
 
     /// Sampler names with the schedule in the name, as the service's example sends them.
     public static let samplers: [String] = ["DPM++ 2M Karras", "DPM++ SDE Karras", "DPM++ 2M SDE Exponential", "DPM++ 2M SDE Karras", "Euler a", "Euler", "LMS", "Heun", "DPM2", "DPM2 a", "DPM++ 2S a", "DPM++ 2M", "DPM++ SDE", "DPM++ 2M SDE", "DPM++ 2M SDE Heun", "DPM++ 2M SDE Heun Karras", "DPM++ 2M SDE Heun Exponential", "DPM++ 3M SDE", "DPM++ 3M SDE Karras", "DPM++ 3M SDE Exponential", "DPM fast", "DPM adaptive", "LMS Karras", "DPM2 Karras", "DPM2 a Karras", "DPM++ 2S a Karras", "Restart", "DDIM", "PLMS", "UniPC", "LCM"]
+    /// The schedules a combined sampler name ends in ("DPM++ 2M Karras": Karras), each a scheduler's label.
+    public static let samplerScheduleSuffixes: [String] = ["Karras", "Exponential"]
     public static let hrUpscalers: [String] = ["Latent", "Latent (antialiased)", "Latent (bicubic)", "Latent (bicubic antialiased)", "Latent (nearest)", "Latent (nearest-exact)", "None", "Lanczos", "Nearest", "DAT x2", "DAT x3", "DAT x4", "ESRGAN_4x", "LDSR", "R-ESRGAN 4x+", "R-ESRGAN 4x+ Anime6B", "ScuNET GAN", "ScuNET PSNR", "SwinIR 4x"]
     public static let unitResizeModes: [String] = ["Just Resize", "Crop and Resize", "Resize and Fill"]
     public static let controlModes: [String] = ["Balanced", "My prompt is more important", "ControlNet is more important"]

@@ -26,6 +26,9 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
     case transport(String)
     /// The endpoint's family has no documented task query (training, §3.2).
     case noTaskQuery(String)
+    /// An A1111 row asked about (issue 20): the call itself answers, there is
+    /// no task to ask; what is known of the row, in words (A1111RowStanding).
+    case answeredWithTheCall(String)
     /// A local file in an image field was refused or its upload failed
     /// (issue 17): nothing was sent to the service.
     case upload(UploadFailure)
@@ -81,6 +84,8 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
             return "nothing was sent: \(why)the history cannot keep its row (\(error.message))"
         case let .noTaskQuery(title):
             return "\(title) tasks cannot be queried: the service documents no query for them (zhiqite-api.md §3.2)"
+        case let .answeredWithTheCall(words):
+            return words
         }
     }
 

@@ -15,7 +15,7 @@ public enum FailureClass: Int, Sendable, Equatable, Comparable {
     /// The class of an error from the service's client.
     public init(_ error: APIError) {
         switch error {
-        case .missingCredentials, .invalidBaseURL, .invalidHeader, .noTaskQuery, .notRecorded:
+        case .missingCredentials, .invalidBaseURL, .invalidHeader, .noTaskQuery, .answeredWithTheCall, .notRecorded:
             // .notRecorded: the disk or folder of zqt's history, to be fixed here (issue 21).
             self = .badInput
         case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport, .busy:

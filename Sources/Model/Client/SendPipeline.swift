@@ -77,6 +77,11 @@ public struct SendPipeline: Sendable {
               onProgress: (@Sendable (TaskInfo) -> Void)?) async -> Sent {
         let recorded = localInputs.absolute(request)
         var recordID: Int?
+        // A call that answers when done is marked as waited for, before its row is written and until its
+        // answer is kept: a query from elsewhere never takes a row whose sender still waits for lost (SenderMark).
+        let waiting = request.endpoint.family.followUp.answersWhenDone
+            ? store.flatMap { SenderMark.hold(idTask: request.taskID, history: $0.path) } : nil
+        defer { waiting?.release() }
         if let store {
             // An accepted task must always have its row (issue 21): a row that cannot be
             // written (a full disk, a read-only folder) stops the send before anything leaves.
@@ -212,6 +217,11 @@ public struct SendPipeline: Sendable {
     /// not know the task, the keys revoked) closes a row still open; the
     /// network's trouble leaves it open, to be asked again.
     public func ask(_ task: TaskReference, recordID: Int?, rowIsOpen: Bool) async throws(APIError) -> TaskInfo {
+        if task.endpoint.family.followUp.answersWhenDone {
+            // An A1111 row: no task to ask about; what is known is said, and a row whose sender waits is never closed.
+            guard let recordID, let row = try? store?.record(id: recordID) else { throw .answeredWithTheCall(A1111RowStanding.noQuery) }
+            throw .answeredWithTheCall(await a1111Standing(of: row).words)
+        }
         do throws(APIError) {
             let info = try await api.queryTask(task)
             if let recordID { keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) } }

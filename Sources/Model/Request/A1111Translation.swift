@@ -126,8 +126,21 @@ public enum A1111Translation {
     static let liftedSettings = ["sd_model_checkpoint", "sd_vae"]
 
     /// The scheduler A1111 (1.9 and later) splits off a sampler's name, as the older
-    /// combined names zhiqite takes write it ("DPM++ 2M Karras").
-    static let combinedSchedulers = ["karras": "Karras", "exponential": "Exponential"]
+    /// combined names zhiqite takes write it ("DPM++ 2M Karras"), by its name in lower case.
+    /// The catalog owns the list (controlnet-catalog.md §4.2, §4.3).
+    static let combinedSchedulers = Dictionary(
+        ControlNetCatalog.samplerScheduleSuffixes.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// A combined sampler name split as A1111 1.9 and later take it: "DPM++ 2M Karras"
+    /// is the sampler "DPM++ 2M" with the scheduler "Karras" (a server of 1.9 or later,
+    /// and the sandbox, refuse the combined name). A name without such an ending stays whole.
+    public static func splitSampler(_ name: String) -> (sampler: String, scheduler: String?) {
+        for suffix in ControlNetCatalog.samplerScheduleSuffixes where name.hasSuffix(" " + suffix) {
+            let sampler = String(name.dropLast(suffix.count + 1)).trimmed
+            if !sampler.isEmpty { return (sampler, suffix) }
+        }
+        return (name, nil)
+    }
 
     static let zhiqiteEndpoints = ["sd/v2/text2image", "sd/v2/image2image", "sd/v2/controlnet"]
 
@@ -187,8 +200,14 @@ public enum A1111Translation {
                     unmoved.append(Unmoved(path: key, reason: "an img2img field; txt2img has none"))
                 }
             case "sampler_index":
-                // A1111 reads a combined name ("DPM++ 2M Karras") as a sampler and its scheduler.
-                put("sampler_name", value)
+                // zhiqite's combined name ("DPM++ 2M Karras") is a sampler and a scheduler to A1111 1.9 and later.
+                if let name = value.stringValue {
+                    let split = splitSampler(name)
+                    put("sampler_name", .string(split.sampler))
+                    if let scheduler = split.scheduler { put("scheduler", .string(scheduler)) }
+                } else {
+                    put("sampler_name", value)
+                }
             case "seed":
                 if let seed = seedValue(value) { put("seed", .int(seed)) } else { unmoved.append(Unmoved(path: key, reason: "not a whole number")) }
             case "alwayson_scripts":

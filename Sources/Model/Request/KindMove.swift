@@ -191,7 +191,34 @@ extension KindMove {
         for path in request.unknownPaths {
             unmoved.append(.init(path: path, reason: "the \(target.title) form has no field for it; kept in the request and sent as it is"))
         }
-        return (request, unmoved)
+        return (request, unmoved + toChoose(request))
+    }
+
+    /// The prefix of a field the move left empty and sending needs (`zqt convert` and `T` list the same).
+    public static let toChoosePrefix = "to choose before it is sent: "
+
+    /// What the moved request must still be given before it can be sent: each
+    /// field the target requires that the move left empty (a checkpoint zhiqite
+    /// needs, which an A1111 request may leave to its server's own), said as
+    /// the validator says it. The task id is not among them: zqt gives one at send.
+    public static func toChoose(_ request: Request) -> [A1111Translation.Unmoved] {
+        let wire = request.wireValue
+        return request.endpoint.fields.compactMap { field in
+            guard field.required, !field.kind.isVirtual, field.role != .taskID else { return nil }
+            switch wire.value(at: field.path) {
+            case nil, .null?: break
+            case let .string(text)? where text.isBlank: break
+            default: return nil
+            }
+            return .init(path: field.path, reason: toChoosePrefix + RequestValidator.requiredMessage(field))
+        }
+    }
+
+    /// The moved body as the target's form would hold it, for `toChoose`: `zqt convert` prints the body, the form takes the request.
+    public static func toChoose(_ body: JSONValue, for target: Endpoint) -> [A1111Translation.Unmoved] {
+        var request = Request.new(for: target, taskID: "")
+        request.body = laid(body, over: request.body)
+        return toChoose(request)
     }
 
     /// Objects merged member by member (the later wins); anything else replaced.

@@ -23,8 +23,12 @@ public enum PictureRequest {
 
     /// The request a picture's bytes carry, with a new task id (wire rule 8).
     /// `sidecar`: the text of `<name>.json` beside it, read when the picture has no chunk.
+    /// A picture with A1111's `parameters` only (an A1111 server's, through
+    /// zqt or its web UI) is an A1111 txt2img request when `current` is an
+    /// A1111 server's endpoint or `madeBy` says an A1111 server made it (its
+    /// history row), else zhiqite's text2image (issue 20).
     public static func read(_ bytes: [UInt8], sidecar: String?, catalog: EndpointCatalog, current: Endpoint,
-                            taskID: String) -> Result<ImportedRequest, RequestImport.Problem> {
+                            madeBy: ServerKind? = nil, taskID: String) -> Result<ImportedRequest, RequestImport.Problem> {
         var entries: [PNGText.Entry] = []
         if bytes.starts(with: PNGText.signature) {
             do throws(PNGText.Fault) {
@@ -46,18 +50,11 @@ public enum PictureRequest {
             do {
                 var decoded = try Request.decode(json: JSONWriter.pretty(parsed.body), for: text2image)
                 decoded.request.taskID = taskID
-                let leftOut = parsed.unknown.map {
-                    DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
+                if current.server == .a1111 || madeBy == .a1111 {
+                    return a1111Request(decoded.request, parsed: parsed, catalog: catalog, taskID: taskID)
                 }
-                let notes = decoded.notes + leftOut
-                // On an A1111 form (issue 20) the picture's parameters are a txt2img request of that server, said so.
-                if current.server == .a1111, let txt2img = catalog.endpoint(id: "sdapi/v1/txt2img"),
-                   let moved = try? A1111Translation.toA1111(decoded.request),
-                   var own = try? Request.decode(json: JSONWriter.pretty(moved.body), for: txt2img) {
-                    own.request.taskID = taskID
-                    let chosen = DecodeNote(path: "", message: "txt2img chosen: an A1111 picture's parameters are a txt2img request (the endpoint switcher moves the form)")
-                    let unmoved = moved.unmoved.filter { !$0.path.hasSuffix("id_task") }.map { DecodeNote(path: $0.path, message: $0.reason) }
-                    return .success(ImportedRequest(request: own.request, notes: [chosen] + own.notes + leftOut + unmoved))
+                let notes = decoded.notes + parsed.unknown.map {
+                    DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
                 }
                 return .success(ImportedRequest(request: decoded.request, notes: notes))
             } catch {
@@ -68,6 +65,53 @@ public enum PictureRequest {
         return .failure(RequestImport.Problem(message: "the picture carries no request (no zqt-request or A1111 parameters text, no .json beside it)"))
     }
 
+    /// The keys of an A1111 `parameters` text that say who made the picture, not how: no field takes them.
+    static let provenanceKeys: Set<String> = ["Model hash", "Version", "VAE hash"]
+
+    /// A picture's `parameters` as the A1111 txt2img request that made it,
+    /// in A1111's own names: the text read as zhiqite's text2image (the one
+    /// reader, A1111Parameters), then moved as `T` moves a request
+    /// (A1111Translation: the checkpoint in override_settings, the sampler
+    /// and its schedule apart), with the schedule type the text names.
+    static func a1111Request(_ text2image: Request, parsed: A1111Parameters.Parsed, catalog: EndpointCatalog,
+                             taskID: String) -> Result<ImportedRequest, RequestImport.Problem> {
+        guard let txt2img = catalog.endpoint(id: "sdapi/v1/txt2img") else {
+            return .failure(RequestImport.Problem(message: "this catalog has no A1111 txt2img endpoint"))
+        }
+        let moved: A1111Translation.Translated
+        do throws(A1111Translation.Failure) {
+            moved = try A1111Translation.toA1111(text2image)
+        } catch {
+            return .failure(RequestImport.Problem(message: "the picture's parameters are \(error)"))
+        }
+        var members = moved.body.objectValue ?? []
+        var unknown: [String] = []
+        for entry in parsed.unknown {
+            // Each is "Key: value" as A1111Parameters.parse wrote it.
+            let parts = entry.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0])
+            let value = parts.count > 1 ? String(parts[1]).trimmed : ""
+            if key == "Schedule type", !value.isEmpty {
+                members.removeAll { $0.key == "scheduler" }
+                members.append((key: "scheduler", value: .string(value)))
+            } else if !provenanceKeys.contains(key) {
+                unknown.append(entry)
+            }
+        }
+        do {
+            var decoded = try Request.decode(json: JSONWriter.pretty(.object(members)), for: txt2img)
+            decoded.request.taskID = taskID
+            // Said first: the picture's parameters become a txt2img request of that server (issue 20).
+            let chosen = DecodeNote(path: "", message: "txt2img chosen: an A1111 picture's parameters are a txt2img request (the endpoint switcher moves the form)")
+            let notes = [chosen] + decoded.notes + unknown.map {
+                DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
+            }
+            return .success(ImportedRequest(request: decoded.request, notes: notes))
+        } catch {
+            return .failure(RequestImport.Problem(message: "the picture's parameters are \(error)"))
+        }
+    }
+
     /// Whether a path is a picture's by its name (.png, .jpg, .jpeg, .webp): L reads a request from it.
     public static func namesPicture(_ path: String) -> Bool {
         let lower = path.lowercased()
@@ -75,7 +119,7 @@ public enum PictureRequest {
     }
 
     /// The request in the picture at `path` (its sidecar read when it has no chunk).
-    public static func load(_ path: String, catalog: EndpointCatalog, current: Endpoint,
+    public static func load(_ path: String, catalog: EndpointCatalog, current: Endpoint, madeBy: ServerKind? = nil,
                             taskID: String) -> Result<ImportedRequest, RequestImport.Problem> {
         let bytes: [UInt8]
         switch LocalFile.readBytes(path, maximumBytes: maximumBytes) {
@@ -87,6 +131,6 @@ public enum PictureRequest {
         }
         let sidecar: String?
         if case let .success(text) = LocalFile.readText(path + ".json", maximumBytes: 4 << 20) { sidecar = text } else { sidecar = nil }
-        return read(bytes, sidecar: sidecar, catalog: catalog, current: current, taskID: taskID)
+        return read(bytes, sidecar: sidecar, catalog: catalog, current: current, madeBy: madeBy, taskID: taskID)
     }
 }

@@ -96,6 +96,11 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         for line in outcome.moved { StandardStreams.writeError("image: \(TerminalText.line(line))\n") }
         for unmoved in outcome.unmoved { StandardStreams.writeError("not moved: \(TerminalText.line(unmoved.description))\n") }
+        // What the move left empty that sending needs (a checkpoint zhiqite requires): the same list `T` shows (KindMove.toChoose).
+        for missing in KindMove.toChoose(outcome.body, for: plan.target) {
+            let path = missing.reason.contains(missing.path) ? "" : " (\(TerminalText.line(missing.path)))"
+            StandardStreams.writeError("\(TerminalText.line(missing.reason))\(path)\n")
+        }
         if let worst = failures.worst { throw ExitCode(worst.rawValue) }
     }
 

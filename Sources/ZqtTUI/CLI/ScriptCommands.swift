@@ -444,7 +444,7 @@ struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Ask the service where a task stands; a task in the history gets the answer recorded.",
-        discussion: "A task in the history is asked with its endpoint's query, of the service it was sent to (its base URL, with its profile's keys when the config file still has that profile) unless --base-url, --profile or --sandbox says otherwise; any other id with the SD query (or --endpoint's). \(ZqtExit.helpText) A task that failed ends with 1."
+        discussion: "A task in the history is asked with its endpoint's query, of the service it was sent to (its base URL, with its profile's keys when the config file still has that profile) unless --base-url, --profile or --sandbox says otherwise; any other id with the SD query (or --endpoint's). An A1111 row has no task to ask about: its state is said, or for a row still sending whether a zqt still waits for its answer and what the server's progress says; a row whose sender is gone on an idle server is kept as outcome unknown. \(ZqtExit.helpText) A task that failed ends with 1."
     )
 
     @Argument(help: "The task's id_task (or businessTaskId), or the task_id the service answered (as `accepted:` printed it).")
@@ -459,6 +459,12 @@ struct QueryCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let store = try? CommandSupport.openHistory()
         let record = store.flatMap { try? $0.record(taskID: taskID) }
+        if let record, record.endpoint.family.followUp.answersWhenDone {
+            return try await askA1111(record, store: store)
+        }
+        if record == nil, endpoint == nil, connection.serverKind() == .a1111 {
+            throw CommandFailure("\(APIError.printable(taskID)) is not in the history: \(A1111RowStanding.noQuery)", .badInput)
+        }
         let task: TaskReference
         if let record {
             task = TaskReference(endpoint: record.endpoint, taskID: record.idTask, submittedAt: record.taskStartedAt)
@@ -505,6 +511,35 @@ struct QueryCommand: AsyncParsableCommand {
             StandardStreams.writeError(TerminalText.line(SendWording.taskFailed(info)) + "\n")
             throw ZqtExit.failed.exitCode
         }
+    }
+}
+
+extension QueryCommand {
+    /// An A1111 row (issue 20): no task to ask; its state, or for a row still
+    /// `sending` its sender and the server's progress (A1111RowStanding). A
+    /// row whose sender waits is never changed; one whose sender is gone on an
+    /// idle server is kept as "outcome unknown". Exit 1 for a row that ended badly.
+    func askA1111(_ record: HistoryRecord, store: HistoryStore?) async throws {
+        let standing: A1111RowStanding
+        if let closed = A1111RowStanding.closed(record) {
+            standing = closed
+        } else {
+            let (configuration, sandbox) = try connection.towards(record).resolve()
+            defer { sandbox?.stop() }
+            let pipeline = CommandSupport.pipeline(api: configuration.makeAPI(), store: store, configuration: configuration)
+            standing = await pipeline.a1111Standing(of: record)
+        }
+        if output.json {
+            var members: [(key: String, value: JSONValue)] = [
+                (key: "id_task", value: .string(record.idTask)), (key: "state", value: .string(standing.state.rawValue)),
+                (key: "desc", value: .string(standing.words)),
+            ]
+            if let fraction = standing.fraction { members.append((key: "progress", value: .double(fraction))) }
+            CommandSupport.sayJSON(.object(members))
+        } else {
+            CommandSupport.say("\(CommandSupport.column(record.idTask))\t\(standing.state.rawValue)\t\(CommandSupport.column(standing.words))")
+        }
+        if standing.isFailure { throw ZqtExit.failed.exitCode }
     }
 }
 
@@ -741,10 +776,9 @@ struct ModelsCommand: AsyncParsableCommand {
             }
         } else {
             lists = (try? store?.loadModelLists(service: service)) ?? [:]
-            // The in-process sandbox is named as its lists are kept: its port changes every run.
-            let from = service.hasPrefix("sandbox ") ? "the sandbox" : TerminalText.printable(configuration.baseURL)
+            // The server named by its profile and kind (the in-process sandbox as its lists are kept: its port changes every run).
             for kind in kinds where lists[kind] == nil {
-                StandardStreams.writeError("zqt: no \(kind.rawValue) list cached for \(from); zqt models --refresh asks the service\n")
+                StandardStreams.writeError("zqt: " + Wording.modelListNotCached(kind, configuration: configuration, onlyKind: self.kind != nil) + "\n")
                 worst = max(worst, .failed)
             }
         }

@@ -88,6 +88,10 @@ struct SweepRunner {
         case unreachable
         /// Not sent for zqt's own configuration (no keys, a bad base URL): exit 2, as a single send.
         case invalid
+        /// An A1111 job stopped at Ctrl-C (issue 20): the pictures it made are kept, its row says `interrupted`.
+        case interrupted
+        /// Not started: Ctrl-C stopped the sweep first.
+        case notSent = "not sent"
     }
 
     /// What a task brought while it ran: its answers, dropped when it ends
@@ -327,7 +331,20 @@ struct SweepRunner {
         // The history's writes need no cache kept across tasks (SQLiteMemory): at most about 256 KB, not the default 2 MB
         // (1 MB held a 1,000-task sweep 0.4 MB higher, issue 18).
         SQLiteMemory.limitHeap(bytes: 256 << 10)
-        let (outcomes, texts) = await runAll(points, sweep: sweep, base: decoded.request, batchID: batchID)
+        // Ctrl-C during a sweep to A1111 servers asks each server running one of its jobs to stop it, as a single
+        // send does, and starts no more (issue 20); a second Ctrl-C quits at once. The service's tasks cannot be stopped.
+        let stop = SweepStop()
+        var interrupt: SendInterrupt?
+        if endpoint.family.followUp.answersWhenDone {
+            let printer = printer
+            interrupt = SendInterrupt.install {
+                let jobs = stop.stop()
+                printer.warn(Wording.sweepStopping(running: jobs.count))
+                for job in jobs { Self.askToStop(job.idTask, api: job.api, tag: job.tag, printer: printer) }
+            }
+        }
+        let (outcomes, texts) = await runAll(points, sweep: sweep, base: decoded.request, batchID: batchID, stop: stop)
+        interrupt?.remove()
 
         if json {
             for outcome in outcomes { StandardStreams.writeOut(texts[outcome.json] + "\n") }
@@ -336,6 +353,11 @@ struct SweepRunner {
             printTable(outcomes, texts: texts, points: points, axes: sweep.axes) { printer.say($0) }
         }
         let states = outcomes.map(\.state)
+        if stop.isStopping {
+            printer.warn(Wording.sweepStopped(interrupted: states.filter { $0 == .interrupted }.count,
+                                              notSent: states.filter { $0 == .notSent }.count))
+            return SendInterrupt.exitStatus
+        }
         if states.contains(.invalid) { return Exit.badInput }
         if states.contains(.failed) { return Exit.failed }
         if states.contains(.unreachable) { return Exit.network }
@@ -347,7 +369,8 @@ struct SweepRunner {
     /// request made) only when one before it has ended (followed to its
     /// end), and what an ended task keeps is its row. A combination a
     /// failing server did not accept goes back to be sent to another (issue 20).
-    func runAll(_ points: [SweepPoint], sweep: Sweep, base: Request, batchID: String) async -> ([EndedTask], EndedTexts) {
+    func runAll(_ points: [SweepPoint], sweep: Sweep, base: Request, batchID: String,
+                stop: SweepStop = SweepStop()) async -> ([EndedTask], EndedTexts) {
         var outcomes: [EndedTask] = []
         outcomes.reserveCapacity(points.count)
         let texts = EndedTexts()
@@ -370,7 +393,8 @@ struct SweepRunner {
             }
             /// Starts what the servers have room for (a point that cannot be made, checked before anything was sent so not seen, is said, not dropped).
             func startWhatFits() {
-                while !moved.isEmpty || next < points.count, let server = freeServer() {
+                // Stopped by Ctrl-C: nothing more starts; what is left is said as not sent below.
+                while !stop.isStopping, !moved.isEmpty || next < points.count, let server = freeServer() {
                     let index: Int
                     if moved.isEmpty {
                         index = next
@@ -382,7 +406,7 @@ struct SweepRunner {
                     let taskID = TaskIDGenerator.shared.next()
                     if let request = try? sweep.request(at: point, from: base, taskID: taskID) {
                         running[server] += 1
-                        group.addTask { await runOne(index: index, of: points.count, point, request, batchID: batchID, server: server) }
+                        group.addTask { await runOne(index: index, of: points.count, point, request, batchID: batchID, server: server, stop: stop) }
                         continue
                     }
                     outcomes.append(texts.keep(outcome(index: index, point, taskID: taskID, state: .invalid, seconds: 0,
@@ -421,6 +445,13 @@ struct SweepRunner {
                 FreedMemory.giveBack()
                 startWhatFits()
             }
+            // Ctrl-C stopped the sweep: each combination not started is said so, in the table and with --json.
+            if stop.isStopping {
+                for index in moved + Array(next..<points.count) {
+                    outcomes.append(texts.keep(outcome(index: index, points[index], taskID: "-", state: .notSent, seconds: 0,
+                                                       Answers(problem: Wording.sweepNotSent), batchID: batchID)))
+                }
+            }
         }
         outcomes.sort { $0.index < $1.index }
         return (outcomes, texts)
@@ -432,7 +463,8 @@ struct SweepRunner {
             + "what it has not accepted goes to \(others.map(\.name).joined(separator: ", "))"
     }
 
-    func runOne(index: Int, of total: Int, _ point: SweepPoint, _ request: Request, batchID: String, server: Int = 0) async -> Outcome {
+    func runOne(index: Int, of total: Int, _ point: SweepPoint, _ request: Request, batchID: String, server: Int = 0,
+                stop: SweepStop = SweepStop()) async -> Outcome {
         let started = ContinuousClock.now
         let target = sweepServers[server]
         // Several servers: each line says which one runs the task.
@@ -461,6 +493,11 @@ struct SweepRunner {
         var lastLine = ""
         var recordID: Int?
         var final: TaskInfo?
+        // An A1111 call (issue 20): its server's job may be asked to stop at Ctrl-C while the call runs.
+        let answersWhenDone = request.endpoint.family.followUp.answersWhenDone
+        let live = answersWhenDone ? target.api as? any LiveProgressAPI : nil
+        var askedWhileRunning = false
+        defer { stop.ended(request.taskID) }
         var failure: SendFailure?
         // A result named as `zqt send` names it: "image 2", or "control map 1" for an A1111 ControlNet map (issue 20).
         func resultName(_ position: Int) -> String {
@@ -473,10 +510,30 @@ struct SweepRunner {
             switch event {
             case let .recorded(id):
                 recordID = id
+                // An A1111 call leaves now and answers when the job is done: said as it leaves, before its progress.
+                if answersWhenDone { say(Wording.sweepCallSent) }
+                if let live, !stop.started(request.taskID, api: live, tag: tag) {
+                    // Ctrl-C came as it left: asked to stop at once.
+                    askedWhileRunning = true
+                    Self.askToStop(request.taskID, api: live, tag: tag, printer: printer)
+                }
             case .accepted:
-                say("accepted")
+                // An A1111 call's answer is its end, said by the task's last line; only the service's task is accepted and followed.
+                if !answersWhenDone { say("accepted") }
             case let .unanswered(error, confirmation):
                 if case .accepted = confirmation { say(SendWording.unansweredButAccepted(error, idTask: request.taskID)) }
+            case let .progress(info) where answersWhenDone:
+                // An A1111 job: the server's own words (step, time left, percentage from /sdapi/v1/progress),
+                // a line when its state changes and at each quarter done, not at every step.
+                let line = SendLines.status(info, server: .a1111)
+                let key = Self.progressKey(info)
+                if key != lastLine { say(line) }
+                lastLine = key
+                // A job that started after Ctrl-C (it waited in its server's queue) is asked to stop in turn.
+                if let live, stop.isStopping, !askedWhileRunning, (info.progress ?? 0) > 0 {
+                    askedWhileRunning = true
+                    Self.askToStop(request.taskID, api: live, tag: tag, printer: printer)
+                }
             case let .progress(info):
                 // A line when the task's status changes, not at every percent: six tasks' lines stay readable.
                 // The last status is said by the line that ends the task. Said as `zqt send` says it (SendLines):
@@ -510,8 +567,29 @@ struct SweepRunner {
             outcome.recordID = recordID
             return outcome
         }
-        guard final != nil else { return ended(.accepted) }
+        guard let final else { return ended(.accepted) }
+        // Stopped at Ctrl-C: what the server made before it stopped is kept, and the row says `interrupted`.
+        if final.interrupted { return ended(.interrupted) }
         return ended(.succeeded)
+    }
+
+    /// An A1111 job's progress, as what changes a sweep's line: its words without their numbers, and the quarter done.
+    static func progressKey(_ info: TaskInfo) -> String {
+        let fraction = info.progress ?? 0
+        let quarter = [0.25, 0.5, 0.75, 1].filter { fraction >= $0 }.count
+        return "\(SubmissionState(info).rawValue) \(String(info.desc.filter { !$0.isNumber })) \(quarter)"
+    }
+
+    /// Asks an A1111 server to stop one of the sweep's jobs (POST /sdapi/v1/interrupt,
+    /// through A1111Watch as `X` and a single send do: its answer is then read as interrupted).
+    static func askToStop(_ idTask: String, api: any LiveProgressAPI, tag: String, printer: LinePrinter) {
+        Task {
+            do throws(APIError) {
+                try await A1111Watch.interrupt(idTask, api: api)
+            } catch {
+                printer.warn("\(tag) \(SendLines.interruptFailed(error))")
+            }
+        }
     }
 
     /// Why a failure says the server cannot take tasks (issue 20): it could
@@ -533,7 +611,7 @@ struct SweepRunner {
             return status >= 500 || status == 401 || status == 403 ? error.message : nil
         case let .api(code, _):
             return ["401", "403"].contains(code) ? error.message : nil
-        case .unexpectedResponse, .cancelled, .noTaskQuery, .upload, .notRecorded:
+        case .unexpectedResponse, .cancelled, .noTaskQuery, .answeredWithTheCall, .upload, .notRecorded:
             return nil
         }
     }
@@ -581,7 +659,8 @@ struct SweepRunner {
         // Each row's cells are made twice (for the widths, then to print) rather than all held at once.
         func row(_ outcome: EndedTask) -> [String] {
             let values = points[outcome.index].settings.map { JSONWriter.compact($0.value) }
-            let server = servers.isEmpty ? [] : [servers[outcome.server].name]
+            // A combination Ctrl-C kept from being sent went to no server.
+            let server = servers.isEmpty ? [] : [outcome.state == .notSent ? "-" : servers[outcome.server].name]
             return ["\(outcome.index + 1)"] + values + server + [outcome.state.rawValue, Self.seconds(outcome.seconds),
                                                                 texts[outcome.taskID], texts[outcome.summary]]
         }
@@ -605,7 +684,7 @@ struct SweepRunner {
         }
         var counts: [State: Int] = [:]
         for outcome in outcomes { counts[outcome.state, default: 0] += 1 }
-        let said = [State.succeeded, .accepted, .failed, .unreachable, .invalid].compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
+        let said = [State.succeeded, .accepted, .interrupted, .failed, .unreachable, .invalid, .notSent].compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
         say("")
         say("\(outcomes.count) tasks: " + said.joined(separator: ", "))
     }
@@ -639,8 +718,9 @@ struct SweepRunner {
         if let problem = answers.problem { return problem.split(whereSeparator: \.isNewline).joined(separator: " ") }
         if !answers.results.isEmpty {
             // The pictures' seeds: an A1111 ControlNet map has none to give (issue 20).
+            // An A1111 row's seeds come from its answer's `info`; a picture the answer gives none for is counted, never a bare "?".
             let pictures = answers.results.filter { !$0.isControlMap }
-            return "seed " + (pictures.isEmpty ? answers.results : pictures).map { $0.seed.map(String.init) ?? "?" }.joined(separator: ", ")
+            return Wording.sweepSeeds((pictures.isEmpty ? answers.results : pictures).map(\.seed))
         }
         if let text = answers.texts.first {
             let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
@@ -672,5 +752,40 @@ struct SweepRunner {
             ("texts", answers.texts.isEmpty ? nil : .array(answers.texts.map { .string($0) })),
             ("error", answers.problem.map { .string($0) }),
         ])
+    }
+}
+
+/// Ctrl-C during a sweep to A1111 servers (issue 20): whether the sweep is
+/// stopping, and the calls in flight, each with the server to ask to stop
+/// its job. Touched by the interrupt's thread and the sweep's tasks.
+final class SweepStop: @unchecked Sendable {
+    struct Job {
+        let idTask: String
+        let api: any LiveProgressAPI
+        let tag: String
+    }
+
+    private let lock = Lock()
+    private var stopping = false
+    private var jobs: [String: Job] = [:]
+
+    var isStopping: Bool { lock.withLock { stopping } }
+
+    /// A call on its way; false when the sweep is already stopping (it is then to be asked to stop at once).
+    func started(_ idTask: String, api: any LiveProgressAPI, tag: String) -> Bool {
+        lock.withLock {
+            jobs[idTask] = Job(idTask: idTask, api: api, tag: tag)
+            return !stopping
+        }
+    }
+
+    func ended(_ idTask: String) { lock.withLock { _ = jobs.removeValue(forKey: idTask) } }
+
+    /// Ctrl-C: nothing more starts; the calls in flight, to be asked to stop.
+    func stop() -> [Job] {
+        lock.withLock {
+            stopping = true
+            return jobs.values.sorted { $0.tag < $1.tag }
+        }
     }
 }

@@ -881,17 +881,14 @@ struct SendSetup {
 /// on standard error; a picture without one stops the command (exit 2).
 enum PictureRequestOption {
     /// `server`: the kind of server the profile is (issue 20). A picture
-    /// from AUTOMATIC1111's web UI (its `parameters`, no request of zqt's)
-    /// read for an A1111 profile is a txt2img request of that server, the
-    /// same fields under the same names; zqt's own copy names its endpoint.
+    /// with A1111's `parameters` only (no request of zqt's) read for an A1111
+    /// profile, or one zqt kept for an A1111 row (`$ZQT_HOME/images/ID/`),
+    /// is the A1111 txt2img request that made it, in A1111's names
+    /// (PictureRequest, as `L` reads it); zqt's own copy names its endpoint.
     static func read(_ path: String, catalog: EndpointCatalog, current: Endpoint, server: ServerKind = .zhiqite) throws -> Request {
-        switch PictureRequest.load(path, catalog: catalog, current: current, taskID: TaskIDGenerator.shared.next()) {
+        let madeBy = server == .a1111 ? .a1111 : keptFor(path)?.endpoint.server
+        switch PictureRequest.load(path, catalog: catalog, current: current, madeBy: madeBy, taskID: TaskIDGenerator.shared.next()) {
         case let .success(loaded):
-            if server == .a1111, onlyA1111Parameters(path), let txt2img = catalog.readyGroups(for: .a1111).flatMap(\.endpoints).first,
-               let decoded = try? Request.decode(json: loaded.request.wireJSON, for: txt2img) {
-                for note in decoded.notes { StandardStreams.writeError("note: \(TerminalText.printable(note.description))\n") }
-                return decoded.request
-            }
             for note in loaded.notes { StandardStreams.writeError("note: \(TerminalText.printable(note.description))\n") }
             return loaded.request
         case let .failure(problem):
@@ -899,11 +896,13 @@ enum PictureRequestOption {
         }
     }
 
-    /// Whether a picture carries A1111's `parameters` and no request of zqt's.
-    static func onlyA1111Parameters(_ path: String) -> Bool {
-        guard case let .success(bytes) = LocalFile.readBytes(path, maximumBytes: PictureRequest.maximumBytes),
-              let entries = try? PNGText.entries(in: bytes) else { return false }
-        return entries.contains { $0.keyword == A1111Parameters.keyword } && !entries.contains { $0.keyword == PictureRequest.requestKeyword }
+    /// The history row a picture zqt keeps belongs to: its folder, `$ZQT_HOME/images/ID/`, is named by the row's id.
+    static func keptFor(_ path: String) -> HistoryRecord? {
+        let picture = URL(fileURLWithPath: path).standardizedFileURL
+        let images = ZqtPaths.home().appendingPathComponent("images").standardizedFileURL.path
+        let folder = picture.deletingLastPathComponent()
+        guard folder.deletingLastPathComponent().path == images, let store = try? CommandSupport.openHistory() else { return nil }
+        return try? store.record(taskID: folder.lastPathComponent)
     }
 
     /// The profile a picture's request goes to when it is of the other kind

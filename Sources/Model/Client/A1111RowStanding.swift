@@ -1,0 +1,133 @@
+// What can be known of an A1111 row when asked about it (`zqt query ID`, `u`
+// on the history screen; issue 20). An A1111 server has no task query: the
+// generation call itself returns the answer, and the server keeps nothing
+// to ask about afterwards. So the row's own state is the answer, except for
+// a row still `sending`: then its sender (SenderMark) and the server's
+// `/sdapi/v1/progress` say what is known. A row whose sender still waits is
+// never changed; only a row whose sender is gone, on a server that is idle,
+// is said lost (and kept as "outcome unknown", as a dropped call is).
+
+public enum A1111RowStanding: Sendable, Equatable {
+    /// What `/sdapi/v1/progress` said.
+    public enum ServerSays: Sendable, Equatable {
+        case idle
+        case running(A1111Progress)
+        case unreadable(String)
+    }
+
+    /// The row is closed: the call's answer (or its failure) is in it.
+    case answered(SubmissionState, error: String?)
+    /// A zqt still waits for the server's answer, and keeps it when it comes.
+    case waiting(pid: Int32?, ServerSays)
+    /// The zqt that sent it ended first, and the server runs a job (perhaps this one) or could not be asked.
+    case senderGone(ServerSays)
+    /// The zqt that sent it ended first and the server is idle: the answer is lost (the row now says so).
+    case lost
+    /// No zqt marked the send (an older zqt sent it, or its call ended as it was asked): the row is left as it is.
+    case unmarked(ServerSays)
+
+    /// A row no longer `sending`: its own state is all there is to know (nothing to ask the server).
+    public static func closed(_ row: HistoryRecord) -> A1111RowStanding? {
+        row.state == .sending ? nil : .answered(row.state, error: row.state == .succeeded ? nil : row.error)
+    }
+
+    /// The state a script reads (`zqt query`'s second column).
+    public var state: SubmissionState {
+        switch self {
+        case let .answered(state, _): return state
+        case .lost: return .unknown
+        case .waiting, .senderGone, .unmarked: return .sending
+        }
+    }
+
+    /// The server's fraction done, when a job runs.
+    public var fraction: Double? {
+        switch self {
+        case let .waiting(_, .running(progress)), let .senderGone(.running(progress)), let .unmarked(.running(progress)):
+            return progress.fraction
+        default: return nil
+        }
+    }
+
+    /// Whether the row ended badly (`zqt query` exits 1).
+    public var isFailure: Bool {
+        switch self {
+        case let .answered(state, _): return state.isFailure || state == .unknown
+        case .lost: return true
+        default: return false
+        }
+    }
+
+    public static let noQuery = "an A1111 server answers with the call itself and keeps no task to ask about"
+    public static let lostWords = "the answer was lost: the zqt that sent it ended before the server answered, and the server is idle now; "
+        + "if the job ran, its pictures are in the server's outputs folder"
+
+    /// In A1111's terms, one line.
+    public var words: String {
+        switch self {
+        case let .answered(state, error):
+            let why = error.map { ": " + TerminalText.line($0) } ?? ""
+            return "\(state.title)\(why) (\(Self.noQuery); the row is as its answer left it)"
+        case let .waiting(pid, server):
+            let who = pid.map { "a zqt (pid \($0))" } ?? "a zqt"
+            return "\(who) is waiting for the server's answer and keeps it when it comes; " + Self.serverWords(server)
+        case let .senderGone(.running(progress)):
+            return "the zqt that sent it ended before the server answered; the server is running a job (\(Self.progressWords(progress))), "
+                + "perhaps this one: its pictures will be in the server's outputs folder, not kept by zqt"
+        case let .senderGone(server):
+            return "the zqt that sent it ended before the server answered; " + Self.serverWords(server)
+        case .lost:
+            return Self.lostWords
+        case let .unmarked(server):
+            return "sent by a zqt that does not say whether it still waits for the answer (older than this one); the row is left as it is; "
+                + Self.serverWords(server)
+        }
+    }
+
+    static func progressWords(_ progress: A1111Progress) -> String {
+        progress.desc + ", \(Int(exactly: (progress.fraction * 100).rounded()) ?? 0)%"
+    }
+
+    static func serverWords(_ server: ServerSays) -> String {
+        switch server {
+        case .idle: return "the server is idle (the job may wait in its queue, or be sending its answer)"
+        case let .running(progress): return "the server: \(progressWords(progress))"
+        case let .unreadable(why): return "the server's progress could not be read: \(TerminalText.line(why))"
+        }
+    }
+}
+
+extension SendPipeline {
+    /// What is known of an A1111 row, its progress asked of `api` when it is
+    /// still `sending`; a row whose sender is gone on an idle server is kept
+    /// as "outcome unknown" with why (only while it is still `sending`).
+    public func a1111Standing(of row: HistoryRecord) async -> A1111RowStanding {
+        if let closed = A1111RowStanding.closed(row) { return closed }
+        let sender = store.map { SenderMark.standing(idTask: row.idTask, history: $0.path) } ?? .unmarked
+        func server() async -> A1111RowStanding.ServerSays {
+            guard let live = api as? any LiveProgressAPI else { return .unreadable("this connection has no progress to ask") }
+            do throws(APIError) {
+                let progress = try await live.progress()
+                return progress.isIdle ? .idle : .running(progress)
+            } catch {
+                return .unreadable(error.message)
+            }
+        }
+        switch sender {
+        case let .waiting(pid):
+            return .waiting(pid: pid, await server())
+        case .unmarked:
+            return .unmarked(await server())
+        case .gone:
+            let says = await server()
+            guard says == .idle, let store else { return .senderGone(says) }
+            // Asked again just before writing: a sender that kept its answer meanwhile wins.
+            guard case .gone = SenderMark.standing(idTask: row.idTask, history: store.path),
+                  (try? store.recordAnswerLost(id: row.id, error: A1111RowStanding.lostWords)) == true else {
+                return .answered((try? store.record(id: row.id))??.state ?? row.state, error: nil)
+            }
+            SenderMark.forget(idTask: row.idTask, history: store.path)
+            return .lost
+        }
+    }
+}
