@@ -213,4 +213,29 @@ import Testing
         try await fixture.run(effects, &state) { Self.countLine($0).contains("80 matches") }
         #expect(state.history.rows.count == 80 && state.history.rowsFilter == "dusk" && !state.history.counting)
     }
+
+    /// More matches than a page: the count says "200+" and the next page
+    /// is still asked for as the selection nears the end.
+    @Test func aFullPageSaysSoAndTheNextPageFollows() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.store.inOneTransaction {
+            for index in 0..<230 {
+                var request = Request.new(for: .controlNet, taskID: String(format: "zqt-20261206-110000-%03d-ffff", index))
+                request["prompt"] = .string("a lighthouse at dusk \(index)")
+                _ = try fixture.store.recordSending(request, baseURL: "http://127.0.0.1:9", profile: "t")
+            }
+        }
+        var state = makeState(width: 120, height: 40)
+        try await fixture.run(press(&state, .function(2)), &state) { $0.history.loaded }
+        var effects = press(&state, .char("/"))
+        for character in "lighthouse" { effects += Reducer.reduce(&state, .key(.char(character))) }
+        try await fixture.run(effects, &state) { $0.history.rowsFilter == "lighthouse" && !$0.history.counting }
+        #expect(state.history.rows.count == HistoryViewState.pageSize && state.history.hasMore)
+        #expect(Self.countLine(state).contains("200+ matches"), "\(Self.countLine(state))")
+        _ = press(&state, .enter)  // the filter left, the list's keys move the selection
+        var next: [Effect] = []
+        for _ in 0..<HistoryViewState.pageSize { next += press(&state, .down) }
+        try await fixture.run(next, &state) { $0.history.rows.count == 230 }
+        #expect(Self.countLine(state).contains("200+ matches"))
+    }
 }

@@ -5,6 +5,10 @@
 // Run on the event loop, that held the next key; here the key is drawn at
 // once and the rows follow when the query answers.
 //
+// A filter's first page comes in two answers: the first screenful, found
+// among the newest rows, and then the page and its count (the screen says
+// "counting…" meanwhile, never a count it does not know).
+//
 // Only the filter on screen is worth answering: a request for another
 // filter cancels the query under way (HistoryQueryCancel) and the requests
 // still waiting, whose answers the reducer would drop. Requests for the
@@ -108,7 +112,7 @@ final class HistoryFilterQueue: Sendable {
                 guard let all = try store.firstMatches(filter: request.filter, rows: request.limit, cap: cap,
                                                        window: nil, cancel: cancel) else { return nil }
                 return .historyLoaded(HistoryPage(filter: request.filter, rows: all.rows, matchCount: all.matched,
-                                                  countCapped: !all.searchedAll, hasMore: all.matched > all.rows.count,
+                                                  countCapped: !all.searchedAll, hasMore: !all.searchedAll || all.matched > all.rows.count,
                                                   appending: false))
             }
             guard let rows = try store.list(filter: request.filter, before: request.before, limit: request.limit,
