@@ -251,4 +251,47 @@ import Testing
         try store.delete(id: newer)
         #expect(try ids("lighthouse 灯塔") == [fromElsewhere])
     }
+
+    /// The screen's first screenful (issue 18): among the newest ids of a
+    /// window when the plan merges lists, the rows a whole search finds
+    /// there, newest first, and never "every match" unless it is; without
+    /// a window, the page and the count up to its cap, exactly what the
+    /// whole search finds.
+    @Test func theFirstScreenfulIsTheNewestOfTheWholeAnswerAndTheCountIsExact() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let prompts = ["a lighthouse at dusk", "灯塔雨夜", "lighthouse keeper's cat, 灯", "portrait of a cat", "一只猫在雨中"]
+        var made: [Int] = []
+        try store.inOneTransaction {
+            for index in 0..<1500 {
+                made.append(try store.recordSending(HistoryStoreTests.request(prompts[index % prompts.count] + " \(index % 7)"),
+                                                    baseURL: "http://127.0.0.1:1", profile: "sandbox"))
+            }
+        }
+        let newest = try #require(made.max())
+        for filter in ["lighthouse 灯", "lighthouse 灯塔", "cat 雨", "cat 灯 3", "lighthouse cat", "lighthouse", "灯 cat", "猫 雨中",
+                       "portrait cat 6", "zebra cat"] {
+            let whole = try store.list(filter: filter, limit: 5000).map(\.id)
+            for window in [16, 100, 1000] {
+                let first = try #require(try store.firstMatches(filter: filter, rows: 20, cap: 20, window: window, cancel: HistoryQueryCancel()))
+                let ids = first.rows.map(\.id)
+                #expect(ids == Array(whole.prefix(ids.count)), "\"\(filter)\" in the newest \(window): the whole answer's newest rows")
+                #expect(first.matched == ids.count)
+                // Every match in the window is there (up to the screenful), however the plan reads.
+                let inWindow = whole.filter { $0 >= newest - window }
+                #expect(ids.count >= min(20, inWindow.count), "\"\(filter)\" in the newest \(window)")
+                if first.searchedAll { #expect(ids == whole, "\"\(filter)\": said to be every match, it is") }
+            }
+            let all = try #require(try store.firstMatches(filter: filter, rows: 200, cap: 1000, window: nil, cancel: HistoryQueryCancel()))
+            #expect(all.rows.map(\.id) == Array(whole.prefix(200)), "\"\(filter)\": the page")
+            #expect(all.matched == whole.count && all.searchedAll, "\"\(filter)\": the count, \(whole.count)")
+            let capped = try #require(try store.firstMatches(filter: filter, rows: 5, cap: 10, window: nil, cancel: HistoryQueryCancel()))
+            #expect(capped.matched == min(10, whole.count) && capped.searchedAll == (whole.count < 10), "\"\(filter)\" counted to 10")
+        }
+        // Two words that never meet: a window finds nothing and says so is not every match.
+        let never = try #require(try store.firstMatches(filter: "lighthouse 灯塔", rows: 20, cap: 20, window: 100, cancel: HistoryQueryCancel()))
+        #expect(never.rows.isEmpty && !never.searchedAll)
+        let proved = try #require(try store.firstMatches(filter: "lighthouse 灯塔", rows: 20, cap: 20, window: nil, cancel: HistoryQueryCancel()))
+        #expect(proved.rows.isEmpty && proved.searchedAll)
+    }
 }

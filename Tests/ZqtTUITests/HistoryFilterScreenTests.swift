@@ -61,7 +61,7 @@ import Testing
         /// A queue whose query for `slow` runs until it is cancelled (a long
         /// list read to its end); every other answers at once with no rows.
         func queue(slow: String = "a", on dispatch: DispatchQueue = DispatchQueue(label: "test.history-filter")) -> HistoryFilterQueue {
-            HistoryFilterQueue(run: { request, cancel in
+            HistoryFilterQueue(run: { request, cancel, _ in
                 self.lock.withLock { self.startedRequests.append(request) }
                 if request.filter == slow {
                     let deadline = Date().addingTimeInterval(60)
@@ -130,5 +130,112 @@ import Testing
         for character in "lighthouse cat" { effects += Reducer.reduce(&state, .key(.char(character))) }
         try await fixture.run(effects, &state) { $0.history.filter.text == "lighthouse cat" && shown($0) == [Self.outpaintingLighthouse] }
         #expect(state.history.rows.map(\.idTask) == [Self.outpaintingLighthouse])
+    }
+
+    // MARK: The first screenful before the count (issue 18)
+
+    /// What a filter's query gave before its answer, and the answer.
+    final class Answers: @unchecked Sendable {
+        private let lock = NSLock()
+        private var given: [Action] = []
+        var early: [Action] { lock.withLock { given } }
+        func add(_ action: Action) { lock.withLock { given.append(action) } }
+    }
+
+    /// 80 rows of `灯塔雨夜`, then 80 of `a lighthouse at dusk`: two words
+    /// found often that never meet, and one word with more matches than a
+    /// screenful.
+    static func lighthousesAndLanterns(_ fixture: GalleryFixture) throws {
+        try fixture.store.inOneTransaction {
+            for (index, prompt) in (Array(repeating: "灯塔雨夜", count: 80) + Array(repeating: "a lighthouse at dusk", count: 80)).enumerated() {
+                var request = Request.new(for: .controlNet, taskID: String(format: "zqt-20261206-100000-%03d-eeee", index))
+                request["prompt"] = .string(prompt + " \(index)")
+                _ = try fixture.store.recordSending(request, baseURL: "http://127.0.0.1:9", profile: "t")
+            }
+        }
+    }
+
+    /// The filter line's count, as the screen shows it.
+    static func countLine(_ state: AppState) -> String {
+        Screen.render(state).text.split(separator: "\n", omittingEmptySubsequences: false).first { $0.contains(" / ") }.map(String.init) ?? ""
+    }
+
+    /// The list shows a filter's first screenful with "counting…" (never a
+    /// count it does not know), then the page with the count; two words
+    /// that never meet show "searching…" over an empty list, not "Nothing
+    /// matches", until every row has been searched.
+    @Test func theFirstScreenfulComesWithCountingThenTheCount() async throws {
+        let fixture = try GalleryFixture()
+        try Self.lighthousesAndLanterns(fixture)
+        var state = makeState(width: 120, height: 40)
+        try await fixture.run(press(&state, .function(2)), &state) { $0.history.loaded && $0.history.rows.count == 160 }
+        #expect(Self.countLine(state).contains("160 submissions"))
+        _ = press(&state, .char("/"))
+
+        // One word in 80 rows, a screenful (64) shown first.
+        for character in "lighthouse" { _ = Reducer.reduce(&state, .key(.char(character))) }
+        #expect(Self.countLine(state).contains("searching…"), "the rows shown are not yet the filter's: \(Self.countLine(state))")
+        let answers = Answers()
+        let request = HistoryFilterQueue.Request(filter: "lighthouse", before: nil, limit: HistoryViewState.pageSize)
+        let answer = try #require(HistoryFilterQueue.page(fixture.store, request, cancel: HistoryQueryCancel(), early: answers.add, window: 16))
+        #expect(answers.early.count == 1)
+        for action in answers.early { _ = Reducer.reduce(&state, action) }
+        #expect(state.history.rows.count == HistoryViewState.firstScreenRows)
+        #expect(Self.countLine(state).contains("64+ matches, counting…"), "\(Self.countLine(state))")
+        #expect(Screen.render(state).text.contains("a lighthouse at dusk 159"), "the newest first")
+        _ = Reducer.reduce(&state, answer)
+        #expect(state.history.rows.count == 80 && state.history.rows.allSatisfy { $0.prompt.contains("lighthouse") })
+        #expect(Self.countLine(state).contains("80 matches") && !Self.countLine(state).contains("counting"), "\(Self.countLine(state))")
+        // A reload's first screenful (after a poll) hides nothing of the whole answer shown.
+        for action in answers.early { _ = Reducer.reduce(&state, action) }
+        #expect(state.history.rows.count == 80 && Self.countLine(state).contains("80 matches"))
+
+        // Two words that never meet: the newest rows first (none), "searching…", then "no match".
+        _ = press(&state, .escape)
+        _ = press(&state, .char("/"))
+        for character in "lighthouse 灯塔" { _ = Reducer.reduce(&state, .key(.char(character))) }
+        let never = Answers()
+        let neverRequest = HistoryFilterQueue.Request(filter: "lighthouse 灯塔", before: nil, limit: HistoryViewState.pageSize)
+        let none = try #require(HistoryFilterQueue.page(fixture.store, neverRequest, cancel: HistoryQueryCancel(), early: never.add, window: 16))
+        #expect(never.early.count == 1)
+        for action in never.early { _ = Reducer.reduce(&state, action) }
+        #expect(state.history.rows.isEmpty)
+        #expect(Self.countLine(state).contains("searching…"), "\(Self.countLine(state))")
+        #expect(!Screen.render(state).text.contains("Nothing matches"), "not said before every row was searched")
+        _ = Reducer.reduce(&state, none)
+        #expect(Self.countLine(state).contains("no match"))
+        #expect(Screen.render(state).text.contains("Nothing matches “lighthouse 灯塔”"))
+
+        // Through the event loop's queue, the screen ends on the page and its count.
+        _ = press(&state, .escape)
+        var effects = press(&state, .char("/"))
+        for character in "dusk" { effects += Reducer.reduce(&state, .key(.char(character))) }
+        try await fixture.run(effects, &state) { Self.countLine($0).contains("80 matches") }
+        #expect(state.history.rows.count == 80 && state.history.rowsFilter == "dusk" && !state.history.counting)
+    }
+
+    /// More matches than a page: the count says "200+" and the next page
+    /// is still asked for as the selection nears the end.
+    @Test func aFullPageSaysSoAndTheNextPageFollows() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.store.inOneTransaction {
+            for index in 0..<230 {
+                var request = Request.new(for: .controlNet, taskID: String(format: "zqt-20261206-110000-%03d-ffff", index))
+                request["prompt"] = .string("a lighthouse at dusk \(index)")
+                _ = try fixture.store.recordSending(request, baseURL: "http://127.0.0.1:9", profile: "t")
+            }
+        }
+        var state = makeState(width: 120, height: 40)
+        try await fixture.run(press(&state, .function(2)), &state) { $0.history.loaded }
+        var effects = press(&state, .char("/"))
+        for character in "lighthouse" { effects += Reducer.reduce(&state, .key(.char(character))) }
+        try await fixture.run(effects, &state) { $0.history.rowsFilter == "lighthouse" && !$0.history.counting }
+        #expect(state.history.rows.count == HistoryViewState.pageSize && state.history.hasMore)
+        #expect(Self.countLine(state).contains("200+ matches"), "\(Self.countLine(state))")
+        _ = press(&state, .enter)  // the filter left, the list's keys move the selection
+        var next: [Effect] = []
+        for _ in 0..<HistoryViewState.pageSize { next += press(&state, .down) }
+        try await fixture.run(next, &state) { $0.history.rows.count == 230 }
+        #expect(Self.countLine(state).contains("200+ matches"))
     }
 }

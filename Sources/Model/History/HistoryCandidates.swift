@@ -221,11 +221,16 @@ struct CandidateMerge {
     private let db: SQLiteConnection
     private let cancel: HistoryQueryCancel?
     private var done = false
+    /// Ids below it are not searched (the first screenful's window).
+    private let floor: Int
+    /// The merge stopped at `floor`, not at a list's end.
+    private(set) var stoppedAtFloor = false
 
-    init(_ lists: [CandidateList], below: Int?, db: SQLiteConnection, cancel: HistoryQueryCancel?) {
+    init(_ lists: [CandidateList], below: Int?, notBelow: Int? = nil, db: SQLiteConnection, cancel: HistoryQueryCancel?) {
         self.lists = lists
         positions = Array(repeating: 0, count: lists.count)
         target = below.map { $0 - 1 } ?? Int.max
+        floor = notBelow ?? Int.min
         self.db = db
         self.cancel = cancel
         done = lists.isEmpty
@@ -235,6 +240,12 @@ struct CandidateMerge {
     mutating func next() throws(SQLiteError) -> Int? {
         var steps = 0
         while !done {
+            if target < floor {
+                // Each list has been read at most a chunk past the floor.
+                done = true
+                stoppedAtFloor = true
+                return nil
+            }
             steps += 1
             if steps % 4096 == 0, cancel?.isCancelled == true { throw .interrupted }
             var agreed = true

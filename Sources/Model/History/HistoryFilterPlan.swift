@@ -208,6 +208,18 @@ extension HistoryStore {
     /// `cancel` is looked at between chunks too.
     func matchingIDs(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int,
                      cancel: HistoryQueryCancel? = nil, lists: CandidateLists? = nil) throws(SQLiteError) -> [Int] {
+        try matches(filter, db: db, before: before, limit: limit, notBelow: nil, cancel: cancel, lists: lists).ids
+    }
+
+    /// `matchingIDs`, and whether they are every match below `before`
+    /// (`complete`: fewer than `limit`, and the search not stopped at
+    /// `notBelow`). A plan that merges kept lists searches ids from
+    /// `notBelow` up only (the first screenful, issue 18: two common words
+    /// that never meet read the lists' newest slices, not both to their
+    /// ends); an exact plan, the index's own query stopped at `limit`,
+    /// searches below it too.
+    func matches(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int, notBelow: Int?,
+                 cancel: HistoryQueryCancel?, lists: CandidateLists?) throws(SQLiteError) -> (ids: [Int], complete: Bool) {
         var newest: Int?
         let plan = try filter.plan(before: before, limit: limit) { index, query throws(SQLiteError) in
             let key = index.rawValue + " " + query
@@ -222,8 +234,11 @@ extension HistoryStore {
             }
             return count
         }
-        guard let plan else { return [] }
-        guard plan.checksRows else { return try db.run(plan.sql, plan.parameters).compactMap { $0.int(0) } }
+        guard let plan else { return ([], true) }
+        guard plan.checksRows else {
+            let ids = try db.run(plan.sql, plan.parameters).compactMap { $0.int(0) }
+            return (ids, ids.count < limit)
+        }
         // The screen's filter merges the lists itself and keeps them for the
         // next key (HistoryCandidates); a query made once (the command line,
         // the gallery's pages) lets SQLite merge them, which costs less CPU
@@ -232,7 +247,7 @@ extension HistoryStore {
         var intersect: SQLiteStatement?
         if let lists {
             try lists.forgetIfChanged(db)
-            merge = CandidateMerge(plan.arms.map(lists.list), below: before, db: db, cancel: cancel)
+            merge = CandidateMerge(plan.arms.map(lists.list), below: before, notBelow: notBelow, db: db, cancel: cancel)
         } else {
             let statement = try db.prepare(plan.sql)
             try statement.bind(plan.parameters)
@@ -279,6 +294,6 @@ extension HistoryStore {
             }
             chunkSize = min(chunkSize * 4, 2048)
         }
-        return ids
+        return (ids, ids.count < limit && merge?.stoppedAtFloor != true)
     }
 }

@@ -214,3 +214,17 @@ public struct HistoryRecord: Sendable, Equatable, Identifiable {
     public var imageResults: [StoredResult] { results.filter { !$0.isText } }
     public var textResults: [String] { results.compactMap(\.text) }
 }
+
+/// The rows a filter shows first and how many match (HistoryStore.firstMatches, issue 18).
+public struct HistoryMatches: Sendable, Equatable {
+    public let rows: [HistorySummary]
+    /// Matches found: every match when `searchedAll`, else at least this many.
+    public let matched: Int
+    public let searchedAll: Bool
+
+    public init(rows: [HistorySummary], matched: Int, searchedAll: Bool) {
+        self.rows = rows
+        self.matched = matched
+        self.searchedAll = searchedAll
+    }
+}

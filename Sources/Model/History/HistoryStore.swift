@@ -576,36 +576,65 @@ public final class HistoryStore: @unchecked Sendable {
             // The screen's filter (the one a cancel is given) keeps its lists for the next key.
             let ids = try matchingIDs(matcher, db: db, before: before, limit: limit, cancel: cancel,
                                       lists: cancel == nil ? nil : candidateLists)
-            guard !ids.isEmpty else { return [] }
-            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
-            // An A1111 row's ControlNet maps (issue 20), counted apart from its pictures. Asked on its own and
-            // read with try?: it reads the results' URLs, which the list does not otherwise touch, so a damaged
-            // results page leaves the counts at 0 (maps counted as pictures) rather than the list unreadable.
-            let mapRows = try? db.run("""
-                SELECT submission_id, count(*) FROM result
-                WHERE submission_id IN (\(marks)) AND text IS NULL AND image_url LIKE '%' || ? GROUP BY submission_id
-                """, ids.map { .int($0) } + [.text(A1111ResultKinds.controlMapMark)])
-            var maps: [Int: Int] = [:]
-            for row in mapRows ?? [] { if let id = row.int(0) { maps[id] = row.int(1) ?? 0 } }
-            return try db.run("""
-                SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
-                       progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
-                       batch_id, CASE WHEN batch_id IS NULL THEN 0
-                                      ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END,
-                       CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed, profile
-                FROM submission WHERE submission.id IN (\(marks)) ORDER BY submission.id DESC
-                """, ids.map { .int($0) }).map { row in
-                HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
-                               endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
-                               serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
-                               state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
-                               imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0, batchID: row.text(11),
-                               batchSize: row.int(12) ?? 0,
-                               headline: Self.headline(prompt: row.text(5) ?? "", endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""),
-                                                       requestJSON: row.text(13)),
-                               notFollowed: (row.int(14) ?? 0) != 0, profile: row.text(15) ?? "",
-                               controlMapCount: maps[row.int(0) ?? 0] ?? 0)
-            }
+            return try summaries(ids, db: db, catalog: storedCatalog)
+        }
+    }
+
+    /// What the screen's filter shows first (issue 18: the first screenful
+    /// before the count): up to `rows` rows matching `filter`, newest first,
+    /// and how many match counted up to `cap` (at least `rows`; `cap` found
+    /// says "at least"). With
+    /// `window`, only the newest `window` ids are searched by a plan that
+    /// merges lists (two common words that never meet read a slice of each
+    /// list, not both to their ends), so the screen shows what the newest
+    /// rows hold at once and the rest follows. `searchedAll` when `matched`
+    /// is every match (neither the window nor the cap stopped the search).
+    /// Through the filter's connection, its lists kept; nil when cancelled.
+    public func firstMatches(filter: String, rows: Int, cap: Int, window: Int?,
+                             cancel: HistoryQueryCancel) throws(HistoryError) -> HistoryMatches? {
+        let storedCatalog = catalog
+        let matcher = HistoryFilter(filter, catalog: storedCatalog)
+        return try filterRead(cancel) { db throws(SQLiteError) in
+            var floor: Int?
+            if let window { floor = (try db.scalar("SELECT max(id) FROM submission") ?? 0) - window }
+            let found = try matches(matcher, db: db, before: nil, limit: max(rows, cap), notBelow: floor,
+                                    cancel: cancel, lists: candidateLists)
+            return HistoryMatches(rows: try summaries(Array(found.ids.prefix(rows)), db: db, catalog: storedCatalog),
+                                  matched: found.ids.count, searchedAll: found.complete)
+        }
+    }
+
+    /// The list's rows for `ids`, newest first.
+    private func summaries(_ ids: [Int], db: SQLiteConnection, catalog storedCatalog: EndpointCatalog) throws(SQLiteError) -> [HistorySummary] {
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        // An A1111 row's ControlNet maps (issue 20), counted apart from its pictures. Asked on its own and
+        // read with try?: it reads the results' URLs, which the list does not otherwise touch, so a damaged
+        // results page leaves the counts at 0 (maps counted as pictures) rather than the list unreadable.
+        let mapRows = try? db.run("""
+            SELECT submission_id, count(*) FROM result
+            WHERE submission_id IN (\(marks)) AND text IS NULL AND image_url LIKE '%' || ? GROUP BY submission_id
+            """, ids.map { .int($0) } + [.text(A1111ResultKinds.controlMapMark)])
+        var maps: [Int: Int] = [:]
+        for row in mapRows ?? [] { if let id = row.int(0) { maps[id] = row.int(1) ?? 0 } }
+        return try db.run("""
+            SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
+                   progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
+                   batch_id, CASE WHEN batch_id IS NULL THEN 0
+                                  ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END,
+                   CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed, profile
+            FROM submission WHERE submission.id IN (\(marks)) ORDER BY submission.id DESC
+            """, ids.map { .int($0) }).map { row in
+            HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
+                           endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
+                           serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
+                           state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
+                           imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0, batchID: row.text(11),
+                           batchSize: row.int(12) ?? 0,
+                           headline: Self.headline(prompt: row.text(5) ?? "", endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""),
+                                                   requestJSON: row.text(13)),
+                           notFollowed: (row.int(14) ?? 0) != 0, profile: row.text(15) ?? "",
+                           controlMapCount: maps[row.int(0) ?? 0] ?? 0)
         }
     }
 

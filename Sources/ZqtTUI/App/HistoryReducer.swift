@@ -244,6 +244,12 @@ extension Reducer {
         case let .historyLoaded(page):
             // An answer to an older filter is dropped: typing outran it.
             guard page.filter == state.history.filter.text else { return [] }
+            // A first screenful when this filter's whole answer is shown (a
+            // reload after a poll) would only hide rows and the count until
+            // the rest came: the rest replaces them.
+            if page.counting, state.history.loaded, state.history.rowsFilter == page.filter, !state.history.counting {
+                return []
+            }
             let selectedID = state.history.pendingSelection ?? state.history.selectedRow?.id
             state.history.pendingSelection = nil
             if page.appending {
@@ -251,6 +257,8 @@ extension Reducer {
                 state.history.rows += page.rows.filter { !known.contains($0.id) }
             } else {
                 state.history.rows = page.rows
+                state.history.rowsFilter = page.filter
+                state.history.counting = page.counting
             }
             if let count = page.matchCount {
                 state.history.matchCount = count

@@ -43,6 +43,9 @@ struct HistoryPage: Equatable, Sendable {
     let hasMore: Bool
     /// Appends to the rows shown (the next page) rather than replacing them.
     let appending: Bool
+    /// The first screenful (issue 18): more rows and the count follow, and
+    /// `matchCount` is only how many were found so far.
+    var counting = false
 }
 
 /// Two requests side by side, field by field.
@@ -64,6 +67,11 @@ struct HistoryViewState: Equatable, Sendable {
     var rows: [HistorySummary] = []
     var matchCount = 0
     var countCapped = false
+    /// The filter the rows shown answer: until the typed one's answer
+    /// comes, the count line says it is searching.
+    var rowsFilter = ""
+    /// The rows shown are the first screenful; the rest and the count follow.
+    var counting = false
     var hasMore = false
     var loaded = false
     var selected = 0
@@ -79,6 +87,13 @@ struct HistoryViewState: Equatable, Sendable {
 
     /// Rows asked for at a time; more load as the selection nears the end.
     static let pageSize = 200
+    /// A filter's rows shown before the rest and the count (more than a
+    /// tall terminal's list holds), and matches counted up to (the line
+    /// then says "200+"): the page's own rows, so the count costs no more
+    /// than the page did. Counting on to 1,000 cost up to 150 ms of CPU
+    /// for words that meet often but whose rows are each checked
+    /// (docs/dev/measurements.md, filter18f).
+    static let firstScreenRows = 64, countCap = pageSize
 
     var selectedRow: HistorySummary? { rows.indices.contains(selected) ? rows[selected] : nil }
 

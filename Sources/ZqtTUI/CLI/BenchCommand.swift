@@ -121,49 +121,45 @@ struct BenchCommand: ParsableCommand {
             return state
         }
         /// Reduces what the inbox holds and what follows from it, as the
-        /// terminal loop does; whether the page for the filter on screen came.
-        func settle(_ state: inout AppState) -> Bool {
-            var answered = false
+        /// terminal loop does.
+        func settle(_ state: inout AppState) {
             var actions = inbox.drain()
             while !actions.isEmpty {
                 var effects: [Effect] = []
-                for action in actions {
-                    if case let .historyLoaded(page) = action, page.filter == state.history.filter.text { answered = true }
-                    effects += Reducer.reduce(&state, action)
-                }
+                for action in actions { effects += Reducer.reduce(&state, action) }
                 effects.forEach(runner.perform)
                 actions = inbox.drain()
             }
-            return answered
         }
         /// One key as the terminal loop handles it: reduce, perform, reduce
         /// the answers already there, render. A filter's rows come later
-        /// (HistoryFilterQueue): `awaitAnswer` waits for them.
-        /// True when no page is awaited (the key asked for none, or it came at once).
-        func press(_ key: Key, _ state: inout AppState) -> Bool {
+        /// (HistoryFilterQueue): `waitFor` waits for them.
+        func press(_ key: Key, _ state: inout AppState) {
             let effects = Reducer.reduce(&state, .key(key))
             effects.forEach(runner.perform)
-            let asked = effects.contains { if case .loadHistory = $0 { true } else { false } }
-            let answered = settle(&state)
+            settle(&state)
             _ = Screen.render(state)
-            return answered || !asked
         }
-        /// Waits for the filter's page, as the terminal loop waits on the inbox, and draws it.
-        func awaitAnswer(_ state: inout AppState, answered: Bool) {
-            var answered = answered
-            while !answered {
+        /// The rows shown answer the filter typed (its first screenful at least).
+        func shown(_ state: AppState) -> Bool { state.history.loaded && state.history.rowsFilter == state.history.filter.text }
+        /// And its count is known (issue 18: it follows the first screenful).
+        func counted(_ state: AppState) -> Bool { shown(state) && !state.history.counting }
+        /// Waits until `done`, as the terminal loop waits on the inbox, drawing what comes.
+        func waitFor(_ state: inout AppState, until done: (AppState) -> Bool) {
+            while !done(state) {
                 var ready = pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)
                 _ = poll(&ready, 1, 1000)
-                answered = settle(&state)
+                settle(&state)
+                _ = Screen.render(state)
             }
-            _ = Screen.render(state)
         }
 
         var opening: [Double] = []
         for _ in 0..<repeats {
             var state = compose()
             let started = monotonicSeconds()
-            awaitAnswer(&state, answered: press(.function(2), &state))
+            press(.function(2), &state)
+            waitFor(&state, until: counted)
             opening.append(monotonicSeconds() - started)
             precondition(state.history.rows.count == HistoryViewState.pageSize, "the first page loaded")
         }
@@ -191,51 +187,63 @@ struct BenchCommand: ParsableCommand {
         // for the last one.
         print("load average: \(Self.loadAverage())")
         for filter in filters {
-            var frames: [Double] = [], answers: [Double] = [], cpu: [Double] = []
-            var whole: [Double] = [], wholeCPU: [Double] = [], typed: [Double] = []
+            var frames: [Double] = [], answers: [Double] = [], cpu: [Double] = [], counts: [Double] = [], countCPU: [Double] = []
+            var whole: [Double] = [], wholeCPU: [Double] = [], wholeCount: [Double] = [], typed: [Double] = []
             // The first time the filter is typed its lists are read (a million
             // rows: the costliest keys); after, they are kept (HistoryCandidates).
-            var coldCPU: [Double] = []
+            var coldCPU: [Double] = [], coldCountCPU: [Double] = []
             for repeated in 0..<repeats {
                 var state = compose()
-                awaitAnswer(&state, answered: press(.function(2), &state))
-                _ = press(.char("/"), &state)
+                press(.function(2), &state)
+                waitFor(&state, until: counted)
+                press(.char("/"), &state)
                 let keys = filter.map { Key.char($0) } + filter.map { _ in Key.backspace }
                 for (index, key) in keys.enumerated() {
                     let started = monotonicSeconds(), startedCPU = Self.cpuSeconds()
-                    let answered = press(key, &state)
+                    press(key, &state)
                     frames.append(monotonicSeconds() - started)
-                    awaitAnswer(&state, answered: answered)
+                    waitFor(&state, until: shown)
                     answers.append(monotonicSeconds() - started)
                     cpu.append(Self.cpuSeconds() - startedCPU)
-                    if repeated == 0 { coldCPU.append(cpu.last ?? 0) }
+                    waitFor(&state, until: counted)
+                    counts.append(monotonicSeconds() - started)
+                    countCPU.append(Self.cpuSeconds() - startedCPU)
+                    if repeated == 0 {
+                        coldCPU.append(cpu.last ?? 0)
+                        coldCountCPU.append(countCPU.last ?? 0)
+                    }
                     if index == filter.count - 1 {
                         whole.append(answers.last ?? 0)
                         wholeCPU.append(cpu.last ?? 0)
+                        wholeCount.append(counts.last ?? 0)
                     }
                 }
                 var last = 0.0
-                var answered = false
                 for character in filter {
                     while monotonicSeconds() < last + 0.030 {
                         var ready = pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)
                         _ = poll(&ready, 1, Int32(max(1, (last + 0.030 - monotonicSeconds()) * 1000)))
-                        _ = settle(&state)
+                        settle(&state)
                     }
                     last = monotonicSeconds()
-                    answered = press(.char(character), &state)
+                    press(.char(character), &state)
                 }
-                awaitAnswer(&state, answered: answered)
+                waitFor(&state, until: shown)
                 typed.append(monotonicSeconds() - last)
+                waitFor(&state, until: counted)
             }
             print("filter \"\(filter)\", typed and deleted a key at a time:")
             report("  a key's frame", frames)
-            report("  a key's answer (rows drawn)", answers)
-            report("  a key's CPU (key to answer)", cpu)
-            report("  a key's CPU the first time typed (lists read cold)", coldCPU)
-            report("  the last key's answer (the whole filter)", whole)
-            report("  the last key's CPU", wholeCPU)
-            report("  typed at a key every 30 ms: the last key's answer", typed)
+            report("  a key's first screenful (rows drawn)", answers)
+            report("  a key's CPU to its first screenful", cpu)
+            report("  a key's CPU to its first screenful, the first time typed (lists read cold)", coldCPU)
+            report("  a key's count (the whole page and its count drawn)", counts)
+            report("  a key's CPU to its count", countCPU)
+            report("  a key's CPU to its count, the first time typed", coldCountCPU)
+            report("  the last key's first screenful (the whole filter)", whole)
+            report("  the last key's CPU to its first screenful", wholeCPU)
+            report("  the last key's count", wholeCount)
+            report("  typed at a key every 30 ms: the last key's first screenful", typed)
         }
         print("load average: \(Self.loadAverage())")
 

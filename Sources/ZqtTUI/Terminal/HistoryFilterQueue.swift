@@ -5,6 +5,10 @@
 // Run on the event loop, that held the next key; here the key is drawn at
 // once and the rows follow when the query answers.
 //
+// A filter's first page comes in two answers: the first screenful, found
+// among the newest rows, and then the page and its count (the screen says
+// "counting…" meanwhile, never a count it does not know).
+//
 // Only the filter on screen is worth answering: a request for another
 // filter cancels the query under way (HistoryQueryCancel) and the requests
 // still waiting, whose answers the reducer would drop. Requests for the
@@ -27,8 +31,9 @@ final class HistoryFilterQueue: Sendable {
         var running: (request: Request, cancel: HistoryQueryCancel)?
     }
 
-    /// Answers a request, or nil when its cancel stopped it.
-    typealias Run = @Sendable (Request, HistoryQueryCancel) -> Action?
+    /// Answers a request, or nil when its cancel stopped it; what it has
+    /// before its answer (a first screenful) it gives to `early`.
+    typealias Run = @Sendable (Request, HistoryQueryCancel, _ early: @Sendable (Action) -> Void) -> Action?
 
     private let run: Run
     private let post: @Sendable (Action) -> Void
@@ -36,7 +41,7 @@ final class HistoryFilterQueue: Sendable {
     private let state = Mutex(Queue())
 
     convenience init(store: HistoryStore, post: @escaping @Sendable (Action) -> Void) {
-        self.init(run: { request, cancel in Self.page(store, request, cancel: cancel) }, post: post)
+        self.init(run: { request, cancel, early in Self.page(store, request, cancel: cancel, early: early) }, post: post)
     }
 
     /// `queue`: where the queries run (tests hold it suspended to see what waits).
@@ -80,19 +85,40 @@ final class HistoryFilterQueue: Sendable {
             queue.running = next
             return next
         }) {
-            if let answer = run(request, cancel) { post(answer) }
+            if let answer = run(request, cancel, post) { post(answer) }
         }
     }
 
     /// The page for a request as the reducer takes it, or its failure; nil when cancelled.
-    static func page(_ store: HistoryStore, _ request: Request, cancel: HistoryQueryCancel?) -> Action? {
+    /// A filter's first page comes in two steps (issue 18: the first
+    /// screenful before the count): the rows among the newest `window` ids
+    /// (up to a screenful), given to `early` with the count still to come,
+    /// then the page and the count (up to HistoryViewState.countCap).
+    static func page(_ store: HistoryStore, _ request: Request, cancel: HistoryQueryCancel?,
+                     early: @Sendable (Action) -> Void = { _ in }, window: Int = firstScreenWindow) -> Action? {
         do throws(HistoryError) {
+            let filtered = !request.filter.isBlank
+            if filtered, request.before == nil, let cancel {
+                let firstRows = min(HistoryViewState.firstScreenRows, request.limit)
+                guard let first = try store.firstMatches(filter: request.filter, rows: firstRows, cap: firstRows,
+                                                         window: window, cancel: cancel) else { return nil }
+                if first.searchedAll {
+                    return .historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
+                                                      countCapped: false, hasMore: false, appending: false))
+                }
+                early(.historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
+                                                 countCapped: false, hasMore: false, appending: false, counting: true)))
+                let cap = max(HistoryViewState.countCap, request.limit)
+                guard let all = try store.firstMatches(filter: request.filter, rows: request.limit, cap: cap,
+                                                       window: nil, cancel: cancel) else { return nil }
+                return .historyLoaded(HistoryPage(filter: request.filter, rows: all.rows, matchCount: all.matched,
+                                                  countCapped: !all.searchedAll, hasMore: !all.searchedAll || all.matched > all.rows.count,
+                                                  appending: false))
+            }
             guard let rows = try store.list(filter: request.filter, before: request.before, limit: request.limit,
                                             cancel: cancel) else { return nil }
-            // The whole history is counted exactly (an index count); matches of a
-            // filter only as far as the page, which says "200+" when full: counting
-            // every match of a common word would cost more than the keystroke may.
-            let filtered = !request.filter.isBlank
+            // The whole history is counted exactly (an index count); a next
+            // page leaves the count as it was.
             let count = request.before != nil ? nil : (filtered ? rows.count : try store.count())
             return .historyLoaded(HistoryPage(filter: request.filter, rows: rows, matchCount: count,
                                               countCapped: filtered && rows.count == request.limit,
@@ -101,4 +127,9 @@ final class HistoryFilterQueue: Sendable {
             return .historyFault(error)
         }
     }
+
+    /// Ids searched for the first screenful: the newest 65,536 (of a
+    /// million rows, the lists of two common words hold some 6,000 ids
+    /// there, well under a millisecond to read).
+    static let firstScreenWindow = 65_536
 }

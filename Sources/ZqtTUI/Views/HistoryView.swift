@@ -56,7 +56,7 @@ enum HistoryView {
         let columns = Columns(width: rect.width, endpoints: history.rows.dropFirst(history.scroll).prefix(max(0, rect.height - 2)).map(\.endpoint.title))
         grid.put(columns.heading, x: rect.x, y: rect.y + 1, style: .dim, limit: rect.maxX)
         let body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)
-        if history.loaded, history.rows.isEmpty {
+        if history.loaded, history.rows.isEmpty, history.rowsFilter == history.filter.text, !history.counting {
             let message = history.filter.text.isEmpty
                 ? "No submissions yet. F2 goes back to the form; F5 there sends, and the request appears here."
                 : "Nothing matches “\(history.filter.text)”. Esc clears the filter."
@@ -85,6 +85,12 @@ enum HistoryView {
             count = ""
         } else if history.filter.text.isEmpty {
             count = "\(history.matchCount)\(history.countCapped ? "+" : "") submission\(history.matchCount == 1 ? "" : "s") · newest first"
+        } else if history.rowsFilter != history.filter.text || (history.counting && history.matchCount == 0) {
+            // The rows shown are another filter's, or none found yet: no count is true yet.
+            count = "searching…"
+        } else if history.counting {
+            // The first screenful (issue 18): the rest and the count follow.
+            count = "\(history.matchCount)+ matches, counting…"
         } else {
             count = history.matchCount == 0 ? "no match"
                 : "\(history.matchCount)\(history.countCapped ? "+" : "") match\(history.matchCount == 1 ? "" : "es")"
