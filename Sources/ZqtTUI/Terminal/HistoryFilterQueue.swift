@@ -87,16 +87,31 @@ final class HistoryFilterQueue: Sendable {
     /// The page for a request as the reducer takes it, or its failure; nil when cancelled.
     static func page(_ store: HistoryStore, _ request: Request, cancel: HistoryQueryCancel?) -> Action? {
         do throws(HistoryError) {
-            guard let rows = try store.list(filter: request.filter, before: request.before, limit: request.limit,
-                                            cancel: cancel) else { return nil }
+            // Read past damage (issue 21): the rows SQLite can still read, never an empty page that looks like no history.
+            guard let listing = try store.listPastDamage(filter: request.filter, before: request.before, limit: request.limit,
+                                                         cancel: cancel) else { return nil }
+            let rows = listing.rows
+            var damaged = listing.damage != nil
             // The whole history is counted exactly (an index count); matches of a
             // filter only as far as the page, which says "200+" when full: counting
             // every match of a common word would cost more than the keystroke may.
+            // A damaged file's count may meet the damage too: the page's rows then.
             let filtered = !request.filter.isBlank
-            let count = request.before != nil ? nil : (filtered ? rows.count : try store.count())
-            return .historyLoaded(HistoryPage(filter: request.filter, rows: rows, matchCount: count,
-                                              countCapped: filtered && rows.count == request.limit,
-                                              hasMore: rows.count == request.limit, appending: request.before != nil))
+            var count: Int?
+            if request.before == nil {
+                do throws(HistoryError) {
+                    count = filtered || damaged ? rows.count : try store.count()
+                } catch where error.isDamage {
+                    damaged = true
+                    count = rows.count
+                }
+            }
+            var page = HistoryPage(filter: request.filter, rows: rows, matchCount: count,
+                                   countCapped: (filtered || damaged) && rows.count == request.limit,
+                                   hasMore: rows.count == request.limit, appending: request.before != nil)
+            page.damaged = damaged
+            page.unreadable = listing.unreadable
+            return .historyLoaded(page)
         } catch {
             return .historyFault(error)
         }
