@@ -45,10 +45,15 @@ import Testing
             var bytes = try #require(FileManager.default.contents(atPath: path))
             let pageSize = 4096
             let wanted = Data(Self.marker(index).utf8)
-            let page = try #require((1..<bytes.count / pageSize).first { page in
-                let content = bytes[page * pageSize..<(page + 1) * pageSize]
-                return content.first == 0x0D && content.range(of: wanted) != nil
-            }, "the table page of row \(index)")
+            // The table's live leaves (SQLite's dbstat, 1-based): a free page may still hold a row's old bytes.
+            let leaves = try SQLiteConnection(path: path, create: false, readOnly: true)
+                .run("SELECT pageno FROM dbstat WHERE name = 'submission' AND pagetype = 'leaf'").compactMap { $0.int(0) }
+            func holdsRow(_ page: Int) -> Bool {
+                guard page > 0, (page + 1) * pageSize <= bytes.count else { return false }
+                return bytes[page * pageSize..<(page + 1) * pageSize].range(of: wanted) != nil
+            }
+            let found: Int? = leaves.map { $0 - 1 }.first(where: holdsRow)
+            let page = try #require(found, "the table page of row \(index)")
             let content = Data(bytes[page * pageSize..<(page + 1) * pageSize])
             let held = (0..<count).filter { content.range(of: Data(Self.marker($0).utf8)) != nil }
             bytes.replaceSubrange(page * pageSize..<(page + 1) * pageSize,

@@ -137,6 +137,8 @@ public final class HistoryStore: @unchecked Sendable {
             connection = opened.connection
             readOnly = HistoryReadOnly(cannotWrite: fault, snapshot: opened.snapshot,
                                        logLeftUnread: opened.snapshot && HistoryOpening.hasLog(path))
+            // Said by whoever opened it (the screen's start, the command's note): a refused write is not news.
+            faultSaid = fault
             return
         }
         let found: Int

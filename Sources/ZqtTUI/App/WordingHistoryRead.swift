@@ -6,9 +6,10 @@ import Model
 
 extension Wording {
     /// A history opened read-only because its folder or file refuses writes:
-    /// the screen's status at start, and what `zqt history list|show|export` note on stderr.
+    /// the screen's status at start (within 120 columns), and what `zqt history
+    /// list|show|export` note on stderr.
     static func historyCannotBeWritten(_ fault: DiskFault, logLeftUnread: Bool) -> String {
-        "The history is read-only here (\(fault.words)): its rows are shown, nothing new can be kept in it, so nothing is sent."
+        "The history is read-only here (\(fault.words)): rows are shown; nothing new can be kept, so nothing is sent."
             + (logLeftUnread ? " The rows in its log (history.sqlite-wal) are read once the folder can be written." : "")
     }
 
