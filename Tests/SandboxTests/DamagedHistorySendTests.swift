@@ -4,8 +4,10 @@ import Sandbox
 import Testing
 
 /// A history damaged while it still opens (issue 21; a newcomer's `dd` over
-/// one page): the send goes, unkept, and the damage is said, as docs/history.md
-/// promises for a damaged history; a full disk still stops it (DiskFaultTests).
+/// one page): a row that cannot be written into it stops the send, as a full
+/// disk does (DiskFaultTests), since an accepted task must always have its
+/// row; the failure names the damage and the commands that deal with it.
+/// (A history that cannot be opened at all is none: the send goes, unkept.)
 @Suite struct DamagedHistorySendTests {
     final class Said: @unchecked Sendable {
         private let lock = NSLock()
@@ -14,7 +16,7 @@ import Testing
         var all: [HistoryError] { lock.lock(); defer { lock.unlock() }; return errors }
     }
 
-    @Test func aDamagedHistoryStillSendsAndSaysItKeepsNothing() async throws {
+    @Test func aDamagedHistoryThatCannotTakeTheRowStopsTheSend() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-damaged-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -38,12 +40,15 @@ import Testing
         let pipeline = SendPipeline(api: fixture.api, store: store, baseURL: fixture.configuration.baseURL, profile: "sandbox") { said.add($0) }
         let request = try SandboxFixture.exampleRequest()
         let sent = await pipeline.send(request)
-        guard case .success = sent.outcome.result else {
-            Issue.record("the send must go: \(sent.outcome.result)")
+        guard case let .failure(error) = sent.outcome.result, case let .notRecorded(history) = error else {
+            Issue.record("a send whose row cannot be written must not go: \(sent.outcome.result)")
             return
         }
-        #expect(sent.recordID == nil, "nothing kept")
-        #expect(fixture.service.receivedSubmissions.count == 1, "the service received it")
-        #expect(said.all.contains { $0.isDamage }, "the damage is said: \(said.all.map(\.message))")
+        #expect(history.isDamage)
+        #expect(error.message.hasPrefix("nothing was sent: the history cannot keep its row (History "), "\(error.message)")
+        #expect(error.message.contains("zqt history check") && error.message.contains("zqt history recover"), "\(error.message)")
+        #expect(sent.recordID == nil)
+        #expect(fixture.service.receivedSubmissions.isEmpty, "nothing left without its row")
+        #expect(said.all.isEmpty, "said once, as the send's failure: \(said.all.map(\.message))")
     }
 }

@@ -80,18 +80,17 @@ import Testing
         defer { disk.unmount() }
         do { _ = try HistoryStore.open(inFolder: disk.path + "/home").count() }
         let view = try disk.readOnlyView()
-        let error: HistoryError
-        do {
-            _ = try HistoryStore.open(inFolder: view + "/home")
-            Issue.record("a read-only folder's history opened to be written")
-            return
-        } catch let caught {
-            error = caught
-        }
+        // Read, never written (issue 21): opened read-only, its writes refused in the folder's words.
+        let store = try HistoryStore.open(inFolder: view + "/home")
+        let readOnly = try #require(store.readOnly)
+        let error = readOnly.refusal(path: store.path)
 
         var state = makeState(width: 200)
-        Reducer.historyCannotOpen(&state, error)
-        #expect(state.status?.text.contains("Nothing can be sent") == true, "said at start: \(state.status?.text ?? "")")
+        Reducer.historyOpenedReadOnly(&state, readOnly, path: store.path)
+        #expect(state.status?.text.contains("The history is read-only here (the folder is read-only)") == true,
+                "said at start: \(state.status?.text ?? "")")
+        #expect(state.status?.text.contains("rows are shown; nothing new can be kept, so nothing is sent") == true)
+        #expect(state.historyProblem == nil, "its rows are shown")
         var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
         request["prompt"] = .string("a quay in a read-only home")
         state.request = request

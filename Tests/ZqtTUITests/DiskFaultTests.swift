@@ -216,23 +216,34 @@ import Testing
     }
 
     /// A history closed (its -shm gone) in a folder that is read-only now:
-    /// SQLite says only "unable to open database file"; the folder says why.
+    /// SQLite alone says "unable to open database file" even to read it. It
+    /// is read as an immutable file (HistoryOpening), and every write is
+    /// refused in the folder's words.
     @Test(.needsMount)
-    func aClosedHistoryInAReadOnlyFolderSaysTheFolderIsReadOnly() throws {
+    func aClosedHistoryInAReadOnlyFolderIsReadAndRefusesWritesSayingTheFolderIsReadOnly() throws {
         let disk = try SmallDisk(kilobytes: 4096)
         defer { disk.unmount() }
         do {
             let store = try HistoryStore.open(inFolder: disk.path + "/home")
-            _ = try store.count()
+            var request = Request.new(for: .controlNet, taskID: "zqt-closed-ro")
+            request["prompt"] = .string("a quay, closed")
+            _ = try store.recordSending(request, baseURL: "http://127.0.0.1:1", profile: "p")
         }
+        #expect(!FileManager.default.fileExists(atPath: disk.path + "/home/history.sqlite-shm"), "closed: no -shm left")
         let view = try disk.readOnlyView()
+        let store = try HistoryStore.open(inFolder: view + "/home")
+        #expect(store.readOnly == HistoryReadOnly(cannotWrite: .readOnly, snapshot: true, logLeftUnread: false))
+        #expect(try store.count() == 1)
+        #expect(try store.list().map(\.prompt) == ["a quay, closed"])
+        #expect(try store.record(idTask: "zqt-closed-ro")?.requestJSON.contains("a quay, closed") == true)
         do {
-            _ = try HistoryStore.open(inFolder: view + "/home")
-            Issue.record("a read-only folder's history opened to be written")
+            try store.setFollowed(id: 1, false)
+            Issue.record("a read-only folder's history was written")
         } catch {
             #expect(error.diskFault == .readOnly, "\(error.message)")
             #expect(error.message.contains("the folder is read-only"), "\(error.message)")
         }
+        #expect(!FileManager.default.fileExists(atPath: disk.path + "/home/history.sqlite-shm"), "nothing made beside it")
     }
 
     @Test(.needsMount)

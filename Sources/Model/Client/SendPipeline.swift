@@ -4,8 +4,9 @@
 // send`, sweeps, `zqt query` and `zqt results` only render. History writes
 // that fail are reported through `onHistoryError` (a disk fault once, issue
 // 21) and never stop a task already sent; the row a send is written to
-// first does: a send whose row cannot be written is not sent. zqt without a
-// history at all (none could be opened, or a newer zqt's) still sends, unkept.
+// first does: a send whose row cannot be written (a full disk, a read-only
+// folder, a damaged file) is not sent. zqt without a history at all (none
+// could be opened, or a newer zqt's) still sends, unkept.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -32,7 +33,8 @@ public struct SendPipeline: Sendable {
                 keeper: (any ResultKeeper)? = nil, onHistoryError: @escaping @Sendable (HistoryError) -> Void) {
         self.api = api
         // A newer zqt's history is read-only (issue 21): sends go unkept, as without a history, and the user was told at the start.
-        self.store = store?.readOnly == nil ? store : nil
+        // One whose folder refuses writes stays: its row cannot be written, so nothing is sent.
+        if case .newerSchema = store?.readOnly?.cause { self.store = nil } else { self.store = store }
         self.baseURL = baseURL
         self.profile = profile
         self.pollPolicy = pollPolicy
@@ -85,11 +87,10 @@ public struct SendPipeline: Sendable {
         if let store {
             // An accepted task must always have its row (issue 21): a row that cannot be
             // written (a full disk, a read-only folder) stops the send before anything leaves.
+            // A damaged file the row cannot go into stops it too (issue 21): a history that could not be opened
+            // at all is none, and sends go unkept, as said at the start; one that opened keeps every task it takes.
             do throws(HistoryError) {
                 recordID = try store.recordSending(recorded, baseURL: baseURL, profile: profile, batchID: batchID)
-            } catch where error.isDamage {
-                // A damaged file is no history (docs/history.md): the send goes, unkept, and the damage is said.
-                onHistoryError(error)
             } catch {
                 return Sent(recordID: nil, outcome: SendOutcome(result: .failure(.notRecorded(error)), exchange: nil), finished: nil,
                             confirmation: nil)

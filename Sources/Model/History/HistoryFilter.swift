@@ -45,6 +45,9 @@ struct HistoryFilter {
     /// token's list holds every row the phrase finds, and is read without
     /// the positions a phrase compares (HistoryFilterPlan).
     let wordParts: [[String]]
+    /// The short words' tokens, lowercased: what a list read past damage
+    /// (issue 21), with no index to ask, looks for in a row's text.
+    let shortTokens: [String]
     /// All of them: the word index's query; nil when no word needs it.
     var wordQuery: String? { wordTerms.isEmpty ? nil : wordTerms.joined(separator: " AND ") }
     /// The batch id, or its start, after `batch:`.
@@ -63,6 +66,7 @@ struct HistoryFilter {
         var terms: [TextTerm] = []
         var words: [String] = []
         var parts: [[String]] = []
+        var short: [String] = []
         var batch: String?
         var endpoints: [String]?
         for term in text.split(whereSeparator: \.isWhitespace).map(String.init) {
@@ -86,6 +90,7 @@ struct HistoryFilter {
                     .split(whereSeparator: { !$0.isLetter && !$0.isNumber })
                     .map(String.init)
                 guard let last = tokens.last?.last else { continue }  // punctuation alone narrows nothing
+                short += tokens.map { $0.lowercased() }
                 let phrase = Self.quoted(tokens.joined(separator: " "))
                 // A Latin word is matched by its start; ideographs are whole words already.
                 let whole = HistoryWords.isWordOfItsOwn(last)
@@ -99,6 +104,7 @@ struct HistoryFilter {
         textTerms = terms
         wordTerms = words
         wordParts = parts
+        shortTokens = short
         batchPrefix = batch
         endpointKeys = endpoints
     }

@@ -58,9 +58,8 @@ public enum HistoryRepair {
         if (info.st_mode & S_IFMT) != S_IFREG { return .unreadable("\(path) is not a regular file") }
         let db: SQLiteConnection
         do {
-            db = try SQLiteConnection(path: path, create: false, readOnly: true)
-            db.setBusyTimeout(milliseconds: 5000)
-            _ = try db.scalar("SELECT count(*) FROM sqlite_master")
+            // A folder that takes no -shm is checked through an immutable open, as zqt reads it (HistoryOpening).
+            db = try HistoryOpening.openToRead(path).connection
         } catch {
             return error.code == SQLITE_NOTADB ? .notADatabase(error.message)
                 : error.isCorrupt ? .damaged(problems: [error.message]) : .unreadable(error.message)
@@ -79,6 +78,12 @@ public enum HistoryRepair {
         }
         guard let submissions else { return .damaged(problems: ["it has no submission table: not a zqt history"]) }
         return .healthy(schema: schema, submissions: submissions)
+    }
+
+    /// Why nothing can be written beside the history at `path` (a read-only
+    /// folder or file), if so: zqt reads it, and keeps nothing new (issue 21).
+    public static func writeRefusal(atHistory path: String) -> DiskFault? {
+        HistoryOpening.writeRefusal(path)
     }
 
     /// What recovery did.
@@ -311,6 +316,21 @@ public enum HistoryRepair {
 }
 
 extension HistoryStore {
+    /// The first problem SQLite's quick check finds in the file (every page
+    /// and its links, not each index against its table), nil when none:
+    /// `zqt send` says it before writing its row into a damaged file, as the
+    /// screen's first reads do (issue 21). Its own read-only connection: the
+    /// store is not held meanwhile.
+    public func quickCheckProblem() -> String? {
+        do throws(SQLiteError) {
+            let db = try HistoryOpening.openToRead(path).connection
+            db.setBusyTimeout(milliseconds: 5000)
+            return try db.run("PRAGMA quick_check(3)").compactMap { $0.text(0) }.first { $0 != "ok" }
+        } catch {
+            return error.isCorrupt ? error.message : nil
+        }
+    }
+
     /// The rows among `ids` a whole read meets damage in (issue 21): a list
     /// reads a row's short columns only, while `zqt history show` reads all
     /// of it (its request, its answers, its results), so damage on the pages

@@ -315,8 +315,48 @@ public enum HistoryError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A history from a newer zqt, opened to be read only (issue 21).
+/// A history opened to be read only (issue 21): one from a newer zqt, or
+/// one whose folder (or the file itself) refuses writes.
 public struct HistoryReadOnly: Sendable, Equatable {
-    public let found: Int
-    public let known: Int
+    public enum Cause: Sendable, Equatable {
+        /// Written by a newer zqt: never migrated down or written.
+        case newerSchema(found: Int, known: Int)
+        /// The folder or the file cannot be written (a read-only mount, a mode
+        /// that refuses this user). `snapshot`: not even its -shm could be made,
+        /// so it is read as an immutable file (HistoryOpening), without the rows
+        /// of a log (`-wal`) left beside it, which `logLeftUnread` says.
+        case cannotWrite(DiskFault, snapshot: Bool, logLeftUnread: Bool)
+    }
+
+    public let cause: Cause
+
+    public init(found: Int, known: Int) { cause = .newerSchema(found: found, known: known) }
+
+    public init(cannotWrite fault: DiskFault, snapshot: Bool, logLeftUnread: Bool) {
+        cause = .cannotWrite(fault, snapshot: snapshot, logLeftUnread: logLeftUnread)
+    }
+
+    /// The disk's refusal, when that is why (not a newer zqt's schema).
+    public var diskFault: DiskFault? {
+        if case let .cannotWrite(fault, _, _) = cause { return fault }
+        return nil
+    }
+
+    /// Read as an immutable file: every connection to it must be opened so.
+    public var isSnapshot: Bool {
+        if case .cannotWrite(_, true, _) = cause { return true }
+        return false
+    }
+
+    /// What a write is refused with: the newer schema's words, or the disk's
+    /// fault (so a send is refused for want of its row, as on a full disk).
+    public func refusal(path: String) -> HistoryError {
+        switch cause {
+        case let .newerSchema(found, known):
+            return .newerSchema(path: path, found: found, known: known)
+        case let .cannotWrite(fault, _, _):
+            return .write(path: path, SQLiteError(code: 8, message: "the history was opened read-only",  // SQLITE_READONLY
+                                                  systemErrno: fault.errorNumber))
+        }
+    }
 }

@@ -110,13 +110,38 @@ public final class HistoryStore: @unchecked Sendable {
     /// Set by `open` when it tightened a data folder others could read: to be said once.
     public private(set) var folderNote: String?
 
-    /// Set when the file was written by a newer zqt: rows are read, every write is refused.
+    /// Set when the file was written by a newer zqt, or its folder or the
+    /// file refuses writes: rows are read, every write is refused.
     public private(set) var readOnly: HistoryReadOnly?
 
     public init(path: String, migrateUpTo version: Int = HistorySchema.currentVersion,
                 catalog: EndpointCatalog = .shipped) throws(HistoryError) {
         self.path = path
         storedCatalog = catalog
+        // A folder or file that refuses writes (a read-only mount, a mode): the history is read,
+        // never migrated or written, and a send is refused for want of its row (issue 21).
+        if access(path, F_OK) == 0, let fault = HistoryOpening.writeRefusal(path) {
+            let opened: (connection: SQLiteConnection, snapshot: Bool)
+            let schema: Int
+            do throws(SQLiteError) {
+                opened = try HistoryOpening.openToRead(path)
+                schema = try opened.connection.scalar("PRAGMA user_version") ?? 0
+            } catch {
+                throw .unreadable(path: path, Self.explained(error, at: path))
+            }
+            // An older schema's rows are read by statements it lacks the columns of: it must be upgraded first.
+            guard schema >= version else {
+                throw .migrationFailed(path: path, version: version,
+                                       SQLiteError(code: SQLITE_READONLY, message: "attempt to write a readonly database",
+                                                   systemErrno: fault.errorNumber))
+            }
+            connection = opened.connection
+            readOnly = HistoryReadOnly(cannotWrite: fault, snapshot: opened.snapshot,
+                                       logLeftUnread: opened.snapshot && HistoryOpening.hasLog(path))
+            // Said by whoever opened it (the screen's start, the command's note): a refused write is not news.
+            faultSaid = fault
+            return
+        }
         let found: Int
         do {
             // Reading first, through a read-only connection, tells a damaged
@@ -170,7 +195,7 @@ public final class HistoryStore: @unchecked Sendable {
     /// losing the row (issue 8: "database is locked" lost a submission).
     @discardableResult
     func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
-        if let readOnly { throw .newerSchema(path: path, found: readOnly.found, known: readOnly.known) }
+        if let readOnly { throw readOnly.refusal(path: path) }
         lock.lock()
         defer { lock.unlock() }
         writes &+= 1  // the count is read again (`count()`)
@@ -213,12 +238,28 @@ public final class HistoryStore: @unchecked Sendable {
     /// fault already told since the last write that landed (issue 21: a full
     /// disk said once, in words, not a status per key or per poll).
     public func shouldSay(_ error: HistoryError) -> Bool {
+        // Damage is said once too: it stays until `zqt history recover`, and each poll's write would meet it again.
+        if error.isDamage {
+            lock.lock()
+            defer { lock.unlock() }
+            guard !damageSaid else { return false }
+            damageSaid = true
+            return true
+        }
         guard let fault = error.diskFault else { return true }
         lock.lock()
         defer { lock.unlock() }
         guard faultSaid != fault else { return false }
         faultSaid = fault
         return true
+    }
+
+    /// Damage was told the user (under the lock): not again by a later write.
+    private var damageSaid = false
+
+    /// The damage was told another way (`zqt send` before its row is written, issue 21).
+    public func damageWasSaid() {
+        lock.withLock { damageSaid = true }
     }
 
     /// Set while `inOneTransaction` runs: each write joins its transaction.
@@ -245,7 +286,7 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     private func transactionStep(_ sql: String, open: Bool) throws(HistoryError) {
-        if let readOnly { throw .newerSchema(path: path, found: readOnly.found, known: readOnly.known) }
+        if let readOnly { throw readOnly.refusal(path: path) }
         lock.lock()
         defer { lock.unlock() }
         transactionOpen = open
@@ -618,24 +659,37 @@ public final class HistoryStore: @unchecked Sendable {
         var maps: [Int: Int] = [:]
         for row in mapRows ?? [] { if let id = row.int(0) { maps[id] = row.int(1) ?? 0 } }
         return try db.run("""
-            SELECT submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
-                   progress, image_count, (SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL),
-                   batch_id, CASE WHEN batch_id IS NULL THEN 0
-                                  ELSE (SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id) END,
-                   CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed, profile
-            FROM submission WHERE submission.id IN (\(marks)) ORDER BY submission.id DESC
+            SELECT \(Self.summaryColumns(counted: true)) FROM submission WHERE submission.id IN (\(marks)) ORDER BY submission.id DESC
             """, ids.map { .int($0) }).map { row in
-            HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
-                           endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""), idTask: row.text(3) ?? "",
-                           serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
-                           state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
-                           imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0, batchID: row.text(11),
-                           batchSize: row.int(12) ?? 0,
-                           headline: Self.headline(prompt: row.text(5) ?? "", endpoint: storedCatalog.resolve(storageKey: row.text(2) ?? ""),
-                                                   requestJSON: row.text(13)),
-                           notFollowed: (row.int(14) ?? 0) != 0, profile: row.text(15) ?? "",
-                           controlMapCount: maps[row.int(0) ?? 0] ?? 0)
+            Self.summary(row, catalog: storedCatalog, controlMaps: maps[row.int(0) ?? 0] ?? 0)
         }
+    }
+
+    /// The columns of a list row (`summary` reads them in this order); `counted`:
+    /// its results and its batch's rows counted, from the pages of other rows
+    /// (a list read past damage asks without them when they fail, issue 21).
+    static func summaryColumns(counted: Bool) -> String {
+        let results = counted ? "(SELECT count(*) FROM result WHERE submission_id = submission.id AND text IS NULL)" : "0"
+        let batch = counted ? "(SELECT count(*) FROM submission AS b WHERE b.batch_id = submission.batch_id)" : "0"
+        return """
+            submission.id, created_at, endpoint, id_task, service_task_id, substr(prompt, 1, 300), model, state,
+            progress, image_count, \(results), batch_id, CASE WHEN batch_id IS NULL THEN 0 ELSE \(batch) END,
+            CASE WHEN prompt = '' THEN substr(request_json, 1, 16384) END, not_followed, profile
+            """
+    }
+
+    /// A list row from `summaryColumns`.
+    static func summary(_ row: SQLiteRow, catalog: EndpointCatalog, controlMaps: Int) -> HistorySummary {
+        let endpoint = catalog.resolve(storageKey: row.text(2) ?? "")
+        return HistorySummary(id: row.int(0) ?? 0, createdAt: Date(timeIntervalSince1970: row.double(1) ?? 0),
+                              endpoint: endpoint, idTask: row.text(3) ?? "",
+                              serviceTaskID: row.text(4), prompt: row.text(5) ?? "", model: row.text(6) ?? "",
+                              state: SubmissionState(rawValue: row.text(7) ?? "") ?? .failed, progress: row.double(8),
+                              imageCount: row.int(9) ?? 0, resultCount: row.int(10) ?? 0, batchID: row.text(11),
+                              batchSize: row.int(12) ?? 0,
+                              headline: headline(prompt: row.text(5) ?? "", endpoint: endpoint, requestJSON: row.text(13)),
+                              notFollowed: (row.int(14) ?? 0) != 0, profile: row.text(15) ?? "",
+                              controlMapCount: controlMaps)
     }
 
     /// How many of the latest `recent` submissions went to each endpoint
@@ -652,7 +706,7 @@ public final class HistoryStore: @unchecked Sendable {
 
     /// One read through the filter's connection, under its own lock, with
     /// `cancel` watched; nil when it stopped the read.
-    private func filterRead<T>(_ cancel: HistoryQueryCancel?,
+    func filterRead<T>(_ cancel: HistoryQueryCancel?,
                                _ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T? {
         filterLock.lock()
         defer { filterLock.unlock() }
@@ -662,7 +716,7 @@ public final class HistoryStore: @unchecked Sendable {
             if let filterConnection {
                 db = filterConnection
             } else {
-                db = try SQLiteConnection(path: path, create: false, readOnly: readOnly != nil)
+                db = try SQLiteConnection(path: path, create: false, readOnly: readOnly != nil, immutable: readOnly?.isSnapshot == true)
                 db.setBusyTimeout(milliseconds: 5000)
                 filterConnection = db
             }

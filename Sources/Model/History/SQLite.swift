@@ -46,12 +46,18 @@ public final class SQLiteConnection {
     public let path: String
 
     /// Opens (creating it when `create`) the database at `path`.
-    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(SQLiteError) {
+    /// `immutable` (read-only only): opened as sqlite.org/uri.html's
+    /// `?mode=ro&immutable=1`, with no lock, no -shm and no log: the one way
+    /// to read a WAL database whose folder cannot take its -shm (wal.html,
+    /// "Read-Only Databases"; issue 21: a read-only home could not be read).
+    public init(path: String, create: Bool = true, readOnly: Bool = false, immutable: Bool = false) throws(SQLiteError) {
         var handle: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX  // one connection per thread of use; HistoryStore serialises
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
-        let result = sqlite3_open_v2(path, &handle, flags, nil)
+        let target = readOnly && immutable ? Self.fileURI(path) + "?mode=ro&immutable=1" : path
+        if target != path { flags |= SQLITE_OPEN_URI }
+        let result = sqlite3_open_v2(target, &handle, flags, nil)
         guard result == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(result))
             let systemErrno = handle.map { sqlite3_system_errno($0) } ?? 0
@@ -64,6 +70,20 @@ public final class SQLiteConnection {
     }
 
     deinit { sqlite3_close_v2(handle) }
+
+    /// `path` as a `file:` URI: every byte but letters, digits, `/` and
+    /// `-._~` written %HH, so a `?`, `#` or `%` in a folder's name is the
+    /// name's (uri.html); an absolute path after an empty authority
+    /// (`file:///…`), so one starting `//` names no host.
+    static func fileURI(_ path: String) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~".utf8)
+        let digits = Array("0123456789ABCDEF".utf8)
+        var bytes = Array((path.hasPrefix("/") ? "file://" : "file:").utf8)
+        for byte in path.utf8 {
+            if plain.contains(byte) { bytes.append(byte) } else { bytes += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// Waits up to `milliseconds` for another process's lock instead of failing at once.
     public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }

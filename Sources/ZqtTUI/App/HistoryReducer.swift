@@ -37,7 +37,29 @@ extension Reducer {
     }
 
     /// Rows of the list on screen (title, filter line, column heads, status, footer aside).
-    static func historyListHeight(_ state: AppState) -> Int { max(1, state.view.size.height - 5) }
+    /// A damaged history's line above the rows takes one of them (issue 21).
+    static func historyListHeight(_ state: AppState) -> Int {
+        max(1, state.view.size.height - 5 - (state.history.damage == nil ? 0 : 1))
+    }
+    /// The history opened read-only at start (issue 21): a newer zqt's is
+    /// read and sends go unkept; one whose folder or file refuses writes is
+    /// read, and a send is refused as `zqt send` refuses it (no row, no send).
+    static func historyOpenedReadOnly(_ state: inout AppState, _ readOnly: HistoryReadOnly, path: String) {
+        state.status = StatusMessage(text: Wording.historyReadOnly(readOnly), kind: .error)
+        if readOnly.diskFault != nil { state.historyRefusesSends = readOnly.refusal(path: path) }
+    }
+
+    /// A page read past damage (issue 21): the rows it could not read
+    /// counted for the line above the list, the damage said once.
+    static func historyPageDamaged(_ state: inout AppState, _ page: HistoryPage) {
+        var damage = state.history.damage ?? HistoryListDamage()
+        damage.unreadable = page.appending ? damage.unreadable + page.unreadable : page.unreadable
+        state.history.damage = damage
+        guard !state.historyDamageSaid else { return }
+        state.historyDamageSaid = true
+        state.status = StatusMessage(text: Wording.historyDamagedNow, kind: .error)
+    }
+
     /// Rows of an open entry or comparison on screen.
     static func historyBodyHeight(_ state: AppState) -> Int { max(1, state.view.size.height - 4) }
 
@@ -266,6 +288,11 @@ extension Reducer {
             }
             state.history.hasMore = page.hasMore
             state.history.loaded = true
+            if page.damaged {
+                historyPageDamaged(&state, page)
+            } else if !page.appending, state.history.damage != nil {
+                state.history.damage?.unreadable = 0  // these rows read whole; the file stays damaged
+            }
             if !page.appending {
                 state.history.selected = selectedID.flatMap { id in state.history.rows.firstIndex { $0.id == id } }
                     ?? min(state.history.selected, max(0, state.history.rows.count - 1))
@@ -286,7 +313,10 @@ extension Reducer {
             guard !state.historyDamageSaid else { return [] }
             state.historyDamageSaid = true
             state.status = StatusMessage(text: Wording.historyDamagedNow, kind: .error)
-            return []
+            // The list on screen came from before: read again, past the damage (issue 21).
+            guard state.history.damage == nil else { return [] }
+            state.history.damage = HistoryListDamage()
+            return refreshHistoryIfShown(state, changed: nil)
 
         case let .entryDeleted(id, idTask):
             state.status = StatusMessage(text: Wording.deleted(idTask), kind: .info)

@@ -46,6 +46,18 @@ struct HistoryPage: Equatable, Sendable {
     /// The first screenful (issue 18): more rows and the count follow, and
     /// `matchCount` is only how many were found so far.
     var counting = false
+    /// Read past damage (issue 21): the page holds the rows that could be
+    /// read, and `unreadable` counts those that could not.
+    var damaged = false
+    var unreadable = 0
+}
+
+/// The history file found damaged while the screen shows it (issue 21): the
+/// list says so above its rows until zqt ends (a damaged file stays damaged
+/// until `zqt history recover`, which wants this zqt closed).
+struct HistoryListDamage: Equatable, Sendable {
+    /// Rows of the pages on screen that could not be read (0: the damage was met elsewhere).
+    var unreadable = 0
 }
 
 /// Two requests side by side, field by field.
@@ -84,6 +96,9 @@ struct HistoryViewState: Equatable, Sendable {
     var marked: HistorySummary?
     /// The row to select when the list next loads (a submission just made).
     var pendingSelection: Int?
+    /// Set once any read or write met damage (issue 21): the list shows its
+    /// rows read past it, under a line that says so, never an empty "no history".
+    var damage: HistoryListDamage?
 
     /// Rows asked for at a time; more load as the selection nears the end.
     static let pageSize = 200

@@ -8,8 +8,13 @@ extension Wording {
     static func nothingKept(_ problem: String) -> String { "Nothing you send is kept. " + problem }
 
     static func historyReadOnly(_ readOnly: HistoryReadOnly) -> String {
-        "The history was written by a newer zqt (schema \(readOnly.found); this one knows \(readOnly.known)): "
-            + "its rows are shown, nothing new is kept in it. Update zqt to add to it."
+        switch readOnly.cause {
+        case let .newerSchema(found, known):
+            return "The history was written by a newer zqt (schema \(found); this one knows \(known)): "
+                + "its rows are shown, nothing new is kept in it. Update zqt to add to it."
+        case let .cannotWrite(fault, _, logLeftUnread):
+            return historyCannotBeWritten(fault, logLeftUnread: logLeftUnread)
+        }
     }
 
     /// The finding, first line; the lines after it say what to do.

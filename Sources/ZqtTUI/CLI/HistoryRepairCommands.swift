@@ -19,10 +19,14 @@ struct HistoryCheck: ParsableCommand {
     func run() throws {
         let path = ZqtPaths.home().path + "/" + HistoryStore.fileName
         let finding = HistoryRepair.check(path: path)
-        let lines = Wording.historyFinding(finding, path: path)
+        var lines = Wording.historyFinding(finding, path: path)
+        // Checked read-only either way; a folder that takes no write is said after the finding (issue 21).
+        let cannotWrite = HistoryRepair.writeRefusal(atHistory: path)
+        if let cannotWrite { lines.append(Wording.historyCheckCannotWrite(cannotWrite)) }
         if output.json {
             var fields: [(key: String, value: JSONValue)] = [("path", .string(path)), ("finding", .string(Self.name(finding)))]
             if case let .damaged(problems) = finding { fields.append(("problems", .array(problems.map(JSONValue.string)))) }
+            if let cannotWrite { fields.append(("read_only", .string(cannotWrite.words))) }
             fields.append(("message", .string(lines.joined(separator: "\n"))))
             CommandSupport.sayJSON(.object(fields))
         } else {
@@ -71,6 +75,10 @@ struct HistoryRecover: ParsableCommand {
             throw CommandFailure(Wording.historyFinding(finding, path: path).joined(separator: "\n"), .badInput)
         case .damaged, .notADatabase, .journalWithoutDatabase:
             break
+        }
+        // A recovery writes a new file beside the old one: a folder that takes none is said first (issue 21).
+        if let cannotWrite = HistoryRepair.writeRefusal(atHistory: path) {
+            throw CommandFailure(Wording.recoveryCannotWrite(cannotWrite, path: path), .badInput)
         }
         // A screen or a sweep writing it would lose its rows into the file moved aside (issue 21).
         var alone: Int32 = -1

@@ -48,6 +48,10 @@ enum CommandSupport {
         do {
             let store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: StartUp.atStart.catalog)
             if let note = store.folderNote { StandardStreams.writeError(TerminalText.line(note) + "\n") }
+            // A folder or file that refuses writes (issue 21): read, and said that nothing new can be kept.
+            if let readOnly = store.readOnly, readOnly.diskFault != nil {
+                StandardStreams.writeError("zqt: " + TerminalText.line(Wording.historyReadOnly(readOnly)) + "\n")
+            }
             return store
         } catch {
             throw CommandFailure("cannot open the history: \(error.message)", .badInput)
@@ -255,10 +259,16 @@ struct HistoryList: ParsableCommand {
         // Endpoint and state are checked here, page by page, so the filter's index does the rest.
         var rows: [HistorySummary] = []
         var before: Int?
+        // Read past damage (issue 21): every row SQLite can still read, those it cannot counted.
+        var damagedFile = false
+        var unreadable = 0
         while rows.count < limit {
             let page: [HistorySummary]
             do {
-                page = try store.list(filter: filter, before: before, limit: 200)
+                let listing = try store.listPastDamage(filter: filter, before: before, limit: 200) ?? HistoryListing(rows: [])
+                page = listing.rows
+                damagedFile = damagedFile || listing.damage != nil
+                unreadable += listing.unreadable
             } catch {
                 throw CommandFailure("cannot read the history: \(error.message)", .badInput)
             }
@@ -290,7 +300,12 @@ struct HistoryList: ParsableCommand {
                 CommandSupport.say(columns.map(CommandSupport.column).joined(separator: "\t"))
             }
         }
-        if !damaged.isEmpty { throw CommandFailure(Wording.damagedRowsListed(damaged.count, of: listed.count), .badInput) }
+        // Exit 2, as for any damaged history (docs/exit-codes.md): the rows read, then what could not be.
+        var problems: [String] = []
+        if damagedFile { problems.append(Wording.historyRowsUnreadable(unreadable)) }
+        if !damaged.isEmpty { problems.append(Wording.damagedRowsListed(damaged.count, of: listed.count)) }
+        for problem in problems.dropLast() { StandardStreams.writeError("zqt: " + TerminalText.line(problem) + "\n") }
+        if let last = problems.last { throw CommandFailure(last, .badInput) }
     }
 }
 
@@ -363,21 +378,32 @@ struct HistoryExport: ParsableCommand {
         let store = try CommandSupport.openHistory()
         var ids: [String] = []
         var before: Int?
+        // Read past damage (issue 21): every row that reads whole is exported, the others counted (exit 2).
+        var damagedFile = false
+        var unreadable = 0
         do {
             while true {
-                let page = try store.list(before: before, limit: 500)
-                ids += page.map(\.idTask)
-                guard page.count == 500, let last = page.last else { break }
+                let listing = try store.listPastDamage(before: before, limit: 500) ?? HistoryListing(rows: [])
+                damagedFile = damagedFile || listing.damage != nil
+                unreadable += listing.unreadable
+                ids += listing.rows.map(\.idTask)
+                guard listing.rows.count == 500, let last = listing.rows.last else { break }
                 before = last.id
             }
             for idTask in ids.reversed() {
-                if let record = try store.record(idTask: idTask) {
-                    CommandSupport.sayJSON(CommandSupport.json(record, uploads: try store.uploads(id: record.id)))
+                do throws(HistoryError) {
+                    if let record = try store.record(idTask: idTask) {
+                        CommandSupport.sayJSON(CommandSupport.json(record, uploads: try store.uploads(id: record.id)))
+                    }
+                } catch where error.isDamage {
+                    damagedFile = true
+                    unreadable += 1
                 }
             }
         } catch {
             throw CommandFailure("cannot read the history: \(error.message)", .badInput)
         }
+        if damagedFile { throw CommandFailure(Wording.historyRowsUnreadable(unreadable), .badInput) }
     }
 }
 

@@ -192,10 +192,8 @@ enum ComposeSession {
             store = try HistoryStore.open(inFolder: home, catalog: start.catalog)
             if let store { savedDrafts = try store.loadDrafts() }
             if let note = store?.folderNote { state.status = StatusMessage(text: note, kind: .info) }
-            // A newer zqt's history (issue 21): its rows are shown, nothing is written to it.
-            if let readOnly = store?.readOnly {
-                state.status = StatusMessage(text: Wording.historyReadOnly(readOnly), kind: .error)
-            }
+            // A newer zqt's history, or one whose folder refuses writes (issue 21): its rows are shown, nothing is written to it.
+            if let store, let readOnly = store.readOnly { Reducer.historyOpenedReadOnly(&state, readOnly, path: store.path) }
         } catch {
             Reducer.historyCannotOpen(&state, error)
         }
@@ -855,12 +853,22 @@ struct SendSetup {
             if let note = store?.folderNote { printer.warn(note) }
             // A newer zqt's history opens to be read only: a send goes unkept, and is said to (a newcomer's
             // send to it was accepted with nothing on stderr and no row to ask about later).
-            if let readOnly = store?.readOnly { printer.warn("not kept in history: " + Wording.historyReadOnly(readOnly)) }
+            if let readOnly = store?.readOnly, readOnly.diskFault == nil { printer.warn("not kept in history: " + Wording.historyReadOnly(readOnly)) }
         } catch {
             // A full disk or a read-only folder (issue 21): a send would leave no row; nothing is sent.
             // A damaged history or a newer zqt's still sends, unkept, as it says.
             if error.diskFault != nil { throw CommandFailure(APIError.notRecorded(error)) }
             printer.warn("not kept in history: \(error.message)")
+        }
+        // A folder or file that refuses writes is read, and refuses the row as a full disk does: nothing is sent.
+        if let store, let refusal = store.readOnly?.refusal(path: store.path), refusal.diskFault != nil {
+            throw CommandFailure(APIError.notRecorded(refusal))
+        }
+        // A history that opens but is damaged (issue 21): said once, before the row goes into it; a row that
+        // cannot be written then stops the send (SendPipeline), as an accepted task must always have its row.
+        if let store, store.readOnly == nil, let problem = store.quickCheckProblem() {
+            printer.warn(Wording.sendingIntoDamagedHistory(problem))
+            store.damageWasSaid()
         }
         self.printer = printer
         self.store = store

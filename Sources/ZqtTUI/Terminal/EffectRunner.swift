@@ -327,13 +327,15 @@ final class EffectRunner: @unchecked Sendable {
         record { store throws(HistoryError) in inbox.post(try body(store)) }
     }
 
-    /// A history read or write: a failure is reported (the send or poll around it goes on).
+    /// A history read or write: a failure is reported (the send or poll around it goes on),
+    /// a disk fault or damage once (HistoryStore.shouldSay): a read-only folder, said at
+    /// start, is not said again by the model lists' cache at every read (issue 21).
     private func record(_ body: (HistoryStore) throws(HistoryError) -> Void) {
         guard let store else { return }
         do {
             try body(store)
         } catch {
-            inbox.post(.historyFault(error))
+            if store.shouldSay(error) { inbox.post(.historyFault(error)) }
         }
     }
 

@@ -97,32 +97,53 @@ final class HistoryFilterQueue: Sendable {
     static func page(_ store: HistoryStore, _ request: Request, cancel: HistoryQueryCancel?,
                      early: @Sendable (Action) -> Void = { _ in }, window: Int = firstScreenWindow) -> Action? {
         do throws(HistoryError) {
-            let filtered = !request.filter.isBlank
-            if filtered, request.before == nil, let cancel {
-                let firstRows = min(HistoryViewState.firstScreenRows, request.limit)
-                guard let first = try store.firstMatches(filter: request.filter, rows: firstRows, cap: firstRows,
-                                                         window: window, cancel: cancel) else { return nil }
-                if first.searchedAll {
-                    return .historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
-                                                      countCapped: false, hasMore: false, appending: false))
+            // A damaged file's filter is read past its damage below instead (issue 21).
+            if !request.filter.isBlank, request.before == nil, let cancel {
+                do throws(HistoryError) {
+                    let firstRows = min(HistoryViewState.firstScreenRows, request.limit)
+                    guard let first = try store.firstMatches(filter: request.filter, rows: firstRows, cap: firstRows,
+                                                             window: window, cancel: cancel) else { return nil }
+                    if first.searchedAll {
+                        return .historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
+                                                          countCapped: false, hasMore: false, appending: false))
+                    }
+                    early(.historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
+                                                     countCapped: false, hasMore: false, appending: false, counting: true)))
+                    let cap = max(HistoryViewState.countCap, request.limit)
+                    guard let all = try store.firstMatches(filter: request.filter, rows: request.limit, cap: cap,
+                                                           window: nil, cancel: cancel) else { return nil }
+                    return .historyLoaded(HistoryPage(filter: request.filter, rows: all.rows, matchCount: all.matched,
+                                                      countCapped: !all.searchedAll, hasMore: !all.searchedAll || all.matched > all.rows.count,
+                                                      appending: false))
+                } catch where error.isDamage {
+                    // The read past damage below says how many rows it could not read.
                 }
-                early(.historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
-                                                 countCapped: false, hasMore: false, appending: false, counting: true)))
-                let cap = max(HistoryViewState.countCap, request.limit)
-                guard let all = try store.firstMatches(filter: request.filter, rows: request.limit, cap: cap,
-                                                       window: nil, cancel: cancel) else { return nil }
-                return .historyLoaded(HistoryPage(filter: request.filter, rows: all.rows, matchCount: all.matched,
-                                                  countCapped: !all.searchedAll, hasMore: !all.searchedAll || all.matched > all.rows.count,
-                                                  appending: false))
             }
-            guard let rows = try store.list(filter: request.filter, before: request.before, limit: request.limit,
-                                            cancel: cancel) else { return nil }
-            // The whole history is counted exactly (an index count); a next
-            // page leaves the count as it was.
-            let count = request.before != nil ? nil : (filtered ? rows.count : try store.count())
-            return .historyLoaded(HistoryPage(filter: request.filter, rows: rows, matchCount: count,
-                                              countCapped: filtered && rows.count == request.limit,
-                                              hasMore: rows.count == request.limit, appending: request.before != nil))
+            // Read past damage (issue 21): the rows SQLite can still read, never an empty page that looks like no history.
+            guard let listing = try store.listPastDamage(filter: request.filter, before: request.before, limit: request.limit,
+                                                         cancel: cancel) else { return nil }
+            let rows = listing.rows
+            var damaged = listing.damage != nil
+            // The whole history is counted exactly (an index count); matches of a
+            // filter only as far as the page, which says "200+" when full: counting
+            // every match of a common word would cost more than the keystroke may.
+            // A damaged file's count may meet the damage too: the page's rows then.
+            let filtered = !request.filter.isBlank
+            var count: Int?
+            if request.before == nil {
+                do throws(HistoryError) {
+                    count = filtered || damaged ? rows.count : try store.count()
+                } catch where error.isDamage {
+                    damaged = true
+                    count = rows.count
+                }
+            }
+            var page = HistoryPage(filter: request.filter, rows: rows, matchCount: count,
+                                   countCapped: (filtered || damaged) && rows.count == request.limit,
+                                   hasMore: rows.count == request.limit, appending: request.before != nil)
+            page.damaged = damaged
+            page.unreadable = listing.unreadable
+            return .historyLoaded(page)
         } catch {
             return .historyFault(error)
         }

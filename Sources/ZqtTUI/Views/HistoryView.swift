@@ -55,9 +55,15 @@ enum HistoryView {
         grid.mark(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), .historyFilter)
         let columns = Columns(width: rect.width, endpoints: history.rows.dropFirst(history.scroll).prefix(max(0, rect.height - 2)).map(\.endpoint.title))
         grid.put(columns.heading, x: rect.x, y: rect.y + 1, style: .dim, limit: rect.maxX)
-        let body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)
+        var body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)
+        // A damaged file (issue 21): said above the rows it could read, which follow one line lower.
+        if let damage = history.damage, body.height > 1 {
+            grid.put(" " + Wording.historyListDamaged(unreadable: damage.unreadable), x: rect.x, y: body.y, style: .statusError, limit: rect.maxX)
+            body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
+        }
         if history.loaded, history.rows.isEmpty, history.rowsFilter == history.filter.text, !history.counting {
-            let message = history.filter.text.isEmpty
+            let message = history.damage != nil && history.filter.text.isEmpty ? Wording.historyNoRowReadable
+                : history.filter.text.isEmpty
                 ? "No submissions yet. F2 goes back to the form; F5 there sends, and the request appears here."
                 : "Nothing matches “\(history.filter.text)”. Esc clears the filter."
             grid.put(message, x: rect.x + 2, y: body.y + 1, style: .dim, limit: rect.maxX)
