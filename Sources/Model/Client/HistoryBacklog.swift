@@ -19,6 +19,8 @@ public final class HistoryBacklog: @unchecked Sendable {
         let write: Write
         /// Its row's state as of one answer: a later one makes it moot.
         let isState: Bool
+        /// A note beside the row's state (a picture's copy or why it is missing, the uploads): the row says how its task stands without it.
+        let isNote: Bool
     }
 
     private let lock = Lock()
@@ -34,12 +36,14 @@ public final class HistoryBacklog: @unchecked Sendable {
     /// Writes `write` into row `row`: after what the row has waiting (and
     /// what every other row has, tried first), or held back behind it. Throws
     /// the fault that held it back (the caller says it once, HistoryStore.shouldSay).
-    public func write(row: Int, isState: Bool = false, to store: HistoryStore, _ write: @escaping Write) throws(HistoryError) {
+    public func write(row: Int, isState: Bool = false, isNote: Bool = false, to store: HistoryStore,
+                      _ write: @escaping Write) throws(HistoryError) {
+        let entry = Entry(write: write, isState: isState, isNote: isNote)
         lock.lock()
         defer { lock.unlock() }
         catchUpLocked(store)
         if let waiting = rows.firstIndex(where: { $0.id == row }) {
-            hold(Entry(write: write, isState: isState), at: waiting)
+            hold(entry, at: waiting)
             if let fault { throw fault }
             return
         }
@@ -48,7 +52,7 @@ public final class HistoryBacklog: @unchecked Sendable {
         } catch where error.diskFault != nil {
             rows.append((row, []))
             heldBack += 1
-            hold(Entry(write: write, isState: isState), at: rows.count - 1)
+            hold(entry, at: rows.count - 1)
             fault = error
             throw error
         }
@@ -72,6 +76,12 @@ public final class HistoryBacklog: @unchecked Sendable {
     public var rowsHeldBack: Int { lock.withLock { heldBack } }
 
     public func isBehind(_ row: Int) -> Bool { lock.withLock { rows.contains { $0.id == row } } }
+
+    /// Whether the row does not yet say how its task stands (its state, its end, its
+    /// results): more than a note waits for it.
+    public func isBehindOnItsState(_ row: Int) -> Bool {
+        lock.withLock { rows.first { $0.id == row }?.writes.contains { !$0.isNote } ?? false }
+    }
 
     private func hold(_ entry: Entry, at index: Int) {
         if entry.isState, rows[index].writes.last?.isState == true { rows[index].writes.removeLast() }

@@ -57,12 +57,13 @@ public struct SendPipeline: Sendable {
     /// A write into row `row`, after what its row has waiting in the
     /// backlog, or held back there while the disk refuses it (issue 21).
     /// `isState`: the row's state as of one answer (a later one replaces it
-    /// while it waits). Without a backlog, as `keep(_:)`.
-    public func keep(row: Int, isState: Bool = false, _ body: @escaping HistoryBacklog.Write) {
+    /// while it waits); `isNote`: beside the state (a picture's copy, the
+    /// uploads). Without a backlog, as `keep(_:)`.
+    public func keep(row: Int, isState: Bool = false, isNote: Bool = false, _ body: @escaping HistoryBacklog.Write) {
         guard let store else { return }
         guard let backlog else { return keep(body) }
         do throws(HistoryError) {
-            try backlog.write(row: row, isState: isState, to: store, body)
+            try backlog.write(row: row, isState: isState, isNote: isNote, to: store, body)
         } catch {
             if store.shouldSay(error) { onHistoryError(error) }
         }
@@ -385,7 +386,7 @@ public struct SendPipeline: Sendable {
                 // One left unfetched by a bound (issue 23) is no failure to try again by itself.
                 if let recordID, !error.notFetched {
                     let position = source.position, reason = error.message, urlGone = Self.urlGone(error)
-                    keep(row: recordID) { store throws(HistoryError) in
+                    keep(row: recordID, isNote: true) { store throws(HistoryError) in
                         try store.recordKeepFailed(id: recordID, position: position, reason: reason, urlGone: urlGone)
                     }
                 }
@@ -406,7 +407,7 @@ public struct SendPipeline: Sendable {
             // unless it already names one (a folder the user saved into) and nothing new was saved.
             if let recordID, kept.exported != nil || source.knownCopy == nil {
                 let position = source.position, path = kept.notedCopy
-                keep(row: recordID) { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: position, path: path) }
+                keep(row: recordID, isNote: true) { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: position, path: path) }
             }
             // A picture that came inline is on disk now: memory lets it go before the next is kept (issue 20).
             if InlineImages.isInline(source.url) { (api as? A1111API)?.inline.release(url: source.url) }

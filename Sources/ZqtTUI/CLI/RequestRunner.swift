@@ -248,6 +248,8 @@ struct RequestRunner {
     static func catchUp(_ backlog: HistoryBacklog, store: HistoryStore, idTask: String, sandbox: Bool, printer: LinePrinter) {
         guard backlog.rowsHeldBack > 0 else { return }
         if let fault = backlog.catchUp(store) {
+            // Only a picture's note waiting: the picture's own line said how to fetch it.
+            guard backlog.rowsBehind.contains(where: backlog.isBehindOnItsState) else { return }
             printer.warn(Wording.rowsStillBehind([idTask], fault: fault, sandbox: sandbox))
         } else {
             printer.warn(Wording.historyCaughtUp(rows: 1))

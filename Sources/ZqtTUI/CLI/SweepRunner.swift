@@ -558,9 +558,10 @@ struct SweepRunner {
         return done
     }
 
-    /// Whether an ended task's row still waits for writes a full disk held back (issue 21).
+    /// Whether an ended task's row does not yet say how it stands: its state's writes wait,
+    /// a full disk held them back (issue 21). A note alone waiting (a picture's) is said with the picture.
     func isBehind(_ task: EndedTask) -> Bool {
-        task.recordID.map(backlog.isBehind) ?? false
+        task.recordID.map(backlog.isBehindOnItsState) ?? false
     }
 
     /// A task's --json object, with `"history": "behind"` when its row is (issue 21).
@@ -585,7 +586,7 @@ struct SweepRunner {
         let behind = outcomes.filter(isBehind).map { texts[$0.taskID] }
         if let fault, !behind.isEmpty {
             printer.warn(Wording.rowsStillBehind(behind, fault: fault, sandbox: sandboxInProcess))
-        } else if backlog.rowsHeldBack > 0 {
+        } else if fault == nil, backlog.rowsHeldBack > 0 {
             printer.warn(Wording.historyCaughtUp(rows: backlog.rowsHeldBack))
         }
     }
