@@ -146,6 +146,14 @@ import Testing
         setting.disk.free()
         let folder = setting.disk.path + "-download"
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Asked without keys (a newcomer's first try): refused here, and the row stays open: the service said nothing of it.
+        var withoutKeys = setting.environment
+        withoutKeys["ZQT_ACCESS_KEY_ID"] = nil
+        withoutKeys["ZQT_ACCESS_KEY_SECRET"] = nil
+        let keyless = try ZqtBinary.run(["query", accepted[0]], environment: withoutKeys)
+        #expect(keyless.status == 2 && keyless.stderr.contains("No access keys"), "\(keyless.stderr)")
+        let open = try setting.rows()[accepted[0]]
+        #expect(open != "failed", "a query never made cannot close the row: \(open ?? "none")")
         for id in accepted {
             let query = try ZqtBinary.run(["query", id], environment: setting.environment)
             #expect(query.status == 0, "\(query.stdout)\n\(query.stderr)")

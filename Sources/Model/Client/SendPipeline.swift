@@ -221,7 +221,7 @@ public struct SendPipeline: Sendable {
                     continuation.finish()
                 } catch {
                     let apiError = error as? APIError ?? .transport(String(describing: error))
-                    if let recordID, apiError != .cancelled, !apiError.isTransient {
+                    if let recordID, apiError != .cancelled, !apiError.isTransient, !Self.neverAsked(apiError) {
                         let now = Date()
                         pipeline.keep(row: recordID) { store throws(HistoryError) in
                             try store.recordTrackingFailed(id: recordID, error: SendWording.followingStopped(apiError), at: now)
@@ -245,13 +245,24 @@ public struct SendPipeline: Sendable {
             if let recordID { keep(row: recordID, isState: true) { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info, at: now) } }
             return info
         } catch {
-            if let recordID, rowIsOpen, !error.isTransient, error != .cancelled {
+            if let recordID, rowIsOpen, !error.isTransient, error != .cancelled, !Self.neverAsked(error) {
                 let now = Date()
                 keep(row: recordID) { store throws(HistoryError) in
                     try store.recordTrackingFailed(id: recordID, error: SendWording.unknownTask(error), at: now)
                 }
             }
             throw error
+        }
+    }
+
+    /// A fault of zqt's own configuration (no keys, a bad base URL): the
+    /// service was never asked, so it said nothing about the task, and its
+    /// row stays open (a newcomer's `zqt query ID` without keys, once the
+    /// disk had room again, closed a task that had succeeded as failed).
+    static func neverAsked(_ error: APIError) -> Bool {
+        switch error {
+        case .missingCredentials, .invalidBaseURL, .invalidHeader, .noTaskQuery, .notRecorded: return true
+        default: return false
         }
     }
 
