@@ -154,6 +154,22 @@ public enum ResultImageFiles {
         guard PrivateFolder.ensure(folder) else {
             throw SendFailure(.keep(position: position), .badInput, message: "\(SendWording.cannotCreate(folder)): \(DiskFault.reason(errno: errno))")
         }
+        do throws(SendFailure) {
+            return try await keepCopy(source, into: folder, idTask: idTask, home: home, api: api, bounds: bounds, budget: budget,
+                                      downloaded: downloaded)
+        } catch {
+            // A task whose picture could not be kept (a full disk, issue 21) leaves no empty folder
+            // behind: rmdir takes only an empty one, so its other pictures and a writer's part stay.
+            rmdir(folder)
+            throw error
+        }
+    }
+
+    /// `keepCopy`'s work, once the task's folder is there.
+    private static func keepCopy(_ source: ResultImageSource, into folder: String, idTask: String, home: String, api: any ImageAPI,
+                                 bounds: ImageBounds, budget: KeptPicturesBudget?,
+                                 downloaded: (String) -> Void) async throws(SendFailure) -> (path: String, bytes: [UInt8]) {
+        let position = source.position
         // zqt's own copy (one without its thumbnail too), else the history's noted copy.
         let ownCopy = ownCopy(in: folder, position: position)
         if let copy = ownCopy ?? source.knownCopy, let bytes = readCopy(copy) {
@@ -338,7 +354,12 @@ public enum ResultImageFiles {
     /// a failure keeps its errno: "the disk is full" (issue 21).
     private static func write(_ bytes: [UInt8], as path: String, position: Int,
                               downloaded: (String) -> Void = { _ in }) throws(SendFailure) -> String {
-        if let number = WholeFile.replace(path, with: bytes, halfway: halfwayPause) {
+        var failed = WholeFile.replace(path, with: bytes, halfway: halfwayPause)
+        // Its folder removed meanwhile, empty, by another picture of the task that could not be kept: made again.
+        if failed == ENOENT, let slash = path.lastIndex(of: "/"), PrivateFolder.ensure(String(path[..<slash])) {
+            failed = WholeFile.replace(path, with: bytes, halfway: halfwayPause)
+        }
+        if let number = failed {
             throw SendFailure(.keep(position: position), .badInput, message: SendWording.cannotWrite(path, errno: number))
         }
         downloaded(path)

@@ -8,7 +8,7 @@ import Testing
 /// what the history holds once there is room again.
 @Suite(.serialized) struct DiskFaultScreenTests {
     @Test(.needsMount)
-    func zqtSendOnAFullDiskSaysSoExitsTwoAndSendsNothing() async throws {
+    func zqtSendOnAFullDiskSaysSoExitsFourAndSendsNothing() async throws {
         try await offThePool { try Self.zqtSendOnAFullDiskSteps() }
     }
 
@@ -28,7 +28,7 @@ import Testing
 
         try disk.fill()
         let refused = try ZqtBinary.run(["send", example, "--endpoint", "controlnet", "--no-wait"], environment: environment)
-        #expect(refused.status == 2, "exit 2: zqt's side to fix")
+        #expect(refused.status == 4, "exit 4: not sent for the history, nothing wrong with the request (docs/exit-codes.md)")
         #expect(refused.stderr.contains("the disk is full") && refused.stderr.contains("nothing was sent"), "\(refused.stderr)")
         #expect(server.service.receivedSubmissions.count == 1, "the refused send never left")
 

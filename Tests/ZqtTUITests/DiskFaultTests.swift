@@ -76,7 +76,8 @@ import Testing
         #expect(history.diskFault == .full)
         let said = SendWording.sendFailed(error)
         #expect(said.contains("the disk is full") && said.contains("nothing was sent"), "\(said)")
-        #expect(FailureClass(error) == .badInput, "exit 2: zqt's side to fix")
+        #expect(FailureClass(error) == .badInput, "zqt's side to fix, not the service's nor the network's")
+        #expect(ZqtExit(error) == .notRecorded, "zqt send's exit 4: not sent for the history (docs/exit-codes.md), not 2 (bad input)")
         #expect(setting.server.service.receivedSubmissions.isEmpty, "nothing left without its row")
         #expect(sent.recordID == nil)
         // The model-list cache, the other write of the history: the same words.

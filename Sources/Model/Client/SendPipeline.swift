@@ -27,6 +27,10 @@ public struct SendPipeline: Sendable {
     /// Where a finished task's images are kept (wire rule 10: result URLs
     /// expire); nil keeps none.
     public var keeper: (any ResultKeeper)?
+    /// Where a row's writes a full disk held back wait, to be written once
+    /// it has room (issue 21); nil: such a write is said and dropped (the
+    /// row catches up at its task's next answer).
+    public var backlog: HistoryBacklog?
     let onHistoryError: @Sendable (HistoryError) -> Void
 
     public init(api: any ImageAPI, store: HistoryStore?, baseURL: String, profile: String, pollPolicy: PollPolicy = .standard,
@@ -47,6 +51,21 @@ public struct SendPipeline: Sendable {
         guard let store else { return }
         do {
             try body(store)
+        } catch {
+            if store.shouldSay(error) { onHistoryError(error) }
+        }
+    }
+
+    /// A write into row `row`, after what its row has waiting in the
+    /// backlog, or held back there while the disk refuses it (issue 21).
+    /// `isState`: the row's state as of one answer (a later one replaces it
+    /// while it waits); `isNote`: beside the state (a picture's copy, the
+    /// uploads). Without a backlog, as `keep(_:)`.
+    public func keep(row: Int, isState: Bool = false, isNote: Bool = false, _ body: @escaping HistoryBacklog.Write) {
+        guard let store else { return }
+        guard let backlog else { return keep(body) }
+        do throws(HistoryError) {
+            try backlog.write(row: row, isState: isState, isNote: isNote, to: store, body)
         } catch {
             if store.shouldSay(error) { onHistoryError(error) }
         }
@@ -115,17 +134,19 @@ public struct SendPipeline: Sendable {
         case let .success(submission):
             finished = request.endpoint.family.finishedTask(inSubmitData: submission.result.envelope.data)
             if let recordID {
-                keep { store throws(HistoryError) in
-                    try store.recordSubmitted(id: recordID, submission: submission)
-                    if let finished { try store.recordTaskInfo(id: recordID, info: finished) }
+                let now = Date(), answered = finished
+                keep(row: recordID) { store throws(HistoryError) in
+                    try store.recordSubmitted(id: recordID, submission: submission, at: now)
+                    if let answered { try store.recordTaskInfo(id: recordID, info: answered, at: now) }
                 }
             }
         case let .failure(error) where error.mayHaveBeenAccepted:
             // No answer, but the request left: the service may run it. Ask before calling it failed.
             if let recordID {
-                keep { store throws(HistoryError) in
+                let now = Date()
+                keep(row: recordID) { store throws(HistoryError) in
                     try store.recordOutcomeUnknown(id: recordID, error: error.message, httpStatus: outcome.exchange?.httpStatus,
-                                                   response: outcome.exchange?.responseBody)
+                                                   response: outcome.exchange?.responseBody, at: now)
                 }
             }
             let confirmation = await confirm(TaskReference(endpoint: request.endpoint, taskID: request.taskID), recordID: recordID,
@@ -133,9 +154,10 @@ public struct SendPipeline: Sendable {
             return Sent(recordID: recordID, outcome: outcome, finished: nil, confirmation: confirmation)
         case let .failure(error):
             if let recordID {
-                keep { store throws(HistoryError) in
+                let now = Date()
+                keep(row: recordID) { store throws(HistoryError) in
                     try store.recordSendFailed(id: recordID, error: error.message, httpStatus: outcome.exchange?.httpStatus,
-                                               response: outcome.exchange?.responseBody)
+                                               response: outcome.exchange?.responseBody, at: now)
                 }
             }
         }
@@ -159,7 +181,8 @@ public struct SendPipeline: Sendable {
             }
             do throws(APIError) {
                 let info = try await api.queryTask(task)
-                if let recordID { keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) } }
+                let now = Date()
+                if let recordID { keep(row: recordID, isState: true) { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info, at: now) } }
                 return .accepted(info)
             } catch {
                 last = error
@@ -169,9 +192,9 @@ public struct SendPipeline: Sendable {
         // The service answered, each time, that it has no such task (a refusal of the keys says nothing about it).
         if case let .api(code, _) = last, code != "401", code != "403" {
             if let recordID {
-                keep { store throws(HistoryError) in
-                    try store.recordSendFailed(id: recordID,
-                                               error: SendWording.notAcceptedRecord(sendError, idTask: task.taskID, answer: last))
+                let now = Date(), error = SendWording.notAcceptedRecord(sendError, idTask: task.taskID, answer: last)
+                keep(row: recordID) { store throws(HistoryError) in
+                    try store.recordSendFailed(id: recordID, error: error, at: now)
                 }
             }
             return .notAccepted(last)
@@ -194,16 +217,20 @@ public struct SendPipeline: Sendable {
                 do {
                     for try await event in poller.track(task) {
                         if case let .update(info) = event, let recordID {
-                            pipeline.keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) }
+                            let now = Date()
+                            pipeline.keep(row: recordID, isState: true) { store throws(HistoryError) in
+                                try store.recordTaskInfo(id: recordID, info: info, at: now)
+                            }
                         }
                         continuation.yield(event)
                     }
                     continuation.finish()
                 } catch {
                     let apiError = error as? APIError ?? .transport(String(describing: error))
-                    if let recordID, apiError != .cancelled, !apiError.isTransient {
-                        pipeline.keep { store throws(HistoryError) in
-                            try store.recordTrackingFailed(id: recordID, error: SendWording.followingStopped(apiError))
+                    if let recordID, apiError != .cancelled, !apiError.isTransient, !Self.neverAsked(apiError) {
+                        let now = Date()
+                        pipeline.keep(row: recordID) { store throws(HistoryError) in
+                            try store.recordTrackingFailed(id: recordID, error: SendWording.followingStopped(apiError), at: now)
                         }
                     }
                     continuation.finish(throwing: apiError)
@@ -225,13 +252,28 @@ public struct SendPipeline: Sendable {
         }
         do throws(APIError) {
             let info = try await api.queryTask(task)
-            if let recordID { keep { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info) } }
+            let now = Date()
+            if let recordID { keep(row: recordID, isState: true) { store throws(HistoryError) in try store.recordTaskInfo(id: recordID, info: info, at: now) } }
             return info
         } catch {
-            if let recordID, rowIsOpen, !error.isTransient, error != .cancelled {
-                keep { store throws(HistoryError) in try store.recordTrackingFailed(id: recordID, error: SendWording.unknownTask(error)) }
+            if let recordID, rowIsOpen, !error.isTransient, error != .cancelled, !Self.neverAsked(error) {
+                let now = Date()
+                keep(row: recordID) { store throws(HistoryError) in
+                    try store.recordTrackingFailed(id: recordID, error: SendWording.unknownTask(error), at: now)
+                }
             }
             throw error
+        }
+    }
+
+    /// A fault of zqt's own configuration (no keys, a bad base URL): the
+    /// service was never asked, so it said nothing about the task, and its
+    /// row stays open (a newcomer's `zqt query ID` without keys, once the
+    /// disk had room again, closed a task that had succeeded as failed).
+    static func neverAsked(_ error: APIError) -> Bool {
+        switch error {
+        case .missingCredentials, .invalidBaseURL, .invalidHeader, .noTaskQuery, .notRecorded: return true
+        default: return false
         }
     }
 
@@ -365,9 +407,9 @@ public struct SendPipeline: Sendable {
             } catch {
                 // One left unfetched by a bound (issue 23) is no failure to try again by itself.
                 if let recordID, !error.notFetched {
-                    keep { store throws(HistoryError) in
-                        try store.recordKeepFailed(id: recordID, position: source.position, reason: error.message,
-                                                   urlGone: Self.urlGone(error))
+                    let position = source.position, reason = error.message, urlGone = Self.urlGone(error)
+                    keep(row: recordID, isNote: true) { store throws(HistoryError) in
+                        try store.recordKeepFailed(id: recordID, position: position, reason: reason, urlGone: urlGone)
                     }
                 }
                 emit(.failed(error))
@@ -386,7 +428,8 @@ public struct SendPipeline: Sendable {
             // The history notes the user's copy when there is one (theirs to keep), else zqt's,
             // unless it already names one (a folder the user saved into) and nothing new was saved.
             if let recordID, kept.exported != nil || source.knownCopy == nil {
-                keep { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: source.position, path: kept.notedCopy) }
+                let position = source.position, path = kept.notedCopy
+                keep(row: recordID, isNote: true) { store throws(HistoryError) in try store.recordLocalCopy(id: recordID, position: position, path: path) }
             }
             // A picture that came inline is on disk now: memory lets it go before the next is kept (issue 20).
             if InlineImages.isInline(source.url) { (api as? A1111API)?.inline.release(url: source.url) }

@@ -205,7 +205,7 @@ extension LocalInputs {
                     request, uploader: uploader, directory: directory,
                     earlier: { sha256, storeName in (try? store?.earlierUploads(sha256: sha256, store: storeName)) ?? [] },
                     progress: onProgress)
-                if let recordID { pipeline.keep { store throws(HistoryError) in try store.recordUploads(id: recordID, records) } }
+                if let recordID { pipeline.keep(row: recordID, isNote: true) { store throws(HistoryError) in try store.recordUploads(id: recordID, records) } }
                 return .success(sent)
             } catch {
                 return .failure(error)

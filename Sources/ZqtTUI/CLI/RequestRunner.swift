@@ -49,6 +49,8 @@ struct RequestRunner {
     var imagesMaxBytes = ResultImageKeeper.configuredBudget
     /// `zqt send` alone (issue 20): Ctrl-C during an A1111 call interrupts the server's job (SendInterrupt).
     var interruptsOnCtrlC = false
+    /// The service is a sandbox in this process: its tasks end with it (a row behind cannot be asked later).
+    var sandboxInProcess = false
 
     enum Outcome: Equatable {
         case succeeded(images: Int)
@@ -57,6 +59,8 @@ struct RequestRunner {
         case taskFailed
         /// No answer: the service could not be reached (exit 3, not 1).
         case network
+        /// Not sent: its history row could not be written (exit 4, issue 21).
+        case notRecorded
 
         var exitStatus: ZqtExit {
             switch self {
@@ -64,6 +68,7 @@ struct RequestRunner {
             case .invalid: return .badInput
             case .submitFailed, .taskFailed: return .failed
             case .network: return .network
+            case .notRecorded: return .notRecorded
             }
         }
     }
@@ -120,8 +125,11 @@ struct RequestRunner {
         let printer = printer
         var pipeline = SendPipeline(api: api, store: store, baseURL: configuration.baseURL, profile: configuration.profile,
                                     keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: imagesMaxBytes)) { error in
-            printer.warn(SendWording.notKeptInHistory(error))
+            printer.warn(SendWording.historyFault(error, waits: true))
         }
+        // A full disk holds the row's writes back until it has room (issue 21), at the latest until the end below.
+        let backlog = HistoryBacklog()
+        pipeline.backlog = backlog
         pipeline.pollPolicy = pollPolicy
         pipeline.localInputs = localInputs
         report.outcome = .succeeded(images: 0)
@@ -200,6 +208,9 @@ struct RequestRunner {
         }
         interrupt?.remove()
         interrupt = nil
+        if let store {
+            Self.catchUp(backlog, store: store, idTask: request.taskID, sandbox: sandboxInProcess, printer: printer)
+        }
         if interrupted.isSet {
             report.interrupted = true
             printer.warn(SendLines.interrupted(kept: report.keptFiles.count))
@@ -216,6 +227,8 @@ struct RequestRunner {
         switch failure.stage {
         case .keep: return current
         case .send:
+            // A row that could not be written stops the send: nothing is wrong with the request (4, issue 21).
+            if case .notRecorded? = failure.error { return .notRecorded }
             // Missing keys or a bad URL are configuration (2), no answer is the network (3).
             switch failure.failureClass {
             case .badInput: return .invalid
@@ -227,6 +240,19 @@ struct RequestRunner {
         case .outcomeUnknown: return .network
         case .follow: return failure.failureClass == .network ? .network : .taskFailed
         case .task: return .taskFailed
+        }
+    }
+
+    /// The row's writes a full disk held back, written at the end when it
+    /// has room; else said: the row is behind, and how it catches up.
+    static func catchUp(_ backlog: HistoryBacklog, store: HistoryStore, idTask: String, sandbox: Bool, printer: LinePrinter) {
+        guard backlog.rowsHeldBack > 0 else { return }
+        if let fault = backlog.catchUp(store) {
+            // Only a picture's note waiting: the picture's own line said how to fetch it.
+            guard backlog.rowsBehind.contains(where: backlog.isBehindOnItsState) else { return }
+            printer.warn(Wording.rowsStillBehind([idTask], fault: fault, sandbox: sandbox))
+        } else {
+            printer.warn(Wording.historyCaughtUp(rows: 1))
         }
     }
 

@@ -24,7 +24,15 @@
 // its submit was refused); 2 a bad --sweep, request or configuration (no
 // keys), nothing sent; 3 no
 // task failed at the service but one could not be sent or followed for the
-// network (its row stays open, to be resumed).
+// network (its row stays open, to be resumed); 4 a combination was not sent
+// because its history row could not be written (a full disk, issue 21).
+//
+// A full disk during a sweep (issue 21): a combination whose row cannot be
+// written is not sent ("not sent", never "invalid"); a task already running
+// goes on, its row's writes held back (HistoryBacklog) and written as soon
+// as the history takes writes again, at the latest at the end; the end says
+// which rows are still behind and how to bring them up to date, and each
+// picture that could not be kept, with how to fetch it later.
 
 import ArgumentParser
 #if canImport(FoundationEssentials)
@@ -69,6 +77,12 @@ struct SweepRunner {
     var home = ZqtPaths.home().path
     /// The servers of a sweep over several profiles (issue 20); empty: the one of `api` and `configuration`, `parallel` at once.
     var servers: [SweepServer] = []
+    /// The rows' writes a full disk held back, shared by every task of the run (issue 21).
+    let backlog = HistoryBacklog()
+    /// The service is a sandbox in this process: its tasks end with the run (a row behind cannot be asked later).
+    var sandboxInProcess = false
+    /// Whether a combination's refusal for its row was said whole yet (once: the rest say "not sent" and the fault's words).
+    let notRecordedSaid = InterruptedFlag()
 
     /// The servers the sweep sends to: `servers`, else the one it was made with.
     var sweepServers: [SweepServer] {
@@ -90,7 +104,8 @@ struct SweepRunner {
         case invalid
         /// An A1111 job stopped at Ctrl-C (issue 20): the pictures it made are kept, its row says `interrupted`.
         case interrupted
-        /// Not started: Ctrl-C stopped the sweep first.
+        /// Not sent: Ctrl-C stopped the sweep first, or its history row could not be written
+        /// (a full disk: exit 4, as a single send).
         case notSent = "not sent"
     }
 
@@ -104,6 +119,8 @@ struct SweepRunner {
         var kept: [Int: String] = [:]
         var texts: [String] = []
         var problem: String?
+        /// Why each picture that could not be kept was not, by position.
+        var notKept: [Int: String] = [:]
     }
 
     /// How one task of the sweep ended, as the end of the run prints it:
@@ -127,8 +144,10 @@ struct SweepRunner {
         var serverFault: String?
         /// The send was certainly not accepted (refused, or the service said it has no such task): it may go to another server.
         var movable = false
-        /// Its history row, to drop when the combination goes to another server.
+        /// Its history row: to drop when the combination goes to another server, and to tell whether it is behind.
         var recordID: Int?
+        /// A picture of it could not be kept (said, with how to fetch it later, after the table).
+        var picturesNotKept = false
     }
 
     /// An ended task as kept until the end of the run: its text in the
@@ -142,6 +161,9 @@ struct SweepRunner {
         let state: State
         let seconds: Double
         let taskID: Range<Int>, summary: Range<Int>, imageLines: Range<Int>, json: Range<Int>
+        /// Its history row (nil: none was written), and whether a picture of it could not be kept.
+        var recordID: Int? = nil
+        var picturesNotKept = false
     }
 
     /// The text of every ended task, out of the heap (issue 18: what a
@@ -172,7 +194,8 @@ struct SweepRunner {
 
         func keep(_ outcome: Outcome) -> EndedTask {
             EndedTask(index: outcome.index, server: outcome.server, state: outcome.state, seconds: outcome.seconds, taskID: keep(outcome.taskID),
-                      summary: keep(outcome.summary), imageLines: keep(outcome.imageLines), json: keep(outcome.json))
+                      summary: keep(outcome.summary), imageLines: keep(outcome.imageLines), json: keep(outcome.json),
+                      recordID: outcome.recordID, picturesNotKept: outcome.picturesNotKept)
         }
 
         private func keep(_ text: String) -> Range<Int> {
@@ -226,6 +249,7 @@ struct SweepRunner {
     enum Exit {
         static let ok = ZqtExit.success.rawValue, failed = ZqtExit.failed.rawValue
         static let badInput = ZqtExit.badInput.rawValue, network = ZqtExit.network.rawValue
+        static let notRecorded = ZqtExit.notRecorded.rawValue
     }
 
     /// `zqt send` with --sweep: the connection resolved and the history
@@ -258,13 +282,15 @@ struct SweepRunner {
         }
         // With --json, standard output holds only the tasks' objects; the running commentary goes to stderr.
         let setup = try SendSetup(connection: connection, stepsToStandardError: json, resolved: several.first?.configuration)
-        defer { setup.sandbox?.stop() }
+        // Its tasks end with it: rows still open are closed saying why, as a single send's are.
+        defer { setup.sandbox?.stop(closingRowsIn: setup.store) }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
         var runner = SweepRunner(api: configuration.makeAPI(), configuration: configuration, store: store,
                                  printer: printer, parallel: options.parallel ?? profileParallel ?? ConfigProfile.defaultParallel(for: nil),
                                  json: json, follow: follow, printJSON: printJSON,
                                  downloadTo: download.map { URL(fileURLWithPath: $0, isDirectory: true) })
         runner.localInputs = setup.localInputs
+        runner.sandboxInProcess = setup.sandbox != nil
         if !several.isEmpty {
             runner.servers = several.map { server in
                 SweepServer(configuration: server.configuration, api: server.configuration.makeAPI(),
@@ -345,13 +371,16 @@ struct SweepRunner {
         }
         let (outcomes, texts) = await runAll(points, sweep: sweep, base: decoded.request, batchID: batchID, stop: stop)
         interrupt?.remove()
+        // What a full disk held back is written now if it has room (issue 21); the table says which rows are still behind.
+        let stillHeldBy = store.flatMap { backlog.catchUp($0) }
 
         if json {
-            for outcome in outcomes { StandardStreams.writeOut(texts[outcome.json] + "\n") }
+            for outcome in outcomes { StandardStreams.writeOut(Self.jsonLine(texts[outcome.json], rowBehind: isBehind(outcome)) + "\n") }
         } else {
             // A line at a time: a thousand tasks' table is not held whole (issue 18).
             printTable(outcomes, texts: texts, points: points, axes: sweep.axes) { printer.say($0) }
         }
+        sayWhatTheDiskHeldBack(outcomes, texts: texts, fault: stillHeldBy, stopped: stop.isStopping)
         let states = outcomes.map(\.state)
         if stop.isStopping {
             printer.warn(Wording.sweepStopped(interrupted: states.filter { $0 == .interrupted }.count,
@@ -359,6 +388,7 @@ struct SweepRunner {
             return SendInterrupt.exitStatus
         }
         if states.contains(.invalid) { return Exit.badInput }
+        if states.contains(.notSent) { return Exit.notRecorded }
         if states.contains(.failed) { return Exit.failed }
         if states.contains(.unreachable) { return Exit.network }
         return Exit.ok
@@ -485,8 +515,9 @@ struct SweepRunner {
 
         var pipeline = SendPipeline(api: target.api, store: store, baseURL: target.configuration.baseURL, profile: target.configuration.profile,
                                     keeper: ResultImageKeeper.zqt(home: home, store: store, imagesMaxBytes: ResultImageKeeper.configuredBudget)) { error in
-            printer.warn("\(tag) \(SendWording.notKeptInHistory(error))")
+            printer.warn("\(tag) \(SendWording.historyFault(error, waits: true))")
         }
+        pipeline.backlog = backlog
         pipeline.pollPolicy = pollPolicy
         pipeline.localInputs = target.localInputs
         pipeline.batchID = batchID
@@ -555,22 +586,67 @@ struct SweepRunner {
             case let .failed(failed):
                 if case let .keep(position) = failed.stage {
                     say("\(resultName(position)): \(failed.message)")
+                    answers.notKept[position] = failed.message
                 } else {
                     failure = failed
                 }
             }
         }
         if let failure {
+            if case let .notRecorded(fault)? = failure.error {
+                // Said whole once (where and SQLite's words); each combination then says it was not sent, and why in a few words.
+                if !notRecordedSaid.isSet {
+                    notRecordedSaid.set()
+                    printer.warn("\(tag) \(failure.message)")
+                }
+                return ended(.notSent, Wording.notSentReason(fault))
+            }
             var outcome = ended(Self.state(failure), failure.message)
             outcome.serverFault = Self.serverFault(failure)
             outcome.movable = Self.notAccepted(failure)
             outcome.recordID = recordID
+            outcome.picturesNotKept = !answers.notKept.isEmpty
             return outcome
         }
-        guard let final else { return ended(.accepted) }
         // Stopped at Ctrl-C: what the server made before it stopped is kept, and the row says `interrupted`.
-        if final.interrupted { return ended(.interrupted) }
-        return ended(.succeeded)
+        var done = ended(final.map { $0.interrupted ? .interrupted : .succeeded } ?? .accepted)
+        done.recordID = recordID
+        done.picturesNotKept = !answers.notKept.isEmpty
+        return done
+    }
+
+    /// Whether an ended task's row does not yet say how it stands: its state's writes wait,
+    /// a full disk held them back (issue 21). A note alone waiting (a picture's) is said with the picture.
+    func isBehind(_ task: EndedTask) -> Bool {
+        task.recordID.map(backlog.isBehindOnItsState) ?? false
+    }
+
+    /// A task's --json object, with `"history": "behind"` when its row is (issue 21).
+    static func jsonLine(_ object: String, rowBehind: Bool) -> String {
+        guard rowBehind, object.hasSuffix("}") else { return object }
+        return String(object.dropLast()) + ",\"history\":\"behind\"}"
+    }
+
+    /// After the table (issue 21): how each picture not kept is fetched later;
+    /// the combinations not sent for their rows; and whether the history
+    /// caught up with what a full disk held back, or which rows are behind
+    /// and how each catches up. On standard error: the table stays the table.
+    func sayWhatTheDiskHeldBack(_ outcomes: [EndedTask], texts: EndedTexts, fault: HistoryError?, stopped: Bool = false) {
+        for outcome in outcomes where outcome.picturesNotKept {
+            printer.warn("#\(outcome.index + 1) " + Wording.picturesNotKeptLater(texts[outcome.taskID], rowBehind: isBehind(outcome),
+                                                                                  sandbox: sandboxInProcess))
+        }
+        // After Ctrl-C the combinations not sent are the ones it kept from starting, said with the stop.
+        let notSent = stopped ? [] : outcomes.filter { $0.state == .notSent }
+        if let first = notSent.first {
+            printer.warn(Wording.notSentCombinations(notSent.count, reason: texts[first.summary]))
+        }
+        let behind = outcomes.filter(isBehind).map { texts[$0.taskID] }
+        if let fault, !behind.isEmpty {
+            printer.warn(Wording.rowsStillBehind(behind, fault: fault, sandbox: sandboxInProcess))
+        } else if fault == nil, backlog.rowsHeldBack > 0 {
+            printer.warn(Wording.historyCaughtUp(rows: backlog.rowsHeldBack))
+        }
     }
 
     /// An A1111 job's progress, as what changes a sweep's line: its words without their numbers, and the quarter done.
@@ -661,8 +737,10 @@ struct SweepRunner {
             let values = points[outcome.index].settings.map { JSONWriter.compact($0.value) }
             // A combination Ctrl-C kept from being sent went to no server.
             let server = servers.isEmpty ? [] : [outcome.state == .notSent ? "-" : servers[outcome.server].name]
+            // A row the disk still holds back says so: the table's state is the task's, not yet the history's (issue 21).
+            let result = texts[outcome.summary] + (isBehind(outcome) ? Wording.rowBehindInTable : "")
             return ["\(outcome.index + 1)"] + values + server + [outcome.state.rawValue, Self.seconds(outcome.seconds),
-                                                                texts[outcome.taskID], texts[outcome.summary]]
+                                                                texts[outcome.taskID], result]
         }
         var widths = header.map(TextWidth.of)
         for outcome in outcomes {
@@ -707,7 +785,8 @@ struct SweepRunner {
             // Named as `zqt send` names it: an A1111 ControlNet map as "control map 1" (issue 20).
             "#\(index + 1) \(SendLines.resultName(position: position, url: image.imageURL, among: results, counted: false)): "
                 + SendLines.resultURL(image.imageURL)
-                + ((answers.saved[position] ?? answers.kept[position]).map { " → \($0)" } ?? "")
+                + ((answers.saved[position] ?? answers.kept[position]).map { " → \($0)" }
+                    ?? answers.notKept[position].map { " → " + Wording.pictureNotKept($0) } ?? "")
         }
         return Outcome(index: index, taskID: taskID, state: state, seconds: seconds, summary: summary(answers),
                        imageLines: imageLines.joined(separator: "\n"), json: "", server: server)
@@ -750,6 +829,9 @@ struct SweepRunner {
             ("saved", answers.saved.isEmpty ? nil : .array(answers.saved.sorted { $0.key < $1.key }.map { .string($0.value) })),
             ("kept", answers.kept.isEmpty ? nil : .array(answers.kept.sorted { $0.key < $1.key }.map { .string($0.value) })),
             ("texts", answers.texts.isEmpty ? nil : .array(answers.texts.map { .string($0) })),
+            ("not_kept", answers.notKept.isEmpty ? nil : .array(answers.notKept.sorted { $0.key < $1.key }.map { position, reason in
+                .object([(key: "image", value: .int(position + 1)), (key: "reason", value: .string(reason))])
+            })),
             ("error", answers.problem.map { .string($0) }),
         ])
     }

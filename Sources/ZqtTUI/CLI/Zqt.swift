@@ -601,7 +601,8 @@ struct SendCommand: AsyncParsableCommand {
             })))
             members.append(("texts", .array(final.texts.map { .string($0) })))
         } else {
-            members.append(("state", .string(report.outcome == .invalid ? "invalid" : SubmissionState.sendFailed.rawValue)))
+            members.append(("state", .string(report.outcome == .invalid ? "invalid"
+                                                 : report.outcome == .notRecorded ? Wording.notSentState : SubmissionState.sendFailed.rawValue)))
         }
         if report.interrupted { members.append(("interrupted", .bool(true))) }
         members.append(("exit", .int(Int(report.interrupted ? SendInterrupt.exitStatus : report.outcome.exitStatus.rawValue))))
@@ -621,6 +622,7 @@ struct SendCommand: AsyncParsableCommand {
         var runner = RequestRunner(api: configuration.makeAPI(), configuration: configuration,
                                    store: store, printer: printer)
         runner.localInputs = setup.localInputs
+        runner.sandboxInProcess = setup.sandbox != nil
         runner.interruptsOnCtrlC = true
         return await runner.report(requestText: requestText, endpoint: endpoint, freshID: freshID,
                                    printJSON: printJSON, follow: follow, downloadTo: downloadTo)
