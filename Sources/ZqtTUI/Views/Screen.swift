@@ -105,7 +105,8 @@ enum Screen {
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)
         } else if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
-            grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
+            let text = StatusMessages.fitted(status.text, room: rect.maxX - x, key: state.keys.label(.showMessages))
+            grid.put(text, x: x, y: rect.y, style: style, limit: rect.maxX)
         } else if state.screen == .gallery, !state.gallery.filterFocused, let item = state.gallery.selectedItem {
             let text = Wording.galleryStatus(item.picture)
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .dim, limit: rect.maxX)
