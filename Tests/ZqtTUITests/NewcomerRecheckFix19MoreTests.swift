@@ -14,7 +14,7 @@ import Testing
         let long = "examples/controlnet.json: alwayson_scripts.id_task: pro1686666 replaced by a new task id (wire rule 8); the end of this message is here"
         _ = Reducer.reduce(&state, .requestLoadFailed(long))
         let screen = Screen.render(state).text
-        #expect(screen.contains("(M: whole)"), "\(screen)")
+        #expect(screen.contains("…(M)"), "\(screen)")
         #expect(!screen.contains("the end of this message is here"))
         press(&state, .char("M"))
         guard case let .notice(notice)? = state.view.overlay else {
@@ -28,7 +28,7 @@ import Testing
         press(&state, .enter)
         state.status = StatusMessage(text: "short", kind: .info)
         _ = Reducer.reduce(&state, .resize(Size(width: 80, height: 24)))
-        #expect(!Screen.render(state).text.contains("(M: whole)"))
+        #expect(!Screen.render(state).text.contains("…(M)"))
     }
 
     @Test func theLastMessagesAreKeptOnceEach() {

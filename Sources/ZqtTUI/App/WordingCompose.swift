@@ -54,7 +54,7 @@ extension Wording {
     // MARK: Recent messages, whole (issue 19, fix19)
 
     /// After a status message the line cut: the key that shows it whole.
-    static func statusCutMark(key: String) -> String { " (\(key): whole)" }
+    static func statusCutMark(key: String) -> String { "(\(key))" }
     static let noMessagesYet = "No message yet"
 
     static func recentMessagesNotice(_ newestFirst: [String]) -> Notice {
