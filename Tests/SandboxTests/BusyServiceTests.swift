@@ -29,6 +29,7 @@ import Testing
             switch event {
             case let .retrying(error, _): if let answer = error.busyAnswer { busy.append(answer) }
             case let .update(info): last = info
+            case .unfollowed: Issue.record("no row to unfollow")
             }
         }
         #expect(busy.count == 2)

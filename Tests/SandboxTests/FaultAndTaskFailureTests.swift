@@ -92,6 +92,7 @@ import Testing
             switch event {
             case .retrying: retries += 1
             case let .update(info): final = info
+            case .unfollowed: Issue.record("no row to unfollow")
             }
         }
         #expect(retries == 2)

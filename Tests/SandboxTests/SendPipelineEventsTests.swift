@@ -65,6 +65,7 @@ import Testing
             case .finished: name = "finished"
             case .kept: name = "kept"
             case let .failed(failure): name = "failed(\(failure.stage))"
+            case .unfollowed: name = "unfollowed"
             }
             if name == "progress", names.last == "progress" { continue }
             names.append(name)

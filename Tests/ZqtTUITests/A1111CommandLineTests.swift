@@ -41,7 +41,8 @@ import Testing
         let viaEnvironment = try ZqtBinary.run(["validate", prompt], environment: env.merging(["ZQT_PROFILE": "gpu"]) { $1 })
         #expect(viaEnvironment.stderr.contains("note: endpoint txt2img of the profile's A1111 server"), "\(viaEnvironment.stderr)")
         let service = try ZqtBinary.run(["validate", prompt, "--profile", "work"], environment: env)
-        #expect(service.stderr.contains("note: endpoint flux, inferred") && !service.stderr.contains("A1111"), "\(service.stderr)")
+        // (A prompt and steps fit text2image and Flux text2image alike: refused with both named, issue 19's rule.)
+        #expect(service.stderr.contains("the body fits text2image and flux equally") && !service.stderr.contains("A1111"), "\(service.stderr)")
         // `zqt send` infers the same (and is then refused only by the unreachable port, not for a wrong kind).
         let send = try ZqtBinary.run(["send", prompt, "--profile", "gpu", "--timeout", "5"], environment: env)
         #expect(send.stderr.contains("note: endpoint txt2img of the profile's A1111 server"), "\(send.stderr)")

@@ -33,7 +33,7 @@ import Testing
         #expect(ControlNetFit.misfits(state.request).map(\.path) == ["alwayson_scripts.controlnet.args[0].model"])
     }
 
-    @Test func validateWarnsOfAMisfit() async throws {
+    @Test func validateAndSendWarnOfAMisfit() async throws {
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
             let root = NSTemporaryDirectory() + "zqt-fit-\(UUID().uuidString)"
@@ -48,6 +48,12 @@ import Testing
                     "\(run.stderr)")
             let fits = try ZqtBinary.run(["validate", "examples/controlnet.json", "--endpoint", "controlnet"], environment: ["XDG_CONFIG_HOME": root])
             #expect(!fits.stderr.contains("warning:"), "\(fits.stderr)")
+            // `zqt send` says it as `zqt validate` does, and sends (newcomer re-check of issue 19).
+            let environment = ["XDG_CONFIG_HOME": root, "ZQT_HOME": root + "/home"]
+            let sent = try ZqtBinary.run(["send", "--sandbox", root + "/xl.json", "--no-wait"], environment: environment)
+            #expect(sent.status == 0, "\(sent.stderr)")
+            #expect(sent.stderr.contains("warning: alwayson_scripts.controlnet.args[0].model: control_v1p_sd15_brightness is made for SD 1.5; the checkpoint is SDXL"),
+                    "\(sent.stderr)")
         }
     }
 }

@@ -35,6 +35,23 @@ import Testing
         #expect(found.first == "image tool · Face swap V2", "\(found)")
     }
 
+    @Test func aMatchInTheTitleRanksBeforeOneInTheGroup() throws {
+        // Newcomer re-check: `image` listed the twelve "image tool" entries first and image2image last.
+        var state = makeState()
+        // A tool used often still ranks below a title match.
+        EndpointReducerTests.switchTo(&state, "Face swap V1")
+        EndpointReducerTests.switchTo(&state, "text2image")
+        let found = Self.matches(&state, "image")
+        #expect(found.first == "AI image generation · image2image", "\(found)")
+        let inGroupOnly = try #require(found.firstIndex(of: "image tool · Face swap V1"))
+        for titled in ["AI image generation · text2image", "image tool · Flux text2image", "image tool · Image description"] {
+            #expect((found.firstIndex(of: titled) ?? .max) < inGroupOnly, "\(titled): \(found)")
+        }
+        // Enter on `image` opens image2image.
+        press(&state, .enter)
+        #expect(state.endpoint.title == "image2image")
+    }
+
     @Test func wordStartsAreFoundAfterAnyNonLetter() {
         #expect(PickerState.startsAWord("style", in: "image tool · style recognition"))
         #expect(PickerState.startsAWord("canny", in: "control_v11p_sd15_canny"))

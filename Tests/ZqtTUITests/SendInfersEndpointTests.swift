@@ -24,11 +24,14 @@ import Testing
             #expect(sweep.status == 0, "\(sweep.stdout)\(sweep.stderr)")
             #expect(sweep.stderr.contains("note: endpoint text2image, inferred from the body's fields"), "\(sweep.stderr)")
             #expect(!(sweep.stdout + sweep.stderr).contains("ControlNet unit"))
-            // A face swap body goes to the face swap, with no flag.
-            let swap = try ZqtBinary.run(["send", "--sandbox", "examples/faceswap.json", "--json"], environment: environment)
+            // A face swap V2 body (its fidelityWeight) goes to it, with no flag.
+            let swap = try ZqtBinary.run(["send", "--sandbox", "examples/faceswap2.json", "--json"], environment: environment)
             #expect(swap.status == 0, "\(swap.stderr)")
-            #expect(swap.stdout.contains(#""endpoint":"faceswap""#), "\(swap.stdout)")
-            #expect(swap.stderr.contains("note: endpoint faceswap, inferred"))
+            #expect(swap.stdout.contains(#""endpoint":"faceswap2""#), "\(swap.stdout)")
+            #expect(swap.stderr.contains("note: endpoint faceswap2, inferred"))
+            // Two URLs both face swaps take: refused, both named (no tie broken by a form's size).
+            let either = try ZqtBinary.run(["send", "--sandbox", "examples/faceswap.json", "--json"], environment: environment)
+            #expect(either.status == 2 && either.stderr.contains("give --endpoint faceswap or --endpoint faceswap2"), "\(either.stderr)")
             // --endpoint still decides.
             let named = try ZqtBinary.run(["send", "--sandbox", "examples/text2image.json", "--endpoint", "image2image", "--json", "--no-wait"],
                                           environment: environment)
@@ -54,6 +57,32 @@ import Testing
             #expect(run.stderr.contains("the body fits") && run.stderr.contains("equally: give --endpoint"), "\(run.stderr)")
             #expect(run.stderr.contains("sharpen") && run.stderr.contains("upscale"), "\(run.stderr)")
             #expect(!run.stderr.contains("sandbox listening"), "nothing is sent")
+        }
+    }
+
+    @Test func validateAndSendChooseOnlyWhereTheBodyCanGo() async throws {
+        // zqt runs as a child process: off the two-thread pool the other tests need.
+        try await offThePool {
+            let root = try Self.folder()
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let environment = ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": root + "/home"]
+            // ControlNet (no unit) is not a candidate for the text2image example: nothing else is named.
+            let text = try ZqtBinary.run(["validate", "examples/text2image.json"], environment: environment)
+            #expect(text.status == 0 && text.stderr.contains("note: endpoint text2image, inferred from the body's fields (--endpoint NAME chooses)"),
+                    "\(text.stderr)")
+            // The image2image example's input image and checkpoint are what image2image requires.
+            let image = try ZqtBinary.run(["send", "--sandbox", "examples/image2image.json", "--json", "--no-wait"], environment: environment)
+            #expect(image.status == 0, "\(image.stderr)")
+            #expect(image.stdout.contains(#""endpoint":"image2image""#), "\(image.stdout)")
+            #expect(image.stderr.contains("note: endpoint image2image, inferred from the body's fields; text2image would take it too"), "\(image.stderr)")
+            #expect(!image.stderr.contains("controlnet would take it"), "\(image.stderr)")
+            // A bare task id fits every tool alike: refused with the candidates, nothing sent.
+            try Data(#"{"businessTaskId": "x"}"#.utf8).write(to: URL(fileURLWithPath: root + "/bare.json"))
+            for command in ["validate", "send"] {
+                let bare = try ZqtBinary.run([command, root + "/bare.json"] + (command == "send" ? ["--sandbox"] : []), environment: environment)
+                #expect(bare.status == 2, "\(command): \(bare.stdout)\(bare.stderr)")
+                #expect(bare.stderr.contains("equally") && bare.stderr.contains("--endpoint hair"), "\(command): \(bare.stderr)")
+            }
         }
     }
 }

@@ -193,6 +193,17 @@ extension GroupSpec {
         return variants.cases[value]
     }
 
+    /// The value `key` goes back to when reset in an item (issue 19: a canny
+    /// unit's Low Threshold went to "not sent", not the 100 its control type
+    /// chose): the item's variant's default for a key that follows
+    /// `variants.on`, else the value its preset sets, else the field's default.
+    public func resetValue(_ key: String, in item: JSONValue) -> JSONValue? {
+        if let variants, variants.keys.contains(key), variant(of: item) != nil { return resettingVariantKeys(item)[key] }
+        if let preset = preset(of: item), let value = preset.values.first(where: { $0.key == key })?.value { return value }
+        guard let value = field(key)?.defaultValue, value != .null else { return nil }
+        return value
+    }
+
     /// The item's preset: the one whose choices for `by` hold the item's
     /// value (its canonical name), or which sets that value.
     public func preset(of item: JSONValue) -> GroupPreset? {

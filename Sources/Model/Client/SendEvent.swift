@@ -211,4 +211,7 @@ public enum SendEvent: Sendable, Equatable {
     /// A result image kept.
     case kept(KeptResult)
     case failed(SendFailure)
+    /// The user stopped following the task while it was followed (its row's
+    /// mark, set by another screen or `zqt history unfollow`): nothing more is asked.
+    case unfollowed
 }

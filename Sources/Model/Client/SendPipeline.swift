@@ -206,7 +206,12 @@ public struct SendPipeline: Sendable {
     /// from the service (the task is unknown, keys revoked) marks the row
     /// failed; network trouble leaves it open, to resume later.
     public func follow(_ task: TaskReference, recordID: Int?) -> AsyncThrowingStream<PollEvent, Error> {
-        let poller = TaskPoller(api: api, policy: pollPolicy)
+        var configured = TaskPoller(api: api, policy: pollPolicy)
+        // Its row's mark, read before each query: `zqt history unfollow` in another process stops this follower too.
+        if let recordID, let store {
+            configured.stillFollowed = { (try? store.isFollowed(id: recordID)) ?? true }
+        }
+        let poller = configured
         let pipeline = self
         // A family without a query (training, §3.2): nothing to follow; the row stays "submitted".
         guard task.endpoint.canBeFollowed else {
@@ -365,6 +370,8 @@ public struct SendPipeline: Sendable {
                     emit(info.phase.isTerminal ? .finished(info, followed: true) : .progress(info))
                 case let .retrying(error, attempt):
                     emit(.retrying(error, attempt: attempt))
+                case .unfollowed:
+                    return emit(.unfollowed)
                 }
             }
         } catch {

@@ -17,6 +17,9 @@ public enum PollEvent: Sendable, Equatable {
     case update(TaskInfo)
     /// A query failed in a way that may pass; it will be tried again.
     case retrying(APIError, attempt: Int)
+    /// The user stopped following the task (its history row's mark: `X` on
+    /// another screen, `zqt history unfollow`): nothing more is asked (issue 19).
+    case unfollowed
 }
 
 /// What the poller's waits are measured and spread with: the real clock and
@@ -45,6 +48,9 @@ public struct TaskPoller: Sendable {
     public let api: any ImageAPI
     public let policy: PollPolicy
     public var timing: PollTiming
+    /// Asked before each query: false stops the following with `.unfollowed`
+    /// (the row's mark, which another process may set at any time; issue 19).
+    public var stillFollowed: (@Sendable () -> Bool)?
 
     public init(api: any ImageAPI, policy: PollPolicy = .standard, timing: PollTiming = .live) {
         self.api = api
@@ -62,7 +68,7 @@ public struct TaskPoller: Sendable {
     /// queryTask (§2.3).
     public func track(_ task: TaskReference) -> AsyncThrowingStream<PollEvent, Error> {
         AsyncThrowingStream { continuation in
-            let (api, timing) = (api, timing)
+            let (api, timing, stillFollowed) = (api, timing, stillFollowed)
             let worker = Task { [policy] in
                 var pace = PollPace(policy: policy)
                 while !Task.isCancelled {
@@ -72,6 +78,11 @@ public struct TaskPoller: Sendable {
                         try await timing.sleep(pace.nextDelay(age: age, unit: timing.random()))
                     } catch {
                         break
+                    }
+                    if let stillFollowed, !stillFollowed() {
+                        continuation.yield(.unfollowed)
+                        continuation.finish()
+                        return
                     }
                     do throws(APIError) {
                         let info = try await api.queryTask(task)

@@ -160,6 +160,11 @@ public struct HistorySummary: Sendable, Equatable, Identifiable {
     public var batchSize: Int = 0
     /// What the list shows: the prompt, else a tool's main input (Request.headline, issue 19).
     public var headline: String = ""
+    /// The row's headline on one line, as the screen's history and `zqt
+    /// history list` show it alike (a tool's row had an empty prompt column in the list).
+    public var listedText: String {
+        (headline.isEmpty ? prompt : headline).split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
     /// The user stopped following its task (migration 11, issue 19).
     public var notFollowed = false
     /// The profile it was sent with: a sweep over several servers says which made each row (issue 20).

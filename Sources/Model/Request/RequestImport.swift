@@ -7,6 +7,8 @@
 public struct ImportedRequest: Sendable, Equatable {
     public var request: Request
     public var notes: [DecodeNote]
+    /// The other endpoints the body could be sent to as it is (issue 19), for the screen to name.
+    public var alsoFit: [Endpoint] = []
 }
 
 public enum RequestImport {
@@ -16,12 +18,14 @@ public enum RequestImport {
     }
 
     /// Reads `text`; the request gets `taskID` (a loaded request is a new
-    /// submission, wire rule 8). `current` wins a tie between endpoints.
+    /// submission, wire rule 8). A JSON body goes where `infer` says, or
+    /// stays on `current` when it could be sent there too (`destination`).
     public static func read(_ text: String, catalog: EndpointCatalog, current: Endpoint,
                             taskID: String) -> Result<ImportedRequest, Problem> {
         var notes: [DecodeNote] = []
         let endpoint: Endpoint
         let body: String
+        var alsoFit: [Endpoint] = []
         if CurlCommand.looksLikeCurl(text) {
             let command: CurlCommand
             do {
@@ -65,9 +69,16 @@ public enum RequestImport {
                     return .failure(Problem(message: "not valid JSON (\(error)), nor a curl command"))
                 }
             }
-            let choice = choose(for: value, in: catalog, current: current)
-            endpoint = choice.endpoint
-            if let note = choice.note { notes.append(note) }
+            // Among the endpoints of the form's kind of server (issue 20: an A1111 body loaded on an
+            // A1111 form stays A1111's); a body none of them names is tried on the service's.
+            var inference = infer(for: value, in: catalog, server: current.server)
+            if inference == .none, current.server != .zhiqite { inference = infer(for: value, in: catalog) }
+            guard let destination = destination(of: inference, current: current) else {
+                let names = inference.candidates.map(\.title).joined(separator: ", ")
+                return .failure(Problem(message: "the body fits \(names) equally: switch to the one it is for, then load it again"))
+            }
+            endpoint = destination
+            alsoFit = inference.candidates.filter { $0 != destination }
         }
         do {
             let decoded = try Request.decode(json: body, for: endpoint)
@@ -82,94 +93,94 @@ public enum RequestImport {
                 notes.append(DecodeNote(path: endpoint.taskIDPath, message: "\(TerminalText.printable(request.taskID)) replaced by a new task id (wire rule 8)"))
             }
             request.taskID = taskID
-            return .success(ImportedRequest(request: request, notes: notes))
+            return .success(ImportedRequest(request: request, notes: notes, alsoFit: alsoFit))
         } catch {
             return .failure(Problem(message: "the body is \(error)"))
         }
     }
 
     /// What a body says of its endpoint, for a command given no --endpoint
-    /// (issue 19): the endpoints it fits best, as `L` ranks them.
+    /// and for `L` on the screen (issue 19: one rule for both).
     public enum Inference: Equatable, Sendable {
-        /// One fits best (`alsoFit`: those that fit as well but have more fields, as L's tie rule leaves them).
+        /// One endpoint is chosen. `alsoFit`: the others the body is valid
+        /// for too (it could be sent there as well), for the note that says so.
         case chosen(Endpoint, alsoFit: [Endpoint])
-        /// Two or more fit equally and the tie rule cannot choose: the user must.
+        /// Two or more fit equally and nothing in the body chooses: the user must.
         case ambiguous([Endpoint])
         /// No field of any endpoint is named in the body.
         case none
+
+        /// Every endpoint the body could go to, the chosen one first.
+        public var candidates: [Endpoint] {
+            switch self {
+            case let .chosen(endpoint, alsoFit): return [endpoint] + alsoFit
+            case let .ambiguous(endpoints): return endpoints
+            case .none: return []
+            }
+        }
     }
 
-    /// The endpoints that fit a body best: those whose fields name most of
-    /// its members and leave the fewest unnamed; of these the one the body
-    /// is most nearly valid for (ControlNet without a unit is not), then the
-    /// one with the fewest fields (text2image rather than image2image for a
-    /// plain SD body), unless two are level on both.
+    /// The endpoint a body is for (issue 19), in four steps (docs/scripting.md
+    /// "Which endpoint a file goes to" says the same):
+    /// 1. fit: the endpoints of the server's kind whose fields name most of the
+    ///    body's members and leave the fewest unnamed (a task id names none:
+    ///    a body of nothing else fits every endpoint that has its key alike);
+    /// 2. valid: of these, those the body can be sent to as it is (ControlNet
+    ///    with no unit cannot); when none can, those it is nearest to;
+    /// 3. filled: of these, those for which the body gives the most of their
+    ///    required fields (image2image requires its input image and checkpoint:
+    ///    a body that gives them is image2image's, though text2image takes them too);
+    /// 4. one left is chosen; two or more are refused with both named.
+    /// No tie is broken by a form's size or by the order of the catalog.
     public static func infer(for body: JSONValue, in catalog: EndpointCatalog, server: ServerKind = .zhiqite) -> Inference {
-        var best: [Endpoint] = []
+        var fitting: [Endpoint] = []
         var bestScore = Int.min
+        var holdingTheTaskID: [Endpoint] = []
         for endpoint in catalog.endpoints where endpoint.ready && endpoint.server == server {
-            let known = endpoint.fields.filter { !$0.kind.isVirtual && body.value(at: $0.path) != nil }.count
+            let named = endpoint.fields.filter { !$0.kind.isVirtual && body.value(at: $0.path) != nil }
+            // A task id says the family at most (every tool has businessTaskId), and it is replaced at send.
+            let known = named.filter { $0.role != .taskID }.count
+            if known == 0, !named.isEmpty { holdingTheTaskID.append(endpoint) }
             guard known > 0 else { continue }
             let score = known - Request(endpoint: endpoint, body: body).unknownPaths.count
             if score > bestScore {
-                best = [endpoint]
+                fitting = [endpoint]
                 bestScore = score
             } else if score == bestScore {
-                best.append(endpoint)
+                fitting.append(endpoint)
             }
         }
-        let ranked = best.map { endpoint in
-            (endpoint, problems: RequestValidator.validate(Request(endpoint: endpoint, body: body)).count, fields: endpoint.fields.count)
+        // The task id is given at send (wire rule 8): a body without one is no less sendable.
+        let problems = fitting.map { endpoint in
+            RequestValidator.validate(Request(endpoint: endpoint, body: body)).filter { $0.path != endpoint.taskIDPath }.count
         }
-        guard let least = ranked.map(\.problems).min() else { return .none }
-        let nearest = ranked.filter { $0.problems == least }
-        let fewest = nearest.map(\.fields).min() ?? 0
-        let smallest = nearest.filter { $0.fields == fewest }.map(\.0)
-        guard smallest.count == 1 else { return .ambiguous(smallest) }
-        return .chosen(smallest[0], alsoFit: best.filter { $0 != smallest[0] })
+        guard let least = problems.min() else {
+            // Nothing but a task id: every endpoint that has that key is as likely as the next.
+            if holdingTheTaskID.count == 1 { return .chosen(holdingTheTaskID[0], alsoFit: []) }
+            return holdingTheTaskID.isEmpty ? .none : .ambiguous(holdingTheTaskID)
+        }
+        let valid = zip(fitting, problems).filter { $0.1 == 0 }.map(\.0)
+        let nearest = zip(fitting, problems).filter { $0.1 == least }.map(\.0)
+        let filled = nearest.map { endpoint in
+            endpoint.fields.filter { $0.required && !$0.kind.isVirtual && body.value(at: $0.path) != nil }.count
+        }
+        let most = filled.max() ?? 0
+        let decided = zip(nearest, filled).filter { $0.1 == most }.map(\.0)
+        guard decided.count == 1 else { return .ambiguous(decided) }
+        return .chosen(decided[0], alsoFit: valid.filter { $0 != decided[0] })
     }
 
-    /// The endpoint a body fits (`infer`); `current` when it fits as well
-    /// (a body loaded into the form on screen stays there).
-    public static func bestMatch(for body: JSONValue, in catalog: EndpointCatalog, current: Endpoint) -> Endpoint {
-        choose(for: body, in: catalog, current: current).endpoint
-    }
-
-    /// The endpoint a body fits among those of the form's kind of server
-    /// (issue 20: an A1111 body loaded on an A1111 form stays A1111's), and,
-    /// when it is not plainly the form on screen, a note saying which was
-    /// chosen, why, and what another would need: said as a choice, not a fault.
-    public static func choose(for body: JSONValue, in catalog: EndpointCatalog, current: Endpoint) -> (endpoint: Endpoint, note: DecodeNote?) {
-        var inference = infer(for: body, in: catalog, server: current.server)
-        if inference == .none, current.server != .zhiqite { inference = infer(for: body, in: catalog) }
+    /// Where `L` puts a body with the form `current` on screen: the inferred
+    /// endpoint, or `current` when the body could be sent there too (the form
+    /// on screen stays, the note names the others); nil when the body fits two
+    /// endpoints equally and the form on screen is not one of them (the user chooses).
+    public static func destination(of inference: Inference, current: Endpoint) -> Endpoint? {
         switch inference {
-        case .none:
-            return (current, nil)
-        case let .chosen(endpoint, alsoFit):
-            func needs(_ other: Endpoint) -> [String] {
-                // The task id is given at load (wire rule 8): never what a body lacks.
-                Array(RequestValidator.validate(Request(endpoint: other, body: body)).map(\.path)
-                    .filter { !$0.isEmpty && $0 != other.taskIDPath }.prefix(2))
-            }
-            if endpoint == current && alsoFit.isEmpty { return (current, nil) }
-            if alsoFit.contains(current) {
-                // The form on screen takes the body as well: it stays, and what it still needs is said with the other.
-                let missing = needs(current)
-                guard !missing.isEmpty else { return (current, nil) }
-                return (current, DecodeNote(path: "", message: "kept in \(current.title), the form on screen, which needs \(missing.joined(separator: " and ")); "
-                                            + "\(endpoint.title) takes the body as it is (the endpoint switcher moves the form)"))
-            }
-            var message = "\(endpoint.title) chosen: the body's fields fit it"
-            let others = alsoFit.map { other in
-                let missing = needs(other)
-                return missing.isEmpty ? "\(other.title) takes them too, with more fields" : "\(other.title) would also need \(missing.joined(separator: " and "))"
-            }
-            if !others.isEmpty { message += "; " + others.joined(separator: "; ") + " (the endpoint switcher moves the form)" }
-            return (endpoint, DecodeNote(path: "", message: message))
+        case .none: return current
+        case let .chosen(endpoint, _):
+            return inference.candidates.contains(current) ? current : endpoint
         case let .ambiguous(candidates):
-            let chosen = candidates.contains(current) ? current : candidates[0]
-            let rest = candidates.filter { $0 != chosen }.map(\.title).joined(separator: " or ")
-            return (chosen, DecodeNote(path: "", message: "the body fits \(chosen.title) and \(rest) equally: opened as \(chosen.title) (the endpoint switcher moves the form to \(rest))"))
+            return candidates.contains(current) ? current : nil
         }
     }
 }

@@ -202,6 +202,8 @@ struct PickerState: Equatable, Sendable {
     var details: [String: String] = [:]
     /// Options marked as fitting (ControlNet models for the checkpoint's base), listed first.
     var fits: Set<String> = []
+    /// Other words an option is found by, not shown (the palette's synonyms: `cancel` finds "stop following").
+    var searchWords: [String: String] = [:]
     var note: Note?
 
     /// How often each option was used (the endpoint switcher: forms kept);
@@ -217,6 +219,7 @@ struct PickerState: Equatable, Sendable {
     var matches: [String] {
         let query = filter.text.lowercased()
         guard !query.isEmpty else { return uses.isEmpty ? options : Self.byUse(options, uses) }
+        if purpose == .endpoint { return endpointMatches(query) }
         // One pass, each option lowered once: a model list may hold 10,000 (ModelListReader.maxItems).
         var exact: [String] = [], prefix: [String] = [], wordStart: [String] = [], contains: [String] = []
         for option in options {
@@ -228,12 +231,36 @@ struct PickerState: Equatable, Sendable {
                 prefix.append(option)
             } else if Self.startsAWord(query, in: lowered) {
                 wordStart.append(option)
-            } else if lowered.contains(query) || (details[option]?.lowercased().contains(query) ?? false) {
+            } else if lowered.contains(query) || (details[option]?.lowercased().contains(query) ?? false)
+                        || (searchWords[option]?.contains(query) ?? false) {
                 contains.append(option)
             }
         }
         guard !uses.isEmpty else { return exact + prefix + wordStart + contains }
         return Self.byUse(exact, uses) + Self.byUse(prefix, uses) + Self.byUse(wordStart, uses) + Self.byUse(contains, uses)
+    }
+
+    /// The endpoint switcher's ranks (newcomer re-check of issue 19: `image`
+    /// listed the twelve "Image tool" entries before image2image): a match in
+    /// the endpoint's title (after "group · ") above one in its group, each
+    /// exact, then at the start, then where a word starts, then anywhere;
+    /// within a rank the more used first.
+    private func endpointMatches(_ query: String) -> [String] {
+        var ranks = Array(repeating: [String](), count: 7)
+        for option in options {
+            let lowered = option.lowercased()
+            let title = lowered.ranges(of: " · ").last.map { String(lowered[$0.upperBound...]) } ?? lowered
+            let rank: Int? = if title == query { 0 }
+                else if title.hasPrefix(query) { 1 }
+                else if Self.startsAWord(query, in: title) { 2 }
+                else if title.contains(query) { 3 }
+                else if Self.startsAWord(query, in: lowered) { 4 }
+                else if lowered.contains(query) { 5 }
+                else if details[option]?.lowercased().contains(query) ?? false { 6 }
+                else { nil }
+            if let rank { ranks[rank].append(option) }
+        }
+        return ranks.flatMap { uses.isEmpty ? $0 : Self.byUse($0, uses) }
     }
 
     /// A stable sort by use: equal uses keep the options' order.
@@ -399,6 +426,9 @@ struct AppState: Equatable, Sendable {
     var keys: KeyTable = .shipped
     var drafts: [FieldID: Draft] = [:]
     var status: StatusMessage?
+    /// The status messages shown lately, oldest first (a followed task's running line left out):
+    /// `M` shows them whole (StatusMessages.record).
+    var recentMessages: [StatusMessage] = []
     var submitting = false
     /// The id of the A1111 generation call under way, once its progress came (issue 20): `X` interrupts it.
     var generating: String?

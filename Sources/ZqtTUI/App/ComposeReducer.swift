@@ -22,6 +22,13 @@ extension Reducer {
 
     static func openProfilePicker(_ state: inout AppState) -> [Effect] {
         let names = state.connection.profiles
+        // A file that could not be read may be fixed by now (newcomer re-check of issue 19: P said the
+        // old fault until F2): read again first; the switcher, or the fault as it is now, follows the read.
+        if names.isEmpty, state.configFile.problem != nil, !state.configFile.profilesWanted {
+            state.configFile.profilesWanted = true
+            return [.checkConfigFile(asked: true)]
+        }
+        state.configFile.profilesWanted = false
         if names.isEmpty, let problem = state.configFile.problem {
             state.status = StatusMessage(text: Wording.profilesUnreadable(problem), kind: .error)
             state.view.overlay = .notice(Wording.configProblemNotice(problem, keptEarlier: state.configFile.readOnce,
@@ -188,7 +195,10 @@ extension Reducer {
     /// no field names, headers zqt does not send) is said, nothing dropped silently.
     static func showLoaded(_ state: inout AppState, _ loaded: ImportedRequest, source: String) {
         show(&state, loaded.request)
-        let notes = loaded.notes.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
+        var notes = loaded.notes.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
+        if !loaded.alsoFit.isEmpty {
+            notes.insert(Wording.alsoFits(loaded.alsoFit.map(\.title), switchKey: state.keys.label(.switchEndpoint)), at: 0)
+        }
         state.status = StatusMessage(text: Wording.loaded(into: loaded.request.endpoint.title, from: source, notes: notes),
                                      kind: notes.isEmpty ? .success : .info)
     }

@@ -24,6 +24,8 @@ struct ConfigFileState: Equatable, Sendable {
     /// The colours the file (or NO_COLOR) asks for, once read again while the
     /// screen runs; the terminal takes them on at its next frame (issue 19). nil: as at start.
     var theme: Theme?
+    /// `P` asked for the profile switcher while the file had a fault: it opens once the file is read again.
+    var profilesWanted = false
 }
 
 /// The config file as read again: what the screen takes of it.
@@ -68,7 +70,7 @@ extension Reducer {
         state.configFile.exists = read.exists
         if let problem = read.problem {
             showConfigProblem(&state, problem, keptEarlier: state.configFile.readOnce)
-            return []
+            return state.configFile.profilesWanted ? openProfilePicker(&state) : []
         }
         state.configFile.problem = nil
         state.configFile.readOnce = read.exists
@@ -85,7 +87,7 @@ extension Reducer {
             state.status = StatusMessage(text: read.exists ? Wording.configReadAgain(read.file, profiles: read.profiles.count)
                                                            : Wording.configMissingNow(read.file), kind: .success)
         }
-        return []
+        return state.configFile.profilesWanted ? openProfilePicker(&state) : []
     }
 
     // MARK: Commands (declared in Input/Commands/AppCommands.swift)

@@ -55,8 +55,8 @@ extension Reducer {
             return []
         }
         let value: JSONValue?
-        if state.view.openItem != nil {
-            value = spec.defaultValue == .null ? nil : spec.defaultValue
+        if let open = state.view.openItem {
+            value = itemResetValue(state, open, key: spec.path)
         } else {
             value = state.freshForm(for: state.endpoint, taskID: state.request.taskID)[field.wirePath]
         }
@@ -64,5 +64,14 @@ extension Reducer {
         state.drafts[field.id] = nil
         state.status = StatusMessage(text: Wording.fieldReset(field.label, value: value.map(JSONWriter.compact)), kind: .info)
         return []
+    }
+
+    /// Inside a unit: the value its control type (preset) gives the key, else
+    /// the field's default (issue 19: a canny unit's Low Threshold went to
+    /// "not sent" instead of the 100 the preset chose).
+    static func itemResetValue(_ state: AppState, _ open: ItemRef, key: String) -> JSONValue? {
+        guard let field = state.endpoint.field(at: open.group), let group = field.groupSpec,
+              let item = state.request.items(of: field)[safe: open.index] else { return nil }
+        return group.resetValue(key, in: item)
     }
 }

@@ -119,11 +119,15 @@ extension Reducer {
     /// The commands that do something here, in the help's order (the footer's: narrowest first).
     static func openPalette(_ state: inout AppState) -> [Effect] {
         var options: [String] = []
+        var searchWords: [String: String] = [:]
         for binding in state.keys.rows(in: state.scopes + [.global]) where !options.contains(binding.command.title) {
             options.append(binding.command.title)
+            if let words = CommandSynonyms.words[binding.command] { searchWords[binding.command.title] = words }
         }
-        state.view.overlay = .picker(PickerState(purpose: .palette, title: Wording.paletteTitle, options: options,
-                                                 filter: TextBuffer(""), selected: 0, freeText: false))
+        var picker = PickerState(purpose: .palette, title: Wording.paletteTitle, options: options,
+                                 filter: TextBuffer(""), selected: 0, freeText: false)
+        picker.searchWords = searchWords
+        state.view.overlay = .picker(picker)
         return []
     }
 

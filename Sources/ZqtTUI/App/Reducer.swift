@@ -32,6 +32,10 @@ enum Reducer {
         }
         // A field's problem on the status line goes with the problem (issue 19).
         dropSettledFieldProblem(&state)
+        // A new message is kept for `M`, which shows it whole when the line cut it.
+        if let shown = state.status, shown != status, shown != state.task.map({ taskStatus($0, keys: state.keys) }) {
+            StatusMessages.record(shown, in: &state.recentMessages)
+        }
         // Another checkpoint base: the units' preset models follow it (issue 19).
         if fitted.0 == state.endpoint.formKey, checkpointFamily(state) != fitted.1 { unitsFollowCheckpoint(&state) }
         // A history row or entry newly on screen: its images, beside it (issue 11).
@@ -116,6 +120,8 @@ enum Reducer {
             state.needsFullRedraw = true
             return []
         case .tick:
+            // While a followed task runs the spinner turns with its seconds (.secondElapsed): one change a second.
+            guard state.task?.phase != .inProgress else { return [] }
             state.spinnerFrame = (state.spinnerFrame + 1) % spinner.count
             return []
         case .secondElapsed:
@@ -123,6 +129,8 @@ enum Reducer {
             let shown = taskStatus(task, keys: state.keys)
             task.elapsedSeconds += 1
             state.task = task
+            // The running mark changes with the seconds shown, at most once a second (issue 19).
+            state.spinnerFrame = (state.spinnerFrame + 1) % spinner.count
             // The status line follows only while it says this task (another message is not replaced).
             if state.status == shown { state.status = taskStatus(task, keys: state.keys) }
             return []
@@ -168,6 +176,10 @@ enum Reducer {
             case let .retrying(error, attempt):
                 state.status = StatusMessage(text: Wording.taskRetrying(idTask, error.message, attempt: attempt), kind: .error)
                 effects = []
+            case .unfollowed:
+                // Stopped elsewhere (`zqt history unfollow`, another screen's X): said as this screen's X says it.
+                state.task = nil
+                state.status = StatusMessage(text: Wording.notFollowed(idTask, queryKey: state.keys.label(.queryNow)), kind: .info)
             }
             return effects
         case let .generationProgress(request, recordID, info):

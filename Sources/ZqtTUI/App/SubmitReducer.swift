@@ -32,12 +32,21 @@ extension Reducer {
             state.view.showProblems = true
             let id = field(forPath: first.path, in: state)
             if let id { moveFocus(&state, to: id) }
-            let name = id.flatMap { id in state.fields.first { $0.id == id }?.label } ?? first.path
+            let name = id.flatMap { id in problemFieldName(id, in: state) } ?? first.path
             state.status = StatusMessage(text: Wording.notSent(field: name, path: first.path, first.message, more: problems.count - 1), kind: .error,
                                          cause: .problem(path: first.path))
             return []
         }
         return send(&state, state.request, note: Wording.sending(state.request.taskID))
+    }
+
+    /// The field a refusal names: its form label, but a group's by the
+    /// catalog's ("ControlNet units", not its add row "+ Add a ControlNet unit…"; issue 19).
+    static func problemFieldName(_ id: FieldID, in state: AppState) -> String? {
+        if id.path.hasSuffix("[+]"), let field = state.request.endpoint.fields.first(where: { FieldID.addItem($0.path) == id }) {
+            return field.label
+        }
+        return state.fields.first { $0.id == id }?.label
     }
 
     /// The history did not open at start. A damaged file or a newer zqt's:

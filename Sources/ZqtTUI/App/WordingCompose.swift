@@ -47,6 +47,27 @@ extension Wording {
 
     static func notLoaded(_ message: String) -> String { "Not loaded: \(message)" }
 
+    // MARK: What the history's filter finds, said where it is typed (issue 19, fix19)
+
+    static let historyFilterPlaceholder = "to filter: prompt, id, model, state, endpoint:"
+
+    // MARK: Recent messages, whole (issue 19, fix19)
+
+    /// After a status message the line cut: the key that shows it whole.
+    static func statusCutMark(key: String) -> String { "(\(key))" }
+    static let noMessagesYet = "No message yet"
+
+    static func recentMessagesNotice(_ newestFirst: [String]) -> Notice {
+        Notice(title: "Recent messages, newest first", lines: newestFirst.flatMap { [$0, ""] } + ["Any key closes this."])
+    }
+
+    // MARK: Which endpoint a loaded body goes to (issue 19, fix19)
+
+    /// The endpoints a loaded body could be sent to as well as the one it went to.
+    static func alsoFits(_ titles: [String], switchKey: String) -> String {
+        "\(titles.joined(separator: ", ")) would take it too (\(switchKey) switches)"
+    }
+
     // MARK: Profiles and keys
 
     static func profilePickerTitle(current: String) -> String { "Profile (now \(current))" }

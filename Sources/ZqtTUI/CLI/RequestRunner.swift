@@ -177,6 +177,9 @@ struct RequestRunner {
                 say(SendLines.status(info, server: endpoint.server))
             case let .retrying(error, attempt):
                 say(SendWording.queryRetrying(error, attempt: attempt))
+            case .unfollowed:
+                // `zqt history unfollow` (or a screen's X) while this follows it: it stops asking too (issue 19).
+                say(request.taskID + " " + Wording.notFollowedLine(request.taskID))
             case let .finished(info, followedToIt):
                 followed = followed || followedToIt
                 report.final = info

@@ -293,7 +293,7 @@ struct HistoryList: ParsableCommand {
             } else {
                 // A task the user stopped following is marked as the screen marks it (issue 19).
                 let prompt = (damaged.contains(row.id) ? Wording.damagedRowMark : "")
-                    + (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + row.prompt
+                    + (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + row.listedText
                 let columns = [row.idTask, row.state.rawValue, row.endpoint.shortName,
                                CivilTime.local(row.createdAt).dateAndMinute, String(prompt.prefix(60))]
                     + (spansServers ? [row.profile] : [])
@@ -412,7 +412,7 @@ struct HistoryUnfollow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unfollow",
         abstract: "Stop following a running task: zqt no longer asks about it until zqt query ID (or u on its row) takes it up again.",
-        discussion: "The service documents no cancel: the task may still run there. A screen that follows it stops at its next start.")
+        discussion: "The service documents no cancel: the task may still run there. A screen or zqt send that follows it stops before its next question.")
 
     @Argument(help: "The submission's id_task.")
     var id: String

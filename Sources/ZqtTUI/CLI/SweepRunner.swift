@@ -574,6 +574,8 @@ struct SweepRunner {
                 lastLine = line
             case let .retrying(error, attempt):
                 say(SendWording.queryRetrying(error, attempt: attempt))
+            case .unfollowed:
+                say(Wording.notFollowedLine(request.taskID))
             case let .finished(info, _):
                 final = info
                 answers.results = info.results

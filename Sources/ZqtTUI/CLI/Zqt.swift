@@ -476,6 +476,22 @@ enum EndpointNames {
     }
 }
 
+/// A ControlNet model not made for the checkpoint's base: a likely mistake,
+/// not a refusal (the service takes any model name; issue 19). `zqt validate`
+/// and `zqt send` say it alike.
+enum FitWarnings {
+    static func say(_ request: Request) {
+        for misfit in ControlNetFit.misfits(request) {
+            StandardStreams.writeError("warning: \(misfit)\n")
+        }
+    }
+
+    /// For a request text; one that cannot be read says nothing here (the send says why).
+    static func say(_ text: String, endpoint: Endpoint) {
+        if let request = try? Request.decode(json: text, for: endpoint).request { say(request) }
+    }
+}
+
 /// `--strict` (issue 22): a member no field names is refused before anything is sent.
 enum StrictCheck {
     /// The unknown members of a request text, or nil when it cannot be read
@@ -562,6 +578,7 @@ struct SendCommand: AsyncParsableCommand {
             if json { CommandSupport.sayJSON(Self.json(RequestRunner.Report(outcome: .invalid, endpoint: target))) }
             throw ZqtExit.badInput.exitCode
         }
+        FitWarnings.say(text, endpoint: target)
         // Several profiles share a sweep's combinations (issue 20); one request goes to one server.
         if sweep.specs.isEmpty, SweepServer.names(connection.profile) != nil {
             throw CommandFailure("--profile \(APIError.printable(connection.profile ?? "")) names several servers: only a sweep (--sweep) is spread over them; give one profile", .badInput)
@@ -695,10 +712,7 @@ struct ValidateCommand: ParsableCommand {
         for note in notes {
             StandardStreams.writeError("note: \(note)\n")
         }
-        // A likely mistake, not a refusal: the service takes any model name (issue 19).
-        for misfit in ControlNetFit.misfits(request) {
-            StandardStreams.writeError("warning: \(misfit)\n")
-        }
+        FitWarnings.say(request)
         let problems = (strict ? request.unknownFieldProblems : [])
             + LocalInputs.problems(request, namesIn: FileManager.default.currentDirectoryPath)
         for problem in problems {

@@ -48,6 +48,8 @@ enum Command: String, CaseIterable, Sendable {
     // The config file read again; a fresh form, one undo away; a field reset (issue 19).
     case rereadConfig
     case newForm, undoNewForm, resetField, stopFollowing
+    // The recent status messages, whole (newcomer re-check of issue 19: a cut one could not be read).
+    case showMessages
     // A request moved between kinds of server: zhiqite SD ↔ A1111 (issue 20).
     case openAsOtherKind
     // An A1111 job's current picture skipped, the batch going on (issue 20).

@@ -433,6 +433,8 @@ final class EffectRunner: @unchecked Sendable {
                     inbox.post(.poll(recordID: recordID, idTask: idTask, .retrying(error, attempt: attempt)))
                 case let .failed(failure) where failure.stage == .follow:
                     stopped = failure.error ?? .cancelled
+                case .unfollowed:
+                    inbox.post(.poll(recordID: recordID, idTask: idTask, .unfollowed))
                 default:
                     break  // the images kept are read by the pictures (fetchPictures waits for them)
                 }

@@ -38,7 +38,10 @@ final class TerminalApp {
     static let unreadableWakeLimit = 1000
     private var unreadableWakes = 0
     static let pasteQuiet = 1.0
-    static let tickInterval = 0.12
+    /// The spinner's step while a send is on its way: a second, as the issue
+    /// asks of what moves while a task runs (19: "updated at most once a second";
+    /// it was 0.12 s, a write to the terminal eight times a second).
+    static let tickInterval = 1.0
 
     private let theme: Theme
     /// How result images are to be drawn, as asked (issue 11).

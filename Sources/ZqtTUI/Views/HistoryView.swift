@@ -102,7 +102,7 @@ enum HistoryView {
                 : "\(history.matchCount)\(history.countCapped ? "+" : "") match\(history.matchCount == 1 ? "" : "es")"
         }
         renderFilterBox(history.filter, focused: history.filterFocused, count: count,
-                        placeholder: "to filter by prompt, task id, model or state", into: &grid, y: y, width: width)
+                        placeholder: Wording.historyFilterPlaceholder, into: &grid, y: y, width: width)
     }
 
     /// The filter's line, the history's and the gallery's (issue 17): what is
@@ -239,7 +239,7 @@ enum HistoryView {
                 promptWidth -= end - column
                 column = end
             }
-            var prompt = (row.headline.isEmpty ? row.prompt : row.headline).split(whereSeparator: \.isNewline).joined(separator: " ")
+            var prompt = row.listedText
             // A task the user stopped following, still open at the service as far as zqt knows (issue 19).
             if row.notFollowed, row.state.isUnfinished { prompt = Wording.notFollowedMark + prompt }
             guard promptWidth > 0 else { return }

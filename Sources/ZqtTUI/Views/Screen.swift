@@ -105,10 +105,12 @@ enum Screen {
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)
         } else if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
+            // An error is shown whole over the rows above (issue 20); other long words end in the key that shows them whole (issue 19).
             if status.kind == .error, TextWidth.of(status.text) > rect.maxX - x {
                 renderWholeError(status.text, style: style, x: x, into: &grid, rect: rect)
             } else {
-                grid.put(TextWidth.truncate(status.text, to: rect.maxX - x), x: x, y: rect.y, style: style, limit: rect.maxX)
+                let text = StatusMessages.fitted(status.text, room: rect.maxX - x, key: state.keys.label(.showMessages))
+                grid.put(text, x: x, y: rect.y, style: style, limit: rect.maxX)
             }
         } else if state.screen == .gallery, !state.gallery.filterFocused, let item = state.gallery.selectedItem {
             let text = Wording.galleryStatus(item.picture)

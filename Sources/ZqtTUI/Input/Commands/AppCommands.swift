@@ -21,5 +21,8 @@ enum AppCommands {
         // F11 is often the terminal's full screen, so P too; not in the footer (room for q quit).
         CommandDeclaration(.switchProfile, "Switch profile (connection and keys from the config file)", footer: "profile",
                            [.on(.global, .function(11), .char("P"))]) { state, _ in Reducer.openProfilePicker(&state) },
+        // A status line cut at the screen's edge says this key (Screen.renderStatus).
+        CommandDeclaration(.showMessages, "Show the recent status messages whole", footer: "messages",
+                           [.on(.global, .char("M"))]) { state, _ in Reducer.showMessages(&state) },
     ]
 }

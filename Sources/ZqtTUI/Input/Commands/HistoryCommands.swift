@@ -14,7 +14,7 @@ enum HistoryCommands {
     }
 
     static let all: [CommandDeclaration] = [
-        CommandDeclaration(.filterHistory, "Filter the history (prompt, task id, model, state, batch:ID)", footer: "filter",
+        CommandDeclaration(.filterHistory, "Filter the history (prompt, task id, model, state, a text result, endpoint:NAME, batch:ID)", footer: "filter",
                            [.on(.historyList, .char("/"), footer: true)], perform: onHistory(Reducer.focusHistoryFilter)),
         CommandDeclaration(.filterDone, "Done filtering: to the list", footer: "to the list",
                            [.on(.historyFilter, .enter, .tab, footer: true)], perform: onHistory(Reducer.filterDone)),
