@@ -7,9 +7,15 @@
 import Model
 
 extension Wording {
-    /// Why the drafts are not kept, when the history is a newer zqt's (said with the file at the way out).
-    static func draftsNotKeptInANewerHistory(_ readOnly: HistoryReadOnly) -> String {
-        "the history was written by a newer zqt (schema \(readOnly.found); this one knows \(readOnly.known)) and is only read"
+    /// Why the drafts are not kept, when the history is only read: a newer zqt's, or a folder
+    /// that cannot be written (said with the file at the way out).
+    static func draftsNotKeptInAReadOnlyHistory(_ readOnly: HistoryReadOnly) -> String {
+        switch readOnly.cause {
+        case let .newerSchema(found, known):
+            return "the history was written by a newer zqt (schema \(found); this one knows \(known)) and is only read"
+        case let .cannotWrite(fault, _, _):
+            return "the history is only read here: \(fault.words)"
+        }
     }
 
     /// The quit question when no history keeps the forms: they go to a file, said before quitting.

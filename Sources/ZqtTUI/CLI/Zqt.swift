@@ -205,7 +205,7 @@ enum ComposeSession {
         state.draftSaving = DraftSaving(saved: savedDrafts, kept: store != nil && store?.readOnly == nil)
         // No history keeps the drafts: the way out writes them to a file of their own, and the quit question says where (issue 21).
         if !state.draftSaving.kept {
-            state.draftSaving.notKeptBecause = state.historyProblem ?? store?.readOnly.map(Wording.draftsNotKeptInANewerHistory)
+            state.draftSaving.notKeptBecause = state.historyProblem ?? store?.readOnly.map(Wording.draftsNotKeptInAReadOnlyHistory)
             state.draftSaving.fallbackFolder = UnsavedDrafts.likelyFolder(UnsavedDrafts.folders(home: home))
         }
         state.connection.catalogFile = start.user.file
