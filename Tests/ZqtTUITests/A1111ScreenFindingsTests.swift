@@ -230,18 +230,13 @@ import Testing
         let withImage = "{\"prompt\": \"a red fox\", \"init_images\": [\"./fox.png\"], \"denoising_strength\": 0.5}"
         let chosen = try RequestImport.read(withImage, catalog: .shipped, current: txt2img, taskID: "zqt-new").get()
         #expect(chosen.request.endpoint == img2img)
-        let note = chosen.notes.first { $0.path.isEmpty }?.message ?? ""
-        #expect(note.hasPrefix("img2img chosen: the body's fields fit it"), "\(chosen.notes)")
-        // A plain body on the img2img form stays there (the form on screen), and what it lacks is said with the other.
-        let kept = try RequestImport.read(body, catalog: .shipped, current: img2img, taskID: "zqt-new").get()
-        #expect(kept.request.endpoint == img2img)
-        #expect(kept.notes.first { $0.path.isEmpty }?.message
-                == "kept in img2img, the form on screen, which needs init_images; txt2img takes the body as it is (the endpoint switcher moves the form)",
-                "\(kept.notes)")
-        // And on txt2img the note says the choice and what img2img would need.
-        #expect(loaded.notes.first { $0.path.isEmpty }?.message
-                == "txt2img chosen: the body's fields fit it; img2img would also need init_images (the endpoint switcher moves the form)",
-                "\(loaded.notes)")
+        // One rule for every form (issue 19): only an endpoint the body can be sent to as it is is a
+        // candidate, so img2img, which needs init_images, is neither chosen for a plain body nor
+        // named beside txt2img; a plain body loaded on the img2img form goes to txt2img.
+        let moved = try RequestImport.read(body, catalog: .shipped, current: img2img, taskID: "zqt-new").get()
+        #expect(moved.request.endpoint == txt2img, "\(moved.notes)")
+        #expect(!loaded.alsoFit.contains(img2img), "\(loaded.alsoFit)")
+        #expect(loaded.notes.allSatisfy { !$0.message.contains("would take it too") }, "\(loaded.notes)")
     }
 
     @Test func anA1111PicturesParametersOnAnA1111FormAreATxt2imgRequest() throws {
@@ -252,7 +247,6 @@ import Testing
         #expect(loaded.request.endpoint.id == "sdapi/v1/txt2img")
         #expect(loaded.request["prompt"] == .string("a red fox") && loaded.request["seed"] == .int(77) && loaded.request["height"] == .int(768))
         #expect(loaded.request["override_settings.sd_model_checkpoint"] == .string("v1-5-pruned-emaonly"))
-        #expect(loaded.notes.first?.message == "txt2img chosen: an A1111 picture's parameters are a txt2img request (the endpoint switcher moves the form)")
     }
 
     // MARK: 8. A batch's grid

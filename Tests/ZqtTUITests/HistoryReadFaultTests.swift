@@ -140,7 +140,7 @@ import Testing
         defer { full.remove() }
         try full.damageRow(full.count - 1)
         let refused = try zqt(["send", example, "--endpoint", "controlnet", "--no-wait"], home: full.home, extra: environment)
-        #expect(refused.status == 2, "exit 2: the history is zqt's side to fix: \(refused.stderr)")
+        #expect(refused.status == 4, "exit 4: not sent for want of its row: \(refused.stderr)")
         #expect(refused.stderr.contains("nothing was sent") && refused.stderr.contains("zqt history recover"), "\(refused.stderr)")
         #expect(refused.stderr.components(separatedBy: "the history file is damaged").count == 2, "said once: \(refused.stderr)")
         #expect(server.service.receivedSubmissions.count == 1, "the refused send never left")
@@ -189,7 +189,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: example) }
         let send = try zqt(["send", example, "--endpoint", "controlnet", "--no-wait"], home: home,
                            extra: ["ZQT_BASE_URL": url, "ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"])
-        #expect(send.status == 2, "\(send.stderr)")
+        #expect(send.status == 4, "exit 4, as a full disk: \(send.stderr)")
         #expect(send.stderr.contains("nothing was sent: the folder is read-only"), "\(send.stderr)")
         #expect(server.service.receivedSubmissions.isEmpty)
 

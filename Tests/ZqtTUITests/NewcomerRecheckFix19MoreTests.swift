@@ -12,10 +12,16 @@ import Testing
     @Test func aCutMessageSaysWhichKeyShowsItWhole() {
         var state = makeState(width: 80, height: 24)
         let long = "examples/controlnet.json: alwayson_scripts.id_task: pro1686666 replaced by a new task id (wire rule 8); the end of this message is here"
+        // A message that is not an error is cut, marked with the key that shows it whole.
+        state.status = StatusMessage(text: long, kind: .info)
+        let cut = Screen.render(state).text
+        #expect(cut.contains("…(M)"), "\(cut)")
+        #expect(!cut.contains("the end of this message is here"))
+        // An error is shown whole over the rows above the line (issue 20), and M keeps it too.
+        state.status = nil
         _ = Reducer.reduce(&state, .requestLoadFailed(long))
-        let screen = Screen.render(state).text
-        #expect(screen.contains("…(M)"), "\(screen)")
-        #expect(!screen.contains("the end of this message is here"))
+        let screen = Screen.render(state).text.split(separator: "\n").joined(separator: " ")
+        #expect(screen.contains("the end of this"), "\(screen)")
         press(&state, .char("M"))
         guard case let .notice(notice)? = state.view.overlay else {
             Issue.record("M showed nothing: \(state.status?.text ?? "")")

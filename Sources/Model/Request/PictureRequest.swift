@@ -101,9 +101,7 @@ public enum PictureRequest {
         do {
             var decoded = try Request.decode(json: JSONWriter.pretty(.object(members)), for: txt2img)
             decoded.request.taskID = taskID
-            // Said first: the picture's parameters become a txt2img request of that server (issue 20).
-            let chosen = DecodeNote(path: "", message: "txt2img chosen: an A1111 picture's parameters are a txt2img request (the endpoint switcher moves the form)")
-            let notes = [chosen] + decoded.notes + unknown.map {
+            let notes = decoded.notes + unknown.map {
                 DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
             }
             return .success(ImportedRequest(request: decoded.request, notes: notes))
