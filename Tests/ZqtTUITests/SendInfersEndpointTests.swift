@@ -24,6 +24,9 @@ import Testing
             #expect(sweep.status == 0, "\(sweep.stdout)\(sweep.stderr)")
             #expect(sweep.stderr.contains("note: endpoint text2image, inferred from the body's fields"), "\(sweep.stderr)")
             #expect(!(sweep.stdout + sweep.stderr).contains("ControlNet unit"))
+            // Not followed (--no-wait): each task's "accepted" is said once, not again as its end.
+            let lines = (sweep.stdout + sweep.stderr).split(separator: "\n").filter { $0.hasSuffix(": accepted") }
+            #expect(lines.count == 2 && Set(lines).count == 2, "\(lines)")
             // A face swap V2 body (its fidelityWeight) goes to it, with no flag.
             let swap = try ZqtBinary.run(["send", "--sandbox", "examples/faceswap2.json", "--json"], environment: environment)
             #expect(swap.status == 0, "\(swap.stderr)")

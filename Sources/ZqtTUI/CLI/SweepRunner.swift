@@ -503,11 +503,15 @@ struct SweepRunner {
         // One line each: the service's words in it cannot start a line of their own (issue 23).
         func say(_ text: String) { printer.say("\(tag) \(TerminalText.line(text))") }
         var answers = Answers()
+        var saidAccepted = false
         func ended(_ state: State, _ problem: String? = nil) -> Outcome {
             answers.problem = problem
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            say(problem.map { "\(state.rawValue): \($0)" } ?? state.rawValue)
+            // A task not followed (--no-wait) ends as it was accepted: that line was said already.
+            if !(state == .accepted && problem == nil && saidAccepted) {
+                say(problem.map { "\(state.rawValue): \($0)" } ?? state.rawValue)
+            }
             return outcome(index: index, point, taskID: request.taskID, state: state, seconds: seconds, answers, batchID: batchID,
                            server: server)
         }
@@ -550,7 +554,7 @@ struct SweepRunner {
                 }
             case .accepted:
                 // An A1111 call's answer is its end, said by the task's last line; only the service's task is accepted and followed.
-                if !answersWhenDone { say("accepted") }
+                if !answersWhenDone { say("accepted"); saidAccepted = true }
             case let .unanswered(error, confirmation):
                 if case .accepted = confirmation { say(SendWording.unansweredButAccepted(error, idTask: request.taskID)) }
             case let .progress(info) where answersWhenDone:
