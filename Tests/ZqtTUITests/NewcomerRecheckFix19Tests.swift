@@ -37,12 +37,12 @@ import Testing
         Self.load(&state, "image2image.json")
         #expect(state.endpoint == .image2Image)
         #expect(state.request["alwayson_scripts.image_link"] == .string("https://example.com/lighthouse.png"), "the input image is image2image's")
-        #expect(state.status?.text.contains("text2image would take it too (F7 switches)") == true, "\(state.status?.text ?? "")")
+        #expect(state.status?.text.contains("text2image would take it too (F7 switches; L it again there)") == true, "\(state.status?.text ?? "")")
         // On text2image, where it can be sent too, it stays; image2image is named.
         EndpointReducerTests.switchTo(&state, "text2image")
         Self.load(&state, "image2image.json")
         #expect(state.endpoint == .text2Image)
-        #expect(state.status?.text.contains("image2image would take it too (F7 switches)") == true, "\(state.status?.text ?? "")")
+        #expect(state.status?.text.contains("image2image would take it too (F7 switches; L it again there)") == true, "\(state.status?.text ?? "")")
     }
 
     @Test func aBodyThatFitsManyToolsIsNotLoadedOntoAnotherForm() {

@@ -197,7 +197,8 @@ extension Reducer {
         show(&state, loaded.request)
         var notes = loaded.notes.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
         if !loaded.alsoFit.isEmpty {
-            notes.insert(Wording.alsoFits(loaded.alsoFit.map(\.title), switchKey: state.keys.label(.switchEndpoint)), at: 0)
+            notes.insert(Wording.alsoFits(loaded.alsoFit.map(\.title), switchKey: state.keys.label(.switchEndpoint),
+                                                         loadKey: state.keys.label(.loadRequest)), at: 0)
         }
         state.status = StatusMessage(text: Wording.loaded(into: loaded.request.endpoint.title, from: source, notes: notes),
                                      kind: notes.isEmpty ? .success : .info)

@@ -64,8 +64,9 @@ extension Wording {
     // MARK: Which endpoint a loaded body goes to (issue 19, fix19)
 
     /// The endpoints a loaded body could be sent to as well as the one it went to.
-    static func alsoFits(_ titles: [String], switchKey: String) -> String {
-        "\(titles.joined(separator: ", ")) would take it too (\(switchKey) switches)"
+    /// Each endpoint keeps its own form: after the switch the body is loaded again.
+    static func alsoFits(_ titles: [String], switchKey: String, loadKey: String) -> String {
+        "\(titles.joined(separator: ", ")) would take it too (\(switchKey) switches; \(loadKey) it again there)"
     }
 
     // MARK: Profiles and keys
