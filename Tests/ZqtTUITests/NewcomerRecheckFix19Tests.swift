@@ -106,6 +106,24 @@ import Testing
             return
         }
         #expect(picker.options == ["studio"])
+
+        // Broken again mid-session (the profiles read before are kept), then fixed with one more: P reads it first again.
+        state.view.overlay = nil
+        try "[profiles.studio]\nbase_url = \"http://unclosed\n".write(toFile: folder + "/zqt/config.toml", atomically: true, encoding: .utf8)
+        _ = Reducer.reduce(&state, .configFileRead(ConfigFileRead(ConfigAtStart.load(catalog: .shipped, environment: environment),
+                                                                  asked: true, environment: environment)))
+        state.view.overlay = nil
+        #expect(state.connection.profiles == ["studio"], "kept while the file is broken")
+        try "[profiles.studio]\nbase_url = \"http://127.0.0.1:9\"\n[profiles.third]\nbase_url = \"http://127.0.0.1:8\"\n"
+            .write(toFile: folder + "/zqt/config.toml", atomically: true, encoding: .utf8)
+        #expect(press(&state, .char("P")) == [.checkConfigFile(asked: true)])
+        _ = Reducer.reduce(&state, .configFileRead(ConfigFileRead(ConfigAtStart.load(catalog: .shipped, environment: environment),
+                                                                  asked: true, environment: environment)))
+        guard case let .picker(again)? = state.view.overlay else {
+            Issue.record("no profile switcher after the second fix: \(state.status?.text ?? "")")
+            return
+        }
+        #expect(again.options == ["studio", "third"])
     }
 
     @Test func resetInACannyUnitGoesBackToTheControlTypesValue() throws {

@@ -23,8 +23,9 @@ extension Reducer {
     static func openProfilePicker(_ state: inout AppState) -> [Effect] {
         let names = state.connection.profiles
         // A file that could not be read may be fixed by now (newcomer re-check of issue 19: P said the
-        // old fault until F2): read again first; the switcher, or the fault as it is now, follows the read.
-        if names.isEmpty, state.configFile.problem != nil, !state.configFile.profilesWanted {
+        // old fault until F2), at start or later in the session (the profiles read before kept meanwhile):
+        // read again first; the switcher, or the fault as it is now, follows the read.
+        if state.configFile.problem != nil, !state.configFile.profilesWanted {
             state.configFile.profilesWanted = true
             return [.checkConfigFile(asked: true)]
         }
