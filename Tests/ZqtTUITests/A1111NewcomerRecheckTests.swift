@@ -111,4 +111,37 @@ import Testing
         #expect(message.contains("module(depth) not found in supported modules. / Traceback: / line 2 !"), "\(message)")
         #expect(APIError.printable("a\n\n b\u{1B}[31m") == "a / b\\u{1b}[31m", "other controls still shown, never raw")
     }
+
+    // MARK: 3. `i` and `n` on an A1111 result
+
+    /// An A1111 row whose first picture is kept at a real file, on an A1111 profile.
+    static func keptRow() throws -> (state: AppState, record: HistoryRecord, kept: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-a1111fix-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let kept = folder + "/1.png"
+        #expect(FileManager.default.createFile(atPath: kept, contents: Data([0x89, 0x50, 0x4E, 0x47])))
+        var record = A1111ScreenFindingsTests.a1111Record()
+        record.results[0].localPath = kept
+        var state = A1111PickerTests.a1111State()
+        state.connection.dataFolder = folder
+        return (state, record, kept)
+    }
+
+    @Test func image2imageOfAnA1111ResultIsA1111Img2imgWithTheKeptFile() throws {
+        var (state, record, kept) = try Self.keptRow()
+        _ = Reducer.moveOn(&state, record, .toImage2Image, confirmed: true)
+        #expect(state.endpoint.id == "sdapi/v1/img2img", "not the service's image2image on an A1111 profile")
+        #expect(state.request["init_images"] == .array([.string(kept)]), "\(state.request.wireJSON)")
+        #expect(!state.request.wireJSON.contains("a1111-inline:"))
+        #expect(state.request["prompt"]?.stringValue == "a lighthouse", "its settings carried over")
+    }
+
+    @Test func aControlNetUnitOfAnA1111ResultIsAnA1111UnitWithTheKeptFile() throws {
+        var (state, record, kept) = try Self.keptRow()
+        _ = Reducer.moveOn(&state, record, .toControlNetUnit, confirmed: true)
+        #expect(state.endpoint.id == "sdapi/v1/txt2img", "the row's own A1111 form, not the service's ControlNet")
+        let unit = try #require(A1111ScreenFindingsTests.unit(state))
+        #expect(unit["image"]?.stringValue == kept)
+        #expect(!state.request.wireJSON.contains("a1111-inline:"))
+    }
 }
