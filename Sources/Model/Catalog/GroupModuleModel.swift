@@ -74,3 +74,72 @@ extension GroupSpec {
         return bare(a) == bare(b)
     }
 }
+
+// A control type chosen on a form for a server that lists its own modules and
+// models (an A1111 server's /controlnet/module_list and model_list): the
+// catalog's default names may be ones that server lacks (issue 20, newcomer's
+// re-check: `depth` sent `module: "depth"` and failed with HTTP 500 where the
+// server has depth_midas). The preset's module and model are then picked from
+// the server's lists by the control type's names and keywords, and where the
+// server has none, the item says so rather than carry a name it lacks.
+
+extension GroupSpec {
+    /// What fitting a new item to a server's lists did.
+    public struct ServerFit: Equatable, Sendable {
+        /// The module now set, when it differs from the preset's (nil: unchanged).
+        public var module: String?
+        /// The model now set, when it differs from the preset's (nil: unchanged).
+        public var model: String?
+        /// The server lists no module of the control type (the module is set to the group's "none").
+        public var noModule = false
+        /// The server lists no model of the control type (the model is set to "None").
+        public var noModel = false
+
+        public var changed: Bool { module != nil || model != nil || noModule || noModel }
+    }
+
+    /// A preset's fresh item with its module and model taken from the server's
+    /// lists (`modules`, `models`: nil or empty when not read, then nothing changes).
+    public func fittingServer(_ item: JSONValue, preset: GroupPreset, modules: [String]?, models: [String]?,
+                              family: ModelFamily) -> (item: JSONValue, fit: ServerFit) {
+        guard let presets, let by = presets.by, let modelField = fields.first(where: { $0.role == .fitsCheckpoint }) else {
+            return (item, ServerFit())
+        }
+        var out = item
+        var fit = ServerFit()
+        let path = modelField.path
+        let keywords = (preset.keywords[path] ?? []).map { $0.lowercased() }.filter { $0 != "union" }
+        // The model first, while the module is still the catalog's (followingModule knows its type).
+        if let models, !models.isEmpty, let current = out[path]?.stringValue, current.lowercased() != "none",
+           !models.contains(where: { Self.sameModel($0, current) }) {
+            out.set(.string(""), at: path)
+            let (followed, follow) = followingModule(out, family: family, offered: models)
+            if case let .chosen(model, _) = follow {
+                out = followed
+                fit.model = model
+            } else {
+                out.set(.string("None"), at: path)
+                fit.noModel = true
+            }
+        }
+        // Then the module: the server's modules the type's keywords name, in the server's order
+        // (depth_midas for depth), else the preset's own choices it has (not one shared with another type, like invert).
+        if let modules, !modules.isEmpty, let current = out[by]?.stringValue, !presets.ignored.contains(current),
+           !modules.contains(current) {
+            let shared = Set(presets.presets.filter { $0.name != preset.name }.flatMap { $0.options[by] ?? [] })
+            let own = (preset.options[by] ?? []).filter { !presets.ignored.contains($0) && !shared.contains($0) && modules.contains($0) }
+            let named = modules.filter { name in
+                !presets.ignored.contains(name) && keywords.contains { name.lowercased().contains($0) }
+            }
+            if let chosen = (named + own).first {
+                out.set(.string(chosen), at: by)
+                fit.module = chosen
+            } else {
+                out.set(.string(presets.ignored.first ?? "none"), at: by)
+                fit.noModule = true
+            }
+            out = resettingVariantKeys(out)
+        }
+        return (out, fit)
+    }
+}

@@ -105,11 +105,26 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// Text from outside with every control character shown as \u{..} and bidi controls named (⟨U+202E⟩), for messages.
+    /// Text from outside for a one-line message: its line breaks as " / " and a tab as a space (issue 20: a
+    /// server's 500 text showed `\u{a}` between its lines), every other control character shown as \u{..}
+    /// and bidi controls named (⟨U+202E⟩).
     public static func printable(_ text: String) -> String {
         var out = ""
+        var pendingBreak = false
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            if scalar == "\n" || scalar == "\r" || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                pendingBreak = true
+                continue
+            }
+            if pendingBreak {
+                // Breaks in a row, and the spaces around them, are one " / "; none at either end.
+                while out.last == " " { out.removeLast() }
+                if !out.isEmpty, scalar != " ", scalar != "\t" { out += " / " } else if scalar == " " || scalar == "\t" { continue }
+                pendingBreak = false
+            }
+            if scalar == "\t" {
+                out += " "
+            } else if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                 out += "\\u{\(String(scalar.value, radix: 16))}"
             } else if TerminalText.isBidiControl(scalar) {
                 // Issue 23: it would turn the rest of the message around.

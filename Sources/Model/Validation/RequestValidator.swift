@@ -262,7 +262,10 @@ public enum RequestValidator {
                 if whenOn, let toggle = group.switchField, item[toggle.path]?.boolValue == false { continue }
                 let given = item[field].map { $0.stringValue ?? JSONWriter.compact($0) }?.trimmed ?? ""
                 if !given.isEmpty, !none.contains(where: { $0.lowercased() == given.lowercased() }) { continue }
-                if let orRequest, let other = wire.value(at: orRequest)?.stringValue?.trimmed, !other.isEmpty { continue }
+                // The request's picture will do: a text, or a list holding one (A1111 img2img's init_images,
+                // issue 20: a unit without its own image takes the input image).
+                if let orRequest, let other = wire.value(at: orRequest),
+                   ([other] + (other.arrayValue ?? [])).contains(where: { !($0.stringValue?.trimmed ?? "").isEmpty }) { continue }
                 let label = group.field(field)?.label.lowercased() ?? field
                 let text = message?.replacing("{n}", with: String(number)) ?? "\(group.rowLabel.lowercased()) \(number) needs a \(label) (\(field))"
                 problems.append(ValidationProblem(path: path + "." + field, message: text))

@@ -438,7 +438,7 @@ extension Reducer {
         let target: Endpoint
         switch purpose {
         case .toImage2Image, .toControlNetUnit:
-            guard let image = resultImage(record, position: chosenPosition(state)) else {
+            guard let image = usablePicture(state, record, position: chosenPosition(state)) else {
                 state.status = StatusMessage(text: Wording.noResultImage(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
@@ -446,7 +446,7 @@ extension Reducer {
                 addUnit(&state, record, image: image)
                 return []
             }
-            target = state.catalog.image2Image
+            target = image2ImageTarget(state)
         default:
             target = record.endpoint
         }
@@ -457,7 +457,7 @@ extension Reducer {
         switch purpose {
         case .toImage2Image:
             // Its settings carried over: the form is the record's, moved (a yes was asked above).
-            guard let url = resultImage(record, position: chosenPosition(state)),
+            guard let url = usablePicture(state, record, position: chosenPosition(state)),
                   let input = target.imageInputs.first(where: { target.field(role: .inputImage)?.path == $0.fieldPath }) else { return [] }
             show(&state, record.request.carried(to: target, taskID: TaskIDGenerator.shared.next()), drafts: [:])
             useImage(&state, ImageUse(image: url, record: record, targets: []),

@@ -249,7 +249,18 @@ extension Reducer {
         case let .addItem(group):
             guard let (field, spec) = state.endpoint.group(at: group),
                   let preset = spec.presets?.preset(named: choice) else { return [] }
-            appendItem(&state, field, spec.newItem(preset: preset, family: checkpointFamily(state)), preset: preset.name)
+            let fresh = spec.newItem(preset: preset, family: checkpointFamily(state))
+            // A server with its own module and model lists (A1111's) gets names from them, not the catalog's.
+            let lists = state.modelLists
+            let listed = { (key: String?) in key.flatMap { spec.field($0)?.serverList }.map { lists[$0].names } }
+            let model = spec.fields.first { $0.role == .fitsCheckpoint }?.path
+            let (item, fit) = spec.fittingServer(fresh, preset: preset, modules: listed(spec.presets?.by), models: listed(model),
+                                                 family: checkpointFamily(state))
+            appendItem(&state, field, item, preset: preset.name)
+            if fit.changed {
+                state.status = StatusMessage(text: Wording.unitFitsServer(state.status?.text ?? "", preset: preset.name, fit: fit),
+                                             kind: fit.noModule || fit.noModel ? .error : .info)
+            }
         case .palette:
             if let command = Command.allCases.first(where: { $0.title == choice }) {
                 return Commands.perform(&state, command)

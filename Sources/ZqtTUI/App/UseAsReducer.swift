@@ -9,6 +9,12 @@
 // picture's URL (or kept path) and its history record, `useImage` with a
 // place chosen; `offerTextUses` with a record's texts.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Images
 import Model
 
 extension FieldSpec {
@@ -160,9 +166,42 @@ extension Reducer {
         offerImageUses(&state, image: image, record: record)
     }
 
-    /// `n`: the result's picture as a new item of the ControlNet form's group.
+    /// The record's picture as a form can take it: a picture that came inline
+    /// (an A1111 answer's `a1111-inline:` name, only held in memory) is the file
+    /// kept of it in ZQT_HOME/images, which an A1111 form sends inline; nil when none is kept.
+    static func usablePicture(_ state: AppState, _ record: HistoryRecord, position: Int?) -> String? {
+        guard let url = resultImage(record, position: position) else { return nil }
+        guard InlineImages.isInline(url) else { return url }
+        let result = record.imageResults.first { $0.imageURL == url }
+        if let kept = result?.localPath, !kept.isEmpty, FileManager.default.fileExists(atPath: kept) { return kept }
+        guard let result else { return nil }
+        return ResultImageFiles.existing(home: state.connection.dataFolder, idTask: record.idTask, position: result.position)?.path
+    }
+
+    /// The profile's own endpoints, when it is not the service (issue 20: `i` and `n` on an A1111
+    /// profile opened the service's forms): the catalog's endpoints of its kind of server.
+    static func ownEndpoints(_ state: AppState) -> [Endpoint]? {
+        let own = state.catalog.readyGroups(for: state.connection.server).flatMap(\.endpoints)
+        return own.contains(where: { $0.id == state.catalog.image2Image.id }) || own.isEmpty ? nil : own
+    }
+
+    /// `i`'s form: the service's image2image; on another kind of server, its first endpoint that takes
+    /// both an input image and units (A1111's img2img), read from the catalog.
+    static func image2ImageTarget(_ state: AppState) -> Endpoint {
+        ownEndpoints(state)?.first { endpoint in
+            endpoint.field(role: .inputImage) != nil && !endpoint.groupFields.isEmpty
+        } ?? state.catalog.image2Image
+    }
+
+    /// `n`: the result's picture as a new item of the ControlNet form's group
+    /// (on another kind of server, its form the record came from when it has units, else its first that has).
     static func addUnit(_ state: inout AppState, _ record: HistoryRecord, image url: String) {
-        let endpoint = state.catalog.controlNet
+        let hasUnits = { (endpoint: Endpoint) in
+            endpoint.imageInputs.contains { if case .newItem = $0.place { return true } else { return false } }
+        }
+        let endpoint = ownEndpoints(state).flatMap { own in
+            own.first { $0.id == record.endpoint.id && hasUnits($0) } ?? own.first(where: hasUnits)
+        } ?? state.catalog.controlNet
         guard let input = endpoint.imageInputs.first(where: { if case .newItem = $0.place { return true } else { return false } }) else { return }
         let target = ImageUseTarget(endpoint: endpoint, input: input, label: Wording.imageTargetLabel(endpoint.title, input))
         useImage(&state, ImageUse(image: url, record: record, targets: [target]), target)

@@ -55,4 +55,20 @@ extension Wording {
         let place = fromServer ? "the server's model list has" : "the catalog has"
         return "Unit \(number): \(place) no model for preprocessor \(TerminalText.line(module)); \(TerminalText.line(model)) kept, which is made for another"
     }
+
+    /// A control type added on a form whose server lists its own modules and models, which lacks the
+    /// type's catalog names (issue 20): what was taken from its lists, what it has none of. `added` is addedItem's text.
+    static func unitFitsServer(_ added: String, preset: String, fit: GroupSpec.ServerFit) -> String {
+        let type = TerminalText.line(preset)
+        var lacks: [String] = []
+        if fit.noModule { lacks.append("no \(type) preprocessor (none set: the picture is used as the map)") }
+        if fit.noModel { lacks.append("no \(type) model (None set)") }
+        var taken: [String] = []
+        if let module = fit.module { taken.append("preprocessor \(TerminalText.line(module))") }
+        if let model = fit.model { taken.append("model \(TerminalText.line(model))") }
+        let from = taken.isEmpty ? "" : " (\(taken.joined(separator: " and ")) from the server's lists)"
+        guard !lacks.isEmpty else { return added + from }
+        let lowered = added.prefix(1).lowercased() + added.dropFirst()
+        return "The server lists " + lacks.joined(separator: " and ") + ": pick what it has, or install them; " + lowered + from
+    }
 }
