@@ -6,7 +6,12 @@
 // (`catchUp`). Without it a row said `running` for good while the sweep's
 // table said `succeeded` (a newcomer's finding). Only disk faults wait (a
 // full disk, a read-only folder, a refused permission: room or rights may
-// come back); any other fault is said and the write dropped, as before.
+// come back), and a damaged file (a newcomer's `zqt send` over one said
+// `succeeded` while its row said `running` for good, and a sandbox's stop
+// then marked it failed): its row is behind until `zqt history recover`
+// and `zqt query ID`, and is never closed for want of the state it could
+// not take (HistoryStore.holdOpen). Any other fault is said and the write
+// dropped, as before.
 //
 // A state write (recordTaskInfo, the row's end) replaces the state write
 // just before it in its row's queue: a task polled for an hour on a full
@@ -44,16 +49,18 @@ public final class HistoryBacklog: @unchecked Sendable {
         catchUpLocked(store)
         if let waiting = rows.firstIndex(where: { $0.id == row }) {
             hold(entry, at: waiting)
+            if !isNote { store.holdOpen(row) }
             if let fault { throw fault }
             return
         }
         do throws(HistoryError) {
             try write(store)
-        } catch where error.diskFault != nil {
+        } catch where Self.waits(for: error) {
             rows.append((row, []))
             heldBack += 1
             hold(entry, at: rows.count - 1)
             fault = error
+            if !isNote { store.holdOpen(row) }
             throw error
         }
     }
@@ -83,6 +90,12 @@ public final class HistoryBacklog: @unchecked Sendable {
         lock.withLock { rows.first { $0.id == row }?.writes.contains { !$0.isNote } ?? false }
     }
 
+    /// A fault a write waits behind: the disk's (room or rights may come
+    /// back), or the file's damage (said with how the row catches up).
+    static func waits(for error: HistoryError) -> Bool {
+        error.diskFault != nil || error.isDamage
+    }
+
     private func hold(_ entry: Entry, at index: Int) {
         if entry.isState, rows[index].writes.last?.isState == true { rows[index].writes.removeLast() }
         rows[index].writes.append(entry)
@@ -95,7 +108,7 @@ public final class HistoryBacklog: @unchecked Sendable {
             while let first = row.writes.first {
                 do throws(HistoryError) {
                     try first.write(store)
-                } catch where error.diskFault != nil {
+                } catch where Self.waits(for: error) {
                     fault = error
                     break
                 } catch {
@@ -103,9 +116,19 @@ public final class HistoryBacklog: @unchecked Sendable {
                 }
                 row.writes.removeFirst()
             }
-            if !row.writes.isEmpty { still.append(row) }
+            if row.writes.isEmpty { store.releaseOpen(row.id) } else { still.append(row) }
         }
         rows = still
         if rows.isEmpty { fault = nil }
+    }
+}
+
+extension HistoryError {
+    /// SQLite's own words for the fault, without the path or the advice of `message`.
+    public var sqliteWords: String {
+        switch self {
+        case let .unreadable(_, error), let .write(_, error), let .migrationFailed(_, _, error): return error.message
+        default: return message
+        }
     }
 }

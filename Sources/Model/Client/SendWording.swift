@@ -134,13 +134,17 @@ extension SendWording {
     /// A write into the row of a task already sent failed for the disk: the
     /// row is there, the task goes on, and the write waits (HistoryBacklog).
     public static func rowBehind(_ error: HistoryError) -> String {
-        "its row in the history is behind: \(error.message). The task goes on; "
+        if error.isDamage {
+            return "its row in the history is behind: the history file is damaged (\(error.sqliteWords)). The task goes on; "
+                + "zqt history recover copies what can be read into a new history, then zqt query ID brings its row up to date"
+        }
+        return "its row in the history is behind: \(error.message). The task goes on; "
             + "its row is brought up to date when the history can be written again"
     }
 
     /// A history fault met by a task already sent: its row behind when the
     /// fault is the disk's and its writes wait (`waits`), else not kept.
     public static func historyFault(_ error: HistoryError, waits: Bool) -> String {
-        waits && error.diskFault != nil ? rowBehind(error) : notKeptInHistory(error)
+        waits && HistoryBacklog.waits(for: error) ? rowBehind(error) : notKeptInHistory(error)
     }
 }

@@ -468,14 +468,25 @@ public final class HistoryStore: @unchecked Sendable {
     /// Every unfinished row sent to one address, followed or not, marked
     /// failed with why: an in-process sandbox's tasks end with its zqt.
     public func closeUnfinished(baseURL: String, error: String, at date: Date = Date()) throws(HistoryError) {
+        // A row whose state is held back (HistoryBacklog) may have ended well: it is not closed as failed for want of it.
+        let open = lock.withLock { heldOpen }.sorted().map(String.init).joined(separator: ",")
         try write { db throws(SQLiteError) in
             try db.run("""
                 UPDATE submission SET state = ?, error = ?, finished_at = ?, updated_at = ?
-                WHERE base_url = ? AND state IN ('sending', 'submitted', 'queued', 'running', 'unknown')
+                WHERE base_url = ? AND state IN ('sending', 'submitted', 'queued', 'running', 'unknown') AND id NOT IN (\(open))
                 """, [.text(SubmissionState.failed.rawValue), .text(error), .double(date.timeIntervalSince1970),
                       .double(date.timeIntervalSince1970), .text(baseURL)])
         }
     }
+
+    /// Rows whose state a write could not take (HistoryBacklog, issue 21), under the lock: never closed by `closeUnfinished`.
+    private var heldOpen: Set<Int> = []
+
+    /// Row `id` does not say how its task stands: it is left as it is until its state lands.
+    public func holdOpen(_ id: Int) { lock.withLock { _ = heldOpen.insert(id) } }
+
+    /// Row `id`'s held-back state has landed.
+    public func releaseOpen(_ id: Int) { lock.withLock { _ = heldOpen.remove(id) } }
 
     /// Where a result image was saved (any earlier failure to keep it is over).
     public func recordLocalCopy(id: Int, position: Int, path: String) throws(HistoryError) {

@@ -409,6 +409,8 @@ struct AppState: Equatable, Sendable {
     /// The history could not be opened because the disk refuses writes (a
     /// read-only folder, a full disk): a send would leave no row, so none is sent (issue 21).
     var historyRefusesSends: HistoryError?
+    /// The history was opened read-only (issue 21): the line above the list's rows.
+    var historyReadOnlyLine: String?
     /// A read or write met a damaged history while the screen ran: said once.
     var historyDamageSaid = false
     /// The form on screen: its endpoint and body.

@@ -37,15 +37,16 @@ extension Reducer {
     }
 
     /// Rows of the list on screen (title, filter line, column heads, status, footer aside).
-    /// A damaged history's line above the rows takes one of them (issue 21).
+    /// A damaged or read-only history's line above the rows takes one of them each (issue 21).
     static func historyListHeight(_ state: AppState) -> Int {
-        max(1, state.view.size.height - 5 - (state.history.damage == nil ? 0 : 1))
+        max(1, state.view.size.height - 5 - (state.history.damage == nil ? 0 : 1) - (state.historyReadOnlyLine == nil ? 0 : 1))
     }
     /// The history opened read-only at start (issue 21): a newer zqt's is
     /// read and sends go unkept; one whose folder or file refuses writes is
     /// read, and a send is refused as `zqt send` refuses it (no row, no send).
     static func historyOpenedReadOnly(_ state: inout AppState, _ readOnly: HistoryReadOnly, path: String) {
         state.status = StatusMessage(text: Wording.historyReadOnly(readOnly), kind: .error)
+        state.historyReadOnlyLine = Wording.historyListReadOnly(readOnly)
         if readOnly.diskFault != nil { state.historyRefusesSends = readOnly.refusal(path: path) }
     }
 

@@ -184,7 +184,11 @@ extension Reducer {
     static func decline(_ state: inout AppState) -> [Effect] {
         guard case let .confirm(question)? = state.view.overlay else { return [] }
         state.view.overlay = nil
-        if question == .quit { state.status = StatusMessage(text: Wording.stillHere(submitKey: state.keys.label(.submit)), kind: .info) }
+        if question == .quit {
+            // Not "F5 sends" where sends are refused (a newcomer's re-check of issue 21).
+            let text = state.historyRefusesSends.map(Wording.stillHereSendsRefused) ?? Wording.stillHere(submitKey: state.keys.label(.submit))
+            state.status = StatusMessage(text: text, kind: .info)
+        }
         return []
     }
 

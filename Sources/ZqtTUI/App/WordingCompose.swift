@@ -103,6 +103,9 @@ extension Wording {
         "Restored the form as it was left (saved \(saved)) · \(historyKey) history"
     }
 
+    /// A fault said at start (a read-only history) and the form restored: the fault first, both on the line.
+    static func faultThenRestored(_ fault: String, restored: String) -> String { fault + " · " + restored }
+
     static func warning(_ text: String) -> String { "Warning: \(text)" }
 
     static func readyToSend(submitKey: String) -> String { "Ready to send: \(submitKey)" }

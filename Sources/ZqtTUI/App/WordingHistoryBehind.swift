@@ -12,7 +12,8 @@ extension Wording {
 
     /// The words of a history fault: "the disk is full", else SQLite's own.
     static func faultWords(_ fault: HistoryError) -> String {
-        fault.diskFault?.words ?? fault.message
+        if fault.isDamage { return "the history file is damaged: \(fault.sqliteWords)" }
+        return fault.diskFault?.words ?? fault.message
     }
 
     /// Why a combination was not sent, in its sweep line and table row.
@@ -32,7 +33,17 @@ extension Wording {
             + (idTasks.count > 10 ? " and \(idTasks.count - 10) more" : "")
         let rows = idTasks.count == 1 ? "its row does" : "their rows do"
         let head = "the history is behind for \(count(idTasks.count, "task")) (\(faultWords(fault))): \(rows) not say how "
-            + "\(idTasks.count == 1 ? "it" : "they") ended (zqt history list shows where \(idTasks.count == 1 ? "it" : "they") stood when the disk refused). "
+            + "\(idTasks.count == 1 ? "it" : "they") ended (zqt history list shows where \(idTasks.count == 1 ? "it" : "they") stood when "
+            + "\(fault.isDamage ? "the damage refused the write" : "the disk refused")). "
+        if fault.isDamage {
+            // Damage stays until the file is recovered: no room to wait for, and the sandbox's stop leaves such a row open.
+            let ask = sandbox ? "The sandbox that ran \(idTasks.count == 1 ? "it" : "them") ends with this zqt and cannot be asked again: "
+                + "this zqt leaves \(idTasks.count == 1 ? "its row" : "their rows") as \(idTasks.count == 1 ? "it" : "they") stood, "
+                + "not marked failed; how each ended is said above"
+                : "zqt history recover copies what can be read into a new history (keeping this one beside it); "
+                + "then zqt query ID brings a row up to date and keeps its pictures"
+            return head + ask + ": \(shown)"
+        }
         if sandbox {
             return head + "The sandbox that ran \(idTasks.count == 1 ? "it" : "them") lives only in this zqt, which ends now: "
                 + "\(idTasks.count == 1 ? "it" : "they") cannot be asked again, and the next zqt marks \(idTasks.count == 1 ? "it" : "them") "

@@ -26,9 +26,16 @@ extension Wording {
 
     /// The history list read past damage (`zqt history list` on stderr, and the screen's list).
     static func historyRowsUnreadable(_ unreadable: Int) -> String {
-        let rows = unreadable == 0 ? "Some rows" : unreadable == 1 ? "1 row" : "\(unreadable) rows"
+        let rows = unreadable == 1 ? "1 row" : "\(unreadable) rows"
         return "The history file is damaged: \(rows) could not be read and \(unreadable == 1 ? "is" : "are") left out. "
             + "`zqt history check` says what is wrong; `zqt history recover` copies what can be read into a new history."
+    }
+
+    /// The history list or export read past damage and every row read whole (a newcomer's re-check of
+    /// issue 21: "Some rows could not be read", exit 2, over a list of all 8 rows): said once, not an error.
+    static func historyDamageMetAllRowsRead(_ damage: HistoryError) -> String {
+        "note: the history file is damaged (\(damage.sqliteWords)), but every row was read. "
+            + "`zqt history check` says what is wrong; `zqt history recover` copies it into a new history before the damage spreads to rows."
     }
 
     /// The screen's list over a damaged file: the line above its rows (short: it sits in one line of the list).

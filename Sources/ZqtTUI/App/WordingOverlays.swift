@@ -15,6 +15,12 @@ extension Wording {
 
     static func stillHere(submitKey: String) -> String { "Still here: \(submitKey) sends the request" }
 
+    /// After a refused quit where sends are refused (a history the disk keeps from writing, issue 21): what is true there.
+    static func stillHereSendsRefused(_ refusal: HistoryError) -> String {
+        "Still here: nothing can be sent this session (\(refusal.diskFault?.words ?? refusal.message): a task would have no row); "
+            + "the form stays as typed"
+    }
+
     /// The question and its answers, with the keys as bound.
     /// `draftsFolder`: where the forms go when zqt ends without a history to keep them (issue 21).
     static func question(_ question: Confirmation, keys: KeyTable, draftsFolder: String? = nil) -> (String, [String]) {

@@ -17,6 +17,16 @@ extension Wording {
         }
     }
 
+    /// The history list's line above its rows when the history was opened read-only (short: one line).
+    static func historyListReadOnly(_ readOnly: HistoryReadOnly) -> String {
+        switch readOnly.cause {
+        case .newerSchema:
+            return "Read-only: a newer zqt's history. Nothing new is kept in it; update zqt to add to it."
+        case let .cannotWrite(fault, _, _):
+            return "Read-only history (\(fault.words)): nothing new is kept, and nothing can be sent."
+        }
+    }
+
     /// The finding, first line; the lines after it say what to do.
     static func historyFinding(_ finding: HistoryRepair.Finding, path: String) -> [String] {
         let recover = "`zqt history recover` copies every row SQLite can still read into a new history and keeps this file beside it"

@@ -260,14 +260,14 @@ struct HistoryList: ParsableCommand {
         var rows: [HistorySummary] = []
         var before: Int?
         // Read past damage (issue 21): every row SQLite can still read, those it cannot counted.
-        var damagedFile = false
+        var damageMet: HistoryError?
         var unreadable = 0
         while rows.count < limit {
             let page: [HistorySummary]
             do {
                 let listing = try store.listPastDamage(filter: filter, before: before, limit: 200) ?? HistoryListing(rows: [])
                 page = listing.rows
-                damagedFile = damagedFile || listing.damage != nil
+                damageMet = damageMet ?? listing.damage
                 unreadable += listing.unreadable
             } catch {
                 throw CommandFailure("cannot read the history: \(error.message)", .badInput)
@@ -301,9 +301,13 @@ struct HistoryList: ParsableCommand {
             }
         }
         // Exit 2, as for any damaged history (docs/exit-codes.md): the rows read, then what could not be.
+        // Damage met but every row read whole: said once, and the exit is a sound file's (a newcomer's re-check).
         var problems: [String] = []
-        if damagedFile { problems.append(Wording.historyRowsUnreadable(unreadable)) }
+        if unreadable > 0 { problems.append(Wording.historyRowsUnreadable(unreadable)) }
         if !damaged.isEmpty { problems.append(Wording.damagedRowsListed(damaged.count, of: listed.count)) }
+        if problems.isEmpty, let damageMet {
+            StandardStreams.writeError(TerminalText.line(Wording.historyDamageMetAllRowsRead(damageMet)) + "\n")
+        }
         for problem in problems.dropLast() { StandardStreams.writeError("zqt: " + TerminalText.line(problem) + "\n") }
         if let last = problems.last { throw CommandFailure(last, .badInput) }
     }
@@ -379,12 +383,12 @@ struct HistoryExport: ParsableCommand {
         var ids: [String] = []
         var before: Int?
         // Read past damage (issue 21): every row that reads whole is exported, the others counted (exit 2).
-        var damagedFile = false
+        var damageMet: HistoryError?
         var unreadable = 0
         do {
             while true {
                 let listing = try store.listPastDamage(before: before, limit: 500) ?? HistoryListing(rows: [])
-                damagedFile = damagedFile || listing.damage != nil
+                damageMet = damageMet ?? listing.damage
                 unreadable += listing.unreadable
                 ids += listing.rows.map(\.idTask)
                 guard listing.rows.count == 500, let last = listing.rows.last else { break }
@@ -396,14 +400,15 @@ struct HistoryExport: ParsableCommand {
                         CommandSupport.sayJSON(CommandSupport.json(record, uploads: try store.uploads(id: record.id)))
                     }
                 } catch where error.isDamage {
-                    damagedFile = true
+                    damageMet = damageMet ?? error
                     unreadable += 1
                 }
             }
         } catch {
             throw CommandFailure("cannot read the history: \(error.message)", .badInput)
         }
-        if damagedFile { throw CommandFailure(Wording.historyRowsUnreadable(unreadable), .badInput) }
+        if unreadable > 0 { throw CommandFailure(Wording.historyRowsUnreadable(unreadable), .badInput) }
+        if let damageMet { StandardStreams.writeError(TerminalText.line(Wording.historyDamageMetAllRowsRead(damageMet)) + "\n") }
     }
 }
 

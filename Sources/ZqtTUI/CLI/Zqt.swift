@@ -226,6 +226,8 @@ enum ComposeSession {
         // Where the model lists are asked for: the defaults, or ZQT_*_LIST_PATH (issue 9).
         let listPaths = ModelListPaths.fromEnvironment(overrides: start.user.listPathOverrides)
         state.modelLists.paths = listPaths
+        // What the start says is kept for `M` too (a newcomer's read-only folder: M said "No message yet").
+        if state.recentMessages.isEmpty, let said = state.status { StatusMessages.record(said, in: &state.recentMessages) }
         let inbox = ActionInbox()
         let runner = EffectRunner(api: configuration.makeAPI(), configuration: configuration,
                                   store: store, inbox: inbox, listPaths: listPaths, catalog: start.catalog)
@@ -272,8 +274,17 @@ enum ComposeSession {
         }
         guard let draft = current else { return }
         let saved = CivilTime.local(draft.savedAt).dateAndMinute
-        state.status = StatusMessage(text: Wording.restoredForm(saved: saved, historyKey: state.keys.label(.history)), kind: .info,
+        let restored = StatusMessage(text: Wording.restoredForm(saved: saved, historyKey: state.keys.label(.history)), kind: .info,
                                      cause: .restoredForm)
+        // A fault said before it (a read-only history, issue 21) is not replaced: a newcomer's read-only
+        // folder said only "Restored…". The fault first, the restore after; `M` keeps each.
+        guard let earlier = state.status, earlier.kind == .error else {
+            state.status = restored
+            return
+        }
+        StatusMessages.record(earlier, in: &state.recentMessages)
+        StatusMessages.record(restored, in: &state.recentMessages)
+        state.status = StatusMessage(text: Wording.faultThenRestored(earlier.text, restored: restored.text), kind: .error)
     }
 }
 

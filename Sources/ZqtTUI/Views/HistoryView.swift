@@ -56,6 +56,11 @@ enum HistoryView {
         let columns = Columns(width: rect.width, endpoints: history.rows.dropFirst(history.scroll).prefix(max(0, rect.height - 2)).map(\.endpoint.title))
         grid.put(columns.heading, x: rect.x, y: rect.y + 1, style: .dim, limit: rect.maxX)
         var body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)
+        // A read-only history (issue 21): said above its rows, as the status said it at start.
+        if let readOnly = state.historyReadOnlyLine, body.height > 1 {
+            grid.put(" " + readOnly, x: rect.x, y: body.y, style: .statusError, limit: rect.maxX)
+            body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
+        }
         // A damaged file (issue 21): said above the rows it could read, which follow one line lower.
         if let damage = history.damage, body.height > 1 {
             grid.put(" " + Wording.historyListDamaged(unreadable: damage.unreadable), x: rect.x, y: body.y, style: .statusError, limit: rect.maxX)
