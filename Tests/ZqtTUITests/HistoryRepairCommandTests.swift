@@ -76,10 +76,11 @@ import Testing
         }
     }
 
-    /// A history from a newer zqt is read only: `zqt send` still sends, and
-    /// says that the task is not kept (a newcomer's send was accepted with
-    /// nothing said and no row to ask about later).
-    @Test func aSendBesideANewerZqtsHistorySaysItIsNotKept() async throws {
+    /// A history from a newer zqt is read only: `zqt send` sends nothing
+    /// (exit 4), as beside a read-only folder, since an accepted task must
+    /// always have its row; it says to update zqt or send from another home
+    /// (a newcomer's send to it was accepted with no row to ask about later).
+    @Test func aSendBesideANewerZqtsHistoryIsRefused() async throws {
         try await offThePool {
             let home = try Self.home()
             defer { try? FileManager.default.removeItem(atPath: home) }
@@ -91,9 +92,14 @@ import Testing
             try #"{"prompt": "a harbour", "steps": 4, "width": 64, "height": 64}"#.write(toFile: body, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: body) }
             let run = try ZqtBinary.run(["send", body, "--endpoint", "text2image", "--sandbox", "--no-wait"], environment: ["ZQT_HOME": home])
-            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-            #expect(run.stderr.contains("not kept in history: The history was written by a newer zqt (schema \(HistorySchema.currentVersion + 1)"),
-                    "\(run.stderr)")
+            #expect(run.status == 4, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stderr.contains("nothing was sent"), "\(run.stderr)")
+            #expect(run.stderr.contains("newer zqt (schema \(HistorySchema.currentVersion + 1)"), "\(run.stderr)")
+            #expect(run.stderr.contains("ZQT_HOME"), "\(run.stderr)")
+            #expect(!run.stderr.contains("submitted") && !run.stdout.contains("zqt-"), "nothing went out: \(run.stdout)")
+            let sweep = try ZqtBinary.run(["send", body, "--endpoint", "text2image", "--sandbox", "--sweep", "seed=1,2"],
+                                          environment: ["ZQT_HOME": home])
+            #expect(sweep.status == 4, "a sweep is refused too: \(sweep.stdout)\n\(sweep.stderr)")
             #expect(FileManager.default.contents(atPath: path) == before, "the newer history is left as it was")
         }
     }

@@ -36,9 +36,9 @@ public struct SendPipeline: Sendable {
     public init(api: any ImageAPI, store: HistoryStore?, baseURL: String, profile: String, pollPolicy: PollPolicy = .standard,
                 keeper: (any ResultKeeper)? = nil, onHistoryError: @escaping @Sendable (HistoryError) -> Void) {
         self.api = api
-        // A newer zqt's history is read-only (issue 21): sends go unkept, as without a history, and the user was told at the start.
-        // One whose folder refuses writes stays: its row cannot be written, so nothing is sent.
-        if case .newerSchema = store?.readOnly?.cause { self.store = nil } else { self.store = store }
+        // A history opened read-only (a newer zqt's, or one whose folder refuses writes, issue 21) stays:
+        // its row cannot be written, so nothing is sent.
+        self.store = store
         self.baseURL = baseURL
         self.profile = profile
         self.pollPolicy = pollPolicy

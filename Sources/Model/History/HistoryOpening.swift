@@ -28,6 +28,22 @@ enum HistoryOpening {
         return nil
     }
 
+    /// Whether the disk holding the history has no block left for this user
+    /// (root: none at all) (issue 21, disk21d): SQLite cannot even open it to
+    /// read there, as a reader makes the -wal and grows the -shm, and says
+    /// only "disk I/O error". Such a history is read as a read-only one is.
+    static func diskIsFull(_ path: String) -> Bool {
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        var info = statvfs()
+        guard statvfs(folder.isEmpty ? "/" : folder, &info) == 0 else { return false }
+        return (getuid() == 0 ? info.f_bfree : info.f_bavail) == 0
+    }
+
+    /// Why the history at `path` cannot be written, the disk's fullness included.
+    static func cannotWrite(_ path: String) -> DiskFault? {
+        writeRefusal(path) ?? (diskIsFull(path) ? .full : nil)
+    }
+
     /// A read-only connection to the history at `path` that has read its
     /// schema: SQLite's own read-only open, else, when that cannot make the
     /// -shm in a folder that refuses writes, the file opened immutable
@@ -38,7 +54,7 @@ enum HistoryOpening {
             db.setBusyTimeout(milliseconds: 5000)
             _ = try db.scalar("SELECT count(*) FROM sqlite_master")
             return (db, false)
-        } catch where error.code == SQLITE_CANTOPEN && writeRefusal(path) != nil {
+        } catch where error.code == SQLITE_CANTOPEN && writeRefusal(path) != nil || diskIsFull(path) {
             let db = try SQLiteConnection(path: path, create: false, readOnly: true, immutable: true)
             _ = try db.scalar("SELECT count(*) FROM sqlite_master")
             return (db, true)

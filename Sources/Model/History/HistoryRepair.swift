@@ -81,9 +81,9 @@ public enum HistoryRepair {
     }
 
     /// Why nothing can be written beside the history at `path` (a read-only
-    /// folder or file), if so: zqt reads it, and keeps nothing new (issue 21).
+    /// folder or file, a full disk), if so: zqt reads it, and keeps nothing new (issue 21).
     public static func writeRefusal(atHistory path: String) -> DiskFault? {
-        HistoryOpening.writeRefusal(path)
+        HistoryOpening.cannotWrite(path)
     }
 
     /// What recovery did.

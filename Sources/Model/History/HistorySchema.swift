@@ -306,7 +306,8 @@ public enum HistoryError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unreadable(path, error):
             return "Cannot read history \(path): \(error.message)"
         case let .newerSchema(path, found, known):
-            return "History \(path) was written by a newer zqt (schema \(found); this one knows \(known)): read-only here, nothing new is kept. Update zqt to add to it."
+            return "History \(path) was written by a newer zqt (schema \(found); this one knows \(known)): read-only here, nothing new can be kept. "
+                + "Update zqt, or set ZQT_HOME to another folder to send from this one."
         case let .migrationFailed(path, version, error):
             return "Cannot upgrade history \(path) to schema \(version): \(error.message); it was left at the previous version."
         case let .write(path, error):
@@ -355,7 +356,7 @@ public struct HistoryReadOnly: Sendable, Equatable {
         case let .newerSchema(found, known):
             return .newerSchema(path: path, found: found, known: known)
         case let .cannotWrite(fault, _, _):
-            return .write(path: path, SQLiteError(code: 8, message: "the history was opened read-only",  // SQLITE_READONLY
+            return .write(path: path, SQLiteError(code: 8, message: fault == .full ? "the disk was full when it was opened" : "the history was opened read-only",  // SQLITE_READONLY
                                                   systemErrno: fault.errorNumber))
         }
     }

@@ -120,7 +120,7 @@ public final class HistoryStore: @unchecked Sendable {
         storedCatalog = catalog
         // A folder or file that refuses writes (a read-only mount, a mode): the history is read,
         // never migrated or written, and a send is refused for want of its row (issue 21).
-        if access(path, F_OK) == 0, let fault = HistoryOpening.writeRefusal(path) {
+        if access(path, F_OK) == 0, let fault = HistoryOpening.cannotWrite(path) {
             let opened: (connection: SQLiteConnection, snapshot: Bool)
             let schema: Int
             do throws(SQLiteError) {
@@ -184,8 +184,11 @@ public final class HistoryStore: @unchecked Sendable {
             throw .unreadable(path: path, Self.explained(error, at: path))
         }
         try HistorySchema.migrate(db, upTo: version)
-        if empty {
-            do { try db.execute("PRAGMA synchronous = NORMAL") } catch { throw .unreadable(path: path, Self.explained(error, at: path)) }
+        do {
+            // After the migrations: a first start's schema stays in one log, checkpointed at the first write.
+            try db.execute((empty ? "PRAGMA synchronous = NORMAL; " : "") + Self.boundedLog)
+        } catch {
+            throw .unreadable(path: path, Self.explained(error, at: path))
         }
         connection = db
     }
@@ -203,6 +206,7 @@ public final class HistoryStore: @unchecked Sendable {
             do { return try body(connection) } catch { throw .write(path: path, Self.explained(error, at: path)) }
         }
         var attempt = 0
+        var checkpointed = false
         while true {
             do {
                 let value = try connection.transaction { () throws(SQLiteError) in try body(connection) }
@@ -211,6 +215,10 @@ public final class HistoryStore: @unchecked Sendable {
             } catch where error.isBusy && attempt < Self.busyRetries {
                 attempt += 1
                 usleep(useconds_t(min(attempt, 10) * 50_000))  // the busy timeout already waited 5 s
+            } catch where Self.explained(error, at: path).diskFault == .full && !checkpointed {
+                // The log's own pages may be what fills the disk: copied back and cut, the write is tried once more.
+                checkpointed = true
+                if !checkpointAfterFullDisk() { throw .write(path: path, Self.explained(error, at: path)) }
             } catch {
                 throw .write(path: path, Self.explained(error, at: path))
             }
@@ -218,6 +226,30 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     static let busyRetries = 10
+
+    /// The write-ahead log kept small (issue 21, disk21d): SQLite copies the log
+    /// back into the database only after 1000 pages (4 MB) by default, so on a
+    /// small disk the log alone filled it while the database stayed one page.
+    /// A checkpoint every 64 pages (256 KB), and a log cut back to 256 KB
+    /// when a checkpoint resets it (sqlite.org/pragma.html#pragma_journal_size_limit:
+    /// without it a reset log keeps its size on disk).
+    static let boundedLog = "PRAGMA wal_autocheckpoint = 64; PRAGMA journal_size_limit = 262144"
+
+    /// After a write met a full disk: the log copied into the database and
+    /// truncated to nothing, once, so that the room the log held is the
+    /// database's again (sqlite.org/wal.html: a checkpoint cannot reset the
+    /// log while a reader holds an older snapshot; then this does nothing and
+    /// the write fails as it would have). Only outside a transaction.
+    private func checkpointAfterFullDisk() -> Bool {
+        guard !transactionOpen else { return false }
+        do throws(SQLiteError) {
+            let answer = try connection.run("PRAGMA wal_checkpoint(TRUNCATE)")
+            // busy, log frames, frames checkpointed: busy means the log could not be reset.
+            return answer.first?.int(0) == 0
+        } catch {
+            return false
+        }
+    }
 
     /// A file-system error SQLite could not put an errno to, explained by
     /// the folder (issue 21): opening a closed history in a read-only folder
@@ -882,5 +914,13 @@ extension HistoryError {
         case let .cannotCreateFolder(_, reason): return DiskFault.allCases.first { $0.words == reason }
         case .newerSchema, .journalWithoutDatabase: return nil
         }
+    }
+
+    /// Whether no send may go out while the history is so (issue 21): its row
+    /// could not be written, and an accepted task must always have its row.
+    /// The disk's refusals, and a newer zqt's history (read, never written).
+    public var refusesSends: Bool {
+        if case .newerSchema = self { return true }
+        return diskFault != nil
     }
 }

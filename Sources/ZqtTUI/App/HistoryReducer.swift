@@ -42,12 +42,12 @@ extension Reducer {
         max(1, state.view.size.height - 5 - (state.history.damage == nil ? 0 : 1) - (state.historyReadOnlyLine == nil ? 0 : 1))
     }
     /// The history opened read-only at start (issue 21): a newer zqt's is
-    /// read and sends go unkept; one whose folder or file refuses writes is
-    /// read, and a send is refused as `zqt send` refuses it (no row, no send).
+    /// read and, like one whose folder or file refuses writes or whose disk
+    /// is full, refuses a send as `zqt send` refuses it (no row, no send).
     static func historyOpenedReadOnly(_ state: inout AppState, _ readOnly: HistoryReadOnly, path: String) {
         state.status = StatusMessage(text: Wording.historyReadOnly(readOnly), kind: .error)
         state.historyReadOnlyLine = Wording.historyListReadOnly(readOnly)
-        if readOnly.diskFault != nil { state.historyRefusesSends = readOnly.refusal(path: path) }
+        state.historyRefusesSends = readOnly.refusal(path: path)
     }
 
     /// A page read past damage (issue 21): the rows it could not read

@@ -49,14 +49,14 @@ extension Reducer {
         return state.fields.first { $0.id == id }?.label
     }
 
-    /// The history did not open at start. A damaged file or a newer zqt's:
-    /// the screen sends unkept, as docs/history.md says (commit 540e4da). A
-    /// disk that refuses writes (a read-only folder, a full disk): sends are
-    /// refused as `zqt send` refuses them, since an accepted task must always
-    /// have its row (issue 21).
+    /// The history did not open at start. A damaged file: the screen sends
+    /// unkept, as docs/history.md says (commit 540e4da). A disk that refuses
+    /// writes (a read-only folder, a full disk) or a newer zqt's history:
+    /// sends are refused as `zqt send` refuses them, since an accepted task
+    /// must always have its row (issue 21).
     static func historyCannotOpen(_ state: inout AppState, _ error: HistoryError) {
         state.historyProblem = error.message
-        if error.diskFault != nil {
+        if error.refusesSends {
             state.historyRefusesSends = error
             state.status = StatusMessage(text: Wording.sendsRefused(error.message, historyKey: state.keys.label(.history)), kind: .error)
         } else {

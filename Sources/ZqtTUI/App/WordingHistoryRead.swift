@@ -9,7 +9,9 @@ extension Wording {
     /// the screen's status at start (within 120 columns), and what `zqt history
     /// list|show|export` note on stderr.
     static func historyCannotBeWritten(_ fault: DiskFault, logLeftUnread: Bool) -> String {
-        "The history is read-only here (\(fault.words)): rows are shown; nothing new can be kept, so nothing is sent."
+        // A full disk does not make the history read-only: it cannot be written until there is room (disk21d).
+        (fault == .full ? "The history cannot be written (the disk is full)" : "The history is read-only here (\(fault.words))")
+            + ": rows are shown; nothing new can be kept, so nothing is sent."
             + (logLeftUnread ? " The rows in its log (history.sqlite-wal) are read once the folder can be written." : "")
     }
 

@@ -11,7 +11,8 @@ extension Wording {
         switch readOnly.cause {
         case let .newerSchema(found, known):
             return "The history was written by a newer zqt (schema \(found); this one knows \(known)): "
-                + "its rows are shown, nothing new is kept in it. Update zqt to add to it."
+                + "its rows are shown; nothing new can be kept in it, so nothing is sent. "
+                + "Update zqt, or set ZQT_HOME to another folder to send from this one."
         case let .cannotWrite(fault, _, logLeftUnread):
             return historyCannotBeWritten(fault, logLeftUnread: logLeftUnread)
         }
@@ -21,7 +22,7 @@ extension Wording {
     static func historyListReadOnly(_ readOnly: HistoryReadOnly) -> String {
         switch readOnly.cause {
         case .newerSchema:
-            return "Read-only: a newer zqt's history. Nothing new is kept in it; update zqt to add to it."
+            return "Read-only: a newer zqt's history. Nothing new is kept in it, so nothing is sent; update zqt."
         case let .cannotWrite(fault, _, _):
             return "Read-only history (\(fault.words)): nothing new is kept, and nothing can be sent."
         }

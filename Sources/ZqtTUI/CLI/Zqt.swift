@@ -878,17 +878,15 @@ struct SendSetup {
         do {
             store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: start.catalog)
             if let note = store?.folderNote { printer.warn(note) }
-            // A newer zqt's history opens to be read only: a send goes unkept, and is said to (a newcomer's
-            // send to it was accepted with nothing on stderr and no row to ask about later).
-            if let readOnly = store?.readOnly, readOnly.diskFault == nil { printer.warn("not kept in history: " + Wording.historyReadOnly(readOnly)) }
         } catch {
-            // A full disk or a read-only folder (issue 21): a send would leave no row; nothing is sent.
-            // A damaged history or a newer zqt's still sends, unkept, as it says.
-            if error.diskFault != nil { throw CommandFailure(APIError.notRecorded(error)) }
+            // A full disk, a read-only folder or a newer zqt's history (issue 21): a send would leave no row; nothing is sent.
+            // A damaged history still sends, unkept, as it says.
+            if error.refusesSends { throw CommandFailure(APIError.notRecorded(error)) }
             printer.warn("not kept in history: \(error.message)")
         }
-        // A folder or file that refuses writes is read, and refuses the row as a full disk does: nothing is sent.
-        if let store, let refusal = store.readOnly?.refusal(path: store.path), refusal.diskFault != nil {
+        // A history opened read-only (a folder or file that refuses writes, or a newer zqt's, issue 21) is read,
+        // and refuses the row as a full disk does: nothing is sent, since an accepted task must always have its row.
+        if let store, let refusal = store.readOnly?.refusal(path: store.path) {
             throw CommandFailure(APIError.notRecorded(refusal))
         }
         // A history that opens but is damaged (issue 21): said once, before the row goes into it; a row that
