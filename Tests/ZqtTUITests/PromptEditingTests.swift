@@ -165,6 +165,18 @@ import Testing
         #expect(state.view.editing == nil && (asked || state.quitting), "and F10 does quit from the edit")
     }
 
+    /// `<lora:` typed before the LoRA list has been read (right after start, on a slow link):
+    /// the names open as the list arrives, not at the next key.
+    @Test func theNamesOpenWhenTheListArrivesAfterTheTagWasTyped() throws {
+        var state = Self.editing("a cat, <lora:")
+        #expect(state.view.editing?.completion == nil, "no list yet: nothing to offer")
+        let loras = [ModelItem(name: "add_detail"), ModelItem(name: "more_details")]
+        _ = Reducer.reduce(&state, .modelListRead(.lora, path: "/p", .success(ModelListPickerTests.list(.lora, loras))))
+        let completion = try #require(state.view.editing?.completion)
+        #expect(completion.names == ["add_detail", "more_details"])
+        #expect(state.view.editing?.buffer.text == "a cat, <lora:", "the text is as typed")
+    }
+
     @Test func theOfferedNamesHaveABottomEdgeAndTheMoreMarkStaysInside() throws {
         var state = ModelListPickerTests.loaded()
         let many = (1...12).map { ModelItem(name: "style_\($0)") }

@@ -28,6 +28,7 @@ extension Reducer {
             // Read again when old, when dated in the future (a clock moved back), or kept from another path.
             let age = now.timeIntervalSince(list.fetchedAt)
             if age > listMaxAge || age < -3600 || list.path != path { stale.append(kind) }
+            namesFollowTheLists(&state, kind)
         }
         // Every list fresh: nothing is read, so the keys are asked about on their own.
         if stale.isEmpty { return [.checkKeys] }
@@ -85,6 +86,17 @@ extension Reducer {
             state.modelLists.announceRefresh = false
             state.status = Wording.refreshed(state.modelLists, kinds: ModelListKind.kinds(for: state.connection.server))
         }
+        namesFollowTheLists(&state, kind)
         return []
+    }
+
+    /// A LoRA or embedding list that arrives while `<lora:` (or a word) is
+    /// being typed opens the names under the cursor at once (issue 19): the
+    /// list is otherwise looked at only when the text changes, so a name typed
+    /// right after start waited for the next key.
+    static func namesFollowTheLists(_ state: inout AppState, _ kind: ModelListKind) {
+        guard kind == .lora || kind == .embedding, state.view.editing != nil else { return }
+        state.view.editing?.completionWatch.revision = nil
+        updateCompletion(&state)
     }
 }
