@@ -230,6 +230,15 @@ import Testing
         #expect(SessionReducer.unkeptForms(state).isEmpty, "a history keeps them: no file")
     }
 
+    /// The quit question names the folder the file will go to: not a full disk's (a real filled tmpfs).
+    @Test(.needsMount) func theQuitQuestionSkipsAFullDisksFolder() throws {
+        let disk = try SmallDisk(kilobytes: 512)
+        defer { disk.unmount() }
+        #expect(UnsavedDrafts.likelyFolder([disk.path, "/tmp"]) == disk.path, "room: the history's folder first")
+        try disk.fill()
+        #expect(UnsavedDrafts.likelyFolder([disk.path, "/tmp"]) == "/tmp", "full: the next folder, where the file goes")
+    }
+
     @Test func theFoldersAreTriedHistoryFirstThenTemporaryThenHere() {
         #expect(UnsavedDrafts.folders(home: "/h/zqt", environment: ["TMPDIR": "/t/"], current: "/work")
                 == ["/h/zqt", "/t", "/tmp", "/var/tmp", "/dev/shm", "/work"])

@@ -69,7 +69,16 @@ struct UnsavedDrafts: Sendable {
     /// is found only by writing: the quit question names this one, the way
     /// out says where the file went).
     static func likelyFolder(_ folders: [String]) -> String? {
-        folders.first { access($0, W_OK | X_OK) == 0 }
+        folders.first { access($0, W_OK | X_OK) == 0 && hasRoom($0) }
+    }
+
+    /// Whether the folder's disk has a free block: a disk full at start is
+    /// skipped, as the way out will skip it (a newcomer's quit question named
+    /// the full history folder while the file went to /tmp).
+    static func hasRoom(_ folder: String) -> Bool {
+        var disk = statvfs()
+        guard statvfs(folder, &disk) == 0 else { return true }
+        return disk.f_bavail > 0
     }
 
     /// Writes the JSON, whole, to a new file (0600, never over another) in
