@@ -139,7 +139,7 @@ extension Reducer {
             guard !options.isEmpty else { return }
             let current = FieldValues.text(of: field.id, in: state.request)
             let position = options.firstIndex(of: current) ?? (direction > 0 ? -1 : options.count)
-            let next = (position + Int(direction) + options.count) % options.count
+            let next = (position + (direction > 0 ? 1 : -1) + options.count) % options.count
             commit(&state, field: field.id, text: options[next])
         case .toggle:
             toggle(&state, field)
