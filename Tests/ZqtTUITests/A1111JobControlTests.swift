@@ -141,13 +141,15 @@ import Testing
         #expect(lines.contains("control map 1. ControlNet's detected map"), "\(lines)")
         #expect(lines.contains("Seeds         \(seeds.joined(separator: ", "))"), "\(lines)")
         // The held picture's URL (numbered past the grid) is not shown beside a kept one: its file is.
-        #expect(!lines.contains { $0.contains("a1111-inline:") }, "\(lines)")
+        let first = try #require(lines.firstIndex(of: "1. seed \(seeds[0])"))
+        #expect(lines[first + 1].hasPrefix("   saved ") && lines[first + 1].hasSuffix("/1.png"), "\(lines)")
 
         // The results pane's caption and the enlarged picture's status line say it too.
         #expect(Wording.pictureCaption(0, seed: nil, width: 64, height: 64, controlMap: true) == "control map 1 · 64×64")
         #expect(Wording.zoomStatus(0, of: 1, image: nil, seed: nil, controlMap: true)
                 == "Control map 1 of 1 (ControlNet's detected map, not a generated picture)")
-        var state = makeState(width: 120, height: 40)
+        // Wide enough for the pane's whole title and three captions side by side.
+        var state = makeState(width: 200, height: 40)
         _ = PictureReducer.taskUpdated(&state, recordID: id, idTask: request.taskID, info: info)
         #expect(state.results?.pictures.map(\.isControlMap) == [false, false, true], "the pane knows which is the map")
         // The pane's title counts 2 images and the map apart, and each thumbnail is numbered in its kind.
