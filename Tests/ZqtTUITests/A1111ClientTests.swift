@@ -226,7 +226,12 @@ import Testing
         guard case let .failed(failure) = events.last else { Issue.record("\(events)"); return }
         #expect(failure.stage == .send && failure.failureClass == .network, "refused: nothing ran, \(failure.message)")
         #expect(!failure.message.contains("during the generation"))
-        #expect(SendWording.droppedDuringGeneration(.connectionLost).contains("may have finished there"))
+        // zqt sends save_images: false, so a dropped answer's pictures are nowhere: the message says so and to send again (issue 20).
+        let dropped = SendWording.droppedDuringGeneration(.connectionLost, serverSaves: false)
+        #expect(dropped.contains("may have finished there") && dropped.contains("did not save the pictures") && dropped.contains("send the request again"))
+        #expect(!dropped.contains("outputs folder"), "\(dropped)")
+        // A request that asked the server to save (Save on the server) has them in its outputs folder.
+        #expect(SendWording.droppedDuringGeneration(.connectionLost, serverSaves: true).contains("outputs folder"))
         _ = home
     }
 }

@@ -124,8 +124,12 @@ import Testing
         let idTask = try #require(run.stdout.range(of: "started: id_task ").map { String(run.stdout[$0.upperBound...].prefix { $0 != ";" }) })
         let show = try ZqtBinary.run(["history", "show", idTask], environment: ["ZQT_HOME": home])
         #expect(show.status == 0, "\(show.stderr)")
-        #expect(show.stdout.contains("\nimage 1: a1111-inline:") && show.stdout.contains("\nimage 2: a1111-inline:"), "\(show.stdout)")
-        #expect(show.stdout.contains("\ncontrol map 1: a1111-inline:") && !show.stdout.contains("\nimage 3:"), "\(show.stdout)")
+        // Each picture numbered as made, with its seed and its file; the held URL, numbered past the grid, is not shown (issue 20).
+        let shown = show.stdout.split(separator: "\n").map(String.init)
+        #expect(shown.contains { $0.hasPrefix("image 1: seed 40, saved: ") && $0.hasSuffix("/\(idTask)/1.png") }, "\(show.stdout)")
+        #expect(shown.contains { $0.hasPrefix("image 2: seed 41, saved: ") && $0.hasSuffix("/\(idTask)/2.png") }, "\(show.stdout)")
+        #expect(shown.contains { $0.hasPrefix("control map 1: saved: ") && $0.hasSuffix("/\(idTask)/3.png") }, "\(show.stdout)")
+        #expect(!show.stdout.contains("\nimage 3:") && !shown.contains { $0.hasPrefix("image 1: a1111-inline:") }, "\(show.stdout)")
     }
 
     /// Reads a child's output until `marker` shows (or the deadline passes).

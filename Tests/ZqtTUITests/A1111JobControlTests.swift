@@ -101,7 +101,7 @@ import Testing
         var unit = group.newItem(preset: group.presets?.preset(named: "canny"), family: .unknown)
         unit.set(.string(Base64.encode(PNGImage.render(width: 8, height: 8, seed: 5))), at: "image")
         unit.set(.string("control_v11p_sd15_canny [d14c016b]"), at: "model")
-        let request = A1111ClientTests.txt2img([("prompt", .string("edges")), ("steps", .int(3)), ("batch_size", .int(2)),
+        let request = A1111ClientTests.txt2img([("prompt", .string("edges")), ("steps", .int(3)), ("batch_size", .int(2)), ("seed", .int(40)),
                                                 ("width", .int(64)), ("height", .int(64)),
                                                 ("alwayson_scripts.controlnet.args", .array([unit]))])
         let events = await fixture.run(request)
@@ -121,19 +121,42 @@ import Testing
         // The gallery says which is the map.
         let page = try fixture.store.gallery(filter: "", before: nil, limit: 10)
         #expect(page.pictures.map(\.isControlMap) == [false, false, true])
-        #expect(Wording.galleryCaption(try #require(page.pictures.last)) == "txt2img · #3 · control map")
+        // The gallery counts and numbers the map apart from the pictures (issue 20): "#1", "#2", "control map 1".
+        var gallery = GalleryState()
+        gallery.items = page.pictures.map { GalleryItem(picture: $0) }
+        gallery.loaded = true
+        #expect((0..<3).map { Wording.galleryCaption(gallery.items[$0].picture, ordinal: gallery.ordinal(of: $0)) }
+                == ["txt2img · #1", "txt2img · #2", "control map 1 · txt2img"])
+        var galleryScreen = makeState(width: 120, height: 40)
+        galleryScreen.screen = .gallery
+        galleryScreen.gallery = gallery
+        #expect(Screen.render(galleryScreen).text.contains("2 kept pictures + 1 control map · newest first"))
 
-        // The history entry labels it in place of a seed.
+        // The history entry counts them apart, numbers the pictures 1…2 with their seeds and the map on its own.
         let lines = HistoryEntryView.detailLines(row, width: 100).map { $0.spans.map(\.text).joined() }
-        #expect(lines.contains { $0.contains("3. control map (ControlNet's detected map)") }, "\(lines)")
+        let seeds = info.results.prefix(2).map { String($0.seed ?? -1) }
+        #expect(seeds == ["40", "41"], "each picture its own seed, the grid sent first not counted")
+        #expect(lines.contains { $0.contains("Results (2 images + 1 control map)") }, "\(lines)")
+        #expect(lines.contains("1. seed \(seeds[0])") && lines.contains("2. seed \(seeds[1])"), "\(lines)")
+        #expect(lines.contains("control map 1. ControlNet's detected map"), "\(lines)")
+        #expect(lines.contains("Seeds         \(seeds.joined(separator: ", "))"), "\(lines)")
+        // The held picture's URL (numbered past the grid) is not shown beside a kept one: its file is.
+        let first = try #require(lines.firstIndex(of: "1. seed \(seeds[0])"))
+        #expect(lines[first + 1].hasPrefix("   saved ") && lines[first + 1].hasSuffix("/1.png"), "\(lines)")
 
         // The results pane's caption and the enlarged picture's status line say it too.
-        #expect(Wording.pictureCaption(2, seed: nil, width: 64, height: 64, controlMap: true) == "3 · control map · 64×64")
-        #expect(Wording.zoomStatus(2, of: 3, image: nil, seed: nil, controlMap: true)
-                == "Image 3 of 3 · control map (ControlNet's detected map, not a generated picture)")
-        var state = makeState(width: 120, height: 40)
+        #expect(Wording.pictureCaption(0, seed: nil, width: 64, height: 64, controlMap: true) == "control map 1 · 64×64")
+        #expect(Wording.zoomStatus(0, of: 1, image: nil, seed: nil, controlMap: true)
+                == "Control map 1 of 1 (ControlNet's detected map, not a generated picture)")
+        // Wide enough for the pane's whole title and three captions side by side.
+        var state = makeState(width: 200, height: 40)
         _ = PictureReducer.taskUpdated(&state, recordID: id, idTask: request.taskID, info: info)
         #expect(state.results?.pictures.map(\.isControlMap) == [false, false, true], "the pane knows which is the map")
+        // The pane's title counts 2 images and the map apart, and each thumbnail is numbered in its kind.
+        let screen = Screen.render(state).text
+        #expect(screen.contains("Results · 2 images + 1 control map (the server's grid not kept)"), "\(screen)")
+        #expect(screen.contains("1 · seed \(seeds[0])") && screen.contains("2 · seed \(seeds[1])") && screen.contains("control map 1"), "\(screen)")
+        #expect(!screen.contains("3 images") && !screen.contains("3 · control map"), "\(screen)")
 
         // `zqt send`'s lines (SendLines) count the two pictures and name the map a control map: no seed, no mark.
         let sources = ResultSource.of(info)
@@ -148,7 +171,7 @@ import Testing
         HistoryView.Columns(width: 120).render(listed, marked: false, selected: false, into: &grid, x: 0, y: 0)
         let imgsColumn = 2 + HistoryView.Columns.when + 1 + HistoryView.Columns.stateWidth + 1 + HistoryView.Columns.taskID + 1
         let imgs = String(Array(grid.line(0)).dropFirst(imgsColumn).prefix(HistoryView.Columns.images))
-        #expect(imgs.trimmingCharacters(in: CharacterSet.whitespaces) == "2", "the row: \(grid.line(0))")
+        #expect(imgs.trimmingCharacters(in: CharacterSet.whitespaces) == "2+1", "the row: \(grid.line(0))")
         // The status line, when the job ends, says two images too.
         var tracked = makeState(width: 120, height: 40)
         tracked.task = TrackedTask(recordID: id, idTask: request.taskID, status: nil, desc: "", progress: nil, phase: .inProgress, resultCount: 0)

@@ -131,6 +131,8 @@ import Testing
                 if !last.contains("the answer was lost") { usleep(500_000) }
             }
             #expect(last.hasPrefix("\(idTask)\tunknown\tthe answer was lost"), "\(last)")
+            // zqt sent save_images: false: the pictures are not in the server's outputs folder either (issue 20).
+            #expect(last.contains("the server did not save its pictures") && !last.contains("outputs folder"), "\(last)")
             // Asked again, the row's own words: nothing more to ask the server.
             let after = try ZqtBinary.run(["query", idTask], environment: environment)
             #expect(after.status == 1 && after.stdout.contains("an A1111 server answers with the call itself"), "\(after.stdout)")

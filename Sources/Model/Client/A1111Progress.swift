@@ -53,11 +53,28 @@ public struct A1111Progress: Sendable, Equatable {
     /// No job runs.
     public var isIdle: Bool { job.isEmpty && jobCount <= 0 && fraction == 0 }
 
-    /// The status line's words for a running job: "step 7/20, about 3 s left".
+    /// Which of the batch's iterations (`n_iter`) runs, 1-based, and how
+    /// many there are, from the words A1111 itself shows ("Batch 2 out of
+    /// 3", processing.py); nil for a job of one iteration. `job_no` is not
+    /// it: it counts hi-res passes as jobs too (job_count is n_iter × 2 then),
+    /// and each iteration makes `batch_size` pictures at once.
+    public var iteration: (number: Int, of: Int)? {
+        let words = job.split(separator: " ")
+        guard words.count == 5, words[0] == "Batch", words[2] == "out", words[3] == "of",
+              let number = Int(words[1]), let total = Int(words[4]), total > 1, (1...total).contains(number) else { return nil }
+        return (number, total)
+    }
+
+    /// The status line's words for a running job: "step 7/20, batch 2 of 3, about 3 s left";
+    /// after a skip (`B`), until the next iteration starts: "skipping batch 1 of 3".
     public var desc: String {
         var parts: [String] = []
-        if let step = samplingStep, let steps = samplingSteps, steps > 0 { parts.append("step \(step)/\(steps)") }
-        if jobCount > 1 { parts.append("image \(min(jobNumber + 1, jobCount)) of \(jobCount)") }
+        if let step = samplingStep, let steps = samplingSteps, steps > 0, !skipped { parts.append("step \(step)/\(steps)") }
+        if let iteration {
+            parts.append("\(skipped ? "skipping " : "")batch \(iteration.number) of \(iteration.of)")
+        } else if skipped {
+            parts.append("skipping")
+        }
         if let eta = etaSeconds, fraction > 0 { parts.append("about \(Int(exactly: eta.rounded()) ?? 0) s left") }
         if interrupted { parts.append("interrupting") }
         return parts.isEmpty ? "generating" : parts.joined(separator: ", ")

@@ -21,8 +21,9 @@ public enum A1111RowStanding: Sendable, Equatable {
     case waiting(pid: Int32?, ServerSays)
     /// The zqt that sent it ended first, and the server runs a job (perhaps this one) or could not be asked.
     case senderGone(ServerSays)
-    /// The zqt that sent it ended first and the server is idle: the answer is lost (the row now says so).
-    case lost
+    /// The zqt that sent it ended first and the server is idle: the answer is lost (the row now says so);
+    /// whether the request asked the server to save its pictures (A1111ServerCopies).
+    case lost(serverSaves: Bool)
     /// No zqt marked the send (an older zqt sent it, or its call ended as it was asked): the row is left as it is.
     case unmarked(ServerSays)
 
@@ -59,8 +60,10 @@ public enum A1111RowStanding: Sendable, Equatable {
     }
 
     public static let noQuery = "an A1111 server answers with the call itself and keeps no task to ask about"
-    public static let lostWords = "the answer was lost: the zqt that sent it ended before the server answered, and the server is idle now; "
-        + "if the job ran, its pictures are in the server's outputs folder"
+    public static func lostWords(serverSaves: Bool) -> String {
+        "the answer was lost: the zqt that sent it ended before the server answered, and the server is idle now; "
+            + A1111ServerCopies.words(serverSaves: serverSaves)
+    }
 
     /// In A1111's terms, one line.
     public var words: String {
@@ -73,11 +76,11 @@ public enum A1111RowStanding: Sendable, Equatable {
             return "\(who) is waiting for the server's answer and keeps it when it comes; " + Self.serverWords(server)
         case let .senderGone(.running(progress)):
             return "the zqt that sent it ended before the server answered; the server is running a job (\(Self.progressWords(progress))), "
-                + "perhaps this one: its pictures will be in the server's outputs folder, not kept by zqt"
+                + "perhaps this one: its pictures will not reach zqt, and the server saves them only if the request asked it (save_images)"
         case let .senderGone(server):
             return "the zqt that sent it ended before the server answered; " + Self.serverWords(server)
-        case .lost:
-            return Self.lostWords
+        case let .lost(serverSaves):
+            return Self.lostWords(serverSaves: serverSaves)
         case let .unmarked(server):
             return "sent by a zqt that does not say whether it still waits for the answer (older than this one); the row is left as it is; "
                 + Self.serverWords(server)
@@ -94,6 +97,21 @@ public enum A1111RowStanding: Sendable, Equatable {
         case let .running(progress): return "the server: \(progressWords(progress))"
         case let .unreadable(why): return "the server's progress could not be read: \(TerminalText.line(why))"
         }
+    }
+}
+
+/// Whether an A1111 server kept its own copy of a job's pictures: zqt sends
+/// `save_images: false` on every request (A1111Translation.clientFlags), so
+/// the server's outputs folder holds them only when the user turned "Save on
+/// the server" on. Said when the answer, and so zqt's copy, was lost.
+public enum A1111ServerCopies {
+    public static func requested(_ body: JSONValue) -> Bool { body["save_images"]?.boolValue == true }
+
+    /// Where the pictures of a job whose answer was lost are, if it ran.
+    public static func words(serverSaves: Bool) -> String {
+        serverSaves
+            ? "if the job ran, its pictures are in the server's outputs folder (the request asked it to save them: save_images)"
+            : "the server did not save its pictures (zqt sends save_images: false): send the request again"
     }
 }
 
@@ -121,13 +139,14 @@ extension SendPipeline {
         case .gone:
             let says = await server()
             guard says == .idle, let store else { return .senderGone(says) }
+            let serverSaves = A1111ServerCopies.requested(row.request.body)
             // Asked again just before writing: a sender that kept its answer meanwhile wins.
             guard case .gone = SenderMark.standing(idTask: row.idTask, history: store.path),
-                  (try? store.recordAnswerLost(id: row.id, error: A1111RowStanding.lostWords)) == true else {
+                  (try? store.recordAnswerLost(id: row.id, error: A1111RowStanding.lostWords(serverSaves: serverSaves))) == true else {
                 return .answered((try? store.record(id: row.id))??.state ?? row.state, error: nil)
             }
             SenderMark.forget(idTask: row.idTask, history: store.path)
-            return .lost
+            return .lost(serverSaves: serverSaves)
         }
     }
 }

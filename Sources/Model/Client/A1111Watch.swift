@@ -139,15 +139,14 @@ public enum A1111ResultKinds {
 
     /// How many pictures the job was to make: batch_size × n_iter as the
     /// answer echoes them, else as many as `info` has seeds; nil when neither says.
-    static func planned(_ data: JSONValue, info: JSONValue?) -> Int? {
+    static func planned(_ data: JSONValue, facts: A1111AnswerFacts) -> Int? {
         let parameters = data["parameters"]
         if let size = parameters?["batch_size"].flatMap(WireCoding.integer),
            let iterations = parameters?["n_iter"].flatMap(WireCoding.integer), size > 0, iterations > 0 {
             let (product, overflow) = size.multipliedReportingOverflow(by: iterations)
             if !overflow { return product }
         }
-        if let seeds = info?["all_seeds"]?.arrayValue, !seeds.isEmpty { return seeds.count }
-        return nil
+        return facts.allSeeds.isEmpty ? nil : facts.allSeeds.count
     }
 
     /// "interrupted: 2 of 4 pictures".

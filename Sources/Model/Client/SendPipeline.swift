@@ -323,7 +323,7 @@ public struct SendPipeline: Sendable {
         if !answersWhenDone { emit(.recorded(recordID: sent.recordID)) }
         if answersWhenDone, case let .failure(error) = sent.outcome.result, error.mayHaveBeenAccepted {
             // No task to ask about afterwards: a dropped call is said as what it is, the row left "outcome unknown".
-            return emit(.failed(SendFailure(.outcomeUnknown, .network, message: SendWording.droppedDuringGeneration(error), error: error)))
+            return emit(.failed(SendFailure(.outcomeUnknown, .network, message: SendWording.droppedDuringGeneration(error, serverSaves: A1111ServerCopies.requested(request.body)), error: error)))
         }
         let idTask = request.taskID
         var finished = sent.finished

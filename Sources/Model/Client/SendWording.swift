@@ -28,9 +28,11 @@ public enum SendWording {
     /// Issue 8: the send had no answer and the service could not be asked.
     /// An A1111 generation call that lost its connection (issue 20): the job may have
     /// run to its end on the server, which keeps no task to ask about.
-    public static func droppedDuringGeneration(_ error: APIError) -> String {
-        "The connection to the server ended during the generation (\(error.message)): the job may have finished there "
-            + "(its pictures would be in the server's outputs folder), and an A1111 server keeps no task zqt could ask about"
+    public static func droppedDuringGeneration(_ error: APIError, serverSaves: Bool) -> String {
+        "The connection to the server ended during the generation (\(error.message)): the job may have finished there, "
+            + "an A1111 server keeps no task zqt could ask about, and "
+            + (serverSaves ? "its pictures would be in the server's outputs folder (the request asked it to save them: save_images)"
+                : "the server did not save the pictures (zqt sends save_images: false): send the request again")
     }
 
     public static func outcomeUnknown(_ error: APIError, idTask: String, reason: APIError) -> String {

@@ -283,23 +283,18 @@ struct A1111FollowUp: FamilyFollowUp {
         if status == 1 {
             return TaskReading(desc: data["desc"]?.stringValue ?? "generating", results: [], texts: [], phase: .inProgress)
         }
-        let info = data["info"]
-        let seeds = (info?["all_seeds"]?.arrayValue ?? []).map { WireCoding.integer($0) }
-        // A batch's grid comes first (A1111's return_grid): `index_of_first_image` says where the pictures begin.
-        let first = info?["index_of_first_image"].flatMap(WireCoding.integer) ?? 0
-        // Each picture (and the grid) has its infotext; what follows them is the ControlNet
-        // extension's detected maps, appended without one (A1111ResultKinds).
-        let described = (info?["infotexts"]?.arrayValue).map(\.count)
+        // `info` read once (A1111AnswerFacts): the grid A1111's return_grid puts first is left out,
+        // each picture paired with its seed, the ControlNet extension's detected maps marked.
+        let facts = A1111AnswerFacts(answer: data)
         var results: [ResultImage] = []
         if let images = data["images"]?.arrayValue {
-            for (index, image) in images.enumerated() where index >= first {
+            for (index, image) in images.enumerated() {
                 let url = image.stringValue ?? ""
-                if let described, index >= described {
-                    results.append(ResultImage(imageURL: A1111ResultKinds.controlMapURL(url), seed: nil))
-                    continue
+                switch facts.kind(ofImageAt: index) {
+                case .grid: continue
+                case .controlMap: results.append(ResultImage(imageURL: A1111ResultKinds.controlMapURL(url), seed: nil))
+                case let .picture(_, seed): results.append(ResultImage(imageURL: url, seed: seed))
                 }
-                let seed = seeds.indices.contains(index - first) ? seeds[index - first] : nil
-                results.append(ResultImage(imageURL: url, seed: seed))
             }
         } else if let image = data["image"]?.stringValue, InlineImages.isInline(image) {
             results.append(ResultImage(imageURL: image, seed: nil))
@@ -315,7 +310,7 @@ struct A1111FollowUp: FamilyFollowUp {
         let phase: TaskPhase = made > 0 || !texts.isEmpty ? .succeeded : .failed
         var desc: String
         if data[A1111Watch.interruptedKey]?.boolValue == true {
-            desc = A1111ResultKinds.interruptedDesc(made: made, of: A1111ResultKinds.planned(data, info: info))
+            desc = A1111ResultKinds.interruptedDesc(made: made, of: A1111ResultKinds.planned(data, facts: facts))
         } else {
             desc = made > 0 ? "done: \(made) picture\(made == 1 ? "" : "s")" : (texts.isEmpty ? "the server answered with no picture" : "done")
         }

@@ -183,6 +183,9 @@ final class A1111Jobs: Sendable {
                     state.currentImageStep = 0
                 }
             }
+            // A skipped iteration counts as done, its passes not run included (A1111's state.nextjob
+            // after each iteration): the next one's progress goes on from there, not back.
+            state.withLock { $0.jobNo = (iteration + 1) * plan.passes.count }
             ends.append(end)
         }
         return ends

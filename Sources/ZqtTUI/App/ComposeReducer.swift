@@ -196,6 +196,9 @@ extension Reducer {
     /// no field names, headers zqt does not send) is said, nothing dropped silently.
     static func showLoaded(_ state: inout AppState, _ loaded: ImportedRequest, source: String) {
         show(&state, loaded.request)
+        // A loaded request (a JSON file, a curl command, a picture's parameters) is a new draft: the
+        // pictures of the request on screen before are not its results, so they go, as on a move (T).
+        clearResults(&state)
         var notes = loaded.notes.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
         if !loaded.alsoFit.isEmpty {
             notes.insert(Wording.alsoFits(loaded.alsoFit.map(\.title), switchKey: state.keys.label(.switchEndpoint),

@@ -63,6 +63,17 @@ struct GalleryState: Equatable, Sendable {
 
     var selectedItem: GalleryItem? { items.indices.contains(selected) ? items[selected] : nil }
 
+    /// The ControlNet maps among the pictures loaded, counted apart (issue 20).
+    var controlMapCount: Int { items.count(where: \.picture.isControlMap) }
+
+    /// The place of the item at `index` among its task's kept pictures of its kind, 0-based: pictures 1…n
+    /// as made, an A1111 answer's maps 1…m after them. A page holds whole tasks (GalleryQuery), so all are here.
+    func ordinal(of index: Int) -> Int {
+        guard items.indices.contains(index) else { return index }
+        let picture = items[index].picture
+        return items[..<index].count(where: { $0.picture.submissionID == picture.submissionID && $0.picture.isControlMap == picture.isControlMap })
+    }
+
     /// The pictures as a set, for the enlarged picture (PictureZoom with target .gallery).
     var pictureSet: PictureSet {
         PictureSet(idTask: selectedItem?.picture.idTask ?? "", recordID: selectedItem?.picture.submissionID,

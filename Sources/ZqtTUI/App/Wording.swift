@@ -175,17 +175,25 @@ extension Wording {
     static func fetchingRest(_ count: Int) -> String { "Fetching \(count == 1 ? "the image" : "the \(count) images") left unfetched…" }
 
     /// The results pane's title: whose images, how many, and the keys that use them (as bound).
-    static func picturesTitle(_ idTask: String, images: Int, focused: Bool, keys: KeyTable, note: String? = nil) -> String {
+    static func picturesTitle(_ idTask: String, images: Int, controlMaps: Int = 0, focused: Bool, keys: KeyTable, note: String? = nil) -> String {
         let keys = focused
             ? "\(keys.label(.previousPicture))\(keys.label(.nextPicture)) choose · \(keys.label(.enlargePicture)) enlarge · \(keys.label(.closePictures)) back"
             : "\(keys.label(.showPictures)) to choose and enlarge"
-        return "Results · \(count(images, "image"))\(note.map { " (\($0))" } ?? "") · \(keys) · \(idTask)"
+        return "Results · \(imagesAndMaps(images, controlMaps))\(note.map { " (\($0))" } ?? "") · \(keys) · \(idTask)"
     }
 
-    /// Under a thumbnail: its number, seed and size.
-    static func pictureCaption(_ position: Int, seed: Int?, width: Int?, height: Int?, controlMap: Bool = false) -> String {
-        var caption = "\(position + 1)"
-        if controlMap { caption += " · \(Self.controlMap)" }
+    /// "2 images + 1 control map": an A1111 answer's ControlNet maps counted apart from the pictures made (issue 20).
+    static func imagesAndMaps(_ images: Int, _ controlMaps: Int) -> String {
+        count(images, "image") + (controlMaps > 0 ? " + " + count(controlMaps, controlMap) : "")
+    }
+
+    /// The history list's Imgs column: "2+1" is 2 pictures and 1 ControlNet map (docs/history.md).
+    static func imagesAndMapsShort(_ images: Int, _ controlMaps: Int) -> String { "\(images)+\(controlMaps)" }
+
+    /// Under a thumbnail: its number among its kind (PictureSet.ordinal), seed and size:
+    /// "2 · seed 41 · 512×512", a ControlNet map "control map 1 · 512×512".
+    static func pictureCaption(_ ordinal: Int, seed: Int?, width: Int?, height: Int?, controlMap: Bool = false) -> String {
+        var caption = controlMap ? "\(Self.controlMap) \(ordinal + 1)" : "\(ordinal + 1)"
         if let seed { caption += " · seed \(seed)" }
         if let width, let height { caption += " · \(width)×\(height)" }
         return caption
@@ -195,9 +203,10 @@ extension Wording {
     static let controlMap = "control map"
 
     /// The enlarged picture's status line.
-    static func zoomStatus(_ index: Int, of total: Int, image: LocalImage?, seed: Int?, controlMap: Bool = false) -> String {
-        var text = "Image \(index + 1) of \(total)"
-        if controlMap { text += " · \(Self.controlMap) (ControlNet's detected map, not a generated picture)" }
+    /// `ordinal` and `total` count the picture's own kind: "Image 2 of 4", "Control map 1 of 1" (issue 20).
+    static func zoomStatus(_ ordinal: Int, of total: Int, image: LocalImage?, seed: Int?, controlMap: Bool = false) -> String {
+        var text = controlMap ? "Control map \(ordinal + 1) of \(total) (ControlNet's detected map, not a generated picture)"
+            : "Image \(ordinal + 1) of \(total)"
         if let seed { text += " · seed \(seed)" }
         if let image { text += " · \(image.width)×\(image.height) · \(image.path)" }
         return text

@@ -38,6 +38,21 @@ extension Wording {
         return text
     }
 
+    /// Beside a ControlNet map in the entry's results ("control map 1. ControlNet's detected map").
+    static let controlMapAbout = "ControlNet's detected map"
+
+    /// An A1111 row with no picture (issue 20): A1111's words, never the service's (no task to query, no training callback).
+    static func a1111NoResults(_ state: SubmissionState, serverSaves: Bool) -> String {
+        switch state {
+        case .unknown:
+            return "none: the answer was lost, and an A1111 server keeps no task to ask about; " + A1111ServerCopies.words(serverSaves: serverSaves)
+        case .sending, .submitted, .queued, .running:
+            return "none yet: an A1111 server answers with the pictures when the job is done"
+        default:
+            return "none"
+        }
+    }
+
     /// A batch's grid the server put first, which zqt does not keep (docs/a1111.md).
     /// The results pane's title, beside the count.
     static let gridNotKeptShort = "the server's grid not kept"

@@ -6,10 +6,12 @@ import Model
 extension Wording {
     static let galleryWord = "gallery"
 
-    static func galleryCount(_ count: Int, more: Bool, filtered: Bool) -> String {
+    /// `count` pictures made; an A1111 answer's ControlNet maps counted apart (issue 20): "12 kept pictures + 1 control map".
+    static func galleryCount(_ count: Int, controlMaps: Int = 0, more: Bool, filtered: Bool) -> String {
         let number = "\(count)\(more ? "+" : "")"
-        if filtered { return count == 0 ? "no match" : "\(number) picture\(count == 1 && !more ? "" : "s") match" }
-        return "\(number) kept picture\(count == 1 && !more ? "" : "s") · newest first"
+        let maps = controlMaps > 0 ? " + " + Self.count(controlMaps, controlMap) : ""
+        if filtered { return count + controlMaps == 0 ? "no match" : "\(number) picture\(count == 1 && !more ? "" : "s")\(maps) match" }
+        return "\(number) kept picture\(count == 1 && !more ? "" : "s")\(maps) · newest first"
     }
 
     static let galleryFilterPlaceholder = "to filter by prompt, task id, model or state"
@@ -24,13 +26,15 @@ extension Wording {
     }
 
     /// The first caption line: the endpoint and the picture's place in its task.
-    static func galleryCaption(_ picture: GalleryPicture) -> String {
-        "\(picture.endpoint.title) · #\(picture.position + 1)" + (picture.isControlMap ? " · \(controlMap)" : "")
+    /// `ordinal`: its place among its task's pictures of its kind (GalleryState.ordinal), a map numbered apart.
+    static func galleryCaption(_ picture: GalleryPicture, ordinal: Int) -> String {
+        // A map's words first: a narrow cell cuts the end, and "control map 1" is what tells it from the pictures.
+        picture.isControlMap ? "\(controlMap) \(ordinal + 1) · \(picture.endpoint.title)" : "\(picture.endpoint.title) · #\(ordinal + 1)"
     }
 
     /// The status line on the selected picture: its task, when, and as much of its prompt as fits.
-    static func galleryStatus(_ picture: GalleryPicture) -> String {
-        "\(picture.idTask) · image \(picture.position + 1) · \(CivilTime.local(picture.createdAt).dateAndMinute) · \(galleryPrompt(picture))"
+    static func galleryStatus(_ picture: GalleryPicture, ordinal: Int) -> String {
+        "\(picture.idTask) · \(picture.isControlMap ? controlMap : "image") \(ordinal + 1) · \(CivilTime.local(picture.createdAt).dateAndMinute) · \(galleryPrompt(picture))"
     }
 
     /// The second: the prompt on one line.

@@ -348,7 +348,13 @@ struct HistoryShow: ParsableCommand {
                 // A control map is named so (issue 20), not left to its URL's mark.
                 let name = SendLines.resultName(position: result.position, url: result.imageURL,
                                                 among: record.imageResults.map { ($0.position, $0.imageURL) }, counted: false)
-                lines.append("\(name): \(SendLines.resultURL(result.imageURL))" + (result.localPath.map { " (saved: \(line($0)))" } ?? ""))
+                if InlineImages.isInline(result.imageURL), let path = result.localPath {
+                    // An A1111 picture (issue 20): its `a1111-inline:` URL only named it while held, numbered past
+                    // the grid the server sent first; its seed and its file are what the user has.
+                    lines.append("\(name): " + (result.seed.map { "seed \($0), " } ?? "") + "saved: \(line(path))")
+                } else {
+                    lines.append("\(name): \(SendLines.resultURL(result.imageURL))" + (result.localPath.map { " (saved: \(line($0)))" } ?? ""))
+                }
                 if result.localPath == nil, let reason = result.keepError {
                     lines.append("  " + line(SendWording.notKept(reason, attempts: result.keepAttempts, gone: result.keepGone)))
                 }

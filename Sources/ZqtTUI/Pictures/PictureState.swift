@@ -52,6 +52,18 @@ struct PictureSet: Equatable, Sendable {
     var gridLeftOut = false
 
     var isRunning: Bool { pictures.isEmpty && texts.isEmpty }
+
+    /// The pictures made, an A1111 answer's ControlNet maps apart (issue 20).
+    var madeCount: Int { pictures.count(where: { !$0.isControlMap }) }
+    var controlMapCount: Int { pictures.count(where: \.isControlMap) }
+
+    /// The place of the picture at `index` among those of its kind, 0-based:
+    /// pictures are numbered 1…n as made, the maps after them 1…m.
+    func ordinal(of index: Int) -> Int {
+        guard pictures.indices.contains(index) else { return index }
+        let isMap = pictures[index].isControlMap
+        return pictures[..<index].count(where: { $0.isControlMap == isMap })
+    }
 }
 
 /// A picture shown as large as the terminal allows (Enter on a thumbnail).

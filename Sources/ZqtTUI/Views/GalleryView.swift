@@ -17,7 +17,8 @@ enum GalleryView {
         }
         let gallery = state.gallery
         let count = gallery.loaded
-            ? Wording.galleryCount(gallery.items.count, more: gallery.hasMore, filtered: !gallery.filter.text.isEmpty) : ""
+            ? Wording.galleryCount(gallery.items.count - gallery.controlMapCount, controlMaps: gallery.controlMapCount,
+                                   more: gallery.hasMore, filtered: !gallery.filter.text.isEmpty) : ""
         HistoryView.renderFilterBox(gallery.filter, focused: gallery.filterFocused, count: count,
                                     placeholder: Wording.galleryFilterPlaceholder, into: &grid, y: rect.y, width: rect.width)
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
@@ -43,7 +44,7 @@ enum GalleryView {
                             y: body.y + (slot / layout.columns) * GalleryLayout.cellHeight,
                             width: layout.cellWidth, height: GalleryLayout.cellHeight - 1)
             grid.mark(cell, .galleryItem(index))
-            renderCell(gallery.items[index], selected: index == gallery.selected,
+            renderCell(gallery.items[index], ordinal: gallery.ordinal(of: index), selected: index == gallery.selected,
                        state: state, into: &grid, rect: cell)
         }
         if gallery.scroll > 0 { grid.put("↑", x: body.maxX - 1, y: body.y, style: .dim) }
@@ -53,10 +54,10 @@ enum GalleryView {
     }
 
     /// One picture: its thumbnail (or why there is none), then its two caption lines.
-    static func renderCell(_ item: GalleryItem, selected: Bool, state: AppState, into grid: inout Grid, rect: Rect) {
+    static func renderCell(_ item: GalleryItem, ordinal: Int, selected: Bool, state: AppState, into grid: inout Grid, rect: Rect) {
         let picture = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: GalleryLayout.pictureRows)
         PicturesPane.draw(item.inGrid, view: state.view, into: &grid, rect: picture)
-        let lines = [Wording.galleryCaption(item.picture), Wording.galleryPrompt(item.picture)]
+        let lines = [Wording.galleryCaption(item.picture, ordinal: ordinal), Wording.galleryPrompt(item.picture)]
         for (offset, line) in lines.enumerated() {
             let y = rect.y + GalleryLayout.pictureRows + offset
             let style: Style = selected ? .selection : (offset == 0 ? .dim : .normal)

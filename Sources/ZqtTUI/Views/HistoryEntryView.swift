@@ -136,13 +136,18 @@ enum HistoryEntryView {
         if let submitted = record.submittedAt { field("Accepted", "+" + seconds(submitted.timeIntervalSince(record.createdAt))) }
         if let finished = record.finishedAt { field("Finished", "+" + seconds(finished.timeIntervalSince(record.createdAt))) }
         if let error = record.error { field("Error", error, .statusError) }
-        if !facts.seeds.isEmpty {
-            field("Seeds", Wording.a1111Seeds(facts.seeds, subseed: facts.subseed, strength: facts.subseedStrength))
+        // The seeds of the pictures kept, each paired with its picture when the answer was read
+        // (A1111AnswerFacts): an interrupted batch's `info.all_seeds` also lists seeds never used.
+        let madeSeeds = record.imageResults.filter { !$0.isControlMap }.compactMap(\.seed)
+        if a1111, !madeSeeds.isEmpty {
+            field("Seeds", Wording.a1111Seeds(madeSeeds, subseed: facts.subseed, strength: facts.subseedStrength))
         }
 
-        section("Results (\(record.results.count))")
+        let maps = record.imageResults.count(where: \.isControlMap)
+        section(maps > 0 ? "Results (\(Wording.imagesAndMaps(record.results.count - maps, maps)))" : "Results (\(record.results.count))")
         if record.results.isEmpty {
-            let none = !record.endpoint.canBeFollowed ? "none here: " + Wording.notFollowed
+            let none = a1111 ? Wording.a1111NoResults(record.state, serverSaves: A1111ServerCopies.requested(record.request.body))
+                : !record.endpoint.canBeFollowed ? "none here: " + Wording.notFollowed
                 : record.state.isUnfinished ? "none yet: u queries the task now" : "none"
             lines.append(StyledLine(none, .dim))
         }
@@ -150,6 +155,7 @@ enum HistoryEntryView {
             strip = lines.count
             lines += Array(repeating: StyledLine(""), count: pictureRows)
         }
+        var madeNumber = 0, mapNumber = 0
         for result in record.results {
             if let text = result.text {
                 // A text result (an expanded prompt, a description): shown whole, wrapped.
@@ -157,14 +163,26 @@ enum HistoryEntryView {
                 for part in chunks(text, width: width - 3) { lines.append(StyledLine([("   ", .normal), (part, .value)])) }
                 continue
             }
-            // A ControlNet detected map an A1111 server appended: no seed, not a picture asked for (issue 20).
-            var about = result.isControlMap ? Wording.controlMap + " (ControlNet's detected map)" : "seed \(result.seed.map(String.init) ?? "?")"
+            // A ControlNet detected map an A1111 server appended: no seed, not a picture asked for, numbered apart (issue 20).
+            var about = result.isControlMap ? Wording.controlMapAbout : "seed \(result.seed.map(String.init) ?? "?")"
+            let number: String
+            if result.isControlMap {
+                mapNumber += 1
+                number = "\(Wording.controlMap) \(mapNumber). "
+            } else {
+                madeNumber += 1
+                number = a1111 ? "\(madeNumber). " : "\(result.position + 1). "
+            }
             if let status = result.imageStatus { about += status == 1 ? " · ok" : " · image_status \(status)" }
             if let passed = result.auditPassed {
                 about += passed ? " · audit passed" : " · audit flagged" + (result.auditLabels.isEmpty ? "" : ": " + result.auditLabels.joined(separator: ", "))
             }
-            lines.append(StyledLine([("\(result.position + 1). ", .label), (about, result.auditPassed == false ? .statusError : .value)]))
-            for part in chunks(result.imageURL, width: width - 3) { lines.append(StyledLine([("   ", .normal), (part, .jsonString)])) }
+            lines.append(StyledLine([(number, .label), (about, result.auditPassed == false ? .statusError : .value)]))
+            // An A1111 picture's `a1111-inline:` URL only named it while it was held in memory (its number counts
+            // the grid the server sent first): once kept, the file is what the user has.
+            if !(a1111 && result.localPath != nil) {
+                for part in chunks(result.imageURL, width: width - 3) { lines.append(StyledLine([("   ", .normal), (part, .jsonString)])) }
+            }
             if let path = result.localPath { lines.append(StyledLine([("   saved ", .dim), (path, .value)])) }
             if result.localPath == nil, let reason = result.keepError {
                 // Said on the row (issue 17): the image is not in $ZQT_HOME/images, and whether it will be tried again.

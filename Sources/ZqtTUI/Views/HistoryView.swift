@@ -224,10 +224,14 @@ enum HistoryView {
             column += Self.taskID + 1
             // Pictures only: an A1111 row's ControlNet maps are results but not pictures made (issue 20).
             // A row still under way shows how many it asks for (dim); a finished one what it made: a failed row made none.
-            let images = row.resultCount > 0 || !row.state.isUnfinished ? row.pictureCount : row.imageCount
-            // A text tool's row (prompt expansion) has no images to count.
+            // An A1111 row whose answer was lost ("outcome unknown") made none that zqt has: an A1111
+            // server keeps no task to ask about later, so it is not a row still to be followed.
+            let lostA1111 = row.endpoint.server == .a1111 && row.state == .unknown
+            let images = row.resultCount > 0 || !row.state.isUnfinished || lostA1111 ? row.pictureCount : row.imageCount
+            // A text tool's row (prompt expansion) has no images to count; an A1111 row's maps are counted apart: "2+1".
             let imagesText = row.endpoint.result == .text && images == 0 ? "text"
-                : row.endpoint.result == .data && images == 0 ? "data" : String(images)
+                : row.endpoint.result == .data && images == 0 ? "data"
+                : row.controlMapCount > 0 ? Wording.imagesAndMapsShort(images, row.controlMapCount) : String(images)
             grid.put(imagesText, x: column + Self.images - imagesText.count, y: y,
                      style: style(row.resultCount > 0 ? .value : .dim))
             column += Self.images + 1

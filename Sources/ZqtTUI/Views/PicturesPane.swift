@@ -27,7 +27,7 @@ enum PicturesPane {
         if set.isRunning {
             title = Wording.intermediateTitle(set.idTask, progress: set.progress)
         } else {
-            title = Wording.picturesTitle(set.idTask, images: set.pictures.count, focused: focused, keys: state.keys,
+            title = Wording.picturesTitle(set.idTask, images: set.madeCount, controlMaps: set.controlMapCount, focused: focused, keys: state.keys,
                                           note: set.gridLeftOut ? Wording.gridNotKeptShort : nil)
         }
         grid.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), style: .border)
@@ -55,7 +55,7 @@ enum PicturesPane {
             let slotRect = Rect(x: body.x + slot * (slotWidth + 1), y: body.y, width: slotWidth, height: body.height - captionRows)
             grid.mark(Rect(x: slotRect.x, y: slotRect.y, width: slotRect.width, height: body.height), .picture(index))
             draw(picture, view: view, into: &grid, rect: slotRect)
-            let caption = Wording.pictureCaption(picture.position, seed: picture.seed, width: picture.image?.width,
+            let caption = Wording.pictureCaption(set.ordinal(of: index), seed: picture.seed, width: picture.image?.width,
                                                  height: picture.image?.height, controlMap: picture.isControlMap)
             let isSelected = focused && index == selected
             let captionText = TextWidth.truncate(caption, to: slotWidth)

@@ -100,7 +100,8 @@ enum Screen {
         }
         if let zoom = state.view.zoom, let set = state.pictures(for: zoom.target),
            let picture = set.pictures[safe: zoom.index] {
-            let text = Wording.zoomStatus(zoom.index, of: set.pictures.count, image: picture.image, seed: picture.seed,
+            let text = Wording.zoomStatus(set.ordinal(of: zoom.index), of: picture.isControlMap ? set.controlMapCount : set.madeCount,
+                                          image: picture.image, seed: picture.seed,
                                           controlMap: picture.isControlMap)
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)
         } else if let status = state.status {
@@ -113,7 +114,7 @@ enum Screen {
                 grid.put(text, x: x, y: rect.y, style: style, limit: rect.maxX)
             }
         } else if state.screen == .gallery, !state.gallery.filterFocused, let item = state.gallery.selectedItem {
-            let text = Wording.galleryStatus(item.picture)
+            let text = Wording.galleryStatus(item.picture, ordinal: state.gallery.ordinal(of: state.gallery.selected))
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .dim, limit: rect.maxX)
         } else if state.screen == .compose {
             let problems = state.problems.count + state.drafts.count
