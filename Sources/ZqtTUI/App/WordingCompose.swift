@@ -49,7 +49,7 @@ extension Wording {
 
     /// `L` of a body the form holds already (issue 19: it asked to replace the form with itself).
     static func alreadyLoaded(into endpoint: String, from source: String) -> String {
-        "Already loaded: the \(endpoint) form holds \(source)'s request as it is; nothing replaced"
+        "Already loaded: the \(endpoint) form holds \(source) as it is"
     }
 
     // MARK: What the history's filter finds, said where it is typed (issue 19, fix19)
