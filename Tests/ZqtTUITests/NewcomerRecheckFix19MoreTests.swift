@@ -60,7 +60,8 @@ import Testing
     @Test func theHistoryFilterSaysItFindsEndpointsAndTexts() {
         let state = historyState([], width: 120, height: 24)
         let screen = Screen.render(state).text
-        #expect(screen.contains("to filter: prompt, id, model, state, endpoint:"), "\(screen)")
+        // A whole sentence naming endpoints and endpoint:NAME (issue 19's leftover: it ended in a dangling "endpoint:").
+        #expect(screen.contains("to filter by prompt, task id, model, state or endpoint (endpoint:NAME)"), "\(screen)")
     }
 
     @Test func historyListShowsAToolRowsMainInput() async throws {

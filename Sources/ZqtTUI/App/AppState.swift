@@ -436,6 +436,10 @@ struct AppState: Equatable, Sendable {
     var generating: String?
     var spinnerFrame = 0
     var task: TrackedTask?
+    /// A task taken up again with `u` on its history row, until the service's
+    /// first word on it: then it becomes `task`, on the compose screen's task
+    /// line as a fresh send's (issue 19), unless another task is followed there.
+    var takingUp: TrackedTask?
     var lastResultSeed: Int?
     var modelLists = ModelLists()
     /// The wire JSON that counts as "saved": at start, and after each send.

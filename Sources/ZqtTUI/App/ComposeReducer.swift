@@ -208,6 +208,26 @@ extension Reducer {
                                      kind: notes.isEmpty ? .success : .info)
     }
 
+    /// The endpoint's form, when it already holds `loaded` as it is: the
+    /// same bytes but for the task id (a loaded request always gets a new
+    /// one, wire rule 8), and no typed text the form could not use. Nil when
+    /// loading would change the form.
+    static func formHolding(_ state: AppState, _ loaded: Request) -> Request? {
+        let key = loaded.endpoint.formKey
+        let form: Request, drafts: [FieldID: Draft]
+        if key == state.endpoint.formKey {
+            (form, drafts) = (state.request, state.drafts)
+        } else if let parked = state.otherForms[key] {
+            (form, drafts) = (parked.request, parked.drafts)
+        } else {
+            return nil
+        }
+        guard drafts.isEmpty, state.view.editing == nil || key != state.endpoint.formKey else { return nil }
+        var probe = loaded
+        probe.taskID = form.taskID
+        return probe.wireJSON == form.wireJSON ? form : nil
+    }
+
     // MARK: Commands (declared in Input/Commands/ComposeCommands.swift)
 
     /// On a narrow terminal: the form or the JSON.

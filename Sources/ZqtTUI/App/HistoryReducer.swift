@@ -198,7 +198,24 @@ extension Reducer {
             ? Wording.askingRowService(record.idTask, baseURL: record.baseURL, profile: record.profile)
             : Wording.askingService(record.idTask)
         state.status = StatusMessage(text: text, kind: .info)
+        // Taken up again (issue 19: the compose screen showed no progress for it): it becomes the
+        // screen's followed task when the service answers, unless the screen follows another.
+        if record.state.isUnfinished, state.task?.phase != .inProgress {
+            state.takingUp = TrackedTask(recordID: record.id, idTask: record.idTask, status: nil, desc: "",
+                                         progress: record.progress, phase: .inProgress, resultCount: 0, result: record.endpoint.result)
+        }
         return [.queryNow(record)]
+    }
+
+    /// The task taken up with `u`, as the service said it is: followed on
+    /// the compose screen's task line from now on (issue 19). Nil when it is
+    /// not the one taken up, or the screen follows another task by now.
+    static func takenUp(_ state: inout AppState, idTask: String, _ info: TaskInfo) -> TrackedTask? {
+        guard let pending = state.takingUp, pending.idTask == idTask else { return nil }
+        state.takingUp = nil
+        guard state.task?.phase != .inProgress || state.task?.idTask == idTask else { return nil }
+        return TrackedTask(recordID: pending.recordID, idTask: idTask, status: info.status, desc: info.desc, progress: info.progress,
+                           phase: info.phase, resultCount: info.pictureCount, texts: info.texts, result: pending.result)
     }
 
     /// Moves the selection (list) or scrolls (entry, comparison); near the
@@ -333,11 +350,14 @@ extension Reducer {
         case let .entryQueried(idTask, result, askedAt):
             switch result {
             case let .success(info):
+                // Still running: the compose screen follows it from now on; ended: the answer says so.
+                if let taken = takenUp(&state, idTask: idTask, info), !info.phase.isTerminal { state.task = taken }
                 state.status = StatusMessage(text: Wording.queried(idTask, desc: info.desc, status: info.status, progress: info.progress,
                                                                    images: info.phase == .succeeded ? info.pictureCount : nil)
                                                  + Wording.askedAt(askedAt),
                                              kind: info.phase == .failed ? .error : (info.phase == .succeeded ? .success : .info))
             case let .failure(error):
+                if state.takingUp?.idTask == idTask { state.takingUp = nil }
                 state.status = StatusMessage(text: Wording.queryFailed(idTask, error.message) + Wording.askedAt(askedAt), kind: .error)
             }
             return refreshHistoryIfShown(state, changed: nil)

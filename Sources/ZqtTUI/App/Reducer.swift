@@ -28,7 +28,8 @@ enum Reducer {
         // "no partner" stayed over the history): another screen starts without it,
         // unless the change itself said something. A followed task's line is no screen's: it stays.
         if state.screen != screen, state.status == status, status != state.task.map({ taskStatus($0, keys: state.keys) }) {
-            state.status = nil
+            // A task followed (sent, or taken up with `u`) has its line back at once (issue 19), not at its next answer.
+            state.status = state.task.flatMap { $0.phase == .inProgress ? taskStatus($0, keys: state.keys) : nil }
         }
         // A field's problem on the status line goes with the problem (issue 19).
         dropSettledFieldProblem(&state)
@@ -103,7 +104,11 @@ enum Reducer {
         case let .requestLoaded(loaded, source):
             // The waiting drafts' file loaded: no longer offered (issue 21).
             if let waiting = state.draftSaving.waitingFile, TerminalText.printable(waiting) == source { state.draftSaving.waitingFile = nil }
-            if state.hasUnsentEdits(in: loaded.request.endpoint) {
+            if let held = formHolding(state, loaded.request) {
+                // Nothing to replace (issue 19: an identical body asked to replace the form): the form is shown as it is.
+                if loaded.request.endpoint.formKey != state.endpoint.formKey { show(&state, held) }
+                state.status = StatusMessage(text: Wording.alreadyLoaded(into: loaded.request.endpoint.title, from: source), kind: .info)
+            } else if state.hasUnsentEdits(in: loaded.request.endpoint) {
                 state.view.overlay = .confirm(.replaceWithLoaded(loaded, source: source))
             } else {
                 showLoaded(&state, loaded, source: source)
@@ -144,6 +149,12 @@ enum Reducer {
             return submitUnanswered(&state, request: request, recordID: recordID, error: error, confirmation: confirmation)
         case let .poll(recordID, idTask, event):
             var effects = refreshHistoryIfShown(state, changed: recordID)
+            // Taken up with `u` (issue 19): its first answer may come before the query's.
+            if case let .update(info) = event, state.task?.idTask != idTask,
+               let taken = takenUp(&state, idTask: idTask, info) {
+                state.task = TrackedTask(recordID: taken.recordID ?? recordID, idTask: idTask, status: nil, desc: "",
+                                         progress: nil, phase: .inProgress, resultCount: 0, result: taken.result)
+            }
             guard state.task?.idTask == idTask else {
                 // A task resumed from an earlier session: say so when it ends.
                 if case let .update(info) = event, info.phase.isTerminal {

@@ -47,9 +47,24 @@ extension Wording {
 
     static func notLoaded(_ message: String) -> String { "Not loaded: \(message)" }
 
+    /// `L` of a body the form holds already (issue 19: it asked to replace the form with itself).
+    static func alreadyLoaded(into endpoint: String, from source: String) -> String {
+        "Already loaded: the \(endpoint) form holds \(source) as it is"
+    }
+
     // MARK: What the history's filter finds, said where it is typed (issue 19, fix19)
 
-    static let historyFilterPlaceholder = "to filter: prompt, id, model, state, endpoint:"
+    /// The hints, longest first; each a whole sentence (issue 19: the one hint was cut after "endpoint:").
+    static let historyFilterHints = [
+        "to filter by prompt, task id, model, state or endpoint (endpoint:NAME)",
+        "to filter by words or endpoint:NAME",
+        "to filter",
+    ]
+
+    /// The longest hint that fits `room` cells whole.
+    static func historyFilterHint(room: Int) -> String {
+        historyFilterHints.first { TextWidth.of($0) <= room } ?? ""
+    }
 
     // MARK: Recent messages, whole (issue 19, fix19)
 

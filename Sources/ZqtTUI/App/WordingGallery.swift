@@ -40,7 +40,7 @@ extension Wording {
     /// The second: the prompt on one line.
     static func galleryPrompt(_ picture: GalleryPicture) -> String {
         let line = picture.prompt.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return line.isEmpty ? "(no prompt)" : line
+        return line.isEmpty ? noPrompt : line
     }
 
     static let galleryNoThumbnail = "no thumbnail"

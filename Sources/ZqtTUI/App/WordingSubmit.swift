@@ -104,6 +104,14 @@ extension Wording {
     static let noTaskToStop = "No task is being followed"
     /// Before a history row's prompt.
     static let notFollowedMark = "(not followed) "
+    /// A history row with neither a prompt nor a tool's main input to show:
+    /// the screen's list and `zqt history list` say it in the same words (issue 19).
+    static let noPrompt = "(no prompt)"
+
+    /// The text a history row lists: its prompt or main input, else `noPrompt`.
+    static func listedPrompt(_ row: HistorySummary) -> String {
+        row.listedText.isEmpty ? noPrompt : row.listedText
+    }
 
     static func notFollowed(_ idTask: String, queryKey: String) -> String {
         "Task \(idTask) not followed: zqt no longer asks about it (the service has no cancel, so it may still run there); "

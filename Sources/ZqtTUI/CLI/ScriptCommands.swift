@@ -291,9 +291,10 @@ struct HistoryList: ParsableCommand {
                 if damaged.contains(row.id), case let .object(members) = fields { fields = .object(members + [("damaged", .bool(true))]) }
                 CommandSupport.sayJSON(fields)
             } else {
-                // A task the user stopped following is marked as the screen marks it (issue 19).
+                // A task the user stopped following is marked as the screen marks it, and a row with
+                // nothing to show says "(no prompt)" as the screen does (issue 19: the column was empty).
                 let prompt = (damaged.contains(row.id) ? Wording.damagedRowMark : "")
-                    + (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + row.listedText
+                    + (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + Wording.listedPrompt(row)
                 let columns = [row.idTask, row.state.rawValue, row.endpoint.shortName,
                                CivilTime.local(row.createdAt).dateAndMinute, String(prompt.prefix(60))]
                     + (spansServers ? [row.profile] : [])

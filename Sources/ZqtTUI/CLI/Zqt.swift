@@ -444,32 +444,54 @@ enum EndpointNames {
     /// among the endpoints of the kind of server the profile is (issue 20:
     /// an A1111 profile's body is txt2img, img2img by its `init_images`,
     /// extras by its `image`…), said on stderr; two that fit equally are
-    /// refused with both named.
-    static func infer(_ text: String, in catalog: EndpointCatalog, server: ServerKind = .zhiqite) throws -> Endpoint {
+    /// refused with a few named and the rest behind `zqt validate FILE --fits`
+    /// (issue 19: twelve names joined with "or"). `file` is the body's path, for that command.
+    static func infer(_ text: String, in catalog: EndpointCatalog, server: ServerKind = .zhiqite, file: String? = nil) throws -> Endpoint {
         guard let body = try? JSONParser.parse(text), body.objectValue != nil else {
             // Not an object: the endpoint cannot matter; decoding says what is wrong.
             return server == .zhiqite ? catalog.controlNet : catalog.readyGroups(for: server).first?.endpoints.first ?? catalog.controlNet
         }
-        let kind = server == .zhiqite ? "" : " of the profile's \(server.titleMark ?? server.rawValue) server"
-        var inference = RequestImport.infer(for: body, in: catalog, server: server)
-        // An A1111 server's endpoints that take a bare `image` do different things (upscale it, describe
-        // it, read its parameters): the fewest fields is no reason to choose one, so the user does.
-        if server == .a1111, case let .chosen(endpoint, alsoFit) = inference {
-            func problems(_ candidate: Endpoint) -> Int { RequestValidator.validate(Request(endpoint: candidate, body: body)).count }
-            let level = alsoFit.filter { problems($0) == problems(endpoint) }
-            if !level.isEmpty { inference = .ambiguous([endpoint] + level) }
-        }
-        switch inference {
+        let kind = kindWords(server)
+        switch inference(body, in: catalog, server: server) {
         case let .chosen(endpoint, alsoFit):
             let others = alsoFit.isEmpty ? "" : "; \(alsoFit.map(\.shortName).joined(separator: ", ")) would take it too"
             StandardStreams.writeError("note: endpoint \(endpoint.shortName)\(kind), inferred from the body's fields\(others) (--endpoint NAME chooses)\n")
             return endpoint
         case let .ambiguous(candidates):
-            throw CommandFailure("the body fits \(candidates.map(\.shortName).joined(separator: " and ")) equally\(kind): "
-                                 + "give --endpoint \(candidates.map(\.shortName).joined(separator: " or --endpoint "))", .badInput)
+            throw CommandFailure(Wording.fitsEqually(candidates.map(\.shortName), kind: kind, file: file), .badInput)
         case .none:
-            throw CommandFailure("no endpoint\(kind) has a field the body names: give --endpoint NAME (\(list(for: server, in: catalog)))", .badInput)
+            throw CommandFailure(Wording.fitsNone(kind: kind, names: list(for: server, in: catalog)), .badInput)
         }
+    }
+
+    /// Every endpoint a body fits, the one `infer` would choose first
+    /// (`zqt validate FILE --fits`): the whole list a refusal names a few of.
+    static func fitting(_ text: String, in catalog: EndpointCatalog, server: ServerKind = .zhiqite) throws -> (endpoints: [Endpoint], chosen: Bool) {
+        guard let body = try? JSONParser.parse(text), body.objectValue != nil else {
+            throw CommandFailure("a request is a JSON object like {\"prompt\": …}: no endpoint fits anything else", .badInput)
+        }
+        switch inference(body, in: catalog, server: server) {
+        case let .chosen(endpoint, alsoFit): return ([endpoint] + alsoFit, true)
+        case let .ambiguous(candidates): return (candidates, false)
+        case .none: throw CommandFailure(Wording.fitsNone(kind: kindWords(server), names: list(for: server, in: catalog)), .badInput)
+        }
+    }
+
+    /// " of the profile's A1111 server" after "the body fits …", or nothing for the service's endpoints.
+    private static func kindWords(_ server: ServerKind) -> String {
+        server == .zhiqite ? "" : " of the profile's \(server.titleMark ?? server.rawValue) server"
+    }
+
+    private static func inference(_ body: JSONValue, in catalog: EndpointCatalog, server: ServerKind) -> RequestImport.Inference {
+        let inference = RequestImport.infer(for: body, in: catalog, server: server)
+        // An A1111 server's endpoints that take a bare `image` do different things (upscale it, describe
+        // it, read its parameters): the fewest fields is no reason to choose one, so the user does.
+        if server == .a1111, case let .chosen(endpoint, alsoFit) = inference {
+            func problems(_ candidate: Endpoint) -> Int { RequestValidator.validate(Request(endpoint: candidate, body: body)).count }
+            let level = alsoFit.filter { problems($0) == problems(endpoint) }
+            if !level.isEmpty { return .ambiguous([endpoint] + level) }
+        }
+        return inference
     }
 
     /// The complete forms of one kind of server, for a message about a body sent to it.
@@ -582,7 +604,7 @@ struct SendCommand: AsyncParsableCommand {
             text = try CommandSupport.readRequest(path)
         }
         // No --endpoint: the one the body fits, said (issue 19: ControlNet was assumed).
-        if endpoint == nil, file != nil { target = try EndpointNames.infer(text, in: start.catalog, server: connection.serverKind(config: start.config)) }
+        if endpoint == nil, let file { target = try EndpointNames.infer(text, in: start.catalog, server: connection.serverKind(config: start.config), file: file) }
         }
         if strict, let problems = StrictCheck.unknownFields(text, endpoint: target), !problems.isEmpty {
             StrictCheck.report(problems)
@@ -676,6 +698,9 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Refuse members no field of the endpoint names (exit 2); each is said with the field it was likely meant to be.")
     var strict = false
 
+    @Flag(help: "List every endpoint the file's body fits, one a line (name, then title), the one zqt would choose first; nothing else is checked.")
+    var fits = false
+
     /// `--profile` (or `--sandbox --api a1111`): the kind of server the endpoint is inferred for (issue 20); nothing is sent.
     @OptionGroup var connection: ConnectionOptions
 
@@ -696,11 +721,20 @@ struct ValidateCommand: ParsableCommand {
             data = given == "-" ? Data(StandardStreams.readAllInput()) : FileManager.default.contents(atPath: given)
         }
         guard let data else { throw ValidationError("cannot read \(file)") }
+        // The whole list a refusal names a few of (issue 19).
+        if fits {
+            guard endpoint == nil, fromImage == nil else { throw ValidationError("--fits lists the endpoints a request FILE fits: give it without --endpoint and --from-image") }
+            let server = connection.serverKind()
+            let found = try EndpointNames.fitting(String(decoding: data, as: UTF8.self), in: StartUp.atStart.catalog, server: server)
+            for endpoint in found.endpoints { print("\(endpoint.shortName)\t\(TerminalText.line(endpoint.title))") }
+            StandardStreams.writeError(Wording.fitsListed(found.endpoints.count, chosen: found.chosen ? found.endpoints.first?.shortName : nil) + "\n")
+            return
+        }
         // No --endpoint: the one the body fits, said, as `zqt send` chooses it (issue 19: ControlNet was assumed).
         if endpoint == nil, fromImage == nil {
             // Among the endpoints of the profile's kind of server (issue 20), as `zqt send` would.
             let server = connection.serverKind()
-            target = try EndpointNames.infer(String(decoding: data, as: UTF8.self), in: StartUp.atStart.catalog, server: server)
+            target = try EndpointNames.infer(String(decoding: data, as: UTF8.self), in: StartUp.atStart.catalog, server: server, file: file)
         }
         let decoded: (request: Request, notes: [DecodeNote])
         do {

@@ -106,8 +106,10 @@ enum HistoryView {
             count = history.matchCount == 0 ? "no match"
                 : "\(history.matchCount)\(history.countCapped ? "+" : "") match\(history.matchCount == 1 ? "" : "es")"
         }
+        // The hint's room, as renderFilterBox lays the line out: " / ", the hint, two cells, the count, one cell.
+        let room = width - TextWidth.of(count) - 6
         renderFilterBox(history.filter, focused: history.filterFocused, count: count,
-                        placeholder: Wording.historyFilterPlaceholder, into: &grid, y: y, width: width)
+                        placeholder: Wording.historyFilterHint(room: room), into: &grid, y: y, width: width)
     }
 
     /// The filter's line, the history's and the gallery's (issue 17): what is
@@ -248,12 +250,13 @@ enum HistoryView {
                 promptWidth -= end - column
                 column = end
             }
-            var prompt = row.listedText
+            // "(no prompt)" in the words `zqt history list` uses (issue 19).
+            var prompt = Wording.listedPrompt(row)
             // A task the user stopped following, still open at the service as far as zqt knows (issue 19).
             if row.notFollowed, row.state.isUnfinished { prompt = Wording.notFollowedMark + prompt }
             guard promptWidth > 0 else { return }
-            grid.put(TextWidth.truncate(prompt.isEmpty ? "(no prompt)" : prompt, to: promptWidth), x: column, y: y,
-                     style: style(prompt.isEmpty ? .dim : .normal))
+            grid.put(TextWidth.truncate(prompt, to: promptWidth), x: column, y: y,
+                     style: style(row.listedText.isEmpty ? .dim : .normal))
         }
 
         private func pad(_ text: String, _ width: Int) -> String {

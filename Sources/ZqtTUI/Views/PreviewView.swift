@@ -156,7 +156,9 @@ enum PreviewView {
     /// past the line's indent and not after a key's colon (a link stays
     /// beside its key) (issue 19: long prompts broke mid-word); the
     /// rows still hold every character as sent, the space kept at the row's
-    /// end. PreviewDocument.rowCount counts the same rows without laying them out.
+    /// end. A continuation row's leading spaces (a cut that fell before a
+    /// space) sit in its indent, so the rows' text lines up.
+    /// PreviewDocument.rowCount counts the same rows without laying them out.
     static func rowRanges(_ characters: [Character], width: Int, limit: Int = .max) -> [(range: Range<Int>, pad: Int)] {
         let leading = characters.prefix { $0 == " " }.count
         let indent = leading + 2
@@ -179,8 +181,12 @@ enum PreviewView {
                let space = (start..<end).last(where: { $0 > start && $0 >= leading && characters[$0] == " " && characters[$0 - 1] != ":" }) {
                 end = space + 1
             }
-            let pad = first ? 0 : min(indent, width - 4)
-            rows.append((start..<end, pad))
+            // A continuation row cut just before a space starts with it: the
+            // space hangs into the indent, so every continuation row's text
+            // starts in one column (issue 19: the rows were one column apart).
+            let indentCells = first ? 0 : min(indent, width - 4)
+            let hanging = characters[start..<end].prefix { $0 == " " }.count
+            rows.append((start..<end, max(0, indentCells - hanging)))
             start = end
             first = false
         } while start < characters.count
