@@ -230,6 +230,15 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// endpoint only for a profile of its kind.
     public let server: ServerKind
 
+    /// Whether a request of this endpoint may be sent to a server of that
+    /// kind (issue 20): only to its own, whose paths it names (a zhiqite
+    /// body at an A1111 server is a 404 at best); a custom request names
+    /// its path itself and goes anywhere. The one rule `zqt send` and the
+    /// screen's F5 (form or history row) both apply.
+    public func canBeSent(to server: ServerKind) -> Bool {
+        isCustom || self.server == server
+    }
+
     public init(id: String, name: String, title: String, group: String, family: Family, result: ResultKind,
                 reference: String, ready: Bool, fields: [FieldSpec], cliName: String? = nil, isCustom: Bool = false,
                 server: ServerKind = .zhiqite) {

@@ -181,7 +181,9 @@ extension KindMove {
 
     /// The moved body as the target's form: a fresh form of the endpoint with
     /// the body's members laid over it, a new task id (wire rule 8). What the
-    /// form could not hold is added to the list.
+    /// form could not hold is added to the list. A field the target requires
+    /// and the move left empty did not fail to move: it is `toChoose(request)`,
+    /// said apart (`T`'s box, `zqt convert`), never among what could not move.
     public static func request(_ outcome: Outcome, for target: Endpoint, taskID: String) -> (request: Request, unmoved: [A1111Translation.Unmoved]) {
         var request = Request.new(for: target, taskID: taskID)
         // alwayson_scripts, override_settings: the form's own members kept, the moved ones laid over.
@@ -191,7 +193,7 @@ extension KindMove {
         for path in request.unknownPaths {
             unmoved.append(.init(path: path, reason: "the \(target.title) form has no field for it; kept in the request and sent as it is"))
         }
-        return (request, unmoved + toChoose(request))
+        return (request, unmoved)
     }
 
     /// The prefix of a field the move left empty and sending needs (`zqt convert` and `T` list the same).
@@ -202,15 +204,19 @@ extension KindMove {
     /// needs, which an A1111 request may leave to its server's own), said as
     /// the validator says it. The task id is not among them: zqt gives one at send.
     public static func toChoose(_ request: Request) -> [A1111Translation.Unmoved] {
+        fieldsToChoose(request).map { .init(path: $0.path, reason: toChoosePrefix + RequestValidator.requiredMessage($0)) }
+    }
+
+    /// The fields of `toChoose`, for the screen to name by their labels (the form's "Checkpoint").
+    public static func fieldsToChoose(_ request: Request) -> [FieldSpec] {
         let wire = request.wireValue
-        return request.endpoint.fields.compactMap { field in
-            guard field.required, !field.kind.isVirtual, field.role != .taskID else { return nil }
+        return request.endpoint.fields.filter { field in
+            guard field.required, !field.kind.isVirtual, field.role != .taskID else { return false }
             switch wire.value(at: field.path) {
-            case nil, .null?: break
-            case let .string(text)? where text.isBlank: break
-            default: return nil
+            case nil, .null?: return true
+            case let .string(text)? where text.isBlank: return true
+            default: return false
             }
-            return .init(path: field.path, reason: toChoosePrefix + RequestValidator.requiredMessage(field))
         }
     }
 

@@ -513,10 +513,19 @@ struct AppState: Equatable, Sendable {
     var fields: [FormField] {
         if let open = view.openItem, let field = endpoint.field(at: open.group), field.groupSpec != nil,
            request.items(of: field).indices.contains(open.index) {
-            return FormSchema.itemFields(field, index: open.index, in: request, lists: modelLists)
+            return FormSchema.itemFields(field, index: open.index, in: request, lists: formLists)
         }
-        return FormSchema.mainFields(request, lists: modelLists)
+        return FormSchema.mainFields(request, lists: formLists)
     }
+
+    /// Whether the profile's server is of the form's kind, so that its model lists are lists for
+    /// this form (issue 20). A zhiqite form moved by `T` onto an A1111 profile (or the reverse) is not.
+    var listsServeForm: Bool { endpoint.canBeSent(to: connection.server) }
+
+    /// The model lists the form on screen offers (pickers, completion, marks): the profile's
+    /// server's when it is of the form's kind; none otherwise, so that no checkpoint, LoRA or
+    /// ControlNet model of one kind of server is offered in a request for the other (issue 20).
+    var formLists: ModelLists { listsServeForm ? modelLists : ModelLists() }
 
     var focusedField: FormField? { fields.first { $0.id == view.focus } }
 

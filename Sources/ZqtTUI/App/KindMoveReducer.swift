@@ -72,6 +72,9 @@ extension Reducer {
     static func kindMoved(_ state: inout AppState, _ done: KindMoveDone) -> [Effect] {
         let target = done.job.plan.target
         let (moved, unmoved) = KindMove.request(done.outcome, for: target, taskID: TaskIDGenerator.shared.next())
+        // Required fields the move left empty (zhiqite's checkpoint, which an A1111 request leaves to its server):
+        // nothing was lost there, so they are said apart from what could not move, by their labels.
+        let toChoose = KindMove.fieldsToChoose(moved).map { Wording.fieldToChoose($0.label, section: $0.section) }
         let returnTo = ParkedForm(request: state.request, drafts: state.drafts, baselineJSON: state.baselineJSON)
         let replaced = state.otherForms[target.formKey]
         show(&state, moved, drafts: [:])
@@ -97,13 +100,13 @@ extension Reducer {
 
         let targetTitle = Wording.kindTitle(target)
         let unmovedLines = unmoved.map { TerminalText.line($0.description) }
-        state.status = StatusMessage(text: Wording.kindMoved(done.job.from, to: targetTitle, unmoved: unmoved.count, profile: profile,
-                                                             undoKey: state.keys.label(.undoNewForm)),
-                                     kind: unmoved.isEmpty ? .success : .info)
-        if !unmovedLines.isEmpty || !done.outcome.moved.isEmpty {
+        state.status = StatusMessage(text: Wording.kindMoved(done.job.from, to: targetTitle, unmoved: unmoved.count, toChoose: toChoose.count,
+                                                             profile: profile, undoKey: state.keys.label(.undoNewForm)),
+                                     kind: unmoved.isEmpty && toChoose.isEmpty ? .success : .info)
+        if !unmovedLines.isEmpty || !done.outcome.moved.isEmpty || !toChoose.isEmpty {
             state.view.overlay = .notice(Notice(title: Wording.kindMoveNoticeTitle(targetTitle),
                                                 lines: Wording.kindMoveNotice(moved: done.outcome.moved.map(TerminalText.line),
-                                                                              unmoved: unmovedLines, profile: profile)))
+                                                                              unmoved: unmovedLines, toChoose: toChoose, profile: profile)))
         }
         return effects
     }

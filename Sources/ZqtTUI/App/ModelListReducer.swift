@@ -68,8 +68,8 @@ extension Reducer {
         if case var .picker(picker)? = state.view.overlay {
             switch picker.purpose {
             case let .field(id) where state.fields.first(where: { $0.id == id })?.modelList == kind:
-                picker.options = state.modelLists[kind].names
-                describe(&picker, state.modelLists[kind], kind: kind, keys: state.keys)
+                picker.options = state.formLists[kind].names
+                describe(&picker, kind: kind, state)
                 state.view.overlay = .picker(picker)
             case .insert(kind):
                 let filter = picker.filter

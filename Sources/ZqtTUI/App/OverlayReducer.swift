@@ -15,7 +15,7 @@ extension Reducer {
                                  filter: TextBuffer(""), selected: 0, freeText: freeText)
         if let kind = field.modelList {
             // A service list (§1.4, §1.6): each item's name and base beside it, and the list's state.
-            describe(&picker, state.modelLists[kind], kind: kind, keys: state.keys)
+            describe(&picker, kind: kind, state)
         } else if field.spec?.role == .fitsCheckpoint {
             markFitting(&picker, state)
         }
@@ -34,6 +34,18 @@ extension Reducer {
         return completion + [.textEditing, .lineEditing, .promptText]
     }
 
+    /// Details and the note of a picker over a list of the form's server; a form of the other
+    /// kind than the profile's has none, and its note says so (issue 20).
+    static func describe(_ picker: inout PickerState, kind: ModelListKind, _ state: AppState) {
+        guard state.listsServeForm else {
+            picker.details = [:]
+            picker.note = PickerState.Note(text: Wording.noListForForm(kind, form: state.endpoint, profile: state.connection.profile,
+                                                                       server: state.connection.server), isProblem: false)
+            return
+        }
+        describe(&picker, state.formLists[kind], kind: kind, keys: state.keys)
+    }
+
     /// Details, marks and the note of a picker over a service list.
     static func describe(_ picker: inout PickerState, _ list: ModelListState, kind: ModelListKind, keys: KeyTable) {
         var details: [String: String] = [:]
@@ -49,7 +61,7 @@ extension Reducer {
     /// else what its file name says.
     static func checkpointFamily(_ state: AppState, of request: Request? = nil) -> ModelFamily {
         let checkpoint = (request ?? state.request).checkpoint
-        if let item = state.modelLists[.checkpoint].item(named: checkpoint) { return item.family }
+        if let item = state.formLists[.checkpoint].item(named: checkpoint) { return item.family }
         return ModelFamily(modelName: checkpoint)
     }
 
@@ -66,12 +78,12 @@ extension Reducer {
 
     /// The LoRA or embedding picker, over the text being edited (§1.5, §1.7).
     static func openInsertPicker(_ state: inout AppState, _ kind: ModelListKind) {
-        let list = state.modelLists[kind]
+        let list = state.formLists[kind]
         // A name being typed at the cursor (`<lora:add_de`, `easyneg`) is completed: it filters the list (issue 19).
         let typed = completionAtCursor(state, for: kind)?.typed ?? ""
         var picker = PickerState(purpose: .insert(kind), title: Wording.insertTitle(kind),
                                  options: list.names, filter: TextBuffer(typed), selected: 0, freeText: true)
-        describe(&picker, list, kind: kind, keys: state.keys)
+        describe(&picker, kind: kind, state)
         // LoRAs made for the checkpoint's base first, marked, as for ControlNet models.
         let family = checkpointFamily(state)
         if family != .unknown {
@@ -255,7 +267,7 @@ extension Reducer {
                   let preset = spec.presets?.preset(named: choice) else { return [] }
             let fresh = spec.newItem(preset: preset, family: checkpointFamily(state))
             // A server with its own module and model lists (A1111's) gets names from them, not the catalog's.
-            let lists = state.modelLists
+            let lists = state.formLists
             let listed = { (key: String?) in key.flatMap { spec.field($0)?.serverList }.map { lists[$0].names } }
             let model = spec.fields.first { $0.role == .fitsCheckpoint }?.path
             let (item, fit) = spec.fittingServer(fresh, preset: preset, modules: listed(spec.presets?.by), models: listed(model),

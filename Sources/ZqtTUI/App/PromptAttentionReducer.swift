@@ -54,7 +54,7 @@ extension Reducer {
         }
         let before = editing.buffer.charactersBeforeCursor(limit: PromptAttention.networkLimit)
         var found = PromptCompletion.find(before: before, cursor: editing.buffer.cursor,
-                                          loras: state.modelLists[.lora].names, embeddings: state.modelLists[.embedding].names)
+                                          loras: state.formLists[.lora].names, embeddings: state.formLists[.embedding].names)
         if let closed = editing.completionWatch.closedAt {
             if found?.start == closed { found = nil } else { editing.completionWatch.closedAt = nil }
         }

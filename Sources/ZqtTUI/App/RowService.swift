@@ -66,8 +66,8 @@ extension RowService {
     /// (`afterSwitch`); with no such profile, it is said and nothing moves.
     /// Nil when the row is of the profile's kind (or a custom request): the action goes on as ever.
     static func toItsKind(_ state: inout AppState, _ record: HistoryRecord, _ purpose: EntryPurpose) -> [Effect]? {
-        guard purpose == .editInForm || purpose == .resend, !record.endpoint.isCustom,
-              record.endpoint.server != state.connection.server else { return nil }
+        guard purpose == .editInForm || purpose == .resend,
+              !record.endpoint.canBeSent(to: state.connection.server) else { return nil }
         let server = record.endpoint.server
         guard let profile = profile(for: server, preferring: record.profile, connection: state.connection) else {
             state.status = StatusMessage(text: Wording.noProfileOfRowKind(record.idTask, server: server,

@@ -19,6 +19,8 @@ extension Reducer {
     }
 
     static func submit(_ state: inout AppState) -> [Effect] {
+        // The wrong server first: no field filled in makes the request fit it.
+        if refusedForServer(&state, state.request) { return [] }
         // Typed text that could not be used comes first: it is what the user sees marked.
         let order = allFieldOrder(state)
         if let (id, draft) = order.compactMap({ id in state.drafts[id].map { (id, $0) } }).first {
@@ -75,10 +77,29 @@ extension Reducer {
             state.status = StatusMessage(text: Wording.sendFailed(.notRecorded(refusal), kept: nil), kind: .error)
             return []
         }
+        if refusedForServer(&state, request) { return [] }
         state.submitting = true
         state.status = StatusMessage(text: note, kind: .info)
         renewTaskID(&state, sent: request.taskID)
         return [.submit(request)]
+    }
+
+    /// One kind's body never goes to the other kind's server (issue 20), by the rule `zqt send`
+    /// applies (Endpoint.canBeSent): a form moved by `T` while no profile of its kind exists, or a
+    /// row whose profile switch did not happen, is refused before anything leaves; the form, its
+    /// text and its task id stay. Said: the profile of its kind to choose (or to add), or `T` to
+    /// move the form to the profile's kind. True when refused.
+    static func refusedForServer(_ state: inout AppState, _ request: Request) -> Bool {
+        let endpoint = request.endpoint
+        guard !endpoint.canBeSent(to: state.connection.server) else { return false }
+        let ofItsKind = state.connection.profiles.first { (state.connection.profileServers[$0] ?? .zhiqite) == endpoint.server }
+        let onForm = state.screen == .compose && request.taskID == state.request.taskID
+        let text = Wording.notSentWrongServer(endpoint, profile: state.connection.profile, server: state.connection.server,
+                                              ofItsKind: ofItsKind, switchKey: state.keys.label(.switchProfile),
+                                              moveKey: onForm && KindMove.canMove(endpoint) ? state.keys.label(.openAsOtherKind) : nil,
+                                              formKept: onForm)
+        state.status = StatusMessage(text: text, kind: .error)
+        return true
     }
 
     /// Wire rule 8: once a request leaves, its task id is spent, whatever

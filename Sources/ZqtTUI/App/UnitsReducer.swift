@@ -135,7 +135,7 @@ extension Reducer {
               let (field, group) = place.field(in: state.endpoint), key == group.presets?.by else { return }
         var items = state.request.items(of: field)
         guard items.indices.contains(index) else { return }
-        let list = group.fields.first { $0.role == .fitsCheckpoint }?.serverList.map { state.modelLists[$0].names }
+        let list = group.fields.first { $0.role == .fitsCheckpoint }?.serverList.map { state.formLists[$0].names }
         let offered = list.flatMap { $0.isEmpty ? nil : $0 }
         let (item, follow) = group.followingModule(items[index], family: checkpointFamily(state), offered: offered)
         let module = items[index][key]?.stringValue ?? ""

@@ -33,9 +33,15 @@ extension Wording {
         case none(ServerKind)
     }
 
-    static func kindMoved(_ source: String, to target: String, unmoved: Int, profile: MoveProfile, undoKey: String) -> String {
+    static func kindMoved(_ source: String, to target: String, unmoved: Int, toChoose: Int, profile: MoveProfile, undoKey: String) -> String {
         let lost = unmoved == 0 ? "every field moved" : unmoved == 1 ? "1 thing could not move (listed)" : "\(unmoved) things could not move (listed)"
-        return "Opened \(source) as \(target): \(lost); \(moveProfileText(profile)); \(undoKey) brings the form back"
+        let choose = toChoose == 0 ? "" : toChoose == 1 ? "; 1 field to choose before sending (listed)" : "; \(toChoose) fields to choose before sending (listed)"
+        return "Opened \(source) as \(target): \(lost)\(choose); \(moveProfileText(profile)); \(undoKey) brings the form back"
+    }
+
+    /// A field the moved form requires and the move left empty, by its label (and section) in the form.
+    static func fieldToChoose(_ label: String, section: String?) -> String {
+        "\(label)" + (section.map { " (\($0))" } ?? "") + ": the form requires it and the request moved had none"
     }
 
     static func moveProfileText(_ profile: MoveProfile) -> String {
@@ -50,10 +56,11 @@ extension Wording {
     static func kindMoveNoticeTitle(_ target: String) -> String { "Moved to \(target) (any key closes this)" }
 
     /// The box: the pictures moved, what could not move and why, the profile.
-    static func kindMoveNotice(moved: [String], unmoved: [String], profile: MoveProfile) -> [String] {
+    static func kindMoveNotice(moved: [String], unmoved: [String], toChoose: [String] = [], profile: MoveProfile) -> [String] {
         var lines: [String] = []
         if !moved.isEmpty { lines += ["Pictures:"] + moved.map { "  " + $0 } + [""] }
         if !unmoved.isEmpty { lines += ["Could not move:"] + unmoved.map { "  " + $0 } + [""] }
+        if !toChoose.isEmpty { lines += ["To choose before sending:"] + toChoose.map { "  " + $0 } + [""] }
         lines.append(moveProfileText(profile).prefix(1).uppercased() + moveProfileText(profile).dropFirst())
         return lines
     }

@@ -285,6 +285,11 @@ struct SweepRunner {
         // Its tasks end with it: rows still open are closed saying why, as a single send's are.
         defer { setup.sandbox?.stop(closingRowsIn: setup.store) }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
+        // One kind's request never goes to the other kind's server (issue 20): the rule a single send applies, for each server.
+        for server in several.isEmpty ? [configuration] : several.map(\.configuration) where !endpoint.canBeSent(to: server.server) {
+            StandardStreams.writeError("zqt: \(A1111SandboxConnection.wrongServer(endpoint, server, in: StartUp.atStart.catalog)); nothing sent\n")
+            return Exit.badInput
+        }
         var runner = SweepRunner(api: configuration.makeAPI(), configuration: configuration, store: store,
                                  printer: printer, parallel: options.parallel ?? profileParallel ?? ConfigProfile.defaultParallel(for: nil),
                                  json: json, follow: follow, printJSON: printJSON,

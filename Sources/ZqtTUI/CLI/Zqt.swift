@@ -666,7 +666,7 @@ struct SendCommand: AsyncParsableCommand {
         defer { setup.sandbox?.stop(closingRowsIn: setup.store) }
         let (configuration, printer, store) = (setup.configuration, setup.printer, setup.store)
         // An endpoint of the other kind of server would reach a path that server does not have (issue 20).
-        if endpoint.server != configuration.server, !endpoint.isCustom {
+        if !endpoint.canBeSent(to: configuration.server) {
             throw CommandFailure(A1111SandboxConnection.wrongServer(endpoint, configuration, in: start.catalog), .badInput)
         }
         var runner = RequestRunner(api: configuration.makeAPI(), configuration: configuration,
@@ -979,7 +979,7 @@ enum PictureRequestOption {
     /// options stand (a send of the other kind is then refused, naming why).
     static func profile(for endpoint: Endpoint, connection: ConnectionOptions, config: ConfigAtStart) throws -> String? {
         let server = connection.serverKind(config: config)
-        guard endpoint.server != server, !endpoint.isCustom, connection.profile == nil, !connection.sandbox, connection.baseURL == nil
+        guard !endpoint.canBeSent(to: server), connection.profile == nil, !connection.sandbox, connection.baseURL == nil
         else { return nil }
         let kind = endpoint.server == .a1111 ? "an AUTOMATIC1111 server" : "the zhiqite service"
         guard let profile = config.config?.profiles.first(where: { ($0.api ?? .zhiqite) == endpoint.server }) else {

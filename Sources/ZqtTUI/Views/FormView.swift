@@ -221,7 +221,7 @@ enum FormView {
             if let lineText, field.takesModelTokens {
                 let spans = editLayout?.attention ?? editAttentionSpans(editing.buffer, lines: lines, shown: shown)
                 paintAttention(spans, line: Array(lineText), start: lines[index].start,
-                               embeddings: state.modelLists[.embedding].promptWords, into: &grid, x: x, y: y, limit: limit)
+                               embeddings: state.formLists[.embedding].promptWords, into: &grid, x: x, y: y, limit: limit)
             }
             if lines.indices.contains(index), let selection = editing.buffer.selection {
                 paintSelection(selection, editing.buffer, line: lines[index], into: &grid, x: x, y: y, limit: limit)
@@ -257,7 +257,7 @@ enum FormView {
             let end = grid.put(shown, x: x, y: y, style: valueStyle, limit: limit)
             if let attention = value.attention {
                 highlightShownPrompt(attention, lines: lines, line: line, more: line == count - 1 && more,
-                                     embeddings: state.modelLists[.embedding].promptWords, into: &grid, x: x, y: y, end: end)
+                                     embeddings: state.formLists[.embedding].promptWords, into: &grid, x: x, y: y, end: end)
             }
             if count == 1, !field.hint.isEmpty { putHint(field.hint, after: end + 2, y: y, limit: limit, into: &grid) }
         case let .slider(spec, _):

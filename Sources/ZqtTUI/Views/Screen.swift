@@ -11,8 +11,14 @@ enum Screen {
             renderTooSmall(size, quitKey: state.keys.label(.quit), into: &grid)
             return grid
         }
-        let regions = Layout.regions(for: size, showPreview: state.view.showPreviewWhenNarrow,
+        var regions = Layout.regions(for: size, showPreview: state.view.showPreviewWhenNarrow,
                                      results: state.screen == .compose && state.results != nil)
+        // A long error grows upward over the bottom of the body: the form ends above it, so that its
+        // scroll keeps the focused row in view (a newcomer's focus sat under a 3-row error).
+        let covered = statusRows(state, rect: regions.status) - 1
+        if covered > 0, regions.form.maxY > regions.status.y - covered {
+            regions.form.height = max(1, regions.status.y - covered - regions.form.y)
+        }
         renderTitle(state, regions: regions, into: &grid)
         let body = Rect(x: 0, y: 1, width: size.width, height: size.height - 3)
         if let sheet = state.view.contactSheet, let place = sheet.enlarged {
@@ -92,6 +98,19 @@ enum Screen {
         _ = x
     }
 
+    /// Where the status text starts: after the spinner while something runs.
+    static func statusTextX(_ state: AppState, rect: Rect) -> Int {
+        state.submitting || state.task?.phase == .inProgress ? rect.x + 3 : rect.x + 1
+    }
+
+    /// The rows the status takes, its own and those a long error grows over (renderWholeError).
+    static func statusRows(_ state: AppState, rect: Rect) -> Int {
+        guard state.view.zoom == nil, let status = state.status, status.kind == .error else { return 1 }
+        let x = statusTextX(state, rect: rect)
+        guard TextWidth.of(status.text) > rect.maxX - x else { return 1 }
+        return wholeErrorRows(status.text, x: x, rect: rect).count
+    }
+
     static func renderStatus(_ state: AppState, into grid: inout Grid, rect: Rect) {
         var x = rect.x + 1
         let busy = state.submitting || state.task?.phase == .inProgress
@@ -132,6 +151,19 @@ enum Screen {
     /// of the body, the last row on the status line; cut with "…" only past
     /// `errorRowsMaximum` rows.
     static func renderWholeError(_ text: String, style: Style, x: Int, into grid: inout Grid, rect: Rect) {
+        let rows = wholeErrorRows(text, x: x, rect: rect)
+        let top = rect.y - (rows.count - 1)
+        let covered = Rect(x: rect.x, y: top, width: rect.width, height: rows.count)
+        // A picture the terminal draws itself would hide the message's rows.
+        grid.placements.removeAll { $0.rect.y < covered.maxY && covered.y < $0.rect.maxY }
+        grid.fill(covered, style: style)
+        for (offset, row) in rows.enumerated() {
+            grid.put(row, x: offset == rows.count - 1 ? x : rect.x + 1, y: top + offset, style: style, limit: rect.maxX)
+        }
+    }
+
+    /// A long error's rows, as renderWholeError shows them (the layout asks how many first).
+    static func wholeErrorRows(_ text: String, x: Int, rect: Rect) -> [String] {
         let width = max(10, rect.maxX - x)
         var rows: [String] = []
         for line in HistoryView.wrapWords(TerminalText.line(text), width: width) {
@@ -142,14 +174,7 @@ enum Screen {
             rows = Array(rows.prefix(room))
             rows[room - 1] = TextWidth.truncate(rows[room - 1] + " …", to: width)
         }
-        let top = rect.y - (rows.count - 1)
-        let covered = Rect(x: rect.x, y: top, width: rect.width, height: rows.count)
-        // A picture the terminal draws itself would hide the message's rows.
-        grid.placements.removeAll { $0.rect.y < covered.maxY && covered.y < $0.rect.maxY }
-        grid.fill(covered, style: style)
-        for (offset, row) in rows.enumerated() {
-            grid.put(row, x: offset == rows.count - 1 ? x : rect.x + 1, y: top + offset, style: style, limit: rect.maxX)
-        }
+        return rows
     }
 
     static func footerHints(_ state: AppState) -> [(String, String)] {
