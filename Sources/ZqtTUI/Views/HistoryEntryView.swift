@@ -135,7 +135,12 @@ enum HistoryEntryView {
         field("Created", CivilTime.local(record.createdAt).dateAndSecond)
         if let submitted = record.submittedAt { field("Accepted", "+" + seconds(submitted.timeIntervalSince(record.createdAt))) }
         if let finished = record.finishedAt { field("Finished", "+" + seconds(finished.timeIntervalSince(record.createdAt))) }
-        if let error = record.error { field("Error", error, .statusError) }
+        // A server's error of several lines is shown on them (issue 20), each wrapped; one-line surfaces show " / ".
+        if let error = record.error {
+            for (index, part) in A1111Failure.errorLines(error, answer: record.responseJSON).enumerated() {
+                field(index == 0 ? "Error" : "", part, .statusError)
+            }
+        }
         if !facts.seeds.isEmpty {
             field("Seeds", Wording.a1111Seeds(facts.seeds, subseed: facts.subseed, strength: facts.subseedStrength))
         }
