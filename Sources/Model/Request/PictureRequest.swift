@@ -53,7 +53,12 @@ public enum PictureRequest {
                 if current.server == .a1111 || madeBy == .a1111 {
                     return a1111Request(decoded.request, parsed: parsed, catalog: catalog, taskID: taskID)
                 }
-                let notes = decoded.notes + parsed.unknown.map {
+                let zhiqite = withScheduleJoined(parsed)
+                if zhiqite.body != parsed.body {
+                    decoded = try Request.decode(json: JSONWriter.pretty(zhiqite.body), for: text2image)
+                    decoded.request.taskID = taskID
+                }
+                let notes = decoded.notes + zhiqite.notMoved + zhiqite.unknown.map {
                     DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
                 }
                 return .success(ImportedRequest(request: decoded.request, notes: notes))
@@ -63,6 +68,35 @@ public enum PictureRequest {
         }
         if let sidecar { return RequestImport.read(sidecar, catalog: catalog, current: current, taskID: taskID) }
         return .failure(RequestImport.Problem(message: "the picture carries no request (no zqt-request or A1111 parameters text, no .json beside it)"))
+    }
+
+    /// A web UI picture's parameters as zhiqite's text2image takes them: its
+    /// `Schedule type` (A1111 1.9 and later write the sampler and its
+    /// schedule apart) joined back to the sampler's name as zhiqite names
+    /// samplers ("DPM++ 2M" with Karras: "DPM++ 2M Karras"), as `T` joins them
+    /// (A1111Translation); a schedule zhiqite's names do not carry is said
+    /// not moved, with why (issue 20). Who made the picture (its version,
+    /// the checkpoint's hash) is no field of any request: not listed, as for A1111.
+    static func withScheduleJoined(_ parsed: A1111Parameters.Parsed)
+        -> (body: JSONValue, unknown: [String], notMoved: [DecodeNote]) {
+        let prefix = "Schedule type:"
+        let known = parsed.unknown.filter { entry in !provenanceKeys.contains(String(entry.prefix { $0 != ":" })) }
+        guard let index = known.firstIndex(where: { $0.hasPrefix(prefix) }) else { return (parsed.body, known, []) }
+        var unknown = known
+        let schedule = String(unknown.remove(at: index).dropFirst(prefix.count)).trimmed
+        var members = parsed.body.objectValue ?? []
+        guard let at = members.firstIndex(where: { $0.key == "sampler_index" }), let sampler = members[at].value.stringValue else {
+            let note = DecodeNote(path: "sampler_index", message: "A1111's Schedule type \(TerminalText.printable(schedule)) not moved: "
+                                  + "no sampler named to carry it")
+            return (parsed.body, unknown, schedule.lowercased() == "automatic" ? [] : [note])
+        }
+        guard let joined = A1111Translation.joinedSampler(sampler, scheduler: schedule) else {
+            let note = DecodeNote(path: "sampler_index", message: "A1111's Schedule type \(TerminalText.printable(schedule)) not moved: "
+                                  + "zhiqite's sampler names carry only the Karras and Exponential schedules")
+            return (parsed.body, unknown, [note])
+        }
+        members[at].value = .string(joined)
+        return (.object(members), unknown, [])
     }
 
     /// The keys of an A1111 `parameters` text that say who made the picture, not how: no field takes them.
