@@ -20,22 +20,20 @@ import Testing
         #expect(A1111SandboxOptions(jobSeconds: .infinity).stepMilliseconds(forJobOf: 3) == 100)
     }
 
-    /// Three steps over 30 s: the job is still on its first steps when progress is asked, which a
-    /// job at the 10 ms a step the fixture's options say would have ended long before.
-    @Test func taskSecondsPaceTheJobAndItsProgressAdvancesOverThem() async throws {
-        let sandbox = try A1111SandboxFixture(A1111SandboxOptions(stepMilliseconds: 10, jobSeconds: 30))
+    /// Three steps over 600 s (200 s a step): seen running, the job has made no step yet, which a job
+    /// at the 10 ms a step the fixture's options say would have ended long before. No wall-clock
+    /// assertion: a loaded machine may see it late, never finished (the step arithmetic is above).
+    @Test func taskSecondsPaceTheJob() async throws {
+        let sandbox = try A1111SandboxFixture(A1111SandboxOptions(stepMilliseconds: 10, jobSeconds: 600))
         let call = Task { try await sandbox.post("/sdapi/v1/txt2img", #"{"prompt": "a lighthouse", "steps": 3, "seed": 1, "width": 64, "height": 64}"#) }
-        let running = try await sandbox.progress { $0["state"]?["job"]?.stringValue == "scripts_txt2img" }
+        let running = try await sandbox.progress(until: { $0["state"]?["job"]?.stringValue == "scripts_txt2img" }, seconds: 240)
         #expect(running["state"]?["sampling_steps"]?.numberValue == 3)
-        let first = try await sandbox.progress { ($0["state"]?["sampling_step"]?.numberValue ?? 0) >= 1 }
-        #expect(first["state"]?["sampling_step"]?.numberValue == 1, "10 s a step: the second is not done when the first is seen")
-        let progress = try #require(first["progress"]?.numberValue)
-        #expect(progress > 0.3 && progress < 0.5, "one step of three: \(progress)")
+        #expect(running["state"]?["sampling_step"]?.numberValue == 0, "200 s a step: \(running)")
         #expect(sandbox.service.finishedJobs == 0)
         _ = try await sandbox.post("/sdapi/v1/interrupt", "")
         let answer = try await call.value
         #expect(answer.status == 200)
-        #expect(sandbox.service.stepsRunByLastJob < 3, "interrupted before its 30 s were up")
+        #expect(sandbox.service.stepsRunByLastJob == 0, "interrupted long before its 600 s were up")
     }
 
     @Test func failTasksFailsEveryJobAsA1111Does() async throws {

@@ -75,25 +75,26 @@ public enum PictureRequest {
     /// schedule apart) joined back to the sampler's name as zhiqite names
     /// samplers ("DPM++ 2M" with Karras: "DPM++ 2M Karras"), as `T` joins them
     /// (A1111Translation); a schedule zhiqite's names do not carry is said
-    /// not moved, with why (issue 20). Who made the picture (its version,
-    /// the checkpoint's hash) is no field of any request: not listed, as for A1111.
+    /// not moved, with why (issue 20), as is a joined name zhiqite does not
+    /// have ("Euler a Karras").
     static func withScheduleJoined(_ parsed: A1111Parameters.Parsed)
         -> (body: JSONValue, unknown: [String], notMoved: [DecodeNote]) {
         let prefix = "Schedule type:"
-        let known = parsed.unknown.filter { entry in !provenanceKeys.contains(String(entry.prefix { $0 != ":" })) }
-        guard let index = known.firstIndex(where: { $0.hasPrefix(prefix) }) else { return (parsed.body, known, []) }
-        var unknown = known
+        guard let index = parsed.unknown.firstIndex(where: { $0.hasPrefix(prefix) }) else { return (parsed.body, parsed.unknown, []) }
+        var unknown = parsed.unknown
         let schedule = String(unknown.remove(at: index).dropFirst(prefix.count)).trimmed
         var members = parsed.body.objectValue ?? []
+        func notMoved(_ why: String) -> DecodeNote {
+            DecodeNote(path: "sampler_index", message: "A1111's Schedule type: \(TerminalText.printable(schedule)) not moved: " + why)
+        }
         guard let at = members.firstIndex(where: { $0.key == "sampler_index" }), let sampler = members[at].value.stringValue else {
-            let note = DecodeNote(path: "sampler_index", message: "A1111's Schedule type \(TerminalText.printable(schedule)) not moved: "
-                                  + "no sampler named to carry it")
-            return (parsed.body, unknown, schedule.lowercased() == "automatic" ? [] : [note])
+            return (parsed.body, unknown, schedule.lowercased() == "automatic" ? [] : [notMoved("no sampler named to carry it")])
         }
         guard let joined = A1111Translation.joinedSampler(sampler, scheduler: schedule) else {
-            let note = DecodeNote(path: "sampler_index", message: "A1111's Schedule type \(TerminalText.printable(schedule)) not moved: "
-                                  + "zhiqite's sampler names carry only the Karras and Exponential schedules")
-            return (parsed.body, unknown, [note])
+            return (parsed.body, unknown, [notMoved("zhiqite's sampler names carry only the Karras and Exponential schedules")])
+        }
+        guard joined == sampler || ControlNetCatalog.samplers.contains(joined) else {
+            return (parsed.body, unknown, [notMoved("zhiqite has no sampler \(TerminalText.printable(joined))")])
         }
         members[at].value = .string(joined)
         return (.object(members), unknown, [])
