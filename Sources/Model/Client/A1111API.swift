@@ -278,7 +278,8 @@ public enum A1111Failure {
     /// printable (no control character, tabs as spaces, bidi controls named);
     /// blank lines are left out. Any other error is returned as it is.
     public static func errorLines(_ error: String, answer: String?) -> [String] {
-        guard let answer, answer.utf8.count <= 1 << 20, let parsed = try? JSONParser.parse(answer),
+        // An error's answer is small; a larger one (a success's, kept) is not read for it.
+        guard let answer, answer.utf8.count <= 256 << 10, let parsed = try? JSONParser.parse(answer),
               let said = serverErrorSaid(parsed) else { return [error] }
         let oneLine = APIError.printable(said)
         guard oneLine.contains(" / "), let range = error.firstRange(of: oneLine) else { return [error] }

@@ -342,7 +342,8 @@ struct HistoryShow: ParsableCommand {
         if let service = record.serviceTaskID { lines.append("task_id:   \(line(service))") }
         // A server's error of several lines keeps them here (issue 20); one-line surfaces show its breaks as " / ".
         if let error = record.error {
-            for (index, part) in A1111Failure.errorLines(error, answer: record.responseJSON).enumerated() {
+            let parts = record.endpoint.server == .a1111 ? A1111Failure.errorLines(error, answer: record.responseJSON) : [error]
+            for (index, part) in parts.enumerated() {
                 lines.append((index == 0 ? "error:     " : "           ") + line(part))
             }
         }

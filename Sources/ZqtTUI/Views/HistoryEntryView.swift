@@ -137,7 +137,7 @@ enum HistoryEntryView {
         if let finished = record.finishedAt { field("Finished", "+" + seconds(finished.timeIntervalSince(record.createdAt))) }
         // A server's error of several lines is shown on them (issue 20), each wrapped; one-line surfaces show " / ".
         if let error = record.error {
-            for (index, part) in A1111Failure.errorLines(error, answer: record.responseJSON).enumerated() {
+            for (index, part) in (a1111 ? A1111Failure.errorLines(error, answer: record.responseJSON) : [error]).enumerated() {
                 field(index == 0 ? "Error" : "", part, .statusError)
             }
         }
