@@ -258,12 +258,39 @@ public enum A1111Failure {
 
     /// A 500's `{error, detail, body, errors}` (the server's own exception handler), in one line.
     static func serverError(_ value: JSONValue) -> String? {
+        serverErrorSaid(value).map(APIError.printable)
+    }
+
+    /// What a 500 said, as it said it (at most 400 characters, breaks and all).
+    private static func serverErrorSaid(_ value: JSONValue) -> String? {
         guard value.objectValue != nil else { return nil }
         var said: [String] = []
         if let error = value["error"]?.stringValue, !error.isEmpty { said.append(error) }
         if let detail = value["detail"]?.stringValue, !detail.isEmpty { said.append(detail) }
         if let errors = value["errors"]?.stringValue, !errors.isEmpty { said.append(errors) }
         guard !said.isEmpty else { return nil }
-        return APIError.printable(String(said.joined(separator: ": ").prefix(400)))
+        return String(said.joined(separator: ": ").prefix(400))
+    }
+
+    /// A row's error for a surface of several lines (`zqt history show`, the
+    /// history entry): where the kept answer is an A1111 error whose text has
+    /// line breaks, shown on one line as " / ", its lines again, each made
+    /// printable (no control character, tabs as spaces, bidi controls named);
+    /// blank lines are left out. Any other error is returned as it is.
+    public static func errorLines(_ error: String, answer: String?) -> [String] {
+        // An error's answer is small; a larger one (a success's, kept) is not read for it.
+        guard let answer, answer.utf8.count <= 256 << 10, let parsed = try? JSONParser.parse(answer),
+              let said = serverErrorSaid(parsed) else { return [error] }
+        let oneLine = APIError.printable(said)
+        guard oneLine.contains(" / "), let range = error.firstRange(of: oneLine) else { return [error] }
+        let lines = said.split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\u{2028}" || $0 == "\u{2029}" }
+            .map { APIError.printable(String($0)) }
+            .map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
+            .filter { !$0.allSatisfy { $0 == " " } }
+        guard !lines.isEmpty else { return [error] }
+        var result = lines
+        result[0] = String(error[..<range.lowerBound]) + result[0]
+        result[result.count - 1] += String(error[range.upperBound...])
+        return result
     }
 }

@@ -142,6 +142,18 @@ public enum A1111Translation {
         return (name, nil)
     }
 
+    /// A sampler and an A1111 schedule type joined back into the one name
+    /// zhiqite takes ("DPM++ 2M" and "Karras": "DPM++ 2M Karras"): the name
+    /// as it is when it ends in that schedule already or the schedule is
+    /// "Automatic" (the sampler's own); nil when zhiqite's names carry no
+    /// such schedule (only Karras and Exponential), to be listed as not moved.
+    public static func joinedSampler(_ name: String, scheduler: String) -> String? {
+        let lowered = scheduler.trimmed.lowercased()
+        if lowered.isEmpty || lowered == "automatic" { return name }
+        guard let suffix = combinedSchedulers[lowered] else { return nil }
+        return name.hasSuffix(" " + suffix) ? name : name + " " + suffix
+    }
+
     static let zhiqiteEndpoints = ["sd/v2/text2image", "sd/v2/image2image", "sd/v2/controlnet"]
 
     /// A1111's API-only flags, at the values zqt sets itself on every A1111

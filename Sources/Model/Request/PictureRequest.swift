@@ -53,7 +53,12 @@ public enum PictureRequest {
                 if current.server == .a1111 || madeBy == .a1111 {
                     return a1111Request(decoded.request, parsed: parsed, catalog: catalog, taskID: taskID)
                 }
-                let notes = decoded.notes + parsed.unknown.map {
+                let zhiqite = withScheduleJoined(parsed)
+                if zhiqite.body != parsed.body {
+                    decoded = try Request.decode(json: JSONWriter.pretty(zhiqite.body), for: text2image)
+                    decoded.request.taskID = taskID
+                }
+                let notes = decoded.notes + zhiqite.notMoved + zhiqite.unknown.map {
                     DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
                 }
                 return .success(ImportedRequest(request: decoded.request, notes: notes))
@@ -63,6 +68,36 @@ public enum PictureRequest {
         }
         if let sidecar { return RequestImport.read(sidecar, catalog: catalog, current: current, taskID: taskID) }
         return .failure(RequestImport.Problem(message: "the picture carries no request (no zqt-request or A1111 parameters text, no .json beside it)"))
+    }
+
+    /// A web UI picture's parameters as zhiqite's text2image takes them: its
+    /// `Schedule type` (A1111 1.9 and later write the sampler and its
+    /// schedule apart) joined back to the sampler's name as zhiqite names
+    /// samplers ("DPM++ 2M" with Karras: "DPM++ 2M Karras"), as `T` joins them
+    /// (A1111Translation); a schedule zhiqite's names do not carry is said
+    /// not moved, with why (issue 20), as is a joined name zhiqite does not
+    /// have ("Euler a Karras").
+    static func withScheduleJoined(_ parsed: A1111Parameters.Parsed)
+        -> (body: JSONValue, unknown: [String], notMoved: [DecodeNote]) {
+        let prefix = "Schedule type:"
+        guard let index = parsed.unknown.firstIndex(where: { $0.hasPrefix(prefix) }) else { return (parsed.body, parsed.unknown, []) }
+        var unknown = parsed.unknown
+        let schedule = String(unknown.remove(at: index).dropFirst(prefix.count)).trimmed
+        var members = parsed.body.objectValue ?? []
+        func notMoved(_ why: String) -> DecodeNote {
+            DecodeNote(path: "sampler_index", message: "A1111's Schedule type: \(TerminalText.printable(schedule)) not moved: " + why)
+        }
+        guard let at = members.firstIndex(where: { $0.key == "sampler_index" }), let sampler = members[at].value.stringValue else {
+            return (parsed.body, unknown, schedule.lowercased() == "automatic" ? [] : [notMoved("no sampler named to carry it")])
+        }
+        guard let joined = A1111Translation.joinedSampler(sampler, scheduler: schedule) else {
+            return (parsed.body, unknown, [notMoved("zhiqite's sampler names carry only the Karras and Exponential schedules")])
+        }
+        guard joined == sampler || ControlNetCatalog.samplers.contains(joined) else {
+            return (parsed.body, unknown, [notMoved("zhiqite has no sampler \(TerminalText.printable(joined))")])
+        }
+        members[at].value = .string(joined)
+        return (.object(members), unknown, [])
     }
 
     /// The keys of an A1111 `parameters` text that say who made the picture, not how: no field takes them.

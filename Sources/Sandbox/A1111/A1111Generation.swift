@@ -60,6 +60,9 @@ extension A1111Service {
             return .respond(Self.error(status: 500, type: "RuntimeError",
                                        errors: "the job failed as asked (\(A1111SandboxOptions.PromptMarker.fail) in the prompt)"))
         }
+        if options.failAllJobs {
+            return .respond(Self.error(status: 500, type: "RuntimeError", errors: "the job failed as asked (the sandbox runs with --fail-tasks)"))
+        }
         return .respond(Self.json(plan.answer(iterations: ends, echo: echo(kind, fields), returnGrid: options.returnGrid,
                                               sendImages: fields[member: "send_images"].boolValue ?? true)))
     }
@@ -239,8 +242,11 @@ struct GenerationPlan {
         var passes = [steps]
         if let hires { passes.append(hires.steps > 0 ? hires.steps : steps) }
         let previewScale = max(1, max(outputWidth, outputHeight) / 256)
+        let totalSteps = passes.reduce(0) { $0.addingReportingOverflow($1).partialValue }
+            .multipliedReportingOverflow(by: iterations).partialValue
+        let stepMilliseconds = service.options.stepMilliseconds(forJobOf: totalSteps)
         let job = A1111JobPlan(name: kind.jobName, iterations: iterations, passes: passes,
-                               stepMilliseconds: service.options.stepMilliseconds.multipliedReportingOverflow(by: slow).partialValue,
+                               stepMilliseconds: stepMilliseconds.multipliedReportingOverflow(by: slow).partialValue,
                                dropHalfWay: prompt.contains(A1111SandboxOptions.PromptMarker.drop),
                                badPreview: prompt.contains(A1111SandboxOptions.PromptMarker.badPreview),
                                previewWidth: max(8, outputWidth / previewScale), previewHeight: max(8, outputHeight / previewScale),

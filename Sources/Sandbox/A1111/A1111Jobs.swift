@@ -149,6 +149,9 @@ final class A1111Jobs: Sendable {
         var ends: [A1111IterationEnd] = []
         let totalSteps = plan.passes.reduce(0) { $0 + max(1, $1) } * plan.iterations
         var stepsSoFar = 0
+        // Each step ends at a time set from the job's start, not after a sleep of its own: on a loaded
+        // machine sleeps overrun, and a job of --task-seconds N would take twice that (issue 20).
+        var due = ContinuousClock.now
         for iteration in 0..<plan.iterations {
             let stop = state.withLock { state -> Bool in
                 if state.interrupted { return true }
@@ -166,8 +169,11 @@ final class A1111Jobs: Sendable {
                 for step in 1...max(1, steps) {
                     stepsSoFar += 1
                     if plan.dropHalfWay, stepsSoFar > totalSteps / 2 { return ends }
-                    guard sleepStep(plan.stepMilliseconds) else {
+                    due = due.advanced(by: .milliseconds(max(0, plan.stepMilliseconds)))
+                    guard sleepStep(until: due) else {
                         end = .cutShort
+                        // A skipped iteration's steps are not made up for by the next one's.
+                        due = ContinuousClock.now
                         break passes
                     }
                     state.withLock { state in
@@ -191,15 +197,15 @@ final class A1111Jobs: Sendable {
         return ends
     }
 
-    /// Sleeps one step in short slices; false when skip or interrupt came meanwhile.
-    private func sleepStep(_ milliseconds: Int) -> Bool {
-        var left = max(0, milliseconds)
-        repeat {
+    /// Sleeps in short slices until the step is due; false when skip or interrupt came meanwhile.
+    private func sleepStep(until due: ContinuousClock.Instant) -> Bool {
+        while true {
             if state.withLock({ $0.interrupted || $0.skipped }) { return false }
-            let slice = min(left, 10)
-            if slice > 0 { usleep(useconds_t(slice) * 1000) }
-            left -= slice
-        } while left > 0
+            let left = ContinuousClock.now.duration(to: due).components
+            let milliseconds = left.seconds.multipliedReportingOverflow(by: 1000).partialValue + left.attoseconds / 1_000_000_000_000_000
+            if milliseconds <= 0 { break }
+            usleep(useconds_t(min(milliseconds, 10)) * 1000)
+        }
         return !state.withLock { $0.interrupted || $0.skipped }
     }
 

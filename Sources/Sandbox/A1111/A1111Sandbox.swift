@@ -22,15 +22,45 @@ public struct A1111SandboxOptions: Sendable {
     public var returnGrid: Bool
     /// AUTOMATIC1111 itself, or Forge (pydantic 2's 422 wording, its version string).
     public var flavor: A1111Flavor
+    /// Seconds a whole job takes whatever its steps (`--task-seconds`, as the
+    /// zhiqite sandbox's tasks): its steps share them evenly, so the progress
+    /// advances over that time. Nil: `stepMilliseconds` a step.
+    public var jobSeconds: Double?
+    /// Every job fails once it has run its steps (`--fail-tasks`), as the `sandbox:fail` marker makes one fail.
+    public var failAllJobs: Bool
+    /// Every answer but the sandbox's own controls comes this many milliseconds late (`--latency-ms`).
+    public var latencyMilliseconds: Int
+    /// Lists answered as by a server without them (`--missing-list`): HTTP 404 `Not Found`.
+    public var missingLists: Set<ModelListKind>
 
     public init(stepMilliseconds: Int = 100, apiAuth: String? = nil, previewEverySteps: Int = 5, returnGrid: Bool = true,
-                flavor: A1111Flavor = .automatic1111) {
+                flavor: A1111Flavor = .automatic1111, jobSeconds: Double? = nil, failAllJobs: Bool = false,
+                latencyMilliseconds: Int = 0, missingLists: Set<ModelListKind> = []) {
         self.stepMilliseconds = stepMilliseconds
         self.apiAuth = apiAuth
         self.previewEverySteps = previewEverySteps
         self.returnGrid = returnGrid
         self.flavor = flavor
+        self.jobSeconds = jobSeconds
+        self.failAllJobs = failAllJobs
+        self.latencyMilliseconds = latencyMilliseconds
+        self.missingLists = missingLists
     }
+
+    /// Milliseconds each step of a job of `totalSteps` steps takes: the
+    /// job's share of `jobSeconds` when set (bounded: no trapping conversion
+    /// of whatever a caller passed), else `stepMilliseconds`.
+    public func stepMilliseconds(forJobOf totalSteps: Int) -> Int {
+        guard let jobSeconds, jobSeconds.isFinite else { return stepMilliseconds }
+        let perStep = min(max(jobSeconds, 0), 86_400) * 1000 / Double(max(totalSteps, 1))
+        return Int(perStep.rounded())
+    }
+
+    /// The list paths `--missing-list` takes away, by the zhiqite sandbox's list names.
+    /// `scheduler` stands for a server older than 1.9, which has no schedule types.
+    public static let listPaths: [ModelListKind: String] = [.checkpoint: "sd-models", .lora: "loras", .vae: "sd-vae",
+                                                            .embedding: "embeddings", .sampler: "samplers",
+                                                            .scheduler: "schedulers", .upscaler: "upscalers"]
 
     /// The pairs `--api-auth` names, or the reason it cannot be read.
     public static func credentials(fromAPIAuth text: String) -> Result<[(user: String, password: String)], A1111SandboxOptionError> {
@@ -123,8 +153,13 @@ public enum A1111Sandbox {
         }
         lines.append("[SANDBOX] or with curl:  curl -s \(baseURL)/sdapi/v1/txt2img -H 'Content-Type: application/json' "
             + (options.apiAuth == nil ? "" : "-u USER:PASSWORD ") + "-d '{\"prompt\": \"a lighthouse\", \"steps\": 20}'")
-        let seconds = Double(options.stepMilliseconds) * 20 / 1000
-        lines.append("[SANDBOX] a 20-step job takes \(JSONWriter.formatNumber(seconds)) s; Ctrl-C stops")
+        if let jobSeconds = options.jobSeconds {
+            lines.append("[SANDBOX] a job takes \(JSONWriter.formatNumber(jobSeconds)) s whatever its steps; Ctrl-C stops")
+        } else {
+            let seconds = Double(options.stepMilliseconds) * 20 / 1000
+            lines.append("[SANDBOX] a 20-step job takes \(JSONWriter.formatNumber(seconds)) s; Ctrl-C stops")
+        }
+        if options.failAllJobs { lines.append("[SANDBOX] every job fails once its steps have run (--fail-tasks)") }
         return lines.joined(separator: "\n")
     }
 }

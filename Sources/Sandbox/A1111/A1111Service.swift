@@ -13,6 +13,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 import Synchronization
 
@@ -58,6 +61,9 @@ public final class A1111Service: Sendable {
     public func handle(_ request: HTTPRequest) -> HTTPAction {
         let path = request.path
         if path.hasPrefix("/sandbox/") { return .respond(control(request)) }
+        // --latency-ms: every answer of the server's own comes late (bounded as the zhiqite sandbox's).
+        let latency = min(max(options.latencyMilliseconds, 0), 600_000)
+        if latency > 0 { usleep(useconds_t(latency) * 1000) }
         if path.hasPrefix("/controlnet/") { return .respond(controlNet(request)) }
         guard path.hasPrefix("/sdapi/v1/") else { return .respond(Self.json(.object([("detail", .string("Not Found"))]), status: 404)) }
         return sdapi(request)
@@ -91,7 +97,8 @@ public final class A1111Service: Sendable {
                 return .respond(Self.json(.null))
             },
         ]
-        let known = gets[name] != nil || posts[name] != nil
+        let missing = options.missingLists.compactMap { A1111SandboxOptions.listPaths[$0] }
+        let known = (gets[name] != nil && !missing.contains(name)) || posts[name] != nil
         guard known else { return .respond(Self.json(.object([("detail", .string("Not Found"))]), status: 404)) }
         if let refusal = authenticationRefusal(request) { return .respond(refusal) }
         if let get = gets[name] {

@@ -158,9 +158,18 @@ extension Reducer {
     }
 
     /// The record read fresh for the use-as command.
+    /// A picture an A1111 server answered inline is offered as the file kept
+    /// of it (ZQT_HOME/images), never its `a1111-inline:` name, which no
+    /// server can read (issue 20): an A1111 form sends the file inline, a
+    /// zhiqite form uploads it at send by the profile's upload rules
+    /// (docs/uploads.md), or the send says the profile has none.
     static func useImageAs(_ state: inout AppState, _ record: HistoryRecord, position: Int?) {
-        guard let image = resultImage(record, position: position) else {
+        guard let raw = resultImage(record, position: position) else {
             state.status = StatusMessage(text: Wording.noResultImage(record.idTask, state: record.state.title), kind: .error)
+            return
+        }
+        guard let image = usablePicture(state, record, position: position) else {
+            state.status = StatusMessage(text: Wording.inlinePictureNotKept(record.idTask, InlineImages.isInline(raw) ? raw : nil), kind: .error)
             return
         }
         offerImageUses(&state, image: image, record: record)

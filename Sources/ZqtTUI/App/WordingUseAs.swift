@@ -21,6 +21,12 @@ extension Wording {
         "Use " + (idTask.map { "\($0)'s image" } ?? "the image") + " as…"
     }
 
+    /// An A1111 picture that came inline and whose kept file is gone: its name is no picture a form could send.
+    static func inlinePictureNotKept(_ idTask: String, _ name: String?) -> String {
+        "\(idTask)'s picture" + (name.map { " (\(TerminalText.line($0)))" } ?? "")
+            + " came inline from the server and is not kept in $ZQT_HOME/images any more: nothing to use"
+    }
+
     static func imageUsed(_ target: String, of idTask: String?, submitKey: String) -> String {
         "\(target) is now " + (idTask.map { "\($0)'s image" } ?? "the image") + ": \(submitKey) sends it"
     }

@@ -341,7 +341,13 @@ struct HistoryShow: ParsableCommand {
             "sent:      \(CivilTime.local(record.createdAt).dateAndMinute) to \(line(record.baseURL)) (\(line(record.profile)))",
         ]
         if let service = record.serviceTaskID { lines.append("task_id:   \(line(service))") }
-        if let error = record.error { lines.append("error:     \(line(error))") }
+        // A server's error of several lines keeps them here (issue 20); one-line surfaces show its breaks as " / ".
+        if let error = record.error {
+            let parts = record.endpoint.server == .a1111 ? A1111Failure.errorLines(error, answer: record.responseJSON) : [error]
+            for (index, part) in parts.enumerated() {
+                lines.append((index == 0 ? "error:     " : "           ") + line(part))
+            }
+        }
         for result in record.results {
             if let text = result.text {
                 lines.append(SendLines.text(position: result.position, of: nil, text))

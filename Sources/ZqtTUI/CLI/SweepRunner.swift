@@ -469,7 +469,7 @@ struct SweepRunner {
                                 printer.warn("[\(outcome.index + 1)/\(points.count)] the refused row stays in the history: \(error.message)")
                             }
                         }
-                        printer.say("[\(outcome.index + 1)/\(points.count)] \(points[outcome.index].label): not accepted by \(servers[server].name); sent to another server")
+                        printer.say(Self.movedLine("[\(outcome.index + 1)/\(points.count)]", points[outcome.index].label, from: servers[server]))
                         moved.append(outcome.index)
                         startWhatFits()
                         continue
@@ -492,10 +492,19 @@ struct SweepRunner {
         return (outcomes, texts)
     }
 
-    /// `server b (http://…) left the sweep: why; the rest goes to a, c`.
+    /// `server b (http://…) left the sweep: why; the rest goes to a, c`. An
+    /// A1111 server accepts nothing (it answers when the job is done, issue
+    /// 20): its combinations are said not made, rather than not accepted.
     static func leftLine(_ server: SweepServer, fault: String, to others: [SweepServer]) -> String {
         "server \(server.name) (\(server.configuration.baseURL)) left the sweep: \(fault); "
-            + "what it has not accepted goes to \(others.map(\.name).joined(separator: ", "))"
+            + (server.configuration.server == .a1111 ? "the combinations it has not made go to " : "what it has not accepted goes to ")
+            + others.map(\.name).joined(separator: ", ")
+    }
+
+    /// `[2/4] seed=2: not accepted by b; sent to another server` (an A1111 server's: not made by b).
+    static func movedLine(_ position: String, _ label: String, from server: SweepServer) -> String {
+        "\(position) \(label): " + (server.configuration.server == .a1111 ? "not made by \(server.name)" : "not accepted by \(server.name)")
+            + "; sent to another server"
     }
 
     func runOne(index: Int, of total: Int, _ point: SweepPoint, _ request: Request, batchID: String, server: Int = 0,

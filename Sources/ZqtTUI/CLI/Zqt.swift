@@ -779,8 +779,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on; loopback only by default.")
     var host: String = "127.0.0.1"
 
-    @Option(name: .customLong("task-seconds"), help: "Seconds from submit to a finished task.")
-    var taskSeconds: Double = 3
+    @Option(name: .customLong("task-seconds"), help: "Seconds from submit to a finished task (default 3; with --api a1111 a whole job, whatever its steps).")
+    var taskSeconds: Double?
 
     @Option(name: .customLong("access-key-id"), help: "Accept only this access key id (default: any non-empty pair).")
     var accessKeyID: String?
@@ -828,6 +828,28 @@ struct SandboxCommand: AsyncParsableCommand {
         if kind != .a1111, apiAuth != nil || stepMilliseconds != 100 || flavor != A1111Flavor.automatic1111.rawValue {
             throw ValidationError("--api-auth, --step-ms and --flavor go with --api a1111")
         }
+        if let taskSeconds, !(taskSeconds.isFinite && (0...3600).contains(taskSeconds)) {
+            throw ValidationError("--task-seconds takes 0 to 3600")
+        }
+        if kind == .a1111 {
+            // The zhiqite sandbox's options that an A1111 server has no counterpart for are refused, not ignored (issue 20).
+            if accessKeyID != nil {
+                throw ValidationError("--access-key-id and --access-key-secret are the zhiqite service's keys; "
+                    + "an A1111 server asks for a user and password: --api-auth USER:PASSWORD")
+            }
+            if fault != SandboxFaults.Mode.none.rawValue {
+                throw ValidationError("--fault is the zhiqite sandbox's; with --api a1111 steer a job by its prompt "
+                    + "(\(A1111SandboxOptions.PromptMarker.fail), \(A1111SandboxOptions.PromptMarker.drop), "
+                    + "\(A1111SandboxOptions.PromptMarker.slow)) or POST URL/sandbox/busy (docs/sandbox.md)")
+            }
+            if let other = missingLists.first(where: { ModelListKind(rawValue: $0).map { A1111SandboxOptions.listPaths[$0] == nil } ?? true }) {
+                let names = ModelListKind.allCases.filter { A1111SandboxOptions.listPaths[$0] != nil }.map(\.rawValue)
+                throw ValidationError("--missing-list \(other) has no /sdapi/v1 list to take away; with --api a1111 one of \(names.joined(separator: ", "))")
+            }
+            if taskSeconds != nil, stepMilliseconds != 100 {
+                throw ValidationError("give --task-seconds (how long a whole job takes) or --step-ms (how long a step takes), not both")
+            }
+        }
         guard A1111Flavor(rawValue: flavor) != nil else {
             throw ValidationError("--flavor must be one of: \(A1111Flavor.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -839,7 +861,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         if api == SandboxAPI.a1111.rawValue { return try await runA1111() }
-        var options = SandboxOptions(taskSeconds: taskSeconds, failAllTasks: failTasks,
+        var options = SandboxOptions(taskSeconds: taskSeconds ?? 3, failAllTasks: failTasks,
                                      faults: SandboxFaults(latencyMilliseconds: latencyMilliseconds,
                                                            mode: SandboxFaults.Mode(rawValue: fault) ?? .none))
         options.modelLists.missing = Set(missingLists.compactMap(ModelListKind.init(rawValue:)))
@@ -859,7 +881,7 @@ struct SandboxCommand: AsyncParsableCommand {
         [SANDBOX] point zqt at it:  ZQT_BASE_URL=\(url) ZQT_ACCESS_KEY_ID=any ZQT_ACCESS_KEY_SECRET=any zqt send
         [SANDBOX] or with curl:     curl -s \(url)\(Endpoint.controlNet.path) -H 'Content-Type: application/json' \\
         [SANDBOX]                     -H '\(HTTPImageAPI.idHeader): any' -H '\(HTTPImageAPI.secretHeader): any' -d @request.json
-        [SANDBOX] tasks take \(JSONWriter.formatNumber(taskSeconds)) s; Ctrl-C stops
+        [SANDBOX] tasks take \(JSONWriter.formatNumber(taskSeconds ?? 3)) s; Ctrl-C stops
         """)
         while true {
             try await Task.sleep(nanoseconds: 3_600_000_000_000)
@@ -869,7 +891,9 @@ struct SandboxCommand: AsyncParsableCommand {
     /// `--api a1111`: the AUTOMATIC1111 stand-in instead (docs/sandbox.md).
     private func runA1111() async throws {
         let options = A1111SandboxOptions(stepMilliseconds: stepMilliseconds, apiAuth: apiAuth,
-                                          flavor: A1111Flavor(rawValue: flavor) ?? .automatic1111)
+                                          flavor: A1111Flavor(rawValue: flavor) ?? .automatic1111, jobSeconds: taskSeconds,
+                                          failAllJobs: failTasks, latencyMilliseconds: latencyMilliseconds,
+                                          missingLists: Set(missingLists.compactMap(ModelListKind.init(rawValue:))))
         let server = A1111SandboxServer(options: options, host: host)
         let url: String
         do {

@@ -135,7 +135,12 @@ enum HistoryEntryView {
         field("Created", CivilTime.local(record.createdAt).dateAndSecond)
         if let submitted = record.submittedAt { field("Accepted", "+" + seconds(submitted.timeIntervalSince(record.createdAt))) }
         if let finished = record.finishedAt { field("Finished", "+" + seconds(finished.timeIntervalSince(record.createdAt))) }
-        if let error = record.error { field("Error", error, .statusError) }
+        // A server's error of several lines is shown on them (issue 20), each wrapped; one-line surfaces show " / ".
+        if let error = record.error {
+            for (index, part) in (a1111 ? A1111Failure.errorLines(error, answer: record.responseJSON) : [error]).enumerated() {
+                field(index == 0 ? "Error" : "", part, .statusError)
+            }
+        }
         // The seeds of the pictures kept, each paired with its picture when the answer was read
         // (A1111AnswerFacts): an interrupted batch's `info.all_seeds` also lists seeds never used.
         let madeSeeds = record.imageResults.filter { !$0.isControlMap }.compactMap(\.seed)
