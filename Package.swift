@@ -19,6 +19,28 @@ let glibcPacksRelocations: Bool = {
     #endif
 }()
 
+/// Release: each function of zqt's own Swift modules in a section of its own
+/// (`-function-sections`), so the linker can place the functions a start and
+/// a send run together (issue 18, mem18g: the kernel maps 64 KB around each
+/// page of code first run, and those pages were spread over 13.6 MB).
+let functionSections: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
+
+/// The order those functions are laid out in: scripts/zqt.order, written by
+/// scripts/gen-order-file.py from a traced start and send of a release build.
+/// A missing file leaves the default layout; names the code no longer has
+/// are skipped (lld's warning about them silenced, nothing else). SwiftPM
+/// keeps this manifest's result until the manifest changes: the file's
+/// presence is read when Package.swift was last edited (it is committed).
+let orderFile = Context.packageDirectory + "/scripts/zqt.order"
+let orderFlags: [String] = {
+    #if canImport(Glibc)
+    guard glibcPacksRelocations, access(orderFile, R_OK) == 0 else { return [] }
+    return ["-Xlinker", "--symbol-ordering-file=" + orderFile, "-Xlinker", "--no-warn-symbol-ordering"]
+    #else
+    return []
+    #endif
+}()
+
 let package = Package(
     name: "zqt",
     platforms: [.macOS(.v15)],
@@ -57,17 +79,18 @@ let package = Package(
         // nothing to install or load at run time) behind plain C functions (issue 16).
         .target(name: "CTOML"),
         // Requests, wire format, catalog, validation, API client, history. Never the terminal.
-        .target(name: "Model", dependencies: ["CSystem", "CSQLite", "CCurlShim", "CTOML"]),
+        .target(name: "Model", dependencies: ["CSystem", "CSQLite", "CCurlShim", "CTOML"], swiftSettings: functionSections),
         // Result images: decoded, scaled, kept on disk, drawn as terminal graphics. Never ncurses.
-        .target(name: "Images", dependencies: ["Model", "CImageShim"]),
+        .target(name: "Images", dependencies: ["Model", "CImageShim"], swiftSettings: functionSections),
         // The local stand-in for the service, on loopback.
-        .target(name: "Sandbox", dependencies: ["Model", "CZlib"]),
+        .target(name: "Sandbox", dependencies: ["Model", "CZlib"], swiftSettings: functionSections),
         .executableTarget(
             name: "ZqtTUI",
             dependencies: [
                 "Model", "Images", "Sandbox", "CNcurses", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: functionSections,
             // Release: the Swift runtime and FoundationEssentials linked in, only
             // what zqt uses kept (--gc-sections): the shared libraries' pages
             // that relocations and start-up touch were 3-4 MB of resident memory
@@ -79,7 +102,8 @@ let package = Package(
             // are 10 KB (issue 18, mem18f: 1.1-1.5 MB less resident memory).
             linkerSettings: [
                 .unsafeFlags(["-static-stdlib"]
-                             + (glibcPacksRelocations ? ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"] : []),
+                             + (glibcPacksRelocations ? ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"] : [])
+                             + orderFlags,
                              .when(configuration: .release)),
                 // The static FoundationEssentials names its helpers only for the shared one.
                 .linkedLibrary("_FoundationCollections", .when(configuration: .release)),

@@ -83,8 +83,13 @@ public enum ResultImageFiles {
     /// The local copy of a result: the one kept, else the history's noted copy,
     /// else downloaded now; its thumbnail made when missing. `downloaded` is
     /// told the path of a fresh download (to note it in the history).
+    /// With `thumbnail` false (pictures are off: nothing will draw it) the
+    /// size is read from the copy's header and no decoder is opened (issue 18:
+    /// a send with pictures off loaded libpng, libjpeg and libwebp, 0.38 MB, to
+    /// scale a thumbnail no one would see); the thumbnail is made when a
+    /// picture is first drawn from the copy (the gallery's `withThumbnail`).
     public static func ensure(_ source: ResultImageSource, idTask: String, home: String, api: any ImageAPI,
-                              bounds: ImageBounds = .standard, budget: KeptPicturesBudget? = nil,
+                              bounds: ImageBounds = .standard, budget: KeptPicturesBudget? = nil, thumbnail: Bool = true,
                               downloaded: (String) -> Void = { _ in }) async throws(PictureError) -> LocalImage {
         if let kept = existing(home: home, idTask: idTask, position: source.position),
            LocalFile.regularFileSize(kept.path) != nil {
@@ -97,7 +102,45 @@ public enum ResultImageFiles {
         } catch {
             throw PictureError(error.message, notFetched: error.notFetched)
         }
+        if !thumbnail, let sized = sizedFromHeader(copy.path, bytes: copy.bytes, position: source.position, folder: folder) {
+            return sized
+        }
         return try makeThumbnail(of: copy.path, bytes: copy.bytes, position: source.position, folder: folder, home: home)
+    }
+
+    /// zqt's copy of a result as a picture that is not drawn (pictures off):
+    /// the one with its thumbnail, else the copy alone sized from its header;
+    /// nil when there is no copy or its header says no size the decoders take.
+    public static func existingCopy(home: String, idTask: String, position: Int) -> LocalImage? {
+        if let kept = existing(home: home, idTask: idTask, position: position) { return kept }
+        let folder = folder(home: home, idTask: idTask)
+        guard let copy = ownCopy(in: folder, position: position), let bytes = readCopy(copy) else { return nil }
+        return sizedFromHeader(copy, bytes: bytes, position: position, folder: folder)
+    }
+
+    /// zqt's own copy of a result, with its thumbnail or without (a send from
+    /// the command line, or with pictures off, keeps none).
+    public static func ownCopy(home: String, idTask: String, position: Int) -> String? {
+        ownCopy(in: folder(home: home, idTask: idTask), position: position)
+    }
+
+    /// A copy's size from its header alone, when the decoders would take that
+    /// size (Picture.maximumPixels; the C shim's 65,535-pixel side): else nil,
+    /// and the caller decodes, which says what is wrong in the decoder's words.
+    /// The thumbnail path is the one `makeThumbnail` would write (not there yet).
+    private static func sizedFromHeader(_ copy: String, bytes: [UInt8], position: Int, folder: String) -> LocalImage? {
+        guard let size = headerSize(bytes) else { return nil }
+        return LocalImage(position: position, path: copy,
+                          thumbnailPath: folder + "/\(position + 1).\(size.width)x\(size.height).thumb.png",
+                          width: size.width, height: size.height)
+    }
+
+    /// A picture's size from its header alone (ImageHeader), when the decoders
+    /// would take that size; else nil (decode it to learn why not).
+    public static func headerSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
+        guard let header = ImageHeader.read(bytes), header.width <= 65535, header.height <= 65535,
+              Int64(header.width) * Int64(header.height) <= Picture.maximumPixels else { return nil }
+        return (header.width, header.height)
     }
 
     /// zqt's copy of a result with its thumbnail, the thumbnail made now when

@@ -91,4 +91,58 @@ import Testing
         }
         try session.send("q")
     }
+
+    /// Pictures off (issue 18): a send keeps the copy and the pane names it
+    /// with its size, but no thumbnail is scaled and no image library is
+    /// opened, so the process maps none of libpng, libjpeg or libwebp.
+    @Test(.needsTmux)
+    func withPicturesOffASendOpensNoImageLibrary() async throws {
+        try await offThePool { try Self.picturesOffSteps() }
+    }
+
+    static func picturesOffSteps() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-pictures-off-\(UUID().uuidString)")
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-config-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: home)
+            try? FileManager.default.removeItem(at: config)
+        }
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/controlnet.json").path
+        // exec: the pane's process is zqt itself, whose maps are read below.
+        let session = try TmuxSession(command: "exec env TERM=xterm-256color LANG=C.UTF-8 ZQT_HOME=\(home.path) XDG_CONFIG_HOME=\(config.path) "
+                                          + "\(ZqtBinary.url.path) --sandbox --images off",
+                                      width: 130, height: 40)
+        try session.waitFor(text: "SANDBOX")
+        try session.send("L")
+        try session.waitFor(text: "Load a request")
+        try session.send(example, literal: true)
+        try session.send("Enter")
+        try session.waitFor(text: "revAnimated")
+        try session.send("F5")
+        // The pane names zqt's copy and its size, read from the copy's header.
+        let shown = try session.waitFor("the kept copy named with its size", timeout: 60) { screen in
+            screen.contains("Results · 1 image") && screen.replacing("\n", with: "").contains("(768×768)")
+        }
+        #expect(shown.contains("pictures are off"))
+        let images = home.appendingPathComponent("images")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: images.path)
+        #expect(folders.count == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: images.appendingPathComponent(folders[0]).path).sorted()
+        #expect(files == ["1.png"], "the copy alone, no thumbnail scaled for a picture not drawn: \(files)")
+        let maps = try String(contentsOfFile: "/proc/\(try session.panePID())/maps", encoding: .utf8)
+        for library in ["libpng", "libjpeg", "libwebp", "libchafa"] {
+            #expect(!maps.contains(library), "\(library) opened with pictures off")
+        }
+        // The history entry shows the same copy and size, still without a decoder.
+        try session.send("F2")
+        try session.waitFor(text: "1 submission")
+        try session.send("Enter")
+        try session.waitFor("the entry's copy named with its size") { screen in
+            screen.contains("Results (1)") && screen.replacing("\n", with: "").contains("(768×768)")
+        }
+        let mapsAfter = try String(contentsOfFile: "/proc/\(try session.panePID())/maps", encoding: .utf8)
+        #expect(!mapsAfter.contains("libpng"), "libpng opened by the history entry with pictures off")
+        try session.send("q")
+    }
 }

@@ -507,4 +507,44 @@ import Testing
             try await ResultImageFiles.ensure(source, idTask: "t-1", home: home, api: api)
         }
     }
+
+    /// Pictures off (issue 18): the copy is sized from its header, no
+    /// thumbnail is written; a header the decoders would refuse is decoded
+    /// after all, so the pane says why in the decoder's words.
+    @Test func withPicturesOffACopyIsSizedFromItsHeaderWithoutAThumbnail() async throws {
+        let home = try PictureTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 1, profile: "t"))
+        let saved = home + "/saved.png"
+        try Data(PictureTests.knownPNG(width: 96, height: 64)).write(to: URL(fileURLWithPath: saved))
+        let source = ResultImageSource(position: 0, url: "http://127.0.0.1:9/gone.png", knownCopy: saved)
+        let image = try await ResultImageFiles.ensure(source, idTask: "t-1", home: home, api: api, thumbnail: false)
+        let folder = ResultImageFiles.folder(home: home, idTask: "t-1")
+        #expect(image.width == 96 && image.height == 64 && image.path == folder + "/1.png")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["1.png"], "no thumbnail")
+        #expect(ResultImageFiles.existing(home: home, idTask: "t-1", position: 0) == nil)
+        #expect(ResultImageFiles.existingCopy(home: home, idTask: "t-1", position: 0) == image)
+        #expect(ResultImageFiles.ownCopy(home: home, idTask: "t-1", position: 0) == folder + "/1.png")
+        // Drawn later: the thumbnail is made from the copy then, with the same size.
+        let drawn = try ResultImageFiles.withThumbnail(home: home, idTask: "t-1", position: 0)
+        #expect(drawn?.thumbnailPath == image.thumbnailPath && drawn?.width == 96)
+
+        // A header claiming 5000×5000: more than the decoders take, so decoded, and refused in their words.
+        var huge = PictureTests.knownPNG(width: 96, height: 64)
+        huge.replaceSubrange(16..<24, with: [0, 0, 0x13, 0x88, 0, 0, 0x13, 0x88])
+        // The IHDR chunk's CRC-32 (over its type and data) made whole again, so only the size is wrong.
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in huge[12..<29] {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        crc ^= 0xFFFF_FFFF
+        huge.replaceSubrange(29..<33, with: [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)])
+        let hugeSaved = home + "/huge.png"
+        try Data(huge).write(to: URL(fileURLWithPath: hugeSaved))
+        let hugeSource = ResultImageSource(position: 0, url: "http://127.0.0.1:9/gone.png", knownCopy: hugeSaved)
+        await #expect(throws: PictureError("the image is too large to show (5000×5000 pixels)")) {
+            try await ResultImageFiles.ensure(hugeSource, idTask: "t-2", home: home, api: api, thumbnail: false)
+        }
+    }
 }

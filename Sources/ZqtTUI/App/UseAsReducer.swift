@@ -184,7 +184,8 @@ extension Reducer {
         let result = record.imageResults.first { $0.imageURL == url }
         if let kept = result?.localPath, !kept.isEmpty, FileManager.default.fileExists(atPath: kept) { return kept }
         guard let result else { return nil }
-        return ResultImageFiles.existing(home: state.connection.dataFolder, idTask: record.idTask, position: result.position)?.path
+        // zqt's copy with or without its thumbnail (pictures off make none).
+        return ResultImageFiles.ownCopy(home: state.connection.dataFolder, idTask: record.idTask, position: result.position)
     }
 
     /// The profile's own endpoints, when it is not the service (issue 20: `i` and `n` on an A1111

@@ -121,9 +121,12 @@ extension EffectRunner {
         for (index, source) in fetch.sources.enumerated() {
             let seed = fetch.seeds.indices.contains(index) ? fetch.seeds[index] : nil
             let controlMap = A1111ResultKinds.isControlMap(source.url)
+            // Pictures off: a copy is sized from its header, no thumbnail made, no image library opened (issue 18).
+            let draws = drawsPictures.load(ordering: .relaxed)
             if let shownOnly = fetch.shownOnly, index >= shownOnly {
                 // Not shown: a copy kept with its thumbnail is shown, nothing is downloaded or decoded.
-                if let kept = ResultImageFiles.existing(home: home, idTask: fetch.idTask, position: source.position) {
+                if let kept = draws ? ResultImageFiles.existing(home: home, idTask: fetch.idTask, position: source.position)
+                    : ResultImageFiles.existingCopy(home: home, idTask: fetch.idTask, position: source.position) {
                     pictures.append(ShownPicture(position: source.position, seed: seed, image: kept, isControlMap: controlMap))
                 } else {
                     pictures.append(ShownPicture(position: source.position, seed: seed, problem: Wording.notFetchedWhileBrowsing, notFetched: true, isControlMap: controlMap))
@@ -133,7 +136,8 @@ extension EffectRunner {
             do throws(PictureError) {
                 let store = store, recordID = fetch.recordID, inbox = inbox
                 let image = try await ResultImageFiles.ensure(source, idTask: fetch.idTask, home: home, api: api, bounds: fetch.bounds,
-                                                              budget: ResultImageKeeper.budget(home: home, store: store, imagesMaxBytes: imagesMaxBytes)) { path in
+                                                              budget: ResultImageKeeper.budget(home: home, store: store, imagesMaxBytes: imagesMaxBytes),
+                                                              thumbnail: draws) { path in
                     // The history notes zqt's copy, unless the row already names one (a folder the user saved into).
                     guard let store, let recordID, source.knownCopy == nil else { return }
                     do throws(HistoryError) { try store.recordLocalCopy(id: recordID, position: source.position, path: path) } catch {
@@ -141,7 +145,7 @@ extension EffectRunner {
                     }
                 }
                 // Decoded now, off the loop: the frame that shows it only draws.
-                if drawsPictures.load(ordering: .relaxed) { _ = PictureCache.shared.picture(image.thumbnailPath) }
+                if draws { _ = PictureCache.shared.picture(image.thumbnailPath) }
                 pictures.append(ShownPicture(position: source.position, seed: seed, image: image, isControlMap: controlMap))
             } catch {
                 pictures.append(ShownPicture(position: source.position, seed: seed, problem: error.message, notFetched: error.notFetched, isControlMap: controlMap))
@@ -155,20 +159,36 @@ extension EffectRunner {
     /// picture cache never shows an older one under the same name.
     private func fetchIntermediate(idTask: String, url: String) async -> LocalImage? {
         noteFirstPicture()
-        guard let bytes = try? await api.download(url), let picture = try? Picture.decode(bytes) else { return nil }
+        guard let bytes = try? await api.download(url) else { return nil }
+        // Pictures off: the image is kept as it came, sized from its header, and no
+        // image library is opened to scale a picture no one will see (issue 18).
+        let undrawn = drawsPictures.load(ordering: .relaxed) ? nil : ResultImageFiles.headerSize(bytes)
+        let picture: Picture?, size: (width: Int, height: Int)
+        if let undrawn {
+            (picture, size) = (nil, undrawn)
+        } else {
+            guard let decoded = try? Picture.decode(bytes) else { return nil }
+            (picture, size) = (decoded, (decoded.width, decoded.height))
+        }
         let folder = ResultImageFiles.folder(home: home, idTask: idTask)
         guard PrivateFolder.ensure(folder) else { return nil }
         let step = intermediateCounter.withLock { counter -> Int in
             counter += 1
             return counter
         }
-        let path = folder + "/progress-\(step).png"
-        guard (try? picture.scaled(within: ResultImageFiles.thumbnailSide).writePNG(to: path)) != nil else { return nil }
-        PrivateFolder.restrict(path)
+        let path: String
+        if let picture {
+            path = folder + "/progress-\(step).png"
+            guard (try? picture.scaled(within: ResultImageFiles.thumbnailSide).writePNG(to: path)) != nil else { return nil }
+            PrivateFolder.restrict(path)
+        } else {
+            path = folder + "/progress-\(step).\(ImageFile.fileExtension(bytes))"
+            guard WholeFile.write(bytes, to: path) == nil else { return nil }
+        }
         // Only older ones go: one that finished late must not take a newer one with it.
         Self.removeIntermediates(in: folder, before: step)
-        _ = PictureCache.shared.picture(path)
-        return LocalImage(position: 0, path: path, thumbnailPath: path, width: picture.width, height: picture.height)
+        if picture != nil { _ = PictureCache.shared.picture(path) }
+        return LocalImage(position: 0, path: path, thumbnailPath: path, width: size.width, height: size.height)
     }
 
     /// Removes a task's intermediate images (`progress-N.png`), all or those before `before`.
