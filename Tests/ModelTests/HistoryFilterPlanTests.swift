@@ -106,7 +106,7 @@ import Testing
     /// no trigram of the endpoint's key is counted and its rows are checked,
     /// not read as a list; alone, each endpoint's first trigram is its list,
     /// still uncounted (`endpoint:c` holds dozens of endpoints: hundreds of
-    /// counts, 377 ms the first time typed at a million rows).
+    /// counts the first time typed).
     @Test func anEndpointMostRowsAreOfIsCheckedNotCountedTrigramByTrigram() throws {
         var asked: [String] = []
         let withWord = try #require(try HistoryFilter("endpoint:controlnet 灯塔").plan(before: nil, limit: 200) { index, query in

@@ -70,7 +70,7 @@ extension HistoryFilter {
     /// The newest rows whose endpoints tell how often each is used: a read of
     /// one column of 256 rows the list has just shown, not a trigram count
     /// for each endpoint a name holds (`endpoint:c` holds dozens of
-    /// endpoints, each of a dozen trigrams: hundreds of counts, 377 ms cold).
+    /// endpoints, each of a dozen trigrams: hundreds of counts).
     static let endpointSample = 256
 
     /// Counts of the index a plan may ask for beyond those kept: the rest
