@@ -101,6 +101,77 @@ import Testing
                 "two longer words each in most rows meet often: the index's own AND of the whole words")
     }
 
+    /// `endpoint:` is planned from how often its endpoints are used (issue
+    /// 18): used by most of the newest rows, with a word that gives a list,
+    /// no trigram of the endpoint's key is counted and its rows are checked,
+    /// not read as a list; alone, each endpoint's first trigram is its list,
+    /// still uncounted (`endpoint:c` holds dozens of endpoints: hundreds of
+    /// counts the first time typed).
+    @Test func anEndpointMostRowsAreOfIsCheckedNotCountedTrigramByTrigram() throws {
+        var asked: [String] = []
+        let withWord = try #require(try HistoryFilter("endpoint:controlnet 灯塔").plan(before: nil, limit: 200) { index, query in
+            asked.append(index.rawValue + " " + query)
+            return index == .endpoints ? 4096 : 300
+        })
+        #expect(asked.contains("submission sd/v2/controlnet"), "how often the endpoint is used is asked")
+        #expect(!asked.contains { $0.hasPrefix("submission_search ") }, "no trigram of its key is counted: \(asked)")
+        #expect(withWord.checksRows && !withWord.sql.contains("submission_search"), "its rows are checked, not read as a list")
+        asked = []
+        let alone = try #require(try HistoryFilter("endpoint:c").plan(before: nil, limit: 200) { index, query in
+            asked.append(index.rawValue + " " + query)
+            return index == .endpoints ? 4096 : 10
+        })
+        #expect(!asked.contains { $0.hasPrefix("submission_search ") }, "alone and common: no trigram counted either")
+        #expect(alone.checksRows && alone.sql.contains("submission_search"), "its endpoints' lists, each row checked")
+        // Used by few: each endpoint's rarest trigram, as before.
+        asked = []
+        let rare = try #require(try HistoryFilter("endpoint:controlnet 灯塔").plan(before: nil, limit: 200) { index, query in
+            asked.append(index.rawValue + " " + query)
+            return index == .endpoints ? 3 : (query == "\"ont\"" ? 5 : 300)
+        })
+        #expect(asked.contains { $0.hasPrefix("submission_search ") } && rare.parameters.contains(.text("(\"ont\")")))
+    }
+
+    /// However `endpoint:` is planned, a filter finds exactly the rows each
+    /// of its parts finds alone: here most of the newest rows are ControlNet
+    /// (the plan that checks rows rather than read the endpoint's list), and
+    /// one in nine outpainting.
+    @Test func anEndpointUsedByMostRowsFindsWhatEachPartFinds() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let outpainting = try #require(EndpointCatalog.shipped.endpoint(id: "tool/imgExpand"))
+        let prompts = ["a lighthouse at dusk", "灯塔雨夜", "lighthouse keeper's cat, 灯", "portrait of a cat"]
+        var controlNet: Set<Int> = [], outpainted: Set<Int> = []
+        try store.inOneTransaction {
+            for index in 0..<600 {
+                if index % 9 == 4 {
+                    var request = Request.new(for: outpainting, taskID: TaskIDGenerator.shared.next())
+                    request["prompt"] = .string(prompts[index % prompts.count])
+                    outpainted.insert(try store.recordSending(request, baseURL: "b", profile: "p"))
+                } else {
+                    controlNet.insert(try store.recordSending(HistoryStoreTests.request(prompts[index % prompts.count]),
+                                                              baseURL: "b", profile: "p"))
+                }
+            }
+        }
+        func find(_ filter: String) throws -> [Int] { try store.list(filter: filter, limit: 5000).map(\.id) }
+        #expect(Set(try find("endpoint:controlnet")) == controlNet)
+        #expect(Set(try find("endpoint:outpaint")) == outpainted)
+        for (filter, endpointRows, words) in [("endpoint:controlnet lighthouse", controlNet, "lighthouse"),
+                                              ("endpoint:controlnet 灯", controlNet, "灯"),
+                                              ("endpoint:controlnet lighthouse 灯", controlNet, "lighthouse 灯"),
+                                              ("endpoint:outpaint cat", outpainted, "cat"),
+                                              ("endpoint:net 灯塔", controlNet, "灯塔")] {
+            let expected = try find(words).filter(endpointRows.contains)
+            #expect(try find(filter) == expected, "\"\(filter)\"")
+            // The screen's path too: its first screenful and its count.
+            let first = try #require(try store.firstMatches(filter: filter, rows: 20, cap: 20, window: 100, cancel: HistoryQueryCancel()))
+            #expect(first.rows.map(\.id) == Array(expected.prefix(first.rows.count)), "\"\(filter)\": the newest of the whole answer")
+            let all = try #require(try store.firstMatches(filter: filter, rows: 200, cap: 1000, window: nil, cancel: HistoryQueryCancel()))
+            #expect(all.rows.map(\.id) == Array(expected.prefix(200)) && all.matched == expected.count, "\"\(filter)\": the count")
+        }
+    }
+
     /// A row of each kind: ControlNet, outpainting, two face swaps, an image
     /// description with a text result, a custom request.
     static func endpointRows(_ store: HistoryStore) throws -> [String: Int] {

@@ -57,13 +57,26 @@ extension HistoryFilter {
         var cacheKey: String { listSQL + "\u{0}" + parameters.map { "\($0)" }.joined(separator: "\u{0}") }
     }
 
-    /// Which index a rarity is counted in.
+    /// Which index a rarity is counted in; `endpoints`: how many rows are of
+    /// one stored endpoint key (the query), estimated from the newest
+    /// `endpointSample` rows' endpoints, read once.
     enum Index: String {
-        case trigrams = "submission_search", words = "submission_words"
+        case trigrams = "submission_search", words = "submission_words", endpoints = "submission"
     }
 
     /// Rows among the newest counted to tell how rare a word or trigram is.
     static let rarityWindow = 4096
+
+    /// The newest rows whose endpoints tell how often each is used: a read of
+    /// one column of 256 rows the list has just shown, not a trigram count
+    /// for each endpoint a name holds (`endpoint:c` holds dozens of
+    /// endpoints, each of a dozen trigrams: hundreds of counts).
+    static let endpointSample = 256
+
+    /// Counts of the index a plan may ask for beyond those kept: the rest
+    /// are taken as common. A key counts one or two trigrams it has not
+    /// seen; an endpoint name of dozens of endpoints would count hundreds.
+    static let rarityCountsPerPlan = 16
 
     /// The plan for rows below `before`, at most `limit` (exact plans stop
     /// there themselves); nil when nothing can match (`endpoint:` naming no
@@ -119,11 +132,26 @@ extension HistoryFilter {
             let query = alternatives.count == 1 ? alternatives[0].token : "(" + alternatives.map(\.token).joined(separator: " OR ") + ")"
             conjuncts.append((query, alternatives.reduce(0) { $0 + $1.count }))
         }
+        let common = Self.rarityWindow / 2
         if let endpointKeys, batchPrefix == nil {
-            var alternatives: [(token: String, count: Int)] = []
-            for key in endpointKeys { if let found = try rarest(Self.trigrams(of: key)) { alternatives.append(found) } }
-            guard !alternatives.isEmpty else { return nil }
-            conjuncts.append(("(" + alternatives.map(\.token).joined(separator: " OR ") + ")", alternatives.reduce(0) { $0 + $1.count }))
+            // No key long enough for a trigram: no list can hold its rows.
+            guard endpointKeys.contains(where: { $0.unicodeScalars.count >= 3 }) else { return nil }
+            // How often its endpoints are used, from the newest rows: used by
+            // most, it narrows too little to be a list when another word
+            // gives one (each candidate's endpoint is checked), and alone its
+            // rows are dense, so each endpoint's first trigram serves without
+            // counting which is rarest.
+            var used = 0
+            for key in endpointKeys { used += try rarity(.endpoints, key) }
+            let otherList = !wordTerms.isEmpty || conjuncts.contains { $0.count < common }
+            if used < common {
+                var alternatives: [(token: String, count: Int)] = []
+                for key in endpointKeys { if let found = try rarest(Self.trigrams(of: key)) { alternatives.append(found) } }
+                conjuncts.append(("(" + alternatives.map(\.token).joined(separator: " OR ") + ")", alternatives.reduce(0) { $0 + $1.count }))
+            } else if !otherList {
+                let firsts = endpointKeys.compactMap { Self.trigrams(of: $0).first }
+                conjuncts.append(("(" + firsts.joined(separator: " OR ") + ")", used))
+            }
         }
         // The word index's candidates: its rarest short word; the others are
         // asked of it for the candidates' span only (a one-letter word such
@@ -155,7 +183,6 @@ extension HistoryFilter {
             armWord = sorted[0].list
             deferred = (sorted[0].list == sorted[0].term ? [] : [sorted[0].term]) + sorted.dropFirst().map(\.term)
         }
-        let common = Self.rarityWindow / 2
         let rare = conjuncts.filter { $0.count < common }
         if rare.isEmpty, wordTerms.isEmpty, batchPrefix == nil, endpointKeys == nil,
            textTerms.allSatisfy({ $0.endpointKeys.isEmpty }) {
@@ -221,13 +248,30 @@ extension HistoryStore {
     func matches(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int, notBelow: Int?,
                  cancel: HistoryQueryCancel?, lists: CandidateLists?) throws(SQLiteError) -> (ids: [Int], complete: Bool) {
         var newest: Int?
+        var counted = 0
+        var endpointSample: [String]?
         let plan = try filter.plan(before: before, limit: limit) { index, query throws(SQLiteError) in
             let key = index.rawValue + " " + query
             if let known = rarity.withLock({ $0[key] }) { return known }
-            if newest == nil { newest = try db.scalar("SELECT max(id) FROM submission") ?? 0 }
-            let count = try db.scalar("""
-                SELECT count(*) FROM (SELECT rowid FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? AND rowid > ?)
-                """, [.text(query), .int((newest ?? 0) - HistoryFilter.rarityWindow)]) ?? 0
+            let count: Int
+            if index == .endpoints {
+                if endpointSample == nil {
+                    endpointSample = try db.run("SELECT endpoint FROM submission ORDER BY id DESC LIMIT ?",
+                                                [.int(HistoryFilter.endpointSample)]).map { $0.text(0) ?? "" }
+                }
+                let sample = endpointSample ?? []
+                let found = sample.count(where: { HistoryFilter.isEndpoint($0, in: [query]) })
+                // Scaled to the window the indexes' counts are taken in (a
+                // history smaller than the sample: the count itself).
+                count = sample.count < HistoryFilter.endpointSample ? found : found * HistoryFilter.rarityWindow / HistoryFilter.endpointSample
+            } else {
+                guard counted < HistoryFilter.rarityCountsPerPlan else { return HistoryFilter.rarityWindow }
+                counted += 1
+                if newest == nil { newest = try db.scalar("SELECT max(id) FROM submission") ?? 0 }
+                count = try db.scalar("""
+                    SELECT count(*) FROM (SELECT rowid FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? AND rowid > ?)
+                    """, [.text(query), .int((newest ?? 0) - HistoryFilter.rarityWindow)]) ?? 0
+            }
             rarity.withLock { known in
                 if known.count >= 4096 { known.removeAll() }
                 known[key] = count

@@ -761,6 +761,7 @@ public final class HistoryStore: @unchecked Sendable {
             } else {
                 db = try SQLiteConnection(path: path, create: false, readOnly: readOnly != nil, immutable: readOnly?.isSnapshot == true)
                 db.setBusyTimeout(milliseconds: 5000)
+                CandidateLists.keepPagesWarm(db)
                 filterConnection = db
             }
             return try db.watching(cancel) { () throws(SQLiteError) -> T in try body(db) }

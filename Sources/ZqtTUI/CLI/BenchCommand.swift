@@ -192,6 +192,9 @@ struct BenchCommand: ParsableCommand {
             // The first time the filter is typed its lists are read (a million
             // rows: the costliest keys); after, they are kept (HistoryCandidates).
             var coldCPU: [Double] = [], coldCountCPU: [Double] = []
+            // Each key's filter with its figures: the slowest are named below,
+            // so a worst figure says which key (and whether cold) it was.
+            var keyed: [(filter: String, answer: Double, cpu: Double, count: Double, cold: Bool)] = []
             for repeated in 0..<repeats {
                 var state = compose()
                 press(.function(2), &state)
@@ -212,6 +215,8 @@ struct BenchCommand: ParsableCommand {
                         coldCPU.append(cpu.last ?? 0)
                         coldCountCPU.append(countCPU.last ?? 0)
                     }
+                    let typedSoFar = index < filter.count ? index + 1 : 2 * filter.count - index - 1
+                    keyed.append((String(filter.prefix(typedSoFar)), answers.last ?? 0, cpu.last ?? 0, counts.last ?? 0, repeated == 0))
                     if index == filter.count - 1 {
                         whole.append(answers.last ?? 0)
                         wholeCPU.append(cpu.last ?? 0)
@@ -244,6 +249,10 @@ struct BenchCommand: ParsableCommand {
             report("  the last key's CPU to its first screenful", wholeCPU)
             report("  the last key's count", wholeCount)
             report("  typed at a key every 30 ms: the last key's first screenful", typed)
+            for key in keyed.sorted(by: { $0.answer > $1.answer }).prefix(3) {
+                print("  slow key: \"\(key.filter)\"\(key.cold ? " (first time typed)" : ""): first screenful \(String(milliseconds: key.answer)), "
+                      + "CPU \(String(milliseconds: key.cpu)), count \(String(milliseconds: key.count))")
+            }
         }
         print("load average: \(Self.loadAverage())")
 
