@@ -97,7 +97,9 @@ import Testing
                     "\(state.status?.text ?? "")")
             var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
             request["prompt"] = .string("a quay on a full disk")
-            #expect(Reducer.send(&state, request, note: "Sending").isEmpty, "nothing leaves")
+            // Nothing leaves: the history is only asked again whether the disk has room (left21), and it has none.
+            #expect(Reducer.send(&state, request, note: "Sending") == [.retryWritableHistory(request, note: "Sending")], "nothing leaves")
+            #expect(!store.becomeWritableIfRoom() && store.readOnly != nil, "still full: still read-only")
             #expect(state.status?.text.hasPrefix("Send failed: nothing was sent: the disk is full") == true, "\(state.status?.text ?? "")")
         }
     }

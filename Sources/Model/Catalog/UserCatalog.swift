@@ -125,7 +125,7 @@ public struct UserCatalog: Sendable {
             for (kind, value) in members {
                 guard ModelListKind(rawValue: kind) != nil else {
                     let known = ModelListKind.allCases.map(\.rawValue).joined(separator: ", ")
-                    return .failure(fault("lists.\(kind)", "no list is called \"\(kind)\" (\(known))"))
+                    return .failure(fault("lists.\(kind)", "no list is called \(kind.quotedShort) (\(known))"))
                 }
                 guard let path = value.stringValue, case let .success(relative) = CustomEndpoint.relativePath(path) else {
                     return .failure(fault("lists.\(kind)", "expected a path under \(Endpoint.pathPrefix), like sd/v2/queryLoraList"))

@@ -19,7 +19,7 @@ extension ConfigFile {
         case "api":
             let name = try string(value, table, key)
             guard let kind = ServerKind(rawValue: name) else {
-                throw fault("api must be \(ServerKind.namesInWords), not \"\(name)\" (leave it out for the zhiqite service)", table, key)
+                throw fault("api must be \(ServerKind.namesInWords), not \(name.quotedShort) (leave it out for the zhiqite service)", table, key)
             }
             profile.api = kind
         case "username":

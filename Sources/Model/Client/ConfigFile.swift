@@ -233,13 +233,13 @@ public enum ConfigFile {
             case "theme":
                 let name = try string(value, [], key)
                 guard let theme = Theme(rawValue: name) else {
-                    throw fault("theme must be one of \(Theme.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(name)\"", [], key)
+                    throw fault("theme must be one of \(Theme.allCases.map(\.rawValue).joined(separator: ", ")), not \(name.quotedShort)", [], key)
                 }
                 config.theme = theme
             case "images":
                 let mode = try string(value, [], key)
                 guard let setting = PictureSetting(rawValue: mode) else {
-                    throw fault("images must be one of \(PictureSetting.choices), not \"\(mode)\"", [], key)
+                    throw fault("images must be one of \(PictureSetting.choices), not \(mode.quotedShort)", [], key)
                 }
                 config.images = setting
             case "images_max_bytes":
@@ -278,11 +278,11 @@ public enum ConfigFile {
                     }
                 }
             default:
-                throw fault("unknown setting \"\(key)\" (zqt knows default_profile, theme, images, images_max_bytes, mouse, [profiles.NAME], [defaults], [keys])", [], key)
+                throw fault("unknown setting \(key.quotedShort) (zqt knows default_profile, theme, images, images_max_bytes, mouse, [profiles.NAME], [defaults], [keys])", [], key)
             }
         }
         if let name = config.defaultProfile, config.profile(named: name) == nil {
-            throw fault("default_profile \"\(name)\" names no [profiles.\(name)] table", [], "default_profile")
+            throw fault("default_profile \(name.quotedShort) names no [profiles.\(name)] table", [], "default_profile")
         }
         return config
     }
@@ -315,7 +315,7 @@ public enum ConfigFile {
             case "access_key_secret": profile.accessKeySecret = text
             case "key_secret_command": profile.keySecretCommand = text
             default:
-                throw fault("unknown setting \"\(key)\" in profile \(name) (base_url, access_key_id, access_key_secret, key_secret_command, api, username, password, password_command, generation_timeout, parallel, [profiles.\(name).upload])", table, key)
+                throw fault("unknown setting \(key.quotedShort) in profile \(name) (base_url, access_key_id, access_key_secret, key_secret_command, api, username, password, password_command, generation_timeout, parallel, [profiles.\(name).upload])", table, key)
             }
         }
         if profile.accessKeySecret != nil, profile.keySecretCommand != nil {
@@ -359,12 +359,12 @@ public enum ConfigFile {
         }
         func httpURL(_ key: String, _ value: String) throws(ConfigProblem) {
             guard let target = HTTPTarget(value), !target.hasUserInfo else {
-                throw fault("\(key) must be an http(s) URL without a password in it, not \"\(value)\"", table, key)
+                throw fault("\(key) must be an http(s) URL without a password in it, not \(value.quotedShort)", table, key)
             }
         }
         func unknown(_ allowed: [String]) throws(ConfigProblem) {
             for (key, _) in members where !allowed.contains(key) {
-                throw fault("unknown setting \"\(key)\" in \(name) of kind \"\(kind)\" (\(allowed.joined(separator: ", ")))", table, key)
+                throw fault("unknown setting \(key.quotedShort) in \(name) of kind \"\(kind)\" (\(allowed.joined(separator: ", ")))", table, key)
             }
         }
         switch kind {
@@ -405,7 +405,7 @@ public enum ConfigFile {
             settings.validSeconds = try wholeNumber("valid_seconds", in: 1...31_536_000)
             return .command(settings)
         default:
-            throw fault("\(name): kind must be \"s3\" or \"command\", not \"\(kind)\" (--sandbox needs no upload settings)", table, "kind")
+            throw fault("\(name): kind must be \"s3\" or \"command\", not \(kind.quotedShort) (--sandbox needs no upload settings)", table, "kind")
         }
     }
 

@@ -78,11 +78,11 @@ public struct ClientConfiguration: Sendable, Equatable {
         if let named {
             guard let config else {
                 throw ConfigProblem(file: ConfigFile.location(environment: environment),
-                                    message: "there is no config file, so no profile \"\(named)\" (zqt paths shows where it goes)")
+                                    message: "there is no config file, so no profile \(named.quotedShort) (zqt paths shows where it goes)")
             }
             guard let found = config.profile(named: named) else {
                 let known = config.profiles.map(\.name).joined(separator: ", ")
-                throw ConfigProblem(file: config.file, message: "has no profile \"\(named)\" (it has: \(known.isEmpty ? "none" : known))")
+                throw ConfigProblem(file: config.file, message: "has no profile \(named.quotedShort) (it has: \(known.isEmpty ? "none" : known))")
             }
             profile = found
         } else if let start = config?.startProfile {

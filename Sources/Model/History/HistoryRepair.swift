@@ -99,6 +99,9 @@ public enum HistoryRepair {
 
     public struct RecoveryFailure: Error, Sendable, Equatable {
         public let message: String
+        /// Set when SQLite could read nothing of the file (not a database, its
+        /// schema unreadable): SQLite's reason. The file is left where it was.
+        public var nothingReadable: String? = nil
     }
 
     /// The tables a history's rows live in, in the order they are copied
@@ -149,6 +152,9 @@ public enum HistoryRepair {
             throw error
         } catch {
             for suffix in companions { unlink(fresh + suffix) }
+            if let sqlite = error as? SQLiteError, sqlite.code == SQLITE_NOTADB {
+                throw RecoveryFailure(message: sqlite.message, nothingReadable: sqlite.message)
+            }
             throw RecoveryFailure(message: "\(error)")
         }
         // The damaged files go aside first; the new one then takes the name. A failure between leaves both, named.
@@ -168,6 +174,17 @@ public enum HistoryRepair {
 
     /// Every readable row of the copied tables into a new history at `fresh`.
     private static func copyRows(from source: SQLiteConnection, into fresh: String) throws -> ([String: Int], Int) {
+        // A file SQLite cannot read at all gives no table: a "recovery" would put an empty history in its
+        // place and say "recovered 0", exit 0 (a newcomer's finding). Refused, the file left where it is.
+        let tables: Set<String>
+        do throws(SQLiteError) {
+            tables = Set(try source.run("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.text(0) })
+        } catch {
+            throw RecoveryFailure(message: error.message, nothingReadable: error.message)
+        }
+        guard !tables.isDisjoint(with: copiedTables) else {
+            throw RecoveryFailure(message: "no zqt table can be read in it", nothingReadable: "no zqt table can be read in it")
+        }
         let target = try SQLiteConnection(path: fresh)
         try target.execute("PRAGMA journal_mode = DELETE; PRAGMA foreign_keys = OFF")
         try HistorySchema.migrate(target)
@@ -316,18 +333,21 @@ public enum HistoryRepair {
 }
 
 extension HistoryStore {
-    /// The first problem SQLite's quick check finds in the file (every page
-    /// and its links, not each index against its table), nil when none:
-    /// `zqt send` says it before writing its row into a damaged file, as the
-    /// screen's first reads do (issue 21). Its own read-only connection: the
-    /// store is not held meanwhile.
-    public func quickCheckProblem() -> String? {
+    /// What SQLite's quick check finds wrong in the file (every page and its
+    /// links, not each index against its table), nil when nothing: `zqt send`
+    /// says it before writing its row into a damaged file, as the screen's
+    /// first reads do, and `zqt history list` says it whether or not its rows
+    /// met the damage (issue 21). Its own read-only connection: the store is
+    /// not held meanwhile.
+    public func damageFound() -> HistoryDamageFound? {
         do throws(SQLiteError) {
             let db = try HistoryOpening.openToRead(path).connection
             db.setBusyTimeout(milliseconds: 5000)
-            return try db.run("PRAGMA quick_check(3)").compactMap { $0.text(0) }.first { $0 != "ok" }
+            let problems = try db.run("PRAGMA quick_check(\(HistoryDamageFound.countedAtMost))").compactMap { $0.text(0) }.filter { $0 != "ok" }
+            guard let first = problems.first else { return nil }
+            return HistoryDamageFound(problems: problems.count, first: first)
         } catch {
-            return error.isCorrupt ? error.message : nil
+            return error.isCorrupt ? HistoryDamageFound(problems: 1, first: error.message) : nil
         }
     }
 
@@ -348,6 +368,16 @@ extension HistoryStore {
         }
         return damaged
     }
+}
+
+/// What a quick check found in a damaged history: how many problems (SQLite's
+/// own lines, which only `zqt history check` shows), the first of them.
+public struct HistoryDamageFound: Sendable, Equatable {
+    /// The check stops counting here: the number said is "N or more".
+    public static let countedAtMost = 100
+    public let problems: Int
+    public let first: String
+    public var countIsCapped: Bool { problems >= Self.countedAtMost }
 }
 
 // MARK: Who else has the history open (issue 21)

@@ -46,7 +46,8 @@ public final class HistoryStore: @unchecked Sendable {
 
     public let path: String
     /// Internal, not private: a test reads its settings (a first start's history, issue 18).
-    let connection: SQLiteConnection
+    /// Replaced once, under the lock, when a history opened read-only for a full disk can be written again (left21).
+    private(set) var connection: SQLiteConnection
     private let lock = Lock()
     /// The catalog a stored endpoint's key is read against: the shipped one
     /// with the user's file laid over it, given by whoever opens the history
@@ -97,6 +98,7 @@ public final class HistoryStore: @unchecked Sendable {
         store.folderNote = note
         // Held while the store lives: `zqt history recover` will not move the file from under a zqt using it (issue 21).
         store.inUseMark = HistoryRepair.markInUse(atHistory: path)
+        OpenStores.shared.add(store)
         return store
     }
 
@@ -198,9 +200,10 @@ public final class HistoryStore: @unchecked Sendable {
     /// losing the row (issue 8: "database is locked" lost a submission).
     @discardableResult
     func write<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
-        if let readOnly { throw readOnly.refusal(path: path) }
+        if let readOnly, !becomeWritableIfRoom() { throw readOnly.refusal(path: path) }
         lock.lock()
         defer { lock.unlock() }
+        if connection.isClosed { throw .write(path: path, Self.closedError) }
         writes &+= 1  // the count is read again (`count()`)
         if transactionOpen {
             do { return try body(connection) } catch { throw .write(path: path, Self.explained(error, at: path)) }
@@ -294,6 +297,55 @@ public final class HistoryStore: @unchecked Sendable {
         lock.withLock { damageSaid = true }
     }
 
+    /// A history opened read-only because its disk was full, opened for
+    /// writing once there is room again (left21: it stayed read-only until
+    /// zqt was started again). Asked at a write and when the screen would
+    /// send: a statvfs and an access, nothing written unless the disk has
+    /// room; never on a timer. True when the history can now be written.
+    @discardableResult
+    public func becomeWritableIfRoom() -> Bool {
+        guard let readOnly else { return true }
+        guard readOnly.diskFault == .full, HistoryOpening.cannotWrite(path) == nil else { return false }
+        let db: SQLiteConnection
+        do throws(SQLiteError) {
+            db = try SQLiteConnection(path: path, create: false)
+            db.setBusyTimeout(milliseconds: 5000)
+            try db.execute("PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; " + Self.boundedLog)
+            // Opened read-only, it was not migrated: only a history of this zqt's schema is taken on.
+            guard (try db.scalar("PRAGMA user_version") ?? 0) == HistorySchema.currentVersion else { return false }
+        } catch {
+            return false
+        }
+        lock.withLock {
+            guard !connection.isClosed else { return }
+            connection = db
+            self.readOnly = nil
+            faultSaid = nil
+        }
+        // The filter's connection was opened as the read-only one was (immutable): opened again at its next use.
+        filterLock.withLock { filterConnection = nil }
+        return self.readOnly == nil
+    }
+
+    /// What a use after `closeAtEnd()` meets (a poll still running as the process ends).
+    static let closedError = SQLiteError(code: SQLITE_MISUSE, message: "the history was closed as zqt ended")
+
+    /// Closes the history as the command ends (issue 21: `zqt send` left
+    /// history.sqlite-wal and -shm beside the history, since a process ending
+    /// by exit() never released its store). The last connection closed copies
+    /// the log into the database and removes both files; another zqt still
+    /// open on the history keeps them, as it should. Any use after is refused.
+    public func closeAtEnd() {
+        lock.withLock { connection.close() }
+        filterLock.withLock { filterConnection = nil }
+    }
+
+    /// Every store `open(inFolder:)` gave that still lives, closed as the
+    /// process ends: called once, just before exit().
+    public static func closeEveryOpenStore() {
+        for store in OpenStores.shared.living() { store.closeAtEnd() }
+    }
+
     /// Set while `inOneTransaction` runs: each write joins its transaction.
     private var transactionOpen = false
 
@@ -318,9 +370,10 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     private func transactionStep(_ sql: String, open: Bool) throws(HistoryError) {
-        if let readOnly { throw readOnly.refusal(path: path) }
+        if let readOnly, !becomeWritableIfRoom() { throw readOnly.refusal(path: path) }
         lock.lock()
         defer { lock.unlock() }
+        if connection.isClosed { throw .write(path: path, Self.closedError) }
         transactionOpen = open
         do throws(SQLiteError) {
             try connection.execute(sql)
@@ -344,6 +397,7 @@ public final class HistoryStore: @unchecked Sendable {
     func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(HistoryError) -> T {
         lock.lock()
         defer { lock.unlock() }
+        if connection.isClosed { throw .unreadable(path: path, Self.closedError) }
         do {
             return try body(connection)
         } catch {
@@ -924,4 +978,22 @@ extension HistoryError {
         if case .newerSchema = self { return true }
         return diskFault != nil
     }
+}
+
+/// The stores `HistoryStore.open(inFolder:)` gave, held weakly: what
+/// `closeEveryOpenStore()` closes as the process ends.
+final class OpenStores: @unchecked Sendable {
+    static let shared = OpenStores()
+    private struct Entry { weak var store: HistoryStore? }
+    private var entries: [Entry] = []
+    private let lock = Lock()
+
+    func add(_ store: HistoryStore) {
+        lock.withLock {
+            entries.removeAll { $0.store == nil }
+            entries.append(Entry(store: store))
+        }
+    }
+
+    func living() -> [HistoryStore] { lock.withLock { entries.compactMap(\.store) } }
 }

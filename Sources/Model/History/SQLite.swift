@@ -69,7 +69,21 @@ public final class SQLiteConnection {
         sqlite3_extended_result_codes(handle, 0)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    /// Closed early (`close()`): the handle is SQLite's no more.
+    public private(set) var isClosed = false
+
+    /// Closes the connection now rather than when the last reference goes
+    /// (a process ending by exit() never releases it): the last connection
+    /// to a WAL database closed copies the log back and deletes the -wal and
+    /// -shm files (sqlite.org/wal.html, "Persistence of WAL mode"). No use
+    /// may follow; the owner checks `isClosed` (HistoryStore does, under its lock).
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        sqlite3_close_v2(handle)
+    }
+
+    deinit { if !isClosed { sqlite3_close_v2(handle) } }
 
     /// `path` as a `file:` URI: every byte but letters, digits, `/` and
     /// `-._~` written %HH, so a `?`, `#` or `%` in a folder's name is the

@@ -66,6 +66,19 @@ public struct UnsavedDraftsFile: Sendable, Equatable {
     /// does this once, after the first frame: a name read per file, a stat
     /// for each of the right name, and the newest few read, bounded).
     public static func newest(in folders: [String], history: String, after cutoff: Date?) -> String? {
+        waiting(in: folders, history: history, after: cutoff)?.newest
+    }
+
+    /// The files of drafts waiting for a history: the newest, which L offers,
+    /// and the older ones, newest first (left21: they were offered no more once
+    /// a newer one existed; the start now says how many and where).
+    public struct Waiting: Sendable, Equatable {
+        public let newest: String
+        public let older: [String]
+    }
+
+    /// Every such file in `folders` for `history` written after `cutoff` (as `newest`), newest first.
+    public static func waiting(in folders: [String], history: String, after cutoff: Date?) -> Waiting? {
         var found: [(path: String, modified: Date)] = []
         for folder in folders {
             guard let directory = opendir(folder) else { continue }
@@ -82,12 +95,14 @@ public struct UnsavedDraftsFile: Sendable, Equatable {
                 if cutoff.map({ modified > $0 }) ?? true { found.append((path, modified)) }
             }
         }
+        var paths: [String] = []
         for candidate in found.sorted(by: { $0.modified > $1.modified }).prefix(maximumRead) {
             guard case let .success(text) = LocalFile.readText(candidate.path, maximumBytes: maximumBytes),
                   let file = read(text), file.history == history, !file.drafts.isEmpty else { continue }
-            return candidate.path
+            paths.append(candidate.path)
         }
-        return nil
+        guard let newest = paths.first else { return nil }
+        return Waiting(newest: newest, older: Array(paths.dropFirst()))
     }
 
     /// At most this many files are read at a start, each at most this large.

@@ -60,7 +60,7 @@ struct FieldReader {
         case let .double(d) where WholeNumber.from(d) != nil: return WholeNumber.from(d)
         case let .string(s):
             if let i = Int(s.trimmed) {
-                if !quietStrings { notes.append(DecodeNote(path: path(key), message: "was text \"\(s)\"; read as a number")) }
+                if !quietStrings { notes.append(DecodeNote(path: path(key), message: "was text \(s.quotedShort); read as a number")) }
                 return i
             }
         case let .bool(b):
@@ -76,7 +76,7 @@ struct FieldReader {
         guard let value = raw(key) else { return nil }
         if let d = value.numberValue { return d }
         if case let .string(s) = value, let d = Double(s.trimmed) {
-            notes.append(DecodeNote(path: path(key), message: "was text \"\(s)\"; read as a number"))
+            notes.append(DecodeNote(path: path(key), message: "was text \(s.quotedShort); read as a number"))
             return d
         }
         notes.append(DecodeNote(path: path(key), message: "expected a number, got \(JSONWriter.compact(value)); ignored"))
@@ -91,7 +91,7 @@ struct FieldReader {
             notes.append(DecodeNote(path: path(key), message: "was \(i); read as \(i == 1)"))
             return i == 1
         case let .string(s) where ["true", "false"].contains(s.lowercased()):
-            notes.append(DecodeNote(path: path(key), message: "was text \"\(s)\"; read as a boolean"))
+            notes.append(DecodeNote(path: path(key), message: "was text \(s.quotedShort); read as a boolean"))
             return s.lowercased() == "true"
         default:
             notes.append(DecodeNote(path: path(key), message: "expected true or false, got \(JSONWriter.compact(value)); ignored"))

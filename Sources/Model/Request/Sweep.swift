@@ -49,7 +49,7 @@ public enum SweepSpecError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .notKeyValue(spec):
             return "--sweep \(spec): expected PATH=V1,V2,... such as cfg_scale=5,7,9"
         case let .badPath(spec, path):
-            return "--sweep \(spec): \"\(path)\" is not a wire path (a name, then .name or [n] steps, no empty step)"
+            return "--sweep \(spec): \(path.quotedShort) is not a wire path (a name, then .name or [n] steps, no empty step)"
         case let .emptyValue(spec, position):
             return "--sweep \(spec): value \(position) is empty (give at least one value, none empty; \"\" sends an empty string)"
         case let .unbalanced(spec, reason):

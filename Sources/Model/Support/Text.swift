@@ -13,3 +13,15 @@ extension StringProtocol {
     /// Whether it holds only whitespace, or nothing.
     public var isBlank: Bool { allSatisfy(\.isWhitespace) }
 }
+
+/// A user's value quoted in an error: at most `quotedValueLimit` characters,
+/// then an ellipsis (left21: 6,000 characters of bad text in a number field,
+/// quoted whole, pushed every other message out of the message log).
+public let quotedValueLimit = 40
+
+extension StringProtocol {
+    /// `"text"`, or `"the first 40 characters…"` for a longer one.
+    public var quotedShort: String {
+        count <= quotedValueLimit ? "\"\(self)\"" : "\"\(prefix(quotedValueLimit))…\""
+    }
+}

@@ -101,7 +101,7 @@ public enum RequestValidator {
             // range on a text field means the text must read as a number within it.
             if field.minimum != nil || field.maximum != nil, !text.isBlank {
                 guard let number = Double(text.trimmed), number.isFinite else {
-                    fail("\(name) must be a number written as text, like \"\(fmt(field.maximum ?? field.minimum ?? 0))\" (is \"\(text)\")")
+                    fail("\(name) must be a number written as text, like \"\(fmt(field.maximum ?? field.minimum ?? 0))\" (is \(text.quotedShort))")
                     return problems
                 }
                 bounds(number)

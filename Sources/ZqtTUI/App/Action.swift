@@ -123,7 +123,9 @@ enum Action: Sendable {
     /// Every draft a full disk or read-only folder held back is written now (issue 21).
     case draftsSavedAgain
     /// A file of drafts an earlier zqt could not keep in this history, newer than its drafts (issue 21).
-    case unsavedDraftsFound(path: String)
+    case unsavedDraftsFound(path: String, older: [String] = [])
+    /// A history read-only for a full disk could be written again when a send asked (left21): the send goes on.
+    case historyWritableAgain(request: Request, note: String)
     /// A request's pictures moved for the other kind of server (issue 20, KindMoveReducer).
     case kindMoved(KindMoveDone)
 }
@@ -143,6 +145,9 @@ struct ProfileSwitchFailure: Error, Equatable, Sendable {
 
 enum Effect: Equatable, Sendable {
     case submit(Request)
+    /// A send refused for a full disk's read-only history: the history tries to open for writing
+    /// (room may be back), and answers `.historyWritableAgain` if it did (left21).
+    case retryWritableHistory(Request, note: String)
     case track(recordID: Int?, TaskReference)
     /// Read the kept model lists (after the first frame: never on the start-up path).
     case loadCachedModelLists

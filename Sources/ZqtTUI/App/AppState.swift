@@ -411,6 +411,10 @@ struct AppState: Equatable, Sendable {
     var historyRefusesSends: HistoryError?
     /// The history was opened read-only (issue 21): the line above the list's rows.
     var historyReadOnlyLine: String?
+    /// What the list says in place of both the line above and "No submissions yet" when a read-only history is empty (left21).
+    var historyEmptyReadOnlyText: String?
+    /// The history was opened read-only because the disk was full: a send tries it again (left21).
+    var historyReadOnlyForFullDisk = false
     /// A read or write met a damaged history while the screen ran: said once.
     var historyDamageSaid = false
     /// The form on screen: its endpoint and body.

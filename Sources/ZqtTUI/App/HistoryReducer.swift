@@ -47,7 +47,9 @@ extension Reducer {
     static func historyOpenedReadOnly(_ state: inout AppState, _ readOnly: HistoryReadOnly, path: String) {
         state.status = StatusMessage(text: Wording.historyReadOnly(readOnly), kind: .error)
         state.historyReadOnlyLine = Wording.historyListReadOnly(readOnly)
+        state.historyEmptyReadOnlyText = Wording.historyEmptyReadOnly(readOnly)
         state.historyRefusesSends = readOnly.refusal(path: path)
+        state.historyReadOnlyForFullDisk = readOnly.diskFault == .full
     }
 
     /// A page read past damage (issue 21): the rows it could not read

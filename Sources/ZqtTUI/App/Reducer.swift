@@ -227,6 +227,8 @@ enum Reducer {
             return PathCompletionReducer.reduce(&state, action)
         case .firstFrameDrawn, .draftSaveDue, .draftsSavedAgain, .unsavedDraftsFound:
             return SessionReducer.reduce(&state, action)
+        case let .historyWritableAgain(request, note):
+            return historyWritableAgain(&state, request, note: note)
         case .textReadDue:
             return textReadDue(&state)
         case let .kindMoved(done):

@@ -18,14 +18,14 @@ enum SessionReducer {
             let newestDraft = state.draftSaving.saved.values.map(\.savedAt).max()
             return [.loadCachedModelLists, .resumeUnfinishedTasks, .countEndpointUses]
                 + (state.draftSaving.kept ? [.lookForUnsavedDrafts(after: newestDraft)] : [])
-        case let .unsavedDraftsFound(path):
+        case let .unsavedDraftsFound(path, older):
             // Said in place of "Restored the form as it was left", which the file shows was not all;
             // a fault said at start (an error) stays.
             state.draftSaving.waitingFile = path
             guard state.status?.kind != .error else { return [] }
             let restored = state.status?.cause == .restoredForm
             state.status = StatusMessage(text: Wording.unsavedDraftsWaiting(file: path, restored: restored,
-                                                                            loadKey: state.keys.label(.loadRequest)),
+                                                                            loadKey: state.keys.label(.loadRequest), older: older),
                                          kind: .info, cause: restored ? .restoredForm : nil)
             return []
         case .draftSaveDue:

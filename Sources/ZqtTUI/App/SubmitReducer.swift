@@ -66,6 +66,19 @@ extension Reducer {
         }
     }
 
+    /// The history, read-only since the disk was full, can be written again:
+    /// sends and drafts are kept again, and the send that asked goes on (left21).
+    static func historyWritableAgain(_ state: inout AppState, _ request: Request, note: String) -> [Effect] {
+        state.historyRefusesSends = nil
+        state.historyReadOnlyForFullDisk = false
+        state.historyReadOnlyLine = nil
+        state.historyEmptyReadOnlyText = nil
+        state.draftSaving.kept = true
+        state.draftSaving.notKeptBecause = nil
+        state.draftSaving.fallbackFolder = nil
+        return send(&state, request, note: Wording.historyWritableAgain + " " + note) + SessionReducer.saveDrafts(&state)
+    }
+
     /// Sends a request (from the form, or again from history).
     static func send(_ state: inout AppState, _ request: Request, note: String) -> [Effect] {
         guard !state.submitting else {
@@ -75,7 +88,8 @@ extension Reducer {
         // The words `zqt send` says; the request stays in the form, its task id unspent (nothing left).
         if let refusal = state.historyRefusesSends {
             state.status = StatusMessage(text: Wording.sendFailed(.notRecorded(refusal), kept: nil), kind: .error)
-            return []
+            // A history read-only because the disk was full is tried again now (left21): the room may be back.
+            return state.historyReadOnlyForFullDisk ? [.retryWritableHistory(request, note: note)] : []
         }
         if refusedForServer(&state, request) { return [] }
         state.submitting = true

@@ -25,12 +25,15 @@ extension Wording {
 }
 
 extension Wording {
+    /// The draft of the form on screen at the way out, by its endpoint's title.
+    static func draftOnScreen(_ title: String) -> String { "\(title) (the form on screen)" }
+
     /// Said on the terminal after the screen is left, when drafts could not be
     /// saved (issue 21): which, why, and where they are now.
-    static func draftsUnsavedAtQuit(slots: [String], fault: String?, file: String?, json: String?) -> String {
-        let count = slots.count == 1 ? "1 draft" : "\(slots.count) drafts"
+    static func draftsUnsavedAtQuit(forms: [String], fault: String?, file: String?, json: String?) -> String {
+        let count = forms.count == 1 ? "1 draft" : "\(forms.count) drafts"
         let why = fault.map { TerminalText.line($0) } ?? "the history could not be written"
-        var text = "zqt: \(count) could not be saved in the history (\(why)): \(slots.joined(separator: ", ")).\n"
+        var text = "zqt: \(count) could not be saved in the history (\(why)): \(forms.map(TerminalText.line).joined(separator: ", ")).\n"
         if let file {
             text += "zqt: they are written to \(TerminalText.line(file)) instead: L (Load a request) on zqt's screen "
                 + "loads them back, a form at a time; each draft's \"typed\" is the text a field could not take yet.\n"

@@ -65,10 +65,20 @@ extension Wording {
     /// The next start, when a file of drafts the history did not take is
     /// newer than the history's drafts: the point first, the file last
     /// (L's box opens with its path).
-    static func unsavedDraftsWaiting(file: String, restored: Bool, loadKey: String) -> String {
+    /// Older files of drafts for the same history are counted, with their folders (left21: they were
+    /// offered no more once a newer one existed); L's box loads any of them by its path.
+    static func unsavedDraftsWaiting(file: String, restored: Bool, loadKey: String, older: [String] = []) -> String {
         let path = TerminalText.line(file)
-        return restored
-            ? "Drafts newer than the restored form were not kept: \(loadKey) loads them (from \(path))"
-            : "Drafts from the last quit were not kept in the history: \(loadKey) loads them (from \(path))"
+        var folders: [String] = []
+        for other in older {
+            let folder = other.lastIndex(of: "/").map { String(other[..<$0]) } ?? "."
+            if !folders.contains(folder) { folders.append(folder) }
+        }
+        let olderWords = older.isEmpty ? ""
+            : "; \(older.count == 1 ? "1 older file" : "\(older.count) older files") of drafts \(older.count == 1 ? "waits" : "wait") in "
+                + folders.map(TerminalText.line).joined(separator: " and ") + ", \(loadKey) loads \(older.count == 1 ? "it" : "each") by name"
+        return (restored
+            ? "Drafts newer than the restored form were not kept: \(loadKey) loads them (from \(path)\(olderWords))"
+            : "Drafts from the last quit were not kept in the history: \(loadKey) loads them (from \(path)\(olderWords))")
     }
 }

@@ -49,9 +49,26 @@ extension Wording {
     /// The screen's list when not one row could be read: never "No submissions yet".
     static let historyNoRowReadable = "No row of the history could be read: the file is damaged. Quit, then run `zqt history check` and `zqt history recover`."
 
+    /// A send found the disk has room again: the history, read-only since it was full, is written again (left21).
+    static let historyWritableAgain = "The disk has room again: the history is kept again."
+
+    /// How many problems SQLite's quick check found, in our words (its own lines,
+    /// `*** in database main ***` and the page numbers, only `zqt history check` shows).
+    static func damageCount(_ found: HistoryDamageFound) -> String {
+        found.countIsCapped ? "\(found.problems) or more problems"
+            : found.problems == 1 ? "1 problem" : "\(found.problems) problems"
+    }
+
     /// `zqt send` over a history found damaged: said once, on stderr, before its row is written.
-    static func sendingIntoDamagedHistory(_ problem: String) -> String {
-        "warning: the history file is damaged (\(problem)): this send is kept in it if its row can be written, else nothing is sent. "
-            + "Run `zqt history check`, then `zqt history recover` to copy what can be read into a new history."
+    static func sendingIntoDamagedHistory(_ found: HistoryDamageFound) -> String {
+        "warning: the history file is damaged (SQLite finds \(damageCount(found)) in it): this send is kept in it if its row can be written, "
+            + "else nothing is sent. `zqt history check` says what is wrong; `zqt history recover` copies what can be read into a new history."
+    }
+
+    /// `zqt history list` over a damaged file whose rows all read (the damage is on pages the list did not
+    /// need): said once, on stderr, after the rows; the list is not refused (a newcomer's `dd` over page 3, 8 or 12).
+    static func historyListDamagedElsewhere(_ found: HistoryDamageFound) -> String {
+        "warning: the history file is damaged (SQLite finds \(damageCount(found)) in it), though every row listed was read. "
+            + "`zqt history check` says what is wrong; `zqt history recover` copies what can be read into a new history before the damage reaches rows."
     }
 }

@@ -23,7 +23,7 @@ extension Wording {
 
     static func noPathMatch(_ typed: String) -> String {
         let (folder, name) = PathCompletion.split(typed)
-        return name.isEmpty ? "Nothing in \(folder.isEmpty ? "this folder" : folder)" : "No file starts with \"\(name)\" in \(folder.isEmpty ? "this folder" : folder)"
+        return name.isEmpty ? "Nothing in \(folder.isEmpty ? "this folder" : folder)" : "No file starts with \(name.quotedShort) in \(folder.isEmpty ? "this folder" : folder)"
     }
 
     static func pathAmbiguous(_ count: Int, tabKey: String) -> String {

@@ -28,6 +28,20 @@ extension Wording {
         }
     }
 
+    /// The screen's history list with no row yet, where sends are kept.
+    static let historyEmpty = "No submissions yet. F2 goes back to the form; F5 there sends, and the request appears here."
+
+    /// The screen's history list with no row, opened read-only: one sentence, in place of the
+    /// read-only line and `historyEmpty` (left21: the two said "nothing can be sent" and "F5 there sends").
+    static func historyEmptyReadOnly(_ readOnly: HistoryReadOnly) -> String {
+        switch readOnly.cause {
+        case .newerSchema:
+            return "No submissions yet, and none can be sent from here: this history is a newer zqt's, read-only to this one; update zqt."
+        case let .cannotWrite(fault, _, _):
+            return "No submissions yet, and none can be sent while the history cannot be written (\(fault.words))."
+        }
+    }
+
     /// The finding, first line; the lines after it say what to do.
     static func historyFinding(_ finding: HistoryRepair.Finding, path: String) -> [String] {
         let recover = "`zqt history recover` copies every row SQLite can still read into a new history and keeps this file beside it"
@@ -60,6 +74,12 @@ extension Wording {
         case .newer: return "nothing to recover: the history was written by a newer zqt and is not damaged; update zqt"
         default: return "nothing to recover: the history passed SQLite's integrity check"
         }
+    }
+
+    /// `zqt history recover` on a file SQLite cannot read at all (exit 2): nothing was made, nothing moved.
+    static func recoveryReadNothing(path: String, reason: String) -> String {
+        "cannot recover the history: \(path) could not be read at all (\(reason)), so there is nothing to copy. "
+            + "It is left as it is. Move it aside (or restore it from a backup) and zqt starts a new history at its next send."
     }
 
     static func recovered(_ result: HistoryRepair.Recovered) -> [String] {

@@ -153,7 +153,7 @@ enum PictureSettingAtStart {
             ?? environment["ZQT_IMAGES"].flatMap { $0.isEmpty ? nil : ($0, "ZQT_IMAGES") }
             ?? config?.images.map { ($0.rawValue, "the config file's images") } ?? ("auto", "")
         guard let setting = PictureSetting(rawValue: given.lowercased()) else {
-            throw ValidationError("\(source) must be one of \(PictureSetting.choices), not \"\(TerminalText.printable(given))\"")
+            throw ValidationError("\(source) must be one of \(PictureSetting.choices), not \(TerminalText.printable(given).quotedShort)")
         }
         return setting
     }

@@ -93,6 +93,7 @@ struct HistoryRecover: ParsableCommand {
             let result = try HistoryRepair.recover(path: path, stamp: Self.stamp())
             for line in Wording.recovered(result) { CommandSupport.say(line) }
         } catch {
+            if let reason = error.nothingReadable { throw CommandFailure(Wording.recoveryReadNothing(path: path, reason: reason), .badInput) }
             throw CommandFailure("cannot recover the history: \(error.message)", .badInput)
         }
     }

@@ -308,6 +308,10 @@ struct HistoryList: ParsableCommand {
         if !damaged.isEmpty { problems.append(Wording.damagedRowsListed(damaged.count, of: listed.count)) }
         if problems.isEmpty, let damageMet {
             StandardStreams.writeError(TerminalText.line(Wording.historyDamageMetAllRowsRead(damageMet)) + "\n")
+        } else if problems.isEmpty, let found = store.damageFound() {
+            // Damage on pages no listed row needed is still damage (a newcomer saw every row, exit 0, not a word,
+            // where `check` said damaged and `send` refused): said once; the rows stand, as when damage was met.
+            StandardStreams.writeError(TerminalText.line(Wording.historyListDamagedElsewhere(found)) + "\n")
         }
         for problem in problems.dropLast() { StandardStreams.writeError("zqt: " + TerminalText.line(problem) + "\n") }
         if let last = problems.last { throw CommandFailure(last, .badInput) }

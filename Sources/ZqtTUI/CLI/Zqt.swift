@@ -76,13 +76,17 @@ struct Zqt: AsyncParsableCommand {
                 try command.run()
             }
             HTTPClient.stopAllTransfers()
+            // The history closed, not left to exit(): its -wal and -shm go with the last connection (issue 21).
+            HistoryStore.closeEveryOpenStore()
             exit()
         } catch let failure as CommandFailure {
             HTTPClient.stopAllTransfers()
+            HistoryStore.closeEveryOpenStore()
             StandardStreams.writeError("zqt: \(TerminalText.line(failure.message))\n")
             exit(withError: failure.status.exitCode)
         } catch {
             HTTPClient.stopAllTransfers()
+            HistoryStore.closeEveryOpenStore()
             // A usage error (an unknown flag, a missing argument, a ValidationError) is
             // bad input: 2 in zqt's table, not ArgumentParser's 64.
             if exitCode(for: error) == .validationFailure {
@@ -949,8 +953,8 @@ struct SendSetup {
         }
         // A history that opens but is damaged (issue 21): said once, before the row goes into it; a row that
         // cannot be written then stops the send (SendPipeline), as an accepted task must always have its row.
-        if let store, store.readOnly == nil, let problem = store.quickCheckProblem() {
-            printer.warn(Wording.sendingIntoDamagedHistory(problem))
+        if let store, store.readOnly == nil, let found = store.damageFound() {
+            printer.warn(Wording.sendingIntoDamagedHistory(found))
             store.damageWasSaid()
         }
         self.printer = printer

@@ -209,12 +209,12 @@ enum FieldValues {
     private static func integer(_ text: String) throws(FieldInputError) -> Int {
         if let value = Int(text) { return value }
         if let whole = Double(text).flatMap(WholeNumber.from) { return whole }
-        throw FieldInputError(message: text.isEmpty ? "a whole number is required" : "\"\(text)\" is not a whole number")
+        throw FieldInputError(message: text.isEmpty ? "a whole number is required" : "\(text.quotedShort) is not a whole number")
     }
 
     private static func number(_ text: String) throws(FieldInputError) -> Double {
         guard let value = Double(text.replacing(",", with: ".")), value.isFinite else {
-            throw FieldInputError(message: text.isEmpty ? "a number is required" : "\"\(text)\" is not a number")
+            throw FieldInputError(message: text.isEmpty ? "a number is required" : "\(text.quotedShort) is not a number")
         }
         return value
     }

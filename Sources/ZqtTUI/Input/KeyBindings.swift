@@ -271,7 +271,7 @@ struct KeyTable: Equatable, Sendable {
         for (name, keyNames) in overrides {
             let wanted = name.replacing("_", with: "").lowercased()
             guard let command = Command.allCases.first(where: { $0.rawValue.lowercased() == wanted }) else {
-                throw OverrideError(command: name, message: "keys: no command \"\(name)\" (zqt keys lists them; e.g. submit, history, switchEndpoint)")
+                throw OverrideError(command: name, message: "keys: no command \(name.quotedShort) (zqt keys lists them; e.g. submit, history, switchEndpoint)")
             }
             guard !keyNames.isEmpty else {
                 throw OverrideError(command: name, message: "keys.\(name): give at least one key; a command without a key cannot be run")
@@ -279,7 +279,7 @@ struct KeyTable: Equatable, Sendable {
             var keys: [Key] = []
             for keyName in keyNames {
                 guard let key = Key.named(keyName) else {
-                    throw OverrideError(command: name, message: "keys.\(name): no key \"\(keyName)\" (write keys as F6, Ctrl-x, Alt-k, Enter, Esc, PgUp, Space or one character)")
+                    throw OverrideError(command: name, message: "keys.\(name): no key \(keyName.quotedShort) (write keys as F6, Ctrl-x, Alt-k, Enter, Esc, PgUp, Space or one character)")
                 }
                 if !keys.contains(key) { keys.append(key) }
             }

@@ -65,10 +65,17 @@ final class DraftWriter: Sendable {
         let forms = earlier.merging(handed) { _, newer in newer }
         var failed: [String: DraftForm] = [:]
         var fault: HistoryError?
+        // What the history holds already, read once when a write fails (a full disk still reads).
+        var saved: [String: ComposeDraft]?
         for (slot, form) in forms.sorted(by: { $0.key < $1.key }) {
+            let draft = form.encoded()
             do throws(HistoryError) {
-                try store.saveDraft(form.encoded(), slot: slot)
+                try store.saveDraft(draft, slot: slot)
             } catch {
+                // A form the history already holds as it is is not unsaved (left21: the way out counted
+                // an unchanged, saved form among the drafts not saved on a full disk).
+                if saved == nil { saved = (try? store.loadDrafts()) ?? [:] }
+                if let kept = saved?[slot], kept.hasSameContent(as: draft) { continue }
                 failed[slot] = form
                 fault = fault ?? error
             }

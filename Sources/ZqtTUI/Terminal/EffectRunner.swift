@@ -184,6 +184,9 @@ final class EffectRunner: @unchecked Sendable {
         switch effect {
         case let .submit(request):
             submit(request)
+        case let .retryWritableHistory(request, note):
+            // A statvfs and an access; the history opens for writing only when the disk has room (left21).
+            if store?.becomeWritableIfRoom() == true { inbox.post(.historyWritableAgain(request: request, note: note)) }
         case let .track(recordID, task):
             track(recordID: recordID, task)
         case .loadCachedModelLists:
@@ -287,8 +290,8 @@ final class EffectRunner: @unchecked Sendable {
             // Off the event loop: a few folders' names read (UnsavedDraftsFile.newest).
             let (inbox, home) = (inbox, home)
             startThread(stackSize: 256 << 10) {
-                guard let path = UnsavedDraftsFile.newest(in: UnsavedDrafts.folders(home: home), history: home, after: after) else { return }
-                inbox.post(.unsavedDraftsFound(path: path))
+                guard let found = UnsavedDraftsFile.waiting(in: UnsavedDrafts.folders(home: home), history: home, after: after) else { return }
+                inbox.post(.unsavedDraftsFound(path: found.newest, older: found.older))
             }
         case .scheduleDraftSave:
             // A small thread of its own, not Swift's pool: sends and decodes there must not hold up the save.

@@ -117,6 +117,18 @@ struct UnsavedDrafts: Sendable {
 
     /// What the terminal is told once the screen is left.
     func report(writtenTo path: String?) -> String {
-        Wording.draftsUnsavedAtQuit(slots: forms.keys.sorted(), fault: fault, file: path, json: path == nil ? json : nil)
+        Wording.draftsUnsavedAtQuit(forms: formNames, fault: fault, file: path, json: path == nil ? json : nil)
+    }
+
+    /// The drafts by the endpoint titles the user sees, the form on screen first (left21: the
+    /// way out named them by slot, `compose` and `form:controlnet`).
+    var formNames: [String] {
+        let onScreen = forms["compose"].map { [Wording.draftOnScreen($0.encoded().endpoint.title)] } ?? []
+        var titles: [String] = []
+        for (slot, form) in forms.sorted(by: { $0.key < $1.key }) where slot != "compose" {
+            let title = form.encoded().endpoint.title
+            if !titles.contains(title) { titles.append(title) }
+        }
+        return onScreen + titles
     }
 }
