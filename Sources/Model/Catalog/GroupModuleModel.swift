@@ -140,6 +140,7 @@ extension GroupSpec {
             }
             out = resettingVariantKeys(out)
         }
-        return (out, fit)
+        // Its type stays said on its row when neither name tells it any more (`none`, `None`).
+        return (remembering(preset, in: out), fit)
     }
 }

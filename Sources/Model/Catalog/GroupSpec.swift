@@ -184,7 +184,7 @@ extension GroupSpec {
             }
         }
         if let variants, preset.values.contains(where: { $0.key == variants.on }) { out = resettingVariantKeys(out) }
-        return out
+        return remembering(preset, in: out)
     }
 
     /// The variant an item's value of `variants.on` selects, if the catalog knows it.
@@ -320,7 +320,7 @@ extension GroupSpec {
                 notes.append(DecodeNote(path: notePath, message: note))
             }
         }
-        for member in members where field(member.key) == nil {
+        for member in members where field(member.key) == nil && member.key != Self.presetKey {
             // Issue 22: a slip of a field's name is said with the name it was likely meant to be.
             let hint = LikelyMistake.nearest(member.key, among: fields.map(\.path)).map { ", likely a mistake for \($0)" } ?? ""
             notes.append(DecodeNote(path: path + "." + member.key, message: "not a field zqt knows\(hint); kept and sent as it is"))
@@ -329,27 +329,87 @@ extension GroupSpec {
     }
 
     /// The row's summary: the template with each `{key}` replaced by the
-    /// value as `text` gives it, `{@preset|fallback}` by the preset's name.
-    public func summaryText(_ item: JSONValue, text: (FieldSpec, JSONValue) -> String) -> String {
+    /// value as `text` gives it, `{@preset|fallback}` by the preset's name
+    /// (`shownPreset`). An item whose `presets.by` value is one of `ignored`
+    /// (a unit with preprocessor `none`) shows `noValue` for it ("no
+    /// preprocessor"), and when it has no preset either the preset's token
+    /// is left out with its separator: "Shuffle · no preprocessor · None",
+    /// "no preprocessor · None", never "custom · none · None" (issue 20's re-check).
+    public func summaryText(_ item: JSONValue, noValue: String? = nil, text: (FieldSpec, JSONValue) -> String) -> String {
         let wire = normalize(item)
+        let shown = shownPreset(of: item)
+        let ignoredBy = presets.flatMap { presets in
+            presets.by.flatMap { by in wire[by]?.stringValue.map { presets.ignored.contains($0) } }
+        } ?? false
         var out = ""
         var rest = Substring(summary)
+        var dropSeparator = false
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out += rest[..<open]
+            let literal = dropSeparator ? "" : String(rest[..<open])
+            dropSeparator = false
             let token = rest[rest.index(after: open)..<close]
             let parts = token.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(parts[0])
             let fallback = parts.count > 1 ? String(parts[1]) : ""
+            var value: String?
             if key == Self.presetKey {
-                out += preset(of: wire)?.name ?? fallback
-            } else if let field = resolvedField(key, in: wire) ?? self.field(key), let value = wire[key] {
-                out += text(field, value)
+                value = shown?.name ?? (ignoredBy && noValue != nil ? nil : fallback)
+            } else if key == presets?.by, ignoredBy, let noValue {
+                value = noValue
+            } else if let field = resolvedField(key, in: wire) ?? self.field(key), let raw = wire[key] {
+                value = text(field, raw)
             } else {
-                out += fallback
+                value = fallback
+            }
+            if let value {
+                out += literal + value
+            } else if out.isEmpty {
+                // Left out at the start: the separator after it goes with it.
+                dropSeparator = true
             }
             rest = rest[rest.index(after: close)...]
         }
-        return out + rest
+        return out + (dropSeparator ? "" : rest)
+    }
+
+    /// The control type an item shows (its row, its form's Control type):
+    /// the one chosen for it where its module does not tell it (kept under
+    /// `presetKey`, never sent), else the one its module belongs to, else,
+    /// for an item with no module (`none`), the one its model alone belongs
+    /// to. A unit added as Shuffle on a server that has no Shuffle
+    /// preprocessor or model is `none` and `None`, and is still Shuffle.
+    public func shownPreset(of item: JSONValue) -> GroupPreset? {
+        guard let presets else { return nil }
+        if let chosen = item[Self.presetKey]?.stringValue, let preset = presets.preset(named: chosen) { return preset }
+        let wire = normalize(item)
+        if let preset = preset(of: wire) { return preset }
+        guard let by = presets.by, let module = wire[by]?.stringValue, presets.ignored.contains(module),
+              let modelField = fields.first(where: { $0.role == .fitsCheckpoint }),
+              let model = wire[modelField.path]?.stringValue?.trimmed, !model.isEmpty, model.lowercased() != "none" else { return nil }
+        let path = modelField.path, lowered = model.lowercased()
+        let listing = presets.presets.filter { ($0.options[path] ?? []).contains { Self.sameModel($0, model) } }
+        if listing.count == 1 { return listing[0] }
+        let named = presets.presets.filter { preset in
+            (preset.keywords[path] ?? []).contains { $0.lowercased() != "union" && lowered.contains($0.lowercased()) }
+        }
+        return named.count == 1 ? named[0] : nil
+    }
+
+    /// The item remembering the control type it was given when its module
+    /// does not tell it (a server without the type's preprocessor); forgotten
+    /// when the module tells it. Only the form reads it: the wire leaves it out.
+    public func remembering(_ preset: GroupPreset, in item: JSONValue) -> JSONValue {
+        var out = item
+        out.set(nil, at: Self.presetKey)
+        if self.preset(of: normalize(out))?.name != preset.name { out.set(.string(preset.name), at: Self.presetKey) }
+        return out
+    }
+
+    /// The item as it is sent: normalized, without the form's own keys.
+    public func onTheWire(_ item: JSONValue) -> JSONValue {
+        var out = normalize(item)
+        out.set(nil, at: Self.presetKey)
+        return out
     }
 }
 

@@ -466,12 +466,12 @@ extension HistoryRepair {
         defer { closedir(proc) }
         var users: [User] = []
         while let entry = readdir(proc) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = DirectoryEntryName.of(entry)
             guard let pid = Int32(name), pid > 0, let fds = opendir("/proc/\(name)/fd") else { continue }
             defer { closedir(fds) }
             var buffer = [CChar](repeating: 0, count: 4096)
             while let fd = readdir(fds) {
-                let fdName = withUnsafeBytes(of: fd.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let fdName = DirectoryEntryName.of(fd)
                 let count = readlink("/proc/\(name)/fd/\(fdName)", &buffer, buffer.count - 1)
                 guard count > 0 else { continue }
                 let link = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -84,9 +84,7 @@ public struct UnsavedDraftsFile: Sendable, Equatable {
             guard let directory = opendir(folder) else { continue }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                    String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-                }
+                let name = DirectoryEntryName.of(entry)
                 guard name.hasPrefix(namePrefix), name.hasSuffix(".json") else { continue }
                 let path = folder + "/" + name
                 var info = stat()

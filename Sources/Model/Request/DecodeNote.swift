@@ -13,7 +13,10 @@ public struct DecodeNote: Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(path): \(message)" }
+    /// "path: message", or the message alone for a note about the whole
+    /// request (a picture's parameters, a curl option): joined to an empty
+    /// path it read "note: : A1111's Hires upscale…" (issue 20's re-check).
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
 /// Reads typed fields out of one JSON object, recording a note for anything

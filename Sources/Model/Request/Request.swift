@@ -205,7 +205,7 @@ public struct Request: Sendable {
         for field in endpoint.groupFields {
             guard let group = field.groupSpec else { continue }
             for (index, item) in items(of: field).enumerated() {
-                for member in item.objectValue ?? [] where group.field(member.key) == nil {
+                for member in item.objectValue ?? [] where group.field(member.key) == nil && member.key != GroupSpec.presetKey {
                     let hint = LikelyMistake.nearest(member.key, among: group.fields.map(\.path)).map { ", likely a mistake for \($0)" } ?? ""
                     problems.append(ValidationProblem(path: "\(field.path)[\(index)].\(member.key)", message: refused + hint))
                 }
@@ -283,7 +283,7 @@ enum WireCoding {
             return value
         case let .group(group):
             guard let items = value.arrayValue else { return value }
-            return .array(items.map(group.normalize))
+            return .array(items.map(group.onTheWire))
         case .urlList, .jsonObject, .sizePreset, .otherMembers, .endpointSetting:
             return value
         }

@@ -179,9 +179,7 @@ public enum PathCompletion {
         var notListed = 0
         let matching = matching.flatMap { $0.isEmpty ? nil : $0 }
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let name = DirectoryEntryName.of(entry)
             if name == "." || name == ".." { continue }
             if let matching, !nameMatches(name, matching) { continue }
             if entries.count >= limit {

@@ -21,7 +21,8 @@ public struct ValidationProblem: Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(path): \(message)" }
+    /// A problem of the whole request has no path: then the message alone (no ": …").
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
 public enum RequestValidator {

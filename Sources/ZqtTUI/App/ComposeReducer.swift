@@ -89,7 +89,8 @@ extension Reducer {
             state.connection.keysProblem = nil
             return
         }
-        if let text = Wording.keysProblem(error, profile: state.connection.profile), state.connection.keysProblem == nil {
+        if let text = Wording.keysProblem(error, profile: state.connection.profile, server: state.connection.server),
+           state.connection.keysProblem == nil {
             state.connection.keysProblem = text
             state.status = StatusMessage(text: text, kind: .error)
         }
@@ -97,7 +98,8 @@ extension Reducer {
 
     /// No keys: said at once rather than at the first send.
     static func noKeys(_ state: inout AppState) {
-        let text = Wording.noAccessKeys(profile: state.connection.profile, switchKey: state.keys.label(.switchProfile))
+        let text = Wording.noAccessKeys(profile: state.connection.profile, switchKey: state.keys.label(.switchProfile),
+                                        server: state.connection.server)
         state.connection.keysProblem = text
         state.status = StatusMessage(text: text, kind: .error)
     }
@@ -199,7 +201,7 @@ extension Reducer {
         // A loaded request (a JSON file, a curl command, a picture's parameters) is a new draft: the
         // pictures of the request on screen before are not its results, so they go, as on a move (T).
         clearResults(&state)
-        var notes = loaded.notes.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
+        var notes = loaded.notes.map(\.description)
         if !loaded.alsoFit.isEmpty {
             notes.insert(Wording.alsoFits(loaded.alsoFit.map(\.title), switchKey: state.keys.label(.switchEndpoint),
                                                          loadKey: state.keys.label(.loadRequest)), at: 0)

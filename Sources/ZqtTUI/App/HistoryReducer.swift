@@ -192,13 +192,15 @@ extension Reducer {
 
     static func queryNow(_ state: inout AppState, _ record: HistoryRecord) -> [Effect] {
         if record.state == .sendFailed {
-            state.status = StatusMessage(text: Wording.neverAccepted(record.idTask, resendKey: state.keys.label(.resend)), kind: .error)
+            state.status = StatusMessage(text: Wording.neverAccepted(record.idTask, resendKey: state.keys.label(.resend),
+                                                                     server: record.endpoint.server), kind: .error)
             return []
         }
         // A task sent through another profile is asked of its own service (issue 19), said as it goes.
+        let server = record.endpoint.server
         let text = RowService.isElsewhere(record, inUse: state.connection.baseURL)
-            ? Wording.askingRowService(record.idTask, baseURL: record.baseURL, profile: record.profile)
-            : Wording.askingService(record.idTask)
+            ? Wording.askingRowService(record.idTask, baseURL: record.baseURL, profile: record.profile, server: server)
+            : Wording.askingService(record.idTask, server: server)
         state.status = StatusMessage(text: text, kind: .info)
         // Taken up again (issue 19: the compose screen showed no progress for it): it becomes the
         // screen's followed task when the service answers, unless the screen follows another.

@@ -61,7 +61,7 @@ extension Reducer {
             keysAnswered(&state, nil)
         case let .failure(error):
             // The list kept from before stays; the picker says why it is not fresh.
-            state.modelLists[kind].problem = Wording.listProblem(kind, path: path, error: error)
+            state.modelLists[kind].problem = Wording.listProblem(kind, path: path, error: error, server: state.connection.server)
             keysAnswered(&state, error)
         }
         // A picker open over this list shows it as it is now.

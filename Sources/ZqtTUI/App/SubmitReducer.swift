@@ -144,9 +144,11 @@ extension Reducer {
         switch result {
         case let .success(submission):
             let taskID = submission.result.serviceTaskID ?? request.taskID
-            state.task = TrackedTask(recordID: recordID, idTask: request.taskID, status: nil, desc: "submitted",
+            // An A1111 call answers when the job is done: no "submitted" (accepted) step to say (issue 20's re-check).
+            let server = request.endpoint.server
+            state.task = TrackedTask(recordID: recordID, idTask: request.taskID, status: nil, desc: Wording.submittedDesc(server),
                                      progress: nil, phase: .inProgress, resultCount: 0, result: request.endpoint.result)
-            state.status = StatusMessage(text: Wording.sent(to: request.endpoint.title, taskID: taskID), kind: .success)
+            state.status = StatusMessage(text: Wording.sent(to: request.endpoint.title, taskID: taskID, server: server), kind: .success)
             // What was sent is what counts as saved, when the form still holds it (its id renewed at send).
             if state.request.endpoint == request.endpoint {
                 var probe = state.request

@@ -76,7 +76,9 @@ extension Wording {
     /// no such list at the path asked, with how to point zqt elsewhere.
     /// Keys missing, or refused by the service (its 401/403, or an API code
     /// saying so), for the status line at start; nil for any other fault.
-    static func keysProblem(_ error: APIError, profile: String) -> String? {
+    /// An A1111 profile has a login (username, password), not keys: said in its words (issue 20's re-check).
+    static func keysProblem(_ error: APIError, profile: String, server: ServerKind = .zhiqite) -> String? {
+        if server == .a1111 { return loginProblem(error, profile: profile) }
         switch error {
         case .missingCredentials:
             return "No access keys for profile \(profile): nothing can be sent (set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys)"
@@ -89,8 +91,38 @@ extension Wording {
         }
     }
 
-    static func listProblem(_ kind: ModelListKind, path: String, error: APIError) -> String {
+    /// What an A1111 server's refusal of the login says, for the status line at start; nil for any other fault.
+    static func loginProblem(_ error: APIError, profile: String) -> String? {
+        switch error {
+        case .missingCredentials:
+            return "No login for profile \(profile): nothing can be sent (\(loginAdvice))"
+        case let .httpStatus(status, _) where status == 401 || status == 403:
+            return "Login refused by the server (HTTP \(status)) for profile \(profile): \(loginAdvice)"
+        case let .api(code, message) where code == "401" || code == "403":
+            return "Login refused by the server for profile \(profile): \(message)"
+        default:
+            return nil
+        }
+    }
+
+    /// What an A1111 profile's login is made of, as docs/a1111.md names it.
+    static let loginAdvice = "check the profile's username and password_command (or password)"
+
+    static func listProblem(_ kind: ModelListKind, path: String, error: APIError, server: ServerKind = .zhiqite) -> String {
         let list = "The \(noun(kind)) list"
+        // An A1111 server refuses a login, not keys; its 401 already says what to check.
+        if server == .a1111 {
+            switch error {
+            case let .api(code, message) where code == "401" || code == "403":
+                return "\(list) was refused: \(message)"
+            case .httpStatus(401, _), .httpStatus(403, _):
+                return "\(list) was refused (\(error.message)); \(loginAdvice)"
+            case .httpStatus(404, _) where !kind.isA1111Only, .api(code: "404", _) where !kind.isA1111Only:
+                return "This server has no \(noun(kind)) list at \(path)"
+            default:
+                break
+            }
+        }
         switch error {
         case .httpStatus(404, _) where kind.isA1111Only:
             // An older A1111 (no /schedulers before 1.9), or one without the ControlNet extension.

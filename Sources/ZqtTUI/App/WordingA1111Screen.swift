@@ -16,6 +16,15 @@ extension Wording {
         [profileKind(server), details].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: " · ")
     }
 
+    /// A command's line in the help (`?`): an A1111 profile has a login, not keys (issue 20's re-check).
+    static func helpTitle(_ command: Command, server: ServerKind) -> String {
+        guard server == .a1111 else { return command.title }
+        switch command {
+        case .switchProfile: return "Switch profile (connection and login from the config file)"
+        default: return command.title
+        }
+    }
+
     // MARK: An A1111 row's history entry
 
     /// The entry's Endpoint line: the form, the kind of server, where it went.

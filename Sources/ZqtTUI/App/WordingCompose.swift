@@ -95,14 +95,18 @@ extension Wording {
         "Profile \(name): the next send goes to \(baseURL)"
     }
 
-    static func noAccessKeys(profile: String, switchKey: String) -> String {
-        "No access keys for profile \(profile): nothing can be sent "
+    static func noAccessKeys(profile: String, switchKey: String, server: ServerKind = .zhiqite) -> String {
+        if server == .a1111 { return "No login for profile \(profile): nothing can be sent (\(loginAdvice); \(switchKey) switches profile)" }
+        return "No access keys for profile \(profile): nothing can be sent "
             + "(set ZQT_ACCESS_KEY_ID and ZQT_ACCESS_KEY_SECRET, or a profile's keys; \(switchKey) switches profile)"
     }
 
     // MARK: Fields, the seed, units
 
-    static func fieldProblem(_ label: String, _ message: String) -> String { "\(label): \(message)" }
+    static func fieldProblem(_ label: String, _ message: String) -> String { labelled(label, message) }
+    /// A unit's row where its preprocessor is `none`: "no preprocessor" (the field's label, lowered).
+    static func itemWithout(_ label: String) -> String { "no \(label.lowercased())" }
+
     static func seedReused(_ seed: Int) -> String { "Seed set to the last result's \(seed)" }
     static let noResultSeedYet = "No result yet: send a request and wait for it to finish"
 

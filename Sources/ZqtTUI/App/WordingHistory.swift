@@ -27,15 +27,21 @@ extension Wording {
 
     // MARK: Asking the service
 
-    static func neverAccepted(_ idTask: String, resendKey: String) -> String {
-        "\(idTask) was never accepted (the send failed): \(resendKey) sends it again"
+    /// An A1111 server has no accepting step (issue 20's re-check): its row's send did not run there.
+    static func neverAccepted(_ idTask: String, resendKey: String, server: ServerKind = .zhiqite) -> String {
+        server == .a1111 ? "\(idTask) did not run on the server (the send failed): \(resendKey) sends it again"
+            : "\(idTask) was never accepted (the send failed): \(resendKey) sends it again"
     }
 
-    static func askingService(_ idTask: String) -> String { "Asking the service about \(idTask)…" }
+    static func askingService(_ idTask: String, server: ServerKind = .zhiqite) -> String {
+        server == .a1111 ? "Asking the server about \(idTask)…" : "Asking the service about \(idTask)…"
+    }
 
-    /// A task sent through another profile is asked of its own service (issue 19), said as it goes.
-    static func askingRowService(_ idTask: String, baseURL: String, profile: String) -> String {
-        "Asking \(APIError.printable(baseURL)) (where it was sent, with profile \(APIError.printable(profile))'s keys) about \(idTask)…"
+    /// A task sent through another profile is asked of its own service (issue 19), said as it goes;
+    /// an A1111 profile's login is not keys.
+    static func askingRowService(_ idTask: String, baseURL: String, profile: String, server: ServerKind = .zhiqite) -> String {
+        let with = server == .a1111 ? "through profile \(APIError.printable(profile))" : "with profile \(APIError.printable(profile))'s keys"
+        return "Asking \(APIError.printable(baseURL)) (where it was sent, \(with)) about \(idTask)…"
     }
 
     /// `zqt query`'s note on stderr: which service is asked, with which keys.

@@ -7,7 +7,13 @@ import Model
 extension Wording {
     // MARK: Before the send
 
-    static func notSent(field: String, _ message: String) -> String { "Not sent: \(field): \(message)" }
+    /// A label or path that is empty (a problem of the whole request) is left out, not joined as "Not sent: : …".
+    static func notSent(field: String, _ message: String) -> String { "Not sent: " + labelled(field, message) }
+
+    /// "label: text", or the text alone when there is no label: every prefix joined to a part that may be empty goes through here.
+    static func labelled(_ label: String, _ text: String) -> String {
+        label.trimmed.isEmpty ? text : "\(label): \(text)"
+    }
 
     /// The first problem of the form, and how many more there are.
     /// The field said once (newcomer check: "alwayson_scripts.sd_model_checkpoint: choose a
@@ -17,7 +23,7 @@ extension Wording {
         let bare = message.replacing(" (\(path))", with: "")
         let lowered = bare.lowercased()
         let named = lowered.contains(field.lowercased()) || lowered.contains(path.lowercased())
-        return "Not sent: " + (named ? bare : "\(field): \(bare)") + (more > 0 ? " (+\(more) more)" : "")
+        return "Not sent: " + (named ? bare : labelled(field, bare)) + (more > 0 ? " (+\(more) more)" : "")
     }
 
     static let alreadySending = "Already sending; wait for the answer"
@@ -30,7 +36,27 @@ extension Wording {
 
     // MARK: The answer
 
-    static func sent(to endpoint: String, taskID: String) -> String { "Sent to \(endpoint): task_id \(taskID)" }
+    /// The service accepts a task and answers later; an A1111 server answers the call itself when the job is done.
+    static func sent(to endpoint: String, taskID: String, server: ServerKind = .zhiqite) -> String {
+        server == .a1111 ? "The server answered \(endpoint) \(taskID): keeping its pictures…" : "Sent to \(endpoint): task_id \(taskID)"
+    }
+
+    /// A task's state word right after the send answered: the service "submitted" it; an A1111 server is done.
+    static func submittedDesc(_ server: ServerKind) -> String { server == .a1111 ? "done, keeping the pictures" : "submitted" }
+
+    /// The history entry's line for when the send was answered: "Accepted" by the service, "Answered"
+    /// by an A1111 server, which has no accepting step (its call answers when the job is done).
+    static func entryAnsweredLabel(_ server: ServerKind) -> String { server == .a1111 ? "Answered" : "Accepted" }
+
+    /// An A1111 row's state in the history entry: a call still out is sent and running there, not "sending".
+    static func entryState(_ state: SubmissionState, server: ServerKind) -> String {
+        guard server == .a1111 else { return state.title }
+        switch state {
+        case .sending: return "sent · running on the server (it answers when the job is done)"
+        case .submitted, .queued, .running: return "running on the server"
+        default: return state.title
+        }
+    }
 
     /// Where a send that failed is kept: the history's key, and the key that
     /// sends it again (nil when sending it again cannot help: a local file missing).

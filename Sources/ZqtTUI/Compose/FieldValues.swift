@@ -12,7 +12,7 @@ enum FieldValues {
         if let place = id.itemPlace, let (field, group) = place.field(in: request.endpoint) {
             guard let index = place.index, let item = request.wireItem(index, of: field) else { return "" }
             guard let key = place.key else { return itemSummary(item, group) }
-            if key == GroupSpec.presetKey { return group.preset(of: item)?.name ?? "—" }
+            if key == GroupSpec.presetKey { return group.shownPreset(of: item)?.name ?? "—" }
             guard let spec = group.resolvedField(key, in: item), let value = item[key] else { return "" }
             return display(value, spec)
         }
@@ -49,7 +49,9 @@ enum FieldValues {
 
     /// An item's row: on or off (where the group has a switch), then the group's summary.
     static func itemSummary(_ item: JSONValue, _ group: GroupSpec) -> String {
-        let summary = group.summaryText(item) { spec, value in display(value, spec) }
+        // A unit with preprocessor `none` says "no preprocessor", and keeps its control type (issue 20's re-check).
+        let noValue = group.presets?.by.flatMap(group.field).map { Wording.itemWithout($0.label) }
+        let summary = group.summaryText(item, noValue: noValue) { spec, value in display(value, spec) }
         guard let toggle = group.switchField else { return summary }
         return (item[toggle.path]?.boolValue == false ? "✗ " : "✓ ") + summary
     }
@@ -199,7 +201,11 @@ enum FieldValues {
         guard let spec = group.resolvedField(key, in: group.normalize(item)) ?? group.field(key) else { return }
         let value = try self.value(raw, for: spec)
         do {
+            let before = item
             item = try group.setting(key, to: value, in: item)
+            // A module or model chosen by hand says the unit's type from now on: the one remembered is let go.
+            let model = group.fields.first { $0.role == .fitsCheckpoint }?.path
+            if key == group.presets?.by || key == model, item[key] != before[key] { item.set(nil, at: GroupSpec.presetKey) }
         } catch {
             throw FieldInputError(message: Wording.notBelow(error.field.label, error.other.label, error.otherValue))
         }

@@ -123,7 +123,7 @@ enum HistoryEntryView {
         if let service = record.serviceTaskID, service != record.idTask { field("Service task", service) }
         // A sweep's row (issue 10): the id that `/ batch:ID` lists the batch by.
         if let batch = record.batchID { field("Batch", batch) }
-        var status = record.state.title
+        var status = Wording.entryState(record.state, server: record.endpoint.server)
         // §3.2: a training task is accepted and then out of sight; say so rather than "submitted, to follow".
         if record.state == .submitted, !record.endpoint.canBeFollowed { status = "accepted · " + Wording.notFollowed }
         // zhiqite's task status number (§2); an A1111 server has none (zqt writes 2 for a finished call).
@@ -133,7 +133,9 @@ enum HistoryEntryView {
         field("State", status, record.state.isFailure ? .statusError : (record.state == .succeeded ? .statusOK : .value))
         if let http = record.httpStatus { field("HTTP", String(http)) }
         field("Created", CivilTime.local(record.createdAt).dateAndSecond)
-        if let submitted = record.submittedAt { field("Accepted", "+" + seconds(submitted.timeIntervalSince(record.createdAt))) }
+        if let submitted = record.submittedAt {
+            field(Wording.entryAnsweredLabel(record.endpoint.server), "+" + seconds(submitted.timeIntervalSince(record.createdAt)))
+        }
         if let finished = record.finishedAt { field("Finished", "+" + seconds(finished.timeIntervalSince(record.createdAt))) }
         // A server's error of several lines is shown on them (issue 20), each wrapped; one-line surfaces show " / ".
         if let error = record.error {

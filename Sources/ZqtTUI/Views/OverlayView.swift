@@ -85,7 +85,7 @@ enum OverlayView {
         func line(_ binding: KeyBinding, scoped: Bool) -> [String] {
             let keys = binding.keys.map(\.label).joined(separator: " ")
             let lead = keys + String(repeating: " ", count: max(2, 22 - keys.count))
-            let title = binding.command.title + (scoped && binding.scope != .global ? " (\(binding.scope))" : "")
+            let title = Wording.helpTitle(binding.command, server: state.connection.server) + (scoped && binding.scope != .global ? " (\(binding.scope))" : "")
             let indent = TextWidth.of(lead)
             guard indent + TextWidth.of(title) > width, width - indent >= 16 else { return [lead + title] }
             let wrapped = HistoryView.wrapWords(title, width: width - indent)
