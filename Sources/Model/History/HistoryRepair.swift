@@ -333,13 +333,22 @@ public enum HistoryRepair {
 }
 
 extension HistoryStore {
+    /// The largest history `damageFound` reads whole before a send or a list:
+    /// 32 MB (about 6,000 rows) is 10-40 ms of quick check (docs/history.md).
+    public static let wholeFileCheckAtMostBytes = 32 << 20
+
     /// What SQLite's quick check finds wrong in the file (every page and its
     /// links, not each index against its table), nil when nothing: `zqt send`
     /// says it before writing its row into a damaged file, as the screen's
     /// first reads do, and `zqt history list` says it whether or not its rows
     /// met the damage (issue 21). Its own read-only connection: the store is
-    /// not held meanwhile.
+    /// not held meanwhile. Only a file of at most `wholeFileCheckAtMostBytes`
+    /// is checked: the check reads every page, 134 s over the 5.4 GB of a
+    /// million-row history (issue 18: a command's cost must not grow with the
+    /// history); a larger file's damage is said when a read or a write meets
+    /// it, and `zqt history check` reads it all on demand.
     public func damageFound() -> HistoryDamageFound? {
+        guard let bytes = LocalFile.regularFileSize(path), bytes <= Self.wholeFileCheckAtMostBytes else { return nil }
         do throws(SQLiteError) {
             let db = try HistoryOpening.openToRead(path).connection
             db.setBusyTimeout(milliseconds: 5000)
