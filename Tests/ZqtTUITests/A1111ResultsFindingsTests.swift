@@ -135,7 +135,9 @@ import Testing
     }
 
     @Test func afterASkipTheProgressGoesOnWithTheNextIteration() async throws {
-        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 40))
+        // 12 steps of 250 ms: each iteration lasts 3 s of the sandbox's clock (its steps are due from the job's start,
+        // loaded machine or not), so the progress, asked every 0.5 s, sees the second and third even under load.
+        let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 250))
         let api = fixture.api
         let request = A1111JobControlTests.batch(iterations: 3, steps: 12)
         let skipped = Mutex(false)

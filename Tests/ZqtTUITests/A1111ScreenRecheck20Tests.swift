@@ -101,7 +101,9 @@ import Testing
 
     @Test func theStatusLineOfALoadedPictureHasNoEmptyLabel() throws {
         var state = A1111NewcomerRecheckTests.a1111Form()
-        let request = Request.new(for: state.endpoint, taskID: "zqt-20261206-233000-000-note")
+        // A picture's request other than the form's (one the form holds already is "Already loaded", no notes).
+        var request = Request.new(for: state.endpoint, taskID: "zqt-20261206-233000-000-note")
+        request["prompt"] = .string("a lighthouse read from a picture")
         let loaded = ImportedRequest(request: request, notes: [DecodeNote(path: "", message: "A1111's Hires upscaler has no field in zqt; left out")])
         _ = Reducer.reduce(&state, .requestLoaded(loaded, source: "photo.png"))
         let status = Self.lines(state).suffix(3).joined(separator: " ")
