@@ -69,7 +69,9 @@ import Testing
         let started = try #require(first("started: id_task "), "\(run.stdout)")
         let progress = try #require(first("running:"), "\(run.stdout)")
         let done = try #require(first("done: the server answered (HTTP 200)"), "\(run.stdout)")
-        let image = try #require(first("image 1/2: seed 77 a1111-inline:"), "\(run.stdout)")
+        let image = try #require(first("image 1/2: seed 77 → "), "\(run.stdout)")
+        // The held name (numbered past the grid) is not said: the picture's file is (issue 20, fix20b).
+        #expect(!run.stdout.contains("a1111-inline:") && lines[image].contains("/1.png"), "\(run.stdout)")
         #expect(started < progress && progress < done && done < image, "\(run.stdout)")
         #expect(!run.stdout.contains("status 1"), "an A1111 server has no status number: \(run.stdout)")
         #expect(!run.stdout.contains("accepted: task_id"), "\(run.stdout)")
@@ -99,7 +101,7 @@ import Testing
         let run = try ZqtBinary.run(["send", extras, "--endpoint", "extras", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],
                                     timeout: 120)
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        #expect(run.stdout.contains("[SANDBOX] image 1/1: a1111-inline:"), "\(run.stdout)")
+        #expect(run.stdout.contains("[SANDBOX] image 1/1 → "), "\(run.stdout)")
         #expect(!run.stdout.contains("seed ?"), "\(run.stdout)")
     }
 
@@ -113,9 +115,10 @@ import Testing
         let run = try ZqtBinary.run(["send", body, "--endpoint", "txt2img", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],
                                     timeout: 120)
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        #expect(run.stdout.contains("[SANDBOX] image 1/2: seed 40 a1111-inline:"), "\(run.stdout)")
-        #expect(run.stdout.contains("[SANDBOX] image 2/2: seed 41 a1111-inline:"), "\(run.stdout)")
-        let map = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("[SANDBOX] control map 1: a1111-inline:") },
+        #expect(run.stdout.contains("[SANDBOX] image 1/2: seed 40 → ") && run.stdout.contains("/1.png"), "\(run.stdout)")
+        #expect(run.stdout.contains("[SANDBOX] image 2/2: seed 41 → ") && run.stdout.contains("/2.png"), "\(run.stdout)")
+        #expect(!run.stdout.contains("a1111-inline:"), "\(run.stdout)")
+        let map = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("[SANDBOX] control map 1 → ") && $0.hasSuffix("/3.png") },
                                "\(run.stdout)")
         #expect(map.contains("kept in "), "\(map)")
         #expect(!run.stdout.contains("seed ?") && !run.stdout.contains("#control-map") && !run.stdout.contains("/3:"), "\(run.stdout)")
@@ -130,6 +133,9 @@ import Testing
         #expect(shown.contains { $0.hasPrefix("image 2: seed 41, saved: ") && $0.hasSuffix("/\(idTask)/2.png") }, "\(show.stdout)")
         #expect(shown.contains { $0.hasPrefix("control map 1: saved: ") && $0.hasSuffix("/\(idTask)/3.png") }, "\(show.stdout)")
         #expect(!show.stdout.contains("\nimage 3:") && !shown.contains { $0.hasPrefix("image 1: a1111-inline:") }, "\(show.stdout)")
+        // `history show --json` gives the same: each picture's file, no held name as its URL.
+        let json = try ZqtBinary.run(["history", "show", idTask, "--json"], environment: ["ZQT_HOME": home])
+        #expect(json.status == 0 && !json.stdout.contains("a1111-inline:") && json.stdout.contains("/\(idTask)/3.png"), "\(json.stdout)")
     }
 
     /// Reads a child's output until `marker` shows (or the deadline passes).

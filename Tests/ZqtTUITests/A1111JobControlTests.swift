@@ -162,7 +162,7 @@ import Testing
         let sources = ResultSource.of(info)
         let said = Self.kept(events).map { SendLines.kept($0, among: sources) }
         #expect(said.count == 3 && said[0].hasPrefix("image 1/2: ") && said[1].hasPrefix("image 2/2: "), "\(said)")
-        #expect(said[2].hasPrefix("control map 1: a1111-inline:") && said[2].contains("kept in "), "\(said)")
+        #expect(said[2].hasPrefix("control map 1 → ") && said[2].contains("kept in ") && !said[2].contains("a1111-inline:"), "\(said)")
         #expect(!said[2].contains("seed") && !said[2].contains(A1111ResultKinds.controlMapMark), "\(said)")
         // The history list's Imgs column counts the pictures, as the row's desc does.
         let listed = try #require(try fixture.store.list().first)

@@ -46,9 +46,9 @@ import Testing
                                          timeout: 120)
             #expect(sent.status == 0, "\(sent.stdout)\n\(sent.stderr)")
             let picture = try #require(sent.stdout.range(of: "kept in ").map { String(sent.stdout[$0.upperBound...].prefix { $0 != "\n" }) })
-            // Under an A1111 server (the sandbox), and under a zhiqite profile (the picture's row says an A1111 server made it).
+            // Under an A1111 server (the sandbox); under a zhiqite server the command names, it moves to zhiqite (below).
             let config = try Self.config(["http://127.0.0.1:9"], defaultProfile: "work")
-            for connection in [["--sandbox", "--api", "a1111"], ["--profile", "work"]] {
+            for connection in [["--sandbox", "--api", "a1111"]] {
                 let read = try ZqtBinary.run(["validate", "--from-image", picture] + connection,
                                              environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": config])
                 #expect(read.status == 0, "\(connection): \(read.stderr)")
@@ -61,6 +61,13 @@ import Testing
                 #expect(!read.stderr.contains("not a field zqt knows") && !read.stderr.contains("Model hash")
                         && !read.stderr.contains("Version"), "\(connection): \(read.stderr)")
             }
+            // A zhiqite profile named on the command line: zhiqite's text2image, as a web UI picture reads (issue 20, fix20b).
+            let moved = try ZqtBinary.run(["validate", "--from-image", picture, "--profile", "work"],
+                                          environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": config])
+            #expect(moved.status == 0, "\(moved.stderr)")
+            let zhiqite = try JSONParser.parse(moved.stdout)
+            #expect(zhiqite["prompt"] == .string("a lighthouse") && zhiqite["steps"] == .int(3) && zhiqite["sampler_name"] == nil, "\(moved.stdout)")
+            #expect(zhiqite["alwayson_scripts"]?["sd_model_checkpoint"] == .string("v1-5-pruned-emaonly"), "\(moved.stdout)")
             // `zqt send --from-image` while the default profile is the zhiqite one goes to the config file's A1111 profile.
             let again = try ZqtBinary.run(["send", "--from-image", picture, "--timeout", "5"],
                                           environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": config], timeout: 120)

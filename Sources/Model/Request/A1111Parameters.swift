@@ -85,6 +85,61 @@ public enum A1111Parameters {
         public var body: JSONValue
         /// Keys zqt has no field for, as "Key: value".
         public var unknown: [String]
+        /// The ControlNet units the text names, in its order (not in `body`:
+        /// the endpoint that takes them decides where they go).
+        public var controlNetUnits: [ControlNetUnitText] = []
+    }
+
+    /// One `ControlNet N: "Module: canny, Model: …, Weight: 1.0, …"` entry,
+    /// as sd-webui-controlnet's infotext writes a unit (scripts/infotext.py:
+    /// each field's name with its words capitalized, `low_vram` as "Low
+    /// Vram"; True/False, numbers, else text; the whole value quoted, as it
+    /// holds ',' and ':'). The unit's image is never in it.
+    public struct ControlNetUnitText: Equatable, Sendable {
+        /// The key as written: "ControlNet 0".
+        public var label: String
+        /// Each field as the extension names it (`module`, `processor_res`), with its value.
+        public var members: JSONValue
+        /// Each field's "Key: value" as written, to say what was left out.
+        public var written: [String: String]
+    }
+
+    /// A unit's value read as the extension reads it back (parse_unit): "Key: value" items
+    /// split at ", ", each key's words lowercased and joined by "_"; nil when it is not such a list.
+    static func controlNetUnit(label: String, _ text: String) -> ControlNetUnitText? {
+        var members: [(key: String, value: JSONValue)] = []
+        var written: [String: String] = [:]
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { return nil }
+            let key = parts[0].trimmed, value = parts[1].trimmed
+            guard !key.isEmpty else { return nil }
+            var field = key.split(separator: " ").map { $0.lowercased() }.joined(separator: "_")
+            // The extension's older infotext named the module "preprocessor".
+            if field == "preprocessor" { field = "module" }
+            let read: JSONValue
+            if value == "True" || value == "False" {
+                read = .bool(value == "True")
+            } else if let integer = Int(value) {
+                read = .int(integer)
+            } else if let real = Double(value), real.isFinite {
+                read = .double(real)
+            } else {
+                read = .string(value)
+            }
+            members.removeAll { $0.key == field }
+            members.append((key: field, value: read))
+            written[field] = "\(key): \(value)"
+        }
+        guard !members.isEmpty else { return nil }
+        return ControlNetUnitText(label: label, members: .object(members), written: written)
+    }
+
+    /// "ControlNet", "ControlNet 0", "ControlNet 12": a unit's key.
+    static func isControlNetKey(_ key: String) -> Bool {
+        guard key.hasPrefix("ControlNet") else { return false }
+        let rest = key.dropFirst("ControlNet".count)
+        return rest.isEmpty || (rest.first == " " && rest.dropFirst().allSatisfy(\.isNumber) && rest.count > 1)
     }
 
     /// A `parameters` text as a text2image body: the prompt lines, the
@@ -96,6 +151,7 @@ public enum A1111Parameters {
         let negativeText = parts.negative
         if !negativeText.isEmpty { members.append(("negative_prompt", .string(negativeText))) }
         var unknown: [String] = []
+        var units: [ControlNetUnitText] = []
         var hires = false
         func number(_ text: String) -> JSONValue? {
             if let integer = Int(text) { return .int(integer) }
@@ -134,12 +190,14 @@ public enum A1111Parameters {
             case "Hires upscaler":
                 hires = true
                 members.append(("hr_upscaler", .string(value)))
+            case _ where isControlNetKey(key):
+                if let unit = controlNetUnit(label: key, value) { units.append(unit) } else { unknown.append("\(key): \(value)") }
             default:
                 unknown.append("\(key): \(value)")
             }
         }
         if hires { members.append(("enable_hr", .bool(true))) }
-        return Parsed(body: .object(members), unknown: unknown)
+        return Parsed(body: .object(members), unknown: unknown, controlNetUnits: units)
     }
 
     /// The "Key: value, …" pairs of a line, values unquoted; nil when the line is not such a list.

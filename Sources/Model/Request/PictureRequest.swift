@@ -54,11 +54,21 @@ public enum PictureRequest {
                     return a1111Request(decoded.request, parsed: parsed, catalog: catalog, taskID: taskID)
                 }
                 let zhiqite = withScheduleJoined(parsed)
-                if zhiqite.body != parsed.body {
+                var unitNotes: [DecodeNote] = []
+                if !parsed.controlNetUnits.isEmpty {
+                    // Units make it zhiqite's ControlNet request (§1.3), as T moves an A1111 body with units.
+                    guard let controlNet = catalog.endpoint(id: "sd/v2/controlnet"), let group = unitsField(of: controlNet) else {
+                        return .failure(RequestImport.Problem(message: "this catalog has no ControlNet endpoint for the picture's units"))
+                    }
+                    let units = controlNetUnits(parsed.controlNetUnits, group: group)
+                    unitNotes = units.notes
+                    decoded = try Request.decode(json: JSONWriter.pretty(withUnits(units.args, in: zhiqite.body, at: group.path)), for: controlNet)
+                    decoded.request.taskID = taskID
+                } else if zhiqite.body != parsed.body {
                     decoded = try Request.decode(json: JSONWriter.pretty(zhiqite.body), for: text2image)
                     decoded.request.taskID = taskID
                 }
-                let notes = decoded.notes + zhiqite.notMoved + zhiqite.unknown.map {
+                let notes = decoded.notes + zhiqite.notMoved + unitNotes + zhiqite.unknown.map {
                     DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
                 }
                 return .success(ImportedRequest(request: decoded.request, notes: notes))
@@ -133,16 +143,70 @@ public enum PictureRequest {
                 unknown.append(entry)
             }
         }
+        var unitNotes: [DecodeNote] = []
+        var body = JSONValue.object(members)
+        if !parsed.controlNetUnits.isEmpty, let group = unitsField(of: txt2img) {
+            let units = controlNetUnits(parsed.controlNetUnits, group: group)
+            unitNotes = units.notes
+            body = withUnits(units.args, in: body, at: group.path)
+        }
         do {
-            var decoded = try Request.decode(json: JSONWriter.pretty(.object(members)), for: txt2img)
+            var decoded = try Request.decode(json: JSONWriter.pretty(body), for: txt2img)
             decoded.request.taskID = taskID
-            let notes = decoded.notes + unknown.map {
+            let notes = decoded.notes + unitNotes + unknown.map {
                 DecodeNote(path: "", message: "A1111's \(TerminalText.printable($0)) has no field in zqt; left out")
             }
             return .success(ImportedRequest(request: decoded.request, notes: notes))
         } catch {
             return .failure(RequestImport.Problem(message: "the picture's parameters are \(error)"))
         }
+    }
+
+    /// The endpoint's field holding ControlNet units (the catalog's `controlnet` group).
+    static func unitsField(of endpoint: Endpoint) -> FieldSpec? {
+        endpoint.fields.first { $0.groupSpec?.name == "controlnet" }
+    }
+
+    /// A picture's ControlNet units as `group`'s items: each switched on
+    /// (wire rule 6), every field the group has; a field it has not is said
+    /// left out, and each unit's missing image is said, as a PNG never holds it.
+    static func controlNetUnits(_ units: [A1111Parameters.ControlNetUnitText], group field: FieldSpec)
+        -> (args: [JSONValue], notes: [DecodeNote]) {
+        guard let group = field.groupSpec else { return ([], []) }
+        let image = group.fields.first { $0.role == .inputImage }?.path
+        var args: [JSONValue] = []
+        var notes: [DecodeNote] = []
+        for (index, unit) in units.enumerated() {
+            var members: [(key: String, value: JSONValue)] = []
+            if let switchField = group.switchField { members.append((key: switchField.path, value: .bool(true))) }
+            for (key, value) in unit.members.objectValue ?? [] {
+                if key != image, key != group.switchField?.path, group.field(key) != nil {
+                    members.append((key: key, value: value))
+                } else if key != group.switchField?.path {
+                    let written = unit.written[key] ?? key
+                    notes.append(DecodeNote(path: "",
+                                            message: "A1111's \(TerminalText.printable(unit.label)) \(TerminalText.printable(written)) has no field in zqt; left out"))
+                }
+            }
+            args.append(.object(members))
+            if let image {
+                notes.append(DecodeNote(path: "",
+                                        message: "unit \(index + 1)'s control image was not kept in the picture: choose one"))
+            }
+        }
+        return (args, notes)
+    }
+
+    /// `body` with `args` at `path` (`alwayson_scripts.controlnet.args`), the objects on the way kept or made.
+    static func withUnits(_ args: [JSONValue], in body: JSONValue, at path: String) -> JSONValue {
+        func put(_ value: JSONValue, in object: JSONValue?, keys: ArraySlice<Substring>) -> JSONValue {
+            guard let key = keys.first.map(String.init) else { return value }
+            var members = object?.objectValue ?? []
+            let inner = put(value, in: members.first { $0.key == key }?.value, keys: keys.dropFirst())
+            if let at = members.firstIndex(where: { $0.key == key }) { members[at].value = inner } else { members.append((key: key, value: inner)) }
+            return .object(members)
+        }
+        return put(.array(args), in: body, keys: path.split(separator: ".")[...])
     }
 
     /// Whether a path is a picture's by its name (.png, .jpg, .jpeg, .webp): L reads a request from it.

@@ -87,7 +87,8 @@ enum CommandSupport {
     static func json(_ result: StoredResult) -> JSONValue {
         .object(dropping: [
             ("position", .int(result.position + 1)),
-            ("url", result.isText ? nil : .string(result.imageURL)),
+            // An A1111 picture's held name is no URL (SendLines.publicURL): its local_path is the picture.
+            ("url", result.isText ? nil : SendLines.publicURL(result.imageURL).map { .string($0) }),
             ("text", result.text.map { .string($0) }),
             ("seed", result.seed.map { .int($0) }),
             // An A1111 ControlNet map (issue 20): kept beside the pictures, not one of them.
@@ -363,6 +364,9 @@ struct HistoryShow: ParsableCommand {
                     // An A1111 picture (issue 20): its `a1111-inline:` URL only named it while held, numbered past
                     // the grid the server sent first; its seed and its file are what the user has.
                     lines.append("\(name): " + (result.seed.map { "seed \($0), " } ?? "") + "saved: \(line(path))")
+                } else if InlineImages.isInline(result.imageURL) {
+                    // Never kept: its held name named nothing the user can open; why follows.
+                    lines.append("\(name): " + (result.seed.map { "seed \($0), " } ?? "") + "not kept")
                 } else {
                     lines.append("\(name): \(SendLines.resultURL(result.imageURL))" + (result.localPath.map { " (saved: \(line($0)))" } ?? ""))
                 }
@@ -633,7 +637,7 @@ struct ResultsCommand: AsyncParsableCommand {
             case let .kept(kept):
                 guard let path = kept.exported ?? (folder == nil ? kept.path : nil) else { continue }
                 if output.json {
-                    CommandSupport.sayJSON(.object(dropping: [("position", .int(kept.source.position + 1)), ("url", .string(kept.source.url)),
+                    CommandSupport.sayJSON(.object(dropping: [("position", .int(kept.source.position + 1)), ("url", SendLines.publicURL(kept.source.url).map { .string($0) }),
                                                               ("path", .string(path)), ("kept", .string(kept.path)),
                                                               ("note", SendWording.savedCopyNote(kept).map { .string($0) })]))
                 } else {

@@ -68,11 +68,20 @@ enum SendLines {
         TerminalText.line(A1111ResultKinds.heldURL(url))
     }
 
+    /// A result's URL as the command's output gives it, human or JSON: nil
+    /// for an A1111 picture (issue 20), whose `a1111-inline:` name only held
+    /// it in memory, numbered among everything the server sent (its grid
+    /// first); the file it is kept in is what the user has.
+    static func publicURL(_ url: String) -> String? {
+        InlineImages.isInline(url) ? nil : url
+    }
+
     /// One result image, before it is kept; `sources` are the task's results, which name it.
     static func image(_ source: ResultSource, among sources: [ResultSource]) -> String {
         let name = resultName(position: source.position, url: source.url, among: sources.map { ($0.position, $0.url) })
         // A picture without a seed (an upscaled one, A1111's extras, a control map) says none rather than "seed ?".
-        return "\(name): \(source.seed.map { "seed \($0) " } ?? "")\(resultURL(source.url))"
+        let details = [source.seed.map { "seed \($0)" }, publicURL(source.url).map(resultURL)].compactMap { $0 }
+        return name + (details.isEmpty ? "" : ": " + details.joined(separator: " "))
     }
 
     /// One result image and where it is kept (wire rule 10: result URLs expire).

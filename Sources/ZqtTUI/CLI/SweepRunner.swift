@@ -803,8 +803,8 @@ struct SweepRunner {
         let results = answers.results.enumerated().map { (position: $0.offset, url: $0.element.imageURL) }
         let imageLines = answers.results.enumerated().map { position, image in
             // Named as `zqt send` names it: an A1111 ControlNet map as "control map 1" (issue 20).
-            "#\(index + 1) \(SendLines.resultName(position: position, url: image.imageURL, among: results, counted: false)): "
-                + SendLines.resultURL(image.imageURL)
+            "#\(index + 1) \(SendLines.resultName(position: position, url: image.imageURL, among: results, counted: false))"
+                + (SendLines.publicURL(image.imageURL).map { ": " + SendLines.resultURL($0) } ?? "")
                 + ((answers.saved[position] ?? answers.kept[position]).map { " → \($0)" }
                     ?? answers.notKept[position].map { " → " + Wording.pictureNotKept($0) } ?? "")
         }

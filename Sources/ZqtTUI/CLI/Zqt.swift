@@ -334,6 +334,9 @@ struct ConnectionOptions: ParsableArguments {
         return options
     }
 
+    /// Whether the options name the server (`--profile`, `--sandbox`, `--base-url`), not the config file's default.
+    var namesServer: Bool { sandbox || baseURL != nil || profile != nil }
+
     /// The kind of server these options name, read before anything runs
     /// (issue 20: an endpoint is inferred among that kind's): `--sandbox
     /// --api`, else the profile's `api` (a sweep's first profile); no secret
@@ -589,8 +592,11 @@ struct SendCommand: AsyncParsableCommand {
         if let fromImage {
             guard file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
             let loaded = try PictureRequestOption.read(fromImage, catalog: start.catalog, current: target,
-                                                       server: connection.serverKind(config: start.config))
-            target = loaded.endpoint
+                                                       server: connection.serverKind(config: start.config),
+                                                       endpointGiven: endpoint != nil, serverChosen: connection.namesServer,
+                                                       config: start.config)
+            // --endpoint is honoured (issue 20): the picture's request goes to the one named, of the same kind.
+            if endpoint == nil || loaded.endpoint.server != target.server { target = loaded.endpoint }
             text = loaded.wireJSON
             // A request of the other kind of server goes to a profile of its kind (issue 20).
             if let profile = try PictureRequestOption.profile(for: target, connection: connection, config: start.config) {
@@ -649,7 +655,7 @@ struct SendCommand: AsyncParsableCommand {
             members.append(("status", .int(final.status)))
             members.append(("desc", .string(final.desc)))
             members.append(("results", .array(final.results.enumerated().map { index, image in
-                .object(dropping: [("position", .int(index + 1)), ("url", .string(image.imageURL)),
+                .object(dropping: [("position", .int(index + 1)), ("url", SendLines.publicURL(image.imageURL).map { .string($0) }),
                                    ("seed", image.seed.map { .int($0) }), ("path", report.savedFiles[index].map { .string($0) }),
                                    ("kept", report.keptFiles[index].map { .string($0) })])
             })))
@@ -715,8 +721,9 @@ struct ValidateCommand: ParsableCommand {
         if let fromImage {
             guard self.file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
             let server = connection.serverKind()
-            let loaded = try PictureRequestOption.read(fromImage, catalog: StartUp.atStart.catalog, current: target, server: server)
-            target = loaded.endpoint
+            let loaded = try PictureRequestOption.read(fromImage, catalog: StartUp.atStart.catalog, current: target, server: server,
+                                                       endpointGiven: endpoint != nil, serverChosen: connection.namesServer)
+            if endpoint == nil || loaded.endpoint.server != target.server { target = loaded.endpoint }
             data = Data(loaded.wireJSON.utf8)
             file = fromImage
         } else {
@@ -980,8 +987,28 @@ enum PictureRequestOption {
     /// profile, or one zqt kept for an A1111 row (`$ZQT_HOME/images/ID/`),
     /// is the A1111 txt2img request that made it, in A1111's names
     /// (PictureRequest, as `L` reads it); zqt's own copy names its endpoint.
-    static func read(_ path: String, catalog: EndpointCatalog, current: Endpoint, server: ServerKind = .zhiqite) throws -> Request {
-        let madeBy = server == .a1111 ? .a1111 : keptFor(path)?.endpoint.server
+    ///
+    /// Which kind it is read for: the `--endpoint` given; else an A1111
+    /// profile; else a zhiqite server the options name (`--profile`,
+    /// `--sandbox`, `--base-url`): a kept copy of an A1111 result then moves
+    /// to zhiqite with notes, as a web UI picture does; else a kept copy is
+    /// its row's kind when the config file has a profile of that kind to send
+    /// it through (`profile(for:)`).
+    static func read(_ path: String, catalog: EndpointCatalog, current: Endpoint, server: ServerKind = .zhiqite,
+                     endpointGiven: Bool = false, serverChosen: Bool = false, config: ConfigAtStart? = nil) throws -> Request {
+        let readAs: ServerKind
+        if endpointGiven {
+            readAs = current.server
+        } else if server == .a1111 || serverChosen {
+            readAs = server
+        } else if let kept = keptFor(path)?.endpoint.server, kept == .a1111,
+                  config?.config.map({ $0.profiles.contains { ($0.api ?? .zhiqite) == kept } }) ?? true {
+            readAs = kept
+        } else {
+            readAs = server
+        }
+        let madeBy: ServerKind? = readAs == .a1111 ? .a1111 : nil
+        let current = readAs == .zhiqite && current.server != .zhiqite ? catalog.controlNet : current
         switch PictureRequest.load(path, catalog: catalog, current: current, madeBy: madeBy, taskID: TaskIDGenerator.shared.next()) {
         case let .success(loaded):
             for note in loaded.notes { StandardStreams.writeError("note: \(TerminalText.printable(note.description))\n") }
