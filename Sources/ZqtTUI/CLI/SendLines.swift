@@ -114,7 +114,7 @@ enum SendLines {
     /// task, so the start does not ask (resumeUnfinished skips what cannot be followed) and
     /// `zqt query` prints the row as it is (A1111RowStanding.answered): nothing to promise.
     static func keptUnknownA1111(_ idTask: String) -> String {
-        "It is kept in the history as \"outcome unknown\" (`zqt query \(idTask)` prints just that): "
-            + "with no task on the server, neither zqt's start nor a query can learn more of it."
+        "It is kept in the history as \"outcome unknown\": with no task on the server to ask about, "
+            + "neither zqt's start nor `zqt query \(idTask)` can learn more of it."
     }
 }
