@@ -151,12 +151,12 @@ import Testing
             {"progress": 0.01, "eta_relative": 15.2, "state": {"job": "txt2img", "job_count": 1, "job_timestamp": "20261207000000",
              "job_no": 0, "sampling_step": 0, "sampling_steps": 20}}
             """#))
-        #expect(first.desc == "step 0/20", first.desc)
+        #expect(first.desc == "step 0/20", "\(first.desc)")
         let later = A1111Progress(try JSONParser.parse(#"""
             {"progress": 0.3, "eta_relative": 4.2, "state": {"job": "txt2img", "job_count": 1, "job_timestamp": "20261207000000",
              "job_no": 0, "sampling_step": 6, "sampling_steps": 20}}
             """#))
-        #expect(later.desc == "step 6/20, about 4 s left", later.desc)
+        #expect(later.desc == "step 6/20, about 4 s left", "\(later.desc)")
 
         func interrupted(batch: Int, iterations: Int, made: Int) -> String {
             let images = (1...made).map { JSONValue.string("a1111-inline:zqt-cut/\($0)") }
