@@ -41,8 +41,8 @@ import Testing
             A1111Translation.ImageMove(path: "alwayson_scripts.controlnet.args[0].image",
                                        action: .downloadAndInline(url: "https://dbt-aigc.oss-cn-hangzhou.aliyuncs.com/Output-Img2/bbbb/QR_Code4.png")),
         ])
-        #expect(Self.paths(moved.unmoved) == ["alwayson_scripts.id_task"], "\(moved.unmoved)")
-        #expect(moved.unmoved.first?.description == "alwayson_scripts.id_task: zhiqite's task id; the A1111 request gets an id of its own (force_task_id) when sent")
+        // zqt's own task id is set anew at send (force_task_id): not the user's, so not "could not move" (issue 20 re-check).
+        #expect(moved.unmoved.isEmpty, "\(moved.unmoved)")
     }
 
     @Test func aText2ImageRequestIsTxt2ImgAndSaysWhatTxt2ImgHasNoPlaceFor() throws {

@@ -30,9 +30,11 @@ public enum CustomEndpoint {
 
     /// The family names the form offers, in its order.
     /// A tool first: a new custom request starts as one (every endpoint the docs leave out is one, §4).
+    /// Not A1111's: a custom request is a path under /AIGCImgOpenServ/saas/, the service's (issue 20).
     public static var familyNames: [String] {
         let tool = ToolFollowUp().name
-        return [tool] + FamilyFollowUps.names.filter { $0 != tool }
+        let a1111 = A1111FollowUp().name
+        return [tool] + FamilyFollowUps.names.filter { $0 != tool && $0 != a1111 }
     }
 
     /// The family a path names by its first segment (wire rule 8): `sd/…`,
@@ -186,7 +188,7 @@ extension Request {
                 family = Family.named(family.name, code: path) ?? family
             }
         case .family:
-            guard let named = CustomEndpoint.family(named: text, path: path) else {
+            guard CustomEndpoint.familyNames.contains(text), let named = CustomEndpoint.family(named: text, path: path) else {
                 throw CustomEndpoint.PathProblem(message: "choose one of: \(CustomEndpoint.familyNames.joined(separator: ", "))")
             }
             if named.name != family.name { key = CustomEndpoint.defaultTaskKey(named, path: path) }

@@ -232,11 +232,13 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether a request of this endpoint may be sent to a server of that
     /// kind (issue 20): only to its own, whose paths it names (a zhiqite
-    /// body at an A1111 server is a 404 at best); a custom request names
-    /// its path itself and goes anywhere. The one rule `zqt send` and the
-    /// screen's F5 (form or history row) both apply.
+    /// body at an A1111 server is a 404 at best). A custom request is no
+    /// exception: its path is under /AIGCImgOpenServ/saas/ and its task id
+    /// a zhiqite one, so it is the service's (an A1111 server answered it
+    /// 404, issue 20 re-check). The one rule `zqt send` and the screen's
+    /// F5 (form or history row) both apply.
     public func canBeSent(to server: ServerKind) -> Bool {
-        isCustom || self.server == server
+        self.server == server
     }
 
     public init(id: String, name: String, title: String, group: String, family: Family, result: ResultKind,

@@ -75,7 +75,10 @@ public struct A1111Progress: Sendable, Equatable {
         } else if skipped {
             parts.append("skipping")
         }
-        if let eta = etaSeconds, fraction > 0 { parts.append("about \(Int(exactly: eta.rounded()) ?? 0) s left") }
+        // A1111's eta_relative is elapsed time over progress: before the first step it is a guess
+        // (a 6 s job said "step 0/20, about 15 s left"), so no time left until a step is done.
+        let measured = samplingStep.map { $0 > 0 } ?? (fraction > 0)
+        if let eta = etaSeconds, fraction > 0, measured { parts.append("about \(Int(exactly: eta.rounded()) ?? 0) s left") }
         if interrupted { parts.append("interrupting") }
         return parts.isEmpty ? "generating" : parts.joined(separator: ", ")
     }

@@ -149,10 +149,23 @@ public enum A1111ResultKinds {
         return facts.allSeeds.isEmpty ? nil : facts.allSeeds.count
     }
 
-    /// "interrupted: 2 of 4 pictures".
-    static func interruptedDesc(made: Int, of planned: Int?) -> String {
+    /// "interrupted: 2 of 4 pictures". When every picture planned came back, the
+    /// last iteration's (batch_size of them) are the ones the interrupt cut short:
+    /// A1111 answers with the iteration it stopped as it stood and starts no other
+    /// (processing.py), so "2 of 2" would read as finished: "2 unfinished pictures".
+    static func interruptedDesc(made: Int, of planned: Int?, batchSize: Int? = nil) -> String {
         guard let planned, planned >= made else { return "interrupted: \(made) picture\(made == 1 ? "" : "s")" }
+        if made == planned, made > 0, let batchSize, batchSize > 0 {
+            let unfinished = min(made, batchSize)
+            return unfinished == made ? "interrupted: \(made) unfinished picture\(made == 1 ? "" : "s")"
+                : "interrupted: \(made) pictures, the last \(unfinished == 1 ? "one" : "\(unfinished)") unfinished"
+        }
         return "interrupted: \(made) of \(planned) picture\(planned == 1 ? "" : "s")"
+    }
+
+    /// The batch size the answer echoes, if it does.
+    static func batchSize(_ data: JSONValue) -> Int? {
+        data["parameters"]?["batch_size"].flatMap(WireCoding.integer)
     }
 }
 

@@ -310,7 +310,8 @@ struct A1111FollowUp: FamilyFollowUp {
         let phase: TaskPhase = made > 0 || !texts.isEmpty ? .succeeded : .failed
         var desc: String
         if data[A1111Watch.interruptedKey]?.boolValue == true {
-            desc = A1111ResultKinds.interruptedDesc(made: made, of: A1111ResultKinds.planned(data, facts: facts))
+            desc = A1111ResultKinds.interruptedDesc(made: made, of: A1111ResultKinds.planned(data, facts: facts),
+                                                    batchSize: A1111ResultKinds.batchSize(data))
         } else {
             desc = made > 0 ? "done: \(made) picture\(made == 1 ? "" : "s")" : (texts.isEmpty ? "the server answered with no picture" : "done")
         }

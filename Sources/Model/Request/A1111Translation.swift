@@ -233,7 +233,8 @@ public enum A1111Translation {
                             overrides.append((setting, setValue))
                         }
                     case "id_task":
-                        unmoved.append(Unmoved(path: path, reason: "zhiqite's task id; the A1111 request gets an id of its own (force_task_id) when sent"))
+                        // zqt's own id (wire rule 8), set anew at send as force_task_id: never the user's to lose.
+                        continue
                     case "output_image_format":
                         if nonEmptyText(member) != nil {
                             unmoved.append(Unmoved(path: path, reason: "A1111 answers PNG; it has no output format per request"))
@@ -354,7 +355,9 @@ public enum A1111Translation {
             case "seed":
                 if let seed = seedValue(value) { put("seed", .int(seed)) } else { unmoved.append(Unmoved(path: key, reason: "not a whole number")) }
             case "force_task_id":
-                unmoved.append(Unmoved(path: key, reason: "the A1111 request's id; the zhiqite request gets a task id of its own when sent"))
+                // zqt's own id for the A1111 call, set anew at send as alwayson_scripts.id_task (wire rule 8):
+                // like send_images and save_images, not the user's, so not listed.
+                continue
             case _ where clientFlags[key] == value:
                 continue
             case "override_settings":

@@ -106,13 +106,17 @@ extension Reducer {
 
     static func openEndpointPicker(_ state: inout AppState) -> [Effect] {
         // The complete forms (the user's own among them), any other endpoint
-        // whose form is kept (opened from a history row), and the custom request.
-        var options = state.catalog.readyGroups(for: state.connection.server).flatMap { $0.endpoints.map(endpointPickerLabel) }
-        for endpoint in ([state.endpoint] + state.otherForms.values.map(\.request.endpoint)) where !endpoint.ready {
+        // whose form is kept (opened from a history row), and the custom request:
+        // only the profile's server's own (issue 20). The custom request is a
+        // path under /AIGCImgOpenServ/saas/, the service's (docs/a1111.md).
+        let server = state.connection.server
+        var options = state.catalog.readyGroups(for: server).flatMap { $0.endpoints.map(endpointPickerLabel) }
+        for endpoint in ([state.endpoint] + state.otherForms.values.map(\.request.endpoint))
+        where !endpoint.ready && !endpoint.isCustom && endpoint.server == server {
             let label = endpointPickerLabel(endpoint)
             if !options.contains(label) { options.append(label) }
         }
-        if !options.contains(customRequestLabel) { options.append(customRequestLabel) }
+        if server == .zhiqite, !options.contains(customRequestLabel) { options.append(customRequestLabel) }
         var picker = PickerState(purpose: .endpoint, title: Wording.endpointPickerTitle(current: state.endpoint.title), options: options,
                                  filter: TextBuffer(""), selected: options.firstIndex(of: endpointPickerLabel(state.endpoint)) ?? 0,
                                  freeText: false)

@@ -487,7 +487,7 @@ extension Reducer {
             show(&state, record.request.carried(to: target, taskID: TaskIDGenerator.shared.next()), drafts: [:])
             useImage(&state, ImageUse(image: url, record: record, targets: []),
                      ImageUseTarget(endpoint: target, input: input, label: Wording.imageTargetLabel(target.title, input)))
-            state.status = StatusMessage(text: Wording.image2imageFrom(record.idTask, submitKey: state.keys.label(.submit)),
+            state.status = StatusMessage(text: Wording.image2imageFrom(record.idTask, form: target.title, submitKey: state.keys.label(.submit)),
                                          kind: .info)
         default:
             openInForm(&state, record)

@@ -123,8 +123,9 @@ extension Wording {
 
     static func sendingAgain(_ idTask: String, as newID: String) -> String { "Sending \(idTask) again as \(newID)…" }
 
-    static func image2imageFrom(_ idTask: String, submitKey: String) -> String {
-        "image2image starts from \(idTask)'s image, its prompt and settings carried over: \(submitKey) sends it"
+    /// By the form's own title: image2image on the service, img2img on an A1111 server (issue 20).
+    static func image2imageFrom(_ idTask: String, form: String, submitKey: String) -> String {
+        "\(TerminalText.line(form)) starts from \(idTask)'s image, its prompt and settings carried over: \(submitKey) sends it"
     }
 
     static func promptFrom(_ idTask: String, into endpoint: String, submitKey: String) -> String {

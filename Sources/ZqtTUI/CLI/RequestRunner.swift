@@ -203,7 +203,8 @@ struct RequestRunner {
                         printer.warn(failure.message)
                     }
                 case .outcomeUnknown:
-                    printer.warn(failure.message + ". " + SendLines.askAgain(request.taskID))
+                    printer.warn(failure.message + ". " + (request.endpoint.family.followUp.answersWhenDone
+                        ? SendLines.keptUnknownA1111(request.taskID) : SendLines.askAgain(request.taskID)))
                 default:
                     printer.warn(failure.message)
                 }

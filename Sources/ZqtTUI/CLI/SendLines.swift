@@ -118,4 +118,12 @@ enum SendLines {
     static func askAgain(_ idTask: String) -> String {
         "It is kept in the history as \"outcome unknown\": `zqt` asks again at start (or `zqt query \(idTask)`)."
     }
+
+    /// The same for an A1111 call whose connection dropped (issue 20 re-check): the server keeps no
+    /// task, so the start does not ask (resumeUnfinished skips what cannot be followed) and
+    /// `zqt query` prints the row as it is (A1111RowStanding.answered): nothing to promise.
+    static func keptUnknownA1111(_ idTask: String) -> String {
+        "It is kept in the history as \"outcome unknown\": with no task on the server to ask about, "
+            + "neither zqt's start nor `zqt query \(idTask)` can learn more of it."
+    }
 }
