@@ -67,9 +67,15 @@ import Testing
             let list = try ZqtBinary.run(["history", "list"], environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder])
             #expect(!list.stdout.contains("send-failed") && !list.stdout.contains("zhiqite.com"), "\(list.stdout)")
 
-            // 4. zqt query of that row speaks of the A1111 profile's login, not of keys it has none of.
-            let idTask = try #require(run.stdout.range(of: "started: id_task ").map { String(run.stdout[$0.upperBound...].prefix { $0 != ";" }) },
-                                      "\(run.stdout)")
+            // 4. zqt query of a row still `sending` (its sender gone) asks the server with the A1111 profile's login, not keys it has none of.
+            let idTask = "zqt-20261207-000000-000-fxa4"
+            do {
+                let store = try HistoryStore.open(inFolder: home)
+                let endpoint = try #require(EndpointCatalog.shipped.endpoint(id: "sdapi/v1/txt2img"))
+                var request = Request.new(for: endpoint, taskID: idTask)
+                request["prompt"] = .string("a lighthouse")
+                _ = try store.recordSending(request, baseURL: url, profile: "gpu")
+            }
             let asked = try ZqtBinary.run(["query", idTask], environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder])
             #expect(asked.stderr.contains("note: asking \(url), where \(idTask) was sent, with profile gpu's login"), "\(asked.stderr)")
             #expect(!asked.stderr.contains("keys"), "\(asked.stderr)")
