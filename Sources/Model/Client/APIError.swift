@@ -39,6 +39,24 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// One line, said of the kind of server it came from: an AUTOMATIC1111
+    /// server is "the server", never "the service", which is zhiqite's (issue 20).
+    public func message(from server: ServerKind) -> String {
+        guard server == .a1111 else { return message }
+        switch self {
+        case let .connectionRefused(host):
+            return "Connection refused by \(host): is the server (or sandbox) running?"
+        case let .httpStatus(status, body):
+            return body.isEmpty ? "HTTP \(status) from the server" : "HTTP \(status) from the server: \(body)"
+        case let .notJSON(status, body):
+            return "The server answered (HTTP \(status)) with something that is not JSON: \(body)"
+        case let .unexpectedResponse(detail):
+            return "Unexpected answer from the server: \(detail)"
+        default:
+            return message
+        }
+    }
+
     /// One line for the status bar.
     public var message: String {
         switch self {

@@ -139,12 +139,19 @@ public struct ZqtConfig: Sendable {
         return ConfigProblem(file: file, line: line, column: column, message: message)
     }
 
-    /// The profile used when none is named: default_profile, else one named
-    /// "default", else the only one.
+    /// The profile used when none is named, by the screen and by every
+    /// command alike (ClientConfiguration.resolve): default_profile, else one
+    /// named "default", else the only one, else, when no profile is the
+    /// zhiqite service's (all name other servers, A1111 ones), the first the
+    /// file writes. Nil only when a zhiqite profile is among several: the
+    /// built-in service (issue 20: a file of A1111 profiles only sent
+    /// `zqt send` to https://api.zhiqite.com, paid, while the screen was meant for them).
     public var startProfile: String? {
         if let defaultProfile { return defaultProfile }
         if profile(named: "default") != nil { return "default" }
-        return profiles.count == 1 ? profiles[0].name : nil
+        if profiles.count == 1 { return profiles[0].name }
+        guard let first = profiles.first, !profiles.contains(where: { ($0.api ?? .zhiqite) == .zhiqite }) else { return nil }
+        return first.name
     }
 }
 

@@ -345,7 +345,7 @@ public struct SendPipeline: Sendable {
                                                 message: SendWording.outcomeUnknown(error, idTask: idTask, reason: reason), error: error)))
             }
         case let (.failure(error), nil):
-            return emit(.failed(SendFailure(.send, FailureClass(error), message: SendWording.sendFailed(error), error: error)))
+            return emit(.failed(SendFailure(.send, FailureClass(error), message: SendWording.sendFailed(error, server: request.endpoint.server), error: error)))
         }
         let task = TaskReference(endpoint: request.endpoint, taskID: idTask)
         let saved = SavedRequest(endpoint: request.endpoint, json: request.wireJSON)

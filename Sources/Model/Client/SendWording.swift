@@ -3,8 +3,8 @@
 // say a failure in these words, and the history keeps them.
 
 public enum SendWording {
-    public static func sendFailed(_ error: APIError) -> String {
-        "Send failed: \(error.message)"
+    public static func sendFailed(_ error: APIError, server: ServerKind = .zhiqite) -> String {
+        "Send failed: \(error.message(from: server))"
     }
 
     /// A local file named in an image field is not there at send: where it

@@ -137,12 +137,10 @@ public enum RequestImport {
         var bestScore = Int.min
         var holdingTheTaskID: [Endpoint] = []
         for endpoint in catalog.endpoints where endpoint.ready && endpoint.server == server {
-            let named = endpoint.fields.filter { !$0.kind.isVirtual && body.value(at: $0.path) != nil }
-            // A task id says the family at most (every tool has businessTaskId), and it is replaced at send.
-            let known = named.filter { $0.role != .taskID }.count
-            if known == 0, !named.isEmpty { holdingTheTaskID.append(endpoint) }
-            guard known > 0 else { continue }
-            let score = known - Request(endpoint: endpoint, body: body).unknownPaths.count
+            guard let score = fitScore(endpoint, body) else {
+                if endpoint.fields.contains(where: { !$0.kind.isVirtual && body.value(at: $0.path) != nil }) { holdingTheTaskID.append(endpoint) }
+                continue
+            }
             if score > bestScore {
                 fitting = [endpoint]
                 bestScore = score
@@ -168,6 +166,24 @@ public enum RequestImport {
         let decided = zip(nearest, filled).filter { $0.1 == most }.map(\.0)
         guard decided.count == 1 else { return .ambiguous(decided) }
         return .chosen(decided[0], alsoFit: valid.filter { $0 != decided[0] })
+    }
+
+    /// Step 1's measure: the fields of `endpoint` the body names, less the
+    /// members it leaves unnamed; nil when it names none but a task id (a
+    /// task id says the family at most, every tool has businessTaskId, and
+    /// it is replaced at send).
+    static func fitScore(_ endpoint: Endpoint, _ body: JSONValue) -> Int? {
+        let known = endpoint.fields.filter { !$0.kind.isVirtual && $0.role != .taskID && body.value(at: $0.path) != nil }.count
+        guard known > 0 else { return nil }
+        return known - Request(endpoint: endpoint, body: body).unknownPaths.count
+    }
+
+    /// How well a body fits the best endpoint of a kind of server (step 1's
+    /// measure), nil when it names no field of any: a body sent to one kind
+    /// that fits the other better is that kind's (issue 20: a converted
+    /// zhiqite body went to an A1111 profile as txt2img, its fields unknown).
+    public static func bestFit(for body: JSONValue, in catalog: EndpointCatalog, server: ServerKind) -> Int? {
+        catalog.endpoints.filter { $0.ready && $0.server == server }.compactMap { fitScore($0, body) }.max()
     }
 
     /// Where `L` puts a body with the form `current` on screen: the inferred

@@ -18,12 +18,17 @@ public struct LikelyMistake: Equatable, Sendable {
     public let kind: Kind
     /// The wire path of the field that was likely meant.
     public let field: String
+    /// Whose reading the note speaks of: wire rule 3 is the zhiqite service's;
+    /// an AUTOMATIC1111 server reads its own places (issue 20).
+    public var server: ServerKind = .zhiqite
 
     /// What a note or a `--strict` refusal says after the unknown path.
     public var explanation: String {
         switch kind {
         case .misspelt: return "likely a mistake for \(field)"
-        case .wrongLevel: return "likely meant at \(field), where the service reads it (wire rule 3)"
+        case .wrongLevel:
+            return server == .a1111 ? "likely meant at \(field), where the server reads it"
+                : "likely meant at \(field), where the service reads it (wire rule 3)"
         }
     }
 
@@ -66,7 +71,7 @@ extension Endpoint {
         let known = fields.filter { !$0.kind.isVirtual }.map(\.path)
         // A field's own name one level off: `sd_model_checkpoint` beside `prompt`.
         if let placed = known.first(where: { Self.lastKey(of: $0) == key && $0 != path }) {
-            return LikelyMistake(kind: .wrongLevel, field: placed)
+            return LikelyMistake(kind: .wrongLevel, field: placed, server: server)
         }
         // A slip of a neighbour's name first, then of any field's.
         let siblings = known.filter { Self.parent(of: $0) == parent }

@@ -56,3 +56,32 @@ extension Wording {
         return "seed " + known.map(String.init).joined(separator: ", ") + (unknown == 0 ? "" : " (+\(unknown) without a seed)")
     }
 }
+
+// Fix20a: a body of the other kind, the start profile, the words on an A1111 profile.
+extension Wording {
+    /// A body sent with no --endpoint to a profile of one kind whose fields fit the other kind's
+    /// endpoint better (issue 20: a converted zhiqite body to an A1111 profile was read as txt2img,
+    /// its units' image_link unknown, then "unit 1 needs a control image"): nothing sent, and the way on.
+    static func bodyOfTheOtherKind(_ endpoint: Endpoint, profile: String?, server: ServerKind, file: String?) -> String {
+        let what = endpoint.server == .a1111 ? "an AUTOMATIC1111 \(endpoint.shortName) request" : "a zhiqite \(endpoint.title) request"
+        let profileWords = profile.map { "profile \(TerminalText.printable($0))" } ?? "the profile in use"
+        let converted = file.map { "zqt convert \(TerminalText.printable($0)) --to \(server.rawValue)" } ?? "zqt convert FILE --to \(server.rawValue)"
+        let otherProfile = endpoint.server == .a1111 ? "an AUTOMATIC1111 one" : "a zhiqite one"
+        return "this is \(what) (its fields fit \(endpoint.shortName) better than any endpoint of \(serverKind(server))); "
+            + "\(profileWords) is \(serverKind(server)): \(converted), or --profile \(otherProfile); nothing sent"
+    }
+
+    /// `zqt query` of a row sent to another profile: whose keys, or for an A1111 server whose login, go with the question.
+    static func askingWith(profile: String, known: Bool, server: ServerKind?) -> String {
+        guard known else { return "the keys in use (profile \(APIError.printable(profile)) is not in the config file)" }
+        if server == .a1111 { return "profile \(APIError.printable(profile))'s login (its username and password, if any)" }
+        return "profile \(APIError.printable(profile))'s keys"
+    }
+}
+
+extension Wording {
+    /// Why an A1111 server left a sweep (issue 20): one 500 is a job's own failure, several in a row with nothing made are the server's.
+    static func sweepAnswered500InARow(_ count: Int) -> String {
+        "it answered HTTP 500 to \(count) calls in a row and made nothing"
+    }
+}

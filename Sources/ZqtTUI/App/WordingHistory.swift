@@ -45,9 +45,8 @@ extension Wording {
     }
 
     /// `zqt query`'s note on stderr: which service is asked, with which keys.
-    static func askingRowServiceNote(_ idTask: String, baseURL: String, profile: String, known: Bool) -> String {
-        let keys = known ? "profile \(APIError.printable(profile))'s keys"
-            : "the keys in use (profile \(APIError.printable(profile)) is not in the config file)"
+    static func askingRowServiceNote(_ idTask: String, baseURL: String, profile: String, known: Bool, server: ServerKind? = nil) -> String {
+        let keys = askingWith(profile: profile, known: known, server: server)
         return "note: asking \(APIError.printable(baseURL)), where \(APIError.printable(idTask)) was sent, with \(keys)"
     }
 

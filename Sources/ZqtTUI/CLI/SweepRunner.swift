@@ -144,6 +144,9 @@ struct SweepRunner {
         var serverFault: String?
         /// The send was certainly not accepted (refused, or the service said it has no such task): it may go to another server.
         var movable = false
+        /// An A1111 server answered HTTP 500: the job's own failure (`module(depth) not found`) unless the
+        /// server answers so to every call (A1111ServerStreak).
+        var answered500 = false
         /// Its history row: to drop when the combination goes to another server, and to tell whether it is behind.
         var recordID: Int?
         /// A picture of it could not be kept (said, with how to fetch it later, after the table).
@@ -413,6 +416,9 @@ struct SweepRunner {
         var running = [Int](repeating: 0, count: servers.count)
         /// Why each server left the sweep; nil while it takes tasks.
         var left = [String?](repeating: nil, count: servers.count)
+        /// An A1111 server's calls answered 500 since it last made something, held back: the job's own
+        /// failure once the server makes another; given to the other servers if it answers 500 again.
+        var held = [[Outcome]](repeating: [], count: servers.count)
         await withTaskGroup(of: Outcome.self) { group in
             var next = 0
             /// Combinations a failing server did not accept: sent before the next new one.
@@ -455,31 +461,54 @@ struct SweepRunner {
                 running[server] -= 1
                 // A fault of the server's own, while another still takes tasks: it takes no more, and what it did not accept goes on.
                 let others = servers.indices.filter { $0 != server && left[$0] == nil }
-                if let fault = outcome.serverFault, !others.isEmpty {
+                if outcome.answered500, !others.isEmpty {
+                    // One 500 is the job's own; as many in a row as a1111FailuresInARow, nothing made between, are the server's.
+                    held[server].append(outcome)
                     if left[server] == nil {
-                        left[server] = fault
-                        printer.warn(Self.leftLine(servers[server], fault: fault, to: others.map { servers[$0] }))
+                        guard held[server].count >= Self.a1111FailuresInARow else {
+                            startWhatFits()
+                            continue
+                        }
+                        left[server] = Wording.sweepAnswered500InARow(held[server].count)
+                        printer.warn(Self.leftLine(servers[server], fault: Wording.sweepAnswered500InARow(held[server].count),
+                                                   to: others.map { servers[$0] }))
                     }
-                    if outcome.movable {
+                } else if outcome.serverFault == nil, left[server] == nil {
+                    // It made something, or failed for the request: the 500s before were the jobs' own.
+                    for earlier in held[server] { outcomes.append(texts.keep(earlier)) }
+                    held[server] = []
+                }
+                if let fault = outcome.serverFault, !others.isEmpty, left[server] == nil {
+                    left[server] = fault
+                    printer.warn(Self.leftLine(servers[server], fault: fault, to: others.map { servers[$0] }))
+                }
+                // A server that left: what it did not accept (or make, its 500s held) goes to the others, each once.
+                let refused = left[server] == nil || others.isEmpty ? []
+                    : held[server] + (outcome.serverFault != nil && outcome.movable ? [outcome] : [])
+                if !refused.isEmpty {
+                    held[server] = []
+                    for each in refused {
                         // Its row goes: the combination gets the row of the server that makes it.
-                        if let recordID = outcome.recordID, let store {
+                        if let recordID = each.recordID, let store {
                             do throws(HistoryError) {
                                 try store.delete(id: recordID)
                             } catch {
-                                printer.warn("[\(outcome.index + 1)/\(points.count)] the refused row stays in the history: \(error.message)")
+                                printer.warn("[\(each.index + 1)/\(points.count)] the refused row stays in the history: \(error.message)")
                             }
                         }
-                        printer.say(Self.movedLine("[\(outcome.index + 1)/\(points.count)]", points[outcome.index].label, from: servers[server]))
-                        moved.append(outcome.index)
-                        startWhatFits()
-                        continue
+                        printer.say(Self.movedLine("[\(each.index + 1)/\(points.count)]", points[each.index].label, from: servers[server]))
+                        moved.append(each.index)
                     }
+                    startWhatFits()
+                    continue
                 }
                 outcomes.append(texts.keep(outcome))
                 // What the ended task's transfers and answers used goes back: memory stays flat over thousands.
                 FreedMemory.giveBack()
                 startWhatFits()
             }
+            // 500s held back of a server that made nothing after them and did not leave: the jobs' own failures.
+            for each in held.joined() { outcomes.append(texts.keep(each)) }
             // Ctrl-C stopped the sweep: each combination not started is said so, in the table and with --json.
             if stop.isStopping {
                 for index in moved + Array(next..<points.count) {
@@ -622,8 +651,9 @@ struct SweepRunner {
                 return ended(.notSent, Wording.notSentReason(fault))
             }
             var outcome = ended(Self.state(failure), failure.message)
-            outcome.serverFault = Self.serverFault(failure)
+            outcome.serverFault = Self.serverFault(failure, server: target.configuration.server)
             outcome.movable = Self.notAccepted(failure)
+            outcome.answered500 = target.configuration.server == .a1111 && Self.answered500(failure)
             outcome.recordID = recordID
             outcome.picturesNotKept = !answers.notKept.isEmpty
             return outcome
@@ -693,7 +723,11 @@ struct SweepRunner {
     /// the profile's keys. Nil for the request's own faults (a 4xx, the
     /// service's refusal of a value, a local file) and for a task that ran
     /// and failed: those would fail anywhere.
-    static func serverFault(_ failure: SendFailure) -> String? {
+    /// An AUTOMATIC1111 server answers 500 for a job's own failure (an
+    /// unknown ControlNet module): that is the job's, not the server's; a
+    /// 502, 503 or 504 is the server's (or its proxy's). Two 500s in a row
+    /// with nothing made between are the server's too (runAll, A1111ServerStreak).
+    static func serverFault(_ failure: SendFailure, server: ServerKind = .zhiqite) -> String? {
         switch failure.stage {
         case .send, .notAccepted, .outcomeUnknown, .follow: break
         case .task, .keep: return nil
@@ -702,15 +736,30 @@ struct SweepRunner {
         switch error {
         case .connectionRefused, .unreachable, .timedOut, .connectionLost, .transport, .busy, .missingCredentials, .invalidBaseURL,
              .invalidHeader:
-            return error.message
+            return error.message(from: server)
         case let .httpStatus(status, _), let .notJSON(status, _):
-            return status >= 500 || status == 401 || status == 403 ? error.message : nil
+            if server == .a1111, status == 500 { return nil }
+            return status >= 500 || status == 401 || status == 403 ? error.message(from: server) : nil
         case let .api(code, _):
-            return ["401", "403"].contains(code) ? error.message : nil
+            if server == .a1111, let status = Int(code), status > 500, status < 600 { return error.message(from: server) }
+            return ["401", "403"].contains(code) ? error.message(from: server) : nil
         case .unexpectedResponse, .cancelled, .noTaskQuery, .answeredWithTheCall, .upload, .notRecorded:
             return nil
         }
     }
+
+    /// Whether a call was answered HTTP 500 (whatever its body said).
+    static func answered500(_ failure: SendFailure) -> Bool {
+        guard failure.stage == .send, let error = failure.error else { return false }
+        switch error {
+        case let .httpStatus(status, _), let .notJSON(status, _): return status == 500
+        case let .api(code, _): return code == "500"
+        default: return false
+        }
+    }
+
+    /// How many calls in a row an A1111 server may answer 500, with nothing made between, before it leaves a sweep.
+    static let a1111FailuresInARow = 2
 
     /// Whether the service certainly did not take the task: its send was
     /// refused, or, unanswered, the service said it has no such task. A task

@@ -328,9 +328,12 @@ struct ConnectionOptions: ParsableArguments {
         guard let record, !sandbox, baseURL == nil, profile == nil else { return self }
         var options = self
         options.baseURL = record.baseURL
-        let known = config.config?.profile(named: record.profile) != nil
+        let found = config.config?.profile(named: record.profile)
+        let known = found != nil
         if known { options.profile = record.profile }
-        StandardStreams.writeError(Wording.askingRowServiceNote(record.idTask, baseURL: record.baseURL, profile: record.profile, known: known) + "\n")
+        // An A1111 profile has no keys: its login goes with the question (issue 20).
+        StandardStreams.writeError(Wording.askingRowServiceNote(record.idTask, baseURL: record.baseURL, profile: record.profile, known: known,
+                                                                server: found.map { $0.api ?? .zhiqite }) + "\n")
         return options
     }
 
@@ -351,8 +354,20 @@ struct ConnectionOptions: ParsableArguments {
     static func serverKind(profile: String?, config: ConfigAtStart = StartUp.atStart.config,
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerKind {
         guard config.problem == nil, let file = config.config else { return .zhiqite }
-        let named = profile.flatMap { $0.isEmpty ? nil : $0 } ?? environment["ZQT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? file.startProfile
-        return named.flatMap { file.profile(named: $0)?.api } ?? .zhiqite
+        return profileName(profile, config: config, environment: environment).flatMap { file.profile(named: $0)?.api } ?? .zhiqite
+    }
+
+    /// The profile a command uses: `profile`, else ZQT_PROFILE, else the
+    /// file's start profile (ZqtConfig.startProfile, the screen's rule too).
+    static func profileName(_ profile: String?, config: ConfigAtStart = StartUp.atStart.config,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        profile.flatMap { $0.isEmpty ? nil : $0 } ?? environment["ZQT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? config.config?.startProfile
+    }
+
+    /// The profile these options name, for a message (a sweep's first); nil for --sandbox or --base-url.
+    func profileName(config: ConfigAtStart = StartUp.atStart.config) -> String? {
+        guard !sandbox, baseURL == nil else { return nil }
+        return Self.profileName(SweepServer.names(profile)?.first ?? profile, config: config)
     }
 
     /// The client configuration, with an in-process sandbox started when
@@ -453,10 +468,16 @@ enum EndpointNames {
     /// extras by its `image`…), said on stderr; two that fit equally are
     /// refused with a few named and the rest behind `zqt validate FILE --fits`
     /// (issue 19: twelve names joined with "or"). `file` is the body's path, for that command.
-    static func infer(_ text: String, in catalog: EndpointCatalog, server: ServerKind = .zhiqite, file: String? = nil) throws -> Endpoint {
+    static func infer(_ text: String, in catalog: EndpointCatalog, server: ServerKind = .zhiqite, file: String? = nil,
+                      profile: String? = nil) throws -> Endpoint {
         guard let body = try? JSONParser.parse(text), body.objectValue != nil else {
             // Not an object: the endpoint cannot matter; decoding says what is wrong.
             return server == .zhiqite ? catalog.controlNet : catalog.readyGroups(for: server).first?.endpoints.first ?? catalog.controlNet
+        }
+        // A body that fits the other kind of server better is that kind's (issue 20: a converted zhiqite
+        // ControlNet body went to an A1111 profile as txt2img, its image_link unknown): said, nothing sent.
+        if let theirs = otherKind(of: body, in: catalog, server: server) {
+            throw CommandFailure(Wording.bodyOfTheOtherKind(theirs, profile: profile, server: server, file: file), .badInput)
         }
         let kind = kindWords(server)
         switch inference(body, in: catalog, server: server) {
@@ -482,6 +503,21 @@ enum EndpointNames {
         case let .ambiguous(candidates): return (candidates, false)
         case .none: throw CommandFailure(Wording.fitsNone(kind: kindWords(server), names: list(for: server, in: catalog)), .badInput)
         }
+    }
+
+    /// The zhiqite endpoint a body for an A1111 server fits strictly better
+    /// than any of that server's (RequestImport.bestFit), nil when the
+    /// server's fit as well. Only that way: the service's endpoints take
+    /// most A1111 fields by the same names, so an A1111 body sent to the
+    /// service is read as its own (docs/scripting.md).
+    static func otherKind(of body: JSONValue, in catalog: EndpointCatalog, server: ServerKind) -> Endpoint? {
+        guard server == .a1111 else { return nil }
+        let ours = RequestImport.bestFit(for: body, in: catalog, server: server) ?? Int.min
+        for other in ServerKind.allCases where other != server {
+            guard let theirs = RequestImport.bestFit(for: body, in: catalog, server: other), theirs > ours else { continue }
+            if let endpoint = RequestImport.infer(for: body, in: catalog, server: other).candidates.first { return endpoint }
+        }
+        return nil
     }
 
     /// " of the profile's A1111 server" after "the body fits …", or nothing for the service's endpoints.
@@ -614,7 +650,10 @@ struct SendCommand: AsyncParsableCommand {
             text = try CommandSupport.readRequest(path)
         }
         // No --endpoint: the one the body fits, said (issue 19: ControlNet was assumed).
-        if endpoint == nil, let file { target = try EndpointNames.infer(text, in: start.catalog, server: connection.serverKind(config: start.config), file: file) }
+        if endpoint == nil, let file {
+            target = try EndpointNames.infer(text, in: start.catalog, server: connection.serverKind(config: start.config), file: file,
+                                             profile: connection.profileName(config: start.config))
+        }
         }
         if strict, let problems = StrictCheck.unknownFields(text, endpoint: target), !problems.isEmpty {
             StrictCheck.report(problems)
@@ -745,7 +784,8 @@ struct ValidateCommand: ParsableCommand {
         if endpoint == nil, fromImage == nil {
             // Among the endpoints of the profile's kind of server (issue 20), as `zqt send` would.
             let server = connection.serverKind()
-            target = try EndpointNames.infer(String(decoding: data, as: UTF8.self), in: StartUp.atStart.catalog, server: server, file: file)
+            target = try EndpointNames.infer(String(decoding: data, as: UTF8.self), in: StartUp.atStart.catalog, server: server, file: file,
+                                             profile: connection.profileName())
         }
         let decoded: (request: Request, notes: [DecodeNote])
         do {
