@@ -251,7 +251,7 @@ extension Reducer {
         // Where the preview is, or would be once shown on a narrow terminal.
         let regions = Layout.regions(for: state.view.size, showPreview: true, results: state.screen == .compose && state.results != nil)
         guard let preview = regions.preview else { return [] }
-        let range = PreviewView.offsetRange(state, rect: preview)
+        let range = PreviewView.offsetRange(state, rect: preview, reaching: moved)
         state.view.previewOffset = min(max(moved, range.lowerBound), range.upperBound)
         return []
     }

@@ -45,6 +45,8 @@ struct BenchCommand: ParsableCommand {
         paste, then twenty lines up): per key p50/p90, CPU, bytes written, and resident memory.
         --field negative, json (a JSON object field), other (a custom request's Other fields)
         or urls (a URL list, 10,000 lines a megabyte) types into that field instead.
+        --preview-scrolled 3 then leaves the field, presses ] three times (the JSON preview
+        scrolled into the text: each ]'s CPU), edits again and types the same keys.
         """
     )
 
@@ -69,6 +71,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "typing: the large field typed into: prompt, negative, json, other or urls.")
     var field: String = "prompt"
 
+    @Option(name: .customLong("preview-scrolled"), help: "typing: ] presses before typing again with the preview scrolled (0: not measured).")
+    var previewScrolled: Int = 0
+
     @Option(name: .customLong("filter"), help: "history: a filter to measure instead of the usual ones (repeatable).")
     var onlyFilters: [String] = []
 
@@ -91,7 +96,9 @@ struct BenchCommand: ParsableCommand {
         guard (1...SweepOptions.maxParallel).contains(parallel), (1...100_000).contains(tasks), (0...600).contains(taskSeconds) else {
             throw ValidationError("--parallel 1 to \(SweepOptions.maxParallel), --tasks 1 to 100000, --task-seconds 0 to 600")
         }
-        guard (1...64).contains(megabytes), (2...1000).contains(keys) else { throw ValidationError("--megabytes 1-64, --keys 2-1000") }
+        guard (1...64).contains(megabytes), (2...1000).contains(keys), (0...100).contains(previewScrolled) else {
+            throw ValidationError("--megabytes 1-64, --keys 2-1000, --preview-scrolled 0-100")
+        }
     }
 
     func run() throws {

@@ -94,6 +94,25 @@ extension BenchCommand {
         print("pasted \(text.utf8.count) bytes (\(pasted.count) characters) into the \(large.name) in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after")
         typeKeys(into: "the \(megabytes) MB \(large.name)")
         print("resident memory after typing: \(Self.status("VmRSS") / 1024) MB")
+        if previewScrolled > 0 {
+            // The newcomer's case (issue 18): out of the field, ] a few times
+            // (the preview scrolled into the text), into it again, the same keys.
+            handle(.key(.enter))
+            let cpuBefore = Self.cpuSeconds()
+            var perScroll: [Double] = []
+            for _ in 0..<previewScrolled {
+                let started = monotonicSeconds()
+                handle(.key(.char("]")))
+                perScroll.append(monotonicSeconds() - started)
+            }
+            let cpu = (Self.cpuSeconds() - cpuBefore) / Double(previewScrolled)
+            guard state.view.previewOffset > 0 else { throw BenchFailure("] did not scroll the preview") }
+            print("] pressed \(previewScrolled) times (preview offset \(state.view.previewOffset) rows): worst \(String(milliseconds: perScroll.max() ?? 0)), CPU per press \(String(milliseconds: cpu))")
+            handle(.key(.enter))
+            guard state.view.editing?.field == large.id else { throw BenchFailure("Enter did not edit the \(large.name) again") }
+            typeKeys(into: "the \(megabytes) MB \(large.name) with the preview scrolled")
+            print("resident memory after typing with the preview scrolled: \(Self.status("VmRSS") / 1024) MB")
+        }
         // What a restart would put back: the saved draft read as the form, against the text typed.
         guard let typed = state.view.editing?.buffer.text, let saved = try store.loadDrafts()[DraftCodec.currentSlot],
               let restored = DraftCodec.form(saved) else {

@@ -5,6 +5,7 @@
 // thousands of rows, of which a screenful is drawn.
 
 import Model
+import Synchronization
 
 struct PreviewDocument: Sendable {
     /// One line of the JSON: `head`, then a long string (quoted and escaped
@@ -73,6 +74,7 @@ struct PreviewDocument: Sendable {
         guard let span = spans[path], span.count == 1, lines[span.lowerBound].long != nil else { return self }
         var shown = self
         shown.lines[span.lowerBound].long = .typing(buffer)
+        shown.counted = CountedRows()  // the typed line's rows are not the request's
         return shown
     }
 
@@ -83,6 +85,20 @@ struct PreviewDocument: Sendable {
     /// Each wire path's lines (as JSONWriter.prettyWithSpans gives them).
     private(set) var spans: [String: ClosedRange<Int>] = [:]
     private var current = Line()
+    /// Long lines' row counts, once per document and width: a scroll or a
+    /// frame near the JSON's end would otherwise stream a megabyte each time (issue 18).
+    private var counted = CountedRows()
+
+    final class CountedRows: Sendable {
+        private let counts = Mutex<[Int: (width: Int, rows: Int)]>([:])
+
+        func rows(_ index: Int, width: Int, count: () -> Int) -> Int {
+            if let kept = counts.withLock({ $0[index] }), kept.width == width { return kept.rows }
+            let rows = count()
+            counts.withLock { $0[index] = (width, rows) }
+            return rows
+        }
+    }
 
     init(_ value: JSONValue) {
         write(value, indent: 0, path: "")
@@ -145,17 +161,34 @@ struct PreviewDocument: Sendable {
     /// How many screen rows line `index` takes at `width` (PreviewView.wrap).
     /// Printable ASCII takes one cell a character, so its rows are counted
     /// from its length, without laying it out; other text is laid out.
+    /// A long line's count is kept for the document.
     func rowCount(_ index: Int, width: Int) -> Int {
         let line = lines[index]
-        if let rows = Self.asciiRowCount(line, width: width) { return rows }
-        return PreviewView.rowRanges(Array(line.text), width: width).count
+        let count = {
+            if let rows = Self.asciiRowCount(line, width: width) { return rows }
+            return PreviewView.rowRanges(Array(line.text), width: width).count
+        }
+        return line.long == nil ? count() : counted.rows(index, width: width, count: count)
+    }
+
+    /// Line `index`'s rows at `width`, counted no further than `limit` (more
+    /// than `limit` says only that there are more): the
+    /// rows above a scrolled window cost as many rows as lie above it in the
+    /// line, not the whole line (issue 18: a key with the preview scrolled
+    /// 3,000 characters into a megabyte prompt streamed all of it).
+    func rowCount(_ index: Int, width: Int, limit: Int) -> Int {
+        let line = lines[index]
+        guard line.long != nil, limit < .max else { return rowCount(index, width: width) }
+        if let rows = Self.asciiRowCount(line, width: width, limit: limit) { return rows }
+        return rows(index, width: width, upTo: limit + 1).rows.count
     }
 
     /// PreviewView.rowRanges's rows of a printable ASCII line, counted as
     /// its escaped bytes stream past (one cell each), never laid out: a row
     /// that must be cut ends after its last space past the indent, not after a colon.
     /// Nil when the line is not all printable ASCII once escaped (then it is laid out).
-    private static func asciiRowCount(_ line: Line, width: Int) -> Int? {
+    /// With a `limit`, it stops once the line has more rows than that (and says limit + 1).
+    private static func asciiRowCount(_ line: Line, width: Int, limit: Int = .max) -> Int? {
         func printable(_ text: String) -> Bool { text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
         guard printable(line.head), line.long == nil || printable(line.tail) else { return nil }
         let leading = line.head.utf8.prefix { $0 == 0x20 }.count
@@ -187,9 +220,10 @@ struct PreviewDocument: Sendable {
             case 0x7F...: printable = false
             default: take(byte)
             }
-            return printable
+            return printable && rows <= limit
         }
         guard printable else { return nil }
+        if rows > limit { return rows }
         take(0x22)
         for byte in line.tail.utf8 { take(byte) }
         return rows

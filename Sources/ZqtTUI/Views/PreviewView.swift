@@ -82,17 +82,25 @@ enum PreviewView {
     /// the wheel and ]/[ ran past either end, and the first notches back did
     /// nothing): from the one that shows the JSON's first row at the top to
     /// the one that shows its last at the bottom, as `visibleRows` places them.
-    static func offsetRange(_ state: AppState, rect: Rect) -> ClosedRange<Int> {
-        let document = PreviewDocument(state.request.wireValue)
-        let noteLines = min(LocalImageFields.localPaths(in: state.request).count, 3, max(0, rect.height - 4))
+    /// `reaching`: the offset asked for; the JSON's rows are counted only as
+    /// far as needed to tell whether it goes past the end (issue 18: each ]
+    /// counted every row of a megabyte prompt), so the upper bound is exact
+    /// when it is below `reaching`, and at least `reaching` otherwise.
+    static func offsetRange(_ state: AppState, rect: Rect, reaching: Int = .max) -> ClosedRange<Int> {
+        let document = document(state)
+        let noteLines = min(LocalImageFields.localPathsOfRequest(state.request).count, 3, max(0, rect.height - 4))
         let body = jsonRect(rect, noteLines: noteLines)
         let width = body.width, height = max(0, body.height)
         let firstLine = highlightPath(state).flatMap { document.spans[$0] }?.lowerBound ?? 0
         var firstRow = 0
         for index in 0..<firstLine { firstRow += document.rowCount(index, width: width) }
-        let total = document.lines.indices.reduce(0) { $0 + document.rowCount($1, width: width) }
         // visibleRows scrolls to firstRow - height / 3 + offset, kept within 0...total - height.
         let top = height / 3 - firstRow
+        let needed = reaching == .max ? Int.max : max(0, reaching - top + height)
+        var total = 0
+        for index in document.lines.indices where total <= needed {
+            total += document.rowCount(index, width: width, limit: needed == .max ? .max : needed - total)
+        }
         return top...max(top, top + total - height)
     }
 
@@ -105,23 +113,24 @@ enum PreviewView {
         var firstRow = 0
         for index in 0..<(firstLine ?? 0) { firstRow += document.rowCount(index, width: width) }
         let wanted = max(0, firstRow - height / 3 + offset)
-        let rows = rows(document, from: wanted, count: height + 1, width: width)
+        let (rows, total) = rows(document, from: wanted, count: height + 1, width: width)
         if rows.count > height { return (Array(rows.prefix(height)), wanted, true) }
-        // The end of the JSON is in view: the last screenful, as far as it goes.
-        let total = document.lines.indices.reduce(0) { $0 + document.rowCount($1, width: width) }
+        // The end of the JSON is in view (its rows all counted on the way): the last screenful, as far as it goes.
         let scroll = max(0, min(wanted, total - height))
         if scroll == wanted { return (rows, scroll, false) }
-        return (self.rows(document, from: scroll, count: height, width: width), scroll, false)
+        return (self.rows(document, from: scroll, count: height, width: width).rows, scroll, false)
     }
 
-    /// `count` rows from row `first` on (fewer at the end of the JSON).
-    private static func rows(_ document: PreviewDocument, from first: Int, count: Int, width: Int) -> [VisualRow] {
+    /// `count` rows from row `first` on (fewer at the end of the JSON), and
+    /// the rows counted: all of the JSON's when fewer than `count` came.
+    private static func rows(_ document: PreviewDocument, from first: Int, count: Int, width: Int) -> (rows: [VisualRow], counted: Int) {
         var rows: [VisualRow] = []
         var row = 0
         for index in document.lines.indices where rows.count < count {
-            // Lines wholly above the window are only counted.
+            // Lines wholly above the window are only counted, and a long
+            // one only as far as the window (issue 18).
             if row < first {
-                let lineRows = document.rowCount(index, width: width)
+                let lineRows = document.rowCount(index, width: width, limit: first - row)
                 if row + lineRows <= first {
                     row += lineRows
                     continue
@@ -135,7 +144,7 @@ enum PreviewView {
             }
             row += ranges.count
         }
-        return rows
+        return (rows, row)
     }
 
     static func highlight(_ style: Style) -> Style {
