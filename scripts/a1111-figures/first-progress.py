@@ -11,7 +11,8 @@ for _ in range(runs):
     for line in p.stdout:
         now = time.monotonic()
         if line.startswith("POST ") and t_post is None: t_post = now
-        if line.startswith("status 1") and first is None and t_post is not None:
+        # The first progress line: "running: step N/M, …" (it read "status 1 …" before the A1111 wording).
+        if line.startswith("running") and first is None and t_post is not None:
             first = now - t_post
     p.wait()
     firsts.append(first)
