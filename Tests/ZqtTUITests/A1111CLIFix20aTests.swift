@@ -128,21 +128,25 @@ import Testing
         let http: HTTPServer
         var calls: Int { count.value.withLock { $0 } }
 
-        init() {
+        /// `plainText`: a 500 whose body is not JSON (a plain server or a proxy's page), which a newcomer saw
+        /// kept as "outcome unknown", not counted, its server left in the sweep.
+        init(plainText: Bool = false) {
             let count = self.count
             http = HTTPServer { request in
                 if request.path.hasSuffix("2img") { count.value.withLock { $0 += 1 } }
+                if plainText { return .respond(.text("Internal Server Error", status: 500)) }
                 return .respond(.json(JSONValueText(#"{"error":"RuntimeError","detail":"","body":"","errors":"CUDA error: an illegal memory access"}"#), status: 500))
             }
         }
     }
 
-    @Test func aServerAnswering500ToEveryCallLeavesTheSweepAndItsCombinationsAreMadeByTheOther() async throws {
+    @Test(arguments: [false, true])
+    func aServerAnswering500ToEveryCallLeavesTheSweepAndItsCombinationsAreMadeByTheOther(plainText: Bool) async throws {
         try await offThePool {
             let server = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 5))
             let url = try server.start()
             defer { server.stop() }
-            let failing = FailingServer()
+            let failing = FailingServer(plainText: plainText)
             try failing.http.start()
             defer { failing.http.stop() }
             let fake = "http://127.0.0.1:\(failing.http.port)"
@@ -161,6 +165,33 @@ import Testing
             #expect(left.count == 1 && left.first?.contains("it answered HTTP 500 to 2 calls in a row and made nothing") == true, "\(run.stderr)")
             #expect(failing.calls == 2, "fake got two combinations, then none")
             #expect(run.stdout.components(separatedBy: ": not made by fake; sent to another server").count - 1 == 2, "\(run.stdout)")
+        }
+    }
+
+    /// A plain-text 500 is the server's own answer: the call ended there, so the send failed, said as an HTTP 500,
+    /// never "the connection ended during the generation" with its row left "outcome unknown".
+    @Test func aPlainText500EndsTheCallAsAFailedSendNotAnUnknownOutcome() async throws {
+        try await offThePool {
+            let failing = FailingServer(plainText: true)
+            try failing.http.start()
+            defer { failing.http.stop() }
+            let fake = "http://127.0.0.1:\(failing.http.port)"
+            let folder = try Self.config("[profiles.fake]\napi = \"a1111\"\nbase_url = \"\(fake)\"\n")
+            let home = NSTemporaryDirectory() + "zqt-fix20a-home-\(UUID().uuidString)"
+            let body = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString).json"
+            try #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#.write(toFile: body, atomically: true, encoding: .utf8)
+            defer {
+                for path in [folder, home, body] { try? FileManager.default.removeItem(atPath: path) }
+            }
+            let environment = ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder]
+            let run = try ZqtBinary.run(["send", body], environment: environment, timeout: 120)
+            #expect(run.status != 0, "\(run.stdout)\n\(run.stderr)")
+            let said = run.stdout + run.stderr
+            #expect(said.contains("HTTP 500"), "\(said)")
+            #expect(!said.contains("ended during the generation"), "\(said)")
+            let list = try ZqtBinary.run(["history", "list"], environment: environment)
+            #expect(!list.stdout.contains("unknown"), "the row is a failed send: \(list.stdout)")
+            #expect(failing.calls == 1)
         }
     }
 

@@ -15,6 +15,23 @@ extension APIError {
         default: return false
         }
     }
+
+    /// A call that lasts as long as its job (an A1111 server's, issue 20)
+    /// ended without the server's own answer, so the job may have run on:
+    /// the connection was lost or timed out, or a gateway in front of the
+    /// server gave up waiting (502, 504). Any other HTTP answer, a 500 with
+    /// a plain-text body among them, is the server's own and ended the job:
+    /// it is a failure said as such, and counts toward a sweep's rule of
+    /// 500s in a row (newcomer, 34a19b4: a plain-text 500 was "outcome
+    /// unknown" and the server that sent it stayed in the sweep).
+    public var callMayHaveOutlivedItsAnswer: Bool {
+        switch self {
+        case .timedOut, .connectionLost, .transport: return true
+        case let .httpStatus(status, _), let .notJSON(status, _): return status == 502 || status == 504
+        case let .busy(answer): return answer.code == nil && (answer.httpStatus == 502 || answer.httpStatus == 504)
+        default: return false
+        }
+    }
 }
 
 /// What the service says about a send that had no answer.

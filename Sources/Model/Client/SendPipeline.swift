@@ -140,8 +140,10 @@ public struct SendPipeline: Sendable {
                     if let answered { try store.recordTaskInfo(id: recordID, info: answered, at: now) }
                 }
             }
-        case let .failure(error) where error.mayHaveBeenAccepted:
+        case let .failure(error) where request.endpoint.family.followUp.answersWhenDone
+                ? error.callMayHaveOutlivedItsAnswer : error.mayHaveBeenAccepted:
             // No answer, but the request left: the service may run it. Ask before calling it failed.
+            // A call answered when its job is done (A1111) was ended by any answer of the server's own.
             if let recordID {
                 let now = Date()
                 keep(row: recordID) { store throws(HistoryError) in
@@ -321,7 +323,7 @@ public struct SendPipeline: Sendable {
             ? await send(request, onRecorded: { emit(.recorded(recordID: $0)) }, onProgress: { emit(.progress($0)) })
             : await send(request)
         if !answersWhenDone { emit(.recorded(recordID: sent.recordID)) }
-        if answersWhenDone, case let .failure(error) = sent.outcome.result, error.mayHaveBeenAccepted {
+        if answersWhenDone, case let .failure(error) = sent.outcome.result, error.callMayHaveOutlivedItsAnswer {
             // No task to ask about afterwards: a dropped call is said as what it is, the row left "outcome unknown".
             return emit(.failed(SendFailure(.outcomeUnknown, .network, message: SendWording.droppedDuringGeneration(error, serverSaves: A1111ServerCopies.requested(request.body)), error: error)))
         }
