@@ -53,7 +53,7 @@ public struct A1111SandboxOptions: Sendable {
     public func stepMilliseconds(forJobOf totalSteps: Int) -> Int {
         guard let jobSeconds, jobSeconds.isFinite else { return stepMilliseconds }
         let perStep = min(max(jobSeconds, 0), 86_400) * 1000 / Double(max(totalSteps, 1))
-        return Int(perStep.rounded())
+        return Int(exactly: perStep.rounded()) ?? stepMilliseconds
     }
 
     /// The list paths `--missing-list` takes away, by the zhiqite sandbox's list names.

@@ -145,7 +145,7 @@ struct SweepRunner {
         /// The send was certainly not accepted (refused, or the service said it has no such task): it may go to another server.
         var movable = false
         /// An A1111 server answered HTTP 500: the job's own failure (`module(depth) not found`) unless the
-        /// server answers so to every call (A1111ServerStreak).
+        /// server answers so to a1111FailuresInARow calls in a row (runAll).
         var answered500 = false
         /// Its history row: to drop when the combination goes to another server, and to tell whether it is behind.
         var recordID: Int?
@@ -469,9 +469,9 @@ struct SweepRunner {
                             startWhatFits()
                             continue
                         }
-                        left[server] = Wording.sweepAnswered500InARow(held[server].count)
-                        printer.warn(Self.leftLine(servers[server], fault: Wording.sweepAnswered500InARow(held[server].count),
-                                                   to: others.map { servers[$0] }))
+                        let fault = Wording.sweepAnswered500InARow(held[server].count)
+                        left[server] = fault
+                        printer.warn(Self.leftLine(servers[server], fault: fault, to: others.map { servers[$0] }))
                     }
                 } else if outcome.serverFault == nil, left[server] == nil {
                     // It made something, or failed for the request: the 500s before were the jobs' own.
@@ -726,7 +726,7 @@ struct SweepRunner {
     /// An AUTOMATIC1111 server answers 500 for a job's own failure (an
     /// unknown ControlNet module): that is the job's, not the server's; a
     /// 502, 503 or 504 is the server's (or its proxy's). Two 500s in a row
-    /// with nothing made between are the server's too (runAll, A1111ServerStreak).
+    /// with nothing made between are the server's too (runAll's `held`).
     static func serverFault(_ failure: SendFailure, server: ServerKind = .zhiqite) -> String? {
         switch failure.stage {
         case .send, .notAccepted, .outcomeUnknown, .follow: break

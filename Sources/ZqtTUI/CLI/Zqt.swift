@@ -45,6 +45,14 @@ struct Zqt: AsyncParsableCommand {
     /// Every command, then the process's end: transfers still running (the
     /// model list, a poll) are stopped first, as exit tears down the TLS
     /// libraries they use (issue 8: a crash on the way out).
+    /// What every way out of a command does before exiting: transfers
+    /// stopped, and the history closed rather than left to exit(), so its
+    /// -wal and -shm go with the last connection (issue 21).
+    private static func endCommand() {
+        HTTPClient.stopAllTransfers()
+        HistoryStore.closeEveryOpenStore()
+    }
+
     static func main() async {
         FreedMemory.limitArenas()
         do {
@@ -75,18 +83,14 @@ struct Zqt: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-            HTTPClient.stopAllTransfers()
-            // The history closed, not left to exit(): its -wal and -shm go with the last connection (issue 21).
-            HistoryStore.closeEveryOpenStore()
+            endCommand()
             exit()
         } catch let failure as CommandFailure {
-            HTTPClient.stopAllTransfers()
-            HistoryStore.closeEveryOpenStore()
+            endCommand()
             StandardStreams.writeError("zqt: \(TerminalText.line(failure.message))\n")
             exit(withError: failure.status.exitCode)
         } catch {
-            HTTPClient.stopAllTransfers()
-            HistoryStore.closeEveryOpenStore()
+            endCommand()
             // A usage error (an unknown flag, a missing argument, a ValidationError) is
             // bad input: 2 in zqt's table, not ArgumentParser's 64.
             if exitCode(for: error) == .validationFailure {
