@@ -342,8 +342,11 @@ public final class HistoryStore: @unchecked Sendable {
 
     /// Every store `open(inFolder:)` gave that still lives, closed as the
     /// process ends: called once, just before exit().
+    /// A store released on another thread meanwhile is waited for (at most
+    /// a second) while its connection closes, so exit() cannot cut that close short.
     public static func closeEveryOpenStore() {
         for store in OpenStores.shared.living() { store.closeAtEnd() }
+        OpenConnections.shared.waitUntilAllClosed(milliseconds: 1000)
     }
 
     /// Set while `inOneTransaction` runs: each write joins its transaction.

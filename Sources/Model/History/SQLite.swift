@@ -66,6 +66,7 @@ public final class SQLiteConnection {
         }
         self.handle = handle
         self.path = path
+        OpenConnections.shared.opened()
         sqlite3_extended_result_codes(handle, 0)
     }
 
@@ -81,9 +82,10 @@ public final class SQLiteConnection {
         guard !isClosed else { return }
         isClosed = true
         sqlite3_close_v2(handle)
+        OpenConnections.shared.closed()
     }
 
-    deinit { if !isClosed { sqlite3_close_v2(handle) } }
+    deinit { close() }
 
     /// `path` as a `file:` URI: every byte but letters, digits, `/` and
     /// `-._~` written %HH, so a `?`, `#` or `%` in a folder's name is the
