@@ -55,9 +55,21 @@ final class TmuxSession {
         return last
     }
 
+    /// Waits for `text`, then for the frame that shows it to be drawn whole:
+    /// under load tmux can be captured mid-frame (a box's title before its
+    /// body, CI at 642bfdf), and callers read the rest of the screen returned.
+    /// Settled is two captures alike; a screen that keeps changing (a task's
+    /// progress) gives its last capture still holding `text` after a few tries.
     @discardableResult
     func waitFor(text: String, timeout: TimeInterval = 30) throws -> String {
-        try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
+        var shown = try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
+        for _ in 0..<8 {
+            let again = try screen()
+            guard again.contains(text) else { break }
+            if again == shown { break }
+            shown = again
+        }
+        return shown
     }
 
     struct WaitError: Error, CustomStringConvertible {
