@@ -12,8 +12,11 @@ shows it and the process's CPU time has stopped moving (settled).
 Prints, per run: VmRSS / VmHWM after the paste, after the keys, after the
 scrolls; CPU ms per key (utime+stime from /proc/PID/stat, the settle
 included, so a draft saved after the keys is counted); bytes written per key
-by the process (/proc/PID/io write_bytes) and the growth of the history's
--wal file per key.
+by the process (/proc/PID/io write_bytes: what reached the page cache for
+the disk, the draft's saves) and the growth of the history's -wal file per
+key. SQLite writes a -wal again from its start after a checkpoint, so its
+growth is 0 once it has reached its usual size: the -wal's size after the
+keys is printed too, and write_bytes is the figure to compare.
 Usage: scripts/measure-screen-typing.py [ZQT] [--paste-bytes N] [--keys N]
        [--scroll-preview N] [--runs N] [--settle-ms N]"""
 import argparse, glob, os, shutil, subprocess, sys, tempfile, time
@@ -27,6 +30,8 @@ parser.add_argument("--runs", type=int, default=1)
 parser.add_argument("--settle-ms", type=int, default=500,
                     help="CPU time unchanged this long counts as settled")
 parser.add_argument("--timeout", type=float, default=120)
+parser.add_argument("--wrap", default="", help="a command put before ZQT (a profiler: 'heaptrack -o /tmp/h'); "
+                    "the figures are then read from ZQT's own process, found under the pane's")
 options = parser.parse_args()
 zqt = os.path.abspath(options.zqt)
 socket_name = f"zqt-screen-typing-{os.getpid()}"
@@ -90,6 +95,21 @@ def settle(pid, what):
     raise SystemExit(f"{what}: the process never went idle")
 
 
+def zqt_process(pid):
+    """The pane's process, or (under --wrap) the first process below it running ZQT."""
+    pending = [pid]
+    while pending:
+        candidate = pending.pop(0)
+        try:
+            if os.path.realpath(f"/proc/{candidate}/exe") == os.path.realpath(zqt):
+                return candidate
+            children = open(f"/proc/{candidate}/task/{candidate}/children").read().split()
+        except OSError:
+            continue
+        pending += [int(child) for child in children]
+    return pid
+
+
 def prompt_text(shown):
     """The Prompt's visible value, its wrapped rows joined (rows 3.. until the next field)."""
     rows = shown.split("\n")[2:]
@@ -111,9 +131,9 @@ def run(number, paste_file, paste_tail):
     try:
         tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40",
              f"exec env -u ZQT_PROFILE -u ZQT_BASE_URL ZQT_HOME={home} XDG_CONFIG_HOME={config} HOME={user_home} "
-             f"TERM=xterm-256color LANG=C.UTF-8 {zqt} --sandbox --images off")
+             f"TERM=xterm-256color LANG=C.UTF-8 {options.wrap} {zqt} --sandbox --images off")
         wait(session, lambda s: "SANDBOX" in s and "▸ Prompt" in s, "the first frame")
-        pid = int(tmux("display", "-p", "-t", session, "#{pane_pid}").strip())
+        pid = zqt_process(int(tmux("display", "-p", "-t", session, "#{pane_pid}").strip()))
         settle(pid, "start")
         at_start = memory(pid)
         tmux("send-keys", "-t", session, "Enter")
@@ -144,6 +164,7 @@ def run(number, paste_file, paste_tail):
         tmux("send-keys", "-t", session, "Enter")
         wait(session, lambda s: "Enter edit" in s, "the edit's end")
         settle(pid, "the edit's end")
+        after_edit = memory(pid)
         for index in range(options.scroll_preview):
             before = [row[63:] for row in screen(session).split("\n")[2:37]]
             tmux("send-keys", "-t", session, "]")
@@ -156,8 +177,10 @@ def run(number, paste_file, paste_tail):
         print(f"  at start:          {at_start}")
         print(f"  after the paste:   {after_paste} (paste CPU {paste_cpu_ms:.0f} ms)")
         print(f"  after the keys:    {after_keys}")
+        print(f"  after the edit's end (Enter): {after_edit}")
         print(f"  after the scrolls: {after_scrolls}")
-        print(f"  per key: CPU {cpu_per_key:.1f} ms, write_bytes {io_per_key:,.0f} B, -wal growth {wal_per_key:,.0f} B",
+        print(f"  per key: CPU {cpu_per_key:.1f} ms, write_bytes {io_per_key:,.0f} B, -wal growth {wal_per_key:,.0f} B "
+              f"(-wal {wal_bytes(home):,} B after the keys)",
               flush=True)
         tmux("send-keys", "-t", session, "F10")
         deadline = time.time() + 10
