@@ -31,9 +31,9 @@ enum FreedMemory {
         _ = zqt_fix_mmap_threshold(Int32(mappedApart))
     }
 
-    /// A text being edited at least this long (in characters) frees a
-    /// thousand pieces of it when the edit ends, scattered in the heap: they
-    /// are given back then (TerminalApp), not left resident until a send.
+    /// A text being edited at least this long (in characters) frees its
+    /// pieces when the edit ends (about a thousand for a megabyte), scattered
+    /// in the heap: they are given back then (TerminalApp), not left resident until a send.
     static let largeText = 64 << 10
 
     /// Whether a large text is being edited: when an action ends that edit, `giveBack`.
