@@ -42,6 +42,20 @@ import Testing
             == [PromptAttention.Span(range: 11..<12, kind: .bracket)])
     }
 
+    /// The count an edit's end gives reads the String where it lies (issue 18: an array of a
+    /// megabyte prompt's characters was a 16.8 MB peak); it must find what the on-screen marks find.
+    @Test func unbalancedCountReadsTheTextInPlaceAndAgreesWithTheMarks() {
+        let texts = ["a (b, c) d) [e", "(a:1.1) [b] <lora:x:1>", "\\(a) \\\\(b", "(e\u{301}:1.2) [👩‍👩‍👧] )",
+                     "<lora:a\r\nb:1> (x", "(a: 1.5 ) ]", "((a:1e9)", "<lora:" + String(repeating: "x", count: 300) + ":1>)",
+                     "(a:" + String(repeating: " ", count: 40) + "2)", "\\", "[", ":1)", ""]
+        for text in texts {
+            let marked = PromptAttention.spans(Array(text)).filter { $0.kind == .unbalanced }.count
+            #expect(PromptAttention.unbalancedCount(text) == marked, "\(text.debugDescription)")
+        }
+        let prompt = String(repeating: "a lighthouse (on a cliff:1.2) at [dusk], ", count: 25_000) + "(open"
+        #expect(PromptAttention.unbalancedCount(prompt) == 1)
+    }
+
     @Test func hostileInputNeitherTrapsNorRunsLong() {
         let long = String(repeating: "(", count: 20_000) + String(repeating: "[", count: 20_000) + "<lora:" + String(repeating: "x", count: 5000)
         #expect(PromptAttention.unbalancedCount(long) == 40_000)

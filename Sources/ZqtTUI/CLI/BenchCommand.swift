@@ -41,8 +41,11 @@ struct BenchCommand: ParsableCommand {
         prints resident memory without network use, after the start-up key check and model
         lists (libcurl loaded), and after one send followed to its end.
         zqt bench typing --megabytes 1 --keys 60 --field prompt
-        pastes that much into the prompt and types keys into it at 20 a second (after the
-        paste, then twenty lines up): per key p50/p90, CPU, bytes written, and resident memory.
+        pastes that much into the prompt (through the input decoder, as a terminal's bracketed
+        paste) and types keys into it at 20 a second (after the paste, then twenty lines up):
+        per key p50/p90, CPU, bytes written, and resident memory with its peak after the paste,
+        the keys and the edit's end. The real screen's figures (ncurses and the in-process
+        sandbox included): scripts/measure-screen-typing.py.
         --field negative, json (a JSON object field), other (a custom request's Other fields)
         or urls (a URL list, 10,000 lines a megabyte) types into that field instead.
         --preview-scrolled 3 then leaves the field, presses ] three times (the JSON preview

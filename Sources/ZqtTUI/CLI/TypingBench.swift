@@ -38,8 +38,11 @@ extension BenchCommand {
         guard state.focusedField?.id == large.id else { throw BenchFailure("\(large.id) is not a field of the form") }
         state.draftSaving = DraftSaving(saved: DraftCodec.drafts(of: state), kept: true)
 
-        /// One action as the terminal loop handles it: reduce, perform, reduce the answers, render.
+        /// One action as the terminal loop handles it: reduce, perform, reduce the answers, render
+        /// (and, as TerminalApp.dispatch, the pieces of a large edit given back when it ends).
         func handle(_ action: Action) {
+            let editingLargeText = FreedMemory.editsLargeText(state)
+            defer { if editingLargeText, state.view.editing == nil { FreedMemory.giveBack() } }
             var effects = Reducer.reduce(&state, action)
             while !effects.isEmpty {
                 effects.forEach(runner.perform)
@@ -82,8 +85,11 @@ extension BenchCommand {
 
         let startRSS = Self.status("VmRSS")
         let text = large.text
+        Self.resetPeakMemory()
         let pasteStarted = monotonicSeconds()
-        handle(.paste(text))
+        // As the terminal reads a bracketed paste: through the input decoder, in reads of 64 KB.
+        guard let decoded = Self.pasteThroughDecoder(text) else { throw BenchFailure("the decoder gave no paste") }
+        handle(.paste(decoded))
         let pasteTime = monotonicSeconds() - pasteStarted
         guard let pasted = state.view.editing?.buffer, state.view.editing?.field == large.id, pasted.count >= text.count else {
             throw BenchFailure("the paste did not land in the \(large.name)")
@@ -91,13 +97,17 @@ extension BenchCommand {
         // Typed inside the text's last string (a JSON value), not after it.
         for _ in 0..<large.keysBack { handle(.key(.left)) }
         let afterPaste = Self.status("VmRSS")
-        print("pasted \(text.utf8.count) bytes (\(pasted.count) characters) into the \(large.name) in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after")
+        print("pasted \(text.utf8.count) bytes (\(pasted.count) characters) into the \(large.name) in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after (peak \(Self.status("VmHWM") / 1024) MB)")
         typeKeys(into: "the \(megabytes) MB \(large.name)")
-        print("resident memory after typing: \(Self.status("VmRSS") / 1024) MB")
+        print("resident memory after typing: \(Self.status("VmRSS") / 1024) MB (peak since the paste \(Self.status("VmHWM") / 1024) MB)")
+        // The edit's end (Enter): the text read into the request, its brackets checked, the draft saved.
+        handle(.key(.enter))
+        for action in inbox.drain() { handle(action) }
+        runner.finishDraftSaves()
+        print("resident memory after the edit's end: \(Self.status("VmRSS") / 1024) MB (peak since the paste \(Self.status("VmHWM") / 1024) MB)")
         if previewScrolled > 0 {
             // The newcomer's case (issue 18): out of the field, ] a few times
             // (the preview scrolled into the text), into it again, the same keys.
-            handle(.key(.enter))
             let cpuBefore = Self.cpuSeconds()
             var perScroll: [Double] = []
             for _ in 0..<previewScrolled {
@@ -107,9 +117,11 @@ extension BenchCommand {
             }
             let cpu = (Self.cpuSeconds() - cpuBefore) / Double(previewScrolled)
             guard state.view.previewOffset > 0 else { throw BenchFailure("] did not scroll the preview") }
-            print("] pressed \(previewScrolled) times (preview offset \(state.view.previewOffset) rows): worst \(String(milliseconds: perScroll.max() ?? 0)), CPU per press \(String(milliseconds: cpu))")
-            handle(.key(.enter))
-            guard state.view.editing?.field == large.id else { throw BenchFailure("Enter did not edit the \(large.name) again") }
+            print("] pressed \(previewScrolled) times (preview offset \(state.view.previewOffset) rows): worst \(String(milliseconds: perScroll.max() ?? 0)), CPU per press \(String(milliseconds: cpu)); resident memory \(Self.status("VmRSS") / 1024) MB")
+        }
+        handle(.key(.enter))
+        guard state.view.editing?.field == large.id else { throw BenchFailure("Enter did not edit the \(large.name) again") }
+        if previewScrolled > 0 {
             typeKeys(into: "the \(megabytes) MB \(large.name) with the preview scrolled")
             print("resident memory after typing with the preview scrolled: \(Self.status("VmRSS") / 1024) MB")
         }
@@ -131,6 +143,21 @@ extension BenchCommand {
         init(_ description: String) { self.description = description }
     }
 
+
+    /// A paste as CursesTerminal.readInput reads it: the start mark decoded,
+    /// then the bytes and the end mark fed in reads of 64 KB.
+    static func pasteThroughDecoder(_ text: String) -> String? {
+        var decoder = InputDecoder(functionKey: { _ in nil })
+        var start = [InputDecoder.pasteStartCode][...]
+        _ = decoder.decode { start.popFirst() }
+        var rest = text.utf8[...]
+        while true {
+            let read = Array(rest.prefix(1 << 16))
+            rest = rest.dropFirst(read.count)
+            if rest.isEmpty { return decoder.feedPaste(read + InputDecoder.pasteEnd).paste }
+            if let paste = decoder.feedPaste(read).paste { return paste }
+        }
+    }
 
     /// Bytes this process passed to write(2) and its kind (/proc/self/io's wchar).
     static func bytesWritten() -> Int { procField("/proc/self/io", "wchar:") }

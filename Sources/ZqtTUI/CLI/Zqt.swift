@@ -55,6 +55,7 @@ struct Zqt: AsyncParsableCommand {
 
     static func main() async {
         FreedMemory.limitArenas()
+        FreedMemory.mapLargeBuffersApart()
         do {
             // `zqt sandbox --api …` is the sandbox's own --api, not the root's `--sandbox --api` (issue 20):
             // the root's options would otherwise take it before the subcommand sees it.

@@ -306,6 +306,9 @@ final class TerminalApp {
 
     private func dispatch(_ action: Action) {
         let screen = (state.screen, state.endpoint.formKey)
+        let editingLargeText = FreedMemory.editsLargeText(state)
+        // The pieces of a large text let go of when its edit ends go back to the system (issue 18).
+        defer { if editingLargeText, state.view.editing == nil { FreedMemory.giveBack() } }
         var effects = Reducer.reduce(&state, action)
         // Another screen or form: the config file is read again if it changed (one stat; issue 19).
         if screen != (state.screen, state.endpoint.formKey) { effects.append(.checkConfigFile(asked: false)) }

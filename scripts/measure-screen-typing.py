@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Issue 18's "memory after a 1 MB paste" and "a key in a 1 MB prompt", measured
+on the real screen rather than in `zqt bench typing`: the ZQT binary runs in a
+120x40 tmux pane (`--sandbox --images off`, a throwaway ZQT_HOME, HOME and
+config folder), Enter opens the Prompt, a file of --paste-bytes is pasted
+with tmux's bracketed paste (`load-buffer` + `paste-buffer -p`, as a terminal
+pastes), then --keys keys are typed one at a time (each waited for on the
+screen), Enter ends the edit, and `]` scrolls the JSON preview
+--scroll-preview times (each waited for).
+Nothing sleeps a fixed time beyond polling: a stage ends when the screen
+shows it and the process's CPU time has stopped moving (settled).
+Prints, per run: VmRSS / VmHWM after the paste, after the keys, after the
+scrolls; CPU ms per key (utime+stime from /proc/PID/stat, the settle
+included, so a draft saved after the keys is counted); bytes written per key
+by the process (/proc/PID/io write_bytes: what reached the page cache for
+the disk, the draft's saves) and the growth of the history's -wal file per
+key. SQLite writes a -wal again from its start after a checkpoint, so its
+growth is 0 once it has reached its usual size: the -wal's size after the
+keys is printed too, and write_bytes is the figure to compare.
+Usage: scripts/measure-screen-typing.py [ZQT] [--paste-bytes N] [--keys N]
+       [--scroll-preview N] [--runs N] [--settle-ms N]"""
+import argparse, glob, os, shutil, subprocess, sys, tempfile, time
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+parser.add_argument("zqt", nargs="?", default=".build/release/zqt")
+parser.add_argument("--paste-bytes", type=int, default=1 << 20)
+parser.add_argument("--keys", type=int, default=20)
+parser.add_argument("--scroll-preview", type=int, default=20)
+parser.add_argument("--runs", type=int, default=1)
+parser.add_argument("--settle-ms", type=int, default=500,
+                    help="CPU time unchanged this long counts as settled")
+parser.add_argument("--timeout", type=float, default=120)
+parser.add_argument("--wrap", default="", help="a command put before ZQT (a profiler: 'heaptrack -o /tmp/h'); "
+                    "the figures are then read from ZQT's own process, found under the pane's")
+options = parser.parse_args()
+zqt = os.path.abspath(options.zqt)
+socket_name = f"zqt-screen-typing-{os.getpid()}"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PHRASE = "a lighthouse on a rocky cliff at dusk, volumetric light, 8k, "
+# Typed keys: no spaces, so a wrapped line never drops one of them.
+KEYS = "0123456789abcdefghijklmnopqrstuvwxyz"
+PROMPT_COLUMNS = slice(22, 62)  # the Prompt's value, left of the preview's border
+
+
+def tmux(*args):
+    return subprocess.run(["tmux", "-L", socket_name, *args], capture_output=True, text=True).stdout
+
+
+def screen(session):
+    return tmux("capture-pane", "-p", "-t", session)
+
+
+def wait(session, condition, what, timeout=None):
+    deadline = time.time() + (timeout or options.timeout)
+    shown = ""
+    while time.time() < deadline:
+        shown = screen(session)
+        if condition(shown):
+            return shown
+        time.sleep(0.005)
+    raise SystemExit(f"timed out waiting for {what}; screen:\n{shown}")
+
+
+def status(pid, field):
+    return int(open(f"/proc/{pid}/status").read().split(field + ":")[1].split()[0]) / 1024
+
+
+def cpu_ticks(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+
+
+def written_bytes(pid):
+    for line in open(f"/proc/{pid}/io"):
+        if line.startswith("write_bytes:"):
+            return int(line.split()[1])
+    return 0
+
+
+def wal_bytes(home):
+    return sum(os.path.getsize(f) for f in glob.glob(os.path.join(home, "**", "*-wal"), recursive=True))
+
+
+def settle(pid, what):
+    """Until the CPU time has not moved for --settle-ms (polled, not slept blindly)."""
+    deadline = time.time() + options.timeout
+    last, since = cpu_ticks(pid), time.time()
+    while time.time() < deadline:
+        time.sleep(0.02)
+        now = cpu_ticks(pid)
+        if now != last:
+            last, since = now, time.time()
+        elif time.time() - since >= options.settle_ms / 1000:
+            return
+    raise SystemExit(f"{what}: the process never went idle")
+
+
+def zqt_process(pid):
+    """The pane's process, or (under --wrap) the first process below it running ZQT."""
+    pending = [pid]
+    while pending:
+        candidate = pending.pop(0)
+        try:
+            if os.path.realpath(f"/proc/{candidate}/exe") == os.path.realpath(zqt):
+                return candidate
+            children = open(f"/proc/{candidate}/task/{candidate}/children").read().split()
+        except OSError:
+            continue
+        pending += [int(child) for child in children]
+    return pid
+
+
+def prompt_text(shown):
+    """The Prompt's visible value, its wrapped rows joined (rows 3.. until the next field)."""
+    rows = shown.split("\n")[2:]
+    value = []
+    for index, row in enumerate(rows):
+        if index > 0 and row[:22].strip():
+            break
+        value.append(row[PROMPT_COLUMNS].rstrip())
+    return "".join(value)
+
+
+def memory(pid):
+    return f"VmRSS {status(pid, 'VmRSS'):.1f} MB, VmHWM {status(pid, 'VmHWM'):.1f} MB"
+
+
+def run(number, paste_file, paste_tail):
+    home, config, user_home = (tempfile.mkdtemp(prefix=f"zqt-screen-typing-{p}-") for p in ("home", "config", "user"))
+    session = f"s{number}"
+    try:
+        tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+             f"exec env -u ZQT_PROFILE -u ZQT_BASE_URL ZQT_HOME={home} XDG_CONFIG_HOME={config} HOME={user_home} "
+             f"TERM=xterm-256color LANG=C.UTF-8 {options.wrap} {zqt} --sandbox --images off")
+        wait(session, lambda s: "SANDBOX" in s and "▸ Prompt" in s, "the first frame")
+        pid = zqt_process(int(tmux("display", "-p", "-t", session, "#{pane_pid}").strip()))
+        settle(pid, "start")
+        at_start = memory(pid)
+        tmux("send-keys", "-t", session, "Enter")
+        wait(session, lambda s: "Enter done" in s, "the Prompt's editor")
+        tmux("load-buffer", "-b", "zqt-paste", paste_file)
+        cpu_before_paste = cpu_ticks(pid)
+        tmux("paste-buffer", "-p", "-b", "zqt-paste", "-t", session)
+        wait(session, lambda s: prompt_text(s).replace(" ", "").endswith(paste_tail.replace(" ", "")), "the paste's end in the Prompt")
+        settle(pid, "the paste")
+        paste_cpu_ms = (cpu_ticks(pid) - cpu_before_paste) * 1000 / CLOCK_TICKS
+        after_paste = memory(pid)
+
+        typed = ""
+        cpu0, io0, wal0 = cpu_ticks(pid), written_bytes(pid), wal_bytes(home)
+        for index in range(options.keys):
+            key = KEYS[index % len(KEYS)]
+            typed += key
+            tail = (paste_tail.replace(" ", "") + typed)[-min(len(typed) + 6, 30):]
+            tmux("send-keys", "-t", session, "-l", key)
+            wait(session, lambda s: prompt_text(s).replace(" ", "").endswith(tail), f"key {index + 1}")
+        settle(pid, "the keys")
+        keys = max(options.keys, 1)
+        cpu_per_key = (cpu_ticks(pid) - cpu0) * 1000 / CLOCK_TICKS / keys
+        io_per_key = (written_bytes(pid) - io0) / keys
+        wal_per_key = (wal_bytes(home) - wal0) / keys
+        after_keys = memory(pid)
+
+        tmux("send-keys", "-t", session, "Enter")
+        wait(session, lambda s: "Enter edit" in s, "the edit's end")
+        settle(pid, "the edit's end")
+        after_edit = memory(pid)
+        for index in range(options.scroll_preview):
+            before = [row[63:] for row in screen(session).split("\n")[2:37]]
+            tmux("send-keys", "-t", session, "]")
+            wait(session, lambda s: [row[63:] for row in s.split("\n")[2:37]] != before, f"scroll {index + 1}")
+        settle(pid, "the scrolls")
+        after_scrolls = memory(pid)
+
+        print(f"run {number + 1}: {options.paste_bytes} bytes pasted, {options.keys} keys, "
+              f"{options.scroll_preview} preview scrolls", flush=True)
+        print(f"  at start:          {at_start}")
+        print(f"  after the paste:   {after_paste} (paste CPU {paste_cpu_ms:.0f} ms)")
+        print(f"  after the keys:    {after_keys}")
+        print(f"  after the edit's end (Enter): {after_edit}")
+        print(f"  after the scrolls: {after_scrolls}")
+        print(f"  per key: CPU {cpu_per_key:.1f} ms, write_bytes {io_per_key:,.0f} B, -wal growth {wal_per_key:,.0f} B "
+              f"(-wal {wal_bytes(home):,} B after the keys)",
+              flush=True)
+        tmux("send-keys", "-t", session, "F10")
+        deadline = time.time() + 10
+        while time.time() < deadline and os.path.exists(f"/proc/{pid}"):
+            time.sleep(0.05)
+    finally:
+        tmux("kill-session", "-t", session)
+        for folder in (home, config, user_home):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def main():
+    text = (PHRASE * (options.paste_bytes // len(PHRASE) + 1))[:options.paste_bytes]
+    paste = tempfile.NamedTemporaryFile("w", prefix="zqt-screen-typing-paste-", delete=False)
+    try:
+        paste.write(text)
+        paste.close()
+        tail = text.rstrip()[-20:]
+        print(f"{zqt} (uptime:{os.popen('uptime').read().split('load average')[1].strip()})", flush=True)
+        for number in range(options.runs):
+            run(number, paste.name, tail)
+    finally:
+        os.unlink(paste.name)
+        tmux("kill-server")
+
+
+main()
