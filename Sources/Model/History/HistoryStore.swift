@@ -859,6 +859,17 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
+    /// The count `count()` keeps, when it is still true; nil when it would
+    /// have to count. The list shows its first rows before counting (issue
+    /// 18: a first count at start reads a million-row index from disk).
+    public func knownCount() throws(HistoryError) -> Int? {
+        try read { db throws(SQLiteError) in
+            let version = try db.scalar("PRAGMA data_version") ?? 0
+            guard let kept = keptCount, kept.version == version, kept.writes == writes else { return nil }
+            return kept.count
+        }
+    }
+
     // MARK: The compose draft
 
     /// Saves a form's draft in its slot, in pieces (DraftPieces, migration 10):
