@@ -56,4 +56,33 @@ struct HistoryKeepTests {
         #expect(try store.rowsToKeepAgain().isEmpty)
         #expect(SendWording.notKept("disk full", attempts: 5, gone: false) == "not kept: disk full (given up after 5 tries)")
     }
+
+    /// Issue 18: at start only the results written within the URLs' life
+    /// are read (a whole-history scan held F2 back 4 s at 1,000,000 rows),
+    /// and the rule is the same: a task sent long ago that finished
+    /// yesterday is kept again; one that finished past the URL's life is not.
+    @Test func onlyResultsWithinTheURLsLifeAreKeptAgainWhateverTheRowsAge() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        let now = Date()
+        func day(_ n: Double) -> Date { now.addingTimeInterval(-n * 86_400) }
+        let answer = TaskInfo(data: try JSONParser.parse("""
+            {"status": 2, "desc": "Success", "differentialImageRspList": [{"image_url": "https://x.example/1.png", "seed": 5}]}
+            """))
+        func finished(_ prompt: String, sent: Double, done: Double) throws -> Int {
+            let id = try store.recordSending(HistoryStoreTests.request(prompt), baseURL: "b", profile: "p", at: day(sent))
+            try store.recordTaskInfo(id: id, info: answer, at: day(done))
+            return id
+        }
+        let old = try finished("old", sent: 30, done: 29)
+        let expired = try finished("just past the link's life", sent: 9, done: 7.1)
+        let lateFinish = try finished("sent a month ago, seen done yesterday", sent: 30, done: 1)
+        let recent = try finished("recent", sent: 2, done: 2)
+        let kept = try finished("kept", sent: 1, done: 1)
+        try store.recordLocalCopy(id: kept, position: 0, path: "/home/images/k/1.png")
+        // Trying to keep the old one once more wrote to it today: its link is still past its life.
+        try store.recordKeepFailed(id: old, position: 0, reason: "disk full", urlGone: false)
+        let again = try store.rowsToKeepAgain(now: now).map(\.id)
+        #expect(again == [lateFinish, recent], "old \(old), expired \(expired), kept \(kept)")
+    }
 }

@@ -130,6 +130,15 @@ final class HistoryFilterQueue: Sendable {
             // A damaged file's count may meet the damage too: the page's rows then.
             let filtered = !request.filter.isBlank
             var count: Int?
+            // The rows first, the count after (issue 18): the first count reads an index of every row
+            // (seconds from a cold disk at a million rows), which the rows on screen need not wait for.
+            // A page not full holds every row, and its count comes at once with it.
+            if request.before == nil, !filtered, !damaged, rows.count == request.limit, ((try? store.knownCount()) ?? nil) == nil {
+                var first = HistoryPage(filter: request.filter, rows: rows, matchCount: rows.count, countCapped: false,
+                                        hasMore: rows.count == request.limit, appending: false, counting: true)
+                first.unreadable = listing.unreadable
+                early(.historyLoaded(first))
+            }
             if request.before == nil {
                 do throws(HistoryError) {
                     count = filtered || damaged ? rows.count : try store.count()

@@ -99,12 +99,16 @@ enum HistoryView {
     static func renderFilterLine(_ history: HistoryViewState, into grid: inout Grid, y: Int, width: Int) {
         let count: String
         if !history.loaded {
-            count = ""
-        } else if history.filter.text.isEmpty {
-            count = "\(history.matchCount)\(history.countCapped ? "+" : "") submission\(history.matchCount == 1 ? "" : "s") · newest first"
+            // Words typed before the first rows came (issue 18): their search is under way.
+            count = history.filter.text.isEmpty ? "" : "searching…"
         } else if history.rowsFilter != history.filter.text || (history.counting && history.matchCount == 0) {
-            // The rows shown are another filter's, or none found yet: no count is true yet.
+            // The rows shown are another filter's (the words just typed, or the filter just
+            // cleared), or none found yet: no count is true yet, and the frame says so.
             count = "searching…"
+        } else if history.filter.text.isEmpty {
+            // The newest rows come before the count (issue 18), which follows.
+            count = history.counting ? "counting… · newest first"
+                : "\(history.matchCount)\(history.countCapped ? "+" : "") submission\(history.matchCount == 1 ? "" : "s") · newest first"
         } else if history.counting {
             // The first screenful (issue 18): the rest and the count follow.
             count = "\(history.matchCount)+ matches, counting…"
