@@ -42,7 +42,9 @@ struct BenchCommand: ParsableCommand {
         lists (libcurl loaded), and after one send followed to its end.
         zqt bench typing --megabytes 1 --keys 60 --field prompt
         pastes that much into the prompt and types keys into it at 20 a second (after the
-        paste, then twenty lines up): per key p50/p90, CPU, bytes written, and resident memory.
+        paste, then twenty lines up): per key p50/p90, CPU, bytes written, and resident memory;
+        then ten keys a second apart (a draft's save each, as on the screen): the bytes each
+        writes to the history's log (history.sqlite-wal) and elsewhere (its checkpoints).
         --field negative, json (a JSON object field), other (a custom request's Other fields)
         or urls (a URL list, 10,000 lines a megabyte) types into that field instead.
         --preview-scrolled 3 then leaves the field, presses ] three times (the JSON preview
