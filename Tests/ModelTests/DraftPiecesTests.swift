@@ -32,7 +32,8 @@ import Testing
         // Another form kept aside shares most pieces: they stay while it names them.
         try store.saveDraft(first, slot: "form:other")
         let before = try Self.pieceKeys(store)
-        request["prompt"] = .string(Self.prompt + " at dusk")
+        // More than a patch holds (DraftPatch.limit): saved in pieces again.
+        request["prompt"] = .string(Self.prompt + String(repeating: " at dusk", count: DraftPatch.limit / 4))
         let second = ComposeDraft(endpoint: .controlNet, requestJSON: request.wireJSON, fieldDrafts: [:])
         try store.saveDraft(second)
         let after = try Self.pieceKeys(store)

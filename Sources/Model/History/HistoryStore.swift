@@ -872,13 +872,44 @@ public final class HistoryStore: @unchecked Sendable {
 
     // MARK: The compose draft
 
-    /// Saves a form's draft in its slot, in pieces (DraftPieces, migration 10):
-    /// only the pieces not stored yet are written, with the list of its
-    /// pieces; pieces no draft names any more are removed.
+    /// Saves a form's draft in its slot. A draft that differs from the one
+    /// its row names by a little is saved as a patch row (DraftPatch: one
+    /// page in SQLite's log, not five); otherwise in pieces (DraftPieces,
+    /// migration 10): only the pieces not stored yet are written, with the
+    /// list of its pieces; pieces no draft names any more are removed. An
+    /// unchanged draft writes nothing.
     public func saveDraft(_ draft: ComposeDraft, slot: String = "compose") throws(HistoryError) {
         let drafts = JSONWriter.compact(.object(draft.fieldDrafts.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        let endpoint = draft.endpoint.storageKey
+        let savedAt = draft.savedAt.timeIntervalSince1970
+        if let base = draftBases.withLock({ $0[slot] }), base.endpoint == endpoint {
+            let saved: DraftPatch?? = try write { db throws(SQLiteError) -> DraftPatch?? in
+                // Only on the row this store wrote last: another zqt's save of the slot makes a new base.
+                let row = try db.run("SELECT request_pieces, drafts_pieces, endpoint FROM draft WHERE slot = ?", [.text(slot)]).first
+                guard let row, row.text(0) == base.requestList, row.text(1) == base.draftsList, row.text(2) == endpoint,
+                      let request = DraftPatch.change(from: base.request, to: draft.requestJSON),
+                      let typed = DraftPatch.change(from: base.drafts, to: drafts, limit: DraftPatch.limit - request.middle.utf8.count)
+                else { return .none }
+                let unchanged = request.prefix == request.baseCount && typed.prefix == typed.baseCount
+                    && draft.requestJSON.utf8.count == request.baseCount && drafts.utf8.count == typed.baseCount
+                if unchanged {
+                    if base.patch != nil { try db.run("DELETE FROM draft_piece WHERE key = ?", [.text(DraftPatch.key(slot: slot))]) }
+                    return .some(nil)
+                }
+                let patch = DraftPatch(request: request, drafts: typed, base: base.name, savedAt: savedAt)
+                // The same edits saved again (the form went back and forth): nothing to write.
+                if let kept = base.patch, kept.request == patch.request, kept.drafts == patch.drafts { return .some(kept) }
+                try db.run("INSERT OR REPLACE INTO draft_piece (key, text) VALUES (?, ?)", [.text(DraftPatch.key(slot: slot)), .text(patch.text)])
+                return .some(patch)
+            }
+            if case let .some(patch) = saved {
+                draftBases.withLock { $0[slot]?.patch = patch }
+                return
+            }
+        }
         let requestPieces = DraftPieces.cut(draft.requestJSON), draftsPieces = DraftPieces.cut(drafts)
         let names = Set(requestPieces.map(\.key) + draftsPieces.map(\.key))
+        let requestList = requestPieces.map(\.key).joined(separator: " "), draftsList = draftsPieces.map(\.key).joined(separator: " ")
         try write { db throws(SQLiteError) in
             var before: Set<String> = [], others: Set<String> = []
             for row in try db.run("SELECT slot, request_pieces, drafts_pieces FROM draft") {
@@ -895,15 +926,33 @@ public final class HistoryStore: @unchecked Sendable {
                 VALUES (?, ?, '', '{}', ?, ?, ?)
                 ON CONFLICT (slot) DO UPDATE SET endpoint = excluded.endpoint, request_json = '', field_drafts = '{}',
                     saved_at = excluded.saved_at, request_pieces = excluded.request_pieces, drafts_pieces = excluded.drafts_pieces
-                """, [.text(slot), .text(draft.endpoint.storageKey), .double(draft.savedAt.timeIntervalSince1970),
-                      .text(requestPieces.map(\.key).joined(separator: " ")), .text(draftsPieces.map(\.key).joined(separator: " "))])
+                """, [.text(slot), .text(endpoint), .double(savedAt), .text(requestList), .text(draftsList)])
             let delete = try db.prepare("DELETE FROM draft_piece WHERE key = ?")
-            for key in before.subtracting(names).subtracting(others) {
+            for key in before.subtracting(names).subtracting(others).union([DraftPatch.key(slot: slot)]) {
                 try delete.bind([.text(key)])
                 _ = try delete.step()
             }
         }
+        draftBases.withLock {
+            $0[slot] = DraftBase(endpoint: endpoint, requestList: requestList, draftsList: draftsList,
+                                 request: draft.requestJSON, drafts: drafts, patch: nil)
+        }
     }
+
+    /// The texts a slot's draft row names, as this store last wrote them:
+    /// what the next save's patch is made against (DraftPatch). The texts
+    /// share their storage with the drafts handed in and with DraftPieces'
+    /// kept texts, so this keeps no copy of its own.
+    struct DraftBase {
+        var endpoint: String
+        var requestList: String
+        var draftsList: String
+        var request: String
+        var drafts: String
+        var patch: DraftPatch?
+        var name: String { DraftPatch.baseName(requestList: requestList, draftsList: draftsList) }
+    }
+    private let draftBases = Mutex<[String: DraftBase]>([:])
 
     public func loadDraft(slot: String = "compose") throws(HistoryError) -> ComposeDraft? {
         try loadDrafts()[slot]
@@ -918,7 +967,17 @@ public final class HistoryStore: @unchecked Sendable {
             }
             var drafts: [String: ComposeDraft] = [:]
             for row in try db.run("SELECT endpoint, request_json, field_drafts, saved_at, slot, request_pieces, drafts_pieces FROM draft") {
-                if let slot = row.text(4) { drafts[slot] = Self.draft(row, pieces: pieces, catalog: storedCatalog) }
+                guard let slot = row.text(4) else { continue }
+                var draft = Self.draft(row, pieces: pieces, catalog: storedCatalog)
+                // Edits saved since the pieces (DraftPatch), on the pieces they were made against.
+                if let text = pieces[DraftPatch.key(slot: slot)], let patch = DraftPatch(text: text),
+                   patch.base == DraftPatch.baseName(requestList: row.text(5) ?? "", draftsList: row.text(6) ?? ""),
+                   let request = DraftPatch.apply(patch.request, to: draft.requestJSON),
+                   let typed = DraftPatch.apply(patch.drafts, to: Self.draftsText(row, pieces)) {
+                    draft = Self.draft(row, pieces: pieces, catalog: storedCatalog, requestJSON: request, draftsText: typed)
+                    draft.savedAt = Date(timeIntervalSince1970: patch.savedAt)
+                }
+                drafts[slot] = draft
             }
             return drafts
         }
@@ -940,14 +999,19 @@ public final class HistoryStore: @unchecked Sendable {
         return text
     }
 
-    private static func draft(_ row: SQLiteRow, pieces: [String: String], catalog: EndpointCatalog) -> ComposeDraft {
+    private static func draftsText(_ row: SQLiteRow, _ pieces: [String: String]) -> String {
+        assemble(row.text(6), pieces) ?? row.text(2) ?? "{}"
+    }
+
+    private static func draft(_ row: SQLiteRow, pieces: [String: String], catalog: EndpointCatalog,
+                              requestJSON: String? = nil, draftsText: String? = nil) -> ComposeDraft {
         var fieldDrafts: [String: String] = [:]
-        let draftsText = assemble(row.text(6), pieces) ?? row.text(2) ?? "{}"
+        let draftsText = draftsText ?? Self.draftsText(row, pieces)
         if let object = (try? JSONParser.parse(draftsText))?.objectValue {
             for (key, value) in object { if let text = value.stringValue { fieldDrafts[key] = text } }
         }
         return ComposeDraft(endpoint: catalog.resolve(storageKey: row.text(0) ?? ""),
-                            requestJSON: assemble(row.text(5), pieces) ?? row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
+                            requestJSON: requestJSON ?? assemble(row.text(5), pieces) ?? row.text(1) ?? "{}", fieldDrafts: fieldDrafts,
                             savedAt: Date(timeIntervalSince1970: row.double(3) ?? 0))
     }
 

@@ -44,7 +44,9 @@ struct BenchCommand: ParsableCommand {
         pastes that much into the prompt (through the input decoder, as a terminal's bracketed
         paste) and types keys into it at 20 a second (after the paste, then twenty lines up):
         per key p50/p90, CPU, bytes written, and resident memory with its peak after the paste,
-        the keys and the edit's end. The real screen's figures (ncurses and the in-process
+        the keys and the edit's end; then ten keys a second apart (a draft's save each, as on
+        the screen): the bytes each writes to the history's log (history.sqlite-wal) and
+        elsewhere (its checkpoints). The real screen's figures (ncurses and the in-process
         sandbox included): scripts/measure-screen-typing.py.
         --field negative, json (a JSON object field), other (a custom request's Other fields)
         or urls (a URL list, 10,000 lines a megabyte) types into that field instead.

@@ -77,9 +77,34 @@ extension BenchCommand {
             print("a key typed into \(what): p50 \(String(milliseconds: Self.percentile(50, of: sorted))), p90 \(String(milliseconds: Self.percentile(90, of: sorted))), worst \(String(milliseconds: sorted.last ?? 0)) (\(perKey.count) keys, 20 a second); CPU per key (every thread, saves included) \(String(milliseconds: cpu / Double(perKey.count))); bytes written per key (write and pwrite calls: the draft's saves) \(written / perKey.count)")
         }
 
+        /// Keys a second apart, as one types them one by one (or tmux send-keys
+        /// sends them): each key's save comes due through the inbox as on the
+        /// screen (DraftSaving.delay), so each key is a save. Prints what each
+        /// took in SQLite's log (history.sqlite-wal, its frames read from the
+        /// file) and elsewhere (the log's checkpoints into history.sqlite).
+        func typeKeysWithPauses(into what: String) {
+            let log = folder + "/" + HistoryStore.fileName + "-wal"
+            let count = min(keys, 10)
+            var (logBytes, allBytes) = (0, 0)
+            for character in "lighthouse".prefix(count) {
+                let (frames, written) = (WALFrames(path: log), Self.bytesWritten())
+                handle(.key(.char(character)))
+                let paused = monotonicSeconds() + 1
+                while monotonicSeconds() < paused {
+                    usleep(10_000)
+                    for action in inbox.drain() { handle(action) }
+                }
+                runner.finishDraftSaves()
+                logBytes += WALFrames(path: log).bytesWritten(since: frames)
+                allBytes += Self.bytesWritten() - written
+            }
+            print("a key a second into \(what) (a save each, as on the screen): bytes written per key \(allBytes / count): to the log (history.sqlite-wal) \(logBytes / count), to the history file and elsewhere (checkpoints) \((allBytes - logBytes) / count) (\(count) keys)")
+        }
+
         // The same keys into the empty field first, for comparison.
         handle(.key(.enter))
         typeKeys(into: "the empty \(large.name)")
+        typeKeysWithPauses(into: "the empty \(large.name)")
         handle(.key(.enter))
         state.view.focus = large.id
 
@@ -100,6 +125,7 @@ extension BenchCommand {
         print("pasted \(text.utf8.count) bytes (\(pasted.count) characters) into the \(large.name) in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after (peak \(Self.status("VmHWM") / 1024) MB)")
         typeKeys(into: "the \(megabytes) MB \(large.name)")
         print("resident memory after typing: \(Self.status("VmRSS") / 1024) MB (peak since the paste \(Self.status("VmHWM") / 1024) MB)")
+        typeKeysWithPauses(into: "the \(megabytes) MB \(large.name)")
         // The edit's end (Enter): the text read into the request, its brackets checked, the draft saved.
         handle(.key(.enter))
         for action in inbox.drain() { handle(action) }
@@ -166,6 +192,37 @@ extension BenchCommand {
     static func procField(_ file: String, _ name: String) -> Int {
         guard let line = procFile(file).split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+}
+
+/// SQLite's log as it stands: its frames since its last restart, read from
+/// the file's frame headers (sqlite.org/fileformat2.html#walformat). A
+/// frame is a page and its 24-byte header; a restart writes from the start
+/// again with new salts, so frames are counted while their salts are the log's.
+struct WALFrames: Equatable {
+    var salts: [UInt8] = []
+    var frames = 0
+    var pageSize = 0
+
+    init(path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var header = [UInt8](repeating: 0, count: 32)
+        guard pread(fd, &header, 32, 0) == 32 else { return }
+        pageSize = header[8..<12].reduce(0) { $0 << 8 | Int($1) }
+        if pageSize == 1 { pageSize = 65_536 }
+        salts = Array(header[16..<24])
+        guard pageSize >= 512 else { return }
+        var frame = [UInt8](repeating: 0, count: 24)
+        while pread(fd, &frame, 24, off_t(32 + frames * (24 + pageSize))) == 24, Array(frame[8..<16]) == salts { frames += 1 }
+    }
+
+    /// Bytes written to the log since `earlier` was read (one commit or several, no restart between
+    /// two of them: a save at a time): its new frames, or all of them after a restart.
+    func bytesWritten(since earlier: WALFrames) -> Int {
+        let new = salts == earlier.salts ? max(0, frames - earlier.frames) : frames
+        return new * (24 + pageSize) + (salts == earlier.salts ? 0 : 32)
     }
 }
 
