@@ -6,8 +6,11 @@
 // second Ctrl-C quits at once.
 //
 // A signal handler may do almost nothing: it counts, and writes one byte to
-// a pipe that a thread of its own waits on (as TerminalApp's handlers do);
-// the second one ends the process itself, with the shell's status for Ctrl-C.
+// a pipe that a thread of its own waits on (as TerminalApp's handlers do).
+// The second Ctrl-C's byte has that thread end the command as every other
+// way out does (Zqt.endCommand: transfers stopped, the history closed, so
+// no -wal or -shm is left beside it), then exit with the shell's status for
+// Ctrl-C; a third, should that closing hang, ends the process from the handler.
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +25,7 @@ final class SendInterrupt: @unchecked Sendable {
     /// The status a send ends with when Ctrl-C stopped it (128 + SIGINT, as a shell reports it).
     static let exitStatus: Int32 = 130
 
-    /// What a second Ctrl-C writes on its way out (written by the handler: a constant's bytes).
+    /// What a second Ctrl-C writes on its way out (a constant's bytes, ready before any Ctrl-C).
     private static let quitNow: [UInt8] = Array("\nzqt: quit at once; the server's job may still be stopping\n".utf8)
     nonisolated(unsafe) private static var quitNowBytes: UnsafeMutableRawPointer?
     nonisolated(unsafe) private static var quitNowCount = 0
@@ -48,14 +51,18 @@ final class SendInterrupt: @unchecked Sendable {
         interrupt.thread = SendInterrupt.startThread {
             var byte: UInt8 = 0
             // The byte of the first Ctrl-C; 0 (or an error) when the send ended and the pipe closed.
-            if read(readEnd, &byte, 1) == 1 { onFirst() }
+            guard read(readEnd, &byte, 1) == 1 else { return }
+            onFirst()
+            // The second's: quit now, through the command's end.
+            guard read(readEnd, &byte, 1) == 1 else { return }
+            if let bytes = SendInterrupt.quitNowBytes { _ = write(2, bytes, SendInterrupt.quitNowCount) }
+            Zqt.endCommand()
+            _exit(SendInterrupt.exitStatus)
         }
         signal(SIGINT) { _ in
             sendInterruptCount += 1
-            if sendInterruptCount >= 2 {
-                if let bytes = SendInterrupt.quitNowBytes { _ = write(2, bytes, SendInterrupt.quitNowCount) }
-                _exit(SendInterrupt.exitStatus)
-            }
+            // A third Ctrl-C: the closing the second asked for did not end zqt; end it here.
+            if sendInterruptCount >= 3 { _exit(SendInterrupt.exitStatus) }
             var byte: UInt8 = 1
             _ = write(sendInterruptWrite, &byte, 1)
         }

@@ -48,7 +48,8 @@ struct Zqt: AsyncParsableCommand {
     /// What every way out of a command does before exiting: transfers
     /// stopped, and the history closed rather than left to exit(), so its
     /// -wal and -shm go with the last connection (issue 21).
-    private static func endCommand() {
+    /// SendInterrupt's second Ctrl-C ends the command through it too.
+    static func endCommand() {
         HTTPClient.stopAllTransfers()
         HistoryStore.closeEveryOpenStore()
     }
