@@ -838,16 +838,16 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("task-seconds"), help: "Seconds from submit to a finished task (default 3; with --api a1111 a whole job, whatever its steps).")
     var taskSeconds: Double?
 
-    @Option(name: .customLong("access-key-id"), help: "Accept only this access key id (default: any non-empty pair).")
+    @Option(name: .customLong("access-key-id"), help: "The zhiqite sandbox only (an A1111 one takes --api-auth): accept only this access key id (default: any non-empty pair).")
     var accessKeyID: String?
 
-    @Option(name: .customLong("access-key-secret"), help: "Accept only this access key secret.")
+    @Option(name: .customLong("access-key-secret"), help: "The zhiqite sandbox only: accept only this access key secret.")
     var accessKeySecret: String?
 
     @Flag(name: .customLong("fail-tasks"), help: "Every task fails when it would have finished.")
     var failTasks = false
 
-    @Option(name: .customLong("fault"), help: "Start with a fault: none, http500, not-json, drop, late-answer, drop-after, busy.")
+    @Option(name: .customLong("fault"), help: "The zhiqite sandbox only (with --api a1111 a job's prompt steers it, docs/sandbox.md): start with a fault: none, http500, not-json, drop, late-answer, drop-after, busy.")
     var fault: String = "none"
 
     @Option(name: .customLong("latency-ms"), help: "Delay every answer by this many milliseconds.")
