@@ -7,14 +7,15 @@
 //
 // A signal handler may do almost nothing: it counts, and writes one byte to
 // a pipe that a thread of its own waits on (as TerminalApp's handlers do).
-// The second Ctrl-C's byte has that thread end the command as every other
-// way out does (Zqt.endCommand: transfers stopped, the history closed, so
-// no -wal or -shm is left beside it), then exit with the shell's status for
-// Ctrl-C; a third, should that closing hang, ends the process from the handler.
+// The second Ctrl-C's byte has that thread close the history as every other
+// way out does (Zqt.endCommand; so no -wal or -shm is left beside it), then
+// exit with the shell's status for Ctrl-C; a third, should that closing
+// hang, ends the process from the handler.
 
 #if canImport(Glibc)
 import Glibc
 #endif
+import Model
 
 /// The pipe's write end and the count, read in the handler: plain globals
 /// with constant initial values, so touching them there runs no initializer.
@@ -56,7 +57,10 @@ final class SendInterrupt: @unchecked Sendable {
             // The second's: quit now, through the command's end.
             guard read(readEnd, &byte, 1) == 1 else { return }
             if let bytes = SendInterrupt.quitNowBytes { _ = write(2, bytes, SendInterrupt.quitNowCount) }
-            Zqt.endCommand()
+            // The history closed, as every way out closes it; the transfers are not stopped first: that
+            // would wake the send to say "Send failed: Cancelled" or "not kept in history" after the line
+            // above, and _exit runs no teardown they could crash in (issue 8). The row stays as it stands.
+            HistoryStore.closeEveryOpenStore()
             _exit(SendInterrupt.exitStatus)
         }
         signal(SIGINT) { _ in

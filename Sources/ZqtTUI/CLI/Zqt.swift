@@ -48,8 +48,7 @@ struct Zqt: AsyncParsableCommand {
     /// What every way out of a command does before exiting: transfers
     /// stopped, and the history closed rather than left to exit(), so its
     /// -wal and -shm go with the last connection (issue 21).
-    /// SendInterrupt's second Ctrl-C ends the command through it too.
-    static func endCommand() {
+    private static func endCommand() {
         HTTPClient.stopAllTransfers()
         HistoryStore.closeEveryOpenStore()
     }
