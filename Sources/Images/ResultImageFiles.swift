@@ -341,7 +341,8 @@ public enum ResultImageFiles {
         var bytes = kept
         var sidecar: String?
         if let request {
-            let entries = PictureRequest.entries(endpoint: request.endpoint, requestJSON: request.json, seed: seed)
+            let entries = PictureRequest.entries(endpoint: request.endpoint, requestJSON: request.json, seed: seed,
+                                                 existing: (try? PNGText.entries(in: kept)) ?? [])
             if ImageFile.fileExtension(kept) == "png", let tagged = try? PNGText.inserting(entries, into: kept) {
                 bytes = tagged
             } else {

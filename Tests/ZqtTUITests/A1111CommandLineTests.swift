@@ -249,6 +249,7 @@ import Testing
                 .write(toFile: config + "/zqt/config.toml", atomically: true, encoding: .utf8)
             let home = NSTemporaryDirectory() + "zqt-a1111-home-\(UUID().uuidString)"
             let body = try Self.file(#"{"prompt": "an endless job", "steps": 20}"#)
+            defer { for path in [config, home, body] { try? FileManager.default.removeItem(atPath: path) } }
             let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--profile", "gpu"],
                                                environment: ZqtBinary.environment(["ZQT_HOME": home, "XDG_CONFIG_HOME": config]))
             defer { child.terminate(); _ = child.waitForExit(timeout: 10) }
@@ -263,6 +264,12 @@ import Testing
             #expect(rest.status == 130, "\(rest.stdout)\n\(rest.stderr)")
             #expect(rest.stderr.contains("quit at once"), "\(rest.stderr)")
             #expect(server.interrupts == 1, "POST /sdapi/v1/interrupt once")
+            // This way out closes the history as every other does: nothing is left beside it.
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: home)) ?? []
+            #expect(left.contains("history.sqlite"), "\(left)")
+            #expect(!left.contains("history.sqlite-wal") && !left.contains("history.sqlite-shm"), "\(left)")
+            let listed = try ZqtBinary.run(["history", "list"], environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": config])
+            #expect(listed.status == 0 && listed.stdout.contains("txt2img"), "the row is there: \(listed.stdout)\n\(listed.stderr)")
         }
     }
 

@@ -52,12 +52,12 @@ import Testing
         let made = Self.kept(events).count
         #expect(made >= 1 && made < 4, "the pictures made before the interrupt: \(made)")
         #expect(info.phase == .succeeded && info.interrupted)
-        #expect(info.desc == "interrupted: \(made) of 4 pictures")
+        #expect(info.desc == "interrupted: \(made) of 4 pictures made")
 
         let id = try #require(Self.recordID(events))
         let row = try #require(try fixture.store.record(id: id))
         #expect(row.state == .interrupted && row.state.title == "interrupted")
-        #expect(row.taskDesc == "interrupted: \(made) of 4 pictures")
+        #expect(row.taskDesc == "interrupted: \(made) of 4 pictures made")
         #expect(row.imageResults.count == made && row.imageResults.allSatisfy { $0.localPath.map(FileManager.default.fileExists) == true },
                 "the pictures made so far are kept as for any job")
         // The history's state filter finds it by its word.

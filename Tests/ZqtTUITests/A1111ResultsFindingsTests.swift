@@ -103,7 +103,7 @@ import Testing
                                                  ("info", .string(info)), (A1111Watch.interruptedKey, .bool(true))]))
         let parsed = try? JSONParser.parse(answer)
         let read = TaskInfo(data: parsed ?? .null, family: Family.a1111, result: .images)
-        #expect(read.results.map(\.seed) == [70, 71] && read.desc == "interrupted: 2 of 4 pictures")
+        #expect(read.results.map(\.seed) == [70, 71] && read.desc == "interrupted: 2 of 4 pictures made")
         let results = read.results.enumerated().map { index, result in
             StoredResult(position: index, imageURL: result.imageURL, seed: result.seed, imageStatus: nil, auditPassed: nil, auditLabels: [],
                          localPath: "/home/me/zqt/images/zqt-a1111-cut/\(index + 1).png")

@@ -52,6 +52,15 @@ import Testing
         #expect(state.request == before)
         #expect(state.status?.text.hasPrefix("Not loaded: pasted JSON: the body fits") == true, "\(state.status?.text ?? "")")
         #expect(state.status?.kind == .error)
+        // Three titles at most and how many more, as `zqt validate --fits` refuses it (issue 20's leftovers):
+        // every tool's title made a line no status bar could show.
+        let said = state.status?.text ?? ""
+        let tied = RequestImport.infer(for: .object([("businessTaskId", .string("x"))]), in: state.catalog, server: .zhiqite).candidates
+        try? #require(tied.count > 3, "\(tied.map(\.title))")
+        let shown = tied.prefix(3).map(\.title).joined(separator: ", ")
+        #expect(said.contains("the body fits \(tied.count) endpoints equally (\(shown) and \(tied.count - 3) more): "
+                              + "switch to the one it is for, then load it again"), "\(said)")
+        #expect(!said.contains(tied[3].title), "\(said)")
     }
 
     @Test func aRefusalNamesTheUnitsByTheirGroup() {

@@ -168,6 +168,6 @@ import Testing
         }
         #expect(interrupted(batch: 2, iterations: 1, made: 2) == "interrupted: 2 unfinished pictures")
         #expect(interrupted(batch: 1, iterations: 2, made: 2) == "interrupted: 2 pictures, the last one unfinished")
-        #expect(interrupted(batch: 1, iterations: 4, made: 2) == "interrupted: 2 of 4 pictures")
+        #expect(interrupted(batch: 1, iterations: 4, made: 2) == "interrupted: 2 of 4 pictures made")
     }
 }

@@ -39,9 +39,13 @@ public enum CustomEndpoint {
 
     /// The family a path names by its first segment (wire rule 8): `sd/…`,
     /// `tool/CODE` (the toolCode is the rest, slashes included, §A12),
-    /// `modelTraining/…` (§3); nil for a path that says none.
+    /// `modelTraining/…` (§3); nil for a path that says none. Never A1111's:
+    /// a custom request is the service's, a path under /AIGCImgOpenServ/saas/,
+    /// so `sdapi/…` there is one more path of the service's; the profile's
+    /// kind says which server a request goes to, not its path (issue 20).
     public static func family(ofPath id: String) -> Family? {
-        for followUp in FamilyFollowUps.all where id.hasPrefix(followUp.pathPrefix) {
+        let a1111 = A1111FollowUp().name
+        for followUp in FamilyFollowUps.all where followUp.name != a1111 && id.hasPrefix(followUp.pathPrefix) {
             let code = followUp.code(ofPath: id)
             if followUp.needsCode, code?.isEmpty ?? true { continue }
             return Family.named(followUp.name, code: code)

@@ -149,7 +149,8 @@ public enum A1111ResultKinds {
         return facts.allSeeds.isEmpty ? nil : facts.allSeeds.count
     }
 
-    /// "interrupted: 2 of 4 pictures". When every picture planned came back, the
+    /// "interrupted: 2 of 4 pictures made": "made" says the other two never
+    /// were, not that they are missing or failed. When every picture planned came back, the
     /// last iteration's (batch_size of them) are the ones the interrupt cut short:
     /// A1111 answers with the iteration it stopped as it stood and starts no other
     /// (processing.py), so "2 of 2" would read as finished: "2 unfinished pictures".
@@ -160,7 +161,7 @@ public enum A1111ResultKinds {
             return unfinished == made ? "interrupted: \(made) unfinished picture\(made == 1 ? "" : "s")"
                 : "interrupted: \(made) pictures, the last \(unfinished == 1 ? "one" : "\(unfinished)") unfinished"
         }
-        return "interrupted: \(made) of \(planned) picture\(planned == 1 ? "" : "s")"
+        return "interrupted: \(made) of \(planned) picture\(planned == 1 ? "" : "s") made"
     }
 
     /// The batch size the answer echoes, if it does.

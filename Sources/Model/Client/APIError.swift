@@ -27,8 +27,10 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The endpoint's family has no documented task query (training, §3.2).
     case noTaskQuery(String)
     /// An A1111 row asked about (issue 20): the call itself answers, there is
-    /// no task to ask; what is known of the row, in words (A1111RowStanding).
-    case answeredWithTheCall(String)
+    /// no task to ask; what is known of the row, in words (A1111RowStanding),
+    /// and whether that is a failure (the answer lost, the row failed) rather
+    /// than a row still waiting for its answer or done.
+    case answeredWithTheCall(String, failed: Bool)
     /// A local file in an image field was refused or its upload failed
     /// (issue 17): nothing was sent to the service.
     case upload(UploadFailure)
@@ -102,7 +104,7 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
             return "nothing was sent: \(why)the history cannot keep its row (\(error.message))"
         case let .noTaskQuery(title):
             return "\(title) tasks cannot be queried: the service documents no query for them (zhiqite-api.md §3.2)"
-        case let .answeredWithTheCall(words):
+        case let .answeredWithTheCall(words, _):
             return words
         }
     }

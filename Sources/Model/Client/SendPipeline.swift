@@ -254,8 +254,11 @@ public struct SendPipeline: Sendable {
     public func ask(_ task: TaskReference, recordID: Int?, rowIsOpen: Bool) async throws(APIError) -> TaskInfo {
         if task.endpoint.family.followUp.answersWhenDone {
             // An A1111 row: no task to ask about; what is known is said, and a row whose sender waits is never closed.
-            guard let recordID, let row = try? store?.record(id: recordID) else { throw .answeredWithTheCall(A1111RowStanding.noQuery) }
-            throw .answeredWithTheCall(await a1111Standing(of: row).words)
+            guard let recordID, let row = try? store?.record(id: recordID) else {
+                throw .answeredWithTheCall(A1111RowStanding.noQuery, failed: true)
+            }
+            let standing = await a1111Standing(of: row)
+            throw .answeredWithTheCall(standing.words, failed: standing.isFailure)
         }
         do throws(APIError) {
             let info = try await api.queryTask(task)

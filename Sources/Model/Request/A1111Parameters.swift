@@ -31,8 +31,11 @@ public enum A1111Parameters {
         if let width = body["width"].flatMap(plain), let height = body["height"].flatMap(plain) {
             pairs.append(("Size", "\(width)x\(height)"))
         }
-        // A1111 names a checkpoint by its file name without the extension (name_for_extra).
-        if let checkpoint = body["alwayson_scripts"]?["sd_model_checkpoint"]?.stringValue, !checkpoint.isEmpty {
+        // A1111 names a checkpoint by its file name without the extension (name_for_extra); zhiqite's
+        // is under alwayson_scripts, an A1111 request's under override_settings (issue 20).
+        let checkpoint = body["alwayson_scripts"]?["sd_model_checkpoint"]?.stringValue
+            ?? body["override_settings"]?["sd_model_checkpoint"]?.stringValue
+        if let checkpoint, !checkpoint.isEmpty {
             pairs.append(("Model", withoutExtension(checkpoint)))
         }
         let hires = body["enable_hr"]?.boolValue == true
@@ -48,10 +51,51 @@ public enum A1111Parameters {
             if let steps = body["hr_second_pass_steps"]?.numberValue, steps != 0 { add("Hires steps", body["hr_second_pass_steps"]) }
             add("Hires upscaler", body["hr_upscaler"])
         }
+        // The ControlNet units, as the extension adds them after the generation's own (issue 20's leftovers:
+        // a saved copy said nothing of them, so the web UI's PNG Info and `L` lost them).
+        pairs += controlNetPairs(body)
         let negative = body["negative_prompt"]?.stringValue ?? ""
         let line = pairs.map { "\($0.0): \(quote($0.1))" }.joined(separator: ", ")
         return (prompt + (negative.isEmpty ? "" : "\nNegative prompt: " + negative) + "\n" + line)
             .trimmed
+    }
+
+    /// The fields a unit's infotext holds, in the extension's order (its
+    /// ControlNetUnit, less the image, `enabled` and what the API alone sets).
+    static let controlNetFields = ["module", "model", "weight", "resize_mode", "processor_res", "threshold_a", "threshold_b",
+                                   "guidance_start", "guidance_end", "pixel_perfect", "control_mode"]
+    /// The names the extension shows for `resize_mode` and `control_mode` given as numbers (its enums' order).
+    static let resizeModes = ["Just Resize", "Crop and Resize", "Resize and Fill"]
+    static let controlModes = ["Balanced", "My prompt is more important", "ControlNet is more important"]
+
+    /// `ControlNet N: Module: canny, Model: …, Weight: 1, …` for each enabled
+    /// unit in `alwayson_scripts.controlnet.args`, as sd-webui-controlnet's
+    /// infotext writes it (scripts/infotext.py serialize_unit): each field
+    /// name's words capitalized, a value of -1 (a slider the module hides)
+    /// left out, and a unit whose values hold ',' or ':' not written at all,
+    /// since the list could not be read back. `quote()` then makes the whole
+    /// value one JSON string, as A1111 does.
+    static func controlNetPairs(_ body: JSONValue) -> [(String, String)] {
+        guard let units = body["alwayson_scripts"]?["controlnet"]?["args"]?.arrayValue else { return [] }
+        var pairs: [(String, String)] = []
+        for unit in units where unit.objectValue != nil && unit["enabled"]?.boolValue != false {
+            var items: [String] = []
+            var readable = true
+            for field in controlNetFields {
+                guard let value = unit[field], var text = plain(value) else { continue }
+                if value.numberValue == -1 { continue }
+                if case let .int(index) = value {
+                    if field == "resize_mode" { text = resizeModes.indices.contains(index) ? resizeModes[index] : text }
+                    if field == "control_mode" { text = controlModes.indices.contains(index) ? controlModes[index] : text }
+                }
+                if text.contains(",") || text.contains(":") || text.contains("\n") { readable = false }
+                let name = field.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+                items.append("\(name): \(text)")
+            }
+            guard readable, !items.isEmpty else { continue }
+            pairs.append(("ControlNet \(pairs.count)", items.joined(separator: ", ")))
+        }
+        return pairs
     }
 
     private static func plain(_ value: JSONValue) -> String? {

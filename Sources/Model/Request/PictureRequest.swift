@@ -11,10 +11,16 @@ public enum PictureRequest {
     public static let maximumBytes = 64 << 20
 
     /// The text chunks a saved PNG copy of `request`'s result carries.
-    public static func entries(endpoint: Endpoint, requestJSON: String, seed: Int?) -> [PNGText.Entry] {
+    /// `parameters` for a zhiqite SD result, and for an A1111 server's picture
+    /// (one with a seed: a ControlNet map has none) whose PNG came without its
+    /// own: `existing`, the chunks the copy already has, keep the server's words.
+    public static func entries(endpoint: Endpoint, requestJSON: String, seed: Int?,
+                               existing: [PNGText.Entry] = []) -> [PNGText.Entry] {
         var entries = [PNGText.Entry(keyword: requestKeyword, text: requestJSON),
                        PNGText.Entry(keyword: endpointKeyword, text: endpoint.storageKey)]
-        if endpoint.family == .sd, let body = try? JSONParser.parse(requestJSON),
+        let writesParameters = endpoint.family == .sd || (endpoint.server == .a1111 && seed != nil)
+        if writesParameters, !existing.contains(where: { $0.keyword == A1111Parameters.keyword }),
+           let body = try? JSONParser.parse(requestJSON),
            let parameters = A1111Parameters.text(for: body, seed: seed) {
             entries.append(PNGText.Entry(keyword: A1111Parameters.keyword, text: parameters))
         }

@@ -74,8 +74,7 @@ public enum RequestImport {
             var inference = infer(for: value, in: catalog, server: current.server)
             if inference == .none, current.server != .zhiqite { inference = infer(for: value, in: catalog) }
             guard let destination = destination(of: inference, current: current) else {
-                let names = inference.candidates.map(\.title).joined(separator: ", ")
-                return .failure(Problem(message: "the body fits \(names) equally: switch to the one it is for, then load it again"))
+                return .failure(Problem(message: tieMessage(inference.candidates.map(\.title))))
             }
             endpoint = destination
             alsoFit = inference.candidates.filter { $0 != destination }
@@ -97,6 +96,21 @@ public enum RequestImport {
         } catch {
             return .failure(Problem(message: "the body is \(error)"))
         }
+    }
+
+    /// A refusal names at most this many endpoints (issue 19: twelve names were
+    /// no help); `zqt validate FILE --fits` lists them all.
+    public static let tieNamesShown = 3
+
+    /// `L`'s refusal of a body that fits several endpoints alike, none of them
+    /// the form on screen: two or three named, more as the first few and a count.
+    static func tieMessage(_ titles: [String]) -> String {
+        guard titles.count > tieNamesShown else {
+            let named = titles.count < 2 ? titles.joined() : titles.dropLast().joined(separator: ", ") + " and " + titles[titles.count - 1]
+            return "the body fits \(named) equally: switch to the one it is for, then load it again"
+        }
+        return "the body fits \(titles.count) endpoints equally (\(titles.prefix(tieNamesShown).joined(separator: ", ")) and "
+            + "\(titles.count - tieNamesShown) more): switch to the one it is for, then load it again (zqt validate FILE --fits lists them all)"
     }
 
     /// What a body says of its endpoint, for a command given no --endpoint

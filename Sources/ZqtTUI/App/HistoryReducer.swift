@@ -360,6 +360,12 @@ extension Reducer {
                                                                    images: info.phase == .succeeded ? info.pictureCount : nil)
                                                  + Wording.askedAt(askedAt),
                                              kind: info.phase == .failed ? .error : (info.phase == .succeeded ? .success : .info))
+            case let .failure(.answeredWithTheCall(words, failed)):
+                // An A1111 row has no task to query: what is known of it is said, not as a failed query
+                // when a zqt still waits for its answer (issue 20's leftovers).
+                if state.takingUp?.idTask == idTask { state.takingUp = nil }
+                state.status = StatusMessage(text: Wording.a1111RowAsked(idTask, words) + Wording.askedAt(askedAt),
+                                             kind: failed ? .error : .info)
             case let .failure(error):
                 if state.takingUp?.idTask == idTask { state.takingUp = nil }
                 state.status = StatusMessage(text: Wording.queryFailed(idTask, error.message) + Wording.askedAt(askedAt), kind: .error)

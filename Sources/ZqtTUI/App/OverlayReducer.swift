@@ -132,9 +132,13 @@ extension Reducer {
     static func openPalette(_ state: inout AppState) -> [Effect] {
         var options: [String] = []
         var searchWords: [String: String] = [:]
-        for binding in state.keys.rows(in: state.scopes + [.global]) where !options.contains(binding.command.title) {
-            options.append(binding.command.title)
-            if let words = CommandSynonyms.words[binding.command] { searchWords[binding.command.title] = words }
+        // Each command named as the help names it for the profile's kind (an A1111 profile has a login, not keys).
+        let server = state.connection.server
+        for binding in state.keys.rows(in: state.scopes + [.global]) {
+            let title = Wording.helpTitle(binding.command, server: server)
+            guard !options.contains(title) else { continue }
+            options.append(title)
+            if let words = CommandSynonyms.words[binding.command] { searchWords[title] = words }
         }
         var picker = PickerState(purpose: .palette, title: Wording.paletteTitle, options: options,
                                  filter: TextBuffer(""), selected: 0, freeText: false)
@@ -278,7 +282,8 @@ extension Reducer {
                                              kind: fit.noModule || fit.noModel ? .error : .info)
             }
         case .palette:
-            if let command = Command.allCases.first(where: { $0.title == choice }) {
+            let server = state.connection.server
+            if let command = Command.allCases.first(where: { Wording.helpTitle($0, server: server) == choice }) {
                 return Commands.perform(&state, command)
             }
         case let .insert(kind):

@@ -25,6 +25,18 @@ extension Wording {
         }
     }
 
+    /// `u` on an A1111 row: no task to query, so what is known of it (A1111RowStanding's words),
+    /// never "Query for … failed" for a row whose zqt still waits for the server's answer.
+    static func a1111RowAsked(_ idTask: String, _ words: String) -> String {
+        "\(TerminalText.line(idTask)): \(words)"
+    }
+
+    /// The state the history screen shows for a row: an A1111 row still `sending` is running
+    /// on its server, whose call lasts as long as the job ("↑ sending" read as stuck on the way out).
+    static func listedState(_ state: SubmissionState, server: ServerKind) -> SubmissionState {
+        server == .a1111 && state == .sending ? .running : state
+    }
+
     // MARK: An A1111 row's history entry
 
     /// The entry's Endpoint line: the form, the kind of server, where it went.

@@ -5,7 +5,7 @@ import Model
 
 extension Wording {
     /// A refusal names at most this many endpoints; `zqt validate FILE --fits` lists them all.
-    static let fitNamesShown = 3
+    static let fitNamesShown = RequestImport.tieNamesShown
 
     /// Two or more fit alike (issue 19: twelve names joined with "or" were no help):
     /// two or three are named with the flag for each; more, the first few and the command that lists all.

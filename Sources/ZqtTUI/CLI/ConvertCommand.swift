@@ -63,7 +63,7 @@ struct ConvertCommand: AsyncParsableCommand {
             if let row {
                 request = row.request
             } else {
-                let target = try endpoint.map { try EndpointNames.resolve($0, in: catalog) } ?? EndpointNames.infer(text, in: catalog)
+                let target = try endpoint.map { try EndpointNames.resolve($0, in: catalog) } ?? EndpointNames.infer(text, in: catalog, file: source)
                 do {
                     request = try Request.decode(json: text, for: target).request
                 } catch {

@@ -6,12 +6,16 @@
 // second Ctrl-C quits at once.
 //
 // A signal handler may do almost nothing: it counts, and writes one byte to
-// a pipe that a thread of its own waits on (as TerminalApp's handlers do);
-// the second one ends the process itself, with the shell's status for Ctrl-C.
+// a pipe that a thread of its own waits on (as TerminalApp's handlers do).
+// The second Ctrl-C's byte has that thread close the history as every other
+// way out does (Zqt.endCommand; so no -wal or -shm is left beside it), then
+// exit with the shell's status for Ctrl-C; a third, should that closing
+// hang, ends the process from the handler.
 
 #if canImport(Glibc)
 import Glibc
 #endif
+import Model
 
 /// The pipe's write end and the count, read in the handler: plain globals
 /// with constant initial values, so touching them there runs no initializer.
@@ -22,7 +26,7 @@ final class SendInterrupt: @unchecked Sendable {
     /// The status a send ends with when Ctrl-C stopped it (128 + SIGINT, as a shell reports it).
     static let exitStatus: Int32 = 130
 
-    /// What a second Ctrl-C writes on its way out (written by the handler: a constant's bytes).
+    /// What a second Ctrl-C writes on its way out (a constant's bytes, ready before any Ctrl-C).
     private static let quitNow: [UInt8] = Array("\nzqt: quit at once; the server's job may still be stopping\n".utf8)
     nonisolated(unsafe) private static var quitNowBytes: UnsafeMutableRawPointer?
     nonisolated(unsafe) private static var quitNowCount = 0
@@ -48,14 +52,21 @@ final class SendInterrupt: @unchecked Sendable {
         interrupt.thread = SendInterrupt.startThread {
             var byte: UInt8 = 0
             // The byte of the first Ctrl-C; 0 (or an error) when the send ended and the pipe closed.
-            if read(readEnd, &byte, 1) == 1 { onFirst() }
+            guard read(readEnd, &byte, 1) == 1 else { return }
+            onFirst()
+            // The second's: quit now, through the command's end.
+            guard read(readEnd, &byte, 1) == 1 else { return }
+            if let bytes = SendInterrupt.quitNowBytes { _ = write(2, bytes, SendInterrupt.quitNowCount) }
+            // The history closed, as every way out closes it; the transfers are not stopped first: that
+            // would wake the send to say "Send failed: Cancelled" or "not kept in history" after the line
+            // above, and _exit runs no teardown they could crash in (issue 8). The row stays as it stands.
+            HistoryStore.closeEveryOpenStore()
+            _exit(SendInterrupt.exitStatus)
         }
         signal(SIGINT) { _ in
             sendInterruptCount += 1
-            if sendInterruptCount >= 2 {
-                if let bytes = SendInterrupt.quitNowBytes { _ = write(2, bytes, SendInterrupt.quitNowCount) }
-                _exit(SendInterrupt.exitStatus)
-            }
+            // A third Ctrl-C: the closing the second asked for did not end zqt; end it here.
+            if sendInterruptCount >= 3 { _exit(SendInterrupt.exitStatus) }
             var byte: UInt8 = 1
             _ = write(sendInterruptWrite, &byte, 1)
         }

@@ -632,13 +632,11 @@ struct SendCommand: AsyncParsableCommand {
         let text: String
         if let fromImage {
             guard file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
-            let loaded = try PictureRequestOption.read(fromImage, catalog: start.catalog, current: target,
+            let loaded = try PictureRequestOption.read(fromImage, catalog: start.catalog, given: endpoint == nil ? nil : target,
                                                        server: connection.serverKind(config: start.config),
-                                                       endpointGiven: endpoint != nil, serverChosen: connection.namesServer,
-                                                       config: start.config)
-            // --endpoint is honoured (issue 20): the picture's request goes to the one named, of the same kind.
-            if endpoint == nil || loaded.endpoint.server != target.server { target = loaded.endpoint }
-            text = loaded.wireJSON
+                                                       serverChosen: connection.namesServer, config: start.config)
+            target = loaded.target
+            text = loaded.request.wireJSON
             // A request of the other kind of server goes to a profile of its kind (issue 20).
             if let profile = try PictureRequestOption.profile(for: target, connection: connection, config: start.config) {
                 connection.profile = profile
@@ -765,10 +763,10 @@ struct ValidateCommand: ParsableCommand {
         if let fromImage {
             guard self.file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
             let server = connection.serverKind()
-            let loaded = try PictureRequestOption.read(fromImage, catalog: StartUp.atStart.catalog, current: target, server: server,
-                                                       endpointGiven: endpoint != nil, serverChosen: connection.namesServer)
-            if endpoint == nil || loaded.endpoint.server != target.server { target = loaded.endpoint }
-            data = Data(loaded.wireJSON.utf8)
+            let loaded = try PictureRequestOption.read(fromImage, catalog: StartUp.atStart.catalog, given: endpoint == nil ? nil : target,
+                                                       server: server, serverChosen: connection.namesServer)
+            target = loaded.target
+            data = Data(loaded.request.wireJSON.utf8)
             file = fromImage
         } else {
             guard let given = self.file else { throw ValidationError("give a request FILE, or --from-image") }
@@ -838,16 +836,16 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("task-seconds"), help: "Seconds from submit to a finished task (default 3; with --api a1111 a whole job, whatever its steps).")
     var taskSeconds: Double?
 
-    @Option(name: .customLong("access-key-id"), help: "Accept only this access key id (default: any non-empty pair).")
+    @Option(name: .customLong("access-key-id"), help: "The zhiqite sandbox only (an A1111 one takes --api-auth): accept only this access key id (default: any non-empty pair).")
     var accessKeyID: String?
 
-    @Option(name: .customLong("access-key-secret"), help: "Accept only this access key secret.")
+    @Option(name: .customLong("access-key-secret"), help: "The zhiqite sandbox only: accept only this access key secret.")
     var accessKeySecret: String?
 
     @Flag(name: .customLong("fail-tasks"), help: "Every task fails when it would have finished.")
     var failTasks = false
 
-    @Option(name: .customLong("fault"), help: "Start with a fault: none, http500, not-json, drop, late-answer, drop-after, busy.")
+    @Option(name: .customLong("fault"), help: "The zhiqite sandbox only (with --api a1111 a job's prompt steers it, docs/sandbox.md): start with a fault: none, http500, not-json, drop, late-answer, drop-after, busy.")
     var fault: String = "none"
 
     @Option(name: .customLong("latency-ms"), help: "Delay every answer by this many milliseconds.")
@@ -1039,11 +1037,16 @@ enum PictureRequestOption {
     /// to zhiqite with notes, as a web UI picture does; else a kept copy is
     /// its row's kind when the config file has a profile of that kind to send
     /// it through (`profile(for:)`).
-    static func read(_ path: String, catalog: EndpointCatalog, current: Endpoint, server: ServerKind = .zhiqite,
-                     endpointGiven: Bool = false, serverChosen: Bool = false, config: ConfigAtStart? = nil) throws -> Request {
+    ///
+    /// `given`: the endpoint `--endpoint` names, honoured here for `send` and
+    /// `validate` alike (issue 20): the picture's request goes to it when it
+    /// is of the kind the request was read as, else to the endpoint the
+    /// picture's request names.
+    static func read(_ path: String, catalog: EndpointCatalog, given: Endpoint?, server: ServerKind = .zhiqite,
+                     serverChosen: Bool = false, config: ConfigAtStart? = nil) throws -> (request: Request, target: Endpoint) {
         let readAs: ServerKind
-        if endpointGiven {
-            readAs = current.server
+        if let given {
+            readAs = given.server
         } else if server == .a1111 || serverChosen {
             readAs = server
         } else if let kept = keptFor(path)?.endpoint.server, kept == .a1111,
@@ -1053,11 +1056,13 @@ enum PictureRequestOption {
             readAs = server
         }
         let madeBy: ServerKind? = readAs == .a1111 ? .a1111 : nil
-        let current = readAs == .zhiqite && current.server != .zhiqite ? catalog.controlNet : current
+        // Without --endpoint, a zhiqite request starts from ControlNet, as `send` without a file does.
+        let current = given ?? catalog.controlNet
         switch PictureRequest.load(path, catalog: catalog, current: current, madeBy: madeBy, taskID: TaskIDGenerator.shared.next()) {
         case let .success(loaded):
             for note in loaded.notes { StandardStreams.writeError("note: \(TerminalText.printable(note.description))\n") }
-            return loaded.request
+            let request = loaded.request
+            return (request, given.flatMap { $0.server == request.endpoint.server ? $0 : nil } ?? request.endpoint)
         case let .failure(problem):
             throw CommandFailure("\(APIError.printable(path)): \(problem.message)", .badInput)
         }

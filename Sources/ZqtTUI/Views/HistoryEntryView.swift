@@ -48,7 +48,8 @@ enum HistoryEntryView {
     /// thumbnails that scrolls with the text; drawn while wholly in view.
     static func renderDetail(_ state: AppState, pictures: PictureSet? = nil, into grid: inout Grid, rect: Rect) {
         guard let record = state.history.detail else { return }
-        let header = "\(record.state.glyph) \(record.state.title) · \(record.idTask)"
+        let shown = Wording.listedState(record.state, server: record.endpoint.server)
+        let header = "\(shown.glyph) \(shown.title) · \(record.idTask)"
         grid.put(" " + header, x: rect.x, y: rect.y, style: .focusedLabel, limit: rect.maxX)
         let body = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 1)
         let stripRows = pictures == nil ? 0 : pictureRows(bodyHeight: body.height)

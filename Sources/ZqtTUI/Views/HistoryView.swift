@@ -227,8 +227,10 @@ enum HistoryView {
             column += 2
             grid.put(CivilTime.local(row.createdAt).dateAndMinute, x: column, y: y, style: style(.dim))
             column += Self.when + 1
-            var stateText = row.state.glyph
-            if row.state == .running, let progress = row.progress { stateText += " " + Wording.percent(progress) }
+            // An A1111 row still `sending` is running on its server (the call lasts as long as the job).
+            let shown = Wording.listedState(row.state, server: row.endpoint.server)
+            var stateText = shown.glyph
+            if shown == .running, let progress = row.progress { stateText += " " + Wording.percent(progress) }
             let stateStyle: Style = row.state == .succeeded ? .statusOK : (row.state.isFailure ? .statusError : .value)
             grid.put(stateText, x: column, y: y, style: style(stateStyle), limit: column + Self.stateWidth)
             column += Self.stateWidth + 1
