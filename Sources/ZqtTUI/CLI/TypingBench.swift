@@ -74,6 +74,30 @@ extension BenchCommand {
             print("a key typed into \(what): p50 \(String(milliseconds: Self.percentile(50, of: sorted))), p90 \(String(milliseconds: Self.percentile(90, of: sorted))), worst \(String(milliseconds: sorted.last ?? 0)) (\(perKey.count) keys, 20 a second); CPU per key (every thread, saves included) \(String(milliseconds: cpu / Double(perKey.count))); bytes written per key (write and pwrite calls: the draft's saves) \(written / perKey.count)")
         }
 
+        /// The motion keys across the long text (paste18): at its end, then at
+        /// its start (put there as a click would), each key's worst time and CPU.
+        func moveAround() throws {
+            let motions: [(name: String, key: Key)] = [("Home", .home), ("End", .end), ("↑", .up), ("↓", .down),
+                                                       ("Ctrl-←", .ctrlLeft), ("Ctrl-→", .ctrlRight)]
+            for place in ["end", "start"] {
+                if place == "start" { state.view.editing?.buffer.moveCursor(to: 0) }
+                var line = "motion keys at the text's \(place):"
+                for (name, key) in motions {
+                    let cpuBefore = Self.cpuSeconds()
+                    var worst = 0.0
+                    for _ in 0..<10 {
+                        let started = monotonicSeconds()
+                        handle(.key(key))
+                        worst = max(worst, monotonicSeconds() - started)
+                    }
+                    line += " \(name) worst \(String(milliseconds: worst)), CPU \(String(milliseconds: (Self.cpuSeconds() - cpuBefore) / 10));"
+                }
+                print(line)
+            }
+            guard let editing = state.view.editing, editing.field == large.id else { throw BenchFailure("the motion keys ended the edit") }
+            state.view.editing?.buffer.moveCursor(to: editing.buffer.count - large.keysBack)
+        }
+
         // The same keys into the empty field first, for comparison.
         handle(.key(.enter))
         typeKeys(into: "the empty \(large.name)")
@@ -94,6 +118,7 @@ extension BenchCommand {
         print("pasted \(text.utf8.count) bytes (\(pasted.count) characters) into the \(large.name) in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after")
         typeKeys(into: "the \(megabytes) MB \(large.name)")
         print("resident memory after typing: \(Self.status("VmRSS") / 1024) MB")
+        try moveAround()
         if previewScrolled > 0 {
             // The newcomer's case (issue 18): out of the field, ] a few times
             // (the preview scrolled into the text), into it again, the same keys.
