@@ -121,6 +121,17 @@ struct TrackedTask: Equatable, Sendable {
     var elapsedSeconds = 0
 }
 
+/// An edit Esc cancelled (issue 18: a megabyte pasted and dropped by one key
+/// was gone): its text and cursor, and the form as Esc left it, so the undo
+/// key brings it back only onto that form.
+struct CancelledEdit: Equatable, Sendable {
+    var field: FieldID
+    var buffer: TextBuffer
+    var formKey: String
+    var requestAfter: Request
+    var draftAfter: Draft?
+}
+
 /// A form not on screen: its request and the text typed into it that it could not use.
 struct ParkedForm: Equatable, Sendable {
     /// A form aside changes only when its task id is renewed: its wire JSON is
@@ -469,6 +480,8 @@ struct AppState: Equatable, Sendable {
     var formBeforeNew: ParkedForm?
     /// A request moved to the other kind of server: what the undo key brings back (issue 20).
     var kindMoveUndo: KindMoveUndo?
+    /// The text Esc dropped from an edit: the undo key brings it back while the form is as Esc left it (issue 18).
+    var cancelledEdit: CancelledEdit?
     /// The config file: where, and why it is left out (issue 19).
     var configFile = ConfigFileState()
 

@@ -53,6 +53,33 @@ extension Reducer {
         state.view.editing = nil
         state.request = editing.originalRequest
         state.drafts[editing.field] = editing.originalDraft
+        // What Esc dropped stays one key away, as the form New replaced does (issue 18).
+        let before = editing.originalDraft?.text ?? FieldValues.text(of: editing.field, in: editing.originalRequest)
+        if editing.buffer.count != before.count || editing.buffer.text != before {
+            state.cancelledEdit = CancelledEdit(field: editing.field, buffer: editing.buffer.withoutLayout,
+                                                formKey: state.endpoint.formKey, requestAfter: state.request,
+                                                draftAfter: state.drafts[editing.field])
+            state.status = StatusMessage(text: Wording.editCancelled(characters: editing.buffer.count,
+                                                                     undoKey: state.keys.label(.undoNewForm)), kind: .info)
+        }
+        return []
+    }
+
+    /// The undo key after Esc: the edit it cancelled, back as it was (text and
+    /// cursor), while the form is as Esc left it. Nil when there is none to bring back.
+    static func undoCancelledEdit(_ state: inout AppState) -> [Effect]? {
+        guard let cancelled = state.cancelledEdit else { return nil }
+        state.cancelledEdit = nil
+        guard cancelled.formKey == state.endpoint.formKey, state.view.editing == nil, state.request == cancelled.requestAfter,
+              state.drafts[cancelled.field] == cancelled.draftAfter,
+              state.view.openItem == nil, let field = state.fields.first(where: { $0.id == cancelled.field }) else { return nil }
+        state.view.focus = field.id
+        beginEdit(&state, field: field, initial: nil)
+        state.view.editing?.buffer = cancelled.buffer
+        state.view.editing?.appliedRevision = nil
+        state.view.editing?.triedRevision = nil
+        applyEditBuffer(&state)
+        state.status = StatusMessage(text: Wording.editBroughtBack(characters: cancelled.buffer.count), kind: .info)
         return []
     }
 

@@ -22,6 +22,7 @@ extension Reducer {
         state.drafts = [:]
         state.formBeforeNew = replaced
         state.kindMoveUndo = nil
+        state.cancelledEdit = nil
         state.view.focus = FormSchema.mainFields(state.request).first?.id ?? state.view.focus
         state.view.previewOffset = 0
         state.status = StatusMessage(text: Wording.newForm(defaults: state.formDefaults.count, undoKey: state.keys.label(.undoNewForm)),
@@ -31,7 +32,9 @@ extension Reducer {
 
     /// The form "new" replaced, back; the fresh one is kept in its place (the key toggles).
     static func undoNewForm(_ state: inout AppState) -> [Effect] {
-        // A move to the other kind of server is undone first (KindMoveReducer).
+        // Text Esc just dropped comes back first (it is the latest change, issue 18),
+        // then a move to the other kind of server (KindMoveReducer).
+        if let effects = undoCancelledEdit(&state) { return effects }
         if let effects = undoKindMove(&state) { return effects }
         guard let before = state.formBeforeNew, before.request.endpoint.formKey == state.endpoint.formKey else {
             state.status = StatusMessage(text: Wording.nothingToBringBack(newKey: state.keys.label(.newForm)), kind: .error)

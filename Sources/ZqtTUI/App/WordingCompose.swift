@@ -151,6 +151,13 @@ extension Wording {
 
     static func nothingToBringBack(newKey: String) -> String { "No form to bring back: \(newKey) starts a new one first" }
     static func formBroughtBack(undoKey: String) -> String { "The form is back; \(undoKey) again shows the new one" }
+    /// Esc dropped an edit's text (issue 18): said with its size, and the key that brings it back.
+    static func editCancelled(characters: Int, undoKey: String) -> String {
+        "Edit cancelled: the field is as before; \(undoKey) brings back the text typed (\(count(characters, "character")))"
+    }
+    static func editBroughtBack(characters: Int) -> String {
+        "The cancelled edit is back (\(count(characters, "character"))): Enter keeps it, Esc drops it again"
+    }
     static let cannotResetField = "This field has no default to go back to"
 
     static func fieldReset(_ label: String, value: String?) -> String {

@@ -101,6 +101,30 @@ extension BenchCommand {
             print("a key a second into \(what) (a save each, as on the screen): bytes written per key \(allBytes / count): to the log (history.sqlite-wal) \(logBytes / count), to the history file and elsewhere (checkpoints) \((allBytes - logBytes) / count) (\(count) keys)")
         }
 
+        /// The motion keys across the long text (paste18): at its end, then at
+        /// its start (put there as a click would), each key's worst time and CPU.
+        func moveAround() throws {
+            let motions: [(name: String, key: Key)] = [("Home", .home), ("End", .end), ("↑", .up), ("↓", .down),
+                                                       ("Ctrl-←", .ctrlLeft), ("Ctrl-→", .ctrlRight)]
+            for place in ["end", "start"] {
+                if place == "start" { state.view.editing?.buffer.moveCursor(to: 0) }
+                var line = "motion keys at the text's \(place):"
+                for (name, key) in motions {
+                    let cpuBefore = Self.cpuSeconds()
+                    var worst = 0.0
+                    for _ in 0..<10 {
+                        let started = monotonicSeconds()
+                        handle(.key(key))
+                        worst = max(worst, monotonicSeconds() - started)
+                    }
+                    line += " \(name) worst \(String(milliseconds: worst)), CPU \(String(milliseconds: (Self.cpuSeconds() - cpuBefore) / 10));"
+                }
+                print(line)
+            }
+            guard let editing = state.view.editing, editing.field == large.id else { throw BenchFailure("the motion keys ended the edit") }
+            state.view.editing?.buffer.moveCursor(to: editing.buffer.count - large.keysBack)
+        }
+
         // The same keys into the empty field first, for comparison.
         handle(.key(.enter))
         typeKeys(into: "the empty \(large.name)")
@@ -125,6 +149,7 @@ extension BenchCommand {
         print("pasted \(text.utf8.count) bytes (\(pasted.count) characters) into the \(large.name) in \(String(seconds: pasteTime)); resident memory \(startRSS / 1024) MB before, \(afterPaste / 1024) MB after (peak \(Self.status("VmHWM") / 1024) MB)")
         typeKeys(into: "the \(megabytes) MB \(large.name)")
         print("resident memory after typing: \(Self.status("VmRSS") / 1024) MB (peak since the paste \(Self.status("VmHWM") / 1024) MB)")
+        try moveAround()
         typeKeysWithPauses(into: "the \(megabytes) MB \(large.name)")
         // The edit's end (Enter): the text read into the request, its brackets checked, the draft saved.
         handle(.key(.enter))

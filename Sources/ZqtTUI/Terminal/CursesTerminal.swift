@@ -373,40 +373,126 @@ final class CursesTerminal {
     /// InputDecoder.readLimit codes, so a long paste is read over several turns).
     func readInput() -> [TerminalInput] {
         if decoder.reportsExpected, monotonicSeconds() > reportsUntil { decoder.reportsExpected = false }
-        let win = zqt_stdscr()
         var inputs: [TerminalInput] = []
         var budget = InputDecoder.readLimit
         while budget > 0 {
-            if decoder.insidePaste {
-                // Inside a paste, read the terminal straight and in large reads: ncurses
-                // reads a byte per system call. It holds nothing now: the decoder
-                // stops at the paste's start, which ncurses has just matched whole.
-                guard Self.stdinReadable() else { break }
-                var buffer = [UInt8](repeating: 0, count: 1 << 16)
-                let n = read(STDIN_FILENO, &buffer, buffer.count)
-                guard n > 0 else { break }
-                budget -= n
-                let (paste, after) = decoder.feedPaste(Array(buffer[..<n]))
-                if let paste { inputs.append(.paste(paste)) }
-                // What came after the paste goes back to ncurses, which names its keys.
-                for byte in after.reversed() { ungetch(Int32(byte)) }
-                continue
-            }
-            var read = 0
+            // Read the terminal straight and in large reads: ncurses reads a byte
+            // per system call and polls before each (a megabyte pasted without
+            // bracketed paste was two million calls and 7.9 s, issue 18). Bytes
+            // carried from the last read (a character or key it cut, a lone ESC)
+            // wait ESCDELAY for their rest, as ncurses waits.
+            guard Self.stdinReadable(waiting: carried.isEmpty ? 0 : Self.restWait) else { break }
+            var buffer = [UInt8](repeating: 0, count: Self.blockSize)
+            let n = read(STDIN_FILENO, &buffer, buffer.count)
+            guard n > 0 else { break }
+            budget -= n
+            let block = carried + buffer[..<n]
+            carried = []
+            inputs += take(block, final: false)
+        }
+        // What was carried and whose rest did not come: the bytes as they are (a lone ESC is Esc).
+        if !carried.isEmpty {
+            let rest = carried
+            carried = []
+            inputs += take(rest, final: true)
+        }
+        // A code ncurses queued itself (KEY_RESIZE after a resize) is read too.
+        if !decoder.insidePaste {
+            let win = zqt_stdscr()
             inputs += decoder.decode {
-                read += 1
                 let code = wgetch(win)
                 return code == ERR ? nil : code
             }
-            budget -= read
-            if !decoder.insidePaste { break }
         }
         return inputs
     }
 
-    private static func stdinReadable() -> Bool {
+    /// The inputs in bytes read from the terminal: a paste's bytes gathered,
+    /// keys named; what may still become a character or key is carried to the
+    /// next read, unless `final`.
+    private func take(_ bytes: [UInt8], final: Bool) -> [TerminalInput] {
+        var inputs: [TerminalInput] = []
+        var block = bytes
+        while !block.isEmpty {
+            if decoder.insidePaste {
+                let (paste, after) = decoder.feedPaste(block)
+                if let paste { inputs.append(.paste(paste)) }
+                block = after
+                continue
+            }
+            // A character cut by the read is decoded with its rest, from the next one.
+            let cut = final ? 0 : Self.unfinishedUTF8(block)
+            let tail = Array(block.suffix(cut))
+            let (decoded, unread) = decodeBlock(Array(block.dropLast(cut)), final: final)
+            inputs += decoded
+            if decoder.insidePaste {
+                block = unread + tail  // the paste's first bytes, after its start mark
+            } else {
+                block = []
+                carried = unread + tail  // the block ended inside what may be a key
+            }
+        }
+        return inputs
+    }
+
+    /// Bytes read but not decoded yet: the start of a character or key the read cut.
+    private var carried: [UInt8] = []
+    /// How long carried bytes wait for their rest (ms; ncurses' ESCDELAY, set above).
+    static let restWait: Int32 = 25
+
+    /// How many bytes at the end of `bytes` begin a UTF-8 character whose rest is missing.
+    static func unfinishedUTF8(_ bytes: [UInt8]) -> Int {
+        for back in 1...min(3, bytes.count) {
+            let byte = bytes[bytes.count - back]
+            if byte & 0xC0 == 0x80 { continue }  // a continuation byte: look further back
+            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            return length > back ? back : 0
+        }
+        return 0
+    }
+
+    /// Bytes in one read of the terminal.
+    static let blockSize = 1 << 16
+    /// The keys in a block zqt read itself, named with ncurses' own table;
+    /// `unread` is what follows a paste's start mark, or an unfinished key at the end.
+    private func decodeBlock(_ block: [UInt8], final: Bool) -> (inputs: [TerminalInput], unread: [UInt8]) {
+        let sequences = keySequences
+        var position = 0
+        var unfinished = false
+        let inputs = decoder.decode {
+            guard position < block.count, !unfinished else { return nil }
+            switch sequences.match(block, at: position, final: final) {
+            case let .code(code, length):
+                position += length
+                return code
+            case .unfinished:
+                unfinished = true
+                return nil
+            }
+        }
+        return (inputs, Array(block[position...]))
+    }
+
+    /// ncurses' key table (terminfo's keys, the extended ones such as kLFT5
+    /// after KEY_MAX, and zqt's define_key codes), read once, at the first long read.
+    private lazy var keySequences: KeySequences = {
+        var bindings: [(bytes: [UInt8], code: Int32)] = []
+        let codes = Array(KEY_MIN...(KEY_MAX + 1024)) + Array(Int32(0x7000)...Int32(0x7100))
+        for code in codes {
+            var index: Int32 = 0
+            while index < 8, let pointer = keybound(code, index) {
+                bindings.append((Array(UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self),
+                                                           count: strlen(pointer))), code))
+                free(pointer)
+                index += 1
+            }
+        }
+        return KeySequences(bindings)
+    }()
+
+    private static func stdinReadable(waiting milliseconds: Int32 = 0) -> Bool {
         var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-        return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0
+        return poll(&fd, 1, milliseconds) > 0 && fd.revents & Int16(POLLIN) != 0
     }
 
     /// Ends a paste whose end mark has not come: its text as it stands.
