@@ -70,6 +70,8 @@ import Testing
         #expect(CursesTerminal.unfinishedUTF8(Array(bytes.dropLast())) == 2)
         #expect(CursesTerminal.unfinishedUTF8(Array(bytes.dropLast(2))) == 1)
         #expect(CursesTerminal.unfinishedUTF8(Array("ab".utf8)) == 0)
+        #expect(CursesTerminal.unfinishedUTF8([]) == 0, "nothing carried: nothing to wait for")
+        #expect(CursesTerminal.unfinishedUTF8(Array(bytes.suffix(3).prefix(1))) == 1, "a character's first byte alone")
     }
 }
 
@@ -150,6 +152,31 @@ import Testing
             let screen = try session.waitFor(text: "LASTWORDX")
             #expect(screen.contains("\"prompt\": \"masterpiece, 一个女孩在雨中, film grain,"))
             #expect(!screen.contains("\u{FFFD}"))
+            try session.send("Enter")
+            try session.waitFor("the edit to end", timeout: 60) { !$0.contains("Enter done") }
+            try session.send("F10")
+            try session.waitFor(text: "EXITED=0", timeout: 60)
+        }
+    }
+
+    /// A character whose bytes come in two reads far apart (a loaded machine:
+    /// the newcomer at 854029d saw 灯 saved as two U+FFFD) is one character.
+    /// The pause is the fault made, not a wait for zqt: longer than ESCDELAY
+    /// (25 ms), it is where the cut character used to be decoded alone.
+    @Test(.needsTmux)
+    func aCharacterWhoseRestComesLateIsWhole() async throws {
+        try await offThePool {
+            let (session, home) = try EndToEndPasteTests.editingPrompt("late-rest")
+            defer { try? FileManager.default.removeItem(at: home) }
+            try session.send("beacon ", literal: true)
+            try session.waitFor(text: "beacon ")
+            let lamp = Array("灯".utf8)
+            try TmuxSession.tmux(["send-keys", "-t", session.name, "-H"] + lamp.prefix(2).map { String($0, radix: 16) }, capture: false)
+            usleep(300_000)
+            try TmuxSession.tmux(["send-keys", "-t", session.name, "-H"] + lamp.suffix(1).map { String($0, radix: 16) }, capture: false)
+            try session.send("X", literal: true)
+            let screen = try session.waitFor(text: "beacon 灯X")
+            #expect(!screen.contains("\u{FFFD}"), "\(screen)")
             try session.send("Enter")
             try session.waitFor("the edit to end", timeout: 60) { !$0.contains("Enter done") }
             try session.send("F10")

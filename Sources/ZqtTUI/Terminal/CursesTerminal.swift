@@ -390,14 +390,19 @@ final class CursesTerminal {
             carried = []
             inputs += take(block, final: false)
         }
-        // What was carried and whose rest did not come: the bytes as they are (a lone ESC is Esc).
-        if !carried.isEmpty {
-            let rest = carried
+        // What was carried and whose rest did not come: the bytes as they are (a lone ESC is Esc),
+        // but for the start of a character, which stays carried for the next read.
+        let characterStart = Self.unfinishedUTF8(carried)
+        if carried.count > characterStart {
+            let rest = Array(carried.dropLast(characterStart))
+            let kept = Array(carried.suffix(characterStart))
             carried = []
             inputs += take(rest, final: true)
+            carried += kept
         }
-        // A code ncurses queued itself (KEY_RESIZE after a resize) is read too.
-        if !decoder.insidePaste {
+        // A code ncurses queued itself (KEY_RESIZE after a resize) is read too; not while a
+        // character's start is carried, as wgetch would read its rest apart from it.
+        if !decoder.insidePaste, carried.isEmpty {
             let win = zqt_stdscr()
             inputs += decoder.decode {
                 let code = wgetch(win)
@@ -441,8 +446,11 @@ final class CursesTerminal {
     static let restWait: Int32 = 25
 
     /// How many bytes at the end of `bytes` begin a UTF-8 character whose rest is missing.
+    /// Those wait for their rest however late it comes: a terminal never sends half a
+    /// character, and under load a paste's next read came after ESCDELAY, so the cut
+    /// character was decoded alone as U+FFFD and saved so (newcomer at 854029d: 灯 → ��).
     static func unfinishedUTF8(_ bytes: [UInt8]) -> Int {
-        for back in 1...min(3, bytes.count) {
+        for back in stride(from: 1, through: min(3, bytes.count), by: 1) {  // none for no bytes (1...0 would trap)
             let byte = bytes[bytes.count - back]
             if byte & 0xC0 == 0x80 { continue }  // a continuation byte: look further back
             let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
