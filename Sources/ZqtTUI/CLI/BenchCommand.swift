@@ -52,6 +52,8 @@ struct BenchCommand: ParsableCommand {
         or urls (a URL list, 10,000 lines a megabyte) types into that field instead.
         --preview-scrolled 3 then leaves the field, presses ] three times (the JSON preview
         scrolled into the text: each ]'s CPU), edits again and types the same keys.
+        --preview-far middle (or end) scrolls the preview to the text's middle (or end) before
+        those ] presses, as a few thousand ] would: the window far into a long line.
         """
     )
 
@@ -79,6 +81,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("preview-scrolled"), help: "typing: ] presses before typing again with the preview scrolled (0: not measured).")
     var previewScrolled: Int = 0
 
+    @Option(name: .customLong("preview-far"), help: "typing: with --preview-scrolled, the preview first scrolled to the long field's middle or end (middle, end), as many ] would.")
+    var previewFar: String?
+
     @Option(name: .customLong("filter"), help: "history: a filter to measure instead of the usual ones (repeatable).")
     var onlyFilters: [String] = []
 
@@ -103,6 +108,9 @@ struct BenchCommand: ParsableCommand {
         }
         guard (1...64).contains(megabytes), (2...1000).contains(keys), (0...100).contains(previewScrolled) else {
             throw ValidationError("--megabytes 1-64, --keys 2-1000, --preview-scrolled 0-100")
+        }
+        if let previewFar, !["middle", "end"].contains(previewFar) || previewScrolled == 0 {
+            throw ValidationError("--preview-far middle or end, with --preview-scrolled 1-100")
         }
     }
 

@@ -159,6 +159,16 @@ extension BenchCommand {
         if previewScrolled > 0 {
             // The newcomer's case (issue 18): out of the field, ] a few times
             // (the preview scrolled into the text), into it again, the same keys.
+            if let previewFar {
+                // Far into the line at once (farrows18): the offset a few thousand ] would reach.
+                let regions = Layout.regions(for: state.view.size, showPreview: true, results: false)
+                guard let preview = regions.preview else { throw BenchFailure("no preview at \(state.view.size)") }
+                let range = PreviewView.offsetRange(state, rect: preview)
+                state.view.previewOffset = previewFar == "end" ? range.upperBound - 3 * max(1, state.view.size.height / 3) : range.upperBound / 2
+                let started = monotonicSeconds()
+                _ = Screen.render(state)
+                print("preview scrolled to the \(previewFar) (offset \(state.view.previewOffset) of \(range.upperBound) rows); its first frame \(String(milliseconds: monotonicSeconds() - started))")
+            }
             let cpuBefore = Self.cpuSeconds()
             var perScroll: [Double] = []
             for _ in 0..<previewScrolled {

@@ -49,6 +49,34 @@ struct PreviewDocument: Sendable {
             }
         }
 
+        /// Its text from `start` (in its own units: UTF-8 bytes of a string, the
+        /// edit's characters while typing; `start` is where a character
+        /// begins) for about `length` units, and whether that reaches its end.
+        func chunk(from start: Int, length: Int) -> (text: String, whole: Bool) {
+            switch self {
+            case let .string(text):
+                let utf8 = text.utf8
+                let total = utf8.count
+                guard start < total else { return ("", true) }
+                var end = min(total, start + max(1, length))
+                // The cut falls where a scalar begins (a continuation byte never starts one).
+                while end < total, end > start, utf8[utf8.index(utf8.startIndex, offsetBy: end)] & 0xC0 == 0x80 { end -= 1 }
+                if end == start { end = total }
+                let from = utf8.index(utf8.startIndex, offsetBy: start), to = utf8.index(utf8.startIndex, offsetBy: end)
+                return (String(text[from..<to]), end == total)
+            case let .typing(buffer):
+                guard start < buffer.count else { return ("", true) }
+                let end = min(buffer.count, start + max(1, length))
+                return (buffer.text(in: start..<end), end == buffer.count)
+            }
+        }
+
+        /// How many of its units a character of it takes (`chunk`).
+        func units(_ character: Character) -> Int {
+            if case .string = self { return character.utf8.count }
+            return 1
+        }
+
         /// Each UTF-8 byte, until `body` says stop.
         func forEachByte(_ body: (UInt8) -> Bool) {
             switch self {
@@ -75,6 +103,7 @@ struct PreviewDocument: Sendable {
         var shown = self
         shown.lines[span.lowerBound].long = .typing(buffer)
         shown.counted = CountedRows()  // the typed line's rows are not the request's
+        shown.marks = RowMarks()
         return shown
     }
 
@@ -97,6 +126,54 @@ struct PreviewDocument: Sendable {
             let rows = count()
             counts.withLock { $0[index] = (width, rows) }
             return rows
+        }
+    }
+
+    /// Where some rows of a long line start, per document and width
+    /// (farrows18): a window far into a megabyte line is laid out from the
+    /// nearest mark above it, not from the line's start.
+    private var marks = RowMarks()
+
+    /// A row of a long line that starts where a character of its string
+    /// starts (not inside an escape): `row` counts the line's rows from 0,
+    /// `source` is that character's place in the string (LongText.chunk's units).
+    struct RowMark: Sendable, Equatable {
+        let row: Int
+        let source: Int
+    }
+
+    /// Marks are kept about this many rows apart: a window costs at most
+    /// this many rows more than it shows.
+    static let markSpacing = 64
+
+    final class RowMarks: Sendable {
+        private let marks = Mutex<[Int: (width: Int, marks: [RowMark])]>([:])
+
+        /// The last mark at or above `row`.
+        func nearest(_ index: Int, width: Int, atMost row: Int) -> RowMark? {
+            marks.withLock { all -> RowMark? in
+                guard let kept = all[index], kept.width == width else { return nil }
+                var low = 0, high = kept.marks.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if kept.marks[middle].row <= row { low = middle + 1 } else { high = middle }
+                }
+                return low > 0 ? kept.marks[low - 1] : nil
+            }
+        }
+
+        func keep(_ mark: RowMark, _ index: Int, width: Int) {
+            marks.withLock { all in
+                var kept = all[index].flatMap { $0.width == width ? $0.marks : nil } ?? []
+                var low = 0, high = kept.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if kept[middle].row < mark.row { low = middle + 1 } else { high = middle }
+                }
+                if low < kept.count, kept[low].row == mark.row { return }
+                kept.insert(mark, at: low)
+                all[index] = (width, kept)
+            }
         }
     }
 
@@ -179,8 +256,12 @@ struct PreviewDocument: Sendable {
     func rowCount(_ index: Int, width: Int, limit: Int) -> Int {
         let line = lines[index]
         guard line.long != nil, limit < .max else { return rowCount(index, width: width) }
-        if let rows = Self.asciiRowCount(line, width: width, limit: limit) { return rows }
-        return rows(index, width: width, upTo: limit + 1).rows.count
+        // From the nearest mark (farrows18); a count from the line's start only where none is kept yet and the line is ASCII.
+        if marks.nearest(index, width: width, atMost: limit) == nil, let rows = Self.asciiRowCount(line, width: width, limit: limit) {
+            return rows
+        }
+        let window = window(index, width: width, from: limit, count: 1)
+        return window.rows.isEmpty ? window.lineRows : limit + 1
     }
 
     /// PreviewView.rowRanges's rows of a printable ASCII line, counted as
@@ -227,6 +308,107 @@ struct PreviewDocument: Sendable {
         take(0x22)
         for byte in line.tail.utf8 { take(byte) }
         return rows
+    }
+
+    /// Line `index`'s rows `skip ..< skip + count` at `width` (fewer at its
+    /// end), the characters and styles they are ranges of, and the line's
+    /// rows counted: `skip` + the rows given, or all of them when the line
+    /// ends before. A long line is laid out from the nearest mark above the
+    /// window, not from its start, and marks are kept on the way (farrows18:
+    /// a key with the preview far into a megabyte prompt laid out, escaped
+    /// and styled every row above the window).
+    func window(_ index: Int, width: Int, from skip: Int, count: Int)
+        -> (characters: [Character], styles: [Style], rows: [(range: Range<Int>, pad: Int)], lineRows: Int) {
+        let line = lines[index]
+        guard let long = line.long else {
+            let (characters, ranges) = rows(index, width: width, upTo: skip + count)
+            return (characters, PreviewView.syntaxStyles(characters), Array(ranges.dropFirst(skip)), ranges.count)
+        }
+        var mark = marks.nearest(index, width: width, atMost: skip)
+        // Toward a far window a few spacings at a time, so no layout holds more than that.
+        while skip - (mark?.row ?? 0) > 2 * Self.markSpacing {
+            let step = layOut(index, long, from: mark, width: width, rows: min(skip - (mark?.row ?? 0), 8 * Self.markSpacing))
+            guard !step.ended, let next = step.marks.last, next.row > (mark?.row ?? 0) else { break }
+            mark = next
+        }
+        let base = mark?.row ?? 0
+        let laid = layOut(index, long, from: mark, width: width, rows: skip - base + count)
+        // A window from a mark starts inside the string: styled as the rest of it.
+        let styles = mark == nil
+            ? PreviewView.syntaxStyles(laid.characters)
+            : Array(PreviewView.syntaxStyles([Character("\"")] + laid.characters).dropFirst())
+        return (laid.characters, styles, Array(laid.rows.dropFirst(skip - base)), base + laid.rows.count)
+    }
+
+    /// Up to `rows` rows of long line `index` from `mark` (its start when
+    /// nil), exactly as the whole line's; `ended` when the line ends within
+    /// them; the marks found among them (kept for the document).
+    private func layOut(_ index: Int, _ long: LongText, from mark: RowMark?, width: Int, rows: Int)
+        -> (characters: [Character], rows: [(range: Range<Int>, pad: Int)], ended: Bool, marks: [RowMark]) {
+        let line = lines[index]
+        let leading = line.head.prefix { $0 == " " }.count
+        let source = mark?.source ?? 0, base = mark?.row ?? 0
+        var length = max(256, (rows + 2) * (max(width, 4) + 1) * 2)
+        while true {
+            let (chunk, whole) = long.chunk(from: source, length: length)
+            var escaped = ""
+            JSONWriter.writeString(chunk, into: &escaped)
+            if !whole { escaped.removeLast() }  // the closing quote comes after the rest
+            var text = mark == nil ? line.head + escaped : String(escaped.dropFirst())
+            if whole { text += line.tail }
+            let characters = Array(text)
+            // Two rows more than asked when cut: the rows closed before the cut are exactly the whole line's.
+            let ranges = PreviewView.rowRanges(characters, width: width, limit: whole ? rows + 1 : rows + 2,
+                                               continuing: mark == nil ? nil : leading)
+            guard whole || ranges.count > rows + 1 else {
+                length *= 2
+                continue
+            }
+            let kept = Array(ranges.prefix(rows))
+            let found = Self.marks(in: characters, rows: kept, chunk: chunk, long: long,
+                                   contentStart: mark == nil ? line.head.unicodeScalars.count + 1 : 0, source: source, base: base)
+            for found in found { marks.keep(found, index, width: width) }
+            return (characters, kept, whole && ranges.count <= rows, found)
+        }
+    }
+
+    /// The rows (after the first) that start where a character of `chunk`
+    /// starts, a row every `markSpacing` or the first such after it: there a
+    /// layout can start again with the same rows. `contentStart`: the
+    /// scalars before the chunk's text in `characters`.
+    private static func marks(in characters: [Character], rows: [(range: Range<Int>, pad: Int)], chunk: String,
+                              long: LongText, contentStart: Int, source: Int, base: Int) -> [RowMark] {
+        // Where each of the chunk's characters starts, as escaped scalars and as the string's units.
+        var starts: [(escaped: Int, units: Int)] = []
+        var escaped = 0, units = 0
+        for character in chunk {
+            starts.append((escaped, units))
+            for scalar in character.unicodeScalars {
+                switch scalar.value {
+                case 0x22, 0x5C, 0x08, 0x09, 0x0A, 0x0C, 0x0D: escaped += 2
+                case ..<0x20: escaped += 6
+                default: escaped += 1
+                }
+            }
+            units += long.units(character)
+        }
+        var found: [RowMark] = []
+        var scalars = 0, counted = 0, next = 0, lastBucket = base / markSpacing
+        for (offset, row) in rows.enumerated() where offset > 0 {
+            while counted < row.range.lowerBound {
+                scalars += characters[counted].unicodeScalars.count
+                counted += 1
+            }
+            let bucket = (base + offset) / markSpacing
+            guard bucket > lastBucket else { continue }
+            let at = scalars - contentStart
+            guard at > 0 else { continue }
+            while next < starts.count, starts[next].escaped < at { next += 1 }
+            guard next < starts.count, starts[next].escaped == at else { continue }
+            found.append(RowMark(row: base + offset, source: source + starts[next].units))
+            lastBucket = bucket
+        }
+        return found
     }
 
     /// The characters of line `index`, enough of them for its first `rows`

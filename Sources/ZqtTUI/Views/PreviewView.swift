@@ -128,8 +128,9 @@ enum PreviewView {
         var row = 0
         for index in document.lines.indices where rows.count < count {
             // Lines wholly above the window are only counted, and a long
-            // one only as far as the window (issue 18).
-            if row < first {
+            // one only as far as the window (issue 18), from the nearest
+            // row kept of it (farrows18).
+            if row < first, document.lines[index].long == nil {
                 let lineRows = document.rowCount(index, width: width, limit: first - row)
                 if row + lineRows <= first {
                     row += lineRows
@@ -137,12 +138,11 @@ enum PreviewView {
                 }
             }
             let skip = max(0, first - row)
-            let (characters, ranges) = document.rows(index, width: width, upTo: skip + count - rows.count)
-            let styles = syntaxStyles(characters)
-            for (range, pad) in ranges.dropFirst(skip) {
-                rows.append(VisualRow(line: characters, lineStyles: styles, range: range, pad: pad, jsonLine: index))
+            let window = document.window(index, width: width, from: skip, count: count - rows.count)
+            for (range, pad) in window.rows {
+                rows.append(VisualRow(line: window.characters, lineStyles: window.styles, range: range, pad: pad, jsonLine: index))
             }
-            row += ranges.count
+            row += window.lineRows
         }
         return (rows, row)
     }
@@ -168,12 +168,16 @@ enum PreviewView {
     /// end. A continuation row's leading spaces (a cut that fell before a
     /// space) sit in its indent, so the rows' text lines up.
     /// PreviewDocument.rowCount counts the same rows without laying them out.
-    static func rowRanges(_ characters: [Character], width: Int, limit: Int = .max) -> [(range: Range<Int>, pad: Int)] {
-        let leading = characters.prefix { $0 == " " }.count
-        let indent = leading + 2
+    /// `continuing`: the characters start a continuation row of a line
+    /// with that many leading spaces, past them (a long line laid out from a
+    /// row kept of it, PreviewDocument.window).
+    static func rowRanges(_ characters: [Character], width: Int, limit: Int = .max,
+                          continuing: Int? = nil) -> [(range: Range<Int>, pad: Int)] {
+        let leading = continuing == nil ? characters.prefix { $0 == " " }.count : 0
+        let indent = (continuing ?? leading) + 2
         var rows: [(range: Range<Int>, pad: Int)] = []
         var start = 0
-        var first = true
+        var first = continuing == nil
         repeat {
             if rows.count >= limit { break }
             let available = first ? width : max(4, width - indent)

@@ -1,0 +1,115 @@
+import Model
+import Testing
+@testable import ZqtTUI
+
+/// The preview far into a long line (farrows18, issue 18): the window is laid
+/// out from a row kept of the line near it, not from the line's start, and
+/// shows exactly the rows (text and colours) a layout of the whole line gives,
+/// whatever the text holds: wide characters, escapes, marks that join the
+/// character before them, spaces and colons where rows are cut.
+@Suite struct PreviewFarRowsTests {
+    init() { TextWidth.ensureUTF8Locale() }
+
+    /// A small deterministic generator, so a failure can be replayed.
+    struct Dice {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(max(1, bound)))
+        }
+    }
+
+    static let pieces = ["masterpiece", "best quality", " ", " ", "  ", ", ", ": ", ":", "一个女孩", "在雨中，", "\"", "\\", "\n",
+                         "\t", "\u{1}", "\u{1F}", "e\u{301}", "\u{301}", "👩‍👩‍👧", "🇫🇷", "x", "https://a.example/b?c=d",
+                         String(repeating: "w", count: 70), "가", "ｱ", "\r\n"]
+
+    static func randomText(seed: UInt64, length: Int) -> String {
+        var dice = Dice(state: seed)
+        var text = ""
+        while text.unicodeScalars.count < length { text += pieces[dice.next(pieces.count)] }
+        return text
+    }
+
+    /// Every row of the preview at `width`, laid out line by line, whole.
+    static func allRows(_ document: PreviewDocument, width: Int) -> [PreviewView.VisualRow] {
+        var all: [PreviewView.VisualRow] = []
+        for (index, line) in document.lines.enumerated() {
+            let text = line.text
+            all += PreviewView.wrap(text, styles: PreviewView.syntaxStyles(text), width: width, jsonLine: index)
+        }
+        return all
+    }
+
+    func request(prompt: String) throws -> Request {
+        var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
+        request["prompt"] = .string(prompt)
+        return request
+    }
+
+    /// Windows at many places, far and near, in an order that makes later
+    /// windows start from rows kept by earlier ones (above and below them).
+    func expectWindowsMatch(_ document: PreviewDocument, width: Int, seed: UInt64) {
+        let all = Self.allRows(document, width: width)
+        let height = 17
+        var dice = Dice(state: seed)
+        var offsets = [0, 1, all.count / 2, all.count - height, all.count, 5, all.count / 3, all.count / 2 - 3, 130, 129, 64, 63]
+        for _ in 0..<30 { offsets.append(dice.next(all.count + 10)) }
+        for offset in offsets {
+            let window = PreviewView.visibleRows(document, width: width, height: height, firstLine: nil, offset: offset)
+            let scroll = min(max(0, all.count - height), max(0, offset - height / 3))
+            #expect(window.scroll == scroll, "width \(width) offset \(offset)")
+            let expected = all.dropFirst(scroll).prefix(height)
+            #expect(window.rows.map { String($0.characters) } == expected.map { String($0.characters) }, "width \(width) offset \(offset)")
+            #expect(window.rows.map(\.styles) == expected.map(\.styles), "width \(width) offset \(offset)")
+            #expect(window.rows.map(\.jsonLine) == expected.map(\.jsonLine))
+        }
+        // Counted as far as asked, anywhere in the long line: exactly, or "more than the limit".
+        let prompt = document.spans["prompt"]!.lowerBound
+        let promptRows = all.filter { $0.jsonLine == prompt }.count
+        for limit in [0, 1, promptRows / 2, promptRows - 1, promptRows, promptRows + 5, dice.next(promptRows)] {
+            let counted = document.rowCount(prompt, width: width, limit: limit)
+            if promptRows <= limit {
+                #expect(counted == promptRows, "limit \(limit)")
+            } else {
+                #expect(counted > limit, "limit \(limit)")
+            }
+        }
+    }
+
+    @Test(arguments: [(UInt64(1), 11), (2, 20), (3, 37), (4, 80)])
+    func aWindowFarIntoARandomLongLineShowsTheRowsOfAWholeLayout(seed: UInt64, width: Int) throws {
+        let request = try request(prompt: Self.randomText(seed: seed, length: 30_000))
+        expectWindowsMatch(PreviewDocument(request.wireValue), width: width, seed: seed)
+    }
+
+    /// While typing, the long line is read from the edit's pieces (in characters, not bytes).
+    @Test(arguments: [(UInt64(5), 23), (6, 50)])
+    func aWindowFarIntoTheTextBeingTypedShowsTheRowsOfAWholeLayout(seed: UInt64, width: Int) throws {
+        let typed = Self.randomText(seed: seed, length: 20_000)
+        let request = try request(prompt: Self.randomText(seed: seed + 100, length: 5_000))
+        let document = PreviewDocument(request.wireValue).showingTyping(TextBuffer(typed), at: "prompt")
+        var escaped = ""
+        JSONWriter.writeString(typed, into: &escaped)
+        #expect(document.lines[document.spans["prompt"]!.lowerBound].text.contains(escaped), "the typed text is the line's")
+        expectWindowsMatch(document, width: width, seed: seed)
+    }
+
+    /// The cost of a far window is what is near it: the characters laid out
+    /// for rows at the end of a megabyte line are a few dozen rows' worth,
+    /// not the line's (a layout from its start held every character above).
+    @Test func aFarWindowLaysOutOnlyRowsNearIt() throws {
+        let request = try request(prompt: String(repeating: "best quality, 一个女孩 \"hi\"\n", count: 40_000))
+        let document = PreviewDocument(request.wireValue)
+        let prompt = document.spans["prompt"]!.lowerBound
+        let width = 60
+        let total = document.rowCount(prompt, width: width)
+        #expect(total > 20_000)
+        // A first far window walks there once (marks kept on the way); the next ones start near.
+        _ = document.window(prompt, width: width, from: total - 40, count: 30)
+        for skip in [total - 30, total / 2, total / 2 + 1_000, total - 1] {
+            let window = document.window(prompt, width: width, from: skip, count: 30)
+            #expect(window.rows.count == min(30, total - skip))
+            #expect(window.characters.count < (3 * PreviewDocument.markSpacing + 40) * width * 2, "skip \(skip)")
+        }
+    }
+}
