@@ -375,38 +375,64 @@ final class CursesTerminal {
         if decoder.reportsExpected, monotonicSeconds() > reportsUntil { decoder.reportsExpected = false }
         var inputs: [TerminalInput] = []
         var budget = InputDecoder.readLimit
-        while budget > 0 {
+        var restReads = 0
+        // Past the budget, bytes carried (a character or key the last read cut)
+        // still get their rest, a byte a read: decoded without it, a Chinese
+        // character cut by the 64 KB a call reads became U+FFFD in the prompt
+        // and in the saved draft (draftcheck: 4 characters in a megabyte pasted
+        // without bracketed paste).
+        while budget > 0 || (!carried.isEmpty && restReads < Self.restReadLimit) {
             // Read the terminal straight and in large reads: ncurses reads a byte
             // per system call and polls before each (a megabyte pasted without
             // bracketed paste was two million calls and 7.9 s, issue 18). Bytes
-            // carried from the last read (a character or key it cut, a lone ESC)
-            // wait ESCDELAY for their rest, as ncurses waits.
-            guard Self.stdinReadable(waiting: carried.isEmpty ? 0 : Self.restWait) else { break }
-            var buffer = [UInt8](repeating: 0, count: Self.blockSize)
-            let n = read(STDIN_FILENO, &buffer, buffer.count)
+            // carried from the last read (a key it cut, a lone ESC) wait
+            // ESCDELAY for their rest, as ncurses waits; a character's first
+            // bytes wait for the next call if theirs is not here yet.
+            let keyCarried = !carried.isEmpty && Self.unfinishedUTF8(carried) < carried.count
+            guard Self.stdinReadable(waiting: keyCarried ? Self.restWait : 0) else { break }
+            // The carried bytes and the read together are at most what the
+            // decoder takes in one call (InputDecoder.readLimit codes), so it
+            // never stops inside a character.
+            let size = budget > 0 ? Self.blockSize - carried.count : 1
+            if budget <= 0 { restReads += 1 }
+            var buffer = [UInt8](repeating: 0, count: size)
+            let n = read(STDIN_FILENO, &buffer, size)
             guard n > 0 else { break }
             budget -= n
             let block = carried + buffer[..<n]
             carried = []
             inputs += take(block, final: false)
         }
-        // What was carried and whose rest did not come: the bytes as they are (a lone ESC is Esc),
-        // but for the start of a character, which stays carried for the next read.
-        let characterStart = Self.unfinishedUTF8(carried)
-        if carried.count > characterStart {
-            let rest = Array(carried.dropLast(characterStart))
-            let kept = Array(carried.suffix(characterStart))
+        // What was carried and whose rest did not come: the bytes as they are (a
+        // lone ESC is Esc). A character's first bytes are kept for the next call
+        // instead: a terminal sends characters whole, so their rest is on its way
+        // (tmux writes a long paste in pieces, a loaded machine can take more
+        // than ESCDELAY between them); a byte that does not continue it makes it
+        // U+FFFD then, as the decoder reads invalid UTF-8.
+        if !carried.isEmpty, Self.unfinishedUTF8(carried) < carried.count {
+            let rest = carried
             carried = []
             inputs += take(rest, final: true)
-            carried += kept
         }
-        // A code ncurses queued itself (KEY_RESIZE after a resize) is read too; not while a
-        // character's start is carried, as wgetch would read its rest apart from it.
-        if !decoder.insidePaste, carried.isEmpty {
+        // A code ncurses queued itself (KEY_RESIZE after a resize) is read too,
+        // but wgetch also reads the terminal when its queue is empty: only once
+        // nothing waits there and nothing is carried, and a few codes at most,
+        // never stopping inside a character. Called with a paste still coming
+        // (the budget spent), wgetch read the next 64 KB a byte at a time and
+        // the decoder's limit cut a character in two: U+FFFD in the prompt and
+        // in the saved draft every 130 KB or so of a paste without bracketed
+        // paste (draftcheck), and a character carried would have had its rest
+        // read before it.
+        if !decoder.insidePaste, carried.isEmpty, !Self.stdinReadable() {
             let win = zqt_stdscr()
+            var given = 0, owed = 0
             inputs += decoder.decode {
+                guard given < Self.queuedLimit || owed > 0 else { return nil }
                 let code = wgetch(win)
-                return code == ERR ? nil : code
+                guard code != ERR else { return nil }
+                given += 1
+                owed = Self.continuationsOwed(after: code, owed: owed)
+                return code
             }
         }
         return inputs
@@ -444,6 +470,23 @@ final class CursesTerminal {
     private var carried: [UInt8] = []
     /// How long carried bytes wait for their rest (ms; ncurses' ESCDELAY, set above).
     static let restWait: Int32 = 25
+    /// Codes read from ncurses' own queue a call (it holds a KEY_RESIZE or two).
+    static let queuedLimit = 16
+
+    /// Bytes of a UTF-8 character still to come after `code` (a byte, or a key's code).
+    static func continuationsOwed(after code: Int32, owed: Int) -> Int {
+        switch code {
+        case 0xC0...0xDF: return 1
+        case 0xE0...0xEF: return 2
+        case 0xF0...0xF7: return 3
+        case 0x80...0xBF: return max(0, owed - 1)
+        default: return 0
+        }
+    }
+
+    /// Reads of a byte at most, past a call's budget, for the rest of what was carried
+    /// (longer than any key sequence or character).
+    static let restReadLimit = 32
 
     /// How many bytes at the end of `bytes` begin a UTF-8 character whose rest is missing.
     /// Those wait for their rest however late it comes: a terminal never sends half a
