@@ -207,7 +207,9 @@ public final class SandboxService: @unchecked Sendable {
             // A tool the reference names without a form (§5's sdPrompts): its own queryTask.
             return Self.servedGenerically(code) ? .toolQuery(catalog.resolve("tool/" + code)) : nil
         }
-        guard let endpoint = catalog.endpoint(path: id) else {
+        // An AUTOMATIC1111 endpoint of the catalog (sdapi/…) is no path of the service's (endpoints.json has none):
+        // 404 as the service answers, not a task (newcomer20g 3: a send failed on "invalid parameter force_task_id").
+        guard let endpoint = catalog.endpoint(path: id), endpoint.server == .zhiqite else {
             // Issue 22: the tools the reference names without a form are served as a generic
             // tool; any other toolCode is a path the service does not have, refused as one.
             if id.hasPrefix("tool/"), Self.servedGenerically(String(id.dropFirst("tool/".count))) { return .toolSubmit(catalog.resolve(id)) }

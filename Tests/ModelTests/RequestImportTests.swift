@@ -61,6 +61,24 @@ import Testing
         #expect(loaded.request.wireValue["imageUrl"] == .string("https://a/b.png") && loaded.request.taskID == "zqt-new")
     }
 
+    /// newcomer20g 4: the Custom request form refused a body that "fits 12 endpoints equally" though it takes any
+    /// body; an A1111 form was told to switch to endpoints its switcher does not list.
+    @Test func theCustomFormTakesAnyObjectAndAnA1111FormNamesNoServiceEndpoint() throws {
+        guard case let .success(path) = CustomEndpoint.relativePath("tool/faceRestore") else { Issue.record("no path"); return }
+        let custom = CustomEndpoint.endpoint(path: path)
+        // A tool's task id alone fits every tool alike ("fits 12 endpoints equally" before): it stays on the custom form.
+        let loaded = try RequestImport.read(#"{"businessTaskId": "x"}"#, catalog: .shipped, current: custom, taskID: "zqt-new").get()
+        #expect(loaded.request.endpoint.isCustom && loaded.request.endpoint.id == "tool/faceRestore", "\(loaded.request.endpoint.id)")
+        #expect(loaded.request.taskID == "zqt-new")
+
+        let txt2img = try #require(EndpointCatalog.shipped.endpoint(id: "sdapi/v1/txt2img"))
+        guard case let .failure(problem) = RequestImport.read(#"{"businessTaskId": "x"}"#, catalog: .shipped, current: txt2img, taskID: "t") else {
+            Issue.record("a service's tool body loaded on an A1111 form"); return
+        }
+        #expect(problem.message.contains("it is a zhiqite request, to load under a zhiqite profile"), "\(problem.message)")
+        #expect(!problem.message.contains("Flux") && !problem.message.contains("switch to the one"), "\(problem.message)")
+    }
+
     @Test func aJSONBodyFindsTheEndpointItsFieldsName() throws {
         func endpoint(_ json: String, current: Endpoint = .controlNet) throws -> String {
             try RequestImport.read(json, catalog: .shipped, current: current, taskID: "t").get().request.endpoint.id

@@ -18,7 +18,8 @@ import Testing
             let cases: [([String], String)] = [
                 (["--access-key-id", "k", "--access-key-secret", "s"], "an A1111 server asks for a user and password: --api-auth USER:PASSWORD"),
                 (["--fault", "drop"], "--fault is the zhiqite sandbox's; with --api a1111 steer a job by its prompt"),
-                (["--missing-list", "controlnet_model"], "--missing-list controlnet_model has no /sdapi/v1 list to take away"),
+                (["--missing-list", "controlnet_model"],
+                 "--missing-list controlnet_model: the a1111 sandbox serves no such list; one of checkpoint, lora, vae, embedding, sampler, scheduler, upscaler"),
                 (["--task-seconds", "5", "--step-ms", "50"], "give --task-seconds (how long a whole job takes) or --step-ms"),
                 (["--task-seconds=-1"], "--task-seconds takes 0 to 3600"),
             ]
@@ -27,6 +28,21 @@ import Testing
                 #expect(run.status == 64, "\(arguments): \(run.status)")
                 #expect(run.stderr.contains(words), "\(arguments): \(run.stderr)")
             }
+        }
+    }
+
+    /// newcomer20g 8: the zhiqite sandbox took `--missing-list sampler` silently and served nothing less; the usage
+    /// line of a mistyped option read `sandbox <options>`; the help named only four lists.
+    @Test func theZhiqiteSandboxRefusesAListItDoesNotServeAndItsUsageNamesZqt() async throws {
+        try await offThePool {
+            let refused = try ZqtBinary.run(["sandbox", "--port", "0", "--missing-list", "sampler"], timeout: 30)
+            #expect(refused.status == 64, "\(refused.status)")
+            #expect(refused.stderr.contains("--missing-list sampler: the zhiqite sandbox serves no such list; one of checkpoint, lora, vae, embedding"),
+                    "\(refused.stderr)")
+            #expect(refused.stderr.contains("Usage: zqt sandbox [<options>]"), "\(refused.stderr)")
+            let help = try ZqtBinary.run(["sandbox", "--help"], timeout: 30)
+            let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(flat.contains("with --api a1111: checkpoint, lora, vae, embedding, sampler, scheduler, upscaler"), "\(help.stdout)")
         }
     }
 

@@ -102,4 +102,30 @@ import Testing
         let missing = try await offThePool { try ZqtBinary.run(["convert", "/nonexistent/r.json", "--to", "a1111"]) }
         #expect(missing.status == 2)
     }
+
+    /// newcomer20g 4: convert advised steps that led nowhere (--endpoint flux, then refused; validate --fits) and
+    /// printed {} with exit 0 for a body that is no A1111 request; an A1111 endpoint was said to have "no AUTOMATIC1111 counterpart".
+    @Test func aBodyThatFitsNoRequestKindIsRefusedWithAdviceThatLeadsSomewhere() async throws {
+        let tool = try await offThePool { try ZqtBinary.run(["convert", "-", "--to", "a1111"], stdin: #"{"businessTaskId": "x"}"#) }
+        #expect(tool.status == 2 && tool.stdout.isEmpty, "\(tool.status) \(tool.stdout)")
+        #expect(tool.stderr.contains("only those move to AUTOMATIC1111: nothing converted"), "\(tool.stderr)")
+        #expect(!tool.stderr.contains("validate") && !tool.stderr.contains("give --endpoint"), "no step that leads nowhere: \(tool.stderr)")
+
+        for body in [#"{"image": "abc"}"#, #"{"businessTaskId": "x"}"#, "{}"] {
+            let other = try await offThePool { try ZqtBinary.run(["convert", "-", "--to", "zhiqite"], stdin: body) }
+            #expect(other.status == 2 && other.stdout.isEmpty, "\(body): \(other.status) \(other.stdout)")
+            #expect(other.stderr.contains("not an AUTOMATIC1111 txt2img or img2img request") && other.stderr.contains("nothing to convert"),
+                    "\(body): \(other.stderr)")
+        }
+
+        let extras = try await offThePool {
+            try ZqtBinary.run(["convert", "-", "--to", "zhiqite", "--endpoint", "extras"], stdin: #"{"image": "abc"}"#)
+        }
+        #expect(extras.status == 2 && extras.stderr.contains("has no zhiqite counterpart"), "\(extras.stderr)")
+        #expect(!extras.stderr.contains("AUTOMATIC1111 counterpart"), "\(extras.stderr)")
+
+        // A zhiqite SD body still converts, its endpoint inferred among the three that move.
+        let sd = try await offThePool { try ZqtBinary.run(["convert", "-", "--to", "a1111"], stdin: #"{"prompt": "a lighthouse", "steps": 20}"#) }
+        #expect(sd.status == 0 && sd.stdout.contains("a lighthouse"), "\(sd.status) \(sd.stderr)")
+    }
 }

@@ -93,12 +93,21 @@ public enum A1111Translation {
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         /// Not one of zhiqite's SD endpoints.
         case notSD(endpoint: String)
+        /// Not one of A1111's generation calls, or a zhiqite endpoint other than the SD three asked to take one.
+        case noZhiqiteCounterpart(endpoint: String)
+        /// A body none of whose fields is an A1111 generation field: nothing would move (newcomer20g 4).
+        case nothingMoves(fields: [String])
         case notAnObject
 
         public var description: String {
             switch self {
             case let .notSD(endpoint):
                 return "\(endpoint) has no AUTOMATIC1111 counterpart: only text2image, image2image and controlnet move to A1111's txt2img and img2img"
+            case let .noZhiqiteCounterpart(endpoint):
+                return "\(endpoint) has no zhiqite counterpart: only A1111's txt2img and img2img move, to zhiqite's text2image, image2image or controlnet"
+            case let .nothingMoves(fields):
+                let named = fields.isEmpty ? "it has no fields" : "none of its fields (\(fields.prefix(6).joined(separator: ", "))) is one"
+                return "not an AUTOMATIC1111 txt2img or img2img request: \(named); nothing to convert"
             case .notAnObject:
                 return "an A1111 request is a JSON object"
             }
@@ -154,7 +163,7 @@ public enum A1111Translation {
         return name.hasSuffix(" " + suffix) ? name : name + " " + suffix
     }
 
-    static let zhiqiteEndpoints = ["sd/v2/text2image", "sd/v2/image2image", "sd/v2/controlnet"]
+    public static let zhiqiteEndpoints = ["sd/v2/text2image", "sd/v2/image2image", "sd/v2/controlnet"]
 
     /// A1111's API-only flags, at the values zqt sets itself on every A1111
     /// request (the pictures come back inline, the server keeps no copy): not
@@ -312,7 +321,7 @@ public enum A1111Translation {
     public static func toZhiqite(_ body: JSONValue, endpointID wanted: String? = nil) throws(Failure) -> (endpointID: String, translated: Translated) {
         guard let members = body.objectValue else { throw .notAnObject }
         let endpointID = wanted ?? endpointID(for: body)
-        guard zhiqiteEndpoints.contains(endpointID) else { throw .notSD(endpoint: endpointID) }
+        guard zhiqiteEndpoints.contains(endpointID) else { throw .noZhiqiteCounterpart(endpoint: endpointID) }
         let title = String(endpointID.split(separator: "/").last ?? "")
         let takesImage = endpointID != "sd/v2/text2image"
         var out: [(key: String, value: JSONValue)] = []
@@ -443,6 +452,8 @@ public enum A1111Translation {
             scripts.sort { (order.firstIndex(of: $0.key) ?? order.count) < (order.firstIndex(of: $1.key) ?? order.count) }
             put("alwayson_scripts", .object(scripts))
         }
+        // Nothing of the body moved: printing {} would pass a body of another kind off as converted (newcomer20g 4).
+        if out.isEmpty { throw .nothingMoves(fields: members.map(\.key)) }
         return (endpointID, Translated(body: .object(out), images: images, unmoved: unmoved))
     }
 

@@ -168,9 +168,9 @@ extension KindMove {
     /// `zhiqiteEndpointID` or the one the body fits).
     public static func plan(_ request: Request, in catalog: EndpointCatalog, zhiqiteEndpointID: String? = nil) throws(A1111Translation.Failure) -> Plan {
         if request.endpoint.server == .a1111 {
-            guard a1111Generation.contains(request.endpoint.id) else { throw .notSD(endpoint: request.endpoint.title) }
+            guard a1111Generation.contains(request.endpoint.id) else { throw .noZhiqiteCounterpart(endpoint: request.endpoint.title) }
             let (endpointID, translated) = try A1111Translation.toZhiqite(request.wireValue, endpointID: zhiqiteEndpointID)
-            guard let target = catalog.endpoint(id: endpointID) else { throw .notSD(endpoint: endpointID) }
+            guard let target = catalog.endpoint(id: endpointID) else { throw .noZhiqiteCounterpart(endpoint: endpointID) }
             return Plan(target: target, translated: translated)
         }
         let translated = try A1111Translation.toA1111(request)

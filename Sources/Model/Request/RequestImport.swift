@@ -72,8 +72,15 @@ public enum RequestImport {
             // Among the endpoints of the form's kind of server (issue 20: an A1111 body loaded on an
             // A1111 form stays A1111's); a body none of them names is tried on the service's.
             var inference = infer(for: value, in: catalog, server: current.server)
-            if inference == .none, current.server != .zhiqite { inference = infer(for: value, in: catalog) }
+            var otherKind = false
+            if inference == .none, current.server != .zhiqite {
+                inference = infer(for: value, in: catalog)
+                otherKind = true
+            }
             guard let destination = destination(of: inference, current: current) else {
+                // Only endpoints the form's kind of server offers are named (newcomer20g 4: an A1111 form was told
+                // to switch to Flux text2image, which its endpoint switcher does not list).
+                if otherKind { return .failure(Problem(message: otherKindMessage(current.server))) }
                 return .failure(Problem(message: tieMessage(inference.candidates.map(\.title))))
             }
             endpoint = destination
@@ -111,6 +118,13 @@ public enum RequestImport {
         }
         return "the body fits \(titles.count) endpoints equally (\(titles.prefix(tieNamesShown).joined(separator: ", ")) and "
             + "\(titles.count - tieNamesShown) more): switch to the one it is for, then load it again (zqt validate FILE --fits lists them all)"
+    }
+
+    /// `L` on a form of an A1111 server of a body that names none of its fields and fits several
+    /// of the service's alike: what it is and where it goes, no endpoint the switcher lacks named.
+    static func otherKindMessage(_ server: ServerKind) -> String {
+        let kind = server == .a1111 ? "an AUTOMATIC1111 server" : "this server"
+        return "the body names no field of \(kind)'s endpoints: it is a zhiqite request, to load under a zhiqite profile"
     }
 
     /// What a body says of its endpoint, for a command given no --endpoint
@@ -210,7 +224,8 @@ public enum RequestImport {
         case let .chosen(endpoint, _):
             return inference.candidates.contains(current) ? current : endpoint
         case let .ambiguous(candidates):
-            return candidates.contains(current) ? current : nil
+            // The Custom request form takes any body as written (newcomer20g 4: it refused one that "fits 12 endpoints").
+            return candidates.contains(current) || current.isCustom ? current : nil
         }
     }
 }

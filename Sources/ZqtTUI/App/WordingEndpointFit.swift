@@ -41,4 +41,12 @@ extension Wording {
         }
         return plain ? path : RequestExport.shellQuoted(path)
     }
+
+    /// `zqt convert --to a1111` of a body that is no zhiqite SD request (newcomer20g 4: it advised --endpoint flux,
+    /// which convert then refused): what it fits, and that only the SD three move.
+    static func convertNothingToA1111(fits names: [String]) -> String {
+        let shown = names.prefix(fitNamesShown).joined(separator: ", ") + (names.count > fitNamesShown ? "…" : "")
+        let what = names.isEmpty ? "no zhiqite endpoint has a field it names" : "its fields fit \(shown), which have no AUTOMATIC1111 counterpart"
+        return "not a zhiqite text2image, image2image or controlnet request (\(what)); only those move to AUTOMATIC1111: nothing converted"
+    }
 }

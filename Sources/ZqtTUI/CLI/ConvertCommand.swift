@@ -63,7 +63,7 @@ struct ConvertCommand: AsyncParsableCommand {
             if let row {
                 request = row.request
             } else {
-                let target = try endpoint.map { try EndpointNames.resolve($0, in: catalog) } ?? EndpointNames.infer(text, in: catalog, file: source)
+                let target = try endpoint.map { try EndpointNames.resolve($0, in: catalog) } ?? Self.movableEndpoint(text, in: catalog, file: source)
                 do {
                     request = try Request.decode(json: text, for: target).request
                 } catch {
@@ -112,6 +112,28 @@ struct ConvertCommand: AsyncParsableCommand {
         let store = try CommandSupport.openHistory()
         let row = try CommandSupport.record(source, in: store)
         return (row.requestJSON, row)
+    }
+
+    /// The zhiqite SD endpoint a body with no --endpoint is for: inferred as `zqt send` does, but among the
+    /// three that move only (newcomer20g 4: advice to give --endpoint flux led to a refusal).
+    static func movableEndpoint(_ text: String, in catalog: EndpointCatalog, file: String) throws -> Endpoint {
+        // Not an object: decoding says what is wrong.
+        guard let body = try? JSONParser.parse(text), body.objectValue != nil else { return catalog.controlNet }
+        let candidates: [Endpoint]
+        switch RequestImport.infer(for: body, in: catalog, server: .zhiqite) {
+        case let .chosen(endpoint, alsoFit): candidates = [endpoint] + alsoFit
+        case let .ambiguous(list): candidates = list
+        case .none: candidates = []
+        }
+        let movable = candidates.filter { $0.server == .zhiqite && KindMove.canMove($0) }
+        guard let first = movable.first else {
+            throw CommandFailure(Wording.convertNothingToA1111(fits: candidates.map(\.shortName)), .badInput)
+        }
+        if movable.count > 1, case .ambiguous = RequestImport.infer(for: body, in: catalog, server: .zhiqite) {
+            throw CommandFailure(Wording.fitsEqually(movable.map(\.shortName), kind: "", file: file), .badInput)
+        }
+        note("endpoint \(first.shortName), inferred from the body's fields (--endpoint NAME chooses)")
+        return first
     }
 
     static func planned<T>(_ body: () throws(A1111Translation.Failure) -> T) throws -> T {

@@ -737,7 +737,7 @@ struct ExportCommand: AsyncParsableCommand {
         if source != "-" && !FileManager.default.fileExists(atPath: source) {
             throw CommandFailure("\(APIError.printable(source)) is neither a task in the history nor a file", .badInput)
         }
-        let target = try EndpointNames.resolve(endpoint ?? "controlnet")
+        let target = try EndpointNames.resolve(endpoint ?? "controlnet", in: StartUp.atStart.catalog, server: configuration.server)
         var request: Request
         do {
             request = try Request.decode(json: try CommandSupport.readRequest(source), for: target).request

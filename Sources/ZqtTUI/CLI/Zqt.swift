@@ -547,8 +547,17 @@ enum EndpointNames {
         server == .zhiqite ? list : catalog.readyGroups(for: server).flatMap(\.endpoints).map(\.shortName).joined(separator: ", ")
     }
 
-    static func resolve(_ name: String, in catalog: EndpointCatalog) throws -> Endpoint {
-        if let found = catalog.endpoint(named: name) { return found }
+    /// `server`: the kind of server the request goes to, when known. On the service a path the catalog
+    /// holds for an A1111 server (`sdapi/v1/txt2img`) is one more path under /AIGCImgOpenServ/saas/: a custom
+    /// request, its body as written (newcomer20g 3: send refused it, export filled A1111's defaults in,
+    /// validate passed it as A1111's). The profile's kind decides, not the path (CustomEndpoint.family(ofPath:)).
+    static func resolve(_ name: String, in catalog: EndpointCatalog, server: ServerKind? = nil) throws -> Endpoint {
+        if let found = catalog.endpoint(named: name) {
+            if server == .zhiqite, found.server != .zhiqite, name.contains("/"), case let .success(path) = CustomEndpoint.relativePath(name) {
+                return CustomEndpoint.endpoint(path: path)
+            }
+            return found
+        }
         // Any other path is a custom request (issue 9): its family follows the path.
         if name.contains("/"), case let .success(path) = CustomEndpoint.relativePath(name) {
             return CustomEndpoint.endpoint(path: path)
@@ -628,7 +637,7 @@ struct SendCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let start = StartUp.atStart
-        var target = try EndpointNames.resolve(endpoint ?? "controlnet", in: start.catalog)
+        var target = try EndpointNames.resolve(endpoint ?? "controlnet", in: start.catalog, server: connection.serverKind(config: start.config))
         let text: String
         if let fromImage {
             guard file == nil else { throw ValidationError("give a request FILE or --from-image, not both") }
@@ -757,7 +766,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     mutating func run() throws {
-        var target = try EndpointNames.resolve(endpoint ?? "controlnet", in: StartUp.atStart.catalog)
+        var target = try EndpointNames.resolve(endpoint ?? "controlnet", in: StartUp.atStart.catalog, server: connection.serverKind())
         let data: Data?
         let file: String
         if let fromImage {
@@ -824,7 +833,9 @@ struct ValidateCommand: ParsableCommand {
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run the local stand-in for the service until stopped (Ctrl-C)."
+        abstract: "Run the local stand-in for the service until stopped (Ctrl-C).",
+        // Parsed on its own (main(), for its own --api), so ArgumentParser would not know the root's name.
+        usage: "zqt sandbox [<options>]"
     )
 
     @Option(help: "Port to listen on (0 picks a free one; default 8931, or 7860 with --api a1111 as A1111 itself).")
@@ -851,7 +862,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: "Delay every answer by this many milliseconds.")
     var latencyMilliseconds: Int = 0
 
-    @Option(name: .customLong("missing-list"), help: "Answer this model list (checkpoint, lora, vae, embedding) as a service without it: HTTP 404. Repeatable.")
+    @Option(name: .customLong("missing-list"), help: "Answer this model list as a server without it: HTTP 404. Repeatable. The zhiqite sandbox: \(SandboxCommand.listNames(.zhiqite)); with --api a1111: \(SandboxCommand.listNames(.a1111)).")
     var missingLists: [String] = []
 
     @Option(help: "Which API to speak: zhiqite (the service) or a1111 (an AUTOMATIC1111 web UI).")
@@ -866,6 +877,16 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "With --api a1111: answer as a1111 (AUTOMATIC1111 1.x) or forge (its pydantic 2 validation answers).")
     var flavor: String = A1111Flavor.automatic1111.rawValue
 
+    /// The model lists `--missing-list` can take away from a sandbox of this kind: those it serves.
+    static func takenLists(_ kind: SandboxAPI) -> [ModelListKind] {
+        switch kind {
+        case .a1111: return ModelListKind.allCases.filter { A1111SandboxOptions.listPaths[$0] != nil }
+        case .zhiqite: return ModelListKind.allCases.filter { !$0.isA1111Only }
+        }
+    }
+
+    static func listNames(_ kind: SandboxAPI) -> String { takenLists(kind).map(\.rawValue).joined(separator: ", ") }
+
     mutating func validate() throws {
         if (accessKeyID == nil) != (accessKeySecret == nil) {
             throw ValidationError("give both --access-key-id and --access-key-secret, or neither")
@@ -873,11 +894,12 @@ struct SandboxCommand: AsyncParsableCommand {
         guard SandboxFaults.Mode(rawValue: fault) != nil else {
             throw ValidationError("--fault must be one of: \(SandboxFaults.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let unknown = missingLists.first(where: { ModelListKind(rawValue: $0) == nil }) {
-            throw ValidationError("--missing-list \(unknown): one of \(ModelListKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard let kind = SandboxAPI(rawValue: api) else {
             throw ValidationError("--api must be one of: \(SandboxAPI.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        // Each sandbox takes away only a list it serves: a name it would ignore is refused (newcomer20g 8).
+        if let other = missingLists.first(where: { name in !Self.takenLists(kind).contains { $0.rawValue == name } }) {
+            throw ValidationError("--missing-list \(other): the \(kind.rawValue) sandbox serves no such list; one of \(Self.listNames(kind))")
         }
         if kind != .a1111, apiAuth != nil || stepMilliseconds != 100 || flavor != A1111Flavor.automatic1111.rawValue {
             throw ValidationError("--api-auth, --step-ms and --flavor go with --api a1111")
@@ -895,10 +917,6 @@ struct SandboxCommand: AsyncParsableCommand {
                 throw ValidationError("--fault is the zhiqite sandbox's; with --api a1111 steer a job by its prompt "
                     + "(\(A1111SandboxOptions.PromptMarker.fail), \(A1111SandboxOptions.PromptMarker.drop), "
                     + "\(A1111SandboxOptions.PromptMarker.slow)) or POST URL/sandbox/busy (docs/sandbox.md)")
-            }
-            if let other = missingLists.first(where: { ModelListKind(rawValue: $0).map { A1111SandboxOptions.listPaths[$0] == nil } ?? true }) {
-                let names = ModelListKind.allCases.filter { A1111SandboxOptions.listPaths[$0] != nil }.map(\.rawValue)
-                throw ValidationError("--missing-list \(other) has no /sdapi/v1 list to take away; with --api a1111 one of \(names.joined(separator: ", "))")
             }
             if taskSeconds != nil, stepMilliseconds != 100 {
                 throw ValidationError("give --task-seconds (how long a whole job takes) or --step-ms (how long a step takes), not both")

@@ -84,7 +84,7 @@ enum ComposeCommands {
         CommandDeclaration(.reuseSeed, "Seed: reuse the last result's seed", footer: "last seed",
                            [.on(.seed, .char("s"), footer: true)], disabledWhen: { Reducer.cannotReuseSeed($0) },
                            perform: onCompose(Reducer.reuseSeed)),
-        CommandDeclaration(.regenerateID, "New id_task", footer: "new id",
+        CommandDeclaration(.regenerateID, "New task id", footer: "new id",
                            [.on(.idTask, .char("g"), footer: true)], perform: onCompose(Reducer.newTaskID)),
         CommandDeclaration(.saveAsEndpoint, "Save as your own endpoint", footer: "save as endpoint",
                            [.on(.customForm, .char("S"), footer: true)], perform: onCompose(Reducer.askToSaveAsEndpoint)),
