@@ -23,9 +23,11 @@ public enum A1111Watch {
         guard let live = api as? any LiveProgressAPI else { return await api.send(request) }
         // What the server runs before ours leaves: a job then is another client's (the server is busy).
         let before = try? await live.progress()
-        var watch = A1111JobWatch(before: before)
-        if let before, !before.isIdle { onProgress(watch.info(before, previewURL: nil, others: true)) }
+        let watch = A1111JobWatch(before: before)
         let idTask = request.taskID
+        // Until the progress shows ours running, a stop asked waits (issue 20): interrupt and skip act on whatever job the server runs.
+        stops.begin(idTask, othersRunning: before.map { !$0.isIdle } ?? false)
+        if let before, !before.isIdle { onProgress(watch.info(before, previewURL: nil, others: true)) }
         let watcher = Task { [watch] in
             var watch = watch
             var lastImage: String?
@@ -43,12 +45,20 @@ public enum A1111Watch {
                         previewURL = live.holdPreview(bytes, idTask: idTask)
                     }
                 }
+                // The stop asked while another client's job ran goes now that ours runs.
+                if let asked = stops.observe(idTask, othersRunning: others, oursRunning: !others && !progress.isIdle) {
+                    switch asked {
+                    case .interrupt: try? await live.interrupt()
+                    case .skip: try? await live.skip()
+                    }
+                }
                 onProgress(watch.info(progress, previewURL: previewURL, others: others))
             }
         }
         let outcome = await api.send(request)
         watcher.cancel()
-        return marked(outcome, interrupted: interrupts.take(idTask))
+        // A stop still waiting when the answer came is dropped: the job finished before it could be stopped.
+        return marked(outcome, interrupted: stops.end(idTask))
     }
 
     // MARK: Interrupted jobs
@@ -57,43 +67,140 @@ public enum A1111Watch {
     /// it: the call answers as for a finished job, with fewer pictures).
     public static let interruptedKey = "zqt_interrupted"
 
-    /// Jobs zqt asked the server to stop, until their call answers.
-    private static let interrupts = InterruptedJobs()
+    /// The member an answer carries when it holds fewer pictures than planned and zqt did not
+    /// stop it: the server was stopped by someone else (its web UI, another client).
+    public static let interruptedElsewhereKey = "zqt_interrupted_elsewhere"
 
-    /// Stops the server's job (POST /sdapi/v1/interrupt), noting that
-    /// `idTask` was stopped so its answer is read as interrupted, not done.
-    public static func interrupt(_ idTask: String, api: any LiveProgressAPI) async throws(APIError) {
-        interrupts.note(idTask)
+    /// Jobs being sent, whether another client's job runs before them, and the stops asked for them.
+    private static let stops = JobStops()
+
+    /// What became of a stop asked: sent to the server (or with the next progress answer, when
+    /// ours was not yet seen running), or waiting until our job runs (the server runs another
+    /// client's job now, which the interrupt or skip would stop instead).
+    public enum StopAnswer: Sendable, Equatable { case asked, waits }
+
+    /// Stops our job (POST /sdapi/v1/interrupt), noting that `idTask` was stopped so its
+    /// answer is read as interrupted, not done. While the server runs another client's
+    /// job, nothing is sent: the interrupt goes once the progress shows ours running.
+    @discardableResult
+    public static func interrupt(_ idTask: String, api: any LiveProgressAPI) async throws(APIError) -> StopAnswer {
+        switch stops.ask(idTask, .interrupt) {
+        case .waits: return .waits
+        case .withNextProgress: return .asked
+        case .sendNow: break
+        }
         do throws(APIError) {
             try await api.interrupt()
         } catch {
-            _ = interrupts.take(idTask)
+            stops.unsent(idTask)
             throw error
         }
+        return .asked
+    }
+
+    /// Skips the picture our job makes (POST /sdapi/v1/skip), by the same rule as `interrupt`.
+    @discardableResult
+    public static func skip(_ idTask: String, api: any LiveProgressAPI) async throws(APIError) -> StopAnswer {
+        switch stops.ask(idTask, .skip) {
+        case .waits: return .waits
+        case .withNextProgress: return .asked
+        case .sendNow: break
+        }
+        try await api.skip()
+        return .asked
+    }
+
+    /// Whether the answer holds fewer pictures than the request planned (n_iter × batch_size):
+    /// a job stopped before its end. Nil-safe: an answer that plans nothing (interrogate, extras) is not short.
+    static func isShort(_ data: JSONValue) -> Bool {
+        guard let images = data["images"]?.arrayValue else { return false }
+        let facts = A1111AnswerFacts(answer: data)
+        guard let planned = A1111ResultKinds.planned(data, facts: facts) else { return false }
+        var made = 0
+        for (index, image) in images.enumerated() where !(image.stringValue ?? "").isEmpty {
+            if case .picture = facts.kind(ofImageAt: index) { made += 1 }
+        }
+        return made < planned
     }
 
     /// The answer of an interrupted job, said so in its data.
     static func marked(_ outcome: SendOutcome, interrupted: Bool) -> SendOutcome {
-        guard interrupted, case let .success(submission) = outcome.result, var members = submission.result.envelope.data?.objectValue else {
+        guard case let .success(submission) = outcome.result, let data = submission.result.envelope.data,
+              var members = data.objectValue else { return outcome }
+        if interrupted {
+            members.append((key: interruptedKey, value: .bool(true)))
+        } else if isShort(data) {
+            // Not stopped by zqt, yet cut short: the server was stopped elsewhere (issue 20), not a success.
+            members.append((key: interruptedKey, value: .bool(true)))
+            members.append((key: interruptedElsewhereKey, value: .bool(true)))
+        } else {
             return outcome
         }
-        members.append((key: interruptedKey, value: .bool(true)))
         let envelope = Envelope(code: submission.result.envelope.code, msg: submission.result.envelope.msg, data: .object(members))
         let result = SubmitResult(serviceTaskID: submission.result.serviceTaskID, envelope: envelope)
         return SendOutcome(result: .success(Submission(result: result, exchange: submission.exchange)), exchange: outcome.exchange)
     }
 }
 
-/// The ids of jobs an interrupt was sent for (a lock, not an actor: the
-/// effect runner and the send pipeline each touch it once per job).
-final class InterruptedJobs: @unchecked Sendable {
-    private var ids: Set<String> = []
+/// The jobs being sent to an A1111 server and the stops asked for them (a lock,
+/// not an actor: asked from a signal's thread, the effect runner and the
+/// watcher alike). One rule for the CLI, the sweep and the screen (issue 20):
+/// a stop asked while another client's job runs waits for ours.
+final class JobStops: @unchecked Sendable {
+    enum Kind: Sendable { case interrupt, skip }
+    /// Sent now (ours runs, or the call is not one being watched), kept until the progress shows
+    /// ours (the server seemed idle: ours is about to start), or waiting behind another client's job.
+    enum Decision: Sendable { case sendNow, withNextProgress, waits }
+    private struct Job {
+        var othersRunning: Bool
+        var oursRunning = false
+        var waiting: Kind?
+        var interruptSent = false
+    }
+    private var jobs: [String: Job] = [:]
     private let lock = Lock()
 
-    func note(_ idTask: String) { lock.withLock { _ = ids.insert(idTask) } }
+    func begin(_ idTask: String, othersRunning: Bool) {
+        lock.withLock { jobs[idTask] = Job(othersRunning: othersRunning) }
+    }
 
-    /// Whether `idTask` was interrupted, forgotten once asked.
-    func take(_ idTask: String) -> Bool { lock.withLock { ids.remove(idTask) != nil } }
+    /// A stop asked: sent now, or kept until ours runs. An interrupt outranks a waiting skip.
+    func ask(_ idTask: String, _ kind: Kind) -> Decision {
+        lock.withLock {
+            guard var job = jobs[idTask] else { return .sendNow }
+            if job.othersRunning || !job.oursRunning {
+                if job.waiting != .interrupt { job.waiting = kind }
+                jobs[idTask] = job
+                return job.othersRunning ? .waits : .withNextProgress
+            }
+            if kind == .interrupt { job.interruptSent = true }
+            jobs[idTask] = job
+            return .sendNow
+        }
+    }
+
+    /// An interrupt that could not be sent: the answer is not read as interrupted by zqt.
+    func unsent(_ idTask: String) { lock.withLock { jobs[idTask]?.interruptSent = false } }
+
+    /// One progress answer read: the waiting stop, to send now that ours runs.
+    func observe(_ idTask: String, othersRunning: Bool, oursRunning: Bool) -> Kind? {
+        lock.withLock {
+            guard var job = jobs[idTask] else { return nil }
+            job.othersRunning = othersRunning
+            job.oursRunning = oursRunning
+            var send: Kind?
+            if oursRunning, let waiting = job.waiting {
+                send = waiting
+                job.waiting = nil
+                if waiting == .interrupt { job.interruptSent = true }
+            }
+            jobs[idTask] = job
+            return send
+        }
+    }
+
+    /// The call answered: whether zqt interrupted it; the job forgotten.
+    func end(_ idTask: String) -> Bool { lock.withLock { jobs.removeValue(forKey: idTask)?.interruptSent ?? false } }
 }
 
 /// Local files in an A1111 request's image fields, sent inline (issue 20):
@@ -154,7 +261,12 @@ public enum A1111ResultKinds {
     /// last iteration's (batch_size of them) are the ones the interrupt cut short:
     /// A1111 answers with the iteration it stopped as it stood and starts no other
     /// (processing.py), so "2 of 2" would read as finished: "2 unfinished pictures".
-    static func interruptedDesc(made: Int, of planned: Int?, batchSize: Int? = nil) -> String {
+    static func interruptedDesc(made: Int, of planned: Int?, batchSize: Int? = nil, elsewhere: Bool = false) -> String {
+        // Stopped by someone else (its web UI, another client): the answer's count is all there is to say.
+        if elsewhere {
+            let of = planned.map { $0 >= made ? " of \($0)" : "" } ?? ""
+            return "interrupted elsewhere (the server's web UI or another client): \(made)\(of) picture\((planned ?? made) == 1 ? "" : "s") made"
+        }
         guard let planned, planned >= made else { return "interrupted: \(made) picture\(made == 1 ? "" : "s")" }
         if made == planned, made > 0, let batchSize, batchSize > 0 {
             let unfinished = min(made, batchSize)
@@ -182,4 +294,7 @@ extension StoredResult {
 extension TaskInfo {
     /// An A1111 job zqt interrupted: its pictures are those made before it stopped.
     public var interrupted: Bool { raw[A1111Watch.interruptedKey]?.boolValue == true }
+
+    /// An A1111 job stopped by someone else (its web UI, another client): fewer pictures than planned.
+    public var interruptedElsewhere: Bool { raw[A1111Watch.interruptedElsewhereKey]?.boolValue == true }
 }

@@ -311,7 +311,8 @@ struct A1111FollowUp: FamilyFollowUp {
         var desc: String
         if data[A1111Watch.interruptedKey]?.boolValue == true {
             desc = A1111ResultKinds.interruptedDesc(made: made, of: A1111ResultKinds.planned(data, facts: facts),
-                                                    batchSize: A1111ResultKinds.batchSize(data))
+                                                    batchSize: A1111ResultKinds.batchSize(data),
+                                                    elsewhere: data[A1111Watch.interruptedElsewhereKey]?.boolValue == true)
         } else {
             desc = made > 0 ? "done: \(made) picture\(made == 1 ? "" : "s")" : (texts.isEmpty ? "the server answered with no picture" : "done")
         }

@@ -26,6 +26,8 @@ public final class A1111Service: Sendable {
     let loadedCheckpoint = A1111Lists.checkpoints[0]
     private let credentials: [(user: String, password: String)]?
     private let received = Mutex<[ReceivedCall]>([])
+    /// How the jobs `startForeignJob` started ended: whether each was interrupted, in order.
+    private let foreignEnds = Mutex<[Bool]>([])
 
     /// A generation call as it came, for tests and `GET /sandbox/requests`.
     public struct ReceivedCall: Sendable {
@@ -50,6 +52,10 @@ public final class A1111Service: Sendable {
 
     /// Sampling steps the running or last job has made: how a test sees that skip and interrupt cut a job short.
     public var stepsRunByLastJob: Int { jobs.stepsRun }
+
+    /// Whether each job another client started (`/sandbox/busy`) was interrupted, once it ended:
+    /// how a test sees that a stop meant for zqt's job did not end another client's.
+    public var foreignJobsInterrupted: [Bool] { foreignEnds.withLock { $0 } }
 
     /// Generation calls waiting behind the running one.
     public var waitingJobs: Int { jobs.waiting }
@@ -248,10 +254,12 @@ public final class A1111Service: Sendable {
                                 stepMilliseconds: options.stepMilliseconds, previewWidth: 64, previewHeight: 64, previewSeeds: [7])
         let jobs = jobs
         let ticket = jobs.enqueue()
-        startThread { [jobs] in
+        startThread { [jobs, self] in
             guard jobs.waitForTurn(ticket) else { return }
             defer { jobs.endTurn() }
             _ = jobs.run(plan)
+            let interrupted = jobs.wasInterrupted
+            self.foreignEnds.withLock { $0.append(interrupted) }
         }
     }
 }

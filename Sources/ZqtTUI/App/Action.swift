@@ -49,6 +49,8 @@ enum Action: Sendable {
     case generationProgress(request: Request, recordID: Int?, TaskInfo)
     /// The server's answer to an interrupt (nil: taken).
     case interruptAnswered(idTask: String, error: APIError?)
+    /// X or B while our A1111 job waits behind another client's: the stop goes once ours runs.
+    case stopWaits(idTask: String, skip: Bool)
     /// The server's answer to a skip (nil: taken).
     case skipAnswered(idTask: String, error: APIError?)
     /// The model lists kept from earlier sessions for this service, read at start; `now` judges their age.

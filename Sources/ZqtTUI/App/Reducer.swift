@@ -197,6 +197,9 @@ enum Reducer {
             return generationProgress(&state, request: request, recordID: recordID, info: info)
         case let .interruptAnswered(idTask, error):
             return interruptAnswered(&state, idTask: idTask, error: error)
+        case let .stopWaits(idTask, skip):
+            state.status = StatusMessage(text: Wording.stopWaits(idTask, skip: skip), kind: .info)
+            return []
         case let .skipAnswered(idTask, error):
             return skipAnswered(&state, idTask: idTask, error: error)
         case let .pollEnded(recordID, idTask, error):

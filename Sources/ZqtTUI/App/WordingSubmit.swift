@@ -152,6 +152,12 @@ extension Wording {
         "Interrupting \(APIError.printable(idTask)): the server stops the job and answers with the pictures made so far"
     }
 
+    /// X or B while the server runs another client's job: sending now would stop theirs (issue 20).
+    static func stopWaits(_ idTask: String, skip: Bool) -> String {
+        "The server runs another client's job; \(APIError.printable(idTask)) will be "
+            + (skip ? "skipped" : "stopped") + " as soon as it starts"
+    }
+
     static func interruptFailed(_ idTask: String, _ message: String) -> String {
         "Could not interrupt \(APIError.printable(idTask)): \(message)"
     }

@@ -155,11 +155,12 @@ struct RequestRunner {
                     let idTask = request.taskID
                     interrupt = SendInterrupt.install {
                         interrupted.set()
-                        printer.warn(SendLines.interrupting)
                         Task {
-                            // Through A1111Watch, as the screen's X: the answer is then read, and its row kept, as interrupted.
+                            // Through A1111Watch, as the screen's X: the answer is then read, and its row kept, as interrupted;
+                            // while another client's job runs, the interrupt waits for ours.
                             do throws(APIError) {
-                                try await A1111Watch.interrupt(idTask, api: live)
+                                let answer = try await A1111Watch.interrupt(idTask, api: live)
+                                printer.warn(answer == .waits ? SendLines.interruptWaits : SendLines.interrupting)
                             } catch {
                                 printer.warn(SendLines.interruptFailed(error))
                             }
@@ -215,7 +216,12 @@ struct RequestRunner {
         if let store {
             Self.catchUp(backlog, store: store, idTask: request.taskID, sandbox: sandboxInProcess, printer: printer)
         }
-        if interrupted.isSet {
+        // Stopped at Ctrl-C, unless the answer came before the stop could go (then it is done); stopped by
+        // someone else when the answer holds fewer pictures than planned (issue 20): neither is a success.
+        if report.final?.interruptedElsewhere == true {
+            report.interrupted = true
+            printer.warn(SendLines.interruptedElsewhere(kept: report.keptFiles.count))
+        } else if interrupted.isSet, report.final?.interrupted ?? true {
             report.interrupted = true
             printer.warn(SendLines.interrupted(kept: report.keptFiles.count))
         }

@@ -104,6 +104,18 @@ enum SendLines {
     /// The first Ctrl-C during an A1111 call (issue 20, SendInterrupt).
     static let interrupting = "Ctrl-C: asking the server to stop the job (POST /sdapi/v1/interrupt); Ctrl-C again quits at once"
 
+    /// Ctrl-C while our job waits behind another client's: interrupting now would stop theirs (issue 20).
+    static let interruptWaits = "Ctrl-C: the server runs another client's job; ours will be stopped as soon as it starts (nothing is sent before); Ctrl-C again quits at once"
+
+    /// A sweep's job that waits behind another client's when Ctrl-C asked the sweep to stop.
+    static let jobWaitsToStop = "the server runs another client's job; ours will be stopped as soon as it starts"
+
+    /// The answer came with fewer pictures than asked, and zqt did not stop the job.
+    static func interruptedElsewhere(kept: Int) -> String {
+        "interrupted elsewhere: the server stopped the job (its web UI or another client did); "
+            + (kept == 0 ? "it made no picture before it stopped" : "\(Wording.count(kept, "picture")) it made before it stopped kept")
+    }
+
     static func interruptFailed(_ error: APIError) -> String {
         "the server could not be asked to stop the job: \(error.message); Ctrl-C again quits at once"
     }

@@ -711,7 +711,8 @@ struct SweepRunner {
     static func askToStop(_ idTask: String, api: any LiveProgressAPI, tag: String, printer: LinePrinter) {
         Task {
             do throws(APIError) {
-                try await A1111Watch.interrupt(idTask, api: api)
+                // While the server runs another client's job, the interrupt waits for ours (issue 20).
+                if try await A1111Watch.interrupt(idTask, api: api) == .waits { printer.warn("\(tag) \(SendLines.jobWaitsToStop)") }
             } catch {
                 printer.warn("\(tag) \(SendLines.interruptFailed(error))")
             }

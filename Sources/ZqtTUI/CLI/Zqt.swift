@@ -716,6 +716,7 @@ struct SendCommand: AsyncParsableCommand {
                                                  : report.outcome == .notRecorded ? Wording.notSentState : SubmissionState.sendFailed.rawValue)))
         }
         if report.interrupted { members.append(("interrupted", .bool(true))) }
+        if report.final?.interruptedElsewhere == true { members.append(("interrupted_elsewhere", .bool(true))) }
         members.append(("exit", .int(Int(report.interrupted ? SendInterrupt.exitStatus : report.outcome.exitStatus.rawValue))))
         return .object(dropping: members)
     }

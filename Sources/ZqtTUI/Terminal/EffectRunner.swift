@@ -630,8 +630,11 @@ extension EffectRunner {
             guard let live = api as? any LiveProgressAPI else { return }
             do throws(APIError) {
                 // Noted first: the call's answer may come before the interrupt's, and its row then says "interrupted".
-                try await A1111Watch.interrupt(idTask, api: live)
-                inbox.post(.interruptAnswered(idTask: idTask, error: nil))
+                if try await A1111Watch.interrupt(idTask, api: live) == .waits {
+                    inbox.post(.stopWaits(idTask: idTask, skip: false))
+                } else {
+                    inbox.post(.interruptAnswered(idTask: idTask, error: nil))
+                }
             } catch {
                 inbox.post(.interruptAnswered(idTask: idTask, error: error))
             }
@@ -644,8 +647,12 @@ extension EffectRunner {
         Task.detached {
             guard let live = api as? any LiveProgressAPI else { return }
             do throws(APIError) {
-                try await live.skip()
-                inbox.post(.skipAnswered(idTask: idTask, error: nil))
+                // Through A1111Watch: while another client's job runs, the skip waits for ours (issue 20).
+                if try await A1111Watch.skip(idTask, api: live) == .waits {
+                    inbox.post(.stopWaits(idTask: idTask, skip: true))
+                } else {
+                    inbox.post(.skipAnswered(idTask: idTask, error: nil))
+                }
             } catch {
                 inbox.post(.skipAnswered(idTask: idTask, error: error))
             }
