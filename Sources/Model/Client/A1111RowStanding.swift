@@ -19,8 +19,9 @@ public enum A1111RowStanding: Sendable, Equatable {
     case answered(SubmissionState, error: String?)
     /// A zqt still waits for the server's answer, and keeps it when it comes.
     case waiting(pid: Int32?, ServerSays)
-    /// The zqt that sent it ended first, and the server runs a job (perhaps this one) or could not be asked.
-    case senderGone(ServerSays)
+    /// The zqt that sent it ended first, and the server runs a job (perhaps this one) or could not be asked;
+    /// what the row asked of the server (A1111AskedJob), to tell its job from another one.
+    case senderGone(ServerSays, asked: A1111AskedJob)
     /// The zqt that sent it ended first and the server is idle: the answer is lost (the row now says so);
     /// whether the request asked the server to save its pictures (A1111ServerCopies).
     case lost(serverSaves: Bool)
@@ -44,7 +45,7 @@ public enum A1111RowStanding: Sendable, Equatable {
     /// The server's fraction done, when a job runs.
     public var fraction: Double? {
         switch self {
-        case let .waiting(_, .running(progress)), let .senderGone(.running(progress)), let .unmarked(.running(progress)):
+        case let .waiting(_, .running(progress)), let .senderGone(.running(progress), _), let .unmarked(.running(progress)):
             return progress.fraction
         default: return nil
         }
@@ -74,10 +75,18 @@ public enum A1111RowStanding: Sendable, Equatable {
         case let .waiting(pid, server):
             let who = pid.map { "a zqt (pid \($0))" } ?? "a zqt"
             return "\(who) is waiting for the server's answer and keeps it when it comes; " + Self.serverWords(server)
-        case let .senderGone(.running(progress)):
-            return "the zqt that sent it ended before the server answered; the server is running a job (\(Self.progressWords(progress))), "
-                + "perhaps this one: its pictures will not reach zqt, and the server saves them only if the request asked it (save_images)"
-        case let .senderGone(server):
+        case let .senderGone(.running(progress), asked):
+            let gone = "the zqt that sent it ended before the server answered; "
+            // A job of another step count is not this row's (newcomer20g finding 7: "perhaps this one" of a
+            // 30-step job for a row that asked 10): this one waits in the server's queue or has run already.
+            if let steps = progress.samplingSteps, steps > 0, let counts = asked.stepCounts, !counts.contains(steps) {
+                return gone + "the server is running another job (\(Self.progressWords(progress))), not this one (it asked "
+                    + "\(counts.map(String.init).joined(separator: " and ")) steps): this one may still wait in the server's queue, "
+                    + "or have run already; its pictures will not reach zqt; " + A1111ServerCopies.words(serverSaves: asked.serverSaves)
+            }
+            return gone + "the server is running a job (\(Self.progressWords(progress))), perhaps this one: its pictures will not reach zqt; "
+                + A1111ServerCopies.runningWords(serverSaves: asked.serverSaves)
+        case let .senderGone(server, _):
             return "the zqt that sent it ended before the server answered; " + Self.serverWords(server)
         case let .lost(serverSaves):
             return Self.lostWords(serverSaves: serverSaves)
@@ -113,6 +122,46 @@ public enum A1111ServerCopies {
             ? "if the job ran, its pictures are in the server's outputs folder (the request asked it to save them: save_images)"
             : "the server did not save its pictures (zqt sends save_images: false): send the request again"
     }
+
+    /// The same, said while the server may still be running the job.
+    public static func runningWords(serverSaves: Bool) -> String {
+        serverSaves
+            ? "the server keeps them in its outputs folder (the request asked it to save them: save_images)"
+            : "the server will not save them either (zqt sent save_images: false)"
+    }
+}
+
+/// What an A1111 row asked of the server, to tell its job from another one
+/// the server runs (`/sdapi/v1/progress` says `sampling_steps`, not whose job
+/// it is) and to say where its pictures could be.
+public struct A1111AskedJob: Sendable, Equatable {
+    /// The step counts the server's progress may show for this request: its
+    /// `steps`, and the hi-res pass's (`hr_second_pass_steps`, or `steps` when
+    /// 0); nil when they cannot be told from the body (img2img runs a share
+    /// of `steps` set by the denoising strength; a body without `steps`).
+    public let stepCounts: [Int]?
+    /// Whether the request asked the server to keep its pictures (`save_images`).
+    public let serverSaves: Bool
+
+    public init(stepCounts: [Int]?, serverSaves: Bool) {
+        self.stepCounts = stepCounts
+        self.serverSaves = serverSaves
+    }
+
+    public init(_ body: JSONValue) {
+        serverSaves = A1111ServerCopies.requested(body)
+        guard body["init_images"] == nil, let steps = body["steps"].flatMap(WireCoding.integer), steps > 0 else {
+            stepCounts = nil
+            return
+        }
+        var counts = [steps]
+        if body["enable_hr"]?.boolValue == true {
+            let second = body["hr_second_pass_steps"].flatMap(WireCoding.integer) ?? 0
+            let hires = second > 0 ? second : steps
+            if hires != steps { counts.append(hires) }
+        }
+        stepCounts = counts
+    }
 }
 
 extension SendPipeline {
@@ -138,7 +187,7 @@ extension SendPipeline {
             return .unmarked(await server())
         case .gone:
             let says = await server()
-            guard says == .idle, let store else { return .senderGone(says) }
+            guard says == .idle, let store else { return .senderGone(says, asked: A1111AskedJob(row.request.body)) }
             let serverSaves = A1111ServerCopies.requested(row.request.body)
             // Asked again just before writing: a sender that kept its answer meanwhile wins.
             guard case .gone = SenderMark.standing(idTask: row.idTask, history: store.path),

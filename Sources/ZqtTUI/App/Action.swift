@@ -118,6 +118,10 @@ enum Action: Sendable {
     case firstFrameDrawn
     /// The drafts' save is due (Effect.scheduleDraftSave).
     case draftSaveDue
+    /// The history screen's A1111 rows are due to be read again (A1111RowsWatch).
+    case a1111RowsRecheckDue
+    /// What the current profile's A1111 server said of its job: its fraction done, nil when idle or not asked.
+    case a1111ServerProgress(profile: String, fraction: Double?)
     /// A long text read whole (JSON, a URL list) is due to be read (Effect.scheduleTextRead, issue 18).
     case textReadDue
     /// Such a text read off the event loop (Effect.readText): the field's value, or why it cannot be used.
@@ -224,6 +228,10 @@ enum Effect: Equatable, Sendable {
     case lookForUnsavedDrafts(after: Date?)
     /// Answer `.draftSaveDue` after DraftSaving.delay.
     case scheduleDraftSave
+    /// Answer `.a1111RowsRecheckDue` after A1111RowsWatch.interval.
+    case scheduleA1111RowsRecheck
+    /// Ask the current connection's A1111 server `/sdapi/v1/progress`; answer `.a1111ServerProgress`.
+    case askA1111Progress(profile: String)
     /// Keep these forms' drafts in the history, by slot (printed and written off the event loop).
     case saveDrafts([String: DraftForm])
     /// Answer `.textReadDue` after Reducer.textReadDelay.

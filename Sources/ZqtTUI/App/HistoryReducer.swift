@@ -320,10 +320,10 @@ extension Reducer {
                     ?? min(state.history.selected, max(0, state.history.rows.count - 1))
             }
             keepSelectionVisible(&state)
-            return []
+            return watchA1111RowsIfShown(&state)
 
         case let .entriesLoaded(records, purpose):
-            return entriesLoaded(&state, records, purpose)
+            return entriesLoaded(&state, records, purpose) + watchA1111RowsIfShown(&state)
 
         case let .historyFailed(message):
             state.status = StatusMessage(text: message, kind: .error)

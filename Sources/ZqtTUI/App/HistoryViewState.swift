@@ -96,6 +96,10 @@ struct HistoryViewState: Equatable, Sendable {
     var marked: HistorySummary?
     /// The row to select when the list next loads (a submission just made).
     var pendingSelection: Int?
+    /// An A1111 row's watch is due (A1111RowsWatch): one timer at a time.
+    var a1111WatchScheduled = false
+    /// What the current profile's A1111 server last said of its job, shown on its running row.
+    var serverProgress: A1111ServerFraction?
     /// Set once any read or write met damage (issue 21): the list shows its
     /// rows read past it, under a line that says so, never an empty "no history".
     var damage: HistoryListDamage?

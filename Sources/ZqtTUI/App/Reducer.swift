@@ -234,6 +234,10 @@ enum Reducer {
             return historyWritableAgain(&state, request, note: note)
         case .textReadDue:
             return textReadDue(&state)
+        case .a1111RowsRecheckDue:
+            return a1111RowsRecheckDue(&state)
+        case let .a1111ServerProgress(profile, fraction):
+            return a1111ServerProgress(&state, profile: profile, fraction: fraction)
         case let .kindMoved(done):
             return kindMoved(&state, done)
         case let .textRead(field, revision, result):

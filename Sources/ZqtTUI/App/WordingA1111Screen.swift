@@ -37,6 +37,9 @@ extension Wording {
         server == .a1111 && state == .sending ? .running : state
     }
 
+    /// The history list's Imgs column for an A1111 row still running: the pictures it plans, none made yet.
+    static func plannedImagesShort(_ planned: Int) -> String { "~\(planned)" }
+
     // MARK: An A1111 row's history entry
 
     /// The entry's Endpoint line: the form, the kind of server, where it went.

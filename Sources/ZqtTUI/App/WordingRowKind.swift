@@ -9,6 +9,11 @@ extension Wording {
         server == .a1111 ? "an AUTOMATIC1111 server" : "the zhiqite service"
     }
 
+    /// The title line's destination of a form whose kind is not the profile's: where it goes, not this profile's URL.
+    static func titleDestination(of server: ServerKind) -> String {
+        server == .a1111 ? "an AUTOMATIC1111 server (choose an A1111 profile)" : "the zhiqite service (choose a zhiqite profile)"
+    }
+
     static func switchingForRow(_ idTask: String, profile: String, server: ServerKind) -> String {
         "\(TerminalText.line(idTask)) was sent to \(serverKind(server)): switching to profile \(TerminalText.line(profile)) to open it there"
     }

@@ -247,6 +247,12 @@ struct HistoryList: ParsableCommand {
 
     @OptionGroup var output: JSONOption
 
+    /// The state listed, as the history screen shows it (newcomer20g finding 5): an A1111 row still
+    /// `sending` is running on its server, whose call lasts as long as the job (docs/a1111.md).
+    static func listed(_ row: HistorySummary) -> SubmissionState {
+        Wording.listedState(row.state, server: row.endpoint.server)
+    }
+
     func run() throws {
         guard limit > 0 else { throw CommandFailure("--limit must be 1 or more", .badInput) }
         let wantedEndpoint = try endpoint.map(EndpointNames.resolve)
@@ -274,7 +280,7 @@ struct HistoryList: ParsableCommand {
                 throw CommandFailure("cannot read the history: \(error.message)", .badInput)
             }
             rows += page.filter { row in
-                (wantedEndpoint.map { row.endpoint.formKey == $0.formKey } ?? true) && (wantedState.map { row.state == $0 } ?? true)
+                (wantedEndpoint.map { row.endpoint.formKey == $0.formKey } ?? true) && (wantedState.map { row.state == $0 || Self.listed(row) == $0 } ?? true)
             }
             guard page.count == 200, let last = page.last else { break }
             before = last.id
@@ -296,7 +302,7 @@ struct HistoryList: ParsableCommand {
                 // nothing to show says "(no prompt)" as the screen does (issue 19: the column was empty).
                 let prompt = (damaged.contains(row.id) ? Wording.damagedRowMark : "")
                     + (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + Wording.listedPrompt(row)
-                let columns = [row.idTask, row.state.rawValue, row.endpoint.shortName,
+                let columns = [row.idTask, Self.listed(row).rawValue, row.endpoint.shortName,
                                CivilTime.local(row.createdAt).dateAndMinute, String(prompt.prefix(60))]
                     + (spansServers ? [row.profile] : [])
                 CommandSupport.say(columns.map(CommandSupport.column).joined(separator: "\t"))

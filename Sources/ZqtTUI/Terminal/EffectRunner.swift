@@ -300,6 +300,27 @@ final class EffectRunner: @unchecked Sendable {
                 usleep(UInt32(DraftSaving.delay * 1_000_000))
                 inbox.post(.draftSaveDue)
             }
+        case .scheduleA1111RowsRecheck:
+            let inbox = inbox
+            startThread(stackSize: 64 << 10) {
+                usleep(UInt32(A1111RowsWatch.interval * 1_000_000))
+                inbox.post(.a1111RowsRecheckDue)
+            }
+        case let .askA1111Progress(profile):
+            // The current connection only: another profile's server is not this one's to ask.
+            let (api, configuration) = connectionLock.withLock { current }
+            guard configuration.profile == profile, let live = api as? any LiveProgressAPI else {
+                return inbox.post(.a1111ServerProgress(profile: profile, fraction: nil))
+            }
+            let inbox = inbox
+            Task.detached {
+                do throws(APIError) {
+                    let progress = try await live.progress()
+                    inbox.post(.a1111ServerProgress(profile: profile, fraction: progress.isIdle ? nil : progress.fraction))
+                } catch {
+                    inbox.post(.a1111ServerProgress(profile: profile, fraction: nil))
+                }
+            }
         case let .saveDrafts(forms):
             draftWriter?.save(forms)
         case .scheduleTextRead:

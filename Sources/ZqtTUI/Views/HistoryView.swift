@@ -86,7 +86,7 @@ enum HistoryView {
             let y = body.y + offset
             let selected = index == history.selected
             if selected { grid.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: .selection) }
-            columns.render(row, marked: history.marked?.id == row.id, selected: selected,
+            columns.render(row, fraction: A1111RowsWatch.fraction(of: row, state), marked: history.marked?.id == row.id, selected: selected,
                            batch: BatchMark(history.rows, at: index), server: BatchMark.server(history.rows, at: index),
                            into: &grid, x: rect.x, y: y)
         }
@@ -218,7 +218,8 @@ enum HistoryView {
                 + pad("Imgs", Self.images) + " " + (showEndpoint ? pad("Endpoint", endpointWidth) + " " : "") + "Prompt"
         }
 
-        func render(_ row: HistorySummary, marked: Bool, selected: Bool, batch: BatchMark? = nil, server: String? = nil,
+        /// `fraction`: the row's fraction done, when known (an A1111 row's is not in the history: A1111RowsWatch).
+        func render(_ row: HistorySummary, fraction: Double? = nil, marked: Bool, selected: Bool, batch: BatchMark? = nil, server: String? = nil,
                     into grid: inout Grid, x: Int, y: Int) {
             func style(_ normal: Style) -> Style { selected ? .selection : normal }
             var column = x
@@ -230,7 +231,7 @@ enum HistoryView {
             // An A1111 row still `sending` is running on its server (the call lasts as long as the job).
             let shown = Wording.listedState(row.state, server: row.endpoint.server)
             var stateText = shown.glyph
-            if shown == .running, let progress = row.progress { stateText += " " + Wording.percent(progress) }
+            if shown == .running, let progress = fraction ?? row.progress { stateText += " " + Wording.percent(progress) }
             let stateStyle: Style = row.state == .succeeded ? .statusOK : (row.state.isFailure ? .statusError : .value)
             grid.put(stateText, x: column, y: y, style: style(stateStyle), limit: column + Self.stateWidth)
             column += Self.stateWidth + 1
@@ -245,7 +246,11 @@ enum HistoryView {
             // A text tool's row (prompt expansion) has no images to count; an A1111 row's maps are counted apart: "2+1".
             let imagesText = row.endpoint.result == .text && images == 0 ? "text"
                 : row.endpoint.result == .data && images == 0 ? "data"
-                : row.controlMapCount > 0 ? Wording.imagesAndMapsShort(images, row.controlMapCount) : String(images)
+                : row.controlMapCount > 0 ? Wording.imagesAndMapsShort(images, row.controlMapCount)
+                // An A1111 row still running has no picture yet: the count it plans, marked as planned
+                // (newcomer20g finding 5: a bare "4" read as four pictures made).
+                : shown == .running && row.endpoint.server == .a1111 && row.resultCount == 0 ? Wording.plannedImagesShort(images)
+                : String(images)
             grid.put(imagesText, x: column + Self.images - imagesText.count, y: y,
                      style: style(row.resultCount > 0 ? .value : .dim))
             column += Self.images + 1

@@ -81,7 +81,11 @@ enum Screen {
         grid.fill(rect, style: .title)
         var x = grid.put(" zqt ", x: 0, y: rect.y, style: .title)
         let what = state.screen == .history ? "history" : (state.screen == .gallery ? Wording.galleryWord : state.endpoint.title)
-        x = grid.put("· \(what) → \(state.connection.baseURL)", x: x, y: rect.y, style: .title, limit: rect.maxX)
+        // A form of the other kind than the profile's (restored, or moved with `T`) is not sent
+        // to this profile's server (F5 refuses it): the title names where its kind goes (newcomer20g finding 6).
+        let destination = state.screen == .compose && !state.endpoint.canBeSent(to: state.connection.server)
+            ? Wording.titleDestination(of: state.endpoint.server) : state.connection.baseURL
+        x = grid.put("· \(what) → \(destination)", x: x, y: rect.y, style: .title, limit: rect.maxX)
         var right = ""
         if regions.isNarrow, state.screen == .compose {
             right += Wording.formOrJSON(showingJSON: state.view.showPreviewWhenNarrow, key: state.keys.label(.togglePreview))
