@@ -10,14 +10,8 @@ import Testing
 @Suite struct PreviewFarRowsTests {
     init() { TextWidth.ensureUTF8Locale() }
 
-    /// A small deterministic generator, so a failure can be replayed.
-    struct Dice {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(max(1, bound)))
-        }
-    }
+    /// LargeTextTests' deterministic generator, so a failure can be replayed.
+    typealias Dice = LargeTextTests.Dice
 
     static let pieces = ["masterpiece", "best quality", " ", " ", "  ", ", ", ": ", ":", "一个女孩", "在雨中，", "\"", "\\", "\n",
                          "\t", "\u{1}", "\u{1F}", "e\u{301}", "\u{301}", "👩‍👩‍👧", "🇫🇷", "x", "https://a.example/b?c=d",
