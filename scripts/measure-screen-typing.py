@@ -7,6 +7,10 @@ with tmux's bracketed paste (`load-buffer` + `paste-buffer -p`, as a terminal
 pastes), then --keys keys are typed one at a time (each waited for on the
 screen), Enter ends the edit, and `]` scrolls the JSON preview
 --scroll-preview times (each waited for).
+--unbracketed pastes without -p: tmux then sends the text unmarked, as if
+typed (a terminal without bracketed paste; issue 18, pastemem18), and
+--mixed makes the text English and Chinese prompt tags (its last rows English,
+so the Prompt's columns can be read back).
 Nothing sleeps a fixed time beyond polling: a stage ends when the screen
 shows it and the process's CPU time has stopped moving (settled).
 Prints, per run: VmRSS / VmHWM after the paste, after the keys, after the
@@ -18,7 +22,7 @@ key. SQLite writes a -wal again from its start after a checkpoint, so its
 growth is 0 once it has reached its usual size: the -wal's size after the
 keys is printed too, and write_bytes is the figure to compare.
 Usage: scripts/measure-screen-typing.py [ZQT] [--paste-bytes N] [--keys N]
-       [--scroll-preview N] [--runs N] [--settle-ms N]"""
+       [--scroll-preview N] [--runs N] [--settle-ms N] [--unbracketed] [--mixed]"""
 import argparse, glob, os, shutil, subprocess, sys, tempfile, time
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -30,6 +34,8 @@ parser.add_argument("--runs", type=int, default=1)
 parser.add_argument("--settle-ms", type=int, default=500,
                     help="CPU time unchanged this long counts as settled")
 parser.add_argument("--timeout", type=float, default=120)
+parser.add_argument("--unbracketed", action="store_true", help="paste without -p: unmarked, as if typed")
+parser.add_argument("--mixed", action="store_true", help="English and Chinese prompt tags")
 parser.add_argument("--wrap", default="", help="a command put before ZQT (a profiler: 'heaptrack -o /tmp/h'); "
                     "the figures are then read from ZQT's own process, found under the pane's")
 options = parser.parse_args()
@@ -37,6 +43,7 @@ zqt = os.path.abspath(options.zqt)
 socket_name = f"zqt-screen-typing-{os.getpid()}"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PHRASE = "a lighthouse on a rocky cliff at dusk, volumetric light, 8k, "
+MIXED = "一个女孩在雨中, masterpiece, 灯塔, film grain, 柔和的光线, 8k, "
 # Typed keys: no spaces, so a wrapped line never drops one of them.
 KEYS = "0123456789abcdefghijklmnopqrstuvwxyz"
 PROMPT_COLUMNS = slice(22, 62)  # the Prompt's value, left of the preview's border
@@ -140,8 +147,10 @@ def run(number, paste_file, paste_tail):
         wait(session, lambda s: "Enter done" in s, "the Prompt's editor")
         tmux("load-buffer", "-b", "zqt-paste", paste_file)
         cpu_before_paste = cpu_ticks(pid)
-        tmux("paste-buffer", "-p", "-b", "zqt-paste", "-t", session)
+        paste_started = time.time()
+        tmux("paste-buffer", *([] if options.unbracketed else ["-p"]), "-b", "zqt-paste", "-t", session)
         wait(session, lambda s: prompt_text(s).replace(" ", "").endswith(paste_tail.replace(" ", "")), "the paste's end in the Prompt")
+        paste_shown_s = time.time() - paste_started
         settle(pid, "the paste")
         paste_cpu_ms = (cpu_ticks(pid) - cpu_before_paste) * 1000 / CLOCK_TICKS
         after_paste = memory(pid)
@@ -175,7 +184,8 @@ def run(number, paste_file, paste_tail):
         print(f"run {number + 1}: {options.paste_bytes} bytes pasted, {options.keys} keys, "
               f"{options.scroll_preview} preview scrolls", flush=True)
         print(f"  at start:          {at_start}")
-        print(f"  after the paste:   {after_paste} (paste CPU {paste_cpu_ms:.0f} ms)")
+        print(f"  after the paste:   {after_paste} (paste CPU {paste_cpu_ms:.0f} ms, its end shown after "
+              f"{paste_shown_s:.2f} s, {'unbracketed' if options.unbracketed else 'bracketed'})")
         print(f"  after the keys:    {after_keys}")
         print(f"  after the edit's end (Enter): {after_edit}")
         print(f"  after the scrolls: {after_scrolls}")
@@ -194,6 +204,12 @@ def run(number, paste_file, paste_tail):
 
 def main():
     text = (PHRASE * (options.paste_bytes // len(PHRASE) + 1))[:options.paste_bytes]
+    if options.mixed:
+        # Counted in bytes (a Chinese character is three); the last rows stay English.
+        tags = MIXED * (options.paste_bytes // len(MIXED.encode()) + 1)
+        cut = max(0, options.paste_bytes - 4 * len(PHRASE))
+        tags = tags.encode()[:cut].decode(errors="ignore")
+        text = tags + PHRASE * 4
     paste = tempfile.NamedTemporaryFile("w", prefix="zqt-screen-typing-paste-", delete=False)
     try:
         paste.write(text)

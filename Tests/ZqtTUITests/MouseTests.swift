@@ -44,8 +44,8 @@ import Testing
 
     @Test func keysAroundAReportStayKeys() {
         let codes: [Int32] = [Int32(UInt8(ascii: "a"))] + Self.report("0;1;1M") + [Int32(UInt8(ascii: "b")), 0x103]
-        #expect(Self.decode(codes) == [.key(.char("a")), .mouse(MouseEvent(button: .left, x: 0, y: 0, pressed: true)),
-                                       .key(.char("b")), .key(.up)])
+        #expect(Self.decode(codes) == [.text("a"), .mouse(MouseEvent(button: .left, x: 0, y: 0, pressed: true)),
+                                       .text("b"), .key(.up)])
     }
 
     @Test func aReportSplitAcrossReadsIsReadWhole() {

@@ -8,6 +8,10 @@
 
 enum TerminalInput: Equatable, Sendable {
     case key(Key)
+    /// Printable characters typed in a row (never a control character): a
+    /// paste without bracketed paste arrives as typing, and as a key per
+    /// character it was a megabyte of `Key`s held at once (53 MB, issue 18).
+    case text(String)
     case paste(String)
     /// The terminal's answer to a question zqt asked (PictureQuery), never a key.
     case report(TerminalReport)
@@ -79,6 +83,15 @@ struct InputDecoder {
         var pushedBack = self.pushedBack
         var replay = partialReport[...]
         partialReport = []
+        // The bytes of printable characters in a row, decoded as one String when
+        // anything else comes: invalid UTF-8 in them becomes U+FFFD as it did a
+        // character at a time (a sequence broken by another byte ends the run).
+        var run: [UInt8] = []
+        func endRun() {
+            guard !run.isEmpty else { return }
+            out.append(.text(String(decoding: run, as: UTF8.self)))
+            run.removeAll(keepingCapacity: true)
+        }
         defer { self.pushedBack = pushedBack }
         func take() -> Int32? {
             if let code = replay.popFirst() { return code }
@@ -88,6 +101,11 @@ struct InputDecoder {
             return next()
         }
         while let code = take() {
+            if code >= 32, code < 256, code != 127, pasteBytes == nil {
+                run.append(UInt8(code))
+                continue
+            }
+            endRun()
             if pasteBytes != nil {
                 if code == Self.pasteEndCode {
                     out.append(.paste(String(decoding: pasteBytes!, as: UTF8.self)))
@@ -120,12 +138,6 @@ struct InputDecoder {
             }
             if code < 0 { continue }
             let byte = UInt8(code)
-            if byte >= 0x80 {
-                let (characters, unread) = Self.utf8Sequence(starting: byte, take)
-                if let unread { pushedBack = unread }
-                for character in characters { out.append(.key(.char(character))) }
-                continue
-            }
             switch byte {
             case 27 where reportsExpected:
                 switch Self.report(take, pushBack: { pushedBack = $0 }) {
@@ -154,10 +166,10 @@ struct InputDecoder {
             case 9: out.append(.key(.tab))
             case 127, 8: out.append(.key(.backspace))
             case 1...26: out.append(.key(.ctrl(Character(Unicode.Scalar(byte + 96)))))
-            case 0..<32: continue
-            default: out.append(.key(.char(Character(Unicode.Scalar(byte)))))
+            default: continue  // other C0 controls: nothing (printable bytes went into the run above)
             }
         }
+        endRun()
         return out
     }
 
@@ -298,26 +310,6 @@ struct InputDecoder {
         }
         pasteBytes = gathered
         return (nil, [])
-    }
-
-    /// One UTF-8 sequence from its lead byte; what is not valid UTF-8 comes
-    /// out as U+FFFD and the byte that broke it is read again.
-    private static func utf8Sequence(starting lead: UInt8, _ take: () -> Int32?) -> ([Character], unread: Int32?) {
-        let length: Int
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0...0xEF: length = 3
-        case 0xF0...0xF4: length = 4
-        default: return (["\u{FFFD}"], nil)
-        }
-        var bytes = [lead]
-        var unread: Int32?
-        while bytes.count < length {
-            guard let next = take() else { break }
-            guard next >= 0x80, next <= 0xBF else { unread = next; break }
-            bytes.append(UInt8(next))
-        }
-        return (Array(String(decoding: bytes, as: UTF8.self)), unread)
     }
 }
 

@@ -13,19 +13,20 @@ struct KeySequences: Sendable {
     private let codes: [[UInt8]: Int32]
     /// Every proper prefix of a sequence: bytes that may still become a key.
     private let prefixes: Set<[UInt8]>
-    /// The first bytes of sequences (ESC for almost all): other bytes are themselves.
-    private let starts: Set<UInt8>
+    /// Whether a byte is the first of a sequence (ESC for almost all): other
+    /// bytes are themselves. A table, not a Set: it is asked for every byte of a paste.
+    private let starts: [Bool]
     private let longest: Int
 
     /// Later bindings of the same bytes win (define_key's codes are given last).
     init(_ bindings: [(bytes: [UInt8], code: Int32)]) {
         var codes: [[UInt8]: Int32] = [:]
         var prefixes: Set<[UInt8]> = []
-        var starts: Set<UInt8> = []
+        var starts = [Bool](repeating: false, count: 256)
         var longest = 0
         for (bytes, code) in bindings where !bytes.isEmpty {
             codes[bytes] = code
-            starts.insert(bytes[0])
+            starts[Int(bytes[0])] = true
             longest = max(longest, bytes.count)
             for length in 1..<bytes.count { prefixes.insert(Array(bytes[..<length])) }
         }
@@ -48,7 +49,7 @@ struct KeySequences: Sendable {
     /// `final`: no more bytes will come (ESCDELAY passed), so nothing is unfinished.
     func match(_ bytes: [UInt8], at position: Int, final: Bool = false) -> Match {
         let first = bytes[position]
-        guard starts.contains(first) else { return .code(Int32(first), length: 1) }
+        guard starts[Int(first)] else { return .code(Int32(first), length: 1) }
         var found: (code: Int32, length: Int)?
         var candidate: [UInt8] = [first]
         var length = 1

@@ -395,11 +395,10 @@ final class CursesTerminal {
             // never stops inside a character.
             let size = budget > 0 ? Self.blockSize - carried.count : 1
             if budget <= 0 { restReads += 1 }
-            var buffer = [UInt8](repeating: 0, count: size)
-            let n = read(STDIN_FILENO, &buffer, size)
-            guard n > 0 else { break }
+            let n = readBuffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, min(size, $0.count)) }
+            guard n > 0, n <= readBuffer.count else { break }
             budget -= n
-            let block = carried + buffer[..<n]
+            let block = carried + readBuffer[..<n]
             carried = []
             inputs += take(block, final: false)
         }
@@ -466,6 +465,10 @@ final class CursesTerminal {
         return inputs
     }
 
+    /// Where reads of the terminal land: one buffer, zeroed once. A new one
+    /// a read zeroed 64 KB each time although a read brings about 4 KB (the
+    /// pty's turn), a `memset` high in a paste's profile (issue 18).
+    private var readBuffer = [UInt8](repeating: 0, count: CursesTerminal.blockSize)
     /// Bytes read but not decoded yet: the start of a character or key the read cut.
     private var carried: [UInt8] = []
     /// How long carried bytes wait for their rest (ms; ncurses' ESCDELAY, set above).

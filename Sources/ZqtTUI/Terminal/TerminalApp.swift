@@ -228,37 +228,57 @@ final class TerminalApp {
     /// breaks is one insert, not one per character).
     static func actions(for inputs: [TerminalInput], hitAreas: [HitArea] = []) -> [Action] {
         var actions: [Action] = []
-        var keys: [Key] = []
-        func flushKeys() {
-            defer { keys.removeAll() }
-            if looksLikePaste(keys) {
-                actions.append(.paste(keys.map(Self.pastedText).joined()))
+        var burst: [TerminalInput] = []  // typed text and keys, judged together
+        func flushBurst() {
+            defer { burst.removeAll() }
+            guard !burst.isEmpty else { return }
+            if looksLikePaste(burst) {
+                actions.append(.paste(joined(burst, keepingKeys: true)))
                 return
             }
-            var run = ""
-            for key in keys {
-                if case let .char(c) = key { run.append(c); continue }
-                if !run.isEmpty { actions.append(.typed(run)); run = "" }
+            var start = 0
+            for (index, input) in burst.enumerated() {
+                guard case let .key(key) = input else { continue }
+                if case .char = key { continue }
+                if start < index { actions.append(.typed(joined(burst[start..<index], keepingKeys: false))) }
                 actions.append(.key(key))
+                start = index + 1
             }
-            if !run.isEmpty { actions.append(.typed(run)) }
+            if start < burst.count { actions.append(.typed(joined(burst[start...], keepingKeys: false))) }
         }
         for input in inputs {
             switch input {
-            case let .key(key): keys.append(key)
+            case .key, .text: burst.append(input)
             case let .paste(text):
-                flushKeys()
+                flushBurst()
                 actions.append(.paste(text))
             case .report:
                 continue  // answers to zqt's own questions: handleInput takes them
             case let .mouse(event):
                 // A click goes to what the last frame drew under it (issue 19).
-                flushKeys()
+                flushBurst()
                 if let pointer = MouseRouting.input(for: event, in: hitAreas) { actions.append(.pointer(pointer)) }
             }
         }
-        flushKeys()
+        flushBurst()
         return actions
+    }
+
+    /// The text of typed runs and characters, one String sized once (a
+    /// paste without bracketed paste is a megabyte in a few hundred runs);
+    /// `keepingKeys`: control keys as the control characters they stand for.
+    private static func joined(_ inputs: some Collection<TerminalInput>, keepingKeys: Bool) -> String {
+        var text = ""
+        text.reserveCapacity(inputs.reduce(0) { if case let .text(run) = $1 { $0 + run.utf8.count } else { $0 + 4 } })
+        for input in inputs {
+            switch input {
+            case let .text(run): text += run
+            case let .key(.char(character)): text.append(character)
+            case let .key(key): if keepingKeys { text += pastedText(key) }
+            default: continue
+            }
+        }
+        return text
     }
 
     /// Text and control keys only, at least two characters, and either a
@@ -266,8 +286,9 @@ final class TerminalApp {
     /// with text both before and after it ("hello" Ctrl-S "world"): no one
     /// types that between two reads of the terminal. Keys that start with a
     /// command (Enter, Ctrl-U, then text) stay keys.
-    static func looksLikePaste(_ keys: [Key]) -> Bool {
-        guard keys.count > 2 else { return false }
+    static func looksLikePaste(_ inputs: [TerminalInput]) -> Bool {
+        // Items as keys: a typed run counts as its characters (three are enough to know).
+        var count = 0
         var characters = 0
         var hasCtrl = false
         var textBefore = false       // a character seen
@@ -275,7 +296,22 @@ final class TerminalApp {
         var breakSeen = false
         var textAfterBreak = false
         var textAroundControl = false
-        for key in keys {
+        for input in inputs {
+            let key: Key
+            switch input {
+            case let .text(run):
+                let seen = run.prefix(3).count
+                guard seen > 0 else { continue }
+                count += seen
+                characters += seen
+                if controlAfterText { textAroundControl = true }
+                if breakSeen { textAfterBreak = true }
+                textBefore = true
+                continue
+            case let .key(named): key = named
+            default: return false
+            }
+            count += 1
             switch key {
             case .char:
                 characters += 1
@@ -289,7 +325,7 @@ final class TerminalApp {
             default: return false
             }
         }
-        return characters >= 2 && ((!hasCtrl && textAfterBreak) || textAroundControl)
+        return count > 2 && characters >= 2 && ((!hasCtrl && textAfterBreak) || textAroundControl)
     }
 
     /// A key of a burst taken for a paste, as the text it stands for
