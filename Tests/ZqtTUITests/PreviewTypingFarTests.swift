@@ -92,4 +92,33 @@ import Testing
         #expect((before.nearestKeptRow(prompt, width: width, atMost: total / 2) ?? 0) < PreviewDocument.markSpacing,
                 "a key above the first kept row drops them all")
     }
+
+    /// A key in the word a row was cut before (a space typed there lets part
+    /// of it up into the row above) moves the row kept there, though the key
+    /// comes after the row's first character: the window still shows the rows
+    /// a fresh document has.
+    @Test(arguments: 22...41)
+    func aKeyInTheWordARowWasCutBeforeMovesTheRowKeptThere(width: Int) throws {
+        let height = 6
+        let request = try Far().request(prompt: String(repeating: "x", count: 5_000))
+        let base = PreviewDocument(request.wireValue)
+        let buffer = TextBuffer(String(repeating: "masterpiece best quality 一个女孩 longwordlongword ", count: 80))
+        let document = base.showingTyping(buffer, at: "prompt")
+        let prompt = document.spans["prompt"]!.lowerBound
+        let all = Far.allRows(document, width: width)
+        let first = try #require(all.firstIndex { $0.jsonLine == prompt })
+        // Rows kept along the whole line (no escapes here: a row's first character is the text's, past the head and quote).
+        _ = PreviewView.visibleRows(document, width: width, height: height, firstLine: nil, offset: all.count)
+        let before = document.lines[prompt].head.count + 1
+        for row in [64, 128] {
+            let start = all[first + row].range.lowerBound - before
+            for delta in 0..<16 {
+                var edited = buffer
+                edited.moveCursor(to: start + delta)
+                edited.insert(" ")
+                let next = base.showingTyping(edited, at: "prompt").carrying(from: document)
+                expectSameWindows(next, [first + row + height / 3], width: width, height: height, "row \(row) + \(delta)")
+            }
+        }
+    }
 }
