@@ -18,12 +18,7 @@ import Testing
         // Every row of the line laid out whole, as a document made from scratch has them.
         let all = Far.allRows(document, width: width)
         for offset in offsets {
-            let window = PreviewView.visibleRows(document, width: width, height: height, firstLine: nil, offset: offset)
-            let scroll = min(max(0, all.count - height), max(0, offset - height / 3))
-            #expect(window.scroll == scroll, "\(note), offset \(offset)")
-            let expected = all.dropFirst(scroll).prefix(height)
-            #expect(window.rows.map { String($0.characters) } == expected.map { String($0.characters) }, "\(note), offset \(offset)")
-            #expect(window.rows.map(\.styles) == expected.map(\.styles), "\(note), offset \(offset)")
+            Far.expectWindow(document, all: all, offset: offset, width: width, height: height, "\(note), offset \(offset)")
         }
     }
 
