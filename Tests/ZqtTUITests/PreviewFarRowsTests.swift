@@ -40,6 +40,18 @@ import Testing
         return request
     }
 
+    /// `document`'s window at `offset` shows the rows of `all` (the whole layout) it scrolls to, text and colours.
+    static func expectWindow(_ document: PreviewDocument, all: [PreviewView.VisualRow], offset: Int, width: Int, height: Int,
+                             _ note: String) {
+        let window = PreviewView.visibleRows(document, width: width, height: height, firstLine: nil, offset: offset)
+        let scroll = min(max(0, all.count - height), max(0, offset - height / 3))
+        #expect(window.scroll == scroll, "\(note)")
+        let expected = all.dropFirst(scroll).prefix(height)
+        #expect(window.rows.map { String($0.characters) } == expected.map { String($0.characters) }, "\(note)")
+        #expect(window.rows.map(\.styles) == expected.map(\.styles), "\(note)")
+        #expect(window.rows.map(\.jsonLine) == expected.map(\.jsonLine), "\(note)")
+    }
+
     /// Windows at many places, far and near, in an order that makes later
     /// windows start from rows kept by earlier ones (above and below them).
     func expectWindowsMatch(_ document: PreviewDocument, width: Int, seed: UInt64) {
@@ -49,13 +61,7 @@ import Testing
         var offsets = [0, 1, all.count / 2, all.count - height, all.count, 5, all.count / 3, all.count / 2 - 3, 130, 129, 64, 63]
         for _ in 0..<30 { offsets.append(dice.next(all.count + 10)) }
         for offset in offsets {
-            let window = PreviewView.visibleRows(document, width: width, height: height, firstLine: nil, offset: offset)
-            let scroll = min(max(0, all.count - height), max(0, offset - height / 3))
-            #expect(window.scroll == scroll, "width \(width) offset \(offset)")
-            let expected = all.dropFirst(scroll).prefix(height)
-            #expect(window.rows.map { String($0.characters) } == expected.map { String($0.characters) }, "width \(width) offset \(offset)")
-            #expect(window.rows.map(\.styles) == expected.map(\.styles), "width \(width) offset \(offset)")
-            #expect(window.rows.map(\.jsonLine) == expected.map(\.jsonLine))
+            Self.expectWindow(document, all: all, offset: offset, width: width, height: height, "width \(width) offset \(offset)")
         }
         // Counted as far as asked, anywhere in the long line: exactly, or "more than the limit".
         let prompt = document.spans["prompt"]!.lowerBound

@@ -84,6 +84,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("preview-far"), help: "typing: with --preview-scrolled, the preview first scrolled to the long field's middle or end (middle, end), as many ] would.")
     var previewFar: String?
 
+    @Option(name: .customLong("typing-at"), help: "typing: with --preview-scrolled, where the keys go once the field is entered again (end, start: above the preview's window).")
+    var typingAt: String = "end"
+
     @Option(name: .customLong("filter"), help: "history: a filter to measure instead of the usual ones (repeatable).")
     var onlyFilters: [String] = []
 
@@ -112,6 +115,7 @@ struct BenchCommand: ParsableCommand {
         if let previewFar, !["middle", "end"].contains(previewFar) || previewScrolled == 0 {
             throw ValidationError("--preview-far middle or end, with --preview-scrolled 1-100")
         }
+        guard ["end", "start"].contains(typingAt) else { throw ValidationError("--typing-at end or start") }
     }
 
     func run() throws {

@@ -38,8 +38,25 @@ extension RequestDerived where Key == OnlyTheRequest {
 }
 
 extension PreviewDocument {
-    /// The preview of a request, printed once per revision.
-    static let ofRequest = RequestDerived { PreviewDocument($0.wireValue) }
+    /// The preview of a request, printed once per revision, with the rows
+    /// kept of the document made before it where its long lines are the same (fartype18).
+    static let ofRequest = RequestDerived { PreviewDocument.carryingFromLast(PreviewDocument($0.wireValue)) }
+
+    /// The text being typed into a field, over the request it is not read into yet.
+    struct Typing: Equatable, Sendable {
+        let buffer: TextBuffer
+        let path: String
+
+        /// The same text (a buffer's revision never repeats) in the same field.
+        static func == (lhs: Typing, rhs: Typing) -> Bool { lhs.buffer.revision == rhs.buffer.revision && lhs.path == rhs.path }
+    }
+
+    /// The preview of a request showing the text being typed, made once per
+    /// key, not once per frame or per look (a frame and a `]` each ask for
+    /// it), with the rows kept of the document made before it (fartype18).
+    static let ofTyping = RequestDerived<Typing, PreviewDocument> { request, typing in
+        PreviewDocument.carryingFromLast(ofRequest(request).showingTyping(typing.buffer, at: typing.path))
+    }
 }
 
 extension LocalImageFields {

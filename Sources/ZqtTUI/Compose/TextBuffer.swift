@@ -46,6 +46,10 @@ struct TextBuffer: Sendable {
 
     var text: String { pieces.joined() }
 
+    /// The text in the pieces it is kept in (the preview compares an earlier
+    /// text with this one a piece at a time, never joined: fartype18).
+    var pieceTexts: [String] { pieces }
+
     /// The same text and cursor without the kept layout (TextBuffer.keepLayout):
     /// a copy kept elsewhere (a draft to save) then shares only the pieces.
     var withoutLayout: TextBuffer {

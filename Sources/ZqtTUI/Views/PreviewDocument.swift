@@ -4,6 +4,7 @@
 // far as a row of it is shown (issue 18): a megabyte prompt is one line of
 // thousands of rows, of which a screenful is drawn.
 
+import Glibc
 import Model
 import Synchronization
 
@@ -71,10 +72,58 @@ struct PreviewDocument: Sendable {
             }
         }
 
-        /// How many of its units a character of it takes (`chunk`).
-        func units(_ character: Character) -> Int {
-            if case .string = self { return character.utf8.count }
-            return 1
+        /// Where a row kept of it starts, in its own units (`chunk`).
+        func start(_ mark: RowMark?) -> Int {
+            guard let mark else { return 0 }
+            if case .string = self { return mark.byte }
+            return mark.character
+        }
+
+        /// Its UTF-8 bytes, in the pieces it is kept in (the edit's, or one).
+        var pieces: [String] {
+            switch self {
+            case let .string(text): return [text]
+            case let .typing(buffer): return buffer.pieceTexts
+            }
+        }
+
+        /// The first UTF-8 byte where `self` and `other` differ (the shorter's
+        /// length when one is the start of the other), nil when they are the
+        /// same: compared a block at a time, never joined (fartype18: about
+        /// 0.1 ms a megabyte, once per document made while typing).
+        func firstDifference(from other: LongText) -> Int? {
+            let mine = pieces, theirs = other.pieces
+            var myPiece = 0, myOffset = 0, theirPiece = 0, theirOffset = 0, at = 0
+            while true {
+                // Empty pieces (none are kept, but a string may be empty) are stepped over.
+                while myPiece < mine.count, myOffset >= mine[myPiece].utf8.count { myPiece += 1; myOffset = 0 }
+                while theirPiece < theirs.count, theirOffset >= theirs[theirPiece].utf8.count { theirPiece += 1; theirOffset = 0 }
+                guard myPiece < mine.count, theirPiece < theirs.count else {
+                    return myPiece == mine.count && theirPiece == theirs.count ? nil : at
+                }
+                var left = mine[myPiece], right = theirs[theirPiece]
+                let same = left.withUTF8 { a in
+                    right.withUTF8 { b in
+                        Self.samePrefix(a, from: myOffset, b, from: theirOffset, length: min(a.count - myOffset, b.count - theirOffset))
+                    }
+                }
+                let length = min(left.utf8.count - myOffset, right.utf8.count - theirOffset)
+                at += same
+                guard same == length else { return at }
+                myOffset += length
+                theirOffset += length
+            }
+        }
+
+        /// How many of `length` bytes from the two places are the same.
+        private static func samePrefix(_ a: UnsafeBufferPointer<UInt8>, from i: Int, _ b: UnsafeBufferPointer<UInt8>, from j: Int,
+                                       length: Int) -> Int {
+            guard length > 0, let a = a.baseAddress, let b = b.baseAddress else { return 0 }
+            let block = 256
+            var done = 0
+            while done + block <= length, memcmp(a + i + done, b + j + done, block) == 0 { done += block }
+            while done < length, a[i + done] == b[j + done] { done += 1 }
+            return done
         }
 
         /// Each UTF-8 byte, until `body` says stop.
@@ -104,7 +153,49 @@ struct PreviewDocument: Sendable {
         shown.lines[span.lowerBound].long = .typing(buffer)
         shown.counted = CountedRows()  // the typed line's rows are not the request's
         shown.marks = RowMarks()
-        return shown
+        return shown.carrying(from: self)
+    }
+
+    /// This document with the rows kept of `earlier`'s long lines, where a
+    /// line is the same as far as they were cut looking (fartype18): a key
+    /// makes a new document (the text being typed, then the request read
+    /// from it), and a window far into a megabyte line is laid out from a
+    /// row kept near it instead of from the line's start. Only a row cut
+    /// looking past the first changed byte is dropped, with the rows after
+    /// it, so a key typed after the window or in it costs what is on
+    /// screen. Any two documents will do (rows are a line's own: its head,
+    /// string and tail), so `earlier` need not be this one's ancestor.
+    func carrying(from earlier: PreviewDocument) -> PreviewDocument {
+        var carried = self
+        carried.marks = marks.copy()
+        carried.counted = counted.copy()
+        for (index, line) in lines.enumerated() where index < earlier.lines.count {
+            let before = earlier.lines[index]
+            guard let long = line.long, let old = before.long, before.head == line.head else { continue }
+            let differs = old.firstDifference(from: long)
+            let same = differs == nil && before.tail == line.tail
+            // A scalar after the last byte looked at can still join the character before it: 4 bytes to spare.
+            let reach = same ? Int.max : (differs ?? Int.max - 4) - 4
+            if let kept = earlier.marks.kept(index) {
+                for mark in kept.marks where mark.until <= reach { carried.marks.keep(mark, index, width: kept.width) }
+            }
+            if same, let rows = earlier.counted.kept(index), carried.counted.kept(index) == nil {
+                carried.counted.keep(index, width: rows.width, rows: rows.rows)
+            }
+        }
+        return carried
+    }
+
+    /// The document made last (of a request, or of the text being typed
+    /// over one), whose rows the next one carries (`carrying(from:)`).
+    private static let lastMade = Mutex<PreviewDocument?>(nil)
+
+    /// `document` with the rows of the document made before it, and kept as the one made last.
+    static func carryingFromLast(_ document: PreviewDocument) -> PreviewDocument {
+        guard document.lines.contains(where: { $0.long != nil }) else { return document }
+        let carried = lastMade.withLock { $0 }.map { document.carrying(from: $0) } ?? document
+        lastMade.withLock { $0 = carried }
+        return carried
     }
 
     /// Strings longer than this (in UTF-8 bytes) are escaped as far as they are shown.
@@ -119,7 +210,16 @@ struct PreviewDocument: Sendable {
     private var counted = CountedRows()
 
     final class CountedRows: Sendable {
-        private let counts = Mutex<[Int: (width: Int, rows: Int)]>([:])
+        private let counts: Mutex<[Int: (width: Int, rows: Int)]>
+
+        init(_ counts: [Int: (width: Int, rows: Int)] = [:]) { self.counts = Mutex(counts) }
+
+        /// Another set holding these counts (a document made from this one keeps its own).
+        func copy() -> CountedRows { CountedRows(counts.withLock { $0 }) }
+
+        func kept(_ index: Int) -> (width: Int, rows: Int)? { counts.withLock { $0[index] } }
+
+        func keep(_ index: Int, width: Int, rows: Int) { counts.withLock { $0[index] = (width, rows) } }
 
         func rows(_ index: Int, width: Int, count: () -> Int) -> Int {
             if let kept = counts.withLock({ $0[index] }), kept.width == width { return kept.rows }
@@ -135,11 +235,22 @@ struct PreviewDocument: Sendable {
     private var marks = RowMarks()
 
     /// A row of a long line that starts where a character of its string
-    /// starts (not inside an escape): `row` counts the line's rows from 0,
-    /// `source` is that character's place in the string (LongText.chunk's units).
+    /// starts (not inside an escape): `row` counts the line's rows from 0;
+    /// that character's place in the string, in characters (how the text
+    /// being typed is read) and in UTF-8 bytes (how the request's is).
     struct RowMark: Sendable, Equatable {
         let row: Int
-        let source: Int
+        let character: Int
+        let byte: Int
+        /// The rows up to this one were cut looking at the string's bytes
+        /// before this (`Int.max`: at the line's tail): while those stay the
+        /// same, the row starts here (`carrying(from:)`).
+        let until: Int
+    }
+
+    /// The last row kept of line `index` at or above `row` (what a window there is laid out from).
+    func nearestKeptRow(_ index: Int, width: Int, atMost row: Int) -> Int? {
+        marks.nearest(index, width: width, atMost: row)?.row
     }
 
     /// Marks are kept about this many rows apart: a window costs at most
@@ -147,7 +258,14 @@ struct PreviewDocument: Sendable {
     static let markSpacing = 64
 
     final class RowMarks: Sendable {
-        private let marks = Mutex<[Int: (width: Int, marks: [RowMark])]>([:])
+        private let marks: Mutex<[Int: (width: Int, marks: [RowMark])]>
+
+        init(_ marks: [Int: (width: Int, marks: [RowMark])] = [:]) { self.marks = Mutex(marks) }
+
+        /// Another set holding these marks (a document made from this one keeps its own).
+        func copy() -> RowMarks { RowMarks(marks.withLock { $0 }) }
+
+        func kept(_ index: Int) -> (width: Int, marks: [RowMark])? { marks.withLock { $0[index] } }
 
         /// The last mark at or above `row`.
         func nearest(_ index: Int, width: Int, atMost row: Int) -> RowMark? {
@@ -241,11 +359,22 @@ struct PreviewDocument: Sendable {
     /// A long line's count is kept for the document.
     func rowCount(_ index: Int, width: Int) -> Int {
         let line = lines[index]
-        let count = {
+        guard let long = line.long else {
+            return Self.asciiRowCount(line, width: width) ?? PreviewView.rowRanges(Array(line.text), width: width).count
+        }
+        return counted.rows(index, width: width) {
             if let rows = Self.asciiRowCount(line, width: width) { return rows }
+            // Laid out a few spacings at a time from the last row kept (fartype18: the whole
+            // line as characters, 16 bytes each, held 16 MB more for a megabyte prompt).
+            var mark = marks.nearest(index, width: width, atMost: .max)
+            while true {
+                let step = layOut(index, long, from: mark, width: width, rows: 8 * Self.markSpacing)
+                if step.ended { return (mark?.row ?? 0) + step.rows.count }
+                guard let next = step.marks.last, next.row > (mark?.row ?? 0) else { break }
+                mark = next
+            }
             return PreviewView.rowRanges(Array(line.text), width: width).count
         }
-        return line.long == nil ? count() : counted.rows(index, width: width, count: count)
     }
 
     /// Line `index`'s rows at `width`, counted no further than `limit` (more
@@ -347,7 +476,7 @@ struct PreviewDocument: Sendable {
         -> (characters: [Character], rows: [(range: Range<Int>, pad: Int)], ended: Bool, marks: [RowMark]) {
         let line = lines[index]
         let leading = line.head.prefix { $0 == " " }.count
-        let source = mark?.source ?? 0, base = mark?.row ?? 0
+        let source = long.start(mark)
         var length = max(256, (rows + 2) * (max(width, 4) + 1) * 2)
         while true {
             let (chunk, whole) = long.chunk(from: source, length: length)
@@ -358,15 +487,15 @@ struct PreviewDocument: Sendable {
             if whole { text += line.tail }
             let characters = Array(text)
             // Two rows more than asked when cut: the rows closed before the cut are exactly the whole line's.
-            let ranges = PreviewView.rowRanges(characters, width: width, limit: whole ? rows + 1 : rows + 2,
-                                               continuing: mark == nil ? nil : leading)
+            let (ranges, looked) = PreviewView.rowRangesLooking(characters, width: width, limit: whole ? rows + 1 : rows + 2,
+                                                                continuing: mark == nil ? nil : leading)
             guard whole || ranges.count > rows + 1 else {
                 length *= 2
                 continue
             }
             let kept = Array(ranges.prefix(rows))
-            let found = Self.marks(in: characters, rows: kept, chunk: chunk, long: long,
-                                   contentStart: mark == nil ? line.head.unicodeScalars.count + 1 : 0, source: source, base: base)
+            let found = Self.marks(in: characters, rows: kept, looked: looked, chunk: chunk,
+                                   contentStart: mark == nil ? line.head.unicodeScalars.count + 1 : 0, from: mark)
             for found in found { marks.keep(found, index, width: width) }
             return (characters, kept, whole && ranges.count <= rows, found)
         }
@@ -375,14 +504,16 @@ struct PreviewDocument: Sendable {
     /// The rows (after the first) that start where a character of `chunk`
     /// starts, a row every `markSpacing` or the first such after it: there a
     /// layout can start again with the same rows. `contentStart`: the
-    /// scalars before the chunk's text in `characters`.
-    private static func marks(in characters: [Character], rows: [(range: Range<Int>, pad: Int)], chunk: String,
-                              long: LongText, contentStart: Int, source: Int, base: Int) -> [RowMark] {
-        // Where each of the chunk's characters starts, as escaped scalars and as the string's units.
-        var starts: [(escaped: Int, units: Int)] = []
-        var escaped = 0, units = 0
+    /// scalars before the chunk's text in `characters`; `mark`: the row the
+    /// chunk starts at (nil: the line's start); `looked`: each row's furthest
+    /// character looked at (PreviewView.rowRangesLooking), for `until`.
+    private static func marks(in characters: [Character], rows: [(range: Range<Int>, pad: Int)], looked: [Int],
+                              chunk: String, contentStart: Int, from mark: RowMark?) -> [RowMark] {
+        // Where each of the chunk's characters starts, as escaped scalars and as UTF-8 bytes (its place is its index).
+        var starts: [(escaped: Int, byte: Int)] = []
+        var escaped = 0, bytes = 0
         for character in chunk {
-            starts.append((escaped, units))
+            starts.append((escaped, bytes))
             for scalar in character.unicodeScalars {
                 switch scalar.value {
                 case 0x22, 0x5C, 0x08, 0x09, 0x0A, 0x0C, 0x0D: escaped += 2
@@ -390,11 +521,33 @@ struct PreviewDocument: Sendable {
                 default: escaped += 1
                 }
             }
-            units += long.units(character)
+            bytes += character.utf8.count
         }
+        let base = mark?.row ?? 0, baseCharacter = mark?.character ?? 0, baseByte = mark?.byte ?? 0
         var found: [RowMark] = []
         var scalars = 0, counted = 0, next = 0, lastBucket = base / markSpacing
+        // The string's bytes the rows so far were cut looking at (the end of the character holding the furthest one).
+        var until = mark?.until ?? 0, furthest = -1
+        var lookedScalars = 0, lookedCounted = 0, lookedCharacter = 0
         for (offset, row) in rows.enumerated() where offset > 0 {
+            let far = looked[offset - 1]
+            if far > furthest, until != .max {
+                furthest = far
+                if far >= characters.count {
+                    until = .max
+                } else {
+                    while lookedCounted <= far {
+                        lookedScalars += characters[lookedCounted].unicodeScalars.count
+                        lookedCounted += 1
+                    }
+                    let last = lookedScalars - contentStart - 1  // its last scalar, in the chunk's escaped text
+                    if last >= 0 {
+                        while lookedCharacter + 1 < starts.count, starts[lookedCharacter + 1].escaped <= last { lookedCharacter += 1 }
+                        // The chunk's last character may be cut short, or be followed by the tail: looked at to the end.
+                        until = lookedCharacter + 1 < starts.count ? max(until, baseByte + starts[lookedCharacter + 1].byte) : .max
+                    }
+                }
+            }
             while counted < row.range.lowerBound {
                 scalars += characters[counted].unicodeScalars.count
                 counted += 1
@@ -405,7 +558,7 @@ struct PreviewDocument: Sendable {
             guard at > 0 else { continue }
             while next < starts.count, starts[next].escaped < at { next += 1 }
             guard next < starts.count, starts[next].escaped == at else { continue }
-            found.append(RowMark(row: base + offset, source: source + starts[next].units))
+            found.append(RowMark(row: base + offset, character: baseCharacter + next, byte: baseByte + starts[next].byte, until: until))
             lastBucket = bucket
         }
         return found

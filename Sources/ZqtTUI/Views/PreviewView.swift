@@ -38,7 +38,7 @@ enum PreviewView {
         guard let editing = state.view.editing, editing.appliedRevision != editing.buffer.revision, editing.readPending else {
             return document
         }
-        return document.showingTyping(editing.buffer, at: editing.field.path)
+        return PreviewDocument.ofTyping(state.request, .init(buffer: editing.buffer, path: editing.field.path))
     }
 
     static func render(_ state: AppState, into grid: inout Grid, rect: Rect) {
@@ -173,6 +173,16 @@ enum PreviewView {
     /// row kept of it, PreviewDocument.window).
     static func rowRanges(_ characters: [Character], width: Int, limit: Int = .max,
                           continuing: Int? = nil) -> [(range: Range<Int>, pad: Int)] {
+        rowRangesLooking(characters, width: width, limit: limit, continuing: continuing).rows
+    }
+
+    /// `rowRanges`, and for each row the furthest character its cut looked
+    /// at (the first that did not fit, or the one after a too-wide one):
+    /// the rows up to it stay the same while the characters up to that one
+    /// do (fartype18: a row kept of a long line outlives an edit after it).
+    static func rowRangesLooking(_ characters: [Character], width: Int, limit: Int = .max, continuing: Int? = nil)
+        -> (rows: [(range: Range<Int>, pad: Int)], looked: [Int]) {
+        var looked: [Int] = []
         let leading = continuing == nil ? characters.prefix { $0 == " " }.count : 0
         let indent = (continuing ?? leading) + 2
         var rows: [(range: Range<Int>, pad: Int)] = []
@@ -190,6 +200,7 @@ enum PreviewView {
                 end += 1
             }
             if end == start, end < characters.count { end += 1 }
+            looked.append(end)
             if end < characters.count, characters[end] != " ",
                let space = (start..<end).last(where: { $0 > start && $0 >= leading && characters[$0] == " " && characters[$0 - 1] != ":" }) {
                 end = space + 1
@@ -203,7 +214,7 @@ enum PreviewView {
             start = end
             first = false
         } while start < characters.count
-        return rows
+        return (rows, looked)
     }
 
     /// A style per character: keys, strings, numbers, literals, punctuation.

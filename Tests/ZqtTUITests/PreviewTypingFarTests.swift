@@ -1,0 +1,119 @@
+import Model
+import Testing
+@testable import ZqtTUI
+
+/// Typing with the preview far into a long line (fartype18, issue 18): each
+/// key makes a new preview document, which carries the rows kept of the one
+/// before where the line is the same as far as they looked. The window then
+/// shows exactly what a document made from scratch shows, whether the key
+/// was typed before the window, inside it or after it, in text with wide
+/// characters, escapes and marks that join the character before them.
+@Suite struct PreviewTypingFarTests {
+    init() { TextWidth.ensureUTF8Locale() }
+
+    typealias Far = PreviewFarRowsTests
+
+    /// The rows a fresh document of the same line shows at these offsets, against `document`'s.
+    func expectSameWindows(_ document: PreviewDocument, _ offsets: [Int], width: Int, height: Int, _ note: String) {
+        // Every row of the line laid out whole, as a document made from scratch has them.
+        let all = Far.allRows(document, width: width)
+        for offset in offsets {
+            Far.expectWindow(document, all: all, offset: offset, width: width, height: height, "\(note), offset \(offset)")
+        }
+    }
+
+    static let typed = ["x", " ", "一个", "\"", "\\", "\n", "\u{1}", "\u{301}", "e\u{301}", "👩‍", "🇫", ": ", "\r", "\u{FE0F}"]
+
+    enum Place: String, CaseIterable, Sendable { case start, beforeWindow, inWindow, afterWindow, end }
+
+    @Test(arguments: [(UInt64(11), 23), (12, 41), (13, 80)], Place.allCases)
+    func typingAnywhereKeepsAFarWindowAsAFreshDocumentShowsIt(seed: (UInt64, Int), place: Place) throws {
+        let (seed, width) = seed
+        let height = 17
+        let request = try Far().request(prompt: Far.randomText(seed: seed + 50, length: 3_000))
+        let base = PreviewDocument(request.wireValue)
+        var buffer = TextBuffer(Far.randomText(seed: seed, length: 24_000))
+        var document = base.showingTyping(buffer, at: "prompt")
+        let rows = Far.allRows(document, width: width).count
+        let window = rows / 2
+        var dice = LargeTextTests.Dice(state: seed)
+        for key in 0..<12 {
+            // Where the window's rows are in the text, about: rows are even enough in this text.
+            let middle = buffer.count / 2
+            let at: Int
+            switch place {
+            case .start: at = dice.next(3)
+            case .beforeWindow: at = buffer.count / 4 + dice.next(200)
+            case .inWindow: at = max(0, middle - 300 + dice.next(600))
+            case .afterWindow: at = 3 * buffer.count / 4 + dice.next(200)
+            case .end: at = buffer.count - dice.next(3)
+            }
+            // The window far in is shown (rows kept there), then a key.
+            _ = PreviewView.visibleRows(document, width: width, height: height, firstLine: nil, offset: window)
+            buffer.moveCursor(to: at)
+            if key % 4 == 3 { buffer.backspace() } else { buffer.insert(Self.typed[dice.next(Self.typed.count)]) }
+            let next = base.showingTyping(buffer, at: "prompt").carrying(from: document)
+            expectSameWindows(next, [window, window + dice.next(40) - 20, rows - height, 0], width: width, height: height,
+                              "\(place) key \(key) at \(at) width \(width)")
+            // The request read from the text, as the tick reads it: carried from the typed text's rows (characters to bytes).
+            var read = request
+            read["prompt"] = .string(buffer.text)
+            let ofRequest = PreviewDocument(read.wireValue).carrying(from: next)
+            #expect(ofRequest.lines.map(\.text).joined(separator: "\n") == read.wireJSON, "the bytes shown are the bytes sent")
+            expectSameWindows(ofRequest, [window + dice.next(10)], width: width, height: height, "\(place) read after key \(key)")
+            document = key % 2 == 0 ? next : ofRequest
+        }
+    }
+
+    /// A key after the window (or in it) leaves the rows kept above the
+    /// window where they were: the next frame lays out from one near it.
+    @Test func aKeyAfterTheWindowKeepsTheRowsAboveIt() throws {
+        let request = try Far().request(prompt: String(repeating: "before typing, ", count: 400))
+        let base = PreviewDocument(request.wireValue)
+        var buffer = TextBuffer(String(repeating: "best quality, 一个女孩 \"hi\"\n", count: 20_000))
+        let document = base.showingTyping(buffer, at: "prompt")
+        let prompt = document.spans["prompt"]!.lowerBound
+        let width = 60
+        let total = document.rowCount(prompt, width: width)
+        _ = document.window(prompt, width: width, from: total / 2, count: 30)
+        buffer.moveCursor(to: buffer.count / 2 + 2_000)
+        buffer.insert("一")
+        let next = base.showingTyping(buffer, at: "prompt").carrying(from: document)
+        let kept = try #require(next.nearestKeptRow(prompt, width: width, atMost: total / 2))
+        #expect(total / 2 - kept <= 2 * PreviewDocument.markSpacing, "a row kept near the window")
+        buffer.moveCursor(to: 10)
+        buffer.insert("x")
+        let before = base.showingTyping(buffer, at: "prompt").carrying(from: next)
+        #expect((before.nearestKeptRow(prompt, width: width, atMost: total / 2) ?? 0) < PreviewDocument.markSpacing,
+                "a key above the first kept row drops them all")
+    }
+
+    /// A key in the word a row was cut before (a space typed there lets part
+    /// of it up into the row above) moves the row kept there, though the key
+    /// comes after the row's first character: the window still shows the rows
+    /// a fresh document has.
+    @Test(arguments: 22...41)
+    func aKeyInTheWordARowWasCutBeforeMovesTheRowKeptThere(width: Int) throws {
+        let height = 6
+        let request = try Far().request(prompt: String(repeating: "x", count: 5_000))
+        let base = PreviewDocument(request.wireValue)
+        let buffer = TextBuffer(String(repeating: "masterpiece best quality 一个女孩 longwordlongword ", count: 80))
+        let document = base.showingTyping(buffer, at: "prompt")
+        let prompt = document.spans["prompt"]!.lowerBound
+        let all = Far.allRows(document, width: width)
+        let first = try #require(all.firstIndex { $0.jsonLine == prompt })
+        // Rows kept along the whole line (no escapes here: a row's first character is the text's, past the head and quote).
+        _ = PreviewView.visibleRows(document, width: width, height: height, firstLine: nil, offset: all.count)
+        let before = document.lines[prompt].head.count + 1
+        for row in [64, 128] {
+            let start = all[first + row].range.lowerBound - before
+            for delta in 0..<16 {
+                var edited = buffer
+                edited.moveCursor(to: start + delta)
+                edited.insert(" ")
+                let next = base.showingTyping(edited, at: "prompt").carrying(from: document)
+                expectSameWindows(next, [first + row + height / 3], width: width, height: height, "row \(row) + \(delta)")
+            }
+        }
+    }
+}
