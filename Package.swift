@@ -111,9 +111,11 @@ let package = Package(
             ]
         ),
         // Golden files are read from the source tree (#filePath), so they can be reviewed and updated in place.
-        .testTarget(name: "ModelTests", dependencies: ["Model"], exclude: ["Golden"]),
-        .testTarget(name: "SandboxTests", dependencies: ["Model", "Sandbox"]),
-        .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Images", "Sandbox"], exclude: ["Screens", "Pictures"]),
+        // The tests' scratch folders, removed by the test that made them (Foundation only).
+        .target(name: "TestScratch", path: "Tests/TestScratch"),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "TestScratch"], exclude: ["Golden"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Model", "Sandbox", "TestScratch"]),
+        .testTarget(name: "ZqtTUITests", dependencies: ["ZqtTUI", "Model", "Images", "Sandbox", "TestScratch"], exclude: ["Screens", "Pictures"]),
     ],
     // toml++ (CTOML) needs C++17.
     cxxLanguageStandard: .cxx17

@@ -3,6 +3,7 @@
 // generation call's own deadline; each bad value said with its file and line.
 
 import Foundation
+import TestScratch
 import Testing
 @testable import Model
 
@@ -86,7 +87,8 @@ import Testing
     }
 
     @Test func anInlinePasswordInAReadableFileIsWarned() throws {
-        let path = ConfigFileTests.write("[profiles.gpu]\napi = \"a1111\"\nusername = \"me\"\npassword = \"p\"\n", mode: 0o644)
+        let scratch = Scratch()
+        let path = ConfigFileTests.write("[profiles.gpu]\napi = \"a1111\"\nusername = \"me\"\npassword = \"p\"\n", mode: 0o644, in: scratch)
         guard case let .loaded(config) = ConfigFile.load(path: path) else { Issue.record("not read"); return }
         let warning = try #require(ConfigFile.permissionWarning(config))
         #expect(warning.contains("holds a password") && warning.contains("chmod 600"))

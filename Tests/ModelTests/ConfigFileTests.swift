@@ -4,12 +4,15 @@
 // bounded in time and output; an inline secret in a readable file is warned.
 
 import Foundation
-import Testing
 @testable import Model
+import TestScratch
+import Testing
 
 @Suite struct ConfigFileTests {
-    static func write(_ text: String, mode: mode_t = 0o600) -> String {
-        let folder = NSTemporaryDirectory() + "zqt-config-\(UUID().uuidString)/zqt"
+    /// `text` as the config file zqt/config.toml in a new folder of the
+    /// test's `scratch`, there for as long as the test keeps it.
+    static func write(_ text: String, mode: mode_t = 0o600, in scratch: Scratch) -> String {
+        let folder = scratch.folder("zqt-config") + "/zqt"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = folder + "/config.toml"
         FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
@@ -17,8 +20,10 @@ import Testing
         return file
     }
 
+    /// `text` loaded as a config file; the file is gone once this returns.
     static func config(_ text: String) throws -> ZqtConfig {
-        switch ConfigFile.load(path: write(text)) {
+        let scratch = Scratch()
+        switch ConfigFile.load(path: write(text, in: scratch)) {
         case let .loaded(config): return config
         case let .failed(problem): throw problem
         case .missing: throw ConfigProblem(file: "", message: "missing")
@@ -26,7 +31,8 @@ import Testing
     }
 
     static func problem(_ text: String) -> ConfigProblem? {
-        if case let .failed(problem) = ConfigFile.load(path: write(text)) { return problem }
+        let scratch = Scratch()
+        if case let .failed(problem) = ConfigFile.load(path: write(text, in: scratch)) { return problem }
         return nil
     }
 
@@ -84,18 +90,19 @@ import Testing
 
     /// What a user reads for the most common slip, a string left open.
     @Test func aBrokenFileSaysLineColumnAndWhatIsWrong() throws {
+        let scratch = Scratch()
         let file = Self.write("""
             default_profile = "work"
             [profiles.work]
             base_url = "https://x
             access_key_id = "AKID"
-            """)
+            """, in: scratch)
         guard case let .failed(problem) = ConfigFile.load(path: file) else {
             Issue.record("an open string must be a fault")
             return
         }
         #expect(problem.description == "\(file):3:22: the string is not closed: its closing quote is missing on this line")
-        guard case let .failed(unquoted) = ConfigFile.load(path: Self.write("\ntheme = dark\n")) else {
+        guard case let .failed(unquoted) = ConfigFile.load(path: Self.write("\ntheme = dark\n", in: scratch)) else {
             Issue.record("an unquoted string must be a fault")
             return
         }
@@ -107,11 +114,12 @@ import Testing
     /// once had to be converted by a child on every start, never cached),
     /// escapes and all, and reading it writes nothing.
     @Test func anInlineSecretIsReadInProcess() throws {
+        let scratch = Scratch()
         let file = Self.write(#"""
             [profiles.home]
             access_key_id = "AKID-home"
             access_key_secret = "S3CR3T\"with\\escapes\u00e9"
-            """#)
+            """#, in: scratch)
         guard case let .loaded(config) = ConfigFile.load(path: file) else { Issue.record("must load"); return }
         #expect(config.profile(named: "home")?.accessKeySecret == "S3CR3T\"with\\escapesé")
         #expect(config.startProfile == "home")
@@ -294,15 +302,16 @@ import Testing
     // MARK: Permissions, theme
 
     @Test func aReadableFileWithASecretIsWarned() throws {
-        let readable = Self.write("[profiles.a]\naccess_key_secret = \"s\"\n", mode: 0o644)
+        let scratch = Scratch()
+        let readable = Self.write("[profiles.a]\naccess_key_secret = \"s\"\n", mode: 0o644, in: scratch)
         guard case let .loaded(config) = ConfigFile.load(path: readable) else { Issue.record("must load"); return }
         let warning = try #require(ConfigFile.permissionWarning(config))
         #expect(warning.contains(readable))
         #expect(warning.hasSuffix("chmod 600 \(readable)"))
-        let closed = Self.write("[profiles.a]\naccess_key_secret = \"s\"\n", mode: 0o600)
+        let closed = Self.write("[profiles.a]\naccess_key_secret = \"s\"\n", mode: 0o600, in: scratch)
         guard case let .loaded(closedConfig) = ConfigFile.load(path: closed) else { Issue.record("must load"); return }
         #expect(ConfigFile.permissionWarning(closedConfig) == nil)
-        let noSecret = Self.write("[profiles.a]\nkey_secret_command = \"pass x\"\n", mode: 0o644)
+        let noSecret = Self.write("[profiles.a]\nkey_secret_command = \"pass x\"\n", mode: 0o644, in: scratch)
         guard case let .loaded(commandConfig) = ConfigFile.load(path: noSecret) else { Issue.record("must load"); return }
         #expect(ConfigFile.permissionWarning(commandConfig) == nil)
         #expect(ConfigFile.shellQuoted("/a b/it's") == "'/a b/it'\\''s'")

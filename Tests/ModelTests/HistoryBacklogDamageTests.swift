@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 @testable import Model
 import Testing
 
@@ -11,9 +12,9 @@ import Testing
     static let corrupt: Int32 = 11
 
     @Test func aStateWriteTheDamageRefusedWaitsAndItsRowIsNotClosedAsFailed() throws {
-        let home = NSTemporaryDirectory() + "zqt-backlogdamage-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let home = scratch.path("zqt-backlogdamage")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
         let store = try HistoryStore.open(inFolder: home)
         let base = "http://127.0.0.1:9"
         let behind = try store.recordSending(Request.new(for: .controlNet, taskID: "zqt-behind"), baseURL: base, profile: "sandbox")

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Synchronization
 import Testing
 @testable import Model
@@ -10,13 +11,14 @@ import Testing
 @Suite struct KindMoveTests {
     static let catalog = EndpointCatalog.shipped
 
-    static func folder() -> String { NSTemporaryDirectory() + "zqt-kindmove-\(UUID().uuidString)/moved" }
+    static func folder(in scratch: Scratch) -> String { scratch.path("zqt-kindmove") + "/moved" }
 
     static func controlNet(_ json: String) throws -> Request {
         try Request.decode(json: json, for: try #require(catalog.endpoint(named: "controlnet"))).request
     }
 
     @Test func aUnitsURLIsDownloadedToAFileTheA1111FormSendsInlineAndTheBasePathStaysAPath() async throws {
+        let scratch = Scratch()
         let png = PictureBytes.png(width: 64, height: 48)
         let request = try Self.controlNet("""
         {"prompt": "a fox", "alwayson_scripts": {"image_link": "./base.png", "controlnet": {"args": [
@@ -25,8 +27,7 @@ import Testing
         let plan = try KindMove.plan(request, in: Self.catalog)
         #expect(plan.target.id == "sdapi/v1/img2img" && plan.target.server == .a1111)
         let asked = Mutex<[String]>([])
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = Self.folder(in: scratch)
         let outcome = await KindMove.perform(plan.translated, folder: folder, downloaded: .file) { url, maxBytes in
             asked.withLock { $0.append("\(url) \(maxBytes)") }
             return .success(png)
@@ -47,6 +48,7 @@ import Testing
     }
 
     @Test func theCommandLinePutsTheDownloadInlineAndAFailureLeavesTheURLSaid() async throws {
+        let scratch = Scratch()
         let png = PictureBytes.png(width: 8, height: 8)
         let request = try Self.controlNet("""
         {"prompt": "p", "alwayson_scripts": {"controlnet": {"args": [
@@ -56,7 +58,7 @@ import Testing
         """)
         let plan = try KindMove.plan(request, in: Self.catalog)
         #expect(plan.target.id == "sdapi/v1/txt2img")
-        let outcome = await KindMove.perform(plan.translated, folder: Self.folder(), downloaded: .inline) { url, _ in
+        let outcome = await KindMove.perform(plan.translated, folder: Self.folder(in: scratch), downloaded: .inline) { url, _ in
             if url.hasSuffix("gone.png") { return .failure(.httpStatus(404, bodyStart: "not found")) }
             return .success(url.hasSuffix(".html") ? Array("<html>".utf8) : png)
         }
@@ -67,11 +69,12 @@ import Testing
         #expect(reasons["alwayson_scripts.controlnet.args[1].image"]?.hasPrefix("could not download https://x.example/gone.png: ") == true, "\(reasons)")
         #expect(reasons["alwayson_scripts.controlnet.args[2].image"] == "https://x.example/page.html is not a PNG, JPEG or WebP picture; left as the URL")
 
-        let left = await KindMove.perform(plan.translated, folder: Self.folder(), downloaded: .inline, download: nil)
+        let left = await KindMove.perform(plan.translated, folder: Self.folder(in: scratch), downloaded: .inline, download: nil)
         #expect(left.unmoved.filter { $0.reason.contains("not downloaded (--no-download)") }.count == 3)
     }
 
     @Test func anA1111InlinePictureIsKeptAsAFileTheZhiqiteUploadSendsAndBadBase64IsLeftOut() async throws {
+        let scratch = Scratch()
         let png = PictureBytes.png(width: 32, height: 32)
         var request = Request.new(for: try #require(Self.catalog.endpoint(id: "sdapi/v1/txt2img")), taskID: "zqt-a")
         request["prompt"] = .string("a cat")
@@ -81,8 +84,7 @@ import Testing
         ]))])
         let plan = try KindMove.plan(request, in: Self.catalog)
         #expect(plan.target.id == "sd/v2/controlnet")
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = Self.folder(in: scratch)
         let outcome = await KindMove.perform(plan.translated, folder: folder, downloaded: .file) { _, _ in
             Issue.record("nothing to download")
             return .failure(.cancelled)

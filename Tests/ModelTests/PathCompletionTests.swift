@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 @testable import Model
 
@@ -7,8 +8,8 @@ import Testing
 /// the catalog take a picture.
 @Suite struct PathCompletionTests {
     /// A temporary folder with `files` (a name ending in / is a folder).
-    static func folder(_ files: [String]) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-paths-\(UUID().uuidString)").path
+    static func folder(in scratch: Scratch, _ files: [String]) throws -> String {
+        let root = scratch.path("zqt-paths")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         for file in files {
             let path = root + "/" + file
@@ -41,8 +42,8 @@ import Testing
     }
 
     @Test func aUniquePrefixCompletesAndAFolderGetsASlash() throws {
-        let root = try Self.folder(["face.png", "group.jpg", "photos/", ".hidden.png"])
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = Scratch()
+        let root = try Self.folder(in: scratch, ["face.png", "group.jpg", "photos/", ".hidden.png"])
         let entries = try Self.listing(root)
         #expect(PathCompletion.complete("./fa", entries: entries) == .init(text: "./face.png", candidates: ["face.png"]))
         #expect(PathCompletion.complete("~/pho", entries: entries) == .init(text: "~/photos/", candidates: ["photos/"]))
@@ -51,8 +52,8 @@ import Testing
     }
 
     @Test func anAmbiguousPrefixCompletesToWhatTheMatchesShare() throws {
-        let root = try Self.folder(["face-1.png", "face-2.png", "faces/", "other.png"])
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = Scratch()
+        let root = try Self.folder(in: scratch, ["face-1.png", "face-2.png", "faces/", "other.png"])
         let entries = try Self.listing(root)
         let outcome = PathCompletion.complete("/p/f", entries: entries)
         #expect(outcome.text == "/p/face" && outcome.candidates == ["face-1.png", "face-2.png", "faces/"])
@@ -60,8 +61,8 @@ import Testing
     }
 
     @Test func hiddenNamesOnlyWhenTheTypedNameStartsWithADot() throws {
-        let root = try Self.folder(["a.png", ".hidden.png", ".config/"])
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = Scratch()
+        let root = try Self.folder(in: scratch, ["a.png", ".hidden.png", ".config/"])
         let entries = try Self.listing(root)
         #expect(PathCompletion.complete("./", entries: entries).candidates == ["a.png"])
         #expect(PathCompletion.complete("./.h", entries: entries).text == "./.hidden.png")
@@ -69,8 +70,8 @@ import Testing
     }
 
     @Test func aFolderIsReadNoFurtherThanTheBound() throws {
-        let root = try Self.folder((0..<30).map { "f\($0).png" })
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = Scratch()
+        let root = try Self.folder(in: scratch, (0..<30).map { "f\($0).png" })
         let listing = try PathCompletion.readFolder(root, shownAs: "./", limit: 10).get()
         #expect(listing.entries.count == 10 && listing.truncated)
         #expect(try PathCompletion.readFolder(root, shownAs: "./").get().truncated == false)
@@ -78,8 +79,8 @@ import Testing
     }
 
     @Test func aMissingFolderOrAFileIsSaidNotListed() throws {
-        let root = try Self.folder(["a.png"])
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = Scratch()
+        let root = try Self.folder(in: scratch, ["a.png"])
         #expect(PathCompletion.readFolder(root + "/nope", shownAs: "./nope/") == .failure(.missing("./nope/")))
         #expect(PathCompletion.readFolder(root + "/a.png", shownAs: "./a.png") == .failure(.notAFolder("./a.png")))
         #expect(PathCompletion.fileState(root + "/a.png") == .file)

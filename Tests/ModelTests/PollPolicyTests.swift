@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Synchronization
 import Testing
 @testable import Model
@@ -248,9 +249,9 @@ private final class ScriptedTaskAPI: ImageAPI, @unchecked Sendable {
     }
 
     @Test func aFolderCountsOnlyWithAHashedName() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-trust-\(UUID().uuidString)").path
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-trust")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data("bundle".utf8).write(to: URL(fileURLWithPath: folder + "/ca-bundle.crt"))
         #expect(!SystemTrustStore.holdsHashedNames(folder))
         try Data("cert".utf8).write(to: URL(fileURLWithPath: folder + "/5ad8a5d6.0"))

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 @testable import Model
 
@@ -117,12 +118,12 @@ final class ThreadPerJob: TaskExecutor {
     }
 
     static func theSwiftScriptTypeChecksWithAHostilePromptSteps() throws {
+        let scratch = Scratch()
         let swiftc = try #require(Self.swiftc)
         var request = Request.new(for: .controlNet, taskID: "zqt-export-3")
         request["prompt"] = .string(Self.hostile.joined(separator: " | ") + " \\(interpolation) \"\"\" #\"")
-        let file = NSTemporaryDirectory() + "zqt-export-\(UUID().uuidString).swift"
+        let file = scratch.path("zqt-export", suffix: ".swift")
         try RequestExport.snippet(.swift, request: request, baseURL: "http://127.0.0.1:9").write(toFile: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: file) }
         let output = try ChildProcess.run(swiftc, ["-typecheck", file], timeout: 120)
         #expect(output.status == 0, "swiftc: \(output.stderr)")
         // The checker checks: a literal that ended early would fail like this.

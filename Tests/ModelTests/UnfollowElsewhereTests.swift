@@ -4,15 +4,16 @@
 // the row's mark before each query and stops.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Synchronization
 import Testing
 
 @Suite struct UnfollowElsewhereTests {
     @Test func aFollowerStopsAtItsNextQueryOnceTheRowIsUnfollowed() async throws {
-        let folder = NSTemporaryDirectory() + "zqt-unfollow-elsewhere-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-unfollow-elsewhere")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try HistoryStore.open(inFolder: folder, catalog: .shipped)
         var request = Request.new(for: .controlNet, taskID: "zqt-long")
         request["prompt"] = .string("a slow lighthouse")

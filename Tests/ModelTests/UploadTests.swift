@@ -6,6 +6,7 @@
 // a path, and the `[profiles.NAME.upload]` table with its faults' places.
 
 import Foundation
+import TestScratch
 import Synchronization
 import Testing
 @testable import Model
@@ -131,15 +132,15 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
         }
     }
 
-    static func folder() -> String {
-        let folder = NSTemporaryDirectory() + "zqt-upload-\(UUID().uuidString)"
+    static func folder(in scratch: Scratch) -> String {
+        let folder = scratch.path("zqt-upload")
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
     }
 
     @Test func aLocalFileIsCheckedBeforeAnyUpload() throws {
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = Self.folder(in: scratch)
         FileManager.default.createFile(atPath: folder + "/face.jpg", contents: Data(PictureBytes.jpeg(width: 4, height: 3)))
         FileManager.default.createFile(atPath: folder + "/notes.txt", contents: Data("hello".utf8))
         FileManager.default.createFile(atPath: folder + "/empty.png", contents: Data())
@@ -238,8 +239,8 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     // MARK: The step before the submit
 
     @Test func pathsBecomeURLsInParallelWithProgressAndTheRequestKeepsItsOwn() async throws {
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = Self.folder(in: scratch)
         FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
         FileManager.default.createFile(atPath: folder + "/b.webp", contents: Data(PictureBytes.webp(width: 3, height: 3)))
         var fusion = Request.new(for: try Self.endpoint("tool/face/fusion"), taskID: "t2")
@@ -265,8 +266,8 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     }
 
     @Test func aRefusedFileStopsEverythingAndNamesTheField() async throws {
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = Self.folder(in: scratch)
         FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
         var swap = Request.new(for: try Self.endpoint("tool/roop"), taskID: "t1")
         swap["sourceUrl"] = .string("./a.png")
@@ -290,8 +291,8 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     }
 
     @Test func anUnchangedFileReusesAURLStillValid() async throws {
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = Self.folder(in: scratch)
         FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
         var swap = Request.new(for: try Self.endpoint("tool/roop"), taskID: "t1")
         swap["sourceUrl"] = .string("./a.png")
@@ -422,6 +423,7 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     }
 
     @Test func anInlineStoreSecretInAReadableFileIsWarned() throws {
+        let scratch = Scratch()
         let file = ConfigFileTests.write("""
             [profiles.p.upload]
             kind = "s3"
@@ -430,7 +432,7 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
             bucket = "b"
             access_key_id = "i"
             secret_access_key = "store-secret"
-            """, mode: 0o644)
+            """, mode: 0o644, in: scratch)
         guard case let .loaded(config) = ConfigFile.load(path: file) else {
             Issue.record("the file must load")
             return

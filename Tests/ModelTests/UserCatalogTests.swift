@@ -3,18 +3,15 @@
 // and changes nothing else.
 
 import Foundation
+import TestScratch
 import Testing
 @testable import Model
 
 @Suite struct UserCatalogTests {
-    static func folder() -> String {
-        let path = NSTemporaryDirectory() + "zqt-usercatalog-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    static func write(_ text: String) -> String {
-        let file = folder() + "/endpoints.json"
+    /// `text` as endpoints.json in a new folder of the test's `scratch`,
+    /// there for as long as the test keeps it.
+    static func write(_ text: String, in scratch: Scratch) -> String {
+        let file = scratch.folder("zqt-usercatalog") + "/endpoints.json"
         FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
         return file
     }
@@ -44,7 +41,8 @@ import Testing
     }
 
     @Test func aGoodFileAddsAnEndpointAndOverridesAShippedOne() throws {
-        let user = UserCatalog.load(file: Self.write(Self.good))
+        let scratch = Scratch()
+        let user = UserCatalog.load(file: Self.write(Self.good, in: scratch))
         #expect(user.problem == nil)
         #expect(user.listPaths == ["lora": "sd/v2/loraList"])
         let catalog = EndpointCatalog.shipped.overlaid(with: user.endpoints)
@@ -59,7 +57,8 @@ import Testing
     }
 
     @Test func aMissingFileIsAnEmptyCatalog() {
-        let user = UserCatalog.load(file: Self.folder() + "/endpoints.json")
+        let scratch = Scratch()
+        let user = UserCatalog.load(file: scratch.folder("zqt-usercatalog") + "/endpoints.json")
         #expect(user.problem == nil && user.endpoints.isEmpty)
     }
 
@@ -74,7 +73,8 @@ import Testing
         ("{\"endpoints\": [{\"id\": \"tool/x\", \"family\": \"tool\", \"fields\": []},\n {\"id\": \"tool/x\", \"family\": \"tool\", \"fields\": []}]}", 2, 9, "already in this file"),
     ])
     func aBrokenFileIsReportedByLineAndColumnAndChangesNothing(text: String, line: Int, column: Int, says: String) {
-        let file = Self.write(text)
+        let scratch = Scratch()
+        let file = Self.write(text, in: scratch)
         let user = UserCatalog.load(file: file)
         guard let problem = user.problem else {
             Issue.record("no problem reported for \(text)")
@@ -88,16 +88,18 @@ import Testing
     }
 
     @Test func aFileThatIsNotTextOrTooLargeIsReportedNotRead() throws {
-        let binary = Self.folder() + "/endpoints.json"
+        let scratch = Scratch()
+        let binary = scratch.folder("zqt-usercatalog") + "/endpoints.json"
         FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xFE, 0x00, 0x7B]))
         #expect(UserCatalog.load(file: binary).problem?.message == "is not UTF-8 text")
-        let large = Self.folder() + "/endpoints.json"
+        let large = scratch.folder("zqt-usercatalog") + "/endpoints.json"
         FileManager.default.createFile(atPath: large, contents: Data(repeating: 0x20, count: UserCatalog.maximumBytes + 1))
         #expect(UserCatalog.load(file: large).problem?.message.contains("larger than") == true)
     }
 
     @Test func savingAddsOrReplacesAnEntryAndNeverOverwritesABrokenFile() throws {
-        let file = Self.folder() + "/zqt/endpoints.json"
+        let scratch = Scratch()
+        let file = scratch.folder("zqt-usercatalog") + "/zqt/endpoints.json"
         var request = Request.new(for: CustomEndpoint.endpoint(path: "tool/bgRemove"), taskID: "t")
         request.setOtherMembers(try JSONParser.parse(#"{"imageUrl": "https://a.example/x.png"}"#))
         try UserCatalog.save(entry: CustomEndpoint.catalogEntry(for: request, title: "Background remove"), to: file)
@@ -106,7 +108,7 @@ import Testing
         #expect(user.problem == nil && user.endpoints.map(\.title) == ["Background removal"], "the same path is replaced, not doubled")
         #expect(!FileManager.default.fileExists(atPath: file + ".partial"))
 
-        let broken = Self.write("{\"endpoints\": [oops]}")
+        let broken = Self.write("{\"endpoints\": [oops]}", in: scratch)
         #expect(throws: UserCatalogProblem.self) {
             try UserCatalog.save(entry: CustomEndpoint.catalogEntry(for: request, title: "X"), to: broken)
         }
@@ -127,11 +129,12 @@ import Testing
 /// Review of issue 9: bounds a user's file gets wrong are said, not trapped on.
 @Suite struct UserCatalogBoundsTests {
     @Test func aListWhoseMinimumIsAboveItsMaximumIsAFaultOfTheFile() throws {
+        let scratch = Scratch()
         let file = UserCatalogTests.write("""
             {"endpoints": [{"id": "tool/faceswapMany", "family": "tool", "fields": [
               {"path": "businessTaskId", "kind": "text", "role": "task_id"},
               {"path": "faces", "kind": "url_list", "required": true, "min": 5, "max": 2}]}]}
-            """)
+            """, in: scratch)
         let user = UserCatalog.load(file: file)
         let problem = try #require(user.problem, "min 5, max 2 is no count a list can have")
         #expect(problem.message.contains("min") && problem.message.contains("max"))
@@ -144,10 +147,11 @@ import Testing
 
     @Test func aFieldPathWithAnEmptyStepOrAnIndexIsAFaultOfTheFile() throws {
         for path in ["a..b", "[0]", ".", "a.", ".a"] {
+            let scratch = Scratch()
             let file = UserCatalogTests.write("""
                 {"endpoints": [{"id": "tool/odd", "family": "tool", "fields": [
                   {"path": "\(path)", "kind": "text", "default": "x"}]}]}
-                """)
+                """, in: scratch)
             let user = UserCatalog.load(file: file)
             let problem = try #require(user.problem, "\(path) names no member a form can hold")
             #expect(problem.message.contains("endpoints[0].fields[0].path") && problem.line == 2, "\(problem)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -17,9 +18,9 @@ import Testing
     }
 
     @Test func aDamagedHistoryThatCannotTakeTheRowStopsTheSend() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-damaged-\(UUID().uuidString)").path
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-damaged")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         do {
             let store = try HistoryStore.open(inFolder: folder)
             for index in 0..<3 {

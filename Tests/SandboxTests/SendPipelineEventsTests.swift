@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Synchronization
@@ -38,9 +39,9 @@ import Testing
         }
     }
 
-    static func setUp() throws -> (SandboxFixture, SendPipeline, HistoryStore, FolderKeeper, String) {
+    static func setUp(in scratch: Scratch) throws -> (SandboxFixture, SendPipeline, HistoryStore, FolderKeeper, String) {
         let fixture = try SandboxFixture()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-events-\(UUID().uuidString)").path
+        let folder = scratch.path("zqt-events")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let store = try HistoryStore.open(inFolder: folder)
         let keeper = FolderKeeper(folder: folder)
@@ -74,7 +75,8 @@ import Testing
     }
 
     @Test func aSendIsAcceptedFollowedFinishedAndEachImageKept() async throws {
-        let (fixture, pipeline, store, keeper, folder) = try Self.setUp()
+        let scratch = Scratch()
+        let (fixture, pipeline, store, keeper, folder) = try Self.setUp(in: scratch)
         defer { withExtendedLifetime(fixture) { try? FileManager.default.removeItem(atPath: folder) } }
         let request = try SandboxFixture.exampleRequest { $0["batch_size"] = .int(2) }
 
@@ -97,7 +99,8 @@ import Testing
     }
 
     @Test func aFailedTaskEndsWithItsFailureAndKeepsNothing() async throws {
-        let (fixture, pipeline, store, keeper, folder) = try Self.setUp()
+        let scratch = Scratch()
+        let (fixture, pipeline, store, keeper, folder) = try Self.setUp(in: scratch)
         defer { withExtendedLifetime(fixture) { try? FileManager.default.removeItem(atPath: folder) } }
         let request = try SandboxFixture.exampleRequest { $0["prompt"] = .string("a ghost sandbox:fail") }
 
@@ -113,8 +116,8 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsASendFailureOfTheNetwork() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-events-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-events")
         let store = try HistoryStore.open(inFolder: folder)
         let configuration = ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: SandboxServer.demoCredentials, timeout: 5,
                                                 profile: "default")
@@ -129,7 +132,8 @@ import Testing
     }
 
     @Test func notFollowedTheSendEndsAtItsAcceptance() async throws {
-        let (fixture, pipeline, _, keeper, folder) = try Self.setUp()
+        let scratch = Scratch()
+        let (fixture, pipeline, _, keeper, folder) = try Self.setUp(in: scratch)
         defer { withExtendedLifetime(fixture) { try? FileManager.default.removeItem(atPath: folder) } }
         var events: [SendEvent] = []
         for await event in pipeline.run(try SandboxFixture.exampleRequest(), follow: false) { events.append(event) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -66,7 +67,8 @@ import Testing
 
     @Test(.enabled(if: TLSTests.available, "openssl or python3 is not installed in /usr/bin"))
     func certificatesAreCheckedAgainstTheTrustStoreAndTheHostName() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-tls-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let folder = URL(fileURLWithPath: scratch.path("zqt-tls"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let trusted = try Self.certificate(in: folder, named: "localhost", altNames: "DNS:localhost,IP:127.0.0.1")
@@ -124,7 +126,8 @@ import Testing
     /// Were that still so, this test would end the whole test process.
     @Test(.enabled(if: TLSTests.available, "openssl or python3 is not installed in /usr/bin"))
     func aResetDuringAnHTTPSUploadIsAnErrorNotADeath() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-tls-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let folder = URL(fileURLWithPath: scratch.path("zqt-tls"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let pair = try Self.certificate(in: folder, named: "localhost", altNames: "DNS:localhost,IP:127.0.0.1")
@@ -183,7 +186,8 @@ import Testing
     /// proxy, so an answer proves the request went through the tunnel.
     @Test(.enabled(if: TLSTests.available, "openssl or python3 is not installed in /usr/bin"))
     func httpsGoesThroughTheProxyFromTheEnvironment() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-tls-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let folder = URL(fileURLWithPath: scratch.path("zqt-tls"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let pair = try Self.certificate(in: folder, named: "proxied", altNames: "DNS:zqt-through-proxy.invalid")

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -15,18 +16,18 @@ import Testing
         return (pipeline, store)
     }
 
-    static func folder() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("zqt-unanswered-\(UUID().uuidString)").path
+    static func folder(in scratch: Scratch) -> String {
+        scratch.path("zqt-unanswered")
     }
 
     @Test func aTimedOutSendTheServiceAcceptedIsFollowedNotFailed() async throws {
+        let scratch = Scratch()
         let fixture = try SandboxFixture(timeout: 5)
         // The service takes the task in, then answers 60 s late: the client's 5 s deadline
         // firing first is what is under test, and no slow machine lets the answer win.
         // The questions that follow get the same 5 s each (1 s ran out on a loaded machine).
         fixture.service.setFaults(SandboxFaults(latencyMilliseconds: 60_000, mode: .lateAnswer, remaining: 1))
-        let home = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = Self.folder(in: scratch)
         let (pipeline, store) = try Self.pipeline(fixture, home)
         let request = try SandboxFixture.exampleRequest()
 
@@ -50,12 +51,12 @@ import Testing
     }
 
     @Test func aConnectionLostAfterTheBodyWentOutIsAskedAbout() async throws {
+        let scratch = Scratch()
         // A task that does not end while the test runs: on a loaded machine the
         // question about it came after a 30 s task had ended, and the row was done.
         let fixture = try SandboxFixture(options: SandboxOptions(taskSeconds: 3600), timeout: 30)
         fixture.service.setFaults(SandboxFaults(mode: .dropAfter, remaining: 1))
-        let home = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = Self.folder(in: scratch)
         let (pipeline, store) = try Self.pipeline(fixture, home)
         let sent = await pipeline.send(try SandboxFixture.exampleRequest())
         let recordID = try #require(sent.recordID)
@@ -65,10 +66,10 @@ import Testing
     }
 
     @Test func aDroppedSendTheServiceNeverSawFailsClearly() async throws {
+        let scratch = Scratch()
         let fixture = try SandboxFixture(timeout: 30)
         fixture.service.setFaults(SandboxFaults(mode: .drop, remaining: 1))  // closed before the service took it in
-        let home = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = Self.folder(in: scratch)
         let (pipeline, store) = try Self.pipeline(fixture, home)
         let request = try SandboxFixture.exampleRequest()
         let sent = await pipeline.send(request)
@@ -80,11 +81,11 @@ import Testing
     }
 
     @Test func anUnreachableServiceLeavesTheRowToBeAskedLater() async throws {
+        let scratch = Scratch()
         let fixture = try SandboxFixture(timeout: 1)
         // Late for everything, far past the client's 1 s deadline: the submit and each question about it.
         fixture.service.setFaults(SandboxFaults(latencyMilliseconds: 20_000, mode: .lateAnswer))
-        let home = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = Self.folder(in: scratch)
         let (pipeline, store) = try Self.pipeline(fixture, home)
         let sent = await pipeline.send(try SandboxFixture.exampleRequest())
         let recordID = try #require(sent.recordID)

@@ -7,13 +7,14 @@
 // last line the URL, bounded, its stderr said when it fails).
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
 
 @Suite struct UploadSandboxTests {
-    static func folder() -> String {
-        let folder = NSTemporaryDirectory() + "zqt-upload-sandbox-\(UUID().uuidString)"
+    static func folder(in scratch: Scratch) -> String {
+        let folder = scratch.path("zqt-upload-sandbox")
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
     }
@@ -31,9 +32,9 @@ import Testing
     }
 
     @Test func theSandboxTakesUploadsAndServesThemBack() async throws {
+        let scratch = Scratch()
         let fixture = try SandboxFixture()
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = Self.folder(in: scratch)
         let bytes = Self.picture(folder, "face.png")
         let uploader = SandboxUploader(baseURL: fixture.configuration.baseURL)
         let uploaded = try await uploader.upload(try LocalPicture.load(folder + "/face.png"))
@@ -69,9 +70,9 @@ import Testing
     }
 
     @Test func faceSwapWithTwoLocalPhotosSendsTheirURLsAndTheRowKeepsThePaths() async throws {
+        let scratch = Scratch()
         let fixture = try SandboxFixture()
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = Self.folder(in: scratch)
         let face = Self.picture(folder, "face.png", seed: 1)
         let target = Self.picture(folder, "target.png", width: 96, height: 64, seed: 2)
         let store = try HistoryStore.open(inFolder: folder + "/home")
@@ -131,9 +132,9 @@ import Testing
     }
 
     @Test func aFailedUploadSendsNothingAndKeepsTheRowToSendAgain() async throws {
+        let scratch = Scratch()
         let fixture = try SandboxFixture()
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = Self.folder(in: scratch)
         _ = Self.picture(folder, "face.png")
         FileManager.default.createFile(atPath: folder + "/target.png", contents: Data("not a picture".utf8))
         let store = try HistoryStore.open(inFolder: folder + "/home")
@@ -168,9 +169,10 @@ import Testing
     /// folder, its history row sent again by a zqt whose current directory is
     /// another. The row holds the absolute path, so the file is found.
     @Test func aRowWithARelativePathIsSentAgainFromAnotherFolder() async throws {
+        let scratch = Scratch()
         let fixture = try SandboxFixture()
-        let photos = Self.folder()
-        let elsewhere = Self.folder()
+        let photos = Self.folder(in: scratch)
+        let elsewhere = Self.folder(in: scratch)
         defer {
             try? FileManager.default.removeItem(atPath: photos)
             try? FileManager.default.removeItem(atPath: elsewhere)
@@ -219,9 +221,9 @@ import Testing
     }
 
     @Test func withoutUploadSettingsALocalPathIsRefusedWithHowToSetOneUp() async throws {
+        let scratch = Scratch()
         let fixture = try SandboxFixture()
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = Self.folder(in: scratch)
         _ = Self.picture(folder, "face.png")
         let pipeline = SendPipeline(api: fixture.api, store: nil, baseURL: fixture.configuration.baseURL, profile: "work") { _ in }
         let request = try SandboxFixture.newRequest("tool/interrogate") { $0["image"] = .string(folder + "/face.png") }
@@ -238,9 +240,9 @@ import Testing
     // MARK: kind = "command"
 
     @Test func aCommandUploadsTheFileNamedInZQTFILE() async throws {
+        let scratch = Scratch()
         let fixture = try SandboxFixture()
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = Self.folder(in: scratch)
         // A name that would run a command if it were spliced into the shell text.
         let name = "$(touch pwned) ; 'x.png"
         let bytes = Self.picture(folder, name)
@@ -257,8 +259,8 @@ import Testing
     }
 
     @Test func aFailingCommandIsSaidWithItsStderr() async throws {
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = Self.folder(in: scratch)
         _ = Self.picture(folder, "a.png")
         let picture = try LocalPicture.load(folder + "/a.png")
         func failure(_ command: String, timeout: Double = 20) async -> String? {

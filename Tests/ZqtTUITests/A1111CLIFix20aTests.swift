@@ -8,17 +8,32 @@ import Foundation
 import Synchronization
 @testable import Model
 @testable import Sandbox
+import TestScratch
 import Testing
 @testable import ZqtTUI
 
 @Suite(.serialized) struct A1111CLIFix20aTests {
-    /// A config folder (XDG_CONFIG_HOME) whose file holds `text`.
-    static func config(_ text: String) throws -> String {
-        let root = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root + "/zqt", withIntermediateDirectories: true)
-        try text.write(toFile: root + "/zqt/config.toml", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: root + "/zqt/config.toml")
-        return root
+    /// What a test of this suite runs zqt with, in one scratch folder removed
+    /// with the value (however the test ends): a config folder
+    /// (XDG_CONFIG_HOME) whose file holds `config`, a history folder
+    /// (ZQT_HOME, made by zqt) and a request body.
+    final class Setup {
+        let scratch = Scratch()
+        let folder: String
+        let home: String
+        let body: String
+
+        init(config: String, body text: String = Setup.lighthouse) throws {
+            folder = try scratch.configFolder("zqt-fix20a", config, mode: 0o600)
+            home = scratch.path("zqt-fix20a-home")
+            body = try scratch.file("zqt-fix20a", suffix: ".json", text)
+        }
+
+        var configFile: String { folder + "/zqt/config.toml" }
+        var environment: [String: String] { ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder] }
+
+        /// A small txt2img, quick on the sandbox.
+        static let lighthouse = #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#
     }
 
     /// Two A1111 profiles and nothing else: no default_profile, no "default", no zhiqite profile.
@@ -29,17 +44,15 @@ import Testing
     // MARK: 1. No --profile, a file of A1111 profiles only: the screen's choice, never the built-in service
 
     @Test func theStartProfileOfAFileOfA1111ProfilesIsItsFirstAsOnTheScreen() throws {
-        let folder = try Self.config(Self.onlyA1111("http://127.0.0.1:7860", "http://127.0.0.1:7861"))
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        guard case let .loaded(config) = ConfigFile.load(path: folder + "/zqt/config.toml") else { Issue.record("must load"); return }
+        let setup = try Setup(config: Self.onlyA1111("http://127.0.0.1:7860", "http://127.0.0.1:7861"))
+        guard case let .loaded(config) = ConfigFile.load(path: setup.configFile) else { Issue.record("must load"); return }
         #expect(config.startProfile == "gpu")
         // The one function the screen (resolveForScreen) and every command resolve through.
         let resolved = try ClientConfiguration.resolve(baseURLFlag: nil, profileFlag: nil, environment: [:], config: config)
         #expect(resolved.profile == "gpu" && resolved.server == .a1111 && resolved.baseURL == "http://127.0.0.1:7860", "\(resolved)")
         // A zhiqite profile among several, with nothing to choose between them: the built-in service, as before.
-        let mixed = try Self.config(Self.onlyA1111("http://127.0.0.1:7860", "http://127.0.0.1:7861") + "\n[profiles.work]\nbase_url = \"http://127.0.0.1:9\"\n")
-        defer { try? FileManager.default.removeItem(atPath: mixed) }
-        guard case let .loaded(withService) = ConfigFile.load(path: mixed + "/zqt/config.toml") else { Issue.record("must load"); return }
+        let mixed = try Setup(config: Self.onlyA1111("http://127.0.0.1:7860", "http://127.0.0.1:7861") + "\n[profiles.work]\nbase_url = \"http://127.0.0.1:9\"\n")
+        guard case let .loaded(withService) = ConfigFile.load(path: mixed.configFile) else { Issue.record("must load"); return }
         #expect(withService.startProfile == nil)
     }
 
@@ -48,13 +61,8 @@ import Testing
             let server = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 5))
             let url = try server.start()
             defer { server.stop() }
-            let folder = try Self.config(Self.onlyA1111(url, "http://127.0.0.1:9"))
-            let home = NSTemporaryDirectory() + "zqt-fix20a-home-\(UUID().uuidString)"
-            let body = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString).json"
-            try #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#.write(toFile: body, atomically: true, encoding: .utf8)
-            defer {
-                for path in [folder, home, body] { try? FileManager.default.removeItem(atPath: path) }
-            }
+            let setup = try Setup(config: Self.onlyA1111(url, "http://127.0.0.1:9"))
+            let (folder, home, body) = (setup.folder, setup.home, setup.body)
             // Keys in the environment: before, these went with a paid task to https://api.zhiqite.com.
             let run = try ZqtBinary.run(["send", body], environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder,
                                                                      "ZQT_ACCESS_KEY_ID": "id", "ZQT_ACCESS_KEY_SECRET": "secret"],
@@ -85,23 +93,18 @@ import Testing
     // MARK: 2. A zhiqite body sent to an A1111 profile without --endpoint
 
     @Test func aConvertedZhiqiteBodyToAnA1111ProfileIsSaidToBeZhiqitesAndNotSent() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let server = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 5))
             let url = try server.start()
             defer { server.stop() }
-            let folder = try Self.config(Self.onlyA1111(url, "http://127.0.0.1:9"))
-            let home = NSTemporaryDirectory() + "zqt-fix20a-home-\(UUID().uuidString)"
             // What `zqt convert ID --to zhiqite` writes for a txt2img with a ControlNet unit.
-            let body = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString).json"
-            try #"""
+            let setup = try Setup(config: Self.onlyA1111(url, "http://127.0.0.1:9"), body: #"""
                 {"prompt": "a lighthouse", "sampler_index": "Euler a", "steps": 20, "width": 512, "height": 512,
                  "alwayson_scripts": {"controlnet": {"args": [{"module": "canny", "model": "control_v11p_sd15_canny",
                    "image_link": "https://example.invalid/edges.png", "weight": 1}]}}}
-                """#.write(toFile: body, atomically: true, encoding: .utf8)
-            defer {
-                for path in [folder, home, body] { try? FileManager.default.removeItem(atPath: path) }
-            }
-            let environment = ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder]
+                """#)
+            let (body, environment) = (setup.body, setup.environment)
             for command in [["send", body], ["send", body, "--profile", "gpu"], ["validate", body]] {
                 let run = try ZqtBinary.run(command, environment: environment, timeout: 60)
                 #expect(run.status == 2, "\(command): \(run.status) \(run.stdout)\n\(run.stderr)")
@@ -111,9 +114,7 @@ import Testing
             }
             #expect(!server.service.receivedCalls.contains { $0.path.hasSuffix("2img") }, "nothing sent")
             // The A1111 txt2img it is the twin of goes as before.
-            let own = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString).json"
-            defer { try? FileManager.default.removeItem(atPath: own) }
-            try #"{"prompt": "a lighthouse", "sampler_name": "Euler a", "steps": 2, "width": 64, "height": 64}"#.write(toFile: own, atomically: true, encoding: .utf8)
+            let own = try setup.scratch.file("zqt-fix20a", suffix: ".json", #"{"prompt": "a lighthouse", "sampler_name": "Euler a", "steps": 2, "width": 64, "height": 64}"#)
             let sent = try ZqtBinary.run(["send", own], environment: environment, timeout: 120)
             #expect(sent.status == 0 && sent.stderr.contains("note: endpoint txt2img of the profile's A1111 server"), "\(sent.stdout)\n\(sent.stderr)")
         }
@@ -150,13 +151,8 @@ import Testing
             try failing.http.start()
             defer { failing.http.stop() }
             let fake = "http://127.0.0.1:\(failing.http.port)"
-            let folder = try Self.config("[profiles.gpu]\napi = \"a1111\"\nbase_url = \"\(url)\"\n\n[profiles.fake]\napi = \"a1111\"\nbase_url = \"\(fake)\"\n")
-            let home = NSTemporaryDirectory() + "zqt-fix20a-home-\(UUID().uuidString)"
-            let body = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString).json"
-            try #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#.write(toFile: body, atomically: true, encoding: .utf8)
-            defer {
-                for path in [folder, home, body] { try? FileManager.default.removeItem(atPath: path) }
-            }
+            let setup = try Setup(config: "[profiles.gpu]\napi = \"a1111\"\nbase_url = \"\(url)\"\n\n[profiles.fake]\napi = \"a1111\"\nbase_url = \"\(fake)\"\n")
+            let (folder, home, body) = (setup.folder, setup.home, setup.body)
             let run = try ZqtBinary.run(["send", body, "--sweep", "seed=1,2,3,4,5,6", "--profile", "gpu,fake"],
                                         environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder], timeout: 240)
             #expect(run.status == 0, "every combination made by gpu: \(run.stdout)\n\(run.stderr)")
@@ -176,13 +172,8 @@ import Testing
             try failing.http.start()
             defer { failing.http.stop() }
             let fake = "http://127.0.0.1:\(failing.http.port)"
-            let folder = try Self.config("[profiles.fake]\napi = \"a1111\"\nbase_url = \"\(fake)\"\n")
-            let home = NSTemporaryDirectory() + "zqt-fix20a-home-\(UUID().uuidString)"
-            let body = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString).json"
-            try #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#.write(toFile: body, atomically: true, encoding: .utf8)
-            defer {
-                for path in [folder, home, body] { try? FileManager.default.removeItem(atPath: path) }
-            }
+            let setup = try Setup(config: "[profiles.fake]\napi = \"a1111\"\nbase_url = \"\(fake)\"\n")
+            let (folder, home, body) = (setup.folder, setup.home, setup.body)
             let environment = ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder]
             let run = try ZqtBinary.run(["send", body], environment: environment, timeout: 120)
             #expect(run.status != 0, "\(run.stdout)\n\(run.stderr)")
@@ -204,13 +195,8 @@ import Testing
                 first.stop()
                 second.stop()
             }
-            let folder = try Self.config(Self.onlyA1111(urls[0], urls[1]))
-            let home = NSTemporaryDirectory() + "zqt-fix20a-home-\(UUID().uuidString)"
-            let body = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString).json"
-            try #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#.write(toFile: body, atomically: true, encoding: .utf8)
-            defer {
-                for path in [folder, home, body] { try? FileManager.default.removeItem(atPath: path) }
-            }
+            let setup = try Setup(config: Self.onlyA1111(urls[0], urls[1]))
+            let (folder, home, body) = (setup.folder, setup.home, setup.body)
             let run = try ZqtBinary.run(["send", body, "--sweep", "prompt=a lighthouse,sandbox:fail a lighthouse,a harbour,a cliff",
                                          "--profile", "gpu,slow"],
                                         environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder], timeout: 240)
@@ -227,13 +213,9 @@ import Testing
 
     @Test func validateOfAnA1111BodySaysWhereTheServerReadsAField() async throws {
         try await offThePool {
-            let folder = try Self.config(Self.onlyA1111("http://127.0.0.1:9", "http://127.0.0.1:8"))
-            let body = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString).json"
-            try #"{"prompt": "a lighthouse", "sd_model_checkpoint": "v1-5"}"#.write(toFile: body, atomically: true, encoding: .utf8)
-            defer {
-                for path in [folder, body] { try? FileManager.default.removeItem(atPath: path) }
-            }
-            let run = try ZqtBinary.run(["validate", body], environment: ["XDG_CONFIG_HOME": folder])
+            let setup = try Setup(config: Self.onlyA1111("http://127.0.0.1:9", "http://127.0.0.1:8"),
+                                  body: #"{"prompt": "a lighthouse", "sd_model_checkpoint": "v1-5"}"#)
+            let run = try ZqtBinary.run(["validate", setup.body], environment: ["XDG_CONFIG_HOME": setup.folder])
             #expect(run.stderr.contains("likely meant at override_settings.sd_model_checkpoint, where the server reads it"), "\(run.stderr)")
             #expect(!run.stderr.contains("wire rule 3") && !run.stderr.contains("the service"), "\(run.stderr)")
         }
@@ -247,13 +229,8 @@ import Testing
             let stopped = A1111SandboxServer()
             let gone = try stopped.start()
             stopped.stop()
-            let folder = try Self.config(Self.onlyA1111(url, gone))
-            let home = NSTemporaryDirectory() + "zqt-fix20a-home-\(UUID().uuidString)"
-            let body = NSTemporaryDirectory() + "zqt-fix20a-\(UUID().uuidString).json"
-            try #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#.write(toFile: body, atomically: true, encoding: .utf8)
-            defer {
-                for path in [folder, home, body] { try? FileManager.default.removeItem(atPath: path) }
-            }
+            let setup = try Setup(config: Self.onlyA1111(url, gone))
+            let (folder, home, body) = (setup.folder, setup.home, setup.body)
             let run = try ZqtBinary.run(["send", body, "--sweep", "seed=1,2,3", "--profile", "gpu,slow"],
                                         environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": folder], timeout: 240)
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")

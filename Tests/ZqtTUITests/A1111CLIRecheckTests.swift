@@ -5,6 +5,7 @@
 // meets it: the command's output and exit status, the form, the row.
 
 import Foundation
+import TestScratch
 @testable import Model
 @testable import Sandbox
 import Testing
@@ -68,6 +69,7 @@ import Testing
     // MARK: 2. A sweep's server that drops out says so once
 
     @Test func everyA1111ServerThatDropsOutOfASweepSaysSoOnce() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let server = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 5))
             let url = try server.start()
@@ -79,14 +81,13 @@ import Testing
                 gone.append(try stopped.start())
                 stopped.stop()
             }
-            let config = try A1111NewcomerCLITests.config([url] + gone)
-            let home = A1111NewcomerCLITests.home()
+            let config = try A1111NewcomerCLITests.config(in: scratch, [url] + gone)
+            let home = A1111NewcomerCLITests.home(in: scratch)
             defer {
                 try? FileManager.default.removeItem(atPath: config)
                 try? FileManager.default.removeItem(atPath: home)
             }
-            let body = try A1111NewcomerCLITests.file(#"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#)
-            defer { try? FileManager.default.removeItem(atPath: body) }
+            let body = try A1111NewcomerCLITests.file(in: scratch, #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#)
             let run = try ZqtBinary.run(["send", body, "--sweep", "seed=1,2,3,4,5,6", "--profile", "gpu,gpu2,gpu3"],
                                         environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": config], timeout: 180)
             #expect(run.status == 0, "every combination made by the server that answers: \(run.stdout)\n\(run.stderr)")
@@ -120,9 +121,9 @@ import Testing
     }
 
     @Test func historyShowAndTheEntryShowAServersErrorOnItsOwnLines() async throws {
-        let home = A1111NewcomerCLITests.home()
+        let scratch = Scratch()
+        let home = A1111NewcomerCLITests.home(in: scratch)
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
         let store = try HistoryStore.open(inFolder: home)
         let id = try Self.refusedRow(store)
         let record = try #require(try store.record(id: id))
@@ -183,10 +184,11 @@ import Testing
     }
 
     @Test func fromImageUnderAZhiqiteProfileSendsTheJoinedSampler() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let picture = NSTemporaryDirectory() + "zqt-webui-\(UUID().uuidString).png"
+            let picture = scratch.path("zqt-webui", suffix: ".png")
             try Data(try Self.webUIPicture(schedule: "Karras")).write(to: URL(fileURLWithPath: picture))
-            let config = try A1111NewcomerCLITests.config(["http://127.0.0.1:9"], defaultProfile: "work")
+            let config = try A1111NewcomerCLITests.config(in: scratch, ["http://127.0.0.1:9"], defaultProfile: "work")
             defer {
                 try? FileManager.default.removeItem(atPath: picture)
                 try? FileManager.default.removeItem(atPath: config)
@@ -219,7 +221,8 @@ import Testing
     }
 
     @Test func everyUseAsTargetOnAnA1111ProfileTakesTheKeptFile() throws {
-        let (start, record, kept) = try A1111NewcomerRecheckTests.keptRow()
+        let scratch = Scratch()
+        let (start, record, kept) = try A1111NewcomerRecheckTests.keptRow(in: scratch)
         defer { try? FileManager.default.removeItem(atPath: (kept as NSString).deletingLastPathComponent) }
         var opened = start
         Reducer.useImageAs(&opened, record, position: nil)
@@ -239,7 +242,8 @@ import Testing
     }
 
     @Test func onAZhiqiteProfileAKeptA1111PictureIsALocalFileForTheUploadRules() throws {
-        let (_, record, kept) = try A1111NewcomerRecheckTests.keptRow()
+        let scratch = Scratch()
+        let (_, record, kept) = try A1111NewcomerRecheckTests.keptRow(in: scratch)
         defer { try? FileManager.default.removeItem(atPath: (kept as NSString).deletingLastPathComponent) }
         var state = makeState()
         Reducer.useImageAs(&state, record, position: nil)
@@ -254,7 +258,8 @@ import Testing
     }
 
     @Test func aPictureWhoseKeptFileIsGoneIsSaidNotOffered() throws {
-        var (state, record, kept) = try A1111NewcomerRecheckTests.keptRow()
+        let scratch = Scratch()
+        var (state, record, kept) = try A1111NewcomerRecheckTests.keptRow(in: scratch)
         try FileManager.default.removeItem(atPath: (kept as NSString).deletingLastPathComponent)
         record.results = record.results.map { var result = $0; result.localPath = nil; return result }
         Reducer.useImageAs(&state, record, position: nil)

@@ -5,6 +5,7 @@
 // server's refusals said field by field.
 
 import Foundation
+import TestScratch
 import Images
 import Model
 import Sandbox
@@ -217,9 +218,10 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsToldApartFromADroppedOne() async throws {
+        let scratch = Scratch()
         var configuration = ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 5, profile: "gpu")
         configuration.server = .a1111
-        let home = NSTemporaryDirectory() + "zqt-a1111-\(UUID().uuidString)"
+        let home = scratch.path("zqt-a1111")
         let pipeline = SendPipeline(api: A1111API(configuration: configuration), store: nil, baseURL: configuration.baseURL, profile: "gpu") { _ in }
         var events: [SendEvent] = []
         for await event in pipeline.run(Self.txt2img([("prompt", .string("x"))])) { events.append(event) }

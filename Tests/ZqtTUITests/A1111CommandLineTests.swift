@@ -4,37 +4,33 @@
 // answer's `info` shown, and Ctrl-C stopping the server's job.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
 
 @Suite(.serialized) struct A1111CommandLineTests {
     /// A config folder with profile gpu, an A1111 server (validate never connects to it).
-    static func configFolder() throws -> String {
-        let root = NSTemporaryDirectory() + "zqt-a1111-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root + "/zqt", withIntermediateDirectories: true)
-        try "[profiles.gpu]\napi = \"a1111\"\nbase_url = \"http://127.0.0.1:9\"\n\n[profiles.work]\nbase_url = \"http://127.0.0.1:9\"\n"
-            .write(toFile: root + "/zqt/config.toml", atomically: true, encoding: .utf8)
-        return root
+    static func configFolder(in scratch: Scratch) throws -> String {
+        try scratch.configFolder("zqt-a1111-cli", "[profiles.gpu]\napi = \"a1111\"\nbase_url = \"http://127.0.0.1:9\"\n\n[profiles.work]\nbase_url = \"http://127.0.0.1:9\"\n")
     }
 
-    static func file(_ json: String) throws -> String {
-        let path = NSTemporaryDirectory() + "zqt-a1111-body-\(UUID().uuidString).json"
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+    static func file(in scratch: Scratch, _ json: String) throws -> String {
+        try scratch.file("zqt-a1111-body", suffix: ".json", json)
     }
 
     @Test func withoutEndpointAnA1111ProfilesBodyIsInferredAmongItsServersEndpoints() throws {
-        let config = try Self.configFolder()
+        let scratch = Scratch()
+        let config = try Self.configFolder(in: scratch)
         let env = ["XDG_CONFIG_HOME": config]
-        let prompt = try Self.file(#"{"prompt": "a lighthouse", "steps": 4}"#)
+        let prompt = try Self.file(in: scratch, #"{"prompt": "a lighthouse", "steps": 4}"#)
         let txt = try ZqtBinary.run(["validate", prompt, "--profile", "gpu"], environment: env)
         #expect(txt.status == 0, "\(txt.stderr)")
         #expect(txt.stderr.contains("note: endpoint txt2img of the profile's A1111 server, inferred from the body's fields"), "\(txt.stderr)")
-        let img = try ZqtBinary.run(["validate", try Self.file(#"{"prompt": "a lighthouse", "init_images": ["iVBORw0KGgoAAAANSUhEUg=="]}"#),
+        let img = try ZqtBinary.run(["validate", try Self.file(in: scratch, #"{"prompt": "a lighthouse", "init_images": ["iVBORw0KGgoAAAANSUhEUg=="]}"#),
                                      "--profile", "gpu"], environment: env)
         #expect(img.stderr.contains("note: endpoint img2img of the profile's A1111 server"), "\(img.stderr)")
-        let extras = try ZqtBinary.run(["validate", try Self.file(#"{"image": "iVBORw0KGgoAAAANSUhEUg==", "upscaling_resize": 2}"#),
+        let extras = try ZqtBinary.run(["validate", try Self.file(in: scratch, #"{"image": "iVBORw0KGgoAAAANSUhEUg==", "upscaling_resize": 2}"#),
                                         "--profile", "gpu"], environment: env)
         #expect(extras.stderr.contains("note: endpoint extras of the profile's A1111 server"), "\(extras.stderr)")
         // ZQT_PROFILE names it as --profile does; the zhiqite profile's inference is as it was.
@@ -50,8 +46,9 @@ import Testing
     }
 
     @Test func aBodyTwoEndpointsFitEquallyIsRefusedWithBoth() throws {
-        let config = try Self.configFolder()
-        let run = try ZqtBinary.run(["validate", try Self.file(#"{"image": "iVBORw0KGgoAAAANSUhEUg=="}"#), "--profile", "gpu"],
+        let scratch = Scratch()
+        let config = try Self.configFolder(in: scratch)
+        let run = try ZqtBinary.run(["validate", try Self.file(in: scratch, #"{"image": "iVBORw0KGgoAAAANSUhEUg=="}"#), "--profile", "gpu"],
                                     environment: ["XDG_CONFIG_HOME": config])
         #expect(run.status == 2)
         #expect(run.stderr.contains("equally of the profile's A1111 server: give --endpoint"), "\(run.stderr)")
@@ -59,8 +56,9 @@ import Testing
     }
 
     @Test func sendSaysItsStartThenProgressThenResultAndHistoryShowsInfo() throws {
-        let home = NSTemporaryDirectory() + "zqt-a1111-home-\(UUID().uuidString)"
-        let body = try Self.file(#"{"prompt": "a lighthouse", "steps": 12, "batch_size": 2, "width": 64, "height": 64, "seed": 77}"#)
+        let scratch = Scratch()
+        let home = scratch.path("zqt-a1111-home")
+        let body = try Self.file(in: scratch, #"{"prompt": "a lighthouse", "steps": 12, "batch_size": 2, "width": 64, "height": 64, "seed": 77}"#)
         let run = try ZqtBinary.run(["send", body, "--endpoint", "txt2img", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],
                                     timeout: 120)
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
@@ -91,13 +89,14 @@ import Testing
     }
 
     @Test func extrasSaysNoSeedAndEveryStateIsInWords() throws {
-        let home = NSTemporaryDirectory() + "zqt-a1111-home-\(UUID().uuidString)"
-        let txt = try Self.file(#"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#)
+        let scratch = Scratch()
+        let home = scratch.path("zqt-a1111-home")
+        let txt = try Self.file(in: scratch, #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#)
         let first = try ZqtBinary.run(["send", txt, "--endpoint", "txt2img", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],
                                       timeout: 120)
         let kept = try #require(first.stdout.range(of: "kept in ").map { String(first.stdout[$0.upperBound...].prefix { $0 != "\n" }) },
                                 "\(first.stdout)")
-        let extras = try Self.file(#"{"image": "\#(kept)", "upscaling_resize": 2}"#)
+        let extras = try Self.file(in: scratch, #"{"image": "\#(kept)", "upscaling_resize": 2}"#)
         let run = try ZqtBinary.run(["send", extras, "--endpoint", "extras", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],
                                     timeout: 120)
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
@@ -106,10 +105,11 @@ import Testing
     }
 
     @Test func aControlMapIsSaidAsOneAndNotCountedAmongThePictures() throws {
-        let home = NSTemporaryDirectory() + "zqt-a1111-home-\(UUID().uuidString)"
-        let picture = NSTemporaryDirectory() + "zqt-a1111-unit-\(UUID().uuidString).png"
+        let scratch = Scratch()
+        let home = scratch.path("zqt-a1111-home")
+        let picture = scratch.path("zqt-a1111-unit", suffix: ".png")
         try Data(PNGImage.render(width: 16, height: 16, seed: 3)).write(to: URL(fileURLWithPath: picture))
-        let body = try Self.file(#"{"prompt": "edges", "steps": 2, "batch_size": 2, "width": 64, "height": 64, "seed": 40, "#
+        let body = try Self.file(in: scratch, #"{"prompt": "edges", "steps": 2, "batch_size": 2, "width": 64, "height": 64, "seed": 40, "#
             + #""alwayson_scripts": {"controlnet": {"args": [{"enabled": true, "module": "canny", "#
             + #""model": "control_v11p_sd15_canny [d14c016b]", "image": "\#(picture)"}]}}}"#)
         let run = try ZqtBinary.run(["send", body, "--endpoint", "txt2img", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],
@@ -154,10 +154,11 @@ import Testing
     }
 
     @Test func ctrlCInterruptsTheServersJobOnceKeepsWhatItMadeAndSaysSo() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = NSTemporaryDirectory() + "zqt-a1111-home-\(UUID().uuidString)"
+            let home = scratch.path("zqt-a1111-home")
             // 150 steps of the sandbox's 100 ms: a job far longer than the test waits for its first progress.
-            let body = try Self.file(#"{"prompt": "a long job", "steps": 150, "width": 64, "height": 64}"#)
+            let body = try Self.file(in: scratch, #"{"prompt": "a long job", "steps": 150, "width": 64, "height": 64}"#)
             let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--sandbox", "--api", "a1111"],
                                                environment: ZqtBinary.environment(["ZQT_HOME": home]))
             defer { child.terminate(); _ = child.waitForExit(timeout: 10) }
@@ -182,10 +183,15 @@ import Testing
     /// An A1111 server whose job never ends: progress says it runs, each
     /// interrupt is counted in `interrupts` (and the call still never answers).
     final class EndlessJobServer {
-        let folder = NSTemporaryDirectory() + "zqt-endless-\(UUID().uuidString)"
+        let folder: String
         private(set) var port = 0
+        /// Holds the folder, removed after the server is ended in deinit.
+        private let scratch: Scratch
 
         init() throws {
+            let scratch = Scratch()
+            folder = scratch.path("zqt-endless")
+            self.scratch = scratch
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let script = #"""
             import http.server, socketserver, sys, os, time, json
@@ -240,16 +246,13 @@ import Testing
     }
 
     @Test func aSecondCtrlCQuitsAtOnceAndTheServerWasAskedOnce() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let server = try EndlessJobServer()
             #expect(server.port != 0)
-            let config = NSTemporaryDirectory() + "zqt-a1111-cli-\(UUID().uuidString)"
-            try FileManager.default.createDirectory(atPath: config + "/zqt", withIntermediateDirectories: true)
-            try "[profiles.gpu]\napi = \"a1111\"\nbase_url = \"http://127.0.0.1:\(server.port)\"\n"
-                .write(toFile: config + "/zqt/config.toml", atomically: true, encoding: .utf8)
-            let home = NSTemporaryDirectory() + "zqt-a1111-home-\(UUID().uuidString)"
-            let body = try Self.file(#"{"prompt": "an endless job", "steps": 20}"#)
-            defer { for path in [config, home, body] { try? FileManager.default.removeItem(atPath: path) } }
+            let config = try scratch.configFolder("zqt-a1111-cli", "[profiles.gpu]\napi = \"a1111\"\nbase_url = \"http://127.0.0.1:\(server.port)\"\n")
+            let home = scratch.path("zqt-a1111-home")
+            let body = try Self.file(in: scratch, #"{"prompt": "an endless job", "steps": 20}"#)
             let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--profile", "gpu"],
                                                environment: ZqtBinary.environment(["ZQT_HOME": home, "XDG_CONFIG_HOME": config]))
             defer { child.terminate(); _ = child.waitForExit(timeout: 10) }

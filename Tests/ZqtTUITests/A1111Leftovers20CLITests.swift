@@ -4,6 +4,7 @@
 // --help` says which sandbox `--fault` is for.
 
 import Foundation
+import TestScratch
 import Testing
 
 @Suite(.serialized) struct A1111Leftovers20CLITests {
@@ -12,10 +13,10 @@ import Testing
     }
 
     @Test func aCustomSdapiPathOnAZhiqiteProfileGoesToTheService() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let root = NSTemporaryDirectory() + "zqt-sdapi-custom-\(UUID().uuidString)"
+            let root = scratch.path("zqt-sdapi-custom")
             try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: root) }
             let body = root + "/body.json"
             try #"{"prompt": "a lighthouse"}"#.write(toFile: body, atomically: true, encoding: .utf8)
             let sent = try ZqtBinary.run(["send", body, "--endpoint", "sdapi/v9/thing", "--sandbox"],
@@ -29,10 +30,10 @@ import Testing
     }
 
     @Test func convertsRefusalOfABodyManyEndpointsFitNamesTheFile() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let root = NSTemporaryDirectory() + "zqt-convert-fits-\(UUID().uuidString)"
+            let root = scratch.path("zqt-convert-fits")
             try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: root) }
             let body = root + "/bare.json"
             try #"{"businessTaskId": "x"}"#.write(toFile: body, atomically: true, encoding: .utf8)
             let refused = try ZqtBinary.run(["convert", body, "--to", "a1111"],

@@ -5,6 +5,7 @@
 // a body fits alike, and the gallery decodes nothing with pictures off.
 
 import Foundation
+import TestScratch
 @testable import Images
 @testable import Model
 import Testing
@@ -95,8 +96,8 @@ import Testing
     }
 
     @Test func theGalleryWithPicturesOffSizesACopyFromItsHeaderAndMakesNoThumbnail() throws {
-        let home = NSTemporaryDirectory() + "zqt-gallery-off-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = scratch.path("zqt-gallery-off")
         let folder = ResultImageFiles.folder(home: home, idTask: "zqt-off")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // A copy a send from the command line kept: no thumbnail beside it.

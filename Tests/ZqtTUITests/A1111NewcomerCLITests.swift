@@ -3,30 +3,26 @@
 // output and exit status, and the history row it leaves.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
 
 @Suite(.serialized) struct A1111NewcomerCLITests {
     /// A config folder whose profiles are A1111 servers at `urls` (gpu, gpu2, …) and a zhiqite one, `work`.
-    static func config(_ urls: [String], defaultProfile: String? = nil) throws -> String {
-        let root = NSTemporaryDirectory() + "zqt-a1111-newcomer-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root + "/zqt", withIntermediateDirectories: true)
+    static func config(in scratch: Scratch, _ urls: [String], defaultProfile: String? = nil) throws -> String {
         var text = defaultProfile.map { "default_profile = \"\($0)\"\n" } ?? ""
         for (index, url) in urls.enumerated() {
             text += "[profiles.gpu\(index == 0 ? "" : String(index + 1))]\napi = \"a1111\"\nbase_url = \"\(url)\"\n\n"
         }
         text += "[profiles.work]\nbase_url = \"http://127.0.0.1:9\"\n"
-        try text.write(toFile: root + "/zqt/config.toml", atomically: true, encoding: .utf8)
-        return root
+        return try scratch.configFolder("zqt-a1111-newcomer", text)
     }
 
-    static func home() -> String { NSTemporaryDirectory() + "zqt-a1111-newcomer-home-\(UUID().uuidString)" }
+    static func home(in scratch: Scratch) -> String { scratch.path("zqt-a1111-newcomer-home") }
 
-    static func file(_ json: String) throws -> String {
-        let path = NSTemporaryDirectory() + "zqt-a1111-newcomer-\(UUID().uuidString).json"
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+    static func file(in scratch: Scratch, _ json: String) throws -> String {
+        try scratch.file("zqt-a1111-newcomer", suffix: ".json", json)
     }
 
     /// The history row's state, as `zqt history list` prints it.
@@ -38,16 +34,17 @@ import Testing
     // MARK: 1. --from-image on an A1111 picture
 
     @Test func aPictureAnA1111ServerMadeComesBackAsItsA1111Request() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = Self.home()
-            let body = try Self.file(#"{"prompt": "a lighthouse", "steps": 3, "width": 64, "height": 64, "seed": 5, "#
+            let home = Self.home(in: scratch)
+            let body = try Self.file(in: scratch, #"{"prompt": "a lighthouse", "steps": 3, "width": 64, "height": 64, "seed": 5, "#
                                      + #""sampler_name": "DPM++ 2M", "scheduler": "Karras", "override_settings": {"sd_model_checkpoint": "v1-5-pruned-emaonly"}}"#)
             let sent = try ZqtBinary.run(["send", body, "--endpoint", "txt2img", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],
                                          timeout: 120)
             #expect(sent.status == 0, "\(sent.stdout)\n\(sent.stderr)")
             let picture = try #require(sent.stdout.range(of: "kept in ").map { String(sent.stdout[$0.upperBound...].prefix { $0 != "\n" }) })
             // Under an A1111 server (the sandbox); under a zhiqite server the command names, it moves to zhiqite (below).
-            let config = try Self.config(["http://127.0.0.1:9"], defaultProfile: "work")
+            let config = try Self.config(in: scratch, ["http://127.0.0.1:9"], defaultProfile: "work")
             for connection in [["--sandbox", "--api", "a1111"]] {
                 let read = try ZqtBinary.run(["validate", "--from-image", picture] + connection,
                                              environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": config])
@@ -99,15 +96,16 @@ import Testing
     // MARK: 2. zqt query on an A1111 row
 
     @Test func queryOnAnA1111RowSaysWhatItCanKnowAndNeverClosesARowWhoseSenderWaits() async throws {
+        let scratch = Scratch()
         try await offThePool {
             // 150 steps of 200 ms: a job of 30 s, far longer than the questions below take.
             let server = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 200))
             let url = try server.start()
             defer { server.stop() }
-            let config = try Self.config([url])
-            let home = Self.home()
+            let config = try Self.config(in: scratch, [url])
+            let home = Self.home(in: scratch)
             let environment = ["ZQT_HOME": home, "XDG_CONFIG_HOME": config]
-            let body = try Self.file(#"{"prompt": "a long job", "steps": 150, "width": 64, "height": 64}"#)
+            let body = try Self.file(in: scratch, #"{"prompt": "a long job", "steps": 150, "width": 64, "height": 64}"#)
             let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--profile", "gpu"],
                                                environment: ZqtBinary.environment(environment))
             defer { child.terminate(); _ = child.waitForExit(timeout: 10) }
@@ -148,9 +146,10 @@ import Testing
     }
 
     @Test func queryOnAFinishedA1111RowIsItsOwnStateInA1111sTerms() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = Self.home()
-            let body = try Self.file(#"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#)
+            let home = Self.home(in: scratch)
+            let body = try Self.file(in: scratch, #"{"prompt": "a lighthouse", "steps": 2, "width": 64, "height": 64}"#)
             let sent = try ZqtBinary.run(["send", body, "--endpoint", "txt2img", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],
                                          timeout: 120)
             let idTask = try #require(sent.stdout.range(of: "started: id_task ").map { String(sent.stdout[$0.upperBound...].prefix { $0 != ";" }) })
@@ -164,14 +163,15 @@ import Testing
     // MARK: 3 and 5. A sweep over A1111 servers: its lines, and Ctrl-C
 
     @Test func ctrlCDuringAnA1111SweepStopsEveryRunningJobAndSaysWhatWasNotSent() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let servers = [A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 200)),
                            A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 200))]
             let urls = try servers.map { try $0.start() }
             defer { servers.forEach { $0.stop() } }
-            let config = try Self.config(urls)
-            let home = Self.home()
-            let body = try Self.file(#"{"prompt": "a long job", "steps": 150, "width": 64, "height": 64}"#)
+            let config = try Self.config(in: scratch, urls)
+            let home = Self.home(in: scratch)
+            let body = try Self.file(in: scratch, #"{"prompt": "a long job", "steps": 150, "width": 64, "height": 64}"#)
             let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--sweep", "seed=1,2,3,4",
                                                                    "--profile", "gpu,gpu2"],
                                                environment: ZqtBinary.environment(["ZQT_HOME": home, "XDG_CONFIG_HOME": config]))
@@ -202,9 +202,10 @@ import Testing
     }
 
     @Test func anA1111SweepSaysEachCallAsItLeavesThenTheServersProgressInItsOwnWords() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = Self.home()
-            let body = try Self.file(#"{"prompt": "a lighthouse", "steps": 20, "width": 64, "height": 64, "seed": -1}"#)
+            let home = Self.home(in: scratch)
+            let body = try Self.file(in: scratch, #"{"prompt": "a lighthouse", "steps": 20, "width": 64, "height": 64, "seed": -1}"#)
             let run = try ZqtBinary.run(["send", body, "--endpoint", "txt2img", "--sweep", "cfg_scale=5,7", "--sandbox", "--api", "a1111"],
                                         environment: ["ZQT_HOME": home], timeout: 120)
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
@@ -228,14 +229,15 @@ import Testing
     // MARK: 4 and 7. zqt convert
 
     @Test func convertSaysWhatMustBeChosenBeforeTheMovedRequestCanBeSent() async throws {
-        let home = Self.home()
-        let noCheckpoint = try Self.file(#"{"prompt": "a fox", "steps": 20, "sampler_name": "DPM++ 2M", "scheduler": "Karras"}"#)
+        let scratch = Scratch()
+        let home = Self.home(in: scratch)
+        let noCheckpoint = try Self.file(in: scratch, #"{"prompt": "a fox", "steps": 20, "sampler_name": "DPM++ 2M", "scheduler": "Karras"}"#)
         let moved = try ZqtBinary.run(["convert", noCheckpoint, "--to", "zhiqite", "--endpoint", "controlnet"], environment: ["ZQT_HOME": home])
         #expect(moved.status == 0, "\(moved.stderr)")
         #expect(moved.stderr.contains("to choose before it is sent: choose a checkpoint model (alwayson_scripts.sd_model_checkpoint)"),
                 "\(moved.stderr)")
         #expect(try JSONParser.parse(moved.stdout)["sampler_index"] == .string("DPM++ 2M Karras"), "joined back: \(moved.stdout)")
-        let withCheckpoint = try Self.file(#"{"prompt": "a fox", "override_settings": {"sd_model_checkpoint": "dream.safetensors"}}"#)
+        let withCheckpoint = try Self.file(in: scratch, #"{"prompt": "a fox", "override_settings": {"sd_model_checkpoint": "dream.safetensors"}}"#)
         let fine = try ZqtBinary.run(["convert", withCheckpoint, "--to", "zhiqite", "--endpoint", "controlnet"], environment: ["ZQT_HOME": home])
         #expect(fine.status == 0 && !fine.stderr.contains("to choose"), "\(fine.stderr)")
 

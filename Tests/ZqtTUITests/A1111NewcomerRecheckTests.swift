@@ -5,6 +5,7 @@
 // server's error text showed `\u{a}` between its lines.
 
 import Foundation
+import TestScratch
 @testable import Model
 @testable import Sandbox
 import Testing
@@ -115,8 +116,8 @@ import Testing
     // MARK: 3. `i` and `n` on an A1111 result
 
     /// An A1111 row whose first picture is kept at a real file, on an A1111 profile.
-    static func keptRow() throws -> (state: AppState, record: HistoryRecord, kept: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-a1111fix-\(UUID().uuidString)").path
+    static func keptRow(in scratch: Scratch) throws -> (state: AppState, record: HistoryRecord, kept: String) {
+        let folder = scratch.path("zqt-a1111fix")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let kept = folder + "/1.png"
         #expect(FileManager.default.createFile(atPath: kept, contents: Data([0x89, 0x50, 0x4E, 0x47])))
@@ -128,7 +129,8 @@ import Testing
     }
 
     @Test func image2imageOfAnA1111ResultIsA1111Img2imgWithTheKeptFile() throws {
-        var (state, record, kept) = try Self.keptRow()
+        let scratch = Scratch()
+        var (state, record, kept) = try Self.keptRow(in: scratch)
         _ = Reducer.moveOn(&state, record, .toImage2Image, confirmed: true)
         #expect(state.endpoint.id == "sdapi/v1/img2img", "not the service's image2image on an A1111 profile")
         #expect(state.request["init_images"] == .array([.string(kept)]), "\(state.request.wireJSON)")
@@ -137,7 +139,8 @@ import Testing
     }
 
     @Test func aControlNetUnitOfAnA1111ResultIsAnA1111UnitWithTheKeptFile() throws {
-        var (state, record, kept) = try Self.keptRow()
+        let scratch = Scratch()
+        var (state, record, kept) = try Self.keptRow(in: scratch)
         _ = Reducer.moveOn(&state, record, .toControlNetUnit, confirmed: true)
         #expect(state.endpoint.id == "sdapi/v1/txt2img", "the row's own A1111 form, not the service's ControlNet")
         let unit = try #require(A1111ScreenFindingsTests.unit(state))

@@ -3,6 +3,7 @@
 // kept of an A1111 result is sent to a zhiqite server the command names.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -15,10 +16,10 @@ import Testing
         + "Low Vram: False, Processor Res: 512, Threshold A: 100.0, Threshold B: 200.0, Guidance Start: 0.0, Guidance End: 1.0, "
         + "Pixel Perfect: False, Control Mode: Balanced, Frobnicate: 3\", Version: v1.10.1"
 
-    static func picture(_ text: String) throws -> String {
+    static func picture(in scratch: Scratch, _ text: String) throws -> String {
         let png = try PNGText.inserting([PNGText.Entry(keyword: A1111Parameters.keyword, text: text)],
                                         into: PNGImage.render(width: 8, height: 8, seed: 1))
-        let path = NSTemporaryDirectory() + "zqt-a1111-import-\(UUID().uuidString).png"
+        let path = scratch.path("zqt-a1111-import", suffix: ".png")
         try Data(png).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -50,10 +51,9 @@ import Testing
     }
 
     @Test func sendFromImageOfAControlNetPictureSaysTheUnitsImageIsToBeChosen() throws {
-        let picture = try Self.picture(Self.withControlNet)
-        defer { try? FileManager.default.removeItem(atPath: picture) }
-        let home = NSTemporaryDirectory() + "zqt-a1111-import-home-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let picture = try Self.picture(in: scratch, Self.withControlNet)
+        let home = scratch.path("zqt-a1111-import-home")
         let read = try ZqtBinary.run(["validate", "--from-image", picture, "--sandbox"], environment: ["ZQT_HOME": home])
         #expect(read.stderr.contains("unit 1's control image was not kept in the picture: choose one"), "\(read.stderr)")
         #expect(!read.stderr.contains("Module: canny"), "\(read.stderr)")
@@ -61,11 +61,10 @@ import Testing
     }
 
     @Test func aKeptCopyOfAnA1111ResultIsSentToTheZhiqiteSandboxTheCommandNames() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = NSTemporaryDirectory() + "zqt-a1111-import-home-\(UUID().uuidString)"
-            defer { try? FileManager.default.removeItem(atPath: home) }
-            let body = NSTemporaryDirectory() + "zqt-a1111-import-\(UUID().uuidString).json"
-            defer { try? FileManager.default.removeItem(atPath: body) }
+            let home = scratch.path("zqt-a1111-import-home")
+            let body = scratch.path("zqt-a1111-import", suffix: ".json")
             try #"{"prompt": "a lighthouse", "steps": 3, "width": 64, "height": 64, "seed": 5, "sampler_name": "Euler a"}"#
                 .write(toFile: body, atomically: true, encoding: .utf8)
             let sent = try ZqtBinary.run(["send", body, "--endpoint", "txt2img", "--sandbox", "--api", "a1111"], environment: ["ZQT_HOME": home],

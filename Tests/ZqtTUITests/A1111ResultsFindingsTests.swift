@@ -5,6 +5,7 @@
 // progress line after `B`, and `L` of a picture emptying the results pane.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Sandbox
 import Synchronization
@@ -166,6 +167,7 @@ import Testing
     // MARK: Item 7: L of a picture empties the results pane
 
     @Test func loadingAPicturesRequestEmptiesTheResultsPane() throws {
+        let scratch = Scratch()
         var state = makeState(width: 120, height: 40)
         state.results = PictureSet(idTask: "zqt-earlier", recordID: 3, pictures: [ShownPicture(position: 0, seed: 12)])
         #expect(Screen.render(state).text.contains("Results · 1 image"))
@@ -173,9 +175,8 @@ import Testing
         let png = PNGImage.render(width: 8, height: 8, seed: 3)
         let withText = try PNGText.inserting([PNGText.Entry(keyword: "parameters", text: "a lighthouse\nSteps: 20, Sampler: Euler a, Seed: 5, Size: 8x8")],
                                              into: png)
-        let folder = NSTemporaryDirectory() + "zqt-l-picture-\(UUID().uuidString)"
+        let folder = scratch.path("zqt-l-picture")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/lighthouse.png"
         try Data(withText).write(to: URL(fileURLWithPath: path))
         let action = RequestLoading.load(path, current: state.endpoint, catalog: state.catalog)

@@ -6,6 +6,7 @@
 // orphaned row while the server runs another job.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Sandbox
 import Testing
@@ -37,13 +38,14 @@ import Testing
     }
 
     @Test func aRunningA1111RowIsListedRunningWithTheServersPercentageAndSeenFinishedWithoutLeavingTheScreen() async throws {
+        let scratch = Scratch()
         // 60 steps of 150 ms: a job of about 9 s, sent by another zqt.
         let server = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 150))
         let url = try server.start()
         defer { server.stop() }
-        let config = try A1111NewcomerCLITests.config([url])
-        let home = A1111NewcomerCLITests.home()
-        let body = try A1111NewcomerCLITests.file(#"{"prompt": "a slow lighthouse", "steps": 60, "width": 64, "height": 64, "n_iter": 2}"#)
+        let config = try A1111NewcomerCLITests.config(in: scratch, [url])
+        let home = A1111NewcomerCLITests.home(in: scratch)
+        let body = try A1111NewcomerCLITests.file(in: scratch, #"{"prompt": "a slow lighthouse", "steps": 60, "width": 64, "height": 64, "n_iter": 2}"#)
         defer { [config, home, body].forEach { try? FileManager.default.removeItem(atPath: $0) } }
         let environment = ["ZQT_HOME": home, "XDG_CONFIG_HOME": config]
         let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--profile", "gpu"],
@@ -89,15 +91,16 @@ import Testing
     }
 
     @Test func queryOnAnOrphanWhileTheServerRunsAnotherJobSaysItIsNotThisOneAndWhatZqtSent() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let server = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 200))
             let url = try server.start()
             defer { server.stop() }
             // Another client's job of 300 steps (60 s): ours, of 10 steps, waits behind it.
             server.service.startForeignJob(steps: 300)
-            let config = try A1111NewcomerCLITests.config([url])
-            let home = A1111NewcomerCLITests.home()
-            let body = try A1111NewcomerCLITests.file(#"{"prompt": "a short job", "steps": 10, "width": 64, "height": 64}"#)
+            let config = try A1111NewcomerCLITests.config(in: scratch, [url])
+            let home = A1111NewcomerCLITests.home(in: scratch)
+            let body = try A1111NewcomerCLITests.file(in: scratch, #"{"prompt": "a short job", "steps": 10, "width": 64, "height": 64}"#)
             defer { [config, home, body].forEach { try? FileManager.default.removeItem(atPath: $0) } }
             let environment = ["ZQT_HOME": home, "XDG_CONFIG_HOME": config]
             let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--profile", "gpu"],

@@ -7,6 +7,7 @@
 // endpoint said as a choice, and a batch's grid said to be left out.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Sandbox
 import Testing
@@ -194,13 +195,13 @@ import Testing
     // MARK: 5 and 6. A move between kinds: the results pane, the list of what did not move
 
     @Test func aMoveBetweenKindsEmptiesTheResultsPaneAndUndoBringsItBack() async throws {
+        let scratch = Scratch()
         var state = Self.a1111Form()
         state.request["prompt"] = .string("a lighthouse")
         state.results = PictureSet(idTask: "zqt-old-row", recordID: 4, pictures: [ShownPicture(position: 0, seed: 77)])
         #expect(Self.lines(state).contains { $0.contains("Results · 1 image") })
         let plan = try KindMove.plan(state.request, in: .shipped)
-        let home = NSTemporaryDirectory() + "zqt-a1111screen-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = scratch.path("zqt-a1111screen")
         let outcome = await KindMove.perform(plan.translated, folder: KindMove.folder(home: home), downloaded: .file, download: nil)
         let job = KindMoveJob(source: state.request, from: Wording.movedFromRow("zqt-old-row"), plan: plan, folder: KindMove.folder(home: home))
         _ = Reducer.kindMoved(&state, KindMoveDone(job: job, outcome: outcome))

@@ -7,6 +7,7 @@
 // loopback, through the send pipeline, the history file and `zqt send`.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Synchronization
@@ -118,22 +119,18 @@ import Glibc
     }
 
     /// A config whose profile `gpu` is the fixture's sandbox.
-    static func config(_ fixture: Fixture) throws -> String {
-        let config = NSTemporaryDirectory() + "zqt-a1111-stop-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: config + "/zqt", withIntermediateDirectories: true)
-        try "[profiles.gpu]\napi = \"a1111\"\nbase_url = \"\(fixture.server.baseURL)\"\n"
-            .write(toFile: config + "/zqt/config.toml", atomically: true, encoding: .utf8)
-        return config
+    static func config(in scratch: Scratch, _ fixture: Fixture) throws -> String {
+        try scratch.configFolder("zqt-a1111-stop", "[profiles.gpu]\napi = \"a1111\"\nbase_url = \"\(fixture.server.baseURL)\"\n")
     }
 
     @Test func ctrlCWhileZqtSendWaitsLeavesTheOtherClientsJob() async throws {
+        let scratch = Scratch()
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 50))
         try await Self.startOthersJob(fixture, steps: 60)
         try await offThePool {
-            let config = try Self.config(fixture)
-            let home = NSTemporaryDirectory() + "zqt-a1111-stop-home-\(UUID().uuidString)"
-            let body = try A1111CommandLineTests.file(#"{"prompt": "ours", "steps": 100, "n_iter": 3, "width": 64, "height": 64}"#)
-            defer { for path in [config, home, body] { try? FileManager.default.removeItem(atPath: path) } }
+            let config = try Self.config(in: scratch, fixture)
+            let home = scratch.path("zqt-a1111-stop-home")
+            let body = try A1111CommandLineTests.file(in: scratch, #"{"prompt": "ours", "steps": 100, "n_iter": 3, "width": 64, "height": 64}"#)
             let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--profile", "gpu"],
                                                environment: ZqtBinary.environment(["ZQT_HOME": home, "XDG_CONFIG_HOME": config]))
             defer { child.terminate(); _ = child.waitForExit(timeout: 10) }
@@ -152,13 +149,13 @@ import Glibc
     }
 
     @Test func zqtSendSaysAJobStoppedElsewhereAndExitsAsInterrupted() async throws {
+        let scratch = Scratch()
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 50))
         let api = fixture.api
         try await offThePool {
-            let config = try Self.config(fixture)
-            let home = NSTemporaryDirectory() + "zqt-a1111-stop-home-\(UUID().uuidString)"
-            let body = try A1111CommandLineTests.file(#"{"prompt": "ours", "steps": 100, "n_iter": 4, "width": 64, "height": 64}"#)
-            defer { for path in [config, home, body] { try? FileManager.default.removeItem(atPath: path) } }
+            let config = try Self.config(in: scratch, fixture)
+            let home = scratch.path("zqt-a1111-stop-home")
+            let body = try A1111CommandLineTests.file(in: scratch, #"{"prompt": "ours", "steps": 100, "n_iter": 4, "width": 64, "height": 64}"#)
             let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--profile", "gpu", "--json"],
                                                environment: ZqtBinary.environment(["ZQT_HOME": home, "XDG_CONFIG_HOME": config]))
             defer { child.terminate(); _ = child.waitForExit(timeout: 10) }

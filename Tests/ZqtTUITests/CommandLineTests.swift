@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -56,7 +57,8 @@ import Testing
     }
 
     static func sendDownloadsResultsIntoAFolderSteps() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-dl-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let folder = URL(fileURLWithPath: scratch.path("zqt-dl"))
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try ZqtBinary.run(["send", "--sandbox", "--download", folder.path])
         #expect(result.status == 0, "stderr: \(result.stderr)")

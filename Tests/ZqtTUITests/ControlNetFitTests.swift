@@ -4,6 +4,7 @@
 // flagged on the unit's row and by `zqt validate`.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Testing
 @testable import ZqtTUI
@@ -34,11 +35,11 @@ import Testing
     }
 
     @Test func validateAndSendWarnOfAMisfit() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let root = NSTemporaryDirectory() + "zqt-fit-\(UUID().uuidString)"
+            let root = scratch.path("zqt-fit")
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: root) }
             let text = try String(contentsOfFile: "examples/controlnet.json", encoding: .utf8)
                 .replacingOccurrences(of: "revAnimated_v122_7371.safetensors", with: "juggernautXL_v9_348913.safetensors")
             try text.write(toFile: root + "/xl.json", atomically: true, encoding: .utf8)

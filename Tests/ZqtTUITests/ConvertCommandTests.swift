@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -60,9 +61,9 @@ import Testing
     }
 
     @Test func anA1111HistoryRowConvertsToZhiqiteAndIsSentToTheSandbox() async throws {
-        let home = NSTemporaryDirectory() + "zqt-convert-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let home = scratch.path("zqt-convert")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
         let pose = PNGImage.render(width: 32, height: 32, seed: 4)
         let request = """
         {"prompt": "a dancer", "width": 64, "height": 64, "steps": 4, "override_settings": {"sd_model_checkpoint": "v1-5-pruned-emaonly.safetensors"},

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import TestScratch
 import Testing
 
 /// A small disk of its own for one test (issue 21): a real tmpfs, filled to
@@ -42,12 +43,14 @@ final class SmallDisk {
     func unmount() {
         guard mounted else { return }
         mounted = false
+        // Removed with what is under them, not only rmdir: a zqt still
+        // ending as the disk went writes its history into the bare folder.
         if let readOnlyPath {
             _ = Self.run("/bin/umount", ["-l", readOnlyPath])
-            rmdir(readOnlyPath)
+            Scratch.remove([readOnlyPath])
         }
         _ = Self.run("/bin/umount", ["-l", path])
-        rmdir(path)
+        Scratch.remove([path])
     }
 
     /// Fills the disk to its last byte, with no history's log holding room.

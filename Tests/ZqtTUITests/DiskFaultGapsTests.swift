@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 @testable import Images
 import Model
 import Sandbox
@@ -15,12 +16,12 @@ import Testing
     }
 
     static func draftsAtQuitSteps() throws {
+        let scratch = Scratch()
         let disk = try SmallDisk(kilobytes: 4096)
         defer { disk.unmount() }
         let home = disk.path + "/home"
-        let temporary = NSTemporaryDirectory() + "zqt-unsaved-\(UUID().uuidString)"
+        let temporary = scratch.path("zqt-unsaved")
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
         var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
         request.taskID = TaskIDGenerator.shared.next()
         try HistoryStore.open(inFolder: home).saveDraft(ComposeDraft(endpoint: .controlNet, requestJSON: request.wireJSON, fieldDrafts: [:]))
@@ -51,12 +52,12 @@ import Testing
 
     @Test(.needsMount)
     func unsavedDraftsSkipAFullFolderAndAreNeverWrittenByHalves() throws {
+        let scratch = Scratch()
         let disk = try SmallDisk(kilobytes: 64)
         defer { disk.unmount() }
         try disk.fill()
-        let elsewhere = NSTemporaryDirectory() + "zqt-unsaved-\(UUID().uuidString)"
+        let elsewhere = scratch.path("zqt-unsaved")
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: elsewhere) }
         var request = Request.new(for: .controlNet, taskID: "zqt-20261206-170000-000-test")
         request["prompt"] = .string(String(repeating: "a long prompt ", count: 2000))
         let unsaved = UnsavedDrafts(forms: ["compose": DraftForm(request: request, drafts: [:])], fault: "the disk is full (database or disk is full)")
@@ -115,9 +116,9 @@ import Testing
     /// its aside part there; the next export into that folder removes it, and
     /// nothing else: a live writer's part and the user's own files stay.
     @Test func aKilledWritersPartInTheUsersFolderIsClearedAtTheNextExportAndNothingElse() throws {
-        let folder = NSTemporaryDirectory() + "zqt-download-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-download")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let gone = Process()
         gone.executableURL = URL(fileURLWithPath: "/bin/true")
         try gone.run()

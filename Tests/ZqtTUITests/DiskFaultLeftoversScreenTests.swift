@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 @testable import ZqtTUI
@@ -81,9 +82,9 @@ import Testing
     }
 
     @Test func olderFilesOfDraftsAreCountedWithTheirFolder() throws {
-        let folder = NSTemporaryDirectory() + "zqt-left21-drafts-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-left21-drafts")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         var request = Request.new(for: .controlNet, taskID: "zqt-left21-4")
         request["prompt"] = .string("kept")
         var unsaved = UnsavedDrafts(forms: ["compose": DraftForm(request: request, drafts: [:])], fault: "the disk is full")

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -11,7 +12,8 @@ import Testing
     }
 
     static func composeAddCannyChangeWeightAndSendSteps() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let home = URL(fileURLWithPath: scratch.path("zqt-e2e"))
         defer { try? FileManager.default.removeItem(at: home) }
         let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox",
                                       width: 100, height: 70)
@@ -92,7 +94,8 @@ import Testing
     }
 
     static func tooSmallThenResizedAndQuitKeepingTheDraftSteps() throws {
-        let command = "TERM=screen ZQT_HOME=\(ZqtBinary.testHome)-small \(ZqtBinary.url.path) --sandbox"
+        let scratch = Scratch()
+        let command = "TERM=screen ZQT_HOME=\(scratch.path("zqt-tests-small")) \(ZqtBinary.url.path) --sandbox"
         let session = try TmuxSession(command: command, width: 70, height: 20)
         try session.waitFor(text: "Terminal too small: 70×20")
         try TmuxSession.tmux(["resize-window", "-t", session.name, "-x", "120", "-y", "40"], capture: false)
@@ -121,8 +124,9 @@ import Testing
     }
 
     static func aSignalRestoresTheTerminalSteps(signal: String) throws {
+        let scratch = Scratch()
         // stty -a after zqt: the terminal zqt leaves behind (echo and line editing back on).
-        let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep infinity",
+        let session = try TmuxSession(command: "ZQT_HOME=\(scratch.path("zqt-tests-\(signal)")) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep infinity",
                                       width: 100, height: 30)
         try session.waitFor(text: "SANDBOX")
         // The pane runs a shell whose child is zqt: signal exactly that child.
@@ -138,8 +142,9 @@ import Testing
     /// A crash (a fault signal) leaves the terminal usable too: echo and line editing back on (issue 8).
     @Test(.needsTmux, arguments: ["SIGSEGV", "SIGABRT"])
     func aCrashRestoresTheTerminal(signal: String) async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let session = try TmuxSession(command: "ZQT_HOME=\(ZqtBinary.testHome)-\(signal) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep infinity",
+            let session = try TmuxSession(command: "ZQT_HOME=\(scratch.path("zqt-tests-\(signal)")) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep infinity",
                                           width: 100, height: 30)
             try session.waitFor(text: "SANDBOX")
             _ = try ZqtBinary.shell("pkill -\(signal.dropFirst(3)) -P \(try session.panePID())")
@@ -154,8 +159,9 @@ import Testing
     @Test(.needsTmux, arguments: [("dumb", "cannot move the cursor"),
                                   ("no-such-terminal-zqt", "is not known here")])
     func aTerminalWithoutCursorAddressingIsToldSo(term: String, says: String) async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let session = try TmuxSession(command: "TERM=\(term) ZQT_HOME=\(ZqtBinary.testHome)-\(term) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep infinity",
+            let session = try TmuxSession(command: "TERM=\(term) ZQT_HOME=\(scratch.path("zqt-tests-\(term)")) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep infinity",
                                           width: 100, height: 30)
             let screen = try session.waitFor(text: "EXITED=")
             #expect(screen.contains("EXITED=2"))

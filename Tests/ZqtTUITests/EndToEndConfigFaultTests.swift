@@ -5,6 +5,7 @@
 // screen change, without restarting.
 
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -13,8 +14,9 @@ import Testing
 
     @Test(.enabled(if: TmuxSession.isAvailable))
     func aBrokenFileIsSaidInFullAndAFixIsReadWithoutRestarting() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let setup = try EndToEndConfigTests.setUp { _ in Self.broken }
+            let setup = try EndToEndConfigTests.setUp(in: scratch) { _ in Self.broken }
             defer { try? FileManager.default.removeItem(atPath: setup.root) }
             let file = setup.configFolder + "/config.toml"
             let session = try TmuxSession(command: "\(setup.env) \(ZqtBinary.url.path) --sandbox", width: 120, height: 40)
@@ -61,10 +63,10 @@ import Testing
     /// Every command that reads the file stops with 2 and says where (issue 19:
     /// `zqt history list`, `zqt keys` and `zqt paths` exited 0); the sandbox reads none.
     @Test func everyCommandThatReadsTheFileExitsTwo() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let root = NSTemporaryDirectory() + "zqt-config-fault-\(UUID().uuidString)"
-            defer { try? FileManager.default.removeItem(atPath: root) }
+            let root = scratch.path("zqt-config-fault")
             try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
             let file = root + "/config/zqt/config.toml"
             try Data(Self.broken.utf8).write(to: URL(fileURLWithPath: file))

@@ -7,6 +7,7 @@
 // wrote, and every screen and output, is searched for both secrets. Also a bad file on the screen and NO_COLOR.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -44,8 +45,8 @@ import Testing
         var envDictionary: [String: String] { ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": home] }
     }
 
-    static func setUp(config: (String) -> String) throws -> Setup {
-        let root = NSTemporaryDirectory() + "zqt-config-e2e-\(UUID().uuidString)"
+    static func setUp(in scratch: Scratch, config: (String) -> String) throws -> Setup {
+        let root = scratch.path("zqt-config-e2e")
         let configFolder = root + "/config/zqt"
         try FileManager.default.createDirectory(atPath: configFolder, withIntermediateDirectories: true)
         let sandbox = try TmuxSession(command: "\(ZqtBinary.url.path) sandbox --port 0 --task-seconds 1 "
@@ -83,10 +84,11 @@ import Testing
     }
 
     static func switchAndSearchSteps() throws {
+        let scratch = Scratch()
         let moto = try MotoServer()
         let bucket = try ChildProcess.run("/usr/bin/curl", ["-s", "-f", "-X", "PUT", "\(moto.endpoint)/leak-test"], timeout: 30)
         #expect(bucket.status == 0, "\(bucket.stderr)")
-        let setup = try setUp(config: { twoProfiles($0) + uploadTable(moto.endpoint) })
+        let setup = try setUp(in: scratch, config: { twoProfiles($0) + uploadTable(moto.endpoint) })
         defer { try? FileManager.default.removeItem(atPath: setup.root) }
         var seen: [String] = []
 
@@ -177,8 +179,9 @@ import Testing
 
     @Test(.enabled(if: TmuxSession.isAvailable))
     func aBadFileStillStartsTheScreenAndSaysWhere() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let setup = try Self.setUp { _ in "default_profile = \"x\"\n[profiles.x]\nbase_url = \"http://unclosed\n" }
+            let setup = try Self.setUp(in: scratch) { _ in "default_profile = \"x\"\n[profiles.x]\nbase_url = \"http://unclosed\n" }
             defer { try? FileManager.default.removeItem(atPath: setup.root) }
             let session = try TmuxSession(command: "\(setup.env) \(ZqtBinary.url.path) --sandbox", width: 200, height: 40)
             try session.waitFor(text: "SANDBOX")
@@ -193,8 +196,9 @@ import Testing
 
     @Test(.enabled(if: TmuxSession.isAvailable))
     func aKeyOverrideTakesEffect() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let setup = try Self.setUp { _ in "[keys]\nhistory = [\"F6\"]\n" }
+            let setup = try Self.setUp(in: scratch) { _ in "[keys]\nhistory = [\"F6\"]\n" }
             defer { try? FileManager.default.removeItem(atPath: setup.root) }
             let session = try TmuxSession(command: "\(setup.env) \(ZqtBinary.url.path) --sandbox", width: 120, height: 40)
             try session.waitFor(text: "SANDBOX")
@@ -214,9 +218,9 @@ import Testing
     /// holds the secret, and removes the converted copy older zqt kept in
     /// ZQT_HOME/cache (and the folder, then empty). The child's subcommand is gone.
     @Test func anInlineSecretIsReadInProcessAndTheOldCacheIsRemoved() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let root = NSTemporaryDirectory() + "zqt-config-inproc-\(UUID().uuidString)"
-            defer { try? FileManager.default.removeItem(atPath: root) }
+            let root = scratch.path("zqt-config-inproc")
             let configFolder = root + "/config/zqt", home = root + "/home"
             try FileManager.default.createDirectory(atPath: configFolder, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: home + "/cache", withIntermediateDirectories: true)
@@ -242,8 +246,9 @@ import Testing
     /// NO_COLOR (no-color.org) wins over the file's theme: attributes only, no colour at all.
     @Test(.enabled(if: TmuxSession.isAvailable))
     func noColorDrawsWithoutColours() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let setup = try Self.setUp { _ in "theme = \"light\"\n" }
+            let setup = try Self.setUp(in: scratch) { _ in "theme = \"light\"\n" }
             defer { try? FileManager.default.removeItem(atPath: setup.root) }
             func colours(_ extra: String) throws -> Bool {
                 let session = try TmuxSession(command: "\(setup.env) \(extra) \(ZqtBinary.url.path) --sandbox", width: 120, height: 40)

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -16,8 +17,8 @@ import Testing
         return (session, baseURL)
     }
 
-    static func folders() -> (home: String, config: String) {
-        let root = E2E.freshHome()
+    static func folders(in scratch: Scratch) -> (home: String, config: String) {
+        let root = E2E.freshHome(in: scratch)
         return (root + "/home", root + "/config")
     }
 
@@ -27,7 +28,8 @@ import Testing
     }
 
     static func customRequestSteps() throws {
-        let (home, config) = Self.folders()
+        let scratch = Scratch()
+        let (home, config) = Self.folders(in: scratch)
         defer { try? FileManager.default.removeItem(atPath: (home as NSString).deletingLastPathComponent) }
         let (session, baseURL) = try Self.start(home: home, config: config)
         try session.send("F7")
@@ -76,7 +78,8 @@ import Testing
     }
 
     static func brokenCatalogSteps() throws {
-        let (home, config) = Self.folders()
+        let scratch = Scratch()
+        let (home, config) = Self.folders(in: scratch)
         defer { try? FileManager.default.removeItem(atPath: (home as NSString).deletingLastPathComponent) }
         try FileManager.default.createDirectory(atPath: config + "/zqt", withIntermediateDirectories: true)
         let file = config + "/zqt/endpoints.json"
@@ -97,7 +100,8 @@ import Testing
     /// The shipped ControlNet entry with a title and a default of one's own:
     /// the first form, the preview and the switcher all take it.
     static func overrideSteps() throws {
-        let (home, config) = Self.folders()
+        let scratch = Scratch()
+        let (home, config) = Self.folders(in: scratch)
         defer { try? FileManager.default.removeItem(atPath: (home as NSString).deletingLastPathComponent) }
         let shipped = try JSONParser.parse(EndpointCatalog.shippedJSON)
         var entry = try #require(shipped["endpoints"]?.arrayValue?.first { $0["id"] == .string("sd/v2/controlnet") })

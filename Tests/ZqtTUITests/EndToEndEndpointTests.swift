@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 @testable import Sandbox
 import Testing
@@ -12,8 +13,8 @@ import Testing
     /// history shows its Endpoint column.
     static let width = 200, height = 50
 
-    static func freshHome() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-endpoints-\(UUID().uuidString)").path
+    static func freshHome(in scratch: Scratch) -> String {
+        scratch.path("zqt-e2e-endpoints")
     }
 
     /// zqt on `home`, with the sandbox's base URL read off its first screen.
@@ -91,8 +92,8 @@ import Testing
     }
 
     static func fluxFromTheSwitcherSendsAndItsRowReopensInItsFormSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let (session, baseURL) = try start(home: home)
         try session.waitFor(text: "zqt · ControlNet → ")
 
@@ -137,8 +138,8 @@ import Testing
     }
 
     static func anExpandedPromptBecomesText2ImagesPromptAndIsSentSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let (session, baseURL) = try start(home: home)
         let expanded = try #require(SandboxService.expandedPrompts("a lighthouse", count: 1, sdxl: false).first)
 
@@ -181,9 +182,9 @@ import Testing
     }
 
     static func aText2ImageResultOpensInImage2ImageAndIsSentSteps() throws {
+        let scratch = Scratch()
         // A text2image form left ready to send in the saved draft.
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = freshHome(in: scratch)
         var request = Request.new(for: .text2Image, taskID: TaskIDGenerator.shared.next())
         request["prompt"] = .string("a red bicycle in the snow")
         request["alwayson_scripts.sd_model_checkpoint"] = .string("photon_v1_84728.safetensors")
@@ -235,8 +236,8 @@ import Testing
     }
 
     static func aFaceSwapFromTheSwitcherSendsAndItsImageArrivesSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let (session, baseURL) = try start(home: home)
         try session.waitFor(text: "zqt · ControlNet → ")
 
@@ -269,8 +270,8 @@ import Testing
     }
 
     static func aTrainingTaskIsAcceptedAndTheScreenSaysItCannotBeFollowedSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let (session, baseURL) = try start(home: home)
         try session.waitFor(text: "zqt · ControlNet → ")
 
@@ -320,10 +321,10 @@ import Testing
     }
 
     static func everyHistoryRowReopensInItsEndpointsFormSteps() throws {
+        let scratch = Scratch()
         // One row per ready endpoint that has a prompt, sent to another service earlier (so none is followed now).
         // (Every endpoint's row, prompt or not, reopens in its form: EndpointReducerTests.)
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = freshHome(in: scratch)
         let store = try HistoryStore.open(inFolder: home)
         let endpoints = EndpointCatalog.shipped.endpoints.filter { $0.ready && $0.field(role: .prompt) != nil && $0.server == .zhiqite }
         #expect(endpoints.count == 7, "the SD three, Flux, instantID, prompt expansion, outpainting")

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -13,7 +14,8 @@ import Testing
     }
 
     static func steps() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-gallery-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let home = URL(fileURLWithPath: scratch.path("zqt-e2e-gallery"))
         defer { try? FileManager.default.removeItem(at: home) }
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples/controlnet.json").path

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -8,8 +9,8 @@ import Testing
 @Suite(.serialized) struct EndToEndHistoryTests {
     /// A ZQT_HOME whose saved draft is the service's example with `prompt`,
     /// so the form opens ready to send.
-    static func home(prompt: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-history-\(UUID().uuidString)").path
+    static func home(in scratch: Scratch, prompt: String) throws -> String {
+        let folder = scratch.path("zqt-e2e-history")
         var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
         request["prompt"] = .string(prompt)
         request.taskID = TaskIDGenerator.shared.next()
@@ -51,8 +52,8 @@ import Testing
     }
 
     static func sendOpenFromHistoryChangeAndSendAgainSteps() throws {
-        let home = try Self.home(prompt: "a lighthouse at dusk")
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch, prompt: "a lighthouse at dusk")
         let (session, baseURL) = try Self.start(home: home)
         try session.waitFor(text: "Restored the form as it was left")
 
@@ -91,8 +92,8 @@ import Testing
     }
 
     static func findAnEarlierSubmissionAfterARestartAndSendItAgainChangedSteps() throws {
-        let home = try Self.home(prompt: "a lighthouse at dusk")
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch, prompt: "a lighthouse at dusk")
         var (session, _) = try Self.start(home: home)
         for prompt in ["a lighthouse at dusk", "a red bicycle in the snow", "portrait of a cat"] {
             if prompt != "a lighthouse at dusk" { try Self.retype(session, prompt: prompt) }
@@ -132,8 +133,8 @@ import Testing
     }
 
     static func killingZqtLosesAtMostTheLastSecondOfTypingSteps() throws {
-        let home = try Self.home(prompt: "")
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch, prompt: "")
         var (session, _) = try Self.start(home: home)
         try session.send("Enter")
         try session.waitFor(text: "Enter done")  // editing: the text is typed, not a paste after an Enter
@@ -166,8 +167,8 @@ import Testing
     }
 
     static func copyingTheRequestReachesTheTerminalsClipboardSteps() throws {
-        let home = try Self.home(prompt: "a copied prompt")
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch, prompt: "a copied prompt")
         let (session, _) = try Self.start(home: home)
         // tmux keeps what a program sends with OSC 52 as a paste buffer when allowed to.
         try TmuxSession.tmux(["set-option", "-s", "set-clipboard", "on"], capture: false)

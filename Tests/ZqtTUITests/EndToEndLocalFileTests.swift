@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -12,8 +13,8 @@ import Testing
     }
 
     static func aPartialPathInFaceSwapsSourceIsCompletedByTabSteps() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-files-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-e2e-files")
         try FileManager.default.createDirectory(atPath: folder + "/home", withIntermediateDirectories: true)
         for file in ["portrait-of-me.png", "group.jpg", "notes.txt"] {
             FileManager.default.createFile(atPath: folder + "/" + file, contents: Data([0x89, 0x50, 0x4E, 0x47]))

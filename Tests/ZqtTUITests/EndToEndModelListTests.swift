@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -12,7 +13,8 @@ import Testing
     }
 
     static func pickALoRASteps() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let home = URL(fileURLWithPath: scratch.path("zqt-e2e"))
         defer { try? FileManager.default.removeItem(at: home) }
         let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox",
                                       width: 100, height: 50)

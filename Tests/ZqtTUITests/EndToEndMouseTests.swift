@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -29,7 +30,8 @@ import Testing
     }
 
     static func clickSteps(mouseOff: Bool) throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-mouse-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let home = URL(fileURLWithPath: scratch.path("zqt-e2e-mouse"))
         let config = home.appendingPathComponent("config")
         try FileManager.default.createDirectory(at: config.appendingPathComponent("zqt"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }

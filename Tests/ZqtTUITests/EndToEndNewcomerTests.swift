@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -6,8 +7,8 @@ import Testing
 /// found: the real binary in tmux, keys and mouse reports as a terminal sends them.
 @Suite(.serialized) struct EndToEndNewcomerTests {
     /// A home and config folder of its own, removed with the session's test.
-    static func folders(_ tag: String) throws -> (home: URL, config: URL) {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-\(tag)-\(UUID().uuidString)")
+    static func folders(in scratch: Scratch, _ tag: String) throws -> (home: URL, config: URL) {
+        let home = URL(fileURLWithPath: scratch.path("zqt-e2e-\(tag)"))
         let config = home.appendingPathComponent("config")
         try FileManager.default.createDirectory(at: config.appendingPathComponent("zqt"), withIntermediateDirectories: true)
         return (home, config)
@@ -33,8 +34,9 @@ import Testing
 
     @Test(.needsTmux, .needsCurl)
     func f10QuitsWhileTypingAndTheNextStartHasTheText() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (home, config) = try Self.folders("f10")
+            let (home, config) = try Self.folders(in: scratch, "f10")
             defer { try? FileManager.default.removeItem(at: home) }
             let session = try Self.start(home: home, config: config)
             try session.send("Enter")
@@ -50,8 +52,9 @@ import Testing
 
     @Test(.needsTmux, .needsCurl)
     func theWheelStopsAtThePreviewsEndAndTheFirstNotchBackMovesIt() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (home, config) = try Self.folders("wheel")
+            let (home, config) = try Self.folders(in: scratch, "wheel")
             defer { try? FileManager.default.removeItem(at: home) }
             let session = try Self.start(home: home, config: config, width: 120, height: 24)
             // The preview's header row: its ↓ says there is more below.
@@ -70,8 +73,9 @@ import Testing
 
     @Test(.needsTmux, .needsCurl)
     func aClickInTheEditedPromptMovesTheCursorThere() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (home, config) = try Self.folders("cursor")
+            let (home, config) = try Self.folders(in: scratch, "cursor")
             defer { try? FileManager.default.removeItem(at: home) }
             let session = try Self.start(home: home, config: config)
             try session.send("Enter")
@@ -94,8 +98,9 @@ import Testing
 
     @Test(.needsTmux, .needsCurl)
     func aThemeWrittenWhileZqtRunsIsDrawnAtTheNextScreenChange() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (home, config) = try Self.folders("theme")
+            let (home, config) = try Self.folders(in: scratch, "theme")
             defer { try? FileManager.default.removeItem(at: home) }
             let file = config.appendingPathComponent("zqt/config.toml")
             try "theme = \"dark\"\n".write(to: file, atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -6,8 +7,8 @@ import Testing
 /// (`paste-buffer -p`) when zqt asked for bracketed paste, as xterm does.
 @Suite(.serialized) struct EndToEndPasteTests {
     /// zqt in a pane, editing the prompt; the shell says how zqt ended.
-    static func editingPrompt(_ tag: String) throws -> (TmuxSession, URL) {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-paste-\(tag)-\(UUID().uuidString)")
+    static func editingPrompt(in scratch: Scratch, _ tag: String) throws -> (TmuxSession, URL) {
+        let home = URL(fileURLWithPath: scratch.path("zqt-paste-\(tag)"))
         let session = try TmuxSession(command: "TERM=xterm-256color ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox; echo EXITED=$?; sleep infinity",
                                       width: 120, height: 40)
         try session.waitFor(text: "SANDBOX")
@@ -17,8 +18,8 @@ import Testing
     }
 
     /// Pastes these bytes as the terminal would: from a tmux buffer, bracketed.
-    static func paste(_ bytes: [UInt8], into session: TmuxSession, bracketed: Bool = true) throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-paste-\(UUID().uuidString)")
+    static func paste(in scratch: Scratch, _ bytes: [UInt8], into session: TmuxSession, bracketed: Bool = true) throws {
+        let file = URL(fileURLWithPath: scratch.path("zqt-paste"))
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         try TmuxSession.tmux(["load-buffer", "-b", session.name, file.path], capture: false)
@@ -27,11 +28,12 @@ import Testing
 
     @Test(.needsTmux)
     func pastedControlCharactersAreTextNotCommands() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (session, home) = try Self.editingPrompt("controls")
+            let (session, home) = try Self.editingPrompt(in: scratch, "controls")
             defer { try? FileManager.default.removeItem(at: home) }
             // Ctrl-S would send; Ctrl-A, Enter, q, y would quit.
-            try Self.paste(Array("hello\u{13}world\u{1}\rqy".utf8), into: session)
+            try Self.paste(in: scratch, Array("hello\u{13}world\u{1}\rqy".utf8), into: session)
             let screen = try session.waitFor(text: "helloworld")
             #expect(!screen.contains("Sent to"), "the pasted Ctrl-S sent nothing")
             #expect(screen.contains("SANDBOX") && !screen.contains("Quit anyway") && !screen.contains("EXITED"),
@@ -42,11 +44,12 @@ import Testing
 
     @Test(.needsTmux)
     func aBurstOfKeysWithControlsInsideIsText() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (session, home) = try Self.editingPrompt("burst")
+            let (session, home) = try Self.editingPrompt(in: scratch, "burst")
             defer { try? FileManager.default.removeItem(at: home) }
             // Not bracketed: keys sent in one go, as a terminal without bracketed paste would.
-            try Self.paste(Array("hello\u{13}world".utf8), into: session, bracketed: false)
+            try Self.paste(in: scratch, Array("hello\u{13}world".utf8), into: session, bracketed: false)
             let screen = try session.waitFor(text: "helloworld")
             #expect(!screen.contains("Sent to"), "the Ctrl-S inside the burst sent nothing")
         }
@@ -55,8 +58,9 @@ import Testing
     /// A paste cut off before its end mark is taken as it stands, and keys work again.
     @Test(.needsTmux)
     func aPasteWithoutItsEndIsTakenAfterAQuietSecond() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (session, home) = try Self.editingPrompt("cut")
+            let (session, home) = try Self.editingPrompt(in: scratch, "cut")
             defer { try? FileManager.default.removeItem(at: home) }
             try TmuxSession.tmux(["send-keys", "-t", session.name, "-H", "1b", "5b", "32", "30", "30", "7e"] + "cut off".utf8.map { String($0, radix: 16) })
             try session.waitFor(text: "cut off")
@@ -67,10 +71,11 @@ import Testing
 
     @Test(.needsTmux)
     func invalidUTF8KeepsTheRestOfThePaste() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (session, home) = try Self.editingPrompt("utf8")
+            let (session, home) = try Self.editingPrompt(in: scratch, "utf8")
             defer { try? FileManager.default.removeItem(at: home) }
-            try Self.paste(Array("before".utf8) + [0xFF, 0xC3] + Array("after 一只猫".utf8), into: session)
+            try Self.paste(in: scratch, Array("before".utf8) + [0xFF, 0xC3] + Array("after 一只猫".utf8), into: session)
             try session.waitFor(text: "before\u{FFFD}\u{FFFD}after 一只猫")
         }
     }
@@ -79,19 +84,20 @@ import Testing
     /// build, and SIGTERM right after it is answered.
     @Test(.needsTmux)
     func aMegabytePasteLandsAndSignalsAreStillAnswered() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (session, home) = try Self.editingPrompt("megabyte")
+            let (session, home) = try Self.editingPrompt(in: scratch, "megabyte")
             defer { try? FileManager.default.removeItem(at: home) }
             let words = "a cat in the rain, studio light, "
             let text = String(repeating: words, count: 1_000_000 / words.count) + "LASTWORD"
             // zqt's own CPU time for it (CPUTime.swift says why not the clock).
             let zqt = try #require(firstChild(of: try session.panePID()), "zqt under the pane's shell")
             let before = try #require(processCPUSeconds(zqt))
-            try Self.paste(Array(text.utf8), into: session)
+            try Self.paste(in: scratch, Array(text.utf8), into: session)
             try session.waitFor(text: "LASTWORD", timeout: 120)
             let seconds = try #require(processCPUSeconds(zqt)) - before
             #expect(seconds < 10, "a megabyte took \(seconds) s of zqt's CPU")
-            try Self.paste(Array(text.utf8), into: session)
+            try Self.paste(in: scratch, Array(text.utf8), into: session)
             _ = try ZqtBinary.shell("pkill -TERM -P \(try session.panePID())")
             try session.waitFor(text: "EXITED=143", timeout: 60)
         }
@@ -102,10 +108,11 @@ import Testing
 @Suite(.serialized) struct EndToEndGraphemeTests {
     @Test(.needsTmux)
     func clustersAndInvisibleCharactersReachTheScreen() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (session, home) = try EndToEndPasteTests.editingPrompt("graphemes")
+            let (session, home) = try EndToEndPasteTests.editingPrompt(in: scratch, "graphemes")
             defer { try? FileManager.default.removeItem(at: home) }
-            try EndToEndPasteTests.paste(Array("x e\u{301} 👍🏽 👨\u{200D}👩\u{200D}👧 \u{202E}evil".utf8), into: session)
+            try EndToEndPasteTests.paste(in: scratch, Array("x e\u{301} 👍🏽 👨\u{200D}👩\u{200D}👧 \u{202E}evil".utf8), into: session)
             try session.send("Enter")
             let screen = try session.waitFor(text: "⟨U+202E⟩evil")
             #expect(screen.contains("e\u{301}"), "the accent is drawn with its letter")

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -23,7 +24,8 @@ import Testing
     }
 
     static func steps() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-pictures-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let home = URL(fileURLWithPath: scratch.path("zqt-e2e-pictures"))
         defer { try? FileManager.default.removeItem(at: home) }
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples/controlnet.json").path
@@ -101,8 +103,9 @@ import Testing
     }
 
     static func picturesOffSteps() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-pictures-off-\(UUID().uuidString)")
-        let config = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-config-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let home = URL(fileURLWithPath: scratch.path("zqt-e2e-pictures-off"))
+        let config = URL(fileURLWithPath: scratch.path("zqt-e2e-config"))
         defer {
             try? FileManager.default.removeItem(at: home)
             try? FileManager.default.removeItem(at: config)

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 
 /// The rest of issue 19's prompt editing, tried in tmux as a user meets it:
@@ -7,10 +8,10 @@ import Testing
 /// in the form is coloured when not being edited; the LoRA names pop up
 /// under the cursor after `<lora:` and Tab takes one.
 @Suite(.serialized) struct EndToEndPromptEditingTests {
-    static func start(term: String = "xterm-256color", _ body: @escaping @Sendable (TmuxSession) throws -> Void) async throws {
+    static func start(in scratch: Scratch, term: String = "xterm-256color", _ body: @escaping @Sendable (TmuxSession) throws -> Void) async throws {
         try await offThePool {
-            let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-prompt-\(UUID().uuidString)")
-            let config = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-prompt-config-\(UUID().uuidString)")
+            let home = URL(fileURLWithPath: scratch.path("zqt-e2e-prompt"))
+            let config = URL(fileURLWithPath: scratch.path("zqt-e2e-prompt-config"))
             defer {
                 try? FileManager.default.removeItem(at: home)
                 try? FileManager.default.removeItem(at: config)
@@ -24,7 +25,8 @@ import Testing
 
     @Test(.needsTmux, arguments: ["xterm-256color", "screen"])
     func shiftArrowsSelectAndCtrlUpWeighsTheSelection(term: String) async throws {
-        try await Self.start(term: term) { session in
+        let scratch = Scratch()
+        try await Self.start(in: scratch, term: term) { session in
             try session.send("Enter")
             try session.waitFor(text: "Enter done")
             try session.send("C-u")
@@ -48,7 +50,8 @@ import Testing
 
     @Test(.needsTmux)
     func thePromptIsColouredInTheFormWhenNotEdited() async throws {
-        try await Self.start { session in
+        let scratch = Scratch()
+        try await Self.start(in: scratch) { session in
             try session.send("Enter")
             try session.waitFor(text: "Enter done")
             try session.send("C-u")
@@ -67,7 +70,8 @@ import Testing
 
     @Test(.needsTmux)
     func loraNamesPopUpUnderTheCursorAndTabTakesOne() async throws {
-        try await Self.start { session in
+        let scratch = Scratch()
+        try await Self.start(in: scratch) { session in
             try session.send("Enter")
             try session.waitFor(text: "Enter done")
             try session.send("C-u")

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 
 /// Ctrl-↑/↓ as tmux sends them (CSI 1;5A/B) reach the prompt as keys, with
@@ -7,8 +8,9 @@ import Testing
 @Suite(.serialized) struct EndToEndPromptWeightTests {
     @Test(.needsTmux, arguments: ["xterm-256color", "screen"])
     func ctrlUpAndDownWeighTheWordInTmux(term: String) async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-weight-\(UUID().uuidString)")
+            let home = URL(fileURLWithPath: scratch.path("zqt-e2e-weight"))
             defer { try? FileManager.default.removeItem(at: home) }
             let session = try TmuxSession(command: "TERM=\(term) ZQT_HOME=\(home.path) \(ZqtBinary.url.path) --sandbox",
                                           width: 100, height: 40)

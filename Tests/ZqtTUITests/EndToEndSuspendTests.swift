@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -20,7 +21,8 @@ import Testing
     }
 
     static func steps() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-e2e-suspend-\(UUID().uuidString)")
+        let scratch = Scratch()
+        let home = URL(fileURLWithPath: scratch.path("zqt-e2e-suspend"))
         let config = home.appendingPathComponent("config")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
@@ -51,7 +53,7 @@ import Testing
         // A bracketed paste: its line break is text (an edit of the prompt goes on), not Enter ending the edit.
         try session.send("Enter")
         try session.waitFor(text: "Enter done")
-        try EndToEndPasteTests.paste(Array("after fg\r".utf8), into: session)
+        try EndToEndPasteTests.paste(in: scratch, Array("after fg\r".utf8), into: session)
         let pasted = try session.waitFor(text: "after fg")
         #expect(pasted.contains("Enter done"), "the pasted line break did not end the edit: the paste came bracketed")
         try session.send("Escape")

@@ -8,6 +8,7 @@
 // The status line's upload progress is the reducer's (last test).
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -22,7 +23,8 @@ import Testing
     }
 
     static func faceSwapSteps() throws {
-        let home = Steps.freshHome()
+        let scratch = Scratch()
+        let home = Steps.freshHome(in: scratch)
         let photos = home + "-photos"
         try FileManager.default.createDirectory(atPath: photos, withIntermediateDirectories: true)
         defer {

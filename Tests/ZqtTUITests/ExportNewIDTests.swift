@@ -3,6 +3,7 @@
 // 409 the second time; wire rule 8). Run for real with sh and python3.
 
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -12,8 +13,8 @@ import Testing
     }
 
     static func steps() throws {
-        let home = ScriptCommandTests.freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = ScriptCommandTests.freshHome(in: scratch)
         let keys = ["ZQT_ACCESS_KEY_ID": "kid", "ZQT_ACCESS_KEY_SECRET": "secret"]
         let sandbox = try ScriptCommandTests.StandaloneSandbox()
         defer { sandbox.stop() }

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Images
 import Model
 @testable import Sandbox
@@ -75,9 +76,9 @@ import Testing
     /// Against the sandbox: a local photo scanned, its faces boxed over it in
     /// the results pane beside the table; the photo's file unchanged.
     @Test func aLocalPhotosFacesAreBoxedInTheResultsPane() async throws {
+        let scratch = Scratch()
         let fixture = try TrackingFixture(taskSeconds: 0.3)
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         let photo = folder + "/two-people.png"
         let bytes = Data(PNGImage.render(width: 768, height: 768, seed: 5))
         try bytes.write(to: URL(fileURLWithPath: photo))

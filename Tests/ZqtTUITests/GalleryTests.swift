@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Images
 import Model
 import Sandbox
@@ -16,8 +17,13 @@ final class GalleryFixture: @unchecked Sendable {
     /// Rows are sent a minute apart from a fixed time (the status line shows it).
     private var sent = 0
 
+    /// Holds the home, removed with the fixture.
+    private let scratch: Scratch
+
     init() throws {
-        home = try PictureTests.temporaryFolder()
+        let scratch = Scratch()
+        self.scratch = scratch
+        home = try PictureTests.temporaryFolder(in: scratch)
         store = try HistoryStore.open(inFolder: home)
         let configuration = ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 1, profile: "t")
         runner = EffectRunner(api: HTTPImageAPI(configuration: configuration), configuration: configuration, store: store, inbox: inbox)

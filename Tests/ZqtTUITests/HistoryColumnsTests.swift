@@ -4,15 +4,15 @@
 // the width by need and a tool's row shows what it was given.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Testing
 @testable import ZqtTUI
 
 @Suite struct HistoryColumnsTests {
-    static func rows() throws -> [HistorySummary] {
-        let folder = NSTemporaryDirectory() + "zqt-columns-\(UUID().uuidString)"
+    static func rows(in scratch: Scratch) throws -> [HistorySummary] {
+        let folder = scratch.path("zqt-columns")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try HistoryStore.open(inFolder: folder, catalog: .shipped)
         let catalog = EndpointCatalog.shipped
         var swap = Request.new(for: try #require(catalog.endpoint(named: "faceswap")), taskID: "zqt-swap")
@@ -29,7 +29,8 @@ import Testing
     }
 
     @Test func theEndpointIsNotCutWhereThereIsRoomAndToolRowsShowTheirInput() throws {
-        let rows = try Self.rows()
+        let scratch = Scratch()
+        let rows = try Self.rows(in: scratch)
         let state = historyState(rows, width: 160, height: 24)
         let screen = Screen.render(state).text
         for title in rows.map(\.endpoint.title) {

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -12,8 +13,8 @@ import Testing
 @Suite(.serialized) struct HistoryDamageBehindTests {
     /// A history of `count` finished rows with pictures, then the pages of
     /// the pictures' index (`result_images`) overwritten in place.
-    static func damagedHistory(count: Int = 8) throws -> String {
-        let home = NSTemporaryDirectory() + "zqt-damagebehind-\(UUID().uuidString)"
+    static func damagedHistory(in scratch: Scratch, count: Int = 8) throws -> String {
+        let home = scratch.path("zqt-damagebehind")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let path = home + "/" + HistoryStore.fileName
         do {
@@ -51,9 +52,9 @@ import Testing
     }
 
     @Test func historyListOverDamageThatKeptNoRowOutSaysSoOnceAndExitsAsASoundFile() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = try Self.damagedHistory()
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = try Self.damagedHistory(in: scratch)
             #expect(try Self.zqt(["history", "check"], home: home).status == 2, "check finds the damage")
 
             let list = try Self.zqt(["history", "list"], home: home)
@@ -70,11 +71,11 @@ import Testing
     }
 
     static func sendSteps() throws {
+        let scratch = Scratch()
         let server = SandboxServer(options: SandboxOptions(taskSeconds: 0.2))
         let url = try server.start()
         defer { server.stop() }
-        let home = try damagedHistory()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = try damagedHistory(in: scratch)
         let example = home + "-example.json"
         try BundledExamples.controlNetJSON.write(toFile: example, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: example) }

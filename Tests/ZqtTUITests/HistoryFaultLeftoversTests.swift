@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -20,9 +21,9 @@ import Testing
     /// Pages 3, 8 or 12 overwritten: `check` says damaged, and the list says so too (once, on stderr),
     /// whether its rows met the damage or not, while it still lists what it can.
     @Test func theListWarnsOnceWheneverTheFileIsDamaged() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = try HistoryRepairCommandTests.home()
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = try HistoryRepairCommandTests.home(in: scratch)
             let path = home + "/" + HistoryStore.fileName
             try HistoryRepairCommandTests.fill(home, prefix: "zqt-left21")
             let sound = try #require(FileManager.default.contents(atPath: path))
@@ -53,9 +54,9 @@ import Testing
 
     /// The send's warning says the damage in our words: how many problems, what to run, not SQLite's raw lines.
     @Test func theSendsDamageWarningIsInOurWords() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = try HistoryRepairCommandTests.home()
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = try HistoryRepairCommandTests.home(in: scratch)
             let path = home + "/" + HistoryStore.fileName
             try HistoryRepairCommandTests.fill(home, prefix: "zqt-left21-send")
             try Self.overwrite(page: 8, of: path)
@@ -72,9 +73,9 @@ import Testing
 
     /// A file SQLite cannot read at all: `recover` says so, why, exits 2, and leaves the file where it was.
     @Test func recoveringAFileThatCannotBeReadFailsAndLeavesIt() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = try HistoryRepairCommandTests.home()
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = try HistoryRepairCommandTests.home(in: scratch)
             let path = home + "/" + HistoryStore.fileName
             let junk = Data((0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) })
             try junk.write(to: URL(fileURLWithPath: path))
@@ -90,9 +91,9 @@ import Testing
 
     /// A finished `zqt send` closes the history: only the database (and the in-use mark) stays beside it.
     @Test func aFinishedSendLeavesNoLogBesideTheHistory() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = try HistoryRepairCommandTests.home()
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = try HistoryRepairCommandTests.home(in: scratch)
             for round in 1...2 {
                 let send = try ZqtBinary.run(["send", "--sandbox"], environment: ["ZQT_HOME": home], timeout: 120)
                 #expect(send.status == 0, "round \(round): \(send.stderr)")

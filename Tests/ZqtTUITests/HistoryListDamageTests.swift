@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -8,8 +9,8 @@ import Testing
 /// them at the end and exits 2, as `zqt history check` does for damage.
 @Suite struct HistoryListDamageTests {
     @Test func aRowShowCannotReadIsMarkedInTheListCountedAndTheListExitsTwo() throws {
-        let home = try HistoryRepairCommandTests.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try HistoryRepairCommandTests.home(in: scratch)
         let path = home + "/" + HistoryStore.fileName
         // Each row with pictures whose links fill table pages of their own: the list counts them from an
         // index, `show` reads them from the table.

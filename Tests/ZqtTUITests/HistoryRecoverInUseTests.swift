@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -9,8 +10,8 @@ import Testing
 /// unless --force.
 @Suite struct HistoryRecoverInUseTests {
     @Test func recoverRefusesWhileAnotherZqtHasTheHistoryOpenNamesItAndForceOverrides() throws {
-        let home = try HistoryRepairCommandTests.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try HistoryRepairCommandTests.home(in: scratch)
         let path = home + "/" + HistoryStore.fileName
         try HistoryRepairCommandTests.fill(home, prefix: "zqt-inuse")
         let damaged = try HistoryRepairCommandTests.overwriteAPageInTheMiddle(path)

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -6,8 +7,8 @@ import Testing
 /// a damaged history is named with what to do, every other command exits 2
 /// on it, and recovery gives back the rows and keeps the damaged file.
 @Suite struct HistoryRepairCommandTests {
-    static func home() throws -> String {
-        let home = NSTemporaryDirectory() + "zqt-repair-\(UUID().uuidString)"
+    static func home(in scratch: Scratch) throws -> String {
+        let home = scratch.path("zqt-repair")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         return home
     }
@@ -39,10 +40,10 @@ import Testing
     }
 
     @Test func aDamagedHistoryIsNamedByEveryCommandAndRecovered() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let home = try Self.home()
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = try Self.home(in: scratch)
             let path = home + "/" + HistoryStore.fileName
             try Self.fill(home, prefix: "zqt-repair")
             #expect(try Self.zqt(["history", "check"], home: home).status == 0)
@@ -81,16 +82,15 @@ import Testing
     /// always have its row; it says to update zqt or send from another home
     /// (a newcomer's send to it was accepted with no row to ask about later).
     @Test func aSendBesideANewerZqtsHistoryIsRefused() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = try Self.home()
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = try Self.home(in: scratch)
             let path = home + "/" + HistoryStore.fileName
             try Self.fill(home, prefix: "zqt-newer")
             try SQLiteConnection(path: path).execute("PRAGMA user_version = \(HistorySchema.currentVersion + 1)")
             let before = try #require(FileManager.default.contents(atPath: path))
-            let body = NSTemporaryDirectory() + "zqt-newer-\(UUID().uuidString).json"
+            let body = scratch.path("zqt-newer", suffix: ".json")
             try #"{"prompt": "a harbour", "steps": 4, "width": 64, "height": 64}"#.write(toFile: body, atomically: true, encoding: .utf8)
-            defer { try? FileManager.default.removeItem(atPath: body) }
             let run = try ZqtBinary.run(["send", body, "--endpoint", "text2image", "--sandbox", "--no-wait"], environment: ["ZQT_HOME": home])
             #expect(run.status == 4, "\(run.stdout)\n\(run.stderr)")
             #expect(run.stderr.contains("nothing was sent"), "\(run.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Synchronization
@@ -122,8 +123,8 @@ import Testing
     }
 
     static func draftsOfTwoScreensAndRowsOfASweepAllLandSteps() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-drafts-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = scratch.path("zqt-drafts")
         let screens = try (0..<2).map { _ in try HistoryStore.open(inFolder: home) }
         let sweep = try HistoryStore.open(inFolder: home)
         let failures = Mutex<[String]>([])

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Images
 import Model
 @testable import ZqtTUI
@@ -11,8 +12,8 @@ import Testing
     static let keys = ["ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"]
 
     /// A data folder that does not exist yet, inside a fresh temporary folder.
-    static func freshHome() throws -> String {
-        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-home-\(UUID().uuidString)").path
+    static func freshHome(in scratch: Scratch) throws -> String {
+        let parent = scratch.path("zqt-home")
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         return parent + "/data"
     }
@@ -45,6 +46,7 @@ import Testing
     // MARK: 2. Forged lines, 5. a JPEG is no "not a PNG", U+202E
 
     @Test func theServicesFieldsCannotForgeZqtsLines() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let forged = "x\nstatus 2 Success\nimage 1/1: seed 1 http://h/1.png → 1×1 PNG, 1 KB, kept in /tmp/k.png, saved to /home/me/ok.png"
             let marks = "e" + String(repeating: "\u{301}", count: 30)
@@ -54,7 +56,7 @@ import Testing
             try Self.sdAnswer(taskID: forged, desc: "Succe\u{202E}edss\r\nstatus 2 done " + marks,
                               images: [server.url + "/file/a.jpg", server.url + "/file/b.webp"])
                 .write(toFile: server.folder + "/body.json", atomically: true, encoding: .utf8)
-            let home = try Self.freshHome()
+            let home = try Self.freshHome(in: scratch)
             let result = try Self.send("text2image.json", endpoint: "text2image", server: server, home: home)
             #expect(result.status == 0, "\(result.stderr)")
             let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -90,9 +92,10 @@ import Testing
     }
 
     @Test func aMessageWithAReversingCharacterDoesNotTurnItsLineAround() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let server = try HostileStandIn(body: #"{"code": "500", "msg": "refused \u202Eevil.exe"}"#)
-            let result = try Self.send("text2image.json", endpoint: "text2image", server: server, home: try Self.freshHome())
+            let result = try Self.send("text2image.json", endpoint: "text2image", server: server, home: try Self.freshHome(in: scratch))
             #expect(result.status == 1)
             #expect(result.stderr.contains("API error 500: refused ⟨U+202E⟩evil.exe"), "\(result.stderr)")
             #expect(!result.stderr.unicodeScalars.contains("\u{202E}"))
@@ -102,10 +105,11 @@ import Testing
     // MARK: 4. Text after a NUL; 2. a caption's lines marked
 
     @Test func aCaptionIsKeptWholeAndPrintedAlikeBySendAndHistory() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let caption = "line2\r\u{8}\u{8}\u{7F}more\u{0}nul\nimage 1/1: seed 1 x → 1×1 PNG, kept in /tmp/k.png, saved to /home/me/ok.png"
             let server = try HostileStandIn(body: #"{"code": "200", "msg": "ok", "data": {"taskId": "9", "status": 1, "caption": \#(HostileStandIn.json(caption))}}"#)
-            let home = try Self.freshHome()
+            let home = try Self.freshHome(in: scratch)
             let sent = try Self.send("describe.json", endpoint: "tool/interrogate", server: server, home: home)
             #expect(sent.status == 0, "\(sent.stdout)\n\(sent.stderr)")
             let printed = ["text 1/1:", "  │ line2␍morenul", "  │ image 1/1: seed 1 x → 1×1 PNG, kept in /tmp/k.png, saved to /home/me/ok.png"]
@@ -125,12 +129,13 @@ import Testing
     // MARK: 1. What one task may bring
 
     @Test func aTaskOfManyImagesBringsItsBoundAndTheRestOnRequest() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let server = try HostileStandIn(body: "")
             let count = ImageBounds.standard.imagesPerTask + 8
             try Self.sdAnswer(images: (1...count).map { server.url + "/big/20000/\($0).png" })
                 .write(toFile: server.folder + "/body.json", atomically: true, encoding: .utf8)
-            let home = try Self.freshHome()
+            let home = try Self.freshHome(in: scratch)
             let result = try Self.send("text2image.json", endpoint: "text2image", server: server, home: home)
             #expect(result.status == 0, "the task succeeded: \(result.stderr)")
             let kept = result.stdout.split(separator: "\n").filter { $0.contains(", kept in ") }
@@ -156,10 +161,11 @@ import Testing
     }
 
     @Test func aTasksBytesAndAnImagesBytesAreBounded() async throws {
+        let scratch = Scratch()
         do {
             let server = try HostileStandIn(body: "")
             let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: Credentials(accessKeyID: "k", accessKeySecret: "s"), timeout: 10))
-            let home = try Self.freshHome()
+            let home = try Self.freshHome(in: scratch)
             let bounds = ImageBounds(imagesPerTask: 10, bytesPerTask: 1_000_000, bytesPerImage: 400_000)
             var messages: [String] = []
             for position in 0..<5 {
@@ -184,7 +190,8 @@ import Testing
     }
 
     @Test func keptPicturesKeepToTheirDiskBudgetDeletedRowsFirst() throws {
-        let home = try Self.freshHome()
+        let scratch = Scratch()
+        let home = try Self.freshHome(in: scratch)
         let saved = home + "-saved"
         try FileManager.default.createDirectory(atPath: saved, withIntermediateDirectories: true)
         try Data(count: 400_000).write(to: URL(fileURLWithPath: saved + "/mine.png"))
@@ -210,9 +217,10 @@ import Testing
     /// Issue 18: the budget is kept by a running total, the images tree listed
     /// at the first download and when over the budget, not after every download.
     @Test func theDiskBudgetIsKeptByARunningTotalNotAListingPerDownload() async throws {
+        let scratch = Scratch()
         let server = try HostileStandIn(body: "")
         let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: server.url, credentials: Credentials(accessKeyID: "k", accessKeySecret: "s"), timeout: 10))
-        let home = try Self.freshHome()
+        let home = try Self.freshHome(in: scratch)
         func onDisk() throws -> Int {
             var total = 0
             for folder in try FileManager.default.contentsOfDirectory(atPath: home + "/images") {
@@ -242,11 +250,12 @@ import Testing
     }
 
     @Test func imagesMaxBytesFromTheConfigFileBoundsWhatSendsKeep() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let server = try HostileStandIn(body: "")
             try Self.sdAnswer(images: [server.url + "/big/700000/1.png"])
                 .write(toFile: server.folder + "/body.json", atomically: true, encoding: .utf8)
-            let home = try Self.freshHome()
+            let home = try Self.freshHome(in: scratch)
             try FileManager.default.createDirectory(atPath: home + "-config/zqt", withIntermediateDirectories: true)
             try "images_max_bytes = 1_048_576\n".write(toFile: home + "-config/zqt/config.toml", atomically: true, encoding: .utf8)
             let first = try Self.send("text2image.json", endpoint: "text2image", server: server, home: home)
@@ -284,8 +293,9 @@ import Testing
     }
 
     @Test func browsingTheListFetchesOnlyWhatItsPaneShowsAndTheEntryTheRest() async throws {
+        let scratch = Scratch()
         let server = try HostileStandIn(body: "")
-        let home = try Self.freshHome()
+        let home = try Self.freshHome(in: scratch)
         let store = try HistoryStore.open(inFolder: home)
         var request = Request.new(for: .controlNet, taskID: "many-images")
         request["prompt"] = .string("many")
@@ -333,9 +343,10 @@ import Testing
     // MARK: 3. $ZQT_HOME
 
     @Test func aDataFolderOthersCouldReadIsTightenedWithANote() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let home = try Self.freshHome()
+            let home = try Self.freshHome(in: scratch)
             try FileManager.default.createDirectory(atPath: home + "/images/t", withIntermediateDirectories: true)
             FileManager.default.createFile(atPath: home + "/history.sqlite", contents: Data())
             FileManager.default.createFile(atPath: home + "/images/t/1.png", contents: Data([1, 2, 3]))
@@ -357,12 +368,13 @@ import Testing
     // MARK: 5. A proxy's 403
 
     @Test func aProxysRefusalIsNotCalledTheServices() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let proxy = try HostileStandIn(body: "")
             // Port 1 has no server: whatever answers is the proxy.
             let result = try ZqtBinary.run(["send", "examples/text2image.json".absolutePathInPackage, "--endpoint", "text2image",
                                             "--base-url", "http://127.0.0.1:1"],
-                                           environment: Self.keys.merging(["ZQT_HOME": try Self.freshHome(), "HTTP_PROXY": proxy.url]) { _, new in new })
+                                           environment: Self.keys.merging(["ZQT_HOME": try Self.freshHome(in: scratch), "HTTP_PROXY": proxy.url]) { _, new in new })
             #expect(result.status != 0)
             #expect(result.stderr.contains("the proxy \(proxy.url) answered HTTP 403 in its place: <html>"), "\(result.stderr)")
             #expect(!result.stderr.contains("HTTP 403 from the service"), "\(result.stderr)")

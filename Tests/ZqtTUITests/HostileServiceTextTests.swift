@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 @testable import ZqtTUI
 import Testing
@@ -7,8 +8,8 @@ import Testing
 /// and numbers typed into the form that fit no Int are refused, not a crash.
 @Suite struct HostileServiceTextTests {
     /// A one-shot server on loopback answering every POST with `body`; its port.
-    static func startServer(answering body: String, requests: Int) throws -> (port: Int, folder: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-hostile-\(UUID().uuidString)").path
+    static func startServer(in scratch: Scratch, answering body: String, requests: Int) throws -> (port: Int, folder: String) {
+        let folder = scratch.path("zqt-hostile")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let script = """
         import http.server, socketserver, sys
@@ -35,10 +36,10 @@ import Testing
     }
 
     @Test func theServicesMessageReachesTheTerminalWithoutItsSequences() async throws {
+        let scratch = Scratch()
         try await offThePool {
             // An API error whose msg would retitle the terminal and clear it (JSON escapes: real ESC and BEL bytes).
-            let (port, folder) = try Self.startServer(answering: #"{"code": "500", "msg": "busy \u001b]0;PWNED\u0007\u001b[2Jnow"}"#, requests: 1)
-            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let (port, folder) = try Self.startServer(in: scratch, answering: #"{"code": "500", "msg": "busy \u001b]0;PWNED\u0007\u001b[2Jnow"}"#, requests: 1)
             let result = try ZqtBinary.run(["send", "examples/text2image.json".absolutePathInPackage, "--endpoint", "text2image",
                                             "--base-url", "http://127.0.0.1:\(port)"],
                                            environment: ["ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"])

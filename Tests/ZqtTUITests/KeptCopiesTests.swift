@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Images
 import Model
 import Testing
@@ -48,8 +49,9 @@ import Testing
     }
 
     static func twoTasksSavedIntoOneFolderKeepAllTheirPicturesSteps() throws {
-        let home = Script.freshHome()
-        let folder = NSTemporaryDirectory() + "zqt-out-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let home = Script.freshHome(in: scratch)
+        let folder = scratch.path("zqt-out")
         defer {
             try? FileManager.default.removeItem(atPath: home)
             try? FileManager.default.removeItem(atPath: folder)
@@ -85,8 +87,9 @@ import Testing
     }
 
     static func aSavedPNGCarriesItsRequestAndSendsItAgainSteps() throws {
-        let home = Script.freshHome()
-        let folder = NSTemporaryDirectory() + "zqt-tagged-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let home = Script.freshHome(in: scratch)
+        let folder = scratch.path("zqt-tagged")
         defer {
             try? FileManager.default.removeItem(atPath: home)
             try? FileManager.default.removeItem(atPath: folder)

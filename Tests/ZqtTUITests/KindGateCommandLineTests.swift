@@ -4,17 +4,18 @@
 // combination). The rule is the screen's F5 rule (Endpoint.canBeSent).
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
 
 @Suite(.serialized) struct KindGateCommandLineTests {
     @Test func aSendOrASweepOfTheOtherKindIsRefusedAndTheServerGetsNothing() throws {
+        let scratch = Scratch()
         let a1111 = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 5))
         let url = try a1111.start()
         defer { a1111.stop() }
-        let root = NSTemporaryDirectory() + "zqt-kindgate-cli-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = scratch.path("zqt-kindgate-cli")
         try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
         try "[profiles.gpu]\napi = \"a1111\"\nbase_url = \"\(url)\"\n\n[profiles.work]\nbase_url = \"http://127.0.0.1:9\"\n"
             .write(toFile: root + "/config/zqt/config.toml", atomically: true, encoding: .utf8)

@@ -7,14 +7,15 @@
 // from what could not move; a long error never hides the focused row.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Sandbox
 import Testing
 @testable import ZqtTUI
 
 @Suite(.serialized) struct KindGateScreenTests {
-    static func freshHome() throws -> String {
-        let home = NSTemporaryDirectory() + "zqt-kindgate-\(UUID().uuidString)"
+    static func freshHome(in scratch: Scratch) throws -> String {
+        let home = scratch.path("zqt-kindgate")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         return home
     }
@@ -60,8 +61,8 @@ import Testing
     }
 
     @Test func aZhiqiteFormMovedOntoTheOnlyA1111ProfileIsRefusedAtF5AndTheA1111ServerGetsNothing() async throws {
-        let home = try Self.freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.freshHome(in: scratch)
         let a1111 = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 5))
         let a1111URL = try a1111.start()
         defer { a1111.stop() }
@@ -113,8 +114,8 @@ import Testing
     }
 
     @Test func anA1111FormMovedOntoTheOnlyZhiqiteProfileIsRefusedAndTheServiceGetsNothing() async throws {
-        let home = try Self.freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.freshHome(in: scratch)
         let zhiqite = SandboxServer()
         let zhiqiteURL = try zhiqite.start()
         defer { zhiqite.stop() }

@@ -9,14 +9,15 @@
 // form before the move back.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
 @testable import ZqtTUI
 
 @Suite(.serialized) struct KindMoveScreenTests {
-    static func freshHome() throws -> String {
-        let home = NSTemporaryDirectory() + "zqt-kindmove-\(UUID().uuidString)"
+    static func freshHome(in scratch: Scratch) throws -> String {
+        let home = scratch.path("zqt-kindmove")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         return home
     }
@@ -48,8 +49,8 @@ import Testing
     }
 
     @Test func aControlNetFormOpensAsA1111WithItsUnitPictureDownloadedAndTheA1111SandboxGetsItInline() async throws {
-        let home = try Self.freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.freshHome(in: scratch)
         let zhiqite = SandboxServer()
         let zhiqiteURL = try zhiqite.start()
         defer { zhiqite.stop() }
@@ -119,8 +120,8 @@ import Testing
     }
 
     @Test func anA1111HistoryRowOpensAsAZhiqiteControlNetRequestAndItsLocalFileIsUploadedAtSend() async throws {
-        let home = try Self.freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.freshHome(in: scratch)
         let a1111 = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 5))
         let a1111URL = try a1111.start()
         defer { a1111.stop() }

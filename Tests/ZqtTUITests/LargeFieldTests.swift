@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 @testable import ZqtTUI
@@ -119,8 +120,8 @@ import Testing
     /// A draft saved while the long text's read is still on its way holds
     /// the typed text, and a restart puts back exactly what was typed.
     @Test func aDraftSavedBeforeTheReadComesBackAsTyped() throws {
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         let store = try HistoryStore.open(inFolder: folder)
         let inbox = ActionInbox()
         let runner = Self.runner(inbox, store: store)

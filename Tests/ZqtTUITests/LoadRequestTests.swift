@@ -3,6 +3,7 @@
 // a form with unsent edits asks first.
 
 import Foundation
+import TestScratch
 import Testing
 @testable import Model
 @testable import ZqtTUI
@@ -39,8 +40,9 @@ import Testing
     }
 
     @Test func aFileIsLoadedByItsPathAndABadOneSaysWhy() throws {
+        let scratch = Scratch()
         var state = makeState()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-load-\(UUID().uuidString)")
+        let folder = URL(fileURLWithPath: scratch.path("zqt-load"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("flux.json").path
         try Data(#"{"prompt": "a lighthouse", "comfyTaskType": "Flux1DevFP8", "steps": 24}"#.utf8).write(to: URL(fileURLWithPath: file))
@@ -100,11 +102,11 @@ extension LoadRequestTests {
 extension LoadRequestTests {
     /// Issue 17: `L` with a picture's path loads the request it carries; an A1111 PNG becomes text2image.
     @Test func anA1111PicturesPathLoadsItsParametersAsText2Image() throws {
+        let scratch = Scratch()
         let parameters = "a red fox in snow\nNegative prompt: blurry\nSteps: 30, Sampler: Euler a, CFG scale: 6, Seed: 42, Size: 512x768, Model: revAnimated_v122"
         let png = try PNGText.inserting([PNGText.Entry(keyword: "parameters", text: parameters)], into: PictureRequestPNG.tiny())
-        let path = NSTemporaryDirectory() + "zqt-a1111-\(UUID().uuidString).png"
+        let path = scratch.path("zqt-a1111", suffix: ".png")
         try Data(png).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
         var state = makeState()
         let action = try #require(Self.load(&state, paste: path))
         _ = Reducer.reduce(&state, action)

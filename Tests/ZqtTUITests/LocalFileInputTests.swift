@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 @testable import Sandbox
 import Testing
@@ -14,8 +15,8 @@ import Testing
 
     /// A home folder holding pictures/ with two faces, a group photo, a
     /// folder of more faces, a text file and a hidden picture.
-    static func home() throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-home-\(UUID().uuidString)").path
+    static func home(in scratch: Scratch) throws -> String {
+        let root = scratch.path("zqt-home")
         for folder in ["pictures/faces", "pictures/old"] {
             try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }
@@ -50,8 +51,8 @@ import Testing
     static func editText(_ state: AppState) -> String? { state.view.editing?.buffer.text }
 
     @Test func tabCompletesAUniquePrefixAndAFolderGetsASlash() throws {
-        let home = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch)
         let places = PathEffects.Places(home: home, current: home + "/pictures")
         var state = Self.faceSwapState()
         Self.press(&state, .enter, places: places)
@@ -69,8 +70,8 @@ import Testing
     }
 
     @Test func anAmbiguousPrefixCompletesWhatIsSharedAndASecondTabListsTheCandidates() throws {
-        let home = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch)
         let places = PathEffects.Places(home: home, current: home + "/pictures")
         var state = Self.faceSwapState()
         Self.press(&state, .enter, places: places)
@@ -89,8 +90,8 @@ import Testing
     }
 
     @Test func hiddenFilesOnlyWhenTheNameStartsWithADotAndNoMatchIsSaid() throws {
-        let home = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch)
         let places = PathEffects.Places(home: home, current: home)
         var state = Self.faceSwapState()
         Self.press(&state, .enter, places: places)
@@ -119,8 +120,8 @@ import Testing
     }
 
     @Test func aPathThatNamesNoFileIsFlaggedOnItsFieldAndTheSendRefused() throws {
-        let home = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch)
         let places = PathEffects.Places(home: home, current: home)
         var state = Self.faceSwapState()
         state.request["targetUrl"] = .string("https://example.com/group.png")
@@ -143,8 +144,8 @@ import Testing
     /// A bare name (`face.png`) is no local path (it could as well be a URL
     /// missing its scheme), but when it is a file here the field says to write `./face.png`.
     @Test func aBareNameThatIsAFileHereIsHintedAsADotSlashPath() throws {
-        let home = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch)
         let places = PathEffects.Places(home: home, current: home + "/pictures")
         var state = Self.faceSwapState()
         state.request["targetUrl"] = .string("https://example.com/group.png")
@@ -168,10 +169,10 @@ import Testing
 
     /// The command line says the same of a request file's bare name.
     @Test func theCommandLineHintsABareNameThatIsAFileToo() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let home = try Self.home()
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = try Self.home(in: scratch)
             let folder = home + "/pictures"
             try #"{"image": "face.png", "model": "clip"}"#.write(toFile: folder + "/describe.json", atomically: true, encoding: .utf8)
             let answer = try ZqtBinary.shell("cd '\(folder)' && ZQT_HOME='\(home)/zqt' HOME='\(home)' '\(ZqtBinary.url.path)' validate describe.json --endpoint describe 2>&1; echo status $?")
@@ -181,8 +182,8 @@ import Testing
     }
 
     @Test func thePickerListsOnlyPicturesAndFoldersAndChoosingSetsTheField() throws {
-        let home = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch)
         let places = PathEffects.Places(home: home, current: home + "/pictures")
         var state = Self.faceSwapState()
         state.view.size = Size(width: 160, height: 40)
@@ -213,8 +214,8 @@ import Testing
     }
 
     @Test func thePickerStartsInTheFolderOfTheFieldsPathAndEscLeavesTheFieldAsItWas() throws {
-        let home = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch)
         let places = PathEffects.Places(home: home, current: "/")
         var state = Self.faceSwapState()
         state.request["sourceUrl"] = .string("~/pictures/faces/me.webp")
@@ -232,8 +233,8 @@ import Testing
     }
 
     @Test func aControlNetUnitsImageAndATrainingListTakeFilesToo() throws {
-        let home = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.home(in: scratch)
         let places = PathEffects.Places(home: home, current: home + "/pictures")
         // A unit's control image (a group item's input image, from the catalog).
         var state = makeState()
@@ -278,8 +279,8 @@ extension LocalFileInputTests {
 /// never decoded. `/` filters by name; a folder past the bound says so.
 @Suite struct FilePickerPictureTests {
     @Test func theHighlightedPictureIsDecodedOnceWantedThenDrawn() throws {
-        let home = try LocalFileInputTests.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try LocalFileInputTests.home(in: scratch)
         let folder = home + "/shots"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PNGImage.render(width: 64, height: 48, seed: 7)))
@@ -304,8 +305,8 @@ extension LocalFileInputTests {
     /// Only the rows on screen get their thumbnails decoded; moving down
     /// asks for the rows that come into view, not the rest of the folder.
     @Test func onlyTheRowsOnScreenHaveTheirThumbnailsDecoded() throws {
-        let home = try LocalFileInputTests.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try LocalFileInputTests.home(in: scratch)
         let folder = home + "/many"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let png = Data(PNGImage.render(width: 16, height: 16, seed: 1))
@@ -328,8 +329,8 @@ extension LocalFileInputTests {
 
     /// `/` then letters narrow the list as the history's filter does; Esc clears it.
     @Test func typingFiltersThePickerByName() throws {
-        let home = try LocalFileInputTests.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try LocalFileInputTests.home(in: scratch)
         let places = PathEffects.Places(home: home, current: home + "/pictures")
         var state = LocalFileInputTests.faceSwapState()
         state.view.pictureMode = .off(reason: "pictures are off")
@@ -355,8 +356,8 @@ extension LocalFileInputTests {
     /// A folder larger than the bound says how many entries it left out, and
     /// the filter finds one of them (the folder read again for it).
     @Test func aFolderPastTheBoundSaysWhatIsNotListedAndTheFilterFindsIt() throws {
-        let home = try LocalFileInputTests.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try LocalFileInputTests.home(in: scratch)
         let folder = home + "/camera"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let count = PathCompletion.entryLimit + 25
@@ -379,8 +380,8 @@ extension LocalFileInputTests {
     }
 
     @Test func withPicturesOffThePickerIsAListOnly() throws {
-        let home = try LocalFileInputTests.home()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try LocalFileInputTests.home(in: scratch)
         let places = PathEffects.Places(home: home, current: home + "/pictures")
         var state = LocalFileInputTests.faceSwapState()
         state.view.pictureMode = .off(reason: "pictures are off")

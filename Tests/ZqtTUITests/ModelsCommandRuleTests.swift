@@ -2,14 +2,15 @@
 // sandbox's lists kept whatever its port (they vanished on every start).
 
 import Foundation
+import TestScratch
 import Testing
 
 @Suite struct ModelsCommandRuleTests {
     @Test func everyKindAskedForMustBeCachedAndTheSandboxsListsOutliveItsPort() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let home = NSTemporaryDirectory() + "zqt-models-rule-\(UUID().uuidString)"
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = scratch.path("zqt-models-rule")
             let environment = ["ZQT_HOME": home, "XDG_CONFIG_HOME": home + "/config"]
             // Nothing cached: 1 for all kinds and for one kind alike.
             for arguments in [["models"], ["models", "--kind", "lora"], ["models", "--sandbox"], ["models", "--sandbox", "--kind", "lora"]] {
@@ -34,9 +35,9 @@ import Testing
     }
 
     @Test func anA1111ServersListNotYetReadIsSaidForThatServerWithTheSameRule() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = NSTemporaryDirectory() + "zqt-models-a1111-\(UUID().uuidString)"
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = scratch.path("zqt-models-a1111")
             try FileManager.default.createDirectory(atPath: home + "/config/zqt", withIntermediateDirectories: true)
             try "[profiles.gpu]\napi = \"a1111\"\nbase_url = \"http://127.0.0.1:9\"\n"
                 .write(toFile: home + "/config/zqt/config.toml", atomically: true, encoding: .utf8)

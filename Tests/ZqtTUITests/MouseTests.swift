@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 @testable import Model
 import Testing
 @testable import ZqtTUI
@@ -186,9 +187,9 @@ import Testing
     }
 
     @Test func aClickOnAThumbnailEnlargesIt() throws {
-        let folder = NSTemporaryDirectory() + "zqt-mouse-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-mouse")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         var state = try PictureTests.stateWithResults(in: folder)
         let grid = Screen.render(state)
         let second = try #require(grid.hitAreas.first { $0.target == .picture(1) }, "the second thumbnail is drawn").rect

@@ -4,6 +4,7 @@
 // the command line's refusal of a body many endpoints fit.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Testing
 @testable import ZqtTUI
@@ -125,11 +126,11 @@ import Testing
     // MARK: "(no prompt)" in the list, as on the screen
 
     @Test func historyListSaysNoPromptAsTheScreenDoes() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let root = NSTemporaryDirectory() + "zqt-list-no-prompt-\(UUID().uuidString)"
+            let root = scratch.path("zqt-list-no-prompt")
             try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: root) }
             let store = try HistoryStore.open(inFolder: root, catalog: .shipped)
             let faceSwap = try #require(EndpointCatalog.shipped.endpoints.first { $0.shortName == "faceswap" })
             var request = Request(endpoint: faceSwap, body: .object([]))
@@ -167,9 +168,9 @@ import Testing
     // MARK: `L` of the body the form holds
 
     @Test func loadingTheFormsOwnBodySaysAlreadyLoaded() throws {
-        let folder = NSTemporaryDirectory() + "zqt-load-same-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-load-same")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/lighthouse.json"
         try Data(#"{"prompt": "a lighthouse at dusk", "negative_prompt": "blurry", "steps": 30, "width": 768, "height": 512}"#.utf8)
             .write(to: URL(fileURLWithPath: path))
@@ -202,11 +203,11 @@ import Testing
     // MARK: The command line's refusal names a few, and the command that lists all
 
     @Test func aBodyManyEndpointsFitNamesAFewAndTheCommandThatListsAll() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let root = NSTemporaryDirectory() + "zqt-fits-\(UUID().uuidString)"
+            let root = scratch.path("zqt-fits")
             try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: root) }
             let environment = ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": root + "/home"]
             let path = root + "/bare.json"
             try Data(#"{"businessTaskId": "x"}"#.utf8).write(to: URL(fileURLWithPath: path))

@@ -6,6 +6,7 @@
 // on the command line, and a status message left on its own screen.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Sandbox
 import Testing
@@ -142,9 +143,9 @@ import Testing
     // MARK: Clicks on the enlarged picture, the contact sheet and the history filter
 
     @Test func aClickOnTheEnlargedPictureStepsAtItsEdgesAndClosesInItsMiddle() throws {
-        let folder = NSTemporaryDirectory() + "zqt-zoom-click-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-zoom-click")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         var state = try PictureTests.stateWithResults(in: folder)
         let grid = Screen.render(state)
         let first = try #require(grid.hitAreas.first { $0.target == .picture(0) }).rect
@@ -160,9 +161,9 @@ import Testing
     }
 
     @Test func aClickOnAContactSheetCellEnlargesItAndAnotherGoesBack() throws {
-        let folder = NSTemporaryDirectory() + "zqt-sheet-click-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-sheet-click")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         var state = try PictureTests.stateWithResults(in: folder)
         let pictures = try #require(state.results?.pictures)
         state.view.contactSheet = ContactSheet(batchID: "b1", rowLabel: "steps", columnLabel: "cfg_scale", rowValues: ["20", "30"],
@@ -249,9 +250,9 @@ import Testing
     // MARK: The endpoint picker ranks by the history's sends
 
     @Test func theHistorysSendsRankTheEndpointPickerFromAFreshStart() throws {
-        let folder = NSTemporaryDirectory() + "zqt-uses-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-uses")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try HistoryStore.open(inFolder: folder, catalog: .shipped)
         let catalog = EndpointCatalog.shipped
         // "face" starts a word in four tools; the user sends the third (Multiple face swap).
@@ -283,9 +284,9 @@ import Testing
     // MARK: The theme is read again
 
     @Test func aThemeReadAgainReachesTheScreenAndNoColorStillWins() throws {
-        let folder = NSTemporaryDirectory() + "zqt-theme-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-theme")
         try FileManager.default.createDirectory(atPath: folder + "/zqt", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         try "theme = \"light\"\n".write(toFile: folder + "/zqt/config.toml", atomically: true, encoding: .utf8)
         let environment = ["XDG_CONFIG_HOME": folder, "HOME": folder]
         let config = ConfigAtStart.load(catalog: .shipped, environment: environment)
@@ -306,9 +307,9 @@ import Testing
     // MARK: [defaults] checked without reading every form
 
     @Test func aDefaultOfALaterFormIsTakenAndATypoIsSaid() throws {
-        let folder = NSTemporaryDirectory() + "zqt-defaults-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-defaults")
         try FileManager.default.createDirectory(atPath: folder + "/zqt", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let environment = ["XDG_CONFIG_HOME": folder, "HOME": folder]
         // A field only a form late in the catalog has (the training's), beside the usual ones.
         let late = try #require(EndpointCatalog.shipped.endpoints.last { endpoint in
@@ -360,8 +361,8 @@ import Testing
     }
 
     static func steps() throws {
-        let root = NSTemporaryDirectory() + "zqt-unfollow-list-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = Scratch()
+        let root = scratch.path("zqt-unfollow-list")
         let server = SandboxServer(options: SandboxOptions(taskSeconds: 60))
         let url = try server.start()
         defer { server.stop() }

@@ -4,6 +4,7 @@
 // as the screen does; the history's filter says what it finds.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Testing
 @testable import ZqtTUI
@@ -65,11 +66,11 @@ import Testing
     }
 
     @Test func historyListShowsAToolRowsMainInput() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let root = NSTemporaryDirectory() + "zqt-list-tool-\(UUID().uuidString)"
+            let root = scratch.path("zqt-list-tool")
             try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: root) }
             let environment = ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": root + "/home"]
             let sent = try ZqtBinary.run(["send", "--sandbox", "examples/faceswap.json", "--endpoint", "faceswap", "--no-wait"], environment: environment)
             #expect(sent.status == 0, "\(sent.stderr)")

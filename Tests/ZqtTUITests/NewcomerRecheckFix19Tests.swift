@@ -6,6 +6,7 @@
 // unit goes back to its control type's value.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Testing
 @testable import ZqtTUI
@@ -94,9 +95,9 @@ import Testing
     }
 
     @Test func pReadsAFixedFileBeforeSayingItsFault() throws {
-        let folder = NSTemporaryDirectory() + "zqt-p-reads-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-p-reads")
         try FileManager.default.createDirectory(atPath: folder + "/zqt", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let environment = ["XDG_CONFIG_HOME": folder, "HOME": folder]
         try "[profiles.x]\nbase_url = \"http://unclosed\n".write(toFile: folder + "/zqt/config.toml", atomically: true, encoding: .utf8)
         var state = makeState()

@@ -7,6 +7,7 @@
 // left before any step; an interrupted one-iteration batch read "2 of 2".
 
 import Foundation
+import TestScratch
 @testable import Model
 import Sandbox
 import Testing
@@ -57,12 +58,12 @@ import Testing
     // MARK: 2. zqt's own ids are not "could not move"
 
     @Test func movingAnA1111FormListsNotItsTaskIdAndConvertAgrees() async throws {
+        let scratch = Scratch()
         var state = Self.a1111State()
         state.request["prompt"] = .string("a lighthouse")
         #expect(state.request.wireValue["force_task_id"] != nil, "the form carries zqt's id")
         let plan = try KindMove.plan(state.request, in: .shipped)
-        let home = NSTemporaryDirectory() + "zqt-fix20c-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = scratch.path("zqt-fix20c")
         let outcome = await KindMove.perform(plan.translated, folder: KindMove.folder(home: home), downloaded: .file, download: nil)
         let job = KindMoveJob(source: state.request, from: Wording.movedFromForm, plan: plan, folder: KindMove.folder(home: home))
         _ = Reducer.kindMoved(&state, KindMoveDone(job: job, outcome: outcome))
@@ -90,15 +91,13 @@ import Testing
     // MARK: 3. A dropped call: kept as outcome unknown, nothing promised
 
     @Test func aDroppedA1111CallSaysItIsKeptAndPromisesNoQuery() async throws {
+        let scratch = Scratch()
         let sandbox = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 20))
         let url = try sandbox.start()
         defer { sandbox.stop() }
-        let config = try A1111NewcomerCLITests.config([url])
-        let home = A1111NewcomerCLITests.home()
-        let body = try A1111NewcomerCLITests.file(#"{"prompt": "a fox sandbox:drop", "steps": 20, "width": 64, "height": 64}"#)
-        defer {
-            for path in [config, home, body] { try? FileManager.default.removeItem(atPath: path) }
-        }
+        let config = try A1111NewcomerCLITests.config(in: scratch, [url])
+        let home = A1111NewcomerCLITests.home(in: scratch)
+        let body = try A1111NewcomerCLITests.file(in: scratch, #"{"prompt": "a fox sandbox:drop", "steps": 20, "width": 64, "height": 64}"#)
         let environment = ["ZQT_HOME": home, "XDG_CONFIG_HOME": config]
         let run = try await offThePool {
             try ZqtBinary.run(["send", body, "--endpoint", "txt2img", "--profile", "gpu"], environment: environment, timeout: 120)
@@ -120,8 +119,8 @@ import Testing
     // MARK: 4. `i` names the form it opened
 
     @Test func iOnAnA1111ResultNamesTheImg2ImgForm() throws {
-        let home = NSTemporaryDirectory() + "zqt-fix20c-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = scratch.path("zqt-fix20c")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let picture = home + "/1.png"
         FileManager.default.createFile(atPath: picture, contents: Data(PNGImage.render(width: 8, height: 8, seed: 1)))

@@ -5,6 +5,7 @@
 // and a history found damaged while zqt runs is said once with the way out.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Testing
 @testable import ZqtTUI
@@ -164,9 +165,9 @@ import Testing
     }
 
     @Test func aConfigFaultFoundOnReadingAgainIsShownInTheBox() throws {
-        let folder = NSTemporaryDirectory() + "zqt-purple-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-purple")
         try FileManager.default.createDirectory(atPath: folder + "/zqt", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let environment = ["XDG_CONFIG_HOME": folder, "HOME": folder]
         try "theme = \"purple\"\n".write(toFile: folder + "/zqt/config.toml", atomically: true, encoding: .utf8)
         var state = makeState(width: 120, height: 40)

@@ -4,6 +4,7 @@
 // And Esc after a long edit no longer loses it: the undo key brings it back.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Testing
 @testable import ZqtTUI
@@ -134,8 +135,9 @@ import Testing
 @Suite(.serialized) struct EndToEndUnbracketedPasteTests {
     @Test(.needsTmux)
     func aLongUnbracketedPasteArrivesWhole() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (session, home) = try EndToEndPasteTests.editingPrompt("unbracketed")
+            let (session, home) = try EndToEndPasteTests.editingPrompt(in: scratch, "unbracketed")
             defer { try? FileManager.default.removeItem(at: home) }
             var text = ""
             var index = 0
@@ -144,7 +146,7 @@ import Testing
                 index += 1
             }
             text += "LASTWORD"
-            try EndToEndPasteTests.paste(Array(text.utf8), into: session, bracketed: false)
+            try EndToEndPasteTests.paste(in: scratch, Array(text.utf8), into: session, bracketed: false)
             try session.waitFor(text: "LASTWORD", timeout: 120)
             // Keys after it are keys again: a letter, then Enter ends the edit.
             try session.send("X", literal: true)
@@ -165,8 +167,9 @@ import Testing
     /// (25 ms), it is where the cut character used to be decoded alone.
     @Test(.needsTmux)
     func aCharacterWhoseRestComesLateIsWhole() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let (session, home) = try EndToEndPasteTests.editingPrompt("late-rest")
+            let (session, home) = try EndToEndPasteTests.editingPrompt(in: scratch, "late-rest")
             defer { try? FileManager.default.removeItem(at: home) }
             try session.send("beacon ", literal: true)
             try session.waitFor(text: "beacon ")

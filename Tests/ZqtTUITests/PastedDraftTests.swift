@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 @testable import ZqtTUI
@@ -33,9 +34,10 @@ import Testing
     static let typed = " typed 灯XQ"
 
     static func pasteTypeAndQuit(_ text: String, bracketed: Bool) throws -> String? {
-        let (session, home) = try EndToEndPasteTests.editingPrompt(bracketed ? "draft-bracketed" : "draft-unbracketed")
+        let scratch = Scratch()
+        let (session, home) = try EndToEndPasteTests.editingPrompt(in: scratch, bracketed ? "draft-bracketed" : "draft-unbracketed")
         defer { try? FileManager.default.removeItem(at: home) }
-        try EndToEndPasteTests.paste(Array(text.utf8), into: session, bracketed: bracketed)
+        try EndToEndPasteTests.paste(in: scratch, Array(text.utf8), into: session, bracketed: bracketed)
         try session.waitFor(text: "LASTWORD", timeout: 120)
         try session.send(Self.typed, literal: true)
         try session.waitFor(text: "XQ", timeout: 60)

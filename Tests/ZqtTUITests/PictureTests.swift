@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Images
 import Model
 import Sandbox
@@ -178,16 +179,16 @@ import Testing
         return grid
     }
 
-    static func temporaryFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-pictures-\(UUID().uuidString)").path
+    static func temporaryFolder(in scratch: Scratch) throws -> String {
+        let folder = scratch.path("zqt-pictures")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
     }
 
     @Test(.needsChafa, arguments: [(120, 40), (80, 24)])
     func theResultsPaneShowsEachThumbnailWithItsCaption(width: Int, height: Int) throws {
-        let folder = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try Self.temporaryFolder(in: scratch)
         var state = try Self.stateWithResults(in: folder, width: width, height: height)
         let grid = Self.renderWithPictures(&state)
         #expect(grid.text.contains("Results · 2 images · o to choose and enlarge"))
@@ -201,8 +202,8 @@ import Testing
     }
 
     @Test func aPixelProtocolLeavesBlankCellsAndPlacesThePicture() throws {
-        let folder = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try Self.temporaryFolder(in: scratch)
         var state = try Self.stateWithResults(in: folder)
         state.view.pictureMode = .pixels(.kitty)
         let grid = Self.renderWithPictures(&state)
@@ -219,8 +220,8 @@ import Testing
     }
 
     @Test func withoutPicturesThePaneNamesTheLocalCopy() throws {
-        let folder = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try Self.temporaryFolder(in: scratch)
         var state = try Self.stateWithResults(in: folder)
         state.view.pictureMode = .off(reason: Wording.picturesNeedUTF8)
         let text = Screen.render(state).text.replacing("\n", with: " ")
@@ -229,8 +230,8 @@ import Testing
     }
 
     @Test(.needsChafa) func oChoosesEnterEnlargesEscGoesBack() throws {
-        let folder = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try Self.temporaryFolder(in: scratch)
         var state = try Self.stateWithResults(in: folder)
         #expect(Screen.render(state).text.contains("o to choose and enlarge"))
         press(&state, .char("o"))
@@ -398,8 +399,8 @@ import Testing
 /// wide list, the entry's strip in its Results section.
 @Suite struct HistoryPictureTests {
     @Test(.needsChafa) func aWideListAsksForTheSelectedRowsImagesAndShowsThemBesideIt() throws {
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         let rows = [summary(2, "a dog"), summary(1, "a cat", results: 0)]
         var state = historyState(rows, width: 150, height: 40)
         #expect(PictureReducer.historyShownKey(state) != nil)
@@ -423,8 +424,8 @@ import Testing
     }
 
     @Test func theEntrysImagesSitInItsResultsSectionAndScrollWithIt() throws {
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         var state = historyState([summary(5, "a cat")], width: 120, height: 40)
         let entry = record(5, prompt: "a cat")
         _ = Reducer.reduce(&state, .entriesLoaded([entry], .show))
@@ -465,8 +466,8 @@ import Testing
     }
 
     @Test func aPictureEnlargedWhileDownloadingGetsItsFullImageWhenItArrives() throws {
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         var state = makeState()
         let ready = try PictureTests.stateWithResults(in: folder).results!
         state.results = PictureSet(idTask: ready.idTask, recordID: 1, pictures: ready.pictures.map { ShownPicture(position: $0.position, seed: $0.seed) })
@@ -479,8 +480,8 @@ import Testing
     }
 
     @Test func anotherTasksResultsCloseTheEnlargedPicture() throws {
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         var state = try PictureTests.stateWithResults(in: folder)
         state.task = TrackedTask(recordID: 9, idTask: "next", status: nil, desc: "submitted", progress: nil, phase: .inProgress, resultCount: 0)
         press(&state, .char("o"), .right, .enter)
@@ -491,8 +492,8 @@ import Testing
     }
 
     @Test func aCopyThatCannotBeDrawnIsKeptAndNotFetchedAgain() async throws {
-        let home = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try PictureTests.temporaryFolder(in: scratch)
         let saved = home + "/expired.html"
         try Data("<html>not an image</html>".utf8).write(to: URL(fileURLWithPath: saved))
         let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 1, profile: "t"))
@@ -513,8 +514,8 @@ import Testing
     /// thumbnail is written; a header the decoders would refuse is decoded
     /// after all, so the pane says why in the decoder's words.
     @Test func withPicturesOffACopyIsSizedFromItsHeaderWithoutAThumbnail() async throws {
-        let home = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try PictureTests.temporaryFolder(in: scratch)
         let api = HTTPImageAPI(configuration: ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 1, profile: "t"))
         let saved = home + "/saved.png"
         try Data(PictureTests.knownPNG(width: 96, height: 64)).write(to: URL(fileURLWithPath: saved))

@@ -2,6 +2,7 @@
 // base URL and profile, not the current profile's, which has never heard of it.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -12,8 +13,8 @@ import Testing
     }
 
     static func steps() throws {
-        let root = NSTemporaryDirectory() + "zqt-query-row-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = Scratch()
+        let root = scratch.path("zqt-query-row")
         try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
         let server = SandboxServer(options: SandboxOptions(taskSeconds: 0.2))
         let url = try server.start()

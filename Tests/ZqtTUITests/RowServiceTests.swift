@@ -4,6 +4,7 @@
 // sandbox's tasks end with its zqt, followed or not.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -102,9 +103,9 @@ import Testing
 
     /// `zqt send --sandbox --no-wait`: its task ends with that zqt, so `zqt history list` does not show it queued for ever.
     @Test func anInProcessSandboxsTaskIsClosedWhenItsZqtEnds() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let root = NSTemporaryDirectory() + "zqt-sandbox-gone-\(UUID().uuidString)"
-            defer { try? FileManager.default.removeItem(atPath: root) }
+            let root = scratch.path("zqt-sandbox-gone")
             let environment = ["ZQT_HOME": root, "XDG_CONFIG_HOME": root + "/config"]
             let sent = try ZqtBinary.run(["send", "--sandbox", "examples/text2image.json", "--no-wait", "--json"], environment: environment)
             #expect(sent.status == 0, "\(sent.stderr)")

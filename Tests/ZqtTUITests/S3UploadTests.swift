@@ -6,6 +6,7 @@
 // secret nowhere. And the figure: a 10 MB upload against `curl -T`.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -13,8 +14,8 @@ import Testing
 @Suite(.serialized) struct S3UploadTests {
     static let storeSecret = "MOTO-STORE-SECRET-zqt-4711"
 
-    static func folder() -> String {
-        let folder = NSTemporaryDirectory() + "zqt-s3-\(UUID().uuidString)"
+    static func folder(in scratch: Scratch) -> String {
+        let folder = scratch.path("zqt-s3")
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
     }
@@ -26,10 +27,10 @@ import Testing
     }
 
     @Test func anUploadLandsInTheBucketAndItsPresignedURLReadsItBack() async throws {
+        let scratch = Scratch()
         let moto = try await offThePool { try MotoServer() }
         try await moto.createBucket("pictures", secret: Self.storeSecret)
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = Self.folder(in: scratch)
         let bytes = PNGImage.render(width: 80, height: 60, seed: 5)
         FileManager.default.createFile(atPath: folder + "/face.png", contents: Data(bytes))
         let picture = try LocalPicture.load(folder + "/face.png")
@@ -71,13 +72,13 @@ import Testing
     /// What a user does: a profile with an s3 upload, a request file holding
     /// relative paths, `zqt send` from the request's folder.
     @Test func zqtSendUploadsARequestFilesLocalPathsToTheStore() async throws {
+        let scratch = Scratch()
         let moto = try await offThePool { try MotoServer() }
         try await moto.createBucket("zqt-inputs", secret: Self.storeSecret)
         let sandbox = SandboxServer(options: SandboxOptions(taskSeconds: 0.3))
         let baseURL = try sandbox.start()
         defer { sandbox.stop() }
-        let root = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = Self.folder(in: scratch)
         try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/work", withIntermediateDirectories: true)
         let config = root + "/config/zqt/config.toml"
@@ -167,10 +168,10 @@ import Testing
     /// three, in one run, printed for docs/dev/measurements.md. The ratio is a
     /// measurement, not an assertion: a timed test fails on a loaded machine.
     @Test func aTenMegabyteUploadIsStoredWholeAndMeasuredAgainstCurl() async throws {
+        let scratch = Scratch()
         let moto = try await offThePool { try MotoServer() }
         try await moto.createBucket("bench", secret: Self.storeSecret)
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = Self.folder(in: scratch)
         let file = folder + "/ten.png"
         FileManager.default.createFile(atPath: file, contents: Data(PNGImage.render(width: 8, height: 8, seed: 1)))
         _ = try await offThePool { try ChildProcess.run("/bin/sh", ["-c", "head -c 10485760 /dev/urandom >> '\(file)'"], timeout: 60) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -7,9 +8,10 @@ import Testing
 /// endpoint of the zhiqite service" from the README's own example).
 @Suite struct SandboxBesideA1111ProfileTests {
     @Test func theSandboxSpeaksTheServicesAPIWhenTheDefaultProfileIsAnA1111Server() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let config = NSTemporaryDirectory() + "zqt-a1111-default-\(UUID().uuidString)"
+            let config = scratch.path("zqt-a1111-default")
             let home = config + "-home"
             try FileManager.default.createDirectory(atPath: config + "/zqt", withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: config); try? FileManager.default.removeItem(atPath: home) }

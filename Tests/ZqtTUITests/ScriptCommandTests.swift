@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -37,8 +38,8 @@ import Testing
     }
 
     /// A history of its own, so rows of other tests do not mix in.
-    static func freshHome() -> String {
-        NSTemporaryDirectory() + "zqt-script-\(UUID().uuidString)"
+    static func freshHome(in scratch: Scratch) -> String {
+        scratch.path("zqt-script")
     }
 
     static func run(_ arguments: [String], home: String, environment: [String: String] = [:], stdin: String? = nil) throws -> ChildProcess.Output {
@@ -67,8 +68,8 @@ import Testing
     }
 
     static func everyClassOfFailureHasItsExitStatusSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let keys = ["ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"]
 
         let missing = try run(["send", "/nonexistent/request.json", "--sandbox"], home: home)
@@ -121,8 +122,9 @@ import Testing
     }
 
     static func aTaskSentWithoutWaitingIsQueriedResultsDownloadedAndTheHistoryReadSteps() throws {
-        let home = freshHome()
-        let folder = NSTemporaryDirectory() + "zqt-results-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
+        let folder = scratch.path("zqt-results")
         defer {
             try? FileManager.default.removeItem(atPath: home)
             try? FileManager.default.removeItem(atPath: folder)
@@ -188,8 +190,9 @@ import Testing
     }
 
     static func theIdTheAcceptedLinePrintsIsTakenByEveryCommandSteps() throws {
-        let home = freshHome()
-        let folder = NSTemporaryDirectory() + "zqt-results-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
+        let folder = scratch.path("zqt-results")
         defer {
             try? FileManager.default.removeItem(atPath: home)
             try? FileManager.default.removeItem(atPath: folder)
@@ -229,8 +232,8 @@ import Testing
     }
 
     static func anExportWithALocalFileCarriesAURLAndTheRowItsUploadsSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         try FileManager.default.createDirectory(atPath: home + "/config/zqt", withIntermediateDirectories: true)
         let picture = home + "/face.png"
         FileManager.default.createFile(atPath: picture, contents: Data(PNGImage.render(width: 32, height: 32, seed: 3)))
@@ -278,9 +281,9 @@ import Testing
     }
 
     @Test func modelsAreReadFromTheServiceThenFromTheCache() async throws {
+        let scratch = Scratch()
         try await offThePool {
-            let home = Self.freshHome()
-            defer { try? FileManager.default.removeItem(atPath: home) }
+            let home = Self.freshHome(in: scratch)
             let cold = try Self.run(["models", "--kind", "vae", "--sandbox"], home: home)
             #expect(cold.status == 1 && cold.stderr.contains("--refresh"), "nothing cached yet")
             let fresh = try Self.run(["models", "--kind", "vae", "--refresh", "--sandbox", "--json"], home: home)
@@ -316,9 +319,9 @@ import Testing
     }
 
     static func anExportedHistoryRowRunsAndIsAcceptedWithoutTheSecretInItSteps() throws {
-        let home = freshHome()
-        let marker = NSTemporaryDirectory() + "zqt-pwned-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
+        let marker = scratch.path("zqt-pwned")
         let secret = "S3cr3t-\(UUID().uuidString)"
         let keys = ["ZQT_ACCESS_KEY_ID": "kid-export", "ZQT_ACCESS_KEY_SECRET": secret]
         // A prompt that breaks naive quoting in each language, and would run a command if expanded.
@@ -339,9 +342,8 @@ import Testing
         let curl = try run(["export", "--curl", idTask, "--base-url", sandbox.url], home: home, environment: keys)
         #expect(curl.status == 0, "stderr: \(curl.stderr)")
         #expect(!curl.stdout.contains(secret), "the secret never appears in an export")
-        let script = NSTemporaryDirectory() + "zqt-export-\(UUID().uuidString).sh"
+        let script = scratch.path("zqt-export", suffix: ".sh")
         try curl.stdout.write(toFile: script, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: script) }
         let answer = try ChildProcess.run("/bin/sh", [script], environment: ZqtBinary.environment(keys), timeout: 30)
         #expect(answer.status == 0, "sh: \(answer.stderr)")
         let envelope = try #require(Envelope(try JSONParser.parse(answer.stdout)))
@@ -380,8 +382,8 @@ import Testing
     }
 
     static func exportFollowsTheProfileOfTheConfigFileSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let secret = "S3cr3t-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: home + "/config/zqt", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: home + "/config/zqt/config.toml", contents: Data("""

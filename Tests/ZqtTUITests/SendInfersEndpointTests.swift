@@ -4,20 +4,21 @@
 // text2image sweep failed every combination with "add at least one ControlNet unit".
 
 import Foundation
+import TestScratch
 import Testing
 
 @Suite struct SendInfersEndpointTests {
-    static func folder() throws -> String {
-        let root = NSTemporaryDirectory() + "zqt-infer-\(UUID().uuidString)"
+    static func folder(in scratch: Scratch) throws -> String {
+        let root = scratch.path("zqt-infer")
         try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
         return root
     }
 
     @Test func aText2ImageSweepGoesToText2Image() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let root = try Self.folder()
-            defer { try? FileManager.default.removeItem(atPath: root) }
+            let root = try Self.folder(in: scratch)
             let environment = ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": root + "/home"]
             let sweep = try ZqtBinary.run(["send", "--sandbox", "examples/text2image.json", "--sweep", "steps=10,20", "--no-wait"],
                                           environment: environment)
@@ -43,10 +44,10 @@ import Testing
     }
 
     @Test func aBodyTwoEndpointsFitEquallyIsRefusedWithBoth() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let root = try Self.folder()
-            defer { try? FileManager.default.removeItem(atPath: root) }
+            let root = try Self.folder(in: scratch)
             // Two endpoints of the user's catalog with the same fields.
             func entry(_ id: String) -> String {
                 #"{"id": "tool/\#(id)", "title": "\#(id)", "family": "tool", "fields": [{"path": "businessTaskId", "kind": "text", "role": "task_id"}, {"path": "pictureUrl", "kind": "url", "required": true, "role": "input_image"}]}"#
@@ -64,10 +65,10 @@ import Testing
     }
 
     @Test func validateAndSendChooseOnlyWhereTheBodyCanGo() async throws {
+        let scratch = Scratch()
         // zqt runs as a child process: off the two-thread pool the other tests need.
         try await offThePool {
-            let root = try Self.folder()
-            defer { try? FileManager.default.removeItem(atPath: root) }
+            let root = try Self.folder(in: scratch)
             let environment = ["XDG_CONFIG_HOME": root + "/config", "ZQT_HOME": root + "/home"]
             // ControlNet (no unit) is not a candidate for the text2image example: nothing else is named.
             let text = try ZqtBinary.run(["validate", "examples/text2image.json"], environment: environment)

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 @testable import ZqtTUI
@@ -24,7 +25,8 @@ import Testing
     }
 
     static func aSendKeepsItsImagesInZqtHomeAndTheRowNotesThemSteps() throws {
-        let home = Script.freshHome()
+        let scratch = Scratch()
+        let home = Script.freshHome(in: scratch)
         defer { try? FileManager.default.removeItem(atPath: home) }
         let sent = try Script.run(["send", "--sandbox", "--json"], home: home)
         #expect(sent.status == 0, "stderr: \(sent.stderr)")
@@ -45,9 +47,10 @@ import Testing
     }
 
     static func aSweepKeepsEveryTasksImagesAndEachRowNotesThemSteps() throws {
-        let home = Script.freshHome()
+        let scratch = Scratch()
+        let home = Script.freshHome(in: scratch)
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let example = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-sweep-keep-\(UUID().uuidString).json")
+        let example = URL(fileURLWithPath: scratch.path("zqt-sweep-keep", suffix: ".json"))
         try BundledExamples.controlNetJSON.write(to: example, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: example) }
         let result = try Script.run(["send", example.path, "--sweep", "steps=20,21", "--sandbox", "--json"], home: home)
@@ -69,8 +72,9 @@ import Testing
     }
 
     static func queryAndResultsSayTheOutcomeAsSendDoesSteps() throws {
-        let home = Script.freshHome()
-        let folder = NSTemporaryDirectory() + "zqt-same-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let home = Script.freshHome(in: scratch)
+        let folder = scratch.path("zqt-same")
         defer {
             try? FileManager.default.removeItem(atPath: home)
             try? FileManager.default.removeItem(atPath: folder)
@@ -119,7 +123,8 @@ extension SendKeepsImagesTests {
     }
 
     static func queryClosesAnOpenRowOnlyWhenItsOwnServiceDoesNotKnowItSteps() throws {
-        let home = Script.freshHome()
+        let scratch = Scratch()
+        let home = Script.freshHome(in: scratch)
         defer { try? FileManager.default.removeItem(atPath: home) }
         let first = try Script.StandaloneSandbox()
         let sent = try Script.run(["send", "--base-url", first.url, "--no-wait", "--json"], home: home, environment: keys)
@@ -155,8 +160,9 @@ extension SendKeepsImagesTests {
     /// Wire rule 10: result URLs expire. What a send kept is saved from the
     /// copy, with no download: here the sandbox that made it has ended.
     static func resultsAfterTheServiceIsGoneSavesTheKeptCopySteps() throws {
-        let home = Script.freshHome()
-        let folder = NSTemporaryDirectory() + "zqt-gone-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let home = Script.freshHome(in: scratch)
+        let folder = scratch.path("zqt-gone")
         defer {
             try? FileManager.default.removeItem(atPath: home)
             try? FileManager.default.removeItem(atPath: folder)

@@ -6,18 +6,19 @@
 // path, its body as written, and the sandbox answers 404 as the service does.
 
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
 
 @Suite(.serialized) struct ServicePathKindTests {
     @Test func anA1111PathOnAZhiqiteProfileIsACustomRequestToTheServicesPathEverywhere() async throws {
+        let scratch = Scratch()
         try await offThePool {
             let sandbox = SandboxServer(options: SandboxOptions(taskSeconds: 0.2))
             let url = try sandbox.start()
             defer { sandbox.stop() }
-            let root = NSTemporaryDirectory() + "zqt-pathkind-\(UUID().uuidString)"
-            defer { try? FileManager.default.removeItem(atPath: root) }
+            let root = scratch.path("zqt-pathkind")
             try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
             try "[profiles.svc]\nbase_url = \"\(url)\"\n\n[profiles.gpu]\napi = \"a1111\"\nbase_url = \"http://127.0.0.1:9\"\n"
                 .write(toFile: root + "/config/zqt/config.toml", atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Images
 import Model
 import Testing
@@ -51,8 +52,8 @@ import Testing
     }
 
     @Test func theRunnerAnswersTheScheduleAndWritesTheDrafts() async throws {
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         let store = try HistoryStore.open(inFolder: folder)
         let inbox = ActionInbox()
         let configuration = ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 1, profile: "t")
@@ -81,8 +82,8 @@ import Testing
     }
 
     @Test(.needsChafa) func aColdCacheDrawsAPlaceholderAndThePictureArrivesWithTheEffectsAnswer() async throws {
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         var state = try PictureTests.stateWithResults(in: folder)
         let thumbnails = try state.results!.pictures.map { try #require($0.image).thumbnailPath }
 
@@ -113,8 +114,8 @@ import Testing
     }
 
     @Test func aPixelProtocolPlacesNothingUntilThePictureIsDecoded() throws {
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         var state = try PictureTests.stateWithResults(in: folder)
         state.view.pictureMode = .pixels(.kitty)
         let cold = Screen.render(state)
@@ -141,8 +142,8 @@ import Testing
     }
 
     @Test func theHistoryReadsRowsAgainstTheCatalogItIsGiven() throws {
-        let folder = try PictureTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = Scratch()
+        let folder = try PictureTests.temporaryFolder(in: scratch)
         let entry = CustomEndpoint.catalogEntry(for: Request.new(for: CustomEndpoint.endpoint(path: "tool/mine"), taskID: "t"),
                                                 title: "Mine")
         let endpoint = try UserCatalog.endpoint(entry)

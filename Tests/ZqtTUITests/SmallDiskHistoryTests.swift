@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Synchronization
 import Model
 import Testing
@@ -107,8 +108,8 @@ import Testing
     /// A newer zqt's history, on the screen: its rows shown, F5 and the
     /// form's send refused in `zqt send`'s words (it sent, unkept, before).
     @Test func aNewerZqtsHistoryRefusesTheScreensSend() throws {
-        let home = NSTemporaryDirectory() + "zqt-newer-screen-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = scratch.path("zqt-newer-screen")
         do {
             var request = Request.new(for: .controlNet, taskID: "zqt-newer-row")
             request["prompt"] = .string("a row a newer zqt kept")

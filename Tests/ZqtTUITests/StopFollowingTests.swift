@@ -4,6 +4,7 @@
 // `zqt query` takes it up again. The service documents no cancel.
 
 import Foundation
+import TestScratch
 @testable import Model
 import Sandbox
 import Testing
@@ -22,9 +23,9 @@ import Testing
     }
 
     @Test func aRowNotFollowedIsLeftOutOfTheNextStartAndSaid() throws {
-        let folder = NSTemporaryDirectory() + "zqt-unfollow-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-unfollow")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try HistoryStore.open(inFolder: folder, catalog: .shipped)
         var request = Request.new(for: .controlNet, taskID: "zqt-long")
         request["prompt"] = .string("a slow lighthouse")
@@ -45,8 +46,8 @@ import Testing
     }
 
     static func commandLineSteps() throws {
-        let root = NSTemporaryDirectory() + "zqt-unfollow-cli-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = Scratch()
+        let root = scratch.path("zqt-unfollow-cli")
         let server = SandboxServer(options: SandboxOptions(taskSeconds: 60))
         let url = try server.start()
         defer { server.stop() }

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 
@@ -11,8 +12,8 @@ import Testing
     }()
 
     /// A history folder of the test's own: the filter must find exactly this sweep's rows.
-    static func freshHome() -> String {
-        NSTemporaryDirectory() + "zqt-sweep-\(UUID().uuidString)"
+    static func freshHome(in scratch: Scratch) -> String {
+        scratch.path("zqt-sweep")
     }
 
     @Test func aThreeByTwoSweepSendsSixTasksAsOneBatch() async throws {
@@ -21,8 +22,8 @@ import Testing
     }
 
     static func aThreeByTwoSweepSendsSixTasksAsOneBatchSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let result = try ZqtBinary.run(["send", example, "--sweep", "cfg_scale=5,7,9",
                                         "--sweep", "alwayson_scripts.controlnet.args[0].weight=0.5,1", "--sandbox", "--parallel", "3"],
                                        environment: ["ZQT_HOME": home])
@@ -82,8 +83,8 @@ import Testing
     }
 
     static func parallelOneNeverHasTwoInFlightSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let server = try ChildProcess.spawn(ZqtBinary.url.path, ["sandbox", "--port", "0", "--task-seconds", "1"],
                                             environment: ZqtBinary.environment(), stdout: .pipe, stderr: .null)
         defer { server.terminate(); _ = server.waitForExit(timeout: 10) }
@@ -121,8 +122,8 @@ import Testing
     }
 
     static func aFailedTaskEndsWithOneAndTheTableSaysWhichSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let result = try ZqtBinary.run(["send", example, "--sweep", "prompt=a lighthouse,a lighthouse sandbox:fail", "--sandbox"],
                                        environment: ["ZQT_HOME": home])
         #expect(result.status == 1, "stderr: \(result.stderr)")
@@ -139,8 +140,8 @@ import Testing
     }
 
     static func jsonPrintsOneObjectPerTaskAndNothingElseSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let folder = home + "/images"
         let result = try ZqtBinary.run(["send", example, "--sweep", "steps=20,21", "--sandbox", "--json", "--download", folder],
                                        environment: ["ZQT_HOME": home])
@@ -164,8 +165,8 @@ import Testing
     }
 
     static func aServiceThatCannotBeReachedEndsWithThreeSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let result = try ZqtBinary.run(["send", example, "--sweep", "steps=20,21", "--base-url", "http://127.0.0.1:9"],
                                        environment: ["ZQT_HOME": home, "ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"])
         #expect(result.status == 3, "stdout: \(result.stdout) stderr: \(result.stderr)")
@@ -178,6 +179,7 @@ import Testing
     }
 
     static func aBadSweepSpecEndsWithTwoAndSendsNothingSteps() throws {
+        let scratch = Scratch()
         let cases: [([String], String)] = [
             (["--sweep", "cfg_scale"], "--sweep cfg_scale: expected PATH=V1,V2,..."),
             (["--sweep", "steps="], "--sweep steps=: value 1 is empty"),
@@ -186,8 +188,7 @@ import Testing
             (["--sweep", "steps=20", "--parallel", "0"], "--parallel must be 1 to 16"),
             (["--sweep", "steps=20", "--keep-id"], "--keep-id cannot be used with --sweep"),
         ]
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = freshHome(in: scratch)
         for (arguments, message) in cases {
             let result = try ZqtBinary.run(["send", example, "--sandbox"] + arguments, environment: ["ZQT_HOME": home])
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
@@ -204,8 +205,8 @@ import Testing
     }
 
     static func aSweepWithoutKeysEndsWithTwoSteps() throws {
-        let home = freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = freshHome(in: scratch)
         let single = try ZqtBinary.run(["send", example, "--base-url", "http://127.0.0.1:9"], environment: ["ZQT_HOME": home])
         #expect(single.status == 2, "a single send: \(single.stderr)")
         let result = try ZqtBinary.run(["send", example, "--sweep", "steps=20,21", "--base-url", "http://127.0.0.1:9"],

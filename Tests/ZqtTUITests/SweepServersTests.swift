@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Sandbox
 import Testing
@@ -52,8 +53,8 @@ import Testing
         return runner
     }
 
-    static func freshHome() throws -> String {
-        let home = NSTemporaryDirectory() + "zqt-sweep-servers-\(UUID().uuidString)"
+    static func freshHome(in scratch: Scratch) throws -> String {
+        let home = scratch.path("zqt-sweep-servers")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         return home
     }
@@ -72,8 +73,8 @@ import Testing
     }
 
     @Test func twoServersShareTheSweepEachAtMostItsParallelAndEachRowSaysWhichMadeIt() async throws {
-        let home = try Self.freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.freshHome(in: scratch)
         let a = try Box("a", taskSeconds: 0.4), b = try Box("b", taskSeconds: 0.4)
         let store = try HistoryStore.open(inFolder: home)
         let runner = Self.runner([a.sweepServer(parallel: 1), b.sweepServer(parallel: 2)], home: home, store: store)
@@ -98,8 +99,8 @@ import Testing
     }
 
     @Test func aServerThatRefusesLeavesTheSweepAndItsCombinationGoesToTheOther() async throws {
-        let home = try Self.freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.freshHome(in: scratch)
         let a = try Box("a", taskSeconds: 0.3)
         // A server gone before the sweep starts: every connection refused.
         let gone = try Box("gone", taskSeconds: 0.3)
@@ -117,8 +118,8 @@ import Testing
     }
 
     @Test func aServerStoppedMidSweepKeepsItsAcceptedTaskAndTheRestGoesToTheOther() async throws {
-        let home = try Self.freshHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let scratch = Scratch()
+        let home = try Self.freshHome(in: scratch)
         let a = try Box("a", taskSeconds: 0.3)
         // b's tasks are long: the one it accepts is still running when b goes.
         let b = try Box("b", taskSeconds: 30)
@@ -145,22 +146,19 @@ import Testing
     // MARK: The command line
 
     /// A config file with a profile for each server.
-    static func config(_ boxes: [(name: String, url: String, parallel: Int)]) throws -> String {
-        let folder = NSTemporaryDirectory() + "zqt-sweep-config-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder + "/zqt", withIntermediateDirectories: true)
+    static func config(in scratch: Scratch, _ boxes: [(name: String, url: String, parallel: Int)]) throws -> String {
         let text = boxes.map { box in
             "[profiles.\(box.name)]\nbase_url = \"\(box.url)\"\naccess_key_id = \"k\"\naccess_key_secret = \"s\"\nparallel = \(box.parallel)\n"
         }.joined(separator: "\n")
-        try text.write(toFile: folder + "/zqt/config.toml", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: folder + "/zqt/config.toml")
-        return folder
+        return try scratch.configFolder("zqt-sweep-config", text, mode: 0o600)
     }
 
     @Test func theCommandSpreadsASweepOverTheProfilesNamedAndTheTableAndHistorySayWhichMadeEachRow() async throws {
+        let scratch = Scratch()
         let a = try Box("a", taskSeconds: 0.3), b = try Box("b", taskSeconds: 0.3)
         let (aURL, bURL) = (a.url, b.url)
-        let home = try Self.freshHome()
-        let configHome = try Self.config([("a", aURL, 1), ("b", bURL, 1)])
+        let home = try Self.freshHome(in: scratch)
+        let configHome = try Self.config(in: scratch, [("a", aURL, 1), ("b", bURL, 1)])
         defer {
             try? FileManager.default.removeItem(atPath: home)
             try? FileManager.default.removeItem(atPath: configHome)
@@ -191,10 +189,10 @@ import Testing
     }
 
     @Test func aProfileNameTheConfigLacksEndsWithTwoNamingIt() async throws {
+        let scratch = Scratch()
         let a = try Box("a", taskSeconds: 0.3)
         let aURL = a.url
-        let configHome = try Self.config([("a", aURL, 1)])
-        defer { try? FileManager.default.removeItem(atPath: configHome) }
+        let configHome = try Self.config(in: scratch, [("a", aURL, 1)])
         let example = SweepCommandTests.example
         let result = try await offThePool {
             try ZqtBinary.run(["send", example, "--sweep", "seed=1,2", "--profile", "a,nosuch"], environment: ["XDG_CONFIG_HOME": configHome])
@@ -232,10 +230,9 @@ import Testing
 /// by several servers each says which (issue 20), and a one-server batch
 /// looks as it always did.
 @Suite struct SweepServersScreenTests {
-    static func rows(profiles: [String]) throws -> [HistorySummary] {
-        let folder = NSTemporaryDirectory() + "zqt-batch-servers-\(UUID().uuidString)"
+    static func rows(in scratch: Scratch, profiles: [String]) throws -> [HistorySummary] {
+        let folder = scratch.path("zqt-batch-servers")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try HistoryStore.open(inFolder: folder, catalog: .shipped)
         for (index, profile) in profiles.enumerated() {
             var request = Request.new(for: .controlNet, taskID: "zqt-row-\(index)")
@@ -246,14 +243,15 @@ import Testing
     }
 
     @Test func aBatchOfSeveralServersSaysWhichMadeEachRow() throws {
-        let screen = Screen.render(historyState(try Self.rows(profiles: ["a", "b", "a"]), width: 120, height: 24)).text
+        let scratch = Scratch()
+        let screen = Screen.render(historyState(try Self.rows(in: scratch, profiles: ["a", "b", "a"]), width: 120, height: 24)).text
         let listed = screen.split(separator: "\n").filter { $0.contains("zqt-row-") }
         #expect(listed.count == 3, "\(screen)")
         #expect(listed.first?.contains("┌ batch of 3: [a] a lighthouse 2") == true, "\(screen)")
         #expect(listed.dropFirst().first?.contains("│ [b] a lighthouse 1") == true, "\(screen)")
         #expect(listed.last?.contains("└ [a] a lighthouse 0") == true, "\(screen)")
 
-        let one = Screen.render(historyState(try Self.rows(profiles: ["a", "a"]), width: 120, height: 24)).text
+        let one = Screen.render(historyState(try Self.rows(in: scratch, profiles: ["a", "a"]), width: 120, height: 24)).text
         #expect(one.contains("┌ batch of 2: a lighthouse 1") && !one.contains("[a]"), "\(one)")
     }
 }

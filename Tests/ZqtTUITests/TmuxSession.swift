@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import TestScratch
 
 /// The real zqt binary in a detached tmux pane: send keys, read the screen,
 /// wait for what should appear (never a fixed sleep). A command whose end the
@@ -17,7 +18,35 @@ final class TmuxSession {
         try Self.tmux(["set-option", "-s", "exit-empty", "off"], capture: false)
     }
 
-    deinit { _ = try? Self.tmux(["kill-session", "-t", name], capture: false) }
+    /// The session ended, and its processes waited for (a while): a zqt
+    /// still saving its draft as it ends would otherwise write into a folder
+    /// the test is removing, and make it again.
+    deinit {
+        let processes = (try? panePID()).map { [$0] + Self.descendants(of: $0) } ?? []
+        _ = try? Self.tmux(["kill-session", "-t", name], capture: false)
+        let deadline = Date().addingTimeInterval(10)
+        while processes.contains(where: { kill($0, 0) == 0 }) && Date() < deadline { usleep(10_000) }
+    }
+
+    /// Every process below `pid` (its children, theirs, ...), from /proc.
+    static func descendants(of pid: Int32) -> [Int32] {
+        var children: [Int32: [Int32]] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let process = Int32(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After the name in parentheses: the state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(process) }
+        }
+        var found: [Int32] = []
+        var next = children[pid] ?? []
+        while let process = next.popLast() {
+            found.append(process)
+            next += children[process] ?? []
+        }
+        return found
+    }
 
     /// The process running in the pane (the shell or zqt itself).
     func panePID() throws -> Int32 {
@@ -26,12 +55,33 @@ final class TmuxSession {
 
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
-    /// The tests' own tmux server: the developer's sessions and options are never touched.
-    static let socket = "zqt-tests"
+    /// The tests' own tmux server, one per test process: the developer's
+    /// sessions and options are never touched, nor another run's. Its socket
+    /// is in the temporary folder (TMUX_TMPDIR), and the server (which stays
+    /// up with no session, exit-empty off) is ended as the process exits, so
+    /// a run leaves neither behind.
+    static let socket: String = {
+        atexit { TmuxSession.endServer() }
+        return "zqt-tests-\(getpid())"
+    }()
+
+    /// tmux's folder of sockets in the temporary folder: tmux-UID.
+    static var socketFolder: String { Scratch.root + "/tmux-\(getuid())" }
 
     @discardableResult
     static func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
-        try ZqtBinary.output(of: "/usr/bin/tmux", ["-L", socket] + arguments, capture: capture)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMUX_TMPDIR"] = Scratch.root
+        return try ChildProcess.run("/usr/bin/tmux", ["-L", socket] + arguments, environment: environment,
+                                    captureOutput: capture, timeout: 60).stdout
+    }
+
+    /// Ends this process's server; its socket goes with it, and tmux's folder
+    /// when no other server has a socket there.
+    static func endServer() {
+        _ = try? tmux(["kill-server"], capture: false)
+        unlink(socketFolder + "/" + socket)
+        rmdir(socketFolder)
     }
 
     /// tmux key names (Enter, Escape, F5, Down) or, with literal, text as typed.

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Model
 import Testing
 @testable import ZqtTUI
@@ -127,9 +128,9 @@ import Testing
     }
 
     @Test func loadingTheFileOffersTheFormOnScreenAndNamesTheOthers() throws {
-        let folder = NSTemporaryDirectory() + "zqt-unsaved-load-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-unsaved-load")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = try #require(Self.twoForms().write(into: [folder]))
 
         guard case let .requestLoaded(onControlNet, source) = RequestLoading.load(path, current: .controlNet, catalog: .shipped) else {
@@ -180,9 +181,9 @@ import Testing
     // MARK: The next start
 
     @Test func theNextStartFindsOnlyItsOwnHistorysNewerFile() throws {
-        let folder = NSTemporaryDirectory() + "zqt-unsaved-find-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-unsaved-find")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         var mine = Self.twoForms()
         mine.home = "/home/me/zqt"
         var theirs = Self.twoForms()

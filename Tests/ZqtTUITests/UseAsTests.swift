@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 @testable import Images
 import Model
 import Testing
@@ -89,9 +90,9 @@ import Testing
     }
 
     @Test func aUserCatalogEndpointsURLFieldIsOffered() throws {
-        let folder = NSTemporaryDirectory() + "zqt-useas-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-useas")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let file = folder + "/endpoints.json"
         try Data("""
             {"endpoints": [{"id": "tool/faceRestore", "title": "Face restoration", "family": "tool",

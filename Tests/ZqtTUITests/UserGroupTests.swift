@@ -4,6 +4,7 @@
 // would, down to the JSON on the wire.
 
 import Foundation
+import TestScratch
 import Model
 import Testing
 @testable import ZqtTUI
@@ -34,8 +35,10 @@ import Testing
         ]}
         """
 
+    /// The endpoint the catalog above adds; its file is gone once this returns.
     static func endpoint() throws -> Endpoint {
-        let folder = NSTemporaryDirectory() + "zqt-usergroup-\(UUID().uuidString)"
+        let scratch = Scratch()
+        let folder = scratch.path("zqt-usergroup")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = folder + "/endpoints.json"
         FileManager.default.createFile(atPath: file, contents: Data(catalog.utf8))

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import TestScratch
 
 /// Runs the built `zqt` executable, as a user would from a shell.
 enum ZqtBinary {
@@ -16,12 +17,22 @@ enum ZqtBinary {
         return root.appendingPathComponent(".build/debug/zqt")
     }
 
-    /// Where zqt keeps its history in these tests, never the user's own.
-    static let testHome = NSTemporaryDirectory() + "zqt-tests-\(getpid())"
+    /// Where zqt keeps its history in these tests, never the user's own: one
+    /// folder for the test process, shared by the commands that name none of
+    /// their own, so it is removed as the process exits.
+    static let testHome: String = {
+        atexit { Scratch.remove([ZqtBinary.testHomeOfThisProcess]) }
+        return testHomeOfThisProcess
+    }()
 
-    /// A clean environment plus `extra`: what a user's shell would pass.
+    private static var testHomeOfThisProcess: String { Scratch.root + "/zqt-tests-\(getpid())" }
+
+    /// A clean environment plus `extra`: what a user's shell would pass,
+    /// TMPDIR among it, so what zqt writes to the temporary folder lands where
+    /// the tests' own files do (and a run given a TMPDIR of its own keeps it).
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "ZQT_HOME": testHome]
+        if let temporary = ProcessInfo.processInfo.environment["TMPDIR"], !temporary.isEmpty { env["TMPDIR"] = temporary }
         env.merge(extra) { _, new in new }
         return env
     }
