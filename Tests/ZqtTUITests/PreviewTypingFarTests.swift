@@ -116,4 +116,96 @@ import Testing
             }
         }
     }
+
+    /// Texts a window far in is laid out in: prose (a row starts after a
+    /// space, so the rows after an edit fall in step again within a few),
+    /// and text without spaces (Chinese with escapes, then ASCII), where an
+    /// edit moves every cut after it and the rows below are laid out again.
+    static let texts: [(name: String, text: String)] = [
+        ("prose", PreviewFarRowsTests.randomText(seed: 71, length: 20_000)),
+        ("no spaces", String(repeating: "一个女孩在雨中\"灯塔\"\n雨夜ｱ\u{1}e\u{301}", count: 1_100)),
+        ("ascii no spaces", String(repeating: "abcdefghij,klmno.pqrst", count: 900)),
+    ]
+
+    static let pastes = ["best quality, 一个女孩 \"hi\"\n", "  ", "a b", "灯塔雨夜", "\u{1}\t🇫🇷 x", "e\u{301} 👩‍👩‍👧 ", "\r\n"]
+
+    enum Edit: String, CaseIterable, Sendable { case key, paste, deleteSeveral, mixed }
+
+    /// Keys, pastes and deletes of several characters above a far window
+    /// (resync18): the window, the rows further down and the line's rows
+    /// counted are those of a document made from scratch, whether the rows
+    /// below the edit fall in step again (prose) or not (no spaces).
+    @Test(arguments: [0, 1, 2], Edit.allCases)
+    func editsAboveAFarWindowShowWhatAFreshDocumentShows(text: Int, edit: Edit) throws {
+        let (name, text) = Self.texts[text]
+        let width = 37 + 11 * (Edit.allCases.firstIndex(of: edit) ?? 0), height = 13
+        let request = try Far().request(prompt: String(repeating: "x", count: 5_000))
+        let base = PreviewDocument(request.wireValue)
+        var buffer = TextBuffer(text)
+        var document = base.showingTyping(buffer, at: "prompt")
+        let prompt = try #require(document.spans["prompt"]?.lowerBound)
+        let rows = Far.allRows(document, width: width).count
+        let window = rows / 2
+        var dice = LargeTextTests.Dice(state: UInt64(text.count) &+ UInt64(width))
+        for step in 0..<10 {
+            // The window far in is shown (rows kept there and, by the frame's count, below it), then an edit above it.
+            _ = PreviewView.visibleRows(document, width: width, height: height, firstLine: nil, offset: window)
+            let at = step % 3 == 0 ? dice.next(3) : dice.next(buffer.count / 3)
+            buffer.moveCursor(to: at)
+            switch edit == .mixed ? [Edit.key, .paste, .deleteSeveral][dice.next(3)] : edit {
+            case .deleteSeveral:
+                buffer.extendSelection { $0.moveCursor(to: min($0.count, at + 1 + dice.next(40))) }
+                let deleted = buffer.deleteSelection()
+                #expect(deleted, "\(name): a selection deleted")
+            case .paste: buffer.insert(Self.pastes[dice.next(Self.pastes.count)] + Self.pastes[dice.next(Self.pastes.count)])
+            default: buffer.insert(Self.typed[dice.next(Self.typed.count)])
+            }
+            let next = base.showingTyping(buffer, at: "prompt").carrying(from: document)
+            let all = Far.allRows(next, width: width)
+            #expect(next.rowCount(prompt, width: width) == all.filter { $0.jsonLine == prompt }.count, "\(name) \(edit) \(step): the line's rows")
+            expectSameWindows(next, [window, window + dice.next(100), all.count - height, 0], width: width, height: height,
+                              "\(name) \(edit) \(step) at \(at) width \(width)")
+            // The request read from the text carries the typed text's rows, awaited ones included.
+            var read = request
+            read["prompt"] = .string(buffer.text)
+            let ofRequest = PreviewDocument(read.wireValue).carrying(from: step % 2 == 0 ? next : document)
+            expectSameWindows(ofRequest, [window + dice.next(10)], width: width, height: height, "\(name) \(edit) \(step): read")
+            document = step % 2 == 0 ? next : ofRequest
+        }
+    }
+
+    /// Where rows after an edit fall in step again (prose), a window far
+    /// below a key is laid out from rows kept near it: the rows kept below
+    /// the window are the earlier document's, moved. Where they never do
+    /// (ASCII without spaces, a character typed: every row after it starts a
+    /// character earlier in the text, never where one did), none are kept
+    /// below the window it was laid out to.
+    @Test(arguments: [0, 2])
+    func aKeyAboveTheWindowKeepsTheRowsBelowItWhereTheyFallInStep(text: Int) throws {
+        let (name, text) = Self.texts[text]
+        let width = 53, height = 20
+        let request = try Far().request(prompt: String(repeating: "x", count: 5_000))
+        let base = PreviewDocument(request.wireValue)
+        var buffer = TextBuffer(text)
+        let document = base.showingTyping(buffer, at: "prompt")
+        let prompt = try #require(document.spans["prompt"]?.lowerBound)
+        let total = document.rowCount(prompt, width: width)
+        let window = total / 2
+        _ = document.window(prompt, width: width, from: window, count: height)
+        buffer.moveCursor(to: 3)
+        buffer.insert(name == "prose" ? "一个 x " : "x")
+        let next = base.showingTyping(buffer, at: "prompt").carrying(from: document)
+        let shown = next.window(prompt, width: width, from: window, count: height)
+        let last = next.nearestKeptRow(prompt, width: width, atMost: .max) ?? 0
+        if name == "prose" {
+            #expect(last > window + 2 * PreviewDocument.markSpacing, "rows kept below the window, moved: \(last) of \(total)")
+        } else {
+            #expect(last < window + height, "no row kept below the window laid out to: \(last) of \(total)")
+        }
+        // Both are the rows of the whole line.
+        let all = Far.allRows(next, width: width).filter { $0.jsonLine == prompt }
+        #expect(shown.lineRows >= window + height)
+        expectSameWindows(next, [window + height / 3], width: width, height: height, "\(name): the window")
+        #expect(next.rowCount(prompt, width: width) == all.count, "\(name): the line's rows")
+    }
 }

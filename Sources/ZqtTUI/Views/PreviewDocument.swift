@@ -115,6 +115,43 @@ struct PreviewDocument: Sendable {
             }
         }
 
+        /// Its length in UTF-8 bytes.
+        var byteCount: Int { pieces.reduce(0) { $0 + $1.utf8.count } }
+
+        /// How many of their last bytes `self` and `other` share, at most
+        /// `limit` (resync18: where the text after an edit starts in both).
+        func sameEnd(as other: LongText, limit: Int) -> Int {
+            let mine = pieces, theirs = other.pieces
+            var myPiece = mine.count, myEnd = 0, theirPiece = theirs.count, theirEnd = 0, at = 0
+            while at < limit {
+                // The pieces are read from their ends: `myEnd` bytes of this one are left to compare.
+                while myEnd == 0, myPiece > 0 { myPiece -= 1; myEnd = mine[myPiece].utf8.count }
+                while theirEnd == 0, theirPiece > 0 { theirPiece -= 1; theirEnd = theirs[theirPiece].utf8.count }
+                guard myEnd > 0, theirEnd > 0 else { return at }
+                let length = min(myEnd, theirEnd, limit - at)
+                var left = mine[myPiece], right = theirs[theirPiece]
+                let same = left.withUTF8 { a in
+                    right.withUTF8 { b in Self.sameSuffix(a, before: myEnd, b, before: theirEnd, length: length) }
+                }
+                at += same
+                guard same == length else { return at }
+                myEnd -= length
+                theirEnd -= length
+            }
+            return at
+        }
+
+        /// How many of the `length` bytes before the two places are the same, counted back.
+        private static func sameSuffix(_ a: UnsafeBufferPointer<UInt8>, before i: Int, _ b: UnsafeBufferPointer<UInt8>, before j: Int,
+                                       length: Int) -> Int {
+            guard length > 0, let a = a.baseAddress, let b = b.baseAddress else { return 0 }
+            let block = 256
+            var done = 0
+            while done + block <= length, memcmp(a + i - done - block, b + j - done - block, block) == 0 { done += block }
+            while done < length, a[i - done - 1] == b[j - done - 1] { done += 1 }
+            return done
+        }
+
         /// How many of `length` bytes from the two places are the same.
         private static func samePrefix(_ a: UnsafeBufferPointer<UInt8>, from i: Int, _ b: UnsafeBufferPointer<UInt8>, from j: Int,
                                        length: Int) -> Int {
@@ -182,8 +219,34 @@ struct PreviewDocument: Sendable {
             if same, let rows = earlier.counted.kept(index), carried.counted.kept(index) == nil {
                 carried.counted.keep(index, width: rows.width, rows: rows.rows)
             }
+            if let differs, before.tail == line.tail, let pending = Self.pending(old, long, differs: differs, reach: reach, earlier, index) {
+                carried.marks.expect(pending, index)
+            }
         }
         return carried
+    }
+
+    /// The rows kept of `earlier`'s line `index` that lie in the text after
+    /// the edit from `old` to `new` (bytes the same to the end), awaiting a
+    /// layout that finds a row where one of them starts once moved by the
+    /// edit's length (resync18: then they all hold, moved by the rows gained
+    /// or lost; a key above a far window no longer lays out every row down
+    /// to it). Rows an earlier edit's already await (not found yet) are
+    /// moved on by this one's length too; nil when none lie after the edit.
+    private static func pending(_ old: LongText, _ new: LongText, differs: Int, reach: Int, _ earlier: PreviewDocument,
+                                _ index: Int) -> RowMarks.Pending? {
+        let oldBytes = old.byteCount, newBytes = new.byteCount
+        // The same end never reaches into the same start (a repeated character typed again).
+        let end = old.sameEnd(as: new, limit: max(0, min(oldBytes, newBytes) - differs))
+        let after = oldBytes - end, shift = newBytes - oldBytes
+        if let awaited = earlier.marks.pending(index) {
+            let marks = awaited.marks.filter { $0.byte + awaited.shift >= after }
+            return marks.isEmpty ? nil : .init(width: awaited.width, shift: awaited.shift + shift, marks: marks, rows: awaited.rows)
+        }
+        guard let kept = earlier.marks.kept(index) else { return nil }
+        let marks = kept.marks.filter { $0.until > reach && $0.byte >= after }
+        let rows = earlier.counted.kept(index).flatMap { $0.width == kept.width ? $0.rows : nil }
+        return marks.isEmpty ? nil : .init(width: kept.width, shift: shift, marks: marks, rows: rows)
     }
 
     /// The document made last (of a request, or of the text being typed
@@ -260,10 +323,43 @@ struct PreviewDocument: Sendable {
     final class RowMarks: Sendable {
         private let marks: Mutex<[Int: (width: Int, marks: [RowMark])]>
 
-        init(_ marks: [Int: (width: Int, marks: [RowMark])] = [:]) { self.marks = Mutex(marks) }
+        /// Rows of an earlier text after an edit (resync18, `carrying(from:)`):
+        /// `marks` as they were, each starting `shift` bytes further now if
+        /// the rows fall in step again after the edit; `rows`: that text's line's rows.
+        struct Pending: Sendable {
+            let width: Int
+            let shift: Int
+            let marks: [RowMark]
+            let rows: Int?
+        }
+
+        private let awaiting: Mutex<[Int: Pending]>
+
+        init(_ marks: [Int: (width: Int, marks: [RowMark])] = [:], awaiting: [Int: Pending] = [:]) {
+            self.marks = Mutex(marks)
+            self.awaiting = Mutex(awaiting)
+        }
 
         /// Another set holding these marks (a document made from this one keeps its own).
-        func copy() -> RowMarks { RowMarks(marks.withLock { $0 }) }
+        func copy() -> RowMarks { RowMarks(marks.withLock { $0 }, awaiting: awaiting.withLock { $0 }) }
+
+        func pending(_ index: Int) -> Pending? { awaiting.withLock { $0[index] } }
+
+        func expect(_ pending: Pending, _ index: Int) { awaiting.withLock { $0[index] = pending } }
+
+        /// The rows awaited from `from` on hold, `rows` and `characters`
+        /// further than they were (a row was found where the one at `from`
+        /// starts once moved): kept, and no longer awaited.
+        func resync(_ index: Int, _ pending: Pending, from: Int, rows: Int, characters: Int) {
+            awaiting.withLock { $0[index] = nil }
+            for mark in pending.marks[from...] {
+                keep(RowMark(row: mark.row + rows, character: mark.character + characters, byte: mark.byte + pending.shift,
+                             until: mark.until == .max ? .max : mark.until + pending.shift), index, width: pending.width)
+            }
+        }
+
+        /// None of the rows awaited can be found any more (the layout went past them all).
+        func giveUp(_ index: Int) { awaiting.withLock { $0[index] = nil } }
 
         func kept(_ index: Int) -> (width: Int, marks: [RowMark])? { marks.withLock { $0[index] } }
 
@@ -363,6 +459,12 @@ struct PreviewDocument: Sendable {
             return Self.asciiRowCount(line, width: width) ?? PreviewView.rowRanges(Array(line.text), width: width).count
         }
         return counted.rows(index, width: width) {
+            if marks.pending(index)?.width == width {
+                // Rows after an edit may fall in step again near it (resync18): then the
+                // earlier count, moved by the rows gained or lost, is kept for the line.
+                _ = layOut(index, long, from: marks.nearest(index, width: width, atMost: .max), width: width, rows: 8 * Self.markSpacing)
+                if let kept = counted.kept(index), kept.width == width { return kept.rows }
+            }
             if let rows = Self.asciiRowCount(line, width: width) { return rows }
             // Laid out a few spacings at a time from the last row kept (fartype18: the whole
             // line as characters, 16 bytes each, held 16 MB more for a megabyte prompt).
@@ -370,7 +472,7 @@ struct PreviewDocument: Sendable {
             while true {
                 let step = layOut(index, long, from: mark, width: width, rows: 8 * Self.markSpacing)
                 if step.ended { return (mark?.row ?? 0) + step.rows.count }
-                guard let next = step.marks.last, next.row > (mark?.row ?? 0) else { break }
+                guard let next = marks.nearest(index, width: width, atMost: .max), next.row > (mark?.row ?? 0) else { break }
                 mark = next
             }
             return PreviewView.rowRanges(Array(line.text), width: width).count
@@ -457,7 +559,8 @@ struct PreviewDocument: Sendable {
         // Toward a far window a few spacings at a time, so no layout holds more than that.
         while skip - (mark?.row ?? 0) > 2 * Self.markSpacing {
             let step = layOut(index, long, from: mark, width: width, rows: min(skip - (mark?.row ?? 0), 8 * Self.markSpacing))
-            guard !step.ended, let next = step.marks.last, next.row > (mark?.row ?? 0) else { break }
+            // The nearest row kept now: past the step's own when it found the rows after an edit above in step again (resync18).
+            guard !step.ended, let next = marks.nearest(index, width: width, atMost: skip), next.row > (mark?.row ?? 0) else { break }
             mark = next
         }
         let base = mark?.row ?? 0
@@ -494,9 +597,17 @@ struct PreviewDocument: Sendable {
                 continue
             }
             let kept = Array(ranges.prefix(rows))
-            let found = Self.marks(in: characters, rows: kept, looked: looked, chunk: chunk,
-                                   contentStart: mark == nil ? line.head.unicodeScalars.count + 1 : 0, from: mark)
+            let pending = marks.pending(index).flatMap { $0.width == width ? $0 : nil }
+            let (found, resync, passed) = Self.marks(in: characters, rows: kept, looked: looked, chunk: chunk,
+                                                     contentStart: mark == nil ? line.head.unicodeScalars.count + 1 : 0, from: mark,
+                                                     awaiting: pending)
             for found in found { marks.keep(found, index, width: width) }
+            if let pending, let resync {
+                marks.resync(index, pending, from: resync.from, rows: resync.rows, characters: resync.characters)
+                if let rows = pending.rows { counted.keep(index, width: width, rows: rows + resync.rows) }
+            } else if passed {
+                marks.giveUp(index)
+            }
             return (characters, kept, whole && ranges.count <= rows, found)
         }
     }
@@ -507,8 +618,13 @@ struct PreviewDocument: Sendable {
     /// scalars before the chunk's text in `characters`; `mark`: the row the
     /// chunk starts at (nil: the line's start); `looked`: each row's furthest
     /// character looked at (PreviewView.rowRangesLooking), for `until`.
+    /// With rows `awaiting` (resync18), also the first row that starts where
+    /// one of them does once moved by the edit's length (its index among
+    /// them, and how many rows and characters further it starts now), or
+    /// `passed` when the rows went past them all without one.
     private static func marks(in characters: [Character], rows: [(range: Range<Int>, pad: Int)], looked: [Int],
-                              chunk: String, contentStart: Int, from mark: RowMark?) -> [RowMark] {
+                              chunk: String, contentStart: Int, from mark: RowMark?, awaiting: RowMarks.Pending? = nil)
+        -> (found: [RowMark], resync: (from: Int, rows: Int, characters: Int)?, passed: Bool) {
         // Where each of the chunk's characters starts, as escaped scalars and as UTF-8 bytes (its place is its index).
         var starts: [(escaped: Int, byte: Int)] = []
         var escaped = 0, bytes = 0
@@ -529,6 +645,7 @@ struct PreviewDocument: Sendable {
         // The string's bytes the rows so far were cut looking at (the end of the character holding the furthest one).
         var until = mark?.until ?? 0, furthest = -1
         var lookedScalars = 0, lookedCounted = 0, lookedCharacter = 0
+        var awaited = 0, resync: (from: Int, rows: Int, characters: Int)?
         for (offset, row) in rows.enumerated() where offset > 0 {
             let far = looked[offset - 1]
             if far > furthest, until != .max {
@@ -552,16 +669,25 @@ struct PreviewDocument: Sendable {
                 scalars += characters[counted].unicodeScalars.count
                 counted += 1
             }
-            let bucket = (base + offset) / markSpacing
-            guard bucket > lastBucket else { continue }
             let at = scalars - contentStart
             guard at > 0 else { continue }
             while next < starts.count, starts[next].escaped < at { next += 1 }
             guard next < starts.count, starts[next].escaped == at else { continue }
-            found.append(RowMark(row: base + offset, character: baseCharacter + next, byte: baseByte + starts[next].byte, until: until))
+            let byte = baseByte + starts[next].byte
+            if let awaiting, resync == nil {
+                // A row starts where an awaited one does, moved: the rows after it are the earlier text's, moved.
+                while awaited < awaiting.marks.count, awaiting.marks[awaited].byte + awaiting.shift < byte { awaited += 1 }
+                if awaited < awaiting.marks.count, awaiting.marks[awaited].byte + awaiting.shift == byte {
+                    let old = awaiting.marks[awaited]
+                    resync = (awaited, base + offset - old.row, baseCharacter + next - old.character)
+                }
+            }
+            let bucket = (base + offset) / markSpacing
+            guard bucket > lastBucket else { continue }
+            found.append(RowMark(row: base + offset, character: baseCharacter + next, byte: byte, until: until))
             lastBucket = bucket
         }
-        return found
+        return (found, resync, resync == nil && awaiting.map { awaited >= $0.marks.count } ?? false)
     }
 
     /// The characters of line `index`, enough of them for its first `rows`
