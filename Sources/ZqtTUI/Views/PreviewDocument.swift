@@ -209,6 +209,8 @@ struct PreviewDocument: Sendable {
         for (index, line) in lines.enumerated() where index < earlier.lines.count {
             let before = earlier.lines[index]
             guard let long = line.long, let old = before.long, before.head == line.head else { continue }
+            // Nothing kept of the line to carry (the preview at its top): its megabyte is not compared, twice, on every key.
+            guard earlier.marks.kept(index) != nil || earlier.marks.pending(index) != nil || earlier.counted.kept(index) != nil else { continue }
             let differs = old.firstDifference(from: long)
             let same = differs == nil && before.tail == line.tail
             // A scalar after the last byte looked at can still join the character before it: 4 bytes to spare.
