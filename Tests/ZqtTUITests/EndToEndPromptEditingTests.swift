@@ -48,6 +48,36 @@ import Testing
         }
     }
 
+    /// tmux sends Home and End as CSI 1~ and 4~ whatever TERM says; with TERM=xterm-256color,
+    /// whose terminfo names other bytes, they were typed into the prompt as "Alt-[" and "1~".
+    /// Ctrl-Home/End and Alt-</> reach the whole text's start and end, not the line's.
+    @Test(.needsTmux, arguments: ["xterm-256color", "screen"])
+    func homeAndEndAsTmuxSendsThemAndCtrlHomeEndReachTheWholeText(term: String) async throws {
+        let scratch = Scratch()
+        try await Self.start(in: scratch, term: term) { session in
+            try session.send("Enter")
+            try session.waitFor(text: "Enter done")
+            try session.send("C-u")
+            try session.send("first", literal: true)
+            try session.send("C-j")
+            try session.send("second", literal: true)
+            try session.send("Home")
+            try session.send("B", literal: true)
+            try session.send("End")
+            try session.send("E", literal: true)
+            try session.send("C-Home")
+            try session.send("A", literal: true)
+            try session.send("C-End")
+            try session.send("Z", literal: true)
+            try session.send("M-<")
+            try session.send("0", literal: true)
+            try session.send("M->")
+            try session.send("9", literal: true)
+            let screen = try session.waitFor("every key in its place") { $0.contains("Prompt              0Afirst\n") && $0.contains(" BsecondEZ9\n") }
+            #expect(!screen.contains("1~") && !screen.contains("1;5"), "\(term): no key typed as text")
+        }
+    }
+
     @Test(.needsTmux)
     func thePromptIsColouredInTheFormWhenNotEdited() async throws {
         let scratch = Scratch()

@@ -202,9 +202,14 @@ import Testing
         var decoder = InputDecoder(functionKey: CursesTerminal.functionKey)
         var codes = InputDecoder.shiftSequences.map(\.code)
         let inputs = decoder.decode { codes.isEmpty ? nil : codes.removeFirst() }
-        #expect(inputs == [.key(.shiftLeft), .key(.shiftRight), .key(.shiftHome), .key(.shiftEnd), .key(.ctrlShiftLeft), .key(.ctrlShiftRight)])
-        #expect(InputDecoder.shiftSequences.map(\.sequence) == ["\u{1B}[1;2D", "\u{1B}[1;2C", "\u{1B}[1;2H", "\u{1B}[1;2F", "\u{1B}[1;6D", "\u{1B}[1;6C"])
+        #expect(inputs == [.key(.shiftLeft), .key(.shiftRight), .key(.shiftHome), .key(.shiftEnd), .key(.ctrlShiftLeft), .key(.ctrlShiftRight),
+                           .key(.ctrlHome), .key(.ctrlEnd), .key(.home), .key(.end), .key(.home), .key(.end), .key(.home), .key(.end),
+                           .key(.home), .key(.end)])
+        #expect(InputDecoder.shiftSequences.map(\.sequence) == ["\u{1B}[1;2D", "\u{1B}[1;2C", "\u{1B}[1;2H", "\u{1B}[1;2F", "\u{1B}[1;6D", "\u{1B}[1;6C",
+                                                                "\u{1B}[1;5H", "\u{1B}[1;5F", "\u{1B}[1~", "\u{1B}[4~", "\u{1B}[7~", "\u{1B}[8~",
+                                                                "\u{1B}[H", "\u{1B}[F", "\u{1B}OH", "\u{1B}OF"])
         #expect(Key.named("Shift-Home") == .shiftHome && Key.named("shift-end") == .shiftEnd)
+        #expect(Key.named("Ctrl-Home") == .ctrlHome && Key.named("ctrl-end") == .ctrlEnd)
     }
 
     // MARK: The prompt in the form, not being edited

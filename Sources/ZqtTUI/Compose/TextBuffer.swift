@@ -550,6 +550,8 @@ extension TextBuffer {
         case .wordRight: moveWordRight()
         case .lineStart: if let width { moveToLineStart(width: width) } else { moveToStart() }
         case .lineEnd: if let width { moveToLineEnd(width: width) } else { moveToEnd() }
+        case .textStart: moveToStart()
+        case .textEnd: moveToEnd()
         case .cursorUp: if let width { moveVertically(by: -1, width: width) } else { return false }
         case .cursorDown: if let width { moveVertically(by: 1, width: width) } else { return false }
         case .deleteBackward: backspace()
@@ -562,7 +564,8 @@ extension TextBuffer {
         return true
     }
 
-    private static let motions: Set<Command> = [.cursorLeft, .cursorRight, .wordLeft, .wordRight, .lineStart, .lineEnd, .cursorUp, .cursorDown]
+    private static let motions: Set<Command> = [.cursorLeft, .cursorRight, .wordLeft, .wordRight, .lineStart, .lineEnd, .textStart, .textEnd,
+                                                 .cursorUp, .cursorDown]
 
     // MARK: Selection (issue 19)
 

@@ -49,6 +49,21 @@ struct InputDecoder {
         // Ctrl-Shift-←/→ (modifier 6; xterm's kLFT6, kRIT6): select by word.
         ("\u{1B}[1;6D", 0x7024, .ctrlShiftLeft),
         ("\u{1B}[1;6C", 0x7025, .ctrlShiftRight),
+        // Ctrl-Home/End (modifier 5; xterm's kHOM5, kEND5): the whole text's start and end.
+        ("\u{1B}[1;5H", 0x7026, .ctrlHome),
+        ("\u{1B}[1;5F", 0x7027, .ctrlEnd),
+        // Home and End as the other terminals send them: tmux and screen (CSI 1~ / 4~),
+        // rxvt (CSI 7~ / 8~), xterm in either cursor mode (CSI H / F, SS3 H / F). A TERM that
+        // names other bytes (TERM=xterm-256color inside tmux is common) would else read
+        // tmux's Home as "Alt-[" and "1~" typed into the text.
+        ("\u{1B}[1~", 0x7028, .home),
+        ("\u{1B}[4~", 0x7029, .end),
+        ("\u{1B}[7~", 0x702A, .home),
+        ("\u{1B}[8~", 0x702B, .end),
+        ("\u{1B}[H", 0x702C, .home),
+        ("\u{1B}[F", 0x702D, .end),
+        ("\u{1B}OH", 0x702E, .home),
+        ("\u{1B}OF", 0x702F, .end),
     ]
     private static let shiftKeys = Dictionary(uniqueKeysWithValues: shiftSequences.map { ($0.code, $0.key) })
     /// An SGR mouse report is short (`0;9999;9999M`): longer is not one.

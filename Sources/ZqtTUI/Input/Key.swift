@@ -21,6 +21,8 @@ enum Key: Hashable, Sendable {
     case ctrlUp, ctrlDown
     case home, end
     case shiftHome, shiftEnd
+    /// Ctrl-Home/End: the start and end of the whole text, not the line.
+    case ctrlHome, ctrlEnd
     case pageUp, pageDown
     case function(Int)
     case resize
@@ -55,6 +57,8 @@ enum Key: Hashable, Sendable {
         case .end: return "End"
         case .shiftHome: return "Shift-Home"
         case .shiftEnd: return "Shift-End"
+        case .ctrlHome: return "Ctrl-Home"
+        case .ctrlEnd: return "Ctrl-End"
         case .pageUp: return "PgUp"
         case .pageDown: return "PgDn"
         case let .function(n): return "F\(n)"
@@ -68,7 +72,7 @@ extension Key {
     private static let nameable: [Key] = {
         var keys: [Key] = [.enter, .tab, .backTab, .escape, .backspace, .delete, .up, .down, .left, .right,
                            .shiftUp, .shiftDown, .shiftLeft, .shiftRight, .ctrlLeft, .ctrlRight, .ctrlShiftLeft, .ctrlShiftRight, .ctrlUp, .ctrlDown,
-                           .home, .end, .shiftHome, .shiftEnd, .pageUp, .pageDown, .char(" ")]
+                           .home, .end, .shiftHome, .shiftEnd, .ctrlHome, .ctrlEnd, .pageUp, .pageDown, .char(" ")]
         keys += (1...12).map { Key.function($0) }
         for value in UInt8(ascii: "a")...UInt8(ascii: "z") {
             keys.append(.ctrl(Character(Unicode.Scalar(value))))

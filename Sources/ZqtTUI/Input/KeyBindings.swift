@@ -101,6 +101,8 @@ enum Command: String, CaseIterable, Sendable {
     case fetchRestOfPictures
     // Editing text (a field, a picker's filter, the history filter, an input box).
     case cursorLeft, cursorRight, wordLeft, wordRight, lineStart, lineEnd, cursorUp, cursorDown
+    /// The whole text's start and end (a long prompt's first character is a line away from nowhere else).
+    case textStart, textEnd
     case deleteBackward, deleteForward, killToStart, killToEnd, deleteWordBackward, newLine
     case finishEdit, cancelEdit
     // A selection in a field's text (issue 19): Shift-←/→/Home/End, Ctrl-Shift-←/→ by word.

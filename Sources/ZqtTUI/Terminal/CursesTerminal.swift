@@ -595,6 +595,8 @@ final class CursesTerminal {
             case "kDN5": return .ctrlDown
             case "kUP2": return .shiftUp
             case "kDN2": return .shiftDown
+            case "kHOM5": return .ctrlHome
+            case "kEND5": return .ctrlEnd
             default: return nil
             }
         }

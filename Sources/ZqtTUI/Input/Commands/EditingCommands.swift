@@ -38,6 +38,11 @@ enum EditingCommands {
         CommandDeclaration(.lineStart, "Cursor to the start of the line", footer: "line",
                            [.on(.lineEditing, .home, .ctrl("a"))], perform: edit(.lineStart)),
         CommandDeclaration(.lineEnd, "Cursor to the end of the line", footer: "line", [.on(.lineEditing, .end, .ctrl("e"))], perform: edit(.lineEnd)),
+        // Alt-< and Alt-> as in Emacs and readline, for terminals and links that do not pass Ctrl-Home/End.
+        CommandDeclaration(.textStart, "Cursor to the start of the text", footer: "text",
+                           [.on(.lineEditing, .ctrlHome, .alt("<"))], perform: edit(.textStart)),
+        CommandDeclaration(.textEnd, "Cursor to the end of the text", footer: "text",
+                           [.on(.lineEditing, .ctrlEnd, .alt(">"))], perform: edit(.textEnd)),
         CommandDeclaration(.deleteBackward, "Delete before the cursor", footer: "delete",
                            [.on(.lineEditing, .backspace, .ctrl("h"))], perform: edit(.deleteBackward)),
         CommandDeclaration(.deleteForward, "Delete under the cursor", footer: "delete",
