@@ -2,6 +2,7 @@ import Foundation
 import Model
 import Sandbox
 import Testing
+import TestScratch
 @testable import ZqtTUI
 
 /// The effect runner against a real sandbox over loopback and a real
@@ -16,7 +17,7 @@ final class TrackingFixture: @unchecked Sendable {
 
     /// With a clock, the sandbox's time moves only when the test says.
     init(taskSeconds: Double = 0.6, clock: SteppedClock? = nil) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("zqt-track-\(UUID().uuidString)").path
+        folder = Self.parent + "/zqt-track-\(UUID().uuidString)"
         store = try HistoryStore.open(inFolder: folder)
         server = clock.map { SandboxServer(options: SandboxOptions(taskSeconds: taskSeconds), now: $0.now) }
             ?? SandboxServer(options: SandboxOptions(taskSeconds: taskSeconds))
@@ -43,6 +44,17 @@ final class TrackingFixture: @unchecked Sendable {
         server.stop()
         try? FileManager.default.removeItem(atPath: folder)
     }
+
+    /// One folder for the test process's fixtures, removed as it exits: a
+    /// picture's write the cancel did not stop in time makes its `images/`
+    /// again after `deinit` removed the fixture's own folder (a whole run left
+    /// ten empty ones in /tmp).
+    private static let parent: String = {
+        atexit { Scratch.remove([TrackingFixture.parentOfThisProcess]) }
+        return parentOfThisProcess
+    }()
+
+    private static var parentOfThisProcess: String { Scratch.root + "/zqt-track-\(getpid())" }
 
     static func request(_ prompt: String) throws -> Request {
         var request = try Request.decode(json: BundledExamples.controlNetJSON, for: .controlNet).request
