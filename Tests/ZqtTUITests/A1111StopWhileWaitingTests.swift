@@ -174,6 +174,7 @@ import Glibc
             let json = try JSONParser.parse(rest.stdout)
             #expect(json["interrupted"]?.boolValue == true && json["interrupted_elsewhere"]?.boolValue == true, "\(rest.stdout)")
             #expect(json["state"]?.stringValue == "interrupted", "\(rest.stdout)")
+            #expect(json["status"] == nil, "an A1111 server answers no status number: \(rest.stdout)")
             #expect(json["desc"]?.stringValue?.hasPrefix("interrupted elsewhere (the server's web UI or another client): ") == true, "\(rest.stdout)")
             let idTask = try #require(json["id_task"]?.stringValue)
             let show = try ZqtBinary.run(["history", "show", idTask], environment: ["ZQT_HOME": home, "XDG_CONFIG_HOME": config])

@@ -59,6 +59,7 @@ import Testing
         let first = try Script.run(["send", "--sandbox", "--json", "--download", folder], home: home)
         let second = try Script.run(["send", "--sandbox", "--json", "--download", folder], home: home)
         #expect(first.status == 0 && second.status == 0, "stderr: \(first.stderr) \(second.stderr)")
+        #expect(Script.member(try Script.firstLine(first.stdout), "status") == .int(2), "the service's status number: \(first.stdout)")
         let (a, b) = (try idTask(first), try idTask(second))
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         #expect(names == ["\(a)-1.png", "\(b)-1.png"].sorted())

@@ -703,7 +703,9 @@ struct SendCommand: AsyncParsableCommand {
             members.append(("state", .string(SubmissionState.submitted.rawValue)))
         } else if let final = report.final {
             members.append(("state", .string(SubmissionState(final).rawValue)))
-            members.append(("status", .int(final.status)))
+            // The service's status number (wire rule 9); an A1111 server answers none (zqt's own 2 is not its word),
+            // as `zqt query --json` of an A1111 row says none.
+            if report.endpoint?.server != .a1111 { members.append(("status", .int(final.status))) }
             members.append(("desc", .string(final.desc)))
             members.append(("results", .array(final.results.enumerated().map { index, image in
                 .object(dropping: [("position", .int(index + 1)), ("url", SendLines.publicURL(image.imageURL).map { .string($0) }),
