@@ -172,4 +172,20 @@ import Testing
         Self.running(&service, generating: false)
         #expect(press(&service, .char("X")) == [.stopFollowing(recordID: 1, idTask: "zqt-20261206-180000-000-abcd")])
     }
+
+    /// The palette's X line was cut after its zhiqite half, before what it does on an A1111 server
+    /// (newcomer20g): each profile's palette says what X does there, whole, at 120 and 80 columns.
+    @Test(arguments: [120, 80])
+    func thePalettesXLineSaysWhatItDoesOnThisServerWhole(width: Int) {
+        var a1111 = Self.a1111State()
+        a1111.view.size = Size(width: width, height: 40)
+        press(&a1111, .char(":"))
+        type(&a1111, "interrupt")
+        #expect(Screen.render(a1111).text.contains("Interrupt the A1111 job on the server"))
+        var service = makeState(width: width, height: 40)
+        press(&service, .char(":"))
+        type(&service, "stop foll")
+        let screen = Screen.render(service).text
+        #expect(screen.contains("Stop following the task (u on its history row takes it up again)") && !screen.contains("zhiqite task:"), "\(screen)")
+    }
 }

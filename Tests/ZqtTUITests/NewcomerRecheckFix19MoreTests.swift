@@ -55,7 +55,7 @@ import Testing
             Issue.record("no palette")
             return
         }
-        #expect(picker.matches.contains { $0.hasPrefix("zhiqite task: stop following it") }, "\(picker.matches)")
+        #expect(picker.matches.contains { $0.hasPrefix("Stop following the task") }, "\(picker.matches)")
     }
 
     @Test func theHistoryFilterSaysItFindsEndpointsAndTexts() {

@@ -116,16 +116,17 @@ import Testing
         }
         let text = seen.joined(separator: "\n")
         // Cut at the box's edge before (…(u on its history r│): now wrapped under its column.
-        // (X's text names both kinds of server since issue 20.)
-        #expect(text.contains("X                     zhiqite task: stop following it (u on its history "))
-        #expect(text.contains("                      row takes it up again); A1111 job: interrupt it on "))
+        // (X's line says what it does on this profile's kind of server, a zhiqite one here.)
+        #expect(text.contains("X                     Stop following the task (u on its history row"))
+        #expect(text.contains("                      takes it up again)"))
         for line in OverlayView.helpLines(state, width: 72) {
             #expect(TextWidth.of(line) <= 72, "\(line)")
         }
         // Each command's title is all there, only wrapped.
         let joined = OverlayView.helpLines(state, width: 72).joined(separator: " ").split(separator: " ").joined(separator: " ")
         for binding in state.keys.bindings {
-            #expect(joined.contains(binding.command.title.split(separator: " ").joined(separator: " ")), "\(binding.command.title)")
+            let title = Wording.helpTitle(binding.command, server: state.connection.server)
+            #expect(joined.contains(title.split(separator: " ").joined(separator: " ")), "\(title)")
         }
     }
 

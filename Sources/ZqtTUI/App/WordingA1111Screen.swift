@@ -18,9 +18,12 @@ extension Wording {
 
     /// A command's line in the help (`?`): an A1111 profile has a login, not keys (issue 20's re-check).
     static func helpTitle(_ command: Command, server: ServerKind) -> String {
-        guard server == .a1111 else { return command.title }
-        switch command {
-        case .switchProfile: return "Switch profile (connection and login from the config file)"
+        switch (command, server) {
+        case (.switchProfile, .a1111): return "Switch profile (connection and login from the config file)"
+        // X's declared title names both kinds of server (for `zqt keys`); the help and the palette say what it
+        // does on this one, so the palette's line is not cut before it (newcomer20g).
+        case (.stopFollowing, .a1111): return "Interrupt the A1111 job on the server"
+        case (.stopFollowing, .zhiqite): return "Stop following the task (u on its history row takes it up again)"
         default: return command.title
         }
     }

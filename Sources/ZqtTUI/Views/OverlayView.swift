@@ -122,9 +122,11 @@ enum OverlayView {
 
     static func renderPicker(_ picker: PickerState, keys table: KeyTable, into grid: inout Grid) {
         let matches = picker.matches
-        // Pickers with a detail beside each option (a checkpoint's base) or a note get more room.
+        // Pickers with a detail beside each option (a checkpoint's base) or a note get more room, and the
+        // palette as much as its longest command says (a hundred lines: X's A1111 meaning came after the cut).
         let wide = !picker.details.isEmpty || picker.note != nil
-        let width = min(wide ? 100 : 64, grid.size.width - 4)
+        let longest = picker.purpose == .palette ? (picker.options.map { TextWidth.of($0) }.max() ?? 0) + 6 : 0
+        let width = min(wide ? 100 : min(100, max(64, longest)), grid.size.width - 4)
         // A note (why a list failed, and what to set) wraps to three lines at most: its end says what to do.
         let note = picker.note.map { HistoryView.wrapWords($0.text, width: max(10, width - 4)) } ?? []
         let noteLines = min(note.count, 3)
