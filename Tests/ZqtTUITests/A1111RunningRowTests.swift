@@ -39,13 +39,14 @@ import Testing
 
     @Test func aRunningA1111RowIsListedRunningWithTheServersPercentageAndSeenFinishedWithoutLeavingTheScreen() async throws {
         let scratch = Scratch()
-        // 60 steps of 150 ms: a job of about 9 s, sent by another zqt.
+        // 120 steps of 150 ms: a job of about 18 s, sent by another zqt. (60 steps, 9 s, could end on a loaded
+        // machine before the screen below first looked at it, and the running row was never seen.)
         let server = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 150))
         let url = try server.start()
         defer { server.stop() }
         let config = try A1111NewcomerCLITests.config(in: scratch, [url])
         let home = A1111NewcomerCLITests.home(in: scratch)
-        let body = try A1111NewcomerCLITests.file(in: scratch, #"{"prompt": "a slow lighthouse", "steps": 60, "width": 64, "height": 64, "n_iter": 2}"#)
+        let body = try A1111NewcomerCLITests.file(in: scratch, #"{"prompt": "a slow lighthouse", "steps": 120, "width": 64, "height": 64, "n_iter": 2}"#)
         defer { [config, home, body].forEach { try? FileManager.default.removeItem(atPath: $0) } }
         let environment = ["ZQT_HOME": home, "XDG_CONFIG_HOME": config]
         let child = try ChildProcess.spawn(ZqtBinary.url.path, ["send", body, "--endpoint", "txt2img", "--profile", "gpu"],
