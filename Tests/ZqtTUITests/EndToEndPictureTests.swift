@@ -125,7 +125,7 @@ import Testing
         try session.send("F5")
         // The pane names zqt's copy and its size, read from the copy's header.
         let shown = try session.waitFor("the kept copy named with its size", timeout: 60) { screen in
-            screen.contains("Results · 1 image") && screen.replacing("\n", with: "").contains("(768×768)")
+            screen.contains("Results · 1 image") && screen.contains("image 1 · 768×768") && screen.contains("/1.png")
         }
         #expect(shown.contains("pictures are off"))
         let images = home.appendingPathComponent("images")

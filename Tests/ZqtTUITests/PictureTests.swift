@@ -225,8 +225,27 @@ import Testing
         var state = try Self.stateWithResults(in: folder)
         state.view.pictureMode = .off(reason: Wording.picturesNeedUTF8)
         let text = Screen.render(state).text.replacing("\n", with: " ")
-        #expect(text.contains(folder.prefix(20)))
+        // The copy's path cut at its start where the pane is small: its folder's end and the file stay.
+        #expect(text.contains("image 1 · 96×64") && text.contains(folder.suffix(12) + "/1.png"), "\(text)")
         #expect(text.contains("UTF-8"))
+    }
+
+    /// A gallery tile with pictures off showed the path's start and lost the task's folder and
+    /// the file ("/tmp/tmp.grcgTTCLvG/i", newcomer20g): in a small room the path is cut at its start.
+    @Test func aSmallRoomWithPicturesOffShowsThePathsEnd() {
+        let image = LocalImage(position: 0, path: "/home/someone/.local/share/zqt/images/zqt-20261207-090822-317-bf7y/1.png",
+                               thumbnailPath: "/x/1.thumb.png", width: 768, height: 768)
+        var view = makeState().view
+        view.pictureMode = .off(reason: Wording.picturesOff)
+        var grid = Grid(size: Size(width: 40, height: 8))
+        PicturesPane.draw(image, large: false, view: view, into: &grid, rect: Rect(x: 1, y: 1, width: 22, height: 5))
+        #expect(grid.line(1).hasPrefix(" image 1 · 768×768"), "\(grid.text)")
+        #expect(grid.line(2).hasPrefix(" …") && grid.line(2).contains("317-bf7y/1.png"), "\(grid.text)")
+        #expect(grid.text.contains("pictures are off"), "\(grid.text)")
+        // With room, the whole path as before.
+        var wide = Grid(size: Size(width: 120, height: 8))
+        PicturesPane.draw(image, large: false, view: view, into: &wide, rect: Rect(x: 0, y: 0, width: 110, height: 5))
+        #expect(wide.text.contains("image 1: " + image.path + " (768×768); pictures are off"), "\(wide.text)")
     }
 
     @Test(.needsChafa) func oChoosesEnterEnlargesEscGoesBack() throws {

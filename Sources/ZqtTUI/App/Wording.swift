@@ -249,6 +249,11 @@ extension Wording {
         "image \(image.position + 1): \(image.path) (\(image.width)×\(image.height)); \(reason)"
     }
 
+    /// The same in a small room (a gallery tile): which image and its size, then its path on a line of its own.
+    static func pictureAsTextHead(_ image: LocalImage) -> String {
+        "image \(image.position + 1) · \(image.width)×\(image.height)"
+    }
+
     static func intermediateTitle(_ idTask: String, progress: Double?) -> String {
         "Task \(idTask) running" + (progress.map { " · " + percent($0) } ?? "") + " · intermediate image"
     }

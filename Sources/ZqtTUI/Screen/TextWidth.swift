@@ -168,4 +168,20 @@ enum TextWidth {
         if of(text) <= width { return String(text) }
         return prefix(text, fitting: width - 1) + "…"
     }
+
+    /// `text` cut to `width` cells from its start, beginning with "…" when it
+    /// was cut: a path's end (its task folder and file) says more than its start.
+    static func truncateFront(_ text: some StringProtocol, to width: Int) -> String {
+        guard width > 0 else { return "" }
+        if of(text) <= width { return String(text) }
+        var kept: [Character] = []
+        var cells = 0
+        for character in text.reversed() {
+            let next = of(character)
+            guard cells + next <= width - 1 else { break }
+            kept.append(character)
+            cells += next
+        }
+        return "…" + String(kept.reversed())
+    }
 }

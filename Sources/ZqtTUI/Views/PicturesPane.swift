@@ -170,7 +170,18 @@ enum PicturesPane {
         let path = large ? image.path : image.thumbnailPath
         switch view.pictureMode {
         case let .off(reason):
-            wrapped(Wording.pictureAsText(image, reason: reason), style: .dim, into: &grid, rect: rect)
+            let whole = Wording.pictureAsText(image, reason: reason)
+            let lines = HistoryView.wrapWords(whole, width: max(1, rect.width))
+            if lines.count <= rect.height, lines.allSatisfy({ TextWidth.of($0) <= rect.width }) {
+                wrapped(whole, style: .dim, into: &grid, rect: rect)
+            } else {
+                // A gallery tile: the path cut at its start, so the task's folder and the file stay (newcomer20g:
+                // "/tmp/tmp.grcgTTCLvG/i" was all a tile showed of it).
+                let head = [Wording.pictureAsTextHead(image), TextWidth.truncateFront(image.path, to: max(1, rect.width))]
+                for (offset, line) in (head + HistoryView.wrapWords(reason, width: max(1, rect.width))).prefix(rect.height).enumerated() {
+                    grid.put(line, x: rect.x, y: rect.y + offset, style: .dim, limit: rect.maxX)
+                }
+            }
         case let .pixels(pixelProtocol):
             // The terminal layer sends the pixels kept; a picture not decoded yet is asked for first.
             guard PictureCache.shared.canSend(path, columns: placed.width, rows: placed.height, using: pixelProtocol,
