@@ -61,18 +61,11 @@ import Testing
             try session.send("first", literal: true)
             try session.send("C-j")
             try session.send("second", literal: true)
-            try session.send("Home")
-            try session.send("B", literal: true)
-            try session.send("End")
-            try session.send("E", literal: true)
-            try session.send("C-Home")
-            try session.send("A", literal: true)
-            try session.send("C-End")
-            try session.send("Z", literal: true)
-            try session.send("M-<")
-            try session.send("0", literal: true)
-            try session.send("M->")
-            try session.send("9", literal: true)
+            // Each key, then a letter typed where it put the cursor.
+            for (key, letter) in [("Home", "B"), ("End", "E"), ("C-Home", "A"), ("C-End", "Z"), ("M-<", "0"), ("M->", "9")] {
+                try session.send(key)
+                try session.send(letter, literal: true)
+            }
             let screen = try session.waitFor("every key in its place") { $0.contains("Prompt              0Afirst\n") && $0.contains(" BsecondEZ9\n") }
             #expect(!screen.contains("1~") && !screen.contains("1;5"), "\(term): no key typed as text")
         }
