@@ -62,6 +62,24 @@ import Testing
         #expect(paged == all && all.count > 3)
     }
 
+    /// Candidates far apart, under a word found in nearly every row between
+    /// them (filterframe18): that word is asked of the index for each
+    /// candidate rather than read over their whole span, with the same answer.
+    @Test func candidatesFarApartAreCheckedOneByOne() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        try store.inOneTransaction {
+            for index in 0..<4200 {
+                let prompt = index == 0 || index == 4199 ? "a lighthouse, 灯塔" : index == 1 ? "a lighthouse, 塔灯" : "灯塔雨夜 \(index)"
+                _ = try store.recordSending(HistoryStoreTests.request(prompt, model: "m"), baseURL: "http://127.0.0.1:1", profile: "t")
+            }
+        }
+        let found = try store.list(filter: "lighthouse 灯塔", limit: 10)
+        #expect(found.map(\.prompt) == ["a lighthouse, 灯塔", "a lighthouse, 灯塔"])
+        #expect(found.map(\.id) == Set(try store.list(filter: "lighthouse", limit: 10).map(\.id))
+            .intersection(try store.list(filter: "灯塔", limit: 5000).map(\.id)).sorted(by: >))
+    }
+
     @Test func eachLongerWordIsAskedOfTheIndexByItsRarestTrigram() throws {
         let filter = HistoryFilter("lighthouse 灯塔")
         let plan = try #require(try filter.plan(before: nil, limit: 200) { _, token in token == "\"hth\"" ? 2 : 900 })
@@ -70,6 +88,7 @@ import Testing
         #expect(plan.parameters.contains(.text("\"灯\"")) && !plan.parameters.contains(.text("\"灯 塔\"")),
                 "a word of two characters is read by one character's list, without positions")
         #expect(plan.deferredWords == "\"灯 塔\"", "and the whole word asked of the index for the candidates' span")
+        #expect(plan.deferredRarity == 900, "as often as the whole word is found among the newest rows")
         #expect(plan.sql.contains("INTERSECT"))
         let alone = try #require(try HistoryFilter("lighthouse").plan(before: nil, limit: 200) { _, _ in
             Issue.record("one word alone is asked of the index as it is")
@@ -83,6 +102,7 @@ import Testing
             index == .words ? (query == "\"s\"*" ? 4000 : 300) : (query.hasPrefix("\"sd/") || query.hasPrefix("\"v2/") ? 4096 : 2500)
         })
         #expect(common.deferredWords == "\"灯 塔\" AND \"s\"*")
+        #expect(common.deferredRarity == 300 + 4000)
         #expect(!common.parameters.contains(.text("\"s\"*")) && common.parameters.contains(.text("\"灯\"")))
         // A character found far more often than the word it is in (`的` in
         // `的确`) is not worth its list: the whole word's is read.

@@ -89,4 +89,70 @@ import Testing
         _ = try #require(HistoryFilterQueue.page(short.store, request, cancel: HistoryQueryCancel(), early: shortAnswers.add))
         #expect(shortAnswers.early.isEmpty)
     }
+
+    // MARK: The first frame after the key (filterframe18)
+
+    /// Reduces the fixture's answers one at a time, as the event loop draws a
+    /// frame after each, until `done`; the frames drawn, in order.
+    static func frames(_ fixture: GalleryFixture, _ state: inout AppState, until done: (AppState) -> Bool) async throws -> [String] {
+        var frames: [String] = []
+        try await eventually("the answers") {
+            for action in fixture.inbox.drain() {
+                Reducer.reduce(&state, action).forEach(fixture.runner.perform)
+                frames.append(Screen.render(state).text)
+            }
+            return done(state)
+        }
+        return frames
+    }
+
+    /// F2 on a history longer than a page: the first frame with rows shows the
+    /// newest with "counting…", and the count comes in a later frame (the first
+    /// count reads an index of every row: 0.87 s at a million rows, which the
+    /// rows waited for on the event loop). The key's own frame waits for neither.
+    @Test func f2ShowsTheNewestRowsBeforeTheCount() async throws {
+        let fixture = try GalleryFixture()
+        try Self.rows(fixture, 2000)
+        var state = makeState(width: 120, height: 40)
+        let effects = press(&state, .function(2))
+        effects.forEach(fixture.runner.perform)
+        let frames = try await Self.frames(fixture, &state) { $0.history.loaded && !$0.history.counting }
+        let withRows = try #require(frames.first { $0.contains("a lighthouse at dusk 1999") }, "\(frames)")
+        #expect(withRows.contains("counting… · newest first") && !withRows.contains("2000 submissions"), "\(withRows)")
+        #expect(frames.last?.contains("2000 submissions · newest first") == true, "\(frames.last ?? "")")
+    }
+
+    /// A filter nothing matches says so in the first frame its answer comes in, as
+    /// a filter that matches shows its first rows there: two words found often
+    /// that never meet, none among the newest rows (a window of 16 here, of
+    /// 65,536 ids on the screen), say so at once while the older rows are
+    /// searched, then "Nothing matches"; a word in no row says it in one answer.
+    @Test func aFilterNothingMatchesSaysSoInTheFirstFrame() async throws {
+        let fixture = try GalleryFixture()
+        try HistoryFilterScreenTests.lighthousesAndLanterns(fixture)
+        var state = makeState(width: 120, height: 40)
+        try await fixture.run(press(&state, .function(2)), &state) { $0.history.loaded && !$0.history.counting }
+        _ = press(&state, .char("/"))
+        for character in "lighthouse 灯塔" { _ = Reducer.reduce(&state, .key(.char(character))) }
+        let answers = HistoryFilterScreenTests.Answers()
+        let request = HistoryFilterQueue.Request(filter: "lighthouse 灯塔", before: nil, limit: HistoryViewState.pageSize)
+        let none = try #require(HistoryFilterQueue.page(fixture.store, request, cancel: HistoryQueryCancel(), early: answers.add, window: 16))
+        let first = try #require(answers.early.first)
+        _ = Reducer.reduce(&state, first)
+        let firstFrame = Screen.render(state).text
+        #expect(firstFrame.contains("None of the newest submissions matches “lighthouse 灯塔”; searching the older ones…"), "\(firstFrame)")
+        #expect(Self.countLine(state).contains("searching…") && !firstFrame.contains("Nothing matches"), "\(Self.countLine(state))")
+        _ = Reducer.reduce(&state, none)
+        #expect(Screen.render(state).text.contains("Nothing matches “lighthouse 灯塔”. Esc clears the filter."))
+        #expect(Self.countLine(state).contains("no match"), "\(Self.countLine(state))")
+
+        // Through the runner: the first frame with the word's answer says nothing matches.
+        var effects = press(&state, .escape)
+        effects += press(&state, .char("/"))
+        for character in "zzqqxx" { effects += Reducer.reduce(&state, .key(.char(character))) }
+        effects.forEach(fixture.runner.perform)
+        let frames = try await Self.frames(fixture, &state) { $0.history.rowsFilter == "zzqqxx" && !$0.history.counting }
+        let answered = try #require(frames.first { $0.contains("/ zzqqxx") && !$0.contains("searching…") }, "\(frames)")
+        #expect(answered.contains("Nothing matches “zzqqxx”") && answered.contains("no match"), "\(answered)")
+    }
 }

@@ -67,9 +67,9 @@ public final class HistoryStore: @unchecked Sendable {
     /// The disk fault last said (issue 21), under the lock: a full disk is told
     /// once, not at every key, poll or row of a sweep; a write that lands forgets it.
     private var faultSaid: DiskFault?
-    /// Writes this store has made, and the last count with when it was taken.
-    private var writes = 0
-    private var keptCount: (count: Int, version: Int, writes: Int)?
+    /// The last count, with the filter's connection's `PRAGMA data_version`
+    /// when it was taken (`count`); set under `filterLock`.
+    private let keptCount = Mutex<(count: Int, version: Int)?>(nil)
 
     /// Replaced when the screen saves an endpoint of the user's own (issue 9).
     public var catalog: EndpointCatalog {
@@ -204,7 +204,6 @@ public final class HistoryStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if connection.isClosed { throw .write(path: path, Self.closedError) }
-        writes &+= 1  // the count is read again (`count()`)
         if transactionOpen {
             do { return try body(connection) } catch { throw .write(path: path, Self.explained(error, at: path)) }
         }
@@ -836,6 +835,8 @@ public final class HistoryStore: @unchecked Sendable {
                 db.setBusyTimeout(milliseconds: 5000)
                 CandidateLists.keepPagesWarm(db)
                 filterConnection = db
+                // A new connection's `data_version` starts afresh: the count kept is not its to vouch for.
+                keptCount.withLock { $0 = nil }
             }
             return try db.watching(cancel) { () throws(SQLiteError) -> T in try body(db) }
         } catch where cancel?.isCancelled == true && error.code == SQLiteError.interrupted.code {
@@ -846,15 +847,23 @@ public final class HistoryStore: @unchecked Sendable {
     }
 
     /// How many submissions the history holds. Counting an index of a
-    /// million rows takes 20 ms, which the list paid on each opening and on
-    /// each filter cleared (issue 18): the count is kept until this store
-    /// writes or another connection commits (`PRAGMA data_version` tells).
-    public func count() throws(HistoryError) -> Int {
-        try read { db throws(SQLiteError) in
+    /// million rows takes 20 ms warm and most of a second from a cold disk,
+    /// which the list paid on each opening and on each filter cleared (issue
+    /// 18): the count is kept until a commit, this store's own or another
+    /// zqt's (`PRAGMA data_version` of the filter's connection, which every
+    /// other connection's commit moves).
+    public func count() throws(HistoryError) -> Int { try count(cancel: nil) ?? 0 }
+
+    /// `count`, read through the filter's connection off the screen's event
+    /// loop (issue 18, filterframe18: the first F2's count held the loop for
+    /// 0.87 s at a million rows), stopped when `cancel` is set: nil then. The
+    /// store's own lock stays free for the screen's reads and a poll's writes.
+    public func count(cancel: HistoryQueryCancel?) throws(HistoryError) -> Int? {
+        try filterRead(cancel) { db throws(SQLiteError) in
             let version = try db.scalar("PRAGMA data_version") ?? 0
-            if let kept = keptCount, kept.version == version, kept.writes == writes { return kept.count }
+            if let kept = keptCount.withLock({ $0 }), kept.version == version { return kept.count }
             let count = try db.scalar("SELECT count(*) FROM submission") ?? 0
-            keptCount = (count, version, writes)
+            keptCount.withLock { $0 = (count, version) }
             return count
         }
     }
@@ -863,11 +872,11 @@ public final class HistoryStore: @unchecked Sendable {
     /// have to count. The list shows its first rows before counting (issue
     /// 18: a first count at start reads a million-row index from disk).
     public func knownCount() throws(HistoryError) -> Int? {
-        try read { db throws(SQLiteError) in
+        try filterRead(nil) { db throws(SQLiteError) -> Int? in
             let version = try db.scalar("PRAGMA data_version") ?? 0
-            guard let kept = keptCount, kept.version == version, kept.writes == writes else { return nil }
+            guard let kept = keptCount.withLock({ $0 }), kept.version == version else { return nil }
             return kept.count
-        }
+        } ?? nil
     }
 
     // MARK: The compose draft

@@ -25,6 +25,18 @@ extension Wording {
     static func deleted(_ idTask: String) -> String { "Deleted \(idTask) from history" }
     static let entryGone = "That entry is no longer in the history (deleted elsewhere?)"
 
+    // MARK: The filter's answer
+
+    /// Every row searched, none matches.
+    static func nothingMatches(_ filter: String) -> String { "Nothing matches “\(filter)”. Esc clears the filter." }
+
+    /// None of the newest rows matches, the older ones still searched (issue 18, filterframe18):
+    /// said in the frame the first answer comes in, as a filter that matches shows its first
+    /// rows there, not an empty list until every row is searched.
+    static func nothingMatchesYet(_ filter: String) -> String {
+        "None of the newest submissions matches “\(filter)”; searching the older ones… Esc clears the filter."
+    }
+
     // MARK: Asking the service
 
     /// An A1111 server has no accepting step (issue 20's re-check): its row's send did not run there.

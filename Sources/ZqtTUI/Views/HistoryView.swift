@@ -56,7 +56,10 @@ enum HistoryView {
         let columns = Columns(width: rect.width, endpoints: history.rows.dropFirst(history.scroll).prefix(max(0, rect.height - 2)).map(\.endpoint.title))
         grid.put(columns.heading, x: rect.x, y: rect.y + 1, style: .dim, limit: rect.maxX)
         var body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)
-        let empty = history.loaded && history.rows.isEmpty && history.rowsFilter == history.filter.text && !history.counting
+        let answeredEmpty = history.loaded && history.rows.isEmpty && history.rowsFilter == history.filter.text
+        let empty = answeredEmpty && !history.counting
+        // The first answer found none among the newest rows (filterframe18): said at once, the rest still searched.
+        let noneYet = answeredEmpty && history.counting && !history.filter.text.isEmpty
         // An empty read-only history: one sentence for both (left21: "nothing can be sent" above "F5 there sends").
         let emptyReadOnly = empty && history.filter.text.isEmpty && history.damage == nil ? state.historyEmptyReadOnlyText : nil
         // A read-only history (issue 21): said above its rows, as the status said it at start.
@@ -69,14 +72,15 @@ enum HistoryView {
             grid.put(" " + Wording.historyListDamaged(unreadable: damage.unreadable), x: rect.x, y: body.y, style: .statusError, limit: rect.maxX)
             body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         }
-        if empty {
+        if empty || noneYet {
             if let emptyReadOnly {
                 grid.put(emptyReadOnly, x: rect.x + 2, y: body.y + 1, style: .statusError, limit: rect.maxX)
                 return
             }
-            let message = history.damage != nil && history.filter.text.isEmpty ? Wording.historyNoRowReadable
+            let message = noneYet ? Wording.nothingMatchesYet(history.filter.text)
+                : history.damage != nil && history.filter.text.isEmpty ? Wording.historyNoRowReadable
                 : history.filter.text.isEmpty ? Wording.historyEmpty
-                : "Nothing matches “\(history.filter.text)”. Esc clears the filter."
+                : Wording.nothingMatches(history.filter.text)
             grid.put(message, x: rect.x + 2, y: body.y + 1, style: .dim, limit: rect.maxX)
             return
         }
