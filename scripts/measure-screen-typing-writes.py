@@ -111,4 +111,7 @@ try:
         measure("start, after the end and the middle")
 finally:
     subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+    # zqt saves its drafts on its way out (SIGHUP): the home goes once it has ended.
+    end = time.time() + 10
+    while "pid" in globals() and time.time() < end and os.path.exists("/proc/%d" % pid): time.sleep(0.1)
     shutil.rmtree(tmp, ignore_errors=True)
