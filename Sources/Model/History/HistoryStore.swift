@@ -882,44 +882,55 @@ public final class HistoryStore: @unchecked Sendable {
     // MARK: The compose draft
 
     /// Saves a form's draft in its slot. A draft that differs from the one
-    /// its row names by a little is saved as a patch row (DraftPatch: one
-    /// page in SQLite's log, not five); otherwise in pieces (DraftPieces,
-    /// migration 10): only the pieces not stored yet are written, with the
-    /// list of its pieces; pieces no draft names any more are removed. An
-    /// unchanged draft writes nothing.
-    public func saveDraft(_ draft: ComposeDraft, slot: String = "compose") throws(HistoryError) {
+    /// its row names by a little is saved as patch rows (DraftPatch: the row
+    /// its edits join, or one more; one page in SQLite's log, not five);
+    /// otherwise in pieces (DraftPieces, migration 10): only the pieces not
+    /// stored yet are written, with the list of its pieces; pieces no draft
+    /// names any more are removed. An unchanged draft writes nothing.
+    /// Returns the rows of draft_piece and draft it wrote and their bytes.
+    @discardableResult
+    public func saveDraft(_ draft: ComposeDraft, slot: String = "compose") throws(HistoryError) -> DraftWrites {
         let drafts = JSONWriter.compact(.object(draft.fieldDrafts.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
         let endpoint = draft.endpoint.storageKey
         let savedAt = draft.savedAt.timeIntervalSince1970
         if let base = draftBases.withLock({ $0[slot] }), base.endpoint == endpoint {
-            let saved: DraftPatch?? = try write { db throws(SQLiteError) -> DraftPatch?? in
+            let saved: (rows: [DraftPatch], writes: DraftWrites)? = try write { db throws(SQLiteError) -> ([DraftPatch], DraftWrites)? in
                 // Only on the row this store wrote last: another zqt's save of the slot makes a new base.
                 let row = try db.run("SELECT request_pieces, drafts_pieces, endpoint FROM draft WHERE slot = ?", [.text(slot)]).first
                 guard let row, row.text(0) == base.requestList, row.text(1) == base.draftsList, row.text(2) == endpoint,
-                      let request = DraftPatch.change(from: base.request, to: draft.requestJSON),
-                      let typed = DraftPatch.change(from: base.drafts, to: drafts, limit: DraftPatch.limit - request.middle.utf8.count)
-                else { return .none }
-                let unchanged = request.prefix == request.baseCount && typed.prefix == typed.baseCount
-                    && draft.requestJSON.utf8.count == request.baseCount && drafts.utf8.count == typed.baseCount
-                if unchanged {
-                    if base.patch != nil { try db.run("DELETE FROM draft_piece WHERE key = ?", [.text(DraftPatch.key(slot: slot))]) }
-                    return .some(nil)
+                      let request = DraftPatch.change(from: base.request, through: base.rows.map(\.request), to: draft.requestJSON),
+                      let typed = DraftPatch.change(from: base.drafts, through: base.rows.map(\.drafts), to: drafts,
+                                                    limit: DraftPatch.limit - request.middle.utf8.count)
+                else { return nil }
+                // The same texts as saved last (the form went back and forth): nothing to write.
+                if request.isEmpty && typed.isEmpty { return (base.rows, DraftWrites()) }
+                var rows = base.rows
+                // The edits join the last row when its span and theirs stay within the limit; else one more row.
+                if let last = rows.last,
+                   let joinedRequest = DraftPatch.merged(last.request, request, in: draft.requestJSON, limit: DraftPatch.limit),
+                   let joinedTyped = DraftPatch.merged(last.drafts, typed, in: drafts, limit: DraftPatch.limit - joinedRequest.middle.utf8.count) {
+                    rows[rows.count - 1] = DraftPatch(request: joinedRequest, drafts: joinedTyped, base: last.base, savedAt: savedAt)
+                } else if rows.count < DraftPatch.maxRows {
+                    rows.append(DraftPatch(request: request, drafts: typed,
+                                           base: DraftPatch.chainName(base: base.name, previousRow: rows.last?.text), savedAt: savedAt))
+                } else {
+                    return nil
                 }
-                let patch = DraftPatch(request: request, drafts: typed, base: base.name, savedAt: savedAt)
-                // The same edits saved again (the form went back and forth): nothing to write.
-                if let kept = base.patch, kept.request == patch.request, kept.drafts == patch.drafts { return .some(kept) }
-                try db.run("INSERT OR REPLACE INTO draft_piece (key, text) VALUES (?, ?)", [.text(DraftPatch.key(slot: slot)), .text(patch.text)])
-                return .some(patch)
+                let text = rows[rows.count - 1].text
+                try db.run("INSERT OR REPLACE INTO draft_piece (key, text) VALUES (?, ?)",
+                           [.text(DraftPatch.key(slot: slot, index: rows.count - 1)), .text(text)])
+                return (rows, DraftWrites(rows: 1, bytes: text.utf8.count))
             }
-            if case let .some(patch) = saved {
-                draftBases.withLock { $0[slot]?.patch = patch }
-                return
+            if let saved {
+                draftBases.withLock { $0[slot]?.rows = saved.rows }
+                return saved.writes
             }
         }
         let requestPieces = DraftPieces.cut(draft.requestJSON), draftsPieces = DraftPieces.cut(drafts)
         let names = Set(requestPieces.map(\.key) + draftsPieces.map(\.key))
         let requestList = requestPieces.map(\.key).joined(separator: " "), draftsList = draftsPieces.map(\.key).joined(separator: " ")
-        try write { db throws(SQLiteError) in
+        let writes = try write { db throws(SQLiteError) -> DraftWrites in
+            var writes = DraftWrites(rows: 1, bytes: requestList.utf8.count + draftsList.utf8.count)
             var before: Set<String> = [], others: Set<String> = []
             for row in try db.run("SELECT slot, request_pieces, drafts_pieces FROM draft") {
                 let keys = Self.pieceNames(row.text(1)) + Self.pieceNames(row.text(2))
@@ -929,6 +940,8 @@ public final class HistoryStore: @unchecked Sendable {
             for piece in requestPieces + draftsPieces where !before.contains(piece.key) && !others.contains(piece.key) {
                 try insert.bind([.text(piece.key), .text(String(piece.text))])
                 _ = try insert.step()
+                writes.rows += 1
+                writes.bytes += piece.text.utf8.count
             }
             try db.run("""
                 INSERT INTO draft (slot, endpoint, request_json, field_drafts, saved_at, request_pieces, drafts_pieces)
@@ -941,11 +954,24 @@ public final class HistoryStore: @unchecked Sendable {
                 try delete.bind([.text(key)])
                 _ = try delete.step()
             }
+            // The slot's later patch rows, with the first: they applied to the pieces replaced.
+            let later = DraftPatch.laterKeys(slot: slot)
+            try db.run("DELETE FROM draft_piece WHERE key >= ? AND key < ?", [.text(later.from), .text(later.below)])
+            return writes
         }
         draftBases.withLock {
             $0[slot] = DraftBase(endpoint: endpoint, requestList: requestList, draftsList: draftsList,
-                                 request: draft.requestJSON, drafts: drafts, patch: nil)
+                                 request: draft.requestJSON, drafts: drafts, rows: [])
         }
+        return writes
+    }
+
+    /// What a draft's save wrote: rows of draft and draft_piece written, and
+    /// their texts' bytes (a piece list or a piece, a patch row) — what
+    /// SQLite's log then takes in 4 KB pages (issue 18).
+    public struct DraftWrites: Equatable, Sendable {
+        public var rows = 0
+        public var bytes = 0
     }
 
     /// The texts a slot's draft row names, as this store last wrote them:
@@ -958,7 +984,8 @@ public final class HistoryStore: @unchecked Sendable {
         var draftsList: String
         var request: String
         var drafts: String
-        var patch: DraftPatch?
+        /// The patch rows written since, in order (DraftPatch).
+        var rows: [DraftPatch]
         var name: String { DraftPatch.baseName(requestList: requestList, draftsList: draftsList) }
     }
     private let draftBases = Mutex<[String: DraftBase]>([:])
@@ -978,13 +1005,21 @@ public final class HistoryStore: @unchecked Sendable {
             for row in try db.run("SELECT endpoint, request_json, field_drafts, saved_at, slot, request_pieces, drafts_pieces FROM draft") {
                 guard let slot = row.text(4) else { continue }
                 var draft = Self.draft(row, pieces: pieces, catalog: storedCatalog)
-                // Edits saved since the pieces (DraftPatch), on the pieces they were made against.
-                if let text = pieces[DraftPatch.key(slot: slot)], let patch = DraftPatch(text: text),
-                   patch.base == DraftPatch.baseName(requestList: row.text(5) ?? "", draftsList: row.text(6) ?? ""),
-                   let request = DraftPatch.apply(patch.request, to: draft.requestJSON),
-                   let typed = DraftPatch.apply(patch.drafts, to: Self.draftsText(row, pieces)) {
+                // Edits saved since the pieces (DraftPatch), each row on what the one before made
+                // of the pieces they were made against; up to the first that does not apply.
+                let lists = DraftPatch.baseName(requestList: row.text(5) ?? "", draftsList: row.text(6) ?? "")
+                var request = draft.requestJSON, typed = Self.draftsText(row, pieces)
+                var previous: String?, savedAt: Double?
+                for index in 0..<DraftPatch.maxRows {
+                    guard let text = pieces[DraftPatch.key(slot: slot, index: index)], let patch = DraftPatch(text: text),
+                          patch.base == DraftPatch.chainName(base: lists, previousRow: previous),
+                          let nextRequest = DraftPatch.apply(patch.request, to: request),
+                          let nextTyped = DraftPatch.apply(patch.drafts, to: typed) else { break }
+                    (request, typed, previous, savedAt) = (nextRequest, nextTyped, text, patch.savedAt)
+                }
+                if let savedAt {
                     draft = Self.draft(row, pieces: pieces, catalog: storedCatalog, requestJSON: request, draftsText: typed)
-                    draft.savedAt = Date(timeIntervalSince1970: patch.savedAt)
+                    draft.savedAt = Date(timeIntervalSince1970: savedAt)
                 }
                 drafts[slot] = draft
             }

@@ -151,6 +151,10 @@ extension BenchCommand {
         print("resident memory after typing: \(Self.status("VmRSS") / 1024) MB (peak since the paste \(Self.status("VmHWM") / 1024) MB)")
         try moveAround()
         typeKeysWithPauses(into: "the \(megabytes) MB \(large.name)")
+        // Then in its middle, as one edits a long text in another place: the
+        // saves write a row of their own, not the draft cut into pieces again (draftbytes18).
+        if let count = state.view.editing?.buffer.count { state.view.editing?.buffer.moveCursor(to: count / 2) }
+        typeKeysWithPauses(into: "the middle of the \(megabytes) MB \(large.name), after its end")
         // The edit's end (Enter): the text read into the request, its brackets checked, the draft saved.
         handle(.key(.enter))
         for action in inbox.drain() { handle(action) }
