@@ -21,6 +21,10 @@ import Glibc
     typealias Fixture = A1111ClientTests.Fixture
     typealias Control = A1111JobControlTests
 
+    /// The other client's job: 4-5 s at these tests' step times, long enough for ours to be sent and seen
+    /// waiting behind it on a loaded machine (40 steps, 1.6 s, ended first there and the test failed).
+    static let othersSteps = 100
+
     /// Starts another client's job (as `POST /sandbox/busy`) and waits until the server runs it.
     static func startOthersJob(_ fixture: Fixture, steps: Int) async throws {
         fixture.server.service.startForeignJob(steps: steps)
@@ -43,7 +47,7 @@ import Glibc
     @Test func anInterruptAskedWhileOursWaitsLeavesTheOtherJobAndStopsOursOnceItRuns() async throws {
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 40))
         let api = fixture.api
-        try await Self.startOthersJob(fixture, steps: 40)
+        try await Self.startOthersJob(fixture, steps: Self.othersSteps)
         let request = Control.batch(iterations: 3, steps: 60)
         let answer = Mutex<A1111Watch.StopAnswer?>(nil)
         let events = await fixture.run(request, api: api) { event in
@@ -65,7 +69,7 @@ import Glibc
     @Test func aSkipAskedWhileOursWaitsIsSentOnceOursRuns() async throws {
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 40))
         let api = fixture.api
-        try await Self.startOthersJob(fixture, steps: 40)
+        try await Self.startOthersJob(fixture, steps: Self.othersSteps)
         let request = Control.batch(iterations: 2, steps: 30)
         let answer = Mutex<A1111Watch.StopAnswer?>(nil)
         let events = await fixture.run(request, api: api) { event in
@@ -126,7 +130,7 @@ import Glibc
     @Test func ctrlCWhileZqtSendWaitsLeavesTheOtherClientsJob() async throws {
         let scratch = Scratch()
         let fixture = try Fixture(A1111SandboxOptions(stepMilliseconds: 50))
-        try await Self.startOthersJob(fixture, steps: 60)
+        try await Self.startOthersJob(fixture, steps: Self.othersSteps)
         try await offThePool {
             let config = try Self.config(in: scratch, fixture)
             let home = scratch.path("zqt-a1111-stop-home")
