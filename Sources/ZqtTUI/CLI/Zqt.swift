@@ -274,7 +274,8 @@ enum ComposeSession {
         if let current {
             DraftCodec.restore(current, into: &state)
             freshID(&state.request)
-            state.baselineJSON = state.request.wireJSON
+            // The print the first draft check makes and keeps: one copy of a long prompt's JSON, not two.
+            state.baselineJSON = DraftForm.printed(state.request)
         }
         for (slot, draft) in drafts where slot != DraftCodec.currentSlot && draft.endpoint.formKey != state.endpoint.formKey {
             guard var form = DraftCodec.form(draft) else { continue }
