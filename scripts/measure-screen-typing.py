@@ -21,8 +21,16 @@ the disk, the draft's saves) and the growth of the history's -wal file per
 key. SQLite writes a -wal again from its start after a checkpoint, so its
 growth is 0 once it has reached its usual size: the -wal's size after the
 keys is printed too, and write_bytes is the figure to compare.
+--burst N (burst18) measures a key burst instead: after the paste, the edit
+ends, `]` scrolls the preview --scroll-preview times, Enter edits again and
+N ↑ are sent at once (`send-keys -N`); then --keys keys are typed one at a
+time where the ↑ left the cursor (the text's start when N is large enough),
+each waited for until the CPU settles. VmHWM (the peak since start) and
+VmRSS after each stage; then zqt quits and starts again on the same home:
+VmRSS and VmHWM one second after the restored draft's first frame.
 Usage: scripts/measure-screen-typing.py [ZQT] [--paste-bytes N] [--keys N]
-       [--scroll-preview N] [--runs N] [--settle-ms N] [--unbracketed] [--mixed]"""
+       [--scroll-preview N] [--runs N] [--settle-ms N] [--unbracketed] [--mixed]
+       [--burst N]"""
 import argparse, glob, os, shutil, subprocess, sys, tempfile, time
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -36,6 +44,7 @@ parser.add_argument("--settle-ms", type=int, default=500,
 parser.add_argument("--timeout", type=float, default=120)
 parser.add_argument("--unbracketed", action="store_true", help="paste without -p: unmarked, as if typed")
 parser.add_argument("--mixed", action="store_true", help="English and Chinese prompt tags")
+parser.add_argument("--burst", type=int, default=0, help="N ↑ sent at once after the paste (see above)")
 parser.add_argument("--wrap", default="", help="a command put before ZQT (a profiler: 'heaptrack -o /tmp/h'); "
                     "the figures are then read from ZQT's own process, found under the pane's")
 options = parser.parse_args()
@@ -129,18 +138,74 @@ def prompt_text(shown):
 
 
 def memory(pid):
-    return f"VmRSS {status(pid, 'VmRSS'):.1f} MB, VmHWM {status(pid, 'VmHWM'):.1f} MB"
+    # RssAnon too: VmRSS counts the binary's pages mapped, which differ between two copies of
+    # the same build by 0.5-0.7 MB (a file just copied is all in the page cache, and more of it
+    # is mapped at each fault), so builds are compared by their anonymous pages (burst18).
+    return (f"VmRSS {status(pid, 'VmRSS'):.1f} MB, VmHWM {status(pid, 'VmHWM'):.1f} MB, "
+            f"RssAnon {status(pid, 'RssAnon'):.1f} MB")
+
+
+def start(session, command):
+    """zqt in a new pane of the session; its process once the first frame is up."""
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", f"exec {command}")
+    wait(session, lambda s: "SANDBOX" in s and "▸ Prompt" in s, "the first frame")
+    return zqt_process(int(tmux("display", "-p", "-t", session, "#{pane_pid}").strip()))
+
+
+def quit_zqt(session, pid):
+    tmux("send-keys", "-t", session, "F10")
+    deadline = time.time() + 10
+    while time.time() < deadline and os.path.exists(f"/proc/{pid}"):
+        time.sleep(0.05)
+
+
+def burst(session, pid, home, command, after_paste):
+    """--burst: the preview scrolled, N ↑ at once, keys typed where they left the cursor, a restart (burst18)."""
+    tmux("send-keys", "-t", session, "Enter")
+    wait(session, lambda s: "Enter edit" in s, "the edit's end")
+    for _ in range(options.scroll_preview):
+        tmux("send-keys", "-t", session, "]")
+    settle(pid, "the scrolls")
+    tmux("send-keys", "-t", session, "Enter")
+    wait(session, lambda s: "Enter done" in s, "the edit again")
+    settle(pid, "the edit again")
+    before_burst = memory(pid)
+    cpu0, started = cpu_ticks(pid), time.time()
+    tmux("send-keys", "-t", session, "-N", str(options.burst), "Up")
+    settle(pid, "the burst")
+    burst_cpu_ms = (cpu_ticks(pid) - cpu0) * 1000 / CLOCK_TICKS
+    burst_s = time.time() - started - options.settle_ms / 1000
+    after_burst = memory(pid)
+    cpu0 = cpu_ticks(pid)
+    for index in range(options.keys):
+        shown = screen(session)
+        tmux("send-keys", "-t", session, "-l", KEYS[index % len(KEYS)])
+        wait(session, lambda s: s != shown, f"key {index + 1}")
+        settle(pid, f"key {index + 1}")
+    keys_cpu_ms = (cpu_ticks(pid) - cpu0) * 1000 / CLOCK_TICKS / max(options.keys, 1)
+    after_keys = memory(pid)
+    quit_zqt(session, pid)
+    tmux("kill-session", "-t", session)
+    pid = start(session, command)
+    shown_at = time.time()
+    time.sleep(max(0.0, shown_at + 1 - time.time()))
+    restarted = memory(pid)
+    print(f"{options.paste_bytes} bytes pasted, then a burst of {options.burst} ↑", flush=True)
+    print(f"  after the paste:   {after_paste}")
+    print(f"  before the burst ({options.scroll_preview} `]`): {before_burst}")
+    print(f"  after {options.burst} ↑ at once: {after_burst} (CPU {burst_cpu_ms:.0f} ms, done after {burst_s:.2f} s)")
+    print(f"  after {options.keys} keys typed there: {after_keys} (CPU {keys_cpu_ms:.1f} ms a key)")
+    print(f"  restarted, 1 s after the restored draft's first frame: {restarted}", flush=True)
+    quit_zqt(session, pid)
 
 
 def run(number, paste_file, paste_tail):
     home, config, user_home = (tempfile.mkdtemp(prefix=f"zqt-screen-typing-{p}-") for p in ("home", "config", "user"))
     session = f"s{number}"
     try:
-        tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-             f"exec env -u ZQT_PROFILE -u ZQT_BASE_URL ZQT_HOME={home} XDG_CONFIG_HOME={config} HOME={user_home} "
-             f"TERM=xterm-256color LANG=C.UTF-8 {options.wrap} {zqt} --sandbox --images off")
-        wait(session, lambda s: "SANDBOX" in s and "▸ Prompt" in s, "the first frame")
-        pid = zqt_process(int(tmux("display", "-p", "-t", session, "#{pane_pid}").strip()))
+        zqt_command = (f"env -u ZQT_PROFILE -u ZQT_BASE_URL ZQT_HOME={home} XDG_CONFIG_HOME={config} HOME={user_home} "
+                       f"TERM=xterm-256color LANG=C.UTF-8 {options.wrap} {zqt} --sandbox --images off")
+        pid = start(session, zqt_command)
         settle(pid, "start")
         at_start = memory(pid)
         tmux("send-keys", "-t", session, "Enter")
@@ -154,6 +219,10 @@ def run(number, paste_file, paste_tail):
         settle(pid, "the paste")
         paste_cpu_ms = (cpu_ticks(pid) - cpu_before_paste) * 1000 / CLOCK_TICKS
         after_paste = memory(pid)
+
+        if options.burst:
+            burst(session, pid, home, zqt_command, after_paste)
+            return
 
         typed = ""
         cpu0, io0, wal0 = cpu_ticks(pid), written_bytes(pid), wal_bytes(home)
@@ -192,10 +261,7 @@ def run(number, paste_file, paste_tail):
         print(f"  per key: CPU {cpu_per_key:.1f} ms, write_bytes {io_per_key:,.0f} B, -wal growth {wal_per_key:,.0f} B "
               f"(-wal {wal_bytes(home):,} B after the keys)",
               flush=True)
-        tmux("send-keys", "-t", session, "F10")
-        deadline = time.time() + 10
-        while time.time() < deadline and os.path.exists(f"/proc/{pid}"):
-            time.sleep(0.05)
+        quit_zqt(session, pid)
     finally:
         tmux("kill-session", "-t", session)
         for folder in (home, config, user_home):

@@ -199,7 +199,14 @@ struct DraftPatch: Equatable {
               change.prefix + change.suffix <= utf8.count else { return nil }
         let head = utf8.prefix(change.prefix), tail = utf8.suffix(change.suffix)
         guard let start = String(head), let end = String(tail) else { return nil }
-        return start + change.middle + end
+        // Sized once: `start + middle` grew the megabyte to twice its size,
+        // and a draft read at start is kept for the session (burst18).
+        var text = ""
+        text.reserveCapacity(start.utf8.count + change.middle.utf8.count + end.utf8.count)
+        text += start
+        text += change.middle
+        text += end
+        return text
     }
 
     /// The row's text: one line of numbers, then both middles.

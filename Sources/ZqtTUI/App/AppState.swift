@@ -51,8 +51,26 @@ struct FormDefault: Equatable, Sendable {
 /// second of typing is lost however zqt ends, and never on every key.
 struct DraftSaving: Equatable, Sendable {
     static let delay = 0.5
-    /// The drafts read at start, by slot (DraftCodec).
+    /// The drafts read at start, by slot (DraftCodec): what the first check
+    /// compares the forms with, let go of once `savedForms` is set. Kept, a
+    /// megabyte's draft stayed for the session beside the form's own text
+    /// and its print (start with a 1 MB draft: issue 18, burst18).
     var saved: [String: ComposeDraft] = [:]
+    /// When the newest draft read at start was saved (kept after they are let go of).
+    var newestSavedAt: Date? { saved.isEmpty ? newestLetGo : saved.values.map(\.savedAt).max() }
+    private var newestLetGo: Date?
+
+    init(saved: [String: ComposeDraft] = [:], kept: Bool = false) {
+        self.saved = saved
+        self.kept = kept
+    }
+
+    /// The drafts read at start are no longer compared with: only their date stays.
+    mutating func letGoOfReadDrafts() {
+        guard !saved.isEmpty else { return }
+        newestLetGo = newestSavedAt
+        saved = [:]
+    }
     /// The forms as last handed to the writer, by slot: what a change is
     /// found against (nil until the first check, which compares with `saved`).
     var savedForms: [String: DraftForm]?

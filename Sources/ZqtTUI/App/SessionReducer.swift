@@ -15,7 +15,7 @@ enum SessionReducer {
         case .firstFrameDrawn:
             // Not on the start-up path: the first frame is drawn before either.
             // With a history to keep drafts again: drafts an earlier zqt could not keep in it, newer than its own (issue 21).
-            let newestDraft = state.draftSaving.saved.values.map(\.savedAt).max()
+            let newestDraft = state.draftSaving.newestSavedAt
             return [.loadCachedModelLists, .resumeUnfinishedTasks, .countEndpointUses]
                 + (state.draftSaving.kept ? [.lookForUnsavedDrafts(after: newestDraft)] : [])
         case let .unsavedDraftsFound(path, older):
@@ -58,6 +58,7 @@ enum SessionReducer {
         let forms = DraftCodec.forms(of: state)
         let changed = unsaved(forms, &state)
         state.draftSaving.savedForms = forms
+        state.draftSaving.letGoOfReadDrafts()
         return changed.isEmpty ? [] : [.saveDrafts(changed)]
     }
 
@@ -83,7 +84,10 @@ enum SessionReducer {
     private static func unsaved(_ forms: [String: DraftForm], _ state: inout AppState) -> [String: DraftForm] {
         if let saved = state.draftSaving.savedForms { return forms.filter { slot, form in saved[slot] != form } }
         let changed = forms.filter { slot, form in state.draftSaving.saved[slot]?.hasSameContent(as: form.encoded()) != true }
-        if changed.isEmpty { state.draftSaving.savedForms = forms }
+        if changed.isEmpty {
+            state.draftSaving.savedForms = forms
+            state.draftSaving.letGoOfReadDrafts()
+        }
         return changed
     }
 }

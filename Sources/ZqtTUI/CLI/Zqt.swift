@@ -212,6 +212,11 @@ enum ComposeSession {
         Reducer.showServersForm(&state)
         // Drafts are saved through effects from here on, against what was read (issue 4).
         state.draftSaving = DraftSaving(saved: savedDrafts, kept: store != nil && store?.readOnly == nil)
+        // A long draft came through its pieces, its JSON and the parse, freed in the heap and
+        // resident still: given back before the first frame (a 1 MB draft: burst18). Not kept here
+        // either: the state holds the drafts until their first check and lets go of them then.
+        if savedDrafts.values.contains(where: { $0.requestJSON.utf8.count >= FreedMemory.largeText }) { FreedMemory.giveBack() }
+        savedDrafts = [:]
         // No history keeps the drafts: the way out writes them to a file of their own, and the quit question says where (issue 21).
         if !state.draftSaving.kept {
             state.draftSaving.notKeptBecause = state.historyProblem ?? store?.readOnly.map(Wording.draftsNotKeptInAReadOnlyHistory)
@@ -274,7 +279,8 @@ enum ComposeSession {
         if let current {
             DraftCodec.restore(current, into: &state)
             freshID(&state.request)
-            state.baselineJSON = state.request.wireJSON
+            // The print the first draft check makes and keeps: one copy of a long prompt's JSON, not two.
+            state.baselineJSON = DraftForm.printed(state.request)
         }
         for (slot, draft) in drafts where slot != DraftCodec.currentSlot && draft.endpoint.formKey != state.endpoint.formKey {
             guard var form = DraftCodec.form(draft) else { continue }

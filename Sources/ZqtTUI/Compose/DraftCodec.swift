@@ -53,7 +53,9 @@ struct DraftForm: Sendable {
     /// The request's wire JSON, printed once per revision: saves while a long
     /// JSON field or URL list is typed into (kept as typed text until its read)
     /// carry the same request, which is then not printed again (issue 18).
-    private static let printed = RequestDerived { $0.wireJSON }
+    /// The start's baseline (AppState.baselineJSON) is this print too, so a
+    /// restored megabyte is printed and kept once, not twice (burst18).
+    static let printed = RequestDerived { $0.wireJSON }
 }
 
 extension DraftForm: Equatable {

@@ -208,7 +208,10 @@ final class TerminalApp {
     private func handleInput(_ inputs: [TerminalInput]) {
         for case let .report(report) in inputs { pictureAnswers.take(report) }
         if let mode = pictureAnswers.conclusion() { dispatch(.pictureModeFound(mode)) }
-        for action in Self.actions(for: inputs, hitAreas: hitAreas) {
+        // Each action reduced as it is made, never gathered: an Action is some
+        // 500 bytes (its largest case inline), and 20,000 ↑ sent at once were
+        // an array of them grown to 25 MB, the whole peak of a key burst (issue 18, burst18).
+        Self.forEachAction(for: inputs, hitAreas: hitAreas) { action in
             switch action {
             case .key(.resize):
                 dispatch(.resize(terminal?.size ?? state.view.size))
@@ -220,48 +223,54 @@ final class TerminalApp {
         }
     }
 
-    /// What one read of the terminal does. A bracketed paste is one `.paste`.
+    /// What one read of the terminal does, as a list (the tests read it).
+    static func actions(for inputs: [TerminalInput], hitAreas: [HitArea] = []) -> [Action] {
+        var actions: [Action] = []
+        forEachAction(for: inputs, hitAreas: hitAreas) { actions.append($0) }
+        return actions
+    }
+
+    /// What one read of the terminal does, each action handed over in order.
+    /// A bracketed paste is one `.paste`.
     /// Without bracketed paste, a burst of keys that holds a line break or
     /// control key with more text after it is a paste too: its Enter must not
     /// end the edit and its Ctrl-S must not send, so all of it goes in as text.
     /// Runs of typed characters go in as one `.typed` (a paste without line
     /// breaks is one insert, not one per character).
-    static func actions(for inputs: [TerminalInput], hitAreas: [HitArea] = []) -> [Action] {
-        var actions: [Action] = []
+    static func forEachAction(for inputs: [TerminalInput], hitAreas: [HitArea] = [], _ body: (Action) -> Void) {
         var burst: [TerminalInput] = []  // typed text and keys, judged together
         func flushBurst() {
-            defer { burst.removeAll() }
+            defer { burst.removeAll(keepingCapacity: true) }
             guard !burst.isEmpty else { return }
             if looksLikePaste(burst) {
-                actions.append(.paste(joined(burst, keepingKeys: true)))
+                body(.paste(joined(burst, keepingKeys: true)))
                 return
             }
             var start = 0
             for (index, input) in burst.enumerated() {
                 guard case let .key(key) = input else { continue }
                 if case .char = key { continue }
-                if start < index { actions.append(.typed(joined(burst[start..<index], keepingKeys: false))) }
-                actions.append(.key(key))
+                if start < index { body(.typed(joined(burst[start..<index], keepingKeys: false))) }
+                body(.key(key))
                 start = index + 1
             }
-            if start < burst.count { actions.append(.typed(joined(burst[start...], keepingKeys: false))) }
+            if start < burst.count { body(.typed(joined(burst[start...], keepingKeys: false))) }
         }
         for input in inputs {
             switch input {
             case .key, .text: burst.append(input)
             case let .paste(text):
                 flushBurst()
-                actions.append(.paste(text))
+                body(.paste(text))
             case .report:
                 continue  // answers to zqt's own questions: handleInput takes them
             case let .mouse(event):
                 // A click goes to what the last frame drew under it (issue 19).
                 flushBurst()
-                if let pointer = MouseRouting.input(for: event, in: hitAreas) { actions.append(.pointer(pointer)) }
+                if let pointer = MouseRouting.input(for: event, in: hitAreas) { body(.pointer(pointer)) }
             }
         }
         flushBurst()
-        return actions
     }
 
     /// The text of typed runs and characters, one String sized once (a
