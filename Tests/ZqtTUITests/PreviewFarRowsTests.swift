@@ -113,3 +113,101 @@ import Testing
         }
     }
 }
+
+/// The walk to a far window (farstart18, issue 18): a long line whose
+/// characters are each a scalar alone (ASCII and its escapes, CJK) is cut
+/// into rows as its bytes stream past, and laid out only around what the
+/// walk cannot take alone (a mark joining the ASCII before it, an emoji, a
+/// CR before a LF). Every row kept on the way starts where the whole
+/// layout's does, to the byte, and every window is the whole layout's.
+@Suite struct PreviewWalkTests {
+    init() { TextWidth.ensureUTF8Locale() }
+
+    typealias Far = PreviewFarRowsTests
+
+    static func text(_ pieces: [String], seed: UInt64, length: Int) -> String {
+        var dice = LargeTextTests.Dice(state: seed)
+        var text = ""
+        while text.unicodeScalars.count < length { text += pieces[dice.next(pieces.count)] }
+        return text
+    }
+
+    /// ASCII with every kind of escape; ASCII runs ended by a combining mark
+    /// or by CJK; no spaces at all; colons before spaces (a row is not cut after "key: ").
+    static let texts: [(name: String, text: String)] = [
+        ("escapes", text(["best quality", " ", "  ", "\"", "\\", "\n", "\t", "\u{1}", "\u{8}", "\u{C}", "\u{1F}", "x", "a,b", "ok"],
+                         seed: 81, length: 24_000)),
+        ("marks and CJK", text(["masterpiece ", "cafe\u{301} ", "e\u{301}", "soft light, ", "一个女孩", "在雨中，", "灯塔 ", "x"],
+                               seed: 82, length: 24_000)),
+        ("no spaces", String(repeating: "abcdefghij,klmno.pqrst\"\\", count: 1_000)),
+        ("colons", text(["key: value ", "a:b ", ": ", ":", " ", "https://a.example/b?c=d ", "w:", "一:", "x"], seed: 83, length: 24_000)),
+    ]
+
+    /// A document with `text` as a top-level field's string, or a nested field's (indented further).
+    static func document(_ text: String, nested: Bool) -> PreviewDocument {
+        let field = JSONValue.object([("prompt", .string(text)), ("steps", .int(20))])
+        return PreviewDocument(nested ? .object([("model", .string("m")), ("outer", .object([("inner", field)]))]) : field)
+    }
+
+    @Test(arguments: 0..<4, [(20, false), (37, true), (80, false), (80, true)])
+    func rowsKeptOnTheWalkStartWhereTheWholeLayoutsDo(text: Int, shape: (width: Int, nested: Bool)) throws {
+        let (name, text) = Self.texts[text]
+        let (width, nested) = shape
+        let document = Self.document(text, nested: nested)
+        let index = try #require(document.lines.firstIndex { $0.long != nil })
+        let line = document.lines[index]
+        let whole = Array(line.text)
+        let rows = PreviewView.rowRanges(whole, width: width)
+        // The line's rows counted by the walk (no row kept yet), and to a limit.
+        #expect(document.rowCount(index, width: width) == rows.count, "\(name) width \(width): the line's rows")
+        #expect(document.rowCount(index, width: width, limit: rows.count / 2) > rows.count / 2, "\(name): counted to a limit")
+        // A window at the end, walked to from the line's start: rows kept all the way.
+        let far = document.window(index, width: width, from: rows.count - 5, count: 5)
+        #expect(far.rows.map { String(far.characters[$0.range]) } == rows.suffix(5).map { String(whole[$0.range]) }, "\(name)")
+        let kept = document.keptMarks(index, width: width)
+        #expect(kept.count >= rows.count / PreviewDocument.markSpacing - 1, "\(name) width \(width): a row kept every spacing")
+        // Where each starts in the whole line, in scalars (the characters before it), against its place in the string.
+        var scalarsBefore = [0]
+        for character in whole { scalarsBefore.append(scalarsBefore[scalarsBefore.count - 1] + character.unicodeScalars.count) }
+        let head = line.head.unicodeScalars.count + 1
+        for mark in kept {
+            let prefix = String(text.prefix(mark.character))
+            var escaped = ""
+            JSONWriter.writeString(prefix, into: &escaped)
+            #expect(mark.byte == prefix.utf8.count, "\(name) width \(width) row \(mark.row): its byte is its character's")
+            #expect(scalarsBefore[rows[mark.row].range.lowerBound] == head + escaped.unicodeScalars.count - 2,
+                    "\(name) width \(width) nested \(nested): row \(mark.row) starts at character \(mark.character)")
+            #expect(mark.until > mark.byte, "\(name) row \(mark.row): its cut looked at its first character")
+        }
+        // Windows everywhere (each from the nearest row kept) and after a key at the text's start, as a fresh document has them.
+        let all = Far.allRows(document, width: width)
+        let first = try #require(all.firstIndex { $0.jsonLine == index })
+        for offset in [first + rows.count / 2, first + rows.count / 3 + 7, first + rows.count - 3] {
+            Far.expectWindow(document, all: all, offset: offset, width: width, height: 9, "\(name) width \(width) offset \(offset)")
+        }
+    }
+
+    /// A key at the text's start with the window far in, in the texts the
+    /// walk takes: the window and the line's rows are a fresh document's.
+    @Test(arguments: 0..<4)
+    func aKeyAtTheStartWithAFarWindowShowsWhatAFreshDocumentShows(text: Int) throws {
+        let (name, text) = Self.texts[text]
+        let request = try Far().request(prompt: String(repeating: "x", count: 5_000))
+        let base = PreviewDocument(request.wireValue)
+        var buffer = TextBuffer(text)
+        var document = base.showingTyping(buffer, at: "prompt")
+        let prompt = try #require(document.spans["prompt"]?.lowerBound)
+        for (step, width) in [20, 37, 80, 37, 20, 80].enumerated() {
+            let all = Far.allRows(document, width: width)
+            let window = all.count / 2
+            _ = PreviewView.visibleRows(document, width: width, height: 11, firstLine: nil, offset: window)
+            buffer.moveCursor(to: step)
+            buffer.insert(["x", " ", "\"", ": ", "一", "\n"][step])
+            let next = base.showingTyping(buffer, at: "prompt").carrying(from: document)
+            let fresh = Far.allRows(next, width: width)
+            Far.expectWindow(next, all: fresh, offset: window, width: width, height: 11, "\(name) step \(step) width \(width)")
+            #expect(next.rowCount(prompt, width: width) == fresh.filter { $0.jsonLine == prompt }.count, "\(name) step \(step)")
+            document = next
+        }
+    }
+}

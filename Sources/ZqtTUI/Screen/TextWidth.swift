@@ -49,6 +49,27 @@ enum TextWidth {
         return width > 0 ? width : nil
     }
 
+    /// The cells of `scalar` when it is a character by itself, as `of` and
+    /// `plainCells` measure it, nil unless that is so whatever scalar of
+    /// this kind stands on either side: printable ASCII, and a spacing
+    /// scalar of the plain blocks that no grapheme rule joins to its
+    /// neighbour (not an extending or spacing mark: U+FF9E joins the
+    /// half-width kana before it). Two such scalars side by side are
+    /// always two characters, so a long line of them is measured a scalar
+    /// at a time (PreviewDocument's walk to a far window, issue 18).
+    static func aloneCells(_ scalar: UInt32) -> Int? {
+        if scalar >= 0x20, scalar < 0x7F { return 1 }
+        // CJK ideographs, the bulk of a Chinese prompt: no mark among them.
+        if (0x4E00..<0xA000).contains(scalar) || (0x3400..<0x4DC0).contains(scalar) {
+            let width = Int(zqt_wcwidth(scalar))
+            return width > 0 ? width : nil
+        }
+        guard isPlainBlock(scalar), let value = Unicode.Scalar(scalar) else { return nil }
+        let width = Int(zqt_wcwidth(scalar))
+        guard width > 0, !value.properties.isGraphemeExtend, value.properties.generalCategory != .spacingMark else { return nil }
+        return width
+    }
+
     private static func isPlainBlock(_ value: UInt32) -> Bool {
         switch value {
         case 0xA0..<0xAD, 0xAE..<0x300: return true     // Latin-1 and Latin, but the soft hyphen (Cf)
