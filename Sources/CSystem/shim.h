@@ -15,6 +15,9 @@ extern int malloc_trim(size_t pad);
 /// malloc's tuning (malloc.h); M_MMAP_THRESHOLD is -3 there.
 extern int mallopt(int param, int value);
 static inline int zqt_fix_mmap_threshold(int bytes) { return mallopt(-3, bytes); }
+/// Free memory at the top of a heap kept, not given back, until it is more
+/// than `bytes` (M_TRIM_THRESHOLD is -1 in malloc.h).
+static inline int zqt_set_trim_threshold(int bytes) { return mallopt(-1, bytes); }
 /// At most `count` malloc arenas (M_ARENA_MAX is -8 in malloc.h).
 static inline int zqt_limit_malloc_arenas(int count) { return mallopt(-8, count); }
 

@@ -42,4 +42,26 @@ struct PlainCellsTests {
         #expect(grid[3, 0].character == Character("e\u{301}"))
         #expect(grid.line(0).hasPrefix("─灯e\u{301}⟨U+00AD⟩"))
     }
+
+    /// The preview puts its rows a character at a time (`Grid.putCharacter`,
+    /// keyp90): each must land as it would in a text, fitting or clipped alike.
+    @Test func aCharacterPutAloneIsDrawnAsInAText() {
+        TextWidth.ensureUTF8Locale()
+        let characters: [Character] = ["a", " ", "灯", "─", "é", "e\u{301}", "\u{AD}", "\u{200B}", "\t", "\n", "\u{7}",
+                                       "👩‍👩‍👧", "\u{FEFF}", "Ａ"]
+        for character in characters {
+            for x in [0, 3, 4, 5] {
+                var alone = Grid(size: Size(width: 6, height: 2))
+                var inText = alone
+                let after = alone.putCharacter(character, x: x, y: 1, style: .value, limit: 6)
+                let afterText = inText.put(String(character), x: x, y: 1, style: .value, limit: 6)
+                #expect(after == afterText, "\(character.unicodeScalars.map { String($0.value, radix: 16) }) at \(x)")
+                #expect(alone == inText, "\(character.unicodeScalars.map { String($0.value, radix: 16) }) at \(x)")
+            }
+        }
+        var grid = Grid(size: Size(width: 4, height: 1))
+        #expect(grid.putCharacter("a", x: 0, y: 1, style: .value) == 0, "off the grid: nothing drawn")
+        #expect(grid.putCharacter("灯", x: 3, y: 0, style: .value) == 3, "a wide character at the last column is not drawn")
+        #expect(grid.line(0) == "    ")
+    }
 }

@@ -41,6 +41,9 @@ public enum JSONPath {
 extension JSONValue {
     /// The value at a wire path; nil when any step is missing.
     public func value(at path: String) -> JSONValue? {
+        // A plain key (most fields' paths) is looked up as it is, not split
+        // into steps: a key typed into the form asks for dozens (keyp90, issue 18).
+        if !path.isEmpty, !path.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "[") }) { return self[path] }
         var current = self
         for step in JSONPath.steps(path) {
             switch step {

@@ -47,6 +47,15 @@ extension PreviewDocument {
         let buffer: TextBuffer
         let path: String
 
+        /// Kept without the edit's wrapped lines: this key outlives the frame
+        /// (it and the document made from it are kept until the next key), and
+        /// while it shared those lines the next key's mending copied all of
+        /// them (twenty thousand for a megabyte prompt, issue 18).
+        init(buffer: TextBuffer, path: String) {
+            self.buffer = buffer.withoutLayout
+            self.path = path
+        }
+
         /// The same text (a buffer's revision never repeats) in the same field.
         static func == (lhs: Typing, rhs: Typing) -> Bool { lhs.buffer.revision == rhs.buffer.revision && lhs.path == rhs.path }
     }

@@ -79,32 +79,48 @@ struct Grid: Equatable, Sendable {
         let end = min(limit ?? size.width, size.width)
         var column = x
         for character in text {
-            // Printable ASCII and spacing CJK, the bulk of a prompt, are drawn
-            // as they are without asking for a visible form: a frame puts
-            // every cell of the screen (issue 18).
-            if let width = TextWidth.plainCells(character) {
-                if column + width > end { break }
-                if column >= 0 {
-                    self[column, y] = Cell(character: character, style: style)
-                    if width == 2 { self[column + 1, y] = Cell(character: nil, style: style) }
-                }
-                column += width
-                continue
-            }
-            let shown: Character = (character.isNewline || character == "\t") ? " " : character
-            let width = TextWidth.of(shown)
-            if width == 0 { continue }
-            if column + width > end { break }
-            // What would draw nothing is shown as its code, dim (TextWidth.visibleForm).
-            if let form = TextWidth.visibleForm(shown) {
-                for part in form {
-                    for piece in part.text { column = putCell(piece, at: column, y: y, style: part.code ? .dim : style) }
-                }
-                continue
-            }
-            column = putCell(shown, width: width, at: column, y: y, style: style)
+            guard let next = put(character, at: column, y: y, style: style, end: end) else { break }
+            column = next
         }
         return column
+    }
+
+    /// One character, as `put` draws a text of it: the preview puts its
+    /// rows a character at a time (each its own style), and a String made
+    /// of each, then walked again, was a share of every frame (keyp90, issue 18).
+    @discardableResult
+    mutating func putCharacter(_ character: Character, x: Int, y: Int, style: Style, limit: Int? = nil) -> Int {
+        guard y >= 0, y < size.height else { return x }
+        return put(character, at: x, y: y, style: style, end: min(limit ?? size.width, size.width)) ?? x
+    }
+
+    /// `put`'s work for one character at `column`: the column after it, or
+    /// nil when it does not fit before `end`.
+    private mutating func put(_ character: Character, at column: Int, y: Int, style: Style, end: Int) -> Int? {
+        var column = column
+        // Printable ASCII and spacing CJK, the bulk of a prompt, are drawn
+        // as they are without asking for a visible form: a frame puts
+        // every cell of the screen (issue 18).
+        if let width = TextWidth.plainCells(character) {
+            if column + width > end { return nil }
+            if column >= 0 {
+                self[column, y] = Cell(character: character, style: style)
+                if width == 2 { self[column + 1, y] = Cell(character: nil, style: style) }
+            }
+            return column + width
+        }
+        let shown: Character = (character.isNewline || character == "\t") ? " " : character
+        let width = TextWidth.of(shown)
+        if width == 0 { return column }
+        if column + width > end { return nil }
+        // What would draw nothing is shown as its code, dim (TextWidth.visibleForm).
+        if let form = TextWidth.visibleForm(shown) {
+            for part in form {
+                for piece in part.text { column = putCell(piece, at: column, y: y, style: part.code ? .dim : style) }
+            }
+            return column
+        }
+        return putCell(shown, width: width, at: column, y: y, style: style)
     }
 
     /// The cells `put` gives one character (its visible form's, for one that would draw nothing).

@@ -29,7 +29,16 @@ enum FreedMemory {
     /// 3.5 MB less resident after the edit than with the moving threshold.
     static func mapLargeBuffersApart() {
         _ = zqt_fix_mmap_threshold(Int32(mappedApart))
+        _ = zqt_set_trim_threshold(Int32(keptAtTop))
     }
+
+    /// Freed memory at the heap's top kept for the next frame (the fixed
+    /// mmap threshold also fixes the trim threshold, at glibc's 128 KB): a
+    /// key into a megabyte prompt builds and frees about 500 KB there, and
+    /// with 128 KB each key gave it back and faulted it in again, nine
+    /// brk calls and ~120 pages a key, a sixth of its time (keyp90, issue
+    /// 18). `giveBack` still trims everything when a large edit ends.
+    static let keptAtTop = 1 << 20
 
     /// A text being edited at least this long (in characters) frees its
     /// pieces when the edit ends (about a thousand for a megabyte), scattered

@@ -62,7 +62,7 @@ enum PreviewView {
             let highlighted = span?.contains(row.jsonLine) ?? false
             var x = body.x
             for (character, style) in zip(row.characters, row.styles) {
-                x = grid.put(String(character), x: x, y: body.y + offset, style: highlighted ? highlight(style) : style, limit: body.maxX)
+                x = grid.putCharacter(character, x: x, y: body.y + offset, style: highlighted ? highlight(style) : style, limit: body.maxX)
             }
             if highlighted {
                 grid.put("▌", x: rect.x, y: body.y + offset, style: .jsonHighlight)
