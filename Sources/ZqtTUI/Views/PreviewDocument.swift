@@ -611,14 +611,58 @@ struct PreviewDocument: Sendable {
                                  found: (RowMark) -> Bool) -> (rows: Int, end: WalkEnd) {
         let leading = line.head.utf8.prefix { $0 == 0x20 }.count
         guard width >= 2 else { return (1, .stalled) }
-        var cuts = RowCuts(width: width, leading: leading, continuing: mark != nil)
-        let base = mark?.row ?? 0
-        // The string's bytes the rows so far were cut looking at (RowMark.until).
-        var until = mark?.until ?? 0
+        var walk = Walk(cuts: RowCuts(width: width, leading: leading, continuing: mark != nil), base: mark?.row ?? 0,
+                        limit: limit, until: mark?.until ?? 0, character: mark?.character ?? 0)
+        if mark == nil {
+            guard let going = walk.takePlain(line.head, looked: nil, found) else { return (walk.cuts.rows, .stalled) }
+            guard going else { return (walk.cuts.rows, walk.end) }
+            guard line.long != nil else { return (walk.cuts.rows, .ended) }
+            guard walk.take(1, .none, looked: nil, found) else { return (walk.cuts.rows, walk.end) }
+        }
+        guard let long = line.long else { return (walk.cuts.rows, .ended) }
+        var going = true
+        long.forEachStretch(from: mark?.byte ?? 0) { bytes, offset in
+            going = walk.takeBytes(bytes, offset: offset, found)
+            return going
+        }
+        guard going else { return (walk.cuts.rows, walk.end) }
+        if walk.heldLength > 0, !walk.takeScalar(walk.heldValue, cells: walk.heldCells, byte: walk.heldByte, length: walk.heldLength, last: true, found) {
+            return (walk.cuts.rows, walk.end)
+        }
+        guard walk.take(1, .none, looked: .max, found) else { return (walk.cuts.rows, walk.end) }
+        guard let ended = walk.takePlain(line.tail, looked: .max, found) else { return (walk.cuts.rows, .stalled) }
+        return (walk.cuts.rows, ended ? .ended : walk.end)
+    }
+
+    /// `walkRows`'s state, a value its methods change in place: as local
+    /// functions capturing variables, the walk paid a runtime exclusivity
+    /// check and a boxed access at each byte (farstart18b: ~40 ns a byte,
+    /// 15-42 ms a key above a window far into a megabyte prompt).
+    private struct Walk {
+        var cuts: RowCuts
+        let base: Int, limit: Int
+        /// The string's bytes the rows so far were cut looking at (RowMark.until).
+        var until: Int
+        /// Characters of the string taken.
+        var character: Int
         var end = WalkEnd.reached
+        /// The scalar read but not taken yet (heldLength 0: none): it is taken once the
+        /// next is known to be a character alone too (none joins the one before).
+        var heldValue: UInt32 = 0, heldCells = 0, heldByte = 0, heldLength = 0
+
+        init(cuts: RowCuts, base: Int, limit: Int, until: Int, character: Int) {
+            self.cuts = cuts
+            self.base = base
+            self.limit = limit
+            self.until = until
+            self.character = character
+        }
+
         /// Takes a character; false when the walk stops. `looked`: where the string's
         /// character holding it ends (`Int.max`: at the line's end; nil: in the head).
-        func take(_ width: Int, space: Bool = false, colon: Bool = false, _ source: RowSource, looked: Int?) -> Bool {
+        @inline(__always)
+        mutating func take(_ width: Int, space: Bool = false, colon: Bool = false, _ source: RowSource, looked: Int?,
+                           _ found: (RowMark) -> Bool) -> Bool {
             let row = base + cuts.rows
             let (begun, at) = cuts.take(width, space: space, colon: colon, source: source)
             guard begun > 0 else { return true }
@@ -627,71 +671,66 @@ struct PreviewDocument: Sendable {
                 end = .stopped
                 return false
             }
-            guard cuts.rows <= limit else { return false }
-            return true
+            return cuts.rows <= limit
         }
+
         /// Takes text shown as it is (the head, the tail): nil when a scalar of it is not a character alone.
-        func takePlain(_ text: String, looked: Int?) -> Bool? {
+        mutating func takePlain(_ text: String, looked: Int?, _ found: (RowMark) -> Bool) -> Bool? {
             for scalar in text.unicodeScalars {
                 guard let cells = TextWidth.aloneCells(scalar.value) else { return nil }
-                guard take(cells, space: scalar == " ", colon: scalar == ":", .none, looked: looked) else { return false }
+                guard take(cells, space: scalar == " ", colon: scalar == ":", .none, looked: looked, found) else { return false }
             }
             return true
         }
-        if mark == nil {
-            guard let going = takePlain(line.head, looked: nil) else { return (cuts.rows, .stalled) }
-            guard going else { return (cuts.rows, end) }
-            guard line.long != nil else { return (cuts.rows, .ended) }
-            guard take(1, .none, looked: nil) else { return (cuts.rows, end) }
-        }
-        guard let long = line.long else { return (cuts.rows, .ended) }
-        var character = mark?.character ?? 0
+
         /// Takes the string's scalar at `byte` as its escape shows it; `last`: the string's last.
-        func takeScalar(_ value: UInt32, cells: Int, byte: Int, length: Int, last: Bool) -> Bool {
+        @inline(__always)
+        mutating func takeScalar(_ value: UInt32, cells: Int, byte: Int, length: Int, last: Bool, _ found: (RowMark) -> Bool) -> Bool {
             let source = RowSource(byte: byte, character: character)
             let looked = last ? Int.max : byte + length
             character += 1
             switch value {
             case 0x22, 0x5C, 0x08, 0x09, 0x0A, 0x0C, 0x0D:
-                return take(1, source, looked: looked) && take(1, .none, looked: looked)
+                return take(1, source, looked: looked, found) && take(1, .none, looked: looked, found)
             case ..<0x20:
-                guard take(1, source, looked: looked) else { return false }
-                for _ in 0..<5 where !take(1, .none, looked: looked) { return false }
+                guard take(1, source, looked: looked, found) else { return false }
+                for _ in 0..<5 where !take(1, .none, looked: looked, found) { return false }
                 return true
             default:
-                return take(cells, space: value == 0x20, colon: value == 0x3A, source, looked: looked)
+                return take(cells, space: value == 0x20, colon: value == 0x3A, source, looked: looked, found)
             }
         }
-        // A scalar is taken once the next is known to be a character alone too (none joins the one before).
-        var held: (value: UInt32, cells: Int, byte: Int, length: Int)?
-        var going = true
-        long.forEachStretch(from: mark?.byte ?? 0) { bytes, offset in
+
+        /// Takes the string's scalars in `bytes` (from byte `offset` of it), but the last,
+        /// held until the next is read; false when the walk stops.
+        mutating func takeBytes(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, _ found: (RowMark) -> Bool) -> Bool {
             var at = 0
             while at < bytes.count {
                 let lead = bytes[at]
-                let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-                guard at + length <= bytes.count else { going = false; end = .stalled; return false }
-                var value = length == 1 ? UInt32(lead) : UInt32(lead) & (0xFF >> (length + 1))
-                for index in 1..<max(1, length) { value = value << 6 | UInt32(bytes[at + index] & 0x3F) }
-                // Controls are escaped, each a character (but CR, which joins a LF after it).
-                let cells = value < 0x20 ? (value == 0x0D ? nil : 1) : TextWidth.aloneCells(value)
-                guard let cells else { going = false; end = .stalled; return false }
-                if let scalar = held, !takeScalar(scalar.value, cells: scalar.cells, byte: scalar.byte, length: scalar.length, last: false) {
-                    going = false
+                let length: Int, value: UInt32, cells: Int
+                if lead >= 0x20, lead < 0x7F {
+                    // Printable ASCII, the bulk of most prompts: one cell, no width lookup.
+                    (length, value, cells) = (1, UInt32(lead), 1)
+                } else {
+                    let count = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                    guard at + count <= bytes.count else { end = .stalled; return false }
+                    var scalar = count == 1 ? UInt32(lead) : UInt32(lead) & (0xFF >> (count + 1))
+                    for index in 1..<max(1, count) { scalar = scalar << 6 | UInt32(bytes[at + index] & 0x3F) }
+                    // Controls are escaped, each a character (but CR, which joins a LF after it).
+                    guard let alone = scalar < 0x20 ? (scalar == 0x0D ? nil : 1) : TextWidth.aloneCells(scalar) else {
+                        end = .stalled
+                        return false
+                    }
+                    (length, value, cells) = (count, scalar, alone)
+                }
+                if heldLength > 0, !takeScalar(heldValue, cells: heldCells, byte: heldByte, length: heldLength, last: false, found) {
                     return false
                 }
-                held = (value, cells, offset + at, length)
+                (heldValue, heldCells, heldByte, heldLength) = (value, cells, offset + at, length)
                 at += length
             }
             return true
         }
-        guard going else { return (cuts.rows, end) }
-        if let scalar = held, !takeScalar(scalar.value, cells: scalar.cells, byte: scalar.byte, length: scalar.length, last: true) {
-            return (cuts.rows, end)
-        }
-        guard take(1, .none, looked: .max) else { return (cuts.rows, end) }
-        guard let going = takePlain(line.tail, looked: .max) else { return (cuts.rows, .stalled) }
-        return (cuts.rows, going ? .ended : end)
     }
 
     /// Rows of long line `index` from `mark` toward `rows` rows past it,
