@@ -9,6 +9,9 @@ CPU time settling; `tour` types at the end, then the middle, then the start in o
 a few kilobytes of it; `numbered` numbers each tag (`灯塔 1234, `), as a real prompt differs all along: a megabyte of
 pieces."""
 import os, re, subprocess, sys, tempfile, time, shutil, collections
+if len(sys.argv) < 5 or sys.argv[1] in ("-h", "--help"):
+    print(__doc__)
+    sys.exit(0 if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help") else 2)
 binary, mb, keys, pause = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 where = sys.argv[5] if len(sys.argv) > 5 else "end"
 assert where in ("end", "middle", "start", "tour"), where

@@ -195,7 +195,7 @@ extension Wording {
 // MARK: Pictures (issue 11)
 
 extension Wording {
-    static let picturesOff = "pictures are off (images = off)"
+    static let picturesOff = "pictures are off (images = off, or --images off)"
     static let picturesDumbTerminal = "this terminal (TERM=dumb) shows no pictures"
     static let picturesNeedUTF8 = "pictures need a UTF-8 locale (LANG=C.UTF-8 or similar)"
     static let picturesDownloading = "downloading…"
