@@ -496,9 +496,20 @@ struct PreviewDocument: Sendable {
     func rowCount(_ index: Int, width: Int, limit: Int) -> Int {
         let line = lines[index]
         guard line.long != nil, limit < .max else { return rowCount(index, width: width) }
-        // From the nearest mark (farrows18); a count from the line's start only where none is kept yet and the line streams.
-        if marks.nearest(index, width: width, atMost: limit) == nil, let rows = Self.walkedRowCount(line, width: width, limit: limit) {
-            return rows
+        // From the nearest mark (farrows18); a count from the line's start only where none is kept yet and the line
+        // streams, keeping marks on the way: else each `]` deeper walked from the line's start again (newcomer18d:
+        // 300 `]` into a megabyte cost 2.4 ms a press, 0.5 ms before the walk took Chinese too).
+        if marks.nearest(index, width: width, atMost: limit) == nil {
+            var lastBucket = 0
+            let walked = Self.walkRows(line, from: nil, width: width, rows: limit) { found in
+                let bucket = found.row / Self.markSpacing
+                if bucket > lastBucket {
+                    marks.keep(found, index, width: width)
+                    lastBucket = bucket
+                }
+                return true
+            }
+            if walked.end == .ended || walked.end == .reached { return walked.rows }
         }
         let window = window(index, width: width, from: limit, count: 1)
         return window.rows.isEmpty ? window.lineRows : limit + 1
