@@ -127,7 +127,7 @@ struct DraftPatch: Equatable {
                 }
                 var prefix = 0
                 for part in parts {
-                    let same = shared(part) { DraftPieces.sharedStart($0, UnsafeBufferPointer(rebasing: new[prefix...])) }
+                    let same = shared(part) { SharedBytes.atStart($0, UnsafeBufferPointer(rebasing: new[prefix...])) }
                     prefix += same
                     if same < part.end - part.start { break }
                 }
@@ -135,7 +135,7 @@ struct DraftPatch: Equatable {
                 var suffix = 0
                 for part in parts.reversed() where suffix < most {
                     let end = new.count - suffix
-                    let same = shared(part) { DraftPieces.sharedEnd($0, UnsafeBufferPointer(rebasing: new[..<end]), atMost: most - suffix) }
+                    let same = shared(part) { SharedBytes.atEnd($0, UnsafeBufferPointer(rebasing: new[..<end]), atMost: most - suffix) }
                     suffix += same
                     if same < part.end - part.start { break }
                 }

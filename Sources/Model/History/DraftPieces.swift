@@ -155,32 +155,10 @@ enum DraftPieces {
 
     /// Bytes two texts share at the start, and at the end (not overlapping the start).
     static func common(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> (prefix: Int, suffix: Int) {
-        let prefix = sharedStart(a, b)
-        return (prefix, sharedEnd(a, b, atMost: min(a.count, b.count) - prefix))
+        let prefix = SharedBytes.atStart(a, b)
+        return (prefix, SharedBytes.atEnd(a, b, atMost: min(a.count, b.count) - prefix))
     }
 
-    /// Bytes two texts share at the start.
-    static func sharedStart(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
-        let shorter = min(a.count, b.count)
-        var prefix = 0
-        while prefix + compareBlock <= shorter, memcmp(pa + prefix, pb + prefix, compareBlock) == 0 { prefix += compareBlock }
-        while prefix < shorter, a[prefix] == b[prefix] { prefix += 1 }
-        return prefix
-    }
-
-    /// Bytes two texts share at the end, at most `limit`.
-    static func sharedEnd(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, atMost limit: Int) -> Int {
-        guard let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
-        let limit = min(limit, a.count, b.count)
-        var suffix = 0
-        while suffix + compareBlock <= limit,
-              memcmp(pa + a.count - suffix - compareBlock, pb + b.count - suffix - compareBlock, compareBlock) == 0 { suffix += compareBlock }
-        while suffix < limit, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
-        return suffix
-    }
-
-    private static let compareBlock = 4096
 
     /// FNV-1a of the bytes, and their count.
     private static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

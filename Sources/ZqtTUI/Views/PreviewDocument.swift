@@ -104,7 +104,7 @@ struct PreviewDocument: Sendable {
                 var left = mine[myPiece], right = theirs[theirPiece]
                 let same = left.withUTF8 { a in
                     right.withUTF8 { b in
-                        Self.samePrefix(a, from: myOffset, b, from: theirOffset, length: min(a.count - myOffset, b.count - theirOffset))
+                        SharedBytes.atStart(UnsafeBufferPointer(rebasing: a[myOffset...]), UnsafeBufferPointer(rebasing: b[theirOffset...]))
                     }
                 }
                 let length = min(left.utf8.count - myOffset, right.utf8.count - theirOffset)
@@ -131,7 +131,9 @@ struct PreviewDocument: Sendable {
                 let length = min(myEnd, theirEnd, limit - at)
                 var left = mine[myPiece], right = theirs[theirPiece]
                 let same = left.withUTF8 { a in
-                    right.withUTF8 { b in Self.sameSuffix(a, before: myEnd, b, before: theirEnd, length: length) }
+                    right.withUTF8 { b in
+                        SharedBytes.atEnd(UnsafeBufferPointer(rebasing: a[..<myEnd]), UnsafeBufferPointer(rebasing: b[..<theirEnd]), atMost: length)
+                    }
                 }
                 at += same
                 guard same == length else { return at }
@@ -139,28 +141,6 @@ struct PreviewDocument: Sendable {
                 theirEnd -= length
             }
             return at
-        }
-
-        /// How many of the `length` bytes before the two places are the same, counted back.
-        private static func sameSuffix(_ a: UnsafeBufferPointer<UInt8>, before i: Int, _ b: UnsafeBufferPointer<UInt8>, before j: Int,
-                                       length: Int) -> Int {
-            guard length > 0, let a = a.baseAddress, let b = b.baseAddress else { return 0 }
-            let block = 256
-            var done = 0
-            while done + block <= length, memcmp(a + i - done - block, b + j - done - block, block) == 0 { done += block }
-            while done < length, a[i - done - 1] == b[j - done - 1] { done += 1 }
-            return done
-        }
-
-        /// How many of `length` bytes from the two places are the same.
-        private static func samePrefix(_ a: UnsafeBufferPointer<UInt8>, from i: Int, _ b: UnsafeBufferPointer<UInt8>, from j: Int,
-                                       length: Int) -> Int {
-            guard length > 0, let a = a.baseAddress, let b = b.baseAddress else { return 0 }
-            let block = 256
-            var done = 0
-            while done + block <= length, memcmp(a + i + done, b + j + done, block) == 0 { done += block }
-            while done < length, a[i + done] == b[j + done] { done += 1 }
-            return done
         }
 
         /// Its UTF-8 bytes from byte `start` (where a scalar begins) on, a
