@@ -55,6 +55,10 @@ struct GalleryState: Equatable, Sendable {
     var loadingMore = false
     var hasMore = false
     var nextBefore: Int?
+    /// End was pressed with pages still to load: each page that comes moves
+    /// the selection to its last picture and asks for the next, until the
+    /// oldest picture is reached (a move of the user's own stops it).
+    var seekingLast = false
     /// The screen the gallery was opened from, where leaving it goes.
     var returnTo: ScreenMode = .compose
 
