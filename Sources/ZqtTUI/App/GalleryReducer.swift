@@ -151,6 +151,7 @@ enum GalleryReducer {
             } else {
                 let selectedID = state.gallery.selectedItem?.picture.id
                 state.gallery.items = page.items
+                state.gallery.itemsFilter = page.filter
                 state.gallery.selected = selectedID.flatMap { id in page.items.firstIndex { $0.picture.id == id } }
                     ?? min(state.gallery.selected, max(0, page.items.count - 1))
             }

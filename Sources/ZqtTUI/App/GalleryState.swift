@@ -45,6 +45,9 @@ struct GalleryPageLoaded: Equatable, Sendable {
 struct GalleryState: Equatable, Sendable {
     var items: [GalleryItem] = []
     var filter = TextBuffer("")
+    /// The filter `items` answer: until the answer to the filter typed comes,
+    /// the grid says it is searching, never another filter's "no match".
+    var itemsFilter = ""
     /// Typing goes to the filter.
     var filterFocused = false
     var selected = 0
