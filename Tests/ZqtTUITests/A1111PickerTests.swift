@@ -155,11 +155,31 @@ import Testing
         #expect(state.status?.kind == .error && state.status?.text.hasPrefix("Could not skip in zqt-20261206-180000-000-abcd") == true)
     }
 
-    @Test func bOnAServiceTaskSaysThereIsNothingToSkip() {
+    @Test func bOnAServiceTaskSaysItIsAnA1111Key() {
         var state = makeState()
         Self.running(&state, generating: false)
         #expect(press(&state, .char("B")).isEmpty)
-        #expect(state.status?.text.contains("No A1111 job is running") == true, "\(String(describing: state.status))")
+        #expect(state.status?.text == "B works on A1111 profiles only; this profile is zhiqite", "\(String(describing: state.status))")
+    }
+
+    /// B exists for A1111 only: a zhiqite profile's palette and help leave it out (newcomer19: the palette
+    /// listed it), an A1111 profile's list it, and `zqt keys` (docs/keys.md) marks it.
+    @Test func bIsListedOnlyWhereItExists() {
+        let title = Command.skipImage.title
+        var service = makeState(width: 120, height: 40)
+        press(&service, .char(":"))
+        type(&service, "skip")
+        #expect(!Screen.render(service).text.contains(title))
+        guard case let .picker(palette)? = service.view.overlay else { Issue.record("no palette"); return }
+        #expect(!palette.options.contains(title))
+        #expect(!OverlayView.helpLines(service).contains { $0.contains(title) })
+        var a1111 = Self.a1111State()
+        a1111.view.size = Size(width: 120, height: 40)
+        #expect(OverlayView.helpLines(a1111).contains { $0.contains(title) })
+        press(&a1111, .char(":"))
+        type(&a1111, "skip")
+        #expect(Screen.render(a1111).text.contains(title))
+        #expect(KeyBindings.markdown.contains("| `B` | \(title) | `skipImage` | on the compose screen; A1111 profiles only |"))
     }
 
     @Test func xSaysWhatItDoesForEachKind() {

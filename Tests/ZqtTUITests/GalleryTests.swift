@@ -298,6 +298,69 @@ final class GalleryFixture: @unchecked Sendable {
         #expect(press(&state, .pageDown).isEmpty, "asked once until it comes")
     }
 
+    /// A filter made longer shows that it searches until its own answer comes,
+    /// not the shorter filter's "no match" under the new words (newcomer19).
+    @Test func aLongerFilterSaysItSearchesNotTheOldAnswer() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = try await fixture.opened()
+        press(&state, .char("/"))
+        var typed: [Effect] = []
+        for character in "zebra" { typed += Reducer.reduce(&state, .key(.char(character))) }
+        try await fixture.run(typed, &state) { $0.gallery.itemsFilter == "zebra" }
+        #expect(Screen.render(state).text.contains("No kept picture matches “zebra”"))
+        let longer = press(&state, .char("s"))
+        let frame = Screen.render(state).text
+        #expect(!frame.contains("No kept picture matches") && !frame.contains("no match"), "\(frame)")
+        #expect(frame.contains(Wording.filterSearching) && frame.contains(Wording.galleryLoading), "\(frame)")
+        try await fixture.run(longer, &state) { $0.gallery.itemsFilter == "zebras" }
+        let answered = Screen.render(state).text
+        #expect(answered.contains("No kept picture matches “zebras”") && !answered.contains(Wording.filterSearching), "\(answered)")
+        // Pictures of another filter stay on screen while the new one is searched, under "searching…", not its count.
+        press(&state, .escape)
+        let cleared = press(&state, .char("/")) + Reducer.reduce(&state, .key(.char("c")))
+        try await fixture.run(cleared, &state) { $0.gallery.itemsFilter == "c" }
+        press(&state, .char("a"))
+        #expect(Screen.render(state).text.contains(Wording.filterSearching) && !Screen.render(state).text.contains("pictures match"))
+    }
+
+    /// End is the oldest picture, not the oldest of the pages loaded so far
+    /// (newcomer19: End stopped at the first page's last, and the enlarged
+    /// picture said "Image 46 of 80" of 100). Until the last page is in, the
+    /// enlarged picture says its count is of those loaded.
+    @Test func endReachesTheOldestPictureAndTheCountSaysWhatItCounts() async throws {
+        let fixture = try GalleryFixture()
+        for n in 0..<100 { try fixture.keep("picture \(n)", idTask: "zqt-20261206-090000-000-p\(n)", images: 1) }
+        var state = try await fixture.opened()
+        #expect(state.gallery.items.count == GalleryState.pageSize && state.gallery.hasMore)
+        press(&state, .enter)
+        let firstPage = Screen.render(state).text
+        #expect(firstPage.contains("Image 1 of 40 loaded so far"), "\(firstPage)")
+        press(&state, .escape)
+        let effects = press(&state, .end)
+        #expect(Screen.render(state).text.contains(Wording.galleryLoadingToLast))
+        try await fixture.run(effects, &state) { !$0.gallery.seekingLast }
+        #expect(state.gallery.items.count == 100 && state.gallery.selected == 99 && !state.gallery.hasMore)
+        #expect(state.gallery.selectedItem?.picture.prompt == "picture 0", "the oldest")
+        let grid = Screen.render(state).text
+        #expect(!grid.contains(Wording.galleryLoadingToLast) && grid.contains("zqt-20261206-090000-000-p0 · image 1"))
+        press(&state, .enter)
+        #expect(Screen.render(state).text.contains("Image 100 of 100 ·"))
+    }
+
+    /// A move of the user's own while End's pages come stops the walk there.
+    @Test func aMoveStopsEndsWalk() async throws {
+        let fixture = try GalleryFixture()
+        for n in 0..<100 { try fixture.keep("picture \(n)", idTask: "zqt-20261206-090000-000-p\(n)", images: 1) }
+        var state = try await fixture.opened()
+        let effects = press(&state, .end)
+        #expect(state.gallery.seekingLast)
+        press(&state, .up)
+        #expect(!state.gallery.seekingLast)
+        try await fixture.run(effects, &state) { !$0.gallery.loadingMore }
+        #expect(state.gallery.selected == 39 - GalleryLayout(size: state.view.size).columns, "where the user moved, not the new last")
+    }
+
     @Test func ctrlXOpensItFromTheHistorysFilterWithTheFilterTyped() {
         var state = historyState([summary(1, "a cat")])
         press(&state, .char("/"))

@@ -122,6 +122,27 @@ import Testing
         #expect(frames.last?.contains("2000 submissions · newest first") == true, "\(frames.last ?? "")")
     }
 
+    /// Words typed after a filter nothing matched: the list says they are
+    /// searched until their answer comes, never the shorter filter's answer
+    /// nor an empty list under the new words (newcomer19).
+    @Test func aLongerFilterAfterNoMatchSaysItSearches() {
+        var state = historyState([summary(1, "a lighthouse at dusk")])
+        _ = press(&state, .char("/"))
+        for character in "zzq" { _ = Reducer.reduce(&state, .key(.char(character))) }
+        _ = Reducer.reduce(&state, .historyLoaded(HistoryPage(filter: "zzq", rows: [], matchCount: 0, countCapped: false,
+                                                              hasMore: false, appending: false)))
+        #expect(Screen.render(state).text.contains("Nothing matches “zzq”"))
+        let effects = Reducer.reduce(&state, .key(.char("x")))
+        #expect(effects == [.loadHistory(filter: "zzqx", before: nil, limit: HistoryViewState.pageSize)])
+        let frame = Screen.render(state).text
+        #expect(frame.contains("Searching for “zzqx”…") && !frame.contains("Nothing matches"), "\(frame)")
+        #expect(Self.countLine(state).contains("searching…"), "\(Self.countLine(state))")
+        _ = Reducer.reduce(&state, .historyLoaded(HistoryPage(filter: "zzqx", rows: [], matchCount: 0, countCapped: false,
+                                                              hasMore: false, appending: false)))
+        let answered = Screen.render(state).text
+        #expect(answered.contains("Nothing matches “zzqx”") && !answered.contains("Searching for"), "\(answered)")
+    }
+
     /// A filter nothing matches says so in the first frame its answer comes in, as
     /// a filter that matches shows its first rows there: two words found often
     /// that never meet, none among the newest rows (a window of 16 here, of

@@ -34,6 +34,41 @@ import Testing
         #expect(buffer.cursorPosition(width: 9) == (1, 2))
     }
 
+    /// End stays on the visual row it was pressed on (newcomer19: on a wrapped
+    /// line it went after the wrap's space, to the next row's start), as Home does;
+    /// on the last row, and before a newline, it is the line's end.
+    @Test func endStaysOnTheWrappedRow() {
+        var buffer = TextBuffer("masterpiece, best quality, 一个女孩在雨中\nsecond")
+        // Rows at 14: "masterpiece, ", "best quality, ", "一个女孩在雨中", "second".
+        buffer.moveToStart()
+        buffer.moveToLineEnd(width: 14)
+        #expect(buffer.cursorPosition(width: 14) == (0, 12), "after the comma, before the space the row broke after")
+        buffer.moveToLineEnd(width: 14)
+        #expect(buffer.cursorPosition(width: 14) == (0, 12), "a second End stays")
+        buffer.moveToLineStart(width: 14)
+        #expect(buffer.cursorPosition(width: 14) == (0, 0))
+        buffer.moveVertically(by: 1, width: 14)
+        buffer.moveToLineEnd(width: 14)
+        #expect(buffer.cursorPosition(width: 14) == (1, 13))
+        buffer.moveVertically(by: 1, width: 14)
+        buffer.moveToLineEnd(width: 14)
+        #expect(buffer.cursorPosition(width: 14) == (2, 14), "a row ended by a newline: its end")
+        // What is typed there goes at the row's end, before the space.
+        var typed = TextBuffer("masterpiece, best quality")
+        typed.moveToStart()
+        typed.moveToLineEnd(width: 14)
+        typed.insert("!")
+        #expect(typed.text == "masterpiece,! best quality")
+        // A word longer than the row is cut without a space: End stops before the cut's last character.
+        var long = TextBuffer("abcdefghij")
+        long.moveToStart()
+        long.moveToLineEnd(width: 4)
+        #expect(long.cursorPosition(width: 4) == (0, 3))
+        long.moveVertically(by: 2, width: 4)
+        long.moveToLineEnd(width: 4)
+        #expect(long.cursorPosition(width: 4) == (2, 2), "the text's last row: its end")
+    }
+
     @Test func wordMotionAndKills() {
         var buffer = TextBuffer("best quality, 1girl, ghost")
         buffer.moveWordLeft()

@@ -75,6 +75,8 @@ enum Action: Sendable {
     case imagesSaved(idTask: String, folder: String, saved: Int, failures: [String], notes: [String] = [])
     /// Text went to the terminal's clipboard.
     case clipboardWritten(what: String, bytes: Int)
+    /// Text too large for OSC 52 written to `path` instead, or the error that kept it from being written.
+    case copyKeptInFile(what: String, bytes: Int, path: String, error: String?)
     /// The user's catalog file holds a new endpoint, or could not take it (issue 9).
     case userEndpointSaved(Endpoint, file: String)
     case userEndpointFailed(String)
@@ -174,6 +176,8 @@ enum Effect: Equatable, Sendable {
     case saveImages(HistoryRecord, folder: String)
     /// Put text on the terminal's clipboard (OSC 52); `what` names it in the confirmation.
     case copyToClipboard(String, what: String)
+    /// Text too large for OSC 52 (Reducer.copy), kept in a file instead, whose path is said.
+    case keepCopyInFile(String, what: String)
     /// Add an entry to the user's catalog file (a custom request saved, issue 9).
     case saveUserEndpoint(JSONValue, file: String)
     /// Read a request from a file's path or a pasted curl command (issue 10).

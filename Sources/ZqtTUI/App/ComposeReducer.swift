@@ -280,7 +280,7 @@ extension Reducer {
         let command = RequestExport.snippet(.curl, request: state.request, baseURL: state.connection.baseURL)
         // Copied as it stands, but said when the service would refuse it (issue 19).
         let what = state.problems.first.map { Wording.requestAsCurlNotValid($0.path, $0.message) } ?? Wording.requestAsCurl
-        return [.copyToClipboard(command, what: what)]
+        return [Reducer.copy(command, what: what)]
     }
 
     /// Asks for the title a custom request is saved under as an endpoint of one's own (issue 9).

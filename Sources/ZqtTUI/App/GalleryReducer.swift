@@ -38,6 +38,7 @@ enum GalleryReducer {
     /// The first page for the filter as it is now.
     static func reload(_ state: inout AppState) -> Effect {
         state.gallery.loadingMore = false
+        state.gallery.seekingLast = false
         return .loadGallery(filter: state.gallery.filter.text, before: nil, limit: GalleryState.pageSize)
     }
 
@@ -83,6 +84,7 @@ enum GalleryReducer {
     /// Moves the selection by `delta` pictures (a row is `columns`), clamped.
     static func move(_ state: inout AppState, by delta: Int) -> [Effect] {
         guard !state.gallery.items.isEmpty else { return [] }
+        state.gallery.seekingLast = false
         state.gallery.selected = min(max(0, state.gallery.selected + delta), state.gallery.items.count - 1)
         // The status line follows the selection: a message said before (a delete, a save) has been read.
         state.status = nil
@@ -98,8 +100,15 @@ enum GalleryReducer {
         return move(&state, by: (down ? 1 : -1) * layout.perScreen)
     }
 
+    /// Home: the newest picture. End: the oldest, not the oldest of the
+    /// pages loaded so far: the pages still to come are loaded one after
+    /// another, the selection on the last picture of each as it comes.
     static func moveToEnd(_ state: inout AppState, last: Bool) -> [Effect] {
-        move(&state, by: last ? 1 << 40 : -(1 << 40))
+        let effects = move(&state, by: last ? 1 << 40 : -(1 << 40))
+        guard last, state.gallery.hasMore else { return effects }
+        state.gallery.seekingLast = true
+        state.status = StatusMessage(text: Wording.galleryLoadingToLast, kind: .info)
+        return effects
     }
 
     /// Enter: the picture as large as the terminal allows, through the
@@ -142,12 +151,20 @@ enum GalleryReducer {
             } else {
                 let selectedID = state.gallery.selectedItem?.picture.id
                 state.gallery.items = page.items
+                state.gallery.itemsFilter = page.filter
                 state.gallery.selected = selectedID.flatMap { id in page.items.firstIndex { $0.picture.id == id } }
                     ?? min(state.gallery.selected, max(0, page.items.count - 1))
             }
             state.gallery.hasMore = page.hasMore
             state.gallery.nextBefore = page.nextBefore
             state.gallery.loaded = true
+            if state.gallery.seekingLast, page.appending {
+                state.gallery.selected = max(0, state.gallery.items.count - 1)
+                if !page.hasMore {
+                    state.gallery.seekingLast = false
+                    if state.status?.text == Wording.galleryLoadingToLast { state.status = nil }
+                }
+            }
             return keepSelectionVisible(&state)
         case let .galleryThumbnailMade(item):
             // The picture where it is now (pages may have come or gone meanwhile).

@@ -45,6 +45,9 @@ struct GalleryPageLoaded: Equatable, Sendable {
 struct GalleryState: Equatable, Sendable {
     var items: [GalleryItem] = []
     var filter = TextBuffer("")
+    /// The filter `items` answer: until the answer to the filter typed comes,
+    /// the grid says it is searching, never another filter's "no match".
+    var itemsFilter = ""
     /// Typing goes to the filter.
     var filterFocused = false
     var selected = 0
@@ -55,6 +58,10 @@ struct GalleryState: Equatable, Sendable {
     var loadingMore = false
     var hasMore = false
     var nextBefore: Int?
+    /// End was pressed with pages still to load: each page that comes moves
+    /// the selection to its last picture and asks for the next, until the
+    /// oldest picture is reached (a move of the user's own stops it).
+    var seekingLast = false
     /// The screen the gallery was opened from, where leaving it goes.
     var returnTo: ScreenMode = .compose
 

@@ -421,14 +421,14 @@ extension Reducer {
             }
             return send(&state, request, note: Wording.sendingAgain(record.idTask, as: request.taskID))
         case .copyRequest:
-            return [.copyToClipboard(record.requestJSON, what: Wording.requestJSONOf(record.idTask))]
+            return [Reducer.copy(record.requestJSON, what: Wording.requestJSONOf(record.idTask))]
         case .copyResultURLs:
             let urls = record.imageResults.map(\.imageURL).filter { !$0.isEmpty }
             guard !urls.isEmpty else {
                 state.status = StatusMessage(text: Wording.noResultURLs(record.idTask, state: record.state.title), kind: .error)
                 return []
             }
-            return [.copyToClipboard(urls.joined(separator: "\n"), what: Wording.resultURLs(urls.count))]
+            return [Reducer.copy(urls.joined(separator: "\n"), what: Wording.resultURLs(urls.count))]
         case .saveImages:
             guard !record.imageResults.isEmpty else {
                 state.status = StatusMessage(text: Wording.noImagesToSave(record.idTask, state: record.state.title), kind: .error)

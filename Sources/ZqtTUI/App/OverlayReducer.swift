@@ -134,7 +134,7 @@ extension Reducer {
         var searchWords: [String: String] = [:]
         // Each command named as the help names it for the profile's kind (an A1111 profile has a login, not keys).
         let server = state.connection.server
-        for binding in state.keys.rows(in: state.scopes + [.global]) {
+        for binding in state.keys.rows(in: state.scopes + [.global]) where Commands.exists(binding.command, on: server) {
             let title = Wording.helpTitle(binding.command, server: server)
             guard !options.contains(title) else { continue }
             options.append(title)

@@ -246,6 +246,10 @@ enum Reducer {
         case let .clipboardWritten(what, bytes):
             state.status = StatusMessage(text: Wording.copied(what, bytes: bytes), kind: .success)
             return []
+        case let .copyKeptInFile(what, bytes, path, error):
+            state.status = StatusMessage(text: Wording.copyTooLarge(what, bytes: bytes, path: path, error: error),
+                                         kind: error == nil ? .info : .error)
+            return []
         case .historyLoaded, .entriesLoaded, .historyFailed, .historyDamaged, .entryDeleted, .entryQueried, .imagesSaved:
             return reduceHistory(&state, action) + GalleryReducer.reduce(&state, action)
         case let .editorFinished(field, text, error):
@@ -316,6 +320,19 @@ enum Reducer {
             buffer.insert(String(c))
             return true
         }
+    }
+
+    /// The most bytes of text copied by OSC 52. tmux keeps a sequence in an
+    /// input buffer of 1 MiB (INPUT_BUF_LIMIT in its input.c, 3.3 and later;
+    /// `input-buffer-size` since 3.5) and drops a longer one without a word,
+    /// as many terminals drop theirs (newcomer19: `Y` of a 1 MB request never
+    /// reached tmux's buffer). 750,000 bytes are 1,000,000 in base64, inside it.
+    static let clipboardLimit = 750_000
+
+    /// Text for the clipboard: by OSC 52 within `clipboardLimit`; over it,
+    /// kept in a file whose path the status line gives, not sent to be lost.
+    static func copy(_ text: String, what: String) -> Effect {
+        text.utf8.count <= clipboardLimit ? .copyToClipboard(text, what: what) : .keepCopyInFile(text, what: what)
     }
 
     /// Runs a command as its key would (the palette, an action field, tests).

@@ -276,7 +276,7 @@ extension Reducer {
     static func useText(_ state: inout AppState, _ text: String, of idTask: String, _ destination: TextDestination) -> [Effect] {
         switch destination {
         case .clipboard:
-            return [.copyToClipboard(text, what: Wording.textResultOf(idTask))]
+            return [Reducer.copy(text, what: Wording.textResultOf(idTask))]
         case let .field(endpoint, path):
             var request = state.form(of: endpoint) ?? state.freshForm(for: endpoint, taskID: TaskIDGenerator.shared.next())
             request[path] = .string(text)

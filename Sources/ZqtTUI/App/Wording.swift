@@ -236,9 +236,13 @@ extension Wording {
 
     /// The enlarged picture's status line.
     /// `ordinal` and `total` count the picture's own kind: "Image 2 of 4", "Control map 1 of 1" (issue 20).
-    static func zoomStatus(_ ordinal: Int, of total: Int, image: LocalImage?, seed: Int?, controlMap: Bool = false) -> String {
-        var text = controlMap ? "Control map \(ordinal + 1) of \(total) (ControlNet's detected map, not a generated picture)"
-            : "Image \(ordinal + 1) of \(total)"
+    /// `more`: the gallery has older pictures not loaded yet, so `total` is only those loaded: it says so,
+    /// rather than a count that is not the gallery's ("Image 46 of 80" of 100).
+    static func zoomStatus(_ ordinal: Int, of total: Int, more: Bool = false, image: LocalImage?, seed: Int?,
+                           controlMap: Bool = false) -> String {
+        let of = more ? "of \(total) loaded so far" : "of \(total)"
+        var text = controlMap ? "Control map \(ordinal + 1) \(of) (ControlNet's detected map, not a generated picture)"
+            : "Image \(ordinal + 1) \(of)"
         if let seed { text += " · seed \(seed)" }
         if let image { text += " · \(image.width)×\(image.height) · \(image.path)" }
         return text

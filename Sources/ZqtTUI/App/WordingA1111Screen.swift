@@ -28,6 +28,14 @@ extension Wording {
         }
     }
 
+    /// Where `zqt keys` says a command of one kind of server works: "A1111 profiles only".
+    static func onlyOnProfiles(_ server: ServerKind) -> String { "\(profileKind(server)) profiles only" }
+
+    /// Its key on a profile of the other kind (CommandDeclaration.onlyOn).
+    static func commandOnlyOn(_ key: String, _ server: ServerKind, here: ServerKind) -> String {
+        "\(key) works on \(onlyOnProfiles(server)); this profile is \(profileKind(here))"
+    }
+
     /// `u` on an A1111 row: no task to query, so what is known of it (A1111RowStanding's words),
     /// never "Query for … failed" for a row whose zqt still waits for the server's answer.
     static func a1111RowAsked(_ idTask: String, _ words: String) -> String {

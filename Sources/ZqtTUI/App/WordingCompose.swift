@@ -112,10 +112,22 @@ extension Wording {
 
     // MARK: The clipboard, the start
 
-    /// "812 B", "1.5 KB".
+    /// "812 B", "1.5 KB", "1.3 MB".
+    static func byteSize(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 { return "\(JSONWriter.formatNumber((Double(bytes) / 104_857.6).rounded() / 10)) MB" }
+        return bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
+    }
+
     static func copied(_ what: String, bytes: Int) -> String {
-        let size = bytes >= 1024 ? "\(JSONWriter.formatNumber((Double(bytes) / 102.4).rounded() / 10)) KB" : "\(bytes) B"
-        return "Copied \(what) (\(size)) to the clipboard (OSC 52)"
+        "Copied \(what) (\(byteSize(bytes))) to the clipboard (OSC 52)"
+    }
+
+    /// Text over Reducer.clipboardLimit: not sent by OSC 52 (tmux and many terminals drop it without a word),
+    /// kept in a file to open or `cat` instead; `error`: why that file could not be written.
+    static func copyTooLarge(_ what: String, bytes: Int, path: String, error: String?) -> String {
+        let why = "\(what) is \(byteSize(bytes)), more than terminals take by OSC 52 (tmux drops it without a word)"
+        guard let error else { return "Not copied: \(why); it is in \(path)" }
+        return "Not copied: \(why), and \(path) could not be written: \(error)"
     }
 
     static func restoredForm(saved: String, historyKey: String) -> String {

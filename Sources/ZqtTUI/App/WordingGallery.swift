@@ -16,6 +16,10 @@ extension Wording {
 
     static let galleryFilterPlaceholder = "to filter by prompt, task id, model or state"
     static let galleryLoading = "Reading the kept pictures…"
+    /// The count's place, the history's and the gallery's, while the rows or pictures shown are another filter's.
+    static let filterSearching = "searching…"
+    /// End with pages still to load, while they come (GalleryState.seekingLast).
+    static let galleryLoadingToLast = "Loading the older pictures to reach the oldest…"
 
     static func galleryEmpty(sendKey: String, backKey: String) -> String {
         "No kept pictures yet: a task's images are kept here once it succeeds. \(backKey) goes back; \(sendKey) on the form sends."

@@ -27,6 +27,10 @@ extension Wording {
 
     // MARK: The filter's answer
 
+    /// The words typed are searched and no row of another filter is shown meanwhile: said in the list, not
+    /// an empty list, nor the shorter filter's "Nothing matches" (newcomer19).
+    static func searchingFor(_ filter: String) -> String { "Searching for “\(filter)”…" }
+
     /// Every row searched, none matches.
     static func nothingMatches(_ filter: String) -> String { "Nothing matches “\(filter)”. Esc clears the filter." }
 

@@ -188,9 +188,17 @@ struct TextBuffer: Sendable {
         cursor = lines[lineIndex(of: cursor, in: lines)].start
     }
 
+    /// The end of the visual row, drawn on that row. A row the wrap broke
+    /// ends where the next starts, and a cursor there is drawn at the next
+    /// row's start (newcomer19: End on a wrapped prompt line went after the
+    /// wrap's space, a row down): it stops before the space the row broke
+    /// after (or a cut word's last character), on the row, as Home stays on it.
     mutating func moveToLineEnd(width: Int) {
         let lines = wrap(width: width)
-        cursor = lines[lineIndex(of: cursor, in: lines)].end
+        let index = lineIndex(of: cursor, in: lines)
+        let line = lines[index]
+        let broken = index + 1 < lines.count && lines[index + 1].start == line.end && line.end > line.start
+        cursor = broken ? line.end - 1 : line.end
     }
 
     /// Up/Down keep the column in cells, as far as the target line allows.

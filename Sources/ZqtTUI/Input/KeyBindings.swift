@@ -355,7 +355,9 @@ struct KeyTable: Equatable, Sendable {
         var lines = ["| keys | command | name in [keys] | where |", "|---|---|---|---|"]
         for binding in bindings {
             let keys = binding.keys.map { "`\($0.label)`" }.joined(separator: " ")
-            lines.append("| \(keys) | \(binding.command.title) | `\(binding.command.rawValue)` | \(binding.whereDescription) |")
+            // A command of one kind of server says so where it works (the help and the palette of the other kind leave it out).
+            let only = Commands.declaration(of: binding.command).onlyOn.map { "; " + Wording.onlyOnProfiles($0) } ?? ""
+            lines.append("| \(keys) | \(binding.command.title) | `\(binding.command.rawValue)` | \(binding.whereDescription)\(only) |")
         }
         return lines.joined(separator: "\n")
     }

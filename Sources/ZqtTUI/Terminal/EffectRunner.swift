@@ -327,6 +327,13 @@ final class EffectRunner: @unchecked Sendable {
             // The text is joined and read here, not on the event loop (issue 18).
             let inbox = inbox
             startThread { inbox.post(.textRead(field: field, revision: revision, FieldValues.read(buffer.text, for: spec))) }
+        case let .keepCopyInFile(text, what):
+            let path = Self.copyFile(home: home), inbox = inbox
+            startThread {
+                let bytes = Array(text.utf8)
+                let failure = WholeFile.replace(path, with: bytes).map { String(cString: strerror($0)) }
+                inbox.post(.copyKeptInFile(what: what, bytes: bytes.count, path: path, error: failure))
+            }
         case .openEditor, .quit, .copyToClipboard:
             break  // handled by the event loop, which owns the terminal
         }
@@ -673,4 +680,10 @@ extension EffectRunner {
             }
         }
     }
+}
+
+extension EffectRunner {
+    /// Where text too large for OSC 52 is kept (Reducer.copy): one file in
+    /// zqt's home, each such copy over the last, as a clipboard holds one.
+    static func copyFile(home: String) -> String { home + "/clipboard.txt" }
 }

@@ -16,7 +16,9 @@ enum GalleryView {
             return
         }
         let gallery = state.gallery
-        let count = gallery.loaded
+        // The pictures shown are another filter's (the words just typed): no count is true yet.
+        let searching = gallery.loaded && gallery.itemsFilter != gallery.filter.text
+        let count = searching ? Wording.filterSearching : gallery.loaded
             ? Wording.galleryCount(gallery.items.count - gallery.controlMapCount, controlMaps: gallery.controlMapCount,
                                    more: gallery.hasMore, filtered: !gallery.filter.text.isEmpty) : ""
         HistoryView.renderFilterBox(gallery.filter, focused: gallery.filterFocused, count: count,
@@ -28,7 +30,7 @@ enum GalleryView {
             return
         }
         if gallery.items.isEmpty {
-            let message = gallery.filter.text.isEmpty
+            let message = searching ? Wording.galleryLoading : gallery.filter.text.isEmpty
                 ? Wording.galleryEmpty(sendKey: state.keys.label(.submit), backKey: state.keys.label(.closeGallery, in: .gallery))
                 : Wording.galleryNoMatch(gallery.filter.text, clearKey: state.keys.label(.closeGallery, in: .gallery))
             for (offset, line) in HistoryView.wrapWords(message, width: body.width - 4).prefix(body.height - 1).enumerated() {

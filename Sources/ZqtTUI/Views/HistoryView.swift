@@ -72,6 +72,13 @@ enum HistoryView {
             grid.put(" " + Wording.historyListDamaged(unreadable: damage.unreadable), x: rect.x, y: body.y, style: .statusError, limit: rect.maxX)
             body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         }
+        // Words just typed over a filter that had no rows: their search is under way, and the list says so.
+        let searchingNone = history.rows.isEmpty && !history.filter.text.isEmpty
+            && (!history.loaded || history.rowsFilter != history.filter.text)
+        if searchingNone {
+            grid.put(Wording.searchingFor(history.filter.text), x: rect.x + 2, y: body.y + 1, style: .dim, limit: rect.maxX)
+            return
+        }
         if empty || noneYet {
             if let emptyReadOnly {
                 grid.put(emptyReadOnly, x: rect.x + 2, y: body.y + 1, style: .statusError, limit: rect.maxX)
@@ -104,11 +111,11 @@ enum HistoryView {
         let count: String
         if !history.loaded {
             // Words typed before the first rows came (issue 18): their search is under way.
-            count = history.filter.text.isEmpty ? "" : "searching…"
+            count = history.filter.text.isEmpty ? "" : Wording.filterSearching
         } else if history.rowsFilter != history.filter.text || (history.counting && history.matchCount == 0) {
             // The rows shown are another filter's (the words just typed, or the filter just
             // cleared), or none found yet: no count is true yet, and the frame says so.
-            count = "searching…"
+            count = Wording.filterSearching
         } else if history.filter.text.isEmpty {
             // The newest rows come before the count (issue 18), which follows.
             count = history.counting ? "counting… · newest first"

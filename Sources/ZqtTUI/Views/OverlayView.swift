@@ -92,10 +92,13 @@ enum OverlayView {
             return wrapped.enumerated().map { ($0.offset == 0 ? lead : String(repeating: " ", count: indent)) + $0.element }
         }
         func sentence(_ text: String) -> [String] { TextWidth.of(text) > width ? HistoryView.wrapWords(text, width: width) : [text] }
+        // A command of the other kind of server is left out, as the palette leaves it out (CommandDeclaration.onlyOn).
+        let server = state.connection.server
         var lines = [Wording.helpHere]
-        lines += state.keys.rows(in: here).flatMap { line($0, scoped: false) }
+        lines += state.keys.rows(in: here).filter { Commands.exists($0.command, on: server) }.flatMap { line($0, scoped: false) }
         lines += ["", Wording.helpElsewhere]
-        lines += state.keys.bindings.filter { !here.contains($0.scope) }.flatMap { line($0, scoped: true) }
+        lines += state.keys.bindings.filter { !here.contains($0.scope) && Commands.exists($0.command, on: server) }
+            .flatMap { line($0, scoped: true) }
         lines += [""] + sentence(Wording.helpTypedText)
         return lines
     }

@@ -124,6 +124,7 @@ enum Screen {
         if let zoom = state.view.zoom, let set = state.pictures(for: zoom.target),
            let picture = set.pictures[safe: zoom.index] {
             let text = Wording.zoomStatus(set.ordinal(of: zoom.index), of: picture.isControlMap ? set.controlMapCount : set.madeCount,
+                                          more: zoom.target == .gallery && state.gallery.hasMore,
                                           image: picture.image, seed: picture.seed,
                                           controlMap: picture.isControlMap)
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)

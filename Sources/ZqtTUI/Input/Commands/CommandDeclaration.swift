@@ -7,6 +7,8 @@
 // from them (KeyTable.shipped). Within a scope, the order of declaration is
 // the order of the footer's hints.
 
+import Model
+
 struct CommandDeclaration: Sendable {
     /// The keys a command has by default in one scope, and whether the
     /// footer shows them there.
@@ -43,14 +45,19 @@ struct CommandDeclaration: Sendable {
     let keys: [Keys]
     /// Why the command cannot run now, said in the status line instead; nil when it can.
     let disabledReason: (@Sendable (AppState) -> String?)?
+    /// The one kind of server the command exists for (A1111's skip): on a
+    /// profile of the other kind the help and the palette leave it out, its
+    /// key says so, and `zqt keys` marks it (newcomer19: B in a zhiqite palette).
+    let onlyOn: ServerKind?
     let perform: Handler
 
-    init(_ command: Command, _ title: String, footer: String, _ keys: [Keys],
+    init(_ command: Command, _ title: String, footer: String, _ keys: [Keys], onlyOn: ServerKind? = nil,
          disabledWhen disabledReason: (@Sendable (AppState) -> String?)? = nil, perform: @escaping Handler) {
         self.command = command
         self.title = title
         self.footerWord = footer
         self.keys = keys
+        self.onlyOn = onlyOn
         self.disabledReason = disabledReason
         self.perform = perform
     }
@@ -71,10 +78,19 @@ enum Commands {
         return declaration
     }
 
+    /// Whether the command exists for a profile of this kind of server (the help and the palette list it).
+    static func exists(_ command: Command, on server: ServerKind) -> Bool {
+        declaration(of: command).onlyOn.map { $0 == server } ?? true
+    }
+
     /// Runs a command: the reason it cannot run goes to the status line, or
     /// its handler runs.
     static func perform(_ state: inout AppState, _ command: Command, key: Key? = nil) -> [Effect] {
         let declaration = declaration(of: command)
+        if let kind = declaration.onlyOn, kind != state.connection.server {
+            state.status = StatusMessage(text: Wording.commandOnlyOn(state.keys.label(command), kind, here: state.connection.server), kind: .error)
+            return []
+        }
         if let reason = declaration.disabledReason?(state) {
             state.status = StatusMessage(text: reason, kind: .error)
             return []

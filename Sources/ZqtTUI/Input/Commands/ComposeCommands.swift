@@ -77,7 +77,7 @@ enum ComposeCommands {
                            [.on(.compose, .char("X"))], disabledWhen: { Reducer.cannotStopFollowing($0) },
                            perform: onCompose(Reducer.stopFollowing)),
         CommandDeclaration(.skipImage, "A1111 job: skip the picture being made, the batch goes on with the next", footer: "skip picture",
-                           [.on(.compose, .char("B"))], disabledWhen: { Reducer.cannotSkipImage($0) },
+                           [.on(.compose, .char("B"))], onlyOn: .a1111, disabledWhen: { Reducer.cannotSkipImage($0) },
                            perform: onCompose(Reducer.skipImage)),
         CommandDeclaration(.randomSeed, "Seed: random (-1)", footer: "random",
                            [.on(.seed, .char("r"), footer: true)], perform: onCompose(Reducer.randomSeed)),

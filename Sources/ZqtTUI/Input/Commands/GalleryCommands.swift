@@ -38,7 +38,7 @@ enum GalleryCommands {
                            perform: onGallery { GalleryReducer.movePage(&$0, down: false) }),
         CommandDeclaration(.galleryFirst, "The newest picture", footer: "move",
                            [.on(.gallery, .home, .char("g"))], perform: onGallery { GalleryReducer.moveToEnd(&$0, last: false) }),
-        CommandDeclaration(.galleryLast, "The oldest picture loaded so far", footer: "move",
+        CommandDeclaration(.galleryLast, "The oldest picture (loads every page to it)", footer: "move",
                            [.on(.gallery, .end, .char("G"))], perform: onGallery { GalleryReducer.moveToEnd(&$0, last: true) }),
         CommandDeclaration(.closeGallery, "Back from the gallery (clears the filter first)", footer: "back",
                            [.on(.gallery, .escape, footer: true)], perform: onGallery(GalleryReducer.back)),
