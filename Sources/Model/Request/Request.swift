@@ -118,8 +118,20 @@ public struct Request: Sendable {
 
     // MARK: The wire
 
-    /// What is sent, in order (see the top of this file).
+    /// What is sent, in order (see the top of this file): made once per
+    /// revision. A key typed into a short prompt asked for it two to four
+    /// times (its validation, its preview, its draft compared), each walking
+    /// every field's path (keyp19, issue 18). One value kept, the last revision's.
     public var wireValue: JSONValue {
+        if let kept = Self.lastWire.withLock({ $0 }), kept.revision == revision { return kept.value }
+        let value = madeWireValue
+        Self.lastWire.withLock { $0 = (revision, value) }
+        return value
+    }
+
+    private static let lastWire = Mutex<(revision: Int, value: JSONValue)?>(nil)
+
+    private var madeWireValue: JSONValue {
         var out: JSONValue = .object([])
         for field in endpoint.fields where !field.kind.isVirtual {
             guard let value = WireCoding.encode(field, body.value(at: field.path)) else { continue }
@@ -231,7 +243,8 @@ public enum RequestReadError: Error, Equatable, CustomStringConvertible {
 extension Request: Equatable {
     /// The same request: same endpoint, same bytes on the wire.
     public static func == (lhs: Request, rhs: Request) -> Bool {
-        lhs.endpoint == rhs.endpoint && lhs.wireValue == rhs.wireValue
+        // The same revision is the same request: a form compared with itself as last saved, at once.
+        lhs.revision == rhs.revision || (lhs.endpoint == rhs.endpoint && lhs.wireValue == rhs.wireValue)
     }
 }
 

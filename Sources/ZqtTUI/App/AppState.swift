@@ -545,13 +545,9 @@ struct AppState: Equatable, Sendable {
     }
 
     /// The fields of the form on screen: the request's, or the open item's.
-    var fields: [FormField] {
-        if let open = view.openItem, let field = endpoint.field(at: open.group), field.groupSpec != nil,
-           request.items(of: field).indices.contains(open.index) {
-            return FormSchema.itemFields(field, index: open.index, in: request, lists: formLists)
-        }
-        return FormSchema.mainFields(request, lists: formLists)
-    }
+    /// Built once per request revision, open item and lists (FormSchema.fieldsOfForm): a key
+    /// and its frame ask for them four or five times (issue 18).
+    var fields: [FormField] { FormSchema.fieldsOfForm(request, FormSchema.FormOf(openItem: view.openItem, lists: formLists)) }
 
     /// Whether the profile's server is of the form's kind, so that its model lists are lists for
     /// this form (issue 20). A zhiqite form moved by `T` onto an A1111 profile (or the reverse) is not.

@@ -59,9 +59,16 @@ extension Reducer {
 
     /// The family of the checkpoint the request names: its list entry's base,
     /// else what its file name says.
+    /// Kept for the request's revision and the list (familyOfCheckpoint): each action asks twice, the form's frame once.
     static func checkpointFamily(_ state: AppState, of request: Request? = nil) -> ModelFamily {
-        let checkpoint = (request ?? state.request).checkpoint
-        if let item = state.formLists[.checkpoint].item(named: checkpoint) { return item.family }
+        familyOfCheckpoint(request ?? state.request, state.formLists[.checkpoint])
+    }
+
+    /// Looking the checkpoint up copies its field's spec and walks the list:
+    /// a share of every key (keyp19, issue 18), for a value that changes with the request or the list.
+    private static let familyOfCheckpoint = RequestDerived<ModelListState, ModelFamily> { request, list in
+        let checkpoint = request.checkpoint
+        if let item = list.item(named: checkpoint) { return item.family }
         return ModelFamily(modelName: checkpoint)
     }
 

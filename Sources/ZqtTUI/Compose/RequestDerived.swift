@@ -9,7 +9,11 @@ import Model
 import Synchronization
 
 final class RequestDerived<Key: Equatable & Sendable, Value: Sendable>: Sendable {
-    private let kept = Mutex<(revision: Int, key: Key, value: Value)?>(nil)
+    private struct Revised: Equatable, Sendable {
+        let revision: Int
+        let key: Key
+    }
+    private let kept = KeptLast<Revised, Value>()
     private let derive: @Sendable (Request, Key) -> Value
 
     init(_ derive: @escaping @Sendable (Request, Key) -> Value) {
@@ -17,11 +21,22 @@ final class RequestDerived<Key: Equatable & Sendable, Value: Sendable>: Sendable
     }
 
     /// The value for this request and key: the kept one when the request is
-    /// the same revision and the key the same, else derived now (outside the lock) and kept.
+    /// the same revision and the key the same, else derived now and kept.
     func callAsFunction(_ request: Request, _ key: Key) -> Value {
-        if let kept = kept.withLock({ $0 }), kept.revision == request.revision, kept.key == key { return kept.value }
-        let value = derive(request, key)
-        kept.withLock { $0 = (request.revision, key, value) }
+        kept.value(for: Revised(revision: request.revision, key: key)) { derive(request, key) }
+    }
+}
+
+/// The last value derived, kept for its key: asked again with an equal key,
+/// it is not derived again. One value, the last key's.
+final class KeptLast<Key: Equatable & Sendable, Value: Sendable>: Sendable {
+    private let kept = Mutex<(key: Key, value: Value)?>(nil)
+
+    /// The kept value when `key` is the kept one's, else `derive`d now (outside the lock) and kept.
+    func value(for key: Key, _ derive: () -> Value) -> Value {
+        if let kept = kept.withLock({ $0 }), kept.key == key { return kept.value }
+        let value = derive()
+        kept.withLock { $0 = (key, value) }
         return value
     }
 }
@@ -92,5 +107,24 @@ extension FieldValues {
             kept.texts[id] = text
         }
         return text
+    }
+}
+
+extension FormSchema {
+    /// What the form on screen is besides its request: the unit open, and the lists its choices offer.
+    struct FormOf: Equatable, Sendable {
+        let openItem: ItemRef?
+        let lists: ModelLists
+    }
+
+    /// The fields of the form on screen (AppState.fields): the request's, or
+    /// the open unit's. Kept for the request's revision: a key and its frame
+    /// asked for them four or five times, each building every field anew (keyp19, issue 18).
+    static let fieldsOfForm = RequestDerived<FormOf, [FormField]> { request, form in
+        if let open = form.openItem, let field = request.endpoint.field(at: open.group), field.groupSpec != nil,
+           request.items(of: field).indices.contains(open.index) {
+            return FormSchema.itemFields(field, index: open.index, in: request, lists: form.lists)
+        }
+        return FormSchema.mainFields(request, lists: form.lists)
     }
 }

@@ -78,7 +78,7 @@ enum FormView {
         let editLayout = state.view.editing.map { editing -> EditLayout in
             let lines = editing.buffer.wrap(width: valueWidth)
             let position = editing.buffer.cursorPosition(in: lines)
-            // From the rows: `state.fields` is built anew on each read.
+            // From the rows, which hold the fields already.
             let field = rows.lazy.compactMap { row -> FormField? in
                 if case let .field(field, _) = row.content, field.id == editing.field { return field }
                 return nil

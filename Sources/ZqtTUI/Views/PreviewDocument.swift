@@ -852,6 +852,9 @@ struct PreviewDocument: Sendable {
     private static func marks(in characters: [Character], rows: [(range: Range<Int>, pad: Int)], looked: [Int],
                               chunk: String, contentStart: Int, from mark: RowMark?, awaiting: RowMarks.Pending? = nil)
         -> (found: [RowMark], resync: (from: Int, rows: Int, characters: Int)?, passed: Bool) {
+        // Rows that reach no mark's place, none awaited: nothing to find (the window at a line's
+        // top, a key typed below it: the chunk's starts were counted on every frame, keyp19).
+        if awaiting == nil, ((mark?.row ?? 0) + max(0, rows.count - 1)) / markSpacing == (mark?.row ?? 0) / markSpacing { return ([], nil, false) }
         // Where each of the chunk's characters starts, as escaped scalars and as UTF-8 bytes (its place is its index).
         var starts: [(escaped: Int, byte: Int)] = []
         var escaped = 0, bytes = 0

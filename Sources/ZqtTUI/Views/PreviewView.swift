@@ -60,9 +60,14 @@ enum PreviewView {
                                  firstLine: span?.lowerBound, offset: state.view.previewOffset)
         for (offset, row) in window.rows.enumerated() {
             let highlighted = span?.contains(row.jsonLine) ?? false
+            // Put from the line's own characters and styles, not copies of the row's (a frame's every cell, keyp19).
             var x = body.x
-            for (character, style) in zip(row.characters, row.styles) {
-                x = grid.putCharacter(character, x: x, y: body.y + offset, style: highlighted ? highlight(style) : style, limit: body.maxX)
+            for _ in 0..<max(0, row.pad) {
+                x = grid.putCharacter(" ", x: x, y: body.y + offset, style: highlighted ? highlight(.normal) : .normal, limit: body.maxX)
+            }
+            for index in row.range {
+                let style = row.lineStyles[index]
+                x = grid.putCharacter(row.line[index], x: x, y: body.y + offset, style: highlighted ? highlight(style) : style, limit: body.maxX)
             }
             if highlighted {
                 grid.put("▌", x: rect.x, y: body.y + offset, style: .jsonHighlight)

@@ -207,52 +207,74 @@ enum Screen {
         return kept
     }
 
-    static func footerItems(_ state: AppState) -> [(command: Command?, key: String, word: String)] {
+    typealias FooterItem = (command: Command?, key: String, word: String)
+
+    static func footerItems(_ state: AppState) -> [FooterItem] {
         // Every hint comes from the key table, for the scopes that take the keys now.
-        var seen = Set<Command>()
-        var hints: [(command: Command?, key: String, word: String)] = []
-        let scopes: [BindingScope]
         // While typing, letters are text: a command shows the first key that is not one.
-        var typing = false
-        if state.view.editing != nil {
-            scopes = Reducer.editScopes(state)
-        } else if state.historyFilterTyping || state.galleryFilterTyping {
-            hints.append((nil, Wording.typeToFilterHint.0, Wording.typeToFilterHint.1))
-            scopes = [state.galleryFilterTyping ? .galleryFilter : .historyFilter, .global]
-            typing = true
-        } else {
-            scopes = state.scopes + [.global]
-        }
+        let editing = state.view.editing != nil
+        let filterTyping = !editing && (state.historyFilterTyping || state.galleryFilterTyping)
+        let scopes: [BindingScope] = editing ? Reducer.editScopes(state)
+            : filterTyping ? [state.galleryFilterTyping ? .galleryFilter : .historyFilter, .global]
+            : state.scopes + [.global]
         // Over a text result the pictures' commands act on its texts: their words say so.
         let shownSet = state.view.zoom == nil ? (state.screen == .compose ? state.results : state.screen == .history ? state.historyPictures : nil) : nil
         let overTexts = shownSet.map { $0.pictures.isEmpty && !$0.texts.isEmpty } ?? false
-        for binding in state.keys.rows(in: scopes) where binding.inFooter && !seen.contains(binding.command) {
-            // While typing, a global command shows a key the box does not take itself.
-            let usable: (Key) -> Bool = { key in
-                if case .char = key { return false }
-                return binding.scope != .global || state.keys.command(for: key, only: [scopes[0], .lineEditing]) == nil
-            }
-            guard let key = typing ? binding.keys.first(where: usable) : binding.keys.first else { continue }
-            // A key a narrower scope takes does something else here (Esc closes the offered names, not the edit).
-            if state.view.editing != nil, state.keys.command(for: key, only: scopes) != binding.command { continue }
-            seen.insert(binding.command)
-            // F2 leads back to the form from the history.
-            var word = binding.command == .history && state.screen == .history ? Wording.backToFormWord : binding.command.footerWord
-            if overTexts, let textWord = Wording.textResultsFooterWord(binding.command) { word = textWord }
-            hints.append((binding.command, key.label, word))
-        }
-        // While a field is edited, quitting still works (F10, Ctrl-C): say so last, where it fits (a newcomer's way out).
-        if state.view.editing != nil {
-            for binding in state.keys.rows(in: [.global]) where binding.evenWhileTyping && binding.inFooter && !seen.contains(binding.command) {
-                guard let key = binding.keys.first(where: { key in
+        let footer = Footer(keys: state.keys, scopes: scopes, editing: editing, filterTyping: filterTyping,
+                            history: state.screen == .history, overTexts: overTexts)
+        return footerKept.value(for: footer) { footer.items }
+    }
+
+    /// The footer's items as they last were: the same until the keys' scopes
+    /// or the table change, and every frame draws the footer (keyp19, issue 18:
+    /// a key into a prompt looked up each hint's key in the table again).
+    private static let footerKept = KeptLast<Footer, [FooterItem]>()
+
+    /// What the footer's items are made of.
+    struct Footer: Equatable, Sendable {
+        let keys: KeyTable
+        let scopes: [BindingScope]
+        /// A field is being edited.
+        let editing: Bool
+        /// The history's or the gallery's filter has the keys (then the first scope is its own).
+        let filterTyping: Bool
+        /// The history is on screen: F2 leads back to the form.
+        let history: Bool
+        /// The pictures shown are texts: their commands' words say so.
+        let overTexts: Bool
+
+        var items: [FooterItem] {
+            var seen = Set<Command>()
+            var hints: [FooterItem] = []
+            if filterTyping { hints.append((nil, Wording.typeToFilterHint.0, Wording.typeToFilterHint.1)) }
+            for binding in keys.rows(in: scopes) where binding.inFooter && !seen.contains(binding.command) {
+                // While typing, a global command shows a key the box does not take itself.
+                let usable: (Key) -> Bool = { key in
                     if case .char = key { return false }
-                    return state.keys.command(for: key, only: scopes) == nil
-                }) else { continue }
+                    return binding.scope != .global || keys.command(for: key, only: [scopes[0], .lineEditing]) == nil
+                }
+                guard let key = filterTyping ? binding.keys.first(where: usable) : binding.keys.first else { continue }
+                // A key a narrower scope takes does something else here (Esc closes the offered names, not the edit).
+                if editing, keys.command(for: key, only: scopes) != binding.command { continue }
                 seen.insert(binding.command)
-                hints.append((binding.command, key.label, binding.command.footerWord))
+                // F2 leads back to the form from the history.
+                var word = binding.command == .history && history ? Wording.backToFormWord : binding.command.footerWord
+                if overTexts, let textWord = Wording.textResultsFooterWord(binding.command) { word = textWord }
+                hints.append((binding.command, key.label, word))
             }
+            // While a field is edited, quitting still works (F10, Ctrl-C): say so last, where it fits (a newcomer's way out).
+            if editing {
+                for binding in keys.rows(in: [.global]) where binding.evenWhileTyping && binding.inFooter && !seen.contains(binding.command) {
+                    guard let key = binding.keys.first(where: { key in
+                        if case .char = key { return false }
+                        return keys.command(for: key, only: scopes) == nil
+                    }) else { continue }
+                    seen.insert(binding.command)
+                    hints.append((binding.command, key.label, binding.command.footerWord))
+                }
+            }
+            return hints
         }
-        return hints
     }
 
     static func renderFooter(_ state: AppState, into grid: inout Grid, rect: Rect) {
