@@ -28,6 +28,13 @@ time where the ↑ left the cursor (the text's start when N is large enough),
 each waited for until the CPU settles. VmHWM (the peak since start) and
 VmRSS after each stage; then zqt quits and starts again on the same home:
 VmRSS and VmHWM one second after the restored draft's first frame.
+--gap-ms G (screen19) types the keys at a pace instead: key i is sent G ms
+after key i-1 was (or as soon as key i-1 shows, if later), and each key's
+time from its send to the screen showing it is printed (polled every
+~5 ms), so saves that fall between keys (DraftSaving.delay) show as late
+keys; --jump-every N sends Ctrl-Home and Ctrl-End alternately after every
+N keys, in the same rhythm (the jump one gap after a key, the next key one
+gap after the jump), and the first key after each jump is counted apart.
 Usage: scripts/measure-screen-typing.py [ZQT] [--paste-bytes N] [--keys N]
        [--scroll-preview N] [--runs N] [--settle-ms N] [--unbracketed] [--mixed]
        [--burst N]"""
@@ -47,6 +54,9 @@ parser.add_argument("--mixed", action="store_true", help="English and Chinese pr
 parser.add_argument("--burst", type=int, default=0, help="N ↑ sent at once after the paste (see above)")
 parser.add_argument("--wrap", default="", help="a command put before ZQT (a profiler: 'heaptrack -o /tmp/h'); "
                     "the figures are then read from ZQT's own process, found under the pane's")
+parser.add_argument("--gap-ms", type=float, default=0, help="keys sent this far apart, each one's time to the screen printed")
+parser.add_argument("--strace", default="", help="with --gap-ms: strace -f -tt -T (poll, read, write) during the keys into this file")
+parser.add_argument("--jump-every", type=int, default=0, help="with --gap-ms: Ctrl-Home / Ctrl-End after every N keys")
 options = parser.parse_args()
 zqt = os.path.abspath(options.zqt)
 socket_name = f"zqt-screen-typing-{os.getpid()}"
@@ -199,6 +209,65 @@ def burst(session, pid, home, command, after_paste):
     quit_zqt(session, pid)
 
 
+def prompt_rows(shown):
+    return [row[PROMPT_COLUMNS] for row in shown.split("\n")[2:37]]
+
+
+def paced(session, pid):
+    """--gap-ms: keys at a pace, each key's send-to-screen time (screen19)."""
+    settle(pid, "the paste")
+    tracer = None
+    if options.strace:
+        # Every thread (the event loop is not the process's first): the loop's reads, frames and waits.
+        tracer = subprocess.Popen(["strace", "-f", "-tt", "-T", "-e", "trace=poll,read,write", "-o", options.strace, "-p", str(pid)],
+                                  stderr=subprocess.DEVNULL)
+        time.sleep(1)  # attached to every thread before the first key
+    plain, after_jump, lines = [], [], []
+    jumps = ["C-Home", "C-End"]
+    next_send = time.time()
+    cpu0 = cpu_ticks(pid)
+    for index in range(options.keys):
+        jumped = options.jump_every and index and index % options.jump_every == 0
+        if jumped:
+            # In the keys' rhythm, as typed: the jump, then the next key one gap after it.
+            key_name = jumps[(index // options.jump_every - 1) % 2]
+            time.sleep(max(0.0, next_send - time.time()))
+            before = prompt_rows(screen(session))
+            jump_sent = time.time()
+            tmux("send-keys", "-t", session, key_name)
+            # Ctrl-Home shows as the field's first rows; Ctrl-End as its last (both change the rows shown).
+            wait(session, lambda s: prompt_rows(s) != before, f"{key_name} after key {index}")
+            lines.append(f"[{key_name} {(time.time() - jump_sent) * 1000:.0f}]")
+            next_send = jump_sent + options.gap_ms / 1000
+        time.sleep(max(0.0, next_send - time.time()))
+        before = prompt_rows(screen(session))
+        sent = time.time()
+        tmux("send-keys", "-t", session, "-l", KEYS[index % len(KEYS)])
+        wait(session, lambda s: prompt_rows(s) != before, f"key {index + 1}")
+        shown_ms = (time.time() - sent) * 1000
+        (after_jump if jumped else plain).append(shown_ms)
+        lines.append(f"{shown_ms:.0f}{'*' if jumped else ''}")
+        next_send = sent + options.gap_ms / 1000
+    settle(pid, "the keys")
+    cpu_per_key = (cpu_ticks(pid) - cpu0) * 1000 / CLOCK_TICKS / max(options.keys, 1)
+    if tracer:
+        tracer.terminate()
+        tracer.wait()
+
+    def summary(values):
+        if not values:
+            return "none"
+        ordered = sorted(values)
+        late = sum(1 for v in values if v > 2 * ordered[len(ordered) // 2])
+        return (f"{len(values)} keys, p50 {ordered[len(ordered) // 2]:.0f} ms, p90 {ordered[int(len(ordered) * 0.9)]:.0f} ms, "
+                f"max {ordered[-1]:.0f} ms, over twice the p50: {late}")
+    print(f"{options.keys} keys {options.gap_ms:.0f} ms apart (CPU {cpu_per_key:.1f} ms a key, the saves included)", flush=True)
+    print(f"  each key's time to the screen, ms (* after a jump): {' '.join(lines)}")
+    print(f"  keys: {summary(plain)}")
+    if after_jump:
+        print(f"  first keys after a jump: {summary(after_jump)}", flush=True)
+
+
 def run(number, paste_file, paste_tail):
     home, config, user_home = (tempfile.mkdtemp(prefix=f"zqt-screen-typing-{p}-") for p in ("home", "config", "user"))
     session = f"s{number}"
@@ -223,6 +292,10 @@ def run(number, paste_file, paste_tail):
         if options.burst:
             burst(session, pid, home, zqt_command, after_paste)
             return
+        if options.gap_ms:
+            paced(session, pid)
+            quit_zqt(session, pid)
+            return
 
         typed = ""
         cpu0, io0, wal0 = cpu_ticks(pid), written_bytes(pid), wal_bytes(home)
@@ -243,11 +316,14 @@ def run(number, paste_file, paste_tail):
         wait(session, lambda s: "Enter edit" in s, "the edit's end")
         settle(pid, "the edit's end")
         after_edit = memory(pid)
+        scroll_cpu0 = cpu_ticks(pid)
         for index in range(options.scroll_preview):
             before = [row[63:] for row in screen(session).split("\n")[2:37]]
             tmux("send-keys", "-t", session, "]")
             wait(session, lambda s: [row[63:] for row in s.split("\n")[2:37]] != before, f"scroll {index + 1}")
         settle(pid, "the scrolls")
+        # The settle's own wait is idle: the CPU counted is the presses' (screen19).
+        scroll_cpu_ms = (cpu_ticks(pid) - scroll_cpu0) * 1000 / CLOCK_TICKS / max(options.scroll_preview, 1)
         after_scrolls = memory(pid)
 
         print(f"run {number + 1}: {options.paste_bytes} bytes pasted, {options.keys} keys, "
@@ -257,7 +333,7 @@ def run(number, paste_file, paste_tail):
               f"{paste_shown_s:.2f} s, {'unbracketed' if options.unbracketed else 'bracketed'})")
         print(f"  after the keys:    {after_keys}")
         print(f"  after the edit's end (Enter): {after_edit}")
-        print(f"  after the scrolls: {after_scrolls}")
+        print(f"  after the scrolls: {after_scrolls} (CPU {scroll_cpu_ms:.2f} ms a `]`)")
         print(f"  per key: CPU {cpu_per_key:.1f} ms, write_bytes {io_per_key:,.0f} B, -wal growth {wal_per_key:,.0f} B "
               f"(-wal {wal_bytes(home):,} B after the keys)",
               flush=True)

@@ -25,10 +25,9 @@ final class TerminalApp {
     private var terminal: CursesTerminal?
     private var lastGrid: Grid?
     private var signalPipeRead: Int32 = -1
-    private var lastDrawn = 0.0
-    private var lastDrawCost = 0.0
+    /// When frames are drawn while input arrives (screen19).
+    private var pacing = FramePacing()
     private var drawDue: Double?
-    private var lastInput = 0.0
     /// The whole second (monotonic) last counted for the followed task's time.
     private var lastSecond: Double?
     private var pendingInput: [TerminalInput] = []
@@ -115,7 +114,7 @@ final class TerminalApp {
             let now = monotonicSeconds()
             // A paste whose end mark never comes (cut off) is taken as it stands after
             // a quiet second, so the keys after it are keys again.
-            let pasteDue = terminal.readingPaste ? lastInput + Self.pasteQuiet : nil
+            let pasteDue = terminal.readingPaste ? pacing.lastInput + Self.pasteQuiet : nil
             let wakeAt = [busy ? nextTick : nil, pasteDue, drawDue].compactMap { $0 }.min()
             let timeout = wakeAt.map { Int32(max(0, ($0 - now) * 1000).rounded(.up)) } ?? -1
             _ = poll(&fds, nfds_t(fds.count), timeout)
@@ -166,7 +165,7 @@ final class TerminalApp {
             } else {
                 unreadableWakes = 0
             }
-            if fds[0].revents & Int16(POLLIN) != 0 { lastInput = monotonicSeconds() }
+            if fds[0].revents & Int16(POLLIN) != 0 { pacing.inputRead(at: monotonicSeconds()) }
             // Keys still arriving belong to the same burst (a paste without bracketed
             // paste comes in many reads): judged together, inserted once; at most
             // half a second or burstLimit keys at a time.
@@ -181,7 +180,7 @@ final class TerminalApp {
                     handleInput(inputs)
                 }
             }
-            if terminal.readingPaste, monotonicSeconds() - lastInput >= Self.pasteQuiet, let cut = terminal.endPaste() {
+            if terminal.readingPaste, monotonicSeconds() - pacing.lastInput >= Self.pasteQuiet, let cut = terminal.endPaste() {
                 dispatch(.paste(cut))
             }
             // History answers are posted at once, so they are drawn with the key that asked.
@@ -191,15 +190,11 @@ final class TerminalApp {
             // While a long paste is still arriving, the screen waits for it (a
             // frame lays out the whole text) but is drawn at least every 0.2 s, or
             // every four frames' time when a frame is slow (a long text in a debug build).
-            // Slow frames are also spaced out while keys keep coming (a paste arriving
-            // slower than zqt reads it); the frame skipped is drawn when due.
-            let spacing = max(0.2, 4 * lastDrawCost)
-            let arriving = inputWaiting() || (lastDrawCost > 0.02 && monotonicSeconds() - lastInput < 0.1)
-            if arriving, monotonicSeconds() - lastDrawn < spacing {
-                drawDue = lastDrawn + spacing
-                continue
-            }
-            drawDue = nil
+            // Slow frames are also spaced out while input keeps coming (a paste arriving
+            // slower than zqt reads it), not for a key typed after a pause (FramePacing);
+            // the frame skipped is drawn when due.
+            drawDue = pacing.frameDue(now: monotonicSeconds(), inputWaiting: inputWaiting())
+            if drawDue != nil { continue }
             if !state.quitting { draw() }
         }
         return 0
@@ -384,10 +379,7 @@ final class TerminalApp {
 
     private func draw() {
         let start = monotonicSeconds()
-        defer {
-            lastDrawn = monotonicSeconds()
-            lastDrawCost = lastDrawn - start
-        }
+        defer { pacing.drawn(from: start, to: monotonicSeconds()) }
         guard let terminal else { return }
         if state.view.pictureMode.pixelProtocol != terminal.pixelOutput?.pixelProtocol { usePictureMode(state.view.pictureMode) }
         let grid = Screen.render(state)
