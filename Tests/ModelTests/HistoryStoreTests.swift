@@ -385,4 +385,29 @@ final class TemporaryHistory {
         #expect(failures.isEmpty, "\(failures)")
         #expect(try SQLiteConnection(path: path).scalar("PRAGMA user_version") == HistorySchema.currentVersion)
     }
+
+    /// Issue 21: another zqt holding the history past the 5 s busy timeout
+    /// (a sweep and two senders on a loaded machine) made `zqt send` go on
+    /// unkept ("not kept in history: … database is locked"). The open waits
+    /// and tries again, as a write does.
+    @Test func anOpenWaitsForAnotherHoldingTheFilePastTheBusyTimeout() throws {
+        let history = TemporaryHistory()
+        try history.open().closeAtEnd()
+        // An exclusive locking mode keeps every other connection out until this one closes.
+        nonisolated(unsafe) let holder = try SQLiteConnection(path: history.path)  // closed by the other thread alone
+        try holder.execute("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; CREATE TABLE held (x); COMMIT")
+        let released = DispatchSemaphore(value: 0)
+        let holding = Date()
+        DispatchQueue.global().async {
+            // Held longer than one busy timeout (5 s), as a loaded machine's other zqt did.
+            while Date().timeIntervalSince(holding) < 6.5 { usleep(100_000) }
+            holder.close()
+            released.signal()
+        }
+        let store = try history.open()
+        #expect(Date().timeIntervalSince(holding) >= 6.5, "it waited for the holder")
+        #expect(store.readOnly == nil)
+        #expect(try store.list().isEmpty)
+        released.wait()
+    }
 }

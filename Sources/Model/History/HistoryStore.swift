@@ -94,12 +94,31 @@ public final class HistoryStore: @unchecked Sendable {
         let made = Glibc.open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, PrivateFolder.fileMode)
         if made >= 0 { close(made) }
         for suffix in ["", "-wal", "-shm"] { PrivateFolder.restrict(path + suffix) }
-        let store = try HistoryStore(path: path, catalog: catalog)
+        let store = try openWaitingForOthers(path, catalog: catalog)
         store.folderNote = note
         // Held while the store lives: `zqt history recover` will not move the file from under a zqt using it (issue 21).
         store.inUseMark = HistoryRepair.markInUse(atHistory: path)
         OpenStores.shared.add(store)
         return store
+    }
+
+    /// Another zqt holding the file past the busy timeout (a sweep and two
+    /// senders on a loaded machine: its recovery or checkpoint, 5 s and more)
+    /// makes the open wait and try again, as a write does (`busyRetries`),
+    /// for up to a minute. Before, `zqt send` went on unkept after 5 s
+    /// ("not kept in history: … database is locked"): tasks the service took
+    /// with no row (issue 21: every accepted task has its row).
+    private static func openWaitingForOthers(_ path: String, catalog: EndpointCatalog) throws(HistoryError) -> HistoryStore {
+        var attempt = 0
+        while true {
+            do {
+                return try HistoryStore(path: path, catalog: catalog)
+            } catch {
+                guard case let .unreadable(_, cause) = error, cause.isBusy, attempt < busyRetries else { throw error }
+                attempt += 1
+                usleep(useconds_t(min(attempt, 10) * 50_000))  // the busy timeout already waited 5 s
+            }
+        }
     }
 
     /// The shared lock on `history.sqlite.lock` every zqt holds while it has the history open (-1: none).
