@@ -125,9 +125,10 @@ extension Wording {
     /// Text over Reducer.clipboardLimit: not sent by OSC 52 (tmux and many terminals drop it without a word),
     /// kept in a file to open or `cat` instead; `error`: why that file could not be written.
     static func copyTooLarge(_ what: String, bytes: Int, path: String, error: String?) -> String {
-        let why = "\(what) is \(byteSize(bytes)), more than terminals take by OSC 52 (tmux drops it without a word)"
-        guard let error else { return "Not copied: \(why); it is in \(path)" }
-        return "Not copied: \(why), and \(path) could not be written: \(error)"
+        // The path first: `what` can be long (a request said not valid, with its field), and the line is cut at the screen's width.
+        let why = "\(byteSize(bytes)), more than terminals take by OSC 52 (tmux drops it without a word)"
+        guard let error else { return "Too large to copy, so written to \(path) (\(why)): \(what)" }
+        return "Not copied (\(why)), and \(path) could not be written: \(error) · \(what)"
     }
 
     static func restoredForm(saved: String, historyKey: String) -> String {
