@@ -18,46 +18,49 @@ import Model
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the history screen or the gallery over a large generated history, the compose screen's own costs, a sweep, or memory at start.",
+        abstract: "Measure the history screen or the gallery over a large generated history, the compose screen's own costs, typing into a large field, a sweep, or memory at start.",
+        // A line ending in \ goes on unbroken: the parser wraps each line of its own at the
+        // terminal's width, so a line broken in the source came out as a short line (newcomer19).
         discussion: """
         zqt bench compose
-        prints what start-up and typing cost inside zqt: reading the endpoint catalog, the
-        first frame of each endpoint's form rendered to the grid, and a typed character.
+        prints what start-up and typing cost inside zqt: reading the endpoint catalog, the first \
+        frame of each endpoint's form rendered to the grid, and a typed character.
         zqt bench history --rows 1000000 --home /tmp/zqt-bench
-        fills the history (once; it is reused while it has the rows) and prints the
-        median, p95 and worst times of opening the history screen and of each filter keystroke,
-        the worst filters included (words found often that never meet, one- and two-letter
-        words, Chinese, endpoint names).
+        fills the history (once; it is reused while it has the rows) and prints the median, p95 and \
+        worst times of opening the history screen and of each filter keystroke, the worst filters \
+        included (words found often that never meet, one- and two-letter words, Chinese, endpoint \
+        names).
         Start zqt on the same history to measure its first frame:
-        ZQT_HOME=/tmp/zqt-bench scripts/tools/first-frame "exactly what is sent" .build/release/zqt --sandbox
+        ZQT_HOME=/tmp/zqt-bench scripts/tools/first-frame "exactly what is sent" .build/release/zqt \
+        --sandbox
         zqt bench gallery --pictures 10000 --home /tmp/zqt-bench-gallery
-        fills a history whose rows have kept pictures with real PNG thumbnails (once), and
-        prints the gallery's first frame, the time until every visible thumbnail is drawn,
-        and the thumbnails decoded and the resident memory while scrolling through it.
+        fills a history whose rows have kept pictures with real PNG thumbnails (once), and prints \
+        the gallery's first frame, the time until every visible thumbnail is drawn, and the \
+        thumbnails decoded and the resident memory while scrolling through it.
         zqt bench sweep --tasks 1000 --parallel 16 --task-seconds 0.2
-        runs a sweep against a sandbox in this process and prints its wall time, CPU time and
-        peak resident memory (its lines go to standard error).
+        runs a sweep against a sandbox in this process and prints its wall time, CPU time and peak \
+        resident memory (its lines go to standard error).
         zqt bench startup
-        prints resident memory without network use, after the start-up key check and model
-        lists (libcurl loaded), and after one send followed to its end.
+        prints resident memory without network use, after the start-up key check and model lists \
+        (libcurl loaded), and after one send followed to its end.
         zqt bench typing --megabytes 1 --keys 60 --field prompt
-        pastes that much into the prompt (through the input decoder, as a terminal's bracketed
-        paste) and types keys into it at 20 a second (after the paste, then twenty lines up):
-        per key p50/p90, CPU, bytes written, and resident memory with its peak after the paste,
-        the keys and the edit's end; then ten keys a second apart (a draft's save each, as on
-        the screen): the bytes each writes to the history's log (history.sqlite-wal) and
-        elsewhere (its checkpoints). The real screen's figures (ncurses and the in-process
-        sandbox included): scripts/measure-screen-typing.py.
-        --field negative, json (a JSON object field), other (a custom request's Other fields)
-        or urls (a URL list, 10,000 lines a megabyte) types into that field instead.
-        --preview-scrolled 3 then leaves the field, presses ] three times (the JSON preview
-        scrolled into the text: each ]'s CPU), edits again and types the same keys.
-        --preview-far middle (or end) scrolls the preview to the text's middle (or end) before
-        those ] presses, as a few thousand ] would: the window far into a long line.
+        pastes that much into the prompt (through the input decoder, as a terminal's bracketed \
+        paste) and types keys into it at 20 a second (after the paste, then twenty lines up): per \
+        key p50/p90, CPU, bytes written, and resident memory with its peak after the paste, the keys \
+        and the edit's end; then ten keys a second apart (a draft's save each, as on the screen): \
+        the bytes each writes to the history's log (history.sqlite-wal) and elsewhere (its \
+        checkpoints). The real screen's figures (ncurses and the in-process sandbox included): \
+        scripts/measure-screen-typing.py.
+        --field negative, json (a JSON object field), other (a custom request's Other fields) or \
+        urls (a URL list, 10,000 lines a megabyte) types into that field instead.
+        --preview-scrolled 3 then leaves the field, presses ] three times (the JSON preview scrolled \
+        into the text: each ]'s CPU), edits again and types the same keys.
+        --preview-far middle (or end) scrolls the preview to the text's middle (or end) before those \
+        ] presses, as a few thousand ] would: the window far into a long line.
         """
     )
 
-    @Argument(help: "What to measure: history, gallery, compose or typing.")
+    @Argument(help: "What to measure: history, gallery, compose, typing, sweep or startup.")
     var what: String = "history"
 
     @Option(help: "Rows of history to measure over.")
