@@ -208,4 +208,25 @@ import Testing
         let screen = Screen.render(service).text
         #expect(screen.contains("Stop following the task (u on its history row takes it up again)") && !screen.contains("zhiqite task:"), "\(screen)")
     }
+
+    /// The palette's list was cut at the screen's height with nothing to say more came below
+    /// (newcomer19): ↓ on its last row while commands are below, ↑ on its first once it scrolled.
+    @Test func thePaletteSaysWhenMoreCommandsAreAboveOrBelow() {
+        var state = makeState(width: 120, height: 24)
+        press(&state, .char(":"))
+        // The palette's list rows: after its filter line, up to the blank row above its hint.
+        func listRows(_ text: String) -> [Substring] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let filter = lines.firstIndex(where: { $0.contains("│ >") }) else { return [] }
+            return lines[(filter + 1)...].prefix { line in
+                guard let bar = line.range(of: "│  ") else { return false }
+                return line[bar.upperBound...].first.map { $0 != " " } ?? false
+            }.map { $0 }
+        }
+        let first = listRows(Screen.render(state).text)
+        #expect(first.count > 5 && first.last?.contains("↓│") == true && !first.contains { $0.contains("↑│") }, "\(first)")
+        for _ in 0..<60 { press(&state, .down) }
+        let scrolled = listRows(Screen.render(state).text)
+        #expect(scrolled.first?.contains("↑│") == true, "\(scrolled)")
+    }
 }

@@ -172,6 +172,10 @@ enum OverlayView {
                 if x < inner - 3 { grid.put(TextWidth.truncate(detail, to: inner - 1 - x), x: x, y: y, style: selected ? .selection : .dim, limit: inner) }
             }
         }
+        // More above or below the rows shown, as the help's list says (newcomer19: the palette's ~35
+        // commands were cut at the screen's height with no sign that the gallery's came after).
+        if first > 0 { grid.put("↑", x: rect.maxX - 2, y: top, style: .border) }
+        if first + visible < matches.count { grid.put("↓", x: rect.maxX - 2, y: top + visible - 1, style: .border) }
         let keys = table.hintLine([.picker])
         let help = keys + Wording.pickerHint(typedKey: picker.freeText ? table.label(.pickTyped) : nil)
         grid.put(help, x: rect.x + 2, y: rect.maxY - 2, style: .dim, limit: inner)
