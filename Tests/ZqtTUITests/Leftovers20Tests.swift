@@ -1,6 +1,6 @@
 // Review and newcomer leftovers of session 11 (leftovers20): the palette
 // finds a command by the words a user tries (`convert` for T, the footer's
-// word).
+// word), and an A1111 profile's palette says what F7 offers there.
 
 import Model
 import Testing
@@ -42,5 +42,20 @@ import Testing
                 #expect(picker.matches.contains(title), "\(word) → \(title)")
             }
         }
+    }
+
+    /// An A1111 server has no tools and no custom request: its palette said "every tool" (leftovers20).
+    @Test func anA1111PalettesSwitchEndpointNamesItsEndpoints() {
+        var a1111 = A1111PickerTests.a1111State()
+        let screen = Self.paletteRows(&a1111, typing: "switch end")
+        #expect(screen.contains("Switch endpoint (txt2img, img2img, extras, interrogate, PNG Info)"), "\(screen)")
+        #expect(!screen.contains("every tool"), "\(screen)")
+        // What F7 offers there: those, and nothing of zhiqite's.
+        var picker = A1111PickerTests.a1111State()
+        press(&picker, .function(7))
+        guard case let .picker(endpoints)? = picker.view.overlay else { Issue.record("no endpoint picker"); return }
+        #expect(endpoints.options.allSatisfy { $0.hasPrefix("AUTOMATIC1111") }, "\(endpoints.options)")
+        var service = makeState(width: 120, height: 40)
+        #expect(Self.paletteRows(&service, typing: "switch end").contains("Switch endpoint (every tool, or a custom request)"))
     }
 }
