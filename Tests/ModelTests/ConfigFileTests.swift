@@ -15,7 +15,7 @@ import Testing
         let folder = scratch.folder("zqt-config") + "/zqt"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = folder + "/config.toml"
-        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
         chmod(file, mode)
         return file
     }

@@ -16,7 +16,7 @@ import Testing
             if file.hasSuffix("/") {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             } else {
-                FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
+                _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
             }
         }
         return root

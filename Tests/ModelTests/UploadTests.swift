@@ -141,10 +141,10 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     @Test func aLocalFileIsCheckedBeforeAnyUpload() throws {
         let scratch = Scratch()
         let folder = Self.folder(in: scratch)
-        FileManager.default.createFile(atPath: folder + "/face.jpg", contents: Data(PictureBytes.jpeg(width: 4, height: 3)))
-        FileManager.default.createFile(atPath: folder + "/notes.txt", contents: Data("hello".utf8))
-        FileManager.default.createFile(atPath: folder + "/empty.png", contents: Data())
-        FileManager.default.createFile(atPath: folder + "/big.png", contents: Data(PictureBytes.png(width: 9, height: 9) + [UInt8](repeating: 0, count: 2000)))
+        _ = FileManager.default.createFile(atPath: folder + "/face.jpg", contents: Data(PictureBytes.jpeg(width: 4, height: 3)))
+        _ = FileManager.default.createFile(atPath: folder + "/notes.txt", contents: Data("hello".utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/empty.png", contents: Data())
+        _ = FileManager.default.createFile(atPath: folder + "/big.png", contents: Data(PictureBytes.png(width: 9, height: 9) + [UInt8](repeating: 0, count: 2000)))
 
         let picture = try LocalPicture.load(folder + "/face.jpg")
         #expect(picture.header == ImageHeader(format: .jpeg, width: 4, height: 3))
@@ -241,8 +241,8 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     @Test func pathsBecomeURLsInParallelWithProgressAndTheRequestKeepsItsOwn() async throws {
         let scratch = Scratch()
         let folder = Self.folder(in: scratch)
-        FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
-        FileManager.default.createFile(atPath: folder + "/b.webp", contents: Data(PictureBytes.webp(width: 3, height: 3)))
+        _ = FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
+        _ = FileManager.default.createFile(atPath: folder + "/b.webp", contents: Data(PictureBytes.webp(width: 3, height: 3)))
         var fusion = Request.new(for: try Self.endpoint("tool/face/fusion"), taskID: "t2")
         fusion["sourceUrl"] = .array([.string("./a.png"), .string("https://a.example/keep.png")])
         fusion["targetUrl"] = .string(folder + "/b.webp")
@@ -268,7 +268,7 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     @Test func aRefusedFileStopsEverythingAndNamesTheField() async throws {
         let scratch = Scratch()
         let folder = Self.folder(in: scratch)
-        FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
+        _ = FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
         var swap = Request.new(for: try Self.endpoint("tool/roop"), taskID: "t1")
         swap["sourceUrl"] = .string("./a.png")
         swap["targetUrl"] = .string("./gone.png")
@@ -293,7 +293,7 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
     @Test func anUnchangedFileReusesAURLStillValid() async throws {
         let scratch = Scratch()
         let folder = Self.folder(in: scratch)
-        FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
+        _ = FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
         var swap = Request.new(for: try Self.endpoint("tool/roop"), taskID: "t1")
         swap["sourceUrl"] = .string("./a.png")
         swap["targetUrl"] = .string(folder + "/a.png")
@@ -312,12 +312,12 @@ final class MemoryUploader: ImageUploader, @unchecked Sendable {
         #expect(second[0].url == first[0].url)
 
         // Changed bytes: a new upload. An expired URL: a new upload.
-        FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 3, height: 2)))
+        _ = FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 3, height: 2)))
         _ = try await LocalInputs.resolve(swap, uploader: uploader, directory: folder, earlier: { _, _ in first })
         #expect(uploader.uploaded.count == 2)
         let expired = first.map { UploadRecord(field: $0.field, localPath: $0.localPath, url: $0.url, sha256: $0.sha256, store: $0.store,
                                                expiresAt: Date().addingTimeInterval(10), uploaded: true) }
-        FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
+        _ = FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PictureBytes.png(width: 2, height: 2)))
         _ = try await LocalInputs.resolve(swap, uploader: uploader, directory: folder, earlier: { _, _ in expired })
         #expect(uploader.uploaded.count == 3)
     }

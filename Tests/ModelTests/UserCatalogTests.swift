@@ -12,7 +12,7 @@ import Testing
     /// there for as long as the test keeps it.
     static func write(_ text: String, in scratch: Scratch) -> String {
         let file = scratch.folder("zqt-usercatalog") + "/endpoints.json"
-        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
         return file
     }
 
@@ -90,10 +90,10 @@ import Testing
     @Test func aFileThatIsNotTextOrTooLargeIsReportedNotRead() throws {
         let scratch = Scratch()
         let binary = scratch.folder("zqt-usercatalog") + "/endpoints.json"
-        FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xFE, 0x00, 0x7B]))
+        _ = FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xFE, 0x00, 0x7B]))
         #expect(UserCatalog.load(file: binary).problem?.message == "is not UTF-8 text")
         let large = scratch.folder("zqt-usercatalog") + "/endpoints.json"
-        FileManager.default.createFile(atPath: large, contents: Data(repeating: 0x20, count: UserCatalog.maximumBytes + 1))
+        _ = FileManager.default.createFile(atPath: large, contents: Data(repeating: 0x20, count: UserCatalog.maximumBytes + 1))
         #expect(UserCatalog.load(file: large).problem?.message.contains("larger than") == true)
     }
 

@@ -21,7 +21,7 @@ import Testing
 
     static func picture(_ folder: String, _ name: String, width: Int = 64, height: Int = 48, seed: Int = 1) -> [UInt8] {
         let bytes = PNGImage.render(width: width, height: height, seed: seed)
-        FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(bytes))
         return bytes
     }
 
@@ -136,7 +136,7 @@ import Testing
         let fixture = try SandboxFixture()
         let folder = Self.folder(in: scratch)
         _ = Self.picture(folder, "face.png")
-        FileManager.default.createFile(atPath: folder + "/target.png", contents: Data("not a picture".utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/target.png", contents: Data("not a picture".utf8))
         let store = try HistoryStore.open(inFolder: folder + "/home")
         var pipeline = SendPipeline(api: fixture.api, store: store, baseURL: fixture.configuration.baseURL, profile: "sandbox") { _ in }
         pipeline.localInputs = LocalInputs.Step(source: .forConnection(fixture.configuration, sandbox: true), directory: folder)

@@ -5,7 +5,6 @@
 // grows its own way of naming and removing them.
 
 import Foundation
-import TestScratch
 import Synchronization
 
 /// The scratch paths of one test: each a new name directly under the

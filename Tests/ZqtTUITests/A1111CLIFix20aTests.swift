@@ -93,7 +93,6 @@ import Testing
     // MARK: 2. A zhiqite body sent to an A1111 profile without --endpoint
 
     @Test func aConvertedZhiqiteBodyToAnA1111ProfileIsSaidToBeZhiqitesAndNotSent() async throws {
-        let scratch = Scratch()
         try await offThePool {
             let server = A1111SandboxServer(options: A1111SandboxOptions(stepMilliseconds: 5))
             let url = try server.start()

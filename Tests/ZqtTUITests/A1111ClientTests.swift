@@ -112,7 +112,7 @@ import Testing
         let fixture = try Fixture()
         let picture = fixture.home + "/edges.png"
         let png = PNGImage.render(width: 8, height: 8, seed: 3)
-        FileManager.default.createFile(atPath: picture, contents: Data(png))
+        _ = FileManager.default.createFile(atPath: picture, contents: Data(png))
         let endpoint = EndpointCatalog.shipped.endpoint(id: "sdapi/v1/txt2img")!
         let group = try #require(endpoint.groupFields.first?.groupSpec)
         var unit = group.newItem(preset: group.presets?.preset(named: "canny"), family: .unknown)

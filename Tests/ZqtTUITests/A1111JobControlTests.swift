@@ -45,7 +45,7 @@ import Testing
         let events = await fixture.run(request, api: api) { event in
             guard case let .progress(info) = event, (info.progress ?? 0) > 0.02, !sent.withLock({ $0 }) else { return }
             sent.withLock { $0 = true }
-            try? await A1111Watch.interrupt(request.taskID, api: api)
+            _ = try? await A1111Watch.interrupt(request.taskID, api: api)
         }
         #expect(sent.withLock { $0 })
         let info = try #require(Self.finished(events), "\(events)")

@@ -13,7 +13,8 @@ import Testing
         let effects = Reducer.reduce(&state, .key(.char("Y")))
         let expected = RequestExport.snippet(.curl, request: state.request, baseURL: "http://127.0.0.1:8931")
         // This form lacks a ControlNet unit: copied as it stands, and said not valid (issue 19).
-        let problem = try? #require(state.problems.first)
+        let problem = state.problems.first
+        #expect(problem != nil)
         #expect(effects == [.copyToClipboard(expected, what: Wording.requestAsCurlNotValid(problem?.path ?? "", problem?.message ?? ""))])
         #expect(expected.contains("${ZQT_ACCESS_KEY_SECRET:?"), "the secret stays a reference to the environment")
         #expect(expected.contains(RequestExport.shellQuoted(state.request.wireJSON)))

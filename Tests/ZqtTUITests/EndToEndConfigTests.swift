@@ -54,7 +54,7 @@ import Testing
         let banner = try sandbox.waitFor(text: "listening on http://")
         let baseURL = try #require(banner.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/)?.1).description
         let file = configFolder + "/config.toml"
-        FileManager.default.createFile(atPath: file, contents: Data(config(baseURL).utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data(config(baseURL).utf8))
         chmod(file, 0o600)
         return Setup(root: root, configFolder: configFolder, home: root + "/home", sandbox: sandbox, baseURL: baseURL)
     }
@@ -138,8 +138,8 @@ import Testing
         #expect(wrong.status == 1)
         // A local photo in a face swap goes up to the store with the good profile.
         try FileManager.default.createDirectory(atPath: setup.root + "/photos", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: setup.root + "/photos/me.png", contents: Data(PNGImage.render(width: 32, height: 32, seed: 7)))
-        FileManager.default.createFile(atPath: setup.root + "/photos/swap.json", contents: Data("""
+        _ = FileManager.default.createFile(atPath: setup.root + "/photos/me.png", contents: Data(PNGImage.render(width: 32, height: 32, seed: 7)))
+        _ = FileManager.default.createFile(atPath: setup.root + "/photos/swap.json", contents: Data("""
             {"sourceUrl": "./me.png", "targetUrl": "../photos/me.png"}
             """.utf8))
         let uploadEnv = ZqtBinary.environment(setup.envDictionary)

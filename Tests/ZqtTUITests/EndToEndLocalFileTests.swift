@@ -17,7 +17,7 @@ import Testing
         let folder = scratch.path("zqt-e2e-files")
         try FileManager.default.createDirectory(atPath: folder + "/home", withIntermediateDirectories: true)
         for file in ["portrait-of-me.png", "group.jpg", "notes.txt"] {
-            FileManager.default.createFile(atPath: folder + "/" + file, contents: Data([0x89, 0x50, 0x4E, 0x47]))
+            _ = FileManager.default.createFile(atPath: folder + "/" + file, contents: Data([0x89, 0x50, 0x4E, 0x47]))
         }
         // Started in the folder of pictures: ./ is where the user is.
         let session = try TmuxSession(command: "cd \(folder) && TERM=xterm-256color ZQT_HOME=\(folder)/home \(ZqtBinary.url.path) --sandbox",

@@ -32,8 +32,8 @@ import Testing
             try? FileManager.default.removeItem(atPath: photos)
         }
         let face = PNGImage.render(width: 64, height: 64, seed: 21)
-        FileManager.default.createFile(atPath: photos + "/face.png", contents: Data(face))
-        FileManager.default.createFile(atPath: photos + "/group.png", contents: Data("not a picture yet".utf8))
+        _ = FileManager.default.createFile(atPath: photos + "/face.png", contents: Data(face))
+        _ = FileManager.default.createFile(atPath: photos + "/group.png", contents: Data("not a picture yet".utf8))
         let (session, baseURL) = try Steps.start(home: home)
         try session.waitFor(text: "zqt · ControlNet → ")
 
@@ -49,7 +49,7 @@ import Testing
 
         // The photo put in place, the same form sent again.
         let group = PNGImage.render(width: 96, height: 64, seed: 22)
-        FileManager.default.createFile(atPath: photos + "/group.png", contents: Data(group))
+        _ = FileManager.default.createFile(atPath: photos + "/group.png", contents: Data(group))
         try session.send("F5")
         try session.waitFor(text: "Sent to Face swap V1: task_id", timeout: 60)
         try session.waitFor("the swapped image", timeout: 60) { $0.contains("success · 1 image") }

@@ -348,8 +348,8 @@ import Testing
         try await offThePool {
             let home = try Self.freshHome(in: scratch)
             try FileManager.default.createDirectory(atPath: home + "/images/t", withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: home + "/history.sqlite", contents: Data())
-            FileManager.default.createFile(atPath: home + "/images/t/1.png", contents: Data([1, 2, 3]))
+            _ = FileManager.default.createFile(atPath: home + "/history.sqlite", contents: Data())
+            _ = FileManager.default.createFile(atPath: home + "/images/t/1.png", contents: Data([1, 2, 3]))
             for (path, mode) in [(home, 0o755), (home + "/images", 0o755), (home + "/images/t", 0o755),
                                  (home + "/history.sqlite", 0o644), (home + "/images/t/1.png", 0o644)] {
                 chmod(path, mode_t(mode))

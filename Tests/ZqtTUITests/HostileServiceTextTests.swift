@@ -39,7 +39,7 @@ import Testing
         let scratch = Scratch()
         try await offThePool {
             // An API error whose msg would retitle the terminal and clear it (JSON escapes: real ESC and BEL bytes).
-            let (port, folder) = try Self.startServer(in: scratch, answering: #"{"code": "500", "msg": "busy \u001b]0;PWNED\u0007\u001b[2Jnow"}"#, requests: 1)
+            let (port, _) = try Self.startServer(in: scratch, answering: #"{"code": "500", "msg": "busy \u001b]0;PWNED\u0007\u001b[2Jnow"}"#, requests: 1)
             let result = try ZqtBinary.run(["send", "examples/text2image.json".absolutePathInPackage, "--endpoint", "text2image",
                                             "--base-url", "http://127.0.0.1:\(port)"],
                                            environment: ["ZQT_ACCESS_KEY_ID": "k", "ZQT_ACCESS_KEY_SECRET": "s"])

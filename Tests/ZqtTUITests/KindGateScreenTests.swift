@@ -67,7 +67,7 @@ import Testing
         let a1111URL = try a1111.start()
         defer { a1111.stop() }
         let photo = home + "/pose.png"
-        FileManager.default.createFile(atPath: photo, contents: Data(PNGImage.render(width: 32, height: 32, seed: 3)))
+        _ = FileManager.default.createFile(atPath: photo, contents: Data(PNGImage.render(width: 32, height: 32, seed: 3)))
 
         // A1111's txt2img with a unit whose picture is a local file, as the newcomer had it.
         var form = Request.new(for: try #require(EndpointCatalog.shipped.endpoint(id: "sdapi/v1/txt2img")), taskID: "zqt-a1111-form")

@@ -130,7 +130,7 @@ import Testing
         defer { zhiqite.stop() }
         let photo = home + "/pose.png"
         let pose = PNGImage.render(width: 64, height: 96, seed: 9)
-        FileManager.default.createFile(atPath: photo, contents: Data(pose))
+        _ = FileManager.default.createFile(atPath: photo, contents: Data(pose))
 
         // The first request of the Done-when: A1111 txt2img with a unit whose picture is a local file, sent, in the history.
         let store = try HistoryStore.open(inFolder: home)

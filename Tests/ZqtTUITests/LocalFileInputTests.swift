@@ -21,7 +21,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }
         for file in ["pictures/face.png", "pictures/group.jpg", "pictures/notes.txt", "pictures/.secret.png", "pictures/faces/me.webp"] {
-            FileManager.default.createFile(atPath: root + "/" + file, contents: Data([0x89, 0x50]))
+            _ = FileManager.default.createFile(atPath: root + "/" + file, contents: Data([0x89, 0x50]))
         }
         return root
     }
@@ -135,7 +135,7 @@ import Testing
         let screen = Screen.render(state).text
         #expect(screen.contains("⚠ Source face: no file at ./nope.png"), "marked under the field")
         // The file made, and the field edited again: checked anew.
-        FileManager.default.createFile(atPath: home + "/nope.png", contents: Data([1]))
+        _ = FileManager.default.createFile(atPath: home + "/nope.png", contents: Data([1]))
         Self.press(&state, .enter, .enter, places: places)
         #expect(state.paths.files["./nope.png"] == .file)
         #expect(!state.problems.contains { $0.path == "sourceUrl" })
@@ -283,8 +283,8 @@ extension LocalFileInputTests {
         let home = try LocalFileInputTests.home(in: scratch)
         let folder = home + "/shots"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PNGImage.render(width: 64, height: 48, seed: 7)))
-        FileManager.default.createFile(atPath: folder + "/b.png", contents: Data(PNGImage.render(width: 64, height: 48, seed: 8)))
+        _ = FileManager.default.createFile(atPath: folder + "/a.png", contents: Data(PNGImage.render(width: 64, height: 48, seed: 7)))
+        _ = FileManager.default.createFile(atPath: folder + "/b.png", contents: Data(PNGImage.render(width: 64, height: 48, seed: 8)))
         let places = PathEffects.Places(home: home, current: folder)
         var state = LocalFileInputTests.faceSwapState()
         state.view.pictureMode = .symbols(.palette240)
@@ -310,7 +310,7 @@ extension LocalFileInputTests {
         let folder = home + "/many"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let png = Data(PNGImage.render(width: 16, height: 16, seed: 1))
-        for n in 0..<60 { FileManager.default.createFile(atPath: folder + String(format: "/p%02d.png", n), contents: png) }
+        for n in 0..<60 { _ = FileManager.default.createFile(atPath: folder + String(format: "/p%02d.png", n), contents: png) }
         var state = LocalFileInputTests.faceSwapState()
         state.view.size = Size(width: 120, height: 30)
         state.view.pictureMode = .symbols(.palette240)

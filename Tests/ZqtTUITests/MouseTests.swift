@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func aClickWithShiftOrARightClickOrAReleaseDoesNothing() throws {
-        var state = makeState()
+        let state = makeState()
         let grid = Screen.render(state)
         let steps = try #require(grid.hitAreas.first { $0.target == .field(.steps) })
         for codes in [Self.sgr(4, x: steps.rect.x + 1, y: steps.rect.y), Self.sgr(2, x: steps.rect.x + 1, y: steps.rect.y),
@@ -221,7 +221,7 @@ import Testing
         _ = Self.click(&state, x: sampler.x + 3, y: sampler.y)
         _ = Self.click(&state, x: sampler.x + 3, y: sampler.y)
         guard case let .picker(picker)? = state.view.overlay else { Issue.record("a second click opens the sampler's picker"); return }
-        let options = Screen.render(state).hitAreas.compactMap { if case let .pickerOption(index) = $0.target { $0 } else { nil } }
+        let options = Screen.render(state).hitAreas.compactMap { if case .pickerOption = $0.target { $0 } else { nil } }
         let third = try #require(options.first { $0.target == .pickerOption(2) }, "the third option is drawn")
         let chosen = picker.matches[2]
         _ = Self.click(&state, x: third.rect.x + 3, y: third.rect.y)

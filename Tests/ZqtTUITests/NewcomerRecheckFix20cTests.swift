@@ -123,7 +123,7 @@ import Testing
         let home = scratch.path("zqt-fix20c")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let picture = home + "/1.png"
-        FileManager.default.createFile(atPath: picture, contents: Data(PNGImage.render(width: 8, height: 8, seed: 1)))
+        _ = FileManager.default.createFile(atPath: picture, contents: Data(PNGImage.render(width: 8, height: 8, seed: 1)))
         let txt2img = try #require(EndpointCatalog.shipped.endpoint(id: "sdapi/v1/txt2img"))
         var request = Request.new(for: txt2img, taskID: "zqt-a1111-row")
         request["prompt"] = .string("a lighthouse")

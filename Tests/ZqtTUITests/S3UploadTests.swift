@@ -32,7 +32,7 @@ import Testing
         try await moto.createBucket("pictures", secret: Self.storeSecret)
         let folder = Self.folder(in: scratch)
         let bytes = PNGImage.render(width: 80, height: 60, seed: 5)
-        FileManager.default.createFile(atPath: folder + "/face.png", contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: folder + "/face.png", contents: Data(bytes))
         let picture = try LocalPicture.load(folder + "/face.png")
 
         let uploader = S3Uploader(settings: moto.settings(bucket: "pictures", secret: Self.storeSecret), secretAccessKey: Self.storeSecret)
@@ -82,7 +82,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: root + "/config/zqt", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/work", withIntermediateDirectories: true)
         let config = root + "/config/zqt/config.toml"
-        FileManager.default.createFile(atPath: config, contents: Data("""
+        _ = FileManager.default.createFile(atPath: config, contents: Data("""
             [profiles.s3]
             base_url = "\(baseURL)"
             access_key_id = "sandbox-key-id"
@@ -102,9 +102,9 @@ import Testing
         chmod(config, 0o600)
         let face = PNGImage.render(width: 64, height: 64, seed: 11)
         let target = PNGImage.render(width: 96, height: 64, seed: 12)
-        FileManager.default.createFile(atPath: root + "/work/face.png", contents: Data(face))
-        FileManager.default.createFile(atPath: root + "/work/target.png", contents: Data(target))
-        FileManager.default.createFile(atPath: root + "/work/swap.json", contents: Data("""
+        _ = FileManager.default.createFile(atPath: root + "/work/face.png", contents: Data(face))
+        _ = FileManager.default.createFile(atPath: root + "/work/target.png", contents: Data(target))
+        _ = FileManager.default.createFile(atPath: root + "/work/swap.json", contents: Data("""
             {"sourceUrl": "./face.png", "targetUrl": "../work/target.png"}
             """.utf8))
         let home = root + "/home"
@@ -173,7 +173,7 @@ import Testing
         try await moto.createBucket("bench", secret: Self.storeSecret)
         let folder = Self.folder(in: scratch)
         let file = folder + "/ten.png"
-        FileManager.default.createFile(atPath: file, contents: Data(PNGImage.render(width: 8, height: 8, seed: 1)))
+        _ = FileManager.default.createFile(atPath: file, contents: Data(PNGImage.render(width: 8, height: 8, seed: 1)))
         _ = try await offThePool { try ChildProcess.run("/bin/sh", ["-c", "head -c 10485760 /dev/urandom >> '\(file)'"], timeout: 60) }
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
         let picture = try LocalPicture.load(file)

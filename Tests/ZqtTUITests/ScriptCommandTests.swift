@@ -173,7 +173,7 @@ import Testing
         // zqt's copies of its images (as the screen keeps them) go only with --delete-images (issue 11).
         let kept = home + "/images/" + idTask
         try FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: kept + "/1.png", contents: png)
+        _ = FileManager.default.createFile(atPath: kept + "/1.png", contents: png)
         let deleted = try run(["history", "delete", idTask, "--delete-images"], home: home)
         #expect(deleted.status == 0)
         #expect(deleted.stderr.contains("deleted its images in \(kept)"), "stderr: \(deleted.stderr)")
@@ -236,10 +236,10 @@ import Testing
         let home = freshHome(in: scratch)
         try FileManager.default.createDirectory(atPath: home + "/config/zqt", withIntermediateDirectories: true)
         let picture = home + "/face.png"
-        FileManager.default.createFile(atPath: picture, contents: Data(PNGImage.render(width: 32, height: 32, seed: 3)))
+        _ = FileManager.default.createFile(atPath: picture, contents: Data(PNGImage.render(width: 32, height: 32, seed: 3)))
         let count = home + "/uploads.count"
         let storeURL = "https://files.example.com/pics/face.png"
-        FileManager.default.createFile(atPath: home + "/config/zqt/config.toml", contents: Data("""
+        _ = FileManager.default.createFile(atPath: home + "/config/zqt/config.toml", contents: Data("""
             [profiles.default.upload]
             kind = "command"
             command = 'echo up >> "\(count)"; echo \(storeURL)'
@@ -386,7 +386,7 @@ import Testing
         let home = freshHome(in: scratch)
         let secret = "S3cr3t-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: home + "/config/zqt", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: home + "/config/zqt/config.toml", contents: Data("""
+        _ = FileManager.default.createFile(atPath: home + "/config/zqt/config.toml", contents: Data("""
             default_profile = "home"
             [profiles.home]
             base_url = "http://home.invalid:1"

@@ -138,8 +138,8 @@ extension SendKeepsImagesTests {
         defer { other.stop() }
         let elsewhere = try Script.run(["query", idTask, "--base-url", other.url], home: home, environment: keys)
         #expect(elsewhere.status == 1, "stderr: \(elsewhere.stderr)")
-        #expect(try Script.member(try Script.firstLine(try Script.run(["history", "show", idTask, "--json"], home: home).stdout),
-                                  "state") == .string("submitted"))
+        #expect(Script.member(try Script.firstLine(try Script.run(["history", "show", idTask, "--json"], home: home).stdout),
+                              "state") == .string("submitted"))
 
         // Its own service (the same address, started again, its tasks gone) does not know it: the row is closed, in the screen's words.
         let again = try Script.StandaloneSandbox(["--port", port])

@@ -154,7 +154,7 @@ import Testing
 
         // On screen: the form filled, the status says where from.
         var state = makeState()
-        Reducer.reduce(&state, .requestLoaded(onControlNet, source: source))
+        _ = Reducer.reduce(&state, .requestLoaded(onControlNet, source: source))
         #expect(state.request["prompt"] == .string("a lighthouse, kept aside"))
         #expect(state.status?.text.hasPrefix("Loaded into ControlNet from \(path)") == true, "\(state.status?.text ?? "")")
     }
@@ -205,7 +205,7 @@ import Testing
                                                            savedAt: Date(timeIntervalSince1970: 1_000))]
         #expect(Reducer.reduce(&state, .firstFrameDrawn).contains(.lookForUnsavedDrafts(after: Date(timeIntervalSince1970: 1_000))))
         state.status = StatusMessage(text: Wording.restoredForm(saved: "then", historyKey: "F2"), kind: .info, cause: .restoredForm)
-        Reducer.reduce(&state, .unsavedDraftsFound(path: "/tmp/zqt-unsaved-drafts-1.json"))
+        _ = Reducer.reduce(&state, .unsavedDraftsFound(path: "/tmp/zqt-unsaved-drafts-1.json"))
         let status = Screen.render(state).line(22)
         #expect(status.contains("Drafts newer than the restored form were not kept: L loads them"), "read at 80 columns: \(status)")
         press(&state, .char("L"))

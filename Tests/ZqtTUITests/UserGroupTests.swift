@@ -41,7 +41,7 @@ import Testing
         let folder = scratch.path("zqt-usergroup")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = folder + "/endpoints.json"
-        FileManager.default.createFile(atPath: file, contents: Data(catalog.utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data(catalog.utf8))
         let user = UserCatalog.load(file: file)
         #expect(user.problem == nil, "\(String(describing: user.problem))")
         return try #require(user.endpoints.first)

@@ -82,7 +82,10 @@ public final class HistoryStore: @unchecked Sendable {
     /// reported and left exactly as it is.
     /// The folder is zqt's data folder: created 0700, and tightened when an
     /// older zqt left it open to others (`folderNote` says so, issue 23).
-    public static func open(inFolder folder: String, catalog: EndpointCatalog = .shipped) throws(HistoryError) -> HistoryStore {
+    /// `whileWaiting`: said once when another zqt has held the file for a
+    /// second (the screen's start says so; it would show nothing for up to a minute).
+    public static func open(inFolder folder: String, catalog: EndpointCatalog = .shipped,
+                            whileWaiting: (() -> Void)? = nil) throws(HistoryError) -> HistoryStore {
         let note = PrivateFolder.prepareHome(folder)
         guard PrivateFolder.ensure(folder) else {
             throw .cannotCreateFolder(path: folder, reason: DiskFault.reason(errno: errno))
@@ -94,7 +97,7 @@ public final class HistoryStore: @unchecked Sendable {
         let made = Glibc.open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, PrivateFolder.fileMode)
         if made >= 0 { close(made) }
         for suffix in ["", "-wal", "-shm"] { PrivateFolder.restrict(path + suffix) }
-        let store = try openWaitingForOthers(path, catalog: catalog)
+        let store = try openWaitingForOthers(path, catalog: catalog, whileWaiting: whileWaiting)
         store.folderNote = note
         // Held while the store lives: `zqt history recover` will not move the file from under a zqt using it (issue 21).
         store.inUseMark = HistoryRepair.markInUse(atHistory: path)
@@ -104,19 +107,46 @@ public final class HistoryStore: @unchecked Sendable {
 
     /// Another zqt holding the file past the busy timeout (a sweep and two
     /// senders on a loaded machine: its recovery or checkpoint, 5 s and more)
-    /// makes the open wait and try again, as a write does (`busyRetries`),
+    /// makes the open wait and try again, as a write does (`retryingWhileBusy`),
     /// for up to a minute. Before, `zqt send` went on unkept after 5 s
     /// ("not kept in history: … database is locked"): tasks the service took
-    /// with no row (issue 21: every accepted task has its row).
-    private static func openWaitingForOthers(_ path: String, catalog: EndpointCatalog) throws(HistoryError) -> HistoryStore {
+    /// with no row (issue 21: every accepted task has its row). With someone
+    /// to tell, the first try waits a second, not five, before they are told.
+    private static func openWaitingForOthers(_ path: String, catalog: EndpointCatalog,
+                                             whileWaiting: (() -> Void)?) throws(HistoryError) -> HistoryStore {
+        let busy: (HistoryError) -> Bool = { error in
+            if case let .unreadable(_, cause) = error { cause.isBusy } else { false }
+        }
+        let store = try retryingWhileBusy(busy, retrying: { attempt in if attempt == 1 { whileWaiting?() } }) { attempt throws(HistoryError) in
+            try HistoryStore(path: path, catalog: catalog,
+                             busyTimeout: attempt == 0 && whileWaiting != nil ? firstBusyTimeoutToldMs : busyTimeoutMs)
+        }
+        // The short first wait was the open's: the store's writes wait as every other's do.
+        store.connection.setBusyTimeout(milliseconds: busyTimeoutMs)
+        return store
+    }
+
+    /// SQLite's own wait for another connection's lock, each try.
+    public static let busyTimeoutMs: Int32 = 5000
+    /// The first try's, when the wait is said to someone after it.
+    static let firstBusyTimeoutToldMs: Int32 = 1000
+
+    /// Another zqt holding the file past the busy timeout: `body` is tried
+    /// again, after a pause a little longer each time (the busy timeout
+    /// already waited), up to `busyRetries` times: about a minute in all.
+    /// `retrying` hears of each retry (1, 2, …) before its pause. The open's
+    /// and the write's one loop.
+    static func retryingWhileBusy<T, Failure: Error>(_ isBusy: (Failure) -> Bool, retrying: (Int) -> Void = { _ in },
+                                                     _ body: (Int) throws(Failure) -> T) throws(Failure) -> T {
         var attempt = 0
         while true {
             do {
-                return try HistoryStore(path: path, catalog: catalog)
+                return try body(attempt)
             } catch {
-                guard case let .unreadable(_, cause) = error, cause.isBusy, attempt < busyRetries else { throw error }
+                guard isBusy(error), attempt < busyRetries else { throw error }
                 attempt += 1
-                usleep(useconds_t(min(attempt, 10) * 50_000))  // the busy timeout already waited 5 s
+                retrying(attempt)
+                usleep(useconds_t(min(attempt, 10) * 50_000))
             }
         }
     }
@@ -136,7 +166,7 @@ public final class HistoryStore: @unchecked Sendable {
     public private(set) var readOnly: HistoryReadOnly?
 
     public init(path: String, migrateUpTo version: Int = HistorySchema.currentVersion,
-                catalog: EndpointCatalog = .shipped) throws(HistoryError) {
+                catalog: EndpointCatalog = .shipped, busyTimeout: Int32 = busyTimeoutMs) throws(HistoryError) {
         self.path = path
         storedCatalog = catalog
         // A folder or file that refuses writes (a read-only mount, a mode): the history is read,
@@ -170,7 +200,7 @@ public final class HistoryStore: @unchecked Sendable {
             // journal mode, or a checkpoint as the connection closes) is written to it.
             if access(path, F_OK) != 0 { _ = try SQLiteConnection(path: path) }  // a missing file is made, as it always was
             let probe = try SQLiteConnection(path: path, create: false, readOnly: true)
-            probe.setBusyTimeout(milliseconds: 5000)
+            probe.setBusyTimeout(milliseconds: busyTimeout)
             _ = try probe.scalar("SELECT count(*) FROM sqlite_master")
             found = try probe.scalar("PRAGMA user_version") ?? 0
             if found > HistorySchema.currentVersion {
@@ -199,7 +229,7 @@ public final class HistoryStore: @unchecked Sendable {
         let db: SQLiteConnection
         do {
             db = try SQLiteConnection(path: path)
-            db.setBusyTimeout(milliseconds: 5000)
+            db.setBusyTimeout(milliseconds: busyTimeout)
             try db.execute("PRAGMA synchronous = \(empty ? "OFF" : "NORMAL"); PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON")
         } catch {
             throw .unreadable(path: path, Self.explained(error, at: path))
@@ -226,16 +256,14 @@ public final class HistoryStore: @unchecked Sendable {
         if transactionOpen {
             do { return try body(connection) } catch { throw .write(path: path, Self.explained(error, at: path)) }
         }
-        var attempt = 0
         var checkpointed = false
         while true {
             do {
-                let value = try connection.transaction { () throws(SQLiteError) in try body(connection) }
+                let value = try Self.retryingWhileBusy({ (error: SQLiteError) in error.isBusy }) { _ throws(SQLiteError) in
+                    try connection.transaction { () throws(SQLiteError) in try body(connection) }
+                }
                 faultSaid = nil
                 return value
-            } catch where error.isBusy && attempt < Self.busyRetries {
-                attempt += 1
-                usleep(useconds_t(min(attempt, 10) * 50_000))  // the busy timeout already waited 5 s
             } catch where Self.explained(error, at: path).diskFault == .full && !checkpointed {
                 // The log's own pages may be what fills the disk: copied back and cut, the write is tried once more.
                 checkpointed = true

@@ -195,7 +195,7 @@ public enum PictureRequest {
                 }
             }
             args.append(.object(members))
-            if let image {
+            if image != nil {
                 notes.append(DecodeNote(path: "",
                                         message: "unit \(index + 1)'s control image was not kept in the picture: choose one"))
             }

@@ -123,13 +123,10 @@ public struct Request: Sendable {
     /// times (its validation, its preview, its draft compared), each walking
     /// every field's path (keyp19, issue 18). One value kept, the last revision's.
     public var wireValue: JSONValue {
-        if let kept = Self.lastWire.withLock({ $0 }), kept.revision == revision { return kept.value }
-        let value = madeWireValue
-        Self.lastWire.withLock { $0 = (revision, value) }
-        return value
+        Self.lastWire.value(for: revision) { madeWireValue }
     }
 
-    private static let lastWire = Mutex<(revision: Int, value: JSONValue)?>(nil)
+    private static let lastWire = KeptLast<Int, JSONValue>()
 
     private var madeWireValue: JSONValue {
         var out: JSONValue = .object([])

@@ -145,7 +145,7 @@ extension Reducer {
             let title = Wording.helpTitle(binding.command, server: server)
             guard !options.contains(title) else { continue }
             options.append(title)
-            if let words = CommandSynonyms.words[binding.command] { searchWords[title] = words }
+            searchWords[title] = CommandSynonyms.searchWords(binding.command)
         }
         var picker = PickerState(purpose: .palette, title: Wording.paletteTitle, options: options,
                                  filter: TextBuffer(""), selected: 0, freeText: false)

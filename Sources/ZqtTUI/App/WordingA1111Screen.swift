@@ -24,6 +24,10 @@ extension Wording {
         // does on this one, so the palette's line is not cut before it (newcomer20g).
         case (.stopFollowing, .a1111): return "Interrupt the A1111 job on the server"
         case (.stopFollowing, .zhiqite): return "Stop following the task (u on its history row takes it up again)"
+        // An A1111 server has no tools and no custom request (the switcher lists its endpoints only, issue 20);
+        // its palette said "every tool" (leftovers20).
+        case (.switchEndpoint, .a1111): return "Switch endpoint (txt2img, img2img, extras, interrogate, PNG Info)"
+        case (.switchEndpoint, .zhiqite): return "Switch endpoint (every tool, or a custom request)"
         default: return command.title
         }
     }

@@ -5,6 +5,13 @@
 import Model
 
 extension Wording {
+    /// On stderr, before the screen's first frame, once the open has waited a
+    /// second on another zqt holding the history (a sweep's checkpoint): it
+    /// goes on waiting, up to a minute, and the screen showed nothing (leftovers20).
+    static func historyHeldByAnother(_ path: String) -> String {
+        "zqt: another zqt holds the history (\(TerminalText.line(path))); waiting for it to let go, up to a minute…\n"
+    }
+
     /// A row of a sweep over several servers (issue 20): the profile that made it, before its prompt.
     static func batchServer(_ profile: String) -> String { "[\(TerminalText.line(profile))] " }
 

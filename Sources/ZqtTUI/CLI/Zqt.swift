@@ -176,6 +176,16 @@ enum ComposeSession {
         }
     }
 
+    /// The screen's history, opened before its first frame. Another zqt
+    /// holding the file makes the open wait up to a minute, with nothing on
+    /// the screen yet: after a second it is said, on stderr (the terminal is not taken yet).
+    static func openHistoryBeforeFirstFrame(home: String, catalog: EndpointCatalog,
+                                            say: @escaping (String) -> Void = StandardStreams.writeError) throws(HistoryError) -> HistoryStore {
+        try HistoryStore.open(inFolder: home, catalog: catalog, whileWaiting: {
+            say(Wording.historyHeldByAnother(home + "/" + HistoryStore.fileName))
+        })
+    }
+
     static func run(configuration: ClientConfiguration, configProblem: String? = nil, pictures: PictureSetting = .auto,
                     start: StartUp) -> Int32 {
         let home = ZqtPaths.home().path
@@ -198,7 +208,7 @@ enum ComposeSession {
         var store: HistoryStore?
         var savedDrafts: [String: ComposeDraft] = [:]
         do {
-            store = try HistoryStore.open(inFolder: home, catalog: start.catalog)
+            store = try openHistoryBeforeFirstFrame(home: home, catalog: start.catalog)
             if let store { savedDrafts = try store.loadDrafts() }
             if let note = store?.folderNote { state.status = StatusMessage(text: note, kind: .info) }
             // A newer zqt's history, or one whose folder refuses writes (issue 21): its rows are shown, nothing is written to it.

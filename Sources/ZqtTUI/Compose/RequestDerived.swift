@@ -27,20 +27,6 @@ final class RequestDerived<Key: Equatable & Sendable, Value: Sendable>: Sendable
     }
 }
 
-/// The last value derived, kept for its key: asked again with an equal key,
-/// it is not derived again. One value, the last key's.
-final class KeptLast<Key: Equatable & Sendable, Value: Sendable>: Sendable {
-    private let kept = Mutex<(key: Key, value: Value)?>(nil)
-
-    /// The kept value when `key` is the kept one's, else `derive`d now (outside the lock) and kept.
-    func value(for key: Key, _ derive: () -> Value) -> Value {
-        if let kept = kept.withLock({ $0 }), kept.key == key { return kept.value }
-        let value = derive()
-        kept.withLock { $0 = (key, value) }
-        return value
-    }
-}
-
 /// The key of a value derived from the request alone.
 struct OnlyTheRequest: Equatable, Sendable {}
 

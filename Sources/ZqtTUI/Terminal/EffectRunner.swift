@@ -195,7 +195,7 @@ final class EffectRunner: @unchecked Sendable {
             let store = store, inbox = inbox, service = listService
             Task.detached {
                 let lists = (try? store?.loadModelLists(service: service)) ?? [:]
-                inbox.post(.modelListsCached(lists ?? [:], now: Date()))
+                inbox.post(.modelListsCached(lists, now: Date()))
             }
         case let .refreshModelLists(kinds):
             refreshModelLists(kinds)

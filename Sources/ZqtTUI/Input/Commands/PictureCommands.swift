@@ -1,5 +1,6 @@
 // The pictures' commands (issue 11): a task's images chosen, enlarged and
-// left, and a sweep's contact sheet.
+// left, and a sweep's contact sheet. Stepping through them goes round
+// (PictureReducer.stepPicture), which their titles say (leftovers20: undocumented).
 
 enum PictureCommands {
     static let all: [CommandDeclaration] = [
@@ -7,11 +8,11 @@ enum PictureCommands {
                            [.on(.withPictures, .char("o"), footer: true)]) { state, _ in PictureReducer.showPictures(&state) },
         CommandDeclaration(.contactSheet, "The batch's images as a contact sheet (a sweep)", footer: "contact sheet",
                            [.on(.historyEntry, .char("O"))]) { state, _ in PictureReducer.askForContactSheet(&state) },
-        CommandDeclaration(.nextPicture, "Next image", footer: "image",
+        CommandDeclaration(.nextPicture, "Next image (after the last, the first)", footer: "image",
                            [.on(.pictures, .right, .char("l"), .tab, footer: true), .on(.pictureZoom, .right, .char("l"), .char(" "), footer: true)]) { state, _ in
             PictureReducer.stepPicture(&state, forward: true)
         },
-        CommandDeclaration(.previousPicture, "Previous image", footer: "image",
+        CommandDeclaration(.previousPicture, "Previous image (before the first, the last)", footer: "image",
                            [.on(.pictures, .left, .char("h"), .backTab), .on(.pictureZoom, .left, .char("h"))]) { state, _ in
             PictureReducer.stepPicture(&state, forward: false)
         },
