@@ -209,3 +209,50 @@ import Testing
         #expect(next.rowCount(prompt, width: width) == all.count, "\(name): the line's rows")
     }
 }
+
+/// Prompt tags repeated (the bench's megabyte, farstart20): an edit can move
+/// every row after it for good, the rows never falling in step again, so
+/// the next frame lays out down to the window. The key after it must fall
+/// in step with the rows that frame found, not await the rows of the text
+/// before that edit: else every key after it walked the text to the window.
+@Suite struct PreviewRepeatedTagsTests {
+    init() { TextWidth.ensureUTF8Locale() }
+
+    typealias Far = PreviewFarRowsTests
+
+    static let tags = ["masterpiece", "best quality", "一个女孩在雨中", "film grain", "灯塔", "soft light", "highly detailed"]
+
+    @Test(arguments: [80, 97])
+    func aKeyAfterAnEditThatMovedEveryRowFallsInStepWithTheRowsFoundSince(width: Int) throws {
+        let height = 20
+        let request = try Far().request(prompt: String(repeating: "x", count: 5_000))
+        let base = PreviewDocument(request.wireValue)
+        let text = (0..<24_000).map { Self.tags[$0 % Self.tags.count] }.joined(separator: ", ")
+        var buffer = TextBuffer(text)
+        var document = base.showingTyping(buffer, at: "prompt")
+        let prompt = try #require(document.spans["prompt"]?.lowerBound)
+        let window = document.rowCount(prompt, width: width) / 2
+        _ = document.window(prompt, width: width, from: window, count: height)
+        // The text's bytes above the window, about.
+        let above = text.utf8.count / 2
+        // Keys at the text's start, as the bench types them: one of them moves every row after it for good.
+        var moved: Int?
+        for (typed, key) in ["a", " ", "l", "i", " ", "g", "h", ",", " ", "灯"].enumerated() {
+            buffer.moveCursor(to: typed)
+            buffer.insert(key)
+            let next = base.showingTyping(buffer, at: "prompt").carrying(from: document)
+            _ = next.window(prompt, width: width, from: window, count: height)
+            if let moved, key != " " {
+                // The key after it: in step with the rows the frame after that edit found, a few rows walked.
+                #expect(next.bytesWalked < above / 8,
+                        "width \(width): key \(typed) after key \(moved) walked \(next.bytesWalked) bytes of the \(above) above the window")
+                PreviewTypingFarTests().expectSameWindows(next, [window, window + 300], width: width, height: height, "width \(width) key \(typed)")
+                return
+            }
+            // Its rows never fell in step: the frame walked down to the window.
+            if next.bytesWalked > above / 2 { moved = typed }
+            document = next
+        }
+        Issue.record("width \(width): no key moved every row after it: the case is not reached")
+    }
+}

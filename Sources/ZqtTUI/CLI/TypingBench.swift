@@ -9,6 +9,7 @@
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
+import Synchronization
 #else
 import Foundation
 #endif
@@ -56,6 +57,7 @@ extension BenchCommand {
         func typeKeys(into what: String) {
             var perKey: [Double] = []
             let (cpuBefore, writtenBefore) = (Self.cpuSeconds(), Self.bytesWritten())
+            let walkedBefore = PreviewDocument.bytesWalkedByAll.load(ordering: .relaxed)
             for phase in 0..<2 {
                 if phase == 1 {
                     for _ in 0..<20 { handle(.key(.up)) }
@@ -73,8 +75,9 @@ extension BenchCommand {
             runner.finishDraftSaves()
             let cpu = Self.cpuSeconds() - cpuBefore
             let written = Self.bytesWritten() - writtenBefore
+            let walked = PreviewDocument.bytesWalkedByAll.load(ordering: .relaxed) - walkedBefore
             let sorted = perKey.sorted()
-            print("a key typed into \(what): p50 \(String(milliseconds: Self.percentile(50, of: sorted))), p90 \(String(milliseconds: Self.percentile(90, of: sorted))), worst \(String(milliseconds: sorted.last ?? 0)) (\(perKey.count) keys, 20 a second); CPU per key (every thread, saves included) \(String(milliseconds: cpu / Double(perKey.count))); bytes written per key (write and pwrite calls: the draft's saves) \(written / perKey.count)")
+            print("a key typed into \(what): p50 \(String(milliseconds: Self.percentile(50, of: sorted))), p90 \(String(milliseconds: Self.percentile(90, of: sorted))), worst \(String(milliseconds: sorted.last ?? 0)) (\(perKey.count) keys, 20 a second); CPU per key (every thread, saves included) \(String(milliseconds: cpu / Double(perKey.count))); bytes written per key (write and pwrite calls: the draft's saves) \(written / perKey.count); the preview's text streamed past per key (toward a far window) \(walked / perKey.count) bytes")
         }
 
         /// Keys a second apart, as one types them one by one (or tmux send-keys

@@ -215,22 +215,28 @@ struct PreviewDocument: Sendable {
     /// layout that finds a row where one of them starts once moved by the
     /// edit's length (resync18: then they all hold, moved by the rows gained
     /// or lost; a key above a far window no longer lays out every row down
-    /// to it). Rows an earlier edit's already await (not found yet) are
-    /// moved on by this one's length too; nil when none lie after the edit.
+    /// to it). Rows `earlier` found itself after the edit are awaited
+    /// first; only where it has none, the rows an earlier edit's still
+    /// await (never found in step) are moved on by this one's length too.
+    /// Nil when none lie after the edit.
     private static func pending(_ old: LongText, _ new: LongText, differs: Int, reach: Int, _ earlier: PreviewDocument,
                                 _ index: Int) -> RowMarks.Pending? {
         let oldBytes = old.byteCount, newBytes = new.byteCount
         // The same end never reaches into the same start (a repeated character typed again).
         let end = old.sameEnd(as: new, limit: max(0, min(oldBytes, newBytes) - differs))
         let after = oldBytes - end, shift = newBytes - oldBytes
-        if let awaited = earlier.marks.pending(index) {
-            let marks = awaited.marks.filter { $0.byte + awaited.shift >= after }
-            return marks.isEmpty ? nil : .init(width: awaited.width, shift: awaited.shift + shift, marks: marks, rows: awaited.rows)
+        // An edit that moves every row after it for good (a space typed into periodic text: the rows never
+        // fall in step again) leaves rows awaited that no later layout finds; `earlier`'s walk down to its
+        // window kept its own rows on the way, which the next key's rows fall in step with (farstart20: the
+        // stale ones were awaited instead, and every key after such an edit walked the megabyte to the window).
+        if let kept = earlier.marks.kept(index) {
+            let marks = kept.marks.filter { $0.until > reach && $0.byte >= after }
+            let rows = earlier.counted.kept(index).flatMap { $0.width == kept.width ? $0.rows : nil }
+            if !marks.isEmpty { return .init(width: kept.width, shift: shift, marks: marks, rows: rows) }
         }
-        guard let kept = earlier.marks.kept(index) else { return nil }
-        let marks = kept.marks.filter { $0.until > reach && $0.byte >= after }
-        let rows = earlier.counted.kept(index).flatMap { $0.width == kept.width ? $0.rows : nil }
-        return marks.isEmpty ? nil : .init(width: kept.width, shift: shift, marks: marks, rows: rows)
+        guard let awaited = earlier.marks.pending(index) else { return nil }
+        let marks = awaited.marks.filter { $0.byte + awaited.shift >= after }
+        return marks.isEmpty ? nil : .init(width: awaited.width, shift: awaited.shift + shift, marks: marks, rows: awaited.rows)
     }
 
     /// The document made last (of a request, or of the text being typed
@@ -323,6 +329,16 @@ struct PreviewDocument: Sendable {
         }
 
         private let awaiting: Mutex<[Int: Pending]>
+        private let walkedBytes = Atomic<Int>(0)
+
+        /// The string bytes this document's walks have streamed past (farstart20: a key above a far
+        /// window should walk the rows near it and the window's, not the text between them).
+        var bytesWalked: Int { walkedBytes.load(ordering: .relaxed) }
+
+        func walked(_ bytes: Int) {
+            walkedBytes.add(bytes, ordering: .relaxed)
+            PreviewDocument.bytesWalkedByAll.add(bytes, ordering: .relaxed)
+        }
 
         init(_ marks: [Int: (width: Int, marks: [RowMark])] = [:], awaiting: [Int: Pending] = [:]) {
             self.marks = Mutex(marks)
@@ -481,7 +497,7 @@ struct PreviewDocument: Sendable {
         // 300 `]` into a megabyte cost 2.4 ms a press, 0.5 ms before the walk took Chinese too).
         if marks.nearest(index, width: width, atMost: limit) == nil {
             var lastBucket = 0
-            let walked = Self.walkRows(line, from: nil, width: width, rows: limit) { found in
+            let walked = Self.walkRows(line, from: nil, width: width, rows: limit, tally: marks) { found in
                 let bucket = found.row / Self.markSpacing
                 if bucket > lastBucket {
                     marks.keep(found, index, width: width)
@@ -501,7 +517,7 @@ struct PreviewDocument: Sendable {
     /// Nil when a scalar of it is not such (then it is laid out). With a
     /// `limit`, it stops once the line has more rows than that (and says so).
     private static func walkedRowCount(_ line: Line, width: Int, limit: Int = .max) -> Int? {
-        let walked = walkRows(line, from: nil, width: width, rows: limit) { _ in true }
+        let walked = walkRows(line, from: nil, width: width, rows: limit, tally: nil) { _ in true }
         return walked.end == .ended || walked.end == .reached ? walked.rows : nil
     }
 
@@ -598,12 +614,13 @@ struct PreviewDocument: Sendable {
     /// given as it would be kept (issue 18: a key typed above a window far
     /// into a megabyte prompt laid the text out, at several hundred ns a byte,
     /// down to the window). `rows`: the rows begun, the mark's included.
-    private static func walkRows(_ line: Line, from mark: RowMark?, width: Int, rows limit: Int,
+    private static func walkRows(_ line: Line, from mark: RowMark?, width: Int, rows limit: Int, tally: RowMarks?,
                                  found: (RowMark) -> Bool) -> (rows: Int, end: WalkEnd) {
         let leading = line.head.utf8.prefix { $0 == 0x20 }.count
         guard width >= 2 else { return (1, .stalled) }
         var walk = Walk(cuts: RowCuts(width: width, leading: leading, continuing: mark != nil), base: mark?.row ?? 0,
                         limit: limit, until: mark?.until ?? 0, character: mark?.character ?? 0)
+        defer { if walk.heldLength > 0 { tally?.walked(walk.heldByte + walk.heldLength - (mark?.byte ?? 0)) } }
         if mark == nil {
             guard let going = walk.takePlain(line.head, looked: nil, found) else { return (walk.cuts.rows, .stalled) }
             guard going else { return (walk.cuts.rows, walk.end) }
@@ -624,6 +641,14 @@ struct PreviewDocument: Sendable {
         guard let ended = walk.takePlain(line.tail, looked: .max, found) else { return (walk.cuts.rows, .stalled) }
         return (walk.cuts.rows, ended ? .ended : walk.end)
     }
+
+    /// The string bytes every document's walks have streamed past (`zqt
+    /// bench typing` gives them per key: a key's walk should cover the rows
+    /// near the edit and the window, not the text between them).
+    static let bytesWalkedByAll = Atomic<Int>(0)
+
+    /// The string bytes this document's walks have streamed past (RowMarks.walked).
+    var bytesWalked: Int { marks.bytesWalked }
 
     /// `walkRows`'s state, a value its methods change in place: as local
     /// functions capturing variables, the walk paid a runtime exclusivity
@@ -734,7 +759,7 @@ struct PreviewDocument: Sendable {
         let base = mark?.row ?? 0
         let pending = marks.pending(index).flatMap { $0.width == width ? $0 : nil }
         var lastBucket = base / Self.markSpacing, awaited = 0
-        let walked = Self.walkRows(lines[index], from: mark, width: width, rows: rows) { found in
+        let walked = Self.walkRows(lines[index], from: mark, width: width, rows: rows, tally: marks) { found in
             if let pending {
                 // A row starts where an awaited one does, moved: the rows after it are the earlier text's, moved.
                 while awaited < pending.marks.count, pending.marks[awaited].byte + pending.shift < found.byte { awaited += 1 }
