@@ -779,6 +779,13 @@ public final class HistoryStore: @unchecked Sendable {
         }
     }
 
+    /// Whether `filter` is answered by one index's own query stopped at the
+    /// page's end (a word alone, short words alone): its page costs about
+    /// what its first screenful does, so the screen asks for the page at once.
+    public func answersInOneQuery(filter: String) -> Bool {
+        HistoryFilter(filter, catalog: catalog).isOneIndexQuery
+    }
+
     /// The list's rows for `ids`, newest first.
     private func summaries(_ ids: [Int], db: SQLiteConnection, catalog storedCatalog: EndpointCatalog) throws(SQLiteError) -> [HistorySummary] {
         guard !ids.isEmpty else { return [] }
