@@ -62,6 +62,20 @@ import Testing
         #expect(paged == all && all.count > 3)
     }
 
+    /// A row checked for its longer words (filter20: a loop over bytes, not
+    /// the standard library's search) finds them anywhere, in any case, in
+    /// any script, and never a word's bytes that straddle other characters.
+    @Test func aCheckedRowHoldsAWordWhereverItStands() {
+        func holds(_ filter: String, _ text: String) -> Bool { HistoryFilter(filter).accepts(searchText: text, endpoint: "") }
+        #expect(holds("lighthouse", "LIGHTHOUSE at dusk") && holds("dusk", "a lighthouse at dusk"))
+        #expect(holds("灯塔雨", "一座灯塔雨夜") && holds("straße", "DIE Straße") && holds("café", "CAFÉ noir"))
+        #expect(holds("ghthou", "lighthouse") && holds("lighthouse", "lighthouse"))
+        #expect(holds("lighthouse dusk", "dusk, a lighthouse"), "every word, in any order")
+        #expect(!holds("lighthouse dusk", "a lighthouse at dawn") && !holds("lighthouses", "lighthouse"))
+        #expect(!holds("塔雨夜", "灯塔 雨夜"), "not across a space")
+        #expect(!holds("dusk", "") && !holds("abc", "ab"))
+    }
+
     /// Candidates far apart, under a word found in nearly every row between
     /// them (filterframe18): that word is asked of the index for each
     /// candidate rather than read over their whole span, with the same answer.

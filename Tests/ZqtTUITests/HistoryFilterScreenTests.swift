@@ -161,8 +161,9 @@ import Testing
         Screen.render(state).text.split(separator: "\n", omittingEmptySubsequences: false).first { $0.contains(" / ") }.map(String.init) ?? ""
     }
 
-    /// The list shows a filter's first screenful with "counting…" (never a
-    /// count it does not know), then the page with the count; two words
+    /// A word alone answers at once with its count; two words show their
+    /// first screenful with "counting…" (never a count it does not know),
+    /// then the page with the count; two words
     /// that never meet show "searching…" and that none of the newest rows
     /// matches, not "Nothing matches", until every row has been searched.
     @Test func theFirstScreenfulComesWithCountingThenTheCount() async throws {
@@ -173,12 +174,26 @@ import Testing
         #expect(Self.countLine(state).contains("160 submissions"))
         _ = press(&state, .char("/"))
 
-        // One word in 80 rows, a screenful (64) shown first.
+        // A word alone (one index query stopped at the page's end) in 80 rows:
+        // its page and count in one answer, nothing shown "counting…" (filter20).
         for character in "lighthouse" { _ = Reducer.reduce(&state, .key(.char(character))) }
         #expect(Self.countLine(state).contains("searching…"), "the rows shown are not yet the filter's: \(Self.countLine(state))")
+        let alone = Answers()
+        let aloneRequest = HistoryFilterQueue.Request(filter: "lighthouse", before: nil, limit: HistoryViewState.pageSize)
+        let whole = try #require(HistoryFilterQueue.page(fixture.store, aloneRequest, cancel: HistoryQueryCancel(), early: alone.add, window: 16))
+        #expect(alone.early.isEmpty, "a word alone's page is one query: no first screenful before it")
+        _ = Reducer.reduce(&state, whole)
+        #expect(state.history.rows.count == 80 && state.history.rows.allSatisfy { $0.prompt.contains("lighthouse") })
+        #expect(Self.countLine(state).contains("80 matches") && !Self.countLine(state).contains("counting"), "\(Self.countLine(state))")
+
+        // Two words in 80 rows (their lists merged, rows checked): a screenful (64) shown first.
+        _ = press(&state, .escape)
+        _ = press(&state, .char("/"))
+        for character in "lighthouse at" { _ = Reducer.reduce(&state, .key(.char(character))) }
+        #expect(Self.countLine(state).contains("searching…"), "the rows shown are not yet the filter's: \(Self.countLine(state))")
         let answers = Answers()
-        let request = HistoryFilterQueue.Request(filter: "lighthouse", before: nil, limit: HistoryViewState.pageSize)
-        let answer = try #require(HistoryFilterQueue.page(fixture.store, request, cancel: HistoryQueryCancel(), early: answers.add, window: 16))
+        let request = HistoryFilterQueue.Request(filter: "lighthouse at", before: nil, limit: HistoryViewState.pageSize)
+        let answer = try #require(HistoryFilterQueue.page(fixture.store, request, cancel: HistoryQueryCancel(), early: answers.add, window: 100))
         #expect(answers.early.count == 1)
         for action in answers.early { _ = Reducer.reduce(&state, action) }
         #expect(state.history.rows.count == HistoryViewState.firstScreenRows)

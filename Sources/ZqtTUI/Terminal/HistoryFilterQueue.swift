@@ -7,7 +7,8 @@
 //
 // A filter's first page comes in two answers: the first screenful, found
 // among the newest rows, and then the page and its count (the screen says
-// "counting…" meanwhile, never a count it does not know).
+// "counting…" meanwhile, never a count it does not know). A word alone,
+// one index query stopped at the page's end, comes in one (filter20).
 //
 // The whole history's rows come the same way (filterframe18): its first
 // count, an index of every row read (0.87 s at a million rows from a cold
@@ -100,15 +101,20 @@ final class HistoryFilterQueue: Sendable {
             // A damaged file's filter is read past its damage below instead (issue 21).
             if !request.filter.isBlank, request.before == nil, let cancel {
                 do throws(HistoryError) {
-                    let firstRows = min(HistoryViewState.firstScreenRows, request.limit)
-                    guard let first = try store.firstMatches(filter: request.filter, rows: firstRows, cap: firstRows,
-                                                             window: window, cancel: cancel) else { return nil }
-                    if first.searchedAll {
-                        return .historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
-                                                          countCapped: false, hasMore: false, appending: false))
+                    // A word alone is one index query stopped at the page's end: the page
+                    // costs about what a screenful does, and a screenful first only put the
+                    // final answer a frame later, two queries and their rows read (filter20).
+                    if !store.answersInOneQuery(filter: request.filter) {
+                        let firstRows = min(HistoryViewState.firstScreenRows, request.limit)
+                        guard let first = try store.firstMatches(filter: request.filter, rows: firstRows, cap: firstRows,
+                                                                 window: window, cancel: cancel) else { return nil }
+                        if first.searchedAll {
+                            return .historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
+                                                              countCapped: false, hasMore: false, appending: false))
+                        }
+                        early(.historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
+                                                         countCapped: false, hasMore: false, appending: false, counting: true)))
                     }
-                    early(.historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
-                                                     countCapped: false, hasMore: false, appending: false, counting: true)))
                     let cap = max(HistoryViewState.countCap, request.limit)
                     guard let all = try store.firstMatches(filter: request.filter, rows: request.limit, cap: cap,
                                                            window: nil, cancel: cancel) else { return nil }
