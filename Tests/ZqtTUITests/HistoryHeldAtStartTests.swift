@@ -8,7 +8,7 @@ import TestScratch
 import Testing
 @testable import ZqtTUI
 
-@Suite struct Leftovers20HistoryWaitTests {
+@Suite struct HistoryHeldAtStartTests {
     /// Another zqt holding the history: the screen's start waited up to a minute before its first
     /// frame with nothing shown. After a second it says so on stderr, once, and opens when let go.
     @Test func aStartWaitingOnAHeldHistorySaysSo() async throws {

@@ -6,7 +6,7 @@ import Model
 import Testing
 @testable import ZqtTUI
 
-@Suite struct Leftovers20Tests {
+@Suite struct PaletteWordsTests {
     /// The palette's list rows on the grid after typing `word`.
     static func paletteRows(_ state: inout AppState, typing word: String) -> String {
         press(&state, .char(":"))

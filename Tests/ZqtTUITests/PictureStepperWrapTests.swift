@@ -4,7 +4,7 @@ import Model
 import Testing
 @testable import ZqtTUI
 
-@Suite(.serialized) struct Leftovers20GalleryTests {
+@Suite(.serialized) struct PictureStepperWrapTests {
     /// The grid stops at its ends; an enlarged picture's → goes from the last round to the first,
     /// and the help says so (it was not written anywhere).
     @Test func theEnlargedPicturesArrowsGoRoundAndSaySo() async throws {
