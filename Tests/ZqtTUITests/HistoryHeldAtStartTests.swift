@@ -30,7 +30,7 @@ import Testing
             released.signal()
         }
         try await offThePool {
-            let store = try ComposeSession.openHistoryBeforeFirstFrame(home: home, catalog: .shipped) { line in
+            let store = try ComposeSession.openHistorySayingWaits(home: home, catalog: .shipped) { line in
                 said.lines.withLock { $0.append(line) }
             }
             #expect(store.readOnly == nil)
@@ -42,7 +42,7 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 20, "said after a second, not after a minute")
         // Not held: nothing is said.
         let quiet = Said()
-        try ComposeSession.openHistoryBeforeFirstFrame(home: home, catalog: .shipped) { line in quiet.lines.withLock { $0.append(line) } }
+        try ComposeSession.openHistorySayingWaits(home: home, catalog: .shipped) { line in quiet.lines.withLock { $0.append(line) } }
             .closeAtEnd()
         #expect(quiet.lines.withLock { $0 }.isEmpty)
     }

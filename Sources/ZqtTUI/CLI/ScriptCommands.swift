@@ -46,7 +46,7 @@ enum CommandSupport {
 
     static func openHistory() throws -> HistoryStore {
         do {
-            let store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: StartUp.atStart.catalog)
+            let store = try ComposeSession.openHistorySayingWaits(home: ZqtPaths.home().path, catalog: StartUp.atStart.catalog)
             if let note = store.folderNote { StandardStreams.writeError(TerminalText.line(note) + "\n") }
             // A folder or file that refuses writes (issue 21): read, and said that nothing new can be kept.
             if let readOnly = store.readOnly, readOnly.diskFault != nil {

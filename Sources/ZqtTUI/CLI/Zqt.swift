@@ -176,10 +176,11 @@ enum ComposeSession {
         }
     }
 
-    /// The screen's history, opened before its first frame. Another zqt
-    /// holding the file makes the open wait up to a minute, with nothing on
-    /// the screen yet: after a second it is said, on stderr (the terminal is not taken yet).
-    static func openHistoryBeforeFirstFrame(home: String, catalog: EndpointCatalog,
+    /// The history, opened by the screen before its first frame and by the
+    /// commands (`zqt send`, `history`, …). Another zqt holding the file makes
+    /// the open wait up to a minute, with nothing shown yet: after a second it
+    /// is said, on stderr (the screen's terminal is not taken yet).
+    static func openHistorySayingWaits(home: String, catalog: EndpointCatalog,
                                             say: @escaping (String) -> Void = StandardStreams.writeError) throws(HistoryError) -> HistoryStore {
         try HistoryStore.open(inFolder: home, catalog: catalog, whileWaiting: {
             say(Wording.historyHeldByAnother(home + "/" + HistoryStore.fileName))
@@ -208,7 +209,7 @@ enum ComposeSession {
         var store: HistoryStore?
         var savedDrafts: [String: ComposeDraft] = [:]
         do {
-            store = try openHistoryBeforeFirstFrame(home: home, catalog: start.catalog)
+            store = try openHistorySayingWaits(home: home, catalog: start.catalog)
             if let store { savedDrafts = try store.loadDrafts() }
             if let note = store?.folderNote { state.status = StatusMessage(text: note, kind: .info) }
             // A newer zqt's history, or one whose folder refuses writes (issue 21): its rows are shown, nothing is written to it.
@@ -1025,7 +1026,7 @@ struct SendSetup {
         if let sandbox { printer.say("sandbox listening on \(sandbox.baseURL)") }
         var store: HistoryStore?
         do {
-            store = try HistoryStore.open(inFolder: ZqtPaths.home().path, catalog: start.catalog)
+            store = try ComposeSession.openHistorySayingWaits(home: ZqtPaths.home().path, catalog: start.catalog)
             if let note = store?.folderNote { printer.warn(note) }
         } catch {
             // A full disk, a read-only folder or a newer zqt's history (issue 21): a send would leave no row; nothing is sent.
