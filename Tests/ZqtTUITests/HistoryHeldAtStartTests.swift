@@ -39,7 +39,9 @@ import Testing
         }
         released.wait()
         #expect(said.lines.withLock { $0 } == ["zqt: another zqt holds the history (\(path)); waiting for it to let go, up to a minute…\n"])
-        #expect(Date().timeIntervalSince(start) < 20, "said after a second, not after a minute")
+        // Said while the file was held: the holder lets go only once it is (or after 30 s, when nothing
+        // was said, and the open then succeeds silently: the line above fails). No clock is asserted: a
+        // loaded machine (the whole suite beside a build) took 25 s from start to here.
         // Not held: nothing is said.
         let quiet = Said()
         try ComposeSession.openHistorySayingWaits(home: home, catalog: .shipped) { line in quiet.lines.withLock { $0.append(line) } }

@@ -54,7 +54,7 @@ import Testing
         var picker = A1111PickerTests.a1111State()
         press(&picker, .function(7))
         guard case let .picker(endpoints)? = picker.view.overlay else { Issue.record("no endpoint picker"); return }
-        #expect(endpoints.options.allSatisfy { $0.hasPrefix("AUTOMATIC1111") }, "\(endpoints.options)")
+        #expect(!endpoints.options.isEmpty && endpoints.options.allSatisfy { $0.hasPrefix("AUTOMATIC1111") }, "\(endpoints.options)")
         var service = makeState(width: 120, height: 40)
         #expect(Self.paletteRows(&service, typing: "switch end").contains("Switch endpoint (every tool, or a custom request)"))
     }

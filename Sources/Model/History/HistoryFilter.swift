@@ -30,6 +30,8 @@ struct HistoryFilter {
         let phrase: String
         /// Lowercased, as the row's text is for the check.
         let folded: String
+        /// `folded`'s bytes, made once: a page's check compares them with thousands of rows (review20).
+        let foldedBytes: [UInt8]
         /// Its trigrams, each quoted for FTS5, in order, without repeats.
         let trigrams: [String]
         /// The stored endpoint keys whose names hold the word (`outpainting`
@@ -82,7 +84,7 @@ struct HistoryFilter {
                 let keys = Self.endpointKeys(named: name, in: catalog)
                 endpoints = endpoints.map { $0.filter(keys.contains) } ?? keys
             } else if term.count >= 3 {
-                terms.append(TextTerm(phrase: Self.quoted(term), folded: lowered, trigrams: Self.trigrams(of: term),
+                terms.append(TextTerm(phrase: Self.quoted(term), folded: lowered, foldedBytes: Array(lowered.utf8), trigrams: Self.trigrams(of: term),
                                       endpointKeys: Self.endpointKeys(holding: lowered, in: catalog)))
             } else {
                 // The term as the index splits text: ideographs alone, punctuation dropped.

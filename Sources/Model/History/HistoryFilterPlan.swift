@@ -239,7 +239,7 @@ extension HistoryFilter {
         var folded = searchText.lowercased()
         return folded.withUTF8 { text in
             textTerms.allSatisfy { term in
-                Self.contains(text, Array(term.folded.utf8)) || Self.isEndpoint(endpoint, in: term.endpointKeys)
+                Self.contains(text, term.foldedBytes) || Self.isEndpoint(endpoint, in: term.endpointKeys)
             }
         }
     }

@@ -75,25 +75,34 @@ public final class HistoryStore: @unchecked Sendable {
     public var catalog: EndpointCatalog {
         get { lock.withLock { storedCatalog } }
         set {
-            lock.withLock { storedCatalog = newValue }
-            parsedFilter.withLock { $0 = nil }
+            lock.withLock {
+                storedCatalog = newValue
+                catalogGeneration += 1
+            }
         }
     }
 
-    /// The filter last parsed, with the catalog it was parsed against: a
+    /// Moves with each catalog set (under the lock): a filter parsed against
+    /// an earlier catalog is never taken for this one's, even when its parse
+    /// on the filter's thread ends after the screen's thread set a new one.
+    private var catalogGeneration = 0
+
+    /// The filter last parsed, for the catalog it was parsed against: a
     /// key's query parses it two or three times (whether it is one query,
     /// its first screenful, its page), and parsing looks each longer word up
     /// among every endpoint's names: some 40% of a short query's CPU
     /// (filter20, perf of `zqt bench history`).
-    private let parsedFilter = Mutex<(text: String, filter: HistoryFilter)?>(nil)
+    private let parsedFilter = Mutex<(text: String, catalogGeneration: Int, filter: HistoryFilter)?>(nil)
 
     /// `filter` parsed against the catalog, and that catalog.
     func parsed(_ filter: String) -> (matcher: HistoryFilter, catalog: EndpointCatalog) {
-        let storedCatalog = catalog  // read before the memo's lock: `catalog` takes the store's lock
-        if let known = parsedFilter.withLock({ $0?.text == filter ? $0?.filter : nil }) { return (known, storedCatalog) }
-        let matcher = HistoryFilter(filter, catalog: storedCatalog)
-        parsedFilter.withLock { $0 = (filter, matcher) }
-        return (matcher, storedCatalog)
+        let current: (catalog: EndpointCatalog, generation: Int) = lock.withLock { (storedCatalog, catalogGeneration) }
+        if let known = parsedFilter.withLock({ $0?.text == filter && $0?.catalogGeneration == current.generation ? $0?.filter : nil }) {
+            return (known, current.catalog)
+        }
+        let matcher = HistoryFilter(filter, catalog: current.catalog)
+        parsedFilter.withLock { $0 = (filter, current.generation, matcher) }
+        return (matcher, current.catalog)
     }
 
     /// Opens (creating when missing) the history in `folder`, migrating it to
@@ -133,8 +142,14 @@ public final class HistoryStore: @unchecked Sendable {
     /// to tell, the first try waits a second, not five, before they are told.
     private static func openWaitingForOthers(_ path: String, catalog: EndpointCatalog,
                                              whileWaiting: (() -> Void)?) throws(HistoryError) -> HistoryStore {
+        // A migration (a newer zqt's first open) meeting the other's lock is tried again too: it runs in a
+        // transaction and reads the schema's version again (review20: after the 1 s first wait it failed the open).
         let busy: (HistoryError) -> Bool = { error in
-            if case let .unreadable(_, cause) = error { cause.isBusy } else { false }
+            switch error {
+            case let .unreadable(_, cause): cause.isBusy
+            case let .migrationFailed(_, _, cause): cause.isBusy
+            default: false
+            }
         }
         let store = try retryingWhileBusy(busy, retrying: { attempt in if attempt == 1 { whileWaiting?() } }) { attempt throws(HistoryError) in
             try HistoryStore(path: path, catalog: catalog,

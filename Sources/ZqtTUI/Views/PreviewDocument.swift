@@ -225,18 +225,23 @@ struct PreviewDocument: Sendable {
         // The same end never reaches into the same start (a repeated character typed again).
         let end = old.sameEnd(as: new, limit: max(0, min(oldBytes, newBytes) - differs))
         let after = oldBytes - end, shift = newBytes - oldBytes
-        // An edit that moves every row after it for good (a space typed into periodic text: the rows never
-        // fall in step again) leaves rows awaited that no later layout finds; `earlier`'s walk down to its
-        // window kept its own rows on the way, which the next key's rows fall in step with (farstart20: the
-        // stale ones were awaited instead, and every key after such an edit walked the megabyte to the window).
-        if let kept = earlier.marks.kept(index) {
+        let awaited = earlier.marks.pending(index).flatMap { awaited -> RowMarks.Pending? in
+            let marks = awaited.marks.filter { $0.byte + awaited.shift >= after }
+            return marks.isEmpty ? nil : .init(width: awaited.width, shift: awaited.shift + shift, marks: marks, rows: awaited.rows)
+        }
+        let found = earlier.marks.kept(index).flatMap { kept -> RowMarks.Pending? in
             let marks = kept.marks.filter { $0.until > reach && $0.byte >= after }
             let rows = earlier.counted.kept(index).flatMap { $0.width == kept.width ? $0.rows : nil }
-            if !marks.isEmpty { return .init(width: kept.width, shift: shift, marks: marks, rows: rows) }
+            return marks.isEmpty ? nil : .init(width: kept.width, shift: shift, marks: marks, rows: rows)
         }
-        guard let awaited = earlier.marks.pending(index) else { return nil }
-        let marks = awaited.marks.filter { $0.byte + awaited.shift >= after }
-        return marks.isEmpty ? nil : .init(width: awaited.width, shift: awaited.shift + shift, marks: marks, rows: awaited.rows)
+        guard let awaited, let found else { return awaited ?? found }
+        // An edit that moves every row after it for good (a space typed into periodic text: the rows never
+        // fall in step again) leaves rows awaited that no later layout finds. Once `earlier`'s walk went past
+        // the first of them without falling in step, the rows it kept on the way are the ones the next key's
+        // fall in step with (farstart20: the stale ones were awaited instead, and every key after such an edit
+        // walked the megabyte down to the window); before that, the awaited rows (and the line's count) hold.
+        let firstAwaited = awaited.marks[0].byte + awaited.shift - shift
+        return (found.marks.last?.byte ?? 0) >= firstAwaited ? found : awaited
     }
 
     /// The document made last (of a request, or of the text being typed
