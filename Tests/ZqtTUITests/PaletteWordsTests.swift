@@ -20,6 +20,15 @@ import Testing
         #expect(screen.contains("Open as the other kind of server's request"), "\(screen)")
     }
 
+    /// Words of a title typed apart find it, as a newcomer typed "other server" for T's (newcomer20).
+    @Test func wordsOfATitleTypedApartFindIt() {
+        var state = makeState(width: 120, height: 40)
+        let screen = Self.paletteRows(&state, typing: "other server")
+        #expect(screen.contains("Open as the other kind of server's request"), "\(screen)")
+        var none = makeState(width: 120, height: 40)
+        #expect(!Self.paletteRows(&none, typing: "other zebra").contains("Open as the other kind"))
+    }
+
     /// The footer's word for a command finds it (it said `undo new`, `help`, `commands`; the titles did not).
     @Test(arguments: [("undo", "Bring back the form New replaced"), ("help", "Show all keys"),
                       ("commands", "Command palette"), ("refresh lists", "Refresh the model lists")])

@@ -250,7 +250,9 @@ struct PickerState: Equatable, Sendable {
         guard !query.isEmpty else { return uses.isEmpty ? options : Self.byUse(options, uses) }
         if purpose == .endpoint { return endpointMatches(query) }
         // One pass, each option lowered once: a model list may hold 10,000 (ModelListReader.maxItems).
-        var exact: [String] = [], prefix: [String] = [], wordStart: [String] = [], contains: [String] = []
+        var exact: [String] = [], prefix: [String] = [], wordStart: [String] = [], contains: [String] = [], allWords: [String] = []
+        // Words typed apart are found apart too ("other server" finds "the other kind of server's request", newcomer20).
+        let words = query.split(separator: " ").map(String.init)
         for option in options {
             let lowered = option.lowercased()
             // "group · title": the title alone counts as the whole option (`text2image` is text2image, not Flux text2image).
@@ -263,10 +265,15 @@ struct PickerState: Equatable, Sendable {
             } else if lowered.contains(query) || (details[option]?.lowercased().contains(query) ?? false)
                         || (searchWords[option]?.contains(query) ?? false) {
                 contains.append(option)
+            } else if words.count > 1, words.allSatisfy({ word in
+                lowered.contains(word) || (details[option]?.lowercased().contains(word) ?? false) || (searchWords[option]?.contains(word) ?? false)
+            }) {
+                allWords.append(option)
             }
         }
-        guard !uses.isEmpty else { return exact + prefix + wordStart + contains }
+        guard !uses.isEmpty else { return exact + prefix + wordStart + contains + allWords }
         return Self.byUse(exact, uses) + Self.byUse(prefix, uses) + Self.byUse(wordStart, uses) + Self.byUse(contains, uses)
+            + Self.byUse(allWords, uses)
     }
 
     /// The endpoint switcher's ranks (newcomer re-check of issue 19: `image`

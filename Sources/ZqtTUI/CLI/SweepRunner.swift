@@ -53,7 +53,7 @@ struct SweepOptions: ParsableArguments {
                                valueName: "path=v1,v2,..."))
     var specs: [String] = []
 
-    @Option(help: "With --sweep: how many tasks run at once (default: the profile's parallel, else 2; with --profile a,b: at most this many over all the servers, each at most its own parallel).")
+    @Option(help: "With --sweep: how many tasks run at once, 1 to 16 (default: the profile's parallel, else 2; with --profile a,b: at most this many over all the servers, each at most its own parallel).")
     var parallel: Int?
 
     static let maxParallel = 16
