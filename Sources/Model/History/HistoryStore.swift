@@ -92,16 +92,19 @@ public final class HistoryStore: @unchecked Sendable {
     /// its first screenful, its page), and parsing looks each longer word up
     /// among every endpoint's names: some 40% of a short query's CPU
     /// (filter20, perf of `zqt bench history`).
-    private let parsedFilter = Mutex<(text: String, catalogGeneration: Int, filter: HistoryFilter)?>(nil)
+    private let parsedFilter = KeptLast<ParsedFilterKey, HistoryFilter>()
+
+    private struct ParsedFilterKey: Equatable, Sendable {
+        let text: String
+        let catalogGeneration: Int
+    }
 
     /// `filter` parsed against the catalog, and that catalog.
     func parsed(_ filter: String) -> (matcher: HistoryFilter, catalog: EndpointCatalog) {
         let current: (catalog: EndpointCatalog, generation: Int) = lock.withLock { (storedCatalog, catalogGeneration) }
-        if let known = parsedFilter.withLock({ $0?.text == filter && $0?.catalogGeneration == current.generation ? $0?.filter : nil }) {
-            return (known, current.catalog)
+        let matcher = parsedFilter.value(for: ParsedFilterKey(text: filter, catalogGeneration: current.generation)) {
+            HistoryFilter(filter, catalog: current.catalog)
         }
-        let matcher = HistoryFilter(filter, catalog: current.catalog)
-        parsedFilter.withLock { $0 = (filter, current.generation, matcher) }
         return (matcher, current.catalog)
     }
 

@@ -255,6 +255,10 @@ struct PickerState: Equatable, Sendable {
         let words = query.split(separator: " ").map(String.init)
         for option in options {
             let lowered = option.lowercased()
+            // In the option, its detail or the words it is found by besides.
+            func holds(_ text: String) -> Bool {
+                lowered.contains(text) || (details[option]?.lowercased().contains(text) ?? false) || (searchWords[option]?.contains(text) ?? false)
+            }
             // "group · title": the title alone counts as the whole option (`text2image` is text2image, not Flux text2image).
             if lowered == query || lowered.hasSuffix(" · " + query) {
                 exact.append(option)
@@ -262,12 +266,9 @@ struct PickerState: Equatable, Sendable {
                 prefix.append(option)
             } else if Self.startsAWord(query, in: lowered) {
                 wordStart.append(option)
-            } else if lowered.contains(query) || (details[option]?.lowercased().contains(query) ?? false)
-                        || (searchWords[option]?.contains(query) ?? false) {
+            } else if holds(query) {
                 contains.append(option)
-            } else if words.count > 1, words.allSatisfy({ word in
-                lowered.contains(word) || (details[option]?.lowercased().contains(word) ?? false) || (searchWords[option]?.contains(word) ?? false)
-            }) {
+            } else if words.count > 1, words.allSatisfy(holds) {
                 allWords.append(option)
             }
         }
