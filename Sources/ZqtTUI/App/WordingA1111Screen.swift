@@ -26,10 +26,24 @@ extension Wording {
         case (.stopFollowing, .zhiqite): return "Stop following the task (u on its history row takes it up again)"
         // An A1111 server has no tools and no custom request (the switcher lists its endpoints only, issue 20);
         // its palette said "every tool" (leftovers20).
-        case (.switchEndpoint, .a1111): return "Switch endpoint (txt2img, img2img, extras, interrogate, PNG Info)"
-        case (.switchEndpoint, .zhiqite): return "Switch endpoint (every tool, or a custom request)"
+        case (.switchEndpoint, _): return "Switch endpoint (\(endpointChoices(server)))"
         default: return command.title
         }
+    }
+
+    /// What the endpoint switcher lists on a profile of this kind: the help's and the palette's F7 line says one,
+    /// `zqt keys` (the declaration's title, switchEndpointTitle) both, from this one place (leftovers21).
+    static func endpointChoices(_ server: ServerKind) -> String {
+        switch server {
+        case .a1111: return "txt2img, img2img, extras, interrogate, PNG Info"
+        case .zhiqite: return "every tool, or a custom request"
+        }
+    }
+
+    /// F7's declared title, which `zqt keys` prints: what it lists on each kind of server.
+    static var switchEndpointTitle: String {
+        let kinds = ServerKind.allCases.map { "\(profileKind($0)): \(endpointChoices($0))" }
+        return "Switch endpoint (\(kinds.joined(separator: "; ")))"
     }
 
     /// Where `zqt keys` says a command of one kind of server works: "A1111 profiles only".

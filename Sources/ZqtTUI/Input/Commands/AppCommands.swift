@@ -16,7 +16,7 @@ enum AppCommands {
         },
         CommandDeclaration(.redraw, "Redraw the screen", footer: "redraw",
                            [.on(.global, .ctrl("l"))]) { state, _ in Reducer.redraw(&state) },
-        CommandDeclaration(.switchEndpoint, "Switch endpoint (zhiqite: every tool, or a custom request; A1111: txt2img, img2img, …)",
+        CommandDeclaration(.switchEndpoint, Wording.switchEndpointTitle,
                            footer: "endpoint",
                            [.on(.global, .function(7), .ctrl("e"), footer: true)]) { state, _ in Reducer.openEndpointPicker(&state) },
         // F11 is often the terminal's full screen, so P too; not in the footer (room for q quit).
