@@ -172,10 +172,13 @@ public final class HistoryStore: @unchecked Sendable {
     /// again, after a pause a little longer each time (the busy timeout
     /// already waited), up to `busyRetries` times: about a minute in all.
     /// `retrying` hears of each retry (1, 2, …) before its pause. The open's
-    /// and the write's one loop.
-    static func retryingWhileBusy<T, Failure: Error>(_ isBusy: (Failure) -> Bool, retrying: (Int) -> Void = { _ in },
+    /// and the write's one loop. `retried`: the retries an earlier pass of the
+    /// same write already made, which count toward the bound (leftovers21).
+    static func retryingWhileBusy<T, Failure: Error>(_ isBusy: (Failure) -> Bool, retried: Int = 0,
+                                                     retrying: (Int) -> Void = { _ in },
+                                                     pause: (Int) -> Void = pauseBeforeRetry,
                                                      _ body: (Int) throws(Failure) -> T) throws(Failure) -> T {
-        var attempt = 0
+        var attempt = retried
         while true {
             do {
                 return try body(attempt)
@@ -183,9 +186,14 @@ public final class HistoryStore: @unchecked Sendable {
                 guard isBusy(error), attempt < busyRetries else { throw error }
                 attempt += 1
                 retrying(attempt)
-                usleep(useconds_t(min(attempt, 10) * 50_000))
+                pause(attempt)
             }
         }
+    }
+
+    /// The pause before a busy retry: a little longer each time (the busy timeout already waited).
+    static func pauseBeforeRetry(_ attempt: Int) {
+        usleep(useconds_t(min(attempt, 10) * 50_000))
     }
 
     /// The shared lock on `history.sqlite.lock` every zqt holds while it has the history open (-1: none).
@@ -293,20 +301,38 @@ public final class HistoryStore: @unchecked Sendable {
         if transactionOpen {
             do { return try body(connection) } catch { throw .write(path: path, Self.explained(error, at: path)) }
         }
+        do {
+            let value = try Self.writingThroughBusyAndFull(isFull: { Self.explained($0, at: self.path).diskFault == .full },
+                                                           checkpoint: { self.checkpointAfterFullDisk() }) { () throws(SQLiteError) in
+                try connection.transaction { () throws(SQLiteError) in try body(connection) }
+            }
+            faultSaid = nil
+            return value
+        } catch {
+            throw .write(path: path, Self.explained(error, at: path))
+        }
+    }
+
+    /// A write's passes: busy retries (`retryingWhileBusy`), and a full disk
+    /// met once has the log checkpointed (`checkpoint`, false: it could not be
+    /// cut) and the write tried again. The busy retries are counted across the
+    /// passes: a fresh count in the second pass let one write retry 20 times,
+    /// two minutes, not the one intended (leftovers21).
+    static func writingThroughBusyAndFull<T>(isFull: (SQLiteError) -> Bool, checkpoint: () -> Bool,
+                                             retrying: (Int) -> Void = { _ in },
+                                             pause: (Int) -> Void = pauseBeforeRetry,
+                                             _ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        var retried = 0
         var checkpointed = false
         while true {
             do {
-                let value = try Self.retryingWhileBusy({ (error: SQLiteError) in error.isBusy }) { _ throws(SQLiteError) in
-                    try connection.transaction { () throws(SQLiteError) in try body(connection) }
-                }
-                faultSaid = nil
-                return value
-            } catch where Self.explained(error, at: path).diskFault == .full && !checkpointed {
+                return try retryingWhileBusy({ (error: SQLiteError) in error.isBusy }, retried: retried,
+                                             retrying: { attempt in retried = attempt; retrying(attempt) },
+                                             pause: pause) { _ throws(SQLiteError) in try body() }
+            } catch where isFull(error) && !checkpointed {
                 // The log's own pages may be what fills the disk: copied back and cut, the write is tried once more.
                 checkpointed = true
-                if !checkpointAfterFullDisk() { throw .write(path: path, Self.explained(error, at: path)) }
-            } catch {
-                throw .write(path: path, Self.explained(error, at: path))
+                if !checkpoint() { throw error }
             }
         }
     }
