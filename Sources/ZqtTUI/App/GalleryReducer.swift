@@ -91,6 +91,22 @@ enum GalleryReducer {
         return keepSelectionVisible(&state)
     }
 
+    /// → and ←: the next or previous picture. The grid stops at its ends, as
+    /// its other moves do; there the status line says so, and how to reach
+    /// the other end (leftovers21: the key did nothing and said nothing).
+    static func step(_ state: inout AppState, forward: Bool) -> [Effect] {
+        let count = state.gallery.items.count
+        guard count > 0, forward ? state.gallery.selected >= count - 1 : state.gallery.selected <= 0 else {
+            return move(&state, by: forward ? 1 : -1)
+        }
+        let text = !forward ? Wording.galleryAtFirst(lastKey: state.keys.label(.galleryLast, in: .gallery))
+            : state.gallery.hasMore ? Wording.galleryLoadingOlder
+            : Wording.galleryAtLast(firstKey: state.keys.label(.galleryFirst, in: .gallery))
+        state.status = StatusMessage(text: text, kind: .info)
+        // The next page is asked for if it is not on its way.
+        return keepSelectionVisible(&state)
+    }
+
     static func moveRows(_ state: inout AppState, by rows: Int) -> [Effect] {
         move(&state, by: rows * GalleryLayout(size: state.view.size).columns)
     }
@@ -165,6 +181,8 @@ enum GalleryReducer {
                     if state.status?.text == Wording.galleryLoadingToLast { state.status = nil }
                 }
             }
+            // The pictures → waited for have come: the status line describes the selected one again.
+            if page.appending, state.status?.text == Wording.galleryLoadingOlder { state.status = nil }
             return keepSelectionVisible(&state)
         case let .galleryThumbnailMade(item):
             // The picture where it is now (pages may have come or gone meanwhile).

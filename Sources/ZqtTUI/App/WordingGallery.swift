@@ -21,6 +21,13 @@ extension Wording {
     /// End with pages still to load, while they come (GalleryState.seekingLast).
     static let galleryLoadingToLast = "Loading the older pictures to reach the oldest…"
 
+    /// → on the grid's last picture, ← on its first: the grid stops there, and says so (leftovers21: it said
+    /// nothing, while the enlarged picture's ← → go round). Keys as bound (the gallery's Home and End).
+    static func galleryAtLast(firstKey: String) -> String { "The oldest picture, the last: \(firstKey) goes to the newest" }
+    static func galleryAtFirst(lastKey: String) -> String { "The newest picture, the first: \(lastKey) goes to the oldest" }
+    /// → on the last picture loaded, while the next page comes.
+    static let galleryLoadingOlder = "Loading the older pictures…"
+
     static func galleryEmpty(sendKey: String, backKey: String) -> String {
         "No kept pictures yet: a task's images are kept here once it succeeds. \(backKey) goes back; \(sendKey) on the form sends."
     }
