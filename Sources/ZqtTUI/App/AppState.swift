@@ -233,6 +233,9 @@ struct PickerState: Equatable, Sendable {
     var fits: Set<String> = []
     /// Other words an option is found by, not shown (the palette's synonyms: `cancel` finds "stop following").
     var searchWords: [String: String] = [:]
+    /// The key at the right of an option's row, dim, where the row has room (the palette's commands: the key
+    /// `zqt keys` lists first for each); not searched (leftovers21: the palette showed no keys).
+    var keyLabels: [String: String] = [:]
     var note: Note?
 
     /// How often each option was used (the endpoint switcher: forms kept);

@@ -139,6 +139,7 @@ extension Reducer {
     static func openPalette(_ state: inout AppState) -> [Effect] {
         var options: [String] = []
         var searchWords: [String: String] = [:]
+        var keyLabels: [String: String] = [:]
         // Each command named as the help names it for the profile's kind (an A1111 profile has a login, not keys).
         let server = state.connection.server
         for binding in state.keys.rows(in: state.scopes + [.global]) where Commands.exists(binding.command, on: server) {
@@ -146,10 +147,12 @@ extension Reducer {
             guard !options.contains(title) else { continue }
             options.append(title)
             searchWords[title] = CommandSynonyms.searchWords(binding.command)
+            keyLabels[title] = binding.keys.first?.label
         }
         var picker = PickerState(purpose: .palette, title: Wording.paletteTitle, options: options,
                                  filter: TextBuffer(""), selected: 0, freeText: false)
         picker.searchWords = searchWords
+        picker.keyLabels = keyLabels
         state.view.overlay = .picker(picker)
         return []
     }

@@ -123,12 +123,20 @@ enum OverlayView {
         if first + visible < lines.count { grid.put("↓", x: rect.maxX - 2, y: rect.maxY - 1, style: .border) }
     }
 
+    /// A row's key and the two columns before it (0: none).
+    private static func keyRoom(_ key: String?) -> Int {
+        key.map { TextWidth.of($0) + 2 } ?? 0
+    }
+
+    /// The title's least width beside a key: narrower, the row shows the title alone.
+    static let minTitleBesideKey = 20
+
     static func renderPicker(_ picker: PickerState, keys table: KeyTable, into grid: inout Grid) {
         let matches = picker.matches
         // Pickers with a detail beside each option (a checkpoint's base) or a note get more room, and the
         // palette as much as its longest command says (a hundred lines: X's A1111 meaning came after the cut).
         let wide = !picker.details.isEmpty || picker.note != nil
-        let longest = picker.purpose == .palette ? (picker.options.map { TextWidth.of($0) }.max() ?? 0) + 6 : 0
+        let longest = picker.purpose == .palette ? (picker.options.map { TextWidth.of($0) + keyRoom(picker.keyLabels[$0]) }.max() ?? 0) + 6 : 0
         let width = min(wide ? 100 : min(100, max(64, longest)), grid.size.width - 4)
         // A note (why a list failed, and what to set) wraps to three lines at most: its end says what to do.
         let note = picker.note.map { HistoryView.wrapWords($0.text, width: max(10, width - 4)) } ?? []
@@ -166,7 +174,13 @@ enum OverlayView {
             let style: Style = selected ? .selection : .overlay
             if selected { grid.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), style: .selection) }
             if marks, picker.fits.contains(option) { grid.put("✓", x: rect.x + 3, y: y, style: style) }
-            grid.put(TextWidth.truncate(option, to: nameWidth), x: nameX, y: y, style: style, limit: inner)
+            // Its key at the row's right, the title cut before it, never the key; a row too narrow for both has the title.
+            var titleWidth = nameWidth
+            if let key = picker.keyLabels[option], nameWidth - keyRoom(key) >= minTitleBesideKey {
+                titleWidth = nameWidth - keyRoom(key)
+                grid.put(key, x: nameX + nameWidth - TextWidth.of(key), y: y, style: selected ? .selection : .dim, limit: inner)
+            }
+            grid.put(TextWidth.truncate(option, to: titleWidth), x: nameX, y: y, style: style, limit: inner)
             if let detail = picker.details[option] {
                 let x = nameX + nameWidth + 2
                 if x < inner - 3 { grid.put(TextWidth.truncate(detail, to: inner - 1 - x), x: x, y: y, style: selected ? .selection : .dim, limit: inner) }
