@@ -35,20 +35,31 @@ time from its send to the screen showing it is printed (polled every
 keys; --jump-every N sends Ctrl-Home and Ctrl-End alternately after every
 N keys, in the same rhythm (the jump one gap after a key, the next key one
 gap after the jump), and the first key after each jump is counted apart.
+--preview-far middle (or end) (leftovers21) measures what `zqt bench typing
+--preview-scrolled N --preview-far middle --typing-at start` does, on the
+screen: after the paste the edit ends and the JSON preview is scrolled far
+into the long line by `]` alone (zqt has no key that jumps there; the bench
+sets the offset): `]` in batches of --far-batch, each settled, until the
+preview's title no longer shows ↓ (its end), then `[` half as many times
+(middle) or three times (end, as the bench's); Enter edits again, --typing-at start sends Ctrl-Home (the
+keys go above the preview's window), and --keys keys are typed one at a
+time, each one's time from its send to the screen showing it printed with
+the CPU per key.
 Usage: scripts/measure-screen-typing.py [ZQT] [--paste-bytes N] [--keys N]
        [--scroll-preview N] [--runs N] [--settle-ms N] [--unbracketed] [--mixed]
-       [--burst N]"""
+       [--burst N] [--gap-ms G [--jump-every N] [--strace FILE]]
+       [--preview-far middle|end [--typing-at end|start] [--far-batch N]]"""
 import argparse, glob, os, shutil, subprocess, sys, tempfile, time
 
-parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-parser.add_argument("zqt", nargs="?", default=".build/release/zqt")
-parser.add_argument("--paste-bytes", type=int, default=1 << 20)
-parser.add_argument("--keys", type=int, default=20)
-parser.add_argument("--scroll-preview", type=int, default=20)
-parser.add_argument("--runs", type=int, default=1)
+parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+parser.add_argument("zqt", nargs="?", default=".build/release/zqt", help="the zqt binary measured (a release build)")
+parser.add_argument("--paste-bytes", type=int, default=1 << 20, help="bytes pasted into the Prompt")
+parser.add_argument("--keys", type=int, default=20, help="keys typed one at a time after the paste")
+parser.add_argument("--scroll-preview", type=int, default=20, help="`]` presses after the edit's end (each waited for)")
+parser.add_argument("--runs", type=int, default=1, help="runs, each in a fresh home")
 parser.add_argument("--settle-ms", type=int, default=500,
                     help="CPU time unchanged this long counts as settled")
-parser.add_argument("--timeout", type=float, default=120)
+parser.add_argument("--timeout", type=float, default=120, help="seconds any one stage may take before the run fails")
 parser.add_argument("--unbracketed", action="store_true", help="paste without -p: unmarked, as if typed")
 parser.add_argument("--mixed", action="store_true", help="English and Chinese prompt tags")
 parser.add_argument("--burst", type=int, default=0, help="N ↑ sent at once after the paste (see above)")
@@ -57,6 +68,12 @@ parser.add_argument("--wrap", default="", help="a command put before ZQT (a prof
 parser.add_argument("--gap-ms", type=float, default=0, help="keys sent this far apart, each one's time to the screen printed")
 parser.add_argument("--strace", default="", help="with --gap-ms: strace -f -tt -T (poll, read, write) during the keys into this file")
 parser.add_argument("--jump-every", type=int, default=0, help="with --gap-ms: Ctrl-Home / Ctrl-End after every N keys")
+parser.add_argument("--preview-far", choices=["middle", "end"], default="",
+                    help="the preview scrolled by `]` to the long line's middle or end before the keys (see above)")
+parser.add_argument("--typing-at", choices=["end", "start"], default="end",
+                    help="with --preview-far: where the keys go once the Prompt is edited again (start: Ctrl-Home first)")
+parser.add_argument("--far-batch", type=int, default=100,
+                    help="with --preview-far: `]` sent at once (send-keys -N) per batch, until one no longer moves the preview")
 options = parser.parse_args()
 zqt = os.path.abspath(options.zqt)
 socket_name = f"zqt-screen-typing-{os.getpid()}"
@@ -254,18 +271,82 @@ def paced(session, pid):
         tracer.terminate()
         tracer.wait()
 
-    def summary(values):
-        if not values:
-            return "none"
-        ordered = sorted(values)
-        late = sum(1 for v in values if v > 2 * ordered[len(ordered) // 2])
-        return (f"{len(values)} keys, p50 {ordered[len(ordered) // 2]:.0f} ms, p90 {ordered[int(len(ordered) * 0.9)]:.0f} ms, "
-                f"max {ordered[-1]:.0f} ms, over twice the p50: {late}")
+    summary = key_times_summary
     print(f"{options.keys} keys {options.gap_ms:.0f} ms apart (CPU {cpu_per_key:.1f} ms a key, the saves included)", flush=True)
     print(f"  each key's time to the screen, ms (* after a jump): {' '.join(lines)}")
     print(f"  keys: {summary(plain)}")
     if after_jump:
         print(f"  first keys after a jump: {summary(after_jump)}", flush=True)
+
+
+def preview_rows(shown):
+    """The JSON preview's rows (right of the Prompt's columns)."""
+    return [row[63:] for row in shown.split("\n")[2:37]]
+
+
+def key_times_summary(values):
+    if not values:
+        return "none"
+    ordered = sorted(values)
+    late = sum(1 for v in values if v > 2 * ordered[len(ordered) // 2])
+    return (f"{len(values)} keys, p50 {ordered[len(ordered) // 2]:.0f} ms, p90 {ordered[int(len(ordered) * 0.9)]:.0f} ms, "
+            f"max {ordered[-1]:.0f} ms, over twice the p50: {late}")
+
+
+def press_settled(session, pid, key, count, what):
+    """`count` presses of `key` at once; CPU ms they took (the settle's idle wait adds none)."""
+    cpu0 = cpu_ticks(pid)
+    tmux("send-keys", "-t", session, "-N", str(count), key)
+    settle(pid, what)
+    return (cpu_ticks(pid) - cpu0) * 1000 / CLOCK_TICKS
+
+
+def far(session, pid):
+    """--preview-far: the preview scrolled far into the long line by `]`, then keys typed (leftovers21)."""
+    tmux("send-keys", "-t", session, "Enter")
+    wait(session, lambda s: "Enter edit" in s, "the edit's end")
+    settle(pid, "the edit's end")
+    # The preview's title row ends in ↓ while there is more below. Its rows cannot tell: the repeated
+    # phrase wraps the same every five rows, so a batch of `]` can leave them as they were.
+    more_below = lambda: screen(session).split("\n")[1].rstrip().endswith("↓")
+    presses, scroll_cpu_ms, started = 0, 0.0, time.time()
+    while more_below():
+        scroll_cpu_ms += press_settled(session, pid, "]", options.far_batch, f"`]` {presses + 1}-{presses + options.far_batch}")
+        presses += options.far_batch
+        if time.time() - started > options.timeout:
+            raise SystemExit(f"the preview's end not reached after {presses} `]`")
+    # As the bench: three `]` short of the end (the long line's last rows at the top, the JSON's end below).
+    back = 3 if options.preview_far == "end" else presses // 2
+    scroll_cpu_ms += press_settled(session, pid, "[", back, "the `[` back")
+    print(f"preview scrolled to the long line's {options.preview_far}: its end within {presses - options.far_batch} to "
+          f"{presses} `]`, then {back} `[`; CPU {scroll_cpu_ms / (presses + back):.2f} ms a press", flush=True)
+    print(f"  its top row: {preview_rows(screen(session))[0].strip()[:50]!r}")
+    tmux("send-keys", "-t", session, "Enter")
+    wait(session, lambda s: "Enter done" in s, "the edit again")
+    if options.typing_at == "start":
+        before = prompt_rows(screen(session))
+        tmux("send-keys", "-t", session, "C-Home")
+        wait(session, lambda s: prompt_rows(s) != before, "Ctrl-Home")
+    settle(pid, "the edit again")
+    times = []
+    cpu0 = cpu_ticks(pid)
+    for index in range(options.keys):
+        before = prompt_rows(screen(session))
+        sent = time.time()
+        tmux("send-keys", "-t", session, "-l", KEYS[index % len(KEYS)])
+        wait(session, lambda s: prompt_rows(s) != before, f"key {index + 1}")
+        times.append((time.time() - sent) * 1000)
+        settle(pid, f"key {index + 1}")
+    cpu_per_key = (cpu_ticks(pid) - cpu0) * 1000 / CLOCK_TICKS / max(options.keys, 1)
+    shown = prompt_text(screen(session)).replace(" ", "")
+    typed = "".join(KEYS[i % len(KEYS)] for i in range(options.keys))
+    # The cursor moves on after each key: the text starts with them in order.
+    if options.typing_at == "start" and not shown.startswith(typed[:30]):
+        print(f"  (the Prompt's first rows do not start with the keys typed: {shown[:40]!r})")
+    print(f"{options.keys} keys typed at the Prompt's {options.typing_at}, the preview far (CPU {cpu_per_key:.1f} ms a key, "
+          f"each settled, the saves included)")
+    print(f"  each key's time to the screen, ms: {' '.join(f'{t:.0f}' for t in times)}")
+    print(f"  keys: {key_times_summary(times)}", flush=True)
 
 
 def run(number, paste_file, paste_tail):
@@ -294,6 +375,10 @@ def run(number, paste_file, paste_tail):
             return
         if options.gap_ms:
             paced(session, pid)
+            quit_zqt(session, pid)
+            return
+        if options.preview_far:
+            far(session, pid)
             quit_zqt(session, pid)
             return
 
