@@ -48,7 +48,7 @@ the CPU per key.
 Usage: scripts/measure-screen-typing.py [ZQT] [--paste-bytes N] [--keys N]
        [--scroll-preview N] [--runs N] [--settle-ms N] [--unbracketed] [--mixed]
        [--burst N] [--gap-ms G [--jump-every N] [--strace FILE]]
-       [--preview-far middle|end [--typing-at end|start] [--far-batch N]]"""
+       [--preview-far middle|end [--typing-at end|start] [--far-batch N] [--perf FILE]]"""
 import argparse, glob, os, shutil, subprocess, sys, tempfile, time
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -74,6 +74,9 @@ parser.add_argument("--typing-at", choices=["end", "start"], default="end",
                     help="with --preview-far: where the keys go once the Prompt is edited again (start: Ctrl-Home first)")
 parser.add_argument("--far-batch", type=int, default=100,
                     help="with --preview-far: `]` sent at once (send-keys -N) per batch, until one no longer moves the preview")
+parser.add_argument("--perf", default="",
+                    help="with --preview-far: `perf record -g` on ZQT's process during the keys into this file "
+                         "(screenfar22; read it with `perf report --no-children -i FILE`)")
 options = parser.parse_args()
 zqt = os.path.abspath(options.zqt)
 socket_name = f"zqt-screen-typing-{os.getpid()}"
@@ -122,6 +125,18 @@ def written_bytes(pid):
 
 def wal_bytes(home):
     return sum(os.path.getsize(f) for f in glob.glob(os.path.join(home, "**", "*-wal"), recursive=True))
+
+
+def thread_ticks(pid):
+    """CPU ticks by thread id (utime + stime), and each thread's name."""
+    ticks = {}
+    for task in glob.glob(f"/proc/{pid}/task/*"):
+        try:
+            fields = open(f"{task}/stat").read().rsplit(")", 1)[1].split()
+            ticks[int(os.path.basename(task))] = (int(fields[11]) + int(fields[12]), open(f"{task}/comm").read().strip())
+        except OSError:
+            continue  # a thread that ended meanwhile
+    return ticks
 
 
 def settle(pid, what):
@@ -328,16 +343,32 @@ def far(session, pid):
         tmux("send-keys", "-t", session, "C-Home")
         wait(session, lambda s: prompt_rows(s) != before, "Ctrl-Home")
     settle(pid, "the edit again")
-    times = []
-    cpu0 = cpu_ticks(pid)
+    profiler = None
+    if options.perf:
+        profiler = subprocess.Popen(["perf", "record", "-g", "-q", "-o", options.perf, "-p", str(pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)  # attached before the first key
+    times, shown_cpu = [], 0
+    cpu0, threads0 = cpu_ticks(pid), thread_ticks(pid)
     for index in range(options.keys):
         before = prompt_rows(screen(session))
-        sent = time.time()
+        sent, key_cpu0 = time.time(), cpu_ticks(pid)
         tmux("send-keys", "-t", session, "-l", KEYS[index % len(KEYS)])
         wait(session, lambda s: prompt_rows(s) != before, f"key {index + 1}")
         times.append((time.time() - sent) * 1000)
+        shown_cpu += cpu_ticks(pid) - key_cpu0
         settle(pid, f"key {index + 1}")
     cpu_per_key = (cpu_ticks(pid) - cpu0) * 1000 / CLOCK_TICKS / max(options.keys, 1)
+    if profiler:
+        profiler.send_signal(2)  # SIGINT: perf writes its file and ends
+        profiler.wait()
+    # Where the key's CPU goes: until the key shows, and by thread (the event loop, the text's read, the draft's save).
+    threads1 = thread_ticks(pid)
+    spent = sorted(((ticks - threads0.get(tid, (0, ""))[0], tid, name) for tid, (ticks, name) in threads1.items()), reverse=True)
+    per_key = lambda ticks: f"{ticks * 1000 / CLOCK_TICKS / max(options.keys, 1):.1f}"
+    by_thread = ", ".join(f"{tid} {name} {per_key(ticks)}" for ticks, tid, name in spent if ticks > 0)
+    # The process's figure keeps the threads that ended (the reads' and the saves' timers, a read's own thread).
+    ended = cpu_ticks(pid) - cpu0 - sum(ticks for ticks, _, _ in spent)
     shown = prompt_text(screen(session)).replace(" ", "")
     typed = "".join(KEYS[i % len(KEYS)] for i in range(options.keys))
     # The cursor moves on after each key: the text starts with them in order.
@@ -345,6 +376,8 @@ def far(session, pid):
         print(f"  (the Prompt's first rows do not start with the keys typed: {shown[:40]!r})")
     print(f"{options.keys} keys typed at the Prompt's {options.typing_at}, the preview far (CPU {cpu_per_key:.1f} ms a key, "
           f"each settled, the saves included)")
+    print(f"  CPU a key until the key showed (ticks of {1000 / CLOCK_TICKS:.0f} ms): {shown_cpu * 1000 / CLOCK_TICKS / max(options.keys, 1):.1f} ms; "
+          f"by thread (id, name, ms a key): {by_thread or 'none'}, threads that ended {per_key(ended)}")
     print(f"  each key's time to the screen, ms: {' '.join(f'{t:.0f}' for t in times)}")
     print(f"  keys: {key_times_summary(times)}", flush=True)
 
