@@ -281,9 +281,9 @@ struct TextBuffer: Sendable {
         // what moves to the next line when it breaks at a space.
         var widths: [Int] = []
         var stopped = false
-        forEach(from: start) { i, c in
+        forEachCells(from: start) { i, newline, space, w in
             while true {
-                if c == "\n" {
+                if newline {
                     if !emit(VisualLine(start: start, end: i), i + 1) { stopped = true; return false }
                     start = i + 1
                     used = 0
@@ -291,7 +291,6 @@ struct TextBuffer: Sendable {
                     widths.removeAll(keepingCapacity: true)
                     return true
                 }
-                let w = TextWidth.of(c)
                 if used + w > width {
                     // Break after the last space on this line when there is one.
                     let breakAt = lastSpace.map { $0 + 1 } ?? i
@@ -303,7 +302,7 @@ struct TextBuffer: Sendable {
                     lastSpace = nil
                     continue
                 }
-                if c == " " { lastSpace = i }
+                if space { lastSpace = i }
                 used += w
                 widths.append(w)
                 return true
@@ -440,6 +439,43 @@ struct TextBuffer: Sendable {
                 if !body(index, text[at]) { return }
                 index += 1
                 at = text.index(after: at)
+            }
+            piece += 1
+            offset = 0
+        }
+    }
+
+    /// What the wrap needs of each character from `position` on: its index,
+    /// whether it is a newline or a space, and its cells, until `body` says
+    /// stop. A piece of one byte a character (ASCII, no CR LF) is read as
+    /// bytes: a key that moves every wrapped line below it (a repeated
+    /// text's greedy wrap falls into another of its cycles) lays out the
+    /// whole text, and read a Character at a time a megabyte took 90 ms
+    /// (issue 18, screenfar22).
+    private func forEachCells(from position: Int, _ body: (Int, _ newline: Bool, _ space: Bool, _ cells: Int) -> Bool) {
+        guard position < count else { return }
+        var (piece, offset) = locate(position)
+        var index = position
+        while piece < pieces.count {
+            let text = pieces[piece]
+            let bytewise = text.utf8.count == pieceCounts[piece] ? text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes[offset...] {
+                    // Printable ASCII is a cell; a control character is measured as the Character path does.
+                    let cells = byte >= 0x20 && byte < 0x7F ? 1 : TextWidth.of(Character(Unicode.Scalar(byte)))
+                    if !body(index, byte == 0x0A, byte == 0x20, cells) { return false }
+                    index += 1
+                }
+                return true
+            } : nil
+            if bytewise == false { return }
+            if bytewise == nil {
+                var at = text.index(text.startIndex, offsetBy: offset)
+                while at != text.endIndex {
+                    let c = text[at]
+                    if !body(index, c == "\n", c == " ", TextWidth.of(c)) { return }
+                    index += 1
+                    at = text.index(after: at)
+                }
             }
             piece += 1
             offset = 0
