@@ -207,4 +207,32 @@ import Testing
         _ = Reducer.reduce(&state, .textRead(field: field, revision: revision, FieldValues.read(buffer.text, for: spec)))
         #expect(state.request["alwayson_scripts.override_settings"]?.value(at: "setting_1499")?.stringValue?.hasSuffix("number 1499abcd") == true)
     }
+
+    /// The loop draws no frame for a wake that brought only a read's moment
+    /// or a draft's save coming due (screenfar22): neither may change what
+    /// the screen shows, with a megabyte's prompt being typed into at its
+    /// start and the preview far into it, whether the read is put off or made.
+    @Test func aReadsMomentOrADraftsSaveChangesNothingOnTheScreen() throws {
+        var state = makeState()
+        state.draftSaving = DraftSaving(saved: DraftCodec.drafts(of: state), kept: true)
+        state.view.focus = FieldID("prompt")
+        _ = Reducer.reduce(&state, .key(.enter))
+        _ = Reducer.reduce(&state, .paste(String(repeating: "a lighthouse on a rocky cliff at dusk, volumetric light, 8k, ", count: 2_000)))
+        _ = Reducer.reduce(&state, .key(.enter))
+        for _ in 0..<400 { _ = Reducer.reduce(&state, .key(.char("]"))) }
+        _ = Reducer.reduce(&state, .key(.enter))
+        state.view.editing?.buffer.moveCursor(to: 0)
+        for action in [Action.draftSaveDue, .textReadDue] { #expect(action.changesNothingShown) }
+        for character in "0 1" {
+            _ = Reducer.reduce(&state, .typed(String(character)))
+            #expect(state.view.editing?.readPending == true, "a read's moment is set")
+            let shown = Screen.render(state)
+            #expect(shown.text.contains("0"), "the key is on the screen")
+            // Typed since the moment was set: put off; then made (the read's answer is another action).
+            for action in [Action.textReadDue, .draftSaveDue, .textReadDue] {
+                _ = Reducer.reduce(&state, action)
+                #expect(Screen.render(state) == shown, "\(action) after \(character) changed the screen")
+            }
+        }
+    }
 }

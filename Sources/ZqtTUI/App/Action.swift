@@ -11,6 +11,19 @@ import Model
 import Images
 
 extension Action {
+    /// Actions whose reduction changes nothing a frame shows: a draft's save
+    /// or a long text's read coming due (what they start answers with
+    /// actions of its own). A wake that brings only these draws no frame
+    /// (TerminalApp): two a key typed after a pause were frames drawn for
+    /// nothing, 3-4 ms each with a megabyte's preview far into its text
+    /// (issue 18, screenfar22).
+    var changesNothingShown: Bool {
+        switch self {
+        case .draftSaveDue, .textReadDue: true
+        default: false
+        }
+    }
+
     /// A history fault as the screen is told it: a damaged file is its own
     /// action (said once, with what to do), any other the history's words.
     static func historyFault(_ error: HistoryError) -> Action {

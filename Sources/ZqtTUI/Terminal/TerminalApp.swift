@@ -28,6 +28,9 @@ final class TerminalApp {
     /// When frames are drawn while input arrives (screen19).
     private var pacing = FramePacing()
     private var drawDue: Double?
+    /// Whether every action dispatched since the last frame changes nothing
+    /// shown (Action.changesNothingShown); nil when none was: such a wake draws nothing.
+    private var onlyUnshownSinceFrame: Bool?
     /// The whole second (monotonic) last counted for the followed task's time.
     private var lastSecond: Double?
     private var pendingInput: [TerminalInput] = []
@@ -195,6 +198,10 @@ final class TerminalApp {
             // the frame skipped is drawn when due.
             drawDue = pacing.frameDue(now: monotonicSeconds(), inputWaiting: inputWaiting())
             if drawDue != nil { continue }
+            if onlyUnshownSinceFrame == true {
+                onlyUnshownSinceFrame = nil
+                continue
+            }
             if !state.quitting { draw() }
         }
         return 0
@@ -345,6 +352,7 @@ final class TerminalApp {
     }
 
     private func dispatch(_ action: Action) {
+        onlyUnshownSinceFrame = (onlyUnshownSinceFrame ?? true) && action.changesNothingShown
         let screen = (state.screen, state.endpoint.formKey)
         let editingLargeText = FreedMemory.editsLargeText(state)
         // The pieces of a large text let go of when its edit ends go back to the system (issue 18).
@@ -378,6 +386,7 @@ final class TerminalApp {
     }
 
     private func draw() {
+        onlyUnshownSinceFrame = nil
         let start = monotonicSeconds()
         defer { pacing.drawn(from: start, to: monotonicSeconds()) }
         guard let terminal else { return }
