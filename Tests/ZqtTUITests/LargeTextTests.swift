@@ -40,6 +40,31 @@ import Testing
         }
     }
 
+    /// A piece of one byte a character is wrapped from its bytes
+    /// (screenfar22): the lines are those of the same text read a Character
+    /// at a time, which a piece holding one wider character is. "á" takes a
+    /// cell as "a" does and is no space, so both texts break alike; tabs,
+    /// control characters, newlines and a CR LF (two bytes, one character) included.
+    @Test(arguments: [20, 40, 97])
+    func aTextOfOneByteCharactersWrapsAsItsCharactersDo(width: Int) {
+        let unit = "a lighthouse on a rocky cliff at dusk,\tvolumetric\u{1} light, 8k, abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789 x\n"
+        var buffer = TextBuffer(String(repeating: unit, count: 400))
+        // Every piece of it read a Character at a time.
+        var reference = TextBuffer(String(repeating: "á" + unit.dropFirst(), count: 400))
+        #expect(buffer.wrap(width: width) == reference.wrap(width: width))
+        // Kept and mended at the start, where a key moves the lines below it.
+        buffer.keepLayout(width: width)
+        reference.keepLayout(width: width)
+        for text in ["0", "1", " ", "\r\n", "2"] {
+            buffer.moveCursor(to: 0)
+            buffer.insert(text)
+            reference.moveCursor(to: 0)
+            reference.insert(text)
+            #expect(buffer.wrap(width: width) == reference.wrap(width: width), "after \(text.debugDescription)")
+            #expect(buffer.wrap(width: width) == TextBuffer(buffer.text).wrap(width: width), "mended as a fresh wrap")
+        }
+    }
+
     @Test func aLongTextEditsInPlaceAndStaysExact() {
         var reference = String(repeating: "灯塔 lighthouse, ", count: 5000)
         var buffer = TextBuffer(reference)
