@@ -20,8 +20,26 @@
 // docs/dev/measurements.md). The statement is reset when the query ends
 // (`pause`), so no read transaction is held between keys; the next key
 // that needs more runs it once from the last id read.
+//
+// A merge that has read `readWholeAfter` ids of a list (16,384) and still
+// wants more (two common words that meet rarely or never, counted to the
+// page's end) reads the rest of each list it merges in one statement each
+// (zqt_row_ids, CSQLite/shim.h: 10 against 18-21 ms for 83,000 ids read a
+// row at a time), every list but one on a connection of its own on another
+// thread, so two lists cost about one on two cores. A list whose rest looks
+// longer than `mostGathered` (131,072 ids) is read on a chunk at a time.
 
 import CSQLite
+import Dispatch
+import Synchronization
+
+extension HistoryFilter.Arm {
+    /// Every id below `?` (the last parameter) gathered into one blob by
+    /// zqt_row_ids, at most `?` (the first), in the order the index visits them.
+    var restSQL: String {
+        "SELECT zqt_row_ids(\(key), ?) FROM \(table) WHERE " + (conditions + ["\(key) < ?"]).joined(separator: " AND ")
+    }
+}
 
 /// One arm's ids, newest first, from `upper` (exclusive) down to the last
 /// read; `exhausted` once the index has no more.
@@ -36,6 +54,13 @@ final class CandidateList {
     /// Rows read per chunk: small first (the page is often full after a
     /// few), then growing, so a list read to its end costs a few queries.
     static let firstChunk = 256, largestChunk = 65_536
+
+    /// Whether finding the first id at most `target` from `start` needs a read.
+    func wantsRead(atMost target: Int, from start: Int) -> Bool {
+        guard !exhausted else { return false }
+        guard start < ids.count, let last = ids.last else { return true }
+        return last > target
+    }
 
     /// Index in `ids` of the first id at most `target`, at or after `from`,
     /// with that id, reading on as needed; nil when the list has none.
@@ -74,6 +99,44 @@ final class CandidateList {
             start = ids.count
             try readMore(db)
         }
+    }
+
+    /// Where the next read starts: below the last id read, or `upper`.
+    var readFrom: Int { ids.last ?? upper }
+
+    /// About how many ids the list has below `readFrom`, judged from how
+    /// densely the ids read so far lie; nil before two are read.
+    var restEstimate: Int? {
+        if exhausted { return 0 }
+        guard let newest = ids.first, let oldest = ids.last, oldest > 0, newest > oldest else { return nil }
+        let (scaled, overflow) = (ids.count - 1).multipliedReportingOverflow(by: oldest)
+        return overflow ? Int.max : scaled / (newest - oldest)
+    }
+
+    /// The rest of the list below `readFrom`, newest first (`rest`): the
+    /// statement under way is ended and the list is read to its end.
+    func take(rest: [Int]) {
+        pause()
+        ids.append(contentsOf: rest)
+        exhausted = true
+    }
+
+    /// `arm`'s ids below `bound`, newest first, gathered in one statement
+    /// (zqt_row_ids); nil when there are more than `most`, or the connection
+    /// has no zqt_row_ids (`CandidateLists.prepare`): nothing is kept then.
+    static func rest(of arm: HistoryFilter.Arm, below bound: Int, most: Int, db: SQLiteConnection) throws(SQLiteError) -> [Int]? {
+        let gathered: [Int]
+        do {
+            let statement = try db.prepare(arm.restSQL)
+            try statement.bind([.int(most)] + arm.parameters + [.int(bound)])
+            gathered = try statement.stepIntegers() ?? []
+        } catch where error.message.contains("zqt_row_ids") {
+            return nil
+        }
+        // An index visits its ids in order (FTS5's rowids, ascending); another
+        // plan (a batch's ids through its batch index) may not.
+        if zip(gathered, gathered.dropFirst()).allSatisfy({ $0 < $1 }) { return gathered.reversed() }
+        return Array(Set(gathered)).sorted(by: >)
     }
 
     private func reset(below bound: Int) {
@@ -177,6 +240,14 @@ final class CandidateList {
     }
 }
 
+/// A connection handed to another thread that uses it alone until the
+/// handing thread's wait ends (`readRests`): SQLite serializes a
+/// connection's calls, and no two threads use this one at once.
+private struct HandedOver: @unchecked Sendable {
+    let value: SQLiteConnection
+    init(_ value: SQLiteConnection) { self.value = value }
+}
+
 /// The lists kept between keys, for one connection (the filter's).
 final class CandidateLists {
     /// SQLite's page cache of the filter's connection, KiB: a key's first
@@ -186,10 +257,82 @@ final class CandidateLists {
     /// each key read them all again from the file. Filled only as used.
     static let pageCacheKiB = 8192
 
-    /// Sets the filter's connection's page cache (`pageCacheKiB`); a refusal
-    /// leaves SQLite's default, which answers the same, only slower.
-    static func keepPagesWarm(_ db: SQLiteConnection) {
+    /// Readies a connection the filter reads through: its page cache
+    /// (`pageCacheKiB`; a refusal leaves SQLite's default, which answers the
+    /// same, only slower) and zqt_row_ids, which reads a list's rest (without
+    /// it, `CandidateList.rest` gives nil and the list is read a chunk at a time).
+    static func prepare(_ db: SQLiteConnection) {
         try? db.execute("PRAGMA cache_size = -\(pageCacheKiB)")
+        _ = zqt_register_row_ids(db.handle)
+    }
+
+    /// Opens another connection to the history, for a list's rest read
+    /// beside the filter's own; set by the store. Without it, rests are read
+    /// one after another on the filter's connection.
+    var openReader: (() throws(SQLiteError) -> SQLiteConnection)?
+    /// The connections `openReader` gave, kept for the next rests.
+    private var readers: [SQLiteConnection] = []
+
+    /// Closes the other connections (the store's filter connection is
+    /// opened again, or the history closes).
+    func closeReaders() { readers.removeAll() }
+
+    /// Ids read from a list, a chunk at a time, before a merge that wants
+    /// more reads the rest of its lists in one statement each (`readRests`):
+    /// by then the lists are long and meet rarely, and reading on a chunk at
+    /// a time would cost about twice as much. A test's lists are shorter.
+    var readWholeAfter = 16_384
+    /// Ids a list's rest is read in one statement up to: half the ids kept.
+    var mostGathered = keptIDsLimit / 2
+    /// Lists whose rests were read in one statement: on the filter's
+    /// connection, and on readers beside it (what tests look at).
+    private(set) var restsGathered = (here: 0, beside: 0)
+
+    /// Reads the rest of each list in one statement, at once: the first on
+    /// `db`, the others each on a reader of its own on another thread.
+    /// A list whose rest has more than `mostGathered` ids is left as it was.
+    func readRests(_ wanted: [CandidateList], db: SQLiteConnection, cancel: HistoryQueryCancel?) throws(SQLiteError) {
+        let jobs = wanted.map { (arm: $0.arm, below: $0.readFrom) }
+        var others: [SQLiteConnection] = []
+        if jobs.count > 1, let openReader {
+            while readers.count < jobs.count - 1, let reader = try? openReader() {
+                Self.prepare(reader)
+                readers.append(reader)
+            }
+            others = Array(readers.prefix(jobs.count - 1))
+        }
+        let most = mostGathered
+        let answers = Mutex<[Result<[Int]?, SQLiteError>?]>(Array(repeating: nil, count: jobs.count))
+        let group = DispatchGroup()
+        for (offset, reader) in others.enumerated() {
+            let index = offset + 1, job = jobs[index], handed = HandedOver(reader)
+            group.enter()
+            DispatchQueue.global(qos: .userInitiated).async {
+                let answer = Result { () throws(SQLiteError) -> [Int]? in
+                    try handed.value.watching(cancel) { () throws(SQLiteError) -> [Int]? in
+                        try CandidateList.rest(of: job.arm, below: job.below, most: most, db: handed.value)
+                    }
+                }
+                answers.withLock { $0[index] = answer }
+                group.leave()
+            }
+        }
+        // The first here, and any no reader took, one after another.
+        for index in jobs.indices where index == 0 || index > others.count {
+            let job = jobs[index]
+            let answer = Result { () throws(SQLiteError) -> [Int]? in try CandidateList.rest(of: job.arm, below: job.below, most: most, db: db) }
+            answers.withLock { $0[index] = answer }
+        }
+        group.wait()
+        for (index, (list, answer)) in zip(wanted, answers.withLock { $0 }).enumerated() {
+            switch answer {
+            case .success(let rest?)?:
+                list.take(rest: rest)
+                if index == 0 || index > others.count { restsGathered.here += 1 } else { restsGathered.beside += 1 }
+            case .failure(let error)?: throw error
+            default: break
+            }
+        }
     }
 
     private var lists: [String: CandidateList] = [:]
@@ -238,9 +381,14 @@ struct CandidateMerge {
     private let floor: Int
     /// The merge stopped at `floor`, not at a list's end.
     private(set) var stoppedAtFloor = false
+    /// Reads the lists' rests at once (nil: each list read a chunk at a time).
+    private let owner: CandidateLists?
+    private var restsRead = false
 
-    init(_ lists: [CandidateList], below: Int?, notBelow: Int? = nil, db: SQLiteConnection, cancel: HistoryQueryCancel?) {
+    init(_ lists: [CandidateList], below: Int?, notBelow: Int? = nil, db: SQLiteConnection, cancel: HistoryQueryCancel?,
+         owner: CandidateLists? = nil) {
         self.lists = lists
+        self.owner = owner
         positions = Array(repeating: 0, count: lists.count)
         target = below.map { $0 - 1 } ?? Int.max
         floor = notBelow ?? Int.min
@@ -263,6 +411,13 @@ struct CandidateMerge {
             if steps % 4096 == 0, cancel?.isCancelled == true { throw .interrupted }
             var agreed = true
             for (index, list) in lists.enumerated() {
+                if !restsRead, let owner, floor == Int.min, list.ids.count >= owner.readWholeAfter,
+                   list.wantsRead(atMost: target, from: positions[index]) {
+                    // Not in a first screenful's window: its reading stops at the window's floor.
+                    restsRead = true
+                    let wanted = lists.filter { ($0.restEstimate ?? Int.max) <= owner.mostGathered && !$0.exhausted }
+                    if !wanted.isEmpty { try owner.readRests(wanted, db: db, cancel: cancel) }
+                }
                 guard let (at, id) = try list.first(atMost: target, from: positions[index], db: db) else {
                     done = true
                     return nil

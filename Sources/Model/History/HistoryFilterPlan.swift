@@ -335,7 +335,7 @@ extension HistoryStore {
         var intersect: SQLiteStatement?
         if let lists {
             try lists.forgetIfChanged(db)
-            merge = CandidateMerge(plan.arms.map(lists.list), below: before, notBelow: notBelow, db: db, cancel: cancel)
+            merge = CandidateMerge(plan.arms.map(lists.list), below: before, notBelow: notBelow, db: db, cancel: cancel, owner: lists)
         } else {
             let statement = try db.prepare(plan.sql)
             try statement.bind(plan.parameters)

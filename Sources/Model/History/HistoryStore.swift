@@ -63,7 +63,7 @@ public final class HistoryStore: @unchecked Sendable {
     private var filterConnection: SQLiteConnection?
     private let filterLock = Lock()
     /// The lists a filter of several words merged, kept for the next key (HistoryCandidates).
-    private let candidateLists = CandidateLists()
+    let candidateLists = CandidateLists()
     /// The disk fault last said (issue 21), under the lock: a full disk is told
     /// once, not at every key, poll or row of a sweep; a write that lands forgets it.
     private var faultSaid: DiskFault?
@@ -406,8 +406,15 @@ public final class HistoryStore: @unchecked Sendable {
             faultSaid = nil
         }
         // The filter's connection was opened as the read-only one was (immutable): opened again at its next use.
-        filterLock.withLock { filterConnection = nil }
+        filterLock.withLock { forgetFilterConnections() }
         return self.readOnly == nil
+    }
+
+    /// Closes the filter's connection and the readers beside it; the next
+    /// filter opens them again. Under `filterLock`.
+    private func forgetFilterConnections() {
+        filterConnection = nil
+        candidateLists.closeReaders()
     }
 
     /// What a use after `closeAtEnd()` meets (a poll still running as the process ends).
@@ -420,7 +427,7 @@ public final class HistoryStore: @unchecked Sendable {
     /// open on the history keeps them, as it should. Any use after is refused.
     public func closeAtEnd() {
         lock.withLock { connection.close() }
-        filterLock.withLock { filterConnection = nil }
+        filterLock.withLock { forgetFilterConnections() }
     }
 
     /// Every store `open(inFolder:)` gave that still lives, closed as the
@@ -921,10 +928,18 @@ public final class HistoryStore: @unchecked Sendable {
             if let filterConnection {
                 db = filterConnection
             } else {
-                db = try SQLiteConnection(path: path, create: false, readOnly: readOnly != nil, immutable: readOnly?.isSnapshot == true)
-                db.setBusyTimeout(milliseconds: 5000)
-                CandidateLists.keepPagesWarm(db)
+                let (path, readOnly, immutable) = (path, readOnly != nil, readOnly?.isSnapshot == true)
+                func open() throws(SQLiteError) -> SQLiteConnection {
+                    let db = try SQLiteConnection(path: path, create: false, readOnly: readOnly, immutable: immutable)
+                    db.setBusyTimeout(milliseconds: 5000)
+                    return db
+                }
+                db = try open()
+                CandidateLists.prepare(db)
                 filterConnection = db
+                // Opened as the filter's own is, for a list read beside it (HistoryCandidates).
+                candidateLists.closeReaders()
+                candidateLists.openReader = open
                 // A new connection's `data_version` starts afresh: the count kept is not its to vouch for.
                 keptCount.withLock { $0 = nil }
             }

@@ -255,6 +255,26 @@ public final class SQLiteStatement {
         }
     }
 
+    /// The first column of the next row read as a blob of native 64-bit
+    /// integers (what zqt_row_ids gathers, CSQLite/shim.h), in its order;
+    /// nil when there is no row. A blob whose length is not a whole number
+    /// of integers gives the whole ones only.
+    func stepIntegers() throws(SQLiteError) -> [Int]? {
+        switch sqlite3_step(statement) {
+        case SQLITE_ROW:
+            let count = Int(sqlite3_column_bytes(statement, 0)) / MemoryLayout<Int64>.size
+            guard count > 0, let blob = sqlite3_column_blob(statement, 0) else { return [] }
+            let size = MemoryLayout<Int64>.size
+            return (0..<count).map { Int(truncatingIfNeeded: blob.loadUnaligned(fromByteOffset: $0 * size, as: Int64.self)) }
+        case SQLITE_DONE:
+            return nil
+        default:
+            let error = connection.lastError
+            sqlite3_reset(statement)
+            throw error
+        }
+    }
+
     public func all() throws(SQLiteError) -> [SQLiteRow] {
         var rows: [SQLiteRow] = []
         while let row = try step() { rows.append(row) }
