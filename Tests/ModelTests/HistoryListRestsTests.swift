@@ -95,4 +95,21 @@ import Testing
         let plain = try SQLiteConnection(path: history.path, create: false)
         #expect(try CandidateList.rest(of: arm, below: Int.max, most: 5000, db: plain) == nil)
     }
+
+    /// Lists read to their ends are intersected in one pass: the ids each
+    /// holds, newest first, between the bounds, whatever the lists' lengths.
+    @Test func listsInMemoryMeetWhereEachHoldsTheId() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            let count = 1 + round % 3
+            let lists = (0..<count).map { _ in
+                Set((0..<Int.random(in: 0...60, using: &generator)).map { _ in Int.random(in: 1...90, using: &generator) }).sorted(by: >)
+            }
+            let target = Int.random(in: 0...95, using: &generator), floor = round % 2 == 0 ? Int.min : Int.random(in: 0...60, using: &generator)
+            let expected = lists.dropFirst().reduce(Set(lists[0])) { $0.intersection($1) }.filter { $0 <= target && $0 >= floor }.sorted(by: >)
+            let found = CandidateMerge.intersection(lists, atMost: target, notBelow: floor)
+            #expect(found.ids == expected, "\(lists) at most \(target), not below \(floor)")
+            if found.belowFloor { #expect(lists.min { $0.count < $1.count }?.contains { $0 < floor && $0 <= target } == true) }
+        }
+    }
 }

@@ -384,6 +384,9 @@ struct CandidateMerge {
     /// Reads the lists' rests at once (nil: each list read a chunk at a time).
     private let owner: CandidateLists?
     private var restsRead = false
+    /// Once every list is read to its end: the ids they all hold, found in
+    /// one pass (`intersection`), and how many were given.
+    private var whole: (ids: [Int], given: Int)?
 
     init(_ lists: [CandidateList], below: Int?, notBelow: Int? = nil, db: SQLiteConnection, cancel: HistoryQueryCancel?,
          owner: CandidateLists? = nil) {
@@ -399,6 +402,20 @@ struct CandidateMerge {
 
     /// The next id in every list, or nil when there is none.
     mutating func next() throws(SQLiteError) -> Int? {
+        if whole == nil, !done, lists.allSatisfy({ $0.exhausted && $0.upper > target }) {
+            // Every list is in memory: one pass over them instead of a skip and
+            // a search at each step (two lists of 83,000 that never meet: 4 ms
+            // stepped, well under one in one pass).
+            let found = Self.intersection(lists.map(\.ids), atMost: target, notBelow: floor)
+            whole = (found.ids, 0)
+            stoppedAtFloor = found.belowFloor
+            done = true
+        }
+        if let (ids, given) = whole {
+            guard given < ids.count else { return nil }
+            whole = (ids, given + 1)
+            return ids[given]
+        }
         var steps = 0
         while !done {
             if target < floor {
@@ -438,5 +455,27 @@ struct CandidateMerge {
             }
         }
         return nil
+    }
+
+    /// The ids every list (each newest first) holds, at most `target` and
+    /// not below `floor`, newest first; `belowFloor` when the shortest list
+    /// holds ids below `floor` that were not searched.
+    static func intersection(_ lists: [[Int]], atMost target: Int, notBelow floor: Int) -> (ids: [Int], belowFloor: Bool) {
+        guard let shortest = lists.indices.min(by: { lists[$0].count < lists[$1].count }) else { return ([], false) }
+        var cursors = Array(repeating: 0, count: lists.count)
+        var found: [Int] = []
+        candidates: for id in lists[shortest] where id <= target {
+            if id < floor { return (found, true) }
+            for index in lists.indices where index != shortest {
+                let list = lists[index]
+                var cursor = cursors[index]
+                while cursor < list.count && list[cursor] > id { cursor += 1 }
+                cursors[index] = cursor
+                guard cursor < list.count else { break candidates }
+                if list[cursor] != id { continue candidates }
+            }
+            found.append(id)
+        }
+        return (found, false)
     }
 }
