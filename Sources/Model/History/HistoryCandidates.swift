@@ -34,10 +34,12 @@ import Dispatch
 import Synchronization
 
 extension HistoryFilter.Arm {
-    /// Every id below `?` (the last parameter) gathered into one blob by
-    /// zqt_row_ids, at most `?` (the first), in the order the index visits them.
-    var restSQL: String {
-        "SELECT zqt_row_ids(\(key), ?) FROM \(table) WHERE " + (conditions + ["\(key) < ?"]).joined(separator: " AND ")
+    /// Every id below the parameter after `parameters` (and, `downTo`, at
+    /// least the one after it) gathered into one blob by zqt_row_ids, at
+    /// most the first parameter's count, in the order the index visits them.
+    func restSQL(downTo: Bool) -> String {
+        "SELECT zqt_row_ids(\(key), ?) FROM \(table) WHERE "
+            + (conditions + ["\(key) < ?"] + (downTo ? ["\(key) >= ?"] : [])).joined(separator: " AND ")
     }
 }
 
@@ -113,22 +115,27 @@ final class CandidateList {
         return overflow ? Int.max : scaled / (newest - oldest)
     }
 
-    /// The rest of the list below `readFrom`, newest first (`rest`): the
-    /// statement under way is ended and the list is read to its end.
-    func take(rest: [Int]) {
+    /// Every id at or above it (below `upper`) is among `ids`: the list was
+    /// read whole down to a first screenful's window (`take(rest:downTo:)`).
+    private(set) var readDownTo = Int.max
+
+    /// The rest of the list below `readFrom`, newest first (`rest`), down to
+    /// `floor` or (nil) to its end: the statement under way is ended.
+    func take(rest: [Int], downTo floor: Int?) {
         pause()
         ids.append(contentsOf: rest)
-        exhausted = true
+        if let floor { readDownTo = min(readDownTo, floor) } else { exhausted = true }
     }
 
     /// `arm`'s ids below `bound`, newest first, gathered in one statement
     /// (zqt_row_ids); nil when there are more than `most`, or the connection
     /// has no zqt_row_ids (`CandidateLists.prepare`): nothing is kept then.
-    static func rest(of arm: HistoryFilter.Arm, below bound: Int, most: Int, db: SQLiteConnection) throws(SQLiteError) -> [Int]? {
+    static func rest(of arm: HistoryFilter.Arm, below bound: Int, downTo floor: Int? = nil, most: Int,
+                     db: SQLiteConnection) throws(SQLiteError) -> [Int]? {
         let gathered: [Int]
         do {
-            let statement = try db.prepare(arm.restSQL)
-            try statement.bind([.int(most)] + arm.parameters + [.int(bound)])
+            let statement = try db.prepare(arm.restSQL(downTo: floor != nil))
+            try statement.bind([.int(most)] + arm.parameters + [.int(bound)] + (floor.map { [.int($0)] } ?? []))
             gathered = try statement.stepIntegers() ?? []
         } catch where error.message.contains("zqt_row_ids") {
             return nil
@@ -144,6 +151,7 @@ final class CandidateList {
         ids = []
         upper = bound
         exhausted = false
+        readDownTo = Int.max
     }
 
     /// Whether the statement is under way: run from `ids.last ?? upper`, its
@@ -291,7 +299,8 @@ final class CandidateLists {
     /// Reads the rest of each list in one statement, at once: the first on
     /// `db`, the others each on a reader of its own on another thread.
     /// A list whose rest has more than `mostGathered` ids is left as it was.
-    func readRests(_ wanted: [CandidateList], db: SQLiteConnection, cancel: HistoryQueryCancel?) throws(SQLiteError) {
+    func readRests(_ wanted: [CandidateList], downTo floor: Int? = nil, db: SQLiteConnection,
+                   cancel: HistoryQueryCancel?) throws(SQLiteError) {
         let jobs = wanted.map { (arm: $0.arm, below: $0.readFrom) }
         var others: [SQLiteConnection] = []
         if jobs.count > 1, let openReader {
@@ -310,7 +319,7 @@ final class CandidateLists {
             DispatchQueue.global(qos: .userInitiated).async {
                 let answer = Result { () throws(SQLiteError) -> [Int]? in
                     try handed.value.watching(cancel) { () throws(SQLiteError) -> [Int]? in
-                        try CandidateList.rest(of: job.arm, below: job.below, most: most, db: handed.value)
+                        try CandidateList.rest(of: job.arm, below: job.below, downTo: floor, most: most, db: handed.value)
                     }
                 }
                 answers.withLock { $0[index] = answer }
@@ -320,14 +329,16 @@ final class CandidateLists {
         // The first here, and any no reader took, one after another.
         for index in jobs.indices where index == 0 || index > others.count {
             let job = jobs[index]
-            let answer = Result { () throws(SQLiteError) -> [Int]? in try CandidateList.rest(of: job.arm, below: job.below, most: most, db: db) }
+            let answer = Result { () throws(SQLiteError) -> [Int]? in
+                try CandidateList.rest(of: job.arm, below: job.below, downTo: floor, most: most, db: db)
+            }
             answers.withLock { $0[index] = answer }
         }
         group.wait()
         for (index, (list, answer)) in zip(wanted, answers.withLock { $0 }).enumerated() {
             switch answer {
             case .success(let rest?)?:
-                list.take(rest: rest)
+                list.take(rest: rest, downTo: floor)
                 if index == 0 || index > others.count { restsGathered.here += 1 } else { restsGathered.beside += 1 }
             case .failure(let error)?: throw error
             default: break
@@ -383,7 +394,9 @@ struct CandidateMerge {
     private(set) var stoppedAtFloor = false
     /// Reads the lists' rests at once (nil: each list read a chunk at a time).
     private let owner: CandidateLists?
-    private var restsRead = false
+    /// Whether the lists were read at once (`CandidateLists.readRests`),
+    /// which a merge does once at most.
+    private var gathered = false
     /// Once every list is read to its end: the ids they all hold, found in
     /// one pass (`intersection`), and how many were given.
     private var whole: (ids: [Int], given: Int)?
@@ -428,12 +441,24 @@ struct CandidateMerge {
             if steps % 4096 == 0, cancel?.isCancelled == true { throw .interrupted }
             var agreed = true
             for (index, list) in lists.enumerated() {
-                if !restsRead, let owner, floor == Int.min, list.ids.count >= owner.readWholeAfter,
-                   list.wantsRead(atMost: target, from: positions[index]) {
-                    // Not in a first screenful's window: its reading stops at the window's floor.
-                    restsRead = true
-                    let wanted = lists.filter { ($0.restEstimate ?? Int.max) <= owner.mostGathered && !$0.exhausted }
-                    if !wanted.isEmpty { try owner.readRests(wanted, db: db, cancel: cancel) }
+                if let owner, !gathered, list.wantsRead(atMost: target, from: positions[index]) {
+                    if floor != Int.min {
+                        // A first screenful's window: every list's ids down to its floor, read at once.
+                        gathered = true
+                        let wanted = lists.filter { !$0.exhausted && $0.readDownTo > floor }
+                        if !wanted.isEmpty { try owner.readRests(wanted, downTo: floor, db: db, cancel: cancel) }
+                    } else if list.ids.count >= owner.readWholeAfter || list.readDownTo != Int.max {
+                        // Long lists, or a window that held less than a screenful: the rests, at once.
+                        gathered = true
+                        let wanted = lists.filter { ($0.restEstimate ?? Int.max) <= owner.mostGathered && !$0.exhausted }
+                        if !wanted.isEmpty { try owner.readRests(wanted, db: db, cancel: cancel) }
+                    }
+                }
+                if list.readDownTo <= floor, list.wantsRead(atMost: target, from: positions[index]) {
+                    // Read whole down to the window's floor: none between it and `target`.
+                    done = true
+                    stoppedAtFloor = true
+                    return nil
                 }
                 guard let (at, id) = try list.first(atMost: target, from: positions[index], db: db) else {
                     done = true
