@@ -112,4 +112,20 @@ import Testing
             if found.belowFloor { #expect(lists.min { $0.count < $1.count }?.contains { $0 < floor && $0 <= target } == true) }
         }
     }
+
+    /// A word alone and a space: how rare each of its trigrams is, counted
+    /// while the next word is typed, is what the next key's plan asks.
+    @Test func aWordAndASpaceCountWhatTheNextWordsPlanAsks() throws {
+        let (history, store) = try Self.filled()
+        _ = history
+        func known(_ query: String) -> Bool { store.rarity.withLock { $0["submission_search " + HistoryFilter.quoted(query)] } != nil }
+        try store.countRarity(filter: "lighthouse ", cancel: HistoryQueryCancel())
+        #expect(known("lig") && known("igh"), "lighthouse's trigrams counted")
+        let cancelled = HistoryQueryCancel()
+        cancelled.cancel()
+        try store.countRarity(filter: "portrait ", cancel: cancelled)
+        #expect(!known("por"), "a key typed meanwhile stops the counting")
+        // The next key's plan finds them counted: its answer is the same.
+        #expect(try Self.screen(store, "lighthouse 灯") == (try Self.alone(store, "lighthouse 灯")))
+    }
 }
