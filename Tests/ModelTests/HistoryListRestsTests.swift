@@ -43,6 +43,7 @@ import Testing
         let (history, store) = try Self.filled()
         _ = history
         store.candidateLists.readWholeAfter = 64
+        store.candidateLists.windowWholeAfter = 16
         for filter in Self.filters {
             let expected = try Self.alone(store, filter)
             #expect(try Self.screen(store, filter) == expected, "\"\(filter)\"")
@@ -58,6 +59,12 @@ import Testing
             #expect(paged == expected, "\"\(filter)\" page after page")
             let counted = try #require(try store.firstMatches(filter: filter, rows: 2, cap: 200, window: nil, cancel: HistoryQueryCancel()))
             #expect(counted.matched == min(200, expected.count) && counted.searchedAll == (expected.count < 200), "\"\(filter)\" counted")
+            for window in [40, 700] {
+                let newest = try #require(try store.list(limit: 1).first?.id)
+                let first = try #require(try store.firstMatches(filter: filter, rows: 20, cap: 20, window: window, cancel: HistoryQueryCancel()))
+                let inWindow = expected.filter { $0 >= newest - window }
+                #expect(first.rows.map(\.id) == Array(inWindow.prefix(20)), "\"\(filter)\" in the newest \(window)")
+            }
         }
         #expect(try Self.screen(store, "lighthouse 灯").count == 6)
         #expect(try Self.screen(store, "lighthouse 灯塔").isEmpty)

@@ -290,6 +290,11 @@ final class CandidateLists {
     /// by then the lists are long and meet rarely, and reading on a chunk at
     /// a time would cost about twice as much. A test's lists are shorter.
     var readWholeAfter = 16_384
+    /// The same within a first screenful's window, read down to its floor:
+    /// a list that meets the others often fills the screenful from its first
+    /// chunks, and one read whole to the floor (60,000 ids of a one-letter
+    /// word) would cost more than those.
+    var windowWholeAfter = 2_048
     /// Ids a list's rest is read in one statement up to: half the ids kept.
     var mostGathered = keptIDsLimit / 2
     /// Lists whose rests were read in one statement: on the filter's
@@ -441,8 +446,9 @@ struct CandidateMerge {
             if steps % 4096 == 0, cancel?.isCancelled == true { throw .interrupted }
             var agreed = true
             for (index, list) in lists.enumerated() {
-                if let owner, !gathered, list.wantsRead(atMost: target, from: positions[index]) {
+                gather: if let owner, !gathered, list.wantsRead(atMost: target, from: positions[index]) {
                     if floor != Int.min {
+                        guard list.ids.count >= owner.windowWholeAfter else { break gather }
                         // A first screenful's window: every list's ids down to its floor, read at once.
                         gathered = true
                         let wanted = lists.filter { !$0.exhausted && $0.readDownTo > floor }
