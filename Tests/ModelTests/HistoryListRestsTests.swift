@@ -8,10 +8,14 @@ import Testing
 /// its words finds alone, newest first, page after page, counted exactly.
 @Suite struct HistoryListRestsTests {
     /// 3,000 rows: `lighthouse` in two rows of five, `灯` in two others, both
-    /// in one row of 500 only, and `灯塔` never beside `lighthouse`.
-    static func filled() throws -> (TemporaryHistory, HistoryStore) {
+    /// in one row of 500 only, and `灯塔` never beside `lighthouse`. Its
+    /// lists are read at once after 64 ids (16 in a window), not 16,384.
+    static func filled(mostGathered: Int = CandidateLists().mostGathered) throws -> (TemporaryHistory, HistoryStore) {
         let history = TemporaryHistory()
         let store = try history.open()
+        store.candidateLists.readWholeAfter = 64
+        store.candidateLists.windowWholeAfter = 16
+        store.candidateLists.mostGathered = mostGathered
         let prompts = ["a lighthouse at dusk", "灯塔雨夜", "lighthouse keeper's cat", "一只猫在雨中, 灯", "portrait of a cat"]
         try store.inOneTransaction {
             for index in 0..<3000 {
@@ -42,8 +46,6 @@ import Testing
     @Test func restsReadAtOnceAnswerAsEachWordAlone() throws {
         let (history, store) = try Self.filled()
         _ = history
-        store.candidateLists.readWholeAfter = 64
-        store.candidateLists.windowWholeAfter = 16
         for filter in Self.filters {
             let expected = try Self.alone(store, filter)
             #expect(try Self.screen(store, filter) == expected, "\"\(filter)\"")
@@ -76,10 +78,8 @@ import Testing
     /// A list whose rest looks longer than the most gathered at once is read
     /// a chunk at a time, and answers the same.
     @Test func aRestTooLongIsReadAChunkAtATime() throws {
-        let (history, store) = try Self.filled()
+        let (history, store) = try Self.filled(mostGathered: 100)
         _ = history
-        store.candidateLists.readWholeAfter = 64
-        store.candidateLists.mostGathered = 100
         for filter in Self.filters {
             #expect(try Self.screen(store, filter) == (try Self.alone(store, filter)), "\"\(filter)\"")
         }
