@@ -135,4 +135,14 @@ import Testing
         // The next key's plan finds them counted: its answer is the same.
         #expect(try Self.screen(store, "lighthouse 灯") == (try Self.alone(store, "lighthouse 灯")))
     }
+
+    /// Lists that meet every few rows fill the page from their next chunks:
+    /// read on a chunk at a time, not whole.
+    @Test func listsThatMeetOftenAreReadOnAChunkAtATime() throws {
+        let (history, store) = try Self.filled()
+        _ = history
+        let page = try Self.screen(store, "lighthouse cat", limit: 200)
+        #expect(page == Array(try Self.alone(store, "lighthouse cat").prefix(200)))
+        #expect(store.candidateLists.restsGathered.here == 0 && store.candidateLists.restsGathered.beside == 0)
+    }
 }

@@ -402,14 +402,21 @@ struct CandidateMerge {
     /// Whether the lists were read at once (`CandidateLists.readRests`),
     /// which a merge does once at most.
     private var gathered = false
+    /// Ids the caller may take (its page or screenful, each then checked),
+    /// how many were given, and the bound the merge started below.
+    private let wanted: Int
+    private var given = 0
+    private let start: Int
     /// Once every list is read to its end: the ids they all hold, found in
     /// one pass (`intersection`), and how many were given.
     private var whole: (ids: [Int], given: Int)?
 
     init(_ lists: [CandidateList], below: Int?, notBelow: Int? = nil, db: SQLiteConnection, cancel: HistoryQueryCancel?,
-         owner: CandidateLists? = nil) {
+         owner: CandidateLists? = nil, wanted: Int = Int.max) {
         self.lists = lists
         self.owner = owner
+        self.wanted = wanted
+        start = below ?? Int.max
         positions = Array(repeating: 0, count: lists.count)
         target = below.map { $0 - 1 } ?? Int.max
         floor = notBelow ?? Int.min
@@ -447,6 +454,7 @@ struct CandidateMerge {
             var agreed = true
             for (index, list) in lists.enumerated() {
                 gather: if let owner, !gathered, list.wantsRead(atMost: target, from: positions[index]) {
+                    guard !fillsSoon else { break gather }
                     if floor != Int.min {
                         guard list.ids.count >= owner.windowWholeAfter else { break gather }
                         // A first screenful's window: every list's ids down to its floor, read at once.
@@ -482,10 +490,25 @@ struct CandidateMerge {
                 let found = target
                 target = found == Int.min ? found : found - 1
                 if found == Int.min { done = true }
+                given += 1
                 return found
             }
         }
         return nil
+    }
+
+    /// Whether, at the rate ids were given so far, what is wanted comes
+    /// before the floor (or the history's first row): then reading on a
+    /// chunk at a time costs less than reading the lists whole (`portrait l`:
+    /// its lists meet every few rows, and `l*` holds most rows).
+    private var fillsSoon: Bool {
+        guard given > 0, wanted != Int.max else { return false }
+        let top = start != Int.max ? start : lists.compactMap(\.ids.first).max().map { $0 &+ 1 } ?? target
+        let (span, spanOverflow) = top.subtractingReportingOverflow(target)
+        let (left, leftOverflow) = target.subtractingReportingOverflow(max(floor, 0))
+        guard !spanOverflow, !leftOverflow, span > 0 else { return false }
+        let (needed, overflow) = (wanted - min(given, wanted)).multipliedReportingOverflow(by: span)
+        return !overflow && needed / given < left
     }
 
     /// The ids every list (each newest first) holds, at most `target` and

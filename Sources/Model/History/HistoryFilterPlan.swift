@@ -308,7 +308,8 @@ extension HistoryStore {
         var intersect: SQLiteStatement?
         if let lists {
             try lists.forgetIfChanged(db)
-            merge = CandidateMerge(plan.arms.map(lists.list), below: before, notBelow: notBelow, db: db, cancel: cancel, owner: lists)
+            merge = CandidateMerge(plan.arms.map(lists.list), below: before, notBelow: notBelow, db: db, cancel: cancel,
+                                   owner: lists, wanted: limit)
         } else {
             let statement = try db.prepare(plan.sql)
             try statement.bind(plan.parameters)
