@@ -20,8 +20,28 @@
 // docs/dev/measurements.md). The statement is reset when the query ends
 // (`pause`), so no read transaction is held between keys; the next key
 // that needs more runs it once from the last id read.
+//
+// A merge that has read `readWholeAfter` ids of a list (16,384) and still
+// wants more (two common words that meet rarely or never, counted to the
+// page's end) reads the rest of each list it merges in one statement each
+// (zqt_row_ids, CSQLite/shim.h: 10 against 18-21 ms for 83,000 ids read a
+// row at a time), every list but one on a connection of its own on another
+// thread, so two lists cost about one on two cores. A list whose rest looks
+// longer than `mostGathered` (131,072 ids) is read on a chunk at a time.
 
 import CSQLite
+import Dispatch
+import Synchronization
+
+extension HistoryFilter.Arm {
+    /// Every id below the parameter after `parameters` (and, `downTo`, at
+    /// least the one after it) gathered into one blob by zqt_row_ids, at
+    /// most the first parameter's count, in the order the index visits them.
+    func restSQL(downTo: Bool) -> String {
+        "SELECT zqt_row_ids(\(key), ?) FROM \(table) WHERE "
+            + (conditions + ["\(key) < ?"] + (downTo ? ["\(key) >= ?"] : [])).joined(separator: " AND ")
+    }
+}
 
 /// One arm's ids, newest first, from `upper` (exclusive) down to the last
 /// read; `exhausted` once the index has no more.
@@ -36,6 +56,13 @@ final class CandidateList {
     /// Rows read per chunk: small first (the page is often full after a
     /// few), then growing, so a list read to its end costs a few queries.
     static let firstChunk = 256, largestChunk = 65_536
+
+    /// Whether finding the first id at most `target` from `start` needs a read.
+    func wantsRead(atMost target: Int, from start: Int) -> Bool {
+        guard !exhausted else { return false }
+        guard start < ids.count, let last = ids.last else { return true }
+        return last > target
+    }
 
     /// Index in `ids` of the first id at most `target`, at or after `from`,
     /// with that id, reading on as needed; nil when the list has none.
@@ -76,11 +103,55 @@ final class CandidateList {
         }
     }
 
+    /// Where the next read starts: below the last id read, or `upper`.
+    var readFrom: Int { ids.last ?? upper }
+
+    /// About how many ids the list has below `readFrom`, judged from how
+    /// densely the ids read so far lie; nil before two are read.
+    var restEstimate: Int? {
+        if exhausted { return 0 }
+        guard let newest = ids.first, let oldest = ids.last, oldest > 0, newest > oldest else { return nil }
+        let (scaled, overflow) = (ids.count - 1).multipliedReportingOverflow(by: oldest)
+        return overflow ? Int.max : scaled / (newest - oldest)
+    }
+
+    /// Every id at or above it (below `upper`) is among `ids`: the list was
+    /// read whole down to a first screenful's window (`take(rest:downTo:)`).
+    private(set) var readDownTo = Int.max
+
+    /// The rest of the list below `readFrom`, newest first (`rest`), down to
+    /// `floor` or (nil) to its end: the statement under way is ended.
+    func take(rest: [Int], downTo floor: Int?) {
+        pause()
+        ids.append(contentsOf: rest)
+        if let floor { readDownTo = min(readDownTo, floor) } else { exhausted = true }
+    }
+
+    /// `arm`'s ids below `bound`, newest first, gathered in one statement
+    /// (zqt_row_ids); nil when there are more than `most`, or the connection
+    /// has no zqt_row_ids (`CandidateLists.prepare`): nothing is kept then.
+    static func rest(of arm: HistoryFilter.Arm, below bound: Int, downTo floor: Int? = nil, most: Int,
+                     db: SQLiteConnection) throws(SQLiteError) -> [Int]? {
+        let gathered: [Int]
+        do {
+            let statement = try db.prepare(arm.restSQL(downTo: floor != nil))
+            try statement.bind([.int(most)] + arm.parameters + [.int(bound)] + (floor.map { [.int($0)] } ?? []))
+            gathered = try statement.stepIntegers() ?? []
+        } catch where error.message.contains("zqt_row_ids") {
+            return nil
+        }
+        // An index visits its ids in order (FTS5's rowids, ascending); another
+        // plan (a batch's ids through its batch index) may not.
+        if zip(gathered, gathered.dropFirst()).allSatisfy({ $0 < $1 }) { return gathered.reversed() }
+        return Array(Set(gathered)).sorted(by: >)
+    }
+
     private func reset(below bound: Int) {
         pause()
         ids = []
         upper = bound
         exhausted = false
+        readDownTo = Int.max
     }
 
     /// Whether the statement is under way: run from `ids.last ?? upper`, its
@@ -177,6 +248,14 @@ final class CandidateList {
     }
 }
 
+/// A connection handed to another thread that uses it alone until the
+/// handing thread's wait ends (`readRests`): SQLite serializes a
+/// connection's calls, and no two threads use this one at once.
+private struct HandedOver: @unchecked Sendable {
+    let value: SQLiteConnection
+    init(_ value: SQLiteConnection) { self.value = value }
+}
+
 /// The lists kept between keys, for one connection (the filter's).
 final class CandidateLists {
     /// SQLite's page cache of the filter's connection, KiB: a key's first
@@ -186,10 +265,90 @@ final class CandidateLists {
     /// each key read them all again from the file. Filled only as used.
     static let pageCacheKiB = 8192
 
-    /// Sets the filter's connection's page cache (`pageCacheKiB`); a refusal
-    /// leaves SQLite's default, which answers the same, only slower.
-    static func keepPagesWarm(_ db: SQLiteConnection) {
+    /// Readies a connection the filter reads through: its page cache
+    /// (`pageCacheKiB`; a refusal leaves SQLite's default, which answers the
+    /// same, only slower) and zqt_row_ids, which reads a list's rest (without
+    /// it, `CandidateList.rest` gives nil and the list is read a chunk at a time).
+    static func prepare(_ db: SQLiteConnection) {
         try? db.execute("PRAGMA cache_size = -\(pageCacheKiB)")
+        _ = zqt_register_row_ids(db.handle)
+    }
+
+    /// Opens another connection to the history, for a list's rest read
+    /// beside the filter's own; set by the store. Without it, rests are read
+    /// one after another on the filter's connection.
+    var openReader: (() throws(SQLiteError) -> SQLiteConnection)?
+    /// The connections `openReader` gave, kept for the next rests.
+    private var readers: [SQLiteConnection] = []
+
+    /// Closes the other connections (the store's filter connection is
+    /// opened again, or the history closes).
+    func closeReaders() { readers.removeAll() }
+
+    /// Ids read from a list, a chunk at a time, before a merge that wants
+    /// more reads the rest of its lists in one statement each (`readRests`):
+    /// by then the lists are long and meet rarely, and reading on a chunk at
+    /// a time would cost about twice as much. A test's lists are shorter.
+    var readWholeAfter = 16_384
+    /// The same within a first screenful's window, read down to its floor:
+    /// a list that meets the others often fills the screenful from its first
+    /// chunks, and one read whole to the floor (60,000 ids of a one-letter
+    /// word) would cost more than those.
+    var windowWholeAfter = 2_048
+    /// Ids a list's rest is read in one statement up to: half the ids kept.
+    var mostGathered = keptIDsLimit / 2
+    /// Lists whose rests were read in one statement: on the filter's
+    /// connection, and on readers beside it (what tests look at).
+    private(set) var restsGathered = (here: 0, beside: 0)
+
+    /// Reads the rest of each list in one statement, at once: the first on
+    /// `db`, the others each on a reader of its own on another thread.
+    /// A list whose rest has more than `mostGathered` ids is left as it was.
+    func readRests(_ wanted: [CandidateList], downTo floor: Int? = nil, db: SQLiteConnection,
+                   cancel: HistoryQueryCancel?) throws(SQLiteError) {
+        let jobs = wanted.map { (arm: $0.arm, below: $0.readFrom) }
+        var others: [SQLiteConnection] = []
+        if jobs.count > 1, let openReader {
+            while readers.count < jobs.count - 1, let reader = try? openReader() {
+                Self.prepare(reader)
+                readers.append(reader)
+            }
+            others = Array(readers.prefix(jobs.count - 1))
+        }
+        let most = mostGathered
+        let answers = Mutex<[Result<[Int]?, SQLiteError>?]>(Array(repeating: nil, count: jobs.count))
+        let group = DispatchGroup()
+        for (offset, reader) in others.enumerated() {
+            let index = offset + 1, job = jobs[index], handed = HandedOver(reader)
+            group.enter()
+            DispatchQueue.global(qos: .userInitiated).async {
+                let answer = Result { () throws(SQLiteError) -> [Int]? in
+                    try handed.value.watching(cancel) { () throws(SQLiteError) -> [Int]? in
+                        try CandidateList.rest(of: job.arm, below: job.below, downTo: floor, most: most, db: handed.value)
+                    }
+                }
+                answers.withLock { $0[index] = answer }
+                group.leave()
+            }
+        }
+        // The first here, and any no reader took, one after another.
+        for index in jobs.indices where index == 0 || index > others.count {
+            let job = jobs[index]
+            let answer = Result { () throws(SQLiteError) -> [Int]? in
+                try CandidateList.rest(of: job.arm, below: job.below, downTo: floor, most: most, db: db)
+            }
+            answers.withLock { $0[index] = answer }
+        }
+        group.wait()
+        for (index, (list, answer)) in zip(wanted, answers.withLock { $0 }).enumerated() {
+            switch answer {
+            case .success(let rest?)?:
+                list.take(rest: rest, downTo: floor)
+                if index == 0 || index > others.count { restsGathered.here += 1 } else { restsGathered.beside += 1 }
+            case .failure(let error)?: throw error
+            default: break
+            }
+        }
     }
 
     private var lists: [String: CandidateList] = [:]
@@ -238,9 +397,26 @@ struct CandidateMerge {
     private let floor: Int
     /// The merge stopped at `floor`, not at a list's end.
     private(set) var stoppedAtFloor = false
+    /// Reads the lists' rests at once (nil: each list read a chunk at a time).
+    private let owner: CandidateLists?
+    /// Whether the lists were read at once (`CandidateLists.readRests`),
+    /// which a merge does once at most.
+    private var gathered = false
+    /// Ids the caller may take (its page or screenful, each then checked),
+    /// how many were given, and the bound the merge started below.
+    private let wanted: Int
+    private var given = 0
+    private let start: Int
+    /// Once every list is read to its end: the ids they all hold, found in
+    /// one pass (`intersection`), and how many were given.
+    private var whole: (ids: [Int], given: Int)?
 
-    init(_ lists: [CandidateList], below: Int?, notBelow: Int? = nil, db: SQLiteConnection, cancel: HistoryQueryCancel?) {
+    init(_ lists: [CandidateList], below: Int?, notBelow: Int? = nil, db: SQLiteConnection, cancel: HistoryQueryCancel?,
+         owner: CandidateLists? = nil, wanted: Int = Int.max) {
         self.lists = lists
+        self.owner = owner
+        self.wanted = wanted
+        start = below ?? Int.max
         positions = Array(repeating: 0, count: lists.count)
         target = below.map { $0 - 1 } ?? Int.max
         floor = notBelow ?? Int.min
@@ -251,6 +427,20 @@ struct CandidateMerge {
 
     /// The next id in every list, or nil when there is none.
     mutating func next() throws(SQLiteError) -> Int? {
+        if whole == nil, !done, lists.allSatisfy({ $0.exhausted && $0.upper > target }) {
+            // Every list is in memory: one pass over them instead of a skip and
+            // a search at each step (two lists of 83,000 that never meet: 4 ms
+            // stepped, well under one in one pass).
+            let found = Self.intersection(lists.map(\.ids), atMost: target, notBelow: floor)
+            whole = (found.ids, 0)
+            stoppedAtFloor = found.belowFloor
+            done = true
+        }
+        if let (ids, given) = whole {
+            guard given < ids.count else { return nil }
+            whole = (ids, given + 1)
+            return ids[given]
+        }
         var steps = 0
         while !done {
             if target < floor {
@@ -263,6 +453,27 @@ struct CandidateMerge {
             if steps % 4096 == 0, cancel?.isCancelled == true { throw .interrupted }
             var agreed = true
             for (index, list) in lists.enumerated() {
+                gather: if let owner, !gathered, list.wantsRead(atMost: target, from: positions[index]) {
+                    guard !fillsSoon else { break gather }
+                    if floor != Int.min {
+                        guard list.ids.count >= owner.windowWholeAfter else { break gather }
+                        // A first screenful's window: every list's ids down to its floor, read at once.
+                        gathered = true
+                        let wanted = lists.filter { !$0.exhausted && $0.readDownTo > floor }
+                        if !wanted.isEmpty { try owner.readRests(wanted, downTo: floor, db: db, cancel: cancel) }
+                    } else if list.ids.count >= owner.readWholeAfter || list.readDownTo != Int.max {
+                        // Long lists, or a window that held less than a screenful: the rests, at once.
+                        gathered = true
+                        let wanted = lists.filter { ($0.restEstimate ?? Int.max) <= owner.mostGathered && !$0.exhausted }
+                        if !wanted.isEmpty { try owner.readRests(wanted, db: db, cancel: cancel) }
+                    }
+                }
+                if list.readDownTo <= floor, list.wantsRead(atMost: target, from: positions[index]) {
+                    // Read whole down to the window's floor: none between it and `target`.
+                    done = true
+                    stoppedAtFloor = true
+                    return nil
+                }
                 guard let (at, id) = try list.first(atMost: target, from: positions[index], db: db) else {
                     done = true
                     return nil
@@ -279,9 +490,46 @@ struct CandidateMerge {
                 let found = target
                 target = found == Int.min ? found : found - 1
                 if found == Int.min { done = true }
+                given += 1
                 return found
             }
         }
         return nil
+    }
+
+    /// Whether, at the rate ids were given so far, what is wanted comes
+    /// before the floor (or the history's first row): then reading on a
+    /// chunk at a time costs less than reading the lists whole (`portrait l`:
+    /// its lists meet every few rows, and `l*` holds most rows).
+    private var fillsSoon: Bool {
+        guard given > 0, wanted != Int.max else { return false }
+        let top = start != Int.max ? start : lists.compactMap(\.ids.first).max().map { $0 &+ 1 } ?? target
+        let (span, spanOverflow) = top.subtractingReportingOverflow(target)
+        let (left, leftOverflow) = target.subtractingReportingOverflow(max(floor, 0))
+        guard !spanOverflow, !leftOverflow, span > 0 else { return false }
+        let (needed, overflow) = (wanted - min(given, wanted)).multipliedReportingOverflow(by: span)
+        return !overflow && needed / given < left
+    }
+
+    /// The ids every list (each newest first) holds, at most `target` and
+    /// not below `floor`, newest first; `belowFloor` when the shortest list
+    /// holds ids below `floor` that were not searched.
+    static func intersection(_ lists: [[Int]], atMost target: Int, notBelow floor: Int) -> (ids: [Int], belowFloor: Bool) {
+        guard let shortest = lists.indices.min(by: { lists[$0].count < lists[$1].count }) else { return ([], false) }
+        var cursors = Array(repeating: 0, count: lists.count)
+        var found: [Int] = []
+        candidates: for id in lists[shortest] where id <= target {
+            if id < floor { return (found, true) }
+            for index in lists.indices where index != shortest {
+                let list = lists[index]
+                var cursor = cursors[index]
+                while cursor < list.count && list[cursor] > id { cursor += 1 }
+                cursors[index] = cursor
+                guard cursor < list.count else { break candidates }
+                if list[cursor] != id { continue candidates }
+            }
+            found.append(id)
+        }
+        return (found, false)
     }
 }

@@ -291,36 +291,9 @@ extension HistoryStore {
     /// searches below it too.
     func matches(_ filter: HistoryFilter, db: SQLiteConnection, before: Int?, limit: Int, notBelow: Int?,
                  cancel: HistoryQueryCancel?, lists: CandidateLists?) throws(SQLiteError) -> (ids: [Int], complete: Bool) {
-        var newest: Int?
-        var counted = 0
-        var endpointSample: [String]?
+        var counter = RarityCounter(store: self, db: db)
         let plan = try filter.plan(before: before, limit: limit) { index, query throws(SQLiteError) in
-            let key = index.rawValue + " " + query
-            if let known = rarity.withLock({ $0[key] }) { return known }
-            let count: Int
-            if index == .endpoints {
-                if endpointSample == nil {
-                    endpointSample = try db.run("SELECT endpoint FROM submission ORDER BY id DESC LIMIT ?",
-                                                [.int(HistoryFilter.endpointSample)]).map { $0.text(0) ?? "" }
-                }
-                let sample = endpointSample ?? []
-                let found = sample.count(where: { HistoryFilter.isEndpoint($0, in: [query]) })
-                // Scaled to the window the indexes' counts are taken in (a
-                // history smaller than the sample: the count itself).
-                count = sample.count < HistoryFilter.endpointSample ? found : found * HistoryFilter.rarityWindow / HistoryFilter.endpointSample
-            } else {
-                guard counted < HistoryFilter.rarityCountsPerPlan else { return HistoryFilter.rarityWindow }
-                counted += 1
-                if newest == nil { newest = try db.scalar("SELECT max(id) FROM submission") ?? 0 }
-                count = try db.scalar("""
-                    SELECT count(*) FROM (SELECT rowid FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? AND rowid > ?)
-                    """, [.text(query), .int((newest ?? 0) - HistoryFilter.rarityWindow)]) ?? 0
-            }
-            rarity.withLock { known in
-                if known.count >= 4096 { known.removeAll() }
-                known[key] = count
-            }
-            return count
+            try counter.count(index, query)
         }
         guard let plan else { return ([], true) }
         guard plan.checksRows else {
@@ -335,7 +308,8 @@ extension HistoryStore {
         var intersect: SQLiteStatement?
         if let lists {
             try lists.forgetIfChanged(db)
-            merge = CandidateMerge(plan.arms.map(lists.list), below: before, notBelow: notBelow, db: db, cancel: cancel)
+            merge = CandidateMerge(plan.arms.map(lists.list), below: before, notBelow: notBelow, db: db, cancel: cancel,
+                                   owner: lists, wanted: limit)
         } else {
             let statement = try db.prepare(plan.sql)
             try statement.bind(plan.parameters)
@@ -395,5 +369,51 @@ extension HistoryStore {
             chunkSize = min(chunkSize * 4, 2048)
         }
         return (ids, ids.count < limit && merge?.stoppedAtFloor != true)
+    }
+}
+
+/// How rare a trigram, a short word or an endpoint is among the newest rows
+/// (HistoryFilter.plan's `rarity`), each counted once per store and kept
+/// in `HistoryStore.rarity`; one counter per plan, which counts at most
+/// `rarityCountsPerPlan` it has not seen.
+struct RarityCounter {
+    let store: HistoryStore
+    let db: SQLiteConnection
+    private var newest: Int?
+    private var counted = 0
+    private var endpointSample: [String]?
+
+    init(store: HistoryStore, db: SQLiteConnection) {
+        self.store = store
+        self.db = db
+    }
+
+    mutating func count(_ index: HistoryFilter.Index, _ query: String) throws(SQLiteError) -> Int {
+        let key = index.rawValue + " " + query
+        if let known = store.rarity.withLock({ $0[key] }) { return known }
+        let count: Int
+        if index == .endpoints {
+            if endpointSample == nil {
+                endpointSample = try db.run("SELECT endpoint FROM submission ORDER BY id DESC LIMIT ?",
+                                            [.int(HistoryFilter.endpointSample)]).map { $0.text(0) ?? "" }
+            }
+            let sample = endpointSample ?? []
+            let found = sample.count(where: { HistoryFilter.isEndpoint($0, in: [query]) })
+            // Scaled to the window the indexes' counts are taken in (a
+            // history smaller than the sample: the count itself).
+            count = sample.count < HistoryFilter.endpointSample ? found : found * HistoryFilter.rarityWindow / HistoryFilter.endpointSample
+        } else {
+            guard counted < HistoryFilter.rarityCountsPerPlan else { return HistoryFilter.rarityWindow }
+            counted += 1
+            if newest == nil { newest = try db.scalar("SELECT max(id) FROM submission") ?? 0 }
+            count = try db.scalar("""
+                SELECT count(*) FROM (SELECT rowid FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? AND rowid > ?)
+                """, [.text(query), .int((newest ?? 0) - HistoryFilter.rarityWindow)]) ?? 0
+        }
+        store.rarity.withLock { known in
+            if known.count >= 4096 { known.removeAll() }
+            known[key] = count
+        }
+        return count
     }
 }

@@ -63,7 +63,7 @@ public final class HistoryStore: @unchecked Sendable {
     private var filterConnection: SQLiteConnection?
     private let filterLock = Lock()
     /// The lists a filter of several words merged, kept for the next key (HistoryCandidates).
-    private let candidateLists = CandidateLists()
+    let candidateLists = CandidateLists()
     /// The disk fault last said (issue 21), under the lock: a full disk is told
     /// once, not at every key, poll or row of a sweep; a write that lands forgets it.
     private var faultSaid: DiskFault?
@@ -432,8 +432,15 @@ public final class HistoryStore: @unchecked Sendable {
             faultSaid = nil
         }
         // The filter's connection was opened as the read-only one was (immutable): opened again at its next use.
-        filterLock.withLock { filterConnection = nil }
+        filterLock.withLock { forgetFilterConnections() }
         return self.readOnly == nil
+    }
+
+    /// Closes the filter's connection and the readers beside it; the next
+    /// filter opens them again. Under `filterLock`.
+    private func forgetFilterConnections() {
+        filterConnection = nil
+        candidateLists.closeReaders()
     }
 
     /// What a use after `closeAtEnd()` meets (a poll still running as the process ends).
@@ -446,7 +453,7 @@ public final class HistoryStore: @unchecked Sendable {
     /// open on the history keeps them, as it should. Any use after is refused.
     public func closeAtEnd() {
         lock.withLock { connection.close() }
-        filterLock.withLock { filterConnection = nil }
+        filterLock.withLock { forgetFilterConnections() }
     }
 
     /// Every store `open(inFolder:)` gave that still lives, closed as the
@@ -876,6 +883,28 @@ public final class HistoryStore: @unchecked Sendable {
         parsed(filter).matcher.isOneIndexQuery
     }
 
+    /// Counts how rare each word of `filter` is among the newest rows, as
+    /// the plan of a filter of several words asks (HistoryFilterPlan), kept
+    /// for it: the screen calls it after a word alone and a space
+    /// (`lighthouse `), while the next word is typed, so the key that brings
+    /// it counts no trigrams (eight for `lighthouse`: 4-5 ms at a million
+    /// rows, the first list not yet read). Stopped by `cancel`.
+    public func countRarity(filter: String, cancel: HistoryQueryCancel) throws(HistoryError) {
+        let matcher = parsed(filter).matcher
+        _ = try filterRead(cancel) { db throws(SQLiteError) in
+            var counter = RarityCounter(store: self, db: db)
+            for term in matcher.textTerms {
+                // As the plan's `rarest`: none rarer than a trigram found in no row.
+                for token in term.trigrams {
+                    if try counter.count(.trigrams, token) == 0 { break }
+                }
+            }
+            for (term, parts) in zip(matcher.wordTerms, matcher.wordParts) {
+                for word in [term] + parts { _ = try counter.count(.words, word) }
+            }
+        }
+    }
+
     /// The list's rows for `ids`, newest first.
     private func summaries(_ ids: [Int], db: SQLiteConnection, catalog storedCatalog: EndpointCatalog) throws(SQLiteError) -> [HistorySummary] {
         guard !ids.isEmpty else { return [] }
@@ -947,10 +976,18 @@ public final class HistoryStore: @unchecked Sendable {
             if let filterConnection {
                 db = filterConnection
             } else {
-                db = try SQLiteConnection(path: path, create: false, readOnly: readOnly != nil, immutable: readOnly?.isSnapshot == true)
-                db.setBusyTimeout(milliseconds: 5000)
-                CandidateLists.keepPagesWarm(db)
+                let (path, readOnly, immutable) = (path, readOnly != nil, readOnly?.isSnapshot == true)
+                func open() throws(SQLiteError) -> SQLiteConnection {
+                    let db = try SQLiteConnection(path: path, create: false, readOnly: readOnly, immutable: immutable)
+                    db.setBusyTimeout(milliseconds: 5000)
+                    return db
+                }
+                db = try open()
+                CandidateLists.prepare(db)
                 filterConnection = db
+                // Opened as the filter's own is, for a list read beside it (HistoryCandidates).
+                candidateLists.closeReaders()
+                candidateLists.openReader = open
                 // A new connection's `data_version` starts afresh: the count kept is not its to vouch for.
                 keptCount.withLock { $0 = nil }
             }

@@ -224,35 +224,51 @@ public final class SQLiteStatement {
         }
     }
 
-    /// The next row, or nil when done.
-    public func step() throws(SQLiteError) -> SQLiteRow? {
+    /// Steps on: true at a row, false when done.
+    private func advance() throws(SQLiteError) -> Bool {
         switch sqlite3_step(statement) {
-        case SQLITE_ROW:
-            let count = sqlite3_column_count(statement)
-            var values: [SQLiteValue] = []
-            values.reserveCapacity(Int(count))
-            for column in 0..<count {
-                switch sqlite3_column_type(statement, column) {
-                case SQLITE_INTEGER: values.append(.int(Int(sqlite3_column_int64(statement, column))))
-                case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
-                case SQLITE_NULL: values.append(.null)
-                default:
-                    // By its length, as it was bound: a NUL inside is part of the text
-                    // (the length asked after the text, as SQLite's documentation says).
-                    let pointer = sqlite3_column_text(statement, column)
-                    let count = Int(sqlite3_column_bytes(statement, column))
-                    let text = pointer.map { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) } ?? ""
-                    values.append(.text(text))
-                }
-            }
-            return SQLiteRow(values: values)
-        case SQLITE_DONE:
-            return nil
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
         default:
             let error = connection.lastError
             sqlite3_reset(statement)
             throw error
         }
+    }
+
+    /// The next row, or nil when done.
+    public func step() throws(SQLiteError) -> SQLiteRow? {
+        guard try advance() else { return nil }
+        let count = sqlite3_column_count(statement)
+        var values: [SQLiteValue] = []
+        values.reserveCapacity(Int(count))
+        for column in 0..<count {
+            switch sqlite3_column_type(statement, column) {
+            case SQLITE_INTEGER: values.append(.int(Int(sqlite3_column_int64(statement, column))))
+            case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
+            case SQLITE_NULL: values.append(.null)
+            default:
+                // By its length, as it was bound: a NUL inside is part of the text
+                // (the length asked after the text, as SQLite's documentation says).
+                let pointer = sqlite3_column_text(statement, column)
+                let count = Int(sqlite3_column_bytes(statement, column))
+                let text = pointer.map { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) } ?? ""
+                values.append(.text(text))
+            }
+        }
+        return SQLiteRow(values: values)
+    }
+
+    /// The first column of the next row read as a blob of native 64-bit
+    /// integers (what zqt_row_ids gathers, CSQLite/shim.h), in its order;
+    /// nil when there is no row. A blob whose length is not a whole number
+    /// of integers gives the whole ones only.
+    func stepIntegers() throws(SQLiteError) -> [Int]? {
+        guard try advance() else { return nil }
+        let size = MemoryLayout<Int64>.size
+        let count = Int(sqlite3_column_bytes(statement, 0)) / size
+        guard count > 0, let blob = sqlite3_column_blob(statement, 0) else { return [] }
+        return (0..<count).map { Int(truncatingIfNeeded: blob.loadUnaligned(fromByteOffset: $0 * size, as: Int64.self)) }
     }
 
     public func all() throws(SQLiteError) -> [SQLiteRow] {

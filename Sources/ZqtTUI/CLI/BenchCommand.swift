@@ -93,6 +93,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("filter"), help: "history: a filter to measure instead of the usual ones (repeatable).")
     var onlyFilters: [String] = []
 
+    @Flag(name: .customLong("every-key"), help: "history: print each key's figures, not only the three slowest.")
+    var everyKey = false
+
     @Option(help: "Times each measurement is repeated.")
     var repeats: Int = 15
 
@@ -297,8 +300,10 @@ struct BenchCommand: ParsableCommand {
             report("  the last key's CPU to its first screenful", wholeCPU)
             report("  the last key's count", wholeCount)
             report("  typed at a key every 30 ms: the last key's first screenful", typed)
-            for key in keyed.sorted(by: { $0.answer > $1.answer }).prefix(3) {
-                print("  slow key: \"\(key.filter)\"\(key.cold ? " (first time typed)" : ""): first screenful \(String(milliseconds: key.answer)), "
+            // The slowest by their count, the final answer: a key's first
+            // screenful may come in time while its count does not.
+            for key in everyKey ? keyed : Array(keyed.sorted(by: { $0.count > $1.count }).prefix(3)) {
+                print("  \(everyKey ? "key" : "slow key"): \"\(key.filter)\"\(key.cold ? " (first time typed)" : ""): first screenful \(String(milliseconds: key.answer)), "
                       + "CPU \(String(milliseconds: key.cpu)), count \(String(milliseconds: key.count))")
             }
         }

@@ -42,18 +42,22 @@ final class HistoryFilterQueue: Sendable {
     typealias Run = @Sendable (Request, HistoryQueryCancel, _ early: @Sendable (Action) -> Void) -> Action?
 
     private let run: Run
+    /// What a query does once its answer is posted (`prepareNext`).
+    private let afterAnswer: @Sendable (Request, HistoryQueryCancel) -> Void
     private let post: @Sendable (Action) -> Void
     private let queue: DispatchQueue
     private let state = Mutex(Queue())
 
     convenience init(store: HistoryStore, post: @escaping @Sendable (Action) -> Void) {
-        self.init(run: { request, cancel, early in Self.page(store, request, cancel: cancel, early: early) }, post: post)
+        self.init(run: { request, cancel, early in Self.page(store, request, cancel: cancel, early: early) },
+                  afterAnswer: { request, cancel in Self.prepareNext(store, request, cancel: cancel) }, post: post)
     }
 
     /// `queue`: where the queries run (tests hold it suspended to see what waits).
-    init(run: @escaping Run, queue: DispatchQueue = DispatchQueue(label: "zqt.history-filter"),
-         post: @escaping @Sendable (Action) -> Void) {
+    init(run: @escaping Run, afterAnswer: @escaping @Sendable (Request, HistoryQueryCancel) -> Void = { _, _ in },
+         queue: DispatchQueue = DispatchQueue(label: "zqt.history-filter"), post: @escaping @Sendable (Action) -> Void) {
         self.run = run
+        self.afterAnswer = afterAnswer
         self.queue = queue
         self.post = post
     }
@@ -86,7 +90,10 @@ final class HistoryFilterQueue: Sendable {
             queue.running = next
             return next
         }) {
-            if let answer = run(request, cancel, post) { post(answer) }
+            if let answer = run(request, cancel, post) {
+                post(answer)
+                afterAnswer(request, cancel)
+            }
         }
     }
 
@@ -168,6 +175,16 @@ final class HistoryFilterQueue: Sendable {
         } catch {
             return .historyFault(error)
         }
+    }
+
+    /// After a word alone and a space (`lighthouse `), while the next word is
+    /// typed: what the plan of a filter of several words will ask first, how
+    /// rare the word is, counted now (HistoryStore.countRarity). A key typed
+    /// meanwhile cancels it, and the count is simply made later.
+    static func prepareNext(_ store: HistoryStore, _ request: Request, cancel: HistoryQueryCancel) {
+        guard request.before == nil, request.filter.last?.isWhitespace == true, !request.filter.isBlank,
+              store.answersInOneQuery(filter: request.filter) else { return }
+        try? store.countRarity(filter: request.filter, cancel: cancel)
     }
 
     /// Ids searched for the first screenful: the newest 65,536 (of a
