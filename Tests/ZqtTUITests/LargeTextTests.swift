@@ -65,6 +65,25 @@ import Testing
         }
     }
 
+    /// A character wider than the field (a tab's or a control character's
+    /// visible form, at 2 or 3 columns) has a line of its own: the wrap ends,
+    /// every character is on a line, and no line is empty but for newlines.
+    @Test(arguments: [2, 3, 5])
+    func aCharacterWiderThanTheFieldHasALineOfItsOwn(width: Int) {
+        var buffer = TextBuffer("ab\tc\u{1}d\u{7F}\n\u{1B}xy z")
+        for _ in 0..<2 {
+            let lines = buffer.wrap(width: width)
+            #expect(lines.first?.start == 0 && lines.last?.end == buffer.count)
+            for (line, next) in zip(lines, lines.dropFirst()) {
+                #expect(line.end <= next.start && next.start <= line.end + 1, "\(lines)")
+                #expect(line.start < line.end || buffer.lineText(TextBuffer.VisualLine(start: line.end, end: line.end + 1)) == "\n", "\(lines)")
+            }
+            buffer.keepLayout(width: width)
+            buffer.moveCursor(to: 0)
+            buffer.insert("\t")
+        }
+    }
+
     @Test func aLongTextEditsInPlaceAndStaysExact() {
         var reference = String(repeating: "灯塔 lighthouse, ", count: 5000)
         var buffer = TextBuffer(reference)

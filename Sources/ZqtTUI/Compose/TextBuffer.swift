@@ -291,7 +291,11 @@ struct TextBuffer: Sendable {
                     widths.removeAll(keepingCapacity: true)
                     return true
                 }
-                if used + w > width {
+                // A character wider than the whole line (a control character's
+                // visible form in a narrow field) has a line of its own, wider
+                // than the field: broken before it again and again, it made an
+                // empty line forever.
+                if used + w > width, used > 0 {
                     // Break after the last space on this line when there is one.
                     let breakAt = lastSpace.map { $0 + 1 } ?? i
                     let end = breakAt > start ? breakAt : i
