@@ -33,4 +33,21 @@ import Testing
         let selected = try #require(state.gallery.selectedItem?.picture)
         #expect(Self.statusLine(state).contains("\(selected.idTask) · image \(selected.position + 1) ·"), "status: \(Self.statusLine(state))")
     }
+
+    /// The enlarged picture goes round past the last: back on the grid, the
+    /// status line describes the picture selected, not the end said before
+    /// (newcomer21 saw "the last" on the first picture).
+    @Test func anEndSaidIsForgottenOnceTheEnlargedPictureMovesTheSelection() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = try await fixture.opened(width: 120, height: 40)
+        press(&state, .char("G"))
+        press(&state, .right)
+        #expect(Self.statusLine(state).contains("The oldest picture, the last"), "status: \(Self.statusLine(state))")
+        press(&state, .enter)
+        press(&state, .right)
+        press(&state, .escape)
+        #expect(state.gallery.selected == 0, "the enlarged picture went round to the first")
+        #expect(!Self.statusLine(state).contains("The oldest picture, the last"), "status: \(Self.statusLine(state))")
+    }
 }

@@ -99,12 +99,16 @@ enum GalleryReducer {
         guard count > 0, forward ? state.gallery.selected >= count - 1 : state.gallery.selected <= 0 else {
             return move(&state, by: forward ? 1 : -1)
         }
-        let text = !forward ? Wording.galleryAtFirst(lastKey: state.keys.label(.galleryLast, in: .gallery))
-            : state.gallery.hasMore ? Wording.galleryLoadingOlder
-            : Wording.galleryAtLast(firstKey: state.keys.label(.galleryFirst, in: .gallery))
+        let text = !forward ? endWords(state).first : state.gallery.hasMore ? Wording.galleryLoadingOlder : endWords(state).last
         state.status = StatusMessage(text: text, kind: .info)
         // The next page is asked for if it is not on its way.
         return keepSelectionVisible(&state)
+    }
+
+    /// What → and ← say at the grid's first and last pictures, keys as bound.
+    static func endWords(_ state: AppState) -> (first: String, last: String) {
+        (Wording.galleryAtFirst(lastKey: state.keys.label(.galleryLast, in: .gallery)),
+         Wording.galleryAtLast(firstKey: state.keys.label(.galleryFirst, in: .gallery)))
     }
 
     static func moveRows(_ state: inout AppState, by rows: Int) -> [Effect] {
@@ -208,6 +212,12 @@ enum GalleryReducer {
         guard state.screen == .gallery, let zoom = state.view.zoom, zoom.target == .gallery,
               zoom.index != state.gallery.selected, state.gallery.items.indices.contains(zoom.index) else { return [] }
         state.gallery.selected = zoom.index
+        // The status line follows the selection (as `move`): an end said on the grid no longer holds
+        // (newcomer21: the enlarged picture went round to the first, and Esc showed "the last" still).
+        let ends = endWords(state)
+        if let said = state.status?.text, said == ends.first || said == ends.last || said == Wording.galleryLoadingOlder {
+            state.status = nil
+        }
         return keepSelectionVisible(&state)
     }
 
