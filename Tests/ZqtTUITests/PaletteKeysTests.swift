@@ -27,9 +27,11 @@ import Testing
             #expect(key == state.keys.rows(in: state.scopes + [.global]).first {
                 Wording.helpTitle($0.command, server: state.connection.server) == option
             }?.keys.first?.label, "the key zqt keys lists first for \(option)")
-            // The ↑ or ↓ of a list longer than the box sits in the row's last column, past the key.
+            // The ↑ or ↓ of a list longer than the box sits in the row's last column, a blank column past
+            // the key (newcomer21 read "M↓" as a key).
             var inside = area.rect
-            inside.width -= 1
+            inside.width -= 2
+            #expect((grid[inside.x + inside.width, area.rect.y].character ?? " ") == " ", "\(option): a blank before the ↑/↓ column")
             let text = Self.rowText(grid, inside).trimmingCharacters(in: .whitespaces)
             #expect(text.hasSuffix("  " + key), "\(width)x\(height): \(text)")
             let title = String(text.dropLast(key.count)).trimmingCharacters(in: .whitespaces)

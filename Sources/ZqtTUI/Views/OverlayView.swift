@@ -123,9 +123,11 @@ enum OverlayView {
         if first + visible < lines.count { grid.put("↓", x: rect.maxX - 2, y: rect.maxY - 1, style: .border) }
     }
 
-    /// A row's key and the two columns before it (0: none).
+    /// A row's key, the two columns before it and the one after it, which
+    /// keeps it apart from the list's ↑/↓ marks (newcomer21 read "M↓" and
+    /// "Ctrl-G↑" as keys) (0: none).
     private static func keyRoom(_ key: String?) -> Int {
-        key.map { TextWidth.of($0) + 2 } ?? 0
+        key.map { TextWidth.of($0) + 3 } ?? 0
     }
 
     /// The title's least width beside a key: narrower, the row shows the title alone.
@@ -178,7 +180,7 @@ enum OverlayView {
             var titleWidth = nameWidth
             if let key = picker.keyLabels[option], nameWidth - keyRoom(key) >= minTitleBesideKey {
                 titleWidth = nameWidth - keyRoom(key)
-                grid.put(key, x: nameX + nameWidth - TextWidth.of(key), y: y, style: selected ? .selection : .dim, limit: inner)
+                grid.put(key, x: nameX + nameWidth - 1 - TextWidth.of(key), y: y, style: selected ? .selection : .dim, limit: inner)
             }
             grid.put(TextWidth.truncate(option, to: titleWidth), x: nameX, y: y, style: style, limit: inner)
             if let detail = picker.details[option] {
