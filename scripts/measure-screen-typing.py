@@ -45,13 +45,14 @@ preview's title no longer shows ↓ (its end), then `[` half as many times
 keys go above the preview's window), and --keys keys are typed one at a
 time, each one's time from its send to the screen showing it printed with
 the CPU per key.
-Usage: scripts/measure-screen-typing.py [ZQT] [--paste-bytes N] [--keys N]
-       [--scroll-preview N] [--runs N] [--settle-ms N] [--unbracketed] [--mixed]
-       [--burst N] [--gap-ms G [--jump-every N] [--strace FILE]]
-       [--preview-far middle|end [--typing-at end|start] [--far-batch N] [--perf FILE]]"""
+"""
 import argparse, glob, os, shutil, subprocess, sys, tempfile, time
 
-parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+class HelpFormat(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    pass
+
+
+parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormat)
 parser.add_argument("zqt", nargs="?", default=".build/release/zqt", help="the zqt binary measured (a release build)")
 parser.add_argument("--paste-bytes", type=int, default=1 << 20, help="bytes pasted into the Prompt")
 parser.add_argument("--keys", type=int, default=20, help="keys typed one at a time after the paste")
@@ -475,7 +476,7 @@ def main():
         paste.write(text)
         paste.close()
         tail = text.rstrip()[-20:]
-        print(f"{zqt} (uptime:{os.popen('uptime').read().split('load average')[1].strip()})", flush=True)
+        print(f"{zqt} (load average{os.popen('uptime').read().split('load average')[1].strip()})", flush=True)
         for number in range(options.runs):
             run(number, paste.name, tail)
     finally:
