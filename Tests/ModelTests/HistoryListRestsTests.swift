@@ -145,4 +145,17 @@ import Testing
         #expect(page == Array(try Self.alone(store, "lighthouse cat").prefix(200)))
         #expect(store.candidateLists.restsGathered.here == 0 && store.candidateLists.restsGathered.beside == 0)
     }
+
+    /// A window wider than the history (most histories: the screen's is
+    /// 65,536 rows) has its lists read to their ends, and a first screenful
+    /// that found every match says so: no count to come (review22).
+    @Test func aWindowWiderThanTheHistorySearchesItAllAndSaysSo() throws {
+        for filter in ["lighthouse 灯塔", "lighthouse 灯"] {
+            let (history, store) = try Self.filled()
+            _ = history
+            let first = try #require(try store.firstMatches(filter: filter, rows: 20, cap: 20, window: 65_536, cancel: HistoryQueryCancel()))
+            #expect(first.rows.map(\.id) == (try Self.alone(store, filter)), "\"\(filter)\"")
+            #expect(first.searchedAll, "\"\(filter)\": every match found, said so")
+        }
+    }
 }

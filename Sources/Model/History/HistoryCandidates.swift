@@ -306,6 +306,9 @@ final class CandidateLists {
     /// A list whose rest has more than `mostGathered` ids is left as it was.
     func readRests(_ wanted: [CandidateList], downTo floor: Int? = nil, db: SQLiteConnection,
                    cancel: HistoryQueryCancel?) throws(SQLiteError) {
+        // Ids are row ids, from 1: a floor at or below 0 (a window wider than the history) is the lists' ends,
+        // which a list read to them knows (review22: read down to it, a list never said it had ended).
+        let floor = floor.flatMap { $0 > 0 ? $0 : nil }
         let jobs = wanted.map { (arm: $0.arm, below: $0.readFrom) }
         var others: [SQLiteConnection] = []
         if jobs.count > 1, let openReader {
@@ -427,7 +430,8 @@ struct CandidateMerge {
 
     /// The next id in every list, or nil when there is none.
     mutating func next() throws(SQLiteError) -> Int? {
-        if whole == nil, !done, lists.allSatisfy({ $0.exhausted && $0.upper > target }) {
+        // (A list read from the top, `upper` Int.max, holds every id below any target.)
+        if whole == nil, !done, lists.allSatisfy({ $0.exhausted && ($0.upper == Int.max || $0.upper > target) }) {
             // Every list is in memory: one pass over them instead of a skip and
             // a search at each step (two lists of 83,000 that never meet: 4 ms
             // stepped, well under one in one pass).
@@ -453,6 +457,12 @@ struct CandidateMerge {
             if steps % 4096 == 0, cancel?.isCancelled == true { throw .interrupted }
             var agreed = true
             for (index, list) in lists.enumerated() {
+                if list.readDownTo <= floor, list.wantsRead(atMost: target, from: positions[index]) {
+                    // Read whole down to the window's floor: none between it and `target`.
+                    done = true
+                    stoppedAtFloor = true
+                    return nil
+                }
                 gather: if let owner, !gathered, list.wantsRead(atMost: target, from: positions[index]) {
                     guard !fillsSoon else { break gather }
                     if floor != Int.min {
@@ -460,19 +470,21 @@ struct CandidateMerge {
                         // A first screenful's window: every list's ids down to its floor, read at once.
                         gathered = true
                         let wanted = lists.filter { !$0.exhausted && $0.readDownTo > floor }
-                        if !wanted.isEmpty { try owner.readRests(wanted, downTo: floor, db: db, cancel: cancel) }
+                        if !wanted.isEmpty {
+                            try owner.readRests(wanted, downTo: floor, db: db, cancel: cancel)
+                            // Read to their ends (a window past the first row): one pass over them now.
+                            return try next()
+                        }
                     } else if list.ids.count >= owner.readWholeAfter || list.readDownTo != Int.max {
                         // Long lists, or a window that held less than a screenful: the rests, at once.
                         gathered = true
                         let wanted = lists.filter { ($0.restEstimate ?? Int.max) <= owner.mostGathered && !$0.exhausted }
-                        if !wanted.isEmpty { try owner.readRests(wanted, db: db, cancel: cancel) }
+                        if !wanted.isEmpty {
+                            try owner.readRests(wanted, db: db, cancel: cancel)
+                            // Every list read to its end: one pass over them now.
+                            return try next()
+                        }
                     }
-                }
-                if list.readDownTo <= floor, list.wantsRead(atMost: target, from: positions[index]) {
-                    // Read whole down to the window's floor: none between it and `target`.
-                    done = true
-                    stoppedAtFloor = true
-                    return nil
                 }
                 guard let (at, id) = try list.first(atMost: target, from: positions[index], db: db) else {
                     done = true
