@@ -162,9 +162,10 @@ public struct HistorySummary: Sendable, Equatable, Identifiable {
     public var headline: String = ""
     /// The row's headline on one line, as the screen's history and `zqt
     /// history list` show it alike (a tool's row had an empty prompt column in the list).
-    public var listedText: String {
-        (headline.isEmpty ? prompt : headline).split(whereSeparator: \.isNewline).joined(separator: " ")
-    }
+    public var listedText: String { String(listedCharacters) }
+    /// `listedText` read only as far as its reader wants: a row of the
+    /// screen's list shows a line of a prompt that may hold kilobytes.
+    public var listedCharacters: ListedCharacters { ListedCharacters(headline.isEmpty ? prompt : headline) }
     /// The user stopped following its task (migration 11, issue 19).
     public var notFollowed = false
     /// The profile it was sent with: a sweep over several servers says which made each row (issue 20).
@@ -175,6 +176,53 @@ public struct HistorySummary: Sendable, Equatable, Identifiable {
 
     /// The pictures made: the results, less the control maps.
     public var pictureCount: Int { max(0, resultCount - controlMapCount) }
+}
+
+/// A text's lines joined by one space each (a run of line breaks, or one at
+/// either end, gives no empty line), a character at a time. The screen's
+/// list reads a line's width of each row (issue 18: splitting and joining
+/// each visible row's whole 2 KB prompt, twice a row in each frame, then
+/// measuring all of it to cut it, was most of a filter key's frame at a
+/// million rows).
+public struct ListedCharacters: Sequence {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    public var isEmpty: Bool {
+        var characters = makeIterator()
+        return characters.next() == nil
+    }
+
+    public func makeIterator() -> Iterator { Iterator(base: text.makeIterator()) }
+
+    public struct Iterator: IteratorProtocol {
+        var base: String.Iterator
+        var started = false
+        /// The character after a line break, given after the space that stands for it.
+        var held: Character?
+
+        public mutating func next() -> Character? {
+            if let character = held {
+                held = nil
+                return character
+            }
+            var afterBreak = false
+            while let character = base.next() {
+                if character.isNewline {
+                    afterBreak = true
+                    continue
+                }
+                if afterBreak, started {
+                    held = character
+                    return " "
+                }
+                started = true
+                return character
+            }
+            return nil
+        }
+    }
 }
 
 /// Everything kept of one submission.

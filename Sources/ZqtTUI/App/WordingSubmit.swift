@@ -134,9 +134,11 @@ extension Wording {
     /// the screen's list and `zqt history list` say it in the same words (issue 19).
     static let noPrompt = "(no prompt)"
 
-    /// The text a history row lists: its prompt or main input, else `noPrompt`.
-    static func listedPrompt(_ row: HistorySummary) -> String {
-        row.listedText.isEmpty ? noPrompt : row.listedText
+    /// The text a history row lists: its prompt or main input, else
+    /// `noPrompt`; read as far as its reader wants (HistorySummary.listedCharacters).
+    static func listedPrompt(_ row: HistorySummary) -> AnySequence<Character> {
+        let listed = row.listedCharacters
+        return listed.isEmpty ? AnySequence(noPrompt) : AnySequence(listed)
     }
 
     static func notFollowed(_ idTask: String, queryKey: String) -> String {

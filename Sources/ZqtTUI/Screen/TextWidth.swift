@@ -183,11 +183,23 @@ enum TextWidth {
         return out
     }
 
-    /// `text` cut to `width` cells, ending in "…" when it was cut.
-    static func truncate(_ text: some StringProtocol, to width: Int) -> String {
+    /// `text` cut to `width` cells, ending in "…" when it was cut. Read no
+    /// further than the character that does not fit: a history row cuts a
+    /// prompt of kilobytes to a line (issue 18).
+    static func truncate(_ text: some Sequence<Character>, to width: Int) -> String {
         guard width > 0 else { return "" }
-        if of(text) <= width { return String(text) }
-        return prefix(text, fitting: width - 1) + "…"
+        var used = 0
+        var out = ""
+        // `out`'s bytes while it fits in a cell less, beside the "…": a character boundary.
+        var cut = 0
+        for character in text {
+            let cells = of(character)
+            if used + cells > width { return String(decoding: out.utf8.prefix(cut), as: UTF8.self) + "…" }
+            used += cells
+            out.append(character)
+            if used < width { cut = out.utf8.count }
+        }
+        return out
     }
 
     /// `text` cut to `width` cells from its start, beginning with "…" when it

@@ -279,12 +279,11 @@ enum HistoryView {
                 column = end
             }
             // "(no prompt)" in the words `zqt history list` uses (issue 19).
-            var prompt = Wording.listedPrompt(row)
             // A task the user stopped following, still open at the service as far as zqt knows (issue 19).
-            if row.notFollowed, row.state.isUnfinished { prompt = Wording.notFollowedMark + prompt }
+            let mark = row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : ""
             guard promptWidth > 0 else { return }
-            grid.put(TextWidth.truncate(prompt, to: promptWidth), x: column, y: y,
-                     style: style(row.listedText.isEmpty ? .dim : .normal))
+            grid.put(TextWidth.truncate([AnySequence(mark), Wording.listedPrompt(row)].joined(), to: promptWidth), x: column, y: y,
+                     style: style(row.listedCharacters.isEmpty ? .dim : .normal))
         }
 
         private func pad(_ text: String, _ width: Int) -> String {
