@@ -386,6 +386,11 @@ import Testing
                 let inWindow = whole.filter { $0 >= newest - window }
                 #expect(ids.count >= min(20, inWindow.count), "\"\(filter)\" in the newest \(window)")
                 if first.searchedAll { #expect(ids == whole, "\"\(filter)\": said to be every match, it is") }
+                // The page goes on from the screenful's last row: the same page and count as from the top.
+                let page = try #require(try store.firstMatches(filter: filter, rows: 200, cap: 1000, window: nil, after: first,
+                                                               cancel: HistoryQueryCancel()))
+                #expect(page.rows.map(\.id) == Array(whole.prefix(200)), "\"\(filter)\" after the newest \(window)'s screenful: the page")
+                #expect(page.matched == whole.count && page.searchedAll, "\"\(filter)\" after the newest \(window)'s screenful: the count")
             }
             let all = try #require(try store.firstMatches(filter: filter, rows: 200, cap: 1000, window: nil, cancel: HistoryQueryCancel()))
             #expect(all.rows.map(\.id) == Array(whole.prefix(200)), "\"\(filter)\": the page")
@@ -398,5 +403,26 @@ import Testing
         #expect(never.rows.isEmpty && !never.searchedAll)
         let proved = try #require(try store.firstMatches(filter: "lighthouse 灯塔", rows: 20, cap: 20, window: nil, cancel: HistoryQueryCancel()))
         #expect(proved.rows.isEmpty && proved.searchedAll)
+    }
+
+    /// A page goes on from its first screenful only while the history is
+    /// as it was: a row sent (or changed) between the two is in the page.
+    @Test func aRowSentBetweenTheScreenfulAndThePageIsInThePage() throws {
+        let history = TemporaryHistory()
+        let store = try history.open()
+        try store.inOneTransaction {
+            for index in 0..<300 {
+                _ = try store.recordSending(HistoryStoreTests.request(["a lighthouse at dusk, 灯", "portrait of a cat"][index % 2]),
+                                            baseURL: "http://127.0.0.1:1", profile: "sandbox")
+            }
+        }
+        let filter = "lighthouse 灯"
+        let first = try #require(try store.firstMatches(filter: filter, rows: 20, cap: 20, window: 100, cancel: HistoryQueryCancel()))
+        #expect(first.rows.count == 20)
+        let sent = try store.recordSending(HistoryStoreTests.request("the lighthouse again, 灯"), baseURL: "http://127.0.0.1:1", profile: "sandbox")
+        let page = try #require(try store.firstMatches(filter: filter, rows: 200, cap: 1000, window: nil, after: first, cancel: HistoryQueryCancel()))
+        #expect(page.rows.first?.id == sent, "the row sent after the screenful leads the page")
+        #expect(page.matched == 151 && page.rows.count == 151)
+        #expect(page.rows.map(\.id) == (try store.list(filter: filter, limit: 5000).map(\.id)))
     }
 }

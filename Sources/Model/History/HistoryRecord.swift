@@ -274,6 +274,12 @@ public struct HistoryMatches: Sendable, Equatable {
     /// Matches found: every match when `searchedAll`, else at least this many.
     public let matched: Int
     public let searchedAll: Bool
+    /// Where a search for more takes up (HistoryStore.firstMatches' `after`):
+    /// the filter, the ids found, newest first, and the history's
+    /// `data_version` they were read at.
+    var filter = ""
+    var found: [Int] = []
+    var version: Int?
 
     public init(rows: [HistorySummary], matched: Int, searchedAll: Bool) {
         self.rows = rows

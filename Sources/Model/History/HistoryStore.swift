@@ -862,17 +862,33 @@ public final class HistoryStore: @unchecked Sendable {
     /// list, not both to their ends), so the screen shows what the newest
     /// rows hold at once and the rest follows. `searchedAll` when `matched`
     /// is every match (neither the window nor the cap stopped the search).
+    /// `after`: the same filter's first screenful, which the search goes on
+    /// from when the history has not changed since (every match above its
+    /// last id is among its ids, whatever window it searched).
     /// Through the filter's connection, its lists kept; nil when cancelled.
-    public func firstMatches(filter: String, rows: Int, cap: Int, window: Int?,
+    public func firstMatches(filter: String, rows: Int, cap: Int, window: Int?, after earlier: HistoryMatches? = nil,
                              cancel: HistoryQueryCancel) throws(HistoryError) -> HistoryMatches? {
         let (matcher, storedCatalog) = parsed(filter)
         return try filterRead(cancel) { db throws(SQLiteError) in
+            let version = try db.scalar("PRAGMA data_version") ?? 0
+            let wanted = max(rows, cap)
+            var taken: [Int] = [], below: Int?, shown: [HistorySummary] = []
+            // Issue 18: the page after a first screenful searched again from
+            // the top, the screenful's rows read and checked twice
+            // (`portrait l`: 64 rows of 2 KB, a third of the page's time).
+            if let earlier, earlier.filter == filter, earlier.version == version, let last = earlier.found.last,
+               earlier.found.count < wanted, earlier.rows.count == min(rows, earlier.found.count) {
+                (taken, below, shown) = (earlier.found, last, earlier.rows)
+            }
             var floor: Int?
             if let window { floor = (try db.scalar("SELECT max(id) FROM submission") ?? 0) - window }
-            let found = try matches(matcher, db: db, before: nil, limit: max(rows, cap), notBelow: floor,
+            let found = try matches(matcher, db: db, before: below, limit: wanted - taken.count, notBelow: floor,
                                     cancel: cancel, lists: candidateLists)
-            return HistoryMatches(rows: try summaries(Array(found.ids.prefix(rows)), db: db, catalog: storedCatalog),
-                                  matched: found.ids.count, searchedAll: found.complete)
+            let ids = taken + found.ids
+            shown += try summaries(Array(ids.prefix(rows).dropFirst(shown.count)), db: db, catalog: storedCatalog)
+            var answer = HistoryMatches(rows: shown, matched: ids.count, searchedAll: found.complete)
+            (answer.filter, answer.found, answer.version) = (filter, ids, version)
+            return answer
         }
     }
 

@@ -111,20 +111,23 @@ final class HistoryFilterQueue: Sendable {
                     // A word alone is one index query stopped at the page's end: the page
                     // costs about what a screenful does, and a screenful first only put the
                     // final answer a frame later, two queries and their rows read (filter20).
+                    var first: HistoryMatches?
                     if !store.answersInOneQuery(filter: request.filter) {
                         let firstRows = min(HistoryViewState.firstScreenRows, request.limit)
-                        guard let first = try store.firstMatches(filter: request.filter, rows: firstRows, cap: firstRows,
-                                                                 window: window, cancel: cancel) else { return nil }
-                        if first.searchedAll {
-                            return .historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
+                        guard let screenful = try store.firstMatches(filter: request.filter, rows: firstRows, cap: firstRows,
+                                                                     window: window, cancel: cancel) else { return nil }
+                        first = screenful
+                        if screenful.searchedAll {
+                            return .historyLoaded(HistoryPage(filter: request.filter, rows: screenful.rows, matchCount: screenful.matched,
                                                               countCapped: false, hasMore: false, appending: false))
                         }
-                        early(.historyLoaded(HistoryPage(filter: request.filter, rows: first.rows, matchCount: first.matched,
+                        early(.historyLoaded(HistoryPage(filter: request.filter, rows: screenful.rows, matchCount: screenful.matched,
                                                          countCapped: false, hasMore: false, appending: false, counting: true)))
                     }
                     let cap = max(HistoryViewState.countCap, request.limit)
+                    // The page goes on from the screenful's last row.
                     guard let all = try store.firstMatches(filter: request.filter, rows: request.limit, cap: cap,
-                                                           window: nil, cancel: cancel) else { return nil }
+                                                           window: nil, after: first, cancel: cancel) else { return nil }
                     return .historyLoaded(HistoryPage(filter: request.filter, rows: all.rows, matchCount: all.matched,
                                                       countCapped: !all.searchedAll, hasMore: !all.searchedAll || all.matched > all.rows.count,
                                                       appending: false))
