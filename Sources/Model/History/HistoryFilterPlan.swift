@@ -274,6 +274,18 @@ extension HistoryStore {
     /// this many a candidate, each candidate is asked instead.
     static let deferredRowsPerLookup = 1024
 
+    /// Candidates to read next for `left` more matches, at the rate `found`
+    /// of `checked` passed, with a margin; at least a first chunk's 32.
+    /// Chunks only grew: a page's last 40 rows of `portrait l` (nearly
+    /// every candidate passes) read and checked a chunk of 512 rows of 2 KB.
+    static func candidatesToFill(_ left: Int, found: Int, checked: Int) -> Int {
+        guard found > 0, left > 0 else { return left > 0 ? Int.max : 32 }
+        let (scaled, overflow) = left.multipliedReportingOverflow(by: checked)
+        guard !overflow else { return Int.max }
+        let expected = min(scaled / found, 1 << 40)
+        return max(32, expected + expected / 4 + 8)
+    }
+
     /// Ids of rows matching `filter`, newest first, below `before`, at most
     /// `limit`. Called under the filter's lock (inside `filterRead`);
     /// `cancel` is looked at between chunks too.
@@ -326,6 +338,7 @@ extension HistoryStore {
         var ids: [Int] = []
         var chunk: [Int] = []
         var chunkSize = 32
+        var checked = 0
         var exhausted = false
         while ids.count < limit && !exhausted {
             if cancel?.isCancelled == true { throw .interrupted }
@@ -366,7 +379,8 @@ extension HistoryStore {
             for id in chunk where ids.count < limit && words?.contains(id) != false {
                 if let row = rows[id], filter.accepts(searchText: row.text, endpoint: row.endpoint) { ids.append(id) }
             }
-            chunkSize = min(chunkSize * 4, 2048)
+            checked += chunk.count
+            chunkSize = min(chunkSize * 4, 2048, Self.candidatesToFill(limit - ids.count, found: ids.count, checked: checked))
         }
         return (ids, ids.count < limit && merge?.stoppedAtFloor != true)
     }
