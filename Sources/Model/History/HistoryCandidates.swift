@@ -43,12 +43,12 @@ extension HistoryFilter.Arm {
     }
 }
 
-/// One arm's ids, newest first, from `upper` (exclusive) down to the last
-/// read; `exhausted` once the index has no more.
+/// One arm's ids, newest first, from its newest down to the last read;
+/// `exhausted` once the index has no more. A list is always read from its
+/// newest id: a merge below a bound skips what is above it in memory.
 final class CandidateList {
     let arm: HistoryFilter.Arm
     private(set) var ids: [Int] = []
-    private(set) var upper = Int.max
     private(set) var exhausted = false
 
     init(_ arm: HistoryFilter.Arm) { self.arm = arm }
@@ -67,10 +67,6 @@ final class CandidateList {
     /// Index in `ids` of the first id at most `target`, at or after `from`,
     /// with that id, reading on as needed; nil when the list has none.
     func first(atMost target: Int, from: Int, db: SQLiteConnection) throws(SQLiteError) -> (index: Int, id: Int)? {
-        if upper != Int.max && target >= upper {
-            // Above what was read (a list read for a later page): read again from there.
-            reset(below: target == Int.max ? Int.max : target + 1)
-        }
         var start = from
         while true {
             // Read through a local: a class's stored array checks exclusive
@@ -103,8 +99,8 @@ final class CandidateList {
         }
     }
 
-    /// Where the next read starts: below the last id read, or `upper`.
-    var readFrom: Int { ids.last ?? upper }
+    /// Where the next read starts: below the last id read.
+    var readFrom: Int { ids.last ?? Int.max }
 
     /// About how many ids the list has below `readFrom`, judged from how
     /// densely the ids read so far lie; nil before two are read.
@@ -115,7 +111,7 @@ final class CandidateList {
         return overflow ? Int.max : scaled / (newest - oldest)
     }
 
-    /// Every id at or above it (below `upper`) is among `ids`: the list was
+    /// Every id at or above it is among `ids`: the list was
     /// read whole down to a first screenful's window (`take(rest:downTo:)`).
     private(set) var readDownTo = Int.max
 
@@ -146,15 +142,7 @@ final class CandidateList {
         return Array(Set(gathered)).sorted(by: >)
     }
 
-    private func reset(below bound: Int) {
-        pause()
-        ids = []
-        upper = bound
-        exhausted = false
-        readDownTo = Int.max
-    }
-
-    /// Whether the statement is under way: run from `ids.last ?? upper`, its
+    /// Whether the statement is under way: run from `readFrom`, its
     /// next step the next id.
     private var stepping = false
 
@@ -196,28 +184,11 @@ final class CandidateList {
             statement = (ObjectIdentifier(db), made)
             prepared = made
         }
-        for (offset, value) in (arm.parameters + [.int(ids.last ?? upper)]).enumerated() {
-            let index = Int32(offset + 1)
-            let result: Int32
-            switch value {
-            case .null: result = sqlite3_bind_null(prepared, index)
-            case let .int(number): result = sqlite3_bind_int64(prepared, index, Int64(number))
-            case let .double(number): result = sqlite3_bind_double(prepared, index, number)
-            case let .text(text):
-                var bytes = Array(text.utf8)
-                let length = Int32(clamping: bytes.count)
-                if bytes.isEmpty { bytes = [0] }
-                result = bytes.withUnsafeBufferPointer { buffer in
-                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                        sqlite3_bind_text(prepared, index, $0, length, zqt_sqlite_transient())
-                    }
-                }
-            }
-            guard result == SQLITE_OK else {
-                let error = db.lastError
-                sqlite3_clear_bindings(prepared)
-                throw error
-            }
+        do {
+            try SQLiteStatement.bind(arm.parameters + [.int(readFrom)], to: prepared, db: db)
+        } catch {
+            sqlite3_clear_bindings(prepared)
+            throw error
         }
         stepping = true
         try step(prepared, size, db)
@@ -335,7 +306,8 @@ final class CandidateLists {
             }
         }
         // The first here, and any no reader took, one after another.
-        for index in jobs.indices where index == 0 || index > others.count {
+        func readHere(_ index: Int) -> Bool { index == 0 || index > others.count }
+        for index in jobs.indices where readHere(index) {
             let job = jobs[index]
             let answer = Result { () throws(SQLiteError) -> [Int]? in
                 try CandidateList.rest(of: job.arm, below: job.below, downTo: floor, most: most, db: db)
@@ -347,7 +319,7 @@ final class CandidateLists {
             switch answer {
             case .success(let rest?)?:
                 list.take(rest: rest, downTo: floor)
-                if index == 0 || index > others.count { restsGathered.here += 1 } else { restsGathered.beside += 1 }
+                if readHere(index) { restsGathered.here += 1 } else { restsGathered.beside += 1 }
             case .failure(let error)?: throw error
             default: break
             }
@@ -412,7 +384,7 @@ struct CandidateMerge {
     private let start: Int
     /// Once every list is read to its end: the ids they all hold, found in
     /// one pass (`intersection`), and how many were given.
-    private var whole: (ids: [Int], given: Int)?
+    private var whole: (ids: [Int], taken: Int)?
 
     init(_ lists: [CandidateList], below: Int?, notBelow: Int? = nil, db: SQLiteConnection, cancel: HistoryQueryCancel?,
          owner: CandidateLists? = nil, wanted: Int = Int.max) {
@@ -430,8 +402,7 @@ struct CandidateMerge {
 
     /// The next id in every list, or nil when there is none.
     mutating func next() throws(SQLiteError) -> Int? {
-        // (A list read from the top, `upper` Int.max, holds every id below any target.)
-        if whole == nil, !done, lists.allSatisfy({ $0.exhausted && ($0.upper == Int.max || $0.upper > target) }) {
+        if whole == nil, !done, lists.allSatisfy(\.exhausted) {
             // Every list is in memory: one pass over them instead of a skip and
             // a search at each step (two lists of 83,000 that never meet: 4 ms
             // stepped, well under one in one pass).
@@ -440,10 +411,10 @@ struct CandidateMerge {
             stoppedAtFloor = found.belowFloor
             done = true
         }
-        if let (ids, given) = whole {
-            guard given < ids.count else { return nil }
-            whole = (ids, given + 1)
-            return ids[given]
+        if let (ids, taken) = whole {
+            guard taken < ids.count else { return nil }
+            whole = (ids, taken + 1)
+            return ids[taken]
         }
         var steps = 0
         while !done {
@@ -457,13 +428,14 @@ struct CandidateMerge {
             if steps % 4096 == 0, cancel?.isCancelled == true { throw .interrupted }
             var agreed = true
             for (index, list) in lists.enumerated() {
-                if list.readDownTo <= floor, list.wantsRead(atMost: target, from: positions[index]) {
+                let wantsRead = list.wantsRead(atMost: target, from: positions[index])
+                if list.readDownTo <= floor, wantsRead {
                     // Read whole down to the window's floor: none between it and `target`.
                     done = true
                     stoppedAtFloor = true
                     return nil
                 }
-                gather: if let owner, !gathered, list.wantsRead(atMost: target, from: positions[index]) {
+                gather: if let owner, !gathered, wantsRead {
                     guard !fillsSoon else { break gather }
                     if floor != Int.min {
                         guard list.ids.count >= owner.windowWholeAfter else { break gather }

@@ -126,13 +126,7 @@ extension HistoryFilter {
         // `batch:`: a batch is small, its rows are read and checked, and the
         // trigram list (a merge reads it whole) is left unread.
         func rarest(_ trigrams: [String]) throws(SQLiteError) -> (token: String, count: Int)? {
-            var best: (token: String, count: Int)?
-            for token in trigrams {
-                let count = try rarity(.trigrams, token)
-                if best == nil || count < best!.count { best = (token, count) }
-                if count == 0 { break }
-            }
-            return best
+            try Self.rarest(trigrams, rarity)
         }
         var conjuncts: [(query: String, count: Int)] = []
         for term in textTerms where batchPrefix == nil {
@@ -228,6 +222,20 @@ extension HistoryFilter {
         return Plan(sql: sql, parameters: parameters, checksRows: true,
                     deferredWords: deferred.isEmpty ? nil : deferred.joined(separator: " AND "),
                     deferredRarity: deferredRarity, arms: lists)
+    }
+
+    /// The rarest of `trigrams` as `rarity` counts them, the first found in
+    /// no row ending the search (none is rarer): what the plan lists a word
+    /// by, and what HistoryStore.countRarity counts ahead of it.
+    static func rarest(_ trigrams: [String], _ rarity: (Index, String) throws(SQLiteError) -> Int) throws(SQLiteError)
+        -> (token: String, count: Int)? {
+        var best: (token: String, count: Int)?
+        for token in trigrams {
+            let count = try rarity(.trigrams, token)
+            if best.map({ count < $0.count }) ?? true { best = (token, count) }
+            if count == 0 { break }
+        }
+        return best
     }
 
     /// Whether a candidate row holds every longer word (or is of an endpoint

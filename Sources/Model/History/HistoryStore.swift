@@ -910,10 +910,7 @@ public final class HistoryStore: @unchecked Sendable {
         _ = try filterRead(cancel) { db throws(SQLiteError) in
             var counter = RarityCounter(store: self, db: db)
             for term in matcher.textTerms {
-                // As the plan's `rarest`: none rarer than a trigram found in no row.
-                for token in term.trigrams {
-                    if try counter.count(.trigrams, token) == 0 { break }
-                }
+                _ = try HistoryFilter.rarest(term.trigrams) { index, query throws(SQLiteError) in try counter.count(index, query) }
             }
             for (term, parts) in zip(matcher.wordTerms, matcher.wordParts) {
                 for word in [term] + parts { _ = try counter.count(.words, word) }

@@ -203,6 +203,12 @@ public final class SQLiteStatement {
     public func bind(_ parameters: [SQLiteValue]) throws(SQLiteError) {
         sqlite3_reset(statement)
         sqlite3_clear_bindings(statement)
+        try Self.bind(parameters, to: statement, db: connection)
+    }
+
+    /// Binds `parameters` to a statement of `db`'s, from the first: this
+    /// one's, or one kept prepared elsewhere (CandidateList's).
+    static func bind(_ parameters: [SQLiteValue], to statement: OpaquePointer, db connection: SQLiteConnection) throws(SQLiteError) {
         for (offset, value) in parameters.enumerated() {
             let index = Int32(offset + 1)
             let result: Int32
