@@ -126,7 +126,7 @@ enum Screen {
             let text = Wording.zoomStatus(set.ordinal(of: zoom.index), of: picture.isControlMap ? set.controlMapCount : set.madeCount,
                                           more: zoom.target == .gallery && state.gallery.hasMore,
                                           image: picture.image, seed: picture.seed,
-                                          controlMap: picture.isControlMap)
+                                          controlMap: picture.isControlMap, round: zoom.round)
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)
         } else if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
