@@ -12,7 +12,8 @@ let glibcPacksRelocations: Bool = {
     #if canImport(Glibc)
     var text = [CChar](repeating: 0, count: 64)
     guard confstr(Int32(_CS_GNU_LIBC_VERSION), &text, text.count) > 0 else { return false }
-    let version = String(cString: text).split(separator: " ").last?.split(separator: ".").compactMap { Int($0) } ?? []
+    // The text up to its NUL, as bytes (String(cString:) on an array is deprecated).
+    let version = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: " ").last?.split(separator: ".").compactMap { Int($0) } ?? []
     return version.count >= 2 && (version[0], version[1]) >= (2, 36)
     #else
     return false
@@ -52,10 +53,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // ncursesw, wrapped so Swift 6 can reach its globals and macros.
+        // ncursesw, wrapped so Swift 6 can reach its globals and macros. No pkgConfig: its
+        // -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600 are flags SwiftPM drops with a warning on every
+        // build (shim.h sets what they did), and its -lncursesw -ltinfo are the module map's links.
         .systemLibrary(
             name: "CNcurses",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
         // zlib, for the sandbox's PNG encoder.

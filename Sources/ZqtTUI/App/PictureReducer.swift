@@ -168,6 +168,7 @@ enum PictureReducer {
         let count = shownCount(state)
         guard count > 0 else { return [] }
         let step = forward ? 1 : count - 1
+        let from = state.view.selectedPicture
         state.view.selectedPicture = (state.view.selectedPicture + step) % count
         if let set = state.results, state.screen == .compose, set.pictures.isEmpty, !set.texts.isEmpty {
             // The chosen candidate comes into view.
@@ -178,6 +179,7 @@ enum PictureReducer {
         }
         if state.view.zoom != nil {
             state.view.zoom?.index = state.view.selectedPicture
+            state.view.zoom?.round = count < 2 ? nil : forward ? (from == count - 1 ? .toFirst : nil) : (from == 0 ? .toLast : nil)
             return prepareZoomed(&state)
         }
         return []

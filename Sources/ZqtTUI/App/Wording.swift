@@ -238,11 +238,14 @@ extension Wording {
     /// `ordinal` and `total` count the picture's own kind: "Image 2 of 4", "Control map 1 of 1" (issue 20).
     /// `more`: the gallery has older pictures not loaded yet, so `total` is only those loaded: it says so,
     /// rather than a count that is not the gallery's ("Image 46 of 80" of 100).
+    /// `round`: the step went round the set, said first so a narrow line keeps it (leftovers23), as
+    /// docs/pictures.md says: after the last comes the first, before the first the last.
     static func zoomStatus(_ ordinal: Int, of total: Int, more: Bool = false, image: LocalImage?, seed: Int?,
-                           controlMap: Bool = false) -> String {
+                           controlMap: Bool = false, round: PictureZoom.Round? = nil) -> String {
         let of = more ? "of \(total) loaded so far" : "of \(total)"
-        var text = controlMap ? "Control map \(ordinal + 1) \(of) (ControlNet's detected map, not a generated picture)"
-            : "Image \(ordinal + 1) \(of)"
+        let went = round.map { $0 == .toFirst ? " (after the last, the first again)" : " (before the first, the last again)" } ?? ""
+        var text = controlMap ? "Control map \(ordinal + 1) \(of)\(went) (ControlNet's detected map, not a generated picture)"
+            : "Image \(ordinal + 1) \(of)\(went)"
         if let seed { text += " · seed \(seed)" }
         if let image { text += " · \(image.width)×\(image.height) · \(image.path)" }
         return text

@@ -22,8 +22,9 @@ extension Wording {
         case (.switchProfile, .a1111): return "Switch profile (connection and login from the config file)"
         // X's declared title names both kinds of server (for `zqt keys`); the help and the palette say what it
         // does on this one, so the palette's line is not cut before it (newcomer20g).
-        case (.stopFollowing, .a1111): return "Interrupt the A1111 job on the server"
-        case (.stopFollowing, .zhiqite): return "Stop following the task (u on its history row takes it up again)"
+        case (.stopFollowing, _):
+            let x = stopFollowing(server)
+            return "\(x.verb) \(x.object) \(x.rest)"
         // An A1111 server has no tools and no custom request (the switcher lists its endpoints only, issue 20);
         // its palette said "every tool" (leftovers20).
         case (.switchEndpoint, _): return "Switch endpoint (\(endpointChoices(server)))"
@@ -41,6 +42,24 @@ extension Wording {
     }
 
     /// F7's declared title, which `zqt keys` prints: what it lists on each kind of server.
+    /// What X does on a kind of server, in parts: the help's and the palette's line on one profile
+    /// ("Stop following the task (…)") and `zqt keys`' title for both, stopFollowingTitle, are made of
+    /// them, so the text is in one place (leftovers23, as F7's).
+    static func stopFollowing(_ server: ServerKind) -> (verb: String, object: String, noun: String, rest: String) {
+        switch server {
+        case .zhiqite: return ("Stop following", "the task", "task", "(u on its history row takes it up again)")
+        case .a1111: return ("Interrupt", "the A1111 job", "job", "on the server")
+        }
+    }
+
+    /// X's declared title, `zqt keys`' line: "zhiqite task: stop following it (…); A1111 job: interrupt it on the server".
+    static var stopFollowingTitle: String {
+        ServerKind.allCases.map { server in
+            let x = stopFollowing(server)
+            return "\(profileKind(server)) \(x.noun): \(x.verb.lowercased()) it \(x.rest)"
+        }.joined(separator: "; ")
+    }
+
     static var switchEndpointTitle: String {
         let kinds = ServerKind.allCases.map { "\(profileKind($0)): \(endpointChoices($0))" }
         return "Switch endpoint (\(kinds.joined(separator: "; ")))"

@@ -52,8 +52,10 @@ extension Wording {
     static let helpTypedText = "In any text (a field being edited, a filter, a box), typed keys are text."
 
     /// Under a picker's list when nothing matches; on a free-text field, the key that takes the typed text.
-    static func noMatch(useTypedKey: String?) -> String {
-        useTypedKey.map { "no match · \($0) uses the typed text" } ?? "no match"
+    /// The palette names what it lists (leftovers23: "no match" in a box of commands read as broken).
+    static func noMatch(useTypedKey: String?, palette: Bool = false) -> String {
+        if palette { return "no command matches" }
+        return useTypedKey.map { "no match · \($0) uses the typed text" } ?? "no match"
     }
 
     /// After the picker's keys: how the typed text is used.

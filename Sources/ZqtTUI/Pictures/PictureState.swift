@@ -68,8 +68,19 @@ struct PictureSet: Equatable, Sendable {
 
 /// A picture shown as large as the terminal allows (Enter on a thumbnail).
 struct PictureZoom: Equatable, Sendable {
+    /// A step that went round the set, said on the status line (leftovers23: the
+    /// enlarged picture went from the last to the first without a word).
+    enum Round: Equatable, Sendable {
+        /// From the last picture to the first.
+        case toFirst
+        /// From the first picture to the last.
+        case toLast
+    }
+
     var target: PictureTarget
     var index: Int
+    /// The last step went round; nil after any other.
+    var round: Round? = nil
 }
 
 /// A sweep's results as a grid (issue 11): a row per value of the first

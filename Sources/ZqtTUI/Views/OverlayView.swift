@@ -133,6 +133,31 @@ enum OverlayView {
     /// The title's least width beside a key: narrower, the row shows the title alone.
     static let minTitleBesideKey = 20
 
+    /// A row's room for its title, and the key shown at its right: the title is cut before the key,
+    /// never the key; a row too narrow for both has the title alone.
+    static func titleRoom(nameWidth: Int, key: String?) -> (title: Int, key: String?) {
+        guard let key, nameWidth - keyRoom(key) >= minTitleBesideKey else { return (nameWidth, nil) }
+        return (nameWidth - keyRoom(key), key)
+    }
+
+    /// The most lines a whole title takes at the box's foot; a longer one ends in "…".
+    static let wholeTitleLinesMaximum = 3
+
+    /// Each option whose title its row cuts, as wrapped to `width` for the box's foot.
+    static func wholeTitleLines(_ picker: PickerState, titleRoom: (String) -> Int, width: Int) -> [String: [String]] {
+        var cut: [String: [String]] = [:]
+        guard width >= 10 else { return cut }
+        for option in picker.options where TextWidth.of(option) > titleRoom(option) {
+            var lines = HistoryView.wrapWords(option, width: width).flatMap { TextWidth.of($0) > width ? HistoryEntryView.chunks($0, width: width) : [$0] }
+            if lines.count > wholeTitleLinesMaximum {
+                lines = Array(lines.prefix(wholeTitleLinesMaximum))
+                lines[wholeTitleLinesMaximum - 1] = TextWidth.truncate(lines[wholeTitleLinesMaximum - 1] + " …", to: width)
+            }
+            cut[option] = lines
+        }
+        return cut
+    }
+
     static func renderPicker(_ picker: PickerState, keys table: KeyTable, into grid: inout Grid) {
         let matches = picker.matches
         // Pickers with a detail beside each option (a checkpoint's base) or a note get more room, and the
@@ -143,8 +168,18 @@ enum OverlayView {
         // A note (why a list failed, and what to set) wraps to three lines at most: its end says what to do.
         let note = picker.note.map { HistoryView.wrapWords($0.text, width: max(10, width - 4)) } ?? []
         let noteLines = min(note.count, 3)
-        let listHeight = min(max(matches.count, 1), max(3, grid.size.height - 10 - noteLines))
-        let rect = box(width: width, height: listHeight + 5 + noteLines, in: grid.size)
+        // A title cut on its row is shown whole at the box's foot while it is highlighted; the foot has
+        // the room the longest cut title needs among all the options, so the box keeps its size as the
+        // filter narrows them (leftovers23: a long title could not be read in full).
+        let nameOffset = picker.fits.isEmpty ? 3 : 5
+        let wholeTitles = picker.details.isEmpty
+            ? wholeTitleLines(picker, titleRoom: { titleRoom(nameWidth: width - 2 - nameOffset, key: picker.keyLabels[$0]).title }, width: width - 4)
+            : [:]
+        let footLines = wholeTitles.values.map(\.count).max() ?? 0
+        // Its height from all the options, not the matches: the box stays put, its rows shrinking, as
+        // the filter leaves fewer (leftovers23: at one match or none it jumped to the screen's middle).
+        let listHeight = min(max(picker.options.count, 1), max(3, grid.size.height - 10 - noteLines - footLines))
+        let rect = box(width: width, height: listHeight + 5 + noteLines + footLines, in: grid.size)
         grid.mark(rect, .picker)
         frame(rect, title: picker.title, into: &grid)
         let inner = rect.maxX - 1
@@ -158,14 +193,20 @@ enum OverlayView {
                      style: picker.note?.isProblem == true ? .statusError : .dim, limit: inner)
         }
         let top = rect.y + 2 + noteLines
-        let visible = rect.height - 5 - noteLines
+        let visible = rect.height - 5 - noteLines - footLines
         let first = max(0, picker.selected - visible + 1)
         if matches.isEmpty {
-            grid.put(Wording.noMatch(useTypedKey: picker.freeText ? table.label(.pickHighlighted) : nil), x: rect.x + 2, y: top, style: .dim, limit: inner)
+            grid.put(Wording.noMatch(useTypedKey: picker.freeText ? table.label(.pickHighlighted) : nil, palette: picker.purpose == .palette),
+                     x: rect.x + 2, y: top, style: .dim, limit: inner)
+        }
+        if let highlighted = matches[safe: picker.selected], let lines = wholeTitles[highlighted] {
+            for (i, line) in lines.enumerated() {
+                grid.put(line, x: rect.x + 2, y: rect.maxY - 2 - footLines + i, style: .dim, limit: inner)
+            }
         }
         // Marks for fitting options take a column of their own; details line up after the names.
         let marks = !picker.fits.isEmpty
-        let nameX = rect.x + (marks ? 5 : 3)
+        let nameX = rect.x + nameOffset
         let shown = matches.dropFirst(first).prefix(visible)
         let widest = shown.map { TextWidth.of($0) }.max() ?? 0
         let nameWidth = picker.details.isEmpty ? rect.maxX - 2 - nameX : min(widest, max(20, (rect.maxX - 2 - nameX) * 3 / 5))
@@ -176,13 +217,11 @@ enum OverlayView {
             let style: Style = selected ? .selection : .overlay
             if selected { grid.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), style: .selection) }
             if marks, picker.fits.contains(option) { grid.put("✓", x: rect.x + 3, y: y, style: style) }
-            // Its key at the row's right, the title cut before it, never the key; a row too narrow for both has the title.
-            var titleWidth = nameWidth
-            if let key = picker.keyLabels[option], nameWidth - keyRoom(key) >= minTitleBesideKey {
-                titleWidth = nameWidth - keyRoom(key)
+            let room = titleRoom(nameWidth: nameWidth, key: picker.keyLabels[option])
+            if let key = room.key {
                 grid.put(key, x: nameX + nameWidth - 1 - TextWidth.of(key), y: y, style: selected ? .selection : .dim, limit: inner)
             }
-            grid.put(TextWidth.truncate(option, to: titleWidth), x: nameX, y: y, style: style, limit: inner)
+            grid.put(TextWidth.truncate(option, to: room.title), x: nameX, y: y, style: style, limit: inner)
             if let detail = picker.details[option] {
                 let x = nameX + nameWidth + 2
                 if x < inner - 3 { grid.put(TextWidth.truncate(detail, to: inner - 1 - x), x: x, y: y, style: selected ? .selection : .dim, limit: inner) }

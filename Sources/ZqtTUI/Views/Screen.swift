@@ -126,7 +126,7 @@ enum Screen {
             let text = Wording.zoomStatus(set.ordinal(of: zoom.index), of: picture.isControlMap ? set.controlMapCount : set.madeCount,
                                           more: zoom.target == .gallery && state.gallery.hasMore,
                                           image: picture.image, seed: picture.seed,
-                                          controlMap: picture.isControlMap)
+                                          controlMap: picture.isControlMap, round: zoom.round)
             grid.put(TextWidth.truncate(text, to: rect.maxX - x), x: x, y: rect.y, style: .status, limit: rect.maxX)
         } else if let status = state.status {
             let style: Style = status.kind == .error ? .statusError : (status.kind == .success ? .statusOK : .status)
@@ -186,8 +186,10 @@ enum Screen {
         footerItems(state).map { ($0.key, $0.word) }
     }
 
-    /// The keys a newcomer needs: kept when the footer must cut (issue 19: at 80 columns quit and endpoint fell off), F2, the way to and back from the history, and Esc, the way back from a unit, an entry or the gallery.
-    static let essentialHints: Set<Command> = [.quit, .switchEndpoint, .submit, .help, .history, .back, .closeView, .closeGallery]
+    /// The keys a newcomer needs: kept when the footer must cut (issue 19: at 80 columns quit and endpoint fell off), F2, the way to and back from the history, and Esc, the way back from a unit, an entry or the gallery;
+    /// and `:`, the way to every command (leftovers23: at 80 columns it fell off). The screen's other keys fill the room
+    /// left, in order: at 80 columns the form's `Enter edit` and `a add unit` go instead, the history list's `e edit` and `r resend`.
+    static let essentialHints: Set<Command> = [.quit, .switchEndpoint, .submit, .help, .history, .back, .closeView, .closeGallery, .palette]
 
     /// The footer's hints that fit `width`: in order, the essential ones kept
     /// first when not all fit, the others where room is left.

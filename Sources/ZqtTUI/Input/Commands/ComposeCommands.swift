@@ -72,7 +72,7 @@ enum ComposeCommands {
         CommandDeclaration(.resetField, "Reset the field to its default", footer: "reset",
                            [.on(.form, .char("D"))], perform: onCompose(Reducer.resetField)),
         // Per kind of server (issue 20): the service has no cancel, so zqt only stops asking; an A1111 server stops its job.
-        CommandDeclaration(.stopFollowing, "zhiqite task: stop following it (u on its history row takes it up again); A1111 job: interrupt it on the server",
+        CommandDeclaration(.stopFollowing, Wording.stopFollowingTitle,
                            footer: "stop / interrupt",
                            [.on(.compose, .char("X"))], disabledWhen: { Reducer.cannotStopFollowing($0) },
                            perform: onCompose(Reducer.stopFollowing)),

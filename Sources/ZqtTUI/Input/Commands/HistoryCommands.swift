@@ -18,7 +18,9 @@ enum HistoryCommands {
                            [.on(.historyList, .char("/"), footer: true)], perform: onHistory(Reducer.focusHistoryFilter)),
         CommandDeclaration(.filterDone, "Done filtering: to the list", footer: "to the list",
                            [.on(.historyFilter, .enter, .tab, footer: true)], perform: onHistory(Reducer.filterDone)),
-        CommandDeclaration(.filterClear, "Clear the filter", footer: "clear",
+        // Esc steps back one thing a press, as lazygit's does in a filtered list (leftovers23): the filter's
+        // edit and its words, then (on the list) a filter kept with Enter, then the history itself.
+        CommandDeclaration(.filterClear, "Clear the filter and leave it: the list has the keys (letters are its commands)", footer: "clear",
                            [.on(.historyFilter, .escape, footer: true)], perform: onHistory(Reducer.clearHistoryFilter)),
         CommandDeclaration(.selectNext, "Next row, or scroll down", footer: "move",
                            [.on(.historyFilter, .down, .ctrl("n"), footer: true), .on(.historyList, .down, .char("j")),
@@ -45,7 +47,7 @@ enum HistoryCommands {
         CommandDeclaration(.selectLast, "Oldest, or the bottom", footer: "move",
                            [.on(.historyList, .end, .char("G")), .on(.historyDetail, .end, .char("G"))],
                            perform: onHistory { Reducer.moveToHistoryEnd(&$0, last: true) }),
-        CommandDeclaration(.closeView, "Back (clears the filter first)", footer: "back",
+        CommandDeclaration(.closeView, "Back one step: on the list, a filter cleared first, then to the form", footer: "back",
                            [.on(.historyList, .escape), .on(.historyDetail, .escape, .function(9), footer: true),
                             .on(.comparison, .escape, .function(9), footer: true)], perform: onHistory(Reducer.closeHistoryView)),
         CommandDeclaration(.editInForm, "Open into the form to edit and send again (new id_task)", footer: "edit",
