@@ -158,7 +158,8 @@ final class HistoryFilterQueue: Sendable {
             // The rows first, the count after (issue 18): the first count reads an index of every row
             // (seconds from a cold disk at a million rows), which the rows on screen need not wait for.
             // A page not full holds every row, and its count comes at once with it.
-            if request.before == nil, !filtered, !damaged, rows.count == request.limit, ((try? store.knownCount()) ?? nil) == nil {
+            let counts = request.before == nil && !filtered && !damaged && ((try? store.knownCount()) ?? nil) == nil
+            if counts, rows.count == request.limit {
                 var first = HistoryPage(filter: request.filter, rows: rows, matchCount: rows.count, countCapped: false,
                                         hasMore: rows.count == request.limit, appending: false, counting: true)
                 first.unreadable = listing.unreadable
@@ -172,6 +173,8 @@ final class HistoryFilterQueue: Sendable {
                         // Stopped by the next filter typed: its query need not wait for a count of every row.
                         guard let counted = try store.count(cancel: cancel) else { return nil }
                         count = counted
+                        // The pages the count let go of (the filter's cache, up to 8 MB) go back to the system (mem23).
+                        if counts { FreedMemory.giveBack() }
                     }
                 } catch where error.isDamage {
                     damaged = true
