@@ -23,8 +23,12 @@ trace: the key read by the loop, the query thread's answers posted to the
 inbox (the query's own time, its queue wait included), the loop's read of
 each post (its wait for the loop), and the frame's writes to the terminal
 that follow (the drawing). Strace's own cost is in the figures.
+--leave (mem23): before each filter, the history screen left (F2), a pause
+(--leave-seconds), and opened again (F2, its rows and count waited for): the
+filter's keys are then the first after coming back, when zqt has let go of
+the filter's caches.
 Usage: [chrt -f 50] scripts/measure-history-frames.py ZQT... --home DIR
-       [--runs N] [--filters 'a|b c|d'] [--trace] [--keys] [--split]"""
+       [--runs N] [--filters 'a|b c|d'] [--trace] [--keys] [--split] [--leave]"""
 import argparse, os, re, shutil, subprocess, tempfile, time
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -36,6 +40,8 @@ parser.add_argument("--filters", default="lighthouse 灯塔|zzqqxx|灯塔 x")
 parser.add_argument("--timeout", type=float, default=60)
 parser.add_argument("--keys", action="store_true")
 parser.add_argument("--split", action="store_true")
+parser.add_argument("--leave", action="store_true")
+parser.add_argument("--leave-seconds", type=float, default=2.0)
 options = parser.parse_args()
 socket_name = f"zqt-history-frames-{os.getpid()}"
 
@@ -164,6 +170,15 @@ try:
             figures.setdefault("F2 rows", []).append(rows)
             figures.setdefault("F2 count", []).append(count)
             for typed in options.filters.split("|"):
+                if options.leave:
+                    tmux("send-keys", "-t", "m", "F2")
+                    wait(lambda s: "exactly what is sent" in s, "the form", now())
+                    time.sleep(options.leave_seconds)
+                    start = now()
+                    tmux("send-keys", "-t", "m", "F2")
+                    back, _, _, _ = wait(lambda s: "submissions · newest first" in s, "the count, back", start)
+                    figures.setdefault("F2 back, count", []).append(back)
+                    time.sleep(0.2)
                 tmux("send-keys", "-t", "m", "/")
                 if options.keys:
                     for length in range(1, len(typed)):

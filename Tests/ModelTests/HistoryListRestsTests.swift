@@ -75,6 +75,28 @@ import Testing
         #expect(gathered.beside > 0, "another list's rest read beside it")
     }
 
+    /// Told the history screen was left (issue 18, mem23), the store lets go
+    /// of the pages its filter's connection and readers hold, by SQLite's
+    /// own figure; filters after answer as before, and read beside it again.
+    @Test func lettingGoFreesTheFiltersPagesAndFiltersAnswerTheSame() throws {
+        let (history, store) = try Self.filled()
+        _ = history
+        var answers: [String: [Int]] = [:]
+        for filter in Self.filters { answers[filter] = try Self.screen(store, filter) }
+        let beside = store.candidateLists.restsGathered.beside
+        #expect(beside > 0, "a list's rest read on a reader")
+        let held = store.filterCacheUsed()
+        store.letGoOfFilterMemory()
+        let left = store.filterCacheUsed()
+        #expect(left < held / 4, "\(held) bytes held before, \(left) after")
+        for filter in Self.filters {
+            #expect(try Self.screen(store, filter) == answers[filter], "\"\(filter)\" after letting go")
+            #expect(try Self.screen(store, filter) == (try Self.alone(store, filter)), "\"\(filter)\" as each word alone")
+        }
+        #expect(store.candidateLists.restsGathered.beside > beside, "the lists read again, beside the filter's connection too")
+        #expect(store.filterCacheUsed() > left)
+    }
+
     /// A list whose rest looks longer than the most gathered at once is read
     /// a chunk at a time, and answers the same.
     @Test func aRestTooLongIsReadAChunkAtATime() throws {

@@ -367,7 +367,8 @@ final class GalleryFixture: @unchecked Sendable {
         type(&state, "cat")
         let effects = press(&state, .ctrl("x"))
         #expect(state.screen == .gallery && state.gallery.filter.text == "cat")
-        #expect(effects == [.loadGallery(filter: "cat", before: nil, limit: GalleryState.pageSize)])
+        // The history screen left, its filter lets go of its caches (mem23): the gallery reads through the store's connection.
+        #expect(effects == [.loadGallery(filter: "cat", before: nil, limit: GalleryState.pageSize), .letGoOfHistoryFilter])
         press(&state, .char("I"))
         #expect(state.screen == .history, "back where it was opened")
     }

@@ -42,8 +42,22 @@ func historyState(_ rows: [HistorySummary], width: Int = 120, height: Int = 40, 
         var state = makeState()
         #expect(press(&state, .function(2)) == [.loadHistory(filter: "", before: nil, limit: HistoryViewState.pageSize)])
         #expect(state.screen == .history)
-        #expect(press(&state, .function(2)).isEmpty)
+        #expect(press(&state, .function(2)) == [.letGoOfHistoryFilter], "the filter lets go of its caches (mem23)")
         #expect(state.screen == .compose, "F2 again goes back to the form")
+    }
+
+    /// Whatever way the history screen is left, the filter lets go of its
+    /// caches (issue 18, mem23); not while it stays on screen.
+    @Test func leavingTheHistoryLetsGoOfTheFiltersCaches() {
+        var state = historyState([summary(2, "a cat"), summary(1, "a dog")])
+        _ = press(&state, .char("/"))
+        _ = press(&state, .char("c"))
+        #expect(!press(&state, .enter).contains(.letGoOfHistoryFilter), "the filter's editing ended, the screen stays")
+        #expect(!press(&state, .escape).contains(.letGoOfHistoryFilter), "the filter cleared, the screen stays")
+        #expect(state.screen == .history)
+        #expect(press(&state, .escape) == [.letGoOfHistoryFilter])
+        #expect(state.screen == .compose)
+        #expect(!press(&state, .function(2)).contains(.letGoOfHistoryFilter))
     }
 
     @Test func typingAFilterAsksTheStoreOnEveryKeyAndDropsStaleAnswers() {

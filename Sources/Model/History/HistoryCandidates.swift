@@ -256,6 +256,17 @@ final class CandidateLists {
     /// opened again, or the history closes).
     func closeReaders() { readers.removeAll() }
 
+    /// The history screen was left (issue 18, mem23): the readers closed
+    /// (each had a page cache of its own) and the lists forgotten (up to
+    /// `keptIDsLimit` ids); the next filter reads them again.
+    func letGo() {
+        readers.removeAll()
+        lists.removeAll()
+    }
+
+    /// Bytes the readers' page caches hold (SQLITE_DBSTATUS_CACHE_USED).
+    var readersCacheUsed: Int { readers.reduce(0) { $0 + $1.cacheUsed } }
+
     /// Ids read from a list, a chunk at a time, before a merge that wants
     /// more reads the rest of its lists in one statement each (`readRests`):
     /// by then the lists are long and meet rarely, and reading on a chunk at

@@ -104,6 +104,14 @@ public final class SQLiteConnection {
     /// Waits up to `milliseconds` for another process's lock instead of failing at once.
     public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
 
+    /// Bytes this connection's page cache holds now (SQLITE_DBSTATUS_CACHE_USED).
+    public var cacheUsed: Int {
+        guard !isClosed else { return 0 }
+        var now: Int32 = 0, highest: Int32 = 0
+        sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_USED, &now, &highest, 0)
+        return Int(now)
+    }
+
     var lastError: SQLiteError {
         SQLiteError(code: sqlite3_errcode(handle) & 0xff, message: String(cString: sqlite3_errmsg(handle)),
                     systemErrno: sqlite3_system_errno(handle))

@@ -183,6 +183,8 @@ enum Effect: Equatable, Sendable {
     // History (issue 4).
     /// A page of rows matching `filter`; `before` continues after a row id.
     case loadHistory(filter: String, before: Int?, limit: Int)
+    /// The history screen was left: the filter's caches let go of (issue 18, mem23).
+    case letGoOfHistoryFilter
     case loadEntries([Int], EntryPurpose)
     case deleteEntry(id: Int)
     case queryNow(HistoryRecord)

@@ -47,6 +47,9 @@ enum Reducer {
         effects += PathCompletionReducer.localPathsChanged(&state)
         // A long JSON or URL list typed into: read a moment later, off the event loop (issue 18).
         effects += readTextLater(&state)
+        // The history screen left, whatever the way (issue 18, mem23: on a million rows,
+        // the filter's caches held 4-5 MB until the process ended).
+        if screen == .history, state.screen != .history { effects.append(.letGoOfHistoryFilter) }
         // A form changed: its draft is saved a moment later (issue 4).
         return effects + SessionReducer.draftsChanged(&state)
     }

@@ -96,6 +96,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("every-key"), help: "history: print each key's figures, not only the three slowest.")
     var everyKey = false
 
+    @Flag(name: .customLong("leave-between"), help: "history: leave the history screen (F2) after each repeat of a filter, so the next repeat's keys come after coming back (its caches let go of).")
+    var leaveBetween = false
+
     @Option(help: "Times each measurement is repeated.")
     var repeats: Int = 15
 
@@ -246,6 +249,8 @@ struct BenchCommand: ParsableCommand {
             // Each key's filter with its figures: the slowest are named below,
             // so a worst figure says which key (and whether cold) it was.
             var keyed: [(filter: String, answer: Double, cpu: Double, count: Double, cold: Bool)] = []
+            // What SQLite's page caches of the filter held as the filter was answered (mem23).
+            var held = 0
             for repeated in 0..<repeats {
                 var state = compose()
                 press(.function(2), &state)
@@ -287,6 +292,8 @@ struct BenchCommand: ParsableCommand {
                 waitFor(&state, until: shown)
                 typed.append(monotonicSeconds() - last)
                 waitFor(&state, until: counted)
+                held = store.filterCacheUsed()
+                if leaveBetween { press(.function(2), &state) }
             }
             print("filter \"\(filter)\", typed and deleted a key at a time:")
             report("  a key's frame", frames)
@@ -300,6 +307,7 @@ struct BenchCommand: ParsableCommand {
             report("  the last key's CPU to its first screenful", wholeCPU)
             report("  the last key's count", wholeCount)
             report("  typed at a key every 30 ms: the last key's first screenful", typed)
+            print("  the filter's page caches after it: \(held >> 10) KiB")
             // The slowest by their count, the final answer: a key's first
             // screenful may come in time while its count does not.
             for key in everyKey ? keyed : Array(keyed.sorted(by: { $0.count > $1.count }).prefix(3)) {

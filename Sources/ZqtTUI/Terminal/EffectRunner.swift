@@ -225,6 +225,8 @@ final class EffectRunner: @unchecked Sendable {
             // newest page is quick, but its first count is not, and on the event loop the
             // rows given before the count waited for it (filterframe18: the first F2, 0.87 s).
             filterQueue?.submit(HistoryFilterQueue.Request(filter: filter, before: before, limit: limit))
+        case .letGoOfHistoryFilter:
+            filterQueue?.letGo()
         case let .loadEntries(ids, purpose):
             history { store throws(HistoryError) in
                 var records: [HistoryRecord] = []

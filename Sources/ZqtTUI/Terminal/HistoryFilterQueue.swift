@@ -44,20 +44,25 @@ final class HistoryFilterQueue: Sendable {
     private let run: Run
     /// What a query does once its answer is posted (`prepareNext`).
     private let afterAnswer: @Sendable (Request, HistoryQueryCancel) -> Void
+    /// What `letGo` does once the queries queued have run.
+    private let release: @Sendable () -> Void
     private let post: @Sendable (Action) -> Void
     private let queue: DispatchQueue
     private let state = Mutex(Queue())
 
     convenience init(store: HistoryStore, post: @escaping @Sendable (Action) -> Void) {
         self.init(run: { request, cancel, early in Self.page(store, request, cancel: cancel, early: early) },
-                  afterAnswer: { request, cancel in Self.prepareNext(store, request, cancel: cancel) }, post: post)
+                  afterAnswer: { request, cancel in Self.prepareNext(store, request, cancel: cancel) },
+                  release: { Self.release(store) }, post: post)
     }
 
     /// `queue`: where the queries run (tests hold it suspended to see what waits).
     init(run: @escaping Run, afterAnswer: @escaping @Sendable (Request, HistoryQueryCancel) -> Void = { _, _ in },
+         release: @escaping @Sendable () -> Void = {},
          queue: DispatchQueue = DispatchQueue(label: "zqt.history-filter"), post: @escaping @Sendable (Action) -> Void) {
         self.run = run
         self.afterAnswer = afterAnswer
+        self.release = release
         self.queue = queue
         self.post = post
     }
@@ -72,6 +77,13 @@ final class HistoryFilterQueue: Sendable {
             return queue.waiting.count == 1 && queue.running == nil
         }
         if start { self.queue.async { self.runWaiting() } }
+    }
+
+    /// The history screen was left: once the queries queued have run (on
+    /// the queue, so the event loop never waits for the filter's lock), what
+    /// the filter keeps between keys is let go of (`release`).
+    func letGo() {
+        queue.async { self.release() }
     }
 
     private func supersede(_ queue: inout Queue, by filter: String) {
@@ -149,7 +161,8 @@ final class HistoryFilterQueue: Sendable {
             // The rows first, the count after (issue 18): the first count reads an index of every row
             // (seconds from a cold disk at a million rows), which the rows on screen need not wait for.
             // A page not full holds every row, and its count comes at once with it.
-            if request.before == nil, !filtered, !damaged, rows.count == request.limit, ((try? store.knownCount()) ?? nil) == nil {
+            let counts = request.before == nil && !filtered && !damaged && ((try? store.knownCount()) ?? nil) == nil
+            if counts, rows.count == request.limit {
                 var first = HistoryPage(filter: request.filter, rows: rows, matchCount: rows.count, countCapped: false,
                                         hasMore: rows.count == request.limit, appending: false, counting: true)
                 first.unreadable = listing.unreadable
@@ -163,6 +176,8 @@ final class HistoryFilterQueue: Sendable {
                         // Stopped by the next filter typed: its query need not wait for a count of every row.
                         guard let counted = try store.count(cancel: cancel) else { return nil }
                         count = counted
+                        // The pages the count let go of (the filter's cache, up to 8 MB) go back to the system (mem23).
+                        if counts { FreedMemory.giveBack() }
                     }
                 } catch where error.isDamage {
                     damaged = true
@@ -178,6 +193,15 @@ final class HistoryFilterQueue: Sendable {
         } catch {
             return .historyFault(error)
         }
+    }
+
+    /// The filter's caches let go of (HistoryStore.letGoOfFilterMemory), and
+    /// the pages freed given back: SQLite's pages are allocated one by one
+    /// on this queue's thread, among others in its malloc arena, whose freed
+    /// pages stay resident until trimmed (mem23).
+    static func release(_ store: HistoryStore) {
+        store.letGoOfFilterMemory()
+        FreedMemory.giveBack()
     }
 
     /// After a word alone and a space (`lighthouse `), while the next word is
