@@ -16,8 +16,8 @@ import Testing
     /// again after a key near its start), paragraphs after them, CJK, and
     /// characters wider than a narrow field (a tab, control characters).
     static let texts: [String: String] = [
-        "one paragraph": String(repeating: "masterpiece, best quality, a lighthouse on a cliff, ", count: 160),
-        "paragraphs": String(repeating: String(repeating: "long line of tags, ", count: 30) + "\nshort one\n\n", count: 12),
+        "one paragraph": String(repeating: "a lighthouse on a rocky cliff at dusk, volumetric light, 8k, ", count: 140),
+        "paragraphs": String(repeating: String(repeating: "a lighthouse on a rocky cliff at dusk, volumetric light, 8k, ", count: 36) + "\nshort one\n\n", count: 5),
         "cjk": String(repeating: "一个女孩在雨中，灯塔 lighthouse, ", count: 260),
         "wide": String(repeating: "ab\tc\u{1}d 一 x\u{7F}y ", count: 400),
     ]
@@ -71,22 +71,25 @@ import Testing
         }
     }
 
-    /// The user's case: a word typed at the start of a long paragraph of
-    /// repeated tags (some keys move every line below), then the cursor
-    /// taken far down: the lines laid out are the whole wrap's, and every
-    /// line is there once the cursor goes to the end.
-    @Test(arguments: [40, 97])
-    func aKeyAtTheStartLaysOutAScreenAndTheRestWhenTheCursorGoesThere(width: Int) {
-        let text = String(repeating: "masterpiece, best quality, 一个女孩在雨中, a lighthouse on a cliff at dusk, ", count: 400)
+    /// The user's case: keys typed at the start of a long paragraph of
+    /// repeated tags (some move every line below it for good), paragraphs
+    /// after it, then the cursor taken far down: the lines laid out are the
+    /// whole wrap's, and every line is there once the cursor goes to the end.
+    @Test(arguments: [37, 41, 53, 80, 97])
+    func keysAtTheStartOfALongParagraphThenFarDownShowTheWholeWrap(width: Int) {
+        let phrase = "a lighthouse on a rocky cliff at dusk, volumetric light, 8k, "
+        let text = String(repeating: String(repeating: phrase, count: 60) + "\nshort one\n\n", count: 4)
         var buffer = TextBuffer(text)
         buffer.keepLayout(width: width)
         buffer.moveToStart()
-        for character in "a lighthouse " {
+        for character in "0123456789abcdefghij" {
             buffer.insert(String(character))
             let kept = buffer.linesThroughCursor(width: width)
             let whole = TextBuffer(buffer.text).wrap(width: width)
             let same = kept == Array(whole.prefix(kept.count))
             #expect(same, "after \(character.debugDescription): \(kept.count) of \(whole.count) lines laid out")
+            let all = buffer.wrap(width: width) == whole
+            #expect(all, "after \(character.debugDescription): every line, asked for")
         }
         for _ in 0..<150 { buffer.moveVertically(by: 1, width: width) }
         var reference = TextBuffer(buffer.text)
