@@ -95,7 +95,7 @@ extension Reducer {
         let width = max(4, spot.width - valueX - 1)
         let visible: Int
         if case let .text(count) = field.kind { visible = count } else { visible = 1 }
-        let lines = editing.buffer.wrap(width: width)
+        let lines = editing.buffer.linesThroughCursor(width: width)
         guard !lines.isEmpty, !wholeTextShown || lines.count <= visible else { return }
         let first = max(0, editing.buffer.cursorPosition(in: lines).line - visible + 1)
         // A click on the field's message row (under its lines) lands on its last line.

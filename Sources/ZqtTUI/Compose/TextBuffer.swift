@@ -6,7 +6,10 @@
 // A key costs what is on screen, not the size of the text (issue 18): the
 // text is kept in pieces of at most `pieceLimit` characters, so an edit
 // rewrites one piece in place, and the field's wrapped lines, once laid
-// out at a width, are kept and mended around each edit.
+// out at a width, are kept and mended around each edit. An edit that moves
+// every line below it (a long paragraph's greedy wrap falling into another
+// phase) re-wraps only a screen's worth past the cursor; the rest is laid
+// out when the cursor goes there (farlayout23).
 
 import Synchronization
 
@@ -17,8 +20,9 @@ struct TextBuffer: Sendable {
     private var pieceCounts: [Int]
     /// Characters in the whole text.
     private(set) var count: Int
-    /// Index in characters: the cursor sits before that character.
-    private(set) var cursor: Int
+    /// Index in characters: the cursor sits before that character. The
+    /// kept layout reaches past it wherever it moves (`settleLayout`).
+    private(set) var cursor: Int { didSet { settleLayout() } }
     /// Changes whenever the text does (not when only the cursor moves), and
     /// never repeats in a run: the same revision means the same text.
     private(set) var revision: Int
@@ -32,9 +36,50 @@ struct TextBuffer: Sendable {
     private static let revisions = Atomic<Int>(0)
     private static func nextRevision() -> Int { revisions.add(1, ordering: .relaxed).newValue }
 
+    /// Lines kept exact past the cursor's, at least: more than a field shows
+    /// (18 at most), so a frame, Home/End and ↑/↓ read only kept lines, and
+    /// about what an edit that moves every line below it re-wraps.
+    static let lookahead = 64
+
     private struct Layout: Sendable {
         let width: Int
+        /// The text's lines from its start, exact.
         var lines: [VisualLine]
+        /// Where the line after `lines` starts when they do not reach the
+        /// text's end: the lines from there on are laid out when wanted. Nil
+        /// when `lines` are all the text's lines.
+        var gap: Int?
+        /// Past the gap, the lines from a paragraph's start (after a newline,
+        /// where a line starts whatever comes before) to the text's end,
+        /// exact, each `restShift` characters before where it is now: an
+        /// edit above moves them by changing one number, not re-wrapping.
+        var rest: [VisualLine] = []
+        var restShift = 0
+
+        var restStart: Int? { rest.first.map { $0.start + restShift } }
+
+        /// The rest's lines from `index` on, where they are.
+        func restLines(from index: Int) -> [VisualLine] {
+            rest[index...].map { VisualLine(start: $0.start + restShift, end: $0.end + restShift) }
+        }
+
+        /// The rest's line starting at `position`, if any.
+        func restLine(startingAt position: Int) -> Int? {
+            guard let first = restStart, position >= first else { return nil }
+            let index = TextBuffer.lastLine(startingAtOrBefore: position - restShift, in: rest)
+            return rest[index].start + restShift == position ? index : nil
+        }
+
+        /// Before characters `old` are replaced: the rest keeps its lines from
+        /// its first paragraph start after them (the newline before it untouched).
+        mutating func dropRest(touchedBy old: Range<Int>) {
+            guard let first = restStart, old.upperBound >= first else { return }
+            var index = 1
+            while index < rest.count, !(rest[index].start + restShift > old.upperBound && rest[index].start == rest[index - 1].end + 1) {
+                index += 1
+            }
+            rest.removeFirst(min(index, rest.count))
+        }
     }
 
     init(_ text: String) {
@@ -106,6 +151,7 @@ struct TextBuffer: Sendable {
         if deleteSelection() { return }
         guard cursor < count else { return }
         replace(cursor..<cursor + 1, with: "")
+        settleLayout()
     }
 
     /// Ctrl-U: delete from the start of the line to the cursor.
@@ -118,6 +164,7 @@ struct TextBuffer: Sendable {
     /// Ctrl-K: delete from the cursor to the end of the line.
     mutating func killToLineEnd() {
         replace(cursor..<logicalLineEnd(cursor), with: "")
+        settleLayout()
     }
 
     /// Ctrl-W: delete the word before the cursor (and the spaces after it).
@@ -184,7 +231,7 @@ struct TextBuffer: Sendable {
 
     /// Home/End go to the start or end of the visual (wrapped) line.
     mutating func moveToLineStart(width: Int) {
-        let lines = wrap(width: width)
+        let lines = linesThroughCursor(width: width)
         cursor = lines[lineIndex(of: cursor, in: lines)].start
     }
 
@@ -194,7 +241,7 @@ struct TextBuffer: Sendable {
     /// wrap's space, a row down): it stops before the space the row broke
     /// after (or a cut word's last character), on the row, as Home stays on it.
     mutating func moveToLineEnd(width: Int) {
-        let lines = wrap(width: width)
+        let lines = linesThroughCursor(width: width)
         let index = lineIndex(of: cursor, in: lines)
         let line = lines[index]
         let broken = index + 1 < lines.count && lines[index + 1].start == line.end && line.end > line.start
@@ -203,7 +250,7 @@ struct TextBuffer: Sendable {
 
     /// Up/Down keep the column in cells, as far as the target line allows.
     mutating func moveVertically(by delta: Int, width: Int) {
-        let lines = wrap(width: width)
+        let lines = linesThroughCursor(width: width)
         let index = lineIndex(of: cursor, in: lines)
         let target = index + delta
         guard lines.indices.contains(target) else {
@@ -233,11 +280,22 @@ struct TextBuffer: Sendable {
     }
 
     /// Keeps the wrapped lines at `width` from now on, mended on each edit,
-    /// so `wrap(width:)` at that width answers without laying out the text.
+    /// so `linesThroughCursor(width:)` at that width answers without laying
+    /// out the text. Laid out from the start to past the cursor only.
     mutating func keepLayout(width: Int) {
         let width = max(2, width)
         if layout?.width == width { return }
-        layout = Layout(width: width, lines: wrap(width: width))
+        layout = Layout(width: width, lines: [], gap: 0)
+        settleLayout()
+    }
+
+    /// The lines from the text's start through `lookahead` past the cursor's
+    /// at least (all of them when the kept layout reaches the end, or none
+    /// is kept at `width`): what a frame and the motions read. Lines further
+    /// down that an edit moved are not laid out until the cursor goes there.
+    func linesThroughCursor(width: Int) -> [VisualLine] {
+        if let layout, layout.width == max(2, width) { return layout.lines }
+        return wrap(width: width)
     }
 
     /// Wraps at `width` cells, preferring to break after a space, and at newlines.
@@ -246,7 +304,20 @@ struct TextBuffer: Sendable {
     func wrap(width: Int, maxLines: Int = .max) -> [VisualLine] {
         let width = max(2, width)
         if let layout, layout.width == width {
-            return maxLines >= layout.lines.count ? layout.lines : Array(layout.lines.prefix(maxLines))
+            guard let gap = layout.gap, maxLines > layout.lines.count else {
+                return maxLines >= layout.lines.count ? layout.lines : Array(layout.lines.prefix(maxLines))
+            }
+            // The gap laid out here and not kept (this is not mutating): a
+            // caller that wants every line of a megabyte pays for them.
+            var lines = layout.lines
+            var joined = false
+            wrapLines(from: gap, width: width) { line, next in
+                lines.append(line)
+                if line.end < count, next == layout.restStart { joined = true; return false }
+                return lines.count < maxLines
+            }
+            if joined { lines += layout.restLines(from: 0).prefix(maxLines - lines.count) }
+            return lines
         }
         var lines: [VisualLine] = []
         wrapLines(from: 0, width: width) { line, _ in
@@ -258,7 +329,7 @@ struct TextBuffer: Sendable {
 
     /// The visual line the cursor is on, and its column in cells.
     func cursorPosition(width: Int) -> (line: Int, column: Int) {
-        cursorPosition(in: wrap(width: width))
+        cursorPosition(in: linesThroughCursor(width: width))
     }
 
     /// The same, from lines already wrapped (one layout per frame).
@@ -316,9 +387,12 @@ struct TextBuffer: Sendable {
     }
 
     /// After `old` (in the text before the edit) became `new` characters at the
-    /// same start: the lines from the one before the edit are wrapped again
+    /// same start: the lines from two before the edit's are wrapped again
     /// until one starts where a line started before (moved by the change),
-    /// and the rest are the old ones, moved.
+    /// and the rest are the old ones, moved. When none does within
+    /// `lookahead` lines past the edit, the layout stops there: the lines
+    /// below are laid out when the cursor goes to them (`settleLayout`), and
+    /// those from the next paragraph on are kept, moved (`Layout.rest`).
     private mutating func mendLayout(_ old: Range<Int>, newCount: Int) {
         guard var kept = layout else { return }
         // Taken out, so the lines are mended in place (no copy of a
@@ -326,31 +400,117 @@ struct TextBuffer: Sendable {
         layout = nil
         let delta = newCount - old.count
         let editedEnd = old.lowerBound + newCount
+        kept.dropRest(touchedBy: old)
+        kept.restShift += delta
+        let oldGap = kept.gap
+        // An edit in the part not laid out: the two lines before it can
+        // change (see below) and join that part.
+        if let oldGap, old.lowerBound >= oldGap {
+            let keep = max(0, kept.lines.count - 2)
+            if keep < kept.lines.count {
+                kept.gap = kept.lines[keep].start
+                kept.lines.removeSubrange(keep...)
+            }
+            layout = kept
+            return
+        }
+        // Two lines before: a line's break depends on the text up to the
+        // character that did not fit, which can be where the line after the
+        // next one starts (a line of one space, then a word the wide
+        // character after it did not fit with), and a newline typed there
+        // ends that line instead.
         let containing = Self.lastLine(startingAtOrBefore: old.lowerBound, in: kept.lines)
-        let restart = max(0, containing - 1)
+        let restart = max(0, containing - 2)
+        enum Join { case end, line(Int), gap(Int), rest(Int), cut(Int) }
+        var join = Join.end
         var wrapped: [VisualLine] = []
-        var rejoin: Int?
-        wrapLines(from: restart < kept.lines.count ? kept.lines[restart].start : 0, width: kept.width) { line, next in
+        var past = 0
+        wrapLines(from: kept.lines[restart].start, width: kept.width) { line, next in
             wrapped.append(line)
             // The text's last line (it ends at the end) has no line after it.
             guard line.end < count else { return true }
-            guard next >= editedEnd, next - delta >= old.upperBound else { return true }
-            let candidate = Self.lastLine(startingAtOrBefore: next - delta, in: kept.lines)
-            if kept.lines[candidate].start == next - delta {
-                rejoin = candidate
+            if line.start > editedEnd { past += 1 }
+            guard next >= editedEnd else { return true }
+            // Where the next line would have started before the edit (past it).
+            let was = next - delta
+            if oldGap.map({ was < $0 }) ?? true {
+                let candidate = Self.lastLine(startingAtOrBefore: was, in: kept.lines)
+                if kept.lines[candidate].start == was { join = .line(candidate); return false }
+            } else if was == oldGap {
+                join = .gap(next)
+                return false
+            } else if let index = kept.restLine(startingAt: next) {
+                join = .rest(index)
                 return false
             }
+            if past >= Self.lookahead { join = .cut(next); return false }
             return true
         }
-        let end = rejoin ?? kept.lines.count
-        kept.lines.replaceSubrange(restart..<end, with: wrapped)
-        if rejoin != nil, delta != 0 {
-            kept.lines.withUnsafeMutableBufferPointer { lines in
-                for index in (restart + wrapped.count)..<lines.count {
-                    lines[index].start += delta
-                    lines[index].end += delta
+        switch join {
+        case .end:
+            kept.lines.replaceSubrange(restart..., with: wrapped)
+            kept.gap = nil
+            kept.rest = []
+        case let .line(candidate):
+            kept.lines.replaceSubrange(restart..<candidate, with: wrapped)
+            if delta != 0 {
+                kept.lines.withUnsafeMutableBufferPointer { lines in
+                    for index in (restart + wrapped.count)..<lines.count {
+                        lines[index].start += delta
+                        lines[index].end += delta
+                    }
                 }
             }
+            kept.gap = oldGap.map { $0 + delta }
+        case let .gap(next):
+            kept.lines.replaceSubrange(restart..., with: wrapped)
+            kept.gap = next
+        case let .rest(index):
+            kept.lines.replaceSubrange(restart..., with: wrapped)
+            kept.lines += kept.restLines(from: index)
+            kept.gap = nil
+            kept.rest = []
+        case let .cut(next):
+            if oldGap == nil {
+                // The old lines from the first paragraph after the cut stay
+                // (their text is after the edit's, and a line starts there).
+                var index = Self.lastLine(startingAtOrBefore: next - delta, in: kept.lines) + 1
+                while index < kept.lines.count, kept.lines[index].start != kept.lines[index - 1].end + 1 { index += 1 }
+                kept.rest = Array(kept.lines[index...])
+                kept.restShift = delta
+            }
+            kept.lines.replaceSubrange(restart..., with: wrapped)
+            kept.gap = next
+        }
+        layout = kept
+    }
+
+    /// Lays out the kept layout's gap until `lookahead` lines past the
+    /// cursor's are known, or the text's end, or the kept rest joins.
+    private mutating func settleLayout() {
+        guard var kept = layout, let gap = kept.gap else { return }
+        let position = cursor
+        var after = kept.lines.isEmpty ? 0 : kept.lines.count - Self.lastLine(startingAtOrBefore: position, in: kept.lines) - 1
+        guard after < Self.lookahead || position >= gap else { return }
+        layout = nil
+        let restStart = kept.restStart
+        var join: Int?
+        var joined = false
+        wrapLines(from: gap, width: kept.width) { line, next in
+            kept.lines.append(line)
+            guard line.end < count else { return true }
+            if next == restStart { joined = true; return false }
+            if line.start > position { after += 1 }
+            if after >= Self.lookahead, next > position { join = next; return false }
+            return true
+        }
+        if joined {
+            kept.lines += kept.restLines(from: 0)
+            kept.gap = nil
+            kept.rest = []
+        } else {
+            kept.gap = join
+            if join == nil { kept.rest = [] }
         }
         layout = kept
     }
@@ -531,6 +691,8 @@ struct TextBuffer: Sendable {
         count = pieceCounts.reduce(0, +)
         revision = Self.nextRevision()
         anchor = nil
+        // The caller places the cursor, which lays out past it (`cursor`'s
+        // didSet); the edits that leave it where it was settle themselves.
         mendLayout(range, newCount: range.count + count - before)
     }
 

@@ -76,7 +76,7 @@ enum FormView {
         // The field being edited is laid out once a frame, not once per line
         // shown, and so are its attention spans (issue 18).
         let editLayout = state.view.editing.map { editing -> EditLayout in
-            let lines = editing.buffer.wrap(width: valueWidth)
+            let lines = editing.buffer.linesThroughCursor(width: valueWidth)
             let position = editing.buffer.cursorPosition(in: lines)
             // From the rows, which hold the fields already.
             let field = rows.lazy.compactMap { row -> FormField? in
@@ -209,7 +209,7 @@ enum FormView {
         let limit = x + width
         // The field being edited shows the edit buffer and the cursor.
         if let editing = state.view.editing, editing.field == field.id {
-            let lines = editLayout?.lines ?? editing.buffer.wrap(width: width)
+            let lines = editLayout?.lines ?? editing.buffer.linesThroughCursor(width: width)
             let position = editLayout?.position ?? editing.buffer.cursorPosition(in: lines)
             let shown = shownLines(of: field, lines: lines, position: position)
             let index = shown.lowerBound + line
