@@ -152,4 +152,28 @@ import Testing
         press(&state, .ctrlEnd)
         try expectTheWholeWrapsScreen("at the end")
     }
+    /// ↑/↓ further than the lines laid out past the cursor (review23): a
+    /// key at the start of long paragraphs cuts the layout `lookahead`
+    /// lines past it; 100 lines down is a line there, not the text's end.
+    @Test func movingFurtherDownThanTheLinesLaidOutLandsOnTheLine() {
+        let phrase = "a lighthouse on a rocky cliff at dusk, volumetric light, 8k, "
+        let text = String(repeating: String(repeating: phrase, count: 60) + "\nshort one\n\n", count: 4)
+        for width in [13, 41] {
+            var buffer = TextBuffer(text)
+            var reference = TextBuffer(text)
+            buffer.keepLayout(width: width)
+            for key in ["0", "1", "2"] {
+                buffer.moveToStart()
+                reference.moveToStart()
+                buffer.insert(key)
+                reference.insert(key)
+            }
+            for delta in [100, 150, -120, 60] {
+                buffer.moveVertically(by: delta, width: width)
+                reference.moveVertically(by: delta, width: width)
+                #expect(buffer.cursor == reference.cursor, "width \(width), \(delta) lines")
+            }
+            #expect(buffer.cursor < buffer.count, "width \(width): still within the text")
+        }
+    }
 }

@@ -276,14 +276,20 @@ public struct HistoryMatches: Sendable, Equatable {
     public let searchedAll: Bool
     /// Where a search for more takes up (HistoryStore.firstMatches' `after`):
     /// the filter, the ids found, newest first, and the history's
-    /// `data_version` they were read at.
+    /// `data_version` they were read at, on which filter connection.
     var filter = ""
     var found: [Int] = []
     var version: Int?
+    var connection = 0
 
     public init(rows: [HistorySummary], matched: Int, searchedAll: Bool) {
         self.rows = rows
         self.matched = matched
         self.searchedAll = searchedAll
+    }
+
+    /// The same answer: where a search would take up is not part of it.
+    public static func == (lhs: HistoryMatches, rhs: HistoryMatches) -> Bool {
+        lhs.rows == rhs.rows && lhs.matched == rhs.matched && lhs.searchedAll == rhs.searchedAll
     }
 }

@@ -61,6 +61,9 @@ public final class HistoryStore: @unchecked Sendable {
     /// lists must not hold up a poll's write or the event loop's own reads,
     /// which take `lock`. WAL lets it read while the other writes.
     private var filterConnection: SQLiteConnection?
+    /// How many filter connections were opened: a `data_version` says
+    /// nothing changed only on the connection that read it (review23).
+    private var filterConnectionsOpened = 0
     private let filterLock = Lock()
     /// The lists a filter of several words merged, kept for the next key (HistoryCandidates).
     let candidateLists = CandidateLists()
@@ -440,7 +443,8 @@ public final class HistoryStore: @unchecked Sendable {
     /// filter opens them again. Under `filterLock`.
     private func forgetFilterConnections() {
         filterConnection = nil
-        candidateLists.closeReaders()
+        // The lists' statements and versions are the old connection's (review23).
+        candidateLists.letGo()
     }
 
     /// Lets go of what the filter keeps between keys, when the history
@@ -897,7 +901,8 @@ public final class HistoryStore: @unchecked Sendable {
             // Issue 18: the page after a first screenful searched again from
             // the top, the screenful's rows read and checked twice
             // (`portrait l`: 64 rows of 2 KB, a third of the page's time).
-            if let earlier, earlier.filter == filter, earlier.version == version, let last = earlier.found.last,
+            if let earlier, earlier.filter == filter, earlier.version == version, earlier.connection == filterConnectionsOpened,
+               let last = earlier.found.last,
                earlier.found.count < wanted, earlier.rows.count == min(rows, earlier.found.count) {
                 (taken, below, shown) = (earlier.found, last, earlier.rows)
             }
@@ -908,7 +913,7 @@ public final class HistoryStore: @unchecked Sendable {
             let ids = taken + found.ids
             shown += try summaries(Array(ids.prefix(rows).dropFirst(shown.count)), db: db, catalog: storedCatalog)
             var answer = HistoryMatches(rows: shown, matched: ids.count, searchedAll: found.complete)
-            (answer.filter, answer.found, answer.version) = (filter, ids, version)
+            (answer.filter, answer.found, answer.version, answer.connection) = (filter, ids, version, filterConnectionsOpened)
             return answer
         }
     }
@@ -1019,8 +1024,9 @@ public final class HistoryStore: @unchecked Sendable {
                 db = try open()
                 CandidateLists.prepare(db)
                 filterConnection = db
+                filterConnectionsOpened += 1
                 // Opened as the filter's own is, for a list read beside it (HistoryCandidates).
-                candidateLists.closeReaders()
+                candidateLists.letGo()
                 candidateLists.openReader = open
                 // A new connection's `data_version` starts afresh: the count kept is not its to vouch for.
                 keptCount.withLock { $0 = nil }
@@ -1050,9 +1056,10 @@ public final class HistoryStore: @unchecked Sendable {
             let version = try db.scalar("PRAGMA data_version") ?? 0
             if let kept = keptCount.withLock({ $0 }), kept.version == version { return kept.count }
             // The count reads an index of every row once, in order (7,600 pages at a million rows), which no
-            // filter reads: through a small cache (mem23: through the filter's 8 MB one, it filled it, pushing
-            // the filter's pages out, and the whole cache was let go after, each time a commit asked for a new
-            // count), then the filter's cache again, and the pages it read let go.
+            // filter reads: through a small cache (mem23: through the filter's 8 MB one, it filled it and the
+            // heap kept the 8 MB after they were let go, each time a commit asked for a new count). Setting the
+            // small cache drops the filter's pages too (review23): a count comes after a commit, which made
+            // the lists kept stale anyway. Then the filter's cache size again, the pages read let go.
             try db.execute("PRAGMA cache_size = -\(Self.countCacheKiB)")
             defer { try? db.execute("PRAGMA cache_size = -\(CandidateLists.pageCacheKiB)") }
             let count = try db.scalar("SELECT count(*) FROM submission") ?? 0

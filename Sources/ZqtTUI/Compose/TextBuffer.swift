@@ -250,9 +250,12 @@ struct TextBuffer: Sendable {
 
     /// Up/Down keep the column in cells, as far as the target line allows.
     mutating func moveVertically(by delta: Int, width: Int) {
-        let lines = linesThroughCursor(width: width)
+        var lines = linesThroughCursor(width: width)
         let index = lineIndex(of: cursor, in: lines)
         let target = index + delta
+        // Further down than the lines laid out (`lookahead` past the cursor's): laid out as far as the
+        // target, not taken for the text's end (review23).
+        if target >= lines.count, layout?.gap != nil { lines = wrap(width: width, maxLines: target + 1) }
         guard lines.indices.contains(target) else {
             cursor = delta < 0 ? 0 : count
             return

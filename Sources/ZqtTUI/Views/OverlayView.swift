@@ -143,19 +143,24 @@ enum OverlayView {
     /// The most lines a whole title takes at the box's foot; a longer one ends in "…".
     static let wholeTitleLinesMaximum = 3
 
-    /// Each option whose title its row cuts, as wrapped to `width` for the box's foot.
-    static func wholeTitleLines(_ picker: PickerState, titleRoom: (String) -> Int, width: Int) -> [String: [String]] {
-        var cut: [String: [String]] = [:]
-        guard width >= 10 else { return cut }
-        for option in picker.options where TextWidth.of(option) > titleRoom(option) {
-            var lines = HistoryView.wrapWords(option, width: width).flatMap { TextWidth.of($0) > width ? HistoryEntryView.chunks($0, width: width) : [$0] }
-            if lines.count > wholeTitleLinesMaximum {
-                lines = Array(lines.prefix(wholeTitleLinesMaximum))
-                lines[wholeTitleLinesMaximum - 1] = TextWidth.truncate(lines[wholeTitleLinesMaximum - 1] + " …", to: width)
-            }
-            cut[option] = lines
+    /// Options a picker sizes its foot for, each measured in each frame (the
+    /// palette's hundred commands); a longer list (a server's thousands of
+    /// models) is not measured whole on each key, and has no foot.
+    static let wholeTitlesMostOptions = 512
+
+    /// `option` as wrapped to `width` for the box's foot, nil when its row
+    /// (`room` cells) shows it whole. Only what the foot can show is read:
+    /// an option may be a text of kilobytes.
+    static func wholeTitleLines(_ option: String, room: Int, width: Int) -> [String]? {
+        guard width >= 10 else { return nil }
+        let shown = TextWidth.truncate(option, to: (wholeTitleLinesMaximum + 1) * width)
+        guard TextWidth.of(shown) > room else { return nil }
+        var lines = HistoryView.wrapWords(shown, width: width).flatMap { TextWidth.of($0) > width ? HistoryEntryView.chunks($0, width: width) : [$0] }
+        if lines.count > wholeTitleLinesMaximum {
+            lines = Array(lines.prefix(wholeTitleLinesMaximum))
+            lines[wholeTitleLinesMaximum - 1] = TextWidth.truncate(lines[wholeTitleLinesMaximum - 1] + " …", to: width)
         }
-        return cut
+        return lines
     }
 
     static func renderPicker(_ picker: PickerState, keys table: KeyTable, into grid: inout Grid) {
@@ -172,10 +177,15 @@ enum OverlayView {
         // the room the longest cut title needs among all the options, so the box keeps its size as the
         // filter narrows them (leftovers23: a long title could not be read in full).
         let nameOffset = picker.fits.isEmpty ? 3 : 5
-        let wholeTitles = picker.details.isEmpty
-            ? wholeTitleLines(picker, titleRoom: { titleRoom(nameWidth: width - 2 - nameOffset, key: picker.keyLabels[$0]).title }, width: width - 4)
-            : [:]
-        let footLines = wholeTitles.values.map(\.count).max() ?? 0
+        func wholeTitle(_ option: String) -> [String]? {
+            wholeTitleLines(option, room: titleRoom(nameWidth: width - 2 - nameOffset, key: picker.keyLabels[option]).title, width: width - 4)
+        }
+        var footLines = 0
+        if picker.details.isEmpty, picker.options.count <= wholeTitlesMostOptions {
+            for option in picker.options where footLines < wholeTitleLinesMaximum {
+                footLines = max(footLines, wholeTitle(option)?.count ?? 0)
+            }
+        }
         // Its height from all the options, not the matches: the box stays put, its rows shrinking, as
         // the filter leaves fewer (leftovers23: at one match or none it jumped to the screen's middle).
         let listHeight = min(max(picker.options.count, 1), max(3, grid.size.height - 10 - noteLines - footLines))
@@ -199,7 +209,7 @@ enum OverlayView {
             grid.put(Wording.noMatch(useTypedKey: picker.freeText ? table.label(.pickHighlighted) : nil, palette: picker.purpose == .palette),
                      x: rect.x + 2, y: top, style: .dim, limit: inner)
         }
-        if let highlighted = matches[safe: picker.selected], let lines = wholeTitles[highlighted] {
+        if footLines > 0, let highlighted = matches[safe: picker.selected], let lines = wholeTitle(highlighted) {
             for (i, line) in lines.enumerated() {
                 grid.put(line, x: rect.x + 2, y: rect.maxY - 2 - footLines + i, style: .dim, limit: inner)
             }
