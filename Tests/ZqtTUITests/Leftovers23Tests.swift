@@ -140,4 +140,19 @@ import Testing
         press(&state, .escape)
         #expect(state.screen == .compose)
     }
+    /// The help while a filter is typed lists the keys that work there
+    /// (newcomer23: `?`, `:`, `q` were listed, and typed into the filter;
+    /// Ctrl-P was listed for the palette and for the previous row).
+    @Test func theHelpWhileAFilterIsTypedListsOnlyKeysThatWorkThere() {
+        var state = historyState([summary(2, "a lighthouse"), summary(1, "a cat")], width: 120, height: 40)
+        press(&state, .char("/"))
+        type(&state, "cat")
+        let lines = OverlayView.helpLines(state)
+        let here = Array(lines.prefix { $0 != Wording.helpElsewhere })
+        for key in ["?", ":", "q"] {
+            #expect(!here.contains { $0.hasPrefix(key + " ") }, "\(key) is typed into the filter:\n\(here.joined(separator: "\n"))")
+        }
+        #expect(here.filter { $0.split(separator: " ").contains("Ctrl-P") }.count == 1, "\(here.joined(separator: "\n"))")
+        #expect(here.contains { $0.contains("Previous row") })
+    }
 }

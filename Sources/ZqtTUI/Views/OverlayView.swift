@@ -94,8 +94,18 @@ enum OverlayView {
         func sentence(_ text: String) -> [String] { TextWidth.of(text) > width ? HistoryView.wrapWords(text, width: width) : [text] }
         // A command of the other kind of server is left out, as the palette leaves it out (CommandDeclaration.onlyOn).
         let server = state.connection.server
+        // Each key as it works beneath the help: where characters are text (a filter typed, a field
+        // edited) a letter is text, and a narrower scope's key hides a global one (newcomer23: `?`, `:`
+        // and `q` were listed while typing a filter, and Ctrl-P for the palette and the previous row).
+        var beneath = state
+        beneath.view.overlay = nil
+        let context = Reducer.keyContext(beneath)
+        func working(_ binding: KeyBinding) -> KeyBinding? {
+            let keys = binding.keys.filter { state.keys.command(for: $0, in: context) == binding.command }
+            return keys.isEmpty ? nil : binding.with(keys: keys)
+        }
         var lines = [Wording.helpHere]
-        lines += state.keys.rows(in: here).filter { Commands.exists($0.command, on: server) }.flatMap { line($0, scoped: false) }
+        lines += state.keys.rows(in: here).filter { Commands.exists($0.command, on: server) }.compactMap(working).flatMap { line($0, scoped: false) }
         lines += ["", Wording.helpElsewhere]
         lines += state.keys.bindings.filter { !here.contains($0.scope) && Commands.exists($0.command, on: server) }
             .flatMap { line($0, scoped: true) }
