@@ -252,13 +252,11 @@ final class CandidateLists {
     /// The connections `openReader` gave, kept for the next rests.
     private var readers: [SQLiteConnection] = []
 
-    /// Closes the other connections (the store's filter connection is
-    /// opened again, or the history closes).
-    func closeReaders() { readers.removeAll() }
-
-    /// The history screen was left (issue 18, mem23): the readers closed
-    /// (each had a page cache of its own) and the lists forgotten (up to
-    /// `keptIDsLimit` ids); the next filter reads them again.
+    /// The readers closed (each had a page cache of its own) and the lists
+    /// forgotten (up to `keptIDsLimit` ids; their statements and versions
+    /// are the filter connection's): when the history screen is left
+    /// (issue 18, mem23), and when that connection is opened again or the
+    /// history closes. The next filter reads them again.
     func letGo() {
         readers.removeAll()
         lists.removeAll()
