@@ -70,6 +70,14 @@ struct TextBuffer: Sendable {
             return rest[index].start + restShift == position ? index : nil
         }
 
+        /// The rest's lines from `index` on joined to `lines`: the layout
+        /// reaches the text's end again.
+        mutating func joinRest(from index: Int) {
+            lines += restLines(from: index)
+            gap = nil
+            rest = []
+        }
+
         /// Before characters `old` are replaced: the rest keeps its lines from
         /// its first paragraph start after them (the newline before it untouched).
         mutating func dropRest(touchedBy old: Range<Int>) {
@@ -470,9 +478,7 @@ struct TextBuffer: Sendable {
             kept.gap = next
         case let .rest(index):
             kept.lines.replaceSubrange(restart..., with: wrapped)
-            kept.lines += kept.restLines(from: index)
-            kept.gap = nil
-            kept.rest = []
+            kept.joinRest(from: index)
         case let .cut(next):
             if oldGap == nil {
                 // The old lines from the first paragraph after the cut stay
@@ -508,9 +514,7 @@ struct TextBuffer: Sendable {
             return true
         }
         if joined {
-            kept.lines += kept.restLines(from: 0)
-            kept.gap = nil
-            kept.rest = []
+            kept.joinRest(from: 0)
         } else {
             kept.gap = join
             if join == nil { kept.rest = [] }
