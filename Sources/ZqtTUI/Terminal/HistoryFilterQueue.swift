@@ -205,13 +205,13 @@ final class HistoryFilterQueue: Sendable {
     }
 
     /// After a word alone and a space (`lighthouse `), while the next word is
-    /// typed: what the plan of a filter of several words will ask first, how
-    /// rare the word is, counted now (HistoryStore.countRarity). A key typed
-    /// meanwhile cancels it, and the count is simply made later.
+    /// typed: what the next key's plan asks first, read now
+    /// (HistoryStore.prepareNextWord). A key typed meanwhile cancels it, and
+    /// its own query reads what it needs.
     static func prepareNext(_ store: HistoryStore, _ request: Request, cancel: HistoryQueryCancel) {
         guard request.before == nil, request.filter.last?.isWhitespace == true, !request.filter.isBlank,
               store.answersInOneQuery(filter: request.filter) else { return }
-        try? store.countRarity(filter: request.filter, cancel: cancel)
+        try? store.prepareNextWord(filter: request.filter, cancel: cancel)
     }
 
     /// Ids searched for the first screenful: the newest 65,536 (of a
