@@ -143,19 +143,35 @@ import Testing
     }
 
     /// A word alone and a space: how rare each of its trigrams is, counted
-    /// while the next word is typed, is what the next key's plan asks.
-    @Test func aWordAndASpaceCountWhatTheNextWordsPlanAsks() throws {
+    /// while the next word is typed, is what the next key's plan asks, and
+    /// the word's list is read whole then: the next key reads only its own.
+    @Test func aWordAndASpaceReadyWhatTheNextWordsPlanAsks() throws {
         let (history, store) = try Self.filled()
         _ = history
         func known(_ query: String) -> Bool { store.rarity.withLock { $0["submission_search " + HistoryFilter.quoted(query)] } != nil }
-        try store.countRarity(filter: "lighthouse ", cancel: HistoryQueryCancel())
-        #expect(known("lig") && known("igh"), "lighthouse's trigrams counted")
+        func gathered() -> Int { store.candidateLists.restsGathered.here + store.candidateLists.restsGathered.beside }
         let cancelled = HistoryQueryCancel()
         cancelled.cancel()
-        try store.countRarity(filter: "portrait ", cancel: cancelled)
-        #expect(!known("por"), "a key typed meanwhile stops the counting")
-        // The next key's plan finds them counted: its answer is the same.
+        try store.prepareNextWord(filter: "portrait ", cancel: cancelled)
+        #expect(!known("por") && gathered() == 0, "a key typed meanwhile stops it")
+        try store.prepareNextWord(filter: "lighthouse ", cancel: HistoryQueryCancel())
+        #expect(known("lig") && known("igh"), "lighthouse's trigrams counted")
+        #expect(gathered() == 1, "lighthouse's list read whole")
+        // The next key's answer is the same, and it reads one list, not two.
         #expect(try Self.screen(store, "lighthouse 灯") == (try Self.alone(store, "lighthouse 灯")))
+        #expect(gathered() == 2, "only 灯's list read by the key")
+        // A short word alone has no list of a longer word to read.
+        try store.prepareNextWord(filter: "灯 ", cancel: HistoryQueryCancel())
+        #expect(gathered() == 2)
+    }
+
+    /// Without the word's list read ahead, the same key reads both (what the
+    /// test above tells apart).
+    @Test func aKeyOfTwoWordsReadsBothListsWhenNothingWasReadAhead() throws {
+        let (history, store) = try Self.filled()
+        _ = history
+        #expect(try Self.screen(store, "lighthouse 灯") == (try Self.alone(store, "lighthouse 灯")))
+        #expect(store.candidateLists.restsGathered.here + store.candidateLists.restsGathered.beside == 2)
     }
 
     /// Lists that meet every few rows fill the page from their next chunks:

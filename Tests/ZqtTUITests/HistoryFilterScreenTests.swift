@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Synchronization
 import Testing
 @testable import ZqtTUI
 
@@ -115,6 +116,35 @@ import Testing
         dispatch.sync {}
         #expect(log.posted == ["ab"], "the cancelled query posts nothing")
         #expect(log.started == [Self.request("a"), Self.request("ab")])
+    }
+
+    /// What a filter's answer readies for the next key (a word's list read
+    /// while the next word is typed) waits for nothing: any request stops
+    /// it, one for the same filter (its next page) too.
+    @Test func theNextRequestStopsWhatAnAnswerReadiesForTheNextKey() async throws {
+        let readying = Mutex<[Bool]>([]), dispatch = DispatchQueue(label: "test.history-filter")
+        let posted = Mutex<[HistoryFilterQueue.Request]>([])
+        let queue = HistoryFilterQueue(run: { request, _, _ in
+            posted.withLock { $0.append(request) }
+            return .historyLoaded(HistoryPage(filter: request.filter, rows: [], matchCount: 0, countCapped: false,
+                                              hasMore: false, appending: request.before != nil))
+        }, afterAnswer: { request, cancel in
+            guard request.before == nil, request.filter.hasSuffix(" ") else { return }
+            // Readies until stopped (a minute at most).
+            readying.withLock { $0.append(true) }
+            let stopped = !cancel.pause(seconds: 60)
+            readying.withLock { $0.append(stopped) }
+        }, queue: dispatch) { _ in }
+        queue.submit(Self.request("lighthouse "))
+        try await eventually("readying the next key") { readying.withLock { $0 } == [true] }
+        queue.submit(Self.request("lighthouse ", before: 9))
+        try await eventually("the page answered") { posted.withLock { $0.count } == 2 }
+        #expect(readying.withLock { $0 } == [true, true], "the page's request stopped it")
+        queue.submit(Self.request("lighthouse 灯 "))
+        try await eventually("readying after the next key") { readying.withLock { $0 }.count == 3 }
+        queue.submit(Self.request("lighthouse 灯塔"))
+        try await eventually("the next key answered") { posted.withLock { $0.count } == 4 }
+        #expect(readying.withLock { $0 } == [true, true, true, true])
     }
 
     @Test func requestsForAnotherFilterAreDroppedAndThoseForTheSameAllRun() async throws {

@@ -226,7 +226,7 @@ extension HistoryFilter {
 
     /// The rarest of `trigrams` as `rarity` counts them, the first found in
     /// no row ending the search (none is rarer): what the plan lists a word
-    /// by, and what HistoryStore.countRarity counts ahead of it.
+    /// by, and what HistoryStore.prepareNextWord counts ahead of it.
     static func rarest(_ trigrams: [String], _ rarity: (Index, String) throws(SQLiteError) -> Int) throws(SQLiteError)
         -> (token: String, count: Int)? {
         var best: (token: String, count: Int)?

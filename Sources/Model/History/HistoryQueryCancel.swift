@@ -7,17 +7,32 @@
 // the CPU goes to the filter the user is looking at.
 
 import CSQLite
+import Dispatch
 import Synchronization
 
 /// Set once from any thread; the query reading it stops at its next check.
 public final class HistoryQueryCancel: Sendable {
     private let cancelled = Atomic<Bool>(false)
+    /// Signalled by `cancel`: what `pause` waits on.
+    private let woken = DispatchSemaphore(value: 0)
 
     public init() {}
 
-    public func cancel() { cancelled.store(true, ordering: .relaxed) }
+    public func cancel() {
+        cancelled.store(true, ordering: .relaxed)
+        woken.signal()
+    }
 
     public var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+
+    /// Waits `seconds`, or less when cancelled meanwhile; whether it was
+    /// not (work that may wait, done only when nothing else is asked).
+    public func pause(seconds: Double) -> Bool {
+        guard !isCancelled else { return false }
+        let milliseconds = seconds > 0 ? Int(min(seconds, 60) * 1000) : 0
+        _ = woken.wait(timeout: .now() + .milliseconds(milliseconds))
+        return !isCancelled
+    }
 }
 
 extension SQLiteConnection {

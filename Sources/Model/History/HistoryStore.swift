@@ -925,22 +925,29 @@ public final class HistoryStore: @unchecked Sendable {
         parsed(filter).matcher.isOneIndexQuery
     }
 
-    /// Counts how rare each word of `filter` is among the newest rows, as
-    /// the plan of a filter of several words asks (HistoryFilterPlan), kept
-    /// for it: the screen calls it after a word alone and a space
-    /// (`lighthouse `), while the next word is typed, so the key that brings
-    /// it counts no trigrams (eight for `lighthouse`: 4-5 ms at a million
-    /// rows, the first list not yet read). Stopped by `cancel`.
-    public func countRarity(filter: String, cancel: HistoryQueryCancel) throws(HistoryError) {
-        let matcher = parsed(filter).matcher
+    /// Readies what the next key will ask after a word alone and a space
+    /// (`lighthouse `), while the next word is typed; the screen calls it
+    /// then. The next key is a short word's first character, and its plan
+    /// (HistoryFilterPlan) asks how rare each word before it is (eight
+    /// trigrams for `lighthouse`: 4-5 ms at a million rows) and merges the
+    /// list of the word's rarest trigram with the new word's: both counted
+    /// and that list read whole here, kept for the key (HistoryCandidates).
+    /// Two common words that never meet (`lighthouse 灯`) then read one list
+    /// cold, not two (issue 18: the slowest key, 27-32 ms under `chrt`,
+    /// 77-103 ms on a loaded screen). Any letter plans the same for the
+    /// words before it: a lone short word is not counted. A list longer
+    /// than the kept lists take is left unread (`CandidateLists.mostGathered`).
+    /// Stopped by `cancel`: a key typed meanwhile, whose query reads what it needs.
+    public func prepareNextWord(filter: String, cancel: HistoryQueryCancel) throws(HistoryError) {
+        let next = HistoryFilter(filter + "a", catalog: parsed(filter).catalog)
         _ = try filterRead(cancel) { db throws(SQLiteError) in
             var counter = RarityCounter(store: self, db: db)
-            for term in matcher.textTerms {
-                _ = try HistoryFilter.rarest(term.trigrams) { index, query throws(SQLiteError) in try counter.count(index, query) }
-            }
-            for (term, parts) in zip(matcher.wordTerms, matcher.wordParts) {
-                for word in [term] + parts { _ = try counter.count(.words, word) }
-            }
+            let plan = try next.plan(before: nil, limit: 1) { index, query throws(SQLiteError) in try counter.count(index, query) }
+            guard let plan, plan.checksRows, let first = plan.arms.first, first.table == HistoryFilter.Index.trigrams.rawValue else { return }
+            try candidateLists.forgetIfChanged(db)
+            defer { candidateLists.finish() }
+            let list = candidateLists.list(first)
+            if !list.exhausted { try candidateLists.readRests([list], db: db, cancel: cancel) }
         }
     }
 
