@@ -74,4 +74,43 @@ import Testing
                               encoding: .utf8)
         #expect(keys.contains("| `r` | Send again unchanged, a new task (new id_task): asks first |"))
     }
+
+    /// The prompt being edited at 80 columns: its rows as drawn.
+    static func promptRows(_ state: AppState) -> [String] {
+        let lines = Screen.render(state).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let first = lines.firstIndex(where: { $0.contains("Prompt ") && !$0.contains("──") }) else { return [] }
+        return lines[first...].prefix { !$0.contains("Negative prompt") }.map { String($0.dropFirst(22)).trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+
+    /// Ctrl-K deletes to the newline, not the wrapped row's end; at the line's end it joins the next line;
+    /// Ctrl-U the same way back to the line's start, and at its start joins the line above.
+    @Test func ctrlKAndCtrlUWorkOnTheLogicalLine() {
+        var state = makeState(width: 80, height: 24)
+        focus(&state, FieldID("prompt"))
+        press(&state, .enter)
+        let long = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec"
+        type(&state, long)
+        press(&state, .ctrl("j"))
+        type(&state, "second line")
+        #expect(Self.promptRows(state).count == 3, "the first line wraps: \(Self.promptRows(state))")
+        // To the middle of the first row: after "delta ".
+        press(&state, .ctrlHome)
+        for _ in 0..<4 { press(&state, .ctrlRight) }
+        press(&state, .right)
+        press(&state, .ctrl("k"))
+        #expect(Self.promptRows(state) == ["alpha bravo charlie delta", "second line"], "\(Self.promptRows(state))")
+        press(&state, .ctrl("k"))
+        #expect(Self.promptRows(state) == ["alpha bravo charlie delta second line"], "joined: \(Self.promptRows(state))")
+        #expect(state.view.editing?.buffer.text == "alpha bravo charlie delta second line")
+        // Ctrl-U: to the line's start, then at its start the newline before it.
+        press(&state, .ctrlEnd)
+        press(&state, .ctrl("j"))
+        type(&state, "third")
+        press(&state, .ctrl("u"))
+        #expect(state.view.editing?.buffer.text == "alpha bravo charlie delta second line\n")
+        press(&state, .ctrl("u"))
+        #expect(state.view.editing?.buffer.text == "alpha bravo charlie delta second line")
+        #expect(Self.promptRows(state) == ["alpha bravo charlie delta second line"])
+    }
 }
