@@ -26,6 +26,8 @@ import Testing
         }.joined(separator: " ")
     }
 
+    static func footer(_ state: AppState) -> String { Leftovers23Tests.footer(state) }
+
     /// `r` asks: what goes where, that it is a new task, `y` sends it, any other key sends nothing.
     @Test(arguments: [(80, 24), (120, 40)])
     func resendAsksFirstAndSaysWhatGoesWhere(width: Int, height: Int) {
@@ -112,5 +114,33 @@ import Testing
         press(&state, .ctrl("u"))
         #expect(state.view.editing?.buffer.text == "alpha bravo charlie delta second line")
         #expect(Self.promptRows(state) == ["alpha bravo charlie delta second line"])
+    }
+
+    /// While the history's filter is typed, the footer says what Enter and Esc do there, at 80 columns too.
+    @Test(arguments: [80, 120])
+    func theFilterFooterSaysHowToLeaveIt(width: Int) {
+        var state = historyState([summary(2, "a lighthouse"), summary(1, "a cat")], width: width, height: 24)
+        press(&state, .char("/"))
+        type(&state, "cat")
+        let footer = Self.footer(state)
+        for hint in ["Enter to the list", "Esc clear", "F10 quit", "F1 help", "F2 form"] {
+            #expect(footer.contains(hint), "\(width): \(footer)")
+        }
+        #expect(!footer.contains("/ filter"), "\(footer)")
+    }
+
+    /// The enlarged picture (the gallery's and a task's) says both directions, how to close it and `: commands`.
+    @Test(arguments: [(80, 24), (120, 40)])
+    func theEnlargedPicturesFooterSaysBothWaysAndTheWayOut(width: Int, height: Int) async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = try await fixture.opened(width: width, height: height)
+        press(&state, .enter)
+        #expect(state.view.zoom != nil)
+        let footer = Self.footer(state)
+        for hint in ["←/→ image", "Esc back", ": commands", "? help", "q quit"] {
+            #expect(footer.contains(hint), "\(width): \(footer)")
+        }
+        #expect(TextWidth.of(footer) <= width)
     }
 }
