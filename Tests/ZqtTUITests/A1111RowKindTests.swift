@@ -28,7 +28,10 @@ import Testing
         let after = Reducer.reduce(&state, .profileSwitched(.success(ProfileSwitch(name: "work", baseURL: "https://api.zhiqite.com",
                                                                                   hasKeys: true, server: .zhiqite))))
         #expect(after.contains(.loadEntries([5], .resend)), "\(after)")
-        let sent = Reducer.reduce(&state, .entriesLoaded([row], .resend))
+        _ = Reducer.reduce(&state, .entriesLoaded([row], .resend))
+        // Asked on the profile it switched to: the question names where it goes (leftovers24).
+        #expect(state.view.overlay == .confirm(.resend(row, baseURL: "https://api.zhiqite.com", sandbox: false)))
+        let sent = press(&state, .char("y"))
         guard case let .submit(request)? = sent.first else { Issue.record("no submit: \(sent)"); return }
         #expect(request.endpoint == .controlNet && request.prompt == "a cat")
         #expect(state.connection.profile == "work" && state.connection.server == .zhiqite)
@@ -69,7 +72,8 @@ import Testing
     @Test func aRowOfTheProfilesKindGoesAsEver() {
         var state = historyState([summary(5, "a cat")])
         state.connection.profileServers = ["sandbox": .zhiqite, "gpu": .a1111]
-        let effects = Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .resend))
+        _ = Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .resend))
+        let effects = press(&state, .char("y"))
         guard case .submit? = effects.first else { Issue.record("\(effects)"); return }
     }
 }

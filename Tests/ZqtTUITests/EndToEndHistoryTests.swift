@@ -37,6 +37,18 @@ import Testing
         try session.waitFor("the send of \(id)") { $0.contains("task_id \(id)") || $0.contains("Task \(id):") }
     }
 
+    /// zqt started on a home whose form holds `prompt`, sent once, its task finished, the history open on its row:
+    /// the session, the sandbox's URL, the home and the list as shown.
+    static func sentOnceAndListed(in scratch: Scratch, prompt: String) throws -> (TmuxSession, String, String, String) {
+        let home = try Self.home(in: scratch, prompt: prompt)
+        let (session, baseURL) = try Self.start(home: home)
+        try session.waitFor(text: "Restored the form as it was left")
+        try Self.sendAndSeeItSent(session)
+        try session.waitFor("the task's success", timeout: 60) { $0.contains("Success · 1 image") }
+        try session.send("F2")
+        return (session, baseURL, home, try session.waitFor(text: "1 submission"))
+    }
+
     /// Replaces the prompt (the form opens focused on it).
     static func retype(_ session: TmuxSession, prompt: String) throws {
         try session.send("Enter")
@@ -53,15 +65,7 @@ import Testing
 
     static func sendOpenFromHistoryChangeAndSendAgainSteps() throws {
         let scratch = Scratch()
-        let home = try Self.home(in: scratch, prompt: "a lighthouse at dusk")
-        let (session, baseURL) = try Self.start(home: home)
-        try session.waitFor(text: "Restored the form as it was left")
-
-        try Self.sendAndSeeItSent(session)
-        try session.waitFor("the task's success", timeout: 60) { $0.contains("Success · 1 image") }
-
-        try session.send("F2")
-        let list = try session.waitFor(text: "1 submission")
+        let (session, baseURL, home, list) = try Self.sentOnceAndListed(in: scratch, prompt: "a lighthouse at dusk")
         #expect(list.contains("✓") && list.contains("a lighthouse at dusk"))
         try session.send("e")
         try session.waitFor(text: "with a new task id")
@@ -181,5 +185,54 @@ import Testing
         let row = try #require(try HistoryStore.open(inFolder: home).list().first)
         #expect(buffer == (try HistoryStore.open(inFolder: home).record(id: row.id))?.requestJSON)
         try session.send("q")
+    }
+
+    /// `r` asks before sending again (leftovers24: each send is a new task, on the service a paid one, and a
+    /// letter meant for a filter just left with Esc is the list's): the question says what goes where; any
+    /// other key sends nothing; `y` sends the same request, only its id_task new.
+    @Test(.needsTmux, .needsCurl)
+    func resendAsksFirstAndSendsTheSameRequestOnYes() async throws {
+        try await offThePool { try Self.resendAsksFirstAndSendsTheSameRequestOnYesSteps() }
+    }
+
+    static func resendAsksFirstAndSendsTheSameRequestOnYesSteps() throws {
+        let scratch = Scratch()
+        let (session, baseURL, home, _) = try Self.sentOnceAndListed(in: scratch, prompt: "a lighthouse sent twice")
+        // Asked at the narrowest width zqt supports: the question is read whole there too.
+        try TmuxSession.tmux(["resize-window", "-t", session.name, "-x", "80", "-y", "24"], capture: false)
+        try session.waitFor("the screen at 80 columns") { $0.split(separator: "\n").allSatisfy { $0.count <= 80 } }
+        let store = try HistoryStore.open(inFolder: home)
+        let first = try #require(try store.list().first)
+        func received() throws -> [JSONValue] {
+            try #require(try JSONParser.parse(ZqtBinary.shell("curl -s \(baseURL)/sandbox/requests")).arrayValue)
+        }
+        #expect(try received().count == 1)
+
+        try session.send("r")
+        let question = Leftovers24Tests.boxText(try session.waitFor(text: "any other key sends nothing"))
+        #expect(question.contains("Send \(first.idTask)") && question.contains("the sandbox (\(baseURL))"), "\(question)")
+        #expect(question.contains("new task") && question.contains("new id_task"), "\(question)")
+        #expect(try received().count == 1, "nothing sent while asked")
+        try session.send("n")
+        try session.waitFor("the question to close") { !$0.contains("any other key sends nothing") }
+        #expect(try received().count == 1, "another key sends nothing")
+        #expect(try store.list().count == 1, "no new row")
+
+        try session.send("r")
+        try session.waitFor(text: "any other key sends nothing")
+        try session.send("y")
+        try session.waitFor("the sandbox to receive the second send") { _ in (try? received().count) == 2 }
+        let rows = try store.list()
+        #expect(rows.count == 2 && Set(rows.map(\.idTask)).count == 2)
+        let bodies = try received().map { $0["body"] ?? .null }
+        try #require(bodies.count == 2)
+        let path = Endpoint.controlNet.taskIDPath
+        #expect(bodies[1].value(at: path) != bodies[0].value(at: path), "a new id_task")
+        var (old, again) = (bodies[0], bodies[1])
+        old.set(nil, at: path)
+        again.set(nil, at: path)
+        #expect(again == old, "the same request but for id_task")
+        try session.send("q")
+        try session.waitFor("zqt to exit") { !$0.contains("SANDBOX") }
     }
 }

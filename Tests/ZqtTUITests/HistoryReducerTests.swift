@@ -132,10 +132,12 @@ func historyState(_ rows: [HistorySummary], width: Int = 120, height: Int = 40, 
         #expect(state.request.prompt == "typed and not sent", "any other key keeps the form")
     }
 
-    @Test func resendSendsTheSameRequestUnderANewID() {
+    @Test func resendSendsTheSameRequestUnderANewIDAfterAYes() {
         var state = historyState([summary(5, "a cat")])
         #expect(press(&state, .char("r")) == [.loadEntries([5], .resend)])
-        let effects = Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .resend))
+        #expect(Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .resend)).isEmpty, "asked first (leftovers24)")
+        #expect(!state.submitting)
+        let effects = press(&state, .char("y"))
         guard case let .submit(request)? = effects.first else { Issue.record("no submit: \(effects)"); return }
         #expect(request.endpoint == .controlNet)
         #expect(request.prompt == "a cat" && request.taskID != "zqt-old-5")

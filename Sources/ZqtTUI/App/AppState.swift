@@ -375,6 +375,10 @@ enum Confirmation: Equatable, Sendable {
     case replaceForm(HistoryRecord, EntryPurpose, Endpoint)
     /// A loaded request (a file, a curl command) for a form with unsent edits.
     case replaceWithLoaded(ImportedRequest, source: String)
+    /// A history row sent again (`r`): each send is a new task, on the
+    /// service one paid for, and after Esc on a filter a typed `r` lands
+    /// here (leftovers24). `baseURL` and `sandbox`: where it goes, said.
+    case resend(HistoryRecord, baseURL: String, sandbox: Bool)
 }
 
 /// A line of text asked for in a box (the folder to save images into).

@@ -412,14 +412,12 @@ extension Reducer {
         case .openAsOtherKind:
             return moveRequest(&state, record.request, from: Wording.movedFromRow(record.idTask))
         case .resend:
-            var request = record.request
-            request.taskID = TaskIDGenerator.shared.next()
-            let problems = LocalInputs.problems(request)
-            if let first = problems.first {
+            // What cannot be sent is said now, not after a yes.
+            if let first = LocalInputs.problems(record.request).first {
                 state.status = StatusMessage(text: Wording.historyNotSent(path: first.path, message: first.message, editKey: state.keys.label(.editInForm)), kind: .error)
                 return []
             }
-            return send(&state, request, note: Wording.sendingAgain(record.idTask, as: request.taskID))
+            state.view.overlay = .confirm(.resend(record, baseURL: state.connection.baseURL, sandbox: state.connection.isSandbox))
         case .copyRequest:
             return [Reducer.copy(record.requestJSON, what: Wording.requestJSONOf(record.idTask))]
         case .copyResultURLs:
@@ -452,6 +450,13 @@ extension Reducer {
             state.history.mode = .compare
         }
         return []
+    }
+
+    /// The row's request after a yes (`r`): exactly as it was sent, under a new id_task.
+    static func resendNow(_ state: inout AppState, _ record: HistoryRecord) -> [Effect] {
+        var request = record.request
+        request.taskID = TaskIDGenerator.shared.next()
+        return send(&state, request, note: Wording.sendingAgain(record.idTask, as: request.taskID))
     }
 
     /// The stored request as sent, for comparing.

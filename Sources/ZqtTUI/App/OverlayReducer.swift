@@ -196,6 +196,8 @@ extension Reducer {
         case let .replaceWithLoaded(loaded, source):
             showLoaded(&state, loaded, source: source)
             return []
+        case let .resend(record, _, _):
+            return resendNow(&state, record)
         }
     }
 

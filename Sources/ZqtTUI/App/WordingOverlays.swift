@@ -42,6 +42,13 @@ extension Wording {
             return ("Load into the form", ["The \(loaded.request.endpoint.title) form has changes that were not sent.",
                                            "Replace them with the request from \(source)?", "",
                                            "\(yes) replace · any other key keeps the form"])
+        case let .resend(record, baseURL, sandbox):
+            // Where it goes is where the profile in use sends (a row of the other kind switched to one of its kind first).
+            let destination = sandbox ? "the sandbox (\(APIError.printable(baseURL)))" : APIError.printable(baseURL)
+            let task = record.endpoint.server == .a1111 ? "a new task on the server" : "a new task on the service"
+            return ("Send again", ["Send \(record.idTask) (\(record.endpoint.title)) again to \(destination)?",
+                                   "It goes unchanged as \(task), under a new id_task.", "",
+                                   "\(yes) send · any other key sends nothing"])
         }
     }
 

@@ -136,9 +136,10 @@ extension Wording {
 
     /// The text a history row lists: its prompt or main input, else
     /// `noPrompt`; read as far as its reader wants (HistorySummary.listedCharacters).
-    static func listedPrompt(_ row: HistorySummary) -> AnySequence<Character> {
+    /// `none`: it is `noPrompt` (the screen draws it dim), asked of the row once (review23).
+    static func listedPrompt(_ row: HistorySummary) -> (characters: AnySequence<Character>, none: Bool) {
         let listed = row.listedCharacters
-        return listed.isEmpty ? AnySequence(noPrompt) : AnySequence(listed)
+        return listed.isEmpty ? (AnySequence(noPrompt), true) : (AnySequence(listed), false)
     }
 
     static func notFollowed(_ idTask: String, queryKey: String) -> String {

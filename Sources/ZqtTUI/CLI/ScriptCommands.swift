@@ -301,7 +301,7 @@ struct HistoryList: ParsableCommand {
                 // A task the user stopped following is marked as the screen marks it, and a row with
                 // nothing to show says "(no prompt)" as the screen does (issue 19: the column was empty).
                 let prompt = (damaged.contains(row.id) ? Wording.damagedRowMark : "")
-                    + (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + String(Wording.listedPrompt(row).prefix(60))
+                    + (row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : "") + String(Wording.listedPrompt(row).characters.prefix(60))
                 let columns = [row.idTask, Self.listed(row).rawValue, row.endpoint.shortName,
                                CivilTime.local(row.createdAt).dateAndMinute, String(prompt.prefix(60))]
                     + (spansServers ? [row.profile] : [])

@@ -162,16 +162,24 @@ struct TextBuffer: Sendable {
         settleLayout()
     }
 
-    /// Ctrl-U: delete from the start of the line to the cursor.
+    /// Ctrl-U: delete from the start of the logical line (after a newline,
+    /// not the wrapped row's start) to the cursor; at a line's start, the
+    /// newline before it, joining it to the line above (zsh's
+    /// backward-kill-line; leftovers24: it did nothing there).
     mutating func killToLineStart() {
         let start = logicalLineStart(cursor)
-        replace(start..<cursor, with: "")
-        cursor = start
+        let from = start == cursor ? max(0, cursor - 1) : start
+        replace(from..<cursor, with: "")
+        cursor = from
     }
 
-    /// Ctrl-K: delete from the cursor to the end of the line.
+    /// Ctrl-K: delete from the cursor to the end of the logical line (its
+    /// newline, read from the text: the same cost however the text wraps);
+    /// at a line's end, the newline itself, joining the next line (readline,
+    /// emacs; leftovers24: it did nothing there).
     mutating func killToLineEnd() {
-        replace(cursor..<logicalLineEnd(cursor), with: "")
+        let end = logicalLineEnd(cursor)
+        replace(cursor..<(end == cursor ? min(count, end + 1) : end), with: "")
         settleLayout()
     }
 

@@ -409,7 +409,7 @@ extension BindingScope: CustomStringConvertible {
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"
         case .inputBox: return "in an input box"
-        case .confirmation: return "asked a question (quit, replace the form, delete)"
+        case .confirmation: return "asked a question (quit, replace the form, delete, send again)"
         case .deleteConfirmation: return "asked whether to delete a history entry"
         case .help: return "in the key help"
         case .withPictures: return "where a task's images are shown"

@@ -282,8 +282,9 @@ enum HistoryView {
             // A task the user stopped following, still open at the service as far as zqt knows (issue 19).
             let mark = row.notFollowed && row.state.isUnfinished ? Wording.notFollowedMark : ""
             guard promptWidth > 0 else { return }
-            grid.put(TextWidth.truncate([AnySequence(mark), Wording.listedPrompt(row)].joined(), to: promptWidth), x: column, y: y,
-                     style: style(row.listedCharacters.isEmpty ? .dim : .normal))
+            let listed = Wording.listedPrompt(row)
+            grid.put(TextWidth.truncate([AnySequence(mark), listed.characters].joined(), to: promptWidth), x: column, y: y,
+                     style: style(listed.none ? .dim : .normal))
         }
 
         private func pad(_ text: String, _ width: Int) -> String {

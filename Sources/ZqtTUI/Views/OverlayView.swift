@@ -7,8 +7,11 @@ enum OverlayView {
         case let .help(scroll): renderHelp(state, scroll: scroll, into: &grid)
         case let .picker(picker): renderPicker(picker, keys: state.keys, into: &grid)
         case let .confirm(question):
-            let (title, lines) = Wording.question(question, keys: state.keys, draftsFolder: state.draftSaving.fallbackFolder)
-            let rect = box(width: max(52, (lines.map { TextWidth.of($0) }.max() ?? 0) + 4), height: lines.count + 2, in: grid.size)
+            let (title, said) = Wording.question(question, keys: state.keys, draftsFolder: state.draftSaving.fallbackFolder)
+            // A line wider than the screen allows is wrapped, not cut: a path or a URL is read whole (leftovers24).
+            let width = min(max(52, (said.map { TextWidth.of($0) }.max() ?? 0) + 4), grid.size.width - 4)
+            let lines = said.flatMap { $0.isEmpty ? [""] : PicturesPane.wrap($0, width: max(1, width - 4)) }
+            let rect = box(width: width, height: lines.count + 2, in: grid.size)
             frame(rect, title: title, into: &grid)
             for (i, line) in lines.enumerated() { grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1) }
         case let .notice(notice): renderNotice(notice, into: &grid)

@@ -187,9 +187,11 @@ enum Screen {
     }
 
     /// The keys a newcomer needs: kept when the footer must cut (issue 19: at 80 columns quit and endpoint fell off), F2, the way to and back from the history, and Esc, the way back from a unit, an entry or the gallery;
-    /// and `:`, the way to every command (leftovers23: at 80 columns it fell off). The screen's other keys fill the room
+    /// and `:`, the way to every command (leftovers23: at 80 columns it fell off); while a filter is typed, the ways out of it,
+    /// to the rows and cleared (leftovers24: at 80 columns `Esc clear` fell off). The screen's other keys fill the room
     /// left, in order: at 80 columns the form's `Enter edit` and `a add unit` go instead, the history list's `e edit` and `r resend`.
-    static let essentialHints: Set<Command> = [.quit, .switchEndpoint, .submit, .help, .history, .back, .closeView, .closeGallery, .palette]
+    static let essentialHints: Set<Command> = [.quit, .switchEndpoint, .submit, .help, .history, .back, .closeView, .closeGallery, .palette,
+                                               .filterDone, .filterClear, .galleryFilterDone, .galleryFilterClear]
 
     /// The footer's hints that fit `width`: in order, the essential ones kept
     /// first when not all fit, the others where room is left.
@@ -262,6 +264,11 @@ enum Screen {
                 // F2 leads back to the form from the history.
                 var word = binding.command == .history && history ? Wording.backToFormWord : binding.command.footerWord
                 if overTexts, let textWord = Wording.textResultsFooterWord(binding.command) { word = textWord }
+                // Two commands in a row with one word are one hint with both keys: `←/→ image` (leftovers24).
+                if let last = hints.last, last.command != nil, last.word == word {
+                    hints[hints.count - 1].key = last.key + "/" + key.label
+                    continue
+                }
                 hints.append((binding.command, key.label, word))
             }
             // While a field is edited, quitting still works (F10, Ctrl-C): say so last, where it fits (a newcomer's way out).

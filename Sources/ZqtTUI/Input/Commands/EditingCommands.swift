@@ -47,9 +47,11 @@ enum EditingCommands {
                            [.on(.lineEditing, .backspace, .ctrl("h"))], perform: edit(.deleteBackward)),
         CommandDeclaration(.deleteForward, "Delete under the cursor", footer: "delete",
                            [.on(.lineEditing, .delete, .ctrl("d"))], perform: edit(.deleteForward)),
-        CommandDeclaration(.killToStart, "Delete to the start of the line", footer: "kill",
+        // The logical line, up to a newline, however it wraps (readline, emacs); at its edge, the newline: the lines join.
+        CommandDeclaration(.killToStart, "Delete to the start of the line (at its start: join the line above)", footer: "kill",
                            [.on(.lineEditing, .ctrl("u"), footer: true)], perform: edit(.killToStart)),
-        CommandDeclaration(.killToEnd, "Delete to the end of the line", footer: "kill", [.on(.lineEditing, .ctrl("k"))], perform: edit(.killToEnd)),
+        CommandDeclaration(.killToEnd, "Delete to the end of the line (at its end: join the next line)", footer: "kill",
+                           [.on(.lineEditing, .ctrl("k"))], perform: edit(.killToEnd)),
         CommandDeclaration(.deleteWordBackward, "Delete the word before the cursor", footer: "kill",
                            [.on(.lineEditing, .ctrl("w"))], perform: edit(.deleteWordBackward)),
         // The names offered under the cursor while a prompt is typed (issue 19). Enter is the list's only

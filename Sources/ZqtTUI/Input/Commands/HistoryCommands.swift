@@ -52,7 +52,7 @@ enum HistoryCommands {
                             .on(.comparison, .escape, .function(9), footer: true)], perform: onHistory(Reducer.closeHistoryView)),
         CommandDeclaration(.editInForm, "Open into the form to edit and send again (new id_task)", footer: "edit",
                            [.on(.historyEntry, .char("e"), footer: true)], perform: onRecord(.editInForm)),
-        CommandDeclaration(.resend, "Send again unchanged (new id_task)", footer: "resend",
+        CommandDeclaration(.resend, "Send again unchanged, a new task (new id_task): asks first", footer: "resend",
                            [.on(.historyEntry, .char("r"), footer: true)], perform: onRecord(.resend)),
         CommandDeclaration(.queryNow, "Query the task now", footer: "query",
                            [.on(.historyEntry, .char("u"), footer: true)], perform: onRecord(.queryNow)),

@@ -8,13 +8,14 @@ enum PictureCommands {
                            [.on(.withPictures, .char("o"), footer: true)]) { state, _ in PictureReducer.showPictures(&state) },
         CommandDeclaration(.contactSheet, "The batch's images as a contact sheet (a sweep)", footer: "contact sheet",
                            [.on(.historyEntry, .char("O"))]) { state, _ in PictureReducer.askForContactSheet(&state) },
+        // Previous before next: the footer joins the two into `←/→ image` (leftovers24: only `→ image` was said).
+        CommandDeclaration(.previousPicture, "Previous image (before the first, the last)", footer: "image",
+                           [.on(.pictures, .left, .char("h"), .backTab, footer: true), .on(.pictureZoom, .left, .char("h"), footer: true)]) { state, _ in
+            PictureReducer.stepPicture(&state, forward: false)
+        },
         CommandDeclaration(.nextPicture, "Next image (after the last, the first)", footer: "image",
                            [.on(.pictures, .right, .char("l"), .tab, footer: true), .on(.pictureZoom, .right, .char("l"), .char(" "), footer: true)]) { state, _ in
             PictureReducer.stepPicture(&state, forward: true)
-        },
-        CommandDeclaration(.previousPicture, "Previous image (before the first, the last)", footer: "image",
-                           [.on(.pictures, .left, .char("h"), .backTab), .on(.pictureZoom, .left, .char("h"))]) { state, _ in
-            PictureReducer.stepPicture(&state, forward: false)
         },
         CommandDeclaration(.enlargePicture, "Show the image as large as the terminal allows", footer: "enlarge",
                            [.on(.pictures, .enter, footer: true)]) { state, _ in PictureReducer.enlargePicture(&state) },
