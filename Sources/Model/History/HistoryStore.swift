@@ -468,6 +468,12 @@ public final class HistoryStore: @unchecked Sendable {
         filterLock.withLock { (filterConnection?.cacheUsed ?? 0) + candidateLists.readersCacheUsed }
     }
 
+    /// Pages the filter's connection found in its page cache and read from
+    /// the file since it was opened (what `CandidateLists.pageCacheKiB` is sized by).
+    public func filterCacheHitsAndMisses() -> (hits: Int, misses: Int) {
+        filterLock.withLock { filterConnection?.cacheHitsAndMisses ?? (0, 0) }
+    }
+
     /// What a use after `closeAtEnd()` meets (a poll still running as the process ends).
     static let closedError = SQLiteError(code: SQLITE_MISUSE, message: "the history was closed as zqt ended")
 
