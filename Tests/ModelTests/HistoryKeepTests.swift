@@ -63,7 +63,9 @@ struct HistoryKeepTests {
         let held = try store.read { db throws(SQLiteError) in db.cacheUsed }
         #expect(try store.rowsToKeepAgain().map(\.id) == [lastID])
         let after = try store.read { db throws(SQLiteError) in db.cacheUsed }
-        #expect(held > 64 << 10 && after < held / 4, "\(held) bytes held before the walk, \(after) after")
+        // Only the row found is read after the release: a few pages. (Not against `held`: a
+        // sweep's test in the same process sets SQLite's soft heap limit, which keeps every cache small.)
+        #expect(after <= 48 << 10, "\(held) bytes held before the walk, \(after) after")
     }
 
     @Test func triesStopAtTheLimit() throws {
