@@ -97,6 +97,24 @@ import Testing
         #expect(store.filterCacheUsed() > left)
     }
 
+    /// The page caches as SQLite reports them (issue 18, mem24): the
+    /// filter's connection at the filter's size, each reader beside it,
+    /// which reads a list's rest once in order, at a reader's; what they
+    /// hold stays within those sizes, and the filters answer as each word alone.
+    @Test func readersBesideTheFilterKeepSmallPageCaches() throws {
+        let (history, store) = try Self.filled()
+        _ = history
+        for filter in Self.filters {
+            #expect(try Self.screen(store, filter) == (try Self.alone(store, filter)), "\"\(filter)\"")
+        }
+        #expect(store.candidateLists.restsGathered.beside > 0, "a list's rest read on a reader")
+        let filterSize = try store.filterRead(nil) { db throws(SQLiteError) in try db.scalar("PRAGMA cache_size") }
+        #expect(filterSize == -CandidateLists.pageCacheKiB)
+        let readers = store.candidateLists.readerCacheSizes
+        #expect(!readers.isEmpty && readers.allSatisfy { $0 == -CandidateLists.readerCacheKiB }, "\(readers)")
+        #expect(store.candidateLists.readersCacheUsed <= readers.count * CandidateLists.readerCacheKiB << 10)
+    }
+
     /// A list whose rest looks longer than the most gathered at once is read
     /// a chunk at a time, and answers the same.
     @Test func aRestTooLongIsReadAChunkAtATime() throws {

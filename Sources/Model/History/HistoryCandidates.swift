@@ -128,7 +128,7 @@ final class CandidateList {
     /// has no zqt_row_ids (`CandidateLists.prepare`): nothing is kept then.
     static func rest(of arm: HistoryFilter.Arm, below bound: Int, downTo floor: Int? = nil, most: Int,
                      db: SQLiteConnection) throws(SQLiteError) -> [Int]? {
-        let gathered: [Int]
+        var gathered: [Int]
         do {
             let statement = try db.prepare(arm.restSQL(downTo: floor != nil))
             try statement.bind([.int(most)] + arm.parameters + [.int(bound)] + (floor.map { [.int($0)] } ?? []))
@@ -138,7 +138,12 @@ final class CandidateList {
         }
         // An index visits its ids in order (FTS5's rowids, ascending); another
         // plan (a batch's ids through its batch index) may not.
-        if zip(gathered, gathered.dropFirst()).allSatisfy({ $0 < $1 }) { return gathered.reversed() }
+        // Reversed in place: a rest is up to a megabyte, and a reversed copy was one
+        // more beside the blob and the list it joins, on each thread reading one (mem24).
+        if zip(gathered, gathered.dropFirst()).allSatisfy({ $0 < $1 }) {
+            gathered.reverse()
+            return gathered
+        }
         return Array(Set(gathered)).sorted(by: >)
     }
 
@@ -228,20 +233,37 @@ private struct HandedOver: @unchecked Sendable {
 }
 
 /// The lists kept between keys, for one connection (the filter's).
-final class CandidateLists {
+public final class CandidateLists {
     /// SQLite's page cache of the filter's connection, KiB: a key's first
     /// screenful, page and count read the same rows and index pages (a row of
     /// a million-row history spans two pages or more), and the next key reads
     /// them again; the default 2,000 KiB held less than one key's reading, so
     /// each key read them all again from the file. Filled only as used.
-    static let pageCacheKiB = 8192
+    /// 4 MB (mem24, `zqt bench history` at a million rows, the three worst
+    /// filters): 98-99% of pages found in it, as with 8 MB, and the keys as
+    /// fast; 2 MB found 86-93% and cost each key 15% more CPU, 1 MB 79-84%.
+    public static var pageCacheKiB: Int { filterCacheKiB.load(ordering: .relaxed) }
+    private static let filterCacheKiB = Atomic<Int>(4096)
+
+    /// The filter's page cache for connections opened from now on, KiB
+    /// (`zqt bench history --filter-cache-kib`: a size measured against another).
+    public static func sizeFilterCache(kib: Int) {
+        filterCacheKiB.store(max(kib, 64), ordering: .relaxed)
+    }
+
+    /// SQLite's page cache of a reader beside the filter's connection, KiB:
+    /// a reader reads a list's rest in one statement, its index's pages
+    /// each once in order, and nothing else, so pages it keeps are seldom
+    /// asked again; at the filter's size, two readers held up to 16 MB more
+    /// while filtering (issue 18, mem24: 38.9-40 MB resident within a 32 MB budget).
+    public static let readerCacheKiB = 512
 
     /// Readies a connection the filter reads through: its page cache
-    /// (`pageCacheKiB`; a refusal leaves SQLite's default, which answers the
+    /// (`cacheKiB`; a refusal leaves SQLite's default, which answers the
     /// same, only slower) and zqt_row_ids, which reads a list's rest (without
     /// it, `CandidateList.rest` gives nil and the list is read a chunk at a time).
-    static func prepare(_ db: SQLiteConnection) {
-        try? db.execute("PRAGMA cache_size = -\(pageCacheKiB)")
+    static func prepare(_ db: SQLiteConnection, cacheKiB: Int = pageCacheKiB) {
+        try? db.execute("PRAGMA cache_size = -\(cacheKiB)")
         _ = zqt_register_row_ids(db.handle)
     }
 
@@ -264,6 +286,8 @@ final class CandidateLists {
 
     /// Bytes the readers' page caches hold (SQLITE_DBSTATUS_CACHE_USED).
     var readersCacheUsed: Int { readers.reduce(0) { $0 + $1.cacheUsed } }
+    /// Each reader's `PRAGMA cache_size` (negative: KiB), as SQLite reports it (what tests look at).
+    var readerCacheSizes: [Int?] { readers.map { try? $0.scalar("PRAGMA cache_size") } }
 
     /// Ids read from a list, a chunk at a time, before a merge that wants
     /// more reads the rest of its lists in one statement each (`readRests`):
@@ -293,7 +317,7 @@ final class CandidateLists {
         var others: [SQLiteConnection] = []
         if jobs.count > 1, let openReader {
             while readers.count < jobs.count - 1, let reader = try? openReader() {
-                Self.prepare(reader)
+                Self.prepare(reader, cacheKiB: Self.readerCacheKiB)
                 readers.append(reader)
             }
             others = Array(readers.prefix(jobs.count - 1))

@@ -112,6 +112,17 @@ public final class SQLiteConnection {
         return Int(now)
     }
 
+    /// Pages this connection found in its page cache and read from the file
+    /// since it was opened (SQLITE_DBSTATUS_CACHE_HIT and _MISS): how well
+    /// a cache of its size serves what it reads (`zqt bench history`).
+    public var cacheHitsAndMisses: (hits: Int, misses: Int) {
+        guard !isClosed else { return (0, 0) }
+        var hits: Int32 = 0, misses: Int32 = 0, highest: Int32 = 0
+        sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_HIT, &hits, &highest, 0)
+        sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_MISS, &misses, &highest, 0)
+        return (Int(hits), Int(misses))
+    }
+
     var lastError: SQLiteError {
         SQLiteError(code: sqlite3_errcode(handle) & 0xff, message: String(cString: sqlite3_errmsg(handle)),
                     systemErrno: sqlite3_system_errno(handle))

@@ -99,6 +99,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("leave-between"), help: "history: leave the history screen (F2) after each repeat of a filter, so the next repeat's keys come after coming back (its caches let go of).")
     var leaveBetween = false
 
+    @Option(name: .customLong("filter-cache-kib"), help: "history: the filter's page cache, KiB (zqt's own size if not given), to measure one size against another.")
+    var filterCacheKiB: Int?
+
     @Option(help: "Times each measurement is repeated.")
     var repeats: Int = 15
 
@@ -133,6 +136,7 @@ struct BenchCommand: ParsableCommand {
         if what == "sweep" { return try runSweepBench() }
         if what == "startup" { return try runStartupBench() }
         if what == "typing" { return try runTyping() }
+        if let filterCacheKiB { CandidateLists.sizeFilterCache(kib: filterCacheKiB) }
         let store = try HistoryStore.open(inFolder: home)
         let existing = try store.count()
         if existing < rows {
@@ -142,6 +146,7 @@ struct BenchCommand: ParsableCommand {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size]).flatMap { $0 as? any BinaryInteger }.map { Int($0) } ?? 0
         print("history: \(try store.count()) rows, \(size >> 20) MB at \(store.path)")
+        print("the filter's page cache: \(CandidateLists.pageCacheKiB) KiB, each reader's beside it: \(CandidateLists.readerCacheKiB) KiB")
 
         let configuration = ClientConfiguration(baseURL: "http://127.0.0.1:9", credentials: nil, timeout: 5, profile: "bench")
         let inbox = ActionInbox()
@@ -251,6 +256,8 @@ struct BenchCommand: ParsableCommand {
             var keyed: [(filter: String, answer: Double, cpu: Double, count: Double, cold: Bool)] = []
             // What SQLite's page caches of the filter held as the filter was answered (mem23).
             var held = 0
+            // Pages the filter's connection found in its cache, and read from the file, while it was typed (mem24).
+            let (hitsBefore, missesBefore) = store.filterCacheHitsAndMisses()
             for repeated in 0..<repeats {
                 var state = compose()
                 press(.function(2), &state)
@@ -308,6 +315,10 @@ struct BenchCommand: ParsableCommand {
             report("  the last key's count", wholeCount)
             report("  typed at a key every 30 ms: the last key's first screenful", typed)
             print("  the filter's page caches after it: \(held >> 10) KiB")
+            let (hits, misses) = store.filterCacheHitsAndMisses()
+            let (hit, missed) = (max(0, hits - hitsBefore), max(0, misses - missesBefore))
+            print("  pages the filter's connection found in its cache: \(hit), read from the file: \(missed)"
+                  + (hit + missed > 0 ? " (\(100 * hit / (hit + missed))% found)" : ""))
             // The slowest by their count, the final answer: a key's first
             // screenful may come in time while its count does not.
             for key in everyKey ? keyed : Array(keyed.sorted(by: { $0.count > $1.count }).prefix(3)) {

@@ -533,6 +533,8 @@ final class EffectRunner: @unchecked Sendable {
             } catch {
                 return inbox.post(.historyFault(error))
             }
+            // The pages its walk let go of, freed on this worker's arena, back to the system (mem24).
+            FreedMemory.giveBack()
             for row in rows where row.baseURL == baseURL || row.profile != "sandbox" {
                 for await _ in pipeline.retryKeeps(row, now: now) {}
             }

@@ -118,6 +118,10 @@ final class HistoryFilterQueue: Sendable {
                 }
             }
         }
+        // No key waiting: what the queries freed (a list's rest and its blob, the
+        // rows read, the pages of a reader) goes back to the system before the
+        // next key rather than staying resident in this thread's arena (mem24).
+        FreedMemory.giveBack()
     }
 
     /// The page for a request as the reducer takes it, or its failure; nil when cancelled.
@@ -187,7 +191,7 @@ final class HistoryFilterQueue: Sendable {
                         // Stopped by the next filter typed: its query need not wait for a count of every row.
                         guard let counted = try store.count(cancel: cancel) else { return nil }
                         count = counted
-                        // The pages the count let go of (the filter's cache, up to 8 MB) go back to the system (mem23).
+                        // The pages the count let go of (the filter's cache, up to 4 MB) go back to the system (mem23).
                         if counts { FreedMemory.giveBack() }
                     }
                 } catch where error.isDamage {
