@@ -44,6 +44,7 @@ import Testing
         // Another key sends nothing and keeps the history as it was.
         #expect(press(&state, .char("n")).isEmpty)
         #expect(state.view.overlay == nil && !state.submitting && state.screen == .history)
+        #expect(state.status?.text == "Not sent: zqt-old-5 stays as it was, nothing went to the server", "the status says so")
 
         _ = press(&state, .char("r"))
         _ = Reducer.reduce(&state, .entriesLoaded([row], .resend))

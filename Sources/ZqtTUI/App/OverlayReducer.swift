@@ -216,6 +216,8 @@ extension Reducer {
             // Not "F5 sends" where sends are refused (a newcomer's re-check of issue 21).
             let text = state.historyRefusesSends.map(Wording.stillHereSendsRefused) ?? Wording.stillHere(submitKey: state.keys.label(.submit))
             state.status = StatusMessage(text: text, kind: .info)
+        } else if case let .resend(record, _, _) = question {
+            state.status = StatusMessage(text: Wording.notSentAgain(record.idTask), kind: .info)
         }
         return []
     }

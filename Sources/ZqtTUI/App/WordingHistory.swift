@@ -145,6 +145,9 @@ extension Wording {
 
     static func sendingAgain(_ idTask: String, as newID: String) -> String { "Sending \(idTask) again as \(newID)…" }
 
+    /// After any key but yes to sending a row again (newcomer24: the status line kept an older message).
+    static func notSentAgain(_ idTask: String) -> String { "Not sent: \(idTask) stays as it was, nothing went to the server" }
+
     /// By the form's own title: image2image on the service, img2img on an A1111 server (issue 20).
     static func image2imageFrom(_ idTask: String, form: String, submitKey: String) -> String {
         "\(TerminalText.line(form)) starts from \(idTask)'s image, its prompt and settings carried over: \(submitKey) sends it"
