@@ -135,6 +135,18 @@ final class GalleryFixture: @unchecked Sendable {
         #expect(Set(next).isSubset(of: Set(state.gallery.items.dropFirst(3).compactMap(\.inGrid.image?.thumbnailPath))))
     }
 
+    @Test func onePictureFoundIsSaidInTheSingular() async throws {
+        let fixture = try GalleryFixture()
+        try fixture.standardPictures()
+        var state = try await fixture.opened()
+        press(&state, .char("/"))
+        var effects: [Effect] = []
+        for character in "lighthouse" { effects += Reducer.reduce(&state, .key(.char(character))) }
+        try await fixture.run(effects, &state) { $0.gallery.itemsFilter == "lighthouse" && $0.gallery.items.count == 1 }
+        let screen = Screen.render(state).text
+        #expect(screen.contains("1 picture matches") && !screen.contains("1 picture match "), "\(screen)")
+    }
+
     @Test func typingFiltersWithTheHistorysFilter() async throws {
         let fixture = try GalleryFixture()
         try fixture.standardPictures()

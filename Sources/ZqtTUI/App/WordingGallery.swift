@@ -10,7 +10,9 @@ extension Wording {
     static func galleryCount(_ count: Int, controlMaps: Int = 0, more: Bool, filtered: Bool) -> String {
         let number = "\(count)\(more ? "+" : "")"
         let maps = controlMaps > 0 ? " + " + Self.count(controlMaps, controlMap) : ""
-        if filtered { return count + controlMaps == 0 ? "no match" : "\(number) picture\(count == 1 && !more ? "" : "s")\(maps) match" }
+        // One picture alone matches; a number of them, or a picture and a map, match (newcomer24: "1 picture match").
+        let verb = count + controlMaps == 1 && !more ? "matches" : "match"
+        if filtered { return count + controlMaps == 0 ? "no match" : "\(number) picture\(count == 1 && !more ? "" : "s")\(maps) \(verb)" }
         return "\(number) kept picture\(count == 1 && !more ? "" : "s")\(maps) · newest first"
     }
 
