@@ -86,6 +86,8 @@ final class HistoryFilterQueue: Sendable {
     /// the queue, so the event loop never waits for the filter's lock), what
     /// the filter keeps between keys is let go of (`release`).
     func letGo() {
+        // What an answer readies for the next key is worth nothing now (review24).
+        state.withLock { queue in if queue.preparing { queue.running?.cancel.cancel() } }
         queue.async { self.release() }
     }
 
