@@ -31,7 +31,7 @@ import Testing
         _ = Reducer.reduce(&state, .entriesLoaded([row], .resend))
         // Asked on the profile it switched to: the question names where it goes (leftovers24).
         #expect(state.view.overlay == .confirm(.resend(row, baseURL: "https://api.zhiqite.com", sandbox: false)))
-        let sent = press(&state, .char("y"))
+        let sent = press(&state, .enter)
         guard case let .submit(request)? = sent.first else { Issue.record("no submit: \(sent)"); return }
         #expect(request.endpoint == .controlNet && request.prompt == "a cat")
         #expect(state.connection.profile == "work" && state.connection.server == .zhiqite)
@@ -73,7 +73,7 @@ import Testing
         var state = historyState([summary(5, "a cat")])
         state.connection.profileServers = ["sandbox": .zhiqite, "gpu": .a1111]
         _ = Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .resend))
-        let effects = press(&state, .char("y"))
+        let effects = press(&state, .enter)
         guard case .submit? = effects.first else { Issue.record("\(effects)"); return }
     }
 }

@@ -132,7 +132,7 @@ import Testing
 
     @Test func zqtKeysListsTheKeysOnceMatchedByHand() {
         let markdown = KeyBindings.markdown
-        #expect(markdown.contains("| `y` `Y` | Yes: do what the question asks | `confirm` | asked a question (quit, replace the form, delete, send again) |"))
+        #expect(markdown.contains("| `y` `Y` | Yes: do what the question asks | `confirm` | asked a question (quit, replace the form, delete) |"))
         #expect(markdown.contains("| `k` | Delete, but keep zqt's copies of its images | `deleteKeepingImages` | asked whether to delete a history entry |"))
         #expect(markdown.contains("| `Space` | Switch on or off | `toggleField` | on an on/off field |"))
         #expect(markdown.contains("| `0` `1` `2` `3` `4` `5` `6` `7` `8` `9` `-` `.` | Type a number: sets the value exactly | `typeNumber` | on a slider or number field |"))
@@ -152,7 +152,7 @@ import Testing
             try "[keys]\nconfirm = [\"Enter\"]\n".write(toFile: root + "/config/zqt/config.toml", atomically: true, encoding: .utf8)
             let rebound = try ZqtBinary.run(["keys"], environment: ["XDG_CONFIG_HOME": root + "/config"])
             #expect(rebound.status == 0)
-            #expect(rebound.stdout.contains("| `Enter` | Yes: do what the question asks | `confirm` | asked a question (quit, replace the form, delete, send again) |"))
+            #expect(rebound.stdout.contains("| `Enter` | Yes: do what the question asks | `confirm` | asked a question (quit, replace the form, delete) |"))
         }
     }
 }

@@ -189,7 +189,7 @@ import Testing
 
     /// `r` asks before sending again (leftovers24: each send is a new task, on the service a paid one, and a
     /// letter meant for a filter just left with Esc is the list's): the question says what goes where; any
-    /// other key sends nothing; `y` sends the same request, only its id_task new.
+    /// other key sends nothing; Enter sends the same request, only its id_task new.
     @Test(.needsTmux, .needsCurl)
     func resendAsksFirstAndSendsTheSameRequestOnYes() async throws {
         try await offThePool { try Self.resendAsksFirstAndSendsTheSameRequestOnYesSteps() }
@@ -220,7 +220,7 @@ import Testing
 
         try session.send("r")
         try session.waitFor(text: "any other key sends nothing")
-        try session.send("y")
+        try session.send("Enter")
         try session.waitFor("the sandbox to receive the second send") { _ in (try? received().count) == 2 }
         let rows = try store.list()
         #expect(rows.count == 2 && Set(rows.map(\.idTask)).count == 2)

@@ -137,7 +137,7 @@ func historyState(_ rows: [HistorySummary], width: Int = 120, height: Int = 40, 
         #expect(press(&state, .char("r")) == [.loadEntries([5], .resend)])
         #expect(Reducer.reduce(&state, .entriesLoaded([record(5, prompt: "a cat")], .resend)).isEmpty, "asked first (leftovers24)")
         #expect(!state.submitting)
-        let effects = press(&state, .char("y"))
+        let effects = press(&state, .enter)
         guard case let .submit(request)? = effects.first else { Issue.record("no submit: \(effects)"); return }
         #expect(request.endpoint == .controlNet)
         #expect(request.prompt == "a cat" && request.taskID != "zqt-old-5")

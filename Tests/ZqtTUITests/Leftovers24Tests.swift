@@ -39,16 +39,20 @@ import Testing
         let text = Self.boxText(Screen.render(state))
         #expect(text.contains("Send zqt-old-5 (ControlNet) again to the sandbox (http://127.0.0.1:8931)?"), "\(width): \(text)")
         #expect(text.contains("It goes unchanged as a new task on the service, under a new id_task."), "\(width): \(text)")
-        #expect(text.contains("y send · any other key sends nothing"), "\(width): \(text)")
+        #expect(text.contains("Enter send · any other key sends nothing"), "\(width): \(text)")
 
         // Another key sends nothing and keeps the history as it was.
         #expect(press(&state, .char("n")).isEmpty)
         #expect(state.view.overlay == nil && !state.submitting && state.screen == .history)
         #expect(state.status?.text == "Not sent: zqt-old-5 stays as it was, nothing went to the server", "the status says so")
 
+        // A letter is no yes (review24: `ryokan`, typed for a filter just left with Esc, sent a task).
         _ = press(&state, .char("r"))
         _ = Reducer.reduce(&state, .entriesLoaded([row], .resend))
-        let effects = press(&state, .char("y"))
+        #expect(press(&state, .char("y")).isEmpty && !state.submitting && state.view.overlay == nil, "y sends nothing")
+        _ = press(&state, .char("r"))
+        _ = Reducer.reduce(&state, .entriesLoaded([row], .resend))
+        let effects = press(&state, .enter)
         guard case let .submit(request)? = effects.first else { Issue.record("no submit: \(effects)"); return }
         #expect(request.taskID != "zqt-old-5")
         var sentBefore = row.request

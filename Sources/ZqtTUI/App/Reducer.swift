@@ -281,6 +281,8 @@ enum Reducer {
             return KeyContext(scopes: [.help], charactersAreText: false)
         case let .confirm(question)?:
             if case .deleteEntry = question { return KeyContext(scopes: [.deleteConfirmation, .confirmation], charactersAreText: false) }
+            // Not `y`: a letter typed for a filter after Esc would send a paid task (review24).
+            if case .resend = question { return KeyContext(scopes: [.resendConfirmation], charactersAreText: false) }
             return KeyContext(scopes: [.confirmation], charactersAreText: false)
         case .input?:
             return KeyContext(scopes: [.inputBox, .lineEditing], charactersAreText: true)

@@ -46,9 +46,10 @@ extension Wording {
             // Where it goes is where the profile in use sends (a row of the other kind switched to one of its kind first).
             let destination = sandbox ? "the sandbox (\(APIError.printable(baseURL)))" : APIError.printable(baseURL)
             let task = record.endpoint.server == .a1111 ? "a new task on the server" : "a new task on the service"
+            let send = keys.label(.confirmResend, in: .resendConfirmation)
             return ("Send again", ["Send \(record.idTask) (\(record.endpoint.title)) again to \(destination)?",
                                    "It goes unchanged as \(task), under a new id_task.", "",
-                                   "\(yes) send · any other key sends nothing"])
+                                   "\(send) send · any other key sends nothing"])
         }
     }
 

@@ -116,7 +116,7 @@ enum Command: String, CaseIterable, Sendable {
     // Keys that were matched by hand before issue 16, now declared like the rest.
     case typeNumber, toggleField
     case helpDown, helpUp, helpPageDown, helpPageUp
-    case confirm, deleteKeepingImages
+    case confirm, deleteKeepingImages, confirmResend
     // The gallery (issue 17).
     case gallery, galleryEnlarge, galleryOpenEntry, filterGallery, galleryDelete
     case galleryRight, galleryLeft, galleryDown, galleryUp, galleryPageDown, galleryPageUp, galleryFirst, galleryLast
@@ -183,6 +183,10 @@ enum BindingScope: String, CaseIterable, Sendable {
     case confirmation
     /// The question before a history entry is deleted: with or without its images.
     case deleteConfirmation
+    /// The question before a history row is sent again: a paid task, answered
+    /// by a key no word holds (review24: after Esc on a filter, `ryokan` typed
+    /// for it was `r` then a yes).
+    case resendConfirmation
     /// The file picker: a folder's pictures and folders.
     case filePicker
     /// Typing the file picker's filter (keys not bound here edit the filter).
@@ -409,8 +413,9 @@ extension BindingScope: CustomStringConvertible {
         case .lineEditing: return "editing any text"
         case .picker: return "in a picker"
         case .inputBox: return "in an input box"
-        case .confirmation: return "asked a question (quit, replace the form, delete, send again)"
+        case .confirmation: return "asked a question (quit, replace the form, delete)"
         case .deleteConfirmation: return "asked whether to delete a history entry"
+        case .resendConfirmation: return "asked whether to send a history entry again"
         case .help: return "in the key help"
         case .withPictures: return "where a task's images are shown"
         case .pictures: return "on the result images"

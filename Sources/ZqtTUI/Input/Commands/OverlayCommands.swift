@@ -24,6 +24,8 @@ enum OverlayCommands {
                             .on(.inputBox, .escape, .function(10), .ctrl("c"), footer: true)]) { state, _ in Reducer.closeOverlay(&state) },
         CommandDeclaration(.confirm, "Yes: do what the question asks", footer: "yes",
                            [.on(.confirmation, .char("y"), .char("Y"), footer: true)]) { state, _ in Reducer.answerYes(&state) },
+        CommandDeclaration(.confirmResend, "Yes: send the history entry again", footer: "send",
+                           [.on(.resendConfirmation, .enter, footer: true)]) { state, _ in Reducer.answerYes(&state) },
         CommandDeclaration(.deleteKeepingImages, "Delete, but keep zqt's copies of its images", footer: "keep the images",
                            [.on(.deleteConfirmation, .char("k"), footer: true)]) { state, _ in Reducer.deleteKeepingImages(&state) },
         CommandDeclaration(.helpDown, "Scroll the key help down", footer: "scroll",
