@@ -8,13 +8,9 @@ enum OverlayView {
         case let .picker(picker): renderPicker(picker, keys: state.keys, into: &grid)
         case let .confirm(question):
             let (title, said) = Wording.question(question, keys: state.keys, draftsFolder: state.draftSaving.fallbackFolder)
-            // A line wider than the screen allows is wrapped, not cut: a path or a URL is read whole (leftovers24).
-            let width = min(max(52, (said.map { TextWidth.of($0) }.max() ?? 0) + 4), grid.size.width - 4)
-            let lines = said.flatMap { $0.isEmpty ? [""] : PicturesPane.wrap($0, width: max(1, width - 4)) }
-            let rect = box(width: width, height: lines.count + 2, in: grid.size)
-            frame(rect, title: title, into: &grid)
-            for (i, line) in lines.enumerated() { grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1) }
-        case let .notice(notice): renderNotice(notice, into: &grid)
+            // As wide as its widest line: one wider than the screen allows is wrapped, not cut, a path or a URL read whole (leftovers24).
+            renderWrapped(title: title, said, width: max(52, (said.map { TextWidth.of($0) }.max() ?? 0) + 4), into: &grid)
+        case let .notice(notice): renderWrapped(title: notice.title, notice.lines, width: 96, into: &grid)
         case let .input(prompt):
             let rect = box(width: 76, height: 5, in: grid.size)
             frame(rect, title: prompt.title, into: &grid)
@@ -32,12 +28,14 @@ enum OverlayView {
         }
     }
 
-    /// A text in full: each line wrapped at spaces to the box's width.
-    static func renderNotice(_ notice: Notice, into grid: inout Grid) {
-        let width = min(96, grid.size.width - 4)
-        let lines = notice.lines.flatMap { $0.isEmpty ? [""] : PicturesPane.wrap($0, width: width - 4) }
+    /// A text in full in a box `width` wide, at most the screen's: each line
+    /// wrapped at spaces to the box's width, as many as the box holds (a
+    /// notice, a question).
+    static func renderWrapped(title: String, _ text: [String], width: Int, into grid: inout Grid) {
+        let width = min(width, grid.size.width - 4)
+        let lines = text.flatMap { $0.isEmpty ? [""] : PicturesPane.wrap($0, width: max(1, width - 4)) }
         let rect = box(width: width, height: lines.count + 2, in: grid.size)
-        frame(rect, title: notice.title, into: &grid)
+        frame(rect, title: title, into: &grid)
         for (i, line) in lines.prefix(rect.height - 2).enumerated() {
             grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: .overlay, limit: rect.maxX - 1)
         }
