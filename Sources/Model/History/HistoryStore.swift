@@ -776,7 +776,8 @@ public final class HistoryStore: @unchecked Sendable {
         // The walk and the rows it found (up to 200, each two pages or more) are read
         // once, at start: their pages let go of after (mem24: at a million rows they
         // filled the connection's cache, 2.1 MB held for the process's life).
-        try read { db throws(SQLiteError) in _ = sqlite3_db_release_memory(db.handle) }
+        // Best effort: the walk's rows are found whatever this gives back (review24: a failure here lost them).
+        _ = try? read { db throws(SQLiteError) in _ = sqlite3_db_release_memory(db.handle) }
         return records
     }
 
