@@ -83,6 +83,17 @@ final class GalleryFixture: @unchecked Sendable {
         try await run(effects, &state) { $0.gallery.loaded }
         return state
     }
+
+    /// The standard pictures in the gallery, `filter` typed after `/` and its answer come.
+    func filtered(_ filter: String) async throws -> AppState {
+        try standardPictures()
+        var state = try await opened()
+        press(&state, .char("/"))
+        var typed: [Effect] = []
+        for character in filter { typed += Reducer.reduce(&state, .key(.char(character))) }
+        try await run(typed, &state) { $0.gallery.itemsFilter == filter }
+        return state
+    }
 }
 
 @Suite(.serialized) struct GalleryTests {
@@ -136,13 +147,8 @@ final class GalleryFixture: @unchecked Sendable {
     }
 
     @Test func onePictureFoundIsSaidInTheSingular() async throws {
-        let fixture = try GalleryFixture()
-        try fixture.standardPictures()
-        var state = try await fixture.opened()
-        press(&state, .char("/"))
-        var effects: [Effect] = []
-        for character in "lighthouse" { effects += Reducer.reduce(&state, .key(.char(character))) }
-        try await fixture.run(effects, &state) { $0.gallery.itemsFilter == "lighthouse" && $0.gallery.items.count == 1 }
+        let state = try await GalleryFixture().filtered("lighthouse")
+        #expect(state.gallery.items.count == 1)
         let screen = Screen.render(state).text
         #expect(screen.contains("1 picture matches") && !screen.contains("1 picture match "), "\(screen)")
     }
@@ -314,12 +320,7 @@ final class GalleryFixture: @unchecked Sendable {
     /// not the shorter filter's "no match" under the new words (newcomer19).
     @Test func aLongerFilterSaysItSearchesNotTheOldAnswer() async throws {
         let fixture = try GalleryFixture()
-        try fixture.standardPictures()
-        var state = try await fixture.opened()
-        press(&state, .char("/"))
-        var typed: [Effect] = []
-        for character in "zebra" { typed += Reducer.reduce(&state, .key(.char(character))) }
-        try await fixture.run(typed, &state) { $0.gallery.itemsFilter == "zebra" }
+        var state = try await fixture.filtered("zebra")
         #expect(Screen.render(state).text.contains("No kept picture matches “zebra”"))
         let longer = press(&state, .char("s"))
         let frame = Screen.render(state).text
